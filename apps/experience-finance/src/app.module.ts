@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { PlatformModule } from '@revline/platform';
+import { DATABASE } from './database';
+
+@Module({
+  imports: [
+    PlatformModule.forApp({
+      database: DATABASE,
+      auth: { manageKeys: true },
+    }),
+  ],
+})
+export class AppModule {}

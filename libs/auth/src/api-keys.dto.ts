@@ -1,0 +1,38 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Length, Matches } from 'class-validator';
+import type { ApiKeySummary } from './api-keys.service';
+import { ROLES } from './roles';
+import type { Role } from './roles';
+
+export class CreateApiKeyDto {
+  @ApiProperty({ example: 'month-end close team', description: 'Who or what the key is for' })
+  @IsString()
+  @Length(1, 100)
+  @Matches(/^[\w .@-]+$/, { message: 'name may hold letters, digits, spaces and . @ - _' })
+  name: string;
+
+  @ApiProperty({ enum: ROLES, isArray: true, example: ['finance.operator'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(ROLES, { each: true })
+  roles: Role[];
+}
+
+export class ApiKeyDto implements ApiKeySummary {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'month-end close team' }) name: string;
+  @ApiProperty({ example: 'rvl_Ab3d', description: 'The first characters of the key' }) prefix: string;
+  @ApiProperty({ enum: ROLES, isArray: true }) roles: Role[];
+  @ApiProperty({ example: 'bootstrap admin' }) createdBy: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt: string | null;
+}
+
+export class CreatedApiKeyDto {
+  @ApiProperty({ description: 'The key itself. It is shown this once and cannot be read again.', example: 'rvl_…' })
+  key: string;
+
+  @ApiProperty({ type: ApiKeyDto })
+  apiKey: ApiKeyDto;
+}

@@ -1,0 +1,123 @@
+import { Injectable, Logger, NotFoundException } from '@nestjs/common';
+import type { OnApplicationBootstrap } from '@nestjs/common';
+import { AuthConfig } from '@revline/config';
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource, IsNull } from 'typeorm';
+import { AuditLog } from './audit-log.service';
+import { ApiKeyEntity } from './entities';
+import type { Role } from './roles';
+import { ROLES } from './roles';
+
+export interface Principal {
+  keyId: string;
+  name: string;
+  roles: Role[];
+}
+
+export interface ApiKeySummary {
+  id: string;
+  name: string;
+  prefix: string;
+  roles: Role[];
+  createdBy: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+const CACHE_MS = 5_000;
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+function toSummary(entity: ApiKeyEntity): ApiKeySummary {
+  return {
+    id: entity.id,
+    name: entity.name,
+    prefix: entity.prefix,
+    roles: entity.roles,
+    createdBy: entity.createdBy,
+    createdAt: entity.createdAt.toISOString(),
+    revokedAt: entity.revokedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * API keys: random 256-bit secrets, stored as SHA-256 (a slow hash adds nothing for keys this long and would
+ * cost every request). Lookups are cached for a few seconds; a revocation clears this process's cache at once.
+ */
+@Injectable()
+export class ApiKeys implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ApiKeys.name);
+  private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditLog,
+    private readonly config: AuthConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const key = this.config.BOOTSTRAP_ADMIN_API_KEY;
+    if (!key) return;
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(ApiKeyEntity)
+      .values({ name: 'bootstrap admin', prefix: key.slice(0, 8), keyHash: hashApiKey(key), roles: [...ROLES], createdBy: 'bootstrap' })
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    if (result.raw.length > 0) this.logger.log('Created the bootstrap admin API key from BOOTSTRAP_ADMIN_API_KEY');
+  }
+
+  async create(name: string, roles: Role[], actor: string): Promise<{ key: string; summary: ApiKeySummary }> {
+    const key = `rvl_${randomBytes(32).toString('base64url')}`;
+    const saved = await this.dataSource.transaction(async (manager) => {
+      const entity = await manager
+        .getRepository(ApiKeyEntity)
+        .save({ name, prefix: key.slice(0, 8), keyHash: hashApiKey(key), roles, createdBy: actor, revokedAt: null });
+      await this.audit.append({ actor, action: 'api-key.create', target: entity.id, after: { name, roles } }, manager);
+      return entity;
+    });
+    return { key, summary: toSummary(saved) };
+  }
+
+  async list(): Promise<ApiKeySummary[]> {
+    const rows = await this.dataSource.getRepository(ApiKeyEntity).find({ order: { createdAt: 'ASC' } });
+    return rows.map(toSummary);
+  }
+
+  async revoke(id: string, actor: string): Promise<ApiKeySummary> {
+    const revoked = await this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(ApiKeyEntity);
+      const entity = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!entity) throw new NotFoundException(`No API key with id ${id}`);
+      if (!entity.revokedAt) {
+        entity.revokedAt = new Date();
+        await repo.save(entity);
+        await this.audit.append(
+          { actor, action: 'api-key.revoke', target: id, before: { revokedAt: null }, after: { revokedAt: entity.revokedAt } },
+          manager,
+        );
+      }
+      return entity;
+    });
+    this.cache.clear();
+    return toSummary(revoked);
+  }
+
+  /** The principal a presented key stands for, or null when the key is unknown or revoked. */
+  async authenticate(key: string): Promise<Principal | null> {
+    const keyHash = hashApiKey(key);
+    const cached = this.cache.get(keyHash);
+    if (cached && cached.until > Date.now()) return cached.principal;
+    const entity = await this.dataSource
+      .getRepository(ApiKeyEntity)
+      .findOne({ where: { keyHash, revokedAt: IsNull() } });
+    const principal = entity ? { keyId: entity.id, name: entity.name, roles: entity.roles } : null;
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(keyHash, { principal, until: Date.now() + CACHE_MS });
+    return principal;
+  }
+}

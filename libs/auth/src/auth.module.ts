@@ -1,0 +1,25 @@
+import type { DynamicModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ApiKeyGuard } from './api-key.guard';
+import { ApiKeysController } from './api-keys.controller';
+import { ApiKeys } from './api-keys.service';
+import { AuditLog } from './audit-log.service';
+
+export interface AuthModuleOptions {
+  /** Serve the key-management routes (`/v1/api-keys`) from this app. */
+  manageKeys?: boolean;
+}
+
+@Module({})
+export class AuthModule {
+  static forRoot(options: AuthModuleOptions = {}): DynamicModule {
+    return {
+      module: AuthModule,
+      global: true,
+      controllers: options.manageKeys ? [ApiKeysController] : [],
+      providers: [ApiKeys, AuditLog, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+      exports: [ApiKeys, AuditLog],
+    };
+  }
+}

@@ -1,0 +1,15 @@
+export * from './money/currencies';
+export * from './money/decimal-string';
+export * from './money/money';
+export * from './dates/calendar-date';
+export * from './schemas/primitives';
+export * from './schemas/envelope';
+export * from './schemas/contract-line';
+export * from './schemas/contract-booked';
+export * from './schemas/contract-amended';
+export * from './schemas/billing-events';
+export * from './schemas/revenue-schedule-updated';
+export * from './schemas/events';
+export * from './versioning/upcasters';
+export * from './validation/parse-event';
+export { canonicalJsonSchemas } from './json-schema';

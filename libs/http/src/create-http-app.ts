@@ -1,0 +1,108 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { HttpConfig, loadConfig } from '@revline/config';
+import {
+  acceptCorrelationId,
+  CORRELATION_HEADER,
+  createLogger,
+  MetricsService,
+  PinoLoggerService,
+  runWithCorrelation,
+} from '@revline/observability';
+import { createHash } from 'node:crypto';
+import { CorrelationInterceptor } from './correlation.interceptor';
+import { ProblemDetailsFilter } from './problem-details.filter';
+import type { ApiDocSpec } from './swagger';
+import { buildOpenApiDocument, serveSwaggerUi } from './swagger';
+import { revlineValidationPipe } from './validation';
+
+export interface HttpAppSpec {
+  /** The app's name as it appears in logs and metrics: `process-q2c`. */
+  name: string;
+  /** The variable that sets the port, and the port when it is unset. */
+  port: { variable: string; default: number };
+  docs: ApiDocSpec;
+  /** Build without serving Swagger UI or applying runtime-only plugins (OpenAPI generation). */
+  preview?: boolean;
+}
+
+/**
+ * Builds one app on Fastify with the shared HTTP runtime: correlation ids, JSON logs, metrics, security headers,
+ * rate limits, body size limits, validation, problem+json errors and the Swagger portal at /docs.
+ */
+export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<NestFastifyApplication> {
+  const http = loadConfig(HttpConfig);
+  const logger = new PinoLoggerService(createLogger(spec.name));
+  const adapter = new FastifyAdapter({ bodyLimit: http.BODY_LIMIT_BYTES, trustProxy: true, logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    logger,
+    bufferLogs: true,
+    preview: spec.preview ?? false,
+    abortOnError: false,
+  });
+  app.useLogger(logger);
+  const fastify = app.getHttpAdapter().getInstance();
+
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const correlationId = acceptCorrelationId(request.headers[CORRELATION_HEADER]);
+    request.headers[CORRELATION_HEADER] = correlationId;
+    void reply.header(CORRELATION_HEADER, correlationId);
+    runWithCorrelation({ correlationId }, done);
+  });
+
+  if (!spec.preview) {
+    const metrics = app.get(MetricsService);
+    fastify.addHook('onResponse', (request, reply, done) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+      metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+      done();
+    });
+    await fastify.register(helmet, {
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: [`'self'`],
+          styleSrc: [`'self'`, `'unsafe-inline'`],
+          imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
+          scriptSrc: [`'self'`, `https: 'unsafe-inline'`],
+        },
+      },
+    });
+    await fastify.register(rateLimit, {
+      global: true,
+      max: http.RATE_LIMIT_PER_MINUTE,
+      timeWindow: '1 minute',
+      allowList: (request) => request.url.startsWith('/health'),
+      keyGenerator: (request) => {
+        const auth = request.headers.authorization;
+        return auth ? createHash('sha256').update(auth).digest('hex') : request.ip;
+      },
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: 429,
+        message: `Rate limit exceeded: at most ${context.max} requests per minute; retry after ${context.after}`,
+      }),
+    });
+  }
+
+  app.useGlobalPipes(revlineValidationPipe());
+  const filter = new ProblemDetailsFilter();
+  app.useGlobalFilters(filter);
+  app.useGlobalInterceptors(new CorrelationInterceptor());
+  app.enableShutdownHooks();
+  if (!spec.preview) serveSwaggerUi(app, buildOpenApiDocument(app, spec.docs));
+  return app;
+}
+
+/** What an app's OpenAPI document is, for `npm run openapi`. */
+export async function describeHttpApp(module: Type, spec: HttpAppSpec): Promise<object> {
+  const app: INestApplication = await createHttpApp(module, { ...spec, preview: true });
+  try {
+    return buildOpenApiDocument(app, spec.docs);
+  } finally {
+    await app.close();
+  }
+}

@@ -1,0 +1,102 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A message a state change emitted, written in the same transaction; the relay moves it to its queue. */
+@Entity({ name: 'outbox' })
+@Index('outbox_job_idempotency_key', ['job', 'idempotencyKey'], { unique: true })
+@Index('outbox_unpublished', ['id'], { where: '"published_at" IS NULL' })
+export class OutboxMessageEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column({ name: 'message_id', type: 'uuid', unique: true })
+  messageId: string;
+
+  @Column({ type: 'text' })
+  queue: string;
+
+  @Column({ type: 'text' })
+  job: string;
+
+  @Column({ name: 'idempotency_key', type: 'text' })
+  idempotencyKey: string;
+
+  @Column({ type: 'jsonb' })
+  envelope: object;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt: Date | null;
+}
+
+/** One row per message a consumer has applied; written in the transaction of the handler's effect. */
+@Entity({ name: 'inbox' })
+export class InboxEntryEntity {
+  @PrimaryColumn({ type: 'text' })
+  consumer: string;
+
+  @PrimaryColumn({ name: 'idempotency_key', type: 'text' })
+  idempotencyKey: string;
+
+  @Column({ name: 'message_id', type: 'uuid' })
+  messageId: string;
+
+  @CreateDateColumn({ name: 'processed_at', type: 'timestamptz' })
+  processedAt: Date;
+}
+
+export type ExceptionStatus = 'open' | 'retrying' | 'resolved';
+
+/** A job that will not succeed by retrying: parked for an operator with a category and a plain reason. */
+@Entity({ name: 'exceptions' })
+@Index('exceptions_job_idempotency_key', ['job', 'idempotencyKey'], { unique: true })
+@Index('exceptions_open', ['category', 'firstSeenAt'], { where: `"status" <> 'resolved'` })
+export class ExceptionEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  category: string;
+
+  @Column({ type: 'text' })
+  reason: string;
+
+  @Column({ type: 'text', default: 'open' })
+  status: ExceptionStatus;
+
+  @Column({ type: 'text' })
+  queue: string;
+
+  @Column({ type: 'text' })
+  job: string;
+
+  @Column({ name: 'idempotency_key', type: 'text' })
+  idempotencyKey: string;
+
+  @Column({ name: 'correlation_id', type: 'text' })
+  correlationId: string;
+
+  @Column({ type: 'jsonb' })
+  envelope: object;
+
+  @Column({ type: 'jsonb', default: {} })
+  details: object;
+
+  @Column({ type: 'int', default: 1 })
+  occurrences: number;
+
+  @CreateDateColumn({ name: 'first_seen_at', type: 'timestamptz' })
+  firstSeenAt: Date;
+
+  @Column({ name: 'last_seen_at', type: 'timestamptz', default: () => 'now()' })
+  lastSeenAt: Date;
+
+  @Column({ name: 'resolved_at', type: 'timestamptz', nullable: true })
+  resolvedAt: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  resolution: string | null;
+}
+
+export const MESSAGING_ENTITIES = [OutboxMessageEntity, InboxEntryEntity, ExceptionEntity];

@@ -1,0 +1,133 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { WorkerConfig } from '@revline/config';
+import { MetricsService, runWithCorrelation } from '@revline/observability';
+import type { Job } from 'bullmq';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { backoffWithJitter } from './backoff';
+import type { Envelope } from './envelope';
+import { envelopeProblem } from './envelope';
+import { isBusinessError } from './errors';
+import { ExceptionRecorder } from './exception-recorder';
+import type { DiscoveredHandler } from './handler-table';
+import { buildHandlerTable } from './handler-table';
+import type { JobHandlerFn } from './job-handler.decorator';
+import { JOB_HANDLER } from './job-handler.decorator';
+import type { JobName, QueueName } from './registry';
+import { RedisConnections } from './redis-connections';
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+export interface MessagingOptions {
+  /** The queues whose jobs this app handles. */
+  consumes: readonly QueueName[];
+}
+
+/**
+ * Binds the app's @JobHandler methods to BullMQ workers. Each job runs in its envelope's correlation scope,
+ * is logged with its duration and counted by outcome. Business errors park the job as an exception at once;
+ * other errors are retried with backoff and jitter and become an exception when the attempts run out.
+ */
+@Injectable()
+export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(JobWorkers.name);
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    private readonly connections: RedisConnections,
+    private readonly config: WorkerConfig,
+    private readonly metrics: MetricsService,
+    private readonly exceptions: ExceptionRecorder,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const table = buildHandlerTable(this.options.consumes, this.discover());
+    if (this.options.consumes.length > 0) await this.connections.producer(); // refuses an evicting Redis
+    for (const queue of this.options.consumes) {
+      const worker = new Worker(queue, (job: Job) => this.process(queue, job, table), {
+        connection: this.connections.worker(),
+        prefix: this.connections.prefix,
+        concurrency: this.config.WORKER_CONCURRENCY,
+        lockDuration: this.config.JOB_LOCK_DURATION_MS,
+        stalledInterval: this.config.JOB_LOCK_DURATION_MS,
+        maxStalledCount: 5,
+        settings: { backoffStrategy: (attempts: number) => backoffWithJitter(attempts, this.config.JOB_BACKOFF_BASE_MS) },
+      });
+      worker.on('error', (error) => this.logger.warn(`Worker ${queue}: ${error.message}`));
+      this.workers.push(worker);
+    }
+  }
+
+  /** Stops taking jobs and waits for the ones in hand; a job cut off by a kill is picked up again as stalled. */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.workers.map((w) => w.close()));
+  }
+
+  private discover(): DiscoveredHandler[] {
+    const handlers: DiscoveredHandler[] = [];
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const fn = instance[method] as JobHandlerFn<JobName> | undefined;
+        if (typeof fn !== 'function') continue;
+        const job = this.reflector.get<DiscoveredHandler['job'] | undefined>(JOB_HANDLER, fn);
+        if (job) handlers.push({ job, owner: `${wrapper.name}.${method}`, fn: fn.bind(instance) });
+      }
+    }
+    return handlers;
+  }
+
+  private async process(queue: QueueName, job: Job, table: Map<string, DiscoveredHandler>): Promise<unknown> {
+    const problem = envelopeProblem(job.data);
+    const handler = table.get(job.name);
+    if (problem || !handler) {
+      this.metrics.jobs.inc({ queue, job: job.name, outcome: 'parked' });
+      throw new UnrecoverableError(problem ?? `no handler for ${job.name}`);
+    }
+    const envelope = job.data as Envelope;
+    const context = { correlationId: envelope.correlationId, causationId: envelope.messageId, tenantId: envelope.tenantId };
+    return runWithCorrelation(context, async () => {
+      const attempt = job.attemptsMade + 1;
+      const stopTimer = this.metrics.jobDuration.startTimer({ queue, job: job.name });
+      this.logger.log({ msg: 'job started', queue, job: job.name, jobId: job.id, attempt });
+      try {
+        const result = await handler.fn(envelope, { job, attempt });
+        const seconds = stopTimer();
+        this.metrics.jobs.inc({ queue, job: job.name, outcome: 'completed' });
+        this.logger.log({ msg: 'job completed', queue, job: job.name, jobId: job.id, attempt, durationMs: Math.round(seconds * 1000) });
+        return result;
+      } catch (error) {
+        stopTimer();
+        await this.fail(queue, job, envelope, attempt, error);
+        throw isBusinessError(error) ? new UnrecoverableError(error.message) : error;
+      }
+    });
+  }
+
+  private async fail(queue: QueueName, job: Job, envelope: Envelope, attempt: number, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    const attempts = job.opts.attempts ?? 1;
+    if (isBusinessError(error)) {
+      this.metrics.jobs.inc({ queue, job: job.name, outcome: 'parked' });
+      this.logger.warn({ msg: 'job parked', queue, job: job.name, jobId: job.id, category: error.category, reason: message });
+      await this.exceptions.record(envelope, { category: error.category, reason: message, details: error.details });
+    } else if (attempt >= attempts) {
+      this.metrics.jobs.inc({ queue, job: job.name, outcome: 'failed' });
+      this.logger.error({ msg: 'job failed, retries exhausted', queue, job: job.name, jobId: job.id, attempt, error: message });
+      await this.exceptions.record(envelope, {
+        category: 'retries_exhausted',
+        reason: `Still failing after ${attempt} attempts: ${message}`,
+      });
+    } else {
+      this.metrics.jobs.inc({ queue, job: job.name, outcome: 'retried' });
+      this.logger.warn({ msg: 'job will be retried', queue, job: job.name, jobId: job.id, attempt, error: message });
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import type { DynamicModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ExceptionRecorder } from './exception-recorder';
+import { Inbox } from './inbox';
+import type { MessagingOptions } from './job-workers';
+import { JobWorkers, MESSAGING_OPTIONS } from './job-workers';
+import { Outbox } from './outbox';
+import { OutboxRelay } from './outbox-relay';
+import { Queues } from './queues';
+import { RedisConnections } from './redis-connections';
+
+/** Queues, the outbox and its relay, the inbox, exceptions and the workers of one app. */
+@Module({})
+export class MessagingModule {
+  static forApp(options: MessagingOptions): DynamicModule {
+    const providers = [RedisConnections, Queues, Outbox, OutboxRelay, Inbox, ExceptionRecorder, JobWorkers];
+    return {
+      module: MessagingModule,
+      global: true,
+      imports: [DiscoveryModule],
+      providers: [{ provide: MESSAGING_OPTIONS, useValue: options }, ...providers],
+      exports: [RedisConnections, Queues, Outbox, OutboxRelay, Inbox, ExceptionRecorder],
+    };
+  }
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Envelope, EnvelopeOptions } from './envelope';
+import { createEnvelope } from './envelope';
+import { OutboxMessageEntity } from './entities';
+import type { JobName, JobPayloads } from './registry';
+import { queueOf } from './registry';
+
+/**
+ * The transactional outbox: a message is written in the caller's transaction, so it is queued if and only
+ * if that transaction commits. Writing the same (job, idempotency key) twice keeps the first.
+ */
+@Injectable()
+export class Outbox {
+  async add<J extends JobName>(
+    manager: EntityManager,
+    job: J,
+    payload: JobPayloads[J],
+    options: EnvelopeOptions,
+  ): Promise<Envelope<J>> {
+    const envelope = createEnvelope(job, payload, options);
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(OutboxMessageEntity)
+      .values({
+        messageId: envelope.messageId,
+        queue: queueOf(job),
+        job,
+        idempotencyKey: envelope.idempotencyKey,
+        envelope,
+      })
+      .orIgnore()
+      .execute();
+    return envelope;
+  }
+}

@@ -1,0 +1,89 @@
+import type * as P from './payloads';
+
+/** Every job Revline runs, paired with its payload type. */
+export interface JobPayloads {
+  'crm.record-changed': P.CrmRecordChangedPayload;
+  'crm.write-back': P.CrmWriteBackPayload;
+  'billing.apply-contract-change': P.BillingContractChangePayload;
+  'billing.report-usage': P.BillingReportUsagePayload;
+  'billing.issue-credit': P.BillingIssueCreditPayload;
+  'billing.subscription-changed': P.BillingSubscriptionChangedPayload;
+  'billing.invoice-issued': P.BillingDocumentPayload;
+  'billing.credit-note-issued': P.BillingDocumentPayload;
+  'billing.payment-received': P.BillingPaymentReceivedPayload;
+  'erp.upsert-customer': P.ErpCustomerPayload;
+  'erp.post-invoice': P.ErpDocumentPayload;
+  'erp.post-credit-memo': P.ErpDocumentPayload;
+  'erp.post-payment': P.ErpDocumentPayload;
+  'erp.upsert-revenue-schedule': P.ErpRevenueSchedulePayload;
+  'erp.post-revenue-journal': P.ErpRevenueJournalPayload;
+  'erp.posted': P.ErpPostedPayload;
+  'erp.rejected': P.ErpRejectedPayload;
+  'q2c.reconcile': P.ReconcilePayload;
+  'q2c.ramp-step-due': P.RampStepDuePayload;
+  'q2c.recognise-period': P.RecognisePeriodPayload;
+}
+
+export type JobName = keyof JobPayloads;
+
+/** Every queue, its producer and consumer (DESIGN.md §3), and the jobs it carries. */
+export const QUEUES = {
+  'crm.changes': { producer: 'system-salesforce', consumer: 'process-q2c', jobs: ['crm.record-changed'] },
+  'crm.commands': { producer: 'process-q2c', consumer: 'system-salesforce', jobs: ['crm.write-back'] },
+  'billing.commands': {
+    producer: 'process-q2c',
+    consumer: 'system-billing',
+    jobs: ['billing.apply-contract-change', 'billing.report-usage', 'billing.issue-credit'],
+  },
+  'billing.events': {
+    producer: 'system-billing',
+    consumer: 'process-q2c',
+    jobs: [
+      'billing.subscription-changed',
+      'billing.invoice-issued',
+      'billing.credit-note-issued',
+      'billing.payment-received',
+    ],
+  },
+  'erp.commands': {
+    producer: 'process-q2c',
+    consumer: 'system-erp',
+    jobs: [
+      'erp.upsert-customer',
+      'erp.post-invoice',
+      'erp.post-credit-memo',
+      'erp.post-payment',
+      'erp.upsert-revenue-schedule',
+      'erp.post-revenue-journal',
+    ],
+  },
+  'erp.events': { producer: 'system-erp', consumer: 'process-q2c', jobs: ['erp.posted', 'erp.rejected'] },
+  'q2c.scheduled': {
+    producer: 'scheduler',
+    consumer: 'process-q2c',
+    jobs: ['q2c.reconcile', 'q2c.ramp-step-due', 'q2c.recognise-period'],
+  },
+} as const satisfies Record<string, { producer: string; consumer: string; jobs: readonly JobName[] }>;
+
+export type QueueName = keyof typeof QUEUES;
+export type JobsOf<Q extends QueueName> = (typeof QUEUES)[Q]['jobs'][number];
+
+const QUEUE_OF_JOB = new Map<JobName, QueueName>(
+  (Object.entries(QUEUES) as Array<[QueueName, { jobs: readonly JobName[] }]>).flatMap(([queue, spec]) =>
+    spec.jobs.map((job) => [job, queue] as const),
+  ),
+);
+
+export function queueOf(job: JobName): QueueName {
+  const queue = QUEUE_OF_JOB.get(job);
+  if (!queue) throw new Error(`Job "${job}" is in no queue of the registry`);
+  return queue;
+}
+
+export function jobsOf(queue: QueueName): readonly JobName[] {
+  return QUEUES[queue].jobs;
+}
+
+export function isJobName(name: string): name is JobName {
+  return QUEUE_OF_JOB.has(name as JobName);
+}

@@ -1,0 +1,4 @@
+export * from './correlation';
+export * from './eviction-policy';
+export * from './logger';
+export * from './metrics.service';

@@ -1,0 +1,4 @@
+export * from './data-source-options';
+export * from './persistence.module';
+export * from './run-migrations';
+export * from './ensure-database';

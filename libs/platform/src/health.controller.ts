@@ -1,0 +1,55 @@
+import { Controller, Get, Optional } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import type { HealthCheckResult, HealthIndicatorFunction } from '@nestjs/terminus';
+import { Public } from '@revline/auth';
+import { RedisConnections } from '@revline/messaging';
+import { readEvictionPolicy } from '@revline/observability';
+import { DataSource } from 'typeorm';
+
+@ApiTags('platform')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @Optional() private readonly typeorm?: TypeOrmHealthIndicator,
+    @Optional() private readonly dataSource?: DataSource,
+    @Optional() private readonly redis?: RedisConnections,
+  ) {}
+
+  @Get()
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: Postgres, and Redis with its eviction policy, where the app uses them' })
+  @ApiOkResponse({ description: 'Ready' })
+  @ApiServiceUnavailableResponse({ description: 'A dependency is down' })
+  readiness(): Promise<HealthCheckResult> {
+    const checks: HealthIndicatorFunction[] = [];
+    if (this.dataSource && this.typeorm) {
+      const typeorm = this.typeorm;
+      checks.push(() => typeorm.pingCheck('postgres', { timeout: 2_000 }));
+    }
+    if (this.redis) checks.push(() => this.redisCheck());
+    return this.health.check(checks);
+  }
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ description: 'Alive' })
+  liveness(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  private async redisCheck() {
+    const session = this.indicators.check('redis');
+    try {
+      const client = await this.redis!.producer();
+      await client.ping();
+      const policy = await readEvictionPolicy(client);
+      return policy === 'noeviction' ? session.up({ maxmemoryPolicy: policy }) : session.down({ maxmemoryPolicy: policy });
+    } catch (error) {
+      return session.down({ message: (error as Error).message });
+    }
+  }
+}

@@ -1,0 +1,5 @@
+export * from './app-database';
+export * from './health.controller';
+export * from './metrics.controller';
+export * from './platform.module';
+export * from './queue-dashboard';

@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+// One compiler for tests and builds' semantics: SWC keeps decorator metadata, which Nest's DI needs.
+const shared = {
+  plugins: [swc.vite({ module: { type: 'es6' }, jsc: { target: 'es2022' } })],
+  resolve: {
+    alias: [{ find: /^@revline\/([^/]+)$/, replacement: resolve(__dirname, 'libs/$1/src') }],
+  },
+};
+
+export default defineConfig({
+  ...shared,
+  test: {
+    projects: [
+      {
+        ...shared,
+        test: { name: 'unit', include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts'], environment: 'node' },
+      },
+      {
+        ...shared,
+        test: {
+          name: 'integration',
+          include: ['apps/**/*.int-spec.ts', 'libs/**/*.int-spec.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        ...shared,
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.e2e-spec.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
