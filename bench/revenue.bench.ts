@@ -26,7 +26,10 @@ function line(i: number, kind: 'ratable' | 'point'): ContractLine {
     quantity: String(seats),
     unitPrice: String(price),
     unitPricePeriod: kind === 'ratable' ? 'month' : 'term',
-    netAmount: { amountMinor: String(kind === 'ratable' ? seats * price * 100 * PERIODS : price * 1000), currency: 'USD' },
+    netAmount: {
+      amountMinor: String(kind === 'ratable' ? seats * price * 100 * PERIODS : price * 1000),
+      currency: 'USD',
+    },
     serviceStart: '',
     serviceEnd: '',
     revenueTreatment: kind === 'ratable' ? 'ratable_daily' : 'point_in_time',
@@ -44,7 +47,13 @@ function build(i: number): { contract: RevenueContract; amendments: RevenueAmend
   const lines: ContractLine[] = [{ ...line(i, 'ratable'), serviceStart: termStart, serviceEnd: termEnd }];
   if (kind >= 6) {
     // 40 %: an implementation fee recognised at a point in time.
-    lines.push({ ...line(i + 1, 'point'), lineId: `S${String(i)}`, pobId: `S${String(i)}`, serviceStart: termStart, serviceEnd: termStart });
+    lines.push({
+      ...line(i + 1, 'point'),
+      lineId: `S${String(i)}`,
+      pobId: `S${String(i)}`,
+      serviceStart: termStart,
+      serviceEnd: termStart,
+    });
   }
   const contract: RevenueContract = {
     contractId: `C${String(i)}`,
@@ -67,7 +76,13 @@ function build(i: number): { contract: RevenueContract; amendments: RevenueAmend
       effectiveDate: effective,
       coTerminated: true,
       lineDeltas: [
-        { lineId: `L${String(i)}`, priorQuantity: String(q), newQuantity: String(kind === 3 ? q - 2 : q + 3), priorUnitPrice: String(20 + (i % 7) * 5), newUnitPrice: String(20 + (i % 7) * 5) },
+        {
+          lineId: `L${String(i)}`,
+          priorQuantity: String(q),
+          newQuantity: String(kind === 3 ? q - 2 : q + 3),
+          priorUnitPrice: String(20 + (i % 7) * 5),
+          newUnitPrice: String(20 + (i % 7) * 5),
+        },
       ],
     });
   }

@@ -5,7 +5,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const APPS = ['experience-finance', 'process-q2c', 'system-salesforce', 'system-billing', 'system-erp', 'sandbox'];
+export const APPS = [
+  'experience-finance',
+  'process-q2c',
+  'system-salesforce',
+  'system-billing',
+  'system-erp',
+  'sandbox',
+];
 export const STAMP = join(ROOT, 'dist', '.build-stamp');
 
 export function run(command, args, options = {}) {
@@ -33,7 +40,9 @@ export function buildIsStale() {
   const built = statSync(STAMP).mtimeMs;
   const sources = Math.max(
     ...['apps', 'libs', 'bench'].map((d) => newestSource(join(ROOT, d))),
-    ...['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((f) => statSync(join(ROOT, f)).mtimeMs),
+    ...['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map(
+      (f) => statSync(join(ROOT, f)).mtimeMs,
+    ),
   );
   return sources > built;
 }

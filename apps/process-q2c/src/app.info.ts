@@ -7,8 +7,6 @@ export const APP: HttpAppSpec = {
     title: 'Revline quote-to-cash process API',
     description:
       'Quote-to-cash orchestration over the canonical event model: revenue and proration previews, mappings, replays, usage ingestion. Every route needs an API key.',
-    tags: [
-      { name: 'platform', description: 'Health and metrics' },
-    ],
+    tags: [{ name: 'platform', description: 'Health and metrics' }],
   },
 };

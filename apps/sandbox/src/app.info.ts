@@ -15,7 +15,8 @@ export const SANDBOXES: Array<{ module: Type; spec: HttpAppSpec }> = [
       port: { variable: 'SANDBOX_SALESFORCE_PORT', default: 4010 },
       docs: {
         title: 'Revline sandbox: Salesforce',
-        description: 'A local Salesforce org for what Revline uses: OAuth 2, sObject REST, SOQL queries and Change Data Capture over CometD.',
+        description:
+          'A local Salesforce org for what Revline uses: OAuth 2, sObject REST, SOQL queries and Change Data Capture over CometD.',
         tags: [platformTag],
       },
     },
@@ -27,7 +28,8 @@ export const SANDBOXES: Array<{ module: Type; spec: HttpAppSpec }> = [
       port: { variable: 'SANDBOX_STRIPE_PORT', default: 4020 },
       docs: {
         title: 'Revline sandbox: Stripe',
-        description: 'A local Stripe test mode for what Revline uses: customers, prices, subscriptions, proration, invoices, credit notes, meters and signed webhooks.',
+        description:
+          'A local Stripe test mode for what Revline uses: customers, prices, subscriptions, proration, invoices, credit notes, meters and signed webhooks.',
         tags: [platformTag],
       },
     },
@@ -39,7 +41,8 @@ export const SANDBOXES: Array<{ module: Type; spec: HttpAppSpec }> = [
       port: { variable: 'SANDBOX_NETSUITE_PORT', default: 4030 },
       docs: {
         title: 'Revline sandbox: NetSuite',
-        description: 'A local NetSuite account: SuiteTalk REST records with external-id upserts, OAuth 1.0a, SuiteQL and a double-entry ledger.',
+        description:
+          'A local NetSuite account: SuiteTalk REST records with external-id upserts, OAuth 1.0a, SuiteQL and a double-entry ledger.',
         tags: [platformTag],
       },
     },

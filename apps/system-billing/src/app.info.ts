@@ -7,8 +7,6 @@ export const APP: HttpAppSpec = {
     title: 'Revline billing system API',
     description:
       'Billing platform access (Stripe Billing first): customers, subscriptions, usage, invoices, credit notes, payments and signed webhooks.',
-    tags: [
-      { name: 'platform', description: 'Health and metrics' },
-    ],
+    tags: [{ name: 'platform', description: 'Health and metrics' }],
   },
 };

@@ -37,10 +37,14 @@ export class ApiKeyGuard implements CanActivate {
     if (!token) throw new UnauthorizedException('An API key is required: send "Authorization: Bearer <key>"');
     const principal = await this.keys.authenticate(token);
     if (!principal) throw new UnauthorizedException('The API key is unknown or has been revoked');
-    const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets) ?? ['integration.admin'];
+    const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets) ?? [
+      'integration.admin',
+    ];
     const held = effectiveRoles(principal.roles);
     if (!required.some((role) => held.has(role))) {
-      throw new ForbiddenException(`This action needs the role ${required.join(' or ')}; the key "${principal.name}" has ${principal.roles.join(', ')}`);
+      throw new ForbiddenException(
+        `This action needs the role ${required.join(' or ')}; the key "${principal.name}" has ${principal.roles.join(', ')}`,
+      );
     }
     request.principal = principal;
     return true;

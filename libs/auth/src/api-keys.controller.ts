@@ -1,5 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { AuthenticatedRequest } from './api-key.guard';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './api-keys.dto';
 import { ApiKeys } from './api-keys.service';
@@ -12,9 +18,15 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeys) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create an API key', description: 'The key is returned once; only its hash is stored.' })
+  @ApiOperation({
+    summary: 'Create an API key',
+    description: 'The key is returned once; only its hash is stored.',
+  })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
-  async createApiKey(@Body() body: CreateApiKeyDto, @Req() request: AuthenticatedRequest): Promise<CreatedApiKeyDto> {
+  async createApiKey(
+    @Body() body: CreateApiKeyDto,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<CreatedApiKeyDto> {
     const { key, summary } = await this.keys.create(body.name, body.roles, actorOf(request));
     return { key, apiKey: summary };
   }
@@ -31,7 +43,10 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Revoke an API key; it stops working at once' })
   @ApiOkResponse({ type: ApiKeyDto })
   @ApiNotFoundResponse({ description: 'No key with that id' })
-  revokeApiKey(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: AuthenticatedRequest): Promise<ApiKeyDto> {
+  revokeApiKey(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<ApiKeyDto> {
     return this.keys.revoke(id, actorOf(request));
   }
 }

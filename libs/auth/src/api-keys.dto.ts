@@ -30,7 +30,10 @@ export class ApiKeyDto implements ApiKeySummary {
 }
 
 export class CreatedApiKeyDto {
-  @ApiProperty({ description: 'The key itself. It is shown this once and cannot be read again.', example: 'rvl_…' })
+  @ApiProperty({
+    description: 'The key itself. It is shown this once and cannot be read again.',
+    example: 'rvl_…',
+  })
   key: string;
 
   @ApiProperty({ type: ApiKeyDto })

@@ -64,11 +64,18 @@ export class ApiKeys implements OnApplicationBootstrap {
       .createQueryBuilder()
       .insert()
       .into(ApiKeyEntity)
-      .values({ name: 'bootstrap admin', prefix: key.slice(0, 8), keyHash: hashApiKey(key), roles: [...ROLES], createdBy: 'bootstrap' })
+      .values({
+        name: 'bootstrap admin',
+        prefix: key.slice(0, 8),
+        keyHash: hashApiKey(key),
+        roles: [...ROLES],
+        createdBy: 'bootstrap',
+      })
       .orIgnore()
       .returning(['id'])
       .execute();
-    if (result.raw.length > 0) this.logger.log('Created the bootstrap admin API key from BOOTSTRAP_ADMIN_API_KEY');
+    if ((result.raw as unknown[]).length > 0)
+      this.logger.log('Created the bootstrap admin API key from BOOTSTRAP_ADMIN_API_KEY');
   }
 
   async create(name: string, roles: Role[], actor: string): Promise<{ key: string; summary: ApiKeySummary }> {
@@ -76,8 +83,18 @@ export class ApiKeys implements OnApplicationBootstrap {
     const saved = await this.dataSource.transaction(async (manager) => {
       const entity = await manager
         .getRepository(ApiKeyEntity)
-        .save({ name, prefix: key.slice(0, 8), keyHash: hashApiKey(key), roles, createdBy: actor, revokedAt: null });
-      await this.audit.append({ actor, action: 'api-key.create', target: entity.id, after: { name, roles } }, manager);
+        .save({
+          name,
+          prefix: key.slice(0, 8),
+          keyHash: hashApiKey(key),
+          roles,
+          createdBy: actor,
+          revokedAt: null,
+        });
+      await this.audit.append(
+        { actor, action: 'api-key.create', target: entity.id, after: { name, roles } },
+        manager,
+      );
       return entity;
     });
     return { key, summary: toSummary(saved) };
@@ -97,7 +114,13 @@ export class ApiKeys implements OnApplicationBootstrap {
         entity.revokedAt = new Date();
         await repo.save(entity);
         await this.audit.append(
-          { actor, action: 'api-key.revoke', target: id, before: { revokedAt: null }, after: { revokedAt: entity.revokedAt } },
+          {
+            actor,
+            action: 'api-key.revoke',
+            target: id,
+            before: { revokedAt: null },
+            after: { revokedAt: entity.revokedAt },
+          },
           manager,
         );
       }

@@ -20,7 +20,12 @@ export function canonicalJsonSchemas(): Record<string, object> {
   const out: Record<string, object> = {};
   const all: Record<string, z.ZodType> = { ...EVENT_SCHEMAS, ...SHARED };
   for (const [name, schema] of Object.entries(all).sort(([a], [b]) => a.localeCompare(b))) {
-    const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any', reused: 'inline' });
+    const json = z.toJSONSchema(schema, {
+      target: 'draft-2020-12',
+      io: 'input',
+      unrepresentable: 'any',
+      reused: 'inline',
+    });
     out[name] = { $id: `https://revline.dev/schemas/canonical/v1/${name}.json`, title: name, ...json };
   }
   return out;

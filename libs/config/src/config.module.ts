@@ -10,7 +10,10 @@ import { loadConfig } from './load-config';
 @Module({})
 export class RevlineConfigModule {
   static forRoot(namespaces: ConfigClass<object>[]): DynamicModule {
-    const providers: Provider[] = namespaces.map((cls) => ({ provide: cls, useFactory: () => loadConfig(cls) }));
+    const providers: Provider[] = namespaces.map((cls) => ({
+      provide: cls,
+      useFactory: () => loadConfig(cls),
+    }));
     return { module: RevlineConfigModule, global: true, providers, exports: providers };
   }
 }

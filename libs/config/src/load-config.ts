@@ -53,7 +53,7 @@ export function loadConfig<T extends object>(
 }
 
 /** A copy safe to print: secret values replaced. */
-export function redactConfig<T extends object>(config: T): Record<string, unknown> {
+export function redactConfig(config: object): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(config).map(([key, value]) => [
       key,

@@ -4,12 +4,17 @@ import type { HttpAppSpec } from './create-http-app';
 import { createHttpApp } from './create-http-app';
 
 /** The port an app listens on: its own variable (`PROCESS_Q2C_PORT`), or its default. */
-export function resolvePort(spec: HttpAppSpec, env: Record<string, string | undefined> = process.env): number {
+export function resolvePort(
+  spec: HttpAppSpec,
+  env: Record<string, string | undefined> = process.env,
+): number {
   const raw = env[spec.port.variable];
   if (raw === undefined || raw === '') return spec.port.default;
   const port = Number(raw);
   if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
-    throw new ConfigError(spec.name, [`${spec.port.variable} was ${JSON.stringify(raw)}: must be a port number from 1 to 65535`]);
+    throw new ConfigError(spec.name, [
+      `${spec.port.variable} was ${JSON.stringify(raw)}: must be a port number from 1 to 65535`,
+    ]);
   }
   return port;
 }
@@ -34,6 +39,7 @@ export async function bootstrapHttpApp(module: Type, spec: HttpAppSpec): Promise
 export function exitOnStartupError(name: string, error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`${name} could not start: ${message}\n`);
-  if (!(error instanceof ConfigError) && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (!(error instanceof ConfigError) && error instanceof Error && error.stack)
+    process.stderr.write(`${error.stack}\n`);
   process.exit(1);
 }

@@ -19,10 +19,13 @@ export class DomainError extends Error {
 
 function fromHttpException(exception: HttpException): ProblemDetails {
   const status = exception.getStatus();
-  const response = exception.getResponse();
+  const response: unknown = exception.getResponse();
   if (typeof response === 'object' && response !== null) {
     const body = response as { message?: unknown; errors?: ProblemDetails['errors'] };
-    if (body.errors) return problem(status, String(body.message ?? exception.message), { errors: body.errors });
+    if (body.errors) {
+      const detail = typeof body.message === 'string' ? body.message : exception.message;
+      return problem(status, detail, { errors: body.errors });
+    }
     if (Array.isArray(body.message)) return problem(status, body.message.join('; '));
     if (typeof body.message === 'string') return problem(status, body.message);
   }
@@ -42,7 +45,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const body = this.toProblem(exception);
     body.instance = request.url.split('?')[0];
-    body.correlationId = currentCorrelationId() ?? (request.headers['x-correlation-id'] as string | undefined);
+    body.correlationId =
+      currentCorrelationId() ?? (request.headers['x-correlation-id'] as string | undefined);
     if (body.status >= 500) this.logger.error({ msg: 'request failed', err: exception, url: body.instance });
     if (body.status === 401) void reply.header('www-authenticate', 'Bearer');
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
@@ -50,7 +54,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof HttpException) return fromHttpException(exception);
-    if (exception instanceof DomainError) return problem(exception.status, exception.message, { errors: exception.errors });
+    if (exception instanceof DomainError)
+      return problem(exception.status, exception.message, { errors: exception.errors });
     const status = (exception as { statusCode?: unknown }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return problem(status, (exception as Error).message); // Fastify's own 4xx: body too large, bad JSON, media type

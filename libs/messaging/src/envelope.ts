@@ -29,7 +29,11 @@ export interface EnvelopeOptions {
 }
 
 /** Builds an envelope; correlation and causation default to the ones in scope (the request or job being handled). */
-export function createEnvelope<J extends JobName>(job: J, payload: JobPayloads[J], options: EnvelopeOptions): Envelope<J> {
+export function createEnvelope<J extends JobName>(
+  job: J,
+  payload: JobPayloads[J],
+  options: EnvelopeOptions,
+): Envelope<J> {
   if (!options.idempotencyKey) throw new Error(`An idempotency key is required to send ${job}`);
   const scope = currentCorrelation();
   return {
@@ -53,14 +57,22 @@ export function jobIdFor(job: JobName, idempotencyKey: string): string {
   return `${job}-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 40)}`;
 }
 
-const ENVELOPE_FIELDS = ['messageId', 'correlationId', 'idempotencyKey', 'schemaVersion', 'occurredAt', 'tenantId'] as const;
+const ENVELOPE_FIELDS = [
+  'messageId',
+  'correlationId',
+  'idempotencyKey',
+  'schemaVersion',
+  'occurredAt',
+  'tenantId',
+] as const;
 
 /** Checks a job's data is an envelope before a handler sees it; returns the field that is wrong, if any. */
 export function envelopeProblem(data: unknown): string | undefined {
   if (typeof data !== 'object' || data === null) return 'the job data is not an object';
   const record = data as Record<string, unknown>;
   for (const field of ENVELOPE_FIELDS) {
-    if (typeof record[field] !== 'string' || record[field] === '') return `${field} is missing or not a string`;
+    if (typeof record[field] !== 'string' || record[field] === '')
+      return `${field} is missing or not a string`;
   }
   if (typeof record.payload !== 'object' || record.payload === null) return 'payload is missing';
   return undefined;

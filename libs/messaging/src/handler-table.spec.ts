@@ -3,7 +3,11 @@ import type { DiscoveredHandler } from './handler-table';
 import { buildHandlerTable, HandlerRegistrationError } from './handler-table';
 import type { JobName } from './registry';
 
-const handler = (job: JobName, owner = 'H'): DiscoveredHandler => ({ job, owner, fn: () => Promise.resolve() });
+const handler = (job: JobName, owner = 'H'): DiscoveredHandler => ({
+  job,
+  owner,
+  fn: () => Promise.resolve(),
+});
 const erpEvents = [handler('erp.posted'), handler('erp.rejected')];
 
 describe('buildHandlerTable', () => {
@@ -13,7 +17,9 @@ describe('buildHandlerTable', () => {
   });
 
   it('fails when a consumed job has no handler', () => {
-    expect(() => buildHandlerTable(['erp.events'], [handler('erp.posted')])).toThrow(/erp.rejected \(queue erp.events\) has no handler/);
+    expect(() => buildHandlerTable(['erp.events'], [handler('erp.posted')])).toThrow(
+      /erp.rejected \(queue erp.events\) has no handler/,
+    );
   });
 
   it('fails when a job has two handlers', () => {

@@ -30,7 +30,9 @@ export function buildHandlerTable(
     if (existing) problems.push(`${handler.job} has two handlers: ${existing.owner} and ${handler.owner}`);
     else table.set(handler.job, handler);
     if (!consumes.includes(queueOf(handler.job))) {
-      problems.push(`${handler.owner} handles ${handler.job}, but this app does not consume ${queueOf(handler.job)}`);
+      problems.push(
+        `${handler.owner} handles ${handler.job}, but this app does not consume ${queueOf(handler.job)}`,
+      );
     }
   }
   for (const queue of consumes) {

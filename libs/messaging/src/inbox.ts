@@ -29,7 +29,7 @@ export class Inbox {
         .orIgnore()
         .returning(['consumer'])
         .execute();
-      if (inserted.raw.length === 0) return { applied: false };
+      if ((inserted.raw as unknown[]).length === 0) return { applied: false };
       return { applied: true, result: await effect(manager) };
     });
   }

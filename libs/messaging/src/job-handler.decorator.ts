@@ -11,7 +11,10 @@ export interface JobContext {
   attempt: number;
 }
 
-export type JobHandlerFn<J extends JobName> = (envelope: Envelope<J>, context: JobContext) => Promise<unknown>;
+export type JobHandlerFn<J extends JobName> = (
+  envelope: Envelope<J>,
+  context: JobContext,
+) => Promise<unknown>;
 
 /**
  * Declares the method that handles one job of the registry. The app's messaging module binds it to a

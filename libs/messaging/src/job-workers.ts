@@ -56,9 +56,13 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
         lockDuration: this.config.JOB_LOCK_DURATION_MS,
         stalledInterval: this.config.JOB_LOCK_DURATION_MS,
         maxStalledCount: 5,
-        settings: { backoffStrategy: (attempts: number) => backoffWithJitter(attempts, this.config.JOB_BACKOFF_BASE_MS) },
+        settings: {
+          backoffStrategy: (attempts: number) => backoffWithJitter(attempts, this.config.JOB_BACKOFF_BASE_MS),
+        },
       });
-      worker.on('error', (error) => this.logger.warn(`Worker ${queue}: ${error.message}`));
+      worker.on('error', (error) => {
+        this.logger.warn(`Worker ${queue}: ${error.message}`);
+      });
       this.workers.push(worker);
     }
   }
@@ -92,7 +96,11 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
       throw new UnrecoverableError(problem ?? `no handler for ${job.name}`);
     }
     const envelope = job.data as Envelope;
-    const context = { correlationId: envelope.correlationId, causationId: envelope.messageId, tenantId: envelope.tenantId };
+    const context = {
+      correlationId: envelope.correlationId,
+      causationId: envelope.messageId,
+      tenantId: envelope.tenantId,
+    };
     return runWithCorrelation(context, async () => {
       const attempt = job.attemptsMade + 1;
       const stopTimer = this.metrics.jobDuration.startTimer({ queue, job: job.name });
@@ -101,7 +109,14 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
         const result = await handler.fn(envelope, { job, attempt });
         const seconds = stopTimer();
         this.metrics.jobs.inc({ queue, job: job.name, outcome: 'completed' });
-        this.logger.log({ msg: 'job completed', queue, job: job.name, jobId: job.id, attempt, durationMs: Math.round(seconds * 1000) });
+        this.logger.log({
+          msg: 'job completed',
+          queue,
+          job: job.name,
+          jobId: job.id,
+          attempt,
+          durationMs: Math.round(seconds * 1000),
+        });
         return result;
       } catch (error) {
         stopTimer();
@@ -111,23 +126,54 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
     });
   }
 
-  private async fail(queue: QueueName, job: Job, envelope: Envelope, attempt: number, error: unknown): Promise<void> {
+  private async fail(
+    queue: QueueName,
+    job: Job,
+    envelope: Envelope,
+    attempt: number,
+    error: unknown,
+  ): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     const attempts = job.opts.attempts ?? 1;
     if (isBusinessError(error)) {
       this.metrics.jobs.inc({ queue, job: job.name, outcome: 'parked' });
-      this.logger.warn({ msg: 'job parked', queue, job: job.name, jobId: job.id, category: error.category, reason: message });
-      await this.exceptions.record(envelope, { category: error.category, reason: message, details: error.details });
+      this.logger.warn({
+        msg: 'job parked',
+        queue,
+        job: job.name,
+        jobId: job.id,
+        category: error.category,
+        reason: message,
+      });
+      await this.exceptions.record(envelope, {
+        category: error.category,
+        reason: message,
+        details: error.details,
+      });
     } else if (attempt >= attempts) {
       this.metrics.jobs.inc({ queue, job: job.name, outcome: 'failed' });
-      this.logger.error({ msg: 'job failed, retries exhausted', queue, job: job.name, jobId: job.id, attempt, error: message });
+      this.logger.error({
+        msg: 'job failed, retries exhausted',
+        queue,
+        job: job.name,
+        jobId: job.id,
+        attempt,
+        error: message,
+      });
       await this.exceptions.record(envelope, {
         category: 'retries_exhausted',
         reason: `Still failing after ${attempt} attempts: ${message}`,
       });
     } else {
       this.metrics.jobs.inc({ queue, job: job.name, outcome: 'retried' });
-      this.logger.warn({ msg: 'job will be retried', queue, job: job.name, jobId: job.id, attempt, error: message });
+      this.logger.warn({
+        msg: 'job will be retried',
+        queue,
+        job: job.name,
+        jobId: job.id,
+        attempt,
+        error: message,
+      });
     }
   }
 }

@@ -20,7 +20,9 @@ export class MessagingTables1764201600000 implements MigrationInterface {
       "published_at" TIMESTAMP WITH TIME ZONE,
       CONSTRAINT "UQ_outbox_message_id" UNIQUE ("message_id"),
       CONSTRAINT "PK_outbox" PRIMARY KEY ("id"))`);
-    await q.query(`CREATE UNIQUE INDEX "outbox_job_idempotency_key" ON ${s}."outbox" ("job", "idempotency_key")`);
+    await q.query(
+      `CREATE UNIQUE INDEX "outbox_job_idempotency_key" ON ${s}."outbox" ("job", "idempotency_key")`,
+    );
     await q.query(`CREATE INDEX "outbox_unpublished" ON ${s}."outbox" ("id") WHERE "published_at" IS NULL`);
     await q.query(`CREATE TABLE ${s}."inbox" (
       "consumer" text NOT NULL,
@@ -45,8 +47,12 @@ export class MessagingTables1764201600000 implements MigrationInterface {
       "resolved_at" TIMESTAMP WITH TIME ZONE,
       "resolution" text,
       CONSTRAINT "PK_exceptions" PRIMARY KEY ("id"))`);
-    await q.query(`CREATE UNIQUE INDEX "exceptions_job_idempotency_key" ON ${s}."exceptions" ("job", "idempotency_key")`);
-    await q.query(`CREATE INDEX "exceptions_open" ON ${s}."exceptions" ("category", "first_seen_at") WHERE "status" <> 'resolved'`);
+    await q.query(
+      `CREATE UNIQUE INDEX "exceptions_job_idempotency_key" ON ${s}."exceptions" ("job", "idempotency_key")`,
+    );
+    await q.query(
+      `CREATE INDEX "exceptions_open" ON ${s}."exceptions" ("category", "first_seen_at") WHERE "status" <> 'resolved'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

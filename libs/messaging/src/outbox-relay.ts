@@ -83,7 +83,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         this.logger.warn(`Outbox relay: ${(error as Error).message}`);
       }
       if (moved < BATCH) {
-        await sleep(this.config.OUTBOX_POLL_MS, undefined, { signal: this.abort.signal }).catch(() => undefined);
+        await sleep(this.config.OUTBOX_POLL_MS, undefined, { signal: this.abort.signal }).catch(
+          () => undefined,
+        );
       }
     }
   }

@@ -61,7 +61,14 @@ export interface BillingDocumentPayload {
   total: MoneyDto;
   tax: MoneyDto;
   issuedOn: string;
-  lines: Array<{ lineId: string; description: string; amount: MoneyDto; proration: boolean; periodStart?: string; periodEnd?: string }>;
+  lines: Array<{
+    lineId: string;
+    description: string;
+    amount: MoneyDto;
+    proration: boolean;
+    periodStart?: string;
+    periodEnd?: string;
+  }>;
   eventCreatedAt: string;
 }
 

@@ -24,7 +24,10 @@ export class Queues implements OnApplicationShutdown {
   async get(name: QueueName): Promise<Queue> {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: await this.connections.producer(), prefix: this.connections.prefix });
+      queue = new Queue(name, {
+        connection: await this.connections.producer(),
+        prefix: this.connections.prefix,
+      });
       this.queues.set(name, queue);
     }
     return queue;
@@ -49,7 +52,9 @@ export class Queues implements OnApplicationShutdown {
     }
     for (const [name, batch] of byQueue) {
       const queue = await this.get(name);
-      await queue.addBulk(batch.map((envelope) => ({ name: envelope.job, data: envelope, opts: this.jobOptions(envelope) })));
+      await queue.addBulk(
+        batch.map((envelope) => ({ name: envelope.job, data: envelope, opts: this.jobOptions(envelope) })),
+      );
     }
   }
 

@@ -29,7 +29,9 @@ export class RedisConnections implements OnApplicationShutdown {
         maxRetriesPerRequest: 1,
         connectTimeout: 5_000,
       });
-      connection.on('error', (error: Error) => this.logger.warn(`Redis producer: ${error.message}`));
+      connection.on('error', (error: Error) => {
+        this.logger.warn(`Redis producer: ${error.message}`);
+      });
       this.producerConnection = connection;
       await connection.connect();
       await assertNoEviction(connection);
@@ -38,8 +40,13 @@ export class RedisConnections implements OnApplicationShutdown {
   }
 
   worker(): Redis {
-    const connection = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: null, enableReadyCheck: false });
-    connection.on('error', (error: Error) => this.logger.warn(`Redis worker: ${error.message}`));
+    const connection = new Redis(this.config.REDIS_URL, {
+      maxRetriesPerRequest: null,
+      enableReadyCheck: false,
+    });
+    connection.on('error', (error: Error) => {
+      this.logger.warn(`Redis worker: ${error.message}`);
+    });
     this.workerConnections.push(connection);
     return connection;
   }

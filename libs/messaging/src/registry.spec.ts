@@ -4,7 +4,15 @@ import { isJobName, jobsOf, QUEUES, queueOf } from './registry';
 describe('job registry', () => {
   it('names every queue of DESIGN.md §3', () => {
     expect(Object.keys(QUEUES).sort()).toEqual(
-      ['billing.commands', 'billing.events', 'crm.changes', 'crm.commands', 'erp.commands', 'erp.events', 'q2c.scheduled'].sort(),
+      [
+        'billing.commands',
+        'billing.events',
+        'crm.changes',
+        'crm.commands',
+        'erp.commands',
+        'erp.events',
+        'q2c.scheduled',
+      ].sort(),
     );
   });
 

@@ -3,7 +3,10 @@ import type { RedisInfoClient } from './eviction-policy';
 import { assertNoEviction, EvictionPolicyError, readEvictionPolicy } from './eviction-policy';
 
 const client = (policy: string, configWorks = true): RedisInfoClient => ({
-  config: () => (configWorks ? Promise.resolve(['maxmemory-policy', policy]) : Promise.reject(new Error('unknown command'))),
+  config: () =>
+    configWorks
+      ? Promise.resolve(['maxmemory-policy', policy])
+      : Promise.reject(new Error('unknown command')),
   info: () => Promise.resolve(`# Memory\r\nused_memory:1\r\nmaxmemory_policy:${policy}\r\n`),
 });
 

@@ -28,7 +28,10 @@ export function appMigrations(db: AppDatabase): Function[] {
 }
 
 /** The DataSource options of an app, the same for Nest, the TypeORM CLI and the migrate command. */
-export function appDataSourceOptions(db: AppDatabase, url = loadConfig(DatabaseConfig).DATABASE_URL): PostgresConnectionOptions {
+export function appDataSourceOptions(
+  db: AppDatabase,
+  url = loadConfig(DatabaseConfig).DATABASE_URL,
+): PostgresConnectionOptions {
   const migrations = db.schema === PLATFORM_SCHEMA ? (db.migrations ?? []) : appMigrations(db);
   return dataSourceOptions({ schema: db.schema, entities: appEntities(db), migrations, url });
 }

@@ -1,6 +1,11 @@
 import { Controller, Get, Optional } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import type { HealthCheckResult, HealthIndicatorFunction } from '@nestjs/terminus';
 import { Public } from '@revline/auth';
 import { RedisConnections } from '@revline/messaging';
@@ -21,16 +26,19 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: Postgres, and Redis with its eviction policy, where the app uses them' })
+  @ApiOperation({
+    summary: 'Readiness: Postgres, and Redis with its eviction policy, where the app uses them',
+  })
   @ApiOkResponse({ description: 'Ready' })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down' })
   readiness(): Promise<HealthCheckResult> {
     const checks: HealthIndicatorFunction[] = [];
     if (this.dataSource && this.typeorm) {
       const typeorm = this.typeorm;
-      checks.push(() => typeorm.pingCheck('postgres', { timeout: 2_000 }));
+      checks.push(() => typeorm.pingCheck('postgres').withTimeout(2_000));
     }
-    if (this.redis) checks.push(() => this.redisCheck());
+    const redis = this.redis;
+    if (redis) checks.push(() => this.redisCheck(redis));
     return this.health.check(checks);
   }
 
@@ -41,13 +49,15 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  private async redisCheck() {
+  private async redisCheck(redis: RedisConnections) {
     const session = this.indicators.check('redis');
     try {
-      const client = await this.redis!.producer();
+      const client = await redis.producer();
       await client.ping();
       const policy = await readEvictionPolicy(client);
-      return policy === 'noeviction' ? session.up({ maxmemoryPolicy: policy }) : session.down({ maxmemoryPolicy: policy });
+      return policy === 'noeviction'
+        ? session.up({ maxmemoryPolicy: policy })
+        : session.down({ maxmemoryPolicy: policy });
     } catch (error) {
       return session.down({ message: (error as Error).message });
     }

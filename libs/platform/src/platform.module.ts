@@ -3,7 +3,15 @@ import { Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AuthModule } from '@revline/auth';
 import type { ConfigClass } from '@revline/config';
-import { AuthConfig, DatabaseConfig, HttpConfig, LogConfig, RedisConfig, RevlineConfigModule, WorkerConfig } from '@revline/config';
+import {
+  AuthConfig,
+  DatabaseConfig,
+  HttpConfig,
+  LogConfig,
+  RedisConfig,
+  RevlineConfigModule,
+  WorkerConfig,
+} from '@revline/config';
 import type { QueueName } from '@revline/messaging';
 import { MessagingModule } from '@revline/messaging';
 import { MetricsService } from '@revline/observability';
@@ -40,7 +48,11 @@ export class PlatformModule {
       config.push(DatabaseConfig);
       const db = { ...options.database, messaging: Boolean(options.messaging) };
       imports.push(
-        PersistenceModule.forApp({ schema: db.schema, entities: appEntities(db), migrations: appMigrations(db) }),
+        PersistenceModule.forApp({
+          schema: db.schema,
+          entities: appEntities(db),
+          migrations: appMigrations(db),
+        }),
       );
     }
     if (options.auth) {

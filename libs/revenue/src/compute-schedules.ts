@@ -30,7 +30,11 @@ export function computeSchedules(
     addUsageObligations(state, usage);
   }
   const ordered = amendments
-    .map((am, index) => ({ am, index, day: checkDate(am.effectiveDate, `amendments[${String(index)}].effectiveDate`) }))
+    .map((am, index) => ({
+      am,
+      index,
+      day: checkDate(am.effectiveDate, `amendments[${String(index)}].effectiveDate`),
+    }))
     .sort((a, b) => a.day - b.day || a.index - b.index);
   const seen = new Set<string>();
   let cums = snapshot(state);
@@ -45,7 +49,12 @@ export function computeSchedules(
     const record = applyAmendment(state, am, field, resolved);
     modifications.push(record);
     const next = snapshot(state);
-    versions.push({ version: versions.length + 1, trigger: am.amendmentId, treatment: record.treatment, changes: diffSchedules(cums, next) });
+    versions.push({
+      version: versions.length + 1,
+      trigger: am.amendmentId,
+      treatment: record.treatment,
+      changes: diffSchedules(cums, next),
+    });
     cums = next;
   }
   const obligations = renderObligations(state, cums);

@@ -22,7 +22,20 @@ describe('G1 annual subscription, ratable daily', () => {
 
   it('recognises the golden monthly amounts with cumulative rounding', () => {
     expect(amounts(pob(result, 'seats'))).toEqual(
-      cents(['1,019.18', '920.55', '1,019.17', '986.31', '1,019.17', '986.30', '1,019.18', '1,019.18', '986.30', '1,019.18', '986.30', '1,019.18']),
+      cents([
+        '1,019.18',
+        '920.55',
+        '1,019.17',
+        '986.31',
+        '1,019.17',
+        '986.30',
+        '1,019.18',
+        '1,019.18',
+        '986.30',
+        '1,019.18',
+        '986.30',
+        '1,019.18',
+      ]),
     );
     expect(result.totals.recognisedMinor).toBe(1_200_000n);
   });
@@ -44,14 +57,29 @@ describe('G2 mid-term seat expansion as a separate contract', () => {
   const result = computeSchedules(g1Contract(), [g2Expansion]);
 
   it('treats the added seats as a separate contract under ASC 606-10-25-12', () => {
-    expect(result.modifications[0]).toMatchObject({ treatment: 'separate_contract', citation: 'ASC 606-10-25-12', considerationMinor: '480000' });
+    expect(result.modifications[0]).toMatchObject({
+      treatment: 'separate_contract',
+      citation: 'ASC 606-10-25-12',
+      considerationMinor: '480000',
+    });
   });
 
   it('recognises the 4,800.00 over 2026-03-15..2026-12-31 by the golden months', () => {
     const added = pob(result, 'seats@A-G2');
     expect(added?.allocatedMinor).toBe(480_000n);
     expect(amounts(added)).toEqual(
-      cents(['279.45', '493.15', '509.59', '493.15', '509.59', '509.59', '493.15', '509.59', '493.15', '509.59']),
+      cents([
+        '279.45',
+        '493.15',
+        '509.59',
+        '493.15',
+        '509.59',
+        '509.59',
+        '493.15',
+        '509.59',
+        '493.15',
+        '509.59',
+      ]),
     );
   });
 
@@ -72,7 +100,11 @@ describe('G2 mid-term seat expansion as a separate contract', () => {
     expect(result.scheduleVersion).toBe(2);
     const changes = result.versions[1]?.changes ?? [];
     expect(changes.every((c) => c.pobId === 'seats@A-G2')).toBe(true);
-    expect(changes.find((c) => c.period === '2026-03')).toMatchObject({ previousMinor: 0n, currentMinor: 27_945n, deltaMinor: 27_945n });
+    expect(changes.find((c) => c.period === '2026-03')).toMatchObject({
+      previousMinor: 0n,
+      currentMinor: 27_945n,
+      deltaMinor: 27_945n,
+    });
   });
 });
 
@@ -95,7 +127,9 @@ describe('G4 prospective modification (ASC 606-10-25-13(a))', () => {
   });
 
   it('recognises the seats July..December by the golden months and training on delivery', () => {
-    expect(amounts(pob(result, 'seats')).slice(6)).toEqual(cents(['1,372.15', '1,372.16', '1,327.89', '1,372.15', '1,327.89', '1,372.15']));
+    expect(amounts(pob(result, 'seats')).slice(6)).toEqual(
+      cents(['1,372.15', '1,372.16', '1,327.89', '1,372.15', '1,327.89', '1,372.15']),
+    );
     expect(monthAmount(result, 'training', '2026-07')).toBe(90_493n);
   });
 });
@@ -104,7 +138,11 @@ describe('G5 partial cancellation with a credit', () => {
   const result = computeSchedules(g1Contract(), [g2Expansion, g5Reduction]);
 
   it('credits 1,512.33, exactly the removed seats remaining schedule', () => {
-    expect(result.modifications[1]).toMatchObject({ treatment: 'prospective', creditMinor: '151233', considerationMinor: '-151233' });
+    expect(result.modifications[1]).toMatchObject({
+      treatment: 'prospective',
+      creditMinor: '151233',
+      considerationMinor: '-151233',
+    });
     const removed = pob(result, 'seats@A-G2');
     const v2 = computeSchedules(g1Contract(), [g2Expansion]);
     const remaining = ['2026-10', '2026-11', '2026-12'].map((m) => monthAmount(v2, 'seats@A-G2', m) ?? 0n);
@@ -113,14 +151,20 @@ describe('G5 partial cancellation with a credit', () => {
   });
 
   it('credits 1,500.00 under CPQ monthly+daily', () => {
-    const cpq = computeSchedules(g1Contract(), [g2Expansion, g5Reduction], { prorationConvention: 'cpq_monthly_daily' });
+    const cpq = computeSchedules(g1Contract(), [g2Expansion, g5Reduction], {
+      prorationConvention: 'cpq_monthly_daily',
+    });
     expect(cpq.modifications[1]?.creditMinor).toBe('150000');
   });
 
   it('recognises 3,024.66 in Q4 for the 10 remaining seats', () => {
-    const q4 = ['2026-10', '2026-11', '2026-12'].map((m) => result.deferredByPeriod.find((p) => p.period === m)?.recognisedMinor ?? 0n);
+    const q4 = ['2026-10', '2026-11', '2026-12'].map(
+      (m) => result.deferredByPeriod.find((p) => p.period === m)?.recognisedMinor ?? 0n,
+    );
     expect(q4.reduce((s, x) => s + x, 0n)).toBe(302_466n);
-    expect(['2026-10', '2026-11', '2026-12'].map((m) => monthAmount(result, 'seats', m))).toEqual(cents(['1,019.18', '986.30', '1,019.18']));
+    expect(['2026-10', '2026-11', '2026-12'].map((m) => monthAmount(result, 'seats', m))).toEqual(
+      cents(['1,019.18', '986.30', '1,019.18']),
+    );
   });
 });
 

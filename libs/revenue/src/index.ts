@@ -1,5 +1,10 @@
 export { computeSchedules } from './compute-schedules';
-export { previewSchedules, parseSchedulePreviewRequest, SchedulePreviewRequestSchema, type SchedulePreviewRequest } from './schedule-preview';
+export {
+  previewSchedules,
+  parseSchedulePreviewRequest,
+  SchedulePreviewRequestSchema,
+  type SchedulePreviewRequest,
+} from './schedule-preview';
 export { toScheduleDto, type ScheduleDto } from './schedule/dto';
 export type {
   BalancePeriod,
@@ -16,9 +21,28 @@ export type { RevenueUsage } from './schedule/usage-obligations';
 export type { ModificationRecord } from './modifications/apply-amendment';
 export { decideFromFacts, decideTreatment, type TreatmentDecision } from './modifications/classify';
 export { RevenueInputError } from './core/errors';
-export { DEFAULT_POLICY, resolvePolicy, type RevenuePolicy, type ResolvedPolicy, type RampRecognition, type RatableConvention } from './core/policy';
-export { previewProration, cpqProrateMultiplier, type ProrationChange, type ProrationLine, type ProrationPreview } from './proration/preview';
-export { PRORATION_CONVENTIONS, isProrationConvention, monthsUnder, remainingFraction, type ProrationConvention } from './proration/conventions';
+export {
+  DEFAULT_POLICY,
+  resolvePolicy,
+  type RevenuePolicy,
+  type ResolvedPolicy,
+  type RampRecognition,
+  type RatableConvention,
+} from './core/policy';
+export {
+  previewProration,
+  cpqProrateMultiplier,
+  type ProrationChange,
+  type ProrationLine,
+  type ProrationPreview,
+} from './proration/preview';
+export {
+  PRORATION_CONVENTIONS,
+  isProrationConvention,
+  monthsUnder,
+  remainingFraction,
+  type ProrationConvention,
+} from './proration/conventions';
 export { computeOverage, type OverageInput } from './recognition/usage';
 export { allocateByWeights, splitCumulative } from './recognition/allocation';
 export type { RecognitionMethod } from './recognition/method-curve';

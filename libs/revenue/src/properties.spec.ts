@@ -52,7 +52,13 @@ const contractArb = fc
       billingTiming: g.timing,
       lines,
     };
-    return { contract, ratable: g.ratable, start: BASE + g.start, length: g.length, quantity0: g.lines[0]?.quantity ?? 1 };
+    return {
+      contract,
+      ratable: g.ratable,
+      start: BASE + g.start,
+      length: g.length,
+      quantity0: g.lines[0]?.quantity ?? 1,
+    };
   });
 
 const amendedArb = contractArb.chain((c) =>
@@ -73,7 +79,15 @@ const amendedArb = contractArb.chain((c) =>
         lineDeltas:
           first === undefined || first.chargeType !== 'recurring'
             ? []
-            : [{ lineId: first.lineId, priorQuantity: first.quantity, newQuantity: String(c.quantity0 + add), priorUnitPrice: '1', newUnitPrice: String(price) }],
+            : [
+                {
+                  lineId: first.lineId,
+                  priorQuantity: first.quantity,
+                  newQuantity: String(c.quantity0 + add),
+                  priorUnitPrice: '1',
+                  newUnitPrice: String(price),
+                },
+              ],
       };
       return { ...c, amendments: [am] };
     }),
@@ -82,9 +96,13 @@ const amendedArb = contractArb.chain((c) =>
 describe('revenue engine properties', () => {
   it('allocations sum to the transaction price', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }), fc.array(fc.bigInt({ min: 0n, max: 10n ** 12n }), { minLength: 1, maxLength: 20 }), (total, weights) => {
-        expect(allocateByWeights(total, weights).reduce((s, x) => s + x, 0n)).toBe(total);
-      }),
+      fc.property(
+        fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }),
+        fc.array(fc.bigInt({ min: 0n, max: 10n ** 12n }), { minLength: 1, maxLength: 20 }),
+        (total, weights) => {
+          expect(allocateByWeights(total, weights).reduce((s, x) => s + x, 0n)).toBe(total);
+        },
+      ),
     );
   });
 
@@ -133,7 +151,9 @@ describe('revenue engine properties', () => {
   it('gives the same schedule for the same inputs', () => {
     fc.assert(
       fc.property(amendedArb, ({ contract, amendments }) => {
-        expect(computeSchedules(contract, amendments)).toEqual(computeSchedules(structuredClone(contract), structuredClone(amendments)));
+        expect(computeSchedules(contract, amendments)).toEqual(
+          computeSchedules(structuredClone(contract), structuredClone(amendments)),
+        );
       }),
       { numRuns: 50 },
     );

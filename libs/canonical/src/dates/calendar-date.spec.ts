@@ -14,7 +14,14 @@ import {
 
 describe('calendar dates', () => {
   it('knows leap years', () => {
-    expect([2024, 2026, 2028, 1900, 2000, 2100].map(isLeapYear)).toEqual([true, false, true, false, true, false]);
+    expect([2024, 2026, 2028, 1900, 2000, 2100].map(isLeapYear)).toEqual([
+      true,
+      false,
+      true,
+      false,
+      true,
+      false,
+    ]);
     expect(isIsoDate('2028-02-29')).toBe(true);
     expect(isIsoDate('2026-02-29')).toBe(false);
     expect(isIsoDate('2026-13-01')).toBe(false);
@@ -40,7 +47,11 @@ describe('calendar dates', () => {
     expect(monthsBetween('2026-03-15', '2026-12-31')).toHaveLength(10);
     expect(monthsBetween('2026-12-15', '2027-01-02')).toEqual(['2026-12', '2027-01']);
     expect(lastDayOfMonth('2028-02')).toBe('2028-02-29');
-    expect(wholeMonthsAndDays('2026-03-15', '2026-12-31')).toEqual({ months: 9, days: 17, leftoverMonthDays: 31 });
+    expect(wholeMonthsAndDays('2026-03-15', '2026-12-31')).toEqual({
+      months: 9,
+      days: 17,
+      leftoverMonthDays: 31,
+    });
     expect(wholeMonthsAndDays('2019-05-23', '2019-09-30')).toMatchObject({ months: 4, days: 8 });
     expect(wholeMonthsAndDays('2017-01-01', '2018-01-10')).toMatchObject({ months: 12, days: 10 });
     expect(wholeMonthsAndDays('2026-01-01', '2026-12-31')).toMatchObject({ months: 12, days: 0 });

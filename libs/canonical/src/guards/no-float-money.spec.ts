@@ -68,7 +68,13 @@ describe('no float math on money', () => {
   it('would catch one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'float-guard-'));
     const bad = join(dir, 'bad.ts');
-    writeFileSync(bad, "export const cents = (m: string) => Math.round(parseFloat(m) * 100);\nconst x = '0.5'; // 1.5 in a comment\n");
-    expect(floatMoneyViolations([bad])).toEqual([expect.stringContaining('parseFloat'), expect.stringContaining('Math rounding')]);
+    writeFileSync(
+      bad,
+      "export const cents = (m: string) => Math.round(parseFloat(m) * 100);\nconst x = '0.5'; // 1.5 in a comment\n",
+    );
+    expect(floatMoneyViolations([bad])).toEqual([
+      expect.stringContaining('parseFloat'),
+      expect.stringContaining('Math rounding'),
+    ]);
   });
 });

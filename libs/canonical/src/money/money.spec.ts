@@ -1,14 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { CURRENCY_EXPONENTS, currencyExponent } from './currencies';
-import { addMoney, compareMoney, formatMoney, minorUnits, moneyFromMajor, parseMoney, subtractMoney, toMajorString } from './money';
+import {
+  addMoney,
+  compareMoney,
+  formatMoney,
+  minorUnits,
+  moneyFromMajor,
+  parseMoney,
+  subtractMoney,
+  toMajorString,
+} from './money';
 
 describe('currency table', () => {
   it('knows the required currencies and their exponents', () => {
-    const required = 'USD EUR GBP CAD AUD CHF SEK NOK DKK JPY KRW KWD BHD JOD OMR TND INR BRL MXN SGD HKD NZD ZAR CNY'.split(' ');
+    const required =
+      'USD EUR GBP CAD AUD CHF SEK NOK DKK JPY KRW KWD BHD JOD OMR TND INR BRL MXN SGD HKD NZD ZAR CNY'.split(
+        ' ',
+      );
     for (const c of required) {
       expect(CURRENCY_EXPONENTS).toHaveProperty(c);
     }
-    expect([currencyExponent('JPY'), currencyExponent('USD'), currencyExponent('KWD'), currencyExponent('KRW'), currencyExponent('BHD')]).toEqual([0, 2, 3, 0, 3]);
+    expect([
+      currencyExponent('JPY'),
+      currencyExponent('USD'),
+      currencyExponent('KWD'),
+      currencyExponent('KRW'),
+      currencyExponent('BHD'),
+    ]).toEqual([0, 2, 3, 0, 3]);
     expect(() => currencyExponent('XXX')).toThrow(/Unknown currency/);
   });
 });

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { envelopeShape } from './envelope';
-import { CurrencyCodeSchema, IdSchema, IsoDateSchema, MoneySchema, NonNegativeDecimalSchema } from './primitives';
+import {
+  CurrencyCodeSchema,
+  IdSchema,
+  IsoDateSchema,
+  MoneySchema,
+  NonNegativeDecimalSchema,
+} from './primitives';
 
 export const UsageReportedSchema = z
   .strictObject({

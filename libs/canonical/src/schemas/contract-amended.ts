@@ -12,7 +12,11 @@ export const AmendmentTypeSchema = z.enum([
   'price_change',
 ]);
 
-export const ModificationTreatmentSchema = z.enum(['separate_contract', 'prospective', 'cumulative_catch_up']);
+export const ModificationTreatmentSchema = z.enum([
+  'separate_contract',
+  'prospective',
+  'cumulative_catch_up',
+]);
 
 export const LineDeltaSchema = z
   .strictObject({
@@ -22,7 +26,8 @@ export const LineDeltaSchema = z
     priorUnitPrice: NonNegativeDecimalSchema,
     newUnitPrice: NonNegativeDecimalSchema,
     amountDelta: MoneySchema.optional().meta({
-      description: 'Change in consideration for the rest of the term; computed by actual-days proration when absent',
+      description:
+        'Change in consideration for the rest of the term; computed by actual-days proration when absent',
     }),
   })
   .meta({ id: 'LineDelta' });
@@ -37,7 +42,9 @@ export const ModificationFactsSchema = z
 
 export const RenewalTermsSchema = z
   .strictObject({
-    termEnd: IsoDateSchema.meta({ description: 'End of the renewal term (inclusive); it starts the day after the current end' }),
+    termEnd: IsoDateSchema.meta({
+      description: 'End of the renewal term (inclusive); it starts the day after the current end',
+    }),
     upliftRate: NonNegativeDecimalSchema.meta({ description: 'Price uplift as a fraction, "0.05" = 5 %' }),
   })
   .meta({ id: 'RenewalTerms' });
@@ -51,7 +58,8 @@ export const amendmentTermsShape = {
   lineDeltas: z.array(LineDeltaSchema),
   addedLines: z.array(ContractLineSchema).optional(),
   consideration: MoneySchema.optional().meta({
-    description: 'Total added consideration when the change is priced as a bundle (overrides the sum of deltas)',
+    description:
+      'Total added consideration when the change is priced as a bundle (overrides the sum of deltas)',
   }),
   renewal: RenewalTermsSchema.optional(),
   modificationFacts: ModificationFactsSchema.optional(),

@@ -42,23 +42,47 @@ export function checkContractTerms(
       ctx.addIssue({ code: 'custom', path: at('serviceEnd'), message: 'serviceEnd is before serviceStart' });
     }
     if (before(value.termStart, line.serviceStart) || before(line.serviceEnd, value.termEnd)) {
-      ctx.addIssue({ code: 'custom', path: at('serviceStart'), message: 'service dates fall outside the contract term' });
+      ctx.addIssue({
+        code: 'custom',
+        path: at('serviceStart'),
+        message: 'service dates fall outside the contract term',
+      });
     }
     if (line.netAmount.currency !== value.currency) {
-      ctx.addIssue({ code: 'custom', path: at('netAmount', 'currency'), message: `must be the contract currency ${value.currency}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: at('netAmount', 'currency'),
+        message: `must be the contract currency ${value.currency}`,
+      });
     }
     if (line.ssp && line.ssp.currency !== value.currency) {
-      ctx.addIssue({ code: 'custom', path: at('ssp', 'currency'), message: `must be the contract currency ${value.currency}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: at('ssp', 'currency'),
+        message: `must be the contract currency ${value.currency}`,
+      });
     }
     (line.rampSegments ?? []).forEach((seg, j) => {
       if (before(seg.start, seg.end)) {
-        ctx.addIssue({ code: 'custom', path: at('rampSegments', j, 'end'), message: 'segment end is before its start' });
+        ctx.addIssue({
+          code: 'custom',
+          path: at('rampSegments', j, 'end'),
+          message: 'segment end is before its start',
+        });
       }
       if (before(line.serviceStart, seg.start) || before(seg.end, line.serviceEnd)) {
-        ctx.addIssue({ code: 'custom', path: at('rampSegments', j, 'start'), message: 'segment falls outside the line service dates' });
+        ctx.addIssue({
+          code: 'custom',
+          path: at('rampSegments', j, 'start'),
+          message: 'segment falls outside the line service dates',
+        });
       }
       if (seg.netAmount.currency !== value.currency) {
-        ctx.addIssue({ code: 'custom', path: at('rampSegments', j, 'netAmount', 'currency'), message: `must be the contract currency ${value.currency}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: at('rampSegments', j, 'netAmount', 'currency'),
+          message: `must be the contract currency ${value.currency}`,
+        });
       }
     });
   });

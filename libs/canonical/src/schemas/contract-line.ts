@@ -33,16 +33,22 @@ export const ContractLineSchema = z
     pobId: IdSchema.meta({ description: 'Performance obligation id (since 1.1; 1.0 events get lineId)' }),
     chargeType: ChargeTypeSchema,
     quantity: NonNegativeDecimalSchema,
-    unitPrice: NonNegativeDecimalSchema.meta({ description: 'Price per unit per unitPricePeriod, major units' }),
+    unitPrice: NonNegativeDecimalSchema.meta({
+      description: 'Price per unit per unitPricePeriod, major units',
+    }),
     unitPricePeriod: UnitPricePeriodSchema,
     netAmount: MoneySchema.meta({ description: 'Transaction price of the line over its service term' }),
-    ssp: MoneySchema.optional().meta({ description: 'Standalone selling price over the term; defaults to netAmount' }),
+    ssp: MoneySchema.optional().meta({
+      description: 'Standalone selling price over the term; defaults to netAmount',
+    }),
     serviceStart: IsoDateSchema,
     serviceEnd: IsoDateSchema.meta({ description: 'Inclusive' }),
     revenueTreatment: RevenueTreatmentSchema,
     rampSegments: z.array(RampSegmentSchema).optional(),
     includedUsage: NonNegativeDecimalSchema.optional().meta({ description: 'Units included per month' }),
-    overageRate: NonNegativeDecimalSchema.optional().meta({ description: 'Major units per unit above includedUsage' }),
+    overageRate: NonNegativeDecimalSchema.optional().meta({
+      description: 'Major units per unit above includedUsage',
+    }),
   })
   .meta({ id: 'ContractLine' });
 

@@ -32,7 +32,11 @@ export const envelopeShape = {
   idempotencyKey: IdSchema,
   occurredAt: z.iso.datetime({ offset: true }),
   tenantId: z.string().min(1).max(64),
-  mappingVersion: z.int().positive().optional().meta({ description: 'Mapping version that produced the event' }),
+  mappingVersion: z
+    .int()
+    .positive()
+    .optional()
+    .meta({ description: 'Mapping version that produced the event' }),
   source: SourceSchema,
   externalRefs: ExternalRefsSchema,
 };

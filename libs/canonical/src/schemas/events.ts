@@ -1,5 +1,10 @@
 import type { z } from 'zod';
-import { CreditMemoIssuedSchema, InvoiceIssuedSchema, PaymentReceivedSchema, UsageReportedSchema } from './billing-events';
+import {
+  CreditMemoIssuedSchema,
+  InvoiceIssuedSchema,
+  PaymentReceivedSchema,
+  UsageReportedSchema,
+} from './billing-events';
 import { ContractAmendedSchema } from './contract-amended';
 import { ContractBookedSchema } from './contract-booked';
 import { RevenueScheduleUpdatedSchema } from './revenue-schedule-updated';

@@ -71,7 +71,15 @@ describe('parseEvent', () => {
 
   it('refuses versions newer than the reader', () => {
     const r = parseEvent(booked('1.2', line10));
-    expect(r).toEqual({ ok: false, issues: [expect.objectContaining({ field: 'schemaVersion', message: expect.stringContaining('newer') as string })] });
+    expect(r).toEqual({
+      ok: false,
+      issues: [
+        expect.objectContaining({
+          field: 'schemaVersion',
+          message: expect.stringContaining('newer') as string,
+        }),
+      ],
+    });
   });
 
   it('every event type can be read from 1.0', () => {
@@ -94,12 +102,24 @@ describe('parseEvent', () => {
     const r = parseEvent(bad);
     expect(r.ok).toBe(false);
     const fields = r.ok ? [] : r.issues.map((i) => i.field);
-    expect(fields).toEqual(expect.arrayContaining(['messageId', 'currency', 'lines[0].netAmount.amountMinor', 'lines[0].colour']));
+    expect(fields).toEqual(
+      expect.arrayContaining(['messageId', 'currency', 'lines[0].netAmount.amountMinor', 'lines[0].colour']),
+    );
   });
 
   it('checks cross-field rules: dates in order, one currency', () => {
-    const r = parseEvent(booked('1.1', { ...line10, pobId: 'p', serviceStart: '2026-06-01', serviceEnd: '2026-05-01', netAmount: { amountMinor: '1', currency: 'EUR' } }));
-    expect(r.ok ? [] : r.issues.map((i) => i.field)).toEqual(expect.arrayContaining(['lines[0].serviceEnd', 'lines[0].netAmount.currency']));
+    const r = parseEvent(
+      booked('1.1', {
+        ...line10,
+        pobId: 'p',
+        serviceStart: '2026-06-01',
+        serviceEnd: '2026-05-01',
+        netAmount: { amountMinor: '1', currency: 'EUR' },
+      }),
+    );
+    expect(r.ok ? [] : r.issues.map((i) => i.field)).toEqual(
+      expect.arrayContaining(['lines[0].serviceEnd', 'lines[0].netAmount.currency']),
+    );
   });
 
   it('rejects unknown event types and throws from assertEvent', () => {
@@ -111,7 +131,9 @@ describe('parseEvent', () => {
 describe('canonicalJsonSchemas', () => {
   it('publishes a JSON Schema per event and shared type', () => {
     const schemas = canonicalJsonSchemas();
-    expect(Object.keys(schemas)).toEqual(expect.arrayContaining([...CANONICAL_EVENT_TYPES, 'Money', 'ContractLine']));
+    expect(Object.keys(schemas)).toEqual(
+      expect.arrayContaining([...CANONICAL_EVENT_TYPES, 'Money', 'ContractLine']),
+    );
     const booked = JSON.stringify(schemas['ContractBooked']);
     expect(booked).toContain('"pobId"');
     expect(booked).toContain('"additionalProperties":false');

@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import { EVENT_SCHEMAS, isCanonicalEventType, type CanonicalEvent, type CanonicalEventOf, type CanonicalEventType } from '../schemas/events';
+import {
+  EVENT_SCHEMAS,
+  isCanonicalEventType,
+  type CanonicalEvent,
+  type CanonicalEventOf,
+  type CanonicalEventType,
+} from '../schemas/events';
 import { upcast, UpcastError, type RawEvent } from '../versioning/upcasters';
 
 /** One problem with an input, with the path of the field ("lines[0].netAmount.currency"). */
@@ -64,13 +70,24 @@ export function parseEvent(input: unknown): ParseResult<CanonicalEvent> {
   }
   const type = input['eventType'];
   if (!isCanonicalEventType(type)) {
-    return { ok: false, issues: [{ field: 'eventType', message: `unknown event type ${type === undefined ? '(missing)' : JSON.stringify(type)}` }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          field: 'eventType',
+          message: `unknown event type ${type === undefined ? '(missing)' : JSON.stringify(type)}`,
+        },
+      ],
+    };
   }
   return parseEventOf(type, input);
 }
 
 /** As parseEvent, for an expected event type. */
-export function parseEventOf<T extends CanonicalEventType>(type: T, input: unknown): ParseResult<CanonicalEventOf<T>> {
+export function parseEventOf<T extends CanonicalEventType>(
+  type: T,
+  input: unknown,
+): ParseResult<CanonicalEventOf<T>> {
   if (!isRecord(input)) {
     return { ok: false, issues: [{ field: '', message: 'an event must be a JSON object' }] };
   }

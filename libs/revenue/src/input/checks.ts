@@ -32,7 +32,10 @@ export function checkDate(value: unknown, field: string): number {
 
 export function checkCurrency(value: unknown, field: string): CurrencyCode {
   if (typeof value !== 'string' || !isCurrencyCode(value)) {
-    throw new RevenueInputError(field, `unknown currency ${value === undefined ? '(missing)' : JSON.stringify(value)}`);
+    throw new RevenueInputError(
+      field,
+      `unknown currency ${value === undefined ? '(missing)' : JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -52,7 +55,12 @@ export function checkBound(value: bigint, field: string): bigint {
 }
 
 /** Minor units of a Money in the expected currency, within ±10^15. */
-export function checkMoney(value: Money | undefined, currency: CurrencyCode, field: string, allowNegative = false): bigint {
+export function checkMoney(
+  value: Money | undefined,
+  currency: CurrencyCode,
+  field: string,
+  allowNegative = false,
+): bigint {
   if (typeof value !== 'object' || (value as unknown) === null) {
     throw new RevenueInputError(field, 'is required');
   }

@@ -85,7 +85,10 @@ export function checkLine(
   segments.forEach((seg, j) => {
     const prev = j > 0 ? segments.at(j - 1) : undefined;
     if (prev !== undefined && seg.start <= prev.end) {
-      throw new RevenueInputError(`${field}.rampSegments[${String(j)}].start`, 'overlaps the previous segment');
+      throw new RevenueInputError(
+        `${field}.rampSegments[${String(j)}].start`,
+        'overlaps the previous segment',
+      );
     }
   });
   if (segments.length > 0) {
@@ -117,7 +120,10 @@ export function checkContract(contract: RevenueContract, field = 'contract'): Ch
     throw new RevenueInputError(`${field}.termEnd`, 'is before termStart');
   }
   if (!FREQUENCIES.has(contract.billingFrequency)) {
-    throw new RevenueInputError(`${field}.billingFrequency`, 'must be monthly, quarterly, semiannual, annual or upfront');
+    throw new RevenueInputError(
+      `${field}.billingFrequency`,
+      'must be monthly, quarterly, semiannual, annual or upfront',
+    );
   }
   if (!TIMINGS.has(contract.billingTiming)) {
     throw new RevenueInputError(`${field}.billingTiming`, 'must be advance or arrears');

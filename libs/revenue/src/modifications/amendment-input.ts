@@ -46,7 +46,13 @@ function synthesiseCancellation(state: EngineState, effective: number): Amendmen
     if (ls.end >= effective && ls.quantity.n > 0n && ls.line.chargeType !== 'usage') {
       const q = formatQuantity(ls.quantity);
       const p = formatQuantity(ls.unitPrice);
-      out.push({ lineId: ls.line.lineId, priorQuantity: q, newQuantity: '0', priorUnitPrice: p, newUnitPrice: p });
+      out.push({
+        lineId: ls.line.lineId,
+        priorQuantity: q,
+        newQuantity: '0',
+        priorUnitPrice: p,
+        newUnitPrice: p,
+      });
     }
   }
   return out;
@@ -74,7 +80,9 @@ export function checkAmendment(
     );
   }
   const rawDeltas =
-    am.amendmentType === 'cancellation' && am.lineDeltas.length === 0 ? synthesiseCancellation(state, effective) : am.lineDeltas;
+    am.amendmentType === 'cancellation' && am.lineDeltas.length === 0
+      ? synthesiseCancellation(state, effective)
+      : am.lineDeltas;
   const deltas = rawDeltas.map((d, j): CheckedDelta => {
     const at = `${field}.lineDeltas[${String(j)}]`;
     const ls = state.lines.get(d.lineId);
@@ -86,10 +94,16 @@ export function checkAmendment(
     const p0 = decimalRatio(checkNonNegativeDecimal(d.priorUnitPrice, `${at}.priorUnitPrice`));
     const p1 = decimalRatio(checkNonNegativeDecimal(d.newUnitPrice, `${at}.newUnitPrice`));
     if (!sameRatio(q0, ls.quantity)) {
-      throw new RevenueInputError(`${at}.priorQuantity`, `is ${d.priorQuantity} but the line has ${formatQuantity(ls.quantity)}`);
+      throw new RevenueInputError(
+        `${at}.priorQuantity`,
+        `is ${d.priorQuantity} but the line has ${formatQuantity(ls.quantity)}`,
+      );
     }
     if (effective > ls.end) {
-      throw new RevenueInputError(`${field}.effectiveDate`, `is after line ${d.lineId} ends (${fromEpochDay(ls.end)})`);
+      throw new RevenueInputError(
+        `${field}.effectiveDate`,
+        `is after line ${d.lineId} ends (${fromEpochDay(ls.end)})`,
+      );
     }
     const from = Math.max(effective, ls.start);
     const amount =
@@ -98,7 +112,9 @@ export function checkAmendment(
         : toMinor(
             mul(
               mul(sub(mul(q1, p1), mul(q0, p0)), ls.unitsInTerm),
-              ls.line.chargeType === 'one_time' ? ratio(1n) : remainingFraction(policy.prorationConvention, ls.start, ls.end, from),
+              ls.line.chargeType === 'one_time'
+                ? ratio(1n)
+                : remainingFraction(policy.prorationConvention, ls.start, ls.end, from),
             ),
             state.exponent,
           );
@@ -126,7 +142,9 @@ export function checkAmendment(
   for (const d of deltas) {
     const extra = sub(d.q1, d.q0);
     if (extra.n > 0n) {
-      addedSsp += roundHalfUp(mul(mul(d.ls.sspPerUnitMonth, extra), monthsUnder('monthly_actual_days', d.from, d.ls.end)));
+      addedSsp += roundHalfUp(
+        mul(mul(d.ls.sspPerUnitMonth, extra), monthsUnder('monthly_actual_days', d.from, d.ls.end)),
+      );
     }
   }
   const distinctGoodsAdded = added.length > 0 || deltas.some((d) => d.q1.n * d.q0.d > d.q0.n * d.q1.d);

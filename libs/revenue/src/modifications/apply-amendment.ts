@@ -2,7 +2,12 @@ import type { ModificationFacts, ModificationTreatment, AmendmentType } from '@r
 import type { EngineState } from '../core/model';
 import type { ResolvedPolicy } from '../core/policy';
 import { checkAmendment, type RevenueAmendment } from './amendment-input';
-import { applyCumulativeCatchUp, applyProspective, applySeparateContract, postAmendmentBilling } from './apply-treatment';
+import {
+  applyCumulativeCatchUp,
+  applyProspective,
+  applySeparateContract,
+  postAmendmentBilling,
+} from './apply-treatment';
 import { decideTreatment, type TreatmentDecision } from './classify';
 import { applyRenewal } from './renewal';
 
@@ -25,7 +30,12 @@ export interface ModificationRecord {
 }
 
 /** Applies one amendment to the engine state and returns its record. */
-export function applyAmendment(state: EngineState, am: RevenueAmendment, field: string, policy: ResolvedPolicy): ModificationRecord {
+export function applyAmendment(
+  state: EngineState,
+  am: RevenueAmendment,
+  field: string,
+  policy: ResolvedPolicy,
+): ModificationRecord {
   if (am.amendmentType === 'renewal') {
     const r = applyRenewal(state, am, field, policy);
     state.transactionPriceMinor += r.considerationMinor;

@@ -58,7 +58,14 @@ function addLinesAsObligations(
 export function postAmendmentBilling(state: EngineState, c: CheckedAmendment): void {
   const post = (amount: bigint, start: number, end: number, oneTime: boolean): void => {
     state.postings.push(
-      ...billingPostings(amount, start, end, state.termStart, oneTime ? 'upfront' : state.billingFrequency, oneTime ? 'advance' : state.billingTiming),
+      ...billingPostings(
+        amount,
+        start,
+        end,
+        state.termStart,
+        oneTime ? 'upfront' : state.billingFrequency,
+        oneTime ? 'advance' : state.billingTiming,
+      ),
     );
   };
   if (c.considerationGiven) {
@@ -75,14 +82,25 @@ export function postAmendmentBilling(state: EngineState, c: CheckedAmendment): v
 }
 
 /** ASC 606-10-25-12: the added goods become obligations of their own; nothing existing changes. */
-export function applySeparateContract(state: EngineState, c: CheckedAmendment, am: AmendmentTerms, field: string, policy: ResolvedPolicy): void {
+export function applySeparateContract(
+  state: EngineState,
+  c: CheckedAmendment,
+  am: AmendmentTerms,
+  field: string,
+  policy: ResolvedPolicy,
+): void {
   if (c.deltas.some((d) => d.q1.n * d.q0.d < d.q0.n * d.q1.d)) {
-    throw new RevenueInputError(field, 'a separate contract can only add goods; this amendment also removes some');
+    throw new RevenueInputError(
+      field,
+      'a separate contract can only add goods; this amendment also removes some',
+    );
   }
   const growing = c.deltas.filter((d) => d.amount !== 0n);
   const weights = [
     ...growing.map((d) => {
-      const ssp = roundHalfUp(mul(mul(d.ls.sspPerUnitMonth, sub(d.q1, d.q0)), monthsUnder('monthly_actual_days', d.from, d.ls.end)));
+      const ssp = roundHalfUp(
+        mul(mul(d.ls.sspPerUnitMonth, sub(d.q1, d.q0)), monthsUnder('monthly_actual_days', d.from, d.ls.end)),
+      );
       return ssp > 0n ? ssp : d.amount;
     }),
     ...c.added.map((a) => a.sspMinor),
@@ -114,7 +132,12 @@ export function applySeparateContract(state: EngineState, c: CheckedAmendment, a
  * reallocated by remaining standalone selling price over the remaining obligations (and any added
  * ones) and recognised from the effective date; what was recognised stays.
  */
-export function applyProspective(state: EngineState, c: CheckedAmendment, am: AmendmentTerms, policy: ResolvedPolicy): void {
+export function applyProspective(
+  state: EngineState,
+  c: CheckedAmendment,
+  am: AmendmentTerms,
+  policy: ResolvedPolicy,
+): void {
   const e = c.effective;
   applyQuantityChanges(state, c.deltas, e);
   const live = state.obligations.filter((o) => isLive(o, e));
@@ -126,7 +149,8 @@ export function applyProspective(state: EngineState, c: CheckedAmendment, am: Am
     const share = shares[i] ?? 0n;
     const base = recognised[i] ?? 0n;
     const from = Math.max(e, ob.start);
-    const curve = ob.quantity.n === 0n ? new PointInTimeCurve(share, e) : curveFor(ob.method, share, from, ob.end);
+    const curve =
+      ob.quantity.n === 0n ? new PointInTimeCurve(share, e) : curveFor(ob.method, share, from, ob.end);
     ob.regimes.push({ from: e, base, curve });
     ob.allocatedMinor = base + share;
   });
@@ -145,7 +169,10 @@ export function applyCumulativeCatchUp(state: EngineState, c: CheckedAmendment):
   const live = state.obligations.filter((o) => isLive(o, e));
   const affected = live.some((o) => changed.has(o.lineId)) ? live.filter((o) => changed.has(o.lineId)) : live;
   if (affected.length === 0) {
-    throw new RevenueInputError('effectiveDate', 'no performance obligation remains to absorb a cumulative catch-up');
+    throw new RevenueInputError(
+      'effectiveDate',
+      'no performance obligation remains to absorb a cumulative catch-up',
+    );
   }
   const ssp = affected.map((o) => remainingSsp(state, o, e));
   const weights = ssp.some((w) => w > 0n) ? ssp : affected.map((o) => o.allocatedMinor);

@@ -30,7 +30,9 @@ export function decideFromFacts(facts: ModificationFacts): TreatmentDecision {
       treatment: 'prospective',
       citation: CITATION.prospective,
       reason: `ASC 606-10-25-13(a): ${
-        facts.distinctGoodsAdded ? 'the added goods are not priced at their standalone selling price' : 'no distinct goods are added at their standalone selling price'
+        facts.distinctGoodsAdded
+          ? 'the added goods are not priced at their standalone selling price'
+          : 'no distinct goods are added at their standalone selling price'
       } and the remaining goods are distinct from those transferred, so the unrecognised consideration plus the change is reallocated prospectively over the remaining obligations`,
       decidedBy: 'facts',
     };
@@ -63,7 +65,9 @@ export function decideTreatment(
     return {
       treatment: upstream.treatment,
       citation: CITATION[upstream.treatment],
-      reason: upstream.reason ?? `Set on the amendment (${CITATION[upstream.treatment]}); the facts alone point to ${fromFacts.treatment}`,
+      reason:
+        upstream.reason ??
+        `Set on the amendment (${CITATION[upstream.treatment]}); the facts alone point to ${fromFacts.treatment}`,
       decidedBy: 'amendment',
     };
   }

@@ -15,7 +15,11 @@ function min(a: Ratio, b: Ratio): Ratio {
  * to the line's first live obligation, a decrease comes off the most recently added ones first
  * (so removing seats an expansion added ends that expansion's obligation).
  */
-export function applyQuantityChanges(state: EngineState, deltas: readonly CheckedDelta[], effective: number): void {
+export function applyQuantityChanges(
+  state: EngineState,
+  deltas: readonly CheckedDelta[],
+  effective: number,
+): void {
   for (const d of deltas) {
     const obs = obligationsOfLine(state, d.ls, effective);
     const change = sub(d.q1, d.q0);

@@ -20,13 +20,21 @@ export interface RenewalResult {
  * price × (1 + uplift) (or the new unit price of a line delta, taken as is). Each renewed line is a
  * new obligation: a separate contract (ASC 606-10-25-12).
  */
-export function applyRenewal(state: EngineState, am: AmendmentTerms, field: string, policy: ResolvedPolicy): RenewalResult {
+export function applyRenewal(
+  state: EngineState,
+  am: AmendmentTerms,
+  field: string,
+  policy: ResolvedPolicy,
+): RenewalResult {
   if (am.renewal === undefined) {
     throw new RevenueInputError(`${field}.renewal`, 'is required for a renewal');
   }
   const start = checkDate(am.effectiveDate, `${field}.effectiveDate`);
   if (start !== state.termEnd + 1) {
-    throw new RevenueInputError(`${field}.effectiveDate`, `a renewal starts the day after the term ends (${fromEpochDay(state.termEnd + 1)})`);
+    throw new RevenueInputError(
+      `${field}.effectiveDate`,
+      `a renewal starts the day after the term ends (${fromEpochDay(state.termEnd + 1)})`,
+    );
   }
   const end = checkDate(am.renewal.termEnd, `${field}.renewal.termEnd`);
   if (end < start) {
@@ -46,7 +54,10 @@ export function applyRenewal(state: EngineState, am: AmendmentTerms, field: stri
       continue;
     }
     const price = checkBound(
-      toMinor(mul(mul(quantity, unitPrice), unitsPerPeriod(ls.line.unitPricePeriod, start, end)), state.exponent),
+      toMinor(
+        mul(mul(quantity, unitPrice), unitsPerPeriod(ls.line.unitPricePeriod, start, end)),
+        state.exponent,
+      ),
       `${field}.renewal`,
     );
     consideration += price;
@@ -72,11 +83,17 @@ export function applyRenewal(state: EngineState, am: AmendmentTerms, field: stri
       regimes: [{ from: start, base: 0n, curve: curveFor(renewed.method, price, start, end) }],
       variable: false,
     });
-    state.postings.push(...billingPostings(price, start, end, start, state.billingFrequency, state.billingTiming));
+    state.postings.push(
+      ...billingPostings(price, start, end, start, state.billingFrequency, state.billingTiming),
+    );
   }
   state.termEnd = end;
   return {
     considerationMinor: consideration,
-    facts: am.modificationFacts ?? { distinctGoodsAdded: true, pricedAtSsp: true, remainingGoodsDistinct: true },
+    facts: am.modificationFacts ?? {
+      distinctGoodsAdded: true,
+      pricedAtSsp: true,
+      remainingGoodsDistinct: true,
+    },
   };
 }

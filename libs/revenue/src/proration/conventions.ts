@@ -86,7 +86,10 @@ export function remainingFraction(
     case 'cpq_monthly_daily':
     case 'cpq_day': {
       const remaining = monthsUnder(convention, from, periodEnd);
-      const whole = convention === 'cpq_day' ? monthsUnder('cpq_monthly_daily', periodStart, periodEnd) : monthsUnder(convention, periodStart, periodEnd);
+      const whole =
+        convention === 'cpq_day'
+          ? monthsUnder('cpq_monthly_daily', periodStart, periodEnd)
+          : monthsUnder(convention, periodStart, periodEnd);
       return ratio(remaining.n * whole.d, remaining.d * whole.n);
     }
   }

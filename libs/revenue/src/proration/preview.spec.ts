@@ -60,7 +60,16 @@ describe('G5 credit for removing 5 seats on 2026-10-01', () => {
 describe('vendor figures', () => {
   it('Stripe: 10 → 20 USD halfway through the period nets +5', () => {
     const p = previewProration(
-      { currency: 'USD', periodStart: '2026-04-01', periodEnd: '2026-04-30', effectiveDate: '2026-04-16', priorQuantity: '1', newQuantity: '1', priorUnitPrice: '10', newUnitPrice: '20' },
+      {
+        currency: 'USD',
+        periodStart: '2026-04-01',
+        periodEnd: '2026-04-30',
+        effectiveDate: '2026-04-16',
+        priorQuantity: '1',
+        newQuantity: '1',
+        priorUnitPrice: '10',
+        newUnitPrice: '20',
+      },
       'stripe_seconds',
     );
     expect(p.lines.map((l) => l.amountMinor)).toEqual(['-500', '1000']);
@@ -70,7 +79,16 @@ describe('vendor figures', () => {
   it('Stripe: 100 → 200 USD/month mid-month makes the next invoice 250 (200 + 50 proration)', () => {
     // Stripe's example treats May 15 as half the month; the exact half-month case is asserted here.
     const p = previewProration(
-      { currency: 'USD', periodStart: '2026-04-01', periodEnd: '2026-04-30', effectiveDate: '2026-04-16', priorQuantity: '1', newQuantity: '1', priorUnitPrice: '100', newUnitPrice: '200' },
+      {
+        currency: 'USD',
+        periodStart: '2026-04-01',
+        periodEnd: '2026-04-30',
+        effectiveDate: '2026-04-16',
+        priorQuantity: '1',
+        newQuantity: '1',
+        priorUnitPrice: '100',
+        newUnitPrice: '200',
+      },
       'stripe_seconds',
     );
     expect(BigInt(p.netMinor) + 20_000n).toBe(25_000n);
@@ -78,7 +96,16 @@ describe('vendor figures', () => {
 
   it('Chargebee: 30 → 100 per month on Nov 15 of a 30-day term: credit 15, charge 50, net 35', () => {
     const p = previewProration(
-      { currency: 'USD', periodStart: '2026-11-01', periodEnd: '2026-11-30', effectiveDate: '2026-11-16', priorQuantity: '1', newQuantity: '1', priorUnitPrice: '30', newUnitPrice: '100' },
+      {
+        currency: 'USD',
+        periodStart: '2026-11-01',
+        periodEnd: '2026-11-30',
+        effectiveDate: '2026-11-16',
+        priorQuantity: '1',
+        newQuantity: '1',
+        priorUnitPrice: '30',
+        newUnitPrice: '100',
+      },
       'actual_days',
     );
     expect(p.lines.map((l) => l.amountMinor)).toEqual(['-1500', '5000']);
@@ -97,9 +124,22 @@ describe('vendor figures', () => {
   });
 
   it('JPY has no minor unit and KWD three decimals', () => {
-    const base = { periodStart: '2026-01-01', periodEnd: '2026-12-31', effectiveDate: '2026-03-15', priorQuantity: '10', newQuantity: '15', priorUnitPrice: '1000', newUnitPrice: '1000' };
+    const base = {
+      periodStart: '2026-01-01',
+      periodEnd: '2026-12-31',
+      effectiveDate: '2026-03-15',
+      priorQuantity: '10',
+      newQuantity: '15',
+      priorUnitPrice: '1000',
+      newUnitPrice: '1000',
+    };
     expect(previewProration({ ...base, currency: 'JPY' }, 'actual_days').netMinor).toBe('48000');
-    expect(previewProration({ ...base, currency: 'KWD', priorUnitPrice: '1.234', newUnitPrice: '1.234' }, 'actual_days').netMinor).toBe('59232');
+    expect(
+      previewProration(
+        { ...base, currency: 'KWD', priorUnitPrice: '1.234', newUnitPrice: '1.234' },
+        'actual_days',
+      ).netMinor,
+    ).toBe('59232');
   });
 });
 

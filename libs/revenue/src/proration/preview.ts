@@ -1,4 +1,10 @@
-import { currencyExponent, formatRatio, fromEpochDay, type CurrencyCode, type UnitPricePeriod } from '@revline/canonical';
+import {
+  currencyExponent,
+  formatRatio,
+  fromEpochDay,
+  type CurrencyCode,
+  type UnitPricePeriod,
+} from '@revline/canonical';
 import { decimalRatio, mul, ratio, sub, toMinor, type Ratio } from '../core/ratio';
 import { monthsUnder, remainingFraction, type ProrationConvention } from './conventions';
 import { checkCurrency, checkDate, checkNonNegativeDecimal, checkBound } from '../input/checks';
@@ -86,14 +92,23 @@ export function previewProration(change: ProrationChange, convention: ProrationC
     throw new RevenueInputError('periodEnd', 'is before periodStart');
   }
   if (eff < start || eff > end) {
-    throw new RevenueInputError('effectiveDate', `must fall inside the billing period ${change.periodStart}..${change.periodEnd}`);
+    throw new RevenueInputError(
+      'effectiveDate',
+      `must fall inside the billing period ${change.periodStart}..${change.periodEnd}`,
+    );
   }
   const q0 = decimalRatio(checkNonNegativeDecimal(change.priorQuantity, 'priorQuantity'));
   const q1 = decimalRatio(checkNonNegativeDecimal(change.newQuantity, 'newQuantity'));
   const p0 = decimalRatio(checkNonNegativeDecimal(change.priorUnitPrice, 'priorUnitPrice'));
   const p1 = decimalRatio(checkNonNegativeDecimal(change.newUnitPrice, 'newUnitPrice'));
   const units = unitsPerPeriod(change.unitPricePeriod ?? 'month', start, end);
-  const fraction = remainingFraction(convention, start, end, eff, convention === 'stripe_seconds' ? secondOf(change.effectiveAt, eff) : undefined);
+  const fraction = remainingFraction(
+    convention,
+    start,
+    end,
+    eff,
+    convention === 'stripe_seconds' ? secondOf(change.effectiveAt, eff) : undefined,
+  );
   const period = { start: change.effectiveDate, end: change.periodEnd };
   const label = change.description ?? 'item';
   const after = `after ${fromEpochDay(eff)}`;
@@ -105,8 +120,18 @@ export function previewProration(change: ProrationChange, convention: ProrationC
     const credit = -toMinor(mul(oldValue, fraction), exponent);
     const charge = toMinor(mul(newValue, fraction), exponent);
     lines = [
-      { description: `Unused time on ${change.priorQuantity} × ${label} ${after}`, amountMinor: credit.toString(), proration: true, period },
-      { description: `Remaining time on ${change.newQuantity} × ${label} ${after}`, amountMinor: charge.toString(), proration: true, period },
+      {
+        description: `Unused time on ${change.priorQuantity} × ${label} ${after}`,
+        amountMinor: credit.toString(),
+        proration: true,
+        period,
+      },
+      {
+        description: `Remaining time on ${change.newQuantity} × ${label} ${after}`,
+        amountMinor: charge.toString(),
+        proration: true,
+        period,
+      },
     ];
   } else {
     const delta = toMinor(mul(sub(newValue, oldValue), fraction), exponent);
@@ -142,7 +167,8 @@ export function cpqProrateMultiplier(
   if (end < start) {
     throw new RevenueInputError('endDate', 'is before startDate');
   }
-  const convention: ProrationConvention = precision === 'day' ? 'cpq_day' : precision === 'month' ? 'cpq_month' : 'cpq_monthly_daily';
+  const convention: ProrationConvention =
+    precision === 'day' ? 'cpq_day' : precision === 'month' ? 'cpq_month' : 'cpq_monthly_daily';
   const months = monthsUnder(convention, start, end);
   return formatRatio(months.n, months.d * BigInt(defaultTermMonths), 4);
 }

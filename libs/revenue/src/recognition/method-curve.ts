@@ -1,5 +1,11 @@
 import type { RevenueTreatment } from '@revline/canonical';
-import { EvenMonthlyCurve, MonthlyProratedCurve, PointInTimeCurve, RatableDailyCurve, type Curve } from './curves';
+import {
+  EvenMonthlyCurve,
+  MonthlyProratedCurve,
+  PointInTimeCurve,
+  RatableDailyCurve,
+  type Curve,
+} from './curves';
 
 /** Recognition methods the engine applies (a line's treatment after the tenant's ratable convention). */
 export type RecognitionMethod = Exclude<RevenueTreatment, 'usage'> | 'usage';

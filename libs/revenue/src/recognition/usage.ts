@@ -16,7 +16,11 @@ export interface OverageInput {
 }
 
 /** Overage in minor units: max(0, used − included) × rate, rounded half-up once. */
-export function computeOverage(input: OverageInput): { overageUnits: string; amountMinor: string; currency: CurrencyCode } {
+export function computeOverage(input: OverageInput): {
+  overageUnits: string;
+  amountMinor: string;
+  currency: CurrencyCode;
+} {
   const currency = checkCurrency(input.currency, 'currency');
   const used = decimalRatio(checkNonNegativeDecimal(input.used, 'used'));
   const included = decimalRatio(checkNonNegativeDecimal(input.included, 'included'));

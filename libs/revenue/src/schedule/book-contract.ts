@@ -8,7 +8,12 @@ import { billingPostings } from '../billing/postings';
 import { checkContract, type CheckedLine, type RevenueContract } from '../input/contract-input';
 import { lineState } from './line-state';
 
-function lineCurve(c: CheckedLine, allocated: bigint, method: Obligation['method'], policy: ResolvedPolicy): Curve {
+function lineCurve(
+  c: CheckedLine,
+  allocated: bigint,
+  method: Obligation['method'],
+  policy: ResolvedPolicy,
+): Curve {
   if (c.segments.length === 0 || policy.rampRecognition === 'straight_line' || method === 'point_in_time') {
     return curveFor(method, allocated, c.start, c.end);
   }
@@ -66,11 +71,14 @@ export function bookContract(contract: RevenueContract, policy: ResolvedPolicy):
       regimes: [{ from: c.start, base: 0n, curve: lineCurve(c, allocated, ls.method, policy) }],
       variable: false,
     });
-    const pieces = c.segments.length > 0 ? c.segments : [{ start: c.start, end: c.end, netMinor: c.netMinor }];
+    const pieces =
+      c.segments.length > 0 ? c.segments : [{ start: c.start, end: c.end, netMinor: c.netMinor }];
     for (const piece of pieces) {
       const frequency = c.line.chargeType === 'one_time' ? 'upfront' : contract.billingFrequency;
       const timing = c.line.chargeType === 'one_time' ? 'advance' : contract.billingTiming;
-      state.postings.push(...billingPostings(piece.netMinor, piece.start, piece.end, checked.termStart, frequency, timing));
+      state.postings.push(
+        ...billingPostings(piece.netMinor, piece.start, piece.end, checked.termStart, frequency, timing),
+      );
     }
   });
   return state;

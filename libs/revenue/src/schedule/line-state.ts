@@ -20,7 +20,13 @@ export function methodOf(line: ContractLine, policy: ResolvedPolicy): Recognitio
   }
 }
 
-export function lineState(line: ContractLine, start: number, end: number, sspMinor: bigint, policy: ResolvedPolicy): LineState {
+export function lineState(
+  line: ContractLine,
+  start: number,
+  end: number,
+  sspMinor: bigint,
+  policy: ResolvedPolicy,
+): LineState {
   const quantity = decimalRatio(line.quantity);
   const months = monthsUnder('monthly_actual_days', start, end);
   // SSP per unit-month; with no quantity fall back to the unit price.
@@ -34,7 +40,8 @@ export function lineState(line: ContractLine, start: number, end: number, sspMin
     end,
     quantity,
     unitPrice: decimalRatio(line.unitPrice),
-    unitsInTerm: line.chargeType === 'one_time' ? ratio(1n) : unitsPerPeriod(line.unitPricePeriod, start, end),
+    unitsInTerm:
+      line.chargeType === 'one_time' ? ratio(1n) : unitsPerPeriod(line.unitPricePeriod, start, end),
     sspPerUnitMonth,
     method: methodOf(line, policy),
   };

@@ -14,7 +14,11 @@ export type RevenueUsage = Pick<UsageReported, 'lineId' | 'quantity' | 'usageSta
  * max(0, used − includedUsage) × overageRate, rounded half-up once; it is invoiced in arrears on
  * the first day of the next month. Each usage line gets an `<pobId>:overage` obligation.
  */
-export function addUsageObligations(state: EngineState, usage: readonly RevenueUsage[], field = 'usage'): void {
+export function addUsageObligations(
+  state: EngineState,
+  usage: readonly RevenueUsage[],
+  field = 'usage',
+): void {
   const byLine = new Map<string, Map<number, Ratio>>();
   usage.forEach((u, i) => {
     const at = `${field}[${String(i)}]`;

@@ -21,11 +21,16 @@ function amountAt(o: ObligationCums | undefined, month: number): bigint {
 }
 
 function range(o: ObligationCums | undefined): [number, number] {
-  return o === undefined ? [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY] : [o.firstMonth, o.firstMonth + o.cums.length - 1];
+  return o === undefined
+    ? [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]
+    : [o.firstMonth, o.firstMonth + o.cums.length - 1];
 }
 
 /** Per-obligation, per-period differences between two schedule versions (only what changed). */
-export function diffSchedules(previous: readonly ObligationCums[], current: readonly ObligationCums[]): PeriodChange[] {
+export function diffSchedules(
+  previous: readonly ObligationCums[],
+  current: readonly ObligationCums[],
+): PeriodChange[] {
   const before = new Map(previous.map((o) => [o.pobId, o]));
   const changes: PeriodChange[] = [];
   const visit = (pobId: string, a: ObligationCums | undefined, b: ObligationCums | undefined): void => {

@@ -38,7 +38,9 @@ export function g1Contract(overrides: Partial<RevenueContract> = {}): RevenueCon
   };
 }
 
-export function amendment(overrides: Partial<RevenueAmendment> & Pick<RevenueAmendment, 'amendmentId' | 'effectiveDate'>): RevenueAmendment {
+export function amendment(
+  overrides: Partial<RevenueAmendment> & Pick<RevenueAmendment, 'amendmentId' | 'effectiveDate'>,
+): RevenueAmendment {
   return {
     amendsContractId: 'C-G1',
     amendmentType: 'expansion',
@@ -52,14 +54,18 @@ export function amendment(overrides: Partial<RevenueAmendment> & Pick<RevenueAme
 export const g2Expansion: RevenueAmendment = amendment({
   amendmentId: 'A-G2',
   effectiveDate: '2026-03-15',
-  lineDeltas: [{ lineId: 'seats', priorQuantity: '10', newQuantity: '15', priorUnitPrice: '100', newUnitPrice: '100' }],
+  lineDeltas: [
+    { lineId: 'seats', priorQuantity: '10', newQuantity: '15', priorUnitPrice: '100', newUnitPrice: '100' },
+  ],
 });
 
 /** G4: on 2026-07-01, +5 seats (SSP 3,000) and a training day (SSP 1,000) for 3,000 in all. */
 export const g4Modification: RevenueAmendment = amendment({
   amendmentId: 'A-G4',
   effectiveDate: '2026-07-01',
-  lineDeltas: [{ lineId: 'seats', priorQuantity: '10', newQuantity: '15', priorUnitPrice: '100', newUnitPrice: '100' }],
+  lineDeltas: [
+    { lineId: 'seats', priorQuantity: '10', newQuantity: '15', priorUnitPrice: '100', newUnitPrice: '100' },
+  ],
   addedLines: [
     {
       lineId: 'training',
@@ -84,5 +90,7 @@ export const g5Reduction: RevenueAmendment = amendment({
   amendmentId: 'A-G5',
   amendmentType: 'reduction',
   effectiveDate: '2026-10-01',
-  lineDeltas: [{ lineId: 'seats', priorQuantity: '15', newQuantity: '10', priorUnitPrice: '100', newUnitPrice: '100' }],
+  lineDeltas: [
+    { lineId: 'seats', priorQuantity: '15', newQuantity: '10', priorUnitPrice: '100', newUnitPrice: '100' },
+  ],
 });
