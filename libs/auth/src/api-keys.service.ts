@@ -81,16 +81,14 @@ export class ApiKeys implements OnApplicationBootstrap {
   async create(name: string, roles: Role[], actor: string): Promise<{ key: string; summary: ApiKeySummary }> {
     const key = `rvl_${randomBytes(32).toString('base64url')}`;
     const saved = await this.dataSource.transaction(async (manager) => {
-      const entity = await manager
-        .getRepository(ApiKeyEntity)
-        .save({
-          name,
-          prefix: key.slice(0, 8),
-          keyHash: hashApiKey(key),
-          roles,
-          createdBy: actor,
-          revokedAt: null,
-        });
+      const entity = await manager.getRepository(ApiKeyEntity).save({
+        name,
+        prefix: key.slice(0, 8),
+        keyHash: hashApiKey(key),
+        roles,
+        createdBy: actor,
+        revokedAt: null,
+      });
       await this.audit.append(
         { actor, action: 'api-key.create', target: entity.id, after: { name, roles } },
         manager,

@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 const shared = {
   plugins: [swc.vite({ module: { type: 'es6' }, jsc: { target: 'es2022' } })],
   resolve: {
-    alias: [{ find: /^@revline\/([^/]+)$/, replacement: resolve(__dirname, 'libs/$1/src') }],
+    alias: [{ find: /^@revline\/([^/]+)$/, replacement: resolve(import.meta.dirname, 'libs/$1/src') }],
   },
 };
 

@@ -1,0 +1,4 @@
+export * from './api-key.factory';
+export * from './test-app';
+export * from './test-database';
+export * from './wait-for-queues';
