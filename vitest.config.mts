@@ -22,7 +22,7 @@ export default defineConfig({
         ...shared,
         test: {
           name: 'integration',
-          include: ['apps/**/*.int-spec.ts', 'libs/**/*.int-spec.ts'],
+          include: ['apps/**/*.int-spec.ts', 'libs/**/*.int-spec.ts', 'test/**/*.int-spec.ts'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,
