@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import { ConfigError, HttpConfig, loadConfig } from '@revline/config';
 import type { HttpAppSpec } from './create-http-app';
 import { createHttpApp } from './create-http-app';
+import { closeOnSignals } from './shutdown';
 
 /** The port an app listens on: its own variable (`PROCESS_Q2C_PORT`), or its default. */
 export function resolvePort(
@@ -27,6 +28,7 @@ export async function bootstrapHttpApp(module: Type, spec: HttpAppSpec): Promise
   try {
     const port = resolvePort(spec);
     const app = await createHttpApp(module, spec);
+    closeOnSignals(() => app.close());
     await app.listen({ port, host: loadConfig(HttpConfig).HOST });
     process.stdout.write(
       `${JSON.stringify({ level: 30, time: new Date().toISOString(), app: spec.name, msg: `${spec.name} listening on http://127.0.0.1:${port} (docs at /docs)` })}\n`,

@@ -92,7 +92,6 @@ export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<Ne
   const filter = new ProblemDetailsFilter();
   app.useGlobalFilters(filter);
   app.useGlobalInterceptors(new CorrelationInterceptor());
-  app.enableShutdownHooks();
   if (!spec.preview) serveSwaggerUi(app, buildOpenApiDocument(app, spec.docs));
   return app;
 }

@@ -4,4 +4,5 @@ export * from './create-http-app';
 export * from './problem';
 export * from './problem-details.filter';
 export * from './swagger';
+export * from './shutdown';
 export * from './validation';

@@ -21,12 +21,11 @@ export type JobHandlerFn<J extends JobName> = (
  * worker and refuses to start when a consumed job has no handler or two.
  */
 export function JobHandler<J extends JobName>(job: J) {
-  return (
+  return <F extends JobHandlerFn<J>>(
     target: object,
     key: string | symbol,
-    descriptor: TypedPropertyDescriptor<JobHandlerFn<J>>,
-  ): TypedPropertyDescriptor<JobHandlerFn<J>> => {
+    descriptor: TypedPropertyDescriptor<F>,
+  ): void => {
     SetMetadata(JOB_HANDLER, job)(target, key, descriptor);
-    return descriptor;
   };
 }
