@@ -16,13 +16,71 @@ export function buildOpenApiDocument(app: INestApplication, spec: ApiDocSpec): O
     .setDescription(spec.description)
     .setVersion(spec.version ?? '1.0')
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer rvl_…`' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'API key',
+        description: 'An API key: `Authorization: Bearer rvl_…`',
+      },
       'api-key',
     );
   for (const tag of spec.tags ?? []) builder.addTag(tag.name, tag.description);
-  return SwaggerModule.createDocument(app, builder.build(), {
+  const document = SwaggerModule.createDocument(app, builder.build(), {
     operationIdFactory: (_controllerKey: string, methodKey: string) => methodKey,
   });
+  return withProblemResponses(document);
+}
+
+const PROBLEM_SCHEMA = {
+  type: 'object',
+  description: 'RFC 9457 problem details: every error Revline answers has this shape.',
+  required: ['type', 'title', 'status', 'detail'],
+  properties: {
+    type: { type: 'string', example: 'https://docs.revline.dev/problems/bad-request' },
+    title: { type: 'string', example: 'Bad Request' },
+    status: { type: 'integer', example: 400 },
+    detail: { type: 'string', example: 'property isAdmin should not exist' },
+    instance: { type: 'string', example: '/v1/api-keys' },
+    correlationId: { type: 'string', example: '01a21b24-55d9-7382-aa39-70be49ab5ac1' },
+    errors: {
+      type: 'array',
+      description: 'One entry per invalid field',
+      items: {
+        type: 'object',
+        properties: {
+          field: { type: 'string', example: 'isAdmin' },
+          problem: { type: 'string', example: 'property isAdmin should not exist' },
+        },
+      },
+    },
+  },
+};
+
+/** Every error response is described as problem+json, and every operation that takes a body documents its 400. */
+function withProblemResponses(document: OpenAPIObject): OpenAPIObject {
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ProblemDetails: PROBLEM_SCHEMA },
+  };
+  for (const path of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const operation = path[method];
+      if (!operation) continue;
+      if (operation.requestBody && !('400' in operation.responses)) {
+        operation.responses['400'] = {
+          description: 'Invalid input: the errors list names each field and its problem',
+        };
+      }
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (Number(status) >= 400 && response && 'description' in response && !response.content) {
+          response.content = {
+            'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } },
+          };
+        }
+      }
+    }
+  }
+  return document;
 }
 
 export function serveSwaggerUi(app: INestApplication, document: OpenAPIObject): void {

