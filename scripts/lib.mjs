@@ -40,9 +40,9 @@ export function buildIsStale() {
   const built = statSync(STAMP).mtimeMs;
   const sources = Math.max(
     ...['apps', 'libs', 'bench'].map((d) => newestSource(join(ROOT, d))),
-    ...['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map(
-      (f) => statSync(join(ROOT, f)).mtimeMs,
-    ),
+    ...['tsconfig.json', 'tsconfig.build.json']
+      .filter((f) => existsSync(join(ROOT, f)))
+      .map((f) => statSync(join(ROOT, f)).mtimeMs),
   );
   return sources > built;
 }

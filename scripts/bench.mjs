@@ -1,0 +1,32 @@
+// `npm run bench`: runs every benchmark script (dist/bench/*.bench.js) in turn. Each prints its figures as
+// JSON lines on stdout; this runner passes them through and adds one line per script that failed to run.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, buildIsStale, run } from './lib.mjs';
+
+if (buildIsStale())
+  run(process.execPath, [join(ROOT, 'scripts/build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+const dir = join(ROOT, 'dist/bench');
+const only = process.argv.slice(2);
+const scripts = existsSync(dir)
+  ? readdirSync(dir).filter(
+      (f) => f.endsWith('.bench.js') && (only.length === 0 || only.some((o) => f.includes(o))),
+    )
+  : [];
+let failed = 0;
+for (const script of scripts.sort()) {
+  const result = spawnSync(process.execPath, ['--expose-gc', join(dir, script)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { LOG_LEVEL: 'silent', ...process.env },
+    timeout: 10 * 60_000,
+  });
+  if (result.status !== 0) {
+    failed++;
+    process.stdout.write(
+      `${JSON.stringify({ bench: script.replace('.bench.js', ''), error: `exit ${result.status ?? result.signal}` })}\n`,
+    );
+  }
+}
+process.exit(failed > 0 ? 1 : 0);
