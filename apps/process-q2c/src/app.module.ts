@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@revline/platform';
 import { DATABASE } from './database';
+import { RevenueModule } from './revenue/revenue.module';
 
 @Module({
   imports: [
@@ -9,6 +10,7 @@ import { DATABASE } from './database';
       auth: {},
       messaging: { consumes: [], dashboard: true },
     }),
+    RevenueModule,
   ],
 })
 export class AppModule {}

@@ -150,6 +150,9 @@ describe('invalid proration input', () => {
     [{ effectiveDate: '2027-01-01' }, 'effectiveDate'],
     [{ periodEnd: '2025-12-31' }, 'periodEnd'],
     [{ effectiveDate: '2026-02-30' }, 'effectiveDate'],
+    // Item values beyond 10^15 minor units, even when the credit and the charge would net to zero.
+    [{ priorQuantity: '100000000000000', newQuantity: '100000000000000' }, 'priorQuantity'],
+    [{ newUnitPrice: '100000000000000' }, 'newQuantity'],
   ])('%o is rejected naming %s', (patch, field) => {
     expect(() => previewProration({ ...g2, ...patch }, 'actual_days')).toThrow(RevenueInputError);
     try {

@@ -2,6 +2,7 @@ import {
   currencyExponent,
   formatRatio,
   fromEpochDay,
+  MAX_ABS_MINOR,
   type CurrencyCode,
   type UnitPricePeriod,
 } from '@revline/canonical';
@@ -56,6 +57,16 @@ export function unitsPerPeriod(unit: UnitPricePeriod, periodStart: number, perio
     }
     case 'term':
       return ratio(1n);
+  }
+}
+
+function checkItemValue(value: Ratio, exponent: number, quantity: string, price: string): void {
+  const minor = toMinor(value, exponent);
+  if (minor > MAX_ABS_MINOR) {
+    throw new RevenueInputError(
+      quantity,
+      `${quantity} × ${price} over the billing period is ${minor.toString()} minor units, beyond the bound of 10^15`,
+    );
   }
 }
 
@@ -115,6 +126,9 @@ export function previewProration(change: ProrationChange, convention: ProrationC
 
   const oldValue = mul(mul(q0, p0), units);
   const newValue = mul(mul(q1, p1), units);
+  // Every line is at most the item's value over the whole period, so bounding these bounds the lines.
+  checkItemValue(oldValue, exponent, 'priorQuantity', 'priorUnitPrice');
+  checkItemValue(newValue, exponent, 'newQuantity', 'newUnitPrice');
   let lines: ProrationLine[];
   if (STRIPE_STYLE.has(convention)) {
     const credit = -toMinor(mul(oldValue, fraction), exponent);
