@@ -45,9 +45,8 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly exceptions: ExceptionRecorder,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     const table = buildHandlerTable(this.options.consumes, this.discover());
-    if (this.options.consumes.length > 0) await this.connections.producer(); // refuses an evicting Redis
     for (const queue of this.options.consumes) {
       const worker = new Worker(queue, (job: Job) => this.process(queue, job, table), {
         connection: this.connections.worker(),

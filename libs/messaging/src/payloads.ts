@@ -30,8 +30,14 @@ export interface BillingContractChangePayload {
   customer: { billingCustomerId?: string; name: string; crmAccountId: string };
   currency: string;
   effectiveDate: string;
+  /** The whole set of lines in force from the effective date; billing price ids come from the product catalogue. */
   items: Array<{ priceId: string; quantity: string; lineId: string }>;
   prorationBehavior: 'create_prorations' | 'always_invoice' | 'none';
+  /** Ramps: later steps of the contract, each the whole set of lines from its start date (schedule phases). */
+  rampSteps?: Array<{
+    startDate: string;
+    items: Array<{ priceId: string; quantity: string; lineId: string }>;
+  }>;
 }
 
 export interface BillingReportUsagePayload {
@@ -50,8 +56,15 @@ export interface BillingSubscriptionChangedPayload {
   subscriptionId: string;
   customerId: string;
   status: string;
+  /** Revline line id → billing subscription item id. */
   itemIds: Record<string, string>;
   eventCreatedAt: string;
+  /** The invoice the change raised at once (always_invoice, a new subscription), if any. */
+  invoiceId?: string;
+  /** The schedule holding future-dated changes or ramp steps, if any. */
+  scheduleId?: string;
+  /** The command that caused the change; absent when the billing platform changed it on its own. */
+  commandIdempotencyKey?: string;
 }
 
 export interface BillingDocumentPayload {
@@ -81,19 +94,38 @@ export interface BillingPaymentReceivedPayload {
   eventCreatedAt: string;
 }
 
+/** Revline's keys become NetSuite external ids as they are when made of letters, digits, `_` and `-`. */
 export interface ErpCustomerPayload {
   externalId: string;
   name: string;
+  /** Revline's subsidiary code (mapped to the ERP's subsidiary by system-erp's configuration). */
   subsidiary: string;
   currency: string;
+  email?: string;
 }
 
+/**
+ * An invoice, a credit memo or a payment. For a payment the lines' amounts sum to the amount received and
+ * `appliesToExternalId` names the invoice it pays; for a credit memo it names the invoice credited.
+ */
 export interface ErpDocumentPayload {
   externalId: string;
   customerExternalId: string;
   currency: string;
   tranDate: string;
-  lines: Array<{ itemExternalId: string; amountMinor: string; description?: string }>;
+  /** Revline's subsidiary code; system-erp's default subsidiary when absent. */
+  subsidiary?: string;
+  contractId?: string;
+  appliesToExternalId?: string;
+  memo?: string;
+  lines: Array<{
+    itemExternalId: string;
+    amountMinor: string;
+    description?: string;
+    taxMinor?: string;
+    productClass?: string;
+    obligationId?: string;
+  }>;
 }
 
 export interface ErpRevenueSchedulePayload {
@@ -105,6 +137,12 @@ export interface ErpRevenueSchedulePayload {
   periods: Array<{ period: string; amountMinor: string }>;
 }
 
+/**
+ * A period's recognition under one schedule version: `amount` is the period's full amount in that version;
+ * system-erp posts only its difference from what earlier versions posted for the same contract, obligation and
+ * period. `externalId` is Revline's key of the command; the journal's ERP external id is derived from
+ * (contractId, obligationId, period, scheduleVersion).
+ */
 export interface ErpRevenueJournalPayload {
   externalId: string;
   contractId: string;
@@ -120,15 +158,24 @@ export interface ErpPostedPayload {
   commandIdempotencyKey: string;
   recordType: string;
   externalId: string;
+  /** The ERP's internal id; empty when nothing was posted (see outcome). */
   erpId: string;
+  /** `posted`; for revenue journals also `nothing_to_post` (no difference) or `superseded` (a later version won). */
+  outcome?: 'posted' | 'nothing_to_post' | 'superseded';
+  /** Revenue journals: the difference this version posted, in minor units. */
+  postedAmountMinor?: string;
 }
 
 export interface ErpRejectedPayload {
   commandIdempotencyKey: string;
   recordType: string;
   externalId: string;
+  /** The ERP's own error code (NetSuite `o:errorCode`), kept as it came. */
   errorCode: string;
   message: string;
+  /** Revline's category: closed_period, validation, not_found, duplicate, authentication. */
+  category?: string;
+  field?: string;
 }
 
 export interface ReconcilePayload {

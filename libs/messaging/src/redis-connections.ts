@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { OnApplicationShutdown } from '@nestjs/common';
+import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { RedisConfig } from '@revline/config';
 import { assertNoEviction } from '@revline/observability';
 import { Redis } from 'ioredis';
@@ -9,12 +9,17 @@ import { Redis } from 'ioredis';
  * queue), workers wait for it forever (`maxRetriesPerRequest: null`), each worker with its own connection.
  */
 @Injectable()
-export class RedisConnections implements OnApplicationShutdown {
+export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RedisConnections.name);
   private producerConnection?: Redis;
   private readonly workerConnections: Redis[] = [];
 
   constructor(private readonly config: RedisConfig) {}
+
+  /** Every app that uses queues checks Redis at start, and refuses to run on one that may evict jobs. */
+  async onModuleInit(): Promise<void> {
+    await this.producer();
+  }
 
   get prefix(): string {
     return this.config.QUEUE_PREFIX;
