@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { PROBLEM_SCHEMA } from './problem-responses';
 
 export interface ApiDocSpec {
   title: string;
@@ -30,31 +31,6 @@ export function buildOpenApiDocument(app: INestApplication, spec: ApiDocSpec): O
   });
   return withProblemResponses(document);
 }
-
-const PROBLEM_SCHEMA = {
-  type: 'object',
-  description: 'RFC 9457 problem details: every error Revline answers has this shape.',
-  required: ['type', 'title', 'status', 'detail'],
-  properties: {
-    type: { type: 'string', example: 'https://docs.revline.dev/problems/bad-request' },
-    title: { type: 'string', example: 'Bad Request' },
-    status: { type: 'integer', example: 400 },
-    detail: { type: 'string', example: 'property isAdmin should not exist' },
-    instance: { type: 'string', example: '/v1/api-keys' },
-    correlationId: { type: 'string', example: '01a21b24-55d9-7382-aa39-70be49ab5ac1' },
-    errors: {
-      type: 'array',
-      description: 'One entry per invalid field',
-      items: {
-        type: 'object',
-        properties: {
-          field: { type: 'string', example: 'isAdmin' },
-          problem: { type: 'string', example: 'property isAdmin should not exist' },
-        },
-      },
-    },
-  },
-};
 
 /** Every error response is described as problem+json, and every operation that takes a body documents its 400. */
 function withProblemResponses(document: OpenAPIObject): OpenAPIObject {
