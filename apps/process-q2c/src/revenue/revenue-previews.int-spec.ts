@@ -370,11 +370,12 @@ describe('revenue and proration previews over HTTP (process-q2c)', () => {
       expect(doc.tags.map((t: { name: string }) => t.name)).toContain('revenue');
       for (const op of [schedules, proration]) {
         expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403']));
-        expect(
-          op.responses['400'].content['application/problem+json'].schema.properties.errors,
-        ).toBeDefined();
+        expect(op.responses['400'].content['application/problem+json'].schema).toEqual({
+          $ref: '#/components/schemas/ProblemDetails',
+        });
         expect(op.security).toEqual([{ 'api-key': [] }]);
       }
+      expect(doc.components.schemas.ProblemDetails.properties.errors).toBeDefined();
       const body = schedules.requestBody.content['application/json'];
       expect(body.schema).toEqual({ $ref: '#/components/schemas/SchedulePreviewRequest' });
       expect(body.examples.g2Expansion.value).toEqual(G2_SCHEDULE_REQUEST);
