@@ -15,6 +15,7 @@ import {
 } from '@revline/observability';
 import { createHash } from 'node:crypto';
 import { CorrelationInterceptor } from './correlation.interceptor';
+import { problem, PROBLEM_CONTENT_TYPE } from './problem';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import type { ApiDocSpec } from './swagger';
 import { buildOpenApiDocument, serveSwaggerUi } from './swagger';
@@ -81,10 +82,19 @@ export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<Ne
         const auth = request.headers.authorization;
         return auth ? createHash('sha256').update(auth).digest('hex') : request.ip;
       },
-      errorResponseBuilder: (_request, context) => ({
-        statusCode: 429,
-        message: `Rate limit exceeded: at most ${context.max} requests per minute; retry after ${context.after}`,
+      errorResponseBuilder: (request, context) => ({
+        ...problem(
+          429,
+          `Rate limit exceeded: at most ${context.max} requests per minute; retry after ${context.after}`,
+        ),
+        instance: request.url.split('?')[0],
+        correlationId: request.headers[CORRELATION_HEADER] as string,
       }),
+    });
+    // The limiter answers by itself; its answer is a problem like every other error.
+    fastify.addHook('onSend', (_request, reply, payload, done) => {
+      if (reply.statusCode === 429) void reply.header('content-type', PROBLEM_CONTENT_TYPE);
+      done(null, payload);
     });
   }
 

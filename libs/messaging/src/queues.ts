@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { WorkerConfig } from '@revline/config';
+import { MetricsService } from '@revline/observability';
 import type { JobsOptions } from 'bullmq';
 import { Queue } from 'bullmq';
 import type { Envelope } from './envelope';
@@ -19,7 +20,10 @@ export class Queues implements OnApplicationShutdown {
   constructor(
     private readonly connections: RedisConnections,
     private readonly workerConfig: WorkerConfig,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    metrics.addQueueDepthSource(() => this.depths());
+  }
 
   async get(name: QueueName): Promise<Queue> {
     let queue = this.queues.get(name);

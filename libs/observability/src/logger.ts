@@ -26,8 +26,12 @@ const REDACT = [
   'req.headers.cookie',
 ];
 
-export function createLogger(app: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+export function createLogger(
+  app: string,
+  level = process.env.LOG_LEVEL ?? 'info',
+  destination?: pino.DestinationStream,
+): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { app, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -36,7 +40,8 @@ export function createLogger(app: string, level = process.env.LOG_LEVEL ?? 'info
       const context = currentCorrelation();
       return context ? { correlationId: context.correlationId, causationId: context.causationId } : {};
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Nest's logger interface over pino: every line is JSON and carries the correlation id in scope. */
