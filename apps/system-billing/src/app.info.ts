@@ -7,6 +7,13 @@ export const APP: HttpAppSpec = {
     title: 'Revline billing system API',
     description:
       'Billing platform access (Stripe Billing first): customers, subscriptions, usage, invoices, credit notes, payments and signed webhooks.',
-    tags: [{ name: 'platform', description: 'Health and metrics' }],
+    tags: [
+      { name: 'platform', description: 'Health and metrics' },
+      {
+        name: 'billing',
+        description: 'Subscriptions and invoices for the process layer; invoice-line export',
+      },
+      { name: 'webhooks', description: 'Signed Stripe webhooks' },
+    ],
   },
 };

@@ -1,14 +1,18 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@revline/platform';
+import { BillingModule } from './billing.module';
 import { DATABASE } from './database';
+import { StripeConfig } from './stripe/stripe.config';
 
 @Module({
   imports: [
     PlatformModule.forApp({
+      config: [StripeConfig],
       database: DATABASE,
       auth: {},
-      messaging: { consumes: [] },
+      messaging: { consumes: ['billing.commands'] },
     }),
+    BillingModule,
   ],
 })
 export class AppModule {}

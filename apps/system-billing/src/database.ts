@@ -1,9 +1,11 @@
 import type { AppDatabase } from '@revline/platform';
+import { BillingTables1764300000000 } from './persistence/billing-tables.migration';
+import { BILLING_ENTITIES } from './persistence/entities';
 
 /** The `billing` schema: the tables only system-billing reads and writes. */
 export const DATABASE: AppDatabase = {
   schema: 'billing',
-  entities: [],
-  migrations: [],
+  entities: BILLING_ENTITIES,
+  migrations: [BillingTables1764300000000],
   messaging: true,
 };

@@ -1,0 +1,201 @@
+import { Body, Get, Param } from '@nestjs/common';
+import type { CreditNoteLineInput } from '../billing/credit-notes';
+import { CreditNotes } from '../billing/credit-notes';
+import { Invoicing } from '../billing/invoicing';
+import { expand, expansions, inRange, paginate } from '../http/list';
+import { mergeMetadata, Params } from '../http/params';
+import { StripePost, StripeQuery } from '../http/request';
+import { StripeController } from '../http/stripe-controller';
+import { StripeApiError } from '../http/stripe-error';
+import { StripeStore } from '../state/store';
+import type { CreditNote, Invoice } from '../state/types';
+
+/** Invoices (draft → open → paid / void, their lines and payments) and credit notes. */
+@StripeController()
+export class InvoicesController {
+  constructor(
+    private readonly store: StripeStore,
+    private readonly invoicing: Invoicing,
+    private readonly creditNotes: CreditNotes,
+  ) {}
+
+  private find(id: string): Invoice {
+    const invoice = this.store.invoices.get(id);
+    if (!invoice) throw StripeApiError.noSuch('invoice', id);
+    return invoice;
+  }
+
+  private out(invoice: Invoice, body: unknown, query: unknown): Invoice {
+    return expand(
+      invoice,
+      expansions(body, query),
+      (id) => this.store.customers.get(id) ?? this.store.subscriptions.get(id) ?? this.store.prices.get(id),
+    );
+  }
+
+  @StripePost('invoices')
+  createInvoice(@Body() body: unknown): Invoice {
+    const p = new Params(body);
+    const customer = p.requiredString('customer');
+    if (!this.store.customers.has(customer)) throw StripeApiError.noSuch('customer', customer, 'customer');
+    const subscriptionId = p.string('subscription');
+    const behavior = p.oneOf('pending_invoice_items_behavior', ['include', 'exclude'] as const) ?? 'exclude';
+    const autoAdvance = p.bool('auto_advance');
+    const metadata = p.metadata() ?? {};
+    p.has('collection_method');
+    p.has('days_until_due');
+    p.has('description');
+    p.end();
+    const at = this.store.nowFor(customer);
+    const sub = subscriptionId ? this.store.subscriptions.get(subscriptionId) : undefined;
+    if (subscriptionId && !sub) throw StripeApiError.noSuch('subscription', subscriptionId, 'subscription');
+    const invoice = sub
+      ? this.invoicing.draftForSubscription(sub, [], 'manual', at, { pending: behavior === 'include' })
+      : this.invoicing.draft(customer, 'usd', [], 'manual', at);
+    invoice.metadata = metadata;
+    invoice.auto_advance = autoAdvance ?? false;
+    return invoice;
+  }
+
+  @Get('invoices/:id')
+  retrieveInvoice(@Param('id') id: string, @StripeQuery() query: unknown): Invoice {
+    return this.out(this.find(id), {}, query);
+  }
+
+  @StripePost('invoices/:id')
+  updateInvoice(@Param('id') id: string, @Body() body: unknown): Invoice {
+    const invoice = this.find(id);
+    const p = new Params(body);
+    invoice.metadata = mergeMetadata(invoice.metadata, p.metadata());
+    const autoAdvance = p.bool('auto_advance');
+    p.end();
+    if (autoAdvance !== undefined) invoice.auto_advance = autoAdvance;
+    this.store.emit('invoice.updated', invoice, this.store.nowFor(invoice.customer));
+    return invoice;
+  }
+
+  @Get('invoices')
+  listInvoices(@StripeQuery() query: unknown) {
+    const q = new Params(query);
+    const customer = q.string('customer');
+    const subscription = q.string('subscription');
+    const status = q.string('status');
+    const all = [...this.store.invoices.values()].filter(
+      (i) =>
+        (!customer || i.customer === customer) &&
+        (!subscription || i.parent?.subscription_details.subscription === subscription) &&
+        (!status || i.status === status) &&
+        inRange(i.created, q, 'created'),
+    );
+    return paginate(all, q, '/v1/invoices');
+  }
+
+  @Get('invoices/:id/lines')
+  listInvoiceLines(@Param('id') id: string, @StripeQuery() query: unknown) {
+    const invoice = this.find(id);
+    return paginate([...invoice.lines.data].reverse(), new Params(query), `/v1/invoices/${id}/lines`);
+  }
+
+  @StripePost('invoices/:id/finalize')
+  finalizeInvoice(@Param('id') id: string, @Body() body: unknown): Invoice {
+    const invoice = this.find(id);
+    const p = new Params(body);
+    p.has('auto_advance');
+    p.end();
+    return this.out(this.invoicing.finalize(invoice, this.store.nowFor(invoice.customer)), body, {});
+  }
+
+  @StripePost('invoices/:id/pay')
+  payInvoice(@Param('id') id: string, @Body() body: unknown): Invoice {
+    const invoice = this.find(id);
+    const p = new Params(body);
+    const options = {
+      outOfBand: p.bool('paid_out_of_band') ?? false,
+      paymentMethod: p.string('payment_method'),
+    };
+    p.has('off_session');
+    p.end();
+    if (!options.outOfBand && !options.paymentMethod) {
+      options.paymentMethod =
+        this.store.customers.get(invoice.customer)?.invoice_settings.default_payment_method ?? undefined;
+      if (!options.paymentMethod)
+        throw StripeApiError.state(
+          'This customer has no attached payment source or default payment method.',
+          'payment_method',
+        );
+    }
+    return this.out(this.invoicing.pay(invoice, this.store.nowFor(invoice.customer), options), body, {});
+  }
+
+  @StripePost('invoices/:id/void')
+  voidInvoice(@Param('id') id: string): Invoice {
+    const invoice = this.find(id);
+    return this.invoicing.void(invoice, this.store.nowFor(invoice.customer));
+  }
+
+  @Get('invoice_payments')
+  listInvoicePayments(@StripeQuery() query: unknown) {
+    const q = new Params(query);
+    const invoice = q.string('invoice');
+    return paginate(
+      [...this.store.invoicePayments.values()].filter((x) => !invoice || x.invoice === invoice),
+      q,
+      '/v1/invoice_payments',
+    );
+  }
+
+  @StripePost('credit_notes')
+  createCreditNote(@Body() body: unknown): CreditNote {
+    const p = new Params(body);
+    const lines: CreditNoteLineInput[] = (p.array('lines') ?? []).map((line) => {
+      const out: CreditNoteLineInput = {
+        type: line.oneOf('type', ['invoice_line_item', 'custom_line_item'] as const) ?? 'invoice_line_item',
+        invoiceLineItem: line.string('invoice_line_item'),
+        amount: line.int('amount'),
+        quantity: line.int('quantity'),
+        unitAmount: line.int('unit_amount'),
+        description: line.string('description'),
+      };
+      line.end();
+      return out;
+    });
+    const input = {
+      invoice: p.requiredString('invoice'),
+      lines,
+      amount: p.int('amount'),
+      reason:
+        p.oneOf('reason', ['duplicate', 'fraudulent', 'order_change', 'product_unsatisfactory'] as const) ??
+        null,
+      memo: p.string('memo') ?? null,
+      metadata: p.metadata() ?? {},
+      refundAmount: p.int('refund_amount'),
+      outOfBandAmount: p.int('out_of_band_amount'),
+    };
+    p.has('credit_amount');
+    p.end();
+    return this.creditNotes.create(input);
+  }
+
+  @Get('credit_notes/:id')
+  retrieveCreditNote(@Param('id') id: string): CreditNote {
+    const note = this.store.creditNotes.get(id);
+    if (!note) throw StripeApiError.noSuch('credit_note', id);
+    return note;
+  }
+
+  @Get('credit_notes')
+  listCreditNotes(@StripeQuery() query: unknown) {
+    const q = new Params(query);
+    const invoice = q.string('invoice');
+    const customer = q.string('customer');
+    const all = [...this.store.creditNotes.values()].filter(
+      (c) => (!invoice || c.invoice === invoice) && (!customer || c.customer === customer),
+    );
+    return paginate(all, q, '/v1/credit_notes');
+  }
+
+  @StripePost('credit_notes/:id/void')
+  voidCreditNote(@Param('id') id: string): CreditNote {
+    return this.creditNotes.void(id);
+  }
+}

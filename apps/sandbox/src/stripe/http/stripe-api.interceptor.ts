@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Observable, from, lastValueFrom } from 'rxjs';
+import { StripeStore, stripeId } from '../state/store';
+import { Faults } from './faults';
+import { StripeApiError } from './stripe-error';
+
+interface Remembered {
+  fingerprint: string;
+  state: 'in_flight' | 'done';
+  status: number;
+  body: unknown;
+  requestId: string;
+  at: number;
+}
+
+const KEY_TTL_MS = 24 * 3600 * 1000;
+
+/**
+ * What Stripe does around every API call: a request id, injected faults (429/5xx before the call takes effect,
+ * latency after), and idempotency keys — the same key and parameters replay the first answer, a key reused
+ * with other parameters is an `idempotency_error`, and a key still in flight is a 409.
+ */
+@Injectable()
+export class StripeApiInterceptor implements NestInterceptor {
+  private readonly keys = new Map<string, Remembered>();
+
+  constructor(
+    private readonly faults: Faults,
+    private readonly store: StripeStore,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return from(this.handle(context, next));
+  }
+
+  private async handle(context: ExecutionContext, next: CallHandler): Promise<unknown> {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const requestId = stripeId('req', 14);
+    void reply.header('request-id', requestId);
+    const failure = this.faults.requestFailure();
+    if (failure !== null) {
+      throw new StripeApiError(failure, {
+        type: failure === 429 ? 'rate_limit_error' : 'api_error',
+        ...(failure === 429 ? { code: 'rate_limit' } : {}),
+        message:
+          failure === 429
+            ? 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.'
+            : 'An unknown error occurred (sandbox fault).',
+      });
+    }
+    const header = request.headers['idempotency-key'];
+    const key = request.method === 'POST' && typeof header === 'string' && header ? header : null;
+    if (!key) return this.execute(next, requestId, null);
+    this.expire();
+    const fingerprint = createHash('sha256')
+      .update(`${request.method} ${request.url.split('?')[0] ?? ''} ${JSON.stringify(request.body ?? {})}`)
+      .digest('hex');
+    const seen = this.keys.get(key);
+    if (seen) {
+      if (seen.fingerprint !== fingerprint) {
+        throw new StripeApiError(400, {
+          type: 'idempotency_error',
+          message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+        });
+      }
+      if (seen.state === 'in_flight') {
+        throw new StripeApiError(409, {
+          type: 'idempotency_error',
+          code: 'idempotency_key_in_use',
+          message:
+            'There is currently another in-progress request using this Stripe API key and idempotency key. Please try again later.',
+        });
+      }
+      void reply.header('idempotent-replayed', 'true').header('original-request', seen.requestId);
+      await this.delay();
+      if (seen.status >= 400) throw new StripeApiError(seen.status, seen.body as StripeApiError['body']);
+      return seen.body;
+    }
+    const entry: Remembered = {
+      fingerprint,
+      state: 'in_flight',
+      status: 200,
+      body: null,
+      requestId,
+      at: Date.now(),
+    };
+    this.keys.set(key, entry);
+    try {
+      const body = await this.execute(next, requestId, key, entry);
+      return body;
+    } catch (error) {
+      // Stripe saves an answer once the endpoint began executing; a request refused up front may be retried.
+      if (error instanceof StripeApiError && error.status === 402) {
+        entry.state = 'done';
+        entry.status = error.status;
+        entry.body = error.body;
+      } else this.keys.delete(key);
+      throw error;
+    }
+  }
+
+  private async execute(
+    next: CallHandler,
+    requestId: string,
+    key: string | null,
+    entry?: Remembered,
+  ): Promise<unknown> {
+    this.store.currentRequest = { id: requestId, idempotencyKey: key };
+    let body: unknown;
+    try {
+      body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+    } finally {
+      this.store.currentRequest = null;
+    }
+    if (entry) {
+      entry.state = 'done';
+      entry.body = body;
+    }
+    await this.delay();
+    return body;
+  }
+
+  private async delay(): Promise<void> {
+    const ms = this.faults.settings.latencyMs;
+    if (ms > 0) await sleep(ms);
+  }
+
+  private expire(): void {
+    const cutoff = Date.now() - KEY_TTL_MS;
+    for (const [key, entry] of this.keys) {
+      if (entry.at >= cutoff) break;
+      this.keys.delete(key);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import type {
+  CreditNote,
+  Customer,
+  Invoice,
+  InvoiceItem,
+  InvoicePayment,
+  Meter,
+  MeterEvent,
+  Price,
+  Product,
+  StripeEvent,
+  Subscription,
+  SubscriptionSchedule,
+  TestClock,
+  WebhookEndpoint,
+} from './types';
+
+export const SANDBOX_API_VERSION = '2026-10-28.endive';
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** An id the way Stripe writes them: a type prefix and a random tail (`cus_NffrFeUfNV2Hib`). */
+export function stripeId(prefix: string, length = 24): string {
+  const bytes = randomBytes(length);
+  let tail = '';
+  for (const byte of bytes) tail += ALPHABET[byte % ALPHABET.length];
+  return `${prefix}_${tail}`;
+}
+
+export type EventListener = (event: StripeEvent) => void;
+
+/**
+ * The sandbox account's state, in memory: one map per object type (insertion order is creation order), the
+ * event log, and the clock. Objects attached to a test clock live at that clock's frozen time.
+ */
+@Injectable()
+export class StripeStore {
+  readonly customers = new Map<string, Customer>();
+  readonly products = new Map<string, Product>();
+  readonly prices = new Map<string, Price>();
+  readonly subscriptions = new Map<string, Subscription>();
+  readonly schedules = new Map<string, SubscriptionSchedule>();
+  readonly invoices = new Map<string, Invoice>();
+  readonly invoiceItems = new Map<string, InvoiceItem>();
+  readonly invoicePayments = new Map<string, InvoicePayment>();
+  readonly creditNotes = new Map<string, CreditNote>();
+  readonly meters = new Map<string, Meter>();
+  readonly meterEvents = new Map<string, MeterEvent & { meter: string; customer: string }>();
+  readonly testClocks = new Map<string, TestClock>();
+  readonly webhookEndpoints = new Map<string, WebhookEndpoint>();
+  readonly events: StripeEvent[] = [];
+  private readonly eventIndex = new Map<string, StripeEvent>();
+  private readonly listeners: EventListener[] = [];
+  private invoiceSequence = 0;
+  private creditNoteSequence = 0;
+  /** The Idempotency-Key of the request being handled, recorded on the events it causes. */
+  currentRequest: { id: string; idempotencyKey: string | null } | null = null;
+
+  /** Real time in Unix seconds, or the frozen time of a test clock. */
+  now(testClock: string | null = null): number {
+    if (testClock) {
+      const clock = this.testClocks.get(testClock);
+      if (clock) return clock.frozen_time;
+    }
+    return Math.floor(Date.now() / 1000);
+  }
+
+  clockOfCustomer(customerId: string): string | null {
+    return this.customers.get(customerId)?.test_clock ?? null;
+  }
+
+  nowFor(customerId: string): number {
+    return this.now(this.clockOfCustomer(customerId));
+  }
+
+  nextInvoiceNumber(): string {
+    this.invoiceSequence += 1;
+    return `RVL-${String(this.invoiceSequence).padStart(6, '0')}`;
+  }
+
+  nextCreditNoteNumber(): string {
+    this.creditNoteSequence += 1;
+    return `RVL-CN-${String(this.creditNoteSequence).padStart(6, '0')}`;
+  }
+
+  onEvent(listener: EventListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Records an event with a deep copy of the object as it is now, and hands it to the webhook dispatcher. */
+  emit(
+    type: string,
+    object: object,
+    created: number,
+    previousAttributes?: Record<string, unknown>,
+  ): StripeEvent {
+    const event: StripeEvent = {
+      id: stripeId('evt'),
+      object: 'event',
+      type,
+      api_version: SANDBOX_API_VERSION,
+      created,
+      livemode: false,
+      data: {
+        object: structuredClone(object) as Record<string, unknown>,
+        ...(previousAttributes ? { previous_attributes: previousAttributes } : {}),
+      },
+      pending_webhooks: 0,
+      request: {
+        id: this.currentRequest?.id ?? null,
+        idempotency_key: this.currentRequest?.idempotencyKey ?? null,
+      },
+    };
+    this.events.push(event);
+    this.eventIndex.set(event.id, event);
+    for (const listener of this.listeners) listener(event);
+    return event;
+  }
+
+  event(id: string): StripeEvent | undefined {
+    return this.eventIndex.get(id);
+  }
+}

@@ -1,0 +1,296 @@
+import type { TestApp } from '@revline/testing';
+import { createTestApp, eventually } from '@revline/testing';
+import { createServer } from 'node:http';
+import type { AddressInfo, Server } from 'node:net';
+import Stripe from 'stripe';
+import request from 'supertest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SANDBOXES } from '../app.info';
+import { StripeSandboxModule } from './stripe-sandbox.module';
+
+const at = (iso: string) => Date.parse(iso) / 1000;
+const SPEC = SANDBOXES.find((s) => s.module === StripeSandboxModule)!.spec;
+
+describe('Stripe sandbox, driven by the official stripe SDK', () => {
+  let sandbox: TestApp;
+  let stripe: Stripe;
+  let receiver: Server;
+  const received: Array<{ signature: string; body: string }> = [];
+  let receiverFails = 0;
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        if (receiverFails > 0) {
+          receiverFails -= 1;
+          res.writeHead(500).end();
+          return;
+        }
+        received.push({ signature: String(req.headers['stripe-signature']), body });
+        res.writeHead(200).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const port = (receiver.address() as AddressInfo).port;
+    sandbox = await createTestApp(StripeSandboxModule, SPEC, {
+      SANDBOX_STRIPE_WEBHOOK_URLS: `http://127.0.0.1:${port}/hook`,
+      SANDBOX_STRIPE_WEBHOOK_RETRY_BASE_MS: '50',
+    });
+    const url = new URL(sandbox.url);
+    stripe = new Stripe('sk_test_revline_sandbox', {
+      host: url.hostname,
+      port: Number(url.port),
+      protocol: 'http',
+      maxNetworkRetries: 2,
+    });
+  });
+
+  afterAll(async () => {
+    await sandbox.close();
+    await new Promise((resolve) => receiver.close(resolve));
+  });
+
+  beforeEach(async () => {
+    await request(sandbox.url).delete('/sandbox/faults').expect(200);
+  });
+
+  async function seatCustomer(start: string) {
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: at(start) });
+    const customer = await stripe.customers.create({
+      name: 'Acme',
+      test_clock: clock.id,
+      metadata: { crm: '001A' },
+    });
+    const product = await stripe.products.create({ name: 'Seat' });
+    const price = await stripe.prices.create({
+      product: product.id,
+      currency: 'usd',
+      unit_amount: 120_000,
+      recurring: { interval: 'year' },
+    });
+    return { clock, customer, price };
+  }
+
+  it('refuses a missing or non-test key with 401 and Stripe error objects', async () => {
+    const bad = await request(sandbox.url)
+      .get('/v1/customers')
+      .set('authorization', 'Bearer sk_live_nope')
+      .expect(401);
+    expect(bad.body.error).toMatchObject({ type: 'invalid_request_error', code: 'api_key_invalid' });
+    await request(sandbox.url).get('/v1/customers').expect(401);
+    await expect(stripe.customers.retrieve('cus_missing')).rejects.toMatchObject({
+      type: 'StripeInvalidRequestError',
+      code: 'resource_missing',
+      statusCode: 404,
+    });
+    await expect(stripe.customers.create({ nonsense: 1 } as never)).rejects.toMatchObject({
+      code: 'parameter_unknown',
+      param: 'nonsense',
+    });
+  });
+
+  it('pages lists with starting_after and has_more, newest first', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1)
+      ids.push((await stripe.customers.create({ email: `page-${i}@x.test` })).id);
+    const first = await stripe.customers.list({ limit: 3 });
+    expect(first.has_more).toBe(true);
+    const second = await stripe.customers.list({ limit: 3, starting_after: first.data[2].id });
+    const seen = [...first.data, ...second.data].map((c) => c.id);
+    expect(seen.slice(0, 5)).toEqual([...ids].reverse());
+  });
+
+  it('prorates G2 as Stripe does and invoices 4,800.00 at once with always_invoice', async () => {
+    const { clock, customer, price } = await seatCustomer('2026-01-01T00:00:00Z');
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id, quantity: 10 }],
+      collection_method: 'send_invoice',
+      days_until_due: 30,
+    });
+    const first = await stripe.invoices.retrieve(sub.latest_invoice as string);
+    expect(first).toMatchObject({ total: 1_200_000, status: 'open', billing_reason: 'subscription_create' });
+    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: at('2026-03-15T00:00:00Z') });
+    const updated = await stripe.subscriptions.update(sub.id, {
+      items: [{ id: sub.items.data[0].id, quantity: 15 }],
+      proration_behavior: 'always_invoice',
+      proration_date: at('2026-03-15T00:00:00Z'),
+      expand: ['latest_invoice'],
+    });
+    const invoice = updated.latest_invoice as Stripe.Invoice;
+    expect(invoice.lines.data.map((l) => l.amount)).toEqual([-960_000, 1_440_000]);
+    expect(invoice.lines.data.every((l) => l.parent?.subscription_item_details?.proration)).toBe(true);
+    expect(invoice).toMatchObject({ total: 480_000, amount_due: 480_000, status: 'open' });
+    const paid = await stripe.invoices.pay(invoice.id, { paid_out_of_band: true });
+    expect(paid.status).toBe('paid');
+    const note = await stripe.creditNotes.create({
+      invoice: invoice.id,
+      lines: [{ type: 'custom_line_item', unit_amount: 151_233, quantity: 1, description: 'G5' }],
+      reason: 'order_change',
+    });
+    expect(note).toMatchObject({ total: 151_233, type: 'post_payment', reason: 'order_change' });
+    expect(note.id).toMatch(/^cn_/);
+  });
+
+  it('keeps create_prorations pending until the renewal invoice, and renews on the clock', async () => {
+    const { clock, customer, price } = await seatCustomer('2026-01-01T00:00:00Z');
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id, quantity: 10 }],
+      collection_method: 'send_invoice',
+      days_until_due: 30,
+    });
+    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: at('2026-03-15T00:00:00Z') });
+    await stripe.subscriptions.update(sub.id, {
+      items: [{ id: sub.items.data[0].id, quantity: 15 }],
+      proration_date: at('2026-03-15T00:00:00Z'),
+    });
+    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: at('2027-01-01T02:00:00Z') });
+    const invoices = await stripe.invoices.list({ subscription: sub.id });
+    const renewal = invoices.data[0];
+    expect(renewal).toMatchObject({ billing_reason: 'subscription_cycle', status: 'open' });
+    expect(renewal.lines.data.map((l) => l.amount).sort((a, b) => a - b)).toEqual([
+      -960_000, 1_440_000, 1_800_000,
+    ]);
+  });
+
+  it('honours Idempotency-Key: same params replay, other params are an idempotency_error', async () => {
+    const a = await stripe.customers.create({ name: 'Once' }, { idempotencyKey: 'idem-1' });
+    const b = await stripe.customers.create({ name: 'Once' }, { idempotencyKey: 'idem-1' });
+    expect(b.id).toBe(a.id);
+    await expect(
+      stripe.customers.create({ name: 'Twice' }, { idempotencyKey: 'idem-1' }),
+    ).rejects.toMatchObject({ type: 'StripeIdempotencyError', statusCode: 400 });
+  });
+
+  it('aggregates meter events into the next invoice, deduplicating identifiers (G7)', async () => {
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: at('2026-03-01T00:00:00Z') });
+    const customer = await stripe.customers.create({ name: 'Meter Co', test_clock: clock.id });
+    const meter = await stripe.billing.meters.create({
+      display_name: 'API calls',
+      event_name: `api_calls_${Date.now()}`,
+      default_aggregation: { formula: 'sum' },
+    });
+    const product = await stripe.products.create({ name: 'API calls' });
+    const price = await stripe.prices.create({
+      product: product.id,
+      currency: 'usd',
+      billing_scheme: 'tiered',
+      tiers_mode: 'graduated',
+      tiers: [
+        { up_to: 100_000, unit_amount: 0 },
+        { up_to: 'inf', unit_amount_decimal: Stripe.Decimal.from('0.2') },
+      ],
+      recurring: { interval: 'month', usage_type: 'metered', meter: meter.id },
+    });
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      collection_method: 'send_invoice',
+      days_until_due: 30,
+    });
+    for (const [i, value] of [80_000, 50_000].entries()) {
+      await stripe.billing.meterEvents.create({
+        event_name: meter.event_name,
+        identifier: `use-${i}`,
+        timestamp: at('2026-03-10T00:00:00Z'),
+        payload: { stripe_customer_id: customer.id, value: String(value) },
+      });
+    }
+    await expect(
+      stripe.billing.meterEvents.create({
+        event_name: meter.event_name,
+        identifier: 'use-0',
+        payload: { stripe_customer_id: customer.id, value: '1' },
+      }),
+    ).rejects.toMatchObject({ statusCode: 400 });
+    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: at('2026-04-01T01:30:00Z') });
+    const [invoice] = (await stripe.invoices.list({ subscription: sub.id, limit: 1 })).data;
+    expect(invoice.lines.data.map((l) => l.amount)).toEqual([6000]);
+    expect(invoice.status).toBe('open');
+  });
+
+  it('ramps through schedule phases at their start dates', async () => {
+    const { clock, customer, price } = await seatCustomer('2026-01-01T00:00:00Z');
+    const schedule = await stripe.subscriptionSchedules.create({
+      customer: customer.id,
+      start_date: 'now',
+      end_behavior: 'release',
+      phases: [
+        { items: [{ price: price.id, quantity: 10 }], end_date: at('2027-01-01T00:00:00Z') },
+        { items: [{ price: price.id, quantity: 20 }], duration: { interval: 'year', interval_count: 1 } },
+      ],
+    });
+    expect(schedule.status).toBe('active');
+    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: at('2027-01-02T00:00:00Z') });
+    const sub = await stripe.subscriptions.retrieve(schedule.subscription as string);
+    expect(sub.items.data[0].quantity).toBe(20);
+    const [renewal] = (await stripe.invoices.list({ subscription: sub.id, limit: 1 })).data;
+    expect(renewal.total).toBe(2_400_000);
+  });
+
+  it('cancels at period end, and now', async () => {
+    const { clock, customer, price } = await seatCustomer('2026-01-01T00:00:00Z');
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id, quantity: 1 }],
+      cancel_at_period_end: true,
+      collection_method: 'send_invoice',
+    });
+    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: at('2027-01-05T00:00:00Z') });
+    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('canceled');
+    const other = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id, quantity: 1 }],
+      collection_method: 'send_invoice',
+    });
+    const canceled = await stripe.subscriptions.cancel(other.id, { prorate: true, invoice_now: true });
+    expect(canceled.status).toBe('canceled');
+  });
+
+  it('signs webhooks so stripe.webhooks.constructEvent accepts them, and retries a failing endpoint', async () => {
+    receiverFails = 1;
+    const customer = await stripe.customers.create({ name: 'Hooked' });
+    const delivery = await eventually(() =>
+      Promise.resolve(received.find((r) => r.body.includes(customer.id))),
+    );
+    const event = stripe.webhooks.constructEvent(
+      delivery!.body,
+      delivery!.signature,
+      'whsec_revline_sandbox',
+    );
+    expect(event.type).toBe('customer.created');
+    const listed = await stripe.events.list({ type: 'customer.created', limit: 100 });
+    expect(listed.data.some((e) => e.id === event.id)).toBe(true);
+  });
+
+  it('drops and duplicates webhooks on request, and answers 5xx and 429 faults that the SDK retries', async () => {
+    await request(sandbox.url).post('/sandbox/faults').send({ dropNextWebhooks: 1 }).expect(200);
+    const dropped = await stripe.customers.create({ name: 'Dropped' });
+    await request(sandbox.url).post('/sandbox/faults').send({ duplicateNextWebhooks: 1 }).expect(200);
+    const doubled = await stripe.customers.create({ name: 'Doubled' });
+    await eventually(() => Promise.resolve(received.filter((r) => r.body.includes(doubled.id)).length === 2));
+    expect(received.some((r) => r.body.includes(dropped.id))).toBe(false);
+    await request(sandbox.url)
+      .post('/sandbox/faults')
+      .send({ failNext: { count: 1, status: 500 } })
+      .expect(200);
+    expect((await stripe.customers.create({ name: 'Retried' })).id).toMatch(/^cus_/);
+    await request(sandbox.url)
+      .post('/sandbox/faults')
+      .send({ failNext: { count: 1, status: 429 } })
+      .expect(200);
+    const limited = new Stripe('sk_test_revline_sandbox', {
+      host: '127.0.0.1',
+      port: Number(new URL(sandbox.url).port),
+      protocol: 'http',
+      maxNetworkRetries: 0,
+    });
+    await expect(limited.customers.list()).rejects.toMatchObject({
+      statusCode: 429,
+      type: 'StripeRateLimitError',
+    });
+  });
+});

@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { BillingPort } from '@revline/billing-port';
+import { BillingCommandsHandler } from './commands/billing-commands.handler';
+import { BillingReadsController } from './reads/billing-reads.controller';
+import { RequestLedger } from './stripe/request-ledger';
+import { StripeBillingAdapter } from './stripe/stripe-billing.adapter';
+import { StripeGateway } from './stripe/stripe-gateway';
+import { RawWebhookBody } from './webhooks/raw-webhook-body';
+import { StripeEventIngest } from './webhooks/stripe-events';
+import { StripeEventsPoller } from './webhooks/stripe-events.poller';
+import { StripeWebhookController } from './webhooks/stripe-webhook.controller';
+
+/** Billing through the port, Stripe behind it: commands, webhooks, the events poller and reads. */
+@Module({
+  controllers: [StripeWebhookController, BillingReadsController],
+  providers: [
+    RawWebhookBody,
+    StripeGateway,
+    RequestLedger,
+    { provide: BillingPort, useClass: StripeBillingAdapter },
+    BillingCommandsHandler,
+    StripeEventIngest,
+    StripeEventsPoller,
+  ],
+  exports: [BillingPort, StripeEventsPoller],
+})
+export class BillingModule {}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import type { ContractChange } from '@revline/billing-port';
+import { BillingPort } from '@revline/billing-port';
+import type { Envelope } from '@revline/messaging';
+import { BusinessError, Inbox, JobHandler, Outbox } from '@revline/messaging';
+import { ContractLinkEntity } from '../persistence/entities';
+
+const CONSUMER = 'system-billing';
+
+function quantity(value: string, field: string): number {
+  if (!/^\d+$/.test(value))
+    throw new BusinessError('schema_violation', `${field} must be a whole number, was "${value}"`);
+  return Number(value);
+}
+
+export function toContractChange(envelope: Envelope<'billing.apply-contract-change'>): ContractChange {
+  const p = envelope.payload;
+  const items = (list: typeof p.items, where: string) =>
+    list.map((item, i) => ({
+      lineId: item.lineId,
+      priceId: item.priceId,
+      quantity: quantity(item.quantity, `${where}[${i}].quantity`),
+    }));
+  return {
+    contractId: p.contractId,
+    kind: p.changeKind,
+    customer: p.customer,
+    currency: p.currency,
+    effectiveDate: p.effectiveDate,
+    items: items(p.items, 'items'),
+    proration: p.prorationBehavior,
+    rampSteps: (p.rampSteps ?? []).map((step, i) => ({
+      startDate: step.startDate,
+      items: items(step.items, `rampSteps[${i}].items`),
+    })),
+  };
+}
+
+/**
+ * The billing commands. Each applies its effect through the billing port (idempotent on the command's key), then
+ * records the command in the inbox and announces the result through the outbox in one transaction.
+ */
+@Injectable()
+export class BillingCommandsHandler {
+  constructor(
+    private readonly billing: BillingPort,
+    private readonly inbox: Inbox,
+    private readonly outbox: Outbox,
+  ) {}
+
+  @JobHandler('billing.apply-contract-change')
+  async applyContractChange(envelope: Envelope<'billing.apply-contract-change'>): Promise<unknown> {
+    const change = toContractChange(envelope);
+    const result = await this.billing.applyContractChange(change, envelope.idempotencyKey);
+    const outcome = await this.inbox.runOnce(CONSUMER, envelope, async (manager) => {
+      if (result.subscriptionId) {
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(ContractLinkEntity)
+          .values({
+            contractId: change.contractId,
+            customerId: result.customerId,
+            subscriptionId: result.subscriptionId,
+            scheduleId: result.scheduleId ?? null,
+          })
+          .orUpdate(['customer_id', 'subscription_id', 'schedule_id', 'updated_at'], ['contract_id'])
+          .execute();
+      }
+      await this.outbox.add(
+        manager,
+        'billing.subscription-changed',
+        {
+          contractId: change.contractId,
+          subscriptionId: result.subscriptionId,
+          customerId: result.customerId,
+          status: result.status,
+          itemIds: result.itemIds,
+          eventCreatedAt: new Date().toISOString(),
+          commandIdempotencyKey: envelope.idempotencyKey,
+          ...(result.invoiceId ? { invoiceId: result.invoiceId } : {}),
+          ...(result.scheduleId ? { scheduleId: result.scheduleId } : {}),
+        },
+        { idempotencyKey: `subscription-changed:${envelope.idempotencyKey}` },
+      );
+      return result;
+    });
+    return outcome.applied ? outcome.result : { duplicate: true };
+  }
+
+  @JobHandler('billing.report-usage')
+  async reportUsage(envelope: Envelope<'billing.report-usage'>): Promise<unknown> {
+    const result = await this.billing.reportUsage(envelope.payload, envelope.idempotencyKey);
+    await this.inbox.runOnce(CONSUMER, envelope, () => Promise.resolve(result));
+    return result;
+  }
+
+  @JobHandler('billing.issue-credit')
+  async issueCredit(envelope: Envelope<'billing.issue-credit'>): Promise<unknown> {
+    const result = await this.billing.issueCredit(envelope.payload, envelope.idempotencyKey);
+    await this.inbox.runOnce(CONSUMER, envelope, () => Promise.resolve(result));
+    return result;
+  }
+}

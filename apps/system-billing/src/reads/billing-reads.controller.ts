@@ -1,0 +1,74 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Roles } from '@revline/auth';
+import { BillingPort } from '@revline/billing-port';
+import { DomainError } from '@revline/http';
+import type { FastifyReply } from 'fastify';
+import { ExportQuery, InvoicesQuery, InvoiceViewDto, SubscriptionViewDto } from './billing-reads.dto';
+
+function checkPeriod(from: string, to: string): void {
+  if (from > to)
+    throw new DomainError(400, 'from must not be after to', [{ field: 'from', problem: 'after to' }]);
+}
+
+/** Reads for the process layer, in Revline's terms, whatever the billing platform. */
+@ApiTags('billing')
+@Controller('v1')
+export class BillingReadsController {
+  constructor(private readonly billing: BillingPort) {}
+
+  @Get('customers/:customerId/subscriptions')
+  @Roles('finance.viewer')
+  @ApiOperation({ summary: "A customer's subscriptions, every status" })
+  @ApiParam({ name: 'customerId', example: 'cus_NffrFeUfNV2Hib' })
+  @ApiOkResponse({ type: [SubscriptionViewDto] })
+  listCustomerSubscriptions(@Param('customerId') customerId: string): Promise<SubscriptionViewDto[]> {
+    if (!/^cus_[A-Za-z0-9]+$/.test(customerId))
+      throw new DomainError(400, 'customerId must be a Stripe customer id', [
+        { field: 'customerId', problem: 'not cus_…' },
+      ]);
+    return this.billing.customerSubscriptions(customerId);
+  }
+
+  @Get('invoices')
+  @Roles('finance.viewer')
+  @ApiOperation({ summary: 'Invoices issued in a period, optionally for one customer' })
+  @ApiOkResponse({ type: [InvoiceViewDto] })
+  @ApiBadRequestResponse({ description: 'A malformed or inverted period' })
+  listPeriodInvoices(@Query() query: InvoicesQuery): Promise<InvoiceViewDto[]> {
+    checkPeriod(query.from, query.to);
+    return this.billing.invoicesOfPeriod(query);
+  }
+
+  @Get('invoice-lines/export')
+  @Roles('finance.viewer')
+  @ApiOperation({
+    summary: 'Every invoice line of a period, streamed as NDJSON for reconciliation',
+    description:
+      'One JSON object per line; read page by page from the billing platform, so memory stays flat.',
+  })
+  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({ description: 'application/x-ndjson: one invoice line per line' })
+  @ApiBadRequestResponse({ description: 'A malformed or inverted period' })
+  async exportInvoiceLines(@Query() query: ExportQuery, @Res() reply: FastifyReply): Promise<void> {
+    checkPeriod(query.from, query.to);
+    const pages = this.billing.exportInvoiceLines({
+      from: query.from,
+      to: query.to,
+      pageSize: query.pageSize ?? 1000,
+    });
+    reply.raw.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
+    for await (const page of pages) {
+      const chunk = page.map((line) => JSON.stringify(line)).join('\n') + '\n';
+      if (!reply.raw.write(chunk)) await new Promise((resolve) => reply.raw.once('drain', resolve));
+    }
+    reply.raw.end();
+  }
+}

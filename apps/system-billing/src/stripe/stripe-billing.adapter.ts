@@ -1,0 +1,515 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  ContractChange,
+  ContractChangeResult,
+  CreditIssue,
+  CreditResult,
+  InvoiceLineView,
+  InvoiceView,
+  SubscriptionView,
+  UsageReport,
+  UsageResult,
+} from '@revline/billing-port';
+import { BillingPort } from '@revline/billing-port';
+import { BusinessError } from '@revline/messaging';
+import type Stripe from 'stripe';
+import { DataSource } from 'typeorm';
+import { ContractLinkEntity } from '../persistence/entities';
+import {
+  CONTRACT_KEY,
+  contractMetadata,
+  itemDiff,
+  itemIdsOf,
+  LINE_KEY,
+  newItems,
+  phaseItems,
+} from './contract-change.plans';
+import { RequestLedger } from './request-ledger';
+import { StripeGateway } from './stripe-gateway';
+import { isoDay, startOfDay, stripeKey } from './stripe-keys';
+
+const USAGE_CONCURRENCY = 16;
+
+function money(amount: number, currency: string) {
+  return { amountMinor: String(amount), currency: currency.toUpperCase() };
+}
+
+function idOf(value: string | { id: string } | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : value.id;
+}
+
+/** Stripe Billing behind the billing port. */
+@Injectable()
+export class StripeBillingAdapter extends BillingPort {
+  readonly vendor = 'stripe';
+
+  constructor(
+    private readonly gateway: StripeGateway,
+    private readonly ledger: RequestLedger,
+    private readonly dataSource: DataSource,
+  ) {
+    super();
+  }
+
+  private summary(sub: Stripe.Subscription, customerId: string): ContractChangeResult {
+    return {
+      customerId,
+      subscriptionId: sub.id,
+      status: sub.status,
+      itemIds: itemIdsOf(sub),
+      ...(idOf(sub.latest_invoice) ? { invoiceId: idOf(sub.latest_invoice) ?? undefined } : {}),
+      ...(idOf(sub.schedule) ? { scheduleId: idOf(sub.schedule) ?? undefined } : {}),
+    };
+  }
+
+  /** The billing platform's "now" for a customer: its test clock's time, if it lives on one. */
+  private async billingNow(customerId: string): Promise<number> {
+    const customer = await this.gateway.call('customers.retrieve', (s) => s.customers.retrieve(customerId));
+    if ('deleted' in customer && customer.deleted)
+      throw new BusinessError('billing_rejected', `Customer ${customerId} is deleted`);
+    const clock = idOf((customer as Stripe.Customer).test_clock);
+    if (!clock) return Math.floor(Date.now() / 1000);
+    const found = await this.gateway.call('testClocks.retrieve', (s) =>
+      s.testHelpers.testClocks.retrieve(clock),
+    );
+    return found.frozen_time;
+  }
+
+  private async link(contractId: string): Promise<ContractLinkEntity | null> {
+    return this.dataSource.getRepository(ContractLinkEntity).findOneBy({ contractId });
+  }
+
+  private async customerFor(change: ContractChange, key: string): Promise<string> {
+    if (change.customer.billingCustomerId) return change.customer.billingCustomerId;
+    const link = await this.link(change.contractId);
+    if (link) return link.customerId;
+    const created = await this.ledger.once(
+      stripeKey(key, 'customer'),
+      'customers.create',
+      () =>
+        Promise.resolve({
+          name: change.customer.name,
+          metadata: { revline_crm_account_id: change.customer.crmAccountId },
+        }),
+      (params, idempotencyKey) =>
+        this.gateway
+          .call('customers.create', (s) => s.customers.create(params, { idempotencyKey }))
+          .then((c) => ({ id: c.id })),
+    );
+    return created.id;
+  }
+
+  async applyContractChange(change: ContractChange, key: string): Promise<ContractChangeResult> {
+    const customerId = await this.customerFor(change, key);
+    const at = startOfDay(change.effectiveDate);
+    switch (change.kind) {
+      case 'create':
+        return this.create(change, key, customerId, at);
+      case 'amend':
+      case 'renew':
+        return this.amend(change, key, customerId, at);
+      case 'cancel':
+        return this.cancel(change, key, customerId, at);
+    }
+  }
+
+  private async create(
+    change: ContractChange,
+    key: string,
+    customerId: string,
+    at: number,
+  ): Promise<ContractChangeResult> {
+    const now = await this.billingNow(customerId);
+    if (change.rampSteps.length > 0 || at > now) {
+      const steps = [{ startDate: change.effectiveDate, items: change.items }, ...change.rampSteps];
+      const schedule = await this.ledger.once(
+        stripeKey(key, 'schedule'),
+        'subscriptionSchedules.create',
+        () =>
+          Promise.resolve({
+            customer: customerId,
+            start_date: at > now ? at : ('now' as const),
+            end_behavior: 'release' as const,
+            metadata: contractMetadata(change),
+            phases: steps.map((step, i) => {
+              const next = steps.at(i + 1);
+              return {
+                items: phaseItems(step.items),
+                ...(next ? { end_date: startOfDay(next.startDate) } : {}),
+              };
+            }),
+          }),
+        (params, idempotencyKey) =>
+          this.gateway
+            .call('subscriptionSchedules.create', (s) =>
+              s.subscriptionSchedules.create(params, {
+                idempotencyKey,
+                expand: ['subscription'],
+              } as Stripe.RequestOptions),
+            )
+            .then((created) => this.scheduleSummary(created, customerId)),
+      );
+      return schedule;
+    }
+    return this.ledger.once(
+      stripeKey(key, 'subscription'),
+      'subscriptions.create',
+      () =>
+        Promise.resolve({
+          customer: customerId,
+          items: newItems(change.items),
+          collection_method: 'send_invoice' as const,
+          days_until_due: 30,
+          proration_behavior: change.proration,
+          metadata: contractMetadata(change),
+          ...(at < now ? { backdate_start_date: at } : {}),
+        }),
+      (params, idempotencyKey) =>
+        this.gateway
+          .call('subscriptions.create', (s) => s.subscriptions.create(params, { idempotencyKey }))
+          .then((sub) => this.summary(sub, customerId)),
+    );
+  }
+
+  private async scheduleSummary(
+    schedule: Stripe.SubscriptionSchedule,
+    customerId: string,
+  ): Promise<ContractChangeResult> {
+    const subId = idOf(schedule.subscription);
+    if (!subId)
+      return {
+        customerId,
+        subscriptionId: '',
+        status: schedule.status,
+        itemIds: {},
+        scheduleId: schedule.id,
+      };
+    const sub = await this.gateway.call('subscriptions.retrieve', (s) => s.subscriptions.retrieve(subId));
+    return { ...this.summary(sub, customerId), scheduleId: schedule.id };
+  }
+
+  private async subscriptionOf(change: ContractChange): Promise<Stripe.Subscription> {
+    const id = change.subscriptionId ?? (await this.link(change.contractId))?.subscriptionId;
+    if (!id)
+      throw new BusinessError(
+        'unknown_contract',
+        `Contract ${change.contractId} has no billing subscription yet`,
+        {
+          contractId: change.contractId,
+        },
+      );
+    return this.gateway.call('subscriptions.retrieve', (s) => s.subscriptions.retrieve(id));
+  }
+
+  private async amend(
+    change: ContractChange,
+    key: string,
+    customerId: string,
+    at: number,
+  ): Promise<ContractChangeResult> {
+    const current = await this.subscriptionOf(change);
+    const now = await this.billingNow(customerId);
+    const periodStart = current.items.data[0]?.current_period_start ?? now;
+    if (at > now) return this.futureChange(change, key, customerId, current, at, periodStart);
+    return this.ledger.once(
+      stripeKey(key, 'update'),
+      'subscriptions.update',
+      () =>
+        Promise.resolve({
+          items: itemDiff(current.items.data, change.items),
+          proration_behavior: change.proration,
+          proration_date: Math.max(at, periodStart),
+          metadata: contractMetadata(change),
+          ...(change.kind === 'renew' ? { cancel_at_period_end: false } : {}),
+        }),
+      (params, idempotencyKey) =>
+        this.gateway
+          .call('subscriptions.update', (s) => s.subscriptions.update(current.id, params, { idempotencyKey }))
+          .then((sub) => this.summary(sub, customerId)),
+    );
+  }
+
+  /** A change dated in the future: a schedule on the subscription with a phase starting on that date. */
+  private async futureChange(
+    change: ContractChange,
+    key: string,
+    customerId: string,
+    current: Stripe.Subscription,
+    at: number,
+    periodStart: number,
+  ): Promise<ContractChangeResult> {
+    const scheduleId =
+      idOf(current.schedule) ??
+      (
+        await this.ledger.once(
+          stripeKey(key, 'schedule'),
+          'subscriptionSchedules.create',
+          () => Promise.resolve({ from_subscription: current.id }),
+          (params, idempotencyKey) =>
+            this.gateway
+              .call('subscriptionSchedules.create', (s) =>
+                s.subscriptionSchedules.create(params, { idempotencyKey }),
+              )
+              .then((schedule) => ({ id: schedule.id })),
+        )
+      ).id;
+    const currentItems = current.items.data.map((item) => ({
+      price: item.price.id,
+      quantity: item.quantity ?? 1,
+      metadata: { [LINE_KEY]: item.metadata[LINE_KEY] ?? item.id },
+    }));
+    const steps = [{ startDate: change.effectiveDate, items: change.items }, ...change.rampSteps];
+    await this.ledger.once(
+      stripeKey(key, 'phases'),
+      'subscriptionSchedules.update',
+      () =>
+        Promise.resolve({
+          proration_behavior: change.proration,
+          metadata: contractMetadata(change),
+          phases: [
+            { start_date: periodStart, end_date: at, items: currentItems },
+            ...steps.map((step, i) => {
+              const next = steps.at(i + 1);
+              return {
+                start_date: startOfDay(step.startDate),
+                items: phaseItems(step.items),
+                ...(next ? { end_date: startOfDay(next.startDate) } : {}),
+              };
+            }),
+          ],
+        }),
+      (params, idempotencyKey) =>
+        this.gateway
+          .call('subscriptionSchedules.update', (s) =>
+            s.subscriptionSchedules.update(scheduleId, params, { idempotencyKey }),
+          )
+          .then((schedule) => ({ id: schedule.id })),
+    );
+    return { ...this.summary(current, customerId), scheduleId };
+  }
+
+  private async cancel(
+    change: ContractChange,
+    key: string,
+    customerId: string,
+    at: number,
+  ): Promise<ContractChangeResult> {
+    const current = await this.subscriptionOf(change);
+    if (current.status === 'canceled') return this.summary(current, customerId);
+    const now = await this.billingNow(customerId);
+    const periodEnd = current.items.data[0]?.current_period_end ?? now;
+    if (at <= now) {
+      return this.ledger.once(
+        stripeKey(key, 'cancel'),
+        'subscriptions.cancel',
+        () =>
+          Promise.resolve({
+            prorate: change.proration !== 'none',
+            invoice_now: change.proration === 'always_invoice',
+          }),
+        async (params) => {
+          const sub = await this.gateway.call('subscriptions.cancel', (s) =>
+            s.subscriptions.cancel(current.id, params),
+          );
+          return this.summary(sub, customerId);
+        },
+      );
+    }
+    return this.ledger.once(
+      stripeKey(key, 'cancel_at'),
+      'subscriptions.update',
+      () =>
+        Promise.resolve(
+          at >= periodEnd
+            ? { cancel_at_period_end: true, proration_behavior: change.proration }
+            : { cancel_at: at, proration_behavior: change.proration },
+        ),
+      (params, idempotencyKey) =>
+        this.gateway
+          .call('subscriptions.update', (s) => s.subscriptions.update(current.id, params, { idempotencyKey }))
+          .then((sub) => this.summary(sub, customerId)),
+    );
+  }
+
+  async reportUsage(report: UsageReport, key: string): Promise<UsageResult> {
+    let accepted = 0;
+    let duplicates = 0;
+    const queue = [...report.events];
+    const worker = async () => {
+      for (let event = queue.shift(); event; event = queue.shift()) {
+        const identifier = event.identifier;
+        try {
+          await this.gateway.call('billing.meterEvents.create', (s) =>
+            s.billing.meterEvents.create(
+              {
+                event_name: report.meterEventName,
+                identifier,
+                timestamp: Math.floor(Date.parse(event.timestamp) / 1000),
+                payload: { stripe_customer_id: event.customerId, value: event.value },
+              },
+              { idempotencyKey: stripeKey(key, `usage_${identifier}`) },
+            ),
+          );
+          accepted += 1;
+        } catch (error) {
+          const details = error instanceof BusinessError ? error.details : {};
+          if (details.code === 'duplicate_meter_event') duplicates += 1;
+          else throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(USAGE_CONCURRENCY, queue.length) }, () => worker()));
+    return { accepted, duplicates };
+  }
+
+  async issueCredit(credit: CreditIssue, key: string): Promise<CreditResult> {
+    return this.ledger.once(
+      stripeKey(key, 'credit_note'),
+      'creditNotes.create',
+      () =>
+        Promise.resolve({
+          invoice: credit.invoiceId,
+          reason: credit.reason,
+          lines: credit.lines.map((line) => ({
+            type: 'invoice_line_item' as const,
+            invoice_line_item: line.invoiceLineId,
+            amount: Number(line.amount.amountMinor),
+          })),
+        }),
+      (params, idempotencyKey) =>
+        this.gateway
+          .call('creditNotes.create', (s) => s.creditNotes.create(params, { idempotencyKey }))
+          .then((note) => ({ creditNoteId: note.id, total: money(note.total, note.currency) })),
+    );
+  }
+
+  async customerSubscriptions(customerId: string): Promise<SubscriptionView[]> {
+    const views: SubscriptionView[] = [];
+    let startingAfter: string | undefined;
+    for (;;) {
+      const page = await this.gateway.call('subscriptions.list', (s) =>
+        s.subscriptions.list({
+          customer: customerId,
+          status: 'all',
+          limit: 100,
+          starting_after: startingAfter,
+        }),
+      );
+      for (const sub of page.data) views.push(toSubscriptionView(sub));
+      if (!page.has_more || page.data.length === 0) return views;
+      startingAfter = page.data[page.data.length - 1]?.id;
+    }
+  }
+
+  async invoicesOfPeriod(query: { from: string; to: string; customerId?: string }): Promise<InvoiceView[]> {
+    const views: InvoiceView[] = [];
+    for await (const invoice of this.invoices(query.from, query.to, query.customerId))
+      views.push(toInvoiceView(invoice));
+    return views;
+  }
+
+  private async *invoices(from: string, to: string, customerId?: string): AsyncGenerator<Stripe.Invoice> {
+    let startingAfter: string | undefined;
+    for (;;) {
+      const page = await this.gateway.call('invoices.list', (s) =>
+        s.invoices.list({
+          limit: 100,
+          starting_after: startingAfter,
+          created: { gte: startOfDay(from), lt: startOfDay(to) + 86_400 },
+          ...(customerId ? { customer: customerId } : {}),
+        }),
+      );
+      for (const invoice of page.data) if (invoice.status !== 'draft') yield invoice;
+      if (!page.has_more || page.data.length === 0) return;
+      startingAfter = page.data[page.data.length - 1]?.id;
+    }
+  }
+
+  async *exportInvoiceLines(query: {
+    from: string;
+    to: string;
+    pageSize: number;
+  }): AsyncIterable<InvoiceLineView[]> {
+    let buffer: InvoiceLineView[] = [];
+    for await (const invoice of this.invoices(query.from, query.to)) {
+      for (const line of await this.linesOf(invoice)) {
+        buffer.push(toLineView(invoice, line));
+        if (buffer.length >= query.pageSize) {
+          yield buffer;
+          buffer = [];
+        }
+      }
+    }
+    if (buffer.length > 0) yield buffer;
+  }
+
+  private async linesOf(invoice: Stripe.Invoice): Promise<Stripe.InvoiceLineItem[]> {
+    const lines = [...invoice.lines.data];
+    let more = invoice.lines.has_more;
+    while (more) {
+      const after = lines[lines.length - 1]?.id;
+      const page = await this.gateway.call('invoices.listLineItems', (s) =>
+        s.invoices.listLineItems(invoice.id, { limit: 100, starting_after: after }),
+      );
+      lines.push(...page.data);
+      more = page.has_more && page.data.length > 0;
+    }
+    return lines;
+  }
+}
+
+function toSubscriptionView(sub: Stripe.Subscription): SubscriptionView {
+  const first = sub.items.data.at(0);
+  return {
+    subscriptionId: sub.id,
+    customerId: idOf(sub.customer) ?? '',
+    status: sub.status,
+    contractId: sub.metadata[CONTRACT_KEY] ?? null,
+    currentPeriodStart: isoDay(first ? first.current_period_start : sub.start_date),
+    currentPeriodEnd: isoDay(first ? first.current_period_end : sub.start_date),
+    cancelAtPeriodEnd: sub.cancel_at_period_end,
+    items: sub.items.data.map((item) => ({
+      itemId: item.id,
+      lineId: item.metadata[LINE_KEY] ?? null,
+      priceId: item.price.id,
+      quantity: item.quantity ?? 1,
+    })),
+  };
+}
+
+function subscriptionOfInvoice(invoice: Stripe.Invoice): string | null {
+  return idOf(invoice.parent?.subscription_details?.subscription);
+}
+
+function toInvoiceView(invoice: Stripe.Invoice): InvoiceView {
+  const finalized = invoice.status_transitions.finalized_at;
+  return {
+    invoiceId: invoice.id,
+    number: invoice.number,
+    customerId: idOf(invoice.customer) ?? '',
+    subscriptionId: subscriptionOfInvoice(invoice),
+    status: invoice.status ?? 'draft',
+    issuedOn: finalized ? isoDay(finalized) : null,
+    total: money(invoice.total, invoice.currency),
+    amountDue: money(invoice.amount_due, invoice.currency),
+    amountPaid: money(invoice.amount_paid, invoice.currency),
+  };
+}
+
+function toLineView(invoice: Stripe.Invoice, line: Stripe.InvoiceLineItem): InvoiceLineView {
+  const details = line.parent?.subscription_item_details ?? line.parent?.invoice_item_details;
+  return {
+    invoiceId: invoice.id,
+    lineId: line.id,
+    customerId: idOf(invoice.customer) ?? '',
+    description: line.description ?? '',
+    amount: money(line.amount, line.currency),
+    proration: details?.proration ?? false,
+    priceId: idOf(line.pricing?.price_details?.price) ?? null,
+    quantity: line.quantity,
+    periodStart: isoDay(line.period.start),
+    periodEnd: isoDay(line.period.end),
+    issuedOn: isoDay(invoice.status_transitions.finalized_at ?? invoice.created),
+  };
+}

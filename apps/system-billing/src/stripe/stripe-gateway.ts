@@ -1,0 +1,101 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { BusinessError, backoffWithJitter, TransientError } from '@revline/messaging';
+import CircuitBreaker from 'opossum';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Stripe from 'stripe';
+import { StripeConfig } from './stripe.config';
+
+/** What the retry and the breaker need to know about a failed Stripe call. */
+export function classifyStripeError(error: unknown): 'transient' | 'business' | 'unknown' {
+  if (!(error instanceof Stripe.errors.StripeError)) return 'unknown';
+  if (error instanceof Stripe.errors.StripeCardError) return 'business';
+  if (
+    error instanceof Stripe.errors.StripeRateLimitError ||
+    error instanceof Stripe.errors.StripeConnectionError ||
+    error instanceof Stripe.errors.StripeAPIError ||
+    (error.statusCode !== undefined && (error.statusCode >= 500 || error.statusCode === 409))
+  )
+    return 'transient';
+  if (
+    error instanceof Stripe.errors.StripeInvalidRequestError ||
+    error instanceof Stripe.errors.StripeIdempotencyError
+  )
+    return 'business';
+  return 'transient';
+}
+
+/**
+ * The Stripe SDK behind one breaker per connection, with our own retries: transient failures (429, 5xx,
+ * timeouts, resets, an idempotency key still in flight) are retried with backoff and jitter under the same
+ * Idempotency-Key; card and invalid-request errors become BusinessErrors carrying Stripe's message.
+ */
+@Injectable()
+export class StripeGateway implements OnApplicationShutdown {
+  private readonly logger = new Logger('Stripe');
+  readonly stripe: Stripe;
+  private readonly breaker: CircuitBreaker<[() => Promise<unknown>]>;
+
+  constructor(private readonly config: StripeConfig) {
+    this.stripe = new Stripe(config.STRIPE_SECRET_KEY, {
+      host: config.STRIPE_HOST,
+      port: config.STRIPE_PORT,
+      protocol: config.STRIPE_PROTOCOL,
+      timeout: config.STRIPE_TIMEOUT_MS,
+      maxNetworkRetries: 0,
+    });
+    this.breaker = new CircuitBreaker((fn: () => Promise<unknown>) => fn(), {
+      name: 'stripe',
+      timeout: false,
+      errorThresholdPercentage: 50,
+      volumeThreshold: 20,
+      resetTimeout: 10_000,
+      errorFilter: (error: unknown) => classifyStripeError(error) !== 'transient',
+    });
+    this.breaker.on('open', () => {
+      this.logger.warn('Stripe circuit opened');
+    });
+    this.breaker.on('close', () => {
+      this.logger.log('Stripe circuit closed');
+    });
+  }
+
+  get circuitOpen(): boolean {
+    return this.breaker.opened;
+  }
+
+  async call<T>(operation: string, fn: (stripe: Stripe) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return (await this.breaker.fire(() => fn(this.stripe))) as T;
+      } catch (error) {
+        const kind =
+          this.breaker.opened && !(error instanceof Stripe.errors.StripeError)
+            ? 'open'
+            : classifyStripeError(error);
+        if (kind === 'business') {
+          const stripeError = error as InstanceType<typeof Stripe.errors.StripeError>;
+          throw new BusinessError('billing_rejected', `Stripe refused ${operation}: ${stripeError.message}`, {
+            stripeType: stripeError.type,
+            code: stripeError.code ?? null,
+            param: stripeError.param ?? null,
+            declineCode: stripeError.decline_code ?? null,
+          });
+        }
+        if (kind === 'open')
+          throw new TransientError(`Stripe circuit is open; ${operation} not attempted`, { cause: error });
+        if (attempt >= this.config.STRIPE_ATTEMPTS) {
+          throw new TransientError(
+            `Stripe ${operation} still failing after ${attempt} attempts: ${(error as Error).message}`,
+            { cause: error },
+          );
+        }
+        await sleep(backoffWithJitter(attempt, this.config.STRIPE_RETRY_BASE_MS, 5_000));
+      }
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.breaker.shutdown();
+  }
+}

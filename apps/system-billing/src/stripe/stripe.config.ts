@@ -1,0 +1,55 @@
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { Secret } from '@revline/config';
+
+/** How system-billing reaches Stripe; by default the local sandbox (DESIGN.md §10). */
+export class StripeConfig {
+  @Secret()
+  @Matches(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, { message: 'must be a Stripe secret or restricted key' })
+  STRIPE_SECRET_KEY = 'sk_test_revline_sandbox';
+
+  /** Comma-separated signing secrets; more than one while a secret is being rotated. */
+  @Secret()
+  @Matches(/^whsec_[A-Za-z0-9_]+(,whsec_[A-Za-z0-9_]+)*$/, {
+    message: 'must be one or more whsec_ secrets, comma-separated',
+  })
+  STRIPE_WEBHOOK_SECRETS = 'whsec_revline_sandbox';
+
+  @IsString()
+  STRIPE_HOST = '127.0.0.1';
+
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  STRIPE_PORT = 4020;
+
+  @IsIn(['http', 'https'])
+  STRIPE_PROTOCOL: 'http' | 'https' = 'http';
+
+  @IsInt()
+  @Min(100)
+  STRIPE_TIMEOUT_MS = 20_000;
+
+  /** Attempts per call on transient errors (429, 5xx, timeouts, resets) before the job itself retries. */
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  STRIPE_ATTEMPTS = 4;
+
+  @IsInt()
+  @Min(1)
+  STRIPE_RETRY_BASE_MS = 200;
+
+  /** Webhook timestamps older than this are refused (Stripe's default tolerance). */
+  @IsInt()
+  @Min(1)
+  STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300;
+
+  /** How often /v1/events is polled for events whose webhooks never came; 0 turns the poller off. */
+  @IsInt()
+  @Min(0)
+  STRIPE_EVENTS_POLL_MS = 60_000;
+
+  secrets(): string[] {
+    return this.STRIPE_WEBHOOK_SECRETS.split(',').filter(Boolean);
+  }
+}

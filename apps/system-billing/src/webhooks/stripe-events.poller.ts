@@ -1,0 +1,110 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type Stripe from 'stripe';
+import { DataSource } from 'typeorm';
+import { StripeEventCursorEntity } from '../persistence/entities';
+import { StripeGateway } from '../stripe/stripe-gateway';
+import { StripeConfig } from '../stripe/stripe.config';
+import { StripeEventIngest } from './stripe-events';
+
+const CURSOR = 'stripe-events';
+const OVERLAP_SECONDS = 60;
+const TYPES = [
+  'invoice.finalized',
+  'invoice.paid',
+  'credit_note.created',
+  'customer.subscription.created',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
+];
+
+/**
+ * The safety net for missed webhooks: reads /v1/events since its cursor (kept in Postgres, with an overlap so a
+ * late event of the same second is not skipped) and takes each event in like a webhook; the event-id dedup makes
+ * the overlap harmless. One poller at a time across instances (an advisory lock).
+ */
+@Injectable()
+export class StripeEventsPoller implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(StripeEventsPoller.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly gateway: StripeGateway,
+    private readonly ingest: StripeEventIngest,
+    private readonly config: StripeConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.STRIPE_EVENTS_POLL_MS === 0) return;
+    this.timer = setInterval(() => {
+      this.pollOnce().catch((error: unknown) => {
+        this.logger.warn(`Stripe events poll failed: ${(error as Error).message}`);
+      });
+    }, this.config.STRIPE_EVENTS_POLL_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One pass; returns how many events it took in for the first time. */
+  async pollOnce(): Promise<number> {
+    this.running ??= this.poll().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async poll(): Promise<number> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const [lock] = (await runner.query(
+        `SELECT pg_try_advisory_lock(hashtext('stripe-events-poller')) AS "ok"`,
+      )) as [{ ok: boolean }];
+      if (!lock.ok) return 0;
+      try {
+        return await this.pass();
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(hashtext('stripe-events-poller'))`);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async pass(): Promise<number> {
+    const repo = this.dataSource.getRepository(StripeEventCursorEntity);
+    const cursor = Number((await repo.findOneBy({ name: CURSOR }))?.lastCreated ?? 0);
+    const events: Stripe.Event[] = [];
+    let startingAfter: string | undefined;
+    for (;;) {
+      const page = await this.gateway.call('events.list', (s) =>
+        s.events.list({
+          limit: 100,
+          types: TYPES,
+          created: { gte: Math.max(0, cursor - OVERLAP_SECONDS) },
+          starting_after: startingAfter,
+        }),
+      );
+      events.push(...page.data);
+      if (!page.has_more || page.data.length === 0) break;
+      startingAfter = page.data[page.data.length - 1]?.id;
+    }
+    let taken = 0;
+    let newest = cursor;
+    for (const event of events.reverse()) {
+      const outcome = await this.ingest.ingest(
+        event as unknown as Parameters<StripeEventIngest['ingest']>[0],
+        'poller',
+      );
+      if (outcome !== 'duplicate') taken += 1;
+      newest = Math.max(newest, event.created);
+    }
+    if (newest !== cursor) await repo.upsert({ name: CURSOR, lastCreated: String(newest) }, ['name']);
+    return taken;
+  }
+}

@@ -1,0 +1,67 @@
+import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Public } from '@revline/auth';
+import { DomainError } from '@revline/http';
+import type { FastifyRequest } from 'fastify';
+import { StripeConfig } from '../stripe/stripe.config';
+import { STRIPE_WEBHOOK_PATH } from './raw-webhook-body';
+import type { IngestOutcome } from './stripe-events';
+import { isStripeEvent, StripeEventIngest } from './stripe-events';
+import { verifyStripeSignature } from './webhook-signature';
+
+export class WebhookAckDto {
+  @ApiProperty({ example: true })
+  received: boolean;
+
+  @ApiProperty({ example: 'accepted', enum: ['accepted', 'duplicate', 'stale'] })
+  outcome: IngestOutcome;
+}
+
+const PROBLEMS = {
+  missing_header: 'The Stripe-Signature header is missing',
+  malformed_header: 'The Stripe-Signature header is malformed',
+  stale_timestamp: 'The Stripe-Signature timestamp is outside the tolerance',
+  no_matching_signature: 'No signature matches the payload with the configured secrets',
+} as const;
+
+@ApiTags('webhooks')
+@Controller()
+export class StripeWebhookController {
+  constructor(
+    private readonly config: StripeConfig,
+    private readonly ingest: StripeEventIngest,
+  ) {}
+
+  @Post(STRIPE_WEBHOOK_PATH)
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Receives Stripe webhooks',
+    description:
+      'Verifies Stripe-Signature over the raw body first (HMAC-SHA256, 300 s tolerance, any of the rotating secrets), then takes the event in once: duplicates and stale events are acknowledged without effect.',
+  })
+  @ApiOkResponse({ type: WebhookAckDto })
+  @ApiBadRequestResponse({ description: 'Bad or stale signature, or not a Stripe event; nothing is queued' })
+  async receiveStripeWebhook(
+    @Req() request: FastifyRequest,
+    @Headers('stripe-signature') signature: string | undefined,
+  ): Promise<WebhookAckDto> {
+    const raw = request.body;
+    if (!Buffer.isBuffer(raw)) throw new DomainError(400, 'The webhook body must be application/json');
+    const problem = verifyStripeSignature(
+      raw,
+      signature,
+      this.config.secrets(),
+      this.config.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
+    );
+    if (problem) throw new DomainError(400, PROBLEMS[problem], [{ field: 'stripe-signature', problem }]);
+    let event: unknown;
+    try {
+      event = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new DomainError(400, 'The webhook body is not JSON');
+    }
+    if (!isStripeEvent(event)) throw new DomainError(400, 'The webhook body is not a Stripe event');
+    return { received: true, outcome: await this.ingest.ingest(event, 'webhook') };
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Billing benchmark (issue 5): contract-change commands applied per second through the Stripe adapter against the
+ * Stripe sandbox, and signed webhook events accepted per second by system-billing. Boots the sandbox and
+ * system-billing in-process on loopback, on a fresh database (local Postgres and Redis). Prints JSON lines.
+ * Run after the build: node dist/bench/billing.bench.js
+ */
+import 'reflect-metadata';
+import { BillingPort } from '@revline/billing-port';
+import type { ContractChange } from '@revline/billing-port';
+import { createTestApp, createTestDatabase } from '@revline/testing';
+import { createHmac } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import Stripe from 'stripe';
+import { SANDBOXES } from '../apps/sandbox/src/app.info';
+import { StripeSandboxModule } from '../apps/sandbox/src/stripe/stripe-sandbox.module';
+import { AppModule } from '../apps/system-billing/src/app.module';
+import { APP } from '../apps/system-billing/src/app.info';
+import { DATABASE } from '../apps/system-billing/src/database';
+
+const COMMANDS = Number.parseInt(process.env.BENCH_BILLING_COMMANDS ?? '1500', 10);
+const WEBHOOKS = Number.parseInt(process.env.BENCH_BILLING_WEBHOOKS ?? '8000', 10);
+const CONCURRENCY = Number.parseInt(process.env.BENCH_BILLING_CONCURRENCY ?? '32', 10);
+const MAX_SECONDS = Number.parseInt(process.env.BENCH_BILLING_MAX_SECONDS ?? '30', 10);
+const SECRET = 'whsec_revline_sandbox';
+
+/** Runs `total` tasks with bounded concurrency, stopping early at the deadline; returns how many completed. */
+async function pool(
+  total: number,
+  concurrency: number,
+  deadline: number,
+  task: (i: number) => Promise<void>,
+): Promise<number> {
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < total && performance.now() < deadline) {
+      const i = next;
+      next += 1;
+      await task(i);
+      done += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, () => worker()));
+  return done;
+}
+
+function line(figures: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+async function main(): Promise<void> {
+  process.env.LOG_LEVEL = 'error';
+  process.env.STRIPE_EVENTS_POLL_MS = '0';
+  process.env.RATE_LIMIT_PER_MINUTE = '10000000';
+  const db = await createTestDatabase(DATABASE);
+  const sandbox = await createTestApp(StripeSandboxModule, SANDBOXES[1]?.spec ?? APP, {
+    SANDBOX_STRIPE_WEBHOOK_URLS: 'none',
+  });
+  const port = new URL(sandbox.url).port;
+  const billing = await createTestApp(AppModule, APP, { STRIPE_PORT: port });
+  try {
+    const stripe = new Stripe('sk_test_revline_sandbox', {
+      host: '127.0.0.1',
+      port: Number(port),
+      protocol: 'http',
+    });
+    const product = await stripe.products.create({ name: 'Seat' });
+    const price = await stripe.prices.create({
+      product: product.id,
+      currency: 'usd',
+      unit_amount: 10_000,
+      recurring: { interval: 'month' },
+    });
+    const customers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => stripe.customers.create({ name: `Bench ${i}` })),
+    );
+    const port_ = billing.app.get(BillingPort);
+    const today = new Date().toISOString().slice(0, 10);
+    const change = (i: number): ContractChange => ({
+      contractId: `BENCH-${i}`,
+      kind: 'create',
+      customer: {
+        billingCustomerId: customers[i % customers.length]?.id ?? '',
+        name: 'Bench',
+        crmAccountId: `A${i}`,
+      },
+      currency: 'USD',
+      effectiveDate: today,
+      items: [{ lineId: `L${i}`, priceId: price.id, quantity: 1 + (i % 9) }],
+      proration: 'create_prorations',
+      rampSteps: [],
+    });
+    await pool(50, 8, Number.POSITIVE_INFINITY, (i) =>
+      port_.applyContractChange(change(COMMANDS + i), `warm-${i}`).then(() => undefined),
+    );
+    let t0 = performance.now();
+    const applied = await pool(COMMANDS, CONCURRENCY, t0 + MAX_SECONDS * 1000, (i) =>
+      port_.applyContractChange(change(i), `bench-cmd-${i}`).then(() => undefined),
+    );
+    let seconds = (performance.now() - t0) / 1000;
+    const commandsPerSecond = Math.round(applied / seconds);
+    line({
+      bench: 'billing-commands',
+      commands: applied,
+      seconds: Number(seconds.toFixed(3)),
+      commandsPerSecond,
+      concurrency: CONCURRENCY,
+      target: 300,
+      pass: commandsPerSecond >= 300,
+    });
+
+    const url = new URL('/v1/webhooks/stripe', billing.url);
+    const post = async (i: number) => {
+      const created = Math.floor(Date.now() / 1000);
+      const body = JSON.stringify({
+        id: `evt_bench_${i}`,
+        object: 'event',
+        type: 'invoice.finalized',
+        created,
+        data: {
+          object: {
+            id: `in_bench_${i}`,
+            object: 'invoice',
+            customer: 'cus_bench',
+            currency: 'usd',
+            total: 1000,
+            created,
+            status_transitions: { finalized_at: created },
+            lines: { data: [] },
+          },
+        },
+      });
+      const signature = `t=${created},v1=${createHmac('sha256', SECRET).update(`${created}.${body}`).digest('hex')}`;
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+        body,
+      });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+    };
+    await pool(200, 16, Number.POSITIVE_INFINITY, (i) => post(WEBHOOKS + i));
+    t0 = performance.now();
+    const accepted = await pool(WEBHOOKS, CONCURRENCY * 2, t0 + MAX_SECONDS * 1000, post);
+    seconds = (performance.now() - t0) / 1000;
+    const webhooksPerSecond = Math.round(accepted / seconds);
+    line({
+      bench: 'billing-webhooks',
+      events: accepted,
+      seconds: Number(seconds.toFixed(3)),
+      webhooksPerSecond,
+      concurrency: CONCURRENCY * 2,
+      target: 2000,
+      pass: webhooksPerSecond >= 2000,
+    });
+  } finally {
+    await billing.close();
+    await sandbox.close();
+    await db.drop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(
+      `billing bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,97 @@
+/** Revline's words for billing: money in integer minor units as strings, dates as ISO dates (UTC). */
+export interface Money {
+  amountMinor: string;
+  currency: string;
+}
+
+export type ProrationPolicy = 'create_prorations' | 'always_invoice' | 'none';
+
+export interface ContractLineItem {
+  /** Revline's contract line id, kept on the billing item so later changes find it. */
+  lineId: string;
+  /** The billing platform's price id, from the product catalogue. */
+  priceId: string;
+  quantity: number;
+}
+
+export interface ContractChange {
+  contractId: string;
+  kind: 'create' | 'amend' | 'cancel' | 'renew';
+  customer: { billingCustomerId?: string; name: string; crmAccountId: string };
+  currency: string;
+  effectiveDate: string;
+  /** Every line in force from the effective date (a removed line is one no longer listed). */
+  items: ContractLineItem[];
+  proration: ProrationPolicy;
+  rampSteps: Array<{ startDate: string; items: ContractLineItem[] }>;
+  /** The billing subscription, when Revline already knows it. */
+  subscriptionId?: string;
+}
+
+export interface ContractChangeResult {
+  customerId: string;
+  subscriptionId: string;
+  status: string;
+  /** lineId → billing item id. */
+  itemIds: Record<string, string>;
+  invoiceId?: string;
+  scheduleId?: string;
+}
+
+export interface UsageReport {
+  meterEventName: string;
+  events: Array<{ identifier: string; customerId: string; value: string; timestamp: string }>;
+}
+
+export interface UsageResult {
+  accepted: number;
+  duplicates: number;
+}
+
+export interface CreditIssue {
+  invoiceId: string;
+  reason: 'duplicate' | 'fraudulent' | 'order_change' | 'product_unsatisfactory';
+  lines: Array<{ invoiceLineId: string; amount: Money }>;
+}
+
+export interface CreditResult {
+  creditNoteId: string;
+  total: Money;
+}
+
+export interface SubscriptionView {
+  subscriptionId: string;
+  customerId: string;
+  status: string;
+  contractId: string | null;
+  currentPeriodStart: string;
+  currentPeriodEnd: string;
+  cancelAtPeriodEnd: boolean;
+  items: Array<{ itemId: string; lineId: string | null; priceId: string; quantity: number }>;
+}
+
+export interface InvoiceView {
+  invoiceId: string;
+  number: string | null;
+  customerId: string;
+  subscriptionId: string | null;
+  status: string;
+  issuedOn: string | null;
+  total: Money;
+  amountDue: Money;
+  amountPaid: Money;
+}
+
+export interface InvoiceLineView {
+  invoiceId: string;
+  lineId: string;
+  customerId: string;
+  description: string;
+  amount: Money;
+  proration: boolean;
+  priceId: string | null;
+  quantity: number | null;
+  periodStart: string;
+  periodEnd: string;
+  issuedOn: string;
+}

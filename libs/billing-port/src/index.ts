@@ -1,0 +1,2 @@
+export * from './billing-port';
+export * from './dto';
