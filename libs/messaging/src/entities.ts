@@ -1,16 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
-/** A message a state change emitted, written in the same transaction; the relay moves it to its queue. */
-@Entity({ name: 'outbox' })
-@Index('outbox_job_idempotency_key', ['job', 'idempotencyKey'], { unique: true })
-@Index('outbox_unpublished', ['id'], { where: '"published_at" IS NULL' })
-export class OutboxMessageEntity {
-  @PrimaryGeneratedColumn({ type: 'bigint' })
-  id: string;
-
-  @Column({ name: 'message_id', type: 'uuid', unique: true })
-  messageId: string;
-
+/** The columns that name a queued message: where it goes, what it is, its idempotency key and its envelope. */
+abstract class QueuedMessageColumns {
   @Column({ type: 'text' })
   queue: string;
 
@@ -22,6 +13,18 @@ export class OutboxMessageEntity {
 
   @Column({ type: 'jsonb' })
   envelope: object;
+}
+
+/** A message a state change emitted, written in the same transaction; the relay moves it to its queue. */
+@Entity({ name: 'outbox' })
+@Index('outbox_job_idempotency_key', ['job', 'idempotencyKey'], { unique: true })
+@Index('outbox_unpublished', ['id'], { where: '"published_at" IS NULL' })
+export class OutboxMessageEntity extends QueuedMessageColumns {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column({ name: 'message_id', type: 'uuid', unique: true })
+  messageId: string;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
@@ -52,7 +55,7 @@ export type ExceptionStatus = 'open' | 'retrying' | 'resolved';
 @Entity({ name: 'exceptions' })
 @Index('exceptions_job_idempotency_key', ['job', 'idempotencyKey'], { unique: true })
 @Index('exceptions_open', ['category', 'firstSeenAt'], { where: `"status" <> 'resolved'` })
-export class ExceptionEntity {
+export class ExceptionEntity extends QueuedMessageColumns {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
@@ -65,20 +68,8 @@ export class ExceptionEntity {
   @Column({ type: 'text', default: 'open' })
   status: ExceptionStatus;
 
-  @Column({ type: 'text' })
-  queue: string;
-
-  @Column({ type: 'text' })
-  job: string;
-
-  @Column({ name: 'idempotency_key', type: 'text' })
-  idempotencyKey: string;
-
   @Column({ name: 'correlation_id', type: 'text' })
   correlationId: string;
-
-  @Column({ type: 'jsonb' })
-  envelope: object;
 
   @Column({ type: 'jsonb', default: {} })
   details: object;
