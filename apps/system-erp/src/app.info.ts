@@ -7,6 +7,13 @@ export const APP: HttpAppSpec = {
     title: 'Revline ERP system API',
     description:
       'ERP access (NetSuite SuiteTalk REST first): customers, invoices, credit memos, payments, revenue schedules and journals.',
-    tags: [{ name: 'platform', description: 'Health and metrics' }],
+    tags: [
+      { name: 'platform', description: 'Health and metrics' },
+      {
+        name: 'reconciliation',
+        description:
+          "The ERP's books for reconciliation: documents by period, revenue postings, contract balances",
+      },
+    ],
   },
 };

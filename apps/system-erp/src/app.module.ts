@@ -1,14 +1,21 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@revline/platform';
 import { DATABASE } from './database';
+import { ErpConfig } from './erp.config';
+import { NetSuiteConfig } from './netsuite/netsuite.config';
+import { PostingsModule } from './postings/postings.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 
 @Module({
   imports: [
     PlatformModule.forApp({
+      config: [ErpConfig, NetSuiteConfig],
       database: DATABASE,
       auth: {},
-      messaging: { consumes: [] },
+      messaging: { consumes: ['erp.commands'] },
     }),
+    PostingsModule,
+    ReconciliationModule,
   ],
 })
 export class AppModule {}

@@ -14,14 +14,31 @@ export interface CrmRecordChangedPayload {
   commitTimestamp: string;
   /** The CDC replay id, or the poller's `(SystemModstamp, Id)` cursor that saw the change. */
   capturedBy: { channel: 'cdc'; replayId: string } | { channel: 'poller'; cursor: string };
-  /** The record as read after the change, with its children (an Order's OrderItems, its Account). */
+  /** Counts the distinct versions of this record queued so far; a consumer can drop an older one arriving late. */
+  revision?: number;
+  /**
+   * The record as read after the change, with its children. For an Order: a `CrmOrder` of `@revline/crm-port`
+   * (lines, account, products, and each object's Salesforce field values under `fields` for the mappings).
+   */
   record: Record<string, unknown>;
 }
 
 export interface CrmWriteBackPayload {
   objectType: 'Order' | 'Account';
   recordId: string;
+  /**
+   * Integration fields to set, in Revline's terms: `status` (not_synced|pending|in_progress|synced|error),
+   * `message`, `correlationId`, `billingId`, `erpId`, `lastSyncedAt` (ISO datetime). Others are refused.
+   */
   fields: Record<string, string | number | boolean | null>;
+  /** Billing invoices to show on the record, upserted by `invoiceId`. */
+  invoices?: Array<{
+    invoiceId: string;
+    number: string | null;
+    amount: MoneyDto;
+    issuedOn: string;
+    status: 'draft' | 'open' | 'paid' | 'void' | 'uncollectible';
+  }>;
 }
 
 export interface BillingContractChangePayload {

@@ -1,0 +1,276 @@
+import type { TestApp } from '@revline/testing';
+import { createTestApp } from '@revline/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SANDBOXES } from '../app.info';
+import { SANDBOX_CREDENTIALS, tbaClient } from './testing/tba-client';
+
+const spec = SANDBOXES.find((s) => s.spec.name === 'sandbox-netsuite');
+if (!spec) throw new Error('no NetSuite sandbox in app.info');
+
+type Call = ReturnType<typeof tbaClient>;
+const RECORD = '/services/rest/record/v1';
+const suiteql = (call: Call, q: string) => call('POST', '/services/rest/query/v1/suiteql', { q });
+const errorCode = (body: unknown): string | undefined =>
+  (body as { 'o:errorDetails'?: Array<{ 'o:errorCode': string }> })['o:errorDetails']?.[0]?.['o:errorCode'];
+
+function customer(externalId: string) {
+  return {
+    externalId,
+    companyName: `Customer ${externalId}`,
+    subsidiary: { id: '1' },
+    currency: { id: '1' },
+  };
+}
+
+function invoice(externalId: string, customerEid: string, tranDate = '2026-01-01') {
+  return {
+    externalId,
+    entity: { externalId: customerEid },
+    tranDate,
+    subsidiary: { id: '1' },
+    currency: { id: '1' },
+    custbody_rl_contract: 'C-1',
+    item: {
+      items: [
+        { item: { externalId: 'SEAT' }, amount: 12000, tax1Amt: 960.5, class: { externalId: 'SEAT' } },
+        { item: { externalId: 'SETUP' }, amount: '500.25', class: { externalId: 'SERVICES' } },
+      ],
+    },
+  };
+}
+
+describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
+  let app: TestApp;
+  let call: Call;
+  const admin = (path: string, body?: unknown) =>
+    fetch(`${app.url}/sandbox/${path}`, {
+      method: 'POST',
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  const count = async (table: string) => {
+    const res = await suiteql(call, `SELECT COUNT(*) AS n FROM ${table}`);
+    return Number((res.body as { items: Array<{ n: string }> }).items[0]?.n);
+  };
+  const imbalance = async () => (await fetch(`${app.url}/sandbox/ledger/imbalance`)).json();
+
+  beforeAll(async () => {
+    app = await createTestApp(spec.module, spec.spec);
+    call = tbaClient(app.url);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+  beforeEach(async () => {
+    await admin('reset');
+  });
+
+  it('refuses a bad signature, an unknown token and no credentials with 401 INVALID_LOGIN, writing nothing', async () => {
+    const forged = tbaClient(app.url, { ...SANDBOX_CREDENTIALS, tokenSecret: 'guessed' });
+    const stranger = tbaClient(app.url, { ...SANDBOX_CREDENTIALS, tokenId: 'someone-else' });
+    const otherRealm = tbaClient(app.url, { ...SANDBOX_CREDENTIALS, account: 'TSTDRV1' });
+    for (const client of [forged, stranger, otherRealm]) {
+      const res = await client('POST', `${RECORD}/customer`, customer('C1'));
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({
+        status: 401,
+        title: 'Unauthorized',
+        'o:errorDetails': [{ 'o:errorCode': 'INVALID_LOGIN' }],
+      });
+    }
+    const bare = await fetch(`${app.url}${RECORD}/customer/1`);
+    expect(bare.status).toBe(401);
+    expect(await count('customer')).toBe(0);
+  });
+
+  it('creates (201 + Location), reads, updates, upserts by external id and deletes', async () => {
+    const created = await call('POST', `${RECORD}/customer`, customer('CUS-1'));
+    expect(created.status).toBe(201);
+    const location = created.headers.get('location') ?? '';
+    expect(location).toMatch(new RegExp(`^${app.url}${RECORD}/customer/\\d+$`));
+    const id = location.split('/').pop() ?? '';
+
+    const read = await call('GET', `${RECORD}/customer/${id}`);
+    expect(read.body).toMatchObject({
+      id,
+      externalId: 'CUS-1',
+      companyName: 'Customer CUS-1',
+      currency: { id: '1', refName: 'USD' },
+    });
+    expect((await call('GET', `${RECORD}/customer/eid:CUS-1`)).body).toMatchObject({ id });
+
+    expect((await call('PATCH', `${RECORD}/customer/${id}`, { companyName: 'Renamed' })).status).toBe(204);
+    expect((await call('GET', `${RECORD}/customer/${id}`)).body).toMatchObject({ companyName: 'Renamed' });
+
+    const fields = { ...customer('CUS-2'), externalId: undefined };
+    const inserted = await call('PUT', `${RECORD}/customer/eid:CUS-2`, fields);
+    expect(inserted.status).toBe(204);
+    const insertedId = inserted.headers.get('location')?.split('/').pop();
+    const again = await call('PUT', `${RECORD}/customer/eid:CUS-2`, { ...fields, companyName: 'Second' });
+    expect(again.headers.get('location')?.split('/').pop()).toBe(insertedId);
+    expect(await count('customer')).toBe(2);
+
+    expect((await call('DELETE', `${RECORD}/customer/eid:CUS-2`)).status).toBe(204);
+    const gone = await call('GET', `${RECORD}/customer/eid:CUS-2`);
+    expect(gone.status).toBe(404);
+    expect(errorCode(gone.body)).toBe('NONEXISTENT_ID');
+  });
+
+  it('refuses a duplicate external id on create, and external ids with other characters', async () => {
+    await call('POST', `${RECORD}/customer`, customer('DUP-1'));
+    const dup = await call('POST', `${RECORD}/customer`, customer('DUP-1'));
+    expect(dup.status).toBe(400);
+    expect(dup.body).toMatchObject({
+      title: 'Bad Request',
+      'o:errorDetails': [{ 'o:errorCode': 'DUP_RCRD', 'o:errorPath': 'externalId' }],
+    });
+    const fields = { ...customer('x'), externalId: undefined };
+    expect(errorCode((await call('PUT', `${RECORD}/customer/eid:bad.id`, fields)).body)).toBe(
+      'INVALID_CONTENT',
+    );
+    expect(errorCode((await call('POST', `${RECORD}/customer`, customer('has space'))).body)).toBe(
+      'INVALID_CONTENT',
+    );
+    expect(await count('customer')).toBe(1);
+  });
+
+  it('refuses malformed bodies NetSuite-style and writes nothing', async () => {
+    await call('POST', `${RECORD}/customer`, customer('CUS-1'));
+    const cases: Array<[unknown, string | undefined, string]> = [
+      [undefined, '{"externalId": "INV-X",', 'INVALID_CONTENT'],
+      [{ ...invoice('INV-X', 'CUS-1'), surprise: 1 }, undefined, 'INVALID_CONTENT'],
+      [{ ...invoice('INV-X', 'CUS-1'), tranDate: '2026-02-30' }, undefined, 'INVALID_CONTENT'],
+      [invoice('INV-X', 'NOBODY'), undefined, 'INVALID_KEY_OR_REF'],
+      [
+        { ...invoice('INV-X', 'CUS-1'), item: { items: [{ item: { id: '1' }, amount: '1.001' }] } },
+        undefined,
+        'INVALID_CONTENT',
+      ],
+      [[1, 2], undefined, 'INVALID_CONTENT'],
+    ];
+    for (const [body, raw, code] of cases) {
+      const res = await call('POST', `${RECORD}/invoice`, body, raw);
+      expect(res.status).toBe(400);
+      expect(errorCode(res.body)).toBe(code);
+      expect(res.headers.get('content-type')).toContain('application/vnd.oracle.resource+json');
+    }
+    const unknownField = await call('POST', `${RECORD}/invoice`, {
+      ...invoice('INV-X', 'CUS-1'),
+      surprise: 1,
+    });
+    expect(unknownField.body).toMatchObject({ 'o:errorDetails': [{ 'o:errorPath': 'surprise' }] });
+    expect(await count('transaction')).toBe(0);
+    expect(await count('transactionaccountingline')).toBe(0);
+  });
+
+  it('posts balanced lines for invoices, credit memos, payments and journals', async () => {
+    await call('POST', `${RECORD}/customer`, customer('CUS-1'));
+    expect((await call('POST', `${RECORD}/invoice`, invoice('INV-1', 'CUS-1'))).status).toBe(201);
+    const balances = await suiteql(
+      call,
+      "SELECT account, SUM(amount) AS balance FROM transactionaccountingline WHERE custcol_rl_contract = 'C-1' GROUP BY account ORDER BY account",
+    );
+    expect((balances.body as { items: unknown[] }).items).toEqual([
+      { links: [], account: '2', balance: '13460.75' },
+      { links: [], account: '3', balance: '-960.50' },
+      { links: [], account: '4', balance: '-12500.25' },
+    ]);
+    await call('POST', `${RECORD}/creditMemo`, {
+      ...invoice('CM-1', 'CUS-1'),
+      createdFrom: { externalId: 'INV-1' },
+      item: { items: [{ item: { externalId: 'SETUP' }, amount: 500.25, class: { externalId: 'SERVICES' } }] },
+    });
+    await call('POST', `${RECORD}/customerPayment`, {
+      externalId: 'PAY-1',
+      customer: { externalId: 'CUS-1' },
+      tranDate: '2026-01-15',
+      subsidiary: { id: '1' },
+      currency: { id: '1' },
+      payment: 12960.5,
+      apply: { items: [{ doc: { externalId: 'INV-1' }, apply: true, amount: 12960.5 }] },
+    });
+    const unbalanced = await call('POST', `${RECORD}/journalEntry`, {
+      externalId: 'JE-1',
+      tranDate: '2026-01-31',
+      subsidiary: { id: '1' },
+      currency: { id: '1' },
+      line: {
+        items: [
+          { account: { id: '4' }, debit: 10 },
+          { account: { id: '5' }, credit: 9.99 },
+        ],
+      },
+    });
+    expect(errorCode(unbalanced.body)).toBe('USER_ERROR');
+    const receivable = await suiteql(
+      call,
+      "SELECT SUM(amount) AS ar FROM transactionaccountingline WHERE account = '2'",
+    );
+    expect((receivable.body as { items: Array<{ ar: string }> }).items[0]?.ar).toBe('0.00');
+    expect(await imbalance()).toEqual({ USD: '0' });
+    const docs = await suiteql(
+      call,
+      'SELECT externalid, type, foreigntotal FROM transaction ORDER BY externalid',
+    );
+    expect((docs.body as { items: unknown[] }).items).toEqual([
+      { links: [], externalid: 'CM-1', type: 'CustCred', foreigntotal: '500.25' },
+      { links: [], externalid: 'INV-1', type: 'CustInvc', foreigntotal: '13460.75' },
+      { links: [], externalid: 'PAY-1', type: 'CustPymt', foreigntotal: '12960.50' },
+    ]);
+  });
+
+  it('refuses postings, changes and deletions in a closed period', async () => {
+    await call('POST', `${RECORD}/customer`, customer('CUS-1'));
+    await call('POST', `${RECORD}/invoice`, invoice('INV-JAN', 'CUS-1', '2026-01-10'));
+    expect((await admin('periods/2026-01/close')).status).toBe(200);
+    const refused = await call('POST', `${RECORD}/invoice`, invoice('INV-2', 'CUS-1', '2026-01-20'));
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({
+      'o:errorDetails': [{ 'o:errorCode': 'USER_ERROR', 'o:errorPath': 'postingPeriod' }],
+    });
+    expect((await call('PATCH', `${RECORD}/invoice/eid:INV-JAN`, { memo: 'late' })).status).toBe(400);
+    expect((await call('DELETE', `${RECORD}/invoice/eid:INV-JAN`)).status).toBe(400);
+    expect((await call('POST', `${RECORD}/invoice`, invoice('INV-FEB', 'CUS-1', '2026-02-01'))).status).toBe(
+      201,
+    );
+    expect(await count('transaction')).toBe(2);
+    const periods = await suiteql(call, "SELECT id, closed FROM accountingperiod WHERE closed = 'T'");
+    expect((periods.body as { items: unknown[] }).items).toEqual([{ links: [], id: '2026-01', closed: 'T' }]);
+  });
+
+  it('answers 429 SSS_REQUEST_LIMIT_EXCEEDED beyond the concurrency limit', async () => {
+    await admin('concurrency', { limit: 2 });
+    await admin('faults', { latencyMs: 150 });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => call('GET', `${RECORD}/customer/eid:none`)),
+      );
+      const refused = results.filter((r) => r.status === 429);
+      expect(refused).toHaveLength(3);
+      expect(refused[0]?.body).toMatchObject({
+        status: 429,
+        'o:errorDetails': [{ 'o:errorCode': 'SSS_REQUEST_LIMIT_EXCEEDED' }],
+      });
+      const stats = (await (await fetch(`${app.url}/sandbox/stats`)).json()) as {
+        maxInFlight: number;
+        refused: number;
+      };
+      expect(stats).toMatchObject({ maxInFlight: 2, refused: 3 });
+    } finally {
+      await admin('concurrency', { limit: 5 });
+    }
+  });
+
+  it('saves the record and then drops the connection under the timeout-after-save fault', async () => {
+    await admin('faults', { timeoutAfterSaveRate: 1 });
+    await expect(call('POST', `${RECORD}/customer`, customer('CUS-LOST'))).rejects.toThrow();
+    await admin('faults', { timeoutAfterSaveRate: 0 });
+    expect((await call('GET', `${RECORD}/customer/eid:CUS-LOST`)).status).toBe(200);
+  });
+
+  it('answers unsupported SuiteQL with 400 INVALID_PARAMETER', async () => {
+    const res = await suiteql(call, "SELECT id FROM transaction WHERE id = '1' OR id = '2'");
+    expect(res.status).toBe(400);
+    expect(errorCode(res.body)).toBe('INVALID_PARAMETER');
+  });
+});

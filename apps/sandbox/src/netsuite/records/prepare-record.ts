@@ -1,0 +1,260 @@
+import { Injectable } from '@nestjs/common';
+import { currencyExponent } from '@revline/canonical';
+import { userError } from '../errors/netsuite-error';
+import type { LedgerLineInput } from '../ledger/general-ledger';
+import { ACCOUNT } from '../ledger/reference-data';
+import type { Currency } from '../ledger/reference-data';
+import type { AnyRecordBody, RecordBody, RecordType, Ref } from './record-schemas';
+import { ReferenceResolver } from './reference-resolver';
+
+/** A record ready to save: its body with references resolved, and the ledger lines it posts (if any). */
+export interface PreparedRecord {
+  body: AnyRecordBody;
+  lines: LedgerLineInput[] | null;
+}
+
+type Line = Omit<LedgerLineInput, 'transaction' | 'transactionType' | 'externalId'>;
+
+const TRANSACTION_TYPE: Partial<Record<RecordType, string>> = {
+  invoice: 'CustInvc',
+  creditMemo: 'CustCred',
+  customerPayment: 'CustPymt',
+  journalEntry: 'Journal',
+};
+
+export function transactionTypeOf(type: RecordType): string | undefined {
+  return TRANSACTION_TYPE[type];
+}
+
+/**
+ * Turns a validated body into what the account saves: every reference resolved (or the request refused naming
+ * the field) and, for a transaction, the balanced general-ledger lines it posts. Nothing is written here.
+ */
+@Injectable()
+export class PrepareRecord {
+  constructor(private readonly refs: ReferenceResolver) {}
+
+  prepare(type: RecordType, body: AnyRecordBody, id: string, externalId: string | null): PreparedRecord {
+    const lines = this.linesOf(type, body);
+    const transactionType = TRANSACTION_TYPE[type] ?? type;
+    return {
+      body: this.withInternalIds(type, body),
+      lines: lines?.map((l) => ({ ...l, transaction: id, transactionType, externalId })) ?? null,
+    };
+  }
+
+  private linesOf(type: RecordType, body: AnyRecordBody): Line[] | null {
+    switch (type) {
+      case 'customer': {
+        const b = body as RecordBody<'customer'>;
+        this.refs.subsidiary(b.subsidiary);
+        this.refs.currency(b.currency);
+        return null;
+      }
+      case 'customrecord_rl_revenue_schedule':
+        this.checkSchedule(body as RecordBody<'customrecord_rl_revenue_schedule'>);
+        return null;
+      case 'invoice':
+        return this.documentLines(body as RecordBody<'invoice'>, 1n);
+      case 'creditMemo': {
+        const b = body as RecordBody<'creditMemo'>;
+        if (b.createdFrom) this.refs.invoice(b.createdFrom, 'createdFrom');
+        return this.documentLines(b, -1n);
+      }
+      case 'customerPayment':
+        return this.paymentLines(body as RecordBody<'customerPayment'>);
+      case 'journalEntry':
+        return this.journalLines(body as RecordBody<'journalEntry'>);
+    }
+  }
+
+  private header(b: RecordBody<'invoice' | 'journalEntry' | 'customerPayment'>): {
+    currency: Currency;
+    base: Omit<Line, 'account' | 'debitMinor' | 'creditMinor' | 'class' | 'obligation' | 'entity' | 'memo'>;
+  } {
+    const currency = this.refs.currency(b.currency);
+    const subsidiary = this.refs.subsidiary(b.subsidiary);
+    return {
+      currency,
+      base: {
+        currency: currency.symbol,
+        exponent: currencyExponent(currency.symbol),
+        subsidiary: subsidiary.id,
+        postingPeriod: this.refs.period(b.tranDate, b.postingPeriod),
+        tranDate: b.tranDate,
+        contract: b.custbody_rl_contract ?? null,
+      },
+    };
+  }
+
+  /** Invoice (sign 1): Dr receivable, Cr deferred revenue by line, Cr tax payable. A credit memo mirrors it. */
+  private documentLines(b: RecordBody<'invoice'>, sign: 1n | -1n): Line[] {
+    const customer = this.refs.customer(b.entity, 'entity');
+    const { currency, base } = this.header(b);
+    const side = (amount: bigint, credit: boolean) =>
+      credit === (sign === 1n)
+        ? { debitMinor: 0n, creditMinor: amount }
+        : { debitMinor: amount, creditMinor: 0n };
+    const lines: Line[] = [];
+    let total = 0n;
+    let tax = 0n;
+    b.item.items.forEach((item, i) => {
+      const amount = this.refs.minor(item.amount, currency, `item.items[${i}].amount`);
+      tax += item.tax1Amt ? this.refs.minor(item.tax1Amt, currency, `item.items[${i}].tax1Amt`) : 0n;
+      total += amount;
+      lines.push({
+        ...base,
+        ...side(amount, true),
+        account: ACCOUNT.deferredRevenue,
+        entity: customer.id,
+        class: this.refs.segment(item.class),
+        obligation: item.custcol_rl_obligation ?? null,
+        memo: item.description ?? null,
+      });
+    });
+    if (total + tax === 0n) throw userError('The transaction total must be greater than zero.', 'item');
+    if (tax > 0n) {
+      lines.push({
+        ...base,
+        ...side(tax, true),
+        account: ACCOUNT.taxPayable,
+        entity: customer.id,
+        class: null,
+        obligation: null,
+        memo: 'Tax',
+      });
+    }
+    lines.unshift({
+      ...base,
+      ...side(total + tax, false),
+      account: ACCOUNT.receivable,
+      entity: customer.id,
+      class: null,
+      obligation: null,
+      memo: null,
+    });
+    return lines;
+  }
+
+  /** Customer payment: Dr cash, Cr receivable; what it applies to must be that customer's invoices. */
+  private paymentLines(b: RecordBody<'customerPayment'>): Line[] {
+    const customer = this.refs.customer(b.customer, 'customer');
+    const { currency, base } = this.header(b);
+    const amount = this.refs.minor(b.payment, currency, 'payment');
+    if (amount === 0n) throw userError('The payment amount must be greater than zero.', 'payment');
+    let applied = 0n;
+    (b.apply?.items ?? []).forEach((a, i) => {
+      const invoice = this.refs.invoice(a.doc, `apply.items[${i}].doc`);
+      const invoiceBody = invoice.body as RecordBody<'invoice'>;
+      if (invoiceBody.entity.id !== customer.id) {
+        throw userError(`Invoice ${invoice.id} belongs to another customer.`, `apply.items[${i}].doc`);
+      }
+      if (a.apply) applied += this.refs.minor(a.amount, currency, `apply.items[${i}].amount`);
+    });
+    if (applied > amount) throw userError('The amount applied exceeds the payment.', 'apply');
+    const common = { ...base, entity: customer.id, class: null, obligation: null, memo: b.memo ?? null };
+    return [
+      { ...common, account: ACCOUNT.cash, debitMinor: amount, creditMinor: 0n },
+      { ...common, account: ACCOUNT.receivable, debitMinor: 0n, creditMinor: amount },
+    ];
+  }
+
+  /** Journal entry: the lines as given, each a debit or a credit, balanced (the ledger checks that). */
+  private journalLines(b: RecordBody<'journalEntry'>): Line[] {
+    const { currency, base } = this.header(b);
+    return b.line.items.map((l, i) => {
+      const at = `line.items[${i}]`;
+      const debit = l.debit === undefined ? 0n : this.refs.minor(l.debit, currency, `${at}.debit`);
+      const credit = l.credit === undefined ? 0n : this.refs.minor(l.credit, currency, `${at}.credit`);
+      if ((debit === 0n) === (credit === 0n)) {
+        throw userError('Each journal line needs either a debit or a credit amount.', at);
+      }
+      return {
+        ...base,
+        account: this.refs.account(l.account, `${at}.account`).id,
+        debitMinor: debit,
+        creditMinor: credit,
+        entity: l.entity ? this.refs.customer(l.entity, `${at}.entity`).id : null,
+        class: this.refs.segment(l.class),
+        contract: l.custcol_rl_contract ?? base.contract,
+        obligation: l.custcol_rl_obligation ?? null,
+        memo: l.memo ?? null,
+      };
+    });
+  }
+
+  /** The body with its record references as internal ids (with refName), as the account stores them. */
+  private withInternalIds(type: RecordType, body: AnyRecordBody): AnyRecordBody {
+    const out = structuredClone(body) as Record<string, unknown>;
+    const customerRef = (ref: Ref, field: string): Ref => {
+      const c = this.refs.customer(ref, field);
+      return { id: c.id, refName: (c.body as RecordBody<'customer'>).companyName };
+    };
+    if ('subsidiary' in body) {
+      const s = this.refs.subsidiary(body.subsidiary);
+      out.subsidiary = { id: s.id, refName: s.name };
+    }
+    if ('currency' in body) {
+      const c = this.refs.currency(body.currency);
+      out.currency = { id: c.id, refName: c.symbol };
+    }
+    if (type === 'invoice' || type === 'creditMemo') {
+      const b = body as RecordBody<'creditMemo'>;
+      out.entity = customerRef(b.entity, 'entity');
+      if (b.createdFrom) out.createdFrom = { id: this.refs.invoice(b.createdFrom, 'createdFrom').id };
+    }
+    if (type === 'customerPayment') {
+      const b = body as RecordBody<'customerPayment'>;
+      out.customer = customerRef(b.customer, 'customer');
+      if (b.apply) {
+        out.apply = {
+          items: b.apply.items.map((a, i) => ({
+            ...a,
+            doc: { id: this.refs.invoice(a.doc, `apply.items[${i}].doc`).id },
+          })),
+        };
+      }
+    }
+    if (type === 'journalEntry') {
+      const b = body as RecordBody<'journalEntry'>;
+      out.line = {
+        items: b.line.items.map((l, i) => ({
+          ...l,
+          account: { id: this.refs.account(l.account, `line.items[${i}].account`).id },
+          ...(l.entity ? { entity: customerRef(l.entity, `line.items[${i}].entity`) } : {}),
+        })),
+      };
+    }
+    return out as AnyRecordBody;
+  }
+
+  private checkSchedule(b: RecordBody<'customrecord_rl_revenue_schedule'>): void {
+    const currency = this.refs.currency(b.custrecord_rl_currency, 'custrecord_rl_currency');
+    let periods: unknown;
+    try {
+      periods = JSON.parse(b.custrecord_rl_periods);
+    } catch {
+      throw userError('custrecord_rl_periods must be JSON text.', 'custrecord_rl_periods');
+    }
+    if (!Array.isArray(periods))
+      throw userError('custrecord_rl_periods must be a JSON array.', 'custrecord_rl_periods');
+    let sum = 0n;
+    for (const [i, p] of (periods as unknown[]).entries()) {
+      const entry = p as { period?: unknown; amount?: unknown };
+      if (
+        typeof entry.period !== 'string' ||
+        !/^\d{4}-\d{2}$/.test(entry.period) ||
+        typeof entry.amount !== 'string'
+      ) {
+        throw userError(
+          `custrecord_rl_periods[${i}] needs a period YYYY-MM and an amount string.`,
+          'custrecord_rl_periods',
+        );
+      }
+      sum += this.refs.minor(entry.amount, currency, `custrecord_rl_periods[${i}].amount`);
+    }
+    if (sum !== this.refs.minor(b.custrecord_rl_total, currency, 'custrecord_rl_total')) {
+      throw userError('The schedule periods do not sum to custrecord_rl_total.', 'custrecord_rl_total');
+    }
+  }
+}

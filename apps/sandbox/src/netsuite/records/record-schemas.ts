@@ -1,0 +1,136 @@
+import { z } from 'zod';
+
+/** A reference to another record: by internal id or by external id (NetSuite accepts either). */
+export const RefSchema = z
+  .strictObject({
+    id: z.string().min(1).optional(),
+    externalId: z.string().min(1).optional(),
+    refName: z.string().optional(),
+  })
+  .refine((r) => r.id !== undefined || r.externalId !== undefined, 'A reference needs id or externalId');
+export type Ref = z.infer<typeof RefSchema>;
+
+/** NetSuite takes amounts as JSON numbers; a decimal string is accepted too. Kept as an exact decimal string. */
+const Amount = z
+  .union([z.number(), z.string()])
+  .transform((v) => (typeof v === 'number' ? String(v) : v))
+  .refine((v) => /^-?\d+(\.\d+)?$/.test(v), 'must be a decimal amount');
+
+const NonNegativeAmount = Amount.refine((v) => !v.startsWith('-'), 'must not be negative');
+
+const TranDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine(
+    (v) =>
+      !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+    'is not a calendar date',
+  );
+
+const ExternalId = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9_-]+$/, 'may contain only letters, digits, _ and -');
+
+const Text = z.string().max(4000);
+
+export const CustomerSchema = z.strictObject({
+  externalId: ExternalId.optional(),
+  companyName: z.string().min(1).max(83),
+  email: z.string().max(254).optional(),
+  subsidiary: RefSchema,
+  currency: RefSchema,
+});
+
+const ItemLine = z.strictObject({
+  item: RefSchema,
+  amount: NonNegativeAmount,
+  tax1Amt: NonNegativeAmount.optional(),
+  description: Text.optional(),
+  class: RefSchema.optional(),
+  custcol_rl_obligation: z.string().max(255).optional(),
+});
+
+const TransactionBody = {
+  externalId: ExternalId.optional(),
+  tranDate: TranDate,
+  subsidiary: RefSchema,
+  currency: RefSchema,
+  postingPeriod: RefSchema.optional(),
+  memo: Text.optional(),
+  custbody_rl_contract: z.string().max(255).optional(),
+};
+
+export const InvoiceSchema = z.strictObject({
+  ...TransactionBody,
+  entity: RefSchema,
+  item: z.strictObject({ items: z.array(ItemLine).min(1).max(1000) }),
+});
+
+export const CreditMemoSchema = z.strictObject({
+  ...TransactionBody,
+  entity: RefSchema,
+  createdFrom: RefSchema.optional(),
+  item: z.strictObject({ items: z.array(ItemLine).min(1).max(1000) }),
+});
+
+export const CustomerPaymentSchema = z.strictObject({
+  ...TransactionBody,
+  customer: RefSchema,
+  payment: NonNegativeAmount,
+  apply: z
+    .strictObject({
+      items: z
+        .array(z.strictObject({ doc: RefSchema, apply: z.boolean(), amount: NonNegativeAmount }))
+        .max(1000),
+    })
+    .optional(),
+});
+
+const JournalLine = z.strictObject({
+  account: RefSchema,
+  debit: NonNegativeAmount.optional(),
+  credit: NonNegativeAmount.optional(),
+  memo: Text.optional(),
+  entity: RefSchema.optional(),
+  class: RefSchema.optional(),
+  custcol_rl_contract: z.string().max(255).optional(),
+  custcol_rl_obligation: z.string().max(255).optional(),
+});
+
+export const JournalEntrySchema = z.strictObject({
+  ...TransactionBody,
+  line: z.strictObject({ items: z.array(JournalLine).min(2).max(1000) }),
+});
+
+export const RevenueScheduleSchema = z.strictObject({
+  externalId: ExternalId.optional(),
+  name: z.string().min(1).max(300),
+  custrecord_rl_contract: z.string().min(1).max(255),
+  custrecord_rl_obligation: z.string().min(1).max(255),
+  custrecord_rl_version: z.number().int().min(1),
+  custrecord_rl_currency: RefSchema,
+  custrecord_rl_total: Amount,
+  /** The schedule's periods as JSON text: [{"period":"YYYY-MM","amount":"1019.18"}, …]. */
+  custrecord_rl_periods: z.string().max(100_000),
+});
+
+export const RECORD_SCHEMAS = {
+  customer: CustomerSchema,
+  invoice: InvoiceSchema,
+  creditMemo: CreditMemoSchema,
+  customerPayment: CustomerPaymentSchema,
+  journalEntry: JournalEntrySchema,
+  customrecord_rl_revenue_schedule: RevenueScheduleSchema,
+} as const;
+
+export type RecordType = keyof typeof RECORD_SCHEMAS;
+export type RecordBody<T extends RecordType> = z.infer<(typeof RECORD_SCHEMAS)[T]>;
+export type AnyRecordBody = RecordBody<RecordType>;
+
+export function isRecordType(value: string): value is RecordType {
+  return Object.hasOwn(RECORD_SCHEMAS, value);
+}
+
+export const EXTERNAL_ID_PATTERN = /^[A-Za-z0-9_-]+$/;

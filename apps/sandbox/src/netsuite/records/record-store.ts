@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import type { AnyRecordBody, RecordType } from './record-schemas';
+
+/** A record as the account keeps it: references already resolved to internal ids. */
+export interface StoredRecord {
+  id: string;
+  type: RecordType;
+  externalId: string | null;
+  body: AnyRecordBody;
+  createdDate: string;
+  lastModifiedDate: string;
+}
+
+/** The account's records by type, with the unique external-id index NetSuite keeps per record type. */
+@Injectable()
+export class RecordStore {
+  private nextId = 100;
+  private readonly records = new Map<RecordType, Map<string, StoredRecord>>();
+  private readonly byExternalId = new Map<RecordType, Map<string, string>>();
+
+  allocateId(): string {
+    this.nextId += 1;
+    return String(this.nextId);
+  }
+
+  get(type: RecordType, id: string): StoredRecord | undefined {
+    return this.records.get(type)?.get(id);
+  }
+
+  findByExternalId(type: RecordType, externalId: string): StoredRecord | undefined {
+    const id = this.byExternalId.get(type)?.get(externalId);
+    return id === undefined ? undefined : this.get(type, id);
+  }
+
+  all(type: RecordType): StoredRecord[] {
+    return [...(this.records.get(type)?.values() ?? [])];
+  }
+
+  put(record: StoredRecord): void {
+    const previous = this.get(record.type, record.id);
+    if (previous?.externalId) this.byExternalId.get(record.type)?.delete(previous.externalId);
+    this.mapOf(this.records, record.type).set(record.id, record);
+    if (record.externalId) this.mapOf(this.byExternalId, record.type).set(record.externalId, record.id);
+  }
+
+  delete(record: StoredRecord): void {
+    this.records.get(record.type)?.delete(record.id);
+    if (record.externalId) this.byExternalId.get(record.type)?.delete(record.externalId);
+  }
+
+  reset(): void {
+    this.records.clear();
+    this.byExternalId.clear();
+  }
+
+  private mapOf<V>(maps: Map<RecordType, Map<string, V>>, type: RecordType): Map<string, V> {
+    let map = maps.get(type);
+    if (!map) {
+      map = new Map();
+      maps.set(type, map);
+    }
+    return map;
+  }
+}

@@ -1,0 +1,112 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Req,
+  Res,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AccountRunner } from '../account/account-runner';
+import { TbaGuard } from '../auth/tba.guard';
+import { jsonBody } from '../errors/malformed-json';
+import { NetSuiteErrorFilter } from '../errors/netsuite-error.filter';
+import { recordUrl, recordView } from './record-view';
+import { RecordsService } from './records.service';
+import type { WriteResult } from './records.service';
+
+const baseOf = (request: FastifyRequest): string => `${request.protocol}://${request.host}`;
+
+/**
+ * SuiteTalk REST record service: `/services/rest/record/v1/<type>[/<id>|/eid:<externalId>]`. Bodies are
+ * NetSuite-shaped, so they are taken as they come and validated by the record schemas (not class DTOs).
+ */
+@ApiExcludeController()
+@Controller('services/rest/record/v1')
+@UseGuards(TbaGuard)
+@UseFilters(NetSuiteErrorFilter)
+export class RecordsController {
+  constructor(
+    private readonly records: RecordsService,
+    private readonly account: AccountRunner,
+  ) {}
+
+  @Post(':type')
+  async createRecord(
+    @Param('type') type: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.account.run(reply, 'write', () =>
+      this.written(request, this.records.create(this.records.recordType(type), jsonBody(body))),
+    );
+  }
+
+  @Get(':type/:key')
+  async getRecord(
+    @Param('type') type: string,
+    @Param('key') key: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.account.run(reply, 'read', () => ({
+      status: 200,
+      body: recordView(baseOf(request), this.records.find(this.records.recordType(type), key)),
+    }));
+  }
+
+  @Patch(':type/:key')
+  async updateRecord(
+    @Param('type') type: string,
+    @Param('key') key: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.account.run(reply, 'write', () =>
+      this.written(request, this.records.update(this.records.recordType(type), key, jsonBody(body))),
+    );
+  }
+
+  @Put(':type/:key')
+  async upsertRecord(
+    @Param('type') type: string,
+    @Param('key') key: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.account.run(reply, 'write', () =>
+      this.written(request, this.records.upsert(this.records.recordType(type), key, jsonBody(body))),
+    );
+  }
+
+  @Delete(':type/:key')
+  async deleteRecord(
+    @Param('type') type: string,
+    @Param('key') key: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.account.run(reply, 'write', () => {
+      this.records.delete(this.records.recordType(type), key);
+      return { status: 204 };
+    });
+  }
+
+  /** Create answers 201, update and upsert 204; all with the record's Location. */
+  private written(
+    request: FastifyRequest,
+    result: WriteResult,
+  ): { status: number; headers: Record<string, string> } {
+    const status = result.created && request.method === 'POST' ? 201 : 204;
+    return { status, headers: { location: recordUrl(baseOf(request), result.record) } };
+  }
+}

@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import { currencyExponent, parseDecimal, pow10 } from '@revline/canonical';
+import { GeneralLedger } from '../ledger/general-ledger';
+import type { LedgerLine } from '../ledger/general-ledger';
+import { ACCOUNTS, CURRENCIES, SUBSIDIARIES } from '../ledger/reference-data';
+import { transactionTypeOf } from '../records/prepare-record';
+import type { RecordBody, RecordType } from '../records/record-schemas';
+import { RecordStore } from '../records/record-store';
+import type { Amount, Row, Table } from './suiteql-engine';
+
+const currencyId = (symbol: string): string => CURRENCIES.find((c) => c.symbol === symbol)?.id ?? '';
+const currencySymbol = (id: string | undefined): string =>
+  CURRENCIES.find((c) => c.id === id)?.symbol ?? 'USD';
+
+function amount(decimal: string, symbol: string): Amount {
+  const exponent = currencyExponent(symbol);
+  const parsed = parseDecimal(decimal);
+  return { minor: (parsed.units * pow10(exponent)) / pow10(parsed.scale), exponent };
+}
+
+const TRANSACTION_RECORDS: RecordType[] = ['invoice', 'creditMemo', 'customerPayment', 'journalEntry'];
+
+/**
+ * The tables SuiteQL reads, as views over the account's records and ledger. `transactionaccountingline` is the
+ * general ledger with each line's transaction fields alongside (the sandbox has no joins).
+ */
+@Injectable()
+export class SuiteQlTables {
+  constructor(
+    private readonly store: RecordStore,
+    private readonly ledger: GeneralLedger,
+  ) {}
+
+  tables(): Record<string, Table> {
+    return {
+      transactionaccountingline: {
+        columns: [
+          'transaction',
+          'type',
+          'externalid',
+          'line',
+          'account',
+          'debit',
+          'credit',
+          'amount',
+          'postingperiod',
+          'trandate',
+          'subsidiary',
+          'currency',
+          'entity',
+          'class',
+          'custcol_rl_contract',
+          'custcol_rl_obligation',
+          'memo',
+        ],
+        rows: () =>
+          this.ledger.lines().map((l): Row => ({
+            transaction: l.transaction,
+            type: l.transactionType,
+            externalid: l.externalId,
+            line: String(l.line),
+            account: l.account,
+            debit: l.debitMinor === 0n ? null : { minor: l.debitMinor, exponent: l.exponent },
+            credit: l.creditMinor === 0n ? null : { minor: l.creditMinor, exponent: l.exponent },
+            amount: { minor: l.debitMinor - l.creditMinor, exponent: l.exponent },
+            postingperiod: l.postingPeriod,
+            trandate: l.tranDate,
+            subsidiary: l.subsidiary,
+            currency: currencyId(l.currency),
+            entity: l.entity,
+            class: l.class,
+            custcol_rl_contract: l.contract,
+            custcol_rl_obligation: l.obligation,
+            memo: l.memo,
+          })),
+      },
+      transaction: {
+        columns: [
+          'id',
+          'externalid',
+          'type',
+          'recordtype',
+          'trandate',
+          'postingperiod',
+          'entity',
+          'subsidiary',
+          'currency',
+          'foreigntotal',
+          'custbody_rl_contract',
+          'memo',
+          'createddate',
+          'lastmodifieddate',
+        ],
+        rows: () => TRANSACTION_RECORDS.flatMap((type) => this.transactions(type)),
+      },
+      customer: {
+        columns: ['id', 'externalid', 'companyname', 'email', 'subsidiary', 'currency'],
+        rows: () =>
+          this.store.all('customer').map((r) => {
+            const b = r.body as RecordBody<'customer'>;
+            return {
+              id: r.id,
+              externalid: r.externalId,
+              companyname: b.companyName,
+              email: b.email ?? null,
+              subsidiary: b.subsidiary.id ?? null,
+              currency: b.currency.id ?? null,
+            };
+          }),
+      },
+      customrecord_rl_revenue_schedule: {
+        columns: [
+          'id',
+          'externalid',
+          'name',
+          'custrecord_rl_contract',
+          'custrecord_rl_obligation',
+          'custrecord_rl_version',
+          'custrecord_rl_currency',
+          'custrecord_rl_total',
+          'custrecord_rl_periods',
+        ],
+        rows: () =>
+          this.store.all('customrecord_rl_revenue_schedule').map((r) => {
+            const b = r.body as RecordBody<'customrecord_rl_revenue_schedule'>;
+            return {
+              id: r.id,
+              externalid: r.externalId,
+              name: b.name,
+              custrecord_rl_contract: b.custrecord_rl_contract,
+              custrecord_rl_obligation: b.custrecord_rl_obligation,
+              custrecord_rl_version: String(b.custrecord_rl_version),
+              custrecord_rl_currency: b.custrecord_rl_currency.id ?? null,
+              custrecord_rl_total: amount(b.custrecord_rl_total, currencySymbol(b.custrecord_rl_currency.id)),
+              custrecord_rl_periods: b.custrecord_rl_periods,
+            };
+          }),
+      },
+      currency: { columns: ['id', 'symbol', 'name'], rows: () => CURRENCIES.map((c) => ({ ...c })) },
+      subsidiary: { columns: ['id', 'name', 'currency'], rows: () => SUBSIDIARIES.map((s) => ({ ...s })) },
+      account: {
+        columns: ['id', 'acctnumber', 'acctname', 'accttype'],
+        rows: () => ACCOUNTS.map((a) => ({ ...a })),
+      },
+      accountingperiod: {
+        columns: ['id', 'periodname', 'closed'],
+        rows: () => {
+          const periods = new Set([
+            ...this.ledger.lines().map((l) => l.postingPeriod),
+            ...this.ledger.closedPeriods(),
+          ]);
+          return [...periods]
+            .sort()
+            .map((p) => ({ id: p, periodname: p, closed: this.ledger.isClosed(p) ? 'T' : 'F' }));
+        },
+      },
+    };
+  }
+
+  private transactions(type: RecordType): Row[] {
+    const byTransaction = new Map<string, LedgerLine[]>();
+    for (const l of this.ledger.lines())
+      byTransaction.set(l.transaction, [...(byTransaction.get(l.transaction) ?? []), l]);
+    return this.store.all(type).map((r) => {
+      const b = r.body as RecordBody<'invoice'>;
+      const own = byTransaction.get(r.id) ?? [];
+      const symbol = currencySymbol(b.currency.id);
+      const receivable = own.find((l) => l.account === '2' || l.account === '1');
+      const total =
+        type === 'journalEntry'
+          ? own.reduce((s, l) => s + l.debitMinor, 0n)
+          : receivable
+            ? receivable.debitMinor + receivable.creditMinor
+            : 0n;
+      const entity =
+        type === 'customerPayment'
+          ? (r.body as RecordBody<'customerPayment'>).customer.id
+          : type === 'journalEntry'
+            ? undefined
+            : b.entity.id;
+      return {
+        id: r.id,
+        externalid: r.externalId,
+        type: transactionTypeOf(type) ?? type,
+        recordtype: type,
+        trandate: b.tranDate,
+        postingperiod: own[0]?.postingPeriod ?? b.tranDate.slice(0, 7),
+        entity: entity ?? null,
+        subsidiary: b.subsidiary.id ?? null,
+        currency: b.currency.id ?? null,
+        foreigntotal: { minor: total, exponent: currencyExponent(symbol) },
+        custbody_rl_contract: b.custbody_rl_contract ?? null,
+        memo: b.memo ?? null,
+        createddate: r.createdDate,
+        lastmodifieddate: r.lastModifiedDate,
+      };
+    });
+  }
+}

@@ -1,0 +1,86 @@
+import { Body, Controller, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AccountRunner } from '../account/account-runner';
+import { TbaGuard } from '../auth/tba.guard';
+import { NetSuiteError } from '../errors/netsuite-error';
+import { jsonBody } from '../errors/malformed-json';
+import { NetSuiteErrorFilter } from '../errors/netsuite-error.filter';
+import { runSuiteQl } from './suiteql-engine';
+import { parseSuiteQl, SuiteQlSyntaxError } from './suiteql-parser';
+import { SuiteQlTables } from './suiteql-tables';
+
+const MAX_LIMIT = 1000;
+
+const invalidQuery = (detail: string): NetSuiteError =>
+  new NetSuiteError(
+    400,
+    'INVALID_PARAMETER',
+    `Invalid search query. Detailed unprocessed description follows. Search error occurred: ${detail}`,
+  );
+
+function pageParameter(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw))
+    throw new NetSuiteError(400, 'INVALID_PARAMETER', `Invalid value for the ${name} parameter.`);
+  return Number(raw);
+}
+
+/** `POST /services/rest/query/v1/suiteql?limit=&offset=` with `{"q": "SELECT …"}`, paged as NetSuite pages. */
+@ApiExcludeController()
+@Controller('services/rest/query/v1')
+@UseGuards(TbaGuard)
+@UseFilters(NetSuiteErrorFilter)
+export class SuiteQlController {
+  constructor(
+    private readonly tables: SuiteQlTables,
+    private readonly account: AccountRunner,
+  ) {}
+
+  @Post('suiteql')
+  async runSuiteQlQuery(
+    @Body() body: unknown,
+    @Query('limit') limitParam: string | undefined,
+    @Query('offset') offsetParam: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const limit = Math.min(pageParameter(limitParam, MAX_LIMIT, 'limit'), MAX_LIMIT);
+    const offset = pageParameter(offsetParam, 0, 'offset');
+    const q = (jsonBody(body) as { q?: unknown } | null | undefined)?.q;
+    if (typeof q !== 'string' || q.trim() === '') {
+      throw new NetSuiteError(
+        400,
+        'INVALID_CONTENT',
+        'The request body must be {"q": "<SuiteQL query>"}.',
+        'q',
+      );
+    }
+    await this.account.run(reply, 'read', () => {
+      let rows: Array<Record<string, string>>;
+      try {
+        rows = runSuiteQl(parseSuiteQl(q), this.tables.tables());
+      } catch (error) {
+        if (error instanceof SuiteQlSyntaxError) throw invalidQuery(error.message);
+        throw error;
+      }
+      const page = rows.slice(offset, offset + limit);
+      const base = `${request.protocol}://${request.host}/services/rest/query/v1/suiteql`;
+      const hasMore = offset + page.length < rows.length;
+      return {
+        status: 200,
+        body: {
+          links: [
+            { rel: 'self', href: `${base}?limit=${limit}&offset=${offset}` },
+            ...(hasMore ? [{ rel: 'next', href: `${base}?limit=${limit}&offset=${offset + limit}` }] : []),
+          ],
+          count: page.length,
+          hasMore,
+          items: page.map((row) => ({ links: [], ...row })),
+          offset,
+          totalResults: rows.length,
+        },
+      };
+    });
+  }
+}

@@ -1,0 +1,193 @@
+import { HttpService } from '@nestjs/axios';
+import { Injectable } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import type { ErpRejectionCategory } from '@revline/erp-port';
+import { ErpRejectedError, ErpUnavailableError } from '@revline/erp-port';
+import { backoffWithJitter } from '@revline/messaging';
+import { MetricsService } from '@revline/observability';
+import { isAxiosError } from 'axios';
+import CircuitBreaker from 'opossum';
+import { Gauge } from 'prom-client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AccountSlots, SlotTimeoutError } from './account-slots';
+import { NetSuiteConfig } from './netsuite.config';
+import { NetSuiteSigner } from './netsuite-signer';
+
+export interface NetSuiteRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path and query under the account's origin: `/services/rest/record/v1/invoice/eid:INV-1`. */
+  path: string;
+  body?: unknown;
+}
+
+export interface NetSuiteResponse {
+  status: number;
+  location: string | undefined;
+  data: unknown;
+}
+
+/** NetSuite could not be reached or failed on its side (network, timeout, 5xx): counted by the breaker. */
+class TransportError extends Error {
+  constructor(
+    message: string,
+    readonly vendorCode?: string,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+interface ErrorDetail {
+  detail?: string;
+  'o:errorCode'?: string;
+  'o:errorPath'?: string;
+}
+
+function firstDetail(data: unknown): ErrorDetail {
+  const details = (data as { 'o:errorDetails'?: ErrorDetail[] } | null)?.['o:errorDetails'];
+  return Array.isArray(details) ? (details[0] ?? {}) : {};
+}
+
+/** NetSuite's refusal in Revline's categories, NetSuite's error code kept. */
+export function rejectionOf(status: number, data: unknown): ErpRejectedError {
+  const detail = firstDetail(data);
+  const code = detail['o:errorCode'] ?? `HTTP_${status}`;
+  const path = detail['o:errorPath'];
+  let category: ErpRejectionCategory = 'validation';
+  if (status === 401 || status === 403) category = 'authentication';
+  else if (status === 404) category = 'not_found';
+  else if (code === 'DUP_RCRD') category = 'duplicate';
+  else if (code === 'USER_ERROR' && path?.toLowerCase() === 'postingperiod') category = 'closed_period';
+  return new ErpRejectedError(category, code, detail.detail ?? `NetSuite answered ${status}`, path);
+}
+
+const STATE = { closed: 0, halfOpen: 1, open: 2 } as const;
+
+/**
+ * The one way Revline talks to a NetSuite account: every request signed (TBA), run inside one of the account's
+ * slots (shared through Redis by all workers), behind a circuit breaker, with 429 retried in place with backoff.
+ * Failures come out as ErpUnavailableError (retry later) or ErpRejectedError (NetSuite said no).
+ */
+@Injectable()
+export class NetSuiteClient implements OnApplicationShutdown {
+  private readonly breaker: CircuitBreaker<[NetSuiteRequest], NetSuiteResponse>;
+
+  constructor(
+    private readonly http: HttpService,
+    private readonly signer: NetSuiteSigner,
+    private readonly slots: AccountSlots,
+    private readonly config: NetSuiteConfig,
+    metrics: MetricsService,
+  ) {
+    this.breaker = new CircuitBreaker((request: NetSuiteRequest) => this.send(request), {
+      timeout: false,
+      errorThresholdPercentage: config.NETSUITE_BREAKER_ERROR_PERCENT,
+      volumeThreshold: config.NETSUITE_BREAKER_VOLUME,
+      resetTimeout: config.NETSUITE_BREAKER_RESET_MS,
+      errorFilter: (error: unknown) => !(error instanceof TransportError),
+    });
+    const gauge = new Gauge({
+      name: 'revline_circuit_state',
+      help: 'Circuit breaker state per connection: 0 closed, 1 half-open, 2 open',
+      labelNames: ['connection'] as const,
+      registers: [metrics.registry],
+    });
+    const connection = `netsuite:${config.NETSUITE_ACCOUNT}`;
+    gauge.set({ connection }, STATE.closed);
+    this.breaker.on('open', () => {
+      gauge.set({ connection }, STATE.open);
+    });
+    this.breaker.on('halfOpen', () => {
+      gauge.set({ connection }, STATE.halfOpen);
+    });
+    this.breaker.on('close', () => {
+      gauge.set({ connection }, STATE.closed);
+    });
+  }
+
+  /** After the workers have finished their jobs (they close on application shutdown too). */
+  onApplicationShutdown(): void {
+    this.breaker.shutdown();
+  }
+
+  /** Sends the request; answers a 2xx response, or throws. */
+  async request(request: NetSuiteRequest): Promise<NetSuiteResponse> {
+    for (let attempt = 1; ; attempt += 1) {
+      let response: NetSuiteResponse;
+      try {
+        response = await this.slots.withSlot(() => this.breaker.fire(request));
+      } catch (error) {
+        throw this.unavailable(error);
+      }
+      if (response.status === 429) {
+        if (attempt > this.config.NETSUITE_RATE_LIMIT_RETRIES) {
+          throw new ErpUnavailableError(
+            `NetSuite still refused with 429 after ${attempt} attempts`,
+            firstDetail(response.data)['o:errorCode'] ?? 'SSS_REQUEST_LIMIT_EXCEEDED',
+          );
+        }
+        await sleep(backoffWithJitter(attempt, this.config.NETSUITE_RATE_LIMIT_BACKOFF_MS, 10_000));
+        continue;
+      }
+      if (response.status >= 400) throw rejectionOf(response.status, response.data);
+      return response;
+    }
+  }
+
+  private async send(request: NetSuiteRequest): Promise<NetSuiteResponse> {
+    const url = `${this.config.NETSUITE_BASE_URL}${request.path}`;
+    try {
+      const response = await this.http.axiosRef.request<unknown>({
+        url,
+        method: request.method,
+        data: request.body === undefined ? undefined : JSON.stringify(request.body),
+        headers: {
+          authorization: this.signer.authorization(request.method, url),
+          'content-type': 'application/json',
+          accept: 'application/json',
+          prefer: 'transient',
+        },
+        timeout: this.config.NETSUITE_REQUEST_TIMEOUT_MS,
+        validateStatus: () => true,
+        transitional: { clarifyTimeoutError: true },
+      });
+      if (response.status >= 500) {
+        const detail = firstDetail(response.data);
+        throw new TransportError(
+          `NetSuite answered ${response.status}: ${detail.detail ?? 'server error'}`,
+          detail['o:errorCode'],
+        );
+      }
+      const location: unknown = response.headers.location;
+      return {
+        status: response.status,
+        location: typeof location === 'string' ? location : undefined,
+        data: response.data,
+      };
+    } catch (error) {
+      if (error instanceof TransportError) throw error;
+      if (isAxiosError(error))
+        throw new TransportError(
+          `NetSuite request failed: ${error.code ?? ''} ${error.message}`.trim(),
+          error.code,
+        );
+      throw error;
+    }
+  }
+
+  private unavailable(error: unknown): Error {
+    if (error instanceof ErpRejectedError || error instanceof ErpUnavailableError) return error;
+    if (error instanceof TransportError)
+      return new ErpUnavailableError(error.message, error.vendorCode, { cause: error });
+    if (error instanceof SlotTimeoutError)
+      return new ErpUnavailableError(error.message, 'SLOT_TIMEOUT', { cause: error });
+    if ((error as { code?: unknown }).code === 'EOPENBREAKER') {
+      return new ErpUnavailableError('The NetSuite circuit is open after repeated failures', 'CIRCUIT_OPEN', {
+        cause: error,
+      });
+    }
+    return new ErpUnavailableError(`NetSuite request failed: ${(error as Error).message}`, undefined, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,247 @@
+import { Injectable } from '@nestjs/common';
+import { moneyFromMajor } from '@revline/canonical';
+import type {
+  ErpContractBalances,
+  ErpCustomer,
+  ErpDocument,
+  ErpDocumentKind,
+  ErpDocumentSummary,
+  ErpPayment,
+  ErpPostingResult,
+  ErpRecordKind,
+  ErpRevenueJournal,
+  ErpRevenuePosting,
+  ErpRevenueSchedule,
+} from '@revline/erp-port';
+import { ERP_EXTERNAL_ID, ErpPort, ErpRejectedError, ErpUnavailableError } from '@revline/erp-port';
+import { NetSuiteConfig } from './netsuite.config';
+import { NetSuiteClient } from './netsuite-client';
+import {
+  customerBody,
+  documentBody,
+  paymentBody,
+  revenueJournalBody,
+  scheduleBody,
+} from './netsuite-records';
+import { NetSuiteReferences } from './netsuite-references';
+import type { SuiteQlRow } from './netsuite-suiteql';
+import { sqlText, suiteQlPages, suiteQlRows } from './netsuite-suiteql';
+
+const RECORD_TYPE: Record<ErpRecordKind, string> = {
+  customer: 'customer',
+  invoice: 'invoice',
+  creditMemo: 'creditMemo',
+  payment: 'customerPayment',
+  revenueSchedule: 'customrecord_rl_revenue_schedule',
+  revenueJournal: 'journalEntry',
+};
+
+const TRANSACTION_TYPE: Record<ErpDocumentKind, string> = {
+  invoice: 'CustInvc',
+  creditMemo: 'CustCred',
+  payment: 'CustPymt',
+  revenueJournal: 'Journal',
+};
+
+const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+function checkPeriod(period: string): string {
+  if (!PERIOD.test(period))
+    throw new ErpRejectedError('validation', 'INVALID_PERIOD', `${period} is not a period YYYY-MM`, 'period');
+  return period;
+}
+
+/**
+ * NetSuite behind the ERP port. Every write is `PUT /services/rest/record/v1/<type>/eid:<externalId>`, an upsert:
+ * a retry after a lost response updates the record it created instead of adding a second. Reads for
+ * reconciliation are SuiteQL over transactions and their accounting lines.
+ */
+@Injectable()
+export class NetSuiteErpAdapter extends ErpPort {
+  readonly system = 'netsuite';
+
+  constructor(
+    private readonly client: NetSuiteClient,
+    private readonly refs: NetSuiteReferences,
+    private readonly config: NetSuiteConfig,
+  ) {
+    super();
+  }
+
+  async upsertCustomer(customer: ErpCustomer): Promise<ErpPostingResult> {
+    const ids = {
+      subsidiary: this.refs.subsidiaryId(customer.subsidiary),
+      currency: await this.refs.currencyId(customer.currency),
+    };
+    return this.upsert('customer', customer.externalId, customerBody(customer, ids));
+  }
+
+  async postInvoice(invoice: ErpDocument): Promise<ErpPostingResult> {
+    return this.upsert(
+      'invoice',
+      invoice.externalId,
+      documentBody(invoice, await this.ids(invoice), 'invoice'),
+    );
+  }
+
+  async postCreditMemo(creditMemo: ErpDocument): Promise<ErpPostingResult> {
+    return this.upsert(
+      'creditMemo',
+      creditMemo.externalId,
+      documentBody(creditMemo, await this.ids(creditMemo), 'creditMemo'),
+    );
+  }
+
+  async postPayment(payment: ErpPayment): Promise<ErpPostingResult> {
+    return this.upsert('payment', payment.externalId, paymentBody(payment, await this.ids(payment)));
+  }
+
+  async upsertRevenueSchedule(schedule: ErpRevenueSchedule): Promise<ErpPostingResult> {
+    const body = scheduleBody(schedule, await this.refs.currencyId(schedule.currency));
+    return this.upsert('revenueSchedule', schedule.externalId, body);
+  }
+
+  async postRevenueJournal(journal: ErpRevenueJournal): Promise<ErpPostingResult | null> {
+    checkPeriod(journal.period);
+    if (BigInt(journal.amount.amountMinor) === 0n) {
+      await this.removeIfPresent('revenueJournal', journal.externalId);
+      return null;
+    }
+    const ids = {
+      subsidiary: this.refs.subsidiaryId(journal.subsidiary),
+      currency: await this.refs.currencyId(journal.amount.currency),
+    };
+    const accounts = {
+      deferredRevenue: this.config.NETSUITE_DEFERRED_REVENUE_ACCOUNT_ID,
+      revenue: this.config.NETSUITE_REVENUE_ACCOUNT_ID,
+    };
+    return this.upsert('revenueJournal', journal.externalId, revenueJournalBody(journal, ids, accounts));
+  }
+
+  async *exportDocuments(kind: ErpDocumentKind, period: string): AsyncIterable<ErpDocumentSummary[]> {
+    const q =
+      'SELECT id, externalid, trandate, postingperiod, entity, custbody_rl_contract, currency, foreigntotal FROM transaction ' +
+      `WHERE type = ${sqlText(TRANSACTION_TYPE[kind])} AND postingperiod = ${sqlText(checkPeriod(period))} ORDER BY id`;
+    for await (const rows of suiteQlPages(this.client, q)) {
+      yield await Promise.all(rows.map((row) => this.summary(kind, row)));
+    }
+  }
+
+  async revenuePostings(period: string): Promise<ErpRevenuePosting[]> {
+    const rows = await suiteQlRows(
+      this.client,
+      'SELECT custcol_rl_contract, custcol_rl_obligation, class, subsidiary, currency, SUM(amount) AS amount ' +
+        `FROM transactionaccountingline WHERE account = ${sqlText(this.config.NETSUITE_REVENUE_ACCOUNT_ID)} ` +
+        `AND postingperiod = ${sqlText(checkPeriod(period))} ` +
+        'GROUP BY custcol_rl_contract, custcol_rl_obligation, class, subsidiary, currency ' +
+        'ORDER BY custcol_rl_contract, custcol_rl_obligation, class',
+    );
+    return Promise.all(
+      rows.map(async (row) => {
+        const currency = await this.refs.currencyCode(row.currency ?? '');
+        return {
+          period,
+          contractId: row.custcol_rl_contract ?? null,
+          obligationId: row.custcol_rl_obligation ?? null,
+          productClass: row.class ?? null,
+          subsidiary: row.subsidiary ?? '',
+          amount: { amountMinor: (-this.minor(row.amount, currency)).toString(), currency },
+        };
+      }),
+    );
+  }
+
+  async contractBalances(contractId: string, asOfPeriod: string): Promise<ErpContractBalances> {
+    const c = this.config;
+    const rows = await suiteQlRows(
+      this.client,
+      'SELECT account, currency, SUM(amount) AS balance FROM transactionaccountingline ' +
+        `WHERE custcol_rl_contract = ${sqlText(contractId)} AND postingperiod <= ${sqlText(checkPeriod(asOfPeriod))} ` +
+        `AND account IN (${[c.NETSUITE_DEFERRED_REVENUE_ACCOUNT_ID, c.NETSUITE_REVENUE_ACCOUNT_ID, c.NETSUITE_RECEIVABLE_ACCOUNT_ID].map(sqlText).join(', ')}) ` +
+        'GROUP BY account, currency ORDER BY currency',
+    );
+    const byCurrency = new Map<string, { deferred: bigint; recognised: bigint; receivable: bigint }>();
+    for (const row of rows) {
+      const currency = await this.refs.currencyCode(row.currency ?? '');
+      const totals = byCurrency.get(currency) ?? { deferred: 0n, recognised: 0n, receivable: 0n };
+      const balance = this.minor(row.balance, currency);
+      if (row.account === c.NETSUITE_DEFERRED_REVENUE_ACCOUNT_ID) totals.deferred -= balance;
+      else if (row.account === c.NETSUITE_REVENUE_ACCOUNT_ID) totals.recognised -= balance;
+      else totals.receivable += balance;
+      byCurrency.set(currency, totals);
+    }
+    return {
+      contractId,
+      asOfPeriod,
+      balances: [...byCurrency].map(([currency, t]) => ({
+        currency,
+        deferredMinor: t.deferred.toString(),
+        recognisedMinor: t.recognised.toString(),
+        receivableMinor: t.receivable.toString(),
+      })),
+    };
+  }
+
+  private async ids(doc: {
+    subsidiary: string;
+    currency: string;
+  }): Promise<{ subsidiary: string; currency: string }> {
+    return {
+      subsidiary: this.refs.subsidiaryId(doc.subsidiary),
+      currency: await this.refs.currencyId(doc.currency),
+    };
+  }
+
+  private async upsert(
+    kind: ErpRecordKind,
+    externalId: string,
+    body: Record<string, unknown>,
+  ): Promise<ErpPostingResult> {
+    if (!ERP_EXTERNAL_ID.test(externalId)) {
+      throw new ErpRejectedError(
+        'validation',
+        'INVALID_EXTERNAL_ID',
+        `External id ${externalId} may contain only letters, digits, _ and -`,
+        'externalId',
+      );
+    }
+    const response = await this.client.request({
+      method: 'PUT',
+      path: `/services/rest/record/v1/${RECORD_TYPE[kind]}/eid:${externalId}`,
+      body,
+    });
+    const erpId = response.location?.split('/').pop();
+    if (!erpId)
+      throw new ErpUnavailableError(`NetSuite saved ${kind} ${externalId} but answered no Location`);
+    return { kind, externalId, erpId };
+  }
+
+  private async removeIfPresent(kind: ErpRecordKind, externalId: string): Promise<void> {
+    try {
+      await this.client.request({
+        method: 'DELETE',
+        path: `/services/rest/record/v1/${RECORD_TYPE[kind]}/eid:${externalId}`,
+      });
+    } catch (error) {
+      if (!(error instanceof ErpRejectedError && error.category === 'not_found')) throw error;
+    }
+  }
+
+  private async summary(kind: ErpDocumentKind, row: SuiteQlRow): Promise<ErpDocumentSummary> {
+    const currency = await this.refs.currencyCode(row.currency ?? '');
+    return {
+      kind,
+      erpId: row.id ?? '',
+      externalId: row.externalid ?? null,
+      tranDate: row.trandate ?? '',
+      period: row.postingperiod ?? '',
+      customerErpId: row.entity ?? null,
+      contractId: row.custbody_rl_contract ?? null,
+      total: { amountMinor: this.minor(row.foreigntotal, currency).toString(), currency },
+    };
+  }
+
+  private minor(amount: string | undefined, currency: string): bigint {
+    return BigInt(moneyFromMajor(amount ?? '0', currency).amountMinor);
+  }
+}

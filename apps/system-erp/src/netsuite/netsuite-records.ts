@@ -1,0 +1,133 @@
+import { currencyExponent, formatScaled } from '@revline/canonical';
+import type {
+  ErpCustomer,
+  ErpDocument,
+  ErpPayment,
+  ErpRevenueJournal,
+  ErpRevenueSchedule,
+} from '@revline/erp-port';
+
+/** The ids a record body needs that only the account knows. */
+export interface Ids {
+  subsidiary: string;
+  currency: string;
+}
+
+export interface GlAccounts {
+  deferredRevenue: string;
+  revenue: string;
+}
+
+/** NetSuite takes amounts as JSON numbers; the decimal text is exact, so the number prints back the same. */
+export function amountOf(minor: string | bigint, currency: string): number {
+  return Number(formatScaled(BigInt(minor), currencyExponent(currency)));
+}
+
+/** The last day of a YYYY-MM period. */
+export function periodEnd(period: string): string {
+  const [year = 0, month = 0] = period.split('-').map(Number);
+  const day = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${period}-${String(day).padStart(2, '0')}`;
+}
+
+export function customerBody(c: ErpCustomer, ids: Ids): Record<string, unknown> {
+  return {
+    companyName: c.name,
+    ...(c.email ? { email: c.email } : {}),
+    subsidiary: { id: ids.subsidiary },
+    currency: { id: ids.currency },
+  };
+}
+
+export function documentBody(
+  d: ErpDocument,
+  ids: Ids,
+  kind: 'invoice' | 'creditMemo',
+): Record<string, unknown> {
+  return {
+    entity: { externalId: d.customerExternalId },
+    tranDate: d.tranDate,
+    subsidiary: { id: ids.subsidiary },
+    currency: { id: ids.currency },
+    ...(d.contractId ? { custbody_rl_contract: d.contractId } : {}),
+    ...(d.memo ? { memo: d.memo } : {}),
+    ...(kind === 'creditMemo' && d.appliesToExternalId
+      ? { createdFrom: { externalId: d.appliesToExternalId } }
+      : {}),
+    item: {
+      items: d.lines.map((l) => ({
+        item: { externalId: l.itemExternalId },
+        amount: amountOf(l.amountMinor, d.currency),
+        ...(l.taxMinor && l.taxMinor !== '0' ? { tax1Amt: amountOf(l.taxMinor, d.currency) } : {}),
+        ...(l.description ? { description: l.description } : {}),
+        ...(l.productClass ? { class: { externalId: l.productClass } } : {}),
+        ...(l.obligationId ? { custcol_rl_obligation: l.obligationId } : {}),
+      })),
+    },
+  };
+}
+
+export function paymentBody(p: ErpPayment, ids: Ids): Record<string, unknown> {
+  return {
+    customer: { externalId: p.customerExternalId },
+    tranDate: p.tranDate,
+    subsidiary: { id: ids.subsidiary },
+    currency: { id: ids.currency },
+    payment: amountOf(p.amountMinor, p.currency),
+    ...(p.contractId ? { custbody_rl_contract: p.contractId } : {}),
+    apply: {
+      items: p.appliesTo.map((a) => ({
+        doc: { externalId: a.invoiceExternalId },
+        apply: true,
+        amount: amountOf(a.amountMinor, p.currency),
+      })),
+    },
+  };
+}
+
+export function scheduleBody(s: ErpRevenueSchedule, currencyId: string): Record<string, unknown> {
+  const total = s.periods.reduce((sum, p) => sum + BigInt(p.amountMinor), 0n);
+  const exponent = currencyExponent(s.currency);
+  return {
+    name: `${s.contractId} / ${s.obligationId} v${s.scheduleVersion}`,
+    custrecord_rl_contract: s.contractId,
+    custrecord_rl_obligation: s.obligationId,
+    custrecord_rl_version: s.scheduleVersion,
+    custrecord_rl_currency: { id: currencyId },
+    custrecord_rl_total: formatScaled(total, exponent),
+    custrecord_rl_periods: JSON.stringify(
+      s.periods.map((p) => ({ period: p.period, amount: formatScaled(BigInt(p.amountMinor), exponent) })),
+    ),
+  };
+}
+
+/** Recognition moves deferred revenue to revenue (a negative amount moves it back), by class and subsidiary. */
+export function revenueJournalBody(
+  j: ErpRevenueJournal,
+  ids: Ids,
+  accounts: GlAccounts,
+): Record<string, unknown> {
+  const minor = BigInt(j.amount.amountMinor);
+  const amount = amountOf(minor < 0n ? -minor : minor, j.amount.currency);
+  const [debit, credit] =
+    minor >= 0n ? [accounts.deferredRevenue, accounts.revenue] : [accounts.revenue, accounts.deferredRevenue];
+  const common = {
+    class: { externalId: j.productClass },
+    custcol_rl_contract: j.contractId,
+    custcol_rl_obligation: j.obligationId,
+    memo: `Revenue ${j.period}, ${j.contractId} / ${j.obligationId}, schedule v${j.scheduleVersion}`,
+  };
+  return {
+    tranDate: j.tranDate ?? periodEnd(j.period),
+    subsidiary: { id: ids.subsidiary },
+    currency: { id: ids.currency },
+    custbody_rl_contract: j.contractId,
+    memo: common.memo,
+    line: {
+      items: [
+        { account: { id: debit }, debit: amount, ...common },
+        { account: { id: credit }, credit: amount, ...common },
+      ],
+    },
+  };
+}

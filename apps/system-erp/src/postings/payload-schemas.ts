@@ -1,0 +1,77 @@
+import { BusinessError } from '@revline/messaging';
+import { z } from 'zod';
+
+const Minor = z.string().regex(/^-?(0|[1-9]\d*)$/, 'must be an integer amount in minor units');
+const NonNegativeMinor = z
+  .string()
+  .regex(/^(0|[1-9]\d*)$/, 'must be a non-negative integer amount in minor units');
+const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code');
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+const Period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a period YYYY-MM');
+const Key = z.string().min(1).max(200);
+
+export const CustomerCommand = z.object({
+  externalId: Key,
+  name: z.string().min(1).max(83),
+  subsidiary: Key,
+  currency: Currency,
+  email: z.string().max(254).optional(),
+});
+
+export const DocumentCommand = z.object({
+  externalId: Key,
+  customerExternalId: Key,
+  currency: Currency,
+  tranDate: IsoDate,
+  subsidiary: Key.optional(),
+  contractId: Key.optional(),
+  appliesToExternalId: Key.optional(),
+  memo: z.string().max(4000).optional(),
+  lines: z
+    .array(
+      z.object({
+        itemExternalId: Key,
+        amountMinor: NonNegativeMinor,
+        description: z.string().max(4000).optional(),
+        taxMinor: NonNegativeMinor.optional(),
+        productClass: Key.optional(),
+        obligationId: Key.optional(),
+      }),
+    )
+    .min(1),
+});
+
+export const ScheduleCommand = z.object({
+  externalId: Key,
+  contractId: Key,
+  obligationId: Key,
+  scheduleVersion: z.number().int().min(1),
+  currency: Currency,
+  periods: z.array(z.object({ period: Period, amountMinor: Minor })).min(1),
+});
+
+export const JournalCommand = z.object({
+  externalId: Key,
+  contractId: Key,
+  obligationId: Key,
+  period: Period,
+  scheduleVersion: z.number().int().min(1),
+  amount: z.object({ amountMinor: Minor, currency: Currency }),
+  productClass: Key,
+  subsidiary: Key,
+});
+
+/** A command's payload checked at the boundary; a malformed one is a schema violation parked for an operator. */
+export function checkPayload<T>(schema: z.ZodType<T>, payload: unknown, job: string): T {
+  const result = schema.safeParse(payload);
+  if (result.success) return result.data;
+  const issue = result.error.issues.at(0);
+  const field = issue?.path.map(String).join('.') ?? '';
+  throw new BusinessError(
+    'schema_violation',
+    `${job}: ${field || 'payload'} ${issue?.message ?? 'is malformed'}`,
+    {
+      field,
+    },
+  );
+}

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { NetSuiteModule } from '../netsuite/netsuite.module';
+import { ErpCommandRunner } from './erp-command-runner';
+import { PostCreditMemoHandler } from './post-credit-memo.handler';
+import { PostInvoiceHandler } from './post-invoice.handler';
+import { PostPaymentHandler } from './post-payment.handler';
+import { PostRevenueJournalHandler } from './post-revenue-journal.handler';
+import { RevenueKeyLock } from './revenue-key-lock';
+import { UpsertCustomerHandler } from './upsert-customer.handler';
+import { UpsertRevenueScheduleHandler } from './upsert-revenue-schedule.handler';
+
+/** The handlers of every `erp.commands` job, each answering with `erp.posted` or `erp.rejected`. */
+@Module({
+  imports: [NetSuiteModule],
+  providers: [
+    ErpCommandRunner,
+    RevenueKeyLock,
+    UpsertCustomerHandler,
+    PostInvoiceHandler,
+    PostCreditMemoHandler,
+    PostPaymentHandler,
+    UpsertRevenueScheduleHandler,
+    PostRevenueJournalHandler,
+  ],
+})
+export class PostingsModule {}

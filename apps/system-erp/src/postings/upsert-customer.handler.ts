@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { ErpPort, toErpExternalId } from '@revline/erp-port';
+import type { Envelope } from '@revline/messaging';
+import { JobHandler } from '@revline/messaging';
+import { ErpCommandRunner } from './erp-command-runner';
+import { checkPayload, CustomerCommand } from './payload-schemas';
+
+@Injectable()
+export class UpsertCustomerHandler {
+  constructor(
+    private readonly erp: ErpPort,
+    private readonly runner: ErpCommandRunner,
+  ) {}
+
+  @JobHandler('erp.upsert-customer')
+  async upsertCustomer(envelope: Envelope<'erp.upsert-customer'>): Promise<void> {
+    const command = checkPayload(CustomerCommand, envelope.payload, envelope.job);
+    const externalId = toErpExternalId(command.externalId);
+    await this.runner.run(envelope, {
+      recordType: 'customer',
+      externalId,
+      post: () => this.erp.upsertCustomer({ ...command, externalId }),
+    });
+  }
+}

@@ -1,0 +1,121 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, Matches } from 'class-validator';
+
+const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
+export const DOCUMENT_KINDS = ['invoice', 'creditMemo', 'payment', 'revenueJournal'] as const;
+
+export class MoneyDto {
+  @ApiProperty({ example: '1200000', description: 'Integer minor units' })
+  amountMinor: string;
+
+  @ApiProperty({ example: 'USD' })
+  currency: string;
+}
+
+export class PeriodQuery {
+  @ApiProperty({ example: '2026-01', description: 'Accounting period YYYY-MM' })
+  @Matches(PERIOD, { message: 'period must be YYYY-MM' })
+  period: string;
+}
+
+export class DocumentsQuery extends PeriodQuery {
+  @ApiProperty({ enum: DOCUMENT_KINDS, example: 'invoice' })
+  @IsIn(DOCUMENT_KINDS, { message: `kind must be one of ${DOCUMENT_KINDS.join(', ')}` })
+  kind: (typeof DOCUMENT_KINDS)[number];
+}
+
+export class BalancesQuery {
+  @ApiProperty({ example: '2026-01', description: 'Balances at the end of this period (YYYY-MM)' })
+  @Matches(PERIOD, { message: 'asOf must be YYYY-MM' })
+  asOf: string;
+}
+
+export class ErpDocumentDto {
+  @ApiProperty({ enum: DOCUMENT_KINDS, example: 'invoice' })
+  kind: string;
+
+  @ApiProperty({ example: '101', description: "The ERP's internal id" })
+  erpId: string;
+
+  @ApiPropertyOptional({ example: 'in_1PqR2026', nullable: true, type: String })
+  externalId: string | null;
+
+  @ApiProperty({ example: '2026-01-01' })
+  tranDate: string;
+
+  @ApiProperty({ example: '2026-01' })
+  period: string;
+
+  @ApiPropertyOptional({ example: '100', nullable: true, type: String })
+  customerErpId: string | null;
+
+  @ApiPropertyOptional({ example: 'C-G1', nullable: true, type: String })
+  contractId: string | null;
+
+  @ApiProperty({ type: MoneyDto })
+  total: MoneyDto;
+}
+
+export class ErpDocumentListDto {
+  @ApiProperty({ example: '2026-01' })
+  period: string;
+
+  @ApiProperty({ example: 'invoice' })
+  kind: string;
+
+  @ApiProperty({ type: [ErpDocumentDto] })
+  items: ErpDocumentDto[];
+}
+
+export class RevenuePostingDto {
+  @ApiProperty({ example: '2026-01' })
+  period: string;
+
+  @ApiPropertyOptional({ example: 'C-G1', nullable: true, type: String })
+  contractId: string | null;
+
+  @ApiPropertyOptional({ example: 'seats', nullable: true, type: String })
+  obligationId: string | null;
+
+  @ApiPropertyOptional({ example: 'SEAT', nullable: true, type: String })
+  productClass: string | null;
+
+  @ApiProperty({ example: '1', description: "The ERP's subsidiary id" })
+  subsidiary: string;
+
+  @ApiProperty({ type: MoneyDto, example: { amountMinor: '101918', currency: 'USD' } })
+  amount: MoneyDto;
+}
+
+export class RevenuePostingListDto {
+  @ApiProperty({ example: '2026-01' })
+  period: string;
+
+  @ApiProperty({ type: [RevenuePostingDto] })
+  items: RevenuePostingDto[];
+}
+
+export class ContractBalanceDto {
+  @ApiProperty({ example: 'USD' })
+  currency: string;
+
+  @ApiProperty({ example: '1098082', description: 'Deferred revenue (a credit balance, shown positive)' })
+  deferredMinor: string;
+
+  @ApiProperty({ example: '101918', description: 'Revenue recognised to date' })
+  recognisedMinor: string;
+
+  @ApiProperty({ example: '1200000', description: 'Receivable outstanding' })
+  receivableMinor: string;
+}
+
+export class ContractBalancesDto {
+  @ApiProperty({ example: 'C-G1' })
+  contractId: string;
+
+  @ApiProperty({ example: '2026-01' })
+  asOfPeriod: string;
+
+  @ApiProperty({ type: [ContractBalanceDto] })
+  balances: ContractBalanceDto[];
+}

@@ -1,0 +1,39 @@
+import type {
+  ErpContractBalances,
+  ErpCustomer,
+  ErpDocument,
+  ErpDocumentKind,
+  ErpDocumentSummary,
+  ErpPayment,
+  ErpPostingResult,
+  ErpRevenueJournal,
+  ErpRevenuePosting,
+  ErpRevenueSchedule,
+} from './erp-types';
+
+/**
+ * The ERP, in Revline's terms. Every write is an upsert by the record's deterministic external id: calling it
+ * again after a timeout finds the record instead of creating a second. Writes throw ErpRejectedError when the
+ * ERP refuses (closed period, invalid data) and ErpUnavailableError when it cannot answer now.
+ *
+ * NetSuite is the first adapter; a Sage Intacct or SAP adapter implements the same class.
+ */
+export abstract class ErpPort {
+  /** The ERP's name, for logs, metrics and events: `netsuite`. */
+  abstract readonly system: string;
+
+  abstract upsertCustomer(customer: ErpCustomer): Promise<ErpPostingResult>;
+  abstract postInvoice(invoice: ErpDocument): Promise<ErpPostingResult>;
+  abstract postCreditMemo(creditMemo: ErpDocument): Promise<ErpPostingResult>;
+  abstract postPayment(payment: ErpPayment): Promise<ErpPostingResult>;
+  abstract upsertRevenueSchedule(schedule: ErpRevenueSchedule): Promise<ErpPostingResult>;
+  /** Posts a period's recognition (deferred → revenue); a zero amount posts nothing and returns null. */
+  abstract postRevenueJournal(journal: ErpRevenueJournal): Promise<ErpPostingResult | null>;
+
+  /** Documents of one kind posted in a period, page by page (for reconciliation exports). */
+  abstract exportDocuments(kind: ErpDocumentKind, period: string): AsyncIterable<ErpDocumentSummary[]>;
+  /** Revenue recognised in a period by contract, obligation, product class and subsidiary. */
+  abstract revenuePostings(period: string): Promise<ErpRevenuePosting[]>;
+  /** Deferred, recognised and receivable balances of a contract at the end of a period. */
+  abstract contractBalances(contractId: string, asOfPeriod: string): Promise<ErpContractBalances>;
+}

@@ -1,0 +1,124 @@
+/**
+ * The ERP port's terms: Revline's, not a vendor's. Money is integer minor units as a string with an ISO 4217
+ * currency; dates are ISO dates; periods are YYYY-MM; every record carries Revline's deterministic external id.
+ */
+export interface ErpMoney {
+  amountMinor: string;
+  currency: string;
+}
+
+export interface ErpCustomer {
+  externalId: string;
+  name: string;
+  /** Revline's code of the legal entity that books the customer's transactions. */
+  subsidiary: string;
+  currency: string;
+  email?: string;
+}
+
+export interface ErpDocumentLine {
+  /** The product (item) the line sells. */
+  itemExternalId: string;
+  amountMinor: string;
+  taxMinor?: string;
+  description?: string;
+  /** The product class revenue is reported by. */
+  productClass?: string;
+  obligationId?: string;
+}
+
+/** An invoice or a credit memo. Invoiced amounts are deferred revenue until recognised. */
+export interface ErpDocument {
+  externalId: string;
+  customerExternalId: string;
+  subsidiary: string;
+  currency: string;
+  tranDate: string;
+  contractId?: string;
+  /** A credit memo: the invoice it credits. */
+  appliesToExternalId?: string;
+  memo?: string;
+  lines: ErpDocumentLine[];
+}
+
+export interface ErpPayment {
+  externalId: string;
+  customerExternalId: string;
+  subsidiary: string;
+  currency: string;
+  tranDate: string;
+  amountMinor: string;
+  contractId?: string;
+  /** The invoices it pays, with the amount applied to each. */
+  appliesTo: Array<{ invoiceExternalId: string; amountMinor: string }>;
+}
+
+/** One obligation's schedule from the revenue engine, in one version. */
+export interface ErpRevenueSchedule {
+  externalId: string;
+  contractId: string;
+  obligationId: string;
+  scheduleVersion: number;
+  currency: string;
+  periods: Array<{ period: string; amountMinor: string }>;
+}
+
+/** A period's recognition: deferred revenue → revenue, by product class and subsidiary (negative reverses). */
+export interface ErpRevenueJournal {
+  externalId: string;
+  contractId: string;
+  obligationId: string;
+  period: string;
+  scheduleVersion: number;
+  amount: ErpMoney;
+  productClass: string;
+  subsidiary: string;
+  /** The posting date, within the period (its last day by default). */
+  tranDate?: string;
+}
+
+export type ErpRecordKind =
+  'customer' | 'invoice' | 'creditMemo' | 'payment' | 'revenueSchedule' | 'revenueJournal';
+
+/** What the ERP holds after a write: the record's ERP id under Revline's external id. */
+export interface ErpPostingResult {
+  kind: ErpRecordKind;
+  externalId: string;
+  erpId: string;
+}
+
+export type ErpDocumentKind = 'invoice' | 'creditMemo' | 'payment' | 'revenueJournal';
+
+/** A posted document as the ERP's books show it, for reconciliation. */
+export interface ErpDocumentSummary {
+  kind: ErpDocumentKind;
+  erpId: string;
+  externalId: string | null;
+  tranDate: string;
+  period: string;
+  customerErpId: string | null;
+  contractId: string | null;
+  total: ErpMoney;
+}
+
+/** A contract's balances in the ERP's ledger at a period end. Deferred is a credit balance shown positive. */
+export interface ErpContractBalances {
+  contractId: string;
+  asOfPeriod: string;
+  balances: Array<{
+    currency: string;
+    deferredMinor: string;
+    recognisedMinor: string;
+    receivableMinor: string;
+  }>;
+}
+
+/** Revenue recognised in a period, by contract, obligation, product class and subsidiary. */
+export interface ErpRevenuePosting {
+  period: string;
+  contractId: string | null;
+  obligationId: string | null;
+  productClass: string | null;
+  subsidiary: string;
+  amount: ErpMoney;
+}

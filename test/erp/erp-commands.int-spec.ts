@@ -1,0 +1,269 @@
+import type { JobName, JobPayloads } from '@revline/messaging';
+import { createEnvelope, Queues } from '@revline/messaging';
+import type { TestApp, TestDatabase } from '@revline/testing';
+import { createTestApp, createTestDatabase, waitForQueuesIdle } from '@revline/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AppModule } from '../../apps/system-erp/src/app.module';
+import { APP } from '../../apps/system-erp/src/app.info';
+import { DATABASE } from '../../apps/system-erp/src/database';
+import type { Sandbox } from '../support/erp-test-env';
+import { erpEnv, startSandbox } from '../support/erp-test-env';
+
+interface OutboxRow {
+  job: string;
+  idempotency_key: string;
+  payload: Record<string, unknown>;
+}
+
+const invoicePayload = (n: number, tranDate = '2026-02-01'): JobPayloads['erp.post-invoice'] => ({
+  externalId: `in_${n}`,
+  customerExternalId: 'cus_acme',
+  currency: 'USD',
+  tranDate,
+  contractId: `C-${n}`,
+  lines: [{ itemExternalId: 'SEAT', amountMinor: String(10_000 + n), productClass: 'SEAT' }],
+});
+
+describe('erp.commands jobs against the NetSuite sandbox', () => {
+  let db: TestDatabase;
+  let sandbox: Sandbox;
+  let first: TestApp;
+  let second: TestApp;
+  let counter = 0;
+
+  const sent = new Map<string, { correlationId: string; messageId: string }>();
+  const publish = async <J extends JobName>(job: J, payloads: Array<JobPayloads[J]>): Promise<string[]> => {
+    const envelopes = payloads.map((p) =>
+      createEnvelope(job, p, { idempotencyKey: `cmd-${job}-${(counter += 1)}` }),
+    );
+    for (const e of envelopes)
+      sent.set(e.idempotencyKey, { correlationId: e.correlationId, messageId: e.messageId });
+    await first.app.get(Queues).publish(envelopes);
+    return envelopes.map((e) => e.idempotencyKey);
+  };
+  const settle = async (timeoutMs = 30_000) =>
+    waitForQueuesIdle([await first.app.get(Queues).get('erp.commands')], timeoutMs);
+  const outbox = async (job: 'erp.posted' | 'erp.rejected'): Promise<OutboxRow[]> =>
+    db.dataSource.query(
+      `SELECT job, idempotency_key, envelope->'payload' AS payload FROM erp.outbox WHERE job = $1`,
+      [job],
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase(DATABASE);
+    sandbox = await startSandbox();
+    const env = erpEnv(sandbox.url, { WORKER_CONCURRENCY: '10', NETSUITE_CONCURRENCY_LIMIT: '5' });
+    // Two instances of system-erp, 10 workers each, sharing Redis and Postgres: 20 workers in all.
+    first = await createTestApp(AppModule, APP, env);
+    second = await createTestApp(AppModule, APP, env);
+  });
+  afterAll(async () => {
+    await second.close();
+    await first.close();
+    await sandbox.close();
+    await db.drop();
+  });
+  beforeEach(async () => {
+    await sandbox.admin('reset');
+    await db.dataSource.query('TRUNCATE erp.outbox, erp.inbox, erp.exceptions, erp.revenue_postings');
+    await publish('erp.upsert-customer', [
+      { externalId: 'cus_acme', name: 'Acme', subsidiary: 'US', currency: 'USD' },
+    ]);
+    await settle();
+  });
+
+  it('answers every command with erp.posted carrying the NetSuite id', async () => {
+    const [invoiceKey] = await publish('erp.post-invoice', [invoicePayload(1, '2026-01-01')]);
+    await settle();
+    const [creditKey] = await publish('erp.post-credit-memo', [
+      { ...invoicePayload(2), externalId: 'cn_1', appliesToExternalId: 'in_1' },
+    ]);
+    const [paymentKey] = await publish('erp.post-payment', [
+      {
+        ...invoicePayload(3),
+        externalId: 'py_1',
+        appliesToExternalId: 'in_1',
+        lines: [{ itemExternalId: 'pay', amountMinor: '10001' }],
+      },
+    ]);
+    const [scheduleKey] = await publish('erp.upsert-revenue-schedule', [
+      {
+        externalId: 'rs-C-1',
+        contractId: 'C-1',
+        obligationId: 'seats',
+        scheduleVersion: 1,
+        currency: 'USD',
+        periods: [
+          { period: '2026-01', amountMinor: '5000' },
+          { period: '2026-02', amountMinor: '5001' },
+        ],
+      },
+    ]);
+    await settle();
+    const posted = await outbox('erp.posted');
+    const byKey = new Map(posted.map((r) => [r.payload.commandIdempotencyKey, r.payload]));
+    for (const [key, recordType] of [
+      [invoiceKey, 'invoice'],
+      [creditKey, 'creditMemo'],
+      [paymentKey, 'payment'],
+      [scheduleKey, 'revenueSchedule'],
+    ] as const) {
+      expect(byKey.get(key)).toMatchObject({
+        recordType,
+        outcome: 'posted',
+        erpId: expect.stringMatching(/^\d+$/),
+      });
+    }
+    expect(posted.some((r) => r.payload.recordType === 'customer')).toBe(true);
+    // Traceable: each event carries its command's correlation id and names the command as its cause.
+    const [trace] = await db.dataSource.query(
+      `SELECT envelope->>'correlationId' AS "correlationId", envelope->>'causationId' AS "causationId"
+         FROM erp.outbox WHERE idempotency_key = $1`,
+      [`${invoiceKey}:posted`],
+    );
+    const command = sent.get(invoiceKey);
+    expect(trace).toEqual({ correlationId: command?.correlationId, causationId: command?.messageId });
+    expect(await sandbox.imbalance()).toEqual({ USD: '0' });
+  });
+
+  it('posts each of 500 invoices exactly once when 30% of responses are lost after the save', async () => {
+    await sandbox.admin('faults', { timeoutAfterSaveRate: 0.3, timeoutAfterSaveMs: 0, seed: 7 });
+    try {
+      await publish(
+        'erp.post-invoice',
+        Array.from({ length: 500 }, (_, i) => invoicePayload(1000 + i)),
+      );
+      await settle(60_000);
+    } finally {
+      await sandbox.admin('faults', { timeoutAfterSaveRate: 0 });
+    }
+    expect((await sandbox.stats()).faults.timeoutsAfterSave).toBeGreaterThan(100);
+    const rows = await sandbox.suiteql("SELECT externalid FROM transaction WHERE type = 'CustInvc'");
+    expect(rows).toHaveLength(500);
+    expect(new Set(rows.map((r) => r.externalid)).size).toBe(500);
+    const posted = (await outbox('erp.posted')).filter((r) => r.payload.recordType === 'invoice');
+    expect(posted).toHaveLength(500);
+    expect(new Set(posted.map((r) => r.payload.erpId)).size).toBe(500);
+    expect(await db.dataSource.query('SELECT * FROM erp.exceptions')).toEqual([]);
+    expect(await sandbox.imbalance()).toEqual({ USD: '0' });
+  });
+
+  it('finds the saved record on retry when the response hangs past the client timeout', async () => {
+    await sandbox.admin('faults', { timeoutAfterSaveRate: 0.5, timeoutAfterSaveMs: 1_200, seed: 3 });
+    try {
+      await publish(
+        'erp.post-invoice',
+        Array.from({ length: 6 }, (_, i) => invoicePayload(3000 + i)),
+      );
+      await settle(30_000);
+    } finally {
+      await sandbox.admin('faults', { timeoutAfterSaveRate: 0, timeoutAfterSaveMs: 0 });
+    }
+    expect((await sandbox.stats()).faults.timeoutsAfterSave).toBeGreaterThan(0);
+    const rows = await sandbox.suiteql("SELECT externalid FROM transaction WHERE type = 'CustInvc'");
+    expect(rows.map((r) => r.externalid).sort()).toEqual(
+      Array.from({ length: 6 }, (_, i) => `in_${3000 + i}`).sort(),
+    );
+    expect((await outbox('erp.posted')).filter((r) => r.payload.recordType === 'invoice')).toHaveLength(6);
+  });
+
+  it('runs 20 workers against a limit of 5: none is refused for lack of a slot, never more than 5 at once', async () => {
+    await sandbox.admin('faults', { latencyMs: 15 });
+    await sandbox.admin('stats/reset');
+    try {
+      await publish(
+        'erp.post-invoice',
+        Array.from({ length: 200 }, (_, i) => invoicePayload(5000 + i)),
+      );
+      await settle(60_000);
+    } finally {
+      await sandbox.admin('faults', { latencyMs: 0 });
+    }
+    const stats = await sandbox.stats();
+    expect(stats.refused).toBe(0);
+    expect(stats.maxInFlight).toBe(5);
+    expect(stats.accepted).toBeGreaterThanOrEqual(200);
+    expect(stats.accepted).toBeLessThanOrEqual(202);
+    expect((await outbox('erp.posted')).filter((r) => r.payload.recordType === 'invoice')).toHaveLength(200);
+  });
+
+  it('parks a posting to a closed period as a business exception with NetSuite code, and emits erp.rejected', async () => {
+    await sandbox.admin('periods/2026-03/close');
+    try {
+      const [key] = await publish('erp.post-invoice', [invoicePayload(9, '2026-03-05')]);
+      await settle();
+      const exceptions: Array<{
+        category: string;
+        details: Record<string, unknown>;
+        idempotency_key: string;
+      }> = await db.dataSource.query('SELECT category, details, idempotency_key FROM erp.exceptions');
+      expect(exceptions).toEqual([
+        {
+          category: 'erp_closed_period',
+          idempotency_key: key,
+          details: expect.objectContaining({ errorCode: 'USER_ERROR', field: 'postingPeriod' }),
+        },
+      ]);
+      expect((await outbox('erp.rejected')).map((r) => r.payload)).toEqual([
+        expect.objectContaining({
+          commandIdempotencyKey: key,
+          errorCode: 'USER_ERROR',
+          category: 'closed_period',
+          externalId: 'in_9',
+        }),
+      ]);
+      expect(await db.dataSource.query('SELECT * FROM erp.inbox WHERE idempotency_key = $1', [key])).toEqual(
+        [],
+      );
+      expect(await sandbox.suiteql("SELECT id FROM transaction WHERE type = 'CustInvc'")).toEqual([]);
+    } finally {
+      await sandbox.admin('periods/2026-03/reopen');
+    }
+  });
+
+  it('parks a malformed command as a schema violation without calling NetSuite', async () => {
+    await sandbox.admin('stats/reset');
+    await publish('erp.post-invoice', [
+      { ...invoicePayload(10), lines: [{ itemExternalId: 'SEAT', amountMinor: '12.50' }] },
+    ]);
+    await settle();
+    const [exception] = await db.dataSource.query('SELECT category, reason FROM erp.exceptions');
+    expect(exception).toMatchObject({
+      category: 'schema_violation',
+      reason: expect.stringContaining('lines.0.amountMinor'),
+    });
+    expect((await sandbox.stats()).accepted).toBe(0);
+  });
+
+  it('posts a later schedule version as the difference only, and a stale version not at all', async () => {
+    const journal = (version: number, amountMinor: string): JobPayloads['erp.post-revenue-journal'] => ({
+      externalId: `rj-C-G1-seats-2026-01-v${version}`,
+      contractId: 'C-G1',
+      obligationId: 'seats',
+      period: '2026-01',
+      scheduleVersion: version,
+      amount: { amountMinor, currency: 'USD' },
+      productClass: 'SEAT',
+      subsidiary: 'US',
+    });
+    await publish('erp.post-revenue-journal', [journal(1, '101918')]);
+    await settle();
+    await publish('erp.post-revenue-journal', [journal(2, '129862')]);
+    await settle();
+    await publish('erp.post-revenue-journal', [journal(1, '101918')]); // a late redelivery of v1 under a new key
+    await settle();
+    const [revenue] = await sandbox.suiteql(
+      "SELECT SUM(credit) AS recognised, COUNT(*) AS n FROM transactionaccountingline WHERE account = '5' AND custcol_rl_contract = 'C-G1' GROUP BY custcol_rl_contract",
+    );
+    expect(revenue).toEqual({ recognised: '1298.62', n: '2' });
+    const outcomes = (await outbox('erp.posted'))
+      .filter((r) => r.payload.recordType === 'revenueJournal')
+      .map((r) => [r.payload.outcome, r.payload.postedAmountMinor]);
+    expect(outcomes).toEqual([
+      ['posted', '101918'],
+      ['posted', '27944'],
+      ['superseded', '0'],
+    ]);
+    expect(await sandbox.imbalance()).toEqual({ USD: '0' });
+  });
+});

@@ -1,0 +1,294 @@
+import {
+  ErpPort,
+  ErpRejectedError,
+  ErpUnavailableError,
+  revenueJournalExternalId,
+  revenueScheduleExternalId,
+} from '@revline/erp-port';
+import type { ErpDocument } from '@revline/erp-port';
+import type { RevenueContract } from '@revline/revenue';
+import { computeSchedules } from '@revline/revenue';
+import type { TestApp, TestDatabase } from '@revline/testing';
+import { createTestApp, createTestDatabase } from '@revline/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AppModule } from '../../apps/system-erp/src/app.module';
+import { APP } from '../../apps/system-erp/src/app.info';
+import { DATABASE } from '../../apps/system-erp/src/database';
+import type { Sandbox } from '../support/erp-test-env';
+import { erpEnv, startSandbox } from '../support/erp-test-env';
+
+const G1: RevenueContract = {
+  contractId: 'C-G1',
+  currency: 'USD',
+  termStart: '2026-01-01',
+  termEnd: '2026-12-31',
+  billingFrequency: 'annual',
+  billingTiming: 'advance',
+  lines: [
+    {
+      lineId: 'seats',
+      productCode: 'SEAT',
+      pobId: 'seats',
+      chargeType: 'recurring',
+      quantity: '10',
+      unitPrice: '100',
+      unitPricePeriod: 'month',
+      netAmount: { amountMinor: '1200000', currency: 'USD' },
+      serviceStart: '2026-01-01',
+      serviceEnd: '2026-12-31',
+      revenueTreatment: 'ratable_daily',
+    },
+  ],
+};
+
+const invoice = (externalId: string, amountMinor = '1200000', tranDate = '2026-01-01'): ErpDocument => ({
+  externalId,
+  customerExternalId: 'CUS-G1',
+  subsidiary: 'US',
+  currency: 'USD',
+  tranDate,
+  contractId: 'C-G1',
+  lines: [
+    { itemExternalId: 'SEAT', amountMinor, productClass: 'SEAT', obligationId: 'seats', taxMinor: '0' },
+  ],
+});
+
+describe('NetSuite adapter against the sandbox', () => {
+  let db: TestDatabase;
+  let sandbox: Sandbox;
+  let app: TestApp;
+  let erp: ErpPort;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(DATABASE);
+    sandbox = await startSandbox();
+    app = await createTestApp(AppModule, APP, erpEnv(sandbox.url));
+    erp = app.app.get(ErpPort);
+  });
+  afterAll(async () => {
+    await app.close();
+    await sandbox.close();
+    await db.drop();
+  });
+  beforeEach(async () => {
+    await sandbox.admin('reset');
+    await erp.upsertCustomer({
+      externalId: 'CUS-G1',
+      name: 'Acme Analytics',
+      subsidiary: 'US',
+      currency: 'USD',
+    });
+  });
+
+  it('upserts a customer by external id: the second call updates the same record', async () => {
+    const first = await erp.upsertCustomer({
+      externalId: 'CUS-2',
+      name: 'Beta',
+      subsidiary: 'UK',
+      currency: 'GBP',
+    });
+    const again = await erp.upsertCustomer({
+      externalId: 'CUS-2',
+      name: 'Beta Ltd',
+      subsidiary: 'UK',
+      currency: 'GBP',
+    });
+    expect(again.erpId).toBe(first.erpId);
+    expect(
+      await sandbox.suiteql(
+        "SELECT companyname, subsidiary, currency FROM customer WHERE externalid = 'CUS-2'",
+      ),
+    ).toEqual([{ companyname: 'Beta Ltd', subsidiary: '2', currency: '2' }]);
+  });
+
+  it('posts invoices, credit memos and payments once each, however often they are sent', async () => {
+    const inv = await erp.postInvoice(invoice('INV-1'));
+    expect((await erp.postInvoice(invoice('INV-1'))).erpId).toBe(inv.erpId);
+    const cm = await erp.postCreditMemo({
+      ...invoice('CM-1', '151233', '2026-10-01'),
+      appliesToExternalId: 'INV-1',
+    });
+    const pay = await erp.postPayment({
+      externalId: 'PAY-1',
+      customerExternalId: 'CUS-G1',
+      subsidiary: 'US',
+      currency: 'USD',
+      tranDate: '2026-01-20',
+      amountMinor: '1200000',
+      contractId: 'C-G1',
+      appliesTo: [{ invoiceExternalId: 'INV-1', amountMinor: '1200000' }],
+    });
+    await erp.postPayment({
+      ...{
+        externalId: 'PAY-1',
+        customerExternalId: 'CUS-G1',
+        subsidiary: 'US',
+        currency: 'USD',
+        tranDate: '2026-01-20',
+        amountMinor: '1200000',
+        appliesTo: [],
+      },
+    });
+    expect(new Set([inv.erpId, cm.erpId, pay.erpId]).size).toBe(3);
+    expect(await sandbox.suiteql('SELECT externalid, type FROM transaction ORDER BY externalid')).toEqual([
+      { externalid: 'CM-1', type: 'CustCred' },
+      { externalid: 'INV-1', type: 'CustInvc' },
+      { externalid: 'PAY-1', type: 'CustPymt' },
+    ]);
+
+    const invoices = [];
+    for await (const page of erp.exportDocuments('invoice', '2026-01')) invoices.push(...page);
+    expect(invoices).toEqual([
+      expect.objectContaining({
+        kind: 'invoice',
+        externalId: 'INV-1',
+        contractId: 'C-G1',
+        total: { amountMinor: '1200000', currency: 'USD' },
+      }),
+    ]);
+    const credits = [];
+    for await (const page of erp.exportDocuments('creditMemo', '2026-10')) credits.push(...page);
+    expect(credits.map((c) => c.total.amountMinor)).toEqual(['151233']);
+    expect(await sandbox.imbalance()).toEqual({ USD: '0' });
+  });
+
+  it('posts G1 as schedule and January journal: 10,980.82 deferred at 2026-01-31 in the sandbox ledger', async () => {
+    const result = computeSchedules(G1);
+    const seats = result.obligations.find((o) => o.pobId === 'seats');
+    if (!seats) throw new Error('no seats obligation');
+    const january = seats.periods.find((p) => p.period === '2026-01');
+    expect(january?.amountMinor).toBe(101918n);
+
+    await erp.postInvoice(invoice('INV-G1'));
+    const schedule = await erp.upsertRevenueSchedule({
+      externalId: revenueScheduleExternalId('C-G1', 'seats', result.scheduleVersion),
+      contractId: 'C-G1',
+      obligationId: 'seats',
+      scheduleVersion: result.scheduleVersion,
+      currency: 'USD',
+      periods: seats.periods.map((p) => ({ period: p.period, amountMinor: p.amountMinor.toString() })),
+    });
+    expect(schedule.erpId).toMatch(/^\d+$/);
+    const journal = await erp.postRevenueJournal({
+      externalId: revenueJournalExternalId('C-G1', 'seats', '2026-01', 1),
+      contractId: 'C-G1',
+      obligationId: 'seats',
+      period: '2026-01',
+      scheduleVersion: 1,
+      amount: { amountMinor: String(january?.amountMinor), currency: 'USD' },
+      productClass: 'SEAT',
+      subsidiary: 'US',
+    });
+    expect(journal?.erpId).toMatch(/^\d+$/);
+
+    const [deferred] = await sandbox.suiteql(
+      "SELECT SUM(amount) AS balance FROM transactionaccountingline WHERE account = '4' AND custcol_rl_contract = 'C-G1' AND trandate <= '2026-01-31'",
+    );
+    expect(deferred).toEqual({ balance: '-10980.82' });
+    expect(await erp.contractBalances('C-G1', '2026-01')).toEqual({
+      contractId: 'C-G1',
+      asOfPeriod: '2026-01',
+      balances: [
+        { currency: 'USD', deferredMinor: '1098082', recognisedMinor: '101918', receivableMinor: '1200000' },
+      ],
+    });
+    expect(await erp.revenuePostings('2026-01')).toEqual([
+      {
+        period: '2026-01',
+        contractId: 'C-G1',
+        obligationId: 'seats',
+        productClass: 'SEAT',
+        subsidiary: '1',
+        amount: { amountMinor: '101918', currency: 'USD' },
+      },
+    ]);
+    const stored = await sandbox.suiteql(
+      'SELECT custrecord_rl_total, custrecord_rl_version FROM customrecord_rl_revenue_schedule',
+    );
+    expect(stored).toEqual([{ custrecord_rl_total: '12000.00', custrecord_rl_version: '1' }]);
+    expect(await sandbox.imbalance()).toEqual({ USD: '0' });
+  });
+
+  it('reverses a negative recognition and removes a journal whose amount became zero', async () => {
+    const base = {
+      contractId: 'C-G1',
+      obligationId: 'seats',
+      period: '2026-02',
+      scheduleVersion: 3,
+      productClass: 'SEAT',
+      subsidiary: 'US',
+    };
+    const externalId = revenueJournalExternalId('C-G1', 'seats', '2026-02', 3);
+    await erp.postRevenueJournal({ ...base, externalId, amount: { amountMinor: '-5000', currency: 'USD' } });
+    const [revenue] = await sandbox.suiteql(
+      "SELECT SUM(amount) AS b FROM transactionaccountingline WHERE account = '5'",
+    );
+    expect(revenue).toEqual({ b: '50.00' });
+    expect(
+      await erp.postRevenueJournal({ ...base, externalId, amount: { amountMinor: '0', currency: 'USD' } }),
+    ).toBeNull();
+    expect(await sandbox.suiteql("SELECT id FROM transaction WHERE type = 'Journal'")).toEqual([]);
+  });
+
+  it('refuses a posting to a closed period as a rejection with NetSuite code, and writes nothing', async () => {
+    await sandbox.admin('periods/2026-01/close');
+    try {
+      const error = await erp.postInvoice(invoice('INV-CLOSED')).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ErpRejectedError);
+      expect(error).toMatchObject({
+        category: 'closed_period',
+        vendorCode: 'USER_ERROR',
+        field: 'postingPeriod',
+      });
+      expect(await sandbox.suiteql('SELECT id FROM transaction')).toEqual([]);
+    } finally {
+      await sandbox.admin('periods/2026-01/reopen');
+    }
+  });
+
+  it('keeps NetSuite validation codes on rejections (unknown customer, bad external id)', async () => {
+    await expect(
+      erp.postInvoice({ ...invoice('INV-X'), customerExternalId: 'NOBODY' }),
+    ).rejects.toMatchObject({
+      category: 'validation',
+      vendorCode: 'INVALID_KEY_OR_REF',
+    });
+    await expect(erp.postInvoice(invoice('INV/X'))).rejects.toMatchObject({
+      vendorCode: 'INVALID_EXTERNAL_ID',
+    });
+  });
+
+  it('backs off and retries in place when NetSuite answers 429', async () => {
+    await sandbox.admin('faults', { rateLimitRate: 0.5, seed: 11 });
+    try {
+      for (let i = 0; i < 10; i += 1) await erp.postInvoice(invoice(`INV-429-${i}`));
+    } finally {
+      await sandbox.admin('faults', { rateLimitRate: 0 });
+    }
+    expect((await sandbox.stats()).faults.rateLimited).toBeGreaterThan(0);
+    expect(await sandbox.suiteql("SELECT id FROM transaction WHERE type = 'CustInvc'")).toHaveLength(10);
+  });
+
+  it('opens the circuit after repeated 5xx, fails fast while open, and closes once NetSuite recovers', async () => {
+    await sandbox.admin('faults', { serverErrorRate: 1 });
+    const codes: Array<string | undefined> = [];
+    try {
+      while (codes.length < 200 && codes.at(-1) !== 'CIRCUIT_OPEN') {
+        const error = await erp.postInvoice(invoice(`INV-5XX-${codes.length}`)).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ErpUnavailableError);
+        codes.push((error as ErpUnavailableError).vendorCode);
+      }
+      expect(codes.at(-1)).toBe('CIRCUIT_OPEN');
+      expect(codes.filter((c) => c === 'UNEXPECTED_ERROR').length).toBeGreaterThanOrEqual(20);
+      const reached = (await sandbox.stats()).accepted;
+      await expect(erp.postInvoice(invoice('INV-WHILE-OPEN'))).rejects.toMatchObject({
+        vendorCode: 'CIRCUIT_OPEN',
+      });
+      expect((await sandbox.stats()).accepted).toBe(reached);
+    } finally {
+      await sandbox.admin('faults', { serverErrorRate: 0 });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expect(erp.postInvoice(invoice('INV-AFTER'))).resolves.toMatchObject({ externalId: 'INV-AFTER' });
+  });
+});
