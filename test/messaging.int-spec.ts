@@ -167,8 +167,8 @@ describe('messaging: outbox, relay, inbox, retries and parking against real Post
     const exception = await eventually(() =>
       db.dataSource.getRepository(ExceptionEntity).findOneBy({ idempotencyKey: envelope.idempotencyKey }),
     );
-    expect(exception.category).toBe('retries_exhausted');
-    expect(exception.reason).toContain('after 3 attempts');
+    expect(exception?.category).toBe('retries_exhausted');
+    expect(exception?.reason).toContain('after 3 attempts');
     expect(await effects(envelope.idempotencyKey, 'attempt')).toBe(3);
   });
 

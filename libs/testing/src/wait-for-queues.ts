@@ -24,7 +24,7 @@ export async function eventually<T>(
   check: () => Promise<T>,
   timeoutMs = 15_000,
   intervalMs = 50,
-): Promise<NonNullable<T>> {
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
