@@ -23,8 +23,6 @@ const WORKERS = Number.parseInt(process.env.BENCH_ERP_WORKERS ?? '20', 10);
 const LATENCY_MS = Number.parseInt(process.env.BENCH_ERP_LATENCY_MS ?? '20', 10);
 const MAX_SECONDS = Number.parseInt(process.env.BENCH_ERP_MAX_SECONDS ?? '20', 10);
 const LIMITS = [5, 10];
-/** Pass when the adapter reaches this share of the ceiling (limit / latency) without a refused request. */
-const TARGET_SHARE = 0.5;
 
 async function pool(
   total: number,
@@ -88,7 +86,6 @@ async function run(erpApp: TestApp, limit: number, sandboxUrl: string): Promise<
   };
   const perSecond = done / seconds;
   const ceiling = LATENCY_MS > 0 ? (limit * 1000) / LATENCY_MS : Number.POSITIVE_INFINITY;
-  const target = Number.isFinite(ceiling) ? Math.round(ceiling * TARGET_SHARE) : null;
   process.stdout.write(
     `${JSON.stringify({
       bench: 'erp-postings',
@@ -101,12 +98,10 @@ async function run(erpApp: TestApp, limit: number, sandboxUrl: string): Promise<
       ceilingPerSecond: Number.isFinite(ceiling) ? Math.round(ceiling) : null,
       maxInFlight: stats.maxInFlight,
       refused: stats.refused,
-      target,
-      pass:
-        done === POSTINGS &&
-        stats.refused === 0 &&
-        stats.maxInFlight <= limit &&
-        (target === null || perSecond >= target),
+      // No design target exists for ERP postings: the figure is reported against the account's ceiling
+      // (limit / latency), and `pass` means every posting landed without a refusal or an excess slot.
+      ceilingShare: Number.isFinite(ceiling) ? Number((perSecond / ceiling).toFixed(2)) : null,
+      pass: done === POSTINGS && stats.refused === 0 && stats.maxInFlight <= limit,
     })}\n`,
   );
 }
