@@ -1,9 +1,32 @@
 import type { AppDatabase } from '@revline/platform';
+import { CanonicalEventEntity } from './events/canonical-event.entity';
+import { ContractEntity, ContractRefEntity } from './events/contract.entity';
+import { CustomerEntity } from './events/customer.entity';
+import { CanonicalEvents1764400000100 } from './events/events.migration';
+import { LineageHopEntity } from './lineage/lineage-hop.entity';
+import { Lineage1764400000300 } from './lineage/lineage.migration';
+import { MappingVersionEntity } from './mappings/mapping-version.entity';
+import { MappingVersions1764400000000 } from './mappings/mappings.migration';
+import { ParkedEventEntity } from './normalisation/parked-event.entity';
+import { ParkedEvents1764400000200 } from './normalisation/parked-events.migration';
 
 /** The `q2c` schema: the tables only process-q2c reads and writes. */
 export const DATABASE: AppDatabase = {
   schema: 'q2c',
-  entities: [],
-  migrations: [],
+  entities: [
+    MappingVersionEntity,
+    CanonicalEventEntity,
+    ContractEntity,
+    ContractRefEntity,
+    CustomerEntity,
+    ParkedEventEntity,
+    LineageHopEntity,
+  ],
+  migrations: [
+    MappingVersions1764400000000,
+    CanonicalEvents1764400000100,
+    ParkedEvents1764400000200,
+    Lineage1764400000300,
+  ],
   messaging: true,
 };

@@ -1,0 +1,172 @@
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { AuthenticatedRequest } from '@revline/auth';
+import { actorOf, Roles } from '@revline/auth';
+import { ApiProblem } from '@revline/http';
+import { CanonicalBodyPipe } from '../revenue/canonical-body.pipe';
+import { ApiAuthProblems, problemExample } from '../validation/problem-docs';
+import { ApproveMappingVersion, RejectMappingVersion } from './decide-mapping.usecase';
+import { DEFAULT_MAPPING } from './default-mapping';
+import { MappingQueries } from './mapping-queries';
+import type { Approval, Decision, ProposeMapping } from './mapping-requests';
+import { ApproveSchema, DecisionSchema, ProposeMappingSchema } from './mapping-requests';
+import { MappingVersionDto, MappingVersionSummaryDto } from './mapping-version.dto';
+import { ProposeMappingVersion } from './propose-mapping.usecase';
+
+const VERSIONS = '/v1/mappings/versions';
+const VERSION_PARAM = { name: 'version', type: Number, example: 2, description: 'Mapping version number' };
+
+const NOT_FOUND = ApiProblem(
+  404,
+  'No such mapping version',
+  problemExample(404, 'Mapping version 7 does not exist', `${VERSIONS}/7`),
+);
+const NOT_PROPOSED = problemExample(
+  409,
+  'Mapping version 2 is active, not proposed: only a proposal can be approved or rejected',
+  `${VERSIONS}/2/approve`,
+);
+
+@ApiTags('mappings')
+@Roles('integration.admin')
+@Controller('v1/mappings')
+export class MappingsController {
+  constructor(
+    private readonly queries: MappingQueries,
+    private readonly propose: ProposeMappingVersion,
+    private readonly approve: ApproveMappingVersion,
+    private readonly reject: RejectMappingVersion,
+  ) {}
+
+  @Get('active')
+  @ApiOperation({
+    summary: 'The active mapping version',
+    description:
+      'The field mappings (Salesforce field path → canonical field), product catalogue (product code → billing price → ERP item → revenue treatment, SSP, performance obligation, product class) and systems of record that normalisation uses now.',
+  })
+  @ApiOkResponse({ type: MappingVersionDto })
+  @ApiAuthProblems('integration.admin', '/v1/mappings/active')
+  getActiveMappingVersion(): Promise<MappingVersionDto> {
+    return this.queries.active();
+  }
+
+  @Get('versions')
+  @ApiOperation({
+    summary: 'Every mapping version, newest first: proposals, the active one, superseded and rejected ones',
+  })
+  @ApiOkResponse({ type: MappingVersionSummaryDto, isArray: true })
+  @ApiAuthProblems('integration.admin', VERSIONS)
+  listMappingVersions(): Promise<MappingVersionSummaryDto[]> {
+    return this.queries.history();
+  }
+
+  @Get('versions/:version')
+  @ApiOperation({ summary: 'One mapping version with its whole definition' })
+  @ApiParam(VERSION_PARAM)
+  @ApiOkResponse({ type: MappingVersionDto })
+  @ApiAuthProblems('integration.admin', `${VERSIONS}/2`)
+  @NOT_FOUND
+  getMappingVersion(@Param('version', ParseIntPipe) version: number): Promise<MappingVersionDto> {
+    return this.queries.one(version);
+  }
+
+  @Post('versions')
+  @ApiOperation({
+    summary: 'Propose a new mapping version',
+    description:
+      'The whole definition, checked before it is stored: field paths, required canonical fields mapped, line fields read from OrderItems[], each product once. The proposal is made against the active version and does nothing until another integration admin approves it. Audited with the active definition as `before`.',
+  })
+  @ApiBody({
+    description: 'A summary of the change and the complete definition',
+    examples: {
+      defaults: {
+        summary: 'The seed definition',
+        value: { summary: 'Add a product', definition: DEFAULT_MAPPING },
+      },
+    },
+  })
+  @ApiCreatedResponse({ type: MappingVersionDto, description: 'The proposal (status proposed)' })
+  @ApiProblem(
+    400,
+    'The definition is invalid; `errors` names each field',
+    problemExample(
+      400,
+      'Invalid request: definition.fieldMappings: lines[].productCode must be mapped',
+      VERSIONS,
+      {
+        errors: [{ field: 'definition.fieldMappings', problem: 'lines[].productCode must be mapped' }],
+      },
+    ),
+  )
+  @ApiAuthProblems('integration.admin', VERSIONS)
+  proposeMappingVersion(
+    @Body({ schema: ProposeMappingSchema, pipes: [CanonicalBodyPipe] }) body: ProposeMapping,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<MappingVersionDto> {
+    return this.propose.execute(body, actorOf(request));
+  }
+
+  @Post('versions/:version/approve')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Approve a proposal: it becomes the active version',
+    description:
+      'Maker-checker: the key that proposed the version cannot approve it (403). The previous active version is superseded in the same transaction; a proposal made against a version that is no longer active must be proposed again (409). Audited.',
+  })
+  @ApiParam(VERSION_PARAM)
+  @ApiBody({
+    description: 'An optional note',
+    examples: { note: { summary: 'With a note', value: { reason: 'Checked against the price book' } } },
+  })
+  @ApiOkResponse({ type: MappingVersionDto, description: 'The version, now active' })
+  @ApiProblem(
+    403,
+    'The approver proposed the version (maker-checker), or the key lacks integration.admin',
+    problemExample(
+      403,
+      'Mapping version 2 was proposed with this key: another integration admin must approve it (maker-checker)',
+      `${VERSIONS}/2/approve`,
+    ),
+  )
+  @ApiProblem(
+    409,
+    'The version is not a proposal, or the active version changed since it was proposed',
+    NOT_PROPOSED,
+  )
+  @ApiAuthProblems('integration.admin', `${VERSIONS}/2/approve`)
+  @NOT_FOUND
+  approveMappingVersion(
+    @Param('version', ParseIntPipe) version: number,
+    @Body({ schema: ApproveSchema, pipes: [CanonicalBodyPipe] }) body: Approval,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<MappingVersionDto> {
+    return this.approve.execute(version, actorOf(request), body?.reason);
+  }
+
+  @Post('versions/:version/reject')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Reject a proposal, with a reason (the proposer may withdraw their own). Audited.',
+  })
+  @ApiParam(VERSION_PARAM)
+  @ApiBody({
+    description: 'Why',
+    examples: { reason: { summary: 'Why', value: { reason: 'The ERP item id is wrong' } } },
+  })
+  @ApiOkResponse({ type: MappingVersionDto, description: 'The version, now rejected' })
+  @ApiProblem(
+    400,
+    'No reason given',
+    problemExample(400, 'Invalid request: reason: Invalid input', `${VERSIONS}/2/reject`),
+  )
+  @ApiProblem(409, 'The version is not a proposal', NOT_PROPOSED)
+  @ApiAuthProblems('integration.admin', `${VERSIONS}/2/reject`)
+  @NOT_FOUND
+  rejectMappingVersion(
+    @Param('version', ParseIntPipe) version: number,
+    @Body({ schema: DecisionSchema, pipes: [CanonicalBodyPipe] }) body: Decision,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<MappingVersionDto> {
+    return this.reject.execute(version, actorOf(request), body.reason);
+  }
+}

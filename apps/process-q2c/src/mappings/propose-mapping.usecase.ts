@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { AuditLog } from '@revline/auth';
+import { DataSource } from 'typeorm';
+import type { MappingVersionDto } from './mapping-version.dto';
+import { toMappingVersionDto } from './mapping-version.dto';
+import { MappingVersionEntity } from './mapping-version.entity';
+import type { ProposeMapping } from './mapping-requests';
+
+/** An admin proposes a new mapping version against the active one; it does nothing until another approves it. */
+@Injectable()
+export class ProposeMappingVersion {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async execute(body: ProposeMapping, actor: string): Promise<MappingVersionDto> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('q2c-mapping-versions'))`);
+      const repo = manager.getRepository(MappingVersionEntity);
+      const active = await repo.findOneBy({ status: 'active' });
+      const last = await repo.find({ order: { version: 'DESC' }, take: 1 });
+      const row = await repo.save(
+        repo.create({
+          version: (last[0]?.version ?? 0) + 1,
+          status: 'proposed',
+          basedOnVersion: active?.version ?? null,
+          definition: body.definition,
+          summary: body.summary,
+          proposedBy: actor,
+          proposedAt: new Date(),
+          decidedBy: null,
+          decidedAt: null,
+          decisionReason: null,
+          activatedAt: null,
+        }),
+      );
+      await this.audit.append(
+        {
+          actor,
+          action: 'mapping.propose',
+          target: `mapping-version:${String(row.version)}`,
+          before: active ? { version: active.version, definition: active.definition } : null,
+          after: {
+            version: row.version,
+            status: row.status,
+            summary: row.summary,
+            definition: row.definition,
+          },
+        },
+        manager,
+      );
+      return toMappingVersionDto(row);
+    });
+  }
+}

@@ -1,0 +1,256 @@
+import { Injectable } from '@nestjs/common';
+import type { Envelope } from '@revline/messaging';
+import { Inbox } from '@revline/messaging';
+import { v7 as uuidv7 } from 'uuid';
+import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { ContractRegistry } from '../events/contract-registry';
+import { CustomerMaster } from '../events/customer-master';
+import { EventStore } from '../events/event-store';
+import { LineageRecorder } from '../lineage/lineage-recorder';
+import { ActiveMapping } from '../mappings/active-mapping';
+import type { CompiledMapping } from '../mappings/mapping-definition';
+import { businessErrorOf, OrderRejected } from '../validation/problems';
+import type { EventMeta } from './event-meta';
+import { extractOrder } from './extract-order';
+import type { MappedOrder } from './mapped-order';
+import { normaliseOrder, planOrder } from './normalise-order';
+import { contractWaitKey, ParkedEvents } from './parked-events';
+import { ParkedEventsRelay } from './parked-events.relay';
+import { salesforceShape } from './record-shape';
+
+export const NORMALISATION_CONSUMER = 'process-q2c.normalisation';
+
+export type NormaliseOutcome =
+  | { outcome: 'stored'; eventType: string; eventId: string; contractId: string }
+  | { outcome: 'duplicate' | 'ignored' | 'parked' | 'already-applied'; reason?: string };
+
+/** An amendment whose contract Revline has not stored yet: it parks until the booking arrives. */
+class AwaitingContract extends Error {
+  constructor(readonly salesforceContractId: string) {
+    super(`Waiting for the booking of Salesforce contract ${salesforceContractId}`);
+  }
+}
+
+const sourceKeyOf = (orderId: string): string => `salesforce:Order:${orderId}:activated`;
+
+/**
+ * crm.record-changed → a canonical event, stored with the inbox row in one transaction. An order is normalised
+ * once (its activation is the event's source key); later captures of the same order only link the Salesforce
+ * contract CPQ created from it, which releases amendments parked while waiting for it.
+ */
+@Injectable()
+export class NormaliseRecordChange {
+  constructor(
+    private readonly inbox: Inbox,
+    private readonly mappings: ActiveMapping,
+    private readonly events: EventStore,
+    private readonly contracts: ContractRegistry,
+    private readonly customers: CustomerMaster,
+    private readonly parked: ParkedEvents,
+    private readonly relay: ParkedEventsRelay,
+    private readonly lineage: LineageRecorder,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async execute(envelope: Envelope<'crm.record-changed'>): Promise<NormaliseOutcome> {
+    const { payload } = envelope;
+    if (payload.objectType !== 'Order' || payload.changeType === 'DELETE') {
+      return { outcome: 'ignored', reason: `${payload.objectType} ${payload.changeType} is not normalised` };
+    }
+    const seen: { contractId: string | null } = { contractId: null };
+    let released = 0;
+    try {
+      const result = await this.inbox.runOnce(NORMALISATION_CONSUMER, envelope, async (manager) => {
+        const mapping = await this.mappings.current(manager);
+        const order = extractOrder(salesforceShape(payload.record), mapping);
+        const plan = planOrder(order);
+        if (plan.kind === 'ignore') return { outcome: 'ignored' as const, reason: plan.reason };
+        const sourceKey = sourceKeyOf(payload.recordId);
+        if (plan.kind === 'booking') seen.contractId = order.contractId;
+        if (await this.events.hasSource(manager, sourceKey)) {
+          released = await this.linkContracts(manager, order, null);
+          return { outcome: 'duplicate' as const, reason: `order ${payload.recordId} is already normalised` };
+        }
+        let contract = null;
+        if (plan.kind === 'change' && plan.salesforceContractId) {
+          contract = await this.contracts.findBySalesforceContract(manager, plan.salesforceContractId);
+          if (!contract) throw new AwaitingContract(plan.salesforceContractId);
+          seen.contractId = contract.contractId;
+        }
+        const customer = await this.customers.find(order.customer.salesforceAccountId, manager);
+        const { event, state } = normaliseOrder(
+          order,
+          { mapping, customer, contract },
+          this.meta(envelope, mapping, sourceKey),
+        );
+        if (!(await this.events.append(manager, event, state.contractId))) {
+          // Another capture of the same order stored it first (we waited on its lock): nothing more to do.
+          return { outcome: 'duplicate' as const, reason: `order ${payload.recordId} is already normalised` };
+        }
+        await this.contracts.save(manager, state, event.messageId);
+        released = await this.linkContracts(manager, order, state.contractId);
+        await this.recordCustomer(manager, order, mapping);
+        await this.lineage.record(
+          [
+            this.capturedHop(envelope, state.contractId),
+            {
+              contractId: state.contractId,
+              system: 'revline',
+              objectType: event.eventType,
+              externalId: event.messageId,
+              status: 'normalised',
+              correlationId: envelope.correlationId,
+              causationId: envelope.messageId,
+              detail: `${event.eventType === 'ContractAmended' ? `${event.amendmentType}, ` : ''}mapping version ${String(mapping.version)}`,
+            },
+          ],
+          manager,
+        );
+        await manager.query(
+          `UPDATE "q2c"."exceptions" SET "status" = 'resolved', "resolved_at" = now(), "resolution" = 'Normalised on retry'
+            WHERE "job" = $1 AND "idempotency_key" = $2 AND "status" <> 'resolved'`,
+          [envelope.job, envelope.idempotencyKey],
+        );
+        return {
+          outcome: 'stored' as const,
+          eventType: event.eventType,
+          eventId: event.messageId,
+          contractId: state.contractId,
+        };
+      });
+      if (released > 0) this.relay.kick();
+      return result.applied ? result.result : { outcome: 'already-applied' };
+    } catch (error) {
+      if (error instanceof AwaitingContract) return this.park(envelope, error);
+      if (error instanceof OrderRejected) {
+        const detail = error.problems.map((p) => `${p.category}: ${p.reason}`).join('; ');
+        await this.lineage.record([
+          this.capturedHop(envelope, seen.contractId),
+          this.revlineHop(envelope, seen.contractId, 'exception', detail),
+        ]);
+        throw businessErrorOf(error.problems, { contractId: seen.contractId ?? payload.recordId });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Parks the message until its contract is linked. The booking may commit between our check and the park, so the
+   * link is checked again afterwards and the message released at once if it has arrived.
+   */
+  private async park(
+    envelope: Envelope<'crm.record-changed'>,
+    waiting: AwaitingContract,
+  ): Promise<NormaliseOutcome> {
+    const waitKey = contractWaitKey(waiting.salesforceContractId);
+    const reason = `Order ${envelope.payload.recordId} changes Salesforce contract ${waiting.salesforceContractId}, whose booking Revline has not stored yet`;
+    await this.parked.park(envelope, waitKey, reason);
+    await this.lineage.record([
+      this.capturedHop(envelope, null),
+      this.revlineHop(envelope, null, 'parked', reason),
+    ]);
+    if (await this.contracts.isLinked(this.dataSource.manager, waiting.salesforceContractId)) {
+      if ((await this.parked.release([waitKey])) > 0) this.relay.kick();
+    }
+    return { outcome: 'parked', reason };
+  }
+
+  /** Links the Salesforce contract ids an order names to Revline's contract; releases what waited on them. */
+  private async linkContracts(
+    manager: EntityManager,
+    order: MappedOrder,
+    contractId: string | null,
+  ): Promise<number> {
+    const ref = order.amendedContractRef;
+    if (!ref) return 0;
+    // A booking's (and a renewal's) ContractId is the contract CPQ created from it; an amendment's is the one it amends.
+    let target = contractId;
+    if (order.orderType === 'amendment') return 0;
+    if (order.orderType === 'new') target = order.contractId;
+    if (order.orderType === 'renewal' && !target && order.renewedContractRef) {
+      target =
+        (await this.contracts.findBySalesforceContract(manager, order.renewedContractRef))?.contractId ??
+        null;
+    }
+    if (!target) return 0;
+    const linked = await this.contracts.link(manager, ref, target);
+    return linked ? this.parked.release([contractWaitKey(ref)], manager) : 0;
+  }
+
+  private async recordCustomer(
+    manager: EntityManager,
+    order: MappedOrder,
+    mapping: CompiledMapping,
+  ): Promise<void> {
+    const { customer } = order;
+    await this.customers.record(
+      customer.salesforceAccountId,
+      {
+        ...(customer.billingCustomerId ? { billingCustomerId: customer.billingCustomerId } : {}),
+        ...(customer.erpCustomerId ? { erpCustomerId: customer.erpCustomerId } : {}),
+        ...(customer.currency ? { currency: customer.currency } : {}),
+      },
+      'salesforce',
+      mapping.definition.systemsOfRecord.customerMaster,
+      manager,
+    );
+  }
+
+  private meta(
+    envelope: Envelope<'crm.record-changed'>,
+    mapping: CompiledMapping,
+    sourceKey: string,
+  ): EventMeta {
+    const { payload } = envelope;
+    const captured = payload.capturedBy;
+    return {
+      messageId: uuidv7(),
+      correlationId: envelope.correlationId,
+      causationId: envelope.messageId,
+      idempotencyKey: sourceKey,
+      occurredAt: new Date(payload.commitTimestamp).toISOString(),
+      tenantId: envelope.tenantId,
+      mappingVersion: mapping.version,
+      source: {
+        system: 'salesforce',
+        objectType: payload.objectType,
+        objectId: payload.recordId,
+        ...(captured.channel === 'cdc'
+          ? { replayId: captured.replayId }
+          : { eventId: captured.cursor.slice(0, 255) }),
+      },
+      externalRefs: payload.recordId.length <= 18 ? { salesforceId: payload.recordId } : {},
+    };
+  }
+
+  /** A step Revline took on the order (parked, exception), at the time it took it. */
+  private revlineHop(
+    envelope: Envelope<'crm.record-changed'>,
+    contractId: string | null,
+    status: string,
+    detail: string,
+  ) {
+    return {
+      ...this.capturedHop(envelope, contractId),
+      system: 'revline' as const,
+      status,
+      detail,
+      causationId: envelope.messageId,
+      occurredAt: new Date(),
+    };
+  }
+
+  private capturedHop(envelope: Envelope<'crm.record-changed'>, contractId: string | null) {
+    return {
+      contractId,
+      system: 'salesforce' as const,
+      objectType: envelope.payload.objectType,
+      externalId: envelope.payload.recordId,
+      status: 'captured',
+      correlationId: envelope.correlationId,
+      causationId: envelope.causationId,
+      occurredAt: new Date(envelope.payload.commitTimestamp),
+    };
+  }
+}

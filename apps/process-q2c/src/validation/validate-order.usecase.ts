@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ContractState } from '../events/contract-state';
+import { ContractRegistry } from '../events/contract-registry';
+import { CustomerMaster } from '../events/customer-master';
+import { ActiveMapping } from '../mappings/active-mapping';
+import type { MappedOrder } from '../normalisation/mapped-order';
+import { extractOrder } from '../normalisation/extract-order';
+import { normaliseOrder, planOrder } from '../normalisation/normalise-order';
+import { salesforceShape } from '../normalisation/record-shape';
+import type { OrderProblem } from './problems';
+import { OrderRejected } from './problems';
+import type { OrderValidationDto } from './order-validation.dto';
+
+const PREVIEW_META = {
+  messageId: '00000000-0000-7000-8000-000000000000',
+  correlationId: 'validation',
+  causationId: null,
+  idempotencyKey: 'validation',
+  occurredAt: '2026-01-01T00:00:00.000Z',
+  tenantId: 'default',
+  source: { system: 'salesforce' as const, objectType: 'Order', objectId: 'validation' },
+  externalRefs: {},
+};
+
+/**
+ * Would this order pass? The same reading, policy checks and canonical schema as normalisation, with the mapping
+ * version cached in memory and nothing written. A draft order is checked as if it were activated: this is asked
+ * before sales activates it.
+ */
+@Injectable()
+export class ValidateOrder {
+  constructor(
+    private readonly mappings: ActiveMapping,
+    private readonly contracts: ContractRegistry,
+    private readonly customers: CustomerMaster,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async execute(record: Record<string, unknown>): Promise<OrderValidationDto> {
+    const mapping = await this.mappings.cached();
+    let order: MappedOrder;
+    try {
+      order = { ...extractOrder(salesforceShape(record), mapping), activated: true };
+    } catch (error) {
+      if (error instanceof OrderRejected) return this.answer(mapping.version, null, null, error.problems);
+      throw error;
+    }
+    const plan = planOrder(order);
+    const manager = this.dataSource.manager;
+    let contract: ContractState | null = null;
+    if (plan.kind === 'change' && plan.salesforceContractId) {
+      contract = await this.contracts.peekBySalesforceContract(manager, plan.salesforceContractId);
+    }
+    const customer = await this.customers.find(order.customer.salesforceAccountId, manager);
+    let problems: readonly OrderProblem[] = [];
+    try {
+      normaliseOrder(
+        order,
+        { mapping, customer, contract },
+        { ...PREVIEW_META, mappingVersion: mapping.version },
+      );
+    } catch (error) {
+      if (!(error instanceof OrderRejected)) throw error;
+      problems = error.problems;
+    }
+    return this.answer(mapping.version, order, contract, problems);
+  }
+
+  private answer(
+    mappingVersion: number,
+    order: MappedOrder | null,
+    contract: ContractState | null,
+    problems: readonly OrderProblem[],
+  ): OrderValidationDto {
+    return {
+      valid: problems.length === 0,
+      mappingVersion,
+      orderType: order?.orderType ?? null,
+      contractId: contract?.contractId ?? (order?.orderType === 'new' ? order.contractId : null),
+      problems: problems.map((p) => ({ category: p.category, field: p.field, reason: p.reason })),
+    };
+  }
+}
