@@ -7,6 +7,12 @@ export const APP: HttpAppSpec = {
     title: 'Revline Salesforce system API',
     description:
       'Salesforce access through jsforce: change capture, record reads and write-back, in the terms of Salesforce.',
-    tags: [{ name: 'platform', description: 'Health and metrics' }],
+    tags: [
+      { name: 'platform', description: 'Health and metrics' },
+      {
+        name: 'salesforce',
+        description: 'Orders, accounts and products read from Salesforce; change-capture backfills',
+      },
+    ],
   },
 };

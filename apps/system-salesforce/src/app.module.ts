@@ -1,14 +1,35 @@
 import { Module } from '@nestjs/common';
+import { CrmPort } from '@revline/crm-port';
 import { PlatformModule } from '@revline/platform';
+import { CaptureLeader } from './capture/capture-leader';
+import { CdcCapture } from './capture/cdc-capture';
+import { ChangeIntake } from './capture/change-intake';
+import { OrderPoller } from './capture/order-poller';
+import { SalesforceConfig } from './config';
 import { DATABASE } from './database';
+import { RecordsController } from './records/records.controller';
+import { JsforceSalesforceApi, SalesforceApi } from './salesforce/salesforce-api';
+import { SalesforceCrmAdapter } from './salesforce/salesforce-crm.adapter';
+import { WriteBackHandler } from './write-back/write-back.handler';
 
 @Module({
   imports: [
     PlatformModule.forApp({
+      config: [SalesforceConfig],
       database: DATABASE,
       auth: {},
-      messaging: { consumes: [] },
+      messaging: { consumes: ['crm.commands'] },
     }),
+  ],
+  controllers: [RecordsController],
+  providers: [
+    { provide: SalesforceApi, useClass: JsforceSalesforceApi },
+    { provide: CrmPort, useClass: SalesforceCrmAdapter },
+    ChangeIntake,
+    OrderPoller,
+    CdcCapture,
+    CaptureLeader,
+    WriteBackHandler,
   ],
 })
 export class AppModule {}

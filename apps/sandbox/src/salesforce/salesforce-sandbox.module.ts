@@ -1,8 +1,46 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@revline/platform';
+import { SandboxAdminController } from './admin/sandbox-admin.controller';
+import { OAuthController } from './auth/oauth.controller';
+import { TokenStore } from './auth/token-store';
+import { ChangeEventLog } from './cdc/change-event-log';
+import { CometdServer } from './cdc/cometd-server';
+import { CpqService } from './cpq/cpq.service';
+import { FaultSwitches } from './faults';
+import { SandboxClock } from './org/clock';
+import { OrgStore } from './org/org-store';
+import { ApiUsageInterceptor } from './rest/api-usage.interceptor';
+import { CompositeController } from './rest/composite.controller';
+import { QueryController } from './rest/query.controller';
+import { SalesforceSessionGuard } from './rest/session';
+import { SObjectsController } from './rest/sobjects.controller';
+import { VersionsController } from './rest/versions.controller';
+import { SalesforceSandboxConfig } from './sandbox-config';
 
-/** The Salesforce stand-in. It checks Salesforce's own credentials, not Revline API keys. */
+/**
+ * The Salesforce stand-in. It checks Salesforce's own credentials, not Revline API keys: OAuth 2, sObject REST,
+ * composite collections, SOQL, Change Data Capture over CometD, CPQ's contract/amend/renew, and fault switches.
+ */
 @Module({
-  imports: [PlatformModule.forApp({})],
+  imports: [PlatformModule.forApp({ config: [SalesforceSandboxConfig] })],
+  controllers: [
+    OAuthController,
+    VersionsController,
+    SObjectsController,
+    CompositeController,
+    QueryController,
+    SandboxAdminController,
+  ],
+  providers: [
+    SandboxClock,
+    FaultSwitches,
+    OrgStore,
+    TokenStore,
+    ChangeEventLog,
+    CometdServer,
+    CpqService,
+    SalesforceSessionGuard,
+    ApiUsageInterceptor,
+  ],
 })
 export class SalesforceSandboxModule {}

@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { SandboxClock, truncateToSecond } from './clock';
+import { IdGenerator, toEighteenCharId } from './ids';
+import type { ObjectDef } from './schema';
+import { OBJECTS, objectDef } from './schema';
+import { OrgTransaction } from './transaction';
+import type { RecordValues } from './values';
+
+export interface StoredRecord {
+  object: string;
+  values: RecordValues;
+  deleted: boolean;
+}
+
+export type ChangeType = 'CREATE' | 'UPDATE' | 'DELETE' | 'UNDELETE';
+
+/** One record's change in a committed transaction, as Change Data Capture sees it. */
+export interface RecordChange {
+  object: string;
+  id: string;
+  changeType: ChangeType;
+  /** For UPDATE: the fields whose value changed. */
+  changedFields: string[];
+  /** CREATE: every non-null field; UPDATE: the changed fields' new values; DELETE: none. */
+  values: RecordValues;
+}
+
+export interface SessionContext {
+  userId: string;
+  /** `com/salesforce/api/rest/60.0;client=...`, from the API version and the Sforce-Call-Options header. */
+  changeOrigin: string;
+}
+
+export interface CommittedTransaction {
+  transactionKey: string;
+  committedAt: Date;
+  context: SessionContext;
+  changes: RecordChange[];
+}
+
+export const ADMIN_USER_ID = toEighteenCharId('0055g00000AdmIN');
+export const INTEGRATION_USER_ID = toEighteenCharId('0055g00000IntEG');
+
+/**
+ * The org's records, in memory. Writes go through a transaction (one REST call, or one composite call) that
+ * validates every record before staging it and commits atomically; listeners (Change Data Capture) see each
+ * committed transaction once, in commit order.
+ */
+@Injectable()
+export class OrgStore {
+  readonly ids = new IdGenerator();
+  private records = new Map<string, StoredRecord>();
+  private byObject = new Map<string, Set<string>>();
+  private refIndex = new Map<string, Map<string, Set<string>>>();
+  private autoNumbers = new Map<string, number>();
+  private listeners: Array<(tx: CommittedTransaction) => void> = [];
+  standardPricebookId = '';
+
+  constructor(readonly clock: SandboxClock) {
+    this.reset();
+  }
+
+  reset(): void {
+    this.records = new Map();
+    this.byObject = new Map(OBJECTS.map((o) => [o.name, new Set<string>()]));
+    this.refIndex = new Map();
+    this.autoNumbers = new Map();
+    const now = truncateToSecond(this.clock.now()).toISOString();
+    this.standardPricebookId = this.ids.next('01s');
+    this.put({
+      object: 'Pricebook2',
+      deleted: false,
+      values: {
+        Id: this.standardPricebookId,
+        Name: 'Standard Price Book',
+        IsActive: true,
+        IsStandard: true,
+        Description: null,
+        IsDeleted: false,
+        CreatedDate: now,
+        CreatedById: ADMIN_USER_ID,
+        LastModifiedDate: now,
+        LastModifiedById: ADMIN_USER_ID,
+        SystemModstamp: now,
+      },
+    });
+  }
+
+  onCommit(listener: (tx: CommittedTransaction) => void): void {
+    this.listeners.push(listener);
+  }
+
+  get(id: string): StoredRecord | undefined {
+    return this.records.get(id);
+  }
+
+  idsOf(object: string): ReadonlySet<string> {
+    return this.byObject.get(object) ?? new Set();
+  }
+
+  /** Ids of the records of `object` whose reference `field` points at `parentId`. */
+  referencing(object: string, field: string, parentId: string): ReadonlySet<string> {
+    return this.refIndex.get(`${object}.${field}`)?.get(parentId) ?? new Set();
+  }
+
+  nextAutoNumber(object: string, width: number): string {
+    const n = (this.autoNumbers.get(object) ?? 99) + 1;
+    this.autoNumbers.set(object, n);
+    return String(n).padStart(width, '0');
+  }
+
+  begin(context: SessionContext): OrgTransaction {
+    return new OrgTransaction(this, context, truncateToSecond(this.clock.now()));
+  }
+
+  /** Applies a transaction's staged records and tells the listeners. */
+  commit(tx: OrgTransaction): CommittedTransaction {
+    for (const [, record] of tx.staged) this.put(record);
+    const committed: CommittedTransaction = {
+      transactionKey: randomUUID(),
+      committedAt: this.clock.now(),
+      context: tx.context,
+      changes: tx.changes(),
+    };
+    if (committed.changes.length > 0) for (const listener of this.listeners) listener(committed);
+    return committed;
+  }
+
+  private put(record: StoredRecord): void {
+    const id = record.values.Id as string;
+    const previous = this.records.get(id);
+    const def = objectDef(record.object) as ObjectDef;
+    for (const field of def.fields) {
+      if (field.type !== 'reference' || field.system) continue;
+      const key = `${def.name}.${field.name}`;
+      const before = previous?.values[field.name];
+      const after = record.values[field.name];
+      if (before === after) continue;
+      let index = this.refIndex.get(key);
+      if (!index) this.refIndex.set(key, (index = new Map<string, Set<string>>()));
+      if (typeof before === 'string') index.get(before)?.delete(id);
+      if (typeof after === 'string') {
+        let set = index.get(after);
+        if (!set) index.set(after, (set = new Set()));
+        set.add(id);
+      }
+    }
+    this.records.set(id, record);
+    this.byObject.get(def.name)?.add(id);
+  }
+}

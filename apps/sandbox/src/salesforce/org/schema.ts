@@ -1,0 +1,366 @@
+/** The sObjects this sandbox org knows, with the metadata describe returns and validation needs. */
+export type FieldType =
+  | 'id'
+  | 'string'
+  | 'textarea'
+  | 'picklist'
+  | 'reference'
+  | 'double'
+  | 'currency'
+  | 'int'
+  | 'date'
+  | 'datetime'
+  | 'boolean'
+  | 'url';
+
+export interface FieldDef {
+  name: string;
+  type: FieldType;
+  label: string;
+  /** Must be given on create (not nillable, no default). */
+  required?: boolean;
+  /** Set by the org, never by a caller (Id, audit fields, auto numbers, formulas). */
+  system?: boolean;
+  /** May be set on create but not changed afterwards (e.g. OrderItem.OrderId, a master-detail). */
+  createOnly?: boolean;
+  picklist?: readonly string[];
+  referenceTo?: string;
+  relationshipName?: string;
+  externalId?: boolean;
+  length?: number;
+  defaultValue?: string | number | boolean;
+}
+
+export interface ChildRelationship {
+  relationshipName: string;
+  childSObject: string;
+  field: string;
+}
+
+export interface ObjectDef {
+  name: string;
+  label: string;
+  keyPrefix: string;
+  custom: boolean;
+  nameField?: string;
+  fields: readonly FieldDef[];
+  childRelationships: readonly ChildRelationship[];
+  /** Whether Change Data Capture publishes this object's changes. */
+  cdc: boolean;
+}
+
+const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'KWD', 'CAD', 'AUD'] as const;
+export const INTEGRATION_STATUSES = ['Not Synced', 'Pending', 'In Progress', 'Synced', 'Error'] as const;
+
+const f = (name: string, type: FieldType, extra: Partial<FieldDef> = {}): FieldDef => ({
+  name,
+  type,
+  label: name.replace(/__c$/, '').replace(/_/g, ' '),
+  ...extra,
+});
+
+const systemFields = (): FieldDef[] => [
+  f('Id', 'id', { system: true }),
+  f('IsDeleted', 'boolean', { system: true }),
+  f('CreatedDate', 'datetime', { system: true }),
+  f('CreatedById', 'reference', { system: true, referenceTo: 'User' }),
+  f('LastModifiedDate', 'datetime', { system: true }),
+  f('LastModifiedById', 'reference', { system: true, referenceTo: 'User' }),
+  f('SystemModstamp', 'datetime', { system: true }),
+];
+
+const currency = (): FieldDef =>
+  f('CurrencyIsoCode', 'picklist', { picklist: CURRENCIES, defaultValue: 'USD' });
+
+/** The write-back fields Revline keeps on Orders and Accounts. */
+export const WRITE_BACK_FIELDS = [
+  'Revline_Integration_Status__c',
+  'Revline_Integration_Message__c',
+  'Revline_Correlation_Id__c',
+  'Revline_Billing_Id__c',
+  'Revline_ERP_Id__c',
+  'Revline_Last_Synced_At__c',
+] as const;
+
+const writeBack = (): FieldDef[] => [
+  f('Revline_Integration_Status__c', 'picklist', { picklist: INTEGRATION_STATUSES }),
+  f('Revline_Integration_Message__c', 'textarea', { length: 32_768 }),
+  f('Revline_Correlation_Id__c', 'string', { length: 64 }),
+  f('Revline_Billing_Id__c', 'string', { length: 255 }),
+  f('Revline_ERP_Id__c', 'string', { length: 255 }),
+  f('Revline_Last_Synced_At__c', 'datetime'),
+];
+
+export const OBJECTS: readonly ObjectDef[] = [
+  {
+    name: 'Account',
+    label: 'Account',
+    keyPrefix: '001',
+    custom: false,
+    nameField: 'Name',
+    cdc: true,
+    fields: [
+      ...systemFields(),
+      f('Name', 'string', { required: true, length: 255 }),
+      f('AccountNumber', 'string', { length: 40 }),
+      f('Type', 'picklist', { picklist: ['Prospect', 'Customer', 'Partner', 'Other'] }),
+      f('BillingCountry', 'string', { length: 80 }),
+      f('Industry', 'picklist', { picklist: ['Technology', 'Finance', 'Healthcare', 'Retail', 'Other'] }),
+      currency(),
+      ...writeBack(),
+    ],
+    childRelationships: [
+      { relationshipName: 'Orders', childSObject: 'Order', field: 'AccountId' },
+      { relationshipName: 'Contracts', childSObject: 'Contract', field: 'AccountId' },
+    ],
+  },
+  {
+    name: 'Product2',
+    label: 'Product',
+    keyPrefix: '01t',
+    custom: false,
+    nameField: 'Name',
+    cdc: true,
+    fields: [
+      ...systemFields(),
+      f('Name', 'string', { required: true, length: 255 }),
+      f('ProductCode', 'string', { length: 255 }),
+      f('Description', 'textarea', { length: 4000 }),
+      f('IsActive', 'boolean', { defaultValue: true }),
+      f('Family', 'picklist', { picklist: ['Subscription', 'Add-on', 'Services', 'Usage'] }),
+      f('SBQQ__ChargeType__c', 'picklist', { picklist: ['One-Time', 'Recurring', 'Usage'] }),
+      f('SBQQ__BillingFrequency__c', 'picklist', {
+        picklist: ['Monthly', 'Quarterly', 'Semiannual', 'Annual', 'Invoice Plan'],
+      }),
+      f('SBQQ__SubscriptionType__c', 'picklist', { picklist: ['Renewable', 'One-time', 'Evergreen'] }),
+      currency(),
+    ],
+    childRelationships: [
+      { relationshipName: 'PricebookEntries', childSObject: 'PricebookEntry', field: 'Product2Id' },
+    ],
+  },
+  {
+    name: 'Pricebook2',
+    label: 'Price Book',
+    keyPrefix: '01s',
+    custom: false,
+    nameField: 'Name',
+    cdc: false,
+    fields: [
+      ...systemFields(),
+      f('Name', 'string', { required: true, length: 255 }),
+      f('IsActive', 'boolean', { defaultValue: true }),
+      f('IsStandard', 'boolean', { system: true }),
+      f('Description', 'textarea', { length: 4000 }),
+    ],
+    childRelationships: [
+      { relationshipName: 'PricebookEntries', childSObject: 'PricebookEntry', field: 'Pricebook2Id' },
+    ],
+  },
+  {
+    name: 'PricebookEntry',
+    label: 'Price Book Entry',
+    keyPrefix: '01u',
+    custom: false,
+    cdc: false,
+    fields: [
+      ...systemFields(),
+      f('Name', 'string', { system: true }),
+      f('Pricebook2Id', 'reference', {
+        required: true,
+        createOnly: true,
+        referenceTo: 'Pricebook2',
+        relationshipName: 'Pricebook2',
+      }),
+      f('Product2Id', 'reference', {
+        required: true,
+        createOnly: true,
+        referenceTo: 'Product2',
+        relationshipName: 'Product2',
+      }),
+      f('ProductCode', 'string', { system: true }),
+      f('UnitPrice', 'currency', { required: true }),
+      f('IsActive', 'boolean', { defaultValue: true }),
+      f('UseStandardPrice', 'boolean', { defaultValue: false }),
+      currency(),
+    ],
+    childRelationships: [],
+  },
+  {
+    name: 'Contract',
+    label: 'Contract',
+    keyPrefix: '800',
+    custom: false,
+    nameField: 'ContractNumber',
+    cdc: true,
+    fields: [
+      ...systemFields(),
+      f('ContractNumber', 'string', { system: true }),
+      f('AccountId', 'reference', { required: true, referenceTo: 'Account', relationshipName: 'Account' }),
+      f('Status', 'picklist', {
+        picklist: ['Draft', 'In Approval Process', 'Activated'],
+        defaultValue: 'Draft',
+      }),
+      f('StartDate', 'date'),
+      f('ContractTerm', 'int'),
+      f('EndDate', 'date', { system: true }),
+      f('SBQQ__Order__c', 'reference', { referenceTo: 'Order', relationshipName: 'SBQQ__Order__r' }),
+      f('SBQQ__RenewalTerm__c', 'int'),
+      currency(),
+    ],
+    childRelationships: [{ relationshipName: 'Orders', childSObject: 'Order', field: 'ContractId' }],
+  },
+  {
+    name: 'Order',
+    label: 'Order',
+    keyPrefix: '801',
+    custom: false,
+    nameField: 'OrderNumber',
+    cdc: true,
+    fields: [
+      ...systemFields(),
+      f('OrderNumber', 'string', { system: true }),
+      f('AccountId', 'reference', { required: true, referenceTo: 'Account', relationshipName: 'Account' }),
+      f('ContractId', 'reference', { referenceTo: 'Contract', relationshipName: 'Contract' }),
+      f('Pricebook2Id', 'reference', { referenceTo: 'Pricebook2', relationshipName: 'Pricebook2' }),
+      f('EffectiveDate', 'date', { required: true }),
+      f('EndDate', 'date'),
+      f('Status', 'picklist', { required: true, picklist: ['Draft', 'Activated'] }),
+      f('StatusCode', 'picklist', { system: true, picklist: ['Draft', 'Activated'] }),
+      f('Type', 'picklist', { picklist: ['New', 'Amendment', 'Renewal'], defaultValue: 'New' }),
+      f('ActivatedDate', 'datetime', { system: true }),
+      f('ActivatedById', 'reference', { system: true, referenceTo: 'User' }),
+      f('TotalAmount', 'currency', { system: true }),
+      f('PoNumber', 'string', { length: 80 }),
+      f('Description', 'textarea', { length: 32_000 }),
+      f('SBQQ__Quote__c', 'string', { length: 18 }),
+      f('SBQQ__Contracted__c', 'boolean', { defaultValue: false }),
+      f('SBQQ__RenewedContract__c', 'reference', {
+        referenceTo: 'Contract',
+        relationshipName: 'SBQQ__RenewedContract__r',
+      }),
+      currency(),
+      ...writeBack(),
+    ],
+    childRelationships: [
+      { relationshipName: 'OrderItems', childSObject: 'OrderItem', field: 'OrderId' },
+      {
+        relationshipName: 'Revline_Billing_Invoices__r',
+        childSObject: 'Revline_Billing_Invoice__c',
+        field: 'Revline_Order__c',
+      },
+    ],
+  },
+  {
+    name: 'OrderItem',
+    label: 'Order Product',
+    keyPrefix: '802',
+    custom: false,
+    nameField: 'OrderItemNumber',
+    cdc: true,
+    fields: [
+      ...systemFields(),
+      f('OrderItemNumber', 'string', { system: true }),
+      f('OrderId', 'reference', {
+        required: true,
+        createOnly: true,
+        referenceTo: 'Order',
+        relationshipName: 'Order',
+      }),
+      f('PricebookEntryId', 'reference', {
+        required: true,
+        createOnly: true,
+        referenceTo: 'PricebookEntry',
+        relationshipName: 'PricebookEntry',
+      }),
+      f('Product2Id', 'reference', {
+        createOnly: true,
+        referenceTo: 'Product2',
+        relationshipName: 'Product2',
+      }),
+      f('Quantity', 'double', { required: true }),
+      f('UnitPrice', 'currency', { required: true }),
+      f('ListPrice', 'currency', { system: true }),
+      f('TotalPrice', 'currency', { system: true }),
+      f('ServiceDate', 'date'),
+      f('EndDate', 'date'),
+      f('Description', 'string', { length: 255 }),
+      f('SBQQ__RevisedOrderProduct__c', 'reference', {
+        createOnly: true,
+        referenceTo: 'OrderItem',
+        relationshipName: 'SBQQ__RevisedOrderProduct__r',
+      }),
+      f('SBQQ__ChargeType__c', 'picklist', { picklist: ['One-Time', 'Recurring', 'Usage'] }),
+      f('SBQQ__BillingFrequency__c', 'picklist', {
+        picklist: ['Monthly', 'Quarterly', 'Semiannual', 'Annual', 'Invoice Plan'],
+      }),
+    ],
+    childRelationships: [],
+  },
+  {
+    name: 'Revline_Billing_Invoice__c',
+    label: 'Billing Invoice',
+    keyPrefix: 'a0B',
+    custom: true,
+    nameField: 'Name',
+    cdc: true,
+    fields: [
+      ...systemFields(),
+      f('Name', 'string', { length: 80 }),
+      f('Revline_Invoice_Id__c', 'string', { required: true, externalId: true, length: 255 }),
+      f('Revline_Order__c', 'reference', {
+        referenceTo: 'Order',
+        relationshipName: 'Revline_Order__r',
+      }),
+      f('Revline_Account__c', 'reference', {
+        referenceTo: 'Account',
+        relationshipName: 'Revline_Account__r',
+      }),
+      f('Revline_Invoice_Number__c', 'string', { length: 80 }),
+      f('Revline_Amount__c', 'currency'),
+      f('Revline_Issued_On__c', 'date'),
+      f('Revline_Status__c', 'picklist', { picklist: ['Draft', 'Open', 'Paid', 'Void', 'Uncollectible'] }),
+      f('Revline_Correlation_Id__c', 'string', { length: 64 }),
+      currency(),
+    ],
+    childRelationships: [],
+  },
+];
+
+const BY_NAME = new Map(OBJECTS.map((o) => [o.name.toLowerCase(), o]));
+const BY_PREFIX = new Map(OBJECTS.map((o) => [o.keyPrefix, o]));
+
+/** Object names are case-insensitive in the API, as in Salesforce. */
+export function objectDef(name: string): ObjectDef | undefined {
+  return BY_NAME.get(name.toLowerCase());
+}
+
+export function objectForId(id: string): ObjectDef | undefined {
+  return BY_PREFIX.get(id.slice(0, 3));
+}
+
+const FIELD_INDEX = new Map(
+  OBJECTS.map((o) => [o.name, new Map(o.fields.map((field) => [field.name.toLowerCase(), field]))]),
+);
+
+/** Field names are case-insensitive too; the answer carries the canonical spelling. */
+export function fieldDef(object: ObjectDef, name: string): FieldDef | undefined {
+  return FIELD_INDEX.get(object.name)?.get(name.toLowerCase());
+}
+
+export function relationshipField(object: ObjectDef, relationshipName: string): FieldDef | undefined {
+  const lower = relationshipName.toLowerCase();
+  return object.fields.find((field) => field.relationshipName?.toLowerCase() === lower);
+}
+
+export function childRelationship(object: ObjectDef, name: string): ChildRelationship | undefined {
+  const lower = name.toLowerCase();
+  return object.childRelationships.find((c) => c.relationshipName.toLowerCase() === lower);
+}
+
+/** An object this org defines, by its API name; for code that names objects literally. */
+export function requireObject(name: string): ObjectDef {
+  const def = objectDef(name);
+  if (!def) throw new Error(`Unknown sObject ${name}`);
+  return def;
+}

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { from, switchMap } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { SalesforceApiError } from '../org/errors';
+import { FaultSwitches } from '../faults';
+
+/**
+ * Counts each REST call against the org's daily limit and reports it in `Sforce-Limit-Info`; refuses calls over
+ * the limit (403 REQUEST_LIMIT_EXCEEDED); applies the latency and error-rate fault switches.
+ */
+@Injectable()
+export class ApiUsageInterceptor implements NestInterceptor {
+  constructor(private readonly faults: FaultSwitches) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const { apiLimit, latencyMs, errorRate } = this.faults.settings;
+    this.faults.apiUsage += 1;
+    void reply.header('sforce-limit-info', `api-usage=${String(this.faults.apiUsage)}/${String(apiLimit)}`);
+    if (this.faults.apiUsage > apiLimit) {
+      throw SalesforceApiError.of(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
+    }
+    const failing = this.faults.roll(errorRate);
+    return from(latencyMs > 0 ? sleep(latencyMs) : Promise.resolve()).pipe(
+      switchMap(() => {
+        if (failing) {
+          throw SalesforceApiError.of(
+            503,
+            'SERVER_UNAVAILABLE',
+            'Server temporarily unavailable, please retry.',
+          );
+        }
+        return next.handle();
+      }),
+    );
+  }
+}

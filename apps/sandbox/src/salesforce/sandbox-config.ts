@@ -1,0 +1,43 @@
+import { IsInt, IsOptional, IsString, Min, MinLength } from 'class-validator';
+import { Secret } from '@revline/config';
+
+/** The Salesforce sandbox's own credentials and behaviour (DESIGN.md §10 defaults), overridable by environment. */
+export class SalesforceSandboxConfig {
+  @IsString()
+  @MinLength(1)
+  SANDBOX_SF_CLIENT_ID = 'revline-sandbox';
+
+  @Secret()
+  @IsString()
+  @MinLength(1)
+  SANDBOX_SF_CLIENT_SECRET = 'revline-sandbox-secret';
+
+  @IsString()
+  @MinLength(1)
+  SANDBOX_SF_USERNAME = 'admin@revline.sandbox';
+
+  @Secret()
+  @IsString()
+  @MinLength(1)
+  SANDBOX_SF_PASSWORD = 'sandbox';
+
+  /** How long an access token lives, in seconds (Salesforce's default session timeout is 2 hours). */
+  @IsInt()
+  @Min(1)
+  SANDBOX_SF_SESSION_SECONDS = 7200;
+
+  /** How long the CometD server holds a long poll open, in seconds. */
+  @IsInt()
+  @Min(1)
+  SANDBOX_SF_COMETD_TIMEOUT_SECONDS = 25;
+
+  /** Records per page of a query answer before `nextRecordsUrl` (Salesforce: 2,000). */
+  @IsInt()
+  @Min(1)
+  SANDBOX_SF_QUERY_BATCH_SIZE = 2000;
+
+  /** The connected app's certificate (PEM, `\n` escapes allowed) that checks JWT bearer assertions; unset: no JWT flow. */
+  @IsOptional()
+  @IsString()
+  SANDBOX_SF_JWT_PUBLIC_KEY?: string = undefined;
+}

@@ -1,0 +1,41 @@
+import type { CrmOrder } from '@revline/crm-port';
+import { createHash } from 'node:crypto';
+import { WRITE_BACK_FIELDS } from '../salesforce/soql';
+
+const NOT_BUSINESS = new Set<string>([
+  ...WRITE_BACK_FIELDS,
+  'LastModifiedDate',
+  'LastModifiedById',
+  'SystemModstamp',
+]);
+
+function strip(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(fields)
+      .filter(([k]) => !NOT_BUSINESS.has(k))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+}
+
+/**
+ * The hash of what the order says commercially: without Revline's write-back fields and the change stamps, so a
+ * write-back (which changes only those) hashes the same and is not a change for Revline.
+ */
+export function orderContentHash(order: CrmOrder): string {
+  const view = {
+    order: strip(order.fields),
+    account: order.account
+      ? { name: order.account.name, currency: order.account.currency, number: order.account.accountNumber }
+      : null,
+    lines: order.lines.map((l) => strip(l.fields)),
+    products: order.products
+      .map((p) => strip(p.fields))
+      .sort((a, b) => String(a.Id).localeCompare(String(b.Id))),
+  };
+  return createHash('sha256').update(JSON.stringify(view)).digest('hex');
+}
+
+/** A change that touched only Revline's write-back fields (and the stamps that move with any write). */
+export function isWriteBackOnly(changedFields: readonly string[]): boolean {
+  return changedFields.length > 0 && changedFields.every((f) => NOT_BUSINESS.has(f));
+}

@@ -1,0 +1,126 @@
+import type {
+  CrmAccount,
+  CrmIntegrationFields,
+  CrmIntegrationStatus,
+  CrmOrder,
+  CrmOrderKind,
+  CrmOrderLine,
+  CrmProduct,
+} from '@revline/crm-port';
+import type { SObjectRecord } from './salesforce-api';
+
+const STATUS: Record<string, CrmIntegrationStatus> = {
+  'Not Synced': 'not_synced',
+  Pending: 'pending',
+  'In Progress': 'in_progress',
+  Synced: 'synced',
+  Error: 'error',
+};
+
+export const STATUS_TO_SALESFORCE: Record<CrmIntegrationStatus, string> = {
+  not_synced: 'Not Synced',
+  pending: 'Pending',
+  in_progress: 'In Progress',
+  synced: 'Synced',
+  error: 'Error',
+};
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const decimal = (v: unknown): string => (typeof v === 'number' ? String(v) : typeof v === 'string' ? v : '0');
+
+/** The record's own fields, without `attributes` and nested relationships. */
+function own(record: SObjectRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) {
+    if (k === 'attributes' || (typeof v === 'object' && v !== null)) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** Salesforce's `…T…+0000` as ISO 8601 with `Z`. */
+export function isoDateTime(value: unknown): string | null {
+  return typeof value === 'string' ? new Date(value.replace(/\+0000$/, 'Z')).toISOString() : null;
+}
+
+export function toIntegration(record: SObjectRecord): CrmIntegrationFields {
+  const status = str(record.Revline_Integration_Status__c);
+  return {
+    status: status ? (STATUS[status] ?? null) : null,
+    message: str(record.Revline_Integration_Message__c),
+    correlationId: str(record.Revline_Correlation_Id__c),
+    billingId: str(record.Revline_Billing_Id__c),
+    erpId: str(record.Revline_ERP_Id__c),
+    lastSyncedAt: isoDateTime(record.Revline_Last_Synced_At__c),
+  };
+}
+
+export function toAccount(record: SObjectRecord): CrmAccount {
+  return {
+    id: record.Id as string,
+    name: str(record.Name) ?? '',
+    currency: str(record.CurrencyIsoCode),
+    accountNumber: str(record.AccountNumber),
+    billingId: str(record.Revline_Billing_Id__c),
+    erpId: str(record.Revline_ERP_Id__c),
+    fields: own(record),
+  };
+}
+
+export function toProduct(record: SObjectRecord): CrmProduct {
+  return {
+    id: record.Id as string,
+    code: str(record.ProductCode),
+    name: str(record.Name) ?? '',
+    chargeType: str(record.SBQQ__ChargeType__c),
+    billingFrequency: str(record.SBQQ__BillingFrequency__c),
+    active: record.IsActive === true,
+    fields: own(record),
+  };
+}
+
+const KIND: Record<string, CrmOrderKind> = { Amendment: 'amendment', Renewal: 'renewal' };
+
+export function toOrder(record: SObjectRecord): CrmOrder {
+  const items = (record.OrderItems as { records?: SObjectRecord[] } | null)?.records ?? [];
+  const products = new Map<string, CrmProduct>();
+  const lines: CrmOrderLine[] = items.map((item) => {
+    const product = item.Product2 as SObjectRecord | null;
+    if (product) products.set(product.Id as string, toProduct(product));
+    return {
+      id: item.Id as string,
+      productId: item.Product2Id as string,
+      productCode: product ? str(product.ProductCode) : null,
+      quantity: decimal(item.Quantity),
+      unitPrice: decimal(item.UnitPrice),
+      totalPrice: decimal(item.TotalPrice),
+      serviceStart: str(item.ServiceDate),
+      serviceEnd: str(item.EndDate),
+      revisesLineId: str(item.SBQQ__RevisedOrderProduct__c),
+      fields: own(item),
+    };
+  });
+  const account = record.Account as SObjectRecord | null;
+  return {
+    id: record.Id as string,
+    number: str(record.OrderNumber) ?? '',
+    kind: KIND[str(record.Type) ?? ''] ?? 'new',
+    status: str(record.Status) ?? '',
+    activated: record.Status === 'Activated',
+    activatedAt: isoDateTime(record.ActivatedDate),
+    currency: str(record.CurrencyIsoCode),
+    effectiveDate: str(record.EffectiveDate) ?? '',
+    endDate: str(record.EndDate),
+    accountId: record.AccountId as string,
+    contractId: str(record.ContractId),
+    renewsContractId: str(record.SBQQ__RenewedContract__c),
+    totalAmount: decimal(record.TotalAmount),
+    lastModifiedAt: isoDateTime(record.LastModifiedDate) ?? '',
+    changeStamp: isoDateTime(record.SystemModstamp) ?? '',
+    account: account ? toAccount(account) : null,
+    lines,
+    products: [...products.values()],
+    integration: toIntegration(record),
+    fields: own(record),
+  };
+}

@@ -1,0 +1,230 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { TransientError } from '@revline/messaging';
+import { Connection } from 'jsforce';
+import { createPrivateKey, sign } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SalesforceConfig } from '../config';
+import { budgetDelayMs } from './api-budget';
+import { Semaphore } from './semaphore';
+
+export interface SaveResult {
+  id?: string;
+  success: boolean;
+  errors: Array<{ statusCode?: string; errorCode?: string; message: string; fields?: string[] }>;
+}
+
+export type SObjectRecord = Record<string, unknown>;
+
+/** A Bayeux message as the streaming client's extensions see it. */
+export interface StreamingMessage {
+  channel: string;
+  successful?: boolean;
+  error?: string;
+  advice?: { reconnect?: string };
+  ext?: Record<string, unknown>;
+  data?: unknown;
+}
+
+export interface StreamingExtension {
+  incoming?(message: StreamingMessage, callback: (message: StreamingMessage) => void): void;
+  outgoing?(message: StreamingMessage, callback: (message: StreamingMessage) => void): void;
+}
+
+/** The part of jsforce's CometD (faye) client that change capture uses. */
+export interface StreamingClient {
+  subscribe(
+    channel: string,
+    listener: (message: unknown) => void,
+  ): {
+    then(onSucceeded: () => void, onFailed: (error: unknown) => void): void;
+    cancel(): void;
+  };
+  disconnect(): void;
+}
+
+/** The jsforce seam: everything system-salesforce asks of the org. Tests may replace it. */
+export abstract class SalesforceApi {
+  abstract query<T extends SObjectRecord>(soql: string): Promise<T[]>;
+  abstract update(type: string, records: SObjectRecord[]): Promise<SaveResult[]>;
+  abstract upsert(type: string, records: SObjectRecord[], externalIdField: string): Promise<SaveResult[]>;
+  abstract streamingClient(extensions: StreamingExtension[]): Promise<StreamingClient>;
+  abstract apiUsage(): { used: number; limit: number } | undefined;
+}
+
+const TRANSIENT_CODES = new Set([
+  'SERVER_UNAVAILABLE',
+  'REQUEST_LIMIT_EXCEEDED',
+  'UNABLE_TO_LOCK_ROW',
+  'ERROR_HTTP_503',
+  'ERROR_HTTP_502',
+  'ERROR_HTTP_504',
+]);
+
+export function isTransientSalesforceError(error: unknown): boolean {
+  const code =
+    (error as { errorCode?: unknown; code?: unknown }).errorCode ?? (error as { code?: unknown }).code;
+  return typeof code === 'string' && (TRANSIENT_CODES.has(code) || code.startsWith('E'));
+}
+
+/**
+ * One org connection through jsforce: OAuth 2 by username-password, client credentials or JWT bearer; a new
+ * token when Salesforce answers INVALID_SESSION_ID (jsforce's refresh hook, for every flow); `Sforce-Limit-Info`
+ * read after each call so calls slow down before the org's daily limit; at most N calls in flight per org.
+ */
+@Injectable()
+export class JsforceSalesforceApi extends SalesforceApi implements OnApplicationShutdown {
+  private readonly logger = new Logger('Salesforce');
+  private readonly semaphore: Semaphore;
+  private connection?: Promise<Connection>;
+  private readonly clients = new Set<StreamingClient>();
+
+  constructor(private readonly config: SalesforceConfig) {
+    super();
+    this.semaphore = new Semaphore(config.SALESFORCE_MAX_CONCURRENCY);
+  }
+
+  async query<T extends SObjectRecord>(soql: string): Promise<T[]> {
+    return this.call(async (conn) => {
+      const result = await conn.query<T>(soql, { autoFetch: true, maxFetch: 100_000 });
+      return result.records;
+    });
+  }
+
+  update(type: string, records: SObjectRecord[]): Promise<SaveResult[]> {
+    return this.call(
+      async (conn) =>
+        (await conn
+          .sobject(type)
+          .update(records as never[], { allOrNone: false })) as unknown as SaveResult[],
+    );
+  }
+
+  upsert(type: string, records: SObjectRecord[], externalIdField: string): Promise<SaveResult[]> {
+    return this.call(async (conn) => {
+      const result = await conn.sobject(type).upsert(records, externalIdField);
+      return Array.isArray(result) ? result : [result];
+    });
+  }
+
+  /** A CometD client on the current session; a REST call first renews the token if it has expired. */
+  async streamingClient(extensions: StreamingExtension[]): Promise<StreamingClient> {
+    const conn = await this.conn();
+    await this.call((c) => c.request('/limits'));
+    const faye = conn.streaming.createClient(extensions as never[]) as unknown as StreamingClient;
+    // faye's client is itself a thenable that never settles: hand out a plain wrapper, or `await` would hang.
+    const client: StreamingClient = {
+      subscribe: (channel, listener) => faye.subscribe(channel, listener),
+      disconnect: () => {
+        this.clients.delete(client);
+        faye.disconnect();
+      },
+    };
+    this.clients.add(client);
+    return client;
+  }
+
+  apiUsage(): { used: number; limit: number } | undefined {
+    return this.lastConnection?.limitInfo.apiUsage;
+  }
+
+  onApplicationShutdown(): void {
+    for (const client of this.clients) client.disconnect();
+  }
+
+  private lastConnection?: Connection;
+
+  private async call<T>(task: (conn: Connection) => Promise<T>): Promise<T> {
+    const conn = await this.conn();
+    return this.semaphore.run(async () => {
+      const usage = conn.limitInfo.apiUsage;
+      const delay = usage ? budgetDelayMs(usage.used, usage.limit, this.config.SALESFORCE_API_BUDGET) : 0;
+      if (delay > 0) {
+        this.logger.warn({
+          msg: 'Salesforce API budget: backing off',
+          used: usage?.used,
+          limit: usage?.limit,
+          delayMs: delay,
+        });
+        await sleep(delay);
+      }
+      try {
+        return await task(conn);
+      } catch (error) {
+        if (isTransientSalesforceError(error))
+          throw new TransientError(`Salesforce: ${(error as Error).message}`, { cause: error });
+        throw error;
+      }
+    });
+  }
+
+  private conn(): Promise<Connection> {
+    this.connection ??= this.connect().catch((error: unknown) => {
+      this.connection = undefined;
+      throw new TransientError(`Salesforce login failed: ${(error as Error).message}`, { cause: error });
+    });
+    return this.connection;
+  }
+
+  private async connect(): Promise<Connection> {
+    const c = this.config;
+    const conn = new Connection({
+      oauth2: {
+        loginUrl: c.SALESFORCE_LOGIN_URL,
+        clientId: c.SALESFORCE_CLIENT_ID,
+        clientSecret: c.SALESFORCE_CLIENT_SECRET,
+      },
+      version: c.SALESFORCE_API_VERSION,
+      maxRequest: c.SALESFORCE_MAX_CONCURRENCY,
+      callOptions: { client: c.SALESFORCE_CLIENT_NAME },
+      refreshFn: (connection, callback) => {
+        this.authorize(connection).then(
+          () => {
+            callback(null, connection.accessToken ?? undefined);
+          },
+          (error: unknown) => {
+            callback(error as Error);
+          },
+        );
+      },
+    });
+    await this.authorize(conn);
+    this.lastConnection = conn;
+    return conn;
+  }
+
+  private async authorize(conn: Connection): Promise<void> {
+    const c = this.config;
+    switch (c.SALESFORCE_AUTH_FLOW) {
+      case 'client_credentials':
+        await conn.authorize({ grant_type: 'client_credentials' });
+        return;
+      case 'jwt':
+        await conn.authorize({
+          grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+          assertion: this.jwtAssertion(),
+        });
+        return;
+      default:
+        await conn.authorize({
+          grant_type: 'password',
+          username: c.SALESFORCE_USERNAME,
+          password: c.SALESFORCE_PASSWORD,
+        });
+    }
+  }
+
+  /** RFC 7523 assertion: iss = connected app, sub = user, aud = login URL, valid three minutes. */
+  private jwtAssertion(): string {
+    const c = this.config;
+    const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const body = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode({
+      iss: c.SALESFORCE_CLIENT_ID,
+      sub: c.SALESFORCE_USERNAME,
+      aud: c.SALESFORCE_LOGIN_URL,
+      exp: Math.floor(Date.now() / 1000) + 180,
+    })}`;
+    const key = createPrivateKey((c.SALESFORCE_JWT_PRIVATE_KEY ?? '').replace(/\\n/g, '\n'));
+    return `${body}.${sign('RSA-SHA256', Buffer.from(body), key).toString('base64url')}`;
+  }
+}

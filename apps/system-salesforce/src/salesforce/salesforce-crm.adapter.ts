@@ -1,0 +1,275 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type {
+  CrmAccount,
+  CrmChangeNotice,
+  CrmChangePage,
+  CrmCursor,
+  CrmOrder,
+  CrmProduct,
+  CrmSubscription,
+  CrmWriteBack,
+  CrmWriteBackResult,
+  SubscribeOptions,
+} from '@revline/crm-port';
+import { CrmPort } from '@revline/crm-port';
+import { BusinessError } from '@revline/messaging';
+import { SalesforceConfig } from '../config';
+import { isoDateTime, STATUS_TO_SALESFORCE, toAccount, toOrder, toProduct } from './order-mapper';
+import type { SObjectRecord, StreamingClient, StreamingMessage } from './salesforce-api';
+import { SalesforceApi } from './salesforce-api';
+import { accountSoql, changedOrdersSoql, ordersByIdSoql, productSoql } from './soql';
+
+const READ_BATCH = 150;
+
+interface ChangeEventData {
+  payload: {
+    ChangeEventHeader: {
+      entityName: string;
+      recordIds: string[];
+      changeType: string;
+      changedFields?: string[];
+      changeOrigin: string;
+      commitTimestamp: number;
+      commitUser: string;
+    };
+  };
+  event: { replayId: number };
+}
+
+/** The Salesforce adapter of the CRM port, through jsforce. */
+@Injectable()
+export class SalesforceCrmAdapter extends CrmPort {
+  private readonly logger = new Logger('SalesforceCrm');
+
+  constructor(
+    private readonly api: SalesforceApi,
+    private readonly config: SalesforceConfig,
+  ) {
+    super();
+  }
+
+  async readOrders(ids: readonly string[]): Promise<CrmOrder[]> {
+    const unique = [...new Set(ids)];
+    const out: CrmOrder[] = [];
+    for (let i = 0; i < unique.length; i += READ_BATCH) {
+      const records = await this.api.query<SObjectRecord>(ordersByIdSoql(unique.slice(i, i + READ_BATCH)));
+      out.push(...records.map(toOrder));
+    }
+    return out;
+  }
+
+  async readAccount(id: string): Promise<CrmAccount | null> {
+    const record = (await this.api.query<SObjectRecord>(accountSoql(id))).at(0);
+    return record ? toAccount(record) : null;
+  }
+
+  async readProduct(id: string): Promise<CrmProduct | null> {
+    const record = (await this.api.query<SObjectRecord>(productSoql(id))).at(0);
+    return record ? toProduct(record) : null;
+  }
+
+  async changedOrdersSince(cursor: CrmCursor, limit: number): Promise<CrmChangePage> {
+    const rows = await this.api.query<{ Id: string; SystemModstamp: string }>(
+      changedOrdersSoql(cursor.stamp, cursor.id, limit),
+    );
+    const last = rows.at(-1);
+    return {
+      orderIds: rows.map((r) => r.Id),
+      stamps: rows.map((r) => isoDateTime(r.SystemModstamp) ?? ''),
+      next: last ? { stamp: isoDateTime(last.SystemModstamp) ?? cursor.stamp, id: last.Id } : cursor,
+      done: rows.length < limit,
+    };
+  }
+
+  /** Writes only what differs from the record (so a repeat writes nothing), then upserts invoices by their id. */
+  async writeBack(command: CrmWriteBack): Promise<CrmWriteBackResult> {
+    const wanted: Record<string, unknown> = {};
+    const f = command.fields;
+    if (f.status !== undefined)
+      wanted.Revline_Integration_Status__c = f.status === null ? null : STATUS_TO_SALESFORCE[f.status];
+    if (f.message !== undefined) wanted.Revline_Integration_Message__c = f.message;
+    if (f.correlationId !== undefined) wanted.Revline_Correlation_Id__c = f.correlationId;
+    if (f.billingId !== undefined) wanted.Revline_Billing_Id__c = f.billingId;
+    if (f.erpId !== undefined) wanted.Revline_ERP_Id__c = f.erpId;
+    if (f.lastSyncedAt !== undefined) wanted.Revline_Last_Synced_At__c = f.lastSyncedAt;
+    const fields = Object.keys(wanted);
+    const current = (
+      fields.length
+        ? await this.api.query<SObjectRecord>(
+            `SELECT Id, ${fields.join(', ')} FROM ${command.objectType} WHERE Id = '${command.recordId}'`,
+          )
+        : [{ Id: command.recordId }]
+    ).at(0);
+    if (!current)
+      throw new BusinessError(
+        'unknown_record',
+        `${command.objectType} ${command.recordId} does not exist in Salesforce`,
+      );
+    const changed = fields.filter((name) => {
+      const value = wanted[name];
+      const existing = current[name] ?? null;
+      if (name === 'Revline_Last_Synced_At__c')
+        return isoDateTime(existing) !== (value === null ? null : new Date(value as string).toISOString());
+      return existing !== value;
+    });
+    if (changed.length > 0) {
+      const record: SObjectRecord = { Id: command.recordId };
+      for (const name of changed) record[name] = wanted[name];
+      const result = (await this.api.update(command.objectType, [record])).at(0);
+      if (!result?.success)
+        throw new BusinessError(
+          'write_back_rejected',
+          result?.errors.map((e) => e.message).join('; ') ?? 'rejected',
+        );
+    }
+    const invoices = command.invoices ?? [];
+    if (invoices.length > 0) {
+      const rows = invoices.map((invoice) => ({
+        Revline_Invoice_Id__c: invoice.invoiceId,
+        Revline_Invoice_Number__c: invoice.number,
+        Revline_Amount__c: Number(invoice.amountMinor) / 10 ** exponent(invoice.currency),
+        CurrencyIsoCode: invoice.currency,
+        Revline_Issued_On__c: invoice.issuedOn,
+        Revline_Status__c: invoice.status.charAt(0).toUpperCase() + invoice.status.slice(1),
+        ...(command.objectType === 'Order'
+          ? { Revline_Order__c: command.recordId }
+          : { Revline_Account__c: command.recordId }),
+      }));
+      const results = await this.api.upsert('Revline_Billing_Invoice__c', rows, 'Revline_Invoice_Id__c');
+      const failed = results.filter((r) => !r.success);
+      if (failed.length > 0)
+        throw new BusinessError(
+          'write_back_rejected',
+          failed.flatMap((r) => r.errors.map((e) => e.message)).join('; '),
+        );
+    }
+    return { changedFields: changed, invoicesWritten: invoices.length };
+  }
+
+  /**
+   * Change Data Capture over CometD with the replay extension. Messages are handed on in order, one batch at a
+   * time; merged events are fanned out to one notice per record id; gap and overflow events ask for a poll.
+   */
+  async subscribe(options: SubscribeOptions): Promise<CrmSubscription> {
+    const channel = this.config.SALESFORCE_CDC_CHANNEL;
+    let position = options.from;
+    let client: StreamingClient | undefined;
+    let closed = false;
+    const pending: ChangeEventData[] = [];
+    let draining: Promise<void> = Promise.resolve();
+    let reconnecting = false;
+
+    const drain = async (): Promise<void> => {
+      while (pending.length > 0 && !closed) {
+        const batch = pending.splice(0, 500);
+        const notices: CrmChangeNotice[] = [];
+        let gap: string | undefined;
+        for (const message of batch) {
+          const header = message.payload.ChangeEventHeader;
+          const replayId = String(message.event.replayId);
+          if (header.changeType === 'GAP_OVERFLOW')
+            gap = `GAP_OVERFLOW on ${header.entityName} at replay ${replayId}`;
+          for (const recordId of header.changeType === 'GAP_OVERFLOW' ? [] : header.recordIds) {
+            notices.push({
+              objectType: header.entityName,
+              recordId,
+              changeType: header.changeType.replace(/^GAP_/, '') as CrmChangeNotice['changeType'],
+              changedFields: header.changeType.startsWith('GAP_') ? [] : (header.changedFields ?? []),
+              commitTimestamp: new Date(header.commitTimestamp).toISOString(),
+              ownWrite: this.isOwnWrite(header.changeOrigin, header.commitUser),
+              position: replayId,
+            });
+          }
+        }
+        const last = String(batch.at(-1)?.event.replayId ?? position);
+        await options.onSignal({ kind: 'changes', notices, position: last });
+        if (gap) await options.onSignal({ kind: 'gap', reason: gap, position: last });
+        position = last;
+      }
+    };
+
+    const connect = async (from: string | null): Promise<void> => {
+      const replayFrom = from === null ? -1 : Number(from);
+      const replayExtension = {
+        outgoing: (message: StreamingMessage, callback: (m: StreamingMessage) => void): void => {
+          if (message.channel === '/meta/subscribe')
+            message.ext = {
+              ...message.ext,
+              replay: { [channel]: position === null ? replayFrom : Number(position) },
+            };
+          callback(message);
+        },
+        incoming: (message: StreamingMessage, callback: (m: StreamingMessage) => void): void => {
+          const authFailed =
+            (message.channel === '/meta/handshake' || message.channel === '/meta/connect') &&
+            message.advice?.reconnect === 'none';
+          if (authFailed && !closed) void reconnect();
+          callback(message);
+        },
+      };
+      client = await this.api.streamingClient([replayExtension]);
+      const subscription = client.subscribe(channel, (data: unknown) => {
+        pending.push(data as ChangeEventData);
+        draining = draining.then(drain).catch((error: unknown) => {
+          this.logger.error({
+            msg: 'change capture batch failed; resubscribing from the last stored position',
+            err: error,
+          });
+          pending.length = 0;
+          void reconnect();
+        });
+      });
+      await new Promise<void>((resolve, reject) => {
+        subscription.then(resolve, (error: unknown) => {
+          reject(new Error((error as { message: string }).message));
+        });
+      }).catch(async (error: unknown) => {
+        const message = (error as Error).message;
+        if (!/replayId .* invalid/i.test(message)) throw error;
+        this.logger.warn({
+          msg: 'stored replay id is past retention; backfilling by polling',
+          replayId: position,
+        });
+        client?.disconnect();
+        position = null;
+        await connect(null);
+        await options.onPositionExpired();
+      });
+    };
+
+    const reconnect = async (): Promise<void> => {
+      if (reconnecting || closed) return;
+      reconnecting = true;
+      try {
+        client?.disconnect();
+        await draining;
+        await connect(position);
+      } catch (error) {
+        this.logger.warn({ msg: 'change capture reconnect failed', err: error });
+      } finally {
+        reconnecting = false;
+      }
+    };
+
+    await connect(position);
+    return {
+      close: async () => {
+        closed = true;
+        client?.disconnect();
+        await draining;
+      },
+    };
+  }
+
+  private isOwnWrite(changeOrigin: string, commitUser: string): boolean {
+    return (
+      changeOrigin.includes(`client=${this.config.SALESFORCE_CLIENT_NAME}`) ||
+      (this.config.SALESFORCE_INTEGRATION_USER_ID !== undefined &&
+        commitUser === this.config.SALESFORCE_INTEGRATION_USER_ID)
+    );
+  }
+}
+
+function exponent(currency: string): number {
+  return ['JPY', 'KRW'].includes(currency) ? 0 : ['KWD', 'BHD', 'JOD'].includes(currency) ? 3 : 2;
+}

@@ -1,0 +1,94 @@
+/** SOQL text for the queries Revline issues; every value goes through a quoting function. */
+export function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** A SOQL datetime literal (unquoted): `2026-03-15T10:00:00.000Z`. */
+export function datetime(iso: string): string {
+  const date = new Date(iso.replace(/\+0000$/, 'Z'));
+  if (Number.isNaN(date.getTime())) throw new Error(`not a datetime: ${iso}`);
+  return date.toISOString();
+}
+
+export const SALESFORCE_ID = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
+
+export const WRITE_BACK_FIELDS = [
+  'Revline_Integration_Status__c',
+  'Revline_Integration_Message__c',
+  'Revline_Correlation_Id__c',
+  'Revline_Billing_Id__c',
+  'Revline_ERP_Id__c',
+  'Revline_Last_Synced_At__c',
+] as const;
+
+const ACCOUNT_FIELDS = [
+  'Id',
+  'Name',
+  'AccountNumber',
+  'CurrencyIsoCode',
+  'Type',
+  'BillingCountry',
+  ...WRITE_BACK_FIELDS,
+];
+const PRODUCT_FIELDS = [
+  'Id',
+  'Name',
+  'ProductCode',
+  'IsActive',
+  'Family',
+  'SBQQ__ChargeType__c',
+  'SBQQ__BillingFrequency__c',
+];
+const ORDER_FIELDS = [
+  'Id',
+  'OrderNumber',
+  'Status',
+  'Type',
+  'EffectiveDate',
+  'EndDate',
+  'ActivatedDate',
+  'AccountId',
+  'ContractId',
+  'SBQQ__RenewedContract__c',
+  'Pricebook2Id',
+  'CurrencyIsoCode',
+  'TotalAmount',
+  'PoNumber',
+  'SBQQ__Quote__c',
+  'LastModifiedDate',
+  'SystemModstamp',
+  ...WRITE_BACK_FIELDS,
+];
+const ITEM_FIELDS = [
+  'Id',
+  'Product2Id',
+  'PricebookEntryId',
+  'Quantity',
+  'UnitPrice',
+  'TotalPrice',
+  'ServiceDate',
+  'EndDate',
+  'SBQQ__RevisedOrderProduct__c',
+  'SBQQ__ChargeType__c',
+  'SBQQ__BillingFrequency__c',
+];
+
+export function ordersByIdSoql(ids: readonly string[]): string {
+  const account = ACCOUNT_FIELDS.map((f) => `Account.${f}`);
+  const product = PRODUCT_FIELDS.map((f) => `Product2.${f}`);
+  return `SELECT ${[...ORDER_FIELDS, ...account].join(', ')}, (SELECT ${[...ITEM_FIELDS, ...product].join(', ')} FROM OrderItems ORDER BY Id) FROM Order WHERE Id IN (${ids.map(quote).join(', ')})`;
+}
+
+export function accountSoql(id: string): string {
+  return `SELECT ${ACCOUNT_FIELDS.join(', ')} FROM Account WHERE Id = ${quote(id)}`;
+}
+
+export function productSoql(id: string): string {
+  return `SELECT ${PRODUCT_FIELDS.join(', ')} FROM Product2 WHERE Id = ${quote(id)}`;
+}
+
+/** The poller's page: activated orders after the compound `(SystemModstamp, Id)` cursor, in cursor order. */
+export function changedOrdersSoql(stamp: string, id: string, limit: number): string {
+  const t = datetime(stamp);
+  return `SELECT Id, SystemModstamp FROM Order WHERE Status = 'Activated' AND (SystemModstamp > ${t} OR (SystemModstamp = ${t} AND Id > ${quote(id)})) ORDER BY SystemModstamp, Id LIMIT ${String(limit)}`;
+}

@@ -1,0 +1,39 @@
+import type {
+  CrmAccount,
+  CrmChangePage,
+  CrmCursor,
+  CrmFeedSignal,
+  CrmOrder,
+  CrmProduct,
+  CrmWriteBack,
+  CrmWriteBackResult,
+} from './dto';
+
+export interface CrmSubscription {
+  close(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /** Where to resume: a stored feed position, or null for new changes only. */
+  from: string | null;
+  /** Called for every signal, in order; the feed waits for the promise before the next. */
+  onSignal(signal: CrmFeedSignal): Promise<void>;
+  /** The stored position is too old for the feed to resume from: the caller must backfill by polling. */
+  onPositionExpired(): Promise<void>;
+}
+
+/**
+ * The CRM port: what Revline needs of the system where contracts start. One adapter per CRM (Salesforce
+ * through jsforce first); process code sees only these terms.
+ */
+export abstract class CrmPort {
+  /** Orders with their lines, account and products; ids not found are left out. */
+  abstract readOrders(ids: readonly string[]): Promise<CrmOrder[]>;
+  abstract readAccount(id: string): Promise<CrmAccount | null>;
+  abstract readProduct(id: string): Promise<CrmProduct | null>;
+  /** Activated orders changed after the cursor, oldest first, ties broken by id. */
+  abstract changedOrdersSince(cursor: CrmCursor, limit: number): Promise<CrmChangePage>;
+  /** Writes integration fields and invoices; a repeat that changes nothing writes nothing. */
+  abstract writeBack(command: CrmWriteBack): Promise<CrmWriteBackResult>;
+  abstract subscribe(options: SubscribeOptions): Promise<CrmSubscription>;
+}

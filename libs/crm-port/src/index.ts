@@ -1,0 +1,2 @@
+export * from './crm-port';
+export * from './dto';
