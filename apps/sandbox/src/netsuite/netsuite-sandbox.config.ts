@@ -5,33 +5,33 @@ import { Secret } from '@revline/config';
 export class NetSuiteSandboxConfig {
   @IsString()
   @MinLength(1)
-  NETSUITE_SANDBOX_ACCOUNT = 'SANDBOX';
+  SANDBOX_NETSUITE_ACCOUNT = 'SANDBOX';
 
   @IsString()
   @MinLength(1)
-  NETSUITE_SANDBOX_CONSUMER_KEY = 'revline-consumer';
-
-  @Secret()
-  @IsString()
-  @MinLength(1)
-  NETSUITE_SANDBOX_CONSUMER_SECRET = 'revline-consumer-secret';
-
-  @IsString()
-  @MinLength(1)
-  NETSUITE_SANDBOX_TOKEN_ID = 'revline-token';
+  SANDBOX_NETSUITE_CONSUMER_KEY = 'revline-consumer';
 
   @Secret()
   @IsString()
   @MinLength(1)
-  NETSUITE_SANDBOX_TOKEN_SECRET = 'revline-token-secret';
+  SANDBOX_NETSUITE_CONSUMER_SECRET = 'revline-consumer-secret';
+
+  @IsString()
+  @MinLength(1)
+  SANDBOX_NETSUITE_TOKEN_ID = 'revline-token';
+
+  @Secret()
+  @IsString()
+  @MinLength(1)
+  SANDBOX_NETSUITE_TOKEN_SECRET = 'revline-token-secret';
 
   /** Requests the account runs at once before answering 429 SSS_REQUEST_LIMIT_EXCEEDED. */
   @IsInt()
   @Min(1)
-  NETSUITE_SANDBOX_CONCURRENCY_LIMIT = 5;
+  SANDBOX_NETSUITE_CONCURRENCY_LIMIT = 5;
 
   /** How far an oauth_timestamp may be from the sandbox's clock, in seconds. */
   @IsInt()
   @Min(1)
-  NETSUITE_SANDBOX_TIMESTAMP_TOLERANCE_S = 300;
+  SANDBOX_NETSUITE_TIMESTAMP_TOLERANCE_S = 300;
 }

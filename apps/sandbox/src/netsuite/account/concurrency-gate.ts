@@ -22,7 +22,7 @@ export class ConcurrencyGate {
   private refused = 0;
 
   constructor(config: NetSuiteSandboxConfig) {
-    this.limit = config.NETSUITE_SANDBOX_CONCURRENCY_LIMIT;
+    this.limit = config.SANDBOX_NETSUITE_CONCURRENCY_LIMIT;
   }
 
   /** Takes a slot or throws 429; the returned function gives it back (once). */

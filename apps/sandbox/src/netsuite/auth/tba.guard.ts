@@ -38,13 +38,13 @@ export class TbaGuard implements CanActivate {
     if (
       !signature ||
       !nonce ||
-      params.get('realm')?.toUpperCase() !== c.NETSUITE_SANDBOX_ACCOUNT.toUpperCase() ||
+      params.get('realm')?.toUpperCase() !== c.SANDBOX_NETSUITE_ACCOUNT.toUpperCase() ||
       params.get('oauth_signature_method') !== 'HMAC-SHA256' ||
       (params.has('oauth_version') && params.get('oauth_version') !== '1.0') ||
-      params.get('oauth_consumer_key') !== c.NETSUITE_SANDBOX_CONSUMER_KEY ||
-      params.get('oauth_token') !== c.NETSUITE_SANDBOX_TOKEN_ID ||
+      params.get('oauth_consumer_key') !== c.SANDBOX_NETSUITE_CONSUMER_KEY ||
+      params.get('oauth_token') !== c.SANDBOX_NETSUITE_TOKEN_ID ||
       !Number.isInteger(timestamp) ||
-      Math.abs(Date.now() / 1000 - timestamp) > c.NETSUITE_SANDBOX_TIMESTAMP_TOLERANCE_S
+      Math.abs(Date.now() / 1000 - timestamp) > c.SANDBOX_NETSUITE_TIMESTAMP_TOLERANCE_S
     ) {
       return false;
     }
@@ -55,8 +55,8 @@ export class TbaGuard implements CanActivate {
         baseUrl: `${request.protocol}://${request.host}${request.url.split('?')[0] ?? ''}`,
         parameters: [...oauth, ...queryParameters(request.url)],
       }),
-      c.NETSUITE_SANDBOX_CONSUMER_SECRET,
-      c.NETSUITE_SANDBOX_TOKEN_SECRET,
+      c.SANDBOX_NETSUITE_CONSUMER_SECRET,
+      c.SANDBOX_NETSUITE_TOKEN_SECRET,
     );
     if (!signaturesMatch(expected, signature)) return false;
     return this.firstUseOf(`${timestamp}:${nonce}`);
@@ -69,7 +69,7 @@ export class TbaGuard implements CanActivate {
       for (const [key, expiry] of this.nonces) if (expiry < now) this.nonces.delete(key);
     }
     if (this.nonces.has(nonce)) return false;
-    this.nonces.set(nonce, now + 2 * this.config.NETSUITE_SANDBOX_TIMESTAMP_TOLERANCE_S * 1000);
+    this.nonces.set(nonce, now + 2 * this.config.SANDBOX_NETSUITE_TIMESTAMP_TOLERANCE_S * 1000);
     return true;
   }
 }
