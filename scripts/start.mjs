@@ -146,7 +146,9 @@ async function main() {
   process.env.REDIS_URL = await redis();
   process.env.BOOTSTRAP_ADMIN_API_KEY = adminKey();
   // The system APIs talk to the sandbox, and the sandbox calls back, on whatever ports were chosen.
+  process.env.SALESFORCE_LOGIN_URL ??= `http://127.0.0.1:${portOf('sandbox (Salesforce)')}`;
   process.env.STRIPE_PORT ??= String(portOf('sandbox (Stripe)'));
+  process.env.NETSUITE_BASE_URL ??= `http://127.0.0.1:${portOf('sandbox (NetSuite)')}`;
   process.env.SANDBOX_STRIPE_WEBHOOK_URLS ??= `http://127.0.0.1:${portOf('system-billing')}/v1/webhooks/stripe`;
   const report = await migrateAll(process.env.DATABASE_URL);
   say(`migrations: ${Object.values(report).flat().length} applied, the rest up to date`);
