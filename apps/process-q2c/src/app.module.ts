@@ -8,21 +8,24 @@ import { MappingsModule } from './mappings/mappings.module';
 import { Q2cConfig } from './mappings/q2c.config';
 import { NormalisationModule } from './normalisation/normalisation.module';
 import { RevenueModule } from './revenue/revenue.module';
+import { SagasConfig } from './sagas/sagas.config';
+import { SagasModule } from './sagas/sagas.module';
 import { ValidationModule } from './validation/validation.module';
 
 @Module({
   imports: [
     PlatformModule.forApp({
-      config: [Q2cConfig],
+      config: [Q2cConfig, SagasConfig],
       database: DATABASE,
       auth: {},
-      messaging: { consumes: ['crm.changes'], dashboard: true },
+      messaging: { consumes: ['crm.changes', 'billing.events', 'erp.events'], dashboard: true },
     }),
     RevenueModule,
     MappingsModule,
     EventsModule,
     LineageModule,
     ExceptionsModule,
+    SagasModule,
     NormalisationModule,
     ValidationModule,
   ],

@@ -5,10 +5,13 @@ import { CustomerEntity } from './events/customer.entity';
 import { CanonicalEvents1764400000100 } from './events/events.migration';
 import { LineageHopEntity } from './lineage/lineage-hop.entity';
 import { Lineage1764400000300 } from './lineage/lineage.migration';
+import { LineageSequence1764400000500 } from './lineage/lineage-sequence.migration';
 import { MappingVersionEntity } from './mappings/mapping-version.entity';
 import { MappingVersions1764400000000 } from './mappings/mappings.migration';
 import { ParkedEventEntity } from './normalisation/parked-event.entity';
 import { ParkedEvents1764400000200 } from './normalisation/parked-events.migration';
+import { BillingDocumentEntity, SagaCommandEntity, SagaEntity } from './sagas/saga.entity';
+import { Sagas1764400000400 } from './sagas/sagas.migration';
 
 /** The `q2c` schema: the tables only process-q2c reads and writes. */
 export const DATABASE: AppDatabase = {
@@ -21,12 +24,17 @@ export const DATABASE: AppDatabase = {
     CustomerEntity,
     ParkedEventEntity,
     LineageHopEntity,
+    SagaEntity,
+    SagaCommandEntity,
+    BillingDocumentEntity,
   ],
   migrations: [
     MappingVersions1764400000000,
     CanonicalEvents1764400000100,
     ParkedEvents1764400000200,
     Lineage1764400000300,
+    Sagas1764400000400,
+    LineageSequence1764400000500,
   ],
   messaging: true,
 };

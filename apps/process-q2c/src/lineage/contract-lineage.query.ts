@@ -28,7 +28,7 @@ export class ContractLineage {
     const rows = await this.dataSource.query<Row[]>(
       `SELECT * FROM "q2c"."lineage"
         WHERE "correlation_id" IN (SELECT "correlation_id" FROM "q2c"."lineage" WHERE "contract_id" = $1)
-        ORDER BY "occurred_at", "recorded_at", "id"`,
+        ORDER BY "occurred_at", "seq"`,
       [contractId],
     );
     if (rows.length === 0) throw new DomainError(404, `No lineage is recorded for contract ${contractId}`);

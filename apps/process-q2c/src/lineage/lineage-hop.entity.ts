@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Generated, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * One hop of a business object through the systems: which system, which object, its id there, what state it
@@ -40,4 +40,9 @@ export class LineageHopEntity {
 
   @CreateDateColumn({ name: 'recorded_at', type: 'timestamptz' })
   recordedAt: Date;
+
+  /** The order hops were recorded in, which breaks ties between hops of one transaction. */
+  @Column({ type: 'bigint', select: false, insert: false, update: false })
+  @Generated('increment')
+  seq: string;
 }

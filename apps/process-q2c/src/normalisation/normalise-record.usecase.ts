@@ -9,6 +9,7 @@ import { CustomerMaster } from '../events/customer-master';
 import { EventStore } from '../events/event-store';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { ActiveMapping } from '../mappings/active-mapping';
+import { StartSaga } from '../sagas/start-saga';
 import type { CompiledMapping } from '../mappings/mapping-definition';
 import { businessErrorOf, OrderRejected } from '../validation/problems';
 import type { EventMeta } from './event-meta';
@@ -51,6 +52,7 @@ export class NormaliseRecordChange {
     private readonly relay: ParkedEventsRelay,
     private readonly lineage: LineageRecorder,
     private readonly dataSource: DataSource,
+    private readonly sagas: StartSaga,
   ) {}
 
   async execute(envelope: Envelope<'crm.record-changed'>): Promise<NormaliseOutcome> {
@@ -107,6 +109,7 @@ export class NormaliseRecordChange {
           ],
           manager,
         );
+        await this.sagas.execute(manager, event, state.contractId, order.customer.salesforceAccountId);
         await manager.query(
           `UPDATE "q2c"."exceptions" SET "status" = 'resolved', "resolved_at" = now(), "resolution" = 'Normalised on retry'
             WHERE "job" = $1 AND "idempotency_key" = $2 AND "status" <> 'resolved'`,

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import type { ContractAmended, ContractBooked } from '@revline/canonical';
+import type { EntityManager } from 'typeorm';
+import type { CatalogueEntry } from '../mappings/mapping-definition';
+import { MappingVersionEntity } from '../mappings/mapping-version.entity';
+
+/** A contract as its stored events tell it: the booking and the amendments, in the order they were stored. */
+export interface ContractHistory {
+  readonly booking: ContractBooked;
+  readonly amendments: readonly ContractAmended[];
+}
+
+/** Reads the event store and the mapping versions the events were normalised with. */
+@Injectable()
+export class ContractHistoryReader {
+  /** The booking and the amendments stored up to and including `uptoEventId` (all of them when absent). */
+  async read(manager: EntityManager, contractId: string, uptoEventId?: string): Promise<ContractHistory> {
+    const rows = await manager.query<Array<{ event_id: string; payload: ContractBooked | ContractAmended }>>(
+      `SELECT "event_id", "payload" FROM "q2c"."canonical_events" WHERE "contract_id" = $1
+        ORDER BY "recorded_at", "event_id"`,
+      [contractId],
+    );
+    let booking: ContractBooked | undefined;
+    const amendments: ContractAmended[] = [];
+    for (const row of rows) {
+      if (row.payload.eventType === 'ContractBooked') booking = row.payload;
+      else amendments.push(row.payload);
+      if (row.event_id === uptoEventId) break;
+    }
+    if (!booking) throw new Error(`Contract ${contractId} has no stored booking`);
+    return { booking, amendments };
+  }
+
+  /** The product catalogue of a mapping version, by product code. */
+  async catalogue(manager: EntityManager, version: number): Promise<ReadonlyMap<string, CatalogueEntry>> {
+    const row = await manager.getRepository(MappingVersionEntity).findOneBy({ version });
+    if (!row) throw new Error(`Mapping version ${String(version)} does not exist`);
+    return new Map(row.definition.productCatalogue.map((entry) => [entry.productCode, entry]));
+  }
+}

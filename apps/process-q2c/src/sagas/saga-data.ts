@@ -1,0 +1,47 @@
+import type { MoneyDto } from '@revline/messaging';
+
+/** A billing document a saga consumed, with what the ERP made of it. */
+export interface SagaDocument {
+  documentId: string;
+  number: string | null;
+  total: MoneyDto;
+  issuedOn: string;
+  erpExternalId: string;
+  erpId?: string;
+}
+
+/** What a saga has learnt and what it waits for (the saga row's `data`). */
+export interface SagaData {
+  salesforceOrderId: string;
+  salesforceAccountId: string;
+  currency: string;
+  /** Command idempotency keys sent and not yet confirmed. */
+  pending: string[];
+  erpCustomerExternalId?: string;
+  erpCustomerId?: string;
+  billingCustomerId?: string;
+  subscriptionId?: string;
+  /** The invoice the billing change raised, awaited before the ERP invoice. */
+  awaitingInvoiceId?: string;
+  /** The credit note the saga asked for, awaited before the ERP credit memo. */
+  awaitingCreditMinor?: string;
+  /** The billing invoice the credit note credits. */
+  creditAppliesTo?: string;
+  invoices: SagaDocument[];
+  creditNotes: SagaDocument[];
+  /** What the engine expected the billing platform to charge (amendments), and what it charged. */
+  expectedProrationMinor?: string;
+  billedProrationMinor?: string;
+  treatment?: string;
+  treatmentReason?: string;
+  scheduleVersion?: number;
+  journalsPosted?: number;
+  lastErpPostedAt?: string;
+}
+
+export const SAGA_STATUS = {
+  running: 'running',
+  waiting: 'waiting',
+  parked: 'parked',
+  completed: 'completed',
+} as const;

@@ -1,0 +1,517 @@
+import { Injectable } from '@nestjs/common';
+import type { ContractAmended } from '@revline/canonical';
+import type { BillingDocumentPayload, ErpDocumentPayload } from '@revline/messaging';
+import { BusinessError } from '@revline/messaging';
+import { allocateByWeights } from '@revline/revenue';
+import type { EntityManager } from 'typeorm';
+import { LineageRecorder } from '../lineage/lineage-recorder';
+import type { CatalogueEntry } from '../mappings/mapping-definition';
+import { billingItems, expectedProration } from './billing-plan';
+import type { ContractHistory } from './contract-history';
+import { ContractHistoryReader } from './contract-history';
+import { linesInForce, splitAt } from './contract-lines';
+import { revenuePlan } from './revenue-plan';
+import { SagaCommands } from './saga-commands';
+import type { SagaDocument } from './saga-data';
+import { SAGA_STATUS } from './saga-data';
+import type { SagaKind, SagaStep } from './saga-plan';
+import { nextStep } from './saga-plan';
+import type { SagaEntity } from './saga.entity';
+import { SagasConfig } from './sagas.config';
+import { SyncLatencyMetric } from './sync-latency.metric';
+
+interface Context {
+  history: ContractHistory;
+  catalogue: ReadonlyMap<string, CatalogueEntry>;
+  amendment?: ContractAmended;
+  before: readonly ContractAmended[];
+}
+
+const abs = (n: bigint): bigint => (n < 0n ? -n : n);
+
+/**
+ * Moves a saga (locked by the caller, in the caller's transaction) as far as it can go: each step sends its
+ * commands and waits for their confirmations; a step waiting for a billing document finds it if it came early.
+ */
+@Injectable()
+export class SagaEngine {
+  constructor(
+    private readonly commands: SagaCommands,
+    private readonly history: ContractHistoryReader,
+    private readonly lineage: LineageRecorder,
+    private readonly config: SagasConfig,
+    private readonly latency: SyncLatencyMetric,
+  ) {}
+
+  async advance(manager: EntityManager, saga: SagaEntity): Promise<void> {
+    if (saga.status === SAGA_STATUS.completed) return;
+    const ctx = await this.context(manager, saga);
+    // The commands of a step are awaited before the next step runs; a step that cannot run yet leaves it waiting.
+    for (;;) {
+      if (saga.data.pending.length > 0) {
+        this.wait(saga);
+        return;
+      }
+      if (saga.step === 'done') {
+        await this.complete(manager, saga);
+        return;
+      }
+      if (!(await this.run(manager, saga, ctx, saga.step as SagaStep))) {
+        this.wait(saga);
+        return;
+      }
+      saga.step = nextStep(saga.kind as SagaKind, saga.step as SagaStep);
+      saga.slaDeadline = null;
+    }
+  }
+
+  private wait(saga: SagaEntity): void {
+    if (saga.status !== SAGA_STATUS.parked) saga.status = SAGA_STATUS.waiting;
+    saga.slaDeadline ??= new Date(Date.now() + this.config.SAGA_CONFIRMATION_TIMEOUT_MS);
+  }
+
+  private async context(manager: EntityManager, saga: SagaEntity): Promise<Context> {
+    const history = await this.history.read(manager, saga.contractId, saga.eventId);
+    const last = history.amendments.at(-1);
+    const isAmendment = saga.kind !== 'booking' && last !== undefined;
+    const split = isAmendment ? splitAt(history, last.amendmentId) : undefined;
+    const version = (isAmendment ? last.mappingVersion : history.booking.mappingVersion) ?? 1;
+    return {
+      history,
+      catalogue: await this.history.catalogue(manager, version),
+      ...(split ? { amendment: split.amendment } : {}),
+      before: split?.before ?? [],
+    };
+  }
+
+  /** Runs one step; false when it must wait for something that has not arrived. */
+  private async run(
+    manager: EntityManager,
+    saga: SagaEntity,
+    ctx: Context,
+    step: SagaStep,
+  ): Promise<boolean> {
+    saga.status = SAGA_STATUS.running;
+    switch (step) {
+      case 'erp_customer':
+        await this.erpCustomer(manager, saga, ctx);
+        return true;
+      case 'billing_change':
+        if (ctx.amendment && !(await this.predecessorsDone(manager, saga))) return false;
+        await this.billingChange(manager, saga, ctx);
+        return true;
+      case 'await_invoice':
+        return this.awaitInvoice(manager, saga, ctx);
+      case 'billing_credit':
+        await this.billingCredit(manager, saga, ctx);
+        return true;
+      case 'await_credit_note':
+        return this.awaitCreditNote(manager, saga);
+      case 'erp_document':
+        await this.erpDocuments(manager, saga, ctx);
+        return true;
+      case 'revenue':
+        await this.revenue(manager, saga, ctx);
+        return true;
+      case 'write_back':
+        await this.writeBack(manager, saga);
+        return true;
+      case 'done':
+        return true;
+    }
+  }
+
+  /**
+   * Changes to one contract reach the billing platform one at a time, in the order they were stored: an amendment
+   * waits for the sagas before it, then works on the subscription and customers they created.
+   */
+  private async predecessorsDone(manager: EntityManager, saga: SagaEntity): Promise<boolean> {
+    const rows = await manager.query<Array<{ status: string; data: SagaEntity['data'] }>>(
+      `SELECT "status", "data" FROM "q2c"."sagas" WHERE "contract_id" = $1 AND "saga_id" < $2
+        ORDER BY "saga_id" DESC`,
+      [saga.contractId, saga.sagaId],
+    );
+    if (rows.some((r) => r.status !== SAGA_STATUS.completed)) return false;
+    const known = (pick: (d: SagaEntity['data']) => string | undefined) =>
+      rows.map((r) => pick(r.data)).find((v) => v !== undefined);
+    saga.data.subscriptionId ??= known((d) => d.subscriptionId);
+    saga.data.billingCustomerId ??= known((d) => d.billingCustomerId);
+    saga.data.erpCustomerExternalId ??= known((d) => d.erpCustomerExternalId);
+    return true;
+  }
+
+  /** The next saga of the same contract, waiting for this one to complete. */
+  async successorOf(manager: EntityManager, saga: SagaEntity): Promise<string | null> {
+    const rows = await manager.query<Array<{ saga_id: string }>>(
+      `SELECT "saga_id" FROM "q2c"."sagas" WHERE "contract_id" = $1 AND "saga_id" > $2 AND "status" <> 'completed'
+        ORDER BY "saga_id" LIMIT 1`,
+      [saga.contractId, saga.sagaId],
+    );
+    return rows.at(0)?.saga_id ?? null;
+  }
+
+  private key(saga: SagaEntity, ...parts: string[]): string {
+    return ['saga', saga.eventId, ...parts].join(':');
+  }
+
+  private async erpCustomer(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<void> {
+    const { booking } = ctx.history;
+    const externalId = booking.customer.erpCustomerId ?? `CUST-${saga.data.salesforceAccountId}`;
+    saga.data.erpCustomerExternalId = externalId;
+    await this.commands.send(
+      manager,
+      saga,
+      'erp.upsert-customer',
+      {
+        externalId,
+        name: `Salesforce account ${saga.data.salesforceAccountId}`,
+        subsidiary: this.config.ERP_SUBSIDIARY,
+        currency: booking.currency,
+      },
+      { key: this.key(saga, 'erp-customer'), externalId },
+    );
+  }
+
+  private async billingChange(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<void> {
+    const { booking } = ctx.history;
+    const am = ctx.amendment;
+    const lines = linesInForce(ctx.history, am ? [...ctx.before, am] : []);
+    const credit = am?.amendmentType === 'reduction' || am?.amendmentType === 'cancellation';
+    if (am && !credit) {
+      const expected = expectedProration(ctx.history, ctx.before, am, ctx.catalogue);
+      saga.data.expectedProrationMinor = expected.reduce((s, l) => s + l.amountMinor, 0n).toString();
+    }
+    if (am && credit) {
+      const expected = expectedProration(ctx.history, ctx.before, am, ctx.catalogue);
+      saga.data.awaitingCreditMinor = (-expected.reduce((s, l) => s + l.amountMinor, 0n)).toString();
+    }
+    const changeKind = !am
+      ? 'create'
+      : am.amendmentType === 'cancellation'
+        ? 'cancel'
+        : am.amendmentType === 'renewal'
+          ? 'renew'
+          : 'amend';
+    await this.commands.send(
+      manager,
+      saga,
+      'billing.apply-contract-change',
+      {
+        contractId: saga.contractId,
+        changeKind,
+        customer: {
+          ...(saga.data.billingCustomerId ? { billingCustomerId: saga.data.billingCustomerId } : {}),
+          name: `Salesforce account ${saga.data.salesforceAccountId}`,
+          crmAccountId: saga.data.salesforceAccountId,
+        },
+        currency: booking.currency,
+        effectiveDate: am?.effectiveDate ?? booking.termStart,
+        items: billingItems(lines, ctx.catalogue),
+        prorationBehavior: credit ? 'none' : 'always_invoice',
+      },
+      { key: this.key(saga, 'billing'), detail: `${changeKind} subscription` },
+    );
+  }
+
+  private async document(manager: EntityManager, documentId: string): Promise<BillingDocumentPayload | null> {
+    const rows = await manager.query<Array<{ payload: BillingDocumentPayload }>>(
+      `SELECT "payload" FROM "q2c"."billing_documents" WHERE "document_id" = $1`,
+      [documentId],
+    );
+    return rows.at(0)?.payload ?? null;
+  }
+
+  private async awaitInvoice(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<boolean> {
+    const invoiceId = saga.data.awaitingInvoiceId;
+    if (!invoiceId) return true;
+    const invoice = await this.document(manager, invoiceId);
+    if (!invoice) return false;
+    if (ctx.amendment && saga.data.expectedProrationMinor !== undefined) {
+      const expected = BigInt(saga.data.expectedProrationMinor);
+      const billed = BigInt(invoice.total.amountMinor);
+      saga.data.billedProrationMinor = billed.toString();
+      if (abs(billed - expected) > BigInt(this.config.PRORATION_TOLERANCE_MINOR)) {
+        throw new BusinessError(
+          'proration_mismatch',
+          `The billing platform prorated ${ctx.amendment.amendmentType} ${ctx.amendment.amendmentId} at ${invoice.total.amountMinor} ${invoice.total.currency} minor units; the engine expected ${expected.toString()} (tolerance ${String(this.config.PRORATION_TOLERANCE_MINOR)})`,
+          {
+            contractId: saga.contractId,
+            invoiceId,
+            expectedMinor: expected.toString(),
+            billedMinor: billed.toString(),
+          },
+        );
+      }
+    }
+    await this.claim(manager, saga, invoiceId, 'Invoice', invoice);
+    this.addDocument(saga.data.invoices, invoice, `INV-${invoice.documentId}`);
+    saga.data.awaitingInvoiceId = undefined;
+    return true;
+  }
+
+  private async billingCredit(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<void> {
+    const credit = BigInt(saga.data.awaitingCreditMinor ?? '0');
+    if (credit <= 0n) {
+      saga.data.awaitingCreditMinor = undefined;
+      return;
+    }
+    const rows = await manager.query<Array<{ payload: BillingDocumentPayload }>>(
+      `SELECT "payload" FROM "q2c"."billing_documents"
+        WHERE "kind" = 'invoice' AND "subscription_id" = $1 ORDER BY "received_at"`,
+      [saga.data.subscriptionId ?? ''],
+    );
+    const line = rows
+      .flatMap((r) => r.payload.lines.map((l) => ({ invoiceId: r.payload.documentId, line: l })))
+      .find((l) => BigInt(l.line.amount.amountMinor) >= credit);
+    if (!line) {
+      throw new BusinessError(
+        'no_invoice_to_credit',
+        `No invoice line of subscription ${saga.data.subscriptionId ?? '(none)'} can carry a credit of ${credit.toString()} minor units`,
+        { contractId: saga.contractId },
+      );
+    }
+    await this.commands.send(
+      manager,
+      saga,
+      'billing.issue-credit',
+      {
+        invoiceId: line.invoiceId,
+        reason: 'order_change',
+        lines: [
+          {
+            invoiceLineId: line.line.lineId,
+            amount: { amountMinor: credit.toString(), currency: ctx.history.booking.currency },
+          },
+        ],
+      },
+      {
+        key: this.key(saga, 'credit'),
+        awaited: false,
+        detail: `credit ${credit.toString()} on ${line.invoiceId}`,
+      },
+    );
+    saga.data.creditAppliesTo = line.invoiceId;
+  }
+
+  private async awaitCreditNote(manager: EntityManager, saga: SagaEntity): Promise<boolean> {
+    const amount = saga.data.awaitingCreditMinor;
+    if (amount === undefined) return true;
+    const rows = await manager.query<Array<{ payload: BillingDocumentPayload }>>(
+      `SELECT "payload" FROM "q2c"."billing_documents"
+        WHERE "kind" = 'credit_note' AND "customer_id" = $1 AND "saga_id" IS NULL
+          AND "payload"->'total'->>'amountMinor' = $2
+        ORDER BY "received_at" LIMIT 1 FOR UPDATE`,
+      [saga.data.billingCustomerId ?? '', amount],
+    );
+    const note = rows.at(0)?.payload;
+    if (!note) return false;
+    await this.claim(manager, saga, note.documentId, 'CreditNote', note);
+    this.addDocument(saga.data.creditNotes, note, `CM-${note.documentId}`);
+    saga.data.awaitingCreditMinor = undefined;
+    return true;
+  }
+
+  /** Ties a billing document to the saga, and records it in the saga's lineage. */
+  private async claim(
+    manager: EntityManager,
+    saga: SagaEntity,
+    documentId: string,
+    objectType: string,
+    doc: BillingDocumentPayload,
+  ): Promise<void> {
+    await manager.query(`UPDATE "q2c"."billing_documents" SET "saga_id" = $2 WHERE "document_id" = $1`, [
+      documentId,
+      saga.sagaId,
+    ]);
+    await this.lineage.record(
+      {
+        contractId: saga.contractId,
+        system: 'billing',
+        objectType,
+        externalId: documentId,
+        status: 'issued',
+        correlationId: saga.correlationId,
+        detail: `${doc.total.amountMinor} ${doc.total.currency}`,
+      },
+      manager,
+    );
+  }
+
+  private addDocument(list: SagaDocument[], doc: BillingDocumentPayload, erpExternalId: string): void {
+    if (list.some((d) => d.documentId === doc.documentId)) return;
+    list.push({
+      documentId: doc.documentId,
+      number: null,
+      total: doc.total,
+      issuedOn: doc.issuedOn,
+      erpExternalId,
+    });
+  }
+
+  /** The ERP lines of a billing document: its total split over the contract lines it charges, by item. */
+  private erpLines(saga: SagaEntity, ctx: Context, totalMinor: bigint): ErpDocumentPayload['lines'] {
+    const am = ctx.amendment;
+    const parts = am
+      ? expectedProration(ctx.history, ctx.before, am, ctx.catalogue).map((p) => ({
+          productCode: p.productCode,
+          weight: abs(p.amountMinor),
+        }))
+      : ctx.history.booking.lines.map((l) => ({
+          productCode: l.productCode,
+          weight: BigInt(l.netAmount.amountMinor),
+        }));
+    const usable = parts.filter((p) => p.weight > 0n);
+    const weights = usable.length > 0 ? usable : parts.slice(0, 1).map((p) => ({ ...p, weight: 1n }));
+    const amounts = allocateByWeights(
+      abs(totalMinor),
+      weights.map((p) => p.weight),
+    );
+    return weights.map((p, i) => {
+      const entry = ctx.catalogue.get(p.productCode);
+      return {
+        itemExternalId: entry?.erpItemId ?? p.productCode,
+        amountMinor: (amounts[i] ?? 0n).toString(),
+        productClass: entry?.productClass ?? 'subscription',
+        ...(entry ? { obligationId: entry.pobId } : {}),
+        description: `${p.productCode} (${saga.kind})`,
+      };
+    });
+  }
+
+  private async erpDocuments(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<void> {
+    const customerExternalId = await this.erpCustomerOf(manager, saga);
+    const base = {
+      customerExternalId,
+      currency: ctx.history.booking.currency,
+      subsidiary: this.config.ERP_SUBSIDIARY,
+      contractId: saga.contractId,
+    };
+    for (const doc of saga.data.invoices.filter((d) => !d.erpId)) {
+      await this.commands.send(
+        manager,
+        saga,
+        'erp.post-invoice',
+        {
+          ...base,
+          externalId: doc.erpExternalId,
+          tranDate: doc.issuedOn,
+          memo: `Billing invoice ${doc.documentId}`,
+          lines: this.erpLines(saga, ctx, BigInt(doc.total.amountMinor)),
+        },
+        { key: this.key(saga, 'erp-invoice', doc.documentId), externalId: doc.erpExternalId },
+      );
+    }
+    for (const doc of saga.data.creditNotes.filter((d) => !d.erpId)) {
+      const appliesTo = saga.data.creditAppliesTo ? `INV-${saga.data.creditAppliesTo}` : undefined;
+      await this.commands.send(
+        manager,
+        saga,
+        'erp.post-credit-memo',
+        {
+          ...base,
+          externalId: doc.erpExternalId,
+          tranDate: doc.issuedOn,
+          memo: `Billing credit note ${doc.documentId}`,
+          ...(appliesTo ? { appliesToExternalId: appliesTo } : {}),
+          lines: this.erpLines(saga, ctx, BigInt(doc.total.amountMinor)),
+        },
+        { key: this.key(saga, 'erp-credit-memo', doc.documentId), externalId: doc.erpExternalId },
+      );
+    }
+  }
+
+  /** The ERP customer of the contract: this saga's, or the one its booking's saga created. */
+  private async erpCustomerOf(manager: EntityManager, saga: SagaEntity): Promise<string> {
+    if (saga.data.erpCustomerExternalId) return saga.data.erpCustomerExternalId;
+    const rows = await manager.query<Array<{ id: string | null }>>(
+      `SELECT "data"->>'erpCustomerExternalId' AS "id" FROM "q2c"."sagas"
+        WHERE "contract_id" = $1 AND "kind" = 'booking'`,
+      [saga.contractId],
+    );
+    const id = rows.at(0)?.id ?? `CUST-${saga.data.salesforceAccountId}`;
+    saga.data.erpCustomerExternalId = id;
+    return id;
+  }
+
+  private async revenue(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<void> {
+    const plan = revenuePlan(ctx.history, ctx.catalogue, this.config.ERP_SUBSIDIARY);
+    saga.data.scheduleVersion = plan.version;
+    saga.data.treatment = plan.treatment;
+    if (plan.reason) saga.data.treatmentReason = plan.reason;
+    await this.lineage.record(
+      {
+        contractId: saga.contractId,
+        system: 'revline',
+        objectType: 'RevenueScheduleUpdated',
+        externalId: `${saga.contractId}:v${String(plan.version)}`,
+        status: 'computed',
+        correlationId: saga.correlationId,
+        detail: `version ${String(plan.version)}, ${plan.treatment}${plan.reason ? `: ${plan.reason}` : ''}`,
+      },
+      manager,
+    );
+    for (const schedule of plan.schedules) {
+      await this.commands.send(manager, saga, 'erp.upsert-revenue-schedule', schedule, {
+        key: this.key(saga, schedule.externalId),
+        externalId: schedule.externalId,
+      });
+    }
+    for (const journal of plan.journals) {
+      await this.commands.send(manager, saga, 'erp.post-revenue-journal', journal, {
+        key: this.key(saga, journal.externalId),
+        externalId: journal.externalId,
+      });
+    }
+    saga.data.journalsPosted = plan.journals.length;
+  }
+
+  private async writeBack(manager: EntityManager, saga: SagaEntity): Promise<void> {
+    const erpId =
+      saga.data.invoices.find((d) => d.erpId)?.erpId ?? saga.data.creditNotes.find((d) => d.erpId)?.erpId;
+    await this.commands.send(
+      manager,
+      saga,
+      'crm.write-back',
+      {
+        objectType: 'Order',
+        recordId: saga.data.salesforceOrderId,
+        fields: {
+          status: 'synced',
+          correlationId: saga.correlationId,
+          ...(saga.data.subscriptionId ? { billingId: saga.data.subscriptionId } : {}),
+          ...(erpId ? { erpId } : {}),
+          lastSyncedAt: new Date().toISOString(),
+        },
+        invoices: saga.data.invoices.map((d) => ({
+          invoiceId: d.documentId,
+          number: d.number,
+          amount: d.total,
+          issuedOn: d.issuedOn,
+          status: 'open' as const,
+        })),
+      },
+      { key: this.key(saga, 'write-back'), externalId: saga.data.salesforceOrderId, awaited: false },
+    );
+  }
+
+  private async complete(manager: EntityManager, saga: SagaEntity): Promise<void> {
+    saga.status = SAGA_STATUS.completed;
+    saga.completedAt = new Date();
+    saga.slaDeadline = null;
+    const lastPosted = saga.data.lastErpPostedAt ? new Date(saga.data.lastErpPostedAt) : saga.completedAt;
+    const seconds = (lastPosted.getTime() - saga.committedAt.getTime()) / 1000;
+    this.latency.observe(saga.kind, seconds);
+    await this.lineage.record(
+      {
+        contractId: saga.contractId,
+        system: 'revline',
+        objectType: 'Saga',
+        externalId: saga.sagaId,
+        status: 'completed',
+        correlationId: saga.correlationId,
+        detail: `${saga.kind} completed; sync latency ${seconds.toFixed(3)} s`,
+      },
+      manager,
+    );
+  }
+}

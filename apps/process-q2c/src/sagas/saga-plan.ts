@@ -1,0 +1,67 @@
+import type { AmendmentType } from '@revline/canonical';
+
+/** The steps of a saga, in order. Each step emits its commands, then waits for their confirmations. */
+export type SagaStep =
+  | 'erp_customer'
+  | 'billing_change'
+  | 'await_invoice'
+  | 'billing_credit'
+  | 'await_credit_note'
+  | 'erp_document'
+  | 'revenue'
+  | 'write_back'
+  | 'done';
+
+export type SagaKind = 'booking' | AmendmentType;
+
+const BOOKING: readonly SagaStep[] = [
+  'erp_customer',
+  'billing_change',
+  'await_invoice',
+  'erp_document',
+  'revenue',
+  'write_back',
+  'done',
+];
+const CHARGE: readonly SagaStep[] = [
+  'billing_change',
+  'await_invoice',
+  'erp_document',
+  'revenue',
+  'write_back',
+  'done',
+];
+const CREDIT: readonly SagaStep[] = [
+  'billing_change',
+  'billing_credit',
+  'await_credit_note',
+  'erp_document',
+  'revenue',
+  'write_back',
+  'done',
+];
+
+/**
+ * New bookings create the customer in the ERP first; charges (expansion, price change, renewal, ramp step) are
+ * invoiced by the billing platform with proration; reductions and cancellations change the subscription without
+ * proration and credit the remaining value as a credit note, which the ERP books as a credit memo.
+ */
+export function stepsOf(kind: SagaKind): readonly SagaStep[] {
+  switch (kind) {
+    case 'booking':
+      return BOOKING;
+    case 'reduction':
+    case 'cancellation':
+      return CREDIT;
+    case 'expansion':
+    case 'price_change':
+    case 'renewal':
+    case 'ramp_step':
+      return CHARGE;
+  }
+}
+
+export function nextStep(kind: SagaKind, step: SagaStep): SagaStep {
+  const steps = stepsOf(kind);
+  return steps[steps.indexOf(step) + 1] ?? 'done';
+}

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import type { BusinessError } from '@revline/messaging';
+import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import type { LineageHop } from '../lineage/lineage-recorder';
+import { LineageRecorder } from '../lineage/lineage-recorder';
+import { SAGA_STATUS } from './saga-data';
+import { SagaEngine } from './saga-engine';
+import { SagaStore } from './saga-store';
+import type { SagaEntity } from './saga.entity';
+
+/**
+ * Applies what a message tells a saga and moves it on, in the caller's transaction (the message's inbox row);
+ * when the saga completes, the next change of the same contract, which waited for it, moves on too.
+ */
+@Injectable()
+export class SagaRunner {
+  constructor(
+    private readonly store: SagaStore,
+    private readonly engine: SagaEngine,
+    private readonly lineage: LineageRecorder,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async within(
+    manager: EntityManager,
+    sagaId: string,
+    apply: (saga: SagaEntity) => Promise<void> | void = () => undefined,
+  ): Promise<SagaEntity | null> {
+    const saga = await this.store.lock(manager, sagaId);
+    if (!saga) return null;
+    const wasParked = saga.status === SAGA_STATUS.parked;
+    await apply(saga);
+    if (saga.status !== SAGA_STATUS.parked || wasParked) {
+      await this.engine.advance(manager, saga);
+    }
+    await this.store.save(manager, saga);
+    if (wasParked && saga.status !== SAGA_STATUS.parked) {
+      await manager.query(
+        `UPDATE "q2c"."exceptions" SET "status" = 'resolved', "resolved_at" = now(),
+           "resolution" = 'The saga moved on after the retry'
+          WHERE "category" = 'confirmation_timeout' AND "details"->>'sagaId' = $1 AND "status" <> 'resolved'`,
+        [saga.sagaId],
+      );
+    }
+    if (saga.status === SAGA_STATUS.completed) {
+      const next = await this.engine.successorOf(manager, saga);
+      if (next) await this.within(manager, next);
+    }
+    return saga;
+  }
+
+  /** Marks a command confirmed and no longer awaited; false when the saga was not waiting for it. */
+  async confirm(
+    manager: EntityManager,
+    saga: SagaEntity,
+    key: string,
+    targetId: string | null,
+  ): Promise<boolean> {
+    await manager.query(
+      `UPDATE "q2c"."saga_commands" SET "status" = 'confirmed', "confirmed_at" = now(), "target_id" = $2
+        WHERE "idempotency_key" = $1`,
+      [key, targetId],
+    );
+    const before = saga.data.pending.length;
+    saga.data.pending = saga.data.pending.filter((k) => k !== key);
+    if (saga.status === SAGA_STATUS.parked) saga.status = SAGA_STATUS.running;
+    return saga.data.pending.length < before;
+  }
+
+  /** Parks a saga after a business exception, in a transaction of its own (the message's was rolled back). */
+  async park(sagaId: string, error: BusinessError, hop?: Partial<LineageHop>): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const saga = await this.store.lock(manager, sagaId);
+      if (!saga) return;
+      saga.status = SAGA_STATUS.parked;
+      saga.lastError = `${error.category}: ${error.message}`;
+      await this.store.save(manager, saga);
+      await this.lineage.record(
+        {
+          contractId: saga.contractId,
+          system: 'revline',
+          objectType: 'Saga',
+          externalId: saga.sagaId,
+          status: 'exception',
+          correlationId: saga.correlationId,
+          detail: saga.lastError,
+          ...hop,
+        },
+        manager,
+      );
+    });
+  }
+}

@@ -1,0 +1,104 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Envelope } from '@revline/messaging';
+import { ExceptionRecorder } from '@revline/messaging';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
+import { LineageRecorder } from '../lineage/lineage-recorder';
+import { SAGA_STATUS } from './saga-data';
+import { SagaEntity } from './saga.entity';
+import { SagasConfig } from './sagas.config';
+
+const BATCH = 100;
+
+/**
+ * A wait past its deadline becomes a `confirmation_timeout` exception, not a hang: the saga parks, and the exception
+ * carries the command it waits on (retrying it sends the command again under its idempotency key). A saga that
+ * then moves on resolves the exception. Sweeps every SAGA_SWEEP_MS; many instances share the work (SKIP LOCKED).
+ */
+@Injectable()
+export class SagaTimeouts implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SagaTimeouts.name);
+  private readonly abort = new AbortController();
+  private running = false;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly exceptions: ExceptionRecorder,
+    private readonly lineage: LineageRecorder,
+    private readonly config: SagasConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    await this.loop;
+  }
+
+  /** Parks the sagas past their deadline; returns how many. */
+  async sweep(): Promise<number> {
+    const expired = await this.dataSource.transaction(async (manager) => {
+      const sagas = await manager
+        .getRepository(SagaEntity)
+        .createQueryBuilder('s')
+        .where(`s.status = :waiting AND s.sla_deadline < now()`, { waiting: SAGA_STATUS.waiting })
+        .orderBy('s.sla_deadline')
+        .limit(BATCH)
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .getMany();
+      const out: Array<{ saga: SagaEntity; envelope: Envelope | null }> = [];
+      for (const saga of sagas) {
+        const key = saga.data.pending[0] ?? `saga:${saga.eventId}:billing`;
+        const rows = await manager.query<Array<{ envelope: Envelope }>>(
+          `SELECT "envelope" FROM "q2c"."outbox" WHERE "idempotency_key" = $1 LIMIT 1`,
+          [key],
+        );
+        const waitingFor = saga.data.pending.length > 0 ? `confirmation of ${key}` : `a billing document`;
+        saga.status = SAGA_STATUS.parked;
+        saga.lastError = `confirmation_timeout: step ${saga.step} waited past ${saga.slaDeadline?.toISOString() ?? '?'} for ${waitingFor}`;
+        await manager.getRepository(SagaEntity).save(saga);
+        await this.lineage.record(
+          {
+            contractId: saga.contractId,
+            system: 'revline',
+            objectType: 'Saga',
+            externalId: saga.sagaId,
+            status: 'confirmation_timeout',
+            correlationId: saga.correlationId,
+            detail: saga.lastError,
+          },
+          manager,
+        );
+        out.push({ saga, envelope: rows.at(0)?.envelope ?? null });
+      }
+      return out;
+    });
+    for (const { saga, envelope } of expired) {
+      if (!envelope) continue;
+      await this.exceptions.record(envelope, {
+        category: 'confirmation_timeout',
+        reason: `Contract ${saga.contractId}: the ${saga.kind} saga waited too long at step ${saga.step} (${saga.lastError ?? ''}). Retry sends the awaited command again.`,
+        details: { sagaId: saga.sagaId, contractId: saga.contractId, step: saga.step },
+      });
+    }
+    return expired.length;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.sweep();
+      } catch (error) {
+        this.logger.warn(`Saga timeout sweep: ${(error as Error).message}`);
+      }
+      await sleep(this.config.SAGA_SWEEP_MS, undefined, { signal: this.abort.signal }).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { LineageModule } from '../lineage/lineage.module';
+import { BillingEventsHandler } from './billing-events.handler';
+import { ContractHistoryReader } from './contract-history';
+import { ErpEventsHandler } from './erp-events.handler';
+import { RecordPayment } from './record-payment';
+import { SagaCommands } from './saga-commands';
+import { SagaEngine } from './saga-engine';
+import { SagaRunner } from './saga-runner';
+import { SagaStore } from './saga-store';
+import { SagaTimeouts } from './saga-timeouts';
+import { StartSaga } from './start-saga';
+import { SyncLatencyMetric } from './sync-latency.metric';
+
+/** The quote-to-cash sagas: one per contract change, driven by the outbox and the billing and ERP events. */
+@Module({
+  imports: [LineageModule],
+  providers: [
+    ContractHistoryReader,
+    SagaCommands,
+    SagaEngine,
+    SagaStore,
+    SagaRunner,
+    StartSaga,
+    RecordPayment,
+    BillingEventsHandler,
+    ErpEventsHandler,
+    SagaTimeouts,
+    SyncLatencyMetric,
+  ],
+  exports: [StartSaga],
+})
+export class SagasModule {}
