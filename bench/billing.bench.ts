@@ -9,7 +9,9 @@ import { BillingPort } from '@revline/billing-port';
 import type { ContractChange } from '@revline/billing-port';
 import { createTestApp, createTestDatabase } from '@revline/testing';
 import { createHmac } from 'node:crypto';
+import { Agent, request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import Stripe from 'stripe';
 import { SANDBOXES } from '../apps/sandbox/src/app.info';
 import { StripeSandboxModule } from '../apps/sandbox/src/stripe/stripe-sandbox.module';
@@ -46,6 +48,86 @@ async function pool(
 
 function line(figures: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+interface SenderInput {
+  url: string;
+  first: number;
+  total: number;
+  concurrency: number;
+  maxSeconds: number;
+}
+
+/**
+ * Stripe's side of the webhook figure: signs and posts `invoice.finalized` events over keep-alive connections,
+ * `concurrency` at a time, and times them from the first send to the last answer. It runs in a worker thread so
+ * that the sender's own CPU (Stripe's, in production) is not charged to system-billing's event loop; the server,
+ * Postgres and Redis still share this machine's cores with it.
+ */
+async function sendWebhooks(input: SenderInput): Promise<{ accepted: number; seconds: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: input.concurrency });
+  const post = (i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const created = Math.floor(Date.now() / 1000);
+      const body = JSON.stringify({
+        id: `evt_bench_${i}`,
+        object: 'event',
+        type: 'invoice.finalized',
+        created,
+        data: {
+          object: {
+            id: `in_bench_${i}`,
+            object: 'invoice',
+            customer: 'cus_bench',
+            currency: 'usd',
+            total: 1000,
+            created,
+            status_transitions: { finalized_at: created },
+            lines: { data: [] },
+          },
+        },
+      });
+      const signature = `t=${created},v1=${createHmac('sha256', SECRET).update(`${created}.${body}`).digest('hex')}`;
+      const req = httpRequest(
+        input.url,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'stripe-signature': signature,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode === 200) resolve();
+            else reject(new Error(`webhook answered ${res.statusCode ?? '?'}`));
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  const t0 = performance.now();
+  const accepted = await pool(input.total, input.concurrency, t0 + input.maxSeconds * 1000, (i) =>
+    post(input.first + i),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  agent.destroy();
+  return { accepted, seconds };
+}
+
+function runSender(input: SenderInput): Promise<{ accepted: number; seconds: number }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(__filename, { workerData: input });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`webhook sender exited ${code}`));
+    });
+  });
 }
 
 async function main(): Promise<void> {
@@ -93,11 +175,11 @@ async function main(): Promise<void> {
     await pool(50, 8, Number.POSITIVE_INFINITY, (i) =>
       port_.applyContractChange(change(COMMANDS + i), `warm-${i}`).then(() => undefined),
     );
-    let t0 = performance.now();
+    const t0 = performance.now();
     const applied = await pool(COMMANDS, CONCURRENCY, t0 + MAX_SECONDS * 1000, (i) =>
       port_.applyContractChange(change(i), `bench-cmd-${i}`).then(() => undefined),
     );
-    let seconds = (performance.now() - t0) / 1000;
+    const seconds = (performance.now() - t0) / 1000;
     const commandsPerSecond = Math.round(applied / seconds);
     line({
       bench: 'billing-commands',
@@ -109,45 +191,30 @@ async function main(): Promise<void> {
       pass: commandsPerSecond >= 300,
     });
 
-    const url = new URL('/v1/webhooks/stripe', billing.url);
-    const post = async (i: number) => {
-      const created = Math.floor(Date.now() / 1000);
-      const body = JSON.stringify({
-        id: `evt_bench_${i}`,
-        object: 'event',
-        type: 'invoice.finalized',
-        created,
-        data: {
-          object: {
-            id: `in_bench_${i}`,
-            object: 'invoice',
-            customer: 'cus_bench',
-            currency: 'usd',
-            total: 1000,
-            created,
-            status_transitions: { finalized_at: created },
-            lines: { data: [] },
-          },
-        },
-      });
-      const signature = `t=${created},v1=${createHmac('sha256', SECRET).update(`${created}.${body}`).digest('hex')}`;
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-        body,
-      });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
-    };
-    await pool(200, 16, Number.POSITIVE_INFINITY, (i) => post(WEBHOOKS + i));
-    t0 = performance.now();
-    const accepted = await pool(WEBHOOKS, CONCURRENCY * 2, t0 + MAX_SECONDS * 1000, post);
-    seconds = (performance.now() - t0) / 1000;
-    const webhooksPerSecond = Math.round(accepted / seconds);
+    const url = new URL('/v1/webhooks/stripe', billing.url).toString();
+    const warm = await runSender({ url, first: WEBHOOKS, total: 200, concurrency: 16, maxSeconds: 60 });
+    const loop = performance.eventLoopUtilization();
+    const sent = await runSender({
+      url,
+      first: 0,
+      total: WEBHOOKS,
+      concurrency: CONCURRENCY * 2,
+      maxSeconds: MAX_SECONDS,
+    });
+    const accepted = sent.accepted;
+    const busy = performance.eventLoopUtilization(loop);
+    const webhooksPerSecond = Math.round(accepted / sent.seconds);
+    const [{ count: stored }] = await db.dataSource.query<[{ count: string }]>(
+      `SELECT count(*) AS "count" FROM "billing"."stripe_events" WHERE "event_id" LIKE 'evt_bench_%'`,
+    );
+    if (Number(stored) !== accepted + warm.accepted)
+      throw new Error(`${accepted + warm.accepted} webhooks answered 200 but ${stored} events are stored`);
     line({
       bench: 'billing-webhooks',
       events: accepted,
-      seconds: Number(seconds.toFixed(3)),
+      stored: Number(stored) - warm.accepted,
+      serverLoopMsPerEvent: Number((busy.active / Math.max(1, accepted)).toFixed(3)),
+      seconds: Number(sent.seconds.toFixed(3)),
       webhooksPerSecond,
       concurrency: CONCURRENCY * 2,
       target: 2000,
@@ -160,12 +227,16 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(
-      `billing bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+if (isMainThread) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(
+        `billing bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exit(1);
+    },
+  );
+} else {
+  void sendWebhooks(workerData as SenderInput).then((result) => parentPort?.postMessage(result));
+}

@@ -6,6 +6,7 @@ import { RequestLedger } from './stripe/request-ledger';
 import { StripeBillingAdapter } from './stripe/stripe-billing.adapter';
 import { StripeGateway } from './stripe/stripe-gateway';
 import { RawWebhookBody } from './webhooks/raw-webhook-body';
+import { StripeEventDetails } from './webhooks/stripe-event-details';
 import { StripeEventIngest } from './webhooks/stripe-events';
 import { StripeEventsPoller } from './webhooks/stripe-events.poller';
 import { StripeWebhookController } from './webhooks/stripe-webhook.controller';
@@ -19,6 +20,7 @@ import { StripeWebhookController } from './webhooks/stripe-webhook.controller';
     RequestLedger,
     { provide: BillingPort, useClass: StripeBillingAdapter },
     BillingCommandsHandler,
+    StripeEventDetails,
     StripeEventIngest,
     StripeEventsPoller,
   ],

@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { StripeRequestEntity } from '../persistence/entities';
 
 /**
- * Fixes a command step's Stripe request the first time it is planned. A retry, a concurrent duplicate or a rerun
+ * Fixes a command step's Stripe request the first time it is planned (the parameters are computed each time, but
+ * only the first plan written is ever sent). A retry, a concurrent duplicate or a rerun
  * after a timeout reads the same parameters back, so Stripe sees one request under one Idempotency-Key and
  * replays its first answer; once an answer is kept, Stripe is not asked again at all.
  */
@@ -17,15 +18,18 @@ export class RequestLedger {
     compute: () => Promise<P>,
   ): Promise<{ params: P; response: object | null }> {
     const repo = this.dataSource.getRepository(StripeRequestEntity);
-    const existing = await repo.findOneBy({ idempotencyKey: key });
-    if (existing) return { params: existing.params as P, response: existing.response };
     const params = await compute();
-    await repo
+    const inserted = await repo
       .createQueryBuilder()
       .insert()
       .values({ idempotencyKey: key, operation, params })
       .orIgnore()
+      .returning(['params'])
       .execute();
+    // The parameters as stored (jsonb orders keys its own way), so every attempt sends the very same request.
+    const planned = (inserted.raw as Array<{ params: P }>).at(0);
+    if (planned) return { params: planned.params, response: null };
+    // Planned before (a retry, a duplicate, a rerun): the first plan is the one sent.
     const row = await repo.findOneByOrFail({ idempotencyKey: key });
     return { params: row.params as P, response: row.response };
   }

@@ -29,6 +29,7 @@ import { StripeGateway } from './stripe-gateway';
 import { isoDay, startOfDay, stripeKey } from './stripe-keys';
 
 const USAGE_CONCURRENCY = 16;
+const CLOCK_CACHE_SIZE = 10_000;
 
 function money(amount: number, currency: string) {
   return { amountMinor: String(amount), currency: currency.toUpperCase() };
@@ -43,6 +44,8 @@ function idOf(value: string | { id: string } | null | undefined): string | null 
 @Injectable()
 export class StripeBillingAdapter extends BillingPort {
   readonly vendor = 'stripe';
+  /** customer id → its test clock id, or null for a customer living in real time. */
+  private readonly clocks = new Map<string, string | null>();
 
   constructor(
     private readonly gateway: StripeGateway,
@@ -63,15 +66,25 @@ export class StripeBillingAdapter extends BillingPort {
     };
   }
 
-  /** The billing platform's "now" for a customer: its test clock's time, if it lives on one. */
+  /**
+   * The billing platform's "now" for a customer: its test clock's time, if it lives on one. A customer's test clock
+   * is fixed when the customer is created, so which clock (or none) is read once per customer; the clock's time
+   * moves, so it is read each time.
+   */
   private async billingNow(customerId: string): Promise<number> {
-    const customer = await this.gateway.call('customers.retrieve', (s) => s.customers.retrieve(customerId));
-    if ('deleted' in customer && customer.deleted)
-      throw new BusinessError('billing_rejected', `Customer ${customerId} is deleted`);
-    const clock = idOf((customer as Stripe.Customer).test_clock);
+    let clock = this.clocks.get(customerId);
+    if (clock === undefined) {
+      const customer = await this.gateway.call('customers.retrieve', (s) => s.customers.retrieve(customerId));
+      if ('deleted' in customer && customer.deleted)
+        throw new BusinessError('billing_rejected', `Customer ${customerId} is deleted`);
+      clock = idOf((customer as Stripe.Customer).test_clock);
+      if (this.clocks.size >= CLOCK_CACHE_SIZE) this.clocks.clear();
+      this.clocks.set(customerId, clock);
+    }
     if (!clock) return Math.floor(Date.now() / 1000);
+    const id = clock;
     const found = await this.gateway.call('testClocks.retrieve', (s) =>
-      s.testHelpers.testClocks.retrieve(clock),
+      s.testHelpers.testClocks.retrieve(id),
     );
     return found.frozen_time;
   }

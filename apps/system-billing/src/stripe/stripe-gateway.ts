@@ -48,8 +48,8 @@ export class StripeGateway implements OnApplicationShutdown {
       name: 'stripe',
       timeout: false,
       errorThresholdPercentage: 50,
-      volumeThreshold: 20,
-      resetTimeout: 10_000,
+      volumeThreshold: config.STRIPE_BREAKER_VOLUME_THRESHOLD,
+      resetTimeout: config.STRIPE_BREAKER_RESET_MS,
       errorFilter: (error: unknown) => classifyStripeError(error) !== 'transient',
     });
     this.breaker.on('open', () => {

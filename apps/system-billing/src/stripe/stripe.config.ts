@@ -39,6 +39,16 @@ export class StripeConfig {
   @Min(1)
   STRIPE_RETRY_BASE_MS = 200;
 
+  /** The circuit opens when at least this many calls in the rolling 10 s window failed transiently, half or more. */
+  @IsInt()
+  @Min(1)
+  STRIPE_BREAKER_VOLUME_THRESHOLD = 20;
+
+  /** How long an open circuit refuses calls before letting one through to test Stripe again. */
+  @IsInt()
+  @Min(100)
+  STRIPE_BREAKER_RESET_MS = 10_000;
+
   /** Webhook timestamps older than this are refused (Stripe's default tolerance). */
   @IsInt()
   @Min(1)

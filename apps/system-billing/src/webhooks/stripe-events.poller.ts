@@ -94,16 +94,13 @@ export class StripeEventsPoller implements OnApplicationBootstrap, OnApplication
       if (!page.has_more || page.data.length === 0) break;
       startingAfter = page.data[page.data.length - 1]?.id;
     }
-    let taken = 0;
-    let newest = cursor;
-    for (const event of events.reverse()) {
-      const outcome = await this.ingest.ingest(
-        event as unknown as Parameters<StripeEventIngest['ingest']>[0],
-        'poller',
-      );
-      if (outcome !== 'duplicate') taken += 1;
-      newest = Math.max(newest, event.created);
-    }
+    const oldestFirst = events.reverse();
+    const outcomes = await this.ingest.ingestAll(
+      oldestFirst as unknown as Parameters<StripeEventIngest['ingestAll']>[0],
+      'poller',
+    );
+    const taken = outcomes.filter((outcome) => outcome !== 'duplicate').length;
+    const newest = oldestFirst.reduce((max, event) => Math.max(max, event.created), cursor);
     if (newest !== cursor) await repo.upsert({ name: CURSOR, lastCreated: String(newest) }, ['name']);
     return taken;
   }

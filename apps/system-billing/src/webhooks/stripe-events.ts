@@ -1,181 +1,221 @@
 import { Injectable } from '@nestjs/common';
-import type { BillingDocumentPayload } from '@revline/messaging';
-import { Outbox } from '@revline/messaging';
+import { OutboxMessageEntity, queueOf } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
-import { CONTRACT_KEY, LINE_KEY } from '../stripe/contract-change.plans';
-import { isoDay } from '../stripe/stripe-keys';
+import type { Announcement, StripeEventLike } from './stripe-event-announcements';
+import { announcementsOf, str } from './stripe-event-announcements';
+import { StripeEventDetails } from './stripe-event-details';
 
-/** The part of a Stripe event Revline reads; verified before it gets here, so only its shape is checked. */
-export interface StripeEventLike {
-  id: string;
-  type: string;
-  created: number;
-  data: { object: Record<string, unknown> & { id?: unknown; object?: unknown } };
-}
+export type { StripeEventLike } from './stripe-event-announcements';
+export { isStripeEvent } from './stripe-event-announcements';
 
 export type IngestOutcome = 'accepted' | 'duplicate' | 'stale';
+export type EventSource = 'webhook' | 'poller';
 
-type Obj = Record<string, unknown>;
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
-const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
-const list = (v: unknown): Obj[] => (Array.isArray(obj(v).data) ? (obj(v).data as Obj[]) : []);
-const money = (amount: unknown, currency: unknown) => ({
-  amountMinor: String(num(amount)),
-  currency: str(currency).toUpperCase(),
-});
+/** Events written in one transaction at most; more wait for the next one. */
+const MAX_BATCH = 500;
+/** Transactions being written at once: a batch fills while earlier ones wait for Postgres. */
+const MAX_IN_FLIGHT = 2;
+/** Events whose missing details (a payment, more lines) are read from Stripe at once, for a long poll. */
+const DETAIL_READS = 8;
 
-export function isStripeEvent(value: unknown): value is StripeEventLike {
-  const v = obj(value);
-  return (
-    typeof v.id === 'string' &&
-    typeof v.type === 'string' &&
-    typeof v.created === 'number' &&
-    typeof obj(v.data).object === 'object'
-  );
+interface Pending {
+  event: StripeEventLike;
+  source: EventSource;
+  announcements: Announcement[];
+  resolve: (outcome: IngestOutcome) => void;
+  reject: (error: unknown) => void;
 }
 
+const hasMore = (list: unknown): boolean =>
+  typeof list === 'object' && list !== null && (list as { has_more?: unknown }).has_more === true;
+
+const byKey =
+  <T>(key: (value: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+
 /**
- * Takes a Stripe event in once, from the webhook or the poller: the event id is the dedup (a primary key), the
+ * Takes Stripe events in once, from the webhook or the poller: the event id is the dedup (a primary key), the
  * newest `created` per object is the state kept (an older event never overwrites it), and what Revline must hear
  * is queued through the outbox in the same transaction.
+ *
+ * Events arriving while transactions are being written go together into the next one (group commit, at most
+ * MAX_IN_FLIGHT transactions at once), and each caller is answered only once the transaction holding its event
+ * has committed. Within a transaction the events are taken in arrival order, as one transaction each would take
+ * them. Rows are locked in key order (events, then objects, then outbox keys), so two transactions cannot
+ * deadlock. A failed transaction is retried one event per transaction, so a bad event fails only its delivery.
  */
 @Injectable()
 export class StripeEventIngest {
+  private queue: Pending[] = [];
+  private inFlight = 0;
+
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
+    private readonly details: StripeEventDetails,
   ) {}
 
-  async ingest(event: StripeEventLike, source: 'webhook' | 'poller'): Promise<IngestOutcome> {
+  async ingest(event: StripeEventLike, source: EventSource): Promise<IngestOutcome> {
+    const [outcome] = await this.ingestAll([event], source);
+    return outcome;
+  }
+
+  /** Takes several events in, in this order (the poller's oldest first). */
+  async ingestAll(events: StripeEventLike[], source: EventSource): Promise<IngestOutcome[]> {
+    const announced: Announcement[][] = [];
+    for (let i = 0; i < events.length; i += DETAIL_READS)
+      announced.push(
+        ...(await Promise.all(events.slice(i, i + DETAIL_READS).map((e) => this.announcements(e)))),
+      );
+    const outcomes = events.map(
+      (event, i) =>
+        new Promise<IngestOutcome>((resolve, reject) => {
+          this.queue.push({ event, source, announcements: announced[i] ?? [], resolve, reject });
+        }),
+    );
+    void this.drain();
+    return Promise.all(outcomes);
+  }
+
+  /** What the event announces, with what the event itself leaves out read from Stripe first. */
+  private async announcements(event: StripeEventLike): Promise<Announcement[]> {
     const object = event.data.object;
-    const objectId = str(object.id);
-    const schema = this.dataSource.driver.schema ?? 'billing';
-    return this.dataSource.transaction(async (manager) => {
-      const kept = await manager.query<unknown[]>(
-        `INSERT INTO "${schema}"."stripe_objects" ("object_id", "object_type", "event_id", "event_created", "data")
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT ("object_id") DO UPDATE SET "event_id" = EXCLUDED."event_id", "event_created" = EXCLUDED."event_created",
-           "data" = EXCLUDED."data", "object_type" = EXCLUDED."object_type"
-         WHERE "stripe_objects"."event_created" <= EXCLUDED."event_created"
-         RETURNING "object_id"`,
-        [objectId, str(object.object), event.id, event.created, JSON.stringify(object)],
-      );
-      const stale = kept.length === 0;
-      const inserted = await manager.query<unknown[]>(
-        `INSERT INTO "${schema}"."stripe_events" ("event_id", "type", "object_id", "created", "source", "stale")
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT ("event_id") DO NOTHING RETURNING "event_id"`,
-        [event.id, event.type, objectId, event.created, source, stale],
-      );
-      if (inserted.length === 0) {
-        // A duplicate delivery: undo nothing it may have touched (same event, same data) and queue nothing.
-        return 'duplicate';
-      }
-      await this.announce(manager, event, stale);
-      return stale ? 'stale' : 'accepted';
+    const id = str(object.id);
+    const needsPayment = event.type === 'invoice.paid';
+    const needsLines = event.type === 'invoice.finalized' && hasMore(object.lines);
+    if (!needsPayment && !needsLines) return announcementsOf(event);
+    // A delivery of an event already taken in announces nothing, so it needs no read from Stripe.
+    const known = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM ${this.table('stripe_events')} WHERE "event_id" = $1`,
+      [event.id],
+    );
+    if (known.length > 0) return [];
+    if (needsPayment)
+      return announcementsOf(event, { paymentId: (await this.details.paymentOf(id)) ?? undefined });
+    const lines = await this.details.linesOf(id);
+    return announcementsOf({
+      ...event,
+      data: { object: { ...object, lines: { ...(object.lines as object), data: lines, has_more: false } } },
     });
   }
 
-  private async announce(manager: EntityManager, event: StripeEventLike, stale: boolean): Promise<void> {
-    const o = event.data.object;
-    const createdAt = new Date(event.created * 1000).toISOString();
-    switch (event.type) {
-      case 'invoice.finalized':
-        await this.outbox.add(manager, 'billing.invoice-issued', invoiceDocument(o, createdAt), {
-          idempotencyKey: `stripe:invoice-issued:${str(o.id)}`,
-        });
-        return;
-      case 'credit_note.created':
-        await this.outbox.add(manager, 'billing.credit-note-issued', creditNoteDocument(o, createdAt), {
-          idempotencyKey: `stripe:credit-note-issued:${str(o.id)}`,
-        });
-        return;
-      case 'invoice.paid': {
-        const payment = list(o.payments).at(0);
-        await this.outbox.add(
-          manager,
-          'billing.payment-received',
-          {
-            paymentId: str(payment ? payment.id : undefined) || `${str(o.id)}:paid`,
-            invoiceId: str(o.id),
-            customerId: str(o.customer),
-            amount: money(o.amount_paid, o.currency),
-            receivedOn: isoDay(num(obj(o.status_transitions).paid_at) || event.created),
-            eventCreatedAt: createdAt,
-          },
-          { idempotencyKey: `stripe:payment-received:${str(o.id)}` },
-        );
-        return;
-      }
-      case 'customer.subscription.created':
-      case 'customer.subscription.updated':
-      case 'customer.subscription.deleted': {
-        const contractId = str(obj(o.metadata)[CONTRACT_KEY]);
-        if (stale || !contractId) return;
-        const items = list(o.items);
-        await this.outbox.add(
-          manager,
-          'billing.subscription-changed',
-          {
-            contractId,
-            subscriptionId: str(o.id),
-            customerId: str(o.customer),
-            status: str(o.status),
-            itemIds: Object.fromEntries(
-              items.map((i) => [str(obj(i.metadata)[LINE_KEY]) || str(i.id), str(i.id)]),
-            ),
-            eventCreatedAt: createdAt,
-          },
-          { idempotencyKey: `stripe:${event.id}` },
-        );
-        return;
-      }
-      default:
-        return;
+  private table(name: string): string {
+    return `"${this.dataSource.driver.schema ?? 'billing'}"."${name}"`;
+  }
+
+  private async drain(): Promise<void> {
+    if (this.inFlight >= MAX_IN_FLIGHT) return;
+    this.inFlight += 1;
+    try {
+      while (this.queue.length > 0) await this.flush(this.queue.splice(0, MAX_BATCH));
+    } finally {
+      this.inFlight -= 1;
     }
   }
-}
 
-function invoiceDocument(o: Obj, createdAt: string): BillingDocumentPayload {
-  const subscription = str(obj(obj(o.parent).subscription_details).subscription);
-  return {
-    documentId: str(o.id),
-    customerId: str(o.customer),
-    ...(subscription ? { subscriptionId: subscription } : {}),
-    total: money(o.total, o.currency),
-    tax: money(0, o.currency),
-    issuedOn: isoDay(num(obj(o.status_transitions).finalized_at) || num(o.created)),
-    lines: list(o.lines).map((line) => {
-      const parent = obj(line.parent);
-      const details = obj(parent.subscription_item_details ?? parent.invoice_item_details);
-      const period = obj(line.period);
-      return {
-        lineId: str(line.id),
-        description: str(line.description),
-        amount: money(line.amount, o.currency),
-        proration: details.proration === true,
-        periodStart: isoDay(num(period.start)),
-        periodEnd: isoDay(num(period.end)),
-      };
-    }),
-    eventCreatedAt: createdAt,
-  };
-}
+  private async flush(batch: Pending[]): Promise<void> {
+    try {
+      const outcomes = await this.dataSource.transaction((manager) => this.write(manager, batch));
+      batch.forEach((pending, i) => {
+        pending.resolve(outcomes[i] ?? 'duplicate');
+      });
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]?.reject(error);
+        return;
+      }
+      for (const pending of batch) await this.flush([pending]);
+    }
+  }
 
-function creditNoteDocument(o: Obj, createdAt: string): BillingDocumentPayload {
-  return {
-    documentId: str(o.id),
-    customerId: str(o.customer),
-    total: money(o.total, o.currency),
-    tax: money(0, o.currency),
-    issuedOn: isoDay(num(o.effective_at) || num(o.created)),
-    lines: list(o.lines).map((line) => ({
-      lineId: str(line.id),
-      description: str(line.description),
-      amount: money(line.amount, o.currency),
-      proration: false,
-    })),
-    eventCreatedAt: createdAt,
-  };
+  private async write(manager: EntityManager, batch: Pending[]): Promise<IngestOutcome[]> {
+    const first = new Map<string, Pending>();
+    for (const pending of batch) if (!first.has(pending.event.id)) first.set(pending.event.id, pending);
+    const unique = [...first.values()].sort(byKey((p) => p.event.id));
+    const inserted = await manager.query<Array<{ event_id: string }>>(
+      `INSERT INTO ${this.table('stripe_events')} ("event_id", "type", "object_id", "created", "source", "stale")
+       SELECT e, t, o, c, s, false FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS x(e, t, o, c, s)
+       ON CONFLICT ("event_id") DO NOTHING RETURNING "event_id"`,
+      [
+        unique.map((p) => p.event.id),
+        unique.map((p) => p.event.type),
+        unique.map((p) => str(p.event.data.object.id)),
+        unique.map((p) => p.event.created),
+        unique.map((p) => p.source),
+      ],
+    );
+    const fresh = new Set(inserted.map((row) => row.event_id));
+    // Arrival order, first delivery of each event only: the order one transaction per event would see.
+    const taken = batch.filter((p) => fresh.has(p.event.id) && first.get(p.event.id) === p);
+    if (taken.length === 0) return batch.map(() => 'duplicate');
+
+    const objectIds = [...new Set(taken.map((p) => str(p.event.data.object.id)))].sort();
+    const stored = await manager.query<Array<{ object_id: string; event_created: string }>>(
+      `SELECT "object_id", "event_created" FROM ${this.table('stripe_objects')}
+       WHERE "object_id" = ANY($1::text[]) ORDER BY "object_id" FOR UPDATE`,
+      [objectIds],
+    );
+    const newest = new Map(stored.map((row) => [row.object_id, Number(row.event_created)]));
+    const winners = new Map<string, Pending>();
+    const stale = new Set<Pending>();
+    for (const pending of taken) {
+      const objectId = str(pending.event.data.object.id);
+      const known = newest.get(objectId);
+      if (known !== undefined && known > pending.event.created) stale.add(pending);
+      else {
+        newest.set(objectId, pending.event.created);
+        winners.set(objectId, pending);
+      }
+    }
+    const kept = [...winners.entries()].sort(byKey(([id]) => id));
+    const written = await manager.query<Array<{ object_id: string }>>(
+      `INSERT INTO ${this.table('stripe_objects')} ("object_id", "object_type", "event_id", "event_created", "data")
+       SELECT i, t, e, c, d::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS x(i, t, e, c, d)
+       ON CONFLICT ("object_id") DO UPDATE SET "event_id" = EXCLUDED."event_id", "event_created" = EXCLUDED."event_created",
+         "data" = EXCLUDED."data", "object_type" = EXCLUDED."object_type"
+       WHERE "stripe_objects"."event_created" <= EXCLUDED."event_created"
+       RETURNING "object_id"`,
+      [
+        kept.map(([id]) => id),
+        kept.map(([, p]) => str(p.event.data.object.object)),
+        kept.map(([, p]) => p.event.id),
+        kept.map(([, p]) => p.event.created),
+        kept.map(([, p]) => JSON.stringify(p.event.data.object)),
+      ],
+    );
+    // A newer state written by another transaction since the read above: every event of ours is older.
+    const overtaken = new Set(kept.map(([id]) => id));
+    for (const row of written) overtaken.delete(row.object_id);
+    for (const pending of taken) if (overtaken.has(str(pending.event.data.object.id))) stale.add(pending);
+    if (stale.size > 0)
+      await manager.query(
+        `UPDATE ${this.table('stripe_events')} SET "stale" = true WHERE "event_id" = ANY($1)`,
+        [[...stale].map((p) => p.event.id)],
+      );
+
+    const messages = taken
+      .flatMap((p) => p.announcements.filter((a) => !(a.onlyIfNewest && stale.has(p))))
+      .map((a) => a.envelope)
+      .sort(byKey((e) => `${e.job} ${e.idempotencyKey}`));
+    if (messages.length > 0)
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(OutboxMessageEntity)
+        .values(
+          messages.map((envelope) => ({
+            messageId: envelope.messageId,
+            queue: queueOf(envelope.job),
+            job: envelope.job,
+            idempotencyKey: envelope.idempotencyKey,
+            envelope,
+          })),
+        )
+        .orIgnore()
+        .execute();
+
+    const takenIn = new Set(taken);
+    return batch.map((p) => (takenIn.has(p) ? (stale.has(p) ? 'stale' : 'accepted') : 'duplicate'));
+  }
 }

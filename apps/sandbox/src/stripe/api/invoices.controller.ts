@@ -2,6 +2,8 @@ import { Body, Get, Param } from '@nestjs/common';
 import type { CreditNoteLineInput } from '../billing/credit-notes';
 import { CreditNotes } from '../billing/credit-notes';
 import { Invoicing } from '../billing/invoicing';
+import type { InvoiceAnswer } from '../http/includable';
+import { invoiceAnswer } from '../http/includable';
 import { expand, expansions, inRange, paginate } from '../http/list';
 import { mergeMetadata, Params } from '../http/params';
 import { StripePost, StripeQuery } from '../http/request';
@@ -25,16 +27,25 @@ export class InvoicesController {
     return invoice;
   }
 
-  private out(invoice: Invoice, body: unknown, query: unknown): Invoice {
-    return expand(
-      invoice,
-      expansions(body, query),
-      (id) => this.store.customers.get(id) ?? this.store.subscriptions.get(id) ?? this.store.prices.get(id),
+  /** The answer: expanded where asked, and without the includable `payments` unless asked for. */
+  private out(
+    invoice: Invoice,
+    body: unknown,
+    query: unknown,
+    paths = expansions(body, query),
+  ): InvoiceAnswer {
+    return invoiceAnswer(
+      expand(
+        invoice,
+        paths.filter((path) => path !== 'payments'),
+        (id) => this.store.customers.get(id) ?? this.store.subscriptions.get(id) ?? this.store.prices.get(id),
+      ),
+      paths,
     );
   }
 
   @StripePost('invoices')
-  createInvoice(@Body() body: unknown): Invoice {
+  createInvoice(@Body() body: unknown): InvoiceAnswer {
     const p = new Params(body);
     const customer = p.requiredString('customer');
     if (!this.store.customers.has(customer)) throw StripeApiError.noSuch('customer', customer, 'customer');
@@ -54,16 +65,16 @@ export class InvoicesController {
       : this.invoicing.draft(customer, 'usd', [], 'manual', at);
     invoice.metadata = metadata;
     invoice.auto_advance = autoAdvance ?? false;
-    return invoice;
+    return this.out(invoice, body, {});
   }
 
   @Get('invoices/:id')
-  retrieveInvoice(@Param('id') id: string, @StripeQuery() query: unknown): Invoice {
+  retrieveInvoice(@Param('id') id: string, @StripeQuery() query: unknown): InvoiceAnswer {
     return this.out(this.find(id), {}, query);
   }
 
   @StripePost('invoices/:id')
-  updateInvoice(@Param('id') id: string, @Body() body: unknown): Invoice {
+  updateInvoice(@Param('id') id: string, @Body() body: unknown): InvoiceAnswer {
     const invoice = this.find(id);
     const p = new Params(body);
     invoice.metadata = mergeMetadata(invoice.metadata, p.metadata());
@@ -71,7 +82,7 @@ export class InvoicesController {
     p.end();
     if (autoAdvance !== undefined) invoice.auto_advance = autoAdvance;
     this.store.emit('invoice.updated', invoice, this.store.nowFor(invoice.customer));
-    return invoice;
+    return this.out(invoice, body, {});
   }
 
   @Get('invoices')
@@ -87,7 +98,11 @@ export class InvoicesController {
         (!status || i.status === status) &&
         inRange(i.created, q, 'created'),
     );
-    return paginate(all, q, '/v1/invoices');
+    const page = paginate(all, q, '/v1/invoices');
+    const paths = expansions({}, query)
+      .filter((path) => path.startsWith('data.'))
+      .map((path) => path.slice(5));
+    return { ...page, data: page.data.map((invoice) => this.out(invoice, {}, {}, paths)) };
   }
 
   @Get('invoices/:id/lines')
@@ -97,7 +112,7 @@ export class InvoicesController {
   }
 
   @StripePost('invoices/:id/finalize')
-  finalizeInvoice(@Param('id') id: string, @Body() body: unknown): Invoice {
+  finalizeInvoice(@Param('id') id: string, @Body() body: unknown): InvoiceAnswer {
     const invoice = this.find(id);
     const p = new Params(body);
     p.has('auto_advance');
@@ -106,7 +121,7 @@ export class InvoicesController {
   }
 
   @StripePost('invoices/:id/pay')
-  payInvoice(@Param('id') id: string, @Body() body: unknown): Invoice {
+  payInvoice(@Param('id') id: string, @Body() body: unknown): InvoiceAnswer {
     const invoice = this.find(id);
     const p = new Params(body);
     const options = {
@@ -128,9 +143,9 @@ export class InvoicesController {
   }
 
   @StripePost('invoices/:id/void')
-  voidInvoice(@Param('id') id: string): Invoice {
+  voidInvoice(@Param('id') id: string, @Body() body: unknown): InvoiceAnswer {
     const invoice = this.find(id);
-    return this.invoicing.void(invoice, this.store.nowFor(invoice.customer));
+    return this.out(this.invoicing.void(invoice, this.store.nowFor(invoice.customer)), body, {});
   }
 
   @Get('invoice_payments')

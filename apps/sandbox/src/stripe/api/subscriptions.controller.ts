@@ -1,6 +1,7 @@
 import { Body, Delete, Get, Param } from '@nestjs/common';
 import type { ItemChange } from '../billing/subscriptions';
 import { Subscriptions } from '../billing/subscriptions';
+import { invoiceAnswer } from '../http/includable';
 import { expand, expansions, paginate } from '../http/list';
 import { mergeMetadata, Params } from '../http/params';
 import { StripePost, StripeQuery } from '../http/request';
@@ -39,8 +40,9 @@ export class SubscriptionsController {
   }
 
   private lookup(id: string): object | undefined {
+    const invoice = this.store.invoices.get(id);
     return (
-      this.store.invoices.get(id) ??
+      (invoice ? invoiceAnswer(invoice, []) : undefined) ??
       this.store.customers.get(id) ??
       this.store.schedules.get(id) ??
       this.store.products.get(id) ??

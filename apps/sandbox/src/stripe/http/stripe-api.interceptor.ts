@@ -19,6 +19,17 @@ interface Remembered {
 
 const KEY_TTL_MS = 24 * 3600 * 1000;
 
+/** The parameters as Stripe compares them: the same values in any order are the same request. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  return value === undefined ? 'null' : JSON.stringify(value);
+}
+
 /**
  * What Stripe does around every API call: a request id, injected faults (429/5xx before the call takes effect,
  * latency after), and idempotency keys — the same key and parameters replay the first answer, a key reused
@@ -58,7 +69,7 @@ export class StripeApiInterceptor implements NestInterceptor {
     if (!key) return this.execute(next, requestId, null);
     this.expire();
     const fingerprint = createHash('sha256')
-      .update(`${request.method} ${request.url.split('?')[0] ?? ''} ${JSON.stringify(request.body ?? {})}`)
+      .update(`${request.method} ${request.url.split('?')[0] ?? ''} ${canonical(request.body ?? {})}`)
       .digest('hex');
     const seen = this.keys.get(key);
     if (seen) {

@@ -178,7 +178,8 @@ export interface Invoice extends StripeObject {
   auto_advance: boolean;
   automatically_finalizes_at: number | null;
   due_date: number | null;
-  lines: { object: 'list'; data: InvoiceLine[]; has_more: false; url: string; total_count: number };
+  /** Every line in the store; answers and events show the first handful (`EMBEDDED_LINES`) with `has_more`. */
+  lines: { object: 'list'; data: InvoiceLine[]; has_more: boolean; url: string; total_count: number };
   subtotal: number;
   subtotal_excluding_tax: number;
   total: number;

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { StripeEventLike } from './stripe-event-announcements';
+import { announcementsOf } from './stripe-event-announcements';
+
+const invoice = (extra: Record<string, unknown> = {}) => ({
+  id: 'in_1',
+  object: 'invoice',
+  customer: 'cus_1',
+  currency: 'usd',
+  total: 480_000,
+  amount_paid: 480_000,
+  status_transitions: { finalized_at: 1_773_532_800, paid_at: 1_773_619_200 },
+  parent: { subscription_details: { subscription: 'sub_1' } },
+  lines: {
+    data: [
+      {
+        id: 'il_1',
+        description: 'Unused time',
+        amount: -960_000,
+        parent: { subscription_item_details: { proration: true } },
+        period: { start: 1_773_532_800, end: 1_798_761_600 },
+      },
+    ],
+  },
+  ...extra,
+});
+const event = (type: string, object: Record<string, unknown>): StripeEventLike => ({
+  id: 'evt_1',
+  type,
+  created: 1_773_619_200,
+  data: { object },
+});
+
+describe('announcementsOf', () => {
+  it('announces a paid invoice under the payment id it was given, and nothing for a zero invoice', () => {
+    const [paid] = announcementsOf(event('invoice.paid', invoice()), { paymentId: 'inpay_1' });
+    expect(paid.envelope).toMatchObject({
+      job: 'billing.payment-received',
+      idempotencyKey: 'stripe:payment-received:in_1',
+      payload: {
+        paymentId: 'inpay_1',
+        invoiceId: 'in_1',
+        amount: { amountMinor: '480000', currency: 'USD' },
+        receivedOn: '2026-03-16',
+      },
+    });
+    expect(announcementsOf(event('invoice.paid', invoice({ amount_paid: 0 })))).toEqual([]);
+  });
+
+  it('announces an issued invoice with its lines, prorations flagged', () => {
+    const [issued] = announcementsOf(event('invoice.finalized', invoice()));
+    expect(issued.onlyIfNewest).toBe(false);
+    expect(issued.envelope.payload).toMatchObject({
+      documentId: 'in_1',
+      subscriptionId: 'sub_1',
+      issuedOn: '2026-03-15',
+      lines: [
+        { lineId: 'il_1', amount: { amountMinor: '-960000' }, proration: true, periodEnd: '2027-01-01' },
+      ],
+    });
+  });
+
+  it('announces a subscription state only for a Revline contract, and only if it is the newest', () => {
+    const sub = {
+      id: 'sub_1',
+      object: 'subscription',
+      customer: 'cus_1',
+      status: 'active',
+      items: { data: [] },
+    };
+    expect(announcementsOf(event('customer.subscription.updated', { ...sub, metadata: {} }))).toEqual([]);
+    const [changed] = announcementsOf(
+      event('customer.subscription.updated', { ...sub, metadata: { revline_contract_id: 'C-1' } }),
+    );
+    expect(changed).toMatchObject({
+      onlyIfNewest: true,
+      envelope: {
+        job: 'billing.subscription-changed',
+        payload: { contractId: 'C-1', subscriptionId: 'sub_1' },
+      },
+    });
+  });
+});

@@ -1,0 +1,163 @@
+import type { BillingDocumentPayload, Envelope, JobName, JobPayloads } from '@revline/messaging';
+import { createEnvelope } from '@revline/messaging';
+import { CONTRACT_KEY, LINE_KEY } from '../stripe/contract-change.plans';
+import { isoDay } from '../stripe/stripe-keys';
+
+/** The part of a Stripe event Revline reads; verified before it gets here, so only its shape is checked. */
+export interface StripeEventLike {
+  id: string;
+  type: string;
+  created: number;
+  data: { object: Record<string, unknown> & { id?: unknown; object?: unknown } };
+}
+
+/** What an event tells Revline, built where the event came in (so it carries that request's correlation). */
+export interface Announcement {
+  envelope: Envelope;
+  /** A subscription state older than one already taken in is not announced. */
+  onlyIfNewest: boolean;
+}
+
+type Obj = Record<string, unknown>;
+export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
+const list = (v: unknown): Obj[] => (Array.isArray(obj(v).data) ? (obj(v).data as Obj[]) : []);
+const money = (amount: unknown, currency: unknown) => ({
+  amountMinor: String(num(amount)),
+  currency: str(currency).toUpperCase(),
+});
+
+export function isStripeEvent(value: unknown): value is StripeEventLike {
+  const v = obj(value);
+  return (
+    typeof v.id === 'string' &&
+    typeof v.type === 'string' &&
+    typeof v.created === 'number' &&
+    typeof obj(v.data).object === 'object'
+  );
+}
+
+function announce<J extends JobName>(
+  job: J,
+  payload: JobPayloads[J],
+  idempotencyKey: string,
+  onlyIfNewest = false,
+): Announcement {
+  return { envelope: createEnvelope(job, payload, { idempotencyKey }), onlyIfNewest };
+}
+
+/**
+ * The messages an event leads to. `paymentId` is the invoice payment of an `invoice.paid` event, which Stripe
+ * does not put in the event (`payments` is an includable field): the caller looks it up first. An invoice's
+ * lines must all be in the event's object (an event shows the first handful; the caller reads the rest).
+ */
+export function announcementsOf(event: StripeEventLike, read: { paymentId?: string } = {}): Announcement[] {
+  const paymentId = read.paymentId;
+  const o = event.data.object;
+  const createdAt = new Date(event.created * 1000).toISOString();
+  switch (event.type) {
+    case 'invoice.finalized':
+      return [
+        announce(
+          'billing.invoice-issued',
+          invoiceDocument(o, createdAt),
+          `stripe:invoice-issued:${str(o.id)}`,
+        ),
+      ];
+    case 'credit_note.created':
+      return [
+        announce(
+          'billing.credit-note-issued',
+          creditNoteDocument(o, createdAt),
+          `stripe:credit-note-issued:${str(o.id)}`,
+        ),
+      ];
+    case 'invoice.paid': {
+      // Nothing was paid (a zero invoice): there is no payment to announce.
+      if (!paymentId) return [];
+      return [
+        announce(
+          'billing.payment-received',
+          {
+            paymentId,
+            invoiceId: str(o.id),
+            customerId: str(o.customer),
+            amount: money(o.amount_paid, o.currency),
+            receivedOn: isoDay(num(obj(o.status_transitions).paid_at) || event.created),
+            eventCreatedAt: createdAt,
+          },
+          `stripe:payment-received:${str(o.id)}`,
+        ),
+      ];
+    }
+    case 'customer.subscription.created':
+    case 'customer.subscription.updated':
+    case 'customer.subscription.deleted': {
+      const contractId = str(obj(o.metadata)[CONTRACT_KEY]);
+      if (!contractId) return [];
+      return [
+        announce(
+          'billing.subscription-changed',
+          {
+            contractId,
+            subscriptionId: str(o.id),
+            customerId: str(o.customer),
+            status: str(o.status),
+            itemIds: Object.fromEntries(
+              list(o.items).map((i) => [str(obj(i.metadata)[LINE_KEY]) || str(i.id), str(i.id)]),
+            ),
+            eventCreatedAt: createdAt,
+          },
+          `stripe:${event.id}`,
+          true,
+        ),
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+function invoiceDocument(o: Obj, createdAt: string): BillingDocumentPayload {
+  const subscription = str(obj(obj(o.parent).subscription_details).subscription);
+  return {
+    documentId: str(o.id),
+    customerId: str(o.customer),
+    ...(subscription ? { subscriptionId: subscription } : {}),
+    total: money(o.total, o.currency),
+    tax: money(0, o.currency),
+    issuedOn: isoDay(num(obj(o.status_transitions).finalized_at) || num(o.created)),
+    lines: list(o.lines).map((line) => {
+      const parent = obj(line.parent);
+      const details = obj(parent.subscription_item_details ?? parent.invoice_item_details);
+      const period = obj(line.period);
+      return {
+        lineId: str(line.id),
+        description: str(line.description),
+        amount: money(line.amount, o.currency),
+        proration: details.proration === true,
+        periodStart: isoDay(num(period.start)),
+        periodEnd: isoDay(num(period.end)),
+      };
+    }),
+    eventCreatedAt: createdAt,
+  };
+}
+
+function creditNoteDocument(o: Obj, createdAt: string): BillingDocumentPayload {
+  return {
+    documentId: str(o.id),
+    customerId: str(o.customer),
+    total: money(o.total, o.currency),
+    tax: money(0, o.currency),
+    issuedOn: isoDay(num(o.effective_at) || num(o.created)),
+    lines: list(o.lines).map((line) => ({
+      lineId: str(line.id),
+      description: str(line.description),
+      amount: money(line.amount, o.currency),
+      proration: false,
+    })),
+    eventCreatedAt: createdAt,
+  };
+}

@@ -1,0 +1,195 @@
+import type { Envelope } from '@revline/messaging';
+import { createEnvelope, OutboxMessageEntity } from '@revline/messaging';
+import type { TestApp, TestDatabase } from '@revline/testing';
+import { createTestApp, createTestDatabase } from '@revline/testing';
+import { createHmac } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Stripe from 'stripe';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOXES } from '../apps/sandbox/src/app.info';
+import { StripeSandboxModule } from '../apps/sandbox/src/stripe/stripe-sandbox.module';
+import { AppModule } from '../apps/system-billing/src/app.module';
+import { APP } from '../apps/system-billing/src/app.info';
+import { BillingCommandsHandler } from '../apps/system-billing/src/commands/billing-commands.handler';
+import { DATABASE } from '../apps/system-billing/src/database';
+import { StripeEventEntity, StripeObjectEntity } from '../apps/system-billing/src/persistence/entities';
+import { StripeGateway } from '../apps/system-billing/src/stripe/stripe-gateway';
+
+const SECRET = 'whsec_revline_sandbox';
+const RESET_MS = 400;
+
+/** system-billing on a bad day: Stripe failing, and webhooks arriving all at once. */
+describe('system-billing under sandbox faults and webhook bursts', () => {
+  let db: TestDatabase;
+  let sandbox: TestApp;
+  let billing: TestApp;
+  let stripe: Stripe;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(DATABASE);
+    sandbox = await createTestApp(StripeSandboxModule, SANDBOXES[1].spec, {
+      SANDBOX_STRIPE_WEBHOOK_URLS: 'none',
+    });
+    const port = new URL(sandbox.url).port;
+    billing = await createTestApp(AppModule, APP, {
+      STRIPE_PORT: port,
+      STRIPE_ATTEMPTS: '1',
+      STRIPE_EVENTS_POLL_MS: '0',
+      STRIPE_BREAKER_VOLUME_THRESHOLD: '4',
+      STRIPE_BREAKER_RESET_MS: String(RESET_MS),
+    });
+    stripe = new Stripe('sk_test_revline_sandbox', {
+      host: '127.0.0.1',
+      port: Number(port),
+      protocol: 'http',
+    });
+  });
+
+  afterAll(async () => {
+    await billing.close();
+    await sandbox.close();
+    await db.drop();
+  });
+
+  it('opens the circuit after repeated 5xx, refuses calls without reaching Stripe, and closes once Stripe recovers', async () => {
+    const customer = await stripe.customers.create({ name: 'Acme' });
+    const product = await stripe.products.create({ name: 'Seat' });
+    const price = await stripe.prices.create({
+      product: product.id,
+      currency: 'usd',
+      unit_amount: 10_000,
+      recurring: { interval: 'month' },
+    });
+    const handler = billing.app.get(BillingCommandsHandler);
+    const gateway = billing.app.get(StripeGateway);
+    const today = new Date().toISOString().slice(0, 10);
+    const create = (key: string) =>
+      handler.applyContractChange(
+        createEnvelope(
+          'billing.apply-contract-change',
+          {
+            contractId: 'C-BREAKER',
+            changeKind: 'create',
+            customer: { billingCustomerId: customer.id, name: 'Acme', crmAccountId: '001A' },
+            currency: 'USD',
+            effectiveDate: today,
+            items: [{ lineId: 'L1', priceId: price.id, quantity: '2' }],
+            prorationBehavior: 'create_prorations',
+          },
+          { idempotencyKey: key },
+        ),
+      );
+    const remaining = async () =>
+      (
+        (await request(sandbox.url).get('/sandbox/faults').expect(200)).body as {
+          failNext: { count: number };
+        }
+      ).failNext.count;
+
+    await request(sandbox.url)
+      .post('/sandbox/faults')
+      .send({ failNext: { count: 100, status: 500 } })
+      .expect(200);
+    for (let i = 0; i < 4; i += 1) await expect(create('cmd-breaker')).rejects.toThrow(/still failing/);
+    expect(gateway.circuitOpen).toBe(true);
+    expect(await remaining()).toBe(96);
+    // Open: the command fails fast as a transient error (the job retries later) and Stripe is not asked.
+    await expect(create('cmd-breaker')).rejects.toThrow(/circuit is open/);
+    expect(await remaining()).toBe(96);
+
+    await request(sandbox.url).delete('/sandbox/faults').expect(200);
+    await sleep(RESET_MS + 100);
+    const result = (await create('cmd-breaker')) as { subscriptionId: string };
+    expect(result.subscriptionId).toMatch(/^sub_/);
+    expect(gateway.circuitOpen).toBe(false);
+    const subs = await stripe.subscriptions.list({ customer: customer.id });
+    expect(subs.data.map((s) => s.id)).toEqual([result.subscriptionId]);
+  });
+
+  function post(event: object) {
+    const body = JSON.stringify(event);
+    const t = Math.floor(Date.now() / 1000);
+    const v1 = createHmac('sha256', SECRET).update(`${t}.${body}`).digest('hex');
+    return request(billing.url)
+      .post('/v1/webhooks/stripe')
+      .set('content-type', 'application/json')
+      .set('stripe-signature', `t=${t},v1=${v1}`)
+      .send(body);
+  }
+
+  const subscriptionEvent = (id: string, created: number, quantity: number) => ({
+    id,
+    object: 'event',
+    type: 'customer.subscription.updated',
+    created,
+    data: {
+      object: {
+        id: 'sub_burst',
+        object: 'subscription',
+        customer: 'cus_burst',
+        status: 'active',
+        metadata: { revline_contract_id: 'C-BURST' },
+        items: { data: [{ id: 'si_burst', quantity, metadata: { revline_line_id: 'L1' } }] },
+      },
+    },
+  });
+
+  const invoiceEvent = (n: number, extra: Record<string, unknown> = {}) => ({
+    id: `evt_burst_in_${n}`,
+    object: 'event',
+    type: 'invoice.finalized',
+    created: 1_800_000_000,
+    data: {
+      object: {
+        id: `in_burst_${n}`,
+        object: 'invoice',
+        customer: 'cus_burst',
+        currency: 'usd',
+        total: 100 * n,
+        status_transitions: { finalized_at: 1_800_000_000 },
+        lines: { data: [] },
+        ...extra,
+      },
+    },
+  });
+
+  it('takes a burst of concurrent webhooks in: each event once, the newest state kept, a bad event failing alone', async () => {
+    const invoices = Array.from({ length: 20 }, (_, n) => invoiceEvent(n));
+    const states = [3, 1, 5, 2, 4].map((v) => subscriptionEvent(`evt_burst_sub_${v}`, 1_800_000_000 + v, v));
+    // jsonb refuses a NUL character: this one event cannot be stored.
+    const poison = invoiceEvent(99, { description: 'bad \u0000 byte' });
+    const deliveries = [...invoices, ...invoices, ...states, ...states, poison];
+    const answers = await Promise.all(deliveries.map((event) => post(event)));
+
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.at(-1)).toBe(500);
+    expect(statuses.slice(0, -1).every((s) => s === 200)).toBe(true);
+    const outcomes = answers.slice(0, -1).map((a) => (a.body as { outcome: string }).outcome);
+    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(25);
+    const events = await db.dataSource.getRepository(StripeEventEntity).findBy({ source: 'webhook' });
+    expect(events.filter((e) => e.eventId.startsWith('evt_burst_'))).toHaveLength(25);
+    expect(events.some((e) => e.eventId === 'evt_burst_in_99')).toBe(false);
+    const state = await db.dataSource
+      .getRepository(StripeObjectEntity)
+      .findOneByOrFail({ objectId: 'sub_burst' });
+    expect(state.eventId).toBe('evt_burst_sub_5');
+
+    const outbox = db.dataSource.getRepository(OutboxMessageEntity);
+    const issued = await outbox.findBy({ job: 'billing.invoice-issued' });
+    expect(
+      issued
+        .map((r) => (r.envelope as Envelope<'billing.invoice-issued'>).payload.documentId)
+        .filter((id) => id.startsWith('in_burst_'))
+        .sort(),
+    ).toEqual(invoices.map((e) => e.data.object.id).sort());
+    // Every announced subscription state is one that was the newest when it came in; the last one is the newest.
+    const changed = (await outbox.findBy({ job: 'billing.subscription-changed' }))
+      .map((r) => (r.envelope as Envelope<'billing.subscription-changed'>).payload)
+      .filter((p) => p.subscriptionId === 'sub_burst')
+      .map((p) => p.eventCreatedAt)
+      .sort();
+    expect(changed.at(-1)).toBe(new Date((1_800_000_000 + 5) * 1000).toISOString());
+    expect(new Set(changed).size).toBe(changed.length);
+  });
+});
