@@ -8,6 +8,7 @@ import { OrderPoller } from './capture/order-poller';
 import { SalesforceConfig } from './config';
 import { DATABASE } from './database';
 import { RecordsController } from './records/records.controller';
+import { OrgSlots } from './salesforce/org-slots';
 import { JsforceSalesforceApi, SalesforceApi } from './salesforce/salesforce-api';
 import { SalesforceCrmAdapter } from './salesforce/salesforce-crm.adapter';
 import { WriteBackHandler } from './write-back/write-back.handler';
@@ -23,6 +24,7 @@ import { WriteBackHandler } from './write-back/write-back.handler';
   ],
   controllers: [RecordsController],
   providers: [
+    OrgSlots,
     { provide: SalesforceApi, useClass: JsforceSalesforceApi },
     { provide: CrmPort, useClass: SalesforceCrmAdapter },
     ChangeIntake,

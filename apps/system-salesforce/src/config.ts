@@ -61,11 +61,16 @@ export class SalesforceConfig {
   @Matches(/^005[a-zA-Z0-9]{15}$/, { message: 'must be an 18-character User id' })
   SALESFORCE_INTEGRATION_USER_ID?: string = undefined;
 
-  /** Concurrent API calls per org from this process. */
+  /** Concurrent API calls per org, across every replica (a Redis semaphore on the app's Redis). */
   @IsInt()
   @Min(1)
   @Max(25)
   SALESFORCE_MAX_CONCURRENCY = 8;
+
+  /** How long a call waits for one of the org's slots before it fails as transient (and is retried later). */
+  @IsInt()
+  @Min(100)
+  SALESFORCE_SLOT_WAIT_MS = 30_000;
 
   /** Share of the org's daily API limit at which calls start to back off. */
   @IsNumber()

@@ -27,11 +27,14 @@ export interface SubscribeOptions {
  * through jsforce first); process code sees only these terms.
  */
 export abstract class CrmPort {
-  /** Orders with their lines, account and products; ids not found are left out. */
-  abstract readOrders(ids: readonly string[]): Promise<CrmOrder[]>;
+  /**
+   * Orders with their lines, account and products; ids not found are left out, and so are deleted orders unless
+   * `includeDeleted` asks for them (as they were when deleted, with `deleted: true`).
+   */
+  abstract readOrders(ids: readonly string[], options?: { includeDeleted?: boolean }): Promise<CrmOrder[]>;
   abstract readAccount(id: string): Promise<CrmAccount | null>;
   abstract readProduct(id: string): Promise<CrmProduct | null>;
-  /** Activated orders changed after the cursor, oldest first, ties broken by id. */
+  /** Activated orders changed, and orders deleted, after the cursor; oldest first, ties broken by id. */
   abstract changedOrdersSince(cursor: CrmCursor, limit: number): Promise<CrmChangePage>;
   /** Writes integration fields and invoices; a repeat that changes nothing writes nothing. */
   abstract writeBack(command: CrmWriteBack): Promise<CrmWriteBackResult>;

@@ -61,6 +61,8 @@ export interface CrmOrder {
   lastModifiedAt: string;
   /** The vendor's change stamp (Salesforce SystemModstamp), the poller's cursor. */
   changeStamp: string;
+  /** In the CRM's recycle bin: read only when asked for deleted records too. */
+  deleted: boolean;
   account: CrmAccount | null;
   lines: CrmOrderLine[];
   products: CrmProduct[];
@@ -106,10 +108,16 @@ export interface CrmCursor {
   id: string;
 }
 
+/** One row of the poller's page: an order activated or deleted at `stamp`. */
+export interface CrmChangedRecord {
+  id: string;
+  stamp: string;
+  deleted: boolean;
+}
+
 export interface CrmChangePage {
-  orderIds: string[];
-  /** The change stamp of each order, in the same order. */
-  stamps: string[];
+  /** In cursor order: by change stamp, ties broken by id. */
+  changes: CrmChangedRecord[];
   next: CrmCursor;
   done: boolean;
 }

@@ -46,6 +46,9 @@ function mulberry32(seed: number): () => number {
 export class FaultSwitches {
   settings: FaultSettings = { ...DEFAULT_FAULTS };
   apiUsage = 0;
+  /** REST calls being answered now, and the most at once since the last reset: what a client's limit allowed. */
+  inFlight = 0;
+  maxInFlight = 0;
   private random = mulberry32(1);
 
   update(changes: Partial<FaultSettings>, seed?: number): FaultSettings {
@@ -57,6 +60,7 @@ export class FaultSwitches {
   reset(): void {
     this.settings = { ...DEFAULT_FAULTS };
     this.apiUsage = 0;
+    this.maxInFlight = this.inFlight;
     this.random = mulberry32(1);
   }
 

@@ -12,7 +12,7 @@ import { OrderPoller } from './order-poller';
 /**
  * The CDC path: subscribes from the replay id stored in Postgres, fans merged events out to their records,
  * drops Revline's own writes (by changeOrigin, integration user, or a write-back-only field set), queues the
- * rest through the intake and stores the replay id in the same transaction. Gap events and an expired replay id
+ * rest through the intake (deletes as deletes) and stores the replay id in the same transaction. Gap events and an expired replay id
  * hand over to the poller.
  */
 @Injectable()
@@ -52,19 +52,21 @@ export class CdcCapture {
       this.poller.runNow();
       return;
     }
-    const wanted = signal.notices.filter(
-      (n) =>
-        n.objectType === 'Order' &&
-        n.changeType !== 'DELETE' &&
-        !n.ownWrite &&
-        !isWriteBackOnly(n.changedFields),
-    );
-    const positionOf = new Map(wanted.map((n) => [n.recordId, n.position]));
-    await this.intake.ingest(
-      [...positionOf.keys()],
-      (order) => ({ channel: 'cdc', replayId: positionOf.get(order.id) ?? signal.position }),
-      (manager) => this.savePosition(manager, signal.position),
-    );
+    const orders = signal.notices.filter((n) => n.objectType === 'Order' && !n.ownWrite);
+    const changed = orders.filter((n) => n.changeType !== 'DELETE' && !isWriteBackOnly(n.changedFields));
+    const deleted = orders.filter((n) => n.changeType === 'DELETE');
+    const positionOf = new Map([...changed, ...deleted].map((n) => [n.recordId, n.position]));
+    await this.intake.ingest({
+      changed: [...new Set(changed.map((n) => n.recordId))],
+      deleted: [...new Map(deleted.map((n) => [n.recordId, n.commitTimestamp])).entries()].map(
+        ([id, stamp]) => ({
+          id,
+          stamp,
+        }),
+      ),
+      capturedBy: (recordId) => ({ channel: 'cdc', replayId: positionOf.get(recordId) ?? signal.position }),
+      savePosition: (manager) => this.savePosition(manager, signal.position),
+    });
   }
 
   private async savePosition(manager: EntityManager, replayId: string): Promise<void> {

@@ -10,16 +10,72 @@ import { orderContentHash } from './content-hash';
 
 export type CapturedBy = CrmRecordChangedPayload['capturedBy'];
 
+/** The content hash of a record Revline saw deleted: a later undelete and activation differs from it. */
+export const DELETED = 'deleted';
+
+export interface IntakeBatch {
+  /** Orders changed (created, updated, undeleted): read and queued if activated and their content changed. */
+  changed: readonly string[];
+  /** Orders deleted, with the instant of the delete: queued as DELETE if Revline had queued them before. */
+  deleted?: ReadonlyArray<{ id: string; stamp: string }>;
+  /** Which path saw the record, and where. */
+  capturedBy: (recordId: string) => CapturedBy;
+  /** Saves the caller's position (replay id or cursor) in the same transaction. */
+  savePosition?: (manager: EntityManager) => Promise<void>;
+}
+
 export interface IntakeResult {
   read: number;
   queued: number;
 }
 
+/** A deleted order already emptied from the recycle bin: all Revline can still say is its id and when. */
+function purgedOrder(id: string, stamp: string): CrmOrder {
+  return {
+    id,
+    number: '',
+    kind: 'new',
+    status: '',
+    activated: false,
+    activatedAt: null,
+    currency: null,
+    effectiveDate: '',
+    endDate: null,
+    accountId: '',
+    contractId: null,
+    renewsContractId: null,
+    totalAmount: '0',
+    lastModifiedAt: stamp,
+    changeStamp: stamp,
+    deleted: true,
+    account: null,
+    lines: [],
+    products: [],
+    integration: {
+      status: null,
+      message: null,
+      correlationId: null,
+      billingId: null,
+      erpId: null,
+      lastSyncedAt: null,
+    },
+    fields: { Id: id, IsDeleted: true },
+  };
+}
+
+interface Queued {
+  order: CrmOrder;
+  changeType: CrmRecordChangedPayload['changeType'];
+  revision: number;
+  commitTimestamp: string;
+}
+
 /**
  * Where both capture paths meet. Reads the orders, keeps the activated ones, and in one transaction records each
  * order's content hash and queues `crm.record-changed` through the outbox for those whose content changed —
- * with the caller's position (replay id or cursor) saved in the same transaction. Runs one batch at a time, so
- * a later read is always written after an earlier one.
+ * with the caller's position (replay id or cursor) saved in the same transaction. A deleted order Revline had
+ * queued is queued once more as a DELETE (the process layer raises it as an exception). Runs one batch at a time,
+ * so a later read is always written after an earlier one.
  */
 @Injectable()
 export class ChangeIntake {
@@ -31,82 +87,153 @@ export class ChangeIntake {
     private readonly metrics: MetricsService,
   ) {}
 
-  ingest(
-    orderIds: readonly string[],
-    capturedBy: (order: CrmOrder) => CapturedBy,
-    savePosition?: (manager: EntityManager) => Promise<void>,
-  ): Promise<IntakeResult> {
-    const run = this.chain.then(() => this.run(orderIds, capturedBy, savePosition));
+  ingest(batch: IntakeBatch): Promise<IntakeResult> {
+    const run = this.chain.then(() => this.run(batch));
     this.chain = run.catch(() => undefined);
     return run;
   }
 
-  private async run(
-    orderIds: readonly string[],
-    capturedBy: (order: CrmOrder) => CapturedBy,
-    savePosition?: (manager: EntityManager) => Promise<void>,
-  ): Promise<IntakeResult> {
-    const orders =
-      orderIds.length > 0 ? (await this.crm.readOrders(orderIds)).filter((o) => o.activated) : [];
+  private async run(batch: IntakeBatch): Promise<IntakeResult> {
+    const deleted = batch.deleted ?? [];
+    const [orders, gone] = await Promise.all([
+      batch.changed.length > 0
+        ? this.crm.readOrders(batch.changed).then((all) => all.filter((o) => o.activated && !o.deleted))
+        : [],
+      deleted.length > 0 ? this.deletedOrders(deleted) : [],
+    ]);
     const queued = await this.dataSource.transaction(async (manager) => {
-      let count = 0;
-      if (orders.length > 0) {
-        const hashes = orders.map((order) => orderContentHash(order));
-        const schema = manager.connection.driver.schema ?? 'salesforce';
-        const rows: Array<{ record_id: string; revision: number }> = await manager.query(
-          `INSERT INTO "${schema}"."captured_record" ("object_type", "record_id", "content_hash", "revision", "change_stamp")
-           SELECT 'Order', r.id, r.hash, 1, r.stamp::timestamptz
-             FROM unnest($1::text[], $2::text[], $3::text[]) AS r(id, hash, stamp)
-           ON CONFLICT ("object_type", "record_id") DO UPDATE
-             SET "content_hash" = EXCLUDED."content_hash", "revision" = "captured_record"."revision" + 1,
-                 "change_stamp" = EXCLUDED."change_stamp", "captured_at" = now()
-             WHERE "captured_record"."content_hash" <> EXCLUDED."content_hash"
-               AND "captured_record"."change_stamp" <= EXCLUDED."change_stamp"
-           RETURNING "record_id", "revision"`,
-          [orders.map((o) => o.id), hashes, orders.map((o) => o.changeStamp)],
-        );
-        const revision = new Map(rows.map((r) => [r.record_id, r.revision]));
-        const values = orders
-          .filter((order) => revision.has(order.id))
-          .map((order) => {
-            const rev = revision.get(order.id) ?? 1;
-            const payload: CrmRecordChangedPayload = {
-              objectType: 'Order',
-              recordId: order.id,
-              changeType: rev === 1 ? 'CREATE' : 'UPDATE',
-              commitTimestamp: order.changeStamp,
-              capturedBy: capturedBy(order),
-              revision: rev,
-              record: order as unknown as Record<string, unknown>,
-            };
-            const envelope = createEnvelope('crm.record-changed', payload, {
-              idempotencyKey: `salesforce:Order:${order.id}:r${String(rev)}`,
-              correlationId: order.integration.correlationId ?? undefined,
-              causationId: null,
-            });
-            return {
-              messageId: envelope.messageId,
-              queue: queueOf('crm.record-changed'),
-              job: 'crm.record-changed',
-              idempotencyKey: envelope.idempotencyKey,
-              envelope,
-            };
-          });
-        if (values.length > 0) {
-          await manager
-            .createQueryBuilder()
-            .insert()
-            .into(OutboxMessageEntity)
-            .values(values)
-            .orIgnore()
-            .execute();
-        }
-        count = values.length;
-      }
-      if (savePosition) await savePosition(manager);
-      return count;
+      const rows = [
+        ...(await this.recordChanges(manager, orders)),
+        ...(await this.recordDeletes(manager, gone)),
+      ];
+      await this.enqueue(manager, rows, batch.capturedBy);
+      if (batch.savePosition) await batch.savePosition(manager);
+      return rows.length;
     });
     this.metrics.jobs.inc({ queue: 'crm.changes', job: 'crm.record-changed', outcome: 'captured' }, queued);
-    return { read: orders.length, queued };
+    return { read: orders.length + gone.length, queued };
+  }
+
+  /** The deleted orders as Salesforce keeps them in its recycle bin; one no longer there is described by its id. */
+  private async deletedOrders(deleted: ReadonlyArray<{ id: string; stamp: string }>): Promise<CrmOrder[]> {
+    const found = new Map(
+      (
+        await this.crm.readOrders(
+          deleted.map((d) => d.id),
+          { includeDeleted: true },
+        )
+      )
+        .filter((o) => o.deleted)
+        .map((o) => [o.id, o]),
+    );
+    return deleted.map(({ id, stamp }) => found.get(id) ?? purgedOrder(id, stamp));
+  }
+
+  /** Records each order's content; answers those whose content differs from what was last queued. */
+  private async recordChanges(manager: EntityManager, orders: CrmOrder[]): Promise<Queued[]> {
+    if (orders.length === 0) return [];
+    const rows: Array<{ record_id: string; revision: number }> = await manager.query(
+      `INSERT INTO ${this.table(manager)} ("object_type", "record_id", "content_hash", "revision", "change_stamp")
+       SELECT 'Order', r.id, r.hash, 1, r.stamp::timestamptz
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS r(id, hash, stamp)
+       ON CONFLICT ("object_type", "record_id") DO UPDATE
+         SET "content_hash" = EXCLUDED."content_hash", "revision" = "captured_record"."revision" + 1,
+             "change_stamp" = EXCLUDED."change_stamp", "captured_at" = now()
+         WHERE "captured_record"."content_hash" <> EXCLUDED."content_hash"
+           AND "captured_record"."change_stamp" <= EXCLUDED."change_stamp"
+       RETURNING "record_id", "revision"`,
+      [orders.map((o) => o.id), orders.map((o) => orderContentHash(o)), orders.map((o) => o.changeStamp)],
+    );
+    const revision = new Map(rows.map((r) => [r.record_id, r.revision]));
+    return orders.flatMap((order) => {
+      const rev = revision.get(order.id);
+      return rev === undefined
+        ? []
+        : [
+            {
+              order,
+              revision: rev,
+              changeType: rev === 1 ? 'CREATE' : 'UPDATE',
+              commitTimestamp: order.changeStamp,
+            },
+          ];
+    });
+  }
+
+  /**
+   * Marks deleted the orders Revline had queued and not yet seen deleted; answers those. A draft deleted before
+   * it was ever activated was never queued, and is nothing to Revline.
+   */
+  private async recordDeletes(manager: EntityManager, orders: CrmOrder[]): Promise<Queued[]> {
+    if (orders.length === 0) return [];
+    const rows: Array<{ record_id: string; revision: number }> = await manager.query(
+      // Wrapped in a SELECT: TypeORM answers a bare UPDATE with [rows, count] instead of the rows.
+      `WITH marked AS (
+         UPDATE ${this.table(manager)} AS c
+            SET "content_hash" = '${DELETED}', "revision" = c."revision" + 1,
+                "change_stamp" = d.stamp::timestamptz, "captured_at" = now()
+           FROM unnest($1::text[], $2::text[]) AS d(id, stamp)
+          WHERE c."object_type" = 'Order' AND c."record_id" = d.id
+            AND c."content_hash" <> '${DELETED}' AND c."change_stamp" <= d.stamp::timestamptz
+         RETURNING c."record_id", c."revision")
+       SELECT "record_id", "revision" FROM marked`,
+      [orders.map((o) => o.id), orders.map((o) => o.changeStamp)],
+    );
+    const revision = new Map(rows.map((r) => [r.record_id, r.revision]));
+    return orders.flatMap((order) => {
+      const rev = revision.get(order.id);
+      return rev === undefined
+        ? []
+        : [{ order, revision: rev, changeType: 'DELETE' as const, commitTimestamp: order.changeStamp }];
+    });
+  }
+
+  /** One multi-row outbox insert for the batch; a row whose (job, idempotency key) exists is kept as it was. */
+  private async enqueue(
+    manager: EntityManager,
+    rows: Queued[],
+    capturedBy: IntakeBatch['capturedBy'],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const envelopes = rows.map(({ order, revision, changeType, commitTimestamp }) => {
+      const payload: CrmRecordChangedPayload = {
+        objectType: 'Order',
+        recordId: order.id,
+        changeType,
+        commitTimestamp,
+        capturedBy: capturedBy(order.id),
+        revision,
+        record: order as unknown as Record<string, unknown>,
+      };
+      return createEnvelope('crm.record-changed', payload, {
+        idempotencyKey: `salesforce:Order:${order.id}:r${String(revision)}`,
+        correlationId: order.integration.correlationId ?? undefined,
+        causationId: null,
+      });
+    });
+    const meta = manager.connection.getMetadata(OutboxMessageEntity);
+    const column = (property: string): string =>
+      `"${meta.findColumnWithPropertyName(property)?.databaseName ?? property}"`;
+    await manager.query(
+      `INSERT INTO ${this.tableOf(manager, meta.tableName)}
+         (${['messageId', 'queue', 'job', 'idempotencyKey', 'envelope'].map(column).join(', ')})
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+       ON CONFLICT DO NOTHING`,
+      [
+        envelopes.map((e) => e.messageId),
+        envelopes.map(() => queueOf('crm.record-changed')),
+        envelopes.map((e) => e.job),
+        envelopes.map((e) => e.idempotencyKey),
+        envelopes.map((e) => JSON.stringify(e)),
+      ],
+    );
+  }
+
+  private table(manager: EntityManager): string {
+    return this.tableOf(manager, 'captured_record');
+  }
+
+  private tableOf(manager: EntityManager, table: string): string {
+    return `"${manager.connection.driver.schema ?? 'salesforce'}"."${table}"`;
   }
 }

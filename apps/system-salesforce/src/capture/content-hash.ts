@@ -7,6 +7,7 @@ const NOT_BUSINESS = new Set<string>([
   'LastModifiedDate',
   'LastModifiedById',
   'SystemModstamp',
+  'IsDeleted',
 ]);
 
 function strip(fields: Record<string, unknown>): Record<string, unknown> {

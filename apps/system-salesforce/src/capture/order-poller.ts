@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { CrmCursor } from '@revline/crm-port';
+import type { CrmChangedRecord, CrmCursor } from '@revline/crm-port';
 import { CrmPort } from '@revline/crm-port';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
@@ -14,8 +14,8 @@ const PAGE = 200;
 export const BEFORE_ALL_IDS = '000000000000000';
 
 /**
- * The SOQL poller: the safety net under CDC and the backfill when CDC cannot resume. It walks activated orders
- * by the compound `(SystemModstamp, Id)` cursor, so records sharing a second are neither skipped nor repeated,
+ * The SOQL poller: the safety net under CDC and the backfill when CDC cannot resume. It walks activated (and
+ * deleted) orders by the compound `(SystemModstamp, Id)` cursor, so records sharing a second are neither skipped nor repeated,
  * and keeps the cursor a little behind the newest change seen, re-reading that overlap next time so a late
  * commit stamped with an already-seen second is still caught (the content hash drops the repeats).
  */
@@ -100,19 +100,20 @@ export class OrderPoller {
     let queued = 0;
     for (;;) {
       const page = await this.crm.changedOrdersSince(cursor, PAGE);
-      const next = page.done ? this.behindOverlap(cursor, page.orderIds, page.stamps) : page.next;
+      const next = page.done ? this.behindOverlap(cursor, page.changes) : page.next;
       const cursorLabel = `${cursor.stamp}|${cursor.id}`;
-      const result = await this.intake.ingest(
-        page.orderIds,
-        () => ({ channel: 'poller', cursor: cursorLabel }),
-        async (manager) => {
+      const result = await this.intake.ingest({
+        changed: page.changes.filter((c) => !c.deleted).map((c) => c.id),
+        deleted: page.changes.filter((c) => c.deleted).map((c) => ({ id: c.id, stamp: c.stamp })),
+        capturedBy: () => ({ channel: 'poller', cursor: cursorLabel }),
+        savePosition: async (manager) => {
           await manager
             .getRepository(PollCursorEntity)
             .upsert({ name, stamp: new Date(next.stamp), recordId: next.id, updatedAt: new Date() }, [
               'name',
             ]);
         },
-      );
+      });
       queued += result.queued;
       cursor = next;
       if (page.done) return queued;
@@ -120,13 +121,11 @@ export class OrderPoller {
   }
 
   /** The last record at least the overlap older than the newest in the page; or the old cursor. */
-  private behindOverlap(cursor: CrmCursor, ids: string[], stamps: string[]): CrmCursor {
-    const newest = stamps.at(-1);
+  private behindOverlap(cursor: CrmCursor, changes: readonly CrmChangedRecord[]): CrmCursor {
+    const newest = changes.at(-1);
     if (!newest) return cursor;
-    const limit = new Date(newest).getTime() - this.config.SALESFORCE_POLL_OVERLAP_MS;
-    for (let i = ids.length - 1; i >= 0; i -= 1) {
-      if (new Date(stamps[i]).getTime() <= limit) return { stamp: stamps[i], id: ids[i] };
-    }
-    return cursor;
+    const limit = new Date(newest.stamp).getTime() - this.config.SALESFORCE_POLL_OVERLAP_MS;
+    const behind = changes.findLast((change) => new Date(change.stamp).getTime() <= limit);
+    return behind ? { stamp: behind.stamp, id: behind.id } : cursor;
   }
 }

@@ -117,6 +117,7 @@ export function toOrder(record: SObjectRecord): CrmOrder {
     totalAmount: decimal(record.TotalAmount),
     lastModifiedAt: isoDateTime(record.LastModifiedDate) ?? '',
     changeStamp: isoDateTime(record.SystemModstamp) ?? '',
+    deleted: record.IsDeleted === true,
     account: account ? toAccount(account) : null,
     lines,
     products: [...products.values()],

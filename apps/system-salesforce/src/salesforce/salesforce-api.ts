@@ -6,7 +6,7 @@ import { createPrivateKey, sign } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SalesforceConfig } from '../config';
 import { budgetDelayMs } from './api-budget';
-import { Semaphore } from './semaphore';
+import { OrgSlots } from './org-slots';
 
 export interface SaveResult {
   id?: string;
@@ -45,7 +45,8 @@ export interface StreamingClient {
 
 /** The jsforce seam: everything system-salesforce asks of the org. Tests may replace it. */
 export abstract class SalesforceApi {
-  abstract query<T extends SObjectRecord>(soql: string): Promise<T[]>;
+  /** Every page of the answer; `includeDeleted` runs it as `queryAll` (records in the recycle bin too). */
+  abstract query<T extends SObjectRecord>(soql: string, options?: { includeDeleted?: boolean }): Promise<T[]>;
   abstract update(type: string, records: SObjectRecord[]): Promise<SaveResult[]>;
   abstract upsert(type: string, records: SObjectRecord[], externalIdField: string): Promise<SaveResult[]>;
   abstract streamingClient(extensions: StreamingExtension[]): Promise<StreamingClient>;
@@ -70,23 +71,29 @@ export function isTransientSalesforceError(error: unknown): boolean {
 /**
  * One org connection through jsforce: OAuth 2 by username-password, client credentials or JWT bearer; a new
  * token when Salesforce answers INVALID_SESSION_ID (jsforce's refresh hook, for every flow); `Sforce-Limit-Info`
- * read after each call so calls slow down before the org's daily limit; at most N calls in flight per org.
+ * read after each call so calls slow down before the org's daily limit; at most N calls in flight per org across
+ * every replica (OrgSlots, keyed by the org id Salesforce answers at login).
  */
 @Injectable()
 export class JsforceSalesforceApi extends SalesforceApi implements OnApplicationShutdown {
   private readonly logger = new Logger('Salesforce');
-  private readonly semaphore: Semaphore;
   private connection?: Promise<Connection>;
   private readonly clients = new Set<StreamingClient>();
 
-  constructor(private readonly config: SalesforceConfig) {
+  constructor(
+    private readonly config: SalesforceConfig,
+    private readonly slots: OrgSlots,
+  ) {
     super();
-    this.semaphore = new Semaphore(config.SALESFORCE_MAX_CONCURRENCY);
   }
 
-  async query<T extends SObjectRecord>(soql: string): Promise<T[]> {
+  async query<T extends SObjectRecord>(soql: string, options?: { includeDeleted?: boolean }): Promise<T[]> {
     return this.call(async (conn) => {
-      const result = await conn.query<T>(soql, { autoFetch: true, maxFetch: 100_000 });
+      const result = await conn.query<T>(soql, {
+        autoFetch: true,
+        maxFetch: 100_000,
+        scanAll: options?.includeDeleted === true,
+      });
       return result.records;
     });
   }
@@ -136,7 +143,8 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
 
   private async call<T>(task: (conn: Connection) => Promise<T>): Promise<T> {
     const conn = await this.conn();
-    return this.semaphore.run(async () => {
+    const orgId = conn.userInfo?.organizationId ?? this.config.SALESFORCE_LOGIN_URL;
+    return this.slots.withSlot(orgId, async () => {
       const usage = conn.limitInfo.apiUsage;
       const delay = usage ? budgetDelayMs(usage.used, usage.limit, this.config.SALESFORCE_API_BUDGET) : 0;
       if (delay > 0) {

@@ -20,6 +20,20 @@ import { SalesforceApi } from './salesforce-api';
 import { accountSoql, changedOrdersSoql, ordersByIdSoql, productSoql } from './soql';
 
 const READ_BATCH = 150;
+/** A feed batch stops at this many record ids (merged events count each id), so a backlog is taken in steps. */
+const SIGNAL_RECORDS = 1_000;
+
+/** How many of the oldest pending messages make one batch: at least one, then up to SIGNAL_RECORDS ids. */
+function batchLength(pending: readonly ChangeEventData[]): number {
+  let records = 0;
+  let n = 0;
+  while (n < pending.length) {
+    records += pending[n]?.payload.ChangeEventHeader.recordIds.length ?? 0;
+    if (n > 0 && records > SIGNAL_RECORDS) break;
+    n += 1;
+  }
+  return n;
+}
 
 interface ChangeEventData {
   payload: {
@@ -48,14 +62,18 @@ export class SalesforceCrmAdapter extends CrmPort {
     super();
   }
 
-  async readOrders(ids: readonly string[]): Promise<CrmOrder[]> {
+  /**
+   * One SOQL per batch of ids (the order with its items, account and products in one query), the batches in
+   * parallel; the org-wide slots bound how many run at once.
+   */
+  async readOrders(ids: readonly string[], options?: { includeDeleted?: boolean }): Promise<CrmOrder[]> {
     const unique = [...new Set(ids)];
-    const out: CrmOrder[] = [];
-    for (let i = 0; i < unique.length; i += READ_BATCH) {
-      const records = await this.api.query<SObjectRecord>(ordersByIdSoql(unique.slice(i, i + READ_BATCH)));
-      out.push(...records.map(toOrder));
-    }
-    return out;
+    const batches: string[][] = [];
+    for (let i = 0; i < unique.length; i += READ_BATCH) batches.push(unique.slice(i, i + READ_BATCH));
+    const pages = await Promise.all(
+      batches.map((batch) => this.api.query<SObjectRecord>(ordersByIdSoql(batch), options)),
+    );
+    return pages.flat().map(toOrder);
   }
 
   async readAccount(id: string): Promise<CrmAccount | null> {
@@ -69,14 +87,19 @@ export class SalesforceCrmAdapter extends CrmPort {
   }
 
   async changedOrdersSince(cursor: CrmCursor, limit: number): Promise<CrmChangePage> {
-    const rows = await this.api.query<{ Id: string; SystemModstamp: string }>(
+    const rows = await this.api.query<{ Id: string; SystemModstamp: string; IsDeleted?: boolean }>(
       changedOrdersSoql(cursor.stamp, cursor.id, limit),
+      { includeDeleted: true },
     );
-    const last = rows.at(-1);
+    const changes = rows.map((r) => ({
+      id: r.Id,
+      stamp: isoDateTime(r.SystemModstamp) ?? cursor.stamp,
+      deleted: r.IsDeleted === true,
+    }));
+    const last = changes.at(-1);
     return {
-      orderIds: rows.map((r) => r.Id),
-      stamps: rows.map((r) => isoDateTime(r.SystemModstamp) ?? ''),
-      next: last ? { stamp: isoDateTime(last.SystemModstamp) ?? cursor.stamp, id: last.Id } : cursor,
+      changes,
+      next: last ? { stamp: last.stamp, id: last.id } : cursor,
       done: rows.length < limit,
     };
   }
@@ -161,7 +184,7 @@ export class SalesforceCrmAdapter extends CrmPort {
 
     const drain = async (): Promise<void> => {
       while (pending.length > 0 && !closed) {
-        const batch = pending.splice(0, 500);
+        const batch = pending.splice(0, batchLength(pending));
         const notices: CrmChangeNotice[] = [];
         let gap: string | undefined;
         for (const message of batch) {

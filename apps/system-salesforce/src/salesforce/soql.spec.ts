@@ -6,9 +6,9 @@ describe('SOQL builders', () => {
     expect(quote("O'Brien \\ x")).toBe("'O\\'Brien \\\\ x'");
   });
 
-  it('builds the compound cursor so records sharing a SystemModstamp are not skipped', () => {
+  it('builds the compound cursor so records sharing a SystemModstamp are not skipped, deleted orders included', () => {
     expect(changedOrdersSoql('2026-03-15T10:00:00.000+0000', '801000000000001AAA', 200)).toBe(
-      "SELECT Id, SystemModstamp FROM Order WHERE Status = 'Activated' AND (SystemModstamp > 2026-03-15T10:00:00.000Z OR (SystemModstamp = 2026-03-15T10:00:00.000Z AND Id > '801000000000001AAA')) ORDER BY SystemModstamp, Id LIMIT 200",
+      "SELECT Id, SystemModstamp, IsDeleted FROM Order WHERE (Status = 'Activated' OR IsDeleted = true) AND (SystemModstamp > 2026-03-15T10:00:00.000Z OR (SystemModstamp = 2026-03-15T10:00:00.000Z AND Id > '801000000000001AAA')) ORDER BY SystemModstamp, Id LIMIT 200",
     );
   });
 });

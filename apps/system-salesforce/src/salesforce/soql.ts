@@ -57,6 +57,7 @@ const ORDER_FIELDS = [
   'SBQQ__Quote__c',
   'LastModifiedDate',
   'SystemModstamp',
+  'IsDeleted',
   ...WRITE_BACK_FIELDS,
 ];
 const ITEM_FIELDS = [
@@ -87,8 +88,12 @@ export function productSoql(id: string): string {
   return `SELECT ${PRODUCT_FIELDS.join(', ')} FROM Product2 WHERE Id = ${quote(id)}`;
 }
 
-/** The poller's page: activated orders after the compound `(SystemModstamp, Id)` cursor, in cursor order. */
+/**
+ * The poller's page, run through `queryAll` so deleted orders are seen too: activated orders, and deleted ones
+ * (an order is deactivated before it can be deleted), after the compound `(SystemModstamp, Id)` cursor, in cursor
+ * order. A delete stamps SystemModstamp, so it sorts where it happened.
+ */
 export function changedOrdersSoql(stamp: string, id: string, limit: number): string {
   const t = datetime(stamp);
-  return `SELECT Id, SystemModstamp FROM Order WHERE Status = 'Activated' AND (SystemModstamp > ${t} OR (SystemModstamp = ${t} AND Id > ${quote(id)})) ORDER BY SystemModstamp, Id LIMIT ${String(limit)}`;
+  return `SELECT Id, SystemModstamp, IsDeleted FROM Order WHERE (Status = 'Activated' OR IsDeleted = true) AND (SystemModstamp > ${t} OR (SystemModstamp = ${t} AND Id > ${quote(id)})) ORDER BY SystemModstamp, Id LIMIT ${String(limit)}`;
 }

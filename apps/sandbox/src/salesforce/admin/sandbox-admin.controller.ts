@@ -110,6 +110,20 @@ export class SandboxAdminController {
     return this.readFaults();
   }
 
+  @Get('stats')
+  @ApiOperation({ summary: 'REST calls in flight now and the most at once since the last reset' })
+  readStats(): { inFlight: number; maxInFlight: number } {
+    return { inFlight: this.faults.inFlight, maxInFlight: this.faults.maxInFlight };
+  }
+
+  @Post('stats/reset')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Start counting the most REST calls at once afresh' })
+  resetStats(): { inFlight: number; maxInFlight: number } {
+    this.faults.maxInFlight = this.faults.inFlight;
+    return this.readStats();
+  }
+
   @Post('clock/advance')
   @HttpCode(200)
   @ApiOperation({

@@ -126,7 +126,10 @@ export class CpqService {
     return orderId;
   }
 
-  /** The contract's subscription lines (its original order's items) with quantities after activated amendments. */
+  /**
+   * The contract's subscription lines (its original order's items and lines added by activated amendments), with
+   * quantities after the activated amendments' deltas.
+   */
   private subscriptionLines(
     tx: OrgTransaction,
     contract: StoredRecord,
@@ -144,8 +147,12 @@ export class CpqService {
     for (const order of tx.children('Order', 'ContractId', contract.values.Id as string)) {
       if (order.values.Type !== 'Amendment' || order.values.Status !== 'Activated') continue;
       for (const item of tx.children('OrderItem', 'OrderId', order.values.Id as string)) {
-        const root = lines.get(item.values.SBQQ__RevisedOrderProduct__c as string);
+        const revised = item.values.SBQQ__RevisedOrderProduct__c;
+        const root = typeof revised === 'string' ? lines.get(revised) : undefined;
+        // A line the amendment added is a subscription of the contract from then on; later amendments revise it.
         if (root) root.quantity += item.values.Quantity as number;
+        else if (typeof revised !== 'string')
+          lines.set(item.values.Id as string, { record: item, quantity: item.values.Quantity as number });
       }
     }
     return lines;

@@ -9,7 +9,7 @@ import { FaultSwitches } from '../faults';
 
 /**
  * Counts each REST call against the org's daily limit and reports it in `Sforce-Limit-Info`; refuses calls over
- * the limit (403 REQUEST_LIMIT_EXCEEDED); applies the latency and error-rate fault switches.
+ * the limit (403 REQUEST_LIMIT_EXCEEDED); applies the latency and error-rate fault switches; counts calls in flight.
  */
 @Injectable()
 export class ApiUsageInterceptor implements NestInterceptor {
@@ -24,6 +24,12 @@ export class ApiUsageInterceptor implements NestInterceptor {
       throw SalesforceApiError.of(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
     }
     const failing = this.faults.roll(errorRate);
+    this.faults.inFlight += 1;
+    this.faults.maxInFlight = Math.max(this.faults.maxInFlight, this.faults.inFlight);
+    // Counted out once the answer is handed to the socket, so a client's next call never overlaps this one.
+    reply.raw.once('finish', () => {
+      this.faults.inFlight -= 1;
+    });
     return from(latencyMs > 0 ? sleep(latencyMs) : Promise.resolve()).pipe(
       switchMap(() => {
         if (failing) {
