@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { currentCorrelation, newCorrelationId } from '@revline/observability';
-import { v7 as uuidv7 } from 'uuid';
+import { currentCorrelation, newCorrelationId, uuidV7 } from '@revline/observability';
+
 import type { JobName, JobPayloads } from './registry';
 
 export const ENVELOPE_SCHEMA_VERSION = '1.0';
@@ -38,7 +38,7 @@ export function createEnvelope<J extends JobName>(
   const scope = currentCorrelation();
   return {
     job,
-    messageId: uuidv7(),
+    messageId: uuidV7(),
     correlationId: options.correlationId ?? scope?.correlationId ?? newCorrelationId(),
     causationId: options.causationId !== undefined ? options.causationId : (scope?.causationId ?? null),
     idempotencyKey: options.idempotencyKey,

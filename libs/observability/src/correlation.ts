@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidV7 } from './ids';
 
 export interface CorrelationContext {
   correlationId: string;
@@ -14,7 +14,7 @@ const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export const CORRELATION_HEADER = 'x-correlation-id';
 
 export function newCorrelationId(): string {
-  return uuidv7();
+  return uuidV7();
 }
 
 /** A caller's id is kept when it is a plain token; anything else is replaced rather than echoed. */

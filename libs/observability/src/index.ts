@@ -1,4 +1,5 @@
 export * from './correlation';
 export * from './eviction-policy';
+export * from './ids';
 export * from './logger';
 export * from './metrics.service';
