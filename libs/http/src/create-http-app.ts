@@ -2,7 +2,7 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import { HttpConfig, loadConfig } from '@revline/config';
 import {
@@ -63,7 +63,8 @@ export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<Ne
       metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
       done();
     });
-    await fastify.register(helmet, {
+    // helmet's middleware built once (the Fastify plugin builds it again on every request).
+    const securityHeaders = helmet({
       contentSecurityPolicy: {
         directives: {
           defaultSrc: [`'self'`],
@@ -72,6 +73,11 @@ export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<Ne
           scriptSrc: [`'self'`, `https: 'unsafe-inline'`],
         },
       },
+    });
+    fastify.addHook('onRequest', (request, reply, done) => {
+      securityHeaders(request.raw, reply.raw, (error?: unknown) => {
+        done(error instanceof Error ? error : undefined);
+      });
     });
     await fastify.register(rateLimit, {
       global: true,
