@@ -15,3 +15,4 @@ export * from './payloads';
 export * from './queues';
 export * from './redis-connections';
 export * from './registry';
+export * from './shared-slots';
