@@ -3,17 +3,14 @@ import type { InvoiceLineView } from '@revline/billing-port';
 import type { Envelope, JobName } from '@revline/messaging';
 import { createEnvelope, OutboxMessageEntity } from '@revline/messaging';
 import type { TestApp, TestDatabase } from '@revline/testing';
-import { bearer, createTestApp, createTestDatabase, eventually, seedApiKey } from '@revline/testing';
+import { bearer, eventually, seedApiKey } from '@revline/testing';
 import { randomUUID } from 'node:crypto';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOXES } from '../apps/sandbox/src/app.info';
-import { StripeSandboxModule } from '../apps/sandbox/src/stripe/stripe-sandbox.module';
-import { AppModule } from '../apps/system-billing/src/app.module';
-import { APP } from '../apps/system-billing/src/app.info';
 import { BillingCommandsHandler } from '../apps/system-billing/src/commands/billing-commands.handler';
-import { DATABASE } from '../apps/system-billing/src/database';
+import type { BillingEnv } from './support/billing-env';
+import { startBillingEnv } from './support/billing-env';
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 type Line = [lineId: string, priceId: string, quantity: number];
@@ -29,37 +26,24 @@ interface Applied {
 
 /** Every adapter path the G2 and webhook specs (billing.int-spec.ts) do not take, job by job, on the sandbox. */
 describe('the Stripe adapter, path by path, against the sandbox', () => {
+  let env: BillingEnv;
   let db: TestDatabase;
-  let sandbox: TestApp;
   let billing: TestApp;
   let stripe: Stripe;
   let handler: BillingCommandsHandler;
 
   beforeAll(async () => {
-    db = await createTestDatabase(DATABASE);
-    sandbox = await createTestApp(StripeSandboxModule, SANDBOXES[1].spec, {
-      SANDBOX_STRIPE_WEBHOOK_URLS: 'none',
-    });
-    const port = new URL(sandbox.url).port;
-    billing = await createTestApp(AppModule, APP, {
-      STRIPE_PORT: port,
+    env = await startBillingEnv({
       STRIPE_ATTEMPTS: '2',
       STRIPE_RETRY_BASE_MS: '50',
-      STRIPE_EVENTS_POLL_MS: '0',
     });
-    stripe = new Stripe('sk_test_revline_sandbox', {
-      host: '127.0.0.1',
-      port: Number(port),
-      protocol: 'http',
-    });
+    ({ db, billing, stripe } = env);
     await stripe.webhookEndpoints.create({ url: `${billing.url}/v1/webhooks/stripe`, enabled_events: ['*'] });
     handler = billing.app.get(BillingCommandsHandler);
   });
 
   afterAll(async () => {
-    await billing.close();
-    await sandbox.close();
-    await db.drop();
+    await env.close();
   });
 
   async function account(

@@ -1,55 +1,39 @@
 import type { Envelope } from '@revline/messaging';
 import { createEnvelope, OutboxMessageEntity } from '@revline/messaging';
 import type { TestApp, TestDatabase } from '@revline/testing';
-import { createTestApp, createTestDatabase } from '@revline/testing';
 import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOXES } from '../apps/sandbox/src/app.info';
-import { StripeSandboxModule } from '../apps/sandbox/src/stripe/stripe-sandbox.module';
-import { AppModule } from '../apps/system-billing/src/app.module';
-import { APP } from '../apps/system-billing/src/app.info';
 import { BillingCommandsHandler } from '../apps/system-billing/src/commands/billing-commands.handler';
-import { DATABASE } from '../apps/system-billing/src/database';
 import { StripeEventEntity, StripeObjectEntity } from '../apps/system-billing/src/persistence/entities';
 import { StripeGateway } from '../apps/system-billing/src/stripe/stripe-gateway';
+import type { BillingEnv } from './support/billing-env';
+import { startBillingEnv } from './support/billing-env';
 
 const SECRET = 'whsec_revline_sandbox';
 const RESET_MS = 400;
 
 /** system-billing on a bad day: Stripe failing, and webhooks arriving all at once. */
 describe('system-billing under sandbox faults and webhook bursts', () => {
+  let env: BillingEnv;
   let db: TestDatabase;
   let sandbox: TestApp;
   let billing: TestApp;
   let stripe: Stripe;
 
   beforeAll(async () => {
-    db = await createTestDatabase(DATABASE);
-    sandbox = await createTestApp(StripeSandboxModule, SANDBOXES[1].spec, {
-      SANDBOX_STRIPE_WEBHOOK_URLS: 'none',
-    });
-    const port = new URL(sandbox.url).port;
-    billing = await createTestApp(AppModule, APP, {
-      STRIPE_PORT: port,
+    env = await startBillingEnv({
       STRIPE_ATTEMPTS: '1',
-      STRIPE_EVENTS_POLL_MS: '0',
       STRIPE_BREAKER_VOLUME_THRESHOLD: '4',
       STRIPE_BREAKER_RESET_MS: String(RESET_MS),
     });
-    stripe = new Stripe('sk_test_revline_sandbox', {
-      host: '127.0.0.1',
-      port: Number(port),
-      protocol: 'http',
-    });
+    ({ db, sandbox, billing, stripe } = env);
   });
 
   afterAll(async () => {
-    await billing.close();
-    await sandbox.close();
-    await db.drop();
+    await env.close();
   });
 
   it('opens the circuit after repeated 5xx, refuses calls without reaching Stripe, and closes once Stripe recovers', async () => {

@@ -2,31 +2,22 @@ import { OutboxMessageEntity } from '@revline/messaging';
 import type { Envelope } from '@revline/messaging';
 import { createEnvelope, Queues } from '@revline/messaging';
 import type { TestApp, TestDatabase } from '@revline/testing';
-import {
-  bearer,
-  createTestApp,
-  createTestDatabase,
-  eventually,
-  seedApiKey,
-  waitForQueuesIdle,
-} from '@revline/testing';
+import { bearer, eventually, seedApiKey, waitForQueuesIdle } from '@revline/testing';
 import { createHmac } from 'node:crypto';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOXES } from '../apps/sandbox/src/app.info';
-import { StripeSandboxModule } from '../apps/sandbox/src/stripe/stripe-sandbox.module';
-import { AppModule } from '../apps/system-billing/src/app.module';
-import { APP } from '../apps/system-billing/src/app.info';
 import { BillingCommandsHandler } from '../apps/system-billing/src/commands/billing-commands.handler';
-import { DATABASE } from '../apps/system-billing/src/database';
 import { StripeEventEntity, StripeObjectEntity } from '../apps/system-billing/src/persistence/entities';
 import { StripeEventsPoller } from '../apps/system-billing/src/webhooks/stripe-events.poller';
+import type { BillingEnv } from './support/billing-env';
+import { startBillingEnv } from './support/billing-env';
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 const SECRET = 'whsec_revline_sandbox';
 
 describe('system-billing against the Stripe sandbox', () => {
+  let env: BillingEnv;
   let db: TestDatabase;
   let sandbox: TestApp;
   let billing: TestApp;
@@ -35,33 +26,20 @@ describe('system-billing against the Stripe sandbox', () => {
   let viewer: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase(DATABASE);
-    sandbox = await createTestApp(StripeSandboxModule, SANDBOXES[1].spec, {
-      SANDBOX_STRIPE_WEBHOOK_URLS: 'none',
-    });
-    const port = new URL(sandbox.url).port;
-    billing = await createTestApp(AppModule, APP, {
-      STRIPE_PORT: port,
+    env = await startBillingEnv({
       STRIPE_TIMEOUT_MS: '1000',
       STRIPE_ATTEMPTS: '2',
       STRIPE_RETRY_BASE_MS: '50',
-      STRIPE_EVENTS_POLL_MS: '0',
       STRIPE_WEBHOOK_SECRETS: `whsec_old_rotated,${SECRET}`,
     });
-    stripe = new Stripe('sk_test_revline_sandbox', {
-      host: '127.0.0.1',
-      port: Number(port),
-      protocol: 'http',
-    });
+    ({ db, sandbox, billing, stripe } = env);
     await stripe.webhookEndpoints.create({ url: `${billing.url}/v1/webhooks/stripe`, enabled_events: ['*'] });
     handler = billing.app.get(BillingCommandsHandler);
     viewer = await seedApiKey(db.dataSource, ['finance.viewer']);
   });
 
   afterAll(async () => {
-    await billing.close();
-    await sandbox.close();
-    await db.drop();
+    await env.close();
   });
 
   async function seats(start: string) {
