@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { WorkerConfig } from '@revline/config';
 import { MetricsService } from '@revline/observability';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
+import type { EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
 import type { Envelope } from './envelope';
 import { OutboxMessageEntity } from './entities';
 import { Queues } from './queues';
@@ -16,11 +16,12 @@ const BATCH = 500;
  * with the same job ids: BullMQ drops the repeat while the job exists, and the consumer's inbox after that.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown, EntitySubscriberInterface {
   private readonly logger = new Logger(OutboxRelay.name);
   private running = false;
   private loop?: Promise<void>;
-  private readonly abort = new AbortController();
+  private wakeUp?: () => void;
+  private woken = false;
 
   /** Test seam: runs between publishing and marking. */
   afterPublish: () => Promise<void> = () => Promise.resolve();
@@ -30,7 +31,18 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly queues: Queues,
     private readonly config: WorkerConfig,
     private readonly metrics: MetricsService,
-  ) {}
+  ) {
+    // Woken by every commit that wrote outbox rows in this process; the poll catches the others' commits.
+    dataSource.subscribers.push(this);
+  }
+
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    const data = event.queryRunner.data as { revlineOutbox?: boolean };
+    if (data.revlineOutbox) {
+      data.revlineOutbox = false;
+      this.wake();
+    }
+  }
 
   onApplicationBootstrap(): void {
     if (process.env.OUTBOX_RELAY !== 'off') this.start();
@@ -44,7 +56,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
-    this.abort.abort();
+    this.wake();
     await this.loop;
   }
 
@@ -82,11 +94,30 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       } catch (error) {
         this.logger.warn(`Outbox relay: ${(error as Error).message}`);
       }
-      if (moved < BATCH) {
-        await sleep(this.config.OUTBOX_POLL_MS, undefined, { signal: this.abort.signal }).catch(
-          () => undefined,
-        );
-      }
+      if (moved < BATCH) await this.nap(this.config.OUTBOX_POLL_MS);
     }
+  }
+
+  /** Waits for the poll interval, or less when a local commit wrote outbox rows or the app is closing. */
+  private nap(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+
+  /** Ends the current nap, or the next one before it starts when a batch is in progress. */
+  private wake(): void {
+    if (this.wakeUp) this.wakeUp();
+    else this.woken = true;
   }
 }

@@ -19,6 +19,9 @@ export class Outbox {
     options: EnvelopeOptions,
   ): Promise<Envelope<J>> {
     const envelope = createEnvelope(job, payload, options);
+    // Tells the relay of this process to publish as soon as the transaction commits (see OutboxRelay).
+    if (manager.queryRunner?.isTransactionActive)
+      (manager.queryRunner.data as { revlineOutbox?: boolean }).revlineOutbox = true;
     await manager
       .createQueryBuilder()
       .insert()
