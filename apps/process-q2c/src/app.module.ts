@@ -7,9 +7,11 @@ import { LineageModule } from './lineage/lineage.module';
 import { MappingsModule } from './mappings/mappings.module';
 import { Q2cConfig } from './mappings/q2c.config';
 import { NormalisationModule } from './normalisation/normalisation.module';
+import { ReplaysModule } from './replays/replays.module';
 import { RevenueModule } from './revenue/revenue.module';
 import { SagasConfig } from './sagas/sagas.config';
 import { SagasModule } from './sagas/sagas.module';
+import { UsageModule } from './usage/usage.module';
 import { ValidationModule } from './validation/validation.module';
 
 @Module({
@@ -28,6 +30,8 @@ import { ValidationModule } from './validation/validation.module';
     SagasModule,
     NormalisationModule,
     ValidationModule,
+    ReplaysModule,
+    UsageModule,
   ],
 })
 export class AppModule {}

@@ -12,6 +12,8 @@ import { ParkedEventEntity } from './normalisation/parked-event.entity';
 import { ParkedEvents1764400000200 } from './normalisation/parked-events.migration';
 import { BillingDocumentEntity, SagaCommandEntity, SagaEntity } from './sagas/saga.entity';
 import { Sagas1764400000400 } from './sagas/sagas.migration';
+import { UsageEventEntity } from './usage/usage-event.entity';
+import { UsageEvents1764400000600 } from './usage/usage.migration';
 
 /** The `q2c` schema: the tables only process-q2c reads and writes. */
 export const DATABASE: AppDatabase = {
@@ -27,6 +29,7 @@ export const DATABASE: AppDatabase = {
     SagaEntity,
     SagaCommandEntity,
     BillingDocumentEntity,
+    UsageEventEntity,
   ],
   migrations: [
     MappingVersions1764400000000,
@@ -35,6 +38,7 @@ export const DATABASE: AppDatabase = {
     Lineage1764400000300,
     Sagas1764400000400,
     LineageSequence1764400000500,
+    UsageEvents1764400000600,
   ],
   messaging: true,
 };

@@ -1,15 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { ContractAmended } from '@revline/canonical';
-import type { BillingDocumentPayload, ErpDocumentPayload } from '@revline/messaging';
+import type { BillingDocumentPayload } from '@revline/messaging';
 import { BusinessError } from '@revline/messaging';
-import { allocateByWeights } from '@revline/revenue';
 import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
-import type { CatalogueEntry } from '../mappings/mapping-definition';
 import { billingItems, expectedProration } from './billing-plan';
-import type { ContractHistory } from './contract-history';
 import { ContractHistoryReader } from './contract-history';
-import { linesInForce, splitAt } from './contract-lines';
+import { linesInForce } from './contract-lines';
+import type { PlannedCommand, SagaContext } from './erp-plan';
+import { customerCommand, documentCommands, revenueCommands, sagaContext, sagaKey } from './erp-plan';
 import { revenuePlan } from './revenue-plan';
 import { SagaCommands } from './saga-commands';
 import type { SagaDocument } from './saga-data';
@@ -20,12 +18,7 @@ import type { SagaEntity } from './saga.entity';
 import { SagasConfig } from './sagas.config';
 import { SyncLatencyMetric } from './sync-latency.metric';
 
-interface Context {
-  history: ContractHistory;
-  catalogue: ReadonlyMap<string, CatalogueEntry>;
-  amendment?: ContractAmended;
-  before: readonly ContractAmended[];
-}
+type Context = SagaContext;
 
 const abs = (n: bigint): bigint => (n < 0n ? -n : n);
 
@@ -71,17 +64,7 @@ export class SagaEngine {
   }
 
   private async context(manager: EntityManager, saga: SagaEntity): Promise<Context> {
-    const history = await this.history.read(manager, saga.contractId, saga.eventId);
-    const last = history.amendments.at(-1);
-    const isAmendment = saga.kind !== 'booking' && last !== undefined;
-    const split = isAmendment ? splitAt(history, last.amendmentId) : undefined;
-    const version = (isAmendment ? last.mappingVersion : history.booking.mappingVersion) ?? 1;
-    return {
-      history,
-      catalogue: await this.history.catalogue(manager, version),
-      ...(split ? { amendment: split.amendment } : {}),
-      before: split?.before ?? [],
-    };
+    return sagaContext(this.history, manager, saga);
   }
 
   /** Runs one step; false when it must wait for something that has not arrived. */
@@ -151,25 +134,34 @@ export class SagaEngine {
   }
 
   private key(saga: SagaEntity, ...parts: string[]): string {
-    return ['saga', saga.eventId, ...parts].join(':');
+    return sagaKey(saga.eventId, ...parts);
+  }
+
+  /** Sends a planned ERP command, awaited. */
+  private async sendPlanned(
+    manager: EntityManager,
+    saga: SagaEntity,
+    command: PlannedCommand,
+  ): Promise<void> {
+    const options = { key: command.key, externalId: command.externalId };
+    switch (command.job) {
+      case 'erp.upsert-customer':
+        return this.commands.send(manager, saga, command.job, command.payload, options);
+      case 'erp.post-invoice':
+        return this.commands.send(manager, saga, command.job, command.payload, options);
+      case 'erp.post-credit-memo':
+        return this.commands.send(manager, saga, command.job, command.payload, options);
+      case 'erp.upsert-revenue-schedule':
+        return this.commands.send(manager, saga, command.job, command.payload, options);
+      case 'erp.post-revenue-journal':
+        return this.commands.send(manager, saga, command.job, command.payload, options);
+    }
   }
 
   private async erpCustomer(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<void> {
-    const { booking } = ctx.history;
-    const externalId = booking.customer.erpCustomerId ?? `CUST-${saga.data.salesforceAccountId}`;
-    saga.data.erpCustomerExternalId = externalId;
-    await this.commands.send(
-      manager,
-      saga,
-      'erp.upsert-customer',
-      {
-        externalId,
-        name: `Salesforce account ${saga.data.salesforceAccountId}`,
-        subsidiary: this.config.ERP_SUBSIDIARY,
-        currency: booking.currency,
-      },
-      { key: this.key(saga, 'erp-customer'), externalId },
-    );
+    const command = customerCommand(saga, ctx, this.config.ERP_SUBSIDIARY);
+    saga.data.erpCustomerExternalId = command.externalId;
+    await this.sendPlanned(manager, saga, command);
   }
 
   private async billingChange(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<void> {
@@ -348,76 +340,16 @@ export class SagaEngine {
     });
   }
 
-  /** The ERP lines of a billing document: its total split over the contract lines it charges, by item. */
-  private erpLines(saga: SagaEntity, ctx: Context, totalMinor: bigint): ErpDocumentPayload['lines'] {
-    const am = ctx.amendment;
-    const parts = am
-      ? expectedProration(ctx.history, ctx.before, am, ctx.catalogue).map((p) => ({
-          productCode: p.productCode,
-          weight: abs(p.amountMinor),
-        }))
-      : ctx.history.booking.lines.map((l) => ({
-          productCode: l.productCode,
-          weight: BigInt(l.netAmount.amountMinor),
-        }));
-    const usable = parts.filter((p) => p.weight > 0n);
-    const weights = usable.length > 0 ? usable : parts.slice(0, 1).map((p) => ({ ...p, weight: 1n }));
-    const amounts = allocateByWeights(
-      abs(totalMinor),
-      weights.map((p) => p.weight),
-    );
-    return weights.map((p, i) => {
-      const entry = ctx.catalogue.get(p.productCode);
-      return {
-        itemExternalId: entry?.erpItemId ?? p.productCode,
-        amountMinor: (amounts[i] ?? 0n).toString(),
-        productClass: entry?.productClass ?? 'subscription',
-        ...(entry ? { obligationId: entry.pobId } : {}),
-        description: `${p.productCode} (${saga.kind})`,
-      };
-    });
-  }
-
   private async erpDocuments(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<void> {
     const customerExternalId = await this.erpCustomerOf(manager, saga);
-    const base = {
+    const planned = documentCommands(
+      saga,
+      ctx,
       customerExternalId,
-      currency: ctx.history.booking.currency,
-      subsidiary: this.config.ERP_SUBSIDIARY,
-      contractId: saga.contractId,
-    };
-    for (const doc of saga.data.invoices.filter((d) => !d.erpId)) {
-      await this.commands.send(
-        manager,
-        saga,
-        'erp.post-invoice',
-        {
-          ...base,
-          externalId: doc.erpExternalId,
-          tranDate: doc.issuedOn,
-          memo: `Billing invoice ${doc.documentId}`,
-          lines: this.erpLines(saga, ctx, BigInt(doc.total.amountMinor)),
-        },
-        { key: this.key(saga, 'erp-invoice', doc.documentId), externalId: doc.erpExternalId },
-      );
-    }
-    for (const doc of saga.data.creditNotes.filter((d) => !d.erpId)) {
-      const appliesTo = saga.data.creditAppliesTo ? `INV-${saga.data.creditAppliesTo}` : undefined;
-      await this.commands.send(
-        manager,
-        saga,
-        'erp.post-credit-memo',
-        {
-          ...base,
-          externalId: doc.erpExternalId,
-          tranDate: doc.issuedOn,
-          memo: `Billing credit note ${doc.documentId}`,
-          ...(appliesTo ? { appliesToExternalId: appliesTo } : {}),
-          lines: this.erpLines(saga, ctx, BigInt(doc.total.amountMinor)),
-        },
-        { key: this.key(saga, 'erp-credit-memo', doc.documentId), externalId: doc.erpExternalId },
-      );
-    }
+      this.config.ERP_SUBSIDIARY,
+      (d) => !d.erpId,
+    );
+    for (const command of planned) await this.sendPlanned(manager, saga, command);
   }
 
   /** The ERP customer of the contract: this saga's, or the one its booking's saga created. */
@@ -450,18 +382,7 @@ export class SagaEngine {
       },
       manager,
     );
-    for (const schedule of plan.schedules) {
-      await this.commands.send(manager, saga, 'erp.upsert-revenue-schedule', schedule, {
-        key: this.key(saga, schedule.externalId),
-        externalId: schedule.externalId,
-      });
-    }
-    for (const journal of plan.journals) {
-      await this.commands.send(manager, saga, 'erp.post-revenue-journal', journal, {
-        key: this.key(saga, journal.externalId),
-        externalId: journal.externalId,
-      });
-    }
+    for (const command of revenueCommands(saga, plan)) await this.sendPlanned(manager, saga, command);
     saga.data.journalsPosted = plan.journals.length;
   }
 

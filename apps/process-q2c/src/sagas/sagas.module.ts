@@ -28,6 +28,6 @@ import { SyncLatencyMetric } from './sync-latency.metric';
     SagaTimeouts,
     SyncLatencyMetric,
   ],
-  exports: [StartSaga],
+  exports: [StartSaga, ContractHistoryReader],
 })
 export class SagasModule {}

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { ContractHistoryReader } from '../sagas/contract-history';
+import type { PlannedCommand } from '../sagas/erp-plan';
+import { customerCommand, documentCommands, ERP_JOBS, revenueCommands, sagaContext } from '../sagas/erp-plan';
+import { revenuePlan } from '../sagas/revenue-plan';
+import type { SagaData } from '../sagas/saga-data';
+import { SagasConfig } from '../sagas/sagas.config';
+import type { CommandDifference, ReplayCommandDto } from './replay.dto';
+
+export interface ReplaySaga {
+  sagaId: string;
+  eventId: string;
+  kind: string;
+  contractId: string;
+  correlationId: string;
+  data: SagaData;
+}
+
+interface LoggedCommand {
+  idempotency_key: string;
+  job: string;
+  status: string;
+  external_id: string | null;
+  target_id: string | null;
+  payload: object;
+}
+
+/** JSON with keys sorted, so two payloads compare by content. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
+}
+
+/**
+ * What a completed saga would post to the ERP now — the deterministic commands recomputed from the stored events,
+ * the mapping version they were normalised with and the billing documents the saga consumed — beside what its
+ * command log says it posted.
+ */
+@Injectable()
+export class ReplayPlanner {
+  constructor(
+    private readonly history: ContractHistoryReader,
+    private readonly config: SagasConfig,
+  ) {}
+
+  async planned(manager: EntityManager, saga: ReplaySaga): Promise<PlannedCommand[]> {
+    const ctx = await sagaContext(this.history, manager, saga);
+    const subsidiary = this.config.ERP_SUBSIDIARY;
+    const customer = customerCommand(saga, ctx, subsidiary);
+    const customerExternalId = saga.data.erpCustomerExternalId ?? customer.externalId;
+    return [
+      ...(saga.kind === 'booking' ? [customer] : []),
+      ...documentCommands(saga, ctx, customerExternalId, subsidiary),
+      ...revenueCommands(saga, revenuePlan(ctx.history, ctx.catalogue, subsidiary)),
+    ];
+  }
+
+  async compare(
+    manager: EntityManager,
+    saga: ReplaySaga,
+    planned: PlannedCommand[],
+  ): Promise<ReplayCommandDto[]> {
+    const logged = await manager.query<LoggedCommand[]>(
+      `SELECT "idempotency_key", "job", "status", "external_id", "target_id", "payload" FROM "q2c"."saga_commands"
+        WHERE "saga_id" = $1 AND "job" = ANY($2::text[]) ORDER BY "sent_at", "idempotency_key"`,
+      [saga.sagaId, ERP_JOBS],
+    );
+    const byKey = new Map(logged.map((l) => [l.idempotency_key, l]));
+    const rows: ReplayCommandDto[] = planned.map((p) => {
+      const sent = byKey.get(p.key);
+      byKey.delete(p.key);
+      const difference: CommandDifference = !sent
+        ? 'not_sent'
+        : canonical(sent.payload) !== canonical(p.payload)
+          ? 'payload_differs'
+          : sent.status !== 'confirmed'
+            ? 'unconfirmed'
+            : 'none';
+      return {
+        sagaId: saga.sagaId,
+        contractId: saga.contractId,
+        job: p.job,
+        idempotencyKey: p.key,
+        externalId: p.externalId,
+        wouldPost: p.payload,
+        posted: sent?.payload ?? null,
+        postedStatus: sent?.status ?? null,
+        erpId: sent?.target_id ?? null,
+        difference,
+      };
+    });
+    for (const sent of byKey.values()) {
+      rows.push({
+        sagaId: saga.sagaId,
+        contractId: saga.contractId,
+        job: sent.job,
+        idempotencyKey: sent.idempotency_key,
+        externalId: sent.external_id ?? sent.idempotency_key,
+        wouldPost: null,
+        posted: sent.payload,
+        postedStatus: sent.status,
+        erpId: sent.target_id,
+        difference: 'not_expected',
+      });
+    }
+    return rows;
+  }
+}

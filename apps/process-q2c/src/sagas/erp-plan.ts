@@ -1,0 +1,182 @@
+import type { ContractAmended } from '@revline/canonical';
+import type { ErpDocumentPayload, JobPayloads } from '@revline/messaging';
+import { allocateByWeights } from '@revline/revenue';
+import type { EntityManager } from 'typeorm';
+import type { CatalogueEntry } from '../mappings/mapping-definition';
+import { expectedProration } from './billing-plan';
+import type { ContractHistory, ContractHistoryReader } from './contract-history';
+import { splitAt } from './contract-lines';
+import type { RevenuePlan } from './revenue-plan';
+import type { SagaData } from './saga-data';
+
+/** What a saga knows of its contract: the history up to its event, the catalogue it was mapped with. */
+export interface SagaContext {
+  history: ContractHistory;
+  catalogue: ReadonlyMap<string, CatalogueEntry>;
+  amendment?: ContractAmended;
+  before: readonly ContractAmended[];
+}
+
+/** The saga fields the ERP commands are derived from. */
+export interface SagaIdentity {
+  eventId: string;
+  kind: string;
+  contractId: string;
+  data: SagaData;
+}
+
+export type ErpJob =
+  | 'erp.upsert-customer'
+  | 'erp.post-invoice'
+  | 'erp.post-credit-memo'
+  | 'erp.upsert-revenue-schedule'
+  | 'erp.post-revenue-journal';
+
+/** One ERP command a saga sends: deterministic from the contract's events, the mapping and the billing documents. */
+export type PlannedCommand = {
+  [J in ErpJob]: { job: J; key: string; externalId: string; payload: JobPayloads[J] };
+}[ErpJob];
+
+export const ERP_JOBS: readonly ErpJob[] = [
+  'erp.upsert-customer',
+  'erp.post-invoice',
+  'erp.post-credit-memo',
+  'erp.upsert-revenue-schedule',
+  'erp.post-revenue-journal',
+];
+
+const abs = (n: bigint): bigint => (n < 0n ? -n : n);
+
+/** A saga command's idempotency key: the canonical event it serves and what the command is. */
+export const sagaKey = (eventId: string, ...parts: string[]): string => ['saga', eventId, ...parts].join(':');
+
+export async function sagaContext(
+  reader: ContractHistoryReader,
+  manager: EntityManager,
+  saga: { kind: string; contractId: string; eventId: string },
+): Promise<SagaContext> {
+  const history = await reader.read(manager, saga.contractId, saga.eventId);
+  const last = history.amendments.at(-1);
+  const isAmendment = saga.kind !== 'booking' && last !== undefined;
+  const split = isAmendment ? splitAt(history, last.amendmentId) : undefined;
+  const version = (isAmendment ? last.mappingVersion : history.booking.mappingVersion) ?? 1;
+  return {
+    history,
+    catalogue: await reader.catalogue(manager, version),
+    ...(split ? { amendment: split.amendment } : {}),
+    before: split?.before ?? [],
+  };
+}
+
+/** The ERP customer a booking creates. */
+export function customerCommand(saga: SagaIdentity, ctx: SagaContext, subsidiary: string): PlannedCommand {
+  const { booking } = ctx.history;
+  const externalId = booking.customer.erpCustomerId ?? `CUST-${saga.data.salesforceAccountId}`;
+  return {
+    job: 'erp.upsert-customer',
+    key: sagaKey(saga.eventId, 'erp-customer'),
+    externalId,
+    payload: {
+      externalId,
+      name: `Salesforce account ${saga.data.salesforceAccountId}`,
+      subsidiary,
+      currency: booking.currency,
+    },
+  };
+}
+
+/** The ERP lines of a billing document: its total split over the contract lines it charges, by item. */
+function erpLines(saga: SagaIdentity, ctx: SagaContext, totalMinor: bigint): ErpDocumentPayload['lines'] {
+  const am = ctx.amendment;
+  const parts = am
+    ? expectedProration(ctx.history, ctx.before, am, ctx.catalogue).map((p) => ({
+        productCode: p.productCode,
+        weight: abs(p.amountMinor),
+      }))
+    : ctx.history.booking.lines.map((l) => ({
+        productCode: l.productCode,
+        weight: BigInt(l.netAmount.amountMinor),
+      }));
+  const usable = parts.filter((p) => p.weight > 0n);
+  const weights = usable.length > 0 ? usable : parts.slice(0, 1).map((p) => ({ ...p, weight: 1n }));
+  const amounts = allocateByWeights(
+    abs(totalMinor),
+    weights.map((p) => p.weight),
+  );
+  return weights.map((p, i) => {
+    const entry = ctx.catalogue.get(p.productCode);
+    return {
+      itemExternalId: entry?.erpItemId ?? p.productCode,
+      amountMinor: (amounts[i] ?? 0n).toString(),
+      productClass: entry?.productClass ?? 'subscription',
+      ...(entry ? { obligationId: entry.pobId } : {}),
+      description: `${p.productCode} (${saga.kind})`,
+    };
+  });
+}
+
+/** The ERP invoices and credit memos of the billing documents the saga consumed (all, or those `pick` keeps). */
+export function documentCommands(
+  saga: SagaIdentity,
+  ctx: SagaContext,
+  customerExternalId: string,
+  subsidiary: string,
+  pick: (doc: SagaData['invoices'][number]) => boolean = () => true,
+): PlannedCommand[] {
+  const base = {
+    customerExternalId,
+    currency: ctx.history.booking.currency,
+    subsidiary,
+    contractId: saga.contractId,
+  };
+  const out: PlannedCommand[] = [];
+  for (const doc of saga.data.invoices.filter(pick)) {
+    out.push({
+      job: 'erp.post-invoice',
+      key: sagaKey(saga.eventId, 'erp-invoice', doc.documentId),
+      externalId: doc.erpExternalId,
+      payload: {
+        ...base,
+        externalId: doc.erpExternalId,
+        tranDate: doc.issuedOn,
+        memo: `Billing invoice ${doc.documentId}`,
+        lines: erpLines(saga, ctx, BigInt(doc.total.amountMinor)),
+      },
+    });
+  }
+  for (const doc of saga.data.creditNotes.filter(pick)) {
+    const appliesTo = saga.data.creditAppliesTo ? `INV-${saga.data.creditAppliesTo}` : undefined;
+    out.push({
+      job: 'erp.post-credit-memo',
+      key: sagaKey(saga.eventId, 'erp-credit-memo', doc.documentId),
+      externalId: doc.erpExternalId,
+      payload: {
+        ...base,
+        externalId: doc.erpExternalId,
+        tranDate: doc.issuedOn,
+        memo: `Billing credit note ${doc.documentId}`,
+        ...(appliesTo ? { appliesToExternalId: appliesTo } : {}),
+        lines: erpLines(saga, ctx, BigInt(doc.total.amountMinor)),
+      },
+    });
+  }
+  return out;
+}
+
+/** The revenue schedules and period journals of the schedule version the saga computed. */
+export function revenueCommands(saga: SagaIdentity, plan: RevenuePlan): PlannedCommand[] {
+  return [
+    ...plan.schedules.map((schedule): PlannedCommand => ({
+      job: 'erp.upsert-revenue-schedule',
+      key: sagaKey(saga.eventId, schedule.externalId),
+      externalId: schedule.externalId,
+      payload: schedule,
+    })),
+    ...plan.journals.map((journal): PlannedCommand => ({
+      job: 'erp.post-revenue-journal',
+      key: sagaKey(saga.eventId, journal.externalId),
+      externalId: journal.externalId,
+      payload: journal,
+    })),
+  ];
+}

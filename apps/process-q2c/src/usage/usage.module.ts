@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { LineageModule } from '../lineage/lineage.module';
+import { MappingsModule } from '../mappings/mappings.module';
+import { JsonLinesBody } from './ndjson-body';
+import { ReportUsage } from './report-usage.usecase';
+import { UsageController } from './usage.controller';
+
+/** POST /v1/usage: bulk usage, staged once per identifier and reported to billing per customer. */
+@Module({
+  imports: [LineageModule, MappingsModule],
+  controllers: [UsageController],
+  providers: [ReportUsage, JsonLinesBody],
+})
+export class UsageModule {}

@@ -1,0 +1,236 @@
+import { runMigrations } from '@revline/persistence';
+import { appDataSourceOptions } from '@revline/platform';
+import type { TestApp, TestDatabase } from '@revline/testing';
+import { Queues } from '@revline/messaging';
+import {
+  bearer,
+  createTestApp,
+  createTestDatabase,
+  eventually,
+  seedApiKey,
+  waitForQueuesIdle,
+} from '@revline/testing';
+import { Connection } from 'jsforce';
+import Stripe from 'stripe';
+import request from 'supertest';
+import { SANDBOXES } from '../../apps/sandbox/src/app.info';
+import { SalesforceSandboxModule } from '../../apps/sandbox/src/salesforce/salesforce-sandbox.module';
+import type { Catalogue } from '../../apps/sandbox/src/salesforce/testing/seed';
+import {
+  activateOrders,
+  createDraftOrders,
+  SANDBOX_CREDENTIALS,
+  seedCatalogue,
+} from '../../apps/sandbox/src/salesforce/testing/seed';
+import { StripeSandboxModule } from '../../apps/sandbox/src/stripe/stripe-sandbox.module';
+import type { MappingDefinition } from '../../apps/process-q2c/src/mappings/mapping-definition';
+import { AppModule as Q2cModule } from '../../apps/process-q2c/src/app.module';
+import { APP as Q2C_APP } from '../../apps/process-q2c/src/app.info';
+import { DATABASE as Q2C } from '../../apps/process-q2c/src/database';
+import { AppModule as BillingModule } from '../../apps/system-billing/src/app.module';
+import { APP as BILLING_APP } from '../../apps/system-billing/src/app.info';
+import { DATABASE as BILLING } from '../../apps/system-billing/src/database';
+import { AppModule as ErpModule } from '../../apps/system-erp/src/app.module';
+import { APP as ERP_APP } from '../../apps/system-erp/src/app.info';
+import { DATABASE as ERP } from '../../apps/system-erp/src/database';
+import { AppModule as SalesforceModule } from '../../apps/system-salesforce/src/app.module';
+import { APP as SALESFORCE_APP } from '../../apps/system-salesforce/src/app.info';
+import { DATABASE as SALESFORCE } from '../../apps/system-salesforce/src/database';
+import type { Sandbox } from '../support/erp-test-env';
+import { erpEnv, startSandbox } from '../support/erp-test-env';
+
+export interface SagaRow {
+  saga_id: string;
+  event_id: string;
+  kind: string;
+  status: string;
+  step: string;
+  correlation_id: string;
+  last_error: string | null;
+  data: {
+    subscriptionId?: string;
+    billingCustomerId?: string;
+    treatment?: string;
+    scheduleVersion?: number;
+    expectedProrationMinor?: string;
+    billedProrationMinor?: string;
+    invoices: Array<{ documentId: string; erpId?: string; erpExternalId: string }>;
+    creditNotes: Array<{ documentId: string; erpId?: string; erpExternalId: string }>;
+  };
+}
+
+/**
+ * The three sandboxes and the four apps booted in one process against one fresh database, a Stripe price for the
+ * seats and an approved mapping version pointing the catalogue at it: the stage of the quote-to-cash specs.
+ */
+export interface Q2cEnv {
+  db: TestDatabase;
+  q2c: TestApp;
+  billing: TestApp;
+  sfSandbox: TestApp;
+  stripeSandbox: TestApp;
+  netsuite: Sandbox;
+  sales: Connection;
+  stripe: Stripe;
+  catalogue: Catalogue;
+  admin: string;
+  sagas(contractId: string): Promise<SagaRow[]>;
+  /** Books G1 through Salesforce and waits for its saga to complete; the order id is the contract id. */
+  bookG1(): Promise<{ orderId: string; saga: SagaRow }>;
+  /** Waits until every outbox is published and every queue is idle, twice in a row: the system is at rest. */
+  settle(): Promise<void>;
+  /** Waits until the contract has `count` sagas, all completed; describes them when they do not. */
+  completed(contractId: string, count: number, timeoutMs?: number): Promise<SagaRow[]>;
+  close(): Promise<void>;
+}
+
+export async function startQ2cEnv(extraEnv: Record<string, string> = {}): Promise<Q2cEnv> {
+  const apps: TestApp[] = [];
+  const db = await createTestDatabase(Q2C);
+  for (const database of [SALESFORCE, BILLING, ERP])
+    await runMigrations(appDataSourceOptions(database, db.url));
+  const sfSandbox = await createTestApp(SalesforceSandboxModule, SANDBOXES[0].spec, {
+    SANDBOX_SF_COMETD_TIMEOUT_SECONDS: '2',
+  });
+  const stripeSandbox = await createTestApp(StripeSandboxModule, SANDBOXES[1].spec, {
+    SANDBOX_STRIPE_WEBHOOK_URLS: 'none',
+  });
+  const netsuite = await startSandbox();
+  const stripePort = new URL(stripeSandbox.url).port;
+  const env = {
+    ...erpEnv(netsuite.url),
+    OUTBOX_RELAY: 'on',
+    OUTBOX_POLL_MS: '50',
+    LOG_LEVEL: 'warn',
+    STRIPE_PORT: stripePort,
+    STRIPE_TIMEOUT_MS: '2000',
+    STRIPE_EVENTS_POLL_MS: '0',
+    SALESFORCE_LOGIN_URL: sfSandbox.url,
+    SALESFORCE_POLL_INTERVAL_MS: '300',
+    PARKED_SWEEP_MS: '200',
+    SAGA_SWEEP_MS: '200',
+    ...extraEnv,
+  };
+  const q2c = await createTestApp(Q2cModule, Q2C_APP, env);
+  apps.push(q2c);
+  const billing = await createTestApp(BillingModule, BILLING_APP, env);
+  apps.push(billing);
+  apps.push(await createTestApp(ErpModule, ERP_APP, env));
+  const stripe = new Stripe('sk_test_revline_sandbox', {
+    host: '127.0.0.1',
+    port: Number(stripePort),
+    protocol: 'http',
+  });
+  await stripe.webhookEndpoints.create({ url: `${billing.url}/v1/webhooks/stripe`, enabled_events: ['*'] });
+  const sales = new Connection({
+    oauth2: {
+      loginUrl: sfSandbox.url,
+      clientId: SANDBOX_CREDENTIALS.clientId,
+      clientSecret: SANDBOX_CREDENTIALS.clientSecret,
+    },
+    version: '60.0',
+  });
+  await sales.login(SANDBOX_CREDENTIALS.username, SANDBOX_CREDENTIALS.password);
+  const catalogue = await seedCatalogue(sales);
+  apps.push(await createTestApp(SalesforceModule, SALESFORCE_APP, env));
+  const admin = await seedApiKey(db.dataSource, ['integration.admin']);
+  const checker = await seedApiKey(db.dataSource, ['integration.admin']);
+
+  const product = await stripe.products.create({ name: 'Seat' });
+  const price = await stripe.prices.create({
+    product: product.id,
+    currency: 'usd',
+    unit_amount: 120_000,
+    recurring: { interval: 'year' },
+  });
+  const active = await request(q2c.url).get('/v1/mappings/active').set(bearer(admin)).expect(200);
+  const definition = (active.body as { definition: MappingDefinition }).definition;
+  const proposal: MappingDefinition = {
+    ...definition,
+    productCatalogue: definition.productCatalogue.map((entry) =>
+      entry.productCode === 'SEAT'
+        ? { ...entry, billingPriceId: price.id, unitPricePeriod: 'year' as const, ssp: '1200' }
+        : entry,
+    ),
+  };
+  const proposed = await request(q2c.url)
+    .post('/v1/mappings/versions')
+    .set(bearer(admin))
+    .send({ summary: 'Seats billed annually from the Stripe price', definition: proposal })
+    .expect(201);
+  await request(q2c.url)
+    .post(`/v1/mappings/versions/${String((proposed.body as { version: number }).version)}/approve`)
+    .set(bearer(checker))
+    .send({ reason: 'Checked against Stripe' })
+    .expect(200);
+
+  const sagas = (contractId: string): Promise<SagaRow[]> =>
+    db.dataSource.query<SagaRow[]>(
+      `SELECT * FROM "q2c"."sagas" WHERE "contract_id" = $1 ORDER BY "saga_id"`,
+      [contractId],
+    );
+  const completed = async (contractId: string, count: number, timeoutMs = 40_000): Promise<SagaRow[]> => {
+    const done = await eventually<SagaRow[] | undefined>(async () => {
+      const rows = await sagas(contractId);
+      return rows.length === count && rows.every((r) => r.status === 'completed') ? rows : undefined;
+    }, timeoutMs).catch(async (error: unknown) => {
+      const exceptions = await db.dataSource.query(
+        `SELECT category, reason, job FROM "q2c"."exceptions" UNION ALL
+         SELECT category, reason, job FROM "billing"."exceptions" UNION ALL
+         SELECT category, reason, job FROM "erp"."exceptions"`,
+      );
+      throw new Error(
+        `sagas of ${contractId} did not complete: ${JSON.stringify(await sagas(contractId))} ${JSON.stringify(exceptions)} ${String(error)}`,
+      );
+    });
+    return done ?? [];
+  };
+  const queues = q2c.app.get(Queues, { strict: false });
+  const unpublished = async (): Promise<number> => {
+    const rows = await db.dataSource.query<Array<{ n: number }>>(
+      `SELECT ((SELECT count(*) FROM "q2c"."outbox" WHERE "published_at" IS NULL)
+        + (SELECT count(*) FROM "billing"."outbox" WHERE "published_at" IS NULL)
+        + (SELECT count(*) FROM "erp"."outbox" WHERE "published_at" IS NULL)
+        + (SELECT count(*) FROM "salesforce"."outbox" WHERE "published_at" IS NULL))::int AS n`,
+    );
+    return rows.at(0)?.n ?? 0;
+  };
+  const settle = async (): Promise<void> => {
+    for (let quiet = 0; quiet < 2;) {
+      await eventually(async () => (await unpublished()) === 0, 20_000);
+      await waitForQueuesIdle(await queues.all());
+      quiet = (await unpublished()) === 0 ? quiet + 1 : 0;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  return {
+    settle,
+    db,
+    q2c,
+    billing,
+    sfSandbox,
+    stripeSandbox,
+    netsuite,
+    sales,
+    stripe,
+    catalogue,
+    admin,
+    sagas,
+    completed,
+    async bookG1() {
+      const [orderId] = await createDraftOrders(sales, catalogue, 1);
+      if (!orderId) throw new Error('no order');
+      await activateOrders(sales, [orderId]);
+      const saga = (await completed(orderId, 1)).at(0);
+      if (!saga) throw new Error('no saga');
+      return { orderId, saga };
+    },
+    async close() {
+      for (const app of apps.reverse()) await app.close();
+      await netsuite.close();
+      await stripeSandbox.close();
+      await sfSandbox.close();
+      await db.drop();
+    },
+  };
+}
