@@ -127,4 +127,30 @@ describe('bulk usage through the sandbox', () => {
     const exceptions = await env.db.dataSource.query<unknown[]>(`SELECT 1 FROM "billing"."exceptions"`);
     expect(exceptions).toEqual([]);
   });
+  it('stages concurrent uploads of the same identifiers once, each row in exactly one report command', async () => {
+    const ids = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) => row(`c-${String(from + i)}`, { quantity: String(1 + i) }));
+    const [a, b] = await Promise.all([upload(ids(0, 3000)), upload(ids(1500, 4500))]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const outcomes = [a.body, b.body] as Array<{ received: number; staged: number; duplicates: number }>;
+    expect(outcomes.reduce((n, o) => n + o.staged, 0)).toBe(4500);
+    expect(outcomes.reduce((n, o) => n + o.duplicates, 0)).toBe(1500);
+    const [check] = await env.db.dataSource.query<
+      Array<{ rows: number; reported: number; twice: number; unmatched: number }>
+    >(
+      `WITH reported AS (
+         SELECT o."idempotency_key" AS key, e->>'identifier' AS identifier
+           FROM "q2c"."outbox" o, jsonb_array_elements(o."envelope"->'payload'->'events') e
+          WHERE o."job" = 'billing.report-usage' AND e->>'identifier' LIKE 'c-%')
+       SELECT (SELECT count(*) FROM "q2c"."usage_events" WHERE "identifier" LIKE 'c-%')::int AS rows,
+              (SELECT count(*) FROM reported)::int AS reported,
+              (SELECT count(*) FROM (SELECT identifier FROM reported GROUP BY 1 HAVING count(*) > 1) t)::int AS twice,
+              (SELECT count(*) FROM "q2c"."usage_events" u WHERE u."identifier" LIKE 'c-%' AND NOT EXISTS (
+                 SELECT 1 FROM reported r WHERE r.key = u."command_key" AND r.identifier = u."identifier"))::int AS unmatched`,
+    );
+    expect(check).toEqual({ rows: 4500, reported: 4500, twice: 0, unmatched: 0 });
+    await env.settle();
+    const exceptions = await env.db.dataSource.query<unknown[]>(`SELECT 1 FROM "billing"."exceptions"`);
+    expect(exceptions).toEqual([]);
+  }, 60_000);
 });

@@ -33,7 +33,8 @@ interface Contract {
  * Stages usage rows once per identifier and reports the new ones to the billing platform, batched per customer and
  * meter, in one transaction: the rows, their billing.report-usage commands (outbox) and a lineage hop per contract.
  * Staging is a multi-row INSERT … SELECT FROM unnest(…) per chunk (the `pg` driver speaks COPY only through
- * pg-copy-streams, which is not installed), with ON CONFLICT DO NOTHING as the dedup against earlier uploads.
+ * pg-copy-streams, which is not installed), each row written once with its command key, with ON CONFLICT DO
+ * NOTHING as the dedup against earlier uploads.
  */
 @Injectable()
 export class ReportUsage {
@@ -48,11 +49,10 @@ export class ReportUsage {
     return this.dataSource.transaction(async (manager) => {
       const contracts = await this.contracts(manager, [...new Set(rows.map((r) => r.contractId))]);
       await this.check(manager, rows, contracts);
-      const keyOf = (row: UsageRow) => this.commandKey(contracts, row);
-      const staged = await this.stage(manager, rows, contracts, keyOf);
-      const fresh = rows.filter((r) => staged.has(r.identifier));
+      const groupOf = (row: UsageRow) => this.commandKey(contracts, row);
+      const fresh = await this.stage(manager, rows, contracts, groupOf);
       const commands: UsageOutcome['commands'] = [];
-      for (const [key, batch] of this.batches(fresh, keyOf)) {
+      for (const [key, batch] of fresh.batches) {
         const first = batch[0];
         const customerId = (contracts.get(first.contractId) as Contract).customerId;
         const payload: BillingReportUsagePayload = {
@@ -64,10 +64,6 @@ export class ReportUsage {
             timestamp: r.occurredAt,
           })),
         };
-        await manager.query(
-          `UPDATE "q2c"."usage_events" SET "command_key" = $1 WHERE "identifier" = ANY($2::text[])`,
-          [key, batch.map((r) => r.identifier)],
-        );
         await this.outbox.add(manager, 'billing.report-usage', payload, {
           idempotencyKey: key,
           correlationId: (contracts.get(first.contractId) as Contract).correlationId,
@@ -80,13 +76,13 @@ export class ReportUsage {
         });
       }
       const perContract = new Map<string, number>();
-      for (const r of fresh) perContract.set(r.contractId, (perContract.get(r.contractId) ?? 0) + 1);
+      for (const r of fresh.rows) perContract.set(r.contractId, (perContract.get(r.contractId) ?? 0) + 1);
       await this.lineage.record(
         [...perContract].map(([contractId, n]) => ({
           contractId,
           system: 'revline' as const,
           objectType: 'UsageReported',
-          externalId: `${contractId}:${String(n)}:${fresh.find((r) => r.contractId === contractId)?.identifier ?? ''}`,
+          externalId: `${contractId}:${String(n)}:${fresh.rows.find((r) => r.contractId === contractId)?.identifier ?? ''}`,
           status: 'staged',
           correlationId: (contracts.get(contractId) as Contract).correlationId,
           detail: `${String(n)} usage events`,
@@ -95,8 +91,8 @@ export class ReportUsage {
       );
       return {
         received: rows.length + repeated,
-        staged: fresh.length,
-        duplicates: rows.length + repeated - fresh.length,
+        staged: fresh.rows.length,
+        duplicates: rows.length + repeated - fresh.rows.length,
         commands,
       };
     });
@@ -152,7 +148,12 @@ export class ReportUsage {
 
   private batches(rows: readonly UsageRow[], groupOf: (row: UsageRow) => string): Map<string, UsageRow[]> {
     const groups = new Map<string, UsageRow[]>();
-    for (const r of rows) groups.set(groupOf(r), [...(groups.get(groupOf(r)) ?? []), r]);
+    for (const r of rows) {
+      const group = groupOf(r);
+      const list = groups.get(group);
+      if (list) list.push(r);
+      else groups.set(group, [r]);
+    }
     const out = new Map<string, UsageRow[]>();
     for (const [group, list] of groups) {
       for (let i = 0; i < list.length; i += USAGE_BATCH) {
@@ -167,16 +168,34 @@ export class ReportUsage {
     return out;
   }
 
-  /** Inserts the rows not staged before; returns the identifiers it inserted. */
+  /**
+   * Inserts the rows not staged before, each with the key of the command that reports it, and returns them in
+   * their batches. The rows already staged are read first, so that the batches (and so every row's command key)
+   * are known before the one INSERT per chunk; when the INSERT stages fewer rows than that (an upload of the same
+   * identifiers committed in between), the batches are formed again from the rows it did insert and their keys
+   * rewritten, as without the read.
+   */
   private async stage(
     manager: EntityManager,
     rows: readonly UsageRow[],
     contracts: ReadonlyMap<string, Contract>,
     groupOf: (row: UsageRow) => string,
-  ): Promise<Set<string>> {
-    const inserted = new Set<string>();
+  ): Promise<{ rows: UsageRow[]; batches: Map<string, UsageRow[]> }> {
+    const known = new Set<string>();
     for (let i = 0; i < rows.length; i += STAGE_CHUNK) {
-      const chunk = rows.slice(i, i + STAGE_CHUNK);
+      const existing = await manager.query<Array<{ identifier: string }>>(
+        `SELECT "identifier" FROM "q2c"."usage_events" WHERE "identifier" = ANY($1::text[])`,
+        [rows.slice(i, i + STAGE_CHUNK).map((r) => r.identifier)],
+      );
+      for (const r of existing) known.add(r.identifier);
+    }
+    const expected = rows.filter((r) => !known.has(r.identifier));
+    const batches = this.batches(expected, groupOf);
+    const keys = new Map<string, string>();
+    for (const [key, batch] of batches) for (const r of batch) keys.set(r.identifier, key);
+    const inserted = new Set<string>();
+    for (let i = 0; i < expected.length; i += STAGE_CHUNK) {
+      const chunk = expected.slice(i, i + STAGE_CHUNK);
       const result = await manager.query<Array<{ identifier: string }>>(
         `INSERT INTO "q2c"."usage_events"
            ("identifier", "contract_id", "customer_id", "product_code", "quantity", "occurred_at", "command_key")
@@ -189,11 +208,20 @@ export class ReportUsage {
           chunk.map((r) => r.productCode),
           chunk.map((r) => r.quantity),
           chunk.map((r) => r.occurredAt),
-          chunk.map(groupOf),
+          chunk.map((r) => keys.get(r.identifier) ?? groupOf(r)),
         ],
       );
       for (const r of result) inserted.add(r.identifier);
     }
-    return inserted;
+    if (inserted.size === expected.length) return { rows: expected, batches };
+    const fresh = expected.filter((r) => inserted.has(r.identifier));
+    const regrouped = this.batches(fresh, groupOf);
+    for (const [key, batch] of regrouped) {
+      await manager.query(
+        `UPDATE "q2c"."usage_events" SET "command_key" = $1 WHERE "identifier" = ANY($2::text[])`,
+        [key, batch.map((r) => r.identifier)],
+      );
+    }
+    return { rows: fresh, batches: regrouped };
   }
 }

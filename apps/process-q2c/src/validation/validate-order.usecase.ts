@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { ContractState } from '../events/contract-state';
-import { ContractRegistry } from '../events/contract-registry';
-import { CustomerMaster } from '../events/customer-master';
 import { ActiveMapping } from '../mappings/active-mapping';
 import type { MappedOrder } from '../normalisation/mapped-order';
 import { extractOrder } from '../normalisation/extract-order';
 import { normaliseOrder, planOrder } from '../normalisation/normalise-order';
 import { salesforceShape } from '../normalisation/record-shape';
+import { OrderLookups } from './order-lookups';
 import type { OrderProblem } from './problems';
 import { OrderRejected } from './problems';
 import type { OrderValidationDto } from './order-validation.dto';
@@ -25,16 +23,14 @@ const PREVIEW_META = {
 
 /**
  * Would this order pass? The same reading, policy checks and canonical schema as normalisation, with the mapping
- * version cached in memory and nothing written. A draft order is checked as if it were activated: this is asked
+ * version cached in memory, the customer and contract read in one query, and nothing written. A draft order is checked as if it were activated: this is asked
  * before sales activates it.
  */
 @Injectable()
 export class ValidateOrder {
   constructor(
     private readonly mappings: ActiveMapping,
-    private readonly contracts: ContractRegistry,
-    private readonly customers: CustomerMaster,
-    private readonly dataSource: DataSource,
+    private readonly lookups: OrderLookups,
   ) {}
 
   async execute(record: Record<string, unknown>): Promise<OrderValidationDto> {
@@ -47,12 +43,10 @@ export class ValidateOrder {
       throw error;
     }
     const plan = planOrder(order);
-    const manager = this.dataSource.manager;
-    let contract: ContractState | null = null;
-    if (plan.kind === 'change' && plan.salesforceContractId) {
-      contract = await this.contracts.peekBySalesforceContract(manager, plan.salesforceContractId);
-    }
-    const customer = await this.customers.find(order.customer.salesforceAccountId, manager);
+    const { customer, contract } = await this.lookups.find(
+      order.customer.salesforceAccountId,
+      plan.kind === 'change' && plan.salesforceContractId ? plan.salesforceContractId : null,
+    );
     let problems: readonly OrderProblem[] = [];
     try {
       normaliseOrder(

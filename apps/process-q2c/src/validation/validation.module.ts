@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module';
 import { MappingsModule } from '../mappings/mappings.module';
+import { OrderLookups } from './order-lookups';
 import { OrdersController } from './orders.controller';
 import { ValidateOrder } from './validate-order.usecase';
 
@@ -8,6 +9,6 @@ import { ValidateOrder } from './validate-order.usecase';
 @Module({
   imports: [MappingsModule, EventsModule],
   controllers: [OrdersController],
-  providers: [ValidateOrder],
+  providers: [ValidateOrder, OrderLookups],
 })
 export class ValidationModule {}
