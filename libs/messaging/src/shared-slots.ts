@@ -5,8 +5,8 @@ import type { RedisConnections } from './redis-connections';
 export interface SharedSlotsOptions {
   /** The Redis key of the semaphore, e.g. `revline:netsuite:<account>:slots`. */
   key: string;
-  /** How many holders at once, across every process. */
-  limit: number;
+  /** How many holders at once, across every process; read at each acquisition, so a config change applies. */
+  limit: () => number;
   /** How long a caller waits for a slot before `timeoutError`. */
   acquireTimeoutMs: number;
   /** A held slot expires this long after its holder stops refreshing it (a crashed process). */
@@ -63,7 +63,7 @@ export class SharedSlots {
 
   /** Starts Redis acquisitions for waiters no slot is coming for, up to the limit. */
   private pump(): void {
-    while (this.waiters.length > this.acquiring && this.held + this.acquiring < this.options.limit) {
+    while (this.waiters.length > this.acquiring && this.held + this.acquiring < this.options.limit()) {
       this.acquiring += 1;
       this.acquire().then(
         (slot) => {
@@ -107,7 +107,7 @@ export class SharedSlots {
 
   private async acquire(): Promise<HeldSlot> {
     const { key, limit, acquireTimeoutMs, lockTimeoutMs, label } = this.options;
-    const semaphore = new Semaphore(await this.redis.producer(), key, limit, {
+    const semaphore = new Semaphore(await this.redis.producer(), key, limit(), {
       acquireTimeout: acquireTimeoutMs,
       lockTimeout: lockTimeoutMs,
       refreshInterval: Math.floor(lockTimeoutMs / 3),

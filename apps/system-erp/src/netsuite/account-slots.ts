@@ -18,7 +18,7 @@ export class AccountSlots {
   constructor(redis: RedisConnections, config: NetSuiteConfig) {
     this.slots = new SharedSlots(redis, {
       key: `${redis.prefix}:netsuite:${config.NETSUITE_ACCOUNT}:slots`,
-      limit: config.NETSUITE_CONCURRENCY_LIMIT,
+      limit: () => config.NETSUITE_CONCURRENCY_LIMIT,
       acquireTimeoutMs: config.NETSUITE_SLOT_WAIT_MS,
       lockTimeoutMs: config.NETSUITE_REQUEST_TIMEOUT_MS + 10_000,
       label: 'NetSuite',

@@ -23,7 +23,7 @@ export class OrgSlots {
     if (!slots) {
       slots = new SharedSlots(this.redis, {
         key: `${this.redis.prefix}:salesforce:${orgId}:slots`,
-        limit: this.config.SALESFORCE_MAX_CONCURRENCY,
+        limit: () => this.config.SALESFORCE_MAX_CONCURRENCY,
         acquireTimeoutMs: this.config.SALESFORCE_SLOT_WAIT_MS,
         lockTimeoutMs: LOCK_TIMEOUT_MS,
         label: 'Salesforce',
