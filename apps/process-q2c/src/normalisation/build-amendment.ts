@@ -94,10 +94,13 @@ export function buildAmendment(
   }
   const list = [...changes.values()];
   const amendmentType = order.amendmentType ?? deriveAmendmentType(contract, list, added, effectiveDate);
-  const addedBuilt = contractLines(groupSegments(added), mapping, order.currency, {
-    start: effectiveDate,
-    end: contract.termEnd,
-  });
+  const addedBuilt = contractLines(
+    groupSegments(added),
+    mapping,
+    order.currency,
+    { start: effectiveDate, end: contract.termEnd },
+    { start: contract.termStart, end: contract.termEnd },
+  );
   const coTerminated =
     list.every((c) => c.serviceEnd === contract.termEnd) &&
     addedBuilt.lines.every((l) => l.serviceEnd === contract.termEnd);

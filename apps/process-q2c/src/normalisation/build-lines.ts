@@ -30,6 +30,8 @@ export function contractLines(
   mapping: CompiledMapping,
   currency: CurrencyCode,
   term: { start: string; end: string },
+  /** The contract term lines added mid-term co-terminate with: they are charged their share of it. */
+  within?: { start: string; end: string },
 ): { lines: ContractLine[]; states: ContractLineState[] } {
   const lines: ContractLine[] = [];
   const states: ContractLineState[] = [];
@@ -44,7 +46,7 @@ export function contractLines(
     const priced = steps.map((step) => {
       const start = step.serviceStart ?? term.start;
       const end = step.serviceEnd ?? term.end;
-      const value = (price: string) =>
+      const value = (price: string, period?: { start: string; end: string }) =>
         lineValue({
           quantity: step.quantity,
           unitPrice: price,
@@ -53,8 +55,11 @@ export function contractLines(
           serviceStart: start,
           serviceEnd: end < start ? start : end,
           currency,
+          ...(period ? { within: period } : {}),
         });
-      return { step, start, end, net: value(step.unitPrice), ssp: value(entry.ssp) };
+      // The price is what the customer is charged (its share of the term, as billed); the standalone selling
+      // price is measured in months, as the engine measures it for a quantity change.
+      return { step, start, end, net: value(step.unitPrice, within), ssp: value(entry.ssp) };
     });
     const sum = (pick: (p: (typeof priced)[number]) => { amountMinor: string }) =>
       priced.reduce((total, p) => total + BigInt(pick(p).amountMinor), 0n).toString();

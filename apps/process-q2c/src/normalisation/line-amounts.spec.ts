@@ -29,6 +29,26 @@ describe('line amounts', () => {
     expect(value.amountMinor).toBe('477419');
   });
 
+  it('values a line added mid-term as its share of the term by actual days (the G2 module: 3,000 × 292/365)', () => {
+    const added = {
+      ...base,
+      quantity: '1',
+      unitPrice: '3000',
+      unitPricePeriod: 'year' as const,
+      serviceStart: '2026-03-15',
+      serviceEnd: '2026-12-31',
+    };
+    const term = { start: '2026-01-01', end: '2026-12-31' };
+    expect(lineValue({ ...added, within: term }).amountMinor).toBe('240000');
+    // Without the term it is 9 months + 17/31: 2,387.10.
+    expect(lineValue(added).amountMinor).toBe('238710');
+    // A line over the whole term is worth the same either way; one outside the term ignores it.
+    const whole = { ...added, serviceStart: term.start };
+    expect(lineValue({ ...whole, within: term })).toEqual(lineValue(whole));
+    const outside = { ...added, serviceEnd: '2027-01-31' };
+    expect(lineValue({ ...outside, within: term })).toEqual(lineValue(outside));
+  });
+
   it('prices a yearly unit price by twelfths, a term price and a one-time charge once', () => {
     const year = {
       ...base,

@@ -7,6 +7,10 @@ import { monthsUnder } from '@revline/revenue';
  * A line's value over its service dates: quantity × unit price × the number of price periods in the term
  * (calendar months plus the leftover days as a fraction of their month, as the revenue engine counts them),
  * rounded half-up to the currency's minor unit. A one-time charge is quantity × unit price.
+ *
+ * With `within` (the term a line added mid-term co-terminates with), the line is worth its share of that term's
+ * value by actual days — what the billing platform prorates and what the engine values a quantity change at — so
+ * an added line and a seat change in the same amendment are measured alike (G2: 3,000 × 292/365 = 2,400.00).
  */
 export function lineValue(input: {
   quantity: string;
@@ -16,19 +20,26 @@ export function lineValue(input: {
   serviceStart: string;
   serviceEnd: string;
   currency: CurrencyCode;
+  within?: { start: string; end: string };
 }): Money {
   const q = parseDecimal(input.quantity);
   const p = parseDecimal(input.unitPrice);
   let n = 1n;
   let d = 1n;
   if (input.chargeType !== 'one_time' && input.unitPricePeriod !== 'term') {
-    const months = monthsUnder(
-      'monthly_actual_days',
-      toEpochDay(input.serviceStart),
-      toEpochDay(input.serviceEnd),
-    );
-    n = months.n;
-    d = input.unitPricePeriod === 'year' ? months.d * 12n : months.d;
+    const start = toEpochDay(input.serviceStart);
+    const end = toEpochDay(input.serviceEnd);
+    const period = input.within
+      ? { start: toEpochDay(input.within.start), end: toEpochDay(input.within.end) }
+      : undefined;
+    const share = period && start >= period.start && end <= period.end;
+    const months = share
+      ? monthsUnder('monthly_actual_days', period.start, period.end)
+      : monthsUnder('monthly_actual_days', start, end);
+    n = share ? months.n * BigInt(end - start + 1) : months.n;
+    d =
+      (input.unitPricePeriod === 'year' ? months.d * 12n : months.d) *
+      (share ? BigInt(period.end - period.start + 1) : 1n);
   }
   const exponent = currencyExponent(input.currency);
   const numerator = q.units * p.units * n * pow10(exponent);

@@ -1,0 +1,189 @@
+import type { ContractAmended, ContractBooked } from '@revline/canonical';
+import { computeSchedules } from '@revline/revenue';
+import { bearer, eventually, seedApiKey } from '@revline/testing';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activateOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
+import type { MappingDefinition } from '../../apps/process-q2c/src/mappings/mapping-definition';
+import type { Q2cEnv, SagaRow } from './q2c-env';
+import { startQ2cEnv } from './q2c-env';
+
+/**
+ * DESIGN.md §2 in full: the G2 expansion to 15 seats from 2026-03-15 adds the premium analytics module, a
+ * performance obligation of its own with the catalogue's revenue treatment (monthly_prorated), billed on its own
+ * Stripe price (3,000.00 a year).
+ */
+describe('expansion with the premium analytics module through the sandbox', () => {
+  let env: Q2cEnv;
+  let orderId: string;
+  let sfContractId: string;
+  let seatLineId: string;
+  let booking: SagaRow;
+  let modulePriceId: string;
+
+  beforeAll(async () => {
+    env = await startQ2cEnv();
+    const product = await env.stripe.products.create({ name: 'Premium analytics' });
+    modulePriceId = (
+      await env.stripe.prices.create({
+        product: product.id,
+        currency: 'usd',
+        unit_amount: 300_000,
+        recurring: { interval: 'year' },
+      })
+    ).id;
+    const active = await request(env.q2c.url).get('/v1/mappings/active').set(bearer(env.admin)).expect(200);
+    const current = (active.body as { definition: MappingDefinition }).definition;
+    const proposal: MappingDefinition = {
+      ...current,
+      productCatalogue: [
+        ...current.productCatalogue,
+        {
+          productCode: 'ANALYTICS',
+          billingPriceId: modulePriceId,
+          erpItemId: 'ITEM-ANALYTICS',
+          revenueTreatment: 'monthly_prorated',
+          ssp: '3000',
+          unitPricePeriod: 'year',
+          pobId: 'POB-ANALYTICS',
+          productClass: 'subscription',
+          chargeType: 'recurring',
+        },
+      ],
+    };
+    const proposed = await request(env.q2c.url)
+      .post('/v1/mappings/versions')
+      .set(bearer(env.admin))
+      .send({ summary: 'Map the premium analytics module', definition: proposal })
+      .expect(201);
+    const checker = await seedApiKey(env.db.dataSource, ['integration.admin']);
+    await request(env.q2c.url)
+      .post(`/v1/mappings/versions/${String((proposed.body as { version: number }).version)}/approve`)
+      .set(bearer(checker))
+      .send({ reason: 'Module price and ERP item checked' })
+      .expect(200);
+
+    ({ orderId, saga: booking } = await env.bookG1());
+    const contracted = await request(env.sfSandbox.url)
+      .post('/sandbox/cpq/contracts')
+      .send({ orderId, termMonths: 12 })
+      .expect(201);
+    sfContractId = (contracted.body as { contractId: string }).contractId;
+    const items = await env.sales.query<{ Id: string }>(
+      `SELECT Id FROM OrderItem WHERE OrderId = '${orderId}'`,
+    );
+    seatLineId = items.records[0]?.Id ?? '';
+    await eventually(async () => {
+      const rows = await env.db.dataSource.query<unknown[]>(
+        `SELECT 1 FROM "q2c"."contract_refs" WHERE "salesforce_contract_id" = $1`,
+        [sfContractId],
+      );
+      return rows.length > 0;
+    }, 20_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await env.close();
+  });
+
+  it('adds the module beside 15 seats: its Stripe item and proration, its treatment, its own NetSuite schedule', async () => {
+    const amended = await request(env.sfSandbox.url)
+      .post('/sandbox/cpq/amendments')
+      .send({
+        contractId: sfContractId,
+        effectiveDate: '2026-03-15',
+        changes: [{ orderItemId: seatLineId, quantity: 15 }],
+        additions: [{ pricebookEntryId: env.catalogue.analyticsEntryId, quantity: 1, unitPrice: 3000 }],
+      })
+      .expect(201);
+    const amendmentOrderId = (amended.body as { orderId: string }).orderId;
+    await activateOrders(env.sales, [amendmentOrderId]);
+    const expansion = (await env.completed(orderId, 2)).at(1);
+    expect(expansion).toMatchObject({ kind: 'expansion', step: 'done', last_error: null });
+    // Seats 6,000 × 292/365 = 4,800.00; the module 3,000 × 292/365 = 2,400.00.
+    expect(expansion?.data).toMatchObject({
+      expectedProrationMinor: '720000',
+      billedProrationMinor: '720000',
+    });
+
+    // Stripe: the subscription carries the module as a second item; the proration invoice includes it.
+    const subscription = await env.stripe.subscriptions.retrieve(booking.data.subscriptionId ?? '');
+    const seatPriceId = subscription.items.data.find((i) => i.price.id !== modulePriceId)?.price.id;
+    expect(subscription.items.data.map((i) => [i.price.id, i.quantity]).sort()).toEqual(
+      [
+        [seatPriceId, 15],
+        [modulePriceId, 1],
+      ].sort(),
+    );
+    const invoices = await env.stripe.invoices.list({ subscription: subscription.id });
+    const proration = invoices.data.find((i) => i.total === 720_000);
+    expect(proration, JSON.stringify(invoices.data.map((i) => i.total))).toBeDefined();
+    const moduleLines = proration?.lines.data.filter(
+      (l) => l.pricing?.price_details?.price === modulePriceId,
+    );
+    expect(moduleLines?.map((l) => l.amount)).toEqual([240_000]);
+
+    // The engine's treatment, with its reason, per the stored events: the same computeSchedules the saga ran.
+    const events = await env.db.dataSource.query<Array<{ payload: ContractBooked | ContractAmended }>>(
+      `SELECT "payload" FROM "q2c"."canonical_events" WHERE "contract_id" = $1 ORDER BY "recorded_at", "event_id"`,
+      [orderId],
+    );
+    const first = events.at(0)?.payload;
+    if (first?.eventType !== 'ContractBooked') throw new Error('no booking');
+    const amendments = events
+      .map((e) => e.payload)
+      .filter((e): e is ContractAmended => e.eventType === 'ContractAmended');
+    const expected = computeSchedules(first, amendments);
+    const modification = expected.modifications.at(-1);
+    expect(modification?.treatment).toBe('separate_contract');
+    expect(expansion?.data.treatment).toBe(modification?.treatment);
+    expect((expansion?.data as { treatmentReason?: string } | undefined)?.treatmentReason).toBe(
+      modification?.reason,
+    );
+    const moduleObligation = expected.obligations.find((o) => o.productCode === 'ANALYTICS');
+    if (!moduleObligation) throw new Error('the engine has no obligation for the module');
+    expect(moduleObligation.method).toBe('monthly_prorated');
+    const seatObligations = expected.obligations.filter((o) => o.productCode === 'SEAT');
+    expect(seatObligations.map((o) => o.pobId)).not.toContain(moduleObligation.pobId);
+
+    // NetSuite: the module's own schedule and journals, exactly the engine's, apart from the seats'.
+    const version = expansion?.data.scheduleVersion ?? 0;
+    const postings = await env.db.dataSource.query<Array<{ period: string; posted: string }>>(
+      `SELECT "period", "posted_amount_minor" AS posted FROM "erp"."revenue_postings"
+        WHERE "contract_id" = $1 AND "obligation_id" = $2 AND "outcome" = 'posted' ORDER BY "period"`,
+      [orderId, moduleObligation.pobId],
+    );
+    expect(postings.map((p) => [p.period, p.posted])).toEqual(
+      moduleObligation.periods
+        .filter((p) => p.amountMinor !== 0n)
+        .map((p) => [p.period, p.amountMinor.toString()]),
+    );
+    // Both lines are priced at their standalone selling price: the module keeps its own 2,400.00, the seats their
+    // 4,800.00 (G2), together the 7,200.00 Stripe invoiced.
+    const moduleTotal = postings.reduce((s, p) => s + BigInt(p.posted), 0n);
+    expect(moduleTotal).toBe(moduleObligation.allocatedMinor);
+    expect(moduleTotal).toBe(240_000n);
+    const major = (minor: bigint): string => (Number(minor) / 100).toFixed(2);
+    const schedules = await env.netsuite.suiteql(
+      'SELECT custrecord_rl_obligation, custrecord_rl_version, custrecord_rl_total, custrecord_rl_periods FROM customrecord_rl_revenue_schedule',
+    );
+    const moduleSchedule = schedules.find(
+      (r) =>
+        r.custrecord_rl_obligation === moduleObligation.pobId && r.custrecord_rl_version === String(version),
+    );
+    expect(moduleSchedule?.custrecord_rl_total).toBe(major(moduleObligation.allocatedMinor));
+    expect(JSON.parse(moduleSchedule?.custrecord_rl_periods ?? '[]')).toEqual(
+      moduleObligation.periods.map((p) => ({ period: p.period, amount: major(p.amountMinor) })),
+    );
+    // The seats' expansion is a schedule of its own, not merged with the module's.
+    const seatSchedules = schedules.filter((r) => r.custrecord_rl_obligation !== moduleObligation.pobId);
+    expect(seatSchedules.map((r) => r.custrecord_rl_version).sort()).toEqual(['1', String(version)]);
+    const seatExpansion = await env.db.dataSource.query<Array<{ total: string }>>(
+      `SELECT sum("posted_amount_minor"::bigint)::text AS total FROM "erp"."revenue_postings"
+        WHERE "contract_id" = $1 AND "schedule_version" = $2 AND "obligation_id" <> $3 AND "outcome" = 'posted'`,
+      [orderId, version, moduleObligation.pobId],
+    );
+    expect(seatExpansion[0]?.total).toBe('480000');
+    expect(await env.netsuite.imbalance()).toEqual({ USD: '0' });
+  }, 90_000);
+});
