@@ -37,24 +37,7 @@ describe('quote-to-cash amendment sagas through the sandbox', () => {
 
   beforeAll(async () => {
     env = await startQ2cEnv();
-    ({ orderId, saga: booking } = await env.bookG1());
-    const contracted = await request(env.sfSandbox.url)
-      .post('/sandbox/cpq/contracts')
-      .send({ orderId, termMonths: 12 })
-      .expect(201);
-    sfContractId = (contracted.body as { contractId: string }).contractId;
-    const items = await env.sales.query<{ Id: string }>(
-      `SELECT Id FROM OrderItem WHERE OrderId = '${orderId}'`,
-    );
-    seatLineId = items.records[0]?.Id ?? '';
-    // The Salesforce contract is linked to Revline's once the order's second capture (ContractId set) is normalised.
-    await eventually(async () => {
-      const rows = await env.db.dataSource.query<unknown[]>(
-        `SELECT 1 FROM "q2c"."contract_refs" WHERE "salesforce_contract_id" = $1`,
-        [sfContractId],
-      );
-      return rows.length > 0;
-    }, 20_000);
+    ({ orderId, saga: booking, sfContractId, seatLineId } = await env.bookAndContractG1());
   }, 120_000);
 
   afterAll(async () => {

@@ -77,6 +77,11 @@ export interface Q2cEnv {
   sagas(contractId: string): Promise<SagaRow[]>;
   /** Books G1 through Salesforce and waits for its saga to complete; the order id is the contract id. */
   bookG1(): Promise<{ orderId: string; saga: SagaRow }>;
+  /**
+   * Books G1, then contracts the order in CPQ (the Contract button) and waits until Revline links the Salesforce
+   * contract to its own: the starting point of every amendment.
+   */
+  bookAndContractG1(): Promise<{ orderId: string; saga: SagaRow; sfContractId: string; seatLineId: string }>;
   /** Waits until every outbox is published and every queue is idle, twice in a row: the system is at rest. */
   settle(): Promise<void>;
   /** Waits until the contract has `count` sagas, all completed; describes them when they do not. */
@@ -203,6 +208,14 @@ export async function startQ2cEnv(extraEnv: Record<string, string> = {}): Promis
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
+  const bookG1 = async (): Promise<{ orderId: string; saga: SagaRow }> => {
+    const [orderId] = await createDraftOrders(sales, catalogue, 1);
+    if (!orderId) throw new Error('no order');
+    await activateOrders(sales, [orderId]);
+    const saga = (await completed(orderId, 1)).at(0);
+    if (!saga) throw new Error('no saga');
+    return { orderId, saga };
+  };
   return {
     settle,
     db,
@@ -217,13 +230,27 @@ export async function startQ2cEnv(extraEnv: Record<string, string> = {}): Promis
     admin,
     sagas,
     completed,
-    async bookG1() {
-      const [orderId] = await createDraftOrders(sales, catalogue, 1);
-      if (!orderId) throw new Error('no order');
-      await activateOrders(sales, [orderId]);
-      const saga = (await completed(orderId, 1)).at(0);
-      if (!saga) throw new Error('no saga');
-      return { orderId, saga };
+    bookG1,
+    async bookAndContractG1() {
+      const { orderId, saga } = await bookG1();
+      const contracted = await request(sfSandbox.url)
+        .post('/sandbox/cpq/contracts')
+        .send({ orderId, termMonths: 12 })
+        .expect(201);
+      const sfContractId = (contracted.body as { contractId: string }).contractId;
+      const items = await sales.query<{ Id: string }>(
+        `SELECT Id FROM OrderItem WHERE OrderId = '${orderId}'`,
+      );
+      const seatLineId = items.records[0]?.Id ?? '';
+      // The contracts are linked once the order's second capture (ContractId set) is normalised.
+      await eventually(async () => {
+        const rows = await db.dataSource.query<unknown[]>(
+          `SELECT 1 FROM "q2c"."contract_refs" WHERE "salesforce_contract_id" = $1`,
+          [sfContractId],
+        );
+        return rows.length > 0;
+      }, 20_000);
+      return { orderId, saga, sfContractId, seatLineId };
     },
     async close() {
       for (const app of apps.reverse()) await app.close();

@@ -1,6 +1,6 @@
 import type { ContractAmended, ContractBooked } from '@revline/canonical';
 import { computeSchedules } from '@revline/revenue';
-import { bearer, eventually, seedApiKey } from '@revline/testing';
+import { bearer, seedApiKey } from '@revline/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
@@ -63,23 +63,7 @@ describe('expansion with the premium analytics module through the sandbox', () =
       .send({ reason: 'Module price and ERP item checked' })
       .expect(200);
 
-    ({ orderId, saga: booking } = await env.bookG1());
-    const contracted = await request(env.sfSandbox.url)
-      .post('/sandbox/cpq/contracts')
-      .send({ orderId, termMonths: 12 })
-      .expect(201);
-    sfContractId = (contracted.body as { contractId: string }).contractId;
-    const items = await env.sales.query<{ Id: string }>(
-      `SELECT Id FROM OrderItem WHERE OrderId = '${orderId}'`,
-    );
-    seatLineId = items.records[0]?.Id ?? '';
-    await eventually(async () => {
-      const rows = await env.db.dataSource.query<unknown[]>(
-        `SELECT 1 FROM "q2c"."contract_refs" WHERE "salesforce_contract_id" = $1`,
-        [sfContractId],
-      );
-      return rows.length > 0;
-    }, 20_000);
+    ({ orderId, saga: booking, sfContractId, seatLineId } = await env.bookAndContractG1());
   }, 120_000);
 
   afterAll(async () => {
