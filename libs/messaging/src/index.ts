@@ -13,6 +13,7 @@ export * from './outbox';
 export * from './outbox-relay';
 export * from './payloads';
 export * from './queues';
+export * from './recurring-task';
 export * from './redis-connections';
 export * from './registry';
 export * from './shared-slots';

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { WorkerConfig } from '@revline/config';
 import { MetricsService } from '@revline/observability';
@@ -7,6 +7,7 @@ import type { EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm'
 import type { Envelope } from './envelope';
 import { OutboxMessageEntity } from './entities';
 import { Queues } from './queues';
+import { RecurringTask } from './recurring-task';
 
 const BATCH = 500;
 
@@ -17,11 +18,11 @@ const BATCH = 500;
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown, EntitySubscriberInterface {
-  private readonly logger = new Logger(OutboxRelay.name);
-  private running = false;
-  private loop?: Promise<void>;
-  private wakeUp?: () => void;
-  private woken = false;
+  private readonly loop = new RecurringTask(
+    'Outbox relay',
+    () => this.config.OUTBOX_POLL_MS,
+    async () => (await this.relayOnce()) >= BATCH,
+  );
 
   /** Test seam: runs between publishing and marking. */
   afterPublish: () => Promise<void> = () => Promise.resolve();
@@ -40,7 +41,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const data = event.queryRunner.data as { revlineOutbox?: boolean };
     if (data.revlineOutbox) {
       data.revlineOutbox = false;
-      this.wake();
+      this.loop.wake();
     }
   }
 
@@ -49,15 +50,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.wake();
-    await this.loop;
+    await this.loop.stop();
   }
 
   /** Publishes one batch; returns how many rows it moved. */
@@ -84,40 +81,5 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       for (const row of rows) this.metrics.outboxPublished.inc({ queue: row.queue });
       return rows.length;
     });
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let moved = 0;
-      try {
-        moved = await this.relayOnce();
-      } catch (error) {
-        this.logger.warn(`Outbox relay: ${(error as Error).message}`);
-      }
-      if (moved < BATCH) await this.nap(this.config.OUTBOX_POLL_MS);
-    }
-  }
-
-  /** Waits for the poll interval, or less when a local commit wrote outbox rows or the app is closing. */
-  private nap(ms: number): Promise<void> {
-    if (this.woken) {
-      this.woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wakeUp = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakeUp = done;
-    });
-  }
-
-  /** Ends the current nap, or the next one before it starts when a batch is in progress. */
-  private wake(): void {
-    if (this.wakeUp) this.wakeUp();
-    else this.woken = true;
   }
 }

@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Envelope } from '@revline/messaging';
-import { ExceptionRecorder } from '@revline/messaging';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { ExceptionRecorder, RecurringTask } from '@revline/messaging';
 import { DataSource } from 'typeorm';
 import { JobRequeuer } from '../exceptions/job-requeuer';
 import { Q2cConfig } from '../mappings/q2c.config';
@@ -19,9 +18,6 @@ const BATCH = 200;
 @Injectable()
 export class ParkedEventsRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ParkedEventsRelay.name);
-  private readonly abort = new AbortController();
-  private loop?: Promise<void>;
-  private running = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -30,15 +26,22 @@ export class ParkedEventsRelay implements OnApplicationBootstrap, OnApplicationS
     private readonly config: Q2cConfig,
   ) {}
 
+  private readonly loop = new RecurringTask(
+    'Parked events sweep',
+    () => this.config.PARKED_SWEEP_MS,
+    async () => {
+      await this.republish();
+      await this.expire();
+      return false;
+    },
+  );
+
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.abort.abort();
-    await this.loop;
+    await this.loop.stop();
   }
 
   /** Re-enqueues released messages; returns how many. */
@@ -100,19 +103,5 @@ export class ParkedEventsRelay implements OnApplicationBootstrap, OnApplicationS
     this.republish().catch((error: unknown) => {
       this.logger.warn(`Re-enqueueing released messages failed (the sweep will retry): ${String(error)}`);
     });
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        await this.republish();
-        await this.expire();
-      } catch (error) {
-        this.logger.warn(`Parked events sweep: ${(error as Error).message}`);
-      }
-      await sleep(this.config.PARKED_SWEEP_MS, undefined, { signal: this.abort.signal }).catch(
-        () => undefined,
-      );
-    }
   }
 }

@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Envelope } from '@revline/messaging';
-import { ExceptionRecorder } from '@revline/messaging';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { ExceptionRecorder, RecurringTask } from '@revline/messaging';
 import { DataSource } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { SAGA_STATUS } from './saga-data';
@@ -19,9 +18,6 @@ const BATCH = 100;
 @Injectable()
 export class SagaTimeouts implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SagaTimeouts.name);
-  private readonly abort = new AbortController();
-  private running = false;
-  private loop?: Promise<void>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -30,15 +26,21 @@ export class SagaTimeouts implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly config: SagasConfig,
   ) {}
 
+  private readonly loop = new RecurringTask(
+    'Saga timeout sweep',
+    () => this.config.SAGA_SWEEP_MS,
+    async () => {
+      await this.sweep();
+      return false;
+    },
+  );
+
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.abort.abort();
-    await this.loop;
+    await this.loop.stop();
   }
 
   /** Parks the sagas past their deadline; returns how many. */
@@ -89,16 +91,5 @@ export class SagaTimeouts implements OnApplicationBootstrap, OnApplicationShutdo
       });
     }
     return expired.length;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        await this.sweep();
-      } catch (error) {
-        this.logger.warn(`Saga timeout sweep: ${(error as Error).message}`);
-      }
-      await sleep(this.config.SAGA_SWEEP_MS, undefined, { signal: this.abort.signal }).catch(() => undefined);
-    }
   }
 }
