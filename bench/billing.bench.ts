@@ -18,6 +18,7 @@ import { StripeSandboxModule } from '../apps/sandbox/src/stripe/stripe-sandbox.m
 import { AppModule } from '../apps/system-billing/src/app.module';
 import { APP } from '../apps/system-billing/src/app.info';
 import { DATABASE } from '../apps/system-billing/src/database';
+import { printFigures, runBench } from './support/bench';
 
 const COMMANDS = Number.parseInt(process.env.BENCH_BILLING_COMMANDS ?? '1500', 10);
 const WEBHOOKS = Number.parseInt(process.env.BENCH_BILLING_WEBHOOKS ?? '8000', 10);
@@ -44,10 +45,6 @@ async function pool(
   };
   await Promise.all(Array.from({ length: concurrency }, () => worker()));
   return done;
-}
-
-function line(figures: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
 interface SenderInput {
@@ -181,7 +178,7 @@ async function main(): Promise<void> {
     );
     const seconds = (performance.now() - t0) / 1000;
     const commandsPerSecond = Math.round(applied / seconds);
-    line({
+    printFigures({
       bench: 'billing-commands',
       commands: applied,
       seconds: Number(seconds.toFixed(3)),
@@ -209,7 +206,7 @@ async function main(): Promise<void> {
     );
     if (Number(stored) !== accepted + warm.accepted)
       throw new Error(`${accepted + warm.accepted} webhooks answered 200 but ${stored} events are stored`);
-    line({
+    printFigures({
       bench: 'billing-webhooks',
       events: accepted,
       stored: Number(stored) - warm.accepted,
@@ -228,15 +225,7 @@ async function main(): Promise<void> {
 }
 
 if (isMainThread) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(
-        `billing bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exit(1);
-    },
-  );
+  runBench('billing', main);
 } else {
   void sendWebhooks(workerData as SenderInput).then((result) => parentPort?.postMessage(result));
 }

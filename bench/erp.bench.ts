@@ -17,6 +17,7 @@ import { AppModule } from '../apps/system-erp/src/app.module';
 import { APP } from '../apps/system-erp/src/app.info';
 import { DATABASE } from '../apps/system-erp/src/database';
 import { NetSuiteConfig } from '../apps/system-erp/src/netsuite/netsuite.config';
+import { runBench } from './support/bench';
 
 const POSTINGS = Number.parseInt(process.env.BENCH_ERP_POSTINGS ?? '1500', 10);
 const WORKERS = Number.parseInt(process.env.BENCH_ERP_WORKERS ?? '20', 10);
@@ -124,9 +125,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `erp bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runBench('erp', main);

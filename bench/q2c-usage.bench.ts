@@ -20,6 +20,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { AppModule } from '../apps/process-q2c/src/app.module';
 import { APP } from '../apps/process-q2c/src/app.info';
 import { DATABASE } from '../apps/process-q2c/src/database';
+import { printFigures, runBench } from './support/bench';
 
 const EVENTS = Number.parseInt(process.env.BENCH_Q2C_USAGE_EVENTS ?? '200000', 10);
 const PER_REQUEST = Number.parseInt(process.env.BENCH_Q2C_USAGE_PER_REQUEST ?? '50000', 10);
@@ -37,10 +38,6 @@ interface UploadInput {
 interface UploadResult {
   seconds: number;
   requests: Array<{ rows: number; status: number; ms: number; bytes: number; staged: number }>;
-}
-
-function line(figures: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
 /** One JSON-lines body of usage events, `first`..`first + count - 1`, spread over the contracts. */
@@ -186,7 +183,7 @@ async function main(): Promise<void> {
       );
     const eventsPerSecond = Math.round(EVENTS / run.seconds);
     const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
-    line({
+    printFigures({
       bench: 'q2c-usage',
       events: EVENTS,
       requests: run.requests.length,
@@ -210,15 +207,7 @@ async function main(): Promise<void> {
 }
 
 if (isMainThread) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(
-        `q2c-usage bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exit(1);
-    },
-  );
+  runBench('q2c-usage', main);
 } else {
   void upload(workerData as UploadInput).then((result) => parentPort?.postMessage(result));
 }

@@ -18,6 +18,7 @@ import { AppModule } from '../apps/process-q2c/src/app.module';
 import { APP } from '../apps/process-q2c/src/app.info';
 import { DATABASE } from '../apps/process-q2c/src/database';
 import { bookingRecord, expansionRecord } from '../apps/process-q2c/src/normalisation/order-examples';
+import { percentile, printFigures, runBench } from './support/bench';
 
 const RATE = Number.parseInt(process.env.BENCH_Q2C_VALIDATE_RATE ?? '1000', 10);
 const SECONDS = Number.parseInt(process.env.BENCH_Q2C_VALIDATE_SECONDS ?? '10', 10);
@@ -38,15 +39,6 @@ interface LoadResult {
   statuses: Record<string, number>;
   invalid: number;
   seconds: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
-function line(figures: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
 /** The open-loop generator: sends on schedule whatever the answers do, and times each from its scheduled start. */
@@ -152,7 +144,7 @@ async function main(): Promise<void> {
     const sorted = [...run.latencies].sort((a, b) => a - b);
     const ok = run.statuses['200'] ?? 0;
     const p99 = percentile(sorted, 99);
-    line({
+    printFigures({
       bench: 'q2c-validate',
       requests: run.latencies.length,
       ok,
@@ -182,15 +174,7 @@ async function main(): Promise<void> {
 }
 
 if (isMainThread) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(
-        `q2c-validate bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exit(1);
-    },
-  );
+  runBench('q2c-validate', main);
 } else {
   void offerLoad(workerData as LoadInput).then((result) => parentPort?.postMessage(result));
 }

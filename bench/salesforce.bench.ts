@@ -27,6 +27,7 @@ import type { Catalogue } from '../apps/sandbox/src/salesforce/testing/seed';
 import { AppModule } from '../apps/system-salesforce/src/app.module';
 import { APP } from '../apps/system-salesforce/src/app.info';
 import { DATABASE } from '../apps/system-salesforce/src/database';
+import { percentile, runBench } from './support/bench';
 
 const CHANGES = Number.parseInt(process.env.BENCH_SF_CHANGES ?? '8000', 10);
 /** Orders activated per burst (composite calls of 200, sent together). */
@@ -36,11 +37,6 @@ const RATE = Number.parseInt(process.env.BENCH_SF_RATE ?? '1500', 10);
 const MAX_SECONDS = Number.parseInt(process.env.BENCH_SF_MAX_SECONDS ?? '60', 10);
 const TARGET_PER_SECOND = 1000;
 const TARGET_P99_MS = 1000;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
 
 /** Draft orders with one line each, written straight into the org store 200 per transaction (not timed). */
 function createDrafts(store: OrgStore, catalogue: Catalogue, count: number): string[] {
@@ -232,9 +228,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `salesforce bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runBench('salesforce', main);
