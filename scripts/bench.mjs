@@ -1,5 +1,6 @@
 // `npm run bench`: runs every benchmark script (dist/bench/*.bench.js) in turn. Each prints its figures as
-// JSON lines on stdout; this runner passes them through and adds one line per script that failed to run.
+// JSON lines on stdout; this runner passes them through and adds one line per script that failed to run. Anything
+// else a script prints (a library's warning, say) goes to stderr, so stdout stays JSON lines only.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,10 +19,14 @@ let failed = 0;
 for (const script of scripts.sort()) {
   const result = spawnSync(process.execPath, ['--expose-gc', join(dir, script)], {
     cwd: ROOT,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
     env: { LOG_LEVEL: 'silent', ...process.env },
     timeout: 10 * 60_000,
   });
+  for (const line of (result.stdout ?? '').toString().split('\n').filter(Boolean)) {
+    (line.startsWith('{') ? process.stdout : process.stderr).write(`${line}\n`);
+  }
   if (result.status !== 0) {
     failed++;
     process.stdout.write(
