@@ -12,6 +12,12 @@ export interface ContractLineItem {
   /** The billing platform's price id, from the product catalogue. */
   priceId: string;
   quantity: number;
+  /**
+   * The contract's unit price per the catalogue price's billing interval, as a decimal string in major units
+   * ("105"), when the contract is not billed at the catalogue price (a renewal uplift, a discount). The adapter
+   * bills it through a price of the same product, currency and interval with that amount, found or created once.
+   */
+  unitAmount?: string;
 }
 
 export interface ContractChange {

@@ -48,13 +48,25 @@ export interface BillingContractChangePayload {
   currency: string;
   effectiveDate: string;
   /** The whole set of lines in force from the effective date; billing price ids come from the product catalogue. */
-  items: Array<{ priceId: string; quantity: string; lineId: string }>;
+  items: BillingContractItem[];
   prorationBehavior: 'create_prorations' | 'always_invoice' | 'none';
   /** Ramps: later steps of the contract, each the whole set of lines from its start date (schedule phases). */
   rampSteps?: Array<{
     startDate: string;
-    items: Array<{ priceId: string; quantity: string; lineId: string }>;
+    items: BillingContractItem[];
   }>;
+}
+
+/** A line of a billing contract change: the catalogue price, and the contract's own price when it is not that one. */
+export interface BillingContractItem {
+  priceId: string;
+  quantity: string;
+  lineId: string;
+  /**
+   * The contract's unit price per the catalogue price's billing interval, a decimal string in major units ("105",
+   * "1260.50"), when it is not the catalogue price's (an uplift, a discount); absent: the catalogue price applies.
+   */
+  unitAmount?: string;
 }
 
 export interface BillingReportUsagePayload {

@@ -61,14 +61,18 @@ export class BillingEventsHandler {
     });
   }
 
+  /** An invoice a saga waits for by id, or the first invoice of the period a renewal saga waits for. */
   @JobHandler('billing.invoice-issued')
   async invoiceIssued(envelope: Envelope<'billing.invoice-issued'>): Promise<unknown> {
+    const doc = envelope.payload;
+    const periodStart = doc.lines.find((l) => !l.proration)?.periodStart ?? '';
     return this.document(
       envelope,
       'invoice',
       'Invoice',
-      `"data"->>'awaitingInvoiceId' = $1`,
-      envelope.payload.documentId,
+      `("data"->>'awaitingInvoiceId' = $1
+        OR ("data"->>'awaitingRenewalFrom' = $2 AND "data"->>'subscriptionId' = $3))`,
+      [doc.documentId, periodStart, doc.subscriptionId ?? ''],
     );
   }
 
@@ -79,7 +83,7 @@ export class BillingEventsHandler {
       'credit_note',
       'CreditNote',
       `"step" = 'await_credit_note' AND "data"->>'billingCustomerId' = $1`,
-      envelope.payload.customerId,
+      [envelope.payload.customerId],
     );
   }
 
@@ -97,7 +101,7 @@ export class BillingEventsHandler {
     kind: 'invoice' | 'credit_note',
     objectType: string,
     waiting: string,
-    param: string,
+    params: readonly string[],
   ): Promise<unknown> {
     const doc: BillingDocumentPayload = envelope.payload;
     return this.run(envelope, async (manager, touch) => {
@@ -112,7 +116,7 @@ export class BillingEventsHandler {
       >(
         `SELECT "saga_id", "contract_id", "correlation_id" FROM "q2c"."sagas"
           WHERE ${waiting} AND "status" <> 'completed' ORDER BY "saga_id" LIMIT 1`,
-        [param],
+        [...params],
       );
       const saga = rows.at(0);
       await this.lineage.record(

@@ -2,7 +2,7 @@ import type { ContractAmended } from '@revline/canonical';
 import { compareDecimals } from '../normalisation/line-amounts';
 import type { BillingContractChangePayload } from '@revline/messaging';
 import { BusinessError } from '@revline/messaging';
-import { previewProration } from '@revline/revenue';
+import { computeSchedules, previewProration } from '@revline/revenue';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
 import type { ContractHistory } from './contract-history';
 import type { LineInForce } from './contract-lines';
@@ -20,7 +20,19 @@ function entryOf(catalogue: Catalogue, productCode: string): CatalogueEntry {
   return entry;
 }
 
-/** The subscription items in force: recurring lines with a quantity, priced from the catalogue. */
+/** One line's share of what the billing platform should charge for an amendment, in minor units. */
+export interface ExpectedCharge {
+  lineId: string;
+  productCode: string;
+  amountMinor: bigint;
+}
+
+/**
+ * The subscription items in force: recurring lines with a quantity, on the catalogue's price, each with the
+ * contract's unit price (per the catalogue's unit price period, which is the billing price's interval). Only the
+ * billing system knows what its catalogue price charges; it bills the catalogue price when the amounts agree and a
+ * price of the contract's amount when they do not (a renewal uplift, a discount).
+ */
 export function billingItems(
   lines: readonly LineInForce[],
   catalogue: Catalogue,
@@ -31,7 +43,41 @@ export function billingItems(
       priceId: entryOf(catalogue, l.productCode).billingPriceId,
       quantity: l.quantity,
       lineId: l.lineId,
+      unitAmount: l.unitPrice,
     }));
+}
+
+/**
+ * What the billing platform should charge for a charging amendment: a renewal's new term invoiced in advance, or
+ * the proration of any other change. Per line, for the ERP document.
+ */
+export function expectedCharge(
+  history: ContractHistory,
+  before: readonly ContractAmended[],
+  amendment: ContractAmended,
+  catalogue: Catalogue,
+): ExpectedCharge[] {
+  return amendment.amendmentType === 'renewal'
+    ? expectedRenewalCharge(history, before, amendment)
+    : expectedProration(history, before, amendment, catalogue);
+}
+
+/**
+ * A renewal is not a proration: the renewal term starts after the billed term, and the billing platform invoices
+ * it in advance at the renewed prices when the term begins (10 seats × 1,260.00 a year over 2027: 12,600.00). The
+ * amount is the engine's: the renewal's obligations (one per renewed line, valued over the renewal term, exact
+ * in minor units), so the invoice is checked against the very figure the revenue schedule recognises.
+ */
+export function expectedRenewalCharge(
+  history: ContractHistory,
+  before: readonly ContractAmended[],
+  amendment: ContractAmended,
+): ExpectedCharge[] {
+  if (amendment.amendmentType !== 'renewal') throw new Error(`${amendment.amendmentId} is not a renewal`);
+  const result = computeSchedules(history.booking, [...before, amendment]);
+  return result.obligations
+    .filter((o) => o.origin === amendment.amendmentId)
+    .map((o) => ({ lineId: o.lineId, productCode: o.productCode, amountMinor: o.allocatedMinor }));
 }
 
 /**
@@ -44,11 +90,11 @@ export function expectedProration(
   before: readonly ContractAmended[],
   amendment: ContractAmended,
   catalogue: Catalogue,
-): Array<{ lineId: string; productCode: string; amountMinor: bigint }> {
+): ExpectedCharge[] {
   const { booking } = history;
   const prior = new Map(linesInForce(history, before).map((l) => [l.lineId, l]));
   const after = linesInForce(history, [...before, amendment]);
-  const out: Array<{ lineId: string; productCode: string; amountMinor: bigint }> = [];
+  const out: ExpectedCharge[] = [];
   for (const line of after) {
     if (line.chargeType !== 'recurring') continue;
     const was = prior.get(line.lineId);

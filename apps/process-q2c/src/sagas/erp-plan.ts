@@ -3,7 +3,7 @@ import type { ErpDocumentPayload, JobPayloads } from '@revline/messaging';
 import { allocateByWeights } from '@revline/revenue';
 import type { EntityManager } from 'typeorm';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
-import { expectedProration } from './billing-plan';
+import { expectedCharge } from './billing-plan';
 import type { ContractHistory, ContractHistoryReader } from './contract-history';
 import { splitAt } from './contract-lines';
 import type { RevenuePlan } from './revenue-plan';
@@ -89,7 +89,7 @@ export function customerCommand(saga: SagaIdentity, ctx: SagaContext, subsidiary
 function erpLines(saga: SagaIdentity, ctx: SagaContext, totalMinor: bigint): ErpDocumentPayload['lines'] {
   const am = ctx.amendment;
   const parts = am
-    ? expectedProration(ctx.history, ctx.before, am, ctx.catalogue).map((p) => ({
+    ? expectedCharge(ctx.history, ctx.before, am, ctx.catalogue).map((p) => ({
         productCode: p.productCode,
         weight: abs(p.amountMinor),
       }))

@@ -23,13 +23,18 @@ export interface SagaData {
   subscriptionId?: string;
   /** The invoice the billing change raised, awaited before the ERP invoice. */
   awaitingInvoiceId?: string;
+  /**
+   * A renewal: the first day of the renewal term (ISO date). The awaited invoice is the one the billing platform
+   * raises for the subscription's period starting that day, when that day comes.
+   */
+  awaitingRenewalFrom?: string;
   /** The credit note the saga asked for, awaited before the ERP credit memo. */
   awaitingCreditMinor?: string;
   /** The billing invoice the credit note credits. */
   creditAppliesTo?: string;
   invoices: SagaDocument[];
   creditNotes: SagaDocument[];
-  /** What the engine expected the billing platform to charge (amendments), and what it charged. */
+  /** What the engine expected the billing platform to charge (an amendment's proration, a renewal's term), and what it charged. */
   expectedProrationMinor?: string;
   billedProrationMinor?: string;
   treatment?: string;

@@ -3,7 +3,7 @@ import type { BillingDocumentPayload } from '@revline/messaging';
 import { BusinessError } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
-import { billingItems, expectedProration } from './billing-plan';
+import { billingItems, expectedCharge, expectedProration } from './billing-plan';
 import { ContractHistoryReader } from './contract-history';
 import { linesInForce } from './contract-lines';
 import type { PlannedCommand, SagaContext } from './erp-plan';
@@ -58,9 +58,20 @@ export class SagaEngine {
     }
   }
 
+  /**
+   * Leaves the saga waiting, with the deadline after which the wait is an exception. A renewal awaiting the invoice
+   * of its new term cannot have it before the term starts: its confirmation SLA runs from the renewal date.
+   */
   private wait(saga: SagaEntity): void {
     if (saga.status !== SAGA_STATUS.parked) saga.status = SAGA_STATUS.waiting;
-    saga.slaDeadline ??= new Date(Date.now() + this.config.SAGA_CONFIRMATION_TIMEOUT_MS);
+    const timeout = this.config.SAGA_CONFIRMATION_TIMEOUT_MS;
+    const renewalFrom = saga.data.pending.length === 0 ? saga.data.awaitingRenewalFrom : undefined;
+    if (renewalFrom !== undefined) {
+      const deadline = Math.max(Date.now(), Date.parse(`${renewalFrom}T00:00:00Z`)) + timeout;
+      if (!saga.slaDeadline || saga.slaDeadline.getTime() < deadline) saga.slaDeadline = new Date(deadline);
+      return;
+    }
+    saga.slaDeadline ??= new Date(Date.now() + timeout);
   }
 
   private async context(manager: EntityManager, saga: SagaEntity): Promise<Context> {
@@ -170,8 +181,9 @@ export class SagaEngine {
     const lines = linesInForce(ctx.history, am ? [...ctx.before, am] : []);
     const credit = am?.amendmentType === 'reduction' || am?.amendmentType === 'cancellation';
     if (am && !credit) {
-      const expected = expectedProration(ctx.history, ctx.before, am, ctx.catalogue);
+      const expected = expectedCharge(ctx.history, ctx.before, am, ctx.catalogue);
       saga.data.expectedProrationMinor = expected.reduce((s, l) => s + l.amountMinor, 0n).toString();
+      if (am.amendmentType === 'renewal') saga.data.awaitingRenewalFrom = am.effectiveDate;
     }
     if (am && credit) {
       const expected = expectedProration(ctx.history, ctx.before, am, ctx.catalogue);
@@ -213,9 +225,28 @@ export class SagaEngine {
     return rows.at(0)?.payload ?? null;
   }
 
+  /**
+   * The invoice the billing platform raised for the subscription's period starting on the renewal date, not yet
+   * claimed: the renewal's invoice, issued when the billing platform's clock reaches that date.
+   */
+  private async renewalInvoice(manager: EntityManager, saga: SagaEntity, from: string): Promise<string | null> {
+    const rows = await manager.query<Array<{ document_id: string }>>(
+      `SELECT "document_id" FROM "q2c"."billing_documents"
+        WHERE "kind" = 'invoice' AND "subscription_id" = $1 AND "saga_id" IS NULL
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements("payload"->'lines') AS l
+                       WHERE l->>'periodStart' = $2 AND NOT (l->>'proration')::boolean)
+        ORDER BY "received_at" LIMIT 1 FOR UPDATE`,
+      [saga.data.subscriptionId ?? '', from],
+    );
+    return rows.at(0)?.document_id ?? null;
+  }
+
   private async awaitInvoice(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<boolean> {
-    const invoiceId = saga.data.awaitingInvoiceId;
-    if (!invoiceId) return true;
+    const renewalFrom = saga.data.awaitingRenewalFrom;
+    const invoiceId =
+      saga.data.awaitingInvoiceId ??
+      (renewalFrom !== undefined ? await this.renewalInvoice(manager, saga, renewalFrom) : null);
+    if (!invoiceId) return renewalFrom === undefined;
     const invoice = await this.document(manager, invoiceId);
     if (!invoice) return false;
     if (ctx.amendment && saga.data.expectedProrationMinor !== undefined) {
@@ -223,9 +254,10 @@ export class SagaEngine {
       const billed = BigInt(invoice.total.amountMinor);
       saga.data.billedProrationMinor = billed.toString();
       if (abs(billed - expected) > BigInt(this.config.PRORATION_TOLERANCE_MINOR)) {
+        const what = ctx.amendment.amendmentType === 'renewal' ? 'invoiced the renewal term of' : 'prorated';
         throw new BusinessError(
           'proration_mismatch',
-          `The billing platform prorated ${ctx.amendment.amendmentType} ${ctx.amendment.amendmentId} at ${invoice.total.amountMinor} ${invoice.total.currency} minor units; the engine expected ${expected.toString()} (tolerance ${String(this.config.PRORATION_TOLERANCE_MINOR)})`,
+          `The billing platform ${what} ${ctx.amendment.amendmentType} ${ctx.amendment.amendmentId} at ${invoice.total.amountMinor} ${invoice.total.currency} minor units; the engine expected ${expected.toString()} (tolerance ${String(this.config.PRORATION_TOLERANCE_MINOR)})`,
           {
             contractId: saga.contractId,
             invoiceId,
@@ -238,6 +270,7 @@ export class SagaEngine {
     await this.claim(manager, saga, invoiceId, 'Invoice', invoice);
     this.addDocument(saga.data.invoices, invoice, `INV-${invoice.documentId}`);
     saga.data.awaitingInvoiceId = undefined;
+    saga.data.awaitingRenewalFrom = undefined;
     return true;
   }
 

@@ -13,6 +13,12 @@ function quantity(value: string, field: string): number {
   return Number(value);
 }
 
+function unitAmount(value: string, field: string): string {
+  if (!/^\d{1,15}(\.\d{1,12})?$/.test(value))
+    throw new BusinessError('schema_violation', `${field} must be a non-negative decimal, was "${value}"`);
+  return value;
+}
+
 export function toContractChange(envelope: Envelope<'billing.apply-contract-change'>): ContractChange {
   const p = envelope.payload;
   const items = (list: typeof p.items, where: string) =>
@@ -20,6 +26,9 @@ export function toContractChange(envelope: Envelope<'billing.apply-contract-chan
       lineId: item.lineId,
       priceId: item.priceId,
       quantity: quantity(item.quantity, `${where}[${i}].quantity`),
+      ...(item.unitAmount !== undefined
+        ? { unitAmount: unitAmount(item.unitAmount, `${where}[${i}].unitAmount`) }
+        : {}),
     }));
   return {
     contractId: p.contractId,

@@ -1,8 +1,70 @@
 import type { ContractChange, ContractLineItem } from '@revline/billing-port';
+import { currencyExponent } from '@revline/canonical';
+import Decimal from 'decimal.js';
 import type Stripe from 'stripe';
 
 export const LINE_KEY = 'revline_line_id';
 export const CONTRACT_KEY = 'revline_contract_id';
+/** On a price Revline created for a contract price: the catalogue price it derives from. */
+export const CATALOGUE_PRICE_KEY = 'revline_catalogue_price';
+
+/** Stripe allows 12 decimal places in `unit_amount_decimal` (minor units). */
+const MAX_MINOR_DECIMALS = 12;
+
+/**
+ * A unit amount in major units as Stripe's minor-unit amount: "105" USD → "10500", "0.002" USD → "0.2",
+ * "1500" JPY → "1500". Refused when it is negative or finer than Stripe can price.
+ */
+export function unitAmountMinor(unitAmount: string, currency: string): string {
+  const major = new Decimal(unitAmount);
+  if (major.isNegative() || !major.isFinite()) throw new Error(`Not a unit amount: ${unitAmount}`);
+  const minor = major.times(new Decimal(10).pow(currencyExponent(currency.toUpperCase())));
+  if (minor.decimalPlaces() > MAX_MINOR_DECIMALS)
+    throw new Error(`${unitAmount} ${currency} has more than ${String(MAX_MINOR_DECIMALS)} decimals in minor units`);
+  return minor.toFixed();
+}
+
+/**
+ * The lookup key of the price that bills a contract's own unit amount for a catalogue price: the catalogue price id
+ * and the amount in major units, normalised ("105.00" and "105" name one price), so every command asking for that
+ * amount finds the same price.
+ */
+export function priceLookupKey(cataloguePriceId: string, unitAmount: string): string {
+  return `${cataloguePriceId}:${new Decimal(unitAmount).toFixed()}`;
+}
+
+/** True when the catalogue price already charges this minor-unit amount per unit. */
+export function chargesAmount(price: Pick<Stripe.Price, 'unit_amount_decimal'>, minor: string): boolean {
+  return price.unit_amount_decimal !== null && new Decimal(price.unit_amount_decimal.toString()).eq(minor);
+}
+
+/** The price Revline creates for a contract's unit amount: the catalogue price's product, currency and interval. */
+export function contractPriceParams(
+  catalogue: Stripe.Price,
+  unitAmount: string,
+  lookupKey: string,
+): Stripe.PriceCreateParams {
+  const minor = unitAmountMinor(unitAmount, catalogue.currency);
+  const whole = /^\d+$/.test(minor);
+  const product = typeof catalogue.product === 'string' ? catalogue.product : catalogue.product.id;
+  return {
+    product,
+    currency: catalogue.currency,
+    // The SDK types `unit_amount_decimal` as its Decimal but form-encodes a plain string just the same, and a string
+    // is what the request ledger keeps and sends again.
+    ...(whole ? { unit_amount: Number(minor) } : { unit_amount_decimal: minor as unknown as Stripe.Decimal }),
+    ...(catalogue.recurring
+      ? {
+          recurring: {
+            interval: catalogue.recurring.interval,
+            interval_count: catalogue.recurring.interval_count,
+          },
+        }
+      : {}),
+    lookup_key: lookupKey,
+    metadata: { [CATALOGUE_PRICE_KEY]: catalogue.id },
+  };
+}
 
 /** The items of a new subscription: catalogue price ids, quantities, and the Revline line id on each. */
 export function newItems(items: ContractLineItem[]): Stripe.SubscriptionCreateParams.Item[] {

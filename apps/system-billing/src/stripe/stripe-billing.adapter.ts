@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type {
   ContractChange,
   ContractChangeResult,
+  ContractLineItem,
   CreditIssue,
   CreditResult,
   InvoiceLineView,
@@ -11,13 +12,18 @@ import type {
   UsageResult,
 } from '@revline/billing-port';
 import { BillingPort } from '@revline/billing-port';
+import { createHash } from 'node:crypto';
 import { BusinessError } from '@revline/messaging';
 import type Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { ContractLinkEntity } from '../persistence/entities';
 import {
+  chargesAmount,
   CONTRACT_KEY,
   contractMetadata,
+  contractPriceParams,
+  priceLookupKey,
+  unitAmountMinor,
   itemDiff,
   itemIdsOf,
   LINE_KEY,
@@ -30,6 +36,7 @@ import { isoDay, startOfDay, stripeKey } from './stripe-keys';
 
 const USAGE_CONCURRENCY = 16;
 const CLOCK_CACHE_SIZE = 10_000;
+const PRICE_CACHE_SIZE = 10_000;
 
 function money(amount: number, currency: string) {
   return { amountMinor: String(amount), currency: currency.toUpperCase() };
@@ -46,6 +53,9 @@ export class StripeBillingAdapter extends BillingPort {
   readonly vendor = 'stripe';
   /** customer id → its test clock id, or null for a customer living in real time. */
   private readonly clocks = new Map<string, string | null>();
+  /** Catalogue prices by id (a price's amount, currency and interval never change), and contract prices by key. */
+  private readonly prices = new Map<string, Stripe.Price>();
+  private readonly contractPrices = new Map<string, string>();
 
   constructor(
     private readonly gateway: StripeGateway,
@@ -113,7 +123,87 @@ export class StripeBillingAdapter extends BillingPort {
     return created.id;
   }
 
-  async applyContractChange(change: ContractChange, key: string): Promise<ContractChangeResult> {
+  /** The catalogue price, read once per process. */
+  private async cataloguePrice(priceId: string): Promise<Stripe.Price> {
+    const cached = this.prices.get(priceId);
+    if (cached) return cached;
+    const price = await this.gateway.call('prices.retrieve', (s) => s.prices.retrieve(priceId));
+    if (this.prices.size >= PRICE_CACHE_SIZE) this.prices.clear();
+    this.prices.set(priceId, price);
+    return price;
+  }
+
+  private async priceByLookupKey(lookupKey: string): Promise<string | null> {
+    const page = await this.gateway.call('prices.list', (s) =>
+      s.prices.list({ lookup_keys: [lookupKey], limit: 1 }),
+    );
+    return page.data.at(0)?.id ?? null;
+  }
+
+  /**
+   * The price that bills a line: the catalogue price, or — when the contract's unit amount is another — the price of
+   * the same product, currency and interval with that amount, found by its lookup key or created once (under the
+   * command's idempotency key, through the request ledger; a concurrent command that created it first wins).
+   */
+  private async priceFor(item: ContractLineItem, key: string): Promise<string> {
+    if (item.unitAmount === undefined) return item.priceId;
+    const catalogue = await this.cataloguePrice(item.priceId);
+    let minor: string;
+    try {
+      minor = unitAmountMinor(item.unitAmount, catalogue.currency);
+    } catch (error) {
+      throw new BusinessError('billing_rejected', `Line ${item.lineId}: ${(error as Error).message}`, {
+        lineId: item.lineId,
+      });
+    }
+    if (chargesAmount(catalogue, minor)) return item.priceId;
+    if (catalogue.billing_scheme !== 'per_unit')
+      throw new BusinessError(
+        'billing_rejected',
+        `Line ${item.lineId}: price ${catalogue.id} is ${catalogue.billing_scheme}; a unit amount of ${item.unitAmount} cannot replace it`,
+        { lineId: item.lineId, priceId: catalogue.id },
+      );
+    const lookupKey = priceLookupKey(catalogue.id, item.unitAmount);
+    const known = this.contractPrices.get(lookupKey) ?? (await this.priceByLookupKey(lookupKey));
+    const id =
+      known ??
+      (await this.ledger
+        .once(
+          stripeKey(key, `price_${createHash('sha256').update(lookupKey).digest('hex').slice(0, 16)}`),
+          'prices.create',
+          () => Promise.resolve(contractPriceParams(catalogue, item.unitAmount ?? '', lookupKey)),
+          (params, idempotencyKey) =>
+            this.gateway
+              .call('prices.create', (s) => s.prices.create(params, { idempotencyKey }))
+              .then((price) => ({ id: price.id })),
+        )
+        .then((created) => created.id)
+        .catch(async (error: unknown) => {
+          // Another command created the price between our look-up and our create: Stripe keeps one per key.
+          const raced = error instanceof BusinessError ? await this.priceByLookupKey(lookupKey) : null;
+          if (raced) return raced;
+          throw error;
+        }));
+    if (this.contractPrices.size >= PRICE_CACHE_SIZE) this.contractPrices.clear();
+    this.contractPrices.set(lookupKey, id);
+    return id;
+  }
+
+  /** The change with every line on the price that bills it. */
+  private async withPrices(change: ContractChange, key: string): Promise<ContractChange> {
+    const resolve = async (items: ContractLineItem[]): Promise<ContractLineItem[]> => {
+      const out: ContractLineItem[] = [];
+      for (const item of items)
+        out.push({ lineId: item.lineId, priceId: await this.priceFor(item, key), quantity: item.quantity });
+      return out;
+    };
+    const steps: ContractChange['rampSteps'] = [];
+    for (const step of change.rampSteps) steps.push({ ...step, items: await resolve(step.items) });
+    return { ...change, items: await resolve(change.items), rampSteps: steps };
+  }
+
+  async applyContractChange(requested: ContractChange, key: string): Promise<ContractChangeResult> {
+    const change = await this.withPrices(requested, key);
     const customerId = await this.customerFor(change, key);
     const at = startOfDay(change.effectiveDate);
     switch (change.kind) {
@@ -299,7 +389,9 @@ export class StripeBillingAdapter extends BillingPort {
           )
           .then((schedule) => ({ id: schedule.id })),
     );
-    return { ...this.summary(current, customerId), scheduleId };
+    // Nothing is invoiced now: the change's invoice is the one the billing platform raises on its date.
+    const { invoiceId: _latest, ...unchanged } = this.summary(current, customerId);
+    return { ...unchanged, scheduleId };
   }
 
   private async cancel(

@@ -77,6 +77,8 @@ export class CatalogController {
     if (scheme === 'per_unit' && unitAmount === undefined && unitDecimal === undefined)
       throw StripeApiError.missing('unit_amount');
     if (scheme === 'tiered' && (!tiers || tiers.length === 0)) throw StripeApiError.missing('tiers');
+    const lookupKey = p.string('lookup_key') ?? null;
+    const transferLookupKey = p.bool('transfer_lookup_key') ?? false;
     const meter = recurring?.string('meter') ?? null;
     if (meter && !this.store.meters.has(meter))
       throw StripeApiError.noSuch('billing.meter', meter, 'recurring[meter]');
@@ -89,7 +91,7 @@ export class CatalogController {
       active: p.bool('active') ?? true,
       currency: p.requiredString('currency').toLowerCase(),
       nickname: p.string('nickname') ?? null,
-      lookup_key: p.string('lookup_key') ?? null,
+      lookup_key: lookupKey,
       metadata: p.metadata() ?? {},
       type: recurring ? 'recurring' : 'one_time',
       billing_scheme: scheme,
@@ -117,9 +119,23 @@ export class CatalogController {
     }
     recurring?.end();
     p.end();
+    this.claimLookupKey(price, lookupKey, transferLookupKey);
     this.store.prices.set(price.id, price);
     this.store.emit('price.created', price, price.created);
     return price;
+  }
+
+  /**
+   * A lookup key names one price at a time: taking one another price holds is refused, unless
+   * `transfer_lookup_key` moves it atomically (Stripe's semantics).
+   */
+  private claimLookupKey(price: Price, key: string | null, transfer: boolean): void {
+    if (key === null) return;
+    const holder = [...this.store.prices.values()].find((other) => other.lookup_key === key && other !== price);
+    if (!holder) return;
+    if (!transfer)
+      throw StripeApiError.invalid('lookup_key', `A price (\`${holder.id}\`) already uses that lookup key.`);
+    holder.lookup_key = null;
   }
 
   private fail(param: string): never {
@@ -155,9 +171,15 @@ export class CatalogController {
     const p = new Params(body);
     price.active = p.bool('active') ?? price.active;
     price.nickname = p.string('nickname') ?? price.nickname;
-    price.lookup_key = p.string('lookup_key') ?? price.lookup_key;
-    price.metadata = mergeMetadata(price.metadata, p.metadata());
+    const lookupKey = p.string('lookup_key');
+    const transferLookupKey = p.bool('transfer_lookup_key') ?? false;
+    const metadata = mergeMetadata(price.metadata, p.metadata());
     p.end();
+    if (lookupKey !== undefined) {
+      this.claimLookupKey(price, lookupKey, transferLookupKey);
+      price.lookup_key = lookupKey;
+    }
+    price.metadata = metadata;
     this.store.emit('price.updated', price, this.store.now());
     return price;
   }
