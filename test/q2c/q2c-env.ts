@@ -82,6 +82,20 @@ export interface Q2cEnv {
    * contract to its own: the starting point of every amendment.
    */
   bookAndContractG1(): Promise<{ orderId: string; saga: SagaRow; sfContractId: string; seatLineId: string }>;
+  /**
+   * Maps the premium analytics module (product code ANALYTICS) to a Stripe price of 3,000.00 a year of its own
+   * (performance obligation POB-ANALYTICS, monthly_prorated) through a proposed and approved mapping version;
+   * returns the price id.
+   */
+  mapPremiumModule(): Promise<string>;
+  /**
+   * A Stripe customer living on a test clock frozen at `frozenAt` (ISO date-time), set on the Salesforce account as
+   * its billing id (Account.Revline_Billing_Id__c, which the mapping reads as customer.billingCustomerId): every
+   * order of the account is billed in that clock's time.
+   */
+  customerOnTestClock(frozenAt: string): Promise<{ customerId: string; clockId: string }>;
+  /** Advances a Stripe test clock to `to` (ISO date-time) and waits until what it set off has settled. */
+  advanceClock(clockId: string, to: string): Promise<void>;
   /** Waits until every outbox is published and every queue is idle, twice in a row: the system is at rest. */
   settle(): Promise<void>;
   /** Waits until the contract has `count` sagas, all completed; describes them when they do not. */
@@ -216,7 +230,66 @@ export async function startQ2cEnv(extraEnv: Record<string, string> = {}): Promis
     if (!saga) throw new Error('no saga');
     return { orderId, saga };
   };
+  const approve = async (summary: string, definition: MappingDefinition): Promise<void> => {
+    const proposed = await request(q2c.url)
+      .post('/v1/mappings/versions')
+      .set(bearer(admin))
+      .send({ summary, definition })
+      .expect(201);
+    await request(q2c.url)
+      .post(`/v1/mappings/versions/${String((proposed.body as { version: number }).version)}/approve`)
+      .set(bearer(checker))
+      .send({ reason: 'Checked against Stripe' })
+      .expect(200);
+  };
+  const seconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
   return {
+    async mapPremiumModule() {
+      const moduleProduct = await stripe.products.create({ name: 'Premium analytics' });
+      const modulePrice = await stripe.prices.create({
+        product: moduleProduct.id,
+        currency: 'usd',
+        unit_amount: 300_000,
+        recurring: { interval: 'year' },
+      });
+      const current = await request(q2c.url).get('/v1/mappings/active').set(bearer(admin)).expect(200);
+      const mapping = (current.body as { definition: MappingDefinition }).definition;
+      await approve('Map the premium analytics module', {
+        ...mapping,
+        productCatalogue: [
+          ...mapping.productCatalogue.filter((entry) => entry.productCode !== 'ANALYTICS'),
+          {
+            productCode: 'ANALYTICS',
+            billingPriceId: modulePrice.id,
+            erpItemId: 'ITEM-ANALYTICS',
+            revenueTreatment: 'monthly_prorated',
+            ssp: '3000',
+            unitPricePeriod: 'year',
+            pobId: 'POB-ANALYTICS',
+            productClass: 'subscription',
+            chargeType: 'recurring',
+          },
+        ],
+      });
+      return modulePrice.id;
+    },
+    async customerOnTestClock(frozenAt: string) {
+      const clock = await stripe.testHelpers.testClocks.create({
+        frozen_time: seconds(frozenAt),
+        name: `Revline scenario from ${frozenAt}`,
+      });
+      const customer = await stripe.customers.create({ name: 'Acme Corp', test_clock: clock.id });
+      await sales.sobject('Account').update({ Id: catalogue.accountId, Revline_Billing_Id__c: customer.id });
+      return { customerId: customer.id, clockId: clock.id };
+    },
+    async advanceClock(clockId: string, to: string) {
+      await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: seconds(to) });
+      await eventually(
+        async () => (await stripe.testHelpers.testClocks.retrieve(clockId)).status === 'ready',
+        20_000,
+      );
+      await settle();
+    },
     settle,
     db,
     q2c,

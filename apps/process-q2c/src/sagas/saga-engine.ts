@@ -229,7 +229,11 @@ export class SagaEngine {
    * The invoice the billing platform raised for the subscription's period starting on the renewal date, not yet
    * claimed: the renewal's invoice, issued when the billing platform's clock reaches that date.
    */
-  private async renewalInvoice(manager: EntityManager, saga: SagaEntity, from: string): Promise<string | null> {
+  private async renewalInvoice(
+    manager: EntityManager,
+    saga: SagaEntity,
+    from: string,
+  ): Promise<string | null> {
     const rows = await manager.query<Array<{ document_id: string }>>(
       `SELECT "document_id" FROM "q2c"."billing_documents"
         WHERE "kind" = 'invoice' AND "subscription_id" = $1 AND "saga_id" IS NULL

@@ -20,7 +20,9 @@ export function unitAmountMinor(unitAmount: string, currency: string): string {
   if (major.isNegative() || !major.isFinite()) throw new Error(`Not a unit amount: ${unitAmount}`);
   const minor = major.times(new Decimal(10).pow(currencyExponent(currency.toUpperCase())));
   if (minor.decimalPlaces() > MAX_MINOR_DECIMALS)
-    throw new Error(`${unitAmount} ${currency} has more than ${String(MAX_MINOR_DECIMALS)} decimals in minor units`);
+    throw new Error(
+      `${unitAmount} ${currency} has more than ${String(MAX_MINOR_DECIMALS)} decimals in minor units`,
+    );
   return minor.toFixed();
 }
 

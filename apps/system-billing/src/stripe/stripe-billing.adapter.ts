@@ -390,8 +390,9 @@ export class StripeBillingAdapter extends BillingPort {
           .then((schedule) => ({ id: schedule.id })),
     );
     // Nothing is invoiced now: the change's invoice is the one the billing platform raises on its date.
-    const { invoiceId: _latest, ...unchanged } = this.summary(current, customerId);
-    return { ...unchanged, scheduleId };
+    const summary = this.summary(current, customerId);
+    delete summary.invoiceId;
+    return { ...summary, scheduleId };
   }
 
   private async cancel(

@@ -131,7 +131,9 @@ export class CatalogController {
    */
   private claimLookupKey(price: Price, key: string | null, transfer: boolean): void {
     if (key === null) return;
-    const holder = [...this.store.prices.values()].find((other) => other.lookup_key === key && other !== price);
+    const holder = [...this.store.prices.values()].find(
+      (other) => other.lookup_key === key && other !== price,
+    );
     if (!holder) return;
     if (!transfer)
       throw StripeApiError.invalid('lookup_key', `A price (\`${holder.id}\`) already uses that lookup key.`);

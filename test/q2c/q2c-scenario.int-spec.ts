@@ -1,0 +1,372 @@
+import { bearer, eventually } from '@revline/testing';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activateOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
+import type { Q2cEnv, SagaRow } from './q2c-env';
+import { startQ2cEnv } from './q2c-env';
+
+/**
+ * DESIGN.md §2 from start to end, in the billing platform's own time: the customer lives on a Stripe test clock
+ * frozen at 2026-01-01 and the clock is advanced to each change's date, so Stripe invoices, prorates and renews
+ * when the contract says, whatever the wall clock reads.
+ *
+ * G1 booking (10 seats × 1,200.00 a year, 2026) → G2 expansion to 15 seats with the premium analytics module on
+ * 2026-03-15 → G5 removal of 5 seats on 2026-10-01 → renewal for 2027 at a 5 % uplift (10 seats × 1,260.00 a year,
+ * i.e. 105 USD a month), activated in October and invoiced when the clock reaches 2027-01-01.
+ */
+describe('the DESIGN.md §2 scenario on a Stripe test clock, booking to renewal', () => {
+  let env: Q2cEnv;
+  let clockId: string;
+  let customerId: string;
+  let modulePriceId: string;
+  let seatPriceId: string;
+  let orderId: string;
+  let sfContractId: string;
+  let seatLineId: string;
+  let booking: SagaRow;
+  let subscriptionId: string;
+  const orders: Record<string, string> = {};
+
+  const amend = async (body: Record<string, unknown>): Promise<string> => {
+    const amended = await request(env.sfSandbox.url)
+      .post('/sandbox/cpq/amendments')
+      .send({ contractId: sfContractId, ...body })
+      .expect(201);
+    const amendmentOrderId = (amended.body as { orderId: string }).orderId;
+    await activateOrders(env.sales, [amendmentOrderId]);
+    return amendmentOrderId;
+  };
+
+  const stripeInvoices = async () =>
+    (await env.stripe.invoices.list({ subscription: subscriptionId, limit: 100 })).data.sort(
+      (a, b) => a.created - b.created,
+    );
+
+  const postings = (version: number) =>
+    env.db.dataSource.query<Array<{ period: string; posted: string; obligation_id: string }>>(
+      `SELECT "period", "posted_amount_minor" AS posted, "obligation_id" FROM "erp"."revenue_postings"
+        WHERE "contract_id" = $1 AND "schedule_version" = $2 AND "outcome" = 'posted'
+        ORDER BY "obligation_id", "period"`,
+      [orderId, version],
+    );
+
+  const salesforceOrder = (id: string) =>
+    eventually(async () => {
+      const o = (await env.sales.sobject('Order').retrieve(id)) as Record<string, unknown>;
+      return o.Revline_Integration_Status__c === 'Synced' ? o : undefined;
+    }, 20_000);
+
+  const day = (seconds: number | null | undefined): string =>
+    new Date((seconds ?? 0) * 1000).toISOString().slice(0, 10);
+
+  beforeAll(async () => {
+    env = await startQ2cEnv();
+    modulePriceId = await env.mapPremiumModule();
+    ({ clockId, customerId } = await env.customerOnTestClock('2026-01-01T00:00:00Z'));
+    ({ orderId, saga: booking, sfContractId, seatLineId } = await env.bookAndContractG1());
+    subscriptionId = booking.data.subscriptionId ?? '';
+    orders.booking = orderId;
+  }, 120_000);
+
+  afterAll(async () => {
+    await env.close();
+  });
+
+  it('G1: books 10 seats on the customer of the test clock; Stripe invoices 12,000.00 on 2026-01-01', async () => {
+    expect(booking).toMatchObject({ kind: 'booking', status: 'completed', last_error: null });
+    expect(booking.data.billingCustomerId).toBe(customerId);
+    const subscription = await env.stripe.subscriptions.retrieve(subscriptionId);
+    expect(subscription.customer).toBe(customerId);
+    expect(subscription.test_clock).toBe(clockId);
+    seatPriceId = subscription.items.data[0]?.price.id ?? '';
+    expect(subscription.items.data.map((i) => [i.price.unit_amount, i.quantity])).toEqual([[120_000, 10]]);
+    const g1 = (await stripeInvoices()).at(0);
+    expect(g1).toMatchObject({ total: 1_200_000, status: 'open' });
+    expect(day(g1?.status_transitions.finalized_at)).toBe('2026-01-01');
+  });
+
+  it('G2: on 2026-03-15 adds 5 seats and the premium module; Stripe prorates −9,600.00 + 14,400.00 and 2,400.00', async () => {
+    await env.advanceClock(clockId, '2026-03-15T00:00:00Z');
+    orders.expansion = await amend({
+      effectiveDate: '2026-03-15',
+      changes: [{ orderItemId: seatLineId, quantity: 15 }],
+      additions: [{ pricebookEntryId: env.catalogue.analyticsEntryId, quantity: 1, unitPrice: 3000 }],
+    });
+    const expansion = (await env.completed(orderId, 2)).at(1);
+    expect(expansion).toMatchObject({ kind: 'expansion', last_error: null });
+    expect(expansion?.data).toMatchObject({
+      treatment: 'separate_contract',
+      expectedProrationMinor: '720000',
+      billedProrationMinor: '720000',
+    });
+    const invoices = await stripeInvoices();
+    expect(invoices.map((i) => i.total)).toEqual([1_200_000, 720_000]);
+    const proration = invoices.at(1);
+    expect(day(proration?.status_transitions.finalized_at)).toBe('2026-03-15');
+    const seatLines = proration?.lines.data.filter((l) => l.pricing?.price_details?.price === seatPriceId);
+    expect(seatLines?.map((l) => l.amount).sort((a, b) => a - b)).toEqual([-960_000, 1_440_000]);
+    const moduleLines = proration?.lines.data.filter(
+      (l) => l.pricing?.price_details?.price === modulePriceId,
+    );
+    expect(moduleLines?.map((l) => l.amount)).toEqual([240_000]);
+    const subscription = await env.stripe.subscriptions.retrieve(subscriptionId);
+    expect(subscription.items.data.map((i) => [i.price.id, i.quantity]).sort()).toEqual(
+      [
+        [seatPriceId, 15],
+        [modulePriceId, 1],
+      ].sort(),
+    );
+  }, 90_000);
+
+  it('G5: on 2026-10-01 removes 5 seats; Stripe credits 1,512.33', async () => {
+    await env.advanceClock(clockId, '2026-10-01T00:00:00Z');
+    orders.reduction = await amend({
+      effectiveDate: '2026-10-01',
+      changes: [{ orderItemId: seatLineId, quantity: 10 }],
+    });
+    const reduction = (await env.completed(orderId, 3)).at(2);
+    expect(reduction).toMatchObject({ kind: 'reduction', last_error: null });
+    const notes = await env.stripe.creditNotes.list({ customer: customerId });
+    expect(notes.data.map((n) => n.total)).toEqual([151_233]);
+    expect(day(notes.data[0]?.created)).toBe('2026-10-01');
+    const subscription = await env.stripe.subscriptions.retrieve(subscriptionId);
+    expect(subscription.items.data.map((i) => [i.price.id, i.quantity]).sort()).toEqual(
+      [
+        [seatPriceId, 10],
+        [modulePriceId, 1],
+      ].sort(),
+    );
+  }, 90_000);
+
+  it('renewal: activated in October for 2027 at +5 %, it waits for its date without timing out, then Stripe invoices 12,600.00', async () => {
+    const renewed = await request(env.sfSandbox.url)
+      .post('/sandbox/cpq/renewals')
+      .send({ contractId: sfContractId })
+      .expect(201);
+    orders.renewal = (renewed.body as { orderId: string }).orderId;
+    const items = await env.sales.query<{ Id: string; Quantity: number; Product2: { ProductCode: string } }>(
+      `SELECT Id, Quantity, Product2.ProductCode FROM OrderItem WHERE OrderId = '${orders.renewal}'`,
+    );
+    const seats = items.records.find((i) => i.Product2.ProductCode === 'SEAT');
+    const module = items.records.find((i) => i.Product2.ProductCode === 'ANALYTICS');
+    expect(seats?.Quantity).toBe(10);
+    // The customer renews the seats at 1,200.00 × 1.05 and lets the module lapse.
+    await env.sales.sobject('OrderItem').update({ Id: seats?.Id ?? '', UnitPrice: 1260 });
+    if (module) await env.sales.sobject('OrderItem').destroy(module.Id);
+    await activateOrders(env.sales, [orders.renewal]);
+
+    // The renewal saga sends the change and waits for the renewal invoice, its deadline counted from 2027-01-01.
+    const waiting = await eventually(async () => {
+      const rows = await env.sagas(orderId);
+      const row = rows.at(3);
+      const confirmed = (row?.data as { pending?: string[] } | undefined)?.pending?.length === 0;
+      return row?.step === 'await_invoice' && row.status === 'waiting' && confirmed ? row : undefined;
+    }, 40_000);
+    expect(waiting).toMatchObject({ kind: 'renewal', last_error: null });
+    expect(waiting?.data).toMatchObject({
+      expectedProrationMinor: '1260000',
+      awaitingRenewalFrom: '2027-01-01',
+    });
+    const deadlines = await env.db.dataSource.query<Array<{ sla_deadline: Date }>>(
+      `SELECT "sla_deadline" FROM "q2c"."sagas" WHERE "saga_id" = $1`,
+      [waiting?.saga_id],
+    );
+    expect(deadlines.at(0)?.sla_deadline.getTime()).toBeGreaterThan(Date.parse('2027-01-01T00:00:00Z'));
+    // Nothing is invoiced before the date: the subscription carries a schedule with the renewal phase.
+    expect(await stripeInvoices()).toHaveLength(2);
+    const scheduled = await env.stripe.subscriptions.retrieve(subscriptionId);
+    expect(scheduled.schedule).toEqual(expect.any(String));
+
+    // The clock reaches 2027-01-01 (the renewal invoice finalises an hour into the new period).
+    await env.advanceClock(clockId, '2027-01-01T00:00:00Z');
+    await env.advanceClock(clockId, '2027-01-01T01:00:00Z');
+    const renewal = (await env.completed(orderId, 4)).at(3);
+    expect(renewal).toMatchObject({ kind: 'renewal', last_error: null });
+    expect(renewal?.data).toMatchObject({
+      treatment: 'separate_contract',
+      expectedProrationMinor: '1260000',
+      billedProrationMinor: '1260000',
+    });
+
+    const invoices = await stripeInvoices();
+    expect(invoices.map((i) => i.total)).toEqual([1_200_000, 720_000, 1_260_000]);
+    const renewalInvoice = invoices.at(2);
+    expect(renewalInvoice?.billing_reason).toBe('subscription_cycle');
+    expect(day(renewalInvoice?.status_transitions.finalized_at)).toBe('2027-01-01');
+    const line = renewalInvoice?.lines.data.at(0);
+    expect(line).toMatchObject({ amount: 1_260_000, quantity: 10 });
+    expect([day(line?.period.start), day(line?.period.end)]).toEqual(['2027-01-01', '2028-01-01']);
+
+    // The uplifted price: the seats' product and interval, 1,260.00 a year, found by its lookup key.
+    const renewalPriceId = line?.pricing?.price_details?.price as string;
+    expect(renewalPriceId).not.toBe(seatPriceId);
+    const renewalPrice = await env.stripe.prices.retrieve(renewalPriceId);
+    const seatPrice = await env.stripe.prices.retrieve(seatPriceId);
+    expect(renewalPrice).toMatchObject({
+      product: seatPrice.product,
+      currency: 'usd',
+      unit_amount: 126_000,
+      lookup_key: `${seatPriceId}:1260`,
+      recurring: expect.objectContaining({ interval: 'year', interval_count: 1 }) as unknown,
+    });
+    const byKey = await env.stripe.prices.list({ lookup_keys: [`${seatPriceId}:1260`] });
+    expect(byKey.data.map((p) => p.id)).toEqual([renewalPriceId]);
+
+    // The subscription from 2027: 10 seats on the uplifted price, the module gone.
+    const subscription = await env.stripe.subscriptions.retrieve(subscriptionId);
+    expect(subscription.status).toBe('active');
+    expect(subscription.items.data.map((i) => [i.price.id, i.quantity])).toEqual([[renewalPriceId, 10]]);
+    expect(
+      subscription.items.data.map((i) => [day(i.current_period_start), day(i.current_period_end)]),
+    ).toEqual([['2027-01-01', '2028-01-01']]);
+  }, 120_000);
+
+  it('NetSuite holds the invoices, the credit memo and every revenue schedule of the story', async () => {
+    const invoices = await stripeInvoices();
+    const note = (await env.stripe.creditNotes.list({ customer: customerId })).data.at(0);
+    const transactions = await env.netsuite.suiteql(
+      "SELECT externalid, type, foreigntotal, trandate FROM transaction WHERE type IN ('CustInvc', 'CustCred') ORDER BY trandate, externalid",
+    );
+    expect(transactions.map((t) => [t.externalid, t.type, t.foreigntotal])).toEqual([
+      [`INV-${invoices.at(0)?.id ?? ''}`, 'CustInvc', '12000.00'],
+      [`INV-${invoices.at(1)?.id ?? ''}`, 'CustInvc', '7200.00'],
+      [`CM-${note?.id ?? ''}`, 'CustCred', '1512.33'],
+      [`INV-${invoices.at(2)?.id ?? ''}`, 'CustInvc', '12600.00'],
+    ]);
+
+    const sagas = await env.sagas(orderId);
+    const version = (i: number): number => sagas[i]?.data.scheduleVersion ?? 0;
+    expect(sagas.map((s) => s.kind)).toEqual(['booking', 'expansion', 'reduction', 'renewal']);
+    expect([1, 2, 3].map(version)).toEqual([...new Set([1, 2, 3].map(version))]);
+
+    // G1: the booking's months.
+    const g1 = await postings(version(0));
+    expect(g1.map((p) => [p.period, p.posted])).toEqual([
+      ['2026-01', '101918'],
+      ['2026-02', '92055'],
+      ['2026-03', '101917'],
+      ['2026-04', '98631'],
+      ['2026-05', '101917'],
+      ['2026-06', '98630'],
+      ['2026-07', '101918'],
+      ['2026-08', '101918'],
+      ['2026-09', '98630'],
+      ['2026-10', '101918'],
+      ['2026-11', '98630'],
+      ['2026-12', '101918'],
+    ]);
+    // G2: the seats' separate contract (279.45 … = 4,800.00) and the module's own schedule (2,400.00).
+    const g2 = await postings(version(1));
+    const g2Seats = g2.filter((p) => p.obligation_id !== 'POB-ANALYTICS');
+    expect(g2Seats.map((p) => [p.period, p.posted])).toEqual([
+      ['2026-03', '27945'],
+      ['2026-04', '49315'],
+      ['2026-05', '50959'],
+      ['2026-06', '49315'],
+      ['2026-07', '50959'],
+      ['2026-08', '50959'],
+      ['2026-09', '49315'],
+      ['2026-10', '50959'],
+      ['2026-11', '49315'],
+      ['2026-12', '50959'],
+    ]);
+    const sum = (rows: Array<{ posted: string }>): bigint => rows.reduce((s, p) => s + BigInt(p.posted), 0n);
+    expect(sum(g2.filter((p) => p.obligation_id === 'POB-ANALYTICS'))).toBe(240_000n);
+    // G5: the removed seats' (G2's separate contract) October..December reversed: 1,512.33, the credit note. The
+    // reduction is prospective, so what remains of the seats and the module is reallocated by remaining standalone
+    // selling price: cents move between the two, netting to zero.
+    const g5 = await postings(version(2));
+    const g2SeatsObligation = g2Seats[0]?.obligation_id ?? '';
+    expect(g5.filter((p) => p.obligation_id === g2SeatsObligation).map((p) => [p.period, p.posted])).toEqual([
+      ['2026-10', '-50959'],
+      ['2026-11', '-49315'],
+      ['2026-12', '-50959'],
+    ]);
+    expect(sum(g5)).toBe(-151_233n);
+    // The renewal: a schedule of its own over 2027, ratable by day, 12,600.00 in all.
+    const renewal = await postings(version(3));
+    expect(renewal.map((p) => [p.period, p.posted])).toEqual([
+      ['2027-01', '107014'],
+      ['2027-02', '96657'],
+      ['2027-03', '107014'],
+      ['2027-04', '103562'],
+      ['2027-05', '107013'],
+      ['2027-06', '103562'],
+      ['2027-07', '107014'],
+      ['2027-08', '107013'],
+      ['2027-09', '103562'],
+      ['2027-10', '107014'],
+      ['2027-11', '103561'],
+      ['2027-12', '107014'],
+    ]);
+    expect(sum(renewal)).toBe(1_260_000n);
+    const schedules = await env.netsuite.suiteql(
+      'SELECT custrecord_rl_obligation, custrecord_rl_version, custrecord_rl_total FROM customrecord_rl_revenue_schedule',
+    );
+    expect(
+      schedules
+        .filter((s) => s.custrecord_rl_version === String(version(3)))
+        .map((s) => s.custrecord_rl_total),
+    ).toEqual(['12600.00']);
+    expect(await env.netsuite.imbalance()).toEqual({ USD: '0' });
+  });
+
+  it('Salesforce shows each order synced with its subscription and its invoices', async () => {
+    const sagas = await env.sagas(orderId);
+    const invoices = await stripeInvoices();
+    for (const [i, key] of ['booking', 'expansion', 'reduction', 'renewal'].entries()) {
+      const order = await salesforceOrder(orders[key] ?? '');
+      expect(order, key).toMatchObject({
+        Revline_Integration_Status__c: 'Synced',
+        Revline_Billing_Id__c: subscriptionId,
+        Revline_Correlation_Id__c: sagas[i]?.correlation_id,
+        Revline_ERP_Id__c: expect.any(String) as unknown,
+      });
+    }
+    const renewalInvoice = await env.sales.query<{
+      Revline_Invoice_Id__c: string;
+      Revline_Amount__c: number;
+    }>(
+      `SELECT Revline_Invoice_Id__c, Revline_Amount__c FROM Revline_Billing_Invoice__c WHERE Revline_Order__c = '${orders.renewal}'`,
+    );
+    expect(renewalInvoice.records.map((r) => [r.Revline_Invoice_Id__c, r.Revline_Amount__c])).toEqual([
+      [invoices.at(2)?.id, 12_600],
+    ]);
+  });
+
+  it('the lineage tells the whole story, one change per correlation id, every saga completed', async () => {
+    const res = await request(env.q2c.url)
+      .get(`/v1/contracts/${orderId}/lineage`)
+      .set(bearer(env.admin))
+      .expect(200);
+    const lineage = res.body as {
+      changes: Array<{
+        correlationId: string;
+        hops: Array<{ system: string; objectType: string; status: string }>;
+      }>;
+    };
+    const sagas = await env.sagas(orderId);
+    expect(sagas.every((s) => s.status === 'completed')).toBe(true);
+    const ids = sagas.map((s) => s.correlation_id);
+    expect(new Set(ids).size).toBe(4);
+    for (const [i, saga] of sagas.entries()) {
+      const change = lineage.changes.find((c) => c.correlationId === saga.correlation_id);
+      const story = (change?.hops ?? []).map((h) => `${h.system}:${h.objectType}:${h.status}`);
+      const expected = [
+        'salesforce:Order:captured',
+        i === 0 ? 'revline:ContractBooked:normalised' : 'revline:ContractAmended:normalised',
+        'billing:billing.apply-contract-change:sent',
+        saga.kind === 'reduction' ? 'billing:CreditNote:issued' : 'billing:Invoice:issued',
+        saga.kind === 'reduction' ? 'erp:creditMemo:posted' : 'erp:invoice:posted',
+        'revline:RevenueScheduleUpdated:computed',
+        'erp:revenueJournal:posted',
+        'salesforce:crm.write-back:sent',
+        'revline:Saga:completed',
+      ];
+      for (const hop of expected) expect(story, `${saga.kind}: ${story.join(', ')}`).toContain(hop);
+      expect(story.indexOf('revline:Saga:completed')).toBeGreaterThan(
+        story.indexOf('erp:revenueJournal:posted'),
+      );
+    }
+  });
+});
