@@ -8,7 +8,10 @@ import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BillingCommandsHandler } from '../apps/system-billing/src/commands/billing-commands.handler';
+import {
+  BillingCommandsHandler,
+  toContractChange,
+} from '../apps/system-billing/src/commands/billing-commands.handler';
 import type { BillingEnv } from './support/billing-env';
 import { startBillingEnv } from './support/billing-env';
 
@@ -372,6 +375,92 @@ describe('the Stripe adapter, path by path, against the sandbox', () => {
     );
     expect(issued.total.amountMinor).toBe('360000');
     expect(issued.lines.map((l) => [l.periodStart, l.periodEnd])).toEqual([['2027-01-01', '2028-01-01']]);
+  });
+
+  it('bills a unit amount other than the catalogue price through one price per lookup key, created once', async () => {
+    const { clock, customer, price } = await account('2026-01-01T00:00:00Z');
+    const priced = (payload: Change, unitAmount: string): Change => ({
+      ...payload,
+      items: payload.items.map((item) => ({ ...item, unitAmount })),
+    });
+    const withKey = async (key: string) => (await stripe.prices.list({ lookup_keys: [key] })).data;
+    // The catalogue's own amount (1,200.00 a year) is the catalogue price: no price is made for it.
+    const created = await apply(
+      priced(change('C-UPLIFT', customer.id, 'create', '2026-01-01', [['L1', price.id, 10]]), '1200.00'),
+      'uplift-create',
+    );
+    const sub = () => stripe.subscriptions.retrieve(created.subscriptionId);
+    expect((await sub()).items.data.map((i) => i.price.id)).toEqual([price.id]);
+    expect(await withKey(`${price.id}:1200`)).toEqual([]);
+
+    // The renewal at +5 %, dated 2027-01-01, run twice (a retry): one price of 1,260.00 a year, same product and
+    // interval, under the lookup key; a schedule phase moves the subscription to it on that date.
+    await advance(clock, '2026-10-01T00:00:00Z');
+    const renewal = priced(
+      change('C-UPLIFT', customer.id, 'renew', '2027-01-01', [['L1', price.id, 10]]),
+      '1260',
+    );
+    const first = await apply(renewal, 'uplift-renew');
+    // A worker that died after the effect and before its inbox row runs the command again through the port.
+    const port = billing.app.get(BillingPort);
+    const again = await port.applyContractChange(
+      toContractChange(job('billing.apply-contract-change', renewal, 'uplift-renew')),
+      'uplift-renew',
+    );
+    expect([again.subscriptionId, again.scheduleId]).toEqual([first.subscriptionId, first.scheduleId]);
+    expect(first.invoiceId).toBeUndefined();
+    const [uplifted, ...more] = await withKey(`${price.id}:1260`);
+    expect(more).toEqual([]);
+    expect(uplifted).toMatchObject({
+      product: price.product,
+      currency: 'usd',
+      unit_amount: 126_000,
+      recurring: expect.objectContaining({ interval: 'year', interval_count: 1 }) as unknown,
+      metadata: { revline_catalogue_price: price.id },
+    });
+    const creates = await db.dataSource.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM "billing"."stripe_requests" WHERE "operation" = 'prices.create'
+        AND "params"->>'lookup_key' = $1`,
+      [`${price.id}:1260`],
+    );
+    expect(creates[0]?.n).toBe(1);
+
+    // Two other contracts asking for that amount at once (written "1260.0" and "1260") find or race for the same
+    // price: Stripe lets one price hold a lookup key, and the loser reads the winner's.
+    const [x, y] = await Promise.all([
+      apply(
+        priced(change('C-UPLIFT-X', customer.id, 'create', '2026-10-01', [['LX', price.id, 1]]), '1260.0'),
+        'uplift-x',
+      ),
+      apply(
+        priced(change('C-UPLIFT-Y', customer.id, 'create', '2026-10-01', [['LY', price.id, 2]]), '1260'),
+        'uplift-y',
+      ),
+    ]);
+    for (const result of [x, y]) {
+      const items = (await stripe.subscriptions.retrieve(result.subscriptionId)).items.data;
+      expect(items.map((i) => i.price.id)).toEqual([uplifted?.id]);
+    }
+    expect(await withKey(`${price.id}:1260`)).toHaveLength(1);
+
+    // On the date the subscription moves to the uplifted price and Stripe invoices the year in advance.
+    await advance(clock, '2027-01-01T02:00:00Z');
+    expect((await sub()).items.data.map((i) => [i.price.id, i.quantity])).toEqual([[uplifted?.id, 10]]);
+    const [issued] = await announced(
+      'billing.invoice-issued',
+      (p) => p.subscriptionId === created.subscriptionId && p.issuedOn === '2027-01-01',
+    );
+    expect(issued.total.amountMinor).toBe('1260000');
+  });
+
+  it('refuses a unit amount it cannot price', async () => {
+    const { customer, price } = await account('2026-01-01T00:00:00Z');
+    const payload = change('C-BADAMOUNT', customer.id, 'create', '2026-01-01', [['L1', price.id, 1]]);
+    for (const unitAmount of ['-1260', '1,260', '12.3456789012345'])
+      await expect(
+        apply({ ...payload, items: payload.items.map((i) => ({ ...i, unitAmount })) }, `bad-${unitAmount}`),
+      ).rejects.toThrow(/items\[0\]\.unitAmount must be a non-negative decimal/);
+    expect((await stripe.subscriptions.list({ customer: customer.id })).data).toEqual([]);
   });
 
   it('reads the invoices of a period, and exports every line of a many-line invoice page by page', async () => {
