@@ -425,27 +425,28 @@ describe('the Stripe adapter, path by path, against the sandbox', () => {
     );
     expect(creates[0]?.n).toBe(1);
 
-    // Two other contracts asking for that amount at once (written "1260.0" and "1260") find or race for the same
-    // price: Stripe lets one price hold a lookup key, and the loser reads the winner's.
+    // Two other contracts asking at once for an amount no price has yet (written "1320.0" and "1320") race for it:
+    // Stripe lets one price hold a lookup key, and the loser reads the winner's.
     const [x, y] = await Promise.all([
       apply(
-        priced(change('C-UPLIFT-X', customer.id, 'create', '2026-10-01', [['LX', price.id, 1]]), '1260.0'),
+        priced(change('C-UPLIFT-X', customer.id, 'create', '2026-10-01', [['LX', price.id, 1]]), '1320.0'),
         'uplift-x',
       ),
       apply(
-        priced(change('C-UPLIFT-Y', customer.id, 'create', '2026-10-01', [['LY', price.id, 2]]), '1260'),
+        priced(change('C-UPLIFT-Y', customer.id, 'create', '2026-10-01', [['LY', price.id, 2]]), '1320'),
         'uplift-y',
       ),
     ]);
+    const raced = await withKey(`${price.id}:1320`);
+    expect(raced.map((p) => p.unit_amount)).toEqual([132_000]);
     for (const result of [x, y]) {
       const items = (await stripe.subscriptions.retrieve(result.subscriptionId)).items.data;
-      expect(items.map((i) => i.price.id)).toEqual([uplifted?.id]);
+      expect(items.map((i) => i.price.id)).toEqual([raced[0]?.id]);
     }
-    expect(await withKey(`${price.id}:1260`)).toHaveLength(1);
 
     // On the date the subscription moves to the uplifted price and Stripe invoices the year in advance.
     await advance(clock, '2027-01-01T02:00:00Z');
-    expect((await sub()).items.data.map((i) => [i.price.id, i.quantity])).toEqual([[uplifted?.id, 10]]);
+    expect((await sub()).items.data.map((i) => [i.price.id, i.quantity])).toEqual([[uplifted.id, 10]]);
     const [issued] = await announced(
       'billing.invoice-issued',
       (p) => p.subscriptionId === created.subscriptionId && p.issuedOn === '2027-01-01',

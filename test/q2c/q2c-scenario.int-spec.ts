@@ -369,4 +369,17 @@ describe('the DESIGN.md §2 scenario on a Stripe test clock, booking to renewal'
       );
     }
   });
+
+  it('a replay dry run of the whole story finds every ERP command of the four sagas as it was posted', async () => {
+    const res = await request(env.q2c.url)
+      .post('/v1/replays')
+      .set(bearer(env.admin))
+      .send({ contractId: orderId })
+      .expect(200);
+    const result = res.body as { sagas: number; differences: number; commands: Array<{ job: string }> };
+    expect(result).toMatchObject({ sagas: 4, differences: 0 });
+    const jobs = result.commands.map((c) => c.job);
+    expect(jobs.filter((j) => j === 'erp.post-invoice')).toHaveLength(3);
+    expect(jobs.filter((j) => j === 'erp.post-credit-memo')).toHaveLength(1);
+  });
 });
