@@ -79,9 +79,12 @@ export interface Q2cEnv {
   bookG1(): Promise<{ orderId: string; saga: SagaRow }>;
   /**
    * Books G1, then contracts the order in CPQ (the Contract button) and waits until Revline links the Salesforce
-   * contract to its own: the starting point of every amendment.
+   * contract to its own: the starting point of every amendment. On the env's account, or on another one seeded
+   * with `seedCatalogue`.
    */
-  bookAndContractG1(): Promise<{ orderId: string; saga: SagaRow; sfContractId: string; seatLineId: string }>;
+  bookAndContractG1(
+    account?: Catalogue,
+  ): Promise<{ orderId: string; saga: SagaRow; sfContractId: string; seatLineId: string }>;
   /**
    * Maps the premium analytics module (product code ANALYTICS) to a Stripe price of 3,000.00 a year of its own
    * (performance obligation POB-ANALYTICS, monthly_prorated) through a proposed and approved mapping version;
@@ -93,7 +96,7 @@ export interface Q2cEnv {
    * its billing id (Account.Revline_Billing_Id__c, which the mapping reads as customer.billingCustomerId): every
    * order of the account is billed in that clock's time.
    */
-  customerOnTestClock(frozenAt: string): Promise<{ customerId: string; clockId: string }>;
+  customerOnTestClock(frozenAt: string, accountId?: string): Promise<{ customerId: string; clockId: string }>;
   /** Advances a Stripe test clock to `to` (ISO date-time) and waits until what it set off has settled. */
   advanceClock(clockId: string, to: string): Promise<void>;
   /** Waits until every outbox is published and every queue is idle, twice in a row: the system is at rest. */
@@ -222,8 +225,8 @@ export async function startQ2cEnv(extraEnv: Record<string, string> = {}): Promis
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
-  const bookG1 = async (): Promise<{ orderId: string; saga: SagaRow }> => {
-    const [orderId] = await createDraftOrders(sales, catalogue, 1);
+  const bookG1 = async (account: Catalogue = catalogue): Promise<{ orderId: string; saga: SagaRow }> => {
+    const [orderId] = await createDraftOrders(sales, account, 1);
     if (!orderId) throw new Error('no order');
     await activateOrders(sales, [orderId]);
     const saga = (await completed(orderId, 1)).at(0);
@@ -273,13 +276,13 @@ export async function startQ2cEnv(extraEnv: Record<string, string> = {}): Promis
       });
       return modulePrice.id;
     },
-    async customerOnTestClock(frozenAt: string) {
+    async customerOnTestClock(frozenAt: string, accountId = catalogue.accountId) {
       const clock = await stripe.testHelpers.testClocks.create({
         frozen_time: seconds(frozenAt),
         name: `Revline scenario from ${frozenAt}`,
       });
       const customer = await stripe.customers.create({ name: 'Acme Corp', test_clock: clock.id });
-      await sales.sobject('Account').update({ Id: catalogue.accountId, Revline_Billing_Id__c: customer.id });
+      await sales.sobject('Account').update({ Id: accountId, Revline_Billing_Id__c: customer.id });
       return { customerId: customer.id, clockId: clock.id };
     },
     async advanceClock(clockId: string, to: string) {
@@ -303,9 +306,9 @@ export async function startQ2cEnv(extraEnv: Record<string, string> = {}): Promis
     admin,
     sagas,
     completed,
-    bookG1,
-    async bookAndContractG1() {
-      const { orderId, saga } = await bookG1();
+    bookG1: () => bookG1(),
+    async bookAndContractG1(account: Catalogue = catalogue) {
+      const { orderId, saga } = await bookG1(account);
       const contracted = await request(sfSandbox.url)
         .post('/sandbox/cpq/contracts')
         .send({ orderId, termMonths: 12 })

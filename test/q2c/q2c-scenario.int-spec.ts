@@ -1,7 +1,7 @@
 import { bearer, eventually } from '@revline/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activateOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
+import { activateOrders, seedCatalogue } from '../../apps/sandbox/src/salesforce/testing/seed';
 import type { Q2cEnv, SagaRow } from './q2c-env';
 import { startQ2cEnv } from './q2c-env';
 
@@ -382,4 +382,55 @@ describe('the DESIGN.md §2 scenario on a Stripe test clock, booking to renewal'
     expect(jobs.filter((j) => j === 'erp.post-invoice')).toHaveLength(3);
     expect(jobs.filter((j) => j === 'erp.post-credit-memo')).toHaveLength(1);
   });
+
+  // The renewal's check is not a formality: when Stripe invoices the renewal term at another amount than the engine's
+  // (someone released the subscription's schedule in Stripe, so it renewed at the old price), the saga parks with a
+  // proration_mismatch exception and nothing reaches the ERP. Another account, on a clock of its own.
+  it('a renewal Stripe invoices at another amount parks as a proration_mismatch exception, with no ERP invoice', async () => {
+    const beta = await seedCatalogue(env.sales, 'Beta Corp');
+    const { clockId: betaClock } = await env.customerOnTestClock('2026-01-01T00:00:00Z', beta.accountId);
+    const {
+      orderId: betaOrder,
+      saga: betaBooking,
+      sfContractId: betaContract,
+    } = await env.bookAndContractG1(beta);
+    const renewed = await request(env.sfSandbox.url)
+      .post('/sandbox/cpq/renewals')
+      .send({ contractId: betaContract })
+      .expect(201);
+    const renewalOrderId = (renewed.body as { orderId: string }).orderId;
+    const items = await env.sales.query<{ Id: string }>(
+      `SELECT Id FROM OrderItem WHERE OrderId = '${renewalOrderId}'`,
+    );
+    await env.sales.sobject('OrderItem').update({ Id: items.records[0]?.Id ?? '', UnitPrice: 1260 });
+    await activateOrders(env.sales, [renewalOrderId]);
+    await eventually(async () => {
+      const row = (await env.sagas(betaOrder)).at(1);
+      const confirmed = (row?.data as { pending?: string[] } | undefined)?.pending?.length === 0;
+      return confirmed && row?.step === 'await_invoice' ? row : undefined;
+    }, 40_000);
+
+    const subscription = await env.stripe.subscriptions.retrieve(betaBooking.data.subscriptionId ?? '');
+    const scheduleId =
+      typeof subscription.schedule === 'string' ? subscription.schedule : subscription.schedule?.id;
+    await env.stripe.subscriptionSchedules.release(scheduleId ?? '');
+    await env.advanceClock(betaClock, '2027-01-01T01:00:00Z');
+
+    const parked = await eventually(async () => {
+      const row = (await env.sagas(betaOrder)).at(1);
+      return row?.status === 'parked' ? row : undefined;
+    }, 40_000);
+    expect(parked).toMatchObject({ kind: 'renewal', step: 'await_invoice' });
+    expect(parked?.last_error).toMatch(
+      /^proration_mismatch: The billing platform invoiced the renewal term of renewal .* at 1200000 USD minor units; the engine expected 1260000/,
+    );
+    const exceptions = await env.db.dataSource.query<Array<{ category: string }>>(
+      `SELECT "category" FROM "q2c"."exceptions" WHERE "status" <> 'resolved'`,
+    );
+    expect(exceptions.map((e) => e.category)).toEqual(['proration_mismatch']);
+    const invoices = await env.netsuite.suiteql(
+      `SELECT foreigntotal FROM transaction WHERE type = 'CustInvc' AND custbody_rl_contract = '${betaOrder}'`,
+    );
+    expect(invoices.map((i) => i.foreigntotal)).toEqual(['12000.00']);
+  }, 120_000);
 });

@@ -156,6 +156,28 @@ describe('Stripe sandbox, driven by the official stripe SDK', () => {
     ]);
   });
 
+  it('lets one price hold a lookup key: found by lookup_keys, refused to a second price, moved on transfer', async () => {
+    const product = await stripe.products.create({ name: 'Seat' });
+    const key = `seat_annual_${String(Date.now())}`;
+    const params = { product: product.id, currency: 'usd', recurring: { interval: 'year' as const } };
+    const first = await stripe.prices.create({ ...params, unit_amount: 126_000, lookup_key: key });
+    const found = await stripe.prices.list({ lookup_keys: [key, 'no_such_key'] });
+    expect(found.data.map((p) => [p.id, p.lookup_key])).toEqual([[first.id, key]]);
+    const refused = await stripe.prices
+      .create({ ...params, unit_amount: 132_000, lookup_key: key })
+      .catch((error: unknown) => error);
+    expect(refused).toMatchObject({ type: 'StripeInvalidRequestError', param: 'lookup_key' });
+    expect((await stripe.prices.list({ lookup_keys: [key] })).data.map((p) => p.id)).toEqual([first.id]);
+    const moved = await stripe.prices.create({
+      ...params,
+      unit_amount: 132_000,
+      lookup_key: key,
+      transfer_lookup_key: true,
+    });
+    expect((await stripe.prices.list({ lookup_keys: [key] })).data.map((p) => p.id)).toEqual([moved.id]);
+    expect((await stripe.prices.retrieve(first.id)).lookup_key).toBeNull();
+  });
+
   it('honours Idempotency-Key: same params replay, other params are an idempotency_error', async () => {
     const a = await stripe.customers.create({ name: 'Once' }, { idempotencyKey: 'idem-1' });
     const b = await stripe.customers.create({ name: 'Once' }, { idempotencyKey: 'idem-1' });
