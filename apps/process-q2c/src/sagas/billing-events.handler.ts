@@ -65,14 +65,15 @@ export class BillingEventsHandler {
   @JobHandler('billing.invoice-issued')
   async invoiceIssued(envelope: Envelope<'billing.invoice-issued'>): Promise<unknown> {
     const doc = envelope.payload;
-    const periodStart = doc.lines.find((l) => !l.proration)?.periodStart ?? '';
+    // A period's invoice also bills the usage of the period before (in arrears): any of its periods may be the one.
+    const periodStarts = doc.lines.flatMap((l) => (!l.proration && l.periodStart ? [l.periodStart] : []));
     return this.document(
       envelope,
       'invoice',
       'Invoice',
       `("data"->>'awaitingInvoiceId' = $1
-        OR ("data"->>'awaitingRenewalFrom' = $2 AND "data"->>'subscriptionId' = $3))`,
-      [doc.documentId, periodStart, doc.subscriptionId ?? ''],
+        OR ("data"->>'awaitingRenewalFrom' = ANY($2::text[]) AND "data"->>'subscriptionId' = $3))`,
+      [doc.documentId, periodStarts, doc.subscriptionId ?? ''],
     );
   }
 
@@ -101,7 +102,7 @@ export class BillingEventsHandler {
     kind: 'invoice' | 'credit_note',
     objectType: string,
     waiting: string,
-    params: readonly string[],
+    params: ReadonlyArray<string | readonly string[]>,
   ): Promise<unknown> {
     const doc: BillingDocumentPayload = envelope.payload;
     return this.run(envelope, async (manager, touch) => {
