@@ -422,7 +422,7 @@ describe('the DESIGN.md §2 scenario on a Stripe test clock, booking to renewal'
     }, 40_000);
     expect(parked).toMatchObject({ kind: 'renewal', step: 'await_invoice' });
     expect(parked?.last_error).toMatch(
-      /^proration_mismatch: The billing platform invoiced the renewal term of renewal .* at 1200000 USD minor units; the engine expected 1260000/,
+      /^proration_mismatch: The billing platform invoiced the renewal term of renewal .* at 1200000 USD minor units \(in_\w+\); the engine expected 1260000/,
     );
     const exceptions = await env.db.dataSource.query<Array<{ category: string }>>(
       `SELECT "category" FROM "q2c"."exceptions" WHERE "status" <> 'resolved'`,
@@ -432,5 +432,40 @@ describe('the DESIGN.md §2 scenario on a Stripe test clock, booking to renewal'
       `SELECT foreigntotal FROM transaction WHERE type = 'CustInvc' AND custbody_rl_contract = '${betaOrder}'`,
     );
     expect(invoices.map((i) => i.foreigntotal)).toEqual(['12000.00']);
+  }, 120_000);
+
+  // A renewal activated after its date: Stripe has already renewed the subscription at the old price (12,000.00);
+  // the change then prorates the uplift over the whole new period (+600.00), and the two invoices together bill the
+  // renewal term the engine expects.
+  it('a renewal activated after its date is billed by the period invoice and the uplift proration together', async () => {
+    const gamma = await seedCatalogue(env.sales, 'Gamma Corp');
+    const { clockId: gammaClock } = await env.customerOnTestClock('2026-01-01T00:00:00Z', gamma.accountId);
+    const { orderId: gammaOrder, sfContractId: gammaContract } = await env.bookAndContractG1(gamma);
+    await env.advanceClock(gammaClock, '2027-01-05T00:00:00Z');
+    const renewed = await request(env.sfSandbox.url)
+      .post('/sandbox/cpq/renewals')
+      .send({ contractId: gammaContract })
+      .expect(201);
+    const renewalOrderId = (renewed.body as { orderId: string }).orderId;
+    const items = await env.sales.query<{ Id: string }>(
+      `SELECT Id FROM OrderItem WHERE OrderId = '${renewalOrderId}'`,
+    );
+    await env.sales.sobject('OrderItem').update({ Id: items.records[0]?.Id ?? '', UnitPrice: 1260 });
+    await activateOrders(env.sales, [renewalOrderId]);
+    const renewal = (await env.completed(gammaOrder, 2)).at(1);
+    expect(renewal).toMatchObject({ kind: 'renewal', last_error: null });
+    expect(renewal?.data).toMatchObject({
+      expectedProrationMinor: '1260000',
+      billedProrationMinor: '1260000',
+    });
+    const invoices = await env.netsuite.suiteql(
+      `SELECT foreigntotal, trandate FROM transaction WHERE type = 'CustInvc' AND custbody_rl_contract = '${gammaOrder}'`,
+    );
+    expect(invoices.map((i) => [i.trandate, i.foreigntotal]).sort()).toEqual([
+      ['2026-01-01', '12000.00'],
+      ['2027-01-01', '12000.00'],
+      ['2027-01-05', '600.00'],
+    ]);
+    expect(renewal?.data.invoices).toHaveLength(2);
   }, 120_000);
 });

@@ -236,43 +236,57 @@ export class SagaEngine {
   ): Promise<string | null> {
     const rows = await manager.query<Array<{ document_id: string }>>(
       `SELECT "document_id" FROM "q2c"."billing_documents"
-        WHERE "kind" = 'invoice' AND "subscription_id" = $1 AND "saga_id" IS NULL
+        WHERE "kind" = 'invoice' AND "subscription_id" = $1 AND "saga_id" IS NULL AND "document_id" <> $3
           AND EXISTS (SELECT 1 FROM jsonb_array_elements("payload"->'lines') AS l
                        WHERE l->>'periodStart' = $2 AND NOT (l->>'proration')::boolean)
         ORDER BY "received_at" LIMIT 1 FOR UPDATE`,
-      [saga.data.subscriptionId ?? '', from],
+      [saga.data.subscriptionId ?? '', from, saga.data.awaitingInvoiceId ?? ''],
     );
     return rows.at(0)?.document_id ?? null;
   }
 
+  /**
+   * The invoices a charge waits for: the one its billing change raised, and for a renewal the invoice of the period
+   * starting on the renewal date. A renewal on time has only the latter; one applied after its date has both (the
+   * period was invoiced at the old prices, the change prorates the difference), and together they bill the term.
+   */
   private async awaitInvoice(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<boolean> {
     const renewalFrom = saga.data.awaitingRenewalFrom;
-    const invoiceId =
-      saga.data.awaitingInvoiceId ??
-      (renewalFrom !== undefined ? await this.renewalInvoice(manager, saga, renewalFrom) : null);
-    if (!invoiceId) return renewalFrom === undefined;
-    const invoice = await this.document(manager, invoiceId);
-    if (!invoice) return false;
+    const ids: string[] = saga.data.awaitingInvoiceId ? [saga.data.awaitingInvoiceId] : [];
+    if (renewalFrom !== undefined) {
+      const period = await this.renewalInvoice(manager, saga, renewalFrom);
+      if (!period) return false;
+      ids.push(period);
+    }
+    if (ids.length === 0) return true;
+    const invoices: BillingDocumentPayload[] = [];
+    for (const id of ids) {
+      const invoice = await this.document(manager, id);
+      if (!invoice) return false;
+      invoices.push(invoice);
+    }
     if (ctx.amendment && saga.data.expectedProrationMinor !== undefined) {
       const expected = BigInt(saga.data.expectedProrationMinor);
-      const billed = BigInt(invoice.total.amountMinor);
+      const billed = invoices.reduce((sum, invoice) => sum + BigInt(invoice.total.amountMinor), 0n);
       saga.data.billedProrationMinor = billed.toString();
       if (abs(billed - expected) > BigInt(this.config.PRORATION_TOLERANCE_MINOR)) {
         const what = ctx.amendment.amendmentType === 'renewal' ? 'invoiced the renewal term of' : 'prorated';
         throw new BusinessError(
           'proration_mismatch',
-          `The billing platform ${what} ${ctx.amendment.amendmentType} ${ctx.amendment.amendmentId} at ${invoice.total.amountMinor} ${invoice.total.currency} minor units; the engine expected ${expected.toString()} (tolerance ${String(this.config.PRORATION_TOLERANCE_MINOR)})`,
+          `The billing platform ${what} ${ctx.amendment.amendmentType} ${ctx.amendment.amendmentId} at ${billed.toString()} ${ctx.history.booking.currency} minor units (${ids.join(', ')}); the engine expected ${expected.toString()} (tolerance ${String(this.config.PRORATION_TOLERANCE_MINOR)})`,
           {
             contractId: saga.contractId,
-            invoiceId,
+            invoiceId: ids.join(','),
             expectedMinor: expected.toString(),
             billedMinor: billed.toString(),
           },
         );
       }
     }
-    await this.claim(manager, saga, invoiceId, 'Invoice', invoice);
-    this.addDocument(saga.data.invoices, invoice, `INV-${invoice.documentId}`);
+    for (const invoice of invoices) {
+      await this.claim(manager, saga, invoice.documentId, 'Invoice', invoice);
+      this.addDocument(saga.data.invoices, invoice, `INV-${invoice.documentId}`);
+    }
     saga.data.awaitingInvoiceId = undefined;
     saga.data.awaitingRenewalFrom = undefined;
     return true;
