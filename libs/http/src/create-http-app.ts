@@ -2,6 +2,7 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import { HttpConfig, loadConfig } from '@revline/config';
@@ -21,6 +22,24 @@ import type { ApiDocSpec } from './swagger';
 import { buildOpenApiDocument, serveSwaggerUi } from './swagger';
 import { revlineValidationPipe } from './validation';
 
+type ProblemAnswer = (error: unknown, request: FastifyRequest, reply: FastifyReply) => void;
+
+/**
+ * Fastify's error handler answers errors raised before a route's handler runs (a body that is not JSON, a path
+ * parameter too long) as problem+json like Nest's filters. It is set before the routes are registered (Fastify
+ * gives each route the handler in force when it is added), so Nest's own, set after them, is not installed.
+ */
+class ProblemFastifyAdapter extends FastifyAdapter {
+  constructor(answerProblem: ProblemAnswer, options: ConstructorParameters<typeof FastifyAdapter>[0]) {
+    super(options);
+    this.getInstance().setErrorHandler(answerProblem);
+  }
+
+  override setErrorHandler(): ReturnType<FastifyAdapter['setErrorHandler']> {
+    return this.getInstance();
+  }
+}
+
 export interface HttpAppSpec {
   /** The app's name as it appears in logs and metrics: `process-q2c`. */
   name: string;
@@ -38,7 +57,21 @@ export interface HttpAppSpec {
 export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<NestFastifyApplication> {
   const http = loadConfig(HttpConfig);
   const logger = new PinoLoggerService(createLogger(spec.name));
-  const adapter = new FastifyAdapter({ bodyLimit: http.BODY_LIMIT_BYTES, trustProxy: true, logger: false });
+  const filter = new ProblemDetailsFilter();
+  // Errors Fastify raises before a route's handler runs (a body that is not JSON, a path parameter too long)
+  // never reach Nest's filters: they are answered as the same problem+json.
+  const answerProblem: ProblemAnswer = (error, request, reply) => {
+    const body = filter.toProblem(error);
+    body.instance = request.url.split('?')[0];
+    body.correlationId = request.headers[CORRELATION_HEADER] as string | undefined;
+    void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+  };
+  const adapter = new ProblemFastifyAdapter(answerProblem, {
+    bodyLimit: http.BODY_LIMIT_BYTES,
+    trustProxy: true,
+    logger: false,
+    frameworkErrors: answerProblem,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger,
     bufferLogs: true,
@@ -105,7 +138,6 @@ export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<Ne
   }
 
   app.useGlobalPipes(revlineValidationPipe());
-  const filter = new ProblemDetailsFilter();
   app.useGlobalFilters(filter);
   app.useGlobalInterceptors(new CorrelationInterceptor());
   if (!spec.preview) serveSwaggerUi(app, buildOpenApiDocument(app, spec.docs));
