@@ -1,4 +1,5 @@
 import type { INestApplication, Type } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -16,6 +17,7 @@ import {
 } from '@revline/observability';
 import { createHash } from 'node:crypto';
 import { CorrelationInterceptor } from './correlation.interceptor';
+import type { ProblemDetails } from './problem';
 import { problem, PROBLEM_CONTENT_TYPE } from './problem';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import type { ApiDocSpec } from './swagger';
@@ -58,12 +60,19 @@ export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<Ne
   const http = loadConfig(HttpConfig);
   const logger = new PinoLoggerService(createLogger(spec.name));
   const filter = new ProblemDetailsFilter();
+  const errors = new Logger('Errors');
   // Errors Fastify raises before a route's handler runs (a body that is not JSON, a path parameter too long)
   // never reach Nest's filters: they are answered as the same problem+json.
   const answerProblem: ProblemAnswer = (error, request, reply) => {
-    const body = filter.toProblem(error);
+    // A plugin's own problem (the rate limiter's 429) is thrown as it is built; anything else is mapped.
+    const given = error as Partial<ProblemDetails>;
+    const body =
+      typeof given.status === 'number' && typeof given.type === 'string'
+        ? ({ ...given } as ProblemDetails)
+        : filter.toProblem(error);
     body.instance = request.url.split('?')[0];
     body.correlationId = request.headers[CORRELATION_HEADER] as string | undefined;
+    if (body.status >= 500) errors.error({ msg: 'request failed', err: error, url: body.instance });
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
   };
   const adapter = new ProblemFastifyAdapter(answerProblem, {
