@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import { HttpConfig, loadConfig } from '@revline/config';
@@ -32,7 +32,7 @@ type ProblemAnswer = (error: unknown, request: FastifyRequest, reply: FastifyRep
  * gives each route the handler in force when it is added), so Nest's own, set after them, is not installed.
  */
 class ProblemFastifyAdapter extends FastifyAdapter {
-  constructor(answerProblem: ProblemAnswer, options: ConstructorParameters<typeof FastifyAdapter>[0]) {
+  constructor(answerProblem: ProblemAnswer, options: FastifyServerOptions) {
     super(options);
     this.getInstance().setErrorHandler(answerProblem);
   }

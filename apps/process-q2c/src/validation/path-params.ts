@@ -1,6 +1,7 @@
-import { Injectable, ParseIntPipe, ParseUUIDPipe } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { ArgumentMetadata, PipeTransform } from '@nestjs/common';
 import { DomainError } from '@revline/http';
+import { isUUID } from 'class-validator';
 
 function invalid(metadata: ArgumentMetadata, value: string, problem: string): DomainError {
   const field = metadata.data ?? '(path)';
@@ -9,28 +10,18 @@ function invalid(metadata: ArgumentMetadata, value: string, problem: string): Do
 
 /** A path parameter that must be a UUID; a 400 names the parameter. */
 @Injectable()
-export class UuidParam implements PipeTransform<string, Promise<string>> {
-  private readonly inner = new ParseUUIDPipe();
-
-  async transform(value: string, metadata: ArgumentMetadata): Promise<string> {
-    try {
-      return await this.inner.transform(value, metadata);
-    } catch {
-      throw invalid(metadata, value, 'must be a UUID');
-    }
+export class UuidParam implements PipeTransform<string, string> {
+  transform(value: string, metadata: ArgumentMetadata): string {
+    if (!isUUID(value)) throw invalid(metadata, value, 'must be a UUID');
+    return value;
   }
 }
 
 /** A path parameter that must be a whole number; a 400 names the parameter. */
 @Injectable()
-export class IntParam implements PipeTransform<string, Promise<number>> {
-  private readonly inner = new ParseIntPipe();
-
-  async transform(value: string, metadata: ArgumentMetadata): Promise<number> {
-    try {
-      return await this.inner.transform(value, metadata);
-    } catch {
-      throw invalid(metadata, value, 'must be a whole number');
-    }
+export class IntParam implements PipeTransform<string, number> {
+  transform(value: string, metadata: ArgumentMetadata): number {
+    if (!/^-?\d{1,15}$/.test(value)) throw invalid(metadata, value, 'must be a whole number');
+    return Number(value);
   }
 }
