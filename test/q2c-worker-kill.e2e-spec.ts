@@ -34,6 +34,25 @@ describe('quote-to-cash with workers killed mid-flight (built apps as processes)
   let stack: Q2cStack;
   let undisturbed: ContractEndState;
 
+  /** Where the chain stands, for a failure message: sagas, billing documents, exceptions, the apps' output. */
+  const diagnosis = async (): Promise<string> => {
+    const sagaRows = await stack.query<unknown[]>(
+      `SELECT "contract_id", "kind", "status", "step", "last_error", "data"->'pending' AS pending,
+              "data"->>'awaitingInvoiceId' AS awaiting FROM "q2c"."sagas" ORDER BY "saga_id"`,
+    );
+    const documents = await stack.query<unknown[]>(
+      `SELECT "document_id", "kind", "subscription_id" FROM "q2c"."billing_documents"`,
+    );
+    const problems = await stack.query<unknown[]>(
+      `SELECT category, reason FROM "q2c"."exceptions" UNION ALL SELECT category, reason FROM "billing"."exceptions"
+        UNION ALL SELECT category, reason FROM "erp"."exceptions"`,
+    );
+    const outputs = (['process-q2c', 'system-billing', 'system-erp', 'system-salesforce', 'sandbox'] as const)
+      .map((app) => `--- ${app}\n${(stack.running(app)?.output() ?? '').slice(-3000)}`)
+      .join('\n');
+    return `${JSON.stringify({ sagaRows, documents, problems }, null, 1)}\n${outputs}`;
+  };
+
   const sandboxCall = async (
     base: string,
     method: string,
@@ -150,64 +169,67 @@ describe('quote-to-cash with workers killed mid-flight (built apps as processes)
   it(
     'books G1 and expands it (G2) with system-billing, process-q2c and system-erp killed mid-job: the undisturbed end state',
     async () => {
-      // Booking. Stripe takes each call at once and answers 1.5 s later: system-billing is killed while its
-      // subscription call is answered, after Stripe created the subscription.
-      await stripeFaults({ latencyMs: 1500 });
-      const orderId = await book();
-      await until('the Stripe subscription', () => subscriptionOf(orderId));
-      await restart('system-billing');
-      await stripeFaults(null);
-
-      // NetSuite saves every posting and never answers: process-q2c and system-erp are killed as soon as the first
-      // posting of the booking is saved, system-erp still waiting for its answer.
-      const erpBefore = await transactions();
-      await netsuiteFaults({ timeoutAfterSaveRate: 1, timeoutAfterSaveMs: 30_000 });
-      await until(
-        'the first NetSuite posting of the booking',
-        async () => (await transactions()) > erpBefore,
-      );
-      await restart('process-q2c', 'system-erp');
-      await netsuiteFaults({});
-      await completed(orderId, 1);
-
-      // Expansion: the same again at the subscription change and at the first posting of the expansion.
-      await stripeFaults({ latencyMs: 1500 });
-      const amendmentOrderId = await contractAndAmend(orderId);
-      await until('the subscription at 15 seats', async () => {
-        const subscription = await subscriptionOf(orderId);
-        return subscription?.items.data[0]?.quantity === 15;
+      await disturbedRun().catch(async (error: unknown) => {
+        throw new Error(`${String(error)}\n${await diagnosis()}`, { cause: error });
       });
-      await restart('system-billing');
-      await stripeFaults(null);
-      const erpBeforeExpansion = await transactions();
-      await netsuiteFaults({ timeoutAfterSaveRate: 1, timeoutAfterSaveMs: 30_000 });
-      await until(
-        'the first NetSuite posting of the expansion',
-        async () => (await transactions()) > erpBeforeExpansion,
-      );
-      await restart('system-erp', 'process-q2c');
-      await netsuiteFaults({});
-      await completed(orderId, 2);
-
-      const state = await writtenBack(orderId, amendmentOrderId);
-      expectG1G2EndState(state);
-      expect(state).toEqual(undisturbed);
-      expect(await erpDuplicates(stack)).toEqual([]);
-      expect(await sandboxCall(stack.urls['netsuite-sandbox'], 'GET', '/sandbox/ledger/imbalance')).toEqual({
-        USD: '0',
-      });
-      // Every saga completed and nothing was parked as an exception on the way.
-      const open = await stack.query<Array<{ category: string; reason: string }>>(
-        `SELECT category, reason FROM "q2c"."exceptions" WHERE status <> 'resolved' UNION ALL
-       SELECT category, reason FROM "billing"."exceptions" WHERE status <> 'resolved' UNION ALL
-       SELECT category, reason FROM "erp"."exceptions" WHERE status <> 'resolved'`,
-      );
-      expect(open).toEqual([]);
-      const unfinished = await stack.query<unknown[]>(
-        `SELECT 1 FROM "q2c"."sagas" WHERE "status" <> 'completed'`,
-      );
-      expect(unfinished).toEqual([]);
     },
     600 * SECOND,
   );
+
+  const disturbedRun = async (): Promise<void> => {
+    // Booking. Stripe takes each call at once and answers 1.5 s later: system-billing is killed while its
+    // subscription call is answered, after Stripe created the subscription.
+    await stripeFaults({ latencyMs: 1500 });
+    const orderId = await book();
+    await until('the Stripe subscription', () => subscriptionOf(orderId));
+    await restart('system-billing');
+    await stripeFaults(null);
+
+    // NetSuite saves every posting and never answers: process-q2c and system-erp are killed as soon as the first
+    // posting of the booking is saved, system-erp still waiting for its answer.
+    const erpBefore = await transactions();
+    await netsuiteFaults({ timeoutAfterSaveRate: 1, timeoutAfterSaveMs: 30_000 });
+    await until('the first NetSuite posting of the booking', async () => (await transactions()) > erpBefore);
+    await restart('process-q2c', 'system-erp');
+    await netsuiteFaults({});
+    await completed(orderId, 1);
+
+    // Expansion: the same again at the subscription change and at the first posting of the expansion.
+    await stripeFaults({ latencyMs: 1500 });
+    const amendmentOrderId = await contractAndAmend(orderId);
+    await until('the subscription at 15 seats', async () => {
+      const subscription = await subscriptionOf(orderId);
+      return subscription?.items.data[0]?.quantity === 15;
+    });
+    await restart('system-billing');
+    await stripeFaults(null);
+    const erpBeforeExpansion = await transactions();
+    await netsuiteFaults({ timeoutAfterSaveRate: 1, timeoutAfterSaveMs: 30_000 });
+    await until(
+      'the first NetSuite posting of the expansion',
+      async () => (await transactions()) > erpBeforeExpansion,
+    );
+    await restart('system-erp', 'process-q2c');
+    await netsuiteFaults({});
+    await completed(orderId, 2);
+
+    const state = await writtenBack(orderId, amendmentOrderId);
+    expectG1G2EndState(state);
+    expect(state).toEqual(undisturbed);
+    expect(await erpDuplicates(stack)).toEqual([]);
+    expect(await sandboxCall(stack.urls['netsuite-sandbox'], 'GET', '/sandbox/ledger/imbalance')).toEqual({
+      USD: '0',
+    });
+    // Every saga completed and nothing was parked as an exception on the way.
+    const open = await stack.query<Array<{ category: string; reason: string }>>(
+      `SELECT category, reason FROM "q2c"."exceptions" WHERE status <> 'resolved' UNION ALL
+       SELECT category, reason FROM "billing"."exceptions" WHERE status <> 'resolved' UNION ALL
+       SELECT category, reason FROM "erp"."exceptions" WHERE status <> 'resolved'`,
+    );
+    expect(open).toEqual([]);
+    const unfinished = await stack.query<unknown[]>(
+      `SELECT 1 FROM "q2c"."sagas" WHERE "status" <> 'completed'`,
+    );
+    expect(unfinished).toEqual([]);
+  };
 });
