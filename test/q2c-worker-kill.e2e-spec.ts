@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateOrders, createDraftOrders } from '../apps/sandbox/src/salesforce/testing/seed';
 import type { ContractEndState } from './support/q2c-end-state';
@@ -136,10 +138,6 @@ describe('quote-to-cash with workers killed mid-flight (built apps as processes)
     await activateOrders(stack.sales, [amendmentOrderId]);
     return amendmentOrderId;
   };
-  const subscriptionOf = async (orderId: string) =>
-    (await stack.stripe.subscriptions.list({ limit: 100, status: 'all' })).data.find(
-      (s) => s.metadata.revline_contract_id === orderId,
-    );
   const restart = async (...apps: StackApp[]): Promise<void> => {
     for (const app of apps) await stack.kill(app, 'SIGKILL');
     for (const app of apps) expect(stack.running(app)?.child.signalCode).toBe('SIGKILL');
@@ -151,8 +149,53 @@ describe('quote-to-cash with workers killed mid-flight (built apps as processes)
       return state.writeBack.every((s) => s === 'Synced') ? state : undefined;
     });
 
+  /**
+   * A second webhook endpoint, the test's: Stripe tells it of a subscription change the moment the change takes
+   * effect, while the API answer to system-billing is still held back by the latency switch.
+   */
+  let listener: Server;
+  let waiting: Array<{ match: (event: StripeEventLike) => boolean; resolve: () => void }> = [];
+  interface StripeEventLike {
+    type: string;
+    data: { object: { metadata?: Record<string, string>; items?: { data: Array<{ quantity?: number }> } } };
+  }
+  const subscriptionEvent = (match: (event: StripeEventLike) => boolean, what: string): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`no Stripe event: ${what}`));
+      }, 60 * SECOND);
+      waiting.push({
+        match,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
+  const startListener = async (): Promise<void> => {
+    listener = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        res.writeHead(200).end();
+        const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as StripeEventLike;
+        const matched = waiting.filter((w) => w.match(event));
+        waiting = waiting.filter((w) => !matched.includes(w));
+        for (const w of matched) w.resolve();
+      });
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const address = listener.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    await stack.stripe.webhookEndpoints.create({
+      url: `http://127.0.0.1:${String(port)}/`,
+      enabled_events: ['customer.subscription.created', 'customer.subscription.updated'],
+    });
+  };
+
   beforeAll(async () => {
     stack = await startQ2cStack();
+    await startListener();
     // The undisturbed run.
     const orderId = await book();
     await completed(orderId, 1);
@@ -163,6 +206,7 @@ describe('quote-to-cash with workers killed mid-flight (built apps as processes)
   }, 300 * SECOND);
 
   afterAll(async () => {
+    listener.close();
     await stack.close();
   });
 
@@ -180,8 +224,14 @@ describe('quote-to-cash with workers killed mid-flight (built apps as processes)
     // Booking. Stripe takes each call at once and answers 1.5 s later: system-billing is killed while its
     // subscription call is answered, after Stripe created the subscription.
     await stripeFaults({ latencyMs: 1500 });
-    const orderId = await book();
-    await until('the Stripe subscription', () => subscriptionOf(orderId));
+    let orderId = '';
+    const created = subscriptionEvent(
+      (e) =>
+        e.type === 'customer.subscription.created' && e.data.object.metadata?.revline_contract_id === orderId,
+      'the subscription of the booking created',
+    );
+    orderId = await book();
+    await created;
     await restart('system-billing');
     await stripeFaults(null);
 
@@ -195,12 +245,16 @@ describe('quote-to-cash with workers killed mid-flight (built apps as processes)
     await completed(orderId, 1);
 
     // Expansion: the same again at the subscription change and at the first posting of the expansion.
+    const expanded = subscriptionEvent(
+      (e) =>
+        e.type === 'customer.subscription.updated' &&
+        e.data.object.metadata?.revline_contract_id === orderId &&
+        e.data.object.items?.data[0]?.quantity === 15,
+      'the subscription at 15 seats',
+    );
     await stripeFaults({ latencyMs: 1500 });
     const amendmentOrderId = await contractAndAmend(orderId);
-    await until('the subscription at 15 seats', async () => {
-      const subscription = await subscriptionOf(orderId);
-      return subscription?.items.data[0]?.quantity === 15;
-    });
+    await expanded;
     await restart('system-billing');
     await stripeFaults(null);
     const erpBeforeExpansion = await transactions();
