@@ -49,12 +49,28 @@ async function timings(stack: Q2cStack, orderIds: readonly string[]): Promise<Sa
 /** Waits until every order's booking saga completed; returns their timings (and how many did not, at timeout). */
 async function awaitCompleted(stack: Q2cStack, orderIds: readonly string[]): Promise<SagaTiming[]> {
   const deadline = performance.now() + TIMEOUT_SECONDS * 1000;
+  let reported = performance.now();
   for (;;) {
     const rows = await timings(stack, orderIds);
     const done = rows.filter((r) => r.status === 'completed').length;
     if (done === orderIds.length || performance.now() > deadline) return rows;
+    if (performance.now() - reported > 5000) {
+      reported = performance.now();
+      process.stderr.write(
+        `q2c-e2e: ${String(done)}/${String(orderIds.length)} completed; ${await where(stack)}\n`,
+      );
+    }
     await sleep(500);
   }
+}
+
+/** Where the unfinished sagas stand (progress on stderr). */
+async function where(stack: Q2cStack): Promise<string> {
+  const rows = await stack.query<Array<{ at: string; n: number }>>(
+    `SELECT "status" || ':' || "step" AS at, count(*)::int AS n FROM "q2c"."sagas"
+      WHERE "status" <> 'completed' GROUP BY 1 ORDER BY 1`,
+  );
+  return rows.map((r) => `${r.at}=${String(r.n)}`).join(' ');
 }
 
 /** Open problems anywhere in the chain: a run with exceptions is not a clean figure. */
