@@ -181,6 +181,10 @@ export async function startQ2cStack(extraEnv: Record<string, string> = {}): Prom
     ...extraEnv,
   };
   const processes = new Map<StackApp, Running>();
+  // Whatever ends this process (a failed run, a timeout), the apps it started end with it.
+  process.once('exit', () => {
+    for (const running of processes.values()) running.child.kill('SIGKILL');
+  });
   const healthUrl = (app: StackApp) => (app === 'sandbox' ? urls['netsuite-sandbox'] : urls[app]);
   const start = async (app: StackApp): Promise<void> => {
     const running = spawnApp(root, app, env);
