@@ -175,7 +175,7 @@ async function main(): Promise<void> {
   const stack = await startQ2cStack({ LOG_LEVEL: 'error', SALESFORCE_POLL_INTERVAL_MS: '1000' });
   try {
     const rate = await throughput(stack);
-    await latency(stack, Math.max(1, rate / 2));
+    await latency(stack, Math.max(0.05, rate / 2));
   } finally {
     await stack.close();
   }
