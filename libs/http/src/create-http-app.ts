@@ -1,7 +1,9 @@
 import type { INestApplication, Type } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import { HttpConfig, loadConfig } from '@revline/config';
@@ -15,11 +17,30 @@ import {
 } from '@revline/observability';
 import { createHash } from 'node:crypto';
 import { CorrelationInterceptor } from './correlation.interceptor';
+import type { ProblemDetails } from './problem';
 import { problem, PROBLEM_CONTENT_TYPE } from './problem';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import type { ApiDocSpec } from './swagger';
 import { buildOpenApiDocument, serveSwaggerUi } from './swagger';
 import { revlineValidationPipe } from './validation';
+
+type ProblemAnswer = (error: unknown, request: FastifyRequest, reply: FastifyReply) => void;
+
+/**
+ * Fastify's error handler answers errors raised before a route's handler runs (a body that is not JSON, a path
+ * parameter too long) as problem+json like Nest's filters. It is set before the routes are registered (Fastify
+ * gives each route the handler in force when it is added), so Nest's own, set after them, is not installed.
+ */
+class ProblemFastifyAdapter extends FastifyAdapter {
+  constructor(answerProblem: ProblemAnswer, options: FastifyServerOptions) {
+    super(options);
+    this.getInstance().setErrorHandler(answerProblem);
+  }
+
+  override setErrorHandler(): ReturnType<FastifyAdapter['setErrorHandler']> {
+    return this.getInstance();
+  }
+}
 
 export interface HttpAppSpec {
   /** The app's name as it appears in logs and metrics: `process-q2c`. */
@@ -38,7 +59,28 @@ export interface HttpAppSpec {
 export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<NestFastifyApplication> {
   const http = loadConfig(HttpConfig);
   const logger = new PinoLoggerService(createLogger(spec.name));
-  const adapter = new FastifyAdapter({ bodyLimit: http.BODY_LIMIT_BYTES, trustProxy: true, logger: false });
+  const filter = new ProblemDetailsFilter();
+  const errors = new Logger('Errors');
+  // Errors Fastify raises before a route's handler runs (a body that is not JSON, a path parameter too long)
+  // never reach Nest's filters: they are answered as the same problem+json.
+  const answerProblem: ProblemAnswer = (error, request, reply) => {
+    // A plugin's own problem (the rate limiter's 429) is thrown as it is built; anything else is mapped.
+    const given = error as Partial<ProblemDetails>;
+    const body =
+      typeof given.status === 'number' && typeof given.type === 'string'
+        ? ({ ...given } as ProblemDetails)
+        : filter.toProblem(error);
+    body.instance = request.url.split('?')[0];
+    body.correlationId = request.headers[CORRELATION_HEADER] as string | undefined;
+    if (body.status >= 500) errors.error({ msg: 'request failed', err: error, url: body.instance });
+    void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+  };
+  const adapter = new ProblemFastifyAdapter(answerProblem, {
+    bodyLimit: http.BODY_LIMIT_BYTES,
+    trustProxy: true,
+    logger: false,
+    frameworkErrors: answerProblem,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger,
     bufferLogs: true,
@@ -105,7 +147,6 @@ export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<Ne
   }
 
   app.useGlobalPipes(revlineValidationPipe());
-  const filter = new ProblemDetailsFilter();
   app.useGlobalFilters(filter);
   app.useGlobalInterceptors(new CorrelationInterceptor());
   if (!spec.preview) serveSwaggerUi(app, buildOpenApiDocument(app, spec.docs));

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '@revline/auth';
 import { actorOf, Roles } from '@revline/auth';
 import { ApiProblem } from '@revline/http';
 import { ApiAuthProblems, problemExample } from '../validation/problem-docs';
+import { UuidParam } from '../validation/path-params';
 import {
   ExceptionDto,
   ListExceptionsQuery,
@@ -63,7 +64,7 @@ export class ExceptionsController {
   @ApiOkResponse({ type: ExceptionDto })
   @ApiAuthProblems('finance.operator', '/v1/exceptions/{id}')
   @NOT_FOUND
-  getException(@Param('id', new ParseUUIDPipe()) id: string): Promise<ExceptionDto> {
+  getException(@Param('id', UuidParam) id: string): Promise<ExceptionDto> {
     return this.list.one(id);
   }
 
@@ -97,12 +98,14 @@ export class ExceptionsController {
   @ApiProblem(
     400,
     'The id is not a UUID',
-    problemExample(400, 'Validation failed (uuid is expected)', '/v1/exceptions/x/retry'),
+    problemExample(400, 'id must be a UUID, was "x"', '/v1/exceptions/x/retry', {
+      errors: [{ field: 'id', problem: 'must be a UUID' }],
+    }),
   )
   @ApiAuthProblems('finance.operator', '/v1/exceptions/{id}/retry')
   @NOT_FOUND
   async retryException(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', UuidParam) id: string,
     @Req() request: AuthenticatedRequest,
   ): Promise<RetryOutcomeDto> {
     const [outcome] = await this.retry.execute([id], actorOf(request));
@@ -131,7 +134,7 @@ export class ExceptionsController {
   @ApiAuthProblems('finance.operator', '/v1/exceptions/{id}/resolve')
   @NOT_FOUND
   resolveException(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', UuidParam) id: string,
     @Body() body: ResolveExceptionDto,
     @Req() request: AuthenticatedRequest,
   ): Promise<ExceptionDto> {

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '@revline/auth';
 import { actorOf, Roles } from '@revline/auth';
 import { ApiProblem } from '@revline/http';
 import { CanonicalBodyPipe } from '../revenue/canonical-body.pipe';
 import { ApiAuthProblems, problemExample } from '../validation/problem-docs';
+import { IntParam } from '../validation/path-params';
 import { ApproveMappingVersion, RejectMappingVersion } from './decide-mapping.usecase';
 import { DEFAULT_MAPPING } from './default-mapping';
 import { MappingQueries } from './mapping-queries';
@@ -66,7 +67,7 @@ export class MappingsController {
   @ApiOkResponse({ type: MappingVersionDto })
   @ApiAuthProblems('integration.admin', `${VERSIONS}/2`)
   @NOT_FOUND
-  getMappingVersion(@Param('version', ParseIntPipe) version: number): Promise<MappingVersionDto> {
+  getMappingVersion(@Param('version', IntParam) version: number): Promise<MappingVersionDto> {
     return this.queries.one(version);
   }
 
@@ -136,7 +137,7 @@ export class MappingsController {
   @ApiAuthProblems('integration.admin', `${VERSIONS}/2/approve`)
   @NOT_FOUND
   approveMappingVersion(
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', IntParam) version: number,
     @Body({ schema: ApproveSchema, pipes: [CanonicalBodyPipe] }) body: Approval,
     @Req() request: AuthenticatedRequest,
   ): Promise<MappingVersionDto> {
@@ -163,7 +164,7 @@ export class MappingsController {
   @ApiAuthProblems('integration.admin', `${VERSIONS}/2/reject`)
   @NOT_FOUND
   rejectMappingVersion(
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', IntParam) version: number,
     @Body({ schema: DecisionSchema, pipes: [CanonicalBodyPipe] }) body: Decision,
     @Req() request: AuthenticatedRequest,
   ): Promise<MappingVersionDto> {

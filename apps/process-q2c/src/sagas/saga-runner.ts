@@ -34,6 +34,8 @@ export class SagaRunner {
     if (saga.status !== SAGA_STATUS.parked || wasParked) {
       await this.engine.advance(manager, saga);
     }
+    // A saga that moved on is no longer in error: the lineage keeps the exception it was in.
+    if (wasParked && saga.status !== SAGA_STATUS.parked) saga.lastError = null;
     await this.store.save(manager, saga);
     if (wasParked && saga.status !== SAGA_STATUS.parked) {
       await manager.query(

@@ -1,0 +1,184 @@
+/**
+ * End-to-end quote-to-cash benchmark (issue 7). The built apps (process-q2c, system-salesforce, system-billing,
+ * system-erp) and the sandbox run as child processes on a fresh database (local Postgres and Redis), as in
+ * production; orders are created and activated in the Salesforce sandbox through jsforce, and each activation
+ * runs the whole chain: capture → normalisation → booking saga → Stripe subscription and invoice → NetSuite
+ * customer, invoice, revenue schedule and journals → Salesforce write-back. A contract change counts when its saga
+ * completes (after the last ERP posting), read from process-q2c's sagas table.
+ *
+ * (a) Throughput: BENCH_Q2C_E2E_CONTRACTS bookings activated at once; contract changes per second from the first
+ *     Salesforce commit to the last saga completion, and the steady rate between the 10th and 90th percentile of
+ *     completions (target ≥ 500/s).
+ * (b) Latency at half that rate: bookings activated open loop (every 200 ms, or less often at rates under 5/s) for
+ *     BENCH_Q2C_E2E_SECONDS; the sync
+ *     latency (Salesforce commit → saga completed) p50/p99 from the sagas table (target p99 ≤ 2 s), with the
+ *     count of process-q2c's revline_q2c_sync_latency_seconds histogram as a cross-check.
+ * Prints JSON lines. Run after the build: node dist/bench/q2c-e2e.bench.js
+ */
+import 'reflect-metadata';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { activateOrders, createDraftOrders } from '../apps/sandbox/src/salesforce/testing/seed';
+import type { Q2cStack } from '../test/support/q2c-stack';
+import { startQ2cStack } from '../test/support/q2c-stack';
+import { percentile, printFigures, runBench } from './support/bench';
+
+const CONTRACTS = Number.parseInt(process.env.BENCH_Q2C_E2E_CONTRACTS ?? '1000', 10);
+const SECONDS = Number.parseInt(process.env.BENCH_Q2C_E2E_SECONDS ?? '20', 10);
+const TIMEOUT_SECONDS = Number.parseInt(process.env.BENCH_Q2C_E2E_TIMEOUT_SECONDS ?? '240', 10);
+const TARGET_PER_SECOND = 500;
+const TARGET_P99_SECONDS = 2;
+const TICK_MS = 200;
+
+interface SagaTiming {
+  contract_id: string;
+  committed_ms: number;
+  completed_ms: number | null;
+  status: string;
+}
+
+async function timings(stack: Q2cStack, orderIds: readonly string[]): Promise<SagaTiming[]> {
+  return stack.query<SagaTiming[]>(
+    `SELECT "contract_id", "status",
+            extract(epoch FROM "committed_at") * 1000 AS committed_ms,
+            extract(epoch FROM "completed_at") * 1000 AS completed_ms
+       FROM "q2c"."sagas" WHERE "contract_id" = ANY($1)`,
+    [orderIds],
+  );
+}
+
+/** Waits until every order's booking saga completed; returns their timings (and how many did not, at timeout). */
+async function awaitCompleted(stack: Q2cStack, orderIds: readonly string[]): Promise<SagaTiming[]> {
+  const deadline = performance.now() + TIMEOUT_SECONDS * 1000;
+  let reported = performance.now();
+  for (;;) {
+    const rows = await timings(stack, orderIds);
+    const done = rows.filter((r) => r.status === 'completed').length;
+    if (done === orderIds.length || performance.now() > deadline) return rows;
+    if (performance.now() - reported > 5000) {
+      reported = performance.now();
+      process.stderr.write(
+        `q2c-e2e: ${String(done)}/${String(orderIds.length)} completed; ${await where(stack)}\n`,
+      );
+    }
+    await sleep(500);
+  }
+}
+
+/** Where the unfinished sagas stand (progress on stderr). */
+async function where(stack: Q2cStack): Promise<string> {
+  const rows = await stack.query<Array<{ at: string; n: number }>>(
+    `SELECT "status" || ':' || "step" AS at, count(*)::int AS n FROM "q2c"."sagas"
+      WHERE "status" <> 'completed' GROUP BY 1 ORDER BY 1`,
+  );
+  return rows.map((r) => `${r.at}=${String(r.n)}`).join(' ');
+}
+
+/** Open problems anywhere in the chain: a run with exceptions is not a clean figure. */
+async function exceptions(stack: Q2cStack): Promise<number> {
+  const rows = await stack.query<Array<{ n: number }>>(
+    `SELECT ((SELECT count(*) FROM "q2c"."exceptions" WHERE "status" <> 'resolved')
+      + (SELECT count(*) FROM "billing"."exceptions" WHERE "status" <> 'resolved')
+      + (SELECT count(*) FROM "erp"."exceptions" WHERE "status" <> 'resolved'))::int AS n`,
+  );
+  return rows.at(0)?.n ?? -1;
+}
+
+async function histogramCount(stack: Q2cStack): Promise<number> {
+  const res = await fetch(`${stack.urls['process-q2c']}/metrics`, {
+    headers: { authorization: `Bearer ${stack.admin}` },
+  });
+  const text = await res.text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('revline_q2c_sync_latency_seconds_count'))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1) ?? 0), 0);
+}
+
+async function throughput(stack: Q2cStack): Promise<number> {
+  const orderIds = await createDraftOrders(stack.sales, stack.catalogue, CONTRACTS);
+  const started = performance.now();
+  await activateOrders(stack.sales, orderIds);
+  const activatedSeconds = (performance.now() - started) / 1000;
+  const rows = await awaitCompleted(stack, orderIds);
+  const done = rows.filter((r) => r.completed_ms !== null && r.status === 'completed');
+  const firstCommit = Math.min(...rows.map((r) => r.committed_ms));
+  const ends = done.map((r) => r.completed_ms ?? 0).sort((a, b) => a - b);
+  const lastCompletion = ends.at(-1) ?? Number.NaN;
+  const seconds = (lastCompletion - firstCommit) / 1000;
+  const p10 = percentile(ends, 10);
+  const p90 = percentile(ends, 90);
+  const steadyCount = ends.filter((t) => t > p10 && t <= p90).length;
+  const perSecond = done.length / seconds;
+  const steadyPerSecond = p90 > p10 ? steadyCount / ((p90 - p10) / 1000) : Number.NaN;
+  printFigures({
+    bench: 'q2c-e2e',
+    phase: 'throughput',
+    contracts: CONTRACTS,
+    completed: done.length,
+    notCompleted: CONTRACTS - done.length,
+    exceptions: await exceptions(stack),
+    activationSeconds: Number(activatedSeconds.toFixed(3)),
+    seconds: Number(seconds.toFixed(3)),
+    changesPerSecond: Number(perSecond.toFixed(2)),
+    steadyChangesPerSecond: Number(steadyPerSecond.toFixed(2)),
+    target: { perSecond: TARGET_PER_SECOND },
+    pass: done.length === CONTRACTS && perSecond >= TARGET_PER_SECOND,
+  });
+  return done.length === CONTRACTS ? perSecond : done.length / Math.max(seconds, TIMEOUT_SECONDS);
+}
+
+async function latency(stack: Q2cStack, rate: number): Promise<void> {
+  // One activation call per tick: every 200 ms, or less often when the rate is under one order per tick.
+  const tickMs = Math.max(TICK_MS, 1000 / rate);
+  const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
+  const ticks = Math.max(2, Math.round((SECONDS * 1000) / tickMs));
+  const orderIds = await createDraftOrders(stack.sales, stack.catalogue, perTick * ticks);
+  const countBefore = await histogramCount(stack);
+  const t0 = performance.now();
+  let late = 0;
+  for (let tick = 0; tick < ticks; tick += 1) {
+    const due = t0 + tick * tickMs;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    else late += 1;
+    await activateOrders(stack.sales, orderIds.slice(tick * perTick, (tick + 1) * perTick));
+  }
+  const offeredSeconds = (performance.now() - t0) / 1000;
+  const rows = await awaitCompleted(stack, orderIds);
+  const latencies = rows
+    .filter((r) => r.completed_ms !== null && r.status === 'completed')
+    .map((r) => ((r.completed_ms ?? 0) - r.committed_ms) / 1000)
+    .sort((a, b) => a - b);
+  const p99 = percentile(latencies, 99);
+  printFigures({
+    bench: 'q2c-e2e',
+    phase: 'latency',
+    offeredPerSecond: Number(((perTick * 1000) / tickMs).toFixed(2)),
+    achievedOfferedPerSecond: Number((orderIds.length / offeredSeconds).toFixed(2)),
+    lateTicks: late,
+    contracts: orderIds.length,
+    completed: latencies.length,
+    exceptions: await exceptions(stack),
+    histogramCount: (await histogramCount(stack)) - countBefore,
+    p50Seconds: Number(percentile(latencies, 50).toFixed(3)),
+    p90Seconds: Number(percentile(latencies, 90).toFixed(3)),
+    p99Seconds: Number(p99.toFixed(3)),
+    maxSeconds: Number((latencies.at(-1) ?? Number.NaN).toFixed(3)),
+    target: { p99Seconds: TARGET_P99_SECONDS },
+    pass: latencies.length === orderIds.length && p99 <= TARGET_P99_SECONDS,
+  });
+}
+
+async function main(): Promise<void> {
+  process.env.LOG_LEVEL = 'error';
+  const stack = await startQ2cStack({ LOG_LEVEL: 'error', SALESFORCE_POLL_INTERVAL_MS: '1000' });
+  try {
+    const rate = await throughput(stack);
+    await latency(stack, Math.max(0.05, rate / 2));
+  } finally {
+    await stack.close();
+  }
+}
+
+runBench('q2c-e2e', main);
