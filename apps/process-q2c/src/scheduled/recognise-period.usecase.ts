@@ -39,7 +39,8 @@ const IN_FLIGHT = new Set(['running', 'waiting']);
 /**
  * `q2c.recognise-period`: proves every contract's revenue journals for a period were posted, and posts the missing
  * ones. The journals expected are those the sagas planned (each revenue step's schedule version, the latest one per
- * obligation winning); a journal counts as posted when the ERP confirmed it. A missing one — its command refused
+ * obligation winning); a journal counts as posted when the ERP confirmed it, and as missing when the ERP refused it
+ * (a period closed then) or its saga is no longer at work (parked). A missing one — its command refused
  * (a closed period) or lost — is sent again with the same payload and ERP external id, so the ERP, which is
  * idempotent on that id and posts only a version's difference, can never post it twice. Journals of sagas still at
  * work are theirs to post. Each catch-up is recorded on the saga's commands and lineage, under its correlation id.
@@ -117,7 +118,8 @@ export class RecognisePeriod {
     );
     if (rows.some((r) => r.status === 'confirmed')) return true;
     if (rows.some((r) => r.idempotency_key === catchUpKey(item.journal.externalId))) return true;
-    return rows.length > 0 && IN_FLIGHT.has(item.saga.status);
+    // Sent by a saga still at work and neither confirmed nor refused yet: the saga's to post.
+    return rows.some((r) => r.status === 'sent') && IN_FLIGHT.has(item.saga.status);
   }
 
   private async post(
