@@ -98,6 +98,8 @@ export interface BillingDocumentPayload {
     proration: boolean;
     periodStart?: string;
     periodEnd?: string;
+    /** The billing platform's price of the line, when it has one (a metered price: a usage line). */
+    priceId?: string;
   }>;
   eventCreatedAt: string;
 }

@@ -1,0 +1,242 @@
+import type { ContractAmended } from '@revline/canonical';
+import type { Envelope } from '@revline/messaging';
+import { createEnvelope, jobIdFor, Queues } from '@revline/messaging';
+import { eventually } from '@revline/testing';
+import type { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activateOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
+import { rampStepKey } from '../../apps/process-q2c/src/scheduled/ramp-step-schedule';
+import type { Q2cEnv, SagaRow } from './q2c-env';
+import { startQ2cEnv } from './q2c-env';
+
+const at = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
+
+/**
+ * A two-year ramp deal: 10 seats in 2026, 15 seats in 2027, at 1,200.00 a seat a year, booked in Salesforce as two
+ * CPQ segments of one line. The billing platform gets both steps as schedule phases at booking; nothing announces
+ * the step on 2027-01-01, so Revline's own due job starts the ramp step's saga, which books the period's invoice
+ * (15 × 1,200.00 = 18,000.00) in NetSuite and writes back. The revenue of both years was scheduled at booking
+ * (the engine's default for ramps: 30,000.00 straight-line by day over the 730 days, 1,273.97 in January of each
+ * year), so the step posts no new schedule version.
+ */
+describe('ramp steps through the sandbox (Stripe test clock, delayed due job)', () => {
+  let env: Q2cEnv;
+  let scheduled: Queue;
+  let orderId: string;
+  let clockId: string;
+  let customerId: string;
+
+  const rampOrder = async (): Promise<string> => {
+    const order = await env.sales.sobject('Order').create({
+      AccountId: env.catalogue.accountId,
+      Pricebook2Id: env.catalogue.pricebookId,
+      EffectiveDate: '2026-01-01',
+      EndDate: '2027-12-31',
+      Status: 'Draft',
+    });
+    if (!order.success) throw new Error('order not created');
+    const segments = [
+      { ServiceDate: '2026-01-01', EndDate: '2026-12-31', Quantity: 10 },
+      { ServiceDate: '2027-01-01', EndDate: '2027-12-31', Quantity: 15 },
+    ];
+    for (const segment of segments) {
+      const item = await env.sales.sobject('OrderItem').create({
+        OrderId: order.id,
+        PricebookEntryId: env.catalogue.seatsEntryId,
+        UnitPrice: 1200,
+        SBQQ__SegmentKey__c: 'SEATS-RAMP',
+        ...segment,
+      });
+      if (!item.success) throw new Error('order item not created');
+    }
+    return order.id;
+  };
+
+  beforeAll(async () => {
+    env = await startQ2cEnv();
+    scheduled = await env.q2c.app.get(Queues, { strict: false }).get('q2c.scheduled');
+    const clock = await env.stripe.testHelpers.testClocks.create({ frozen_time: at('2026-01-01T00:00:00Z') });
+    clockId = clock.id;
+    customerId = (await env.stripe.customers.create({ name: 'Acme Corp', test_clock: clock.id })).id;
+    await env.sales
+      .sobject('Account')
+      .update({ Id: env.catalogue.accountId, Revline_Billing_Id__c: customerId });
+  }, 120_000);
+
+  afterAll(async () => {
+    await env.close();
+  });
+
+  it('books the ramp with both steps as schedule phases, and schedules the step due on 2027-01-01', async () => {
+    orderId = await rampOrder();
+    await activateOrders(env.sales, [orderId]);
+    const booking = (await env.completed(orderId, 1)).at(0);
+    expect(booking).toMatchObject({ kind: 'booking', status: 'completed' });
+
+    // Stripe: the subscription on the test clock customer, 10 seats now and 15 from 2027-01-01; 12,000.00 invoiced.
+    const subscription = await env.stripe.subscriptions.retrieve(booking?.data.subscriptionId ?? '');
+    expect(subscription.customer).toBe(customerId);
+    expect(subscription.items.data.map((i) => i.quantity)).toEqual([10]);
+    const schedule = await env.stripe.subscriptionSchedules.retrieve(
+      typeof subscription.schedule === 'string' ? subscription.schedule : (subscription.schedule?.id ?? ''),
+    );
+    expect(schedule.phases.map((p) => [p.start_date, p.items.map((i) => i.quantity)])).toEqual([
+      [at('2026-01-01T00:00:00Z'), [10]],
+      [at('2027-01-01T00:00:00Z'), [15]],
+    ]);
+    const invoices = await env.stripe.invoices.list({ subscription: subscription.id });
+    expect(invoices.data.map((i) => i.total)).toEqual([1_200_000]);
+
+    // Revenue of both years at booking, straight-line by day over the term: 24 months, 30,000.00;
+    // January 2026: 30,000 × 31/730 = 1,273.97; January 2027: round(30,000 × 396/730) − 15,000.00 = 1,273.97.
+    const postings = await env.db.dataSource.query<Array<{ period: string; posted: string }>>(
+      `SELECT "period", "posted_amount_minor" AS posted FROM "erp"."revenue_postings" WHERE "contract_id" = $1
+        ORDER BY "period"`,
+      [orderId],
+    );
+    expect(postings).toHaveLength(24);
+    expect(postings.reduce((s, p) => s + BigInt(p.posted), 0n)).toBe(3_000_000n);
+    expect(postings.find((p) => p.period === '2026-01')?.posted).toBe('127397');
+    expect(postings.find((p) => p.period === '2027-01')?.posted).toBe('127397');
+    expect(
+      postings.filter((p) => p.period.startsWith('2026')).reduce((s, p) => s + BigInt(p.posted), 0n),
+    ).toBe(1_500_000n);
+
+    // The due job waits in q2c.scheduled until 2027-01-01, keyed by contract and date.
+    const job = await scheduled.getJob(jobIdFor('q2c.ramp-step-due', rampStepKey(orderId, '2027-01-01')));
+    expect(await job?.getState()).toBe('delayed');
+    const due = (job?.timestamp ?? 0) + (job?.delay ?? 0);
+    expect(Math.abs(due - Date.parse('2027-01-01T00:00:00Z'))).toBeLessThan(1000);
+    expect((job?.data as Envelope<'q2c.ramp-step-due'>).payload).toMatchObject({
+      contractId: orderId,
+      dueOn: '2027-01-01',
+    });
+    const hops = await env.db.dataSource.query<unknown[]>(
+      `SELECT 1 FROM "q2c"."lineage" WHERE "correlation_id" = $1 AND "object_type" = 'RampStep' AND "status" = 'scheduled'`,
+      [booking?.correlation_id],
+    );
+    expect(hops).toHaveLength(1);
+  }, 90_000);
+
+  it('on the ramp date: records a ramp_step amendment, books the phase invoice in NetSuite and writes back', async () => {
+    const job = await scheduled.getJob(jobIdFor('q2c.ramp-step-due', rampStepKey(orderId, '2027-01-01')));
+    if (!job) throw new Error('no due job');
+    const envelope = job.data as Envelope<'q2c.ramp-step-due'>;
+    await job.promote();
+
+    // The saga waits for the billing platform's invoice of the new phase…
+    const waiting = await eventually(async () => {
+      const rows: SagaRow[] = await env.sagas(orderId);
+      return rows[1]?.step === 'await_phase_invoice' ? rows[1] : undefined;
+    }, 20_000);
+    expect(waiting).toMatchObject({
+      kind: 'ramp_step',
+      status: 'waiting',
+      correlation_id: envelope.correlationId,
+    });
+
+    // …which Stripe raises when its clock reaches the phase (finalised an hour after the period starts).
+    await env.stripe.testHelpers.testClocks.advance(clockId, { frozen_time: at('2027-01-01T02:00:00Z') });
+    const ramp = (await env.completed(orderId, 2)).at(1);
+    await env.settle();
+    const subscription = await env.stripe.subscriptions.retrieve(ramp?.data.subscriptionId ?? '');
+    expect(subscription.items.data.map((i) => i.quantity)).toEqual([15]);
+    const invoices = await env.stripe.invoices.list({ subscription: subscription.id });
+    const phaseInvoice = invoices.data.find((i) => i.total === 1_800_000);
+    expect(phaseInvoice).toBeDefined();
+    expect(ramp?.data.invoices).toEqual([
+      expect.objectContaining({ documentId: phaseInvoice?.id, erpId: expect.any(String) }),
+    ]);
+
+    // The canonical event, caused by the due job, under its correlation id.
+    const stored = (
+      await env.db.dataSource.query<Array<{ payload: ContractAmended }>>(
+        `SELECT "payload" FROM "q2c"."canonical_events" WHERE "event_id" = $1`,
+        [ramp?.event_id],
+      )
+    ).at(0);
+    expect(stored?.payload).toMatchObject({
+      eventType: 'ContractAmended',
+      amendmentType: 'ramp_step',
+      effectiveDate: '2027-01-01',
+      amendsContractId: orderId,
+      correlationId: envelope.correlationId,
+      causationId: envelope.messageId,
+      lineDeltas: [],
+    });
+
+    // NetSuite: the invoice of 18,000.00 dated 2027-01-01; revenue as scheduled at booking, no new version.
+    const [erpInvoice] = await env.netsuite.suiteql(
+      `SELECT externalid, foreigntotal, trandate FROM transaction WHERE externalid = 'INV-${phaseInvoice?.id ?? ''}'`,
+    );
+    expect(erpInvoice).toMatchObject({
+      externalid: `INV-${phaseInvoice?.id ?? ''}`,
+      foreigntotal: '18000.00',
+    });
+    const postings = await env.db.dataSource.query<Array<{ n: number; total: string; versions: number }>>(
+      `SELECT count(*)::int AS n, sum("posted_amount_minor"::bigint)::text AS total,
+              count(DISTINCT "schedule_version")::int AS versions
+         FROM "erp"."revenue_postings" WHERE "contract_id" = $1`,
+      [orderId],
+    );
+    expect(postings[0]).toEqual({ n: 24, total: '3000000', versions: 1 });
+    const [revenue] = await env.netsuite.suiteql(
+      `SELECT SUM(amount) AS b FROM transactionaccountingline WHERE account = '5' AND custcol_rl_contract = '${orderId}'`,
+    );
+    expect(revenue).toEqual({ b: '-30000.00' });
+    expect(await env.netsuite.imbalance()).toEqual({ USD: '0' });
+
+    // Lineage: the step's whole story under its own correlation id.
+    const hops = await env.db.dataSource.query<Array<{ hop: string }>>(
+      `SELECT "system" || ':' || "object_type" || ':' || "status" AS hop FROM "q2c"."lineage"
+        WHERE "correlation_id" = $1 ORDER BY "occurred_at"`,
+      [envelope.correlationId],
+    );
+    expect(hops.map((h) => h.hop)).toEqual(
+      expect.arrayContaining([
+        'revline:ContractAmended:normalised',
+        'revline:Saga:started',
+        'billing:Invoice:issued',
+        'erp:erp.post-invoice:sent',
+        'erp:invoice:posted',
+        'revline:RevenueScheduleUpdated:unchanged',
+        'salesforce:crm.write-back:sent',
+        'revline:Saga:completed',
+      ]),
+    );
+    const order = await eventually(async () => {
+      const o = (await env.sales.sobject('Order').retrieve(orderId)) as Record<string, unknown>;
+      return o.Revline_Correlation_Id__c === envelope.correlationId ? o : undefined;
+    }, 20_000);
+    expect(order).toMatchObject({ Revline_Integration_Status__c: 'Synced' });
+  }, 120_000);
+
+  it('a due job for a step already applied is a no-op recorded in lineage', async () => {
+    const again = createEnvelope(
+      'q2c.ramp-step-due',
+      { contractId: orderId, segmentId: 'any', dueOn: '2027-01-01' },
+      { idempotencyKey: `test-rerun:${orderId}` },
+    );
+    const ramp = (await env.sagas(orderId)).at(1);
+    const segmentId = (
+      await env.db.dataSource.query<Array<{ segment: string }>>(
+        `SELECT s->>'segmentId' AS segment FROM "q2c"."contracts" c, jsonb_array_elements(c."lines") l,
+           jsonb_array_elements(l->'rampSegments') s WHERE c."contract_id" = $1 AND s->>'start' = '2027-01-01'`,
+        [orderId],
+      )
+    ).at(0)?.segment;
+    again.payload.segmentId = segmentId ?? '';
+    await scheduled.add(again.job, again, { jobId: jobIdFor(again.job, again.idempotencyKey) });
+    await env.settle();
+    const sagas = await env.sagas(orderId);
+    expect(sagas).toHaveLength(2);
+    expect(sagas[1]?.saga_id).toBe(ramp?.saga_id);
+    const skipped = (
+      await env.db.dataSource.query<Array<{ detail: string }>>(
+        `SELECT "detail" FROM "q2c"."lineage" WHERE "correlation_id" = $1 AND "object_type" = 'RampStep' AND "status" = 'skipped'`,
+        [again.correlationId],
+      )
+    ).at(0);
+    expect(skipped?.detail).toMatch(/already applied/);
+  }, 60_000);
+});
