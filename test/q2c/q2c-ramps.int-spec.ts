@@ -26,25 +26,25 @@ describe('ramp steps through the sandbox (Stripe test clock, delayed due job)', 
   let clockId: string;
   let customerId: string;
 
-  const rampOrder = async (): Promise<string> => {
+  const rampOrder = async (
+    accountId: string,
+    term: { start: string; end: string },
+    segments: ReadonlyArray<{ ServiceDate: string; EndDate: string; Quantity: number }>,
+  ): Promise<string> => {
     const order = await env.sales.sobject('Order').create({
-      AccountId: env.catalogue.accountId,
+      AccountId: accountId,
       Pricebook2Id: env.catalogue.pricebookId,
-      EffectiveDate: '2026-01-01',
-      EndDate: '2027-12-31',
+      EffectiveDate: term.start,
+      EndDate: term.end,
       Status: 'Draft',
     });
     if (!order.success) throw new Error('order not created');
-    const segments = [
-      { ServiceDate: '2026-01-01', EndDate: '2026-12-31', Quantity: 10 },
-      { ServiceDate: '2027-01-01', EndDate: '2027-12-31', Quantity: 15 },
-    ];
     for (const segment of segments) {
       const item = await env.sales.sobject('OrderItem').create({
         OrderId: order.id,
         PricebookEntryId: env.catalogue.seatsEntryId,
         UnitPrice: 1200,
-        SBQQ__SegmentKey__c: 'SEATS-RAMP',
+        SBQQ__SegmentKey__c: `SEATS-RAMP-${order.id}`,
         ...segment,
       });
       if (!item.success) throw new Error('order item not created');
@@ -68,7 +68,10 @@ describe('ramp steps through the sandbox (Stripe test clock, delayed due job)', 
   });
 
   it('books the ramp with both steps as schedule phases, and schedules the step due on 2027-01-01', async () => {
-    orderId = await rampOrder();
+    orderId = await rampOrder(env.catalogue.accountId, { start: '2026-01-01', end: '2027-12-31' }, [
+      { ServiceDate: '2026-01-01', EndDate: '2026-12-31', Quantity: 10 },
+      { ServiceDate: '2027-01-01', EndDate: '2027-12-31', Quantity: 15 },
+    ]);
     await activateOrders(env.sales, [orderId]);
     const booking = (await env.completed(orderId, 1)).at(0);
     expect(booking).toMatchObject({ kind: 'booking', status: 'completed' });
@@ -239,4 +242,59 @@ describe('ramp steps through the sandbox (Stripe test clock, delayed due job)', 
     ).at(0);
     expect(skipped?.detail).toMatch(/already applied/);
   }, 60_000);
+
+  it('a step in the middle of a billing period: Stripe prorates it at once, the saga books that invoice', async () => {
+    // A one-year deal billed annually: 10 seats for January..June, 15 from July.
+    const clock = await env.stripe.testHelpers.testClocks.create({ frozen_time: at('2026-01-01T00:00:00Z') });
+    const customer = await env.stripe.customers.create({ name: 'Midyear Ltd', test_clock: clock.id });
+    const account = await env.sales
+      .sobject('Account')
+      .create({ Name: 'Midyear Ltd', CurrencyIsoCode: 'USD', Revline_Billing_Id__c: customer.id });
+    if (!account.success) throw new Error('account not created');
+    const contractId = await rampOrder(account.id, { start: '2026-01-01', end: '2026-12-31' }, [
+      { ServiceDate: '2026-01-01', EndDate: '2026-06-30', Quantity: 10 },
+      { ServiceDate: '2026-07-01', EndDate: '2026-12-31', Quantity: 15 },
+    ]);
+    await activateOrders(env.sales, [contractId]);
+    const booking = (await env.completed(contractId, 1)).at(0);
+    const booked = await env.db.dataSource.query<Array<{ n: number; total: string }>>(
+      `SELECT count(*)::int AS n, sum("posted_amount_minor"::bigint)::text AS total FROM "erp"."revenue_postings"
+        WHERE "contract_id" = $1`,
+      [contractId],
+    );
+
+    // The step's date is already past on the wall clock, so its due job ran at once: the saga waits for Stripe.
+    const waiting = await eventually(async () => {
+      const rows: SagaRow[] = await env.sagas(contractId);
+      return rows[1]?.step === 'await_phase_invoice' ? rows[1] : undefined;
+    }, 20_000);
+    expect(waiting).toMatchObject({ kind: 'ramp_step', status: 'waiting' });
+    await env.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: at('2026-07-01T00:00:00Z') });
+    const ramp = (await env.completed(contractId, 2)).at(1);
+    await env.settle();
+
+    // Stripe prorates the 184 days left of the year line by line, as it itemises a change: −6,049.32 of unused time
+    // on 10 seats (12,000 × 184/365) + 9,073.97 of remaining time on 15 (18,000 × 184/365) = 3,024.65, invoiced at once.
+    const invoices = await env.stripe.invoices.list({ subscription: booking?.data.subscriptionId ?? '' });
+    expect(invoices.data.map((i) => i.total).sort((a, b) => a - b)).toEqual([302_465, 1_200_000]);
+    const proration = invoices.data.find((i) => i.total === 302_465);
+    expect(proration?.lines.data.map((l) => l.amount).sort((a, b) => a - b)).toEqual([-604_932, 907_397]);
+    expect(ramp).toMatchObject({ kind: 'ramp_step', step: 'done' });
+    expect(ramp?.data.invoices).toEqual([
+      expect.objectContaining({ documentId: proration?.id, erpId: expect.any(String) }),
+    ]);
+    const [erpInvoice] = await env.netsuite.suiteql(
+      `SELECT externalid, foreigntotal FROM transaction WHERE externalid = 'INV-${proration?.id ?? ''}'`,
+    );
+    expect(erpInvoice).toMatchObject({ foreigntotal: '3024.65' });
+    // Revenue: as booked, no new schedule version.
+    const after = await env.db.dataSource.query<Array<{ n: number; total: string }>>(
+      `SELECT count(*)::int AS n, sum("posted_amount_minor"::bigint)::text AS total FROM "erp"."revenue_postings"
+        WHERE "contract_id" = $1`,
+      [contractId],
+    );
+    expect(after).toEqual(booked);
+    expect(after[0]?.n).toBe(12);
+    expect(await env.netsuite.imbalance()).toEqual({ USD: '0' });
+  }, 120_000);
 });
