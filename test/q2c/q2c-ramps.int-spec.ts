@@ -3,6 +3,7 @@ import type { Envelope } from '@revline/messaging';
 import { createEnvelope, jobIdFor, Queues } from '@revline/messaging';
 import { eventually } from '@revline/testing';
 import type { Queue } from 'bullmq';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
 import { rampStepKey } from '../../apps/process-q2c/src/scheduled/ramp-step-schedule';
@@ -296,5 +297,49 @@ describe('ramp steps through the sandbox (Stripe test clock, delayed due job)', 
     expect(after).toEqual(booked);
     expect(after[0]?.n).toBe(12);
     expect(await env.netsuite.imbalance()).toEqual({ USD: '0' });
+  }, 120_000);
+
+  it('a due job for a contract cancelled since is a no-op recorded in lineage', async () => {
+    // A contract of a customer billed in real time, cancelled through CPQ from 2026-10-01.
+    await env.sales.sobject('Account').update({ Id: env.catalogue.accountId, Revline_Billing_Id__c: null });
+    const { orderId: contractId, sfContractId, seatLineId } = await env.bookAndContractG1();
+    const amended = await request(env.sfSandbox.url)
+      .post('/sandbox/cpq/amendments')
+      .send({
+        contractId: sfContractId,
+        effectiveDate: '2026-10-01',
+        changes: [{ orderItemId: seatLineId, quantity: 0 }],
+      })
+      .expect(201);
+    await activateOrders(env.sales, [(amended.body as { orderId: string }).orderId]);
+    await eventually(async () => {
+      const rows = await env.db.dataSource.query<Array<{ status: string }>>(
+        `SELECT "status" FROM "q2c"."contracts" WHERE "contract_id" = $1`,
+        [contractId],
+      );
+      return rows.at(0)?.status === 'cancelled';
+    }, 30_000);
+    const before = await env.sagas(contractId);
+
+    const due = createEnvelope(
+      'q2c.ramp-step-due',
+      { contractId, segmentId: seatLineId, dueOn: '2026-11-01' },
+      { idempotencyKey: `test-cancelled:${contractId}` },
+    );
+    await scheduled.add(due.job, due, { jobId: jobIdFor(due.job, due.idempotencyKey) });
+    const skipped = await eventually(async () => {
+      const rows = await env.db.dataSource.query<Array<{ detail: string }>>(
+        `SELECT "detail" FROM "q2c"."lineage" WHERE "correlation_id" = $1 AND "object_type" = 'RampStep' AND "status" = 'skipped'`,
+        [due.correlationId],
+      );
+      return rows.at(0);
+    }, 20_000);
+    expect(skipped?.detail).toMatch(/cancelled since/);
+    const events = await env.db.dataSource.query<unknown[]>(
+      `SELECT 1 FROM "q2c"."canonical_events" WHERE "contract_id" = $1 AND "payload"->>'amendmentType' = 'ramp_step'`,
+      [contractId],
+    );
+    expect(events).toEqual([]);
+    expect((await env.sagas(contractId)).map((r) => r.saga_id)).toEqual(before.map((r) => r.saga_id));
   }, 120_000);
 });
