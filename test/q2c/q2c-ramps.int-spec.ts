@@ -138,6 +138,9 @@ describe('ramp steps through the sandbox (Stripe test clock, delayed due job)', 
       status: 'waiting',
       correlation_id: envelope.correlationId,
     });
+    // It may wait a day from the step's date (RAMP_INVOICE_WAIT_MS) before the wait becomes an exception.
+    const deadline = (waiting as (SagaRow & { sla_deadline: Date | null }) | undefined)?.sla_deadline;
+    expect(deadline?.toISOString()).toBe('2027-01-02T00:00:00.000Z');
 
     // …which Stripe raises when its clock reaches the phase (finalised an hour after the period starts).
     await env.stripe.testHelpers.testClocks.advance(clockId, { frozen_time: at('2027-01-01T02:00:00Z') });

@@ -4,6 +4,7 @@ import { BusinessError } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { RampStepSchedule } from '../scheduled/ramp-step-schedule';
+import { ScheduledConfig } from '../scheduled/scheduled.config';
 import { billingItems, expectedProration, rampSteps } from './billing-plan';
 import { ContractHistoryReader } from './contract-history';
 import { linesInForce } from './contract-lines';
@@ -36,6 +37,7 @@ export class SagaEngine {
     private readonly config: SagasConfig,
     private readonly latency: SyncLatencyMetric,
     private readonly ramps: RampStepSchedule,
+    private readonly scheduled: ScheduledConfig,
   ) {}
 
   async advance(manager: EntityManager, saga: SagaEntity): Promise<void> {
@@ -262,7 +264,12 @@ export class SagaEngine {
       [saga.data.subscriptionId ?? '', dueOn],
     );
     const invoice = rows.at(0)?.payload;
-    if (!invoice) return false;
+    if (!invoice) {
+      // The platform invoices a phase when its clock reaches it (a new period's invoice about an hour later).
+      const from = Math.max(Date.now(), Date.parse(`${dueOn}T00:00:00.000Z`));
+      saga.slaDeadline ??= new Date(from + this.scheduled.RAMP_INVOICE_WAIT_MS);
+      return false;
+    }
     await this.claim(manager, saga, invoice.documentId, 'Invoice', invoice);
     this.addDocument(saga.data.invoices, invoice, `INV-${invoice.documentId}`);
     return true;
