@@ -1,6 +1,11 @@
-import { bearer, seedApiKey } from '@revline/testing';
+import type { BillingDocumentPayload } from '@revline/messaging';
+import { createEnvelope, jobIdFor, Queues } from '@revline/messaging';
+import { bearer, eventually, seedApiKey } from '@revline/testing';
+import { randomBytes } from 'node:crypto';
+import Stripe from 'stripe';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MappingDefinition } from '../../apps/process-q2c/src/mappings/mapping-definition';
 import type { Q2cEnv } from './q2c-env';
 import { startQ2cEnv } from './q2c-env';
 
@@ -153,4 +158,171 @@ describe('bulk usage through the sandbox', () => {
     const exceptions = await env.db.dataSource.query<unknown[]>(`SELECT 1 FROM "billing"."exceptions"`);
     expect(exceptions).toEqual([]);
   }, 60_000);
+});
+
+const at = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
+
+/**
+ * Golden example G7 end to end: 100,000 API calls included a month, 0.002 USD a call beyond (Stripe graduated tiers,
+ * `unit_amount_decimal` "0.2" cents). 130,000 calls reported through POST /v1/usage in March are invoiced by Stripe on
+ * 2026-04-01 at 60.00 USD; Revline books the invoice in NetSuite on its date and the revenue in March, the month of use.
+ */
+describe('G7: usage overage billed monthly in arrears, revenue in the month of use', () => {
+  let env: Q2cEnv;
+  let orderId: string;
+  let correlationId: string;
+  let clockId: string;
+  let customerId: string;
+  let usageSubscriptionId: string;
+  let operator: string;
+
+  const ledger = () =>
+    env.netsuite.suiteql(
+      'SELECT externalid, type, foreigntotal, trandate FROM transaction ORDER BY externalid',
+    );
+  const usagePostings = () =>
+    env.db.dataSource.query<Array<{ period: string; posted: string; version: number }>>(
+      `SELECT "period", "posted_amount_minor" AS posted, "schedule_version" AS version FROM "erp"."revenue_postings"
+        WHERE "contract_id" = $1 AND "obligation_id" = 'POB-USAGE' ORDER BY "period"`,
+      [orderId],
+    );
+
+  beforeAll(async () => {
+    // Queues of its own: the suite above shares this process, and its last jobs may still be in Redis.
+    env = await startQ2cEnv({ QUEUE_PREFIX: `test-g7-${randomBytes(4).toString('hex')}` });
+    const clock = await env.stripe.testHelpers.testClocks.create({ frozen_time: at('2026-01-01T00:00:00Z') });
+    clockId = clock.id;
+    customerId = (await env.stripe.customers.create({ name: 'Acme Corp', test_clock: clock.id })).id;
+    await env.sales
+      .sobject('Account')
+      .update({ Id: env.catalogue.accountId, Revline_Billing_Id__c: customerId });
+    const booked = await env.bookG1();
+    orderId = booked.orderId;
+    correlationId = booked.saga.correlation_id;
+    operator = await seedApiKey(env.db.dataSource, ['finance.operator']);
+
+    // Stripe: the API-calls meter and its monthly metered price, 100,000 included, then 0.2 cents a call.
+    const meter = await env.stripe.billing.meters.create({
+      display_name: 'API calls',
+      event_name: 'api_calls',
+      default_aggregation: { formula: 'sum' },
+    });
+    const product = await env.stripe.products.create({ name: 'API calls' });
+    const price = await env.stripe.prices.create({
+      product: product.id,
+      currency: 'usd',
+      billing_scheme: 'tiered',
+      tiers_mode: 'graduated',
+      tiers: [
+        { up_to: 100_000, unit_amount: 0 },
+        { up_to: 'inf', unit_amount_decimal: Stripe.Decimal.from('0.2') },
+      ],
+      recurring: { interval: 'month', usage_type: 'metered', meter: meter.id },
+    });
+    const active = await request(env.q2c.url).get('/v1/mappings/active').set(bearer(env.admin)).expect(200);
+    const current = (active.body as { definition: MappingDefinition }).definition;
+    const proposal: MappingDefinition = {
+      ...current,
+      productCatalogue: current.productCatalogue.map((entry) =>
+        entry.productCode === 'API-CALLS' ? { ...entry, billingPriceId: price.id } : entry,
+      ),
+    };
+    const proposed = await request(env.q2c.url)
+      .post('/v1/mappings/versions')
+      .set(bearer(env.admin))
+      .send({ summary: 'API calls billed on the Stripe metered price', definition: proposal })
+      .expect(201);
+    const checker = await seedApiKey(env.db.dataSource, ['integration.admin']);
+    await request(env.q2c.url)
+      .post(`/v1/mappings/versions/${String((proposed.body as { version: number }).version)}/approve`)
+      .set(bearer(checker))
+      .send({ reason: 'Metered price checked' })
+      .expect(200);
+    // The customer's metered subscription, billed monthly in arrears, as the billing platform holds it.
+    usageSubscriptionId = (
+      await env.stripe.subscriptions.create({
+        customer: customerId,
+        items: [{ price: price.id }],
+        metadata: { revline_contract_id: orderId },
+      })
+    ).id;
+    await env.stripe.testHelpers.testClocks.advance(clockId, { frozen_time: at('2026-03-31T00:00:00Z') });
+    await env.settle();
+  }, 120_000);
+
+  afterAll(async () => {
+    await env.close();
+  });
+
+  it('bills 130,000 March calls at 60.00 on 2026-04-01 and books the revenue in March, once', async () => {
+    const rows = Array.from({ length: 13 }, (_, i) => ({
+      identifier: `g7-${String(i)}`,
+      contractId: orderId,
+      productCode: 'API-CALLS',
+      quantity: 10_000,
+      occurredAt: `2026-03-${String(i + 2).padStart(2, '0')}T12:00:00Z`,
+    }));
+    await request(env.q2c.url).post('/v1/usage').set(bearer(operator)).send(rows).expect(200);
+    await env.settle();
+    const before = await ledger();
+
+    await env.stripe.testHelpers.testClocks.advance(clockId, { frozen_time: at('2026-04-01T02:00:00Z') });
+    await eventually(async () => (await usagePostings()).length > 0, 30_000);
+    await env.settle();
+
+    // Stripe: the March invoice of the usage subscription, 30,000 calls over the allowance: 60.00.
+    const invoices = await env.stripe.invoices.list({ subscription: usageSubscriptionId });
+    const march = invoices.data.find((i) => i.total > 0);
+    expect(march?.total).toBe(6000);
+    expect(march?.lines.data.map((l) => [l.amount, l.period.start, l.period.end])).toEqual([
+      [6000, at('2026-03-01T00:00:00Z'), at('2026-04-01T00:00:00Z')],
+    ]);
+
+    // NetSuite: the invoice of 60.00 on 2026-04-01, and 60.00 of revenue in March (not April), nothing else new.
+    const after = await ledger();
+    const invoiceId = `INV-${march?.id ?? ''}`;
+    const added = after.filter((t) => !before.some((b) => b.externalid === t.externalid));
+    expect(added.find((t) => t.externalid === invoiceId)).toMatchObject({ foreigntotal: '60.00' });
+    expect(added).toHaveLength(2);
+    expect(await usagePostings()).toEqual([{ period: '2026-03', posted: '6000', version: 1 }]);
+    const [revenue] = await env.netsuite.suiteql(
+      `SELECT SUM(amount) AS b FROM transactionaccountingline WHERE account = '5' AND custcol_rl_contract = '${orderId}'`,
+    );
+    expect(revenue).toEqual({ b: '-12060.00' });
+    expect(await env.netsuite.imbalance()).toEqual({ USD: '0' });
+
+    // Lineage: under the contract's correlation id, from the billing invoice to both ERP postings.
+    const hops = await env.db.dataSource.query<Array<{ hop: string }>>(
+      `SELECT "system" || ':' || "object_type" || ':' || "status" || ':' || "external_id" AS hop FROM "q2c"."lineage"
+        WHERE "correlation_id" = $1 AND "contract_id" = $2`,
+      [correlationId, orderId],
+    );
+    const journalId = `ru:${orderId}:POB-USAGE:2026-03:${march?.id ?? ''}`;
+    expect(hops.map((h) => h.hop)).toEqual(
+      expect.arrayContaining([
+        `billing:Invoice:issued:${march?.id ?? ''}`,
+        `erp:erp.post-invoice:sent:${invoiceId}`,
+        `erp:invoice:posted:${invoiceId}`,
+        `erp:erp.post-revenue-journal:sent:${journalId}`,
+        `erp:revenueJournal:posted:${journalId}`,
+      ]),
+    );
+
+    // The same invoice announced again (a webhook redelivered under another event id): nothing posts twice.
+    const stored = (
+      await env.db.dataSource.query<Array<{ payload: BillingDocumentPayload }>>(
+        `SELECT "payload" FROM "q2c"."billing_documents" WHERE "document_id" = $1`,
+        [march?.id],
+      )
+    ).at(0);
+    if (!stored) throw new Error('the usage invoice was not kept');
+    const again = createEnvelope('billing.invoice-issued', stored.payload, {
+      idempotencyKey: `redelivered:${march?.id ?? ''}`,
+    });
+    const queue = await env.q2c.app.get(Queues, { strict: false }).get('billing.events');
+    await queue.add(again.job, again, { jobId: jobIdFor(again.job, again.idempotencyKey) });
+    await env.settle();
+    expect(await ledger()).toEqual(after);
+    expect(await usagePostings()).toEqual([{ period: '2026-03', posted: '6000', version: 1 }]);
+  }, 120_000);
 });

@@ -9,6 +9,9 @@ import { Q2cConfig } from './mappings/q2c.config';
 import { NormalisationModule } from './normalisation/normalisation.module';
 import { ReplaysModule } from './replays/replays.module';
 import { RevenueModule } from './revenue/revenue.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
+import { ScheduledConfig } from './scheduled/scheduled.config';
+import { ScheduledModule } from './scheduled/scheduled.module';
 import { SagasConfig } from './sagas/sagas.config';
 import { SagasModule } from './sagas/sagas.module';
 import { UsageModule } from './usage/usage.module';
@@ -17,10 +20,13 @@ import { ValidationModule } from './validation/validation.module';
 @Module({
   imports: [
     PlatformModule.forApp({
-      config: [Q2cConfig, SagasConfig],
+      config: [Q2cConfig, SagasConfig, ScheduledConfig],
       database: DATABASE,
       auth: {},
-      messaging: { consumes: ['crm.changes', 'billing.events', 'erp.events'], dashboard: true },
+      messaging: {
+        consumes: ['crm.changes', 'billing.events', 'erp.events', 'q2c.scheduled'],
+        dashboard: true,
+      },
     }),
     RevenueModule,
     MappingsModule,
@@ -32,6 +38,8 @@ import { ValidationModule } from './validation/validation.module';
     ValidationModule,
     ReplaysModule,
     UsageModule,
+    ScheduledModule,
+    ReconciliationModule,
   ],
 })
 export class AppModule {}

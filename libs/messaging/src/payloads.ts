@@ -110,6 +110,8 @@ export interface BillingDocumentPayload {
     proration: boolean;
     periodStart?: string;
     periodEnd?: string;
+    /** The billing platform's price of the line, when it has one (a metered price: a usage line). */
+    priceId?: string;
   }>;
   eventCreatedAt: string;
 }
@@ -219,5 +221,6 @@ export interface RampStepDuePayload {
 }
 
 export interface RecognisePeriodPayload {
-  period: string;
+  /** `YYYY-MM`; absent (a job scheduler's run) means the month before the run. */
+  period?: string;
 }

@@ -3,6 +3,7 @@ import type { BillingDocumentPayload, Envelope } from '@revline/messaging';
 import { Inbox, isBusinessError, JobHandler } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
+import { BookUsageInvoice } from '../usage/book-usage-invoice.usecase';
 import { RecordPayment } from './record-payment';
 import { SagaRunner } from './saga-runner';
 import { SagaStore } from './saga-store';
@@ -26,6 +27,7 @@ export class BillingEventsHandler {
     private readonly runner: SagaRunner,
     private readonly lineage: LineageRecorder,
     private readonly payments: RecordPayment,
+    private readonly usage: BookUsageInvoice,
   ) {}
 
   @JobHandler('billing.subscription-changed')
@@ -61,31 +63,37 @@ export class BillingEventsHandler {
     });
   }
 
-  /** An invoice a saga waits for by id, or the first invoice of the period a renewal saga waits for. */
+  /**
+   * An invoice goes to the saga waiting for it by id (or a renewal saga waiting for its period's invoice); otherwise a usage invoice is booked for its contracts; otherwise
+   * it wakes a ramp step waiting for its subscription's next invoice, or is kept for a saga that will look for it.
+   */
   @JobHandler('billing.invoice-issued')
   async invoiceIssued(envelope: Envelope<'billing.invoice-issued'>): Promise<unknown> {
     const doc = envelope.payload;
     // A period's invoice also bills the usage of the period before (in arrears): any of its periods may be the one.
     const periodStarts = doc.lines.flatMap((l) => (!l.proration && l.periodStart ? [l.periodStart] : []));
-    return this.document(
-      envelope,
-      'invoice',
-      'Invoice',
-      `("data"->>'awaitingInvoiceId' = $1
-        OR ("data"->>'awaitingRenewalFrom' = ANY($2::text[]) AND "data"->>'subscriptionId' = $3))`,
-      [doc.documentId, periodStarts, doc.subscriptionId ?? ''],
-    );
+    return this.document(envelope, 'invoice', 'Invoice', [
+      {
+        where: `("data"->>'awaitingInvoiceId' = $1
+          OR ("data"->>'awaitingRenewalFrom' = ANY($2::text[]) AND "data"->>'subscriptionId' = $3))`,
+        params: [doc.documentId, periodStarts, doc.subscriptionId ?? ''],
+      },
+      { booked: (manager) => this.usage.execute(manager, doc) },
+      {
+        where: `"step" = 'await_phase_invoice' AND "data"->>'subscriptionId' = $1`,
+        params: [doc.subscriptionId ?? ''],
+      },
+    ]);
   }
 
   @JobHandler('billing.credit-note-issued')
   async creditNoteIssued(envelope: Envelope<'billing.credit-note-issued'>): Promise<unknown> {
-    return this.document(
-      envelope,
-      'credit_note',
-      'CreditNote',
-      `"step" = 'await_credit_note' AND "data"->>'billingCustomerId' = $1`,
-      [envelope.payload.customerId],
-    );
+    return this.document(envelope, 'credit_note', 'CreditNote', [
+      {
+        where: `"step" = 'await_credit_note' AND "data"->>'billingCustomerId' = $1`,
+        params: [envelope.payload.customerId],
+      },
+    ]);
   }
 
   @JobHandler('billing.payment-received')
@@ -95,14 +103,17 @@ export class BillingEventsHandler {
 
   /**
    * Keeps the document (a saga that reaches its wait later finds it there) and moves the saga waiting for it, if
-   * one is.
+   * one is: the ways a document may be taken, tried in order — a saga waiting as `where` says, or a use case that
+   * books it (`booked` answers null when the document is not its kind).
    */
   private async document(
     envelope: Envelope<'billing.invoice-issued' | 'billing.credit-note-issued'>,
     kind: 'invoice' | 'credit_note',
     objectType: string,
-    waiting: string,
-    params: ReadonlyArray<string | readonly string[]>,
+    takers: ReadonlyArray<
+      | { where: string; params: ReadonlyArray<string | readonly string[]> }
+      | { booked: (manager: EntityManager) => Promise<object | null> }
+    >,
   ): Promise<unknown> {
     const doc: BillingDocumentPayload = envelope.payload;
     return this.run(envelope, async (manager, touch) => {
@@ -112,14 +123,23 @@ export class BillingEventsHandler {
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT ("document_id") DO NOTHING`,
         [doc.documentId, kind, doc.customerId, doc.subscriptionId ?? null, JSON.stringify(doc)],
       );
-      const rows = await manager.query<
-        Array<{ saga_id: string; contract_id: string; correlation_id: string }>
-      >(
-        `SELECT "saga_id", "contract_id", "correlation_id" FROM "q2c"."sagas"
-          WHERE ${waiting} AND "status" <> 'completed' ORDER BY "saga_id" LIMIT 1`,
-        [...params],
-      );
-      const saga = rows.at(0);
+      let saga: { saga_id: string; contract_id: string; correlation_id: string } | undefined;
+      for (const taker of takers) {
+        if ('booked' in taker) {
+          const booked = await taker.booked(manager);
+          if (booked) return booked;
+          continue;
+        }
+        const rows = await manager.query<
+          Array<{ saga_id: string; contract_id: string; correlation_id: string }>
+        >(
+          `SELECT "saga_id", "contract_id", "correlation_id" FROM "q2c"."sagas"
+            WHERE ${taker.where} AND "status" <> 'completed' ORDER BY "saga_id" LIMIT 1`,
+          [...taker.params],
+        );
+        saga = rows.at(0);
+        if (saga) break;
+      }
       await this.lineage.record(
         {
           contractId: saga?.contract_id ?? null,

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LineageModule } from '../lineage/lineage.module';
+import { RampStepSchedule } from '../scheduled/ramp-step-schedule';
+import { UsageModule } from '../usage/usage.module';
 import { BillingEventsHandler } from './billing-events.handler';
 import { ContractHistoryReader } from './contract-history';
 import { ErpEventsHandler } from './erp-events.handler';
@@ -14,7 +16,7 @@ import { SyncLatencyMetric } from './sync-latency.metric';
 
 /** The quote-to-cash sagas: one per contract change, driven by the outbox and the billing and ERP events. */
 @Module({
-  imports: [LineageModule],
+  imports: [LineageModule, UsageModule],
   providers: [
     ContractHistoryReader,
     SagaCommands,
@@ -27,6 +29,7 @@ import { SyncLatencyMetric } from './sync-latency.metric';
     ErpEventsHandler,
     SagaTimeouts,
     SyncLatencyMetric,
+    RampStepSchedule,
   ],
   exports: [StartSaga, ContractHistoryReader],
 })

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LineageModule } from '../lineage/lineage.module';
 import { MappingsModule } from '../mappings/mappings.module';
+import { BookUsageInvoice } from './book-usage-invoice.usecase';
 import { JsonLinesBody } from './ndjson-body';
 import { ReportUsage } from './report-usage.usecase';
 import { UsageController } from './usage.controller';
@@ -9,6 +10,7 @@ import { UsageController } from './usage.controller';
 @Module({
   imports: [LineageModule, MappingsModule],
   controllers: [UsageController],
-  providers: [ReportUsage, JsonLinesBody],
+  providers: [ReportUsage, JsonLinesBody, BookUsageInvoice],
+  exports: [BookUsageInvoice],
 })
 export class UsageModule {}

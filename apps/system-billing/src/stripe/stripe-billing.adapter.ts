@@ -239,6 +239,8 @@ export class StripeBillingAdapter extends BillingPort {
               const next = steps.at(i + 1);
               return {
                 items: phaseItems(step.items),
+                // A ramp step mid-period is prorated as the command asks (invoiced at once for a booking).
+                proration_behavior: change.proration,
                 ...(next ? { end_date: startOfDay(next.startDate) } : {}),
               };
             }),

@@ -72,6 +72,7 @@ const ITEM_FIELDS = [
   'SBQQ__RevisedOrderProduct__c',
   'SBQQ__ChargeType__c',
   'SBQQ__BillingFrequency__c',
+  'SBQQ__SegmentKey__c',
 ];
 
 export function ordersByIdSoql(ids: readonly string[]): string {

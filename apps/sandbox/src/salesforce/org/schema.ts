@@ -294,6 +294,8 @@ export const OBJECTS: readonly ObjectDef[] = [
       f('SBQQ__BillingFrequency__c', 'picklist', {
         picklist: ['Monthly', 'Quarterly', 'Semiannual', 'Annual', 'Invoice Plan'],
       }),
+      // CPQ multi-dimensional quoting: the segments of one ramped line share a segment key.
+      f('SBQQ__SegmentKey__c', 'string', { length: 255 }),
     ],
     childRelationships: [],
   },

@@ -1,0 +1,29 @@
+import { IsIn, IsInt, IsString, Length, Matches, Min } from 'class-validator';
+
+/** The time-triggered work of process-q2c (the `q2c.scheduled` queue). */
+export class ScheduledConfig {
+  /**
+   * When the period recognition check runs (cron, 5 or 6 fields, in RECOGNISE_PERIOD_TIMEZONE): by default at 03:00
+   * on the first day of each month, for the month just ended.
+   */
+  @IsString()
+  @Matches(/^\S+(\s+\S+){4,5}$/, { message: 'RECOGNISE_PERIOD_CRON must be a cron pattern of 5 or 6 fields' })
+  RECOGNISE_PERIOD_CRON = '0 3 1 * *';
+
+  /** The time zone of RECOGNISE_PERIOD_CRON (an IANA name). */
+  @IsString()
+  @Length(1, 64)
+  RECOGNISE_PERIOD_TIMEZONE = 'UTC';
+
+  /**
+   * How long a ramp step waits, from its date, for the billing platform's invoice of the new phase before the wait
+   * becomes a confirmation_timeout (Stripe finalises a new period's invoice about an hour after the period starts).
+   */
+  @IsInt()
+  @Min(1_000)
+  RAMP_INVOICE_WAIT_MS = 24 * 3600 * 1000;
+
+  /** `off` leaves the job schedulers alone (an app that only serves HTTP, or a test driving the jobs itself). */
+  @IsIn(['on', 'off'])
+  SCHEDULED_JOBS: 'on' | 'off' = 'on';
+}

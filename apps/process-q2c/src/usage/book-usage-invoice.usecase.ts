@@ -1,0 +1,285 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  BillingDocumentPayload,
+  ErpDocumentPayload,
+  ErpRevenueJournalPayload,
+  JobName,
+  JobPayloads,
+} from '@revline/messaging';
+import { BusinessError, Outbox } from '@revline/messaging';
+import { allocateByWeights } from '@revline/revenue';
+import type { EntityManager } from 'typeorm';
+import { LineageRecorder } from '../lineage/lineage-recorder';
+import { ActiveMapping } from '../mappings/active-mapping';
+import type { CatalogueEntry } from '../mappings/mapping-definition';
+import { SagasConfig } from '../sagas/sagas.config';
+
+type UsageLine = BillingDocumentPayload['lines'][number] & { entry: CatalogueEntry; periodStart: string };
+
+interface Booking {
+  saga_id: string;
+  correlation_id: string;
+  erp_customer: string | null;
+  salesforce_account: string | null;
+}
+
+export interface UsageInvoiceBooked {
+  usageInvoice: string;
+  contracts: Array<{
+    contractId: string;
+    invoice: string;
+    journals: Array<{ period: string; amountMinor: string }>;
+  }>;
+}
+
+const SCALE = 1_000_000n;
+
+/** A non-negative decimal string as an integer of millionths (usage quantities as weights). */
+function scaled(quantity: string): bigint {
+  const [whole = '0', fraction = ''] = quantity.split('.');
+  return BigInt(whole) * SCALE + BigInt(fraction.padEnd(6, '0').slice(0, 6));
+}
+
+/** `YYYY-MM` of an ISO date. */
+const periodOf = (date: string): string => date.slice(0, 7);
+
+/** The day before an ISO date (a billing period's end is exclusive). */
+function dayBefore(date: string): string {
+  const d = new Date(`${date}T00:00:00.000Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * A usage invoice (`billing.invoice-issued` whose every line is a metered usage price of the catalogue, billed in
+ * arrears) that no saga waits for: Revline books it in the ERP for the contracts whose usage it charges — the ERP
+ * invoice on the invoice's date, and the usage revenue as a journal of the period of use (DESIGN.md §5: usage
+ * overage is revenue of the period of use, even when invoiced after it). The contracts are those whose staged usage
+ * (POST /v1/usage) fell in the line's billing period, the amount split by their quantities. Every command has a
+ * deterministic key and ERP external id, so a redelivered invoice posts nothing twice. The commands are recorded on
+ * the contract's booking saga, whose correlation id carries the lineage, and the invoice is claimed by it.
+ *
+ * Several usage invoices for one contract, obligation and period (a correction) post cumulative versions: the
+ * n-th carries the sum of the first n, and the ERP posts only its difference.
+ */
+@Injectable()
+export class BookUsageInvoice {
+  constructor(
+    private readonly mappings: ActiveMapping,
+    private readonly outbox: Outbox,
+    private readonly lineage: LineageRecorder,
+    private readonly config: SagasConfig,
+  ) {}
+
+  /** Books the invoice when it is a usage invoice; null (nothing done) when it is not one. */
+  async execute(manager: EntityManager, doc: BillingDocumentPayload): Promise<UsageInvoiceBooked | null> {
+    const lines = await this.usageLines(manager, doc);
+    if (!lines) return null;
+    const byContract = new Map<string, Array<{ line: UsageLine; amountMinor: bigint }>>();
+    for (const line of lines) {
+      for (const share of await this.shares(manager, doc, line))
+        byContract.set(share.contractId, [
+          ...(byContract.get(share.contractId) ?? []),
+          { line, amountMinor: share.amountMinor },
+        ]);
+    }
+    const single = byContract.size === 1;
+    const booked: UsageInvoiceBooked = { usageInvoice: doc.documentId, contracts: [] };
+    for (const [contractId, charges] of byContract) {
+      const booking = await this.booking(manager, contractId);
+      await this.lineage.record(
+        {
+          contractId,
+          system: 'billing',
+          objectType: 'Invoice',
+          externalId: doc.documentId,
+          status: 'issued',
+          correlationId: booking.correlation_id,
+          detail: `usage, ${doc.total.amountMinor} ${doc.total.currency}`,
+        },
+        manager,
+      );
+      const invoice = single ? `INV-${doc.documentId}` : `INV-${doc.documentId}-${contractId}`;
+      await this.postInvoice(manager, doc, contractId, booking, invoice, charges);
+      const journals = await this.postJournals(manager, doc, contractId, booking, charges);
+      await manager.query(
+        `UPDATE "q2c"."billing_documents" SET "saga_id" = $2 WHERE "document_id" = $1 AND "saga_id" IS NULL`,
+        [doc.documentId, booking.saga_id],
+      );
+      booked.contracts.push({ contractId, invoice, journals });
+    }
+    return booked;
+  }
+
+  /** The invoice's lines, each with its usage catalogue entry, when every line is one; null otherwise. */
+  private async usageLines(manager: EntityManager, doc: BillingDocumentPayload): Promise<UsageLine[] | null> {
+    if (doc.lines.length === 0) return null;
+    const { catalogue } = await this.mappings.current(manager);
+    const byPrice = new Map(
+      [...catalogue.values()].filter((e) => e.chargeType === 'usage').map((e) => [e.billingPriceId, e]),
+    );
+    const lines: UsageLine[] = [];
+    for (const line of doc.lines) {
+      const entry = line.priceId ? byPrice.get(line.priceId) : undefined;
+      if (!entry || !line.periodStart || line.proration) return null;
+      lines.push({ ...line, entry, periodStart: line.periodStart });
+    }
+    return lines;
+  }
+
+  /** The contracts whose usage a line charges, with their shares of its amount (by quantity). */
+  private async shares(
+    manager: EntityManager,
+    doc: BillingDocumentPayload,
+    line: UsageLine,
+  ): Promise<Array<{ contractId: string; amountMinor: bigint }>> {
+    const end = line.periodEnd && line.periodEnd > line.periodStart ? line.periodEnd : line.periodStart;
+    const rows = await manager.query<Array<{ contract_id: string; quantity: string }>>(
+      `SELECT "contract_id", sum("quantity")::text AS "quantity" FROM "q2c"."usage_events"
+        WHERE "customer_id" = $1 AND "product_code" = $2 AND "occurred_at" >= $3::date AND "occurred_at" < $4::date
+        GROUP BY "contract_id" ORDER BY "contract_id"`,
+      [doc.customerId, line.entry.productCode, line.periodStart, end],
+    );
+    if (rows.length === 0) {
+      throw new BusinessError(
+        'unknown_contract',
+        `Usage invoice ${doc.documentId} charges ${line.entry.productCode} for ${line.periodStart}..${end}, but no usage of billing customer ${doc.customerId} was reported through Revline for that period`,
+        { documentId: doc.documentId, customerId: doc.customerId, productCode: line.entry.productCode },
+      );
+    }
+    const amounts = allocateByWeights(
+      BigInt(line.amount.amountMinor),
+      rows.map((r) => scaled(r.quantity)),
+    );
+    return rows.map((r, i) => ({ contractId: r.contract_id, amountMinor: amounts[i] ?? 0n }));
+  }
+
+  private async booking(manager: EntityManager, contractId: string): Promise<Booking> {
+    const rows = await manager.query<Booking[]>(
+      `SELECT "saga_id", "correlation_id", "data"->>'erpCustomerExternalId' AS "erp_customer",
+              "data"->>'salesforceAccountId' AS "salesforce_account"
+         FROM "q2c"."sagas" WHERE "contract_id" = $1 AND "kind" = 'booking'`,
+      [contractId],
+    );
+    const booking = rows.at(0);
+    if (!booking)
+      throw new BusinessError('unknown_contract', `Contract ${contractId} has no booking to bill usage for`, {
+        contractId,
+      });
+    return booking;
+  }
+
+  private async postInvoice(
+    manager: EntityManager,
+    doc: BillingDocumentPayload,
+    contractId: string,
+    booking: Booking,
+    externalId: string,
+    charges: ReadonlyArray<{ line: UsageLine; amountMinor: bigint }>,
+  ): Promise<void> {
+    const payload: ErpDocumentPayload = {
+      externalId,
+      customerExternalId: booking.erp_customer ?? `CUST-${booking.salesforce_account ?? contractId}`,
+      currency: doc.total.currency,
+      tranDate: doc.issuedOn,
+      subsidiary: this.config.ERP_SUBSIDIARY,
+      contractId,
+      memo: `Billing usage invoice ${doc.documentId}`,
+      lines: charges.map(({ line, amountMinor }) => ({
+        itemExternalId: line.entry.erpItemId,
+        amountMinor: amountMinor.toString(),
+        description: `${line.entry.productCode} usage ${line.periodStart}..${dayBefore(line.periodEnd ?? line.periodStart)}`,
+        productClass: line.entry.productClass,
+        obligationId: line.entry.pobId,
+      })),
+    };
+    await this.send(manager, booking, contractId, 'erp.post-invoice', payload, {
+      key: `usage-invoice:${doc.documentId}:${contractId}`,
+      externalId,
+      detail: `usage invoice ${doc.documentId}: ${payload.lines.reduce((s, l) => s + BigInt(l.amountMinor), 0n).toString()} ${doc.total.currency}`,
+    });
+  }
+
+  /** One journal per obligation and period of use, cumulative over the usage invoices of that period. */
+  private async postJournals(
+    manager: EntityManager,
+    doc: BillingDocumentPayload,
+    contractId: string,
+    booking: Booking,
+    charges: ReadonlyArray<{ line: UsageLine; amountMinor: bigint }>,
+  ): Promise<Array<{ period: string; amountMinor: string }>> {
+    const cells = new Map<string, { entry: CatalogueEntry; period: string; amountMinor: bigint }>();
+    for (const { line, amountMinor } of charges) {
+      const period = periodOf(line.periodStart);
+      const key = `${line.entry.pobId}:${period}`;
+      const cell = cells.get(key) ?? { entry: line.entry, period, amountMinor: 0n };
+      cell.amountMinor += amountMinor;
+      cells.set(key, cell);
+    }
+    const out: Array<{ period: string; amountMinor: string }> = [];
+    for (const { entry, period, amountMinor } of cells.values()) {
+      if (amountMinor === 0n) continue;
+      const key = `usage-journal:${doc.documentId}:${contractId}:${entry.pobId}:${period}`;
+      const earlier = await manager.query<Array<{ payload: ErpRevenueJournalPayload }>>(
+        `SELECT "payload" FROM "q2c"."saga_commands"
+          WHERE "job" = 'erp.post-revenue-journal' AND "step" = 'usage_invoice' AND "idempotency_key" <> $1
+            AND "payload"->>'contractId' = $2 AND "payload"->>'obligationId' = $3 AND "payload"->>'period' = $4
+          ORDER BY ("payload"->>'scheduleVersion')::int DESC LIMIT 1`,
+        [key, contractId, entry.pobId, period],
+      );
+      const previous = earlier.at(0)?.payload;
+      const version = (previous?.scheduleVersion ?? 0) + 1;
+      const cumulative = BigInt(previous?.amount.amountMinor ?? '0') + amountMinor;
+      const externalId = `ru:${contractId}:${entry.pobId}:${period}:${doc.documentId}`;
+      const journal: ErpRevenueJournalPayload = {
+        externalId,
+        contractId,
+        obligationId: entry.pobId,
+        period,
+        scheduleVersion: version,
+        amount: { amountMinor: cumulative.toString(), currency: doc.total.currency },
+        productClass: entry.productClass,
+        subsidiary: this.config.ERP_SUBSIDIARY,
+      };
+      await this.send(manager, booking, contractId, 'erp.post-revenue-journal', journal, {
+        key,
+        externalId,
+        detail: `usage revenue of ${period} (invoiced ${doc.issuedOn}): ${amountMinor.toString()} ${doc.total.currency}`,
+      });
+      out.push({ period, amountMinor: amountMinor.toString() });
+    }
+    return out;
+  }
+
+  /** Sends an ERP command through the outbox, recorded on the booking saga's commands and lineage. */
+  private async send<J extends JobName>(
+    manager: EntityManager,
+    booking: Booking,
+    contractId: string,
+    job: J,
+    payload: JobPayloads[J],
+    command: { key: string; externalId: string; detail: string },
+  ): Promise<void> {
+    await this.outbox.add(manager, job, payload, {
+      idempotencyKey: command.key,
+      correlationId: booking.correlation_id,
+    });
+    await manager.query(
+      `INSERT INTO "q2c"."saga_commands" ("idempotency_key", "saga_id", "step", "job", "status", "external_id", "payload")
+       VALUES ($1, $2, 'usage_invoice', $3, 'sent', $4, $5) ON CONFLICT ("idempotency_key") DO NOTHING`,
+      [command.key, booking.saga_id, job, command.externalId, JSON.stringify(payload)],
+    );
+    await this.lineage.record(
+      {
+        contractId,
+        system: 'erp',
+        objectType: job,
+        externalId: command.externalId,
+        status: 'sent',
+        correlationId: booking.correlation_id,
+        detail: command.detail,
+      },
+      manager,
+    );
+  }
+}
