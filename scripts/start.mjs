@@ -108,14 +108,15 @@ async function redis() {
   return `redis://127.0.0.1:${port}`;
 }
 
-function adminKey() {
-  if (process.env.BOOTSTRAP_ADMIN_API_KEY) return process.env.BOOTSTRAP_ADMIN_API_KEY;
-  const file = join(STATE, 'admin-api-key');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const key = `rvl_admin_${randomBytes(24).toString('base64url')}`;
+/** A key from the environment, or the one kept in .revline/<file>, or a new one kept there (mode 0600). */
+function keptKey(variable, file, prefix) {
+  if (process.env[variable]) return process.env[variable];
+  const path = join(STATE, file);
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const key = `${prefix}${randomBytes(24).toString('base64url')}`;
   mkdirSync(STATE, { recursive: true });
-  writeFileSync(file, `${key}\n`);
-  chmodSync(file, 0o600);
+  writeFileSync(path, `${key}\n`);
+  chmodSync(path, 0o600);
   return key;
 }
 
@@ -144,7 +145,14 @@ async function main() {
   mkdirSync(STATE, { recursive: true });
   process.env.DATABASE_URL = await postgres();
   process.env.REDIS_URL = await redis();
-  process.env.BOOTSTRAP_ADMIN_API_KEY = adminKey();
+  process.env.BOOTSTRAP_ADMIN_API_KEY = keptKey('BOOTSTRAP_ADMIN_API_KEY', 'admin-api-key', 'rvl_admin_');
+  // The keys the apps present to each other: process-q2c to the system APIs, experience-finance to process-q2c.
+  process.env.SERVICE_API_KEY = keptKey('SERVICE_API_KEY', 'q2c-service-key', 'rvl_svc_');
+  process.env.PROCESS_Q2C_API_KEY = keptKey('PROCESS_Q2C_API_KEY', 'experience-service-key', 'rvl_svc_');
+  process.env.PROCESS_Q2C_URL ??= `http://127.0.0.1:${portOf('process-q2c')}`;
+  process.env.SYSTEM_SALESFORCE_URL ??= `http://127.0.0.1:${portOf('system-salesforce')}`;
+  process.env.SYSTEM_BILLING_URL ??= `http://127.0.0.1:${portOf('system-billing')}`;
+  process.env.SYSTEM_ERP_URL ??= `http://127.0.0.1:${portOf('system-erp')}`;
   // The system APIs talk to the sandbox, and the sandbox calls back, on whatever ports were chosen.
   process.env.SALESFORCE_LOGIN_URL ??= `http://127.0.0.1:${portOf('sandbox (Salesforce)')}`;
   process.env.STRIPE_PORT ??= String(portOf('sandbox (Stripe)'));
