@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@revline/platform';
+import { ContractsModule } from './contracts/contracts.module';
 import { DATABASE } from './database';
 import { EventsModule } from './events/events.module';
 import { ExceptionsModule } from './exceptions/exceptions.module';
@@ -11,8 +12,10 @@ import { ReplaysModule } from './replays/replays.module';
 import { RevenueModule } from './revenue/revenue.module';
 import { SagasConfig } from './sagas/sagas.config';
 import { SagasModule } from './sagas/sagas.module';
+import { SlaModule } from './sla/sla.module';
 import { UsageModule } from './usage/usage.module';
 import { ValidationModule } from './validation/validation.module';
+import { WaterfallModule } from './waterfall/waterfall.module';
 
 @Module({
   imports: [
@@ -32,6 +35,9 @@ import { ValidationModule } from './validation/validation.module';
     ValidationModule,
     ReplaysModule,
     UsageModule,
+    ContractsModule,
+    WaterfallModule,
+    SlaModule,
   ],
 })
 export class AppModule {}
