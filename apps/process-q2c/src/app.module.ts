@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@revline/platform';
+import { CloseModule } from './close/close.module';
 import { DATABASE } from './database';
 import { EventsModule } from './events/events.module';
 import { ExceptionsModule } from './exceptions/exceptions.module';
@@ -8,6 +9,8 @@ import { MappingsModule } from './mappings/mappings.module';
 import { Q2cConfig } from './mappings/q2c.config';
 import { NormalisationModule } from './normalisation/normalisation.module';
 import { ReplaysModule } from './replays/replays.module';
+import { ReconciliationConfig } from './reconciliation/reconciliation.config';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { RevenueModule } from './revenue/revenue.module';
 import { SagasConfig } from './sagas/sagas.config';
 import { SagasModule } from './sagas/sagas.module';
@@ -17,7 +20,7 @@ import { ValidationModule } from './validation/validation.module';
 @Module({
   imports: [
     PlatformModule.forApp({
-      config: [Q2cConfig, SagasConfig],
+      config: [Q2cConfig, SagasConfig, ReconciliationConfig],
       database: DATABASE,
       auth: {},
       messaging: { consumes: ['crm.changes', 'billing.events', 'erp.events'], dashboard: true },
@@ -32,6 +35,8 @@ import { ValidationModule } from './validation/validation.module';
     ValidationModule,
     ReplaysModule,
     UsageModule,
+    ReconciliationModule,
+    CloseModule,
   ],
 })
 export class AppModule {}
