@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@revline/platform';
+import { CloseModule } from './close/close.module';
 import { ContractsModule } from './contracts/contracts.module';
 import { DATABASE } from './database';
 import { EventsModule } from './events/events.module';
@@ -9,6 +10,8 @@ import { MappingsModule } from './mappings/mappings.module';
 import { Q2cConfig } from './mappings/q2c.config';
 import { NormalisationModule } from './normalisation/normalisation.module';
 import { ReplaysModule } from './replays/replays.module';
+import { ReconciliationConfig } from './reconciliation/reconciliation.config';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { RevenueModule } from './revenue/revenue.module';
 import { SagasConfig } from './sagas/sagas.config';
 import { SagasModule } from './sagas/sagas.module';
@@ -20,7 +23,7 @@ import { WaterfallModule } from './waterfall/waterfall.module';
 @Module({
   imports: [
     PlatformModule.forApp({
-      config: [Q2cConfig, SagasConfig],
+      config: [Q2cConfig, SagasConfig, ReconciliationConfig],
       database: DATABASE,
       auth: {},
       messaging: { consumes: ['crm.changes', 'billing.events', 'erp.events'], dashboard: true },
@@ -35,6 +38,8 @@ import { WaterfallModule } from './waterfall/waterfall.module';
     ValidationModule,
     ReplaysModule,
     UsageModule,
+    ReconciliationModule,
+    CloseModule,
     ContractsModule,
     WaterfallModule,
     SlaModule,

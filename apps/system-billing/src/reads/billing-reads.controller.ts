@@ -71,4 +71,23 @@ export class BillingReadsController {
     }
     reply.raw.end();
   }
+
+  @Get('exports/subscription-items')
+  @Roles('finance.viewer')
+  @ApiOperation({
+    summary: 'Every item of every subscription, streamed as NDJSON for reconciliation',
+    description:
+      'One JSON object per subscription item (contract and line ids from the metadata Revline writes, quantity, unit amount, currency, current period); read page by page from the billing platform.',
+  })
+  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({ description: 'application/x-ndjson: one subscription item per line' })
+  async exportSubscriptionItems(@Res() reply: FastifyReply): Promise<void> {
+    const pages = this.billing.exportSubscriptionItems({ pageSize: 1000 });
+    reply.raw.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
+    for await (const page of pages) {
+      const chunk = page.map((row) => JSON.stringify(row)).join('\n') + '\n';
+      if (!reply.raw.write(chunk)) await new Promise((resolve) => reply.raw.once('drain', resolve));
+    }
+    reply.raw.end();
+  }
 }

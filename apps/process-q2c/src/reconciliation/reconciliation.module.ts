@@ -1,0 +1,25 @@
+import { HttpModule } from '@nestjs/axios';
+import { Module } from '@nestjs/common';
+import { ReconciliationController } from './reconciliation.controller';
+import { ReconciliationMetrics } from './reconciliation-metrics';
+import { ReconciliationQueries } from './reconciliation-queries';
+import { ReconciliationRunner } from './reconciliation-runner';
+import { ReconciliationSchedule } from './reconciliation-schedule';
+import { ServiceApiKey } from './service-key';
+import { HttpSystemApis, SystemApis } from './system-apis';
+
+/** Reconciliation runs (scheduled and on demand), their breaks, and the reads of the system APIs they need. */
+@Module({
+  imports: [HttpModule],
+  controllers: [ReconciliationController],
+  providers: [
+    ReconciliationRunner,
+    ReconciliationQueries,
+    ReconciliationMetrics,
+    ReconciliationSchedule,
+    ServiceApiKey,
+    { provide: SystemApis, useClass: HttpSystemApis },
+  ],
+  exports: [ReconciliationRunner, ReconciliationQueries, SystemApis],
+})
+export class ReconciliationModule {}
