@@ -21,7 +21,8 @@ export interface ExperienceEnv {
 }
 
 export async function startExperienceEnv(): Promise<ExperienceEnv> {
-  const q2cEnv = await startQ2cEnv();
+  // No nightly reconciliation job: its delayed job in q2c.scheduled would keep settle() from ever seeing idle queues.
+  const q2cEnv = await startQ2cEnv({ RECONCILIATION_CRON: 'off' });
   await runMigrations(appDataSourceOptions(EXPERIENCE, q2cEnv.db.url));
   const extra: TestApp[] = [];
   const serviceKey = `rvl_svc_${randomBytes(24).toString('base64url')}`;

@@ -49,6 +49,7 @@ describe('experience-finance over process-q2c', () => {
   let operator: string;
   let orderId: string;
   let parked: ExceptionBody[];
+  const parkedId = (i: number): string => parked.at(i)?.id ?? '';
 
   const unmappedOrder = async (): Promise<string> => {
     const { sales, catalogue } = env.q2cEnv;
@@ -225,10 +226,10 @@ describe('experience-finance over process-q2c', () => {
         .expect(200);
       expect(other.body).toEqual([]);
       const one = await request(url)
-        .get(`/v1/exceptions/${parked[0]?.id ?? ''}`)
+        .get(`/v1/exceptions/${parkedId(0)}`)
         .set(bearer(viewer))
         .expect(200);
-      expect(one.body).toMatchObject({ id: parked[0]?.id, category: 'unmapped_product' });
+      expect(one.body).toMatchObject({ id: parkedId(0), category: 'unmapped_product' });
     });
 
     it('refuses bad filters and ids with 400, unknown ids with 404', async () => {
@@ -249,7 +250,7 @@ describe('experience-finance over process-q2c', () => {
     });
 
     it('lets a viewer read but not retry, resolve or start a run (403); no key is 401', async () => {
-      const id = parked[0]?.id ?? '';
+      const id = parkedId(0);
       const retry = await request(url).post(`/v1/exceptions/${id}/retry`).set(bearer(viewer)).expect(403);
       expect(retry.body.detail).toContain('finance.operator');
       await request(url)
@@ -269,7 +270,7 @@ describe('experience-finance over process-q2c', () => {
     });
 
     it("resolves with a reason, audited by both APIs under the caller's correlation id; twice is 409", async () => {
-      const id = parked[0]?.id ?? '';
+      const id = parkedId(0);
       await request(url)
         .post(`/v1/exceptions/${id}/resolve`)
         .set(bearer(operator))
@@ -303,30 +304,26 @@ describe('experience-finance over process-q2c', () => {
     });
 
     it('retries one and in bulk, audited per exception', async () => {
-      const [resolved, open] = parked;
       const one = await request(url)
-        .post(`/v1/exceptions/${open?.id ?? ''}/retry`)
+        .post(`/v1/exceptions/${parkedId(1)}/retry`)
         .set(bearer(operator))
         .set('x-correlation-id', 'exp-retry-1')
         .expect(200);
-      expect(one.body).toEqual({ id: open?.id, outcome: 'retrying' });
+      expect(one.body).toEqual({ id: parkedId(1), outcome: 'retrying' });
       const bulk = await request(url)
         .post('/v1/exceptions/retry')
         .set(bearer(operator))
         .set('x-correlation-id', 'exp-retry-2')
-        .send({ ids: [resolved?.id, open?.id] })
+        .send({ ids: [parkedId(0), parkedId(1)] })
         .expect(200);
       expect(bulk.body).toEqual([
-        expect.objectContaining({ id: resolved?.id, outcome: 'skipped' }),
-        expect.objectContaining({ id: open?.id }),
+        expect.objectContaining({ id: parkedId(0), outcome: 'skipped' }),
+        expect.objectContaining({ id: parkedId(1) }),
       ]);
       const audit = await env.q2cEnv.db.dataSource.query<Array<{ target: string }>>(
         `SELECT "target" FROM "platform"."audit_log" WHERE "correlation_id" = 'exp-retry-2' AND "actor" LIKE '%(close team)%' ORDER BY "id"`,
       );
-      expect(audit.map((a) => a.target)).toEqual([
-        `exception:${resolved?.id ?? ''}`,
-        `exception:${open?.id ?? ''}`,
-      ]);
+      expect(audit.map((a) => a.target)).toEqual([`exception:${parkedId(0)}`, `exception:${parkedId(1)}`]);
       await request(url)
         .post('/v1/exceptions/retry')
         .set(bearer(operator))
@@ -430,6 +427,12 @@ describe('experience-finance over process-q2c', () => {
         expect.objectContaining({ category: 'unmapped_product', opened: 2, resolved: 1, aged: 0 }),
       ]);
       expect(res.body.exceptionTotals).toMatchObject({ category: 'all', opened: 2, resolved: 1 });
+      expect(res.body.breaksUnavailable).toBeNull();
+      expect(res.body.breaks).toMatchObject({
+        opened: expect.any(Number),
+        autoClosed: expect.any(Number),
+        open: expect.any(Number),
+      });
       const none = await request(url)
         .get('/v1/sla?from=2020-01-01&to=2020-01-31')
         .set(bearer(viewer))
@@ -447,6 +450,59 @@ describe('experience-finance over process-q2c', () => {
   });
 
   describe('reconciliation and close', () => {
+    it('starts a run as an operator (audited), lists it, shows it and its breaks as JSON and CSV', async () => {
+      const started = await request(url)
+        .post('/v1/reconciliation-runs')
+        .set(bearer(operator))
+        .set('x-correlation-id', 'exp-recon-1')
+        .send({ scope: 'lineage', period: '2026-01' })
+        .expect(202);
+      const runId = started.body.runId as string;
+      expect(started.body).toMatchObject({ scope: 'lineage', period: '2026-01', trigger: 'on_demand' });
+      const audit = await env.q2cEnv.db.dataSource.query<Array<{ action: string; target: string }>>(
+        `SELECT "action", "target" FROM "platform"."audit_log" WHERE "correlation_id" = 'exp-recon-1' AND "actor" LIKE '%(close team)%'`,
+      );
+      expect(audit).toEqual([{ action: 'reconciliation-run.start', target: `reconciliation-run:${runId}` }]);
+      const run = await eventually(async () => {
+        const res = await request(url)
+          .get(`/v1/reconciliation-runs/${runId}`)
+          .set(bearer(viewer))
+          .expect(200);
+        return res.body.status === 'running' ? undefined : (res.body as { checkpoints: unknown[] });
+      }, 30_000);
+      expect(run).toMatchObject({ runId, status: 'completed', error: null });
+      expect(run?.checkpoints).toEqual([expect.objectContaining({ checkpoint: 'lineage' })]);
+      const list = await request(url).get('/v1/reconciliation-runs?limit=10').set(bearer(viewer)).expect(200);
+      expect(list.body.items.map((r: { runId: string }) => r.runId)).toContain(runId);
+      const breaks = await request(url)
+        .get(`/v1/reconciliation-runs/${runId}/breaks`)
+        .set(bearer(viewer))
+        .expect(200);
+      expect(breaks.body).toEqual({ items: expect.any(Array), nextCursor: null });
+      const csv = await request(url)
+        .get(`/v1/reconciliation-runs/${runId}/breaks?format=csv`)
+        .set(bearer(viewer))
+        .expect(200);
+      expect(csv.headers['content-type']).toContain('text/csv');
+      const lines = csv.text.split(/\r?\n/).filter(Boolean);
+      expect(lines[0]).toContain('breakId');
+      expect(lines).toHaveLength(1 + (breaks.body.items as unknown[]).length);
+      const unknown = randomUUID();
+      await request(url).get(`/v1/reconciliation-runs/${unknown}`).set(bearer(viewer)).expect(404);
+      await request(url).get(`/v1/reconciliation-runs/${unknown}/breaks`).set(bearer(viewer)).expect(404);
+      await request(url)
+        .get(`/v1/reconciliation-runs/${unknown}/breaks?format=csv`)
+        .set(bearer(viewer))
+        .expect(404);
+    });
+
+    it('answers close readiness for a month with its reasons', async () => {
+      const res = await request(url).get('/v1/close/2026-01/readiness').set(bearer(viewer));
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body).toMatchObject({ period: '2026-01', ready: false, openExceptions: 1 });
+      expect(res.body.reasons).toEqual(expect.arrayContaining(['1 exception(s) open']));
+    });
+
     it('validates before calling process-q2c', async () => {
       await request(url)
         .post('/v1/reconciliation-runs')
@@ -484,9 +540,13 @@ describe('experience-finance over process-q2c', () => {
 
   it('documents every finance route in Swagger with a summary, a description and its error shapes', async () => {
     const res = await request(url).get('/docs/openapi.json').expect(200);
-    const paths = res.body.paths as Record<
-      string,
-      Record<string, { summary?: string; description?: string; responses: Record<string, unknown> }>
+    const paths = res.body.paths as Partial<
+      Record<
+        string,
+        Partial<
+          Record<string, { summary?: string; description?: string; responses: Record<string, unknown> }>
+        >
+      >
     >;
     const routes: Array<[string, string]> = [
       ['/v1/contracts', 'get'],
@@ -507,12 +567,12 @@ describe('experience-finance over process-q2c', () => {
     ];
     for (const [path, method] of routes) {
       const operation = paths[path]?.[method];
-      expect(operation, `${method} ${path}`).toBeDefined();
-      expect(operation?.summary).toBeTruthy();
-      expect(operation?.description).toBeTruthy();
+      if (!operation) throw new Error(`${method} ${path} is not documented`);
+      expect(operation.summary).toBeTruthy();
+      expect(operation.description).toBeTruthy();
       const noInput = path.endsWith('/lifecycle') || path.endsWith('/lineage');
       for (const status of [...(noInput ? ['404'] : ['400']), '401', '403', '502', '503'])
-        expect(operation?.responses, `${method} ${path} ${status}`).toHaveProperty(status);
+        expect(operation.responses, `${method} ${path} ${status}`).toHaveProperty(status);
     }
     expect(res.body.components.schemas.ProblemDetails).toBeDefined();
   });

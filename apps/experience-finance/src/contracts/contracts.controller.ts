@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
 import { ApiProblem } from '@revline/http';
-import { ProcessQ2cClient } from '../process-q2c/process-q2c.client';
+import { ProcessQ2cClient, toQuery } from '../process-q2c/process-q2c.client';
 import { ApiBadRequest, ApiCommonProblems, problemExample } from '../shared/problem-docs';
 import { ContractLifecycleDto, ContractPageDto, ListContractsQuery } from './contract.dto';
 import { ContractLineageDto } from './lineage.dto';
@@ -33,7 +33,7 @@ export class ContractsController {
   )
   @ApiCommonProblems('finance.viewer', '/v1/contracts')
   listContracts(@Query() query: ListContractsQuery): Promise<ContractPageDto> {
-    return this.q2c.get('/v1/contracts', { ...query });
+    return this.q2c.get('/v1/contracts', toQuery(query));
   }
 
   @Get(':contractId/lifecycle')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthenticatedRequest } from '@revline/auth';
-import { ProcessQ2cClient } from '../process-q2c/process-q2c.client';
+import { ProcessQ2cClient, toQuery } from '../process-q2c/process-q2c.client';
 import { OperatorAudit } from '../shared/operator-audit';
 import type { ExceptionDto, ListExceptionsQuery, RetryOutcomeDto } from './exception.dto';
 
@@ -13,7 +13,7 @@ export class ExceptionsWorkbench {
   ) {}
 
   list(query: ListExceptionsQuery): Promise<ExceptionDto[]> {
-    return this.q2c.get('/v1/exceptions', { ...query });
+    return this.q2c.get('/v1/exceptions', toQuery(query));
   }
 
   one(id: string): Promise<ExceptionDto> {
@@ -23,7 +23,10 @@ export class ExceptionsWorkbench {
   async retry(ids: string[], request: AuthenticatedRequest): Promise<RetryOutcomeDto[]> {
     const outcomes = await this.q2c.post<RetryOutcomeDto[]>('/v1/exceptions/retry', { ids });
     for (const outcome of outcomes)
-      await this.audit.record(request, 'exception.retry', `exception:${outcome.id}`, { ...outcome });
+      await this.audit.record(request, 'exception.retry', `exception:${outcome.id}`, {
+        outcome: outcome.outcome,
+        note: outcome.note ?? null,
+      });
     return outcomes;
   }
 

@@ -87,8 +87,8 @@ export class ExceptionsController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @Req() request: AuthenticatedRequest,
   ): Promise<RetryOutcomeDto> {
-    const [outcome] = await this.workbench.retry([id], request);
-    return outcome ?? { id, outcome: 'skipped', note: 'nothing to retry' };
+    const outcomes = await this.workbench.retry([id], request);
+    return outcomes.at(0) ?? { id, outcome: 'skipped', note: 'nothing to retry' };
   }
 
   @Post(':id/resolve')

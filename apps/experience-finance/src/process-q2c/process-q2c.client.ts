@@ -10,6 +10,15 @@ import { ProcessQ2cConfig } from './process-q2c.config';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
+/** A validated query DTO as the plain parameters of a process-q2c request (undefined ones left out). */
+export function toQuery(dto: object, overrides: Query = {}): Query {
+  const query: Query = {};
+  for (const [name, value] of Object.entries(dto) as Array<[string, unknown]>)
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      query[name] = value;
+  return { ...query, ...overrides };
+}
+
 export interface ProcessStream {
   stream: Readable;
   contentType: string;

@@ -22,7 +22,7 @@ import {
 import type { AuthenticatedRequest } from '@revline/auth';
 import { Roles } from '@revline/auth';
 import { ApiProblem } from '@revline/http';
-import { ProcessQ2cClient } from '../process-q2c/process-q2c.client';
+import { ProcessQ2cClient, toQuery } from '../process-q2c/process-q2c.client';
 import { OperatorAudit } from '../shared/operator-audit';
 import { PageQuery } from '../shared/page.dto';
 import { ApiBadRequest, ApiCommonProblems, problemExample } from '../shared/problem-docs';
@@ -96,7 +96,7 @@ export class ReconciliationController {
   @ApiBadRequest('limit must not be greater than 500', 'limit', '/v1/reconciliation-runs')
   @ApiCommonProblems('finance.viewer', '/v1/reconciliation-runs')
   listReconciliationRuns(@Query() query: PageQuery): Promise<ReconciliationRunPageDto> {
-    return this.q2c.get('/v1/reconciliation-runs', { ...query });
+    return this.q2c.get('/v1/reconciliation-runs', toQuery(query));
   }
 
   @Get(':runId')
@@ -138,8 +138,8 @@ export class ReconciliationController {
     @Headers('accept') accept: string | undefined,
   ): Promise<BreakPageDto | StreamableFile> {
     const path = `/v1/reconciliation-runs/${runId}/breaks`;
-    if (!wantsCsv(query.format, accept)) return this.q2c.get(path, { ...query, format: undefined });
-    const csv = await this.q2c.stream(path, { ...query, format: 'csv' }, 'text/csv');
+    if (!wantsCsv(query.format, accept)) return this.q2c.get(path, toQuery(query, { format: undefined }));
+    const csv = await this.q2c.stream(path, toQuery(query, { format: 'csv' }), 'text/csv');
     return new StreamableFile(csv.stream, {
       type: csv.contentType,
       disposition: csv.disposition ?? `attachment; filename="reconciliation-breaks-${runId}.csv"`,

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
-import { ProcessQ2cClient } from '../process-q2c/process-q2c.client';
+import { ProcessQ2cClient, toQuery } from '../process-q2c/process-q2c.client';
 import { wantsCsv } from '../reconciliation/reconciliation.controller';
 import { ApiBadRequest, ApiCommonProblems } from '../shared/problem-docs';
 import { WaterfallDto, WaterfallQuery } from './waterfall.dto';
@@ -27,8 +27,8 @@ export class RevenueController {
     @Headers('accept') accept: string | undefined,
   ): Promise<WaterfallDto | StreamableFile> {
     if (!wantsCsv(query.format, accept))
-      return this.q2c.get('/v1/revenue/waterfall', { ...query, format: undefined });
-    const csv = await this.q2c.stream('/v1/revenue/waterfall', { ...query, format: 'csv' }, 'text/csv');
+      return this.q2c.get('/v1/revenue/waterfall', toQuery(query, { format: undefined }));
+    const csv = await this.q2c.stream('/v1/revenue/waterfall', toQuery(query, { format: 'csv' }), 'text/csv');
     return new StreamableFile(csv.stream, {
       type: csv.contentType,
       disposition:

@@ -2,10 +2,13 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
 import { DomainError } from '@revline/http';
-import { ProcessQ2cClient } from '../process-q2c/process-q2c.client';
+import { ProcessQ2cClient, toQuery } from '../process-q2c/process-q2c.client';
 import { ApiBadRequest, ApiCommonProblems } from '../shared/problem-docs';
 import type { BreakFiguresDto, SlaDto } from './sla.dto';
 import { FinanceSlaDto, SlaQuery } from './sla.dto';
+
+/** The process API's figures, as plain data. */
+type ProcessSla = { [K in keyof SlaDto]: SlaDto[K] };
 
 @ApiTags('sla')
 @Roles('finance.viewer')
@@ -24,7 +27,7 @@ export class SlaController {
   @ApiCommonProblems('finance.viewer', '/v1/sla')
   async getSla(@Query() query: SlaQuery): Promise<FinanceSlaDto> {
     const [figures, breaks] = await Promise.all([
-      this.q2c.get<SlaDto>('/v1/sla', { ...query }),
+      this.q2c.get<ProcessSla>('/v1/sla', toQuery(query)),
       this.q2c
         .get<BreakFiguresDto>('/v1/reconciliation-breaks/summary', { from: query.from, to: query.to })
         .then((b) => ({ breaks: b, breaksUnavailable: null }))

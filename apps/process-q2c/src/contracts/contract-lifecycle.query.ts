@@ -81,10 +81,11 @@ export class ContractLifecycle {
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(contractId: string): Promise<ContractLifecycleDto> {
-    const [summary] = await this.dataSource.query<ContractSummaryRow[]>(
+    const summaries = await this.dataSource.query<ContractSummaryRow[]>(
       `SELECT * FROM (${CONTRACT_SUMMARIES}) c WHERE c."contract_id" = $1`,
       [contractId],
     );
+    const summary = summaries.at(0);
     if (!summary) throw new DomainError(404, `Contract ${contractId} is not known to Revline`);
     const [sagas, counts, hops] = await Promise.all([
       this.dataSource.query<SagaRow[]>(
