@@ -46,7 +46,7 @@ export async function reconciliation(env: Q2cEnv) {
       .send(body)
       .expect(202);
     const runId = (started.body as RunView).runId;
-    return eventually(async () => {
+    const finished = await eventually(async () => {
       const res = await request(env.q2c.url)
         .get(`/v1/reconciliation-runs/${runId}`)
         .set(bearer(viewer))
@@ -54,6 +54,8 @@ export async function reconciliation(env: Q2cEnv) {
       const view = res.body as RunView;
       return view.status === 'running' ? undefined : view;
     }, 60_000);
+    if (!finished) throw new Error(`run ${runId} did not finish`);
+    return finished;
   };
   const breaks = async (runId: string, query: Record<string, string> = {}): Promise<BreakView[]> => {
     const res = await request(env.q2c.url)

@@ -12,6 +12,8 @@ import { ReplaysModule } from './replays/replays.module';
 import { ReconciliationConfig } from './reconciliation/reconciliation.config';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { RevenueModule } from './revenue/revenue.module';
+import { ScheduledConfig } from './scheduled/scheduled.config';
+import { ScheduledModule } from './scheduled/scheduled.module';
 import { SagasConfig } from './sagas/sagas.config';
 import { SagasModule } from './sagas/sagas.module';
 import { UsageModule } from './usage/usage.module';
@@ -20,10 +22,13 @@ import { ValidationModule } from './validation/validation.module';
 @Module({
   imports: [
     PlatformModule.forApp({
-      config: [Q2cConfig, SagasConfig, ReconciliationConfig],
+      config: [Q2cConfig, SagasConfig, ScheduledConfig, ReconciliationConfig],
       database: DATABASE,
       auth: {},
-      messaging: { consumes: ['crm.changes', 'billing.events', 'erp.events'], dashboard: true },
+      messaging: {
+        consumes: ['crm.changes', 'billing.events', 'erp.events', 'q2c.scheduled'],
+        dashboard: true,
+      },
     }),
     RevenueModule,
     MappingsModule,
@@ -35,6 +40,7 @@ import { ValidationModule } from './validation/validation.module';
     ValidationModule,
     ReplaysModule,
     UsageModule,
+    ScheduledModule,
     ReconciliationModule,
     CloseModule,
   ],

@@ -18,6 +18,8 @@ import { ReconciliationRunEntity } from './reconciliation.entities';
 import { ReconciliationMetrics } from './reconciliation-metrics';
 import { SystemApis } from './system-apis';
 
+export type ReconciliationScope = Scope;
+
 export interface RunRequest {
   scope?: Scope;
   period?: string;
