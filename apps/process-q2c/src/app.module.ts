@@ -13,6 +13,8 @@ import { ReplaysModule } from './replays/replays.module';
 import { ReconciliationConfig } from './reconciliation/reconciliation.config';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { RevenueModule } from './revenue/revenue.module';
+import { ScheduledConfig } from './scheduled/scheduled.config';
+import { ScheduledModule } from './scheduled/scheduled.module';
 import { SagasConfig } from './sagas/sagas.config';
 import { SagasModule } from './sagas/sagas.module';
 import { SlaModule } from './sla/sla.module';
@@ -23,10 +25,13 @@ import { WaterfallModule } from './waterfall/waterfall.module';
 @Module({
   imports: [
     PlatformModule.forApp({
-      config: [Q2cConfig, SagasConfig, ReconciliationConfig],
+      config: [Q2cConfig, SagasConfig, ScheduledConfig, ReconciliationConfig],
       database: DATABASE,
       auth: {},
-      messaging: { consumes: ['crm.changes', 'billing.events', 'erp.events'], dashboard: true },
+      messaging: {
+        consumes: ['crm.changes', 'billing.events', 'erp.events', 'q2c.scheduled'],
+        dashboard: true,
+      },
     }),
     RevenueModule,
     MappingsModule,
@@ -38,6 +43,7 @@ import { WaterfallModule } from './waterfall/waterfall.module';
     ValidationModule,
     ReplaysModule,
     UsageModule,
+    ScheduledModule,
     ReconciliationModule,
     CloseModule,
     ContractsModule,

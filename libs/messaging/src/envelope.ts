@@ -16,6 +16,8 @@ export interface Envelope<J extends JobName = JobName> {
   schemaVersion: string;
   occurredAt: string;
   tenantId: string;
+  /** Not to run before this instant (ISO datetime): the relay queues it as a delayed job. */
+  notBefore?: string;
   payload: JobPayloads[J];
 }
 
@@ -26,6 +28,8 @@ export interface EnvelopeOptions {
   causationId?: string | null;
   tenantId?: string;
   occurredAt?: Date;
+  /** A job that must run at a date (a ramp step due): queued delayed until then; at once when past. */
+  notBefore?: Date;
 }
 
 /** Builds an envelope; correlation and causation default to the ones in scope (the request or job being handled). */
@@ -45,6 +49,7 @@ export function createEnvelope<J extends JobName>(
     schemaVersion: ENVELOPE_SCHEMA_VERSION,
     occurredAt: (options.occurredAt ?? new Date()).toISOString(),
     tenantId: options.tenantId ?? scope?.tenantId ?? DEFAULT_TENANT,
+    ...(options.notBefore ? { notBefore: options.notBefore.toISOString() } : {}),
     payload,
   };
 }

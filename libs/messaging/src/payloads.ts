@@ -207,5 +207,6 @@ export interface RampStepDuePayload {
 }
 
 export interface RecognisePeriodPayload {
-  period: string;
+  /** `YYYY-MM`; absent (a job scheduler's run) means the month before the run. */
+  period?: string;
 }

@@ -38,8 +38,10 @@ export class Queues implements OnApplicationShutdown {
   }
 
   jobOptions(envelope: Envelope): JobsOptions {
+    const delay = envelope.notBefore ? Date.parse(envelope.notBefore) - Date.now() : 0;
     return {
       jobId: jobIdFor(envelope.job, envelope.idempotencyKey),
+      ...(delay > 0 ? { delay } : {}),
       attempts: this.workerConfig.JOB_ATTEMPTS,
       backoff: { type: BACKOFF_STRATEGY },
       removeOnComplete: { age: 24 * 3600, count: 50_000 },

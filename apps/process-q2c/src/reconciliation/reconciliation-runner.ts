@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
 import { DomainError } from '@revline/http';
 import type { PoolClient } from 'pg';
 import { v7 as uuidV7 } from 'uuid';
@@ -16,6 +17,8 @@ import type { CheckpointTally } from './reconciliation.entities';
 import { ReconciliationRunEntity } from './reconciliation.entities';
 import { ReconciliationMetrics } from './reconciliation-metrics';
 import { SystemApis } from './system-apis';
+
+export type ReconciliationScope = Scope;
 
 export interface RunRequest {
   scope?: Scope;
@@ -42,8 +45,9 @@ const ABANDONED_AFTER = '2 hours';
  * breaks. A failed checkpoint fails the run and leaves the breaks as the last good run filed them.
  */
 @Injectable()
-export class ReconciliationRunner {
+export class ReconciliationRunner implements OnApplicationShutdown {
   private readonly logger = new Logger(ReconciliationRunner.name);
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -103,7 +107,14 @@ export class ReconciliationRunner {
     const run = await repo.findOneByOrFail({ runId });
     const names: CheckpointName[] = scope === 'all' ? [...CHECKPOINTS] : [scope];
     const done = this.execute(runId, period, names);
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
     return { run, runId, done };
+  }
+
+  /** A stopping process lets its runs finish (their connections close after). */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.inFlight]);
   }
 
   private checkpoint(name: CheckpointName): Checkpoint {

@@ -4,7 +4,7 @@ import { createEnvelope, Queues } from '@revline/messaging';
 import { ReconciliationConfig } from './reconciliation.config';
 
 /** The stable key of the nightly run's job scheduler: re-registering it replaces, never duplicates. */
-export const RECONCILIATION_SCHEDULER_KEY = 'q2c.reconcile:all';
+export const RECONCILIATION_SCHEDULER_KEY = 'q2c.reconcile.all';
 
 /**
  * Registers the scheduled run as a BullMQ job scheduler on q2c.scheduled (RECONCILIATION_CRON, UTC), under a stable
@@ -32,15 +32,25 @@ export class ReconciliationSchedule implements OnApplicationBootstrap {
     const envelope = createEnvelope(
       'q2c.reconcile',
       { scope: 'all' },
-      { idempotencyKey: RECONCILIATION_SCHEDULER_KEY, causationId: null },
+      {
+        idempotencyKey: `scheduler:${RECONCILIATION_SCHEDULER_KEY}`,
+        correlationId: `scheduler-${RECONCILIATION_SCHEDULER_KEY}`,
+        causationId: null,
+      },
     );
+    const options = this.queues.jobOptions(envelope);
     await queue.upsertJobScheduler(
       RECONCILIATION_SCHEDULER_KEY,
       { pattern: cron, tz: 'UTC' },
       {
-        name: 'q2c.reconcile',
+        name: envelope.job,
         data: envelope,
-        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+        opts: {
+          attempts: options.attempts,
+          backoff: options.backoff,
+          removeOnComplete: options.removeOnComplete,
+          removeOnFail: options.removeOnFail,
+        },
       },
     );
     this.logger.log(`Reconciliation scheduled: ${cron} (UTC), scheduler ${RECONCILIATION_SCHEDULER_KEY}`);

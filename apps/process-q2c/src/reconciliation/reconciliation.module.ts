@@ -1,5 +1,6 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
+import { ReconcileHandler } from './reconcile.handler';
 import { ReconciliationController } from './reconciliation.controller';
 import { ReconciliationMetrics } from './reconciliation-metrics';
 import { ReconciliationQueries } from './reconciliation-queries';
@@ -14,6 +15,7 @@ import { HttpSystemApis, SystemApis } from './system-apis';
   controllers: [ReconciliationController],
   providers: [
     ReconciliationRunner,
+    ReconcileHandler,
     ReconciliationQueries,
     ReconciliationMetrics,
     ReconciliationSchedule,

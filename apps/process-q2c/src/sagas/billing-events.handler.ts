@@ -67,8 +67,8 @@ export class BillingEventsHandler {
       envelope,
       'invoice',
       'Invoice',
-      `"data"->>'awaitingInvoiceId' = $1`,
-      envelope.payload.documentId,
+      `("data"->>'awaitingInvoiceId' = $1 OR ("step" = 'await_phase_invoice' AND "data"->>'subscriptionId' = $2))`,
+      [envelope.payload.documentId, envelope.payload.subscriptionId ?? ''],
     );
   }
 
@@ -79,7 +79,7 @@ export class BillingEventsHandler {
       'credit_note',
       'CreditNote',
       `"step" = 'await_credit_note' AND "data"->>'billingCustomerId' = $1`,
-      envelope.payload.customerId,
+      [envelope.payload.customerId],
     );
   }
 
@@ -97,7 +97,7 @@ export class BillingEventsHandler {
     kind: 'invoice' | 'credit_note',
     objectType: string,
     waiting: string,
-    param: string,
+    params: readonly string[],
   ): Promise<unknown> {
     const doc: BillingDocumentPayload = envelope.payload;
     return this.run(envelope, async (manager, touch) => {
@@ -112,7 +112,7 @@ export class BillingEventsHandler {
       >(
         `SELECT "saga_id", "contract_id", "correlation_id" FROM "q2c"."sagas"
           WHERE ${waiting} AND "status" <> 'completed' ORDER BY "saga_id" LIMIT 1`,
-        [param],
+        [...params],
       );
       const saga = rows.at(0);
       await this.lineage.record(

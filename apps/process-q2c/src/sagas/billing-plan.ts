@@ -35,6 +35,29 @@ export function billingItems(
 }
 
 /**
+ * The later steps of a booking's ramps, as the billing platform's schedule phases: from each later segment start,
+ * every recurring line with the quantity of the segment then in force.
+ */
+export function rampSteps(
+  booking: ContractHistory['booking'],
+  catalogue: Catalogue,
+): NonNullable<BillingContractChangePayload['rampSteps']> {
+  const dates = [...new Set(booking.lines.flatMap((l) => (l.rampSegments ?? []).map((s) => s.start)))].sort();
+  return dates
+    .filter((date) => date > booking.termStart)
+    .map((startDate) => ({
+      startDate,
+      items: billingItems(
+        booking.lines.map((l) => {
+          const segment = (l.rampSegments ?? []).findLast((s) => s.start <= startDate);
+          return segment ? { ...l, quantity: segment.quantity, unitPrice: segment.unitPrice } : l;
+        }),
+        catalogue,
+      ),
+    }));
+}
+
+/**
  * What the billing platform should charge for an amendment at its effective date: the engine's proration of each
  * changed or added recurring line over the billing period, by actual days (Stripe's proration for a change at
  * 00:00 UTC). Positive is owed by the customer, negative is owed to them. Per line, for the ERP document.

@@ -28,6 +28,15 @@ export function linesInForce(
     ]),
   );
   for (const am of amendments) {
+    if (am.amendmentType === 'ramp_step') {
+      // The segments starting on the step's date come into force (the step itself carries no deltas).
+      for (const booked of history.booking.lines) {
+        const segment = (booked.rampSegments ?? []).find((s) => s.start === am.effectiveDate);
+        const line = lines.get(booked.lineId);
+        if (segment && line)
+          lines.set(booked.lineId, { ...line, quantity: segment.quantity, unitPrice: segment.unitPrice });
+      }
+    }
     const zeroAll = am.amendmentType === 'cancellation' && am.lineDeltas.length === 0;
     if (zeroAll) for (const [id, l] of lines) lines.set(id, { ...l, quantity: '0' });
     for (const d of am.lineDeltas) {

@@ -64,6 +64,10 @@ export class ErpEventsHandler {
       if (!command) return { ignored: `command ${p.commandIdempotencyKey} was not sent by a saga` };
       const saga = await this.store.lock(manager, command.sagaId);
       if (!saga) return { ignored: 'no saga' };
+      await manager.query(
+        `UPDATE "q2c"."saga_commands" SET "status" = 'rejected' WHERE "idempotency_key" = $1 AND "status" = 'sent'`,
+        [p.commandIdempotencyKey],
+      );
       saga.status = SAGA_STATUS.parked;
       saga.lastError = `erp_${p.category ?? 'rejected'}: ${p.message}`;
       await this.store.save(manager, saga);

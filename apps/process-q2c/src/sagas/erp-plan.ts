@@ -87,7 +87,7 @@ export function customerCommand(saga: SagaIdentity, ctx: SagaContext, subsidiary
 
 /** The ERP lines of a billing document: its total split over the contract lines it charges, by item. */
 function erpLines(saga: SagaIdentity, ctx: SagaContext, totalMinor: bigint): ErpDocumentPayload['lines'] {
-  const am = ctx.amendment;
+  const am = ctx.amendment?.amendmentType === 'ramp_step' ? undefined : ctx.amendment;
   const parts = am
     ? expectedProration(ctx.history, ctx.before, am, ctx.catalogue).map((p) => ({
         productCode: p.productCode,
@@ -95,7 +95,10 @@ function erpLines(saga: SagaIdentity, ctx: SagaContext, totalMinor: bigint): Erp
       }))
     : ctx.history.booking.lines.map((l) => ({
         productCode: l.productCode,
-        weight: BigInt(l.netAmount.amountMinor),
+        weight: BigInt(
+          (l.rampSegments ?? []).find((s) => s.start === ctx.amendment?.effectiveDate)?.netAmount
+            .amountMinor ?? l.netAmount.amountMinor,
+        ),
       }));
   const usable = parts.filter((p) => p.weight > 0n);
   const weights = usable.length > 0 ? usable : parts.slice(0, 1).map((p) => ({ ...p, weight: 1n }));

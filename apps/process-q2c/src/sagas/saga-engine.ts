@@ -3,7 +3,8 @@ import type { BillingDocumentPayload } from '@revline/messaging';
 import { BusinessError } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
-import { billingItems, expectedProration } from './billing-plan';
+import { RampStepSchedule } from '../scheduled/ramp-step-schedule';
+import { billingItems, expectedProration, rampSteps } from './billing-plan';
 import { ContractHistoryReader } from './contract-history';
 import { linesInForce } from './contract-lines';
 import type { PlannedCommand, SagaContext } from './erp-plan';
@@ -34,6 +35,7 @@ export class SagaEngine {
     private readonly lineage: LineageRecorder,
     private readonly config: SagasConfig,
     private readonly latency: SyncLatencyMetric,
+    private readonly ramps: RampStepSchedule,
   ) {}
 
   async advance(manager: EntityManager, saga: SagaEntity): Promise<void> {
@@ -85,6 +87,9 @@ export class SagaEngine {
         return true;
       case 'await_invoice':
         return this.awaitInvoice(manager, saga, ctx);
+      case 'await_phase_invoice':
+        if (!(await this.predecessorsDone(manager, saga))) return false;
+        return this.awaitPhaseInvoice(manager, saga, ctx);
       case 'billing_credit':
         await this.billingCredit(manager, saga, ctx);
         return true;
@@ -177,6 +182,7 @@ export class SagaEngine {
       const expected = expectedProration(ctx.history, ctx.before, am, ctx.catalogue);
       saga.data.awaitingCreditMinor = (-expected.reduce((s, l) => s + l.amountMinor, 0n)).toString();
     }
+    const ramps = am ? [] : rampSteps(booking, ctx.catalogue);
     const changeKind = !am
       ? 'create'
       : am.amendmentType === 'cancellation'
@@ -200,6 +206,7 @@ export class SagaEngine {
         effectiveDate: am?.effectiveDate ?? booking.termStart,
         items: billingItems(lines, ctx.catalogue),
         prorationBehavior: credit ? 'none' : 'always_invoice',
+        ...(ramps.length > 0 ? { rampSteps: ramps } : {}),
       },
       { key: this.key(saga, 'billing'), detail: `${changeKind} subscription` },
     );
@@ -238,6 +245,26 @@ export class SagaEngine {
     await this.claim(manager, saga, invoiceId, 'Invoice', invoice);
     this.addDocument(saga.data.invoices, invoice, `INV-${invoice.documentId}`);
     saga.data.awaitingInvoiceId = undefined;
+    return true;
+  }
+
+  /**
+   * A ramp step's invoice: the first invoice of the subscription issued on or after the step's date that no saga
+   * has claimed (Stripe prorates a phase changing the price mid-period, or invoices the period a phase starts).
+   * One that came before the saga was started is found in the billing documents; a later one wakes the saga.
+   */
+  private async awaitPhaseInvoice(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<boolean> {
+    const dueOn = ctx.amendment?.effectiveDate ?? ctx.history.booking.termStart;
+    const rows = await manager.query<Array<{ payload: BillingDocumentPayload }>>(
+      `SELECT "payload" FROM "q2c"."billing_documents"
+        WHERE "kind" = 'invoice' AND "subscription_id" = $1 AND "saga_id" IS NULL AND "payload"->>'issuedOn' >= $2
+        ORDER BY "payload"->>'issuedOn', "received_at" LIMIT 1 FOR UPDATE`,
+      [saga.data.subscriptionId ?? '', dueOn],
+    );
+    const invoice = rows.at(0)?.payload;
+    if (!invoice) return false;
+    await this.claim(manager, saga, invoice.documentId, 'Invoice', invoice);
+    this.addDocument(saga.data.invoices, invoice, `INV-${invoice.documentId}`);
     return true;
   }
 
@@ -367,6 +394,22 @@ export class SagaEngine {
 
   private async revenue(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<void> {
     const plan = revenuePlan(ctx.history, ctx.catalogue, this.config.ERP_SUBSIDIARY);
+    if (saga.kind === 'ramp_step' && plan.schedules.length === 0) {
+      // The step was in the booking's schedule: the engine finds nothing to change, so no version reaches the ERP.
+      await this.lineage.record(
+        {
+          contractId: saga.contractId,
+          system: 'revline',
+          objectType: 'RevenueScheduleUpdated',
+          externalId: `${saga.contractId}:${ctx.amendment?.effectiveDate ?? ''}`,
+          status: 'unchanged',
+          correlationId: saga.correlationId,
+          detail: 'ramp step already in the booking schedule; no new schedule version',
+        },
+        manager,
+      );
+      return;
+    }
     saga.data.scheduleVersion = plan.version;
     saga.data.treatment = plan.treatment;
     if (plan.reason) saga.data.treatmentReason = plan.reason;
@@ -434,5 +477,9 @@ export class SagaEngine {
       },
       manager,
     );
+    if (saga.kind === 'booking') {
+      const { booking } = await this.history.read(manager, saga.contractId, saga.eventId);
+      await this.ramps.schedule(manager, booking, saga.contractId, saga.correlationId);
+    }
   }
 }

@@ -5,6 +5,7 @@ export type SagaStep =
   | 'erp_customer'
   | 'billing_change'
   | 'await_invoice'
+  | 'await_phase_invoice'
   | 'billing_credit'
   | 'await_credit_note'
   | 'erp_document'
@@ -31,6 +32,8 @@ const CHARGE: readonly SagaStep[] = [
   'write_back',
   'done',
 ];
+/** A ramp step: the billing platform already holds it as a schedule phase and invoices it on its own. */
+const RAMP: readonly SagaStep[] = ['await_phase_invoice', 'erp_document', 'revenue', 'write_back', 'done'];
 const CREDIT: readonly SagaStep[] = [
   'billing_change',
   'billing_credit',
@@ -42,8 +45,9 @@ const CREDIT: readonly SagaStep[] = [
 ];
 
 /**
- * New bookings create the customer in the ERP first; charges (expansion, price change, renewal, ramp step) are
- * invoiced by the billing platform with proration; reductions and cancellations change the subscription without
+ * New bookings create the customer in the ERP first; charges (expansion, price change, renewal) are invoiced by the
+ * billing platform with proration; a ramp step, sent to the billing platform with the booking as a schedule phase,
+ * waits for the invoice the platform raises for the phase (a proration mid-period, or the new period's); reductions and cancellations change the subscription without
  * proration and credit the remaining value as a credit note, which the ERP books as a credit memo.
  */
 export function stepsOf(kind: SagaKind): readonly SagaStep[] {
@@ -56,8 +60,9 @@ export function stepsOf(kind: SagaKind): readonly SagaStep[] {
     case 'expansion':
     case 'price_change':
     case 'renewal':
-    case 'ramp_step':
       return CHARGE;
+    case 'ramp_step':
+      return RAMP;
   }
 }
 

@@ -64,8 +64,10 @@ export class SagaRunner {
     );
     const before = saga.data.pending.length;
     saga.data.pending = saga.data.pending.filter((k) => k !== key);
-    if (saga.status === SAGA_STATUS.parked) saga.status = SAGA_STATUS.running;
-    return saga.data.pending.length < before;
+    const awaited = saga.data.pending.length < before;
+    // A confirmation the saga did not wait for (a period recognition's catch-up journal) leaves a parked saga parked.
+    if (saga.status === SAGA_STATUS.parked && awaited) saga.status = SAGA_STATUS.running;
+    return awaited;
   }
 
   /** Parks a saga after a business exception, in a transaction of its own (the message's was rolled back). */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LineageModule } from '../lineage/lineage.module';
+import { RampStepSchedule } from '../scheduled/ramp-step-schedule';
 import { BillingEventsHandler } from './billing-events.handler';
 import { ContractHistoryReader } from './contract-history';
 import { ErpEventsHandler } from './erp-events.handler';
@@ -27,6 +28,7 @@ import { SyncLatencyMetric } from './sync-latency.metric';
     ErpEventsHandler,
     SagaTimeouts,
     SyncLatencyMetric,
+    RampStepSchedule,
   ],
   exports: [StartSaga, ContractHistoryReader],
 })

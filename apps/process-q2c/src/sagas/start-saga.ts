@@ -27,6 +27,8 @@ export class StartSaga {
     event: ContractBooked | ContractAmended,
     contractId: string,
     salesforceAccountId: string,
+    /** The Salesforce order the saga writes back to, when the event did not come from one (a ramp step). */
+    salesforceOrderId: string = event.source.objectId,
   ): Promise<SagaEntity> {
     const kind: SagaKind = event.eventType === 'ContractBooked' ? 'booking' : event.amendmentType;
     const saga = manager.getRepository(SagaEntity).create({
@@ -42,7 +44,7 @@ export class StartSaga {
       lastError: null,
       completedAt: null,
       data: {
-        salesforceOrderId: event.source.objectId,
+        salesforceOrderId,
         salesforceAccountId,
         currency: event.eventType === 'ContractBooked' ? event.currency : '',
         pending: [],

@@ -6,7 +6,7 @@ const COLUMNS = `("checkpoint", "category", "period", "contract_id", "object_typ
   "actual", "difference", "correlation_id")`;
 
 /**
- * Billing ↔ ERP for a period: every invoice the billing platform issued in it (its lines summed) exists once in the
+ * Billing ↔ ERP for a period (a break is filed under the correlation id of the saga that took the invoice in): every invoice the billing platform issued in it (its lines summed) exists once in the
  * ERP (external id `INV-<invoice id>`) with the same total, currency and date, and the ERP holds no invoice of the
  * period that billing does not know.
  *
@@ -40,7 +40,8 @@ export class BillingErpCheckpoint implements Checkpoint {
       SELECT b.invoice_id, b.total AS billed, b.currency AS billed_currency, b.issued_on,
              count(e.erp_id)::int AS copies, min(e.total) AS erp_total, min(e.currency) AS erp_currency,
              min(e.tran_date) AS tran_date, min(e.contract_id) AS erp_contract,
-             coalesce(min(s."contract_id"), min(e.contract_id)) AS contract_id
+             coalesce(min(s."contract_id"), min(e.contract_id)) AS contract_id,
+             min(s."correlation_id") AS correlation_id
         FROM "billing_invoices" b
         LEFT JOIN "erp_invoices" e ON e.external_id = 'INV-' || b.invoice_id
         LEFT JOIN "q2c"."billing_documents" bd ON bd."document_id" = b.invoice_id
@@ -50,7 +51,7 @@ export class BillingErpCheckpoint implements Checkpoint {
     await ctx.runner.query(
       `INSERT INTO "found" ${COLUMNS}
       SELECT 'billing-erp', x.category, '${period}', p.contract_id, 'Invoice', p.invoice_id, x.field,
-             x.expected, x.actual, x.difference, c."correlation_id"
+             x.expected, x.actual, x.difference, coalesce(p.correlation_id, c."correlation_id")
         FROM "invoice_pairs" p
         CROSS JOIN LATERAL (VALUES
           ('missing_in_erp', 'erpDocument', p.billed::text, NULL, (-p.billed)::text, p.copies = 0),

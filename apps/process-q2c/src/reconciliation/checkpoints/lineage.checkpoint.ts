@@ -20,11 +20,11 @@ export class LineageCheckpoint implements Checkpoint {
         ("checkpoint", "category", "contract_id", "object_type", "object_id", "field", "expected", "actual",
          "difference", "correlation_id")
        SELECT 'lineage', 'saga_overdue', s."contract_id", 'Saga', s."saga_id"::text, 'openMinutes',
-              $1::text, floor(extract(epoch FROM now() - s."started_at") / 60)::text,
-              (floor(extract(epoch FROM now() - s."started_at") / 60) - $1)::text, s."correlation_id"
+              $1::int::text, floor(extract(epoch FROM now() - s."started_at") / 60)::text,
+              (floor(extract(epoch FROM now() - s."started_at") / 60) - $1::int)::text, s."correlation_id"
          FROM "q2c"."sagas" s
         WHERE s."completed_at" IS NULL AND s."status" NOT IN ('completed', 'failed', 'cancelled')
-          AND s."started_at" < now() - make_interval(mins => $1)`,
+          AND s."started_at" < now() - make_interval(mins => $1::int)`,
       [this.sagaSlaMinutes],
     );
     await ctx.runner.query(
@@ -32,10 +32,10 @@ export class LineageCheckpoint implements Checkpoint {
         ("checkpoint", "category", "contract_id", "object_type", "object_id", "field", "expected", "actual",
          "difference", "correlation_id")
        SELECT 'lineage', 'exception_overdue', x."details"->>'contractId', 'Exception', x."id"::text, 'openMinutes',
-              $1::text, floor(extract(epoch FROM now() - x."first_seen_at") / 60)::text,
-              (floor(extract(epoch FROM now() - x."first_seen_at") / 60) - $1)::text, x."correlation_id"
+              $1::int::text, floor(extract(epoch FROM now() - x."first_seen_at") / 60)::text,
+              (floor(extract(epoch FROM now() - x."first_seen_at") / 60) - $1::int)::text, x."correlation_id"
          FROM "q2c"."exceptions" x
-        WHERE x."status" IN ('open', 'retrying') AND x."first_seen_at" < now() - make_interval(mins => $1)`,
+        WHERE x."status" IN ('open', 'retrying') AND x."first_seen_at" < now() - make_interval(mins => $1::int)`,
       [this.exceptionSlaMinutes],
     );
     const [row] = await select<Array<{ n: number }>>(
