@@ -499,7 +499,13 @@ describe('experience-finance over process-q2c', () => {
     it('answers close readiness for a month with its reasons', async () => {
       const res = await request(url).get('/v1/close/2026-01/readiness').set(bearer(viewer));
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      expect(res.body).toMatchObject({ period: '2026-01', ready: false, openExceptions: 1 });
+      expect(res.body).toMatchObject({
+        period: '2026-01',
+        ready: false,
+        openExceptions: 1,
+        sagasInFlight: 0,
+        revenue: [{ currency: 'USD', expectedMinor: '101918', postedMinor: '101918' }],
+      });
       expect(res.body.reasons).toEqual(expect.arrayContaining(['1 exception(s) open']));
     });
 
