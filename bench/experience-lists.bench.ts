@@ -1,28 +1,26 @@
 /**
  * Experience API list routes (issue 8): `GET /v1/contracts`, `GET /v1/exceptions` and
  * `GET /v1/reconciliation-runs` through experience-finance → process-q2c over HTTP, each at an open-loop offered
- * load of 200 requests/s for ~10 s, p50/p90/p99 per route. Both apps boot in-process on a fresh database (local
- * Postgres and Redis) seeded with 2,000 contracts (4,000 sagas) and 500 open exceptions; the load generator runs
- * in a worker thread so its CPU is not charged to the apps' event loop. Latency is measured from each request's
- * scheduled send time (no coordinated omission). A route process-q2c does not offer yet (502 in the warm-up) is
- * reported as skipped. Prints JSON lines. Run after the build: node dist/bench/experience-lists.bench.js
+ * load of 200 requests/s for ~10 s, p50/p90/p99 per route. Both apps run built, each in its own process
+ * (`dist/apps/<app>/main.js`, as deployed), on a fresh database (local Postgres and Redis) seeded with 2,000
+ * contracts (4,000 sagas) and 500 open exceptions; this process only offers the load. Latency is measured from
+ * each request's scheduled send time (no coordinated omission). A route process-q2c does not offer (502 in the
+ * warm-up) is reported as skipped. Prints JSON lines. Run after the build: node dist/bench/experience-lists.bench.js
  */
 import 'reflect-metadata';
-import { bearer, createTestApp, createTestDatabase, seedApiKey } from '@revline/testing';
-import { randomBytes } from 'node:crypto';
-import { Agent, request as httpRequest } from 'node:http';
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { DataSource } from 'typeorm';
-import { AppModule as ExperienceModule } from '../apps/experience-finance/src/app.module';
-import { APP as EXPERIENCE_APP } from '../apps/experience-finance/src/app.info';
-import { AppModule as Q2cModule } from '../apps/process-q2c/src/app.module';
-import { APP as Q2C_APP } from '../apps/process-q2c/src/app.info';
-import { DATABASE as Q2C } from '../apps/process-q2c/src/database';
 import { runMigrations } from '@revline/persistence';
 import { appDataSourceOptions } from '@revline/platform';
+import { bearer, createTestDatabase, seedApiKey } from '@revline/testing';
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Agent, createServer, request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DataSource } from 'typeorm';
 import { DATABASE as EXPERIENCE } from '../apps/experience-finance/src/database';
+import { DATABASE as Q2C } from '../apps/process-q2c/src/database';
 import { percentile, printFigures, runBench } from './support/bench';
 
 const RATE = Number.parseInt(process.env.BENCH_EXPERIENCE_RATE ?? '200', 10);
@@ -91,15 +89,55 @@ async function offerLoad(input: LoadInput): Promise<LoadResult> {
   return { latencies, errors, statuses, seconds };
 }
 
-function runLoad(input: LoadInput): Promise<LoadResult> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(__filename, { workerData: input });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`load generator exited ${String(code)}`));
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
+}
+
+interface RunningApp {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a built app in its own process and waits until /health answers. */
+async function startApp(app: string, portVariable: string, env: Record<string, string>): Promise<RunningApp> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [join(__dirname, '..', 'apps', app, 'main.js')], {
+    env: { ...process.env, ...env, [portVariable]: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${String(port)}`;
+  const stop = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) {
+        resolve();
+        return;
+      }
+      child.once('exit', () => {
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  for (let i = 0; i < 240; i += 1) {
+    if (child.exitCode !== null) throw new Error(`${app} exited ${String(child.exitCode)} while starting`);
+    const healthy = await fetch(`${url}/health`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (healthy) return { url, stop };
+    await sleep(250);
+  }
+  await stop();
+  throw new Error(`${app} was not healthy within a minute`);
 }
 
 /** Contracts with a booking and an amendment saga each (some parked, some in flight), and open exceptions. */
@@ -142,17 +180,26 @@ const ROUTES = [
 ];
 
 async function main(): Promise<void> {
-  process.env.LOG_LEVEL = 'error';
-  process.env.RATE_LIMIT_PER_MINUTE = '10000000';
   const db = await createTestDatabase(Q2C);
   await runMigrations(appDataSourceOptions(EXPERIENCE, db.url));
-  const q2c = await createTestApp(Q2cModule, Q2C_APP, {});
-  const experience = await createTestApp(ExperienceModule, EXPERIENCE_APP, {
+  await seed(db.dataSource);
+  const env = {
+    DATABASE_URL: db.url,
+    LOG_LEVEL: 'error',
+    RATE_LIMIT_PER_MINUTE: '10000000',
+    QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
+    RECONCILIATION_CRON: 'off',
+  };
+  const q2c = await startApp('process-q2c', 'PROCESS_Q2C_PORT', env);
+  const experience = await startApp('experience-finance', 'EXPERIENCE_FINANCE_PORT', {
+    ...env,
     PROCESS_Q2C_URL: q2c.url,
     PROCESS_Q2C_API_KEY: `rvl_svc_${randomBytes(24).toString('base64url')}`,
+  }).catch(async (error: unknown) => {
+    await q2c.stop();
+    throw error;
   });
   try {
-    await seed(db.dataSource);
     const key = await seedApiKey(db.dataSource, ['finance.viewer'], 'bench-finance');
     for (const { route, paths } of ROUTES) {
       const input = {
@@ -160,7 +207,7 @@ async function main(): Promise<void> {
         authorization: bearer(key).authorization,
         rate: RATE,
       };
-      const warm = await runLoad({ ...input, seconds: WARMUP_SECONDS });
+      const warm = await offerLoad({ ...input, seconds: WARMUP_SECONDS });
       if ((warm.statuses['502'] ?? 0) === warm.latencies.length) {
         printFigures({
           bench: 'experience-lists',
@@ -173,9 +220,7 @@ async function main(): Promise<void> {
         throw new Error(
           `${route} warm-up answered ${JSON.stringify(warm.statuses)} with ${String(warm.errors)} errors`,
         );
-      const loop = performance.eventLoopUtilization();
-      const run = await runLoad({ ...input, seconds: SECONDS });
-      const busy = performance.eventLoopUtilization(loop);
+      const run = await offerLoad({ ...input, seconds: SECONDS });
       const sorted = [...run.latencies].sort((a, b) => a - b);
       const ok = run.statuses['200'] ?? 0;
       printFigures({
@@ -192,19 +237,14 @@ async function main(): Promise<void> {
         p90Ms: Number(percentile(sorted, 90).toFixed(2)),
         p99Ms: Number(percentile(sorted, 99).toFixed(2)),
         maxMs: Number((sorted.at(-1) ?? Number.NaN).toFixed(2)),
-        serverLoopUtilisation: Number(busy.utilization.toFixed(3)),
         seeded: { contracts: CONTRACTS, exceptions: EXCEPTIONS },
       });
     }
   } finally {
-    await experience.close();
-    await q2c.close();
+    await experience.stop();
+    await q2c.stop();
     await db.drop();
   }
 }
 
-if (isMainThread) {
-  runBench('experience-lists', main);
-} else {
-  void offerLoad(workerData as LoadInput).then((result) => parentPort?.postMessage(result));
-}
+runBench('experience-lists', main);

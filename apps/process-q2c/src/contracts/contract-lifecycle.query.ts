@@ -9,7 +9,7 @@ import type {
   SystemStatus,
 } from './contract.dto';
 import type { ContractSummaryRow } from './contract-summaries';
-import { CONTRACT_SUMMARIES, toContractSummary } from './contract-summaries';
+import { contractSummaries, toContractSummary } from './contract-summaries';
 
 interface SagaRow {
   saga_id: string;
@@ -82,7 +82,7 @@ export class ContractLifecycle {
 
   async execute(contractId: string): Promise<ContractLifecycleDto> {
     const summaries = await this.dataSource.query<ContractSummaryRow[]>(
-      `SELECT * FROM (${CONTRACT_SUMMARIES}) c WHERE c."contract_id" = $1`,
+      contractSummaries(`SELECT * FROM "q2c"."contracts" WHERE "contract_id" = $1`),
       [contractId],
     );
     const summary = summaries.at(0);

@@ -3,7 +3,7 @@ import { DomainError } from '@revline/http';
 import { DataSource } from 'typeorm';
 import type { ContractPageDto, ListContractsQuery } from './contract.dto';
 import type { ContractSummaryRow } from './contract-summaries';
-import { CONTRACT_SUMMARIES, toContractSummary } from './contract-summaries';
+import { contractSummaries, LIFECYCLE_CONDITION, toContractSummary } from './contract-summaries';
 
 const encodeCursor = (contractId: string): string => Buffer.from(contractId, 'utf8').toString('base64url');
 
@@ -30,16 +30,19 @@ export class ListContracts {
       params.push(value);
       where.push(clause(`$${String(params.length)}`));
     };
-    if (query.status) add((p) => `c.lifecycle = ${p}`, query.status);
-    if (query.customer) add((p) => `c."salesforce_account_id" = ${p}`, query.customer);
-    if (query.updatedSince) add((p) => `c.updated_at >= ${p}::timestamptz`, query.updatedSince);
-    if (query.cursor) add((p) => `c."contract_id" > ${p}`, decodeCursor(query.cursor));
+    if (query.status) where.push(LIFECYCLE_CONDITION[query.status]);
+    if (query.customer) add((p) => `k."salesforce_account_id" = ${p}`, query.customer);
+    if (query.updatedSince)
+      add(
+        (p) => `(k."updated_at" >= ${p}::timestamptz OR EXISTS (SELECT 1 FROM "q2c"."sagas" x
+                  WHERE x."contract_id" = k."contract_id" AND x."updated_at" >= ${p}::timestamptz))`,
+        query.updatedSince,
+      );
+    if (query.cursor) add((p) => `k."contract_id" > ${p}`, decodeCursor(query.cursor));
     params.push(limit + 1);
-    const rows = await this.dataSource.query<ContractSummaryRow[]>(
-      `SELECT * FROM (${CONTRACT_SUMMARIES}) c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY c."contract_id" LIMIT $${String(params.length)}`,
-      params,
-    );
+    const selected = `SELECT k.* FROM "q2c"."contracts" k ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY k."contract_id" LIMIT $${String(params.length)}`;
+    const rows = await this.dataSource.query<ContractSummaryRow[]>(contractSummaries(selected), params);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
