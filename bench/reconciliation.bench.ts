@@ -5,7 +5,7 @@
  * compared in set-based SQL, breaks filed and auto-closed. Target ≤ 15 s per run.
  *
  * The system APIs' exports are served by a loopback HTTP server in a worker thread that generates them in the
- * exports' own shapes (/v1/exports/order-lines, /v1/exports/subscription-items, /v1/invoice-lines/export,
+ * exports' own shapes (/v1/exports/order-lines, /v1/exports/subscription-items, /v1/invoice-lines/export as CSV,
  * /v1/exports/documents), so the figure is the engine's: transfer, COPY, SQL and filing, not the vendors' APIs. The
  * data carries deliberate drift (an invoice missing in the ERP, an amount off by one cent, a quantity changed) every
  * BENCH_RECON_DRIFT_EVERY contracts; the run must find exactly those. Run twice: the first opens every break, the
@@ -23,6 +23,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { DATABASE } from '../apps/process-q2c/src/database';
+import { INVOICE_LINE_CSV_COLUMNS } from '../apps/system-billing/src/reads/billing-reads.controller';
 import { ReconciliationConfig } from '../apps/process-q2c/src/reconciliation/reconciliation.config';
 import { ReconciliationMetrics } from '../apps/process-q2c/src/reconciliation/reconciliation-metrics';
 import { ReconciliationRunner } from '../apps/process-q2c/src/reconciliation/reconciliation-runner';
@@ -83,20 +84,9 @@ function* exportOf(path: string, input: ServerInput): Generator<string> {
         currentPeriodEnd: '2026-04-01',
       })}\n`;
     } else if (path === '/v1/invoice-lines/export') {
+      if (i === 0) chunk += `${INVOICE_LINE_CSV_COLUMNS.join(',')}\n`;
       for (let l = 0; l < linesPerInvoice; l++) {
-        chunk += `${JSON.stringify({
-          invoiceId: `in_B${pad(i)}`,
-          lineId: `il_B${pad(i)}_${String(l)}`,
-          customerId: `cus_B${pad(i)}`,
-          description: 'Seat',
-          amount: { amountMinor: String(unit), currency: 'USD' },
-          proration: false,
-          priceId: 'price_seat',
-          quantity: 1,
-          periodStart: '2026-03-01',
-          periodEnd: '2026-04-01',
-          issuedOn: '2026-03-01',
-        })}\n`;
+        chunk += `in_B${pad(i)},il_B${pad(i)}_${String(l)},cus_B${pad(i)},Seat,${String(unit)},USD,false,price_seat,1,2026-03-01,2026-04-01,2026-03-01\n`;
       }
     } else if (path === '/v1/exports/documents' && !drift(i, 1)) {
       chunk += `${JSON.stringify({
@@ -122,6 +112,11 @@ function* exportOf(path: string, input: ServerInput): Generator<string> {
 function serve(input: ServerInput): void {
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
+    if (path === '/v1/revenue-postings') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ period: PERIOD, items: [] }));
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
     const chunks = exportOf(path, input);
     const pump = () => {
