@@ -5,8 +5,8 @@
  * compared in set-based SQL, breaks filed and auto-closed. Target ≤ 15 s per run.
  *
  * The system APIs' exports are served by a loopback HTTP server in a worker thread that generates them in the
- * exports' own shapes (/v1/exports/order-lines, /v1/exports/subscription-items, /v1/invoice-lines/export as CSV,
- * /v1/exports/documents), so the figure is the engine's: transfer, COPY, SQL and filing, not the vendors' APIs. The
+ * exports' own CSV shapes (/v1/exports/order-lines, /v1/exports/subscription-items, /v1/invoice-lines/export,
+ * /v1/exports/documents, each with format=csv; their column lists are imported from the routes), so the figure is the engine's: transfer, COPY, SQL and filing, not the vendors' APIs. The
  * data carries deliberate drift (an invoice missing in the ERP, an amount off by one cent, a quantity changed) every
  * BENCH_RECON_DRIFT_EVERY contracts; the run must find exactly those. Run twice: the first opens every break, the
  * second sees them again (the steady state of a nightly run). Also the process RSS at its peak (sampled every 20 ms).
@@ -23,7 +23,12 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { DATABASE } from '../apps/process-q2c/src/database';
-import { INVOICE_LINE_CSV_COLUMNS } from '../apps/system-billing/src/reads/billing-reads.controller';
+import {
+  INVOICE_LINE_CSV_COLUMNS,
+  SUBSCRIPTION_ITEM_CSV_COLUMNS,
+} from '../apps/system-billing/src/reads/billing-reads.controller';
+import { DOCUMENT_CSV_COLUMNS } from '../apps/system-erp/src/reconciliation/reconciliation.controller';
+import { ORDER_LINE_CSV_COLUMNS } from '../apps/system-salesforce/src/records/order-lines-export.controller';
 import { ReconciliationConfig } from '../apps/process-q2c/src/reconciliation/reconciliation.config';
 import { ReconciliationMetrics } from '../apps/process-q2c/src/reconciliation/reconciliation-metrics';
 import { ReconciliationRunner } from '../apps/process-q2c/src/reconciliation/reconciliation-runner';
@@ -53,52 +58,22 @@ function* exportOf(path: string, input: ServerInput): Generator<string> {
     const contract = `801B${pad(i)}`;
     const unit = 1000 + (i % 97);
     if (path === '/v1/exports/order-lines') {
-      chunk += `${JSON.stringify({
-        orderId: contract,
-        orderKind: 'new',
-        contractId: null,
-        activatedAt: '2026-03-01T00:00:00.000Z',
-        effectiveDate: '2026-03-01',
-        endDate: '2027-02-28',
-        currency: 'USD',
-        lineId: `802B${pad(i)}`,
-        revisesLineId: null,
-        productCode: 'SEAT',
-        quantity: String(linesPerInvoice),
-        unitPrice: String(unit / 100),
-      })}\n`;
+      if (i === 0) chunk += `${ORDER_LINE_CSV_COLUMNS.join(',')}\n`;
+      chunk += `${contract},new,,2026-03-01T00:00:00.000Z,2026-03-01,2027-02-28,USD,802B${pad(i)},,SEAT,${String(linesPerInvoice)},${String(unit / 100)}\n`;
     } else if (path === '/v1/exports/subscription-items') {
-      chunk += `${JSON.stringify({
-        subscriptionId: `sub_B${pad(i)}`,
-        customerId: `cus_B${pad(i)}`,
-        status: 'active',
-        contractId: contract,
-        itemId: `si_B${pad(i)}`,
-        lineId: `802B${pad(i)}`,
-        priceId: 'price_seat',
-        quantity: linesPerInvoice + (drift(i, 3) ? 2 : 0),
-        unitAmountMinor: String(unit),
-        currency: 'USD',
-        interval: 'month',
-        currentPeriodStart: '2026-03-01',
-        currentPeriodEnd: '2026-04-01',
-      })}\n`;
+      if (i === 0) chunk += `${SUBSCRIPTION_ITEM_CSV_COLUMNS.join(',')}\n`;
+      const quantity = linesPerInvoice + (drift(i, 3) ? 2 : 0);
+      chunk += `sub_B${pad(i)},cus_B${pad(i)},active,${contract},si_B${pad(i)},802B${pad(i)},price_seat,${String(quantity)},${String(unit)},USD,month,2026-03-01,2026-04-01\n`;
     } else if (path === '/v1/invoice-lines/export') {
       if (i === 0) chunk += `${INVOICE_LINE_CSV_COLUMNS.join(',')}\n`;
       for (let l = 0; l < linesPerInvoice; l++) {
         chunk += `in_B${pad(i)},il_B${pad(i)}_${String(l)},cus_B${pad(i)},Seat,${String(unit)},USD,false,price_seat,1,2026-03-01,2026-04-01,2026-03-01\n`;
       }
-    } else if (path === '/v1/exports/documents' && !drift(i, 1)) {
-      chunk += `${JSON.stringify({
-        kind: 'invoice',
-        erpId: String(1000 + i),
-        externalId: `INV-in_B${pad(i)}`,
-        tranDate: '2026-03-01',
-        period: PERIOD,
-        customerErpId: String(500 + i),
-        contractId: contract,
-        total: { amountMinor: String(unit * linesPerInvoice + (drift(i, 2) ? 1 : 0)), currency: 'USD' },
-      })}\n`;
+    } else if (path === '/v1/exports/documents') {
+      if (i === 0) chunk += `${DOCUMENT_CSV_COLUMNS.join(',')}\n`;
+      const total = unit * linesPerInvoice + (drift(i, 2) ? 1 : 0);
+      if (!drift(i, 1))
+        chunk += `invoice,${String(1000 + i)},INV-in_B${pad(i)},2026-03-01,${PERIOD},${String(500 + i)},${contract},${String(total)},USD\n`;
     }
     if (chunk.length >= 256 * 1024) {
       yield chunk;
@@ -199,7 +174,7 @@ async function main(): Promise<void> {
         invoiceLines: contracts * LINES_PER_INVOICE,
         invoices: contracts,
         contracts,
-        rowsStaged: contracts * (LINES_PER_INVOICE + 3),
+        rowsStaged: contracts * (LINES_PER_INVOICE + 3) - drifted(1),
         seconds: Number(seconds.toFixed(2)),
         linesPerSecond: Math.round((contracts * LINES_PER_INVOICE) / seconds),
         breaksOpen: open.n,

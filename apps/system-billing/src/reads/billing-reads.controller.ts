@@ -9,10 +9,16 @@ import {
 } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
 import { BillingPort } from '@revline/billing-port';
-import type { InvoiceLineView } from '@revline/billing-port';
+import type { InvoiceLineView, SubscriptionItemRow } from '@revline/billing-port';
 import { DomainError } from '@revline/http';
 import type { FastifyReply } from 'fastify';
-import { ExportQuery, InvoicesQuery, InvoiceViewDto, SubscriptionViewDto } from './billing-reads.dto';
+import {
+  ExportQuery,
+  InvoicesQuery,
+  InvoiceViewDto,
+  ItemsExportQuery,
+  SubscriptionViewDto,
+} from './billing-reads.dto';
 
 /** The CSV export's columns, in order (the header row names them). */
 export const INVOICE_LINE_CSV_COLUMNS = [
@@ -35,6 +41,23 @@ const csvCell = (value: string | number | boolean | null): string => {
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
+
+/** The subscription-items CSV export's columns, in order. */
+export const SUBSCRIPTION_ITEM_CSV_COLUMNS = [
+  'subscriptionId',
+  'customerId',
+  'status',
+  'contractId',
+  'itemId',
+  'lineId',
+  'priceId',
+  'quantity',
+  'unitAmountMinor',
+  'currency',
+  'interval',
+  'currentPeriodStart',
+  'currentPeriodEnd',
+] as const satisfies ReadonlyArray<keyof SubscriptionItemRow>;
 
 function invoiceLineCsv(line: InvoiceLineView): string {
   return `${[
@@ -129,11 +152,19 @@ export class BillingReadsController {
   })
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'application/x-ndjson: one subscription item per line' })
-  async exportSubscriptionItems(@Res() reply: FastifyReply): Promise<void> {
+  async exportSubscriptionItems(@Query() query: ItemsExportQuery, @Res() reply: FastifyReply): Promise<void> {
     const pages = this.billing.exportSubscriptionItems({ pageSize: 1000 });
-    reply.raw.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
+    const csv = query.format === 'csv';
+    reply.raw.writeHead(200, {
+      'content-type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+    });
+    if (csv) reply.raw.write(`${SUBSCRIPTION_ITEM_CSV_COLUMNS.join(',')}\n`);
     for await (const page of pages) {
-      const chunk = page.map((row) => JSON.stringify(row)).join('\n') + '\n';
+      const chunk = csv
+        ? page
+            .map((row) => `${SUBSCRIPTION_ITEM_CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\n`)
+            .join('')
+        : page.map((row) => JSON.stringify(row)).join('\n') + '\n';
       if (!reply.raw.write(chunk)) await new Promise((resolve) => reply.raw.once('drain', resolve));
     }
     reply.raw.end();

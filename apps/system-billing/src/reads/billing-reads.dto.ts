@@ -117,3 +117,14 @@ export class ExportQuery extends PeriodQuery {
   @Max(10_000)
   pageSize?: number;
 }
+
+export class ItemsExportQuery {
+  @ApiPropertyOptional({
+    enum: ['ndjson', 'csv'],
+    example: 'csv',
+    description: 'ndjson (default) or csv with a header row',
+  })
+  @IsOptional()
+  @IsIn(['ndjson', 'csv'], { message: 'format must be ndjson or csv' })
+  format?: 'ndjson' | 'csv';
+}
