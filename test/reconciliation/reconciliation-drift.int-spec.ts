@@ -1,4 +1,5 @@
-import { Queues } from '@revline/messaging';
+import { loadConfig } from '@revline/config';
+import { createEnvelope, Queues } from '@revline/messaging';
 import { bearer, eventually } from '@revline/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,11 @@ import { activateOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
 import { tbaClient } from '../../apps/sandbox/src/netsuite/testing/tba-client';
 import { revenueJournalBody } from '../../apps/system-erp/src/netsuite/netsuite-records';
 import { NetSuiteConfig } from '../../apps/system-erp/src/netsuite/netsuite.config';
+import { ReconciliationConfig } from '../../apps/process-q2c/src/reconciliation/reconciliation.config';
+import {
+  RECONCILIATION_SCHEDULER_KEY,
+  ReconciliationSchedule,
+} from '../../apps/process-q2c/src/reconciliation/reconciliation-schedule';
 import type { Q2cEnv, SagaRow } from '../q2c/q2c-env';
 import { startQ2cEnv } from '../q2c/q2c-env';
 import type { BreakView, RunView } from './recon-env';
@@ -384,5 +390,92 @@ describe('three-way reconciliation through the sandbox', () => {
     );
     const after = await recon.run({ scope: 'lineage' });
     expect(after.status).toBe('completed');
+  }, 60_000);
+
+  it('runs from a q2c.reconcile job on q2c.scheduled, as the nightly scheduler queues it', async () => {
+    const queues = env.q2c.app.get(Queues, { strict: false });
+    const envelope = createEnvelope(
+      'q2c.reconcile',
+      { scope: 'salesforce-billing', period },
+      { idempotencyKey: `test-reconcile-${period}`, causationId: null },
+    );
+    await (await queues.get('q2c.scheduled')).add(envelope.job, envelope, queues.jobOptions(envelope));
+    const run = await eventually(async () => {
+      const [row] = await env.db.dataSource.query<Array<{ run_id: string; status: string }>>(
+        `SELECT "run_id", "status" FROM "q2c"."reconciliation_runs" WHERE "trigger" = 'schedule' AND "status" <> 'running'`,
+      );
+      return row;
+    }, 30_000);
+    expect(run?.status).toBe('completed');
+  }, 60_000);
+
+  it('registers the nightly run as one job scheduler under a stable key, from RECONCILIATION_CRON', async () => {
+    const queues = env.q2c.app.get(Queues, { strict: false });
+    const queue = await queues.get('q2c.scheduled');
+    const config = Object.assign(new ReconciliationConfig(), { RECONCILIATION_CRON: '15 3 * * *' });
+    const schedule = new ReconciliationSchedule(queues, config);
+    await schedule.onApplicationBootstrap();
+    await schedule.onApplicationBootstrap();
+    const scheduler = await queue.getJobScheduler(RECONCILIATION_SCHEDULER_KEY);
+    expect(scheduler).toMatchObject({
+      key: RECONCILIATION_SCHEDULER_KEY,
+      pattern: '15 3 * * *',
+      name: 'q2c.reconcile',
+    });
+    expect(
+      (await queue.getJobSchedulers()).filter((j) => j.key === RECONCILIATION_SCHEDULER_KEY),
+    ).toHaveLength(1);
+    config.RECONCILIATION_CRON = '0 2 * * *';
+    await schedule.onApplicationBootstrap();
+    expect(await queue.getJobScheduler(RECONCILIATION_SCHEDULER_KEY)).toMatchObject({ pattern: '0 2 * * *' });
+    config.RECONCILIATION_CRON = 'off';
+    await schedule.onApplicationBootstrap();
+    expect(await queue.getJobScheduler(RECONCILIATION_SCHEDULER_KEY)).toBeUndefined();
+    expect(() => loadConfig(ReconciliationConfig, { RECONCILIATION_CRON: 'nightly' })).toThrow(
+      /RECONCILIATION_CRON/,
+    );
+    expect(() => loadConfig(ReconciliationConfig, { SYSTEM_ERP_URL: 'erp' })).toThrow(/SYSTEM_ERP_URL/);
+  }, 30_000);
+
+  it('reports an exception older than its SLA as a lineage break, in the metrics too, until it is resolved', async () => {
+    const [exception] = await env.db.dataSource.query<Array<{ id: string }>>(
+      `INSERT INTO "q2c"."exceptions" ("category", "reason", "queue", "job", "idempotency_key", "correlation_id",
+         "envelope", "details", "first_seen_at", "last_seen_at")
+       VALUES ('unmapped_product', 'Product GADGET has no mapping', 'crm.changes', 'crm.record-changed', 'old-one',
+         'corr-old-one', '{}', '{"contractId":"C-OLD"}', now() - interval '2 days', now() - interval '2 days')
+       RETURNING "id"`,
+    );
+    const seen = await recon.run({ scope: 'lineage' });
+    const found = open(await recon.breaks(seen.runId));
+    expect(found).toEqual([
+      expect.objectContaining({
+        checkpoint: 'lineage',
+        category: 'exception_overdue',
+        objectType: 'Exception',
+        objectId: exception?.id,
+        contractId: 'C-OLD',
+        expected: '1440',
+        correlationId: 'corr-old-one',
+      }),
+    ]);
+    expect(Number(found[0]?.actual)).toBeGreaterThanOrEqual(2880);
+    const verdict = await readiness();
+    expect(verdict).toMatchObject({ ready: false, openExceptions: 1, openBreaks: 1 });
+    const metrics = await request(env.q2c.url).get('/metrics').set(bearer(env.admin)).expect(200);
+    expect(metrics.text).toMatch(
+      /revline_reconciliation_breaks_open\{checkpoint="lineage",category="exception_overdue"\} 1/,
+    );
+    expect(metrics.text).toMatch(
+      /revline_reconciliation_breaks_opened_total\{checkpoint="billing-erp",category="missing_in_erp"\} 1/,
+    );
+
+    await request(env.q2c.url)
+      .post(`/v1/exceptions/${exception?.id ?? ''}/resolve`)
+      .set(bearer(recon.operator))
+      .send({ reason: 'Mapped by hand' })
+      .expect(200);
+    const after = await recon.run({ scope: 'lineage' });
+    expect(after.checkpoints[0]).toMatchObject({ checkpoint: 'lineage', closed: 1, opened: 0 });
+    expect(await readiness()).toMatchObject({ ready: true, openExceptions: 0, openBreaks: 0 });
   }, 60_000);
 });

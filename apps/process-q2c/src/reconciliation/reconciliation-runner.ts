@@ -40,9 +40,10 @@ export class RunInProgressError extends DomainError {
 const ABANDONED_AFTER = '2 hours';
 
 /**
- * Runs reconciliation: claims the scope (one running run per scope, enforced by a partial unique index), then for
- * each checkpoint of the scope stages both sides with COPY on one connection, compares them in SQL and files the
- * breaks. A failed checkpoint fails the run and leaves the breaks as the last good run filed them.
+ * Runs reconciliation: claims the scope (one running run per scope, enforced by a partial unique index), then runs
+ * the scope's checkpoints side by side, each on its own connection: it stages both sides with COPY, compares them
+ * in SQL and files its breaks in one transaction. A failed checkpoint fails the run; its breaks stay as the last
+ * good run filed them (the other checkpoints' filings stand).
  */
 @Injectable()
 export class ReconciliationRunner implements OnApplicationShutdown {
@@ -135,7 +136,13 @@ export class ReconciliationRunner implements OnApplicationShutdown {
     const tallies: CheckpointTally[] = [];
     const started = Date.now();
     try {
-      for (const name of names) tallies.push(await this.one(runId, period, this.checkpoint(name)));
+      // Each checkpoint on its own connection, all at once: they stage and compare different tables.
+      const settled = await Promise.allSettled(
+        names.map((name) => this.one(runId, period, this.checkpoint(name))),
+      );
+      for (const outcome of settled) if (outcome.status === 'fulfilled') tallies.push(outcome.value);
+      const failed = settled.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
       await repo.update({ runId }, { status: 'completed', finishedAt: new Date(), checkpoints: tallies });
       this.logger.log(
         `Reconciliation run ${runId} (${period}) completed in ${String(Date.now() - started)} ms: ${JSON.stringify(tallies)}`,

@@ -2,6 +2,8 @@ import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
 import { currentCorrelation } from '@revline/observability';
 import { isAxiosError } from 'axios';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import { ReconciliationConfig } from './reconciliation.config';
 
@@ -17,6 +19,15 @@ export abstract class SystemApis {
 /** Over HTTP with @nestjs/axios, presenting SERVICE_API_KEY and the correlation id in scope. */
 @Injectable()
 export class HttpSystemApis extends SystemApis {
+  /**
+   * A fresh connection per export: a pooled keep-alive socket left idle while the previous export was staged can
+   * be closed by the server just as it is reused (ECONNRESET), and an export is a single long request anyway.
+   */
+  private readonly agents = {
+    httpAgent: new HttpAgent({ keepAlive: false }),
+    httpsAgent: new HttpsAgent({ keepAlive: false }),
+  };
+
   constructor(
     private readonly http: HttpService,
     private readonly config: ReconciliationConfig,
@@ -47,6 +58,7 @@ export class HttpSystemApis extends SystemApis {
         headers: this.headers(),
         responseType: 'stream',
         timeout: this.config.RECONCILIATION_HTTP_TIMEOUT_MS,
+        ...this.agents,
       });
       return response.data;
     } catch (error) {
@@ -60,6 +72,7 @@ export class HttpSystemApis extends SystemApis {
         params: query,
         headers: this.headers(),
         timeout: this.config.RECONCILIATION_HTTP_TIMEOUT_MS,
+        ...this.agents,
       });
       return response.data;
     } catch (error) {

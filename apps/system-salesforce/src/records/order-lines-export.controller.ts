@@ -4,7 +4,7 @@ import { Roles } from '@revline/auth';
 import type { CrmOrder } from '@revline/crm-port';
 import { CrmPort } from '@revline/crm-port';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import { Readable } from 'node:stream';
 import { BEFORE_ALL_IDS } from '../capture/order-poller';
 
@@ -19,7 +19,31 @@ export class OrderLinesExportQuery {
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, { message: 'since must be an ISO date or UTC date-time' })
   since?: string;
+
+  @ApiPropertyOptional({ enum: ['ndjson', 'csv'], description: 'csv: a header row, then one row per line' })
+  @IsOptional()
+  @IsIn(['ndjson', 'csv'], { message: 'format must be ndjson or csv' })
+  format?: 'ndjson' | 'csv';
 }
+
+/** The CSV export's columns, in order (the header row names them). */
+export const ORDER_LINE_CSV_COLUMNS = [
+  'orderId',
+  'orderKind',
+  'contractId',
+  'activatedAt',
+  'effectiveDate',
+  'endDate',
+  'currency',
+  'lineId',
+  'revisesLineId',
+  'productCode',
+  'quantity',
+  'unitPrice',
+] as const satisfies ReadonlyArray<keyof OrderLineRow>;
+
+const csvCell = (value: string | null): string =>
+  value === null ? '' : /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 
 /** One activated order line as reconciliation reads it. */
 export interface OrderLineRow {
@@ -72,10 +96,14 @@ export class OrderLinesExportController {
   @ApiBadRequestResponse({ description: 'A malformed since' })
   exportOrderLines(@Query() query: OrderLinesExportQuery): StreamableFile {
     const since = query.since ? new Date(query.since).toISOString() : new Date(0).toISOString();
-    return new StreamableFile(Readable.from(this.lines(since)), { type: 'application/x-ndjson' });
+    const csv = query.format === 'csv';
+    return new StreamableFile(Readable.from(this.lines(since, csv)), {
+      type: csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+    });
   }
 
-  private async *lines(since: string): AsyncGenerator<string> {
+  private async *lines(since: string, csv: boolean): AsyncGenerator<string> {
+    if (csv) yield `${ORDER_LINE_CSV_COLUMNS.join(',')}\n`;
     let cursor = { stamp: since, id: BEFORE_ALL_IDS };
     for (;;) {
       const page = await this.crm.changedOrdersSince(cursor, PAGE);
@@ -83,7 +111,10 @@ export class OrderLinesExportController {
       if (ids.length > 0) {
         const orders = (await this.crm.readOrders(ids)).filter((o) => o.activated && !o.deleted);
         const rows = orders.flatMap(rowsOf);
-        if (rows.length > 0) yield `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
+        if (rows.length > 0)
+          yield csv
+            ? rows.map((r) => `${ORDER_LINE_CSV_COLUMNS.map((c) => csvCell(r[c])).join(',')}\n`).join('')
+            : `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
       }
       if (page.done || page.changes.length === 0) return;
       cursor = page.next;

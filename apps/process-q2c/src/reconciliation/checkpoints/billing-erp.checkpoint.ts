@@ -1,6 +1,35 @@
-import { stageExport } from '../staging/stage';
+import { stageCsv } from '../staging/stage';
 import type { Checkpoint, RunContext } from './checkpoint';
 import { CONTRACT_CORRELATION, select } from './checkpoint';
+
+/** system-billing's invoice-lines CSV export, column for column (its header row is checked against these). */
+const INVOICE_LINE_COLUMNS = [
+  ['invoiceId', 'text'],
+  ['lineId', 'text'],
+  ['customerId', 'text'],
+  ['description', 'text'],
+  ['amountMinor', 'bigint'],
+  ['currency', 'text'],
+  ['proration', 'boolean'],
+  ['priceId', 'text'],
+  ['quantity', 'numeric'],
+  ['periodStart', 'text'],
+  ['periodEnd', 'text'],
+  ['issuedOn', 'text'],
+] as const;
+
+/** system-erp's documents CSV export, column for column. */
+const DOCUMENT_COLUMNS = [
+  ['kind', 'text'],
+  ['erpId', 'text'],
+  ['externalId', 'text'],
+  ['tranDate', 'text'],
+  ['period', 'text'],
+  ['customerErpId', 'text'],
+  ['contractId', 'text'],
+  ['totalMinor', 'bigint'],
+  ['currency', 'text'],
+] as const;
 
 const COLUMNS = `("checkpoint", "category", "period", "contract_id", "object_type", "object_id", "field", "expected",
   "actual", "difference", "correlation_id")`;
@@ -18,23 +47,23 @@ export class BillingErpCheckpoint implements Checkpoint {
   readonly periodBound = true;
 
   async compare(ctx: RunContext): Promise<number> {
-    await stageExport(ctx, 'stage_invoice_lines', 'billing', '/v1/invoice-lines/export', {
+    await stageCsv(ctx, 'stage_invoice_lines', INVOICE_LINE_COLUMNS, 'billing', '/v1/invoice-lines/export', {
       from: ctx.from,
       to: ctx.to,
       pageSize: '10000',
     });
-    await stageExport(ctx, 'stage_erp_invoices', 'erp', '/v1/exports/documents', {
+    await stageCsv(ctx, 'stage_erp_invoices', DOCUMENT_COLUMNS, 'erp', '/v1/exports/documents', {
       period: ctx.period,
       kind: 'invoice',
     });
     await ctx.runner.query(`CREATE TEMP TABLE "billing_invoices" AS
-      SELECT d->>'invoiceId' AS invoice_id, sum((d->'amount'->>'amountMinor')::bigint) AS total,
-             max(upper(d->'amount'->>'currency')) AS currency, max(d->>'issuedOn') AS issued_on
-        FROM (SELECT "doc" AS d FROM "stage_invoice_lines") s GROUP BY 1`);
+      SELECT "invoiceId" AS invoice_id, sum("amountMinor") AS total, max(upper("currency")) AS currency,
+             max("issuedOn") AS issued_on
+        FROM "stage_invoice_lines" GROUP BY 1`);
     await ctx.runner.query(`CREATE TEMP TABLE "erp_invoices" AS
-      SELECT d->>'externalId' AS external_id, d->>'erpId' AS erp_id, (d->'total'->>'amountMinor')::bigint AS total,
-             upper(d->'total'->>'currency') AS currency, d->>'tranDate' AS tran_date, d->>'contractId' AS contract_id
-        FROM (SELECT "doc" AS d FROM "stage_erp_invoices") s`);
+      SELECT "externalId" AS external_id, "erpId" AS erp_id, "totalMinor" AS total, upper("currency") AS currency,
+             "tranDate" AS tran_date, "contractId" AS contract_id
+        FROM "stage_erp_invoices"`);
     await ctx.runner.query(`CREATE INDEX ON "erp_invoices" (external_id)`);
     await ctx.runner.query(`CREATE TEMP TABLE "invoice_pairs" AS
       SELECT b.invoice_id, b.total AS billed, b.currency AS billed_currency, b.issued_on,

@@ -1,6 +1,39 @@
-import { stageExport } from '../staging/stage';
+import { stageCsv } from '../staging/stage';
 import type { Checkpoint, RunContext } from './checkpoint';
 import { CONTRACT_CORRELATION, select } from './checkpoint';
+
+/** system-salesforce's order-lines CSV export, column for column. */
+const ORDER_LINE_COLUMNS = [
+  ['orderId', 'text'],
+  ['orderKind', 'text'],
+  ['contractId', 'text'],
+  ['activatedAt', 'timestamptz'],
+  ['effectiveDate', 'text'],
+  ['endDate', 'text'],
+  ['currency', 'text'],
+  ['lineId', 'text'],
+  ['revisesLineId', 'text'],
+  ['productCode', 'text'],
+  ['quantity', 'numeric'],
+  ['unitPrice', 'numeric'],
+] as const;
+
+/** system-billing's subscription-items CSV export, column for column. */
+const ITEM_COLUMNS = [
+  ['subscriptionId', 'text'],
+  ['customerId', 'text'],
+  ['status', 'text'],
+  ['contractId', 'text'],
+  ['itemId', 'text'],
+  ['lineId', 'text'],
+  ['priceId', 'text'],
+  ['quantity', 'numeric'],
+  ['unitAmountMinor', 'bigint'],
+  ['currency', 'text'],
+  ['interval', 'text'],
+  ['currentPeriodStart', 'text'],
+  ['currentPeriodEnd', 'text'],
+] as const;
 
 /**
  * Salesforce ↔ billing: what every contract line should be billed for now (the booking's quantity plus every
@@ -18,29 +51,28 @@ export class SalesforceBillingCheckpoint implements Checkpoint {
   readonly periodBound = false;
 
   async compare(ctx: RunContext): Promise<number> {
-    await stageExport(ctx, 'stage_sf_lines', 'salesforce', '/v1/exports/order-lines', {});
-    await stageExport(ctx, 'stage_billing_items', 'billing', '/v1/exports/subscription-items', {});
+    await stageCsv(ctx, 'stage_sf_lines', ORDER_LINE_COLUMNS, 'salesforce', '/v1/exports/order-lines', {});
+    await stageCsv(ctx, 'stage_billing_items', ITEM_COLUMNS, 'billing', '/v1/exports/subscription-items', {});
     await ctx.runner.query(`CREATE TEMP TABLE "sf_expected" AS
-      WITH lines AS (
-        SELECT d->>'orderId' AS order_id, d->>'orderKind' AS kind, d->>'contractId' AS sf_contract,
-               d->>'activatedAt' AS activated_at, upper(d->>'currency') AS currency,
-               coalesce(d->>'revisesLineId', d->>'lineId') AS line_id, (d->>'quantity')::numeric AS qty
-          FROM (SELECT "doc" AS d FROM "stage_sf_lines") s),
-      owned AS (
-        SELECT l.*, CASE WHEN l.kind = 'amendment' THEN coalesce(r."contract_id", l.sf_contract) ELSE l.order_id END
-                 AS contract_id
-          FROM lines l LEFT JOIN "q2c"."contract_refs" r ON r."salesforce_contract_id" = l.sf_contract)
+      WITH owned AS (
+        SELECT l."orderId" AS order_id, l."orderKind" AS kind, l."activatedAt" AS activated_at,
+               upper(l."currency") AS currency, coalesce(l."revisesLineId", l."lineId") AS line_id,
+               l."quantity" AS qty,
+               CASE WHEN l."orderKind" = 'amendment' THEN coalesce(r."contract_id", l."contractId")
+                    ELSE l."orderId" END AS contract_id
+          FROM "stage_sf_lines" l
+          LEFT JOIN "q2c"."contract_refs" r ON r."salesforce_contract_id" = l."contractId")
       SELECT contract_id, line_id, sum(qty) AS qty, max(currency) AS currency,
              (array_agg(order_id ORDER BY activated_at DESC NULLS LAST, order_id DESC))[1] AS last_order,
              (array_agg(kind ORDER BY activated_at DESC NULLS LAST, order_id DESC))[1] AS last_kind,
              (array_agg(qty ORDER BY activated_at DESC NULLS LAST, order_id DESC))[1] AS last_delta
         FROM owned GROUP BY contract_id, line_id`);
     await ctx.runner.query(`CREATE TEMP TABLE "billing_items" AS
-      SELECT d->>'contractId' AS contract_id, d->>'lineId' AS line_id, d->>'itemId' AS item_id,
-             d->>'subscriptionId' AS subscription_id, (d->>'quantity')::numeric AS qty,
-             upper(d->>'currency') AS currency
-        FROM (SELECT "doc" AS d FROM "stage_billing_items") s
-       WHERE d->>'status' NOT IN ('canceled', 'incomplete_expired') AND d->>'contractId' IS NOT NULL`);
+      SELECT "contractId" AS contract_id, "lineId" AS line_id, "itemId" AS item_id,
+             "subscriptionId" AS subscription_id, "quantity" AS qty, upper("currency") AS currency
+        FROM "stage_billing_items"
+       WHERE "status" NOT IN ('canceled', 'incomplete_expired') AND "contractId" IS NOT NULL`);
+    await ctx.runner.query(`CREATE INDEX ON "billing_items" (contract_id, line_id)`);
     await ctx.runner.query(`INSERT INTO "found"
       ("checkpoint", "category", "contract_id", "object_type", "object_id", "field", "expected", "actual",
        "difference", "correlation_id")

@@ -83,9 +83,3 @@ export function copyFrom(client: PoolClient, text: string, source: Readable): Pr
     (client as unknown as { query(q: CopyFromStream): void }).query(query);
   });
 }
-
-/**
- * NDJSON copied as is, one document per row into a `jsonb` column: CSV with a quote and a delimiter that never
- * occur in JSON text, so Node never parses the export and Postgres does it set-wise.
- */
-export const NDJSON_COPY_OPTIONS = `(FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`;
