@@ -11,6 +11,7 @@ import {
   waitForQueuesIdle,
 } from '@revline/testing';
 import { Connection } from 'jsforce';
+import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import request from 'supertest';
 import { SANDBOXES } from '../../apps/sandbox/src/app.info';
@@ -67,6 +68,8 @@ export interface Q2cEnv {
   db: TestDatabase;
   q2c: TestApp;
   billing: TestApp;
+  erp: TestApp;
+  salesforce: TestApp;
   sfSandbox: TestApp;
   stripeSandbox: TestApp;
   netsuite: Sandbox;
@@ -133,11 +136,10 @@ export async function startQ2cEnv(extraEnv: Record<string, string> = {}): Promis
     SAGA_SWEEP_MS: '200',
     ...extraEnv,
   };
-  const q2c = await createTestApp(Q2cModule, Q2C_APP, env);
-  apps.push(q2c);
   const billing = await createTestApp(BillingModule, BILLING_APP, env);
   apps.push(billing);
-  apps.push(await createTestApp(ErpModule, ERP_APP, env));
+  const erp = await createTestApp(ErpModule, ERP_APP, env);
+  apps.push(erp);
   const stripe = new Stripe('sk_test_revline_sandbox', {
     host: '127.0.0.1',
     port: Number(stripePort),
@@ -154,7 +156,19 @@ export async function startQ2cEnv(extraEnv: Record<string, string> = {}): Promis
   });
   await sales.login(SANDBOX_CREDENTIALS.username, SANDBOX_CREDENTIALS.password);
   const catalogue = await seedCatalogue(sales);
-  apps.push(await createTestApp(SalesforceModule, SALESFORCE_APP, env));
+  const salesforce = await createTestApp(SalesforceModule, SALESFORCE_APP, env);
+  apps.push(salesforce);
+  // process-q2c last: it reads the system APIs (reconciliation) with its own service key.
+  const q2c = await createTestApp(Q2cModule, Q2C_APP, {
+    SYSTEM_SALESFORCE_URL: salesforce.url,
+    SYSTEM_BILLING_URL: billing.url,
+    SYSTEM_ERP_URL: erp.url,
+    SERVICE_API_KEY: `rvl_service_${randomBytes(18).toString('base64url')}`,
+    // No nightly job scheduler: its delayed job would keep settle() from ever seeing idle queues.
+    RECONCILIATION_CRON: 'off',
+    ...extraEnv,
+  });
+  apps.push(q2c);
   const admin = await seedApiKey(db.dataSource, ['integration.admin']);
   const checker = await seedApiKey(db.dataSource, ['integration.admin']);
 
@@ -297,6 +311,8 @@ export async function startQ2cEnv(extraEnv: Record<string, string> = {}): Promis
     db,
     q2c,
     billing,
+    erp,
+    salesforce,
     sfSandbox,
     stripeSandbox,
     netsuite,

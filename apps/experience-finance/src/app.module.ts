@@ -1,13 +1,31 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@revline/platform';
+import { CloseModule } from './close/close.module';
+import { ContractsModule } from './contracts/contracts.module';
 import { DATABASE } from './database';
+import { ExceptionsModule } from './exceptions/exceptions.module';
+import { ProcessQ2cConfig } from './process-q2c/process-q2c.config';
+import { ProcessQ2cModule } from './process-q2c/process-q2c.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
+import { RevenueModule } from './revenue/revenue.module';
+import { SharedModule } from './shared/shared.module';
+import { SlaModule } from './sla/sla.module';
 
 @Module({
   imports: [
     PlatformModule.forApp({
+      config: [ProcessQ2cConfig],
       database: DATABASE,
       auth: { manageKeys: true },
     }),
+    SharedModule,
+    ProcessQ2cModule,
+    ContractsModule,
+    ExceptionsModule,
+    ReconciliationModule,
+    CloseModule,
+    RevenueModule,
+    SlaModule,
   ],
 })
 export class AppModule {}

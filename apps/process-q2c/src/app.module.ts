@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@revline/platform';
+import { CloseModule } from './close/close.module';
+import { ContractsModule } from './contracts/contracts.module';
 import { DATABASE } from './database';
 import { EventsModule } from './events/events.module';
 import { ExceptionsModule } from './exceptions/exceptions.module';
@@ -8,19 +10,22 @@ import { MappingsModule } from './mappings/mappings.module';
 import { Q2cConfig } from './mappings/q2c.config';
 import { NormalisationModule } from './normalisation/normalisation.module';
 import { ReplaysModule } from './replays/replays.module';
-import { RevenueModule } from './revenue/revenue.module';
+import { ReconciliationConfig } from './reconciliation/reconciliation.config';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
+import { RevenueModule } from './revenue/revenue.module';
 import { ScheduledConfig } from './scheduled/scheduled.config';
 import { ScheduledModule } from './scheduled/scheduled.module';
 import { SagasConfig } from './sagas/sagas.config';
 import { SagasModule } from './sagas/sagas.module';
+import { SlaModule } from './sla/sla.module';
 import { UsageModule } from './usage/usage.module';
 import { ValidationModule } from './validation/validation.module';
+import { WaterfallModule } from './waterfall/waterfall.module';
 
 @Module({
   imports: [
     PlatformModule.forApp({
-      config: [Q2cConfig, SagasConfig, ScheduledConfig],
+      config: [Q2cConfig, SagasConfig, ScheduledConfig, ReconciliationConfig],
       database: DATABASE,
       auth: {},
       messaging: {
@@ -40,6 +45,10 @@ import { ValidationModule } from './validation/validation.module';
     UsageModule,
     ScheduledModule,
     ReconciliationModule,
+    CloseModule,
+    ContractsModule,
+    WaterfallModule,
+    SlaModule,
   ],
 })
 export class AppModule {}

@@ -8,6 +8,8 @@ import { Lineage1764400000300 } from './lineage/lineage.migration';
 import { LineageSequence1764400000500 } from './lineage/lineage-sequence.migration';
 import { MappingVersionEntity } from './mappings/mapping-version.entity';
 import { MappingVersions1764400000000 } from './mappings/mappings.migration';
+import { ReconciliationBreakEntity, ReconciliationRunEntity } from './reconciliation/reconciliation.entities';
+import { Reconciliation1764400000700 } from './reconciliation/reconciliation.migration';
 import { ParkedEventEntity } from './normalisation/parked-event.entity';
 import { ParkedEvents1764400000200 } from './normalisation/parked-events.migration';
 import { BillingDocumentEntity, SagaCommandEntity, SagaEntity } from './sagas/saga.entity';
@@ -30,6 +32,8 @@ export const DATABASE: AppDatabase = {
     SagaCommandEntity,
     BillingDocumentEntity,
     UsageEventEntity,
+    ReconciliationRunEntity,
+    ReconciliationBreakEntity,
   ],
   migrations: [
     MappingVersions1764400000000,
@@ -39,6 +43,7 @@ export const DATABASE: AppDatabase = {
     Sagas1764400000400,
     LineageSequence1764400000500,
     UsageEvents1764400000600,
+    Reconciliation1764400000700,
   ],
   messaging: true,
 };

@@ -7,6 +7,7 @@ import { ChangeIntake } from './capture/change-intake';
 import { OrderPoller } from './capture/order-poller';
 import { SalesforceConfig } from './config';
 import { DATABASE } from './database';
+import { OrderLinesExportController } from './records/order-lines-export.controller';
 import { RecordsController } from './records/records.controller';
 import { OrgSlots } from './salesforce/org-slots';
 import { JsforceSalesforceApi, SalesforceApi } from './salesforce/salesforce-api';
@@ -22,7 +23,7 @@ import { WriteBackHandler } from './write-back/write-back.handler';
       messaging: { consumes: ['crm.commands'] },
     }),
   ],
-  controllers: [RecordsController],
+  controllers: [RecordsController, OrderLinesExportController],
   providers: [
     OrgSlots,
     { provide: SalesforceApi, useClass: JsforceSalesforceApi },

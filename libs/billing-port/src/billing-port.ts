@@ -5,6 +5,7 @@ import type {
   CreditResult,
   InvoiceLineView,
   InvoiceView,
+  SubscriptionItemRow,
   SubscriptionView,
   UsageReport,
   UsageResult,
@@ -42,4 +43,7 @@ export abstract class BillingPort {
     to: string;
     pageSize: number;
   }): AsyncIterable<InvoiceLineView[]>;
+
+  /** Every item of every subscription (any status), page by page, for reconciliation. */
+  abstract exportSubscriptionItems(query: { pageSize: number }): AsyncIterable<SubscriptionItemRow[]>;
 }

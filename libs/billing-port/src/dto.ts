@@ -76,6 +76,24 @@ export interface SubscriptionView {
   items: Array<{ itemId: string; lineId: string | null; priceId: string; quantity: number }>;
 }
 
+/** One subscription item as reconciliation reads it: what the billing platform will invoice for a contract line. */
+export interface SubscriptionItemRow {
+  subscriptionId: string;
+  customerId: string;
+  status: string;
+  contractId: string | null;
+  itemId: string;
+  lineId: string | null;
+  priceId: string;
+  quantity: number;
+  /** The price per unit and interval, in minor units; null for a tiered or metered price. */
+  unitAmountMinor: string | null;
+  currency: string;
+  interval: string | null;
+  currentPeriodStart: string;
+  currentPeriodEnd: string;
+}
+
 export interface InvoiceView {
   invoiceId: string;
   number: string | null;

@@ -11,6 +11,7 @@ import {
   IsString,
   IsUUID,
   Length,
+  Matches,
   Max,
   Min,
 } from 'class-validator';
@@ -57,6 +58,14 @@ export class ListExceptionsQuery {
   @IsInt()
   @Min(0)
   maxAgeMinutes?: number;
+
+  @ApiPropertyOptional({
+    example: '2026-03',
+    description: 'Only exceptions first seen in this month (YYYY-MM, UTC)',
+  })
+  @IsOptional()
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'period must be a month as YYYY-MM, e.g. 2026-03' })
+  period?: string;
 
   @ApiPropertyOptional({ example: 100, default: 100 })
   @IsOptional()

@@ -30,6 +30,12 @@ export class ListExceptions {
         maxAge: query.maxAgeMinutes,
       });
     }
+    if (query.period) {
+      qb.andWhere(
+        `e.first_seen_at >= to_date(:period, 'YYYY-MM') AND e.first_seen_at < to_date(:period, 'YYYY-MM') + interval '1 month'`,
+        { period: query.period },
+      );
+    }
     const rows = await qb
       .orderBy('e.first_seen_at', 'ASC')
       .take(query.limit ?? 100)

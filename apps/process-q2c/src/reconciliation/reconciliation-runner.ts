@@ -1,28 +1,194 @@
-import { Injectable } from '@nestjs/common';
-import { BusinessError } from '@revline/messaging';
+import { Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { DomainError } from '@revline/http';
+import type { PoolClient } from 'pg';
+import { v7 as uuidV7 } from 'uuid';
+import { DataSource } from 'typeorm';
+import { fileBreaks } from './break-ledger';
+import { BillingErpCheckpoint } from './checkpoints/billing-erp.checkpoint';
+import type { Checkpoint, CheckpointName, RunContext, Scope } from './checkpoints/checkpoint';
+import { CHECKPOINTS, FOUND_TABLE, select } from './checkpoints/checkpoint';
+import { ContractRevenueCheckpoint } from './checkpoints/contract-revenue.checkpoint';
+import { LineageCheckpoint } from './checkpoints/lineage.checkpoint';
+import { SalesforceBillingCheckpoint } from './checkpoints/salesforce-billing.checkpoint';
+import { currentPeriod, PERIOD, periodBounds } from './period';
+import { ReconciliationConfig } from './reconciliation.config';
+import type { CheckpointTally } from './reconciliation.entities';
+import { ReconciliationRunEntity } from './reconciliation.entities';
+import { ReconciliationMetrics } from './reconciliation-metrics';
+import { SystemApis } from './system-apis';
 
-export type ReconciliationScope =
-  'all' | 'salesforce-billing' | 'billing-erp' | 'contract-revenue' | 'lineage';
+export type ReconciliationScope = Scope;
 
-export interface ReconciliationRequest {
-  scope: ReconciliationScope;
+export interface RunRequest {
+  scope?: Scope;
   period?: string;
   trigger: 'schedule' | 'on_demand';
 }
 
+/** A run of a scope already running: one run per scope at a time. */
+export class RunInProgressError extends DomainError {
+  constructor(
+    readonly scope: string,
+    readonly runningRunId: string,
+  ) {
+    super(409, `A reconciliation run of scope ${scope} is already running (${runningRunId})`);
+  }
+}
+
+/** A run left `running` this long (its process died) no longer blocks its scope. */
+const ABANDONED_AFTER = '2 hours';
+
 /**
- * PLACEHOLDER of the h-ramps branch, replaced by the reconciliation engine's runner before merging: it exists so
- * that the q2c.reconcile handler compiles and the app starts. It runs nothing and says so.
+ * Runs reconciliation: claims the scope (one running run per scope, enforced by a partial unique index), then runs
+ * the scope's checkpoints side by side, each on its own connection: it stages both sides with COPY, compares them
+ * in SQL and files its breaks in one transaction. A failed checkpoint fails the run; its breaks stay as the last
+ * good run filed them (the other checkpoints' filings stand).
  */
 @Injectable()
-export class ReconciliationRunner {
-  run(input: ReconciliationRequest): Promise<{ runId: string }> {
-    return Promise.reject(
-      new BusinessError(
-        'reconciliation_unavailable',
-        `Reconciliation (${input.scope}${input.period ? `, ${input.period}` : ''}) is not available in this build`,
-        { scope: input.scope, trigger: input.trigger },
-      ),
-    );
+export class ReconciliationRunner implements OnApplicationShutdown {
+  private readonly logger = new Logger(ReconciliationRunner.name);
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly systems: SystemApis,
+    private readonly config: ReconciliationConfig,
+    private readonly metrics: ReconciliationMetrics,
+  ) {}
+
+  /** Runs to the end (the scheduled path). When the scope is already running, answers that run instead. */
+  async run(request: RunRequest): Promise<{ runId: string }> {
+    try {
+      const started = await this.start(request);
+      await started.done;
+      return { runId: started.runId };
+    } catch (error) {
+      if (error instanceof RunInProgressError) return { runId: error.runningRunId };
+      throw error;
+    }
+  }
+
+  /** Claims the scope and starts the run; `done` settles when it ends (it never rejects: failures are recorded). */
+  async start(
+    request: RunRequest,
+  ): Promise<{ run: ReconciliationRunEntity; runId: string; done: Promise<void> }> {
+    const scope = request.scope ?? 'all';
+    const period = request.period ?? currentPeriod();
+    if (!PERIOD.test(period))
+      throw new DomainError(400, 'period must be YYYY-MM', [{ field: 'period', problem: 'must be YYYY-MM' }]);
+    const runId = uuidV7();
+    const repo = this.dataSource.getRepository(ReconciliationRunEntity);
+    await repo
+      .createQueryBuilder()
+      .update()
+      .set({
+        status: 'failed',
+        error: 'abandoned: the process running it stopped',
+        finishedAt: () => 'now()',
+      })
+      .where(
+        `"status" = 'running' AND "scope" = :scope AND "started_at" < now() - interval '${ABANDONED_AFTER}'`,
+        {
+          scope,
+        },
+      )
+      .execute();
+    const inserted = await repo
+      .createQueryBuilder()
+      .insert()
+      .values({ runId, scope, period, trigger: request.trigger, status: 'running', checkpoints: [] })
+      .orIgnore()
+      .returning('*')
+      .execute();
+    if ((inserted.raw as unknown[]).length === 0) {
+      const running = await repo.findOneBy({ scope, status: 'running' });
+      throw new RunInProgressError(scope, running?.runId ?? 'unknown');
+    }
+    const run = await repo.findOneByOrFail({ runId });
+    const names: CheckpointName[] = scope === 'all' ? [...CHECKPOINTS] : [scope];
+    const done = this.execute(runId, period, names);
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
+    return { run, runId, done };
+  }
+
+  /** A stopping process lets its runs finish (their connections close after). */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+  }
+
+  private checkpoint(name: CheckpointName): Checkpoint {
+    switch (name) {
+      case 'salesforce-billing':
+        return new SalesforceBillingCheckpoint();
+      case 'billing-erp':
+        return new BillingErpCheckpoint();
+      case 'contract-revenue':
+        return new ContractRevenueCheckpoint();
+      case 'lineage':
+        return new LineageCheckpoint(this.config.SAGA_SLA_MINUTES, this.config.EXCEPTION_SLA_MINUTES);
+    }
+  }
+
+  private async execute(runId: string, period: string, names: CheckpointName[]): Promise<void> {
+    const repo = this.dataSource.getRepository(ReconciliationRunEntity);
+    const tallies: CheckpointTally[] = [];
+    const started = Date.now();
+    try {
+      // Each checkpoint on its own connection, all at once: they stage and compare different tables.
+      const settled = await Promise.allSettled(
+        names.map((name) => this.one(runId, period, this.checkpoint(name))),
+      );
+      for (const outcome of settled) if (outcome.status === 'fulfilled') tallies.push(outcome.value);
+      const failed = settled.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
+      await repo.update({ runId }, { status: 'completed', finishedAt: new Date(), checkpoints: tallies });
+      this.logger.log(
+        `Reconciliation run ${runId} (${period}) completed in ${String(Date.now() - started)} ms: ${JSON.stringify(tallies)}`,
+      );
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.error(`Reconciliation run ${runId} failed: ${message}`);
+      await repo
+        .update({ runId }, { status: 'failed', finishedAt: new Date(), error: message, checkpoints: tallies })
+        .catch(() => undefined);
+    }
+  }
+
+  /** One checkpoint on one connection: its temp tables vanish with DISCARD TEMP before the connection goes back. */
+  private async one(runId: string, period: string, checkpoint: Checkpoint): Promise<CheckpointTally> {
+    const runner = this.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    try {
+      await runner.query(FOUND_TABLE);
+      const ctx: RunContext = {
+        runner,
+        client,
+        runId,
+        period,
+        ...periodBounds(period),
+        systems: this.systems,
+      };
+      const compared = await checkpoint.compare(ctx);
+      await runner.startTransaction();
+      const tally = await fileBreaks(runner, checkpoint, runId, period, compared);
+      const opened = await select<Array<{ category: string; n: number }>>(
+        runner,
+        `SELECT "category", count(*)::int AS n FROM "q2c"."reconciliation_breaks"
+          WHERE "first_run_id" = $1 AND "checkpoint" = $2 GROUP BY 1`,
+        [runId, checkpoint.name],
+      );
+      await runner.commitTransaction();
+      for (const o of opened)
+        this.metrics.opened.inc({ checkpoint: checkpoint.name, category: o.category }, o.n);
+      return tally;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      throw error;
+    } finally {
+      await runner.query('DISCARD TEMP').catch(() => undefined);
+      await runner.release();
+    }
   }
 }

@@ -1,10 +1,27 @@
+import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { ReconcileHandler } from './reconcile.handler';
+import { ReconciliationController } from './reconciliation.controller';
+import { ReconciliationMetrics } from './reconciliation-metrics';
+import { ReconciliationQueries } from './reconciliation-queries';
 import { ReconciliationRunner } from './reconciliation-runner';
+import { ReconciliationSchedule } from './reconciliation-schedule';
+import { ServiceApiKey } from './service-key';
+import { HttpSystemApis, SystemApis } from './system-apis';
 
-/** PLACEHOLDER of the h-ramps branch (see reconciliation-runner.ts): replaced by the reconciliation engine's module. */
+/** Reconciliation runs (scheduled and on demand), their breaks, and the reads of the system APIs they need. */
 @Module({
-  providers: [ReconciliationRunner, ReconcileHandler],
-  exports: [ReconciliationRunner],
+  imports: [HttpModule],
+  controllers: [ReconciliationController],
+  providers: [
+    ReconciliationRunner,
+    ReconcileHandler,
+    ReconciliationQueries,
+    ReconciliationMetrics,
+    ReconciliationSchedule,
+    ServiceApiKey,
+    { provide: SystemApis, useClass: HttpSystemApis },
+  ],
+  exports: [ReconciliationRunner, ReconciliationQueries, SystemApis],
 })
 export class ReconciliationModule {}

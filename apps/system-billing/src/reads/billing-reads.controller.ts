@@ -9,9 +9,74 @@ import {
 } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
 import { BillingPort } from '@revline/billing-port';
+import type { InvoiceLineView, SubscriptionItemRow } from '@revline/billing-port';
 import { DomainError } from '@revline/http';
 import type { FastifyReply } from 'fastify';
-import { ExportQuery, InvoicesQuery, InvoiceViewDto, SubscriptionViewDto } from './billing-reads.dto';
+import {
+  ExportQuery,
+  InvoicesQuery,
+  InvoiceViewDto,
+  ItemsExportQuery,
+  SubscriptionViewDto,
+} from './billing-reads.dto';
+
+/** The CSV export's columns, in order (the header row names them). */
+export const INVOICE_LINE_CSV_COLUMNS = [
+  'invoiceId',
+  'lineId',
+  'customerId',
+  'description',
+  'amountMinor',
+  'currency',
+  'proration',
+  'priceId',
+  'quantity',
+  'periodStart',
+  'periodEnd',
+  'issuedOn',
+] as const;
+
+const csvCell = (value: string | number | boolean | null): string => {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/** The subscription-items CSV export's columns, in order. */
+export const SUBSCRIPTION_ITEM_CSV_COLUMNS = [
+  'subscriptionId',
+  'customerId',
+  'status',
+  'contractId',
+  'itemId',
+  'lineId',
+  'priceId',
+  'quantity',
+  'unitAmountMinor',
+  'currency',
+  'interval',
+  'currentPeriodStart',
+  'currentPeriodEnd',
+] as const satisfies ReadonlyArray<keyof SubscriptionItemRow>;
+
+function invoiceLineCsv(line: InvoiceLineView): string {
+  return `${[
+    line.invoiceId,
+    line.lineId,
+    line.customerId,
+    line.description,
+    line.amount.amountMinor,
+    line.amount.currency,
+    line.proration,
+    line.priceId,
+    line.quantity,
+    line.periodStart,
+    line.periodEnd,
+    line.issuedOn,
+  ]
+    .map(csvCell)
+    .join(',')}\n`;
+}
 
 function checkPeriod(from: string, to: string): void {
   if (from > to)
@@ -50,13 +115,13 @@ export class BillingReadsController {
   @Get('invoice-lines/export')
   @Roles('finance.viewer')
   @ApiOperation({
-    summary: 'Every invoice line of a period, streamed as NDJSON for reconciliation',
+    summary: 'Every invoice line of a period, streamed as NDJSON (or CSV) for reconciliation',
     description:
-      'One JSON object per line; read page by page from the billing platform, so memory stays flat.',
+      'One JSON object per line, or with format=csv a header row and one CSV row per line (the columns of INVOICE_LINE_CSV_COLUMNS, amounts in minor units); read page by page from the billing platform, so memory stays flat.',
   })
-  @ApiProduces('application/x-ndjson')
-  @ApiOkResponse({ description: 'application/x-ndjson: one invoice line per line' })
-  @ApiBadRequestResponse({ description: 'A malformed or inverted period' })
+  @ApiProduces('application/x-ndjson', 'text/csv')
+  @ApiOkResponse({ description: 'application/x-ndjson or text/csv: one invoice line per line' })
+  @ApiBadRequestResponse({ description: 'A malformed or inverted period, or an unknown format' })
   async exportInvoiceLines(@Query() query: ExportQuery, @Res() reply: FastifyReply): Promise<void> {
     checkPeriod(query.from, query.to);
     const pages = this.billing.exportInvoiceLines({
@@ -64,9 +129,42 @@ export class BillingReadsController {
       to: query.to,
       pageSize: query.pageSize ?? 1000,
     });
-    reply.raw.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
+    const csv = query.format === 'csv';
+    reply.raw.writeHead(200, {
+      'content-type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+    });
+    if (csv) reply.raw.write(`${INVOICE_LINE_CSV_COLUMNS.join(',')}\n`);
     for await (const page of pages) {
-      const chunk = page.map((line) => JSON.stringify(line)).join('\n') + '\n';
+      const chunk = csv
+        ? page.map(invoiceLineCsv).join('')
+        : page.map((line) => JSON.stringify(line)).join('\n') + '\n';
+      if (!reply.raw.write(chunk)) await new Promise((resolve) => reply.raw.once('drain', resolve));
+    }
+    reply.raw.end();
+  }
+
+  @Get('exports/subscription-items')
+  @Roles('finance.viewer')
+  @ApiOperation({
+    summary: 'Every item of every subscription, streamed as NDJSON for reconciliation',
+    description:
+      'One JSON object per subscription item (contract and line ids from the metadata Revline writes, quantity, unit amount, currency, current period); read page by page from the billing platform.',
+  })
+  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({ description: 'application/x-ndjson: one subscription item per line' })
+  async exportSubscriptionItems(@Query() query: ItemsExportQuery, @Res() reply: FastifyReply): Promise<void> {
+    const pages = this.billing.exportSubscriptionItems({ pageSize: 1000 });
+    const csv = query.format === 'csv';
+    reply.raw.writeHead(200, {
+      'content-type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+    });
+    if (csv) reply.raw.write(`${SUBSCRIPTION_ITEM_CSV_COLUMNS.join(',')}\n`);
+    for await (const page of pages) {
+      const chunk = csv
+        ? page
+            .map((row) => `${SUBSCRIPTION_ITEM_CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\n`)
+            .join('')
+        : page.map((row) => JSON.stringify(row)).join('\n') + '\n';
       if (!reply.raw.write(chunk)) await new Promise((resolve) => reply.raw.once('drain', resolve));
     }
     reply.raw.end();

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -99,6 +99,16 @@ export class InvoicesQuery extends PeriodQuery {
 }
 
 export class ExportQuery extends PeriodQuery {
+  @ApiPropertyOptional({
+    enum: ['ndjson', 'csv'],
+    example: 'csv',
+    description:
+      'ndjson (default) or csv with a header row, ready for COPY … FROM STDIN (FORMAT csv, HEADER)',
+  })
+  @IsOptional()
+  @IsIn(['ndjson', 'csv'], { message: 'format must be ndjson or csv' })
+  format?: 'ndjson' | 'csv';
+
   @ApiPropertyOptional({ example: 1000, description: 'Lines fetched per page from the billing platform' })
   @IsOptional()
   @Type(() => Number)
@@ -106,4 +116,15 @@ export class ExportQuery extends PeriodQuery {
   @Min(1)
   @Max(10_000)
   pageSize?: number;
+}
+
+export class ItemsExportQuery {
+  @ApiPropertyOptional({
+    enum: ['ndjson', 'csv'],
+    example: 'csv',
+    description: 'ndjson (default) or csv with a header row',
+  })
+  @IsOptional()
+  @IsIn(['ndjson', 'csv'], { message: 'format must be ndjson or csv' })
+  format?: 'ndjson' | 'csv';
 }

@@ -7,6 +7,7 @@ import type {
   CreditResult,
   InvoiceLineView,
   InvoiceView,
+  SubscriptionItemRow,
   SubscriptionView,
   UsageReport,
   UsageResult,
@@ -552,6 +553,26 @@ export class StripeBillingAdapter extends BillingPort {
     if (buffer.length > 0) yield buffer;
   }
 
+  async *exportSubscriptionItems(query: { pageSize: number }): AsyncIterable<SubscriptionItemRow[]> {
+    let startingAfter: string | undefined;
+    let buffer: SubscriptionItemRow[] = [];
+    for (;;) {
+      const page = await this.gateway.call('subscriptions.list', (s) =>
+        s.subscriptions.list({ status: 'all', limit: 100, starting_after: startingAfter }),
+      );
+      for (const sub of page.data) {
+        buffer.push(...toItemRows(sub));
+        if (buffer.length >= query.pageSize) {
+          yield buffer;
+          buffer = [];
+        }
+      }
+      if (!page.has_more || page.data.length === 0) break;
+      startingAfter = page.data[page.data.length - 1]?.id;
+    }
+    if (buffer.length > 0) yield buffer;
+  }
+
   private async linesOf(invoice: Stripe.Invoice): Promise<Stripe.InvoiceLineItem[]> {
     const lines = [...invoice.lines.data];
     let more = invoice.lines.has_more;
@@ -584,6 +605,24 @@ function toSubscriptionView(sub: Stripe.Subscription): SubscriptionView {
       quantity: item.quantity ?? 1,
     })),
   };
+}
+
+function toItemRows(sub: Stripe.Subscription): SubscriptionItemRow[] {
+  return sub.items.data.map((item) => ({
+    subscriptionId: sub.id,
+    customerId: idOf(sub.customer) ?? '',
+    status: sub.status,
+    contractId: sub.metadata[CONTRACT_KEY] ?? null,
+    itemId: item.id,
+    lineId: item.metadata[LINE_KEY] ?? null,
+    priceId: item.price.id,
+    quantity: item.quantity ?? 1,
+    unitAmountMinor: item.price.unit_amount === null ? null : String(item.price.unit_amount),
+    currency: item.price.currency.toUpperCase(),
+    interval: item.price.recurring?.interval ?? null,
+    currentPeriodStart: isoDay(item.current_period_start),
+    currentPeriodEnd: isoDay(item.current_period_end),
+  }));
 }
 
 function subscriptionOfInvoice(invoice: Stripe.Invoice): string | null {

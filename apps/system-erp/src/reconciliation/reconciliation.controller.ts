@@ -13,6 +13,7 @@ import type { ErpDocumentSummary } from '@revline/erp-port';
 import {
   BalancesQuery,
   ContractBalancesDto,
+  DocumentsExportQuery,
   DocumentsQuery,
   ErpDocumentListDto,
   PeriodQuery,
@@ -23,6 +24,46 @@ import { ReconciliationReads } from './reconciliation-reads';
 async function* ndjson(pages: AsyncIterable<ErpDocumentSummary[]>): AsyncGenerator<string> {
   for await (const page of pages) {
     if (page.length > 0) yield `${page.map((d) => JSON.stringify(d)).join('\n')}\n`;
+  }
+}
+
+/** The documents CSV export's columns, in order (the header row names them); amounts in minor units. */
+export const DOCUMENT_CSV_COLUMNS = [
+  'kind',
+  'erpId',
+  'externalId',
+  'tranDate',
+  'period',
+  'customerErpId',
+  'contractId',
+  'totalMinor',
+  'currency',
+] as const;
+
+const csvCell = (value: string | null): string =>
+  value === null ? '' : /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+
+async function* csvRows(pages: AsyncIterable<ErpDocumentSummary[]>): AsyncGenerator<string> {
+  yield `${DOCUMENT_CSV_COLUMNS.join(',')}\n`;
+  for await (const page of pages) {
+    yield page
+      .map(
+        (d) =>
+          `${[
+            d.kind,
+            d.erpId,
+            d.externalId,
+            d.tranDate,
+            d.period,
+            d.customerErpId,
+            d.contractId,
+            d.total.amountMinor,
+            d.total.currency,
+          ]
+            .map(csvCell)
+            .join(',')}\n`,
+      )
+      .join('');
   }
 }
 
@@ -47,12 +88,19 @@ export class ReconciliationController {
   }
 
   @Get('exports/documents')
-  @ApiOperation({ summary: 'The same documents as a streamed bulk export, one JSON object per line' })
-  @ApiProduces('application/x-ndjson')
-  @ApiOkResponse({ description: 'NDJSON: one ErpDocument per line' })
-  exportErpDocuments(@Query() query: DocumentsQuery): StreamableFile {
-    const stream = Readable.from(ndjson(this.reads.documentPages(query.kind, query.period)));
-    return new StreamableFile(stream, { type: 'application/x-ndjson' });
+  @ApiOperation({
+    summary:
+      'The same documents as a streamed bulk export, one JSON object per line (or format=csv: CSV rows)',
+  })
+  @ApiProduces('application/x-ndjson', 'text/csv')
+  @ApiOkResponse({
+    description: 'NDJSON: one ErpDocument per line; CSV: a header row, then one row per document',
+  })
+  exportErpDocuments(@Query() query: DocumentsExportQuery): StreamableFile {
+    const pages = this.reads.documentPages(query.kind, query.period);
+    if (query.format === 'csv')
+      return new StreamableFile(Readable.from(csvRows(pages)), { type: 'text/csv; charset=utf-8' });
+    return new StreamableFile(Readable.from(ndjson(pages)), { type: 'application/x-ndjson' });
   }
 
   @Get('revenue-postings')

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const DOCUMENT_KINDS = ['invoice', 'creditMemo', 'payment', 'revenueJournal'] as const;
@@ -22,6 +22,17 @@ export class DocumentsQuery extends PeriodQuery {
   @ApiProperty({ enum: DOCUMENT_KINDS, example: 'invoice' })
   @IsIn(DOCUMENT_KINDS, { message: `kind must be one of ${DOCUMENT_KINDS.join(', ')}` })
   kind: (typeof DOCUMENT_KINDS)[number];
+}
+
+export class DocumentsExportQuery extends DocumentsQuery {
+  @ApiPropertyOptional({
+    enum: ['ndjson', 'csv'],
+    example: 'csv',
+    description: 'ndjson (default) or csv with a header row',
+  })
+  @IsOptional()
+  @IsIn(['ndjson', 'csv'], { message: 'format must be ndjson or csv' })
+  format?: 'ndjson' | 'csv';
 }
 
 export class BalancesQuery {

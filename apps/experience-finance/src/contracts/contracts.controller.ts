@@ -1,0 +1,74 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@revline/auth';
+import { ApiProblem } from '@revline/http';
+import { ProcessQ2cClient, toQuery } from '../process-q2c/process-q2c.client';
+import { ApiBadRequest, ApiCommonProblems, problemExample } from '../shared/problem-docs';
+import { ContractLifecycleDto, ContractPageDto, ListContractsQuery } from './contract.dto';
+import { ContractLineageDto } from './lineage.dto';
+
+const CONTRACT_ID = {
+  name: 'contractId',
+  example: '801Dn00000Booking1',
+  description: 'Revline contract id (the Salesforce id of the booking order)',
+};
+
+@ApiTags('contracts')
+@Roles('finance.viewer')
+@Controller('v1/contracts')
+export class ContractsController {
+  constructor(private readonly q2c: ProcessQ2cClient) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Contracts with their lifecycle status across Salesforce, billing and the ERP',
+    description:
+      'Every contract Revline has booked, by contract id, paged with `limit` (default 50) and `cursor` (pass `nextCursor` back; null on the last page). `lifecycleStatus` is `parked` when a change waits for an operator (see /v1/exceptions), `in_flight` when a change is still on its way, `in_sync` when every change completed in all three systems. Filter by that status, by customer (Salesforce account id) and by `updatedSince`. Role finance.viewer.',
+  })
+  @ApiOkResponse({ type: ContractPageDto })
+  @ApiBadRequest(
+    'status must be one of the following values: in_sync, in_flight, parked',
+    'status',
+    '/v1/contracts',
+  )
+  @ApiCommonProblems('finance.viewer', '/v1/contracts')
+  listContracts(@Query() query: ListContractsQuery): Promise<ContractPageDto> {
+    return this.q2c.get('/v1/contracts', toQuery(query));
+  }
+
+  @Get(':contractId/lifecycle')
+  @ApiOperation({
+    summary: 'Each change of a contract with its status in Salesforce, billing and the ERP',
+    description:
+      'One entry per change (booking, expansion, reduction, cancellation, renewal…), oldest first, with the saga status and step and, per system, `not_started`, `in_progress`, `done` or `failed` with the commands sent and confirmed and the latest hop. Answers "has this amendment completed its whole life, and if not, where is it?". Role finance.viewer.',
+  })
+  @ApiParam(CONTRACT_ID)
+  @ApiOkResponse({ type: ContractLifecycleDto })
+  @ApiProblem(
+    404,
+    'Revline has no such contract',
+    problemExample(404, 'Contract 801XX is not known to Revline', '/v1/contracts/801XX/lifecycle'),
+  )
+  @ApiCommonProblems('finance.viewer', '/v1/contracts/801Dn00000Booking1/lifecycle')
+  getContractLifecycle(@Param('contractId') contractId: string): Promise<ContractLifecycleDto> {
+    return this.q2c.get(`/v1/contracts/${encodeURIComponent(contractId)}/lifecycle`);
+  }
+
+  @Get(':contractId/lineage')
+  @ApiOperation({
+    summary: 'The lineage of a contract as a timeline: every hop of every change',
+    description:
+      'One entry per change (correlation id), oldest first, each with its hops in order — system (salesforce, revline, billing, erp), object type, id there, status, when it happened and what caused it — and the latest status. Role finance.viewer.',
+  })
+  @ApiParam(CONTRACT_ID)
+  @ApiOkResponse({ type: ContractLineageDto })
+  @ApiProblem(
+    404,
+    'Nothing is recorded for that contract',
+    problemExample(404, 'No lineage is recorded for contract 801XX', '/v1/contracts/801XX/lineage'),
+  )
+  @ApiCommonProblems('finance.viewer', '/v1/contracts/801Dn00000Booking1/lineage')
+  getContractLineage(@Param('contractId') contractId: string): Promise<ContractLineageDto> {
+    return this.q2c.get(`/v1/contracts/${encodeURIComponent(contractId)}/lineage`);
+  }
+}

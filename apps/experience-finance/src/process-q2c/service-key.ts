@@ -1,0 +1,43 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationBootstrap } from '@nestjs/common';
+import { ApiKeyEntity, hashApiKey } from '@revline/auth';
+import { DataSource } from 'typeorm';
+import { ProcessQ2cConfig } from './process-q2c.config';
+
+/**
+ * Registers PROCESS_Q2C_API_KEY (role finance.operator) in the shared key store at start, the way the bootstrap
+ * admin key is: inserted once by its hash, never changed afterwards, so revoking it through /v1/api-keys sticks.
+ */
+@Injectable()
+export class ServiceKeyRegistration implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ServiceKeyRegistration.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: ProcessQ2cConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const key = this.config.PROCESS_Q2C_API_KEY;
+    if (!key) {
+      this.logger.warn('PROCESS_Q2C_API_KEY is not set: the routes that call process-q2c will answer 503');
+      return;
+    }
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(ApiKeyEntity)
+      .values({
+        name: 'experience-finance (service)',
+        prefix: key.slice(0, 8),
+        keyHash: hashApiKey(key),
+        roles: ['finance.operator'],
+        createdBy: 'experience-finance',
+      })
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    if ((result.raw as unknown[]).length > 0)
+      this.logger.log('Registered the service key for process-q2c from PROCESS_Q2C_API_KEY');
+  }
+}

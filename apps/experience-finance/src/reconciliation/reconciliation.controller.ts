@@ -1,0 +1,148 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  StreamableFile,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { AuthenticatedRequest } from '@revline/auth';
+import { Roles } from '@revline/auth';
+import { ApiProblem } from '@revline/http';
+import { ProcessQ2cClient, toQuery } from '../process-q2c/process-q2c.client';
+import { OperatorAudit } from '../shared/operator-audit';
+import { PageQuery } from '../shared/page.dto';
+import { ApiBadRequest, ApiCommonProblems, problemExample } from '../shared/problem-docs';
+import {
+  BreakPageDto,
+  ListBreaksQuery,
+  ReconciliationRunDto,
+  ReconciliationRunPageDto,
+  StartRunDto,
+} from './reconciliation.dto';
+
+const RUN_ID = '0199a0c4-1111-7c2a-9b1d-3f4e5a6b7c8d';
+const RUN = { name: 'runId', example: RUN_ID, description: 'Reconciliation run id' };
+const NOT_FOUND = ApiProblem(
+  404,
+  'No such run',
+  problemExample(404, `Reconciliation run ${RUN_ID} does not exist`, `/v1/reconciliation-runs/${RUN_ID}`),
+);
+
+export const wantsCsv = (format: string | undefined, accept: string | undefined): boolean =>
+  format === 'csv' || (format === undefined && (accept ?? '').includes('text/csv'));
+
+@ApiTags('reconciliation')
+@Controller('v1/reconciliation-runs')
+export class ReconciliationController {
+  constructor(
+    private readonly q2c: ProcessQ2cClient,
+    private readonly audit: OperatorAudit,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @Roles('finance.operator')
+  @ApiOperation({
+    summary: 'Start a reconciliation run now',
+    description:
+      "Compares Salesforce with billing, billing with the ERP, the contracts' expected revenue with what the ERP holds, and the lineage, for one month (default the current one). `scope` picks one comparison (default all). Answers at once with the run in status `running`; poll GET /v1/reconciliation-runs/{runId}. One run per scope at a time (409 otherwise). Audited. Role finance.operator.",
+  })
+  @ApiAcceptedResponse({ type: ReconciliationRunDto })
+  @ApiBadRequest('period must be a month as YYYY-MM, e.g. 2026-03', 'period', '/v1/reconciliation-runs')
+  @ApiProblem(
+    409,
+    'A run of that scope is already running',
+    problemExample(
+      409,
+      `A reconciliation run of scope all is already running: ${RUN_ID}`,
+      '/v1/reconciliation-runs',
+    ),
+  )
+  @ApiCommonProblems('finance.operator', '/v1/reconciliation-runs')
+  async startReconciliationRun(
+    @Body() body: StartRunDto,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<ReconciliationRunDto> {
+    const run = await this.q2c.post<ReconciliationRunDto>('/v1/reconciliation-runs', body);
+    await this.audit.record(request, 'reconciliation-run.start', `reconciliation-run:${run.runId}`, {
+      scope: run.scope,
+      period: run.period,
+    });
+    return run;
+  }
+
+  @Get()
+  @Roles('finance.viewer')
+  @ApiOperation({
+    summary: 'Reconciliation runs, newest first',
+    description:
+      'Scheduled and on-demand runs with their figures per checkpoint, paged with `limit` and `cursor`. Role finance.viewer.',
+  })
+  @ApiOkResponse({ type: ReconciliationRunPageDto })
+  @ApiBadRequest('limit must not be greater than 500', 'limit', '/v1/reconciliation-runs')
+  @ApiCommonProblems('finance.viewer', '/v1/reconciliation-runs')
+  listReconciliationRuns(@Query() query: PageQuery): Promise<ReconciliationRunPageDto> {
+    return this.q2c.get('/v1/reconciliation-runs', toQuery(query));
+  }
+
+  @Get(':runId')
+  @Roles('finance.viewer')
+  @ApiOperation({
+    summary: 'One reconciliation run',
+    description:
+      'Its status and, per checkpoint, what was compared and the breaks opened, still open and closed. Role finance.viewer.',
+  })
+  @ApiParam(RUN)
+  @ApiOkResponse({ type: ReconciliationRunDto })
+  @ApiBadRequest('Validation failed (uuid is expected)', 'runId', '/v1/reconciliation-runs/x')
+  @ApiCommonProblems('finance.viewer', `/v1/reconciliation-runs/${RUN_ID}`)
+  @NOT_FOUND
+  getReconciliationRun(@Param('runId', new ParseUUIDPipe()) runId: string): Promise<ReconciliationRunDto> {
+    return this.q2c.get(`/v1/reconciliation-runs/${runId}`);
+  }
+
+  @Get(':runId/breaks')
+  @Roles('finance.viewer')
+  @ApiOperation({
+    summary: 'The breaks a run found: what differs, where, by how much',
+    description:
+      'Each break with its checkpoint, category, contract, object, field, expected and actual values and the difference, and whether it is still open. Filter by checkpoint, category, status and contract; paged with `limit` and `cursor`. With `format=csv` or `Accept: text/csv` every matching break is streamed as CSV (header row, one line per break, every field). Role finance.viewer.',
+  })
+  @ApiParam(RUN)
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: BreakPageDto })
+  @ApiBadRequest(
+    'status must be one of the following values: open, closed',
+    'status',
+    `/v1/reconciliation-runs/${RUN_ID}/breaks`,
+  )
+  @ApiCommonProblems('finance.viewer', `/v1/reconciliation-runs/${RUN_ID}/breaks`)
+  @NOT_FOUND
+  async listReconciliationBreaks(
+    @Param('runId', new ParseUUIDPipe()) runId: string,
+    @Query() query: ListBreaksQuery,
+    @Headers('accept') accept: string | undefined,
+  ): Promise<BreakPageDto | StreamableFile> {
+    const path = `/v1/reconciliation-runs/${runId}/breaks`;
+    if (!wantsCsv(query.format, accept)) return this.q2c.get(path, toQuery(query, { format: undefined }));
+    const csv = await this.q2c.stream(path, toQuery(query, { format: 'csv' }), 'text/csv');
+    return new StreamableFile(csv.stream, {
+      type: csv.contentType,
+      disposition: csv.disposition ?? `attachment; filename="reconciliation-breaks-${runId}.csv"`,
+    });
+  }
+}

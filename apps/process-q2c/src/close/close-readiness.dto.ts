@@ -1,0 +1,41 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class RevenueTotalDto {
+  @ApiProperty({ example: '101918' })
+  expectedMinor: string;
+
+  @ApiProperty({ example: '101918' })
+  postedMinor: string;
+
+  @ApiProperty({ example: 'USD' })
+  currency: string;
+}
+
+export class CloseReadinessDto {
+  @ApiProperty({ example: '2026-01' })
+  period: string;
+
+  @ApiProperty({ example: false })
+  ready: boolean;
+
+  @ApiProperty({
+    example: ['2 reconciliation breaks open (billing-erp missing_in_erp: 1, …)'],
+    type: [String],
+  })
+  reasons: string[];
+
+  @ApiProperty({ example: 0 })
+  openExceptions: number;
+
+  @ApiProperty({ example: 2 })
+  openBreaks: number;
+
+  @ApiProperty({ example: 0 })
+  sagasInFlight: number;
+
+  @ApiProperty({ type: [RevenueTotalDto] })
+  revenue: RevenueTotalDto[];
+
+  @ApiProperty({ example: '2026-02-03T09:00:00.000Z' })
+  checkedAt: string;
+}

@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@revline/http';
+import { DataSource } from 'typeorm';
+import type {
+  ContractChangeLifecycleDto,
+  ContractLifecycleDto,
+  LifecycleHopDto,
+  SystemLifecycleDto,
+  SystemStatus,
+} from './contract.dto';
+import type { ContractSummaryRow } from './contract-summaries';
+import { contractSummaries, toContractSummary } from './contract-summaries';
+
+interface SagaRow {
+  saga_id: string;
+  kind: string;
+  correlation_id: string;
+  status: string;
+  step: string;
+  committed_at: Date;
+  completed_at: Date | null;
+  last_error: string | null;
+}
+
+interface CommandCount {
+  saga_id: string;
+  system: string;
+  sent: number;
+  confirmed: number;
+}
+
+interface HopRow {
+  correlation_id: string;
+  system: string;
+  object_type: string;
+  external_id: string;
+  status: string;
+  occurred_at: Date;
+}
+
+type System = 'salesforce' | 'billing' | 'erp';
+const FAILED_HOPS = new Set(['rejected', 'exception', 'confirmation_timeout']);
+
+/**
+ * Where one system stands for one change. Salesforce is where every change starts (captured), and is done once
+ * Revline wrote the outcome back; billing and the ERP are done when every command sent to them is confirmed, failed
+ * when their latest hop is a rejection, not started when nothing was sent. A completed saga is done everywhere it
+ * was asked to do something.
+ */
+function systemStatus(
+  system: System,
+  saga: SagaRow,
+  counts: CommandCount | undefined,
+  hops: readonly HopRow[],
+): SystemLifecycleDto {
+  const mine = hops.filter((h) => h.system === system);
+  const last = mine.at(-1);
+  const lastHop: LifecycleHopDto | null = last
+    ? {
+        objectType: last.object_type,
+        externalId: last.external_id,
+        status: last.status,
+        occurredAt: last.occurred_at.toISOString(),
+      }
+    : null;
+  const sent = counts?.sent ?? 0;
+  const confirmed = counts?.confirmed ?? 0;
+  let status: SystemStatus;
+  if (last && FAILED_HOPS.has(last.status)) status = 'failed';
+  else if (system === 'salesforce')
+    status = sent > 0 && confirmed === sent ? 'done' : mine.length > 0 ? 'in_progress' : 'not_started';
+  else if (sent === 0) status = mine.length > 0 ? 'in_progress' : 'not_started';
+  else status = confirmed === sent ? 'done' : 'in_progress';
+  if (saga.status === 'completed' && status === 'in_progress' && system !== 'salesforce') status = 'done';
+  return { status, commandsSent: sent, commandsConfirmed: confirmed, lastHop };
+}
+
+/** Each change of a contract (one saga each) with where it stands in Salesforce, billing and the ERP. */
+@Injectable()
+export class ContractLifecycle {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async execute(contractId: string): Promise<ContractLifecycleDto> {
+    const summaries = await this.dataSource.query<ContractSummaryRow[]>(
+      contractSummaries(`SELECT * FROM "q2c"."contracts" WHERE "contract_id" = $1`),
+      [contractId],
+    );
+    const summary = summaries.at(0);
+    if (!summary) throw new DomainError(404, `Contract ${contractId} is not known to Revline`);
+    const [sagas, counts, hops] = await Promise.all([
+      this.dataSource.query<SagaRow[]>(
+        `SELECT "saga_id", "kind", "correlation_id", "status", "step", "committed_at", "completed_at", "last_error"
+           FROM "q2c"."sagas" WHERE "contract_id" = $1 ORDER BY "started_at", "saga_id"`,
+        [contractId],
+      ),
+      this.dataSource.query<CommandCount[]>(
+        `SELECT k."saga_id", CASE split_part(k."job", '.', 1) WHEN 'crm' THEN 'salesforce' ELSE split_part(k."job", '.', 1) END AS system,
+                count(*)::int AS sent, (count(*) FILTER (WHERE k."status" = 'confirmed'))::int AS confirmed
+           FROM "q2c"."saga_commands" k JOIN "q2c"."sagas" s ON s."saga_id" = k."saga_id"
+          WHERE s."contract_id" = $1 GROUP BY 1, 2`,
+        [contractId],
+      ),
+      this.dataSource.query<HopRow[]>(
+        `SELECT "correlation_id", "system", "object_type", "external_id", "status", "occurred_at"
+           FROM "q2c"."lineage"
+          WHERE "correlation_id" IN (SELECT "correlation_id" FROM "q2c"."sagas" WHERE "contract_id" = $1)
+          ORDER BY "occurred_at", "seq"`,
+        [contractId],
+      ),
+    ]);
+    const changes = sagas.map((saga): ContractChangeLifecycleDto => {
+      const own = hops.filter((h) => h.correlation_id === saga.correlation_id);
+      const count = (system: System): CommandCount | undefined =>
+        counts.find((c) => c.saga_id === saga.saga_id && c.system === system);
+      return {
+        sagaId: saga.saga_id,
+        kind: saga.kind,
+        correlationId: saga.correlation_id,
+        status: saga.status,
+        step: saga.step,
+        committedAt: saga.committed_at.toISOString(),
+        completedAt: saga.completed_at ? saga.completed_at.toISOString() : null,
+        lastError: saga.last_error,
+        salesforce: systemStatus('salesforce', saga, count('salesforce'), own),
+        billing: systemStatus('billing', saga, count('billing'), own),
+        erp: systemStatus('erp', saga, count('erp'), own),
+      };
+    });
+    return { contract: toContractSummary(summary), changes };
+  }
+}

@@ -1,0 +1,65 @@
+import type { ContractSummaryDto, LifecycleStatus } from './contract.dto';
+
+export interface ContractSummaryRow {
+  contract_id: string;
+  salesforce_account_id: string;
+  currency: string;
+  term_start: string;
+  term_end: string;
+  status: 'active' | 'cancelled';
+  lifecycle: LifecycleStatus;
+  changes: number;
+  completed: number;
+  in_flight: number;
+  parked: number;
+  updated_at: Date;
+}
+
+/**
+ * The summary columns of the contracts `c` selected by the caller's query: each contract with its changes' sagas
+ * counted by where they stand (parked when one waits for an operator, in flight when one is on its way, in sync
+ * otherwise); `updated_at` is the later of the contract's and its sagas' last change. Counted only for the rows
+ * the caller selected, so a page costs its own rows.
+ */
+export function contractSummaries(selected: string): string {
+  return `
+  SELECT c."contract_id", c."salesforce_account_id", c."currency", c."term_start"::text AS term_start,
+         c."term_end"::text AS term_end, c."status", GREATEST(c."updated_at", s.last_saga_at) AS updated_at,
+         s.changes, s.completed, s.in_flight, s.parked,
+         CASE WHEN s.parked > 0 THEN 'parked' WHEN s.in_flight > 0 THEN 'in_flight' ELSE 'in_sync' END AS lifecycle
+    FROM (${selected}) c
+    CROSS JOIN LATERAL (
+      SELECT count(*)::int AS changes,
+             (count(*) FILTER (WHERE "status" = 'completed'))::int AS completed,
+             (count(*) FILTER (WHERE "status" IN ('running', 'waiting')))::int AS in_flight,
+             (count(*) FILTER (WHERE "status" = 'parked'))::int AS parked,
+             max("updated_at") AS last_saga_at
+        FROM "q2c"."sagas" WHERE "contract_id" = c."contract_id"
+    ) s
+   ORDER BY c."contract_id"`;
+}
+
+/** SQL conditions on a contract `k` for each lifecycle status, each answered from the sagas index. */
+export const LIFECYCLE_CONDITION: Record<LifecycleStatus, string> = {
+  parked: `EXISTS (SELECT 1 FROM "q2c"."sagas" x WHERE x."contract_id" = k."contract_id" AND x."status" = 'parked')`,
+  in_flight: `NOT EXISTS (SELECT 1 FROM "q2c"."sagas" x WHERE x."contract_id" = k."contract_id" AND x."status" = 'parked')
+    AND EXISTS (SELECT 1 FROM "q2c"."sagas" x WHERE x."contract_id" = k."contract_id" AND x."status" IN ('running', 'waiting'))`,
+  in_sync: `NOT EXISTS (SELECT 1 FROM "q2c"."sagas" x WHERE x."contract_id" = k."contract_id" AND x."status" IN ('parked', 'running', 'waiting'))`,
+};
+
+export function toContractSummary(row: ContractSummaryRow): ContractSummaryDto {
+  return {
+    contractId: row.contract_id,
+    customer: row.salesforce_account_id,
+    currency: row.currency,
+    termStart: row.term_start,
+    termEnd: row.term_end,
+    contractStatus: row.status,
+    lifecycleStatus: row.lifecycle,
+    changes: row.changes,
+    completed: row.completed,
+    inFlight: row.in_flight,
+    parked: row.parked,
+    updatedAt: row.updated_at.toISOString(),
+  };
+}

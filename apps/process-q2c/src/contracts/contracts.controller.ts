@@ -1,0 +1,66 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@revline/auth';
+import { ApiProblem } from '@revline/http';
+import { ApiAuthProblems, problemExample } from '../validation/problem-docs';
+import { ContractLifecycleDto, ContractPageDto, ListContractsQuery } from './contract.dto';
+import { ContractLifecycle } from './contract-lifecycle.query';
+import { ListContracts } from './list-contracts.query';
+
+@ApiTags('contracts')
+@Roles('finance.viewer')
+@Controller('v1/contracts')
+export class ContractsController {
+  constructor(
+    private readonly list: ListContracts,
+    private readonly lifecycle: ContractLifecycle,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary:
+      'Contracts Revline has booked, with their lifecycle status across Salesforce, billing and the ERP',
+    description:
+      'Ordered by contract id and paged with `limit` and `cursor` (pass `nextCursor` back; null on the last page). `status` filters on the lifecycle status: `parked` when a change waits for an operator, `in_flight` when one is on its way, `in_sync` when every change completed in all three systems.',
+  })
+  @ApiOkResponse({ type: ContractPageDto })
+  @ApiProblem(
+    400,
+    'A filter is invalid',
+    problemExample(
+      400,
+      'status must be one of the following values: in_sync, in_flight, parked',
+      '/v1/contracts',
+      {
+        errors: [
+          {
+            field: 'status',
+            problem: 'status must be one of the following values: in_sync, in_flight, parked',
+          },
+        ],
+      },
+    ),
+  )
+  @ApiAuthProblems('finance.viewer', '/v1/contracts')
+  listContracts(@Query() query: ListContractsQuery): Promise<ContractPageDto> {
+    return this.list.execute(query);
+  }
+
+  @Get(':contractId/lifecycle')
+  @ApiOperation({
+    summary: 'Each change of a contract with its status in Salesforce, billing and the ERP',
+    description:
+      'One entry per contract change (booking, expansion, reduction…), oldest first: the saga status and step, and per system whether it is not started, in progress, done or failed, with the commands sent and confirmed and the latest hop.',
+  })
+  @ApiParam({ name: 'contractId', example: '801Dn00000Booking1' })
+  @ApiOkResponse({ type: ContractLifecycleDto })
+  @ApiProblem(
+    404,
+    'Revline has no such contract',
+    problemExample(404, 'Contract 801XX is not known to Revline', '/v1/contracts/801XX/lifecycle'),
+  )
+  @ApiAuthProblems('finance.viewer', '/v1/contracts/801Dn00000Booking1/lifecycle')
+  getContractLifecycle(@Param('contractId') contractId: string): Promise<ContractLifecycleDto> {
+    return this.lifecycle.execute(contractId);
+  }
+}

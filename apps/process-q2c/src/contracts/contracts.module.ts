@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { ContractLifecycle } from './contract-lifecycle.query';
+import { ContractsController } from './contracts.controller';
+import { ListContracts } from './list-contracts.query';
+
+/** Contracts and their lifecycle across the three systems, read from the contracts, sagas and lineage. */
+@Module({
+  controllers: [ContractsController],
+  providers: [ListContracts, ContractLifecycle],
+})
+export class ContractsModule {}

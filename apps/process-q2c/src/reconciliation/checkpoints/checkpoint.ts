@@ -1,0 +1,50 @@
+import type { PoolClient } from 'pg';
+import type { QueryRunner } from 'typeorm';
+import type { SystemApis } from '../system-apis';
+
+export const CHECKPOINTS = ['salesforce-billing', 'billing-erp', 'contract-revenue', 'lineage'] as const;
+export type CheckpointName = (typeof CHECKPOINTS)[number];
+export const SCOPES = ['all', ...CHECKPOINTS] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** What a checkpoint works with: one connection (its temp tables), the run, the period and the system APIs. */
+export interface RunContext {
+  readonly runner: QueryRunner;
+  readonly client: PoolClient;
+  readonly runId: string;
+  /** YYYY-MM */
+  readonly period: string;
+  /** First and last day of the period, ISO dates. */
+  readonly from: string;
+  readonly to: string;
+  readonly systems: SystemApis;
+}
+
+/**
+ * A checkpoint stages both sides, compares them in SQL and inserts what differs into the temp table `found`
+ * (see FOUND_TABLE); it answers how many objects it compared.
+ */
+export interface Checkpoint {
+  readonly name: CheckpointName;
+  /** Whether its breaks belong to the run's period (closed only by a run of the same period). */
+  readonly periodBound: boolean;
+  compare(ctx: RunContext): Promise<number>;
+}
+
+export const FOUND_TABLE = `CREATE TEMP TABLE "found" (
+  "checkpoint" text NOT NULL, "category" text NOT NULL, "period" text, "contract_id" text,
+  "object_type" text NOT NULL, "object_id" text NOT NULL, "field" text NOT NULL DEFAULT '',
+  "expected" text, "actual" text, "difference" text, "correlation_id" text)`;
+
+/** The newest saga's correlation id per contract: the thread a break is filed under. */
+export const CONTRACT_CORRELATION = `(SELECT DISTINCT ON ("contract_id") "contract_id", "correlation_id"
+   FROM "q2c"."sagas" ORDER BY "contract_id", "started_at" DESC)`;
+
+/** A typed SELECT on a query runner (TypeORM's QueryRunner.query is untyped). */
+export async function select<T extends unknown[]>(
+  runner: QueryRunner,
+  sql: string,
+  params?: unknown[],
+): Promise<T> {
+  return (await runner.query(sql, params)) as T;
+}

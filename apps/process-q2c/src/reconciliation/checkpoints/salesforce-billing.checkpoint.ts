@@ -1,0 +1,121 @@
+import { stageCsv } from '../staging/stage';
+import type { Checkpoint, RunContext } from './checkpoint';
+import { CONTRACT_CORRELATION, select } from './checkpoint';
+
+/** system-salesforce's order-lines CSV export, column for column. */
+const ORDER_LINE_COLUMNS = [
+  ['orderId', 'text'],
+  ['orderKind', 'text'],
+  ['contractId', 'text'],
+  ['activatedAt', 'timestamptz'],
+  ['effectiveDate', 'text'],
+  ['endDate', 'text'],
+  ['currency', 'text'],
+  ['lineId', 'text'],
+  ['revisesLineId', 'text'],
+  ['productCode', 'text'],
+  ['quantity', 'numeric'],
+  ['unitPrice', 'numeric'],
+] as const;
+
+/** system-billing's subscription-items CSV export, column for column. */
+const ITEM_COLUMNS = [
+  ['subscriptionId', 'text'],
+  ['customerId', 'text'],
+  ['status', 'text'],
+  ['contractId', 'text'],
+  ['itemId', 'text'],
+  ['lineId', 'text'],
+  ['priceId', 'text'],
+  ['quantity', 'numeric'],
+  ['unitAmountMinor', 'bigint'],
+  ['currency', 'text'],
+  ['interval', 'text'],
+  ['currentPeriodStart', 'text'],
+  ['currentPeriodEnd', 'text'],
+] as const;
+
+/**
+ * Salesforce ↔ billing: what every contract line should be billed for now (the booking's quantity plus every
+ * activated amendment's change, as Salesforce records them) against the billing platform's subscription items.
+ *
+ * - `subscription_missing`: a contract line with no subscription item (the booking never reached billing);
+ * - `amendment_not_billed`: the item still carries the quantity from before the newest amendment, whose
+ *   subscription change never happened;
+ * - `quantity_mismatch`: any other difference in quantity (an edit made in the billing platform by hand);
+ * - `currency_mismatch`: the order's currency differs from the price's;
+ * - `unknown_in_billing`: an item for a contract line Salesforce does not have.
+ */
+export class SalesforceBillingCheckpoint implements Checkpoint {
+  readonly name = 'salesforce-billing' as const;
+  readonly periodBound = false;
+
+  async compare(ctx: RunContext): Promise<number> {
+    await stageCsv(ctx, 'stage_sf_lines', ORDER_LINE_COLUMNS, 'salesforce', '/v1/exports/order-lines', {});
+    await stageCsv(ctx, 'stage_billing_items', ITEM_COLUMNS, 'billing', '/v1/exports/subscription-items', {});
+    await ctx.runner.query(`CREATE TEMP TABLE "sf_expected" AS
+      WITH owned AS (
+        SELECT l."orderId" AS order_id, l."orderKind" AS kind, l."activatedAt" AS activated_at,
+               upper(l."currency") AS currency, coalesce(l."revisesLineId", l."lineId") AS line_id,
+               l."quantity" AS qty,
+               CASE WHEN l."orderKind" = 'amendment' THEN coalesce(r."contract_id", l."contractId")
+                    ELSE l."orderId" END AS contract_id
+          FROM "stage_sf_lines" l
+          LEFT JOIN "q2c"."contract_refs" r ON r."salesforce_contract_id" = l."contractId")
+      SELECT contract_id, line_id, sum(qty) AS qty, max(currency) AS currency,
+             (array_agg(order_id ORDER BY activated_at DESC NULLS LAST, order_id DESC))[1] AS last_order,
+             (array_agg(kind ORDER BY activated_at DESC NULLS LAST, order_id DESC))[1] AS last_kind,
+             (array_agg(qty ORDER BY activated_at DESC NULLS LAST, order_id DESC))[1] AS last_delta
+        FROM owned GROUP BY contract_id, line_id`);
+    await ctx.runner.query(`CREATE TEMP TABLE "billing_items" AS
+      SELECT "contractId" AS contract_id, "lineId" AS line_id, "itemId" AS item_id,
+             "subscriptionId" AS subscription_id, "quantity" AS qty, upper("currency") AS currency
+        FROM "stage_billing_items"
+       WHERE "status" NOT IN ('canceled', 'incomplete_expired') AND "contractId" IS NOT NULL`);
+    await ctx.runner.query(`CREATE INDEX ON "billing_items" (contract_id, line_id)`);
+    await ctx.runner.query(`INSERT INTO "found"
+      ("checkpoint", "category", "contract_id", "object_type", "object_id", "field", "expected", "actual",
+       "difference", "correlation_id")
+      SELECT 'salesforce-billing',
+             CASE WHEN b.item_id IS NULL THEN 'subscription_missing'
+                  WHEN e.currency IS DISTINCT FROM b.currency AND e.qty = b.qty THEN 'currency_mismatch'
+                  WHEN e.last_kind = 'amendment' AND b.qty = e.qty - e.last_delta THEN 'amendment_not_billed'
+                  ELSE 'quantity_mismatch' END,
+             e.contract_id,
+             CASE WHEN b.item_id IS NULL OR (e.last_kind = 'amendment' AND b.qty = e.qty - e.last_delta)
+                  THEN 'Order' ELSE 'SubscriptionItem' END,
+             CASE WHEN b.item_id IS NULL THEN e.contract_id
+                  WHEN e.last_kind = 'amendment' AND b.qty = e.qty - e.last_delta THEN e.last_order
+                  ELSE b.item_id END,
+             CASE WHEN e.currency IS DISTINCT FROM b.currency AND e.qty = b.qty THEN 'currency'
+                  ELSE 'quantity' END,
+             CASE WHEN e.currency IS DISTINCT FROM b.currency AND e.qty = b.qty THEN e.currency
+                  ELSE trim_scale(e.qty)::text END,
+             CASE WHEN b.item_id IS NULL THEN NULL
+                  WHEN e.currency IS DISTINCT FROM b.currency AND e.qty = b.qty THEN b.currency
+                  ELSE trim_scale(b.qty)::text END,
+             CASE WHEN b.item_id IS NULL THEN trim_scale(-e.qty)::text
+                  WHEN e.qty = b.qty THEN NULL
+                  ELSE trim_scale(b.qty - e.qty)::text END,
+             c."correlation_id"
+        FROM "sf_expected" e
+        LEFT JOIN "billing_items" b ON b.contract_id = e.contract_id AND b.line_id = e.line_id
+        LEFT JOIN ${CONTRACT_CORRELATION} c ON c."contract_id" = e.contract_id
+       WHERE e.qty <> 0 AND (b.item_id IS NULL OR b.qty <> e.qty OR e.currency IS DISTINCT FROM b.currency)`);
+    await ctx.runner.query(`INSERT INTO "found"
+      ("checkpoint", "category", "contract_id", "object_type", "object_id", "field", "expected", "actual",
+       "difference", "correlation_id")
+      SELECT 'salesforce-billing', 'unknown_in_billing', b.contract_id, 'SubscriptionItem', b.item_id, 'quantity',
+             NULL, trim_scale(b.qty)::text, trim_scale(b.qty)::text, c."correlation_id"
+        FROM "billing_items" b
+        LEFT JOIN ${CONTRACT_CORRELATION} c ON c."contract_id" = b.contract_id
+       WHERE NOT EXISTS (SELECT 1 FROM "sf_expected" e WHERE e.contract_id = b.contract_id
+                          AND e.line_id = b.line_id AND e.qty <> 0)
+         AND b.qty <> 0`);
+    const [row] = await select<Array<{ n: number }>>(
+      ctx.runner,
+      `SELECT count(*)::int AS n FROM "sf_expected"`,
+    );
+    return row?.n ?? 0;
+  }
+}

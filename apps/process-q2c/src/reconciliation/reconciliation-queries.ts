@@ -1,0 +1,170 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@revline/http';
+import { DataSource } from 'typeorm';
+import type {
+  BreakDto,
+  BreakListDto,
+  BreaksQuery,
+  BreakSummaryDto,
+  ReconciliationRunDto,
+  RunListDto,
+} from './reconciliation.dto';
+import { ReconciliationBreakEntity, ReconciliationRunEntity } from './reconciliation.entities';
+import { CHECKPOINTS } from './checkpoints/checkpoint';
+
+export function toRunDto(run: ReconciliationRunEntity): ReconciliationRunDto {
+  return {
+    runId: run.runId,
+    scope: run.scope,
+    period: run.period,
+    trigger: run.trigger,
+    status: run.status,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+    error: run.error,
+    checkpoints: run.checkpoints,
+  };
+}
+
+export function toBreakDto(b: ReconciliationBreakEntity): BreakDto {
+  return {
+    breakId: b.breakId,
+    checkpoint: b.checkpoint,
+    category: b.category,
+    contractId: b.contractId,
+    objectType: b.objectType,
+    objectId: b.objectId,
+    field: b.field === '' ? null : b.field,
+    expected: b.expected,
+    actual: b.actual,
+    difference: b.difference,
+    correlationId: b.correlationId,
+    firstRunId: b.firstRunId,
+    lastRunId: b.lastRunId,
+    status: b.status,
+    openedAt: b.openedAt.toISOString(),
+    closedAt: b.closedAt?.toISOString() ?? null,
+    closedByRunId: b.closedByRunId,
+  };
+}
+
+/** Reads of runs and breaks. */
+@Injectable()
+export class ReconciliationQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async runs(limit: number, cursor?: string): Promise<RunListDto> {
+    const qb = this.dataSource
+      .getRepository(ReconciliationRunEntity)
+      .createQueryBuilder('r')
+      .orderBy('r.runId', 'DESC')
+      .take(limit + 1);
+    if (cursor) qb.where('r.runId < :cursor', { cursor });
+    const rows = await qb.getMany();
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map(toRunDto),
+      nextCursor: rows.length > limit ? (page.at(-1)?.runId ?? null) : null,
+    };
+  }
+
+  async run(runId: string): Promise<ReconciliationRunEntity> {
+    const run = await this.dataSource.getRepository(ReconciliationRunEntity).findOneBy({ runId });
+    if (!run) throw new DomainError(404, `Reconciliation run ${runId} does not exist`);
+    return run;
+  }
+
+  /**
+   * The breaks a run saw: opened by it or before it, not closed before it, of its checkpoints and (for the
+   * period-bound ones) its period. Run ids are time-ordered (uuid v7), so "before" is a comparison.
+   */
+  async breaks(runId: string, query: BreaksQuery, limit: number): Promise<BreakListDto> {
+    const run = await this.run(runId);
+    const checkpoints = run.scope === 'all' ? [...CHECKPOINTS] : [run.scope];
+    const qb = this.dataSource
+      .getRepository(ReconciliationBreakEntity)
+      .createQueryBuilder('b')
+      .where('b.firstRunId <= :runId', { runId })
+      .andWhere('(b.closedByRunId IS NULL OR b.closedByRunId >= :runId)', { runId })
+      .andWhere('b.checkpoint IN (:...checkpoints)', { checkpoints })
+      .andWhere('(b.period IS NULL OR b.period = :period)', { period: run.period })
+      .orderBy('b.breakId', 'ASC')
+      .take(limit + 1);
+    if (query.checkpoint) qb.andWhere('b.checkpoint = :checkpoint', { checkpoint: query.checkpoint });
+    if (query.category) qb.andWhere('b.category = :category', { category: query.category });
+    if (query.status) qb.andWhere('b.status = :status', { status: query.status });
+    if (query.contractId) qb.andWhere('b.contractId = :contractId', { contractId: query.contractId });
+    if (query.cursor) qb.andWhere('b.breakId > :cursor', { cursor: query.cursor });
+    const rows = await qb.getMany();
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map(toBreakDto),
+      nextCursor: rows.length > limit ? (page.at(-1)?.breakId ?? null) : null,
+    };
+  }
+
+  /** Every matching break, a page at a time: for the CSV export. */
+  async *allBreaks(runId: string, query: BreaksQuery): AsyncGenerator<BreakDto[]> {
+    let cursor = query.cursor;
+    for (;;) {
+      const page = await this.breaks(runId, { ...query, cursor }, 1000);
+      if (page.items.length > 0) yield page.items;
+      if (!page.nextCursor) return;
+      cursor = page.nextCursor;
+    }
+  }
+
+  async summary(from: string, to: string): Promise<BreakSummaryDto> {
+    if (from > to)
+      throw new DomainError(400, 'from must not be after to', [{ field: 'from', problem: 'after to' }]);
+    const rows = await this.dataSource.query<
+      Array<{ checkpoint: string; category: string; opened: number; auto_closed: number; open: number }>
+    >(
+      `SELECT "checkpoint", "category",
+              count(*) FILTER (WHERE "opened_at" >= $1::date AND "opened_at" < $2::date + 1)::int AS opened,
+              count(*) FILTER (WHERE "closed_at" >= $1::date AND "closed_at" < $2::date + 1
+                                 AND "closed_by_run_id" IS NOT NULL)::int AS auto_closed,
+              count(*) FILTER (WHERE "status" = 'open')::int AS open
+         FROM "q2c"."reconciliation_breaks"
+        GROUP BY 1, 2 ORDER BY 1, 2`,
+      [from, to],
+    );
+    const byCategory = rows
+      .filter((r) => r.opened + r.auto_closed + r.open > 0)
+      .map((r) => ({
+        checkpoint: r.checkpoint,
+        category: r.category,
+        opened: r.opened,
+        autoClosed: r.auto_closed,
+        open: r.open,
+      }));
+    const sum = (key: 'opened' | 'autoClosed' | 'open') => byCategory.reduce((s, r) => s + r[key], 0);
+    return { from, to, opened: sum('opened'), autoClosed: sum('autoClosed'), open: sum('open'), byCategory };
+  }
+}
+
+const CSV_FIELDS: Array<keyof BreakDto> = [
+  'breakId',
+  'checkpoint',
+  'category',
+  'contractId',
+  'objectType',
+  'objectId',
+  'field',
+  'expected',
+  'actual',
+  'difference',
+  'correlationId',
+  'firstRunId',
+  'lastRunId',
+  'status',
+  'openedAt',
+  'closedAt',
+  'closedByRunId',
+];
+
+const cell = (value: string | null): string =>
+  value === null ? '' : /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+
+export const CSV_HEADER = `${CSV_FIELDS.join(',')}\n`;
+export const csvRow = (b: BreakDto): string => `${CSV_FIELDS.map((f) => cell(b[f])).join(',')}\n`;

@@ -1,0 +1,58 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationBootstrap } from '@nestjs/common';
+import { createEnvelope, Queues } from '@revline/messaging';
+import { ReconciliationConfig } from './reconciliation.config';
+
+/** The stable key of the nightly run's job scheduler: re-registering it replaces, never duplicates. */
+export const RECONCILIATION_SCHEDULER_KEY = 'q2c.reconcile.all';
+
+/**
+ * Registers the scheduled run as a BullMQ job scheduler on q2c.scheduled (RECONCILIATION_CRON, UTC), under a stable
+ * key, at every start: every instance upserts the same scheduler, so there is one schedule however many run.
+ * `off` removes it.
+ */
+@Injectable()
+export class ReconciliationSchedule implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ReconciliationSchedule.name);
+
+  constructor(
+    private readonly queues: Queues,
+    private readonly config: ReconciliationConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const queue = await this.queues.get('q2c.scheduled');
+    const cron = this.config.RECONCILIATION_CRON;
+    if (cron === 'off') {
+      await queue.removeJobScheduler(RECONCILIATION_SCHEDULER_KEY);
+      return;
+    }
+    // The period is left out so each run takes the month it runs in; the envelope's key is per scheduler, and the
+    // run itself (one per scope at a time) is the guard against overlap.
+    const envelope = createEnvelope(
+      'q2c.reconcile',
+      { scope: 'all' },
+      {
+        idempotencyKey: `scheduler:${RECONCILIATION_SCHEDULER_KEY}`,
+        correlationId: `scheduler-${RECONCILIATION_SCHEDULER_KEY}`,
+        causationId: null,
+      },
+    );
+    const options = this.queues.jobOptions(envelope);
+    await queue.upsertJobScheduler(
+      RECONCILIATION_SCHEDULER_KEY,
+      { pattern: cron, tz: 'UTC' },
+      {
+        name: envelope.job,
+        data: envelope,
+        opts: {
+          attempts: options.attempts,
+          backoff: options.backoff,
+          removeOnComplete: options.removeOnComplete,
+          removeOnFail: options.removeOnFail,
+        },
+      },
+    );
+    this.logger.log(`Reconciliation scheduled: ${cron} (UTC), scheduler ${RECONCILIATION_SCHEDULER_KEY}`);
+  }
+}

@@ -1,0 +1,50 @@
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@revline/auth';
+import { ApiProblem } from '@revline/http';
+import type { FastifyReply } from 'fastify';
+import { ApiAuthProblems, problemExample } from '../validation/problem-docs';
+import { RevenueWaterfall } from './revenue-waterfall.query';
+import { waterfallCsv } from './waterfall-csv';
+import { WaterfallDto, WaterfallQuery } from './waterfall.dto';
+
+@ApiTags('revenue')
+@Roles('finance.viewer')
+@Controller('v1/revenue')
+export class WaterfallController {
+  constructor(private readonly waterfall: RevenueWaterfall) {}
+
+  @Get('waterfall')
+  @ApiOperation({
+    summary: 'Revenue waterfall: recognised by month and the deferred revenue roll-forward',
+    description:
+      "For each currency and month from..to: deferred revenue at the start, billed (invoices less credit notes, excluding tax), recognised (from the revenue engine's schedules of every stored contract), and deferred at the end = opening + billed − recognised. Amounts in minor units. `format=csv` or `Accept: text/csv` answers CSV with decimal amounts and minor units.",
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: WaterfallDto })
+  @ApiProblem(
+    400,
+    'A period is not YYYY-MM, to is before from, or the span exceeds 120 months',
+    problemExample(400, 'from must be a month as YYYY-MM, e.g. 2026-01', '/v1/revenue/waterfall', {
+      errors: [{ field: 'from', problem: 'from must be a month as YYYY-MM, e.g. 2026-01' }],
+    }),
+  )
+  @ApiAuthProblems('finance.viewer', '/v1/revenue/waterfall')
+  async getRevenueWaterfall(
+    @Query() query: WaterfallQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<WaterfallDto | string> {
+    const result = await this.waterfall.execute(query);
+    if (query.format === 'csv' || (query.format === undefined && accept?.includes('text/csv'))) {
+      void reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="revenue-waterfall-${query.from}-${query.to}.csv"`,
+        );
+      return waterfallCsv(result);
+    }
+    return result;
+  }
+}

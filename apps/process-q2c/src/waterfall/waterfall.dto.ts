@@ -1,0 +1,89 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+
+export const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
+export const PERIOD_PROBLEM = 'must be a month as YYYY-MM, e.g. 2026-01';
+
+export class WaterfallQuery {
+  @ApiProperty({ example: '2026-01', description: 'First month (YYYY-MM)' })
+  @Matches(PERIOD, { message: `from ${PERIOD_PROBLEM}` })
+  from: string;
+
+  @ApiProperty({ example: '2026-12', description: 'Last month (YYYY-MM), at most 120 months after `from`' })
+  @Matches(PERIOD, { message: `to ${PERIOD_PROBLEM}` })
+  to: string;
+
+  @ApiPropertyOptional({ example: '801Dn00000Booking1', description: 'One contract only' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  contractId?: string;
+
+  @ApiPropertyOptional({ example: 'USD', description: 'One currency only' })
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as USD' })
+  currency?: string;
+
+  @ApiPropertyOptional({
+    enum: ['json', 'csv'],
+    example: 'json',
+    description: 'csv answers text/csv (as does `Accept: text/csv`)',
+  })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}
+
+export class WaterfallMonthDto {
+  @ApiProperty({ example: '2026-01' })
+  period: string;
+
+  @ApiProperty({ example: '0', description: 'Deferred revenue at the start of the month, minor units' })
+  openingDeferredMinor: string;
+
+  @ApiProperty({ example: '1200000', description: 'Invoiced less credited in the month (excluding tax)' })
+  billedMinor: string;
+
+  @ApiProperty({ example: '101918', description: 'Revenue recognised in the month' })
+  recognisedMinor: string;
+
+  @ApiProperty({
+    example: '1098082',
+    description: 'opening + billed − recognised; negative is a contract asset (recognised before billed)',
+  })
+  closingDeferredMinor: string;
+}
+
+export class WaterfallCurrencyDto {
+  @ApiProperty({ example: 'USD' })
+  currency: string;
+
+  @ApiProperty({ example: '0' })
+  openingDeferredMinor: string;
+
+  @ApiProperty({ example: '1200000' })
+  billedMinor: string;
+
+  @ApiProperty({ example: '1200000' })
+  recognisedMinor: string;
+
+  @ApiProperty({ example: '0' })
+  closingDeferredMinor: string;
+
+  @ApiProperty({ type: WaterfallMonthDto, isArray: true })
+  months: WaterfallMonthDto[];
+}
+
+export class WaterfallDto {
+  @ApiProperty({ example: '2026-01' })
+  from: string;
+
+  @ApiProperty({ example: '2026-12' })
+  to: string;
+
+  @ApiProperty({ example: 1, description: 'Contracts whose schedules are included' })
+  contracts: number;
+
+  @ApiProperty({ type: WaterfallCurrencyDto, isArray: true, description: 'One roll-forward per currency' })
+  currencies: WaterfallCurrencyDto[];
+}

@@ -1,0 +1,481 @@
+import { loadConfig } from '@revline/config';
+import { createEnvelope, Queues } from '@revline/messaging';
+import { bearer, eventually } from '@revline/testing';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activateOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
+import { tbaClient } from '../../apps/sandbox/src/netsuite/testing/tba-client';
+import { revenueJournalBody } from '../../apps/system-erp/src/netsuite/netsuite-records';
+import { NetSuiteConfig } from '../../apps/system-erp/src/netsuite/netsuite.config';
+import { ReconciliationConfig } from '../../apps/process-q2c/src/reconciliation/reconciliation.config';
+import {
+  RECONCILIATION_SCHEDULER_KEY,
+  ReconciliationSchedule,
+} from '../../apps/process-q2c/src/reconciliation/reconciliation-schedule';
+import type { Q2cEnv, SagaRow } from '../q2c/q2c-env';
+import { startQ2cEnv } from '../q2c/q2c-env';
+import type { BreakView, RunView } from './recon-env';
+import { reconciliation } from './recon-env';
+
+interface Readiness {
+  period: string;
+  ready: boolean;
+  reasons: string[];
+  openExceptions: number;
+  openBreaks: number;
+  sagasInFlight: number;
+  revenue: Array<{ expectedMinor: string; postedMinor: string; currency: string }>;
+}
+
+/**
+ * A seeded month through the sandbox, with deliberate drift in each system: an invoice deleted in NetSuite, a
+ * quantity changed in Stripe by hand, a revenue journal posted twice by hand in NetSuite and an amendment whose
+ * billing never happened (its billing command held in a paused queue). The next run finds each with its category
+ * and values; close readiness says no; after the fixes the run after closes every one and readiness says yes.
+ */
+describe('three-way reconciliation through the sandbox', () => {
+  let env: Q2cEnv;
+  let recon: Awaited<ReturnType<typeof reconciliation>>;
+  const period = new Date().toISOString().slice(0, 7);
+  // Contract A: amended while its billing is held. Contract B: edited by hand in Stripe and NetSuite.
+  let a: { orderId: string; saga: SagaRow; sfContractId: string; seatLineId: string };
+  let b: { orderId: string; saga: SagaRow };
+  const netsuite = () => tbaClient(env.netsuite.url);
+
+  const readiness = async (): Promise<Readiness> =>
+    (await request(env.q2c.url).get(`/v1/close/${period}/readiness`).set(bearer(recon.viewer)).expect(200))
+      .body as Readiness;
+  const open = (breaks: BreakView[]) => breaks.filter((x) => x.status === 'open');
+  const describeBreaks = (breaks: BreakView[]) =>
+    JSON.stringify(
+      breaks.map((x) => [x.checkpoint, x.category, x.objectType, x.objectId, x.expected, x.actual]),
+    );
+
+  beforeAll(async () => {
+    env = await startQ2cEnv();
+    a = await env.bookAndContractG1();
+    b = await env.bookG1();
+    await env.settle();
+    recon = await reconciliation(env);
+  }, 180_000);
+
+  afterAll(async () => {
+    await env.close();
+  });
+
+  it('finds nothing in a month where the three systems agree, and the period may close', async () => {
+    const run = await recon.run({ period });
+    expect(run).toMatchObject({ status: 'completed', scope: 'all', period, error: null });
+    expect(run.checkpoints.map((c) => c.checkpoint)).toEqual([
+      'salesforce-billing',
+      'billing-erp',
+      'contract-revenue',
+      'lineage',
+    ]);
+    // Two contracts' seat lines; two invoices on each side; two contracts' revenue for the month.
+    expect(run.checkpoints.map((c) => c.compared)).toEqual([2, 4, 2, 0]);
+    const breaks = await recon.breaks(run.runId);
+    expect(breaks, describeBreaks(breaks)).toEqual([]);
+    expect(await readiness()).toMatchObject({ ready: true, reasons: [], openBreaks: 0, sagasInFlight: 0 });
+  }, 90_000);
+
+  let drifted: RunView;
+  let duplicateJournalId: string;
+  let deletedInvoice: { documentId: string; erpId: string };
+
+  it('finds each deliberate drift with its category, both values, the difference and the correlation id', async () => {
+    // 1. An invoice deleted in NetSuite.
+    const invoice = a.saga.data.invoices[0];
+    deletedInvoice = { documentId: invoice?.documentId ?? '', erpId: invoice?.erpId ?? '' };
+    const deleted = await netsuite()('DELETE', `/services/rest/record/v1/invoice/${deletedInvoice.erpId}`);
+    expect(deleted.status).toBe(204);
+
+    // 2. A quantity changed in Stripe by hand: 10 → 12 seats on contract B.
+    const subscriptionB = await env.stripe.subscriptions.retrieve(b.saga.data.subscriptionId ?? '');
+    const itemB = subscriptionB.items.data[0];
+    await env.stripe.subscriptions.update(subscriptionB.id, {
+      items: [{ id: itemB?.id ?? '', quantity: 12 }],
+      proration_behavior: 'none',
+    });
+
+    // 3. A revenue journal posted twice by hand: contract B's journal for the month, again, with no external id.
+    const postings = (
+      await request(env.erp.url)
+        .get('/v1/revenue-postings')
+        .query({ period })
+        .set(bearer(env.admin))
+        .expect(200)
+    ).body as {
+      items: Array<{
+        contractId: string;
+        obligationId: string;
+        productClass: string;
+        subsidiary: string;
+        amount: { amountMinor: string; currency: string };
+      }>;
+    };
+    const posting = postings.items.find((p) => p.contractId === b.orderId);
+    expect(posting?.amount).toEqual({ amountMinor: '98630', currency: 'USD' });
+    const [usd] = await env.netsuite.suiteql("SELECT id, symbol FROM currency WHERE symbol = 'USD'");
+    const config = new NetSuiteConfig();
+    const body = revenueJournalBody(
+      {
+        externalId: 'by-hand',
+        contractId: b.orderId,
+        obligationId: posting?.obligationId ?? '',
+        period,
+        scheduleVersion: 1,
+        amount: { amountMinor: '98630', currency: 'USD' },
+        productClass: posting?.productClass ?? '',
+        subsidiary: 'US',
+      },
+      { subsidiary: posting?.subsidiary ?? '1', currency: usd?.id ?? '' },
+      {
+        deferredRevenue: config.NETSUITE_DEFERRED_REVENUE_ACCOUNT_ID,
+        revenue: config.NETSUITE_REVENUE_ACCOUNT_ID,
+      },
+    );
+    const posted = await netsuite()('POST', '/services/rest/record/v1/journalEntry', body);
+    expect(posted.status, JSON.stringify(posted.body)).toBeLessThan(300);
+    duplicateJournalId =
+      (posted.headers.get('location') ?? '').split('/').pop() ||
+      ((posted.body as { id?: string } | undefined)?.id ?? '');
+    expect(duplicateJournalId).not.toBe('');
+
+    // 4. An amendment whose billing never happened: contract A to 15 seats while billing.commands is held.
+    const queues = env.q2c.app.get(Queues, { strict: false });
+    await (await queues.get('billing.commands')).pause();
+    const amended = await request(env.sfSandbox.url)
+      .post('/sandbox/cpq/amendments')
+      .send({
+        contractId: a.sfContractId,
+        effectiveDate: '2026-03-15',
+        changes: [{ orderItemId: a.seatLineId, quantity: 15 }],
+      })
+      .expect(201);
+    const amendmentOrderId = (amended.body as { orderId: string }).orderId;
+    await activateOrders(env.sales, [amendmentOrderId]);
+    await eventually(async () => (await env.sagas(a.orderId)).length === 2, 30_000);
+
+    drifted = await recon.run({ period });
+    expect(drifted.status).toBe('completed');
+    const found = open(await recon.breaks(drifted.runId));
+    const pick = (checkpoint: string, category: string) =>
+      found.filter((x) => x.checkpoint === checkpoint && x.category === category);
+
+    expect(pick('billing-erp', 'missing_in_erp'), describeBreaks(found)).toEqual([
+      expect.objectContaining({
+        contractId: a.orderId,
+        objectType: 'Invoice',
+        objectId: deletedInvoice.documentId,
+        expected: '1200000',
+        actual: null,
+        difference: '-1200000',
+        correlationId: a.saga.correlation_id,
+        firstRunId: drifted.runId,
+      }),
+    ]);
+    expect(pick('salesforce-billing', 'quantity_mismatch'), describeBreaks(found)).toEqual([
+      expect.objectContaining({
+        contractId: b.orderId,
+        objectType: 'SubscriptionItem',
+        objectId: itemB?.id,
+        field: 'quantity',
+        expected: '10',
+        actual: '12',
+        difference: '2',
+        correlationId: b.saga.correlation_id,
+        firstRunId: drifted.runId,
+      }),
+    ]);
+    const amendmentSaga = (await env.sagas(a.orderId)).at(1);
+    expect(pick('salesforce-billing', 'amendment_not_billed'), describeBreaks(found)).toEqual([
+      expect.objectContaining({
+        contractId: a.orderId,
+        objectType: 'Order',
+        objectId: amendmentOrderId,
+        field: 'quantity',
+        expected: '15',
+        actual: '10',
+        difference: '-5',
+        correlationId: amendmentSaga?.correlation_id,
+      }),
+    ]);
+    expect(pick('contract-revenue', 'revenue_mismatch'), describeBreaks(found)).toEqual([
+      expect.objectContaining({
+        contractId: b.orderId,
+        objectType: 'RevenueSchedule',
+        objectId: `${b.orderId}:${posting?.obligationId ?? ''}:${period}`,
+        expected: '98630',
+        actual: '197260',
+        difference: '98630',
+        correlationId: b.saga.correlation_id,
+      }),
+    ]);
+    // The held amendment's new obligation (a separate contract, 4,800.00 from 2026-03-15) has posted nothing.
+    expect(pick('contract-revenue', 'revenue_not_posted'), describeBreaks(found)).toEqual([
+      expect.objectContaining({
+        contractId: a.orderId,
+        actual: null,
+        correlationId: amendmentSaga?.correlation_id,
+      }),
+    ]);
+    expect(found).toHaveLength(5);
+    expect(drifted.checkpoints.reduce((s, c) => s + c.opened, 0)).toBe(5);
+
+    const verdict = await readiness();
+    expect(verdict.ready).toBe(false);
+    expect(verdict.openBreaks).toBe(5);
+    expect(verdict.sagasInFlight).toBe(1);
+    expect(verdict.reasons.join('\n')).toMatch(/5 reconciliation break\(s\) open/);
+    expect(verdict.reasons.join('\n')).toMatch(/1 saga\(s\) still in flight/);
+  }, 120_000);
+
+  it('keeps a break open, with its first run, while runs keep seeing it', async () => {
+    const again = await recon.run({ period });
+    const found = open(await recon.breaks(again.runId));
+    expect(found).toHaveLength(5);
+    expect(found.every((x) => x.firstRunId === drifted.runId && x.lastRunId === again.runId)).toBe(true);
+    expect(again.checkpoints.reduce((s, c) => s + c.stillOpen, 0)).toBe(5);
+    expect(again.checkpoints.reduce((s, c) => s + c.opened, 0)).toBe(0);
+  }, 90_000);
+
+  it('closes every break by itself once the systems are fixed, and the period may close', async () => {
+    // The held billing goes through; the hand edits are undone; the deleted invoice is posted again by a replay.
+    const queues = env.q2c.app.get(Queues, { strict: false });
+    await (await queues.get('billing.commands')).resume();
+    await env.completed(a.orderId, 2, 60_000);
+    const subscriptionB = await env.stripe.subscriptions.retrieve(b.saga.data.subscriptionId ?? '');
+    await env.stripe.subscriptions.update(subscriptionB.id, {
+      items: [{ id: subscriptionB.items.data[0]?.id ?? '', quantity: 10 }],
+      proration_behavior: 'none',
+    });
+    const removed = await netsuite()('DELETE', `/services/rest/record/v1/journalEntry/${duplicateJournalId}`);
+    expect(removed.status).toBe(204);
+    await request(env.q2c.url)
+      .post('/v1/replays')
+      .set(bearer(env.admin))
+      .send({ contractId: a.orderId, dryRun: false })
+      .expect((res) => {
+        if (res.status >= 300) throw new Error(`replay: ${String(res.status)} ${res.text}`);
+      });
+    await env.settle();
+    await eventually(async () => {
+      const rows = await env.netsuite.suiteql(
+        `SELECT id FROM transaction WHERE externalid = 'INV-${deletedInvoice.documentId}'`,
+      );
+      return rows.length === 1;
+    }, 30_000);
+
+    const fixed = await recon.run({ period });
+    expect(fixed.status).toBe('completed');
+    const all = await recon.breaks(drifted.runId);
+    expect(all, describeBreaks(all)).toHaveLength(5);
+    for (const x of all) expect(x).toMatchObject({ status: 'closed', closedByRunId: fixed.runId });
+    expect(open(await recon.breaks(fixed.runId))).toEqual([]);
+    expect(fixed.checkpoints.reduce((s, c) => s + c.closed, 0)).toBe(5);
+    const verdict = await readiness();
+    expect(verdict, JSON.stringify(verdict)).toMatchObject({
+      ready: true,
+      reasons: [],
+      openBreaks: 0,
+      sagasInFlight: 0,
+      openExceptions: 0,
+    });
+    expect(verdict.revenue).toEqual([
+      { currency: 'USD', expectedMinor: verdict.revenue[0]?.postedMinor, postedMinor: expect.any(String) },
+    ]);
+  }, 150_000);
+
+  it('answers bad filters and periods with 4xx, lets a viewer read but not start runs, and serves CSV', async () => {
+    const q2c = () => request(env.q2c.url);
+    await q2c().post('/v1/reconciliation-runs').set(bearer(recon.viewer)).send({}).expect(403);
+    await q2c()
+      .post('/v1/reconciliation-runs')
+      .set(bearer(recon.operator))
+      .send({ period: '2026-13' })
+      .expect(400);
+    await q2c()
+      .post('/v1/reconciliation-runs')
+      .set(bearer(recon.operator))
+      .send({ scope: 'everything' })
+      .expect(400);
+    await q2c().post('/v1/reconciliation-runs').set(bearer(recon.operator)).send({ extra: 1 }).expect(400);
+    await q2c().get('/v1/reconciliation-runs/not-a-uuid').set(bearer(recon.viewer)).expect(400);
+    await q2c()
+      .get('/v1/reconciliation-runs/01a21ba1-a33a-7176-be18-eee03cf6a340')
+      .set(bearer(recon.viewer))
+      .expect(404);
+    const path = `/v1/reconciliation-runs/${drifted.runId}/breaks`;
+    await q2c().get(path).query({ status: 'maybe' }).set(bearer(recon.viewer)).expect(400);
+    await q2c().get(path).query({ checkpoint: 'erp' }).set(bearer(recon.viewer)).expect(400);
+    await q2c().get(path).query({ limit: '0' }).set(bearer(recon.viewer)).expect(400);
+    await q2c().get(path).query({ cursor: 'x' }).set(bearer(recon.viewer)).expect(400);
+    await q2c().get('/v1/close/2026-1/readiness').set(bearer(recon.viewer)).expect(400);
+    await q2c()
+      .get('/v1/reconciliation-breaks/summary')
+      .query({ from: '2026-02-30x', to: '2026-03-01' })
+      .set(bearer(recon.viewer))
+      .expect(400);
+    await q2c()
+      .get('/v1/reconciliation-breaks/summary')
+      .query({ from: '2026-03-02', to: '2026-03-01' })
+      .set(bearer(recon.viewer))
+      .expect(400);
+    await q2c().get(path).expect(401);
+
+    const list = await q2c()
+      .get('/v1/reconciliation-runs')
+      .query({ limit: '2' })
+      .set(bearer(recon.viewer))
+      .expect(200);
+    const page = list.body as { items: RunView[]; nextCursor: string | null };
+    expect(page.items).toHaveLength(2);
+    expect(page.nextCursor).toBe(page.items[1]?.runId);
+    const next = await q2c()
+      .get('/v1/reconciliation-runs')
+      .query({ cursor: page.nextCursor })
+      .set(bearer(recon.viewer))
+      .expect(200);
+    expect((next.body as { items: RunView[] }).items.length).toBeGreaterThanOrEqual(2);
+
+    const filtered = await recon.breaks(drifted.runId, { checkpoint: 'salesforce-billing' });
+    expect(filtered.map((x) => x.category).sort()).toEqual(['amendment_not_billed', 'quantity_mismatch']);
+    expect(
+      await recon.breaks(drifted.runId, { contractId: b.orderId, category: 'revenue_mismatch' }),
+    ).toHaveLength(1);
+
+    const csv = await q2c().get(path).set(bearer(recon.viewer)).set('accept', 'text/csv').expect(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toBe(
+      'breakId,checkpoint,category,contractId,objectType,objectId,field,expected,actual,difference,correlationId,firstRunId,lastRunId,status,openedAt,closedAt,closedByRunId',
+    );
+    expect(lines).toHaveLength(6);
+    expect(csv.text).toContain(
+      `missing_in_erp,${a.orderId},Invoice,${deletedInvoice.documentId},erpDocument,1200000,,-1200000`,
+    );
+
+    const today = new Date().toISOString().slice(0, 10);
+    const summary = await q2c()
+      .get('/v1/reconciliation-breaks/summary')
+      .query({ from: today, to: today })
+      .set(bearer(recon.viewer))
+      .expect(200);
+    expect(summary.body).toMatchObject({ from: today, to: today, opened: 5, autoClosed: 5, open: 0 });
+  }, 60_000);
+
+  it('refuses a second run of a scope while one is running, and runs another scope meanwhile', async () => {
+    const q2c = () => request(env.q2c.url);
+    // Another instance's run of the lineage scope, still running.
+    const running = '01a21ba1-0000-7000-8000-000000000001';
+    await env.db.dataSource.query(
+      `INSERT INTO "q2c"."reconciliation_runs" ("run_id", "scope", "period", "trigger", "status")
+       VALUES ($1, 'lineage', $2, 'schedule', 'running')`,
+      [running, period],
+    );
+    const refused = await q2c()
+      .post('/v1/reconciliation-runs')
+      .set(bearer(recon.operator))
+      .send({ scope: 'lineage' });
+    expect(refused.status).toBe(409);
+    expect(refused.headers['content-type']).toMatch(/problem\+json/);
+    expect(JSON.stringify(refused.body)).toContain(running);
+    const other = await recon.run({ scope: 'billing-erp', period });
+    expect(other).toMatchObject({ status: 'completed', scope: 'billing-erp' });
+    expect(other.checkpoints.map((c) => c.checkpoint)).toEqual(['billing-erp']);
+    await env.db.dataSource.query(
+      `UPDATE "q2c"."reconciliation_runs" SET "status" = 'completed' WHERE "run_id" = $1`,
+      [running],
+    );
+    const after = await recon.run({ scope: 'lineage' });
+    expect(after.status).toBe('completed');
+  }, 60_000);
+
+  it('runs from a q2c.reconcile job on q2c.scheduled, as the nightly scheduler queues it', async () => {
+    const queues = env.q2c.app.get(Queues, { strict: false });
+    const envelope = createEnvelope(
+      'q2c.reconcile',
+      { scope: 'salesforce-billing', period },
+      { idempotencyKey: `test-reconcile-${period}`, causationId: null },
+    );
+    await (await queues.get('q2c.scheduled')).add(envelope.job, envelope, queues.jobOptions(envelope));
+    const run = await eventually(async () => {
+      const [row] = await env.db.dataSource.query<Array<{ run_id: string; status: string }>>(
+        `SELECT "run_id", "status" FROM "q2c"."reconciliation_runs" WHERE "trigger" = 'schedule' AND "status" <> 'running'`,
+      );
+      return row;
+    }, 30_000);
+    expect(run?.status).toBe('completed');
+  }, 60_000);
+
+  it('registers the nightly run as one job scheduler under a stable key, from RECONCILIATION_CRON', async () => {
+    const queues = env.q2c.app.get(Queues, { strict: false });
+    const queue = await queues.get('q2c.scheduled');
+    const config = Object.assign(new ReconciliationConfig(), { RECONCILIATION_CRON: '15 3 * * *' });
+    const schedule = new ReconciliationSchedule(queues, config);
+    await schedule.onApplicationBootstrap();
+    await schedule.onApplicationBootstrap();
+    const scheduler = await queue.getJobScheduler(RECONCILIATION_SCHEDULER_KEY);
+    expect(scheduler).toMatchObject({
+      key: RECONCILIATION_SCHEDULER_KEY,
+      pattern: '15 3 * * *',
+      name: 'q2c.reconcile',
+    });
+    expect(
+      (await queue.getJobSchedulers()).filter((j) => j.key === RECONCILIATION_SCHEDULER_KEY),
+    ).toHaveLength(1);
+    config.RECONCILIATION_CRON = '0 2 * * *';
+    await schedule.onApplicationBootstrap();
+    expect(await queue.getJobScheduler(RECONCILIATION_SCHEDULER_KEY)).toMatchObject({ pattern: '0 2 * * *' });
+    config.RECONCILIATION_CRON = 'off';
+    await schedule.onApplicationBootstrap();
+    expect(await queue.getJobScheduler(RECONCILIATION_SCHEDULER_KEY)).toBeUndefined();
+    expect(() => loadConfig(ReconciliationConfig, { RECONCILIATION_CRON: 'nightly' })).toThrow(
+      /RECONCILIATION_CRON/,
+    );
+    expect(() => loadConfig(ReconciliationConfig, { SYSTEM_ERP_URL: 'erp' })).toThrow(/SYSTEM_ERP_URL/);
+  }, 30_000);
+
+  it('reports an exception older than its SLA as a lineage break, in the metrics too, until it is resolved', async () => {
+    const [exception] = await env.db.dataSource.query<Array<{ id: string }>>(
+      `INSERT INTO "q2c"."exceptions" ("category", "reason", "queue", "job", "idempotency_key", "correlation_id",
+         "envelope", "details", "first_seen_at", "last_seen_at")
+       VALUES ('unmapped_product', 'Product GADGET has no mapping', 'crm.changes', 'crm.record-changed', 'old-one',
+         'corr-old-one', '{}', '{"contractId":"C-OLD"}', now() - interval '2 days', now() - interval '2 days')
+       RETURNING "id"`,
+    );
+    const seen = await recon.run({ scope: 'lineage' });
+    const found = open(await recon.breaks(seen.runId));
+    expect(found).toEqual([
+      expect.objectContaining({
+        checkpoint: 'lineage',
+        category: 'exception_overdue',
+        objectType: 'Exception',
+        objectId: exception?.id,
+        contractId: 'C-OLD',
+        expected: '1440',
+        correlationId: 'corr-old-one',
+      }),
+    ]);
+    expect(Number(found[0]?.actual)).toBeGreaterThanOrEqual(2880);
+    const verdict = await readiness();
+    expect(verdict).toMatchObject({ ready: false, openExceptions: 1, openBreaks: 1 });
+    const metrics = await request(env.q2c.url).get('/metrics').set(bearer(env.admin)).expect(200);
+    expect(metrics.text).toMatch(
+      /revline_reconciliation_breaks_open\{checkpoint="lineage",category="exception_overdue"\} 1/,
+    );
+    expect(metrics.text).toMatch(
+      /revline_reconciliation_breaks_opened_total\{checkpoint="billing-erp",category="missing_in_erp"\} 1/,
+    );
+
+    await request(env.q2c.url)
+      .post(`/v1/exceptions/${exception?.id ?? ''}/resolve`)
+      .set(bearer(recon.operator))
+      .send({ reason: 'Mapped by hand' })
+      .expect(200);
+    const after = await recon.run({ scope: 'lineage' });
+    expect(after.checkpoints[0]).toMatchObject({ checkpoint: 'lineage', closed: 1, opened: 0 });
+    expect(await readiness()).toMatchObject({ ready: true, openExceptions: 0, openBreaks: 0 });
+  }, 60_000);
+});
