@@ -43,6 +43,8 @@ type RouteCases = BadInput[] | { none: string };
 /** A value for each path parameter, valid in form, so a case about the body or query reaches its validation. */
 const VALID_PARAMS: Record<string, string> = {
   id: '6a1f0e9c-3b0c-4f5e-9d38-2c6f0a7b1e11',
+  runId: '6a1f0e9c-3b0c-4f5e-9d38-2c6f0a7b1e12',
+  period: '2026-01',
   version: '1',
   contractId: '801Dn00000Booking1',
 };
@@ -160,6 +162,70 @@ const CASES: Record<string, RouteCases> = {
     },
     { name: 'dryRun as a string', body: { contractId: 'C', dryRun: 'no' }, field: 'dryRun' },
     { name: 'an unknown field', body: { contractId: 'C', everything: true }, field: 'everything' },
+  ],
+  'POST /v1/reconciliation-runs': [
+    ...NOT_AN_OBJECT,
+    { name: 'an unknown scope', body: { scope: 'everything' }, field: 'scope' },
+    { name: 'a period that is not YYYY-MM', body: { period: '2026-13' }, field: 'period' },
+    { name: 'an unknown field', body: { scope: 'all', force: true }, field: 'force' },
+  ],
+  'GET /v1/reconciliation-runs': [
+    { name: 'a limit that is not a number', query: { limit: 'many' }, field: 'limit' },
+    { name: 'an unknown filter', query: { owner: 'me' }, field: 'owner' },
+  ],
+  'GET /v1/reconciliation-runs/{runId}': [
+    { name: 'a run id that is not a UUID', params: { runId: 'last' }, field: 'runId' },
+  ],
+  'GET /v1/reconciliation-runs/{runId}/breaks': [
+    { name: 'a run id that is not a UUID', params: { runId: '7' }, field: 'runId' },
+    { name: 'an unknown checkpoint', query: { checkpoint: 'gut-feeling' }, field: 'checkpoint' },
+    { name: 'an unknown status', query: { status: 'pending' }, field: 'status' },
+    { name: 'an unknown format', query: { format: 'xlsx' }, field: 'format' },
+  ],
+  'GET /v1/reconciliation-breaks/summary': [
+    { name: 'no window', query: {}, field: 'from' },
+    { name: 'a day that is not a date', query: { from: '2026-02-30x', to: '2026-03-31' }, field: 'from' },
+  ],
+  'GET /v1/close/{period}/readiness': [
+    { name: 'a month that does not exist', params: { period: '2026-13' }, field: 'period' },
+    { name: 'a day instead of a month', params: { period: '2026-01-31' }, field: 'period' },
+  ],
+  'GET /v1/contracts': [
+    { name: 'an unknown status', query: { status: 'happy' }, field: 'status' },
+    { name: 'a limit over the maximum', query: { limit: '100000' }, field: 'limit' },
+    {
+      name: 'updatedSince that is not a timestamp',
+      query: { updatedSince: 'last week' },
+      field: 'updatedSince',
+    },
+  ],
+  'GET /v1/contracts/{contractId}/lifecycle': [
+    {
+      name: 'a contract id longer than a path parameter may be',
+      params: { contractId: 'x'.repeat(300) },
+      status: 414,
+      field: null,
+      detail: /max param length/,
+    },
+  ],
+  'GET /v1/revenue/waterfall': [
+    { name: 'no months', query: {}, field: 'from' },
+    { name: 'a month that does not exist', query: { from: '2026-00', to: '2026-12' }, field: 'from' },
+    {
+      name: 'a currency that is not ISO 4217',
+      query: { from: '2026-01', to: '2026-12', currency: 'usd' },
+      field: 'currency',
+    },
+    { name: 'an unknown format', query: { from: '2026-01', to: '2026-12', format: 'pdf' }, field: 'format' },
+  ],
+  'GET /v1/sla': [
+    { name: 'no window', query: {}, field: 'from' },
+    { name: 'a window given in months', query: { from: '2026-03', to: '2026-04' }, field: 'from' },
+    {
+      name: 'a non-positive age',
+      query: { from: '2026-03-01', to: '2026-03-31', agedAfterHours: '0' },
+      field: 'agedAfterHours',
+    },
   ],
   'POST /v1/usage': [
     {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '@revline/auth';
 import { actorOf, AuditLog, Roles } from '@revline/auth';
@@ -17,6 +17,7 @@ import {
 } from './reconciliation.dto';
 import { CSV_HEADER, csvRow, ReconciliationQueries, toRunDto } from './reconciliation-queries';
 import { ReconciliationRunner } from './reconciliation-runner';
+import { UuidParam } from '../validation/path-params';
 
 const RUN_NOT_FOUND = ApiProblem(
   404,
@@ -86,9 +87,7 @@ export class ReconciliationController {
   @ApiOperation({ summary: 'One run: status and per-checkpoint tallies' })
   @ApiOkResponse({ type: ReconciliationRunDto })
   @RUN_NOT_FOUND
-  async getReconciliationRun(
-    @Param('runId', new ParseUUIDPipe()) runId: string,
-  ): Promise<ReconciliationRunDto> {
+  async getReconciliationRun(@Param('runId', UuidParam) runId: string): Promise<ReconciliationRunDto> {
     return toRunDto(await this.queries.run(runId));
   }
 
@@ -102,7 +101,7 @@ export class ReconciliationController {
   @ApiOkResponse({ type: BreakListDto })
   @RUN_NOT_FOUND
   async listReconciliationBreaks(
-    @Param('runId', new ParseUUIDPipe()) runId: string,
+    @Param('runId', UuidParam) runId: string,
     @Query() query: BreaksQuery,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
