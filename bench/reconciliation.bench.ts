@@ -154,14 +154,18 @@ async function main(): Promise<void> {
       const outcome = await runner.start({ scope: 'all', period: PERIOD, trigger: 'on_demand' });
       await outcome.done;
       const seconds = (performance.now() - started) / 1000;
-      const [run] = await db.dataSource.query<
-        Array<{ status: string; error: string | null; checkpoints: Array<Record<string, number | string>> }>
-      >(`SELECT "status", "error", "checkpoints" FROM "q2c"."reconciliation_runs" WHERE "run_id" = $1`, [
-        outcome.runId,
-      ]);
-      const [open] = await db.dataSource.query<Array<{ n: number }>>(
-        `SELECT count(*)::int AS n FROM "q2c"."reconciliation_breaks" WHERE "status" = 'open'`,
-      );
+      const run = (
+        await db.dataSource.query<
+          Array<{ status: string; error: string | null; checkpoints: Array<Record<string, number | string>> }>
+        >(`SELECT "status", "error", "checkpoints" FROM "q2c"."reconciliation_runs" WHERE "run_id" = $1`, [
+          outcome.runId,
+        ])
+      ).at(0);
+      const open = (
+        await db.dataSource.query<Array<{ n: number }>>(
+          `SELECT count(*)::int AS n FROM "q2c"."reconciliation_breaks" WHERE "status" = 'open'`,
+        )
+      ).at(0);
       if (run?.status !== 'completed')
         throw new Error(`run ${pass} ${run?.status ?? '?'}: ${run?.error ?? ''}`);
       if (open?.n !== expectedBreaks)

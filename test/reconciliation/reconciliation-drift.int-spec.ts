@@ -85,14 +85,14 @@ describe('three-way reconciliation through the sandbox', () => {
 
   it('finds each deliberate drift with its category, both values, the difference and the correlation id', async () => {
     // 1. An invoice deleted in NetSuite.
-    const invoice = a.saga.data.invoices[0];
+    const invoice = a.saga.data.invoices.at(0);
     deletedInvoice = { documentId: invoice?.documentId ?? '', erpId: invoice?.erpId ?? '' };
     const deleted = await netsuite()('DELETE', `/services/rest/record/v1/invoice/${deletedInvoice.erpId}`);
     expect(deleted.status).toBe(204);
 
     // 2. A quantity changed in Stripe by hand: 10 → 12 seats on contract B.
     const subscriptionB = await env.stripe.subscriptions.retrieve(b.saga.data.subscriptionId ?? '');
-    const itemB = subscriptionB.items.data[0];
+    const itemB = subscriptionB.items.data.at(0);
     await env.stripe.subscriptions.update(subscriptionB.id, {
       items: [{ id: itemB?.id ?? '', quantity: 12 }],
       proration_behavior: 'none',
@@ -116,7 +116,7 @@ describe('three-way reconciliation through the sandbox', () => {
     };
     const posting = postings.items.find((p) => p.contractId === b.orderId);
     expect(posting?.amount).toEqual({ amountMinor: '98630', currency: 'USD' });
-    const [usd] = await env.netsuite.suiteql("SELECT id, symbol FROM currency WHERE symbol = 'USD'");
+    const usd = (await env.netsuite.suiteql("SELECT id, symbol FROM currency WHERE symbol = 'USD'")).at(0);
     const config = new NetSuiteConfig();
     const body = revenueJournalBody(
       {
@@ -401,9 +401,11 @@ describe('three-way reconciliation through the sandbox', () => {
     );
     await (await queues.get('q2c.scheduled')).add(envelope.job, envelope, queues.jobOptions(envelope));
     const run = await eventually(async () => {
-      const [row] = await env.db.dataSource.query<Array<{ run_id: string; status: string }>>(
-        `SELECT "run_id", "status" FROM "q2c"."reconciliation_runs" WHERE "trigger" = 'schedule' AND "status" <> 'running'`,
-      );
+      const row = (
+        await env.db.dataSource.query<Array<{ run_id: string; status: string }>>(
+          `SELECT "run_id", "status" FROM "q2c"."reconciliation_runs" WHERE "trigger" = 'schedule' AND "status" <> 'running'`,
+        )
+      ).at(0);
       return row;
     }, 30_000);
     expect(run?.status).toBe('completed');
@@ -438,13 +440,15 @@ describe('three-way reconciliation through the sandbox', () => {
   }, 30_000);
 
   it('reports an exception older than its SLA as a lineage break, in the metrics too, until it is resolved', async () => {
-    const [exception] = await env.db.dataSource.query<Array<{ id: string }>>(
-      `INSERT INTO "q2c"."exceptions" ("category", "reason", "queue", "job", "idempotency_key", "correlation_id",
+    const exception = (
+      await env.db.dataSource.query<Array<{ id: string }>>(
+        `INSERT INTO "q2c"."exceptions" ("category", "reason", "queue", "job", "idempotency_key", "correlation_id",
          "envelope", "details", "first_seen_at", "last_seen_at")
        VALUES ('unmapped_product', 'Product GADGET has no mapping', 'crm.changes', 'crm.record-changed', 'old-one',
          'corr-old-one', '{}', '{"contractId":"C-OLD"}', now() - interval '2 days', now() - interval '2 days')
        RETURNING "id"`,
-    );
+      )
+    ).at(0);
     const seen = await recon.run({ scope: 'lineage' });
     const found = open(await recon.breaks(seen.runId));
     expect(found).toEqual([

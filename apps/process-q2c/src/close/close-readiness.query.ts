@@ -39,14 +39,16 @@ export class CloseReadiness {
       reasons.push(
         `${String(openBreaks)} reconciliation break(s) open: ${breaks.map((b) => `${b.checkpoint} ${b.category} ${String(b.n)}`).join(', ')}`,
       );
-    const [counts] = await this.dataSource.query<Array<{ exceptions: number; sagas: number; runs: number }>>(
-      `SELECT (SELECT count(*) FROM "q2c"."exceptions" WHERE "status" IN ('open', 'retrying'))::int AS exceptions,
+    const counts = (
+      await this.dataSource.query<Array<{ exceptions: number; sagas: number; runs: number }>>(
+        `SELECT (SELECT count(*) FROM "q2c"."exceptions" WHERE "status" IN ('open', 'retrying'))::int AS exceptions,
               (SELECT count(*) FROM "q2c"."sagas" WHERE "completed_at" IS NULL
                   AND "started_at" < $2::date + 1)::int AS sagas,
               (SELECT count(*) FROM "q2c"."reconciliation_runs" WHERE "period" = $1 AND "status" = 'completed'
                   AND "scope" IN ('all', 'billing-erp', 'contract-revenue'))::int AS runs`,
-      [period, to],
-    );
+        [period, to],
+      )
+    ).at(0);
     const openExceptions = counts?.exceptions ?? 0;
     const sagasInFlight = counts?.sagas ?? 0;
     if (openExceptions > 0) reasons.push(`${String(openExceptions)} exception(s) open`);

@@ -60,10 +60,12 @@ export class BillingErpCheckpoint implements Checkpoint {
       SELECT "invoiceId" AS invoice_id, sum("amountMinor") AS total, max(upper("currency")) AS currency,
              max("issuedOn") AS issued_on
         FROM "stage_invoice_lines" GROUP BY 1`);
+    await ctx.runner.query(`ANALYZE "billing_invoices"`);
     await ctx.runner.query(`CREATE TEMP TABLE "erp_invoices" AS
       SELECT "externalId" AS external_id, "erpId" AS erp_id, "totalMinor" AS total, upper("currency") AS currency,
              "tranDate" AS tran_date, "contractId" AS contract_id
         FROM "stage_erp_invoices"`);
+    await ctx.runner.query(`ANALYZE "erp_invoices"`);
     await ctx.runner.query(`CREATE INDEX ON "erp_invoices" (external_id)`);
     await ctx.runner.query(`CREATE TEMP TABLE "invoice_pairs" AS
       SELECT b.invoice_id, b.total AS billed, b.currency AS billed_currency, b.issued_on,
@@ -76,6 +78,7 @@ export class BillingErpCheckpoint implements Checkpoint {
         LEFT JOIN "q2c"."billing_documents" bd ON bd."document_id" = b.invoice_id
         LEFT JOIN "q2c"."sagas" s ON s."saga_id" = bd."saga_id"
        GROUP BY b.invoice_id, b.total, b.currency, b.issued_on`);
+    await ctx.runner.query(`ANALYZE "invoice_pairs"`);
     const period = ctx.period.replace(/'/g, '');
     await ctx.runner.query(
       `INSERT INTO "found" ${COLUMNS}
@@ -104,10 +107,12 @@ export class BillingErpCheckpoint implements Checkpoint {
         LEFT JOIN ${CONTRACT_CORRELATION} c ON c."contract_id" = e.contract_id
        WHERE NOT EXISTS (SELECT 1 FROM "billing_invoices" b WHERE 'INV-' || b.invoice_id = e.external_id)`,
     );
-    const [row] = await select<Array<{ n: number }>>(
-      ctx.runner,
-      `SELECT ((SELECT count(*) FROM "billing_invoices") + (SELECT count(*) FROM "erp_invoices"))::int AS n`,
-    );
+    const row = (
+      await select<Array<{ n: number }>>(
+        ctx.runner,
+        `SELECT ((SELECT count(*) FROM "billing_invoices") + (SELECT count(*) FROM "erp_invoices"))::int AS n`,
+      )
+    ).at(0);
     return row?.n ?? 0;
   }
 }

@@ -72,10 +72,12 @@ export class ContractRevenueCheckpoint implements Checkpoint {
           ON p.contract_id = e.contract_id AND p.obligation_id = e.obligation_id AND p.currency = e.currency
         LEFT JOIN ${CONTRACT_CORRELATION} c ON c."contract_id" = coalesce(e.contract_id, p.contract_id)
        WHERE coalesce(p.amount, 0) <> coalesce(e.amount, 0)`);
-    const [row] = await select<Array<{ n: number }>>(
-      ctx.runner,
-      `SELECT (SELECT count(*) FROM "expected_revenue")::int AS n`,
-    );
+    const row = (
+      await select<Array<{ n: number }>>(
+        ctx.runner,
+        `SELECT (SELECT count(*) FROM "expected_revenue")::int AS n`,
+      )
+    ).at(0);
     return row?.n ?? 0;
   }
 }
@@ -87,10 +89,9 @@ function* expectedRows(rows: readonly EventRow[], period: string): Generator<str
     const contractId = rows[i]?.contract_id ?? '';
     let booking: ContractBooked | undefined;
     const amendments: ContractAmended[] = [];
-    for (; i < rows.length && rows[i]?.contract_id === contractId; i++) {
-      const payload = rows[i]?.payload;
-      if (payload?.eventType === 'ContractBooked') booking = payload;
-      else if (payload) amendments.push(payload);
+    for (let row = rows.at(i); row !== undefined && row.contract_id === contractId; row = rows.at(++i)) {
+      if (row.payload.eventType === 'ContractBooked') booking = row.payload;
+      else amendments.push(row.payload);
     }
     if (!booking) continue;
     const result = computeSchedules(booking, amendments);

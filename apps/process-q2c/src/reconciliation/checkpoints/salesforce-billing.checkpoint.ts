@@ -67,11 +67,13 @@ export class SalesforceBillingCheckpoint implements Checkpoint {
              (array_agg(kind ORDER BY activated_at DESC NULLS LAST, order_id DESC))[1] AS last_kind,
              (array_agg(qty ORDER BY activated_at DESC NULLS LAST, order_id DESC))[1] AS last_delta
         FROM owned GROUP BY contract_id, line_id`);
+    await ctx.runner.query(`ANALYZE "sf_expected"`);
     await ctx.runner.query(`CREATE TEMP TABLE "billing_items" AS
       SELECT "contractId" AS contract_id, "lineId" AS line_id, "itemId" AS item_id,
              "subscriptionId" AS subscription_id, "quantity" AS qty, upper("currency") AS currency
         FROM "stage_billing_items"
        WHERE "status" NOT IN ('canceled', 'incomplete_expired') AND "contractId" IS NOT NULL`);
+    await ctx.runner.query(`ANALYZE "billing_items"`);
     await ctx.runner.query(`CREATE INDEX ON "billing_items" (contract_id, line_id)`);
     await ctx.runner.query(`INSERT INTO "found"
       ("checkpoint", "category", "contract_id", "object_type", "object_id", "field", "expected", "actual",
@@ -112,10 +114,9 @@ export class SalesforceBillingCheckpoint implements Checkpoint {
        WHERE NOT EXISTS (SELECT 1 FROM "sf_expected" e WHERE e.contract_id = b.contract_id
                           AND e.line_id = b.line_id AND e.qty <> 0)
          AND b.qty <> 0`);
-    const [row] = await select<Array<{ n: number }>>(
-      ctx.runner,
-      `SELECT count(*)::int AS n FROM "sf_expected"`,
-    );
+    const row = (
+      await select<Array<{ n: number }>>(ctx.runner, `SELECT count(*)::int AS n FROM "sf_expected"`)
+    ).at(0);
     return row?.n ?? 0;
   }
 }
