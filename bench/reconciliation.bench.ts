@@ -24,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { DATABASE } from '../apps/process-q2c/src/database';
 import {
+  DOCUMENT_CSV_COLUMNS as BILLING_DOCUMENT_CSV_COLUMNS,
   INVOICE_LINE_CSV_COLUMNS,
   SUBSCRIPTION_ITEM_CSV_COLUMNS,
 } from '../apps/system-billing/src/reads/billing-reads.controller';
@@ -49,8 +50,20 @@ interface ServerInput {
 
 const pad = (i: number): string => String(i).padStart(7, '0');
 
-/** The exports, generated a chunk at a time, with drift on contracts i % driftEvery = 1, 2 and 3. */
-function* exportOf(path: string, input: ServerInput): Generator<string> {
+/**
+ * The exports, generated a chunk at a time, with drift on contracts i % driftEvery = 1, 2 and 3. Billing's
+ * documents export (credit notes and payments; asked without `kind`) and the ERP's credit memos and payments are
+ * empty: the bench measures invoices.
+ */
+function* exportOf(path: string, kind: string | null, input: ServerInput): Generator<string> {
+  if (path === '/v1/exports/documents' && kind === null) {
+    yield `${BILLING_DOCUMENT_CSV_COLUMNS.join(',')}\n`;
+    return;
+  }
+  if (path === '/v1/exports/documents' && kind !== 'invoice') {
+    yield `${DOCUMENT_CSV_COLUMNS.join(',')}\n`;
+    return;
+  }
   const { contracts, linesPerInvoice, driftEvery } = input;
   const drift = (i: number, kind: 1 | 2 | 3) => i % driftEvery === kind;
   let chunk = '';
@@ -86,14 +99,15 @@ function* exportOf(path: string, input: ServerInput): Generator<string> {
 /** The worker thread: a loopback HTTP server answering the four exports, streamed with backpressure. */
 function serve(input: ServerInput): void {
   const server = createServer((req, res) => {
-    const path = (req.url ?? '').split('?')[0] ?? '';
+    const parsed = new URL(req.url ?? '/', 'http://bench');
+    const path = parsed.pathname;
     if (path === '/v1/revenue-postings') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ period: PERIOD, items: [] }));
       return;
     }
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-    const chunks = exportOf(path, input);
+    const chunks = exportOf(path, parsed.searchParams.get('kind'), input);
     const pump = () => {
       for (let next = chunks.next(); !next.done; next = chunks.next()) {
         if (!res.write(next.value)) {

@@ -482,4 +482,82 @@ describe('three-way reconciliation through the sandbox', () => {
     expect(after.checkpoints[0]).toMatchObject({ checkpoint: 'lineage', closed: 1, opened: 0 });
     expect(await readiness()).toMatchObject({ ready: true, openExceptions: 0, openBreaks: 0 });
   }, 60_000);
+
+  it('compares credit notes and payments too: a credit memo deleted in NetSuite is found, and a replay closes it', async () => {
+    // G5: contract A back to 10 seats from 2026-10-01: a credit note of 1,512.33 in Stripe, a credit memo in NetSuite.
+    const amended = await request(env.sfSandbox.url)
+      .post('/sandbox/cpq/amendments')
+      .send({
+        contractId: a.sfContractId,
+        effectiveDate: '2026-10-01',
+        changes: [{ orderItemId: a.seatLineId, quantity: 10 }],
+      })
+      .expect(201);
+    await activateOrders(env.sales, [(amended.body as { orderId: string }).orderId]);
+    const reduction = (await env.completed(a.orderId, 3, 60_000)).at(2);
+    const note = reduction?.data.creditNotes.at(0);
+    expect(note).toMatchObject({ erpId: expect.any(String), erpExternalId: `CM-${note?.documentId ?? ''}` });
+    await env.settle();
+    const agreed = await recon.run({ scope: 'billing-erp', period });
+    expect(open(await recon.breaks(agreed.runId)), describeBreaks(await recon.breaks(agreed.runId))).toEqual(
+      [],
+    );
+
+    // A payment of contract B's invoice: posted in NetSuite as PAY-<invoice payment>, compared on both sides.
+    const invoiceB = b.saga.data.invoices.at(0)?.documentId ?? '';
+    await env.stripe.invoices.pay(invoiceB, { paid_out_of_band: true });
+    const payment = (await env.stripe.invoicePayments.list({ invoice: invoiceB })).data.at(0);
+    await eventually(async () => {
+      const rows = await env.netsuite.suiteql(
+        `SELECT id FROM transaction WHERE externalid = 'PAY-${payment?.id ?? ''}'`,
+      );
+      return rows.length === 1;
+    }, 30_000);
+    await env.settle();
+    const paid = await recon.run({ scope: 'billing-erp', period });
+    expect(open(await recon.breaks(paid.runId)), describeBreaks(await recon.breaks(paid.runId))).toEqual([]);
+    expect(paid.checkpoints[0]?.compared).toBe((agreed.checkpoints[0]?.compared ?? 0) + 2);
+
+    // The credit memo deleted in NetSuite: missing_in_erp for the credit note, with its amount.
+    const deleted = await netsuite()('DELETE', `/services/rest/record/v1/creditMemo/${note?.erpId ?? ''}`);
+    expect(deleted.status).toBe(204);
+    const drift = await recon.run({ scope: 'billing-erp', period });
+    const found = open(await recon.breaks(drift.runId));
+    expect(found, describeBreaks(found)).toEqual([
+      expect.objectContaining({
+        checkpoint: 'billing-erp',
+        category: 'missing_in_erp',
+        contractId: a.orderId,
+        objectType: 'CreditNote',
+        objectId: note?.documentId,
+        expected: '151233',
+        actual: null,
+        difference: '-151233',
+        correlationId: reduction?.correlation_id,
+        firstRunId: drift.runId,
+      }),
+    ]);
+
+    // A replay of contract A posts it again; the next run closes the break.
+    await request(env.q2c.url)
+      .post('/v1/replays')
+      .set(bearer(env.admin))
+      .send({ contractId: a.orderId, dryRun: false })
+      .expect((res) => {
+        if (res.status >= 300) throw new Error(`replay: ${String(res.status)} ${res.text}`);
+      });
+    await env.settle();
+    await eventually(async () => {
+      const rows = await env.netsuite.suiteql(
+        `SELECT id FROM transaction WHERE externalid = 'CM-${note?.documentId ?? ''}'`,
+      );
+      return rows.length === 1;
+    }, 30_000);
+    const fixed = await recon.run({ scope: 'billing-erp', period });
+    expect(open(await recon.breaks(fixed.runId))).toEqual([]);
+    expect((await recon.breaks(drift.runId)).at(0)).toMatchObject({
+      status: 'closed',
+      closedByRunId: fixed.runId,
+    });
+  }, 180_000);
 });

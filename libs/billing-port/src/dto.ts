@@ -113,3 +113,19 @@ export interface InvoiceLineView {
   periodEnd: string;
   issuedOn: string;
 }
+
+/**
+ * A credit note or a payment as reconciliation reads it (invoices come line by line from the invoice-line export).
+ * `date` is the day it took effect (a credit note's effective day, a payment's paid day); `taxMinor` is null when
+ * the document carries no tax figure (a payment).
+ */
+export interface BillingDocumentRow {
+  kind: 'credit_note' | 'payment';
+  documentId: string;
+  invoiceId: string | null;
+  customerId: string | null;
+  totalMinor: string;
+  taxMinor: string | null;
+  currency: string;
+  date: string;
+}
