@@ -76,7 +76,7 @@ function* exportOf(path: string, kind: string | null, input: ServerInput): Gener
     } else if (path === '/v1/exports/subscription-items') {
       if (i === 0) chunk += `${SUBSCRIPTION_ITEM_CSV_COLUMNS.join(',')}\n`;
       const quantity = linesPerInvoice + (drift(i, 3) ? 2 : 0);
-      chunk += `sub_B${pad(i)},cus_B${pad(i)},active,${contract},si_B${pad(i)},802B${pad(i)},price_seat,${String(quantity)},${String(unit)},USD,month,2026-03-01,2026-04-01\n`;
+      chunk += `sub_B${pad(i)},cus_B${pad(i)},active,${contract},si_B${pad(i)},802B${pad(i)},price_seat,${String(quantity)},${String(unit)},USD,month,2026-03-01,2026-04-01,2026-03-01\n`;
     } else if (path === '/v1/invoice-lines/export') {
       if (i === 0) chunk += `${INVOICE_LINE_CSV_COLUMNS.join(',')}\n`;
       for (let l = 0; l < linesPerInvoice; l++) {

@@ -560,4 +560,53 @@ describe('three-way reconciliation through the sandbox', () => {
       closedByRunId: fixed.runId,
     });
   }, 180_000);
+
+  it('compares unit prices too: a price changed by hand in Stripe is found with both values, per interval', async () => {
+    const clean = await recon.run({ scope: 'salesforce-billing', period });
+    const before = open(await recon.breaks(clean.runId));
+    expect(before, describeBreaks(before)).toEqual([]);
+
+    // Contract B's seats moved by hand to a 1,300.00 a year price (Salesforce says 1,200.00 a seat a year).
+    const subscriptionB = await env.stripe.subscriptions.retrieve(b.saga.data.subscriptionId ?? '');
+    const itemB = subscriptionB.items.data.at(0);
+    const dearer = await env.stripe.prices.create({
+      product:
+        typeof itemB?.price.product === 'string' ? itemB.price.product : (itemB?.price.product.id ?? ''),
+      currency: 'usd',
+      unit_amount: 130_000,
+      recurring: { interval: 'year' },
+    });
+    await env.stripe.subscriptions.update(subscriptionB.id, {
+      items: [{ id: itemB?.id ?? '', price: dearer.id }],
+      proration_behavior: 'none',
+    });
+    const drift = await recon.run({ scope: 'salesforce-billing', period });
+    const found = open(await recon.breaks(drift.runId));
+    expect(found, describeBreaks(found)).toEqual([
+      expect.objectContaining({
+        checkpoint: 'salesforce-billing',
+        category: 'price_mismatch',
+        contractId: b.orderId,
+        objectType: 'SubscriptionItem',
+        objectId: itemB?.id,
+        field: 'unitAmountMinor',
+        expected: '120000',
+        actual: '130000',
+        difference: '10000',
+        correlationId: b.saga.correlation_id,
+      }),
+    ]);
+
+    // Put back: the next run closes it.
+    await env.stripe.subscriptions.update(subscriptionB.id, {
+      items: [{ id: itemB?.id ?? '', price: itemB?.price.id ?? '' }],
+      proration_behavior: 'none',
+    });
+    const fixed = await recon.run({ scope: 'salesforce-billing', period });
+    expect(open(await recon.breaks(fixed.runId))).toEqual([]);
+    expect((await recon.breaks(drift.runId)).at(0)).toMatchObject({
+      status: 'closed',
+      closedByRunId: fixed.runId,
+    });
+  }, 60_000);
 });

@@ -86,6 +86,8 @@ export interface SubscriptionItemRow {
   interval: string | null;
   currentPeriodStart: string;
   currentPeriodEnd: string;
+  /** The subscription's start date (backdated to the contract's effective date when that was past). */
+  startDate: string;
 }
 
 export interface InvoiceView {

@@ -57,6 +57,7 @@ export const SUBSCRIPTION_ITEM_CSV_COLUMNS = [
   'interval',
   'currentPeriodStart',
   'currentPeriodEnd',
+  'startDate',
 ] as const satisfies ReadonlyArray<keyof SubscriptionItemRow>;
 
 /** The documents CSV export's columns (credit notes and payments), in order. */

@@ -602,6 +602,7 @@ function toItemRows(sub: Stripe.Subscription): SubscriptionItemRow[] {
     interval: item.price.recurring?.interval ?? null,
     currentPeriodStart: isoDay(item.current_period_start),
     currentPeriodEnd: isoDay(item.current_period_end),
+    startDate: isoDay(sub.start_date),
   }));
 }
 
