@@ -28,7 +28,10 @@ import {
   INVOICE_LINE_CSV_COLUMNS,
   SUBSCRIPTION_ITEM_CSV_COLUMNS,
 } from '../apps/system-billing/src/reads/billing-reads.controller';
-import { DOCUMENT_CSV_COLUMNS } from '../apps/system-erp/src/reconciliation/reconciliation.controller';
+import {
+  BALANCE_CSV_COLUMNS,
+  DOCUMENT_CSV_COLUMNS,
+} from '../apps/system-erp/src/reconciliation/reconciliation.controller';
 import { ORDER_LINE_CSV_COLUMNS } from '../apps/system-salesforce/src/records/order-lines-export.controller';
 import { ReconciliationConfig } from '../apps/process-q2c/src/reconciliation/reconciliation.config';
 import { ReconciliationMetrics } from '../apps/process-q2c/src/reconciliation/reconciliation-metrics';
@@ -56,6 +59,10 @@ const pad = (i: number): string => String(i).padStart(7, '0');
  * empty: the bench measures invoices.
  */
 function* exportOf(path: string, kind: string | null, input: ServerInput): Generator<string> {
+  if (path === '/v1/exports/contract-balances') {
+    yield `${BALANCE_CSV_COLUMNS.join(',')}\n`;
+    return;
+  }
   if (path === '/v1/exports/documents' && kind === null) {
     yield `${BILLING_DOCUMENT_CSV_COLUMNS.join(',')}\n`;
     return;

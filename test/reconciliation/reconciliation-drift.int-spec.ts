@@ -31,7 +31,7 @@ interface Readiness {
  * A seeded month through the sandbox, with deliberate drift in each system: an invoice deleted in NetSuite, a
  * quantity changed in Stripe by hand, a revenue journal posted twice by hand in NetSuite and an amendment whose
  * billing never happened (its billing command held in a paused queue). The next run finds each with its category
- * and values; close readiness says no; after the fixes the run after closes every one and readiness says yes.
+ * and values (and, at the period end, the contracts' recognised-to-date and deferred revenue off by as much); close readiness says no; after the fixes the run after closes every one and readiness says yes.
  */
 describe('three-way reconciliation through the sandbox', () => {
   let env: Q2cEnv;
@@ -220,23 +220,53 @@ describe('three-way reconciliation through the sandbox', () => {
         correlationId: amendmentSaga?.correlation_id,
       }),
     ]);
-    expect(found).toHaveLength(5);
-    expect(drifted.checkpoints.reduce((s, c) => s + c.opened, 0)).toBe(5);
+    // At the period end, per contract: B's ledger shows the duplicate journal in recognised to date and in
+    // deferred revenue; A's shows its unposted amendment revenue, and its deleted invoice in deferred revenue.
+    const byContract = (category: string) =>
+      new Map(pick('contract-revenue', category).map((x) => [x.objectId, x]));
+    const recognised = byContract('recognised_to_date_mismatch');
+    const deferred = byContract('deferred_mismatch');
+    expect([...recognised.keys()].sort(), describeBreaks(found)).toEqual(
+      [`${a.orderId}:USD`, `${b.orderId}:USD`].sort(),
+    );
+    expect(recognised.get(`${b.orderId}:USD`)).toMatchObject({
+      contractId: b.orderId,
+      objectType: 'Contract',
+      field: 'recognisedToDate',
+      difference: '98630',
+      correlationId: b.saga.correlation_id,
+    });
+    const bRecognised = recognised.get(`${b.orderId}:USD`);
+    expect(BigInt(bRecognised?.actual ?? '0') - BigInt(bRecognised?.expected ?? '0')).toBe(98_630n);
+    const unpostedA = BigInt(recognised.get(`${a.orderId}:USD`)?.difference ?? '0');
+    expect(unpostedA < 0n).toBe(true);
+    expect(deferred.get(`${b.orderId}:USD`)).toMatchObject({
+      contractId: b.orderId,
+      field: 'deferredRevenue',
+      difference: '-98630',
+    });
+    expect(deferred.get(`${a.orderId}:USD`)).toMatchObject({
+      contractId: a.orderId,
+      field: 'deferredRevenue',
+      difference: (-1_200_000n - unpostedA).toString(),
+    });
+    expect(found).toHaveLength(9);
+    expect(drifted.checkpoints.reduce((s, c) => s + c.opened, 0)).toBe(9);
 
     const verdict = await readiness();
     expect(verdict.ready).toBe(false);
-    expect(verdict.openBreaks).toBe(5);
+    expect(verdict.openBreaks).toBe(9);
     expect(verdict.sagasInFlight).toBe(1);
-    expect(verdict.reasons.join('\n')).toMatch(/5 reconciliation break\(s\) open/);
+    expect(verdict.reasons.join('\n')).toMatch(/9 reconciliation break\(s\) open/);
     expect(verdict.reasons.join('\n')).toMatch(/1 saga\(s\) still in flight/);
   }, 120_000);
 
   it('keeps a break open, with its first run, while runs keep seeing it', async () => {
     const again = await recon.run({ period });
     const found = open(await recon.breaks(again.runId));
-    expect(found).toHaveLength(5);
+    expect(found).toHaveLength(9);
     expect(found.every((x) => x.firstRunId === drifted.runId && x.lastRunId === again.runId)).toBe(true);
-    expect(again.checkpoints.reduce((s, c) => s + c.stillOpen, 0)).toBe(5);
+    expect(again.checkpoints.reduce((s, c) => s + c.stillOpen, 0)).toBe(9);
     expect(again.checkpoints.reduce((s, c) => s + c.opened, 0)).toBe(0);
   }, 90_000);
 
@@ -270,10 +300,10 @@ describe('three-way reconciliation through the sandbox', () => {
     const fixed = await recon.run({ period });
     expect(fixed.status).toBe('completed');
     const all = await recon.breaks(drifted.runId);
-    expect(all, describeBreaks(all)).toHaveLength(5);
+    expect(all, describeBreaks(all)).toHaveLength(9);
     for (const x of all) expect(x).toMatchObject({ status: 'closed', closedByRunId: fixed.runId });
     expect(open(await recon.breaks(fixed.runId))).toEqual([]);
-    expect(fixed.checkpoints.reduce((s, c) => s + c.closed, 0)).toBe(5);
+    expect(fixed.checkpoints.reduce((s, c) => s + c.closed, 0)).toBe(9);
     const verdict = await readiness();
     expect(verdict, JSON.stringify(verdict)).toMatchObject({
       ready: true,
@@ -351,7 +381,7 @@ describe('three-way reconciliation through the sandbox', () => {
     expect(lines[0]).toBe(
       'breakId,checkpoint,category,contractId,objectType,objectId,field,expected,actual,difference,correlationId,firstRunId,lastRunId,status,openedAt,closedAt,closedByRunId',
     );
-    expect(lines).toHaveLength(6);
+    expect(lines).toHaveLength(10);
     expect(csv.text).toContain(
       `missing_in_erp,${a.orderId},Invoice,${deletedInvoice.documentId},erpDocument,1200000,,-1200000`,
     );
@@ -362,7 +392,7 @@ describe('three-way reconciliation through the sandbox', () => {
       .query({ from: today, to: today })
       .set(bearer(recon.viewer))
       .expect(200);
-    expect(summary.body).toMatchObject({ from: today, to: today, opened: 5, autoClosed: 5, open: 0 });
+    expect(summary.body).toMatchObject({ from: today, to: today, opened: 9, autoClosed: 9, open: 0 });
   }, 60_000);
 
   it('refuses a second run of a scope while one is running, and runs another scope meanwhile', async () => {
