@@ -639,4 +639,31 @@ describe('three-way reconciliation through the sandbox', () => {
       closedByRunId: fixed.runId,
     });
   }, 60_000);
+
+  it("counts only what touches the period: an exception first seen in a later period does not block this one's close", async () => {
+    const [year, month] = period.split('-').map(Number);
+    const next = new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 7);
+    const later = (
+      await env.db.dataSource.query<Array<{ id: string }>>(
+        `INSERT INTO "q2c"."exceptions" ("category", "reason", "queue", "job", "idempotency_key", "correlation_id",
+         "envelope", "details", "first_seen_at", "last_seen_at")
+       VALUES ('unmapped_product', 'Product GADGET has no mapping', 'crm.changes', 'crm.record-changed', 'later-one',
+         'corr-later-one', '{}', $1, $2::date + interval '1 day', $2::date + interval '1 day')
+       RETURNING "id"`,
+        [JSON.stringify({ contractId: b.orderId }), `${next}-01`],
+      )
+    ).at(0);
+    const now = await readiness();
+    expect(now.openExceptions, JSON.stringify(now)).toBe(0);
+    expect(now.reasons.join('\n')).not.toMatch(/exception/);
+    // The next period's close counts it (contract B's term runs on), and names it.
+    const then = (
+      await request(env.q2c.url).get(`/v1/close/${next}/readiness`).set(bearer(recon.viewer)).expect(200)
+    ).body as Readiness;
+    expect(then.openExceptions).toBe(1);
+    expect(then.reasons.join('\n')).toContain(
+      `1 exception(s) open: ${later?.id ?? ''} unmapped_product (${b.orderId})`,
+    );
+    await env.db.dataSource.query(`DELETE FROM "q2c"."exceptions" WHERE "id" = $1`, [later?.id]);
+  }, 30_000);
 });
