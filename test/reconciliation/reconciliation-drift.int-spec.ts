@@ -395,7 +395,7 @@ describe('three-way reconciliation through the sandbox', () => {
     expect(summary.body).toMatchObject({ from: today, to: today, opened: 9, autoClosed: 9, open: 0 });
   }, 60_000);
 
-  it('refuses a second run of a scope while one is running, and runs another scope meanwhile', async () => {
+  it('refuses a second run of a scope while one is running, runs another scope meanwhile, never all beside a checkpoint scope', async () => {
     const q2c = () => request(env.q2c.url);
     // Another instance's run of the lineage scope, still running.
     const running = '01a21ba1-0000-7000-8000-000000000001';
@@ -420,6 +420,43 @@ describe('three-way reconciliation through the sandbox', () => {
     );
     const after = await recon.run({ scope: 'lineage' });
     expect(after.status).toBe('completed');
+
+    // A run of scope all conflicts with every checkpoint scope, and the reverse.
+    const all = '01a21ba1-0000-7000-8000-000000000002';
+    await env.db.dataSource.query(
+      `INSERT INTO "q2c"."reconciliation_runs" ("run_id", "scope", "period", "trigger", "status")
+       VALUES ($1, 'all', $2, 'schedule', 'running')`,
+      [all, period],
+    );
+    for (const scope of ['salesforce-billing', 'billing-erp', 'contract-revenue', 'lineage']) {
+      const res = await q2c()
+        .post('/v1/reconciliation-runs')
+        .set(bearer(recon.operator))
+        .send({ scope, period });
+      expect(res.status, scope).toBe(409);
+      expect(JSON.stringify(res.body)).toContain(all);
+    }
+    await env.db.dataSource.query(
+      `UPDATE "q2c"."reconciliation_runs" SET "status" = 'completed' WHERE "run_id" = $1`,
+      [all],
+    );
+    const lineage = '01a21ba1-0000-7000-8000-000000000003';
+    await env.db.dataSource.query(
+      `INSERT INTO "q2c"."reconciliation_runs" ("run_id", "scope", "period", "trigger", "status")
+       VALUES ($1, 'lineage', $2, 'schedule', 'running')`,
+      [lineage, period],
+    );
+    const refusedAll = await q2c()
+      .post('/v1/reconciliation-runs')
+      .set(bearer(recon.operator))
+      .send({ period });
+    expect(refusedAll.status).toBe(409);
+    expect(JSON.stringify(refusedAll.body)).toContain(lineage);
+    await env.db.dataSource.query(
+      `UPDATE "q2c"."reconciliation_runs" SET "status" = 'completed' WHERE "run_id" = $1`,
+      [lineage],
+    );
+    expect((await recon.run({ period })).status).toBe('completed');
   }, 60_000);
 
   it('runs from a q2c.reconcile job on q2c.scheduled, as the nightly scheduler queues it', async () => {
