@@ -24,10 +24,14 @@ import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { DATABASE } from '../apps/process-q2c/src/database';
 import {
+  DOCUMENT_CSV_COLUMNS as BILLING_DOCUMENT_CSV_COLUMNS,
   INVOICE_LINE_CSV_COLUMNS,
   SUBSCRIPTION_ITEM_CSV_COLUMNS,
 } from '../apps/system-billing/src/reads/billing-reads.controller';
-import { DOCUMENT_CSV_COLUMNS } from '../apps/system-erp/src/reconciliation/reconciliation.controller';
+import {
+  BALANCE_CSV_COLUMNS,
+  DOCUMENT_CSV_COLUMNS,
+} from '../apps/system-erp/src/reconciliation/reconciliation.controller';
 import { ORDER_LINE_CSV_COLUMNS } from '../apps/system-salesforce/src/records/order-lines-export.controller';
 import { ReconciliationConfig } from '../apps/process-q2c/src/reconciliation/reconciliation.config';
 import { ReconciliationMetrics } from '../apps/process-q2c/src/reconciliation/reconciliation-metrics';
@@ -49,8 +53,24 @@ interface ServerInput {
 
 const pad = (i: number): string => String(i).padStart(7, '0');
 
-/** The exports, generated a chunk at a time, with drift on contracts i % driftEvery = 1, 2 and 3. */
-function* exportOf(path: string, input: ServerInput): Generator<string> {
+/**
+ * The exports, generated a chunk at a time, with drift on contracts i % driftEvery = 1, 2 and 3. Billing's
+ * documents export (credit notes and payments; asked without `kind`) and the ERP's credit memos and payments are
+ * empty: the bench measures invoices.
+ */
+function* exportOf(path: string, kind: string | null, input: ServerInput): Generator<string> {
+  if (path === '/v1/exports/contract-balances') {
+    yield `${BALANCE_CSV_COLUMNS.join(',')}\n`;
+    return;
+  }
+  if (path === '/v1/exports/documents' && kind === null) {
+    yield `${BILLING_DOCUMENT_CSV_COLUMNS.join(',')}\n`;
+    return;
+  }
+  if (path === '/v1/exports/documents' && kind !== 'invoice') {
+    yield `${DOCUMENT_CSV_COLUMNS.join(',')}\n`;
+    return;
+  }
   const { contracts, linesPerInvoice, driftEvery } = input;
   const drift = (i: number, kind: 1 | 2 | 3) => i % driftEvery === kind;
   let chunk = '';
@@ -63,7 +83,7 @@ function* exportOf(path: string, input: ServerInput): Generator<string> {
     } else if (path === '/v1/exports/subscription-items') {
       if (i === 0) chunk += `${SUBSCRIPTION_ITEM_CSV_COLUMNS.join(',')}\n`;
       const quantity = linesPerInvoice + (drift(i, 3) ? 2 : 0);
-      chunk += `sub_B${pad(i)},cus_B${pad(i)},active,${contract},si_B${pad(i)},802B${pad(i)},price_seat,${String(quantity)},${String(unit)},USD,month,2026-03-01,2026-04-01\n`;
+      chunk += `sub_B${pad(i)},cus_B${pad(i)},active,${contract},si_B${pad(i)},802B${pad(i)},price_seat,${String(quantity)},${String(unit)},USD,month,2026-03-01,2026-04-01,2026-03-01\n`;
     } else if (path === '/v1/invoice-lines/export') {
       if (i === 0) chunk += `${INVOICE_LINE_CSV_COLUMNS.join(',')}\n`;
       for (let l = 0; l < linesPerInvoice; l++) {
@@ -86,14 +106,15 @@ function* exportOf(path: string, input: ServerInput): Generator<string> {
 /** The worker thread: a loopback HTTP server answering the four exports, streamed with backpressure. */
 function serve(input: ServerInput): void {
   const server = createServer((req, res) => {
-    const path = (req.url ?? '').split('?')[0] ?? '';
+    const parsed = new URL(req.url ?? '/', 'http://bench');
+    const path = parsed.pathname;
     if (path === '/v1/revenue-postings') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ period: PERIOD, items: [] }));
       return;
     }
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-    const chunks = exportOf(path, input);
+    const chunks = exportOf(path, parsed.searchParams.get('kind'), input);
     const pump = () => {
       for (let next = chunks.next(); !next.done; next = chunks.next()) {
         if (!res.write(next.value)) {
@@ -154,14 +175,18 @@ async function main(): Promise<void> {
       const outcome = await runner.start({ scope: 'all', period: PERIOD, trigger: 'on_demand' });
       await outcome.done;
       const seconds = (performance.now() - started) / 1000;
-      const [run] = await db.dataSource.query<
-        Array<{ status: string; error: string | null; checkpoints: Array<Record<string, number | string>> }>
-      >(`SELECT "status", "error", "checkpoints" FROM "q2c"."reconciliation_runs" WHERE "run_id" = $1`, [
-        outcome.runId,
-      ]);
-      const [open] = await db.dataSource.query<Array<{ n: number }>>(
-        `SELECT count(*)::int AS n FROM "q2c"."reconciliation_breaks" WHERE "status" = 'open'`,
-      );
+      const run = (
+        await db.dataSource.query<
+          Array<{ status: string; error: string | null; checkpoints: Array<Record<string, number | string>> }>
+        >(`SELECT "status", "error", "checkpoints" FROM "q2c"."reconciliation_runs" WHERE "run_id" = $1`, [
+          outcome.runId,
+        ])
+      ).at(0);
+      const open = (
+        await db.dataSource.query<Array<{ n: number }>>(
+          `SELECT count(*)::int AS n FROM "q2c"."reconciliation_breaks" WHERE "status" = 'open'`,
+        )
+      ).at(0);
       if (run?.status !== 'completed')
         throw new Error(`run ${pass} ${run?.status ?? '?'}: ${run?.error ?? ''}`);
       if (open?.n !== expectedBreaks)

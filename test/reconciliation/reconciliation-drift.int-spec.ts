@@ -31,7 +31,7 @@ interface Readiness {
  * A seeded month through the sandbox, with deliberate drift in each system: an invoice deleted in NetSuite, a
  * quantity changed in Stripe by hand, a revenue journal posted twice by hand in NetSuite and an amendment whose
  * billing never happened (its billing command held in a paused queue). The next run finds each with its category
- * and values; close readiness says no; after the fixes the run after closes every one and readiness says yes.
+ * and values (and, at the period end, the contracts' recognised-to-date and deferred revenue off by as much); close readiness says no; after the fixes the run after closes every one and readiness says yes.
  */
 describe('three-way reconciliation through the sandbox', () => {
   let env: Q2cEnv;
@@ -85,14 +85,14 @@ describe('three-way reconciliation through the sandbox', () => {
 
   it('finds each deliberate drift with its category, both values, the difference and the correlation id', async () => {
     // 1. An invoice deleted in NetSuite.
-    const invoice = a.saga.data.invoices[0];
+    const invoice = a.saga.data.invoices.at(0);
     deletedInvoice = { documentId: invoice?.documentId ?? '', erpId: invoice?.erpId ?? '' };
     const deleted = await netsuite()('DELETE', `/services/rest/record/v1/invoice/${deletedInvoice.erpId}`);
     expect(deleted.status).toBe(204);
 
     // 2. A quantity changed in Stripe by hand: 10 → 12 seats on contract B.
     const subscriptionB = await env.stripe.subscriptions.retrieve(b.saga.data.subscriptionId ?? '');
-    const itemB = subscriptionB.items.data[0];
+    const itemB = subscriptionB.items.data.at(0);
     await env.stripe.subscriptions.update(subscriptionB.id, {
       items: [{ id: itemB?.id ?? '', quantity: 12 }],
       proration_behavior: 'none',
@@ -116,7 +116,7 @@ describe('three-way reconciliation through the sandbox', () => {
     };
     const posting = postings.items.find((p) => p.contractId === b.orderId);
     expect(posting?.amount).toEqual({ amountMinor: '98630', currency: 'USD' });
-    const [usd] = await env.netsuite.suiteql("SELECT id, symbol FROM currency WHERE symbol = 'USD'");
+    const usd = (await env.netsuite.suiteql("SELECT id, symbol FROM currency WHERE symbol = 'USD'")).at(0);
     const config = new NetSuiteConfig();
     const body = revenueJournalBody(
       {
@@ -220,23 +220,53 @@ describe('three-way reconciliation through the sandbox', () => {
         correlationId: amendmentSaga?.correlation_id,
       }),
     ]);
-    expect(found).toHaveLength(5);
-    expect(drifted.checkpoints.reduce((s, c) => s + c.opened, 0)).toBe(5);
+    // At the period end, per contract: B's ledger shows the duplicate journal in recognised to date and in
+    // deferred revenue; A's shows its unposted amendment revenue, and its deleted invoice in deferred revenue.
+    const byContract = (category: string) =>
+      new Map(pick('contract-revenue', category).map((x) => [x.objectId, x]));
+    const recognised = byContract('recognised_to_date_mismatch');
+    const deferred = byContract('deferred_mismatch');
+    expect([...recognised.keys()].sort(), describeBreaks(found)).toEqual(
+      [`${a.orderId}:USD`, `${b.orderId}:USD`].sort(),
+    );
+    expect(recognised.get(`${b.orderId}:USD`)).toMatchObject({
+      contractId: b.orderId,
+      objectType: 'Contract',
+      field: 'recognisedToDate',
+      difference: '98630',
+      correlationId: b.saga.correlation_id,
+    });
+    const bRecognised = recognised.get(`${b.orderId}:USD`);
+    expect(BigInt(bRecognised?.actual ?? '0') - BigInt(bRecognised?.expected ?? '0')).toBe(98_630n);
+    const unpostedA = BigInt(recognised.get(`${a.orderId}:USD`)?.difference ?? '0');
+    expect(unpostedA < 0n).toBe(true);
+    expect(deferred.get(`${b.orderId}:USD`)).toMatchObject({
+      contractId: b.orderId,
+      field: 'deferredRevenue',
+      difference: '-98630',
+    });
+    expect(deferred.get(`${a.orderId}:USD`)).toMatchObject({
+      contractId: a.orderId,
+      field: 'deferredRevenue',
+      difference: (-1_200_000n - unpostedA).toString(),
+    });
+    expect(found).toHaveLength(9);
+    expect(drifted.checkpoints.reduce((s, c) => s + c.opened, 0)).toBe(9);
 
     const verdict = await readiness();
     expect(verdict.ready).toBe(false);
-    expect(verdict.openBreaks).toBe(5);
+    expect(verdict.openBreaks).toBe(9);
     expect(verdict.sagasInFlight).toBe(1);
-    expect(verdict.reasons.join('\n')).toMatch(/5 reconciliation break\(s\) open/);
+    expect(verdict.reasons.join('\n')).toMatch(/9 reconciliation break\(s\) open/);
     expect(verdict.reasons.join('\n')).toMatch(/1 saga\(s\) still in flight/);
   }, 120_000);
 
   it('keeps a break open, with its first run, while runs keep seeing it', async () => {
     const again = await recon.run({ period });
     const found = open(await recon.breaks(again.runId));
-    expect(found).toHaveLength(5);
+    expect(found).toHaveLength(9);
     expect(found.every((x) => x.firstRunId === drifted.runId && x.lastRunId === again.runId)).toBe(true);
-    expect(again.checkpoints.reduce((s, c) => s + c.stillOpen, 0)).toBe(5);
+    expect(again.checkpoints.reduce((s, c) => s + c.stillOpen, 0)).toBe(9);
     expect(again.checkpoints.reduce((s, c) => s + c.opened, 0)).toBe(0);
   }, 90_000);
 
@@ -270,10 +300,10 @@ describe('three-way reconciliation through the sandbox', () => {
     const fixed = await recon.run({ period });
     expect(fixed.status).toBe('completed');
     const all = await recon.breaks(drifted.runId);
-    expect(all, describeBreaks(all)).toHaveLength(5);
+    expect(all, describeBreaks(all)).toHaveLength(9);
     for (const x of all) expect(x).toMatchObject({ status: 'closed', closedByRunId: fixed.runId });
     expect(open(await recon.breaks(fixed.runId))).toEqual([]);
-    expect(fixed.checkpoints.reduce((s, c) => s + c.closed, 0)).toBe(5);
+    expect(fixed.checkpoints.reduce((s, c) => s + c.closed, 0)).toBe(9);
     const verdict = await readiness();
     expect(verdict, JSON.stringify(verdict)).toMatchObject({
       ready: true,
@@ -351,7 +381,7 @@ describe('three-way reconciliation through the sandbox', () => {
     expect(lines[0]).toBe(
       'breakId,checkpoint,category,contractId,objectType,objectId,field,expected,actual,difference,correlationId,firstRunId,lastRunId,status,openedAt,closedAt,closedByRunId',
     );
-    expect(lines).toHaveLength(6);
+    expect(lines).toHaveLength(10);
     expect(csv.text).toContain(
       `missing_in_erp,${a.orderId},Invoice,${deletedInvoice.documentId},erpDocument,1200000,,-1200000`,
     );
@@ -362,10 +392,10 @@ describe('three-way reconciliation through the sandbox', () => {
       .query({ from: today, to: today })
       .set(bearer(recon.viewer))
       .expect(200);
-    expect(summary.body).toMatchObject({ from: today, to: today, opened: 5, autoClosed: 5, open: 0 });
+    expect(summary.body).toMatchObject({ from: today, to: today, opened: 9, autoClosed: 9, open: 0 });
   }, 60_000);
 
-  it('refuses a second run of a scope while one is running, and runs another scope meanwhile', async () => {
+  it('refuses a second run of a scope while one is running, runs another scope meanwhile, never all beside a checkpoint scope', async () => {
     const q2c = () => request(env.q2c.url);
     // Another instance's run of the lineage scope, still running.
     const running = '01a21ba1-0000-7000-8000-000000000001';
@@ -390,6 +420,43 @@ describe('three-way reconciliation through the sandbox', () => {
     );
     const after = await recon.run({ scope: 'lineage' });
     expect(after.status).toBe('completed');
+
+    // A run of scope all conflicts with every checkpoint scope, and the reverse.
+    const all = '01a21ba1-0000-7000-8000-000000000002';
+    await env.db.dataSource.query(
+      `INSERT INTO "q2c"."reconciliation_runs" ("run_id", "scope", "period", "trigger", "status")
+       VALUES ($1, 'all', $2, 'schedule', 'running')`,
+      [all, period],
+    );
+    for (const scope of ['salesforce-billing', 'billing-erp', 'contract-revenue', 'lineage']) {
+      const res = await q2c()
+        .post('/v1/reconciliation-runs')
+        .set(bearer(recon.operator))
+        .send({ scope, period });
+      expect(res.status, scope).toBe(409);
+      expect(JSON.stringify(res.body)).toContain(all);
+    }
+    await env.db.dataSource.query(
+      `UPDATE "q2c"."reconciliation_runs" SET "status" = 'completed' WHERE "run_id" = $1`,
+      [all],
+    );
+    const lineage = '01a21ba1-0000-7000-8000-000000000003';
+    await env.db.dataSource.query(
+      `INSERT INTO "q2c"."reconciliation_runs" ("run_id", "scope", "period", "trigger", "status")
+       VALUES ($1, 'lineage', $2, 'schedule', 'running')`,
+      [lineage, period],
+    );
+    const refusedAll = await q2c()
+      .post('/v1/reconciliation-runs')
+      .set(bearer(recon.operator))
+      .send({ period });
+    expect(refusedAll.status).toBe(409);
+    expect(JSON.stringify(refusedAll.body)).toContain(lineage);
+    await env.db.dataSource.query(
+      `UPDATE "q2c"."reconciliation_runs" SET "status" = 'completed' WHERE "run_id" = $1`,
+      [lineage],
+    );
+    expect((await recon.run({ period })).status).toBe('completed');
   }, 60_000);
 
   it('runs from a q2c.reconcile job on q2c.scheduled, as the nightly scheduler queues it', async () => {
@@ -401,9 +468,11 @@ describe('three-way reconciliation through the sandbox', () => {
     );
     await (await queues.get('q2c.scheduled')).add(envelope.job, envelope, queues.jobOptions(envelope));
     const run = await eventually(async () => {
-      const [row] = await env.db.dataSource.query<Array<{ run_id: string; status: string }>>(
-        `SELECT "run_id", "status" FROM "q2c"."reconciliation_runs" WHERE "trigger" = 'schedule' AND "status" <> 'running'`,
-      );
+      const row = (
+        await env.db.dataSource.query<Array<{ run_id: string; status: string }>>(
+          `SELECT "run_id", "status" FROM "q2c"."reconciliation_runs" WHERE "trigger" = 'schedule' AND "status" <> 'running'`,
+        )
+      ).at(0);
       return row;
     }, 30_000);
     expect(run?.status).toBe('completed');
@@ -438,13 +507,15 @@ describe('three-way reconciliation through the sandbox', () => {
   }, 30_000);
 
   it('reports an exception older than its SLA as a lineage break, in the metrics too, until it is resolved', async () => {
-    const [exception] = await env.db.dataSource.query<Array<{ id: string }>>(
-      `INSERT INTO "q2c"."exceptions" ("category", "reason", "queue", "job", "idempotency_key", "correlation_id",
+    const exception = (
+      await env.db.dataSource.query<Array<{ id: string }>>(
+        `INSERT INTO "q2c"."exceptions" ("category", "reason", "queue", "job", "idempotency_key", "correlation_id",
          "envelope", "details", "first_seen_at", "last_seen_at")
        VALUES ('unmapped_product', 'Product GADGET has no mapping', 'crm.changes', 'crm.record-changed', 'old-one',
          'corr-old-one', '{}', '{"contractId":"C-OLD"}', now() - interval '2 days', now() - interval '2 days')
        RETURNING "id"`,
-    );
+      )
+    ).at(0);
     const seen = await recon.run({ scope: 'lineage' });
     const found = open(await recon.breaks(seen.runId));
     expect(found).toEqual([
@@ -478,4 +549,158 @@ describe('three-way reconciliation through the sandbox', () => {
     expect(after.checkpoints[0]).toMatchObject({ checkpoint: 'lineage', closed: 1, opened: 0 });
     expect(await readiness()).toMatchObject({ ready: true, openExceptions: 0, openBreaks: 0 });
   }, 60_000);
+
+  it('compares credit notes and payments too: a credit memo deleted in NetSuite is found, and a replay closes it', async () => {
+    // G5: contract A back to 10 seats from 2026-10-01: a credit note of 1,512.33 in Stripe, a credit memo in NetSuite.
+    const amended = await request(env.sfSandbox.url)
+      .post('/sandbox/cpq/amendments')
+      .send({
+        contractId: a.sfContractId,
+        effectiveDate: '2026-10-01',
+        changes: [{ orderItemId: a.seatLineId, quantity: 10 }],
+      })
+      .expect(201);
+    await activateOrders(env.sales, [(amended.body as { orderId: string }).orderId]);
+    const reduction = (await env.completed(a.orderId, 3, 60_000)).at(2);
+    const note = reduction?.data.creditNotes.at(0);
+    expect(note).toMatchObject({ erpId: expect.any(String), erpExternalId: `CM-${note?.documentId ?? ''}` });
+    await env.settle();
+    const agreed = await recon.run({ scope: 'billing-erp', period });
+    expect(open(await recon.breaks(agreed.runId)), describeBreaks(await recon.breaks(agreed.runId))).toEqual(
+      [],
+    );
+
+    // A payment of contract B's invoice: posted in NetSuite as PAY-<invoice payment>, compared on both sides.
+    const invoiceB = b.saga.data.invoices.at(0)?.documentId ?? '';
+    await env.stripe.invoices.pay(invoiceB, { paid_out_of_band: true });
+    const payment = (await env.stripe.invoicePayments.list({ invoice: invoiceB })).data.at(0);
+    await eventually(async () => {
+      const rows = await env.netsuite.suiteql(
+        `SELECT id FROM transaction WHERE externalid = 'PAY-${payment?.id ?? ''}'`,
+      );
+      return rows.length === 1;
+    }, 30_000);
+    await env.settle();
+    const paid = await recon.run({ scope: 'billing-erp', period });
+    expect(open(await recon.breaks(paid.runId)), describeBreaks(await recon.breaks(paid.runId))).toEqual([]);
+    expect(paid.checkpoints[0]?.compared).toBe((agreed.checkpoints[0]?.compared ?? 0) + 2);
+
+    // The credit memo deleted in NetSuite: missing_in_erp for the credit note, with its amount.
+    const deleted = await netsuite()('DELETE', `/services/rest/record/v1/creditMemo/${note?.erpId ?? ''}`);
+    expect(deleted.status).toBe(204);
+    const drift = await recon.run({ scope: 'billing-erp', period });
+    const found = open(await recon.breaks(drift.runId));
+    expect(found, describeBreaks(found)).toEqual([
+      expect.objectContaining({
+        checkpoint: 'billing-erp',
+        category: 'missing_in_erp',
+        contractId: a.orderId,
+        objectType: 'CreditNote',
+        objectId: note?.documentId,
+        expected: '151233',
+        actual: null,
+        difference: '-151233',
+        correlationId: reduction?.correlation_id,
+        firstRunId: drift.runId,
+      }),
+    ]);
+
+    // A replay of contract A posts it again; the next run closes the break.
+    await request(env.q2c.url)
+      .post('/v1/replays')
+      .set(bearer(env.admin))
+      .send({ contractId: a.orderId, dryRun: false })
+      .expect((res) => {
+        if (res.status >= 300) throw new Error(`replay: ${String(res.status)} ${res.text}`);
+      });
+    await env.settle();
+    await eventually(async () => {
+      const rows = await env.netsuite.suiteql(
+        `SELECT id FROM transaction WHERE externalid = 'CM-${note?.documentId ?? ''}'`,
+      );
+      return rows.length === 1;
+    }, 30_000);
+    const fixed = await recon.run({ scope: 'billing-erp', period });
+    expect(open(await recon.breaks(fixed.runId))).toEqual([]);
+    expect((await recon.breaks(drift.runId)).at(0)).toMatchObject({
+      status: 'closed',
+      closedByRunId: fixed.runId,
+    });
+  }, 180_000);
+
+  it('compares unit prices too: a price changed by hand in Stripe is found with both values, per interval', async () => {
+    const clean = await recon.run({ scope: 'salesforce-billing', period });
+    const before = open(await recon.breaks(clean.runId));
+    expect(before, describeBreaks(before)).toEqual([]);
+
+    // Contract B's seats moved by hand to a 1,300.00 a year price (Salesforce says 1,200.00 a seat a year).
+    const subscriptionB = await env.stripe.subscriptions.retrieve(b.saga.data.subscriptionId ?? '');
+    const itemB = subscriptionB.items.data.at(0);
+    const dearer = await env.stripe.prices.create({
+      product:
+        typeof itemB?.price.product === 'string' ? itemB.price.product : (itemB?.price.product.id ?? ''),
+      currency: 'usd',
+      unit_amount: 130_000,
+      recurring: { interval: 'year' },
+    });
+    await env.stripe.subscriptions.update(subscriptionB.id, {
+      items: [{ id: itemB?.id ?? '', price: dearer.id }],
+      proration_behavior: 'none',
+    });
+    const drift = await recon.run({ scope: 'salesforce-billing', period });
+    const found = open(await recon.breaks(drift.runId));
+    expect(found, describeBreaks(found)).toEqual([
+      expect.objectContaining({
+        checkpoint: 'salesforce-billing',
+        category: 'price_mismatch',
+        contractId: b.orderId,
+        objectType: 'SubscriptionItem',
+        objectId: itemB?.id,
+        field: 'unitAmountMinor',
+        expected: '120000',
+        actual: '130000',
+        difference: '10000',
+        correlationId: b.saga.correlation_id,
+      }),
+    ]);
+
+    // Put back: the next run closes it.
+    await env.stripe.subscriptions.update(subscriptionB.id, {
+      items: [{ id: itemB?.id ?? '', price: itemB?.price.id ?? '' }],
+      proration_behavior: 'none',
+    });
+    const fixed = await recon.run({ scope: 'salesforce-billing', period });
+    expect(open(await recon.breaks(fixed.runId))).toEqual([]);
+    expect((await recon.breaks(drift.runId)).at(0)).toMatchObject({
+      status: 'closed',
+      closedByRunId: fixed.runId,
+    });
+  }, 60_000);
+
+  it("counts only what touches the period: an exception first seen in a later period does not block this one's close", async () => {
+    const [year, month] = period.split('-').map(Number);
+    const next = new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 7);
+    const later = (
+      await env.db.dataSource.query<Array<{ id: string }>>(
+        `INSERT INTO "q2c"."exceptions" ("category", "reason", "queue", "job", "idempotency_key", "correlation_id",
+         "envelope", "details", "first_seen_at", "last_seen_at")
+       VALUES ('unmapped_product', 'Product GADGET has no mapping', 'crm.changes', 'crm.record-changed', 'later-one',
+         'corr-later-one', '{}', $1, $2::date + interval '1 day', $2::date + interval '1 day')
+       RETURNING "id"`,
+        [JSON.stringify({ contractId: b.orderId }), `${next}-01`],
+      )
+    ).at(0);
+    const now = await readiness();
+    expect(now.openExceptions, JSON.stringify(now)).toBe(0);
+    expect(now.reasons.join('\n')).not.toMatch(/exception/);
+    // The next period's close counts it (contract B's term runs on), and names it.
+    const then = (
+      await request(env.q2c.url).get(`/v1/close/${next}/readiness`).set(bearer(recon.viewer)).expect(200)
+    ).body as Readiness;
+    expect(then.openExceptions).toBe(1);
+    expect(then.reasons.join('\n')).toContain(
+      `1 exception(s) open: ${later?.id ?? ''} unmapped_product (${b.orderId})`,
+    );
+    await env.db.dataSource.query(`DELETE FROM "q2c"."exceptions" WHERE "id" = $1`, [later?.id]);
+  }, 30_000);
 });

@@ -1,4 +1,5 @@
 import type {
+  BillingDocumentRow,
   ContractChange,
   ContractChangeResult,
   CreditIssue,
@@ -46,4 +47,11 @@ export abstract class BillingPort {
 
   /** Every item of every subscription (any status), page by page, for reconciliation. */
   abstract exportSubscriptionItems(query: { pageSize: number }): AsyncIterable<SubscriptionItemRow[]>;
+
+  /** Every credit note issued and payment received in the period, page by page, for reconciliation. */
+  abstract exportDocuments(query: {
+    from: string;
+    to: string;
+    pageSize: number;
+  }): AsyncIterable<BillingDocumentRow[]>;
 }

@@ -92,6 +92,8 @@ export interface SubscriptionItemRow {
   interval: string | null;
   currentPeriodStart: string;
   currentPeriodEnd: string;
+  /** The subscription's start date (backdated to the contract's effective date when that was past). */
+  startDate: string;
 }
 
 export interface InvoiceView {
@@ -118,4 +120,20 @@ export interface InvoiceLineView {
   periodStart: string;
   periodEnd: string;
   issuedOn: string;
+}
+
+/**
+ * A credit note or a payment as reconciliation reads it (invoices come line by line from the invoice-line export).
+ * `date` is the day it took effect (a credit note's effective day, a payment's paid day); `taxMinor` is null when
+ * the document carries no tax figure (a payment).
+ */
+export interface BillingDocumentRow {
+  kind: 'credit_note' | 'payment';
+  documentId: string;
+  invoiceId: string | null;
+  customerId: string | null;
+  totalMinor: string;
+  taxMinor: string | null;
+  currency: string;
+  date: string;
 }

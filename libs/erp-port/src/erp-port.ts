@@ -1,4 +1,5 @@
 import type {
+  ErpContractBalanceRow,
   ErpContractBalances,
   ErpCustomer,
   ErpDocument,
@@ -36,4 +37,6 @@ export abstract class ErpPort {
   abstract revenuePostings(period: string): Promise<ErpRevenuePosting[]>;
   /** Deferred, recognised and receivable balances of a contract at the end of a period. */
   abstract contractBalances(contractId: string, asOfPeriod: string): Promise<ErpContractBalances>;
+  /** Every contract's deferred, recognised and receivable balances at the end of a period, page by page. */
+  abstract exportContractBalances(asOfPeriod: string): AsyncIterable<ErpContractBalanceRow[]>;
 }

@@ -113,6 +113,17 @@ export interface ErpContractBalances {
   }>;
 }
 
+/**
+ * One ledger balance of one contract at a period end, for the bulk balances export: `balance` names the account
+ * (deferred revenue and revenue are credit balances shown positive, receivable a debit balance).
+ */
+export interface ErpContractBalanceRow {
+  contractId: string;
+  currency: string;
+  balance: 'deferred' | 'recognised' | 'receivable';
+  amountMinor: string;
+}
+
 /** Revenue recognised in a period, by contract, obligation, product class and subsidiary. */
 export interface ErpRevenuePosting {
   period: string;

@@ -12,9 +12,15 @@ interface EventRow {
   payload: ContractBooked | ContractAmended;
 }
 
+/** The first ten names, and how many more. */
+function named(items: string[]): string {
+  const shown = items.slice(0, 10).join(', ');
+  return items.length > 10 ? `${shown} and ${String(items.length - 10)} more` : shown;
+}
+
 /**
- * Whether a period can close: no open break of the period (or of the present state), no open exception, no saga
- * in flight that started by its end, a completed reconciliation run of the period, and the revenue the ERP posted
+ * Whether a period can close: no open break of runs of the period, no open exception first seen by its end for a
+ * contract active in it, no saga in flight whose change takes effect by its end, a completed reconciliation run of the period, and the revenue the ERP posted
  * in it equal to the engine's expected revenue, currency by currency.
  */
 @Injectable()
@@ -29,9 +35,16 @@ export class CloseReadiness {
       throw new DomainError(400, 'period must be YYYY-MM', [{ field: 'period', problem: 'must be YYYY-MM' }]);
     const { to } = periodBounds(period);
     const reasons: string[] = [];
+    const { from } = periodBounds(period);
+    // Breaks of runs of the period: a period's own breaks, and present-state breaks (no period) that a run of the
+    // period saw (first seen by a run of it or before, still seen by a run of it or after).
     const breaks = await this.dataSource.query<Array<{ checkpoint: string; category: string; n: number }>>(
-      `SELECT "checkpoint", "category", count(*)::int AS n FROM "q2c"."reconciliation_breaks"
-        WHERE "status" = 'open' AND ("period" = $1 OR "period" IS NULL) GROUP BY 1, 2 ORDER BY 1, 2`,
+      `SELECT b."checkpoint", b."category", count(*)::int AS n FROM "q2c"."reconciliation_breaks" b
+         JOIN "q2c"."reconciliation_runs" rf ON rf."run_id" = b."first_run_id"
+         JOIN "q2c"."reconciliation_runs" rl ON rl."run_id" = b."last_run_id"
+        WHERE b."status" = 'open'
+          AND (b."period" = $1 OR (b."period" IS NULL AND rf."period" <= $1 AND rl."period" >= $1))
+        GROUP BY 1, 2 ORDER BY 1, 2`,
       [period],
     );
     const openBreaks = breaks.reduce((s, b) => s + b.n, 0);
@@ -39,18 +52,55 @@ export class CloseReadiness {
       reasons.push(
         `${String(openBreaks)} reconciliation break(s) open: ${breaks.map((b) => `${b.checkpoint} ${b.category} ${String(b.n)}`).join(', ')}`,
       );
-    const [counts] = await this.dataSource.query<Array<{ exceptions: number; sagas: number; runs: number }>>(
-      `SELECT (SELECT count(*) FROM "q2c"."exceptions" WHERE "status" IN ('open', 'retrying'))::int AS exceptions,
-              (SELECT count(*) FROM "q2c"."sagas" WHERE "completed_at" IS NULL
-                  AND "started_at" < $2::date + 1)::int AS sagas,
-              (SELECT count(*) FROM "q2c"."reconciliation_runs" WHERE "period" = $1 AND "status" = 'completed'
-                  AND "scope" IN ('all', 'billing-erp', 'contract-revenue'))::int AS runs`,
-      [period, to],
+    // Exceptions first seen by the period end, of a contract active in the period (its booked term overlaps it) or
+    // of a contract Revline has no booking of (it cannot tell, so it counts them).
+    const exceptions = await this.dataSource.query<
+      Array<{ id: string; category: string; contract_id: string | null }>
+    >(
+      `WITH terms AS (
+         SELECT DISTINCT ON ("contract_id") "contract_id", "payload"->>'termStart' AS term_start,
+                "payload"->>'termEnd' AS term_end
+           FROM "q2c"."canonical_events" WHERE "event_type" = 'ContractBooked'
+          ORDER BY "contract_id", "recorded_at" DESC, "event_id" DESC),
+       open AS (
+         SELECT e."id"::text AS id, e."category",
+                coalesce(e."details"->>'contractId', e."envelope"->'payload'->>'contractId',
+                         e."envelope"->'payload'->>'recordId') AS contract_id
+           FROM "q2c"."exceptions" e
+          WHERE e."status" IN ('open', 'retrying') AND e."first_seen_at" < $2::date + 1)
+       SELECT o.id, o.category, o.contract_id FROM open o
+         LEFT JOIN terms t ON t."contract_id" = o.contract_id
+        WHERE t."contract_id" IS NULL OR (t.term_start::date <= $2::date AND t.term_end::date >= $1::date)
+        ORDER BY o.id`,
+      [from, to],
     );
-    const openExceptions = counts?.exceptions ?? 0;
-    const sagasInFlight = counts?.sagas ?? 0;
-    if (openExceptions > 0) reasons.push(`${String(openExceptions)} exception(s) open`);
-    if (sagasInFlight > 0) reasons.push(`${String(sagasInFlight)} saga(s) still in flight`);
+    // Sagas in flight whose change takes effect by the period end (the booking's term start or the amendment's
+    // effective date; a saga whose event is not found counts from the day it started).
+    const sagas = await this.dataSource.query<Array<{ saga_id: string; kind: string; contract_id: string }>>(
+      `SELECT s."saga_id", s."kind", s."contract_id" FROM "q2c"."sagas" s
+         LEFT JOIN "q2c"."canonical_events" ce ON ce."event_id" = s."event_id"
+        WHERE s."completed_at" IS NULL
+          AND coalesce(ce."payload"->>'effectiveDate', ce."payload"->>'termStart', s."started_at"::date::text) <= $1
+        ORDER BY s."saga_id"`,
+      [to],
+    );
+    const counts = (
+      await this.dataSource.query<Array<{ runs: number }>>(
+        `SELECT (SELECT count(*) FROM "q2c"."reconciliation_runs" WHERE "period" = $1 AND "status" = 'completed'
+                  AND "scope" IN ('all', 'billing-erp', 'contract-revenue'))::int AS runs`,
+        [period],
+      )
+    ).at(0);
+    const openExceptions = exceptions.length;
+    const sagasInFlight = sagas.length;
+    if (openExceptions > 0)
+      reasons.push(
+        `${String(openExceptions)} exception(s) open: ${named(exceptions.map((e) => `${e.id} ${e.category}${e.contract_id ? ` (${e.contract_id})` : ''}`))}`,
+      );
+    if (sagasInFlight > 0)
+      reasons.push(
+        `${String(sagasInFlight)} saga(s) still in flight: ${named(sagas.map((x) => `${x.saga_id} ${x.kind} (${x.contract_id})`))}`,
+      );
     if ((counts?.runs ?? 0) === 0) reasons.push(`no reconciliation run of ${period} has completed`);
     const revenue = await this.revenue(period);
     for (const r of revenue)

@@ -6,7 +6,8 @@ export function currentPeriod(now = new Date()): string {
 
 /** First and last day of a YYYY-MM period. */
 export function periodBounds(period: string): { from: string; to: string } {
-  const [year, month] = period.split('-').map(Number);
-  const last = new Date(Date.UTC(year ?? 1970, month ?? 1, 0)).getUTCDate();
+  const year = Number(period.slice(0, 4));
+  const month = Number(period.slice(5, 7));
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return { from: `${period}-01`, to: `${period}-${String(last).padStart(2, '0')}` };
 }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@revline/http';
 import { DataSource } from 'typeorm';
+import { BreaksQuery } from './reconciliation.dto';
 import type {
   BreakDto,
   BreakListDto,
-  BreaksQuery,
   BreakSummaryDto,
   ReconciliationRunDto,
   RunListDto,
@@ -107,7 +107,7 @@ export class ReconciliationQueries {
   async *allBreaks(runId: string, query: BreaksQuery): AsyncGenerator<BreakDto[]> {
     let cursor = query.cursor;
     for (;;) {
-      const page = await this.breaks(runId, { ...query, cursor }, 1000);
+      const page = await this.breaks(runId, Object.assign(new BreaksQuery(), query, { cursor }), 1000);
       if (page.items.length > 0) yield page.items;
       if (!page.nextCursor) return;
       cursor = page.nextCursor;

@@ -26,7 +26,10 @@ export interface RunRequest {
   trigger: 'schedule' | 'on_demand';
 }
 
-/** A run of a scope already running: one run per scope at a time. */
+/**
+ * A conflicting run already running: one run per scope at a time, and a run of scope `all` never beside a run of a
+ * single checkpoint (nor the reverse). `scope` is the running run's.
+ */
 export class RunInProgressError extends DomainError {
   constructor(
     readonly scope: string,
@@ -40,7 +43,7 @@ export class RunInProgressError extends DomainError {
 const ABANDONED_AFTER = '2 hours';
 
 /**
- * Runs reconciliation: claims the scope (one running run per scope, enforced by a partial unique index), then runs
+ * Runs reconciliation: claims the scope (no running run of the same scope, nor `all` beside a checkpoint scope), then runs
  * the scope's checkpoints side by side, each on its own connection: it stages both sides with COPY, compares them
  * in SQL and files its breaks in one transaction. A failed checkpoint fails the run; its breaks stay as the last
  * good run filed them (the other checkpoints' filings stand).
@@ -79,32 +82,41 @@ export class ReconciliationRunner implements OnApplicationShutdown {
       throw new DomainError(400, 'period must be YYYY-MM', [{ field: 'period', problem: 'must be YYYY-MM' }]);
     const runId = uuidV7();
     const repo = this.dataSource.getRepository(ReconciliationRunEntity);
-    await repo
-      .createQueryBuilder()
-      .update()
-      .set({
-        status: 'failed',
-        error: 'abandoned: the process running it stopped',
-        finishedAt: () => 'now()',
-      })
-      .where(
-        `"status" = 'running' AND "scope" = :scope AND "started_at" < now() - interval '${ABANDONED_AFTER}'`,
-        {
-          scope,
-        },
-      )
-      .execute();
-    const inserted = await repo
-      .createQueryBuilder()
-      .insert()
-      .values({ runId, scope, period, trigger: request.trigger, status: 'running', checkpoints: [] })
-      .orIgnore()
-      .returning('*')
-      .execute();
-    if ((inserted.raw as unknown[]).length === 0) {
-      const running = await repo.findOneBy({ scope, status: 'running' });
-      throw new RunInProgressError(scope, running?.runId ?? 'unknown');
-    }
+    // Scopes conflict when equal, and `all` conflicts with every checkpoint scope (it runs them all): the claim is
+    // made under a transaction-scoped advisory lock, so two instances never both see "nothing conflicting"; the
+    // partial unique index on the scope stays as the backstop for equal scopes.
+    const conflicting = await this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('q2c.reconciliation_runs.claim'))`);
+      await manager.query(
+        `UPDATE "q2c"."reconciliation_runs"
+            SET "status" = 'failed', "error" = 'abandoned: the process running it stopped', "finished_at" = now()
+          WHERE "status" = 'running' AND ("scope" = $1 OR "scope" = 'all' OR $1 = 'all')
+            AND "started_at" < now() - interval '${ABANDONED_AFTER}'`,
+        [scope],
+      );
+      const running = await manager.query<Array<{ run_id: string; scope: string }>>(
+        `SELECT "run_id", "scope" FROM "q2c"."reconciliation_runs"
+          WHERE "status" = 'running' AND ("scope" = $1 OR "scope" = 'all' OR $1 = 'all')
+          ORDER BY "started_at" LIMIT 1`,
+        [scope],
+      );
+      const found = running.at(0);
+      if (found) return { runId: found.run_id, scope: found.scope };
+      const inserted = await manager
+        .getRepository(ReconciliationRunEntity)
+        .createQueryBuilder()
+        .insert()
+        .values({ runId, scope, period, trigger: request.trigger, status: 'running', checkpoints: [] })
+        .orIgnore()
+        .returning('*')
+        .execute();
+      if ((inserted.raw as unknown[]).length > 0) return null;
+      const same = await manager
+        .getRepository(ReconciliationRunEntity)
+        .findOneBy({ scope, status: 'running' });
+      return { runId: same?.runId ?? 'unknown', scope };
+    });
+    if (conflicting) throw new RunInProgressError(conflicting.scope, conflicting.runId);
     const run = await repo.findOneByOrFail({ runId });
     const names: CheckpointName[] = scope === 'all' ? [...CHECKPOINTS] : [scope];
     const done = this.execute(runId, period, names);

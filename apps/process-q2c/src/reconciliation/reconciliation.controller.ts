@@ -50,7 +50,7 @@ export class ReconciliationController {
   )
   @ApiProblem(
     409,
-    'A run of that scope is already running',
+    'A run of that scope, or a conflicting one (all beside a checkpoint scope), is already running',
     problemExample(
       409,
       'A reconciliation run of scope all is already running (019a…)',

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
 import { BillingPort } from '@revline/billing-port';
-import type { InvoiceLineView, SubscriptionItemRow } from '@revline/billing-port';
+import type { BillingDocumentRow, InvoiceLineView, SubscriptionItemRow } from '@revline/billing-port';
 import { DomainError } from '@revline/http';
 import type { FastifyReply } from 'fastify';
 import {
@@ -57,7 +57,20 @@ export const SUBSCRIPTION_ITEM_CSV_COLUMNS = [
   'interval',
   'currentPeriodStart',
   'currentPeriodEnd',
+  'startDate',
 ] as const satisfies ReadonlyArray<keyof SubscriptionItemRow>;
+
+/** The documents CSV export's columns (credit notes and payments), in order. */
+export const DOCUMENT_CSV_COLUMNS = [
+  'kind',
+  'documentId',
+  'invoiceId',
+  'customerId',
+  'totalMinor',
+  'taxMinor',
+  'currency',
+  'date',
+] as const satisfies ReadonlyArray<keyof BillingDocumentRow>;
 
 function invoiceLineCsv(line: InvoiceLineView): string {
   return `${[
@@ -164,6 +177,37 @@ export class BillingReadsController {
         ? page
             .map((row) => `${SUBSCRIPTION_ITEM_CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\n`)
             .join('')
+        : page.map((row) => JSON.stringify(row)).join('\n') + '\n';
+      if (!reply.raw.write(chunk)) await new Promise((resolve) => reply.raw.once('drain', resolve));
+    }
+    reply.raw.end();
+  }
+
+  @Get('exports/documents')
+  @Roles('finance.viewer')
+  @ApiOperation({
+    summary: 'Every credit note and payment of a period, streamed as NDJSON (or CSV) for reconciliation',
+    description:
+      'One JSON object per credit note (not void) or paid invoice payment created in the period, or with format=csv a header row and one row per document (the columns of DOCUMENT_CSV_COLUMNS, amounts in minor units, taxMinor empty when the document carries no tax figure).',
+  })
+  @ApiProduces('application/x-ndjson', 'text/csv')
+  @ApiOkResponse({ description: 'application/x-ndjson or text/csv: one credit note or payment per line' })
+  @ApiBadRequestResponse({ description: 'A malformed or inverted period, or an unknown format' })
+  async exportDocuments(@Query() query: ExportQuery, @Res() reply: FastifyReply): Promise<void> {
+    checkPeriod(query.from, query.to);
+    const pages = this.billing.exportDocuments({
+      from: query.from,
+      to: query.to,
+      pageSize: query.pageSize ?? 1000,
+    });
+    const csv = query.format === 'csv';
+    reply.raw.writeHead(200, {
+      'content-type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+    });
+    if (csv) reply.raw.write(`${DOCUMENT_CSV_COLUMNS.join(',')}\n`);
+    for await (const page of pages) {
+      const chunk = csv
+        ? page.map((row) => `${DOCUMENT_CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\n`).join('')
         : page.map((row) => JSON.stringify(row)).join('\n') + '\n';
       if (!reply.raw.write(chunk)) await new Promise((resolve) => reply.raw.once('drain', resolve));
     }

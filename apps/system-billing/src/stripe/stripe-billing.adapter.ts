@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type {
+  BillingDocumentRow,
   ContractChange,
   ContractChangeResult,
   ContractLineItem,
@@ -573,6 +574,80 @@ export class StripeBillingAdapter extends BillingPort {
     if (buffer.length > 0) yield buffer;
   }
 
+  /**
+   * Credit notes (not void) and paid invoice payments created in the period, both lists walked side by side page by
+   * page (`created` filters the list server-side; the row carries the day the document took effect).
+   */
+  async *exportDocuments(query: {
+    from: string;
+    to: string;
+    pageSize: number;
+  }): AsyncIterable<BillingDocumentRow[]> {
+    const created = { gte: startOfDay(query.from), lt: startOfDay(query.to) + 86_400 };
+    let buffer: BillingDocumentRow[] = [];
+    let startingAfter: string | undefined;
+    for (;;) {
+      const page = await this.gateway.call('creditNotes.list', (s) =>
+        s.creditNotes.list({
+          limit: 100,
+          created,
+          ...(startingAfter ? { starting_after: startingAfter } : {}),
+        }),
+      );
+      for (const note of page.data) {
+        if (note.status === 'void') continue;
+        const taxes = note.total_taxes ?? null;
+        buffer.push({
+          kind: 'credit_note',
+          documentId: note.id,
+          invoiceId: idOf(note.invoice),
+          customerId: idOf(note.customer),
+          totalMinor: String(note.total),
+          taxMinor: taxes ? String(taxes.reduce((sum, t) => sum + t.amount, 0)) : null,
+          currency: note.currency.toUpperCase(),
+          date: isoDay(note.effective_at ?? note.created),
+        });
+      }
+      if (buffer.length >= query.pageSize) {
+        yield buffer;
+        buffer = [];
+      }
+      if (!page.has_more || page.data.length === 0) break;
+      startingAfter = page.data.at(-1)?.id;
+    }
+    startingAfter = undefined;
+    for (;;) {
+      const page = await this.gateway.call('invoicePayments.list', (s) =>
+        s.invoicePayments.list({
+          limit: 100,
+          status: 'paid',
+          created,
+          ...(startingAfter ? { starting_after: startingAfter } : {}),
+        }),
+      );
+      for (const payment of page.data) {
+        if (payment.status !== 'paid') continue;
+        buffer.push({
+          kind: 'payment',
+          documentId: payment.id,
+          invoiceId: idOf(payment.invoice),
+          customerId: null,
+          totalMinor: String(payment.amount_paid ?? 0),
+          taxMinor: null,
+          currency: payment.currency.toUpperCase(),
+          date: isoDay(payment.status_transitions.paid_at ?? payment.created),
+        });
+      }
+      if (buffer.length >= query.pageSize) {
+        yield buffer;
+        buffer = [];
+      }
+      if (!page.has_more || page.data.length === 0) break;
+      startingAfter = page.data.at(-1)?.id;
+    }
+    if (buffer.length > 0) yield buffer;
+  }
+
   private async linesOf(invoice: Stripe.Invoice): Promise<Stripe.InvoiceLineItem[]> {
     const lines = [...invoice.lines.data];
     let more = invoice.lines.has_more;
@@ -622,6 +697,7 @@ function toItemRows(sub: Stripe.Subscription): SubscriptionItemRow[] {
     interval: item.price.recurring?.interval ?? null,
     currentPeriodStart: isoDay(item.current_period_start),
     currentPeriodEnd: isoDay(item.current_period_end),
+    startDate: isoDay(sub.start_date),
   }));
 }
 

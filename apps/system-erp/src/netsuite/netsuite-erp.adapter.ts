@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { moneyFromMajor } from '@revline/canonical';
 import type {
+  ErpContractBalanceRow,
   ErpContractBalances,
   ErpCustomer,
   ErpDocument,
@@ -180,6 +181,36 @@ export class NetSuiteErpAdapter extends ErpPort {
         receivableMinor: t.receivable.toString(),
       })),
     };
+  }
+
+  async *exportContractBalances(asOfPeriod: string): AsyncIterable<ErpContractBalanceRow[]> {
+    const c = this.config;
+    const kinds = new Map<string, ErpContractBalanceRow['balance']>([
+      [c.NETSUITE_DEFERRED_REVENUE_ACCOUNT_ID, 'deferred'],
+      [c.NETSUITE_REVENUE_ACCOUNT_ID, 'recognised'],
+      [c.NETSUITE_RECEIVABLE_ACCOUNT_ID, 'receivable'],
+    ]);
+    const q =
+      'SELECT custcol_rl_contract, account, currency, SUM(amount) AS balance FROM transactionaccountingline ' +
+      `WHERE custcol_rl_contract IS NOT NULL AND postingperiod <= ${sqlText(checkPeriod(asOfPeriod))} ` +
+      `AND account IN (${[...kinds.keys()].map(sqlText).join(', ')}) ` +
+      'GROUP BY custcol_rl_contract, account, currency ORDER BY custcol_rl_contract, account, currency';
+    for await (const rows of suiteQlPages(this.client, q)) {
+      const page: ErpContractBalanceRow[] = [];
+      for (const row of rows) {
+        const balance = kinds.get(row.account ?? '');
+        if (!balance || !row.custcol_rl_contract) continue;
+        const currency = await this.refs.currencyCode(row.currency ?? '');
+        const amount = this.minor(row.balance, currency);
+        page.push({
+          contractId: row.custcol_rl_contract,
+          currency,
+          balance,
+          amountMinor: (balance === 'receivable' ? amount : -amount).toString(),
+        });
+      }
+      yield page;
+    }
   }
 
   private async ids(doc: {

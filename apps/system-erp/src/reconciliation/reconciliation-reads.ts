@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type {
+  ErpContractBalanceRow,
   ErpContractBalances,
   ErpDocumentKind,
   ErpDocumentSummary,
@@ -46,6 +47,11 @@ export class ReconciliationReads {
 
   revenuePostings(period: string): Promise<ErpRevenuePosting[]> {
     return answering(() => this.erp.revenuePostings(period));
+  }
+
+  /** Every contract's balances at a period end, page by page, for the streamed export. */
+  contractBalancePages(asOfPeriod: string): AsyncIterable<ErpContractBalanceRow[]> {
+    return this.erp.exportContractBalances(asOfPeriod);
   }
 
   contractBalances(contractId: string, asOfPeriod: string): Promise<ErpContractBalances> {

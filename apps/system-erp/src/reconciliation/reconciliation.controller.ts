@@ -9,8 +9,9 @@ import {
 } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
 import { Readable } from 'node:stream';
-import type { ErpDocumentSummary } from '@revline/erp-port';
+import type { ErpContractBalanceRow, ErpDocumentSummary } from '@revline/erp-port';
 import {
+  BalancesExportQuery,
   BalancesQuery,
   ContractBalancesDto,
   DocumentsExportQuery,
@@ -67,6 +68,29 @@ async function* csvRows(pages: AsyncIterable<ErpDocumentSummary[]>): AsyncGenera
   }
 }
 
+/** The contract-balances CSV export's columns, in order; amounts in minor units. */
+export const BALANCE_CSV_COLUMNS = [
+  'contractId',
+  'currency',
+  'balance',
+  'amountMinor',
+] as const satisfies ReadonlyArray<keyof ErpContractBalanceRow>;
+
+async function* balanceRows(
+  pages: AsyncIterable<ErpContractBalanceRow[]>,
+  csv: boolean,
+): AsyncGenerator<string> {
+  if (csv) yield `${BALANCE_CSV_COLUMNS.join(',')}\n`;
+  for await (const page of pages) {
+    if (page.length === 0) continue;
+    yield page
+      .map((row) =>
+        csv ? `${BALANCE_CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\n` : `${JSON.stringify(row)}\n`,
+      )
+      .join('');
+  }
+}
+
 /** What the ERP's books say, for the reconciliation runs: documents, revenue postings and contract balances. */
 @ApiTags('reconciliation')
 @Controller('v1')
@@ -110,6 +134,21 @@ export class ReconciliationController {
   @ApiOkResponse({ type: RevenuePostingListDto })
   async listRevenuePostings(@Query() query: PeriodQuery): Promise<RevenuePostingListDto> {
     return { period: query.period, items: await this.reads.revenuePostings(query.period) };
+  }
+
+  @Get('exports/contract-balances')
+  @ApiOperation({
+    summary: "Every contract's deferred, recognised and receivable balances at a period end, streamed",
+    description:
+      'One row per contract, currency and balance (deferred and recognised revenue as credit balances shown positive, receivable as a debit balance), amounts in minor units: NDJSON, or format=csv with a header row.',
+  })
+  @ApiProduces('application/x-ndjson', 'text/csv')
+  @ApiOkResponse({ description: 'NDJSON: one balance per line; CSV: a header row, then one row per balance' })
+  exportContractBalances(@Query() query: BalancesExportQuery): StreamableFile {
+    const csv = query.format === 'csv';
+    return new StreamableFile(Readable.from(balanceRows(this.reads.contractBalancePages(query.asOf), csv)), {
+      type: csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+    });
   }
 
   @Get('contracts/:contractId/balances')

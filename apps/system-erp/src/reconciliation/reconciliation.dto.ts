@@ -41,6 +41,17 @@ export class BalancesQuery {
   asOf: string;
 }
 
+export class BalancesExportQuery extends BalancesQuery {
+  @ApiPropertyOptional({
+    enum: ['ndjson', 'csv'],
+    example: 'csv',
+    description: 'ndjson (default) or csv with a header row',
+  })
+  @IsOptional()
+  @IsIn(['ndjson', 'csv'], { message: 'format must be ndjson or csv' })
+  format?: 'ndjson' | 'csv';
+}
+
 export class ErpDocumentDto {
   @ApiProperty({ enum: DOCUMENT_KINDS, example: 'invoice' })
   kind: string;

@@ -18,6 +18,18 @@ const INVOICE_LINE_COLUMNS = [
   ['issuedOn', 'text'],
 ] as const;
 
+/** system-billing's documents CSV export (credit notes and payments), column for column. */
+const BILLING_DOCUMENT_COLUMNS = [
+  ['kind', 'text'],
+  ['documentId', 'text'],
+  ['invoiceId', 'text'],
+  ['customerId', 'text'],
+  ['totalMinor', 'bigint'],
+  ['taxMinor', 'bigint'],
+  ['currency', 'text'],
+  ['date', 'text'],
+] as const;
+
 /** system-erp's documents CSV export, column for column. */
 const DOCUMENT_COLUMNS = [
   ['kind', 'text'],
@@ -31,16 +43,27 @@ const DOCUMENT_COLUMNS = [
   ['currency', 'text'],
 ] as const;
 
+/** The ERP document kinds compared, the external id prefix Revline posts each under and the objectTypes. */
+const KINDS = [
+  { erpKind: 'invoice', prefix: 'INV-', objectType: 'Invoice', erpObjectType: 'ErpInvoice' },
+  { erpKind: 'creditMemo', prefix: 'CM-', objectType: 'CreditNote', erpObjectType: 'ErpCreditMemo' },
+  { erpKind: 'payment', prefix: 'PAY-', objectType: 'Payment', erpObjectType: 'ErpPayment' },
+] as const;
+
 const COLUMNS = `("checkpoint", "category", "period", "contract_id", "object_type", "object_id", "field", "expected",
   "actual", "difference", "correlation_id")`;
 
 /**
- * Billing ↔ ERP for a period (a break is filed under the correlation id of the saga that took the invoice in): every invoice the billing platform issued in it (its lines summed) exists once in the
- * ERP (external id `INV-<invoice id>`) with the same total, currency and date, and the ERP holds no invoice of the
- * period that billing does not know.
+ * Billing ↔ ERP for a period (a break is filed under the correlation id of the saga that took the document in):
+ * every invoice (its lines summed), credit note and payment the billing platform issued or received in it exists
+ * once in the ERP (external ids `INV-`, `CM-`, `PAY-` + the billing id) with the same total, currency and date,
+ * and the ERP holds no invoice, credit memo or payment of the period that billing does not know. Tax is not
+ * compared: the ERP's documents export carries no tax figure (Revline posts the ERP documents without tax lines);
+ * system-billing's documents export carries `taxMinor` for when it does.
  *
- * Categories: `missing_in_erp`, `duplicate_in_erp`, `amount_mismatch`, `currency_mismatch`, `date_mismatch`,
- * `unknown_in_erp`.
+ * Categories: `missing_in_erp`, `duplicate_in_erp`, `amount_mismatch`, `currency_mismatch`, `date_mismatch`
+ * (objectType `Invoice`, `CreditNote` or `Payment`, objectId the billing id), `unknown_in_erp` (objectType
+ * `ErpInvoice`, `ErpCreditMemo` or `ErpPayment`, objectId the ERP id).
  */
 export class BillingErpCheckpoint implements Checkpoint {
   readonly name = 'billing-erp' as const;
@@ -52,36 +75,65 @@ export class BillingErpCheckpoint implements Checkpoint {
       to: ctx.to,
       pageSize: '10000',
     });
-    await stageCsv(ctx, 'stage_erp_invoices', DOCUMENT_COLUMNS, 'erp', '/v1/exports/documents', {
-      period: ctx.period,
-      kind: 'invoice',
-    });
-    await ctx.runner.query(`CREATE TEMP TABLE "billing_invoices" AS
-      SELECT "invoiceId" AS invoice_id, sum("amountMinor") AS total, max(upper("currency")) AS currency,
-             max("issuedOn") AS issued_on
-        FROM "stage_invoice_lines" GROUP BY 1`);
-    await ctx.runner.query(`CREATE TEMP TABLE "erp_invoices" AS
-      SELECT "externalId" AS external_id, "erpId" AS erp_id, "totalMinor" AS total, upper("currency") AS currency,
-             "tranDate" AS tran_date, "contractId" AS contract_id
-        FROM "stage_erp_invoices"`);
-    await ctx.runner.query(`CREATE INDEX ON "erp_invoices" (external_id)`);
-    await ctx.runner.query(`CREATE TEMP TABLE "invoice_pairs" AS
-      SELECT b.invoice_id, b.total AS billed, b.currency AS billed_currency, b.issued_on,
+    await stageCsv(
+      ctx,
+      'stage_billing_documents',
+      BILLING_DOCUMENT_COLUMNS,
+      'billing',
+      '/v1/exports/documents',
+      {
+        from: ctx.from,
+        to: ctx.to,
+        pageSize: '10000',
+      },
+    );
+    for (const kind of KINDS)
+      await stageCsv(ctx, `stage_erp_${kind.erpKind}`, DOCUMENT_COLUMNS, 'erp', '/v1/exports/documents', {
+        period: ctx.period,
+        kind: kind.erpKind,
+      });
+    const prefix = (objectType: string) => KINDS.find((k) => k.objectType === objectType)?.prefix ?? '';
+    await ctx.runner.query(`CREATE TEMP TABLE "billing_docs" AS
+      SELECT 'Invoice'::text AS object_type, "invoiceId" AS document_id, "invoiceId" AS invoice_id,
+             '${prefix('Invoice')}' || "invoiceId" AS external_id, sum("amountMinor") AS total,
+             max(upper("currency")) AS currency, max("issuedOn") AS doc_date
+        FROM "stage_invoice_lines" GROUP BY "invoiceId"
+      UNION ALL
+      SELECT CASE "kind" WHEN 'credit_note' THEN 'CreditNote' ELSE 'Payment' END, "documentId", "invoiceId",
+             CASE "kind" WHEN 'credit_note' THEN '${prefix('CreditNote')}' ELSE '${prefix('Payment')}' END
+               || "documentId",
+             "totalMinor", upper("currency"), "date"
+        FROM "stage_billing_documents"`);
+    await ctx.runner.query(`ANALYZE "billing_docs"`);
+    await ctx.runner.query(`CREATE TEMP TABLE "erp_docs" AS
+      ${KINDS.map(
+        (
+          k,
+        ) => `SELECT '${k.erpObjectType}'::text AS object_type, "externalId" AS external_id, "erpId" AS erp_id,
+             "totalMinor" AS total, upper("currency") AS currency, "tranDate" AS tran_date, "contractId" AS contract_id
+        FROM "stage_erp_${k.erpKind}"`,
+      ).join(' UNION ALL ')}`);
+    await ctx.runner.query(`ANALYZE "erp_docs"`);
+    await ctx.runner.query(`CREATE INDEX ON "erp_docs" (external_id)`);
+    await ctx.runner.query(`CREATE TEMP TABLE "doc_pairs" AS
+      SELECT b.object_type, b.document_id, b.total AS billed, b.currency AS billed_currency, b.doc_date,
              count(e.erp_id)::int AS copies, min(e.total) AS erp_total, min(e.currency) AS erp_currency,
-             min(e.tran_date) AS tran_date, min(e.contract_id) AS erp_contract,
+             min(e.tran_date) AS tran_date,
              coalesce(min(s."contract_id"), min(e.contract_id)) AS contract_id,
              min(s."correlation_id") AS correlation_id
-        FROM "billing_invoices" b
-        LEFT JOIN "erp_invoices" e ON e.external_id = 'INV-' || b.invoice_id
-        LEFT JOIN "q2c"."billing_documents" bd ON bd."document_id" = b.invoice_id
-        LEFT JOIN "q2c"."sagas" s ON s."saga_id" = bd."saga_id"
-       GROUP BY b.invoice_id, b.total, b.currency, b.issued_on`);
+        FROM "billing_docs" b
+        LEFT JOIN "erp_docs" e ON e.external_id = b.external_id
+        LEFT JOIN "q2c"."billing_documents" bd ON bd."document_id" = b.document_id
+        LEFT JOIN "q2c"."billing_documents" bi ON bi."document_id" = b.invoice_id
+        LEFT JOIN "q2c"."sagas" s ON s."saga_id" = coalesce(bd."saga_id", bi."saga_id")
+       GROUP BY b.object_type, b.document_id, b.total, b.currency, b.doc_date`);
+    await ctx.runner.query(`ANALYZE "doc_pairs"`);
     const period = ctx.period.replace(/'/g, '');
     await ctx.runner.query(
       `INSERT INTO "found" ${COLUMNS}
-      SELECT 'billing-erp', x.category, '${period}', p.contract_id, 'Invoice', p.invoice_id, x.field,
+      SELECT 'billing-erp', x.category, '${period}', p.contract_id, p.object_type, p.document_id, x.field,
              x.expected, x.actual, x.difference, coalesce(p.correlation_id, c."correlation_id")
-        FROM "invoice_pairs" p
+        FROM "doc_pairs" p
         CROSS JOIN LATERAL (VALUES
           ('missing_in_erp', 'erpDocument', p.billed::text, NULL, (-p.billed)::text, p.copies = 0),
           ('duplicate_in_erp', 'copies', '1', p.copies::text, (p.copies - 1)::text, p.copies > 1),
@@ -89,25 +141,27 @@ export class BillingErpCheckpoint implements Checkpoint {
              p.copies > 0 AND p.erp_total <> p.billed),
           ('currency_mismatch', 'currency', p.billed_currency, p.erp_currency, NULL,
              p.copies > 0 AND p.erp_currency IS DISTINCT FROM p.billed_currency),
-          ('date_mismatch', 'date', p.issued_on, p.tran_date,
-             (p.tran_date::date - p.issued_on::date)::text || ' days',
-             p.copies > 0 AND p.tran_date IS DISTINCT FROM p.issued_on)
+          ('date_mismatch', 'date', p.doc_date, p.tran_date,
+             (p.tran_date::date - p.doc_date::date)::text || ' days',
+             p.copies > 0 AND p.tran_date IS DISTINCT FROM p.doc_date)
         ) AS x(category, field, expected, actual, difference, broken)
         LEFT JOIN ${CONTRACT_CORRELATION} c ON c."contract_id" = p.contract_id
        WHERE x.broken`,
     );
     await ctx.runner.query(
       `INSERT INTO "found" ${COLUMNS}
-      SELECT 'billing-erp', 'unknown_in_erp', '${period}', e.contract_id, 'ErpInvoice', e.erp_id, 'billingDocument',
+      SELECT 'billing-erp', 'unknown_in_erp', '${period}', e.contract_id, e.object_type, e.erp_id, 'billingDocument',
              NULL, e.total::text, e.total::text, c."correlation_id"
-        FROM "erp_invoices" e
+        FROM "erp_docs" e
         LEFT JOIN ${CONTRACT_CORRELATION} c ON c."contract_id" = e.contract_id
-       WHERE NOT EXISTS (SELECT 1 FROM "billing_invoices" b WHERE 'INV-' || b.invoice_id = e.external_id)`,
+       WHERE NOT EXISTS (SELECT 1 FROM "billing_docs" b WHERE b.external_id = e.external_id)`,
     );
-    const [row] = await select<Array<{ n: number }>>(
-      ctx.runner,
-      `SELECT ((SELECT count(*) FROM "billing_invoices") + (SELECT count(*) FROM "erp_invoices"))::int AS n`,
-    );
+    const row = (
+      await select<Array<{ n: number }>>(
+        ctx.runner,
+        `SELECT ((SELECT count(*) FROM "billing_docs") + (SELECT count(*) FROM "erp_docs"))::int AS n`,
+      )
+    ).at(0);
     return row?.n ?? 0;
   }
 }

@@ -2,6 +2,7 @@ import type { ContractAmended, ContractBooked } from '@revline/canonical';
 import { computeSchedules } from '@revline/revenue';
 import { Readable } from 'node:stream';
 import { copyFrom } from '../staging/copy-in';
+import { stageCsv } from '../staging/stage';
 import type { Checkpoint, RunContext } from './checkpoint';
 import { CONTRACT_CORRELATION, select } from './checkpoint';
 
@@ -13,21 +14,34 @@ interface EventRow {
 /** Tab-separated COPY text: ids and decimal strings never hold tabs, newlines or backslashes, but be safe. */
 const field = (value: string): string => value.replace(/[\\\t\n\r]/g, ' ');
 
+/** system-erp's contract-balances CSV export, column for column. */
+const BALANCE_COLUMNS = [
+  ['contractId', 'text'],
+  ['currency', 'text'],
+  ['balance', 'text'],
+  ['amountMinor', 'bigint'],
+] as const;
+
 /**
  * Contract ↔ revenue for a period: for each contract and obligation, the revenue the ERP recognised in the period
- * against the engine's expected schedule (computed from the stored booking and amendments, as the sagas do).
+ * against the engine's expected schedule (computed from the stored booking and amendments, as the sagas do); and
+ * for each contract, at the period end, the ERP's recognised revenue to date against the engine's cumulative
+ * schedule, and the ERP's deferred revenue against billed to date (invoices less credit notes the sagas took in,
+ * issued on or before the period end) less the engine's cumulative recognised.
  *
  * Categories: `revenue_mismatch` (posted ≠ expected), `revenue_not_posted` (expected, nothing posted),
- * `unexpected_revenue` (posted, nothing expected).
+ * `unexpected_revenue` (posted, nothing expected) — objectType `RevenueSchedule`; `recognised_to_date_mismatch`
+ * (field `recognisedToDate`) and `deferred_mismatch` (field `deferredRevenue`) — objectType `Contract`, objectId
+ * `<contractId>:<currency>`.
  */
 export class ContractRevenueCheckpoint implements Checkpoint {
   readonly name = 'contract-revenue' as const;
   readonly periodBound = true;
 
   async compare(ctx: RunContext): Promise<number> {
-    await ctx.runner.query(`CREATE TEMP TABLE "expected_revenue" (
+    await ctx.runner.query(`CREATE TEMP TABLE "expected_schedule" (
       "contract_id" text NOT NULL, "obligation_id" text NOT NULL, "currency" text NOT NULL,
-      "amount" bigint NOT NULL)`);
+      "amount" bigint, "to_date" bigint NOT NULL)`);
     // Read before the COPY starts: the connection carries one statement at a time.
     const events = await select<EventRow[]>(
       ctx.runner,
@@ -37,9 +51,12 @@ export class ContractRevenueCheckpoint implements Checkpoint {
     );
     await copyFrom(
       ctx.client,
-      `COPY "expected_revenue" FROM STDIN`,
+      `COPY "expected_schedule" FROM STDIN`,
       Readable.from(expectedRows(events, ctx.period)),
     );
+    await ctx.runner.query(`CREATE TEMP TABLE "expected_revenue" AS
+      SELECT "contract_id", "obligation_id", "currency", "amount" FROM "expected_schedule"
+       WHERE "amount" IS NOT NULL`);
     const postings = await ctx.systems.json<{
       items: Array<{
         contractId: string | null;
@@ -72,32 +89,85 @@ export class ContractRevenueCheckpoint implements Checkpoint {
           ON p.contract_id = e.contract_id AND p.obligation_id = e.obligation_id AND p.currency = e.currency
         LEFT JOIN ${CONTRACT_CORRELATION} c ON c."contract_id" = coalesce(e.contract_id, p.contract_id)
        WHERE coalesce(p.amount, 0) <> coalesce(e.amount, 0)`);
-    const [row] = await select<Array<{ n: number }>>(
-      ctx.runner,
-      `SELECT (SELECT count(*) FROM "expected_revenue")::int AS n`,
-    );
+    await this.compareBalances(ctx, period);
+    const row = (
+      await select<Array<{ n: number }>>(
+        ctx.runner,
+        `SELECT (SELECT count(*) FROM "expected_revenue")::int AS n`,
+      )
+    ).at(0);
     return row?.n ?? 0;
+  }
+
+  /** Recognised to date and deferred revenue per contract at the period end, against the ERP's balances. */
+  private async compareBalances(ctx: RunContext, period: string): Promise<void> {
+    await stageCsv(ctx, 'stage_erp_balances', BALANCE_COLUMNS, 'erp', '/v1/exports/contract-balances', {
+      asOf: ctx.period,
+    });
+    const to = ctx.to.replace(/'/g, '');
+    await ctx.runner.query(`CREATE TEMP TABLE "contract_balances" AS
+      WITH expected AS (
+        SELECT "contract_id", upper("currency") AS currency, sum("to_date") AS recognised
+          FROM "expected_schedule" GROUP BY 1, 2),
+      billed AS (
+        SELECT s."contract_id", upper(bd."payload"->'total'->>'currency') AS currency,
+               sum(CASE bd."kind" WHEN 'credit_note' THEN -1 ELSE 1 END
+                   * (bd."payload"->'total'->>'amountMinor')::bigint) AS billed
+          FROM "q2c"."billing_documents" bd
+          JOIN "q2c"."sagas" s ON s."saga_id" = bd."saga_id"
+         WHERE bd."kind" IN ('invoice', 'credit_note') AND bd."payload"->>'issuedOn' <= '${to}'
+         GROUP BY 1, 2),
+      erp AS (
+        SELECT "contractId" AS contract_id, upper("currency") AS currency,
+               sum("amountMinor") FILTER (WHERE "balance" = 'recognised') AS recognised,
+               sum("amountMinor") FILTER (WHERE "balance" = 'deferred') AS deferred
+          FROM "stage_erp_balances" GROUP BY 1, 2),
+      keys AS (SELECT contract_id, currency FROM expected UNION SELECT contract_id, currency FROM billed
+               UNION SELECT contract_id, currency FROM erp)
+      SELECT k.contract_id, k.currency, coalesce(e.recognised, 0) AS expected_recognised,
+             coalesce(b.billed, 0) - coalesce(e.recognised, 0) AS expected_deferred,
+             coalesce(r.recognised, 0) AS erp_recognised, coalesce(r.deferred, 0) AS erp_deferred
+        FROM keys k
+        LEFT JOIN expected e ON e.contract_id = k.contract_id AND e.currency = k.currency
+        LEFT JOIN billed b ON b.contract_id = k.contract_id AND b.currency = k.currency
+        LEFT JOIN erp r ON r.contract_id = k.contract_id AND r.currency = k.currency`);
+    await ctx.runner.query(`INSERT INTO "found"
+      ("checkpoint", "category", "period", "contract_id", "object_type", "object_id", "field", "expected",
+       "actual", "difference", "correlation_id")
+      SELECT 'contract-revenue', x.category, '${period}', b.contract_id, 'Contract',
+             b.contract_id || ':' || b.currency, x.field, x.expected::text, x.actual::text,
+             (x.actual - x.expected)::text, c."correlation_id"
+        FROM "contract_balances" b
+        CROSS JOIN LATERAL (VALUES
+          ('recognised_to_date_mismatch', 'recognisedToDate', b.expected_recognised, b.erp_recognised),
+          ('deferred_mismatch', 'deferredRevenue', b.expected_deferred, b.erp_deferred)
+        ) AS x(category, field, expected, actual)
+        LEFT JOIN ${CONTRACT_CORRELATION} c ON c."contract_id" = b.contract_id
+       WHERE x.actual <> x.expected`);
   }
 }
 
-/** The engine's amounts for the period, one COPY row per contract and obligation, a contract at a time. */
+/** The engine's amounts for the period and to its end, one COPY row per contract and obligation. */
 function* expectedRows(rows: readonly EventRow[], period: string): Generator<string> {
   let chunk = '';
   for (let i = 0; i < rows.length;) {
     const contractId = rows[i]?.contract_id ?? '';
     let booking: ContractBooked | undefined;
     const amendments: ContractAmended[] = [];
-    for (; i < rows.length && rows[i]?.contract_id === contractId; i++) {
-      const payload = rows[i]?.payload;
-      if (payload?.eventType === 'ContractBooked') booking = payload;
-      else if (payload) amendments.push(payload);
+    for (let row = rows.at(i); row !== undefined && row.contract_id === contractId; row = rows.at(++i)) {
+      if (row.payload.eventType === 'ContractBooked') booking = row.payload;
+      else amendments.push(row.payload);
     }
     if (!booking) continue;
     const result = computeSchedules(booking, amendments);
     for (const o of result.obligations) {
       const amount = o.periods.find((p) => p.period === period)?.amountMinor;
-      if (amount === undefined) continue;
-      chunk += `${field(contractId)}\t${field(o.pobId)}\t${field(result.currency)}\t${amount.toString()}\n`;
+      const due = o.periods.filter((p) => p.period <= period);
+      if (amount === undefined && due.length === 0) continue;
+      const toDate = due.reduce((sum, p) => sum + p.amountMinor, 0n);
+      chunk += `${field(contractId)}\t${field(o.pobId)}\t${field(result.currency)}\t${
+        amount === undefined ? '\\N' : amount.toString()
+      }\t${toDate.toString()}\n`;
     }
     if (chunk.length > 65_536) {
       yield chunk;

@@ -38,11 +38,13 @@ export class LineageCheckpoint implements Checkpoint {
         WHERE x."status" IN ('open', 'retrying') AND x."first_seen_at" < now() - make_interval(mins => $1::int)`,
       [this.exceptionSlaMinutes],
     );
-    const [row] = await select<Array<{ n: number }>>(
-      ctx.runner,
-      `SELECT ((SELECT count(*) FROM "q2c"."sagas" WHERE "completed_at" IS NULL)
+    const row = (
+      await select<Array<{ n: number }>>(
+        ctx.runner,
+        `SELECT ((SELECT count(*) FROM "q2c"."sagas" WHERE "completed_at" IS NULL)
              + (SELECT count(*) FROM "q2c"."exceptions" WHERE "status" IN ('open', 'retrying')))::int AS n`,
-    );
+      )
+    ).at(0);
     return row?.n ?? 0;
   }
 }

@@ -18,5 +18,8 @@ export async function stageCsv(
   const ddl = columns.map(([name, type]) => `"${name}" ${type}`).join(', ');
   await ctx.runner.query(`CREATE TEMP TABLE "${table}" (${ddl})`);
   const body = await ctx.systems.stream(system, path, { ...query, format: 'csv' });
-  return copyFrom(ctx.client, `COPY "${table}" FROM STDIN WITH (FORMAT csv, HEADER MATCH)`, body);
+  const rows = await copyFrom(ctx.client, `COPY "${table}" FROM STDIN WITH (FORMAT csv, HEADER MATCH)`, body);
+  // Temp tables get no statistics unless asked: without them the planner guesses and may nest loops over 1M rows.
+  await ctx.runner.query(`ANALYZE "${table}"`);
+  return rows;
 }

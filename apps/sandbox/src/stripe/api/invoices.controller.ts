@@ -152,8 +152,14 @@ export class InvoicesController {
   listInvoicePayments(@StripeQuery() query: unknown) {
     const q = new Params(query);
     const invoice = q.string('invoice');
+    const status = q.string('status');
     return paginate(
-      [...this.store.invoicePayments.values()].filter((x) => !invoice || x.invoice === invoice),
+      [...this.store.invoicePayments.values()].filter(
+        (x) =>
+          (!invoice || x.invoice === invoice) &&
+          (!status || x.status === status) &&
+          inRange(x.created, q, 'created'),
+      ),
       q,
       '/v1/invoice_payments',
     );
@@ -204,7 +210,10 @@ export class InvoicesController {
     const invoice = q.string('invoice');
     const customer = q.string('customer');
     const all = [...this.store.creditNotes.values()].filter(
-      (c) => (!invoice || c.invoice === invoice) && (!customer || c.customer === customer),
+      (c) =>
+        (!invoice || c.invoice === invoice) &&
+        (!customer || c.customer === customer) &&
+        inRange(c.created, q, 'created'),
     );
     return paginate(all, q, '/v1/credit_notes');
   }
