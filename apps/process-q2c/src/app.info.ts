@@ -6,13 +6,13 @@ export const APP: HttpAppSpec = {
   docs: {
     title: 'Revline quote-to-cash process API',
     description:
-      'Quote-to-cash orchestration over the canonical event model: revenue and proration previews, mappings, replays, usage ingestion. Every route needs an API key.',
+      'Quote-to-cash orchestration over the canonical event model: revenue and proration previews, mappings, order validation, exceptions, lineage, replays, usage ingestion, contracts and their lifecycle, three-way reconciliation, close readiness, the revenue waterfall and SLA figures. Every route needs an API key.',
     tags: [
       { name: 'platform', description: 'Health and metrics' },
       {
         name: 'revenue',
         description:
-          'Revenue schedule and proration previews from the revenue engine: exact to the minor unit, explained (ASC 606 treatment and reason), pure (nothing is stored). Role finance.viewer or above.',
+          'Revenue schedule and proration previews from the revenue engine: exact to the minor unit, explained (ASC 606 treatment and reason), pure (nothing is stored); and the revenue waterfall of the stored contracts (recognised by month, deferred roll-forward, JSON or CSV). Role finance.viewer or above.',
       },
       {
         name: 'mappings',
@@ -33,6 +33,36 @@ export const APP: HttpAppSpec = {
         name: 'lineage',
         description:
           'Every hop of a contract change through Salesforce, Revline, billing and the ERP under its correlation id. Role finance.viewer.',
+      },
+      {
+        name: 'contracts',
+        description:
+          'Contracts with their lifecycle status across Salesforce, billing and the ERP, and each change with its status per system. Role finance.viewer.',
+      },
+      {
+        name: 'replays',
+        description:
+          'Replays of a contract or a time window through the chain, with a dry run showing what would be posted beside what was posted; never posts twice. Role integration.admin.',
+      },
+      {
+        name: 'usage',
+        description:
+          'Bulk usage (JSON array or JSON lines), staged with COPY once per identifier and reported to the billing platform per customer. Role finance.operator.',
+      },
+      {
+        name: 'reconciliation',
+        description:
+          'Three-way reconciliation runs (Salesforce ↔ billing, billing ↔ ERP, contract ↔ revenue, lineage SLAs), scheduled nightly and on demand, and the breaks they found with both values, the difference and the correlation id; breaks fixed since are closed by the next run. finance.viewer reads; finance.operator starts runs.',
+      },
+      {
+        name: 'close',
+        description:
+          'Whether a month may be closed: open breaks and exceptions that touch it, sagas in flight, revenue posted against expected. Role finance.viewer.',
+      },
+      {
+        name: 'sla',
+        description:
+          'Sync latency percentiles, exceptions by category, opened and aged. Role finance.viewer.',
       },
     ],
   },
