@@ -13,6 +13,7 @@ import { Reconciliation1764400000700 } from './reconciliation/reconciliation.mig
 import { ParkedEventEntity } from './normalisation/parked-event.entity';
 import { ParkedEvents1764400000200 } from './normalisation/parked-events.migration';
 import { BillingDocumentEntity, SagaCommandEntity, SagaEntity } from './sagas/saga.entity';
+import { SagaWaitIndexes1764400000710 } from './sagas/saga-waits.migration';
 import { Sagas1764400000400 } from './sagas/sagas.migration';
 import { UsageEventEntity } from './usage/usage-event.entity';
 import { UsageEvents1764400000600 } from './usage/usage.migration';
@@ -44,6 +45,7 @@ export const DATABASE: AppDatabase = {
     LineageSequence1764400000500,
     UsageEvents1764400000600,
     Reconciliation1764400000700,
+    SagaWaitIndexes1764400000710,
   ],
   messaging: true,
 };

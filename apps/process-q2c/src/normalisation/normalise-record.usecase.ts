@@ -92,7 +92,6 @@ export class NormaliseRecordChange {
         }
         await this.contracts.save(manager, state, event.messageId);
         released = await this.linkContracts(manager, order, state.contractId);
-        await this.recordCustomer(manager, order, mapping);
         await this.lineage.record(
           [
             this.capturedHop(envelope, state.contractId),
@@ -115,6 +114,9 @@ export class NormaliseRecordChange {
             WHERE "job" = $1 AND "idempotency_key" = $2 AND "status" <> 'resolved'`,
           [envelope.job, envelope.idempotencyKey],
         );
+        // Last, just before the commit: the upsert locks the account's row until then, and the orders of one
+        // account (a large customer's many contracts) would otherwise wait for each other's whole normalisation.
+        await this.recordCustomer(manager, order, mapping);
         return {
           outcome: 'stored' as const,
           eventType: event.eventType,

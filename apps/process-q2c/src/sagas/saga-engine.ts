@@ -42,7 +42,9 @@ export class SagaEngine {
 
   async advance(manager: EntityManager, saga: SagaEntity): Promise<void> {
     if (saga.status === SAGA_STATUS.completed) return;
-    const ctx = await this.context(manager, saga);
+    // The contract's history is read only when a step runs: most confirmations (a journal of twelve) only tick
+    // one command off a step still waiting for others, and need neither the events nor the catalogue.
+    let ctx: Context | undefined;
     // The commands of a step are awaited before the next step runs; a step that cannot run yet leaves it waiting.
     for (;;) {
       if (saga.data.pending.length > 0) {
@@ -53,6 +55,7 @@ export class SagaEngine {
         await this.complete(manager, saga);
         return;
       }
+      ctx ??= await this.context(manager, saga);
       if (!(await this.run(manager, saga, ctx, saga.step as SagaStep))) {
         this.wait(saga);
         return;

@@ -9,6 +9,10 @@ import type { SagaData } from './saga-data';
 @Entity({ name: 'sagas' })
 @Index('sagas_contract', ['contractId', 'startedAt'])
 @Index('sagas_deadline', ['status', 'slaDeadline'])
+// Expression indexes on the saga's data (migration SagaWaitIndexes1764400000710).
+@Index('sagas_awaiting_invoice', { synchronize: false })
+@Index('sagas_awaiting_renewal', { synchronize: false })
+@Index('sagas_step_subscription', { synchronize: false })
 export class SagaEntity {
   @PrimaryColumn({ name: 'saga_id', type: 'uuid' })
   sagaId: string;
