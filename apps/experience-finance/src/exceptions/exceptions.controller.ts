@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '@revline/auth';
 import { Roles } from '@revline/auth';
-import { ApiProblem } from '@revline/http';
-import { ApiBadRequest, ApiCommonProblems, problemExample } from '../shared/problem-docs';
+import { ApiProblem, problemExample } from '@revline/http';
+import { ApiBadRequest, ApiCommonProblems } from '../shared/problem-docs';
 import {
   ExceptionDto,
   ListExceptionsQuery,
