@@ -4,8 +4,8 @@ import { Roles } from '@revline/auth';
 import { ApiProblem, problemExample } from '@revline/http';
 import { ProcessQ2cClient, toQuery } from '../process-q2c/process-q2c.client';
 import { ApiBadRequest, ApiCommonProblems } from '../shared/problem-docs';
-import { ContractLifecycleDto, ContractPageDto, ListContractsQuery } from './contract.dto';
-import { ContractLineageDto } from './lineage.dto';
+import { ContractLifecycleDto, ContractLineageDto, ContractPageDto } from '@revline/finance-api';
+import { ListContractsQuery } from './contract.dto';
 
 const CONTRACT_ID = {
   name: 'contractId',

@@ -10,7 +10,7 @@ import {
   ResolveExceptionDto,
   RetryExceptionsDto,
   RetryOutcomeDto,
-} from './exception.dto';
+} from '@revline/finance-api';
 import { ExceptionsWorkbench } from './exceptions-workbench';
 
 const ID = { name: 'id', example: '6a1f0e9c-3b0c-4f5e-9d38-2c6f0a7b1e11', description: 'Exception id' };

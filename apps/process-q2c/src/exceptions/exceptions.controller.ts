@@ -10,7 +10,7 @@ import {
   ResolveExceptionDto,
   RetryExceptionsDto,
   RetryOutcomeDto,
-} from './exception.dto';
+} from '@revline/finance-api';
 import { ListExceptions } from './list-exceptions.query';
 import { ResolveException } from './resolve-exception.usecase';
 import { RetryExceptions } from './retry-exceptions.usecase';

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import { Roles } from '@revline/auth';
 import { ApiAuthProblems, ApiProblem, problemExample } from '@revline/http';
 import { ContractLineage } from './contract-lineage.query';
-import { ContractLineageDto } from './lineage.dto';
+import { ContractLineageDto } from '@revline/finance-api';
 
 @ApiTags('lineage')
 @Roles('finance.viewer')

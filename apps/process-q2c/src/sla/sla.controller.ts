@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
 import { ApiAuthProblems, ApiProblem, problemExample } from '@revline/http';
 import { SlaFigures } from './sla-figures.query';
-import { SlaDto, SlaQuery } from './sla.dto';
+import { SlaDto, SlaQuery } from '@revline/finance-api';
 
 @ApiTags('sla')
 @Roles('finance.viewer')

@@ -5,7 +5,7 @@ import { ApiAuthProblems, ApiProblem, problemExample } from '@revline/http';
 import type { FastifyReply } from 'fastify';
 import { RevenueWaterfall } from './revenue-waterfall.query';
 import { waterfallCsv } from './waterfall-csv';
-import { WaterfallDto, WaterfallQuery } from './waterfall.dto';
+import { WaterfallDto, WaterfallQuery } from '@revline/finance-api';
 
 @ApiTags('revenue')
 @Roles('finance.viewer')
