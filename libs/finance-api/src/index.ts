@@ -1,3 +1,4 @@
+export * from './contract-filters.dto';
 export * from './contracts.dto';
 export * from './exceptions.dto';
 export * from './lineage.dto';

@@ -1,31 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { LIFECYCLE_STATUSES } from '@revline/finance-api';
-import type { LifecycleStatus } from '@revline/finance-api';
-import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { IntersectionType } from '@nestjs/swagger';
+import { ContractFilterQuery } from '@revline/finance-api';
 import { PageQuery } from '../shared/page.dto';
 
-export class ListContractsQuery extends PageQuery {
-  @ApiPropertyOptional({
-    enum: LIFECYCLE_STATUSES,
-    example: 'parked',
-    description:
-      'in_sync: every change completed in all three systems; in_flight: a change is still on its way; parked: a change waits for an operator',
-  })
-  @IsOptional()
-  @IsIn(LIFECYCLE_STATUSES)
-  status?: LifecycleStatus;
-
-  @ApiPropertyOptional({ example: '001Dn00000Acme001', description: 'Salesforce account id of the customer' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 255)
-  customer?: string;
-
-  @ApiPropertyOptional({
-    example: '2026-03-01T00:00:00Z',
-    description: 'Only contracts changed at or after this instant (ISO 8601)',
-  })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  updatedSince?: string;
-}
+/** Paging first, then the contract filters (the order the document lists the parameters in). */
+export class ListContractsQuery extends IntersectionType(PageQuery, ContractFilterQuery) {}

@@ -1,34 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { LIFECYCLE_STATUSES } from '@revline/finance-api';
-import type { LifecycleStatus } from '@revline/finance-api';
+import { ContractFilterQuery } from '@revline/finance-api';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 
-export class ListContractsQuery {
-  @ApiPropertyOptional({
-    enum: LIFECYCLE_STATUSES,
-    example: 'parked',
-    description:
-      'in_sync: every change completed in all three systems; in_flight: a change is still on its way; parked: a change waits for an operator',
-  })
-  @IsOptional()
-  @IsIn(LIFECYCLE_STATUSES)
-  status?: LifecycleStatus;
-
-  @ApiPropertyOptional({ example: '001Dn00000Acme001', description: 'Salesforce account id of the customer' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 255)
-  customer?: string;
-
-  @ApiPropertyOptional({
-    example: '2026-03-01T00:00:00Z',
-    description: 'Only contracts changed at or after this instant (ISO 8601)',
-  })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  updatedSince?: string;
-
+export class ListContractsQuery extends ContractFilterQuery {
   @ApiPropertyOptional({ example: 50, default: 50, minimum: 1, maximum: 500 })
   @IsOptional()
   @Type(() => Number)
