@@ -8,3 +8,4 @@ export * from './decorators';
 export * from './entities';
 export * from './platform.migration';
 export * from './roles';
+export * from './service-key';

@@ -3,6 +3,7 @@ export * from './correlation.interceptor';
 export * from './create-http-app';
 export * from './problem';
 export * from './problem-details.filter';
+export * from './problem-docs';
 export * from './problem-responses';
 export * from './swagger';
 export * from './shutdown';

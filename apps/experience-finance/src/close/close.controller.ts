@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@ne
 import { Roles } from '@revline/auth';
 import { DomainError } from '@revline/http';
 import { ProcessQ2cClient } from '../process-q2c/process-q2c.client';
-import { PERIOD } from '../shared/page.dto';
+import { PERIOD } from '@revline/finance-api';
 import { ApiBadRequest, ApiCommonProblems } from '../shared/problem-docs';
 
 export class RevenueCheckDto {

@@ -1,11 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
-import { ApiProblem } from '@revline/http';
+import { ApiProblem, problemExample } from '@revline/http';
 import { ProcessQ2cClient, toQuery } from '../process-q2c/process-q2c.client';
-import { ApiBadRequest, ApiCommonProblems, problemExample } from '../shared/problem-docs';
-import { ContractLifecycleDto, ContractPageDto, ListContractsQuery } from './contract.dto';
-import { ContractLineageDto } from './lineage.dto';
+import { ApiBadRequest, ApiCommonProblems } from '../shared/problem-docs';
+import { ContractLifecycleDto, ContractLineageDto, ContractPageDto } from '@revline/finance-api';
+import { ListContractsQuery } from './contract.dto';
 
 const CONTRACT_ID = {
   name: 'contractId',

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthenticatedRequest } from '@revline/auth';
 import { ProcessQ2cClient, toQuery } from '../process-q2c/process-q2c.client';
 import { OperatorAudit } from '../shared/operator-audit';
-import type { ExceptionDto, ListExceptionsQuery, RetryOutcomeDto } from './exception.dto';
+import type { ExceptionDto, ListExceptionsQuery, RetryOutcomeDto } from '@revline/finance-api';
 
 /** The exceptions workbench over process-q2c: reads pass through; retries and resolutions are audited here too. */
 @Injectable()

@@ -2,15 +2,15 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '@revline/auth';
 import { Roles } from '@revline/auth';
-import { ApiProblem } from '@revline/http';
-import { ApiBadRequest, ApiCommonProblems, problemExample } from '../shared/problem-docs';
+import { ApiProblem, problemExample } from '@revline/http';
+import { ApiBadRequest, ApiCommonProblems } from '../shared/problem-docs';
 import {
   ExceptionDto,
   ListExceptionsQuery,
   ResolveExceptionDto,
   RetryExceptionsDto,
   RetryOutcomeDto,
-} from './exception.dto';
+} from '@revline/finance-api';
 import { ExceptionsWorkbench } from './exceptions-workbench';
 
 const ID = { name: 'id', example: '6a1f0e9c-3b0c-4f5e-9d38-2c6f0a7b1e11', description: 'Exception id' };

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap } from '@nestjs/common';
-import { ApiKeyEntity, hashApiKey } from '@revline/auth';
+import { registerServiceApiKey } from '@revline/auth';
 import { DataSource } from 'typeorm';
 import { ProcessQ2cConfig } from './process-q2c.config';
 
@@ -23,21 +23,11 @@ export class ServiceKeyRegistration implements OnApplicationBootstrap {
       this.logger.warn('PROCESS_Q2C_API_KEY is not set: the routes that call process-q2c will answer 503');
       return;
     }
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(ApiKeyEntity)
-      .values({
-        name: 'experience-finance (service)',
-        prefix: key.slice(0, 8),
-        keyHash: hashApiKey(key),
-        roles: ['finance.operator'],
-        createdBy: 'experience-finance',
-      })
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    if ((result.raw as unknown[]).length > 0)
-      this.logger.log('Registered the service key for process-q2c from PROCESS_Q2C_API_KEY');
+    const inserted = await registerServiceApiKey(this.dataSource, key, {
+      name: 'experience-finance (service)',
+      roles: ['finance.operator'],
+      createdBy: 'experience-finance',
+    });
+    if (inserted) this.logger.log('Registered the service key for process-q2c from PROCESS_Q2C_API_KEY');
   }
 }

@@ -21,11 +21,11 @@ import {
 } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '@revline/auth';
 import { Roles } from '@revline/auth';
-import { ApiProblem } from '@revline/http';
+import { ApiProblem, problemExample } from '@revline/http';
 import { ProcessQ2cClient, toQuery } from '../process-q2c/process-q2c.client';
 import { OperatorAudit } from '../shared/operator-audit';
 import { PageQuery } from '../shared/page.dto';
-import { ApiBadRequest, ApiCommonProblems, problemExample } from '../shared/problem-docs';
+import { ApiBadRequest, ApiCommonProblems } from '../shared/problem-docs';
 import {
   BreakPageDto,
   ListBreaksQuery,

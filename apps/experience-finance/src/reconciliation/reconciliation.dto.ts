@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { PageQuery, PERIOD } from '../shared/page.dto';
+import { PERIOD } from '@revline/finance-api';
+import { PageQuery } from '../shared/page.dto';
 
 export const SCOPES = ['all', 'salesforce-billing', 'billing-erp', 'contract-revenue', 'lineage'] as const;
 export const CHECKPOINTS = ['salesforce-billing', 'billing-erp', 'contract-revenue', 'lineage'] as const;

@@ -4,7 +4,7 @@ import { Roles } from '@revline/auth';
 import { ProcessQ2cClient, toQuery } from '../process-q2c/process-q2c.client';
 import { wantsCsv } from '../reconciliation/reconciliation.controller';
 import { ApiBadRequest, ApiCommonProblems } from '../shared/problem-docs';
-import { WaterfallDto, WaterfallQuery } from './waterfall.dto';
+import { WaterfallDto, WaterfallQuery } from '@revline/finance-api';
 
 @ApiTags('revenue')
 @Roles('finance.viewer')

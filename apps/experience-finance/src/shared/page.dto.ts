@@ -21,6 +21,3 @@ export class PageQuery {
   @Length(1, 400)
   cursor?: string;
 }
-
-export const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
-export const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;

@@ -4,8 +4,10 @@ import { Roles } from '@revline/auth';
 import { DomainError } from '@revline/http';
 import { ProcessQ2cClient, toQuery } from '../process-q2c/process-q2c.client';
 import { ApiBadRequest, ApiCommonProblems } from '../shared/problem-docs';
-import type { BreakFiguresDto, SlaDto } from './sla.dto';
-import { FinanceSlaDto, SlaQuery } from './sla.dto';
+import type { SlaDto } from '@revline/finance-api';
+import { SlaQuery } from '@revline/finance-api';
+import type { BreakFiguresDto } from './sla.dto';
+import { FinanceSlaDto } from './sla.dto';
 
 /** The process API's figures, as plain data. */
 type ProcessSla = { [K in keyof SlaDto]: SlaDto[K] };

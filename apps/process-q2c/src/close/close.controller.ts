@@ -1,8 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
-import { ApiProblem } from '@revline/http';
-import { problemExample } from '../validation/problem-docs';
+import { ApiProblem, problemExample } from '@revline/http';
 import { CloseReadinessDto } from './close-readiness.dto';
 import { CloseReadiness } from './close-readiness.query';
 

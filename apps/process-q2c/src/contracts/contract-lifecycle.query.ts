@@ -7,7 +7,7 @@ import type {
   LifecycleHopDto,
   SystemLifecycleDto,
   SystemStatus,
-} from './contract.dto';
+} from '@revline/finance-api';
 import type { ContractSummaryRow } from './contract-summaries';
 import { contractSummaries, toContractSummary } from './contract-summaries';
 

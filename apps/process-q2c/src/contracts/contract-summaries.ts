@@ -1,4 +1,4 @@
-import type { ContractSummaryDto, LifecycleStatus } from './contract.dto';
+import type { ContractSummaryDto, LifecycleStatus } from '@revline/finance-api';
 
 export interface ContractSummaryRow {
   contract_id: string;

@@ -1,9 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
-import { ApiProblem } from '@revline/http';
-import { ApiAuthProblems, problemExample } from '../validation/problem-docs';
-import { ContractLifecycleDto, ContractPageDto, ListContractsQuery } from './contract.dto';
+import { ApiAuthProblems, ApiProblem, problemExample } from '@revline/http';
+import { ContractLifecycleDto, ContractPageDto } from '@revline/finance-api';
+import { ListContractsQuery } from './contract.dto';
 import { ContractLifecycle } from './contract-lifecycle.query';
 import { ListContracts } from './list-contracts.query';
 

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@revline/http';
 import { DataSource } from 'typeorm';
-import type { ContractPageDto, ListContractsQuery } from './contract.dto';
+import type { ContractPageDto } from '@revline/finance-api';
+import type { ListContractsQuery } from './contract.dto';
 import type { ContractSummaryRow } from './contract-summaries';
 import { contractSummaries, LIFECYCLE_CONDITION, toContractSummary } from './contract-summaries';
 

@@ -2,8 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestj
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '@revline/auth';
 import { actorOf, Roles } from '@revline/auth';
-import { ApiProblem } from '@revline/http';
-import { ApiAuthProblems, problemExample } from '../validation/problem-docs';
+import { ApiAuthProblems, ApiProblem, problemExample } from '@revline/http';
 import { UuidParam } from '../validation/path-params';
 import {
   ExceptionDto,
@@ -11,7 +10,7 @@ import {
   ResolveExceptionDto,
   RetryExceptionsDto,
   RetryOutcomeDto,
-} from './exception.dto';
+} from '@revline/finance-api';
 import { ListExceptions } from './list-exceptions.query';
 import { ResolveException } from './resolve-exception.usecase';
 import { RetryExceptions } from './retry-exceptions.usecase';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '@revline/http';
 import { ExceptionEntity } from '@revline/messaging';
 import { DataSource } from 'typeorm';
-import type { ExceptionDto, ListExceptionsQuery } from './exception.dto';
+import type { ExceptionDto, ListExceptionsQuery } from '@revline/finance-api';
 import { toExceptionDto } from './exception.dto';
 
 /** The exceptions workbench list: filtered by category, status, contract and age, oldest first. */

@@ -3,7 +3,7 @@ import { AuditLog } from '@revline/auth';
 import { DomainError } from '@revline/http';
 import { ExceptionEntity } from '@revline/messaging';
 import { DataSource } from 'typeorm';
-import type { ExceptionDto } from './exception.dto';
+import type { ExceptionDto } from '@revline/finance-api';
 import { toExceptionDto } from './exception.dto';
 
 /** An operator closes an exception without retrying it, with a reason; audited. */

@@ -4,7 +4,7 @@ import { DomainError } from '@revline/http';
 import type { Envelope } from '@revline/messaging';
 import { ExceptionEntity } from '@revline/messaging';
 import { DataSource, In } from 'typeorm';
-import type { RetryOutcomeDto } from './exception.dto';
+import type { RetryOutcomeDto } from '@revline/finance-api';
 import { JobRequeuer } from './job-requeuer';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@revline/http';
 import { DataSource } from 'typeorm';
-import type { ContractChangeLineageDto, ContractLineageDto, LineageHopDto } from './lineage.dto';
+import type { ContractChangeLineageDto, ContractLineageDto, LineageHopDto } from '@revline/finance-api';
 
 interface Row {
   contract_id: string | null;

@@ -1,10 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
-import { ApiProblem } from '@revline/http';
-import { ApiAuthProblems, problemExample } from '../validation/problem-docs';
+import { ApiAuthProblems, ApiProblem, problemExample } from '@revline/http';
 import { ContractLineage } from './contract-lineage.query';
-import { ContractLineageDto } from './lineage.dto';
+import { ContractLineageDto } from '@revline/finance-api';
 
 @ApiTags('lineage')
 @Roles('finance.viewer')

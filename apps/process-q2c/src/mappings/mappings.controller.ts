@@ -2,9 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/commo
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '@revline/auth';
 import { actorOf, Roles } from '@revline/auth';
-import { ApiProblem } from '@revline/http';
+import { ApiAuthProblems, ApiProblem, problemExample } from '@revline/http';
 import { CanonicalBodyPipe } from '../revenue/canonical-body.pipe';
-import { ApiAuthProblems, problemExample } from '../validation/problem-docs';
 import { IntParam } from '../validation/path-params';
 import { ApproveMappingVersion, RejectMappingVersion } from './decide-mapping.usecase';
 import { DEFAULT_MAPPING } from './default-mapping';

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap } from '@nestjs/common';
-import { createEnvelope, Queues } from '@revline/messaging';
+import { Queues } from '@revline/messaging';
+import { removeScheduledJob, upsertScheduledJob } from '../scheduled/upsert-job-scheduler';
 import { ReconciliationConfig } from './reconciliation.config';
 
 /** The stable key of the nightly run's job scheduler: re-registering it replaces, never duplicates. */
@@ -21,37 +22,19 @@ export class ReconciliationSchedule implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const queue = await this.queues.get('q2c.scheduled');
     const cron = this.config.RECONCILIATION_CRON;
     if (cron === 'off') {
-      await queue.removeJobScheduler(RECONCILIATION_SCHEDULER_KEY);
+      await removeScheduledJob(this.queues, RECONCILIATION_SCHEDULER_KEY);
       return;
     }
     // The period is left out so each run takes the month it runs in; the envelope's key is per scheduler, and the
     // run itself (one per scope at a time) is the guard against overlap.
-    const envelope = createEnvelope(
+    await upsertScheduledJob(
+      this.queues,
+      RECONCILIATION_SCHEDULER_KEY,
       'q2c.reconcile',
       { scope: 'all' },
-      {
-        idempotencyKey: `scheduler:${RECONCILIATION_SCHEDULER_KEY}`,
-        correlationId: `scheduler-${RECONCILIATION_SCHEDULER_KEY}`,
-        causationId: null,
-      },
-    );
-    const options = this.queues.jobOptions(envelope);
-    await queue.upsertJobScheduler(
-      RECONCILIATION_SCHEDULER_KEY,
       { pattern: cron, tz: 'UTC' },
-      {
-        name: envelope.job,
-        data: envelope,
-        opts: {
-          attempts: options.attempts,
-          backoff: options.backoff,
-          removeOnComplete: options.removeOnComplete,
-          removeOnFail: options.removeOnFail,
-        },
-      },
     );
     this.logger.log(`Reconciliation scheduled: ${cron} (UTC), scheduler ${RECONCILIATION_SCHEDULER_KEY}`);
   }

@@ -2,9 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '@revline/auth';
 import { actorOf, AuditLog, Roles } from '@revline/auth';
-import { ApiProblem } from '@revline/http';
+import { ApiProblem, problemExample } from '@revline/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { problemExample } from '../validation/problem-docs';
 import {
   BreakListDto,
   BreaksQuery,

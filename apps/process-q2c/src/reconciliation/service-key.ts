@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap } from '@nestjs/common';
-import { ApiKeyEntity, hashApiKey } from '@revline/auth';
+import { registerServiceApiKey } from '@revline/auth';
 import { DataSource } from 'typeorm';
 import { ReconciliationConfig } from './reconciliation.config';
 
@@ -23,20 +23,11 @@ export class ServiceApiKey implements OnApplicationBootstrap {
       this.logger.warn('SERVICE_API_KEY is not set: reconciliation runs cannot read the system APIs');
       return;
     }
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(ApiKeyEntity)
-      .values({
-        name: 'process-q2c service',
-        prefix: key.slice(0, 8),
-        keyHash: hashApiKey(key),
-        roles: ['finance.viewer'],
-        createdBy: 'bootstrap',
-      })
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    if ((result.raw as unknown[]).length > 0) this.logger.log('Registered the process-q2c service API key');
+    const inserted = await registerServiceApiKey(this.dataSource, key, {
+      name: 'process-q2c service',
+      roles: ['finance.viewer'],
+      createdBy: 'bootstrap',
+    });
+    if (inserted) this.logger.log('Registered the process-q2c service API key');
   }
 }

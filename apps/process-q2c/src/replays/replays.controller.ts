@@ -2,8 +2,7 @@ import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '@revline/auth';
 import { actorOf, Roles } from '@revline/auth';
-import { ApiProblem } from '@revline/http';
-import { ApiAuthProblems, problemExample } from '../validation/problem-docs';
+import { ApiAuthProblems, ApiProblem, problemExample } from '@revline/http';
 import { ReplayRequestDto, ReplayResultDto } from './replay.dto';
 import { RunReplay } from './run-replay.usecase';
 

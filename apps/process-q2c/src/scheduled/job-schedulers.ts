@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap } from '@nestjs/common';
-import { createEnvelope, Queues } from '@revline/messaging';
+import { Queues } from '@revline/messaging';
 import { ScheduledConfig } from './scheduled.config';
+import { upsertScheduledJob } from './upsert-job-scheduler';
 
 /** The stable key of the monthly period recognition scheduler: upserting it again replaces, never duplicates. */
 export const RECOGNISE_PERIOD_SCHEDULER = 'q2c.recognise-period.monthly';
@@ -26,29 +27,14 @@ export class JobSchedulers implements OnApplicationBootstrap {
   }
 
   async upsertRecognisePeriod(): Promise<void> {
-    const queue = await this.queues.get('q2c.scheduled');
-    const envelope = createEnvelope(
+    await upsertScheduledJob(
+      this.queues,
+      RECOGNISE_PERIOD_SCHEDULER,
       'q2c.recognise-period',
       {},
       {
-        idempotencyKey: `scheduler:${RECOGNISE_PERIOD_SCHEDULER}`,
-        correlationId: `scheduler-${RECOGNISE_PERIOD_SCHEDULER}`,
-        causationId: null,
-      },
-    );
-    const options = this.queues.jobOptions(envelope);
-    await queue.upsertJobScheduler(
-      RECOGNISE_PERIOD_SCHEDULER,
-      { pattern: this.config.RECOGNISE_PERIOD_CRON, tz: this.config.RECOGNISE_PERIOD_TIMEZONE },
-      {
-        name: envelope.job,
-        data: envelope,
-        opts: {
-          attempts: options.attempts,
-          backoff: options.backoff,
-          removeOnComplete: options.removeOnComplete,
-          removeOnFail: options.removeOnFail,
-        },
+        pattern: this.config.RECOGNISE_PERIOD_CRON,
+        tz: this.config.RECOGNISE_PERIOD_TIMEZONE,
       },
     );
     this.logger.log({

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@revline/http';
 import { DataSource } from 'typeorm';
-import type { ExceptionCountsDto, LatencyDto, SlaDto, SlaQuery } from './sla.dto';
+import type { ExceptionCountsDto, LatencyDto, SlaDto, SlaQuery } from '@revline/finance-api';
 
 interface LatencyRow {
   kind: string | null;

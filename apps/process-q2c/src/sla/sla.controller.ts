@@ -1,10 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
-import { ApiProblem } from '@revline/http';
-import { ApiAuthProblems, problemExample } from '../validation/problem-docs';
+import { ApiAuthProblems, ApiProblem, problemExample } from '@revline/http';
 import { SlaFigures } from './sla-figures.query';
-import { SlaDto, SlaQuery } from './sla.dto';
+import { SlaDto, SlaQuery } from '@revline/finance-api';
 
 @ApiTags('sla')
 @Roles('finance.viewer')

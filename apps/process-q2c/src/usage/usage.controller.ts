@@ -1,8 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
-import { ApiProblem } from '@revline/http';
-import { ApiAuthProblems, problemExample } from '../validation/problem-docs';
+import { ApiAuthProblems, ApiProblem, problemExample } from '@revline/http';
 import { parseUsage } from './parse-usage';
 import { ReportUsage } from './report-usage.usecase';
 import { UsageOutcomeDto, UsageRowDto } from './usage.dto';

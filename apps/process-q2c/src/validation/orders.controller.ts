@@ -1,12 +1,11 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
-import { ApiProblem } from '@revline/http';
+import { ApiAuthProblems, ApiProblem, problemExample } from '@revline/http';
 import { CanonicalBodyPipe } from '../revenue/canonical-body.pipe';
 import { bookingRecord, expansionRecord } from '../normalisation/order-examples';
 import { OrderRecordSchema } from './order-record.schema';
 import { OrderValidationDto } from './order-validation.dto';
-import { ApiAuthProblems, problemExample } from './problem-docs';
 import { ValidateOrder } from './validate-order.usecase';
 
 @ApiTags('orders')

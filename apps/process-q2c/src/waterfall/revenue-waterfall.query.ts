@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { ContractAmended, ContractBooked } from '@revline/canonical';
 import { computeSchedules } from '@revline/revenue';
 import { DataSource } from 'typeorm';
-import type { WaterfallCurrencyDto, WaterfallDto, WaterfallQuery } from './waterfall.dto';
+import type { WaterfallCurrencyDto, WaterfallDto, WaterfallQuery } from '@revline/finance-api';
 import { monthsBetween } from './waterfall-periods';
 
 interface EventRow {

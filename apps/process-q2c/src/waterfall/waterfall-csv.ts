@@ -1,5 +1,5 @@
 import { currencyExponent, formatScaled, isCurrencyCode } from '@revline/canonical';
-import type { WaterfallDto } from './waterfall.dto';
+import type { WaterfallDto } from '@revline/finance-api';
 
 export const WATERFALL_CSV_HEADER =
   'currency,period,opening_deferred,billed,recognised,closing_deferred,opening_deferred_minor,billed_minor,recognised_minor,closing_deferred_minor';

@@ -1,12 +1,11 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
-import { ApiProblem } from '@revline/http';
+import { ApiAuthProblems, ApiProblem, problemExample } from '@revline/http';
 import type { FastifyReply } from 'fastify';
-import { ApiAuthProblems, problemExample } from '../validation/problem-docs';
 import { RevenueWaterfall } from './revenue-waterfall.query';
 import { waterfallCsv } from './waterfall-csv';
-import { WaterfallDto, WaterfallQuery } from './waterfall.dto';
+import { WaterfallDto, WaterfallQuery } from '@revline/finance-api';
 
 @ApiTags('revenue')
 @Roles('finance.viewer')

@@ -1,22 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProblem } from '@revline/http';
+import { problem } from './problem';
+import { ApiProblem } from './problem-responses';
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-};
-
-/** A problem+json example as the API answers it. */
+/** A problem+json example as the API answers it, for Swagger. */
 export function problemExample(status: number, detail: string, instance: string, extra: object = {}): object {
-  const title = TITLES[status] ?? 'Error';
   return {
-    type: `https://docs.revline.dev/problems/${title.toLowerCase().replace(/[^a-z]+/g, '-')}`,
-    title,
-    status,
-    detail,
+    ...problem(status, detail),
     instance,
     correlationId: '0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10',
     ...extra,

@@ -1,8 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-
-export const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
-export const PERIOD_PROBLEM = 'must be a month as YYYY-MM, e.g. 2026-01';
+import { PERIOD, PERIOD_PROBLEM } from './periods';
 
 export class WaterfallQuery {
   @ApiProperty({ example: '2026-01', description: 'First month (YYYY-MM)' })

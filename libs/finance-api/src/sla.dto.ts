@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-
-export const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+import { DAY } from './periods';
 
 export class SlaQuery {
   @ApiProperty({ example: '2026-03-01', description: 'First day (YYYY-MM-DD, UTC), inclusive' })

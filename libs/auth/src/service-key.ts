@@ -1,0 +1,38 @@
+import type { DataSource } from 'typeorm';
+import { ApiKeyEntity } from './entities';
+import { hashApiKey } from './api-keys.service';
+import type { Role } from './roles';
+
+/** How a configured service API key is recorded in the shared key table. */
+export interface ServiceKeySpec {
+  name: string;
+  roles: Role[];
+  createdBy: string;
+}
+
+/**
+ * Registers a configured service API key in the shared key table at start, the way the bootstrap admin key is:
+ * inserted once by its hash (insert-or-ignore), never changed afterwards, so revoking it through /v1/api-keys
+ * sticks. Resolves true when the key was inserted now, false when it was already there.
+ */
+export async function registerServiceApiKey(
+  dataSource: DataSource,
+  key: string,
+  spec: ServiceKeySpec,
+): Promise<boolean> {
+  const result = await dataSource
+    .createQueryBuilder()
+    .insert()
+    .into(ApiKeyEntity)
+    .values({
+      name: spec.name,
+      prefix: key.slice(0, 8),
+      keyHash: hashApiKey(key),
+      roles: spec.roles,
+      createdBy: spec.createdBy,
+    })
+    .orIgnore()
+    .returning(['id'])
+    .execute();
+  return (result.raw as unknown[]).length > 0;
+}

@@ -1,0 +1,128 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export const LIFECYCLE_STATUSES = ['in_sync', 'in_flight', 'parked'] as const;
+export type LifecycleStatus = (typeof LIFECYCLE_STATUSES)[number];
+
+export const SYSTEM_STATUSES = ['not_started', 'in_progress', 'done', 'failed'] as const;
+export type SystemStatus = (typeof SYSTEM_STATUSES)[number];
+
+export class ContractSummaryDto {
+  @ApiProperty({ example: '801Dn00000Booking1' })
+  contractId: string;
+
+  @ApiProperty({ example: '001Dn00000Acme001', description: 'Salesforce account id of the customer' })
+  customer: string;
+
+  @ApiProperty({ example: 'USD' })
+  currency: string;
+
+  @ApiProperty({ example: '2026-01-01' })
+  termStart: string;
+
+  @ApiProperty({ example: '2026-12-31' })
+  termEnd: string;
+
+  @ApiProperty({ enum: ['active', 'cancelled'], example: 'active' })
+  contractStatus: 'active' | 'cancelled';
+
+  @ApiProperty({ enum: LIFECYCLE_STATUSES, example: 'in_sync' })
+  lifecycleStatus: LifecycleStatus;
+
+  @ApiProperty({ example: 2, description: 'Contract changes (booking and amendments) stored' })
+  changes: number;
+
+  @ApiProperty({ example: 2, description: 'Of which completed in all three systems' })
+  completed: number;
+
+  @ApiProperty({ example: 0 })
+  inFlight: number;
+
+  @ApiProperty({ example: 0 })
+  parked: number;
+
+  @ApiProperty({ example: '2026-03-15T09:31:02.114Z' })
+  updatedAt: string;
+}
+
+export class ContractPageDto {
+  @ApiProperty({ type: ContractSummaryDto, isArray: true })
+  items: ContractSummaryDto[];
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'ODAxRG4wMDAwMEJvb2tpbmcx' })
+  nextCursor: string | null;
+}
+
+export class LifecycleHopDto {
+  @ApiProperty({ example: 'Invoice' })
+  objectType: string;
+
+  @ApiProperty({ example: 'in_1Q2c3D4e5F6g7H8i' })
+  externalId: string;
+
+  @ApiProperty({ example: 'issued' })
+  status: string;
+
+  @ApiProperty({ example: '2026-01-01T00:00:04.120Z' })
+  occurredAt: string;
+}
+
+export class SystemLifecycleDto {
+  @ApiProperty({ enum: SYSTEM_STATUSES, example: 'done' })
+  status: SystemStatus;
+
+  @ApiProperty({ example: 3, description: 'Commands Revline sent to this system for the change' })
+  commandsSent: number;
+
+  @ApiProperty({ example: 3, description: 'Of which the system confirmed' })
+  commandsConfirmed: number;
+
+  @ApiPropertyOptional({
+    type: LifecycleHopDto,
+    nullable: true,
+    description: 'The latest hop in this system',
+  })
+  lastHop: LifecycleHopDto | null;
+}
+
+export class ContractChangeLifecycleDto {
+  @ApiProperty({ example: '0199a0c4-8f3e-7c2a-9b1d-3f4e5a6b7c8d' })
+  sagaId: string;
+
+  @ApiProperty({ example: 'booking', description: 'booking, expansion, reduction, cancellation, renewal…' })
+  kind: string;
+
+  @ApiProperty({ example: 'c0ffee00-0000-4000-8000-000000000001' })
+  correlationId: string;
+
+  @ApiProperty({ enum: ['running', 'waiting', 'parked', 'completed'], example: 'completed' })
+  status: string;
+
+  @ApiProperty({ example: 'done', description: 'The saga step it is at' })
+  step: string;
+
+  @ApiProperty({ example: '2026-01-01T00:00:00.000Z', description: 'When Salesforce committed the change' })
+  committedAt: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: '2026-01-01T00:00:07.512Z' })
+  completedAt: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: null })
+  lastError: string | null;
+
+  @ApiProperty({ type: SystemLifecycleDto })
+  salesforce: SystemLifecycleDto;
+
+  @ApiProperty({ type: SystemLifecycleDto })
+  billing: SystemLifecycleDto;
+
+  @ApiProperty({ type: SystemLifecycleDto })
+  erp: SystemLifecycleDto;
+}
+
+export class ContractLifecycleDto {
+  @ApiProperty({ type: ContractSummaryDto })
+  contract: ContractSummaryDto;
+
+  @ApiProperty({ type: ContractChangeLifecycleDto, isArray: true, description: 'Oldest first' })
+  changes: ContractChangeLifecycleDto[];
+}
