@@ -9,8 +9,10 @@ export class GenerateNetSuiteDto {
   @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000) invoices!: number;
   @Type(() => Number) @IsInt() @Min(1) @Max(10) linesPerInvoice!: number;
   @IsString() @Matches(/^[A-Za-z0-9]{1,12}$/) seed!: string;
-  /** Unix seconds of the first invoice (its date is that day, in UTC); one second apart from there. */
+  /** Unix seconds of the first invoice (its date is that day, in UTC); then spacingSeconds apart. */
   @Type(() => Number) @IsInt() @Min(0) createdFrom!: number;
+  /** Seconds between two invoices (1 by default): spread them over a period. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) spacingSeconds?: number;
   /** Drift planted on invoices i with i mod driftEvery = 1 (missing), 2 (one cent more), 3 (a day later). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(4) driftEvery?: number;
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9]{1,12}$/) contractPrefix?: string;
@@ -63,7 +65,7 @@ export class NetSuiteGenerateController {
         planted.missing_in_erp += 1;
         continue;
       }
-      const created = createdFrom + i;
+      const created = createdFrom + i * (body.spacingSeconds ?? 1);
       const total = (1000 + (i % 97)) * linesPerInvoice + (kind === 2 ? 1 : 0);
       if (kind === 2) planted.amount_mismatch += 1;
       if (kind === 3) planted.date_mismatch += 1;

@@ -11,8 +11,10 @@ export class GenerateStripeDto {
   @Type(() => Number) @IsInt() @Min(1) @Max(10) linesPerInvoice!: number;
   /** A short tag put in every id, so that two generations never collide and a run is reproducible. */
   @IsString() @Matches(/^[A-Za-z0-9]{1,12}$/) seed!: string;
-  /** Unix seconds of the first invoice; the invoices are spread one second apart from there. */
+  /** Unix seconds of the first invoice; then spacingSeconds apart. */
   @Type(() => Number) @IsInt() @Min(0) createdFrom!: number;
+  /** Seconds between two invoices (1 by default): spread them over a period. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) spacingSeconds?: number;
   /** Contract ids `<contractPrefix><7 digits>` written in the subscriptions' metadata. */
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9]{1,12}$/) contractPrefix?: string;
   @IsOptional() @IsString() @Matches(/^[a-z]{3}$/) currency?: string;
@@ -24,7 +26,8 @@ const pad = (i: number): string => String(i).padStart(7, '0');
  * Bulk generation for benches: invoices with their customers, subscriptions and lines written straight into the
  * store (no per-object request, no events), deterministic from the seed: invoice `i` has the id
  * `in_<seed>_<i>`, customer `cus_<seed>_<i>`, subscription `sub_<seed>_<i>`, its lines `il_<seed>_<i>_<l>`, unit
- * amount 1000 + (i mod 97) per line, created `createdFrom + i`. Paid and finalized. Not a Stripe route.
+ * amount 1000 + (i mod 97) per line, created `createdFrom + i × spacingSeconds`. Paid and finalized, on the test clock
+ * `clock_<seed>` frozen at `createdFrom` (so no renewal runs until it is advanced). Not a Stripe route.
  */
 @ApiTags('faults')
 @Controller('sandbox/stripe')
@@ -73,8 +76,20 @@ export class StripeGenerateController {
       recurring: { interval: 'month', interval_count: 1, usage_type: 'licensed', meter: null },
     };
     this.store.prices.set(priceId, price);
+    // On a test clock frozen at the generation's start: the real-time sweep leaves them alone (no renewals).
+    const clock = `clock_${seed}`;
+    this.store.testClocks.set(clock, {
+      id: clock,
+      object: 'test_helpers.test_clock',
+      created: createdFrom,
+      livemode: false,
+      frozen_time: createdFrom,
+      name: `generated ${seed}`,
+      status: 'ready',
+      deletes_after: createdFrom + 30 * 86_400,
+    });
     for (let i = 0; i < invoices; i++) {
-      const created = createdFrom + i;
+      const created = createdFrom + i * (body.spacingSeconds ?? 1);
       const periodEnd = created + 30 * 86_400;
       const customer = `cus_${seed}_${pad(i)}`;
       const subscriptionId = `sub_${seed}_${pad(i)}`;
@@ -91,7 +106,7 @@ export class StripeGenerateController {
         balance: 0,
         currency,
         metadata: {},
-        test_clock: null,
+        test_clock: clock,
         invoice_settings: { default_payment_method: null },
       });
       const item: SubscriptionItem = {
@@ -131,7 +146,7 @@ export class StripeGenerateController {
         latest_invoice: invoiceId,
         schedule: null,
         metadata: { revline_contract_id: `${contractPrefix}${pad(i)}` },
-        test_clock: null,
+        test_clock: clock,
         description: null,
       };
       this.store.subscriptions.set(subscriptionId, subscription);
@@ -226,7 +241,7 @@ export class StripeGenerateController {
           has_more: false,
           url: `/v1/invoice_payments?invoice=${invoiceId}`,
         },
-        test_clock: null,
+        test_clock: clock,
         total_taxes: [],
         discounts: [],
       };
