@@ -459,10 +459,12 @@ export class StripeBillingAdapter extends BillingPort {
     const walk = async function* (this: StripeBillingAdapter, [from, to]: [number, number]) {
       let buffer: InvoiceLineView[] = [];
       for await (const invoice of this.invoicesCreated(from, to)) {
-        for (const line of await this.linesOf(invoice)) buffer.push(toLineView(invoice, line));
-        if (buffer.length >= query.pageSize) {
-          yield buffer;
-          buffer = [];
+        for (const line of await this.linesOf(invoice)) {
+          buffer.push(toLineView(invoice, line));
+          if (buffer.length >= query.pageSize) {
+            yield buffer;
+            buffer = [];
+          }
         }
       }
       if (buffer.length > 0) yield buffer;
