@@ -9,7 +9,8 @@
  * CSV; system-erp pages SuiteQL (1,000 rows a page, as NetSuite) concurrently within the account's concurrency
  * limit. Everything runs in this one process (sandboxes, system-billing, system-erp, the runner), so peakRssMb is
  * the whole stack's. salesforce-billing is not in the sandbox figure: the Salesforce sandbox has no bulk generator
- * yet (its figure is the runner-only one).
+ * yet (its figure is the runner-only one). At 1,000,000 lines the one process holds the whole stack (several GB):
+ * run it with `node --max-old-space-size=12288`, or the default heap thrashes in GC.
  *
  * Runner only (`mode: "runner-only"`, BENCH_RECON_RUNNER_ONLY=0 to skip): the previous figure, the system APIs'
  * exports played by a loopback HTTP server in a worker thread in the exports' own CSV shapes, scope all — the
