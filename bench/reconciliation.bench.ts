@@ -1,28 +1,46 @@
 /**
- * Reconciliation benchmark (issue 8): 1,000,000 invoice lines reconciled three ways — Salesforce order lines against
- * billing subscription items (salesforce-billing), and billing invoice lines against ERP invoices (billing-erp) — by
- * the ReconciliationRunner of process-q2c: each export streamed over HTTP straight into `COPY … FROM STDIN`,
- * compared in set-based SQL, breaks filed and auto-closed. Target ≤ 15 s per run.
+ * Reconciliation benchmark (issue 8): 1,000,000 invoice lines reconciled across the three sides, target ≤ 15 s.
  *
- * The system APIs' exports are served by a loopback HTTP server in a worker thread that generates them in the
- * exports' own CSV shapes (/v1/exports/order-lines, /v1/exports/subscription-items, /v1/invoice-lines/export,
- * /v1/exports/documents, each with format=csv; their column lists are imported from the routes), so the figure is the engine's: transfer, COPY, SQL and filing, not the vendors' APIs. The
- * data carries deliberate drift (an invoice missing in the ERP, an amount off by one cent, a quantity changed) every
- * BENCH_RECON_DRIFT_EVERY contracts; the run must find exactly those. Run twice: the first opens every break, the
- * second sees them again (the steady state of a nightly run). Also the process RSS at its peak (sampled every 20 ms).
+ * Headline (`mode: "sandbox"`): the data is generated in the sandboxes — `POST /sandbox/stripe/generate` writes
+ * N invoices × M lines (with customers and subscriptions) into the Stripe sandbox, `POST /sandbox/netsuite/generate`
+ * the ERP invoices mirroring them with planted drift (missing in the ERP, one cent off, a day later) — and the
+ * ReconciliationRunner of process-q2c runs scope billing-erp against the real system APIs: system-billing pages
+ * Stripe's invoice list (limit 100, `created[gte]/[lt]` slices + `starting_after`, 8 slices at a time) and streams
+ * CSV; system-erp pages SuiteQL (1,000 rows a page, as NetSuite) concurrently within the account's concurrency
+ * limit. Everything runs in this one process (sandboxes, system-billing, system-erp, the runner), so peakRssMb is
+ * the whole stack's. salesforce-billing is not in the sandbox figure: the Salesforce sandbox has no bulk generator
+ * yet (its figure is the runner-only one). At 1,000,000 lines the one process holds the whole stack (several GB):
+ * run it with `node --max-old-space-size=12288`, or the default heap thrashes in GC.
+ *
+ * Runner only (`mode: "runner-only"`, BENCH_RECON_RUNNER_ONLY=0 to skip): the previous figure, the system APIs'
+ * exports played by a loopback HTTP server in a worker thread in the exports' own CSV shapes, scope all — the
+ * engine alone (transfer, COPY, SQL and filing), not the vendors' APIs.
  * Run after the build: node dist/bench/reconciliation.bench.js
  */
 import 'reflect-metadata';
 import { HttpService } from '@nestjs/axios';
 import { Logger } from '@nestjs/common';
 import { MetricsService } from '@revline/observability';
-import { createTestDatabase } from '@revline/testing';
+import { runMigrations } from '@revline/persistence';
+import { appDataSourceOptions } from '@revline/platform';
+import { createTestApp, createTestDatabase, seedApiKey } from '@revline/testing';
 import axios from 'axios';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { DATABASE } from '../apps/process-q2c/src/database';
+import { SANDBOXES } from '../apps/sandbox/src/app.info';
+import type { GenerateNetSuiteResult } from '../apps/sandbox/src/netsuite/admin/generate.controller';
+import { NetSuiteSandboxModule } from '../apps/sandbox/src/netsuite/netsuite-sandbox.module';
+import { StripeSandboxModule } from '../apps/sandbox/src/stripe/stripe-sandbox.module';
+import { AppModule as BillingModule } from '../apps/system-billing/src/app.module';
+import { APP as BILLING_APP } from '../apps/system-billing/src/app.info';
+import { DATABASE as BILLING } from '../apps/system-billing/src/database';
+import { AppModule as ErpModule } from '../apps/system-erp/src/app.module';
+import { APP as ERP_APP } from '../apps/system-erp/src/app.info';
+import { DATABASE as ERP } from '../apps/system-erp/src/database';
 import {
   DOCUMENT_CSV_COLUMNS as BILLING_DOCUMENT_CSV_COLUMNS,
   INVOICE_LINE_CSV_COLUMNS,
@@ -42,6 +60,7 @@ import { printFigures, runBench } from './support/bench';
 const LINES = Number.parseInt(process.env.BENCH_RECON_LINES ?? '1000000', 10);
 const LINES_PER_INVOICE = Number.parseInt(process.env.BENCH_RECON_LINES_PER_INVOICE ?? '10', 10);
 const DRIFT_EVERY = Number.parseInt(process.env.BENCH_RECON_DRIFT_EVERY ?? '1000', 10);
+const RUNNER_ONLY = process.env.BENCH_RECON_RUNNER_ONLY !== '0';
 const TARGET_SECONDS = 15;
 const PERIOD = '2026-03';
 
@@ -131,8 +150,7 @@ function serve(input: ServerInput): void {
   });
 }
 
-async function main(): Promise<void> {
-  Logger.overrideLogger(false);
+async function runnerOnly(): Promise<void> {
   const contracts = Math.ceil(LINES / LINES_PER_INVOICE);
   const worker = new Worker(__filename, {
     workerData: {
@@ -195,6 +213,8 @@ async function main(): Promise<void> {
         );
       printFigures({
         bench: 'reconciliation',
+        mode: 'runner-only',
+        note: 'exports played by a synthetic loopback server, not the sandbox',
         pass,
         invoiceLines: contracts * LINES_PER_INVOICE,
         invoices: contracts,
@@ -214,6 +234,159 @@ async function main(): Promise<void> {
     await db.drop();
     await worker.terminate();
   }
+}
+
+const post = async <T>(url: string, body: unknown): Promise<T> => {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${url} answered ${String(response.status)}: ${await response.text()}`);
+  return (await response.json()) as T;
+};
+
+function sandboxSpec(name: string): (typeof SANDBOXES)[number]['spec'] {
+  const found = SANDBOXES.find((s) => s.spec.name === name);
+  if (!found) throw new Error(`${name} is not in apps/sandbox/src/app.info.ts`);
+  return found.spec;
+}
+
+/** The headline: data generated in the sandboxes, read through system-billing and system-erp. */
+async function throughSandbox(): Promise<void> {
+  process.env.LOG_LEVEL = 'error';
+  process.env.OUTBOX_RELAY = 'off';
+  process.env.RATE_LIMIT_PER_MINUTE = '10000000';
+  const invoices = Math.ceil(LINES / LINES_PER_INVOICE);
+  const db = await createTestDatabase(DATABASE);
+  for (const database of [BILLING, ERP]) await runMigrations(appDataSourceOptions(database, db.url));
+  const stripeSandbox = await createTestApp(StripeSandboxModule, sandboxSpec('sandbox-stripe'), {
+    SANDBOX_STRIPE_WEBHOOK_URLS: 'none',
+  });
+  const netsuite = await createTestApp(NetSuiteSandboxModule, sandboxSpec('sandbox-netsuite'));
+  const billing = await createTestApp(BillingModule, BILLING_APP, {
+    STRIPE_PORT: new URL(stripeSandbox.url).port,
+    STRIPE_TIMEOUT_MS: '60000',
+    STRIPE_EVENTS_POLL_MS: '0',
+  });
+  const erp = await createTestApp(ErpModule, ERP_APP, {
+    NETSUITE_BASE_URL: netsuite.url,
+    NETSUITE_REQUEST_TIMEOUT_MS: '60000',
+  });
+  try {
+    const seed = 'B';
+    const createdFrom = Date.UTC(2026, 2, 1, 1) / 1000;
+    // Spread over the first 29 days of the period (a day later stays in it), as a month's invoices are.
+    const spacingSeconds = Math.max(1, Math.floor((29 * 86_400) / invoices));
+    const generation = { invoices, linesPerInvoice: LINES_PER_INVOICE, seed, createdFrom, spacingSeconds };
+    let started = performance.now();
+    await post(`${stripeSandbox.url}/sandbox/stripe/generate`, generation);
+    const stripeSeconds = (performance.now() - started) / 1000;
+    started = performance.now();
+    const erpGenerated = await post<GenerateNetSuiteResult>(`${netsuite.url}/sandbox/netsuite/generate`, {
+      ...generation,
+      driftEvery: DRIFT_EVERY,
+    });
+    const netsuiteSeconds = (performance.now() - started) / 1000;
+    const planted = Object.values(erpGenerated.planted).reduce((a, b) => a + b, 0);
+    printFigures({
+      bench: 'reconciliation',
+      mode: 'sandbox',
+      phase: 'generation',
+      invoices,
+      invoiceLines: invoices * LINES_PER_INVOICE,
+      stripeSeconds: Number(stripeSeconds.toFixed(2)),
+      netsuiteSeconds: Number(netsuiteSeconds.toFixed(2)),
+      planted: erpGenerated.planted,
+    });
+
+    const config = Object.assign(new ReconciliationConfig(), {
+      SYSTEM_SALESFORCE_URL: 'http://127.0.0.1:9',
+      SYSTEM_BILLING_URL: billing.url,
+      SYSTEM_ERP_URL: erp.url,
+      SERVICE_API_KEY: await seedApiKey(db.dataSource, ['finance.viewer'], 'reconciliation bench'),
+      RECONCILIATION_HTTP_TIMEOUT_MS: 600_000,
+    });
+    const runner = new ReconciliationRunner(
+      db.dataSource,
+      new HttpSystemApis(
+        new HttpService(axios.create() as unknown as ConstructorParameters<typeof HttpService>[0]),
+        config,
+      ),
+      config,
+      new ReconciliationMetrics(new MetricsService(), db.dataSource),
+    );
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 20);
+    started = performance.now();
+    const outcome = await runner.start({ scope: 'billing-erp', period: PERIOD, trigger: 'on_demand' });
+    await outcome.done;
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    const run = (
+      await db.dataSource.query<
+        Array<{ status: string; error: string | null; checkpoints: Array<Record<string, number | string>> }>
+      >(`SELECT "status", "error", "checkpoints" FROM "q2c"."reconciliation_runs" WHERE "run_id" = $1`, [
+        outcome.runId,
+      ])
+    ).at(0);
+    if (run?.status !== 'completed')
+      throw new Error(`sandbox run ${run?.status ?? '?'}: ${run?.error ?? ''}`);
+    const found = await db.dataSource.query<Array<{ category: string; n: number }>>(
+      `SELECT "category", count(*)::int AS n FROM "q2c"."reconciliation_breaks" WHERE "status" = 'open'
+        GROUP BY "category" ORDER BY "category"`,
+    );
+    const breaksFound = found.reduce((sum, row) => sum + row.n, 0);
+    if (process.env.BENCH_RECON_DEBUG === '1')
+      process.stderr.write(
+        `${JSON.stringify(
+          await db.dataSource.query(
+            `SELECT "category", "object_id", "expected", "actual" FROM "q2c"."reconciliation_breaks" ORDER BY "object_id" LIMIT 80`,
+          ),
+        )}\n`,
+      );
+    printFigures({
+      bench: 'reconciliation',
+      mode: 'sandbox',
+      phase: 'reconciliation',
+      scope: 'billing-erp',
+      invoiceLines: invoices * LINES_PER_INVOICE,
+      invoices,
+      rowsStaged: {
+        billingInvoiceLines: invoices * LINES_PER_INVOICE,
+        erpInvoices: invoices - erpGenerated.planted.missing_in_erp,
+      },
+      seconds: Number(seconds.toFixed(2)),
+      linesPerSecond: Math.round((invoices * LINES_PER_INVOICE) / seconds),
+      breaksPlanted: erpGenerated.planted,
+      breaksFound: Object.fromEntries(found.map((row) => [row.category, row.n])),
+      allFound: breaksFound === planted,
+      checkpoints: run.checkpoints,
+      targetSeconds: TARGET_SECONDS,
+      withinTarget: seconds <= TARGET_SECONDS,
+      peakRssMb: Math.round(peakRss / 1024 / 1024),
+      rssNote: 'whole process: sandboxes, system-billing, system-erp and the runner',
+      paging:
+        'Stripe invoices.list limit 100 over 64 created slices, 8 at a time; SuiteQL 1000 rows a page, concurrently within the NetSuite limit',
+      loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+    });
+    if (breaksFound !== planted)
+      throw new Error(`sandbox run found ${String(breaksFound)} breaks, ${String(planted)} were planted`);
+  } finally {
+    await erp.close();
+    await billing.close();
+    await netsuite.close();
+    await stripeSandbox.close();
+    await db.drop();
+  }
+}
+
+async function main(): Promise<void> {
+  Logger.overrideLogger(false);
+  await throughSandbox();
+  if (RUNNER_ONLY) await runnerOnly();
 }
 
 if (isMainThread) runBench('reconciliation', main);

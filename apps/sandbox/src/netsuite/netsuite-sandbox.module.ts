@@ -4,6 +4,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { PlatformModule } from '@revline/platform';
 import type { FastifyInstance } from 'fastify';
 import { AccountRunner } from './account/account-runner';
+import { NetSuiteGenerateController } from './admin/generate.controller';
 import { ConcurrencyGate } from './account/concurrency-gate';
 import { FaultSwitches } from './account/fault-switches';
 import { SandboxAdminController } from './admin/sandbox-admin.controller';
@@ -25,7 +26,7 @@ import { SuiteQlTables } from './suiteql/suiteql-tables';
  */
 @Module({
   imports: [PlatformModule.forApp({ config: [NetSuiteSandboxConfig] })],
-  controllers: [RecordsController, SuiteQlController, SandboxAdminController],
+  controllers: [RecordsController, SuiteQlController, SandboxAdminController, NetSuiteGenerateController],
   providers: [
     TbaGuard,
     ConcurrencyGate,

@@ -8,6 +8,7 @@ import { parse } from 'qs';
 import { CatalogController } from './api/catalog.controller';
 import { CustomersController } from './api/customers.controller';
 import { FaultsController } from './api/faults.controller';
+import { StripeGenerateController } from './generate/generate.controller';
 import { InvoicesController } from './api/invoices.controller';
 import { PlatformController } from './api/platform.controller';
 import { SchedulesController } from './api/schedules.controller';
@@ -48,6 +49,7 @@ class FormBodies implements OnModuleInit {
     InvoicesController,
     PlatformController,
     FaultsController,
+    StripeGenerateController,
   ],
   providers: [
     FormBodies,

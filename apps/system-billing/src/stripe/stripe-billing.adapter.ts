@@ -536,22 +536,50 @@ export class StripeBillingAdapter extends BillingPort {
     }
   }
 
+  /**
+   * Every line of every invoice created in the period. The period is cut into EXPORT_SLICES created-time slices
+   * (`created[gte]`/`created[lt]`), each paged on its own with `starting_after` (limit 100, as Stripe allows), up to
+   * EXPORT_CONCURRENCY slices at a time; pages are yielded as they arrive, so the order is not the list's.
+   */
   async *exportInvoiceLines(query: {
     from: string;
     to: string;
     pageSize: number;
   }): AsyncIterable<InvoiceLineView[]> {
-    let buffer: InvoiceLineView[] = [];
-    for await (const invoice of this.invoices(query.from, query.to)) {
-      for (const line of await this.linesOf(invoice)) {
-        buffer.push(toLineView(invoice, line));
-        if (buffer.length >= query.pageSize) {
-          yield buffer;
-          buffer = [];
+    const gte = startOfDay(query.from);
+    const lt = startOfDay(query.to) + 86_400;
+    const step = Math.ceil((lt - gte) / EXPORT_SLICES);
+    const slices: Array<[number, number]> = [];
+    for (let start = gte; start < lt; start += step) slices.push([start, Math.min(lt, start + step)]);
+    const walk = async function* (this: StripeBillingAdapter, [from, to]: [number, number]) {
+      let buffer: InvoiceLineView[] = [];
+      for await (const invoice of this.invoicesCreated(from, to)) {
+        for (const line of await this.linesOf(invoice)) {
+          buffer.push(toLineView(invoice, line));
+          if (buffer.length >= query.pageSize) {
+            yield buffer;
+            buffer = [];
+          }
         }
       }
+      if (buffer.length > 0) yield buffer;
+    }.bind(this);
+    yield* mergeConcurrently(
+      slices.map((slice) => () => walk(slice)),
+      EXPORT_CONCURRENCY,
+    );
+  }
+
+  private async *invoicesCreated(gte: number, lt: number): AsyncGenerator<Stripe.Invoice> {
+    let startingAfter: string | undefined;
+    for (;;) {
+      const page = await this.gateway.call('invoices.list', (s) =>
+        s.invoices.list({ limit: 100, starting_after: startingAfter, created: { gte, lt } }),
+      );
+      for (const invoice of page.data) if (invoice.status !== 'draft') yield invoice;
+      if (!page.has_more || page.data.length === 0) return;
+      startingAfter = page.data[page.data.length - 1]?.id;
     }
-    if (buffer.length > 0) yield buffer;
   }
 
   async *exportSubscriptionItems(query: { pageSize: number }): AsyncIterable<SubscriptionItemRow[]> {
@@ -735,4 +763,53 @@ function toLineView(invoice: Stripe.Invoice, line: Stripe.InvoiceLineItem): Invo
     periodEnd: isoDay(line.period.end),
     issuedOn: isoDay(invoice.status_transitions.finalized_at ?? invoice.created),
   };
+}
+
+/** How many created-time slices an invoice-line export is cut into, and how many are paged at once. */
+const EXPORT_SLICES = 64;
+const EXPORT_CONCURRENCY = 8;
+
+/**
+ * Runs up to `concurrency` of the sources at a time and yields their items as they come: a new source starts when
+ * one is exhausted. Each source is pulled one item ahead at most (backpressure).
+ */
+async function* mergeConcurrently<T>(
+  sources: Array<() => AsyncIterator<T>>,
+  concurrency: number,
+): AsyncGenerator<T> {
+  const pending = new Map<number, Promise<{ key: number; result: IteratorResult<T> }>>();
+  const running = new Map<number, AsyncIterator<T>>();
+  let next = 0;
+  const pull = (key: number, iterator: AsyncIterator<T>) => {
+    const step = iterator.next().then((result) => ({ key, result }));
+    step.catch(() => undefined); // raced (and rethrown) on the next turn; not unhandled meanwhile
+    pending.set(key, step);
+  };
+  const startOne = () => {
+    const source = sources.at(next);
+    if (!source) return;
+    const key = next;
+    next += 1;
+    const iterator = source();
+    running.set(key, iterator);
+    pull(key, iterator);
+  };
+  try {
+    while (running.size < concurrency && next < sources.length) startOne();
+    while (pending.size > 0) {
+      const { key, result } = await Promise.race(pending.values());
+      pending.delete(key);
+      const iterator = running.get(key);
+      if (!iterator) continue;
+      if (result.done) {
+        running.delete(key);
+        startOne();
+        continue;
+      }
+      pull(key, iterator);
+      yield result.value;
+    }
+  } finally {
+    for (const iterator of running.values()) iterator.return?.().catch(() => undefined);
+  }
 }

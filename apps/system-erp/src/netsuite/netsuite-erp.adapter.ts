@@ -26,7 +26,7 @@ import {
 } from './netsuite-records';
 import { NetSuiteReferences } from './netsuite-references';
 import type { SuiteQlRow } from './netsuite-suiteql';
-import { sqlText, suiteQlPages, suiteQlRows } from './netsuite-suiteql';
+import { sqlText, suiteQlPages, suiteQlPagesConcurrently, suiteQlRows } from './netsuite-suiteql';
 
 const RECORD_TYPE: Record<ErpRecordKind, string> = {
   customer: 'customer',
@@ -123,7 +123,9 @@ export class NetSuiteErpAdapter extends ErpPort {
     const q =
       'SELECT id, externalid, trandate, postingperiod, entity, custbody_rl_contract, currency, foreigntotal FROM transaction ' +
       `WHERE type = ${sqlText(TRANSACTION_TYPE[kind])} AND postingperiod = ${sqlText(checkPeriod(period))} ORDER BY id`;
-    for await (const rows of suiteQlPages(this.client, q)) {
+    // Pages side by side within the account's concurrency limit (less one slot, left to the posting workers).
+    const concurrency = Math.max(1, this.config.NETSUITE_CONCURRENCY_LIMIT - 1);
+    for await (const rows of suiteQlPagesConcurrently(this.client, q, concurrency)) {
       yield await Promise.all(rows.map((row) => this.summary(kind, row)));
     }
   }

@@ -33,6 +33,8 @@ export type LedgerLineInput = Omit<LedgerLine, 'line'>;
 export class GeneralLedger {
   private readonly byTransaction = new Map<string, LedgerLine[]>();
   private readonly closed = new Set<string>();
+  /** Bumped by every change: lets readers cache what they derive from the ledger. */
+  revision = 0;
 
   /** Checks that lines could replace a transaction's current ones; throws the NetSuite error if not. */
   check(transaction: string, lines: readonly LedgerLineInput[]): void {
@@ -51,6 +53,7 @@ export class GeneralLedger {
   /** Replaces a transaction's lines (a new transaction has none); call check() first. */
   post(transaction: string, lines: readonly LedgerLineInput[]): void {
     this.check(transaction, lines);
+    this.revision += 1;
     this.byTransaction.set(
       transaction,
       lines.map((l, i) => ({ ...l, line: i })),
@@ -63,6 +66,7 @@ export class GeneralLedger {
 
   remove(transaction: string): void {
     this.checkRemovable(transaction);
+    this.revision += 1;
     this.byTransaction.delete(transaction);
   }
 
@@ -70,11 +74,18 @@ export class GeneralLedger {
     return [...this.byTransaction.values()].flat();
   }
 
+  /** One transaction's lines (none for an unknown one). */
+  linesOf(transaction: string): readonly LedgerLine[] {
+    return this.byTransaction.get(transaction) ?? [];
+  }
+
   closePeriod(period: string): void {
+    this.revision += 1;
     this.closed.add(period);
   }
 
   reopenPeriod(period: string): void {
+    this.revision += 1;
     this.closed.delete(period);
   }
 
@@ -94,6 +105,7 @@ export class GeneralLedger {
   }
 
   reset(): void {
+    this.revision += 1;
     this.byTransaction.clear();
     this.closed.clear();
   }

@@ -15,6 +15,8 @@ export interface StoredRecord {
 @Injectable()
 export class RecordStore {
   private nextId = 100;
+  /** Bumped by every change: lets readers cache what they derive from the records. */
+  revision = 0;
   private readonly records = new Map<RecordType, Map<string, StoredRecord>>();
   private readonly byExternalId = new Map<RecordType, Map<string, string>>();
 
@@ -37,6 +39,7 @@ export class RecordStore {
   }
 
   put(record: StoredRecord): void {
+    this.revision += 1;
     const previous = this.get(record.type, record.id);
     if (previous?.externalId) this.byExternalId.get(record.type)?.delete(previous.externalId);
     this.mapOf(this.records, record.type).set(record.id, record);
@@ -44,11 +47,13 @@ export class RecordStore {
   }
 
   delete(record: StoredRecord): void {
+    this.revision += 1;
     this.records.get(record.type)?.delete(record.id);
     if (record.externalId) this.byExternalId.get(record.type)?.delete(record.externalId);
   }
 
   reset(): void {
+    this.revision += 1;
     this.records.clear();
     this.byExternalId.clear();
   }

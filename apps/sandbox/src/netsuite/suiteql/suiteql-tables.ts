@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { currencyExponent, parseDecimal, pow10 } from '@revline/canonical';
 import { GeneralLedger } from '../ledger/general-ledger';
-import type { LedgerLine } from '../ledger/general-ledger';
 import { ACCOUNTS, CURRENCIES, SUBSIDIARIES } from '../ledger/reference-data';
 import { transactionTypeOf } from '../records/prepare-record';
 import type { RecordBody, RecordType } from '../records/record-schemas';
@@ -157,13 +156,15 @@ export class SuiteQlTables {
     };
   }
 
+  /** The account's revision: a query's answer holds as long as it does not change. */
+  revision(): string {
+    return `${String(this.store.revision)}:${String(this.ledger.revision)}`;
+  }
+
   private transactions(type: RecordType): Row[] {
-    const byTransaction = new Map<string, LedgerLine[]>();
-    for (const l of this.ledger.lines())
-      byTransaction.set(l.transaction, [...(byTransaction.get(l.transaction) ?? []), l]);
     return this.store.all(type).map((r) => {
       const b = r.body as RecordBody<'invoice'>;
-      const own = byTransaction.get(r.id) ?? [];
+      const own = this.ledger.linesOf(r.id);
       const symbol = currencySymbol(b.currency.id);
       const receivable = own.find((l) => l.account === '2' || l.account === '1');
       const total =

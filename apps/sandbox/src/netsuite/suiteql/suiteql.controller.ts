@@ -37,6 +37,24 @@ export class SuiteQlController {
     private readonly account: AccountRunner,
   ) {}
 
+  /**
+   * The rows of the last few queries at the account's revision: paging a large result by offset does not run the
+   * query again for every page (NetSuite keeps a query's result set server-side too).
+   */
+  private readonly results = new Map<string, Array<Record<string, string>>>();
+
+  private rowsOf(q: string): Array<Record<string, string>> {
+    const key = `${this.tables.revision()}\u0000${q}`;
+    const cached = this.results.get(key);
+    if (cached) return cached;
+    const rows = this.rowsOf(q);
+    for (const old of this.results.keys())
+      if (!old.startsWith(`${this.tables.revision()}\u0000`)) this.results.delete(old);
+    if (this.results.size >= 8) this.results.clear();
+    this.results.set(key, rows);
+    return rows;
+  }
+
   @Post('suiteql')
   async runSuiteQlQuery(
     @Body() body: unknown,

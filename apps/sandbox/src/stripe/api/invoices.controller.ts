@@ -4,7 +4,7 @@ import { CreditNotes } from '../billing/credit-notes';
 import { Invoicing } from '../billing/invoicing';
 import type { InvoiceAnswer } from '../http/includable';
 import { invoiceAnswer } from '../http/includable';
-import { expand, expansions, inRange, paginate } from '../http/list';
+import { expand, expansions, inRange, paginate, rangeFilter } from '../http/list';
 import { mergeMetadata, Params } from '../http/params';
 import { StripePost, StripeQuery } from '../http/request';
 import { StripeController } from '../http/stripe-controller';
@@ -91,12 +91,13 @@ export class InvoicesController {
     const customer = q.string('customer');
     const subscription = q.string('subscription');
     const status = q.string('status');
+    const created = rangeFilter(q, 'created');
     const all = [...this.store.invoices.values()].filter(
       (i) =>
         (!customer || i.customer === customer) &&
         (!subscription || i.parent?.subscription_details.subscription === subscription) &&
         (!status || i.status === status) &&
-        inRange(i.created, q, 'created'),
+        created(i.created),
     );
     const page = paginate(all, q, '/v1/invoices');
     const paths = expansions({}, query)

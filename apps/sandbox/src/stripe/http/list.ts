@@ -32,22 +32,26 @@ export function paginate<T extends { id: string }>(all: T[], query: Params, url:
 
 /** `created[gte]=…` style filters, or an exact `created=…`. */
 export function inRange(value: number, query: Params, key: string): boolean {
+  return rangeFilter(query, key)(value);
+}
+
+/** The same filter parsed once, for lists that test many objects. */
+export function rangeFilter(query: Params, key: string): (value: number) => boolean {
   const range = query.object(key);
   if (!range) {
     const exact = query.int(key);
-    return exact === undefined || value === exact;
+    return (value) => exact === undefined || value === exact;
   }
   const gt = range.int('gt');
   const gte = range.int('gte');
   const lt = range.int('lt');
   const lte = range.int('lte');
   range.end();
-  return (
+  return (value) =>
     (gt === undefined || value > gt) &&
     (gte === undefined || value >= gte) &&
     (lt === undefined || value < lt) &&
-    (lte === undefined || value <= lte)
-  );
+    (lte === undefined || value <= lte);
 }
 
 /**
