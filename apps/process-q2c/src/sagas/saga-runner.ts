@@ -67,9 +67,21 @@ export class SagaRunner {
     const before = saga.data.pending.length;
     saga.data.pending = saga.data.pending.filter((k) => k !== key);
     const awaited = saga.data.pending.length < before;
-    // A confirmation the saga did not wait for (a period recognition's catch-up journal) leaves a parked saga parked.
-    if (saga.status === SAGA_STATUS.parked && awaited) saga.status = SAGA_STATUS.running;
+    // A confirmation the saga did not wait for (a period recognition's catch-up journal) leaves a parked saga parked,
+    // and so does one of another command while a command the ERP refused is still unconfirmed: that refusal is what
+    // parked it, and only its retry moves it on.
+    if (saga.status === SAGA_STATUS.parked && awaited && !(await this.hasRefusedCommand(manager, saga))) {
+      saga.status = SAGA_STATUS.running;
+    }
     return awaited;
+  }
+
+  private async hasRefusedCommand(manager: EntityManager, saga: SagaEntity): Promise<boolean> {
+    const rows = await manager.query<unknown[]>(
+      `SELECT 1 FROM "q2c"."saga_commands" WHERE "saga_id" = $1 AND "status" = 'rejected' LIMIT 1`,
+      [saga.sagaId],
+    );
+    return rows.length > 0;
   }
 
   /** Parks a saga after a business exception, in a transaction of its own (the message's was rolled back). */
