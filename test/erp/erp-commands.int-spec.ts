@@ -141,7 +141,11 @@ describe('erp.commands jobs against the NetSuite sandbox', () => {
     const rows = await sandbox.suiteql("SELECT externalid FROM transaction WHERE type = 'CustInvc'");
     expect(rows).toHaveLength(500);
     expect(new Set(rows.map((r) => r.externalid)).size).toBe(500);
-    const posted = (await outbox('erp.posted')).filter((r) => r.payload.recordType === 'invoice');
+    // The last retries may still be confirming under load: wait for 500 confirmations, then check there are no more.
+    const invoicesPosted = async () =>
+      (await outbox('erp.posted')).filter((r) => r.payload.recordType === 'invoice');
+    await eventually(async () => (await invoicesPosted()).length >= 500, 30_000);
+    const posted = await invoicesPosted();
     expect(posted).toHaveLength(500);
     expect(new Set(posted.map((r) => r.payload.erpId)).size).toBe(500);
     expect(await db.dataSource.query('SELECT * FROM erp.exceptions')).toEqual([]);
