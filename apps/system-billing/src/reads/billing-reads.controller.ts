@@ -96,6 +96,23 @@ function checkPeriod(from: string, to: string): void {
     throw new DomainError(400, 'from must not be after to', [{ field: 'from', problem: 'after to' }]);
 }
 
+/** Streams pages of rows as NDJSON, or as CSV (a header, then `csv.row` per row), waiting for the socket to drain. */
+async function streamPages<T>(
+  reply: FastifyReply,
+  pages: AsyncIterable<readonly T[]>,
+  csv: { header: readonly string[]; row: (row: T) => string } | null,
+): Promise<void> {
+  reply.raw.writeHead(200, {
+    'content-type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+  });
+  if (csv) reply.raw.write(`${csv.header.join(',')}\n`);
+  for await (const page of pages) {
+    const chunk = csv ? page.map(csv.row).join('') : page.map((row) => JSON.stringify(row)).join('\n') + '\n';
+    if (!reply.raw.write(chunk)) await new Promise((resolve) => reply.raw.once('drain', resolve));
+  }
+  reply.raw.end();
+}
+
 /** Reads for the process layer, in Revline's terms, whatever the billing platform. */
 @ApiTags('billing')
 @Controller('v1')
@@ -142,18 +159,8 @@ export class BillingReadsController {
       to: query.to,
       pageSize: query.pageSize ?? 1000,
     });
-    const csv = query.format === 'csv';
-    reply.raw.writeHead(200, {
-      'content-type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
-    });
-    if (csv) reply.raw.write(`${INVOICE_LINE_CSV_COLUMNS.join(',')}\n`);
-    for await (const page of pages) {
-      const chunk = csv
-        ? page.map(invoiceLineCsv).join('')
-        : page.map((line) => JSON.stringify(line)).join('\n') + '\n';
-      if (!reply.raw.write(chunk)) await new Promise((resolve) => reply.raw.once('drain', resolve));
-    }
-    reply.raw.end();
+    const csv = query.format === 'csv' ? { header: INVOICE_LINE_CSV_COLUMNS, row: invoiceLineCsv } : null;
+    await streamPages(reply, pages, csv);
   }
 
   @Get('exports/subscription-items')
@@ -167,20 +174,15 @@ export class BillingReadsController {
   @ApiOkResponse({ description: 'application/x-ndjson: one subscription item per line' })
   async exportSubscriptionItems(@Query() query: ItemsExportQuery, @Res() reply: FastifyReply): Promise<void> {
     const pages = this.billing.exportSubscriptionItems({ pageSize: 1000 });
-    const csv = query.format === 'csv';
-    reply.raw.writeHead(200, {
-      'content-type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
-    });
-    if (csv) reply.raw.write(`${SUBSCRIPTION_ITEM_CSV_COLUMNS.join(',')}\n`);
-    for await (const page of pages) {
-      const chunk = csv
-        ? page
-            .map((row) => `${SUBSCRIPTION_ITEM_CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\n`)
-            .join('')
-        : page.map((row) => JSON.stringify(row)).join('\n') + '\n';
-      if (!reply.raw.write(chunk)) await new Promise((resolve) => reply.raw.once('drain', resolve));
-    }
-    reply.raw.end();
+    const csv =
+      query.format === 'csv'
+        ? {
+            header: SUBSCRIPTION_ITEM_CSV_COLUMNS,
+            row: (row: SubscriptionItemRow) =>
+              `${SUBSCRIPTION_ITEM_CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\n`,
+          }
+        : null;
+    await streamPages(reply, pages, csv);
   }
 
   @Get('exports/documents')
@@ -200,17 +202,14 @@ export class BillingReadsController {
       to: query.to,
       pageSize: query.pageSize ?? 1000,
     });
-    const csv = query.format === 'csv';
-    reply.raw.writeHead(200, {
-      'content-type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
-    });
-    if (csv) reply.raw.write(`${DOCUMENT_CSV_COLUMNS.join(',')}\n`);
-    for await (const page of pages) {
-      const chunk = csv
-        ? page.map((row) => `${DOCUMENT_CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\n`).join('')
-        : page.map((row) => JSON.stringify(row)).join('\n') + '\n';
-      if (!reply.raw.write(chunk)) await new Promise((resolve) => reply.raw.once('drain', resolve));
-    }
-    reply.raw.end();
+    const csv =
+      query.format === 'csv'
+        ? {
+            header: DOCUMENT_CSV_COLUMNS,
+            row: (row: BillingDocumentRow) =>
+              `${DOCUMENT_CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\n`,
+          }
+        : null;
+    await streamPages(reply, pages, csv);
   }
 }
