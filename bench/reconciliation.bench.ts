@@ -112,13 +112,13 @@ function* exportOf(path: string, kind: string | null, input: ServerInput): Gener
     } else if (path === '/v1/invoice-lines/export') {
       if (i === 0) chunk += `${INVOICE_LINE_CSV_COLUMNS.join(',')}\n`;
       for (let l = 0; l < linesPerInvoice; l++) {
-        chunk += `in_B${pad(i)},il_B${pad(i)}_${String(l)},cus_B${pad(i)},Seat,${String(unit)},USD,false,price_seat,1,2026-03-01,2026-04-01,2026-03-01\n`;
+        chunk += `in_B${pad(i)},il_B${pad(i)}_${String(l)},cus_B${pad(i)},Seat,${String(unit)},0,USD,false,price_seat,1,2026-03-01,2026-04-01,2026-03-01\n`;
       }
     } else if (path === '/v1/exports/documents') {
       if (i === 0) chunk += `${DOCUMENT_CSV_COLUMNS.join(',')}\n`;
       const total = unit * linesPerInvoice + (drift(i, 2) ? 1 : 0);
       if (!drift(i, 1))
-        chunk += `invoice,${String(1000 + i)},INV-in_B${pad(i)},2026-03-01,${PERIOD},${String(500 + i)},${contract},${String(total)},USD\n`;
+        chunk += `invoice,${String(1000 + i)},INV-in_B${pad(i)},2026-03-01,${PERIOD},${String(500 + i)},${contract},${String(total)},0,USD\n`;
     }
     if (chunk.length >= 256 * 1024) {
       yield chunk;

@@ -148,7 +148,42 @@ describe('NetSuite adapter against the sandbox', () => {
     ]);
     const credits = [];
     for await (const page of erp.exportDocuments('creditMemo', '2026-10')) credits.push(...page);
-    expect(credits.map((c) => c.total.amountMinor)).toEqual(['151233']);
+    expect(credits.map((c) => [c.total.amountMinor, c.tax?.amountMinor])).toEqual([['151233', '0']]);
+    expect(invoices.map((i) => i.tax)).toEqual([{ amountMinor: '0', currency: 'USD' }]);
+    const payments = [];
+    for await (const page of erp.exportDocuments('payment', '2026-01')) payments.push(...page);
+    expect(payments.map((p) => [p.externalId, p.total.amountMinor, p.tax])).toEqual([
+      ['PAY-1', '1200000', null],
+    ]);
+    expect(await sandbox.imbalance()).toEqual({ USD: '0' });
+  });
+
+  it("carries a document's tax into NetSuite's tax total, and reads it back beside the total it is part of", async () => {
+    await erp.postInvoice({
+      ...invoice('INV-TAX'),
+      lines: [
+        { itemExternalId: 'SEAT', amountMinor: '800000', taxMinor: '64000', productClass: 'SEAT' },
+        { itemExternalId: 'SEAT', amountMinor: '400000', taxMinor: '32000', productClass: 'SEAT' },
+      ],
+    });
+    await erp.postCreditMemo({
+      ...invoice('CM-TAX', '100000', '2026-01-15'),
+      appliesToExternalId: 'INV-TAX',
+      lines: [{ itemExternalId: 'SEAT', amountMinor: '100000', taxMinor: '8000', productClass: 'SEAT' }],
+    });
+    expect(
+      await sandbox.suiteql('SELECT externalid, foreigntotal, taxtotal FROM transaction ORDER BY externalid'),
+    ).toEqual([
+      { externalid: 'CM-TAX', foreigntotal: '1080.00', taxtotal: '80.00' },
+      { externalid: 'INV-TAX', foreigntotal: '12960.00', taxtotal: '960.00' },
+    ]);
+    const read = async (kind: 'invoice' | 'creditMemo') => {
+      const out = [];
+      for await (const page of erp.exportDocuments(kind, '2026-01')) out.push(...page);
+      return out.map((d) => [d.externalId, d.total.amountMinor, d.tax?.amountMinor]);
+    };
+    expect(await read('invoice')).toEqual([['INV-TAX', '1296000', '96000']]);
+    expect(await read('creditMemo')).toEqual([['CM-TAX', '108000', '8000']]);
     expect(await sandbox.imbalance()).toEqual({ USD: '0' });
   });
 

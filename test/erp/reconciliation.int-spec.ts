@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppModule } from '../../apps/system-erp/src/app.module';
 import { APP } from '../../apps/system-erp/src/app.info';
 import { DATABASE } from '../../apps/system-erp/src/database';
+import { DOCUMENT_CSV_COLUMNS } from '../../apps/system-erp/src/reconciliation/reconciliation.controller';
 import type { Sandbox } from '../support/erp-test-env';
 import { erpEnv, startSandbox } from '../support/erp-test-env';
 
@@ -78,6 +79,24 @@ describe('reconciliation reads of the ERP books (REST)', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as { externalId: string });
     expect(lines.map((l) => l.externalId)).toEqual(['in_1', 'in_2', 'in_3']);
+  });
+
+  it('streams them as CSV too, with the tax of each (none here) beside its total', async () => {
+    const res = await request(app.url)
+      .get('/v1/exports/documents?kind=invoice&period=2026-01&format=csv')
+      .set(bearer(viewer))
+      .expect(200);
+    expect(res.headers['content-type']).toContain('text/csv');
+    const [header, ...rows] = res.text.trim().split('\n');
+    expect(header).toBe(DOCUMENT_CSV_COLUMNS.join(','));
+    expect(header).toBe(
+      'kind,erpId,externalId,tranDate,period,customerErpId,contractId,totalMinor,taxMinor,currency',
+    );
+    expect(rows.map((r) => r.split(',').slice(2).join(','))).toEqual(
+      ['in_1', 'in_2', 'in_3'].map(
+        (id) => `${id},2026-01-01,2026-01,${rows[0]?.split(',')[5] ?? ''},C-G1,400000,0,USD`,
+      ),
+    );
   });
 
   it('answers revenue postings and contract balances', async () => {

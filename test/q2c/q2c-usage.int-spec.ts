@@ -162,6 +162,17 @@ describe('bulk usage through the sandbox', () => {
 
 const at = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
 
+interface WaterfallMonth {
+  period: string;
+  openingDeferredMinor: string;
+  billedMinor: string;
+  recognisedMinor: string;
+  closingDeferredMinor: string;
+}
+interface Waterfall {
+  currencies: Array<{ currency: string; months: WaterfallMonth[] }>;
+}
+
 /**
  * Golden example G7 end to end: 100,000 API calls included a month, 0.002 USD a call beyond (Stripe graduated tiers,
  * `unit_amount_decimal` "0.2" cents). 130,000 calls reported through POST /v1/usage in March are invoiced by Stripe on
@@ -180,6 +191,14 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
     env.netsuite.suiteql(
       'SELECT externalid, type, foreigntotal, trandate FROM transaction ORDER BY externalid',
     );
+  const waterfall = async (): Promise<Waterfall> =>
+    (
+      await request(env.q2c.url)
+        .get('/v1/revenue/waterfall')
+        .query({ from: '2026-01', to: '2026-06', contractId: orderId })
+        .set(bearer(operator))
+        .expect(200)
+    ).body as Waterfall;
   const usagePostings = () =>
     env.db.dataSource.query<Array<{ period: string; posted: string; version: number }>>(
       `SELECT "period", "posted_amount_minor" AS posted, "schedule_version" AS version FROM "erp"."revenue_postings"
@@ -265,6 +284,7 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
     await request(env.q2c.url).post('/v1/usage').set(bearer(operator)).send(rows).expect(200);
     await env.settle();
     const before = await ledger();
+    const waterfallBefore = await waterfall();
 
     await env.stripe.testHelpers.testClocks.advance(clockId, { frozen_time: at('2026-04-01T02:00:00Z') });
     await eventually(async () => (await usagePostings()).length > 0, 30_000);
@@ -290,6 +310,36 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
     );
     expect(revenue).toEqual({ b: '-12060.00' });
     expect(await env.netsuite.imbalance()).toEqual({ USD: '0' });
+
+    // The revenue waterfall: 60.00 more recognised in March (the month of use), 60.00 billed in April (the invoice's
+    // month), so March closes 60.00 lower (unbilled usage) and April is back where it was; every month rolls forward.
+    const waterfallAfter = await waterfall();
+    const month = (w: Waterfall, period: string) => w.currencies[0]?.months.find((m) => m.period === period);
+    const change = (period: string, field: keyof WaterfallMonth) =>
+      BigInt(month(waterfallAfter, period)?.[field] ?? 'NaN') -
+      BigInt(month(waterfallBefore, period)?.[field] ?? 'NaN');
+    expect(waterfallAfter.currencies.map((c) => c.currency)).toEqual(['USD']);
+    expect(
+      ['recognisedMinor', 'billedMinor', 'closingDeferredMinor'].map((f) =>
+        change('2026-03', f as keyof WaterfallMonth),
+      ),
+    ).toEqual([6000n, 0n, -6000n]);
+    expect(
+      ['recognisedMinor', 'billedMinor', 'closingDeferredMinor'].map((f) =>
+        change('2026-04', f as keyof WaterfallMonth),
+      ),
+    ).toEqual([0n, 6000n, 0n]);
+    expect(month(waterfallAfter, '2026-04')?.billedMinor).toBe('6000');
+    for (const m of waterfallAfter.currencies[0]?.months ?? []) {
+      expect(
+        BigInt(m.openingDeferredMinor) + BigInt(m.billedMinor) - BigInt(m.recognisedMinor),
+        m.period,
+      ).toBe(BigInt(m.closingDeferredMinor));
+    }
+    const months = waterfallAfter.currencies[0]?.months ?? [];
+    expect(months.slice(1).map((m) => m.openingDeferredMinor)).toEqual(
+      months.slice(0, -1).map((m) => m.closingDeferredMinor),
+    );
 
     // Lineage: under the contract's correlation id, from the billing invoice to both ERP postings.
     const hops = await env.db.dataSource.query<Array<{ hop: string }>>(

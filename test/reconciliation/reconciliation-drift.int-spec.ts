@@ -5,7 +5,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
 import { tbaClient } from '../../apps/sandbox/src/netsuite/testing/tba-client';
-import { revenueJournalBody } from '../../apps/system-erp/src/netsuite/netsuite-records';
+import type { ErpDocument } from '@revline/erp-port';
+import { documentBody, revenueJournalBody } from '../../apps/system-erp/src/netsuite/netsuite-records';
 import { NetSuiteConfig } from '../../apps/system-erp/src/netsuite/netsuite.config';
 import { ReconciliationConfig } from '../../apps/process-q2c/src/reconciliation/reconciliation.config';
 import {
@@ -628,6 +629,67 @@ describe('three-way reconciliation through the sandbox', () => {
     });
   }, 180_000);
 
+  it('compares tax too: a tax line added by hand to an ERP invoice is a tax_mismatch, not an amount one', async () => {
+    const clean = await recon.run({ scope: 'billing-erp', period });
+    expect(open(await recon.breaks(clean.runId)), describeBreaks(await recon.breaks(clean.runId))).toEqual(
+      [],
+    );
+
+    // Contract B's invoice in NetSuite (12,000.00, no tax, as Stripe billed it) edited by hand: 8% tax on its line,
+    // so its total becomes 12,960.00 with 960.00 of tax, the amount before tax unchanged.
+    const invoice = b.saga.data.invoices.at(0);
+    const sent = (
+      await env.db.dataSource.query<Array<{ payload: ErpDocument }>>(
+        `SELECT "payload" FROM "q2c"."saga_commands" WHERE "job" = 'erp.post-invoice' AND "external_id" = $1`,
+        [invoice?.erpExternalId],
+      )
+    ).at(0)?.payload;
+    if (!sent) throw new Error('no ERP invoice command for contract B');
+    expect(sent.lines.map((l) => l.taxMinor ?? '0')).toEqual(['0']);
+    const usd = (await env.netsuite.suiteql("SELECT id FROM currency WHERE symbol = 'USD'")).at(0);
+    const items = (taxMinor: string) =>
+      documentBody(
+        { ...sent, subsidiary: 'US', lines: sent.lines.map((l) => ({ ...l, taxMinor })) },
+        { subsidiary: '1', currency: usd?.id ?? '' },
+        'invoice',
+      ).item;
+    const path = `/services/rest/record/v1/invoice/${invoice?.erpId ?? ''}`;
+    const taxed = await netsuite()('PATCH', path, { item: items('96000') });
+    expect(taxed.status, JSON.stringify(taxed.body)).toBe(204);
+    const [row] = await env.netsuite.suiteql(
+      `SELECT foreigntotal, taxtotal FROM transaction WHERE externalid = '${invoice?.erpExternalId ?? ''}'`,
+    );
+    expect(row).toEqual({ foreigntotal: '12960.00', taxtotal: '960.00' });
+
+    const drift = await recon.run({ scope: 'billing-erp', period });
+    const found = open(await recon.breaks(drift.runId));
+    expect(found, describeBreaks(found)).toEqual([
+      expect.objectContaining({
+        checkpoint: 'billing-erp',
+        category: 'tax_mismatch',
+        contractId: b.orderId,
+        objectType: 'Invoice',
+        objectId: invoice?.documentId,
+        field: 'tax',
+        expected: '0',
+        actual: '96000',
+        difference: '96000',
+        correlationId: b.saga.correlation_id,
+        firstRunId: drift.runId,
+      }),
+    ]);
+
+    // The tax taken off again by hand: the next run closes it.
+    const untaxed = await netsuite()('PATCH', path, { item: items('0') });
+    expect(untaxed.status, JSON.stringify(untaxed.body)).toBe(204);
+    const fixed = await recon.run({ scope: 'billing-erp', period });
+    expect(open(await recon.breaks(fixed.runId))).toEqual([]);
+    expect((await recon.breaks(drift.runId)).at(0)).toMatchObject({
+      status: 'closed',
+      closedByRunId: fixed.runId,
+    });
+  }, 60_000);
+
   it('compares unit prices too: a price changed by hand in Stripe is found with both values, per interval', async () => {
     const clean = await recon.run({ scope: 'salesforce-billing', period });
     const before = open(await recon.breaks(clean.runId));
@@ -669,6 +731,57 @@ describe('three-way reconciliation through the sandbox', () => {
       items: [{ id: itemB?.id ?? '', price: itemB?.price.id ?? '' }],
       proration_behavior: 'none',
     });
+    const fixed = await recon.run({ scope: 'salesforce-billing', period });
+    expect(open(await recon.breaks(fixed.runId))).toEqual([]);
+    expect((await recon.breaks(drift.runId)).at(0)).toMatchObject({
+      status: 'closed',
+      closedByRunId: fixed.runId,
+    });
+  }, 60_000);
+
+  it('compares start dates too: an activated order start date edited by hand in Salesforce is found, in days', async () => {
+    const clean = await recon.run({ scope: 'salesforce-billing', period });
+    expect(open(await recon.breaks(clean.runId)), describeBreaks(await recon.breaks(clean.runId))).toEqual(
+      [],
+    );
+    const subscriptionB = await env.stripe.subscriptions.retrieve(b.saga.data.subscriptionId ?? '');
+    const billedFrom = new Date(subscriptionB.start_date * 1000).toISOString().slice(0, 10);
+
+    // Contract B's order start date moved a fortnight later by hand (an admin with Edit Activated Orders). The
+    // edit is captured, but normalisation takes the order as the booking it already has: no new saga, no
+    // subscription change, so Stripe's start date (which its API does not let anyone edit) stays.
+    const order = (await env.sales.sobject('Order').retrieve(b.orderId)) as unknown as {
+      EffectiveDate: string;
+    };
+    expect(order.EffectiveDate).toBe(billedFrom);
+    const moved = new Date(Date.parse(`${order.EffectiveDate}T00:00:00Z`) + 14 * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    await env.sales.sobject('Order').update({ Id: b.orderId, EffectiveDate: moved });
+    await env.settle();
+    expect(await env.sagas(b.orderId)).toHaveLength(1);
+
+    const drift = await recon.run({ scope: 'salesforce-billing', period });
+    const found = open(await recon.breaks(drift.runId));
+    expect(found, describeBreaks(found)).toEqual([
+      expect.objectContaining({
+        checkpoint: 'salesforce-billing',
+        category: 'date_mismatch',
+        contractId: b.orderId,
+        objectType: 'Subscription',
+        objectId: subscriptionB.id,
+        field: 'startDate',
+        expected: moved,
+        actual: billedFrom,
+        difference: '-14 days',
+        correlationId: b.saga.correlation_id,
+        firstRunId: drift.runId,
+      }),
+    ]);
+
+    // Put back: the next run closes it.
+    await env.sales.sobject('Order').update({ Id: b.orderId, EffectiveDate: order.EffectiveDate });
+    await env.settle();
     const fixed = await recon.run({ scope: 'salesforce-billing', period });
     expect(open(await recon.breaks(fixed.runId))).toEqual([]);
     expect((await recon.breaks(drift.runId)).at(0)).toMatchObject({

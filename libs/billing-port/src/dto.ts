@@ -113,7 +113,10 @@ export interface InvoiceLineView {
   lineId: string;
   customerId: string;
   description: string;
+  /** The line's amount, tax excluded (as the billing platform adds exclusive tax on top). */
   amount: Money;
+  /** The tax the billing platform charged on the line, minor units in the invoice's currency; '0' when untaxed. */
+  taxMinor: string;
   proration: boolean;
   priceId: string | null;
   quantity: number | null;

@@ -98,7 +98,10 @@ export interface ErpDocumentSummary {
   period: string;
   customerErpId: string | null;
   contractId: string | null;
+  /** The document's total, tax included. */
   total: ErpMoney;
+  /** The tax it carries (an invoice's or credit memo's tax total, 0 when untaxed); null for a payment or journal. */
+  tax: ErpMoney | null;
 }
 
 /** A contract's balances in the ERP's ledger at a period end. Deferred is a credit balance shown positive. */

@@ -16,7 +16,7 @@ export class RevenueController {
   @ApiOperation({
     summary: 'Revenue waterfall: recognised by month and the deferred revenue roll-forward, as JSON or CSV',
     description:
-      "Per currency and month from..to (YYYY-MM, at most 120 months): deferred revenue at the start of the month, billed (invoices less credit notes, excluding tax, in the month they bill from), recognised (the revenue engine's schedules of every stored contract and amendment), and deferred at the end = opening + billed − recognised (negative: a contract asset). Amounts in minor units as strings. Filter by `contractId` or `currency`. `format=csv` or `Accept: text/csv` streams CSV with decimal amounts and minor units. Example, G1 (12,000.00 USD billed upfront 2026-01-01, ratable daily): January recognised 101918, closing deferred 1098082. Role finance.viewer.",
+      "Per currency and month from..to (YYYY-MM, at most 120 months): deferred revenue at the start of the month, billed (invoices less credit notes, excluding tax, in the month they bill from), recognised (the revenue engine's schedules of every stored contract and amendment, plus usage overage in its month of use; a usage invoice bills in the month it is issued), and deferred at the end = opening + billed − recognised (negative: a contract asset). Amounts in minor units as strings. Filter by `contractId` or `currency`. `format=csv` or `Accept: text/csv` streams CSV with decimal amounts and minor units. Example, G1 (12,000.00 USD billed upfront 2026-01-01, ratable daily): January recognised 101918, closing deferred 1098082. Role finance.viewer.",
   })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: WaterfallDto })

@@ -118,6 +118,25 @@ function erpLines(saga: SagaIdentity, ctx: SagaContext, totalMinor: bigint): Erp
   });
 }
 
+/**
+ * A billing document's ERP lines: its total less tax split over the contract lines (erpLines), and its tax split
+ * over them in the same proportions (NetSuite adds each line's tax to the total and books it as tax payable).
+ */
+function documentLines(
+  saga: SagaIdentity,
+  ctx: SagaContext,
+  doc: SagaData['invoices'][number],
+): ErpDocumentPayload['lines'] {
+  const tax = BigInt(doc.tax?.amountMinor ?? '0');
+  const lines = erpLines(saga, ctx, BigInt(doc.total.amountMinor) - tax);
+  if (tax === 0n) return lines;
+  const shares = allocateByWeights(
+    abs(tax),
+    lines.map((l) => abs(BigInt(l.amountMinor))),
+  );
+  return lines.map((l, i) => ({ ...l, taxMinor: (shares[i] ?? 0n).toString() }));
+}
+
 /** The ERP invoices and credit memos of the billing documents the saga consumed (all, or those `pick` keeps). */
 export function documentCommands(
   saga: SagaIdentity,
@@ -143,7 +162,7 @@ export function documentCommands(
         externalId: doc.erpExternalId,
         tranDate: doc.issuedOn,
         memo: `Billing invoice ${doc.documentId}`,
-        lines: erpLines(saga, ctx, BigInt(doc.total.amountMinor)),
+        lines: documentLines(saga, ctx, doc),
       },
     });
   }
@@ -159,7 +178,7 @@ export function documentCommands(
         tranDate: doc.issuedOn,
         memo: `Billing credit note ${doc.documentId}`,
         ...(appliesTo ? { appliesToExternalId: appliesTo } : {}),
-        lines: erpLines(saga, ctx, BigInt(doc.total.amountMinor)),
+        lines: documentLines(saga, ctx, doc),
       },
     });
   }

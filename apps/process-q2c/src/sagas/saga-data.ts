@@ -5,6 +5,8 @@ export interface SagaDocument {
   documentId: string;
   number: string | null;
   total: MoneyDto;
+  /** The tax in the total (absent on documents taken in before it was kept: none). */
+  tax?: MoneyDto;
   issuedOn: string;
   erpExternalId: string;
   erpId?: string;

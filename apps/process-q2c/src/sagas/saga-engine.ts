@@ -423,6 +423,7 @@ export class SagaEngine {
       documentId: doc.documentId,
       number: null,
       total: doc.total,
+      tax: doc.tax,
       issuedOn: doc.issuedOn,
       erpExternalId,
     });

@@ -10,6 +10,12 @@ interface EventRow {
   payload: ContractBooked | ContractAmended;
 }
 
+interface UsageRow {
+  currency: string;
+  period: string;
+  recognised: string;
+}
+
 interface BilledRow {
   currency: string;
   period: string;
@@ -29,16 +35,22 @@ function add(ledger: Ledger, currency: string, period: string, amount: bigint): 
  * Billing documents by currency and month, less tax, credit notes negative. A document belongs to the contract of
  * the saga that consumed it, or else of the saga that made its subscription. Its month is the month it bills from:
  * the earliest service-period start of its lines when it bills in advance (a subscription started on its term
- * start bills from that day), its issue date otherwise.
+ * start bills from that day), its issue date otherwise — and always its issue date for a usage invoice (billed in
+ * arrears: its lines' period is the month of use, booked as revenue there, see USAGE_RECOGNISED), known by the ERP
+ * invoice Revline sent for it as one (`usage-invoice:<document>:<contract>`).
  */
 const BILLED = `
   WITH docs AS (
     SELECT d."kind", d."payload",
            COALESCE(s."contract_id", (SELECT s2."contract_id" FROM "q2c"."sagas" s2
                                        WHERE s2."data"->>'subscriptionId' = d."subscription_id" LIMIT 1)) AS contract_id,
-           LEAST(d."payload"->>'issuedOn',
-                 (SELECT min(l->>'periodStart') FROM jsonb_array_elements(d."payload"->'lines') l
-                   WHERE l->>'periodStart' IS NOT NULL)) AS billed_on
+           CASE WHEN EXISTS (SELECT 1 FROM "q2c"."saga_commands" c
+                              WHERE c."step" = 'usage_invoice' AND c."job" = 'erp.post-invoice'
+                                AND starts_with(c."idempotency_key", 'usage-invoice:' || d."document_id" || ':'))
+                THEN d."payload"->>'issuedOn'
+                ELSE LEAST(d."payload"->>'issuedOn',
+                           (SELECT min(l->>'periodStart') FROM jsonb_array_elements(d."payload"->'lines') l
+                             WHERE l->>'periodStart' IS NOT NULL)) END AS billed_on
       FROM "q2c"."billing_documents" d LEFT JOIN "q2c"."sagas" s ON s."saga_id" = d."saga_id"
      WHERE d."kind" IN ('invoice', 'credit_note')
   )
@@ -50,8 +62,29 @@ const BILLED = `
    GROUP BY 1, 2`;
 
 /**
+ * Usage (overage) revenue by currency and month of use: the revenue journals Revline sent for usage invoices
+ * (BookUsageInvoice, step `usage_invoice`), the newest version of each contract, obligation and period (each
+ * version carries the cumulative amount of that period's usage invoices). Not in the engine's schedules: usage is
+ * recognised when it is used, as it is billed.
+ */
+const USAGE_RECOGNISED = `
+  WITH newest AS (
+    SELECT DISTINCT ON ("payload"->>'contractId', "payload"->>'obligationId', "payload"->>'period')
+           "payload"->>'contractId' AS contract_id, "payload"->>'period' AS period,
+           "payload"->'amount'->>'currency' AS currency, ("payload"->'amount'->>'amountMinor')::numeric AS amount
+      FROM "q2c"."saga_commands"
+     WHERE "step" = 'usage_invoice' AND "job" = 'erp.post-revenue-journal'
+     ORDER BY "payload"->>'contractId', "payload"->>'obligationId', "payload"->>'period',
+              ("payload"->>'scheduleVersion')::int DESC
+  )
+  SELECT currency, period, sum(amount)::text AS recognised
+    FROM newest
+   WHERE period <= $1 AND ($2::text IS NULL OR contract_id = $2)
+   GROUP BY 1, 2`;
+
+/**
  * The revenue waterfall: revenue recognised by month from the engine's schedules of every stored contract (its
- * booking and amendments as stored), billed by month from the invoices and credit notes, and the deferred revenue
+ * booking and amendments as stored) and the usage revenue booked in its month of use, billed by month from the invoices and credit notes, and the deferred revenue
  * rolled forward: opening + billed − recognised = closing.
  */
 @Injectable()
@@ -84,6 +117,14 @@ export class RevenueWaterfall {
       } catch (error) {
         this.logger.warn({ msg: 'contract left out of the waterfall', contractId, err: error });
       }
+    }
+    const usage = await this.dataSource.query<UsageRow[]>(USAGE_RECOGNISED, [
+      query.to,
+      query.contractId ?? null,
+    ]);
+    for (const row of usage) {
+      if (query.currency && row.currency !== query.currency) continue;
+      add(recognised, row.currency, row.period, BigInt(row.recognised));
     }
     const rows = await this.dataSource.query<BilledRow[]>(BILLED, [query.to, query.contractId ?? null]);
     for (const row of rows) {

@@ -17,7 +17,7 @@ export class WaterfallController {
   @ApiOperation({
     summary: 'Revenue waterfall: recognised by month and the deferred revenue roll-forward',
     description:
-      "For each currency and month from..to: deferred revenue at the start, billed (invoices less credit notes, excluding tax), recognised (from the revenue engine's schedules of every stored contract), and deferred at the end = opening + billed − recognised. Amounts in minor units. `format=csv` or `Accept: text/csv` answers CSV with decimal amounts and minor units.",
+      "For each currency and month from..to: deferred revenue at the start, billed (invoices less credit notes, excluding tax), recognised (from the revenue engine's schedules of every stored contract, plus usage revenue in its month of use; a usage invoice bills in the month it is issued), and deferred at the end = opening + billed − recognised. Amounts in minor units. `format=csv` or `Accept: text/csv` answers CSV with decimal amounts and minor units.",
   })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: WaterfallDto })

@@ -27,6 +27,7 @@ export const INVOICE_LINE_CSV_COLUMNS = [
   'customerId',
   'description',
   'amountMinor',
+  'taxMinor',
   'currency',
   'proration',
   'priceId',
@@ -79,6 +80,7 @@ function invoiceLineCsv(line: InvoiceLineView): string {
     line.customerId,
     line.description,
     line.amount.amountMinor,
+    line.taxMinor,
     line.amount.currency,
     line.proration,
     line.priceId,
@@ -147,7 +149,7 @@ export class BillingReadsController {
   @ApiOperation({
     summary: 'Every invoice line of a period, streamed as NDJSON (or CSV) for reconciliation',
     description:
-      'One JSON object per line, or with format=csv a header row and one CSV row per line (the columns of INVOICE_LINE_CSV_COLUMNS, amounts in minor units); read page by page from the billing platform, so memory stays flat.',
+      'One JSON object per line, or with format=csv a header row and one CSV row per line (the columns of INVOICE_LINE_CSV_COLUMNS, amounts in minor units, the amount tax excluded, the tax of the line in taxMinor); read page by page from the billing platform, so memory stays flat.',
   })
   @ApiProduces('application/x-ndjson', 'text/csv')
   @ApiOkResponse({ description: 'application/x-ndjson or text/csv: one invoice line per line' })

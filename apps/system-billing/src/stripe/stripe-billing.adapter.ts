@@ -756,6 +756,7 @@ function toLineView(invoice: Stripe.Invoice, line: Stripe.InvoiceLineItem): Invo
     customerId: idOf(invoice.customer) ?? '',
     description: line.description ?? '',
     amount: money(line.amount, line.currency),
+    taxMinor: String((line.taxes ?? []).reduce((sum, t) => sum + t.amount, 0)),
     proration: details?.proration ?? false,
     priceId: idOf(line.pricing?.price_details?.price) ?? null,
     quantity: line.quantity,

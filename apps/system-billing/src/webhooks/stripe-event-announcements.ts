@@ -28,6 +28,16 @@ const money = (amount: unknown, currency: unknown) => ({
   currency: str(currency).toUpperCase(),
 });
 
+/** An invoice's or credit note's tax: the sum of its `total_taxes` (none: 0). */
+const taxOf = (o: Obj) =>
+  money(
+    (Array.isArray(o.total_taxes) ? (o.total_taxes as unknown[]) : []).reduce<number>(
+      (sum, t) => sum + num(obj(t).amount),
+      0,
+    ),
+    o.currency,
+  );
+
 export function isStripeEvent(value: unknown): value is StripeEventLike {
   const v = obj(value);
   return (
@@ -126,7 +136,7 @@ function invoiceDocument(o: Obj, createdAt: string): BillingDocumentPayload {
     customerId: str(o.customer),
     ...(subscription ? { subscriptionId: subscription } : {}),
     total: money(o.total, o.currency),
-    tax: money(0, o.currency),
+    tax: taxOf(o),
     issuedOn: isoDay(num(obj(o.status_transitions).finalized_at) || num(o.created)),
     lines: list(o.lines).map((line) => {
       const parent = obj(line.parent);
@@ -152,7 +162,7 @@ function creditNoteDocument(o: Obj, createdAt: string): BillingDocumentPayload {
     documentId: str(o.id),
     customerId: str(o.customer),
     total: money(o.total, o.currency),
-    tax: money(0, o.currency),
+    tax: taxOf(o),
     issuedOn: isoDay(num(o.effective_at) || num(o.created)),
     lines: list(o.lines).map((line) => ({
       lineId: str(line.id),

@@ -121,7 +121,8 @@ export class NetSuiteErpAdapter extends ErpPort {
 
   async *exportDocuments(kind: ErpDocumentKind, period: string): AsyncIterable<ErpDocumentSummary[]> {
     const q =
-      'SELECT id, externalid, trandate, postingperiod, entity, custbody_rl_contract, currency, foreigntotal FROM transaction ' +
+      'SELECT id, externalid, trandate, postingperiod, entity, custbody_rl_contract, currency, foreigntotal, taxtotal ' +
+      'FROM transaction ' +
       `WHERE type = ${sqlText(TRANSACTION_TYPE[kind])} AND postingperiod = ${sqlText(checkPeriod(period))} ORDER BY id`;
     // Pages side by side within the account's concurrency limit (less one slot, left to the posting workers).
     const concurrency = Math.max(1, this.config.NETSUITE_CONCURRENCY_LIMIT - 1);
@@ -271,6 +272,11 @@ export class NetSuiteErpAdapter extends ErpPort {
       customerErpId: row.entity ?? null,
       contractId: row.custbody_rl_contract ?? null,
       total: { amountMinor: this.minor(row.foreigntotal, currency).toString(), currency },
+      // NetSuite's tax total of an invoice or credit memo (a field it leaves out when empty: no tax).
+      tax:
+        kind === 'invoice' || kind === 'creditMemo'
+          ? { amountMinor: this.minor(row.taxtotal, currency).toString(), currency }
+          : null,
     };
   }
 

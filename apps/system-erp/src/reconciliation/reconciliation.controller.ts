@@ -28,7 +28,10 @@ async function* ndjson(pages: AsyncIterable<ErpDocumentSummary[]>): AsyncGenerat
   }
 }
 
-/** The documents CSV export's columns, in order (the header row names them); amounts in minor units. */
+/**
+ * The documents CSV export's columns, in order (the header row names them); amounts in minor units, the total tax
+ * included, `taxMinor` empty for a document that carries no tax figure (a payment, a journal).
+ */
 export const DOCUMENT_CSV_COLUMNS = [
   'kind',
   'erpId',
@@ -38,6 +41,7 @@ export const DOCUMENT_CSV_COLUMNS = [
   'customerErpId',
   'contractId',
   'totalMinor',
+  'taxMinor',
   'currency',
 ] as const;
 
@@ -59,6 +63,7 @@ async function* csvRows(pages: AsyncIterable<ErpDocumentSummary[]>): AsyncGenera
             d.customerErpId,
             d.contractId,
             d.total.amountMinor,
+            d.tax?.amountMinor ?? null,
             d.total.currency,
           ]
             .map(csvCell)

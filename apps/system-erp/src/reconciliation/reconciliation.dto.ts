@@ -74,8 +74,16 @@ export class ErpDocumentDto {
   @ApiPropertyOptional({ example: 'C-G1', nullable: true, type: String })
   contractId: string | null;
 
-  @ApiProperty({ type: MoneyDto })
+  @ApiProperty({ type: MoneyDto, description: 'The total, tax included' })
   total: MoneyDto;
+
+  @ApiPropertyOptional({
+    type: MoneyDto,
+    nullable: true,
+    example: { amountMinor: '96000', currency: 'USD' },
+    description: "An invoice's or credit memo's tax total (0 when untaxed); null for a payment or journal",
+  })
+  tax: MoneyDto | null;
 }
 
 export class ErpDocumentListDto {

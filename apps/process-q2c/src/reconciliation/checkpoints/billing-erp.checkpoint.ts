@@ -9,6 +9,7 @@ const INVOICE_LINE_COLUMNS = [
   ['customerId', 'text'],
   ['description', 'text'],
   ['amountMinor', 'bigint'],
+  ['taxMinor', 'bigint'],
   ['currency', 'text'],
   ['proration', 'boolean'],
   ['priceId', 'text'],
@@ -40,6 +41,7 @@ const DOCUMENT_COLUMNS = [
   ['customerErpId', 'text'],
   ['contractId', 'text'],
   ['totalMinor', 'bigint'],
+  ['taxMinor', 'bigint'],
   ['currency', 'text'],
 ] as const;
 
@@ -56,14 +58,17 @@ const COLUMNS = `("checkpoint", "category", "period", "contract_id", "object_typ
 /**
  * Billing ↔ ERP for a period (a break is filed under the correlation id of the saga that took the document in):
  * every invoice (its lines summed), credit note and payment the billing platform issued or received in it exists
- * once in the ERP (external ids `INV-`, `CM-`, `PAY-` + the billing id) with the same total, currency and date,
- * and the ERP holds no invoice, credit memo or payment of the period that billing does not know. Tax is not
- * compared: the ERP's documents export carries no tax figure (Revline posts the ERP documents without tax lines);
- * system-billing's documents export carries `taxMinor` for when it does.
+ * once in the ERP (external ids `INV-`, `CM-`, `PAY-` + the billing id) with the same amount, tax, currency and
+ * date, and the ERP holds no invoice, credit memo or payment of the period that billing does not know. The amount
+ * is compared net of tax (the total less its tax on each side) and the tax on its own, so a tax edited in one
+ * system is a `tax_mismatch` and not an `amount_mismatch` as well. Billing's tax is its invoice lines' `taxMinor`
+ * summed, or a credit note's `taxMinor`; the ERP's is NetSuite's tax total of the invoice or credit memo. A payment
+ * carries no tax on either side.
  *
- * Categories: `missing_in_erp`, `duplicate_in_erp`, `amount_mismatch`, `currency_mismatch`, `date_mismatch`
- * (objectType `Invoice`, `CreditNote` or `Payment`, objectId the billing id), `unknown_in_erp` (objectType
- * `ErpInvoice`, `ErpCreditMemo` or `ErpPayment`, objectId the ERP id).
+ * Categories: `missing_in_erp` (expected the billed total, tax included), `duplicate_in_erp`, `amount_mismatch`
+ * (field `netTotal`), `tax_mismatch` (field `tax`), `currency_mismatch`, `date_mismatch` (objectType `Invoice`,
+ * `CreditNote` or `Payment`, objectId the billing id), `unknown_in_erp` (objectType `ErpInvoice`, `ErpCreditMemo` or
+ * `ErpPayment`, objectId the ERP id; actual its total, tax included).
  */
 export class BillingErpCheckpoint implements Checkpoint {
   readonly name = 'billing-erp' as const;
@@ -95,14 +100,15 @@ export class BillingErpCheckpoint implements Checkpoint {
     const prefix = (objectType: string) => KINDS.find((k) => k.objectType === objectType)?.prefix ?? '';
     await ctx.runner.query(`CREATE TEMP TABLE "billing_docs" AS
       SELECT 'Invoice'::text AS object_type, "invoiceId" AS document_id, "invoiceId" AS invoice_id,
-             '${prefix('Invoice')}' || "invoiceId" AS external_id, sum("amountMinor") AS total,
+             '${prefix('Invoice')}' || "invoiceId" AS external_id,
+             sum("amountMinor") + coalesce(sum("taxMinor"), 0) AS total, coalesce(sum("taxMinor"), 0) AS tax,
              max(upper("currency")) AS currency, max("issuedOn") AS doc_date
         FROM "stage_invoice_lines" GROUP BY "invoiceId"
       UNION ALL
       SELECT CASE "kind" WHEN 'credit_note' THEN 'CreditNote' ELSE 'Payment' END, "documentId", "invoiceId",
              CASE "kind" WHEN 'credit_note' THEN '${prefix('CreditNote')}' ELSE '${prefix('Payment')}' END
                || "documentId",
-             "totalMinor", upper("currency"), "date"
+             "totalMinor", "taxMinor", upper("currency"), "date"
         FROM "stage_billing_documents"`);
     await ctx.runner.query(`ANALYZE "billing_docs"`);
     await ctx.runner.query(`CREATE TEMP TABLE "erp_docs" AS
@@ -110,15 +116,17 @@ export class BillingErpCheckpoint implements Checkpoint {
         (
           k,
         ) => `SELECT '${k.erpObjectType}'::text AS object_type, "externalId" AS external_id, "erpId" AS erp_id,
-             "totalMinor" AS total, upper("currency") AS currency, "tranDate" AS tran_date, "contractId" AS contract_id
+             "totalMinor" AS total, "taxMinor" AS tax, upper("currency") AS currency, "tranDate" AS tran_date,
+             "contractId" AS contract_id
         FROM "stage_erp_${k.erpKind}"`,
       ).join(' UNION ALL ')}`);
     await ctx.runner.query(`ANALYZE "erp_docs"`);
     await ctx.runner.query(`CREATE INDEX ON "erp_docs" (external_id)`);
     await ctx.runner.query(`CREATE TEMP TABLE "doc_pairs" AS
-      SELECT b.object_type, b.document_id, b.total AS billed, b.currency AS billed_currency, b.doc_date,
-             count(e.erp_id)::int AS copies, min(e.total) AS erp_total, min(e.currency) AS erp_currency,
-             min(e.tran_date) AS tran_date,
+      SELECT b.object_type, b.document_id, b.total AS billed, b.total - coalesce(b.tax, 0) AS billed_net,
+             b.tax AS billed_tax, b.currency AS billed_currency, b.doc_date,
+             count(e.erp_id)::int AS copies, min(e.total - coalesce(e.tax, 0)) AS erp_net, min(e.tax) AS erp_tax,
+             min(e.currency) AS erp_currency, min(e.tran_date) AS tran_date,
              coalesce(min(s."contract_id"), min(e.contract_id)) AS contract_id,
              min(s."correlation_id") AS correlation_id
         FROM "billing_docs" b
@@ -126,7 +134,7 @@ export class BillingErpCheckpoint implements Checkpoint {
         LEFT JOIN "q2c"."billing_documents" bd ON bd."document_id" = b.document_id
         LEFT JOIN "q2c"."billing_documents" bi ON bi."document_id" = b.invoice_id
         LEFT JOIN "q2c"."sagas" s ON s."saga_id" = coalesce(bd."saga_id", bi."saga_id")
-       GROUP BY b.object_type, b.document_id, b.total, b.currency, b.doc_date`);
+       GROUP BY b.object_type, b.document_id, b.total, b.tax, b.currency, b.doc_date`);
     await ctx.runner.query(`ANALYZE "doc_pairs"`);
     const period = ctx.period.replace(/'/g, '');
     await ctx.runner.query(
@@ -137,8 +145,12 @@ export class BillingErpCheckpoint implements Checkpoint {
         CROSS JOIN LATERAL (VALUES
           ('missing_in_erp', 'erpDocument', p.billed::text, NULL, (-p.billed)::text, p.copies = 0),
           ('duplicate_in_erp', 'copies', '1', p.copies::text, (p.copies - 1)::text, p.copies > 1),
-          ('amount_mismatch', 'total', p.billed::text, p.erp_total::text, (p.erp_total - p.billed)::text,
-             p.copies > 0 AND p.erp_total <> p.billed),
+          ('amount_mismatch', 'netTotal', p.billed_net::text, p.erp_net::text,
+             (p.erp_net - p.billed_net)::text, p.copies > 0 AND p.erp_net <> p.billed_net),
+          ('tax_mismatch', 'tax', p.billed_tax::text, p.erp_tax::text,
+             (coalesce(p.erp_tax, 0) - coalesce(p.billed_tax, 0))::text,
+             p.copies > 0 AND (p.billed_tax IS NOT NULL OR p.erp_tax IS NOT NULL)
+               AND coalesce(p.erp_tax, 0) <> coalesce(p.billed_tax, 0)),
           ('currency_mismatch', 'currency', p.billed_currency, p.erp_currency, NULL,
              p.copies > 0 AND p.erp_currency IS DISTINCT FROM p.billed_currency),
           ('date_mismatch', 'date', p.doc_date, p.tran_date,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { currencyExponent, parseDecimal, pow10 } from '@revline/canonical';
 import { GeneralLedger } from '../ledger/general-ledger';
-import { ACCOUNTS, CURRENCIES, SUBSIDIARIES } from '../ledger/reference-data';
+import { ACCOUNT, ACCOUNTS, CURRENCIES, SUBSIDIARIES } from '../ledger/reference-data';
 import { transactionTypeOf } from '../records/prepare-record';
 import type { RecordBody, RecordType } from '../records/record-schemas';
 import { RecordStore } from '../records/record-store';
@@ -16,6 +16,12 @@ function amount(decimal: string, symbol: string): Amount {
   const parsed = parseDecimal(decimal);
   return { minor: (parsed.units * pow10(exponent)) / pow10(parsed.scale), exponent };
 }
+
+const abs = (n: bigint): bigint => (n < 0n ? -n : n);
+const tax = (lines: ReadonlyArray<{ account: string; debitMinor: bigint; creditMinor: bigint }>): bigint =>
+  lines
+    .filter((l) => l.account === ACCOUNT.taxPayable)
+    .reduce((s, l) => s + l.creditMinor - l.debitMinor, 0n);
 
 const TRANSACTION_RECORDS: RecordType[] = ['invoice', 'creditMemo', 'customerPayment', 'journalEntry'];
 
@@ -85,6 +91,7 @@ export class SuiteQlTables {
           'subsidiary',
           'currency',
           'foreigntotal',
+          'taxtotal',
           'custbody_rl_contract',
           'memo',
           'createddate',
@@ -190,6 +197,11 @@ export class SuiteQlTables {
         subsidiary: b.subsidiary.id ?? null,
         currency: b.currency.id ?? null,
         foreigntotal: { minor: total, exponent: currencyExponent(symbol) },
+        // The tax total of an invoice or credit memo (its tax payable line; 0 when untaxed), as a positive amount.
+        taxtotal:
+          type === 'invoice' || type === 'creditMemo'
+            ? { minor: abs(tax(own)), exponent: currencyExponent(symbol) }
+            : null,
         custbody_rl_contract: b.custbody_rl_contract ?? null,
         memo: b.memo ?? null,
         createddate: r.createdDate,
