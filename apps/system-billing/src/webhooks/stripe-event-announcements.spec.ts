@@ -60,6 +60,25 @@ describe('announcementsOf', () => {
     });
   });
 
+  it("announces an invoice's tax as Stripe totals it (total_taxes), and none when it has none", () => {
+    const taxed = invoice({
+      total: 518_400,
+      total_taxes: [
+        { amount: 24_000, tax_behavior: 'exclusive' },
+        { amount: 14_400, tax_behavior: 'exclusive' },
+      ],
+    });
+    const [issued] = announcementsOf(event('invoice.finalized', taxed));
+    expect(issued.envelope.payload).toMatchObject({
+      total: { amountMinor: '518400', currency: 'USD' },
+      tax: { amountMinor: '38400', currency: 'USD' },
+    });
+    const [untaxed] = announcementsOf(event('invoice.finalized', invoice({ total_taxes: [] })));
+    expect(untaxed.envelope.payload).toMatchObject({ tax: { amountMinor: '0', currency: 'USD' } });
+    const [older] = announcementsOf(event('invoice.finalized', invoice()));
+    expect(older.envelope.payload).toMatchObject({ tax: { amountMinor: '0', currency: 'USD' } });
+  });
+
   it('announces a subscription state only for a Revline contract, and only if it is the newest', () => {
     const sub = {
       id: 'sub_1',
