@@ -16,6 +16,13 @@ import { SagasConfig } from '../sagas/sagas.config';
 
 type UsageLine = BillingDocumentPayload['lines'][number] & { entry: CatalogueEntry; periodStart: string };
 
+/** A contract's share of a usage line, and of the invoice's tax. */
+interface Charge {
+  line: UsageLine;
+  amountMinor: bigint;
+  taxMinor: bigint;
+}
+
 interface Booking {
   saga_id: string;
   correlation_id: string;
@@ -55,9 +62,10 @@ function dayBefore(date: string): string {
  * arrears) that no saga waits for: Revline books it in the ERP for the contracts whose usage it charges — the ERP
  * invoice on the invoice's date, and the usage revenue as a journal of the period of use (DESIGN.md §5: usage
  * overage is revenue of the period of use, even when invoiced after it). The contracts are those whose staged usage
- * (POST /v1/usage) fell in the line's billing period, the amount split by their quantities. Every command has a
- * deterministic key and ERP external id, so a redelivered invoice posts nothing twice. The commands are recorded on
- * the contract's booking saga, whose correlation id carries the lineage, and the invoice is claimed by it.
+ * (POST /v1/usage) fell in the line's billing period, the amount split by their quantities; the invoice's tax is
+ * split over the ERP invoice lines by amount. Every command has a deterministic key and ERP external id, so a
+ * redelivered invoice posts nothing twice. The commands are recorded on the contract's booking saga, whose
+ * correlation id carries the lineage, and the invoice is claimed by it.
  *
  * Several usage invoices for one contract, obligation and period (a correction) post cumulative versions: the
  * n-th carries the sum of the first n, and the ERP posts only its difference.
@@ -75,13 +83,23 @@ export class BookUsageInvoice {
   async execute(manager: EntityManager, doc: BillingDocumentPayload): Promise<UsageInvoiceBooked | null> {
     const lines = await this.usageLines(manager, doc);
     if (!lines) return null;
-    const byContract = new Map<string, Array<{ line: UsageLine; amountMinor: bigint }>>();
+    const byContract = new Map<string, Charge[]>();
     for (const line of lines) {
       for (const share of await this.shares(manager, doc, line))
         byContract.set(share.contractId, [
           ...(byContract.get(share.contractId) ?? []),
-          { line, amountMinor: share.amountMinor },
+          { line, amountMinor: share.amountMinor, taxMinor: 0n },
         ]);
+    }
+    // The invoice's tax, split over the charges by amount: each ERP invoice carries its part on its lines.
+    const charges = [...byContract.values()].flat();
+    const tax = BigInt(doc.tax.amountMinor);
+    if (tax !== 0n) {
+      const taxes = allocateByWeights(
+        tax,
+        charges.map((c) => (c.amountMinor < 0n ? -c.amountMinor : c.amountMinor)),
+      );
+      charges.forEach((c, i) => (c.taxMinor = taxes[i] ?? 0n));
     }
     const single = byContract.size === 1;
     const booked: UsageInvoiceBooked = { usageInvoice: doc.documentId, contracts: [] };
@@ -175,7 +193,7 @@ export class BookUsageInvoice {
     contractId: string,
     booking: Booking,
     externalId: string,
-    charges: ReadonlyArray<{ line: UsageLine; amountMinor: bigint }>,
+    charges: readonly Charge[],
   ): Promise<void> {
     const payload: ErpDocumentPayload = {
       externalId,
@@ -185,9 +203,10 @@ export class BookUsageInvoice {
       subsidiary: this.config.ERP_SUBSIDIARY,
       contractId,
       memo: `Billing usage invoice ${doc.documentId}`,
-      lines: charges.map(({ line, amountMinor }) => ({
+      lines: charges.map(({ line, amountMinor, taxMinor }) => ({
         itemExternalId: line.entry.erpItemId,
         amountMinor: amountMinor.toString(),
+        ...(taxMinor !== 0n ? { taxMinor: taxMinor.toString() } : {}),
         description: `${line.entry.productCode} usage ${line.periodStart}..${dayBefore(line.periodEnd ?? line.periodStart)}`,
         productClass: line.entry.productClass,
         obligationId: line.entry.pobId,
@@ -206,7 +225,7 @@ export class BookUsageInvoice {
     doc: BillingDocumentPayload,
     contractId: string,
     booking: Booking,
-    charges: ReadonlyArray<{ line: UsageLine; amountMinor: bigint }>,
+    charges: readonly Charge[],
   ): Promise<Array<{ period: string; amountMinor: string }>> {
     const cells = new Map<string, { entry: CatalogueEntry; period: string; amountMinor: bigint }>();
     for (const { line, amountMinor } of charges) {
