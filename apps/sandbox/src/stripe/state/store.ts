@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { eventObject } from '../http/includable';
+import { CreatedIndex, VersionedMap } from '../http/list';
 import type {
   CreditNote,
   Customer,
@@ -55,7 +56,9 @@ export class StripeStore {
   readonly prices = new Map<string, Price>();
   readonly subscriptions = new Map<string, Subscription>();
   readonly schedules = new Map<string, SubscriptionSchedule>();
-  readonly invoices = new Map<string, Invoice>();
+  readonly invoices = new VersionedMap<string, Invoice>();
+  /** Invoices by created time, for lists sliced by `created`. */
+  readonly invoicesByCreated = new CreatedIndex(this.invoices);
   readonly invoiceItems = new Map<string, InvoiceItem>();
   readonly invoicePayments = new Map<string, InvoicePayment>();
   readonly creditNotes = new Map<string, CreditNote>();
