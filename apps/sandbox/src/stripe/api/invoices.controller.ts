@@ -92,7 +92,7 @@ export class InvoicesController {
     const subscription = q.string('subscription');
     const status = q.string('status');
     const created = parseRange(q, 'created');
-    const all = this.store.invoicesByCreated
+    const all = this.store.invoiceList
       .within(created)
       .filter(
         (i) =>

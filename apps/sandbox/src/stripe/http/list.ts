@@ -9,25 +9,47 @@ export interface StripeList<T> {
   url: string;
 }
 
-/** Stripe's cursor pagination over newest-first objects: `limit` (1–100), `starting_after`, `ending_before`. */
-export function paginate<T extends { id: string }>(all: T[], query: Params, url: string): StripeList<T> {
+/**
+ * Stripe's cursor pagination over newest-first objects: `limit` (1–100), `starting_after`, `ending_before`. `all` is
+ * in creation order (oldest first); `positions` (an object's index in `all`) finds a cursor without a scan.
+ */
+export function paginate<T extends { id: string }>(
+  all: readonly T[],
+  query: Params,
+  url: string,
+  positions?: ReadonlyMap<string, number>,
+): StripeList<T> {
   const limit = query.int('limit') ?? 10;
   if (limit < 1 || limit > 100) throw StripeApiError.invalid('limit', 'Limit must be between 1 and 100.');
   const after = query.string('starting_after');
   const before = query.string('ending_before');
-  const newestFirst = [...all].reverse();
-  let slice = newestFirst;
+  const find = (id: string, param: string): number => {
+    const index = positions?.get(id) ?? all.findIndex((o) => o.id === id);
+    if (index === -1 || all[index]?.id !== id) throw StripeApiError.noSuch('object', id, param);
+    return index;
+  };
+  // Newest first: from index `from` down to `to` (inclusive) of `all`.
+  const newestFirst = (from: number, to: number): T[] => {
+    const data: T[] = [];
+    for (let i = from; i >= to; i--) data.push(all[i]);
+    return data;
+  };
   if (after) {
-    const index = newestFirst.findIndex((o) => o.id === after);
-    if (index === -1) throw StripeApiError.noSuch('object', after, 'starting_after');
-    slice = newestFirst.slice(index + 1);
-  } else if (before) {
-    const index = newestFirst.findIndex((o) => o.id === before);
-    if (index === -1) throw StripeApiError.noSuch('object', before, 'ending_before');
-    slice = newestFirst.slice(Math.max(0, index - limit), index);
-    return { object: 'list', data: slice, has_more: index - limit > 0, url };
+    const index = find(after, 'starting_after');
+    return {
+      object: 'list',
+      data: newestFirst(index - 1, Math.max(0, index - limit)),
+      has_more: index > limit,
+      url,
+    };
   }
-  return { object: 'list', data: slice.slice(0, limit), has_more: slice.length > limit, url };
+  if (before) {
+    const index = find(before, 'ending_before');
+    const top = Math.min(all.length - 1, index + limit);
+    return { object: 'list', data: newestFirst(top, index + 1), has_more: top < all.length - 1, url };
+  }
+  const n = all.length;
+  return { object: 'list', data: newestFirst(n - 1, Math.max(0, n - limit)), has_more: n > limit, url };
 }
 
 /** `created[gte]=…` style filters, or an exact `created=…`, parsed once for lists that test many objects. */
@@ -87,31 +109,44 @@ export class VersionedMap<K, V> extends Map<K, V> {
 }
 
 /**
- * The objects of a map created within a range, in the map's (creation) order, found by binary search over an index
- * by `created` kept until the map gains or loses an object: a list sliced by created time (as an export pages it)
- * costs its slice, not the whole account, per page. `created` never changes once an object exists.
+ * A map's objects in creation order with their positions, and those created within a range found by binary search
+ * over an index by `created`, kept until the map gains or loses an object: a list paged to its end, or sliced by
+ * created time (as an export pages it), costs a page or its slice per page, not a scan of the whole account.
+ * `created` never changes once an object exists.
  */
-export class CreatedIndex<T extends { created: number }> {
+export class ListIndex<T extends { id: string; created: number }> {
   private version = -1;
+  private list: T[] = [];
+  private positionOf = new Map<string, number>();
   private entries: Array<{ created: number; order: number; object: T }> = [];
 
   constructor(private readonly map: VersionedMap<string, T>) {}
 
+  /** Every object in creation order, and each one's position in it (for `paginate`). */
+  all(): { list: readonly T[]; positions: ReadonlyMap<string, number> } {
+    this.refresh();
+    return { list: this.list, positions: this.positionOf };
+  }
+
   within(range: Range): T[] {
-    if (range.min === -Infinity && range.max === Infinity) return [...this.map.values()];
-    if (this.version !== this.map.version) {
-      let order = 0;
-      this.entries = [...this.map.values()]
-        .map((object) => ({ created: object.created, order: order++, object }))
-        .sort((a, b) => a.created - b.created || a.order - b.order);
-      this.version = this.map.version;
-    }
+    this.refresh();
+    if (range.min === -Infinity && range.max === Infinity) return [...this.list];
     const from = this.firstAtLeast(range.min);
     const to = this.firstAtLeast(range.max + 1);
     return this.entries
       .slice(from, to)
       .sort((a, b) => a.order - b.order)
       .map((e) => e.object);
+  }
+
+  private refresh(): void {
+    if (this.version === this.map.version) return;
+    this.list = [...this.map.values()];
+    this.positionOf = new Map(this.list.map((object, i) => [object.id, i]));
+    this.entries = this.list
+      .map((object, order) => ({ created: object.created, order, object }))
+      .sort((a, b) => a.created - b.created || a.order - b.order);
+    this.version = this.map.version;
   }
 
   private firstAtLeast(created: number): number {
