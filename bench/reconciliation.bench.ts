@@ -7,10 +7,11 @@
  * ReconciliationRunner of process-q2c runs scope billing-erp against the real system APIs: system-billing pages
  * Stripe's invoice list (limit 100, `created[gte]/[lt]` slices + `starting_after`, 8 slices at a time) and streams
  * CSV; system-erp pages SuiteQL (1,000 rows a page, as NetSuite) concurrently within the account's concurrency
- * limit. Everything runs in this one process (sandboxes, system-billing, system-erp, the runner), so peakRssMb is
- * the whole stack's. salesforce-billing is not in the sandbox figure: the Salesforce sandbox has no bulk generator
- * yet (its figure is the runner-only one). It generates BENCH_RECON_SANDBOX_LINES lines (200,000 by default): at
- * 1,000,000 the one process holds the whole stack (several GB) and needs `node --max-old-space-size=12288`.
+ * limit. As deployed, each runs in a process of its own (the built apps in dist/: the Stripe sandbox, the NetSuite
+ * sandbox, system-billing and system-erp), and the runner in this one; `cpuSeconds` tells how much CPU each spent
+ * on the run (BENCH_RECON_CPU_PROF=<dir> writes their CPU profiles there). salesforce-billing is not in the sandbox
+ * figure: the Salesforce sandbox has no bulk generator yet (its figure is the runner-only one). It generates
+ * BENCH_RECON_SANDBOX_LINES lines (1,000,000 by default).
  *
  * Runner only (`mode: "runner-only"`, BENCH_RECON_RUNNER_ONLY=0 to skip): the previous figure, the system APIs'
  * exports played by a loopback HTTP server in a worker thread in the exports' own CSV shapes, scope all — the
@@ -23,23 +24,17 @@ import { Logger } from '@nestjs/common';
 import { MetricsService } from '@revline/observability';
 import { runMigrations } from '@revline/persistence';
 import { appDataSourceOptions } from '@revline/platform';
-import { createTestApp, createTestDatabase, seedApiKey } from '@revline/testing';
+import { createTestDatabase, seedApiKey } from '@revline/testing';
 import axios from 'axios';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { DATABASE } from '../apps/process-q2c/src/database';
-import { SANDBOXES } from '../apps/sandbox/src/app.info';
 import type { GenerateNetSuiteResult } from '../apps/sandbox/src/netsuite/admin/generate.controller';
-import { NetSuiteSandboxModule } from '../apps/sandbox/src/netsuite/netsuite-sandbox.module';
-import { StripeSandboxModule } from '../apps/sandbox/src/stripe/stripe-sandbox.module';
-import { AppModule as BillingModule } from '../apps/system-billing/src/app.module';
-import { APP as BILLING_APP } from '../apps/system-billing/src/app.info';
 import { DATABASE as BILLING } from '../apps/system-billing/src/database';
-import { AppModule as ErpModule } from '../apps/system-erp/src/app.module';
-import { APP as ERP_APP } from '../apps/system-erp/src/app.info';
 import { DATABASE as ERP } from '../apps/system-erp/src/database';
 import {
   DOCUMENT_CSV_COLUMNS as BILLING_DOCUMENT_CSV_COLUMNS,
@@ -55,15 +50,14 @@ import { ReconciliationConfig } from '../apps/process-q2c/src/reconciliation/rec
 import { ReconciliationMetrics } from '../apps/process-q2c/src/reconciliation/reconciliation-metrics';
 import { ReconciliationRunner } from '../apps/process-q2c/src/reconciliation/reconciliation-runner';
 import { HttpSystemApis } from '../apps/process-q2c/src/reconciliation/system-apis';
+import type { Running, StackApp } from '../test/support/q2c-stack';
+import { freePort, repositoryRoot, spawnApp, waitForHealth } from '../test/support/q2c-stack';
 import { printFigures, runBench } from './support/bench';
 
 /** Lines of the runner-only run (the issue's 1,000,000). */
 const LINES = Number.parseInt(process.env.BENCH_RECON_LINES ?? '1000000', 10);
-/**
- * Lines of the sandbox run: 200,000 by default, since the whole stack in one process does not hold 1,000,000 on
- * the default heap (BENCH_RECON_SANDBOX_LINES=1000000 with node --max-old-space-size=12288 for the full figure).
- */
-const SANDBOX_LINES = Number.parseInt(process.env.BENCH_RECON_SANDBOX_LINES ?? '200000', 10);
+/** Lines of the sandbox run (the issue's 1,000,000). */
+const SANDBOX_LINES = Number.parseInt(process.env.BENCH_RECON_SANDBOX_LINES ?? '1000000', 10);
 const LINES_PER_INVOICE = Number.parseInt(process.env.BENCH_RECON_LINES_PER_INVOICE ?? '10', 10);
 const DRIFT_EVERY = Number.parseInt(process.env.BENCH_RECON_DRIFT_EVERY ?? '1000', 10);
 const RUNNER_ONLY = process.env.BENCH_RECON_RUNNER_ONLY !== '0';
@@ -252,33 +246,94 @@ const post = async <T>(url: string, body: unknown): Promise<T> => {
   return (await response.json()) as T;
 };
 
-function sandboxSpec(name: string): (typeof SANDBOXES)[number]['spec'] {
-  const found = SANDBOXES.find((s) => s.spec.name === name);
-  if (!found) throw new Error(`${name} is not in apps/sandbox/src/app.info.ts`);
-  return found.spec;
+/** The built apps the sandbox figure runs, each in a process of its own as deployed: vendors and system APIs. */
+async function startProcesses(dbUrl: string): Promise<{
+  urls: Record<'stripe' | 'netsuite' | 'billing' | 'erp', string>;
+  cpuSeconds: () => Record<string, number>;
+  close: () => Promise<void>;
+}> {
+  const root = repositoryRoot();
+  const url = async () => `http://127.0.0.1:${String(await freePort())}`;
+  const urls = { stripe: await url(), netsuite: await url(), billing: await url(), erp: await url() };
+  const port = (u: string) => new URL(u).port;
+  const env: Record<string, string> = {
+    DATABASE_URL: dbUrl,
+    QUEUE_PREFIX: `bench-recon-${String(process.pid)}`,
+    LOG_LEVEL: 'error',
+    OUTBOX_RELAY: 'off',
+    RATE_LIMIT_PER_MINUTE: '10000000',
+    SANDBOX_STRIPE_PORT: port(urls.stripe),
+    SANDBOX_NETSUITE_PORT: port(urls.netsuite),
+    SANDBOX_STRIPE_WEBHOOK_URLS: 'none',
+    SYSTEM_BILLING_PORT: port(urls.billing),
+    SYSTEM_ERP_PORT: port(urls.erp),
+    STRIPE_HOST: '127.0.0.1',
+    STRIPE_PORT: port(urls.stripe),
+    STRIPE_TIMEOUT_MS: '60000',
+    STRIPE_EVENTS_POLL_MS: '0',
+    NETSUITE_BASE_URL: urls.netsuite,
+    NETSUITE_REQUEST_TIMEOUT_MS: '60000',
+  };
+  const running: Running[] = [];
+  const names: string[] = [];
+  const close = async (): Promise<void> => {
+    for (const r of running) r.child.kill('SIGTERM');
+    const killer = setTimeout(() => {
+      for (const r of running) r.child.kill('SIGKILL');
+    }, 10_000);
+    await Promise.all(running.map((r) => r.exited));
+    clearTimeout(killer);
+  };
+  const start = async (
+    app: StackApp,
+    at: string,
+    extra: Record<string, string> = {},
+    args: string[] = [],
+  ) => {
+    const r = spawnApp(root, app, { ...env, ...extra }, args);
+    running.push(r);
+    names.push(extra.SANDBOX_VENDORS ? `sandbox-${extra.SANDBOX_VENDORS}` : app);
+    await waitForHealth(at, r);
+  };
+  try {
+    // Each vendor in its own process, holding the generated account in memory (a million Stripe lines is GBs).
+    const heap = ['--max-old-space-size=12288'];
+    const profile = process.env.BENCH_RECON_CPU_PROF
+      ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_RECON_CPU_PROF}`]
+      : [];
+    await Promise.all([
+      start('sandbox', urls.stripe, { SANDBOX_VENDORS: 'stripe' }, [...heap, ...profile]),
+      start('sandbox', urls.netsuite, { SANDBOX_VENDORS: 'netsuite' }, [...heap, ...profile]),
+      start('system-billing', urls.billing, {}, profile),
+      start('system-erp', urls.erp, {}, profile),
+    ]);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const cpuSeconds = () =>
+    Object.fromEntries(running.map((r, i) => [names[i] ?? '?', processCpuSeconds(r.child.pid)]));
+  return { urls, cpuSeconds, close };
+}
+
+/** User + system CPU a process has used so far (Linux /proc; 0 elsewhere), to tell where a run's time goes. */
+function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 /** The headline: data generated in the sandboxes, read through system-billing and system-erp. */
 async function throughSandbox(): Promise<void> {
-  process.env.LOG_LEVEL = 'error';
-  process.env.OUTBOX_RELAY = 'off';
-  process.env.RATE_LIMIT_PER_MINUTE = '10000000';
   const invoices = Math.ceil(SANDBOX_LINES / LINES_PER_INVOICE);
   const db = await createTestDatabase(DATABASE);
   for (const database of [BILLING, ERP]) await runMigrations(appDataSourceOptions(database, db.url));
-  const stripeSandbox = await createTestApp(StripeSandboxModule, sandboxSpec('sandbox-stripe'), {
-    SANDBOX_STRIPE_WEBHOOK_URLS: 'none',
-  });
-  const netsuite = await createTestApp(NetSuiteSandboxModule, sandboxSpec('sandbox-netsuite'));
-  const billing = await createTestApp(BillingModule, BILLING_APP, {
-    STRIPE_PORT: new URL(stripeSandbox.url).port,
-    STRIPE_TIMEOUT_MS: '60000',
-    STRIPE_EVENTS_POLL_MS: '0',
-  });
-  const erp = await createTestApp(ErpModule, ERP_APP, {
-    NETSUITE_BASE_URL: netsuite.url,
-    NETSUITE_REQUEST_TIMEOUT_MS: '60000',
-  });
+  const stack = await startProcesses(db.url);
+  const { urls } = stack;
   try {
     const seed = 'B';
     const createdFrom = Date.UTC(2026, 2, 1, 1) / 1000;
@@ -286,10 +341,10 @@ async function throughSandbox(): Promise<void> {
     const spacingSeconds = Math.max(1, Math.floor((29 * 86_400) / invoices));
     const generation = { invoices, linesPerInvoice: LINES_PER_INVOICE, seed, createdFrom, spacingSeconds };
     let started = performance.now();
-    await post(`${stripeSandbox.url}/sandbox/stripe/generate`, generation);
+    await post(`${urls.stripe}/sandbox/stripe/generate`, generation);
     const stripeSeconds = (performance.now() - started) / 1000;
     started = performance.now();
-    const erpGenerated = await post<GenerateNetSuiteResult>(`${netsuite.url}/sandbox/netsuite/generate`, {
+    const erpGenerated = await post<GenerateNetSuiteResult>(`${urls.netsuite}/sandbox/netsuite/generate`, {
       ...generation,
       driftEvery: DRIFT_EVERY,
     });
@@ -308,8 +363,8 @@ async function throughSandbox(): Promise<void> {
 
     const config = Object.assign(new ReconciliationConfig(), {
       SYSTEM_SALESFORCE_URL: 'http://127.0.0.1:9',
-      SYSTEM_BILLING_URL: billing.url,
-      SYSTEM_ERP_URL: erp.url,
+      SYSTEM_BILLING_URL: urls.billing,
+      SYSTEM_ERP_URL: urls.erp,
       SERVICE_API_KEY: await seedApiKey(db.dataSource, ['finance.viewer'], 'reconciliation bench'),
       RECONCILIATION_HTTP_TIMEOUT_MS: 600_000,
     });
@@ -326,10 +381,17 @@ async function throughSandbox(): Promise<void> {
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }, 20);
+    const cpuBefore = stack.cpuSeconds();
+    const ownCpuBefore = process.cpuUsage();
     started = performance.now();
     const outcome = await runner.start({ scope: 'billing-erp', period: PERIOD, trigger: 'on_demand' });
     await outcome.done;
     const seconds = (performance.now() - started) / 1000;
+    const ownCpu = process.cpuUsage(ownCpuBefore);
+    const cpuSeconds: Record<string, number> = {};
+    for (const [name, after] of Object.entries(stack.cpuSeconds()))
+      cpuSeconds[name] = Number((after - (cpuBefore[name] ?? 0)).toFixed(2));
+    cpuSeconds.runner = Number(((ownCpu.user + ownCpu.system) / 1e6).toFixed(2));
     clearInterval(sampler);
     const run = (
       await db.dataSource.query<
@@ -372,8 +434,9 @@ async function throughSandbox(): Promise<void> {
       checkpoints: run.checkpoints,
       targetSeconds: TARGET_SECONDS,
       withinTarget: seconds <= TARGET_SECONDS,
+      cpuSeconds,
       peakRssMb: Math.round(peakRss / 1024 / 1024),
-      rssNote: 'whole process: sandboxes, system-billing, system-erp and the runner',
+      rssNote: 'this process: the runner (vendors and system APIs run in their own processes)',
       paging:
         'Stripe invoices.list limit 100 over 64 created slices, 8 at a time; SuiteQL 1000 rows a page, concurrently within the NetSuite limit',
       loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
@@ -381,10 +444,7 @@ async function throughSandbox(): Promise<void> {
     if (breaksFound !== planted)
       throw new Error(`sandbox run found ${String(breaksFound)} breaks, ${String(planted)} were planted`);
   } finally {
-    await erp.close();
-    await billing.close();
-    await netsuite.close();
-    await stripeSandbox.close();
+    await stack.close();
     await db.drop();
   }
 }

@@ -35,7 +35,7 @@ const APP_PORTS: Record<Exclude<StackApp, 'sandbox'>, string> = {
 };
 
 /** The repository root: the nearest folder up with a package.json (from test/support or dist/test/support). */
-function repositoryRoot(): string {
+export function repositoryRoot(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'package.json'))) {
     const up = dirname(dir);
@@ -45,7 +45,7 @@ function repositoryRoot(): string {
   return dir;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -65,8 +65,14 @@ export interface Running {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function spawnApp(root: string, app: StackApp, env: Record<string, string>): Running {
-  const child = spawn(process.execPath, [join(root, 'dist', 'apps', app, 'main.js')], {
+/** Starts a built app (dist/apps/<app>/main.js) as a child process; `nodeArgs` go before the script. */
+export function spawnApp(
+  root: string,
+  app: StackApp,
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): Running {
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist', 'apps', app, 'main.js')], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -85,7 +91,7 @@ function spawnApp(root: string, app: StackApp, env: Record<string, string>): Run
   return { child, output: () => output, exited };
 }
 
-async function waitForHealth(url: string, running: Running, timeoutMs = 60_000): Promise<void> {
+export async function waitForHealth(url: string, running: Running, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {

@@ -219,6 +219,24 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
     ]);
   });
 
+  it('pages a SuiteQL result by offset, and answers a change made between two queries', async () => {
+    for (const eid of ['CUS-A', 'CUS-B', 'CUS-C']) await call('POST', `${RECORD}/customer`, customer(eid));
+    const q = 'SELECT externalid FROM customer ORDER BY externalid';
+    const page = async (offset: number) => {
+      const res = await call('POST', `/services/rest/query/v1/suiteql?limit=2&offset=${String(offset)}`, {
+        q,
+      });
+      return res.body as { items: Array<{ externalid: string }>; hasMore: boolean; totalResults: number };
+    };
+    const first = await page(0);
+    expect(first.items.map((i) => i.externalid)).toEqual(['CUS-A', 'CUS-B']);
+    expect([first.hasMore, first.totalResults]).toEqual([true, 3]);
+    await call('POST', `${RECORD}/customer`, customer('CUS-D'));
+    const second = await page(2);
+    expect(second.items.map((i) => i.externalid)).toEqual(['CUS-C', 'CUS-D']);
+    expect([second.hasMore, second.totalResults]).toEqual([false, 4]);
+  });
+
   it('refuses postings, changes and deletions in a closed period', async () => {
     await call('POST', `${RECORD}/customer`, customer('CUS-1'));
     await call('POST', `${RECORD}/invoice`, invoice('INV-JAN', 'CUS-1', '2026-01-10'));

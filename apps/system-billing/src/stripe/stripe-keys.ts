@@ -12,6 +12,15 @@ export function startOfDay(date: string): number {
   return ms / 1000;
 }
 
+/** The ISO day of a Unix time, remembered per day: an export formats millions of line dates on a few hundred days. */
+const days = new Map<number, string>();
 export function isoDay(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().slice(0, 10);
+  const day = Math.floor(seconds / 86_400);
+  let iso = days.get(day);
+  if (iso === undefined) {
+    iso = new Date(day * 86_400_000).toISOString().slice(0, 10);
+    if (days.size >= 10_000) days.clear();
+    days.set(day, iso);
+  }
+  return iso;
 }

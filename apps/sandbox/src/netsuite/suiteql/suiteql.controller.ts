@@ -47,7 +47,7 @@ export class SuiteQlController {
     const key = `${this.tables.revision()}\u0000${q}`;
     const cached = this.results.get(key);
     if (cached) return cached;
-    const rows = this.rowsOf(q);
+    const rows = runSuiteQl(parseSuiteQl(q), this.tables.tables());
     for (const old of this.results.keys())
       if (!old.startsWith(`${this.tables.revision()}\u0000`)) this.results.delete(old);
     if (this.results.size >= 8) this.results.clear();
@@ -77,7 +77,7 @@ export class SuiteQlController {
     await this.account.run(reply, 'read', () => {
       let rows: Array<Record<string, string>>;
       try {
-        rows = runSuiteQl(parseSuiteQl(q), this.tables.tables());
+        rows = this.rowsOf(q);
       } catch (error) {
         if (error instanceof SuiteQlSyntaxError) throw invalidQuery(error.message);
         throw error;

@@ -4,7 +4,7 @@ import { CreditNotes } from '../billing/credit-notes';
 import { Invoicing } from '../billing/invoicing';
 import type { InvoiceAnswer } from '../http/includable';
 import { invoiceAnswer } from '../http/includable';
-import { expand, expansions, inRange, paginate, rangeFilter } from '../http/list';
+import { expand, expansions, paginate, parseRange, rangeFilter } from '../http/list';
 import { mergeMetadata, Params } from '../http/params';
 import { StripePost, StripeQuery } from '../http/request';
 import { StripeController } from '../http/stripe-controller';
@@ -91,14 +91,16 @@ export class InvoicesController {
     const customer = q.string('customer');
     const subscription = q.string('subscription');
     const status = q.string('status');
-    const created = rangeFilter(q, 'created');
-    const all = [...this.store.invoices.values()].filter(
-      (i) =>
-        (!customer || i.customer === customer) &&
-        (!subscription || i.parent?.subscription_details.subscription === subscription) &&
-        (!status || i.status === status) &&
-        created(i.created),
-    );
+    const created = parseRange(q, 'created');
+    const all = this.store.invoiceList
+      .within(created)
+      .filter(
+        (i) =>
+          (!customer || i.customer === customer) &&
+          (!subscription || i.parent?.subscription_details.subscription === subscription) &&
+          (!status || i.status === status) &&
+          created.test(i.created),
+      );
     const page = paginate(all, q, '/v1/invoices');
     const paths = expansions({}, query)
       .filter((path) => path.startsWith('data.'))
@@ -154,12 +156,10 @@ export class InvoicesController {
     const q = new Params(query);
     const invoice = q.string('invoice');
     const status = q.string('status');
+    const created = rangeFilter(q, 'created');
     return paginate(
       [...this.store.invoicePayments.values()].filter(
-        (x) =>
-          (!invoice || x.invoice === invoice) &&
-          (!status || x.status === status) &&
-          inRange(x.created, q, 'created'),
+        (x) => (!invoice || x.invoice === invoice) && (!status || x.status === status) && created(x.created),
       ),
       q,
       '/v1/invoice_payments',
@@ -210,11 +210,10 @@ export class InvoicesController {
     const q = new Params(query);
     const invoice = q.string('invoice');
     const customer = q.string('customer');
+    const created = rangeFilter(q, 'created');
     const all = [...this.store.creditNotes.values()].filter(
       (c) =>
-        (!invoice || c.invoice === invoice) &&
-        (!customer || c.customer === customer) &&
-        inRange(c.created, q, 'created'),
+        (!invoice || c.invoice === invoice) && (!customer || c.customer === customer) && created(c.created),
     );
     return paginate(all, q, '/v1/credit_notes');
   }

@@ -119,13 +119,21 @@ export class SubscriptionsController {
     const customer = q.string('customer');
     const status = q.string('status');
     const price = q.string('price');
-    const all = [...this.store.subscriptions.values()].filter(
-      (s) =>
-        (!customer || s.customer === customer) &&
-        (status === 'all' || (status ? s.status === status : s.status !== 'canceled')) &&
-        (!price || s.items.data.some((i) => i.price.id === price)),
-    );
-    const page = paginate(all, q, '/v1/subscriptions');
+    const { list, positions } = this.store.subscriptionList.all();
+    // Every subscription (as an export pages them): the cursor is found by position, not by a scan.
+    const page =
+      status === 'all' && !customer && !price
+        ? paginate(list, q, '/v1/subscriptions', positions)
+        : paginate(
+            list.filter(
+              (s) =>
+                (!customer || s.customer === customer) &&
+                (status === 'all' || (status ? s.status === status : s.status !== 'canceled')) &&
+                (!price || s.items.data.some((i) => i.price.id === price)),
+            ),
+            q,
+            '/v1/subscriptions',
+          );
     const paths = expansions({}, query)
       .filter((path) => path.startsWith('data.'))
       .map((path) => path.slice(5));

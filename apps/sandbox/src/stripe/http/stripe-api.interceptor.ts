@@ -128,10 +128,12 @@ export class StripeApiInterceptor implements NestInterceptor {
     } finally {
       this.store.currentRequest = null;
     }
+    // An answer kept for replays, or held back by a latency fault, is a snapshot: the stored objects change later.
     if (entry) {
       entry.state = 'done';
-      entry.body = body;
+      entry.body = structuredClone(body);
     }
+    if (this.faults.settings.latencyMs > 0) body = structuredClone(body);
     await this.delay();
     return body;
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { eventObject } from '../http/includable';
+import { ListIndex, VersionedMap } from '../http/list';
 import type {
   CreditNote,
   Customer,
@@ -53,9 +54,11 @@ export class StripeStore {
   readonly customers = new Map<string, Customer>();
   readonly products = new Map<string, Product>();
   readonly prices = new Map<string, Price>();
-  readonly subscriptions = new Map<string, Subscription>();
+  readonly subscriptions = new VersionedMap<string, Subscription>();
+  readonly subscriptionList = new ListIndex(this.subscriptions);
   readonly schedules = new Map<string, SubscriptionSchedule>();
-  readonly invoices = new Map<string, Invoice>();
+  readonly invoices = new VersionedMap<string, Invoice>();
+  readonly invoiceList = new ListIndex(this.invoices);
   readonly invoiceItems = new Map<string, InvoiceItem>();
   readonly invoicePayments = new Map<string, InvoicePayment>();
   readonly creditNotes = new Map<string, CreditNote>();
