@@ -5,7 +5,13 @@ import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { RampStepSchedule } from '../scheduled/ramp-step-schedule';
 import { ScheduledConfig } from '../scheduled/scheduled.config';
-import { billingItems, expectedCharge, expectedProration, rampSteps } from './billing-plan';
+import {
+  billingItems,
+  chargedWithoutUsage,
+  expectedCharge,
+  expectedProration,
+  rampSteps,
+} from './billing-plan';
 import { ContractHistoryReader } from './contract-history';
 import { linesInForce } from './contract-lines';
 import type { PlannedCommand, SagaContext } from './erp-plan';
@@ -279,7 +285,7 @@ export class SagaEngine {
     }
     if (ctx.amendment && saga.data.expectedProrationMinor !== undefined) {
       const expected = BigInt(saga.data.expectedProrationMinor);
-      const billed = invoices.reduce((sum, invoice) => sum + BigInt(invoice.total.amountMinor), 0n);
+      const billed = chargedWithoutUsage(invoices, ctx.catalogue);
       saga.data.billedProrationMinor = billed.toString();
       if (abs(billed - expected) > BigInt(this.config.PRORATION_TOLERANCE_MINOR)) {
         const what = ctx.amendment.amendmentType === 'renewal' ? 'invoiced the renewal term of' : 'prorated';
