@@ -54,6 +54,17 @@ describe('ramp steps through the sandbox (Stripe test clock, delayed due job)', 
     return order.id;
   };
 
+  /**
+   * The contract's booking saga, once completed. A step already due on the wall clock (these specs book 2026 on a
+   * test clock) starts its saga a few milliseconds after the booking completes, so "exactly one saga, completed"
+   * (`env.completed(id, 1)`) holds only that long and a poll slowed by load misses it: wait for the booking itself.
+   */
+  const bookingCompleted = (contractId: string): Promise<SagaRow | undefined> =>
+    eventually(async () => {
+      const first = (await env.sagas(contractId)).at(0);
+      return first?.kind === 'booking' && first.status === 'completed' ? first : undefined;
+    }, 40_000);
+
   beforeAll(async () => {
     env = await startQ2cEnv();
     scheduled = await env.q2c.app.get(Queues, { strict: false }).get('q2c.scheduled');
@@ -261,7 +272,7 @@ describe('ramp steps through the sandbox (Stripe test clock, delayed due job)', 
       { ServiceDate: '2026-07-01', EndDate: '2026-12-31', Quantity: 15 },
     ]);
     await activateOrders(env.sales, [contractId]);
-    const booking = (await env.completed(contractId, 1)).at(0);
+    const booking = await bookingCompleted(contractId);
     const booked = await env.db.dataSource.query<Array<{ n: number; total: string }>>(
       `SELECT count(*)::int AS n, sum("posted_amount_minor"::bigint)::text AS total FROM "erp"."revenue_postings"
         WHERE "contract_id" = $1`,
@@ -315,7 +326,7 @@ describe('ramp steps through the sandbox (Stripe test clock, delayed due job)', 
       { ServiceDate: '2026-07-01', EndDate: '2026-12-31', Quantity: 10, UnitPrice: 1200 },
     ]);
     await activateOrders(env.sales, [contractId]);
-    const booking = (await env.completed(contractId, 1)).at(0);
+    const booking = await bookingCompleted(contractId);
 
     // Stripe: the first phase on a price of 960.00 a year (the contract's, made once beside the catalogue price),
     // the second on the catalogue's 1,200.00; 10 × 960.00 = 9,600.00 invoiced at booking.

@@ -12,6 +12,7 @@ import {
   expectedProration,
   rampSteps,
 } from './billing-plan';
+import { billingCustomerLock } from './billing-customer-lock';
 import { ContractHistoryReader } from './contract-history';
 import { linesInForce } from './contract-lines';
 import type { PlannedCommand, SagaContext } from './erp-plan';
@@ -317,6 +318,9 @@ export class SagaEngine {
    */
   private async awaitPhaseInvoice(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<boolean> {
     const dueOn = ctx.amendment?.effectiveDate ?? ctx.history.booking.termStart;
+    // The step is reached outside billing.events (the due job, a predecessor's completion): look under the lock
+    // the invoice's handler takes, or an invoice issued meanwhile would find no saga waiting and the saga no invoice.
+    if (saga.data.billingCustomerId) await billingCustomerLock(manager, saga.data.billingCustomerId);
     const rows = await manager.query<Array<{ payload: BillingDocumentPayload }>>(
       `SELECT "payload" FROM "q2c"."billing_documents"
         WHERE "kind" = 'invoice' AND "subscription_id" = $1 AND "saga_id" IS NULL AND "payload"->>'issuedOn' >= $2
