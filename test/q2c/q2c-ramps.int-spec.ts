@@ -30,7 +30,7 @@ describe('ramp steps through the sandbox (Stripe test clock, delayed due job)', 
   const rampOrder = async (
     accountId: string,
     term: { start: string; end: string },
-    segments: ReadonlyArray<{ ServiceDate: string; EndDate: string; Quantity: number }>,
+    segments: ReadonlyArray<{ ServiceDate: string; EndDate: string; Quantity: number; UnitPrice?: number }>,
   ): Promise<string> => {
     const order = await env.sales.sobject('Order').create({
       AccountId: accountId,
@@ -46,12 +46,24 @@ describe('ramp steps through the sandbox (Stripe test clock, delayed due job)', 
         PricebookEntryId: env.catalogue.seatsEntryId,
         UnitPrice: 1200,
         SBQQ__SegmentKey__c: `SEATS-RAMP-${order.id}`,
+        // A segment's own price (a price ramp) wins over the list price.
         ...segment,
       });
       if (!item.success) throw new Error('order item not created');
     }
     return order.id;
   };
+
+  /**
+   * The contract's booking saga, once completed. A step already due on the wall clock (these specs book 2026 on a
+   * test clock) starts its saga a few milliseconds after the booking completes, so "exactly one saga, completed"
+   * (`env.completed(id, 1)`) holds only that long and a poll slowed by load misses it: wait for the booking itself.
+   */
+  const bookingCompleted = (contractId: string): Promise<SagaRow | undefined> =>
+    eventually(async () => {
+      const first = (await env.sagas(contractId)).at(0);
+      return first?.kind === 'booking' && first.status === 'completed' ? first : undefined;
+    }, 40_000);
 
   beforeAll(async () => {
     env = await startQ2cEnv();
@@ -260,7 +272,7 @@ describe('ramp steps through the sandbox (Stripe test clock, delayed due job)', 
       { ServiceDate: '2026-07-01', EndDate: '2026-12-31', Quantity: 15 },
     ]);
     await activateOrders(env.sales, [contractId]);
-    const booking = (await env.completed(contractId, 1)).at(0);
+    const booking = await bookingCompleted(contractId);
     const booked = await env.db.dataSource.query<Array<{ n: number; total: string }>>(
       `SELECT count(*)::int AS n, sum("posted_amount_minor"::bigint)::text AS total FROM "erp"."revenue_postings"
         WHERE "contract_id" = $1`,
@@ -299,6 +311,60 @@ describe('ramp steps through the sandbox (Stripe test clock, delayed due job)', 
     );
     expect(after).toEqual(booked);
     expect(after[0]?.n).toBe(12);
+    expect(await env.netsuite.imbalance()).toEqual({ USD: '0' });
+  }, 120_000);
+
+  it('a price ramp (960.00 then 1,200.00 a seat a year from July): the step bills the new price, prorated', async () => {
+    const clock = await env.stripe.testHelpers.testClocks.create({ frozen_time: at('2026-01-01T00:00:00Z') });
+    const customer = await env.stripe.customers.create({ name: 'Pricestep Inc', test_clock: clock.id });
+    const account = await env.sales
+      .sobject('Account')
+      .create({ Name: 'Pricestep Inc', CurrencyIsoCode: 'USD', Revline_Billing_Id__c: customer.id });
+    if (!account.success) throw new Error('account not created');
+    const contractId = await rampOrder(account.id, { start: '2026-01-01', end: '2026-12-31' }, [
+      { ServiceDate: '2026-01-01', EndDate: '2026-06-30', Quantity: 10, UnitPrice: 960 },
+      { ServiceDate: '2026-07-01', EndDate: '2026-12-31', Quantity: 10, UnitPrice: 1200 },
+    ]);
+    await activateOrders(env.sales, [contractId]);
+    const booking = await bookingCompleted(contractId);
+
+    // Stripe: the first phase on a price of 960.00 a year (the contract's, made once beside the catalogue price),
+    // the second on the catalogue's 1,200.00; 10 × 960.00 = 9,600.00 invoiced at booking.
+    const subscription = await env.stripe.subscriptions.retrieve(booking?.data.subscriptionId ?? '');
+    const schedule = await env.stripe.subscriptionSchedules.retrieve(
+      typeof subscription.schedule === 'string' ? subscription.schedule : (subscription.schedule?.id ?? ''),
+    );
+    const phasePrices = await Promise.all(
+      schedule.phases.map(async (p) => {
+        const item = p.items.at(0);
+        const price = typeof item?.price === 'string' ? item.price : (item?.price.id ?? '');
+        return (await env.stripe.prices.retrieve(price)).unit_amount;
+      }),
+    );
+    expect(phasePrices).toEqual([96_000, 120_000]);
+
+    const waiting = await eventually(async () => {
+      const rows: SagaRow[] = await env.sagas(contractId);
+      return rows[1]?.step === 'await_phase_invoice' ? rows[1] : undefined;
+    }, 20_000);
+    expect(waiting).toMatchObject({ kind: 'ramp_step', status: 'waiting' });
+    await env.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: at('2026-07-01T00:00:00Z') });
+    const ramp = (await env.completed(contractId, 2)).at(1);
+    await env.settle();
+
+    // The 184 days left of the year: −4,839.45 unused at 960.00 (9,600 × 184/365) + 6,049.32 remaining at 1,200.00
+    // (12,000 × 184/365) = 1,209.87, invoiced at once and booked in NetSuite.
+    const invoices = await env.stripe.invoices.list({ subscription: subscription.id });
+    expect(invoices.data.map((i) => i.total).sort((a, b) => a - b)).toEqual([120_987, 960_000]);
+    const proration = invoices.data.find((i) => i.total === 120_987);
+    expect(proration?.lines.data.map((l) => l.amount).sort((a, b) => a - b)).toEqual([-483_945, 604_932]);
+    expect(ramp?.data.invoices).toEqual([
+      expect.objectContaining({ documentId: proration?.id, erpId: expect.any(String) }),
+    ]);
+    const [erpInvoice] = await env.netsuite.suiteql(
+      `SELECT foreigntotal FROM transaction WHERE externalid = 'INV-${proration?.id ?? ''}'`,
+    );
+    expect(erpInvoice).toMatchObject({ foreigntotal: '1209.87' });
     expect(await env.netsuite.imbalance()).toEqual({ USD: '0' });
   }, 120_000);
 

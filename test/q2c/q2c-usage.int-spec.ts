@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activateOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
 import type { MappingDefinition } from '../../apps/process-q2c/src/mappings/mapping-definition';
 import type { Q2cEnv } from './q2c-env';
 import { startQ2cEnv } from './q2c-env';
@@ -175,8 +176,11 @@ interface Waterfall {
 
 /**
  * Golden example G7 end to end: 100,000 API calls included a month, 0.002 USD a call beyond (Stripe graduated tiers,
- * `unit_amount_decimal` "0.2" cents). 130,000 calls reported through POST /v1/usage in March are invoiced by Stripe on
- * 2026-04-01 at 60.00 USD; Revline books the invoice in NetSuite on its date and the revenue in March, the month of use.
+ * `unit_amount_decimal` "0.2" cents). The contract is booked in Salesforce with its seats and its API-calls line; the
+ * booking saga creates one Stripe subscription with both items — the seats billed yearly in advance, the metered
+ * price monthly in arrears from its meter, without a quantity (flexible billing mode mixes the intervals). 130,000
+ * calls reported through POST /v1/usage in March are invoiced by Stripe on 2026-04-01 at 60.00 USD; Revline books
+ * the invoice in NetSuite on its date and the revenue in March, the month of use.
  */
 describe('G7: usage overage billed monthly in arrears, revenue in the month of use', () => {
   let env: Q2cEnv;
@@ -184,7 +188,8 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
   let correlationId: string;
   let clockId: string;
   let customerId: string;
-  let usageSubscriptionId: string;
+  let subscriptionId: string;
+  let meteredPriceId: string;
   let operator: string;
 
   const ledger = () =>
@@ -199,13 +204,16 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
         .set(bearer(operator))
         .expect(200)
     ).body as Waterfall;
+  /**
+   * The usage obligation's revenue postings with an amount: the booking schedules the obligation at nothing a month
+   * (usage is recognised as it is billed), so only a usage journal posts a figure.
+   */
   const usagePostings = () =>
     env.db.dataSource.query<Array<{ period: string; posted: string; version: number }>>(
       `SELECT "period", "posted_amount_minor" AS posted, "schedule_version" AS version FROM "erp"."revenue_postings"
-        WHERE "contract_id" = $1 AND "obligation_id" = 'POB-USAGE' ORDER BY "period"`,
+        WHERE "contract_id" = $1 AND "obligation_id" = 'POB-USAGE' AND "posted_amount_minor" <> 0 ORDER BY "period"`,
       [orderId],
     );
-
   beforeAll(async () => {
     // Queues of its own: the suite above shares this process, and its last jobs may still be in Redis.
     env = await startQ2cEnv({ QUEUE_PREFIX: `test-g7-${randomBytes(4).toString('hex')}` });
@@ -215,35 +223,35 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
     await env.sales
       .sobject('Account')
       .update({ Id: env.catalogue.accountId, Revline_Billing_Id__c: customerId });
-    const booked = await env.bookG1();
-    orderId = booked.orderId;
-    correlationId = booked.saga.correlation_id;
     operator = await seedApiKey(env.db.dataSource, ['finance.operator']);
 
-    // Stripe: the API-calls meter and its monthly metered price, 100,000 included, then 0.2 cents a call.
+    // Stripe: the API-calls meter and its monthly metered price, 100,000 included, then 0.2 cents a call; the
+    // catalogue maps API-CALLS to it.
     const meter = await env.stripe.billing.meters.create({
       display_name: 'API calls',
       event_name: 'api_calls',
       default_aggregation: { formula: 'sum' },
     });
     const product = await env.stripe.products.create({ name: 'API calls' });
-    const price = await env.stripe.prices.create({
-      product: product.id,
-      currency: 'usd',
-      billing_scheme: 'tiered',
-      tiers_mode: 'graduated',
-      tiers: [
-        { up_to: 100_000, unit_amount: 0 },
-        { up_to: 'inf', unit_amount_decimal: Stripe.Decimal.from('0.2') },
-      ],
-      recurring: { interval: 'month', usage_type: 'metered', meter: meter.id },
-    });
+    meteredPriceId = (
+      await env.stripe.prices.create({
+        product: product.id,
+        currency: 'usd',
+        billing_scheme: 'tiered',
+        tiers_mode: 'graduated',
+        tiers: [
+          { up_to: 100_000, unit_amount: 0 },
+          { up_to: 'inf', unit_amount_decimal: Stripe.Decimal.from('0.2') },
+        ],
+        recurring: { interval: 'month', usage_type: 'metered', meter: meter.id },
+      })
+    ).id;
     const active = await request(env.q2c.url).get('/v1/mappings/active').set(bearer(env.admin)).expect(200);
     const current = (active.body as { definition: MappingDefinition }).definition;
     const proposal: MappingDefinition = {
       ...current,
       productCatalogue: current.productCatalogue.map((entry) =>
-        entry.productCode === 'API-CALLS' ? { ...entry, billingPriceId: price.id } : entry,
+        entry.productCode === 'API-CALLS' ? { ...entry, billingPriceId: meteredPriceId } : entry,
       ),
     };
     const proposed = await request(env.q2c.url)
@@ -257,20 +265,94 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
       .set(bearer(checker))
       .send({ reason: 'Metered price checked' })
       .expect(200);
-    // The customer's metered subscription, billed monthly in arrears, as the billing platform holds it.
-    usageSubscriptionId = (
-      await env.stripe.subscriptions.create({
-        customer: customerId,
-        items: [{ price: price.id }],
-        metadata: { revline_contract_id: orderId },
-      })
-    ).id;
+
+    // Salesforce: the API-calls product, and the G1 order with its usage line (1 at 0.00: usage is priced by the
+    // catalogue's metered price, billed from the meter), activated.
+    const standard = (
+      await env.sales.query<{ Id: string }>('SELECT Id FROM Pricebook2 WHERE IsStandard = true')
+    ).records.at(0);
+    const created = async (sobject: string, record: Record<string, unknown>): Promise<string> => {
+      const result = await env.sales.sobject(sobject).create(record);
+      if (!result.success) throw new Error(`${sobject} not created`);
+      return result.id;
+    };
+    const apiCalls = await created('Product2', {
+      Name: 'API calls',
+      ProductCode: 'API-CALLS',
+      SBQQ__ChargeType__c: 'Usage',
+    });
+    await created('PricebookEntry', { Pricebook2Id: standard?.Id, Product2Id: apiCalls, UnitPrice: 0 });
+    const apiCallsEntry = await created('PricebookEntry', {
+      Pricebook2Id: env.catalogue.pricebookId,
+      Product2Id: apiCalls,
+      UnitPrice: 0,
+    });
+    orderId = await created('Order', {
+      AccountId: env.catalogue.accountId,
+      Pricebook2Id: env.catalogue.pricebookId,
+      EffectiveDate: '2026-01-01',
+      EndDate: '2026-12-31',
+      Status: 'Draft',
+    });
+    await created('OrderItem', {
+      OrderId: orderId,
+      PricebookEntryId: env.catalogue.seatsEntryId,
+      Quantity: 10,
+      UnitPrice: 1200,
+    });
+    await created('OrderItem', {
+      OrderId: orderId,
+      PricebookEntryId: apiCallsEntry,
+      Quantity: 1,
+      UnitPrice: 0,
+      SBQQ__ChargeType__c: 'Usage',
+    });
+    await activateOrders(env.sales, [orderId]);
+    const booked = (await env.completed(orderId, 1)).at(0);
+    correlationId = booked?.correlation_id ?? '';
+    subscriptionId = booked?.data.subscriptionId ?? '';
     await env.stripe.testHelpers.testClocks.advance(clockId, { frozen_time: at('2026-03-31T00:00:00Z') });
     await env.settle();
   }, 120_000);
 
   afterAll(async () => {
     await env.close();
+  });
+
+  it('books the contract with its usage line: one subscription, seats and the metered price without a quantity', async () => {
+    // Stripe: the booking's subscription holds both items; the metered one has no quantity.
+    const subscription = await env.stripe.subscriptions.retrieve(subscriptionId);
+    expect(subscription.customer).toBe(customerId);
+    expect(subscription.metadata).toMatchObject({ revline_contract_id: orderId });
+    const items = subscription.items.data.map((i) => ({
+      price: i.price.id,
+      quantity: i.quantity,
+      usage: i.price.recurring?.usage_type,
+      interval: i.price.recurring?.interval,
+    }));
+    expect(items).toHaveLength(2);
+    expect(items.find((i) => i.usage === 'licensed')).toMatchObject({ quantity: 10, interval: 'year' });
+    expect(items.find((i) => i.usage === 'metered')).toEqual({
+      price: meteredPriceId,
+      quantity: undefined,
+      usage: 'metered',
+      interval: 'month',
+    });
+
+    // The booking invoice charged the seats only (12,000.00), nothing of the metered item: usage bills in arrears.
+    const booking = (await env.sagas(orderId)).at(0);
+    const invoice = await env.stripe.invoices.retrieve(booking?.data.invoices.at(0)?.documentId ?? '');
+    expect(invoice.total).toBe(1_200_000);
+    expect(invoice.lines.data.map((l) => l.pricing?.price_details?.price)).not.toContain(meteredPriceId);
+    expect(invoice.lines.data.map((l) => l.amount)).toEqual([1_200_000]);
+    const [erpInvoice] = await env.netsuite.suiteql(
+      `SELECT foreigntotal FROM transaction WHERE externalid = 'INV-${invoice.id}'`,
+    );
+    expect(erpInvoice).toMatchObject({ foreigntotal: '12000.00' });
+
+    // Nothing billed for January and February: no usage was reported.
+    const invoices = await env.stripe.invoices.list({ subscription: subscriptionId });
+    expect(invoices.data.filter((i) => i.id !== invoice.id).map((i) => i.total)).toEqual([0, 0]);
   });
 
   it('bills 130,000 March calls at 60.00 on 2026-04-01 and books the revenue in March, once', async () => {
@@ -281,7 +363,12 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
       quantity: 10_000,
       occurredAt: `2026-03-${String(i + 2).padStart(2, '0')}T12:00:00Z`,
     }));
-    await request(env.q2c.url).post('/v1/usage').set(bearer(operator)).send(rows).expect(200);
+    const reported = await request(env.q2c.url)
+      .post('/v1/usage')
+      .set(bearer(operator))
+      .send(rows)
+      .expect(200);
+    expect(reported.body).toMatchObject({ received: 13, staged: 13, duplicates: 0 });
     await env.settle();
     const before = await ledger();
     const waterfallBefore = await waterfall();
@@ -290,21 +377,27 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
     await eventually(async () => (await usagePostings()).length > 0, 30_000);
     await env.settle();
 
-    // Stripe: the March invoice of the usage subscription, 30,000 calls over the allowance: 60.00.
-    const invoices = await env.stripe.invoices.list({ subscription: usageSubscriptionId });
-    const march = invoices.data.find((i) => i.total > 0);
+    // Stripe: the March invoice of the booking's subscription, 30,000 calls over the allowance: 60.00, the usage
+    // line alone (the seats renew in 2027).
+    const invoices = await env.stripe.invoices.list({ subscription: subscriptionId });
+    const march = invoices.data.find((i) => i.total > 0 && i.total !== 1_200_000);
     expect(march?.total).toBe(6000);
-    expect(march?.lines.data.map((l) => [l.amount, l.period.start, l.period.end])).toEqual([
-      [6000, at('2026-03-01T00:00:00Z'), at('2026-04-01T00:00:00Z')],
-    ]);
+    expect(march?.status_transitions.finalized_at).toBeGreaterThanOrEqual(at('2026-04-01T00:00:00Z'));
+    expect(
+      march?.lines.data.map((l) => [l.amount, l.period.start, l.period.end, l.pricing?.price_details?.price]),
+    ).toEqual([[6000, at('2026-03-01T00:00:00Z'), at('2026-04-01T00:00:00Z'), meteredPriceId]]);
 
     // NetSuite: the invoice of 60.00 on 2026-04-01, and 60.00 of revenue in March (not April), nothing else new.
     const after = await ledger();
     const invoiceId = `INV-${march?.id ?? ''}`;
     const added = after.filter((t) => !before.some((b) => b.externalid === t.externalid));
-    expect(added.find((t) => t.externalid === invoiceId)).toMatchObject({ foreigntotal: '60.00' });
+    expect(added.find((t) => t.externalid === invoiceId)).toMatchObject({
+      foreigntotal: '60.00',
+      trandate: expect.stringMatching(/^(2026-04-01|4\/1\/2026)$/),
+    });
     expect(added).toHaveLength(2);
-    expect(await usagePostings()).toEqual([{ period: '2026-03', posted: '6000', version: 1 }]);
+    // Version 2 of March: version 1 is the booking schedule's (nothing for usage until it is billed).
+    expect(await usagePostings()).toEqual([{ period: '2026-03', posted: '6000', version: 2 }]);
     const [revenue] = await env.netsuite.suiteql(
       `SELECT SUM(amount) AS b FROM transactionaccountingline WHERE account = '5' AND custcol_rl_contract = '${orderId}'`,
     );
@@ -373,6 +466,6 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
     await queue.add(again.job, again, { jobId: jobIdFor(again.job, again.idempotencyKey) });
     await env.settle();
     expect(await ledger()).toEqual(after);
-    expect(await usagePostings()).toEqual([{ period: '2026-03', posted: '6000', version: 1 }]);
+    expect(await usagePostings()).toEqual([{ period: '2026-03', posted: '6000', version: 2 }]);
   }, 120_000);
 });

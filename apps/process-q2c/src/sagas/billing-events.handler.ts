@@ -4,19 +4,12 @@ import { Inbox, isBusinessError, JobHandler } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { BookUsageInvoice } from '../usage/book-usage-invoice.usecase';
+import { billingCustomerLock } from './billing-customer-lock';
 import { RecordPayment } from './record-payment';
 import { SagaRunner } from './saga-runner';
 import { SagaStore } from './saga-store';
 
 export const SAGAS_CONSUMER = 'process-q2c.sagas';
-
-/**
- * Serialises what one billing customer's messages do to sagas: a document arriving while its saga learns to wait
- * for it is either seen by the saga or sees the saga waiting, never neither.
- */
-async function customerLock(manager: EntityManager, customerId: string): Promise<void> {
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`q2c-billing-customer:${customerId}`]);
-}
 
 /** The billing.events queue: confirmations of billing commands and the documents the billing platform issues. */
 @Injectable()
@@ -39,7 +32,7 @@ export class BillingEventsHandler {
       const command = await this.store.bySentCommand(manager, key);
       if (!command) return { ignored: `command ${key} was not sent by a saga` };
       touch(command.sagaId);
-      await customerLock(manager, p.customerId);
+      await billingCustomerLock(manager, p.customerId);
       await this.runner.within(manager, command.sagaId, async (saga) => {
         if (!(await this.runner.confirm(manager, saga, key, p.subscriptionId))) return;
         saga.data.subscriptionId = p.subscriptionId || saga.data.subscriptionId;
@@ -117,7 +110,7 @@ export class BillingEventsHandler {
   ): Promise<unknown> {
     const doc: BillingDocumentPayload = envelope.payload;
     return this.run(envelope, async (manager, touch) => {
-      await customerLock(manager, doc.customerId);
+      await billingCustomerLock(manager, doc.customerId);
       await manager.query(
         `INSERT INTO "q2c"."billing_documents" ("document_id", "kind", "customer_id", "subscription_id", "payload")
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT ("document_id") DO NOTHING`,

@@ -1,8 +1,9 @@
 import type { ContractAmended, ContractBooked } from '@revline/canonical';
 import { ContractAmendedSchema, ContractBookedSchema } from '@revline/canonical';
+import type { BillingDocumentPayload } from '@revline/messaging';
 import { describe, expect, it } from 'vitest';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
-import { billingItems, expectedCharge, expectedRenewalCharge } from './billing-plan';
+import { billingItems, chargedWithoutUsage, expectedCharge, expectedRenewalCharge } from './billing-plan';
 import type { ContractHistory } from './contract-history';
 import { linesInForce } from './contract-lines';
 
@@ -162,5 +163,87 @@ describe('the billing items of a change', () => {
     expect(billingItems(linesInForce(h), catalogue)).toEqual([
       { priceId: 'price_seat_annual', quantity: '10', lineId: 'seats', unitAmount: '1260' },
     ]);
+  });
+});
+
+describe('a usage line (G7: API calls on a metered price, billed monthly in arrears)', () => {
+  const usageEntry: CatalogueEntry = {
+    productCode: 'API-CALLS',
+    billingPriceId: 'price_api_calls_metered',
+    erpItemId: 'ITEM-API-CALLS',
+    revenueTreatment: 'usage',
+    ssp: '0',
+    unitPricePeriod: 'month',
+    pobId: 'POB-USAGE',
+    productClass: 'usage',
+    chargeType: 'usage',
+    includedUsage: '100000',
+    overageRate: '0.002',
+  };
+  const withUsage = new Map([...catalogue, ['API-CALLS', usageEntry]]);
+  const bookedWithUsage: ContractBooked = ContractBookedSchema.parse({
+    ...booking,
+    lines: [
+      ...booking.lines,
+      {
+        lineId: 'calls',
+        productCode: 'API-CALLS',
+        pobId: 'POB-USAGE',
+        chargeType: 'usage',
+        quantity: '1',
+        unitPrice: '0',
+        unitPricePeriod: 'month',
+        netAmount: { amountMinor: '0', currency: 'USD' },
+        serviceStart: '2026-01-01',
+        serviceEnd: '2026-12-31',
+        revenueTreatment: 'usage',
+        includedUsage: '100000',
+        overageRate: '0.002',
+      },
+    ],
+  });
+  const h = (...amendments: ContractAmended[]): ContractHistory => ({ booking: bookedWithUsage, amendments });
+
+  it("is a subscription item on the catalogue's metered price, with no unit amount of the contract's", () => {
+    expect(billingItems(linesInForce(h()), withUsage)).toEqual([
+      { priceId: 'price_seat_annual', quantity: '10', lineId: 'seats', unitAmount: '1200' },
+      { priceId: 'price_api_calls_metered', quantity: '1', lineId: 'calls' },
+    ]);
+  });
+
+  it('is no part of what an amendment charges (G2 stays 4,800.00)', () => {
+    expect(expectedCharge(h(expansion), [], expansion, withUsage)).toEqual([
+      { lineId: 'seats', productCode: 'SEAT', amountMinor: 480_000n },
+    ]);
+  });
+
+  it("leaves an invoice's usage lines out of the charge checked: the period's seats, not last month's calls", () => {
+    const invoice: BillingDocumentPayload = {
+      documentId: 'in_1',
+      customerId: 'cus_1',
+      subscriptionId: 'sub_1',
+      total: { amountMinor: '1266000', currency: 'USD' },
+      tax: { amountMinor: '0', currency: 'USD' },
+      issuedOn: '2027-01-01',
+      eventCreatedAt: '2027-01-01T01:00:00Z',
+      lines: [
+        {
+          lineId: 'il_1',
+          description: '10 × Seats',
+          amount: { amountMinor: '1260000', currency: 'USD' },
+          proration: false,
+          priceId: 'price_seat_annual',
+        },
+        {
+          lineId: 'il_2',
+          description: '103,000 × API calls',
+          amount: { amountMinor: '6000', currency: 'USD' },
+          proration: false,
+          priceId: 'price_api_calls_metered',
+        },
+      ],
+    };
+    expect(chargedWithoutUsage([invoice], withUsage)).toBe(1_260_000n);
+    expect(chargedWithoutUsage([invoice], catalogue)).toBe(1_266_000n);
   });
 });

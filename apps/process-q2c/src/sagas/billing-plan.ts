@@ -1,6 +1,6 @@
 import type { ContractAmended } from '@revline/canonical';
 import { compareDecimals } from '../normalisation/line-amounts';
-import type { BillingContractChangePayload } from '@revline/messaging';
+import type { BillingContractChangePayload, BillingDocumentPayload } from '@revline/messaging';
 import { BusinessError } from '@revline/messaging';
 import { computeSchedules, previewProration } from '@revline/revenue';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
@@ -29,27 +29,57 @@ export interface ExpectedCharge {
 
 /**
  * The subscription items in force: recurring lines with a quantity, on the catalogue's price, each with the
- * contract's unit price (per the catalogue's unit price period, which is the billing price's interval). Only the
- * billing system knows what its catalogue price charges; it bills the catalogue price when the amounts agree and a
- * price of the contract's amount when they do not (a renewal uplift, a discount).
+ * contract's unit price (per the catalogue's unit price period, which is the billing price's interval), and usage
+ * lines on the catalogue's metered price. Only the billing system knows what its catalogue price charges; it bills
+ * the catalogue price when the amounts agree and a price of the contract's amount when they do not (a renewal
+ * uplift, a discount). A usage line carries no unit amount: its metered price (tiers, allowance, overage) is the
+ * catalogue's, billed in arrears from the meter, and the billing system sets no quantity on a metered item.
  */
 export function billingItems(
   lines: readonly LineInForce[],
   catalogue: Catalogue,
 ): BillingContractChangePayload['items'] {
   return lines
-    .filter((l) => l.chargeType === 'recurring' && compareDecimals(l.quantity, '0') > 0)
-    .map((l) => ({
-      priceId: entryOf(catalogue, l.productCode).billingPriceId,
-      quantity: l.quantity,
-      lineId: l.lineId,
-      unitAmount: l.unitPrice,
-    }));
+    .filter(
+      (l) =>
+        (l.chargeType === 'recurring' || l.chargeType === 'usage') && compareDecimals(l.quantity, '0') > 0,
+    )
+    .map((l) => {
+      const item = {
+        priceId: entryOf(catalogue, l.productCode).billingPriceId,
+        quantity: l.quantity,
+        lineId: l.lineId,
+      };
+      return l.chargeType === 'usage' ? item : { ...item, unitAmount: l.unitPrice };
+    });
+}
+
+/**
+ * What an invoice charges that a charging amendment is checked against: its total without its usage lines (lines
+ * on a metered price of the catalogue). Usage is billed in arrears, so the invoice of a period may carry the usage
+ * of the period before beside the charge; that is no part of the change's proration or renewal term.
+ */
+export function chargedWithoutUsage(
+  invoices: readonly BillingDocumentPayload[],
+  catalogue: Catalogue,
+): bigint {
+  const metered = new Set(
+    [...catalogue.values()].filter((e) => e.chargeType === 'usage').map((e) => e.billingPriceId),
+  );
+  return invoices.reduce(
+    (sum, invoice) =>
+      sum +
+      BigInt(invoice.total.amountMinor) -
+      invoice.lines
+        .filter((l) => l.priceId !== undefined && metered.has(l.priceId))
+        .reduce((usage, l) => usage + BigInt(l.amount.amountMinor), 0n),
+    0n,
+  );
 }
 
 /**
  * What the billing platform should charge for a charging amendment: a renewal's new term invoiced in advance, or
- * the proration of any other change. Per line, for the ERP document.
+ * the proration of any other change. Per line, for the ERP document; usage lines (billed in arrears) are left out.
  */
 export function expectedCharge(
   history: ContractHistory,
@@ -57,9 +87,12 @@ export function expectedCharge(
   amendment: ContractAmended,
   catalogue: Catalogue,
 ): ExpectedCharge[] {
-  return amendment.amendmentType === 'renewal'
-    ? expectedRenewalCharge(history, before, amendment)
-    : expectedProration(history, before, amendment, catalogue);
+  const charges =
+    amendment.amendmentType === 'renewal'
+      ? expectedRenewalCharge(history, before, amendment)
+      : expectedProration(history, before, amendment, catalogue);
+  // Usage is billed in arrears from the meter: a usage line is never part of a change's charge.
+  return charges.filter((c) => catalogue.get(c.productCode)?.chargeType !== 'usage');
 }
 
 /**

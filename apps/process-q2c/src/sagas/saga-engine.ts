@@ -5,7 +5,14 @@ import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { RampStepSchedule } from '../scheduled/ramp-step-schedule';
 import { ScheduledConfig } from '../scheduled/scheduled.config';
-import { billingItems, expectedCharge, expectedProration, rampSteps } from './billing-plan';
+import {
+  billingItems,
+  chargedWithoutUsage,
+  expectedCharge,
+  expectedProration,
+  rampSteps,
+} from './billing-plan';
+import { billingCustomerLock } from './billing-customer-lock';
 import { ContractHistoryReader } from './contract-history';
 import { linesInForce } from './contract-lines';
 import type { PlannedCommand, SagaContext } from './erp-plan';
@@ -279,7 +286,7 @@ export class SagaEngine {
     }
     if (ctx.amendment && saga.data.expectedProrationMinor !== undefined) {
       const expected = BigInt(saga.data.expectedProrationMinor);
-      const billed = invoices.reduce((sum, invoice) => sum + BigInt(invoice.total.amountMinor), 0n);
+      const billed = chargedWithoutUsage(invoices, ctx.catalogue);
       saga.data.billedProrationMinor = billed.toString();
       if (abs(billed - expected) > BigInt(this.config.PRORATION_TOLERANCE_MINOR)) {
         const what = ctx.amendment.amendmentType === 'renewal' ? 'invoiced the renewal term of' : 'prorated';
@@ -311,6 +318,9 @@ export class SagaEngine {
    */
   private async awaitPhaseInvoice(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<boolean> {
     const dueOn = ctx.amendment?.effectiveDate ?? ctx.history.booking.termStart;
+    // The step is reached outside billing.events (the due job, a predecessor's completion): look under the lock
+    // the invoice's handler takes, or an invoice issued meanwhile would find no saga waiting and the saga no invoice.
+    if (saga.data.billingCustomerId) await billingCustomerLock(manager, saga.data.billingCustomerId);
     const rows = await manager.query<Array<{ payload: BillingDocumentPayload }>>(
       `SELECT "payload" FROM "q2c"."billing_documents"
         WHERE "kind" = 'invoice' AND "subscription_id" = $1 AND "saga_id" IS NULL AND "payload"->>'issuedOn' >= $2

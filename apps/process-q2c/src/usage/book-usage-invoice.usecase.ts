@@ -68,7 +68,8 @@ function dayBefore(date: string): string {
  * correlation id carries the lineage, and the invoice is claimed by it.
  *
  * Several usage invoices for one contract, obligation and period (a correction) post cumulative versions: the
- * n-th carries the sum of the first n, and the ERP posts only its difference.
+ * n-th carries the sum of the first n, and the ERP posts only its difference. The versions follow any journal the
+ * contract's revenue schedule posted for the cell (nothing, for a usage obligation scheduled at booking).
  */
 @Injectable()
 export class BookUsageInvoice {
@@ -239,9 +240,12 @@ export class BookUsageInvoice {
     for (const { entry, period, amountMinor } of cells.values()) {
       if (amountMinor === 0n) continue;
       const key = `usage-journal:${doc.documentId}:${contractId}:${entry.pobId}:${period}`;
+      // The latest journal of the cell, whoever sent it: an earlier usage invoice's, or the revenue schedule's (a
+      // contract booked with its usage line schedules the usage obligation at nothing a period). The ERP keeps one
+      // figure per version and posts the difference, so this one comes after it and adds to its figure.
       const earlier = await manager.query<Array<{ payload: ErpRevenueJournalPayload }>>(
         `SELECT "payload" FROM "q2c"."saga_commands"
-          WHERE "job" = 'erp.post-revenue-journal' AND "step" = 'usage_invoice' AND "idempotency_key" <> $1
+          WHERE "job" = 'erp.post-revenue-journal' AND "idempotency_key" <> $1
             AND "payload"->>'contractId' = $2 AND "payload"->>'obligationId' = $3 AND "payload"->>'period' = $4
           ORDER BY ("payload"->>'scheduleVersion')::int DESC LIMIT 1`,
         [key, contractId, entry.pobId, period],

@@ -234,6 +234,91 @@ describe('Stripe sandbox, driven by the official stripe SDK', () => {
     expect(invoice.status).toBe('open');
   });
 
+  it('takes a yearly seat price and a monthly metered price on one subscription (flexible billing mode)', async () => {
+    const { clock, customer, price: seats } = await seatCustomer('2026-01-01T00:00:00Z');
+    const meter = await stripe.billing.meters.create({
+      display_name: 'API calls',
+      event_name: `api_calls_mixed_${Date.now()}`,
+      default_aggregation: { formula: 'sum' },
+    });
+    const product = await stripe.products.create({ name: 'API calls' });
+    const calls = await stripe.prices.create({
+      product: product.id,
+      currency: 'usd',
+      billing_scheme: 'tiered',
+      tiers_mode: 'graduated',
+      tiers: [
+        { up_to: 100_000, unit_amount: 0 },
+        { up_to: 'inf', unit_amount_decimal: Stripe.Decimal.from('0.2') },
+      ],
+      recurring: { interval: 'month', usage_type: 'metered', meter: meter.id },
+    });
+    // Stripe refuses a quantity on a metered price, on a subscription and in a schedule phase.
+    for (const attempt of [
+      () => stripe.subscriptions.create({ customer: customer.id, items: [{ price: calls.id, quantity: 1 }] }),
+      () =>
+        stripe.subscriptionSchedules.create({
+          customer: customer.id,
+          start_date: 'now',
+          phases: [{ items: [{ price: calls.id, quantity: 1 }] }],
+        }),
+    ])
+      await expect(attempt()).rejects.toMatchObject({
+        statusCode: 400,
+        message: expect.stringMatching(/Quantity should not be specified where usage_type is `metered`/),
+      });
+    // Classic billing mode keeps one interval for all items.
+    await expect(
+      stripe.subscriptions.create({
+        customer: customer.id,
+        billing_mode: { type: 'classic' },
+        items: [{ price: seats.id, quantity: 10 }, { price: calls.id }],
+      }),
+    ).rejects.toMatchObject({ statusCode: 400, message: expect.stringMatching(/same recurring interval/) });
+
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: seats.id, quantity: 10 }, { price: calls.id }],
+      collection_method: 'send_invoice',
+      days_until_due: 30,
+    });
+    // Each item has its own period; the metered one no quantity. The first invoice bills the seats in advance only.
+    expect(sub.items.data.map((i) => [i.quantity, i.current_period_start, i.current_period_end])).toEqual([
+      [10, at('2026-01-01T00:00:00Z'), at('2027-01-01T00:00:00Z')],
+      [undefined, at('2026-01-01T00:00:00Z'), at('2026-02-01T00:00:00Z')],
+    ]);
+    const first = await stripe.invoices.retrieve(sub.latest_invoice as string);
+    expect(first.lines.data.map((l) => l.amount)).toEqual([1_200_000]);
+
+    await stripe.billing.meterEvents.create({
+      event_name: meter.event_name,
+      identifier: 'mixed-1',
+      timestamp: at('2026-03-10T00:00:00Z'),
+      payload: { stripe_customer_id: customer.id, value: '130000' },
+    });
+    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: at('2026-04-01T02:00:00Z') });
+    // The metered item renewed monthly, billing each month's usage in arrears; the seats did not renew.
+    const renewed = await stripe.subscriptions.retrieve(sub.id);
+    expect(renewed.items.data.map((i) => i.current_period_end)).toEqual([
+      at('2027-01-01T00:00:00Z'),
+      at('2026-05-01T00:00:00Z'),
+    ]);
+    const invoices = (await stripe.invoices.list({ subscription: sub.id })).data;
+    expect(invoices.map((i) => i.total).sort((a, b) => a - b)).toEqual([0, 0, 6000, 1_200_000]);
+    const march = invoices.find((i) => i.total === 6000);
+    expect(march?.lines.data.map((l) => [l.amount, l.period.start, l.period.end])).toEqual([
+      [6000, at('2026-03-01T00:00:00Z'), at('2026-04-01T00:00:00Z')],
+    ]);
+
+    // A change to the seats prorates over the seats' year, leaving the metered item as it is.
+    const seatItem = renewed.items.data.find((i) => i.price.id === seats.id);
+    const changed = await stripe.subscriptions.update(sub.id, {
+      items: [{ id: seatItem?.id, quantity: 15 }],
+      proration_behavior: 'always_invoice',
+    });
+    expect(changed.items.data.map((i) => i.quantity)).toEqual([15, undefined]);
+  });
+
   it('ramps through schedule phases at their start dates', async () => {
     const { clock, customer, price } = await seatCustomer('2026-01-01T00:00:00Z');
     const schedule = await stripe.subscriptionSchedules.create({

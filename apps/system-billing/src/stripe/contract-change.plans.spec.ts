@@ -4,6 +4,12 @@ import {
   CATALOGUE_PRICE_KEY,
   chargesAmount,
   contractPriceParams,
+  currentPhaseItems,
+  itemDiff,
+  licensedPeriod,
+  LINE_KEY,
+  newItems,
+  phaseItems,
   priceLookupKey,
   unitAmountMinor,
 } from './contract-change.plans';
@@ -54,5 +60,56 @@ describe('the price of a contract unit amount', () => {
       unit_amount_decimal: '0.2',
     });
     expect(contractPriceParams(catalogue, '0.002', 'k')).not.toHaveProperty('unit_amount');
+  });
+});
+
+describe('the items of a subscription with a metered price', () => {
+  const seat = { lineId: 'seats', priceId: 'price_seat_annual', quantity: 10 };
+  const calls = { lineId: 'calls', priceId: 'price_calls', quantity: 1, metered: true };
+  const item = (id: string, price: string, usage: 'licensed' | 'metered', quantity?: number, line = id) =>
+    ({
+      id,
+      price: { id: price, recurring: { usage_type: usage } },
+      ...(quantity === undefined ? {} : { quantity }),
+      metadata: { [LINE_KEY]: line },
+      current_period_start: usage === 'metered' ? 200 : 100,
+      current_period_end: usage === 'metered' ? 300 : 1000,
+    }) as unknown as Stripe.SubscriptionItem;
+
+  it('sends no quantity for the metered line (Stripe refuses one), the seats with theirs', () => {
+    expect(newItems([seat, calls])).toEqual([
+      { price: 'price_seat_annual', quantity: 10, metadata: { [LINE_KEY]: 'seats' } },
+      { price: 'price_calls', metadata: { [LINE_KEY]: 'calls' } },
+    ]);
+    expect(phaseItems([calls])).toEqual([{ price: 'price_calls', metadata: { [LINE_KEY]: 'calls' } }]);
+  });
+
+  it('leaves the metered item alone when the seats change, and adds a new metered line without a quantity', () => {
+    const current = [item('si_seat', 'price_seat_annual', 'licensed', 10, 'seats')];
+    expect(
+      itemDiff(
+        [...current, item('si_calls', 'price_calls', 'metered', undefined, 'calls')],
+        [{ ...seat, quantity: 15 }, calls],
+      ),
+    ).toEqual([{ id: 'si_seat', quantity: 15 }]);
+    expect(itemDiff(current, [seat, calls])).toEqual([
+      { price: 'price_calls', metadata: { [LINE_KEY]: 'calls' } },
+    ]);
+  });
+
+  it("prorates over the licensed items' period, and phases keep the metered item without a quantity", () => {
+    const sub = {
+      items: {
+        data: [
+          item('si_calls', 'price_calls', 'metered', undefined, 'calls'),
+          item('si_seat', 'price_seat_annual', 'licensed', 10, 'seats'),
+        ],
+      },
+    } as unknown as Stripe.Subscription;
+    expect(licensedPeriod(sub)).toEqual({ start: 100, end: 1000 });
+    expect(currentPhaseItems(sub)).toEqual([
+      { price: 'price_calls', metadata: { [LINE_KEY]: 'calls' } },
+      { price: 'price_seat_annual', quantity: 10, metadata: { [LINE_KEY]: 'seats' } },
+    ]);
   });
 });

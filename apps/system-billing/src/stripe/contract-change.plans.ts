@@ -68,22 +68,47 @@ export function contractPriceParams(
   };
 }
 
+/**
+ * A line of the command on the price that bills it; `metered` when that price is metered (`recurring.usage_type`
+ * `metered`): Stripe bills such an item from its meter in arrears and refuses a quantity on it.
+ */
+export type PricedItem = ContractLineItem & { metered?: boolean };
+
+/** The quantity of an item's parameters: none on a metered price. */
+function quantityOf(item: PricedItem): { quantity?: number } {
+  return item.metered ? {} : { quantity: item.quantity };
+}
+
+function isMetered(item: Stripe.SubscriptionItem): boolean {
+  return item.price.recurring?.usage_type === 'metered';
+}
+
+/**
+ * The billing period of the subscription's licensed items (the first of them; the first item when all are
+ * metered). A subscription may mix a yearly licensed price with a monthly metered one (flexible billing mode): its
+ * changes prorate over the licensed period, not the meter's month.
+ */
+export function licensedPeriod(sub: Stripe.Subscription): { start: number; end: number } | null {
+  const item = sub.items.data.find((i) => !isMetered(i)) ?? sub.items.data.at(0);
+  return item ? { start: item.current_period_start, end: item.current_period_end } : null;
+}
+
 /** The items of a new subscription: catalogue price ids, quantities, and the Revline line id on each. */
-export function newItems(items: ContractLineItem[]): Stripe.SubscriptionCreateParams.Item[] {
+export function newItems(items: PricedItem[]): Stripe.SubscriptionCreateParams.Item[] {
   return items.map((item) => ({
     price: item.priceId,
-    quantity: item.quantity,
+    ...quantityOf(item),
     metadata: { [LINE_KEY]: item.lineId },
   }));
 }
 
 /**
  * The item changes that turn a subscription into the lines of the command: a changed quantity or price keeps the
- * item, a new line adds one, a line no longer listed removes its item.
+ * item, a new line adds one, a line no longer listed removes its item. A metered item has no quantity to change.
  */
 export function itemDiff(
   current: Stripe.SubscriptionItem[],
-  wanted: ContractLineItem[],
+  wanted: PricedItem[],
 ): Stripe.SubscriptionUpdateParams.Item[] {
   const byLine = new Map(current.map((item) => [item.metadata[LINE_KEY] ?? item.id, item]));
   const changes: Stripe.SubscriptionUpdateParams.Item[] = [];
@@ -91,10 +116,10 @@ export function itemDiff(
     const item = byLine.get(line.lineId);
     byLine.delete(line.lineId);
     if (!item) {
-      changes.push({ price: line.priceId, quantity: line.quantity, metadata: { [LINE_KEY]: line.lineId } });
+      changes.push({ price: line.priceId, ...quantityOf(line), metadata: { [LINE_KEY]: line.lineId } });
     } else if (item.price.id !== line.priceId) {
-      changes.push({ id: item.id, price: line.priceId, quantity: line.quantity });
-    } else if (item.quantity !== line.quantity) {
+      changes.push({ id: item.id, price: line.priceId, ...quantityOf(line) });
+    } else if (!line.metered && item.quantity !== line.quantity) {
       changes.push({ id: item.id, quantity: line.quantity });
     }
   }
@@ -102,11 +127,22 @@ export function itemDiff(
   return changes;
 }
 
-export function phaseItems(items: ContractLineItem[]): Stripe.SubscriptionScheduleUpdateParams.Phase.Item[] {
+export function phaseItems(items: PricedItem[]): Stripe.SubscriptionScheduleUpdateParams.Phase.Item[] {
   return items.map((item) => ({
     price: item.priceId,
-    quantity: item.quantity,
+    ...quantityOf(item),
     metadata: { [LINE_KEY]: item.lineId },
+  }));
+}
+
+/** A subscription's items as a schedule phase's: a metered item without a quantity. */
+export function currentPhaseItems(
+  sub: Stripe.Subscription,
+): Stripe.SubscriptionScheduleUpdateParams.Phase.Item[] {
+  return sub.items.data.map((item) => ({
+    price: item.price.id,
+    ...(isMetered(item) ? {} : { quantity: item.quantity ?? 1 }),
+    metadata: { [LINE_KEY]: item.metadata[LINE_KEY] ?? item.id },
   }));
 }
 

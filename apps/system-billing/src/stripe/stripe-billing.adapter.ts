@@ -26,12 +26,15 @@ import {
   contractPriceParams,
   priceLookupKey,
   unitAmountMinor,
+  currentPhaseItems,
   itemDiff,
   itemIdsOf,
   LINE_KEY,
+  licensedPeriod,
   newItems,
   phaseItems,
 } from './contract-change.plans';
+import type { PricedItem } from './contract-change.plans';
 import { RequestLedger } from './request-ledger';
 import { StripeGateway } from './stripe-gateway';
 import { isoDay, startOfDay, stripeKey } from './stripe-keys';
@@ -39,6 +42,12 @@ import { isoDay, startOfDay, stripeKey } from './stripe-keys';
 const USAGE_CONCURRENCY = 16;
 const CLOCK_CACHE_SIZE = 10_000;
 const PRICE_CACHE_SIZE = 10_000;
+
+/** A contract change with every line on the price that bills it. */
+type PricedChange = Omit<ContractChange, 'items' | 'rampSteps'> & {
+  items: PricedItem[];
+  rampSteps: Array<{ startDate: string; items: PricedItem[] }>;
+};
 
 function money(amount: number, currency: string) {
   return { amountMinor: String(amount), currency: currency.toUpperCase() };
@@ -191,15 +200,22 @@ export class StripeBillingAdapter extends BillingPort {
     return id;
   }
 
+  /** The line on the price that bills it, marked when that price is metered (the catalogue's, never replaced). */
+  private async priced(item: ContractLineItem, key: string): Promise<PricedItem> {
+    const catalogue = await this.cataloguePrice(item.priceId);
+    if (catalogue.recurring?.usage_type === 'metered')
+      return { lineId: item.lineId, priceId: item.priceId, quantity: item.quantity, metered: true };
+    return { lineId: item.lineId, priceId: await this.priceFor(item, key), quantity: item.quantity };
+  }
+
   /** The change with every line on the price that bills it. */
-  private async withPrices(change: ContractChange, key: string): Promise<ContractChange> {
-    const resolve = async (items: ContractLineItem[]): Promise<ContractLineItem[]> => {
-      const out: ContractLineItem[] = [];
-      for (const item of items)
-        out.push({ lineId: item.lineId, priceId: await this.priceFor(item, key), quantity: item.quantity });
+  private async withPrices(change: ContractChange, key: string): Promise<PricedChange> {
+    const resolve = async (items: ContractLineItem[]): Promise<PricedItem[]> => {
+      const out: PricedItem[] = [];
+      for (const item of items) out.push(await this.priced(item, key));
       return out;
     };
-    const steps: ContractChange['rampSteps'] = [];
+    const steps: PricedChange['rampSteps'] = [];
     for (const step of change.rampSteps) steps.push({ ...step, items: await resolve(step.items) });
     return { ...change, items: await resolve(change.items), rampSteps: steps };
   }
@@ -220,7 +236,7 @@ export class StripeBillingAdapter extends BillingPort {
   }
 
   private async create(
-    change: ContractChange,
+    change: PricedChange,
     key: string,
     customerId: string,
     at: number,
@@ -310,14 +326,14 @@ export class StripeBillingAdapter extends BillingPort {
   }
 
   private async amend(
-    change: ContractChange,
+    change: PricedChange,
     key: string,
     customerId: string,
     at: number,
   ): Promise<ContractChangeResult> {
     const current = await this.subscriptionOf(change);
     const now = await this.billingNow(customerId);
-    const periodStart = current.items.data[0]?.current_period_start ?? now;
+    const periodStart = licensedPeriod(current)?.start ?? now;
     if (at > now) return this.futureChange(change, key, customerId, current, at, periodStart);
     return this.ledger.once(
       stripeKey(key, 'update'),
@@ -339,7 +355,7 @@ export class StripeBillingAdapter extends BillingPort {
 
   /** A change dated in the future: a schedule on the subscription with a phase starting on that date. */
   private async futureChange(
-    change: ContractChange,
+    change: PricedChange,
     key: string,
     customerId: string,
     current: Stripe.Subscription,
@@ -361,11 +377,7 @@ export class StripeBillingAdapter extends BillingPort {
               .then((schedule) => ({ id: schedule.id })),
         )
       ).id;
-    const currentItems = current.items.data.map((item) => ({
-      price: item.price.id,
-      quantity: item.quantity ?? 1,
-      metadata: { [LINE_KEY]: item.metadata[LINE_KEY] ?? item.id },
-    }));
+    const currentItems = currentPhaseItems(current);
     const steps = [{ startDate: change.effectiveDate, items: change.items }, ...change.rampSteps];
     await this.ledger.once(
       stripeKey(key, 'phases'),
@@ -400,7 +412,7 @@ export class StripeBillingAdapter extends BillingPort {
   }
 
   private async cancel(
-    change: ContractChange,
+    change: PricedChange,
     key: string,
     customerId: string,
     at: number,
@@ -408,7 +420,7 @@ export class StripeBillingAdapter extends BillingPort {
     const current = await this.subscriptionOf(change);
     if (current.status === 'canceled') return this.summary(current, customerId);
     const now = await this.billingNow(customerId);
-    const periodEnd = current.items.data[0]?.current_period_end ?? now;
+    const periodEnd = licensedPeriod(current)?.end ?? now;
     if (at <= now) {
       return this.ledger.once(
         stripeKey(key, 'cancel'),

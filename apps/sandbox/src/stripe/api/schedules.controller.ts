@@ -16,7 +16,7 @@ function phases(p: Params): PhaseInput[] | undefined {
     const items = (phase.array('items') ?? []).map((item) => {
       const out = {
         price: item.requiredString('price'),
-        quantity: item.int('quantity') ?? 1,
+        quantity: item.int('quantity'),
         metadata: item.metadata() ?? {},
       };
       item.end();

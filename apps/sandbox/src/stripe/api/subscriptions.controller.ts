@@ -56,6 +56,9 @@ export class SubscriptionsController {
     const customer = p.requiredString('customer');
     const items = itemChanges(p);
     if (!items || items.length === 0) throw StripeApiError.missing('items');
+    const mode = p.object('billing_mode');
+    const billingMode = mode?.oneOf('type', ['classic', 'flexible'] as const);
+    mode?.end();
     const input = {
       customer,
       items,
@@ -69,6 +72,7 @@ export class SubscriptionsController {
       metadata: p.metadata() ?? {},
       description: p.string('description') ?? null,
       cancelAtPeriodEnd: p.bool('cancel_at_period_end') ?? false,
+      ...(billingMode ? { billingMode } : {}),
     };
     p.has('payment_behavior');
     p.has('off_session');

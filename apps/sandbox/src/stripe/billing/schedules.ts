@@ -9,11 +9,12 @@ import type {
   SubscriptionSchedule,
 } from '../state/types';
 import type { ItemChange } from './subscriptions';
-import { Subscriptions } from './subscriptions';
+import { isMetered, refuseMeteredQuantity, Subscriptions } from './subscriptions';
 import { addInterval } from './time';
 
 export interface PhaseInput {
-  items: Array<{ price: string; quantity: number; metadata: Metadata }>;
+  /** A licensed price's quantity (1 when not given); none on a metered price. */
+  items: Array<{ price: string; quantity?: number; metadata: Metadata }>;
   startDate?: number;
   endDate?: number;
   iterations?: number;
@@ -59,7 +60,7 @@ export class Schedules {
           end_date: period.end,
           items: sub.items.data.map((i) => ({
             price: i.price.id,
-            quantity: i.quantity,
+            ...(i.quantity === undefined ? {} : { quantity: i.quantity }),
             metadata: i.metadata,
           })),
           proration_behavior: 'create_prorations',
@@ -137,10 +138,15 @@ export class Schedules {
           'The phase end date must be after its start date.',
         );
       cursor = end ?? phaseStart;
+      const items = input.items.map((item, i) => {
+        const itemPrice = this.subscriptions.price(item.price, `phases[${index}][items][${i}][price]`);
+        refuseMeteredQuantity(itemPrice, item.quantity, `phases[${index}][items][${i}]`);
+        return isMetered({ price: itemPrice }) ? item : { ...item, quantity: item.quantity ?? 1 };
+      });
       return {
         start_date: phaseStart,
         end_date: end,
-        items: input.items,
+        items,
         proration_behavior: input.prorationBehavior ?? 'create_prorations',
         metadata: input.metadata,
       };

@@ -7,7 +7,7 @@ import { Invoicing } from './invoicing';
 import { amountFor } from './pricing';
 import type { ItemState } from './proration';
 import { prorationLines } from './proration';
-import { addInterval, stripeDate } from './time';
+import { addInterval, periodContaining, stripeDate } from './time';
 
 export interface ItemChange {
   id?: string;
@@ -29,6 +29,8 @@ export interface CreateSubscription {
   description: string | null;
   cancelAtPeriodEnd: boolean;
   schedule?: string;
+  /** Flexible unless asked otherwise, as from API version 2025-09-30.clover. */
+  billingMode?: Subscription['billing_mode']['type'];
 }
 
 export interface UpdateSubscription {
@@ -40,6 +42,23 @@ export interface UpdateSubscription {
   cancelAt?: number | null;
   metadata?: Metadata;
   description?: string;
+}
+
+/** True for an item on a metered price: billed in arrears from its meter, never by quantity. */
+export function isMetered(item: { price: Price }): boolean {
+  return item.price.recurring?.usage_type === 'metered';
+}
+
+/**
+ * Stripe refuses a quantity on a metered price ("Quantity should not be specified where usage_type is `metered`"):
+ * the meter says how much was used.
+ */
+export function refuseMeteredQuantity(price: Price, quantity: number | undefined, item: string): void {
+  if (price.recurring?.usage_type === 'metered' && quantity !== undefined)
+    throw StripeApiError.invalid(
+      `${item}[quantity]`,
+      `Quantity should not be specified where usage_type is \`metered\`. Remove quantity from \`${item}\`.`,
+    );
 }
 
 /** Subscriptions: creation with the first invoice, item changes with Stripe's proration, cancellation, renewal. */
@@ -67,11 +86,21 @@ export class Subscriptions {
     return price;
   }
 
+  /**
+   * The subscription's billing period for changes and cancellation: its licensed items' (the first one's), or the
+   * first item's when all are metered. Items of another interval (flexible billing mode) keep periods of their own.
+   */
   period(sub: Subscription): { start: number; end: number } {
-    const item = sub.items.data.at(0);
+    const item = sub.items.data.find((i) => !isMetered(i)) ?? sub.items.data.at(0);
     return item
       ? { start: item.current_period_start, end: item.current_period_end }
       : { start: sub.start_date, end: sub.start_date };
+  }
+
+  /** When the subscription next renews an item: the earliest end of its items' periods. */
+  nextRenewal(sub: Subscription): number {
+    const ends = sub.items.data.map((i) => i.current_period_end);
+    return ends.length > 0 ? Math.min(...ends) : this.period(sub).end;
   }
 
   private productName(price: Price): string {
@@ -90,15 +119,27 @@ export class Subscriptions {
     const { interval, interval_count } = first.recurring;
     if (prices.some((p) => p.currency !== first.currency))
       throw StripeApiError.invalid('items', 'All prices on a subscription must have the same currency.');
+    const billingMode = input.billingMode ?? 'flexible';
     if (
+      billingMode === 'classic' &&
       prices.some((p) => p.recurring?.interval !== interval || p.recurring.interval_count !== interval_count)
     )
       throw StripeApiError.invalid(
         'items',
         'All prices on a subscription must have the same recurring interval.',
       );
+    input.items.forEach((item, i) => {
+      if (prices[i]) refuseMeteredQuantity(prices[i], item.quantity, `items[${i}]`);
+    });
     const anchor = input.billingCycleAnchor ?? start;
-    const periodEnd = anchor > start ? anchor : addInterval(start, interval, interval_count);
+    // Each item's first period: to the anchor when it is later, else one of its own price's interval.
+    const firstPeriod = (price: Price) => ({
+      start,
+      end:
+        anchor > start
+          ? anchor
+          : addInterval(start, price.recurring?.interval ?? interval, price.recurring?.interval_count ?? 1),
+    });
     const id = stripeId('sub');
     const sub: Subscription = {
       id,
@@ -110,6 +151,7 @@ export class Subscriptions {
       currency: first.currency,
       collection_method: input.collectionMethod,
       days_until_due: input.daysUntilDue,
+      billing_mode: { type: billingMode },
       billing_cycle_anchor: anchor > start ? anchor : start,
       start_date: start,
       cancel_at_period_end: input.cancelAtPeriodEnd,
@@ -123,20 +165,25 @@ export class Subscriptions {
       test_clock: customer.test_clock,
       description: input.description,
     };
-    sub.items.data = input.items.map((item, i) =>
-      this.newItem(sub, prices[i], item, { start, end: periodEnd }, now),
-    );
+    sub.items.data = input.items.map((item, i) => {
+      const price = prices[i] ?? first;
+      return this.newItem(sub, price, item, firstPeriod(price), now);
+    });
     this.store.subscriptions.set(id, sub);
     this.store.emit('customer.subscription.created', sub, now);
     const prorateFirst = anchor > start && input.prorationBehavior !== 'none';
-    const fullPeriod = { start, end: addInterval(start, interval, interval_count) };
+    // Licensed items are invoiced in advance; metered ones bill their usage at the end of each of their periods.
     const lines = sub.items.data
-      .filter((item) => item.price.recurring?.usage_type !== 'metered')
+      .filter((item) => !isMetered(item))
       .map((item) => {
-        const full = amountFor(item.price, item.quantity);
-        const amount = prorateFirst
-          ? Math.round((full * (periodEnd - start)) / (fullPeriod.end - fullPeriod.start))
-          : full;
+        const full = amountFor(item.price, item.quantity ?? 1);
+        const periodEnd = item.current_period_end;
+        const fullEnd = addInterval(
+          start,
+          item.price.recurring?.interval ?? interval,
+          item.price.recurring?.interval_count ?? 1,
+        );
+        const amount = prorateFirst ? Math.round((full * (periodEnd - start)) / (fullEnd - start)) : full;
         return this.line(item, amount, { start, end: periodEnd }, false);
       });
     if (anchor > start && !prorateFirst) return sub;
@@ -155,8 +202,9 @@ export class Subscriptions {
     period: { start: number; end: number },
     now: number,
   ): SubscriptionItem {
-    const quantity = change.quantity ?? 1;
-    if (quantity < 0) throw StripeApiError.invalid('quantity', 'Quantity must be zero or more.');
+    const quantity = isMetered({ price }) ? undefined : (change.quantity ?? 1);
+    if (quantity !== undefined && quantity < 0)
+      throw StripeApiError.invalid('quantity', 'Quantity must be zero or more.');
     return {
       id: stripeId('si'),
       object: 'subscription_item',
@@ -164,7 +212,7 @@ export class Subscriptions {
       livemode: false,
       subscription: sub.id,
       price,
-      quantity,
+      ...(quantity === undefined ? {} : { quantity }),
       metadata: change.metadata ?? {},
       current_period_start: period.start,
       current_period_end: period.end,
@@ -179,9 +227,9 @@ export class Subscriptions {
   ): NewLine {
     return {
       amount,
-      description: `${item.quantity} × ${this.productName(item.price)} (at ${formatUnit(item.price)})`,
+      description: `${item.quantity ?? 1} × ${this.productName(item.price)} (at ${formatUnit(item.price)})`,
       price: item.price,
-      quantity: item.quantity,
+      quantity: item.quantity ?? 1,
       period,
       proration,
       subscriptionItem: item.id,
@@ -243,9 +291,12 @@ export class Subscriptions {
     now: number,
     options: Pick<UpdateSubscription, 'prorationBehavior' | 'resetAnchor'>,
   ): void {
-    const before = new Map<string, ItemState>(
-      sub.items.data.map((i) => [i.id, { itemId: i.id, price: i.price, quantity: i.quantity }]),
-    );
+    const state = (i: SubscriptionItem): ItemState => ({
+      itemId: i.id,
+      price: i.price,
+      quantity: i.quantity ?? 0,
+    });
+    const before = new Map<string, ItemState>(sub.items.data.map((i) => [i.id, state(i)]));
     for (const [index, change] of changes.entries()) {
       if (change.id) {
         const item = sub.items.data.find((i) => i.id === change.id);
@@ -254,8 +305,12 @@ export class Subscriptions {
           sub.items.data = sub.items.data.filter((i) => i.id !== change.id);
           continue;
         }
-        if (change.price) item.price = this.price(change.price, `items[${index}][price]`);
-        if (change.quantity !== undefined) item.quantity = change.quantity;
+        const price = change.price ? this.price(change.price, `items[${index}][price]`) : item.price;
+        refuseMeteredQuantity(price, change.quantity, `items[${index}]`);
+        item.price = price;
+        if (isMetered(item)) delete item.quantity;
+        else if (change.quantity !== undefined) item.quantity = change.quantity;
+        else item.quantity ??= 1;
         if (change.metadata) item.metadata = { ...item.metadata, ...change.metadata };
       } else {
         const price = this.price(change.price ?? '', `items[${index}][price]`);
@@ -264,17 +319,14 @@ export class Subscriptions {
             `items[${index}][price]`,
             `Cannot add multiple subscription items with the same price: ${price.id}.`,
           );
-        sub.items.data.push(this.newItem(sub, price, change, period, now));
+        refuseMeteredQuantity(price, change.quantity, `items[${index}]`);
+        this.checkInterval(sub, price, `items[${index}][price]`);
+        sub.items.data.push(this.newItem(sub, price, change, this.periodFor(sub, price, period, at), now));
       }
     }
     const behavior = options.prorationBehavior;
     const lines: NewLine[] = [];
     if (options.resetAnchor) {
-      const first = sub.items.data[0]?.price.recurring;
-      const newPeriod = {
-        start: at,
-        end: addInterval(at, first?.interval ?? 'month', first?.interval_count ?? 1),
-      };
       if (behavior !== 'none') {
         for (const state of before.values()) {
           lines.push(
@@ -283,10 +335,15 @@ export class Subscriptions {
         }
       }
       for (const item of sub.items.data) {
+        const recurring = item.price.recurring;
+        const newPeriod = {
+          start: at,
+          end: addInterval(at, recurring?.interval ?? 'month', recurring?.interval_count ?? 1),
+        };
         item.current_period_start = newPeriod.start;
         item.current_period_end = newPeriod.end;
-        if (item.price.recurring?.usage_type !== 'metered')
-          lines.push(this.line(item, amountFor(item.price, item.quantity), newPeriod, false));
+        if (!isMetered(item))
+          lines.push(this.line(item, amountFor(item.price, item.quantity ?? 1), newPeriod, false));
       }
       sub.billing_cycle_anchor = at;
       const invoice = this.invoicing.draftForSubscription(sub, lines, 'subscription_update', now, {
@@ -298,9 +355,7 @@ export class Subscriptions {
       return;
     }
     if (behavior === 'none') return;
-    const after = new Map<string, ItemState>(
-      sub.items.data.map((i) => [i.id, { itemId: i.id, price: i.price, quantity: i.quantity }]),
-    );
+    const after = new Map<string, ItemState>(sub.items.data.map((i) => [i.id, state(i)]));
     for (const id of new Set([...before.keys(), ...after.keys()])) {
       lines.push(
         ...this.toLines(
@@ -322,6 +377,38 @@ export class Subscriptions {
     }
   }
 
+  /** A classic-mode subscription takes only prices of its interval; a flexible one takes any. */
+  private checkInterval(sub: Subscription, price: Price, param: string): void {
+    const first = sub.items.data.at(0)?.price.recurring;
+    if (sub.billing_mode.type !== 'classic' || !first) return;
+    if (
+      price.recurring?.interval !== first.interval ||
+      price.recurring.interval_count !== first.interval_count
+    )
+      throw StripeApiError.invalid(
+        param,
+        'All prices on a subscription must have the same recurring interval.',
+      );
+  }
+
+  /**
+   * The first period of an item added at `at`: the subscription's when its price has that interval, else its own
+   * interval's period containing `at`, counted from the billing cycle anchor.
+   */
+  private periodFor(
+    sub: Subscription,
+    price: Price,
+    period: { start: number; end: number },
+    at: number,
+  ): { start: number; end: number } {
+    const recurring = price.recurring;
+    const licensed = sub.items.data.find((i) => !isMetered(i))?.price.recurring;
+    if (!recurring || !licensed) return period;
+    if (recurring.interval === licensed.interval && recurring.interval_count === licensed.interval_count)
+      return period;
+    return periodContaining(sub.billing_cycle_anchor, recurring.interval, recurring.interval_count, at);
+  }
+
   private toLines(lines: ReturnType<typeof prorationLines>): NewLine[] {
     return lines.map((l) => ({ ...l, proration: true }));
   }
@@ -337,10 +424,10 @@ export class Subscriptions {
   /** Ends a subscription at `at`, crediting unused time when prorating and billing what is left when asked. */
   end(sub: Subscription, at: number, options: { invoiceNow: boolean; prorate: boolean }): void {
     const period = this.period(sub);
-    const usage = this.usageLines(sub, { start: period.start, end: at });
+    const usage = this.usageLines(sub, sub.items.data, at);
     if (options.prorate && at < period.end) {
       for (const item of sub.items.data) {
-        const state = { itemId: item.id, price: item.price, quantity: item.quantity };
+        const state = { itemId: item.id, price: item.price, quantity: item.quantity ?? 0 };
         for (const line of this.toLines(
           prorationLines(state, undefined, at, period, (p) => this.productName(p)),
         )) {
@@ -363,40 +450,63 @@ export class Subscriptions {
     this.store.emit('customer.subscription.deleted', sub, at);
   }
 
-  /** The end of the current period: a renewal with its invoice, or the end of a subscription set to cancel. */
+  /**
+   * The end of an item's period: the items whose period ends then renew, on one invoice (a licensed item's next
+   * period in advance, a metered item's usage of the period ended), or a subscription set to cancel ends. With
+   * items of different intervals (flexible billing mode) each renews on its own cycle; the subscription's period
+   * (its licensed items') decides when it ends.
+   */
   renew(sub: Subscription): void {
     const period = this.period(sub);
-    const at = period.end;
-    if (sub.cancel_at_period_end || (sub.cancel_at !== null && sub.cancel_at <= at)) {
-      this.end(sub, sub.cancel_at !== null && sub.cancel_at < at ? sub.cancel_at : at, {
+    const at = this.nextRenewal(sub);
+    if (
+      at >= period.end &&
+      (sub.cancel_at_period_end || (sub.cancel_at !== null && sub.cancel_at <= period.end))
+    ) {
+      this.end(sub, sub.cancel_at !== null && sub.cancel_at < period.end ? sub.cancel_at : period.end, {
         invoiceNow: false,
         prorate: false,
       });
       return;
     }
-    const usage = this.usageLines(sub, period);
-    const first = sub.items.data[0]?.price.recurring;
-    const next = { start: at, end: addInterval(at, first?.interval ?? 'month', first?.interval_count ?? 1) };
+    const due = sub.items.data.filter((item) => item.current_period_end <= at);
+    const usage = this.usageLines(sub, due, at);
     const previous = { items: structuredClone(sub.items) };
-    for (const item of sub.items.data) {
-      item.current_period_start = next.start;
-      item.current_period_end = next.end;
+    for (const item of due) {
+      const recurring = item.price.recurring;
+      item.current_period_start = item.current_period_end;
+      item.current_period_end = addInterval(
+        item.current_period_start,
+        recurring?.interval ?? 'month',
+        recurring?.interval_count ?? 1,
+      );
     }
-    const lines = sub.items.data
-      .filter((item) => item.price.recurring?.usage_type !== 'metered')
-      .map((item) => this.line(item, amountFor(item.price, item.quantity), next, false));
+    const lines = due
+      .filter((item) => !isMetered(item))
+      .map((item) =>
+        this.line(
+          item,
+          amountFor(item.price, item.quantity ?? 1),
+          { start: item.current_period_start, end: item.current_period_end },
+          false,
+        ),
+      );
     this.store.emit('customer.subscription.updated', sub, at, previous);
     this.invoicing.draftForSubscription(sub, [...usage, ...lines], 'subscription_cycle', at, {
       pending: true,
     });
   }
 
-  /** Metered items: the meter's events of the period aggregated into one usage line per item. */
-  usageLines(sub: Subscription, period: { start: number; end: number }): NewLine[] {
+  /**
+   * Metered items among `items`: the meter's events of each item's current period up to `until` aggregated into one
+   * usage line per item.
+   */
+  usageLines(sub: Subscription, items: readonly SubscriptionItem[], until: number): NewLine[] {
     const lines: NewLine[] = [];
-    for (const item of sub.items.data) {
+    for (const item of items) {
       const meterId = item.price.recurring?.meter;
-      if (item.price.recurring?.usage_type !== 'metered' || !meterId) continue;
+      if (!isMetered(item) || !meterId) continue;
+      const period = { start: item.current_period_start, end: Math.min(until, item.current_period_end) };
       const meter = this.store.meters.get(meterId);
       if (!meter) continue;
       const values: number[] = [];

@@ -8,8 +8,8 @@ import { Subscriptions } from './subscriptions';
 const MAX_STEPS = 10_000;
 
 /**
- * Moves billing time forward: schedule phases, cancellations, renewals and the hour-later finalisation of
- * renewal invoices happen in time order. Real-time objects are swept every second; objects on a test clock
+ * Moves billing time forward: schedule phases, cancellations, renewals (each item's, when their intervals differ)
+ * and the hour-later finalisation of renewal invoices happen in time order. Real-time objects are swept every second; objects on a test clock
  * move only when their clock is advanced.
  */
 @Injectable()
@@ -55,7 +55,7 @@ export class TimeMachine implements OnModuleInit, OnApplicationShutdown {
           consider(sub.cancel_at, 1, () => {
             this.subscriptions.end(sub, sub.cancel_at ?? 0, { invoiceNow: false, prorate: true });
           });
-        consider(this.subscriptions.period(sub).end, 2, () => {
+        consider(this.subscriptions.nextRenewal(sub), 2, () => {
           this.subscriptions.renew(sub);
         });
       }

@@ -131,6 +131,7 @@ export class StripeGenerateController {
         currency,
         collection_method: 'charge_automatically',
         days_until_due: null,
+        billing_mode: { type: 'flexible' },
         billing_cycle_anchor: created,
         start_date: created,
         cancel_at_period_end: false,

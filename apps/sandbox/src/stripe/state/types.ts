@@ -64,7 +64,8 @@ export interface SubscriptionItem extends StripeObject {
   object: 'subscription_item';
   subscription: string;
   price: Price;
-  quantity: number;
+  /** Absent on a metered price's item: Stripe bills it from the meter and refuses a quantity on it. */
+  quantity?: number;
   metadata: Metadata;
   current_period_start: number;
   current_period_end: number;
@@ -79,6 +80,11 @@ export interface Subscription extends StripeObject {
   currency: string;
   collection_method: 'charge_automatically' | 'send_invoice';
   days_until_due: number | null;
+  /**
+   * `flexible` (the default of API versions from 2025-09-30.clover) lets items of different intervals share the
+   * subscription, each with its own period; `classic` needs one interval for all.
+   */
+  billing_mode: { type: 'classic' | 'flexible' };
   billing_cycle_anchor: number;
   start_date: number;
   cancel_at_period_end: boolean;
@@ -96,7 +102,7 @@ export interface Subscription extends StripeObject {
 export interface SchedulePhase {
   start_date: number;
   end_date: number | null;
-  items: Array<{ price: string; quantity: number; metadata: Metadata }>;
+  items: Array<{ price: string; quantity?: number; metadata: Metadata }>;
   proration_behavior: ProrationBehavior;
   metadata: Metadata;
 }
