@@ -250,6 +250,7 @@ const post = async <T>(url: string, body: unknown): Promise<T> => {
 async function startProcesses(dbUrl: string): Promise<{
   urls: Record<'stripe' | 'netsuite' | 'billing' | 'erp', string>;
   cpuSeconds: () => Record<string, number>;
+  peakRssMb: () => Record<string, number>;
   close: () => Promise<void>;
 }> {
   const root = repositoryRoot();
@@ -313,7 +314,19 @@ async function startProcesses(dbUrl: string): Promise<{
   }
   const cpuSeconds = () =>
     Object.fromEntries(running.map((r, i) => [names[i] ?? '?', processCpuSeconds(r.child.pid)]));
-  return { urls, cpuSeconds, close };
+  const peakRssMb = () =>
+    Object.fromEntries(running.map((r, i) => [names[i] ?? '?', processPeakRssMb(r.child.pid)]));
+  return { urls, cpuSeconds, peakRssMb, close };
+}
+
+/** A process's peak resident memory (VmHWM, Linux /proc; 0 elsewhere), in MB. */
+function processPeakRssMb(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
+    return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
+  } catch {
+    return 0;
+  }
 }
 
 /** User + system CPU a process has used so far (Linux /proc; 0 elsewhere), to tell where a run's time goes. */
@@ -435,8 +448,8 @@ async function throughSandbox(): Promise<void> {
       targetSeconds: TARGET_SECONDS,
       withinTarget: seconds <= TARGET_SECONDS,
       cpuSeconds,
-      peakRssMb: Math.round(peakRss / 1024 / 1024),
-      rssNote: 'this process: the runner (vendors and system APIs run in their own processes)',
+      peakRssMb: { ...stack.peakRssMb(), runner: Math.round(peakRss / 1024 / 1024) },
+      rssNote: 'peak resident memory of each process; the vendor sandboxes hold the generated account',
       paging:
         'Stripe invoices.list limit 100 over 64 created slices, 8 at a time; SuiteQL 1000 rows a page, concurrently within the NetSuite limit',
       loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
