@@ -91,9 +91,8 @@ export class PostRevenueHandler {
         const record = { recordType: 'revenueJournal', externalId: journal.externalId, key: c.externalId };
         const posted = await attempt(record, () => journal.post());
         if (!posted) return;
-        await this.dataSource.transaction((manager) =>
-          journal.record(manager, posted, envelope.idempotencyKey),
-        );
+        // One statement, committed at once (before the lock is released and before the batch's answer).
+        await journal.record(this.dataSource.manager, posted, envelope.idempotencyKey);
         postings.push(outcomeOf(record.recordType, record.key, posted));
       });
     }
