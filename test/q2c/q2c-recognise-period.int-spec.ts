@@ -129,5 +129,31 @@ describe('period recognition through the sandbox', () => {
       `SELECT 1 FROM "q2c"."lineage" WHERE "object_type" = 'PeriodRecognition' AND "external_id" LIKE '2026-03:%'`,
     );
     expect(checks).toHaveLength(2);
+
+    // The operator retries the parked revenue batch (system-erp's exception, its envelope as it was): March is
+    // found posted by its external id and nothing is posted twice; the saga, its refusal answered, completes.
+    const [parkedBatch] = await env.db.dataSource.query<Array<{ envelope: Envelope }>>(
+      `SELECT "envelope" FROM "erp"."exceptions" WHERE "job" = 'erp.post-revenue'`,
+    );
+    expect(parkedBatch.envelope.payload).toMatchObject({ contractId: orderId, scheduleVersion: 1 });
+    const erpCommands = await env.q2c.app.get(Queues, { strict: false }).get('erp.commands');
+    const retried = parkedBatch.envelope;
+    await erpCommands.add(retried.job, retried, {
+      jobId: `${jobIdFor(retried.job, retried.idempotencyKey)}-retry-test`,
+    });
+    await eventually(async () => (await env.sagas(orderId))[0]?.status === 'completed', 30_000);
+    await env.settle();
+    expect(await postings(orderId)).toEqual(after);
+    expect(await journals()).toEqual(ledger);
+    const [total] = await env.netsuite.suiteql(
+      `SELECT SUM(amount) AS b FROM transactionaccountingline WHERE account = '5' AND custcol_rl_contract = '${orderId}'`,
+    );
+    expect(total).toEqual({ b: '-12000.00' });
+    const commands = await env.db.dataSource.query<Array<{ job: string; status: string }>>(
+      `SELECT "job", "status" FROM "q2c"."saga_commands" WHERE "saga_id" = $1 AND "job" LIKE 'erp.%revenue%'`,
+      [parked?.saga_id],
+    );
+    expect(commands.filter((c) => c.status !== 'confirmed')).toEqual([]);
+    expect(commands.filter((c) => c.job === 'erp.post-revenue-journal')).toHaveLength(13); // 12 + the catch-up
   }, 120_000);
 });

@@ -185,6 +185,39 @@ export interface ErpRevenueJournalPayload {
   subsidiary: string;
 }
 
+/**
+ * A schedule version's revenue in one command: the revenue schedule of each obligation the version touched and
+ * each period journal it posts, with exactly the semantics of `erp.upsert-revenue-schedule` and
+ * `erp.post-revenue-journal` one by one (each journal posts only its difference, a stale version is superseded).
+ * Answered by one `erp.posted` listing every record's outcome in `postings`, or by `erp.rejected` naming the
+ * journals the ERP refused (the others stay posted; a retry posts only what is missing).
+ */
+export interface ErpRevenueBatchPayload {
+  /** Revline's key of the batch (`rv:<contract>:<version>`); not a record of the ERP. */
+  externalId: string;
+  contractId: string;
+  scheduleVersion: number;
+  currency: string;
+  /** Revline's subsidiary code. */
+  subsidiary: string;
+  schedules: ErpRevenueSchedulePayload[];
+  journals: ErpRevenueJournalPayload[];
+}
+
+/** What one record of a batch command did in the ERP. */
+export interface ErpPostingOutcome {
+  recordType: string;
+  /** The record's ERP external id. */
+  externalId: string;
+  /** Revline's key of the record in the command (the schedule's or journal's `externalId` in the payload). */
+  key: string;
+  /** The ERP's internal id; empty when nothing was posted (see outcome). */
+  erpId: string;
+  outcome: 'posted' | 'nothing_to_post' | 'superseded';
+  /** Revenue journals: the difference this version posted, in minor units. */
+  postedAmountMinor?: string;
+}
+
 export interface ErpPostedPayload {
   commandIdempotencyKey: string;
   recordType: string;
@@ -195,6 +228,8 @@ export interface ErpPostedPayload {
   outcome?: 'posted' | 'nothing_to_post' | 'superseded';
   /** Revenue journals: the difference this version posted, in minor units. */
   postedAmountMinor?: string;
+  /** A batch command (`erp.post-revenue`): each record's outcome, schedules first, in the command's order. */
+  postings?: ErpPostingOutcome[];
 }
 
 export interface ErpRejectedPayload {
@@ -207,6 +242,17 @@ export interface ErpRejectedPayload {
   /** Revline's category: closed_period, validation, not_found, duplicate, authentication. */
   category?: string;
   field?: string;
+  /** A batch command: every record the ERP refused (the first is also in the fields above). */
+  refused?: Array<{
+    recordType: string;
+    externalId: string;
+    key: string;
+    errorCode: string;
+    message: string;
+    category?: string;
+  }>;
+  /** A batch command: the records that did post before and beside the refusal (they stay posted). */
+  postings?: ErpPostingOutcome[];
 }
 
 export interface ReconcilePayload {

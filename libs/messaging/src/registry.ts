@@ -17,6 +17,7 @@ export interface JobPayloads {
   'erp.post-payment': P.ErpDocumentPayload;
   'erp.upsert-revenue-schedule': P.ErpRevenueSchedulePayload;
   'erp.post-revenue-journal': P.ErpRevenueJournalPayload;
+  'erp.post-revenue': P.ErpRevenueBatchPayload;
   'erp.posted': P.ErpPostedPayload;
   'erp.rejected': P.ErpRejectedPayload;
   'q2c.reconcile': P.ReconcilePayload;
@@ -55,6 +56,7 @@ export const QUEUES = {
       'erp.post-payment',
       'erp.upsert-revenue-schedule',
       'erp.post-revenue-journal',
+      'erp.post-revenue',
     ],
   },
   'erp.events': { producer: 'system-erp', consumer: 'process-q2c', jobs: ['erp.posted', 'erp.rejected'] },

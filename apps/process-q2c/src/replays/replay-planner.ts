@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ContractHistoryReader } from '../sagas/contract-history';
 import type { PlannedCommand } from '../sagas/erp-plan';
-import { customerCommand, documentCommands, ERP_JOBS, revenueCommands, sagaContext } from '../sagas/erp-plan';
+import {
+  customerCommand,
+  documentCommands,
+  ERP_JOBS,
+  revenueCommands,
+  revenueParts,
+  sagaContext,
+} from '../sagas/erp-plan';
 import { revenuePlan } from '../sagas/revenue-plan';
 import type { SagaData } from '../sagas/saga-data';
 import { SagasConfig } from '../sagas/sagas.config';
@@ -40,7 +47,8 @@ function canonical(value: unknown): string {
 /**
  * What a completed saga would post to the ERP now — the deterministic commands recomputed from the stored events,
  * the mapping version they were normalised with and the billing documents the saga consumed — beside what its
- * command log says it posted.
+ * command log says it posted. The revenue batch (`erp.post-revenue`) is sent as one command but compared per
+ * schedule and journal, against the rows the saga recorded for each.
  */
 @Injectable()
 export class ReplayPlanner {
@@ -72,7 +80,14 @@ export class ReplayPlanner {
       [saga.sagaId, ERP_JOBS],
     );
     const byKey = new Map(logged.map((l) => [l.idempotency_key, l]));
-    const rows: ReplayCommandDto[] = planned.map((p) => {
+    // A revenue batch is compared record by record: each schedule and journal it carries beside the row the saga
+    // recorded for it (the batch's own row says nothing more than its records do).
+    const shown: PlannedCommand[] = planned.flatMap((p): PlannedCommand[] => {
+      if (p.job !== 'erp.post-revenue') return [p];
+      byKey.delete(p.key);
+      return revenueParts(saga, p.payload);
+    });
+    const rows: ReplayCommandDto[] = shown.map((p) => {
       const sent = byKey.get(p.key);
       byKey.delete(p.key);
       const difference: CommandDifference = !sent

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Envelope } from '@revline/messaging';
 import { Inbox, JobHandler } from '@revline/messaging';
+import type { LineageHop } from '../lineage/lineage-recorder';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { SAGAS_CONSUMER } from './billing-events.handler';
+import { confirmRevenueParts, postingHops, rejectRevenueParts } from './revenue-batch';
 import { SAGA_STATUS } from './saga-data';
 import { SagaRunner } from './saga-runner';
 import { SagaStore } from './saga-store';
@@ -24,6 +26,9 @@ export class ErpEventsHandler {
       const command = await this.store.bySentCommand(manager, p.commandIdempotencyKey);
       if (!command) return { ignored: `command ${p.commandIdempotencyKey} was not sent by a saga` };
       await this.runner.within(manager, command.sagaId, async (saga) => {
+        // A revenue batch: each schedule and journal is confirmed on its own row (before the batch, so a saga
+        // parked by a refused journal sees that journal posted when the batch's retry is confirmed).
+        if (p.postings) await confirmRevenueParts(manager, saga, p.postings);
         await this.runner.confirm(manager, saga, p.commandIdempotencyKey, p.erpId || null);
         saga.data.lastErpPostedAt = new Date().toISOString();
         const rows = await manager.query<Array<{ external_id: string | null }>>(
@@ -36,17 +41,24 @@ export class ErpEventsHandler {
           if (doc.erpExternalId === sent) doc.erpId = p.erpId;
         }
         await this.lineage.record(
-          {
-            contractId: saga.contractId,
-            system: 'erp',
-            objectType: p.recordType,
-            externalId: sent ?? p.externalId,
-            status: p.outcome ?? 'posted',
-            correlationId: saga.correlationId,
-            detail: [p.erpId && `ERP id ${p.erpId}`, p.postedAmountMinor && `posted ${p.postedAmountMinor}`]
-              .filter(Boolean)
-              .join(', '),
-          },
+          [
+            {
+              contractId: saga.contractId,
+              system: 'erp',
+              objectType: p.recordType,
+              externalId: sent ?? p.externalId,
+              status: p.outcome ?? 'posted',
+              correlationId: saga.correlationId,
+              detail: [
+                p.erpId && `ERP id ${p.erpId}`,
+                p.postedAmountMinor && `posted ${p.postedAmountMinor}`,
+                p.postings && `${String(p.postings.length)} records`,
+              ]
+                .filter(Boolean)
+                .join(', '),
+            },
+            ...postingHops(saga, p.postings ?? []),
+          ],
           manager,
         );
       });
@@ -68,19 +80,38 @@ export class ErpEventsHandler {
         `UPDATE "q2c"."saga_commands" SET "status" = 'rejected' WHERE "idempotency_key" = $1 AND "status" = 'sent'`,
         [p.commandIdempotencyKey],
       );
+      // A revenue batch refused in part: what posted stays posted, the refused journals are rejected one by one.
+      if (p.postings) await confirmRevenueParts(manager, saga, p.postings);
+      if (p.refused) await rejectRevenueParts(manager, saga, p.refused);
       saga.status = SAGA_STATUS.parked;
       saga.lastError = `erp_${p.category ?? 'rejected'}: ${p.message}`;
       await this.store.save(manager, saga);
+      const refusedHops = (p.refused ?? []).map((r): LineageHop => ({
+        contractId: saga.contractId,
+        system: 'erp',
+        objectType: r.recordType,
+        externalId: r.key,
+        status: 'rejected',
+        correlationId: saga.correlationId,
+        detail: `${r.errorCode}: ${r.message}`,
+      }));
       await this.lineage.record(
-        {
-          contractId: saga.contractId,
-          system: 'erp',
-          objectType: p.recordType,
-          externalId: p.externalId,
-          status: 'rejected',
-          correlationId: saga.correlationId,
-          detail: `${p.errorCode}: ${p.message}`,
-        },
+        [
+          ...(refusedHops.length > 0
+            ? refusedHops
+            : [
+                {
+                  contractId: saga.contractId,
+                  system: 'erp' as const,
+                  objectType: p.recordType,
+                  externalId: p.externalId,
+                  status: 'rejected',
+                  correlationId: saga.correlationId,
+                  detail: `${p.errorCode}: ${p.message}`,
+                },
+              ]),
+          ...postingHops(saga, p.postings ?? []),
+        ],
         manager,
       );
       return { sagaId: saga.sagaId, parked: true };

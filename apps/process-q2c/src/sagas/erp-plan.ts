@@ -30,7 +30,8 @@ export type ErpJob =
   | 'erp.post-invoice'
   | 'erp.post-credit-memo'
   | 'erp.upsert-revenue-schedule'
-  | 'erp.post-revenue-journal';
+  | 'erp.post-revenue-journal'
+  | 'erp.post-revenue';
 
 /** One ERP command a saga sends: deterministic from the contract's events, the mapping and the billing documents. */
 export type PlannedCommand = {
@@ -43,7 +44,14 @@ export const ERP_JOBS: readonly ErpJob[] = [
   'erp.post-credit-memo',
   'erp.upsert-revenue-schedule',
   'erp.post-revenue-journal',
+  'erp.post-revenue',
 ];
+
+/** A schedule or journal inside a revenue batch, as the saga records it (one saga_commands row each). */
+export type RevenuePart = Extract<
+  PlannedCommand,
+  { job: 'erp.upsert-revenue-schedule' } | { job: 'erp.post-revenue-journal' }
+>;
 
 const abs = (n: bigint): bigint => (n < 0n ? -n : n);
 
@@ -185,16 +193,48 @@ export function documentCommands(
   return out;
 }
 
-/** The revenue schedules and period journals of the schedule version the saga computed. */
+/**
+ * The revenue of the schedule version the saga computed, as ONE ERP command (`erp.post-revenue`) carrying the
+ * version's schedules and period journals; none when the version changes nothing.
+ */
 export function revenueCommands(saga: SagaIdentity, plan: RevenuePlan): PlannedCommand[] {
+  if (plan.schedules.length === 0 && plan.journals.length === 0) return [];
+  const externalId = ['rv', plan.contractId, plan.version].join(':');
   return [
-    ...plan.schedules.map((schedule): PlannedCommand => ({
+    {
+      job: 'erp.post-revenue',
+      key: sagaKey(saga.eventId, externalId),
+      externalId,
+      payload: {
+        externalId,
+        contractId: plan.contractId,
+        scheduleVersion: plan.version,
+        currency: plan.currency,
+        subsidiary: plan.subsidiary,
+        schedules: plan.schedules,
+        journals: plan.journals,
+      },
+    },
+  ];
+}
+
+/**
+ * The schedules and journals of a revenue batch, each under the key the saga gives it (as when each was a command
+ * of its own): the saga records them beside the batch, so that each journal's story (sent, posted, refused) is
+ * told — and read by the period recognition and the replays — journal by journal.
+ */
+export function revenueParts(
+  saga: Pick<SagaIdentity, 'eventId'>,
+  batch: JobPayloads['erp.post-revenue'],
+): RevenuePart[] {
+  return [
+    ...batch.schedules.map((schedule): RevenuePart => ({
       job: 'erp.upsert-revenue-schedule',
       key: sagaKey(saga.eventId, schedule.externalId),
       externalId: schedule.externalId,
       payload: schedule,
     })),
-    ...plan.journals.map((journal): PlannedCommand => ({
+    ...batch.journals.map((journal): RevenuePart => ({
       job: 'erp.post-revenue-journal',
       key: sagaKey(saga.eventId, journal.externalId),
       externalId: journal.externalId,

@@ -5,6 +5,9 @@ import type { CatalogueEntry } from '../mappings/mapping-definition';
 import type { ContractHistory } from './contract-history';
 
 export interface RevenuePlan {
+  readonly contractId: string;
+  readonly currency: string;
+  readonly subsidiary: string;
   readonly version: number;
   readonly treatment: string;
   readonly reason?: string;
@@ -72,6 +75,9 @@ export function revenuePlan(
     ? result.modifications.find((m) => m.amendmentId === last.amendmentId)
     : undefined;
   return {
+    contractId: booking.contractId,
+    currency: booking.currency,
+    subsidiary,
     version,
     treatment: entry?.treatment ?? 'booking',
     ...(modification ? { reason: modification.reason, modification } : {}),

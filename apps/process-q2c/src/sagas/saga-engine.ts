@@ -17,6 +17,7 @@ import { ContractHistoryReader } from './contract-history';
 import { linesInForce } from './contract-lines';
 import type { PlannedCommand, SagaContext } from './erp-plan';
 import { customerCommand, documentCommands, revenueCommands, sagaContext, sagaKey } from './erp-plan';
+import { recordRevenueParts } from './revenue-batch';
 import { revenuePlan } from './revenue-plan';
 import { SagaCommands } from './saga-commands';
 import type { SagaDocument } from './saga-data';
@@ -183,6 +184,11 @@ export class SagaEngine {
         return this.commands.send(manager, saga, command.job, command.payload, options);
       case 'erp.post-revenue-journal':
         return this.commands.send(manager, saga, command.job, command.payload, options);
+      case 'erp.post-revenue':
+        return this.commands.send(manager, saga, command.job, command.payload, {
+          ...options,
+          detail: `${String(command.payload.schedules.length)} schedules, ${String(command.payload.journals.length)} journals`,
+        });
     }
   }
 
@@ -497,7 +503,12 @@ export class SagaEngine {
       },
       manager,
     );
-    for (const command of revenueCommands(saga, plan)) await this.sendPlanned(manager, saga, command);
+    // One command for the whole version; its schedules and journals are recorded one by one beside it.
+    for (const command of revenueCommands(saga, plan)) {
+      await this.sendPlanned(manager, saga, command);
+      if (command.job === 'erp.post-revenue')
+        await recordRevenueParts(manager, this.lineage, saga, command.payload);
+    }
     saga.data.journalsPosted = plan.journals.length;
   }
 

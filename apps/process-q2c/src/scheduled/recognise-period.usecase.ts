@@ -44,6 +44,9 @@ const IN_FLIGHT = new Set(['running', 'waiting']);
  * (a closed period) or lost — is sent again with the same payload and ERP external id, so the ERP, which is
  * idempotent on that id and posts only a version's difference, can never post it twice. Journals of sagas still at
  * work are theirs to post. Each catch-up is recorded on the saga's commands and lineage, under its correlation id.
+ * A journal a saga sent inside its revenue batch (`erp.post-revenue`) is judged the same way: the saga records it
+ * as a saga_commands row of its own (job `erp.post-revenue-journal`, the journal's external id), confirmed or
+ * rejected as the batch's `erp.posted` / `erp.rejected` lists it.
  */
 @Injectable()
 export class RecognisePeriod {

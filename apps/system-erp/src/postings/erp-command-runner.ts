@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ErpPostingResult } from '@revline/erp-port';
 import { ErpRejectedError, ErpUnavailableError } from '@revline/erp-port';
-import type { Envelope, JobName } from '@revline/messaging';
+import type { Envelope, ErpPostingOutcome, JobName } from '@revline/messaging';
 import { BusinessError, Inbox, InboxEntryEntity, Outbox, TransientError } from '@revline/messaging';
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 
@@ -51,26 +52,103 @@ export class ErpCommandRunner {
     } catch (error) {
       throw await this.classify(envelope, spec, error);
     }
-    await this.inbox.runOnce(CONSUMER, envelope, async (manager) => {
-      await spec.record?.(manager, posted);
+    await this.answer(
+      envelope,
+      spec.recordType,
+      posted,
+      (manager) => spec.record?.(manager, posted) ?? Promise.resolve(),
+    );
+    return posted;
+  }
+
+  /**
+   * Records the inbox row and the `erp.posted` event (with the records of a batch, if any) in one transaction,
+   * after `record` writes what else the command records. False when the message was applied already.
+   */
+  async answer<J extends JobName>(
+    envelope: Envelope<J>,
+    recordType: string,
+    posted: Omit<Posted, 'kind'>,
+    record?: (manager: EntityManager) => Promise<void>,
+    postings?: ErpPostingOutcome[],
+  ): Promise<boolean> {
+    const outcome = await this.inbox.runOnce(CONSUMER, envelope, async (manager) => {
+      await record?.(manager);
       await this.outbox.add(
         manager,
         'erp.posted',
         {
           commandIdempotencyKey: envelope.idempotencyKey,
-          recordType: spec.recordType,
+          recordType,
           externalId: posted.externalId,
           erpId: posted.erpId,
           outcome: posted.outcome ?? 'posted',
           ...(posted.postedAmountMinor === undefined ? {} : { postedAmountMinor: posted.postedAmountMinor }),
+          ...(postings ? { postings } : {}),
         },
         { idempotencyKey: `${envelope.idempotencyKey}:posted` },
       );
     });
-    return posted;
+    return outcome.applied;
   }
 
-  private async classify(
+  /**
+   * A batch the ERP refused in part: emits one `erp.rejected` naming every refused record (and listing those that
+   * did post) and returns the business exception that parks the job with the first refusal's code. The job is
+   * not marked applied, so an operator's retry runs it again and posts only what is still missing.
+   */
+  async refuseBatch(
+    envelope: Envelope,
+    refused: ReadonlyArray<{ recordType: string; externalId: string; key: string; error: ErpRejectedError }>,
+    postings: ErpPostingOutcome[],
+  ): Promise<BusinessError> {
+    const first = refused.at(0);
+    if (!first) throw new Error('refuseBatch needs a refused record');
+    const { error } = first;
+    const which = createHash('sha256')
+      .update(JSON.stringify(refused.map((r) => [r.externalId, r.error.vendorCode])))
+      .digest('hex')
+      .slice(0, 16);
+    await this.dataSource.transaction((manager) =>
+      this.outbox.add(
+        manager,
+        'erp.rejected',
+        {
+          commandIdempotencyKey: envelope.idempotencyKey,
+          recordType: first.recordType,
+          externalId: first.externalId,
+          errorCode: error.vendorCode,
+          message: error.message,
+          category: error.category,
+          ...(error.field ? { field: error.field } : {}),
+          refused: refused.map((r) => ({
+            recordType: r.recordType,
+            externalId: r.externalId,
+            key: r.key,
+            errorCode: r.error.vendorCode,
+            message: r.error.message,
+            category: r.error.category,
+          })),
+          postings,
+        },
+        { idempotencyKey: `${envelope.idempotencyKey}:rejected:${error.vendorCode}:${which}` },
+      ),
+    );
+    return new BusinessError(
+      `erp_${error.category}`,
+      `The ERP refused ${String(refused.length)} record(s) of the batch, first ${first.recordType} ${first.externalId}: ${error.message}`,
+      {
+        errorCode: error.vendorCode,
+        recordType: first.recordType,
+        externalId: first.externalId,
+        refused: refused.map((r) => r.externalId),
+        ...(error.field ? { field: error.field } : {}),
+      },
+    );
+  }
+
+  /** An error of a call to the ERP as the job's failure: refusal (parked, `erp.rejected`), transient, or other. */
+  async classify(
     envelope: Envelope,
     spec: Pick<CommandSpec, 'recordType' | 'externalId'>,
     error: unknown,

@@ -61,6 +61,28 @@ export const JournalCommand = z.object({
   subsidiary: Key,
 });
 
+export const RevenueBatchCommand = z
+  .object({
+    externalId: Key,
+    contractId: Key,
+    scheduleVersion: z.number().int().min(1),
+    currency: Currency,
+    subsidiary: Key,
+    schedules: z.array(ScheduleCommand),
+    journals: z.array(JournalCommand),
+  })
+  .refine((b) => b.schedules.length + b.journals.length > 0, {
+    error: 'must hold a schedule or a journal',
+    path: ['journals'],
+  })
+  .refine(
+    (b) =>
+      [...b.schedules, ...b.journals].every(
+        (r) => r.contractId === b.contractId && r.scheduleVersion === b.scheduleVersion,
+      ),
+    { error: "must all be of the batch's contract and schedule version", path: ['journals'] },
+  );
+
 /** A command's payload checked at the boundary; a malformed one is a schema violation parked for an operator. */
 export function checkPayload<T>(schema: z.ZodType<T>, payload: unknown, job: string): T {
   const result = schema.safeParse(payload);

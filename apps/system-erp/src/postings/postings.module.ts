@@ -5,7 +5,9 @@ import { PostCreditMemoHandler } from './post-credit-memo.handler';
 import { PostInvoiceHandler } from './post-invoice.handler';
 import { PostPaymentHandler } from './post-payment.handler';
 import { PostRevenueJournalHandler } from './post-revenue-journal.handler';
+import { PostRevenueHandler } from './post-revenue.handler';
 import { RevenueKeyLock } from './revenue-key-lock';
+import { RevenueRecords } from './revenue-records';
 import { UpsertCustomerHandler } from './upsert-customer.handler';
 import { UpsertRevenueScheduleHandler } from './upsert-revenue-schedule.handler';
 
@@ -15,12 +17,14 @@ import { UpsertRevenueScheduleHandler } from './upsert-revenue-schedule.handler'
   providers: [
     ErpCommandRunner,
     RevenueKeyLock,
+    RevenueRecords,
     UpsertCustomerHandler,
     PostInvoiceHandler,
     PostCreditMemoHandler,
     PostPaymentHandler,
     UpsertRevenueScheduleHandler,
     PostRevenueJournalHandler,
+    PostRevenueHandler,
   ],
 })
 export class PostingsModule {}
