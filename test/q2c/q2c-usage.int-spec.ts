@@ -7,6 +7,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
 import type { MappingDefinition } from '../../apps/process-q2c/src/mappings/mapping-definition';
+import { reconciliation } from '../reconciliation/recon-env';
 import type { Q2cEnv } from './q2c-env';
 import { startQ2cEnv } from './q2c-env';
 
@@ -433,6 +434,19 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
     expect(months.slice(1).map((m) => m.openingDeferredMinor)).toEqual(
       months.slice(0, -1).map((m) => m.closingDeferredMinor),
     );
+
+    // Reconciliation of contract ↔ revenue: the usage revenue booked in March is expected there (not an
+    // unexpected posting), and the usage invoice counts as billed in April, so neither month finds a break.
+    const recon = await reconciliation(env);
+    for (const period of ['2026-03', '2026-04']) {
+      const run = await recon.run({ scope: 'contract-revenue', period });
+      expect(run.status, period).toBe('completed');
+      const found = await recon.breaks(run.runId, { status: 'open' });
+      expect(
+        found.filter((b) => b.contractId === orderId).map((b) => [b.category, b.expected, b.actual]),
+        period,
+      ).toEqual([]);
+    }
 
     // Lineage: under the contract's correlation id, from the billing invoice to both ERP postings.
     const hops = await env.db.dataSource.query<Array<{ hop: string }>>(

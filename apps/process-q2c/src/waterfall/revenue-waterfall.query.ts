@@ -3,6 +3,7 @@ import type { ContractAmended, ContractBooked } from '@revline/canonical';
 import { computeSchedules } from '@revline/revenue';
 import { DataSource } from 'typeorm';
 import type { WaterfallCurrencyDto, WaterfallDto, WaterfallQuery } from '@revline/finance-api';
+import { USAGE_REVENUE_JOURNALS } from '../usage/usage-revenue.sql';
 import { monthsBetween } from './waterfall-periods';
 
 interface EventRow {
@@ -61,24 +62,10 @@ const BILLED = `
    WHERE contract_id IS NOT NULL AND left(billed_on, 7) <= $1 AND ($2::text IS NULL OR contract_id = $2)
    GROUP BY 1, 2`;
 
-/**
- * Usage (overage) revenue by currency and month of use: the revenue journals Revline sent for usage invoices
- * (BookUsageInvoice, step `usage_invoice`), the newest version of each contract, obligation and period (each
- * version carries the cumulative amount of that period's usage invoices). Not in the engine's schedules: usage is
- * recognised when it is used, as it is billed.
- */
+/** Usage (overage) revenue by currency and month of use (see USAGE_REVENUE_JOURNALS). */
 const USAGE_RECOGNISED = `
-  WITH newest AS (
-    SELECT DISTINCT ON ("payload"->>'contractId', "payload"->>'obligationId', "payload"->>'period')
-           "payload"->>'contractId' AS contract_id, "payload"->>'period' AS period,
-           "payload"->'amount'->>'currency' AS currency, ("payload"->'amount'->>'amountMinor')::numeric AS amount
-      FROM "q2c"."saga_commands"
-     WHERE "step" = 'usage_invoice' AND "job" = 'erp.post-revenue-journal'
-     ORDER BY "payload"->>'contractId', "payload"->>'obligationId', "payload"->>'period',
-              ("payload"->>'scheduleVersion')::int DESC
-  )
   SELECT currency, period, sum(amount)::text AS recognised
-    FROM newest
+    FROM (${USAGE_REVENUE_JOURNALS}) newest
    WHERE period <= $1 AND ($2::text IS NULL OR contract_id = $2)
    GROUP BY 1, 2`;
 

@@ -1,5 +1,6 @@
 import type { ContractAmended, ContractBooked } from '@revline/canonical';
 import { computeSchedules } from '@revline/revenue';
+import { USAGE_INVOICES_BOOKED, USAGE_REVENUE_JOURNALS } from '../../usage/usage-revenue.sql';
 import { Readable } from 'node:stream';
 import { copyFrom } from '../staging/copy-in';
 import { stageCsv } from '../staging/stage';
@@ -24,10 +25,12 @@ const BALANCE_COLUMNS = [
 
 /**
  * Contract ↔ revenue for a period: for each contract and obligation, the revenue the ERP recognised in the period
- * against the engine's expected schedule (computed from the stored booking and amendments, as the sagas do); and
- * for each contract, at the period end, the ERP's recognised revenue to date against the engine's cumulative
- * schedule, and the ERP's deferred revenue against billed to date (invoices less credit notes the sagas took in,
- * issued on or before the period end) less the engine's cumulative recognised.
+ * against the engine's expected schedule (computed from the stored booking and amendments, as the sagas do) plus
+ * the usage revenue booked in its month of use; and for each contract, at the period end, the ERP's recognised
+ * revenue to date against the same cumulated, and the ERP's deferred revenue against billed to date less tax
+ * (invoices less credit notes the sagas took in, a usage invoice as each contract's share of it, dated on or
+ * before the period end) less the
+ * expected recognised to date.
  *
  * Categories: `revenue_mismatch` (posted ≠ expected), `revenue_not_posted` (expected, nothing posted),
  * `unexpected_revenue` (posted, nothing expected) — objectType `RevenueSchedule`; `recognised_to_date_mismatch`
@@ -54,9 +57,18 @@ export class ContractRevenueCheckpoint implements Checkpoint {
       `COPY "expected_schedule" FROM STDIN`,
       Readable.from(expectedRows(events, ctx.period)),
     );
+    // Usage revenue is not in the engine's schedules (a usage obligation is at nothing a month): it is what Revline
+    // booked in the month of use from the usage invoices.
+    const period = ctx.period.replace(/'/g, '');
+    await ctx.runner
+      .query(`INSERT INTO "expected_schedule" ("contract_id", "obligation_id", "currency", "amount", "to_date")
+      SELECT contract_id, obligation_id, currency, sum(amount) FILTER (WHERE period = '${period}'), sum(amount)
+        FROM (${USAGE_REVENUE_JOURNALS}) usage
+       WHERE period <= '${period}'
+       GROUP BY 1, 2, 3`);
     await ctx.runner.query(`CREATE TEMP TABLE "expected_revenue" AS
-      SELECT "contract_id", "obligation_id", "currency", "amount" FROM "expected_schedule"
-       WHERE "amount" IS NOT NULL`);
+      SELECT "contract_id", "obligation_id", "currency", sum("amount") AS "amount" FROM "expected_schedule"
+       WHERE "amount" IS NOT NULL GROUP BY 1, 2, 3`);
     const postings = await ctx.systems.json<{
       items: Array<{
         contractId: string | null;
@@ -72,7 +84,6 @@ export class ContractRevenueCheckpoint implements Checkpoint {
         GROUP BY 1, 2, 3`,
       [JSON.stringify(postings.items)],
     );
-    const period = ctx.period.replace(/'/g, '');
     await ctx.runner.query(`INSERT INTO "found"
       ("checkpoint", "category", "period", "contract_id", "object_type", "object_id", "field", "expected",
        "actual", "difference", "correlation_id")
@@ -106,17 +117,23 @@ export class ContractRevenueCheckpoint implements Checkpoint {
     });
     const to = ctx.to.replace(/'/g, '');
     await ctx.runner.query(`CREATE TEMP TABLE "contract_balances" AS
-      WITH expected AS (
+      WITH usage_invoices AS (${USAGE_INVOICES_BOOKED}),
+      expected AS (
         SELECT "contract_id", upper("currency") AS currency, sum("to_date") AS recognised
           FROM "expected_schedule" GROUP BY 1, 2),
       billed AS (
-        SELECT s."contract_id", upper(bd."payload"->'total'->>'currency') AS currency,
-               sum(CASE bd."kind" WHEN 'credit_note' THEN -1 ELSE 1 END
-                   * (bd."payload"->'total'->>'amountMinor')::bigint) AS billed
-          FROM "q2c"."billing_documents" bd
-          JOIN "q2c"."sagas" s ON s."saga_id" = bd."saga_id"
-         WHERE bd."kind" IN ('invoice', 'credit_note') AND bd."payload"->>'issuedOn' <= '${to}'
-         GROUP BY 1, 2),
+        SELECT contract_id, currency, sum(amount) AS billed FROM (
+          SELECT s."contract_id", upper(bd."payload"->'total'->>'currency') AS currency,
+                 CASE bd."kind" WHEN 'credit_note' THEN -1 ELSE 1 END
+                   * ((bd."payload"->'total'->>'amountMinor')::bigint
+                      - coalesce((bd."payload"->'tax'->>'amountMinor')::bigint, 0)) AS amount
+            FROM "q2c"."billing_documents" bd
+            JOIN "q2c"."sagas" s ON s."saga_id" = bd."saga_id"
+           WHERE bd."kind" IN ('invoice', 'credit_note') AND bd."payload"->>'issuedOn' <= '${to}'
+             AND bd."document_id" NOT IN (SELECT document_id FROM usage_invoices)
+          UNION ALL
+          SELECT contract_id, currency, amount FROM usage_invoices WHERE tran_date <= '${to}'
+        ) docs GROUP BY 1, 2),
       erp AS (
         SELECT "contractId" AS contract_id, upper("currency") AS currency,
                sum("amountMinor") FILTER (WHERE "balance" = 'recognised') AS recognised,
