@@ -74,7 +74,7 @@ function cell(value: FieldValue, type: FlatResult['types'][number]): string {
       : typeof value === 'string'
         ? value
         : String(value);
-  return `"${text.replace(/"/g, '""')}"`;
+  return `"${text.includes('"') ? text.replace(/"/g, '""') : text}"`;
 }
 
 /**
