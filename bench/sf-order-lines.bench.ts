@@ -3,8 +3,8 @@
  * by default, one line each) generated in the Salesforce sandbox by `POST /sandbox/salesforce/generate`, mirroring
  * the Stripe sandbox's `POST /sandbox/stripe/generate` of as many subscriptions, then
  * `GET /v1/exports/order-lines?format=csv` of system-salesforce timed (one Bulk API 2.0 query job, its CSV read
- * 50,000 rows a page), and the reconciliation runner's salesforce-billing checkpoint run against system-billing:
- * its breaks must be exactly the planted drift. Each vendor and system API runs in a process of its own (the built
+ * 50,000 rows a page) beside system-billing's subscription-items export (the checkpoint's other side), and the
+ * reconciliation runner's salesforce-billing checkpoint run: its breaks must be exactly the planted drift. Each vendor and system API runs in a process of its own (the built
  * apps in dist/). Run after the build: node dist/bench/sf-order-lines.bench.js
  */
 import 'reflect-metadata';
@@ -101,9 +101,11 @@ async function main(): Promise<void> {
     const salesforceSeconds = (performance.now() - started) / 1000;
 
     const key = await seedApiKey(db.dataSource, ['finance.viewer'], 'salesforce order-lines bench');
-    const exportOnce = async (): Promise<{ seconds: number; rows: number; bytes: number }> => {
+    const exportOnce = async (
+      from = `${urls.system}/v1/exports/order-lines`,
+    ): Promise<{ seconds: number; rows: number; bytes: number }> => {
       const begun = performance.now();
-      const response = await fetch(`${urls.system}/v1/exports/order-lines?format=csv`, {
+      const response = await fetch(`${from}?format=csv`, {
         headers: { authorization: `Bearer ${key}` },
       });
       if (!response.ok || !response.body) throw new Error(`export answered ${String(response.status)}`);
@@ -121,6 +123,9 @@ async function main(): Promise<void> {
       throw new Error(
         `export answered ${String(first.rows)} / ${String(repeat.rows)} rows, not ${String(ORDERS)}`,
       );
+
+    // The checkpoint's other side, for comparison: system-billing's subscription items from Stripe's lists.
+    const billingItems = await exportOnce(`${urls.billing}/v1/exports/subscription-items`);
 
     const config = Object.assign(new ReconciliationConfig(), {
       SYSTEM_SALESFORCE_URL: urls.system,
@@ -169,6 +174,8 @@ async function main(): Promise<void> {
       exportRepeatSeconds: Number(repeat.seconds.toFixed(2)),
       exportRows: first.rows,
       exportMegabytes: Number((first.bytes / 1e6).toFixed(1)),
+      billingItemsExportSeconds: Number(billingItems.seconds.toFixed(2)),
+      billingItemsRows: billingItems.rows,
       checkpointSeconds: Number(checkpointSeconds.toFixed(2)),
       planted: generated.planted,
       breaks,

@@ -138,6 +138,9 @@ export class SalesforceGenerateController {
       const quantity = linesPerInvoice + (i % driftEvery === 4 ? 1 : 0);
       if (quantity !== linesPerInvoice) planted.quantity_mismatch += 1;
       const order = `${contractPrefix}${pad(i)}`;
+      const stamps = audit(created);
+      const effective = day(created);
+      const end = yearEnd(created);
       const total = Math.round(quantity * unitPrice * 100) / 100;
       this.store.load([
         {
@@ -149,17 +152,17 @@ export class SalesforceGenerateController {
             AccountId: account,
             ContractId: null,
             Pricebook2Id: this.store.standardPricebookId,
-            EffectiveDate: day(created),
-            EndDate: yearEnd(created),
+            EffectiveDate: effective,
+            EndDate: end,
             Status: 'Activated',
             StatusCode: 'Activated',
             Type: 'New',
-            ActivatedDate: new Date(created * 1000).toISOString(),
+            ActivatedDate: stamps.CreatedDate,
             ActivatedById: ADMIN_USER_ID,
             TotalAmount: total,
             SBQQ__Contracted__c: false,
             CurrencyIsoCode: currency,
-            ...audit(created),
+            ...stamps,
           },
         },
         {
@@ -175,11 +178,11 @@ export class SalesforceGenerateController {
             UnitPrice: unitPrice,
             ListPrice: unitPrice,
             TotalPrice: total,
-            ServiceDate: day(created),
-            EndDate: yearEnd(created),
+            ServiceDate: effective,
+            EndDate: end,
             SBQQ__ChargeType__c: 'Recurring',
             SBQQ__BillingFrequency__c: 'Monthly',
-            ...audit(created),
+            ...stamps,
           },
         },
       ]);
