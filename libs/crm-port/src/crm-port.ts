@@ -4,6 +4,7 @@ import type {
   CrmCursor,
   CrmFeedSignal,
   CrmOrder,
+  CrmOrderLineRow,
   CrmProduct,
   CrmWriteBack,
   CrmWriteBackResult,
@@ -36,6 +37,12 @@ export abstract class CrmPort {
   abstract readProduct(id: string): Promise<CrmProduct | null>;
   /** Activated orders changed, and orders deleted, after the cursor; oldest first, ties broken by id. */
   abstract changedOrdersSince(cursor: CrmCursor, limit: number): Promise<CrmChangePage>;
+  /**
+   * Every line of every activated order changed at or after `since` (ISO 8601), read in bulk — one query the CRM
+   * evaluates once, its rows handed over a page at a time, in no particular order — so memory stays flat
+   * whatever the org's size.
+   */
+  abstract activatedOrderLines(since: string): AsyncIterable<CrmOrderLineRow[]>;
   /** Writes integration fields and invoices; a repeat that changes nothing writes nothing. */
   abstract writeBack(command: CrmWriteBack): Promise<CrmWriteBackResult>;
   abstract subscribe(options: SubscribeOptions): Promise<CrmSubscription>;

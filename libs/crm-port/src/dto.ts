@@ -42,6 +42,22 @@ export interface CrmOrderLine {
   fields: Record<string, unknown>;
 }
 
+/** One line of an activated order with its order's terms: a row of the bulk read reconciliation takes. */
+export interface CrmOrderLineRow {
+  orderId: string;
+  orderKind: CrmOrderKind;
+  contractId: string | null;
+  activatedAt: string | null;
+  effectiveDate: string;
+  endDate: string | null;
+  currency: string | null;
+  lineId: string;
+  revisesLineId: string | null;
+  productCode: string | null;
+  quantity: string;
+  unitPrice: string;
+}
+
 export interface CrmOrder {
   id: string;
   number: string;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@revline/platform';
+import { SalesforceGenerateController } from './admin/generate.controller';
 import { SandboxAdminController } from './admin/sandbox-admin.controller';
 import { OAuthController } from './auth/oauth.controller';
 import { TokenStore } from './auth/token-store';
@@ -10,6 +11,7 @@ import { FaultSwitches } from './faults';
 import { SandboxClock } from './org/clock';
 import { OrgStore } from './org/org-store';
 import { ApiUsageInterceptor } from './rest/api-usage.interceptor';
+import { BulkQueryController } from './rest/bulk-query.controller';
 import { CompositeController } from './rest/composite.controller';
 import { QueryController } from './rest/query.controller';
 import { SalesforceSessionGuard } from './rest/session';
@@ -19,7 +21,7 @@ import { SalesforceSandboxConfig } from './sandbox-config';
 
 /**
  * The Salesforce stand-in. It checks Salesforce's own credentials, not Revline API keys: OAuth 2, sObject REST,
- * composite collections, SOQL, Change Data Capture over CometD, CPQ's contract/amend/renew, and fault switches.
+ * composite collections, SOQL, Bulk API 2.0 queries, Change Data Capture over CometD, CPQ's contract/amend/renew, and fault switches.
  */
 @Module({
   imports: [PlatformModule.forApp({ config: [SalesforceSandboxConfig] })],
@@ -29,7 +31,9 @@ import { SalesforceSandboxConfig } from './sandbox-config';
     SObjectsController,
     CompositeController,
     QueryController,
+    BulkQueryController,
     SandboxAdminController,
+    SalesforceGenerateController,
   ],
   providers: [
     SandboxClock,

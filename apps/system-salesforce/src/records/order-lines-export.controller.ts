@@ -1,15 +1,11 @@
 import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
-import type { CrmOrder } from '@revline/crm-port';
+import type { CrmOrderLineRow } from '@revline/crm-port';
 import { CrmPort } from '@revline/crm-port';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { Readable } from 'node:stream';
-import { BEFORE_ALL_IDS } from '../capture/order-poller';
-
-/** Orders read per page: one SOQL page of changed ids, then one read of those orders with their lines. */
-const PAGE = 200;
 
 export class OrderLinesExportQuery {
   @ApiPropertyOptional({
@@ -46,37 +42,7 @@ const csvCell = (value: string | null): string =>
   value === null ? '' : /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 
 /** One activated order line as reconciliation reads it. */
-export interface OrderLineRow {
-  orderId: string;
-  orderKind: string;
-  contractId: string | null;
-  activatedAt: string | null;
-  effectiveDate: string;
-  endDate: string | null;
-  currency: string | null;
-  lineId: string;
-  revisesLineId: string | null;
-  productCode: string | null;
-  quantity: string;
-  unitPrice: string;
-}
-
-function rowsOf(order: CrmOrder): OrderLineRow[] {
-  return order.lines.map((line) => ({
-    orderId: order.id,
-    orderKind: order.kind,
-    contractId: order.contractId,
-    activatedAt: order.activatedAt,
-    effectiveDate: order.effectiveDate,
-    endDate: order.endDate,
-    currency: order.currency,
-    lineId: line.id,
-    revisesLineId: line.revisesLineId,
-    productCode: line.productCode,
-    quantity: line.quantity,
-    unitPrice: line.unitPrice,
-  }));
-}
+export type OrderLineRow = CrmOrderLineRow;
 
 /** Bulk reads of what was sold, for the reconciliation runs. */
 @ApiTags('salesforce')
@@ -89,7 +55,7 @@ export class OrderLinesExportController {
   @ApiOperation({
     summary: 'Every line of every activated order, streamed as NDJSON for reconciliation',
     description:
-      "Walks the orders by change stamp (the poller's SOQL cursor) a page at a time and reads each page's orders with their lines, so memory stays flat.",
+      "One Bulk API 2.0 query over the org's order lines (with their orders' terms), evaluated once by Salesforce; its results are read and streamed a page at a time, so memory stays flat.",
   })
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'application/x-ndjson: one activated order line per line' })
@@ -104,20 +70,11 @@ export class OrderLinesExportController {
 
   private async *lines(since: string, csv: boolean): AsyncGenerator<string> {
     if (csv) yield `${ORDER_LINE_CSV_COLUMNS.join(',')}\n`;
-    let cursor = { stamp: since, id: BEFORE_ALL_IDS };
-    for (;;) {
-      const page = await this.crm.changedOrdersSince(cursor, PAGE);
-      const ids = page.changes.filter((c) => !c.deleted).map((c) => c.id);
-      if (ids.length > 0) {
-        const orders = (await this.crm.readOrders(ids)).filter((o) => o.activated && !o.deleted);
-        const rows = orders.flatMap(rowsOf);
-        if (rows.length > 0)
-          yield csv
-            ? rows.map((r) => `${ORDER_LINE_CSV_COLUMNS.map((c) => csvCell(r[c])).join(',')}\n`).join('')
-            : `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
-      }
-      if (page.done || page.changes.length === 0) return;
-      cursor = page.next;
+    for await (const rows of this.crm.activatedOrderLines(since)) {
+      if (rows.length === 0) continue;
+      yield csv
+        ? rows.map((r) => `${ORDER_LINE_CSV_COLUMNS.map((c) => csvCell(r[c])).join(',')}\n`).join('')
+        : `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
     }
   }
 }

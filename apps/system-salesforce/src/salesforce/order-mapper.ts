@@ -5,6 +5,7 @@ import type {
   CrmOrder,
   CrmOrderKind,
   CrmOrderLine,
+  CrmOrderLineRow,
   CrmProduct,
 } from '@revline/crm-port';
 import type { SObjectRecord } from './salesforce-api';
@@ -123,5 +124,31 @@ export function toOrder(record: SObjectRecord): CrmOrder {
     products: [...products.values()],
     integration: toIntegration(record),
     fields: own(record),
+  };
+}
+
+/** A Bulk API 2.0 CSV cell: Salesforce writes a null as an empty cell. */
+const cell = (row: Partial<Record<string, string>>, column: string): string | null => {
+  const value = row[column];
+  return value === undefined || value === '' ? null : value;
+};
+/** A Bulk API 2.0 number (`5`, `5.0`, `1200.50`) as the REST path's JSON number reads: `5`, `1200.5`. */
+const bulkDecimal = (value: string | null): string => (value === null ? '0' : String(Number(value)));
+
+/** One row of the order-lines bulk query (ORDER_LINE_FIELDS) in the port's terms, as `toOrder` reads the same. */
+export function toOrderLineRow(row: Record<string, string>): CrmOrderLineRow {
+  return {
+    orderId: cell(row, 'OrderId') ?? '',
+    orderKind: KIND[cell(row, 'Order.Type') ?? ''] ?? 'new',
+    contractId: cell(row, 'Order.ContractId'),
+    activatedAt: isoDateTime(cell(row, 'Order.ActivatedDate')),
+    effectiveDate: cell(row, 'Order.EffectiveDate') ?? '',
+    endDate: cell(row, 'Order.EndDate'),
+    currency: cell(row, 'Order.CurrencyIsoCode'),
+    lineId: cell(row, 'Id') ?? '',
+    revisesLineId: cell(row, 'SBQQ__RevisedOrderProduct__c'),
+    productCode: cell(row, 'Product2.ProductCode'),
+    quantity: bulkDecimal(cell(row, 'Quantity')),
+    unitPrice: bulkDecimal(cell(row, 'UnitPrice')),
   };
 }

@@ -2,10 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { TransientError } from '@revline/messaging';
 import { Connection } from 'jsforce';
+import { HttpApi } from 'jsforce/lib/http-api';
+import type { HttpResponse, Schema } from 'jsforce/lib/types';
 import { createPrivateKey, sign } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SalesforceConfig } from '../config';
 import { budgetDelayMs } from './api-budget';
+import { parseCsvRecords } from './bulk-csv';
 import { OrgSlots } from './org-slots';
 
 export interface SaveResult {
@@ -47,6 +50,15 @@ export interface StreamingClient {
 export abstract class SalesforceApi {
   /** Every page of the answer; `includeDeleted` runs it as `queryAll` (records in the recycle bin too). */
   abstract query<T extends SObjectRecord>(soql: string, options?: { includeDeleted?: boolean }): Promise<T[]>;
+  /**
+   * A Bulk API 2.0 query job (`includeDeleted`: operation queryAll): created, polled until complete, then its
+   * CSV results read a page of `pageSize` rows at a time (one record per row, keyed by the query's field names),
+   * and the job deleted.
+   */
+  abstract bulkQuery(
+    soql: string,
+    options?: { includeDeleted?: boolean; pageSize?: number },
+  ): AsyncIterable<Array<Record<string, string>>>;
   abstract update(type: string, records: SObjectRecord[]): Promise<SaveResult[]>;
   abstract upsert(type: string, records: SObjectRecord[], externalIdField: string): Promise<SaveResult[]>;
   abstract streamingClient(extensions: StreamingExtension[]): Promise<StreamingClient>;
@@ -61,6 +73,30 @@ const TRANSIENT_CODES = new Set([
   'ERROR_HTTP_502',
   'ERROR_HTTP_504',
 ]);
+
+/** Bulk API 2.0's query job, as much of it as the reader needs. */
+interface BulkQueryJob {
+  id: string;
+  state: 'UploadComplete' | 'InProgress' | 'Aborted' | 'JobComplete' | 'Failed';
+  errorMessage?: string;
+}
+
+/**
+ * jsforce's HTTP API (session refresh, errors parsed from Salesforce's JSON) answering a results page as text: its
+ * own CSV parsing (csv-parse) is the slowest part of reading a large query, so the page is parsed by parseCsvRecords.
+ */
+class BulkResultsApi extends HttpApi<Schema> {
+  override getResponseContentType(response: HttpResponse): string | undefined {
+    return response.statusCode < 400 ? 'text/plain' : (super.getResponseContentType(response) ?? undefined);
+  }
+}
+
+/** Rows a results page when the caller does not say (Salesforce's pages are up to its own size otherwise). */
+const BULK_PAGE_SIZE = 50_000;
+/** Polling a query job: first after this, then half again longer each time up to BULK_POLL_MAX_MS, for BULK_POLL_TIMEOUT_MS at most. */
+const BULK_POLL_FIRST_MS = 25;
+const BULK_POLL_MAX_MS = 1_000;
+const BULK_POLL_TIMEOUT_MS = 30 * 60_000;
 
 export function isTransientSalesforceError(error: unknown): boolean {
   const code =
@@ -96,6 +132,93 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
       });
       return result.records;
     });
+  }
+
+  /**
+   * Creates and polls the job through jsforce's REST calls, and reads the results with jsforce's HTTP API (its
+   * session refresh and error parsing) for the `Sforce-Locator` header — jsforce's own `bulk2.query` pipes every
+   * results page into one CSV stream and fails on the second page ("write after end").
+   */
+  async *bulkQuery(
+    soql: string,
+    options?: { includeDeleted?: boolean; pageSize?: number },
+  ): AsyncGenerator<Array<Record<string, string>>> {
+    const jobs = '/jobs/query';
+    const job = await this.call((conn) =>
+      conn.request<BulkQueryJob>({
+        method: 'POST',
+        url: jobs,
+        body: JSON.stringify({
+          operation: options?.includeDeleted === true ? 'queryAll' : 'query',
+          query: soql,
+          contentType: 'CSV',
+          columnDelimiter: 'COMMA',
+          lineEnding: 'LF',
+        }),
+        headers: { 'Content-Type': 'application/json; charset=utf-8' },
+      }),
+    );
+    try {
+      const deadline = Date.now() + BULK_POLL_TIMEOUT_MS;
+      let wait = BULK_POLL_FIRST_MS;
+      for (let state = job.state; state !== 'JobComplete';) {
+        if (Date.now() > deadline) throw new TransientError(`Salesforce bulk query ${job.id} still ${state}`);
+        await sleep(wait);
+        wait = Math.min(BULK_POLL_MAX_MS, wait * 1.5);
+        const info = await this.call((conn) => conn.request<BulkQueryJob>(`${jobs}/${job.id}`));
+        state = info.state;
+        if (state === 'Failed' || state === 'Aborted')
+          throw new Error(
+            `Salesforce bulk query ${job.id} ${state}: ${info.errorMessage ?? 'no reason given'}`,
+          );
+      }
+      const pageSize = options?.pageSize ?? BULK_PAGE_SIZE;
+      const fetchPage = (locator?: string) =>
+        this.call((conn) => this.resultsPage(conn, job.id, pageSize, locator));
+      // The next page is fetched while the caller takes this one.
+      let next: ReturnType<typeof fetchPage> | undefined = fetchPage();
+      try {
+        while (next) {
+          const page: Awaited<ReturnType<typeof fetchPage>> = await next;
+          next = page.locator === undefined ? undefined : fetchPage(page.locator);
+          if (page.records.length > 0) yield page.records;
+        }
+      } finally {
+        // A caller that stops early leaves a page in flight: its failure is nobody's now.
+        next?.catch(() => undefined);
+      }
+    } finally {
+      await this.call((conn) => conn.request({ method: 'DELETE', url: `${jobs}/${job.id}` })).catch(
+        (error: unknown) => {
+          this.logger.warn({
+            msg: 'Salesforce bulk query job not deleted',
+            jobId: job.id,
+            error: String(error),
+          });
+        },
+      );
+    }
+  }
+
+  private async resultsPage(
+    conn: Connection,
+    jobId: string,
+    pageSize: number,
+    locator: string | undefined,
+  ): Promise<{ records: Array<Record<string, string>>; locator?: string }> {
+    const api = new BulkResultsApi(conn, {});
+    let next: string | undefined;
+    api.on('response', (response: HttpResponse) => {
+      const header = response.headers['sforce-locator'];
+      next = typeof header === 'string' && header !== '' && header !== 'null' ? header : undefined;
+    });
+    const query = `maxRecords=${String(pageSize)}${locator ? `&locator=${encodeURIComponent(locator)}` : ''}`;
+    const body = await api.request<string>({
+      method: 'GET',
+      url: `${conn.instanceUrl}/services/data/v${conn.version}/jobs/query/${jobId}/results?${query}`,
+      headers: { Accept: 'text/csv' },
+    });
+    return { records: parseCsvRecords(body), ...(next ? { locator: next } : {}) };
   }
 
   update(type: string, records: SObjectRecord[]): Promise<SaveResult[]> {

@@ -5,6 +5,7 @@ import type {
   CrmChangePage,
   CrmCursor,
   CrmOrder,
+  CrmOrderLineRow,
   CrmProduct,
   CrmSubscription,
   CrmWriteBack,
@@ -14,10 +15,17 @@ import type {
 import { CrmPort } from '@revline/crm-port';
 import { BusinessError } from '@revline/messaging';
 import { SalesforceConfig } from '../config';
-import { isoDateTime, STATUS_TO_SALESFORCE, toAccount, toOrder, toProduct } from './order-mapper';
+import {
+  isoDateTime,
+  STATUS_TO_SALESFORCE,
+  toAccount,
+  toOrder,
+  toOrderLineRow,
+  toProduct,
+} from './order-mapper';
 import type { SObjectRecord, StreamingClient, StreamingMessage } from './salesforce-api';
 import { SalesforceApi } from './salesforce-api';
-import { accountSoql, changedOrdersSoql, ordersByIdSoql, productSoql } from './soql';
+import { accountSoql, activatedOrderLinesSoql, changedOrdersSoql, ordersByIdSoql, productSoql } from './soql';
 
 const READ_BATCH = 150;
 /** A feed batch stops at this many record ids (merged events count each id), so a backlog is taken in steps. */
@@ -102,6 +110,12 @@ export class SalesforceCrmAdapter extends CrmPort {
       next: last ? { stamp: last.stamp, id: last.id } : cursor,
       done: rows.length < limit,
     };
+  }
+
+  /** One Bulk API 2.0 query over OrderItem with its order's fields, evaluated once by the org, read page by page. */
+  async *activatedOrderLines(since: string): AsyncGenerator<CrmOrderLineRow[]> {
+    for await (const page of this.api.bulkQuery(activatedOrderLinesSoql(since)))
+      yield page.map(toOrderLineRow);
   }
 
   /** Writes only what differs from the record (so a repeat writes nothing), then upserts invoices by their id. */

@@ -98,3 +98,24 @@ export function changedOrdersSoql(stamp: string, id: string, limit: number): str
   const t = datetime(stamp);
   return `SELECT Id, SystemModstamp, IsDeleted FROM Order WHERE (Status = 'Activated' OR IsDeleted = true) AND (SystemModstamp > ${t} OR (SystemModstamp = ${t} AND Id > ${quote(id)})) ORDER BY SystemModstamp, Id LIMIT ${String(limit)}`;
 }
+
+/** The order-lines bulk read's fields: each line with its order's terms (child-to-parent, as Bulk API 2.0 allows). */
+export const ORDER_LINE_FIELDS = [
+  'Id',
+  'OrderId',
+  'Order.Type',
+  'Order.ContractId',
+  'Order.ActivatedDate',
+  'Order.EffectiveDate',
+  'Order.EndDate',
+  'Order.CurrencyIsoCode',
+  'SBQQ__RevisedOrderProduct__c',
+  'Product2.ProductCode',
+  'Quantity',
+  'UnitPrice',
+] as const;
+
+/** Every line of the activated orders stamped at or after `since`: one Bulk API 2.0 query over OrderItem. */
+export function activatedOrderLinesSoql(since: string): string {
+  return `SELECT ${ORDER_LINE_FIELDS.join(', ')} FROM OrderItem WHERE Order.Status = 'Activated' AND Order.SystemModstamp >= ${datetime(since)}`;
+}

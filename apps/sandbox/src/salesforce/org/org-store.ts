@@ -127,6 +127,14 @@ export class OrgStore {
     return committed;
   }
 
+  /**
+   * Writes records as they are, outside any transaction: no validation, no Change Data Capture. For bulk
+   * generation only (the records must be complete and consistent already).
+   */
+  load(records: Iterable<StoredRecord>): void {
+    for (const record of records) this.put(record);
+  }
+
   private put(record: StoredRecord): void {
     const id = record.values.Id as string;
     const previous = this.records.get(id);

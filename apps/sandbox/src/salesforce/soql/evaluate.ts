@@ -248,6 +248,16 @@ function shape(
 }
 
 function select(ctx: QueryContext, root: ObjectDef, query: Query, ids?: Iterable<string>): QueryResult {
+  const limited = matching(ctx, root, query, ids);
+  if (query.select.some((s) => s.kind === 'count')) {
+    if (query.select.length > 1) throw malformed('COUNT() must be the only element in the SELECT list');
+    return { totalSize: limited.length, records: [] };
+  }
+  return { totalSize: limited.length, records: limited.map((r) => shape(ctx, root, query, r)) };
+}
+
+/** The records a query selects, filtered, ordered and limited. */
+function matching(ctx: QueryContext, root: ObjectDef, query: Query, ids?: Iterable<string>): StoredRecord[] {
   for (const item of query.select) {
     if (item.kind === 'field') resolve(root, item.path);
   }
@@ -273,16 +283,10 @@ function select(ctx: QueryContext, root: ObjectDef, query: Query, ids?: Iterable
     return 0;
   });
   const start = query.offset ?? 0;
-  const limited = matches.slice(start, query.limit === undefined ? undefined : start + query.limit);
-  if (query.select.some((s) => s.kind === 'count')) {
-    if (query.select.length > 1) throw malformed('COUNT() must be the only element in the SELECT list');
-    return { totalSize: limited.length, records: [] };
-  }
-  return { totalSize: limited.length, records: limited.map((r) => shape(ctx, root, query, r)) };
+  return matches.slice(start, query.limit === undefined ? undefined : start + query.limit);
 }
 
-/** Runs a parsed query against the org. */
-export function runQuery(ctx: QueryContext, query: Query): QueryResult {
+function rootOf(query: Query): ObjectDef {
   const root = objectDef(query.from);
   if (!root) {
     throw badRequest(
@@ -290,5 +294,58 @@ export function runQuery(ctx: QueryContext, query: Query): QueryResult {
       `sObject type '${query.from}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.`,
     );
   }
-  return select(ctx, root, query);
+  return root;
+}
+
+/** Runs a parsed query against the org. */
+export function runQuery(ctx: QueryContext, query: Query): QueryResult {
+  return select(ctx, rootOf(query), query);
+}
+
+function flatFields(root: ObjectDef, query: Query): Array<{ name: string; resolved: Resolved }> {
+  return query.select.map((item) => {
+    if (item.kind !== 'field')
+      throw malformed('Bulk API 2.0 queries select fields only: no subqueries or COUNT()');
+    return { name: item.path.join('.'), resolved: resolve(root, item.path) };
+  });
+}
+
+/** Checks a flat query's object and fields without running it (Salesforce's 400 when a job is created). */
+export function checkFlatQuery(query: Query): void {
+  const root = rootOf(query);
+  flatFields(root, query);
+  for (const key of query.orderBy) resolve(root, key.path);
+  if (query.where) compileCheck(root, query.where);
+}
+
+function compileCheck(root: ObjectDef, condition: Condition): void {
+  if (condition.kind === 'and' || condition.kind === 'or')
+    condition.items.forEach((c) => {
+      compileCheck(root, c);
+    });
+  else if (condition.kind === 'not') compileCheck(root, condition.item);
+  else resolve(root, condition.path);
+}
+
+/** A query's answer as a table: one column per selected field (named as in the query), one row per record. */
+export interface FlatResult {
+  columns: string[];
+  rows: FieldValue[][];
+  /** Each column's field type (a datetime is stored as ISO 8601). */
+  types: FieldDef['type'][];
+}
+
+/**
+ * Runs a parsed query whose SELECT lists fields only (own fields and parent relationship fields, no
+ * subqueries or aggregates), answering rows of values rather than nested records: Bulk API 2.0's shape.
+ */
+export function runFlatQuery(ctx: QueryContext, query: Query): FlatResult {
+  const root = rootOf(query);
+  const fields = flatFields(root, query);
+  const records = matching(ctx, root, query);
+  return {
+    columns: fields.map((f) => f.name),
+    types: fields.map((f) => f.resolved.field.type),
+    rows: records.map((record) => fields.map((f) => read(ctx.store, record, f.resolved))),
+  };
 }

@@ -25,7 +25,8 @@ const pad = (i: number): string => String(i).padStart(7, '0');
 /**
  * Bulk generation for benches: invoices with their customers, subscriptions and lines written straight into the
  * store (no per-object request, no events), deterministic from the seed: invoice `i` has the id
- * `in_<seed>_<i>`, customer `cus_<seed>_<i>`, subscription `sub_<seed>_<i>`, its lines `il_<seed>_<i>_<l>`, unit
+ * `in_<seed>_<i>`, customer `cus_<seed>_<i>`, subscription `sub_<seed>_<i>` (its item billing the order line
+ * `802<seed><i>`), its lines `il_<seed>_<i>_<l>`, unit
  * amount 1000 + (i mod 97) per line, created `createdFrom + i × spacingSeconds`. Paid and finalized, on the test clock
  * `clock_<seed>` frozen at `createdFrom` (so no renewal runs until it is advanced). Not a Stripe route.
  */
@@ -117,7 +118,8 @@ export class StripeGenerateController {
         subscription: subscriptionId,
         price,
         quantity: linesPerInvoice,
-        metadata: {},
+        // The Salesforce sandbox's generated order line it bills (POST /sandbox/salesforce/generate).
+        metadata: { revline_line_id: `802${seed}${pad(i)}` },
         current_period_start: created,
         current_period_end: periodEnd,
       };
