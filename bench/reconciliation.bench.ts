@@ -1,17 +1,19 @@
 /**
  * Reconciliation benchmark (issue 8): 1,000,000 invoice lines reconciled across the three sides, target ≤ 15 s.
  *
- * Headline (`mode: "sandbox"`): the data is generated in the sandboxes — `POST /sandbox/stripe/generate` writes
- * N invoices × M lines (with customers and subscriptions) into the Stripe sandbox, `POST /sandbox/netsuite/generate`
- * the ERP invoices mirroring them with planted drift (missing in the ERP, one cent off, a day later) — and the
- * ReconciliationRunner of process-q2c runs scope billing-erp against the real system APIs: system-billing pages
- * Stripe's invoice list (limit 100, `created[gte]/[lt]` slices + `starting_after`, 8 slices at a time) and streams
- * CSV; system-erp pages SuiteQL (1,000 rows a page, as NetSuite) concurrently within the account's concurrency
- * limit. As deployed, each runs in a process of its own (the built apps in dist/: the Stripe sandbox, the NetSuite
- * sandbox, system-billing and system-erp), and the runner in this one; `cpuSeconds` tells how much CPU each spent
- * on the run (BENCH_RECON_CPU_PROF=<dir> writes their CPU profiles there). salesforce-billing is not in the sandbox
- * figure: the Salesforce sandbox has no bulk generator yet (its figure is the runner-only one). It generates
- * BENCH_RECON_SANDBOX_LINES lines (1,000,000 by default).
+ * Headline (`mode: "sandbox"`): the data is generated in the three sandboxes — `POST /sandbox/stripe/generate`
+ * writes N invoices × M lines with their customers and subscriptions, `POST /sandbox/netsuite/generate` the ERP
+ * invoices mirroring them and `POST /sandbox/salesforce/generate` the activated orders they bill, each with planted
+ * drift (missing in the ERP, one cent off, a day later; a Salesforce quantity changed) — and the ReconciliationRunner
+ * of process-q2c runs the two checkpoints between the three systems side by side, salesforce-billing and billing-erp,
+ * against the real system APIs: system-salesforce reads one Bulk API 2.0 query job (CSV pages); system-billing pages
+ * Stripe's subscription list and invoice list (limit 100; invoices over `created[gte]/[lt]` slices, 8 at a time) and
+ * streams CSV; system-erp pages SuiteQL (1,000 rows a page, as NetSuite) within the account's concurrency limit. As
+ * deployed, each vendor and system API runs in a process of its own (the built apps in dist/), the runner in this
+ * one; `cpuSeconds` tells how much CPU each spent on the run (BENCH_RECON_CPU_PROF=<dir> writes their CPU profiles
+ * there) and `peakRssMb` its peak resident memory. contract-revenue and lineage need Revline's own contracts and
+ * sagas, which generated vendor data does not make: their figure is the runner-only one. BENCH_RECON_SANDBOX_LINES
+ * invoice lines (1,000,000 by default).
  *
  * Runner only (`mode: "runner-only"`, BENCH_RECON_RUNNER_ONLY=0 to skip): the previous figure, the system APIs'
  * exports played by a loopback HTTP server in a worker thread in the exports' own CSV shapes, scope all — the
@@ -34,8 +36,10 @@ import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { DATABASE } from '../apps/process-q2c/src/database';
 import type { GenerateNetSuiteResult } from '../apps/sandbox/src/netsuite/admin/generate.controller';
+import type { GenerateSalesforceResult } from '../apps/sandbox/src/salesforce/admin/generate.controller';
 import { DATABASE as BILLING } from '../apps/system-billing/src/database';
 import { DATABASE as ERP } from '../apps/system-erp/src/database';
+import { DATABASE as SALESFORCE } from '../apps/system-salesforce/src/database';
 import {
   DOCUMENT_CSV_COLUMNS as BILLING_DOCUMENT_CSV_COLUMNS,
   INVOICE_LINE_CSV_COLUMNS,
@@ -248,14 +252,22 @@ const post = async <T>(url: string, body: unknown): Promise<T> => {
 
 /** The built apps the sandbox figure runs, each in a process of its own as deployed: vendors and system APIs. */
 async function startProcesses(dbUrl: string): Promise<{
-  urls: Record<'stripe' | 'netsuite' | 'billing' | 'erp', string>;
+  urls: Record<'salesforce' | 'stripe' | 'netsuite' | 'crm' | 'billing' | 'erp', string>;
   cpuSeconds: () => Record<string, number>;
   peakRssMb: () => Record<string, number>;
+  rssMb: () => Record<string, number>;
   close: () => Promise<void>;
 }> {
   const root = repositoryRoot();
   const url = async () => `http://127.0.0.1:${String(await freePort())}`;
-  const urls = { stripe: await url(), netsuite: await url(), billing: await url(), erp: await url() };
+  const urls = {
+    salesforce: await url(),
+    stripe: await url(),
+    netsuite: await url(),
+    crm: await url(),
+    billing: await url(),
+    erp: await url(),
+  };
   const port = (u: string) => new URL(u).port;
   const env: Record<string, string> = {
     DATABASE_URL: dbUrl,
@@ -263,9 +275,13 @@ async function startProcesses(dbUrl: string): Promise<{
     LOG_LEVEL: 'error',
     OUTBOX_RELAY: 'off',
     RATE_LIMIT_PER_MINUTE: '10000000',
+    SANDBOX_SALESFORCE_PORT: port(urls.salesforce),
     SANDBOX_STRIPE_PORT: port(urls.stripe),
     SANDBOX_NETSUITE_PORT: port(urls.netsuite),
     SANDBOX_STRIPE_WEBHOOK_URLS: 'none',
+    SYSTEM_SALESFORCE_PORT: port(urls.crm),
+    SALESFORCE_LOGIN_URL: urls.salesforce,
+    SALESFORCE_CAPTURE_ENABLED: 'false',
     SYSTEM_BILLING_PORT: port(urls.billing),
     SYSTEM_ERP_PORT: port(urls.erp),
     STRIPE_HOST: '127.0.0.1',
@@ -303,8 +319,10 @@ async function startProcesses(dbUrl: string): Promise<{
       ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_RECON_CPU_PROF}`]
       : [];
     await Promise.all([
+      start('sandbox', urls.salesforce, { SANDBOX_VENDORS: 'salesforce' }, [...heap, ...profile]),
       start('sandbox', urls.stripe, { SANDBOX_VENDORS: 'stripe' }, [...heap, ...profile]),
       start('sandbox', urls.netsuite, { SANDBOX_VENDORS: 'netsuite' }, [...heap, ...profile]),
+      start('system-salesforce', urls.crm, {}, profile),
       start('system-billing', urls.billing, {}, profile),
       start('system-erp', urls.erp, {}, profile),
     ]);
@@ -315,15 +333,17 @@ async function startProcesses(dbUrl: string): Promise<{
   const cpuSeconds = () =>
     Object.fromEntries(running.map((r, i) => [names[i] ?? '?', processCpuSeconds(r.child.pid)]));
   const peakRssMb = () =>
-    Object.fromEntries(running.map((r, i) => [names[i] ?? '?', processPeakRssMb(r.child.pid)]));
-  return { urls, cpuSeconds, peakRssMb, close };
+    Object.fromEntries(running.map((r, i) => [names[i] ?? '?', processRssMb(r.child.pid, 'VmHWM')]));
+  const rssMb = () =>
+    Object.fromEntries(running.map((r, i) => [names[i] ?? '?', processRssMb(r.child.pid, 'VmRSS')]));
+  return { urls, cpuSeconds, peakRssMb, rssMb, close };
 }
 
-/** A process's peak resident memory (VmHWM, Linux /proc; 0 elsewhere), in MB. */
-function processPeakRssMb(pid: number | undefined): number {
+/** A process's resident memory, peak (VmHWM) or current (VmRSS), from Linux /proc (0 elsewhere), in MB. */
+function processRssMb(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number {
   try {
     const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
-    return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
+    return Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024);
   } catch {
     return 0;
   }
@@ -344,7 +364,8 @@ function processCpuSeconds(pid: number | undefined): number {
 async function throughSandbox(): Promise<void> {
   const invoices = Math.ceil(SANDBOX_LINES / LINES_PER_INVOICE);
   const db = await createTestDatabase(DATABASE);
-  for (const database of [BILLING, ERP]) await runMigrations(appDataSourceOptions(database, db.url));
+  for (const database of [SALESFORCE, BILLING, ERP])
+    await runMigrations(appDataSourceOptions(database, db.url));
   const stack = await startProcesses(db.url);
   const { urls } = stack;
   try {
@@ -362,7 +383,17 @@ async function throughSandbox(): Promise<void> {
       driftEvery: DRIFT_EVERY,
     });
     const netsuiteSeconds = (performance.now() - started) / 1000;
-    const planted = Object.values(erpGenerated.planted).reduce((a, b) => a + b, 0);
+    started = performance.now();
+    const crmGenerated = await post<GenerateSalesforceResult>(
+      `${urls.salesforce}/sandbox/salesforce/generate`,
+      {
+        ...generation,
+        driftEvery: DRIFT_EVERY,
+      },
+    );
+    const salesforceSeconds = (performance.now() - started) / 1000;
+    const plantedBreaks = { ...erpGenerated.planted, ...crmGenerated.planted };
+    const planted = Object.values(plantedBreaks).reduce((a, b) => a + b, 0);
     printFigures({
       bench: 'reconciliation',
       mode: 'sandbox',
@@ -371,11 +402,13 @@ async function throughSandbox(): Promise<void> {
       invoiceLines: invoices * LINES_PER_INVOICE,
       stripeSeconds: Number(stripeSeconds.toFixed(2)),
       netsuiteSeconds: Number(netsuiteSeconds.toFixed(2)),
-      planted: erpGenerated.planted,
+      salesforceSeconds: Number(salesforceSeconds.toFixed(2)),
+      salesforceOrders: crmGenerated.orders,
+      planted: plantedBreaks,
     });
 
     const config = Object.assign(new ReconciliationConfig(), {
-      SYSTEM_SALESFORCE_URL: 'http://127.0.0.1:9',
+      SYSTEM_SALESFORCE_URL: urls.crm,
       SYSTEM_BILLING_URL: urls.billing,
       SYSTEM_ERP_URL: urls.erp,
       SERVICE_API_KEY: await seedApiKey(db.dataSource, ['finance.viewer'], 'reconciliation bench'),
@@ -395,10 +428,16 @@ async function throughSandbox(): Promise<void> {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }, 20);
     const cpuBefore = stack.cpuSeconds();
+    const rssBeforeMb = stack.rssMb();
     const ownCpuBefore = process.cpuUsage();
     started = performance.now();
-    const outcome = await runner.start({ scope: 'billing-erp', period: PERIOD, trigger: 'on_demand' });
-    await outcome.done;
+    // The two checkpoints between the three systems, side by side (each its own run).
+    const outcomes = await Promise.all(
+      (['salesforce-billing', 'billing-erp'] as const).map((scope) =>
+        runner.start({ scope, period: PERIOD, trigger: 'on_demand' }),
+      ),
+    );
+    await Promise.all(outcomes.map((o) => o.done));
     const seconds = (performance.now() - started) / 1000;
     const ownCpu = process.cpuUsage(ownCpuBefore);
     const cpuSeconds: Record<string, number> = {};
@@ -406,15 +445,14 @@ async function throughSandbox(): Promise<void> {
       cpuSeconds[name] = Number((after - (cpuBefore[name] ?? 0)).toFixed(2));
     cpuSeconds.runner = Number(((ownCpu.user + ownCpu.system) / 1e6).toFixed(2));
     clearInterval(sampler);
-    const run = (
-      await db.dataSource.query<
-        Array<{ status: string; error: string | null; checkpoints: Array<Record<string, number | string>> }>
-      >(`SELECT "status", "error", "checkpoints" FROM "q2c"."reconciliation_runs" WHERE "run_id" = $1`, [
-        outcome.runId,
-      ])
-    ).at(0);
-    if (run?.status !== 'completed')
-      throw new Error(`sandbox run ${run?.status ?? '?'}: ${run?.error ?? ''}`);
+    const runs = await db.dataSource.query<
+      Array<{ status: string; error: string | null; checkpoints: Array<Record<string, number | string>> }>
+    >(`SELECT "status", "error", "checkpoints" FROM "q2c"."reconciliation_runs" WHERE "run_id" = ANY($1)`, [
+      outcomes.map((o) => o.runId),
+    ]);
+    const failed = runs.find((r) => r.status !== 'completed');
+    if (runs.length !== outcomes.length || failed)
+      throw new Error(`sandbox run ${failed?.status ?? '?'}: ${failed?.error ?? ''}`);
     const found = await db.dataSource.query<Array<{ category: string; n: number }>>(
       `SELECT "category", count(*)::int AS n FROM "q2c"."reconciliation_breaks" WHERE "status" = 'open'
         GROUP BY "category" ORDER BY "category"`,
@@ -432,26 +470,29 @@ async function throughSandbox(): Promise<void> {
       bench: 'reconciliation',
       mode: 'sandbox',
       phase: 'reconciliation',
-      scope: 'billing-erp',
+      scope: 'salesforce-billing + billing-erp, side by side',
       invoiceLines: invoices * LINES_PER_INVOICE,
       invoices,
       rowsStaged: {
+        salesforceOrderLines: crmGenerated.lines,
+        billingSubscriptionItems: invoices,
         billingInvoiceLines: invoices * LINES_PER_INVOICE,
         erpInvoices: invoices - erpGenerated.planted.missing_in_erp,
       },
       seconds: Number(seconds.toFixed(2)),
       linesPerSecond: Math.round((invoices * LINES_PER_INVOICE) / seconds),
-      breaksPlanted: erpGenerated.planted,
+      breaksPlanted: plantedBreaks,
       breaksFound: Object.fromEntries(found.map((row) => [row.category, row.n])),
       allFound: breaksFound === planted,
-      checkpoints: run.checkpoints,
+      checkpoints: runs.flatMap((r) => r.checkpoints),
       targetSeconds: TARGET_SECONDS,
       withinTarget: seconds <= TARGET_SECONDS,
       cpuSeconds,
+      rssBeforeMb,
       peakRssMb: { ...stack.peakRssMb(), runner: Math.round(peakRss / 1024 / 1024) },
       rssNote: 'peak resident memory of each process; the vendor sandboxes hold the generated account',
       paging:
-        'Stripe invoices.list limit 100 over 64 created slices, 8 at a time; SuiteQL 1000 rows a page, concurrently within the NetSuite limit',
+        'Salesforce Bulk API 2.0 query, CSV pages of 50,000; Stripe subscriptions.list and invoices.list limit 100 (invoices over 64 created slices, 8 at a time); SuiteQL 1000 rows a page, concurrently within the NetSuite limit',
       loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
     });
     if (breaksFound !== planted)
