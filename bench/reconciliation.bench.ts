@@ -7,7 +7,7 @@
  * drift (missing in the ERP, one cent off, a day later; a Salesforce quantity changed) — and the ReconciliationRunner
  * of process-q2c runs the two checkpoints between the three systems side by side, salesforce-billing and billing-erp,
  * against the real system APIs: system-salesforce reads one Bulk API 2.0 query job (CSV pages); system-billing pages
- * Stripe's subscription list and invoice list (limit 100; invoices over `created[gte]/[lt]` slices, 8 at a time) and
+ * Stripe's subscription list and invoice list (limit 100; invoices over `created[gte]/[lt]` slices, 4 at a time) and
  * streams CSV; system-erp pages SuiteQL (1,000 rows a page, as NetSuite) within the account's concurrency limit. As
  * deployed, each vendor and system API runs in a process of its own (the built apps in dist/), the runner in this
  * one; `cpuSeconds` tells how much CPU each spent on the run (BENCH_RECON_CPU_PROF=<dir> writes their CPU profiles
@@ -492,7 +492,7 @@ async function throughSandbox(): Promise<void> {
       peakRssMb: { ...stack.peakRssMb(), runner: Math.round(peakRss / 1024 / 1024) },
       rssNote: 'peak resident memory of each process; the vendor sandboxes hold the generated account',
       paging:
-        'Salesforce Bulk API 2.0 query, CSV pages of 50,000; Stripe subscriptions.list and invoices.list limit 100 (invoices over 64 created slices, 8 at a time); SuiteQL 1000 rows a page, concurrently within the NetSuite limit',
+        'Salesforce Bulk API 2.0 query, CSV pages of 10,000; Stripe subscriptions.list and invoices.list limit 100 (invoices over 64 created slices, 4 at a time); SuiteQL 1000 rows a page, concurrently within the NetSuite limit',
       loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
     });
     if (breaksFound !== planted)

@@ -91,8 +91,11 @@ class BulkResultsApi extends HttpApi<Schema> {
   }
 }
 
-/** Rows a results page when the caller does not say (Salesforce's pages are up to its own size otherwise). */
-const BULK_PAGE_SIZE = 50_000;
+/**
+ * Rows a results page when the caller does not say: 10,000 rows (about 1 MB of CSV) a page, two in hand at once (at
+ * 100,000 orders the export peaked at 257 MB resident against 160 MB idle; 341 MB with pages of 50,000).
+ */
+const BULK_PAGE_SIZE = 10_000;
 /** Polling a query job: first after this, then half again longer each time up to BULK_POLL_MAX_MS, for BULK_POLL_TIMEOUT_MS at most. */
 const BULK_POLL_FIRST_MS = 25;
 const BULK_POLL_MAX_MS = 1_000;
