@@ -168,6 +168,8 @@ describe('experience-finance over process-q2c', () => {
         expect(change[system].commandsConfirmed).toBe(change[system].commandsSent);
       }
       expect(change.erp.lastHop).toMatchObject({ status: 'posted' });
+      // The ERP: customer, invoice, the revenue schedule and its twelve journals (sent in one batch).
+      expect(change.erp.commandsSent).toBe(15);
     });
 
     it('tells the lineage of the contract as a timeline', async () => {

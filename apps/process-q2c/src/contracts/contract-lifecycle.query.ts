@@ -87,6 +87,7 @@ export class ContractLifecycle {
     );
     const summary = summaries.at(0);
     if (!summary) throw new DomainError(404, `Contract ${contractId} is not known to Revline`);
+    // A revenue batch (erp.post-revenue) is counted as the schedules and journals it carries, each its own row.
     const [sagas, counts, hops] = await Promise.all([
       this.dataSource.query<SagaRow[]>(
         `SELECT "saga_id", "kind", "correlation_id", "status", "step", "committed_at", "completed_at", "last_error"
@@ -97,7 +98,7 @@ export class ContractLifecycle {
         `SELECT k."saga_id", CASE split_part(k."job", '.', 1) WHEN 'crm' THEN 'salesforce' ELSE split_part(k."job", '.', 1) END AS system,
                 count(*)::int AS sent, (count(*) FILTER (WHERE k."status" = 'confirmed'))::int AS confirmed
            FROM "q2c"."saga_commands" k JOIN "q2c"."sagas" s ON s."saga_id" = k."saga_id"
-          WHERE s."contract_id" = $1 GROUP BY 1, 2`,
+          WHERE s."contract_id" = $1 AND k."job" <> 'erp.post-revenue' GROUP BY 1, 2`,
         [contractId],
       ),
       this.dataSource.query<HopRow[]>(
