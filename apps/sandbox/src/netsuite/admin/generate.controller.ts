@@ -1,21 +1,13 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Min } from 'class-validator';
+import { GenerationDto, generatedNumber as pad } from '../../generation.dto';
 import { RecordsService } from '../records/records.service';
 
-export class GenerateNetSuiteDto {
-  /** How many invoices; invoice `i` mirrors the Stripe sandbox's generated invoice `in_<seed>_<i>`. */
-  @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000) invoices!: number;
-  @Type(() => Number) @IsInt() @Min(1) @Max(10) linesPerInvoice!: number;
-  @IsString() @Matches(/^[A-Za-z0-9]{1,12}$/) seed!: string;
-  /** Unix seconds of the first invoice (its date is that day, in UTC); then spacingSeconds apart. */
-  @Type(() => Number) @IsInt() @Min(0) createdFrom!: number;
-  /** Seconds between two invoices (1 by default): spread them over a period. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) spacingSeconds?: number;
+export class GenerateNetSuiteDto extends GenerationDto {
   /** Drift planted on invoices i with i mod driftEvery = 1 (missing), 2 (one cent more), 3 (a day later). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(4) driftEvery?: number;
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9]{1,12}$/) contractPrefix?: string;
 }
 
 export interface GenerateNetSuiteResult {
@@ -24,7 +16,6 @@ export interface GenerateNetSuiteResult {
   seconds: number;
 }
 
-const pad = (i: number): string => String(i).padStart(7, '0');
 const major = (minor: number): string =>
   `${String(Math.trunc(minor / 100))}.${String(minor % 100).padStart(2, '0')}`;
 const day = (unix: number, plusDays = 0): string =>

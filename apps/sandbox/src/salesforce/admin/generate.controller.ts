@@ -2,7 +2,8 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { currencyExponent } from '@revline/canonical';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { GenerationDto, generatedNumber as pad } from '../../generation.dto';
 import { ADMIN_USER_ID, OrgStore } from '../org/org-store';
 import type { StoredRecord } from '../org/org-store';
 import { objectDef } from '../org/schema';
@@ -11,18 +12,7 @@ const CURRENCIES = (objectDef('Order')?.fields.find((f) => f.name === 'CurrencyI
   (c) => c.toLowerCase(),
 );
 
-export class GenerateSalesforceDto {
-  /** How many orders; order `i` mirrors the Stripe sandbox's generated subscription `sub_<seed>_<i>`. */
-  @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000) invoices!: number;
-  /** The quantity of each order's one line (the Stripe subscription item's quantity). */
-  @Type(() => Number) @IsInt() @Min(1) @Max(10) linesPerInvoice!: number;
-  @IsString() @Matches(/^[A-Za-z0-9]{1,12}$/) seed!: string;
-  /** Unix seconds of the first order (activated then, effective that UTC day); then spacingSeconds apart. */
-  @Type(() => Number) @IsInt() @Min(0) createdFrom!: number;
-  /** Seconds between two orders (1 by default), as the Stripe generation's. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) spacingSeconds?: number;
-  /** Order ids `<contractPrefix><7 digits>`: the Stripe subscriptions' `revline_contract_id`. */
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9]{1,12}$/) contractPrefix?: string;
+export class GenerateSalesforceDto extends GenerationDto {
   /** The Stripe generation's currency (usd by default). */
   @IsOptional() @IsString() @IsIn(CURRENCIES) currency?: string;
   /** The catalogue's unitPricePeriod for SEAT: the unit price is the Stripe price's 1000 a month, so a year. */
@@ -38,7 +28,6 @@ export interface GenerateSalesforceResult {
   seconds: number;
 }
 
-const pad = (i: number): string => String(i).padStart(7, '0');
 const day = (unix: number): string => new Date(unix * 1000).toISOString().slice(0, 10);
 /** The day before the same date a year on: a one-year term. */
 const yearEnd = (unix: number): string => {

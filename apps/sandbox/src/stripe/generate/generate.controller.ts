@@ -1,26 +1,13 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { GenerationDto, generatedNumber as pad } from '../../generation.dto';
 import { StripeStore } from '../state/store';
 import type { Invoice, InvoiceLine, Price, Subscription, SubscriptionItem } from '../state/types';
 
-export class GenerateStripeDto {
-  /** How many invoices (one customer and one subscription each). */
-  @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000) invoices!: number;
-  @Type(() => Number) @IsInt() @Min(1) @Max(10) linesPerInvoice!: number;
-  /** A short tag put in every id, so that two generations never collide and a run is reproducible. */
-  @IsString() @Matches(/^[A-Za-z0-9]{1,12}$/) seed!: string;
-  /** Unix seconds of the first invoice; then spacingSeconds apart. */
-  @Type(() => Number) @IsInt() @Min(0) createdFrom!: number;
-  /** Seconds between two invoices (1 by default): spread them over a period. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) spacingSeconds?: number;
-  /** Contract ids `<contractPrefix><7 digits>` written in the subscriptions' metadata. */
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9]{1,12}$/) contractPrefix?: string;
+export class GenerateStripeDto extends GenerationDto {
   @IsOptional() @IsString() @Matches(/^[a-z]{3}$/) currency?: string;
 }
-
-const pad = (i: number): string => String(i).padStart(7, '0');
 
 /**
  * Bulk generation for benches: invoices with their customers, subscriptions and lines written straight into the
