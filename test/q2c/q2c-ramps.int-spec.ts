@@ -1,5 +1,5 @@
 import type { ContractAmended } from '@revline/canonical';
-import type { Envelope } from '@revline/messaging';
+import type { BillingDocumentPayload, Envelope } from '@revline/messaging';
 import { createEnvelope, jobIdFor, Queues } from '@revline/messaging';
 import { eventually } from '@revline/testing';
 import type { Queue } from 'bullmq';
@@ -153,6 +153,52 @@ describe('ramp steps through the sandbox (Stripe test clock, delayed due job)', 
     // It may wait a day from the step's date (RAMP_INVOICE_WAIT_MS) before the wait becomes an exception.
     const deadline = (waiting as (SagaRow & { sla_deadline: Date | null }) | undefined)?.sla_deadline;
     expect(deadline?.toISOString()).toBe('2027-01-02T00:00:00.000Z');
+
+    // A usage invoice of the subscription dated the step's day (a metered line's month ends then too; at nothing, for
+    // a month without usage: kept, no exception) is no phase invoice: the saga keeps waiting for the one that bills
+    // the new phase.
+    const booked = (
+      await env.db.dataSource.query<Array<{ payload: BillingDocumentPayload }>>(
+        `SELECT "payload" FROM "q2c"."billing_documents" WHERE "kind" = 'invoice' AND "subscription_id" = $1`,
+        [waiting?.data.subscriptionId],
+      )
+    ).at(0)?.payload;
+    if (!booked) throw new Error('no booking invoice');
+    const usageOnly: BillingDocumentPayload = {
+      ...booked,
+      documentId: 'in_usage_only_2027_01',
+      issuedOn: '2027-01-01',
+      total: { amountMinor: '0', currency: booked.total.currency },
+      lines: [
+        {
+          ...booked.lines[0],
+          lineId: 'il_usage_only_2027_01',
+          priceId: 'price_api_calls_overage',
+          amount: { amountMinor: '0', currency: booked.total.currency },
+          periodStart: '2026-12-01',
+          periodEnd: '2027-01-01',
+        },
+      ],
+    };
+    const usageEnvelope = createEnvelope('billing.invoice-issued', usageOnly, {
+      idempotencyKey: 'usage-only:in_usage_only_2027_01',
+    });
+    const events = await env.q2c.app.get(Queues, { strict: false }).get('billing.events');
+    await events.add(usageEnvelope.job, usageEnvelope, {
+      jobId: jobIdFor(usageEnvelope.job, usageEnvelope.idempotencyKey),
+    });
+    await eventually(async () => {
+      const rows = await env.db.dataSource.query<Array<{ n: number }>>(
+        `SELECT count(*)::int AS n FROM "q2c"."billing_documents" WHERE "document_id" = 'in_usage_only_2027_01'`,
+      );
+      return rows[0]?.n === 1 ? true : undefined;
+    }, 20_000);
+    await env.settle();
+    expect((await env.sagas(orderId))[1]).toMatchObject({ step: 'await_phase_invoice', status: 'waiting' });
+    const usageExceptions = await env.db.dataSource.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM "q2c"."exceptions" WHERE "reason" LIKE '%in_usage_only_2027_01%'`,
+    );
+    expect(usageExceptions[0]?.n).toBe(0);
 
     // …which Stripe raises when its clock reaches the phase (finalised an hour after the period starts).
     await env.stripe.testHelpers.testClocks.advance(clockId, { frozen_time: at('2027-01-01T02:00:00Z') });

@@ -54,6 +54,11 @@ export function billingItems(
     });
 }
 
+/** The billing prices of the catalogue's usage lines (metered, billed in arrears). */
+export function meteredPriceIds(catalogue: Catalogue): string[] {
+  return [...catalogue.values()].filter((e) => e.chargeType === 'usage').map((e) => e.billingPriceId);
+}
+
 /**
  * What an invoice charges that a charging amendment is checked against: its total without its usage lines (lines
  * on a metered price of the catalogue). Usage is billed in arrears, so the invoice of a period may carry the usage
@@ -63,9 +68,7 @@ export function chargedWithoutUsage(
   invoices: readonly BillingDocumentPayload[],
   catalogue: Catalogue,
 ): bigint {
-  const metered = new Set(
-    [...catalogue.values()].filter((e) => e.chargeType === 'usage').map((e) => e.billingPriceId),
-  );
+  const metered = new Set(meteredPriceIds(catalogue));
   return invoices.reduce(
     (sum, invoice) =>
       sum +

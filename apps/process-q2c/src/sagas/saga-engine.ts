@@ -10,6 +10,7 @@ import {
   chargedWithoutUsage,
   expectedCharge,
   expectedProration,
+  meteredPriceIds,
   rampSteps,
 } from './billing-plan';
 import { billingCustomerLock } from './billing-customer-lock';
@@ -327,11 +328,15 @@ export class SagaEngine {
     // The step is reached outside billing.events (the due job, a predecessor's completion): look under the lock
     // the invoice's handler takes, or an invoice issued meanwhile would find no saga waiting and the saga no invoice.
     if (saga.data.billingCustomerId) await billingCustomerLock(manager, saga.data.billingCustomerId);
+    // Not a usage invoice (every line on a metered price): a usage line's month ends on the step's date too, and
+    // its invoice is the usage booking's, not the phase's.
     const rows = await manager.query<Array<{ payload: BillingDocumentPayload }>>(
       `SELECT "payload" FROM "q2c"."billing_documents"
         WHERE "kind" = 'invoice' AND "subscription_id" = $1 AND "saga_id" IS NULL AND "payload"->>'issuedOn' >= $2
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements("payload"->'lines') l
+                       WHERE coalesce(l->>'priceId', '') <> ALL($3::text[]))
         ORDER BY "payload"->>'issuedOn', "received_at" LIMIT 1 FOR UPDATE`,
-      [saga.data.subscriptionId ?? '', dueOn],
+      [saga.data.subscriptionId ?? '', dueOn, meteredPriceIds(ctx.catalogue)],
     );
     const invoice = rows.at(0)?.payload;
     if (!invoice) {

@@ -160,6 +160,8 @@ export class BookUsageInvoice {
       [doc.customerId, line.entry.productCode, line.periodStart, end],
     );
     if (rows.length === 0) {
+      // A month without usage (Stripe still invoices the metered price, at nothing): no contract to charge.
+      if (BigInt(line.amount.amountMinor) === 0n) return [];
       throw new BusinessError(
         'unknown_contract',
         `Usage invoice ${doc.documentId} charges ${line.entry.productCode} for ${line.periodStart}..${end}, but no usage of billing customer ${doc.customerId} was reported through Revline for that period`,
