@@ -10,7 +10,7 @@ import {
 import { Roles } from '@revline/auth';
 import { BillingPort } from '@revline/billing-port';
 import type { BillingDocumentRow, InvoiceLineView, SubscriptionItemRow } from '@revline/billing-port';
-import { DomainError } from '@revline/http';
+import { csvCell, csvRow, DomainError } from '@revline/http';
 import type { FastifyReply } from 'fastify';
 import {
   ExportQuery,
@@ -36,12 +36,6 @@ export const INVOICE_LINE_CSV_COLUMNS = [
   'periodEnd',
   'issuedOn',
 ] as const;
-
-const csvCell = (value: string | number | boolean | null): string => {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
 
 /** The subscription-items CSV export's columns, in order. */
 export const SUBSCRIPTION_ITEM_CSV_COLUMNS = [
@@ -180,8 +174,7 @@ export class BillingReadsController {
       query.format === 'csv'
         ? {
             header: SUBSCRIPTION_ITEM_CSV_COLUMNS,
-            row: (row: SubscriptionItemRow) =>
-              `${SUBSCRIPTION_ITEM_CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\n`,
+            row: (row: SubscriptionItemRow) => csvRow(SUBSCRIPTION_ITEM_CSV_COLUMNS, row),
           }
         : null;
     await streamPages(reply, pages, csv);
@@ -208,8 +201,7 @@ export class BillingReadsController {
       query.format === 'csv'
         ? {
             header: DOCUMENT_CSV_COLUMNS,
-            row: (row: BillingDocumentRow) =>
-              `${DOCUMENT_CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\n`,
+            row: (row: BillingDocumentRow) => csvRow(DOCUMENT_CSV_COLUMNS, row),
           }
         : null;
     await streamPages(reply, pages, csv);

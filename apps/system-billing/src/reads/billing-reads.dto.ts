@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
+import type { ExportFormat } from '@revline/http';
+import { ExportFormatProperty } from '@revline/http';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -99,15 +101,10 @@ export class InvoicesQuery extends PeriodQuery {
 }
 
 export class ExportQuery extends PeriodQuery {
-  @ApiPropertyOptional({
-    enum: ['ndjson', 'csv'],
-    example: 'csv',
-    description:
-      'ndjson (default) or csv with a header row, ready for COPY … FROM STDIN (FORMAT csv, HEADER)',
-  })
-  @IsOptional()
-  @IsIn(['ndjson', 'csv'], { message: 'format must be ndjson or csv' })
-  format?: 'ndjson' | 'csv';
+  @ExportFormatProperty(
+    'ndjson (default) or csv with a header row, ready for COPY … FROM STDIN (FORMAT csv, HEADER)',
+  )
+  format?: ExportFormat;
 
   @ApiPropertyOptional({ example: 1000, description: 'Lines fetched per page from the billing platform' })
   @IsOptional()
@@ -119,12 +116,6 @@ export class ExportQuery extends PeriodQuery {
 }
 
 export class ItemsExportQuery {
-  @ApiPropertyOptional({
-    enum: ['ndjson', 'csv'],
-    example: 'csv',
-    description: 'ndjson (default) or csv with a header row',
-  })
-  @IsOptional()
-  @IsIn(['ndjson', 'csv'], { message: 'format must be ndjson or csv' })
-  format?: 'ndjson' | 'csv';
+  @ExportFormatProperty('ndjson (default) or csv with a header row')
+  format?: ExportFormat;
 }

@@ -21,6 +21,7 @@ import {
   RevenuePostingListDto,
 } from './reconciliation.dto';
 import { ReconciliationReads } from './reconciliation-reads';
+import { csvCell, csvRow } from '@revline/http';
 
 async function* ndjson(pages: AsyncIterable<ErpDocumentSummary[]>): AsyncGenerator<string> {
   for await (const page of pages) {
@@ -44,9 +45,6 @@ export const DOCUMENT_CSV_COLUMNS = [
   'taxMinor',
   'currency',
 ] as const;
-
-const csvCell = (value: string | null): string =>
-  value === null ? '' : /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 
 async function* csvRows(pages: AsyncIterable<ErpDocumentSummary[]>): AsyncGenerator<string> {
   yield `${DOCUMENT_CSV_COLUMNS.join(',')}\n`;
@@ -88,11 +86,7 @@ async function* balanceRows(
   if (csv) yield `${BALANCE_CSV_COLUMNS.join(',')}\n`;
   for await (const page of pages) {
     if (page.length === 0) continue;
-    yield page
-      .map((row) =>
-        csv ? `${BALANCE_CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\n` : `${JSON.stringify(row)}\n`,
-      )
-      .join('');
+    yield page.map((row) => (csv ? csvRow(BALANCE_CSV_COLUMNS, row) : `${JSON.stringify(row)}\n`)).join('');
   }
 }
 

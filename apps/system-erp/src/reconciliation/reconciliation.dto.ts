@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsIn, Matches } from 'class-validator';
+import type { ExportFormat } from '@revline/http';
+import { ExportFormatProperty } from '@revline/http';
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const DOCUMENT_KINDS = ['invoice', 'creditMemo', 'payment', 'revenueJournal'] as const;
@@ -25,14 +27,8 @@ export class DocumentsQuery extends PeriodQuery {
 }
 
 export class DocumentsExportQuery extends DocumentsQuery {
-  @ApiPropertyOptional({
-    enum: ['ndjson', 'csv'],
-    example: 'csv',
-    description: 'ndjson (default) or csv with a header row',
-  })
-  @IsOptional()
-  @IsIn(['ndjson', 'csv'], { message: 'format must be ndjson or csv' })
-  format?: 'ndjson' | 'csv';
+  @ExportFormatProperty('ndjson (default) or csv with a header row')
+  format?: ExportFormat;
 }
 
 export class BalancesQuery {
@@ -42,14 +38,8 @@ export class BalancesQuery {
 }
 
 export class BalancesExportQuery extends BalancesQuery {
-  @ApiPropertyOptional({
-    enum: ['ndjson', 'csv'],
-    example: 'csv',
-    description: 'ndjson (default) or csv with a header row',
-  })
-  @IsOptional()
-  @IsIn(['ndjson', 'csv'], { message: 'format must be ndjson or csv' })
-  format?: 'ndjson' | 'csv';
+  @ExportFormatProperty('ndjson (default) or csv with a header row')
+  format?: ExportFormat;
 }
 
 export class ErpDocumentDto {

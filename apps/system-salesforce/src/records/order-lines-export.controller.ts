@@ -4,8 +4,10 @@ import { Roles } from '@revline/auth';
 import type { CrmOrderLineRow } from '@revline/crm-port';
 import { CrmPort } from '@revline/crm-port';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
 import { Readable } from 'node:stream';
+import type { ExportFormat } from '@revline/http';
+import { csvRow, ExportFormatProperty } from '@revline/http';
 
 export class OrderLinesExportQuery {
   @ApiPropertyOptional({
@@ -16,10 +18,8 @@ export class OrderLinesExportQuery {
   @Matches(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, { message: 'since must be an ISO date or UTC date-time' })
   since?: string;
 
-  @ApiPropertyOptional({ enum: ['ndjson', 'csv'], description: 'csv: a header row, then one row per line' })
-  @IsOptional()
-  @IsIn(['ndjson', 'csv'], { message: 'format must be ndjson or csv' })
-  format?: 'ndjson' | 'csv';
+  @ExportFormatProperty('csv: a header row, then one row per line')
+  format?: ExportFormat;
 }
 
 /** The CSV export's columns, in order (the header row names them). */
@@ -37,9 +37,6 @@ export const ORDER_LINE_CSV_COLUMNS = [
   'quantity',
   'unitPrice',
 ] as const satisfies ReadonlyArray<keyof OrderLineRow>;
-
-const csvCell = (value: string | null): string =>
-  value === null ? '' : /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 
 /** One activated order line as reconciliation reads it. */
 export type OrderLineRow = CrmOrderLineRow;
@@ -73,7 +70,7 @@ export class OrderLinesExportController {
     for await (const rows of this.crm.activatedOrderLines(since)) {
       if (rows.length === 0) continue;
       yield csv
-        ? rows.map((r) => `${ORDER_LINE_CSV_COLUMNS.map((c) => csvCell(r[c])).join(',')}\n`).join('')
+        ? rows.map((r) => csvRow(ORDER_LINE_CSV_COLUMNS, r)).join('')
         : `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
     }
   }
