@@ -34,7 +34,9 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { DataSource } from 'typeorm';
 import { DATABASE } from '../apps/process-q2c/src/database';
+import { generatedNumber as pad } from '../apps/sandbox/src/generation.dto';
 import type { GenerateNetSuiteResult } from '../apps/sandbox/src/netsuite/admin/generate.controller';
 import type { GenerateSalesforceResult } from '../apps/sandbox/src/salesforce/admin/generate.controller';
 import { DATABASE as BILLING } from '../apps/system-billing/src/database';
@@ -74,7 +76,19 @@ interface ServerInput {
   driftEvery: number;
 }
 
-const pad = (i: number): string => String(i).padStart(7, '0');
+/** process-q2c's reconciliation runner as the app wires it, reading the system APIs at the given settings. */
+function runnerOf(dataSource: DataSource, settings: Partial<ReconciliationConfig>): ReconciliationRunner {
+  const config = Object.assign(new ReconciliationConfig(), settings);
+  return new ReconciliationRunner(
+    dataSource,
+    new HttpSystemApis(
+      new HttpService(axios.create() as unknown as ConstructorParameters<typeof HttpService>[0]),
+      config,
+    ),
+    config,
+    new ReconciliationMetrics(new MetricsService(), dataSource),
+  );
+}
 
 /**
  * The exports, generated a chunk at a time, with drift on contracts i % driftEvery = 1, 2 and 3. Billing's
@@ -170,21 +184,12 @@ async function runnerOnly(): Promise<void> {
   const url = `http://127.0.0.1:${String(port)}`;
   const db = await createTestDatabase(DATABASE);
   try {
-    const config = Object.assign(new ReconciliationConfig(), {
+    const runner = runnerOf(db.dataSource, {
       SYSTEM_SALESFORCE_URL: url,
       SYSTEM_BILLING_URL: url,
       SYSTEM_ERP_URL: url,
       SERVICE_API_KEY: 'rvl_bench_service_key_0000000000',
     });
-    const runner = new ReconciliationRunner(
-      db.dataSource,
-      new HttpSystemApis(
-        new HttpService(axios.create() as unknown as ConstructorParameters<typeof HttpService>[0]),
-        config,
-      ),
-      config,
-      new ReconciliationMetrics(new MetricsService(), db.dataSource),
-    );
     const drifted = (kind: number) =>
       Array.from({ length: contracts }, (_, i) => i).filter((i) => i % DRIFT_EVERY === kind).length;
     const expectedBreaks = drifted(1) + drifted(2) + drifted(3);
@@ -407,22 +412,13 @@ async function throughSandbox(): Promise<void> {
       planted: plantedBreaks,
     });
 
-    const config = Object.assign(new ReconciliationConfig(), {
+    const runner = runnerOf(db.dataSource, {
       SYSTEM_SALESFORCE_URL: urls.crm,
       SYSTEM_BILLING_URL: urls.billing,
       SYSTEM_ERP_URL: urls.erp,
       SERVICE_API_KEY: await seedApiKey(db.dataSource, ['finance.viewer'], 'reconciliation bench'),
       RECONCILIATION_HTTP_TIMEOUT_MS: 600_000,
     });
-    const runner = new ReconciliationRunner(
-      db.dataSource,
-      new HttpSystemApis(
-        new HttpService(axios.create() as unknown as ConstructorParameters<typeof HttpService>[0]),
-        config,
-      ),
-      config,
-      new ReconciliationMetrics(new MetricsService(), db.dataSource),
-    );
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);

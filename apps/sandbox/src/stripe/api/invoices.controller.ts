@@ -4,7 +4,7 @@ import { CreditNotes } from '../billing/credit-notes';
 import { Invoicing } from '../billing/invoicing';
 import type { InvoiceAnswer } from '../http/includable';
 import { invoiceAnswer } from '../http/includable';
-import { expand, expansions, paginate, parseRange, rangeFilter } from '../http/list';
+import { expand, expansions, paginate, parseRange } from '../http/list';
 import { mergeMetadata, Params } from '../http/params';
 import { StripePost, StripeQuery } from '../http/request';
 import { StripeController } from '../http/stripe-controller';
@@ -156,7 +156,7 @@ export class InvoicesController {
     const q = new Params(query);
     const invoice = q.string('invoice');
     const status = q.string('status');
-    const created = rangeFilter(q, 'created');
+    const created = parseRange(q, 'created').test;
     return paginate(
       [...this.store.invoicePayments.values()].filter(
         (x) => (!invoice || x.invoice === invoice) && (!status || x.status === status) && created(x.created),
@@ -210,7 +210,7 @@ export class InvoicesController {
     const q = new Params(query);
     const invoice = q.string('invoice');
     const customer = q.string('customer');
-    const created = rangeFilter(q, 'created');
+    const created = parseRange(q, 'created').test;
     const all = [...this.store.creditNotes.values()].filter(
       (c) =>
         (!invoice || c.invoice === invoice) && (!customer || c.customer === customer) && created(c.created),

@@ -52,12 +52,10 @@ export function paginate<T extends { id: string }>(
   return { object: 'list', data: newestFirst(n - 1, Math.max(0, n - limit)), has_more: n > limit, url };
 }
 
-/** `created[gte]=…` style filters, or an exact `created=…`, parsed once for lists that test many objects. */
-export function rangeFilter(query: Params, key: string): (value: number) => boolean {
-  return parseRange(query, key).test;
-}
-
-/** A range filter parsed once: its test, and the inclusive bounds it allows (for an index to search). */
+/**
+ * A `created[gte]=…` style filter, or an exact `created=…`, parsed once: its test, and the inclusive bounds it allows
+ * (for an index to search).
+ */
 export interface Range {
   test: (value: number) => boolean;
   min: number;
@@ -128,9 +126,9 @@ export class ListIndex<T extends { id: string; created: number }> {
     return { list: this.list, positions: this.positionOf };
   }
 
-  within(range: Range): T[] {
+  within(range: Range): readonly T[] {
     this.refresh();
-    if (range.min === -Infinity && range.max === Infinity) return [...this.list];
+    if (range.min === -Infinity && range.max === Infinity) return this.list;
     const from = this.firstAtLeast(range.min);
     const to = this.firstAtLeast(range.max + 1);
     return this.entries
