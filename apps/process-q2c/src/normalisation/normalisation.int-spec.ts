@@ -181,6 +181,66 @@ describe('normalisation of crm.record-changed (process-q2c, real Postgres and Re
     expect(stored[1]?.payload.amendmentType).toBe('reduction');
   });
 
+  it('links the contract when the capture naming it loses the race to store the booking to an earlier capture', async () => {
+    const account = '001Dn00000Race00AA';
+    const booking = bookingRecord({ Id: '801Dn00000Race0001', AccountId: account, ContractId: null });
+    // The account's customer row exists, and this test holds it: a normalisation stores its event, then waits for the
+    // row at its very end (recordCustomer), still holding the event's source key uncommitted.
+    await db.dataSource.query(
+      `INSERT INTO "q2c"."customers" ("salesforce_account_id", "currency", "recorded_from") VALUES ($1, 'USD', 'test')`,
+      [account],
+    );
+    const holder = db.dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    const blocked = (n: number) =>
+      eventually(async () => {
+        const rows = await db.dataSource.query<Array<{ n: number }>>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE "datname" = current_database() AND "wait_event_type" = 'Lock'`,
+        );
+        return (rows[0]?.n ?? 0) >= n ? true : undefined;
+      }, 20_000);
+    try {
+      await holder.query(`SELECT 1 FROM "q2c"."customers" WHERE "salesforce_account_id" = $1 FOR UPDATE`, [
+        account,
+      ]);
+      // The capture taken before CPQ contracted the order stores the booking and waits at the customer row…
+      await queues.publish([envelopeOf(booking)]);
+      await blocked(1);
+      // …while the capture naming the contract finds no source yet and waits on the same event's key.
+      await queues.publish([envelopeOf({ ...booking, ContractId: '800Dn00000Race0001' })]);
+      await blocked(2);
+    } finally {
+      await holder.rollbackTransaction();
+      await holder.release();
+    }
+    await waitForQueuesIdle([await queues.get('crm.changes')]);
+    expect(await events('801Dn00000Race0001')).toHaveLength(1);
+    // The booking is linked to its Salesforce contract: an amendment of that contract is stored, not parked.
+    await send(
+      envelopeOf(
+        orderRecord({
+          Id: '801Dn00000RaceAm01',
+          Type: 'Amendment',
+          EffectiveDate: '2026-10-01',
+          ContractId: '800Dn00000Race0001',
+          AccountId: account,
+          items: [
+            item({
+              Id: '802RACE1',
+              code: 'SEAT',
+              Quantity: -5,
+              UnitPrice: 100,
+              revises: '802Dn00000SeatsL01',
+            }),
+          ],
+        }),
+      ),
+    );
+    await eventually(async () => (await events('801Dn00000Race0001')).length === 2);
+    expect((await events('801Dn00000Race0001'))[1]?.payload.amendmentType).toBe('reduction');
+  });
+
   it('turns a message parked too long into an unknown_contract exception', async () => {
     const orphan = expansionRecord({ Id: '801Dn00000Orphan01', ContractId: '800Dn00000Nowhere1' });
     const envelope = envelopeOf(orphan);

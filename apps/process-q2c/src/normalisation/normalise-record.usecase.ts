@@ -87,7 +87,10 @@ export class NormaliseRecordChange {
           this.meta(envelope, mapping, sourceKey),
         );
         if (!(await this.events.append(manager, event, state.contractId))) {
-          // Another capture of the same order stored it first (we waited on its lock): nothing more to do.
+          // Another capture of the same order stored it first (we waited on its lock). This capture may be the one
+          // that names the contract CPQ made from it (the other was taken before CPQ contracted the order): link it,
+          // as a repeat found by its source does, or an amendment of that contract would wait for it forever.
+          released = await this.linkContracts(manager, order, null);
           return { outcome: 'duplicate' as const, reason: `order ${payload.recordId} is already normalised` };
         }
         await this.contracts.save(manager, state, event.messageId);
