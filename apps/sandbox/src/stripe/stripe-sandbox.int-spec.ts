@@ -400,4 +400,64 @@ describe('Stripe sandbox, driven by the official stripe SDK', () => {
       type: 'StripeRateLimitError',
     });
   });
+
+  it('runs Sigma queries (Query Run API) into CSV result files, downloaded with the secret key', async () => {
+    const { customer, price } = await seatCustomer('2026-03-01T00:00:00Z');
+    const subscription = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id, quantity: 3 }],
+    });
+    const invoiceId = subscription.latest_invoice as string;
+    const runQuery = async (sql: string) => {
+      const created = (await stripe.rawRequest('POST', '/v1/sigma/query_runs', { sql })) as {
+        id: string;
+        status: string;
+      };
+      expect(created).toMatchObject({ object: 'sigma.sigma_query_run', status: 'running', result: null });
+      let run = created as { id: string; status: string; result: { file: string } | null; error: unknown };
+      await eventually(async () => {
+        run = (await stripe.rawRequest('GET', `/v1/sigma/query_runs/${created.id}`)) as typeof run;
+        return run.status !== 'running';
+      });
+      return run;
+    };
+    const run = await runQuery(
+      `select l.invoice_id, i.customer_id, l.amount, l.quantity, l.proration, i.created
+         from invoice_line_items l join invoices i on l.invoice_id = i.id
+        where i.id = '${invoiceId}' and i.status <> 'draft'`,
+    );
+    expect(run.status).toBe('succeeded');
+    const file = await stripe.files.retrieve(run.result!.file);
+    expect(file).toMatchObject({ object: 'file', type: 'csv', purpose: 'sigma_query_run' });
+    const download = await fetch(file.url!, { headers: { authorization: 'Bearer sk_test_revline_sandbox' } });
+    expect(download.headers.get('content-type')).toMatch(/^text\/csv/);
+    const csv = await download.text();
+    expect(Buffer.byteLength(csv)).toBe(file.size);
+    expect(csv).toBe(
+      `invoice_id,customer_id,amount,quantity,proration,created\n${invoiceId},${customer.id},${String(3 * 120_000)},3,false,2026-03-01 00:00:00.000\n`,
+    );
+    expect((await fetch(file.url!)).status).toBe(401);
+
+    // A failed run carries `error`, which the SDK raises as an error (its rule for any body with one), status 200.
+    const failing = (await stripe.rawRequest('POST', '/v1/sigma/query_runs', {
+      sql: 'select id from charges',
+    })) as { id: string };
+    await eventually(() =>
+      stripe.rawRequest('GET', `/v1/sigma/query_runs/${failing.id}`).then(
+        () => false,
+        (error: unknown) => {
+          expect(error).toMatchObject({ statusCode: 200, message: "Table 'charges' does not exist" });
+          return true;
+        },
+      ),
+    );
+
+    await request(sandbox.url).post('/sandbox/faults').send({ sigmaDisabled: true }).expect(200);
+    await expect(
+      stripe.rawRequest('POST', '/v1/sigma/query_runs', { sql: 'select data_load_time' }),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      type: 'StripeInvalidRequestError',
+    });
+  });
 });

@@ -12,6 +12,7 @@ import { StripeGenerateController } from './generate/generate.controller';
 import { InvoicesController } from './api/invoices.controller';
 import { PlatformController } from './api/platform.controller';
 import { SchedulesController } from './api/schedules.controller';
+import { SigmaController, StripeFilesController } from './sigma/sigma.controller';
 import { SubscriptionsController } from './api/subscriptions.controller';
 import { CreditNotes } from './billing/credit-notes';
 import { Invoicing } from './billing/invoicing';
@@ -50,6 +51,8 @@ class FormBodies implements OnModuleInit {
     PlatformController,
     FaultsController,
     StripeGenerateController,
+    SigmaController,
+    StripeFilesController,
   ],
   providers: [
     FormBodies,

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import type { FaultSettings } from '../http/faults';
 import { Faults } from '../http/faults';
 import { WebhookDispatcher } from '../webhooks/dispatcher';
@@ -83,6 +83,11 @@ export class FaultSettingsDto {
   @IsInt()
   @Min(0)
   duplicateNextWebhooks?: number;
+
+  @ApiPropertyOptional({ example: true, description: 'The account has no Sigma: query runs are refused' })
+  @IsOptional()
+  @IsBoolean()
+  sigmaDisabled?: boolean;
 }
 
 /** The fault switches: how the sandbox misbehaves on purpose. No Stripe key needed; it is not a Stripe route. */

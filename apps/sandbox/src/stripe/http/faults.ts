@@ -19,6 +19,8 @@ export interface FaultSettings {
   dropNextWebhooks: number;
   /** The next N webhook deliveries are sent twice. */
   duplicateNextWebhooks: number;
+  /** The account has no Sigma subscription: query runs are refused. */
+  sigmaDisabled: boolean;
 }
 
 export const NO_FAULTS: FaultSettings = {
@@ -31,6 +33,7 @@ export const NO_FAULTS: FaultSettings = {
   webhookReorderWindowMs: 0,
   dropNextWebhooks: 0,
   duplicateNextWebhooks: 0,
+  sigmaDisabled: false,
 };
 
 /** The sandbox's fault switches, set through `POST /sandbox/faults` so bad days can be tested. */

@@ -12,7 +12,9 @@ import type {
   MeterEvent,
   Price,
   Product,
+  SigmaQueryRun,
   StripeEvent,
+  StripeFile,
   Subscription,
   SubscriptionSchedule,
   TestClock,
@@ -66,6 +68,9 @@ export class StripeStore {
   readonly meterEvents = new Map<string, MeterEvent & { meter: string; customer: string }>();
   readonly testClocks = new Map<string, TestClock>();
   readonly webhookEndpoints = new Map<string, WebhookEndpoint>();
+  readonly sigmaQueryRuns = new Map<string, SigmaQueryRun>();
+  /** Files with their contents, in chunks (a Sigma result can be hundreds of megabytes). */
+  readonly files = new Map<string, { file: StripeFile; contents: string[] }>();
   readonly events: StripeEvent[] = [];
   private readonly eventIndex = new Map<string, StripeEvent>();
   private readonly listeners: EventListener[] = [];

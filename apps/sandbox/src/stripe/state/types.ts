@@ -322,3 +322,25 @@ export interface WebhookEndpoint extends StripeObject {
   description: string | null;
   metadata: Metadata;
 }
+
+/** A Sigma query run (`POST /v1/sigma/query_runs`): running, then succeeded with its result file, or failed. */
+export interface SigmaQueryRun extends StripeObject {
+  object: 'sigma.sigma_query_run';
+  sql: string;
+  status: 'running' | 'succeeded' | 'failed';
+  error: { message: string } | null;
+  finalized_at: number | null;
+  result: { file: string } | null;
+}
+
+/** A file Stripe made (a Sigma result), served from `/v1/files/:id/contents`. */
+export interface StripeFile extends StripeObject {
+  object: 'file';
+  expires_at: number | null;
+  filename: string;
+  purpose: 'sigma_query_run';
+  size: number;
+  title: string | null;
+  type: 'csv';
+  url: string;
+}

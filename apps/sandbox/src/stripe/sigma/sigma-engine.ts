@@ -1,0 +1,158 @@
+import { csvCell } from '@revline/http';
+import type { ColumnRef, Condition, Literal, SigmaQuery, TableRef } from './sigma-sql';
+import { SigmaSqlError } from './sigma-sql';
+import type { ColumnType, Table, Value } from './sigma-tables';
+
+/** A result row's cell reader: the joined row is `[left, right]` (right undefined without a join). */
+type Reader = (left: unknown, right: unknown) => Value;
+
+interface Bound {
+  type: ColumnType;
+  read: Reader;
+  /** Which side of the join it reads: 0 the FROM table, 1 the joined one. */
+  side: 0 | 1;
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** A timestamp as Sigma's result files write it: `YYYY-MM-DD HH:MM:SS.000`, UTC. */
+export function formatTimestamp(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(
+    d.getUTCMinutes(),
+  )}:${pad(d.getUTCSeconds())}.000`;
+}
+
+const cell = (value: Value, type: ColumnType): string =>
+  type === 'timestamp' && value !== null ? formatTimestamp(value as number) : csvCell(value);
+
+function literalValue(literal: Literal, type: ColumnType, dataLoadTime: number, column: string): Value {
+  switch (literal.kind) {
+    case 'data_load_time':
+    case 'timestamp': {
+      if (type !== 'timestamp')
+        throw new SigmaSqlError(`Cannot compare ${column} (${type}) with a timestamp`);
+      return literal.kind === 'timestamp' ? literal.value : dataLoadTime;
+    }
+    case 'number':
+      if (type !== 'integer') throw new SigmaSqlError(`Cannot compare ${column} (${type}) with a number`);
+      return literal.value;
+    case 'boolean':
+      if (type !== 'boolean') throw new SigmaSqlError(`Cannot compare ${column} (${type}) with a boolean`);
+      return literal.value;
+    case 'string':
+      if (type !== 'string') throw new SigmaSqlError(`Cannot compare ${column} (${type}) with a string`);
+      return literal.value;
+  }
+}
+
+/** SQL comparison: anything compared with NULL is not true. */
+function predicate(op: Condition['op'], expected: Value): (value: Value) => boolean {
+  if (expected === null) return () => false;
+  switch (op) {
+    case '=':
+      return (v) => v !== null && v === expected;
+    case '<>':
+      return (v) => v !== null && v !== expected;
+    case '<':
+      return (v) => v !== null && v < expected;
+    case '<=':
+      return (v) => v !== null && v <= expected;
+    case '>':
+      return (v) => v !== null && v > expected;
+    case '>=':
+      return (v) => v !== null && v >= expected;
+  }
+}
+
+/**
+ * Runs a parsed query over the sandbox's Sigma tables and writes the result as Sigma's result files are written: CSV
+ * with a header row of the output names, in chunks of `chunkRows` rows. A join is a hash join on the joined table,
+ * filtered first by the conditions on it alone. Unknown tables or columns, or a value of the wrong type, are refused.
+ */
+export function runSigmaQuery(
+  query: SigmaQuery,
+  tables: Record<string, Table<unknown>>,
+  dataLoadTime: number,
+  chunkRows = 10_000,
+): string[] {
+  const sources: TableRef[] = [query.from, query.join?.table].filter((t): t is TableRef => t != null);
+  const resolved = sources.map((ref) => {
+    const table = Object.hasOwn(tables, ref.table) ? tables[ref.table] : undefined;
+    if (!table) throw new SigmaSqlError(`Table '${ref.table}' does not exist`);
+    return table;
+  });
+  const bind = (ref: ColumnRef): Bound => {
+    const found: Bound[] = [];
+    sources.forEach((source, index) => {
+      const columns = resolved[index].columns;
+      if ((ref.qualifier !== null && source.alias !== ref.qualifier) || !Object.hasOwn(columns, ref.column))
+        return;
+      const { type, get } = columns[ref.column];
+      const side = index as 0 | 1;
+      found.push({ type, side, read: side === 0 ? (left) => get(left) : (_left, right) => get(right) });
+    });
+    const name = ref.qualifier ? `${ref.qualifier}.${ref.column}` : ref.column;
+    if (found.length > 1) throw new SigmaSqlError(`Column '${name}' is ambiguous`);
+    if (!found[0]) throw new SigmaSqlError(`Column '${name}' cannot be resolved`);
+    return found[0];
+  };
+
+  const columns = query.select.map((item) =>
+    item.kind === 'data_load_time'
+      ? { as: item.as, type: 'timestamp' as const, read: () => dataLoadTime }
+      : { as: item.as, ...bind(item.ref) },
+  );
+  const conditions = query.where.map((condition) => {
+    const bound = bind(condition.ref);
+    const test = predicate(
+      condition.op,
+      literalValue(condition.value, bound.type, dataLoadTime, condition.ref.column),
+    );
+    return { side: bound.side, test: (left: unknown, right: unknown) => test(bound.read(left, right)) };
+  });
+
+  const chunks: string[] = [];
+  let rows: string[] = [`${columns.map((c) => csvCell(c.as)).join(',')}\n`];
+  const emit = (left: unknown, right: unknown): void => {
+    let line = '';
+    for (let i = 0; i < columns.length; i++) {
+      const column = columns[i];
+      line += (i === 0 ? '' : ',') + cell(column.read(left, right), column.type);
+    }
+    rows.push(`${line}\n`);
+    if (rows.length >= chunkRows) {
+      chunks.push(rows.join(''));
+      rows = [];
+    }
+  };
+
+  if (!query.from) emit(undefined, undefined);
+  else if (!query.join) {
+    for (const row of resolved[0].rows())
+      if (conditions.every((c) => c.test(row, undefined))) emit(row, undefined);
+  } else {
+    const left = bind(query.join.left);
+    const right = bind(query.join.right);
+    if (left.side === right.side) throw new SigmaSqlError('A join condition must compare the two tables');
+    const [outerKey, innerKey] = left.side === 0 ? [left, right] : [right, left];
+    const innerOnly = conditions.filter((c) => c.side === 1);
+    const rest = conditions.filter((c) => c.side === 0);
+    const inner = new Map<Value, unknown[]>();
+    for (const row of resolved[1].rows()) {
+      if (!innerOnly.every((c) => c.test(undefined, row))) continue;
+      const key = innerKey.read(undefined, row);
+      if (key === null) continue;
+      const matches = inner.get(key);
+      if (matches) matches.push(row);
+      else inner.set(key, [row]);
+    }
+    for (const row of resolved[0].rows()) {
+      const matches = inner.get(outerKey.read(row, undefined));
+      if (!matches) continue;
+      for (const match of matches) if (rest.every((c) => c.test(row, match))) emit(row, match);
+    }
+  }
+  if (rows.length > 0) chunks.push(rows.join(''));
+  return chunks;
+}

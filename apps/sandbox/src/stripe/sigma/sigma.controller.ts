@@ -1,0 +1,128 @@
+import { Body, Controller, Get, Param, Req, StreamableFile, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
+import { StripeKeyGuard } from '../http/auth.guard';
+import { Faults } from '../http/faults';
+import { Params } from '../http/params';
+import { StripePost } from '../http/request';
+import { StripeController } from '../http/stripe-controller';
+import { StripeApiError, StripeErrorFilter } from '../http/stripe-error';
+import { StripeStore, stripeId } from '../state/store';
+import type { SigmaQueryRun, StripeFile } from '../state/types';
+import { runSigmaQuery } from './sigma-engine';
+import { parseSigmaSql, SigmaSqlError } from './sigma-sql';
+import { sigmaTables } from './sigma-tables';
+
+/** How long a result file can be downloaded (Stripe keeps Sigma results for a while, not for ever). */
+const FILE_TTL_SECONDS = 7 * 86_400;
+
+/**
+ * Sigma's Query Run API: `POST /v1/sigma/query_runs` with `sql` starts a run (answered `running`), which then
+ * succeeds with a CSV result file, or fails with the reason. The sandbox's Sigma is never behind the API: its
+ * `data_load_time` is the moment the run starts (Stripe's lags by up to a few hours).
+ */
+@StripeController()
+export class SigmaController {
+  constructor(
+    private readonly store: StripeStore,
+    private readonly faults: Faults,
+  ) {}
+
+  @StripePost('sigma/query_runs')
+  createQueryRun(@Body() body: unknown, @Req() request: FastifyRequest): SigmaQueryRun {
+    const p = new Params(body);
+    const sql = p.string('sql');
+    const saved = p.string('from_saved_query');
+    p.end();
+    if (this.faults.settings.sigmaDisabled)
+      throw new StripeApiError(400, {
+        type: 'invalid_request_error',
+        message: 'Sigma is not enabled on this account. Subscribe to Sigma to run queries.',
+      });
+    if (saved !== undefined) throw StripeApiError.noSuch('sigma_api_query', saved, 'from_saved_query');
+    if (!sql) throw StripeApiError.missing('sql');
+    const created = this.store.now();
+    const run: SigmaQueryRun = {
+      id: stripeId('qry'),
+      object: 'sigma.sigma_query_run',
+      created,
+      livemode: false,
+      sql,
+      status: 'running',
+      error: null,
+      finalized_at: null,
+      result: null,
+    };
+    this.store.sigmaQueryRuns.set(run.id, run);
+    const base = `${request.protocol}://${request.headers.host ?? request.hostname}`;
+    setImmediate(() => {
+      this.execute(run, base);
+    });
+    return { ...run };
+  }
+
+  @Get('sigma/query_runs/:id')
+  retrieveQueryRun(@Param('id') id: string): SigmaQueryRun {
+    const run = this.store.sigmaQueryRuns.get(id);
+    if (!run) throw StripeApiError.noSuch('sigma_query_run', id);
+    return run;
+  }
+
+  @Get('files/:id')
+  retrieveFile(@Param('id') id: string): StripeFile {
+    const stored = this.store.files.get(id);
+    if (!stored) throw StripeApiError.noSuch('file', id);
+    return stored.file;
+  }
+
+  private execute(run: SigmaQueryRun, base: string): void {
+    const finalizedAt = this.store.now();
+    try {
+      const contents = runSigmaQuery(parseSigmaSql(run.sql), sigmaTables(this.store), run.created);
+      const id = stripeId('file');
+      const file: StripeFile = {
+        id,
+        object: 'file',
+        created: finalizedAt,
+        livemode: false,
+        expires_at: finalizedAt + FILE_TTL_SECONDS,
+        filename: `${run.id}.csv`,
+        purpose: 'sigma_query_run',
+        size: contents.reduce((sum, chunk) => sum + Buffer.byteLength(chunk), 0),
+        title: null,
+        type: 'csv',
+        url: `${base}/v1/files/${id}/contents`,
+      };
+      this.store.files.set(id, { file, contents });
+      Object.assign(run, { status: 'succeeded', finalized_at: finalizedAt, result: { file: id } });
+    } catch (error) {
+      const message = error instanceof SigmaSqlError ? error.message : `The query failed: ${String(error)}`;
+      Object.assign(run, { status: 'failed', finalized_at: finalizedAt, error: { message } });
+    }
+  }
+}
+
+/**
+ * A file's contents, as `files.stripe.com/v1/files/:id/contents` serves them: the same secret key, but not the API's
+ * request ids, idempotency or faults (it is another host on Stripe).
+ */
+@Controller('v1')
+@ApiExcludeController()
+@UseGuards(StripeKeyGuard)
+@UseFilters(StripeErrorFilter)
+export class StripeFilesController {
+  constructor(private readonly store: StripeStore) {}
+
+  @Get('files/:id/contents')
+  contents(@Param('id') id: string): StreamableFile {
+    const stored = this.store.files.get(id);
+    if (!stored || (stored.file.expires_at !== null && stored.file.expires_at < this.store.now()))
+      throw StripeApiError.noSuch('file', id);
+    return new StreamableFile(Readable.from(stored.contents), {
+      type: 'text/csv',
+      length: stored.file.size,
+      disposition: `attachment; filename="${stored.file.filename}"`,
+    });
+  }
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { StripeGenerateController } from '../generate/generate.controller';
+import { StripeStore } from '../state/store';
+import { formatTimestamp, runSigmaQuery } from './sigma-engine';
+import { parseSigmaSql, SigmaSqlError } from './sigma-sql';
+import { sigmaTables } from './sigma-tables';
+
+const MARCH = Date.UTC(2026, 2, 1) / 1000;
+const LOADED = Date.UTC(2026, 10, 27, 12) / 1000;
+
+/** A store with `n` generated paid invoices of 2 lines, a day apart from 1 March 2026 (the bench's generator). */
+function storeWith(n: number): StripeStore {
+  const store = new StripeStore();
+  new StripeGenerateController(store).generate({
+    invoices: n,
+    linesPerInvoice: 2,
+    seed: 't',
+    createdFrom: MARCH,
+    spacingSeconds: 86_400,
+  });
+  return store;
+}
+
+const run = (store: StripeStore, sql: string, chunkRows?: number): string =>
+  runSigmaQuery(parseSigmaSql(sql), sigmaTables(store), LOADED, chunkRows).join('');
+
+describe("the sandbox's Sigma SQL", () => {
+  it('joins lines to their invoices, filters on the joined table, and writes CSV as Sigma result files do', () => {
+    const store = storeWith(40);
+    const invoice = store.invoices.get('in_t_0000001');
+    if (!invoice) throw new Error('generated invoice missing');
+    invoice.lines.data[0].description = 'Seat, "premium"';
+    const csv = run(
+      store,
+      `select l.invoice_id, l.id as line_id, i.customer_id, l.description, l.amount, l.proration, l.period_start,
+              i.finalized_at
+         from invoice_line_items l join invoices i on l.invoice_id = i.id
+        where i.created >= timestamp '2026-03-02 00:00:00' and i.created < timestamp '2026-03-04 00:00:00'
+          and i.status <> 'draft'`,
+    );
+    const lines = csv.trimEnd().split('\n');
+    expect(lines[0]).toBe(
+      'invoice_id,line_id,customer_id,description,amount,proration,period_start,finalized_at',
+    );
+    expect(lines).toHaveLength(1 + 2 * 2);
+    expect(lines[1]).toBe(
+      `in_t_0000001,il_t_0000001_0,cus_t_0000001,"Seat, ""premium""",${String(invoice.lines.data[0].amount)},false,2026-03-02 00:00:00.000,2026-03-02 00:00:00.000`,
+    );
+    expect(lines.slice(1).every((line) => /^in_t_000000[12],/.test(line))).toBe(true);
+  });
+
+  it('answers data_load_time alone, and compares timestamps with it', () => {
+    const store = storeWith(3);
+    expect(run(store, 'select data_load_time')).toBe(`data_load_time\n${formatTimestamp(LOADED)}\n`);
+    expect(
+      run(store, 'select id from invoices where created < data_load_time').trimEnd().split('\n'),
+    ).toHaveLength(4);
+    expect(run(store, "SELECT id FROM invoices WHERE status = 'void'")).toBe('id\n');
+  });
+
+  it('writes a large result in chunks of whole rows', () => {
+    const chunks = runSigmaQuery(
+      parseSigmaSql('select id, amount from invoice_line_items'),
+      sigmaTables(storeWith(30)),
+      LOADED,
+      7,
+    );
+    expect(chunks.length).toBeGreaterThan(5);
+    expect(chunks.every((chunk) => chunk.endsWith('\n'))).toBe(true);
+    expect(chunks.join('').trimEnd().split('\n')).toHaveLength(61);
+  });
+
+  it.each([
+    ['select id from charges', "Table 'charges' does not exist"],
+    ['select nope from invoices', "Column 'nope' cannot be resolved"],
+    [
+      'select id from invoice_line_items l join invoices i on l.invoice_id = i.id',
+      "Column 'id' is ambiguous",
+    ],
+    [
+      "select id from invoices where created >= '2026-03-01'",
+      'Cannot compare created (timestamp) with a string',
+    ],
+    ["select id from invoices where created >= timestamp 'March'", "Invalid timestamp literal 'March'"],
+    ['select id from invoices group by id', "does not run: 'group'"],
+    ['select id', 'Columns can only be selected FROM a table'],
+    ['delete from invoices', "Expected SELECT but found 'delete'"],
+  ])('refuses %s', (sql, message) => {
+    expect(() => run(storeWith(1), sql)).toThrow(SigmaSqlError);
+    expect(() => run(storeWith(1), sql)).toThrow(message);
+  });
+});
