@@ -4,7 +4,7 @@ import { SigmaSqlError } from './sigma-sql';
 import type { ColumnType, Table, Value } from './sigma-tables';
 
 /** A result row's cell reader: the joined row is `[left, right]` (right undefined without a join). */
-type Reader = (left: unknown, right: unknown) => Value;
+type Reader<T = Value> = (left: unknown, right: unknown) => T;
 
 interface Bound {
   type: ColumnType;
@@ -23,8 +23,36 @@ export function formatTimestamp(seconds: number): string {
   )}:${pad(d.getUTCSeconds())}.000`;
 }
 
-const cell = (value: Value, type: ColumnType): string =>
-  type === 'timestamp' && value !== null ? formatTimestamp(value as number) : csvCell(value);
+/** Timestamps written lately: a result repeats them (an invoice's dates on each of its lines). */
+const written = new Map<number, string>();
+function timestampCell(seconds: number): string {
+  let text = written.get(seconds);
+  if (text === undefined) {
+    if (written.size >= 10_000) written.clear();
+    text = formatTimestamp(seconds);
+    written.set(seconds, text);
+  }
+  return text;
+}
+
+/** How a column of each type is written into the result file (null is an empty cell). */
+function writer(type: ColumnType, read: Reader): Reader<string> {
+  switch (type) {
+    case 'timestamp':
+      return (left, right) => {
+        const value = read(left, right);
+        return value === null ? '' : timestampCell(value as number);
+      };
+    case 'integer':
+    case 'boolean':
+      return (left, right) => {
+        const value = read(left, right);
+        return value === null ? '' : String(value);
+      };
+    case 'string':
+      return (left, right) => csvCell(read(left, right));
+  }
+}
 
 function literalValue(literal: Literal, type: ColumnType, dataLoadTime: number, column: string): Value {
   switch (literal.kind) {
@@ -67,15 +95,16 @@ function predicate(op: Condition['op'], expected: Value): (value: Value) => bool
 
 /**
  * Runs a parsed query over the sandbox's Sigma tables and writes the result as Sigma's result files are written: CSV
- * with a header row of the output names, in chunks of `chunkRows` rows. A join is a hash join on the joined table,
+ * with a header row of the output names, in chunks of `chunkRows` rows, each a Buffer (outside the JavaScript heap:
+ * a result can be hundreds of megabytes, and small chunks let each row's strings die young). A join is a hash join on the joined table,
  * filtered first by the conditions on it alone. Unknown tables or columns, or a value of the wrong type, are refused.
  */
 export function runSigmaQuery(
   query: SigmaQuery,
   tables: Record<string, Table<unknown>>,
   dataLoadTime: number,
-  chunkRows = 10_000,
-): string[] {
+  chunkRows = 1_000,
+): Buffer[] {
   const sources: TableRef[] = [query.from, query.join?.table].filter((t): t is TableRef => t != null);
   const resolved = sources.map((ref) => {
     const table = Object.hasOwn(tables, ref.table) ? tables[ref.table] : undefined;
@@ -112,18 +141,21 @@ export function runSigmaQuery(
     return { side: bound.side, test: (left: unknown, right: unknown) => test(bound.read(left, right)) };
   });
 
-  const chunks: string[] = [];
-  let rows: string[] = [`${columns.map((c) => csvCell(c.as)).join(',')}\n`];
+  // Each row's cells go into one list joined per chunk: no string is built per row.
+  const writers = columns.map((c) => writer(c.type, c.read));
+  const chunks: Buffer[] = [];
+  let parts: string[] = [`${columns.map((c) => csvCell(c.as)).join(',')}\n`];
+  let rows = 0;
   const emit = (left: unknown, right: unknown): void => {
-    let line = '';
-    for (let i = 0; i < columns.length; i++) {
-      const column = columns[i];
-      line += (i === 0 ? '' : ',') + cell(column.read(left, right), column.type);
+    for (let i = 0; i < writers.length; i++) {
+      if (i > 0) parts.push(',');
+      parts.push(writers[i](left, right));
     }
-    rows.push(`${line}\n`);
-    if (rows.length >= chunkRows) {
-      chunks.push(rows.join(''));
-      rows = [];
+    parts.push('\n');
+    rows += 1;
+    if (rows % chunkRows === 0) {
+      chunks.push(Buffer.from(parts.join('')));
+      parts = [];
     }
   };
 
@@ -153,6 +185,6 @@ export function runSigmaQuery(
       for (const match of matches) if (rest.every((c) => c.test(row, match))) emit(row, match);
     }
   }
-  if (rows.length > 0) chunks.push(rows.join(''));
+  if (parts.length > 0) chunks.push(Buffer.from(parts.join('')));
   return chunks;
 }

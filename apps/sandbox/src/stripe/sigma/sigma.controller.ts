@@ -89,7 +89,7 @@ export class SigmaController {
         expires_at: finalizedAt + FILE_TTL_SECONDS,
         filename: `${run.id}.csv`,
         purpose: 'sigma_query_run',
-        size: contents.reduce((sum, chunk) => sum + Buffer.byteLength(chunk), 0),
+        size: contents.reduce((sum, chunk) => sum + chunk.length, 0),
         title: null,
         type: 'csv',
         url: `${base}/v1/files/${id}/contents`,

@@ -66,7 +66,7 @@ describe("the sandbox's Sigma SQL", () => {
       7,
     );
     expect(chunks.length).toBeGreaterThan(5);
-    expect(chunks.every((chunk) => chunk.endsWith('\n'))).toBe(true);
+    expect(chunks.every((chunk) => chunk.toString().endsWith('\n'))).toBe(true);
     expect(chunks.join('').trimEnd().split('\n')).toHaveLength(61);
   });
 

@@ -70,7 +70,7 @@ export class StripeStore {
   readonly webhookEndpoints = new Map<string, WebhookEndpoint>();
   readonly sigmaQueryRuns = new Map<string, SigmaQueryRun>();
   /** Files with their contents, in chunks (a Sigma result can be hundreds of megabytes). */
-  readonly files = new Map<string, { file: StripeFile; contents: string[] }>();
+  readonly files = new Map<string, { file: StripeFile; contents: Buffer[] }>();
   readonly events: StripeEvent[] = [];
   private readonly eventIndex = new Map<string, StripeEvent>();
   private readonly listeners: EventListener[] = [];
