@@ -5,6 +5,7 @@ import { BillingReadsController } from './reads/billing-reads.controller';
 import { RequestLedger } from './stripe/request-ledger';
 import { StripeBillingAdapter } from './stripe/stripe-billing.adapter';
 import { StripeGateway } from './stripe/stripe-gateway';
+import { StripeSigma } from './stripe/stripe-sigma';
 import { RawWebhookBody } from './webhooks/raw-webhook-body';
 import { StripeEventDetails } from './webhooks/stripe-event-details';
 import { StripeEventIngest } from './webhooks/stripe-events';
@@ -17,6 +18,7 @@ import { StripeWebhookController } from './webhooks/stripe-webhook.controller';
   providers: [
     RawWebhookBody,
     StripeGateway,
+    StripeSigma,
     RequestLedger,
     { provide: BillingPort, useClass: StripeBillingAdapter },
     BillingCommandsHandler,

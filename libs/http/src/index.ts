@@ -1,6 +1,7 @@
 export * from './bootstrap';
 export * from './correlation.interceptor';
 export * from './create-http-app';
+export * from './csv';
 export * from './csv-export';
 export * from './problem';
 export * from './problem-details.filter';

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type {
   BillingDocumentRow,
   ContractChange,
@@ -35,9 +35,13 @@ import {
   phaseItems,
 } from './contract-change.plans';
 import type { PricedItem } from './contract-change.plans';
+import { invoiceLinesSql, sigmaLineReader, sigmaSeconds, sigmaTimestamp, toLineView } from './invoice-lines';
 import { RequestLedger } from './request-ledger';
+import { StripeConfig } from './stripe.config';
 import { StripeGateway } from './stripe-gateway';
-import { isoDay, startOfDay, stripeKey } from './stripe-keys';
+import type { SigmaQueryRun } from './stripe-sigma';
+import { StripeSigma } from './stripe-sigma';
+import { idOf, isoDay, money, startOfDay, stripeKey } from './stripe-keys';
 
 const USAGE_CONCURRENCY = 16;
 const CLOCK_CACHE_SIZE = 10_000;
@@ -49,19 +53,13 @@ type PricedChange = Omit<ContractChange, 'items' | 'rampSteps'> & {
   rampSteps: Array<{ startDate: string; items: PricedItem[] }>;
 };
 
-function money(amount: number, currency: string) {
-  return { amountMinor: String(amount), currency: currency.toUpperCase() };
-}
-
-function idOf(value: string | { id: string } | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  return typeof value === 'string' ? value : value.id;
-}
-
 /** Stripe Billing behind the billing port. */
 @Injectable()
 export class StripeBillingAdapter extends BillingPort {
   readonly vendor = 'stripe';
+  private readonly logger = new Logger('StripeBillingAdapter');
+  /** Whether Stripe has refused a Sigma query run yet (warned about once; each export still tries Sigma first). */
+  private sigmaRefused = false;
   /** customer id → its test clock id, or null for a customer living in real time. */
   private readonly clocks = new Map<string, string | null>();
   /** Catalogue prices by id (a price's amount, currency and interval never change), and contract prices by key. */
@@ -72,6 +70,8 @@ export class StripeBillingAdapter extends BillingPort {
     private readonly gateway: StripeGateway,
     private readonly ledger: RequestLedger,
     private readonly dataSource: DataSource,
+    private readonly sigma: StripeSigma,
+    private readonly config: StripeConfig,
   ) {
     super();
   }
@@ -549,9 +549,20 @@ export class StripeBillingAdapter extends BillingPort {
   }
 
   /**
-   * Every line of every invoice created in the period. The period is cut into EXPORT_SLICES created-time slices
-   * (`created[gte]`/`created[lt]`), each paged on its own with `starting_after` (limit 100, as Stripe allows), up to
-   * EXPORT_CONCURRENCY slices at a time; pages are yielded as they arrive, so the order is not the list's.
+   * Every line of every invoice (not a draft) created in the period, in pages of `pageSize`.
+   *
+   * With STRIPE_INVOICE_LINES_EXPORT=sigma (the default) the lines are read through Stripe Sigma: one query run
+   * answers Sigma's snapshot time T (`data_load_time`), a second every line of the period's invoices as of that
+   * snapshot, its CSV streamed; then, because Sigma lags the API (on Stripe by up to about three hours), the
+   * invoices created at or after T are paged from the list API, those Sigma already answered skipped, so each
+   * invoice is exported once. What the lag means: an invoice created before T is exported as it was at T, so one
+   * finalised (or voided, or first taxed) after T shows its state at T, a draft then is missing, until the next
+   * run. When Stripe refuses the query run (an account without Sigma) the list is read instead, with a warning
+   * logged the first time.
+   *
+   * With `list`, or in that fallback, the period is cut into EXPORT_SLICES created-time slices
+   * (`created[gte]`/`created[lt]`), each paged on its own with `starting_after` (limit 100, as Stripe allows), up
+   * to EXPORT_CONCURRENCY slices at a time; pages are yielded as they arrive, so the order is not the list's.
    */
   async *exportInvoiceLines(query: {
     from: string;
@@ -560,6 +571,85 @@ export class StripeBillingAdapter extends BillingPort {
   }): AsyncIterable<InvoiceLineView[]> {
     const gte = startOfDay(query.from);
     const lt = startOfDay(query.to) + 86_400;
+    if (this.config.STRIPE_INVOICE_LINES_EXPORT === 'sigma') {
+      let run: SigmaQueryRun | null = null;
+      try {
+        run = await this.sigma.start('select data_load_time');
+      } catch (error) {
+        if (!(error instanceof BusinessError)) throw error;
+        if (!this.sigmaRefused)
+          this.logger.warn(
+            `Stripe refused a Sigma query run (${error.message}); invoice lines are exported from the list API`,
+          );
+        this.sigmaRefused = true;
+      }
+      if (run) {
+        yield* this.sigmaInvoiceLines(run, gte, lt, query.pageSize);
+        return;
+      }
+    }
+    yield* this.listInvoiceLines(gte, lt, query.pageSize);
+  }
+
+  /** The Sigma export (see exportInvoiceLines), the run of `select data_load_time` started. */
+  private async *sigmaInvoiceLines(
+    loadTimeRun: SigmaQueryRun,
+    gte: number,
+    lt: number,
+    pageSize: number,
+  ): AsyncGenerator<InvoiceLineView[]> {
+    const loadTime = await this.sigmaLoadTime(loadTimeRun);
+    // Invoices Sigma answers that were created at or after T are also on the list read below: remembered to skip.
+    const since = sigmaTimestamp(loadTime);
+    const fromSigma = new Set<string>();
+    let buffer: InvoiceLineView[] = [];
+    let read: ((row: readonly string[]) => InvoiceLineView) | null = null;
+    let created = -1;
+    for await (const { header, rows } of this.sigma.query(invoiceLinesSql(gte, lt))) {
+      if (!read) {
+        read = sigmaLineReader(header);
+        created = header.indexOf('created');
+      }
+      for (const row of rows) {
+        const view = read(row);
+        if ((row[created] ?? '') >= since) fromSigma.add(view.invoiceId);
+        buffer.push(view);
+        if (buffer.length >= pageSize) {
+          yield buffer;
+          buffer = [];
+        }
+      }
+    }
+    const after = Math.max(gte, loadTime);
+    if (after < lt)
+      for await (const invoice of this.invoicesCreated(after, lt)) {
+        if (fromSigma.has(invoice.id)) continue;
+        for (const line of await this.linesOf(invoice)) {
+          buffer.push(toLineView(invoice, line));
+          if (buffer.length >= pageSize) {
+            yield buffer;
+            buffer = [];
+          }
+        }
+      }
+    if (buffer.length > 0) yield buffer;
+  }
+
+  /** Sigma's snapshot time, in Unix seconds, from the run of `select data_load_time`. */
+  private async sigmaLoadTime(run: SigmaQueryRun): Promise<number> {
+    for await (const { header, rows } of this.sigma.fileRows(await this.sigma.resultFile(run))) {
+      const cell = rows.at(0)?.at(Math.max(0, header.indexOf('data_load_time')));
+      if (cell !== undefined) return sigmaSeconds(cell);
+    }
+    throw new Error('Sigma answered no data_load_time');
+  }
+
+  /** The list export (see exportInvoiceLines): created-time slices paged side by side. */
+  private async *listInvoiceLines(
+    gte: number,
+    lt: number,
+    pageSize: number,
+  ): AsyncGenerator<InvoiceLineView[]> {
     const step = Math.ceil((lt - gte) / EXPORT_SLICES);
     const slices: Array<[number, number]> = [];
     for (let start = gte; start < lt; start += step) slices.push([start, Math.min(lt, start + step)]);
@@ -568,7 +658,7 @@ export class StripeBillingAdapter extends BillingPort {
       for await (const invoice of this.invoicesCreated(from, to)) {
         for (const line of await this.linesOf(invoice)) {
           buffer.push(toLineView(invoice, line));
-          if (buffer.length >= query.pageSize) {
+          if (buffer.length >= pageSize) {
             yield buffer;
             buffer = [];
           }
@@ -757,24 +847,6 @@ function toInvoiceView(invoice: Stripe.Invoice): InvoiceView {
     total: money(invoice.total, invoice.currency),
     amountDue: money(invoice.amount_due, invoice.currency),
     amountPaid: money(invoice.amount_paid, invoice.currency),
-  };
-}
-
-function toLineView(invoice: Stripe.Invoice, line: Stripe.InvoiceLineItem): InvoiceLineView {
-  const details = line.parent?.subscription_item_details ?? line.parent?.invoice_item_details;
-  return {
-    invoiceId: invoice.id,
-    lineId: line.id,
-    customerId: idOf(invoice.customer) ?? '',
-    description: line.description ?? '',
-    amount: money(line.amount, line.currency),
-    taxMinor: String((line.taxes ?? []).reduce((sum, t) => sum + t.amount, 0)),
-    proration: details?.proration ?? false,
-    priceId: idOf(line.pricing?.price_details?.price) ?? null,
-    quantity: line.quantity,
-    periodStart: isoDay(line.period.start),
-    periodEnd: isoDay(line.period.end),
-    issuedOn: isoDay(invoice.status_transitions.finalized_at ?? invoice.created),
   };
 }
 

@@ -24,3 +24,14 @@ export function isoDay(seconds: number): string {
   }
   return iso;
 }
+
+/** An amount in minor units as the port carries it: the digits, and the currency upper-cased. */
+export function money(amount: number, currency: string): { amountMinor: string; currency: string } {
+  return { amountMinor: String(amount), currency: currency.toUpperCase() };
+}
+
+/** The id of an expandable Stripe field, whether it came as an id or expanded. */
+export function idOf(value: string | { id: string } | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : value.id;
+}

@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { Secret } from '@revline/config';
 
 /** How system-billing reaches Stripe; by default the local sandbox (DESIGN.md §10). */
@@ -58,6 +58,43 @@ export class StripeConfig {
   @IsInt()
   @Min(0)
   STRIPE_EVENTS_POLL_MS = 60_000;
+
+  /**
+   * Where Stripe serves file contents (a Sigma query's result CSV): `https://files.stripe.com` on a real account.
+   * Unset, the API's own protocol, host and port (the sandbox serves files there).
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/]+(:\d+)?$/, { message: 'must be an http(s) origin without a path' })
+  STRIPE_FILES_URL?: string = undefined;
+
+  /**
+   * How the invoice-line export reads Stripe: `sigma` (a Sigma query run, its CSV streamed, the invoices created
+   * since Sigma's snapshot read from the list API), or `list` (invoices.list alone). An account without Sigma is
+   * read through the list with `sigma` too.
+   */
+  @IsIn(['sigma', 'list'])
+  STRIPE_INVOICE_LINES_EXPORT: 'sigma' | 'list' = 'sigma';
+
+  /** How often a running Sigma query run is polled. */
+  @IsInt()
+  @Min(10)
+  STRIPE_SIGMA_POLL_MS = 200;
+
+  /** How long a Sigma query run may take before the export fails (transiently). */
+  @IsInt()
+  @Min(1_000)
+  STRIPE_SIGMA_TIMEOUT_MS = 600_000;
+
+  /** The origin file contents are downloaded from. */
+  filesUrl(): string {
+    if (this.STRIPE_FILES_URL) return this.STRIPE_FILES_URL;
+    const port =
+      (this.STRIPE_PROTOCOL === 'https' && this.STRIPE_PORT === 443) ||
+      (this.STRIPE_PROTOCOL === 'http' && this.STRIPE_PORT === 80)
+        ? ''
+        : `:${String(this.STRIPE_PORT)}`;
+    return `${this.STRIPE_PROTOCOL}://${this.STRIPE_HOST}${port}`;
+  }
 
   secrets(): string[] {
     return this.STRIPE_WEBHOOK_SECRETS.split(',').filter(Boolean);

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
+import { parseCsvRecords } from '@revline/http';
 import { TransientError } from '@revline/messaging';
 import { Connection } from 'jsforce';
 import { HttpApi } from 'jsforce/lib/http-api';
@@ -8,7 +9,6 @@ import { createPrivateKey, sign } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SalesforceConfig } from '../config';
 import { budgetDelayMs } from './api-budget';
-import { parseCsvRecords } from './bulk-csv';
 import { OrgSlots } from './org-slots';
 
 export interface SaveResult {
