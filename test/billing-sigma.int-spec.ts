@@ -1,3 +1,4 @@
+import { BusinessError } from '@revline/messaging';
 import { BillingPort } from '@revline/billing-port';
 import type { InvoiceLineView } from '@revline/billing-port';
 import type { TestApp } from '@revline/testing';
@@ -122,10 +123,11 @@ describe('the invoice-line export through Sigma, against the list', () => {
 
   it('answers the very rows the list does, each line once, drafts left out', async () => {
     const sigma = sigmaApp.app.get(StripeSigma);
-    const query = vi.spyOn(sigma, 'query');
+    const start = vi.spyOn(sigma, 'start');
     const throughSigma = await exported(sigmaApp);
-    expect(query).toHaveBeenCalledTimes(1);
-    query.mockRestore();
+    // Sigma's snapshot time, then the period in 8 created-time slices, each its own query run.
+    expect(start).toHaveBeenCalledTimes(1 + 8);
+    start.mockRestore();
     const throughList = await exported(listApp);
 
     expect(throughSigma).toHaveLength(throughList.length);
@@ -192,13 +194,20 @@ describe('the invoice-line export through Sigma, against the list', () => {
   it('reads the list when Stripe refuses Sigma (an account without it)', async () => {
     await request(env.sandbox.url).post('/sandbox/faults').send({ sigmaDisabled: true }).expect(200);
     try {
-      const query = vi.spyOn(sigmaApp.app.get(StripeSigma), 'query');
+      const resultFile = vi.spyOn(sigmaApp.app.get(StripeSigma), 'resultFile');
       const fallback = await exported(sigmaApp);
-      expect(query).not.toHaveBeenCalled();
-      query.mockRestore();
+      expect(resultFile).not.toHaveBeenCalled();
+      resultFile.mockRestore();
       expect(sorted(fallback)).toEqual(sorted(await exported(listApp)));
     } finally {
       await request(env.sandbox.url).delete('/sandbox/faults').expect(200);
     }
+  });
+
+  it("turns a query Stripe fails into a BusinessError with Sigma's message", async () => {
+    const sigma = sigmaApp.app.get(StripeSigma);
+    const failed = sigma.resultFile(await sigma.start('select id from charges'));
+    await expect(failed).rejects.toBeInstanceOf(BusinessError);
+    await expect(failed).rejects.toThrow("Table 'charges' does not exist");
   });
 });

@@ -591,32 +591,41 @@ export class StripeBillingAdapter extends BillingPort {
     yield* this.listInvoiceLines(gte, lt, query.pageSize);
   }
 
-  /** The Sigma export (see exportInvoiceLines), the run of `select data_load_time` started. */
+  /**
+   * The Sigma export (see exportInvoiceLines), the run of `select data_load_time` started. The period is queried in
+   * SIGMA_SLICES created-time slices, all started at once and read in order: while one slice's file is downloaded and
+   * parsed, Stripe is already running the next ones.
+   */
   private async *sigmaInvoiceLines(
     loadTimeRun: SigmaQueryRun,
     gte: number,
     lt: number,
     pageSize: number,
   ): AsyncGenerator<InvoiceLineView[]> {
+    const runs = await Promise.all(
+      createdSlices(gte, lt, SIGMA_SLICES).map(([from, to]) => this.sigma.start(invoiceLinesSql(from, to))),
+    );
     const loadTime = await this.sigmaLoadTime(loadTimeRun);
     // Invoices Sigma answers that were created at or after T are also on the list read below: remembered to skip.
     const since = sigmaTimestamp(loadTime);
     const fromSigma = new Set<string>();
     let buffer: InvoiceLineView[] = [];
-    let read: ((row: readonly string[]) => InvoiceLineView) | null = null;
-    let created = -1;
-    for await (const { header, rows } of this.sigma.query(invoiceLinesSql(gte, lt))) {
-      if (!read) {
-        read = sigmaLineReader(header);
-        created = header.indexOf('created');
-      }
-      for (const row of rows) {
-        const view = read(row);
-        if ((row[created] ?? '') >= since) fromSigma.add(view.invoiceId);
-        buffer.push(view);
-        if (buffer.length >= pageSize) {
-          yield buffer;
-          buffer = [];
+    for (const run of runs) {
+      let read: ((row: readonly string[]) => InvoiceLineView) | null = null;
+      let created = -1;
+      for await (const { header, rows } of this.sigma.fileRows(await this.sigma.resultFile(run))) {
+        if (!read) {
+          read = sigmaLineReader(header);
+          created = header.indexOf('created');
+        }
+        for (const row of rows) {
+          const view = read(row);
+          if ((row[created] ?? '') >= since) fromSigma.add(view.invoiceId);
+          buffer.push(view);
+          if (buffer.length >= pageSize) {
+            yield buffer;
+            buffer = [];
+          }
         }
       }
     }
@@ -650,9 +659,7 @@ export class StripeBillingAdapter extends BillingPort {
     lt: number,
     pageSize: number,
   ): AsyncGenerator<InvoiceLineView[]> {
-    const step = Math.ceil((lt - gte) / EXPORT_SLICES);
-    const slices: Array<[number, number]> = [];
-    for (let start = gte; start < lt; start += step) slices.push([start, Math.min(lt, start + step)]);
+    const slices = createdSlices(gte, lt, EXPORT_SLICES);
     const walk = async function* (this: StripeBillingAdapter, [from, to]: [number, number]) {
       let buffer: InvoiceLineView[] = [];
       for await (const invoice of this.invoicesCreated(from, to)) {
@@ -856,6 +863,20 @@ function toInvoiceView(invoice: Stripe.Invoice): InvoiceView {
  * 29 s at 8, each app in its own process).
  */
 const EXPORT_SLICES = 64;
+
+/**
+ * How many created-time slices a Sigma export queries (each its own query run, all started at once): enough that
+ * the first file arrives early and the others are ready by the time it is read.
+ */
+const SIGMA_SLICES = 8;
+
+/** [gte, lt) cut into `count` consecutive created-time slices of equal length (the last may be shorter). */
+function createdSlices(gte: number, lt: number, count: number): Array<[number, number]> {
+  const step = Math.max(1, Math.ceil((lt - gte) / count));
+  const slices: Array<[number, number]> = [];
+  for (let start = gte; start < lt; start += step) slices.push([start, Math.min(lt, start + step)]);
+  return slices;
+}
 const EXPORT_CONCURRENCY = 4;
 
 /**

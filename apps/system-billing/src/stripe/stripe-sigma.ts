@@ -3,6 +3,7 @@ import { parseCsvStream } from '@revline/http';
 import { BusinessError, backoffWithJitter, TransientError } from '@revline/messaging';
 import axios, { isAxiosError } from 'axios';
 import type { Readable } from 'node:stream';
+import Stripe from 'stripe';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StripeConfig } from './stripe.config';
 import { StripeGateway } from './stripe-gateway';
@@ -77,7 +78,12 @@ export class StripeSigma {
       run = queryRun(
         'sigma.queryRuns.retrieve',
         await this.gateway.call('sigma.queryRuns.retrieve', (s) =>
-          s.rawRequest('GET', `/v1/sigma/query_runs/${encodeURIComponent(id)}`),
+          s.rawRequest('GET', `/v1/sigma/query_runs/${encodeURIComponent(id)}`).catch((error: unknown) => {
+            // A failed run carries `error`, and the SDK raises any 200 body with one as an error: it is the run.
+            if (error instanceof Stripe.errors.StripeError && error.statusCode === 200)
+              return { ...run, status: 'failed', error: { message: error.message } } satisfies SigmaQueryRun;
+            throw error;
+          }),
         ),
       );
     }
@@ -122,11 +128,6 @@ export class StripeSigma {
         await sleep(backoffWithJitter(attempt, this.config.STRIPE_RETRY_BASE_MS, 5_000));
       }
     }
-  }
-
-  /** Runs a query to the end and streams its result. */
-  async *query(sql: string): AsyncGenerator<SigmaBatch, void, undefined> {
-    yield* this.fileRows(await this.resultFile(await this.start(sql)));
   }
 
   /** The file's body as a stream, or the failure classified as the gateway classifies Stripe's. */

@@ -1,4 +1,4 @@
-import { stageCsv } from '../staging/stage';
+import { openExport, stageCsv, withExports } from '../staging/stage';
 import type { Checkpoint, RunContext } from './checkpoint';
 import { CONTRACT_CORRELATION, select } from './checkpoint';
 
@@ -75,28 +75,19 @@ export class BillingErpCheckpoint implements Checkpoint {
   readonly periodBound = true;
 
   async compare(ctx: RunContext): Promise<number> {
-    await stageCsv(ctx, 'stage_invoice_lines', INVOICE_LINE_COLUMNS, 'billing', '/v1/invoice-lines/export', {
-      from: ctx.from,
-      to: ctx.to,
-      pageSize: '10000',
-    });
-    await stageCsv(
-      ctx,
-      'stage_billing_documents',
-      BILLING_DOCUMENT_COLUMNS,
-      'billing',
-      '/v1/exports/documents',
-      {
-        from: ctx.from,
-        to: ctx.to,
-        pageSize: '10000',
-      },
+    // Every export starts at once (the ERP's pages while billing's lines are staged); each is staged in turn.
+    const billed = { from: ctx.from, to: ctx.to, pageSize: '10000' };
+    const lines = openExport(ctx, 'billing', '/v1/invoice-lines/export', billed);
+    const documents = openExport(ctx, 'billing', '/v1/exports/documents', billed);
+    const erp = KINDS.map((kind) =>
+      openExport(ctx, 'erp', '/v1/exports/documents', { period: ctx.period, kind: kind.erpKind }),
     );
-    for (const kind of KINDS)
-      await stageCsv(ctx, `stage_erp_${kind.erpKind}`, DOCUMENT_COLUMNS, 'erp', '/v1/exports/documents', {
-        period: ctx.period,
-        kind: kind.erpKind,
-      });
+    await withExports([lines, documents, ...erp], async () => {
+      await stageCsv(ctx, 'stage_invoice_lines', INVOICE_LINE_COLUMNS, lines);
+      await stageCsv(ctx, 'stage_billing_documents', BILLING_DOCUMENT_COLUMNS, documents);
+      for (const [i, kind] of KINDS.entries())
+        await stageCsv(ctx, `stage_erp_${kind.erpKind}`, DOCUMENT_COLUMNS, erp[i]);
+    });
     const prefix = (objectType: string) => KINDS.find((k) => k.objectType === objectType)?.prefix ?? '';
     await ctx.runner.query(`CREATE TEMP TABLE "billing_docs" AS
       SELECT 'Invoice'::text AS object_type, "invoiceId" AS document_id, "invoiceId" AS invoice_id,

@@ -1,5 +1,5 @@
 import { CURRENCY_EXPONENTS } from '@revline/canonical';
-import { stageCsv } from '../staging/stage';
+import { openExport, stageCsv, withExports } from '../staging/stage';
 import type { Checkpoint, RunContext } from './checkpoint';
 import { CONTRACT_CORRELATION, select } from './checkpoint';
 
@@ -67,8 +67,13 @@ export class SalesforceBillingCheckpoint implements Checkpoint {
   readonly periodBound = false;
 
   async compare(ctx: RunContext): Promise<number> {
-    await stageCsv(ctx, 'stage_sf_lines', ORDER_LINE_COLUMNS, 'salesforce', '/v1/exports/order-lines', {});
-    await stageCsv(ctx, 'stage_billing_items', ITEM_COLUMNS, 'billing', '/v1/exports/subscription-items', {});
+    // Both exports start at once; each is staged in turn on the run's connection.
+    const orderLines = openExport(ctx, 'salesforce', '/v1/exports/order-lines', {});
+    const items = openExport(ctx, 'billing', '/v1/exports/subscription-items', {});
+    await withExports([orderLines, items], async () => {
+      await stageCsv(ctx, 'stage_sf_lines', ORDER_LINE_COLUMNS, orderLines);
+      await stageCsv(ctx, 'stage_billing_items', ITEM_COLUMNS, items);
+    });
     await ctx.runner.query(`CREATE TEMP TABLE "sf_expected" AS
       WITH owned AS (
         SELECT l."orderId" AS order_id, l."orderKind" AS kind, l."activatedAt" AS activated_at,

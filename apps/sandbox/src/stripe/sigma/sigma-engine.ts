@@ -96,15 +96,16 @@ function predicate(op: Condition['op'], expected: Value): (value: Value) => bool
 /**
  * Runs a parsed query over the sandbox's Sigma tables and writes the result as Sigma's result files are written: CSV
  * with a header row of the output names, in chunks of `chunkRows` rows, each a Buffer (outside the JavaScript heap:
- * a result can be hundreds of megabytes, and small chunks let each row's strings die young). A join is a hash join on the joined table,
- * filtered first by the conditions on it alone. Unknown tables or columns, or a value of the wrong type, are refused.
+ * a result can be hundreds of megabytes, and small chunks let each row's strings die young). The joined table is
+ * filtered first by the conditions on it alone. Unknown tables or columns, or a value of the wrong type, are refused
+ * (on the first chunk asked for). The chunks come one at a time, so a caller can run a large query in small steps.
  */
-export function runSigmaQuery(
+export function* sigmaResult(
   query: SigmaQuery,
   tables: Record<string, Table<unknown>>,
   dataLoadTime: number,
   chunkRows = 1_000,
-): Buffer[] {
+): Generator<Buffer, void, undefined> {
   const sources: TableRef[] = [query.from, query.join?.table].filter((t): t is TableRef => t != null);
   const resolved = sources.map((ref) => {
     const table = Object.hasOwn(tables, ref.table) ? tables[ref.table] : undefined;
@@ -143,10 +144,9 @@ export function runSigmaQuery(
 
   // Each row's cells go into one list joined per chunk: no string is built per row.
   const writers = columns.map((c) => writer(c.type, c.read));
-  const chunks: Buffer[] = [];
   let parts: string[] = [`${columns.map((c) => csvCell(c.as)).join(',')}\n`];
   let rows = 0;
-  const emit = (left: unknown, right: unknown): void => {
+  for (const [left, right] of matchingRows()) {
     for (let i = 0; i < writers.length; i++) {
       if (i > 0) parts.push(',');
       parts.push(writers[i](left, right));
@@ -154,25 +154,45 @@ export function runSigmaQuery(
     parts.push('\n');
     rows += 1;
     if (rows % chunkRows === 0) {
-      chunks.push(Buffer.from(parts.join('')));
+      yield Buffer.from(parts.join(''));
       parts = [];
     }
-  };
+  }
+  if (parts.length > 0) yield Buffer.from(parts.join(''));
 
-  if (!query.from) emit(undefined, undefined);
-  else if (!query.join) {
-    for (const row of resolved[0].rows())
-      if (conditions.every((c) => c.test(row, undefined))) emit(row, undefined);
-  } else {
+  /** The rows the query selects, each as its FROM row and its joined row. */
+  function* matchingRows(): Generator<[unknown, unknown], void, undefined> {
+    if (!query.from) {
+      yield [undefined, undefined];
+      return;
+    }
+    if (!query.join) {
+      for (const row of resolved[0].rows())
+        if (conditions.every((c) => c.test(row, undefined))) yield [row, undefined];
+      return;
+    }
     const left = bind(query.join.left);
     const right = bind(query.join.right);
     if (left.side === right.side) throw new SigmaSqlError('A join condition must compare the two tables');
     const [outerKey, innerKey] = left.side === 0 ? [left, right] : [right, left];
     const innerOnly = conditions.filter((c) => c.side === 1);
     const rest = conditions.filter((c) => c.side === 0);
+    const joined = function* (): Iterable<unknown> {
+      for (const row of resolved[1].rows()) if (innerOnly.every((c) => c.test(undefined, row))) yield row;
+    };
+    // An index on the FROM table's join column: each joined row finds its rows there (a nested-loop join that
+    // costs what the filtered rows hold, not the whole table). Otherwise a hash join over the joined table.
+    const lookup = resolved[0].index?.[(left.side === 0 ? query.join.left : query.join.right).column];
+    if (lookup) {
+      for (const match of joined()) {
+        const key = innerKey.read(undefined, match);
+        if (key === null) continue;
+        for (const row of lookup(key)) if (rest.every((c) => c.test(row, match))) yield [row, match];
+      }
+      return;
+    }
     const inner = new Map<Value, unknown[]>();
-    for (const row of resolved[1].rows()) {
-      if (!innerOnly.every((c) => c.test(undefined, row))) continue;
+    for (const row of joined()) {
       const key = innerKey.read(undefined, row);
       if (key === null) continue;
       const matches = inner.get(key);
@@ -182,9 +202,17 @@ export function runSigmaQuery(
     for (const row of resolved[0].rows()) {
       const matches = inner.get(outerKey.read(row, undefined));
       if (!matches) continue;
-      for (const match of matches) if (rest.every((c) => c.test(row, match))) emit(row, match);
+      for (const match of matches) if (rest.every((c) => c.test(row, match))) yield [row, match];
     }
   }
-  if (parts.length > 0) chunks.push(Buffer.from(parts.join('')));
-  return chunks;
+}
+
+/** The whole result of a query at once (see sigmaResult). */
+export function runSigmaQuery(
+  query: SigmaQuery,
+  tables: Record<string, Table<unknown>>,
+  dataLoadTime: number,
+  chunkRows?: number,
+): Buffer[] {
+  return [...sigmaResult(query, tables, dataLoadTime, chunkRows)];
 }

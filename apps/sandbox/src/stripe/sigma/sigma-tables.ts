@@ -14,6 +14,8 @@ export interface Column<T> {
 export interface Table<T = never> {
   columns: Readonly<Record<string, Column<T>>>;
   rows: () => Iterable<T>;
+  /** Rows found by a column's value without a scan (as a database's index would), for the columns that have one. */
+  index?: Readonly<Record<string, (key: Value) => Iterable<T>>>;
 }
 
 const lineDetails = (line: InvoiceLine) =>
@@ -66,6 +68,7 @@ const invoiceLineItems: (store: StripeStore) => Table<InvoiceLine> = (store) => 
     },
   },
   rows: () => allLines(store),
+  index: { invoice_id: (id) => (typeof id === 'string' ? (store.invoices.get(id)?.lines.data ?? []) : []) },
 });
 
 /** The tables the sandbox's Sigma has, named and shaped as Sigma's schema names them. */

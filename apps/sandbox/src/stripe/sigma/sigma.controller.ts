@@ -10,7 +10,7 @@ import { StripeController } from '../http/stripe-controller';
 import { StripeApiError, StripeErrorFilter } from '../http/stripe-error';
 import { StripeStore, stripeId } from '../state/store';
 import type { SigmaQueryRun, StripeFile } from '../state/types';
-import { runSigmaQuery } from './sigma-engine';
+import { sigmaResult } from './sigma-engine';
 import { parseSigmaSql, SigmaSqlError } from './sigma-sql';
 import { sigmaTables } from './sigma-tables';
 
@@ -24,6 +24,8 @@ const FILE_TTL_SECONDS = 7 * 86_400;
  */
 @StripeController()
 export class SigmaController {
+  private readonly queue: Array<{ run: SigmaQueryRun; base: string }> = [];
+
   constructor(
     private readonly store: StripeStore,
     private readonly faults: Faults,
@@ -55,11 +57,42 @@ export class SigmaController {
       result: null,
     };
     this.store.sigmaQueryRuns.set(run.id, run);
-    const base = `${request.protocol}://${request.headers.host ?? request.hostname}`;
-    setImmediate(() => {
-      this.execute(run, base);
-    });
+    this.queue.push({ run, base: `${request.protocol}://${request.headers.host ?? request.hostname}` });
+    if (this.queue.length === 1) this.next();
     return { ...run };
+  }
+
+  /**
+   * Runs the queued query runs one at a time, a chunk of rows per turn of the event loop: meanwhile the sandbox
+   * answers polls and serves result files, so a client reads one run's file while the next one runs (as on Stripe,
+   * where runs do not hold up the API).
+   */
+  private next(): void {
+    if (this.queue.length === 0) return;
+    const { run, base } = this.queue[0];
+    const contents: Buffer[] = [];
+    const finish = (outcome: Partial<SigmaQueryRun>): void => {
+      Object.assign(run, { finalized_at: this.store.now(), ...outcome });
+      this.queue.shift();
+      this.next();
+    };
+    let chunks: Iterator<Buffer> | undefined;
+    const step = (): void => {
+      try {
+        chunks ??= sigmaResult(parseSigmaSql(run.sql), sigmaTables(this.store), run.created);
+        const chunk = chunks.next();
+        if (!chunk.done) {
+          contents.push(chunk.value);
+          setImmediate(step);
+          return;
+        }
+        finish({ status: 'succeeded', result: { file: this.saveFile(run, base, contents) } });
+      } catch (error) {
+        const message = error instanceof SigmaSqlError ? error.message : `The query failed: ${String(error)}`;
+        finish({ status: 'failed', error: { message } });
+      }
+    };
+    setImmediate(step);
   }
 
   @Get('sigma/query_runs/:id')
@@ -76,30 +109,24 @@ export class SigmaController {
     return stored.file;
   }
 
-  private execute(run: SigmaQueryRun, base: string): void {
-    const finalizedAt = this.store.now();
-    try {
-      const contents = runSigmaQuery(parseSigmaSql(run.sql), sigmaTables(this.store), run.created);
-      const id = stripeId('file');
-      const file: StripeFile = {
-        id,
-        object: 'file',
-        created: finalizedAt,
-        livemode: false,
-        expires_at: finalizedAt + FILE_TTL_SECONDS,
-        filename: `${run.id}.csv`,
-        purpose: 'sigma_query_run',
-        size: contents.reduce((sum, chunk) => sum + chunk.length, 0),
-        title: null,
-        type: 'csv',
-        url: `${base}/v1/files/${id}/contents`,
-      };
-      this.store.files.set(id, { file, contents });
-      Object.assign(run, { status: 'succeeded', finalized_at: finalizedAt, result: { file: id } });
-    } catch (error) {
-      const message = error instanceof SigmaSqlError ? error.message : `The query failed: ${String(error)}`;
-      Object.assign(run, { status: 'failed', finalized_at: finalizedAt, error: { message } });
-    }
+  private saveFile(run: SigmaQueryRun, base: string, contents: Buffer[]): string {
+    const created = this.store.now();
+    const id = stripeId('file');
+    const file: StripeFile = {
+      id,
+      object: 'file',
+      created,
+      livemode: false,
+      expires_at: created + FILE_TTL_SECONDS,
+      filename: `${run.id}.csv`,
+      purpose: 'sigma_query_run',
+      size: contents.reduce((sum, chunk) => sum + chunk.length, 0),
+      title: null,
+      type: 'csv',
+      url: `${base}/v1/files/${id}/contents`,
+    };
+    this.store.files.set(id, { file, contents });
+    return id;
   }
 }
 

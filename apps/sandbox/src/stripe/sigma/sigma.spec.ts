@@ -49,6 +49,27 @@ describe("the sandbox's Sigma SQL", () => {
     expect(lines.slice(1).every((line) => /^in_t_000000[12],/.test(line))).toBe(true);
   });
 
+  it("answers a join the same from either side (by the lines' index on invoice_id, or by hashing)", () => {
+    const store = storeWith(25);
+    const where =
+      "where i.created >= timestamp '2026-03-05 00:00:00' and i.created < timestamp '2026-03-12 00:00:00'";
+    const sorted = (csv: string) => csv.trimEnd().split('\n').slice(1).sort();
+    const indexed = sorted(
+      run(
+        store,
+        `select l.id, i.customer_id from invoice_line_items l join invoices i on l.invoice_id = i.id ${where}`,
+      ),
+    );
+    const hashed = sorted(
+      run(
+        store,
+        `select l.id, i.customer_id from invoices i join invoice_line_items l on i.id = l.invoice_id ${where}`,
+      ),
+    );
+    expect(indexed).toHaveLength(7 * 2);
+    expect(hashed).toEqual(indexed);
+  });
+
   it('answers data_load_time alone, and compares timestamps with it', () => {
     const store = storeWith(3);
     expect(run(store, 'select data_load_time')).toBe(`data_load_time\n${formatTimestamp(LOADED)}\n`);
