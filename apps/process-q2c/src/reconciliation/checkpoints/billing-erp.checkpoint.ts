@@ -76,7 +76,7 @@ export class BillingErpCheckpoint implements Checkpoint {
 
   async compare(ctx: RunContext): Promise<number> {
     // Every export starts at once (the ERP's pages while billing's lines are staged); each is staged in turn.
-    const billed = { from: ctx.from, to: ctx.to, pageSize: '10000' };
+    const billed = { from: ctx.from, to: ctx.to, pageSize: '1000' };
     const lines = openExport(ctx, 'billing', '/v1/invoice-lines/export', billed);
     const documents = openExport(ctx, 'billing', '/v1/exports/documents', billed);
     const erp = KINDS.map((kind) =>

@@ -146,29 +146,30 @@ export function* sigmaResult(
   const writers = columns.map((c) => writer(c.type, c.read));
   let parts: string[] = [`${columns.map((c) => csvCell(c.as)).join(',')}\n`];
   let rows = 0;
-  for (const [left, right] of matchingRows()) {
-    for (let i = 0; i < writers.length; i++) {
-      if (i > 0) parts.push(',');
-      parts.push(writers[i](left, right));
+  for (const [lefts, right] of matchingRows()) {
+    for (const left of lefts) {
+      let line = writers[0](left, right);
+      for (let i = 1; i < writers.length; i++) line += `,${writers[i](left, right)}`;
+      parts.push(line, '\n');
     }
-    parts.push('\n');
-    rows += 1;
-    if (rows % chunkRows === 0) {
+    rows += lefts.length;
+    if (rows >= chunkRows) {
       yield Buffer.from(parts.join(''));
       parts = [];
+      rows = 0;
     }
   }
   if (parts.length > 0) yield Buffer.from(parts.join(''));
 
-  /** The rows the query selects, each as its FROM row and its joined row. */
-  function* matchingRows(): Generator<[unknown, unknown], void, undefined> {
+  /** The rows the query selects, in groups of FROM rows that share their joined row. */
+  function* matchingRows(): Generator<[readonly unknown[], unknown], void, undefined> {
     if (!query.from) {
-      yield [undefined, undefined];
+      yield [[undefined], undefined];
       return;
     }
     if (!query.join) {
       for (const row of resolved[0].rows())
-        if (conditions.every((c) => c.test(row, undefined))) yield [row, undefined];
+        if (conditions.every((c) => c.test(row, undefined))) yield [[row], undefined];
       return;
     }
     const left = bind(query.join.left);
@@ -187,7 +188,8 @@ export function* sigmaResult(
       for (const match of joined()) {
         const key = innerKey.read(undefined, match);
         if (key === null) continue;
-        for (const row of lookup(key)) if (rest.every((c) => c.test(row, match))) yield [row, match];
+        const rows = lookup(key);
+        yield [rest.length === 0 ? rows : rows.filter((row) => rest.every((c) => c.test(row, match))), match];
       }
       return;
     }
@@ -202,7 +204,7 @@ export function* sigmaResult(
     for (const row of resolved[0].rows()) {
       const matches = inner.get(outerKey.read(row, undefined));
       if (!matches) continue;
-      for (const match of matches) if (rest.every((c) => c.test(row, match))) yield [row, match];
+      for (const match of matches) if (rest.every((c) => c.test(row, match))) yield [[row], match];
     }
   }
 }

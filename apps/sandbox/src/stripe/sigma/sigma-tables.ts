@@ -15,7 +15,7 @@ export interface Table<T = never> {
   columns: Readonly<Record<string, Column<T>>>;
   rows: () => Iterable<T>;
   /** Rows found by a column's value without a scan (as a database's index would), for the columns that have one. */
-  index?: Readonly<Record<string, (key: Value) => Iterable<T>>>;
+  index?: Readonly<Record<string, (key: Value) => readonly T[]>>;
 }
 
 const lineDetails = (line: InvoiceLine) =>
