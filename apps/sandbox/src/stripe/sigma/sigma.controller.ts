@@ -16,6 +16,8 @@ import { sigmaTables } from './sigma-tables';
 
 /** How long a result file can be downloaded (Stripe keeps Sigma results for a while, not for ever). */
 const FILE_TTL_SECONDS = 7 * 86_400;
+/** Result files kept in memory at most, all together: past it the oldest are forgotten (a sandbox runs for weeks). */
+const FILE_BYTES = 1024 * 1024 * 1024;
 
 /**
  * Sigma's Query Run API: `POST /v1/sigma/query_runs` with `sql` starts a run (answered `running`), which then
@@ -126,6 +128,12 @@ export class SigmaController {
       url: `${base}/v1/files/${id}/contents`,
     };
     this.store.files.set(id, { file, contents });
+    let kept = 0;
+    for (const stored of [...this.store.files.values()].reverse()) {
+      kept += stored.file.size;
+      if (stored.file.id !== id && (kept > FILE_BYTES || (stored.file.expires_at ?? Infinity) < created))
+        this.store.files.delete(stored.file.id);
+    }
     return id;
   }
 }
