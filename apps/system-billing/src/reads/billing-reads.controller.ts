@@ -12,6 +12,7 @@ import { BillingPort } from '@revline/billing-port';
 import type { BillingDocumentRow, InvoiceLineView, SubscriptionItemRow } from '@revline/billing-port';
 import { csvCell, csvRow, DomainError } from '@revline/http';
 import type { FastifyReply } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import {
   ExportQuery,
   InvoicesQuery,
@@ -92,7 +93,30 @@ function checkPeriod(from: string, to: string): void {
     throw new DomainError(400, 'from must not be after to', [{ field: 'from', problem: 'after to' }]);
 }
 
-/** Streams pages of rows as NDJSON, or as CSV (a header, then `csv.row` per row), waiting for the socket to drain. */
+/** Whether the socket drained (true) or closed first (false: the client went away). */
+function drained(socket: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (socket.destroyed) {
+      resolve(false);
+      return;
+    }
+    const onDrain = () => {
+      socket.removeListener('close', onClose);
+      resolve(true);
+    };
+    const onClose = () => {
+      socket.removeListener('drain', onDrain);
+      resolve(false);
+    };
+    socket.once('drain', onDrain);
+    socket.once('close', onClose);
+  });
+}
+
+/**
+ * Streams pages of rows as NDJSON, or as CSV (a header, then `csv.row` per row), waiting for the socket to drain; a
+ * client that goes away stops the export (and with it the reads behind the pages).
+ */
 async function streamPages<T>(
   reply: FastifyReply,
   pages: AsyncIterable<readonly T[]>,
@@ -104,7 +128,7 @@ async function streamPages<T>(
   if (csv) reply.raw.write(`${csv.header.join(',')}\n`);
   for await (const page of pages) {
     const chunk = csv ? page.map(csv.row).join('') : page.map((row) => JSON.stringify(row)).join('\n') + '\n';
-    if (!reply.raw.write(chunk)) await new Promise((resolve) => reply.raw.once('drain', resolve));
+    if (!reply.raw.write(chunk) && !(await drained(reply.raw))) return;
   }
   reply.raw.end();
 }

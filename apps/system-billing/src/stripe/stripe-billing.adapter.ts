@@ -602,10 +602,12 @@ export class StripeBillingAdapter extends BillingPort {
     lt: number,
     pageSize: number,
   ): AsyncGenerator<InvoiceLineView[]> {
+    // T first: Sigma's snapshots only move forward, so every slice started after it reads a snapshot of T or later,
+    // and the list read from T on misses nothing.
+    const loadTime = await this.sigmaLoadTime(loadTimeRun);
     const runs = await Promise.all(
       createdSlices(gte, lt, SIGMA_SLICES).map(([from, to]) => this.sigma.start(invoiceLinesSql(from, to))),
     );
-    const loadTime = await this.sigmaLoadTime(loadTimeRun);
     // Invoices Sigma answers that were created at or after T are also on the list read below: remembered to skip.
     const since = sigmaTimestamp(loadTime);
     const fromSigma = new Set<string>();

@@ -12,7 +12,7 @@ const csv =
   'id,note\n' + Array.from({ length: 2000 }, (_, i) => `${String(i)},"row ""${String(i)}"", ok"\n`).join('');
 
 /** What the file server does with the next download of each file. */
-const plans = new Map<string, Array<'ok' | 'cut' | '503' | '404'>>();
+const plans = new Map<string, Array<'ok' | 'cut' | 'stall' | '503' | '404'>>();
 const seen: string[] = [];
 
 function runOf(status: SigmaQueryRun['status'], extra: Partial<SigmaQueryRun> = {}): SigmaQueryRun {
@@ -29,7 +29,11 @@ function runOf(status: SigmaQueryRun['status'], extra: Partial<SigmaQueryRun> = 
   };
 }
 
-function sigmaWith(server: Server, answers: SigmaQueryRun[]): { sigma: StripeSigma; calls: string[] } {
+function sigmaWith(
+  server: Server,
+  answers: SigmaQueryRun[],
+  settings: Partial<StripeConfig> = {},
+): { sigma: StripeSigma; calls: string[] } {
   const calls: string[] = [];
   const stripe = {
     rawRequest: (method: string, path: string) => {
@@ -47,6 +51,7 @@ function sigmaWith(server: Server, answers: SigmaQueryRun[]): { sigma: StripeSig
     STRIPE_SIGMA_TIMEOUT_MS: 1_000,
     STRIPE_ATTEMPTS: 3,
     STRIPE_RETRY_BASE_MS: 1,
+    ...settings,
   });
   return { sigma: new StripeSigma(gateway, config), calls };
 }
@@ -82,8 +87,10 @@ describe('Stripe Sigma client', () => {
         res.end(csv);
         return;
       }
-      // Half the file, then the connection dropped.
-      res.write(csv.slice(0, Math.floor(csv.length / 2)), () => res.destroy());
+      // Half the file, then the connection dropped (or left open, sending nothing more).
+      res.write(csv.slice(0, Math.floor(csv.length / 2)), () => {
+        if (plan === 'cut') res.destroy();
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
@@ -145,6 +152,14 @@ describe('Stripe Sigma client', () => {
     const { rows } = await all(sigma, 'file_flaky');
     expect(rows.map((r) => r[0])).toEqual(Array.from({ length: 2000 }, (_, i) => String(i)));
     expect(seen.filter((s) => s.includes('file_flaky'))).toHaveLength(3);
+  });
+
+  it('retries a download that stops sending halfway (the timeout applies to the body too)', async () => {
+    plans.set('file_stalled', ['stall', 'ok']);
+    const { sigma } = sigmaWith(server, [], { STRIPE_TIMEOUT_MS: 300 });
+    const { rows } = await all(sigma, 'file_stalled');
+    expect(rows.map((r) => r[0])).toEqual(Array.from({ length: 2000 }, (_, i) => String(i)));
+    expect(seen.filter((s) => s.includes('file_stalled'))).toHaveLength(2);
   });
 
   it('gives up on a 4xx at once, and on a 5xx after STRIPE_ATTEMPTS', async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { parseCsvStream } from '@revline/http';
 import { BusinessError, backoffWithJitter, TransientError } from '@revline/messaging';
 import axios, { isAxiosError } from 'axios';
+import type { ClientRequest } from 'node:http';
 import type { Readable } from 'node:stream';
 import Stripe from 'stripe';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -139,6 +140,15 @@ export class StripeSigma {
         timeout: this.config.STRIPE_TIMEOUT_MS,
         // No redirects to follow, and none to send the key to.
         maxRedirects: 0,
+      });
+      // axios's timeout ends once the headers are in: a body that stops coming is a network failure (retried).
+      const request = response.request as ClientRequest;
+      request.setTimeout(this.config.STRIPE_TIMEOUT_MS, () => {
+        request.destroy(
+          Object.assign(new Error(`no data for ${String(this.config.STRIPE_TIMEOUT_MS)} ms`), {
+            code: 'ETIMEDOUT',
+          }),
+        );
       });
       return response.data;
     } catch (error) {

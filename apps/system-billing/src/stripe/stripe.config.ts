@@ -88,6 +88,8 @@ export class StripeConfig {
   /** The origin file contents are downloaded from. */
   filesUrl(): string {
     if (this.STRIPE_FILES_URL) return this.STRIPE_FILES_URL;
+    // Stripe serves file contents from its own host, not the API's.
+    if (this.STRIPE_HOST === 'api.stripe.com') return 'https://files.stripe.com';
     const port =
       (this.STRIPE_PROTOCOL === 'https' && this.STRIPE_PORT === 443) ||
       (this.STRIPE_PROTOCOL === 'http' && this.STRIPE_PORT === 80)

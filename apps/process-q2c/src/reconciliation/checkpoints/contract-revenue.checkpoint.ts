@@ -3,7 +3,7 @@ import { computeSchedules } from '@revline/revenue';
 import { USAGE_INVOICES_BOOKED, USAGE_REVENUE_JOURNALS } from '../../usage/usage-revenue.sql';
 import { Readable } from 'node:stream';
 import { copyFrom } from '../staging/copy-in';
-import { openExport, stageCsv } from '../staging/stage';
+import { openExport, stageCsv, withExports } from '../staging/stage';
 import type { Checkpoint, RunContext } from './checkpoint';
 import { CONTRACT_CORRELATION, select } from './checkpoint';
 
@@ -112,12 +112,8 @@ export class ContractRevenueCheckpoint implements Checkpoint {
 
   /** Recognised to date and deferred revenue per contract at the period end, against the ERP's balances. */
   private async compareBalances(ctx: RunContext, period: string): Promise<void> {
-    await stageCsv(
-      ctx,
-      'stage_erp_balances',
-      BALANCE_COLUMNS,
-      openExport(ctx, 'erp', '/v1/exports/contract-balances', { asOf: ctx.period }),
-    );
+    const balances = openExport(ctx, 'erp', '/v1/exports/contract-balances', { asOf: ctx.period });
+    await withExports([balances], () => stageCsv(ctx, 'stage_erp_balances', BALANCE_COLUMNS, balances));
     const to = ctx.to.replace(/'/g, '');
     await ctx.runner.query(`CREATE TEMP TABLE "contract_balances" AS
       WITH usage_invoices AS (${USAGE_INVOICES_BOOKED}),

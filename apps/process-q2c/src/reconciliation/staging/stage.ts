@@ -22,7 +22,10 @@ export function openExport(
   query: Record<string, string>,
 ): OpenedExport {
   const opened = ctx.systems.stream(system, path, { ...query, format: 'csv' }).then((body) => {
-    const buffered = new PassThrough({ highWaterMark: PREFETCH_BYTES });
+    const buffered = new PassThrough({
+      readableHighWaterMark: PREFETCH_BYTES,
+      writableHighWaterMark: 64 * 1024,
+    });
     pipeline(body, buffered, () => undefined);
     return buffered;
   });

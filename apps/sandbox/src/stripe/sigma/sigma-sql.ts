@@ -99,15 +99,21 @@ class Parser {
     return token;
   }
 
+  /** Whether the token ahead is this keyword or symbol (never a quoted string that happens to spell it). */
+  private at(text: string, offset = 0): boolean {
+    const token = this.peek(offset);
+    return token !== undefined && token.kind !== 'string' && token.text === text;
+  }
+
   private accept(text: string): boolean {
-    if (this.peek()?.text !== text) return false;
+    if (!this.at(text)) return false;
     this.index += 1;
     return true;
   }
 
   private expect(text: string): void {
     const token = this.next();
-    if (token.text !== text)
+    if (token.kind === 'string' || token.text !== text)
       throw new SigmaSqlError(`Expected ${text.toUpperCase()} but found '${token.text}'`);
   }
 
@@ -126,7 +132,7 @@ class Parser {
 
   private table(): TableRef {
     const table = this.identifier();
-    this.accept('as');
+    if (this.accept('as')) return { table, alias: this.identifier() };
     const next = this.peek();
     const alias = next?.kind === 'word' && !KEYWORDS.has(next.text) ? this.identifier() : table;
     return { table, alias };
@@ -136,10 +142,10 @@ class Parser {
     const token = this.next();
     if (token.kind === 'string') return { kind: 'string', value: token.text };
     if (token.kind === 'number') return { kind: 'number', value: Number(token.text) };
-    if (token.text === 'true' || token.text === 'false')
+    if (token.kind === 'word' && (token.text === 'true' || token.text === 'false'))
       return { kind: 'boolean', value: token.text === 'true' };
-    if (token.text === 'data_load_time') return { kind: 'data_load_time' };
-    if (token.text === 'timestamp') {
+    if (token.kind === 'word' && token.text === 'data_load_time') return { kind: 'data_load_time' };
+    if (token.kind === 'word' && token.text === 'timestamp') {
       const text = this.next();
       if (text.kind !== 'string')
         throw new SigmaSqlError("TIMESTAMP must be followed by a quoted 'YYYY-MM-DD HH:MM:SS'");
@@ -152,7 +158,7 @@ class Parser {
     this.expect('select');
     const select: SelectItem[] = [];
     do {
-      if (this.peek()?.text === 'data_load_time' && this.peek(1)?.text !== '.') {
+      if (this.at('data_load_time') && !this.at('.', 1)) {
         this.next();
         select.push({ kind: 'data_load_time', as: this.accept('as') ? this.identifier() : 'data_load_time' });
         continue;
@@ -177,8 +183,9 @@ class Parser {
     if (this.accept('where')) {
       do {
         const ref = this.columnRef();
-        const op = this.next().text;
-        if (!['=', '<>', '<', '<=', '>', '>='].includes(op))
+        const operator = this.next();
+        const op = operator.text;
+        if (operator.kind !== 'symbol' || !['=', '<>', '<', '<=', '>', '>='].includes(op))
           throw new SigmaSqlError(`Expected a comparison but found '${op}'`);
         where.push({ ref, op: op as Condition['op'], value: this.literal() });
       } while (this.accept('and'));

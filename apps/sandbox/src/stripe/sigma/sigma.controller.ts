@@ -17,7 +17,7 @@ import { sigmaTables } from './sigma-tables';
 /** How long a result file can be downloaded (Stripe keeps Sigma results for a while, not for ever). */
 const FILE_TTL_SECONDS = 7 * 86_400;
 /** Result files kept in memory at most, all together: past it the oldest are forgotten (a sandbox runs for weeks). */
-const FILE_BYTES = 1024 * 1024 * 1024;
+const FILE_BYTES = 256 * 1024 * 1024;
 
 /**
  * Sigma's Query Run API: `POST /v1/sigma/query_runs` with `sql` starts a run (answered `running`), which then
@@ -80,19 +80,19 @@ export class SigmaController {
     };
     let chunks: Iterator<Buffer> | undefined;
     const step = (): void => {
+      let outcome: Partial<SigmaQueryRun> | null = null;
       try {
         chunks ??= sigmaResult(parseSigmaSql(run.sql), sigmaTables(this.store), run.created);
         const chunk = chunks.next();
-        if (!chunk.done) {
-          contents.push(chunk.value);
-          setImmediate(step);
-          return;
-        }
-        finish({ status: 'succeeded', result: { file: this.saveFile(run, base, contents) } });
+        if (chunk.done)
+          outcome = { status: 'succeeded', result: { file: this.saveFile(run, base, contents) } };
+        else contents.push(chunk.value);
       } catch (error) {
         const message = error instanceof SigmaSqlError ? error.message : `The query failed: ${String(error)}`;
-        finish({ status: 'failed', error: { message } });
+        outcome = { status: 'failed', error: { message } };
       }
+      if (outcome) finish(outcome);
+      else setImmediate(step);
     };
     setImmediate(step);
   }
@@ -134,6 +134,8 @@ export class SigmaController {
       if (stored.file.id !== id && (kept > FILE_BYTES || (stored.file.expires_at ?? Infinity) < created))
         this.store.files.delete(stored.file.id);
     }
+    for (const [runId, old] of this.store.sigmaQueryRuns)
+      if (old.created < created - FILE_TTL_SECONDS) this.store.sigmaQueryRuns.delete(runId);
     return id;
   }
 }

@@ -106,6 +106,10 @@ describe("the sandbox's Sigma SQL", () => {
     ['select id from invoices group by id', "does not run: 'group'"],
     ['select id', 'Columns can only be selected FROM a table'],
     ['delete from invoices', "Expected SELECT but found 'delete'"],
+    ["select id 'from' invoices", "does not run: 'from'"],
+    ["select id from invoices where status '=' 'paid'", "Expected a comparison but found '='"],
+    ["select 'data_load_time'", "Expected a name but found 'data_load_time'"],
+    ['select id from invoices as where id = 1', "Expected a name but found 'where'"],
   ])('refuses %s', (sql, message) => {
     expect(() => run(storeWith(1), sql)).toThrow(SigmaSqlError);
     expect(() => run(storeWith(1), sql)).toThrow(message);
