@@ -631,16 +631,28 @@ export class StripeBillingAdapter extends BillingPort {
         }
       }
     }
+    if (buffer.length > 0) yield buffer;
     const after = Math.max(gte, loadTime);
-    if (after < lt)
-      for await (const invoice of this.invoicesCreated(after, lt)) {
-        if (fromSigma.has(invoice.id)) continue;
-        for (const line of await this.linesOf(invoice)) {
-          buffer.push(toLineView(invoice, line));
-          if (buffer.length >= pageSize) {
-            yield buffer;
-            buffer = [];
-          }
+    if (after >= lt) return;
+    const createdSince = async function* (this: StripeBillingAdapter) {
+      for await (const invoice of this.invoicesCreated(after, lt))
+        if (!fromSigma.has(invoice.id)) yield invoice;
+    }.bind(this);
+    yield* this.linePages(createdSince(), pageSize);
+  }
+
+  /** The lines of the invoices as views, in pages of `pageSize`. */
+  private async *linePages(
+    invoices: AsyncIterable<Stripe.Invoice>,
+    pageSize: number,
+  ): AsyncGenerator<InvoiceLineView[]> {
+    let buffer: InvoiceLineView[] = [];
+    for await (const invoice of invoices)
+      for (const line of await this.linesOf(invoice)) {
+        buffer.push(toLineView(invoice, line));
+        if (buffer.length >= pageSize) {
+          yield buffer;
+          buffer = [];
         }
       }
     if (buffer.length > 0) yield buffer;
@@ -662,21 +674,12 @@ export class StripeBillingAdapter extends BillingPort {
     pageSize: number,
   ): AsyncGenerator<InvoiceLineView[]> {
     const slices = createdSlices(gte, lt, EXPORT_SLICES);
-    const walk = async function* (this: StripeBillingAdapter, [from, to]: [number, number]) {
-      let buffer: InvoiceLineView[] = [];
-      for await (const invoice of this.invoicesCreated(from, to)) {
-        for (const line of await this.linesOf(invoice)) {
-          buffer.push(toLineView(invoice, line));
-          if (buffer.length >= pageSize) {
-            yield buffer;
-            buffer = [];
-          }
-        }
-      }
-      if (buffer.length > 0) yield buffer;
-    }.bind(this);
     yield* mergeConcurrently(
-      slices.map((slice) => () => walk(slice)),
+      slices.map(
+        ([from, to]) =>
+          () =>
+            this.linePages(this.invoicesCreated(from, to), pageSize),
+      ),
       EXPORT_CONCURRENCY,
     );
   }

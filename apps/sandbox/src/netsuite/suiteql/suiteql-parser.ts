@@ -6,6 +6,9 @@
  *   cond: col (= | <> | != | < | <= | > | >=) literal | col IN (literal [, literal]*) | col IS [NOT] NULL
  * Identifiers are case-insensitive; `alias.col` is accepted for the table's own alias. Anything else is refused.
  */
+import type { SqlToken } from '../../sql-tokens';
+import { tokenizeSql } from '../../sql-tokens';
+
 export type Literal = string | number;
 
 export type SelectItem =
@@ -29,27 +32,14 @@ export interface SuiteQlQuery {
 
 export class SuiteQlSyntaxError extends Error {}
 
-type Token = { kind: 'word' | 'string' | 'number' | 'symbol'; text: string };
+type Token = SqlToken;
 
 function tokenize(sql: string): Token[] {
-  const tokens: Token[] = [];
-  const pattern =
-    /\s*(?:(\d+(?:\.\d+)?)|'((?:[^']|'')*)'|([A-Za-z_][A-Za-z0-9_.]*)|(<=|>=|<>|!=|[=<>(),*]))/y;
-  let index = 0;
-  const text = sql.trim();
-  while (index < text.length) {
-    pattern.lastIndex = index;
-    const match = pattern.exec(text);
-    if (!match)
-      throw new SuiteQlSyntaxError(`Unexpected input at position ${index}: ${text.slice(index, index + 20)}`);
-    index = pattern.lastIndex;
-    const [, number, string, word, symbol] = match as unknown as Array<string | undefined>;
-    if (number !== undefined) tokens.push({ kind: 'number', text: number });
-    else if (string !== undefined) tokens.push({ kind: 'string', text: string.replace(/''/g, "'") });
-    else if (word !== undefined) tokens.push({ kind: 'word', text: word.toLowerCase() });
-    else if (symbol !== undefined) tokens.push({ kind: 'symbol', text: symbol === '!=' ? '<>' : symbol });
-  }
-  return tokens;
+  return tokenizeSql(
+    sql,
+    /\s*(?:(\d+(?:\.\d+)?)|'((?:[^']|'')*)'|([A-Za-z_][A-Za-z0-9_.]*)|(<=|>=|<>|!=|[=<>(),*]))/y,
+    (message) => new SuiteQlSyntaxError(message),
+  );
 }
 
 const KEYWORDS = new Set([

@@ -1,3 +1,6 @@
+import type { SqlToken } from '../../sql-tokens';
+import { tokenizeSql } from '../../sql-tokens';
+
 /**
  * The Sigma SQL the sandbox understands (Sigma itself runs Trino SQL; this is the subset bulk exports need):
  *   SELECT item [, item]* [FROM table [alias] [JOIN table [alias] ON col = col]] [WHERE cond [AND cond]*]
@@ -43,26 +46,14 @@ export interface SigmaQuery {
 
 export class SigmaSqlError extends Error {}
 
-type Token = { kind: 'word' | 'string' | 'number' | 'symbol'; text: string };
+type Token = SqlToken;
 
 function tokenize(sql: string): Token[] {
-  const tokens: Token[] = [];
-  const pattern =
-    /\s*(?:(-?\d+(?:\.\d+)?)|'((?:[^']|'')*)'|([A-Za-z_][A-Za-z0-9_]*)|(<=|>=|<>|!=|[=<>(),.*;]))/y;
-  const text = sql.trim();
-  let index = 0;
-  while (index < text.length) {
-    pattern.lastIndex = index;
-    const match = pattern.exec(text);
-    if (!match)
-      throw new SigmaSqlError(`Syntax error at position ${index}: ${text.slice(index, index + 20)}`);
-    index = pattern.lastIndex;
-    const [, number, string, word, symbol] = match as unknown as Array<string | undefined>;
-    if (number !== undefined) tokens.push({ kind: 'number', text: number });
-    else if (string !== undefined) tokens.push({ kind: 'string', text: string.replace(/''/g, "'") });
-    else if (word !== undefined) tokens.push({ kind: 'word', text: word.toLowerCase() });
-    else if (symbol !== undefined) tokens.push({ kind: 'symbol', text: symbol === '!=' ? '<>' : symbol });
-  }
+  const tokens = tokenizeSql(
+    sql,
+    /\s*(?:(-?\d+(?:\.\d+)?)|'((?:[^']|'')*)'|([A-Za-z_][A-Za-z0-9_]*)|(<=|>=|<>|!=|[=<>(),.*;]))/y,
+    (message) => new SigmaSqlError(message),
+  );
   if (tokens.at(-1)?.text === ';') tokens.pop();
   return tokens;
 }
