@@ -97,7 +97,14 @@ function runnerOf(dataSource: DataSource, settings: Partial<ReconciliationConfig
  * documents export (credit notes and payments; asked without `kind`) and the ERP's credit memos and payments are
  * empty: the bench measures invoices.
  */
-function* exportOf(path: string, kind: string | null, input: ServerInput): Generator<string> {
+function* exportOf(
+  path: string,
+  kind: string | null,
+  input: ServerInput,
+  columns: readonly string[] = INVOICE_LINE_CSV_COLUMNS,
+): Generator<string> {
+  // The invoice-line export's `columns`: the positions of the asked columns in a full row.
+  const picked = columns.map((c) => (INVOICE_LINE_CSV_COLUMNS as readonly string[]).indexOf(c));
   if (path === '/v1/exports/contract-balances') {
     yield `${BALANCE_CSV_COLUMNS.join(',')}\n`;
     return;
@@ -124,9 +131,11 @@ function* exportOf(path: string, kind: string | null, input: ServerInput): Gener
       const quantity = linesPerInvoice + (drift(i, 3) ? 2 : 0);
       chunk += `sub_B${pad(i)},cus_B${pad(i)},active,${contract},si_B${pad(i)},802B${pad(i)},price_seat,${String(quantity)},${String(unit)},USD,month,2026-03-01,2026-04-01,2026-03-01\n`;
     } else if (path === '/v1/invoice-lines/export') {
-      if (i === 0) chunk += `${INVOICE_LINE_CSV_COLUMNS.join(',')}\n`;
+      if (i === 0) chunk += `${columns.join(',')}\n`;
       for (let l = 0; l < linesPerInvoice; l++) {
-        chunk += `in_B${pad(i)},il_B${pad(i)}_${String(l)},cus_B${pad(i)},Seat,${String(unit)},0,USD,false,price_seat,1,2026-03-01,2026-04-01,2026-03-01\n`;
+        const full = `in_B${pad(i)},il_B${pad(i)}_${String(l)},cus_B${pad(i)},Seat,${String(unit)},0,USD,false,price_seat,1,2026-03-01,2026-04-01,2026-03-01`;
+        const cells = full.split(',');
+        chunk += `${columns === INVOICE_LINE_CSV_COLUMNS ? full : picked.map((p) => cells[p]).join(',')}\n`;
       }
     } else if (path === '/v1/exports/documents') {
       if (i === 0) chunk += `${DOCUMENT_CSV_COLUMNS.join(',')}\n`;
@@ -153,7 +162,8 @@ function serve(input: ServerInput): void {
       return;
     }
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-    const chunks = exportOf(path, parsed.searchParams.get('kind'), input);
+    const columns = parsed.searchParams.get('columns');
+    const chunks = exportOf(path, parsed.searchParams.get('kind'), input, columns?.split(','));
     const pump = () => {
       for (let next = chunks.next(); !next.done; next = chunks.next()) {
         if (!res.write(next.value)) {

@@ -291,11 +291,35 @@ describe('system-billing against the Stripe sandbox', () => {
     const lines = res.text
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { amount: { amountMinor: string }; proration: boolean });
+      .map(
+        (l) => JSON.parse(l) as { invoiceId: string; amount: { amountMinor: string }; proration: boolean },
+      );
     expect(lines.some((l) => l.amount.amountMinor === '-960000' && l.proration)).toBe(true);
     await request(billing.url)
       .get('/v1/invoice-lines/export?from=2026-02-01&to=2026-01-01')
       .set(bearer(viewer))
       .expect(400);
+    // Only the columns asked for, in the order asked.
+    const narrow = await request(billing.url)
+      .get(
+        `/v1/invoice-lines/export?from=2020-01-01&to=${today}&format=csv&columns=amountMinor,invoiceId,proration`,
+      )
+      .set(bearer(viewer))
+      .expect(200);
+    const [header, ...rows] = narrow.text.trim().split('\n');
+    expect(header).toBe('amountMinor,invoiceId,proration');
+    expect(rows).toHaveLength(lines.length);
+    expect(rows).toContain(
+      `-960000,${lines.find((l) => l.amount.amountMinor === '-960000')?.invoiceId ?? ''},true`,
+    );
+    for (const bad of [
+      'format=csv&columns=invoiceId,nope',
+      'format=csv&columns=invoiceId,invoiceId',
+      'columns=invoiceId',
+    ])
+      await request(billing.url)
+        .get(`/v1/invoice-lines/export?from=2020-01-01&to=${today}&${bad}`)
+        .set(bearer(viewer))
+        .expect(400);
   });
 });

@@ -15,6 +15,7 @@ import type { FastifyReply } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import {
   ExportQuery,
+  InvoiceLinesExportQuery,
   InvoicesQuery,
   InvoiceViewDto,
   ItemsExportQuery,
@@ -68,24 +69,45 @@ export const DOCUMENT_CSV_COLUMNS = [
   'date',
 ] as const satisfies ReadonlyArray<keyof BillingDocumentRow>;
 
-function invoiceLineCsv(line: InvoiceLineView): string {
-  return `${[
-    line.invoiceId,
-    line.lineId,
-    line.customerId,
-    line.description,
-    line.amount.amountMinor,
-    line.taxMinor,
-    line.amount.currency,
-    line.proration,
-    line.priceId,
-    line.quantity,
-    line.periodStart,
-    line.periodEnd,
-    line.issuedOn,
-  ]
-    .map(csvCell)
-    .join(',')}\n`;
+/** Each CSV column's cell of an invoice line. */
+const INVOICE_LINE_CELLS: Record<
+  (typeof INVOICE_LINE_CSV_COLUMNS)[number],
+  (line: InvoiceLineView) => string | number | boolean | null
+> = {
+  invoiceId: (l) => l.invoiceId,
+  lineId: (l) => l.lineId,
+  customerId: (l) => l.customerId,
+  description: (l) => l.description,
+  amountMinor: (l) => l.amount.amountMinor,
+  taxMinor: (l) => l.taxMinor,
+  currency: (l) => l.amount.currency,
+  proration: (l) => l.proration,
+  priceId: (l) => l.priceId,
+  quantity: (l) => l.quantity,
+  periodStart: (l) => l.periodStart,
+  periodEnd: (l) => l.periodEnd,
+  issuedOn: (l) => l.issuedOn,
+};
+
+/** The columns asked for (`columns=a,b`: known, each once, in the order asked), or all of them. */
+function invoiceLineColumns(
+  asked: string | undefined,
+): ReadonlyArray<(typeof INVOICE_LINE_CSV_COLUMNS)[number]> {
+  if (asked === undefined) return INVOICE_LINE_CSV_COLUMNS;
+  const names = asked.split(',');
+  const unknown = names.filter((n) => !(INVOICE_LINE_CSV_COLUMNS as readonly string[]).includes(n));
+  if (unknown.length > 0 || new Set(names).size !== names.length)
+    throw new DomainError(
+      400,
+      `columns must name each of ${INVOICE_LINE_CSV_COLUMNS.join(', ')} at most once`,
+      [
+        {
+          field: 'columns',
+          problem: unknown.length > 0 ? `unknown: ${unknown.join(', ')}` : 'a column twice',
+        },
+      ],
+    );
+  return names as Array<(typeof INVOICE_LINE_CSV_COLUMNS)[number]>;
 }
 
 function checkPeriod(from: string, to: string): void {
@@ -171,16 +193,27 @@ export class BillingReadsController {
   })
   @ApiProduces('application/x-ndjson', 'text/csv')
   @ApiOkResponse({ description: 'application/x-ndjson or text/csv: one invoice line per line' })
-  @ApiBadRequestResponse({ description: 'A malformed or inverted period, or an unknown format' })
-  async exportInvoiceLines(@Query() query: ExportQuery, @Res() reply: FastifyReply): Promise<void> {
+  @ApiBadRequestResponse({
+    description: "A malformed or inverted period, an unknown format, or columns that are not the export's",
+  })
+  async exportInvoiceLines(
+    @Query() query: InvoiceLinesExportQuery,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     checkPeriod(query.from, query.to);
+    if (query.columns !== undefined && query.format !== 'csv')
+      throw new DomainError(400, 'columns needs format=csv', [
+        { field: 'columns', problem: 'without format=csv' },
+      ]);
+    const columns = invoiceLineColumns(query.columns);
+    const cells = columns.map((c) => INVOICE_LINE_CELLS[c]);
     const pages = this.billing.exportInvoiceLines({
       from: query.from,
       to: query.to,
       pageSize: query.pageSize ?? 1000,
     });
-    const csv = query.format === 'csv' ? { header: INVOICE_LINE_CSV_COLUMNS, row: invoiceLineCsv } : null;
-    await streamPages(reply, pages, csv);
+    const row = (line: InvoiceLineView) => `${cells.map((cell) => csvCell(cell(line))).join(',')}\n`;
+    await streamPages(reply, pages, query.format === 'csv' ? { header: columns, row } : null);
   }
 
   @Get('exports/subscription-items')

@@ -119,3 +119,14 @@ export class ItemsExportQuery {
   @ExportFormatProperty('ndjson (default) or csv with a header row')
   format?: ExportFormat;
 }
+
+export class InvoiceLinesExportQuery extends ExportQuery {
+  @ApiPropertyOptional({
+    example: 'invoiceId,amountMinor,taxMinor,currency,issuedOn',
+    description:
+      "With format=csv, only these columns, in this order (comma-separated names of the full export's columns): a reader that compares invoice totals needs five of the thirteen",
+  })
+  @IsOptional()
+  @Matches(/^[A-Za-z]+(,[A-Za-z]+)*$/, { message: 'columns must be comma-separated column names' })
+  columns?: string;
+}

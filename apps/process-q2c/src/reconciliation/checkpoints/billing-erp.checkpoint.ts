@@ -2,20 +2,12 @@ import { openExport, stageCsv, withExports } from '../staging/stage';
 import type { Checkpoint, RunContext } from './checkpoint';
 import { CONTRACT_CORRELATION, select } from './checkpoint';
 
-/** system-billing's invoice-lines CSV export, column for column (its header row is checked against these). */
+/** The columns of system-billing's invoice-line CSV export this checkpoint asks for (it compares invoice totals). */
 const INVOICE_LINE_COLUMNS = [
   ['invoiceId', 'text'],
-  ['lineId', 'text'],
-  ['customerId', 'text'],
-  ['description', 'text'],
   ['amountMinor', 'bigint'],
   ['taxMinor', 'bigint'],
   ['currency', 'text'],
-  ['proration', 'boolean'],
-  ['priceId', 'text'],
-  ['quantity', 'numeric'],
-  ['periodStart', 'text'],
-  ['periodEnd', 'text'],
   ['issuedOn', 'text'],
 ] as const;
 
@@ -77,7 +69,10 @@ export class BillingErpCheckpoint implements Checkpoint {
   async compare(ctx: RunContext): Promise<number> {
     // Every export starts at once (the ERP's pages while billing's lines are staged); each is staged in turn.
     const billed = { from: ctx.from, to: ctx.to, pageSize: '1000' };
-    const lines = openExport(ctx, 'billing', '/v1/invoice-lines/export', billed);
+    const lines = openExport(ctx, 'billing', '/v1/invoice-lines/export', {
+      ...billed,
+      columns: INVOICE_LINE_COLUMNS.map(([name]) => name).join(','),
+    });
     const documents = openExport(ctx, 'billing', '/v1/exports/documents', billed);
     const erp = KINDS.map((kind) =>
       openExport(ctx, 'erp', '/v1/exports/documents', { period: ctx.period, kind: kind.erpKind }),
