@@ -4,6 +4,7 @@ import type {
   ContractChangeResult,
   CreditIssue,
   CreditResult,
+  InvoiceLineField,
   InvoiceLineView,
   InvoiceView,
   SubscriptionItemRow,
@@ -38,11 +39,16 @@ export abstract class BillingPort {
   /** Invoices issued from `from` to `to` (inclusive ISO dates), optionally for one customer. */
   abstract invoicesOfPeriod(query: { from: string; to: string; customerId?: string }): Promise<InvoiceView[]>;
 
-  /** Every invoice line of invoices issued in the period, page by page, for reconciliation. */
+  /**
+   * Every invoice line of invoices issued in the period, page by page, for reconciliation. `fields`: the fields the
+   * caller reads (all when absent); an adapter may leave the others empty ('', null, false or '0') to read less from
+   * the billing platform.
+   */
   abstract exportInvoiceLines(query: {
     from: string;
     to: string;
     pageSize: number;
+    fields?: readonly InvoiceLineField[];
   }): AsyncIterable<InvoiceLineView[]>;
 
   /** Every item of every subscription (any status), page by page, for reconciliation. */

@@ -125,6 +125,24 @@ export interface InvoiceLineView {
   issuedOn: string;
 }
 
+/** An InvoiceLineView's fields as its flat export names them (`amountMinor` and `currency` are the amount's). */
+export const INVOICE_LINE_FIELDS = [
+  'invoiceId',
+  'lineId',
+  'customerId',
+  'description',
+  'amountMinor',
+  'taxMinor',
+  'currency',
+  'proration',
+  'priceId',
+  'quantity',
+  'periodStart',
+  'periodEnd',
+  'issuedOn',
+] as const;
+export type InvoiceLineField = (typeof INVOICE_LINE_FIELDS)[number];
+
 /**
  * A credit note or a payment as reconciliation reads it (invoices come line by line from the invoice-line export).
  * `date` is the day it took effect (a credit note's effective day, a payment's paid day); `taxMinor` is null when

@@ -10,6 +10,7 @@ import {
 import { Roles } from '@revline/auth';
 import { BillingPort } from '@revline/billing-port';
 import type { BillingDocumentRow, InvoiceLineView, SubscriptionItemRow } from '@revline/billing-port';
+import { INVOICE_LINE_FIELDS } from '@revline/billing-port';
 import { csvCell, csvRow, DomainError } from '@revline/http';
 import type { FastifyReply } from 'fastify';
 import type { ServerResponse } from 'node:http';
@@ -22,22 +23,8 @@ import {
   SubscriptionViewDto,
 } from './billing-reads.dto';
 
-/** The CSV export's columns, in order (the header row names them). */
-export const INVOICE_LINE_CSV_COLUMNS = [
-  'invoiceId',
-  'lineId',
-  'customerId',
-  'description',
-  'amountMinor',
-  'taxMinor',
-  'currency',
-  'proration',
-  'priceId',
-  'quantity',
-  'periodStart',
-  'periodEnd',
-  'issuedOn',
-] as const;
+/** The CSV export's columns, in order (the header row names them): the view's fields, flat. */
+export const INVOICE_LINE_CSV_COLUMNS = INVOICE_LINE_FIELDS;
 
 /** The subscription-items CSV export's columns, in order. */
 export const SUBSCRIPTION_ITEM_CSV_COLUMNS = [
@@ -211,6 +198,7 @@ export class BillingReadsController {
       from: query.from,
       to: query.to,
       pageSize: query.pageSize ?? 1000,
+      ...(query.columns === undefined ? {} : { fields: columns }),
     });
     const row = (line: InvoiceLineView) => `${cells.map((cell) => csvCell(cell(line))).join(',')}\n`;
     await streamPages(reply, pages, query.format === 'csv' ? { header: columns, row } : null);

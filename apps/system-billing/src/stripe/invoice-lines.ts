@@ -1,4 +1,5 @@
-import type { InvoiceLineView } from '@revline/billing-port';
+import type { InvoiceLineField, InvoiceLineView } from '@revline/billing-port';
+import { INVOICE_LINE_FIELDS } from '@revline/billing-port';
 import type Stripe from 'stripe';
 import { idOf, isoDay, money } from './stripe-keys';
 
@@ -51,14 +52,36 @@ export const SIGMA_LINE_COLUMNS = [
   'created',
 ] as const;
 
+/** The Sigma columns each field is read from. */
+const SIGMA_SOURCES: Record<InvoiceLineField, readonly string[]> = {
+  invoiceId: ['l.invoice_id'],
+  lineId: ['l.id'],
+  customerId: ['i.customer_id'],
+  description: ['l.description'],
+  amountMinor: ['l.amount', 'l.currency'],
+  taxMinor: ['l.tax_amount'],
+  currency: ['l.currency'],
+  proration: ['l.proration'],
+  priceId: ['l.price_id'],
+  quantity: ['l.quantity'],
+  periodStart: ['l.period_start'],
+  periodEnd: ['l.period_end'],
+  issuedOn: ['i.finalized_at', 'i.created'],
+};
+
 /**
  * The Sigma query of every line of the invoices created in [gte, lt) that are not drafts: the same invoices, and
- * the same figures, the list API's export reads (`tax_amount` is the sum of the line's taxes).
+ * the same figures, the list API's export reads (`tax_amount` is the sum of the line's taxes). It selects the
+ * columns of the fields asked for, and always the invoice and its creation time (the export skips by them).
  */
-export function invoiceLinesSql(gte: number, lt: number): string {
+export function invoiceLinesSql(
+  gte: number,
+  lt: number,
+  fields: readonly InvoiceLineField[] = INVOICE_LINE_FIELDS,
+): string {
+  const columns = new Set(['l.invoice_id', 'i.created', ...fields.flatMap((field) => SIGMA_SOURCES[field])]);
   return (
-    'select l.invoice_id, l.id, i.customer_id, l.description, l.amount, l.tax_amount, l.currency, l.proration, ' +
-    'l.price_id, l.quantity, l.period_start, l.period_end, i.finalized_at, i.created ' +
+    `select ${[...columns].join(', ')} ` +
     'from invoice_line_items l join invoices i on l.invoice_id = i.id ' +
     `where i.created >= timestamp '${sigmaTimestamp(gte)}' and i.created < timestamp '${sigmaTimestamp(lt)}' ` +
     "and i.status <> 'draft'"
@@ -82,17 +105,18 @@ function day(cell: string, column: string): string {
 /**
  * Reads the rows of the invoice-line query's CSV (its header row given) as the very InvoiceLineView `toLineView`
  * makes of the same line from the list API: null cells are empty, so an empty description is '', an empty price
- * null, an empty tax '0'; the line is issued on its invoice's finalisation day, else its creation day. Throws when
- * a column is missing or a cell is not what the column holds.
+ * null, an empty tax '0'; the line is issued on its invoice's finalisation day, else its creation day. A column the
+ * query did not select leaves its field empty ('', 0, null or false). Throws when the invoice or its creation time
+ * is missing, or a cell is not what its column holds.
  */
 export function sigmaLineReader(header: readonly string[]): (row: readonly string[]) => InvoiceLineView {
-  const at = Object.fromEntries(
-    SIGMA_LINE_COLUMNS.map((name) => {
-      const index = header.indexOf(name);
-      if (index === -1) throw new Error(`Sigma: the invoice-line result has no ${name} column`);
-      return [name, index];
-    }),
-  ) as Record<(typeof SIGMA_LINE_COLUMNS)[number], number>;
+  const at = Object.fromEntries(SIGMA_LINE_COLUMNS.map((name) => [name, header.indexOf(name)])) as Record<
+    (typeof SIGMA_LINE_COLUMNS)[number],
+    number
+  >;
+  for (const needed of ['invoice_id', 'created'] as const)
+    if (at[needed] === -1) throw new Error(`Sigma: the invoice-line result has no ${needed} column`);
+  const has = (name: (typeof SIGMA_LINE_COLUMNS)[number]) => at[name] !== -1;
   return (row) => {
     const cell = (name: (typeof SIGMA_LINE_COLUMNS)[number]) => row[at[name]] ?? '';
     const price = cell('price_id');
@@ -104,13 +128,13 @@ export function sigmaLineReader(header: readonly string[]): (row: readonly strin
       lineId: cell('id'),
       customerId: cell('customer_id'),
       description: cell('description'),
-      amount: money(integer(cell('amount'), 'amount'), cell('currency')),
+      amount: money(has('amount') ? integer(cell('amount'), 'amount') : 0, cell('currency')),
       taxMinor: tax === '' ? '0' : String(integer(tax, 'tax_amount')),
       proration: cell('proration') === 'true',
       priceId: price === '' ? null : price,
       quantity: quantity === '' ? null : integer(quantity, 'quantity'),
-      periodStart: day(cell('period_start'), 'period_start'),
-      periodEnd: day(cell('period_end'), 'period_end'),
+      periodStart: has('period_start') ? day(cell('period_start'), 'period_start') : '',
+      periodEnd: has('period_end') ? day(cell('period_end'), 'period_end') : '',
       issuedOn: finalized === '' ? day(cell('created'), 'created') : day(finalized, 'finalized_at'),
     };
   };

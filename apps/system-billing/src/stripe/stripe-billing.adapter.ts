@@ -6,6 +6,7 @@ import type {
   ContractLineItem,
   CreditIssue,
   CreditResult,
+  InvoiceLineField,
   InvoiceLineView,
   InvoiceView,
   SubscriptionItemRow,
@@ -568,6 +569,7 @@ export class StripeBillingAdapter extends BillingPort {
     from: string;
     to: string;
     pageSize: number;
+    fields?: readonly InvoiceLineField[];
   }): AsyncIterable<InvoiceLineView[]> {
     const gte = startOfDay(query.from);
     const lt = startOfDay(query.to) + 86_400;
@@ -584,7 +586,7 @@ export class StripeBillingAdapter extends BillingPort {
         this.sigmaRefused = true;
       }
       if (run) {
-        yield* this.sigmaInvoiceLines(run, gte, lt, query.pageSize);
+        yield* this.sigmaInvoiceLines(run, { gte, lt }, query.pageSize, query.fields);
         return;
       }
     }
@@ -598,15 +600,17 @@ export class StripeBillingAdapter extends BillingPort {
    */
   private async *sigmaInvoiceLines(
     loadTimeRun: SigmaQueryRun,
-    gte: number,
-    lt: number,
+    { gte, lt }: { gte: number; lt: number },
     pageSize: number,
+    fields?: readonly InvoiceLineField[],
   ): AsyncGenerator<InvoiceLineView[]> {
     // T first: Sigma's snapshots only move forward, so every slice started after it reads a snapshot of T or later,
     // and the list read from T on misses nothing.
     const loadTime = await this.sigmaLoadTime(loadTimeRun);
     const runs = await Promise.all(
-      createdSlices(gte, lt, SIGMA_SLICES).map(([from, to]) => this.sigma.start(invoiceLinesSql(from, to))),
+      createdSlices(gte, lt, SIGMA_SLICES).map(([from, to]) =>
+        this.sigma.start(invoiceLinesSql(from, to, fields)),
+      ),
     );
     // Invoices Sigma answers that were created at or after T are also on the list read below: remembered to skip.
     const since = sigmaTimestamp(loadTime);
