@@ -184,6 +184,32 @@ describe('the invoice-line export through Sigma, against the list', () => {
     expect(throughSigma).toHaveLength((await exported(listApp)).length);
   });
 
+  it('exports every subscription item once, the account paged in created-time slices side by side', async () => {
+    const all = await stripe.subscriptions
+      .list({ status: 'all', limit: 100 })
+      .autoPagingToArray({ limit: 10_000 });
+    const res = await request(sigmaApp.url)
+      .get('/v1/exports/subscription-items')
+      .set(bearer(viewer))
+      .expect(200);
+    const rows = res.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { subscriptionId: string; itemId: string });
+    expect(new Set(rows.map((r) => r.itemId)).size).toBe(rows.length);
+    expect(rows).toHaveLength(all.reduce((n, sub) => n + sub.items.data.length, 0));
+    expect(new Set(rows.map((r) => r.subscriptionId))).toEqual(new Set(all.map((sub) => sub.id)));
+    // The sandbox filters the list by created, as Stripe does.
+    const day = await stripe.subscriptions.list({
+      status: 'all',
+      limit: 100,
+      created: { gte: today - 27 * DAY, lt: today - 26 * DAY },
+    });
+    expect(day.data.map((sub) => sub.id).sort()).toEqual(
+      Array.from({ length: 12 }, (_, i) => `sub_sig_${String(i).padStart(7, '0')}`),
+    );
+  });
+
   it('exports an invoice created after the snapshot (while the export runs) exactly once', async () => {
     const pages = sigmaApp.app
       .get(BillingPort)

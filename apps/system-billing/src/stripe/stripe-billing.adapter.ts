@@ -700,24 +700,47 @@ export class StripeBillingAdapter extends BillingPort {
     }
   }
 
+  /**
+   * Every item of every subscription, the account cut into EXPORT_SLICES created-time slices paged side by side
+   * (EXPORT_CONCURRENCY at a time; pages are yielded as they arrive). The slices span from the newest subscription
+   * back to the oldest, found by looking back in doubling steps (is there one created before newest − 1, 2, 4 …
+   * days?), so a large account is not one long chain of pages.
+   */
   async *exportSubscriptionItems(query: { pageSize: number }): AsyncIterable<SubscriptionItemRow[]> {
-    let startingAfter: string | undefined;
-    let buffer: SubscriptionItemRow[] = [];
-    for (;;) {
-      const page = await this.gateway.call('subscriptions.list', (s) =>
-        s.subscriptions.list({ status: 'all', limit: 100, starting_after: startingAfter }),
-      );
-      for (const sub of page.data) {
-        buffer.push(...toItemRows(sub));
+    const list = (params: Stripe.SubscriptionListParams) =>
+      this.gateway.call('subscriptions.list', (s) => s.subscriptions.list({ status: 'all', ...params }));
+    const newest = (await list({ limit: 1 })).data.at(0);
+    if (!newest) return;
+    const lt = newest.created + 1;
+    let span = 86_400;
+    while (
+      span < OLDEST_SUBSCRIPTION_SECONDS &&
+      (await list({ limit: 1, created: { lt: lt - span } })).data.length > 0
+    )
+      span *= 2;
+    const walk = async function* (this: StripeBillingAdapter, created: { gte: number; lt: number }) {
+      let startingAfter: string | undefined;
+      let buffer: SubscriptionItemRow[] = [];
+      for (;;) {
+        const page = await list({ limit: 100, created, starting_after: startingAfter });
+        for (const sub of page.data) buffer.push(...toItemRows(sub));
         if (buffer.length >= query.pageSize) {
           yield buffer;
           buffer = [];
         }
+        if (!page.has_more || page.data.length === 0) break;
+        startingAfter = page.data[page.data.length - 1]?.id;
       }
-      if (!page.has_more || page.data.length === 0) break;
-      startingAfter = page.data[page.data.length - 1]?.id;
-    }
-    if (buffer.length > 0) yield buffer;
+      if (buffer.length > 0) yield buffer;
+    }.bind(this);
+    yield* mergeConcurrently(
+      createdSlices(Math.max(0, lt - span), lt, EXPORT_SLICES).map(
+        ([gte, to]) =>
+          () =>
+            walk({ gte, lt: to }),
+      ),
+      EXPORT_CONCURRENCY,
+    );
   }
 
   /**
@@ -872,6 +895,9 @@ function toInvoiceView(invoice: Stripe.Invoice): InvoiceView {
  * 29 s at 8, each app in its own process).
  */
 const EXPORT_SLICES = 64;
+
+/** How far back a subscription export looks at most: longer than any account has existed. */
+const OLDEST_SUBSCRIPTION_SECONDS = 64 * 365 * 86_400;
 
 /**
  * How many created-time slices a Sigma export queries (each its own query run, all started at once): enough that

@@ -2,7 +2,7 @@ import { Body, Delete, Get, Param } from '@nestjs/common';
 import type { ItemChange } from '../billing/subscriptions';
 import { Subscriptions } from '../billing/subscriptions';
 import { invoiceAnswer } from '../http/includable';
-import { expand, expansions, paginate } from '../http/list';
+import { expand, expansions, paginate, parseRange } from '../http/list';
 import { mergeMetadata, Params } from '../http/params';
 import { StripePost, StripeQuery } from '../http/request';
 import { StripeController } from '../http/stripe-controller';
@@ -123,18 +123,22 @@ export class SubscriptionsController {
     const customer = q.string('customer');
     const status = q.string('status');
     const price = q.string('price');
+    const created = parseRange(q, 'created');
     const { list, positions } = this.store.subscriptionList.all();
     // Every subscription (as an export pages them): the cursor is found by position, not by a scan.
     const page =
-      status === 'all' && !customer && !price
+      status === 'all' && !customer && !price && created.min === -Infinity && created.max === Infinity
         ? paginate(list, q, '/v1/subscriptions', positions)
         : paginate(
-            list.filter(
-              (s) =>
-                (!customer || s.customer === customer) &&
-                (status === 'all' || (status ? s.status === status : s.status !== 'canceled')) &&
-                (!price || s.items.data.some((i) => i.price.id === price)),
-            ),
+            this.store.subscriptionList
+              .within(created)
+              .filter(
+                (s) =>
+                  (!customer || s.customer === customer) &&
+                  (status === 'all' || (status ? s.status === status : s.status !== 'canceled')) &&
+                  (!price || s.items.data.some((i) => i.price.id === price)) &&
+                  created.test(s.created),
+              ),
             q,
             '/v1/subscriptions',
           );
