@@ -7,8 +7,9 @@
  * drift (missing in the ERP, one cent off, a day later; a Salesforce quantity changed) — and the ReconciliationRunner
  * of process-q2c runs the two checkpoints between the three systems side by side, salesforce-billing and billing-erp,
  * against the real system APIs: system-salesforce reads one Bulk API 2.0 query job (CSV pages); system-billing reads
- * the invoice lines through Stripe Sigma (query runs over 8 created-time slices, their CSV result files streamed)
- * and pages Stripe's subscription list (limit 100), and streams CSV; system-erp pages SuiteQL (1,000 rows a page, as
+ * the invoice lines through Stripe Sigma (query runs over 8 created-time slices, only the columns of the five fields
+ * billing-erp asks for, their CSV result files streamed) and pages Stripe's subscription list in created-time slices
+ * (limit 100, 4 at a time), and streams CSV; system-erp pages SuiteQL (1,000 rows a page, as
  * NetSuite) within the account's concurrency limit. The vendor sandboxes hold the generated accounts in memory (a
  * large heap and a 64 MB young generation each). Every export of a checkpoint is opened at once. As
  * deployed, each vendor and system API runs in a process of its own (the built apps in dist/), the runner in this
@@ -500,7 +501,7 @@ async function throughSandbox(): Promise<void> {
       peakRssMb: { ...stack.peakRssMb(), runner: Math.round(peakRss / 1024 / 1024) },
       rssNote: 'peak resident memory of each process; the vendor sandboxes hold the generated account',
       paging:
-        'Salesforce Bulk API 2.0 query, CSV pages of 10,000; Stripe invoice lines through Sigma query runs (8 created slices, CSV result files) and subscriptions.list limit 100; SuiteQL 1000 rows a page, concurrently within the NetSuite limit',
+        'Salesforce Bulk API 2.0 query, CSV pages of 10,000; Stripe invoice lines through Sigma query runs (8 created slices, CSV result files, five fields) and subscriptions.list limit 100 over 64 created slices, 4 at a time; SuiteQL 1000 rows a page, concurrently within the NetSuite limit',
       loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
     });
     if (breaksFound !== planted)
