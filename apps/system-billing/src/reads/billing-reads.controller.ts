@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Logger, Param, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiOkResponse,
@@ -102,6 +102,8 @@ function checkPeriod(from: string, to: string): void {
     throw new DomainError(400, 'from must not be after to', [{ field: 'from', problem: 'after to' }]);
 }
 
+const logger = new Logger('BillingReads');
+
 /** Whether the socket drained (true) or closed first (false: the client went away). */
 function drained(socket: ServerResponse): Promise<boolean> {
   return new Promise((resolve) => {
@@ -124,20 +126,37 @@ function drained(socket: ServerResponse): Promise<boolean> {
 
 /**
  * Streams pages of rows as NDJSON, or as CSV (a header, then `csv.row` per row), waiting for the socket to drain; a
- * client that goes away stops the export (and with it the reads behind the pages).
+ * client that goes away stops the export (and with it the reads behind the pages). A failure before the first page
+ * is answered as an error; one after the first bytes were sent aborts the response, so the reader sees an export
+ * cut short, never a shorter one that looks whole.
  */
 async function streamPages<T>(
   reply: FastifyReply,
   pages: AsyncIterable<readonly T[]>,
   csv: { header: readonly string[]; row: (row: T) => string } | null,
 ): Promise<void> {
+  const iterator = pages[Symbol.asyncIterator]();
+  let step = await iterator.next();
   reply.raw.writeHead(200, {
     'content-type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
   });
   if (csv) reply.raw.write(`${csv.header.join(',')}\n`);
-  for await (const page of pages) {
-    const chunk = csv ? page.map(csv.row).join('') : page.map((row) => JSON.stringify(row)).join('\n') + '\n';
-    if (!reply.raw.write(chunk) && !(await drained(reply.raw))) return;
+  try {
+    for (; !step.done; step = await iterator.next()) {
+      const page = step.value;
+      const chunk = csv
+        ? page.map(csv.row).join('')
+        : page.map((row) => JSON.stringify(row)).join('\n') + '\n';
+      if (!reply.raw.write(chunk) && !(await drained(reply.raw))) {
+        await iterator.return?.();
+        return;
+      }
+    }
+  } catch (error) {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    logger.error(`An export failed after it began, and was cut short: ${failure.message}`);
+    reply.raw.destroy(failure);
+    return;
   }
   reply.raw.end();
 }
