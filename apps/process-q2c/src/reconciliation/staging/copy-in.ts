@@ -19,6 +19,7 @@ interface CopyConnection {
 class CopyFromStream {
   private rowCount = 0;
   private failure: Error | undefined;
+  private settled = false;
   private connection: CopyConnection | undefined;
 
   constructor(
@@ -39,6 +40,7 @@ class CopyFromStream {
   private async pump(connection: CopyConnection): Promise<void> {
     try {
       for await (const chunk of this.source) {
+        if (this.settled) return;
         connection.sendCopyFromChunk(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
         if (connection.stream.writableNeedDrain)
           await new Promise<void>((resolve) => {
@@ -47,6 +49,7 @@ class CopyFromStream {
       }
       connection.endCopyFrom();
     } catch (error) {
+      if (this.settled) return;
       this.failure = error instanceof Error ? error : new Error(String(error));
       connection.sendCopyFail(`source failed: ${this.failure.message}`);
     }
@@ -57,12 +60,23 @@ class CopyFromStream {
     this.rowCount = match ? Number(match[1]) : 0;
   }
 
+  /**
+   * pg ends a query at its error: it forgets the query before the server's ReadyForQuery, so that never reaches us
+   * and the COPY must settle here (a source that failed, a malformed row, a header that does not match).
+   */
   handleError(error: Error): void {
     this.failure ??= error;
     this.source.destroy();
+    this.settle();
   }
 
   handleReadyForQuery(): void {
+    this.settle();
+  }
+
+  private settle(): void {
+    if (this.settled) return;
+    this.settled = true;
     this.done(this.failure, this.rowCount);
   }
 
