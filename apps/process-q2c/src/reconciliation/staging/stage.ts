@@ -7,7 +7,7 @@ import { copyFrom } from './copy-in';
 /** How much of an export opened ahead of its staging may wait in memory before its sender is held back. */
 const PREFETCH_BYTES = 32 * 1024 * 1024;
 
-/** A system API's CSV export, requested now and staged later (see openExports). */
+/** A system API's CSV export, requested now and staged later (see openExport). */
 export type OpenedExport = Promise<Readable>;
 
 /**
