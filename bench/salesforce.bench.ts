@@ -16,13 +16,13 @@ import 'reflect-metadata';
 import { OutboxMessageEntity, Queues } from '@revline/messaging';
 import type { TestApp, TestDatabase } from '@revline/testing';
 import { createTestApp, createTestDatabase } from '@revline/testing';
-import { Connection } from 'jsforce';
+import type { Connection } from 'jsforce';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SANDBOXES } from '../apps/sandbox/src/app.info';
 import { ADMIN_USER_ID, OrgStore } from '../apps/sandbox/src/salesforce/org/org-store';
 import { SalesforceSandboxModule } from '../apps/sandbox/src/salesforce/salesforce-sandbox.module';
-import { SANDBOX_CREDENTIALS, seedCatalogue } from '../apps/sandbox/src/salesforce/testing/seed';
+import { loginToSandbox, seedCatalogue } from '../apps/sandbox/src/salesforce/testing/seed';
 import type { Catalogue } from '../apps/sandbox/src/salesforce/testing/seed';
 import { AppModule } from '../apps/system-salesforce/src/app.module';
 import { APP } from '../apps/system-salesforce/src/app.info';
@@ -92,16 +92,7 @@ async function main(): Promise<void> {
   const sandbox: TestApp = await createTestApp(SalesforceSandboxModule, SANDBOXES[0].spec);
   let system: TestApp | undefined;
   try {
-    const sales = new Connection({
-      oauth2: {
-        loginUrl: sandbox.url,
-        clientId: SANDBOX_CREDENTIALS.clientId,
-        clientSecret: SANDBOX_CREDENTIALS.clientSecret,
-      },
-      version: '60.0',
-      maxRequest: 16,
-    });
-    await sales.login(SANDBOX_CREDENTIALS.username, SANDBOX_CREDENTIALS.password);
+    const sales = await loginToSandbox(sandbox.url, { maxRequest: 16 });
     const catalogue = await seedCatalogue(sales);
     const store = sandbox.app.get(OrgStore);
     const ids = createDrafts(store, catalogue, CHANGES);

@@ -10,7 +10,7 @@ import {
   seedApiKey,
   waitForQueuesIdle,
 } from '@revline/testing';
-import { Connection } from 'jsforce';
+import type { Connection } from 'jsforce';
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import request from 'supertest';
@@ -20,7 +20,7 @@ import type { Catalogue } from '../../apps/sandbox/src/salesforce/testing/seed';
 import {
   activateOrders,
   createDraftOrders,
-  SANDBOX_CREDENTIALS,
+  loginToSandbox,
   seedCatalogue,
 } from '../../apps/sandbox/src/salesforce/testing/seed';
 import { StripeSandboxModule } from '../../apps/sandbox/src/stripe/stripe-sandbox.module';
@@ -146,15 +146,7 @@ export async function startQ2cEnv(extraEnv: Record<string, string> = {}): Promis
     protocol: 'http',
   });
   await stripe.webhookEndpoints.create({ url: `${billing.url}/v1/webhooks/stripe`, enabled_events: ['*'] });
-  const sales = new Connection({
-    oauth2: {
-      loginUrl: sfSandbox.url,
-      clientId: SANDBOX_CREDENTIALS.clientId,
-      clientSecret: SANDBOX_CREDENTIALS.clientSecret,
-    },
-    version: '60.0',
-  });
-  await sales.login(SANDBOX_CREDENTIALS.username, SANDBOX_CREDENTIALS.password);
+  const sales = await loginToSandbox(sfSandbox.url);
   const catalogue = await seedCatalogue(sales);
   const salesforce = await createTestApp(SalesforceModule, SALESFORCE_APP, env);
   apps.push(salesforce);

@@ -4,7 +4,7 @@ import type { CrmRecordChangedPayload } from '@revline/messaging';
 import { OutboxMessageEntity } from '@revline/messaging';
 import type { TestApp, TestDatabase } from '@revline/testing';
 import { bearer, createTestApp, createTestDatabase, eventually, seedApiKey } from '@revline/testing';
-import { Connection } from 'jsforce';
+import type { Connection } from 'jsforce';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import {
   activateOrders,
   createDraftOrders,
   SANDBOX_CREDENTIALS,
+  loginToSandbox,
   seedCatalogue,
 } from '../../apps/sandbox/src/salesforce/testing/seed';
 import { AppModule } from '../../apps/system-salesforce/src/app.module';
@@ -80,15 +81,7 @@ describe('Salesforce capture paths against the sandbox: gaps, CPQ, deletes, limi
     });
     db = await createTestDatabase(DATABASE);
     viewer = await seedApiKey(db.dataSource, ['finance.viewer']);
-    sales = new Connection({
-      oauth2: {
-        loginUrl: sandbox.url,
-        clientId: SANDBOX_CREDENTIALS.clientId,
-        clientSecret: SANDBOX_CREDENTIALS.clientSecret,
-      },
-      version: '60.0',
-    });
-    await sales.login(SANDBOX_CREDENTIALS.username, SANDBOX_CREDENTIALS.password);
+    sales = await loginToSandbox(sandbox.url);
     catalogue = await seedCatalogue(sales);
   });
 

@@ -1,7 +1,7 @@
 import { createEnvelope, OutboxMessageEntity } from '@revline/messaging';
 import type { TestApp, TestDatabase } from '@revline/testing';
 import { bearer, createTestApp, createTestDatabase, eventually, seedApiKey } from '@revline/testing';
-import { Connection } from 'jsforce';
+import type { Connection } from 'jsforce';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOXES } from '../../apps/sandbox/src/app.info';
@@ -10,7 +10,7 @@ import type { Catalogue } from '../../apps/sandbox/src/salesforce/testing/seed';
 import {
   activateOrders,
   createDraftOrders,
-  SANDBOX_CREDENTIALS,
+  loginToSandbox,
   seedCatalogue,
 } from '../../apps/sandbox/src/salesforce/testing/seed';
 import { AppModule } from '../../apps/system-salesforce/src/app.module';
@@ -57,15 +57,7 @@ describe('Salesforce change capture against the sandbox (jsforce end to end)', (
     });
     db = await createTestDatabase(DATABASE);
     admin = await seedApiKey(db.dataSource, ['integration.admin']);
-    sales = new Connection({
-      oauth2: {
-        loginUrl: sandbox.url,
-        clientId: SANDBOX_CREDENTIALS.clientId,
-        clientSecret: SANDBOX_CREDENTIALS.clientSecret,
-      },
-      version: '60.0',
-    });
-    await sales.login(SANDBOX_CREDENTIALS.username, SANDBOX_CREDENTIALS.password);
+    sales = await loginToSandbox(sandbox.url);
     catalogue = await seedCatalogue(sales);
     await startSystem();
     await eventually(cdcSubscribed);

@@ -2,7 +2,7 @@ import { CrmPort } from '@revline/crm-port';
 import type { CrmOrder, CrmOrderLineRow } from '@revline/crm-port';
 import type { TestApp, TestDatabase } from '@revline/testing';
 import { bearer, createTestApp, createTestDatabase, seedApiKey } from '@revline/testing';
-import { Connection } from 'jsforce';
+import type { Connection } from 'jsforce';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOXES } from '../../apps/sandbox/src/app.info';
@@ -12,7 +12,7 @@ import type { Catalogue } from '../../apps/sandbox/src/salesforce/testing/seed';
 import {
   activateOrders,
   createDraftOrders,
-  SANDBOX_CREDENTIALS,
+  loginToSandbox,
   seedCatalogue,
 } from '../../apps/sandbox/src/salesforce/testing/seed';
 import { AppModule } from '../../apps/system-salesforce/src/app.module';
@@ -91,15 +91,7 @@ describe('order-lines export through Bulk API 2.0 against the Salesforce sandbox
     sandbox = await createTestApp(SalesforceSandboxModule, SANDBOXES[0].spec, {});
     db = await createTestDatabase(DATABASE);
     viewer = await seedApiKey(db.dataSource, ['finance.viewer']);
-    sales = new Connection({
-      oauth2: {
-        loginUrl: sandbox.url,
-        clientId: SANDBOX_CREDENTIALS.clientId,
-        clientSecret: SANDBOX_CREDENTIALS.clientSecret,
-      },
-      version: '60.0',
-    });
-    await sales.login(SANDBOX_CREDENTIALS.username, SANDBOX_CREDENTIALS.password);
+    sales = await loginToSandbox(sandbox.url);
     catalogue = await seedCatalogue(sales);
     // Orders as sales make them: activated, one left in draft, and a CPQ amendment revising a line.
     const ids = await createDraftOrders(sales, catalogue, 6);

@@ -2,7 +2,7 @@ import { runMigrations } from '@revline/persistence';
 import { appDataSourceOptions } from '@revline/platform';
 import type { TestDatabase } from '@revline/testing';
 import { createTestDatabase, seedApiKey } from '@revline/testing';
-import { Connection } from 'jsforce';
+import type { Connection } from 'jsforce';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,7 +14,7 @@ import { DATABASE as Q2C } from '../../apps/process-q2c/src/database';
 import type { MappingDefinition } from '../../apps/process-q2c/src/mappings/mapping-definition';
 import { tbaClient } from '../../apps/sandbox/src/netsuite/testing/tba-client';
 import type { Catalogue } from '../../apps/sandbox/src/salesforce/testing/seed';
-import { SANDBOX_CREDENTIALS, seedCatalogue } from '../../apps/sandbox/src/salesforce/testing/seed';
+import { loginToSandbox, seedCatalogue } from '../../apps/sandbox/src/salesforce/testing/seed';
 import { DATABASE as BILLING } from '../../apps/system-billing/src/database';
 import { DATABASE as ERP } from '../../apps/system-erp/src/database';
 import { DATABASE as SALESFORCE } from '../../apps/system-salesforce/src/database';
@@ -228,15 +228,7 @@ export async function startQ2cStack(extraEnv: Record<string, string> = {}): Prom
       port: stripePort,
       protocol: 'http',
     });
-    const sales = new Connection({
-      oauth2: {
-        loginUrl: urls['salesforce-sandbox'],
-        clientId: SANDBOX_CREDENTIALS.clientId,
-        clientSecret: SANDBOX_CREDENTIALS.clientSecret,
-      },
-      version: '60.0',
-    });
-    await sales.login(SANDBOX_CREDENTIALS.username, SANDBOX_CREDENTIALS.password);
+    const sales = await loginToSandbox(urls['salesforce-sandbox']);
     const catalogue = await seedCatalogue(sales);
     await start('system-salesforce');
     const admin = await seedApiKey(db.dataSource, ['integration.admin'], 'stack-admin');

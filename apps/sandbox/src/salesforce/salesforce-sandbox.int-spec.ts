@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOXES } from '../app.info';
 import { SalesforceSandboxModule } from './salesforce-sandbox.module';
 import type { Catalogue } from './testing/seed';
-import { activateOrders, createDraftOrders, SANDBOX_CREDENTIALS, seedCatalogue } from './testing/seed';
+import { activateOrders, createDraftOrders, loginToSandbox, seedCatalogue } from './testing/seed';
 
 const spec = SANDBOXES[0].spec;
 
@@ -23,19 +23,6 @@ interface ChangeEvent {
     };
   } & Record<string, unknown>;
   event: { replayId: number };
-}
-
-async function login(url: string): Promise<Connection> {
-  const conn = new Connection({
-    oauth2: {
-      loginUrl: url,
-      clientId: SANDBOX_CREDENTIALS.clientId,
-      clientSecret: SANDBOX_CREDENTIALS.clientSecret,
-    },
-    version: '60.0',
-  });
-  await conn.login(SANDBOX_CREDENTIALS.username, SANDBOX_CREDENTIALS.password);
-  return conn;
 }
 
 function listen(
@@ -81,7 +68,7 @@ describe('Salesforce sandbox, driven by jsforce', () => {
 
   beforeAll(async () => {
     app = await createTestApp(SalesforceSandboxModule, spec, { SANDBOX_SF_COMETD_TIMEOUT_SECONDS: '2' });
-    conn = await login(app.url);
+    conn = await loginToSandbox(app.url);
     catalogue = await seedCatalogue(conn);
   });
 

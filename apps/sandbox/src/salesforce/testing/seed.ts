@@ -1,4 +1,4 @@
-import type { Connection } from 'jsforce';
+import { Connection } from 'jsforce';
 
 export const SANDBOX_CREDENTIALS = {
   clientId: 'revline-sandbox',
@@ -6,6 +6,24 @@ export const SANDBOX_CREDENTIALS = {
   username: 'admin@revline.sandbox',
   password: 'sandbox',
 };
+
+/** A jsforce connection logged into the Salesforce sandbox at `loginUrl` as its admin (username-password flow). */
+export async function loginToSandbox(
+  loginUrl: string,
+  options: { maxRequest?: number } = {},
+): Promise<Connection> {
+  const conn = new Connection({
+    oauth2: {
+      loginUrl,
+      clientId: SANDBOX_CREDENTIALS.clientId,
+      clientSecret: SANDBOX_CREDENTIALS.clientSecret,
+    },
+    version: '60.0',
+    ...options,
+  });
+  await conn.login(SANDBOX_CREDENTIALS.username, SANDBOX_CREDENTIALS.password);
+  return conn;
+}
 
 export interface Catalogue {
   accountId: string;
