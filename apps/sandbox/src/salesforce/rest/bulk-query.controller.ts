@@ -1,19 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Res,
-  UseFilters,
-  UseGuards,
-  UseInterceptors,
-} from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { badRequest, notFound } from '../org/errors';
 import { OrgStore } from '../org/org-store';
@@ -22,10 +7,9 @@ import type { Query as SoqlQuery } from '../soql/ast';
 import type { FlatResult } from '../soql/evaluate';
 import { checkFlatQuery, runFlatQuery } from '../soql/evaluate';
 import { parseSoql } from '../soql/parser';
-import { ApiUsageInterceptor } from './api-usage.interceptor';
-import { SalesforceErrorFilter } from './salesforce-error.filter';
+import { SalesforceRestController } from './salesforce-controller';
 import type { RestContext } from './session';
-import { SalesforceSessionGuard, SfContext } from './session';
+import { SfContext } from './session';
 
 type JobState = 'UploadComplete' | 'InProgress' | 'Aborted' | 'JobComplete' | 'Failed';
 
@@ -84,11 +68,7 @@ function cell(value: FieldValue, type: FlatResult['types'][number]): string {
  * page `maxRecords` rows at most, with `Sforce-NumberOfRecords` and `Sforce-Locator` (the next page's locator,
  * or `null` after the last page).
  */
-@ApiExcludeController()
-@Controller('services/data/:version/jobs/query')
-@UseGuards(SalesforceSessionGuard)
-@UseInterceptors(ApiUsageInterceptor)
-@UseFilters(SalesforceErrorFilter)
+@SalesforceRestController('services/data/:version/jobs/query')
 export class BulkQueryController {
   private readonly jobs = new Map<string, Job>();
 

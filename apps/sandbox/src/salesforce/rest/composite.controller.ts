@@ -1,26 +1,13 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Param,
-  Patch,
-  Post,
-  Query,
-  UseFilters,
-  UseGuards,
-  UseInterceptors,
-} from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Delete, Param, Patch, Post, Query } from '@nestjs/common';
 import { badRequest, notFound, SalesforceApiError } from '../org/errors';
 import { normaliseId } from '../org/ids';
 import { OrgStore } from '../org/org-store';
 import type { OrgTransaction } from '../org/transaction';
 import { fieldDef, objectDef } from '../org/schema';
-import { ApiUsageInterceptor } from './api-usage.interceptor';
-import { SalesforceErrorFilter } from './salesforce-error.filter';
 import { recordJson } from './serialise';
+import { SalesforceRestController } from './salesforce-controller';
 import type { RestContext } from './session';
-import { SalesforceSessionGuard, SfContext } from './session';
+import { SfContext } from './session';
 import { selectedFields } from './sobjects.controller';
 
 const MAX_RECORDS = 200;
@@ -116,11 +103,7 @@ function runEach<T>(
 }
 
 /** `/services/data/vNN.N/composite/sobjects`: up to 200 records per call, in one transaction. */
-@ApiExcludeController()
-@Controller('services/data/:version/composite/sobjects')
-@UseGuards(SalesforceSessionGuard)
-@UseInterceptors(ApiUsageInterceptor)
-@UseFilters(SalesforceErrorFilter)
+@SalesforceRestController('services/data/:version/composite/sobjects')
 export class CompositeController {
   constructor(private readonly store: OrgStore) {}
 

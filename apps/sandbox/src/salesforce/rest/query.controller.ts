@@ -1,24 +1,13 @@
-import {
-  Controller,
-  Get,
-  Headers,
-  Param,
-  Query,
-  UseFilters,
-  UseGuards,
-  UseInterceptors,
-} from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Get, Headers, Param, Query } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { badRequest, notFound } from '../org/errors';
 import { OrgStore } from '../org/org-store';
 import { SalesforceSandboxConfig } from '../sandbox-config';
 import { runQuery } from '../soql/evaluate';
 import { parseSoql } from '../soql/parser';
-import { ApiUsageInterceptor } from './api-usage.interceptor';
-import { SalesforceErrorFilter } from './salesforce-error.filter';
+import { SalesforceRestController } from './salesforce-controller';
 import type { RestContext } from './session';
-import { SalesforceSessionGuard, SfContext } from './session';
+import { SfContext } from './session';
 
 interface QueryPage {
   totalSize: number;
@@ -37,11 +26,7 @@ interface Cursor {
 const CURSOR_TTL_MS = 15 * 60 * 1000;
 
 /** `/query` and `/queryAll` (deleted records too), with `nextRecordsUrl` paging past the batch size. */
-@ApiExcludeController()
-@Controller('services/data/:version')
-@UseGuards(SalesforceSessionGuard)
-@UseInterceptors(ApiUsageInterceptor)
-@UseFilters(SalesforceErrorFilter)
+@SalesforceRestController('services/data/:version')
 export class QueryController {
   private readonly cursors = new Map<string, Cursor>();
 

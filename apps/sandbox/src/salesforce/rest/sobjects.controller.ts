@@ -1,30 +1,14 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Res,
-  UseFilters,
-  UseGuards,
-  UseInterceptors,
-} from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { badRequest, notFound } from '../org/errors';
 import { OrgStore } from '../org/org-store';
 import type { FieldDef, ObjectDef } from '../org/schema';
 import { fieldDef, objectDef } from '../org/schema';
 import { coerceValue } from '../org/values';
-import { ApiUsageInterceptor } from './api-usage.interceptor';
-import { SalesforceErrorFilter } from './salesforce-error.filter';
 import { describeGlobal, describeSObject, recordJson } from './serialise';
+import { SalesforceRestController } from './salesforce-controller';
 import type { RestContext } from './session';
-import { SalesforceSessionGuard, SfContext } from './session';
+import { SfContext } from './session';
 
 function objectOr404(name: string): ObjectDef {
   const def = objectDef(name);
@@ -43,11 +27,7 @@ export function selectedFields(def: ObjectDef, fields: string | undefined): Fiel
 }
 
 /** `/services/data/vNN.N/sobjects/...`: describe, create, retrieve, update, delete and upsert by external id. */
-@ApiExcludeController()
-@Controller('services/data/:version/sobjects')
-@UseGuards(SalesforceSessionGuard)
-@UseInterceptors(ApiUsageInterceptor)
-@UseFilters(SalesforceErrorFilter)
+@SalesforceRestController('services/data/:version/sobjects')
 export class SObjectsController {
   constructor(private readonly store: OrgStore) {}
 
