@@ -3,6 +3,7 @@ import type { CrmOrder, CrmOrderLineRow } from '@revline/crm-port';
 import type { TestApp, TestDatabase } from '@revline/testing';
 import { bearer, createTestApp, createTestDatabase, seedApiKey } from '@revline/testing';
 import type { Connection } from 'jsforce';
+import type { Response } from 'supertest';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOXES } from '../../apps/sandbox/src/app.info';
@@ -60,6 +61,15 @@ async function restPathRows(crm: CrmPort, since: string): Promise<CrmOrderLineRo
 const csvOf = (rows: readonly CrmOrderLineRow[]): string[] =>
   rows.map((r) => ORDER_LINE_CSV_COLUMNS.map((c) => r[c] ?? '').join(',')).sort();
 
+/** A response body as text, whatever its content type (supertest parses only the types it knows). */
+const asText = (response: Response, callback: (error: Error | null, body: string) => void): void => {
+  let text = '';
+  response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  response.on('end', () => {
+    callback(null, text);
+  });
+};
+
 describe('order-lines export through Bulk API 2.0 against the Salesforce sandbox', () => {
   let sandbox: TestApp;
   let db: TestDatabase;
@@ -76,13 +86,7 @@ describe('order-lines export through Bulk API 2.0 against the Salesforce sandbox
       .get(`/v1/exports/order-lines?${query}`)
       .set(bearer(viewer))
       .buffer(true)
-      .parse((response, callback) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-        response.on('end', () => {
-          callback(null, text);
-        });
-      })
+      .parse(asText)
       .expect(200);
     return res.body as string;
   };
@@ -245,13 +249,7 @@ describe('order-lines export through Bulk API 2.0 against the Salesforce sandbox
         .get(`${jobs()}/${job.id}/results?maxRecords=5`)
         .set(auth())
         .buffer(true)
-        .parse((response, callback) => {
-          let text = '';
-          response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-          response.on('end', () => {
-            callback(null, text);
-          });
-        })
+        .parse(asText)
         .expect(200);
       expect(results.headers['content-type']).toMatch(/^text\/csv/);
       expect(results.headers['sforce-numberofrecords']).toBe('1');
