@@ -208,13 +208,3 @@ export function* sigmaResult(
     }
   }
 }
-
-/** The whole result of a query at once (see sigmaResult). */
-export function runSigmaQuery(
-  query: SigmaQuery,
-  tables: Record<string, Table<unknown>>,
-  dataLoadTime: number,
-  chunkRows?: number,
-): Buffer[] {
-  return [...sigmaResult(query, tables, dataLoadTime, chunkRows)];
-}

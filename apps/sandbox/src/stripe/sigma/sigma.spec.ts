@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StripeGenerateController } from '../generate/generate.controller';
 import { StripeStore } from '../state/store';
-import { formatTimestamp, runSigmaQuery } from './sigma-engine';
+import { formatTimestamp, sigmaResult } from './sigma-engine';
 import { parseSigmaSql, SigmaSqlError } from './sigma-sql';
 import { sigmaTables } from './sigma-tables';
 
@@ -22,7 +22,7 @@ function storeWith(n: number): StripeStore {
 }
 
 const run = (store: StripeStore, sql: string, chunkRows?: number): string =>
-  runSigmaQuery(parseSigmaSql(sql), sigmaTables(store), LOADED, chunkRows).join('');
+  [...sigmaResult(parseSigmaSql(sql), sigmaTables(store), LOADED, chunkRows)].join('');
 
 describe("the sandbox's Sigma SQL", () => {
   it('joins lines to their invoices, filters on the joined table, and writes CSV as Sigma result files do', () => {
@@ -80,12 +80,14 @@ describe("the sandbox's Sigma SQL", () => {
   });
 
   it('writes a large result in chunks of whole rows', () => {
-    const chunks = runSigmaQuery(
-      parseSigmaSql('select id, amount from invoice_line_items'),
-      sigmaTables(storeWith(30)),
-      LOADED,
-      7,
-    );
+    const chunks = [
+      ...sigmaResult(
+        parseSigmaSql('select id, amount from invoice_line_items'),
+        sigmaTables(storeWith(30)),
+        LOADED,
+        7,
+      ),
+    ];
     expect(chunks.length).toBeGreaterThan(5);
     expect(chunks.every((chunk) => chunk.toString().endsWith('\n'))).toBe(true);
     expect(chunks.join('').trimEnd().split('\n')).toHaveLength(61);
