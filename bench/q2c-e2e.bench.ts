@@ -18,13 +18,20 @@
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { activateOrders, createDraftOrders } from '../apps/sandbox/src/salesforce/testing/seed';
-import type { Q2cStack } from '../test/support/q2c-stack';
+import {
+  activateOrders,
+  createAccounts,
+  createDraftOrders,
+} from '../apps/sandbox/src/salesforce/testing/seed';
+import os from 'node:os';
+import type { Q2cStack, StackApp } from '../test/support/q2c-stack';
 import { startQ2cStack } from '../test/support/q2c-stack';
-import { percentile, printFigures, runBench } from './support/bench';
+import { percentile, printFigures, processCpuSeconds, processRssMb, runBench } from './support/bench';
 
 const CONTRACTS = Number.parseInt(process.env.BENCH_Q2C_E2E_CONTRACTS ?? '1000', 10);
 const SECONDS = Number.parseInt(process.env.BENCH_Q2C_E2E_SECONDS ?? '20', 10);
+/** Customers the orders are spread over, in turn (1: every order on one account, each change waiting its turn). */
+const ACCOUNTS = Number.parseInt(process.env.BENCH_Q2C_E2E_ACCOUNTS ?? String(CONTRACTS), 10);
 const TIMEOUT_SECONDS = Number.parseInt(process.env.BENCH_Q2C_E2E_TIMEOUT_SECONDS ?? '240', 10);
 const TARGET_PER_SECOND = 500;
 const TARGET_P99_SECONDS = 2;
@@ -95,8 +102,45 @@ async function histogramCount(stack: Q2cStack): Promise<number> {
     .reduce((sum, line) => sum + Number(line.split(' ').at(-1) ?? 0), 0);
 }
 
-async function throughput(stack: Q2cStack): Promise<number> {
-  const orderIds = await createDraftOrders(stack.sales, stack.catalogue, CONTRACTS);
+const APPS: readonly StackApp[] = [
+  'sandbox',
+  'system-salesforce',
+  'process-q2c',
+  'system-billing',
+  'system-erp',
+];
+
+/** CPU seconds each app's process has used so far (Linux /proc). */
+function cpuSeconds(stack: Q2cStack): Record<string, number> {
+  return Object.fromEntries(APPS.map((app) => [app, processCpuSeconds(stack.running(app)?.child.pid)]));
+}
+
+/**
+ * Where the machine's time went per contract change: each process's CPU milliseconds over the phase divided by the
+ * changes completed, their sum, and the rate the machine's cores could reach at that cost if the Node processes
+ * had them to themselves (Postgres and Redis come on top). The peak resident memory of each process so far.
+ */
+function cost(stack: Q2cStack, before: Record<string, number>, changes: number): Record<string, unknown> {
+  const after = cpuSeconds(stack);
+  const perChange = Object.fromEntries(
+    APPS.map((app) => {
+      const ms = (((after[app] ?? 0) - (before[app] ?? 0)) * 1000) / changes;
+      return [app, Number(ms.toFixed(1))];
+    }),
+  );
+  const total = Object.values(perChange).reduce((sum, ms) => sum + ms, 0);
+  return {
+    cpuMsPerChange: { ...perChange, total: Number(total.toFixed(1)) },
+    cpuCeilingPerSecond: Math.round((os.availableParallelism() * 1000) / total),
+    peakRssMb: Object.fromEntries(
+      APPS.map((app) => [app, processRssMb(stack.running(app)?.child.pid, 'VmHWM')]),
+    ),
+  };
+}
+
+async function throughput(stack: Q2cStack, accountIds: readonly string[]): Promise<number> {
+  const orderIds = await createDraftOrders(stack.sales, stack.catalogue, CONTRACTS, accountIds);
+  const cpuBefore = cpuSeconds(stack);
   const started = performance.now();
   await activateOrders(stack.sales, orderIds);
   const activatedSeconds = (performance.now() - started) / 1000;
@@ -115,6 +159,7 @@ async function throughput(stack: Q2cStack): Promise<number> {
     bench: 'q2c-e2e',
     phase: 'throughput',
     contracts: CONTRACTS,
+    accounts: ACCOUNTS,
     completed: done.length,
     notCompleted: CONTRACTS - done.length,
     exceptions: await exceptions(stack),
@@ -122,18 +167,19 @@ async function throughput(stack: Q2cStack): Promise<number> {
     seconds: Number(seconds.toFixed(3)),
     changesPerSecond: Number(perSecond.toFixed(2)),
     steadyChangesPerSecond: Number(steadyPerSecond.toFixed(2)),
+    ...cost(stack, cpuBefore, done.length),
     target: { perSecond: TARGET_PER_SECOND },
     pass: done.length === CONTRACTS && perSecond >= TARGET_PER_SECOND,
   });
   return done.length === CONTRACTS ? perSecond : done.length / Math.max(seconds, TIMEOUT_SECONDS);
 }
 
-async function latency(stack: Q2cStack, rate: number): Promise<void> {
+async function latency(stack: Q2cStack, accountIds: readonly string[], rate: number): Promise<void> {
   // One activation call per tick: every 200 ms, or less often when the rate is under one order per tick.
   const tickMs = Math.max(TICK_MS, 1000 / rate);
   const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
   const ticks = Math.max(2, Math.round((SECONDS * 1000) / tickMs));
-  const orderIds = await createDraftOrders(stack.sales, stack.catalogue, perTick * ticks);
+  const orderIds = await createDraftOrders(stack.sales, stack.catalogue, perTick * ticks, accountIds);
   const countBefore = await histogramCount(stack);
   const t0 = performance.now();
   let late = 0;
@@ -174,8 +220,10 @@ async function main(): Promise<void> {
   process.env.LOG_LEVEL = 'error';
   const stack = await startQ2cStack({ LOG_LEVEL: 'error', SALESFORCE_POLL_INTERVAL_MS: '1000' });
   try {
-    const rate = await throughput(stack);
-    await latency(stack, Math.max(0.05, rate / 2));
+    const accountIds =
+      ACCOUNTS > 1 ? await createAccounts(stack.sales, ACCOUNTS) : [stack.catalogue.accountId];
+    const rate = await throughput(stack, accountIds);
+    await latency(stack, accountIds, Math.max(0.05, rate / 2));
   } finally {
     await stack.close();
   }

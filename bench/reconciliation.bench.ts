@@ -31,7 +31,6 @@ import { runMigrations } from '@revline/persistence';
 import { appDataSourceOptions } from '@revline/platform';
 import { createTestDatabase, seedApiKey } from '@revline/testing';
 import axios from 'axios';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -61,7 +60,7 @@ import { ReconciliationRunner } from '../apps/process-q2c/src/reconciliation/rec
 import { HttpSystemApis } from '../apps/process-q2c/src/reconciliation/system-apis';
 import type { Running, StackApp } from '../test/support/q2c-stack';
 import { freePort, repositoryRoot, spawnApp, waitForHealth } from '../test/support/q2c-stack';
-import { printFigures, runBench } from './support/bench';
+import { printFigures, processCpuSeconds, processRssMb, runBench } from './support/bench';
 
 /** Lines of the runner-only run (the issue's 1,000,000). */
 const LINES = Number.parseInt(process.env.BENCH_RECON_LINES ?? '1000000', 10);
@@ -355,27 +354,6 @@ async function startProcesses(dbUrl: string): Promise<{
   const rssMb = () =>
     Object.fromEntries(running.map((r, i) => [names[i] ?? '?', processRssMb(r.child.pid, 'VmRSS')]));
   return { urls, cpuSeconds, peakRssMb, rssMb, close };
-}
-
-/** A process's resident memory, peak (VmHWM) or current (VmRSS), from Linux /proc (0 elsewhere), in MB. */
-function processRssMb(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number {
-  try {
-    const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
-    return Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024);
-  } catch {
-    return 0;
-  }
-}
-
-/** User + system CPU a process has used so far (Linux /proc; 0 elsewhere), to tell where a run's time goes. */
-function processCpuSeconds(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 /** The headline: data generated in the sandboxes, read through system-billing and system-erp. */

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** What every benchmark script shares: its figures as one JSON line each, percentiles, and its exit code. */
 
 export function printFigures(figures: Record<string, unknown>): void {
@@ -21,4 +23,25 @@ export function runBench(name: string, main: () => Promise<void>): void {
       process.exit(1);
     },
   );
+}
+
+/** A process's resident memory, peak (VmHWM) or current (VmRSS), from Linux /proc (0 elsewhere), in MB. */
+export function processRssMb(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number {
+  try {
+    const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
+    return Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+/** User + system CPU a process has used so far (Linux /proc; 0 elsewhere), to tell where a run's time goes. */
+export function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }

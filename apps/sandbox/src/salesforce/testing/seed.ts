@@ -81,17 +81,38 @@ export async function seedCatalogue(conn: Connection, name = 'Acme Corp'): Promi
   return { accountId, pricebookId, seatsEntryId, analyticsEntryId, seatsProductId };
 }
 
-/** Draft orders with one line each, created 200 at a time through composite collections. */
+/** `count` more accounts in USD, created 200 at a time through composite collections. */
+export async function createAccounts(
+  conn: Connection,
+  count: number,
+  prefix = 'Customer',
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let start = 0; start < count; start += 200) {
+    const accounts = Array.from({ length: Math.min(200, count - start) }, (_, i) => ({
+      Name: `${prefix} ${String(start + i + 1)}`,
+      CurrencyIsoCode: 'USD',
+    }));
+    for (const r of (await conn.sobject('Account').create(accounts)) as SaveResult[]) ids.push(idOf(r));
+  }
+  return ids;
+}
+
+/**
+ * Draft orders with one line each, created 200 at a time through composite collections: on the catalogue's account,
+ * or round the `accountIds` given in turn.
+ */
 export async function createDraftOrders(
   conn: Connection,
   catalogue: Catalogue,
   count: number,
+  accountIds: readonly string[] = [catalogue.accountId],
 ): Promise<string[]> {
   const ids: string[] = [];
   for (let start = 0; start < count; start += 200) {
     const size = Math.min(200, count - start);
-    const orders = Array.from({ length: size }, () => ({
-      AccountId: catalogue.accountId,
+    const orders = Array.from({ length: size }, (_, i) => ({
+      AccountId: accountIds[(start + i) % accountIds.length],
       Pricebook2Id: catalogue.pricebookId,
       EffectiveDate: '2026-01-01',
       EndDate: '2026-12-31',
