@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { APPS, ROOT, buildIsStale, run } from './lib.mjs';
+import { APPS, ROOT, buildIsStale, importBuilt, run } from './lib.mjs';
 import { migrateAll } from './migrate.mjs';
 
 const STATE = join(ROOT, '.revline');
@@ -162,8 +162,10 @@ async function main() {
   say(`migrations: ${Object.values(report).flat().length} applied, the rest up to date`);
 
   let stopping = false;
+  const { APP_NODE_ARGS } = await importBuilt('libs/platform/src/node-heap.js');
   const children = APPS.map((app) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/apps', app, 'main.js')], {
+    const heap = app === 'sandbox' ? [] : APP_NODE_ARGS;
+    const child = spawn(process.execPath, [...heap, join(ROOT, 'dist/apps', app, 'main.js')], {
       env: process.env,
       stdio: 'inherit',
     });

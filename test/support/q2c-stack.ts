@@ -1,5 +1,5 @@
 import { runMigrations } from '@revline/persistence';
-import { appDataSourceOptions } from '@revline/platform';
+import { APP_NODE_ARGS, appDataSourceOptions } from '@revline/platform';
 import type { TestDatabase } from '@revline/testing';
 import { createTestDatabase, seedApiKey } from '@revline/testing';
 import type { Connection } from 'jsforce';
@@ -65,14 +65,18 @@ export interface Running {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts a built app (dist/apps/<app>/main.js) as a child process; `nodeArgs` go before the script. */
+/**
+ * Starts a built app (dist/apps/<app>/main.js) as a child process, with the apps' heap flags (not the sandbox's);
+ * `nodeArgs` go after them (a flag given again wins) and before the script.
+ */
 export function spawnApp(
   root: string,
   app: StackApp,
   env: Record<string, string>,
   nodeArgs: readonly string[] = [],
 ): Running {
-  const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist', 'apps', app, 'main.js')], {
+  const heap = app === 'sandbox' ? [] : APP_NODE_ARGS;
+  const child = spawn(process.execPath, [...heap, ...nodeArgs, join(root, 'dist', 'apps', app, 'main.js')], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
 export * from './app-database';
 export * from './health.controller';
 export * from './metrics.controller';
+export * from './node-heap';
 export * from './platform.module';
 export * from './queue-dashboard';
