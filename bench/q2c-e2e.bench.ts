@@ -23,6 +23,7 @@ import {
   createAccounts,
   createDraftOrders,
 } from '../apps/sandbox/src/salesforce/testing/seed';
+import { Redis } from 'ioredis';
 import os from 'node:os';
 import type { Q2cStack, StackApp } from '../test/support/q2c-stack';
 import { startQ2cStack } from '../test/support/q2c-stack';
@@ -91,15 +92,67 @@ async function exceptions(stack: Q2cStack): Promise<number> {
   return rows.at(0)?.n ?? -1;
 }
 
-async function histogramCount(stack: Q2cStack): Promise<number> {
-  const res = await fetch(`${stack.urls['process-q2c']}/metrics`, {
-    headers: { authorization: `Bearer ${stack.admin}` },
-  });
-  const text = await res.text();
-  return text
+/** The sum of a metric's samples (every label set) on an app's /metrics. */
+async function metricSum(stack: Q2cStack, url: string, prefix: string): Promise<number> {
+  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${stack.admin}` } });
+  if (!res.ok) throw new Error(`${url}/metrics answered ${String(res.status)}`);
+  return (await res.text())
     .split('\n')
-    .filter((line) => line.startsWith('revline_q2c_sync_latency_seconds_count'))
+    .filter((line) => line.startsWith(prefix))
     .reduce((sum, line) => sum + Number(line.split(' ').at(-1) ?? 0), 0);
+}
+
+async function histogramCount(stack: Q2cStack): Promise<number> {
+  return metricSum(stack, stack.urls['process-q2c'], 'revline_q2c_sync_latency_seconds_count');
+}
+
+const VENDORS = ['salesforce', 'stripe', 'netsuite'] as const;
+
+/**
+ * Counters of the work the chain asks of Postgres (transactions committed and rows written in the bench's
+ * database), Redis (commands run, all clients) and each vendor sandbox (HTTP requests served).
+ */
+async function workCounts(stack: Q2cStack, redis: Redis): Promise<Record<string, number>> {
+  const pg = (
+    await stack.query<Array<{ transactions: number; rows: number }>>(
+      `SELECT xact_commit::float8 AS transactions, (tup_inserted + tup_updated + tup_deleted)::float8 AS rows
+         FROM pg_stat_database WHERE datname = current_database()`,
+    )
+  ).at(0);
+  const commands = [...(await redis.info('commandstats')).matchAll(/calls=(\d+)/g)].reduce(
+    (sum, m) => sum + Number(m[1]),
+    0,
+  );
+  const counts: Record<string, number> = {
+    postgresTransactions: pg?.transactions ?? 0,
+    postgresRowsWritten: pg?.rows ?? 0,
+    redisCommands: commands,
+  };
+  for (const vendor of VENDORS)
+    counts[`${vendor}Requests`] = await metricSum(
+      stack,
+      stack.urls[`${vendor}-sandbox`],
+      'revline_http_requests_total{',
+    );
+  return counts;
+}
+
+/** Each counter's growth since `before`, per contract change. */
+async function workPerChange(
+  stack: Q2cStack,
+  redis: Redis,
+  before: Record<string, number>,
+  changes: number,
+): Promise<Record<string, number>> {
+  // Postgres publishes a backend's counters up to a second after its transactions commit.
+  await sleep(1500);
+  const after = await workCounts(stack, redis);
+  return Object.fromEntries(
+    Object.entries(after).map(([name, n]) => [
+      name,
+      Number(((n - (before[name] ?? 0)) / changes).toFixed(1)),
+    ]),
+  );
 }
 
 const APPS: readonly StackApp[] = [
@@ -138,9 +191,10 @@ function cost(stack: Q2cStack, before: Record<string, number>, changes: number):
   };
 }
 
-async function throughput(stack: Q2cStack, accountIds: readonly string[]): Promise<number> {
+async function throughput(stack: Q2cStack, redis: Redis, accountIds: readonly string[]): Promise<number> {
   const orderIds = await createDraftOrders(stack.sales, stack.catalogue, CONTRACTS, accountIds);
   const cpuBefore = cpuSeconds(stack);
+  const workBefore = await workCounts(stack, redis);
   const started = performance.now();
   await activateOrders(stack.sales, orderIds);
   const activatedSeconds = (performance.now() - started) / 1000;
@@ -168,6 +222,7 @@ async function throughput(stack: Q2cStack, accountIds: readonly string[]): Promi
     changesPerSecond: Number(perSecond.toFixed(2)),
     steadyChangesPerSecond: Number(steadyPerSecond.toFixed(2)),
     ...cost(stack, cpuBefore, done.length),
+    workPerChange: await workPerChange(stack, redis, workBefore, done.length),
     target: { perSecond: TARGET_PER_SECOND },
     pass: done.length === CONTRACTS && perSecond >= TARGET_PER_SECOND,
   });
@@ -219,12 +274,14 @@ async function latency(stack: Q2cStack, accountIds: readonly string[], rate: num
 async function main(): Promise<void> {
   process.env.LOG_LEVEL = 'error';
   const stack = await startQ2cStack({ LOG_LEVEL: 'error', SALESFORCE_POLL_INTERVAL_MS: '1000' });
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   try {
     const accountIds =
       ACCOUNTS > 1 ? await createAccounts(stack.sales, ACCOUNTS) : [stack.catalogue.accountId];
-    const rate = await throughput(stack, accountIds);
+    const rate = await throughput(stack, redis, accountIds);
     await latency(stack, accountIds, Math.max(0.05, rate / 2));
   } finally {
+    redis.disconnect();
     await stack.close();
   }
 }
