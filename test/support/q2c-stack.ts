@@ -2,6 +2,7 @@ import { runMigrations } from '@revline/persistence';
 import { APP_NODE_ARGS, appDataSourceOptions } from '@revline/platform';
 import type { TestDatabase } from '@revline/testing';
 import { createTestDatabase, seedApiKey } from '@revline/testing';
+import { Redis } from 'ioredis';
 import type { Connection } from 'jsforce';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
@@ -63,6 +64,18 @@ export interface Running {
   child: ChildProcess;
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Removes every Redis key under the stack's queue prefix: its jobs, events and locks. */
+async function dropQueues(prefix: string): Promise<void> {
+  if (!prefix) return;
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 }))
+      if ((keys as string[]).length > 0) await redis.unlink(...(keys as string[]));
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /**
@@ -221,6 +234,7 @@ export async function startQ2cStack(extraEnv: Record<string, string> = {}): Prom
     ] as const)
       await kill(app, 'SIGKILL');
     await db.drop();
+    await dropQueues(env.QUEUE_PREFIX);
   };
 
   try {
