@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppModule } from '../../apps/system-erp/src/app.module';
 import { APP } from '../../apps/system-erp/src/app.info';
 import { DATABASE } from '../../apps/system-erp/src/database';
+import { NetSuiteReferences } from '../../apps/system-erp/src/netsuite/netsuite-references';
 import { PostRevenueHandler } from '../../apps/system-erp/src/postings/post-revenue.handler';
 import type { Sandbox } from '../support/erp-test-env';
 import { erpEnv, startSandbox } from '../support/erp-test-env';
@@ -247,6 +248,50 @@ describe('erp.post-revenue: one command per schedule version', () => {
       ['2026-04', '10003'],
     ]);
     expect(await recognised()).toBe('400.06');
+    expect(await sandbox.imbalance()).toEqual({ USD: '0' });
+  });
+
+  it('journals of two obligations interleaved and one period twice: each posts once, answered in the order given', async () => {
+    const journal = (obligationId: string, period: string, amountMinor: string) => ({
+      externalId: `rj:${CONTRACT}:${obligationId}:${period}:1`,
+      contractId: CONTRACT,
+      obligationId,
+      period,
+      scheduleVersion: 1,
+      amount: { amountMinor, currency: 'USD' },
+      productClass: 'SEAT',
+      subsidiary: 'US',
+    });
+    // One lock and one read of revenue_postings per run of an obligation's periods: the obligation changing, or a
+    // period coming again, starts a new run, which sees what the one before it recorded.
+    const journals = [
+      journal('seats', '2026-01', '10000'),
+      journal('analytics', '2026-01', '5000'),
+      journal('seats', '2026-02', '10001'),
+      journal('seats', '2026-02', '10001'),
+    ];
+    await app.app.get(NetSuiteReferences).currencyId('USD'); // looked up once per process, then cached
+    await sandbox.admin('stats/reset');
+    const envelope = await publish({
+      externalId: `rv:${CONTRACT}:1`,
+      contractId: CONTRACT,
+      scheduleVersion: 1,
+      currency: 'USD',
+      subsidiary: 'US',
+      schedules: [],
+      journals,
+    });
+    await settle();
+    const [answer] = await events<ErpPostedPayload>('erp.posted', envelope.idempotencyKey);
+    expect(answer.postings?.map((p) => [p.key, p.outcome, p.postedAmountMinor])).toEqual(
+      journals.map((j) => [j.externalId, 'posted', j.amount.amountMinor]),
+    );
+    // One call per journal: the period given twice is reported from the row its first posting recorded, not sent
+    // again (four calls when a run did not end at a repeated period).
+    expect((await sandbox.stats()).accepted).toBe(3);
+    expect(await ledger()).toHaveLength(3);
+    expect(await postings()).toHaveLength(3);
+    expect(await recognised()).toBe('250.01');
     expect(await sandbox.imbalance()).toEqual({ USD: '0' });
   });
 });

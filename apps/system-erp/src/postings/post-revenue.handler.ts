@@ -27,12 +27,13 @@ const outcomeOf = (recordType: string, key: string, posted: Posted): ErpPostingO
 /**
  * `erp.post-revenue`: a schedule version's revenue in one command — each obligation's schedule upserted, then each
  * period journal posted exactly as `erp.post-revenue-journal` posts it (RevenueRecords: its own external id, the
- * difference from the latest earlier version, superseded when stale, under the key lock). Each journal's
- * revenue_postings row is committed as soon as it is posted, so a redelivered or retried batch finds the journals
- * it posted already and does not call the ERP for them again; one `erp.posted` lists every record's outcome.
- * Records the ERP refuses (a closed period) are collected while the others post: the batch then answers
- * `erp.rejected` naming them and parks as a business exception, and the operator's retry posts only what is
- * missing. An unreachable ERP stops the batch as a transient error (retried with backoff, same rule).
+ * difference from the latest earlier version, superseded when stale, under the key lock: one lock and one read of
+ * revenue_postings per obligation, not per journal). Each journal's revenue_postings row is committed as soon as it
+ * is posted, so a redelivered or retried batch finds the journals it posted already and does not call the ERP for
+ * them again; one `erp.posted` lists every record's outcome. Records the ERP refuses (a closed period) are collected
+ * while the others post: the batch then answers `erp.rejected` naming them and parks as a business exception, and
+ * the operator's retry posts only what is missing. An unreachable ERP stops the batch as a transient error (retried
+ * with backoff, same rule).
  */
 @Injectable()
 export class PostRevenueHandler {
@@ -73,29 +74,27 @@ export class PostRevenueHandler {
       const posted = await attempt(record, () => this.records.upsertSchedule(schedule));
       if (posted) postings.push(outcomeOf(record.recordType, record.key, posted));
     }
-    for (const c of batch.journals) {
-      await this.records.withJournal(c, async (journal) => {
-        const { recorded } = journal;
-        if (recorded?.commandKey === envelope.idempotencyKey) {
-          // Posted by an earlier attempt of this very command: report it, post nothing.
-          postings.push({
-            recordType: 'revenueJournal',
-            externalId: recorded.externalId,
-            key: c.externalId,
-            erpId: recorded.erpId ?? '',
-            outcome: recorded.outcome,
-            postedAmountMinor: recorded.postedAmountMinor,
-          });
-          return;
-        }
-        const record = { recordType: 'revenueJournal', externalId: journal.externalId, key: c.externalId };
-        const posted = await attempt(record, () => journal.post());
-        if (!posted) return;
-        // One statement, committed at once (before the lock is released and before the batch's answer).
-        await journal.record(this.dataSource.manager, posted, envelope.idempotencyKey);
-        postings.push(outcomeOf(record.recordType, record.key, posted));
-      });
-    }
+    await this.records.forEachJournal(batch.journals, async (c, journal) => {
+      const { recorded } = journal;
+      if (recorded?.commandKey === envelope.idempotencyKey) {
+        // Posted by an earlier attempt of this very command: report it, post nothing.
+        postings.push({
+          recordType: 'revenueJournal',
+          externalId: recorded.externalId,
+          key: c.externalId,
+          erpId: recorded.erpId ?? '',
+          outcome: recorded.outcome,
+          postedAmountMinor: recorded.postedAmountMinor,
+        });
+        return;
+      }
+      const record = { recordType: 'revenueJournal', externalId: journal.externalId, key: c.externalId };
+      const posted = await attempt(record, () => journal.post());
+      if (!posted) return;
+      // One statement, committed at once (before the lock is released and before the batch's answer).
+      await journal.record(this.dataSource.manager, posted, envelope.idempotencyKey);
+      postings.push(outcomeOf(record.recordType, record.key, posted));
+    });
 
     if (refused.length > 0) throw await this.runner.refuseBatch(envelope, refused, postings);
     await this.runner.answer(

@@ -4,21 +4,17 @@ import { createHash } from 'node:crypto';
 import { Mutex } from 'redis-semaphore';
 
 /**
- * Serialises the revenue postings of one contract, obligation and period across every worker (Redis mutex), so
- * two schedule versions of the same period never compute their difference from the same starting point.
+ * Serialises the revenue postings of one contract and obligation across every worker (Redis mutex), so two schedule
+ * versions of the same period never compute their difference from the same starting point. One lock covers all of
+ * the obligation's periods: a batch posts its periods of an obligation under one lock, not one lock each.
  */
 @Injectable()
 export class RevenueKeyLock {
   constructor(private readonly redis: RedisConnections) {}
 
-  async withLock<T>(
-    contractId: string,
-    obligationId: string,
-    period: string,
-    work: () => Promise<T>,
-  ): Promise<T> {
+  async withLock<T>(contractId: string, obligationId: string, work: () => Promise<T>): Promise<T> {
     const digest = createHash('sha256')
-      .update(JSON.stringify([contractId, obligationId, period]))
+      .update(JSON.stringify([contractId, obligationId]))
       .digest('hex');
     const mutex = new Mutex(
       await this.redis.producer(),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ErpPort, revenueJournalExternalId, revenueScheduleExternalId } from '@revline/erp-port';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import type { Posted } from './erp-command-runner';
@@ -28,7 +28,7 @@ export interface PreparedJournal {
  * version is one ERP record per obligation and version; a period journal is idempotent per contract, obligation,
  * period and version (its external id is derived from those four), a later version posts only its difference
  * from the latest earlier version posted, and a version older than one already posted posts nothing (superseded).
- * Journals of one key are serialised across workers by the RevenueKeyLock.
+ * Journals of one contract and obligation are serialised across workers by the RevenueKeyLock.
  */
 @Injectable()
 export class RevenueRecords {
@@ -53,18 +53,58 @@ export class RevenueRecords {
 
   /** Runs `work` holding the journal's key lock, with the journal prepared from the postings recorded so far. */
   async withJournal<T>(c: JournalInput, work: (journal: PreparedJournal) => Promise<T>): Promise<T> {
-    return this.lock.withLock(c.contractId, c.obligationId, c.period, async () =>
-      work(await this.prepare(c)),
-    );
+    return this.lock.withLock(c.contractId, c.obligationId, async () => {
+      const [[, journal]] = await this.prepare(c, []);
+      return work(journal);
+    });
   }
 
-  private async prepare(c: JournalInput): Promise<PreparedJournal> {
+  /**
+   * Runs `work` for each journal in turn, as `withJournal` does, but takes the key lock and reads the postings
+   * recorded once per run of consecutive journals of one contract and obligation (a schedule version's periods).
+   * A period met again within a run starts a new run, so it sees what the first one recorded.
+   */
+  async forEachJournal(
+    journals: readonly JournalInput[],
+    work: (c: JournalInput, journal: PreparedJournal) => Promise<void>,
+  ): Promise<void> {
+    for (const [first, ...rest] of runsOf(journals)) {
+      await this.lock.withLock(first.contractId, first.obligationId, async () => {
+        for (const [c, journal] of await this.prepare(first, rest)) await work(c, journal);
+      });
+    }
+  }
+
+  /**
+   * Journals of one contract and obligation and distinct periods (`first` and the `rest`), each paired with its
+   * preparation, from one read of their postings.
+   */
+  private async prepare(
+    first: JournalInput,
+    rest: readonly JournalInput[],
+  ): Promise<Array<[JournalInput, PreparedJournal]>> {
+    const run = [first, ...rest];
+    // Every version recorded for each key (a handful), newest first; superseded ones never count as posted.
+    const rows = await this.dataSource.getRepository(RevenuePostingEntity).find({
+      where: {
+        contractId: first.contractId,
+        obligationId: first.obligationId,
+        period: In(run.map((c) => c.period)),
+      },
+      order: { scheduleVersion: 'DESC' },
+    });
+    return run.map((c) => [
+      c,
+      this.prepared(
+        c,
+        rows.filter((r) => r.period === c.period),
+      ),
+    ]);
+  }
+
+  private prepared(c: JournalInput, rows: readonly RevenuePostingEntity[]): PreparedJournal {
     const externalId = this.journalExternalId(c);
     const key = { contractId: c.contractId, obligationId: c.obligationId, period: c.period };
-    // Every version recorded for the key (a handful), newest first; superseded ones never count as posted.
-    const rows = await this.dataSource
-      .getRepository(RevenuePostingEntity)
-      .find({ where: key, order: { scheduleVersion: 'DESC' } });
     const counted = rows.filter((r) => r.outcome !== 'superseded');
     const latest = counted.at(0) ?? null;
     const previous = counted.find((r) => r.scheduleVersion < c.scheduleVersion) ?? null;
@@ -120,4 +160,20 @@ export class RevenueRecords {
       },
     };
   }
+}
+
+/** Consecutive journals of one contract and obligation, cut where a period would repeat. */
+function runsOf(journals: readonly JournalInput[]): Array<[JournalInput, ...JournalInput[]]> {
+  const runs: Array<[JournalInput, ...JournalInput[]]> = [];
+  for (const c of journals) {
+    const run = runs.at(-1);
+    const joins =
+      run !== undefined &&
+      run[0].contractId === c.contractId &&
+      run[0].obligationId === c.obligationId &&
+      !run.some((r) => r.period === c.period);
+    if (joins) run.push(c);
+    else runs.push([c]);
+  }
+  return runs;
 }
