@@ -13,6 +13,8 @@ export interface ContractHistory {
 /** Reads the event store and the mapping versions the events were normalised with. */
 @Injectable()
 export class ContractHistoryReader {
+  private readonly catalogues = new Map<number, ReadonlyMap<string, CatalogueEntry>>();
+
   /** The booking and the amendments stored up to and including `uptoEventId` (all of them when absent). */
   async read(manager: EntityManager, contractId: string, uptoEventId?: string): Promise<ContractHistory> {
     const rows = await manager.query<Array<{ event_id: string; payload: ContractBooked | ContractAmended }>>(
@@ -31,10 +33,17 @@ export class ContractHistoryReader {
     return { booking, amendments };
   }
 
-  /** The product catalogue of a mapping version, by product code. */
+  /**
+   * The product catalogue of a mapping version, by product code. A version's definition never changes once proposed
+   * (approval and rejection change its status only), so each is read once per process and kept.
+   */
   async catalogue(manager: EntityManager, version: number): Promise<ReadonlyMap<string, CatalogueEntry>> {
+    const kept = this.catalogues.get(version);
+    if (kept) return kept;
     const row = await manager.getRepository(MappingVersionEntity).findOneBy({ version });
     if (!row) throw new Error(`Mapping version ${String(version)} does not exist`);
-    return new Map(row.definition.productCatalogue.map((entry) => [entry.productCode, entry]));
+    const catalogue = new Map(row.definition.productCatalogue.map((entry) => [entry.productCode, entry]));
+    this.catalogues.set(version, catalogue);
+    return catalogue;
   }
 }
