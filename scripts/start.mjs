@@ -162,10 +162,9 @@ async function main() {
   say(`migrations: ${Object.values(report).flat().length} applied, the rest up to date`);
 
   let stopping = false;
-  const { APP_NODE_ARGS } = await importBuilt('libs/platform/src/node-heap.js');
+  const { nodeArgsFor } = await importBuilt('libs/platform/src/node-heap.js');
   const children = APPS.map((app) => {
-    const heap = app === 'sandbox' ? [] : APP_NODE_ARGS;
-    const child = spawn(process.execPath, [...heap, join(ROOT, 'dist/apps', app, 'main.js')], {
+    const child = spawn(process.execPath, [...nodeArgsFor(app), join(ROOT, 'dist/apps', app, 'main.js')], {
       env: process.env,
       stdio: 'inherit',
     });

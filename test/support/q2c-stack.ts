@@ -1,5 +1,5 @@
 import { runMigrations } from '@revline/persistence';
-import { APP_NODE_ARGS, appDataSourceOptions } from '@revline/platform';
+import { appDataSourceOptions, nodeArgsFor } from '@revline/platform';
 import type { TestDatabase } from '@revline/testing';
 import { createTestDatabase, seedApiKey } from '@revline/testing';
 import { Redis } from 'ioredis';
@@ -88,8 +88,8 @@ export function spawnApp(
   env: Record<string, string>,
   nodeArgs: readonly string[] = [],
 ): Running {
-  const heap = app === 'sandbox' ? [] : APP_NODE_ARGS;
-  const child = spawn(process.execPath, [...heap, ...nodeArgs, join(root, 'dist', 'apps', app, 'main.js')], {
+  const args = [...nodeArgsFor(app), ...nodeArgs, join(root, 'dist', 'apps', app, 'main.js')];
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
