@@ -16,6 +16,8 @@
  * Prints JSON lines. Run after the build: node dist/bench/q2c-e2e.bench.js
  */
 import 'reflect-metadata';
+import { Redis } from 'ioredis';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -23,8 +25,6 @@ import {
   createAccounts,
   createDraftOrders,
 } from '../apps/sandbox/src/salesforce/testing/seed';
-import { Redis } from 'ioredis';
-import os from 'node:os';
 import type { Q2cStack, StackApp } from '../test/support/q2c-stack';
 import { startQ2cStack } from '../test/support/q2c-stack';
 import { percentile, printFigures, processCpuSeconds, processRssMb, runBench } from './support/bench';
@@ -149,6 +149,18 @@ async function sampleWork(stack: Q2cStack, redis: Redis): Promise<WorkSample> {
   return { at: performance.now(), counts: await workCounts(stack, redis) };
 }
 
+/** Each counter's growth from one sample to the next, and the seconds between them. */
+function growth(from: WorkSample, to: WorkSample): { grown: Record<string, number>; seconds: number } {
+  const grown = Object.fromEntries(
+    Object.entries(to.counts).map(([name, n]) => [name, n - (from.counts[name] ?? 0)]),
+  );
+  return { grown, seconds: (to.at - from.at) / 1000 };
+}
+
+/** Rounded to one decimal, each counter divided by `by`. */
+const per = (counts: Record<string, number>, by: number): Record<string, number> =>
+  Object.fromEntries(Object.entries(counts).map(([name, n]) => [name, Number((n / by).toFixed(1))]));
+
 /**
  * The counters' growth a second while the chain is idle: the outbox relays' polls, the sweeps and the workers'
  * waits, which run whatever the load.
@@ -156,14 +168,8 @@ async function sampleWork(stack: Q2cStack, redis: Redis): Promise<WorkSample> {
 async function idleWork(stack: Q2cStack, redis: Redis): Promise<Record<string, number>> {
   const from = await sampleWork(stack, redis);
   await sleep(IDLE_SAMPLE_MS);
-  const to = await sampleWork(stack, redis);
-  const seconds = (to.at - from.at) / 1000;
-  return Object.fromEntries(
-    Object.entries(to.counts).map(([name, n]) => [
-      name,
-      Number(((n - (from.counts[name] ?? 0)) / seconds).toFixed(1)),
-    ]),
-  );
+  const { grown, seconds } = growth(from, await sampleWork(stack, redis));
+  return per(grown, seconds);
 }
 
 /** Each counter's growth since `before` less the idle background over the same time, per contract change. */
@@ -174,14 +180,11 @@ async function workPerChange(
   idle: Record<string, number>,
   changes: number,
 ): Promise<Record<string, number>> {
-  const after = await sampleWork(stack, redis);
-  const seconds = (after.at - before.at) / 1000;
-  return Object.fromEntries(
-    Object.entries(after.counts).map(([name, n]) => {
-      const grown = n - (before.counts[name] ?? 0) - (idle[name] ?? 0) * seconds;
-      return [name, Number((grown / changes).toFixed(1))];
-    }),
+  const { grown, seconds } = growth(before, await sampleWork(stack, redis));
+  const net = Object.fromEntries(
+    Object.entries(grown).map(([name, n]) => [name, n - (idle[name] ?? 0) * seconds]),
   );
+  return per(net, changes);
 }
 
 const APPS: readonly StackApp[] = [
@@ -204,12 +207,8 @@ function cpuSeconds(stack: Q2cStack): Record<string, number> {
  */
 function cost(stack: Q2cStack, before: Record<string, number>, changes: number): Record<string, unknown> {
   const after = cpuSeconds(stack);
-  const perChange = Object.fromEntries(
-    APPS.map((app) => {
-      const ms = (((after[app] ?? 0) - (before[app] ?? 0)) * 1000) / changes;
-      return [app, Number(ms.toFixed(1))];
-    }),
-  );
+  const used = Object.fromEntries(APPS.map((app) => [app, ((after[app] ?? 0) - (before[app] ?? 0)) * 1000]));
+  const perChange = per(used, changes);
   const total = Object.values(perChange).reduce((sum, ms) => sum + ms, 0);
   return {
     cpuMsPerChange: { ...perChange, total: Number(total.toFixed(1)) },
