@@ -37,7 +37,10 @@ describe('system-billing under sandbox faults and webhook bursts', () => {
   });
 
   it('opens the circuit after repeated 5xx, refuses calls without reaching Stripe, and closes once Stripe recovers', async () => {
-    const customer = await stripe.customers.create({ name: 'Acme' });
+    // A customer on a test clock, so the subscription starts on a pinned day whatever day the suite runs.
+    const today = '2026-11-02';
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: Date.parse(today) / 1000 });
+    const customer = await stripe.customers.create({ name: 'Acme', test_clock: clock.id });
     const product = await stripe.products.create({ name: 'Seat' });
     const price = await stripe.prices.create({
       product: product.id,
@@ -47,7 +50,6 @@ describe('system-billing under sandbox faults and webhook bursts', () => {
     });
     const handler = billing.app.get(BillingCommandsHandler);
     const gateway = billing.app.get(StripeGateway);
-    const today = new Date().toISOString().slice(0, 10);
     const create = (key: string) =>
       handler.applyContractChange(
         createEnvelope(

@@ -15,6 +15,7 @@ interface ExceptionBody {
   category: string;
   status: string;
   contractId: string | null;
+  firstSeenAt: string;
 }
 
 const idOf = (result: SaveResult | SaveResult[]): string => {
@@ -210,7 +211,7 @@ describe('experience-finance over process-q2c', () => {
 
   describe('exceptions workbench', () => {
     it('filters by category, status, age, contract and month', async () => {
-      const month = new Date().toISOString().slice(0, 7);
+      const month = parked[0]?.firstSeenAt.slice(0, 7) ?? '';
       const inMonth = await request(url)
         .get(`/v1/exceptions?period=${month}&category=unmapped_product`)
         .set(bearer(viewer))
@@ -418,8 +419,13 @@ describe('experience-finance over process-q2c', () => {
 
   describe('SLA figures', () => {
     it('gives the sync latency percentiles and the exceptions by category', async () => {
-      const today = new Date().toISOString().slice(0, 10);
-      const res = await request(url).get(`/v1/sla?from=${today}&to=${today}`).set(bearer(viewer)).expect(200);
+      // The day the booking and the parked exceptions happened on (not today's date: the suite may straddle midnight).
+      const days = parked.map((e) => e.firstSeenAt.slice(0, 10)).sort();
+      const res = await request(url)
+        .get('/v1/sla')
+        .query({ from: days.at(0), to: days.at(-1) })
+        .set(bearer(viewer))
+        .expect(200);
       const [all, booking] = res.body.syncLatency;
       expect(all).toMatchObject({ kind: 'all', count: 1 });
       expect(booking).toMatchObject({ kind: 'booking', count: 1 });
@@ -512,7 +518,7 @@ describe('experience-finance over process-q2c', () => {
       });
       expect(res.body.reasons).toEqual(['no reconciliation run of 2026-01 has completed']);
       // The month they were first seen in names them.
-      const month = new Date().toISOString().slice(0, 7);
+      const month = parked[0]?.firstSeenAt.slice(0, 7) ?? '';
       const current = await request(url).get(`/v1/close/${month}/readiness`).set(bearer(viewer)).expect(200);
       expect(current.body).toMatchObject({ period: month, ready: false });
       expect(current.body.openExceptions).toBeGreaterThanOrEqual(1);

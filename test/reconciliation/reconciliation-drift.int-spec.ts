@@ -37,7 +37,9 @@ interface Readiness {
 describe('three-way reconciliation through the sandbox', () => {
   let env: Q2cEnv;
   let recon: Awaited<ReturnType<typeof reconciliation>>;
-  const period = new Date().toISOString().slice(0, 7);
+  // A pinned period (a 30-day month of G1's term) and a Stripe test clock frozen in it: the invoices are dated in the
+  // period whatever day the suite runs.
+  const period = '2026-11';
   // Contract A: amended while its billing is held. Contract B: edited by hand in Stripe and NetSuite.
   let a: { orderId: string; saga: SagaRow; sfContractId: string; seatLineId: string };
   let b: { orderId: string; saga: SagaRow };
@@ -54,6 +56,7 @@ describe('three-way reconciliation through the sandbox', () => {
 
   beforeAll(async () => {
     env = await startQ2cEnv();
+    await env.customerOnTestClock(`${period}-02T00:00:00Z`);
     a = await env.bookAndContractG1();
     b = await env.bookG1();
     await env.settle();
@@ -387,13 +390,20 @@ describe('three-way reconciliation through the sandbox', () => {
       `missing_in_erp,${a.orderId},Invoice,${deletedInvoice.documentId},erpDocument,1200000,,-1200000`,
     );
 
-    const today = new Date().toISOString().slice(0, 10);
+    // The days the nine breaks opened and closed on, as the CSV says (not today's date: a run may straddle midnight).
+    const days = lines.slice(1).flatMap((line) =>
+      line
+        .split(',')
+        .slice(14, 16)
+        .map((at) => at.slice(0, 10)),
+    );
+    const [from, to] = [days.reduce((x, y) => (x < y ? x : y)), days.reduce((x, y) => (x > y ? x : y))];
     const summary = await q2c()
       .get('/v1/reconciliation-breaks/summary')
-      .query({ from: today, to: today })
+      .query({ from, to })
       .set(bearer(recon.viewer))
       .expect(200);
-    expect(summary.body).toMatchObject({ from: today, to: today, opened: 9, autoClosed: 9, open: 0 });
+    expect(summary.body).toMatchObject({ from, to, opened: 9, autoClosed: 9, open: 0 });
   }, 60_000);
 
   it('refuses a second run of a scope while one is running, runs another scope meanwhile, never all beside a checkpoint scope', async () => {
@@ -419,7 +429,7 @@ describe('three-way reconciliation through the sandbox', () => {
       `UPDATE "q2c"."reconciliation_runs" SET "status" = 'completed' WHERE "run_id" = $1`,
       [running],
     );
-    const after = await recon.run({ scope: 'lineage' });
+    const after = await recon.run({ scope: 'lineage', period });
     expect(after.status).toBe('completed');
 
     // A run of scope all conflicts with every checkpoint scope, and the reverse.
@@ -513,11 +523,12 @@ describe('three-way reconciliation through the sandbox', () => {
         `INSERT INTO "q2c"."exceptions" ("category", "reason", "queue", "job", "idempotency_key", "correlation_id",
          "envelope", "details", "first_seen_at", "last_seen_at")
        VALUES ('unmapped_product', 'Product GADGET has no mapping', 'crm.changes', 'crm.record-changed', 'old-one',
-         'corr-old-one', '{}', '{"contractId":"C-OLD"}', now() - interval '2 days', now() - interval '2 days')
+         'corr-old-one', '{}', '{"contractId":"C-OLD"}', $1, $1)
        RETURNING "id"`,
+        [`${period}-20T12:00:00Z`],
       )
     ).at(0);
-    const seen = await recon.run({ scope: 'lineage' });
+    const seen = await recon.run({ scope: 'lineage', period });
     const found = open(await recon.breaks(seen.runId));
     expect(found).toEqual([
       expect.objectContaining({
@@ -546,7 +557,7 @@ describe('three-way reconciliation through the sandbox', () => {
       .set(bearer(recon.operator))
       .send({ reason: 'Mapped by hand' })
       .expect(200);
-    const after = await recon.run({ scope: 'lineage' });
+    const after = await recon.run({ scope: 'lineage', period });
     expect(after.checkpoints[0]).toMatchObject({ checkpoint: 'lineage', closed: 1, opened: 0 });
     expect(await readiness()).toMatchObject({ ready: true, openExceptions: 0, openBreaks: 0 });
   }, 60_000);
