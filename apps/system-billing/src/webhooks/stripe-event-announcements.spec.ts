@@ -49,7 +49,10 @@ describe('announcementsOf', () => {
 
   it('announces a voided and an uncollectible invoice as billing.invoice-voided, each under its own key', () => {
     const [voided] = announcementsOf(
-      event('invoice.voided', invoice({ status_transitions: { finalized_at: 1_773_532_800, voided_at: 1_773_619_200 } })),
+      event(
+        'invoice.voided',
+        invoice({ status_transitions: { finalized_at: 1_773_532_800, voided_at: 1_773_619_200 } }),
+      ),
     );
     expect(voided.envelope).toMatchObject({
       job: 'billing.invoice-voided',
@@ -66,7 +69,9 @@ describe('announcementsOf', () => {
     const [written] = announcementsOf(
       event(
         'invoice.marked_uncollectible',
-        invoice({ status_transitions: { finalized_at: 1_773_532_800, marked_uncollectible_at: 1_773_705_600 } }),
+        invoice({
+          status_transitions: { finalized_at: 1_773_532_800, marked_uncollectible_at: 1_773_705_600 },
+        }),
       ),
     );
     expect(written.envelope).toMatchObject({
