@@ -1,5 +1,6 @@
 import { Queues } from '@revline/messaging';
 import { bearer, eventually } from '@revline/testing';
+import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BreakView } from '../reconciliation/recon-env';
@@ -212,4 +213,51 @@ describe('a voided invoice through the sandbox', () => {
       statusCode: 400,
     });
   });
+});
+
+/**
+ * ERP_INVOICE_VOID_AS=credit: the reversing credit memo is dated the day billing voided the invoice, in the next
+ * month; the invoice's month still reconciles (the reversal is found in February), and February's credit memo is
+ * not unknown to billing.
+ */
+describe('a voided invoice credited in a later month', () => {
+  let env: Q2cEnv;
+  let recon: Awaited<ReturnType<typeof reconciliation>>;
+
+  beforeAll(async () => {
+    // Queues of their own: the first suite's jobs (the same sandbox ids, so the same job ids) are still in Redis.
+    env = await startQ2cEnv({
+      ERP_INVOICE_VOID_AS: 'credit',
+      QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+    });
+    recon = await reconciliation(env);
+  }, 120_000);
+
+  afterAll(async () => {
+    await env.close();
+  });
+
+  it('dates the credit memo on the void day, and both months reconcile', async () => {
+    const { clockId } = await env.customerOnTestClock('2026-01-01T00:00:00Z');
+    const { saga } = await env.bookG1();
+    const invoice = saga.data.invoices.at(0);
+    await env.advanceClock(clockId, '2026-02-10T00:00:00Z');
+    await env.stripe.invoices.voidInvoice(invoice?.documentId ?? '');
+    const reversalId = `VOID-${invoice?.erpExternalId ?? ''}`;
+    const memo = await eventually(async () => {
+      const res = await tbaClient(env.netsuite.url)(
+        'GET',
+        `/services/rest/record/v1/creditMemo/eid:${reversalId}`,
+      );
+      return res.status === 200 ? (res.body as ErpCreditMemo) : undefined;
+    }, 20_000);
+    expect(memo).toMatchObject({ tranDate: '2026-02-10', createdFrom: { id: invoice?.erpId } });
+    await env.settle();
+    for (const period of ['2026-01', '2026-02']) {
+      const run = await recon.run({ period, scope: 'billing-erp' });
+      expect(run).toMatchObject({ status: 'completed', error: null });
+      const breaks = await recon.breaks(run.runId);
+      expect(breaks.map((b) => [period, b.category, b.objectType, b.objectId])).toEqual([]);
+    }
+  }, 90_000);
 });
