@@ -81,7 +81,7 @@ describe('a voided invoice through the sandbox', () => {
   beforeAll(async () => {
     env = await startQ2cEnv();
     recon = await reconciliation(env);
-    await env.customerOnTestClock('2026-01-01T00:00:00Z');
+    ({ customerId } = await env.customerOnTestClock('2026-01-01T00:00:00Z'));
   }, 120_000);
 
   afterAll(async () => {
@@ -89,6 +89,7 @@ describe('a voided invoice through the sandbox', () => {
   });
 
   let first: { orderId: string; saga: SagaRow };
+  let customerId: string;
 
   it('reverses the NetSuite invoice with a credit memo of its lines, dated the invoice day; the receivable is back to zero', async () => {
     first = await env.bookG1();
@@ -153,6 +154,42 @@ describe('a voided invoice through the sandbox', () => {
     expect(breaks, describeBreaks(breaks)).toEqual([]);
     // The invoice on the billing side, the invoice and its credit memo on the ERP's.
     expect(run.checkpoints.map((c) => c.compared)).toEqual([3]);
+  }, 60_000);
+
+  it('keeps a voided invoice no saga took in: nothing is asked of the ERP, and it is no longer missing there', async () => {
+    // An invoice raised in Stripe by hand, outside any Salesforce order: no saga takes it in, the ERP never has it.
+    const product = await env.stripe.products.create({ name: 'Consulting' });
+    const price = await env.stripe.prices.create({
+      product: product.id,
+      currency: 'usd',
+      unit_amount: 50_000,
+      recurring: { interval: 'year' },
+    });
+    const subscription = await env.stripe.subscriptions.create({
+      customer: customerId,
+      items: [{ price: price.id, quantity: 1 }],
+      collection_method: 'send_invoice',
+    });
+    const invoiceId = String(subscription.latest_invoice);
+    await env.settle();
+    const missing = await billingErpBreaks();
+    expect(missing.breaks.map((b) => [b.category, b.objectId, b.status])).toEqual([
+      ['missing_in_erp', invoiceId, 'open'],
+    ]);
+
+    await env.stripe.invoices.voidInvoice(invoiceId);
+    await eventually(async () => (await voidOf(invoiceId))?.status === 'void', 20_000);
+    await env.settle();
+    expect(await voidOf(invoiceId)).toEqual({ status: 'void', reversal_external_id: null });
+    const asked = await env.db.dataSource.query<unknown[]>(
+      `SELECT 1 FROM "q2c"."saga_commands" WHERE "job" = 'erp.void-invoice' AND "payload"->>'invoiceExternalId' = $1`,
+      [`INV-${invoiceId}`],
+    );
+    expect(asked).toEqual([]);
+    const after = await billingErpBreaks();
+    expect(after.breaks.map((b) => [b.category, b.objectId, b.status])).toEqual([
+      ['missing_in_erp', invoiceId, 'closed'],
+    ]);
   }, 60_000);
 
   it('with the ERP step held, reports the voided invoice still open in the ERP; the break closes once the reversal posts', async () => {

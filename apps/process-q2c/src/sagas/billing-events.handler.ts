@@ -98,7 +98,9 @@ export class BillingEventsHandler {
 
   @JobHandler('billing.invoice-voided')
   async invoiceVoided(envelope: Envelope<'billing.invoice-voided'>): Promise<unknown> {
-    return this.run(envelope, (manager) => this.voids.execute(manager, envelope.payload));
+    return this.run(envelope, (manager) =>
+      this.voids.execute(manager, envelope.payload, envelope.correlationId),
+    );
   }
 
   /**

@@ -2,17 +2,20 @@ import { Injectable } from '@nestjs/common';
 import type { BillingInvoiceVoidedPayload } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
+import type { SagaEntity } from './saga.entity';
 import { SagaCommands } from './saga-commands';
 import { SagasConfig } from './sagas.config';
 import { SagaStore } from './saga-store';
+import type { PostedInvoice } from './voided-invoices.repository';
 import { VoidedInvoices } from './voided-invoices.repository';
 
 /**
- * An invoice the billing platform voided or marked uncollectible: what it asked for is owed no more. The ERP
- * reverses the invoice the saga posted with a credit memo made from it (`erp.void-invoice`, dated per
- * ERP_INVOICE_VOID_AS), and the Salesforce order shows the invoice's new status. The void is kept either way, so
- * reconciliation expects nothing standing in the ERP for it; a second status of the same invoice (void after
- * uncollectible) updates Salesforce and reverses nothing twice. An invoice no saga posted is kept and reported.
+ * An invoice the billing platform voided or marked uncollectible: what it asked for is owed no more. Each ERP
+ * invoice Revline posted for it (the saga's, or a usage invoice's per contract) is reversed by a credit memo made
+ * from it (`erp.void-invoice`, external id `VOID-` + the invoice's, dated per ERP_INVOICE_VOID_AS), and the
+ * Salesforce order shows the invoice's new status. The void is kept either way, so reconciliation expects nothing
+ * standing in the ERP for it; a later status of the same invoice (void after uncollectible) updates Salesforce and
+ * reverses nothing twice. An invoice no saga took in is kept and reported.
  */
 @Injectable()
 export class VoidInvoice {
@@ -24,25 +27,19 @@ export class VoidInvoice {
     private readonly config: SagasConfig,
   ) {}
 
-  async execute(manager: EntityManager, p: BillingInvoiceVoidedPayload): Promise<unknown> {
+  /** `correlationId`: the event's, for the hop of an invoice no saga took in. */
+  async execute(
+    manager: EntityManager,
+    p: BillingInvoiceVoidedPayload,
+    correlationId: string,
+  ): Promise<unknown> {
     const before = await this.voids.lock(manager, p.invoiceId);
-    const rows = await manager.query<Array<{ saga_id: string }>>(
-      `SELECT "saga_id" FROM "q2c"."sagas" WHERE "data"->'invoices' @> $1::jsonb ORDER BY "saga_id" LIMIT 1`,
-      [JSON.stringify([{ documentId: p.invoiceId }])],
-    );
-    const sagaId = rows.at(0)?.saga_id;
-    const saga = sagaId ? await this.store.lock(manager, sagaId) : null;
-    const invoice = saga?.data.invoices.find((d) => d.documentId === p.invoiceId);
-    // Asked for once: a later status of the same invoice keeps the reversal asked for first.
-    const asked = before?.reversalExternalId != null;
-    const reversal = asked
-      ? { externalId: before.reversalExternalId, tranDate: before.reversalOn }
-      : invoice
-        ? {
-            externalId: `VOID-${invoice.erpExternalId}`,
-            tranDate: this.config.ERP_INVOICE_VOID_AS === 'void' ? invoice.issuedOn : p.voidedOn,
-          }
-        : { externalId: null, tranDate: null };
+    // Reversals are asked for once: a later status of the same invoice only moves Salesforce on.
+    const asked = before !== null && before.reversalExternalId !== null;
+    const posted = await this.voids.postedFor(manager, p.invoiceId);
+    const dateOf = (invoice: PostedInvoice) =>
+      this.config.ERP_INVOICE_VOID_AS === 'void' ? invoice.tranDate : p.voidedOn;
+    const first = posted.at(0);
     await this.voids.save(manager, {
       invoiceId: p.invoiceId,
       status: p.status,
@@ -50,37 +47,81 @@ export class VoidInvoice {
       totalMinor: p.total.amountMinor,
       currency: p.total.currency,
       voidedOn: before?.voidedOn ?? p.voidedOn,
-      sagaId: saga?.sagaId ?? null,
-      reversalExternalId: reversal.externalId,
-      reversalOn: reversal.tranDate,
+      sagaId: before?.sagaId ?? first?.sagaId ?? null,
+      reversalExternalId: asked ? before.reversalExternalId : first ? `VOID-${first.externalId}` : null,
+      reversalOn: asked ? before.reversalOn : first ? dateOf(first) : null,
     });
-    await this.lineage.record(
-      {
-        contractId: saga?.contractId ?? null,
-        system: 'billing',
-        objectType: 'Invoice',
-        externalId: p.invoiceId,
-        status: p.status,
-        ...(saga ? { correlationId: saga.correlationId } : {}),
-        detail: `${p.total.amountMinor} ${p.total.currency} on ${p.voidedOn}`,
-      },
-      manager,
-    );
-    if (!saga || !invoice) return { kept: p.invoiceId, reason: `no saga posted invoice ${p.invoiceId}` };
-    if (!asked && reversal.externalId && reversal.tranDate)
-      await this.commands.send(
-        manager,
-        saga,
-        'erp.void-invoice',
+    if (posted.length === 0) {
+      await this.lineage.record(
         {
-          invoiceExternalId: invoice.erpExternalId,
-          externalId: reversal.externalId,
-          tranDate: reversal.tranDate,
-          contractId: saga.contractId,
-          memo: `Reverses ${invoice.erpExternalId}: ${p.status} in billing on ${p.voidedOn}`,
+          contractId: null,
+          system: 'billing',
+          objectType: 'Invoice',
+          externalId: p.invoiceId,
+          status: p.status,
+          correlationId,
+          detail: `${p.total.amountMinor} ${p.total.currency} on ${p.voidedOn}; no saga took it in`,
         },
-        { key: `void:${p.invoiceId}:erp`, externalId: reversal.externalId, awaited: false },
+        manager,
       );
+      return { kept: p.invoiceId, reason: `no saga took in invoice ${p.invoiceId}` };
+    }
+    const sagas = new Map<string, SagaEntity>();
+    for (const sagaId of [...new Set(posted.map((i) => i.sagaId))].sort()) {
+      const saga = await this.store.lock(manager, sagaId);
+      if (saga) sagas.set(sagaId, saga);
+    }
+    for (const invoice of posted) {
+      const saga = sagas.get(invoice.sagaId);
+      if (!saga) continue;
+      await this.lineage.record(
+        {
+          contractId: saga.contractId,
+          system: 'billing',
+          objectType: 'Invoice',
+          externalId: p.invoiceId,
+          status: p.status,
+          correlationId: saga.correlationId,
+          detail: `${p.total.amountMinor} ${p.total.currency} on ${p.voidedOn}`,
+        },
+        manager,
+      );
+      if (!asked) await this.reverse(manager, saga, invoice, dateOf(invoice), p);
+      if (invoice.source === 'saga') await this.writeBack(manager, saga, p);
+    }
+    return { sagaIds: [...sagas.keys()] };
+  }
+
+  private async reverse(
+    manager: EntityManager,
+    saga: SagaEntity,
+    invoice: PostedInvoice,
+    tranDate: string,
+    p: BillingInvoiceVoidedPayload,
+  ): Promise<void> {
+    const externalId = `VOID-${invoice.externalId}`;
+    await this.commands.send(
+      manager,
+      saga,
+      'erp.void-invoice',
+      {
+        invoiceExternalId: invoice.externalId,
+        externalId,
+        tranDate,
+        contractId: saga.contractId,
+        memo: `Reverses ${invoice.externalId}: ${p.status} in billing on ${p.voidedOn}`,
+      },
+      { key: `void:${invoice.externalId}:erp`, externalId, awaited: false },
+    );
+  }
+
+  private async writeBack(
+    manager: EntityManager,
+    saga: SagaEntity,
+    p: BillingInvoiceVoidedPayload,
+  ): Promise<void> {
+    const invoice = saga.data.invoices.find((d) => d.documentId === p.invoiceId);
+    if (!invoice) return;
     await this.commands.send(
       manager,
       saga,
@@ -105,6 +146,5 @@ export class VoidInvoice {
         awaited: false,
       },
     );
-    return { sagaId: saga.sagaId };
   }
 }
