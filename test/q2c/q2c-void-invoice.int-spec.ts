@@ -9,6 +9,10 @@ import { tbaClient } from '../../apps/sandbox/src/netsuite/testing/tba-client';
 import type { Q2cEnv, SagaRow } from './q2c-env';
 import { startQ2cEnv } from './q2c-env';
 
+/** A subscription's latest invoice id (the SDK types it as an id or the expanded invoice). */
+const latestInvoiceId = (latest: string | { id: string } | null): string =>
+  typeof latest === 'string' ? latest : (latest?.id ?? '');
+
 interface Balances {
   balances: Array<{
     currency: string;
@@ -170,7 +174,7 @@ describe('a voided invoice through the sandbox', () => {
       items: [{ price: price.id, quantity: 1 }],
       collection_method: 'send_invoice',
     });
-    const invoiceId = String(subscription.latest_invoice);
+    const invoiceId = latestInvoiceId(subscription.latest_invoice);
     await env.settle();
     const missing = await billingErpBreaks();
     expect(missing.breaks.map((b) => [b.category, b.objectId, b.status])).toEqual([

@@ -8,6 +8,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOXES } from '../app.info';
 import { StripeSandboxModule } from './stripe-sandbox.module';
 
+/** A subscription's latest invoice id (the SDK types it as an id or the expanded invoice). */
+const latestInvoiceId = (latest: string | { id: string } | null): string =>
+  typeof latest === 'string' ? latest : (latest?.id ?? '');
+
 const at = (iso: string) => Date.parse(iso) / 1000;
 const SPEC = SANDBOXES.find((s) => s.module === StripeSandboxModule)!.spec;
 
@@ -345,7 +349,7 @@ describe('Stripe sandbox, driven by the official stripe SDK', () => {
       items: [{ price: price.id, quantity: 1 }],
       collection_method: 'send_invoice',
     });
-    const invoiceId = String(subscription.latest_invoice);
+    const invoiceId = latestInvoiceId(subscription.latest_invoice);
     const written = await stripe.invoices.markUncollectible(invoiceId);
     expect(written).toMatchObject({ status: 'uncollectible', amount_remaining: 120_000 });
     expect(written.status_transitions.marked_uncollectible_at).toBe(at('2026-01-01T00:00:00Z'));
@@ -370,7 +374,7 @@ describe('Stripe sandbox, driven by the official stripe SDK', () => {
       items: [{ price: price.id, quantity: 1 }],
       collection_method: 'send_invoice',
     });
-    const paid = await stripe.invoices.pay(String(other.latest_invoice), { paid_out_of_band: true });
+    const paid = await stripe.invoices.pay(latestInvoiceId(other.latest_invoice), { paid_out_of_band: true });
     expect(paid.status).toBe('paid');
     await expect(stripe.invoices.voidInvoice(paid.id)).rejects.toMatchObject({ statusCode: 400 });
     await expect(stripe.invoices.markUncollectible(paid.id)).rejects.toMatchObject({ statusCode: 400 });
