@@ -92,6 +92,31 @@ export class VoidInvoice {
     return { sagaIds: [...sagas.keys()] };
   }
 
+  /**
+   * An ERP invoice posted for a billing invoice voided before any saga took it in: the void is applied now (the
+   * reversal is asked for, Salesforce shows the status), in the transaction that records the posting.
+   */
+  async afterInvoicePosted(
+    manager: EntityManager,
+    erpExternalId: string,
+    correlationId: string,
+  ): Promise<void> {
+    const voided = await this.voids.unreversedFor(manager, erpExternalId);
+    if (!voided) return;
+    await this.execute(
+      manager,
+      {
+        invoiceId: voided.invoiceId,
+        customerId: voided.customerId,
+        status: voided.status === 'uncollectible' ? 'uncollectible' : 'void',
+        total: { amountMinor: voided.totalMinor, currency: voided.currency },
+        voidedOn: voided.voidedOn,
+        eventCreatedAt: new Date().toISOString(),
+      },
+      correlationId,
+    );
+  }
+
   private async reverse(
     manager: EntityManager,
     saga: SagaEntity,

@@ -32,6 +32,22 @@ export class VoidedInvoices {
   }
 
   /**
+   * The void, with no reversal asked yet, of the billing invoice an ERP invoice was posted for (`INV-<invoice>`, or
+   * `INV-<invoice>-<contract>` for a usage invoice): a void that came before any saga took the invoice in.
+   */
+  async unreversedFor(manager: EntityManager, erpExternalId: string): Promise<VoidedInvoice | null> {
+    const rows = await manager.query<Array<{ invoice_id: string }>>(
+      `SELECT "invoice_id" FROM "q2c"."voided_invoices"
+        WHERE "reversal_external_id" IS NULL
+          AND ('INV-' || "invoice_id" = $1 OR starts_with($1, 'INV-' || "invoice_id" || '-'))
+        LIMIT 1`,
+      [erpExternalId],
+    );
+    const invoiceId = rows.at(0)?.invoice_id;
+    return invoiceId ? this.lock(manager, invoiceId) : null;
+  }
+
+  /**
    * The ERP invoices posted (or to be posted) for a billing invoice: the one of the saga that took it in, and the
    * usage invoice of each contract whose usage it billed (`usage-invoice:<invoice>:<contract>` commands).
    */

@@ -36,7 +36,19 @@ export async function voidByCreditMemo(
 ): Promise<ErpPostingResult> {
   checkExternalId(reversal.invoiceExternalId, 'invoiceExternalId');
   checkExternalId(reversal.externalId, 'externalId');
-  const invoiceId = await idOf(client, 'invoice', reversal.invoiceExternalId);
+  let invoiceId: string;
+  try {
+    invoiceId = await idOf(client, 'invoice', reversal.invoiceExternalId);
+  } catch (error) {
+    // Voided soon after it was issued, the invoice's own posting may still be on its way: wait for it (retried
+    // with backoff; the job's last attempt leaves it to an operator).
+    if (error instanceof ErpRejectedError && error.category === 'not_found')
+      throw new ErpUnavailableError(
+        `NetSuite holds no invoice ${reversal.invoiceExternalId} to reverse yet`,
+        error.vendorCode,
+      );
+    throw error;
+  }
   try {
     const made = await client.request({
       method: 'POST',
