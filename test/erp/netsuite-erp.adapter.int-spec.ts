@@ -265,6 +265,45 @@ describe('NetSuite adapter against the sandbox', () => {
     expect(await sandbox.suiteql("SELECT id FROM transaction WHERE type = 'Journal'")).toEqual([]);
   });
 
+  it('voids an invoice with a credit memo made from it, once however often asked, and refuses what NetSuite refuses', async () => {
+    const posted = await erp.postInvoice(invoice('INV-V1'));
+    const reversal = { invoiceExternalId: 'INV-V1', externalId: 'VOID-INV-V1', tranDate: '2026-01-01' };
+    const first = await erp.voidInvoice(reversal);
+    expect(first).toMatchObject({ kind: 'creditMemo', externalId: 'VOID-INV-V1' });
+    // A retry after a lost answer finds the credit memo made before.
+    expect(await erp.voidInvoice(reversal)).toEqual(first);
+    expect(
+      await sandbox.suiteql(
+        "SELECT id, externalid, type, foreigntotal FROM transaction WHERE custbody_rl_contract = 'C-G1' ORDER BY id",
+      ),
+    ).toEqual([
+      { id: posted.erpId, externalid: 'INV-V1', type: 'CustInvc', foreigntotal: '12000.00' },
+      { id: first.erpId, externalid: 'VOID-INV-V1', type: 'CustCred', foreigntotal: '12000.00' },
+    ]);
+    expect((await erp.contractBalances('C-G1', '2026-01')).balances).toEqual([
+      { currency: 'USD', deferredMinor: '0', recognisedMinor: '0', receivableMinor: '0' },
+    ]);
+    // An invoice already credited in full cannot be reversed under another id.
+    await expect(erp.voidInvoice({ ...reversal, externalId: 'VOID-INV-V1-B' })).rejects.toMatchObject({
+      category: 'validation',
+      vendorCode: 'INVALID_INITIALIZE_REF',
+    });
+    // One not there (yet: its own posting may still be on its way) is worth another try later.
+    await expect(erp.voidInvoice({ ...reversal, invoiceExternalId: 'INV-NONE' })).rejects.toBeInstanceOf(
+      ErpUnavailableError,
+    );
+    // A closed period refuses the reversal as it refuses any posting.
+    await erp.postInvoice(invoice('INV-V2'));
+    await sandbox.admin('periods/2026-01/close');
+    try {
+      await expect(
+        erp.voidInvoice({ invoiceExternalId: 'INV-V2', externalId: 'VOID-INV-V2', tranDate: '2026-01-01' }),
+      ).rejects.toMatchObject({ category: 'closed_period', vendorCode: 'USER_ERROR' });
+    } finally {
+      await sandbox.admin('periods/2026-01/reopen');
+    }
+  });
+
   it('refuses a posting to a closed period as a rejection with NetSuite code, and writes nothing', async () => {
     await sandbox.admin('periods/2026-01/close');
     try {

@@ -15,6 +15,8 @@ import { ParkedEvents1764400000200 } from './normalisation/parked-events.migrati
 import { BillingDocumentEntity, SagaCommandEntity, SagaEntity } from './sagas/saga.entity';
 import { SagaWaitIndexes1764400000710 } from './sagas/saga-waits.migration';
 import { Sagas1764400000400 } from './sagas/sagas.migration';
+import { VoidedInvoiceEntity } from './sagas/voided-invoice.entity';
+import { VoidedInvoices1764400000850 } from './sagas/voided-invoices.migration';
 import { UsageEventEntity } from './usage/usage-event.entity';
 import { UsageEvents1764400000600 } from './usage/usage.migration';
 
@@ -32,6 +34,7 @@ export const DATABASE: AppDatabase = {
     SagaEntity,
     SagaCommandEntity,
     BillingDocumentEntity,
+    VoidedInvoiceEntity,
     UsageEventEntity,
     ReconciliationRunEntity,
     ReconciliationBreakEntity,
@@ -46,6 +49,7 @@ export const DATABASE: AppDatabase = {
     UsageEvents1764400000600,
     Reconciliation1764400000700,
     SagaWaitIndexes1764400000710,
+    VoidedInvoices1764400000850,
   ],
   messaging: true,
 };

@@ -5,6 +5,7 @@ import type {
   ErpDocument,
   ErpDocumentKind,
   ErpDocumentSummary,
+  ErpInvoiceVoid,
   ErpPayment,
   ErpPostingResult,
   ErpRevenueJournal,
@@ -26,6 +27,11 @@ export abstract class ErpPort {
   abstract upsertCustomer(customer: ErpCustomer): Promise<ErpPostingResult>;
   abstract postInvoice(invoice: ErpDocument): Promise<ErpPostingResult>;
   abstract postCreditMemo(creditMemo: ErpDocument): Promise<ErpPostingResult>;
+  /**
+   * Reverses an invoice in full with a credit memo made from it (kind `creditMemo`). Done already (the credit
+   * memo's external id is taken), it answers the credit memo made before.
+   */
+  abstract voidInvoice(reversal: ErpInvoiceVoid): Promise<ErpPostingResult>;
   abstract postPayment(payment: ErpPayment): Promise<ErpPostingResult>;
   abstract upsertRevenueSchedule(schedule: ErpRevenueSchedule): Promise<ErpPostingResult>;
   /** Posts a period's recognition (deferred → revenue); a zero amount posts nothing and returns null. */

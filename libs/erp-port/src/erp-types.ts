@@ -41,6 +41,19 @@ export interface ErpDocument {
   lines: ErpDocumentLine[];
 }
 
+/**
+ * An invoice reversed in full: a credit memo made from it under its own external id, carrying its lines and
+ * applied to it, so what it asked the customer for is owed no more.
+ */
+export interface ErpInvoiceVoid {
+  /** The invoice reversed. */
+  invoiceExternalId: string;
+  /** The reversing credit memo's external id. */
+  externalId: string;
+  tranDate: string;
+  memo?: string;
+}
+
 export interface ErpPayment {
   externalId: string;
   customerExternalId: string;

@@ -116,6 +116,22 @@ export interface BillingDocumentPayload {
   eventCreatedAt: string;
 }
 
+/**
+ * An invoice the billing platform voided or marked uncollectible: what it asked for is no longer owed, so the ERP
+ * invoice is reversed and the CRM shows the new status. Both announce the same change for the ERP.
+ */
+export interface BillingInvoiceVoidedPayload {
+  invoiceId: string;
+  customerId: string;
+  subscriptionId?: string;
+  /** `void`: voided; `uncollectible`: marked uncollectible (written off as bad debt). */
+  status: 'void' | 'uncollectible';
+  total: MoneyDto;
+  /** The day the billing platform voided it or marked it uncollectible. */
+  voidedOn: string;
+  eventCreatedAt: string;
+}
+
 export interface BillingPaymentReceivedPayload {
   paymentId: string;
   invoiceId: string;
@@ -269,4 +285,19 @@ export interface RampStepDuePayload {
 export interface RecognisePeriodPayload {
   /** `YYYY-MM`; absent (a job scheduler's run) means the month before the run. */
   period?: string;
+}
+
+/**
+ * Reverses an ERP invoice in full with a credit memo made from it (the ERP copies the invoice's lines and applies
+ * the credit to it), under its own deterministic external id: a retry finds the credit memo made before.
+ */
+export interface ErpVoidInvoicePayload {
+  /** The ERP invoice reversed, by the external id Revline posted it under. */
+  invoiceExternalId: string;
+  /** The reversing credit memo's external id. */
+  externalId: string;
+  /** The credit memo's date: the invoice's own (a void) or the day billing voided it (a credit). */
+  tranDate: string;
+  contractId?: string;
+  memo?: string;
 }

@@ -10,10 +10,12 @@ export interface JobPayloads {
   'billing.subscription-changed': P.BillingSubscriptionChangedPayload;
   'billing.invoice-issued': P.BillingDocumentPayload;
   'billing.credit-note-issued': P.BillingDocumentPayload;
+  'billing.invoice-voided': P.BillingInvoiceVoidedPayload;
   'billing.payment-received': P.BillingPaymentReceivedPayload;
   'erp.upsert-customer': P.ErpCustomerPayload;
   'erp.post-invoice': P.ErpDocumentPayload;
   'erp.post-credit-memo': P.ErpDocumentPayload;
+  'erp.void-invoice': P.ErpVoidInvoicePayload;
   'erp.post-payment': P.ErpDocumentPayload;
   'erp.upsert-revenue-schedule': P.ErpRevenueSchedulePayload;
   'erp.post-revenue-journal': P.ErpRevenueJournalPayload;
@@ -44,6 +46,7 @@ export const QUEUES = {
       'billing.invoice-issued',
       'billing.credit-note-issued',
       'billing.payment-received',
+      'billing.invoice-voided',
     ],
   },
   'erp.commands': {
@@ -53,6 +56,7 @@ export const QUEUES = {
       'erp.upsert-customer',
       'erp.post-invoice',
       'erp.post-credit-memo',
+      'erp.void-invoice',
       'erp.post-payment',
       'erp.upsert-revenue-schedule',
       'erp.post-revenue-journal',

@@ -8,6 +8,7 @@ import { billingCustomerLock } from './billing-customer-lock';
 import { RecordPayment } from './record-payment';
 import { SagaRunner } from './saga-runner';
 import { SagaStore } from './saga-store';
+import { VoidInvoice } from './void-invoice';
 
 export const SAGAS_CONSUMER = 'process-q2c.sagas';
 
@@ -21,6 +22,7 @@ export class BillingEventsHandler {
     private readonly lineage: LineageRecorder,
     private readonly payments: RecordPayment,
     private readonly usage: BookUsageInvoice,
+    private readonly voids: VoidInvoice,
   ) {}
 
   @JobHandler('billing.subscription-changed')
@@ -92,6 +94,13 @@ export class BillingEventsHandler {
   @JobHandler('billing.payment-received')
   async paymentReceived(envelope: Envelope<'billing.payment-received'>): Promise<unknown> {
     return this.run(envelope, (manager) => this.payments.execute(manager, envelope.payload));
+  }
+
+  @JobHandler('billing.invoice-voided')
+  async invoiceVoided(envelope: Envelope<'billing.invoice-voided'>): Promise<unknown> {
+    return this.run(envelope, (manager) =>
+      this.voids.execute(manager, envelope.payload, envelope.correlationId),
+    );
   }
 
   /**

@@ -8,6 +8,7 @@ import { confirmRevenueParts, postingHops, rejectRevenueParts } from './revenue-
 import { SAGA_STATUS } from './saga-data';
 import { SagaRunner } from './saga-runner';
 import { SagaStore } from './saga-store';
+import { VoidInvoice } from './void-invoice';
 
 /** The erp.events queue: the ERP's confirmations and refusals of the sagas' commands. */
 @Injectable()
@@ -17,6 +18,7 @@ export class ErpEventsHandler {
     private readonly store: SagaStore,
     private readonly runner: SagaRunner,
     private readonly lineage: LineageRecorder,
+    private readonly voids: VoidInvoice,
   ) {}
 
   @JobHandler('erp.posted')
@@ -62,6 +64,9 @@ export class ErpEventsHandler {
           manager,
         );
       });
+      // An invoice its billing platform voided before a saga took it in: reversed now that it stands.
+      if (command.job === 'erp.post-invoice')
+        await this.voids.afterInvoicePosted(manager, p.externalId, envelope.correlationId);
       return { sagaId: command.sagaId };
     });
     return outcome.applied ? outcome.result : { duplicate: true };

@@ -1,4 +1,4 @@
-import { IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
 
 /** The sagas' settings. */
 export class SagasConfig {
@@ -22,4 +22,12 @@ export class SagasConfig {
   @IsString()
   @Length(1, 50)
   ERP_SUBSIDIARY = 'US';
+
+  /**
+   * How an ERP invoice is reversed when the billing platform voids it (or marks it uncollectible): always by a
+   * credit memo made from it, dated `void` on the invoice's own date (its period nets to nothing, as a void would)
+   * or `credit` on the day billing voided it (the invoice's period stands, the reversal falls in the void's).
+   */
+  @IsIn(['void', 'credit'])
+  ERP_INVOICE_VOID_AS: 'void' | 'credit' = 'void';
 }

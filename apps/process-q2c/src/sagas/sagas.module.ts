@@ -13,6 +13,8 @@ import { SagaStore } from './saga-store';
 import { SagaTimeouts } from './saga-timeouts';
 import { StartSaga } from './start-saga';
 import { SyncLatencyMetric } from './sync-latency.metric';
+import { VoidInvoice } from './void-invoice';
+import { VoidedInvoices } from './voided-invoices.repository';
 
 /** The quote-to-cash sagas: one per contract change, driven by the outbox and the billing and ERP events. */
 @Module({
@@ -25,6 +27,8 @@ import { SyncLatencyMetric } from './sync-latency.metric';
     SagaRunner,
     StartSaga,
     RecordPayment,
+    VoidInvoice,
+    VoidedInvoices,
     BillingEventsHandler,
     ErpEventsHandler,
     SagaTimeouts,

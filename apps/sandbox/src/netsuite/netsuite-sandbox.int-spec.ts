@@ -219,6 +219,53 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
     ]);
   });
 
+  it('transforms an invoice into a credit memo of its lines applied to it, and refuses it once credited in full', async () => {
+    await call('POST', `${RECORD}/customer`, customer('CUS-1'));
+    const created = await call('POST', `${RECORD}/invoice`, invoice('INV-1', 'CUS-1'));
+    const invoiceId = created.headers.get('location')?.split('/').pop() ?? '';
+    const transform = (body?: unknown, from = `invoice/${invoiceId}`, to = 'creditMemo') =>
+      call('POST', `${RECORD}/${from}/!transform/${to}`, body);
+
+    const unsupported = await transform({ externalId: 'X-1' }, `invoice/${invoiceId}`, 'customerPayment');
+    expect([unsupported.status, errorCode(unsupported.body)]).toEqual([400, 'INVALID_TRANS_TYP']);
+    const unknown = await transform({ externalId: 'X-2' }, 'invoice/999999');
+    expect([unknown.status, errorCode(unknown.body)]).toEqual([404, 'NONEXISTENT_ID']);
+    const badField = await transform({ externalId: 'X-3', reason: 'void' });
+    expect([badField.status, errorCode(badField.body)]).toEqual([400, 'INVALID_CONTENT']);
+
+    const made = await transform({
+      externalId: 'VOID-INV-1',
+      tranDate: '2026-02-10',
+      memo: 'Voided in billing',
+    });
+    expect(made.status).toBe(204);
+    const memoId = made.headers.get('location')?.split('/').pop() ?? '';
+    const memo = await call('GET', `${RECORD}/creditMemo/${memoId}`);
+    expect(memo.body).toMatchObject({
+      externalId: 'VOID-INV-1',
+      tranDate: '2026-02-10',
+      memo: 'Voided in billing',
+      createdFrom: { id: invoiceId },
+      custbody_rl_contract: 'C-1',
+      item: { items: [{ amount: 12000, tax1Amt: 960.5 }, { amount: 500.25 }] },
+    });
+    // The invoice's receivable, deferred revenue and tax are all taken back.
+    const balances = await suiteql(
+      call,
+      "SELECT account, SUM(amount) AS balance FROM transactionaccountingline WHERE custcol_rl_contract = 'C-1' GROUP BY account ORDER BY account",
+    );
+    expect((balances.body as { items: unknown[] }).items).toEqual([
+      { links: [], account: '2', balance: '0.00' },
+      { links: [], account: '3', balance: '0.00' },
+      { links: [], account: '4', balance: '0.00' },
+    ]);
+    expect(await imbalance()).toEqual({ USD: '0' });
+
+    const again = await transform({ externalId: 'VOID-INV-1-AGAIN' });
+    expect([again.status, errorCode(again.body)]).toEqual([400, 'INVALID_INITIALIZE_REF']);
+    expect(await count('transaction')).toBe(2);
+  });
+
   it('pages a SuiteQL result by offset, and answers a change made between two queries', async () => {
     for (const eid of ['CUS-A', 'CUS-B', 'CUS-C']) await call('POST', `${RECORD}/customer`, customer(eid));
     const q = 'SELECT externalid FROM customer ORDER BY externalid';

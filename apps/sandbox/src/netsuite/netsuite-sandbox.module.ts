@@ -17,6 +17,7 @@ import { RecordStore } from './records/record-store';
 import { RecordsController } from './records/records.controller';
 import { RecordsService } from './records/records.service';
 import { ReferenceResolver } from './records/reference-resolver';
+import { TransformRecord } from './records/transform-record';
 import { SuiteQlController } from './suiteql/suiteql.controller';
 import { SuiteQlTables } from './suiteql/suiteql-tables';
 
@@ -37,6 +38,7 @@ import { SuiteQlTables } from './suiteql/suiteql-tables';
     ReferenceResolver,
     PrepareRecord,
     RecordsService,
+    TransformRecord,
     SuiteQlTables,
   ],
 })

@@ -8,6 +8,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOXES } from '../app.info';
 import { StripeSandboxModule } from './stripe-sandbox.module';
 
+/** A subscription's latest invoice id (the SDK types it as an id or the expanded invoice). */
+const latestInvoiceId = (latest: string | { id: string } | null): string =>
+  typeof latest === 'string' ? latest : (latest?.id ?? '');
+
 const at = (iso: string) => Date.parse(iso) / 1000;
 const SPEC = SANDBOXES.find((s) => s.module === StripeSandboxModule)!.spec;
 
@@ -336,6 +340,44 @@ describe('Stripe sandbox, driven by the official stripe SDK', () => {
     expect(sub.items.data[0].quantity).toBe(20);
     const [renewal] = (await stripe.invoices.list({ subscription: sub.id, limit: 1 })).data;
     expect(renewal.total).toBe(2_400_000);
+  });
+
+  it('marks an open invoice uncollectible and voids it, each an event; refuses both once it is void or paid', async () => {
+    const { customer, price } = await seatCustomer('2026-01-01T00:00:00Z');
+    const subscription = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id, quantity: 1 }],
+      collection_method: 'send_invoice',
+    });
+    const invoiceId = latestInvoiceId(subscription.latest_invoice);
+    const written = await stripe.invoices.markUncollectible(invoiceId);
+    expect(written).toMatchObject({ status: 'uncollectible', amount_remaining: 120_000 });
+    expect(written.status_transitions.marked_uncollectible_at).toBe(at('2026-01-01T00:00:00Z'));
+    const voided = await stripe.invoices.voidInvoice(invoiceId);
+    expect(voided).toMatchObject({ status: 'void', amount_remaining: 0 });
+    expect(voided.status_transitions.voided_at).toBe(at('2026-01-01T00:00:00Z'));
+    const events = await stripe.events.list({
+      limit: 100,
+      types: ['invoice.marked_uncollectible', 'invoice.voided'],
+    });
+    expect(
+      events.data.filter((e) => (e.data.object as { id?: string }).id === invoiceId).map((e) => e.type),
+    ).toEqual(['invoice.voided', 'invoice.marked_uncollectible']);
+    for (const call of [
+      () => stripe.invoices.voidInvoice(invoiceId),
+      () => stripe.invoices.markUncollectible(invoiceId),
+    ])
+      await expect(call()).rejects.toMatchObject({ type: 'StripeInvalidRequestError', statusCode: 400 });
+
+    const other = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id, quantity: 1 }],
+      collection_method: 'send_invoice',
+    });
+    const paid = await stripe.invoices.pay(latestInvoiceId(other.latest_invoice), { paid_out_of_band: true });
+    expect(paid.status).toBe('paid');
+    await expect(stripe.invoices.voidInvoice(paid.id)).rejects.toMatchObject({ statusCode: 400 });
+    await expect(stripe.invoices.markUncollectible(paid.id)).rejects.toMatchObject({ statusCode: 400 });
   });
 
   it('cancels at period end, and now', async () => {

@@ -47,6 +47,40 @@ describe('announcementsOf', () => {
     expect(announcementsOf(event('invoice.paid', invoice({ amount_paid: 0 })))).toEqual([]);
   });
 
+  it('announces a voided and an uncollectible invoice as billing.invoice-voided, each under its own key', () => {
+    const [voided] = announcementsOf(
+      event(
+        'invoice.voided',
+        invoice({ status_transitions: { finalized_at: 1_773_532_800, voided_at: 1_773_619_200 } }),
+      ),
+    );
+    expect(voided.envelope).toMatchObject({
+      job: 'billing.invoice-voided',
+      idempotencyKey: 'stripe:invoice-void:in_1',
+      payload: {
+        invoiceId: 'in_1',
+        customerId: 'cus_1',
+        subscriptionId: 'sub_1',
+        status: 'void',
+        total: { amountMinor: '480000', currency: 'USD' },
+        voidedOn: '2026-03-16',
+      },
+    });
+    const [written] = announcementsOf(
+      event(
+        'invoice.marked_uncollectible',
+        invoice({
+          status_transitions: { finalized_at: 1_773_532_800, marked_uncollectible_at: 1_773_705_600 },
+        }),
+      ),
+    );
+    expect(written.envelope).toMatchObject({
+      job: 'billing.invoice-voided',
+      idempotencyKey: 'stripe:invoice-uncollectible:in_1',
+      payload: { status: 'uncollectible', voidedOn: '2026-03-17' },
+    });
+  });
+
   it('announces an issued invoice with its lines, prorations flagged', () => {
     const [issued] = announcementsOf(event('invoice.finalized', invoice()));
     expect(issued.onlyIfNewest).toBe(false);

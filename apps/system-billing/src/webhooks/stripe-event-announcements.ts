@@ -101,6 +101,28 @@ export function announcementsOf(event: StripeEventLike, read: { paymentId?: stri
         ),
       ];
     }
+    case 'invoice.voided':
+    case 'invoice.marked_uncollectible': {
+      const status = event.type === 'invoice.voided' ? 'void' : 'uncollectible';
+      const transitions = obj(o.status_transitions);
+      const at = num(status === 'void' ? transitions.voided_at : transitions.marked_uncollectible_at);
+      const subscription = str(obj(obj(o.parent).subscription_details).subscription);
+      return [
+        announce(
+          'billing.invoice-voided',
+          {
+            invoiceId: str(o.id),
+            customerId: str(o.customer),
+            ...(subscription ? { subscriptionId: subscription } : {}),
+            status,
+            total: money(o.total, o.currency),
+            voidedOn: isoDay(at || event.created),
+            eventCreatedAt: createdAt,
+          },
+          `stripe:invoice-${status}:${str(o.id)}`,
+        ),
+      ];
+    }
     case 'customer.subscription.created':
     case 'customer.subscription.updated':
     case 'customer.subscription.deleted': {

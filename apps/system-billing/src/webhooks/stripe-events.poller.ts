@@ -12,6 +12,8 @@ const OVERLAP_SECONDS = 60;
 const TYPES = [
   'invoice.finalized',
   'invoice.paid',
+  'invoice.voided',
+  'invoice.marked_uncollectible',
   'credit_note.created',
   'customer.subscription.created',
   'customer.subscription.updated',

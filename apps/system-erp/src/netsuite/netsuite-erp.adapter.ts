@@ -7,6 +7,7 @@ import type {
   ErpDocument,
   ErpDocumentKind,
   ErpDocumentSummary,
+  ErpInvoiceVoid,
   ErpPayment,
   ErpPostingResult,
   ErpRecordKind,
@@ -17,6 +18,7 @@ import type {
 import { ERP_EXTERNAL_ID, ErpPort, ErpRejectedError, ErpUnavailableError } from '@revline/erp-port';
 import { NetSuiteConfig } from './netsuite.config';
 import { NetSuiteClient } from './netsuite-client';
+import { voidByCreditMemo } from './netsuite-invoice-void';
 import {
   customerBody,
   documentBody,
@@ -91,6 +93,10 @@ export class NetSuiteErpAdapter extends ErpPort {
       creditMemo.externalId,
       documentBody(creditMemo, await this.ids(creditMemo), 'creditMemo'),
     );
+  }
+
+  async voidInvoice(reversal: ErpInvoiceVoid): Promise<ErpPostingResult> {
+    return voidByCreditMemo(this.client, reversal);
   }
 
   async postPayment(payment: ErpPayment): Promise<ErpPostingResult> {

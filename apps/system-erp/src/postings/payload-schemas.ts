@@ -41,6 +41,14 @@ export const DocumentCommand = z.object({
     .min(1),
 });
 
+export const VoidInvoiceCommand = z.object({
+  invoiceExternalId: Key,
+  externalId: Key,
+  tranDate: IsoDate,
+  contractId: Key.optional(),
+  memo: z.string().max(4000).optional(),
+});
+
 export const ScheduleCommand = z.object({
   externalId: Key,
   contractId: Key,

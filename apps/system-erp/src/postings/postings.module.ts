@@ -10,6 +10,7 @@ import { RevenueKeyLock } from './revenue-key-lock';
 import { RevenueRecords } from './revenue-records';
 import { UpsertCustomerHandler } from './upsert-customer.handler';
 import { UpsertRevenueScheduleHandler } from './upsert-revenue-schedule.handler';
+import { VoidInvoiceHandler } from './void-invoice.handler';
 
 /** The handlers of every `erp.commands` job, each answering with `erp.posted` or `erp.rejected`. */
 @Module({
@@ -21,6 +22,7 @@ import { UpsertRevenueScheduleHandler } from './upsert-revenue-schedule.handler'
     UpsertCustomerHandler,
     PostInvoiceHandler,
     PostCreditMemoHandler,
+    VoidInvoiceHandler,
     PostPaymentHandler,
     UpsertRevenueScheduleHandler,
     PostRevenueJournalHandler,

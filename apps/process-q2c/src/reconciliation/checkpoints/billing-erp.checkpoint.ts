@@ -1,6 +1,7 @@
 import { openExport, stageCsv, withExports } from '../staging/stage';
 import type { Checkpoint, RunContext } from './checkpoint';
 import { CONTRACT_CORRELATION, select } from './checkpoint';
+import { stageVoids } from './voided-invoices';
 
 /** The columns of system-billing's invoice-line CSV export this checkpoint asks for (it compares invoice totals). */
 const INVOICE_LINE_COLUMNS = [
@@ -57,6 +58,11 @@ const COLUMNS = `("checkpoint", "category", "period", "contract_id", "object_typ
  * summed, or a credit note's `taxMinor`; the ERP's is NetSuite's tax total of the invoice or credit memo. A payment
  * carries no tax on either side.
  *
+ * A voided (or uncollectible) billing invoice expects nothing standing in the ERP: no ERP invoice, or one reversed
+ * by its credit memo (`VOID-` + its external id, in any period; that credit memo is not `unknown_in_erp`). One whose
+ * ERP invoice stands unreversed is `voided_in_billing_open_in_erp` (field `openInErp`, actual the billed total still
+ * receivable in the ERP), never `missing_in_erp`.
+ *
  * Categories: `missing_in_erp` (expected the billed total, tax included), `duplicate_in_erp`, `amount_mismatch`
  * (field `netTotal`), `tax_mismatch` (field `tax`), `currency_mismatch`, `date_mismatch` (objectType `Invoice`,
  * `CreditNote` or `Payment`, objectId the billing id), `unknown_in_erp` (objectType `ErpInvoice`, `ErpCreditMemo` or
@@ -108,15 +114,18 @@ export class BillingErpCheckpoint implements Checkpoint {
       ).join(' UNION ALL ')}`);
     await ctx.runner.query(`ANALYZE "erp_docs"`);
     await ctx.runner.query(`CREATE INDEX ON "erp_docs" (external_id)`);
+    await stageVoids(ctx, prefix('Invoice'), DOCUMENT_COLUMNS);
     await ctx.runner.query(`CREATE TEMP TABLE "doc_pairs" AS
       SELECT b.object_type, b.document_id, b.total AS billed, b.total - coalesce(b.tax, 0) AS billed_net,
              b.tax AS billed_tax, b.currency AS billed_currency, b.doc_date,
              count(e.erp_id)::int AS copies, min(e.total - coalesce(e.tax, 0)) AS erp_net, min(e.tax) AS erp_tax,
              min(e.currency) AS erp_currency, min(e.tran_date) AS tran_date,
              coalesce(min(s."contract_id"), min(e.contract_id)) AS contract_id,
-             min(s."correlation_id") AS correlation_id
+             min(s."correlation_id") AS correlation_id,
+             bool_or(v.invoice_id IS NOT NULL) AS voided, coalesce(bool_or(v.reversed), false) AS reversed
         FROM "billing_docs" b
         LEFT JOIN "erp_docs" e ON e.external_id = b.external_id
+        LEFT JOIN "voided" v ON b.object_type = 'Invoice' AND v.invoice_id = b.document_id
         LEFT JOIN "q2c"."billing_documents" bd ON bd."document_id" = b.document_id
         LEFT JOIN "q2c"."billing_documents" bi ON bi."document_id" = b.invoice_id
         LEFT JOIN "q2c"."sagas" s ON s."saga_id" = coalesce(bd."saga_id", bi."saga_id")
@@ -129,7 +138,9 @@ export class BillingErpCheckpoint implements Checkpoint {
              x.expected, x.actual, x.difference, coalesce(p.correlation_id, c."correlation_id")
         FROM "doc_pairs" p
         CROSS JOIN LATERAL (VALUES
-          ('missing_in_erp', 'erpDocument', p.billed::text, NULL, (-p.billed)::text, p.copies = 0),
+          ('missing_in_erp', 'erpDocument', p.billed::text, NULL, (-p.billed)::text, p.copies = 0 AND NOT p.voided),
+          ('voided_in_billing_open_in_erp', 'openInErp', '0', p.billed::text, p.billed::text,
+             p.voided AND p.copies > 0 AND NOT p.reversed),
           ('duplicate_in_erp', 'copies', '1', p.copies::text, (p.copies - 1)::text, p.copies > 1),
           ('amount_mismatch', 'netTotal', p.billed_net::text, p.erp_net::text,
              (p.erp_net - p.billed_net)::text, p.copies > 0 AND p.erp_net <> p.billed_net),
@@ -152,7 +163,9 @@ export class BillingErpCheckpoint implements Checkpoint {
              NULL, e.total::text, e.total::text, c."correlation_id"
         FROM "erp_docs" e
         LEFT JOIN ${CONTRACT_CORRELATION} c ON c."contract_id" = e.contract_id
-       WHERE NOT EXISTS (SELECT 1 FROM "billing_docs" b WHERE b.external_id = e.external_id)`,
+       WHERE NOT EXISTS (SELECT 1 FROM "billing_docs" b WHERE b.external_id = e.external_id)
+         AND NOT (e.object_type = 'ErpCreditMemo'
+                  AND EXISTS (SELECT 1 FROM "void_reversals" r WHERE r.reversal_id = e.external_id))`,
     );
     const row = (
       await select<Array<{ n: number }>>(

@@ -21,6 +21,7 @@ import { NetSuiteErrorFilter } from '../errors/netsuite-error.filter';
 import { recordUrl, recordView } from './record-view';
 import { RecordsService } from './records.service';
 import type { WriteResult } from './records.service';
+import { TransformRecord } from './transform-record';
 
 const baseOf = (request: FastifyRequest): string => `${request.protocol}://${request.host}`;
 
@@ -36,7 +37,29 @@ export class RecordsController {
   constructor(
     private readonly records: RecordsService,
     private readonly account: AccountRunner,
+    private readonly transforms: TransformRecord,
   ) {}
+
+  /** A record made from another (an invoice credited in full): 204 with the new record's Location. */
+  @Post(':type/:key/!transform/:toType')
+  async transformRecord(
+    @Param('type') type: string,
+    @Param('key') key: string,
+    @Param('toType') toType: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.account.run(reply, 'write', () => {
+      const result = this.transforms.transform(
+        this.records.recordType(type),
+        key,
+        this.records.recordType(toType),
+        body === undefined ? undefined : jsonBody(body),
+      );
+      return { status: 204, headers: { location: recordUrl(baseOf(request), result.record) } };
+    });
+  }
 
   @Post(':type')
   async createRecord(

@@ -148,7 +148,15 @@ export class InvoicesController {
   @StripePost('invoices/:id/void')
   voidInvoice(@Param('id') id: string, @Body() body: unknown): InvoiceAnswer {
     const invoice = this.find(id);
+    new Params(body).end();
     return this.out(this.invoicing.void(invoice, this.store.nowFor(invoice.customer)), body, {});
+  }
+
+  @StripePost('invoices/:id/mark_uncollectible')
+  markInvoiceUncollectible(@Param('id') id: string, @Body() body: unknown): InvoiceAnswer {
+    const invoice = this.find(id);
+    new Params(body).end();
+    return this.out(this.invoicing.markUncollectible(invoice, this.store.nowFor(invoice.customer)), body, {});
   }
 
   @Get('invoice_payments')

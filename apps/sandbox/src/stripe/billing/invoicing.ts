@@ -248,7 +248,8 @@ export class Invoicing {
   pay(invoice: Invoice, at: number, options: { outOfBand: boolean; paymentMethod?: string }): Invoice {
     if (invoice.status === 'draft') this.finalize(invoice, at);
     if (invoice.status === 'paid') throw StripeApiError.state('Invoice is already paid.');
-    if (invoice.status !== 'open')
+    // An uncollectible invoice can still be paid, as Stripe allows.
+    if (invoice.status !== 'open' && invoice.status !== 'uncollectible')
       throw StripeApiError.state(`You cannot pay an invoice that is ${invoice.status}.`);
     invoice.attempted = true;
     invoice.attempt_count += 1;
@@ -300,6 +301,20 @@ export class Invoicing {
     invoice.status_transitions.voided_at = at;
     invoice.amount_remaining = 0;
     this.store.emit('invoice.voided', invoice, at);
+    this.store.emit('invoice.updated', invoice, at);
+    return invoice;
+  }
+
+  /** Only an open invoice can be marked uncollectible; it stays payable, and can still be voided. */
+  markUncollectible(invoice: Invoice, at: number): Invoice {
+    if (invoice.status !== 'open')
+      throw StripeApiError.state(
+        `You can only mark an open invoice as uncollectible; this one is ${invoice.status}.`,
+      );
+    invoice.status = 'uncollectible';
+    invoice.status_transitions.marked_uncollectible_at = at;
+    this.store.emit('invoice.marked_uncollectible', invoice, at);
+    this.store.emit('invoice.updated', invoice, at);
     return invoice;
   }
 

@@ -212,7 +212,7 @@ export interface Invoice extends StripeObject {
     finalized_at: number | null;
     paid_at: number | null;
     voided_at: number | null;
-    marked_uncollectible_at: null;
+    marked_uncollectible_at: number | null;
   };
   payments: { object: 'list'; data: InvoicePayment[]; has_more: false; url: string };
   test_clock: string | null;
