@@ -158,6 +158,10 @@ async function main() {
   process.env.STRIPE_PORT ??= String(portOf('sandbox (Stripe)'));
   process.env.NETSUITE_BASE_URL ??= `http://127.0.0.1:${portOf('sandbox (NetSuite)')}`;
   process.env.SANDBOX_STRIPE_WEBHOOK_URLS ??= `http://127.0.0.1:${portOf('system-billing')}/v1/webhooks/stripe`;
+  // The sandbox remembers what Revline's database remembers: its vendors' records and id numbering are kept beside
+  // it (a restart never hands out an id Revline already knows), and it holds the default mapping's prices and items.
+  process.env.SANDBOX_STATE_DIR ??= join(STATE, 'sandbox');
+  process.env.SANDBOX_SEED_CATALOGUE ??= 'default';
   const report = await migrateAll(process.env.DATABASE_URL);
   say(`migrations: ${Object.values(report).flat().length} applied, the rest up to date`);
 
