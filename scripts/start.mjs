@@ -6,24 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { APPS, ROOT, buildIsStale, importBuilt, run } from './lib.mjs';
+import { APPS, PORTS, ROOT, STATE, buildIsStale, importBuilt, portOf, run } from './lib.mjs';
 import { migrateAll } from './migrate.mjs';
 
-const STATE = join(ROOT, '.revline');
 const say = (line) => process.stdout.write(`[revline] ${line}\n`);
 const cleanups = [];
-
-const PORTS = {
-  'experience-finance': ['EXPERIENCE_FINANCE_PORT', 3000],
-  'process-q2c': ['PROCESS_Q2C_PORT', 3001],
-  'system-salesforce': ['SYSTEM_SALESFORCE_PORT', 3002],
-  'system-billing': ['SYSTEM_BILLING_PORT', 3003],
-  'system-erp': ['SYSTEM_ERP_PORT', 3004],
-  'sandbox (Salesforce)': ['SANDBOX_SALESFORCE_PORT', 4010],
-  'sandbox (Stripe)': ['SANDBOX_STRIPE_PORT', 4020],
-  'sandbox (NetSuite)': ['SANDBOX_NETSUITE_PORT', 4030],
-};
-const portOf = (name) => Number(process.env[PORTS[name][0]] ?? PORTS[name][1]);
 
 function reachable(host, port) {
   return new Promise((resolve) => {
@@ -196,13 +183,14 @@ async function main() {
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
 
-  const deadline = Date.now() + 60_000;
+  const waitSeconds = Number(process.env.START_TIMEOUT_SECONDS ?? 180);
+  const deadline = Date.now() + waitSeconds * 1000;
   const results = await Promise.all(
     Object.keys(PORTS).map(async (name) => [name, await healthy(portOf(name), deadline)]),
   );
   const down = results.filter(([, ok]) => !ok).map(([name]) => name);
   if (down.length > 0) {
-    process.stderr.write(`[revline] not healthy within a minute: ${down.join(', ')}\n`);
+    process.stderr.write(`[revline] not healthy within ${waitSeconds} s (START_TIMEOUT_SECONDS): ${down.join(', ')}\n`);
     return shutdown(1);
   }
   const lines = [
