@@ -1,4 +1,5 @@
-// `npm run demo`: DESIGN §2's example through a started platform (`npm start`) and its sandbox, driven the way the
+// `npm run demo`: the example every Revline test knows (a booking, an expansion with the premium module, a partial
+// cancellation, a renewal with uplift) through a started platform (`npm start`) and its sandbox, driven the way the
 // vendors' users drive them (jsforce in Salesforce, the stripe SDK for the test clock). Prints each step's lifecycle
 // from the experience API and the NetSuite ledger, then checks the end state in all three systems: exits 1 when it
 // does not hold.

@@ -1,4 +1,4 @@
-// The price book the demo bills from. The default mapping prices seats and the premium module by the month; DESIGN's
+// The price book the demo bills from. The default mapping prices seats and the premium module by the month; the example
 // example bills a year in advance, so an admin adds yearly prices in Stripe (the stripe SDK, found again by lookup
 // key on a later run) and maps the two products to them through a proposal another admin approves.
 import { experience, processApi } from './clients.mjs';
