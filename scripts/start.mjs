@@ -190,7 +190,9 @@ async function main() {
   );
   const down = results.filter(([, ok]) => !ok).map(([name]) => name);
   if (down.length > 0) {
-    process.stderr.write(`[revline] not healthy within ${waitSeconds} s (START_TIMEOUT_SECONDS): ${down.join(', ')}\n`);
+    process.stderr.write(
+      `[revline] not healthy within ${waitSeconds} s (START_TIMEOUT_SECONDS): ${down.join(', ')}\n`,
+    );
     return shutdown(1);
   }
   const lines = [

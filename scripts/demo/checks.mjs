@@ -25,7 +25,11 @@ export async function checkEndState({ sf, stripe, experience, erp, story, lines 
     kinds,
   );
   const systems = lifecycle.changes.flatMap((c) => [c.billing.status, c.erp.status]);
-  check(systems.every((s) => s === 'done'), 'Revline: billing and ERP done for every change', systems);
+  check(
+    systems.every((s) => s === 'done'),
+    'Revline: billing and ERP done for every change',
+    systems,
+  );
 
   // Salesforce: every order written back as synced.
   const statuses = await until('the Salesforce write-backs', async () => {
@@ -48,7 +52,9 @@ export async function checkEndState({ sf, stripe, experience, erp, story, lines 
   const notes = (await stripe.creditNotes.list({ customer: story.customer.id })).data.map((n) => n.total);
   check(same(notes, [151_233]), 'Stripe: one credit note of 1,512.33 for the removed seats', notes);
   const subscriptions = (await stripe.subscriptions.list({ customer: story.customer.id })).data;
-  const items = subscriptions.flatMap((s) => s.items.data.map((i) => [i.quantity, i.price.unit_amount, i.price.recurring?.interval]));
+  const items = subscriptions.flatMap((s) =>
+    s.items.data.map((i) => [i.quantity, i.price.unit_amount, i.price.recurring?.interval]),
+  );
   check(
     same(items, [[10, 126_000, 'year']]),
     'Stripe: one subscription, from 2027 10 seats at 1,260.00 a year and no module',
@@ -79,7 +85,9 @@ export async function checkEndState({ sf, stripe, experience, erp, story, lines 
     lines: lines.length,
     balance,
   });
-  const receivable = lines.filter((l) => l.account === '2').reduce((s, l) => s + cents(l.debit) - cents(l.credit), 0);
+  const receivable = lines
+    .filter((l) => l.account === '2')
+    .reduce((s, l) => s + cents(l.debit) - cents(l.credit), 0);
   check(
     receivable === 3_028_767,
     'NetSuite: the contract’s receivable is 30,287.67 (three invoices less the credit memo)',

@@ -23,7 +23,9 @@ function adminKey() {
   if (process.env.BOOTSTRAP_ADMIN_API_KEY) return process.env.BOOTSTRAP_ADMIN_API_KEY;
   const path = join(STATE, 'admin-api-key');
   if (!existsSync(path))
-    throw new Error(`no admin key: run npm start first (it keeps one in ${path}), or set BOOTSTRAP_ADMIN_API_KEY`);
+    throw new Error(
+      `no admin key: run npm start first (it keeps one in ${path}), or set BOOTSTRAP_ADMIN_API_KEY`,
+    );
   return readFileSync(path, 'utf8').trim();
 }
 
@@ -113,7 +115,10 @@ export function revline(baseUrl, key = adminKey()) {
   return async (path, { method = 'GET', body } = {}) => {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const answer = res.status === 204 ? null : await res.json().catch(() => null);

@@ -1,5 +1,5 @@
 // The price book the demo bills from. The default mapping prices seats and the premium module by the month; the example
-// example bills a year in advance, so an admin adds yearly prices in Stripe (the stripe SDK, found again by lookup
+// bills a year in advance, so an admin adds yearly prices in Stripe (the stripe SDK, found again by lookup
 // key on a later run) and maps the two products to them through a proposal another admin approves.
 import { experience, processApi } from './clients.mjs';
 import { heading, note } from './report.mjs';
@@ -79,5 +79,7 @@ export async function mapYearlyPrices(stripe) {
   } finally {
     await admin(`/v1/api-keys/${checker.apiKey.id}`, { method: 'DELETE' });
   }
-  note(`mapping version ${proposed.version} active: SEAT → ${prices.SEAT}, ANALYTICS-PREMIUM → ${prices['ANALYTICS-PREMIUM']}`);
+  note(
+    `mapping version ${proposed.version} active: SEAT → ${prices.SEAT}, ANALYTICS-PREMIUM → ${prices['ANALYTICS-PREMIUM']}`,
+  );
 }

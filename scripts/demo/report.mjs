@@ -20,7 +20,13 @@ export function printLifecycle(lifecycle) {
     );
 }
 
-const ACCOUNTS = { 1: 'Cash', 2: 'Accounts Receivable', 3: 'Sales Tax Payable', 4: 'Deferred Revenue', 5: 'Revenue' };
+const ACCOUNTS = {
+  1: 'Cash',
+  2: 'Accounts Receivable',
+  3: 'Sales Tax Payable',
+  4: 'Deferred Revenue',
+  5: 'Revenue',
+};
 
 const minor = (v) => (v ? Math.round(Number(v) * 100) : 0);
 const money = (cents) => (cents === 0 ? '' : (cents / 100).toFixed(2));
@@ -46,11 +52,16 @@ export function printLedger(lines) {
     row.credit += minor(l.credit);
     rows.set(key, row);
   }
-  out(`   ${'date'.padEnd(10)}  ${'type'.padEnd(9)} ${'account'.padEnd(20)} ${'debit'.padStart(10)} ${'credit'.padStart(10)}  what`);
+  out(
+    `   ${'date'.padEnd(10)}  ${'type'.padEnd(9)} ${'account'.padEnd(20)} ${'debit'.padStart(10)} ${'credit'.padStart(10)}  what`,
+  );
   for (const r of [...rows.values()].sort((a, b) => a.date.localeCompare(b.date)))
     out(
       `   ${r.date.padEnd(10)}  ${r.type.padEnd(9)} ${r.account.padEnd(20)} ${money(r.debit).padStart(10)} ${money(r.credit).padStart(10)}  ${r.what}`,
     );
-  const total = (account) => lines.filter((l) => l.account === account).reduce((s, l) => s + minor(l.credit) - minor(l.debit), 0);
-  out(`   balances: Revenue ${money(total('5')) || '0.00'} · Deferred Revenue ${money(total('4')) || '0.00'} · Accounts Receivable ${money(-total('2')) || '0.00'}`);
+  const total = (account) =>
+    lines.filter((l) => l.account === account).reduce((s, l) => s + minor(l.credit) - minor(l.debit), 0);
+  out(
+    `   balances: Revenue ${money(total('5')) || '0.00'} · Deferred Revenue ${money(total('4')) || '0.00'} · Accounts Receivable ${money(-total('2')) || '0.00'}`,
+  );
 }

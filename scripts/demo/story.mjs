@@ -65,7 +65,9 @@ export class Story {
     });
     this.customer = await this.stripe.customers.create({ name: this.accountName, test_clock: this.clock.id });
     await this.sf.sobject('Account').update({ Id: this.accountId, Revline_Billing_Id__c: this.customer.id });
-    note(`account ${this.accountId} (${this.accountName}), Stripe customer ${this.customer.id}, clock ${this.clock.id}`);
+    note(
+      `account ${this.accountId} (${this.accountName}), Stripe customer ${this.customer.id}, clock ${this.clock.id}`,
+    );
   }
 
   async activate(orderId) {
@@ -86,7 +88,9 @@ export class Story {
   }
 
   async book() {
-    heading('1. Booking: 10 seats × 100 USD a month (1,200.00 a year), 2026-01-01..2026-12-31, billed yearly in advance');
+    heading(
+      '1. Booking: 10 seats × 100 USD a month (1,200.00 a year), 2026-01-01..2026-12-31, billed yearly in advance',
+    );
     const orderId = idOf(
       await this.sf.sobject('Order').create({
         AccountId: this.accountId,
@@ -134,19 +138,25 @@ export class Story {
     heading('2. Expansion: 15 seats and the premium analytics module (250 USD a month) from 2026-03-15');
     await this.amend('expansion', '2026-03-15', {
       changes: [{ orderItemId: this.seatLineId, quantity: 15 }],
-      additions: [{ pricebookEntryId: this.catalogue.entries['ANALYTICS-PREMIUM'], quantity: 1, unitPrice: 3000 }],
+      additions: [
+        { pricebookEntryId: this.catalogue.entries['ANALYTICS-PREMIUM'], quantity: 1, unitPrice: 3000 },
+      ],
     });
     await this.completed(2, 'the expansion');
   }
 
   async reduce() {
     heading('3. Partial cancellation: 5 seats removed from 2026-10-01');
-    await this.amend('reduction', '2026-10-01', { changes: [{ orderItemId: this.seatLineId, quantity: 10 }] });
+    await this.amend('reduction', '2026-10-01', {
+      changes: [{ orderItemId: this.seatLineId, quantity: 10 }],
+    });
     await this.completed(3, 'the reduction');
   }
 
   async renew() {
-    heading('4. Renewal for 2027: 10 seats at 105 USD a month (1,260.00 a year, +5 %), the module not renewed');
+    heading(
+      '4. Renewal for 2027: 10 seats at 105 USD a month (1,260.00 a year, +5 %), the module not renewed',
+    );
     const { orderId } = await salesforceSandbox('cpq/renewals', { contractId: this.contractId });
     this.orders.renewal = orderId;
     const items = await this.sf.query(
@@ -164,7 +174,10 @@ export class Story {
       const seen = await this.experience(`/v1/contracts/${this.orders.booking}/lifecycle`);
       const renewal = seen.changes[3];
       const billing = renewal?.billing;
-      const confirmed = billing !== undefined && billing.commandsSent > 0 && billing.commandsConfirmed === billing.commandsSent;
+      const confirmed =
+        billing !== undefined &&
+        billing.commandsSent > 0 &&
+        billing.commandsConfirmed === billing.commandsSent;
       return { done: renewal?.step === 'await_invoice' && confirmed, seen: renewal };
     });
     await until('the renewal scheduled in Stripe', async () => {

@@ -88,7 +88,10 @@ describe('the sandbox across a restart (SANDBOX_STATE_DIR)', () => {
     const stripe = stripeAt(url('stripe'));
     const customer = await stripe.customers.create({ name: 'Kept Corp' });
     await stripe.invoiceItems.create({ customer: customer.id, amount: 5000, currency: 'usd' });
-    const draft = await stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: 'include' });
+    const draft = await stripe.invoices.create({
+      customer: customer.id,
+      pending_invoice_items_behavior: 'include',
+    });
     const invoice = await stripe.invoices.finalizeInvoice(draft.id ?? '');
     // NetSuite: a customer record.
     const netsuite = tbaClient(url('netsuite'));
@@ -106,7 +109,9 @@ describe('the sandbox across a restart (SANDBOX_STATE_DIR)', () => {
     const salesAgain = await loginToSandbox(url('salesforce'));
     const found = (await salesAgain.sobject('Order').retrieve(order.id)) as Record<string, unknown>;
     expect(found).toMatchObject({ AccountId: catalogue.accountId, OrderNumber: orderNumber });
-    const next = (await salesAgain.sobject('Account').create({ Name: 'After the restart' })) as { id: string };
+    const next = (await salesAgain.sobject('Account').create({ Name: 'After the restart' })) as {
+      id: string;
+    };
     expect(next.id).not.toBe(catalogue.accountId);
     expect(next.id.slice(0, 15) > catalogue.accountId.slice(0, 15)).toBe(true);
     const nextOrder = (await salesAgain.sobject('Order').create({
@@ -131,8 +136,12 @@ describe('the sandbox across a restart (SANDBOX_STATE_DIR)', () => {
     });
     await stripeAgain.invoiceItems.create({ customer: customer.id, amount: 700, currency: 'usd' });
     const second = await stripeAgain.invoices.finalizeInvoice(
-      (await stripeAgain.invoices.create({ customer: customer.id, pending_invoice_items_behavior: 'include' }))
-        .id ?? '',
+      (
+        await stripeAgain.invoices.create({
+          customer: customer.id,
+          pending_invoice_items_behavior: 'include',
+        })
+      ).id ?? '',
     );
     expect(second.number).not.toBe(invoice.number);
     expect(Number(second.number?.slice(-6))).toBe(Number(invoice.number?.slice(-6)) + 1);

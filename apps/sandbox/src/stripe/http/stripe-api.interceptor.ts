@@ -9,7 +9,6 @@ import { StripeStore, stripeId } from '../state/store';
 import { Faults } from './faults';
 import { StripeApiError } from './stripe-error';
 
-
 const KEY_TTL_MS = 24 * 3600 * 1000;
 
 /** The parameters as Stripe compares them: the same values in any order are the same request. */
@@ -30,7 +29,6 @@ function canonical(value: unknown): string {
  */
 @Injectable()
 export class StripeApiInterceptor implements NestInterceptor {
-
   constructor(
     private readonly faults: Faults,
     private readonly store: StripeStore,

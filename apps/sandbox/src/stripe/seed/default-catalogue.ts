@@ -25,7 +25,12 @@ type PriceSeed = Pick<
 > &
   Partial<Pick<Price, 'tiers_mode' | 'tiers' | 'recurring'>>;
 
-const monthly = { interval: 'month' as const, interval_count: 1, usage_type: 'licensed' as const, meter: null };
+const monthly = {
+  interval: 'month' as const,
+  interval_count: 1,
+  usage_type: 'licensed' as const,
+  meter: null,
+};
 
 export const DEFAULT_PRICES: readonly PriceSeed[] = [
   {
@@ -59,8 +64,20 @@ export const DEFAULT_PRICES: readonly PriceSeed[] = [
     unit_amount_decimal: null,
     tiers_mode: 'graduated',
     tiers: [
-      { up_to: 100_000, unit_amount: 0, unit_amount_decimal: '0', flat_amount: null, flat_amount_decimal: null },
-      { up_to: null, unit_amount: null, unit_amount_decimal: '0.2', flat_amount: null, flat_amount_decimal: null },
+      {
+        up_to: 100_000,
+        unit_amount: 0,
+        unit_amount_decimal: '0',
+        flat_amount: null,
+        flat_amount_decimal: null,
+      },
+      {
+        up_to: null,
+        unit_amount: null,
+        unit_amount_decimal: '0.2',
+        flat_amount: null,
+        flat_amount_decimal: null,
+      },
     ],
     recurring: { interval: 'month', interval_count: 1, usage_type: 'metered', meter: METER.id },
   },
