@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { APPS, PORTS, ROOT, STATE, buildIsStale, importBuilt, portOf, run } from './lib.mjs';
 import { migrateAll } from './migrate.mjs';
 
@@ -195,6 +195,7 @@ async function main() {
     );
     return shutdown(1);
   }
+  const keyFile = relative(ROOT, join(STATE, 'admin-api-key'));
   const lines = [
     '',
     'Revline is running. Every app is healthy.',
@@ -205,8 +206,9 @@ async function main() {
     ),
     '',
     `  queue dashboard        http://127.0.0.1:${portOf('process-q2c')}/admin/queues (Bearer admin key)`,
-    `  admin API key          ${process.env.BOOTSTRAP_ADMIN_API_KEY}   (kept in .revline/admin-api-key)`,
-    `  try                    curl -H "Authorization: Bearer $(cat .revline/admin-api-key)" http://127.0.0.1:${portOf('experience-finance')}/v1/api-keys`,
+    `  admin API key          ${process.env.BOOTSTRAP_ADMIN_API_KEY}   (kept in ${keyFile})`,
+    `  try                    curl -H "Authorization: Bearer $(cat ${keyFile})" http://127.0.0.1:${portOf('experience-finance')}/v1/api-keys`,
+    `  demo                   npm run demo   (a contract's whole life through the sandbox, checked in all three systems)`,
     '',
     'Ctrl-C stops everything.',
     '',
