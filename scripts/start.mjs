@@ -119,6 +119,29 @@ async function healthy(port, deadline) {
   return false;
 }
 
+/**
+ * A sandbox that starts empty while Revline's database remembers orders (its state was deleted, or kept by a version
+ * of npm start that did not keep it) hands out ids Revline already knows: say so before anything is booked.
+ */
+async function warnOfAnEmptySandbox(databaseUrl) {
+  const dir = process.env.SANDBOX_STATE_DIR;
+  if (!dir || existsSync(join(dir, 'salesforce.state'))) return;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT count(*)::int AS n FROM "salesforce"."captured_record"');
+    if (rows[0].n === 0) return;
+    process.stderr.write(
+      `[revline] warning: Revline's database knows ${rows[0].n} Salesforce orders but the sandbox starts empty ` +
+        `(no ${join(dir, 'salesforce.state')}): new orders will reuse ids Revline knows, and change capture will ` +
+        'refuse them as crm_record_id_reused. Stop, then delete the database and the sandbox state together to start afresh.\n',
+    );
+  } finally {
+    await client.end();
+  }
+}
+
 async function stopAll(code) {
   for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});
   process.exit(code);
@@ -151,6 +174,7 @@ async function main() {
   process.env.SANDBOX_SEED_CATALOGUE ??= 'default';
   const report = await migrateAll(process.env.DATABASE_URL);
   say(`migrations: ${Object.values(report).flat().length} applied, the rest up to date`);
+  await warnOfAnEmptySandbox(process.env.DATABASE_URL);
 
   let stopping = false;
   const { nodeArgsFor } = await importBuilt('libs/platform/src/node-heap.js');
