@@ -14,6 +14,21 @@ export const APPS = [
   'sandbox',
 ];
 export const STAMP = join(ROOT, 'dist', '.build-stamp');
+/** Where npm start keeps its keys, the embedded Postgres and the sandbox's state; CI points it at one of its own. */
+export const STATE = process.env.REVLINE_STATE_DIR ?? join(ROOT, '.revline');
+
+/** What npm start runs where: each port from its variable, or the default. */
+export const PORTS = {
+  'experience-finance': ['EXPERIENCE_FINANCE_PORT', 3000],
+  'process-q2c': ['PROCESS_Q2C_PORT', 3001],
+  'system-salesforce': ['SYSTEM_SALESFORCE_PORT', 3002],
+  'system-billing': ['SYSTEM_BILLING_PORT', 3003],
+  'system-erp': ['SYSTEM_ERP_PORT', 3004],
+  'sandbox (Salesforce)': ['SANDBOX_SALESFORCE_PORT', 4010],
+  'sandbox (Stripe)': ['SANDBOX_STRIPE_PORT', 4020],
+  'sandbox (NetSuite)': ['SANDBOX_NETSUITE_PORT', 4030],
+};
+export const portOf = (name) => Number(process.env[PORTS[name][0]] ?? PORTS[name][1]);
 
 export function run(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', ...options });

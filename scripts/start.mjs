@@ -5,25 +5,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { join } from 'node:path';
-import { APPS, ROOT, buildIsStale, importBuilt, run } from './lib.mjs';
+import { join, relative } from 'node:path';
+import { APPS, PORTS, ROOT, STATE, buildIsStale, importBuilt, portOf, run } from './lib.mjs';
 import { migrateAll } from './migrate.mjs';
 
-const STATE = join(ROOT, '.revline');
 const say = (line) => process.stdout.write(`[revline] ${line}\n`);
 const cleanups = [];
-
-const PORTS = {
-  'experience-finance': ['EXPERIENCE_FINANCE_PORT', 3000],
-  'process-q2c': ['PROCESS_Q2C_PORT', 3001],
-  'system-salesforce': ['SYSTEM_SALESFORCE_PORT', 3002],
-  'system-billing': ['SYSTEM_BILLING_PORT', 3003],
-  'system-erp': ['SYSTEM_ERP_PORT', 3004],
-  'sandbox (Salesforce)': ['SANDBOX_SALESFORCE_PORT', 4010],
-  'sandbox (Stripe)': ['SANDBOX_STRIPE_PORT', 4020],
-  'sandbox (NetSuite)': ['SANDBOX_NETSUITE_PORT', 4030],
-};
-const portOf = (name) => Number(process.env[PORTS[name][0]] ?? PORTS[name][1]);
 
 function reachable(host, port) {
   return new Promise((resolve) => {
@@ -132,6 +119,29 @@ async function healthy(port, deadline) {
   return false;
 }
 
+/**
+ * A sandbox that starts empty while Revline's database remembers orders (its state was deleted, or kept by a version
+ * of npm start that did not keep it) hands out ids Revline already knows: say so before anything is booked.
+ */
+async function warnOfAnEmptySandbox(databaseUrl) {
+  const dir = process.env.SANDBOX_STATE_DIR;
+  if (!dir || existsSync(join(dir, 'salesforce.state'))) return;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT count(*)::int AS n FROM "salesforce"."captured_record"');
+    if (rows[0].n === 0) return;
+    process.stderr.write(
+      `[revline] warning: Revline's database knows ${rows[0].n} Salesforce orders but the sandbox starts empty ` +
+        `(no ${join(dir, 'salesforce.state')}): new orders will reuse ids Revline knows, and change capture will ` +
+        'refuse them as crm_record_id_reused. Stop, then delete the database and the sandbox state together to start afresh.\n',
+    );
+  } finally {
+    await client.end();
+  }
+}
+
 async function stopAll(code) {
   for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});
   process.exit(code);
@@ -158,8 +168,13 @@ async function main() {
   process.env.STRIPE_PORT ??= String(portOf('sandbox (Stripe)'));
   process.env.NETSUITE_BASE_URL ??= `http://127.0.0.1:${portOf('sandbox (NetSuite)')}`;
   process.env.SANDBOX_STRIPE_WEBHOOK_URLS ??= `http://127.0.0.1:${portOf('system-billing')}/v1/webhooks/stripe`;
+  // The sandbox remembers what Revline's database remembers: its vendors' records and id numbering are kept beside
+  // it (a restart never hands out an id Revline already knows), and it holds the default mapping's prices and items.
+  process.env.SANDBOX_STATE_DIR ??= join(STATE, 'sandbox');
+  process.env.SANDBOX_SEED_CATALOGUE ??= 'default';
   const report = await migrateAll(process.env.DATABASE_URL);
   say(`migrations: ${Object.values(report).flat().length} applied, the rest up to date`);
+  await warnOfAnEmptySandbox(process.env.DATABASE_URL);
 
   let stopping = false;
   const { nodeArgsFor } = await importBuilt('libs/platform/src/node-heap.js');
@@ -192,15 +207,19 @@ async function main() {
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
 
-  const deadline = Date.now() + 60_000;
+  const waitSeconds = Number(process.env.START_TIMEOUT_SECONDS ?? 180);
+  const deadline = Date.now() + waitSeconds * 1000;
   const results = await Promise.all(
     Object.keys(PORTS).map(async (name) => [name, await healthy(portOf(name), deadline)]),
   );
   const down = results.filter(([, ok]) => !ok).map(([name]) => name);
   if (down.length > 0) {
-    process.stderr.write(`[revline] not healthy within a minute: ${down.join(', ')}\n`);
+    process.stderr.write(
+      `[revline] not healthy within ${waitSeconds} s (START_TIMEOUT_SECONDS): ${down.join(', ')}\n`,
+    );
     return shutdown(1);
   }
+  const keyFile = relative(ROOT, join(STATE, 'admin-api-key'));
   const lines = [
     '',
     'Revline is running. Every app is healthy.',
@@ -211,8 +230,9 @@ async function main() {
     ),
     '',
     `  queue dashboard        http://127.0.0.1:${portOf('process-q2c')}/admin/queues (Bearer admin key)`,
-    `  admin API key          ${process.env.BOOTSTRAP_ADMIN_API_KEY}   (kept in .revline/admin-api-key)`,
-    `  try                    curl -H "Authorization: Bearer $(cat .revline/admin-api-key)" http://127.0.0.1:${portOf('experience-finance')}/v1/api-keys`,
+    `  admin API key          ${process.env.BOOTSTRAP_ADMIN_API_KEY}   (kept in ${keyFile})`,
+    `  try                    curl -H "Authorization: Bearer $(cat ${keyFile})" http://127.0.0.1:${portOf('experience-finance')}/v1/api-keys`,
+    `  demo                   npm run demo   (a contract's whole life through the sandbox, checked in all three systems)`,
     '',
     'Ctrl-C stops everything.',
     '',

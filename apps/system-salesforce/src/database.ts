@@ -1,4 +1,5 @@
 import type { AppDatabase } from '@revline/platform';
+import { SalesforceCapturedIdentity1796500000000 } from './capture/capture-identity.migration';
 import { SalesforceCaptureState1764300000000 } from './capture/capture.migration';
 import { CAPTURE_ENTITIES } from './capture/entities';
 
@@ -6,6 +7,6 @@ import { CAPTURE_ENTITIES } from './capture/entities';
 export const DATABASE: AppDatabase = {
   schema: 'salesforce',
   entities: CAPTURE_ENTITIES,
-  migrations: [SalesforceCaptureState1764300000000],
+  migrations: [SalesforceCaptureState1764300000000, SalesforceCapturedIdentity1796500000000],
   messaging: true,
 };

@@ -20,13 +20,15 @@ import { ReferenceResolver } from './records/reference-resolver';
 import { TransformRecord } from './records/transform-record';
 import { SuiteQlController } from './suiteql/suiteql.controller';
 import { SuiteQlTables } from './suiteql/suiteql-tables';
+import { NetSuiteStateKeeper } from './netsuite-state.keeper';
+import { SandboxStateConfig } from '../persistence/sandbox-state.config';
 
 /**
  * The NetSuite stand-in. It checks NetSuite's own credentials (OAuth 1.0a TBA), not Revline API keys, and keeps
- * its account (records, general ledger, periods) in memory.
+ * its account (records, general ledger, periods) in memory, in a file too when `SANDBOX_STATE_DIR` is set.
  */
 @Module({
-  imports: [PlatformModule.forApp({ config: [NetSuiteSandboxConfig] })],
+  imports: [PlatformModule.forApp({ config: [NetSuiteSandboxConfig, SandboxStateConfig] })],
   controllers: [RecordsController, SuiteQlController, SandboxAdminController, NetSuiteGenerateController],
   providers: [
     TbaGuard,
@@ -40,6 +42,7 @@ import { SuiteQlTables } from './suiteql/suiteql-tables';
     RecordsService,
     TransformRecord,
     SuiteQlTables,
+    NetSuiteStateKeeper,
   ],
 })
 export class NetSuiteSandboxModule implements OnModuleInit {

@@ -18,13 +18,15 @@ import { SalesforceSessionGuard } from './rest/session';
 import { SObjectsController } from './rest/sobjects.controller';
 import { VersionsController } from './rest/versions.controller';
 import { SalesforceSandboxConfig } from './sandbox-config';
+import { SalesforceStateKeeper } from './salesforce-state.keeper';
+import { SandboxStateConfig } from '../persistence/sandbox-state.config';
 
 /**
  * The Salesforce stand-in. It checks Salesforce's own credentials, not Revline API keys: OAuth 2, sObject REST,
  * composite collections, SOQL, Bulk API 2.0 queries, Change Data Capture over CometD, CPQ's contract/amend/renew, and fault switches.
  */
 @Module({
-  imports: [PlatformModule.forApp({ config: [SalesforceSandboxConfig] })],
+  imports: [PlatformModule.forApp({ config: [SalesforceSandboxConfig, SandboxStateConfig] })],
   controllers: [
     OAuthController,
     VersionsController,
@@ -45,6 +47,7 @@ import { SalesforceSandboxConfig } from './sandbox-config';
     CpqService,
     SalesforceSessionGuard,
     ApiUsageInterceptor,
+    SalesforceStateKeeper,
   ],
 })
 export class SalesforceSandboxModule {}

@@ -24,6 +24,8 @@ import { QS_OPTIONS } from './http/request';
 import { StripeApiInterceptor } from './http/stripe-api.interceptor';
 import { StripeStore } from './state/store';
 import { StripeSandboxConfig } from './stripe-sandbox.config';
+import { StripeStateKeeper } from './stripe-state.keeper';
+import { SandboxStateConfig } from '../persistence/sandbox-state.config';
 import { WebhookDispatcher } from './webhooks/dispatcher';
 
 /** Stripe's form bodies use bracket notation (`items[0][price]=…`): parsed with qs, as Stripe does. */
@@ -41,7 +43,7 @@ class FormBodies implements OnModuleInit {
 
 /** The Stripe stand-in. It checks Stripe's own credentials, not Revline API keys. */
 @Module({
-  imports: [PlatformModule.forApp({ config: [StripeSandboxConfig] })],
+  imports: [PlatformModule.forApp({ config: [StripeSandboxConfig, SandboxStateConfig] })],
   controllers: [
     CustomersController,
     CatalogController,
@@ -65,6 +67,7 @@ class FormBodies implements OnModuleInit {
     CreditNotes,
     TimeMachine,
     WebhookDispatcher,
+    StripeStateKeeper,
   ],
 })
 export class StripeSandboxModule {}

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { CrmOrder } from '@revline/crm-port';
 import { CrmPort } from '@revline/crm-port';
 import type { CrmRecordChangedPayload } from '@revline/messaging';
-import { createEnvelope, OutboxMessageEntity, queueOf } from '@revline/messaging';
+import { createEnvelope, ExceptionRecorder, OutboxMessageEntity, queueOf } from '@revline/messaging';
 import { MetricsService } from '@revline/observability';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
-import { orderContentHash } from './content-hash';
+import { orderContentHash, orderIdentity } from './content-hash';
 
 export type CapturedBy = CrmRecordChangedPayload['capturedBy'];
 
@@ -27,7 +27,12 @@ export interface IntakeBatch {
 export interface IntakeResult {
   read: number;
   queued: number;
+  /** Orders whose id Revline knows as another record: raised as exceptions, not queued. */
+  refused: number;
 }
+
+/** The exception category of an order whose id Revline already knows as another record. */
+export const RECORD_ID_REUSED = 'crm_record_id_reused';
 
 /** A deleted order already emptied from the recycle bin: all Revline can still say is its id and when. */
 function purgedOrder(id: string, stamp: string): CrmOrder {
@@ -85,6 +90,7 @@ export class ChangeIntake {
     private readonly crm: CrmPort,
     private readonly dataSource: DataSource,
     private readonly metrics: MetricsService,
+    private readonly exceptions: ExceptionRecorder,
   ) {}
 
   ingest(batch: IntakeBatch): Promise<IntakeResult> {
@@ -101,17 +107,70 @@ export class ChangeIntake {
         : [],
       deleted.length > 0 ? this.deletedOrders(deleted) : [],
     ]);
-    const queued = await this.dataSource.transaction(async (manager) => {
+    const { queued, reused } = await this.dataSource.transaction(async (manager) => {
+      const known = await this.knownIdentities(manager, orders);
+      const reused = orders.filter((o) => (known.get(o.id) ?? orderIdentity(o)) !== orderIdentity(o));
       const rows = [
-        ...(await this.recordChanges(manager, orders)),
+        ...(await this.recordChanges(
+          manager,
+          orders.filter((o) => !reused.includes(o)),
+        )),
         ...(await this.recordDeletes(manager, gone)),
       ];
       await this.enqueue(manager, rows, batch.capturedBy);
+      for (const order of reused) await this.refuseReused(manager, order, batch.capturedBy);
       if (batch.savePosition) await batch.savePosition(manager);
-      return rows.length;
+      return { queued: rows.length, reused };
     });
     this.metrics.jobs.inc({ queue: 'crm.changes', job: 'crm.record-changed', outcome: 'captured' }, queued);
-    return { read: orders.length + gone.length, queued };
+    return { read: orders.length + gone.length, queued, refused: reused.length };
+  }
+
+  /** The identity Revline recorded for each of these orders it has captured before (none for older rows). */
+  private async knownIdentities(manager: EntityManager, orders: CrmOrder[]): Promise<Map<string, string>> {
+    if (orders.length === 0) return new Map();
+    const rows: Array<{ record_id: string; identity_hash: string }> = await manager.query(
+      `SELECT "record_id", "identity_hash" FROM ${this.table(manager)}
+        WHERE "object_type" = 'Order' AND "record_id" = ANY($1::text[]) AND "identity_hash" IS NOT NULL`,
+      [orders.map((o) => o.id)],
+    );
+    return new Map(rows.map((r) => [r.record_id, r.identity_hash]));
+  }
+
+  /**
+   * An order under an id Revline knows as another record (created at another time, for another account or number:
+   * an org whose ids started over) is neither a change of the known contract nor a new one Revline may book under
+   * that id. It is raised as an exception for an operator, with both identities, and queued nowhere.
+   */
+  private async refuseReused(
+    manager: EntityManager,
+    order: CrmOrder,
+    capturedBy: IntakeBatch['capturedBy'],
+  ): Promise<void> {
+    const identity = orderIdentity(order);
+    const envelope = createEnvelope(
+      'crm.record-changed',
+      {
+        objectType: 'Order',
+        recordId: order.id,
+        changeType: 'CREATE',
+        commitTimestamp: order.changeStamp,
+        capturedBy: capturedBy(order.id),
+        record: order as unknown as Record<string, unknown>,
+      },
+      { idempotencyKey: `salesforce:Order:${order.id}:identity:${identity.slice(0, 16)}`, causationId: null },
+    );
+    await this.exceptions.record(
+      envelope,
+      {
+        category: RECORD_ID_REUSED,
+        reason:
+          `Salesforce order ${order.id} (number ${order.number}, account ${order.accountId}, created ${String(order.fields.CreatedDate)}) ` +
+          'reuses the id of another order Revline already captured; it was not queued. Check that Revline is connected to the org it was set up with.',
+        details: { recordId: order.id, orderNumber: order.number, accountId: order.accountId, identity },
+      },
+      manager,
+    );
   }
 
   /** The deleted orders as Salesforce keeps them in its recycle bin; one no longer there is described by its id. */
@@ -133,16 +192,23 @@ export class ChangeIntake {
   private async recordChanges(manager: EntityManager, orders: CrmOrder[]): Promise<Queued[]> {
     if (orders.length === 0) return [];
     const rows: Array<{ record_id: string; revision: number }> = await manager.query(
-      `INSERT INTO ${this.table(manager)} ("object_type", "record_id", "content_hash", "revision", "change_stamp")
-       SELECT 'Order', r.id, r.hash, 1, r.stamp::timestamptz
-         FROM unnest($1::text[], $2::text[], $3::text[]) AS r(id, hash, stamp)
+      `INSERT INTO ${this.table(manager)}
+         ("object_type", "record_id", "content_hash", "identity_hash", "revision", "change_stamp")
+       SELECT 'Order', r.id, r.hash, r.identity, 1, r.stamp::timestamptz
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS r(id, hash, stamp, identity)
        ON CONFLICT ("object_type", "record_id") DO UPDATE
          SET "content_hash" = EXCLUDED."content_hash", "revision" = "captured_record"."revision" + 1,
+             "identity_hash" = EXCLUDED."identity_hash",
              "change_stamp" = EXCLUDED."change_stamp", "captured_at" = now()
          WHERE "captured_record"."content_hash" <> EXCLUDED."content_hash"
            AND "captured_record"."change_stamp" <= EXCLUDED."change_stamp"
        RETURNING "record_id", "revision"`,
-      [orders.map((o) => o.id), orders.map((o) => orderContentHash(o)), orders.map((o) => o.changeStamp)],
+      [
+        orders.map((o) => o.id),
+        orders.map((o) => orderContentHash(o)),
+        orders.map((o) => o.changeStamp),
+        orders.map((o) => orderIdentity(o)),
+      ],
     );
     const revision = new Map(rows.map((r) => [r.record_id, r.revision]));
     return orders.flatMap((order) => {

@@ -36,6 +36,18 @@ export function orderContentHash(order: CrmOrder): string {
   return createHash('sha256').update(JSON.stringify(view)).digest('hex');
 }
 
+/**
+ * What makes an order the record Revline knows and not another one under the same id: when it was created, for
+ * which account, under which number. None of these changes in an order's life, so a capture whose identity differs
+ * from the one Revline recorded for the id is another record (an org whose ids started over), never an update.
+ */
+export function orderIdentity(order: CrmOrder): string {
+  const { CreatedDate: created, AccountId: account, OrderNumber: number } = order.fields;
+  return createHash('sha256')
+    .update(JSON.stringify([created ?? null, account ?? order.accountId, number ?? order.number]))
+    .digest('hex');
+}
+
 /** A change that touched only Revline's write-back fields (and the stamps that move with any write). */
 export function isWriteBackOnly(changedFields: readonly string[]): boolean {
   return changedFields.length > 0 && changedFields.every((f) => NOT_BUSINESS.has(f));

@@ -45,6 +45,10 @@ export class CapturedRecordEntity {
   @Column({ name: 'content_hash', type: 'text' })
   contentHash: string;
 
+  /** The hash of what never changes in the record's life (`orderIdentity`); null for rows captured before it. */
+  @Column({ name: 'identity_hash', type: 'text', nullable: true })
+  identityHash: string | null;
+
   @Column({ type: 'int' })
   revision: number;
 

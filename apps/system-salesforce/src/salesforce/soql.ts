@@ -55,6 +55,7 @@ const ORDER_FIELDS = [
   'TotalAmount',
   'PoNumber',
   'SBQQ__Quote__c',
+  'CreatedDate',
   'LastModifiedDate',
   'SystemModstamp',
   'IsDeleted',

@@ -110,6 +110,17 @@ export class GeneralLedger {
     this.closed.clear();
   }
 
+  /** The posted lines by transaction and the closed periods, to keep them across restarts. */
+  snapshot(): { byTransaction: Map<string, LedgerLine[]>; closed: Set<string> } {
+    return { byTransaction: new Map(this.byTransaction), closed: new Set(this.closed) };
+  }
+
+  restore(snapshot: { byTransaction: Map<string, LedgerLine[]>; closed: Set<string> }): void {
+    this.reset();
+    for (const [transaction, lines] of snapshot.byTransaction) this.byTransaction.set(transaction, lines);
+    for (const period of snapshot.closed) this.closed.add(period);
+  }
+
   private assertOpen(period: string): void {
     if (this.closed.has(period)) {
       throw userError(

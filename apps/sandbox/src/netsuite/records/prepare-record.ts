@@ -54,6 +54,8 @@ export class PrepareRecord {
       case 'customrecord_rl_revenue_schedule':
         this.checkSchedule(body as RecordBody<'customrecord_rl_revenue_schedule'>);
         return null;
+      case 'serviceSaleItem':
+        return null;
       case 'invoice':
         return this.documentLines(body as RecordBody<'invoice'>, 1n);
       case 'creditMemo': {

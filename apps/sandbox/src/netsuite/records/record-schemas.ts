@@ -116,6 +116,15 @@ export const RevenueScheduleSchema = z.strictObject({
   custrecord_rl_periods: z.string().max(100_000),
 });
 
+/** A service the company sells (REST record id `serviceSaleItem`): what an invoice line's `item` names. */
+export const ServiceSaleItemSchema = z.strictObject({
+  externalId: ExternalId.optional(),
+  itemId: z.string().min(1).max(60),
+  displayName: z.string().max(60).optional(),
+  description: Text.optional(),
+  isInactive: z.boolean().optional(),
+});
+
 export const RECORD_SCHEMAS = {
   customer: CustomerSchema,
   invoice: InvoiceSchema,
@@ -123,6 +132,7 @@ export const RECORD_SCHEMAS = {
   customerPayment: CustomerPaymentSchema,
   journalEntry: JournalEntrySchema,
   customrecord_rl_revenue_schedule: RevenueScheduleSchema,
+  serviceSaleItem: ServiceSaleItemSchema,
 } as const;
 
 export type RecordType = keyof typeof RECORD_SCHEMAS;

@@ -20,6 +20,18 @@ export class RecordStore {
   private readonly records = new Map<RecordType, Map<string, StoredRecord>>();
   private readonly byExternalId = new Map<RecordType, Map<string, string>>();
 
+  /** Every record and the last internal id handed out, to keep them across restarts. */
+  snapshot(): { lastId: number; records: StoredRecord[] } {
+    return { lastId: this.nextId, records: [...this.records.values()].flatMap((m) => [...m.values()]) };
+  }
+
+  /** Replaces the records with a snapshot's; internal ids continue after the snapshot's last one. */
+  restore(snapshot: { lastId: number; records: StoredRecord[] }): void {
+    this.reset();
+    for (const record of snapshot.records) this.put(record);
+    this.nextId = Math.max(this.nextId, snapshot.lastId);
+  }
+
   allocateId(): string {
     this.nextId += 1;
     return String(this.nextId);

@@ -37,6 +37,16 @@ export class TokenStore {
     return session;
   }
 
+  /** The live sessions, kept across restarts as Salesforce keeps them across its own. */
+  snapshot(): Map<string, Session> {
+    return new Map(this.sessions);
+  }
+
+  restore(sessions: Map<string, Session>): void {
+    this.sessions.clear();
+    for (const [token, session] of sessions) this.sessions.set(token, session);
+  }
+
   /** Ends every session (an admin route), so a client must refresh its token. */
   expireAll(): number {
     const count = this.sessions.size;

@@ -40,6 +40,14 @@ export interface LoggedEvent {
   delivery: 'normal' | 'dropped' | 'duplicated';
 }
 
+/** The bus's retained events and numbering as plain data, to keep them across restarts. */
+export interface ChangeEventSnapshot {
+  events: LoggedEvent[];
+  nextReplayId: number;
+  commitNumber: number;
+  purgedUpTo: number;
+}
+
 /** `/data/OrderChangeEvent`; a custom object `Foo__c` publishes on `/data/Foo__ChangeEvent`. */
 export function entityChannel(entity: string): string {
   return `/data/${entity.endsWith('__c') ? entity.slice(0, -1) : entity}ChangeEvent`;
@@ -75,6 +83,23 @@ export class ChangeEventLog {
   reset(): void {
     this.purgedUpTo = this.nextReplayId - 1;
     this.events = [];
+  }
+
+  snapshot(): ChangeEventSnapshot {
+    return {
+      events: this.events,
+      nextReplayId: this.nextReplayId,
+      commitNumber: this.commitNumber,
+      purgedUpTo: this.purgedUpTo,
+    };
+  }
+
+  /** The retained events and the replay ids after them, so a subscriber resumes where it stopped. */
+  restore(snapshot: ChangeEventSnapshot): void {
+    this.events = snapshot.events;
+    this.nextReplayId = Math.max(this.nextReplayId, snapshot.nextReplayId);
+    this.commitNumber = Math.max(this.commitNumber, snapshot.commitNumber);
+    this.purgedUpTo = snapshot.purgedUpTo;
   }
 
   get latestReplayId(): number {

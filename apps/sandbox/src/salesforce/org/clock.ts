@@ -20,6 +20,15 @@ export class SandboxClock {
   reset(): void {
     this.offsetMs = 0;
   }
+
+  /** How far the clock was advanced: kept across restarts with the records stamped by it. */
+  get offset(): number {
+    return this.offsetMs;
+  }
+
+  restore(offsetMs: number): void {
+    this.offsetMs = offsetMs;
+  }
 }
 
 /** Salesforce stores record timestamps (SystemModstamp, LastModifiedDate) to the second. */

@@ -29,6 +29,16 @@ export function normaliseId(value: string): string | undefined {
 export class IdGenerator {
   private counter = 0;
 
+  /** How many ids were handed out: kept across restarts, so an id is never handed out twice. */
+  get issued(): number {
+    return this.counter;
+  }
+
+  /** Continues the numbering after `issued` ids (never goes back). */
+  continueAfter(issued: number): void {
+    this.counter = Math.max(this.counter, issued);
+  }
+
   next(keyPrefix: string): string {
     this.counter += 1;
     let n = this.counter;

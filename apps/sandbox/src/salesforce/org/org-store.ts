@@ -42,6 +42,14 @@ export interface CommittedTransaction {
 export const ADMIN_USER_ID = toEighteenCharId('0055g00000AdmIN');
 export const INTEGRATION_USER_ID = toEighteenCharId('0055g00000IntEG');
 
+/** The org's records and numbering as plain data, to keep them across restarts. */
+export interface OrgSnapshot {
+  idsIssued: number;
+  records: StoredRecord[];
+  autoNumbers: Map<string, number>;
+  standardPricebookId: string;
+}
+
 /**
  * The org's records, in memory. Writes go through a transaction (one REST call, or one composite call) that
  * validates every record before staging it and commits atomically; listeners (Change Data Capture) see each
@@ -56,12 +64,15 @@ export class OrgStore {
   private autoNumbers = new Map<string, number>();
   private listeners: Array<(tx: CommittedTransaction) => void> = [];
   standardPricebookId = '';
+  /** Moves with every record written and every reset. */
+  revision = 0;
 
   constructor(readonly clock: SandboxClock) {
     this.reset();
   }
 
   reset(): void {
+    this.revision += 1;
     this.records = new Map();
     this.byObject = new Map(OBJECTS.map((o) => [o.name, new Set<string>()]));
     this.refIndex = new Map();
@@ -85,6 +96,27 @@ export class OrgStore {
         SystemModstamp: now,
       },
     });
+  }
+
+  snapshot(): OrgSnapshot {
+    return {
+      idsIssued: this.ids.issued,
+      records: [...this.records.values()],
+      autoNumbers: new Map(this.autoNumbers),
+      standardPricebookId: this.standardPricebookId,
+    };
+  }
+
+  /** Replaces the records with a snapshot's; the id numbering continues after the snapshot's. */
+  restore(snapshot: OrgSnapshot): void {
+    this.revision += 1;
+    this.records = new Map();
+    this.byObject = new Map(OBJECTS.map((o) => [o.name, new Set<string>()]));
+    this.refIndex = new Map();
+    for (const record of snapshot.records) this.put(record);
+    this.autoNumbers = new Map(snapshot.autoNumbers);
+    this.standardPricebookId = snapshot.standardPricebookId;
+    this.ids.continueAfter(snapshot.idsIssued);
   }
 
   onCommit(listener: (tx: CommittedTransaction) => void): void {
@@ -136,6 +168,7 @@ export class OrgStore {
   }
 
   private put(record: StoredRecord): void {
+    this.revision += 1;
     const id = record.values.Id as string;
     const previous = this.records.get(id);
     const def = objectDef(record.object) as ObjectDef;

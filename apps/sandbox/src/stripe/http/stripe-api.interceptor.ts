@@ -4,18 +4,10 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable, from, lastValueFrom } from 'rxjs';
+import type { RememberedRequest as Remembered } from '../state/store';
 import { StripeStore, stripeId } from '../state/store';
 import { Faults } from './faults';
 import { StripeApiError } from './stripe-error';
-
-interface Remembered {
-  fingerprint: string;
-  state: 'in_flight' | 'done';
-  status: number;
-  body: unknown;
-  requestId: string;
-  at: number;
-}
 
 const KEY_TTL_MS = 24 * 3600 * 1000;
 
@@ -37,8 +29,6 @@ function canonical(value: unknown): string {
  */
 @Injectable()
 export class StripeApiInterceptor implements NestInterceptor {
-  private readonly keys = new Map<string, Remembered>();
-
   constructor(
     private readonly faults: Faults,
     private readonly store: StripeStore,
@@ -71,7 +61,7 @@ export class StripeApiInterceptor implements NestInterceptor {
     const fingerprint = createHash('sha256')
       .update(`${request.method} ${request.url.split('?')[0] ?? ''} ${canonical(request.body ?? {})}`)
       .digest('hex');
-    const seen = this.keys.get(key);
+    const seen = this.store.idempotencyKeys.get(key);
     if (seen) {
       if (seen.fingerprint !== fingerprint) {
         throw new StripeApiError(400, {
@@ -100,7 +90,7 @@ export class StripeApiInterceptor implements NestInterceptor {
       requestId,
       at: Date.now(),
     };
-    this.keys.set(key, entry);
+    this.store.idempotencyKeys.set(key, entry);
     try {
       const body = await this.execute(next, requestId, key, entry);
       return body;
@@ -110,7 +100,7 @@ export class StripeApiInterceptor implements NestInterceptor {
         entry.state = 'done';
         entry.status = error.status;
         entry.body = error.body;
-      } else this.keys.delete(key);
+      } else this.store.idempotencyKeys.delete(key);
       throw error;
     }
   }
@@ -145,9 +135,9 @@ export class StripeApiInterceptor implements NestInterceptor {
 
   private expire(): void {
     const cutoff = Date.now() - KEY_TTL_MS;
-    for (const [key, entry] of this.keys) {
+    for (const [key, entry] of this.store.idempotencyKeys) {
       if (entry.at >= cutoff) break;
-      this.keys.delete(key);
+      this.store.idempotencyKeys.delete(key);
     }
   }
 }

@@ -47,6 +47,39 @@ function randomPool(length: number): Buffer {
 
 export type EventListener = (event: StripeEvent) => void;
 
+/** An Idempotency-Key's first request and its answer, replayed for 24 hours. */
+export interface RememberedRequest {
+  fingerprint: string;
+  state: 'in_flight' | 'done';
+  status: number;
+  body: unknown;
+  requestId: string;
+  at: number;
+}
+
+/** The account as plain data (each object map's entries), to keep it across restarts. */
+export type StripeSnapshot = Record<string, unknown>;
+
+/** The object maps a snapshot carries, by name. */
+const OBJECT_MAPS = [
+  'customers',
+  'products',
+  'prices',
+  'subscriptions',
+  'schedules',
+  'invoices',
+  'invoiceItems',
+  'invoicePayments',
+  'creditNotes',
+  'meters',
+  'meterEvents',
+  'testClocks',
+  'webhookEndpoints',
+  'sigmaQueryRuns',
+  'files',
+  'idempotencyKeys',
+] as const;
+
 /**
  * The sandbox account's state, in memory: one map per object type (insertion order is creation order), the
  * event log, and the clock. Objects attached to a test clock live at that clock's frozen time.
@@ -71,6 +104,8 @@ export class StripeStore {
   readonly sigmaQueryRuns = new Map<string, SigmaQueryRun>();
   /** Files with their contents, in chunks (a Sigma result can be hundreds of megabytes). */
   readonly files = new Map<string, { file: StripeFile; contents: Buffer[] }>();
+  /** Idempotency keys in the order first seen (the oldest expire first). */
+  readonly idempotencyKeys = new Map<string, RememberedRequest>();
   readonly events: StripeEvent[] = [];
   private readonly eventIndex = new Map<string, StripeEvent>();
   private readonly listeners: EventListener[] = [];
@@ -78,6 +113,41 @@ export class StripeStore {
   private creditNoteSequence = 0;
   /** The Idempotency-Key of the request being handled, recorded on the events it causes. */
   currentRequest: { id: string; idempotencyKey: string | null } | null = null;
+
+  snapshot(): StripeSnapshot {
+    const maps = Object.fromEntries(OBJECT_MAPS.map((name) => [name, [...this[name].entries()]]));
+    // A request still in flight at shutdown never answered: its key may be retried, as Stripe allows.
+    maps.idempotencyKeys = [...this.idempotencyKeys.entries()].filter(([, r]) => r.state === 'done');
+    return {
+      ...maps,
+      events: this.events,
+      invoiceSequence: this.invoiceSequence,
+      creditNoteSequence: this.creditNoteSequence,
+    };
+  }
+
+  /** Replaces the account with a snapshot's; invoice and credit note numbering continues after it. */
+  restore(snapshot: StripeSnapshot): void {
+    for (const name of OBJECT_MAPS) {
+      const map = this[name] as Map<string, unknown>;
+      map.clear();
+      for (const [id, object] of (snapshot[name] as Array<[string, unknown]> | undefined) ?? [])
+        map.set(id, object);
+    }
+    this.events.length = 0;
+    this.eventIndex.clear();
+    for (const event of snapshot.events as StripeEvent[]) {
+      this.events.push(event);
+      this.eventIndex.set(event.id, event);
+    }
+    this.invoiceSequence = Math.max(this.invoiceSequence, snapshot.invoiceSequence as number);
+    this.creditNoteSequence = Math.max(this.creditNoteSequence, snapshot.creditNoteSequence as number);
+  }
+
+  /** Moves with every event and every remembered request: together they follow every change. */
+  get revision(): string {
+    return `${String(this.events.length)}:${String(this.idempotencyKeys.size)}:${String(this.meterEvents.size)}:${String(this.files.size)}:${String(this.sigmaQueryRuns.size)}`;
+  }
 
   /** Real time in Unix seconds, or the frozen time of a test clock. */
   now(testClock: string | null = null): number {
