@@ -12,6 +12,7 @@ import { TbaGuard } from './auth/tba.guard';
 import { MALFORMED_JSON } from './errors/malformed-json';
 import { GeneralLedger } from './ledger/general-ledger';
 import { NetSuiteSandboxConfig } from './netsuite-sandbox.config';
+import { SandboxProfileConfig } from '../profile/sandbox-profile.config';
 import { PrepareRecord } from './records/prepare-record';
 import { RecordStore } from './records/record-store';
 import { RecordsController } from './records/records.controller';
@@ -25,7 +26,7 @@ import { SuiteQlTables } from './suiteql/suiteql-tables';
  * its account (records, general ledger, periods) in memory.
  */
 @Module({
-  imports: [PlatformModule.forApp({ config: [NetSuiteSandboxConfig] })],
+  imports: [PlatformModule.forApp({ config: [NetSuiteSandboxConfig, SandboxProfileConfig] })],
   controllers: [RecordsController, SuiteQlController, SandboxAdminController, NetSuiteGenerateController],
   providers: [
     TbaGuard,

@@ -18,13 +18,14 @@ import { SalesforceSessionGuard } from './rest/session';
 import { SObjectsController } from './rest/sobjects.controller';
 import { VersionsController } from './rest/versions.controller';
 import { SalesforceSandboxConfig } from './sandbox-config';
+import { SandboxProfileConfig } from '../profile/sandbox-profile.config';
 
 /**
  * The Salesforce stand-in. It checks Salesforce's own credentials, not Revline API keys: OAuth 2, sObject REST,
  * composite collections, SOQL, Bulk API 2.0 queries, Change Data Capture over CometD, CPQ's contract/amend/renew, and fault switches.
  */
 @Module({
-  imports: [PlatformModule.forApp({ config: [SalesforceSandboxConfig] })],
+  imports: [PlatformModule.forApp({ config: [SalesforceSandboxConfig, SandboxProfileConfig] })],
   controllers: [
     OAuthController,
     VersionsController,

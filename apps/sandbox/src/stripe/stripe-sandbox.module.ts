@@ -24,6 +24,8 @@ import { QS_OPTIONS } from './http/request';
 import { StripeApiInterceptor } from './http/stripe-api.interceptor';
 import { StripeStore } from './state/store';
 import { StripeSandboxConfig } from './stripe-sandbox.config';
+import { SandboxProfileConfig } from '../profile/sandbox-profile.config';
+import { StripeRateLimiter } from './http/rate-limiter';
 import { WebhookDispatcher } from './webhooks/dispatcher';
 
 /** Stripe's form bodies use bracket notation (`items[0][price]=…`): parsed with qs, as Stripe does. */
@@ -41,7 +43,7 @@ class FormBodies implements OnModuleInit {
 
 /** The Stripe stand-in. It checks Stripe's own credentials, not Revline API keys. */
 @Module({
-  imports: [PlatformModule.forApp({ config: [StripeSandboxConfig] })],
+  imports: [PlatformModule.forApp({ config: [StripeSandboxConfig, SandboxProfileConfig] })],
   controllers: [
     CustomersController,
     CatalogController,
@@ -59,6 +61,7 @@ class FormBodies implements OnModuleInit {
     StripeStore,
     Faults,
     StripeApiInterceptor,
+    StripeRateLimiter,
     Invoicing,
     Subscriptions,
     Schedules,
