@@ -157,6 +157,7 @@ async function main() {
   process.env.SALESFORCE_LOGIN_URL ??= `http://127.0.0.1:${portOf('sandbox (Salesforce)')}`;
   process.env.STRIPE_PORT ??= String(portOf('sandbox (Stripe)'));
   process.env.NETSUITE_BASE_URL ??= `http://127.0.0.1:${portOf('sandbox (NetSuite)')}`;
+  process.env.SANDBOX_PROFILE ??= 'fast';
   process.env.SANDBOX_STRIPE_WEBHOOK_URLS ??= `http://127.0.0.1:${portOf('system-billing')}/v1/webhooks/stripe`;
   const report = await migrateAll(process.env.DATABASE_URL);
   say(`migrations: ${Object.values(report).flat().length} applied, the rest up to date`);
@@ -211,6 +212,7 @@ async function main() {
     ),
     '',
     `  queue dashboard        http://127.0.0.1:${portOf('process-q2c')}/admin/queues (Bearer admin key)`,
+    `  sandbox profile        ${process.env.SANDBOX_PROFILE}   (SANDBOX_PROFILE=realistic: the vendors' latency and limits)`,
     `  admin API key          ${process.env.BOOTSTRAP_ADMIN_API_KEY}   (kept in .revline/admin-api-key)`,
     `  try                    curl -H "Authorization: Bearer $(cat .revline/admin-api-key)" http://127.0.0.1:${portOf('experience-finance')}/v1/api-keys`,
     '',
