@@ -1,20 +1,29 @@
 import type { Type } from '@nestjs/common';
+import { CrmPort } from '@revline/crm-port';
 import { ErpPort } from '@revline/erp-port';
+import { TransientError } from '@revline/messaging';
 import type { TestApp, TestDatabase } from '@revline/testing';
 import { createTestApp, createTestDatabase } from '@revline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SANDBOXES } from '../apps/sandbox/src/app.info';
 import { NetSuiteSandboxModule } from '../apps/sandbox/src/netsuite/netsuite-sandbox.module';
+import { loginToSandbox, seedCatalogue } from '../apps/sandbox/src/salesforce/testing/seed';
 import { StripeGateway } from '../apps/system-billing/src/stripe/stripe-gateway';
 import { AppModule as ErpAppModule } from '../apps/system-erp/src/app.module';
 import { APP as ERP_APP } from '../apps/system-erp/src/app.info';
 import { DATABASE as ERP_DATABASE } from '../apps/system-erp/src/database';
+import { SalesforceApi } from '../apps/system-salesforce/src/salesforce/salesforce-api';
+import { AppModule as SalesforceAppModule } from '../apps/system-salesforce/src/app.module';
+import { APP as SALESFORCE_APP } from '../apps/system-salesforce/src/app.info';
+import { DATABASE as SALESFORCE_DATABASE } from '../apps/system-salesforce/src/database';
 import type { BillingEnv } from './support/billing-env';
 import { startBillingEnv } from './support/billing-env';
 import { erpEnv, SANDBOX_SPEC } from './support/erp-test-env';
 
 /**
  * Revline's clients against the sandbox's realistic profile: the vendors' own 429s (not injected faults) are
- * waited out and retried, and every call completes.
+ * waited out and retried, and every call completes; Salesforce's spent allocation is a transient error, not a
+ * business one.
  */
 describe("Revline's clients under the realistic profile's limits", () => {
   const closing: Array<() => Promise<void>> = [];
@@ -76,5 +85,38 @@ describe("Revline's clients under the realistic profile's limits", () => {
     );
     expect(new Set(created.map((c) => c.id)).size).toBe(7);
     expect(gateway.circuitOpen).toBe(false);
+  });
+
+  it("system-salesforce takes REQUEST_LIMIT_EXCEEDED past the org's allocation as transient, and learns the usage", async () => {
+    const sandbox = await createTestApp(SANDBOXES[0].module, SANDBOXES[0].spec, {
+      SANDBOX_PROFILE: 'realistic',
+      SANDBOX_SF_DAILY_API_REQUESTS: '1000',
+      SANDBOX_SF_COMETD_TIMEOUT_SECONDS: '2',
+    });
+    closing.push(() => sandbox.close());
+    const db = await createTestDatabase(SALESFORCE_DATABASE);
+    closing.push(() => db.drop());
+    const catalogue = await seedCatalogue(await loginToSandbox(sandbox.url));
+    const system = await createTestApp(SalesforceAppModule, SALESFORCE_APP, {
+      SALESFORCE_LOGIN_URL: sandbox.url,
+      SALESFORCE_AUTH_FLOW: 'password',
+      SALESFORCE_CAPTURE_ENABLED: 'false',
+      OUTBOX_RELAY: 'off',
+    });
+    closing.push(() => system.close());
+    const crm = system.app.get(CrmPort);
+    expect((await crm.readAccount(catalogue.accountId))?.id).toBe(catalogue.accountId);
+    // Other integrations spend the rest of the day's allocation behind system-salesforce's back.
+    const spent = await fetch(`${sandbox.url}/sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiUsage: 1000 }),
+    });
+    expect(spent.status).toBe(200);
+    const refused = await crm.readAccount(catalogue.accountId).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(TransientError);
+    expect((refused as Error).message).toContain('TotalRequests Limit exceeded');
+    // The refusal's Sforce-Limit-Info tells the client the allocation is spent, so its next calls wait.
+    expect(system.app.get(SalesforceApi).apiUsage()).toEqual({ used: 1001, limit: 1000 });
   });
 });
