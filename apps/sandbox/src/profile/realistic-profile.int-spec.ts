@@ -151,6 +151,13 @@ describe('realistic profile: Stripe', () => {
     );
     const customers = await stripe.customers.list({ limit: 100 });
     expect(customers.data.map((c) => c.id).sort()).toEqual(answered.sort());
+    expect(await (await fetch(`${app.url}/sandbox/rate-limits`)).json()).toEqual({
+      enabled: true,
+      perSecond: 8,
+      perEndpointPerSecond: 5,
+      admitted: 14,
+      refused: { 'global-rate': 2, 'endpoint-rate': 2 },
+    });
   });
 
   it('admits any burst in the fast profile', async () => {
@@ -165,6 +172,11 @@ describe('realistic profile: Stripe', () => {
       Array.from({ length: 12 }, (_, i) => stripe.customers.create({ name: `Fast ${String(i)}` })),
     );
     expect(rateLimited(burst)).toEqual([]);
+    expect(await (await fetch(`${app.url}/sandbox/rate-limits`)).json()).toMatchObject({
+      enabled: false,
+      admitted: 0,
+      refused: { 'global-rate': 0, 'endpoint-rate': 0 },
+    });
   });
 });
 

@@ -8,6 +8,7 @@ import { parse } from 'qs';
 import { CatalogController } from './api/catalog.controller';
 import { CustomersController } from './api/customers.controller';
 import { FaultsController } from './api/faults.controller';
+import { RateLimitsController } from './api/rate-limits.controller';
 import { StripeGenerateController } from './generate/generate.controller';
 import { InvoicesController } from './api/invoices.controller';
 import { PlatformController } from './api/platform.controller';
@@ -52,6 +53,7 @@ class FormBodies implements OnModuleInit {
     InvoicesController,
     PlatformController,
     FaultsController,
+    RateLimitsController,
     StripeGenerateController,
     SigmaController,
     StripeFilesController,

@@ -8,6 +8,15 @@ const WINDOW_MS = 1_000;
 /** Stripe's `Stripe-Rate-Limited-Reason` for the limiter that refused a request. */
 export type RateLimitedReason = 'global-rate' | 'endpoint-rate';
 
+/** What the limiter is set to and what it did, for benches and tests. */
+export interface RateLimitStats {
+  enabled: boolean;
+  perSecond: number;
+  perEndpointPerSecond: number;
+  admitted: number;
+  refused: Record<RateLimitedReason, number>;
+}
+
 /**
  * The times of the last `limit` requests one limiter let through: when the oldest of them is less than a second
  * old, the limiter is full. At most `limit` requests pass in any one second, however they bunch up.
@@ -40,12 +49,26 @@ export class StripeRateLimiter {
   private readonly enabled: boolean;
   private readonly global: SlidingWindow;
   private readonly endpoints = new Map<string, SlidingWindow>();
+  private readonly globalLimit: number;
   private readonly endpointLimit: number;
+  private admitted = 0;
+  private readonly refused: Record<RateLimitedReason, number> = { 'global-rate': 0, 'endpoint-rate': 0 };
 
   constructor(config: StripeSandboxConfig, profile: SandboxProfileConfig) {
     this.enabled = profile.realistic;
-    this.global = new SlidingWindow(config.SANDBOX_STRIPE_RATE_LIMIT_PER_SECOND);
+    this.globalLimit = config.SANDBOX_STRIPE_RATE_LIMIT_PER_SECOND;
+    this.global = new SlidingWindow(this.globalLimit);
     this.endpointLimit = config.SANDBOX_STRIPE_ENDPOINT_RATE_LIMIT_PER_SECOND;
+  }
+
+  stats(): RateLimitStats {
+    return {
+      enabled: this.enabled,
+      perSecond: this.globalLimit,
+      perEndpointPerSecond: this.endpointLimit,
+      admitted: this.admitted,
+      refused: { ...this.refused },
+    };
   }
 
   /** Lets a request to the endpoint (`POST /v1/customers`) through, or names the limiter that refuses it. */
@@ -57,10 +80,14 @@ export class StripeRateLimiter {
       window = new SlidingWindow(this.endpointLimit);
       this.endpoints.set(endpoint, window);
     }
-    if (!this.global.hasRoom(now)) return 'global-rate';
-    if (!window.hasRoom(now)) return 'endpoint-rate';
+    const reason = !this.global.hasRoom(now) ? 'global-rate' : !window.hasRoom(now) ? 'endpoint-rate' : null;
+    if (reason) {
+      this.refused[reason] += 1;
+      return reason;
+    }
     this.global.admit(now);
     window.admit(now);
+    this.admitted += 1;
     return null;
   }
 }
