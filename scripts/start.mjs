@@ -167,6 +167,7 @@ async function main() {
   process.env.SALESFORCE_LOGIN_URL ??= `http://127.0.0.1:${portOf('sandbox (Salesforce)')}`;
   process.env.STRIPE_PORT ??= String(portOf('sandbox (Stripe)'));
   process.env.NETSUITE_BASE_URL ??= `http://127.0.0.1:${portOf('sandbox (NetSuite)')}`;
+  process.env.SANDBOX_PROFILE ??= 'fast';
   process.env.SANDBOX_STRIPE_WEBHOOK_URLS ??= `http://127.0.0.1:${portOf('system-billing')}/v1/webhooks/stripe`;
   // The sandbox remembers what Revline's database remembers: its vendors' records and id numbering are kept beside
   // it (a restart never hands out an id Revline already knows), and it holds the default mapping's prices and items.
@@ -230,6 +231,7 @@ async function main() {
     ),
     '',
     `  queue dashboard        http://127.0.0.1:${portOf('process-q2c')}/admin/queues (Bearer admin key)`,
+    `  sandbox profile        ${process.env.SANDBOX_PROFILE}   (SANDBOX_PROFILE=realistic: the vendors' latency and limits)`,
     `  admin API key          ${process.env.BOOTSTRAP_ADMIN_API_KEY}   (kept in ${keyFile})`,
     `  try                    curl -H "Authorization: Bearer $(cat ${keyFile})" http://127.0.0.1:${portOf('experience-finance')}/v1/api-keys`,
     `  demo                   npm run demo   (a contract's whole life through the sandbox, checked in all three systems)`,

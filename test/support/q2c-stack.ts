@@ -189,6 +189,8 @@ export async function startQ2cStack(extraEnv: Record<string, string> = {}): Prom
     SANDBOX_NETSUITE_PORT: String(ports['netsuite-sandbox']),
     SANDBOX_STRIPE_WEBHOOK_URLS: `${urls['system-billing']}/v1/webhooks/stripe`,
     SANDBOX_SF_COMETD_TIMEOUT_SECONDS: '2',
+    // `fast` unless the run asks for the vendors' limits (SANDBOX_PROFILE=realistic, or extraEnv).
+    SANDBOX_PROFILE: process.env.SANDBOX_PROFILE ?? 'fast',
     SALESFORCE_LOGIN_URL: urls['salesforce-sandbox'],
     SALESFORCE_POLL_INTERVAL_MS: '500',
     STRIPE_HOST: '127.0.0.1',

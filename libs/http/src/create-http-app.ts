@@ -139,9 +139,11 @@ export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<Ne
         correlationId: request.headers[CORRELATION_HEADER] as string,
       }),
     });
-    // The limiter answers by itself; its answer is a problem like every other error.
+    // The limiter answers by itself; its answer is a problem like every other error. Only its own 429 (the one
+    // naming a Retry-After): a vendor stand-in's 429 keeps its vendor's content type.
     fastify.addHook('onSend', (_request, reply, payload, done) => {
-      if (reply.statusCode === 429) void reply.header('content-type', PROBLEM_CONTENT_TYPE);
+      if (reply.statusCode === 429 && reply.hasHeader('retry-after'))
+        void reply.header('content-type', PROBLEM_CONTENT_TYPE);
       done(null, payload);
     });
   }

@@ -30,6 +30,14 @@ export class NetSuiteSandboxConfig {
   @Min(1)
   SANDBOX_NETSUITE_CONCURRENCY_LIMIT = 5;
 
+  /**
+   * Under the realistic profile, how long each request holds its concurrency slot before it is answered (NetSuite
+   * REST record requests take roughly half a second to a second).
+   */
+  @IsInt()
+  @Min(0)
+  SANDBOX_NETSUITE_LATENCY_MS = 600;
+
   /** How far an oauth_timestamp may be from the sandbox's clock, in seconds. */
   @IsInt()
   @Min(1)

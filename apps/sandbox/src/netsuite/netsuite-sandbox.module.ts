@@ -12,6 +12,7 @@ import { TbaGuard } from './auth/tba.guard';
 import { MALFORMED_JSON } from './errors/malformed-json';
 import { GeneralLedger } from './ledger/general-ledger';
 import { NetSuiteSandboxConfig } from './netsuite-sandbox.config';
+import { SandboxProfileConfig } from '../profile/sandbox-profile.config';
 import { PrepareRecord } from './records/prepare-record';
 import { RecordStore } from './records/record-store';
 import { RecordsController } from './records/records.controller';
@@ -28,7 +29,9 @@ import { SandboxStateConfig } from '../persistence/sandbox-state.config';
  * its account (records, general ledger, periods) in memory, in a file too when `SANDBOX_STATE_DIR` is set.
  */
 @Module({
-  imports: [PlatformModule.forApp({ config: [NetSuiteSandboxConfig, SandboxStateConfig] })],
+  imports: [
+    PlatformModule.forApp({ config: [NetSuiteSandboxConfig, SandboxStateConfig, SandboxProfileConfig] }),
+  ],
   controllers: [RecordsController, SuiteQlController, SandboxAdminController, NetSuiteGenerateController],
   providers: [
     TbaGuard,

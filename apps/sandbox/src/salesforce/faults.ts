@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { SandboxProfileConfig } from '../profile/sandbox-profile.config';
+import { SandboxClock } from './org/clock';
+import { SalesforceSandboxConfig } from './sandbox-config';
 
 /** What an admin can switch on to make the org have a bad day. Rates are probabilities from 0 to 1. */
 export interface FaultSettings {
@@ -15,7 +18,7 @@ export interface FaultSettings {
   /** The next transaction's changes beyond `overflowAfter` become GAP_OVERFLOW events (one per object). */
   forceGapOverflow: boolean;
   overflowAfter: number;
-  /** The org's daily API request limit, as Sforce-Limit-Info reports it. */
+  /** The org's API request allocation over a rolling 24 hours, as Sforce-Limit-Info reports it. */
   apiLimit: number;
 }
 
@@ -42,14 +45,57 @@ function mulberry32(seed: number): () => number {
   };
 }
 
+const HOUR_MS = 3_600_000;
+/** Salesforce counts API requests over the last 24 hours, not per calendar day. */
+const WINDOW_HOURS = 24;
+
 @Injectable()
 export class FaultSwitches {
-  settings: FaultSettings = { ...DEFAULT_FAULTS };
-  apiUsage = 0;
+  /** What a reset returns to: the realistic profile's allocation, or an allocation no test reaches. */
+  private readonly defaults: FaultSettings;
+  settings: FaultSettings;
+  /** REST calls counted per hour of the org clock, so the allocation rolls over as the window moves on. */
+  private readonly callsByHour = new Map<number, number>();
   /** REST calls being answered now, and the most at once since the last reset: what a client's limit allowed. */
   inFlight = 0;
   maxInFlight = 0;
   private random = mulberry32(1);
+
+  constructor(
+    private readonly clock: SandboxClock,
+    config: SalesforceSandboxConfig,
+    profile: SandboxProfileConfig,
+  ) {
+    this.defaults = {
+      ...DEFAULT_FAULTS,
+      apiLimit: profile.realistic ? config.SANDBOX_SF_DAILY_API_REQUESTS : DEFAULT_FAULTS.apiLimit,
+    };
+    this.settings = { ...this.defaults };
+  }
+
+  /** REST calls counted in the last 24 hours of the org clock. */
+  get apiUsage(): number {
+    const oldest = this.hour() - WINDOW_HOURS;
+    let used = 0;
+    for (const [hour, calls] of this.callsByHour) {
+      if (hour <= oldest) this.callsByHour.delete(hour);
+      else used += calls;
+    }
+    return used;
+  }
+
+  /** An admin's override: the window holds this many calls, all made now. */
+  set apiUsage(calls: number) {
+    this.callsByHour.clear();
+    if (calls > 0) this.callsByHour.set(this.hour(), calls);
+  }
+
+  /** Counts one REST call against the allocation; answers the usage including it. */
+  countCall(): number {
+    const hour = this.hour();
+    this.callsByHour.set(hour, (this.callsByHour.get(hour) ?? 0) + 1);
+    return this.apiUsage;
+  }
 
   update(changes: Partial<FaultSettings>, seed?: number): FaultSettings {
     this.settings = { ...this.settings, ...changes };
@@ -58,7 +104,7 @@ export class FaultSwitches {
   }
 
   reset(): void {
-    this.settings = { ...DEFAULT_FAULTS };
+    this.settings = { ...this.defaults };
     this.apiUsage = 0;
     this.maxInFlight = this.inFlight;
     this.random = mulberry32(1);
@@ -66,5 +112,9 @@ export class FaultSwitches {
 
   roll(rate: number): boolean {
     return rate > 0 && this.random() < rate;
+  }
+
+  private hour(): number {
+    return Math.floor(this.clock.now().getTime() / HOUR_MS);
   }
 }

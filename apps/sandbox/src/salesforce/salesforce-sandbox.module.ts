@@ -20,13 +20,16 @@ import { VersionsController } from './rest/versions.controller';
 import { SalesforceSandboxConfig } from './sandbox-config';
 import { SalesforceStateKeeper } from './salesforce-state.keeper';
 import { SandboxStateConfig } from '../persistence/sandbox-state.config';
+import { SandboxProfileConfig } from '../profile/sandbox-profile.config';
 
 /**
  * The Salesforce stand-in. It checks Salesforce's own credentials, not Revline API keys: OAuth 2, sObject REST,
  * composite collections, SOQL, Bulk API 2.0 queries, Change Data Capture over CometD, CPQ's contract/amend/renew, and fault switches.
  */
 @Module({
-  imports: [PlatformModule.forApp({ config: [SalesforceSandboxConfig, SandboxStateConfig] })],
+  imports: [
+    PlatformModule.forApp({ config: [SalesforceSandboxConfig, SandboxStateConfig, SandboxProfileConfig] }),
+  ],
   controllers: [
     OAuthController,
     VersionsController,

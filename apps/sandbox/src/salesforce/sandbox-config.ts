@@ -36,6 +36,15 @@ export class SalesforceSandboxConfig {
   @Min(1)
   SANDBOX_SF_QUERY_BATCH_SIZE = 2000;
 
+  /**
+   * Under the realistic profile, the org's API request allocation over a rolling 24 hours: an Enterprise org's
+   * 100,000 plus 1,000 per Salesforce licence, here for 50 licences. Past it, calls are refused with
+   * REQUEST_LIMIT_EXCEEDED.
+   */
+  @IsInt()
+  @Min(1)
+  SANDBOX_SF_DAILY_API_REQUESTS = 150_000;
+
   /** The connected app's certificate (PEM, `\n` escapes allowed) that checks JWT bearer assertions; unset: no JWT flow. */
   @IsOptional()
   @IsString()

@@ -22,6 +22,19 @@ export class StripeSandboxConfig {
   @Min(100)
   SANDBOX_STRIPE_WEBHOOK_TIMEOUT_MS = 10_000;
 
+  /**
+   * Under the realistic profile, API requests per second the account accepts in all (Stripe publishes 100 in live
+   * mode and 25 in test mode), and per endpoint (25 unless Stripe documents another limit). An endpoint is one
+   * named operation: `POST /v1/customers`, `GET /v1/customers/:id` whatever the id.
+   */
+  @IsInt()
+  @Min(1)
+  SANDBOX_STRIPE_RATE_LIMIT_PER_SECOND = 100;
+
+  @IsInt()
+  @Min(1)
+  SANDBOX_STRIPE_ENDPOINT_RATE_LIMIT_PER_SECOND = 25;
+
   urls(): string[] {
     if (this.SANDBOX_STRIPE_WEBHOOK_URLS.trim() === 'none') return [];
     return this.SANDBOX_STRIPE_WEBHOOK_URLS.split(',')

@@ -8,6 +8,7 @@ import { parse } from 'qs';
 import { CatalogController } from './api/catalog.controller';
 import { CustomersController } from './api/customers.controller';
 import { FaultsController } from './api/faults.controller';
+import { RateLimitsController } from './api/rate-limits.controller';
 import { StripeGenerateController } from './generate/generate.controller';
 import { InvoicesController } from './api/invoices.controller';
 import { PlatformController } from './api/platform.controller';
@@ -26,6 +27,8 @@ import { StripeStore } from './state/store';
 import { StripeSandboxConfig } from './stripe-sandbox.config';
 import { StripeStateKeeper } from './stripe-state.keeper';
 import { SandboxStateConfig } from '../persistence/sandbox-state.config';
+import { SandboxProfileConfig } from '../profile/sandbox-profile.config';
+import { StripeRateLimiter } from './http/rate-limiter';
 import { WebhookDispatcher } from './webhooks/dispatcher';
 
 /** Stripe's form bodies use bracket notation (`items[0][price]=…`): parsed with qs, as Stripe does. */
@@ -43,7 +46,9 @@ class FormBodies implements OnModuleInit {
 
 /** The Stripe stand-in. It checks Stripe's own credentials, not Revline API keys. */
 @Module({
-  imports: [PlatformModule.forApp({ config: [StripeSandboxConfig, SandboxStateConfig] })],
+  imports: [
+    PlatformModule.forApp({ config: [StripeSandboxConfig, SandboxStateConfig, SandboxProfileConfig] }),
+  ],
   controllers: [
     CustomersController,
     CatalogController,
@@ -52,6 +57,7 @@ class FormBodies implements OnModuleInit {
     InvoicesController,
     PlatformController,
     FaultsController,
+    RateLimitsController,
     StripeGenerateController,
     SigmaController,
     StripeFilesController,
@@ -61,6 +67,7 @@ class FormBodies implements OnModuleInit {
     StripeStore,
     Faults,
     StripeApiInterceptor,
+    StripeRateLimiter,
     Invoicing,
     Subscriptions,
     Schedules,

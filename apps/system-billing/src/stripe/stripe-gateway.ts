@@ -50,7 +50,9 @@ export class StripeGateway implements OnApplicationShutdown {
       errorThresholdPercentage: 50,
       volumeThreshold: config.STRIPE_BREAKER_VOLUME_THRESHOLD,
       resetTimeout: config.STRIPE_BREAKER_RESET_MS,
-      errorFilter: (error: unknown) => classifyStripeError(error) !== 'transient',
+      // A 429 says Stripe is up and pacing us: it is retried like any transient failure but never opens the circuit.
+      errorFilter: (error: unknown) =>
+        error instanceof Stripe.errors.StripeRateLimitError || classifyStripeError(error) !== 'transient',
     });
     this.breaker.on('open', () => {
       this.logger.warn('Stripe circuit opened');

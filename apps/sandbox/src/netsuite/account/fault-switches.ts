@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { SandboxProfileConfig } from '../../profile/sandbox-profile.config';
+import { NetSuiteSandboxConfig } from '../netsuite-sandbox.config';
 
 /** The bad days a real account has, switched on for tests. Rates are probabilities from 0 to 1. */
 export interface Faults {
@@ -31,12 +33,21 @@ export interface FaultCounts {
   timeoutsAfterSave: number;
 }
 
-/** Holds the fault settings and rolls the dice (mulberry32, seeded) for each request. */
+/**
+ * Holds the fault settings and rolls the dice (mulberry32, seeded) for each request. The realistic profile's
+ * latency is the baseline every reset returns to; an admin may still switch it for a test.
+ */
 @Injectable()
 export class FaultSwitches {
-  private faults: Faults = { ...NO_FAULTS };
+  private readonly baseline: Faults;
+  private faults: Faults;
   private state = NO_FAULTS.seed;
   private counts: FaultCounts = { serverErrors: 0, rateLimited: 0, timeoutsAfterSave: 0 };
+
+  constructor(config: NetSuiteSandboxConfig, profile: SandboxProfileConfig) {
+    this.baseline = { ...NO_FAULTS, latencyMs: profile.realistic ? config.SANDBOX_NETSUITE_LATENCY_MS : 0 };
+    this.faults = { ...this.baseline };
+  }
 
   current(): Faults {
     return { ...this.faults };
@@ -49,7 +60,7 @@ export class FaultSwitches {
   }
 
   reset(): void {
-    this.faults = { ...NO_FAULTS };
+    this.faults = { ...this.baseline };
     this.state = NO_FAULTS.seed;
     this.counts = { serverErrors: 0, rateLimited: 0, timeoutsAfterSave: 0 };
   }

@@ -8,7 +8,7 @@ import { SalesforceApiError } from '../org/errors';
 import { FaultSwitches } from '../faults';
 
 /**
- * Counts each REST call against the org's daily limit and reports it in `Sforce-Limit-Info`; refuses calls over
+ * Counts each REST call against the org's allocation over a rolling 24 hours and reports it in `Sforce-Limit-Info`; refuses calls over
  * the limit (403 REQUEST_LIMIT_EXCEEDED); applies the latency and error-rate fault switches; counts calls in flight.
  */
 @Injectable()
@@ -18,9 +18,9 @@ export class ApiUsageInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const { apiLimit, latencyMs, errorRate } = this.faults.settings;
-    this.faults.apiUsage += 1;
-    void reply.header('sforce-limit-info', `api-usage=${String(this.faults.apiUsage)}/${String(apiLimit)}`);
-    if (this.faults.apiUsage > apiLimit) {
+    const used = this.faults.countCall();
+    void reply.header('sforce-limit-info', `api-usage=${String(used)}/${String(apiLimit)}`);
+    if (used > apiLimit) {
       throw SalesforceApiError.of(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
     }
     const failing = this.faults.roll(errorRate);

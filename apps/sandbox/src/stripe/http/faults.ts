@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 export interface FaultSettings {
   /** Added to every API answer, after the request has taken effect (a slow or lost answer). */
   latencyMs: number;
-  /** Share of API requests answered 429 rate_limit_error before they take effect. */
+  /** Share of API requests answered 429 (code rate_limit) before they take effect. */
   rate429: number;
   /** Share of API requests answered 500 api_error before they take effect. */
   rate5xx: number;

@@ -7,6 +7,7 @@ import { Observable, from, lastValueFrom } from 'rxjs';
 import type { RememberedRequest as Remembered } from '../state/store';
 import { StripeStore, stripeId } from '../state/store';
 import { Faults } from './faults';
+import { StripeRateLimiter } from './rate-limiter';
 import { StripeApiError } from './stripe-error';
 
 const KEY_TTL_MS = 24 * 3600 * 1000;
@@ -23,7 +24,7 @@ function canonical(value: unknown): string {
 }
 
 /**
- * What Stripe does around every API call: a request id, injected faults (429/5xx before the call takes effect,
+ * What Stripe does around every API call: a request id, its rate limits (realistic profile), injected faults (429/5xx before the call takes effect,
  * latency after), and idempotency keys — the same key and parameters replay the first answer, a key reused
  * with other parameters is an `idempotency_error`, and a key still in flight is a 409.
  */
@@ -32,6 +33,7 @@ export class StripeApiInterceptor implements NestInterceptor {
   constructor(
     private readonly faults: Faults,
     private readonly store: StripeStore,
+    private readonly limiter: StripeRateLimiter,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -43,15 +45,14 @@ export class StripeApiInterceptor implements NestInterceptor {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const requestId = stripeId('req', 14);
     void reply.header('request-id', requestId);
+    const limited = this.limiter.refusal(`${request.method} ${request.routeOptions.url ?? request.url}`);
+    if (limited) throw StripeApiError.rateLimited(limited);
     const failure = this.faults.requestFailure();
+    if (failure === 429) throw StripeApiError.rateLimited('global-rate');
     if (failure !== null) {
       throw new StripeApiError(failure, {
-        type: failure === 429 ? 'rate_limit_error' : 'api_error',
-        ...(failure === 429 ? { code: 'rate_limit' } : {}),
-        message:
-          failure === 429
-            ? 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.'
-            : 'An unknown error occurred (sandbox fault).',
+        type: 'api_error',
+        message: 'An unknown error occurred (sandbox fault).',
       });
     }
     const header = request.headers['idempotency-key'];

@@ -3,12 +3,7 @@ import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 
 export type StripeErrorType =
-  | 'api_error'
-  | 'card_error'
-  | 'idempotency_error'
-  | 'invalid_request_error'
-  | 'rate_limit_error'
-  | 'authentication_error';
+  'api_error' | 'card_error' | 'idempotency_error' | 'invalid_request_error' | 'authentication_error';
 
 export interface StripeErrorBody {
   type: StripeErrorType;
@@ -24,6 +19,7 @@ export class StripeApiError extends Error {
   constructor(
     readonly status: number,
     readonly body: StripeErrorBody,
+    readonly headers: Record<string, string> = {},
   ) {
     super(body.message);
     this.name = 'StripeApiError';
@@ -65,6 +61,24 @@ export class StripeApiError extends Error {
     });
   }
 
+  /**
+   * Stripe's answer past a rate limit: 429 with `code: rate_limit` and the `Stripe-Rate-Limited-Reason` header
+   * naming the limiter (`global-rate`, `endpoint-rate`…). Stripe documents no Retry-After.
+   */
+  static rateLimited(reason: string): StripeApiError {
+    return new StripeApiError(
+      429,
+      {
+        type: 'invalid_request_error',
+        code: 'rate_limit',
+        doc_url: 'https://stripe.com/docs/error-codes/rate-limit',
+        message:
+          'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
+      },
+      { 'stripe-rate-limited-reason': reason },
+    );
+  }
+
   static state(message: string, param?: string): StripeApiError {
     return new StripeApiError(400, { type: 'invalid_request_error', message, ...(param ? { param } : {}) });
   }
@@ -87,8 +101,10 @@ export function toStripeError(exception: unknown): {
   headers: Record<string, string>;
 } {
   if (exception instanceof StripeApiError) {
-    const headers: Record<string, string> =
-      exception.status === 402 ? { 'stripe-should-retry': 'false' } : {};
+    const headers: Record<string, string> = {
+      ...(exception.status === 402 ? { 'stripe-should-retry': 'false' } : {}),
+      ...exception.headers,
+    };
     return { status: exception.status, body: exception.body, headers };
   }
   if (exception instanceof HttpException) {
