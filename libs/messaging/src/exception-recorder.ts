@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MetricsService } from '@revline/observability';
 import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { Envelope } from './envelope';
 import { queueOf } from './registry';
 
@@ -21,9 +22,10 @@ export class ExceptionRecorder {
     private readonly metrics: MetricsService,
   ) {}
 
-  async record(envelope: Envelope, input: ExceptionInput): Promise<void> {
+  /** Records (or reopens) the exception of a message; in the caller's transaction when a manager is given. */
+  async record(envelope: Envelope, input: ExceptionInput, manager?: EntityManager): Promise<void> {
     const schema = this.dataSource.driver.schema ?? 'public';
-    await this.dataSource.query(
+    await (manager ?? this.dataSource.manager).query(
       `INSERT INTO "${schema}"."exceptions"
          ("category", "reason", "details", "queue", "job", "idempotency_key", "correlation_id", "envelope")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

@@ -4,6 +4,8 @@ import type * as P from './payloads';
 export interface JobPayloads {
   'crm.record-changed': P.CrmRecordChangedPayload;
   'crm.write-back': P.CrmWriteBackPayload;
+  'crm.written-back': P.CrmWrittenBackPayload;
+  'crm.rejected': P.CrmRejectedPayload;
   'billing.apply-contract-change': P.BillingContractChangePayload;
   'billing.report-usage': P.BillingReportUsagePayload;
   'billing.issue-credit': P.BillingIssueCreditPayload;
@@ -11,6 +13,7 @@ export interface JobPayloads {
   'billing.invoice-issued': P.BillingDocumentPayload;
   'billing.credit-note-issued': P.BillingDocumentPayload;
   'billing.payment-received': P.BillingPaymentReceivedPayload;
+  'billing.rejected': P.BillingRejectedPayload;
   'erp.upsert-customer': P.ErpCustomerPayload;
   'erp.post-invoice': P.ErpDocumentPayload;
   'erp.post-credit-memo': P.ErpDocumentPayload;
@@ -31,6 +34,11 @@ export type JobName = keyof JobPayloads;
 export const QUEUES = {
   'crm.changes': { producer: 'system-salesforce', consumer: 'process-q2c', jobs: ['crm.record-changed'] },
   'crm.commands': { producer: 'process-q2c', consumer: 'system-salesforce', jobs: ['crm.write-back'] },
+  'crm.events': {
+    producer: 'system-salesforce',
+    consumer: 'process-q2c',
+    jobs: ['crm.written-back', 'crm.rejected'],
+  },
   'billing.commands': {
     producer: 'process-q2c',
     consumer: 'system-billing',
@@ -44,6 +52,7 @@ export const QUEUES = {
       'billing.invoice-issued',
       'billing.credit-note-issued',
       'billing.payment-received',
+      'billing.rejected',
     ],
   },
   'erp.commands': {

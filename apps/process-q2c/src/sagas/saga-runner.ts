@@ -6,6 +6,8 @@ import type { LineageHop } from '../lineage/lineage-recorder';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { SAGA_STATUS } from './saga-data';
 import { SagaEngine } from './saga-engine';
+import { REJECTION_CATEGORIES } from './saga-rejections';
+import { baseKey } from './saga-retries';
 import { SagaStore } from './saga-store';
 import type { SagaEntity } from './saga.entity';
 
@@ -64,6 +66,15 @@ export class SagaRunner {
         WHERE "idempotency_key" = $1`,
       [key, targetId],
     );
+    // A command a system refused went through after its retry: its exception is closed.
+    if (saga.data.retries) {
+      await manager.query(
+        `UPDATE "q2c"."exceptions" SET "status" = 'resolved', "resolved_at" = now(),
+         "resolution" = 'Confirmed after the retry'
+        WHERE "details"->>'commandBaseKey' = $1 AND "category" = ANY($2) AND "status" <> 'resolved'`,
+        [baseKey(key), REJECTION_CATEGORIES],
+      );
+    }
     const before = saga.data.pending.length;
     saga.data.pending = saga.data.pending.filter((k) => k !== key);
     const awaited = saga.data.pending.length < before;

@@ -1,22 +1,26 @@
 import { Module } from '@nestjs/common';
 import { LineageModule } from '../lineage/lineage.module';
+import { MappingsModule } from '../mappings/mappings.module';
 import { RampStepSchedule } from '../scheduled/ramp-step-schedule';
 import { UsageModule } from '../usage/usage.module';
 import { BillingEventsHandler } from './billing-events.handler';
+import { CommandRefusalsHandler } from './command-refusals.handler';
 import { ContractHistoryReader } from './contract-history';
 import { ErpEventsHandler } from './erp-events.handler';
 import { RecordPayment } from './record-payment';
 import { SagaCommands } from './saga-commands';
 import { SagaEngine } from './saga-engine';
+import { SagaRejections } from './saga-rejections';
 import { SagaRunner } from './saga-runner';
+import { SagaStepRetry } from './saga-step-retry';
 import { SagaStore } from './saga-store';
 import { SagaTimeouts } from './saga-timeouts';
 import { StartSaga } from './start-saga';
 import { SyncLatencyMetric } from './sync-latency.metric';
 
-/** The quote-to-cash sagas: one per contract change, driven by the outbox and the billing and ERP events. */
+/** The quote-to-cash sagas: one per contract change, driven by the outbox and the billing, ERP and CRM events. */
 @Module({
-  imports: [LineageModule, UsageModule],
+  imports: [LineageModule, UsageModule, MappingsModule],
   providers: [
     ContractHistoryReader,
     SagaCommands,
@@ -27,10 +31,13 @@ import { SyncLatencyMetric } from './sync-latency.metric';
     RecordPayment,
     BillingEventsHandler,
     ErpEventsHandler,
+    CommandRefusalsHandler,
+    SagaRejections,
+    SagaStepRetry,
     SagaTimeouts,
     SyncLatencyMetric,
     RampStepSchedule,
   ],
-  exports: [StartSaga, ContractHistoryReader],
+  exports: [StartSaga, ContractHistoryReader, SagaStepRetry],
 })
 export class SagasModule {}

@@ -57,11 +57,11 @@ export class PostRevenueHandler {
       try {
         return await post();
       } catch (error) {
-        if (error instanceof ErpRejectedError) {
+        if (error instanceof ErpRejectedError && error.category !== 'authentication') {
           refused.push({ ...record, error });
           return undefined;
         }
-        throw await this.runner.classify(envelope, record, error);
+        throw (await this.runner.classify(envelope, record, error)) ?? error;
       }
     };
 
@@ -96,7 +96,10 @@ export class PostRevenueHandler {
       postings.push(outcomeOf(record.recordType, record.key, posted));
     });
 
-    if (refused.length > 0) throw await this.runner.refuseBatch(envelope, refused, postings);
+    if (refused.length > 0) {
+      await this.runner.refuseBatch(envelope, refused, postings);
+      return;
+    }
     await this.runner.answer(
       envelope,
       'revenue',
