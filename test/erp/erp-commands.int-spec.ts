@@ -195,28 +195,19 @@ describe('erp.commands jobs against the NetSuite sandbox', () => {
     expect((await outbox('erp.posted')).filter((r) => r.payload.recordType === 'invoice')).toHaveLength(200);
   });
 
-  it('parks a posting to a closed period as a business exception with NetSuite code, and emits erp.rejected', async () => {
+  it('answers a posting to a closed period with erp.rejected and NetSuite code, parking nothing of its own', async () => {
     await sandbox.admin('periods/2026-03/close');
     try {
       const [key] = await publish('erp.post-invoice', [invoicePayload(9, '2026-03-05')]);
       await settle();
-      const exceptions: Array<{
-        category: string;
-        details: Record<string, unknown>;
-        idempotency_key: string;
-      }> = await db.dataSource.query('SELECT category, details, idempotency_key FROM erp.exceptions');
-      expect(exceptions).toEqual([
-        {
-          category: 'erp_closed_period',
-          idempotency_key: key,
-          details: expect.objectContaining({ errorCode: 'USER_ERROR', field: 'postingPeriod' }),
-        },
-      ]);
+      // process-q2c holds the exception (erp_rejected); system-erp keeps none of its own.
+      expect(await db.dataSource.query('SELECT category FROM erp.exceptions')).toEqual([]);
       expect((await outbox('erp.rejected')).map((r) => r.payload)).toEqual([
         expect.objectContaining({
           commandIdempotencyKey: key,
           errorCode: 'USER_ERROR',
           category: 'closed_period',
+          field: 'postingPeriod',
           externalId: 'in_9',
         }),
       ]);

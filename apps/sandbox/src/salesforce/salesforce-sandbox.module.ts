@@ -18,6 +18,7 @@ import { SalesforceSessionGuard } from './rest/session';
 import { SObjectsController } from './rest/sobjects.controller';
 import { VersionsController } from './rest/versions.controller';
 import { SalesforceSandboxConfig } from './sandbox-config';
+import { ValidationRulesController } from './admin/validation-rules.controller';
 
 /**
  * The Salesforce stand-in. It checks Salesforce's own credentials, not Revline API keys: OAuth 2, sObject REST,
@@ -34,6 +35,7 @@ import { SalesforceSandboxConfig } from './sandbox-config';
     BulkQueryController,
     SandboxAdminController,
     SalesforceGenerateController,
+    ValidationRulesController,
   ],
   providers: [
     SandboxClock,

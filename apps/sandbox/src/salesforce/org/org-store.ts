@@ -6,6 +6,7 @@ import type { ObjectDef } from './schema';
 import { OBJECTS, objectDef } from './schema';
 import { OrgTransaction } from './transaction';
 import type { RecordValues } from './values';
+import { ValidationRules } from './validation-rules';
 
 export interface StoredRecord {
   object: string;
@@ -56,6 +57,8 @@ export class OrgStore {
   private autoNumbers = new Map<string, number>();
   private listeners: Array<(tx: CommittedTransaction) => void> = [];
   standardPricebookId = '';
+  /** Validation rules an admin added (kept across a reset of the records, like the org's setup). */
+  readonly validationRules = new ValidationRules();
 
   constructor(readonly clock: SandboxClock) {
     this.reset();
