@@ -120,7 +120,7 @@ describe('vendor refusals', () => {
       return open.length > 0 ? open : undefined;
     }, 30_000);
     expect(found).toHaveLength(1);
-    const [exception] = found ?? [];
+    const exception = found.at(0);
     if (!exception) throw new Error(`no ${category} exception`);
     return exception;
   };
@@ -147,7 +147,7 @@ describe('vendor refusals', () => {
     }, 10_000);
     expect(Date.now() - activatedAt).toBeLessThan(5_000);
     expect(refused).toHaveLength(1);
-    const [exception] = refused ?? [];
+    const exception = refused.at(0);
     if (!exception) throw new Error('no exception');
     expect(exception).toMatchObject({
       status: 'open',
@@ -172,7 +172,7 @@ describe('vendor refusals', () => {
       .post(`/v1/exceptions/${exception.id}/retry`)
       .set(bearer(env.operator))
       .expect(200, { id: exception.id, outcome: 'retrying' });
-    const [saga] = await env.q2cEnv.completed(orderId, 1);
+    const saga = (await env.q2cEnv.completed(orderId, 1)).at(0);
     expect(saga?.data.subscriptionId).toMatch(/^sub_/);
     const subscriptions = (await stripe.subscriptions.list({ limit: 100 })).data;
     expect(subscriptions.map((s) => s.items.data.map((i) => i.price.id))).toEqual([[goodPrice]]);
@@ -223,7 +223,7 @@ describe('vendor refusals', () => {
 
     await request(sfSandbox.url).delete('/sandbox/validation-rules').expect(200);
     await retry(exception.id);
-    const [saga] = await env.q2cEnv.completed(orderId, 1);
+    const saga = (await env.q2cEnv.completed(orderId, 1)).at(0);
     expect((await sales.sobject('Order').retrieve(orderId)).Revline_Billing_Id__c).toBe(
       saga?.data.subscriptionId,
     );
@@ -245,10 +245,9 @@ describe('vendor refusals', () => {
     const account = await seedCatalogue(sales, 'Closed Period Co');
     // Billed on a Stripe test clock at 2026-01-01: the invoice is dated in January, a period finance has closed.
     await env.q2cEnv.customerOnTestClock('2026-01-01T00:00:00Z', account.accountId);
+    const [orderId = ''] = await createDraftOrders(sales, account, 1);
     await netsuite.admin('periods/2026-01/close');
-    let orderId = '';
     try {
-      [orderId = ''] = await createDraftOrders(sales, account, 1);
       await activateOrders(sales, [orderId]);
       const exception = await openException('erp_rejected', orderId);
       expect(exception).toMatchObject({
@@ -279,10 +278,9 @@ describe('vendor refusals', () => {
 
   it('Stripe down is one alert for the connection, not one per contract; the bookings wait and complete when it is back', async () => {
     const { sales, catalogue, stripeSandbox, billing, db } = env.q2cEnv;
+    const orderIds = await createDraftOrders(sales, catalogue, 2);
     await request(stripeSandbox.url).post('/sandbox/faults').send({ rate5xx: 1 }).expect(200);
-    let orderIds: string[] = [];
     try {
-      orderIds = await createDraftOrders(sales, catalogue, 2);
       await activateOrders(sales, orderIds);
       const alert = await eventually(async () => {
         const rows = await db.dataSource.query<

@@ -66,8 +66,10 @@ export class SagaRejections {
       saga ? ` for contract ${saga.contractId}` : ''
     }: ${rejection.message} (${rejection.errorCode})`;
     if (saga) {
+      // A command sent without awaiting its answer (a credit) was counted confirmed when sent: refused, it is not.
       await manager.query(
-        `UPDATE "q2c"."saga_commands" SET "status" = 'rejected' WHERE "idempotency_key" = $1 AND "status" = 'sent'`,
+        `UPDATE "q2c"."saga_commands" SET "status" = 'rejected'
+          WHERE "idempotency_key" = $1 AND "status" IN ('sent', 'confirmed') AND "confirmed_at" IS NULL`,
         [key],
       );
       if (saga.status !== SAGA_STATUS.completed) saga.status = SAGA_STATUS.parked;
