@@ -220,17 +220,22 @@ describe('erp.commands jobs against the NetSuite sandbox', () => {
     }
   });
 
-  it('parks a malformed command as a schema violation without calling NetSuite', async () => {
+  it('refuses a malformed command as a schema violation without calling NetSuite, answering erp.rejected', async () => {
     await sandbox.admin('stats/reset');
-    await publish('erp.post-invoice', [
+    const [key] = await publish('erp.post-invoice', [
       { ...invoicePayload(10), lines: [{ itemExternalId: 'SEAT', amountMinor: '12.50' }] },
     ]);
     await settle();
-    const [exception] = await db.dataSource.query('SELECT category, reason FROM erp.exceptions');
-    expect(exception).toMatchObject({
-      category: 'schema_violation',
-      reason: expect.stringContaining('lines.0.amountMinor'),
-    });
+    expect(await db.dataSource.query('SELECT category FROM erp.exceptions')).toEqual([]);
+    const answers = (await outbox('erp.rejected')).filter((r) => r.payload.commandIdempotencyKey === key);
+    expect(answers.map((r) => r.payload)).toEqual([
+      expect.objectContaining({
+        errorCode: 'schema_violation',
+        externalId: 'in_10',
+        field: 'lines.0.amountMinor',
+        message: expect.stringContaining('lines.0.amountMinor') as unknown,
+      }),
+    ]);
     expect((await sandbox.stats()).accepted).toBe(0);
   });
 

@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { ErpPostingResult } from '@revline/erp-port';
 import { ErpRejectedError, ErpUnavailableError } from '@revline/erp-port';
 import type { Envelope, ErpPostingOutcome, JobName } from '@revline/messaging';
-import { ConnectionError, Inbox, InboxEntryEntity, Outbox, TransientError } from '@revline/messaging';
+import {
+  ConnectionError,
+  Inbox,
+  InboxEntryEntity,
+  isBusinessError,
+  Outbox,
+  TransientError,
+} from '@revline/messaging';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
@@ -62,6 +69,38 @@ export class ErpCommandRunner {
       (manager) => spec.record?.(manager, posted) ?? Promise.resolve(),
     );
     return posted;
+  }
+
+  /**
+   * Runs a command's handler. A command that cannot be sent as it is (a malformed payload, a reference Revline cannot
+   * map) is answered with `erp.rejected` like the ERP's own refusals, Revline's category as its code: process-q2c
+   * holds the exception, nothing parks here, and the command is not marked applied.
+   */
+  async refusing(envelope: Envelope, recordType: string, body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (error) {
+      if (!isBusinessError(error)) throw error;
+      const payload = envelope.payload as { externalId?: unknown };
+      const field =
+        typeof error.details.field === 'string' && error.details.field ? error.details.field : null;
+      await this.dataSource.transaction((manager) =>
+        this.outbox.add(
+          manager,
+          'erp.rejected',
+          {
+            commandIdempotencyKey: envelope.idempotencyKey,
+            recordType,
+            externalId: typeof payload.externalId === 'string' ? payload.externalId : '',
+            errorCode: error.category,
+            message: error.message,
+            category: 'validation',
+            ...(field ? { field } : {}),
+          },
+          { idempotencyKey: rejectionKey(envelope) },
+        ),
+      );
+    }
   }
 
   /**

@@ -90,7 +90,8 @@ export class WriteBackHandler {
       return { rejected: rejection.errorCode, message: rejection.message };
     }
     const p = envelope.payload;
-    const outcome = await this.inbox.runOnce(CONSUMER, envelope, async (manager) => {
+    // A redelivery writes nothing new (only differing values are written) and is answered once.
+    await this.inbox.runOnce(CONSUMER, envelope, async (manager) => {
       await this.outbox.add(
         manager,
         'crm.written-back',
@@ -102,8 +103,7 @@ export class WriteBackHandler {
         },
         { idempotencyKey: `written-back:${envelope.idempotencyKey}` },
       );
-      return result;
     });
-    return outcome.applied ? outcome.result : { duplicate: true };
+    return result;
   }
 }
