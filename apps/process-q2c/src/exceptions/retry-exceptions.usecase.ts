@@ -49,11 +49,12 @@ export class RetryExceptions {
           outcomes.push({ id: row.id, outcome: 'skipped', note: 'already resolved' });
           continue;
         }
-        const jobId = await this.resend(manager, row);
-        if (jobId === null) {
-          outcomes.push({ id: row.id, outcome: 'skipped', note: 'the saga no longer waits on this command' });
+        const sent = await this.resend(manager, row);
+        if ('skipped' in sent) {
+          outcomes.push({ id: row.id, outcome: 'skipped', note: sent.skipped });
           continue;
         }
+        const { jobId } = sent;
         await manager.getRepository(ExceptionEntity).update({ id: row.id }, { status: 'retrying' });
         await this.audit.append(
           {
@@ -71,8 +72,11 @@ export class RetryExceptions {
     });
   }
 
-  /** Sends the exception's work again; the job id put on a queue, `replanned`, or null when nothing is to send. */
-  private async resend(manager: EntityManager, row: ExceptionEntity): Promise<string | null> {
+  /** Sends the exception's work again: the job id put on a queue (`replanned`: the saga sent it), or why not. */
+  private async resend(
+    manager: EntityManager,
+    row: ExceptionEntity,
+  ): Promise<{ jobId: string } | { skipped: string }> {
     const details = row.details as { sagaId?: unknown; commandIdempotencyKey?: unknown };
     if (
       REJECTION_CATEGORIES.includes(row.category) &&
@@ -80,15 +84,15 @@ export class RetryExceptions {
       typeof details.commandIdempotencyKey === 'string'
     ) {
       const step = await this.steps.retry(manager, details.sagaId, details.commandIdempotencyKey);
-      if (step.resend === 'none') return null;
-      if (step.resend === 'replanned') return 'replanned';
+      if (step.resend === 'none') return { skipped: step.note };
+      if (step.resend === 'replanned') return { jobId: 'replanned' };
     }
     const envelope = row.envelope as Envelope;
     // A billing command no saga sent: the billing platform keeps the refused key's answer, so it goes under a new one.
     if (row.category === 'billing_rejected' && typeof details.sagaId !== 'string') {
       const idempotencyKey = `${envelope.idempotencyKey}~r${String(row.occurrences)}`;
-      return this.requeuer.requeue({ ...envelope, idempotencyKey }, 'retry');
+      return { jobId: await this.requeuer.requeue({ ...envelope, idempotencyKey }, 'retry') };
     }
-    return this.requeuer.requeue(envelope, 'retry');
+    return { jobId: await this.requeuer.requeue(envelope, 'retry') };
   }
 }
