@@ -4,6 +4,7 @@ import { ExceptionRecorder } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import type { LineageHop } from '../lineage/lineage-recorder';
 import { LineageRecorder } from '../lineage/lineage-recorder';
+import { RefusedCommands } from './refused-commands.repository';
 import { SAGA_STATUS } from './saga-data';
 import { baseKey } from './saga-retries';
 import { SagaStore } from './saga-store';
@@ -45,6 +46,7 @@ export class SagaRejections {
     private readonly store: SagaStore,
     private readonly lineage: LineageRecorder,
     private readonly exceptions: ExceptionRecorder,
+    private readonly commands: RefusedCommands,
   ) {}
 
   async reject(
@@ -66,12 +68,7 @@ export class SagaRejections {
       saga ? ` for contract ${saga.contractId}` : ''
     }: ${rejection.message} (${rejection.errorCode})`;
     if (saga) {
-      // A command sent without awaiting its answer (a credit) was counted confirmed when sent: refused, it is not.
-      await manager.query(
-        `UPDATE "q2c"."saga_commands" SET "status" = 'rejected'
-          WHERE "idempotency_key" = $1 AND "status" IN ('sent', 'confirmed') AND "confirmed_at" IS NULL`,
-        [key],
-      );
+      await this.commands.markRejected(manager, key);
       if (saga.status !== SAGA_STATUS.completed) saga.status = SAGA_STATUS.parked;
       saga.lastError = `${category}: ${rejection.errorCode}: ${rejection.message}`;
       saga.slaDeadline = null;
@@ -92,13 +89,10 @@ export class SagaRejections {
       );
     }
     // The exception carries the command as it was first sent (its retries share it, so one line per command).
-    const rows = await manager.query<Array<{ envelope: Envelope }>>(
-      `SELECT "envelope" FROM "q2c"."outbox" WHERE "idempotency_key" = $1 LIMIT 1`,
-      [baseKey(key)],
-    );
+    const sent = await this.commands.envelope(manager, baseKey(key));
     const contractId = saga?.contractId ?? rejection.contractId;
     await this.exceptions.record(
-      rows.at(0)?.envelope ?? answer,
+      sent ?? answer,
       {
         category,
         reason,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { ActiveMapping } from '../mappings/active-mapping';
+import { RefusedCommands } from './refused-commands.repository';
 import { SAGA_STATUS } from './saga-data';
 import { retriesOf } from './saga-retries';
 import { SagaRunner } from './saga-runner';
@@ -26,24 +27,18 @@ export class SagaStepRetry {
     private readonly runner: SagaRunner,
     private readonly lineage: LineageRecorder,
     private readonly mapping: ActiveMapping,
+    private readonly commands: RefusedCommands,
   ) {}
 
   async retry(manager: EntityManager, sagaId: string, key: string): Promise<StepRetry> {
-    const rows = await manager.query<Array<{ step: string; job: string; status: string }>>(
-      `SELECT "step", "job", "status" FROM "q2c"."saga_commands" WHERE "idempotency_key" = $1 AND "saga_id" = $2`,
-      [key, sagaId],
-    );
-    const command = rows.at(0);
+    const command = await this.commands.find(manager, sagaId, key);
     if (!command) return { resend: 'none', note: `the saga did not send ${key}` };
     if (command.status !== 'rejected')
       return { resend: 'none', note: `${key} is ${command.status}, not refused` };
     if (command.job.startsWith('billing.')) {
       const active = await this.mapping.current(manager);
       await this.runner.within(manager, sagaId, async (saga) => {
-        await manager.query(
-          `UPDATE "q2c"."saga_commands" SET "status" = 'superseded' WHERE "idempotency_key" = $1`,
-          [key],
-        );
+        await this.commands.setStatus(manager, key, 'superseded');
         saga.data.pending = saga.data.pending.filter((k) => k !== key);
         saga.data.catalogueVersion = active.version;
         const n = this.count(saga, command.step);
@@ -61,9 +56,7 @@ export class SagaStepRetry {
     }
     const saga = await this.store.lock(manager, sagaId);
     if (!saga) return { resend: 'none', note: `no saga ${sagaId}` };
-    await manager.query(`UPDATE "q2c"."saga_commands" SET "status" = 'sent' WHERE "idempotency_key" = $1`, [
-      key,
-    ]);
+    await this.commands.setStatus(manager, key, 'sent');
     const n = this.count(saga, command.step);
     await this.store.save(manager, saga);
     await this.hop(manager, saga, command.job, `${key}#${String(n)}`, 'sent again');

@@ -9,6 +9,7 @@ import { ContractHistoryReader } from './contract-history';
 import { ErpEventsHandler } from './erp-events.handler';
 import { RecordPayment } from './record-payment';
 import { SagaCommands } from './saga-commands';
+import { RefusedCommands } from './refused-commands.repository';
 import { SagaEngine } from './saga-engine';
 import { SagaRejections } from './saga-rejections';
 import { SagaRunner } from './saga-runner';
@@ -33,6 +34,7 @@ import { SyncLatencyMetric } from './sync-latency.metric';
     ErpEventsHandler,
     CommandRefusalsHandler,
     SagaRejections,
+    RefusedCommands,
     SagaStepRetry,
     SagaTimeouts,
     SyncLatencyMetric,
