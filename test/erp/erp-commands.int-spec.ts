@@ -195,28 +195,19 @@ describe('erp.commands jobs against the NetSuite sandbox', () => {
     expect((await outbox('erp.posted')).filter((r) => r.payload.recordType === 'invoice')).toHaveLength(200);
   });
 
-  it('parks a posting to a closed period as a business exception with NetSuite code, and emits erp.rejected', async () => {
+  it('answers a posting to a closed period with erp.rejected and NetSuite code, parking nothing of its own', async () => {
     await sandbox.admin('periods/2026-03/close');
     try {
       const [key] = await publish('erp.post-invoice', [invoicePayload(9, '2026-03-05')]);
       await settle();
-      const exceptions: Array<{
-        category: string;
-        details: Record<string, unknown>;
-        idempotency_key: string;
-      }> = await db.dataSource.query('SELECT category, details, idempotency_key FROM erp.exceptions');
-      expect(exceptions).toEqual([
-        {
-          category: 'erp_closed_period',
-          idempotency_key: key,
-          details: expect.objectContaining({ errorCode: 'USER_ERROR', field: 'postingPeriod' }),
-        },
-      ]);
+      // process-q2c holds the exception (erp_rejected); system-erp keeps none of its own.
+      expect(await db.dataSource.query('SELECT category FROM erp.exceptions')).toEqual([]);
       expect((await outbox('erp.rejected')).map((r) => r.payload)).toEqual([
         expect.objectContaining({
           commandIdempotencyKey: key,
           errorCode: 'USER_ERROR',
           category: 'closed_period',
+          field: 'postingPeriod',
           externalId: 'in_9',
         }),
       ]);
@@ -229,17 +220,22 @@ describe('erp.commands jobs against the NetSuite sandbox', () => {
     }
   });
 
-  it('parks a malformed command as a schema violation without calling NetSuite', async () => {
+  it('refuses a malformed command as a schema violation without calling NetSuite, answering erp.rejected', async () => {
     await sandbox.admin('stats/reset');
-    await publish('erp.post-invoice', [
+    const [key] = await publish('erp.post-invoice', [
       { ...invoicePayload(10), lines: [{ itemExternalId: 'SEAT', amountMinor: '12.50' }] },
     ]);
     await settle();
-    const [exception] = await db.dataSource.query('SELECT category, reason FROM erp.exceptions');
-    expect(exception).toMatchObject({
-      category: 'schema_violation',
-      reason: expect.stringContaining('lines.0.amountMinor'),
-    });
+    expect(await db.dataSource.query('SELECT category FROM erp.exceptions')).toEqual([]);
+    const answers = (await outbox('erp.rejected')).filter((r) => r.payload.commandIdempotencyKey === key);
+    expect(answers.map((r) => r.payload)).toEqual([
+      expect.objectContaining({
+        errorCode: 'schema_violation',
+        externalId: 'in_10',
+        field: 'lines.0.amountMinor',
+        message: expect.stringContaining('lines.0.amountMinor') as unknown,
+      }),
+    ]);
     expect((await sandbox.stats()).accepted).toBe(0);
   });
 

@@ -1,7 +1,8 @@
 import { revenueJournalExternalId } from '@revline/erp-port';
 import type { Envelope } from '@revline/messaging';
 import { createEnvelope, jobIdFor, Queues } from '@revline/messaging';
-import { eventually } from '@revline/testing';
+import { bearer, eventually, seedApiKey } from '@revline/testing';
+import request from 'supertest';
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateOrders, createDraftOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
@@ -130,17 +131,26 @@ describe('period recognition through the sandbox', () => {
     );
     expect(checks).toHaveLength(2);
 
-    // The operator retries the parked revenue batch (system-erp's exception, its envelope as it was): March is
-    // found posted by its external id and nothing is posted twice; the saga, its refusal answered, completes.
-    const [parkedBatch] = await env.db.dataSource.query<Array<{ envelope: Envelope }>>(
-      `SELECT "envelope" FROM "erp"."exceptions" WHERE "job" = 'erp.post-revenue'`,
-    );
-    expect(parkedBatch.envelope.payload).toMatchObject({ contractId: orderId, scheduleVersion: 1 });
-    const erpCommands = await env.q2c.app.get(Queues, { strict: false }).get('erp.commands');
-    const retried = parkedBatch.envelope;
-    await erpCommands.add(retried.job, retried, {
-      jobId: `${jobIdFor(retried.job, retried.idempotencyKey)}-retry-test`,
+    // The operator retries the refused revenue batch from the workbench (process-q2c's erp_rejected exception, the
+    // command's envelope as it was): March is found posted by its external id and nothing is posted twice; the
+    // saga, its refusal answered, completes and the exception is resolved.
+    const refusals = await env.db.dataSource.query<
+      Array<{ id: string; job: string; envelope: Envelope; details: Record<string, unknown> }>
+    >(`SELECT "id", "job", "envelope", "details" FROM "q2c"."exceptions" WHERE "category" = 'erp_rejected'`);
+    expect(refusals).toHaveLength(1);
+    const refusal = refusals.at(0);
+    if (!refusal) throw new Error('no erp_rejected exception');
+    expect(refusal).toMatchObject({
+      job: 'erp.post-revenue',
+      details: expect.objectContaining({ contractId: orderId, errorCode: 'USER_ERROR' }) as unknown,
     });
+    expect(refusal.envelope.payload).toMatchObject({ contractId: orderId, scheduleVersion: 1 });
+    expect(await env.db.dataSource.query(`SELECT 1 FROM "erp"."exceptions"`)).toEqual([]);
+    const operator = await seedApiKey(env.db.dataSource, ['finance.operator']);
+    await request(env.q2c.url)
+      .post(`/v1/exceptions/${refusal.id}/retry`)
+      .set(bearer(operator))
+      .expect(200, { id: refusal.id, outcome: 'retrying' });
     await eventually(async () => (await env.sagas(orderId))[0]?.status === 'completed', 30_000);
     await env.settle();
     expect(await postings(orderId)).toEqual(after);
@@ -155,5 +165,10 @@ describe('period recognition through the sandbox', () => {
     );
     expect(commands.filter((c) => c.status !== 'confirmed')).toEqual([]);
     expect(commands.filter((c) => c.job === 'erp.post-revenue-journal')).toHaveLength(13); // 12 + the catch-up
+    const resolved = await env.db.dataSource.query<Array<{ status: string }>>(
+      `SELECT "status" FROM "q2c"."exceptions" WHERE "id" = $1`,
+      [refusal.id],
+    );
+    expect(resolved).toEqual([{ status: 'resolved' }]);
   }, 120_000);
 });

@@ -82,6 +82,14 @@ export class SystemLifecycleDto {
     description: 'The latest hop in this system',
   })
   lastHop: LifecycleHopDto | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: "resource_missing: No such price: 'price_seat_monthly'",
+    description: "Why the system is failed: the vendor's code and message of its refusal; null otherwise",
+  })
+  reason: string | null;
 }
 
 export class ContractChangeLifecycleDto {

@@ -21,6 +21,27 @@ export class TransientError extends Error {
   }
 }
 
+/**
+ * A failure of the connection to a vendor, not of the work: bad credentials, the vendor down, its circuit open.
+ * Every job on that connection would fail alike, so it is one alert for the connection (health, a metric, one
+ * exception) rather than one per job; the jobs wait, without spending their attempts, and resume when it is back.
+ */
+export class ConnectionError extends TransientError {
+  constructor(
+    /** The connection's name: `stripe`, `netsuite`, `salesforce`. */
+    readonly connection: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ConnectionError';
+  }
+}
+
 export function isBusinessError(error: unknown): error is BusinessError {
   return error instanceof BusinessError;
+}
+
+export function isConnectionError(error: unknown): error is ConnectionError {
+  return error instanceof ConnectionError;
 }

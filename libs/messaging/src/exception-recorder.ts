@@ -22,10 +22,10 @@ export class ExceptionRecorder {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** Records it now, or within the caller's transaction when given its `manager`. */
+  /** Records (or reopens) the exception of a message; in the caller's transaction when a manager is given. */
   async record(envelope: Envelope, input: ExceptionInput, manager?: EntityManager): Promise<void> {
     const schema = this.dataSource.driver.schema ?? 'public';
-    await (manager ?? this.dataSource).query(
+    await (manager ?? this.dataSource.manager).query(
       `INSERT INTO "${schema}"."exceptions"
          ("category", "reason", "details", "queue", "job", "idempotency_key", "correlation_id", "envelope")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

@@ -4,11 +4,13 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { WorkerConfig } from '@revline/config';
 import { MetricsService, runWithCorrelation } from '@revline/observability';
 import type { Job } from 'bullmq';
-import { UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
 import { backoffWithJitter } from './backoff';
 import type { Envelope } from './envelope';
 import { envelopeProblem } from './envelope';
-import { isBusinessError } from './errors';
+import { ConnectionAlerts } from './connection-alerts';
+import type { ConnectionError } from './errors';
+import { isBusinessError, isConnectionError } from './errors';
 import { ExceptionRecorder } from './exception-recorder';
 import type { DiscoveredHandler } from './handler-table';
 import { buildHandlerTable } from './handler-table';
@@ -27,7 +29,9 @@ export interface MessagingOptions {
 /**
  * Binds the app's @JobHandler methods to BullMQ workers. Each job runs in its envelope's correlation scope,
  * is logged with its duration and counted by outcome. Business errors park the job as an exception at once;
- * other errors are retried with backoff and jitter and become an exception when the attempts run out.
+ * a connection's failure is one alert for the connection (ConnectionAlerts) and the job waits, delayed without
+ * spending an attempt, until the connection is back; other errors are retried with backoff and jitter and become
+ * an exception when the attempts run out.
  */
 @Injectable()
 export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -43,12 +47,13 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly config: WorkerConfig,
     private readonly metrics: MetricsService,
     private readonly exceptions: ExceptionRecorder,
+    private readonly alerts: ConnectionAlerts,
   ) {}
 
   onApplicationBootstrap(): void {
     const table = buildHandlerTable(this.options.consumes, this.discover());
     for (const queue of this.options.consumes) {
-      const worker = new Worker(queue, (job: Job) => this.process(queue, job, table), {
+      const worker = new Worker(queue, (job: Job, token?: string) => this.process(queue, job, table, token), {
         connection: this.connections.worker(),
         prefix: this.connections.prefix,
         concurrency: this.config.WORKER_CONCURRENCY,
@@ -87,7 +92,12 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
     return handlers;
   }
 
-  private async process(queue: QueueName, job: Job, table: Map<string, DiscoveredHandler>): Promise<unknown> {
+  private async process(
+    queue: QueueName,
+    job: Job,
+    table: Map<string, DiscoveredHandler>,
+    token?: string,
+  ): Promise<unknown> {
     const problem = envelopeProblem(job.data);
     const handler = table.get(job.name);
     if (problem || !handler) {
@@ -106,6 +116,7 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
       this.logger.log({ msg: 'job started', queue, job: job.name, jobId: job.id, attempt });
       try {
         const result = await handler.fn(envelope, { job, attempt });
+        await this.alerts.succeeded(queue);
         const seconds = stopTimer();
         this.metrics.jobs.inc({ queue, job: job.name, outcome: 'completed' });
         this.logger.log({
@@ -119,10 +130,33 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
         return result;
       } catch (error) {
         stopTimer();
+        if (isConnectionError(error)) return this.waitForConnection(queue, job, error, token);
         await this.fail(queue, job, envelope, attempt, error);
         throw isBusinessError(error) ? new UnrecoverableError(error.message) : error;
       }
     });
+  }
+
+  /** The connection is down: one alert for it, and the job comes back later without spending an attempt. */
+  private async waitForConnection(
+    queue: QueueName,
+    job: Job,
+    error: ConnectionError,
+    token: string | undefined,
+  ): Promise<never> {
+    this.metrics.jobs.inc({ queue, job: job.name, outcome: 'waiting' });
+    await this.alerts.failed(error.connection, queue, error.message);
+    if (token === undefined) throw error;
+    const delay = backoffWithJitter(5, this.config.JOB_BACKOFF_BASE_MS, 30_000);
+    this.logger.warn({
+      msg: 'job waits for its connection',
+      queue,
+      job: job.name,
+      jobId: job.id,
+      delayMs: delay,
+    });
+    await job.moveToDelayed(Date.now() + delay, token);
+    throw new DelayedError();
   }
 
   private async fail(

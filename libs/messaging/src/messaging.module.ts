@@ -1,6 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { ConnectionAlerts } from './connection-alerts';
 import { ExceptionRecorder } from './exception-recorder';
 import { Inbox } from './inbox';
 import type { MessagingOptions } from './job-workers';
@@ -14,13 +15,22 @@ import { RedisConnections } from './redis-connections';
 @Module({})
 export class MessagingModule {
   static forApp(options: MessagingOptions): DynamicModule {
-    const providers = [RedisConnections, Queues, Outbox, OutboxRelay, Inbox, ExceptionRecorder, JobWorkers];
+    const providers = [
+      RedisConnections,
+      Queues,
+      Outbox,
+      OutboxRelay,
+      Inbox,
+      ExceptionRecorder,
+      ConnectionAlerts,
+      JobWorkers,
+    ];
     return {
       module: MessagingModule,
       global: true,
       imports: [DiscoveryModule],
       providers: [{ provide: MESSAGING_OPTIONS, useValue: options }, ...providers],
-      exports: [RedisConnections, Queues, Outbox, OutboxRelay, Inbox, ExceptionRecorder],
+      exports: [RedisConnections, Queues, Outbox, OutboxRelay, Inbox, ExceptionRecorder, ConnectionAlerts],
     };
   }
 }

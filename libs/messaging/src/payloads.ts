@@ -41,6 +41,48 @@ export interface CrmWriteBackPayload {
   }>;
 }
 
+/** Salesforce applied a `crm.write-back`: the record now holds the integration fields and invoices sent. */
+export interface CrmWrittenBackPayload {
+  /** The idempotency key of the `crm.write-back` it answers. */
+  commandIdempotencyKey: string;
+  objectType: 'Order' | 'Account';
+  recordId: string;
+  /** How many records Salesforce wrote (0 when every value was already there). */
+  written: number;
+}
+
+/**
+ * A system API's business refusal of a command: the vendor answered a 4xx other than a rate limit (an unknown price,
+ * a validation rule, a closed period, a duplicate), or the command itself could not be sent. Retrying the same
+ * request cannot help; an operator fixes the cause and retries the exception in process-q2c.
+ */
+export interface CommandRejection {
+  /** The idempotency key of the command it answers. */
+  commandIdempotencyKey: string;
+  /** The job of the command it answers (`billing.apply-contract-change`, `crm.write-back`…). */
+  command: string;
+  /** The vendor's own error code (Stripe `code`, Salesforce `errorCode`), kept as it came. */
+  errorCode: string;
+  /** The vendor's own message, kept as it came. */
+  message: string;
+  /** The HTTP status the vendor answered, when it answered one. */
+  httpStatus?: number;
+  /** The field or parameter the vendor named, if any. */
+  field?: string;
+  /** The contract the command was about, when the command names one. */
+  contractId?: string;
+}
+
+export interface BillingRejectedPayload extends CommandRejection {
+  /** Stripe's error type (`invalid_request_error`, `card_error`, `idempotency_error`…), or `revline` for a bad command. */
+  errorType: string;
+}
+
+export interface CrmRejectedPayload extends CommandRejection {
+  objectType: 'Order' | 'Account';
+  recordId: string;
+}
+
 export interface BillingContractChangePayload {
   contractId: string;
   changeKind: 'create' | 'amend' | 'cancel' | 'renew';

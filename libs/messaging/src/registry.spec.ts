@@ -9,6 +9,7 @@ describe('job registry', () => {
         'billing.events',
         'crm.changes',
         'crm.commands',
+        'crm.events',
         'erp.commands',
         'erp.events',
         'q2c.scheduled',
@@ -19,7 +20,7 @@ describe('job registry', () => {
   it('puts every job in exactly one queue', () => {
     const all = Object.values(QUEUES).flatMap((q) => q.jobs);
     expect(new Set(all).size).toBe(all.length);
-    expect(all).toHaveLength(21);
+    expect(all).toHaveLength(24);
     for (const job of all) expect(jobsOf(queueOf(job))).toContain(job);
   });
 

@@ -4,6 +4,8 @@ import type * as P from './payloads';
 export interface JobPayloads {
   'crm.record-changed': P.CrmRecordChangedPayload;
   'crm.write-back': P.CrmWriteBackPayload;
+  'crm.written-back': P.CrmWrittenBackPayload;
+  'crm.rejected': P.CrmRejectedPayload;
   'billing.apply-contract-change': P.BillingContractChangePayload;
   'billing.report-usage': P.BillingReportUsagePayload;
   'billing.issue-credit': P.BillingIssueCreditPayload;
@@ -12,6 +14,7 @@ export interface JobPayloads {
   'billing.credit-note-issued': P.BillingDocumentPayload;
   'billing.invoice-voided': P.BillingInvoiceVoidedPayload;
   'billing.payment-received': P.BillingPaymentReceivedPayload;
+  'billing.rejected': P.BillingRejectedPayload;
   'erp.upsert-customer': P.ErpCustomerPayload;
   'erp.post-invoice': P.ErpDocumentPayload;
   'erp.post-credit-memo': P.ErpDocumentPayload;
@@ -33,6 +36,11 @@ export type JobName = keyof JobPayloads;
 export const QUEUES = {
   'crm.changes': { producer: 'system-salesforce', consumer: 'process-q2c', jobs: ['crm.record-changed'] },
   'crm.commands': { producer: 'process-q2c', consumer: 'system-salesforce', jobs: ['crm.write-back'] },
+  'crm.events': {
+    producer: 'system-salesforce',
+    consumer: 'process-q2c',
+    jobs: ['crm.written-back', 'crm.rejected'],
+  },
   'billing.commands': {
     producer: 'process-q2c',
     consumer: 'system-billing',
@@ -47,6 +55,7 @@ export const QUEUES = {
       'billing.credit-note-issued',
       'billing.payment-received',
       'billing.invoice-voided',
+      'billing.rejected',
     ],
   },
   'erp.commands': {

@@ -26,7 +26,7 @@ export class MetricsService {
 
   readonly jobs = new Counter({
     name: 'revline_jobs_total',
-    help: 'Jobs handled, by queue, job name and outcome (completed, duplicate, retried, failed, parked)',
+    help: 'Jobs handled, by queue, job name and outcome (completed, duplicate, retried, failed, parked, waiting)',
     labelNames: ['queue', 'job', 'outcome'] as const,
     registers: [this.registry],
   });

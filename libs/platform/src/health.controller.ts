@@ -8,7 +8,7 @@ import {
 } from '@nestjs/terminus';
 import type { HealthCheckResult, HealthIndicatorFunction } from '@nestjs/terminus';
 import { Public } from '@revline/auth';
-import { RedisConnections } from '@revline/messaging';
+import { ConnectionAlerts, RedisConnections } from '@revline/messaging';
 import { readEvictionPolicy } from '@revline/observability';
 import { DataSource } from 'typeorm';
 
@@ -22,12 +22,14 @@ export class HealthController {
     @Optional() private readonly typeorm?: TypeOrmHealthIndicator,
     @Optional() private readonly dataSource?: DataSource,
     @Optional() private readonly redis?: RedisConnections,
+    @Optional() private readonly connections?: ConnectionAlerts,
   ) {}
 
   @Get()
   @HealthCheck()
   @ApiOperation({
-    summary: 'Readiness: Postgres, and Redis with its eviction policy, where the app uses them',
+    summary:
+      'Readiness: Postgres, and Redis with its eviction policy, where the app uses them; degraded while a vendor connection is down',
   })
   @ApiOkResponse({ description: 'Ready' })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down' })
@@ -39,6 +41,8 @@ export class HealthController {
     }
     const redis = this.redis;
     if (redis) checks.push(() => this.redisCheck(redis));
+    const connections = this.connections;
+    if (connections) checks.push(() => this.connectionsCheck(connections));
     return this.health.check(checks);
   }
 
@@ -47,6 +51,13 @@ export class HealthController {
   @ApiOkResponse({ description: 'Alive' })
   liveness(): { status: 'ok' } {
     return { status: 'ok' };
+  }
+
+  /** Vendor connections found down by the app's jobs (bad credentials, the vendor down): degraded until one works. */
+  private connectionsCheck(connections: ConnectionAlerts) {
+    const session = this.indicators.check('vendorConnections');
+    const outages = connections.outages;
+    return outages.length === 0 ? session.up() : session.down({ degraded: true, outages });
   }
 
   private async redisCheck(redis: RedisConnections) {

@@ -27,6 +27,7 @@ interface CommandCount {
   system: string;
   sent: number;
   confirmed: number;
+  rejected: number;
 }
 
 interface HopRow {
@@ -35,6 +36,7 @@ interface HopRow {
   object_type: string;
   external_id: string;
   status: string;
+  detail: string | null;
   occurred_at: Date;
 }
 
@@ -43,9 +45,10 @@ const FAILED_HOPS = new Set(['rejected', 'exception', 'confirmation_timeout']);
 
 /**
  * Where one system stands for one change. Salesforce is where every change starts (captured), and is done once
- * Revline wrote the outcome back; billing and the ERP are done when every command sent to them is confirmed, failed
- * when their latest hop is a rejection, not started when nothing was sent. A completed saga is done everywhere it
- * was asked to do something.
+ * Salesforce confirmed the write-back of the outcome; billing and the ERP are done when every command sent to them
+ * is confirmed. A system is failed while one of its commands stands refused (or its latest hop is a refusal), with
+ * the refusal's code and message as the reason; not started when nothing was sent. A command superseded by its retry
+ * counts no more. A completed saga is done everywhere it was asked to do something.
  */
 function systemStatus(
   system: System,
@@ -65,14 +68,17 @@ function systemStatus(
     : null;
   const sent = counts?.sent ?? 0;
   const confirmed = counts?.confirmed ?? 0;
+  const refused = (counts?.rejected ?? 0) > 0;
   let status: SystemStatus;
-  if (last && FAILED_HOPS.has(last.status)) status = 'failed';
+  if (refused || (last && FAILED_HOPS.has(last.status))) status = 'failed';
   else if (system === 'salesforce')
     status = sent > 0 && confirmed === sent ? 'done' : mine.length > 0 ? 'in_progress' : 'not_started';
   else if (sent === 0) status = mine.length > 0 ? 'in_progress' : 'not_started';
   else status = confirmed === sent ? 'done' : 'in_progress';
   if (saga.status === 'completed' && status === 'in_progress' && system !== 'salesforce') status = 'done';
-  return { status, commandsSent: sent, commandsConfirmed: confirmed, lastHop };
+  const refusal = mine.findLast((h) => h.status === 'rejected');
+  const reason = status === 'failed' ? (refusal?.detail ?? last?.detail ?? saga.last_error) : null;
+  return { status, commandsSent: sent, commandsConfirmed: confirmed, lastHop, reason };
 }
 
 /** Each change of a contract (one saga each) with where it stands in Salesforce, billing and the ERP. */
@@ -96,13 +102,14 @@ export class ContractLifecycle {
       ),
       this.dataSource.query<CommandCount[]>(
         `SELECT k."saga_id", CASE split_part(k."job", '.', 1) WHEN 'crm' THEN 'salesforce' ELSE split_part(k."job", '.', 1) END AS system,
-                count(*)::int AS sent, (count(*) FILTER (WHERE k."status" = 'confirmed'))::int AS confirmed
+                count(*)::int AS sent, (count(*) FILTER (WHERE k."status" = 'confirmed'))::int AS confirmed,
+                (count(*) FILTER (WHERE k."status" = 'rejected'))::int AS rejected
            FROM "q2c"."saga_commands" k JOIN "q2c"."sagas" s ON s."saga_id" = k."saga_id"
-          WHERE s."contract_id" = $1 AND k."job" <> 'erp.post-revenue' GROUP BY 1, 2`,
+          WHERE s."contract_id" = $1 AND k."job" <> 'erp.post-revenue' AND k."status" <> 'superseded' GROUP BY 1, 2`,
         [contractId],
       ),
       this.dataSource.query<HopRow[]>(
-        `SELECT "correlation_id", "system", "object_type", "external_id", "status", "occurred_at"
+        `SELECT "correlation_id", "system", "object_type", "external_id", "status", "detail", "occurred_at"
            FROM "q2c"."lineage"
           WHERE "correlation_id" IN (SELECT "correlation_id" FROM "q2c"."sagas" WHERE "contract_id" = $1)
           ORDER BY "occurred_at", "seq"`,

@@ -40,7 +40,7 @@ export class ExceptionsController {
   @ApiOperation({
     summary: 'Business exceptions: what is parked, why, for which contract, since when',
     description:
-      'Categories include unmapped_product, customer_mismatch, unknown_contract, invalid_dates, currency_mismatch, schema_violation and retries_exhausted. Oldest first.',
+      "Categories include unmapped_product, customer_mismatch, unknown_contract, invalid_dates, currency_mismatch, schema_violation, the vendors' refusals billing_rejected, erp_rejected and crm_rejected (the vendor's code and message in details.errorCode and details.vendorMessage; a retry runs the refused step again), confirmation_timeout and retries_exhausted. Oldest first.",
   })
   @ApiOkResponse({ type: ExceptionDto, isArray: true })
   @ApiProblem(

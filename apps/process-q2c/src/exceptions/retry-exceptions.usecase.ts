@@ -5,12 +5,16 @@ import type { Envelope } from '@revline/messaging';
 import { ExceptionEntity } from '@revline/messaging';
 import { DataSource, In } from 'typeorm';
 import type { RetryOutcomeDto } from '@revline/finance-api';
+import type { EntityManager } from 'typeorm';
+import { REJECTION_CATEGORIES } from '../sagas/saga-rejections';
+import { SagaStepRetry } from '../sagas/saga-step-retry';
 import { JobRequeuer } from './job-requeuer';
 
 /**
  * An operator retries parked jobs after fixing the cause: each envelope goes back on its queue with the same
  * idempotency key (a new job id), the exception is marked `retrying` and the action audited, in one
- * transaction. The job's success resolves the exception; a new failure reopens it.
+ * transaction. The job's success resolves the exception; a new failure reopens it. A command a system refused
+ * (`billing_rejected`, `erp_rejected`, `crm_rejected`) is retried through its saga, which runs the step again.
  */
 @Injectable()
 export class RetryExceptions {
@@ -18,6 +22,7 @@ export class RetryExceptions {
     private readonly dataSource: DataSource,
     private readonly audit: AuditLog,
     private readonly requeuer: JobRequeuer,
+    private readonly steps: SagaStepRetry,
   ) {}
 
   async execute(ids: readonly string[], actor: string): Promise<RetryOutcomeDto[]> {
@@ -44,7 +49,12 @@ export class RetryExceptions {
           outcomes.push({ id: row.id, outcome: 'skipped', note: 'already resolved' });
           continue;
         }
-        const jobId = await this.requeuer.requeue(row.envelope as Envelope, 'retry');
+        const sent = await this.resend(manager, row);
+        if ('skipped' in sent) {
+          outcomes.push({ id: row.id, outcome: 'skipped', note: sent.skipped });
+          continue;
+        }
+        const { jobId } = sent;
         await manager.getRepository(ExceptionEntity).update({ id: row.id }, { status: 'retrying' });
         await this.audit.append(
           {
@@ -60,5 +70,29 @@ export class RetryExceptions {
       }
       return outcomes;
     });
+  }
+
+  /** Sends the exception's work again: the job id put on a queue (`replanned`: the saga sent it), or why not. */
+  private async resend(
+    manager: EntityManager,
+    row: ExceptionEntity,
+  ): Promise<{ jobId: string } | { skipped: string }> {
+    const details = row.details as { sagaId?: unknown; commandIdempotencyKey?: unknown };
+    if (
+      REJECTION_CATEGORIES.includes(row.category) &&
+      typeof details.sagaId === 'string' &&
+      typeof details.commandIdempotencyKey === 'string'
+    ) {
+      const step = await this.steps.retry(manager, details.sagaId, details.commandIdempotencyKey);
+      if (step.resend === 'none') return { skipped: step.note };
+      if (step.resend === 'replanned') return { jobId: 'replanned' };
+    }
+    const envelope = row.envelope as Envelope;
+    // A billing command no saga sent: the billing platform keeps the refused key's answer, so it goes under a new one.
+    if (row.category === 'billing_rejected' && typeof details.sagaId !== 'string') {
+      const idempotencyKey = `${envelope.idempotencyKey}~r${String(row.occurrences)}`;
+      return { jobId: await this.requeuer.requeue({ ...envelope, idempotencyKey }, 'retry') };
+    }
+    return { jobId: await this.requeuer.requeue(envelope, 'retry') };
   }
 }

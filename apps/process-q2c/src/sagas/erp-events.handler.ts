@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Envelope } from '@revline/messaging';
 import { Inbox, JobHandler } from '@revline/messaging';
-import type { LineageHop } from '../lineage/lineage-recorder';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { SAGAS_CONSUMER } from './billing-events.handler';
 import { confirmRevenueParts, postingHops, rejectRevenueParts } from './revenue-batch';
-import { SAGA_STATUS } from './saga-data';
+import { SagaRejections } from './saga-rejections';
 import { SagaRunner } from './saga-runner';
 import { SagaStore } from './saga-store';
 import { VoidInvoice } from './void-invoice';
+import type { SagaEntity } from './saga.entity';
 
 /** The erp.events queue: the ERP's confirmations and refusals of the sagas' commands. */
 @Injectable()
@@ -19,6 +19,7 @@ export class ErpEventsHandler {
     private readonly runner: SagaRunner,
     private readonly lineage: LineageRecorder,
     private readonly voids: VoidInvoice,
+    private readonly rejections: SagaRejections,
   ) {}
 
   @JobHandler('erp.posted')
@@ -72,54 +73,52 @@ export class ErpEventsHandler {
     return outcome.applied ? outcome.result : { duplicate: true };
   }
 
-  /** The ERP refused a command: the saga parks where it is (system-erp holds the exception to retry). */
+  /**
+   * The ERP refused a command: the saga parks where it is with an `erp_rejected` exception in the workbench (the
+   * ERP's code and message); what a revenue batch did post stays posted, its refused records are rejected one by one.
+   */
   @JobHandler('erp.rejected')
   async rejected(envelope: Envelope<'erp.rejected'>): Promise<unknown> {
     const p = envelope.payload;
     const outcome = await this.inbox.runOnce(SAGAS_CONSUMER, envelope, async (manager) => {
       const command = await this.store.bySentCommand(manager, p.commandIdempotencyKey);
-      if (!command) return { ignored: `command ${p.commandIdempotencyKey} was not sent by a saga` };
-      const saga = await this.store.lock(manager, command.sagaId);
-      if (!saga) return { ignored: 'no saga' };
-      await manager.query(
-        `UPDATE "q2c"."saga_commands" SET "status" = 'rejected' WHERE "idempotency_key" = $1 AND "status" = 'sent'`,
-        [p.commandIdempotencyKey],
-      );
-      // A revenue batch refused in part: what posted stays posted, the refused journals are rejected one by one.
-      if (p.postings) await confirmRevenueParts(manager, saga, p.postings);
-      if (p.refused) await rejectRevenueParts(manager, saga, p.refused);
-      saga.status = SAGA_STATUS.parked;
-      saga.lastError = `erp_${p.category ?? 'rejected'}: ${p.message}`;
-      await this.store.save(manager, saga);
-      const refusedHops = (p.refused ?? []).map((r): LineageHop => ({
-        contractId: saga.contractId,
-        system: 'erp',
-        objectType: r.recordType,
-        externalId: r.key,
+      const saga = command ? await this.store.lock(manager, command.sagaId) : null;
+      if (saga && p.postings) await confirmRevenueParts(manager, saga, p.postings);
+      if (saga && p.refused) await rejectRevenueParts(manager, saga, p.refused);
+      const hop = (s: SagaEntity, recordType: string, externalId: string, code: string, message: string) => ({
+        contractId: s.contractId,
+        system: 'erp' as const,
+        objectType: recordType,
+        externalId,
         status: 'rejected',
-        correlationId: saga.correlationId,
-        detail: `${r.errorCode}: ${r.message}`,
-      }));
-      await this.lineage.record(
-        [
-          ...(refusedHops.length > 0
-            ? refusedHops
-            : [
-                {
-                  contractId: saga.contractId,
-                  system: 'erp' as const,
-                  objectType: p.recordType,
-                  externalId: p.externalId,
-                  status: 'rejected',
-                  correlationId: saga.correlationId,
-                  detail: `${p.errorCode}: ${p.message}`,
-                },
-              ]),
-          ...postingHops(saga, p.postings ?? []),
-        ],
+        correlationId: s.correlationId,
+        detail: `${code}: ${message}`,
+      });
+      return this.rejections.reject(
         manager,
+        'erp',
+        {
+          commandIdempotencyKey: p.commandIdempotencyKey,
+          command: command?.job ?? p.recordType,
+          errorCode: p.errorCode,
+          message: p.message,
+          ...(p.field ? { field: p.field } : {}),
+          extra: {
+            recordType: p.recordType,
+            externalId: p.externalId,
+            ...(p.category ? { erpCategory: p.category } : {}),
+            ...(p.refused ? { refused: p.refused.map((r) => r.externalId) } : {}),
+          },
+          hops: (s) => [
+            ...(p.refused && p.refused.length > 0
+              ? p.refused.map((r) => hop(s, r.recordType, r.key, r.errorCode, r.message))
+              : [hop(s, p.recordType, p.externalId, p.errorCode, p.message)]),
+            ...postingHops(s, p.postings ?? []),
+          ],
+        },
+        envelope,
+        saga,
       );
-      return { sagaId: saga.sagaId, parked: true };
     });
     return outcome.applied ? outcome.result : { duplicate: true };
   }

@@ -61,13 +61,15 @@ export const sagaKey = (eventId: string, ...parts: string[]): string => ['saga',
 export async function sagaContext(
   reader: ContractHistoryReader,
   manager: EntityManager,
-  saga: { kind: string; contractId: string; eventId: string },
+  saga: { kind: string; contractId: string; eventId: string; data?: Pick<SagaData, 'catalogueVersion'> },
 ): Promise<SagaContext> {
   const history = await reader.read(manager, saga.contractId, saga.eventId);
   const last = history.amendments.at(-1);
   const isAmendment = saga.kind !== 'booking' && last !== undefined;
   const split = isAmendment ? splitAt(history, last.amendmentId) : undefined;
-  const version = (isAmendment ? last.mappingVersion : history.booking.mappingVersion) ?? 1;
+  // A saga retried after a mapping fix plans with the version active at the retry (the event keeps its own).
+  const version =
+    saga.data?.catalogueVersion ?? (isAmendment ? last.mappingVersion : history.booking.mappingVersion) ?? 1;
   return {
     history,
     catalogue: await reader.catalogue(manager, version),

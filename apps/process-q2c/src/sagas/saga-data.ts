@@ -44,6 +44,10 @@ export interface SagaData {
   scheduleVersion?: number;
   journalsPosted?: number;
   lastErpPostedAt?: string;
+  /** Steps sent again after a refusal was fixed, with how many times: their commands go out under a new key. */
+  retries?: Record<string, number>;
+  /** The mapping version whose catalogue the saga plans with since an operator retried it after a mapping fix. */
+  catalogueVersion?: number;
 }
 
 export const SAGA_STATUS = {

@@ -19,6 +19,7 @@ import { linesInForce } from './contract-lines';
 import type { PlannedCommand, SagaContext } from './erp-plan';
 import { customerCommand, documentCommands, revenueCommands, sagaContext, sagaKey } from './erp-plan';
 import { recordRevenueParts } from './revenue-batch';
+import { retriesOf, retryKey } from './saga-retries';
 import { revenuePlan } from './revenue-plan';
 import { SagaCommands } from './saga-commands';
 import type { SagaDocument } from './saga-data';
@@ -239,7 +240,10 @@ export class SagaEngine {
         prorationBehavior: credit ? 'none' : 'always_invoice',
         ...(ramps.length > 0 ? { rampSteps: ramps } : {}),
       },
-      { key: this.key(saga, 'billing'), detail: `${changeKind} subscription` },
+      {
+        key: retryKey(this.key(saga, 'billing'), retriesOf(saga, 'billing_change')),
+        detail: `${changeKind} subscription`,
+      },
     );
   }
 
@@ -386,7 +390,7 @@ export class SagaEngine {
         ],
       },
       {
-        key: this.key(saga, 'credit'),
+        key: retryKey(this.key(saga, 'credit'), retriesOf(saga, 'billing_credit')),
         awaited: false,
         detail: `credit ${credit.toString()} on ${line.invoiceId}`,
       },
@@ -542,7 +546,11 @@ export class SagaEngine {
           status: 'open' as const,
         })),
       },
-      { key: this.key(saga, 'write-back'), externalId: saga.data.salesforceOrderId, awaited: false },
+      // Awaited: the write-back is done when Salesforce confirms it (crm.written-back), failed when it refuses it.
+      {
+        key: retryKey(this.key(saga, 'write-back'), retriesOf(saga, 'write_back')),
+        externalId: saga.data.salesforceOrderId,
+      },
     );
   }
 

@@ -6,6 +6,9 @@ import type { LineageHop } from '../lineage/lineage-recorder';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { SAGA_STATUS } from './saga-data';
 import { SagaEngine } from './saga-engine';
+import { RefusedCommands } from './refused-commands.repository';
+import { REJECTION_CATEGORIES } from './saga-rejections';
+import { baseKey } from './saga-retries';
 import { SagaStore } from './saga-store';
 import type { SagaEntity } from './saga.entity';
 
@@ -20,6 +23,7 @@ export class SagaRunner {
     private readonly engine: SagaEngine,
     private readonly lineage: LineageRecorder,
     private readonly dataSource: DataSource,
+    private readonly refused: RefusedCommands,
   ) {}
 
   async within(
@@ -64,6 +68,8 @@ export class SagaRunner {
         WHERE "idempotency_key" = $1`,
       [key, targetId],
     );
+    // A command a system refused went through after its retry: its exception is closed.
+    if (saga.data.retries) await this.refused.resolveExceptions(manager, baseKey(key), REJECTION_CATEGORIES);
     const before = saga.data.pending.length;
     saga.data.pending = saga.data.pending.filter((k) => k !== key);
     const awaited = saga.data.pending.length < before;

@@ -1,14 +1,19 @@
 import { Module } from '@nestjs/common';
 import { LineageModule } from '../lineage/lineage.module';
+import { MappingsModule } from '../mappings/mappings.module';
 import { RampStepSchedule } from '../scheduled/ramp-step-schedule';
 import { UsageModule } from '../usage/usage.module';
 import { BillingEventsHandler } from './billing-events.handler';
+import { CommandRefusalsHandler } from './command-refusals.handler';
 import { ContractHistoryReader } from './contract-history';
 import { ErpEventsHandler } from './erp-events.handler';
 import { RecordPayment } from './record-payment';
 import { SagaCommands } from './saga-commands';
+import { RefusedCommands } from './refused-commands.repository';
 import { SagaEngine } from './saga-engine';
+import { SagaRejections } from './saga-rejections';
 import { SagaRunner } from './saga-runner';
+import { SagaStepRetry } from './saga-step-retry';
 import { SagaStore } from './saga-store';
 import { SagaTimeouts } from './saga-timeouts';
 import { StartSaga } from './start-saga';
@@ -16,9 +21,9 @@ import { SyncLatencyMetric } from './sync-latency.metric';
 import { VoidInvoice } from './void-invoice';
 import { VoidedInvoices } from './voided-invoices.repository';
 
-/** The quote-to-cash sagas: one per contract change, driven by the outbox and the billing and ERP events. */
+/** The quote-to-cash sagas: one per contract change, driven by the outbox and the billing, ERP and CRM events. */
 @Module({
-  imports: [LineageModule, UsageModule],
+  imports: [LineageModule, UsageModule, MappingsModule],
   providers: [
     ContractHistoryReader,
     SagaCommands,
@@ -31,10 +36,14 @@ import { VoidedInvoices } from './voided-invoices.repository';
     VoidedInvoices,
     BillingEventsHandler,
     ErpEventsHandler,
+    CommandRefusalsHandler,
+    SagaRejections,
+    RefusedCommands,
+    SagaStepRetry,
     SagaTimeouts,
     SyncLatencyMetric,
     RampStepSchedule,
   ],
-  exports: [StartSaga, ContractHistoryReader],
+  exports: [StartSaga, ContractHistoryReader, SagaStepRetry],
 })
 export class SagasModule {}

@@ -21,6 +21,7 @@ import { SalesforceSandboxConfig } from './sandbox-config';
 import { SalesforceStateKeeper } from './salesforce-state.keeper';
 import { SandboxStateConfig } from '../persistence/sandbox-state.config';
 import { SandboxProfileConfig } from '../profile/sandbox-profile.config';
+import { ValidationRulesController } from './admin/validation-rules.controller';
 
 /**
  * The Salesforce stand-in. It checks Salesforce's own credentials, not Revline API keys: OAuth 2, sObject REST,
@@ -39,6 +40,7 @@ import { SandboxProfileConfig } from '../profile/sandbox-profile.config';
     BulkQueryController,
     SandboxAdminController,
     SalesforceGenerateController,
+    ValidationRulesController,
   ],
   providers: [
     SandboxClock,

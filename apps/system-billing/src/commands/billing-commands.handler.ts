@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { ContractChange } from '@revline/billing-port';
 import { BillingPort } from '@revline/billing-port';
-import type { Envelope } from '@revline/messaging';
-import { BusinessError, Inbox, JobHandler, Outbox } from '@revline/messaging';
+import type { Envelope, JobName } from '@revline/messaging';
+import { BusinessError, Inbox, isBusinessError, JobHandler, Outbox } from '@revline/messaging';
 import { ContractLinkEntity } from '../persistence/entities';
+import { toBillingRejection } from './billing-rejection';
 
 const CONSUMER = 'system-billing';
 
@@ -47,7 +48,10 @@ export function toContractChange(envelope: Envelope<'billing.apply-contract-chan
 
 /**
  * The billing commands. Each applies its effect through the billing port (idempotent on the command's key), then
- * records the command in the inbox and announces the result through the outbox in one transaction.
+ * records the command in the inbox and announces the result through the outbox in one transaction. A business
+ * refusal (Stripe's 4xx other than a rate limit, or a command that cannot be sent as it is) is answered the same
+ * way, by a `billing.rejected` carrying Stripe's code and message: process-q2c turns it into an exception on the
+ * saga at once, and its retry sends a new command under a new key, since Stripe keeps the answer of a key.
  */
 @Injectable()
 export class BillingCommandsHandler {
@@ -59,8 +63,14 @@ export class BillingCommandsHandler {
 
   @JobHandler('billing.apply-contract-change')
   async applyContractChange(envelope: Envelope<'billing.apply-contract-change'>): Promise<unknown> {
-    const change = toContractChange(envelope);
-    const result = await this.billing.applyContractChange(change, envelope.idempotencyKey);
+    let change: ContractChange;
+    let result: Awaited<ReturnType<BillingPort['applyContractChange']>>;
+    try {
+      change = toContractChange(envelope);
+      result = await this.billing.applyContractChange(change, envelope.idempotencyKey);
+    } catch (error) {
+      return this.refused(envelope, error);
+    }
     const outcome = await this.inbox.runOnce(CONSUMER, envelope, async (manager) => {
       if (result.subscriptionId) {
         await manager
@@ -99,15 +109,43 @@ export class BillingCommandsHandler {
 
   @JobHandler('billing.report-usage')
   async reportUsage(envelope: Envelope<'billing.report-usage'>): Promise<unknown> {
-    const result = await this.billing.reportUsage(envelope.payload, envelope.idempotencyKey);
+    let result: unknown;
+    try {
+      result = await this.billing.reportUsage(envelope.payload, envelope.idempotencyKey);
+    } catch (error) {
+      return this.refused(envelope, error);
+    }
     await this.inbox.runOnce(CONSUMER, envelope, () => Promise.resolve(result));
     return result;
   }
 
   @JobHandler('billing.issue-credit')
   async issueCredit(envelope: Envelope<'billing.issue-credit'>): Promise<unknown> {
-    const result = await this.billing.issueCredit(envelope.payload, envelope.idempotencyKey);
+    let result: unknown;
+    try {
+      result = await this.billing.issueCredit(envelope.payload, envelope.idempotencyKey);
+    } catch (error) {
+      return this.refused(envelope, error);
+    }
     await this.inbox.runOnce(CONSUMER, envelope, () => Promise.resolve(result));
     return result;
+  }
+
+  /**
+   * Answers a command refused for good with `billing.rejected`, in the transaction of its inbox row: a redelivery
+   * of the same command is then a duplicate (it would only meet the same refusal), and nothing parks here. Anything
+   * else (transient, connection) is rethrown for the worker to retry.
+   */
+  private async refused<J extends JobName>(envelope: Envelope<J>, error: unknown): Promise<unknown> {
+    if (!isBusinessError(error)) throw error;
+    const rejection = toBillingRejection(envelope, error);
+    const outcome = await this.inbox.runOnce(CONSUMER, envelope, async (manager) => {
+      await this.outbox.add(manager, 'billing.rejected', rejection, {
+        idempotencyKey: `rejected:${envelope.idempotencyKey}`,
+      });
+    });
+    return outcome.applied
+      ? { rejected: rejection.errorCode, message: rejection.message }
+      : { duplicate: true };
   }
 }

@@ -1,14 +1,25 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
-import { BusinessError, backoffWithJitter, TransientError } from '@revline/messaging';
+import { BusinessError, backoffWithJitter, ConnectionError, TransientError } from '@revline/messaging';
 import CircuitBreaker from 'opossum';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Stripe from 'stripe';
 import { StripeConfig } from './stripe.config';
 
-/** What the retry and the breaker need to know about a failed Stripe call. */
-export function classifyStripeError(error: unknown): 'transient' | 'business' | 'unknown' {
+/**
+ * What the retry and the breaker need to know about a failed Stripe call: `business` a refusal of this request (a
+ * 4xx other than 401, 403 and 429), `connection` a refusal of the account (bad key, missing permission) that every
+ * request would meet, `transient` worth retrying.
+ */
+export function classifyStripeError(error: unknown): 'transient' | 'business' | 'connection' | 'unknown' {
   if (!(error instanceof Stripe.errors.StripeError)) return 'unknown';
+  if (
+    error instanceof Stripe.errors.StripeAuthenticationError ||
+    error instanceof Stripe.errors.StripePermissionError ||
+    error.statusCode === 401 ||
+    error.statusCode === 403
+  )
+    return 'connection';
   if (error instanceof Stripe.errors.StripeCardError) return 'business';
   if (
     error instanceof Stripe.errors.StripeRateLimitError ||
@@ -50,9 +61,13 @@ export class StripeGateway implements OnApplicationShutdown {
       errorThresholdPercentage: 50,
       volumeThreshold: config.STRIPE_BREAKER_VOLUME_THRESHOLD,
       resetTimeout: config.STRIPE_BREAKER_RESET_MS,
-      // A 429 says Stripe is up and pacing us: it is retried like any transient failure but never opens the circuit.
-      errorFilter: (error: unknown) =>
-        error instanceof Stripe.errors.StripeRateLimitError || classifyStripeError(error) !== 'transient',
+      // A 429 says Stripe is up and pacing us: it is retried like any transient failure but never opens the circuit;
+      // a refusal (business) says nothing about Stripe's health either.
+      errorFilter: (error: unknown) => {
+        if (error instanceof Stripe.errors.StripeRateLimitError) return true;
+        const kind = classifyStripeError(error);
+        return kind === 'business' || kind === 'unknown';
+      },
     });
     this.breaker.on('open', () => {
       this.logger.warn('Stripe circuit opened');
@@ -82,11 +97,26 @@ export class StripeGateway implements OnApplicationShutdown {
             code: stripeError.code ?? null,
             param: stripeError.param ?? null,
             declineCode: stripeError.decline_code ?? null,
+            vendorMessage: stripeError.message,
+            httpStatus: stripeError.statusCode ?? null,
           });
         }
+        if (kind === 'connection')
+          throw new ConnectionError('stripe', `Stripe refused the account: ${(error as Error).message}`, {
+            cause: error,
+          });
         if (kind === 'open')
-          throw new TransientError(`Stripe circuit is open; ${operation} not attempted`, { cause: error });
+          throw new ConnectionError('stripe', `Stripe circuit is open; ${operation} not attempted`, {
+            cause: error,
+          });
         if (attempt >= this.config.STRIPE_ATTEMPTS) {
+          const rateLimited = error instanceof Stripe.errors.StripeRateLimitError;
+          if (!rateLimited)
+            throw new ConnectionError(
+              'stripe',
+              `Stripe ${operation} still failing after ${attempt} attempts: ${(error as Error).message}`,
+              { cause: error },
+            );
           throw new TransientError(
             `Stripe ${operation} still failing after ${attempt} attempts: ${(error as Error).message}`,
             { cause: error },

@@ -2,8 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type { ErpPostingResult } from '@revline/erp-port';
 import { ErpRejectedError, ErpUnavailableError } from '@revline/erp-port';
 import type { Envelope, ErpPostingOutcome, JobName } from '@revline/messaging';
-import { BusinessError, Inbox, InboxEntryEntity, Outbox, TransientError } from '@revline/messaging';
-import { createHash } from 'node:crypto';
+import {
+  ConnectionError,
+  Inbox,
+  InboxEntryEntity,
+  isBusinessError,
+  Outbox,
+  TransientError,
+} from '@revline/messaging';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 
@@ -26,9 +33,10 @@ export interface CommandSpec {
 
 /**
  * Runs one `erp.commands` job: calls the ERP, then records the inbox row and the `erp.posted` event in one
- * transaction. A message already applied is acknowledged without calling the ERP again. A refusal by the ERP
- * emits `erp.rejected` and parks the job as a business exception with the ERP's code (not marked applied, so an
- * operator's retry after the fix runs it again); an unreachable ERP is a transient error, retried with backoff.
+ * transaction. A message already applied is acknowledged without calling the ERP again. A refusal by the ERP is
+ * answered by `erp.rejected` with the ERP's code and message, and the job ends there: process-q2c holds the
+ * exception, and the command is not marked applied, so the operator's retry after the fix runs it again. A refused
+ * login is the connection's failure, not the command's; an unreachable ERP is a transient error, retried with backoff.
  */
 @Injectable()
 export class ErpCommandRunner {
@@ -50,7 +58,9 @@ export class ErpCommandRunner {
     try {
       posted = await spec.post();
     } catch (error) {
-      throw await this.classify(envelope, spec, error);
+      const failure = await this.classify(envelope, spec, error);
+      if (failure) throw failure;
+      return undefined;
     }
     await this.answer(
       envelope,
@@ -59,6 +69,38 @@ export class ErpCommandRunner {
       (manager) => spec.record?.(manager, posted) ?? Promise.resolve(),
     );
     return posted;
+  }
+
+  /**
+   * Runs a command's handler. A command that cannot be sent as it is (a malformed payload, a reference Revline cannot
+   * map) is answered with `erp.rejected` like the ERP's own refusals, Revline's category as its code: process-q2c
+   * holds the exception, nothing parks here, and the command is not marked applied.
+   */
+  async refusing(envelope: Envelope, recordType: string, body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (error) {
+      if (!isBusinessError(error)) throw error;
+      const payload = envelope.payload as { externalId?: unknown };
+      const field =
+        typeof error.details.field === 'string' && error.details.field ? error.details.field : null;
+      await this.dataSource.transaction((manager) =>
+        this.outbox.add(
+          manager,
+          'erp.rejected',
+          {
+            commandIdempotencyKey: envelope.idempotencyKey,
+            recordType,
+            externalId: typeof payload.externalId === 'string' ? payload.externalId : '',
+            errorCode: error.category,
+            message: error.message,
+            category: 'validation',
+            ...(field ? { field } : {}),
+          },
+          { idempotencyKey: rejectionKey(envelope) },
+        ),
+      );
+    }
   }
 
   /**
@@ -93,22 +135,18 @@ export class ErpCommandRunner {
   }
 
   /**
-   * A batch the ERP refused in part: emits one `erp.rejected` naming every refused record (and listing those that
-   * did post) and returns the business exception that parks the job with the first refusal's code. The job is
-   * not marked applied, so an operator's retry runs it again and posts only what is still missing.
+   * A batch the ERP refused in part: answers with one `erp.rejected` naming every refused record (and listing those
+   * that did post). The job is not marked applied, so an operator's retry runs it again and posts only what is
+   * still missing.
    */
   async refuseBatch(
     envelope: Envelope,
     refused: ReadonlyArray<{ recordType: string; externalId: string; key: string; error: ErpRejectedError }>,
     postings: ErpPostingOutcome[],
-  ): Promise<BusinessError> {
+  ): Promise<void> {
     const first = refused.at(0);
     if (!first) throw new Error('refuseBatch needs a refused record');
     const { error } = first;
-    const which = createHash('sha256')
-      .update(JSON.stringify(refused.map((r) => [r.externalId, r.error.vendorCode])))
-      .digest('hex')
-      .slice(0, 16);
     await this.dataSource.transaction((manager) =>
       this.outbox.add(
         manager,
@@ -131,28 +169,29 @@ export class ErpCommandRunner {
           })),
           postings,
         },
-        { idempotencyKey: `${envelope.idempotencyKey}:rejected:${error.vendorCode}:${which}` },
+        { idempotencyKey: rejectionKey(envelope) },
       ),
-    );
-    return new BusinessError(
-      `erp_${error.category}`,
-      `The ERP refused ${String(refused.length)} record(s) of the batch, first ${first.recordType} ${first.externalId}: ${error.message}`,
-      {
-        errorCode: error.vendorCode,
-        recordType: first.recordType,
-        externalId: first.externalId,
-        refused: refused.map((r) => r.externalId),
-        ...(error.field ? { field: error.field } : {}),
-      },
     );
   }
 
-  /** An error of a call to the ERP as the job's failure: refusal (parked, `erp.rejected`), transient, or other. */
+  /**
+   * An error of a call to the ERP: a refusal is answered with `erp.rejected` (null: the job is done), a refused
+   * login is the connection's failure, an unreachable ERP a transient one; anything else is returned as it is.
+   */
   async classify(
     envelope: Envelope,
     spec: Pick<CommandSpec, 'recordType' | 'externalId'>,
     error: unknown,
-  ): Promise<Error> {
+  ): Promise<Error | null> {
+    if (error instanceof ErpRejectedError && error.category === 'authentication') {
+      return new ConnectionError(
+        'netsuite',
+        `NetSuite refused the login: ${error.message} (${error.vendorCode})`,
+        {
+          cause: error,
+        },
+      );
+    }
     if (error instanceof ErpRejectedError) {
       await this.dataSource.transaction((manager) =>
         this.outbox.add(
@@ -167,19 +206,10 @@ export class ErpCommandRunner {
             category: error.category,
             ...(error.field ? { field: error.field } : {}),
           },
-          { idempotencyKey: `${envelope.idempotencyKey}:rejected:${error.vendorCode}` },
+          { idempotencyKey: rejectionKey(envelope) },
         ),
       );
-      return new BusinessError(
-        `erp_${error.category}`,
-        `The ERP refused ${spec.recordType} ${spec.externalId}: ${error.message}`,
-        {
-          errorCode: error.vendorCode,
-          recordType: spec.recordType,
-          externalId: spec.externalId,
-          ...(error.field ? { field: error.field } : {}),
-        },
-      );
+      return null;
     }
     if (error instanceof ErpUnavailableError) {
       return new TransientError(
@@ -191,4 +221,9 @@ export class ErpCommandRunner {
     }
     return error instanceof Error ? error : new Error(String(error));
   }
+}
+
+/** Each refusal is its own answer (a retry refused again reopens the exception in process-q2c): a key of its own. */
+function rejectionKey(envelope: Envelope): string {
+  return `${envelope.idempotencyKey}:rejected:${randomUUID()}`;
 }

@@ -17,14 +17,16 @@ export class PostCreditMemoHandler {
 
   @JobHandler('erp.post-credit-memo')
   async postCreditMemo(envelope: Envelope<'erp.post-credit-memo'>): Promise<void> {
-    const creditMemo = toErpDocument(
-      checkPayload(DocumentCommand, envelope.payload, envelope.job),
-      this.config.ERP_DEFAULT_SUBSIDIARY,
-    );
-    await this.runner.run(envelope, {
-      recordType: 'creditMemo',
-      externalId: creditMemo.externalId,
-      post: () => this.erp.postCreditMemo(creditMemo),
+    await this.runner.refusing(envelope, 'creditMemo', async () => {
+      const creditMemo = toErpDocument(
+        checkPayload(DocumentCommand, envelope.payload, envelope.job),
+        this.config.ERP_DEFAULT_SUBSIDIARY,
+      );
+      await this.runner.run(envelope, {
+        recordType: 'creditMemo',
+        externalId: creditMemo.externalId,
+        post: () => this.erp.postCreditMemo(creditMemo),
+      });
     });
   }
 }

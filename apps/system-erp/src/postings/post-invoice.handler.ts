@@ -17,14 +17,16 @@ export class PostInvoiceHandler {
 
   @JobHandler('erp.post-invoice')
   async postInvoice(envelope: Envelope<'erp.post-invoice'>): Promise<void> {
-    const invoice = toErpDocument(
-      checkPayload(DocumentCommand, envelope.payload, envelope.job),
-      this.config.ERP_DEFAULT_SUBSIDIARY,
-    );
-    await this.runner.run(envelope, {
-      recordType: 'invoice',
-      externalId: invoice.externalId,
-      post: () => this.erp.postInvoice(invoice),
+    await this.runner.refusing(envelope, 'invoice', async () => {
+      const invoice = toErpDocument(
+        checkPayload(DocumentCommand, envelope.payload, envelope.job),
+        this.config.ERP_DEFAULT_SUBSIDIARY,
+      );
+      await this.runner.run(envelope, {
+        recordType: 'invoice',
+        externalId: invoice.externalId,
+        post: () => this.erp.postInvoice(invoice),
+      });
     });
   }
 }

@@ -18,27 +18,29 @@ export class PostPaymentHandler {
 
   @JobHandler('erp.post-payment')
   async postPayment(envelope: Envelope<'erp.post-payment'>): Promise<void> {
-    const doc = toErpDocument(
-      checkPayload(DocumentCommand, envelope.payload, envelope.job),
-      this.config.ERP_DEFAULT_SUBSIDIARY,
-    );
-    const amountMinor = doc.lines.reduce((sum, l) => sum + BigInt(l.amountMinor), 0n).toString();
-    await this.runner.run(envelope, {
-      recordType: 'payment',
-      externalId: doc.externalId,
-      post: () =>
-        this.erp.postPayment({
-          externalId: doc.externalId,
-          customerExternalId: doc.customerExternalId,
-          subsidiary: doc.subsidiary,
-          currency: doc.currency,
-          tranDate: doc.tranDate,
-          amountMinor,
-          ...(doc.contractId ? { contractId: doc.contractId } : {}),
-          appliesTo: doc.appliesToExternalId
-            ? [{ invoiceExternalId: doc.appliesToExternalId, amountMinor }]
-            : [],
-        }),
+    await this.runner.refusing(envelope, 'payment', async () => {
+      const doc = toErpDocument(
+        checkPayload(DocumentCommand, envelope.payload, envelope.job),
+        this.config.ERP_DEFAULT_SUBSIDIARY,
+      );
+      const amountMinor = doc.lines.reduce((sum, l) => sum + BigInt(l.amountMinor), 0n).toString();
+      await this.runner.run(envelope, {
+        recordType: 'payment',
+        externalId: doc.externalId,
+        post: () =>
+          this.erp.postPayment({
+            externalId: doc.externalId,
+            customerExternalId: doc.customerExternalId,
+            subsidiary: doc.subsidiary,
+            currency: doc.currency,
+            tranDate: doc.tranDate,
+            amountMinor,
+            ...(doc.contractId ? { contractId: doc.contractId } : {}),
+            appliesTo: doc.appliesToExternalId
+              ? [{ invoiceExternalId: doc.appliesToExternalId, amountMinor }]
+              : [],
+          }),
+      });
     });
   }
 }

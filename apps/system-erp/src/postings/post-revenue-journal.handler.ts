@@ -21,14 +21,16 @@ export class PostRevenueJournalHandler {
 
   @JobHandler('erp.post-revenue-journal')
   async postRevenueJournal(envelope: Envelope<'erp.post-revenue-journal'>): Promise<void> {
-    const c = checkPayload(JournalCommand, envelope.payload, envelope.job);
-    await this.records.withJournal(c, (journal) =>
-      this.runner.run(envelope, {
-        recordType: 'revenueJournal',
-        externalId: journal.externalId,
-        post: () => journal.post(),
-        record: (manager, posted) => journal.record(manager, posted, envelope.idempotencyKey),
-      }),
-    );
+    await this.runner.refusing(envelope, 'revenueJournal', async () => {
+      const c = checkPayload(JournalCommand, envelope.payload, envelope.job);
+      await this.records.withJournal(c, (journal) =>
+        this.runner.run(envelope, {
+          recordType: 'revenueJournal',
+          externalId: journal.externalId,
+          post: () => journal.post(),
+          record: (manager, posted) => journal.record(manager, posted, envelope.idempotencyKey),
+        }),
+      );
+    });
   }
 }

@@ -45,64 +45,69 @@ export class PostRevenueHandler {
 
   @JobHandler('erp.post-revenue')
   async postRevenue(envelope: Envelope<'erp.post-revenue'>): Promise<void> {
-    const batch = checkPayload(RevenueBatchCommand, envelope.payload, envelope.job);
-    if (await this.runner.alreadyApplied(envelope)) return;
-    const postings: ErpPostingOutcome[] = [];
-    const refused: Refusal[] = [];
-    /** Calls the ERP; a refusal is noted and the batch goes on, anything else stops it. */
-    const attempt = async (
-      record: { recordType: string; externalId: string; key: string },
-      post: () => Promise<Posted>,
-    ): Promise<Posted | undefined> => {
-      try {
-        return await post();
-      } catch (error) {
-        if (error instanceof ErpRejectedError) {
-          refused.push({ ...record, error });
-          return undefined;
+    await this.runner.refusing(envelope, 'revenue', async () => {
+      const batch = checkPayload(RevenueBatchCommand, envelope.payload, envelope.job);
+      if (await this.runner.alreadyApplied(envelope)) return;
+      const postings: ErpPostingOutcome[] = [];
+      const refused: Refusal[] = [];
+      /** Calls the ERP; a refusal is noted and the batch goes on, anything else stops it. */
+      const attempt = async (
+        record: { recordType: string; externalId: string; key: string },
+        post: () => Promise<Posted>,
+      ): Promise<Posted | undefined> => {
+        try {
+          return await post();
+        } catch (error) {
+          if (error instanceof ErpRejectedError && error.category !== 'authentication') {
+            refused.push({ ...record, error });
+            return undefined;
+          }
+          throw (await this.runner.classify(envelope, record, error)) ?? error;
         }
-        throw await this.runner.classify(envelope, record, error);
-      }
-    };
-
-    for (const schedule of batch.schedules) {
-      const record = {
-        recordType: 'revenueSchedule',
-        externalId: this.records.scheduleExternalId(schedule),
-        key: schedule.externalId,
       };
-      const posted = await attempt(record, () => this.records.upsertSchedule(schedule));
-      if (posted) postings.push(outcomeOf(record.recordType, record.key, posted));
-    }
-    await this.records.forEachJournal(batch.journals, async (c, journal) => {
-      const { recorded } = journal;
-      if (recorded?.commandKey === envelope.idempotencyKey) {
-        // Posted by an earlier attempt of this very command: report it, post nothing.
-        postings.push({
-          recordType: 'revenueJournal',
-          externalId: recorded.externalId,
-          key: c.externalId,
-          erpId: recorded.erpId ?? '',
-          outcome: recorded.outcome,
-          postedAmountMinor: recorded.postedAmountMinor,
-        });
+
+      for (const schedule of batch.schedules) {
+        const record = {
+          recordType: 'revenueSchedule',
+          externalId: this.records.scheduleExternalId(schedule),
+          key: schedule.externalId,
+        };
+        const posted = await attempt(record, () => this.records.upsertSchedule(schedule));
+        if (posted) postings.push(outcomeOf(record.recordType, record.key, posted));
+      }
+      await this.records.forEachJournal(batch.journals, async (c, journal) => {
+        const { recorded } = journal;
+        if (recorded?.commandKey === envelope.idempotencyKey) {
+          // Posted by an earlier attempt of this very command: report it, post nothing.
+          postings.push({
+            recordType: 'revenueJournal',
+            externalId: recorded.externalId,
+            key: c.externalId,
+            erpId: recorded.erpId ?? '',
+            outcome: recorded.outcome,
+            postedAmountMinor: recorded.postedAmountMinor,
+          });
+          return;
+        }
+        const record = { recordType: 'revenueJournal', externalId: journal.externalId, key: c.externalId };
+        const posted = await attempt(record, () => journal.post());
+        if (!posted) return;
+        // One statement, committed at once (before the lock is released and before the batch's answer).
+        await journal.record(this.dataSource.manager, posted, envelope.idempotencyKey);
+        postings.push(outcomeOf(record.recordType, record.key, posted));
+      });
+
+      if (refused.length > 0) {
+        await this.runner.refuseBatch(envelope, refused, postings);
         return;
       }
-      const record = { recordType: 'revenueJournal', externalId: journal.externalId, key: c.externalId };
-      const posted = await attempt(record, () => journal.post());
-      if (!posted) return;
-      // One statement, committed at once (before the lock is released and before the batch's answer).
-      await journal.record(this.dataSource.manager, posted, envelope.idempotencyKey);
-      postings.push(outcomeOf(record.recordType, record.key, posted));
+      await this.runner.answer(
+        envelope,
+        'revenue',
+        { externalId: batch.externalId, erpId: '', outcome: 'posted' },
+        undefined,
+        postings,
+      );
     });
-
-    if (refused.length > 0) throw await this.runner.refuseBatch(envelope, refused, postings);
-    await this.runner.answer(
-      envelope,
-      'revenue',
-      { externalId: batch.externalId, erpId: '', outcome: 'posted' },
-      undefined,
-      postings,
-    );
   }
 }

@@ -14,12 +14,14 @@ export class UpsertCustomerHandler {
 
   @JobHandler('erp.upsert-customer')
   async upsertCustomer(envelope: Envelope<'erp.upsert-customer'>): Promise<void> {
-    const command = checkPayload(CustomerCommand, envelope.payload, envelope.job);
-    const externalId = toErpExternalId(command.externalId);
-    await this.runner.run(envelope, {
-      recordType: 'customer',
-      externalId,
-      post: () => this.erp.upsertCustomer({ ...command, externalId }),
+    await this.runner.refusing(envelope, 'customer', async () => {
+      const command = checkPayload(CustomerCommand, envelope.payload, envelope.job);
+      const externalId = toErpExternalId(command.externalId);
+      await this.runner.run(envelope, {
+        recordType: 'customer',
+        externalId,
+        post: () => this.erp.upsertCustomer({ ...command, externalId }),
+      });
     });
   }
 }

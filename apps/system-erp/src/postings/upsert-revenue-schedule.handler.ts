@@ -15,11 +15,13 @@ export class UpsertRevenueScheduleHandler {
 
   @JobHandler('erp.upsert-revenue-schedule')
   async upsertRevenueSchedule(envelope: Envelope<'erp.upsert-revenue-schedule'>): Promise<void> {
-    const command = checkPayload(ScheduleCommand, envelope.payload, envelope.job);
-    await this.runner.run(envelope, {
-      recordType: 'revenueSchedule',
-      externalId: this.records.scheduleExternalId(command),
-      post: () => this.records.upsertSchedule(command),
+    await this.runner.refusing(envelope, 'revenueSchedule', async () => {
+      const command = checkPayload(ScheduleCommand, envelope.payload, envelope.job);
+      await this.runner.run(envelope, {
+        recordType: 'revenueSchedule',
+        externalId: this.records.scheduleExternalId(command),
+        post: () => this.records.upsertSchedule(command),
+      });
     });
   }
 }

@@ -59,6 +59,17 @@ interface ChangeEventData {
 }
 
 /** The Salesforce adapter of the CRM port, through jsforce. */
+/** Salesforce's own code and fields of a refused save (the first error's), kept for the operator. */
+function salesforceErrorDetails(
+  errors: ReadonlyArray<{ statusCode?: string; errorCode?: string; fields?: string[] }>,
+): Record<string, unknown> {
+  const first = errors.at(0);
+  return {
+    errorCode: first?.statusCode ?? first?.errorCode ?? 'UNKNOWN_EXCEPTION',
+    fields: errors.flatMap((e) => e.fields ?? []),
+  };
+}
+
 @Injectable()
 export class SalesforceCrmAdapter extends CrmPort {
   private readonly logger = new Logger('SalesforceCrm');
@@ -157,6 +168,7 @@ export class SalesforceCrmAdapter extends CrmPort {
         throw new BusinessError(
           'write_back_rejected',
           result?.errors.map((e) => e.message).join('; ') ?? 'rejected',
+          salesforceErrorDetails(result?.errors ?? []),
         );
     }
     const invoices = command.invoices ?? [];
@@ -178,6 +190,7 @@ export class SalesforceCrmAdapter extends CrmPort {
         throw new BusinessError(
           'write_back_rejected',
           failed.flatMap((r) => r.errors.map((e) => e.message)).join('; '),
+          salesforceErrorDetails(failed.flatMap((r) => r.errors)),
         );
     }
     return { changedFields: changed, invoicesWritten: invoices.length };

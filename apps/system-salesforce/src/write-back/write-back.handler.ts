@@ -1,9 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { CrmIntegrationFields, CrmIntegrationStatus, CrmWriteBack } from '@revline/crm-port';
 import { CrmPort } from '@revline/crm-port';
 import type { Envelope } from '@revline/messaging';
-import { BusinessError, Inbox, JobHandler } from '@revline/messaging';
+import { BusinessError, Inbox, JobHandler, Outbox } from '@revline/messaging';
+import { DataSource } from 'typeorm';
 import { SALESFORCE_ID } from '../salesforce/soql';
+import { classifyWriteBackFailure, toCrmRejection } from './write-back-refusal';
+
+const CONSUMER = 'system-salesforce.write-back';
 
 const STATUSES: readonly CrmIntegrationStatus[] = ['not_synced', 'pending', 'in_progress', 'synced', 'error'];
 const FIELDS: ReadonlyArray<keyof CrmIntegrationFields> = [
@@ -52,20 +57,53 @@ export function toWriteBack(envelope: Envelope<'crm.write-back'>): CrmWriteBack 
 /**
  * `crm.write-back`: integration status, correlation id, billing and ERP ids and invoices onto the Salesforce
  * record. Only differing values are written (a repeat writes nothing); the write goes out under Revline's client
- * name and touches only write-back fields, so change capture does not take it for a new change.
+ * name and touches only write-back fields, so change capture does not take it for a new change. Every command is
+ * answered on crm.events, in the transaction of its inbox row: `crm.written-back` when Salesforce saved it,
+ * `crm.rejected` with Salesforce's code and message when it refused it (a validation rule, a field it does not
+ * know). A refusal is not marked applied, so the operator's retry after the fix writes it again.
  */
 @Injectable()
 export class WriteBackHandler {
   constructor(
     private readonly crm: CrmPort,
     private readonly inbox: Inbox,
+    private readonly outbox: Outbox,
+    private readonly dataSource: DataSource,
   ) {}
 
   @JobHandler('crm.write-back')
   async writeBack(envelope: Envelope<'crm.write-back'>): Promise<unknown> {
-    const command = toWriteBack(envelope);
-    const result = await this.crm.writeBack(command);
-    await this.inbox.runOnce('system-salesforce.write-back', envelope, () => Promise.resolve(result));
+    let result: Awaited<ReturnType<CrmPort['writeBack']>>;
+    try {
+      result = await this.crm.writeBack(toWriteBack(envelope));
+    } catch (error) {
+      const failure = classifyWriteBackFailure(error);
+      if (failure.kind === 'connection') throw failure.error;
+      if (failure.kind === 'transient') throw error;
+      const rejection = toCrmRejection(envelope, failure);
+      // Each refusal is its own answer (a retry refused again reopens the exception): a key of its own.
+      await this.dataSource.transaction((manager) =>
+        this.outbox.add(manager, 'crm.rejected', rejection, {
+          idempotencyKey: `rejected:${envelope.idempotencyKey}:${randomUUID()}`,
+        }),
+      );
+      return { rejected: rejection.errorCode, message: rejection.message };
+    }
+    const p = envelope.payload;
+    // A redelivery writes nothing new (only differing values are written) and is answered once.
+    await this.inbox.runOnce(CONSUMER, envelope, async (manager) => {
+      await this.outbox.add(
+        manager,
+        'crm.written-back',
+        {
+          commandIdempotencyKey: envelope.idempotencyKey,
+          objectType: p.objectType,
+          recordId: p.recordId,
+          written: (result.changedFields.length > 0 ? 1 : 0) + result.invoicesWritten,
+        },
+        { idempotencyKey: `written-back:${envelope.idempotencyKey}` },
+      );
+    });
     return result;
   }
 }

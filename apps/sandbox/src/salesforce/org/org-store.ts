@@ -6,6 +6,7 @@ import type { ObjectDef } from './schema';
 import { OBJECTS, objectDef } from './schema';
 import { OrgTransaction } from './transaction';
 import type { RecordValues } from './values';
+import { ValidationRules } from './validation-rules';
 
 export interface StoredRecord {
   object: string;
@@ -66,6 +67,8 @@ export class OrgStore {
   standardPricebookId = '';
   /** Moves with every record written and every reset. */
   revision = 0;
+  /** Validation rules an admin added (kept across a reset of the records, like the org's setup). */
+  readonly validationRules = new ValidationRules();
 
   constructor(readonly clock: SandboxClock) {
     this.reset();

@@ -15,6 +15,7 @@ export function beforeWrite(
   before: RecordValues | undefined,
   record: RecordValues,
 ): void {
+  tx.store.validationRules.check(def, before, record);
   switch (def.name) {
     case 'Order': {
       orderRules(tx, before, record);

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import type { Envelope } from '@revline/messaging';
+import type { EntityManager } from 'typeorm';
+
+export interface SentCommand {
+  step: string;
+  job: string;
+  status: string;
+}
+
+/** The SQL of refused saga commands and their exceptions: marking, finding again, superseding, closing. */
+@Injectable()
+export class RefusedCommands {
+  /**
+   * Marks a command refused. One sent without awaiting its answer (a credit) was counted confirmed when sent, and
+   * is refused too; one truly confirmed is not.
+   */
+  async markRejected(manager: EntityManager, key: string): Promise<void> {
+    await manager.query(
+      `UPDATE "q2c"."saga_commands" SET "status" = 'rejected'
+        WHERE "idempotency_key" = $1 AND "status" IN ('sent', 'confirmed') AND "confirmed_at" IS NULL`,
+      [key],
+    );
+  }
+
+  /** The command a saga sent under `key`. */
+  async find(manager: EntityManager, sagaId: string, key: string): Promise<SentCommand | null> {
+    const rows = await manager.query<SentCommand[]>(
+      `SELECT "step", "job", "status" FROM "q2c"."saga_commands" WHERE "idempotency_key" = $1 AND "saga_id" = $2`,
+      [key, sagaId],
+    );
+    return rows.at(0) ?? null;
+  }
+
+  async setStatus(manager: EntityManager, key: string, status: 'sent' | 'superseded'): Promise<void> {
+    await manager.query(`UPDATE "q2c"."saga_commands" SET "status" = $2 WHERE "idempotency_key" = $1`, [
+      key,
+      status,
+    ]);
+  }
+
+  /** The envelope process-q2c sent under `key` (kept in its outbox), if it is still there. */
+  async envelope(manager: EntityManager, key: string): Promise<Envelope | null> {
+    const rows = await manager.query<Array<{ envelope: Envelope }>>(
+      `SELECT "envelope" FROM "q2c"."outbox" WHERE "idempotency_key" = $1 LIMIT 1`,
+      [key],
+    );
+    return rows.at(0)?.envelope ?? null;
+  }
+
+  /** Closes the refusal exceptions of the command first sent under `baseKey`: a retry of it went through. */
+  async resolveExceptions(
+    manager: EntityManager,
+    baseKey: string,
+    categories: readonly string[],
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE "q2c"."exceptions" SET "status" = 'resolved', "resolved_at" = now(),
+         "resolution" = 'Confirmed after the retry'
+        WHERE "details"->>'commandBaseKey' = $1 AND "category" = ANY($2) AND "status" <> 'resolved'`,
+      [baseKey, categories],
+    );
+  }
+}
