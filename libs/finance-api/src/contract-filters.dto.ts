@@ -9,7 +9,7 @@ export class ContractFilterQuery {
     enum: LIFECYCLE_STATUSES,
     example: 'parked',
     description:
-      'in_sync: every change completed in all three systems; in_flight: a change is still on its way; parked: a change waits for an operator',
+      'in_sync: every change completed in all three systems; in_flight: a change is still on its way; parked: a change waits for an operator, or an amendment for its booking; failed: Revline refused a change when it captured it (an open exception says why), a booking it never stored included',
   })
   @IsOptional()
   @IsIn(LIFECYCLE_STATUSES)

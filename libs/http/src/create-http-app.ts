@@ -23,6 +23,7 @@ import { ProblemDetailsFilter } from './problem-details.filter';
 import type { ApiDocSpec } from './swagger';
 import { buildOpenApiDocument, serveSwaggerUi } from './swagger';
 import { revlineValidationPipe } from './validation';
+import { refuseMalformedText } from './well-formed-text';
 
 type ProblemAnswer = (error: unknown, request: FastifyRequest, reply: FastifyReply) => void;
 
@@ -50,6 +51,11 @@ export interface HttpAppSpec {
   docs: ApiDocSpec;
   /** Build without serving Swagger UI or applying runtime-only plugins (OpenAPI generation). */
   preview?: boolean;
+  /**
+   * Answer a path, query or body holding a NUL or bytes that are not UTF-8 with a 400 before any route runs (the
+   * default). The vendor sandboxes turn it off: they answer bad input as their vendor does, in its error shape.
+   */
+  refuseMalformedText?: boolean;
 }
 
 /**
@@ -96,6 +102,7 @@ export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<Ne
     void reply.header(CORRELATION_HEADER, correlationId);
     runWithCorrelation({ correlationId }, done);
   });
+  if (spec.refuseMalformedText !== false) refuseMalformedText(fastify);
 
   if (!spec.preview) {
     const metrics = app.get(MetricsService);

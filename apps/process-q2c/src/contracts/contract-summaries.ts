@@ -12,21 +12,31 @@ export interface ContractSummaryRow {
   completed: number;
   in_flight: number;
   parked: number;
+  failed: number;
   updated_at: Date;
 }
 
 /**
+ * The changes of contract `$contract` Revline refused when it captured them: open exceptions on the capture
+ * (`crm.record-changed`), which name the contract (or, for a booking, the order that would have made it).
+ */
+export const REFUSED_CHANGES = (contract: string): string =>
+  `SELECT 1 FROM "q2c"."exceptions" x WHERE x."job" = 'crm.record-changed' AND x."status" <> 'resolved'
+      AND x."details"->>'contractId' = ${contract}`;
+
+/**
  * The summary columns of the contracts `c` selected by the caller's query: each contract with its changes' sagas
- * counted by where they stand (parked when one waits for an operator, in flight when one is on its way, in sync
- * otherwise); `updated_at` is the later of the contract's and its sagas' last change. Counted only for the rows
- * the caller selected, so a page costs its own rows.
+ * counted by where they stand (failed when a change was refused at capture, parked when one waits for an operator,
+ * in flight when one is on its way, in sync otherwise); `updated_at` is the later of the contract's and its sagas'
+ * last change. Counted only for the rows the caller selected, so a page costs its own rows.
  */
 export function contractSummaries(selected: string): string {
   return `
   SELECT c."contract_id", c."salesforce_account_id", c."currency", c."term_start"::text AS term_start,
          c."term_end"::text AS term_end, c."status", GREATEST(c."updated_at", s.last_saga_at) AS updated_at,
-         s.changes, s.completed, s.in_flight, s.parked,
-         CASE WHEN s.parked > 0 THEN 'parked' WHEN s.in_flight > 0 THEN 'in_flight' ELSE 'in_sync' END AS lifecycle
+         s.changes, s.completed, s.in_flight, s.parked, r.failed,
+         CASE WHEN r.failed > 0 THEN 'failed' WHEN s.parked > 0 THEN 'parked' WHEN s.in_flight > 0 THEN 'in_flight'
+              ELSE 'in_sync' END AS lifecycle
     FROM (${selected}) c
     CROSS JOIN LATERAL (
       SELECT count(*)::int AS changes,
@@ -36,15 +46,18 @@ export function contractSummaries(selected: string): string {
              max("updated_at") AS last_saga_at
         FROM "q2c"."sagas" WHERE "contract_id" = c."contract_id"
     ) s
+    CROSS JOIN LATERAL (SELECT count(*)::int AS failed FROM (${REFUSED_CHANGES('c."contract_id"')}) f) r
    ORDER BY c."contract_id"`;
 }
 
 /** SQL conditions on a contract `k` for each lifecycle status, each answered from the sagas index. */
+const FAILED = `EXISTS (${REFUSED_CHANGES('k."contract_id"')})`;
 export const LIFECYCLE_CONDITION: Record<LifecycleStatus, string> = {
-  parked: `EXISTS (SELECT 1 FROM "q2c"."sagas" x WHERE x."contract_id" = k."contract_id" AND x."status" = 'parked')`,
-  in_flight: `NOT EXISTS (SELECT 1 FROM "q2c"."sagas" x WHERE x."contract_id" = k."contract_id" AND x."status" = 'parked')
+  failed: FAILED,
+  parked: `NOT ${FAILED} AND EXISTS (SELECT 1 FROM "q2c"."sagas" x WHERE x."contract_id" = k."contract_id" AND x."status" = 'parked')`,
+  in_flight: `NOT ${FAILED} AND NOT EXISTS (SELECT 1 FROM "q2c"."sagas" x WHERE x."contract_id" = k."contract_id" AND x."status" = 'parked')
     AND EXISTS (SELECT 1 FROM "q2c"."sagas" x WHERE x."contract_id" = k."contract_id" AND x."status" IN ('running', 'waiting'))`,
-  in_sync: `NOT EXISTS (SELECT 1 FROM "q2c"."sagas" x WHERE x."contract_id" = k."contract_id" AND x."status" IN ('parked', 'running', 'waiting'))`,
+  in_sync: `NOT ${FAILED} AND NOT EXISTS (SELECT 1 FROM "q2c"."sagas" x WHERE x."contract_id" = k."contract_id" AND x."status" IN ('parked', 'running', 'waiting'))`,
 };
 
 export function toContractSummary(row: ContractSummaryRow): ContractSummaryDto {
@@ -60,6 +73,7 @@ export function toContractSummary(row: ContractSummaryRow): ContractSummaryDto {
     completed: row.completed,
     inFlight: row.in_flight,
     parked: row.parked,
+    failed: row.failed,
     updatedAt: row.updated_at.toISOString(),
   };
 }
