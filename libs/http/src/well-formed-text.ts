@@ -133,6 +133,12 @@ const hasTextBody = (request: FastifyRequest): boolean => {
   return typeof type === 'string' && TEXT_BODY.test(type);
 };
 
+/** The 400 a request target holding a NUL or bytes that are not UTF-8 gets, or null when it is well formed. */
+export function refusalOfTarget(url: string): DomainError | null {
+  const problems = malformedTarget(url);
+  return problems ? refuse('query', problems) : null;
+}
+
 /**
  * Refuses a request whose path, query or body holds a NUL or is not UTF-8 (escaped or raw), with a 400 naming
  * where, before any route runs: the target when the request arrives, the raw body as it streams, and the parsed
@@ -140,8 +146,7 @@ const hasTextBody = (request: FastifyRequest): boolean => {
  */
 export function refuseMalformedText(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
-    const problems = malformedTarget(request.raw.url ?? request.url);
-    done(problems ? refuse('query', problems) : undefined);
+    done(refusalOfTarget(request.raw.url ?? request.url) ?? undefined);
   });
   fastify.addHook('preParsing', (request, _reply, payload, done) => {
     if (!hasTextBody(request)) {
