@@ -136,7 +136,7 @@ describe('experience-finance over process-q2c', () => {
       // The two orders refused for their unmapped product are not hidden: not booked, failed, with a lifecycle.
       const failed = await request(url).get('/v1/contracts?status=failed').set(bearer(viewer)).expect(200);
       expect(failed.body.items).toEqual(
-        refusedOrders.map((contractId) =>
+        refusedOrders.map((contractId): unknown =>
           expect.objectContaining({
             contractId,
             customer: env.q2cEnv.catalogue.accountId,

@@ -22,7 +22,7 @@ export function decodeCursor(
     value.length > 0 &&
     encodeCursor(value) === cursor &&
     key.length === checks.length &&
-    key.every((part, i) => part.length > 0 && checks[i]?.(part) === true);
+    key.every((part, i) => part.length > 0 && (checks[i]?.(part) ?? false));
   if (!valid) {
     throw new DomainError(400, 'cursor is not one this API returned', [
       { field: 'cursor', problem: 'must be the nextCursor of a previous page' },

@@ -77,7 +77,11 @@ function systemStatus(
   return { status, commandsSent: sent, commandsConfirmed: confirmed, lastHop };
 }
 
-const ORDER_KIND: Record<string, string> = { new: 'booking', amendment: 'amendment', renewal: 'renewal' };
+const ORDER_KIND: Partial<Record<string, string>> = {
+  new: 'booking',
+  amendment: 'amendment',
+  renewal: 'renewal',
+};
 
 /**
  * A change that started no saga: refused at capture (failed at step `normalise`), or an amendment parked until its
@@ -86,12 +90,12 @@ const ORDER_KIND: Record<string, string> = { new: 'booking', amendment: 'amendme
 function unstoredChange(row: UnstoredChangeRow, hops: readonly HopRow[]): ContractChangeLifecycleDto {
   const own = hops.filter((h) => h.correlation_id === row.correlation_id);
   const salesforce = own.filter((h) => h.system === 'salesforce').at(-1);
-  const untouched: SystemLifecycleDto = {
+  const untouched = (): SystemLifecycleDto => ({
     status: 'not_started',
     commandsSent: 0,
     commandsConfirmed: 0,
     lastHop: null,
-  };
+  });
   return {
     sagaId: null,
     kind: ORDER_KIND[row.order_kind ?? ''] ?? row.order_kind ?? 'unknown',
@@ -102,8 +106,9 @@ function unstoredChange(row: UnstoredChangeRow, hops: readonly HopRow[]): Contra
     completedAt: null,
     lastError: row.reason,
     salesforce: {
-      ...untouched,
       status: 'in_progress',
+      commandsSent: 0,
+      commandsConfirmed: 0,
       lastHop: salesforce
         ? {
             objectType: salesforce.object_type,
@@ -113,8 +118,8 @@ function unstoredChange(row: UnstoredChangeRow, hops: readonly HopRow[]): Contra
           }
         : null,
     },
-    billing: untouched,
-    erp: untouched,
+    billing: untouched(),
+    erp: untouched(),
   };
 }
 
@@ -192,7 +197,7 @@ export class ContractLifecycle {
   }
 
   private async notBooked(contractId: string, unstored: UnstoredChangeRow[]): Promise<ContractLifecycleDto> {
-    const [summary] = await this.unbooked.page({ limit: 1, only: contractId });
+    const summary = (await this.unbooked.page({ limit: 1, only: contractId })).at(0);
     if (!summary) throw new DomainError(404, `Contract ${contractId} is not known to Revline`); // booked meanwhile
     const hops = await this.hopsOf(unstored);
     return { contract: summary, changes: unstored.map((row) => unstoredChange(row, hops)) };

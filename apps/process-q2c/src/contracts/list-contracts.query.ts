@@ -41,7 +41,13 @@ export class ListContracts {
       ORDER BY k."contract_id" LIMIT $${String(params.length)}`;
     const [booked, unbooked] = await Promise.all([
       this.dataSource.query<ContractSummaryRow[]>(contractSummaries(selected), params),
-      this.unbooked.page({ ...query, after, limit: limit + 1 }),
+      this.unbooked.page({
+        status: query.status,
+        customer: query.customer,
+        updatedSince: query.updatedSince,
+        after,
+        limit: limit + 1,
+      }),
     ]);
     const rows = await this.merge(booked.map(toContractSummary), unbooked);
     const page = rows.slice(0, limit);

@@ -55,7 +55,7 @@ export class ProposeMappingVersion {
           actor,
           action: 'mapping.propose',
           target: `mapping-version:${String(row.version)}`,
-          before: active ? { version: active.version, definition: active.definition } : null,
+          before: { version: active.version, definition: active.definition },
           after: {
             version: row.version,
             status: row.status,
