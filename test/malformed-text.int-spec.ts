@@ -23,8 +23,9 @@ interface Case {
   name: string;
   method: 'get' | 'post';
   path: string;
-  /** Raw bytes sent as application/json. */
+  /** Raw bytes sent as application/json, or as `type`. */
   body?: Buffer;
+  type?: string;
   field: string;
 }
 
@@ -100,6 +101,14 @@ const SHARED: Case[] = [
 
 const Q2C_ONLY: Case[] = [
   {
+    name: 'an escaped NUL in JSON lines the route parses itself',
+    method: 'post',
+    path: '/v1/usage',
+    type: 'application/x-ndjson',
+    body: json('{"eventId":"e1","subscriptionItem":"si_1","quantity":1}\n{"eventId":"e2\\u0000"}\n'),
+    field: '(body)',
+  },
+  {
     name: 'a NUL in a mapping proposal',
     method: 'post',
     path: '/v1/mappings/versions',
@@ -168,7 +177,7 @@ describe('malformed text in any path, query or body: 400 on every app, nothing w
       headers: {
         ...bearer(admin),
         'x-correlation-id': 'malformed-text',
-        ...(c.body ? { 'content-type': 'application/json' } : {}),
+        ...(c.body ? { 'content-type': c.type ?? 'application/json' } : {}),
       },
       body: c.body,
     });

@@ -125,6 +125,20 @@ function checkedBody(): Transform {
   });
 }
 
+/** A `\u0000` escape (after an even run of backslashes, so not an escaped backslash followed by `u0000`). */
+const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/i;
+
+/**
+ * JSON text a route parses itself (JSON lines, split by the usage route): a `\u0000` in it would become a NUL once
+ * parsed, so it is refused as one.
+ */
+function escapedNul(text: string): FieldProblem | null {
+  return text.includes('\u0000') || ESCAPED_NUL.test(text) ? { field: '(body)', problem: NUL } : null;
+}
+
+const isJsonText = (request: FastifyRequest): boolean =>
+  /json/i.test(String(request.headers['content-type'] ?? ''));
+
 /** Bodies sent as text; a binary body (none of the apps takes one) is left to its parser. */
 const TEXT_BODY = /^(application\/(json|[\w.+-]*\+json|x-ndjson|x-www-form-urlencoded)|text\/)/i;
 
@@ -158,7 +172,13 @@ export function refuseMalformedText(fastify: FastifyInstance): void {
     done(null, payload.pipe(checked));
   });
   fastify.addHook('preValidation', (request, _reply, done) => {
-    const problem = request.body === undefined ? null : malformedValue(request.body);
+    const { body } = request;
+    const problem =
+      typeof body === 'string' && isJsonText(request)
+        ? escapedNul(body)
+        : body === undefined
+          ? null
+          : malformedValue(body);
     done(problem ? refuse('body', [problem]) : undefined);
   });
 }
