@@ -136,8 +136,7 @@ function escapedNul(text: string): FieldProblem | null {
   return text.includes('\u0000') || ESCAPED_NUL.test(text) ? { field: '(body)', problem: NUL } : null;
 }
 
-const isJsonText = (request: FastifyRequest): boolean =>
-  /json/i.test(String(request.headers['content-type'] ?? ''));
+const isJsonText = (request: FastifyRequest): boolean => /json/i.test(request.headers['content-type'] ?? '');
 
 /** Bodies sent as text; a binary body (none of the apps takes one) is left to its parser. */
 const TEXT_BODY = /^(application\/(json|[\w.+-]*\+json|x-ndjson|x-www-form-urlencoded)|text\/)/i;
