@@ -97,7 +97,7 @@ describe('experience-finance over process-q2c', () => {
   });
 
   describe('contracts', () => {
-    it('lists G1 in sync and the refused orders as failed, filtered by status and customer, paged by cursor', async () => {
+    it('lists G1 in sync and the refused orders as parked, filtered by status and customer, paged by cursor', async () => {
       const res = await request(url).get('/v1/contracts?status=in_sync').set(bearer(viewer)).expect(200);
       expect(res.body).toEqual({
         items: [
@@ -117,11 +117,11 @@ describe('experience-finance over process-q2c', () => {
         ],
         nextCursor: null,
       });
-      const parkedOnly = await request(url)
-        .get('/v1/contracts?status=parked')
+      const failedOnly = await request(url)
+        .get('/v1/contracts?status=failed')
         .set(bearer(viewer))
         .expect(200);
-      expect(parkedOnly.body.items).toEqual([]);
+      expect(failedOnly.body.items).toEqual([]);
       const other = await request(url)
         .get('/v1/contracts?customer=001XX0000000000')
         .set(bearer(viewer))
@@ -133,16 +133,19 @@ describe('experience-finance over process-q2c', () => {
         .set(bearer(viewer))
         .expect(200);
       expect(since.body.items).toEqual([]);
-      // The two orders refused for their unmapped product are not hidden: not booked, failed, with a lifecycle.
-      const failed = await request(url).get('/v1/contracts?status=failed').set(bearer(viewer)).expect(200);
-      expect(failed.body.items).toEqual(
+      // The two orders refused for their unmapped product are not hidden: not booked, parked, with a lifecycle.
+      const parkedOnly = await request(url)
+        .get('/v1/contracts?status=parked')
+        .set(bearer(viewer))
+        .expect(200);
+      expect(parkedOnly.body.items).toEqual(
         refusedOrders.map((contractId): unknown =>
           expect.objectContaining({
             contractId,
             customer: env.q2cEnv.catalogue.accountId,
             contractStatus: 'not_booked',
-            lifecycleStatus: 'failed',
-            failed: 1,
+            lifecycleStatus: 'parked',
+            parked: 1,
           }),
         ),
       );
@@ -154,7 +157,7 @@ describe('experience-finance over process-q2c', () => {
         expect.objectContaining({
           sagaId: null,
           kind: 'booking',
-          status: 'failed',
+          status: 'parked',
           step: 'normalise',
           lastError: expect.stringContaining('is not in the product catalogue') as string,
         }),

@@ -39,7 +39,7 @@ export class ContractSummaryDto {
     enum: CONTRACT_STATUSES,
     example: 'active',
     description:
-      '`not_booked`: Revline has not stored the booking: it refused it (see `failed`), or amendments wait for it (see `parked`)',
+      '`not_booked`: Revline has not stored the booking: it refused it as it was captured, or amendments wait for it (either way the contract is `parked`)',
   })
   contractStatus: ContractStatus;
 
@@ -55,13 +55,17 @@ export class ContractSummaryDto {
   @ApiProperty({ example: 0 })
   inFlight: number;
 
-  @ApiProperty({ example: 0 })
+  @ApiProperty({
+    example: 0,
+    description:
+      'Changes waiting for an operator (a parked saga, or a change refused as it was captured: an open exception says why) or for their booking; those that started no saga are not counted in `changes`',
+  })
   parked: number;
 
   @ApiProperty({
     example: 0,
     description:
-      'Changes Revline refused when it captured them (an open exception says why); not counted in `changes`',
+      'Unfinished changes that a system failed: the latest hop in Salesforce, billing or the ERP is a refusal (rejected, exception, confirmation timeout)',
   })
   failed: number;
 
@@ -129,10 +133,10 @@ export class ContractChangeLifecycleDto {
   correlationId: string;
 
   @ApiProperty({
-    enum: ['running', 'waiting', 'parked', 'completed', 'failed'],
+    enum: ['running', 'waiting', 'parked', 'completed'],
     example: 'completed',
     description:
-      '`failed`: Revline refused the change when it captured it (step `normalise`, `lastError` says why); `parked` with step `await_booking`: an amendment waiting for the booking of its contract',
+      'A change that started no saga is `parked` at step `normalise` (refused as it was captured; `lastError` says why) or `await_booking` (an amendment waiting for the booking of its contract)',
   })
   status: string;
 

@@ -9,7 +9,7 @@ import type {
   SystemStatus,
 } from '@revline/finance-api';
 import type { ContractSummaryRow } from './contract-summaries';
-import { contractSummaries, toContractSummary } from './contract-summaries';
+import { contractSummaries, FAILED_HOPS, toContractSummary } from './contract-summaries';
 import type { UnstoredChangeRow } from './unbooked-changes';
 import { UnbookedChanges } from './unbooked-changes';
 
@@ -41,7 +41,7 @@ interface HopRow {
 }
 
 type System = 'salesforce' | 'billing' | 'erp';
-const FAILED_HOPS = new Set(['rejected', 'exception', 'confirmation_timeout']);
+const FAILED = new Set(FAILED_HOPS);
 
 /**
  * Where one system stands for one change. Salesforce is where every change starts (captured), and is done once
@@ -68,7 +68,7 @@ function systemStatus(
   const sent = counts?.sent ?? 0;
   const confirmed = counts?.confirmed ?? 0;
   let status: SystemStatus;
-  if (last && FAILED_HOPS.has(last.status)) status = 'failed';
+  if (last && FAILED.has(last.status)) status = 'failed';
   else if (system === 'salesforce')
     status = sent > 0 && confirmed === sent ? 'done' : mine.length > 0 ? 'in_progress' : 'not_started';
   else if (sent === 0) status = mine.length > 0 ? 'in_progress' : 'not_started';
@@ -84,8 +84,9 @@ const ORDER_KIND: Partial<Record<string, string>> = {
 };
 
 /**
- * A change that started no saga: refused at capture (failed at step `normalise`), or an amendment parked until its
- * booking arrives (step `await_booking`). Salesforce captured it; billing and the ERP were asked nothing.
+ * A change that started no saga, parked: refused as it was captured (step `normalise`, until an operator fixes the
+ * cause and retries), or an amendment waiting for its booking (step `await_booking`). Salesforce captured it;
+ * billing and the ERP were asked nothing.
  */
 function unstoredChange(row: UnstoredChangeRow, hops: readonly HopRow[]): ContractChangeLifecycleDto {
   const own = hops.filter((h) => h.correlation_id === row.correlation_id);
@@ -100,8 +101,8 @@ function unstoredChange(row: UnstoredChangeRow, hops: readonly HopRow[]): Contra
     sagaId: null,
     kind: ORDER_KIND[row.order_kind ?? ''] ?? row.order_kind ?? 'unknown',
     correlationId: row.correlation_id,
-    status: row.status,
-    step: row.status === 'failed' ? 'normalise' : 'await_booking',
+    status: 'parked',
+    step: row.cause === 'refused' ? 'normalise' : 'await_booking',
     committedAt: row.committed_at ?? row.seen_at.toISOString(),
     completedAt: null,
     lastError: row.reason,
@@ -188,7 +189,7 @@ export class ContractLifecycle {
         erp: systemStatus('erp', saga, count('erp'), own),
       };
     });
-    const refused = unstored.filter((row) => row.status === 'failed');
+    const refused = unstored.filter((row) => row.cause === 'refused');
     const refusedHops = refused.length > 0 ? await this.hopsOf(refused) : [];
     return {
       contract: toContractSummary(summary),

@@ -176,10 +176,10 @@ describe('contracts and their lifecycle (process-q2c)', () => {
     expect(all.items.map((c) => [c.contractId, c.lifecycleStatus])).toEqual([
       ['800P', 'parked'],
       ['801A', 'in_sync'],
-      ['801B', 'parked'],
+      ['801B', 'failed'],
       ['801C', 'in_flight'],
-      ['801D', 'failed'],
-      ['801E', 'failed'],
+      ['801D', 'parked'],
+      ['801E', 'parked'],
     ]);
     expect(all.items.find((c) => c.contractId === '800P')).toEqual({
       contractId: '800P',
@@ -200,12 +200,15 @@ describe('contracts and their lifecycle (process-q2c)', () => {
       contractStatus: 'active',
       changes: 1,
       completed: 1,
-      failed: 1,
+      parked: 1,
+      failed: 0,
     });
-    expect((await list('?status=parked')).items.map((c) => c.contractId)).toEqual(['800P', '801B']);
+    // The ERP refused 801B's amendment: failed, the parked saga counted too.
+    expect(all.items.find((c) => c.contractId === '801B')).toMatchObject({ parked: 1, failed: 1 });
+    expect((await list('?status=parked')).items.map((c) => c.contractId)).toEqual(['800P', '801D', '801E']);
     expect((await list('?status=in_flight')).items.map((c) => c.contractId)).toEqual(['801C']);
     expect((await list('?status=in_sync')).items.map((c) => c.contractId)).toEqual(['801A']);
-    expect((await list('?status=failed')).items.map((c) => c.contractId)).toEqual(['801D', '801E']);
+    expect((await list('?status=failed')).items.map((c) => c.contractId)).toEqual(['801B']);
     expect((await list('?customer=001X')).items.map((c) => c.contractId)).toEqual(['800P', '801A', '801B']);
     expect((await list('?updatedSince=2099-01-01T00:00:00Z')).items).toEqual([]);
   });
@@ -219,10 +222,16 @@ describe('contracts and their lifecycle (process-q2c)', () => {
     const third = await list(`?limit=2&cursor=${second.nextCursor ?? ''}`);
     expect(third.items.map((c) => c.contractId)).toEqual(['801D', '801E']);
     expect(third.nextCursor).toBeNull();
-    const failed = await list('?status=failed&limit=1');
-    const failedRest = await list(`?status=failed&limit=1&cursor=${failed.nextCursor ?? ''}`);
-    expect([...failed.items, ...failedRest.items].map((c) => c.contractId)).toEqual(['801D', '801E']);
-    expect(failedRest.nextCursor).toBeNull();
+    const parked: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const next: { items: Array<{ contractId: string }>; nextCursor: string | null } = await list(
+        `?status=parked&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      parked.push(...next.items.map((c) => c.contractId));
+      cursor = next.nextCursor;
+    } while (cursor && parked.length < 10);
+    expect(parked).toEqual(['800P', '801D', '801E']);
   });
 
   it('gives a contract not booked a lifecycle: the amendment waiting for its booking, the booking refused', async () => {
@@ -253,7 +262,7 @@ describe('contracts and their lifecycle (process-q2c)', () => {
       .set(bearer(viewer))
       .expect(200);
     expect(refusedBooking.body.changes).toEqual([
-      expect.objectContaining({ kind: 'booking', status: 'failed', step: 'normalise', sagaId: null }),
+      expect.objectContaining({ kind: 'booking', status: 'parked', step: 'normalise', sagaId: null }),
     ]);
     const amended = await request(q2c.url)
       .get('/v1/contracts/801D/lifecycle')
@@ -261,7 +270,7 @@ describe('contracts and their lifecycle (process-q2c)', () => {
       .expect(200);
     expect(amended.body.changes.map((c: { kind: string; status: string }) => [c.kind, c.status])).toEqual([
       ['booking', 'completed'],
-      ['amendment', 'failed'],
+      ['amendment', 'parked'],
     ]);
     await request(q2c.url).get('/v1/contracts/801F/lifecycle').set(bearer(viewer)).expect(404);
   });

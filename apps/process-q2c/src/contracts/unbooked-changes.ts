@@ -3,10 +3,10 @@ import type { ContractSummaryDto, LifecycleStatus } from '@revline/finance-api';
 import { DataSource } from 'typeorm';
 import { contractWaitKey } from '../normalisation/parked-events';
 
-/** A captured order that started no saga: refused at capture (`failed`), or an amendment awaiting its booking. */
+/** A captured order that started no saga: refused as it was captured, or an amendment awaiting its booking. */
 export interface UnstoredChangeRow {
   contract_id: string;
-  status: 'failed' | 'parked';
+  cause: 'refused' | 'awaiting_booking';
   order_kind: string | null;
   correlation_id: string;
   reason: string;
@@ -25,12 +25,12 @@ const WAIT_PREFIX = contractWaitKey('');
  * (the booking order's id for a refused booking); a parked amendment waits under the Salesforce contract it amends.
  */
 const UNSTORED = `
-  SELECT e."details"->>'contractId' AS contract_id, 'failed' AS status, e."correlation_id", e."reason",
+  SELECT e."details"->>'contractId' AS contract_id, 'refused' AS cause, e."correlation_id", e."reason",
          e."envelope"->'payload' AS payload, e."last_seen_at" AS seen_at
     FROM "q2c"."exceptions" e
    WHERE e."job" = 'crm.record-changed' AND e."status" <> 'resolved' AND e."details" ? 'contractId'
   UNION ALL
-  SELECT substr(p."wait_key", ${String(WAIT_PREFIX.length + 1)}), 'parked', p."correlation_id", p."reason",
+  SELECT substr(p."wait_key", ${String(WAIT_PREFIX.length + 1)}), 'awaiting_booking', p."correlation_id", p."reason",
          p."envelope"->'payload', p."parked_at"
     FROM "q2c"."parked_events" p
    WHERE p."status" = 'parked' AND p."wait_key" LIKE '${WAIT_PREFIX}%'`;
@@ -39,7 +39,7 @@ const UNSTORED = `
 const field = (ours: string, salesforce: string): string =>
   `COALESCE(u.payload->'record'->>'${ours}', u.payload->'record'->>'${salesforce}')`;
 
-const COLUMNS = `u.contract_id, u.status, u.correlation_id, u.reason, u.seen_at,
+const COLUMNS = `u.contract_id, u.cause, u.correlation_id, u.reason, u.seen_at,
   COALESCE(u.payload->'record'->>'kind', lower(u.payload->'record'->>'Type')) AS order_kind,
   u.payload->>'commitTimestamp' AS committed_at, ${field('accountId', 'AccountId')} AS account_id,
   ${field('currency', 'CurrencyIsoCode')} AS currency, ${field('effectiveDate', 'EffectiveDate')} AS term_start,
@@ -74,10 +74,10 @@ export class UnbookedChanges {
 
   /**
    * A page of contracts not booked (no row in the contracts table), by contract id after `after`, each summarised
-   * from its unstored changes; `failed` when one was refused, `parked` when they only wait for the booking.
+   * from its unstored changes: parked, whether they wait for an operator (refused) or for the booking.
    */
   async page(filter: UnbookedFilter): Promise<ContractSummaryDto[]> {
-    if (filter.status === 'in_sync' || filter.status === 'in_flight') return [];
+    if (filter.status !== undefined && filter.status !== 'parked') return [];
     const params: unknown[] = [];
     const where: string[] = [];
     const add = (clause: (p: string) => string, value: unknown): void => {
@@ -88,16 +88,13 @@ export class UnbookedChanges {
     if (filter.only !== undefined) add((p) => `g.contract_id = ${p}`, filter.only);
     if (filter.customer) add((p) => `g.account_id = ${p}`, filter.customer);
     if (filter.updatedSince) add((p) => `g.updated_at >= ${p}::timestamptz`, filter.updatedSince);
-    if (filter.status) add((p) => `g.lifecycle = ${p}`, filter.status);
     params.push(filter.limit);
     const rows = await this.dataSource.query<
       Array<
         Omit<
           UnstoredChangeRow,
-          'status' | 'order_kind' | 'correlation_id' | 'reason' | 'committed_at' | 'seen_at'
+          'cause' | 'order_kind' | 'correlation_id' | 'reason' | 'committed_at' | 'seen_at'
         > & {
-          lifecycle: 'failed' | 'parked';
-          failed: number;
           parked: number;
           updated_at: Date;
         }
@@ -106,10 +103,7 @@ export class UnbookedChanges {
       `SELECT * FROM (
          SELECT u.contract_id, min(u.account_id) AS account_id, min(u.currency) AS currency,
                 min(u.term_start) AS term_start, max(u.term_end) AS term_end,
-                (count(*) FILTER (WHERE u.status = 'failed'))::int AS failed,
-                (count(*) FILTER (WHERE u.status = 'parked'))::int AS parked,
-                CASE WHEN bool_or(u.status = 'failed') THEN 'failed' ELSE 'parked' END AS lifecycle,
-                max(u.seen_at) AS updated_at
+                count(*)::int AS parked, max(u.seen_at) AS updated_at
            FROM (SELECT ${COLUMNS} FROM (${UNSTORED}) u) u
           WHERE NOT EXISTS (SELECT 1 FROM "q2c"."contracts" c WHERE c."contract_id" = u.contract_id)
           GROUP BY u.contract_id) g
@@ -124,12 +118,12 @@ export class UnbookedChanges {
       termStart: row.term_start,
       termEnd: row.term_end,
       contractStatus: 'not_booked',
-      lifecycleStatus: row.lifecycle,
+      lifecycleStatus: 'parked',
       changes: 0,
       completed: 0,
       inFlight: 0,
       parked: row.parked,
-      failed: row.failed,
+      failed: 0,
       updatedAt: row.updated_at.toISOString(),
     }));
   }

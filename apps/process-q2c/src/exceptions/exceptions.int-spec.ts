@@ -123,9 +123,9 @@ describe('exceptions workbench: an unmapped product parks, and completes after t
     );
     expect(await storedEvents(WIDGET_ORDER)).toBe(0);
 
-    // Not booked, yet not hidden: the contracts list shows it as failed, and its lifecycle says why.
-    const failed = await request(test.url).get('/v1/contracts?status=failed').set(bearer(viewer)).expect(200);
-    expect(failed.body).toEqual({
+    // Not booked, yet not hidden: the contracts list shows it parked, and its lifecycle says why.
+    const listed = await request(test.url).get('/v1/contracts?status=parked').set(bearer(viewer)).expect(200);
+    expect(listed.body).toEqual({
       items: [
         expect.objectContaining({
           contractId: WIDGET_ORDER,
@@ -134,9 +134,10 @@ describe('exceptions workbench: an unmapped product parks, and completes after t
           termStart: '2026-01-01',
           termEnd: '2026-12-31',
           contractStatus: 'not_booked',
-          lifecycleStatus: 'failed',
+          lifecycleStatus: 'parked',
           changes: 0,
-          failed: 1,
+          parked: 1,
+          failed: 0,
         }),
       ],
       nextCursor: null,
@@ -145,13 +146,13 @@ describe('exceptions workbench: an unmapped product parks, and completes after t
       .get(`/v1/contracts/${WIDGET_ORDER}/lifecycle`)
       .set(bearer(viewer))
       .expect(200);
-    expect(refused.body.contract).toMatchObject({ contractId: WIDGET_ORDER, lifecycleStatus: 'failed' });
+    expect(refused.body.contract).toMatchObject({ contractId: WIDGET_ORDER, lifecycleStatus: 'parked' });
     expect(refused.body.changes).toEqual([
       {
         sagaId: null,
         kind: 'booking',
         correlationId: envelope.correlationId,
-        status: 'failed',
+        status: 'parked',
         step: 'normalise',
         committedAt: '2026-03-15T09:30:00.000Z',
         completedAt: null,
@@ -206,12 +207,12 @@ describe('exceptions workbench: an unmapped product parks, and completes after t
       .get(`/v1/contracts/${WIDGET_ORDER}/lifecycle`)
       .set(bearer(viewer))
       .expect(200);
-    expect(booked.body.contract).toMatchObject({ contractStatus: 'active', failed: 0, changes: 1 });
+    expect(booked.body.contract).toMatchObject({ contractStatus: 'active', parked: 0, changes: 1 });
     expect(booked.body.changes).toEqual([
       expect.objectContaining({ kind: 'booking', sagaId: expect.any(String) }),
     ]);
-    const stillFailed = await request(test.url).get('/v1/contracts?status=failed').set(bearer(viewer));
-    expect(stillFailed.body).toEqual({ items: [], nextCursor: null });
+    const stillParked = await request(test.url).get('/v1/contracts?status=parked').set(bearer(viewer));
+    expect(stillParked.body).toEqual({ items: [], nextCursor: null });
 
     const audit = await db.dataSource.query<
       Array<{ action: string; before: { status: string }; after: { status: string } }>
