@@ -50,6 +50,7 @@ describe('experience-finance over process-q2c', () => {
   let operator: string;
   let orderId: string;
   let parked: ExceptionBody[];
+  let refusedOrders: string[];
   const parkedId = (i: number): string => parked.at(i)?.id ?? '';
 
   const unmappedOrder = async (): Promise<string> => {
@@ -80,15 +81,14 @@ describe('experience-finance over process-q2c', () => {
     ({ viewer, operator } = env);
     url = env.experience.url;
     ({ orderId } = await env.q2cEnv.bookG1());
-    await unmappedOrder();
-    await unmappedOrder();
+    refusedOrders = [await unmappedOrder(), await unmappedOrder()].sort();
     parked = await eventually(async () => {
       const res = await request(url)
         .get('/v1/exceptions')
         .query({ category: 'unmapped_product', status: 'open' })
         .set(bearer(viewer));
-      const body = res.body as ExceptionBody[];
-      return res.status === 200 && body.length === 2 ? body : undefined;
+      const body = res.body as { items: ExceptionBody[] };
+      return res.status === 200 && body.items.length === 2 ? body.items : undefined;
     }, 30_000).then((found) => found ?? []);
     await env.q2cEnv.settle();
   }, 240_000);
@@ -98,8 +98,8 @@ describe('experience-finance over process-q2c', () => {
   });
 
   describe('contracts', () => {
-    it('lists G1 in sync, filtered by status and customer, paged by cursor', async () => {
-      const res = await request(url).get('/v1/contracts').set(bearer(viewer)).expect(200);
+    it('lists G1 in sync and the refused orders as parked, filtered by status and customer, paged by cursor', async () => {
+      const res = await request(url).get('/v1/contracts?status=in_sync').set(bearer(viewer)).expect(200);
       expect(res.body).toEqual({
         items: [
           expect.objectContaining({
@@ -118,11 +118,11 @@ describe('experience-finance over process-q2c', () => {
         ],
         nextCursor: null,
       });
-      const parkedOnly = await request(url)
-        .get('/v1/contracts?status=parked')
+      const failedOnly = await request(url)
+        .get('/v1/contracts?status=failed')
         .set(bearer(viewer))
         .expect(200);
-      expect(parkedOnly.body.items).toEqual([]);
+      expect(failedOnly.body.items).toEqual([]);
       const other = await request(url)
         .get('/v1/contracts?customer=001XX0000000000')
         .set(bearer(viewer))
@@ -134,9 +134,50 @@ describe('experience-finance over process-q2c', () => {
         .set(bearer(viewer))
         .expect(200);
       expect(since.body.items).toEqual([]);
-      const first = await request(url).get('/v1/contracts?limit=1').set(bearer(viewer)).expect(200);
-      expect(first.body.items).toHaveLength(1);
-      expect(first.body.nextCursor).toBeNull();
+      // The two orders refused for their unmapped product are not hidden: not booked, parked, with a lifecycle.
+      const parkedOnly = await request(url)
+        .get('/v1/contracts?status=parked')
+        .set(bearer(viewer))
+        .expect(200);
+      expect(parkedOnly.body.items).toEqual(
+        refusedOrders.map((contractId): unknown =>
+          expect.objectContaining({
+            contractId,
+            customer: env.q2cEnv.catalogue.accountId,
+            contractStatus: 'not_booked',
+            lifecycleStatus: 'parked',
+            parked: 1,
+          }),
+        ),
+      );
+      const refused = await request(url)
+        .get(`/v1/contracts/${refusedOrders[0] ?? ''}/lifecycle`)
+        .set(bearer(viewer))
+        .expect(200);
+      expect(refused.body.changes).toEqual([
+        expect.objectContaining({
+          sagaId: null,
+          kind: 'booking',
+          status: 'parked',
+          step: 'normalise',
+          lastError: expect.stringContaining('is not in the product catalogue') as string,
+        }),
+      ]);
+      // Paged one by one, every contract comes once.
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const next = await request(url)
+          .get('/v1/contracts')
+          .query({ limit: 1, ...(cursor ? { cursor } : {}) })
+          .set(bearer(viewer))
+          .expect(200);
+        const body = next.body as { items: Array<{ contractId: string }>; nextCursor: string | null };
+        expect(body.items).toHaveLength(1);
+        seen.push(...body.items.map((c) => c.contractId));
+        cursor = body.nextCursor;
+      } while (cursor && seen.length < 10);
+      expect(seen.sort()).toEqual([orderId, ...refusedOrders].sort());
     });
 
     it('refuses bad filters with 400 naming the field (checked here, and by process-q2c for the cursor)', async () => {
@@ -216,18 +257,32 @@ describe('experience-finance over process-q2c', () => {
         .get(`/v1/exceptions?period=${month}&category=unmapped_product`)
         .set(bearer(viewer))
         .expect(200);
-      expect((inMonth.body as ExceptionBody[]).map((e) => e.id).sort()).toEqual(
+      expect((inMonth.body as { items: ExceptionBody[] }).items.map((e) => e.id).sort()).toEqual(
         parked.map((e) => e.id).sort(),
       );
+      const none = { items: [], nextCursor: null };
       const before = await request(url).get('/v1/exceptions?period=2020-01').set(bearer(viewer)).expect(200);
-      expect(before.body).toEqual([]);
+      expect(before.body).toEqual(none);
       const old = await request(url).get('/v1/exceptions?minAgeMinutes=600').set(bearer(viewer)).expect(200);
-      expect(old.body).toEqual([]);
+      expect(old.body).toEqual(none);
       const other = await request(url)
         .get('/v1/exceptions?category=customer_mismatch')
         .set(bearer(viewer))
         .expect(200);
-      expect(other.body).toEqual([]);
+      expect(other.body).toEqual(none);
+      // Paged by cursor through the experience API: one per page, none lost or repeated.
+      const first = await request(url).get('/v1/exceptions?limit=1').set(bearer(viewer)).expect(200);
+      const second = await request(url)
+        .get('/v1/exceptions')
+        .query({ limit: 1, cursor: first.body.nextCursor as string })
+        .set(bearer(viewer))
+        .expect(200);
+      expect([...first.body.items, ...second.body.items].map((e: ExceptionBody) => e.id)).toEqual(
+        [...parked].map((e) => e.id),
+      );
+      expect(second.body.nextCursor).toBeNull();
+      const badCursor = await request(url).get('/v1/exceptions?cursor=abc').set(bearer(viewer)).expect(400);
+      expect(badCursor.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
       const one = await request(url)
         .get(`/v1/exceptions/${parkedId(0)}`)
         .set(bearer(viewer))

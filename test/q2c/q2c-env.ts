@@ -172,7 +172,10 @@ export async function startQ2cEnv(extraEnv: Record<string, string> = {}): Promis
     recurring: { interval: 'year' },
   });
   const active = await request(q2c.url).get('/v1/mappings/active').set(bearer(admin)).expect(200);
-  const definition = (active.body as { definition: MappingDefinition }).definition;
+  const { definition, version: baseVersion } = active.body as {
+    definition: MappingDefinition;
+    version: number;
+  };
   const proposal: MappingDefinition = {
     ...definition,
     productCatalogue: definition.productCatalogue.map((entry) =>
@@ -184,7 +187,7 @@ export async function startQ2cEnv(extraEnv: Record<string, string> = {}): Promis
   const proposed = await request(q2c.url)
     .post('/v1/mappings/versions')
     .set(bearer(admin))
-    .send({ summary: 'Seats billed annually from the Stripe price', definition: proposal })
+    .send({ summary: 'Seats billed annually from the Stripe price', baseVersion, definition: proposal })
     .expect(201);
   await request(q2c.url)
     .post(`/v1/mappings/versions/${String((proposed.body as { version: number }).version)}/approve`)
@@ -239,11 +242,16 @@ export async function startQ2cEnv(extraEnv: Record<string, string> = {}): Promis
     if (!saga) throw new Error('no saga');
     return { orderId, saga };
   };
-  const approve = async (summary: string, definition: MappingDefinition): Promise<void> => {
+  /** Proposes a definition built on `baseVersion` (the active version it was read from) and approves it. */
+  const approve = async (
+    summary: string,
+    baseVersion: number,
+    definition: MappingDefinition,
+  ): Promise<void> => {
     const proposed = await request(q2c.url)
       .post('/v1/mappings/versions')
       .set(bearer(admin))
-      .send({ summary, definition })
+      .send({ summary, baseVersion, definition })
       .expect(201);
     await request(q2c.url)
       .post(`/v1/mappings/versions/${String((proposed.body as { version: number }).version)}/approve`)
@@ -262,8 +270,11 @@ export async function startQ2cEnv(extraEnv: Record<string, string> = {}): Promis
         recurring: { interval: 'year' },
       });
       const current = await request(q2c.url).get('/v1/mappings/active').set(bearer(admin)).expect(200);
-      const mapping = (current.body as { definition: MappingDefinition }).definition;
-      await approve('Map the premium analytics module', {
+      const { definition: mapping, version } = current.body as {
+        definition: MappingDefinition;
+        version: number;
+      };
+      await approve('Map the premium analytics module', version, {
         ...mapping,
         productCatalogue: [
           ...mapping.productCatalogue.filter((entry) => entry.productCode !== 'ANALYTICS'),

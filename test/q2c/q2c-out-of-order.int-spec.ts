@@ -238,7 +238,8 @@ describe('a saga whose confirmation never comes', () => {
       .query({ category: 'confirmation_timeout', contractId: orderId })
       .set(bearer(env.admin))
       .expect(200);
-    const exceptions = listed.body as Array<{ id: string; status: string; reason: string }>;
+    const exceptions = (listed.body as { items: Array<{ id: string; status: string; reason: string }> })
+      .items;
     expect(exceptions).toHaveLength(1);
     expect(exceptions[0]).toMatchObject({ status: 'open' });
     expect(exceptions[0]?.reason).toContain(

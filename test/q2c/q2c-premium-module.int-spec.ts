@@ -33,7 +33,10 @@ describe('expansion with the premium analytics module through the sandbox', () =
       })
     ).id;
     const active = await request(env.q2c.url).get('/v1/mappings/active').set(bearer(env.admin)).expect(200);
-    const current = (active.body as { definition: MappingDefinition }).definition;
+    const { definition: current, version: baseVersion } = active.body as {
+      definition: MappingDefinition;
+      version: number;
+    };
     const proposal: MappingDefinition = {
       ...current,
       productCatalogue: [
@@ -54,7 +57,7 @@ describe('expansion with the premium analytics module through the sandbox', () =
     const proposed = await request(env.q2c.url)
       .post('/v1/mappings/versions')
       .set(bearer(env.admin))
-      .send({ summary: 'Map the premium analytics module', definition: proposal })
+      .send({ summary: 'Map the premium analytics module', baseVersion, definition: proposal })
       .expect(201);
     const checker = await seedApiKey(env.db.dataSource, ['integration.admin']);
     await request(env.q2c.url)

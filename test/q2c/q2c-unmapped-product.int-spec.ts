@@ -48,7 +48,7 @@ describe('an unmapped product parks, and completes once mapped and retried', () 
 
   const exceptions = async (): Promise<ExceptionRow[]> => {
     const res = await request(env.q2c.url).get('/v1/exceptions').set(bearer(operator)).expect(200);
-    return res.body as ExceptionRow[];
+    return (res.body as { items: ExceptionRow[] }).items;
   };
 
   it('parks with unmapped_product, then after approval and retry posts the ERP invoice and writes back', async () => {
@@ -128,7 +128,7 @@ describe('an unmapped product parks, and completes once mapped and retried', () 
     const proposed = await request(env.q2c.url)
       .post('/v1/mappings/versions')
       .set(bearer(env.admin))
-      .send({ summary: 'Map the ANALYTICS module', definition: proposal })
+      .send({ summary: 'Map the ANALYTICS module', baseVersion: current.version, definition: proposal })
       .expect(201);
     const version = (proposed.body as { version: number }).version;
     await request(env.q2c.url)

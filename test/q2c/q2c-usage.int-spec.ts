@@ -248,7 +248,10 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
       })
     ).id;
     const active = await request(env.q2c.url).get('/v1/mappings/active').set(bearer(env.admin)).expect(200);
-    const current = (active.body as { definition: MappingDefinition }).definition;
+    const { definition: current, version: baseVersion } = active.body as {
+      definition: MappingDefinition;
+      version: number;
+    };
     const proposal: MappingDefinition = {
       ...current,
       productCatalogue: current.productCatalogue.map((entry) =>
@@ -258,7 +261,7 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
     const proposed = await request(env.q2c.url)
       .post('/v1/mappings/versions')
       .set(bearer(env.admin))
-      .send({ summary: 'API calls billed on the Stripe metered price', definition: proposal })
+      .send({ summary: 'API calls billed on the Stripe metered price', baseVersion, definition: proposal })
       .expect(201);
     const checker = await seedApiKey(env.db.dataSource, ['integration.admin']);
     await request(env.q2c.url)

@@ -302,7 +302,10 @@ async function approveSeatPrice(q2c: string, stripe: Stripe, admin: string, chec
     unit_amount: 120_000,
     recurring: { interval: 'year' },
   });
-  const active = (await call(admin, 'GET', '/v1/mappings/active')) as { definition: MappingDefinition };
+  const active = (await call(admin, 'GET', '/v1/mappings/active')) as {
+    definition: MappingDefinition;
+    version: number;
+  };
   const proposal: MappingDefinition = {
     ...active.definition,
     productCatalogue: active.definition.productCatalogue.map((entry) =>
@@ -313,6 +316,7 @@ async function approveSeatPrice(q2c: string, stripe: Stripe, admin: string, chec
   };
   const proposed = (await call(admin, 'POST', '/v1/mappings/versions', {
     summary: 'Seats billed annually from the Stripe price',
+    baseVersion: active.version,
     definition: proposal,
   })) as { version: number };
   await call(checker, 'POST', `/v1/mappings/versions/${String(proposed.version)}/approve`, {

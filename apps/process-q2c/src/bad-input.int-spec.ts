@@ -79,7 +79,12 @@ const CASES: Record<string, RouteCases> = {
   'GET /v1/mappings/versions': { none: 'takes no input' },
   'POST /v1/mappings/versions': [
     ...NOT_AN_OBJECT,
-    { name: 'no definition', body: { summary: 'A change' }, field: 'definition' },
+    { name: 'no definition', body: { summary: 'A change', baseVersion: 1 }, field: 'definition' },
+    {
+      name: 'a base version that is not a number',
+      body: { summary: 'A change', baseVersion: 'latest', definition: {} },
+      field: 'baseVersion',
+    },
     { name: 'a definition that is a string', body: { summary: 'x', definition: 'all' }, field: 'definition' },
     {
       name: 'an unknown field',
@@ -121,6 +126,7 @@ const CASES: Record<string, RouteCases> = {
     { name: 'a negative age', query: { minAgeMinutes: '-5' }, field: 'minAgeMinutes' },
     { name: 'an unknown filter', query: { owner: 'me' }, field: 'owner' },
     { name: 'a category given twice', query: { category: ['a', 'b'] }, field: 'category' },
+    { name: 'a cursor this API did not return', query: { cursor: 'bm90LWEtY3Vyc29y' }, field: 'cursor' },
   ],
   'GET /v1/exceptions/{id}': [{ name: 'an id that is not a UUID', params: { id: '42' }, field: 'id' }],
   'POST /v1/exceptions/retry': [

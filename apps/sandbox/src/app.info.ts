@@ -13,6 +13,7 @@ export const SANDBOXES: Array<{ module: Type; spec: HttpAppSpec }> = [
     spec: {
       name: 'sandbox-salesforce',
       port: { variable: 'SANDBOX_SALESFORCE_PORT', default: 4010 },
+      refuseMalformedText: false, // each vendor answers bad input in its own error shape
       docs: {
         title: 'Revline sandbox: Salesforce',
         description:
@@ -26,6 +27,7 @@ export const SANDBOXES: Array<{ module: Type; spec: HttpAppSpec }> = [
     spec: {
       name: 'sandbox-stripe',
       port: { variable: 'SANDBOX_STRIPE_PORT', default: 4020 },
+      refuseMalformedText: false, // each vendor answers bad input in its own error shape
       docs: {
         title: 'Revline sandbox: Stripe',
         description:
@@ -39,6 +41,7 @@ export const SANDBOXES: Array<{ module: Type; spec: HttpAppSpec }> = [
     spec: {
       name: 'sandbox-netsuite',
       port: { variable: 'SANDBOX_NETSUITE_PORT', default: 4030 },
+      refuseMalformedText: false, // each vendor answers bad input in its own error shape
       docs: {
         title: 'Revline sandbox: NetSuite',
         description:

@@ -9,7 +9,7 @@ export class ContractFilterQuery {
     enum: LIFECYCLE_STATUSES,
     example: 'parked',
     description:
-      'in_sync: every change completed in all three systems; in_flight: a change is still on its way; parked: a change waits for an operator',
+      'in_sync: every change completed in all three systems; in_flight: a change is still on its way; parked: a change waits for an operator (a parked saga, or a change refused as it was captured, a booking Revline never stored included) or an amendment for its booking; failed: a system (Salesforce, billing, the ERP) refused an unfinished change',
   })
   @IsOptional()
   @IsIn(LIFECYCLE_STATUSES)

@@ -67,13 +67,28 @@ export class ListExceptionsQuery {
   @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'period must be a month as YYYY-MM, e.g. 2026-03' })
   period?: string;
 
-  @ApiPropertyOptional({ example: 100, default: 100 })
+  @ApiPropertyOptional({
+    example: 100,
+    default: 100,
+    minimum: 1,
+    maximum: 500,
+    description: 'Items per page',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(500)
   limit?: number;
+
+  @ApiPropertyOptional({
+    example: 'MTc5NjUyMDg2MDc2NDc2MiA2YTFmMGU5Yy0zYjBjLTRmNWUtOWQzOC0yYzZmMGE3YjFlMTE',
+    description: 'nextCursor of the previous page',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 400)
+  cursor?: string;
 }
 
 export class ExceptionDto {
@@ -124,6 +139,19 @@ export class ExceptionDto {
 
   @ApiProperty({ description: 'The problems found, each with its category, field and reason', example: {} })
   details: object;
+}
+
+export class ExceptionPageDto {
+  @ApiProperty({ type: ExceptionDto, isArray: true, description: 'Oldest first' })
+  items: ExceptionDto[];
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'MTc5NjUyMDg2MDc2NDc2MiA2YTFmMGU5Yy0zYjBjLTRmNWUtOWQzOC0yYzZmMGE3YjFlMTE',
+    description: 'Pass it back as `cursor` for the next page; null on the last page',
+  })
+  nextCursor: string | null;
 }
 
 export class RetryExceptionsDto {

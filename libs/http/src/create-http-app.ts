@@ -23,6 +23,7 @@ import { ProblemDetailsFilter } from './problem-details.filter';
 import type { ApiDocSpec } from './swagger';
 import { buildOpenApiDocument, serveSwaggerUi } from './swagger';
 import { revlineValidationPipe } from './validation';
+import { refusalOfTarget, refuseMalformedText } from './well-formed-text';
 
 type ProblemAnswer = (error: unknown, request: FastifyRequest, reply: FastifyReply) => void;
 
@@ -50,6 +51,11 @@ export interface HttpAppSpec {
   docs: ApiDocSpec;
   /** Build without serving Swagger UI or applying runtime-only plugins (OpenAPI generation). */
   preview?: boolean;
+  /**
+   * Answer a path, query or body holding a NUL or bytes that are not UTF-8 with a 400 before any route runs (the
+   * default). The vendor sandboxes turn it off: they answer bad input as their vendor does, in its error shape.
+   */
+  refuseMalformedText?: boolean;
 }
 
 /**
@@ -64,14 +70,19 @@ export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<Ne
   // Errors Fastify raises before a route's handler runs (a body that is not JSON, a path parameter too long)
   // never reach Nest's filters: they are answered as the same problem+json.
   const answerProblem: ProblemAnswer = (error, request, reply) => {
-    // A plugin's own problem (the rate limiter's 429) is thrown as it is built; anything else is mapped.
+    // A plugin's own problem (the rate limiter's 429) is thrown as it is built; anything else is mapped. A target
+    // the router cannot decode (not UTF-8) fails before any hook runs: it is named as the hook would have.
     const given = error as Partial<ProblemDetails>;
+    const malformed = spec.refuseMalformedText === false ? null : refusalOfTarget(request.url);
     const body =
       typeof given.status === 'number' && typeof given.type === 'string'
         ? ({ ...given } as ProblemDetails)
-        : filter.toProblem(error);
+        : filter.toProblem(malformed ?? error);
     body.instance = request.url.split('?')[0];
-    body.correlationId = request.headers[CORRELATION_HEADER] as string | undefined;
+    // Set by the onRequest hook, except for what fails before it (a target the router cannot decode).
+    const correlationId = acceptCorrelationId(request.headers[CORRELATION_HEADER]);
+    body.correlationId = correlationId;
+    void reply.header(CORRELATION_HEADER, correlationId);
     if (body.status >= 500) errors.error({ msg: 'request failed', err: error, url: body.instance });
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
   };
@@ -96,6 +107,7 @@ export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<Ne
     void reply.header(CORRELATION_HEADER, correlationId);
     runWithCorrelation({ correlationId }, done);
   });
+  if (spec.refuseMalformedText !== false) refuseMalformedText(fastify);
 
   if (!spec.preview) {
     const metrics = app.get(MetricsService);

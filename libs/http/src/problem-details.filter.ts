@@ -5,12 +5,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ProblemDetails } from './problem';
 import { problem, PROBLEM_CONTENT_TYPE } from './problem';
 
-/** A domain error that carries its own HTTP status and, where it is about one field, that field. */
+/**
+ * A domain error that carries its own HTTP status and, where it is about one field, that field; `extensions` are
+ * members added to the problem (RFC 9457 §3.2), such as the version a conflict is about.
+ */
 export class DomainError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly errors?: Array<{ field: string; problem: string }>,
+    readonly extensions?: Readonly<Record<string, string | number | boolean | null>>,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -55,7 +59,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof HttpException) return fromHttpException(exception);
     if (exception instanceof DomainError)
-      return problem(exception.status, exception.message, { errors: exception.errors });
+      return Object.assign(
+        {},
+        exception.extensions,
+        problem(exception.status, exception.message, { errors: exception.errors }),
+      );
     const status = (exception as { statusCode?: unknown }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return problem(status, (exception as Error).message); // Fastify's own 4xx: body too large, bad JSON, media type

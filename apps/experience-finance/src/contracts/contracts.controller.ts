@@ -23,11 +23,11 @@ export class ContractsController {
   @ApiOperation({
     summary: 'Contracts with their lifecycle status across Salesforce, billing and the ERP',
     description:
-      'Every contract Revline has booked, by contract id, paged with `limit` (default 50) and `cursor` (pass `nextCursor` back; null on the last page). `lifecycleStatus` is `parked` when a change waits for an operator (see /v1/exceptions), `in_flight` when a change is still on its way, `in_sync` when every change completed in all three systems. Filter by that status, by customer (Salesforce account id) and by `updatedSince`. Role finance.viewer.',
+      'Every contract Revline has booked, and every one it has not booked yet (`contractStatus` `not_booked`: its booking refused, or amendments waiting for it), by contract id, paged with `limit` (default 50) and `cursor` (pass `nextCursor` back; null on the last page). `lifecycleStatus` is `failed` when Salesforce, billing or the ERP refused an unfinished change, `parked` when a change waits for an operator (see /v1/exceptions; a change refused as it was captured included) or an amendment for its booking, `in_flight` when a change is still on its way, `in_sync` when every change completed in all three systems. Filter by that status, by customer (Salesforce account id) and by `updatedSince`. Role finance.viewer.',
   })
   @ApiOkResponse({ type: ContractPageDto })
   @ApiBadRequest(
-    'status must be one of the following values: in_sync, in_flight, parked',
+    'status must be one of the following values: in_sync, in_flight, parked, failed',
     'status',
     '/v1/contracts',
   )
@@ -40,7 +40,7 @@ export class ContractsController {
   @ApiOperation({
     summary: 'Each change of a contract with its status in Salesforce, billing and the ERP',
     description:
-      'One entry per change (booking, expansion, reduction, cancellation, renewal…), oldest first, with the saga status and step and, per system, `not_started`, `in_progress`, `done` or `failed` with the commands sent and confirmed and the latest hop. Answers "has this amendment completed its whole life, and if not, where is it?". Role finance.viewer.',
+      'One entry per change (booking, expansion, reduction, cancellation, renewal…), oldest first, with the saga status and step and, per system, `not_started`, `in_progress`, `done` or `failed` with the commands sent and confirmed and the latest hop. Answers "has this amendment completed its whole life, and if not, where is it?". A change refused as Revline captured it (status `parked`, step `normalise`) and an amendment waiting for its booking (status `parked`, step `await_booking`) are listed after the sagas with the reason in `lastError`; a contract not booked yet has a lifecycle of those changes. Role finance.viewer.',
   })
   @ApiParam(CONTRACT_ID)
   @ApiOkResponse({ type: ContractLifecycleDto })

@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { AuthenticatedRequest } from '@revline/auth';
 import { ProcessQ2cClient, toQuery } from '../process-q2c/process-q2c.client';
 import { OperatorAudit } from '../shared/operator-audit';
-import type { ExceptionDto, ListExceptionsQuery, RetryOutcomeDto } from '@revline/finance-api';
+import type {
+  ExceptionDto,
+  ExceptionPageDto,
+  ListExceptionsQuery,
+  RetryOutcomeDto,
+} from '@revline/finance-api';
 
 /** The exceptions workbench over process-q2c: reads pass through; retries and resolutions are audited here too. */
 @Injectable()
@@ -12,7 +17,7 @@ export class ExceptionsWorkbench {
     private readonly audit: OperatorAudit,
   ) {}
 
-  list(query: ListExceptionsQuery): Promise<ExceptionDto[]> {
+  list(query: ListExceptionsQuery): Promise<ExceptionPageDto> {
     return this.q2c.get('/v1/exceptions', toQuery(query));
   }
 

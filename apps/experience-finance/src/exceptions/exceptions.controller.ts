@@ -6,6 +6,7 @@ import { ApiProblem, problemExample } from '@revline/http';
 import { ApiBadRequest, ApiCommonProblems } from '../shared/problem-docs';
 import {
   ExceptionDto,
+  ExceptionPageDto,
   ListExceptionsQuery,
   ResolveExceptionDto,
   RetryExceptionsDto,
@@ -31,12 +32,12 @@ export class ExceptionsController {
   @ApiOperation({
     summary: 'The exceptions workbench: what is parked, why, for which contract, since when',
     description:
-      'Business exceptions of the quote-to-cash pipeline, oldest first, each with its category (unmapped_product, customer_mismatch, unknown_contract, invalid_dates, currency_mismatch, schema_violation, billing_rejected, erp_rejected, crm_rejected with the vendor code in details.errorCode, confirmation_timeout, retries_exhausted…), a plain reason, the contract, the correlation id and its age. Filter by category, status, contract, age in minutes (`minAgeMinutes`, `maxAgeMinutes`) and the month first seen (`period`). Role finance.viewer.',
+      'Business exceptions of the quote-to-cash pipeline, oldest first, each with its category (unmapped_product, customer_mismatch, unknown_contract, invalid_dates, currency_mismatch, schema_violation, billing_rejected, erp_rejected, crm_rejected with the vendor code in details.errorCode, confirmation_timeout, retries_exhausted…), a plain reason, the contract, the correlation id and its age. Filter by category, status, contract, age in minutes (`minAgeMinutes`, `maxAgeMinutes`) and the month first seen (`period`). Paged with `limit` (default 100) and `cursor` (pass `nextCursor` back; null on the last page). Role finance.viewer.',
   })
-  @ApiOkResponse({ type: ExceptionDto, isArray: true })
+  @ApiOkResponse({ type: ExceptionPageDto })
   @ApiBadRequest('period must be a month as YYYY-MM, e.g. 2026-03', 'period', '/v1/exceptions')
   @ApiCommonProblems('finance.viewer', '/v1/exceptions')
-  listExceptions(@Query() query: ListExceptionsQuery): Promise<ExceptionDto[]> {
+  listExceptions(@Query() query: ListExceptionsQuery): Promise<ExceptionPageDto> {
     return this.workbench.list(query);
   }
 

@@ -9,7 +9,9 @@ import type {
   SystemStatus,
 } from '@revline/finance-api';
 import type { ContractSummaryRow } from './contract-summaries';
-import { contractSummaries, toContractSummary } from './contract-summaries';
+import { contractSummaries, FAILED_HOPS, toContractSummary } from './contract-summaries';
+import type { UnstoredChangeRow } from './unbooked-changes';
+import { UnbookedChanges } from './unbooked-changes';
 
 interface SagaRow {
   saga_id: string;
@@ -41,7 +43,7 @@ interface HopRow {
 }
 
 type System = 'salesforce' | 'billing' | 'erp';
-const FAILED_HOPS = new Set(['rejected', 'exception', 'confirmation_timeout']);
+const FAILED = new Set(FAILED_HOPS);
 
 /**
  * Where one system stands for one change. Salesforce is where every change starts (captured), and is done once
@@ -70,7 +72,7 @@ function systemStatus(
   const confirmed = counts?.confirmed ?? 0;
   const refused = (counts?.rejected ?? 0) > 0;
   let status: SystemStatus;
-  if (refused || (last && FAILED_HOPS.has(last.status))) status = 'failed';
+  if (refused || (last && FAILED.has(last.status))) status = 'failed';
   else if (system === 'salesforce')
     status = sent > 0 && confirmed === sent ? 'done' : mine.length > 0 ? 'in_progress' : 'not_started';
   else if (sent === 0) status = mine.length > 0 ? 'in_progress' : 'not_started';
@@ -81,18 +83,80 @@ function systemStatus(
   return { status, commandsSent: sent, commandsConfirmed: confirmed, lastHop, reason };
 }
 
-/** Each change of a contract (one saga each) with where it stands in Salesforce, billing and the ERP. */
+const ORDER_KIND: Partial<Record<string, string>> = {
+  new: 'booking',
+  amendment: 'amendment',
+  renewal: 'renewal',
+};
+
+/**
+ * A change that started no saga, parked: refused as it was captured (step `normalise`, until an operator fixes the
+ * cause and retries), or an amendment waiting for its booking (step `await_booking`). Salesforce captured it;
+ * billing and the ERP were asked nothing.
+ */
+function unstoredChange(row: UnstoredChangeRow, hops: readonly HopRow[]): ContractChangeLifecycleDto {
+  const own = hops.filter((h) => h.correlation_id === row.correlation_id);
+  const salesforce = own.filter((h) => h.system === 'salesforce').at(-1);
+  const untouched = (): SystemLifecycleDto => ({
+    status: 'not_started',
+    commandsSent: 0,
+    commandsConfirmed: 0,
+    lastHop: null,
+    reason: null,
+  });
+  return {
+    sagaId: null,
+    kind: ORDER_KIND[row.order_kind ?? ''] ?? row.order_kind ?? 'unknown',
+    correlationId: row.correlation_id,
+    status: 'parked',
+    step: row.cause === 'refused' ? 'normalise' : 'await_booking',
+    committedAt: row.committed_at ?? row.seen_at.toISOString(),
+    completedAt: null,
+    lastError: row.reason,
+    salesforce: {
+      status: 'in_progress',
+      commandsSent: 0,
+      commandsConfirmed: 0,
+      lastHop: salesforce
+        ? {
+            objectType: salesforce.object_type,
+            externalId: salesforce.external_id,
+            status: salesforce.status,
+            occurredAt: salesforce.occurred_at.toISOString(),
+          }
+        : null,
+      reason: null,
+    },
+    billing: untouched(),
+    erp: untouched(),
+  };
+}
+
+/**
+ * Each change of a contract (one saga each, and those refused or waiting before a saga started) with where it
+ * stands in Salesforce, billing and the ERP. A contract Revline has not booked (its booking refused, or amendments
+ * waiting for it) has a lifecycle too, made of those changes.
+ */
 @Injectable()
 export class ContractLifecycle {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly unbooked: UnbookedChanges,
+  ) {}
 
   async execute(contractId: string): Promise<ContractLifecycleDto> {
-    const summaries = await this.dataSource.query<ContractSummaryRow[]>(
-      contractSummaries(`SELECT * FROM "q2c"."contracts" WHERE "contract_id" = $1`),
-      [contractId],
-    );
+    const [summaries, unstored] = await Promise.all([
+      this.dataSource.query<ContractSummaryRow[]>(
+        contractSummaries(`SELECT * FROM "q2c"."contracts" WHERE "contract_id" = $1`),
+        [contractId],
+      ),
+      this.unbooked.of(contractId),
+    ]);
     const summary = summaries.at(0);
-    if (!summary) throw new DomainError(404, `Contract ${contractId} is not known to Revline`);
+    if (!summary) {
+      if (unstored.length === 0) throw new DomainError(404, `Contract ${contractId} is not known to Revline`);
+      return this.notBooked(contractId, unstored);
+    }
     // A revenue batch (erp.post-revenue) is counted as the schedules and journals it carries, each its own row.
     const [sagas, counts, hops] = await Promise.all([
       this.dataSource.query<SagaRow[]>(
@@ -134,6 +198,26 @@ export class ContractLifecycle {
         erp: systemStatus('erp', saga, count('erp'), own),
       };
     });
-    return { contract: toContractSummary(summary), changes };
+    const refused = unstored.filter((row) => row.cause === 'refused');
+    const refusedHops = refused.length > 0 ? await this.hopsOf(refused) : [];
+    return {
+      contract: toContractSummary(summary),
+      changes: [...changes, ...refused.map((row) => unstoredChange(row, refusedHops))],
+    };
+  }
+
+  private async notBooked(contractId: string, unstored: UnstoredChangeRow[]): Promise<ContractLifecycleDto> {
+    const summary = (await this.unbooked.page({ limit: 1, only: contractId })).at(0);
+    if (!summary) throw new DomainError(404, `Contract ${contractId} is not known to Revline`); // booked meanwhile
+    const hops = await this.hopsOf(unstored);
+    return { contract: summary, changes: unstored.map((row) => unstoredChange(row, hops)) };
+  }
+
+  private hopsOf(rows: readonly UnstoredChangeRow[]): Promise<HopRow[]> {
+    return this.dataSource.query<HopRow[]>(
+      `SELECT "correlation_id", "system", "object_type", "external_id", "status", "occurred_at"
+         FROM "q2c"."lineage" WHERE "correlation_id" = ANY($1) ORDER BY "occurred_at", "seq"`,
+      [rows.map((row) => row.correlation_id)],
+    );
   }
 }

@@ -21,7 +21,7 @@ export class ContractsController {
     summary:
       'Contracts Revline has booked, with their lifecycle status across Salesforce, billing and the ERP',
     description:
-      'Ordered by contract id and paged with `limit` and `cursor` (pass `nextCursor` back; null on the last page). `status` filters on the lifecycle status: `parked` when a change waits for an operator, `in_flight` when one is on its way, `in_sync` when every change completed in all three systems.',
+      'Ordered by contract id and paged with `limit` and `cursor` (pass `nextCursor` back; null on the last page). Contracts Revline has not booked are listed too (`contractStatus` `not_booked`): a booking it refused, or the Salesforce contract amendments wait for. `status` filters on the lifecycle status: `failed` when Salesforce, billing or the ERP refused an unfinished change, `parked` when a change waits for an operator (a parked saga, or a change refused as it was captured: an open exception) or an amendment for its booking, `in_flight` when one is on its way, `in_sync` when every change completed in all three systems.',
   })
   @ApiOkResponse({ type: ContractPageDto })
   @ApiProblem(
@@ -29,13 +29,13 @@ export class ContractsController {
     'A filter is invalid',
     problemExample(
       400,
-      'status must be one of the following values: in_sync, in_flight, parked',
+      'status must be one of the following values: in_sync, in_flight, parked, failed',
       '/v1/contracts',
       {
         errors: [
           {
             field: 'status',
-            problem: 'status must be one of the following values: in_sync, in_flight, parked',
+            problem: 'status must be one of the following values: in_sync, in_flight, parked, failed',
           },
         ],
       },
@@ -50,7 +50,7 @@ export class ContractsController {
   @ApiOperation({
     summary: 'Each change of a contract with its status in Salesforce, billing and the ERP',
     description:
-      'One entry per contract change (booking, expansion, reduction…), oldest first: the saga status and step, and per system whether it is not started, in progress, done or failed, with the commands sent and confirmed and the latest hop.',
+      'One entry per contract change (booking, expansion, reduction…), oldest first: the saga status and step, and per system whether it is not started, in progress, done or failed, with the commands sent and confirmed and the latest hop. Changes that started no saga follow, parked: refused as captured (step `normalise`) or an amendment waiting for its booking (step `await_booking`), with the reason in `lastError`. A contract not booked yet answers with those changes only.',
   })
   @ApiParam({ name: 'contractId', example: '801Dn00000Booking1' })
   @ApiOkResponse({ type: ContractLifecycleDto })

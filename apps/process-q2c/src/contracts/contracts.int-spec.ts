@@ -16,7 +16,8 @@ interface Saga {
 
 /**
  * The contracts list and lifecycle on seeded contracts and sagas: one in sync, one with an amendment parked after
- * the ERP refused its invoice, one with an amendment waiting for its invoice.
+ * the ERP refused its invoice, one with an amendment waiting for its invoice, one whose amendment normalisation
+ * refused; and two Revline has not booked: a refused booking, and a Salesforce contract an amendment waits for.
  */
 describe('contracts and their lifecycle (process-q2c)', () => {
   let db: TestDatabase;
@@ -55,6 +56,43 @@ describe('contracts and their lifecycle (process-q2c)', () => {
     );
   };
 
+  const record = (kind: string, accountId: string) => ({
+    kind,
+    accountId,
+    currency: 'USD',
+    effectiveDate: '2026-03-15',
+    endDate: '2026-12-31',
+  });
+  const payload = (recordId: string, rec: object) => ({
+    objectType: 'Order',
+    recordId,
+    changeType: 'UPDATE',
+    commitTimestamp: '2026-03-15T09:30:00.000Z',
+    record: rec,
+  });
+  /** A capture normalisation refused: an exception on crm.record-changed naming the contract. */
+  const refuseCapture = async (
+    contractId: string,
+    orderId: string,
+    kind: string,
+    status = 'open',
+  ): Promise<string> => {
+    const correlationId = randomUUID();
+    await db.dataSource.query(
+      `INSERT INTO "q2c"."exceptions" ("queue", "job", "idempotency_key", "envelope", "category", "reason", "correlation_id", "details", "status")
+       VALUES ('crm.changes', 'crm.record-changed', $1, $2, 'unmapped_product', $3, $4, $5, $6)`,
+      [
+        randomUUID(),
+        JSON.stringify({ payload: payload(orderId, record(kind, '001Z')) }),
+        `Product X of order ${orderId} is not in the product catalogue`,
+        correlationId,
+        JSON.stringify({ contractId }),
+        status,
+      ],
+    );
+    return correlationId;
+  };
+
   beforeAll(async () => {
     db = await createTestDatabase(DATABASE);
     q2c = await createTestApp(AppModule, APP, { RECONCILIATION_CRON: 'off' });
@@ -86,6 +124,33 @@ describe('contracts and their lifecycle (process-q2c)', () => {
     });
     await command(waiting, 'billing.apply-contract-change', 'sent');
     await hop(waiting, 'salesforce', 'Order', 'captured');
+
+    // 801D: booked and in sync, but the capture of its amendment was refused.
+    await contract('801D', '001Z');
+    const dBooking = await saga({ contractId: '801D', status: 'completed', step: 'done' });
+    await command(dBooking, 'crm.write-back', 'confirmed');
+    await refuseCapture('801D', '801AmendD', 'amendment');
+    // 801E: a booking refused, never stored; 801F: a refused booking since resolved (nothing to show).
+    await refuseCapture('801E', '801E', 'new');
+    await refuseCapture('801F', '801F', 'new', 'resolved');
+    // 800P: a Salesforce contract whose booking has not arrived; an amendment of it waits.
+    const waitingCorrelation = randomUUID();
+    await db.dataSource.query(
+      `INSERT INTO "q2c"."parked_events" ("wait_key", "job", "idempotency_key", "correlation_id", "reason", "envelope")
+       VALUES ('salesforce-contract:800P', 'crm.record-changed', $1, $2, $3, $4)`,
+      [
+        randomUUID(),
+        waitingCorrelation,
+        'Order 801AmendP changes Salesforce contract 800P, whose booking Revline has not stored yet',
+        JSON.stringify({ payload: payload('801AmendP', record('amendment', '001X')) }),
+      ],
+    );
+    await db.dataSource.query(
+      `INSERT INTO "q2c"."lineage" ("contract_id", "system", "object_type", "external_id", "status", "correlation_id", "occurred_at")
+       VALUES (NULL, 'salesforce', 'Order', '801AmendP', 'captured', $1, '2026-03-15T09:30:00Z'),
+              (NULL, 'revline', 'Order', '801AmendP', 'parked', $1, '2026-03-15T09:30:01Z')`,
+      [waitingCorrelation],
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -106,26 +171,108 @@ describe('contracts and their lifecycle (process-q2c)', () => {
     };
   };
 
-  it('gives each contract its lifecycle status and filters on it', async () => {
+  it('gives each contract its lifecycle status and filters on it, those not booked included', async () => {
     const all = await list('');
     expect(all.items.map((c) => [c.contractId, c.lifecycleStatus])).toEqual([
+      ['800P', 'parked'],
       ['801A', 'in_sync'],
-      ['801B', 'parked'],
+      ['801B', 'failed'],
       ['801C', 'in_flight'],
+      ['801D', 'parked'],
+      ['801E', 'parked'],
     ]);
-    expect((await list('?status=parked')).items.map((c) => c.contractId)).toEqual(['801B']);
+    expect(all.items.find((c) => c.contractId === '800P')).toEqual({
+      contractId: '800P',
+      customer: '001X',
+      currency: 'USD',
+      termStart: '2026-03-15',
+      termEnd: '2026-12-31',
+      contractStatus: 'not_booked',
+      lifecycleStatus: 'parked',
+      changes: 0,
+      completed: 0,
+      inFlight: 0,
+      parked: 1,
+      failed: 0,
+      updatedAt: expect.any(String),
+    });
+    expect(all.items.find((c) => c.contractId === '801D')).toMatchObject({
+      contractStatus: 'active',
+      changes: 1,
+      completed: 1,
+      parked: 1,
+      failed: 0,
+    });
+    // The ERP refused 801B's amendment: failed, the parked saga counted too.
+    expect(all.items.find((c) => c.contractId === '801B')).toMatchObject({ parked: 1, failed: 1 });
+    expect((await list('?status=parked')).items.map((c) => c.contractId)).toEqual(['800P', '801D', '801E']);
     expect((await list('?status=in_flight')).items.map((c) => c.contractId)).toEqual(['801C']);
     expect((await list('?status=in_sync')).items.map((c) => c.contractId)).toEqual(['801A']);
-    expect((await list('?customer=001X')).items.map((c) => c.contractId)).toEqual(['801A', '801B']);
+    expect((await list('?status=failed')).items.map((c) => c.contractId)).toEqual(['801B']);
+    expect((await list('?customer=001X')).items.map((c) => c.contractId)).toEqual(['800P', '801A', '801B']);
+    expect((await list('?updatedSince=2099-01-01T00:00:00Z')).items).toEqual([]);
   });
 
-  it('pages by cursor without losing or repeating a contract', async () => {
+  it('pages by cursor without losing or repeating a contract, booked or not', async () => {
     const first = await list('?limit=2');
-    expect(first.items.map((c) => c.contractId)).toEqual(['801A', '801B']);
+    expect(first.items.map((c) => c.contractId)).toEqual(['800P', '801A']);
     expect(first.nextCursor).not.toBeNull();
     const second = await list(`?limit=2&cursor=${first.nextCursor ?? ''}`);
-    expect(second.items.map((c) => c.contractId)).toEqual(['801C']);
-    expect(second.nextCursor).toBeNull();
+    expect(second.items.map((c) => c.contractId)).toEqual(['801B', '801C']);
+    const third = await list(`?limit=2&cursor=${second.nextCursor ?? ''}`);
+    expect(third.items.map((c) => c.contractId)).toEqual(['801D', '801E']);
+    expect(third.nextCursor).toBeNull();
+    const parked: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const next: { items: Array<{ contractId: string }>; nextCursor: string | null } = await list(
+        `?status=parked&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      parked.push(...next.items.map((c) => c.contractId));
+      cursor = next.nextCursor;
+    } while (cursor && parked.length < 10);
+    expect(parked).toEqual(['800P', '801D', '801E']);
+  });
+
+  it('gives a contract not booked a lifecycle: the amendment waiting for its booking, the booking refused', async () => {
+    const waiting = await request(q2c.url)
+      .get('/v1/contracts/800P/lifecycle')
+      .set(bearer(viewer))
+      .expect(200);
+    expect(waiting.body.contract).toMatchObject({ contractStatus: 'not_booked', lifecycleStatus: 'parked' });
+    expect(waiting.body.changes).toEqual([
+      expect.objectContaining({
+        sagaId: null,
+        kind: 'amendment',
+        status: 'parked',
+        step: 'await_booking',
+        committedAt: '2026-03-15T09:30:00.000Z',
+        lastError:
+          'Order 801AmendP changes Salesforce contract 800P, whose booking Revline has not stored yet',
+        salesforce: expect.objectContaining({
+          status: 'in_progress',
+          lastHop: expect.objectContaining({ externalId: '801AmendP', status: 'captured' }),
+        }),
+        billing: expect.objectContaining({ status: 'not_started' }),
+        erp: expect.objectContaining({ status: 'not_started' }),
+      }),
+    ]);
+    const refusedBooking = await request(q2c.url)
+      .get('/v1/contracts/801E/lifecycle')
+      .set(bearer(viewer))
+      .expect(200);
+    expect(refusedBooking.body.changes).toEqual([
+      expect.objectContaining({ kind: 'booking', status: 'parked', step: 'normalise', sagaId: null }),
+    ]);
+    const amended = await request(q2c.url)
+      .get('/v1/contracts/801D/lifecycle')
+      .set(bearer(viewer))
+      .expect(200);
+    expect(amended.body.changes.map((c: { kind: string; status: string }) => [c.kind, c.status])).toEqual([
+      ['booking', 'completed'],
+      ['amendment', 'parked'],
+    ]);
+    await request(q2c.url).get('/v1/contracts/801F/lifecycle').set(bearer(viewer)).expect(404);
   });
 
   it('shows where a parked change stands in each system', async () => {

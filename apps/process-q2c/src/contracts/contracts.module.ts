@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { ContractLifecycle } from './contract-lifecycle.query';
 import { ContractsController } from './contracts.controller';
 import { ListContracts } from './list-contracts.query';
+import { UnbookedChanges } from './unbooked-changes';
 
 /** Contracts and their lifecycle across the three systems, read from the contracts, sagas and lineage. */
 @Module({
   controllers: [ContractsController],
-  providers: [ListContracts, ContractLifecycle],
+  providers: [ListContracts, ContractLifecycle, UnbookedChanges],
 })
 export class ContractsModule {}

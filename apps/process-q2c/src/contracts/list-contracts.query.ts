@@ -1,27 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@revline/http';
+import { decodeCursor, encodeCursor } from '@revline/http';
 import { DataSource } from 'typeorm';
-import type { ContractPageDto } from '@revline/finance-api';
+import type { ContractPageDto, ContractSummaryDto } from '@revline/finance-api';
 import type { ListContractsQuery } from './contract.dto';
 import type { ContractSummaryRow } from './contract-summaries';
 import { contractSummaries, LIFECYCLE_CONDITION, toContractSummary } from './contract-summaries';
+import { UnbookedChanges } from './unbooked-changes';
 
-const encodeCursor = (contractId: string): string => Buffer.from(contractId, 'utf8').toString('base64url');
-
-function decodeCursor(cursor: string): string {
-  const value = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (value.length === 0 || encodeCursor(value) !== cursor) {
-    throw new DomainError(400, 'cursor is not one this API returned', [
-      { field: 'cursor', problem: 'must be the nextCursor of a previous page' },
-    ]);
-  }
-  return value;
-}
-
-/** Contracts with their lifecycle status, by contract id, filtered and paged with a keyset cursor. */
+/**
+ * Contracts with their lifecycle status, by contract id, filtered and paged with a keyset cursor: those Revline
+ * booked, merged with those it has not (a refused booking, amendments waiting for theirs), so nothing is hidden.
+ */
 @Injectable()
 export class ListContracts {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly unbooked: UnbookedChanges,
+  ) {}
 
   async execute(query: ListContractsQuery): Promise<ContractPageDto> {
     const limit = query.limit ?? 50;
@@ -39,16 +34,44 @@ export class ListContracts {
                   WHERE x."contract_id" = k."contract_id" AND x."updated_at" >= ${p}::timestamptz))`,
         query.updatedSince,
       );
-    if (query.cursor) add((p) => `k."contract_id" > ${p}`, decodeCursor(query.cursor));
+    const after = query.cursor ? decodeCursor(query.cursor)[0] : undefined;
+    if (after !== undefined) add((p) => `k."contract_id" > ${p}`, after);
     params.push(limit + 1);
     const selected = `SELECT k.* FROM "q2c"."contracts" k ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY k."contract_id" LIMIT $${String(params.length)}`;
-    const rows = await this.dataSource.query<ContractSummaryRow[]>(contractSummaries(selected), params);
+    const [booked, unbooked] = await Promise.all([
+      this.dataSource.query<ContractSummaryRow[]>(contractSummaries(selected), params),
+      this.unbooked.page({
+        status: query.status,
+        customer: query.customer,
+        updatedSince: query.updatedSince,
+        after,
+        limit: limit + 1,
+      }),
+    ]);
+    const rows = await this.merge(booked.map(toContractSummary), unbooked);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
-      items: page.map(toContractSummary),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.contract_id) : null,
+      items: page,
+      nextCursor: rows.length > limit && last ? encodeCursor(last.contractId) : null,
     };
+  }
+
+  /**
+   * Both sources are ordered by id after the cursor, limit + 1 each, so the first `limit` of their merge are the
+   * page. Ordered by the database, whose collation ordered each source and compares the cursor.
+   */
+  private async merge(
+    booked: ContractSummaryDto[],
+    unbooked: ContractSummaryDto[],
+  ): Promise<ContractSummaryDto[]> {
+    if (unbooked.length === 0) return booked;
+    const byId = new Map([...booked, ...unbooked].map((c) => [c.contractId, c]));
+    const order = await this.dataSource.query<Array<{ id: string }>>(
+      `SELECT id FROM unnest($1::text[]) AS id ORDER BY id`,
+      [[...byId.keys()]],
+    );
+    return order.flatMap(({ id }) => byId.get(id) ?? []);
   }
 }

@@ -6,6 +6,7 @@ import { ApiAuthProblems, ApiProblem, problemExample } from '@revline/http';
 import { UuidParam } from '../validation/path-params';
 import {
   ExceptionDto,
+  ExceptionPageDto,
   ListExceptionsQuery,
   ResolveExceptionDto,
   RetryExceptionsDto,
@@ -40,9 +41,9 @@ export class ExceptionsController {
   @ApiOperation({
     summary: 'Business exceptions: what is parked, why, for which contract, since when',
     description:
-      "Categories include unmapped_product, customer_mismatch, unknown_contract, invalid_dates, currency_mismatch, schema_violation, the vendors' refusals billing_rejected, erp_rejected and crm_rejected (the vendor's code and message in details.errorCode and details.vendorMessage; a retry runs the refused step again), confirmation_timeout and retries_exhausted. Oldest first.",
+      "Categories include unmapped_product, customer_mismatch, unknown_contract, invalid_dates, currency_mismatch, schema_violation, the vendors' refusals billing_rejected, erp_rejected and crm_rejected (the vendor's code and message in details.errorCode and details.vendorMessage; a retry runs the refused step again), confirmation_timeout and retries_exhausted. Oldest first, paged with `limit` (default 100) and `cursor` (pass `nextCursor` back; null on the last page).",
   })
-  @ApiOkResponse({ type: ExceptionDto, isArray: true })
+  @ApiOkResponse({ type: ExceptionPageDto })
   @ApiProblem(
     400,
     'A filter is invalid',
@@ -53,7 +54,7 @@ export class ExceptionsController {
     ),
   )
   @ApiAuthProblems('finance.operator', '/v1/exceptions')
-  listExceptions(@Query() query: ListExceptionsQuery): Promise<ExceptionDto[]> {
+  listExceptions(@Query() query: ListExceptionsQuery): Promise<ExceptionPageDto> {
     return this.list.execute(query);
   }
 

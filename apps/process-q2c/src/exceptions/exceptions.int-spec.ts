@@ -91,12 +91,13 @@ describe('exceptions workbench: an unmapped product parks, and completes after t
       { idempotencyKey: `sf:${id}:1` },
     );
 
-  const list = (query = ''): Promise<ExceptionBody[]> =>
+  const page = (query = ''): Promise<{ items: ExceptionBody[]; nextCursor: string | null }> =>
     request(test.url)
       .get(`/v1/exceptions${query}`)
       .set(bearer(operator))
       .expect(200)
-      .then((r) => r.body as ExceptionBody[]);
+      .then((r) => r.body as { items: ExceptionBody[]; nextCursor: string | null });
+  const list = async (query = ''): Promise<ExceptionBody[]> => (await page(query)).items;
 
   const storedEvents = async (contractId: string): Promise<number> => {
     const rows = await db.dataSource.query<Array<{ n: number }>>(
@@ -122,6 +123,55 @@ describe('exceptions workbench: an unmapped product parks, and completes after t
     );
     expect(await storedEvents(WIDGET_ORDER)).toBe(0);
 
+    // Not booked, yet not hidden: the contracts list shows it parked, and its lifecycle says why.
+    const listed = await request(test.url).get('/v1/contracts?status=parked').set(bearer(viewer)).expect(200);
+    expect(listed.body).toEqual({
+      items: [
+        expect.objectContaining({
+          contractId: WIDGET_ORDER,
+          customer: '001Dn00000Widget0A',
+          currency: 'USD',
+          termStart: '2026-01-01',
+          termEnd: '2026-12-31',
+          contractStatus: 'not_booked',
+          lifecycleStatus: 'parked',
+          changes: 0,
+          parked: 1,
+          failed: 0,
+        }),
+      ],
+      nextCursor: null,
+    });
+    const refused = await request(test.url)
+      .get(`/v1/contracts/${WIDGET_ORDER}/lifecycle`)
+      .set(bearer(viewer))
+      .expect(200);
+    expect(refused.body.contract).toMatchObject({ contractId: WIDGET_ORDER, lifecycleStatus: 'parked' });
+    expect(refused.body.changes).toEqual([
+      {
+        sagaId: null,
+        kind: 'booking',
+        correlationId: envelope.correlationId,
+        status: 'parked',
+        step: 'normalise',
+        committedAt: '2026-03-15T09:30:00.000Z',
+        completedAt: null,
+        lastError: parked.reason,
+        salesforce: {
+          status: 'in_progress',
+          commandsSent: 0,
+          commandsConfirmed: 0,
+          lastHop: expect.objectContaining({
+            objectType: 'Order',
+            externalId: WIDGET_ORDER,
+            status: 'captured',
+          }),
+        },
+        billing: { status: 'not_started', commandsSent: 0, commandsConfirmed: 0, lastHop: null },
+        erp: { status: 'not_started', commandsSent: 0, commandsConfirmed: 0, lastHop: null },
+      },
+    ]);
+
     // Retrying before the mapping is fixed parks it again (the same exception, counted).
     await request(test.url).post(`/v1/exceptions/${parked.id}/retry`).set(bearer(operator)).expect(200);
     await eventually(async () => {
@@ -135,7 +185,7 @@ describe('exceptions workbench: an unmapped product parks, and completes after t
     await request(test.url)
       .post('/v1/mappings/versions')
       .set(bearer(alice))
-      .send({ summary: 'Map WIDGET-PRO', definition: withWidget })
+      .send({ summary: 'Map WIDGET-PRO', baseVersion: 1, definition: withWidget })
       .expect(201);
     await request(test.url).post('/v1/mappings/versions/2/approve').set(bearer(bob)).expect(200);
 
@@ -152,6 +202,17 @@ describe('exceptions workbench: an unmapped product parks, and completes after t
     expect(event).toEqual({ mapping_version: 2, correlation_id: envelope.correlationId });
     const [after] = await list(`?contractId=${WIDGET_ORDER}`);
     expect(after).toMatchObject({ status: 'resolved' });
+    // Booked on retry: a contract of its own now, its refused capture resolved and no longer counted.
+    const booked = await request(test.url)
+      .get(`/v1/contracts/${WIDGET_ORDER}/lifecycle`)
+      .set(bearer(viewer))
+      .expect(200);
+    expect(booked.body.contract).toMatchObject({ contractStatus: 'active', parked: 0, changes: 1 });
+    expect(booked.body.changes).toEqual([
+      expect.objectContaining({ kind: 'booking', sagaId: expect.any(String) }),
+    ]);
+    const stillParked = await request(test.url).get('/v1/contracts?status=parked').set(bearer(viewer));
+    expect(stillParked.body).toEqual({ items: [], nextCursor: null });
 
     const audit = await db.dataSource.query<
       Array<{ action: string; before: { status: string }; after: { status: string } }>
@@ -217,6 +278,54 @@ describe('exceptions workbench: an unmapped product parks, and completes after t
     expect(audit.map((a) => a.action)).toEqual(['exception.resolve', 'exception.retry']);
     expect(await list('?minAgeMinutes=60')).toEqual([]);
     expect((await list('?maxAgeMinutes=60&status=resolved')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('pages by cursor, oldest first, with no exception lost or repeated, ties in time included', async () => {
+    // Eleven more, five of them first seen in the same microsecond.
+    await db.dataSource.query(
+      `INSERT INTO "q2c"."exceptions" ("queue", "job", "idempotency_key", "envelope", "category", "reason", "correlation_id", "details", "first_seen_at")
+       SELECT 'crm.changes', 'billing.rejected', 'paging-' || i, '{}'::jsonb, 'paging', 'Seeded for paging',
+              gen_random_uuid()::text, '{}'::jsonb,
+              timestamptz '2026-03-01 10:00:00.123456+00' + CASE WHEN i <= 5 THEN interval '0' ELSE i * interval '1 microsecond' END
+         FROM generate_series(1, 11) i`,
+    );
+    const all = await list('?limit=500');
+    expect(all.length).toBeGreaterThanOrEqual(14);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const next: { items: ExceptionBody[]; nextCursor: string | null } = await page(
+        `?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(next.items.length).toBeLessThanOrEqual(3);
+      seen.push(...next.items.map((e) => e.id));
+      cursor = next.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 20);
+    expect(seen).toEqual(all.map((e) => e.id));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(pages).toBe(Math.ceil(all.length / 3));
+
+    // Filters apply across pages too.
+    const first = await page('?category=paging&limit=4');
+    const rest = await page(`?category=paging&limit=20&cursor=${first.nextCursor ?? ''}`);
+    expect([...first.items, ...rest.items].map((e) => e.category)).toEqual(Array(11).fill('paging'));
+    expect(rest.nextCursor).toBeNull();
+
+    for (const bad of [
+      'x',
+      Buffer.from('1 2').toString('base64url'),
+      Buffer.from('12 not-a-uuid').toString('base64url'),
+    ]) {
+      const res = await request(test.url)
+        .get(`/v1/exceptions?cursor=${bad}`)
+        .set(bearer(operator))
+        .expect(400);
+      expect(res.body.errors).toEqual([
+        { field: 'cursor', problem: 'must be the nextCursor of a previous page' },
+      ]);
+    }
   });
 
   it('answers bad input with a 4xx problem and changes nothing', async () => {

@@ -1,16 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@revline/http';
+import { decodeCursor, DomainError, encodeCursor } from '@revline/http';
 import { ExceptionEntity } from '@revline/messaging';
 import { DataSource } from 'typeorm';
-import type { ExceptionDto, ListExceptionsQuery } from '@revline/finance-api';
+import type { ExceptionDto, ExceptionPageDto, ListExceptionsQuery } from '@revline/finance-api';
 import { toExceptionDto } from './exception.dto';
 
-/** The exceptions workbench list: filtered by category, status, contract and age, oldest first. */
+const MICROS = /^\d{1,18}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The exceptions workbench list: filtered by category, status, contract and age, oldest first, paged with a keyset
+ * cursor on (first seen, id). The time is kept in whole microseconds, as Postgres stores it, so no two exceptions
+ * seen in the same millisecond are lost or repeated between pages.
+ */
 @Injectable()
 export class ListExceptions {
   constructor(private readonly dataSource: DataSource) {}
 
-  async execute(query: ListExceptionsQuery): Promise<ExceptionDto[]> {
+  async execute(query: ListExceptionsQuery): Promise<ExceptionPageDto> {
+    const limit = query.limit ?? 100;
     const qb = this.dataSource.getRepository(ExceptionEntity).createQueryBuilder('e');
     if (query.category) qb.andWhere('e.category = :category', { category: query.category });
     if (query.status) qb.andWhere('e.status = :status', { status: query.status });
@@ -36,12 +44,27 @@ export class ListExceptions {
         { period: query.period },
       );
     }
-    const rows = await qb
+    if (query.cursor) {
+      const [micros, id] = decodeCursor(query.cursor, [(t) => MICROS.test(t), (i) => UUID.test(i)]);
+      qb.andWhere(
+        `(e.first_seen_at, e.id) > (timestamptz 'epoch' + :micros::bigint * interval '1 microsecond', :id::uuid)`,
+        { micros, id },
+      );
+    }
+    const { entities, raw } = await qb
+      .addSelect(`(extract(epoch FROM e.first_seen_at) * 1000000)::bigint::text`, 'cursor_micros')
       .orderBy('e.first_seen_at', 'ASC')
-      .take(query.limit ?? 100)
-      .getMany();
+      .addOrderBy('e.id', 'ASC')
+      .limit(limit + 1)
+      .getRawAndEntities<{ cursor_micros: string }>();
     const now = Date.now();
-    return rows.map((row) => toExceptionDto(row, now));
+    const items: ExceptionDto[] = entities.slice(0, limit).map((row) => toExceptionDto(row, now));
+    const last = entities.length > limit ? raw.at(limit - 1) : undefined;
+    const lastItem = items.at(-1);
+    return {
+      items,
+      nextCursor: last && lastItem ? encodeCursor(last.cursor_micros, lastItem.id) : null,
+    };
   }
 
   async one(id: string): Promise<ExceptionDto> {

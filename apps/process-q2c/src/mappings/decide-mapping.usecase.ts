@@ -27,8 +27,9 @@ async function lockedProposal(manager: EntityManager, version: number): Promise<
 
 /**
  * Maker-checker: a second admin approves a proposal, which becomes the one active version (the previous one is
- * superseded) in one transaction with its audit row. A proposal made against an older active version must be
- * proposed again, so an approval never silently undoes a change approved in between.
+ * superseded) in one transaction with its audit row. A proposal whose base version is no longer active is refused
+ * (409 with both versions) and stays a proposal until it is rejected: it must be proposed again on the active
+ * version, so an approval never silently undoes a change approved in between.
  */
 @Injectable()
 export class ApproveMappingVersion {
@@ -53,7 +54,9 @@ export class ApproveMappingVersion {
       if ((current?.version ?? null) !== proposal.basedOnVersion) {
         throw new DomainError(
           409,
-          `Mapping version ${String(version)} was proposed against version ${String(proposal.basedOnVersion)}, but version ${String(current?.version)} is active now: propose it again against the active version`,
+          `Mapping version ${String(version)} was proposed against version ${String(proposal.basedOnVersion)}, but version ${String(current?.version)} is active now: propose it again against the active version (and reject this one)`,
+          undefined,
+          { baseVersion: proposal.basedOnVersion, activeVersion: current?.version ?? null },
         );
       }
       const now = new Date();

@@ -9,6 +9,15 @@ export const ProposeMappingSchema = z
       .min(3)
       .max(500)
       .meta({ examples: ['Add the premium analytics product'] }),
+    baseVersion: z
+      .number()
+      .int()
+      .min(1)
+      .meta({
+        description:
+          'The version this definition was built on: the active version when the proposer read it (GET /v1/mappings/active). Refused with 409 when another version is active now.',
+        examples: [1],
+      }),
     definition: MappingDefinitionSchema,
   })
   .meta({ id: 'ProposeMapping' });

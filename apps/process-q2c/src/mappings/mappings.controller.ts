@@ -74,18 +74,32 @@ export class MappingsController {
   @ApiOperation({
     summary: 'Propose a new mapping version',
     description:
-      'The whole definition, checked before it is stored: field paths, required canonical fields mapped, line fields read from OrderItems[], each product once. The proposal is made against the active version and does nothing until another integration admin approves it. Audited with the active definition as `before`.',
+      'The whole definition, checked before it is stored: field paths, required canonical fields mapped, line fields read from OrderItems[], each product once. `baseVersion` names the version the definition was built on, which must be the active one: a proposal built on a version another admin has since replaced answers 409 with `activeVersion`, so no approved change is silently dropped (read the active version, apply the change to it, propose again). The proposal does nothing until another integration admin approves it. Audited with the active definition as `before`.',
   })
   @ApiBody({
     description: 'A summary of the change and the complete definition',
     examples: {
       defaults: {
         summary: 'The seed definition',
-        value: { summary: 'Add a product', definition: DEFAULT_MAPPING },
+        value: { summary: 'Add a product', baseVersion: 1, definition: DEFAULT_MAPPING },
       },
     },
   })
   @ApiCreatedResponse({ type: MappingVersionDto, description: 'The proposal (status proposed)' })
+  @ApiProblem(
+    409,
+    'The base version is no longer the active one; `activeVersion` says which is',
+    problemExample(
+      409,
+      'The proposal is built on mapping version 1, but version 2 is active now: read the active version, apply your change to it and propose again with baseVersion 2',
+      VERSIONS,
+      {
+        errors: [{ field: 'baseVersion', problem: 'must be the active version (2)' }],
+        baseVersion: 1,
+        activeVersion: 2,
+      },
+    ),
+  )
   @ApiProblem(
     400,
     'The definition is invalid; `errors` names each field',
@@ -111,7 +125,7 @@ export class MappingsController {
   @ApiOperation({
     summary: 'Approve a proposal: it becomes the active version',
     description:
-      'Maker-checker: the key that proposed the version cannot approve it (403). The previous active version is superseded in the same transaction; a proposal made against a version that is no longer active must be proposed again (409). Audited.',
+      'Maker-checker: the key that proposed the version cannot approve it (403). The previous active version is superseded in the same transaction. A proposal whose base version is no longer active (another was approved since it was proposed) is refused with 409, naming `baseVersion` and `activeVersion`, and stays proposed until someone rejects it: propose the change again on the active version. Audited.',
   })
   @ApiParam(VERSION_PARAM)
   @ApiBody({

@@ -83,13 +83,17 @@ describe('mappings as data: versions, maker-checker, audit (process-q2c)', () =>
     await api(viewer).get('/v1/mappings/active').expect(403);
     await request(test.url).get('/v1/mappings/versions').expect(401);
     await api(viewer)
-      .post('/v1/mappings/versions', { summary: 'x', definition: DEFAULT_MAPPING })
+      .post('/v1/mappings/versions', { summary: 'x', baseVersion: 1, definition: DEFAULT_MAPPING })
       .expect(403);
   });
 
   it('a proposal needs a second admin: the proposer cannot approve it; another can, and it becomes the one active version', async () => {
     const proposed = await api(alice)
-      .post('/v1/mappings/versions', { summary: 'Add WIDGET', definition: withProduct('WIDGET') })
+      .post('/v1/mappings/versions', {
+        summary: 'Add WIDGET',
+        baseVersion: 1,
+        definition: withProduct('WIDGET'),
+      })
       .expect(201);
     expect(proposed.body).toMatchObject({ version: 2, status: 'proposed', basedOnVersion: 1 });
     await api(alice)
@@ -136,17 +140,25 @@ describe('mappings as data: versions, maker-checker, audit (process-q2c)', () =>
 
   it('refuses to approve a proposal made against a version that is no longer active', async () => {
     await api(alice)
-      .post('/v1/mappings/versions', { summary: 'Add A1', definition: withProduct('A1') })
+      .post('/v1/mappings/versions', { summary: 'Add A1', baseVersion: 2, definition: withProduct('A1') })
       .expect(201);
     await api(bob)
-      .post('/v1/mappings/versions', { summary: 'Add B1', definition: withProduct('B1') })
+      .post('/v1/mappings/versions', { summary: 'Add B1', baseVersion: 2, definition: withProduct('B1') })
       .expect(201);
     await api(bob).post('/v1/mappings/versions/4/approve').expect(403);
     await api(alice).post('/v1/mappings/versions/4/approve').expect(200);
     const stale = await api(bob).post('/v1/mappings/versions/3/approve').expect(409);
+    expect(stale.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(stale.body).toMatchObject({ status: 409, baseVersion: 2, activeVersion: 4 });
     expect((stale.body as { detail: string }).detail).toMatch(
       /proposed against version 2, but version 4 is active now: propose it again/,
     );
+    await api(alice)
+      .get('/v1/mappings/active')
+      .expect(200)
+      .expect((r) => {
+        expect(r.body).toMatchObject({ version: 4 });
+      });
     const rejected = await api(alice)
       .post('/v1/mappings/versions/3/reject', { reason: 'Superseded by 4' })
       .expect(200);
@@ -157,6 +169,42 @@ describe('mappings as data: versions, maker-checker, audit (process-q2c)', () =>
     ]);
     await api(alice).post('/v1/mappings/versions/3/reject', { reason: 'again' }).expect(409);
     await api(alice).get('/v1/mappings/versions/99').expect(404);
+  });
+
+  it('refuses a proposal built on a version that is no longer active, with the active version, writing nothing', async () => {
+    const count = async (): Promise<unknown> =>
+      db.dataSource.query(
+        `SELECT (SELECT count(*) FROM "q2c"."mapping_versions")::int AS versions,
+                (SELECT count(*) FROM "platform"."audit_log")::int AS audit`,
+      );
+    const before = await count();
+    // Bob read version 2 before Alice's version 4 was approved: his proposal would drop A1.
+    const stale = await api(bob)
+      .post('/v1/mappings/versions', { summary: 'Add C1', baseVersion: 2, definition: withProduct('C1') })
+      .expect(409);
+    expect(stale.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(stale.body).toMatchObject({
+      status: 409,
+      baseVersion: 2,
+      activeVersion: 4,
+      errors: [{ field: 'baseVersion', problem: 'must be the active version (4)' }],
+    });
+    expect((stale.body as { detail: string }).detail).toMatch(
+      /built on mapping version 2, but version 4 is active now/,
+    );
+    await api(bob)
+      .post('/v1/mappings/versions', { summary: 'Add C1', baseVersion: 9, definition: withProduct('C1') })
+      .expect(409);
+    expect(await count()).toEqual(before);
+    const missing = await api(bob)
+      .post('/v1/mappings/versions', { summary: 'Add C1', definition: withProduct('C1') })
+      .expect(400);
+    expect((missing.body as { errors: Array<{ field: string }> }).errors[0]?.field).toBe('baseVersion');
+    // Built on the active version, it is stored against it.
+    const fresh = await api(bob)
+      .post('/v1/mappings/versions', { summary: 'Add C1', baseVersion: 4, definition: withProduct('C1') })
+      .expect(201);
+    expect(fresh.body).toMatchObject({ version: 5, status: 'proposed', basedOnVersion: 4 });
   });
 
   it('rejects an invalid definition with every problem named, and stores nothing', async () => {
@@ -172,7 +220,7 @@ describe('mappings as data: versions, maker-checker, audit (process-q2c)', () =>
       ],
     };
     const res = await api(alice)
-      .post('/v1/mappings/versions', { summary: 'Broken', definition, extra: 1 })
+      .post('/v1/mappings/versions', { summary: 'Broken', baseVersion: 4, definition, extra: 1 })
       .expect(400);
     const problems = (res.body as { errors: Array<{ field: string; problem: string }> }).errors;
     expect(problems).toEqual(
@@ -203,7 +251,9 @@ describe('mappings as data: versions, maker-checker, audit (process-q2c)', () =>
       ],
       productCatalogue: [...DEFAULT_MAPPING.productCatalogue, DEFAULT_MAPPING.productCatalogue[0]],
     };
-    const res = await api(alice).post('/v1/mappings/versions', { summary: 'Broken', definition }).expect(400);
+    const res = await api(alice)
+      .post('/v1/mappings/versions', { summary: 'Broken', baseVersion: 4, definition })
+      .expect(400);
     const problems = (res.body as { errors: Array<{ field: string; problem: string }> }).errors.map(
       (e) => e.problem,
     );

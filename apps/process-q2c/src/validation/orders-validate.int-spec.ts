@@ -141,7 +141,7 @@ describe('POST /v1/orders/validate (process-q2c)', () => {
     await request(test.url)
       .post('/v1/mappings/versions')
       .set(bearer(alice))
-      .send({ summary: 'Map NEW-THING', definition })
+      .send({ summary: 'Map NEW-THING', baseVersion: 1, definition })
       .expect(201);
     // Proposed is not active: still unmapped.
     expect(((await validate(record).expect(200)).body as Validation).valid).toBe(false);

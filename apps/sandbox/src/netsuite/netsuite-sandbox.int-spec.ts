@@ -116,6 +116,51 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
     expect(errorCode(gone.body)).toBe('NONEXISTENT_ID');
   });
 
+  it("gives a customer without a currency its subsidiary's base currency, as OneWorld does", async () => {
+    const uk = await call('PUT', `${RECORD}/customer/eid:CUS-UK`, {
+      companyName: 'Acme Ltd',
+      subsidiary: { id: '2' },
+    });
+    expect(uk.status).toBe(204);
+    expect((await call('GET', `${RECORD}/customer/eid:CUS-UK`)).body).toMatchObject({
+      subsidiary: { id: '2' },
+      currency: { id: '2', refName: 'GBP' },
+    });
+    const de = await call('POST', `${RECORD}/customer`, {
+      companyName: 'Acme GmbH',
+      subsidiary: { id: '3' },
+    });
+    expect(de.status).toBe(201);
+    const deId = de.headers.get('location')?.split('/').pop() ?? '';
+    expect((await call('GET', `${RECORD}/customer/${deId}`)).body).toMatchObject({
+      currency: { id: '4', refName: 'EUR' },
+    });
+    // A currency given is kept, also when a later upsert leaves it out.
+    await call('PUT', `${RECORD}/customer/eid:CUS-CAD`, {
+      companyName: 'Acme Canada',
+      subsidiary: { id: '1' },
+      currency: { id: '3' },
+    });
+    await call('PUT', `${RECORD}/customer/eid:CUS-CAD`, {
+      companyName: 'Acme Canada Inc.',
+      subsidiary: { id: '1' },
+    });
+    expect((await call('GET', `${RECORD}/customer/eid:CUS-CAD`)).body).toMatchObject({
+      companyName: 'Acme Canada Inc.',
+      currency: { id: '3', refName: 'CAD' },
+    });
+    // An unknown subsidiary is still refused, naming it, and nothing is stored.
+    const bad = await call('PUT', `${RECORD}/customer/eid:CUS-X`, {
+      companyName: 'Nowhere',
+      subsidiary: { id: '9' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({
+      'o:errorDetails': [{ 'o:errorCode': 'INVALID_KEY_OR_REF', 'o:errorPath': 'subsidiary' }],
+    });
+    expect(await count('customer')).toBe(3);
+  });
+
   it('refuses a duplicate external id on create, and external ids with other characters', async () => {
     await call('POST', `${RECORD}/customer`, customer('DUP-1'));
     const dup = await call('POST', `${RECORD}/customer`, customer('DUP-1'));

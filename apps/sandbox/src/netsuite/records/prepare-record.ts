@@ -48,7 +48,7 @@ export class PrepareRecord {
       case 'customer': {
         const b = body as RecordBody<'customer'>;
         this.refs.subsidiary(b.subsidiary);
-        this.refs.currency(b.currency);
+        if (b.currency) this.refs.currency(b.currency);
         return null;
       }
       case 'customrecord_rl_revenue_schedule':
@@ -196,8 +196,12 @@ export class PrepareRecord {
       const s = this.refs.subsidiary(body.subsidiary);
       out.subsidiary = { id: s.id, refName: s.name };
     }
-    if ('currency' in body) {
+    if ('currency' in body && body.currency) {
       const c = this.refs.currency(body.currency);
+      out.currency = { id: c.id, refName: c.symbol };
+    } else if (type === 'customer' && 'subsidiary' in body) {
+      // An entity inherits its subsidiary's base currency as its primary currency when none is given.
+      const c = this.refs.currencyOf(this.refs.subsidiary(body.subsidiary));
       out.currency = { id: c.id, refName: c.symbol };
     }
     if (type === 'invoice' || type === 'creditMemo') {

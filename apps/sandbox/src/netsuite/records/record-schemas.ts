@@ -40,7 +40,8 @@ export const CustomerSchema = z.strictObject({
   companyName: z.string().min(1).max(83),
   email: z.string().max(254).optional(),
   subsidiary: RefSchema,
-  currency: RefSchema,
+  /** The primary currency; left out, the subsidiary's base currency, as NetSuite OneWorld defaults it. */
+  currency: RefSchema.optional(),
 });
 
 const ItemLine = z.strictObject({

@@ -111,8 +111,13 @@ export class RecordsService {
     if (raw.externalId !== undefined && raw.externalId !== externalId) {
       throw invalidContent('The externalId in the body differs from the one in the URL.', 'externalId');
     }
-    const body = this.parse(type, { ...raw, externalId });
     const existing = this.store.findByExternalId(type, externalId);
+    // A customer's primary currency, once set, stays when an upsert leaves it out (it defaults only on creation).
+    const kept =
+      type === 'customer' && existing && raw.currency === undefined
+        ? { currency: (existing.body as { currency?: unknown }).currency }
+        : {};
+    const body = this.parse(type, { ...raw, ...kept, externalId });
     const id = existing?.id ?? this.store.allocateId();
     return { record: this.save(type, id, externalId, body, existing ?? null), created: !existing };
   }

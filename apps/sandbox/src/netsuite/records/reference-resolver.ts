@@ -52,6 +52,13 @@ export class ReferenceResolver {
     return found;
   }
 
+  /** A subsidiary's base currency. */
+  currencyOf(subsidiary: Subsidiary): Currency {
+    const found = CURRENCIES.find((c) => c.id === subsidiary.currency);
+    if (!found) throw new Error(`Subsidiary ${subsidiary.id} has no base currency in the reference data`);
+    return found;
+  }
+
   account(ref: Ref, field: string): LedgerAccount {
     const found = ACCOUNTS.find(
       (a) => a.id === ref.id || (ref.id === undefined && a.acctnumber === ref.externalId),

@@ -110,7 +110,7 @@ export class SuiteQlTables {
               companyname: b.companyName,
               email: b.email ?? null,
               subsidiary: b.subsidiary.id ?? null,
-              currency: b.currency.id ?? null,
+              currency: b.currency?.id ?? null, // always stored: defaulted from the subsidiary on save
             };
           }),
       },
