@@ -30,7 +30,7 @@ export class StripeSubscriptions {
 
   async applyContractChange(requested: ContractChange, key: string): Promise<ContractChangeResult> {
     const change = await this.prices.withPrices(requested, key);
-    const customerId = await this.customers.customerFor(change, key);
+    const customerId = await this.customers.customerFor(change);
     const at = startOfDay(change.effectiveDate);
     switch (change.kind) {
       case 'create':

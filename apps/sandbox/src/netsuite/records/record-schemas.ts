@@ -35,12 +35,34 @@ const ExternalId = z
 
 const Text = z.string().max(4000);
 
+/** An address subrecord, as the customer's address book sublist carries it. */
+const AddressSchema = z.strictObject({
+  addr1: z.string().max(150).optional(),
+  city: z.string().max(50).optional(),
+  state: z.string().max(30).optional(),
+  zip: z.string().max(36).optional(),
+  country: z.strictObject({ id: z.string().regex(/^[A-Z]{2}$/, 'not a country code') }).optional(),
+});
+
 export const CustomerSchema = z.strictObject({
   externalId: ExternalId.optional(),
   companyName: z.string().min(1).max(83),
   email: z.string().max(254).optional(),
   subsidiary: RefSchema,
   currency: RefSchema,
+  addressBook: z
+    .strictObject({
+      items: z
+        .array(
+          z.strictObject({
+            defaultBilling: z.boolean().optional(),
+            defaultShipping: z.boolean().optional(),
+            addressBookAddress: AddressSchema,
+          }),
+        )
+        .max(100),
+    })
+    .optional(),
 });
 
 const ItemLine = z.strictObject({
