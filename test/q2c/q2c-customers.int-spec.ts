@@ -17,20 +17,18 @@ describe('one customer per Salesforce account (sandbox, jsforce and the stripe S
 
   beforeAll(async () => {
     env = await startQ2cEnv();
-    accountId = String(
-      (
-        (await env.sales.sobject('Account').create({
-          Name: 'Globex Corporation',
-          CurrencyIsoCode: 'USD',
-          BillingStreet: '10 Downing Street',
-          BillingCity: 'London',
-          BillingState: 'Greater London',
-          BillingPostalCode: 'SW1A 2AA',
-          BillingCountry: 'United Kingdom',
-          BillingCountryCode: 'GB',
-        })) as { id: string }
-      ).id,
-    );
+    accountId = (
+      (await env.sales.sobject('Account').create({
+        Name: 'Globex Corporation',
+        CurrencyIsoCode: 'USD',
+        BillingStreet: '10 Downing Street',
+        BillingCity: 'London',
+        BillingState: 'Greater London',
+        BillingPostalCode: 'SW1A 2AA',
+        BillingCountry: 'United Kingdom',
+        BillingCountryCode: 'GB',
+      })) as { id: string }
+    ).id;
     orderIds = await createDraftOrders(env.sales, env.catalogue, 2, [accountId]);
     // One update of both orders: they share a SystemModstamp and are booked at the same moment.
     await activateOrders(env.sales, orderIds);
@@ -44,7 +42,7 @@ describe('one customer per Salesforce account (sandbox, jsforce and the stripe S
 
   it('books both contracts on one Stripe customer named and addressed as the account', async () => {
     const sagas = await Promise.all(orderIds.map(async (id) => (await env.sagas(id))[0]));
-    const customerIds = new Set(sagas.map((s) => s?.data.billingCustomerId));
+    const customerIds = new Set(sagas.map((s) => s.data.billingCustomerId));
     expect(customerIds.size).toBe(1);
     const [customerId = ''] = [...customerIds];
     const ofAccount = (await env.stripe.customers.list({ limit: 100 })).data.filter(
@@ -64,7 +62,7 @@ describe('one customer per Salesforce account (sandbox, jsforce and the stripe S
       },
     });
     const subscriptions = await env.stripe.subscriptions.list({ customer: customerId, status: 'all' });
-    expect(subscriptions.data.map((s) => s.metadata.revline_contract_id ?? s.id)).toHaveLength(2);
+    expect(subscriptions.data).toHaveLength(2);
   });
 
   it('books both contracts on one NetSuite customer named, addressed and in the currency of the account', async () => {
@@ -101,7 +99,7 @@ describe('one customer per Salesforce account (sandbox, jsforce and the stripe S
     );
     expect(new Set(invoices.map((i) => i.entity))).toEqual(new Set([customers[0]?.id]));
     const [usd] = await env.netsuite.suiteql("SELECT id FROM currency WHERE symbol = 'USD'");
-    expect(customers[0]?.currency).toBe(usd?.id);
+    expect(customers[0]?.currency).toBe(usd.id);
   });
 
   it('writes the billing and ERP customer ids back to the account, and the invoice number to each order', async () => {
@@ -128,5 +126,36 @@ describe('one customer per Salesforce account (sandbox, jsforce and the stripe S
         [invoiceId, number],
       ]);
     }
+  });
+
+  it('books a later contract of the account on the same customers, asking neither Stripe nor NetSuite for one', async () => {
+    const first = (await env.sagas(orderIds[0] ?? ''))[0];
+    const [later = ''] = await createDraftOrders(env.sales, env.catalogue, 1, [accountId]);
+    await activateOrders(env.sales, [later]);
+    const [saga] = await env.completed(later, 1, 60_000);
+    expect(saga.data.billingCustomerId).toBe(first.data.billingCustomerId);
+    const commands = await env.db.dataSource.query<Array<{ job: string; payload: { customer?: unknown } }>>(
+      `SELECT "job", "payload" FROM "q2c"."saga_commands" WHERE "saga_id" = $1`,
+      [saga.saga_id],
+    );
+    // The order carries the ids written back to the account: no ERP customer command, the billing customer named.
+    expect(commands.map((c) => c.job)).not.toContain('erp.upsert-customer');
+    expect(commands.find((c) => c.job === 'billing.apply-contract-change')?.payload.customer).toMatchObject({
+      billingCustomerId: first.data.billingCustomerId,
+    });
+    const created = await env.stripe.events.list({ type: 'customer.created', limit: 100 });
+    const ofAccount = created.data.filter(
+      (e) =>
+        (e.data.object as { metadata?: Record<string, string> }).metadata?.revline_crm_account_id ===
+        accountId,
+    );
+    expect(ofAccount).toHaveLength(1);
+    // NetSuite saw one upsert of the customer: created once, never written again.
+    const res = await tbaClient(env.netsuite.url)(
+      'GET',
+      `/services/rest/record/v1/customer/eid:CUST-${accountId}`,
+    );
+    const record = res.body as { createdDate: string; lastModifiedDate: string };
+    expect(record.lastModifiedDate).toBe(record.createdDate);
   });
 });
