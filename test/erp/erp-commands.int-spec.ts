@@ -65,7 +65,9 @@ describe('erp.commands jobs against the NetSuite sandbox', () => {
   });
   beforeEach(async () => {
     await sandbox.admin('reset');
-    await db.dataSource.query('TRUNCATE erp.outbox, erp.inbox, erp.exceptions, erp.revenue_postings');
+    await db.dataSource.query(
+      'TRUNCATE erp.outbox, erp.inbox, erp.exceptions, erp.revenue_postings, erp.customers',
+    );
     await publish('erp.upsert-customer', [
       { externalId: 'cus_acme', name: 'Acme', subsidiary: 'US', currency: 'USD' },
     ]);

@@ -4,8 +4,15 @@ import { BillingCommandsHandler } from './commands/billing-commands.handler';
 import { BillingReadsController } from './reads/billing-reads.controller';
 import { RequestLedger } from './stripe/request-ledger';
 import { StripeBillingAdapter } from './stripe/stripe-billing.adapter';
+import { StripeCustomers } from './stripe/stripe-customers.service';
+import { StripeExports } from './stripe/stripe-exports.service';
 import { StripeGateway } from './stripe/stripe-gateway';
+import { StripeInvoiceLinesExport } from './stripe/stripe-invoice-lines-export.service';
+import { StripePrices } from './stripe/stripe-prices.service';
+import { StripeReads } from './stripe/stripe-reads.service';
 import { StripeSigma } from './stripe/stripe-sigma';
+import { StripeSubscriptions } from './stripe/stripe-subscriptions.service';
+import { StripeUsageAndCredits } from './stripe/stripe-usage-credits.service';
 import { RawWebhookBody } from './webhooks/raw-webhook-body';
 import { StripeEventDetails } from './webhooks/stripe-event-details';
 import { StripeEventIngest } from './webhooks/stripe-events';
@@ -20,6 +27,13 @@ import { StripeWebhookController } from './webhooks/stripe-webhook.controller';
     StripeGateway,
     StripeSigma,
     RequestLedger,
+    StripeCustomers,
+    StripePrices,
+    StripeSubscriptions,
+    StripeUsageAndCredits,
+    StripeReads,
+    StripeInvoiceLinesExport,
+    StripeExports,
     { provide: BillingPort, useClass: StripeBillingAdapter },
     BillingCommandsHandler,
     StripeEventDetails,

@@ -20,10 +20,23 @@ export interface ContractLineItem {
   unitAmount?: string;
 }
 
+/** A postal address, every part optional; `country` is an ISO 3166-1 alpha-2 code. */
+export interface PostalAddress {
+  line1?: string;
+  city?: string;
+  state?: string;
+  postalCode?: string;
+  country?: string;
+}
+
 export interface ContractChange {
   contractId: string;
   kind: 'create' | 'amend' | 'cancel' | 'renew';
-  customer: { billingCustomerId?: string; name: string; crmAccountId: string };
+  /**
+   * The CRM account the contract belongs to. The adapter keeps one billing customer per account: created once (with
+   * the account's name and billing address) on the account's first contract, reused by every later one.
+   */
+  customer: { billingCustomerId?: string; name: string; crmAccountId: string; address?: PostalAddress };
   currency: string;
   effectiveDate: string;
   /** Every line in force from the effective date (a removed line is one no longer listed). */

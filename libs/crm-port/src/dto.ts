@@ -10,6 +10,15 @@ export interface CrmAccount {
   name: string;
   currency: string | null;
   accountNumber: string | null;
+  /** The billing address; `countryCode` is the ISO 3166-1 alpha-2 code (orgs with country picklists keep it). */
+  billingAddress: {
+    street: string | null;
+    city: string | null;
+    state: string | null;
+    postalCode: string | null;
+    country: string | null;
+    countryCode: string | null;
+  };
   /** Ids Revline wrote back: the billing customer and the ERP customer. */
   billingId: string | null;
   erpId: string | null;

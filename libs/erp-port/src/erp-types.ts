@@ -7,9 +7,20 @@ export interface ErpMoney {
   currency: string;
 }
 
+/** A postal address, every part optional; `country` is an ISO 3166-1 alpha-2 code. */
+export interface ErpAddress {
+  line1?: string;
+  city?: string;
+  state?: string;
+  postalCode?: string;
+  country?: string;
+}
+
 export interface ErpCustomer {
   externalId: string;
   name: string;
+  /** The default billing address. */
+  address?: ErpAddress;
   /** Revline's code of the legal entity that books the customer's transactions. */
   subsidiary: string;
   currency: string;

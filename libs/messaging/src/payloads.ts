@@ -83,10 +83,23 @@ export interface CrmRejectedPayload extends CommandRejection {
   recordId: string;
 }
 
+/** A postal address, every part optional; `country` is an ISO 3166-1 alpha-2 code. */
+export interface PostalAddressDto {
+  line1?: string;
+  city?: string;
+  state?: string;
+  postalCode?: string;
+  country?: string;
+}
+
 export interface BillingContractChangePayload {
   contractId: string;
   changeKind: 'create' | 'amend' | 'cancel' | 'renew';
-  customer: { billingCustomerId?: string; name: string; crmAccountId: string };
+  /**
+   * The Salesforce account the contract belongs to: one billing customer per account, created with the account's
+   * name and billing address on its first contract and reused by every later one.
+   */
+  customer: { billingCustomerId?: string; name: string; crmAccountId: string; address?: PostalAddressDto };
   currency: string;
   effectiveDate: string;
   /** The whole set of lines in force from the effective date; billing price ids come from the product catalogue. */
@@ -140,6 +153,8 @@ export interface BillingSubscriptionChangedPayload {
 
 export interface BillingDocumentPayload {
   documentId: string;
+  /** The number the billing platform gave the document once finalised (Stripe's invoice `number`). */
+  number?: string;
   customerId: string;
   subscriptionId?: string;
   total: MoneyDto;
@@ -187,6 +202,8 @@ export interface BillingPaymentReceivedPayload {
 export interface ErpCustomerPayload {
   externalId: string;
   name: string;
+  /** The default billing address. */
+  address?: PostalAddressDto;
   /** Revline's subsidiary code (mapped to the ERP's subsidiary by system-erp's configuration). */
   subsidiary: string;
   currency: string;

@@ -25,6 +25,12 @@ export const ORDER_TARGETS = [
   'customer.billingCustomerId',
   'customer.erpCustomerId',
   'customer.currency',
+  'customer.name',
+  'customer.billingAddress.line1',
+  'customer.billingAddress.city',
+  'customer.billingAddress.state',
+  'customer.billingAddress.postalCode',
+  'customer.billingAddress.country',
 ] as const;
 
 /** Canonical fields read from each order line (the collection `OrderItems[]`). */

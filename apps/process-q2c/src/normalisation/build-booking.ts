@@ -1,5 +1,5 @@
 import type { ContractBooked } from '@revline/canonical';
-import { ContractBookedSchema } from '@revline/canonical';
+import { ContractBookedSchema, isCurrencyCode } from '@revline/canonical';
 import type { ContractState } from '../events/contract-state';
 import type { CompiledMapping } from '../mappings/mapping-definition';
 import { orderTerm } from '../validation/check-order';
@@ -29,6 +29,9 @@ export function buildBooking(
       salesforceAccountId: customer.salesforceAccountId,
       ...(customer.billingCustomerId ? { billingCustomerId: customer.billingCustomerId } : {}),
       ...(customer.erpCustomerId ? { erpCustomerId: customer.erpCustomerId } : {}),
+      ...(customer.name ? { name: customer.name.slice(0, 255) } : {}),
+      ...(customer.billingAddress ? { billingAddress: customer.billingAddress } : {}),
+      ...(customer.currency && isCurrencyCode(customer.currency) ? { currency: customer.currency } : {}),
     },
     currency: order.currency,
     termStart: term.start,

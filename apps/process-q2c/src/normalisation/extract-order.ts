@@ -19,7 +19,8 @@ type Kind =
   | { type: 'date' }
   | { type: 'decimal'; signed: boolean }
   | { type: 'enum'; values: readonly string[] }
-  | { type: 'currency' };
+  | { type: 'currency' }
+  | { type: 'country' };
 
 const TEXT: Kind = { type: 'text' };
 const DATE: Kind = { type: 'date' };
@@ -41,6 +42,12 @@ const KINDS: Record<MappingTarget, Kind> = {
   'customer.billingCustomerId': TEXT,
   'customer.erpCustomerId': TEXT,
   'customer.currency': { type: 'currency' },
+  'customer.name': TEXT,
+  'customer.billingAddress.line1': TEXT,
+  'customer.billingAddress.city': TEXT,
+  'customer.billingAddress.state': TEXT,
+  'customer.billingAddress.postalCode': TEXT,
+  'customer.billingAddress.country': { type: 'country' },
   'lines[].lineId': TEXT,
   'lines[].productCode': TEXT,
   'lines[].quantity': { type: 'decimal', signed: true },
@@ -135,6 +142,16 @@ class FieldReader {
           problem('schema_violation', field, `${field} is "${mapped}", not a known ISO 4217 currency`),
         );
         return undefined;
+      case 'country':
+        if (/^[A-Za-z]{2}$/.test(mapped)) return mapped.toUpperCase();
+        this.problems.push(
+          problem(
+            'schema_violation',
+            field,
+            `${field} is "${mapped}", not an ISO 3166-1 alpha-2 country code (map the country code field, such as BillingCountryCode)`,
+          ),
+        );
+        return undefined;
     }
   }
 }
@@ -185,10 +202,19 @@ export function extractOrder(record: unknown, mapping: CompiledMapping): MappedO
     amendedContractRef: r.order('amendedContractRef', record),
     renewedContractRef: r.order('renewedContractRef', record),
   };
+  const billingAddress = withoutUndefined({
+    line1: r.order('customer.billingAddress.line1', record),
+    city: r.order('customer.billingAddress.city', record),
+    state: r.order('customer.billingAddress.state', record),
+    postalCode: r.order('customer.billingAddress.postalCode', record),
+    country: r.order('customer.billingAddress.country', record),
+  });
   const customer = {
     billingCustomerId: r.order('customer.billingCustomerId', record),
     erpCustomerId: r.order('customer.erpCustomerId', record),
     currency: r.order('customer.currency', record),
+    name: r.order('customer.name', record),
+    billingAddress: Object.keys(billingAddress).length > 0 ? billingAddress : undefined,
   };
   const customerId = r.order('customer.customerId', record) ?? salesforceAccountId;
   if (r.problems.length > 0 || !contractId || !orderType || !status || !currency || !termStart) {

@@ -39,6 +39,15 @@ export interface MappedOrder {
     readonly billingCustomerId?: string;
     readonly erpCustomerId?: string;
     readonly currency?: string;
+    /** The account's name and billing address, for the customer Revline creates in each system. */
+    readonly name?: string;
+    readonly billingAddress?: {
+      readonly line1?: string;
+      readonly city?: string;
+      readonly state?: string;
+      readonly postalCode?: string;
+      readonly country?: string;
+    };
   };
   readonly lines: readonly MappedLine[];
 }

@@ -112,6 +112,39 @@ describe('normalisation: booking', () => {
     });
   });
 
+  it("carries the account's name, billing address and currency in the customer block", () => {
+    const record = bookingRecord({
+      account: {
+        Name: 'Globex Corporation',
+        CurrencyIsoCode: 'USD',
+        BillingStreet: '10 Downing Street',
+        BillingCity: 'London',
+        BillingPostalCode: 'SW1A 2AA',
+        BillingCountryCode: 'gb',
+      },
+    });
+    const { event } = normaliseOrder(extractOrder(record, mapping), context(), meta);
+    expect(event.eventType === 'ContractBooked' && event.customer).toEqual({
+      customerId: ACCOUNT_ID,
+      salesforceAccountId: ACCOUNT_ID,
+      name: 'Globex Corporation',
+      currency: 'USD',
+      billingAddress: { line1: '10 Downing Street', city: 'London', postalCode: 'SW1A 2AA', country: 'GB' },
+    });
+  });
+
+  it('refuses a billing country that is not an ISO 3166-1 alpha-2 code, naming the field', () => {
+    const error = rejected(() =>
+      extractOrder(bookingRecord({ account: { BillingCountryCode: 'United Kingdom' } }), mapping),
+    );
+    expect(error.problems).toEqual([
+      expect.objectContaining({
+        category: 'schema_violation',
+        field: 'customer.billingAddress.country (Account.BillingCountryCode)',
+      }),
+    ]);
+  });
+
   it('makes one ramped line of the CPQ segments sharing a segment key', () => {
     const record = bookingRecord({
       items: [

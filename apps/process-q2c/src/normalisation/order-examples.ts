@@ -53,7 +53,7 @@ export interface OrderInput {
   ContractId?: string | null;
   RenewedContract?: string | null;
   CurrencyIsoCode?: string;
-  account?: Partial<Record<'Revline_Billing_Id__c' | 'Revline_ERP_Id__c' | 'CurrencyIsoCode', string | null>>;
+  account?: Partial<Record<string, string | null>>;
   AccountId?: string;
   items: Array<Record<string, unknown>>;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ContractHistoryReader } from '../sagas/contract-history';
 import type { PlannedCommand } from '../sagas/erp-plan';
+import { erpCustomerExternalId } from '../sagas/customer-plan';
 import {
   customerCommand,
   documentCommands,
@@ -61,9 +62,11 @@ export class ReplayPlanner {
     const ctx = await sagaContext(this.history, manager, saga);
     const subsidiary = this.config.ERP_SUBSIDIARY;
     const customer = customerCommand(saga, ctx, subsidiary);
-    const customerExternalId = saga.data.erpCustomerExternalId ?? customer.externalId;
+    const customerExternalId =
+      saga.data.erpCustomerExternalId ??
+      erpCustomerExternalId(ctx.history.booking.customer, saga.data.salesforceAccountId);
     return [
-      ...(saga.kind === 'booking' ? [customer] : []),
+      ...(saga.kind === 'booking' && customer ? [customer] : []),
       ...documentCommands(saga, ctx, customerExternalId, subsidiary),
       ...revenueCommands(saga, revenuePlan(ctx.history, ctx.catalogue, subsidiary)),
     ];

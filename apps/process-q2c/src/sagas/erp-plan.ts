@@ -5,6 +5,7 @@ import type { EntityManager } from 'typeorm';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
 import { expectedCharge } from './billing-plan';
 import type { ContractHistory, ContractHistoryReader } from './contract-history';
+import { erpCustomerPayload } from './customer-plan';
 import { splitAt } from './contract-lines';
 import type { RevenuePlan } from './revenue-plan';
 import type { SagaData } from './saga-data';
@@ -78,20 +79,19 @@ export async function sagaContext(
   };
 }
 
-/** The ERP customer a booking creates. */
-export function customerCommand(saga: SagaIdentity, ctx: SagaContext, subsidiary: string): PlannedCommand {
-  const { booking } = ctx.history;
-  const externalId = booking.customer.erpCustomerId ?? `CUST-${saga.data.salesforceAccountId}`;
+/** The ERP customer a booking upserts (see erpCustomerPayload), or null when the account's is known already. */
+export function customerCommand(
+  saga: SagaIdentity,
+  ctx: SagaContext,
+  subsidiary: string,
+): PlannedCommand | null {
+  const payload = erpCustomerPayload(ctx.history.booking, saga.data.salesforceAccountId, subsidiary);
+  if (!payload) return null;
   return {
     job: 'erp.upsert-customer',
     key: sagaKey(saga.eventId, 'erp-customer'),
-    externalId,
-    payload: {
-      externalId,
-      name: `Salesforce account ${saga.data.salesforceAccountId}`,
-      subsidiary,
-      currency: booking.currency,
-    },
+    externalId: payload.externalId,
+    payload,
   };
 }
 

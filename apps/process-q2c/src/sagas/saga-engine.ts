@@ -15,6 +15,7 @@ import {
 } from './billing-plan';
 import { billingCustomerLock } from './billing-customer-lock';
 import { ContractHistoryReader } from './contract-history';
+import { accountWriteBack, billingCustomer, erpCustomerExternalId } from './customer-plan';
 import { linesInForce } from './contract-lines';
 import type { PlannedCommand, SagaContext } from './erp-plan';
 import { customerCommand, documentCommands, revenueCommands, sagaContext, sagaKey } from './erp-plan';
@@ -128,7 +129,7 @@ export class SagaEngine {
         await this.revenue(manager, saga, ctx);
         return true;
       case 'write_back':
-        await this.writeBack(manager, saga);
+        await this.writeBack(manager, saga, ctx);
         return true;
       case 'done':
         return true;
@@ -196,8 +197,11 @@ export class SagaEngine {
 
   private async erpCustomer(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<void> {
     const command = customerCommand(saga, ctx, this.config.ERP_SUBSIDIARY);
-    saga.data.erpCustomerExternalId = command.externalId;
-    await this.sendPlanned(manager, saga, command);
+    saga.data.erpCustomerExternalId = erpCustomerExternalId(
+      ctx.history.booking.customer,
+      saga.data.salesforceAccountId,
+    );
+    if (command) await this.sendPlanned(manager, saga, command);
   }
 
   private async billingChange(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<void> {
@@ -229,11 +233,7 @@ export class SagaEngine {
       {
         contractId: saga.contractId,
         changeKind,
-        customer: {
-          ...(saga.data.billingCustomerId ? { billingCustomerId: saga.data.billingCustomerId } : {}),
-          name: `Salesforce account ${saga.data.salesforceAccountId}`,
-          crmAccountId: saga.data.salesforceAccountId,
-        },
+        customer: billingCustomer(saga.data, booking.customer),
         currency: booking.currency,
         effectiveDate: am?.effectiveDate ?? booking.termStart,
         items: billingItems(lines, ctx.catalogue),
@@ -446,7 +446,7 @@ export class SagaEngine {
     if (list.some((d) => d.documentId === doc.documentId)) return;
     list.push({
       documentId: doc.documentId,
-      number: null,
+      number: doc.number ?? null,
       total: doc.total,
       tax: doc.tax,
       issuedOn: doc.issuedOn,
@@ -521,7 +521,8 @@ export class SagaEngine {
     saga.data.journalsPosted = plan.journals.length;
   }
 
-  private async writeBack(manager: EntityManager, saga: SagaEntity): Promise<void> {
+  private async writeBack(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<void> {
+    await this.writeBackAccount(manager, saga, ctx);
     const erpId =
       saga.data.invoices.find((d) => d.erpId)?.erpId ?? saga.data.creditNotes.find((d) => d.erpId)?.erpId;
     await this.commands.send(
@@ -552,6 +553,18 @@ export class SagaEngine {
         externalId: saga.data.salesforceOrderId,
       },
     );
+  }
+
+  /** A booking writes the account's billing and ERP customer ids back to it, when the order did not carry them. */
+  private async writeBackAccount(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<void> {
+    if (saga.kind !== 'booking') return;
+    const payload = accountWriteBack(saga.data, ctx.history.booking.customer);
+    if (!payload) return;
+    await this.commands.send(manager, saga, 'crm.write-back', payload, {
+      key: this.key(saga, 'write-back-account'),
+      externalId: payload.recordId,
+      awaited: false,
+    });
   }
 
   private async complete(manager: EntityManager, saga: SagaEntity): Promise<void> {

@@ -40,6 +40,19 @@ export class RequestLedger {
       .update({ idempotencyKey: key }, { response, completedAt: () => 'now()' });
   }
 
+  /**
+   * Drops a plan that was never answered, so the next attempt plans again from fresh data (a request the vendor
+   * refused for its parameters: once they are fixed at the source, the same plan would only be refused again).
+   */
+  async forget(key: string): Promise<void> {
+    await this.dataSource
+      .getRepository(StripeRequestEntity)
+      .createQueryBuilder()
+      .delete()
+      .where('"idempotency_key" = :key AND "response" IS NULL', { key })
+      .execute();
+  }
+
   /** Plans, sends once, keeps the answer: the whole step as one idempotent call. */
   async once<P extends object, R extends object>(
     key: string,

@@ -155,6 +155,7 @@ function invoiceDocument(o: Obj, createdAt: string): BillingDocumentPayload {
   const subscription = str(obj(obj(o.parent).subscription_details).subscription);
   return {
     documentId: str(o.id),
+    ...(str(o.number) ? { number: str(o.number) } : {}),
     customerId: str(o.customer),
     ...(subscription ? { subscriptionId: subscription } : {}),
     total: money(o.total, o.currency),
@@ -182,6 +183,7 @@ function invoiceDocument(o: Obj, createdAt: string): BillingDocumentPayload {
 function creditNoteDocument(o: Obj, createdAt: string): BillingDocumentPayload {
   return {
     documentId: str(o.id),
+    ...(str(o.number) ? { number: str(o.number) } : {}),
     customerId: str(o.customer),
     total: money(o.total, o.currency),
     tax: taxOf(o),

@@ -36,6 +36,25 @@ export function customerBody(c: ErpCustomer, ids: Ids): Record<string, unknown> 
     ...(c.email ? { email: c.email } : {}),
     subsidiary: { id: ids.subsidiary },
     currency: { id: ids.currency },
+    ...(c.address ? { addressBook: { items: [addressBookEntry(c.address)] } } : {}),
+  };
+}
+
+/**
+ * The customer's default billing address as a line of its address book sublist (the address is a subrecord, set
+ * within the customer); NetSuite's country field takes the ISO 3166-1 alpha-2 code as its id.
+ */
+function addressBookEntry(a: NonNullable<ErpCustomer['address']>): Record<string, unknown> {
+  return {
+    defaultBilling: true,
+    defaultShipping: false,
+    addressBookAddress: {
+      ...(a.line1 ? { addr1: a.line1 } : {}),
+      ...(a.city ? { city: a.city } : {}),
+      ...(a.state ? { state: a.state } : {}),
+      ...(a.postalCode ? { zip: a.postalCode } : {}),
+      ...(a.country ? { country: { id: a.country } } : {}),
+    },
   };
 }
 

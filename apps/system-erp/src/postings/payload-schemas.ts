@@ -16,6 +16,18 @@ export const CustomerCommand = z.object({
   subsidiary: Key,
   currency: Currency,
   email: z.string().max(254).optional(),
+  address: z
+    .object({
+      line1: z.string().max(150).optional(),
+      city: z.string().max(50).optional(),
+      state: z.string().max(30).optional(),
+      postalCode: z.string().max(36).optional(),
+      country: z
+        .string()
+        .regex(/^[A-Z]{2}$/)
+        .optional(),
+    })
+    .optional(),
 });
 
 export const DocumentCommand = z.object({

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { NetSuiteModule } from '../netsuite/netsuite.module';
 import { ErpCommandRunner } from './erp-command-runner';
+import { ErpCustomers } from './erp-customers.repository';
 import { PostCreditMemoHandler } from './post-credit-memo.handler';
 import { PostInvoiceHandler } from './post-invoice.handler';
 import { PostPaymentHandler } from './post-payment.handler';
@@ -17,6 +18,7 @@ import { VoidInvoiceHandler } from './void-invoice.handler';
   imports: [NetSuiteModule],
   providers: [
     ErpCommandRunner,
+    ErpCustomers,
     RevenueKeyLock,
     RevenueRecords,
     UpsertCustomerHandler,

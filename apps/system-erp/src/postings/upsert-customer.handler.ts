@@ -3,6 +3,7 @@ import { ErpPort, toErpExternalId } from '@revline/erp-port';
 import type { Envelope } from '@revline/messaging';
 import { JobHandler } from '@revline/messaging';
 import { ErpCommandRunner } from './erp-command-runner';
+import { ErpCustomers } from './erp-customers.repository';
 import { checkPayload, CustomerCommand } from './payload-schemas';
 
 @Injectable()
@@ -10,6 +11,7 @@ export class UpsertCustomerHandler {
   constructor(
     private readonly erp: ErpPort,
     private readonly runner: ErpCommandRunner,
+    private readonly customers: ErpCustomers,
   ) {}
 
   @JobHandler('erp.upsert-customer')
@@ -20,7 +22,9 @@ export class UpsertCustomerHandler {
       await this.runner.run(envelope, {
         recordType: 'customer',
         externalId,
-        post: () => this.erp.upsertCustomer({ ...command, externalId }),
+        // Once per external id: a later contract of the account is answered without asking the ERP again.
+        post: () =>
+          this.customers.once(externalId, () => this.erp.upsertCustomer({ ...command, externalId })),
       });
     });
   }

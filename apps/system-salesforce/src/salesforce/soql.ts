@@ -27,7 +27,12 @@ const ACCOUNT_FIELDS = [
   'AccountNumber',
   'CurrencyIsoCode',
   'Type',
+  'BillingStreet',
+  'BillingCity',
+  'BillingState',
+  'BillingPostalCode',
   'BillingCountry',
+  'BillingCountryCode',
   ...WRITE_BACK_FIELDS,
 ];
 const PRODUCT_FIELDS = [

@@ -7,14 +7,34 @@ import { CurrencyCodeSchema, IdSchema, IsoDateSchema } from './primitives';
 export const BillingFrequencySchema = z.enum(['monthly', 'quarterly', 'semiannual', 'annual', 'upfront']);
 export const BillingTimingSchema = z.enum(['advance', 'arrears']);
 
+export const PostalAddressSchema = z
+  .strictObject({
+    line1: z.string().min(1).max(255).optional(),
+    city: z.string().min(1).max(100).optional(),
+    state: z.string().min(1).max(100).optional(),
+    postalCode: z.string().min(1).max(20).optional(),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code')
+      .optional()
+      .meta({ description: 'ISO 3166-1 alpha-2', examples: ['US'] }),
+  })
+  .meta({ id: 'PostalAddress', description: 'A postal address (every part optional)' });
+
 export const CustomerRefSchema = z
   .strictObject({
     customerId: IdSchema,
     salesforceAccountId: z.string().min(15).max(18).optional(),
     billingCustomerId: IdSchema.optional(),
     erpCustomerId: IdSchema.optional(),
+    name: z.string().min(1).max(255).optional().meta({ description: "The account's name" }),
+    billingAddress: PostalAddressSchema.optional(),
+    currency: CurrencyCodeSchema.optional().meta({ description: "The account's currency" }),
   })
-  .meta({ id: 'CustomerRef', description: 'The customer and its id in each system' });
+  .meta({
+    id: 'CustomerRef',
+    description: 'The customer: its id in each system, and its name, billing address and currency',
+  });
 
 type Ctx = z.core.$RefinementCtx;
 
@@ -119,6 +139,8 @@ export const ContractBookedSchema = z
   })
   .meta({ id: 'ContractBooked', description: 'A contract was booked (Salesforce Order activated)' });
 
+export type CustomerRef = z.infer<typeof CustomerRefSchema>;
+export type PostalAddress = z.infer<typeof PostalAddressSchema>;
 export type ContractTerms = z.infer<typeof ContractTermsSchema>;
 export type ContractBooked = z.infer<typeof ContractBookedSchema>;
 export type BillingFrequency = z.infer<typeof BillingFrequencySchema>;

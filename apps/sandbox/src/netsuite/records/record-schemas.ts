@@ -35,6 +35,15 @@ const ExternalId = z
 
 const Text = z.string().max(4000);
 
+/** An address subrecord, as the customer's address book sublist carries it. */
+const AddressSchema = z.strictObject({
+  addr1: z.string().max(150).optional(),
+  city: z.string().max(50).optional(),
+  state: z.string().max(30).optional(),
+  zip: z.string().max(36).optional(),
+  country: z.strictObject({ id: z.string().regex(/^[A-Z]{2}$/, 'not a country code') }).optional(),
+});
+
 export const CustomerSchema = z.strictObject({
   externalId: ExternalId.optional(),
   companyName: z.string().min(1).max(83),
@@ -42,6 +51,19 @@ export const CustomerSchema = z.strictObject({
   subsidiary: RefSchema,
   /** The primary currency; left out, the subsidiary's base currency, as NetSuite OneWorld defaults it. */
   currency: RefSchema.optional(),
+  addressBook: z
+    .strictObject({
+      items: z
+        .array(
+          z.strictObject({
+            defaultBilling: z.boolean().optional(),
+            defaultShipping: z.boolean().optional(),
+            addressBookAddress: AddressSchema,
+          }),
+        )
+        .max(100),
+    })
+    .optional(),
 });
 
 const ItemLine = z.strictObject({

@@ -59,6 +59,38 @@ const f = (name: string, type: FieldType, extra: Partial<FieldDef> = {}): FieldD
   ...extra,
 });
 
+/** The country codes the sandbox org's country picklist offers (a subset of ISO 3166-1 alpha-2). */
+const COUNTRY_CODES = [
+  'AU',
+  'AT',
+  'BE',
+  'BR',
+  'CA',
+  'CH',
+  'CN',
+  'DE',
+  'DK',
+  'ES',
+  'FI',
+  'FR',
+  'GB',
+  'IE',
+  'IN',
+  'IT',
+  'JP',
+  'KW',
+  'MX',
+  'NL',
+  'NO',
+  'NZ',
+  'PL',
+  'PT',
+  'SE',
+  'SG',
+  'US',
+  'ZA',
+];
+
 const systemFields = (): FieldDef[] => [
   f('Id', 'id', { system: true }),
   f('IsDeleted', 'boolean', { system: true }),
@@ -104,7 +136,13 @@ export const OBJECTS: readonly ObjectDef[] = [
       f('Name', 'string', { required: true, length: 255 }),
       f('AccountNumber', 'string', { length: 40 }),
       f('Type', 'picklist', { picklist: ['Prospect', 'Customer', 'Partner', 'Other'] }),
+      f('BillingStreet', 'textarea', { length: 255 }),
+      f('BillingCity', 'string', { length: 40 }),
+      f('BillingState', 'string', { length: 80 }),
+      f('BillingPostalCode', 'string', { length: 20 }),
       f('BillingCountry', 'string', { length: 80 }),
+      // With State and Country/Territory Picklists on, Salesforce keeps the ISO 3166-1 alpha-2 code beside the name.
+      f('BillingCountryCode', 'picklist', { picklist: COUNTRY_CODES }),
       f('Industry', 'picklist', { picklist: ['Technology', 'Finance', 'Healthcare', 'Retail', 'Other'] }),
       currency(),
       ...writeBack(),

@@ -5,7 +5,23 @@ import { StripePost, StripeQuery } from '../http/request';
 import { StripeController } from '../http/stripe-controller';
 import { StripeApiError } from '../http/stripe-error';
 import { StripeStore, stripeId } from '../state/store';
-import type { Customer } from '../state/types';
+import type { Address, Customer } from '../state/types';
+
+/** `address[line1]=…`: Stripe's address hash, every part optional; an empty value clears the address. */
+function addressOf(p: Params): Address | null | undefined {
+  const a = p.object('address');
+  if (!a) return p.string('address') === '' ? null : undefined;
+  const address: Address = {
+    line1: a.string('line1') ?? null,
+    line2: a.string('line2') ?? null,
+    city: a.string('city') ?? null,
+    state: a.string('state') ?? null,
+    postal_code: a.string('postal_code') ?? null,
+    country: a.string('country') ?? null,
+  };
+  a.end();
+  return address;
+}
 
 @StripeController()
 export class CustomersController {
@@ -32,6 +48,7 @@ export class CustomersController {
       name: p.string('name') ?? null,
       email: p.string('email') ?? null,
       description: p.string('description') ?? null,
+      address: addressOf(p) ?? null,
       balance: p.int('balance') ?? 0,
       currency: null,
       metadata: p.metadata() ?? {},
@@ -60,6 +77,11 @@ export class CustomersController {
         previous[key] = customer[key];
         customer[key] = value;
       }
+    }
+    const address = addressOf(p);
+    if (address !== undefined) {
+      previous.address = customer.address;
+      customer.address = address;
     }
     const metadata = p.metadata();
     if (metadata) {

@@ -140,6 +140,7 @@ export class Subscriptions {
           ? anchor
           : addInterval(start, price.recurring?.interval ?? interval, price.recurring?.interval_count ?? 1),
     });
+    customer.currency ??= first.currency;
     const id = stripeId('sub');
     const sub: Subscription = {
       id,

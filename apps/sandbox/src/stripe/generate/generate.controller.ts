@@ -86,6 +86,7 @@ export class StripeGenerateController {
       this.store.customers.set(customer, {
         id: customer,
         object: 'customer',
+        address: null,
         created,
         livemode: false,
         name: `Customer ${pad(i)}`,

@@ -8,12 +8,23 @@ export interface StripeObject {
   livemode: false;
 }
 
+export interface Address {
+  line1: string | null;
+  line2: string | null;
+  city: string | null;
+  state: string | null;
+  postal_code: string | null;
+  country: string | null;
+}
+
 export interface Customer extends StripeObject {
   object: 'customer';
   name: string | null;
   email: string | null;
   description: string | null;
+  address: Address | null;
   balance: number;
+  /** Set by the customer's first subscription (or invoice item): the currency it is billed in from then on. */
   currency: string | null;
   metadata: Metadata;
   test_clock: string | null;

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import type { CreditIssue, CreditResult, UsageReport, UsageResult } from '@revline/billing-port';
+import { BusinessError } from '@revline/messaging';
+import { RequestLedger } from './request-ledger';
+import { StripeGateway } from './stripe-gateway';
+import { money, stripeKey } from './stripe-keys';
+
+/** How many meter events of one report are sent at once. */
+const USAGE_CONCURRENCY = 16;
+
+/** Stripe meter events (usage) and credit notes. */
+@Injectable()
+export class StripeUsageAndCredits {
+  constructor(
+    private readonly gateway: StripeGateway,
+    private readonly ledger: RequestLedger,
+  ) {}
+
+  async reportUsage(report: UsageReport, key: string): Promise<UsageResult> {
+    let accepted = 0;
+    let duplicates = 0;
+    const queue = [...report.events];
+    const worker = async () => {
+      for (let event = queue.shift(); event; event = queue.shift()) {
+        const identifier = event.identifier;
+        try {
+          await this.gateway.call('billing.meterEvents.create', (s) =>
+            s.billing.meterEvents.create(
+              {
+                event_name: report.meterEventName,
+                identifier,
+                timestamp: Math.floor(Date.parse(event.timestamp) / 1000),
+                payload: { stripe_customer_id: event.customerId, value: event.value },
+              },
+              { idempotencyKey: stripeKey(key, `usage_${identifier}`) },
+            ),
+          );
+          accepted += 1;
+        } catch (error) {
+          const details = error instanceof BusinessError ? error.details : {};
+          if (details.code === 'duplicate_meter_event') duplicates += 1;
+          else throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(USAGE_CONCURRENCY, queue.length) }, () => worker()));
+    return { accepted, duplicates };
+  }
+
+  async issueCredit(credit: CreditIssue, key: string): Promise<CreditResult> {
+    return this.ledger.once(
+      stripeKey(key, 'credit_note'),
+      'creditNotes.create',
+      () =>
+        Promise.resolve({
+          invoice: credit.invoiceId,
+          reason: credit.reason,
+          lines: credit.lines.map((line) => ({
+            type: 'invoice_line_item' as const,
+            invoice_line_item: line.invoiceLineId,
+            amount: Number(line.amount.amountMinor),
+          })),
+        }),
+      (params, idempotencyKey) =>
+        this.gateway
+          .call('creditNotes.create', (s) => s.creditNotes.create(params, { idempotencyKey }))
+          .then((note) => ({ creditNoteId: note.id, total: money(note.total, note.currency) })),
+    );
+  }
+}

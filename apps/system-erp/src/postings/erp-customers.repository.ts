@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import type { ErpPostingResult } from '@revline/erp-port';
+import { RedisConnections } from '@revline/messaging';
+import { createHash } from 'node:crypto';
+import { Mutex } from 'redis-semaphore';
+import { DataSource } from 'typeorm';
+import { ErpCustomerEntity } from './erp-customer.entity';
+
+/**
+ * The ERP customers Revline upserted, so that one is asked of the ERP once per external id (once per CRM account):
+ * a later contract of the account, or a second booking at the same moment, is answered from this table. Concurrent
+ * commands for one external id are serialised across workers by a Redis mutex, and the second reads the row the
+ * first wrote: the ERP sees one upsert, never two racing on the same external id.
+ */
+@Injectable()
+export class ErpCustomers {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly redis: RedisConnections,
+  ) {}
+
+  private async known(externalId: string): Promise<ErpPostingResult | null> {
+    const row = await this.dataSource.getRepository(ErpCustomerEntity).findOneBy({ externalId });
+    return row ? { kind: 'customer', externalId: row.externalId, erpId: row.erpId } : null;
+  }
+
+  /** The customer's ERP record: the one upserted before, or the one `upsert` makes now (and remembers). */
+  async once(externalId: string, upsert: () => Promise<ErpPostingResult>): Promise<ErpPostingResult> {
+    const before = await this.known(externalId);
+    if (before) return before;
+    const digest = createHash('sha256').update(externalId).digest('hex').slice(0, 32);
+    const mutex = new Mutex(await this.redis.producer(), `${this.redis.prefix}:erp:customer:${digest}`, {
+      acquireTimeout: 120_000,
+      lockTimeout: 60_000,
+      retryInterval: 20,
+      onLockLost: () => undefined,
+    });
+    await mutex.acquire();
+    try {
+      const raced = await this.known(externalId);
+      if (raced) return raced;
+      const posted = await upsert();
+      await this.dataSource
+        .getRepository(ErpCustomerEntity)
+        .createQueryBuilder()
+        .insert()
+        .values({ externalId, erpId: posted.erpId })
+        .orIgnore()
+        .execute();
+      return posted;
+    } finally {
+      await mutex.release();
+    }
+  }
+}
