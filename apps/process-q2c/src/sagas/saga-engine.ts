@@ -28,6 +28,8 @@ import { nextStep } from './saga-plan';
 import type { SagaEntity } from './saga.entity';
 import { SagasConfig } from './sagas.config';
 import { SyncLatencyMetric } from './sync-latency.metric';
+import { servicePeriodOf } from './erp-plan';
+import { ContractAssetPlanner } from '../revenue/contract-asset/contract-asset.planner';
 
 type Context = SagaContext;
 
@@ -47,6 +49,7 @@ export class SagaEngine {
     private readonly latency: SyncLatencyMetric,
     private readonly ramps: RampStepSchedule,
     private readonly scheduled: ScheduledConfig,
+    private readonly contractAsset: ContractAssetPlanner,
   ) {}
 
   async advance(manager: EntityManager, saga: SagaEntity): Promise<void> {
@@ -446,6 +449,7 @@ export class SagaEngine {
       total: doc.total,
       tax: doc.tax,
       issuedOn: doc.issuedOn,
+      ...servicePeriodOf(doc),
       erpExternalId,
     });
   }
@@ -476,7 +480,12 @@ export class SagaEngine {
   }
 
   private async revenue(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<void> {
-    const plan = revenuePlan(ctx.history, ctx.catalogue, this.config.ERP_SUBSIDIARY);
+    const recognition = revenuePlan(ctx.history, ctx.catalogue, this.config.ERP_SUBSIDIARY);
+    // Revenue run ahead of billing (a back-dated booking, billing in arrears) goes to the unbilled receivable.
+    const plan = {
+      ...recognition,
+      journals: [...recognition.journals, ...(await this.contractAsset.journals(manager, recognition))],
+    };
     if (saga.kind === 'ramp_step' && plan.schedules.length === 0) {
       // The step was in the booking's schedule: the engine finds nothing to change, so no version reaches the ERP.
       await this.lineage.record(

@@ -13,6 +13,8 @@ import { SagaStore } from './saga-store';
 import { SagaTimeouts } from './saga-timeouts';
 import { StartSaga } from './start-saga';
 import { SyncLatencyMetric } from './sync-latency.metric';
+import { ContractAssetPlanner } from '../revenue/contract-asset/contract-asset.planner';
+import { ContractAssetRepository } from '../revenue/contract-asset/contract-asset.repository';
 
 /** The quote-to-cash sagas: one per contract change, driven by the outbox and the billing and ERP events. */
 @Module({
@@ -30,6 +32,8 @@ import { SyncLatencyMetric } from './sync-latency.metric';
     SagaTimeouts,
     SyncLatencyMetric,
     RampStepSchedule,
+    ContractAssetRepository,
+    ContractAssetPlanner,
   ],
   exports: [StartSaga, ContractHistoryReader],
 })
