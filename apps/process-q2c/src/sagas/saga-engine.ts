@@ -481,12 +481,7 @@ export class SagaEngine {
 
   private async revenue(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<void> {
     const recognition = revenuePlan(ctx.history, ctx.catalogue, this.config.ERP_SUBSIDIARY);
-    // Revenue run ahead of billing (a back-dated booking, billing in arrears) goes to the unbilled receivable.
-    const plan = {
-      ...recognition,
-      journals: [...recognition.journals, ...(await this.contractAsset.journals(manager, recognition))],
-    };
-    if (saga.kind === 'ramp_step' && plan.schedules.length === 0) {
+    if (saga.kind === 'ramp_step' && recognition.schedules.length === 0) {
       // The step was in the booking's schedule: the engine finds nothing to change, so no version reaches the ERP.
       await this.lineage.record(
         {
@@ -502,6 +497,8 @@ export class SagaEngine {
       );
       return;
     }
+    // Revenue run ahead of billing (a back-dated booking, billing in arrears) goes to the unbilled receivable.
+    const plan = await this.contractAsset.withContractAsset(manager, saga.sagaId, recognition);
     saga.data.scheduleVersion = plan.version;
     saga.data.treatment = plan.treatment;
     if (plan.reason) saga.data.treatmentReason = plan.reason;

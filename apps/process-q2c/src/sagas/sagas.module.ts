@@ -35,6 +35,6 @@ import { ContractAssetRepository } from '../revenue/contract-asset/contract-asse
     ContractAssetRepository,
     ContractAssetPlanner,
   ],
-  exports: [StartSaga, ContractHistoryReader],
+  exports: [StartSaga, ContractHistoryReader, ContractAssetPlanner],
 })
 export class SagasModule {}

@@ -157,7 +157,6 @@ export class NetSuiteErpAdapter extends ErpPort {
   }
 
   async contractBalances(contractId: string, asOfPeriod: string): Promise<ErpContractBalances> {
-    const c = this.config;
     const rows = await suiteQlRows(
       this.client,
       'SELECT account, currency, SUM(amount) AS balance FROM transactionaccountingline ' +
@@ -170,7 +169,12 @@ export class NetSuiteErpAdapter extends ErpPort {
       const kind = this.balanceAccounts().get(row.account ?? '');
       if (!kind) continue;
       const currency = await this.refs.currencyCode(row.currency ?? '');
-      const totals = byCurrency.get(currency) ?? { deferred: 0n, recognised: 0n, receivable: 0n, unbilled: 0n };
+      const totals = byCurrency.get(currency) ?? {
+        deferred: 0n,
+        recognised: 0n,
+        receivable: 0n,
+        unbilled: 0n,
+      };
       totals[kind] += this.signed(kind, this.minor(row.balance, currency));
       byCurrency.set(currency, totals);
     }

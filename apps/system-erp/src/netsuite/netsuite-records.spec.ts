@@ -146,7 +146,12 @@ describe('NetSuite record bodies', () => {
         currency: 'USD',
         tranDate: '2026-04-01',
         lines: [
-          { itemExternalId: 'SEAT', amountMinor: '1200000', serviceStart: '2026-01-01', serviceEnd: '2026-12-31' },
+          {
+            itemExternalId: 'SEAT',
+            amountMinor: '1200000',
+            serviceStart: '2026-01-01',
+            serviceEnd: '2026-12-31',
+          },
         ],
       },
       ids,

@@ -120,7 +120,7 @@ export function revenueJournalBody(
     ? [accounts.deferredRevenue, accounts.unbilledReceivable]
     : [accounts.deferredRevenue, accounts.revenue];
   // Recognition debits deferred revenue and credits revenue; the contract asset debits the unbilled receivable.
-  const [debit, credit] = (minor >= 0n) !== asset ? [from, to] : [to, from];
+  const [debit, credit] = minor >= 0n !== asset ? [from, to] : [to, from];
   const common = {
     class: { externalId: j.productClass },
     custcol_rl_contract: j.contractId,

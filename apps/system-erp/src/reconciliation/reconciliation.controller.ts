@@ -137,7 +137,8 @@ export class ReconciliationController {
 
   @Get('exports/contract-balances')
   @ApiOperation({
-    summary: "Every contract's deferred, recognised, receivable and unbilled balances at a period end, streamed",
+    summary:
+      "Every contract's deferred, recognised, receivable and unbilled balances at a period end, streamed",
     description:
       'One row per contract, currency and balance (deferred and recognised revenue as credit balances shown positive, receivable and unbilled receivable — the contract asset — as debit balances), amounts in minor units: NDJSON, or format=csv with a header row.',
   })
@@ -152,7 +153,8 @@ export class ReconciliationController {
 
   @Get('contracts/:contractId/balances')
   @ApiOperation({
-    summary: "A contract's deferred, recognised, receivable and unbilled (contract asset) balances at a period end",
+    summary:
+      "A contract's deferred, recognised, receivable and unbilled (contract asset) balances at a period end",
   })
   @ApiOkResponse({ type: ContractBalancesDto })
   async getContractBalances(

@@ -66,7 +66,9 @@ describe('G1 booked back-dated: term from 2026-01-01, the 12,000.00 invoiced on 
     let asset = 0n;
     for (const m of months) {
       expect(m.deferredRevenueMinor >= 0n && m.contractAssetMinor >= 0n).toBe(true);
-      expect(m.deferredRevenueMinor - m.contractAssetMinor).toBe(m.billedToDateMinor - m.recognisedToDateMinor);
+      expect(m.deferredRevenueMinor - m.contractAssetMinor).toBe(
+        m.billedToDateMinor - m.recognisedToDateMinor,
+      );
       asset += m.contractAssetMovementMinor;
       expect(asset).toBe(m.contractAssetMinor);
     }

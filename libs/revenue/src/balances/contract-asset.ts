@@ -36,7 +36,7 @@ export interface ContractMonth extends ContractPosition {
 function monthsFrom(from: string, to: string): string[] {
   const out: string[] = [];
   let [y = 0, m = 0] = from.split('-').map(Number);
-  for (let key = from; key <= to; ) {
+  for (let key = from; key <= to;) {
     out.push(key);
     m += 1;
     if (m > 12) {

@@ -5,19 +5,31 @@ import type { ContractAssetInput } from './contract-asset-journals';
 import { contractAssetJournals } from './contract-asset-journals';
 import { ContractAssetRepository } from './contract-asset.repository';
 
-/** The contract-asset journals of a schedule version, from what billing holds now and what was sent before. */
+type VersionInput = Omit<ContractAssetInput, 'billedByPeriod' | 'sentByPeriod'>;
+
+/** The contract-asset journals of a saga's schedule version, from what billing held then and what was sent before. */
 @Injectable()
 export class ContractAssetPlanner {
   constructor(private readonly repository: ContractAssetRepository) {}
 
   async journals(
     manager: EntityManager,
-    version: Omit<ContractAssetInput, 'billedByPeriod' | 'sentByPeriod'>,
+    sagaId: string,
+    version: VersionInput,
   ): Promise<ErpRevenueJournalPayload[]> {
     return contractAssetJournals({
       ...version,
-      billedByPeriod: await this.repository.billedByPeriod(manager, version.contractId),
-      sentByPeriod: await this.repository.sentByPeriod(manager, version.contractId),
+      billedByPeriod: await this.repository.billedByPeriod(manager, sagaId),
+      sentByPeriod: await this.repository.sentByPeriod(manager, version.contractId, version.version),
     });
+  }
+
+  /** A revenue plan with its contract-asset journals after its recognition journals. */
+  async withContractAsset<P extends VersionInput & { journals: ErpRevenueJournalPayload[] }>(
+    manager: EntityManager,
+    sagaId: string,
+    plan: P,
+  ): Promise<P> {
+    return { ...plan, journals: [...plan.journals, ...(await this.journals(manager, sagaId, plan))] };
   }
 }
