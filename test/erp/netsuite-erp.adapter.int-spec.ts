@@ -316,10 +316,10 @@ describe('NetSuite adapter against the sandbox', () => {
     ]);
     // Deferred revenue (account 4, a credit balance) is never a debit at any month end.
     for (const end of ['2026-01-31', '2026-02-28', '2026-03-31', '2026-04-30']) {
-      const [row] = await sandbox.suiteql(
+      const rows = await sandbox.suiteql(
         `SELECT SUM(amount) AS balance FROM transactionaccountingline WHERE account = '4' AND custcol_rl_contract = 'C-G1' AND trandate <= '${end}'`,
       );
-      expect(Number(row?.balance ?? '0')).toBeLessThanOrEqual(0);
+      expect(Number(rows.at(0)?.balance ?? '0')).toBeLessThanOrEqual(0);
     }
     const exported = [];
     for await (const page of erp.exportContractBalances('2026-03')) exported.push(...page);

@@ -69,22 +69,24 @@ describe('a back-dated booking: revenue ahead of billing is a contract asset', (
 
   /** A ledger account's balance for the contract on a day (debits positive, as NetSuite's amounts). */
   const balance = async (account: string, day: string): Promise<string> => {
-    const [row] = await env.netsuite.suiteql(
+    const rows = await env.netsuite.suiteql(
       `SELECT SUM(amount) AS b FROM transactionaccountingline WHERE account = '${account}' AND custcol_rl_contract = '${orderId}' AND trandate <= '${day}'`,
     );
-    return row?.b ?? '0';
+    return rows.at(0)?.b ?? '0';
   };
 
   it('is invoiced by Stripe on the booking day, the ERP invoice carrying its service period', async () => {
-    const [saga] = await env.sagas(orderId);
+    const saga = (await env.sagas(orderId)).at(0);
     const invoices = await env.stripe.invoices.list({ subscription: saga?.data.subscriptionId ?? '' });
     expect(
       invoices.data.map((i) => [i.total, new Date(i.created * 1000).toISOString().slice(0, 10)]),
     ).toEqual([[1_200_000, '2026-04-01']]);
-    const [sent] = await env.db.dataSource.query<Array<{ payload: { tranDate: string; lines: object[] } }>>(
-      `SELECT "payload" FROM "q2c"."saga_commands" WHERE "saga_id" = $1 AND "job" = 'erp.post-invoice'`,
-      [saga?.saga_id],
-    );
+    const sent = (
+      await env.db.dataSource.query<Array<{ payload: { tranDate: string; lines: object[] } }>>(
+        `SELECT "payload" FROM "q2c"."saga_commands" WHERE "saga_id" = $1 AND "job" = 'erp.post-invoice'`,
+        [saga?.saga_id],
+      )
+    ).at(0);
     expect(sent?.payload.tranDate).toBe('2026-04-01');
     expect(sent?.payload.lines).toEqual([
       expect.objectContaining({
