@@ -120,6 +120,23 @@ describe('a back-dated booking: revenue ahead of billing is a contract asset', (
     expect(rows.filter((r) => r.obligation_id !== 'contract-asset').map((r) => r.posted)).toEqual(G1_MONTHS);
   });
 
+  it('replays dry: the contract-asset journals recomputed are the ones posted', async () => {
+    const res = await request(env.q2c.url)
+      .post('/v1/replays')
+      .set(bearer(env.admin))
+      .send({ contractId: orderId, dryRun: true })
+      .expect(200);
+    const result = res.body as {
+      differences: number;
+      commands: Array<{ job: string; externalId: string; difference: string }>;
+    };
+    expect(result.differences).toBe(0);
+    const asset = result.commands.filter((c) => c.externalId.includes(':contract-asset:'));
+    expect(asset.map((c) => [c.job, c.difference])).toEqual(
+      Array.from({ length: 4 }, () => ['erp.post-revenue-journal', 'none']),
+    );
+  });
+
   it("holds exactly the golden difference in NetSuite's unbilled receivable, and never a negative deferral", async () => {
     // 2026-03-31: 1,019.18 + 920.55 + 1,019.17 recognised, nothing billed.
     expect(await balance('6', '2026-03-31')).toBe('2958.90');
