@@ -224,7 +224,13 @@ describe('NetSuite adapter against the sandbox', () => {
       contractId: 'C-G1',
       asOfPeriod: '2026-01',
       balances: [
-        { currency: 'USD', deferredMinor: '1098082', recognisedMinor: '101918', receivableMinor: '1200000' },
+        {
+          currency: 'USD',
+          deferredMinor: '1098082',
+          recognisedMinor: '101918',
+          receivableMinor: '1200000',
+          unbilledMinor: '0',
+        },
       ],
     });
     expect(await erp.revenuePostings('2026-01')).toEqual([
@@ -242,6 +248,97 @@ describe('NetSuite adapter against the sandbox', () => {
     );
     expect(stored).toEqual([{ custrecord_rl_total: '12000.00', custrecord_rl_version: '1' }]);
     expect(await sandbox.imbalance()).toEqual({ USD: '0' });
+  });
+
+  it('books G1 back-dated: January..March revenue in the unbilled receivable, cleared by the April invoice', async () => {
+    const seats = computeSchedules(G1).obligations.find((o) => o.pobId === 'seats');
+    const months = ['2026-01', '2026-02', '2026-03', '2026-04'];
+    const journal = (period: string, amountMinor: string, kind: 'recognition' | 'contract_asset') => ({
+      externalId: revenueJournalExternalId(
+        'C-G1',
+        kind === 'recognition' ? 'seats' : 'contract-asset',
+        period,
+        1,
+      ),
+      contractId: 'C-G1',
+      obligationId: kind === 'recognition' ? 'seats' : 'contract-asset',
+      period,
+      scheduleVersion: 1,
+      amount: { amountMinor, currency: 'USD' },
+      productClass: 'SEAT',
+      subsidiary: 'US',
+      kind,
+    });
+    const posted = await erp.postInvoice({
+      ...invoice('INV-BACK', '1200000', '2026-04-01'),
+      lines: [
+        {
+          itemExternalId: 'SEAT',
+          amountMinor: '1200000',
+          productClass: 'SEAT',
+          obligationId: 'seats',
+          serviceStart: '2026-01-01',
+          serviceEnd: '2026-12-31',
+        },
+      ],
+    });
+    for (const period of months) {
+      const amount = seats?.periods.find((p) => p.period === period)?.amountMinor ?? 0n;
+      await erp.postRevenueJournal(journal(period, amount.toString(), 'recognition'));
+    }
+    // The contract-asset movements Revline computes (G1's months until the invoice, then the invoice clears them).
+    for (const [period, amount] of [
+      ['2026-01', '101918'],
+      ['2026-02', '92055'],
+      ['2026-03', '101917'],
+      ['2026-04', '-295890'],
+    ] as const)
+      await erp.postRevenueJournal(journal(period, amount, 'contract_asset'));
+
+    const at = async (period: string) => (await erp.contractBalances('C-G1', period)).balances;
+    expect(await at('2026-03')).toEqual([
+      {
+        currency: 'USD',
+        deferredMinor: '0',
+        recognisedMinor: '295890',
+        receivableMinor: '0',
+        unbilledMinor: '295890',
+      },
+    ]);
+    expect(await at('2026-04')).toEqual([
+      {
+        currency: 'USD',
+        deferredMinor: '805479',
+        recognisedMinor: '394521',
+        receivableMinor: '1200000',
+        unbilledMinor: '0',
+      },
+    ]);
+    // Deferred revenue (account 4, a credit balance) is never a debit at any month end.
+    for (const end of ['2026-01-31', '2026-02-28', '2026-03-31', '2026-04-30']) {
+      const rows = await sandbox.suiteql(
+        `SELECT SUM(amount) AS balance FROM transactionaccountingline WHERE account = '4' AND custcol_rl_contract = 'C-G1' AND trandate <= '${end}'`,
+      );
+      expect(Number(rows.at(0)?.balance ?? '0')).toBeLessThanOrEqual(0);
+    }
+    const exported = [];
+    for await (const page of erp.exportContractBalances('2026-03')) exported.push(...page);
+    expect(exported.filter((r) => r.balance === 'unbilled')).toEqual([
+      { contractId: 'C-G1', currency: 'USD', balance: 'unbilled', amountMinor: '295890' },
+    ]);
+    expect(posted.erpId).toMatch(/^\d+$/);
+    expect(await sandbox.imbalance()).toEqual({ USD: '0' });
+  });
+
+  it('refuses an invoice line whose service period ends before it starts, as NetSuite does', async () => {
+    const refused = erp.postInvoice({
+      ...invoice('INV-BAD-PERIOD'),
+      lines: [
+        { itemExternalId: 'SEAT', amountMinor: '100', serviceStart: '2026-12-31', serviceEnd: '2026-01-01' },
+      ],
+    });
+    await expect(refused).rejects.toBeInstanceOf(ErpRejectedError);
+    await expect(refused).rejects.toMatchObject({ category: 'validation' });
   });
 
   it('reverses a negative recognition and removes a journal whose amount became zero', async () => {

@@ -116,7 +116,13 @@ describe('reconciliation reads of the ERP books (REST)', () => {
       .set(bearer(viewer))
       .expect(200);
     expect(balances.body.balances).toEqual([
-      { currency: 'USD', deferredMinor: '1098082', recognisedMinor: '101918', receivableMinor: '1200000' },
+      {
+        currency: 'USD',
+        deferredMinor: '1098082',
+        recognisedMinor: '101918',
+        receivableMinor: '1200000',
+        unbilledMinor: '0',
+      },
     ]);
   });
 

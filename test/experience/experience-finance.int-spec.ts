@@ -80,6 +80,8 @@ describe('experience-finance over process-q2c', () => {
     env = await startExperienceEnv();
     ({ viewer, operator } = env);
     url = env.experience.url;
+    // Billed on the term's first day (a Stripe test clock), not on the day the suite runs.
+    await env.q2cEnv.customerOnTestClock('2026-01-01T00:00:00Z');
     ({ orderId } = await env.q2cEnv.bookG1());
     refusedOrders = [await unmappedOrder(), await unmappedOrder()].sort();
     parked = await eventually(async () => {
@@ -403,16 +405,20 @@ describe('experience-finance over process-q2c', () => {
       expect(usd).toMatchObject({
         currency: 'USD',
         openingDeferredMinor: '0',
+        openingUnbilledMinor: '0',
         billedMinor: '1200000',
         recognisedMinor: '1200000',
         closingDeferredMinor: '0',
+        closingUnbilledMinor: '0',
       });
       expect(usd.months[0]).toEqual({
         period: '2026-01',
         openingDeferredMinor: '0',
+        openingUnbilledMinor: '0',
         billedMinor: '1200000',
         recognisedMinor: '101918',
         closingDeferredMinor: '1098082',
+        closingUnbilledMinor: '0',
       });
       expect(usd.months.map((m: { recognisedMinor: string }) => m.recognisedMinor)).toEqual(G1_MONTHS);
       expect(usd.months[1]).toMatchObject({
@@ -439,9 +445,9 @@ describe('experience-finance over process-q2c', () => {
       expect(res.headers['content-type']).toContain('text/csv');
       expect(res.headers['content-disposition']).toContain('revenue-waterfall-2026-01-2026-02.csv');
       expect(res.text.split('\r\n')).toEqual([
-        'currency,period,opening_deferred,billed,recognised,closing_deferred,opening_deferred_minor,billed_minor,recognised_minor,closing_deferred_minor',
-        'USD,2026-01,0.00,12000.00,1019.18,10980.82,0,1200000,101918,1098082',
-        'USD,2026-02,10980.82,0.00,920.55,10060.27,1098082,0,92055,1006027',
+        'currency,period,opening_deferred,opening_unbilled,billed,recognised,closing_deferred,closing_unbilled,opening_deferred_minor,opening_unbilled_minor,billed_minor,recognised_minor,closing_deferred_minor,closing_unbilled_minor',
+        'USD,2026-01,0.00,0.00,12000.00,1019.18,10980.82,0.00,0,0,1200000,101918,1098082,0',
+        'USD,2026-02,10980.82,0.00,0.00,920.55,10060.27,0.00,1098082,0,0,92055,1006027,0',
         '',
       ]);
       const accepted = await request(url)
@@ -449,7 +455,7 @@ describe('experience-finance over process-q2c', () => {
         .set(bearer(viewer))
         .set('accept', 'text/csv')
         .expect(200);
-      expect(accepted.text).toContain('USD,2026-01,0.00,12000.00,1019.18,10980.82');
+      expect(accepted.text).toContain('USD,2026-01,0.00,0.00,12000.00,1019.18,10980.82,0.00');
     });
 
     it('refuses bad periods with 400', async () => {

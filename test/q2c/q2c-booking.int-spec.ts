@@ -23,6 +23,8 @@ describe('quote-to-cash booking saga through the sandbox (all four apps in one p
   beforeAll(async () => {
     env = await startQ2cEnv();
     ({ db, q2c, netsuite, sales, stripe, catalogue, admin: alice } = env);
+    // Billed on the term's first day, not the day the suite runs (a later day would make it a back-dated booking).
+    await env.customerOnTestClock('2026-01-01T00:00:00Z');
   }, 120_000);
 
   afterAll(async () => {

@@ -71,6 +71,8 @@ describe('period recognition through the sandbox', () => {
 
   it('posts a journal missing from the period once, with the saga external id; a second run posts nothing', async () => {
     await env.netsuite.admin('periods/2026-03/close');
+    // Billed on the term's first day, not the day the suite runs (a later day would make it a back-dated booking).
+    await env.customerOnTestClock('2026-01-01T00:00:00Z');
     [orderId = ''] = await createDraftOrders(env.sales, env.catalogue, 1);
     await activateOrders(env.sales, [orderId]);
     // The saga stops short of completion: March's journal was refused, and the saga waits for it.

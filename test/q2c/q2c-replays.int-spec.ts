@@ -35,6 +35,8 @@ describe('replays through the sandbox', () => {
 
   beforeAll(async () => {
     env = await startQ2cEnv();
+    // Billed on the term's first day, not the day the suite runs (a later day would make it a back-dated booking).
+    await env.customerOnTestClock('2026-01-01T00:00:00Z');
     ({ orderId, saga } = await env.bookG1());
   }, 120_000);
 

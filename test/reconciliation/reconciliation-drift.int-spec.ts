@@ -137,6 +137,7 @@ describe('three-way reconciliation through the sandbox', () => {
       {
         deferredRevenue: config.NETSUITE_DEFERRED_REVENUE_ACCOUNT_ID,
         revenue: config.NETSUITE_REVENUE_ACCOUNT_ID,
+        unbilledReceivable: config.NETSUITE_UNBILLED_RECEIVABLE_ACCOUNT_ID,
       },
     );
     const posted = await netsuite()('POST', '/services/rest/record/v1/journalEntry', body);

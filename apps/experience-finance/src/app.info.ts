@@ -27,7 +27,7 @@ export const APP: HttpAppSpec = {
       {
         name: 'revenue',
         description:
-          'The revenue waterfall: recognised by month, deferred revenue roll-forward, JSON or CSV. Role finance.viewer.',
+          'The revenue waterfall: billed and recognised by month, deferred revenue and unbilled receivable (contract asset) roll-forward, JSON or CSV. Role finance.viewer.',
       },
       {
         name: 'sla',

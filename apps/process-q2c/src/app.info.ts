@@ -12,7 +12,7 @@ export const APP: HttpAppSpec = {
       {
         name: 'revenue',
         description:
-          'Revenue schedule and proration previews from the revenue engine: exact to the minor unit, explained (ASC 606 treatment and reason), pure (nothing is stored); and the revenue waterfall of the stored contracts (recognised by month, deferred roll-forward, JSON or CSV). Role finance.viewer or above.',
+          'Revenue schedule and proration previews from the revenue engine: exact to the minor unit, explained (ASC 606 treatment and reason), pure (nothing is stored); and the revenue waterfall of the stored contracts (billed and recognised by month, deferred revenue and unbilled receivable roll-forward, JSON or CSV). Role finance.viewer or above.',
       },
       {
         name: 'mappings',

@@ -41,8 +41,8 @@ export abstract class ErpPort {
   abstract exportDocuments(kind: ErpDocumentKind, period: string): AsyncIterable<ErpDocumentSummary[]>;
   /** Revenue recognised in a period by contract, obligation, product class and subsidiary. */
   abstract revenuePostings(period: string): Promise<ErpRevenuePosting[]>;
-  /** Deferred, recognised and receivable balances of a contract at the end of a period. */
+  /** Deferred, recognised, receivable and unbilled balances of a contract at the end of a period. */
   abstract contractBalances(contractId: string, asOfPeriod: string): Promise<ErpContractBalances>;
-  /** Every contract's deferred, recognised and receivable balances at the end of a period, page by page. */
+  /** Every contract's deferred, recognised, receivable and unbilled balances at the end of a period, page by page. */
   abstract exportContractBalances(asOfPeriod: string): AsyncIterable<ErpContractBalanceRow[]>;
 }

@@ -36,6 +36,9 @@ export interface ErpDocumentLine {
   /** The product class revenue is reported by. */
   productClass?: string;
   obligationId?: string;
+  /** The line's service period (inclusive ISO dates), what revenue recognition of the line runs over. */
+  serviceStart?: string;
+  serviceEnd?: string;
 }
 
 /** An invoice or a credit memo. Invoiced amounts are deferred revenue until recognised. */
@@ -87,7 +90,14 @@ export interface ErpRevenueSchedule {
   periods: Array<{ period: string; amountMinor: string }>;
 }
 
-/** A period's recognition: deferred revenue → revenue, by product class and subsidiary (negative reverses). */
+/**
+ * A period's journal of one contract. `recognition` (the default): deferred revenue → revenue, by product class
+ * and subsidiary. `contract_asset`: the period's change in the contract's unbilled receivable (revenue recognised
+ * ahead of billing) — debit the unbilled receivable, credit deferred revenue, so deferred revenue never goes below
+ * zero; a negative amount clears it when the invoice comes. A negative amount reverses either.
+ */
+export type ErpJournalKind = 'recognition' | 'contract_asset';
+
 export interface ErpRevenueJournal {
   externalId: string;
   contractId: string;
@@ -99,6 +109,7 @@ export interface ErpRevenueJournal {
   subsidiary: string;
   /** The posting date, within the period (its last day by default). */
   tranDate?: string;
+  kind?: ErpJournalKind;
 }
 
 export type ErpRecordKind =
@@ -137,17 +148,19 @@ export interface ErpContractBalances {
     deferredMinor: string;
     recognisedMinor: string;
     receivableMinor: string;
+    /** The unbilled receivable (contract asset), a debit balance. */
+    unbilledMinor: string;
   }>;
 }
 
 /**
  * One ledger balance of one contract at a period end, for the bulk balances export: `balance` names the account
- * (deferred revenue and revenue are credit balances shown positive, receivable a debit balance).
+ * (deferred revenue and revenue are credit balances shown positive, receivable and unbilled receivable debit balances).
  */
 export interface ErpContractBalanceRow {
   contractId: string;
   currency: string;
-  balance: 'deferred' | 'recognised' | 'receivable';
+  balance: 'deferred' | 'recognised' | 'receivable' | 'unbilled';
   amountMinor: string;
 }
 

@@ -39,6 +39,12 @@ export class WaterfallMonthDto {
   @ApiProperty({ example: '0', description: 'Deferred revenue at the start of the month, minor units' })
   openingDeferredMinor: string;
 
+  @ApiProperty({
+    example: '0',
+    description: 'Unbilled receivable (contract asset: recognised before billed) at the start of the month',
+  })
+  openingUnbilledMinor: string;
+
   @ApiProperty({ example: '1200000', description: 'Invoiced less credited in the month (excluding tax)' })
   billedMinor: string;
 
@@ -47,9 +53,17 @@ export class WaterfallMonthDto {
 
   @ApiProperty({
     example: '1098082',
-    description: 'opening + billed − recognised; negative is a contract asset (recognised before billed)',
+    description:
+      'Deferred revenue at the month end (contracts billed ahead of revenue), never negative: closing deferred − closing unbilled = opening deferred − opening unbilled + billed − recognised',
   })
   closingDeferredMinor: string;
+
+  @ApiProperty({
+    example: '0',
+    description:
+      'Unbilled receivable at the month end (contracts whose revenue ran ahead of billing), never negative',
+  })
+  closingUnbilledMinor: string;
 }
 
 export class WaterfallCurrencyDto {
@@ -59,6 +73,9 @@ export class WaterfallCurrencyDto {
   @ApiProperty({ example: '0' })
   openingDeferredMinor: string;
 
+  @ApiProperty({ example: '0' })
+  openingUnbilledMinor: string;
+
   @ApiProperty({ example: '1200000' })
   billedMinor: string;
 
@@ -67,6 +84,9 @@ export class WaterfallCurrencyDto {
 
   @ApiProperty({ example: '0' })
   closingDeferredMinor: string;
+
+  @ApiProperty({ example: '0' })
+  closingUnbilledMinor: string;
 
   @ApiProperty({ type: WaterfallMonthDto, isArray: true })
   months: WaterfallMonthDto[];

@@ -231,6 +231,9 @@ export interface ErpDocumentPayload {
     taxMinor?: string;
     productClass?: string;
     obligationId?: string;
+    /** The line's service period (inclusive ISO dates). */
+    serviceStart?: string;
+    serviceEnd?: string;
   }>;
 }
 
@@ -258,6 +261,12 @@ export interface ErpRevenueJournalPayload {
   amount: MoneyDto;
   productClass: string;
   subsidiary: string;
+  /**
+   * `recognition` (absent: the same) moves deferred revenue to revenue; `contract_asset` is the contract's
+   * unbilled receivable movement in the period (obligationId `contract-asset`): debit the unbilled receivable,
+   * credit deferred revenue, negative when billing catches up.
+   */
+  kind?: 'recognition' | 'contract_asset';
 }
 
 /**

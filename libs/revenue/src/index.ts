@@ -46,3 +46,9 @@ export {
 export { computeOverage, type OverageInput } from './recognition/usage';
 export { allocateByWeights, splitCumulative } from './recognition/allocation';
 export type { RecognitionMethod } from './recognition/method-curve';
+export {
+  contractPosition,
+  contractRollForward,
+  type ContractMonth,
+  type ContractPosition,
+} from './balances/contract-asset';

@@ -14,9 +14,10 @@ export class RevenueController {
 
   @Get('waterfall')
   @ApiOperation({
-    summary: 'Revenue waterfall: recognised by month and the deferred revenue roll-forward, as JSON or CSV',
+    summary:
+      'Revenue waterfall: billed and recognised by month, deferred revenue and unbilled receivable rolled forward, as JSON or CSV',
     description:
-      "Per currency and month from..to (YYYY-MM, at most 120 months): deferred revenue at the start of the month, billed (invoices less credit notes, excluding tax, in the month they bill from), recognised (the revenue engine's schedules of every stored contract and amendment, plus usage overage in its month of use; a usage invoice bills in the month it is issued), and deferred at the end = opening + billed − recognised (negative: a contract asset). Amounts in minor units as strings. Filter by `contractId` or `currency`. `format=csv` or `Accept: text/csv` streams CSV with decimal amounts and minor units. Example, G1 (12,000.00 USD billed upfront 2026-01-01, ratable daily): January recognised 101918, closing deferred 1098082. Role finance.viewer.",
+      "Per currency and month from..to (YYYY-MM, at most 120 months): deferred revenue and unbilled receivable at the start of the month, billed (invoices less credit notes, excluding tax, in the month they are issued), recognised (the revenue engine's schedules of every stored contract and amendment, plus usage overage in its month of use), and both balances at the end. Each contract is rolled forward on its own: billed ahead of recognised is deferred revenue (a contract liability), recognised ahead of billed — a back-dated booking, billing in arrears — is an unbilled receivable (a contract asset); neither is ever negative and one contract's never offsets another's, so closing deferred − closing unbilled = opening deferred − opening unbilled + billed − recognised. Amounts in minor units as strings. Filter by `contractId` or `currency`. `format=csv` or `Accept: text/csv` streams CSV with decimal amounts and minor units. Example, G1 (12,000.00 USD billed upfront 2026-01-01, ratable daily): January recognised 101918, closing deferred 1098082; booked back-dated and invoiced on 2026-04-01 instead: closing unbilled 295890 at March end, deferred 805479 at April end. Role finance.viewer.",
   })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: WaterfallDto })

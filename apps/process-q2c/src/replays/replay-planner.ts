@@ -12,6 +12,8 @@ import {
   sagaContext,
 } from '../sagas/erp-plan';
 import { revenuePlan } from '../sagas/revenue-plan';
+import type { RevenuePlan } from '../sagas/revenue-plan';
+import { ContractAssetPlanner } from '../revenue/contract-asset/contract-asset.planner';
 import type { SagaData } from '../sagas/saga-data';
 import { SagasConfig } from '../sagas/sagas.config';
 import type { CommandDifference, ReplayCommandDto } from './replay.dto';
@@ -56,6 +58,7 @@ export class ReplayPlanner {
   constructor(
     private readonly history: ContractHistoryReader,
     private readonly config: SagasConfig,
+    private readonly contractAsset: ContractAssetPlanner,
   ) {}
 
   async planned(manager: EntityManager, saga: ReplaySaga): Promise<PlannedCommand[]> {
@@ -68,8 +71,17 @@ export class ReplayPlanner {
     return [
       ...(saga.kind === 'booking' && customer ? [customer] : []),
       ...documentCommands(saga, ctx, customerExternalId, subsidiary),
-      ...revenueCommands(saga, revenuePlan(ctx.history, ctx.catalogue, subsidiary)),
+      ...revenueCommands(
+        saga,
+        await this.revenue(manager, saga, revenuePlan(ctx.history, ctx.catalogue, subsidiary)),
+      ),
     ];
+  }
+
+  /** The revenue the saga's step sent: none for a ramp step already in the schedule, else with its contract asset. */
+  private async revenue(manager: EntityManager, saga: ReplaySaga, plan: RevenuePlan): Promise<RevenuePlan> {
+    if (saga.kind === 'ramp_step' && plan.schedules.length === 0) return plan;
+    return this.contractAsset.withContractAsset(manager, saga.sagaId, plan);
   }
 
   async compare(

@@ -2,7 +2,7 @@ import type { ContractBooked } from '@revline/canonical';
 import { describe, expect, it } from 'vitest';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
 import type { SagaContext, SagaIdentity } from './erp-plan';
-import { documentCommands } from './erp-plan';
+import { documentCommands, servicePeriodOf } from './erp-plan';
 import type { SagaDocument } from './saga-data';
 
 const entry = (productCode: string, erpItemId: string, pobId: string) =>
@@ -68,5 +68,42 @@ describe('ERP invoice lines of a billing document', () => {
     ];
     expect(lines(doc('1200000', '0'))).toEqual(untaxed);
     expect(lines(doc('1200000'))).toEqual(untaxed);
+  });
+});
+
+describe('the service period of an ERP invoice', () => {
+  const billed = (periodStart?: string, periodEnd?: string) => ({
+    lineId: 'il_1',
+    description: 'seats',
+    amount: { amountMinor: '1200000', currency: 'USD' },
+    proration: false,
+    ...(periodStart ? { periodStart } : {}),
+    ...(periodEnd ? { periodEnd } : {}),
+  });
+
+  it("is the billing lines' period, the exclusive end made inclusive", () => {
+    expect(servicePeriodOf({ lines: [billed('2026-01-01', '2027-01-01')] })).toEqual({
+      serviceStart: '2026-01-01',
+      serviceEnd: '2026-12-31',
+    });
+    expect(
+      servicePeriodOf({ lines: [billed('2026-03-15', '2027-01-01'), billed('2026-01-01', '2026-03-15')] }),
+    ).toEqual({ serviceStart: '2026-01-01', serviceEnd: '2026-12-31' });
+    expect(servicePeriodOf({ lines: [billed()] })).toEqual({});
+  });
+
+  it('goes on every line of the ERP invoice, and nowhere when the document has none', () => {
+    const invoice = { ...doc('1200000'), serviceStart: '2026-01-01', serviceEnd: '2026-12-31' };
+    const payload = documentCommands(saga(invoice), ctx, 'CUST-1', 'US').at(0)?.payload as {
+      lines: Array<{ serviceStart?: string; serviceEnd?: string }>;
+    };
+    expect(payload.lines.map((l) => [l.serviceStart, l.serviceEnd])).toEqual([
+      ['2026-01-01', '2026-12-31'],
+      ['2026-01-01', '2026-12-31'],
+    ]);
+    const without = documentCommands(saga(doc('1200000')), ctx, 'CUST-1', 'US').at(0)?.payload as {
+      lines: Array<{ serviceStart?: string }>;
+    };
+    expect(without.lines.every((l) => l.serviceStart === undefined)).toBe(true);
   });
 });

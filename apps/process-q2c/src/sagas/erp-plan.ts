@@ -1,5 +1,6 @@
 import type { ContractAmended } from '@revline/canonical';
-import type { ErpDocumentPayload, JobPayloads } from '@revline/messaging';
+import { fromEpochDay, toEpochDay } from '@revline/canonical';
+import type { BillingDocumentPayload, ErpDocumentPayload, JobPayloads } from '@revline/messaging';
 import { allocateByWeights } from '@revline/revenue';
 import type { EntityManager } from 'typeorm';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
@@ -129,6 +130,21 @@ function erpLines(saga: SagaIdentity, ctx: SagaContext, totalMinor: bigint): Erp
 }
 
 /**
+ * The service period a billing document bills: from its lines' earliest period start to the day before their
+ * latest period end (the billing platform's period ends are exclusive instants). None when no line has a period.
+ */
+export function servicePeriodOf(
+  doc: Pick<BillingDocumentPayload, 'lines'>,
+): { serviceStart: string; serviceEnd: string } | Record<string, never> {
+  const starts = doc.lines.flatMap((l) => (l.periodStart ? [l.periodStart] : [])).sort();
+  const ends = doc.lines.flatMap((l) => (l.periodEnd ? [l.periodEnd] : [])).sort();
+  const start = starts.at(0);
+  const end = ends.at(-1);
+  if (start === undefined || end === undefined || end <= start) return {};
+  return { serviceStart: start, serviceEnd: fromEpochDay(toEpochDay(end) - 1) };
+}
+
+/**
  * A billing document's ERP lines: its total less tax split over the contract lines (erpLines), and its tax split
  * over them in the same proportions (NetSuite adds each line's tax to the total and books it as tax payable).
  */
@@ -138,7 +154,9 @@ function documentLines(
   doc: SagaData['invoices'][number],
 ): ErpDocumentPayload['lines'] {
   const tax = BigInt(doc.tax?.amountMinor ?? '0');
-  const lines = erpLines(saga, ctx, BigInt(doc.total.amountMinor) - tax);
+  const period =
+    doc.serviceStart && doc.serviceEnd ? { serviceStart: doc.serviceStart, serviceEnd: doc.serviceEnd } : {};
+  const lines = erpLines(saga, ctx, BigInt(doc.total.amountMinor) - tax).map((l) => ({ ...l, ...period }));
   if (tax === 0n) return lines;
   const shares = allocateByWeights(
     abs(tax),

@@ -14,6 +14,10 @@ export interface RevenuePlan {
   readonly modification?: ModificationRecord;
   readonly schedules: ErpRevenueSchedulePayload[];
   readonly journals: ErpRevenueJournalPayload[];
+  /** The contract's revenue by month in this version, every obligation (what billing is measured against). */
+  readonly recognisedByPeriod: ReadonlyMap<string, bigint>;
+  /** The product class of the contract's first line (the class its contract-asset journals carry). */
+  readonly productClass: string;
 }
 
 const keyOf = (...parts: Array<string | number>): string => parts.join(':');
@@ -74,11 +78,17 @@ export function revenuePlan(
   const modification = last
     ? result.modifications.find((m) => m.amendmentId === last.amendmentId)
     : undefined;
+  const recognisedByPeriod = new Map<string, bigint>();
+  for (const o of result.obligations)
+    for (const p of o.periods)
+      recognisedByPeriod.set(p.period, (recognisedByPeriod.get(p.period) ?? 0n) + p.amountMinor);
   return {
     contractId: booking.contractId,
     currency: booking.currency,
     subsidiary,
     version,
+    recognisedByPeriod,
+    productClass: classOf(booking.lines[0]?.productCode ?? ''),
     treatment: entry?.treatment ?? 'booking',
     ...(modification ? { reason: modification.reason, modification } : {}),
     schedules,

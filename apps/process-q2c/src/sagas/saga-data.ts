@@ -8,6 +8,9 @@ export interface SagaDocument {
   /** The tax in the total (absent on documents taken in before it was kept: none). */
   tax?: MoneyDto;
   issuedOn: string;
+  /** The service period the document bills (its lines' periods, inclusive dates), when its lines have one. */
+  serviceStart?: string;
+  serviceEnd?: string;
   erpExternalId: string;
   erpId?: string;
 }

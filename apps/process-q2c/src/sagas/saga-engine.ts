@@ -30,6 +30,8 @@ import { nextStep } from './saga-plan';
 import type { SagaEntity } from './saga.entity';
 import { SagasConfig } from './sagas.config';
 import { SyncLatencyMetric } from './sync-latency.metric';
+import { servicePeriodOf } from './erp-plan';
+import { ContractAssetPlanner } from '../revenue/contract-asset/contract-asset.planner';
 
 type Context = SagaContext;
 
@@ -49,6 +51,7 @@ export class SagaEngine {
     private readonly latency: SyncLatencyMetric,
     private readonly ramps: RampStepSchedule,
     private readonly scheduled: ScheduledConfig,
+    private readonly contractAsset: ContractAssetPlanner,
   ) {}
 
   async advance(manager: EntityManager, saga: SagaEntity): Promise<void> {
@@ -450,6 +453,7 @@ export class SagaEngine {
       total: doc.total,
       tax: doc.tax,
       issuedOn: doc.issuedOn,
+      ...servicePeriodOf(doc),
       erpExternalId,
     });
   }
@@ -480,8 +484,8 @@ export class SagaEngine {
   }
 
   private async revenue(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<void> {
-    const plan = revenuePlan(ctx.history, ctx.catalogue, this.config.ERP_SUBSIDIARY);
-    if (saga.kind === 'ramp_step' && plan.schedules.length === 0) {
+    const recognition = revenuePlan(ctx.history, ctx.catalogue, this.config.ERP_SUBSIDIARY);
+    if (saga.kind === 'ramp_step' && recognition.schedules.length === 0) {
       // The step was in the booking's schedule: the engine finds nothing to change, so no version reaches the ERP.
       await this.lineage.record(
         {
@@ -497,6 +501,8 @@ export class SagaEngine {
       );
       return;
     }
+    // Revenue run ahead of billing (a back-dated booking, billing in arrears) goes to the unbilled receivable.
+    const plan = await this.contractAsset.withContractAsset(manager, saga.sagaId, recognition);
     saga.data.scheduleVersion = plan.version;
     saga.data.treatment = plan.treatment;
     if (plan.reason) saga.data.treatmentReason = plan.reason;

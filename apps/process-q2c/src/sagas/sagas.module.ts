@@ -20,6 +20,8 @@ import { StartSaga } from './start-saga';
 import { SyncLatencyMetric } from './sync-latency.metric';
 import { VoidInvoice } from './void-invoice';
 import { VoidedInvoices } from './voided-invoices.repository';
+import { ContractAssetPlanner } from '../revenue/contract-asset/contract-asset.planner';
+import { ContractAssetRepository } from '../revenue/contract-asset/contract-asset.repository';
 
 /** The quote-to-cash sagas: one per contract change, driven by the outbox and the billing, ERP and CRM events. */
 @Module({
@@ -43,7 +45,9 @@ import { VoidedInvoices } from './voided-invoices.repository';
     SagaTimeouts,
     SyncLatencyMetric,
     RampStepSchedule,
+    ContractAssetRepository,
+    ContractAssetPlanner,
   ],
-  exports: [StartSaga, ContractHistoryReader, SagaStepRetry],
+  exports: [StartSaga, ContractHistoryReader, SagaStepRetry, ContractAssetPlanner],
 })
 export class SagasModule {}

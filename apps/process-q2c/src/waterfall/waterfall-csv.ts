@@ -1,8 +1,21 @@
 import { currencyExponent, formatScaled, isCurrencyCode } from '@revline/canonical';
 import type { WaterfallDto } from '@revline/finance-api';
 
-export const WATERFALL_CSV_HEADER =
-  'currency,period,opening_deferred,billed,recognised,closing_deferred,opening_deferred_minor,billed_minor,recognised_minor,closing_deferred_minor';
+const COLUMNS = [
+  'opening_deferred',
+  'opening_unbilled',
+  'billed',
+  'recognised',
+  'closing_deferred',
+  'closing_unbilled',
+];
+
+export const WATERFALL_CSV_HEADER = [
+  'currency',
+  'period',
+  ...COLUMNS,
+  ...COLUMNS.map((c) => `${c}_minor`),
+].join(',');
 
 /** The waterfall as CSV: one row per currency and month, decimal amounts then minor units. */
 export function waterfallCsv(waterfall: WaterfallDto): string {
@@ -11,7 +24,14 @@ export function waterfallCsv(waterfall: WaterfallDto): string {
     const exponent = isCurrencyCode(c.currency) ? currencyExponent(c.currency) : 2;
     const major = (minor: string): string => formatScaled(BigInt(minor), exponent);
     for (const m of c.months) {
-      const minors = [m.openingDeferredMinor, m.billedMinor, m.recognisedMinor, m.closingDeferredMinor];
+      const minors = [
+        m.openingDeferredMinor,
+        m.openingUnbilledMinor,
+        m.billedMinor,
+        m.recognisedMinor,
+        m.closingDeferredMinor,
+        m.closingUnbilledMinor,
+      ];
       lines.push([c.currency, m.period, ...minors.map(major), ...minors].join(','));
     }
   }

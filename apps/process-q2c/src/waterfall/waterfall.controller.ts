@@ -15,9 +15,10 @@ export class WaterfallController {
 
   @Get('waterfall')
   @ApiOperation({
-    summary: 'Revenue waterfall: recognised by month and the deferred revenue roll-forward',
+    summary:
+      'Revenue waterfall: billed and recognised by month, deferred revenue and unbilled receivable rolled forward',
     description:
-      "For each currency and month from..to: deferred revenue at the start, billed (invoices less credit notes, excluding tax), recognised (from the revenue engine's schedules of every stored contract, plus usage revenue in its month of use; a usage invoice bills in the month it is issued), and deferred at the end = opening + billed − recognised. Amounts in minor units. `format=csv` or `Accept: text/csv` answers CSV with decimal amounts and minor units.",
+      "For each currency and month from..to: deferred revenue and unbilled receivable at the start, billed (invoices less credit notes, excluding tax, in the month they are issued), recognised (from the revenue engine's schedules of every stored contract, plus usage revenue in its month of use), and both balances at the end. Each contract rolls forward on its own: billed ahead of recognised is deferred revenue, recognised ahead of billed an unbilled receivable (contract asset), never a negative deferral and never netted across contracts. Amounts in minor units. `format=csv` or `Accept: text/csv` answers CSV with decimal amounts and minor units.",
   })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: WaterfallDto })

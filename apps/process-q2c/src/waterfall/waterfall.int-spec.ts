@@ -10,9 +10,11 @@ import { DATABASE } from '../database';
 interface Month {
   period: string;
   openingDeferredMinor: string;
+  openingUnbilledMinor: string;
   billedMinor: string;
   recognisedMinor: string;
   closingDeferredMinor: string;
+  closingUnbilledMinor: string;
 }
 
 const SEATS = {
@@ -65,12 +67,26 @@ describe('revenue waterfall (process-q2c)', () => {
   let q2c: TestApp;
   let viewer: string;
 
-  const event = async (payload: object, type: string, at: string): Promise<void> => {
+  const event = async (payload: object, type: string, at: string, contractId = 'W1'): Promise<void> => {
     await db.dataSource.query(
       `INSERT INTO "q2c"."canonical_events" ("event_id", "source_key", "event_type", "schema_version", "contract_id", "mapping_version", "correlation_id", "occurred_at", "recorded_at", "payload")
-       VALUES ($1, $2, $3, '1.0', 'W1', 1, 'c', $4, $4, $5)`,
-      [randomUUID(), randomUUID(), type, at, JSON.stringify({ eventType: type, ...payload })],
+       VALUES ($1, $2, $3, '1.0', $6, 1, 'c', $4, $4, $5)`,
+      [randomUUID(), randomUUID(), type, at, JSON.stringify({ eventType: type, ...payload }), contractId],
     );
+  };
+  const bookingSaga = async (contractId: string, subscriptionId: string): Promise<string> => {
+    const sagaId = randomUUID();
+    await db.dataSource.query(
+      `INSERT INTO "q2c"."sagas" ("saga_id", "event_id", "kind", "contract_id", "status", "step", "correlation_id", "committed_at", "data")
+       VALUES ($1, $2, 'booking', $3, 'completed', 'done', 'c', now(), $4)`,
+      [
+        sagaId,
+        randomUUID(),
+        contractId,
+        JSON.stringify({ subscriptionId, invoices: [], creditNotes: [], pending: [] }),
+      ],
+    );
+    return sagaId;
   };
   const document = async (
     kind: string,
@@ -115,15 +131,13 @@ describe('revenue waterfall (process-q2c)', () => {
       'ContractAmended',
       '2026-10-01T00:00:00Z',
     );
-    const sagaId = randomUUID();
-    await db.dataSource.query(
-      `INSERT INTO "q2c"."sagas" ("saga_id", "event_id", "kind", "contract_id", "status", "step", "correlation_id", "committed_at", "data")
-       VALUES ($1, $2, 'booking', 'W1', 'completed', 'done', 'c', now(), '{"subscriptionId":"sub_W1","invoices":[],"creditNotes":[],"pending":[]}')`,
-      [sagaId, randomUUID()],
-    );
+    const sagaId = await bookingSaga('W1', 'sub_W1');
     await document('invoice', 1_200_000, '2026-01-01', sagaId);
     await document('invoice', 480_000, '2026-03-15', sagaId);
     await document('credit_note', 151_233, '2026-10-01', null);
+    // W2: G1's terms booked back-dated on 2026-04-01, its 12,000.00 invoiced that day.
+    await event({ ...G1, contractId: 'W2' }, 'ContractBooked', '2026-04-01T00:00:00Z', 'W2');
+    await document('invoice', 1_200_000, '2026-04-01', await bookingSaga('W2', 'sub_W2'));
   }, 120_000);
 
   afterAll(async () => {
@@ -133,21 +147,27 @@ describe('revenue waterfall (process-q2c)', () => {
 
   const months = async (
     query: string,
-  ): Promise<{ currencies: Array<{ months: Month[]; closingDeferredMinor: string }> }> => {
+  ): Promise<{
+    currencies: Array<{ months: Month[]; closingDeferredMinor: string; closingUnbilledMinor: string }>;
+  }> => {
     const res = await request(q2c.url).get(`/v1/revenue/waterfall?${query}`).set(bearer(viewer)).expect(200);
-    return res.body as { currencies: Array<{ months: Month[]; closingDeferredMinor: string }> };
+    return res.body as {
+      currencies: Array<{ months: Month[]; closingDeferredMinor: string; closingUnbilledMinor: string }>;
+    };
   };
 
   it('recognises G1, G2 and G5 by month and rolls the deferred revenue forward to nothing at year end', async () => {
-    const body = await months('from=2026-01&to=2026-12');
+    const body = await months('from=2026-01&to=2026-12&contractId=W1');
     const usd = body.currencies.at(0);
     const byPeriod = new Map((usd?.months ?? []).map((m) => [m.period, m]));
     expect(byPeriod.get('2026-01')).toEqual({
       period: '2026-01',
       openingDeferredMinor: '0',
+      openingUnbilledMinor: '0',
       billedMinor: '1200000',
       recognisedMinor: '101918',
       closingDeferredMinor: '1098082',
+      closingUnbilledMinor: '0',
     });
     // March: 1,019.17 of G1 + 279.45 of G2; 4,800.00 invoiced for the 5 seats.
     expect(byPeriod.get('2026-03')).toMatchObject({ billedMinor: '480000', recognisedMinor: '129862' });
@@ -163,14 +183,16 @@ describe('revenue waterfall (process-q2c)', () => {
   });
 
   it('opens a later window with the deferred balance of the months before it', async () => {
-    const body = await months('from=2026-02&to=2026-02');
+    const body = await months('from=2026-02&to=2026-02&contractId=W1');
     expect(body.currencies.at(0)?.months).toEqual([
       {
         period: '2026-02',
         openingDeferredMinor: '1098082',
+        openingUnbilledMinor: '0',
         billedMinor: '0',
         recognisedMinor: '92055',
         closingDeferredMinor: '1006027',
+        closingUnbilledMinor: '0',
       },
     ]);
     expect((await months('from=2026-01&to=2026-12&contractId=OTHER')).currencies).toEqual([]);
@@ -184,6 +206,51 @@ describe('revenue waterfall (process-q2c)', () => {
       .set('accept', 'text/csv')
       .expect(200);
     expect(res.headers['content-type']).toContain('text/csv');
-    expect(res.text).toContain('\r\nUSD,2026-01,0.00,12000.00,1019.18,10980.82,0,1200000,101918,1098082\r\n');
+    // W1 billed 12,000.00 ahead of January's revenue; W2's January revenue unbilled yet.
+    expect(res.text.split('\r\n')).toEqual([
+      'currency,period,opening_deferred,opening_unbilled,billed,recognised,closing_deferred,closing_unbilled,opening_deferred_minor,opening_unbilled_minor,billed_minor,recognised_minor,closing_deferred_minor,closing_unbilled_minor',
+      'USD,2026-01,0.00,0.00,12000.00,2038.36,10980.82,1019.18,0,0,1200000,203836,1098082,101918',
+      '',
+    ]);
+  });
+
+  it('shows a back-dated booking as unbilled receivable until it is invoiced, never as negative deferred revenue', async () => {
+    const body = await months('from=2026-01&to=2026-12&contractId=W2');
+    const usd = body.currencies.at(0);
+    expect(usd?.months.slice(0, 4)).toEqual([
+      {
+        period: '2026-01',
+        openingDeferredMinor: '0',
+        openingUnbilledMinor: '0',
+        billedMinor: '0',
+        recognisedMinor: '101918',
+        closingDeferredMinor: '0',
+        closingUnbilledMinor: '101918',
+      },
+      expect.objectContaining({
+        period: '2026-02',
+        closingDeferredMinor: '0',
+        closingUnbilledMinor: '193973',
+      }),
+      expect.objectContaining({
+        period: '2026-03',
+        closingDeferredMinor: '0',
+        closingUnbilledMinor: '295890',
+      }),
+      {
+        period: '2026-04',
+        openingDeferredMinor: '0',
+        openingUnbilledMinor: '295890',
+        billedMinor: '1200000',
+        recognisedMinor: '98631',
+        closingDeferredMinor: '805479',
+        closingUnbilledMinor: '0',
+      },
+    ]);
+    for (const m of usd?.months ?? []) {
+      expect(BigInt(m.closingDeferredMinor)).toBeGreaterThanOrEqual(0n);
+      expect(BigInt(m.closingUnbilledMinor)).toBeGreaterThanOrEqual(0n);
+    }
+    expect(usd).toMatchObject({ closingDeferredMinor: '0', closingUnbilledMinor: '0' });
   });
 });

@@ -121,6 +121,7 @@ export class NetSuiteErpAdapter extends ErpPort {
     const accounts = {
       deferredRevenue: this.config.NETSUITE_DEFERRED_REVENUE_ACCOUNT_ID,
       revenue: this.config.NETSUITE_REVENUE_ACCOUNT_ID,
+      unbilledReceivable: this.config.NETSUITE_UNBILLED_RECEIVABLE_ACCOUNT_ID,
     };
     return this.upsert('revenueJournal', journal.externalId, revenueJournalBody(journal, ids, accounts));
   }
@@ -162,22 +163,25 @@ export class NetSuiteErpAdapter extends ErpPort {
   }
 
   async contractBalances(contractId: string, asOfPeriod: string): Promise<ErpContractBalances> {
-    const c = this.config;
     const rows = await suiteQlRows(
       this.client,
       'SELECT account, currency, SUM(amount) AS balance FROM transactionaccountingline ' +
         `WHERE custcol_rl_contract = ${sqlText(contractId)} AND postingperiod <= ${sqlText(checkPeriod(asOfPeriod))} ` +
-        `AND account IN (${[c.NETSUITE_DEFERRED_REVENUE_ACCOUNT_ID, c.NETSUITE_REVENUE_ACCOUNT_ID, c.NETSUITE_RECEIVABLE_ACCOUNT_ID].map(sqlText).join(', ')}) ` +
+        `AND account IN (${[...this.balanceAccounts().keys()].map(sqlText).join(', ')}) ` +
         'GROUP BY account, currency ORDER BY currency',
     );
-    const byCurrency = new Map<string, { deferred: bigint; recognised: bigint; receivable: bigint }>();
+    const byCurrency = new Map<string, Record<ErpContractBalanceRow['balance'], bigint>>();
     for (const row of rows) {
+      const kind = this.balanceAccounts().get(row.account ?? '');
+      if (!kind) continue;
       const currency = await this.refs.currencyCode(row.currency ?? '');
-      const totals = byCurrency.get(currency) ?? { deferred: 0n, recognised: 0n, receivable: 0n };
-      const balance = this.minor(row.balance, currency);
-      if (row.account === c.NETSUITE_DEFERRED_REVENUE_ACCOUNT_ID) totals.deferred -= balance;
-      else if (row.account === c.NETSUITE_REVENUE_ACCOUNT_ID) totals.recognised -= balance;
-      else totals.receivable += balance;
+      const totals = byCurrency.get(currency) ?? {
+        deferred: 0n,
+        recognised: 0n,
+        receivable: 0n,
+        unbilled: 0n,
+      };
+      totals[kind] += this.signed(kind, this.minor(row.balance, currency));
       byCurrency.set(currency, totals);
     }
     return {
@@ -188,17 +192,13 @@ export class NetSuiteErpAdapter extends ErpPort {
         deferredMinor: t.deferred.toString(),
         recognisedMinor: t.recognised.toString(),
         receivableMinor: t.receivable.toString(),
+        unbilledMinor: t.unbilled.toString(),
       })),
     };
   }
 
   async *exportContractBalances(asOfPeriod: string): AsyncIterable<ErpContractBalanceRow[]> {
-    const c = this.config;
-    const kinds = new Map<string, ErpContractBalanceRow['balance']>([
-      [c.NETSUITE_DEFERRED_REVENUE_ACCOUNT_ID, 'deferred'],
-      [c.NETSUITE_REVENUE_ACCOUNT_ID, 'recognised'],
-      [c.NETSUITE_RECEIVABLE_ACCOUNT_ID, 'receivable'],
-    ]);
+    const kinds = this.balanceAccounts();
     const q =
       'SELECT custcol_rl_contract, account, currency, SUM(amount) AS balance FROM transactionaccountingline ' +
       `WHERE custcol_rl_contract IS NOT NULL AND postingperiod <= ${sqlText(checkPeriod(asOfPeriod))} ` +
@@ -215,11 +215,27 @@ export class NetSuiteErpAdapter extends ErpPort {
           contractId: row.custcol_rl_contract,
           currency,
           balance,
-          amountMinor: (balance === 'receivable' ? amount : -amount).toString(),
+          amountMinor: this.signed(balance, amount).toString(),
         });
       }
       yield page;
     }
+  }
+
+  /** The GL accounts a contract's balances read, by the balance each holds. */
+  private balanceAccounts(): Map<string, ErpContractBalanceRow['balance']> {
+    const c = this.config;
+    return new Map<string, ErpContractBalanceRow['balance']>([
+      [c.NETSUITE_DEFERRED_REVENUE_ACCOUNT_ID, 'deferred'],
+      [c.NETSUITE_REVENUE_ACCOUNT_ID, 'recognised'],
+      [c.NETSUITE_RECEIVABLE_ACCOUNT_ID, 'receivable'],
+      [c.NETSUITE_UNBILLED_RECEIVABLE_ACCOUNT_ID, 'unbilled'],
+    ]);
+  }
+
+  /** Ledger amounts are debits positive: the receivables are debit balances, revenue and deferral credit ones. */
+  private signed(kind: ErpContractBalanceRow['balance'], amount: bigint): bigint {
+    return kind === 'receivable' || kind === 'unbilled' ? amount : -amount;
   }
 
   private async ids(doc: {

@@ -64,7 +64,7 @@ describe('NetSuite record bodies', () => {
       productClass: 'SEAT',
       subsidiary: 'US',
     };
-    const accounts = { deferredRevenue: '4', revenue: '5' };
+    const accounts = { deferredRevenue: '4', revenue: '5', unbilledReceivable: '6' };
     const forward = revenueJournalBody(
       { ...journal, amount: { amountMinor: '92055', currency: 'USD' } },
       ids,
@@ -93,6 +93,73 @@ describe('NetSuite record bodies', () => {
       },
     });
     expect(periodEnd('2028-02')).toBe('2028-02-29');
+  });
+
+  it('moves revenue recognised ahead of billing to the unbilled receivable, and back when the invoice comes', () => {
+    const accounts = { deferredRevenue: '4', revenue: '5', unbilledReceivable: '6' };
+    const journal = {
+      externalId: 'rj',
+      contractId: 'C-1',
+      obligationId: 'contract-asset',
+      period: '2026-03',
+      scheduleVersion: 1,
+      productClass: 'SEAT',
+      subsidiary: 'US',
+      kind: 'contract_asset' as const,
+    };
+    const ahead = revenueJournalBody(
+      { ...journal, amount: { amountMinor: '101917', currency: 'USD' } },
+      ids,
+      accounts,
+    );
+    expect(ahead).toMatchObject({
+      tranDate: '2026-03-31',
+      line: {
+        items: [
+          { account: { id: '6' }, debit: 1019.17 },
+          { account: { id: '4' }, credit: 1019.17 },
+        ],
+      },
+    });
+    const cleared = revenueJournalBody(
+      { ...journal, period: '2026-04', amount: { amountMinor: '-295890', currency: 'USD' } },
+      ids,
+      accounts,
+    );
+    expect(cleared).toMatchObject({
+      tranDate: '2026-04-30',
+      line: {
+        items: [
+          { account: { id: '4' }, debit: 2958.9 },
+          { account: { id: '6' }, credit: 2958.9 },
+        ],
+      },
+    });
+  });
+
+  it("gives an invoice line its service period as NetSuite's rev. rec. start and end dates", () => {
+    const body = documentBody(
+      {
+        externalId: 'INV-1',
+        customerExternalId: 'CUST-1',
+        subsidiary: 'US',
+        currency: 'USD',
+        tranDate: '2026-04-01',
+        lines: [
+          {
+            itemExternalId: 'SEAT',
+            amountMinor: '1200000',
+            serviceStart: '2026-01-01',
+            serviceEnd: '2026-12-31',
+          },
+        ],
+      },
+      ids,
+      'invoice',
+    );
+    expect(body).toMatchObject({
+      item: { items: [{ amount: 12000, revRecStartDate: '2026-01-01', revRecEndDate: '2026-12-31' }] },
+    });
   });
 
   it('stores a schedule with its periods as exact decimal text and their total', () => {

@@ -16,6 +16,7 @@ export interface Ids {
 export interface GlAccounts {
   deferredRevenue: string;
   revenue: string;
+  unbilledReceivable: string;
 }
 
 /** NetSuite takes amounts as JSON numbers; the decimal text is exact, so the number prints back the same. */
@@ -81,6 +82,8 @@ export function documentBody(
         ...(l.description ? { description: l.description } : {}),
         ...(l.productClass ? { class: { externalId: l.productClass } } : {}),
         ...(l.obligationId ? { custcol_rl_obligation: l.obligationId } : {}),
+        ...(l.serviceStart ? { revRecStartDate: l.serviceStart } : {}),
+        ...(l.serviceEnd ? { revRecEndDate: l.serviceEnd } : {}),
       })),
     },
   };
@@ -120,7 +123,10 @@ export function scheduleBody(s: ErpRevenueSchedule, currencyId: string): Record<
   };
 }
 
-/** Recognition moves deferred revenue to revenue (a negative amount moves it back), by class and subsidiary. */
+/**
+ * Recognition moves deferred revenue to revenue; a contract-asset journal moves revenue recognised ahead of billing
+ * from deferred revenue to the unbilled receivable (so deferred revenue stays ≥ 0). A negative amount moves it back.
+ */
 export function revenueJournalBody(
   j: ErpRevenueJournal,
   ids: Ids,
@@ -128,13 +134,19 @@ export function revenueJournalBody(
 ): Record<string, unknown> {
   const minor = BigInt(j.amount.amountMinor);
   const amount = amountOf(minor < 0n ? -minor : minor, j.amount.currency);
-  const [debit, credit] =
-    minor >= 0n ? [accounts.deferredRevenue, accounts.revenue] : [accounts.revenue, accounts.deferredRevenue];
+  const asset = j.kind === 'contract_asset';
+  const [from, to] = asset
+    ? [accounts.deferredRevenue, accounts.unbilledReceivable]
+    : [accounts.deferredRevenue, accounts.revenue];
+  // Recognition debits deferred revenue and credits revenue; the contract asset debits the unbilled receivable.
+  const [debit, credit] = minor >= 0n !== asset ? [from, to] : [to, from];
   const common = {
     class: { externalId: j.productClass },
     custcol_rl_contract: j.contractId,
     custcol_rl_obligation: j.obligationId,
-    memo: `Revenue ${j.period}, ${j.contractId} / ${j.obligationId}, schedule v${j.scheduleVersion}`,
+    memo: asset
+      ? `Unbilled receivable ${j.period}, ${j.contractId}, schedule v${j.scheduleVersion}`
+      : `Revenue ${j.period}, ${j.contractId} / ${j.obligationId}, schedule v${j.scheduleVersion}`,
   };
   return {
     tranDate: j.tranDate ?? periodEnd(j.period),

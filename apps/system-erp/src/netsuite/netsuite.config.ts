@@ -83,6 +83,13 @@ export class NetSuiteConfig {
   @Matches(/^\d+$/, { message: 'must be a NetSuite internal id' })
   NETSUITE_RECEIVABLE_ACCOUNT_ID = '2';
 
+  /**
+   * The unbilled receivable (contract asset): revenue recognised ahead of billing, debited by a contract-asset
+   * journal instead of driving deferred revenue below zero, and credited back when the invoice comes.
+   */
+  @Matches(/^\d+$/, { message: 'must be a NetSuite internal id' })
+  NETSUITE_UNBILLED_RECEIVABLE_ACCOUNT_ID = '6';
+
   /** Revline subsidiary codes and their NetSuite internal ids: `US=1,UK=2`. A numeric code is an id already. */
   @Matches(/^([A-Za-z0-9_-]+=\d+)(,[A-Za-z0-9_-]+=\d+)*$/, {
     message: 'must be CODE=id pairs separated by commas',

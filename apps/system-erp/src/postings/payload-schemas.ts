@@ -48,6 +48,8 @@ export const DocumentCommand = z.object({
         taxMinor: NonNegativeMinor.optional(),
         productClass: Key.optional(),
         obligationId: Key.optional(),
+        serviceStart: IsoDate.optional(),
+        serviceEnd: IsoDate.optional(),
       }),
     )
     .min(1),
@@ -79,6 +81,7 @@ export const JournalCommand = z.object({
   amount: z.object({ amountMinor: Minor, currency: Currency }),
   productClass: Key,
   subsidiary: Key,
+  kind: z.enum(['recognition', 'contract_asset']).optional(),
 });
 
 export const RevenueBatchCommand = z

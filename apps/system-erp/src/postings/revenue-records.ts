@@ -132,6 +132,7 @@ export class RevenueRecords {
           amount: { amountMinor: difference.toString(), currency: c.amount.currency },
           productClass: c.productClass,
           subsidiary: c.subsidiary,
+          ...(c.kind ? { kind: c.kind } : {}),
         });
         return result
           ? { ...result, outcome: 'posted', postedAmountMinor: difference.toString() }

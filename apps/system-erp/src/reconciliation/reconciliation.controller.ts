@@ -137,9 +137,10 @@ export class ReconciliationController {
 
   @Get('exports/contract-balances')
   @ApiOperation({
-    summary: "Every contract's deferred, recognised and receivable balances at a period end, streamed",
+    summary:
+      "Every contract's deferred, recognised, receivable and unbilled balances at a period end, streamed",
     description:
-      'One row per contract, currency and balance (deferred and recognised revenue as credit balances shown positive, receivable as a debit balance), amounts in minor units: NDJSON, or format=csv with a header row.',
+      'One row per contract, currency and balance (deferred and recognised revenue as credit balances shown positive, receivable and unbilled receivable — the contract asset — as debit balances), amounts in minor units: NDJSON, or format=csv with a header row.',
   })
   @ApiProduces('application/x-ndjson', 'text/csv')
   @ApiOkResponse({ description: 'NDJSON: one balance per line; CSV: a header row, then one row per balance' })
@@ -151,7 +152,10 @@ export class ReconciliationController {
   }
 
   @Get('contracts/:contractId/balances')
-  @ApiOperation({ summary: "A contract's deferred, recognised and receivable balances at a period end" })
+  @ApiOperation({
+    summary:
+      "A contract's deferred, recognised, receivable and unbilled (contract asset) balances at a period end",
+  })
   @ApiOkResponse({ type: ContractBalancesDto })
   async getContractBalances(
     @Param('contractId') contractId: string,

@@ -127,6 +127,12 @@ export class ContractBalanceDto {
 
   @ApiProperty({ example: '1200000', description: 'Receivable outstanding' })
   receivableMinor: string;
+
+  @ApiProperty({
+    example: '0',
+    description: 'Unbilled receivable (contract asset): revenue recognised ahead of billing, a debit balance',
+  })
+  unbilledMinor: string;
 }
 
 export class ContractBalancesDto {

@@ -1,4 +1,5 @@
 import { fromEpochDay } from '@revline/canonical';
+import { contractPosition } from '../balances/contract-asset';
 import type { EngineState } from '../core/model';
 import { monthIndexOf, monthKey } from '../core/month-grid';
 import type { ObligationCums } from './snapshot';
@@ -82,8 +83,7 @@ export function renderBalances(state: EngineState, cums: readonly ObligationCums
       recognisedToDateMinor: rec,
       billedToDateMinor: billedToDate,
       deferredMinor: deferred,
-      deferredRevenueMinor: deferred > 0n ? deferred : 0n,
-      contractAssetMinor: deferred < 0n ? -deferred : 0n,
+      ...contractPosition(billedToDate, rec),
     });
     prevRecognised = rec;
   }

@@ -27,15 +27,15 @@ const BALANCE_COLUMNS = [
  * Contract ↔ revenue for a period: for each contract and obligation, the revenue the ERP recognised in the period
  * against the engine's expected schedule (computed from the stored booking and amendments, as the sagas do) plus
  * the usage revenue booked in its month of use; and for each contract, at the period end, the ERP's recognised
- * revenue to date against the same cumulated, and the ERP's deferred revenue against billed to date less tax
- * (invoices less credit notes the sagas took in, a usage invoice as each contract's share of it, dated on or
- * before the period end) less the
- * expected recognised to date.
+ * revenue to date against the same cumulated, and both sides of billed to date less tax (invoices less credit
+ * notes the sagas took in, a usage invoice as each contract's share of it, dated on or before the period end)
+ * against the expected recognised to date: billed ahead is deferred revenue, recognised ahead an unbilled
+ * receivable (contract asset), each compared with the ERP's balance of that account — never a negative deferral.
  *
  * Categories: `revenue_mismatch` (posted ≠ expected), `revenue_not_posted` (expected, nothing posted),
  * `unexpected_revenue` (posted, nothing expected) — objectType `RevenueSchedule`; `recognised_to_date_mismatch`
- * (field `recognisedToDate`) and `deferred_mismatch` (field `deferredRevenue`) — objectType `Contract`, objectId
- * `<contractId>:<currency>`.
+ * (field `recognisedToDate`), `deferred_mismatch` (field `deferredRevenue`) and `unbilled_mismatch` (field
+ * `unbilledReceivable`) — objectType `Contract`, objectId `<contractId>:<currency>`.
  */
 export class ContractRevenueCheckpoint implements Checkpoint {
   readonly name = 'contract-revenue' as const;
@@ -110,7 +110,7 @@ export class ContractRevenueCheckpoint implements Checkpoint {
     return row?.n ?? 0;
   }
 
-  /** Recognised to date and deferred revenue per contract at the period end, against the ERP's balances. */
+  /** Recognised to date, deferred revenue and unbilled receivable per contract at the period end, against the ERP. */
   private async compareBalances(ctx: RunContext, period: string): Promise<void> {
     const balances = openExport(ctx, 'erp', '/v1/exports/contract-balances', { asOf: ctx.period });
     await withExports([balances], () => stageCsv(ctx, 'stage_erp_balances', BALANCE_COLUMNS, balances));
@@ -136,13 +136,16 @@ export class ContractRevenueCheckpoint implements Checkpoint {
       erp AS (
         SELECT "contractId" AS contract_id, upper("currency") AS currency,
                sum("amountMinor") FILTER (WHERE "balance" = 'recognised') AS recognised,
-               sum("amountMinor") FILTER (WHERE "balance" = 'deferred') AS deferred
+               sum("amountMinor") FILTER (WHERE "balance" = 'deferred') AS deferred,
+               sum("amountMinor") FILTER (WHERE "balance" = 'unbilled') AS unbilled
           FROM "stage_erp_balances" GROUP BY 1, 2),
       keys AS (SELECT contract_id, currency FROM expected UNION SELECT contract_id, currency FROM billed
                UNION SELECT contract_id, currency FROM erp)
       SELECT k.contract_id, k.currency, coalesce(e.recognised, 0) AS expected_recognised,
-             coalesce(b.billed, 0) - coalesce(e.recognised, 0) AS expected_deferred,
-             coalesce(r.recognised, 0) AS erp_recognised, coalesce(r.deferred, 0) AS erp_deferred
+             greatest(coalesce(b.billed, 0) - coalesce(e.recognised, 0), 0) AS expected_deferred,
+             greatest(coalesce(e.recognised, 0) - coalesce(b.billed, 0), 0) AS expected_unbilled,
+             coalesce(r.recognised, 0) AS erp_recognised, coalesce(r.deferred, 0) AS erp_deferred,
+             coalesce(r.unbilled, 0) AS erp_unbilled
         FROM keys k
         LEFT JOIN expected e ON e.contract_id = k.contract_id AND e.currency = k.currency
         LEFT JOIN billed b ON b.contract_id = k.contract_id AND b.currency = k.currency
@@ -156,7 +159,8 @@ export class ContractRevenueCheckpoint implements Checkpoint {
         FROM "contract_balances" b
         CROSS JOIN LATERAL (VALUES
           ('recognised_to_date_mismatch', 'recognisedToDate', b.expected_recognised, b.erp_recognised),
-          ('deferred_mismatch', 'deferredRevenue', b.expected_deferred, b.erp_deferred)
+          ('deferred_mismatch', 'deferredRevenue', b.expected_deferred, b.erp_deferred),
+          ('unbilled_mismatch', 'unbilledReceivable', b.expected_unbilled, b.erp_unbilled)
         ) AS x(category, field, expected, actual)
         LEFT JOIN ${CONTRACT_CORRELATION} c ON c."contract_id" = b.contract_id
        WHERE x.actual <> x.expected`);

@@ -2,7 +2,7 @@
  * The sandbox account's reference data: the chart of accounts Revline posts to, currencies and subsidiaries.
  * Internal ids are NetSuite-style strings; Revline's adapter is configured with the account ids by default.
  */
-export type AccountType = 'Bank' | 'AcctRec' | 'OthCurrLiab' | 'DeferRevenue' | 'Income';
+export type AccountType = 'Bank' | 'AcctRec' | 'UnbilledRec' | 'OthCurrLiab' | 'DeferRevenue' | 'Income';
 
 export interface LedgerAccount {
   id: string;
@@ -17,6 +17,7 @@ export const ACCOUNTS: readonly LedgerAccount[] = [
   { id: '3', acctnumber: '2200', acctname: 'Sales Tax Payable', accttype: 'OthCurrLiab' },
   { id: '4', acctnumber: '2400', acctname: 'Deferred Revenue', accttype: 'DeferRevenue' },
   { id: '5', acctnumber: '4000', acctname: 'Revenue', accttype: 'Income' },
+  { id: '6', acctnumber: '1150', acctname: 'Unbilled Receivable', accttype: 'UnbilledRec' },
 ];
 
 export const ACCOUNT = {
@@ -25,6 +26,7 @@ export const ACCOUNT = {
   taxPayable: '3',
   deferredRevenue: '4',
   revenue: '5',
+  unbilledReceivable: '6',
 } as const;
 
 export interface Currency {

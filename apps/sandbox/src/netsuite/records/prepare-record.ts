@@ -102,6 +102,11 @@ export class PrepareRecord {
     let tax = 0n;
     b.item.items.forEach((item, i) => {
       const amount = this.refs.minor(item.amount, currency, `item.items[${i}].amount`);
+      if (item.revRecStartDate && item.revRecEndDate && item.revRecEndDate < item.revRecStartDate)
+        throw userError(
+          'The Rev. Rec. End Date must be on or after the Rev. Rec. Start Date.',
+          `item.items[${i}].revRecEndDate`,
+        );
       tax += item.tax1Amt ? this.refs.minor(item.tax1Amt, currency, `item.items[${i}].tax1Amt`) : 0n;
       total += amount;
       lines.push({

@@ -73,6 +73,9 @@ const ItemLine = z.strictObject({
   description: Text.optional(),
   class: RefSchema.optional(),
   custcol_rl_obligation: z.string().max(255).optional(),
+  /** The line's service period (NetSuite's Rev. Rec. Start Date and End Date on an item line). */
+  revRecStartDate: TranDate.optional(),
+  revRecEndDate: TranDate.optional(),
 });
 
 const TransactionBody = {
