@@ -46,3 +46,4 @@ export {
 export { computeOverage, type OverageInput } from './recognition/usage';
 export { allocateByWeights, splitCumulative } from './recognition/allocation';
 export type { RecognitionMethod } from './recognition/method-curve';
+export { billingPeriodOn } from './billing/periods';

@@ -74,7 +74,17 @@ export function postAmendmentBilling(state: EngineState, c: CheckedAmendment): v
     return;
   }
   for (const d of c.deltas) {
-    post(d.amount, d.from, d.ls.end, d.ls.line.chargeType === 'one_time');
+    if (d.charges === undefined) {
+      post(d.amount, d.from, d.ls.end, d.ls.line.chargeType === 'one_time');
+      continue;
+    }
+    // Each billing period's charge on its own invoice: in advance from its first day, in arrears after it.
+    for (const charge of d.charges) {
+      if (charge.amount !== 0n) {
+        const day = state.billingTiming === 'advance' ? charge.from : charge.to + 1;
+        state.postings.push({ day, amount: charge.amount });
+      }
+    }
   }
   for (const a of c.added) {
     post(a.netMinor, a.start, a.end, a.line.chargeType === 'one_time');

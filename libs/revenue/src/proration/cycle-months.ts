@@ -38,7 +38,12 @@ function partialMonth(convention: MonthConvention, days: number, length: number)
  * 30 April and 28 February), as Zuora and Salesforce Billing count them: each whole billing month
  * counts 1, a partial one (at the start, against the cycle day, or at the end) by the convention.
  */
-export function cycleMonths(convention: MonthConvention, from: number, to: number, billCycleDay: number): Ratio {
+export function cycleMonths(
+  convention: MonthConvention,
+  from: number,
+  to: number,
+  billCycleDay: number,
+): Ratio {
   let whole = 0n;
   let partial = ratio(0n);
   let index = cycleIndexOf(from, billCycleDay);
