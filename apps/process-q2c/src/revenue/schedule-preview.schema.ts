@@ -42,6 +42,9 @@ const ObligationScheduleSchema = z
       .meta({ description: '"booking", "usage", or the id of the amendment that created it' }),
     serviceStart: IsoDateSchema,
     serviceEnd: IsoDateSchema.meta({ description: 'Inclusive' }),
+    deliveryDate: IsoDateSchema.optional().meta({
+      description: 'Point-in-time obligations only: the day the revenue is recognised',
+    }),
     allocatedMinor: minor('Transaction price allocated to the obligation'),
     periods: z.array(PeriodAmountSchema),
   })

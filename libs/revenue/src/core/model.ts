@@ -23,6 +23,8 @@ export interface Obligation {
   readonly origin: string;
   readonly start: number;
   readonly end: number;
+  /** Point in time: the day control passes (the line's deliveryDate); start when absent. */
+  readonly delivery?: number;
   quantity: Ratio;
   allocatedMinor: bigint;
   readonly regimes: Regime[];

@@ -13,7 +13,10 @@ import type { CheckedAmendment } from './amendment-input';
 import { applyQuantityChanges } from './quantities';
 
 function isLive(ob: Obligation, effective: number): boolean {
-  return !ob.variable && (ob.method === 'point_in_time' ? ob.start >= effective : ob.end >= effective);
+  return (
+    !ob.variable &&
+    (ob.method === 'point_in_time' ? (ob.delivery ?? ob.start) >= effective : ob.end >= effective)
+  );
 }
 
 /** Standalone selling price of what remains of an obligation from `effective`, at its quantity now. */
@@ -46,9 +49,16 @@ function addLinesAsObligations(
       origin,
       start: line.start,
       end: line.end,
+      ...(line.delivery === undefined ? {} : { delivery: line.delivery }),
       quantity: ls.quantity,
       allocatedMinor: share,
-      regimes: [{ from: line.start, base: 0n, curve: curveFor(ls.method, share, line.start, line.end) }],
+      regimes: [
+        {
+          from: line.start,
+          base: 0n,
+          curve: curveFor(ls.method, share, line.start, line.end, line.delivery),
+        },
+      ],
       variable: false,
     });
   });
@@ -160,7 +170,9 @@ export function applyProspective(
     const base = recognised[i] ?? 0n;
     const from = Math.max(e, ob.start);
     const curve =
-      ob.quantity.n === 0n ? new PointInTimeCurve(share, e) : curveFor(ob.method, share, from, ob.end);
+      ob.quantity.n === 0n
+        ? new PointInTimeCurve(share, e)
+        : curveFor(ob.method, share, from, ob.end, ob.delivery ?? from);
     ob.regimes.push({ from: e, base, curve });
     ob.allocatedMinor = base + share;
   });
@@ -191,7 +203,7 @@ export function applyCumulativeCatchUp(state: EngineState, c: CheckedAmendment):
   affected.forEach((ob, i) => {
     const before = cumOf(ob, e - 1);
     const total = ob.allocatedMinor + (shares[i] ?? 0n);
-    const curve = curveFor(ob.method, total, ob.start, ob.end);
+    const curve = curveFor(ob.method, total, ob.start, ob.end, ob.delivery);
     catchUp += curve.cumAt(e - 1) - before;
     ob.regimes.push({ from: e, base: 0n, curve });
     ob.allocatedMinor = total;

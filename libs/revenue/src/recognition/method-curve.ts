@@ -10,8 +10,14 @@ import {
 /** Recognition methods the engine applies (a line's treatment after the tenant's ratable convention). */
 export type RecognitionMethod = Exclude<RevenueTreatment, 'usage'> | 'usage';
 
-/** The curve that recognises `total` over start..end (inclusive) by `method`. */
-export function curveFor(method: RecognitionMethod, total: bigint, start: number, end: number): Curve {
+/** The curve that recognises `total` over start..end (inclusive) by `method`; point in time on `delivery`. */
+export function curveFor(
+  method: RecognitionMethod,
+  total: bigint,
+  start: number,
+  end: number,
+  delivery: number = start,
+): Curve {
   switch (method) {
     case 'ratable_daily':
     case 'usage':
@@ -21,6 +27,6 @@ export function curveFor(method: RecognitionMethod, total: bigint, start: number
     case 'monthly_prorated':
       return new MonthlyProratedCurve(total, start, end);
     case 'point_in_time':
-      return new PointInTimeCurve(total, start);
+      return new PointInTimeCurve(total, delivery);
   }
 }

@@ -15,7 +15,7 @@ function lineCurve(
   policy: ResolvedPolicy,
 ): Curve {
   if (c.segments.length === 0 || policy.rampRecognition === 'straight_line' || method === 'point_in_time') {
-    return curveFor(method, allocated, c.start, c.end);
+    return curveFor(method, allocated, c.start, c.end, c.delivery);
   }
   // Ramp recognised as billed: each segment over its own dates, allocation split by segment price.
   const parts = splitCumulative(
@@ -66,6 +66,7 @@ export function bookContract(contract: RevenueContract, policy: ResolvedPolicy):
       origin: 'booking',
       start: c.start,
       end: c.end,
+      ...(c.delivery === undefined ? {} : { delivery: c.delivery }),
       quantity: ls.quantity,
       allocatedMinor: allocated,
       regimes: [{ from: c.start, base: 0n, curve: lineCurve(c, allocated, ls.method, policy) }],

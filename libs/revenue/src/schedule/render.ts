@@ -24,6 +24,7 @@ export function renderObligations(state: EngineState, cums: readonly ObligationC
       origin: ob.origin,
       serviceStart: fromEpochDay(ob.start),
       serviceEnd: fromEpochDay(ob.end),
+      ...(ob.method === 'point_in_time' ? { deliveryDate: fromEpochDay(ob.delivery ?? ob.start) } : {}),
       allocatedMinor: ob.allocatedMinor,
       periods,
     };
