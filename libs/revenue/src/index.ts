@@ -47,3 +47,4 @@ export { computeOverage, type OverageInput } from './recognition/usage';
 export { allocateByWeights, splitCumulative } from './recognition/allocation';
 export type { RecognitionMethod } from './recognition/method-curve';
 export { billingPeriodOn } from './billing/periods';
+export { FISCAL_CALENDARS, type FiscalCalendar } from './core/period-grid';

@@ -5,6 +5,7 @@ import {
   ContractLineSchema,
   contractTermsShape,
   formatPath,
+  IsoDateSchema,
   LineDeltaSchema,
   UsageReportedSchema,
 } from '@revline/canonical';
@@ -12,6 +13,7 @@ import { RevenueInputError } from './core/errors';
 import type { RevenuePolicy } from './core/policy';
 import { computeSchedules } from './compute-schedules';
 import { PRORATION_CONVENTIONS } from './proration/conventions';
+import { FISCAL_CALENDARS } from './core/period-grid';
 import { toScheduleDto, type ScheduleDto } from './schedule/dto';
 
 const PolicySchema = z.strictObject({
@@ -25,6 +27,15 @@ const PolicySchema = z.strictObject({
   treatmentOverrides: z
     .record(z.string(), z.enum(['separate_contract', 'prospective', 'cumulative_catch_up']))
     .optional(),
+  fiscalCalendar: z.enum(FISCAL_CALENDARS).optional().meta({
+    description:
+      'The accounting periods the schedule is reported in: calendar months (default), or 52/53-week years cut 4-4-5, 4-5-4, 5-4-4 or into 13 four-week periods (a 53rd week goes to the last period)',
+  }),
+  fiscalYearStart: IsoDateSchema.optional().meta({
+    description:
+      'Required with a week calendar: the first day of one fiscal year; every other year starts on its weekday nearest its anniversary',
+    examples: ['2026-01-04'],
+  }),
 });
 
 /**

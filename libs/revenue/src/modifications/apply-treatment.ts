@@ -56,7 +56,10 @@ function addLinesAsObligations(
         {
           from: line.start,
           base: 0n,
-          curve: curveFor(ls.method, share, line.start, line.end, line.delivery),
+          curve: curveFor(ls.method, share, line.start, line.end, {
+            delivery: line.delivery,
+            grid: state.grid,
+          }),
         },
       ],
       variable: false,
@@ -138,7 +141,13 @@ export function applySeparateContract(
       end: d.ls.end,
       quantity: sub(d.q1, d.q0),
       allocatedMinor: share,
-      regimes: [{ from: d.from, base: 0n, curve: curveFor(d.ls.method, share, d.from, d.ls.end) }],
+      regimes: [
+        {
+          from: d.from,
+          base: 0n,
+          curve: curveFor(d.ls.method, share, d.from, d.ls.end, { grid: state.grid }),
+        },
+      ],
       variable: false,
     });
     d.ls.quantity = d.q1;
@@ -172,7 +181,7 @@ export function applyProspective(
     const curve =
       ob.quantity.n === 0n
         ? new PointInTimeCurve(share, e)
-        : curveFor(ob.method, share, from, ob.end, ob.delivery ?? from);
+        : curveFor(ob.method, share, from, ob.end, { delivery: ob.delivery ?? from, grid: state.grid });
     ob.regimes.push({ from: e, base, curve });
     ob.allocatedMinor = base + share;
   });
@@ -203,7 +212,7 @@ export function applyCumulativeCatchUp(state: EngineState, c: CheckedAmendment):
   affected.forEach((ob, i) => {
     const before = cumOf(ob, e - 1);
     const total = ob.allocatedMinor + (shares[i] ?? 0n);
-    const curve = curveFor(ob.method, total, ob.start, ob.end, ob.delivery);
+    const curve = curveFor(ob.method, total, ob.start, ob.end, { delivery: ob.delivery, grid: state.grid });
     catchUp += curve.cumAt(e - 1) - before;
     ob.regimes.push({ from: e, base: 0n, curve });
     ob.allocatedMinor = total;

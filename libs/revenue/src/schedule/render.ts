@@ -1,6 +1,5 @@
 import { fromEpochDay } from '@revline/canonical';
 import type { EngineState } from '../core/model';
-import { monthIndexOf, monthKey } from '../core/month-grid';
 import type { ObligationCums } from './snapshot';
 import type { BalancePeriod, ObligationSchedule, PeriodAmount } from './result';
 
@@ -12,7 +11,11 @@ export function renderObligations(state: EngineState, cums: readonly ObligationC
       let prev = 0n;
       for (let j = 0; j < c.cums.length; j++) {
         const cum = c.cums[j] ?? 0n;
-        periods.push({ period: monthKey(c.firstMonth + j), amountMinor: cum - prev, cumulativeMinor: cum });
+        periods.push({
+          period: state.grid.key(c.firstMonth + j),
+          amountMinor: cum - prev,
+          cumulativeMinor: cum,
+        });
         prev = cum;
       }
     }
@@ -41,7 +44,7 @@ export function renderBalances(state: EngineState, cums: readonly ObligationCums
   }
   const billedByMonth = new Map<number, bigint>();
   for (const p of state.postings) {
-    const m = monthIndexOf(p.day);
+    const m = state.grid.indexOf(p.day);
     billedByMonth.set(m, (billedByMonth.get(m) ?? 0n) + p.amount);
     first = Math.min(first, m);
     last = Math.max(last, m);
@@ -77,7 +80,7 @@ export function renderBalances(state: EngineState, cums: readonly ObligationCums
     const rec = recognisedToDate[j] ?? 0n;
     const deferred = billedToDate - rec;
     out.push({
-      period: monthKey(first + j),
+      period: state.grid.key(first + j),
       recognisedMinor: rec - prevRecognised,
       billedMinor: billed,
       recognisedToDateMinor: rec,
