@@ -114,15 +114,16 @@ export function checkAmendment(
       );
     }
     const from = Math.max(effective, ls.start);
-    const price = sub(mul(q1, p1), mul(q0, p0));
+    const oldPrice = mul(q0, p0);
+    const newPrice = mul(q1, p1);
     let charges: PeriodCharge[] | undefined;
     let amount: bigint;
     if (d.amountDelta !== undefined) {
       amount = checkMoney(d.amountDelta, state.currency, `${at}.amountDelta`, true);
     } else if (ls.line.chargeType === 'one_time') {
-      amount = toMinor(mul(price, ls.unitsInTerm), state.exponent);
+      amount = toMinor(mul(sub(newPrice, oldPrice), ls.unitsInTerm), state.exponent);
     } else {
-      charges = changeCharges(state, ls, price, from, policy.prorationConvention);
+      charges = changeCharges(state, ls, oldPrice, newPrice, from, policy.prorationConvention);
       amount = charges.reduce((s, c) => s + c.amount, 0n);
     }
     return {

@@ -22,6 +22,11 @@ export interface PeriodPart {
   readonly periodEnd: number;
   readonly from: number;
   readonly to: number;
+  /**
+   * Price units in the whole period, when known: a billing interval of a monthly price is `months per
+   * period` whatever its days (31 January to 27 February is one month). Default: counted from the dates.
+   */
+  readonly units?: Ratio;
 }
 
 /** Stripe prorates by time: the part's share of the period's seconds (from `fromSecond` when given). */
@@ -53,7 +58,7 @@ export function partValue(
   }
   if (convention === 'actual_days' || convention === 'stripe_seconds') {
     const share = timeShare(part, convention === 'stripe_seconds' ? fromSecond : undefined);
-    return mul(mul(price, unitsPerPeriod(unit, part.periodStart, part.periodEnd)), share);
+    return mul(mul(price, part.units ?? unitsPerPeriod(unit, part.periodStart, part.periodEnd)), share);
   }
   const months = monthsOfPeriod(convention, part.from, part.to, billCycleDay);
   switch (unit) {
