@@ -3,6 +3,7 @@ export {
   previewSchedules,
   parseSchedulePreviewRequest,
   SchedulePreviewRequestSchema,
+  PREVIEW_MAX_ITEMS,
   type SchedulePreviewRequest,
 } from './schedule-preview';
 export { toScheduleDto, type ScheduleDto } from './schedule/dto';

@@ -96,7 +96,10 @@ const PreviewContractSchema = z
   .superRefine((v, ctx) => {
     checkContractTerms(v, ctx);
   })
-  .meta({ id: 'PreviewContract', description: 'A canonical contract (ContractTerms)' });
+  .meta({
+    id: 'ContractTerms',
+    description: 'The commercial terms of a contract: what the revenue engine reads',
+  });
 
 /** A canonical amendment (AmendmentTerms) with its arrays bounded by the body limit. */
 const PreviewAmendmentSchema = z
@@ -108,7 +111,7 @@ const PreviewAmendmentSchema = z
       .meta({ description: `At most ${String(PREVIEW_MAX_ITEMS.lineDeltas)} (what fits in the 1 MiB body)` }),
     addedLines: linesOf('Lines the amendment adds', 0).optional(),
   })
-  .meta({ id: 'PreviewAmendment', description: 'A canonical amendment (AmendmentTerms)' });
+  .meta({ id: 'AmendmentTerms' });
 
 /** Body of POST /v1/revenue/schedule-previews: a canonical contract, optional amendments, usage, policy. */
 export const SchedulePreviewRequestSchema = z
