@@ -21,17 +21,17 @@ describe('a point-in-time line with a delivery date', () => {
   it('is recognised on its delivery date, not its service start', () => {
     const result = computeSchedules(g1Contract({ lines: [{ ...training, deliveryDate: '2026-07-01' }] }));
     const ob = result.obligations[0];
-    expect(ob?.deliveryDate).toBe('2026-07-01');
-    expect(ob?.serviceStart).toBe('2026-01-01');
-    expect(ob?.periods.filter((p) => p.amountMinor !== 0n).map((p) => [p.period, p.amountMinor])).toEqual([
+    expect(ob.deliveryDate).toBe('2026-07-01');
+    expect(ob.serviceStart).toBe('2026-01-01');
+    expect(ob.periods.filter((p) => p.amountMinor !== 0n).map((p) => [p.period, p.amountMinor])).toEqual([
       ['2026-07', 100_000n],
     ]);
   });
 
   it('defaults to the service start', () => {
     const ob = computeSchedules(g1Contract({ lines: [training] })).obligations[0];
-    expect(ob?.deliveryDate).toBe('2026-01-01');
-    expect(ob?.periods[0]?.amountMinor).toBe(100_000n);
+    expect(ob.deliveryDate).toBe('2026-01-01');
+    expect(ob.periods[0]?.amountMinor).toBe(100_000n);
   });
 
   it.each([
