@@ -49,19 +49,30 @@ export function changeCharges(
   const value = (price: Ratio, part: PeriodPart): bigint =>
     toMinor(partValue(convention, unit, price, part, billCycleDay), state.exponent);
   const out: PeriodCharge[] = [];
-  for (const p of periods) {
-    const whole =
-      unit === 'term'
-        ? { periodStart: ls.start, periodEnd: ls.end }
-        : { periodStart: p.start, periodEnd: p.end, ...(units ? { units } : {}) };
-    const part: PeriodPart = { ...whole, from: Math.max(from, p.start), to: Math.min(ls.end, p.end) };
-    if (part.to < part.from) {
-      continue;
-    }
-    const amount = STRIPE_STYLE.has(convention)
+  const charge = (part: PeriodPart): bigint =>
+    STRIPE_STYLE.has(convention)
       ? value(newPrice, part) - value(oldPrice, part)
       : value(sub(newPrice, oldPrice), part);
-    out.push({ from: part.from, to: part.to, amount });
+  // Every whole billing period of a monthly or yearly price charges the same (CPQ day precision apart,
+  // which counts a period's days): computed once.
+  const sameWhenWhole = units !== undefined && convention !== 'cpq_day';
+  let whole: bigint | undefined;
+  for (const p of periods) {
+    const partFrom = Math.max(from, p.start);
+    const partTo = Math.min(ls.end, p.end);
+    if (partTo < partFrom) {
+      continue;
+    }
+    let amount: bigint;
+    if (sameWhenWhole && partFrom === p.start && partTo === p.end) {
+      whole ??= charge({ periodStart: p.start, periodEnd: p.end, from: partFrom, to: partTo, units });
+      amount = whole;
+    } else if (unit === 'term') {
+      amount = charge({ periodStart: ls.start, periodEnd: ls.end, from: partFrom, to: partTo });
+    } else {
+      amount = charge({ periodStart: p.start, periodEnd: p.end, from: partFrom, to: partTo, units });
+    }
+    out.push({ from: partFrom, to: partTo, amount });
   }
   return out;
 }

@@ -26,7 +26,7 @@ export interface PeriodPart {
    * Price units in the whole period, when known: a billing interval of a monthly price is `months per
    * period` whatever its days (31 January to 27 February is one month). Default: counted from the dates.
    */
-  readonly units?: Ratio;
+  readonly units?: Ratio | undefined;
 }
 
 /** Stripe prorates by time: the part's share of the period's seconds (from `fromSecond` when given). */
