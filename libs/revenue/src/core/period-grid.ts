@@ -70,7 +70,8 @@ export class FiscalGrid implements PeriodGrid {
   }
 
   private yearOf(day: number): number {
-    let k = Math.floor((day - this.yearStart) / 365.2425);
+    // 146,097 days in 400 Gregorian years: a first guess at the year, corrected below.
+    let k = Math.floor(((day - this.yearStart) * 400) / 146_097);
     while (this.year(k).start > day) {
       k--;
     }
