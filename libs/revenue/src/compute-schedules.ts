@@ -53,7 +53,7 @@ export function computeSchedules(
       version: versions.length + 1,
       trigger: am.amendmentId,
       treatment: record.treatment,
-      changes: diffSchedules(cums, next),
+      changes: diffSchedules(cums, next, state.grid),
     });
     cums = next;
   }

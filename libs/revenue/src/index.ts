@@ -3,6 +3,7 @@ export {
   previewSchedules,
   parseSchedulePreviewRequest,
   SchedulePreviewRequestSchema,
+  PREVIEW_MAX_ITEMS,
   type SchedulePreviewRequest,
 } from './schedule-preview';
 export { toScheduleDto, type ScheduleDto } from './schedule/dto';
@@ -52,3 +53,5 @@ export {
   type ContractMonth,
   type ContractPosition,
 } from './balances/contract-asset';
+export { billingPeriodOn } from './billing/periods';
+export { FISCAL_CALENDARS, type FiscalCalendar } from './core/period-grid';

@@ -19,7 +19,7 @@ const decimal = (description: string, example: string): z.ZodString =>
 export const ProrationConventionSchema = z.enum(PRORATION_CONVENTIONS).meta({
   id: 'ProrationConvention',
   description:
-    'actual_days: remaining days / days in the period (Stripe for a change at 00:00 UTC); stripe_seconds: remaining seconds, from effectiveAt when given; thirty_360: 30-day months; monthly_actual_days: whole months + leftover days / days of that month; cpq_month: Salesforce CPQ month precision (partial months round up); cpq_monthly_daily: CPQ whole months + leftover days / (365/12); cpq_day: CPQ day precision, days / (365/12) months',
+    'actual_days: remaining days / days in the period (Stripe for a change at 00:00 UTC); stripe_seconds: remaining seconds, from effectiveAt when given; cpq_day: CPQ day precision, days over a 365-day year (days / (365/12) months). The month-based conventions count billing months from the bill-cycle day and measure the rest of the period in their own months: thirty_360: whole months + partial days / 30; monthly_actual_days: whole months + partial days / the days of that billing month; cpq_month: Salesforce CPQ month precision (a partial month counts as a month); cpq_monthly_daily: CPQ whole months + partial days / (365/12)',
 });
 
 /** A quantity or price change inside one billing period (the engine's `ProrationChange`). */
@@ -45,6 +45,17 @@ export const ProrationChangeSchema = z
     unitPricePeriod: UnitPricePeriodSchema.optional().meta({
       description: 'What the unit prices are per: month (default), year, or term (the whole billing period)',
     }),
+    billCycleDay: z
+      .number()
+      .int()
+      .min(1)
+      .max(31)
+      .optional()
+      .meta({
+        description:
+          'Month-based conventions (thirty_360, monthly_actual_days and the CPQ ones): the day of the month billing months start on; past the end of a month, its last day (31 is every month end). A partial month before it is prorated against it, as Zuora and Salesforce Billing do. Default: the day of periodStart',
+        examples: [15],
+      }),
     description: z
       .string()
       .min(1)

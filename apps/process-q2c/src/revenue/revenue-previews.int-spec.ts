@@ -6,6 +6,7 @@ import { AppModule } from '../app.module';
 import { APP } from '../app.info';
 import { DATABASE } from '../database';
 import { ProrationPreviewSchema } from './proration-preview.schema';
+import { PREVIEW_MAX_ITEMS } from '@revline/revenue';
 import { G2_PRORATION_REQUEST, G2_SCHEDULE_REQUEST } from './revenue-examples';
 import { SchedulePreviewSchema } from './schedule-preview.schema';
 
@@ -159,6 +160,44 @@ describe('revenue and proration previews over HTTP (process-q2c)', () => {
       }).expect(200);
       expect(res.body.modifications[0]).toMatchObject({ treatment: 'prospective', decidedBy: 'policy' });
       expect(res.body.modifications[0].reason).toContain('separate_contract');
+    });
+
+    it('reports a 4-4-5 tenant in its fiscal periods, which sum exactly to the price, and records the calendar', async () => {
+      const fy = { termStart: '2026-01-04', termEnd: '2027-01-02' };
+      const policy = { fiscalCalendar: '4-4-5', fiscalYearStart: '2026-01-04' };
+      const res = await post(SCHEDULES, {
+        contract: {
+          ...contract,
+          ...fy,
+          lines: [{ ...seats, serviceStart: fy.termStart, serviceEnd: fy.termEnd }],
+        },
+        policy,
+      }).expect(200);
+      expect(SchedulePreviewSchema.safeParse(res.body).error).toBeUndefined();
+      expect(res.body.policy).toMatchObject(policy);
+      const periods: Period[] = obligation(res.body, 'booking')?.periods ?? [];
+      expect(periods.map((p) => p.period)).toEqual([
+        'FY2026-P01',
+        'FY2026-P02',
+        'FY2026-P03',
+        'FY2026-P04',
+        'FY2026-P05',
+        'FY2026-P06',
+        'FY2026-P07',
+        'FY2026-P08',
+        'FY2026-P09',
+        'FY2026-P10',
+        'FY2026-P11',
+        'FY2026-P12',
+      ]);
+      // 28, 28 and 35 days of 364: 923.08, 923.07, 1,153.85, and 3,000.00 every quarter.
+      expect(periods.slice(0, 3).map((p) => p.amountMinor)).toEqual(minor('923.08', '923.07', '1,153.85'));
+      expect(periods.reduce((sum, p) => sum + BigInt(p.amountMinor), 0n)).toBe(1_200_000n);
+    });
+
+    it('refuses a week calendar without its fiscal year start, naming the field', async () => {
+      const res = await post(SCHEDULES, { contract, policy: { fiscalCalendar: '5-4-4' } }).expect(400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'policy.fiscalYearStart' })]);
     });
   });
 
@@ -387,6 +426,12 @@ describe('revenue and proration previews over HTTP (process-q2c)', () => {
       );
       const schemas = doc.components.schemas;
       expect(schemas.ContractTerms.additionalProperties).toBe(false);
+      // The line arrays say how many lines fit in the body limit.
+      expect(schemas.ContractTerms.properties.lines.maxItems).toBe(PREVIEW_MAX_ITEMS.lines);
+      expect(schemas.SchedulePreviewRequest.properties.amendments.maxItems).toBe(
+        PREVIEW_MAX_ITEMS.amendments,
+      );
+      expect(schemas.ProrationChange.properties.billCycleDay.maximum).toBe(31);
       expect(schemas.SchedulePreviewRequest.required).toEqual(['contract']);
       expect(schemas.ProrationChange.properties.priorQuantity.pattern).toBeDefined();
       expect(schemas.ModificationRecord.properties.treatment).toBeDefined();

@@ -2,11 +2,10 @@ import {
   AmendmentTypeSchema,
   CurrencyCodeSchema,
   IsoDateSchema,
-  IsoMonthSchema,
   ModificationFactsSchema,
   ModificationTreatmentSchema,
 } from '@revline/canonical';
-import { PRORATION_CONVENTIONS } from '@revline/revenue';
+import { FISCAL_CALENDARS, PRORATION_CONVENTIONS } from '@revline/revenue';
 import type { ScheduleDto } from '@revline/revenue';
 import { z } from 'zod';
 import type { Same } from './same-type';
@@ -19,9 +18,19 @@ const minor = (description: string): z.ZodString =>
     .regex(/^-?\d+$/)
     .meta({ description: `${description}; integer minor units (cents for USD)` });
 
+const PeriodKeySchema = z
+  .string()
+  .regex(/^(\d{4}-(0[1-9]|1[0-2])|FY\d{4}-P(0[1-9]|1[0-3]))$/)
+  .meta({
+    id: 'PeriodKey',
+    description:
+      "An accounting period of the policy's fiscal calendar: YYYY-MM for calendar months, FYyyyy-Pnn (P01..P12, or P13 in 13-period years) for a 4-4-5, 4-5-4, 5-4-4 or 13-period year, named after the calendar year most of its days fall in",
+    examples: ['2026-03', 'FY2026-P03'],
+  });
+
 const PeriodAmountSchema = z
   .strictObject({
-    period: IsoMonthSchema,
+    period: PeriodKeySchema,
     amountMinor: minor('Revenue recognised in the month'),
     cumulativeMinor: minor('Revenue recognised to the end of the month'),
   })
@@ -42,6 +51,9 @@ const ObligationScheduleSchema = z
       .meta({ description: '"booking", "usage", or the id of the amendment that created it' }),
     serviceStart: IsoDateSchema,
     serviceEnd: IsoDateSchema.meta({ description: 'Inclusive' }),
+    deliveryDate: IsoDateSchema.optional().meta({
+      description: 'Point-in-time obligations only: the day the revenue is recognised',
+    }),
     allocatedMinor: minor('Transaction price allocated to the obligation'),
     periods: z.array(PeriodAmountSchema),
   })
@@ -49,7 +61,7 @@ const ObligationScheduleSchema = z
 
 const BalancePeriodSchema = z
   .strictObject({
-    period: IsoMonthSchema,
+    period: PeriodKeySchema,
     recognisedMinor: minor('Revenue recognised in the month, all obligations'),
     billedMinor: minor('Amount invoiced in the month'),
     recognisedToDateMinor: minor('Revenue recognised to the month end'),
@@ -66,7 +78,7 @@ const BalancePeriodSchema = z
 const PeriodChangeSchema = z
   .strictObject({
     pobId: z.string(),
-    period: IsoMonthSchema,
+    period: PeriodKeySchema,
     previousMinor: minor('Amount in the previous version'),
     currentMinor: minor('Amount in this version'),
     deltaMinor: minor('currentMinor − previousMinor'),
@@ -109,6 +121,10 @@ const ResolvedPolicySchema = z
     sspTolerance: z.string(),
     rounding: z.literal('half_up_cumulative'),
     treatmentOverrides: z.record(z.string(), ModificationTreatmentSchema),
+    fiscalCalendar: z.enum(FISCAL_CALENDARS),
+    fiscalYearStart: IsoDateSchema.optional().meta({
+      description: 'Week calendars: the first day of one fiscal year',
+    }),
   })
   .meta({ id: 'ResolvedPolicy', description: 'The tenant settings the schedule was computed with' });
 

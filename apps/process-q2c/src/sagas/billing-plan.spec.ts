@@ -247,3 +247,39 @@ describe('a usage line (G7: API calls on a metered price, billed monthly in arre
     expect(chargedWithoutUsage([invoice], catalogue)).toBe(1_266_000n);
   });
 });
+
+describe('the proration a change expects', () => {
+  /** G2 on a monthly price: 10 seats at 100.00 a month, billed by Stripe every month from 2026-01-01. */
+  const monthlyBooking: ContractBooked = ContractBookedSchema.parse({
+    ...booking,
+    billingFrequency: 'monthly',
+    lines: booking.lines.map((l) => ({ ...l, unitPrice: '100', unitPricePeriod: 'month' })),
+  });
+  const monthlyCatalogue = new Map<string, CatalogueEntry>([
+    ['SEAT', { ...(catalogue.get('SEAT') as CatalogueEntry), unitPricePeriod: 'month', ssp: '100' }],
+  ]);
+  const monthly = (am: ContractAmended): ContractHistory => ({ booking: monthlyBooking, amendments: [am] });
+
+  it('is the rest of the month the change falls in, not the rest of the term: 5 × 100.00 × 17/31 = 274.19', () => {
+    const g2 = amendment('08', {
+      amendmentType: 'expansion',
+      effectiveDate: '2026-03-15',
+      lineDeltas: [seats('10', '15', '100')],
+    });
+    expect(expectedCharge(monthly(g2), [], g2, monthlyCatalogue)).toEqual([
+      { lineId: 'seats', productCode: 'SEAT', amountMinor: 27_419n },
+    ]);
+  });
+
+  it('is the whole month when the change falls on its first day: 5 × 100.00 = 500.00', () => {
+    const onBoundary = amendment('09', {
+      amendmentType: 'expansion',
+      effectiveDate: '2026-04-01',
+      lineDeltas: [seats('10', '15', '100')],
+    });
+    // The whole of April at 15 seats less the whole of April at 10, not the nine months left of the term.
+    expect(expectedCharge(monthly(onBoundary), [], onBoundary, monthlyCatalogue)).toEqual([
+      { lineId: 'seats', productCode: 'SEAT', amountMinor: 50_000n },
+    ]);
+  });
+});

@@ -2,7 +2,7 @@ import type { ContractAmended } from '@revline/canonical';
 import { compareDecimals } from '../normalisation/line-amounts';
 import type { BillingContractChangePayload, BillingDocumentPayload } from '@revline/messaging';
 import { BusinessError } from '@revline/messaging';
-import { computeSchedules, previewProration } from '@revline/revenue';
+import { billingPeriodOn, computeSchedules, previewProration } from '@revline/revenue';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
 import type { ContractHistory } from './contract-history';
 import type { LineInForce } from './contract-lines';
@@ -141,8 +141,11 @@ export function rampSteps(
 
 /**
  * What the billing platform should charge for an amendment at its effective date: the engine's proration of each
- * changed or added recurring line over the billing period, by actual days (Stripe's proration for a change at
- * 00:00 UTC). Positive is owed by the customer, negative is owed to them. Per line, for the ERP document.
+ * changed or added recurring line over the billing period the change falls in, by actual days (Stripe's
+ * proration for a change at 00:00 UTC). Stripe bills a subscription item every interval of its price from the
+ * subscription's start, so that period is the catalogue price's interval (its unit price period) counted from
+ * the term start; later periods are invoiced at the new price when they begin, not at the change. Positive is
+ * owed by the customer, negative is owed to them. Per line, for the ERP document.
  */
 export function expectedProration(
   history: ContractHistory,
@@ -162,17 +165,24 @@ export function expectedProration(
       compareDecimals(was.quantity, line.quantity) === 0 &&
       compareDecimals(was.unitPrice, line.unitPrice) === 0;
     if (unchanged) continue;
+    const unitPricePeriod = entryOf(catalogue, line.productCode).unitPricePeriod;
+    const period = billingPeriodOn(
+      booking.termStart,
+      booking.termEnd,
+      unitPricePeriod,
+      amendment.effectiveDate,
+    );
     const preview = previewProration(
       {
         currency: booking.currency,
-        periodStart: booking.termStart,
-        periodEnd: booking.termEnd,
+        periodStart: period.start,
+        periodEnd: period.end,
         effectiveDate: amendment.effectiveDate,
         priorQuantity: was?.quantity ?? '0',
         newQuantity: line.quantity,
         priorUnitPrice: was?.unitPrice ?? line.unitPrice,
         newUnitPrice: line.unitPrice,
-        unitPricePeriod: entryOf(catalogue, line.productCode).unitPricePeriod,
+        unitPricePeriod,
       },
       'actual_days',
     );

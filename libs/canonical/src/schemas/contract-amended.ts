@@ -27,7 +27,7 @@ export const LineDeltaSchema = z
     newUnitPrice: NonNegativeDecimalSchema,
     amountDelta: MoneySchema.optional().meta({
       description:
-        'Change in consideration for the rest of the term; computed by actual-days proration when absent',
+        "Change in consideration for the rest of the term. When absent, the revenue engine computes it as the billing platform invoices the change: the rest of the billing period it falls in, prorated under the tenant's proration convention (actual days by default), then each later billing period at the new quantity and price",
     }),
   })
   .meta({ id: 'LineDelta' });

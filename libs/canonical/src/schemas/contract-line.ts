@@ -43,6 +43,10 @@ export const ContractLineSchema = z
     }),
     serviceStart: IsoDateSchema,
     serviceEnd: IsoDateSchema.meta({ description: 'Inclusive' }),
+    deliveryDate: IsoDateSchema.optional().meta({
+      description:
+        'point_in_time lines only: the day control passes and the revenue is recognised, inside serviceStart..serviceEnd; default serviceStart',
+    }),
     revenueTreatment: RevenueTreatmentSchema,
     rampSegments: z.array(RampSegmentSchema).optional(),
     includedUsage: NonNegativeDecimalSchema.optional().meta({ description: 'Units included per month' }),

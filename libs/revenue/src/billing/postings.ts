@@ -1,13 +1,7 @@
 import { civilOf, addMonthsToEpochDay, type BillingFrequency, type BillingTiming } from '@revline/canonical';
 import { splitCumulative } from '../recognition/allocation';
 import type { Posting } from '../core/model';
-
-const MONTHS: Record<Exclude<BillingFrequency, 'upfront'>, number> = {
-  monthly: 1,
-  quarterly: 3,
-  semiannual: 6,
-  annual: 12,
-};
+import { MONTHS_PER_PERIOD } from './periods';
 
 function gcd(a: bigint, b: bigint): bigint {
   while (b !== 0n) {
@@ -36,7 +30,7 @@ export function billingPostings(
   if (frequency === 'upfront') {
     return [{ day: timing === 'advance' ? start : end + 1, amount }];
   }
-  const step = MONTHS[frequency];
+  const step = MONTHS_PER_PERIOD[frequency];
   const a = civilOf(anchor);
   const periods: { from: number; to: number; overlap: number; length: number }[] = [];
   let k = 0;

@@ -2,6 +2,7 @@ import type { BillingFrequency, BillingTiming, ContractLine, CurrencyCode } from
 import type { Curve } from '../recognition/curves';
 import type { RecognitionMethod } from '../recognition/method-curve';
 import type { Ratio } from './ratio';
+import type { PeriodGrid } from './period-grid';
 
 /**
  * From `from` (epoch day) on, recognised-to-date is `base + curve.cumAt(day)`. A prospective
@@ -23,6 +24,8 @@ export interface Obligation {
   readonly origin: string;
   readonly start: number;
   readonly end: number;
+  /** Point in time: the day control passes (the line's deliveryDate); start when absent. */
+  readonly delivery?: number;
   quantity: Ratio;
   allocatedMinor: bigint;
   readonly regimes: Regime[];
@@ -57,6 +60,8 @@ export interface EngineState {
   termEnd: number;
   readonly billingFrequency: BillingFrequency;
   readonly billingTiming: BillingTiming;
+  /** The accounting periods of the tenant's fiscal calendar, which schedules are reported in. */
+  readonly grid: PeriodGrid;
   readonly lines: Map<string, LineState>;
   readonly obligations: Obligation[];
   readonly postings: Posting[];

@@ -1,5 +1,9 @@
 import type { ModificationTreatment } from '@revline/canonical';
+import { toEpochDay } from '@revline/canonical';
 import type { ProrationConvention } from '../proration/conventions';
+import { checkDate } from '../input/checks';
+import { RevenueInputError } from './errors';
+import { CALENDAR_GRID, periodGrid, type FiscalCalendar, type PeriodGrid } from './period-grid';
 
 /** Which ratable convention a tenant uses for lines marked `ratable_daily` (DESIGN.md §5). */
 export type RatableConvention = 'ratable_daily' | 'even_monthly' | 'monthly_prorated';
@@ -16,6 +20,10 @@ export interface RevenuePolicy {
   readonly sspTolerance?: string;
   /** Forces a treatment for an amendment id, whatever the facts say (recorded as an override). */
   readonly treatmentOverrides?: Readonly<Record<string, ModificationTreatment>>;
+  /** The accounting periods schedules are reported in: calendar months (default) or a 52/53-week calendar. */
+  readonly fiscalCalendar?: FiscalCalendar;
+  /** Week calendars: the first day of one fiscal year (any); the others start on its weekday nearest its anniversary. */
+  readonly fiscalYearStart?: string;
 }
 
 export interface ResolvedPolicy {
@@ -25,6 +33,8 @@ export interface ResolvedPolicy {
   readonly sspTolerance: string;
   readonly rounding: 'half_up_cumulative';
   readonly treatmentOverrides: Readonly<Record<string, ModificationTreatment>>;
+  readonly fiscalCalendar: FiscalCalendar;
+  readonly fiscalYearStart?: string;
 }
 
 export const DEFAULT_POLICY: ResolvedPolicy = {
@@ -34,6 +44,7 @@ export const DEFAULT_POLICY: ResolvedPolicy = {
   sspTolerance: '0.05',
   rounding: 'half_up_cumulative',
   treatmentOverrides: {},
+  fiscalCalendar: 'calendar',
 };
 
 export function resolvePolicy(policy: RevenuePolicy | undefined): ResolvedPolicy {
@@ -44,5 +55,30 @@ export function resolvePolicy(policy: RevenuePolicy | undefined): ResolvedPolicy
     sspTolerance: policy?.sspTolerance ?? DEFAULT_POLICY.sspTolerance,
     rounding: 'half_up_cumulative',
     treatmentOverrides: policy?.treatmentOverrides ?? {},
+    ...fiscalOf(policy),
   };
+}
+
+function fiscalOf(
+  policy: RevenuePolicy | undefined,
+): Pick<ResolvedPolicy, 'fiscalCalendar' | 'fiscalYearStart'> {
+  const fiscalCalendar = policy?.fiscalCalendar ?? DEFAULT_POLICY.fiscalCalendar;
+  if (fiscalCalendar === 'calendar') {
+    return { fiscalCalendar };
+  }
+  if (policy?.fiscalYearStart === undefined) {
+    throw new RevenueInputError(
+      'policy.fiscalYearStart',
+      `is required with the ${fiscalCalendar} fiscal calendar: the first day of one fiscal year`,
+    );
+  }
+  checkDate(policy.fiscalYearStart, 'policy.fiscalYearStart');
+  return { fiscalCalendar, fiscalYearStart: policy.fiscalYearStart };
+}
+
+/** The accounting periods of a resolved policy's fiscal calendar. */
+export function gridOf(policy: ResolvedPolicy): PeriodGrid {
+  return policy.fiscalCalendar === 'calendar' || policy.fiscalYearStart === undefined
+    ? CALENDAR_GRID
+    : periodGrid(policy.fiscalCalendar, toEpochDay(policy.fiscalYearStart));
 }

@@ -16,6 +16,8 @@ export interface CheckedLine {
   readonly field: string;
   readonly start: number;
   readonly end: number;
+  /** Point-in-time lines: the delivery day (deliveryDate, default serviceStart). */
+  readonly delivery?: number;
   readonly netMinor: bigint;
   readonly sspMinor: bigint;
   readonly segments: readonly { readonly start: number; readonly end: number; readonly netMinor: bigint }[];
@@ -26,6 +28,20 @@ const TIMINGS = new Set(['advance', 'arrears']);
 const TREATMENTS = new Set(['ratable_daily', 'even_monthly', 'monthly_prorated', 'point_in_time', 'usage']);
 const CHARGE_TYPES = new Set(['recurring', 'one_time', 'usage']);
 const UNIT_PERIODS = new Set(['month', 'year', 'term']);
+
+function checkDelivery(line: ContractLine, field: string, start: number, end: number): number | undefined {
+  if (line.deliveryDate === undefined) {
+    return undefined;
+  }
+  if (line.revenueTreatment !== 'point_in_time') {
+    throw new RevenueInputError(`${field}.deliveryDate`, 'is only for point_in_time lines');
+  }
+  const delivery = checkDate(line.deliveryDate, `${field}.deliveryDate`);
+  if (delivery < start || delivery > end) {
+    throw new RevenueInputError(`${field}.deliveryDate`, 'must fall inside serviceStart..serviceEnd');
+  }
+  return delivery;
+}
 
 /** Checks one contract line against the term; `field` is its path ("contract.lines[0]"). */
 export function checkLine(
@@ -60,6 +76,7 @@ export function checkLine(
   if (start < termStart || end > termEnd) {
     throw new RevenueInputError(`${field}.serviceStart`, 'service dates fall outside the contract term');
   }
+  const delivery = checkDelivery(line, field, start, end);
   const netMinor = checkMoney(line.netAmount, currency, `${field}.netAmount`);
   const sspMinor = line.ssp === undefined ? netMinor : checkMoney(line.ssp, currency, `${field}.ssp`);
   if (line.includedUsage !== undefined) {
@@ -97,7 +114,16 @@ export function checkLine(
       throw new RevenueInputError(`${field}.netAmount`, 'must equal the sum of the ramp segments');
     }
   }
-  return { line, field, start, end, netMinor, sspMinor, segments };
+  return {
+    line,
+    field,
+    start,
+    end,
+    netMinor,
+    sspMinor,
+    segments,
+    ...(delivery === undefined ? {} : { delivery }),
+  };
 }
 
 export interface CheckedContract {

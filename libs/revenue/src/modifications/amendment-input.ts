@@ -2,10 +2,11 @@ import { formatRatio, fromEpochDay, type AmendmentTerms, type ModificationFacts 
 import { RevenueInputError } from '../core/errors';
 import type { EngineState, LineState } from '../core/model';
 import type { ResolvedPolicy } from '../core/policy';
-import { decimalRatio, mul, ratio, roundHalfUp, sub, toMinor, type Ratio } from '../core/ratio';
+import { decimalRatio, mul, roundHalfUp, sub, toMinor, type Ratio } from '../core/ratio';
 import { checkBound, checkDate, checkId, checkMoney, checkNonNegativeDecimal } from '../input/checks';
 import { checkLine, type CheckedLine } from '../input/contract-input';
-import { monthsUnder, remainingFraction } from '../proration/conventions';
+import { monthsUnder } from '../proration/conventions';
+import { changeCharges, type PeriodCharge } from './change-charges';
 
 /** The part of a canonical `ContractAmended` (or `AmendmentTerms`) the engine reads. */
 export type RevenueAmendment = AmendmentTerms;
@@ -20,6 +21,11 @@ export interface CheckedDelta {
   readonly from: number;
   /** Change in consideration for the rest of the line's term, minor units. */
   readonly amount: bigint;
+  /**
+   * What the billing platform charges for it, per billing period (their sum is `amount`); absent when the
+   * amendment gives the amount (`amountDelta`) or the line is a one-time charge.
+   */
+  readonly charges?: readonly PeriodCharge[];
 }
 
 export interface CheckedAmendment {
@@ -60,7 +66,9 @@ function synthesiseCancellation(state: EngineState, effective: number): Amendmen
 
 /**
  * Checks an amendment against the contract as amended so far, prices each line change for the
- * rest of the term under the tenant's proration convention and establishes the ASC 606 facts.
+ * rest of the term as the billing platform invoices it (the rest of the billing period the change falls
+ * in, prorated under the tenant's convention, then each later billing period; see changeCharges), unless
+ * the amendment gives the amount, and establishes the ASC 606 facts.
  */
 export function checkAmendment(
   state: EngineState,
@@ -106,19 +114,28 @@ export function checkAmendment(
       );
     }
     const from = Math.max(effective, ls.start);
-    const amount =
-      d.amountDelta !== undefined
-        ? checkMoney(d.amountDelta, state.currency, `${at}.amountDelta`, true)
-        : toMinor(
-            mul(
-              mul(sub(mul(q1, p1), mul(q0, p0)), ls.unitsInTerm),
-              ls.line.chargeType === 'one_time'
-                ? ratio(1n)
-                : remainingFraction(policy.prorationConvention, ls.start, ls.end, from),
-            ),
-            state.exponent,
-          );
-    return { ls, field: at, q0, q1, p1, from, amount: checkBound(amount, `${at}.amountDelta`) };
+    const oldPrice = mul(q0, p0);
+    const newPrice = mul(q1, p1);
+    let charges: PeriodCharge[] | undefined;
+    let amount: bigint;
+    if (d.amountDelta !== undefined) {
+      amount = checkMoney(d.amountDelta, state.currency, `${at}.amountDelta`, true);
+    } else if (ls.line.chargeType === 'one_time') {
+      amount = toMinor(mul(sub(newPrice, oldPrice), ls.unitsInTerm), state.exponent);
+    } else {
+      charges = changeCharges(state, ls, oldPrice, newPrice, from, policy.prorationConvention);
+      amount = charges.reduce((s, c) => s + c.amount, 0n);
+    }
+    return {
+      ls,
+      field: at,
+      q0,
+      q1,
+      p1,
+      from,
+      amount: checkBound(amount, `${at}.amountDelta`),
+      ...(charges ? { charges } : {}),
+    };
   });
   const added = (am.addedLines ?? []).map((line, j) => {
     const at = `${field}.addedLines[${String(j)}]`;

@@ -13,7 +13,10 @@ import type { CheckedAmendment } from './amendment-input';
 import { applyQuantityChanges } from './quantities';
 
 function isLive(ob: Obligation, effective: number): boolean {
-  return !ob.variable && (ob.method === 'point_in_time' ? ob.start >= effective : ob.end >= effective);
+  return (
+    !ob.variable &&
+    (ob.method === 'point_in_time' ? (ob.delivery ?? ob.start) >= effective : ob.end >= effective)
+  );
 }
 
 /** Standalone selling price of what remains of an obligation from `effective`, at its quantity now. */
@@ -46,9 +49,19 @@ function addLinesAsObligations(
       origin,
       start: line.start,
       end: line.end,
+      ...(line.delivery === undefined ? {} : { delivery: line.delivery }),
       quantity: ls.quantity,
       allocatedMinor: share,
-      regimes: [{ from: line.start, base: 0n, curve: curveFor(ls.method, share, line.start, line.end) }],
+      regimes: [
+        {
+          from: line.start,
+          base: 0n,
+          curve: curveFor(ls.method, share, line.start, line.end, {
+            delivery: line.delivery,
+            grid: state.grid,
+          }),
+        },
+      ],
       variable: false,
     });
   });
@@ -74,7 +87,17 @@ export function postAmendmentBilling(state: EngineState, c: CheckedAmendment): v
     return;
   }
   for (const d of c.deltas) {
-    post(d.amount, d.from, d.ls.end, d.ls.line.chargeType === 'one_time');
+    if (d.charges === undefined) {
+      post(d.amount, d.from, d.ls.end, d.ls.line.chargeType === 'one_time');
+      continue;
+    }
+    // Each billing period's charge on its own invoice: in advance from its first day, in arrears after it.
+    for (const charge of d.charges) {
+      if (charge.amount !== 0n) {
+        const day = state.billingTiming === 'advance' ? charge.from : charge.to + 1;
+        state.postings.push({ day, amount: charge.amount });
+      }
+    }
   }
   for (const a of c.added) {
     post(a.netMinor, a.start, a.end, a.line.chargeType === 'one_time');
@@ -118,7 +141,13 @@ export function applySeparateContract(
       end: d.ls.end,
       quantity: sub(d.q1, d.q0),
       allocatedMinor: share,
-      regimes: [{ from: d.from, base: 0n, curve: curveFor(d.ls.method, share, d.from, d.ls.end) }],
+      regimes: [
+        {
+          from: d.from,
+          base: 0n,
+          curve: curveFor(d.ls.method, share, d.from, d.ls.end, { grid: state.grid }),
+        },
+      ],
       variable: false,
     });
     d.ls.quantity = d.q1;
@@ -150,7 +179,9 @@ export function applyProspective(
     const base = recognised[i] ?? 0n;
     const from = Math.max(e, ob.start);
     const curve =
-      ob.quantity.n === 0n ? new PointInTimeCurve(share, e) : curveFor(ob.method, share, from, ob.end);
+      ob.quantity.n === 0n
+        ? new PointInTimeCurve(share, e)
+        : curveFor(ob.method, share, from, ob.end, { delivery: ob.delivery ?? from, grid: state.grid });
     ob.regimes.push({ from: e, base, curve });
     ob.allocatedMinor = base + share;
   });
@@ -181,7 +212,7 @@ export function applyCumulativeCatchUp(state: EngineState, c: CheckedAmendment):
   affected.forEach((ob, i) => {
     const before = cumOf(ob, e - 1);
     const total = ob.allocatedMinor + (shares[i] ?? 0n);
-    const curve = curveFor(ob.method, total, ob.start, ob.end);
+    const curve = curveFor(ob.method, total, ob.start, ob.end, { delivery: ob.delivery, grid: state.grid });
     catchUp += curve.cumAt(e - 1) - before;
     ob.regimes.push({ from: e, base: 0n, curve });
     ob.allocatedMinor = total;

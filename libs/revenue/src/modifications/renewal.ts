@@ -80,7 +80,9 @@ export function applyRenewal(
       end,
       quantity,
       allocatedMinor: price,
-      regimes: [{ from: start, base: 0n, curve: curveFor(renewed.method, price, start, end) }],
+      regimes: [
+        { from: start, base: 0n, curve: curveFor(renewed.method, price, start, end, { grid: state.grid }) },
+      ],
       variable: false,
     });
     state.postings.push(

@@ -1,5 +1,6 @@
 import { wholeMonthsAndDaysOfEpochDays as wmd } from '@revline/canonical';
 import { add, ratio, type Ratio } from '../core/ratio';
+import { cycleMonths, dayOfMonth } from './cycle-months';
 
 /**
  * Proration conventions (DESIGN.md §5):
@@ -10,7 +11,9 @@ import { add, ratio, type Ratio } from '../core/ratio';
  * - cpq_month: Salesforce CPQ month precision; a partial month counts as a whole month.
  * - cpq_monthly_daily: CPQ monthly + daily; whole months + leftover days / (365/12).
  * - cpq_day: CPQ day precision; days / (365/12) months.
- * Month-based conventions count whole calendar months from the start date, then leftover days.
+ * `monthsUnder` counts whole calendar months from the start date, then leftover days (a CPQ quote's
+ * prorate multiplier); a billing period's proration counts months from the bill-cycle day
+ * (`monthsOfPeriod`, `remainingFraction`), as Zuora and Salesforce Billing invoice it.
  */
 export const PRORATION_CONVENTIONS = [
   'actual_days',
@@ -57,9 +60,36 @@ export function monthsUnder(convention: ProrationConvention, start: number, end:
 }
 
 /**
+ * Length of from..to (epoch days, inclusive) in months, measured as the convention measures it, the
+ * months running from the bill-cycle day: CPQ day (and the day-based conventions) counts days over a
+ * 365-day year (days × 12 / 365); the month-based ones count whole billing months plus partial ones
+ * (cpq_month: a partial month is a month; cpq_monthly_daily: days / (365/12); thirty_360: days / 30;
+ * monthly_actual_days: days / the days of that billing month).
+ */
+export function monthsOfPeriod(
+  convention: ProrationConvention,
+  from: number,
+  to: number,
+  billCycleDay: number,
+): Ratio {
+  switch (convention) {
+    case 'actual_days':
+    case 'stripe_seconds':
+    case 'cpq_day':
+      return ratio(BigInt(to - from + 1) * 12n, 365n);
+    case 'thirty_360':
+    case 'monthly_actual_days':
+    case 'cpq_month':
+    case 'cpq_monthly_daily':
+      return cycleMonths(convention, from, to, billCycleDay);
+  }
+}
+
+/**
  * The share of a billing period (periodStart..periodEnd inclusive) that remains from `from`
- * (inclusive) under a convention. For stripe_seconds, `fromSecond` (unix seconds) may give a time
- * within the day; the period boundaries are 00:00 UTC.
+ * (inclusive) under a convention, both measured in the convention's own units. For stripe_seconds,
+ * `fromSecond` (unix seconds) may give a time within the day; the period boundaries are 00:00 UTC.
+ * Month-based conventions count billing months from `billCycleDay` (default: periodStart's day).
  */
 export function remainingFraction(
   convention: ProrationConvention,
@@ -67,12 +97,14 @@ export function remainingFraction(
   periodEnd: number,
   from: number,
   fromSecond?: bigint,
+  billCycleDay: number = dayOfMonth(periodStart),
 ): Ratio {
   if (from > periodEnd) {
     return ratio(0n);
   }
   switch (convention) {
     case 'actual_days':
+    case 'cpq_day':
       return ratio(BigInt(periodEnd - from + 1), BigInt(periodEnd - periodStart + 1));
     case 'stripe_seconds': {
       const startS = BigInt(periodStart) * 86_400n;
@@ -83,13 +115,9 @@ export function remainingFraction(
     case 'thirty_360':
     case 'monthly_actual_days':
     case 'cpq_month':
-    case 'cpq_monthly_daily':
-    case 'cpq_day': {
-      const remaining = monthsUnder(convention, from, periodEnd);
-      const whole =
-        convention === 'cpq_day'
-          ? monthsUnder('cpq_monthly_daily', periodStart, periodEnd)
-          : monthsUnder(convention, periodStart, periodEnd);
+    case 'cpq_monthly_daily': {
+      const remaining = cycleMonths(convention, from, periodEnd, billCycleDay);
+      const whole = cycleMonths(convention, periodStart, periodEnd, billCycleDay);
       return ratio(remaining.n * whole.d, remaining.d * whole.n);
     }
   }

@@ -6,8 +6,12 @@ import {
   type CurrencyCode,
   type UnitPricePeriod,
 } from '@revline/canonical';
-import { decimalRatio, mul, ratio, sub, toMinor, type Ratio } from '../core/ratio';
+import { decimalRatio, mul, sub, toMinor, type Ratio } from '../core/ratio';
 import { monthsUnder, remainingFraction, type ProrationConvention } from './conventions';
+import { dayOfMonth } from './cycle-months';
+import { partValue, unitsPerPeriod, type PeriodPart } from './period-value';
+
+export { unitsPerPeriod } from './period-value';
 import { checkCurrency, checkDate, checkNonNegativeDecimal, checkBound } from '../input/checks';
 import { RevenueInputError } from '../core/errors';
 
@@ -27,6 +31,11 @@ export interface ProrationChange {
   readonly newUnitPrice: string;
   /** What the unit prices are per; 'term' means per billing period. Default 'month'. */
   readonly unitPricePeriod?: UnitPricePeriod;
+  /**
+   * Month-based conventions: the day of the month billing months start on (1..31; past a month's end,
+   * its last day). Default: periodStart's day. A partial month before it is prorated against it.
+   */
+  readonly billCycleDay?: number;
   readonly description?: string;
 }
 
@@ -44,20 +53,6 @@ export interface ProrationPreview {
   readonly remainingFraction: string;
   readonly lines: ProrationLine[];
   readonly netMinor: string;
-}
-
-/** Price units in one billing period: 12 for a monthly price over an annual period. */
-export function unitsPerPeriod(unit: UnitPricePeriod, periodStart: number, periodEnd: number): Ratio {
-  switch (unit) {
-    case 'month':
-      return monthsUnder('monthly_actual_days', periodStart, periodEnd);
-    case 'year': {
-      const m = monthsUnder('monthly_actual_days', periodStart, periodEnd);
-      return ratio(m.n, m.d * 12n);
-    }
-    case 'term':
-      return ratio(1n);
-  }
 }
 
 function checkItemValue(value: Ratio, exponent: number, quantity: string, price: string): void {
@@ -87,11 +82,22 @@ function secondOf(effectiveAt: string | undefined, effectiveDay: number): bigint
   return s;
 }
 
+function checkBillCycleDay(value: number | undefined, periodStart: number): number {
+  if (value === undefined) {
+    return dayOfMonth(periodStart);
+  }
+  if (!Number.isInteger(value) || value < 1 || value > 31) {
+    throw new RevenueInputError('billCycleDay', 'must be a whole day of the month, 1..31');
+  }
+  return value;
+}
+
 /**
  * Prorates a mid-period change. Stripe-style conventions (actual_days, stripe_seconds) itemise it as
  * Stripe does: a credit for unused time on the old quantity and price, and a charge for the remaining
  * time on the new ones, each rounded on its own. CPQ and month-based conventions quote the delta
- * itself (new − old) prorated, as a single line, as CPQ amendment quotes do.
+ * itself (new − old) over the rest of the period measured in their own months from the bill-cycle day,
+ * as a single line, as CPQ amendment quotes and Zuora's partial-month proration do.
  */
 export function previewProration(change: ProrationChange, convention: ProrationConvention): ProrationPreview {
   const currency = checkCurrency(change.currency, 'currency');
@@ -112,27 +118,26 @@ export function previewProration(change: ProrationChange, convention: ProrationC
   const q1 = decimalRatio(checkNonNegativeDecimal(change.newQuantity, 'newQuantity'));
   const p0 = decimalRatio(checkNonNegativeDecimal(change.priorUnitPrice, 'priorUnitPrice'));
   const p1 = decimalRatio(checkNonNegativeDecimal(change.newUnitPrice, 'newUnitPrice'));
-  const units = unitsPerPeriod(change.unitPricePeriod ?? 'month', start, end);
-  const fraction = remainingFraction(
-    convention,
-    start,
-    end,
-    eff,
-    convention === 'stripe_seconds' ? secondOf(change.effectiveAt, eff) : undefined,
-  );
+  const unit = change.unitPricePeriod ?? 'month';
+  const units = unitsPerPeriod(unit, start, end);
+  const billCycleDay = checkBillCycleDay(change.billCycleDay, start);
+  const fromSecond = convention === 'stripe_seconds' ? secondOf(change.effectiveAt, eff) : undefined;
+  const fraction = remainingFraction(convention, start, end, eff, fromSecond, billCycleDay);
+  const part: PeriodPart = { periodStart: start, periodEnd: end, from: eff, to: end };
   const period = { start: change.effectiveDate, end: change.periodEnd };
   const label = change.description ?? 'item';
   const after = `after ${fromEpochDay(eff)}`;
 
-  const oldValue = mul(mul(q0, p0), units);
-  const newValue = mul(mul(q1, p1), units);
+  const oldPrice = mul(q0, p0);
+  const newPrice = mul(q1, p1);
   // Every line is at most the item's value over the whole period, so bounding these bounds the lines.
-  checkItemValue(oldValue, exponent, 'priorQuantity', 'priorUnitPrice');
-  checkItemValue(newValue, exponent, 'newQuantity', 'newUnitPrice');
+  checkItemValue(mul(oldPrice, units), exponent, 'priorQuantity', 'priorUnitPrice');
+  checkItemValue(mul(newPrice, units), exponent, 'newQuantity', 'newUnitPrice');
+  const valueOf = (price: Ratio): Ratio => partValue(convention, unit, price, part, billCycleDay, fromSecond);
   let lines: ProrationLine[];
   if (STRIPE_STYLE.has(convention)) {
-    const credit = -toMinor(mul(oldValue, fraction), exponent);
-    const charge = toMinor(mul(newValue, fraction), exponent);
+    const credit = -toMinor(valueOf(oldPrice), exponent);
+    const charge = toMinor(valueOf(newPrice), exponent);
     lines = [
       {
         description: `Unused time on ${change.priorQuantity} × ${label} ${after}`,
@@ -148,7 +153,7 @@ export function previewProration(change: ProrationChange, convention: ProrationC
       },
     ];
   } else {
-    const delta = toMinor(mul(sub(newValue, oldValue), fraction), exponent);
+    const delta = toMinor(valueOf(sub(newPrice, oldPrice)), exponent);
     lines = [
       {
         description: `Change ${change.priorQuantity} → ${change.newQuantity} × ${label} ${after} (${convention})`,

@@ -1,5 +1,5 @@
 import { divRoundHalfUp } from '@revline/canonical';
-import { monthEnd, monthIndexOf } from '../core/month-grid';
+import { CALENDAR_GRID, type PeriodGrid } from '../core/period-grid';
 
 /**
  * A recognition curve gives revenue recognised to date, in minor units, at the end of any day.
@@ -34,7 +34,7 @@ export class RatableDailyCurve implements Curve {
   }
 }
 
-/** The same amount each calendar month the service touches; a month counts when it ends. */
+/** The same amount each month (period of the grid) the service touches; a month counts when it ends. */
 export class EvenMonthlyCurve implements Curve {
   private readonly firstMonth: number;
   private readonly months: bigint;
@@ -43,17 +43,18 @@ export class EvenMonthlyCurve implements Curve {
     readonly total: bigint,
     start: number,
     private readonly end: number,
+    private readonly grid: PeriodGrid = CALENDAR_GRID,
   ) {
-    this.firstMonth = monthIndexOf(start);
-    this.months = BigInt(monthIndexOf(end) - this.firstMonth + 1);
+    this.firstMonth = grid.indexOf(start);
+    this.months = BigInt(grid.indexOf(end) - this.firstMonth + 1);
   }
 
   cumAt(day: number): bigint {
     if (day >= this.end) {
       return this.total;
     }
-    const m = monthIndexOf(day);
-    const done = m - this.firstMonth + (day === monthEnd(m) ? 1 : 0);
+    const m = this.grid.indexOf(day);
+    const done = m - this.firstMonth + (day === this.grid.end(m) ? 1 : 0);
     return done <= 0 ? 0n : divRoundHalfUp(this.total * BigInt(done), this.months);
   }
 }
@@ -61,7 +62,8 @@ export class EvenMonthlyCurve implements Curve {
 /**
  * Monthly with first and last months prorated: a full month weighs 1, a partial month
  * serviceDays / daysInMonth; within a month, days accrue evenly. Weights are kept exact in units of
- * 1/377580 (the LCM of 28, 29, 30 and 31).
+ * 1/377580 (the LCM of 28, 29, 30 and 31, which 35 and 42, the fiscal periods of five and six weeks,
+ * divide too). Months are the periods of the grid.
  */
 const L = 377_580;
 
@@ -72,16 +74,17 @@ export class MonthlyProratedCurve implements Curve {
     readonly total: bigint,
     private readonly start: number,
     private readonly end: number,
+    private readonly grid: PeriodGrid = CALENDAR_GRID,
   ) {
     this.totalWeight = BigInt(this.weightTo(end));
   }
 
   private weightTo(day: number): number {
     let weight = 0;
-    const last = monthIndexOf(day);
-    for (let m = monthIndexOf(this.start); m <= last; m++) {
-      const mEnd = monthEnd(m);
-      const mStart = monthEnd(m - 1) + 1;
+    const last = this.grid.indexOf(day);
+    for (let m = this.grid.indexOf(this.start); m <= last; m++) {
+      const mEnd = this.grid.end(m);
+      const mStart = this.grid.end(m - 1) + 1;
       const dim = mEnd - mStart + 1;
       const from = Math.max(mStart, this.start);
       const to = Math.min(mEnd, day, this.end);

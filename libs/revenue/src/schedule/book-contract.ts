@@ -7,22 +7,25 @@ import { curveFor } from '../recognition/method-curve';
 import { billingPostings } from '../billing/postings';
 import { checkContract, type CheckedLine, type RevenueContract } from '../input/contract-input';
 import { lineState } from './line-state';
+import { gridOf } from '../core/policy';
+import type { PeriodGrid } from '../core/period-grid';
 
 function lineCurve(
   c: CheckedLine,
   allocated: bigint,
   method: Obligation['method'],
   policy: ResolvedPolicy,
+  grid: PeriodGrid,
 ): Curve {
   if (c.segments.length === 0 || policy.rampRecognition === 'straight_line' || method === 'point_in_time') {
-    return curveFor(method, allocated, c.start, c.end);
+    return curveFor(method, allocated, c.start, c.end, { delivery: c.delivery, grid });
   }
   // Ramp recognised as billed: each segment over its own dates, allocation split by segment price.
   const parts = splitCumulative(
     allocated,
     c.segments.map((s) => s.netMinor),
   );
-  return new SumCurve(c.segments.map((s, i) => curveFor(method, parts[i] ?? 0n, s.start, s.end)));
+  return new SumCurve(c.segments.map((s, i) => curveFor(method, parts[i] ?? 0n, s.start, s.end, { grid })));
 }
 
 /**
@@ -46,6 +49,7 @@ export function bookContract(contract: RevenueContract, policy: ResolvedPolicy):
     termEnd: checked.termEnd,
     billingFrequency: contract.billingFrequency,
     billingTiming: contract.billingTiming,
+    grid: gridOf(policy),
     lines: new Map(),
     obligations: [],
     postings: [],
@@ -66,9 +70,10 @@ export function bookContract(contract: RevenueContract, policy: ResolvedPolicy):
       origin: 'booking',
       start: c.start,
       end: c.end,
+      ...(c.delivery === undefined ? {} : { delivery: c.delivery }),
       quantity: ls.quantity,
       allocatedMinor: allocated,
-      regimes: [{ from: c.start, base: 0n, curve: lineCurve(c, allocated, ls.method, policy) }],
+      regimes: [{ from: c.start, base: 0n, curve: lineCurve(c, allocated, ls.method, policy, state.grid) }],
       variable: false,
     });
     const pieces =

@@ -1,7 +1,6 @@
 import { fromEpochDay } from '@revline/canonical';
 import { contractPosition } from '../balances/contract-asset';
 import type { EngineState } from '../core/model';
-import { monthIndexOf, monthKey } from '../core/month-grid';
 import type { ObligationCums } from './snapshot';
 import type { BalancePeriod, ObligationSchedule, PeriodAmount } from './result';
 
@@ -13,7 +12,11 @@ export function renderObligations(state: EngineState, cums: readonly ObligationC
       let prev = 0n;
       for (let j = 0; j < c.cums.length; j++) {
         const cum = c.cums[j] ?? 0n;
-        periods.push({ period: monthKey(c.firstMonth + j), amountMinor: cum - prev, cumulativeMinor: cum });
+        periods.push({
+          period: state.grid.key(c.firstMonth + j),
+          amountMinor: cum - prev,
+          cumulativeMinor: cum,
+        });
         prev = cum;
       }
     }
@@ -25,6 +28,7 @@ export function renderObligations(state: EngineState, cums: readonly ObligationC
       origin: ob.origin,
       serviceStart: fromEpochDay(ob.start),
       serviceEnd: fromEpochDay(ob.end),
+      ...(ob.method === 'point_in_time' ? { deliveryDate: fromEpochDay(ob.delivery ?? ob.start) } : {}),
       allocatedMinor: ob.allocatedMinor,
       periods,
     };
@@ -41,7 +45,7 @@ export function renderBalances(state: EngineState, cums: readonly ObligationCums
   }
   const billedByMonth = new Map<number, bigint>();
   for (const p of state.postings) {
-    const m = monthIndexOf(p.day);
+    const m = state.grid.indexOf(p.day);
     billedByMonth.set(m, (billedByMonth.get(m) ?? 0n) + p.amount);
     first = Math.min(first, m);
     last = Math.max(last, m);
@@ -77,7 +81,7 @@ export function renderBalances(state: EngineState, cums: readonly ObligationCums
     const rec = recognisedToDate[j] ?? 0n;
     const deferred = billedToDate - rec;
     out.push({
-      period: monthKey(first + j),
+      period: state.grid.key(first + j),
       recognisedMinor: rec - prevRecognised,
       billedMinor: billed,
       recognisedToDateMinor: rec,

@@ -20,6 +20,8 @@ export interface ObligationSchedule {
   readonly origin: string;
   readonly serviceStart: string;
   readonly serviceEnd: string;
+  /** Point-in-time obligations: the day the revenue is recognised. */
+  readonly deliveryDate?: string;
   readonly allocatedMinor: bigint;
   readonly periods: PeriodAmount[];
 }

@@ -1,4 +1,4 @@
-import { monthKey } from '../core/month-grid';
+import type { PeriodGrid } from '../core/period-grid';
 import type { ObligationCums } from './snapshot';
 
 export interface PeriodChange {
@@ -30,6 +30,7 @@ function range(o: ObligationCums | undefined): [number, number] {
 export function diffSchedules(
   previous: readonly ObligationCums[],
   current: readonly ObligationCums[],
+  grid: PeriodGrid,
 ): PeriodChange[] {
   const before = new Map(previous.map((o) => [o.pobId, o]));
   const changes: PeriodChange[] = [];
@@ -40,7 +41,7 @@ export function diffSchedules(
       const p = amountAt(a, m);
       const c = amountAt(b, m);
       if (p !== c) {
-        changes.push({ pobId, period: monthKey(m), previousMinor: p, currentMinor: c, deltaMinor: c - p });
+        changes.push({ pobId, period: grid.key(m), previousMinor: p, currentMinor: c, deltaMinor: c - p });
       }
     }
   };
