@@ -6,7 +6,6 @@ import { jobIdFor } from './envelope';
 import { Inbox } from './inbox';
 import { JobHandler } from './job-handler.decorator';
 import { Queues } from './queues';
-import type { JobName } from './registry';
 import { isJobName, queueOf } from './registry';
 
 const CONSUMER = 'exception-settlement';
@@ -31,10 +30,11 @@ export class ExceptionSettlement {
     const { sourceExceptionId, action, reason, actor } = envelope.payload;
     const schema = this.dataSource.driver.schema ?? 'public';
     const outcome = await this.inbox.runOnce(CONSUMER, envelope, async (manager) => {
-      const [row] = await manager.query<Array<{ status: string; job: string; envelope: Envelope }>>(
-        `SELECT "status", "job", "envelope" FROM "${schema}"."exceptions" WHERE "id" = $1 FOR UPDATE`,
-        [sourceExceptionId],
-      );
+      const [row] = await manager.query<
+        Array<{ status: string; job: string; envelope: Envelope } | undefined>
+      >(`SELECT "status", "job", "envelope" FROM "${schema}"."exceptions" WHERE "id" = $1 FOR UPDATE`, [
+        sourceExceptionId,
+      ]);
       if (!row || row.status === 'resolved')
         return { settled: false, note: row ? 'already resolved' : 'unknown' };
       if (action === 'resolve') {
@@ -49,7 +49,7 @@ export class ExceptionSettlement {
       await manager.query(`UPDATE "${schema}"."exceptions" SET "status" = 'retrying' WHERE "id" = $1`, [
         sourceExceptionId,
       ]);
-      const parked = row.envelope as Envelope<JobName>;
+      const parked = row.envelope;
       const queue = await this.queues.get(queueOf(parked.job));
       const jobId = `${jobIdFor(parked.job, parked.idempotencyKey)}-retry-${randomUUID()}`;
       await queue.add(parked.job, parked, { ...this.queues.jobOptions(parked), jobId });
