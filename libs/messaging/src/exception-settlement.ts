@@ -10,6 +10,9 @@ import { isJobName, queueOf } from './registry';
 
 const CONSUMER = 'exception-settlement';
 
+/** In the BullMQ id of a job an operator's retry put back on its queue. */
+export const RETRY_JOB_ID_MARK = '-retry-';
+
 type SettleJob = 'billing.settle-exception' | 'erp.settle-exception' | 'crm.settle-exception';
 
 /**
@@ -51,7 +54,7 @@ export class ExceptionSettlement {
       ]);
       const parked = row.envelope;
       const queue = await this.queues.get(queueOf(parked.job));
-      const jobId = `${jobIdFor(parked.job, parked.idempotencyKey)}-retry-${randomUUID()}`;
+      const jobId = `${jobIdFor(parked.job, parked.idempotencyKey)}${RETRY_JOB_ID_MARK}${randomUUID()}`;
       await queue.add(parked.job, parked, { ...this.queues.jobOptions(parked), jobId });
       return { settled: true, jobId };
     });

@@ -12,6 +12,7 @@ import { ConnectionAlerts } from './connection-alerts';
 import type { ConnectionError } from './errors';
 import { isBusinessError, isConnectionError } from './errors';
 import { ExceptionRecorder } from './exception-recorder';
+import { RETRY_JOB_ID_MARK } from './exception-settlement';
 import type { ForwardingSystem } from './payloads';
 import type { DiscoveredHandler } from './handler-table';
 import { buildHandlerTable } from './handler-table';
@@ -120,7 +121,8 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
       try {
         const result = await handler.fn(envelope, { job, attempt });
         await this.alerts.succeeded(queue);
-        await this.exceptions.succeeded(envelope);
+        // Only a job put back by an operator's retry (its id says so) can settle an exception.
+        if (job.id?.includes(RETRY_JOB_ID_MARK)) await this.exceptions.succeeded(envelope);
         const seconds = stopTimer();
         this.metrics.jobs.inc({ queue, job: job.name, outcome: 'completed' });
         this.logger.log({
