@@ -172,6 +172,86 @@ describe('messaging: outbox, relay, inbox, retries and parking against real Post
     expect(await effects(envelope.idempotencyKey, 'attempt')).toBe(3);
   });
 
+  const forwarded = (job: string, key: string) =>
+    db.dataSource.getRepository(OutboxMessageEntity).findOneBy({ job, idempotencyKey: key });
+  const settle = (sourceExceptionId: string, action: 'retry' | 'resolve') =>
+    app
+      .get(Queues)
+      .publish([
+        createEnvelope(
+          'billing.settle-exception',
+          { sourceExceptionId, action, reason: 'Fixed at the vendor', actor: 'close team' },
+          { idempotencyKey: `settle-${sourceExceptionId}-${action}` },
+        ),
+      ]);
+
+  it('forwards a system API exception in its outbox; a workbench retry runs the job again and its success clears it', async () => {
+    const envelope = createEnvelope(
+      'billing.issue-credit',
+      { invoiceId: 'in_3', reason: 'fraudulent', lines: [] },
+      { idempotencyKey: `forwarded-${randomUUID()}`, correlationId: 'corr-forwarded' },
+    );
+    await app.get(Queues).publish([envelope]);
+    const exception = await eventually(() =>
+      db.dataSource.getRepository(ExceptionEntity).findOneBy({ idempotencyKey: envelope.idempotencyKey }),
+    );
+    if (!exception) throw new Error('no exception');
+    expect(exception.category).toBe('retries_exhausted');
+    const raised = await forwarded('system.exception-raised', `billing:exception:${exception.id}:1`);
+    expect(raised?.queue).toBe('system.exceptions');
+    expect(raised?.envelope).toMatchObject({
+      correlationId: 'corr-forwarded',
+      payload: {
+        system: 'billing',
+        sourceExceptionId: exception.id,
+        occurrences: 1,
+        category: 'retries_exhausted',
+        job: 'billing.issue-credit',
+        queue: 'billing.commands',
+        idempotencyKey: envelope.idempotencyKey,
+        envelope: { messageId: envelope.messageId },
+      },
+    });
+
+    await settle(exception.id, 'retry');
+    await eventually(async () => (await effects(envelope.idempotencyKey, 'effect')) === 1);
+    const settled = await eventually(async () => {
+      const row = await db.dataSource.getRepository(ExceptionEntity).findOneBy({ id: exception.id });
+      return row?.status === 'resolved' ? row : undefined;
+    });
+    expect(settled).toMatchObject({ resolution: 'The retried job succeeded', occurrences: 1 });
+    expect(await effects(envelope.idempotencyKey, 'attempt')).toBe(4);
+    const cleared = await forwarded(
+      'system.exception-cleared',
+      `billing:exception:${exception.id}:1:cleared`,
+    );
+    expect(cleared?.envelope).toMatchObject({
+      payload: { system: 'billing', sourceExceptionId: exception.id, occurrences: 1 },
+    });
+  });
+
+  it("a workbench resolve closes the system API's own exception with the operator's reason, once", async () => {
+    const envelope = createEnvelope(
+      'billing.report-usage',
+      { meterEventName: 'api_calls_resolved', events: [] },
+      { idempotencyKey: `resolve-${randomUUID()}` },
+    );
+    await app.get(Queues).publish([envelope]);
+    const exception = await eventually(() =>
+      db.dataSource.getRepository(ExceptionEntity).findOneBy({ idempotencyKey: envelope.idempotencyKey }),
+    );
+    if (!exception) throw new Error('no exception');
+    expect(await forwarded('system.exception-raised', `billing:exception:${exception.id}:1`)).not.toBeNull();
+    await settle(exception.id, 'resolve');
+    const resolved = await eventually(async () => {
+      const row = await db.dataSource.getRepository(ExceptionEntity).findOneBy({ id: exception.id });
+      return row?.status === 'resolved' ? row : undefined;
+    });
+    expect(resolved?.resolution).toBe('Fixed at the vendor (by close team)');
+    await waitForQueuesIdle([queue]);
+    expect(await effects(envelope.idempotencyKey, 'attempt')).toBe(1);
+  });
+
   it('refuses to start an app that consumes a queue whose jobs have no handler', async () => {
     @Module({
       imports: [

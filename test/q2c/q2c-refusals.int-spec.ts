@@ -313,6 +313,27 @@ describe('vendor refusals', () => {
         await db.dataSource.query(`SELECT "category", "status", "occurrences" FROM "billing"."exceptions"`),
       ).toEqual(alert);
       expect(alert).toEqual([{ category: 'connection_failed', status: 'open', occurrences: 1 }]);
+      // The same alert, forwarded, is one exception at the experience API within 5 s, naming system and connection.
+      const forwarded = await eventually(async () => {
+        const open = await exceptions('category=connection_failed&status=open');
+        return open.length > 0 ? open : undefined;
+      }, 5_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await exceptions('category=connection_failed')).toEqual(forwarded);
+      expect(forwarded).toHaveLength(1);
+      expect(forwarded?.[0]).toMatchObject({
+        job: 'connection:stripe',
+        occurrences: 1,
+        details: { system: 'billing', connection: 'stripe', forwardedFrom: 'billing' },
+      });
+      expect(forwarded?.[0]?.reason).toContain('The stripe connection is down');
+      const alertId = forwarded?.[0]?.id ?? '';
+      const retried = await request(env.experience.url)
+        .post(`/v1/exceptions/${alertId}/retry`)
+        .set(bearer(env.operator))
+        .expect(200);
+      expect(retried.body).toMatchObject({ id: alertId, outcome: 'skipped' });
+      expect((retried.body as { note: string }).note).toContain('resolves itself');
       await request(billing.url).get('/health').expect(503);
       const metrics = await request(billing.url).get('/metrics').set(bearer(env.viewer)).expect(200);
       expect(metrics.text).toMatch(/revline_connection_up\{connection="stripe"\} 0/);
@@ -325,5 +346,60 @@ describe('vendor refusals', () => {
     expect(await db.dataSource.query(`SELECT "category", "status" FROM "billing"."exceptions"`)).toEqual([
       { category: 'connection_failed', status: 'resolved' },
     ]);
+    // The system API said so: the workbench's one alert resolved itself.
+    const settled = await eventually(async () => {
+      const rows = await exceptions('category=connection_failed');
+      return rows.every((r) => r.status === 'resolved') ? rows : undefined;
+    }, 10_000);
+    expect(settled).toHaveLength(1);
   }, 120_000);
+
+  it('a Salesforce order reusing a known id reaches the workbench; retry says why not, resolve closes it in system-salesforce too', async () => {
+    const { sales, catalogue, db } = env.q2cEnv;
+    const [orderId] = await createDraftOrders(sales, catalogue, 1);
+    if (!orderId) throw new Error('no order');
+    await activateOrders(sales, [orderId]);
+    await env.q2cEnv.completed(orderId, 1);
+    // As if an org started over: Revline knew this id as another order (another creation date, account, number).
+    await db.dataSource.query(
+      `UPDATE "salesforce"."captured_record" SET "identity_hash" = 'an order of the org before'
+        WHERE "object_type" = 'Order' AND "record_id" = $1`,
+      [orderId],
+    );
+    await sales.sobject('Order').update({ Id: orderId, PoNumber: 'PO-REUSED' });
+    const exception = await openException('crm_record_id_reused', orderId);
+    expect(exception.details).toMatchObject({
+      system: 'salesforce',
+      forwardedFrom: 'salesforce',
+      recordId: orderId,
+    });
+    expect(exception.reason).toContain(`Salesforce order ${orderId}`);
+    const source = async () =>
+      db.dataSource.query<Array<{ id: string; status: string; resolution: string | null }>>(
+        `SELECT "id", "status", "resolution" FROM "salesforce"."exceptions" WHERE "category" = 'crm_record_id_reused'`,
+      );
+    expect(await source()).toEqual([
+      { id: exception.details.sourceExceptionId, status: 'open', resolution: null },
+    ]);
+
+    const retried = await request(env.experience.url)
+      .post(`/v1/exceptions/${exception.id}/retry`)
+      .set(bearer(env.operator))
+      .expect(200);
+    expect(retried.body).toMatchObject({ id: exception.id, outcome: 'skipped' });
+
+    await request(env.experience.url)
+      .post(`/v1/exceptions/${exception.id}/resolve`)
+      .set(bearer(env.operator))
+      .send({ reason: 'Checked: the org was refreshed on purpose' })
+      .expect(200);
+    const closed = await eventually(async () => {
+      const rows = await source();
+      return rows[0]?.status === 'resolved' ? rows : undefined;
+    }, 10_000);
+    expect(closed?.[0]?.resolution).toContain('Checked: the org was refreshed on purpose');
+    expect(await exceptions(`category=crm_record_id_reused&contractId=${orderId}`)).toMatchObject([
+      { id: exception.id, status: 'resolved' },
+    ]);
+  }, 90_000);
 });

@@ -83,6 +83,13 @@ describe('change capture meeting a known order id that carries another record', 
     expect(raised).toHaveLength(1);
     expect(raised?.[0]?.category).toBe(RECORD_ID_REUSED);
     expect(raised?.[0]?.reason).toContain(`Salesforce order ${orderId}`);
+    // Forwarded to the workbench in the same transaction: a system.exception-raised in the outbox.
+    const forwarded = await db.dataSource
+      .getRepository(OutboxMessageEntity)
+      .findBy({ job: 'system.exception-raised' });
+    expect(forwarded.map((r) => (r.envelope as { payload: unknown }).payload)).toMatchObject([
+      { system: 'salesforce', category: RECORD_ID_REUSED, details: { recordId: orderId } },
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await queuedFor(orderId)).toBe(1);
   });

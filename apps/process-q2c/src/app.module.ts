@@ -29,7 +29,14 @@ import { WaterfallModule } from './waterfall/waterfall.module';
       database: DATABASE,
       auth: {},
       messaging: {
-        consumes: ['crm.changes', 'crm.events', 'billing.events', 'erp.events', 'q2c.scheduled'],
+        consumes: [
+          'crm.changes',
+          'crm.events',
+          'billing.events',
+          'erp.events',
+          'system.exceptions',
+          'q2c.scheduled',
+        ],
         dashboard: true,
       },
     }),

@@ -10,7 +10,7 @@ import { StripeConfig } from './stripe/stripe.config';
       config: [StripeConfig],
       database: DATABASE,
       auth: {},
-      messaging: { consumes: ['billing.commands'] },
+      messaging: { consumes: ['billing.commands'], forwardExceptions: 'billing' },
     }),
     BillingModule,
   ],

@@ -12,7 +12,7 @@ import { ReconciliationModule } from './reconciliation/reconciliation.module';
       config: [ErpConfig, NetSuiteConfig],
       database: DATABASE,
       auth: {},
-      messaging: { consumes: ['erp.commands'] },
+      messaging: { consumes: ['erp.commands'], forwardExceptions: 'erp' },
     }),
     PostingsModule,
     ReconciliationModule,

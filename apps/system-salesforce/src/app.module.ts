@@ -20,7 +20,7 @@ import { WriteBackHandler } from './write-back/write-back.handler';
       config: [SalesforceConfig],
       database: DATABASE,
       auth: {},
-      messaging: { consumes: ['crm.commands'] },
+      messaging: { consumes: ['crm.commands'], forwardExceptions: 'salesforce' },
     }),
   ],
   controllers: [RecordsController, OrderLinesExportController],

@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { MetricsService } from '@revline/observability';
 import { Counter, Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
+import type { RecordedException } from './exception-forwarding';
+import { ExceptionForwarding, RECORDED_COLUMNS } from './exception-forwarding';
 
 export interface ConnectionOutage {
   connection: string;
@@ -25,6 +27,7 @@ export class ConnectionAlerts {
   constructor(
     private readonly dataSource: DataSource,
     metrics: MetricsService,
+    private readonly forwarding: ExceptionForwarding,
   ) {
     this.failures = new Counter({
       name: 'revline_connection_failures_total',
@@ -63,21 +66,25 @@ export class ConnectionAlerts {
     this.logger.error({ msg: 'connection down', connection, reason });
     const schema = this.dataSource.driver.schema ?? 'public';
     const key = `connection:${connection}`;
-    await this.dataSource.query(
-      `INSERT INTO "${schema}"."exceptions"
+    await this.dataSource.transaction(async (manager) => {
+      const rows = await manager.query<RecordedException[]>(
+        `INSERT INTO "${schema}"."exceptions"
          ("category", "reason", "details", "queue", "job", "idempotency_key", "correlation_id", "envelope")
        VALUES ('connection_failed', $1, $2, $3, $4, $4, $4, '{}')
        ON CONFLICT ("job", "idempotency_key") DO UPDATE SET
          "reason" = EXCLUDED."reason", "details" = EXCLUDED."details", "status" = 'open', "last_seen_at" = now(),
          "resolved_at" = NULL, "resolution" = NULL,
-         "occurrences" = "exceptions"."occurrences" + CASE WHEN "exceptions"."status" = 'resolved' THEN 1 ELSE 0 END`,
-      [
-        `The ${connection} connection is down: ${reason}. Its jobs wait and resume when it is back.`,
-        JSON.stringify({ connection }),
-        queue,
-        key,
-      ],
-    );
+         "occurrences" = "exceptions"."occurrences" + CASE WHEN "exceptions"."status" = 'resolved' THEN 1 ELSE 0 END
+       RETURNING ${RECORDED_COLUMNS}`,
+        [
+          `The ${connection} connection is down: ${reason}. Its jobs wait and resume when it is back.`,
+          JSON.stringify({ connection }),
+          queue,
+          key,
+        ],
+      );
+      if (rows[0]) await this.forwarding.raised(manager, rows[0]);
+    });
   }
 
   /** A job of `queue` succeeded: the connections it had found down work again. */
@@ -89,12 +96,16 @@ export class ConnectionAlerts {
       this.up.set({ connection }, 1);
       this.logger.log({ msg: 'connection back', connection, downSince: outage.since });
       const schema = this.dataSource.driver.schema ?? 'public';
-      await this.dataSource.query(
-        `UPDATE "${schema}"."exceptions" SET "status" = 'resolved', "resolved_at" = now(),
-           "resolution" = 'The connection works again'
-          WHERE "job" = $1 AND "idempotency_key" = $1 AND "status" <> 'resolved'`,
-        [`connection:${connection}`],
-      );
+      await this.dataSource.transaction(async (manager) => {
+        const [rows] = await manager.query<[Array<{ id: string; occurrences: number }>, number]>(
+          `UPDATE "${schema}"."exceptions" SET "status" = 'resolved', "resolved_at" = now(),
+             "resolution" = 'The connection works again'
+            WHERE "job" = $1 AND "idempotency_key" = $1 AND "status" <> 'resolved'
+            RETURNING "id", "occurrences"`,
+          [`connection:${connection}`],
+        );
+        for (const row of rows) await this.forwarding.cleared(manager, row, 'The connection works again');
+      });
     }
   }
 }

@@ -12,6 +12,8 @@ import { ConnectionAlerts } from './connection-alerts';
 import type { ConnectionError } from './errors';
 import { isBusinessError, isConnectionError } from './errors';
 import { ExceptionRecorder } from './exception-recorder';
+import { RETRY_JOB_ID_MARK } from './exception-settlement';
+import type { ForwardingSystem } from './payloads';
 import type { DiscoveredHandler } from './handler-table';
 import { buildHandlerTable } from './handler-table';
 import type { JobHandlerFn } from './job-handler.decorator';
@@ -24,6 +26,8 @@ export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 export interface MessagingOptions {
   /** The queues whose jobs this app handles. */
   consumes: readonly QueueName[];
+  /** A system API: its exceptions are forwarded to process-q2c, whose decisions it settles. */
+  forwardExceptions?: ForwardingSystem;
 }
 
 /**
@@ -117,6 +121,8 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
       try {
         const result = await handler.fn(envelope, { job, attempt });
         await this.alerts.succeeded(queue);
+        // Only a job put back by an operator's retry (its id says so) can settle an exception.
+        if (job.id?.includes(RETRY_JOB_ID_MARK)) await this.exceptions.succeeded(envelope);
         const seconds = stopTimer();
         this.metrics.jobs.inc({ queue, job: job.name, outcome: 'completed' });
         this.logger.log({

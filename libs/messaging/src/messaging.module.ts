@@ -2,7 +2,9 @@ import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ConnectionAlerts } from './connection-alerts';
+import { ExceptionForwarding, FORWARD_EXCEPTIONS } from './exception-forwarding';
 import { ExceptionRecorder } from './exception-recorder';
+import { ExceptionSettlement, SETTLEMENT_HANDLER } from './exception-settlement';
 import { Inbox } from './inbox';
 import type { MessagingOptions } from './job-workers';
 import { JobWorkers, MESSAGING_OPTIONS } from './job-workers';
@@ -21,15 +23,20 @@ export class MessagingModule {
       Outbox,
       OutboxRelay,
       Inbox,
+      ExceptionForwarding,
       ExceptionRecorder,
       ConnectionAlerts,
       JobWorkers,
     ];
+    const system = options.forwardExceptions;
+    const forwarding = system
+      ? [{ provide: FORWARD_EXCEPTIONS, useValue: system }, ExceptionSettlement, SETTLEMENT_HANDLER[system]]
+      : [];
     return {
       module: MessagingModule,
       global: true,
       imports: [DiscoveryModule],
-      providers: [{ provide: MESSAGING_OPTIONS, useValue: options }, ...providers],
+      providers: [{ provide: MESSAGING_OPTIONS, useValue: options }, ...providers, ...forwarding],
       exports: [RedisConnections, Queues, Outbox, OutboxRelay, Inbox, ExceptionRecorder, ConnectionAlerts],
     };
   }

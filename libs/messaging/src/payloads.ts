@@ -369,3 +369,45 @@ export interface ErpVoidInvoicePayload {
   contractId?: string;
   memo?: string;
 }
+
+/** The system APIs whose exceptions reach process-q2c's workbench. */
+export type ForwardingSystem = 'billing' | 'erp' | 'salesforce';
+
+/**
+ * An exception a system API recorded (or reopened) in its own table, forwarded to process-q2c's workbench. A
+ * connection alert (`connection_failed`) names its connection and is one line per connection.
+ */
+export interface SystemExceptionRaisedPayload {
+  system: ForwardingSystem;
+  /** The exception's id in the system API's own table. */
+  sourceExceptionId: string;
+  /** How often the system API has seen it (a reopened exception counts up). */
+  occurrences: number;
+  category: string;
+  reason: string;
+  /** The system API's details (vendor code, record ids…), and `connection` for a connection alert. */
+  details: Record<string, unknown>;
+  /** The job the exception stands for (`connection:stripe` for a connection alert). */
+  job: string;
+  queue: string;
+  idempotencyKey: string;
+  /** The envelope the system API parked; `{}` for a connection alert. */
+  envelope: Record<string, unknown>;
+}
+
+/** The system API found its exception settled by itself (a connection back, a retried job done). */
+export interface SystemExceptionClearedPayload {
+  system: ForwardingSystem;
+  sourceExceptionId: string;
+  occurrences: number;
+  resolution: string;
+}
+
+/** The workbench's decision on a forwarded exception, sent to the system API that holds it. */
+export interface SettleExceptionPayload {
+  sourceExceptionId: string;
+  /** `retry`: run the parked job again; `resolve`: close it with the reason. */
+  action: 'retry' | 'resolve';
+  reason: string;
+  actor: string;
+}

@@ -13,6 +13,7 @@ describe('job registry', () => {
         'erp.commands',
         'erp.events',
         'q2c.scheduled',
+        'system.exceptions',
       ].sort(),
     );
   });
@@ -20,7 +21,7 @@ describe('job registry', () => {
   it('puts every job in exactly one queue', () => {
     const all = Object.values(QUEUES).flatMap((q) => q.jobs);
     expect(new Set(all).size).toBe(all.length);
-    expect(all).toHaveLength(24);
+    expect(all).toHaveLength(31);
     for (const job of all) expect(jobsOf(queueOf(job))).toContain(job);
   });
 

@@ -28,6 +28,11 @@ export interface JobPayloads {
   'q2c.reconcile': P.ReconcilePayload;
   'q2c.ramp-step-due': P.RampStepDuePayload;
   'q2c.recognise-period': P.RecognisePeriodPayload;
+  'system.exception-raised': P.SystemExceptionRaisedPayload;
+  'system.exception-cleared': P.SystemExceptionClearedPayload;
+  'billing.settle-exception': P.SettleExceptionPayload;
+  'erp.settle-exception': P.SettleExceptionPayload;
+  'crm.settle-exception': P.SettleExceptionPayload;
 }
 
 export type JobName = keyof JobPayloads;
@@ -35,7 +40,11 @@ export type JobName = keyof JobPayloads;
 /** Every queue, its producer and consumer (DESIGN.md §3), and the jobs it carries. */
 export const QUEUES = {
   'crm.changes': { producer: 'system-salesforce', consumer: 'process-q2c', jobs: ['crm.record-changed'] },
-  'crm.commands': { producer: 'process-q2c', consumer: 'system-salesforce', jobs: ['crm.write-back'] },
+  'crm.commands': {
+    producer: 'process-q2c',
+    consumer: 'system-salesforce',
+    jobs: ['crm.write-back', 'crm.settle-exception'],
+  },
   'crm.events': {
     producer: 'system-salesforce',
     consumer: 'process-q2c',
@@ -44,7 +53,12 @@ export const QUEUES = {
   'billing.commands': {
     producer: 'process-q2c',
     consumer: 'system-billing',
-    jobs: ['billing.apply-contract-change', 'billing.report-usage', 'billing.issue-credit'],
+    jobs: [
+      'billing.apply-contract-change',
+      'billing.report-usage',
+      'billing.issue-credit',
+      'billing.settle-exception',
+    ],
   },
   'billing.events': {
     producer: 'system-billing',
@@ -70,9 +84,15 @@ export const QUEUES = {
       'erp.upsert-revenue-schedule',
       'erp.post-revenue-journal',
       'erp.post-revenue',
+      'erp.settle-exception',
     ],
   },
   'erp.events': { producer: 'system-erp', consumer: 'process-q2c', jobs: ['erp.posted', 'erp.rejected'] },
+  'system.exceptions': {
+    producer: 'system-billing, system-erp, system-salesforce',
+    consumer: 'process-q2c',
+    jobs: ['system.exception-raised', 'system.exception-cleared'],
+  },
   'q2c.scheduled': {
     producer: 'scheduler',
     consumer: 'process-q2c',

@@ -12,7 +12,7 @@ import {
   RevlineConfigModule,
   WorkerConfig,
 } from '@revline/config';
-import type { QueueName } from '@revline/messaging';
+import type { ForwardingSystem, QueueName } from '@revline/messaging';
 import { MessagingModule } from '@revline/messaging';
 import { MetricsService } from '@revline/observability';
 import { PersistenceModule } from '@revline/persistence';
@@ -30,7 +30,7 @@ export interface PlatformOptions {
   /** API keys and the deny-by-default guard; `manageKeys` serves /v1/api-keys from this app. */
   auth?: { manageKeys?: boolean };
   /** Queues: the ones this app consumes (its workers); it may produce to any. */
-  messaging?: { consumes: QueueName[]; dashboard?: boolean };
+  messaging?: { consumes: QueueName[]; dashboard?: boolean; forwardExceptions?: ForwardingSystem };
 }
 
 @Global()
@@ -61,7 +61,12 @@ export class PlatformModule {
     }
     if (options.messaging) {
       config.push(RedisConfig, WorkerConfig);
-      imports.push(MessagingModule.forApp({ consumes: options.messaging.consumes }));
+      imports.push(
+        MessagingModule.forApp({
+          consumes: options.messaging.consumes,
+          forwardExceptions: options.messaging.forwardExceptions,
+        }),
+      );
       if (options.messaging.dashboard) providers.push(QueueDashboard);
     }
     imports.unshift(RevlineConfigModule.forRoot(config));

@@ -1,17 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog } from '@revline/auth';
 import { DomainError } from '@revline/http';
-import { ExceptionEntity } from '@revline/messaging';
+import { ExceptionEntity, Outbox, SETTLE_JOB } from '@revline/messaging';
 import { DataSource } from 'typeorm';
 import type { ExceptionDto } from '@revline/finance-api';
 import { toExceptionDto } from './exception.dto';
+import { forwardedFrom } from './forwarded-exceptions.repository';
 
-/** An operator closes an exception without retrying it, with a reason; audited. */
+/**
+ * An operator closes an exception without retrying it, with a reason; audited. One a system API forwarded is
+ * closed in the system API's own table too (a settle command on its queue).
+ */
 @Injectable()
 export class ResolveException {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditLog,
+    private readonly outbox: Outbox,
   ) {}
 
   async execute(id: string, reason: string, actor: string): Promise<ExceptionDto> {
@@ -29,6 +34,19 @@ export class ResolveException {
       const before = { status: row.status };
       Object.assign(row, { status: 'resolved', resolvedAt: new Date(), resolution: reason });
       await repo.save(row);
+      // One a system API forwarded is resolved there too, in the same transaction's outbox.
+      const forwarded = forwardedFrom(row.details);
+      if (forwarded) {
+        await this.outbox.add(
+          manager,
+          SETTLE_JOB[forwarded.system],
+          { sourceExceptionId: forwarded.sourceExceptionId, action: 'resolve', reason, actor },
+          {
+            idempotencyKey: `settle:${forwarded.system}:${forwarded.sourceExceptionId}:${String(row.occurrences)}:resolve`,
+            causationId: null,
+          },
+        );
+      }
       await this.audit.append(
         {
           actor,

@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { AuditLog } from '@revline/auth';
 import { DomainError } from '@revline/http';
 import type { Envelope } from '@revline/messaging';
-import { ExceptionEntity } from '@revline/messaging';
+import { ExceptionEntity, Outbox, SETTLE_JOB } from '@revline/messaging';
 import { DataSource, In } from 'typeorm';
 import type { RetryOutcomeDto } from '@revline/finance-api';
 import type { EntityManager } from 'typeorm';
 import { REJECTION_CATEGORIES } from '../sagas/saga-rejections';
 import { SagaStepRetry } from '../sagas/saga-step-retry';
+import { forwardedFrom } from './forwarded-exceptions.repository';
 import { JobRequeuer } from './job-requeuer';
 
 /**
@@ -23,6 +24,7 @@ export class RetryExceptions {
     private readonly audit: AuditLog,
     private readonly requeuer: JobRequeuer,
     private readonly steps: SagaStepRetry,
+    private readonly outbox: Outbox,
   ) {}
 
   async execute(ids: readonly string[], actor: string): Promise<RetryOutcomeDto[]> {
@@ -49,7 +51,7 @@ export class RetryExceptions {
           outcomes.push({ id: row.id, outcome: 'skipped', note: 'already resolved' });
           continue;
         }
-        const sent = await this.resend(manager, row);
+        const sent = await this.resend(manager, row, actor);
         if ('skipped' in sent) {
           outcomes.push({ id: row.id, outcome: 'skipped', note: sent.skipped });
           continue;
@@ -76,7 +78,10 @@ export class RetryExceptions {
   private async resend(
     manager: EntityManager,
     row: ExceptionEntity,
+    actor: string,
   ): Promise<{ jobId: string } | { skipped: string }> {
+    const forwarded = forwardedFrom(row.details);
+    if (forwarded) return this.resendForwarded(manager, row, forwarded, actor);
     const details = row.details as { sagaId?: unknown; commandIdempotencyKey?: unknown };
     if (
       REJECTION_CATEGORIES.includes(row.category) &&
@@ -94,5 +99,38 @@ export class RetryExceptions {
       return { jobId: await this.requeuer.requeue({ ...envelope, idempotencyKey }, 'retry') };
     }
     return { jobId: await this.requeuer.requeue(envelope, 'retry') };
+  }
+
+  /**
+   * An exception a system API forwarded is retried there: the system API runs its parked job again (its success
+   * resolves both rows). A connection alert resolves itself when the connection works, and a Salesforce order
+   * reusing a known id is not a job to run again.
+   */
+  private async resendForwarded(
+    manager: EntityManager,
+    row: ExceptionEntity,
+    forwarded: ReturnType<typeof forwardedFrom> & object,
+    actor: string,
+  ): Promise<{ jobId: string } | { skipped: string }> {
+    if (row.category === 'connection_failed')
+      return { skipped: 'a connection alert resolves itself when the connection works again' };
+    if (row.category === 'crm_record_id_reused')
+      return { skipped: 'the order was not queued and cannot be: check the org, then resolve the exception' };
+    const job = SETTLE_JOB[forwarded.system];
+    const envelope = await this.outbox.add(
+      manager,
+      job,
+      {
+        sourceExceptionId: forwarded.sourceExceptionId,
+        action: 'retry',
+        reason: 'retried from the workbench',
+        actor,
+      },
+      {
+        idempotencyKey: `settle:${forwarded.system}:${forwarded.sourceExceptionId}:${String(row.occurrences)}:retry`,
+        causationId: null,
+      },
+    );
+    return { jobId: `${job}:${envelope.idempotencyKey}` };
   }
 }

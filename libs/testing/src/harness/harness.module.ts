@@ -67,7 +67,8 @@ export class HarnessHandlers {
   @JobHandler('billing.issue-credit')
   async flaky(envelope: Envelope<'billing.issue-credit'>): Promise<void> {
     await this.note(envelope.idempotencyKey, 'attempt');
-    const failures = envelope.payload.reason === 'duplicate' ? 2 : 1000;
+    // duplicate: passes on its third attempt; fraudulent: on its fourth (a retry after its attempts ran out).
+    const failures = { duplicate: 2, fraudulent: 3 }[envelope.payload.reason as string] ?? 1000;
     const rows = await this.dataSource.query<Array<{ count: number }>>(
       `SELECT count(*)::int AS count FROM "harness"."harness_effects" WHERE "key" = $1 AND "kind" = 'attempt'`,
       [envelope.idempotencyKey],
@@ -87,7 +88,11 @@ export class HarnessHandlers {
 
 @Module({
   imports: [
-    PlatformModule.forApp({ database: HARNESS_DATABASE, messaging: { consumes: ['billing.commands'] } }),
+    // It stands in for system-billing: its exceptions are forwarded and it applies the workbench's decisions.
+    PlatformModule.forApp({
+      database: HARNESS_DATABASE,
+      messaging: { consumes: ['billing.commands'], forwardExceptions: 'billing' },
+    }),
   ],
   providers: [HarnessHandlers],
 })
