@@ -458,9 +458,16 @@ describe('the Stripe adapter, path by path, against the sandbox', () => {
     const { customer, price } = await account('2026-01-01T00:00:00Z');
     const payload = change('C-BADAMOUNT', customer.id, 'create', '2026-01-01', [['L1', price.id, 1]]);
     for (const unitAmount of ['-1260', '1,260', '12.3456789012345'])
-      await expect(
-        apply({ ...payload, items: payload.items.map((i) => ({ ...i, unitAmount })) }, `bad-${unitAmount}`),
-      ).rejects.toThrow(/items\[0\]\.unitAmount must be a non-negative decimal/);
+      // Refused as a command that cannot be sent as it is: answered as billing.rejected, never sent to Stripe.
+      expect(
+        await apply(
+          { ...payload, items: payload.items.map((i) => ({ ...i, unitAmount })) },
+          `bad-${unitAmount}`,
+        ),
+      ).toMatchObject({
+        rejected: 'schema_violation',
+        message: expect.stringMatching(/items\[0\]\.unitAmount must be a non-negative decimal/),
+      });
     expect((await stripe.subscriptions.list({ customer: customer.id })).data).toEqual([]);
   });
 

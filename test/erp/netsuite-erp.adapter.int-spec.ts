@@ -378,7 +378,7 @@ describe('NetSuite adapter against the sandbox', () => {
       { id: first.erpId, externalid: 'VOID-INV-V1', type: 'CustCred', foreigntotal: '12000.00' },
     ]);
     expect((await erp.contractBalances('C-G1', '2026-01')).balances).toEqual([
-      { currency: 'USD', deferredMinor: '0', recognisedMinor: '0', receivableMinor: '0' },
+      { currency: 'USD', deferredMinor: '0', recognisedMinor: '0', receivableMinor: '0', unbilledMinor: '0' },
     ]);
     // An invoice already credited in full cannot be reversed under another id.
     await expect(erp.voidInvoice({ ...reversal, externalId: 'VOID-INV-V1-B' })).rejects.toMatchObject({

@@ -18,12 +18,16 @@ describe('a first booking on the default mapping, against the seeded sandbox', (
     env = await startQ2cEnv();
     // The env maps the seats to a yearly price of its own; put the catalogue back as version 1 ships it.
     const active = await request(env.q2c.url).get('/v1/mappings/active').set(bearer(env.admin)).expect(200);
-    const definition = (active.body as { definition: MappingDefinition }).definition;
+    const { definition, version: baseVersion } = active.body as {
+      definition: MappingDefinition;
+      version: number;
+    };
     const proposed = await request(env.q2c.url)
       .post('/v1/mappings/versions')
       .set(bearer(env.admin))
       .send({
         summary: 'The default catalogue',
+        baseVersion,
         definition: { ...definition, productCatalogue: DEFAULT_MAPPING.productCatalogue },
       })
       .expect(201);

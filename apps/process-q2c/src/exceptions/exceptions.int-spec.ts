@@ -166,9 +166,16 @@ describe('exceptions workbench: an unmapped product parks, and completes after t
             externalId: WIDGET_ORDER,
             status: 'captured',
           }),
+          reason: null,
         },
-        billing: { status: 'not_started', commandsSent: 0, commandsConfirmed: 0, lastHop: null },
-        erp: { status: 'not_started', commandsSent: 0, commandsConfirmed: 0, lastHop: null },
+        billing: {
+          status: 'not_started',
+          commandsSent: 0,
+          commandsConfirmed: 0,
+          lastHop: null,
+          reason: null,
+        },
+        erp: { status: 'not_started', commandsSent: 0, commandsConfirmed: 0, lastHop: null, reason: null },
       },
     ]);
 
