@@ -43,8 +43,12 @@ function busiestSecond(times: number[]): number {
 
 describe('StripeRateLimiter against the real Redis', () => {
   it("defaults to Stripe's published account rate for the key's mode", () => {
-    expect(Object.assign(new StripeConfig(), { STRIPE_SECRET_KEY: 'sk_test_abc' }).rateLimitPerSecond()).toBe(25);
-    expect(Object.assign(new StripeConfig(), { STRIPE_SECRET_KEY: 'rk_live_abc' }).rateLimitPerSecond()).toBe(100);
+    expect(Object.assign(new StripeConfig(), { STRIPE_SECRET_KEY: 'sk_test_abc' }).rateLimitPerSecond()).toBe(
+      25,
+    );
+    expect(Object.assign(new StripeConfig(), { STRIPE_SECRET_KEY: 'rk_live_abc' }).rateLimitPerSecond()).toBe(
+      100,
+    );
     expect(
       Object.assign(new StripeConfig(), {
         STRIPE_SECRET_KEY: 'sk_live_abc',
@@ -81,7 +85,11 @@ describe('StripeRateLimiter against the real Redis', () => {
 
   it('fails transiently, rather than wait past the bound, when no slot comes in time', async () => {
     const tight = await limiter(
-      { STRIPE_RATE_LIMIT_PER_SECOND: 1, STRIPE_ENDPOINT_RATE_LIMIT_PER_SECOND: 1, STRIPE_RATE_LIMIT_MAX_WAIT_MS: 200 },
+      {
+        STRIPE_RATE_LIMIT_PER_SECOND: 1,
+        STRIPE_ENDPOINT_RATE_LIMIT_PER_SECOND: 1,
+        STRIPE_RATE_LIMIT_MAX_WAIT_MS: 200,
+      },
       `${prefix}-bounded`,
     );
     await tight.acquire('invoices.create');

@@ -85,7 +85,9 @@ export class StripeRateLimiter {
       );
       return Number(answer);
     } catch (error) {
-      throw new TransientError(`Stripe rate limiter unavailable: ${(error as Error).message}`, { cause: error });
+      throw new TransientError(`Stripe rate limiter unavailable: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 }

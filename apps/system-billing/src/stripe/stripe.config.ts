@@ -50,13 +50,12 @@ export class StripeConfig {
   STRIPE_BREAKER_RESET_MS = 10_000;
 
   /**
-   * Requests per second to the account across every worker and instance (Stripe's limit is per account). Unset,
-   * Stripe's published limit for the key's mode: 100 for an `sk_live_`/`rk_live_` key, 25 in test mode.
+   * Requests per second to the account across every worker and instance (Stripe's limit is per account). 0 (the
+   * default): Stripe's published limit for the key's mode, 100 for an `sk_live_`/`rk_live_` key, 25 in test mode.
    */
-  @IsOptional()
   @IsInt()
-  @Min(1)
-  STRIPE_RATE_LIMIT_PER_SECOND?: number = undefined;
+  @Min(0)
+  STRIPE_RATE_LIMIT_PER_SECOND = 0;
 
   /** Requests per second to one endpoint (one named operation, e.g. `customers.create`); Stripe's default is 25. */
   @IsInt()
@@ -110,7 +109,8 @@ export class StripeConfig {
   }
 
   rateLimitPerSecond(): number {
-    return this.STRIPE_RATE_LIMIT_PER_SECOND ?? (this.stripeMode() === 'live' ? 100 : 25);
+    if (this.STRIPE_RATE_LIMIT_PER_SECOND > 0) return this.STRIPE_RATE_LIMIT_PER_SECOND;
+    return this.stripeMode() === 'live' ? 100 : 25;
   }
 
   /** The origin file contents are downloaded from. */
