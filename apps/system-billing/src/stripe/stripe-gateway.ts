@@ -88,7 +88,8 @@ export class StripeGateway implements OnApplicationShutdown {
 
   async call<T>(operation: string, fn: (stripe: Stripe) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
-      await this.limiter.acquire(operation);
+      // An open circuit refuses at once without spending a slot.
+      if (!this.breaker.opened) await this.limiter.acquire(operation);
       try {
         return (await this.breaker.fire(() => fn(this.stripe))) as T;
       } catch (error) {

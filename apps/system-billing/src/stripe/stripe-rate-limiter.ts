@@ -33,8 +33,9 @@ return 0
 `;
 
 /**
- * Stripe measures its limits per second; a request admitted here reaches Stripe a little later than the one
- * before it may, so the window is kept slightly longer than a second.
+ * Stripe counts requests per second as they arrive; requests admitted here travel with uneven delays, so the
+ * window is kept slightly longer than a second, that two admitted a window apart never arrive less than a second
+ * apart.
  */
 export const STRIPE_RATE_WINDOW_MS = 1_050;
 
