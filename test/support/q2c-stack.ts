@@ -205,6 +205,16 @@ export async function startQ2cStack(extraEnv: Record<string, string> = {}): Prom
     JOB_BACKOFF_BASE_MS: '50',
     ...extraEnv,
   };
+  // system-billing's Stripe limiter follows the sandbox's account: its limits under the realistic profile, none
+  // worth pacing for under the fast one (which refuses nothing).
+  const seen: Record<string, string | undefined> = { ...process.env, ...env };
+  const realistic = seen.SANDBOX_PROFILE === 'realistic';
+  env.STRIPE_RATE_LIMIT_PER_SECOND =
+    seen.STRIPE_RATE_LIMIT_PER_SECOND ??
+    (realistic ? (seen.SANDBOX_STRIPE_RATE_LIMIT_PER_SECOND ?? '100') : '100000');
+  env.STRIPE_ENDPOINT_RATE_LIMIT_PER_SECOND =
+    seen.STRIPE_ENDPOINT_RATE_LIMIT_PER_SECOND ??
+    (realistic ? (seen.SANDBOX_STRIPE_ENDPOINT_RATE_LIMIT_PER_SECOND ?? '25') : '100000');
   const processes = new Map<StackApp, Running>();
   // Whatever ends this process (a failed run, a timeout), the apps it started end with it.
   process.once('exit', () => {

@@ -7,6 +7,7 @@ import { StripeBillingAdapter } from './stripe/stripe-billing.adapter';
 import { StripeCustomers } from './stripe/stripe-customers.service';
 import { StripeExports } from './stripe/stripe-exports.service';
 import { StripeGateway } from './stripe/stripe-gateway';
+import { StripeRateLimiter } from './stripe/stripe-rate-limiter';
 import { StripeInvoiceLinesExport } from './stripe/stripe-invoice-lines-export.service';
 import { StripePrices } from './stripe/stripe-prices.service';
 import { StripeReads } from './stripe/stripe-reads.service';
@@ -24,6 +25,7 @@ import { StripeWebhookController } from './webhooks/stripe-webhook.controller';
   controllers: [StripeWebhookController, BillingReadsController],
   providers: [
     RawWebhookBody,
+    StripeRateLimiter,
     StripeGateway,
     StripeSigma,
     RequestLedger,

@@ -2,6 +2,7 @@ import { BusinessError, ConnectionError, createEnvelope, TransientError } from '
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { classifyStripeError, StripeGateway } from '../stripe/stripe-gateway';
+import type { StripeRateLimiter } from '../stripe/stripe-rate-limiter';
 import { StripeConfig } from '../stripe/stripe.config';
 import { toBillingRejection } from './billing-rejection';
 
@@ -16,7 +17,9 @@ const missingPrice = () =>
 
 function gateway(): StripeGateway {
   const config = Object.assign(new StripeConfig(), { STRIPE_ATTEMPTS: 2, STRIPE_RETRY_BASE_MS: 1 });
-  return new StripeGateway(config);
+  // The limiter's pacing is specified against Redis in stripe-rate-limiter.int-spec.ts; here every call has a slot.
+  const unlimited = { acquire: () => Promise.resolve() } as unknown as StripeRateLimiter;
+  return new StripeGateway(config, unlimited);
 }
 
 describe('classifying Stripe failures', () => {

@@ -4,6 +4,7 @@ import { BusinessError, backoffWithJitter, ConnectionError, TransientError } fro
 import CircuitBreaker from 'opossum';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Stripe from 'stripe';
+import { StripeRateLimiter } from './stripe-rate-limiter';
 import { StripeConfig } from './stripe.config';
 
 /**
@@ -37,7 +38,8 @@ export function classifyStripeError(error: unknown): 'transient' | 'business' | 
 }
 
 /**
- * The Stripe SDK behind one breaker per connection, with our own retries: transient failures (429, 5xx,
+ * The Stripe SDK behind one breaker per connection, with our own retries. Every attempt first waits for its slot
+ * under the shared client-side rate limiter, so a burst is paced rather than refused by Stripe; transient failures (429, 5xx,
  * timeouts, resets, an idempotency key still in flight) are retried with backoff and jitter under the same
  * Idempotency-Key; card and invalid-request errors become BusinessErrors carrying Stripe's message.
  */
@@ -47,7 +49,10 @@ export class StripeGateway implements OnApplicationShutdown {
   readonly stripe: Stripe;
   private readonly breaker: CircuitBreaker<[() => Promise<unknown>]>;
 
-  constructor(private readonly config: StripeConfig) {
+  constructor(
+    private readonly config: StripeConfig,
+    private readonly limiter: StripeRateLimiter,
+  ) {
     this.stripe = new Stripe(config.STRIPE_SECRET_KEY, {
       host: config.STRIPE_HOST,
       port: config.STRIPE_PORT,
@@ -83,6 +88,8 @@ export class StripeGateway implements OnApplicationShutdown {
 
   async call<T>(operation: string, fn: (stripe: Stripe) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
+      // An open circuit refuses at once without spending a slot.
+      if (!this.breaker.opened) await this.limiter.acquire(operation);
       try {
         return (await this.breaker.fire(() => fn(this.stripe))) as T;
       } catch (error) {

@@ -49,6 +49,24 @@ export class StripeConfig {
   @Min(100)
   STRIPE_BREAKER_RESET_MS = 10_000;
 
+  /**
+   * Requests per second to the account across every worker and instance (Stripe's limit is per account). 0 (the
+   * default): Stripe's published limit for the key's mode, 100 for an `sk_live_`/`rk_live_` key, 25 in test mode.
+   */
+  @IsInt()
+  @Min(0)
+  STRIPE_RATE_LIMIT_PER_SECOND = 0;
+
+  /** Requests per second to one endpoint (one named operation, e.g. `customers.create`); Stripe's default is 25. */
+  @IsInt()
+  @Min(1)
+  STRIPE_ENDPOINT_RATE_LIMIT_PER_SECOND = 25;
+
+  /** How long a call waits for a slot under those limits before it fails transiently and its job retries. */
+  @IsInt()
+  @Min(0)
+  STRIPE_RATE_LIMIT_MAX_WAIT_MS = 30_000;
+
   /** Webhook timestamps older than this are refused (Stripe's default tolerance). */
   @IsInt()
   @Min(1)
@@ -84,6 +102,16 @@ export class StripeConfig {
   @IsInt()
   @Min(1_000)
   STRIPE_SIGMA_TIMEOUT_MS = 600_000;
+
+  /** `live` or `test`, as the key says. */
+  stripeMode(): 'live' | 'test' {
+    return /^(sk|rk)_live_/.test(this.STRIPE_SECRET_KEY) ? 'live' : 'test';
+  }
+
+  rateLimitPerSecond(): number {
+    if (this.STRIPE_RATE_LIMIT_PER_SECOND > 0) return this.STRIPE_RATE_LIMIT_PER_SECOND;
+    return this.stripeMode() === 'live' ? 100 : 25;
+  }
 
   /** The origin file contents are downloaded from. */
   filesUrl(): string {
