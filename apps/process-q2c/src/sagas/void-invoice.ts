@@ -146,7 +146,11 @@ export class VoidInvoice {
   }
 
   /** The void's contract-asset journals, one command each (keys and external ids fixed by invoice and month). */
-  private async moveContractAsset(manager: EntityManager, saga: SagaEntity, invoiceId: string): Promise<void> {
+  private async moveContractAsset(
+    manager: EntityManager,
+    saga: SagaEntity,
+    invoiceId: string,
+  ): Promise<void> {
     for (const journal of await this.contractAsset.afterVoid(manager, saga.contractId, invoiceId)) {
       await this.commands.send(manager, saga, 'erp.post-revenue-journal', journal, {
         key: `void:${invoiceId}:${saga.contractId}:contract-asset:${journal.period}`,
