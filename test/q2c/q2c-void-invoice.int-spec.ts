@@ -145,6 +145,14 @@ describe('a voided invoice through the sandbox', () => {
       },
     ]);
 
+    // A replay dry run still finds what the booking posted: the void's commands answer the void, not the booking.
+    const replay = await request(env.q2c.url)
+      .post('/v1/replays')
+      .set(bearer(env.admin))
+      .send({ contractId: first.orderId, dryRun: true })
+      .expect(200);
+    expect(replay.body).toMatchObject({ dryRun: true, sagas: 1, differences: 0, resent: 0 });
+
     // The contract-revenue checkpoint agrees: no deferred or unbilled break for the voided, reversed invoice.
     const run = await recon.run({ period, scope: 'contract-revenue' });
     expect(run).toMatchObject({ status: 'completed', error: null });
