@@ -19,6 +19,7 @@ interface Balances {
     deferredMinor: string;
     recognisedMinor: string;
     receivableMinor: string;
+    unbilledMinor: string;
   }>;
 }
 
@@ -116,17 +117,47 @@ describe('a voided invoice through the sandbox', () => {
       item: { items: [{ amount: 12000 }] },
     });
     await env.settle();
-    // The credit memo takes the receivable back by the invoice's total; revenue stays. (The revenue recognised ahead
-    // of the now-voided billing is not yet moved to the unbilled receivable: the contract's next schedule version
-    // does that, so the deferred and unbilled split right after a void is not asserted here.)
+    // The credit memo takes the receivable and the deferral back by the invoice's total; revenue stays, and January's,
+    // recognised ahead of a billing that is no more, is an unbilled receivable (sent right after the reversal).
+    const recognised = before?.recognisedMinor ?? '';
+    expect(BigInt(recognised)).toBeGreaterThan(0n);
     expect(await balances(first.orderId)).toEqual([
-      expect.objectContaining({
+      {
         currency: 'USD',
         receivableMinor: '0',
-        recognisedMinor: before?.recognisedMinor,
-      }),
+        deferredMinor: '0',
+        unbilledMinor: recognised,
+        recognisedMinor: recognised,
+      },
     ]);
     expect(await env.netsuite.imbalance()).toEqual({ USD: '0' });
+    const movement = await env.db.dataSource.query<Array<{ key: string; period: string; amount: string }>>(
+      `SELECT "idempotency_key" AS key, "payload"->>'period' AS period, "payload"->'amount'->>'amountMinor' AS amount
+         FROM "q2c"."saga_commands" WHERE "job" = 'erp.post-revenue-journal' AND "saga_id" = $1
+          AND "payload"->>'obligationId' LIKE 'contract-asset:void:%'`,
+      [first.saga.saga_id],
+    );
+    expect(movement).toEqual([
+      {
+        key: `void:${invoice?.documentId ?? ''}:${first.orderId}:contract-asset:2026-01`,
+        period: '2026-01',
+        amount: recognised,
+      },
+    ]);
+
+    // A replay dry run still finds what the booking posted: the void's commands answer the void, not the booking.
+    const replay = await request(env.q2c.url)
+      .post('/v1/replays')
+      .set(bearer(env.admin))
+      .send({ contractId: first.orderId, dryRun: true })
+      .expect(200);
+    expect(replay.body).toMatchObject({ dryRun: true, sagas: 1, differences: 0, resent: 0 });
+
+    // The contract-revenue checkpoint agrees: no deferred or unbilled break for the voided, reversed invoice.
+    const run = await recon.run({ period, scope: 'contract-revenue' });
+    expect(run).toMatchObject({ status: 'completed', error: null });
+    const breaks = (await recon.breaks(run.runId)).filter((b) => b.contractId === first.orderId);
+    expect(breaks, describeBreaks(breaks)).toEqual([]);
   }, 90_000);
 
   it('shows the invoice void in Salesforce and every hop in the lineage', async () => {
@@ -281,7 +312,7 @@ describe('a voided invoice credited in a later month', () => {
 
   it('dates the credit memo on the void day, and both months reconcile', async () => {
     const { clockId } = await env.customerOnTestClock('2026-01-01T00:00:00Z');
-    const { saga } = await env.bookG1();
+    const { saga, orderId } = await env.bookG1();
     const invoice = saga.data.invoices.at(0);
     await env.advanceClock(clockId, '2026-02-10T00:00:00Z');
     await env.stripe.invoices.voidInvoice(invoice?.documentId ?? '');
@@ -300,6 +331,11 @@ describe('a voided invoice credited in a later month', () => {
       expect(run).toMatchObject({ status: 'completed', error: null });
       const breaks = await recon.breaks(run.runId);
       expect(breaks.map((b) => [period, b.category, b.objectType, b.objectId])).toEqual([]);
+      // January billed ahead; February's reversal leaves January and February's revenue unbilled, not negative deferral.
+      const revenue = await recon.run({ period, scope: 'contract-revenue' });
+      expect(revenue).toMatchObject({ status: 'completed', error: null });
+      const contractBreaks = (await recon.breaks(revenue.runId)).filter((b) => b.contractId === orderId);
+      expect(contractBreaks.map((b) => [period, b.category, b.objectId, b.expected, b.actual])).toEqual([]);
     }
   }, 90_000);
 });

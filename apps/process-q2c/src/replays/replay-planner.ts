@@ -51,7 +51,8 @@ function canonical(value: unknown): string {
  * What a completed saga would post to the ERP now — the deterministic commands recomputed from the stored events,
  * the mapping version they were normalised with and the billing documents the saga consumed — beside what its
  * command log says it posted. The revenue batch (`erp.post-revenue`) is sent as one command but compared per
- * schedule and journal, against the rows the saga recorded for each.
+ * schedule and journal, against the rows the saga recorded for each. What a billing void sent under the saga (keys
+ * `void:…`: the reversal, its contract-asset movement) answers the void, not the saga's events, and is left out.
  */
 @Injectable()
 export class ReplayPlanner {
@@ -91,7 +92,8 @@ export class ReplayPlanner {
   ): Promise<ReplayCommandDto[]> {
     const logged = await manager.query<LoggedCommand[]>(
       `SELECT "idempotency_key", "job", "status", "external_id", "target_id", "payload" FROM "q2c"."saga_commands"
-        WHERE "saga_id" = $1 AND "job" = ANY($2::text[]) ORDER BY "sent_at", "idempotency_key"`,
+        WHERE "saga_id" = $1 AND "job" = ANY($2::text[]) AND "idempotency_key" NOT LIKE 'void:%'
+        ORDER BY "sent_at", "idempotency_key"`,
       [saga.sagaId, ERP_JOBS],
     );
     const byKey = new Map(logged.map((l) => [l.idempotency_key, l]));

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { BillingInvoiceVoidedPayload } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
+import { ContractAssetPlanner } from '../revenue/contract-asset/contract-asset.planner';
 import type { SagaEntity } from './saga.entity';
 import { SagaCommands } from './saga-commands';
 import { SagasConfig } from './sagas.config';
@@ -15,7 +16,9 @@ import { VoidedInvoices } from './voided-invoices.repository';
  * from it (`erp.void-invoice`, external id `VOID-` + the invoice's, dated per ERP_INVOICE_VOID_AS), and the
  * Salesforce order shows the invoice's new status. The void is kept either way, so reconciliation expects nothing
  * standing in the ERP for it; a later status of the same invoice (void after uncollectible) updates Salesforce and
- * reverses nothing twice. An invoice no saga took in is kept and reported.
+ * reverses nothing twice. An invoice no saga took in is kept and reported. Right after a saga invoice's reversal,
+ * the contract's unbilled receivable takes the revenue recognised ahead of the billing left (ContractAssetPlanner's
+ * `afterVoid`), so the ERP's deferred revenue never goes negative.
  */
 @Injectable()
 export class VoidInvoice {
@@ -25,6 +28,7 @@ export class VoidInvoice {
     private readonly lineage: LineageRecorder,
     private readonly voids: VoidedInvoices,
     private readonly config: SagasConfig,
+    private readonly contractAsset: ContractAssetPlanner,
   ) {}
 
   /** `correlationId`: the event's, for the hop of an invoice no saga took in. */
@@ -87,6 +91,7 @@ export class VoidInvoice {
         manager,
       );
       if (!asked) await this.reverse(manager, saga, invoice, dateOf(invoice), p);
+      if (!asked && invoice.source === 'saga') await this.moveContractAsset(manager, saga, p.invoiceId);
       if (invoice.source === 'saga') await this.writeBack(manager, saga, p);
     }
     return { sagaIds: [...sagas.keys()] };
@@ -138,6 +143,21 @@ export class VoidInvoice {
       },
       { key: `void:${invoice.externalId}:erp`, externalId, awaited: false },
     );
+  }
+
+  /** The void's contract-asset journals, one command each (keys and external ids fixed by invoice and month). */
+  private async moveContractAsset(
+    manager: EntityManager,
+    saga: SagaEntity,
+    invoiceId: string,
+  ): Promise<void> {
+    for (const journal of await this.contractAsset.afterVoid(manager, saga.contractId, invoiceId)) {
+      await this.commands.send(manager, saga, 'erp.post-revenue-journal', journal, {
+        key: `void:${invoiceId}:${saga.contractId}:contract-asset:${journal.period}`,
+        externalId: journal.externalId,
+        awaited: false,
+      });
+    }
   }
 
   private async writeBack(

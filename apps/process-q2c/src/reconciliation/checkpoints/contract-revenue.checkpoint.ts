@@ -28,7 +28,8 @@ const BALANCE_COLUMNS = [
  * against the engine's expected schedule (computed from the stored booking and amendments, as the sagas do) plus
  * the usage revenue booked in its month of use; and for each contract, at the period end, the ERP's recognised
  * revenue to date against the same cumulated, and both sides of billed to date less tax (invoices less credit
- * notes the sagas took in, a usage invoice as each contract's share of it, dated on or before the period end)
+ * notes the sagas took in, a usage invoice as each contract's share of it, dated on or before the period end; a
+ * voided invoice taken back once its ERP reversal is dated on or before it)
  * against the expected recognised to date: billed ahead is deferred revenue, recognised ahead an unbilled
  * receivable (contract asset), each compared with the ERP's balance of that account — never a negative deferral.
  *
@@ -129,6 +130,15 @@ export class ContractRevenueCheckpoint implements Checkpoint {
             FROM "q2c"."billing_documents" bd
             JOIN "q2c"."sagas" s ON s."saga_id" = bd."saga_id"
            WHERE bd."kind" IN ('invoice', 'credit_note') AND bd."payload"->>'issuedOn' <= '${to}'
+             AND bd."document_id" NOT IN (SELECT document_id FROM usage_invoices)
+          UNION ALL
+          SELECT s."contract_id", upper(bd."payload"->'total'->>'currency'),
+                 -((bd."payload"->'total'->>'amountMinor')::bigint
+                   - coalesce((bd."payload"->'tax'->>'amountMinor')::bigint, 0))
+            FROM "q2c"."billing_documents" bd
+            JOIN "q2c"."sagas" s ON s."saga_id" = bd."saga_id"
+            JOIN "q2c"."voided_invoices" v ON v."invoice_id" = bd."document_id"
+           WHERE bd."kind" = 'invoice' AND bd."payload"->>'issuedOn' <= '${to}' AND v."reversal_on" <= '${to}'
              AND bd."document_id" NOT IN (SELECT document_id FROM usage_invoices)
           UNION ALL
           SELECT contract_id, currency, amount FROM usage_invoices WHERE tran_date <= '${to}'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTRACT_ASSET, contractAssetJournals } from './contract-asset-journals';
+import { CONTRACT_ASSET, contractAssetJournals, voidContractAsset } from './contract-asset-journals';
 
 /** G1's first four months (golden figures), in minor units. */
 const recognised = new Map([
@@ -70,5 +70,45 @@ describe('contract-asset journals of a schedule version', () => {
       ['2026-03', '-193973'],
       ['2026-04', '0'],
     ]);
+  });
+
+  it("moves the revenue run ahead of a voided invoice to the unbilled receivable, in the void's own series", () => {
+    // G1 invoiced 12,000.00 on 2026-01-01, voided and reversed that day: January bills nothing any more.
+    const billed = new Map([['2026-01', 0n]]);
+    const journals = contractAssetJournals({
+      ...base,
+      billedByPeriod: billed,
+      sentByPeriod: new Map(),
+      obligationId: voidContractAsset('in_G1'),
+    });
+    expect(journals.map((j) => [j.obligationId, j.period, j.amount.amountMinor])).toEqual([
+      ['contract-asset:void:in_G1', '2026-01', '101918'],
+    ]);
+    expect(journals[0]?.externalId).toBe('rj:C-BACK:contract-asset:void:in_G1:2026-01:1');
+    // The contract's next version leaves what the void's series holds out: it sends nothing for January.
+    expect(
+      contractAssetJournals({
+        ...base,
+        version: 2,
+        billedByPeriod: billed,
+        heldElsewhereByPeriod: new Map([['2026-01', 101918n]]),
+      }),
+    ).toEqual([]);
+  });
+
+  it('takes a voided invoice back in the month of its reversal when the credit memo is dated the void day', () => {
+    // Invoiced 12,000.00 in January, voided in March (ERP_INVOICE_VOID_AS=credit): January and February billed
+    // ahead, March clears the deferral and carries January..March's revenue as unbilled.
+    const journals = contractAssetJournals({
+      ...base,
+      billedByPeriod: new Map([
+        ['2026-01', 1200000n],
+        ['2026-03', -1200000n],
+      ]),
+      sentByPeriod: new Map(),
+      heldElsewhereByPeriod: new Map(),
+      obligationId: voidContractAsset('in_G1'),
+    });
+    expect(journals.map((j) => [j.period, j.amount.amountMinor])).toEqual([['2026-03', '295890']]);
   });
 });
