@@ -4,6 +4,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExperienceEnv } from './experience-env';
 import { startExperienceEnv } from './experience-env';
+import { G1_MONTHS } from '../support/golden';
 
 interface SaveResult {
   id?: string;
@@ -23,21 +24,6 @@ const idOf = (result: SaveResult | SaveResult[]): string => {
   if (!one?.success || !one.id) throw new Error(`save failed: ${JSON.stringify(result)}`);
   return one.id;
 };
-
-const G1_MONTHS = [
-  '101918',
-  '92055',
-  '101917',
-  '98631',
-  '101917',
-  '98630',
-  '101918',
-  '101918',
-  '98630',
-  '101918',
-  '98630',
-  '101918',
-];
 
 /**
  * experience-finance in front of a real process-q2c (with the three system APIs and the sandboxes), G1 booked

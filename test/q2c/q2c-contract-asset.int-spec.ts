@@ -3,22 +3,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Q2cEnv } from './q2c-env';
 import { startQ2cEnv } from './q2c-env';
+import { G1_MONTHS } from '../support/golden';
 
-/** G1's months (golden figures), minor units. */
-const G1_MONTHS = [
-  '101918',
-  '92055',
-  '101917',
-  '98631',
-  '101917',
-  '98630',
-  '101918',
-  '101918',
-  '98630',
-  '101918',
-  '98630',
-  '101918',
-];
 const PERIODS = G1_MONTHS.map((_, i) => `2026-${String(i + 1).padStart(2, '0')}`);
 const MONTH_ENDS = [
   '2026-01-31',

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { BillingPaymentReceivedPayload } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
+import { invoiceStatusWriteBack } from './invoice-status-write-back';
 import { SagaCommands } from './saga-commands';
 import type { SagaDocument } from './saga-data';
 import { SagaStore } from './saga-store';
@@ -52,20 +53,7 @@ export class RecordPayment {
       manager,
       saga,
       'crm.write-back',
-      {
-        objectType: 'Order',
-        recordId: saga.data.salesforceOrderId,
-        fields: { lastSyncedAt: new Date().toISOString() },
-        invoices: [
-          {
-            invoiceId: invoice.documentId,
-            number: invoice.number,
-            amount: invoice.total,
-            issuedOn: invoice.issuedOn,
-            status: 'paid',
-          },
-        ],
-      },
+      invoiceStatusWriteBack(saga.data.salesforceOrderId, invoice, 'paid'),
       { key: `payment:${p.paymentId}:write-back`, externalId: saga.data.salesforceOrderId, awaited: false },
     );
     await this.lineage.record(

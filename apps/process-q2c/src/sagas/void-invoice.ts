@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { ContractAssetPlanner } from '../revenue/contract-asset/contract-asset.planner';
 import type { SagaEntity } from './saga.entity';
+import { invoiceStatusWriteBack } from './invoice-status-write-back';
 import { SagaCommands } from './saga-commands';
 import { SagasConfig } from './sagas.config';
 import { SagaStore } from './saga-store';
@@ -171,20 +172,7 @@ export class VoidInvoice {
       manager,
       saga,
       'crm.write-back',
-      {
-        objectType: 'Order',
-        recordId: saga.data.salesforceOrderId,
-        fields: { lastSyncedAt: new Date().toISOString() },
-        invoices: [
-          {
-            invoiceId: invoice.documentId,
-            number: invoice.number,
-            amount: invoice.total,
-            issuedOn: invoice.issuedOn,
-            status: p.status,
-          },
-        ],
-      },
+      invoiceStatusWriteBack(saga.data.salesforceOrderId, invoice, p.status),
       {
         key: `void:${p.invoiceId}:${p.status}:write-back`,
         externalId: saga.data.salesforceOrderId,
