@@ -130,6 +130,10 @@ export async function startQ2cEnv(extraEnv: Record<string, string> = {}): Promis
     STRIPE_PORT: stripePort,
     STRIPE_TIMEOUT_MS: '2000',
     STRIPE_EVENTS_POLL_MS: '0',
+    // The fast sandbox limits nothing, so neither does the client's Stripe limiter here (as in the e2e stack); its
+    // pacing is proven against the realistic profile.
+    STRIPE_RATE_LIMIT_PER_SECOND: '100000',
+    STRIPE_ENDPOINT_RATE_LIMIT_PER_SECOND: '100000',
     SALESFORCE_LOGIN_URL: sfSandbox.url,
     SALESFORCE_POLL_INTERVAL_MS: '300',
     PARKED_SWEEP_MS: '200',
