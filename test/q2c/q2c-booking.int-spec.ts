@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateOrders, createDraftOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
 import type { Q2cEnv, SagaRow } from './q2c-env';
 import { startQ2cEnv } from './q2c-env';
+import { G1_MONTHS } from '../support/golden';
 
 /**
  * The booking saga end to end: Salesforce (jsforce) → system-salesforce → process-q2c → system-billing → Stripe
@@ -71,20 +72,7 @@ describe('quote-to-cash booking saga through the sandbox (all four apps in one p
       `SELECT "period", "posted_amount_minor" AS amount FROM "erp"."revenue_postings" WHERE "contract_id" = $1 ORDER BY "period"`,
       [orderId],
     );
-    expect(months.map((m) => m.amount)).toEqual([
-      '101918',
-      '92055',
-      '101917',
-      '98631',
-      '101917',
-      '98630',
-      '101918',
-      '101918',
-      '98630',
-      '101918',
-      '98630',
-      '101918',
-    ]);
+    expect(months.map((m) => m.amount)).toEqual(G1_MONTHS);
     expect(await netsuite.imbalance()).toEqual({ USD: '0' });
 
     // Salesforce: the order shows the sync, the subscription and the correlation id.
