@@ -350,9 +350,45 @@ export interface RampStepDuePayload {
   dueOn: string;
 }
 
-export interface RecognisePeriodPayload {
+export interface ClosePeriodPayload {
   /** `YYYY-MM`; absent (a job scheduler's run) means the month before the run. */
   period?: string;
+  /** Who asked: the scheduler, or a person through the experience API (their subject). */
+  requestedBy?: string;
+}
+
+/** Which configured ERP account a period-journal line posts to. */
+export type ErpPeriodJournalAccount = 'deferred_revenue' | 'revenue' | 'unbilled_receivable';
+
+/** One line of a period journal: a debit or a credit (exactly one, positive, minor units) to one account. */
+export interface ErpPeriodJournalLine {
+  account: ErpPeriodJournalAccount;
+  /** Revenue lines: the product class whose revenue account is credited. */
+  productClass?: string;
+  debitMinor?: string;
+  creditMinor?: string;
+  /** Detail mode: the contract and obligation the line belongs to (NetSuite column fields). */
+  contractId?: string;
+  obligationId?: string;
+  memo?: string;
+}
+
+/**
+ * `erp.post-period-journal`: one journal of a period close's revenue run — in summary mode one per subsidiary and
+ * currency with a line pair per account pair; in detail mode a chunk of at most 1,000 contract-obligation lines.
+ * Debits equal credits. `externalId` is deterministic (`rr:<period>:<subsidiary>:<currency>:<run>:<chunk>`), so a
+ * re-sent journal is found, never posted twice. Dated the period's last day, posted in that period: a period the
+ * ERP has closed is refused (`erp.rejected`, category `closed_period`). Answered by `erp.posted` (recordType
+ * `periodJournal`).
+ */
+export interface ErpPeriodJournalPayload {
+  externalId: string;
+  period: string;
+  /** Revline's subsidiary code. */
+  subsidiary: string;
+  currency: string;
+  memo: string;
+  lines: ErpPeriodJournalLine[];
 }
 
 /**

@@ -23,11 +23,12 @@ export interface JobPayloads {
   'erp.upsert-revenue-schedule': P.ErpRevenueSchedulePayload;
   'erp.post-revenue-journal': P.ErpRevenueJournalPayload;
   'erp.post-revenue': P.ErpRevenueBatchPayload;
+  'erp.post-period-journal': P.ErpPeriodJournalPayload;
   'erp.posted': P.ErpPostedPayload;
   'erp.rejected': P.ErpRejectedPayload;
   'q2c.reconcile': P.ReconcilePayload;
   'q2c.ramp-step-due': P.RampStepDuePayload;
-  'q2c.recognise-period': P.RecognisePeriodPayload;
+  'q2c.close-period': P.ClosePeriodPayload;
   'system.exception-raised': P.SystemExceptionRaisedPayload;
   'system.exception-cleared': P.SystemExceptionClearedPayload;
   'billing.settle-exception': P.SettleExceptionPayload;
@@ -84,6 +85,7 @@ export const QUEUES = {
       'erp.upsert-revenue-schedule',
       'erp.post-revenue-journal',
       'erp.post-revenue',
+      'erp.post-period-journal',
       'erp.settle-exception',
     ],
   },
@@ -96,7 +98,7 @@ export const QUEUES = {
   'q2c.scheduled': {
     producer: 'scheduler',
     consumer: 'process-q2c',
-    jobs: ['q2c.reconcile', 'q2c.ramp-step-due', 'q2c.recognise-period'],
+    jobs: ['q2c.reconcile', 'q2c.ramp-step-due', 'q2c.close-period'],
   },
 } as const satisfies Record<string, { producer: string; consumer: string; jobs: readonly JobName[] }>;
 
