@@ -10,6 +10,7 @@ import { MappingsModule } from './mappings/mappings.module';
 import { Q2cConfig } from './mappings/q2c.config';
 import { NormalisationModule } from './normalisation/normalisation.module';
 import { ReplaysModule } from './replays/replays.module';
+import { RevenueRunsConfig } from './revenue-runs/revenue-runs.config';
 import { ReconciliationConfig } from './reconciliation/reconciliation.config';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { RevenueModule } from './revenue/revenue.module';
@@ -25,7 +26,7 @@ import { WaterfallModule } from './waterfall/waterfall.module';
 @Module({
   imports: [
     PlatformModule.forApp({
-      config: [Q2cConfig, SagasConfig, ScheduledConfig, ReconciliationConfig],
+      config: [Q2cConfig, SagasConfig, ScheduledConfig, ReconciliationConfig, RevenueRunsConfig],
       database: DATABASE,
       auth: {},
       messaging: {

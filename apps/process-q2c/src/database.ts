@@ -17,6 +17,7 @@ import { SagaWaitIndexes1764400000710 } from './sagas/saga-waits.migration';
 import { Sagas1764400000400 } from './sagas/sagas.migration';
 import { VoidedInvoiceEntity } from './sagas/voided-invoice.entity';
 import { VoidedInvoices1764400000850 } from './sagas/voided-invoices.migration';
+import { RevenueRuns1764400000900 } from './revenue-runs/revenue-runs.migration';
 import { UsageEventEntity } from './usage/usage-event.entity';
 import { UsageEvents1764400000600 } from './usage/usage.migration';
 
@@ -50,6 +51,7 @@ export const DATABASE: AppDatabase = {
     Reconciliation1764400000700,
     SagaWaitIndexes1764400000710,
     VoidedInvoices1764400000850,
+    RevenueRuns1764400000900,
   ],
   messaging: true,
 };

@@ -350,6 +350,11 @@ export interface RampStepDuePayload {
   dueOn: string;
 }
 
+export interface RecognisePeriodPayload {
+  /** `YYYY-MM`; absent (a job scheduler's run) means the month before the run. */
+  period?: string;
+}
+
 export interface ClosePeriodPayload {
   /** `YYYY-MM`; absent (a job scheduler's run) means the month before the run. */
   period?: string;

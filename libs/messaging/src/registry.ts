@@ -28,6 +28,7 @@ export interface JobPayloads {
   'erp.rejected': P.ErpRejectedPayload;
   'q2c.reconcile': P.ReconcilePayload;
   'q2c.ramp-step-due': P.RampStepDuePayload;
+  'q2c.recognise-period': P.RecognisePeriodPayload;
   'q2c.close-period': P.ClosePeriodPayload;
   'system.exception-raised': P.SystemExceptionRaisedPayload;
   'system.exception-cleared': P.SystemExceptionClearedPayload;
@@ -98,7 +99,7 @@ export const QUEUES = {
   'q2c.scheduled': {
     producer: 'scheduler',
     consumer: 'process-q2c',
-    jobs: ['q2c.reconcile', 'q2c.ramp-step-due', 'q2c.close-period'],
+    jobs: ['q2c.reconcile', 'q2c.ramp-step-due', 'q2c.recognise-period', 'q2c.close-period'],
   },
 } as const satisfies Record<string, { producer: string; consumer: string; jobs: readonly JobName[] }>;
 

@@ -82,7 +82,7 @@ export class ReplayPlanner {
   /** The revenue the saga's step sent: none for a ramp step already in the schedule, else with its contract asset. */
   private async revenue(manager: EntityManager, saga: ReplaySaga, plan: RevenuePlan): Promise<RevenuePlan> {
     if (saga.kind === 'ramp_step' && plan.schedules.length === 0) return plan;
-    return this.contractAsset.withContractAsset(manager, saga.sagaId, plan);
+    return this.contractAsset.sentWith(manager, saga.sagaId, plan);
   }
 
   async compare(

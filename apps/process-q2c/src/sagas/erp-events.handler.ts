@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Envelope } from '@revline/messaging';
 import { Inbox, JobHandler } from '@revline/messaging';
 import { LineageRecorder } from '../lineage/lineage-recorder';
+import { ClosePeriod, isRevenueRunCommand } from '../revenue-runs/close-period.usecase';
 import { SAGAS_CONSUMER } from './billing-events.handler';
 import { confirmRevenueParts, postingHops, rejectRevenueParts } from './revenue-batch';
 import { SagaRejections } from './saga-rejections';
@@ -20,12 +21,17 @@ export class ErpEventsHandler {
     private readonly lineage: LineageRecorder,
     private readonly voids: VoidInvoice,
     private readonly rejections: SagaRejections,
+    private readonly revenueRuns: ClosePeriod,
   ) {}
 
   @JobHandler('erp.posted')
   async posted(envelope: Envelope<'erp.posted'>): Promise<unknown> {
     const p = envelope.payload;
     const outcome = await this.inbox.runOnce(SAGAS_CONSUMER, envelope, async (manager) => {
+      if (isRevenueRunCommand(p.commandIdempotencyKey)) {
+        await this.revenueRuns.posted(manager, p);
+        return { revenueRun: p.externalId };
+      }
       const command = await this.store.bySentCommand(manager, p.commandIdempotencyKey);
       if (!command) return { ignored: `command ${p.commandIdempotencyKey} was not sent by a saga` };
       await this.runner.within(manager, command.sagaId, async (saga) => {
@@ -81,6 +87,10 @@ export class ErpEventsHandler {
   async rejected(envelope: Envelope<'erp.rejected'>): Promise<unknown> {
     const p = envelope.payload;
     const outcome = await this.inbox.runOnce(SAGAS_CONSUMER, envelope, async (manager) => {
+      if (isRevenueRunCommand(p.commandIdempotencyKey)) {
+        await this.revenueRuns.rejected(manager, p);
+        return { revenueRun: p.externalId };
+      }
       const command = await this.store.bySentCommand(manager, p.commandIdempotencyKey);
       const saga = command ? await this.store.lock(manager, command.sagaId) : null;
       if (saga && p.postings) await confirmRevenueParts(manager, saga, p.postings);

@@ -2,6 +2,7 @@ import type { ErpRevenueJournalPayload, ErpRevenueSchedulePayload } from '@revli
 import type { ModificationRecord, ScheduleResult } from '@revline/revenue';
 import { computeSchedules } from '@revline/revenue';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
+import type { StoredSchedule } from '../revenue-runs/revenue-runs.repository';
 import type { ContractHistory } from './contract-history';
 
 export interface RevenuePlan {
@@ -18,6 +19,8 @@ export interface RevenuePlan {
   readonly recognisedByPeriod: ReadonlyMap<string, bigint>;
   /** The product class of the contract's first line (the class its contract-asset journals carry). */
   readonly productClass: string;
+  /** Every obligation's schedule in this version (what period close reads), touched or not. */
+  readonly stored: StoredSchedule[];
 }
 
 const keyOf = (...parts: Array<string | number>): string => parts.join(':');
@@ -82,7 +85,17 @@ export function revenuePlan(
   for (const o of result.obligations)
     for (const p of o.periods)
       recognisedByPeriod.set(p.period, (recognisedByPeriod.get(p.period) ?? 0n) + p.amountMinor);
+  const stored = result.obligations.map((o): StoredSchedule => ({
+    contractId: booking.contractId,
+    obligationId: o.pobId,
+    scheduleVersion: version,
+    currency: booking.currency,
+    subsidiary,
+    productClass: classOf(o.productCode),
+    periods: o.periods.map((p) => ({ period: p.period, amountMinor: p.amountMinor.toString() })),
+  }));
   return {
+    stored,
     contractId: booking.contractId,
     currency: booking.currency,
     subsidiary,

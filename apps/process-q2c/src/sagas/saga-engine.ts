@@ -32,6 +32,7 @@ import { SagasConfig } from './sagas.config';
 import { SyncLatencyMetric } from './sync-latency.metric';
 import { servicePeriodOf } from './erp-plan';
 import { ContractAssetPlanner } from '../revenue/contract-asset/contract-asset.planner';
+import { RevenueRunsRepository } from '../revenue-runs/revenue-runs.repository';
 
 type Context = SagaContext;
 
@@ -52,6 +53,7 @@ export class SagaEngine {
     private readonly ramps: RampStepSchedule,
     private readonly scheduled: ScheduledConfig,
     private readonly contractAsset: ContractAssetPlanner,
+    private readonly revenueRuns: RevenueRunsRepository,
   ) {}
 
   async advance(manager: EntityManager, saga: SagaEntity): Promise<void> {
@@ -502,7 +504,8 @@ export class SagaEngine {
       return;
     }
     // Revenue run ahead of billing (a back-dated booking, billing in arrears) goes to the unbilled receivable.
-    const plan = await this.contractAsset.withContractAsset(manager, saga.sagaId, recognition);
+    await this.revenueRuns.storeSchedules(manager, recognition.stored);
+    const plan = await this.contractAsset.sentWith(manager, saga.sagaId, recognition);
     saga.data.scheduleVersion = plan.version;
     saga.data.treatment = plan.treatment;
     if (plan.reason) saga.data.treatmentReason = plan.reason;

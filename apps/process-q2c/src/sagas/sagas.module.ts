@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { LineageModule } from '../lineage/lineage.module';
 import { MappingsModule } from '../mappings/mappings.module';
 import { RampStepSchedule } from '../scheduled/ramp-step-schedule';
+import { RevenueRunsModule } from '../revenue-runs/revenue-runs.module';
 import { UsageModule } from '../usage/usage.module';
 import { BillingEventsHandler } from './billing-events.handler';
 import { CommandRefusalsHandler } from './command-refusals.handler';
@@ -25,7 +26,7 @@ import { ContractAssetRepository } from '../revenue/contract-asset/contract-asse
 
 /** The quote-to-cash sagas: one per contract change, driven by the outbox and the billing, ERP and CRM events. */
 @Module({
-  imports: [LineageModule, UsageModule, MappingsModule],
+  imports: [LineageModule, UsageModule, MappingsModule, RevenueRunsModule],
   providers: [
     ContractHistoryReader,
     SagaCommands,

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Envelope, JobContext } from '@revline/messaging';
+import { DomainError } from '@revline/http';
 import { BusinessError, Inbox, JobHandler } from '@revline/messaging';
 import { ApplyRampStep } from './apply-ramp-step.usecase';
 import { PERIOD_PATTERN, previousPeriod } from './periods';
 import { RecognisePeriod } from './recognise-period.usecase';
+import { ClosePeriod } from '../revenue-runs/close-period.usecase';
 
 export const SCHEDULED_CONSUMER = 'process-q2c.scheduled';
 
@@ -14,6 +16,7 @@ export class ScheduledJobsHandler {
     private readonly inbox: Inbox,
     private readonly rampSteps: ApplyRampStep,
     private readonly recognise: RecognisePeriod,
+    private readonly close: ClosePeriod,
   ) {}
 
   @JobHandler('q2c.ramp-step-due')
@@ -41,5 +44,26 @@ export class ScheduledJobsHandler {
       this.recognise.execute(manager, period, envelope.correlationId),
     );
     return outcome.applied ? outcome.result : { duplicate: true };
+  }
+
+  /**
+   * The period close's revenue run of the month before the run (or the period given). Starting a run is idempotent
+   * in effect: while a run of the period is posting it is returned, and a run after a complete one posts only the
+   * difference (nothing when nothing changed).
+   */
+  @JobHandler('q2c.close-period')
+  async closePeriod(envelope: Envelope<'q2c.close-period'>): Promise<unknown> {
+    const period = envelope.payload.period ?? previousPeriod(new Date());
+    if (!PERIOD_PATTERN.test(period))
+      throw new BusinessError('schema_violation', `period must be YYYY-MM, was "${period}"`, { period });
+    const run = await this.close
+      .start(period, envelope.payload.requestedBy ?? 'scheduler', envelope.correlationId)
+      .catch((error: unknown) => {
+        // A run the rules refuse (a later period's run, another still posting) is for a person to see, not to retry.
+        if (error instanceof DomainError)
+          throw new BusinessError('revenue_run_refused', error.message, { period });
+        throw error;
+      });
+    return { runId: run.runId, period, sequence: run.sequence, state: run.state, resumed: run.resumed };
   }
 }

@@ -3,8 +3,9 @@ import { IsIn, IsInt, IsString, Length, Matches, Min } from 'class-validator';
 /** The time-triggered work of process-q2c (the `q2c.scheduled` queue). */
 export class ScheduledConfig {
   /**
-   * When the period recognition check runs (cron, 5 or 6 fields, in RECOGNISE_PERIOD_TIMEZONE): by default at 03:00
-   * on the first day of each month, for the month just ended.
+   * When the monthly revenue job runs (cron, 5 or 6 fields, in RECOGNISE_PERIOD_TIMEZONE): by default at 03:00 on the
+   * first day of each month, for the month just ended — the period close's revenue run under
+   * REVENUE_POSTING=period_close, else the period recognition check.
    */
   @IsString()
   @Matches(/^\S+(\s+\S+){4,5}$/, { message: 'RECOGNISE_PERIOD_CRON must be a cron pattern of 5 or 6 fields' })

@@ -12,6 +12,8 @@ import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { ActiveMapping } from '../mappings/active-mapping';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
+import { RevenueRunsConfig } from '../revenue-runs/revenue-runs.config';
+import { RevenueRunsRepository } from '../revenue-runs/revenue-runs.repository';
 import { SagasConfig } from '../sagas/sagas.config';
 
 type UsageLine = BillingDocumentPayload['lines'][number] & { entry: CatalogueEntry; periodStart: string };
@@ -78,6 +80,8 @@ export class BookUsageInvoice {
     private readonly outbox: Outbox,
     private readonly lineage: LineageRecorder,
     private readonly config: SagasConfig,
+    private readonly posting: RevenueRunsConfig,
+    private readonly revenueRuns: RevenueRunsRepository,
   ) {}
 
   /** Books the invoice when it is a usage invoice; null (nothing done) when it is not one. */
@@ -239,8 +243,26 @@ export class BookUsageInvoice {
       cells.set(key, cell);
     }
     const out: Array<{ period: string; amountMinor: string }> = [];
+    // The usage revenue of the invoice, by obligation and month of use: what period close posts.
+    await this.revenueRuns.storeUsageRevenue(
+      manager,
+      [...cells.values()].map(({ entry, period, amountMinor }) => ({
+        documentId: doc.documentId,
+        contractId,
+        obligationId: entry.pobId,
+        period,
+        currency: doc.total.currency.toUpperCase(),
+        subsidiary: this.config.ERP_SUBSIDIARY,
+        productClass: entry.productClass,
+        amountMinor,
+      })),
+    );
     for (const { entry, period, amountMinor } of cells.values()) {
       if (amountMinor === 0n) continue;
+      if (this.posting.REVENUE_POSTING === 'period_close') {
+        out.push({ period, amountMinor: amountMinor.toString() });
+        continue;
+      }
       const key = `usage-journal:${doc.documentId}:${contractId}:${entry.pobId}:${period}`;
       // The latest journal of the cell, whoever sent it: an earlier usage invoice's, or the revenue schedule's (a
       // contract booked with its usage line schedules the usage obligation at nothing a period). The ERP keeps one

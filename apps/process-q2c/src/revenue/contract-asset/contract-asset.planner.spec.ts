@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import type { ContractHistoryReader } from '../../sagas/contract-history';
+import { RevenueRunsConfig } from '../../revenue-runs/revenue-runs.config';
 import { SagasConfig } from '../../sagas/sagas.config';
 import { CONTRACT_ASSET } from './contract-asset-journals';
 import { ContractAssetPlanner } from './contract-asset.planner';
@@ -48,6 +49,7 @@ function planner(asOf: string | null, calls: string[]): ContractAssetPlanner {
     repository as ContractAssetRepository,
     {} as ContractHistoryReader,
     new SagasConfig(),
+    new RevenueRunsConfig(),
   );
 }
 

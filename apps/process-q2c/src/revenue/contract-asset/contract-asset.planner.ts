@@ -6,6 +6,7 @@ import { sagaContext } from '../../sagas/erp-plan';
 import { revenuePlan } from '../../sagas/revenue-plan';
 import { SagaEntity } from '../../sagas/saga.entity';
 import { SagasConfig } from '../../sagas/sagas.config';
+import { RevenueRunsConfig } from '../../revenue-runs/revenue-runs.config';
 import type { ContractAssetInput } from './contract-asset-journals';
 import { contractAssetJournals, voidContractAsset } from './contract-asset-journals';
 import { ContractAssetRepository } from './contract-asset.repository';
@@ -30,7 +31,21 @@ export class ContractAssetPlanner {
     private readonly repository: ContractAssetRepository,
     private readonly history: ContractHistoryReader,
     private readonly config: SagasConfig,
+    private readonly posting: RevenueRunsConfig,
   ) {}
+
+  /**
+   * The journals a schedule version sends when it is computed: at booking, its period journals and contract-asset
+   * movement; under period close none (the period's revenue run posts revenue and the unbilled receivable).
+   */
+  async sentWith<P extends VersionInput & { journals: ErpRevenueJournalPayload[] }>(
+    manager: EntityManager,
+    sagaId: string,
+    plan: P,
+  ): Promise<P> {
+    if (this.posting.REVENUE_POSTING === 'period_close') return { ...plan, journals: [] };
+    return this.withContractAsset(manager, sagaId, plan);
+  }
 
   async journals(
     manager: EntityManager,
@@ -66,6 +81,7 @@ export class ContractAssetPlanner {
     contractId: string,
     invoiceId: string,
   ): Promise<ErpRevenueJournalPayload[]> {
+    if (this.posting.REVENUE_POSTING === 'period_close') return [];
     const latest = await this.repository.latestSagas(manager, contractId);
     if (!latest) return [];
     const saga = await manager.getRepository(SagaEntity).findOneByOrFail({ sagaId: latest.revenue });
