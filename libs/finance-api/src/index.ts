@@ -5,3 +5,4 @@ export * from './lineage.dto';
 export * from './periods';
 export * from './sla.dto';
 export * from './waterfall.dto';
+export * from './revenue-runs.dto';

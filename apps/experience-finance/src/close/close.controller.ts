@@ -1,9 +1,11 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@revline/auth';
-import { DomainError } from '@revline/http';
+import { Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
+import type { AuthenticatedRequest } from '@revline/auth';
+import { actorOf, Roles } from '@revline/auth';
+import { ApiProblem, DomainError, problemExample } from '@revline/http';
 import { ProcessQ2cClient } from '../process-q2c/process-q2c.client';
-import { PERIOD } from '@revline/finance-api';
+import { PERIOD, RevenueRunListDto, StartRevenueRunResultDto } from '@revline/finance-api';
+import { OperatorAudit } from '../shared/operator-audit';
 import { ApiBadRequest, ApiCommonProblems } from '../shared/problem-docs';
 
 export class RevenueCheckDto {
@@ -48,11 +50,24 @@ export class CloseReadinessDto {
   checkedAt: string;
 }
 
+const PERIOD_PARAM = { name: 'period', example: '2026-03', description: 'The month, YYYY-MM' };
+
+function checkPeriod(period: string): string {
+  if (!PERIOD.test(period))
+    throw new DomainError(400, 'period must be a month as YYYY-MM, e.g. 2026-03', [
+      { field: 'period', problem: 'must be a month as YYYY-MM' },
+    ]);
+  return period;
+}
+
 @ApiTags('close')
 @Roles('finance.viewer')
 @Controller('v1/close')
 export class CloseController {
-  constructor(private readonly q2c: ProcessQ2cClient) {}
+  constructor(
+    private readonly q2c: ProcessQ2cClient,
+    private readonly audit: OperatorAudit,
+  ) {}
 
   @Get(':period/readiness')
   @ApiOperation({
@@ -65,10 +80,102 @@ export class CloseController {
   @ApiBadRequest('period must be a month as YYYY-MM, e.g. 2026-03', 'period', '/v1/close/2026-13/readiness')
   @ApiCommonProblems('finance.viewer', '/v1/close/2026-03/readiness')
   getCloseReadiness(@Param('period') period: string): Promise<CloseReadinessDto> {
-    if (!PERIOD.test(period))
-      throw new DomainError(400, 'period must be a month as YYYY-MM, e.g. 2026-03', [
-        { field: 'period', problem: 'must be a month as YYYY-MM' },
-      ]);
-    return this.q2c.get(`/v1/close/${period}/readiness`);
+    return this.q2c.get(`/v1/close/${checkPeriod(period)}/readiness`);
+  }
+
+  @Post(':period/revenue-runs')
+  @HttpCode(200)
+  @Roles('finance.operator')
+  @ApiOperation({
+    summary: 'Post the month’s revenue to the ERP: a revenue run',
+    description:
+      'Computes each contract’s revenue recognised to the month end from its stored schedules (with catch-ups of amendments effective in the month or in months already closed) and usage revenue, less what earlier runs posted, and each contract’s unbilled receivable, and posts them to the ERP in summarised journals: per subsidiary and currency, a line pair per account pair (or, in detail mode, a line pair per contract obligation in journals of at most 1,000 lines). Journal external ids are deterministic (rr:<period>:<subsidiary>:<currency>:<run>:<chunk>), so nothing posts twice. Asking while a run of the month is posting returns that run (`resumed`); a re-run posts only the difference, as an adjustment run, or nothing. A month the ERP has closed fails the run with a `period_closed` exception in the workbench. Audited. Role finance.operator.',
+  })
+  @ApiParam(PERIOD_PARAM)
+  @ApiOkResponse({ type: StartRevenueRunResultDto })
+  @ApiBadRequest(
+    'period must be a month as YYYY-MM, e.g. 2026-03',
+    'period',
+    '/v1/close/2026-13/revenue-runs',
+  )
+  @ApiProblem(
+    409,
+    'A later month has a run, another run is posting, or revenue is posted at booking',
+    problemExample(
+      409,
+      '2026-04 has a revenue run: a change to 2026-03 now posts in the open period’s run',
+      '/v1/close/2026-03/revenue-runs',
+    ),
+  )
+  @ApiCommonProblems('finance.operator', '/v1/close/2026-03/revenue-runs')
+  async startRevenueRun(
+    @Param('period') period: string,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<StartRevenueRunResultDto> {
+    const run = await this.q2c.post<StartRevenueRunResultDto>(
+      `/v1/close/${checkPeriod(period)}/revenue-runs`,
+      {
+        requestedBy: actorOf(request),
+      },
+    );
+    await this.audit.record(request, 'revenue-run.start', `revenue-run:${run.runId}`, {
+      period: run.period,
+      sequence: run.sequence,
+      state: run.state,
+      resumed: run.resumed,
+    });
+    return run;
+  }
+
+  @Get(':period/revenue-runs')
+  @ApiOperation({
+    summary: 'The month’s revenue runs, oldest first, with their state and journals',
+    description: 'Role finance.viewer.',
+  })
+  @ApiParam(PERIOD_PARAM)
+  @ApiOkResponse({ type: RevenueRunListDto })
+  @ApiBadRequest(
+    'period must be a month as YYYY-MM, e.g. 2026-03',
+    'period',
+    '/v1/close/2026-13/revenue-runs',
+  )
+  @ApiCommonProblems('finance.viewer', '/v1/close/2026-03/revenue-runs')
+  listRevenueRuns(@Param('period') period: string): Promise<RevenueRunListDto> {
+    return this.q2c.get(`/v1/close/${checkPeriod(period)}/revenue-runs`);
+  }
+
+  @Get(':period/revenue-runs/:runId/lines')
+  @Header('content-type', 'text/csv; charset=utf-8')
+  @ApiOperation({
+    summary: 'A revenue run’s contract-level lines as CSV',
+    description:
+      'The detail behind the journals, which stays in Revline: one row per contract obligation (and per contract for its unbilled receivable, obligation `contract-asset`) with recognised and billed to date, the revenue and unbilled movement the run posted, and the journal that carries it. Role finance.viewer.',
+  })
+  @ApiParam(PERIOD_PARAM)
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'CSV with a header row', schema: { type: 'string' } })
+  @ApiBadRequest(
+    'period must be a month as YYYY-MM, e.g. 2026-03',
+    'period',
+    '/v1/close/2026-13/revenue-runs/{runId}/lines',
+  )
+  @ApiProblem(
+    404,
+    'No such run of the month',
+    problemExample(404, 'No revenue run 6a1f… of 2026-03', '/v1/close/2026-03/revenue-runs/{runId}/lines'),
+  )
+  @ApiCommonProblems('finance.viewer', '/v1/close/2026-03/revenue-runs/{runId}/lines')
+  async getRevenueRunLines(
+    @Param('period') period: string,
+    @Param('runId', new ParseUUIDPipe()) runId: string,
+  ): Promise<string> {
+    const csv = await this.q2c.stream(
+      `/v1/close/${checkPeriod(period)}/revenue-runs/${runId}/lines`,
+      {},
+      'text/csv',
+    );
+    const chunks: Buffer[] = [];
+    for await (const chunk of csv.stream) chunks.push(Buffer.from(chunk as Uint8Array));
+    return Buffer.concat(chunks).toString('utf8');
   }
 }

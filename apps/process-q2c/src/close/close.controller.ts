@@ -1,10 +1,10 @@
-import { Controller, Get, Header, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '@revline/auth';
 import { actorOf, Roles } from '@revline/auth';
 import { ApiProblem, problemExample } from '@revline/http';
 import { ClosePeriod } from '../revenue-runs/close-period.usecase';
-import { RevenueRunListDto, StartRevenueRunResultDto } from '../revenue-runs/revenue-run.dto';
+import { RevenueRunListDto, StartRevenueRunBody, StartRevenueRunResultDto } from '@revline/finance-api';
 import { UuidParam } from '../validation/path-params';
 import { CloseReadinessDto } from './close-readiness.dto';
 import { CloseReadiness } from './close-readiness.query';
@@ -65,9 +65,10 @@ export class CloseController {
   )
   startRevenueRun(
     @Param('period') period: string,
+    @Body() body: StartRevenueRunBody,
     @Req() request: AuthenticatedRequest,
   ): Promise<StartRevenueRunResultDto> {
-    return this.runs.start(period, actorOf(request));
+    return this.runs.start(period, body.requestedBy ?? actorOf(request));
   }
 
   @Get(':period/revenue-runs')

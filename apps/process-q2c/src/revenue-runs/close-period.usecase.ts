@@ -8,7 +8,7 @@ import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { PERIOD, periodBounds } from '../reconciliation/period';
 import { csvCell } from '../reconciliation/reconciliation-queries';
-import type { RevenueRunDto, StartRevenueRunResultDto } from './revenue-run.dto';
+import type { RevenueRunDto, StartRevenueRunResultDto } from '@revline/finance-api';
 import { planRun } from './revenue-run.plan';
 import { RevenueRunsConfig } from './revenue-runs.config';
 import type { JournalRow, RunRow } from './revenue-runs.repository';

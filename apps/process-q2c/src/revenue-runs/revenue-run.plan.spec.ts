@@ -53,13 +53,13 @@ describe('planRun', () => {
     ]);
     expect(plan.journals).toHaveLength(1);
     const [journal] = plan.journals;
-    expect(journal?.payload).toMatchObject({
+    expect(journal.payload).toMatchObject({
       externalId: 'rr:2026-03:US:USD:1:1',
       period: '2026-03',
       subsidiary: 'US',
       currency: 'USD',
     });
-    expect(journal?.payload.lines).toEqual([
+    expect(journal.payload.lines).toEqual([
       { account: 'deferred_revenue', debitMinor: '20000' },
       { account: 'revenue', productClass: 'services', creditMinor: '20000' },
       { account: 'deferred_revenue', debitMinor: '407671' },
@@ -67,7 +67,7 @@ describe('planRun', () => {
       { account: 'unbilled_receivable', debitMinor: '101918' },
       { account: 'deferred_revenue', creditMinor: '101918' },
     ]);
-    expect(journal?.debitMinor).toBe(529_589n);
+    expect(journal.debitMinor).toBe(529_589n);
     expect(plan.lines.every((l) => l.journalExternalId === 'rr:2026-03:US:USD:1:1')).toBe(true);
   });
 

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Length } from 'class-validator';
 
 export class RevenueRunJournalDto {
   @ApiProperty({
@@ -99,4 +100,16 @@ export class StartRevenueRunResultDto extends RevenueRunDto {
     description: 'true when a run of the period was still posting and is returned instead of a new one',
   })
   resumed: boolean;
+}
+
+/** What process-q2c is told when a person starts a run through the experience API. */
+export class StartRevenueRunBody {
+  @ApiPropertyOptional({
+    example: 'api-key:… (close team)',
+    description: 'Who asked (set by the experience API)',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  requestedBy?: string;
 }
