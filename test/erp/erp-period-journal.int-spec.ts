@@ -192,7 +192,7 @@ describe('erp.post-period-journal: a period close journal in NetSuite', () => {
     const again = await publish(summary('2026-02'));
     await settle();
     expect(await events<ErpPostedPayload>('erp.posted', again.idempotencyKey)).toEqual([
-      expect.objectContaining({ externalId: posted?.externalId, erpId: posted?.erpId, outcome: 'posted' }),
+      expect.objectContaining({ externalId: posted.externalId, erpId: posted.erpId, outcome: 'posted' }),
     ]);
     expect(await journals()).toHaveLength(1);
     expect(await revenuePostings('2026-02')).toEqual([
