@@ -132,7 +132,8 @@ export class NetSuiteErpAdapter extends ErpPort {
   async postPeriodJournal(journal: ErpPeriodJournal): Promise<ErpPostingResult> {
     checkPeriod(journal.period);
     const body = periodJournalBody(journal, await this.ids(journal), this.glAccounts());
-    return this.upsert('periodJournal', journal.externalId, body);
+    // NetSuite's update appends the lines it is sent to a sublist; `replace=line` makes them the journal's lines.
+    return this.upsert('periodJournal', journal.externalId, body, 'line');
   }
 
   async *exportDocuments(kind: ErpDocumentKind, period: string): AsyncIterable<ErpDocumentSummary[]> {
@@ -271,6 +272,8 @@ export class NetSuiteErpAdapter extends ErpPort {
     kind: ErpRecordKind,
     externalId: string,
     body: Record<string, unknown>,
+    /** Sublists whose lines the request replaces when the record exists (NetSuite's `replace`). */
+    replace?: string,
   ): Promise<ErpPostingResult> {
     if (!ERP_EXTERNAL_ID.test(externalId)) {
       throw new ErpRejectedError(
@@ -282,7 +285,7 @@ export class NetSuiteErpAdapter extends ErpPort {
     }
     const response = await this.client.request({
       method: 'PUT',
-      path: `/services/rest/record/v1/${RECORD_TYPE[kind]}/eid:${externalId}`,
+      path: `/services/rest/record/v1/${RECORD_TYPE[kind]}/eid:${externalId}${replace ? `?replace=${replace}` : ''}`,
       body,
     });
     const erpId = response.location?.split('/').pop();
