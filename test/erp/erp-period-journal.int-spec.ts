@@ -217,7 +217,7 @@ describe('erp.post-period-journal: a period close journal in NetSuite', () => {
         externalId: toErpExternalId('rr:2026-03:US:USD:1:0'),
         category: 'closed_period',
         errorCode: 'USER_ERROR',
-        message: expect.stringContaining('2026-03') as unknown,
+        message: expect.stringMatching(/^Period 2026-03 is closed in NetSuite: /) as unknown,
       }),
     ]);
     // Not marked applied: the operator's retry once the period is reopened posts it.

@@ -132,8 +132,15 @@ export class NetSuiteErpAdapter extends ErpPort {
   async postPeriodJournal(journal: ErpPeriodJournal): Promise<ErpPostingResult> {
     checkPeriod(journal.period);
     const body = periodJournalBody(journal, await this.ids(journal), this.glAccounts());
-    // NetSuite's update appends the lines it is sent to a sublist; `replace=line` makes them the journal's lines.
-    return this.upsert('periodJournal', journal.externalId, body, 'line');
+    try {
+      // NetSuite's update appends the lines it is sent to a sublist; `replace=line` makes them the journal's lines.
+      return await this.upsert('periodJournal', journal.externalId, body, 'line');
+    } catch (error) {
+      // The refusal names the period in Revline's terms, whatever NetSuite calls it.
+      if (!(error instanceof ErpRejectedError && error.category === 'closed_period')) throw error;
+      const message = `Period ${journal.period} is closed in NetSuite: ${error.message}`;
+      throw new ErpRejectedError('closed_period', error.vendorCode, message, error.field);
+    }
   }
 
   async *exportDocuments(kind: ErpDocumentKind, period: string): AsyncIterable<ErpDocumentSummary[]> {

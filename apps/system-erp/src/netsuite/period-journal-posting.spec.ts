@@ -1,3 +1,4 @@
+import { ErpRejectedError } from '@revline/erp-port';
 import { describe, expect, it } from 'vitest';
 import { NetSuiteConfig } from './netsuite.config';
 import type { NetSuiteClient, NetSuiteRequest } from './netsuite-client';
@@ -37,6 +38,43 @@ describe('NetSuiteErpAdapter.postPeriodJournal', () => {
         body: expect.objectContaining({ tranDate: '2026-01-31', subsidiary: { id: '1' } }) as unknown,
       }),
     ]);
+  });
+
+  it("names the period in Revline's terms when NetSuite refuses it as closed", async () => {
+    const client = {
+      request: () =>
+        Promise.reject(
+          new ErpRejectedError(
+            'closed_period',
+            'USER_ERROR',
+            'The accounting period is closed.',
+            'postingPeriod',
+          ),
+        ),
+    } as unknown as NetSuiteClient;
+    const refs = {
+      subsidiaryId: () => '1',
+      currencyId: () => Promise.resolve('1'),
+    } as unknown as NetSuiteReferences;
+    const adapter = new NetSuiteErpAdapter(client, refs, new NetSuiteConfig());
+    await expect(
+      adapter.postPeriodJournal({
+        externalId: 'rr_2026-03',
+        period: '2026-03',
+        subsidiary: 'US',
+        currency: 'USD',
+        memo: 'm',
+        lines: [
+          { account: 'deferred_revenue', debitMinor: '1' },
+          { account: 'revenue', creditMinor: '1' },
+        ],
+      }),
+    ).rejects.toMatchObject({
+      category: 'closed_period',
+      vendorCode: 'USER_ERROR',
+      field: 'postingPeriod',
+      message: 'Period 2026-03 is closed in NetSuite: The accounting period is closed.',
+    });
   });
 
   it('refuses a malformed period before calling NetSuite', async () => {
