@@ -7,6 +7,7 @@ import type {
   ErpDocumentSummary,
   ErpInvoiceVoid,
   ErpPayment,
+  ErpPeriodJournal,
   ErpPostingResult,
   ErpRevenueJournal,
   ErpRevenuePosting,
@@ -36,6 +37,12 @@ export abstract class ErpPort {
   abstract upsertRevenueSchedule(schedule: ErpRevenueSchedule): Promise<ErpPostingResult>;
   /** Posts a period's recognition (deferred → revenue); a zero amount posts nothing and returns null. */
   abstract postRevenueJournal(journal: ErpRevenueJournal): Promise<ErpPostingResult | null>;
+  /**
+   * Posts one journal of a period close (its lines as given, dated the period's last day). Posted already (its
+   * external id is taken), it is found and updated, never posted twice. A period the ERP has closed is refused
+   * (ErpRejectedError, category `closed_period`).
+   */
+  abstract postPeriodJournal(journal: ErpPeriodJournal): Promise<ErpPostingResult>;
 
   /** Documents of one kind posted in a period, page by page (for reconciliation exports). */
   abstract exportDocuments(kind: ErpDocumentKind, period: string): AsyncIterable<ErpDocumentSummary[]>;

@@ -112,8 +112,38 @@ export interface ErpRevenueJournal {
   kind?: ErpJournalKind;
 }
 
+/** The configured ERP account a period-journal line posts to. */
+export type ErpPeriodJournalAccount = 'deferred_revenue' | 'revenue' | 'unbilled_receivable';
+
+/** One line of a period journal: exactly one of a debit or a credit, positive, in minor units. */
+export interface ErpPeriodJournalLine {
+  account: ErpPeriodJournalAccount;
+  /** Revenue lines: the product class revenue is reported by. */
+  productClass?: string;
+  debitMinor?: string;
+  creditMinor?: string;
+  /** Detail mode: the contract and obligation of the line; absent on a summary line. */
+  contractId?: string;
+  obligationId?: string;
+  memo?: string;
+}
+
+/**
+ * A period close's journal: in summary mode one per subsidiary and currency with a line pair per account pair, in
+ * detail mode one line per contract obligation (at most 1,000 lines). Debits equal credits; it is dated the
+ * period's last day and posted in that period.
+ */
+export interface ErpPeriodJournal {
+  externalId: string;
+  period: string;
+  subsidiary: string;
+  currency: string;
+  memo: string;
+  lines: ErpPeriodJournalLine[];
+}
+
 export type ErpRecordKind =
-  'customer' | 'invoice' | 'creditMemo' | 'payment' | 'revenueSchedule' | 'revenueJournal';
+  'customer' | 'invoice' | 'creditMemo' | 'payment' | 'revenueSchedule' | 'revenueJournal' | 'periodJournal';
 
 /** What the ERP holds after a write: the record's ERP id under Revline's external id. */
 export interface ErpPostingResult {
@@ -164,7 +194,10 @@ export interface ErpContractBalanceRow {
   amountMinor: string;
 }
 
-/** Revenue recognised in a period, by contract, obligation, product class and subsidiary. */
+/**
+ * Revenue recognised in a period, by contract, obligation, product class and subsidiary. Revenue a period journal
+ * posted in summary (no contract on its lines) comes with contractId and obligationId ''.
+ */
 export interface ErpRevenuePosting {
   period: string;
   contractId: string | null;

@@ -9,6 +9,7 @@ import type {
   ErpDocumentSummary,
   ErpInvoiceVoid,
   ErpPayment,
+  ErpPeriodJournal,
   ErpPostingResult,
   ErpRecordKind,
   ErpRevenueJournal,
@@ -19,10 +20,12 @@ import { ERP_EXTERNAL_ID, ErpPort, ErpRejectedError, ErpUnavailableError } from 
 import { NetSuiteConfig } from './netsuite.config';
 import { NetSuiteClient } from './netsuite-client';
 import { voidByCreditMemo } from './netsuite-invoice-void';
+import type { GlAccounts } from './netsuite-records';
 import {
   customerBody,
   documentBody,
   paymentBody,
+  periodJournalBody,
   revenueJournalBody,
   scheduleBody,
 } from './netsuite-records';
@@ -37,6 +40,7 @@ const RECORD_TYPE: Record<ErpRecordKind, string> = {
   payment: 'customerPayment',
   revenueSchedule: 'customrecord_rl_revenue_schedule',
   revenueJournal: 'journalEntry',
+  periodJournal: 'journalEntry',
 };
 
 const TRANSACTION_TYPE: Record<ErpDocumentKind, string> = {
@@ -118,12 +122,25 @@ export class NetSuiteErpAdapter extends ErpPort {
       subsidiary: this.refs.subsidiaryId(journal.subsidiary),
       currency: await this.refs.currencyId(journal.amount.currency),
     };
-    const accounts = {
-      deferredRevenue: this.config.NETSUITE_DEFERRED_REVENUE_ACCOUNT_ID,
-      revenue: this.config.NETSUITE_REVENUE_ACCOUNT_ID,
-      unbilledReceivable: this.config.NETSUITE_UNBILLED_RECEIVABLE_ACCOUNT_ID,
-    };
-    return this.upsert('revenueJournal', journal.externalId, revenueJournalBody(journal, ids, accounts));
+    return this.upsert(
+      'revenueJournal',
+      journal.externalId,
+      revenueJournalBody(journal, ids, this.glAccounts()),
+    );
+  }
+
+  async postPeriodJournal(journal: ErpPeriodJournal): Promise<ErpPostingResult> {
+    checkPeriod(journal.period);
+    const body = periodJournalBody(journal, await this.ids(journal), this.glAccounts());
+    try {
+      // NetSuite's update appends the lines it is sent to a sublist; `replace=line` makes them the journal's lines.
+      return await this.upsert('periodJournal', journal.externalId, body, 'line');
+    } catch (error) {
+      // The refusal names the period in Revline's terms, whatever NetSuite calls it.
+      if (!(error instanceof ErpRejectedError && error.category === 'closed_period')) throw error;
+      const message = `Period ${journal.period} is closed in NetSuite: ${error.message}`;
+      throw new ErpRejectedError('closed_period', error.vendorCode, message, error.field);
+    }
   }
 
   async *exportDocuments(kind: ErpDocumentKind, period: string): AsyncIterable<ErpDocumentSummary[]> {
@@ -152,8 +169,9 @@ export class NetSuiteErpAdapter extends ErpPort {
         const currency = await this.refs.currencyCode(row.currency ?? '');
         return {
           period,
-          contractId: row.custcol_rl_contract ?? null,
-          obligationId: row.custcol_rl_obligation ?? null,
+          // A period journal's summary line carries no contract column: '' (its revenue still counts).
+          contractId: row.custcol_rl_contract ?? '',
+          obligationId: row.custcol_rl_obligation ?? '',
           productClass: row.class ?? null,
           subsidiary: row.subsidiary ?? '',
           amount: { amountMinor: (-this.minor(row.amount, currency)).toString(), currency },
@@ -222,6 +240,15 @@ export class NetSuiteErpAdapter extends ErpPort {
     }
   }
 
+  /** The configured GL accounts revenue and period journals post to. */
+  private glAccounts(): GlAccounts {
+    return {
+      deferredRevenue: this.config.NETSUITE_DEFERRED_REVENUE_ACCOUNT_ID,
+      revenue: this.config.NETSUITE_REVENUE_ACCOUNT_ID,
+      unbilledReceivable: this.config.NETSUITE_UNBILLED_RECEIVABLE_ACCOUNT_ID,
+    };
+  }
+
   /** The GL accounts a contract's balances read, by the balance each holds. */
   private balanceAccounts(): Map<string, ErpContractBalanceRow['balance']> {
     const c = this.config;
@@ -252,6 +279,8 @@ export class NetSuiteErpAdapter extends ErpPort {
     kind: ErpRecordKind,
     externalId: string,
     body: Record<string, unknown>,
+    /** Sublists whose lines the request replaces when the record exists (NetSuite's `replace`). */
+    replace?: string,
   ): Promise<ErpPostingResult> {
     if (!ERP_EXTERNAL_ID.test(externalId)) {
       throw new ErpRejectedError(
@@ -263,7 +292,7 @@ export class NetSuiteErpAdapter extends ErpPort {
     }
     const response = await this.client.request({
       method: 'PUT',
-      path: `/services/rest/record/v1/${RECORD_TYPE[kind]}/eid:${externalId}`,
+      path: `/services/rest/record/v1/${RECORD_TYPE[kind]}/eid:${externalId}${replace ? `?replace=${replace}` : ''}`,
       body,
     });
     const erpId = response.location?.split('/').pop();

@@ -3,6 +3,8 @@ import type {
   ErpCustomer,
   ErpDocument,
   ErpPayment,
+  ErpPeriodJournal,
+  ErpPeriodJournalAccount,
   ErpRevenueJournal,
   ErpRevenueSchedule,
 } from '@revline/erp-port';
@@ -159,6 +161,40 @@ export function revenueJournalBody(
         { account: { id: debit }, debit: amount, ...common },
         { account: { id: credit }, credit: amount, ...common },
       ],
+    },
+  };
+}
+
+/**
+ * A period close's journal as NetSuite's journalEntry: dated the period's last day, its lines as given, each a
+ * debit or a credit to the configured account it names; revenue lines carry their product class, detail lines
+ * their contract and obligation column fields (a summary line carries none).
+ */
+export function periodJournalBody(
+  j: ErpPeriodJournal,
+  ids: Ids,
+  accounts: GlAccounts,
+): Record<string, unknown> {
+  const account: Record<ErpPeriodJournalAccount, string> = {
+    deferred_revenue: accounts.deferredRevenue,
+    revenue: accounts.revenue,
+    unbilled_receivable: accounts.unbilledReceivable,
+  };
+  return {
+    tranDate: periodEnd(j.period),
+    subsidiary: { id: ids.subsidiary },
+    currency: { id: ids.currency },
+    memo: j.memo,
+    line: {
+      items: j.lines.map((l) => ({
+        account: { id: account[l.account] },
+        ...(l.debitMinor === undefined ? {} : { debit: amountOf(l.debitMinor, j.currency) }),
+        ...(l.creditMinor === undefined ? {} : { credit: amountOf(l.creditMinor, j.currency) }),
+        ...(l.productClass ? { class: { externalId: l.productClass } } : {}),
+        ...(l.contractId ? { custcol_rl_contract: l.contractId } : {}),
+        ...(l.obligationId ? { custcol_rl_obligation: l.obligationId } : {}),
+        memo: l.memo ?? j.memo,
+      })),
     },
   };
 }

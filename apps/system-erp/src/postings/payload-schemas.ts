@@ -106,6 +106,49 @@ export const RevenueBatchCommand = z
     { error: "must all be of the batch's contract and schedule version", path: ['journals'] },
   );
 
+/** A positive amount in minor units, at most 15 digits (NetSuite takes amounts as JSON numbers: exact up to there). */
+const PositiveMinor = z
+  .string()
+  .regex(/^[1-9]\d{0,14}$/, 'must be a positive integer amount in minor units (at most 15 digits)');
+
+export const PERIOD_JOURNAL_MAX_LINES = 1000;
+
+const PeriodJournalLine = z
+  .object({
+    account: z.enum(['deferred_revenue', 'revenue', 'unbilled_receivable']),
+    productClass: Key.optional(),
+    debitMinor: PositiveMinor.optional(),
+    creditMinor: PositiveMinor.optional(),
+    contractId: Key.optional(),
+    obligationId: Key.optional(),
+    memo: z.string().max(4000).optional(),
+  })
+  .refine((l) => (l.debitMinor === undefined) !== (l.creditMinor === undefined), {
+    error: 'must carry exactly one of debitMinor and creditMinor',
+    path: ['debitMinor'],
+  });
+
+export const PeriodJournalCommand = z
+  .object({
+    externalId: Key,
+    period: Period,
+    subsidiary: Key,
+    currency: Currency,
+    memo: z.string().min(1).max(4000),
+    lines: z.array(PeriodJournalLine).min(1).max(PERIOD_JOURNAL_MAX_LINES),
+  })
+  .refine((j) => balance(j.lines) === 0n, {
+    error: 'must balance: debits must equal credits',
+    path: ['lines'],
+    // Checked once every amount is a valid one (zod runs refinements beside its field issues).
+    when: (payload) => payload.issues.length === 0,
+  });
+
+/** Debits minus credits of period-journal lines. */
+function balance(lines: ReadonlyArray<{ debitMinor?: string; creditMinor?: string }>): bigint {
+  return lines.reduce((sum, l) => sum + BigInt(l.debitMinor ?? '0') - BigInt(l.creditMinor ?? '0'), 0n);
+}
+
 /** A command's payload checked at the boundary; a malformed one is a schema violation parked for an operator. */
 export function checkPayload<T>(schema: z.ZodType<T>, payload: unknown, job: string): T {
   const result = schema.safeParse(payload);

@@ -5,6 +5,7 @@ import { ErpCustomers } from './erp-customers.repository';
 import { PostCreditMemoHandler } from './post-credit-memo.handler';
 import { PostInvoiceHandler } from './post-invoice.handler';
 import { PostPaymentHandler } from './post-payment.handler';
+import { PostPeriodJournalHandler } from './post-period-journal.handler';
 import { PostRevenueJournalHandler } from './post-revenue-journal.handler';
 import { PostRevenueHandler } from './post-revenue.handler';
 import { RevenueKeyLock } from './revenue-key-lock';
@@ -29,6 +30,7 @@ import { VoidInvoiceHandler } from './void-invoice.handler';
     UpsertRevenueScheduleHandler,
     PostRevenueJournalHandler,
     PostRevenueHandler,
+    PostPeriodJournalHandler,
   ],
 })
 export class PostingsModule {}
