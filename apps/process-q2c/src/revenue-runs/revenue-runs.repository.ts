@@ -307,17 +307,20 @@ export class RevenueRunsRepository {
     erpId: string,
   ): Promise<RunRow | undefined> {
     const rows = await manager.query<Array<{ run_id: string }>>(
-      `UPDATE "q2c"."revenue_run_journals" SET "status" = 'posted', "erp_id" = $2, "error" = NULL
-        WHERE "external_id" = $1 RETURNING "run_id"`,
+      `WITH u AS (UPDATE "q2c"."revenue_run_journals" SET "status" = 'posted', "erp_id" = $2, "error" = NULL
+                   WHERE "external_id" = $1 RETURNING "run_id")
+       SELECT "run_id" FROM u`,
       [externalId, erpId || null],
     );
     const runId = rows.at(0)?.run_id;
     if (!runId) return undefined;
     const done = await manager.query<RunRow[]>(
-      `UPDATE "q2c"."revenue_runs" r SET "state" = 'posted', "reason" = NULL, "finished_at" = now()
-        WHERE r."run_id" = $1 AND r."state" <> 'posted'
-          AND NOT EXISTS (SELECT 1 FROM "q2c"."revenue_run_journals" j WHERE j."run_id" = r."run_id" AND j."status" <> 'posted')
-        RETURNING *`,
+      `WITH u AS (UPDATE "q2c"."revenue_runs" r SET "state" = 'posted', "reason" = NULL, "finished_at" = now()
+                   WHERE r."run_id" = $1 AND r."state" <> 'posted'
+                     AND NOT EXISTS (SELECT 1 FROM "q2c"."revenue_run_journals" j
+                                      WHERE j."run_id" = r."run_id" AND j."status" <> 'posted')
+                   RETURNING *)
+       SELECT * FROM u`,
       [runId],
     );
     return done.at(0);
@@ -330,15 +333,17 @@ export class RevenueRunsRepository {
     reason: string,
   ): Promise<RunRow | undefined> {
     const rows = await manager.query<Array<{ run_id: string }>>(
-      `UPDATE "q2c"."revenue_run_journals" SET "status" = 'rejected', "error" = $2
-        WHERE "external_id" = $1 AND "status" <> 'posted' RETURNING "run_id"`,
+      `WITH u AS (UPDATE "q2c"."revenue_run_journals" SET "status" = 'rejected', "error" = $2
+                   WHERE "external_id" = $1 AND "status" <> 'posted' RETURNING "run_id")
+       SELECT "run_id" FROM u`,
       [externalId, reason],
     );
     const runId = rows.at(0)?.run_id;
     if (!runId) return undefined;
     const failed = await manager.query<RunRow[]>(
-      `UPDATE "q2c"."revenue_runs" SET "state" = 'failed', "reason" = $2, "finished_at" = now()
-        WHERE "run_id" = $1 RETURNING *`,
+      `WITH u AS (UPDATE "q2c"."revenue_runs" SET "state" = 'failed', "reason" = $2, "finished_at" = now()
+                   WHERE "run_id" = $1 RETURNING *)
+       SELECT * FROM u`,
       [runId, reason],
     );
     return failed.at(0);
