@@ -138,6 +138,16 @@ describe('period close: revenue runs through the sandbox', () => {
       `${orderId},POB-SEATS,US,USD,subscription,101918,1200000,101918,0,rr:2026-01:US:USD:1:1`,
     ]);
 
+    const readiness = await request(env.q2c.url)
+      .get('/v1/close/2026-01/readiness')
+      .set(bearer(viewer))
+      .expect(200);
+    expect(readiness.body).toMatchObject({
+      revenueRun: { runId: january.runId, state: 'posted' },
+      revenueRunPending: 0,
+      revenue: [{ currency: 'USD', expectedMinor: '101918', postedMinor: '101918' }],
+    });
+
     const again = await close('2026-01');
     expect(again).toMatchObject({ sequence: 2, kind: 'adjustment', state: 'posted', lines: 0, journals: [] });
     expect(await journals()).toHaveLength(1);
@@ -188,6 +198,16 @@ describe('period close: revenue runs through the sandbox', () => {
     await env.settle();
     // Still no revenue posted by the amendment itself.
     expect(await journals()).toHaveLength(4);
+
+    // April, the latest run, shows the change waiting for the open period.
+    const april = await request(env.q2c.url)
+      .get('/v1/close/2026-04/readiness')
+      .set(bearer(viewer))
+      .expect(200);
+    expect(april.body).toMatchObject({ revenueRunPending: 1 });
+    expect((april.body as { reasons: string[] }).reasons).toContain(
+      '1 contract line(s) changed since revenue run 1 of 2026-04: run it again to post the adjustment',
+    );
 
     // A run of a month before the latest run's is refused, and writes nothing.
     const refused = await start('2026-03', 409);

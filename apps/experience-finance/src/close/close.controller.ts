@@ -1,10 +1,18 @@
 import { Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '@revline/auth';
 import { actorOf, Roles } from '@revline/auth';
 import { ApiProblem, DomainError, problemExample } from '@revline/http';
 import { ProcessQ2cClient } from '../process-q2c/process-q2c.client';
-import { PERIOD, RevenueRunListDto, StartRevenueRunResultDto } from '@revline/finance-api';
+import { PERIOD, RevenueRunDto, RevenueRunListDto, StartRevenueRunResultDto } from '@revline/finance-api';
 import { OperatorAudit } from '../shared/operator-audit';
 import { ApiBadRequest, ApiCommonProblems } from '../shared/problem-docs';
 
@@ -45,6 +53,20 @@ export class CloseReadinessDto {
 
   @ApiProperty({ type: RevenueCheckDto, isArray: true, description: 'Per currency' })
   revenue: RevenueCheckDto[];
+
+  @ApiPropertyOptional({
+    type: RevenueRunDto,
+    description:
+      'When revenue is posted at period close: the month’s latest revenue run, with its state and journals (absent before the first)',
+  })
+  revenueRun?: RevenueRunDto;
+
+  @ApiPropertyOptional({
+    example: 0,
+    description:
+      'When revenue is posted at period close: contract lines a revenue run would post now (changes since the latest run)',
+  })
+  revenueRunPending?: number;
 
   @ApiProperty({ example: '2026-04-02T08:00:00.000Z' })
   checkedAt: string;

@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { RevenueRunDto } from '@revline/finance-api';
 
 export class RevenueTotalDto {
   @ApiProperty({ example: '101918' })
@@ -35,6 +36,20 @@ export class CloseReadinessDto {
 
   @ApiProperty({ type: [RevenueTotalDto] })
   revenue: RevenueTotalDto[];
+
+  @ApiPropertyOptional({
+    type: RevenueRunDto,
+    description:
+      'Under period close (REVENUE_POSTING=period_close): the period’s latest revenue run, with its state and journals',
+  })
+  revenueRun?: RevenueRunDto;
+
+  @ApiPropertyOptional({
+    example: 0,
+    description:
+      'Under period close: contract lines a revenue run would post now (changes since the latest run)',
+  })
+  revenueRunPending?: number;
 
   @ApiProperty({ example: '2026-02-03T09:00:00.000Z' })
   checkedAt: string;

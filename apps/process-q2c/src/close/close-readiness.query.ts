@@ -5,6 +5,8 @@ import { computeSchedules } from '@revline/revenue';
 import { DataSource } from 'typeorm';
 import { PERIOD, periodBounds } from '../reconciliation/period';
 import { SystemApis } from '../reconciliation/system-apis';
+import { ClosePeriod } from '../revenue-runs/close-period.usecase';
+import { RevenueRunsConfig } from '../revenue-runs/revenue-runs.config';
 import type { CloseReadinessDto } from './close-readiness.dto';
 
 interface EventRow {
@@ -28,6 +30,8 @@ export class CloseReadiness {
   constructor(
     private readonly dataSource: DataSource,
     private readonly systems: SystemApis,
+    private readonly runs: ClosePeriod,
+    private readonly posting: RevenueRunsConfig,
   ) {}
 
   async check(period: string): Promise<CloseReadinessDto> {
@@ -102,11 +106,25 @@ export class CloseReadiness {
         `${String(sagasInFlight)} saga(s) still in flight: ${named(sagas.map((x) => `${x.saga_id} ${x.kind} (${x.contract_id})`))}`,
       );
     if ((counts?.runs ?? 0) === 0) reasons.push(`no reconciliation run of ${period} has completed`);
-    const revenue = await this.revenue(period);
+    const atClose = this.posting.REVENUE_POSTING === 'period_close';
+    const standing = atClose ? await this.runs.standing(period) : undefined;
+    const run = standing?.latest;
+    if (atClose && !run) reasons.push(`no revenue run of ${period} has been started`);
+    if (run && run.state !== 'posted')
+      reasons.push(
+        `revenue run ${String(run.sequence)} of ${period} is ${run.state}${run.reason ? `: ${run.reason}` : ''}`,
+      );
+    if (standing && standing.pending > 0)
+      reasons.push(
+        `${String(standing.pending)} contract line(s) changed since revenue run ${String(run?.sequence ?? 0)} of ${period}: run it again to post the adjustment`,
+      );
+    const revenue = await this.revenue(period, standing?.revenueByCurrency);
     for (const r of revenue)
       if (r.expectedMinor !== r.postedMinor)
         reasons.push(`revenue ${r.currency}: ${r.postedMinor} posted, ${r.expectedMinor} expected`);
     return {
+      ...(run ? { revenueRun: run } : {}),
+      ...(standing ? { revenueRunPending: standing.pending } : {}),
       period,
       ready: reasons.length === 0,
       reasons,
@@ -118,7 +136,30 @@ export class CloseReadiness {
     };
   }
 
-  private async revenue(period: string): Promise<CloseReadinessDto['revenue']> {
+  /**
+   * Per currency, the revenue the ERP holds for the period against what it should: the engine's schedules of the
+   * period, or under period close what the period's revenue runs posted (the period's revenue and any catch-up).
+   */
+  private async revenue(
+    period: string,
+    runs?: ReadonlyMap<string, bigint>,
+  ): Promise<CloseReadinessDto['revenue']> {
+    const expected = runs ? new Map(runs) : await this.scheduled(period);
+    const posted = new Map<string, bigint>();
+    const postings = await this.systems.json<{
+      items: Array<{ amount: { amountMinor: string; currency: string } }>;
+    }>('erp', '/v1/revenue-postings', { period });
+    for (const p of postings.items)
+      posted.set(p.amount.currency, (posted.get(p.amount.currency) ?? 0n) + BigInt(p.amount.amountMinor));
+    return [...new Set([...expected.keys(), ...posted.keys()])].sort().map((currency) => ({
+      currency,
+      expectedMinor: (expected.get(currency) ?? 0n).toString(),
+      postedMinor: (posted.get(currency) ?? 0n).toString(),
+    }));
+  }
+
+  /** The engine's revenue of the period by currency, every stored contract and amendment. */
+  private async scheduled(period: string): Promise<Map<string, bigint>> {
     const rows = await this.dataSource.query<EventRow[]>(
       `SELECT "contract_id", "payload" FROM "q2c"."canonical_events"
         WHERE "event_type" IN ('ContractBooked', 'ContractAmended') ORDER BY "contract_id", "recorded_at", "event_id"`,
@@ -140,16 +181,6 @@ export class CloseReadiness {
           if (p.period === period)
             expected.set(result.currency, (expected.get(result.currency) ?? 0n) + p.amountMinor);
     }
-    const posted = new Map<string, bigint>();
-    const postings = await this.systems.json<{
-      items: Array<{ amount: { amountMinor: string; currency: string } }>;
-    }>('erp', '/v1/revenue-postings', { period });
-    for (const p of postings.items)
-      posted.set(p.amount.currency, (posted.get(p.amount.currency) ?? 0n) + BigInt(p.amount.amountMinor));
-    return [...new Set([...expected.keys(), ...posted.keys()])].sort().map((currency) => ({
-      currency,
-      expectedMinor: (expected.get(currency) ?? 0n).toString(),
-      postedMinor: (posted.get(currency) ?? 0n).toString(),
-    }));
+    return expected;
   }
 }

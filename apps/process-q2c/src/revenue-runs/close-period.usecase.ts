@@ -178,6 +178,38 @@ export class ClosePeriod {
     return view(run, await this.repository.journals(manager, [run.run_id]));
   }
 
+  /**
+   * A period's revenue-run standing for close readiness: its latest run, how many contract lines a run would post
+   * now (changes since that run; none once a later period has a run, where they post instead), and the revenue the
+   * period's runs posted (or are posting) by currency.
+   */
+  async standing(
+    period: string,
+  ): Promise<{ latest?: RevenueRunDto; pending: number; revenueByCurrency: Map<string, bigint> }> {
+    const manager = this.dataSource.manager;
+    const runs = await this.repository.runs(manager);
+    const own = runs.filter((r) => r.period === period);
+    const last = own.at(-1);
+    const later = runs.some((r) => r.period > period);
+    let pending = 0;
+    if (last && !later) {
+      const plan = planRun({
+        period,
+        sequence: last.sequence + 1,
+        mode: this.config.REVENUE_CLOSE_MODE,
+        obligations: await this.repository.recognisedToDate(manager, period),
+        billed: await this.repository.billedToDate(manager, periodBounds(period).to),
+        posted: await this.repository.postedToDate(manager),
+      });
+      pending = plan.lines.length;
+    }
+    return {
+      ...(last ? { latest: view(last, await this.repository.journals(manager, [last.run_id])) } : {}),
+      pending,
+      revenueByCurrency: await this.repository.revenueOfPeriod(manager, period),
+    };
+  }
+
   /** A run's contract-level lines as CSV: the detail behind its journals (a 404 when the period has no such run). */
   async linesCsv(period: string, runId: string): Promise<string> {
     checkPeriod(period);
