@@ -38,6 +38,7 @@ import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { DataSource } from 'typeorm';
 import { DATABASE } from '../apps/process-q2c/src/database';
+import { RevenueRunsConfig } from '../apps/process-q2c/src/revenue-runs/revenue-runs.config';
 import { generatedNumber as pad } from '../apps/sandbox/src/generation.dto';
 import type { GenerateNetSuiteResult } from '../apps/sandbox/src/netsuite/admin/generate.controller';
 import type { GenerateSalesforceResult } from '../apps/sandbox/src/salesforce/admin/generate.controller';
@@ -89,6 +90,7 @@ function runnerOf(dataSource: DataSource, settings: Partial<ReconciliationConfig
     ),
     config,
     new ReconciliationMetrics(new MetricsService(), dataSource),
+    new RevenueRunsConfig(),
   );
 }
 

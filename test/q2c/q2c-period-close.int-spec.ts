@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { activateOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
 import { CLOSE_PERIOD_SCHEDULER } from '../../apps/process-q2c/src/scheduled/job-schedulers';
 import { RevenueRunsRepository } from '../../apps/process-q2c/src/revenue-runs/revenue-runs.repository';
+import { reconciliation } from '../reconciliation/recon-env';
 import { G1_MONTHS } from '../support/golden';
 import type { Q2cEnv } from './q2c-env';
 import { startQ2cEnv } from './q2c-env';
@@ -271,6 +272,30 @@ describe('period close: revenue runs through the sandbox', () => {
       `SELECT SUM(amount) AS b FROM transactionaccountingline WHERE account = '4'`,
     );
     expect(deferred).toEqual({ b: '0.00' });
+
+    // The reconciliation finds the runs equal to the engine, contract by contract, and the ERP equal to the runs.
+    const recon = await reconciliation(env);
+    const december = await recon.run({ scope: 'contract-revenue', period: '2026-12' });
+    expect(december).toMatchObject({ status: 'completed' });
+    expect(await recon.breaks(december.runId)).toEqual([]);
+    // A run's journal lost from the ERP is a break of the period, for its currency.
+    const lost = await env.db.dataSource.query<Array<{ external_id: string }>>(
+      `SELECT "external_id" FROM "q2c"."revenue_run_journals" j JOIN "q2c"."revenue_runs" r USING ("run_id")
+        WHERE r."period" = '2026-12'`,
+    );
+    expect(lost).toHaveLength(1);
+    await env.db.dataSource.query(
+      `UPDATE "q2c"."revenue_run_lines" SET "revenue_minor" = "revenue_minor" + 1
+        WHERE "journal_external_id" = $1 AND "obligation_id" = 'POB-SEATS'`,
+      [lost[0]?.external_id],
+    );
+    const drifted = await recon.run({ scope: 'contract-revenue', period: '2026-12' });
+    expect((await recon.breaks(drifted.runId)).map((b) => [b.category, b.objectType, b.objectId])).toEqual(
+      expect.arrayContaining([
+        ['revenue_mismatch', 'RevenueRun', '2026-12:USD'],
+        ['revenue_mismatch', 'RevenueSchedule', `${orderId}:POB-SEATS:2026-12`],
+      ]),
+    );
   });
 
   it('refuses a month that is not one', async () => {

@@ -163,8 +163,8 @@ const CSV_FIELDS: Array<keyof BreakDto> = [
   'closedByRunId',
 ];
 
-export const csvCell = (value: string | null): string =>
+const cell = (value: string | null): string =>
   value === null ? '' : /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 
 export const CSV_HEADER = `${CSV_FIELDS.join(',')}\n`;
-export const csvRow = (b: BreakDto): string => `${CSV_FIELDS.map((f) => csvCell(b[f])).join(',')}\n`;
+export const csvRow = (b: BreakDto): string => `${CSV_FIELDS.map((f) => cell(b[f])).join(',')}\n`;

@@ -9,6 +9,7 @@ import { BillingErpCheckpoint } from './checkpoints/billing-erp.checkpoint';
 import type { Checkpoint, CheckpointName, RunContext, Scope } from './checkpoints/checkpoint';
 import { CHECKPOINTS, FOUND_TABLE, select } from './checkpoints/checkpoint';
 import { ContractRevenueCheckpoint } from './checkpoints/contract-revenue.checkpoint';
+import { RevenueRunsConfig } from '../revenue-runs/revenue-runs.config';
 import { LineageCheckpoint } from './checkpoints/lineage.checkpoint';
 import { SalesforceBillingCheckpoint } from './checkpoints/salesforce-billing.checkpoint';
 import { currentPeriod, PERIOD, periodBounds } from './period';
@@ -58,6 +59,7 @@ export class ReconciliationRunner implements OnApplicationShutdown {
     private readonly systems: SystemApis,
     private readonly config: ReconciliationConfig,
     private readonly metrics: ReconciliationMetrics,
+    private readonly posting: RevenueRunsConfig,
   ) {}
 
   /** Runs to the end (the scheduled path). When the scope is already running, answers that run instead. */
@@ -137,7 +139,7 @@ export class ReconciliationRunner implements OnApplicationShutdown {
       case 'billing-erp':
         return new BillingErpCheckpoint();
       case 'contract-revenue':
-        return new ContractRevenueCheckpoint();
+        return new ContractRevenueCheckpoint(this.posting.REVENUE_POSTING);
       case 'lineage':
         return new LineageCheckpoint(this.config.SAGA_SLA_MINUTES, this.config.EXCEPTION_SLA_MINUTES);
     }

@@ -29,6 +29,18 @@ export class RevenueRuns1764400000900 implements MigrationInterface {
       "product_class" text NOT NULL,
       "amount_minor" bigint NOT NULL,
       CONSTRAINT "PK_usage_revenue" PRIMARY KEY ("document_id", "contract_id", "obligation_id", "period"))`);
+    // Usage revenue booked before: each usage invoice's journals carried the cumulative amount of their month, so
+    // an invoice's own amount is its journal's less the version before it.
+    await q.query(`INSERT INTO "q2c"."usage_revenue" ("document_id", "contract_id", "obligation_id", "period",
+        "currency", "subsidiary", "product_class", "amount_minor")
+      SELECT split_part("idempotency_key", ':', 2), "payload"->>'contractId', "payload"->>'obligationId',
+             "payload"->>'period', upper("payload"->'amount'->>'currency'), "payload"->>'subsidiary',
+             "payload"->>'productClass',
+             ("payload"->'amount'->>'amountMinor')::bigint - coalesce(lag(("payload"->'amount'->>'amountMinor')::bigint)
+               OVER (PARTITION BY "payload"->>'contractId', "payload"->>'obligationId', "payload"->>'period'
+                     ORDER BY ("payload"->>'scheduleVersion')::int), 0)
+        FROM "q2c"."saga_commands" WHERE "step" = 'usage_invoice' AND "job" = 'erp.post-revenue-journal'
+      ON CONFLICT DO NOTHING`);
     await q.query(`CREATE TABLE "q2c"."revenue_runs" (
       "run_id" uuid NOT NULL DEFAULT gen_random_uuid(),
       "period" text NOT NULL,

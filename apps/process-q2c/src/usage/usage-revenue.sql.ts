@@ -1,19 +1,13 @@
 /**
- * Usage (overage) revenue as Revline booked it, for reads that add it to the engine's schedules (which hold a usage
- * obligation at nothing a month: usage is recognised in the month of use, as it is billed). BookUsageInvoice sends,
- * per usage invoice and contract, an ERP invoice (`usage-invoice:<document>:<contract>`, step `usage_invoice`) and a
- * revenue journal per obligation and month of use, each version carrying the cumulative amount of that month's
- * usage invoices; the newest version of each contract, obligation and period is the month's usage revenue.
+ * Usage (overage) revenue as Revline booked it, by contract, obligation and month of use, for reads that add it to
+ * the engine's schedules (which hold a usage obligation at nothing a month: usage is recognised in the month of use,
+ * as it is billed): the sum of the usage invoices' revenue BookUsageInvoice recorded (`usage_revenue`).
  */
-export const USAGE_REVENUE_JOURNALS = `
-  SELECT DISTINCT ON ("payload"->>'contractId', "payload"->>'obligationId', "payload"->>'period')
-         "payload"->>'contractId' AS contract_id, "payload"->>'obligationId' AS obligation_id,
-         "payload"->>'period' AS period, upper("payload"->'amount'->>'currency') AS currency,
-         ("payload"->'amount'->>'amountMinor')::bigint AS amount
-    FROM "q2c"."saga_commands"
-   WHERE "step" = 'usage_invoice' AND "job" = 'erp.post-revenue-journal'
-   ORDER BY "payload"->>'contractId', "payload"->>'obligationId', "payload"->>'period',
-            ("payload"->>'scheduleVersion')::int DESC`;
+export const USAGE_REVENUE = `
+  SELECT "contract_id" AS contract_id, "obligation_id" AS obligation_id, "period" AS period,
+         upper("currency") AS currency, sum("amount_minor")::bigint AS amount
+    FROM "q2c"."usage_revenue"
+   GROUP BY 1, 2, 3, 4`;
 
 /**
  * The usage invoices Revline booked in the ERP, per billing document and contract (a usage invoice of a customer

@@ -3,7 +3,7 @@ import type { ContractAmended, ContractBooked } from '@revline/canonical';
 import { computeSchedules } from '@revline/revenue';
 import { DataSource } from 'typeorm';
 import type { WaterfallDto, WaterfallQuery } from '@revline/finance-api';
-import { USAGE_REVENUE_JOURNALS } from '../usage/usage-revenue.sql';
+import { USAGE_REVENUE } from '../usage/usage-revenue.sql';
 import { monthsBetween } from './waterfall-periods';
 import type { ContractFlows } from './waterfall-roll-forward';
 import { waterfallByCurrency } from './waterfall-roll-forward';
@@ -48,10 +48,10 @@ const BILLED = `
    WHERE contract_id IS NOT NULL AND left("payload"->>'issuedOn', 7) <= $1 AND ($2::text IS NULL OR contract_id = $2)
    GROUP BY 1, 2, 3`;
 
-/** Usage (overage) revenue by contract, currency and month of use (see USAGE_REVENUE_JOURNALS). */
+/** Usage (overage) revenue by contract, currency and month of use (see USAGE_REVENUE). */
 const USAGE_RECOGNISED = `
   SELECT contract_id, currency, period, sum(amount)::text AS recognised
-    FROM (${USAGE_REVENUE_JOURNALS}) newest
+    FROM (${USAGE_REVENUE}) newest
    WHERE period <= $1 AND ($2::text IS NULL OR contract_id = $2)
    GROUP BY 1, 2, 3`;
 

@@ -1,6 +1,6 @@
 import type { ContractAmended, ContractBooked } from '@revline/canonical';
 import { computeSchedules } from '@revline/revenue';
-import { USAGE_INVOICES_BOOKED, USAGE_REVENUE_JOURNALS } from '../../usage/usage-revenue.sql';
+import { USAGE_INVOICES_BOOKED, USAGE_REVENUE } from '../../usage/usage-revenue.sql';
 import { Readable } from 'node:stream';
 import { copyFrom } from '../staging/copy-in';
 import { openExport, stageCsv, withExports } from '../staging/stage';
@@ -42,6 +42,9 @@ export class ContractRevenueCheckpoint implements Checkpoint {
   readonly name = 'contract-revenue' as const;
   readonly periodBound = true;
 
+  /** `period_close`: revenue reaches the ERP in the revenue runs' journals (see compareRuns). */
+  constructor(private readonly posting: 'at_booking' | 'period_close' = 'at_booking') {}
+
   async compare(ctx: RunContext): Promise<number> {
     await ctx.runner.query(`CREATE TEMP TABLE "expected_schedule" (
       "contract_id" text NOT NULL, "obligation_id" text NOT NULL, "currency" text NOT NULL,
@@ -64,9 +67,10 @@ export class ContractRevenueCheckpoint implements Checkpoint {
     await ctx.runner
       .query(`INSERT INTO "expected_schedule" ("contract_id", "obligation_id", "currency", "amount", "to_date")
       SELECT contract_id, obligation_id, currency, sum(amount) FILTER (WHERE period = '${period}'), sum(amount)
-        FROM (${USAGE_REVENUE_JOURNALS}) usage
+        FROM (${USAGE_REVENUE}) usage
        WHERE period <= '${period}'
        GROUP BY 1, 2, 3`);
+    if (this.posting === 'period_close') return this.compareRuns(ctx, period);
     await ctx.runner.query(`CREATE TEMP TABLE "expected_revenue" AS
       SELECT "contract_id", "obligation_id", "currency", sum("amount") AS "amount" FROM "expected_schedule"
        WHERE "amount" IS NOT NULL GROUP BY 1, 2, 3`);
@@ -109,6 +113,71 @@ export class ContractRevenueCheckpoint implements Checkpoint {
       )
     ).at(0);
     return row?.n ?? 0;
+  }
+
+  /**
+   * Under period close, revenue is in the ERP as the revenue runs posted it, summarised: so Revline's runs are
+   * measured against the engine per contract obligation — once the period's run is the latest, revenue recognised to
+   * the period end against what the runs posted to date (`revenue_not_posted`, `revenue_mismatch`,
+   * `unexpected_revenue`; field `recognisedToDate`) — and the ERP against the runs per currency: the period's revenue
+   * the ERP holds against what the period's runs posted (`revenue_mismatch`, objectType `RevenueRun`, objectId
+   * `<period>:<currency>`). Compares the contract obligations and currencies.
+   */
+  private async compareRuns(ctx: RunContext, period: string): Promise<number> {
+    const latest = (
+      await select<Array<{ period: string | null }>>(
+        ctx.runner,
+        `SELECT max("period") AS period FROM "q2c"."revenue_runs" WHERE "state" = 'posted'`,
+      )
+    ).at(0);
+    await ctx.runner.query(`CREATE TEMP TABLE "posted_to_date" AS
+      SELECT l."contract_id", l."obligation_id", upper(l."currency") AS currency, sum(l."revenue_minor") AS amount
+        FROM "q2c"."revenue_run_lines" l JOIN "q2c"."revenue_runs" r ON r."run_id" = l."run_id"
+        LEFT JOIN "q2c"."revenue_run_journals" j ON j."external_id" = l."journal_external_id"
+       WHERE r."period" <= '${period}' AND j."status" IS DISTINCT FROM 'rejected' AND l."obligation_id" <> 'contract-asset'
+       GROUP BY 1, 2, 3`);
+    if (latest?.period === period)
+      await ctx.runner.query(`INSERT INTO "found"
+        ("checkpoint", "category", "period", "contract_id", "object_type", "object_id", "field", "expected",
+         "actual", "difference", "correlation_id")
+        SELECT 'contract-revenue',
+               CASE WHEN p.contract_id IS NULL THEN 'revenue_not_posted'
+                    WHEN e.contract_id IS NULL THEN 'unexpected_revenue'
+                    ELSE 'revenue_mismatch' END,
+               '${period}', coalesce(e.contract_id, p.contract_id), 'RevenueSchedule',
+               coalesce(e.contract_id, p.contract_id) || ':' || coalesce(e.obligation_id, p.obligation_id) || ':${period}',
+               'recognisedToDate', e.amount::text, p.amount::text,
+               (coalesce(p.amount, 0) - coalesce(e.amount, 0))::text, c."correlation_id"
+          FROM (SELECT "contract_id", "obligation_id", upper("currency") AS currency, sum("to_date") AS amount
+                  FROM "expected_schedule" GROUP BY 1, 2, 3) e
+          FULL JOIN "posted_to_date" p
+            ON p.contract_id = e.contract_id AND p.obligation_id = e.obligation_id AND p.currency = e.currency
+          LEFT JOIN ${CONTRACT_CORRELATION} c ON c."contract_id" = coalesce(e.contract_id, p.contract_id)
+         WHERE coalesce(p.amount, 0) <> coalesce(e.amount, 0)`);
+    const postings = await ctx.systems.json<{
+      items: Array<{ amount: { amountMinor: string; currency: string } }>;
+    }>('erp', '/v1/revenue-postings', { period: ctx.period });
+    await ctx.runner.query(
+      `INSERT INTO "found"
+        ("checkpoint", "category", "period", "contract_id", "object_type", "object_id", "field", "expected",
+         "actual", "difference", "correlation_id")
+       SELECT 'contract-revenue', 'revenue_mismatch', '${period}', NULL, 'RevenueRun',
+              '${period}:' || coalesce(e.currency, p.currency), 'recognisedInPeriod', coalesce(e.amount, 0)::text,
+              coalesce(p.amount, 0)::text, (coalesce(p.amount, 0) - coalesce(e.amount, 0))::text, NULL
+         FROM (SELECT upper(l."currency") AS currency, sum(l."revenue_minor") AS amount
+                 FROM "q2c"."revenue_run_lines" l JOIN "q2c"."revenue_runs" r ON r."run_id" = l."run_id"
+                 JOIN "q2c"."revenue_run_journals" j ON j."external_id" = l."journal_external_id"
+                WHERE r."period" = '${period}' AND j."status" = 'posted' GROUP BY 1) e
+         FULL JOIN (SELECT upper(p."amount"->>'currency') AS currency, sum((p."amount"->>'amountMinor')::bigint) AS amount
+                      FROM jsonb_to_recordset($1::jsonb) AS p("amount" jsonb) GROUP BY 1) p ON p.currency = e.currency
+        WHERE coalesce(p.amount, 0) <> coalesce(e.amount, 0)`,
+      [JSON.stringify(postings.items)],
+    );
+    const counted = await select<Array<{ n: number }>>(
+      ctx.runner,
+      `SELECT ((SELECT count(*) FROM "expected_schedule") + (SELECT count(DISTINCT currency) FROM "posted_to_date"))::int AS n`,
+    );
+    return counted.at(0)?.n ?? 0;
   }
 
   /** Recognised to date, deferred revenue and unbilled receivable per contract at the period end, against the ERP. */
