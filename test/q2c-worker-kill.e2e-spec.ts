@@ -194,7 +194,7 @@ describe('quote-to-cash with workers killed mid-flight (built apps as processes)
   };
 
   beforeAll(async () => {
-    stack = await startQ2cStack();
+    stack = await startQ2cStack({ REVENUE_POSTING: 'at_booking' });
     await startListener();
     // The undisturbed run.
     const orderId = await book();
