@@ -5,6 +5,20 @@ import { RequestLedger } from './request-ledger';
 import { StripeGateway } from './stripe-gateway';
 import { money, stripeKey } from './stripe-keys';
 
+/**
+ * True when Stripe refused a meter event because an event with its identifier was already taken in: a 400
+ * `invalid_request_error` saying so. v1 (`/v1/billing/meter_events`) documents the identifier's uniqueness over a
+ * rolling window of at least 24 hours, not an error code: its refusal reads "An event already exists with identifier
+ * …" and may come without a `code`; `duplicate_meter_event` is the code v2 documents. Past the window Stripe may
+ * take the identifier again, so the lasting dedupe is the usage ingestion's own record, not this.
+ */
+export function isDuplicateMeterEvent(details: Record<string, unknown>): boolean {
+  if (details.httpStatus !== 400 || details.stripeType !== 'invalid_request_error') return false;
+  if (details.code === 'duplicate_meter_event') return true;
+  const message = typeof details.vendorMessage === 'string' ? details.vendorMessage : '';
+  return /\balready exists with identifier\b/i.test(message);
+}
+
 /** How many meter events of one report are sent at once. */
 const USAGE_CONCURRENCY = 16;
 
@@ -38,7 +52,7 @@ export class StripeUsageAndCredits {
           accepted += 1;
         } catch (error) {
           const details = error instanceof BusinessError ? error.details : {};
-          if (details.code === 'duplicate_meter_event') duplicates += 1;
+          if (isDuplicateMeterEvent(details)) duplicates += 1;
           else throw error;
         }
       }

@@ -105,6 +105,10 @@ export class SubscriptionsController {
     };
     p.has('payment_behavior');
     p.end();
+    if (current.schedule && (input.cancelAt !== undefined || input.cancelAtPeriodEnd !== undefined))
+      throw StripeApiError.state(
+        `The subscription is managed by the subscription schedule \`${current.schedule}\`, and updating any cancelation behavior directly is not allowed. Please update the schedule instead.`,
+      );
     return this.out(this.subscriptions.update(id, input), body, {});
   }
 
