@@ -63,6 +63,9 @@ export function contractPriceParams(
           },
         }
       : {}),
+    // Stripe Tax reads a price's tax behaviour: the contract's price taxes as the catalogue's does (and an
+    // `unspecified` one stays refused on automatic-tax invoices, as the catalogue's would be).
+    ...(catalogue.tax_behavior ? { tax_behavior: catalogue.tax_behavior } : {}),
     lookup_key: lookupKey,
     metadata: { [CATALOGUE_PRICE_KEY]: catalogue.id },
   };

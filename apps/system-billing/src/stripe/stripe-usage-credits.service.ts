@@ -13,7 +13,10 @@ import { money, stripeKey } from './stripe-keys';
  * take the identifier again, so the lasting dedupe is the usage ingestion's own record, not this.
  */
 export function isDuplicateMeterEvent(details: Record<string, unknown>): boolean {
-  if (details.httpStatus !== 400 || details.stripeType !== 'invalid_request_error') return false;
+  // The SDK names the error by its class (`StripeInvalidRequestError`); Stripe's body says `invalid_request_error`.
+  const invalidRequest =
+    details.stripeType === 'StripeInvalidRequestError' || details.stripeType === 'invalid_request_error';
+  if (details.httpStatus !== 400 || !invalidRequest) return false;
   if (details.code === 'duplicate_meter_event') return true;
   const message = typeof details.vendorMessage === 'string' ? details.vendorMessage : '';
   return /\balready exists with identifier\b/i.test(message);
