@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CreditIssue, CreditResult, UsageReport, UsageResult } from '@revline/billing-port';
 import { BusinessError } from '@revline/messaging';
+import type Stripe from 'stripe';
 import { RequestLedger } from './request-ledger';
 import { StripeGateway } from './stripe-gateway';
 import { money, stripeKey } from './stripe-keys';
@@ -20,6 +21,19 @@ export function isDuplicateMeterEvent(details: Record<string, unknown>): boolean
   if (details.code === 'duplicate_meter_event') return true;
   const message = typeof details.vendorMessage === 'string' ? details.vendorMessage : '';
   return /\balready exists with identifier\b/i.test(message);
+}
+
+/** One usage event as a v1 meter event: the meter's default payload keys, the time in Unix seconds. */
+export function meterEventParams(
+  eventName: string,
+  event: UsageReport['events'][number],
+): Stripe.Billing.MeterEventCreateParams {
+  return {
+    event_name: eventName,
+    identifier: event.identifier,
+    timestamp: Math.floor(Date.parse(event.timestamp) / 1000),
+    payload: { stripe_customer_id: event.customerId, value: event.value },
+  };
 }
 
 /** How many meter events of one report are sent at once. */
@@ -42,15 +56,9 @@ export class StripeUsageAndCredits {
         const identifier = event.identifier;
         try {
           await this.gateway.call('billing.meterEvents.create', (s) =>
-            s.billing.meterEvents.create(
-              {
-                event_name: report.meterEventName,
-                identifier,
-                timestamp: Math.floor(Date.parse(event.timestamp) / 1000),
-                payload: { stripe_customer_id: event.customerId, value: event.value },
-              },
-              { idempotencyKey: stripeKey(key, `usage_${identifier}`) },
-            ),
+            s.billing.meterEvents.create(meterEventParams(report.meterEventName, event), {
+              idempotencyKey: stripeKey(key, `usage_${identifier}`),
+            }),
           );
           accepted += 1;
         } catch (error) {
