@@ -377,6 +377,80 @@ describe('the Stripe adapter, path by path, against the sandbox', () => {
     expect(issued.lines.map((l) => [l.periodStart, l.periodEnd])).toEqual([['2027-01-01', '2028-01-01']]);
   });
 
+  /** A contract of 10 seats from 2026-01-01 ramping to 20 on 2026-07-01: its subscription is managed by a schedule. */
+  async function ramped(contractId: string) {
+    const { clock, customer, price } = await account('2026-01-01T00:00:00Z');
+    const created = await apply(
+      change(contractId, customer.id, 'create', '2026-01-01', [['L1', price.id, 10]], {
+        rampSteps: [
+          { startDate: '2026-07-01', items: [{ lineId: 'L1', priceId: price.id, quantity: '20' }] },
+        ],
+      }),
+      `${contractId}-create`,
+    );
+    return { clock, customer, price, created, scheduleId: created.scheduleId ?? '' };
+  }
+
+  it('cancels a ramped contract later through its schedule: Stripe refuses cancel fields on such a subscription', async () => {
+    const { clock, customer, created, scheduleId } = await ramped('C-RAMP-CXL');
+    await expect(
+      stripe.subscriptions.update(created.subscriptionId, { cancel_at_period_end: true }),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      rawType: 'invalid_request_error',
+      message: expect.stringMatching(
+        /managed by the subscription schedule .*Please update the schedule instead/,
+      ),
+    });
+    const result = await apply(change('C-RAMP-CXL', customer.id, 'cancel', '2026-09-01', []), 'ramp-cxl');
+    await apply(change('C-RAMP-CXL', customer.id, 'cancel', '2026-09-01', []), 'ramp-cxl');
+    expect(result).toMatchObject({ subscriptionId: created.subscriptionId, status: 'active', scheduleId });
+    const schedule = await stripe.subscriptionSchedules.retrieve(scheduleId);
+    expect(schedule.end_behavior).toBe('cancel');
+    expect(schedule.phases.map((p) => [p.start_date, p.end_date, p.items[0]?.quantity])).toEqual([
+      [at('2026-01-01T00:00:00Z'), at('2026-07-01T00:00:00Z'), 10],
+      [at('2026-07-01T00:00:00Z'), at('2026-09-01T00:00:00Z'), 20],
+    ]);
+    await advance(clock, '2026-08-31T00:00:00Z');
+    expect((await stripe.subscriptions.retrieve(created.subscriptionId)).status).toBe('active');
+    await advance(clock, '2026-09-02T00:00:00Z');
+    const ended = await stripe.subscriptions.retrieve(created.subscriptionId);
+    expect([ended.status, ended.ended_at]).toEqual(['canceled', at('2026-09-01T00:00:00Z')]);
+  });
+
+  it('cancels a ramped contract now by cancelling its schedule, with the final invoice crediting unused time', async () => {
+    const { clock, customer, created, scheduleId } = await ramped('C-RAMP-NOW');
+    await advance(clock, '2026-03-15T00:00:00Z');
+    const result = await apply(change('C-RAMP-NOW', customer.id, 'cancel', '2026-03-15', []), 'ramp-now');
+    expect(result.status).toBe('canceled');
+    expect((await stripe.subscriptionSchedules.retrieve(scheduleId)).status).toBe('canceled');
+    const sub = await stripe.subscriptions.retrieve(created.subscriptionId);
+    expect([sub.status, sub.canceled_at]).toEqual(['canceled', at('2026-03-15T00:00:00Z')]);
+    const final = await stripe.invoices.retrieve(
+      typeof sub.latest_invoice === 'string' ? sub.latest_invoice : '',
+    );
+    expect(final.lines.data.map((l) => l.amount)).toEqual([-960_000]);
+  });
+
+  it('renews a ramped contract set to end: its schedule releases the subscription instead of cancelling it', async () => {
+    const { clock, customer, price, created, scheduleId } = await ramped('C-RAMP-RENEW');
+    await apply(change('C-RAMP-RENEW', customer.id, 'cancel', '2027-01-01', []), 'ramp-renew-cancel');
+    expect((await stripe.subscriptionSchedules.retrieve(scheduleId)).end_behavior).toBe('cancel');
+    await advance(clock, '2026-11-01T00:00:00Z');
+    await apply(
+      change('C-RAMP-RENEW', customer.id, 'renew', '2026-11-01', [['L1', price.id, 20]]),
+      'ramp-renew',
+    );
+    expect((await stripe.subscriptionSchedules.retrieve(scheduleId)).end_behavior).toBe('release');
+    await advance(clock, '2027-01-01T02:00:00Z');
+    const sub = await stripe.subscriptions.retrieve(created.subscriptionId);
+    expect([sub.status, sub.items.data[0]?.quantity, sub.items.data[0]?.current_period_start]).toEqual([
+      'active',
+      20,
+      at('2027-01-01T00:00:00Z'),
+    ]);
+  });
+
   it('bills a unit amount other than the catalogue price through one price per lookup key, created once', async () => {
     const { clock, customer, price } = await account('2026-01-01T00:00:00Z');
     const priced = (payload: Change, unitAmount: string): Change => ({

@@ -10,6 +10,7 @@ import {
   LINE_KEY,
   newItems,
   phaseItems,
+  phasesEndingAt,
   priceLookupKey,
   unitAmountMinor,
 } from './contract-change.plans';
@@ -60,6 +61,48 @@ describe('the price of a contract unit amount', () => {
       unit_amount_decimal: '0.2',
     });
     expect(contractPriceParams(catalogue, '0.002', 'k')).not.toHaveProperty('unit_amount');
+  });
+
+  it("carries the catalogue price's tax behaviour, so Stripe Tax taxes the contract's price alike", () => {
+    const taxed = { ...catalogue, tax_behavior: 'exclusive' } as Stripe.Price;
+    expect(contractPriceParams(taxed, '1260', 'k')).toMatchObject({ tax_behavior: 'exclusive' });
+    const unspecified = { ...catalogue, tax_behavior: 'unspecified' } as Stripe.Price;
+    expect(contractPriceParams(unspecified, '1260', 'k')).toMatchObject({ tax_behavior: 'unspecified' });
+  });
+});
+
+describe('a schedule cut at a cancellation date', () => {
+  const phase = (start: number, end: number | null, quantity: number) =>
+    ({
+      start_date: start,
+      end_date: end,
+      proration_behavior: 'create_prorations',
+      metadata: {},
+      items: [{ price: { id: 'price_seat' }, quantity, metadata: { [LINE_KEY]: 'L1' } }],
+    }) as unknown as Stripe.SubscriptionSchedule.Phase;
+
+  it('keeps the phase in effect and the later ones that start before the date, the last ending on it', () => {
+    const phases = [phase(0, 100, 5), phase(100, 200, 10), phase(200, 300, 20), phase(300, null, 30)];
+    expect(phasesEndingAt(phases, 250, 150)).toEqual([
+      {
+        start_date: 100,
+        end_date: 200,
+        proration_behavior: 'create_prorations',
+        items: [{ price: 'price_seat', quantity: 10, metadata: { [LINE_KEY]: 'L1' } }],
+      },
+      {
+        start_date: 200,
+        end_date: 250,
+        proration_behavior: 'create_prorations',
+        items: [{ price: 'price_seat', quantity: 20, metadata: { [LINE_KEY]: 'L1' } }],
+      },
+    ]);
+  });
+
+  it('ends an open last phase on the date', () => {
+    expect(phasesEndingAt([phase(0, null, 5)], 400, 10).map((p) => [p.start_date, p.end_date])).toEqual([
+      [0, 400],
+    ]);
   });
 });
 

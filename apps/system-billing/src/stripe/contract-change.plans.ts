@@ -63,6 +63,9 @@ export function contractPriceParams(
           },
         }
       : {}),
+    // Stripe Tax reads a price's tax behaviour: the contract's price taxes as the catalogue's does (and an
+    // `unspecified` one stays refused on automatic-tax invoices, as the catalogue's would be).
+    ...(catalogue.tax_behavior ? { tax_behavior: catalogue.tax_behavior } : {}),
     lookup_key: lookupKey,
     metadata: { [CATALOGUE_PRICE_KEY]: catalogue.id },
   };
@@ -143,6 +146,33 @@ export function currentPhaseItems(
     price: item.price.id,
     ...(isMetered(item) ? {} : { quantity: item.quantity ?? 1 }),
     metadata: { [LINE_KEY]: item.metadata[LINE_KEY] ?? item.id },
+  }));
+}
+
+/**
+ * The phases of a schedule cut at `end` for a cancellation through the schedule (Stripe refuses `cancel_at` and
+ * `cancel_at_period_end` on a subscription a schedule manages): the phase in effect at `now` and the later ones that
+ * start before `end`, unchanged, the last of them ending at `end`. Phases already over are left out, as Stripe keeps
+ * them.
+ */
+export function phasesEndingAt(
+  phases: Stripe.SubscriptionSchedule.Phase[],
+  end: number,
+  now: number,
+): Stripe.SubscriptionScheduleUpdateParams.Phase[] {
+  // Stripe always dates a phase's end; an open end (null) is read as "after `end`" all the same.
+  const endOf = (phase: { end_date: number | null }): number => phase.end_date ?? Number.POSITIVE_INFINITY;
+  const kept = phases.filter((p) => endOf(p) > now && p.start_date < end);
+  return kept.map((phase, i) => ({
+    start_date: phase.start_date,
+    end_date: i === kept.length - 1 ? end : Math.min(endOf(phase), end),
+    proration_behavior: phase.proration_behavior,
+    items: phase.items.map((item) => ({
+      price: typeof item.price === 'string' ? item.price : item.price.id,
+      ...(item.quantity === undefined ? {} : { quantity: item.quantity }),
+      ...(item.metadata ? { metadata: item.metadata } : {}),
+    })),
+    ...(Object.keys(phase.metadata ?? {}).length > 0 ? { metadata: phase.metadata ?? {} } : {}),
   }));
 }
 

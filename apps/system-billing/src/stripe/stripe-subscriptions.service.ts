@@ -10,6 +10,7 @@ import {
   licensedPeriod,
   newItems,
   phaseItems,
+  phasesEndingAt,
 } from './contract-change.plans';
 import { RequestLedger } from './request-ledger';
 import { StripeCustomers } from './stripe-customers.service';
@@ -72,6 +73,8 @@ export class StripeSubscriptions {
             start_date: at > now ? at : ('now' as const),
             end_behavior: 'release' as const,
             metadata: contractMetadata(change),
+            // `expand` is a request parameter: the SDK sends nothing it finds in the request options.
+            expand: ['subscription'],
             phases: steps.map((step, i) => {
               const next = steps.at(i + 1);
               return {
@@ -85,10 +88,7 @@ export class StripeSubscriptions {
         (params, idempotencyKey) =>
           this.gateway
             .call('subscriptionSchedules.create', (s) =>
-              s.subscriptionSchedules.create(params, {
-                idempotencyKey,
-                expand: ['subscription'],
-              } as Stripe.RequestOptions),
+              s.subscriptionSchedules.create(params, { idempotencyKey }),
             )
             .then((created) => this.scheduleSummary(created, customerId)),
       );
@@ -127,7 +127,10 @@ export class StripeSubscriptions {
         itemIds: {},
         scheduleId: schedule.id,
       };
-    const sub = await this.gateway.call('subscriptions.retrieve', (s) => s.subscriptions.retrieve(subId));
+    const sub =
+      typeof schedule.subscription === 'object' && schedule.subscription !== null
+        ? schedule.subscription
+        : await this.gateway.call('subscriptions.retrieve', (s) => s.subscriptions.retrieve(subId));
     return { ...this.summary(sub, customerId), scheduleId: schedule.id };
   }
 
@@ -154,6 +157,10 @@ export class StripeSubscriptions {
     const now = await this.customers.billingNow(customerId);
     const periodStart = licensedPeriod(current)?.start ?? now;
     if (at > now) return this.futureChange(change, key, customerId, current, at, periodStart);
+    const scheduleId = idOf(current.schedule);
+    // A renewal carries the subscription on past a cancellation set before. On a subscription a schedule manages,
+    // Stripe refuses cancellation fields on the subscription: the schedule releases it at its end instead.
+    if (change.kind === 'renew' && scheduleId) await this.releaseAtEnd(scheduleId, key);
     return this.ledger.once(
       stripeKey(key, 'update'),
       'subscriptions.update',
@@ -163,7 +170,7 @@ export class StripeSubscriptions {
           proration_behavior: change.proration,
           proration_date: Math.max(at, periodStart),
           metadata: contractMetadata(change),
-          ...(change.kind === 'renew' ? { cancel_at_period_end: false } : {}),
+          ...(change.kind === 'renew' && !scheduleId ? { cancel_at_period_end: false } : {}),
         }),
       (params, idempotencyKey) =>
         this.gateway
@@ -205,6 +212,7 @@ export class StripeSubscriptions {
         Promise.resolve({
           proration_behavior: change.proration,
           metadata: contractMetadata(change),
+          ...(change.kind === 'renew' ? { end_behavior: 'release' as const } : {}),
           phases: [
             { start_date: periodStart, end_date: at, items: currentItems },
             ...steps.map((step, i) => {
@@ -240,6 +248,13 @@ export class StripeSubscriptions {
     if (current.status === 'canceled') return this.summary(current, customerId);
     const now = await this.customers.billingNow(customerId);
     const periodEnd = licensedPeriod(current)?.end ?? now;
+    const scheduleId = idOf(current.schedule);
+    if (scheduleId)
+      return this.cancelThroughSchedule(change, key, customerId, current, scheduleId, {
+        at,
+        now,
+        periodEnd,
+      });
     if (at <= now) {
       return this.ledger.once(
         stripeKey(key, 'cancel'),
@@ -270,6 +285,81 @@ export class StripeSubscriptions {
         this.gateway
           .call('subscriptions.update', (s) => s.subscriptions.update(current.id, params, { idempotencyKey }))
           .then((sub) => this.summary(sub, customerId)),
+    );
+  }
+
+  /**
+   * Cancels a subscription a schedule manages (a ramp, a future-dated change): Stripe refuses `cancel_at` and
+   * `cancel_at_period_end` on it, so the schedule does it. Now: the schedule is cancelled with its subscription.
+   * Later: the schedule's phases end on the date (at period end when the date is at or past it, as without a
+   * schedule) and the schedule then cancels the subscription.
+   */
+  private async cancelThroughSchedule(
+    change: PricedChange,
+    key: string,
+    customerId: string,
+    current: Stripe.Subscription,
+    scheduleId: string,
+    when: { at: number; now: number; periodEnd: number },
+  ): Promise<ContractChangeResult> {
+    if (when.at <= when.now) {
+      return this.ledger.once(
+        stripeKey(key, 'schedule_cancel'),
+        'subscriptionSchedules.cancel',
+        () =>
+          Promise.resolve({
+            prorate: change.proration !== 'none',
+            invoice_now: change.proration === 'always_invoice',
+          }),
+        async (params, idempotencyKey) => {
+          await this.gateway.call('subscriptionSchedules.cancel', (s) =>
+            s.subscriptionSchedules.cancel(scheduleId, params, { idempotencyKey }),
+          );
+          const sub = await this.gateway.call('subscriptions.retrieve', (s) =>
+            s.subscriptions.retrieve(current.id),
+          );
+          return this.summary(sub, customerId);
+        },
+      );
+    }
+    const end = Math.min(when.at, when.periodEnd);
+    await this.ledger.once(
+      stripeKey(key, 'schedule_end'),
+      'subscriptionSchedules.update',
+      async () => {
+        const schedule = await this.gateway.call('subscriptionSchedules.retrieve', (s) =>
+          s.subscriptionSchedules.retrieve(scheduleId),
+        );
+        return {
+          end_behavior: 'cancel' as const,
+          proration_behavior: change.proration,
+          phases: phasesEndingAt(schedule.phases, end, when.now),
+        };
+      },
+      (params, idempotencyKey) =>
+        this.gateway
+          .call('subscriptionSchedules.update', (s) =>
+            s.subscriptionSchedules.update(scheduleId, params, { idempotencyKey }),
+          )
+          .then((schedule) => ({ id: schedule.id })),
+    );
+    const summary = this.summary(current, customerId);
+    delete summary.invoiceId;
+    return { ...summary, scheduleId };
+  }
+
+  /** A schedule set to cancel its subscription at its end releases it instead (a renewal). */
+  private async releaseAtEnd(scheduleId: string, key: string): Promise<void> {
+    await this.ledger.once(
+      stripeKey(key, 'schedule_release_at_end'),
+      'subscriptionSchedules.update',
+      () => Promise.resolve({ end_behavior: 'release' as const }),
+      (params, idempotencyKey) =>
+        this.gateway
+          .call('subscriptionSchedules.update', (s) =>
+            s.subscriptionSchedules.update(scheduleId, params, { idempotencyKey }),
+          )
+          .then((schedule) => ({ id: schedule.id })),
     );
   }
 }

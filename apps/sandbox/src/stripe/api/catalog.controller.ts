@@ -5,9 +5,10 @@ import { StripePost, StripeQuery } from '../http/request';
 import { StripeController } from '../http/stripe-controller';
 import { StripeApiError } from '../http/stripe-error';
 import { StripeStore, stripeId } from '../state/store';
-import type { Interval, Price, Product, Tier } from '../state/types';
+import type { Interval, Price, Product, TaxBehavior, Tier } from '../state/types';
 
 const INTERVALS: readonly Interval[] = ['day', 'week', 'month', 'year'];
+const TAX_BEHAVIORS: readonly TaxBehavior[] = ['exclusive', 'inclusive', 'unspecified'];
 
 /** Products and prices: per-unit and tiered, `unit_amount_decimal`, recurring licensed or metered. */
 @StripeController()
@@ -102,6 +103,7 @@ export class CatalogController {
       unit_amount_decimal: scheme === 'tiered' ? null : (unitDecimal ?? String(unitAmount)),
       tiers_mode:
         scheme === 'tiered' ? (p.oneOf('tiers_mode', ['graduated', 'volume'] as const) ?? null) : null,
+      tax_behavior: p.oneOf('tax_behavior', TAX_BEHAVIORS) ?? 'unspecified',
       recurring: recurring
         ? {
             interval: recurring.oneOf('interval', INTERVALS) ?? this.fail('recurring[interval]'),
@@ -176,7 +178,16 @@ export class CatalogController {
     const lookupKey = p.string('lookup_key');
     const transferLookupKey = p.bool('transfer_lookup_key') ?? false;
     const metadata = mergeMetadata(price.metadata, p.metadata());
+    const taxBehavior = p.oneOf('tax_behavior', TAX_BEHAVIORS);
     p.end();
+    if (taxBehavior !== undefined && taxBehavior !== price.tax_behavior) {
+      if (price.tax_behavior !== 'unspecified')
+        throw StripeApiError.invalid(
+          'tax_behavior',
+          'Once specified as either inclusive or exclusive, the tax behavior of a price cannot be changed.',
+        );
+      price.tax_behavior = taxBehavior;
+    }
     if (lookupKey !== undefined) {
       this.claimLookupKey(price, lookupKey, transferLookupKey);
       price.lookup_key = lookupKey;

@@ -2,6 +2,7 @@ import { Body, Get, Param } from '@nestjs/common';
 import type { CreditNoteLineInput } from '../billing/credit-notes';
 import { CreditNotes } from '../billing/credit-notes';
 import { Invoicing } from '../billing/invoicing';
+import { automaticTax, automaticTaxParam, refuseUnspecifiedTaxBehavior } from '../billing/tax';
 import type { InvoiceAnswer } from '../http/includable';
 import { invoiceAnswer } from '../http/includable';
 import { expand, expansions, paginate, parseRange } from '../http/list';
@@ -53,6 +54,7 @@ export class InvoicesController {
     const behavior = p.oneOf('pending_invoice_items_behavior', ['include', 'exclude'] as const) ?? 'exclude';
     const autoAdvance = p.bool('auto_advance');
     const metadata = p.metadata() ?? {};
+    const taxed = automaticTaxParam(p);
     p.has('collection_method');
     p.has('days_until_due');
     p.has('description');
@@ -60,11 +62,22 @@ export class InvoicesController {
     const at = this.store.nowFor(customer);
     const sub = subscriptionId ? this.store.subscriptions.get(subscriptionId) : undefined;
     if (subscriptionId && !sub) throw StripeApiError.noSuch('subscription', subscriptionId, 'subscription');
+    // A subscription's invoice takes its pending items when asked; Stripe Tax needs each one's tax behaviour.
+    if (taxed && sub && behavior === 'include')
+      refuseUnspecifiedTaxBehavior(
+        [...this.store.invoiceItems.values()]
+          .filter((item) => item.subscription === sub.id && item.invoice === null)
+          .flatMap((item) => {
+            const price = item.price ? this.store.prices.get(item.price) : undefined;
+            return price ? [price] : [];
+          }),
+      );
     const invoice = sub
       ? this.invoicing.draftForSubscription(sub, [], 'manual', at, { pending: behavior === 'include' })
       : this.invoicing.draft(customer, 'usd', [], 'manual', at);
     invoice.metadata = metadata;
     invoice.auto_advance = autoAdvance ?? false;
+    if (taxed !== undefined) invoice.automatic_tax = automaticTax(taxed);
     return this.out(invoice, body, {});
   }
 

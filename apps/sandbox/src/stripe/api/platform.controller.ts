@@ -9,6 +9,9 @@ import { SANDBOX_API_VERSION, StripeStore, stripeId } from '../state/store';
 import type { Meter, MeterEvent, StripeEvent, TestClock, WebhookEndpoint } from '../state/types';
 import { StripeSandboxConfig } from '../stripe-sandbox.config';
 
+/** How long a meter event's identifier is refused again: Stripe's rolling 24 hours. */
+const METER_EVENT_IDENTIFIER_WINDOW_S = 24 * 3600;
+
 /** Billing meters and meter events, events, webhook endpoints and test clocks. */
 @StripeController()
 export class PlatformController {
@@ -101,15 +104,20 @@ export class PlatformController {
         `payload[${meter.value_settings.event_payload_key}]`,
         'The meter event value must be a number.',
       );
+    // v1 enforces an identifier's uniqueness over a rolling window (at least 24 hours, per the API reference) and
+    // refuses a repeat as an invalid request without an error code (`duplicate_meter_event` is v2's).
     const existing = this.store.meterEvents.get(identifier);
-    if (existing) {
+    if (
+      existing &&
+      this.store.nowFor(existing.customer) - existing.created < METER_EVENT_IDENTIFIER_WINDOW_S
+    ) {
       throw new StripeApiError(400, {
         type: 'invalid_request_error',
-        code: 'duplicate_meter_event',
-        param: 'identifier',
         message: `An event already exists with identifier ${identifier}.`,
       });
     }
+    // Past the window the identifier is free again; the event it named still counts, kept under another key.
+    if (existing) this.store.meterEvents.set(`${identifier}@${String(existing.created)}`, existing);
     const now = this.store.nowFor(customer);
     const event: MeterEvent = {
       object: 'billing.meter_event',

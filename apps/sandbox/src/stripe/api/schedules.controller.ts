@@ -98,13 +98,13 @@ export class SchedulesController {
     const metadata = p.metadata();
     const endBehavior = p.oneOf('end_behavior', ['release', 'cancel'] as const);
     p.end();
-    if (endBehavior) current.end_behavior = endBehavior;
     return this.out(
       this.schedules.update(
         id,
         next,
         behavior,
         metadata ? mergeMetadata(current.metadata, metadata) : undefined,
+        endBehavior,
       ),
       body,
       {},
@@ -117,8 +117,12 @@ export class SchedulesController {
   }
 
   @StripePost('subscription_schedules/:id/cancel')
-  cancelSchedule(@Param('id') id: string): SubscriptionSchedule {
-    return this.schedules.cancel(id);
+  cancelSchedule(@Param('id') id: string, @Body() body: unknown): SubscriptionSchedule {
+    const p = new Params(body);
+    // Both default to true, as Stripe documents them.
+    const options = { invoiceNow: p.bool('invoice_now') ?? true, prorate: p.bool('prorate') ?? true };
+    p.end();
+    return this.out(this.schedules.cancel(id, options), body, {});
   }
 
   @Get('subscription_schedules')

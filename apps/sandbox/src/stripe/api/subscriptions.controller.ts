@@ -1,6 +1,7 @@
 import { Body, Delete, Get, Param } from '@nestjs/common';
 import type { ItemChange } from '../billing/subscriptions';
 import { Subscriptions } from '../billing/subscriptions';
+import { automaticTaxParam } from '../billing/tax';
 import { invoiceAnswer } from '../http/includable';
 import { expand, expansions, paginate, parseRange } from '../http/list';
 import { mergeMetadata, Params } from '../http/params';
@@ -73,6 +74,7 @@ export class SubscriptionsController {
       description: p.string('description') ?? null,
       cancelAtPeriodEnd: p.bool('cancel_at_period_end') ?? false,
       ...(billingMode ? { billingMode } : {}),
+      automaticTax: automaticTaxParam(p),
     };
     p.has('payment_behavior');
     p.has('off_session');
@@ -102,9 +104,14 @@ export class SubscriptionsController {
       cancelAt: cancelAt === undefined ? undefined : cancelAt === '' ? null : Number(cancelAt),
       metadata: metadata ? mergeMetadata(current.metadata, metadata) : undefined,
       description: p.string('description'),
+      automaticTax: automaticTaxParam(p),
     };
     p.has('payment_behavior');
     p.end();
+    if (current.schedule && (input.cancelAt !== undefined || input.cancelAtPeriodEnd !== undefined))
+      throw StripeApiError.state(
+        `The subscription is managed by the subscription schedule \`${current.schedule}\`, and updating any cancelation behavior directly is not allowed. Please update the schedule instead.`,
+      );
     return this.out(this.subscriptions.update(id, input), body, {});
   }
 

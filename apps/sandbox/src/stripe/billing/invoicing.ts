@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { StripeApiError } from '../http/stripe-error';
 import { StripeStore, stripeId } from '../state/store';
+import { automaticTax } from './tax';
 import type { Invoice, InvoiceItem, InvoiceLine, InvoicePayment, Price, Subscription } from '../state/types';
 
 export interface NewLine {
@@ -108,6 +109,7 @@ export class Invoicing {
       status: 'draft',
       number: null,
       billing_reason: billingReason,
+      automatic_tax: automaticTax(sub?.automatic_tax.enabled ?? false),
       collection_method: sub?.collection_method ?? 'send_invoice',
       auto_advance: true,
       automatically_finalizes_at: at + 3600,

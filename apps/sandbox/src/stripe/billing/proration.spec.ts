@@ -20,6 +20,7 @@ function price(overrides: Partial<Price> = {}): Price {
     metadata: {},
     type: 'recurring',
     billing_scheme: 'per_unit',
+    tax_behavior: 'unspecified',
     unit_amount: 120_000,
     unit_amount_decimal: '120000',
     tiers_mode: null,

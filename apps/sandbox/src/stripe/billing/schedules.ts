@@ -159,10 +159,12 @@ export class Schedules {
     phases: PhaseInput[] | undefined,
     prorationBehavior: ProrationBehavior | undefined,
     metadata?: Metadata,
+    endBehavior?: 'release' | 'cancel',
   ): SubscriptionSchedule {
     const schedule = this.get(id);
     if (schedule.status !== 'active' && schedule.status !== 'not_started')
       throw StripeApiError.state(`You cannot update a subscription schedule that is ${schedule.status}.`);
+    if (endBehavior) schedule.end_behavior = endBehavior;
     const now = this.store.nowFor(schedule.customer);
     if (phases) {
       const current = this.currentIndex(schedule, now);
@@ -192,12 +194,14 @@ export class Schedules {
     return schedule;
   }
 
-  cancel(id: string): SubscriptionSchedule {
+  cancel(id: string, options: { invoiceNow: boolean; prorate: boolean }): SubscriptionSchedule {
     const schedule = this.get(id);
+    if (schedule.status !== 'active' && schedule.status !== 'not_started')
+      throw StripeApiError.state(`You cannot cancel a subscription schedule that is ${schedule.status}.`);
     const now = this.store.nowFor(schedule.customer);
     if (schedule.subscription) {
       const sub = this.subscriptions.get(schedule.subscription);
-      if (sub.status !== 'canceled') this.subscriptions.end(sub, now, { invoiceNow: true, prorate: true });
+      if (sub.status !== 'canceled') this.subscriptions.end(sub, now, options);
     }
     this.finish(schedule, now, 'canceled');
     return schedule;
@@ -302,7 +306,9 @@ export class Schedules {
     }
     if (schedule.end_behavior === 'cancel' && schedule.subscription) {
       const sub = this.subscriptions.get(schedule.subscription);
-      if (sub.status !== 'canceled') this.subscriptions.end(sub, at, { invoiceNow: false, prorate: false });
+      // Ending inside a billing period credits the unused time as the last phase prorates.
+      const prorate = (schedule.phases.at(-1)?.proration_behavior ?? 'create_prorations') !== 'none';
+      if (sub.status !== 'canceled') this.subscriptions.end(sub, at, { invoiceNow: false, prorate });
       this.finish(schedule, at, 'completed');
     } else {
       this.finish(schedule, at, 'released');

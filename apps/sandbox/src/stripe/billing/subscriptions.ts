@@ -7,6 +7,7 @@ import { Invoicing } from './invoicing';
 import { amountFor } from './pricing';
 import type { ItemState } from './proration';
 import { prorationLines } from './proration';
+import { automaticTax, refuseUnspecifiedTaxBehavior } from './tax';
 import { addInterval, periodContaining, stripeDate } from './time';
 
 export interface ItemChange {
@@ -31,6 +32,8 @@ export interface CreateSubscription {
   schedule?: string;
   /** Flexible unless asked otherwise, as from API version 2025-09-30.clover. */
   billingMode?: Subscription['billing_mode']['type'];
+  /** `automatic_tax[enabled]`: every price then needs a tax behaviour. */
+  automaticTax?: boolean;
 }
 
 export interface UpdateSubscription {
@@ -42,6 +45,7 @@ export interface UpdateSubscription {
   cancelAt?: number | null;
   metadata?: Metadata;
   description?: string;
+  automaticTax?: boolean;
 }
 
 /** True for an item on a metered price: billed in arrears from its meter, never by quantity. */
@@ -131,6 +135,7 @@ export class Subscriptions {
     input.items.forEach((item, i) => {
       if (prices[i]) refuseMeteredQuantity(prices[i], item.quantity, `items[${i}]`);
     });
+    if (input.automaticTax) refuseUnspecifiedTaxBehavior(prices);
     const anchor = input.billingCycleAnchor ?? start;
     // Each item's first period: to the anchor when it is later, else one of its own price's interval.
     const firstPeriod = (price: Price) => ({
@@ -165,6 +170,7 @@ export class Subscriptions {
       metadata: input.metadata,
       test_clock: customer.test_clock,
       description: input.description,
+      automatic_tax: automaticTax(input.automaticTax ?? false),
     };
     sub.items.data = input.items.map((item, i) => {
       const price = prices[i] ?? first;
@@ -261,7 +267,13 @@ export class Subscriptions {
     const at = input.prorationDate ?? now;
     if (input.prorationDate !== undefined && (at < period.start || at > period.end))
       throw StripeApiError.invalid('proration_date', 'The proration date must be within the current period.');
+    if (input.automaticTax ?? sub.automatic_tax.enabled)
+      refuseUnspecifiedTaxBehavior(this.pricesAfter(sub, input.items ?? []));
     const previous: Record<string, unknown> = {};
+    if (input.automaticTax !== undefined && input.automaticTax !== sub.automatic_tax.enabled) {
+      previous.automatic_tax = sub.automatic_tax;
+      sub.automatic_tax = automaticTax(input.automaticTax);
+    }
     if (input.items) {
       previous.items = structuredClone(sub.items);
       this.applyItems(sub, input.items, at, period, now, input);
@@ -281,6 +293,17 @@ export class Subscriptions {
     if (input.description !== undefined) sub.description = input.description;
     this.store.emit('customer.subscription.updated', sub, now, previous);
     return sub;
+  }
+
+  /** The prices a subscription would bill once `changes` apply. */
+  private pricesAfter(sub: Subscription, changes: readonly ItemChange[]): Price[] {
+    const replaced = new Set(changes.filter((c) => c.id && (c.deleted || c.price)).map((c) => c.id));
+    return [
+      ...sub.items.data.filter((item) => !replaced.has(item.id)).map((item) => item.price),
+      ...changes.flatMap((c, i) =>
+        c.deleted || !c.price ? [] : [this.price(c.price, `items[${i}][price]`)],
+      ),
+    ];
   }
 
   /** Applies item changes at `at` (schedules call this at a phase boundary too). */

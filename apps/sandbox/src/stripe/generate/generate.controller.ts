@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
 import { GenerationDto, generatedNumber as pad } from '../../generation.dto';
 import { StripeStore } from '../state/store';
+import { automaticTax } from '../billing/tax';
 import type { Invoice, InvoiceLine, Price, Subscription, SubscriptionItem } from '../state/types';
 
 export class GenerateStripeDto extends GenerationDto {
@@ -58,6 +59,7 @@ export class StripeGenerateController {
       metadata: {},
       type: 'recurring',
       billing_scheme: 'per_unit',
+      tax_behavior: 'unspecified',
       unit_amount: 1000,
       unit_amount_decimal: '1000',
       tiers_mode: null,
@@ -122,6 +124,7 @@ export class StripeGenerateController {
         collection_method: 'charge_automatically',
         days_until_due: null,
         billing_mode: { type: 'flexible' },
+        automatic_tax: automaticTax(false),
         billing_cycle_anchor: created,
         start_date: created,
         cancel_at_period_end: false,
@@ -187,6 +190,7 @@ export class StripeGenerateController {
         status: 'paid',
         number: `GEN-${seed}-${pad(i)}`,
         billing_reason: 'subscription_create',
+        automatic_tax: automaticTax(false),
         collection_method: 'charge_automatically',
         auto_advance: false,
         automatically_finalizes_at: null,

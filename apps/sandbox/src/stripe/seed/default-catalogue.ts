@@ -130,6 +130,7 @@ export function seedDefaultCatalogue(store: StripeStore): void {
         active: true,
         lookup_key: null,
         metadata: {},
+        tax_behavior: 'unspecified',
         type: price.recurring ? 'recurring' : 'one_time',
       });
 }

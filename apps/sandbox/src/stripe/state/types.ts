@@ -49,6 +49,17 @@ export interface Tier {
 
 export type Interval = 'day' | 'week' | 'month' | 'year';
 
+export type TaxBehavior = 'exclusive' | 'inclusive' | 'unspecified';
+
+/** Stripe Tax on a subscription or invoice; the sandbox computes no tax, it keeps the flag and Stripe's refusals. */
+export interface AutomaticTax {
+  enabled: boolean;
+  disabled_reason: null;
+  liability: null;
+  provider: null;
+  status: null;
+}
+
 export interface Price extends StripeObject {
   object: 'price';
   product: string;
@@ -63,6 +74,8 @@ export interface Price extends StripeObject {
   unit_amount_decimal: string | null;
   tiers_mode: 'graduated' | 'volume' | null;
   tiers?: Tier[];
+  /** `unspecified` unless set; set once to `inclusive` or `exclusive`, it cannot change. */
+  tax_behavior: TaxBehavior;
   recurring: {
     interval: Interval;
     interval_count: number;
@@ -108,6 +121,7 @@ export interface Subscription extends StripeObject {
   metadata: Metadata;
   test_clock: string | null;
   description: string | null;
+  automatic_tax: AutomaticTax;
 }
 
 export interface SchedulePhase {
@@ -193,6 +207,7 @@ export interface Invoice extends StripeObject {
   billing_reason: string;
   collection_method: 'charge_automatically' | 'send_invoice';
   auto_advance: boolean;
+  automatic_tax: AutomaticTax;
   automatically_finalizes_at: number | null;
   due_date: number | null;
   /** Every line in the store; answers and events show the first handful (`EMBEDDED_LINES`) with `has_more`. */
