@@ -7,6 +7,7 @@ import type {
   CrmOrderLineRow,
   CrmProduct,
   CrmWriteBack,
+  CrmWriteBackOutcome,
   CrmWriteBackResult,
 } from './dto';
 
@@ -45,5 +46,11 @@ export abstract class CrmPort {
   abstract activatedOrderLines(since: string): AsyncIterable<CrmOrderLineRow[]>;
   /** Writes integration fields and invoices; a repeat that changes nothing writes nothing. */
   abstract writeBack(command: CrmWriteBack): Promise<CrmWriteBackResult>;
+  /**
+   * Many write-backs, of any records, in as few CRM calls as it allows: one outcome per command, in order (a record
+   * the CRM refused is its own command's error). Throws when the call itself failed (transport, rate limit): then no
+   * command's outcome is known. A record appears at most once.
+   */
+  abstract writeBackMany(commands: readonly CrmWriteBack[]): Promise<CrmWriteBackOutcome[]>;
   abstract subscribe(options: SubscribeOptions): Promise<CrmSubscription>;
 }

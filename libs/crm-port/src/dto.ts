@@ -127,6 +127,9 @@ export interface CrmWriteBackResult {
   invoicesWritten: number;
 }
 
+/** One command's outcome in a batch of write-backs: its result, or the error its own record was refused with. */
+export type CrmWriteBackOutcome = { ok: true; value: CrmWriteBackResult } | { ok: false; error: unknown };
+
 /** A position in the CRM's change stream: a change stamp and the record id that breaks ties. */
 export interface CrmCursor {
   stamp: string;
