@@ -33,8 +33,7 @@ export type CollectionWrite =
 
 /** A write's per-record results, or the error Salesforce refused the whole write with (a Composite subrequest). */
 export type CollectionOutcome =
-  | { results: SaveResult[] }
-  | { error: { errorCode: string; message: string; fields?: string[] } };
+  { results: SaveResult[] } | { error: { errorCode: string; message: string; fields?: string[] } };
 
 /** A Bayeux message as the streaming client's extensions see it. */
 export interface StreamingMessage {
@@ -269,8 +268,7 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
 
   retrieve(type: string, ids: string[], fields: string[]): Promise<Array<SObjectRecord | null>> {
     return this.call(
-      async (conn) =>
-        (await conn.retrieve(type, ids, { fields })) as unknown as Array<SObjectRecord | null>,
+      async (conn) => (await conn.retrieve(type, ids, { fields })) as unknown as Array<SObjectRecord | null>,
     );
   }
 
@@ -317,8 +315,7 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
         if (sub && sub.httpStatusCode < 300 && Array.isArray(sub.body))
           return { results: sub.body as SaveResult[] };
         const error = (Array.isArray(sub?.body) ? sub.body[0] : sub?.body) as
-          | { errorCode?: string; message?: string; fields?: string[] }
-          | undefined;
+          { errorCode?: string; message?: string; fields?: string[] } | undefined;
         return {
           error: {
             errorCode: error?.errorCode ?? `ERROR_HTTP_${String(sub?.httpStatusCode ?? 500)}`,

@@ -77,7 +77,11 @@ function salesforceErrorDetails(
 }
 
 /** Per-record codes that are the moment, not the record: the command is retried. */
-const RECORD_TRANSIENT_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'REQUEST_LIMIT_EXCEEDED', 'SERVER_UNAVAILABLE']);
+const RECORD_TRANSIENT_CODES = new Set([
+  'UNABLE_TO_LOCK_ROW',
+  'REQUEST_LIMIT_EXCEEDED',
+  'SERVER_UNAVAILABLE',
+]);
 
 /** A record's refusal as its command's error: a retryable code stays a plain coded error, any other is refused. */
 function recordError(errors: SaveResult['errors']): unknown {
@@ -185,7 +189,7 @@ export class SalesforceCrmAdapter extends CrmPort {
 
   /** One write-back alone: a batch of one. */
   async writeBack(command: CrmWriteBack): Promise<CrmWriteBackResult> {
-    const [outcome] = await this.writeBackMany([command]);
+    const outcome = (await this.writeBackMany([command])).at(0);
     if (!outcome) throw new Error('the write-back was not answered');
     if (!outcome.ok) throw outcome.error;
     return outcome.value;
@@ -237,7 +241,10 @@ export class SalesforceCrmAdapter extends CrmPort {
     const writes: Array<{ write: CollectionWrite; plans: number[] }> = [];
     for (let i = 0; i < updates.length; i += COLLECTION_MAX_RECORDS) {
       const chunk = updates.slice(i, i + COLLECTION_MAX_RECORDS);
-      writes.push({ write: { op: 'update', records: chunk.map((u) => u.record) }, plans: chunk.map((u) => u.plan) });
+      writes.push({
+        write: { op: 'update', records: chunk.map((u) => u.record) },
+        plans: chunk.map((u) => u.plan),
+      });
     }
     for (let i = 0; i < upserts.length; i += COLLECTION_MAX_RECORDS) {
       const chunk = upserts.slice(i, i + COLLECTION_MAX_RECORDS);
@@ -254,13 +261,19 @@ export class SalesforceCrmAdapter extends CrmPort {
     const outcomes = await this.api.saveCollections(writes.map((w) => w.write));
     const errorsOf = new Map<number, SaveResult['errors']>();
     writes.forEach(({ plans: owners }, w) => {
-      const outcome = outcomes[w];
+      const outcome = outcomes.at(w);
       owners.forEach((plan, i) => {
         const errors =
           outcome === undefined
             ? [{ statusCode: 'UNKNOWN_EXCEPTION', message: 'the write was not answered' }]
             : 'error' in outcome
-              ? [{ statusCode: outcome.error.errorCode, message: outcome.error.message, fields: outcome.error.fields }]
+              ? [
+                  {
+                    statusCode: outcome.error.errorCode,
+                    message: outcome.error.message,
+                    fields: outcome.error.fields,
+                  },
+                ]
               : outcome.results[i]?.success
                 ? []
                 : (outcome.results[i]?.errors ?? [{ statusCode: 'UNKNOWN_EXCEPTION', message: 'rejected' }]);

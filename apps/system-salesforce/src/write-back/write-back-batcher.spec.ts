@@ -19,9 +19,10 @@ function recording(options: { windowMs?: number; maxItems?: number } = {}) {
       batches.push(items.map((i) => i.id));
       if (transport) return Promise.reject(transport);
       return Promise.resolve(
-        items.map(
-          (i): ItemOutcome<string> =>
-            i.fail ? { ok: false, error: new Error(`refused ${i.id}`) } : { ok: true, value: `written ${i.id}` },
+        items.map((i): ItemOutcome<string> =>
+          i.fail
+            ? { ok: false, error: new Error(`refused ${i.id}`) }
+            : { ok: true, value: `written ${i.id}` },
         ),
       );
     },
@@ -37,7 +38,14 @@ function recording(options: { windowMs?: number; maxItems?: number } = {}) {
 
 /** Each promise's outcome, once settled, as a string. */
 const settled = (promises: Array<Promise<string>>) =>
-  Promise.all(promises.map((p) => p.then((v) => v, (e: unknown) => `error: ${(e as Error).message}`)));
+  Promise.all(
+    promises.map((p) =>
+      p.then(
+        (v) => v,
+        (e: unknown) => `error: ${(e as Error).message}`,
+      ),
+    ),
+  );
 
 describe('the write-back batcher', () => {
   beforeEach(() => {
@@ -101,7 +109,9 @@ describe('the write-back batcher', () => {
 
   it('a failed call (transport, 429, limit) is every item of the batch’s error', async () => {
     const { batcher, failTransport } = recording();
-    failTransport(Object.assign(new Error('REQUEST_LIMIT_EXCEEDED'), { errorCode: 'REQUEST_LIMIT_EXCEEDED' }));
+    failTransport(
+      Object.assign(new Error('REQUEST_LIMIT_EXCEEDED'), { errorCode: 'REQUEST_LIMIT_EXCEEDED' }),
+    );
     const outcomes = settled([batcher.submit({ id: 'a' }), batcher.submit({ id: 'b' })]);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(await outcomes).toEqual(['error: REQUEST_LIMIT_EXCEEDED', 'error: REQUEST_LIMIT_EXCEEDED']);

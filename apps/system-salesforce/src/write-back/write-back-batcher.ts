@@ -64,7 +64,7 @@ export class Batcher<T, R> {
     const max = Math.max(1, this.options.maxItems());
     const keys = new Set(this.open.flatMap((p) => this.options.keysOf(p.item)));
     while (this.waiting.length > 0 && this.open.length < max) {
-      const next = this.waiting[0] as Pending<T, R>;
+      const next = this.waiting[0];
       const own = this.options.keysOf(next.item);
       if (own.some((k) => keys.has(k))) break;
       for (const k of own) keys.add(k);
@@ -72,7 +72,10 @@ export class Batcher<T, R> {
       this.waiting.shift();
     }
     if (this.open.length >= max) this.send();
-    else if (this.open.length > 0) this.timer ??= setTimeout(() => this.send(), this.options.windowMs());
+    else if (this.open.length > 0)
+      this.timer ??= setTimeout(() => {
+        this.send();
+      }, this.options.windowMs());
   }
 
   private send(): void {
@@ -90,7 +93,7 @@ export class Batcher<T, R> {
       try {
         const outcomes = await this.options.flush(batch.map((p) => p.item));
         batch.forEach((p, i) => {
-          const outcome = outcomes[i];
+          const outcome = outcomes.at(i);
           if (!outcome) p.reject(new Error('the batch answered fewer outcomes than it was sent items'));
           else if (outcome.ok) p.resolve(outcome.value);
           else p.reject(outcome.error);

@@ -179,7 +179,12 @@ export class CompositeController {
   }
 }
 
-function collectionCreate(store: OrgStore, ctx: RestContext, body: unknown, outer?: OrgTransaction): SaveResult[] {
+function collectionCreate(
+  store: OrgStore,
+  ctx: RestContext,
+  body: unknown,
+  outer?: OrgTransaction,
+): SaveResult[] {
   const { allOrNone, records } = parseCollection(body);
   return runEach(
     store,
@@ -191,7 +196,12 @@ function collectionCreate(store: OrgStore, ctx: RestContext, body: unknown, oute
   );
 }
 
-function collectionUpdate(store: OrgStore, ctx: RestContext, body: unknown, outer?: OrgTransaction): SaveResult[] {
+function collectionUpdate(
+  store: OrgStore,
+  ctx: RestContext,
+  body: unknown,
+  outer?: OrgTransaction,
+): SaveResult[] {
   const { allOrNone, records } = parseCollection(body);
   return runEach(
     store,
@@ -283,7 +293,9 @@ function parseComposite(body: unknown): { allOrNone: boolean; subrequests: Subre
   });
   if (new Set(subrequests.map((r) => r.referenceId)).size < subrequests.length)
     throw badRequest('INVALID_INPUT', 'Duplicate referenceId in compositeRequest');
-  if (subrequests.filter((r) => /\/composite\/sobjects(\/|$)/.test(r.url)).length > MAX_COLLECTION_SUBREQUESTS)
+  if (
+    subrequests.filter((r) => /\/composite\/sobjects(\/|$)/.test(r.url)).length > MAX_COLLECTION_SUBREQUESTS
+  )
     throw badRequest(
       'LIMIT_EXCEEDED',
       `Limit of ${String(MAX_COLLECTION_SUBREQUESTS)} sObject Collections subrequests exceeded`,
@@ -309,39 +321,50 @@ export class CompositeRequestController {
   constructor(private readonly store: OrgStore) {}
 
   @Post()
-  sfComposite(@SfContext() ctx: RestContext, @Body() body: unknown): { compositeResponse: SubrequestResult[] } {
+  sfComposite(
+    @SfContext() ctx: RestContext,
+    @Body() body: unknown,
+  ): { compositeResponse: SubrequestResult[] } {
     const { allOrNone, subrequests } = parseComposite(body);
     const shared = allOrNone ? this.store.begin(ctx) : undefined;
     let failed = false;
-    const results = subrequests.map((sub): SubrequestResult => {
+    const results: SubrequestResult[] = [];
+    for (const sub of subrequests) {
       const answer = (httpStatusCode: number, answerBody: unknown): SubrequestResult => ({
         body: answerBody,
         httpHeaders: {},
         httpStatusCode,
         referenceId: sub.referenceId,
       });
-      if (failed && shared) return answer(400, ROLLED_BACK);
+      if (failed && shared) {
+        results.push(answer(400, ROLLED_BACK));
+        continue;
+      }
       try {
-        return answer(200, this.run(ctx, sub, shared));
+        results.push(answer(200, this.run(ctx, sub, shared)));
       } catch (error) {
         failed = true;
-        if (error instanceof CollectionRolledBack) return answer(400, ROLLED_BACK);
-        if (!(error instanceof SalesforceApiError)) throw error;
-        return answer(error.status, error.errors);
+        if (error instanceof CollectionRolledBack) results.push(answer(400, ROLLED_BACK));
+        else if (error instanceof SalesforceApiError) results.push(answer(error.status, error.errors));
+        else throw error;
       }
-    });
+    }
     if (!shared) return { compositeResponse: results };
     if (!failed) {
       this.store.commit(shared);
       return { compositeResponse: results };
     }
     return {
-      compositeResponse: results.map((r) => (r.httpStatusCode < 300 ? { ...r, httpStatusCode: 400, body: ROLLED_BACK } : r)),
+      compositeResponse: results.map((r) =>
+        r.httpStatusCode < 300 ? { ...r, httpStatusCode: 400, body: ROLLED_BACK } : r,
+      ),
     };
   }
 
   private run(ctx: RestContext, sub: Subrequest, outer: OrgTransaction | undefined): unknown {
-    const path = /^\/services\/data\/v(\d+\.\d)\/composite\/sobjects(?:\/([^/?]+)\/([^/?]+))?\/?$/.exec(sub.url);
+    const path = /^\/services\/data\/v(\d+\.\d)\/composite\/sobjects(?:\/([^/?]+)\/([^/?]+))?\/?$/.exec(
+      sub.url,
+    );
     if (path) {
       const [, , sobject, field] = path;
       if (sobject && field && sub.method === 'PATCH')
