@@ -1,4 +1,4 @@
-import { Body, Delete, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Delete, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { badRequest, notFound, SalesforceApiError } from '../org/errors';
 import { normaliseId } from '../org/ids';
 import { OrgStore } from '../org/org-store';
@@ -321,6 +321,7 @@ export class CompositeRequestController {
   constructor(private readonly store: OrgStore) {}
 
   @Post()
+  @HttpCode(200)
   sfComposite(
     @SfContext() ctx: RestContext,
     @Body() body: unknown,
