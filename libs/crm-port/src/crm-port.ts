@@ -44,7 +44,7 @@ export abstract class CrmPort {
    * whatever the org's size.
    */
   abstract activatedOrderLines(since: string): AsyncIterable<CrmOrderLineRow[]>;
-  /** Writes integration fields and invoices; a repeat that changes nothing writes nothing. */
+  /** Writes integration fields and invoices; an idempotent update: a repeat leaves the record as it was. */
   abstract writeBack(command: CrmWriteBack): Promise<CrmWriteBackResult>;
   /**
    * Many write-backs, of any records, in as few CRM calls as it allows: one outcome per command, in order (a record

@@ -122,7 +122,7 @@ export interface CrmWriteBack {
 }
 
 export interface CrmWriteBackResult {
-  /** Fields actually changed; empty when the record already held these values (an idempotent repeat). */
+  /** The CRM fields written (every field the command sets: the update is idempotent, not compared first). */
   changedFields: string[];
   invoicesWritten: number;
 }

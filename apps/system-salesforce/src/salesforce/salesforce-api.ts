@@ -76,8 +76,6 @@ export abstract class SalesforceApi {
     options?: { includeDeleted?: boolean; pageSize?: number },
   ): AsyncIterable<Array<Record<string, string>>>;
   abstract update(type: string, records: SObjectRecord[]): Promise<SaveResult[]>;
-  /** Records by id in one sObject Collections call (`POST /composite/sobjects/{type}`); null where none exists. */
-  abstract retrieve(type: string, ids: string[], fields: string[]): Promise<Array<SObjectRecord | null>>;
   /**
    * Collection writes (at most COLLECTION_MAX_RECORDS records each): one alone is one sObject Collections call;
    * several go as one Composite call per COMPOSITE_MAX_COLLECTIONS. One outcome per write, in order; a failed call
@@ -263,12 +261,6 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
         (await conn
           .sobject(type)
           .update(records as never[], { allOrNone: false })) as unknown as SaveResult[],
-    );
-  }
-
-  retrieve(type: string, ids: string[], fields: string[]): Promise<Array<SObjectRecord | null>> {
-    return this.call(
-      async (conn) => (await conn.retrieve(type, ids, { fields })) as unknown as Array<SObjectRecord | null>,
     );
   }
 

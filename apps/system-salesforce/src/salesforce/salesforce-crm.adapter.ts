@@ -83,13 +83,30 @@ const RECORD_TRANSIENT_CODES = new Set([
   'SERVER_UNAVAILABLE',
 ]);
 
-/** A record's refusal as its command's error: a retryable code stays a plain coded error, any other is refused. */
-function recordError(errors: SaveResult['errors']): unknown {
+/** Salesforce's codes for a record id that names no record (a wrong id, a deleted record). */
+const UNKNOWN_RECORD_CODES = new Set([
+  'ENTITY_IS_DELETED',
+  'INVALID_CROSS_REFERENCE_KEY',
+  'NOT_FOUND',
+  'INVALID_ID_FIELD',
+]);
+
+/**
+ * A record's refusal as its command's error: a retryable code stays a plain coded error (retried), a record that
+ * does not exist is `unknown_record`, any other refusal `write_back_rejected` with Salesforce's code and fields.
+ */
+function recordError(errors: SaveResult['errors'], command: CrmWriteBack): unknown {
   const first = errors.at(0);
   const code = first?.statusCode ?? first?.errorCode ?? 'UNKNOWN_EXCEPTION';
   const message = errors.map((e) => e.message).join('; ') || 'rejected';
   if (RECORD_TRANSIENT_CODES.has(code) || /^ERROR_HTTP_(5\d\d|429)$/.test(code))
     return Object.assign(new Error(`Salesforce: ${message}`), { errorCode: code });
+  if (UNKNOWN_RECORD_CODES.has(code) && !(first?.fields ?? []).some((f) => f.startsWith('Revline_')))
+    return new BusinessError(
+      'unknown_record',
+      `${command.objectType} ${command.recordId} does not exist in Salesforce: ${message}`,
+      salesforceErrorDetails(errors),
+    );
   return new BusinessError('write_back_rejected', message, salesforceErrorDetails(errors));
 }
 
@@ -196,58 +213,53 @@ export class SalesforceCrmAdapter extends CrmPort {
   }
 
   /**
-   * Write-backs of many records in as few calls as Salesforce allows: the records' current values read in one
-   * sObject Collections retrieve per object type, then only what differs (so a repeat writes nothing) written
-   * with the invoices, upserted by their id, in one sObject Collections call, or one Composite call when updates
-   * and upserts are mixed (allOrNone false: each record stands alone). Each command's outcome is its own records':
-   * a record Salesforce refused fails its command only.
+   * Write-backs of many records in ONE call where Salesforce allows: the integration fields as an sObject
+   * Collections update and the invoices upserted by their id, in one sObject Collections call, or one Composite
+   * call when updates and upserts are mixed (allOrNone false: each record stands alone). The fields are written as
+   * they are, not compared first (a read would double the calls): a repeat writes the same values again, which
+   * changes nothing. Commands of one record (or one invoice) are merged into one write in their order, the later
+   * values winning as they would one after the other, and share its answer. Each command's outcome is its own
+   * records': a record Salesforce refused fails the commands that wrote it only.
    */
   async writeBackMany(commands: readonly CrmWriteBack[]): Promise<CrmWriteBackOutcome[]> {
-    const plans = commands.map((command) => ({ command, wanted: wantedFields(command) }));
-    const current = await this.currentValues(plans);
-    const updates: Array<{ record: SObjectRecord; plan: number }> = [];
-    const upserts: Array<{ record: SObjectRecord; plan: number }> = [];
-    const refused = new Map<number, unknown>();
-    const changedOf = new Map<number, string[]>();
-    plans.forEach(({ command, wanted }, index) => {
-      const fields = Object.keys(wanted);
-      const record = fields.length > 0 ? current.get(command.recordId) : { Id: command.recordId };
-      if (!record) {
-        refused.set(
+    const updates = new Map<string, { record: SObjectRecord; plans: number[] }>();
+    const upserts = new Map<string, { record: SObjectRecord; plans: number[] }>();
+    const merge = (
+      into: Map<string, { record: SObjectRecord; plans: number[] }>,
+      key: string,
+      record: SObjectRecord,
+      plan: number,
+    ): void => {
+      const existing = into.get(key);
+      if (!existing) into.set(key, { record, plans: [plan] });
+      else {
+        Object.assign(existing.record, record);
+        if (!existing.plans.includes(plan)) existing.plans.push(plan);
+      }
+    };
+    commands.forEach((command, index) => {
+      const wanted = wantedFields(command);
+      if (Object.keys(wanted).length > 0)
+        merge(
+          updates,
+          command.recordId,
+          { attributes: { type: command.objectType }, Id: command.recordId, ...wanted },
           index,
-          new BusinessError(
-            'unknown_record',
-            `${command.objectType} ${command.recordId} does not exist in Salesforce`,
-          ),
         );
-        return;
-      }
-      const changed = fields.filter((name) => {
-        const value = wanted[name];
-        const existing = record[name] ?? null;
-        if (name === 'Revline_Last_Synced_At__c')
-          return isoDateTime(existing) !== (value === null ? null : new Date(value as string).toISOString());
-        return existing !== value;
-      });
-      changedOf.set(index, changed);
-      if (changed.length > 0) {
-        const update: SObjectRecord = { attributes: { type: command.objectType }, Id: command.recordId };
-        for (const name of changed) update[name] = wanted[name];
-        updates.push({ record: update, plan: index });
-      }
-      for (const row of invoiceRows(command)) upserts.push({ record: row, plan: index });
+      for (const row of invoiceRows(command)) merge(upserts, String(row[INVOICE_KEY]), row, index);
     });
 
-    const writes: Array<{ write: CollectionWrite; plans: number[] }> = [];
-    for (let i = 0; i < updates.length; i += COLLECTION_MAX_RECORDS) {
-      const chunk = updates.slice(i, i + COLLECTION_MAX_RECORDS);
+    const writes: Array<{ write: CollectionWrite; owners: number[][] }> = [];
+    const chunks = <T>(items: T[]): T[][] =>
+      Array.from({ length: Math.ceil(items.length / COLLECTION_MAX_RECORDS) }, (_, i) =>
+        items.slice(i * COLLECTION_MAX_RECORDS, (i + 1) * COLLECTION_MAX_RECORDS),
+      );
+    for (const chunk of chunks([...updates.values()]))
       writes.push({
         write: { op: 'update', records: chunk.map((u) => u.record) },
-        plans: chunk.map((u) => u.plan),
+        owners: chunk.map((u) => u.plans),
       });
-    }
-    for (let i = 0; i < upserts.length; i += COLLECTION_MAX_RECORDS) {
-      const chunk = upserts.slice(i, i + COLLECTION_MAX_RECORDS);
+    for (const chunk of chunks([...upserts.values()]))
       writes.push({
         write: {
           op: 'upsert',
@@ -255,14 +267,13 @@ export class SalesforceCrmAdapter extends CrmPort {
           externalIdField: INVOICE_KEY,
           records: chunk.map((u) => u.record),
         },
-        plans: chunk.map((u) => u.plan),
+        owners: chunk.map((u) => u.plans),
       });
-    }
     const outcomes = await this.api.saveCollections(writes.map((w) => w.write));
     const errorsOf = new Map<number, SaveResult['errors']>();
-    writes.forEach(({ plans: owners }, w) => {
+    writes.forEach(({ owners }, w) => {
       const outcome = outcomes.at(w);
-      owners.forEach((plan, i) => {
+      owners.forEach((plans, i) => {
         const errors =
           outcome === undefined
             ? [{ statusCode: 'UNKNOWN_EXCEPTION', message: 'the write was not answered' }]
@@ -277,46 +288,21 @@ export class SalesforceCrmAdapter extends CrmPort {
               : outcome.results[i]?.success
                 ? []
                 : (outcome.results[i]?.errors ?? [{ statusCode: 'UNKNOWN_EXCEPTION', message: 'rejected' }]);
-        if (errors.length > 0) errorsOf.set(plan, [...(errorsOf.get(plan) ?? []), ...errors]);
+        if (errors.length > 0)
+          for (const plan of plans) errorsOf.set(plan, [...(errorsOf.get(plan) ?? []), ...errors]);
       });
     });
-    return plans.map(({ command }, index): CrmWriteBackOutcome => {
-      const before = refused.get(index);
-      if (before !== undefined) return { ok: false, error: before };
+    return commands.map((command, index): CrmWriteBackOutcome => {
       const errors = errorsOf.get(index);
-      if (errors) return { ok: false, error: recordError(errors) };
+      if (errors) return { ok: false, error: recordError(errors, command) };
       return {
         ok: true,
-        value: { changedFields: changedOf.get(index) ?? [], invoicesWritten: command.invoices?.length ?? 0 },
+        value: {
+          changedFields: Object.keys(wantedFields(command)),
+          invoicesWritten: command.invoices?.length ?? 0,
+        },
       };
     });
-  }
-
-  /** The records' current write-back values: one sObject Collections retrieve per object type. */
-  private async currentValues(
-    plans: ReadonlyArray<{ command: CrmWriteBack; wanted: Record<string, unknown> }>,
-  ): Promise<Map<string, SObjectRecord>> {
-    const byType = new Map<string, { ids: Set<string>; fields: Set<string> }>();
-    for (const { command, wanted } of plans) {
-      const fields = Object.keys(wanted);
-      if (fields.length === 0) continue;
-      const entry = byType.get(command.objectType) ?? { ids: new Set(), fields: new Set() };
-      entry.ids.add(command.recordId);
-      for (const f of fields) entry.fields.add(f);
-      byType.set(command.objectType, entry);
-    }
-    const current = new Map<string, SObjectRecord>();
-    await Promise.all(
-      [...byType].map(async ([type, { ids, fields }]) => {
-        const list = [...ids];
-        const records = await this.api.retrieve(type, list, ['Id', ...fields]);
-        list.forEach((id, i) => {
-          const record = records[i];
-          if (record) current.set(id, record);
-        });
-      }),
-    );
-    return current;
   }
 
   /**

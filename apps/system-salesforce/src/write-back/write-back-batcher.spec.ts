@@ -14,7 +14,6 @@ function recording(options: { windowMs?: number; maxItems?: number } = {}) {
   const batcher = new Batcher<Item, string>({
     windowMs: () => options.windowMs ?? 1_000,
     maxItems: () => options.maxItems ?? 200,
-    keysOf: (item) => [item.id],
     flush: (items) => {
       batches.push(items.map((i) => i.id));
       if (transport) return Promise.reject(transport);
@@ -115,24 +114,6 @@ describe('the write-back batcher', () => {
     const outcomes = settled([batcher.submit({ id: 'a' }), batcher.submit({ id: 'b' })]);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(await outcomes).toEqual(['error: REQUEST_LIMIT_EXCEEDED', 'error: REQUEST_LIMIT_EXCEEDED']);
-  });
-
-  it('never puts one record twice in a batch: the second write waits for the next batch, in order', async () => {
-    const { batcher, batches } = recording();
-    const writes = settled([
-      batcher.submit({ id: 'a' }),
-      batcher.submit({ id: 'b' }),
-      batcher.submit({ id: 'a' }),
-      batcher.submit({ id: 'c' }),
-    ]);
-    await vi.advanceTimersByTimeAsync(1_000);
-    expect(batches).toEqual([['a', 'b']]);
-    await vi.advanceTimersByTimeAsync(1_000);
-    expect(batches).toEqual([
-      ['a', 'b'],
-      ['a', 'c'],
-    ]);
-    expect(await writes).toEqual(['written a', 'written b', 'written a', 'written c']);
   });
 
   it('drain sends what is open without waiting for the window', async () => {

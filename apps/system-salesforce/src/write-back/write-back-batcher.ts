@@ -6,11 +6,6 @@ export interface BatcherOptions<T, R> {
   windowMs: () => number;
   /** A batch is sent at once when it holds this many items. */
   maxItems: () => number;
-  /**
-   * Items sharing a key never go in one batch (Salesforce refuses a record twice in one collection): a later one
-   * waits for the next batch, in the order submitted.
-   */
-  keysOf: (item: T) => readonly string[];
   /** Sends a batch: one outcome per item, in order. A rejection is every item's error. */
   flush: (items: readonly T[]) => Promise<ReadonlyArray<ItemOutcome<R>>>;
 }
@@ -57,20 +52,13 @@ export class Batcher<T, R> {
   }
 
   /**
-   * Moves waiting items into the open batch, in order, until it is full or the next item's key is already in it;
-   * a full batch goes out at once, otherwise the window starts with its first item.
+   * Moves waiting items into the open batch, in order, until it is full; a full batch goes out at once, otherwise
+   * the window starts with its first item.
    */
   private fill(): void {
     const max = Math.max(1, this.options.maxItems());
-    const keys = new Set(this.open.flatMap((p) => this.options.keysOf(p.item)));
-    while (this.waiting.length > 0 && this.open.length < max) {
-      const next = this.waiting[0];
-      const own = this.options.keysOf(next.item);
-      if (own.some((k) => keys.has(k))) break;
-      for (const k of own) keys.add(k);
-      this.open.push(next);
-      this.waiting.shift();
-    }
+    while (this.waiting.length > 0 && this.open.length < max)
+      this.open.push(this.waiting.shift() as Pending<T, R>);
     if (this.open.length >= max) this.send();
     else if (this.open.length > 0)
       this.timer ??= setTimeout(() => {
@@ -84,7 +72,7 @@ export class Batcher<T, R> {
     const batch = this.open;
     this.open = [];
     if (batch.length > 0) this.flushAfterPrevious(batch);
-    // Items held back (a full batch, a key in it) open the next batch, sent after this one.
+    // Items beyond a full batch open the next one, sent after this one.
     if (this.waiting.length > 0) this.fill();
   }
 

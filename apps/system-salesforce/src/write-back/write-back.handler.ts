@@ -95,11 +95,6 @@ export class WriteBackHandler implements BeforeApplicationShutdown {
     this.batcher = new Batcher({
       windowMs: () => config.SALESFORCE_WRITE_BACK_BATCH_MS,
       maxItems: () => config.SALESFORCE_WRITE_BACK_BATCH_MAX,
-      // A record, or an invoice, at most once per batch.
-      keysOf: (command) => [
-        command.recordId,
-        ...(command.invoices ?? []).map((invoice) => `invoice:${invoice.invoiceId}`),
-      ],
       flush: (commands) => this.crm.writeBackMany(commands),
     });
   }
