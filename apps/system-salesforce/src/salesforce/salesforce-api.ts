@@ -77,6 +77,14 @@ export abstract class SalesforceApi {
   ): AsyncIterable<Array<Record<string, string>>>;
   abstract update(type: string, records: SObjectRecord[]): Promise<SaveResult[]>;
   /**
+   * Records by id, of one or more types, with the fields asked: one type alone is one sObject Collections retrieve
+   * (`POST /composite/sobjects/{type}`); several go as one Composite call per COMPOSITE_MAX_COLLECTIONS. One list per
+   * read, in the order of its ids, null where no record exists. A read Salesforce refuses throws.
+   */
+  abstract retrieveMany(
+    reads: Array<{ type: string; ids: string[]; fields: string[] }>,
+  ): Promise<Array<Array<SObjectRecord | null>>>;
+  /**
    * Collection writes (at most COLLECTION_MAX_RECORDS records each): one alone is one sObject Collections call;
    * several go as one Composite call per COMPOSITE_MAX_COLLECTIONS. One outcome per write, in order; a failed call
    * (transport, 429, REQUEST_LIMIT_EXCEEDED) throws.
@@ -125,6 +133,12 @@ const BULK_POLL_TIMEOUT_MS = 30 * 60_000;
 
 interface CompositeResponse {
   compositeResponse: Array<{ referenceId: string; httpStatusCode: number; body: unknown }>;
+}
+
+function chunked<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, (i + 1) * size),
+  );
 }
 
 function collectionUrl(conn: Connection, write: CollectionWrite): string {
@@ -261,6 +275,59 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
         (await conn
           .sobject(type)
           .update(records as never[], { allOrNone: false })) as unknown as SaveResult[],
+    );
+  }
+
+  async retrieveMany(
+    reads: Array<{ type: string; ids: string[]; fields: string[] }>,
+  ): Promise<Array<Array<SObjectRecord | null>>> {
+    if (reads.length === 0) return [];
+    const body = (read: (typeof reads)[number]) => ({ ids: read.ids, fields: read.fields });
+    if (reads.length === 1) {
+      const [read] = reads as [(typeof reads)[number]];
+      return [
+        await this.call((conn) =>
+          conn.request<Array<SObjectRecord | null>>({
+            method: 'POST',
+            url: `/services/data/v${conn.version}/composite/sobjects/${read.type}`,
+            body: JSON.stringify(body(read)),
+            headers: { 'Content-Type': 'application/json' },
+          }),
+        ),
+      ];
+    }
+    const answers = await Promise.all(
+      chunked(reads, COMPOSITE_MAX_COLLECTIONS).map((chunk) =>
+        this.call((conn) =>
+          conn.request<CompositeResponse>({
+            method: 'POST',
+            url: '/composite',
+            body: JSON.stringify({
+              allOrNone: false,
+              compositeRequest: chunk.map((read, i) => ({
+                method: 'POST',
+                url: `/services/data/v${conn.version}/composite/sobjects/${read.type}`,
+                referenceId: `r${String(i)}`,
+                body: body(read),
+              })),
+            }),
+            headers: { 'Content-Type': 'application/json' },
+          }),
+        ),
+      ),
+    );
+    return answers.flatMap(
+      (answer, c) =>
+        chunked(reads, COMPOSITE_MAX_COLLECTIONS)[c]?.map((_, i) => {
+          const sub = answer.compositeResponse.find((r) => r.referenceId === `r${String(i)}`);
+          if (sub && sub.httpStatusCode < 300 && Array.isArray(sub.body))
+            return sub.body as Array<SObjectRecord | null>;
+          const error = (Array.isArray(sub?.body) ? sub.body[0] : sub?.body) as
+            { errorCode?: string; message?: string } | undefined;
+          throw Object.assign(new Error(`Salesforce: ${error?.message ?? 'the read was not answered'}`), {
+            errorCode: error?.errorCode ?? `ERROR_HTTP_${String(sub?.httpStatusCode ?? 500)}`,
+          });
+        }) ?? [],
     );
   }
 

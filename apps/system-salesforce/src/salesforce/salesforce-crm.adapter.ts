@@ -83,30 +83,16 @@ const RECORD_TRANSIENT_CODES = new Set([
   'SERVER_UNAVAILABLE',
 ]);
 
-/** Salesforce's codes for a record id that names no record (a wrong id, a deleted record). */
-const UNKNOWN_RECORD_CODES = new Set([
-  'ENTITY_IS_DELETED',
-  'INVALID_CROSS_REFERENCE_KEY',
-  'NOT_FOUND',
-  'INVALID_ID_FIELD',
-]);
-
 /**
- * A record's refusal as its command's error: a retryable code stays a plain coded error (retried), a record that
- * does not exist is `unknown_record`, any other refusal `write_back_rejected` with Salesforce's code and fields.
+ * A record's refusal as its command's error: a retryable code stays a plain coded error (retried), any other refusal
+ * is `write_back_rejected` with Salesforce's code and fields.
  */
-function recordError(errors: SaveResult['errors'], command: CrmWriteBack): unknown {
+function recordError(errors: SaveResult['errors']): unknown {
   const first = errors.at(0);
   const code = first?.statusCode ?? first?.errorCode ?? 'UNKNOWN_EXCEPTION';
   const message = errors.map((e) => e.message).join('; ') || 'rejected';
   if (RECORD_TRANSIENT_CODES.has(code) || /^ERROR_HTTP_(5\d\d|429)$/.test(code))
     return Object.assign(new Error(`Salesforce: ${message}`), { errorCode: code });
-  if (UNKNOWN_RECORD_CODES.has(code) && !(first?.fields ?? []).some((f) => f.startsWith('Revline_')))
-    return new BusinessError(
-      'unknown_record',
-      `${command.objectType} ${command.recordId} does not exist in Salesforce: ${message}`,
-      salesforceErrorDetails(errors),
-    );
   return new BusinessError('write_back_rejected', message, salesforceErrorDetails(errors));
 }
 
@@ -213,15 +199,19 @@ export class SalesforceCrmAdapter extends CrmPort {
   }
 
   /**
-   * Write-backs of many records in ONE call where Salesforce allows: the integration fields as an sObject
-   * Collections update and the invoices upserted by their id, in one sObject Collections call, or one Composite
-   * call when updates and upserts are mixed (allOrNone false: each record stands alone). The fields are written as
-   * they are, not compared first (a read would double the calls): a repeat writes the same values again, which
-   * changes nothing. Commands of one record (or one invoice) are merged into one write in their order, the later
-   * values winning as they would one after the other, and share its answer. Each command's outcome is its own
-   * records': a record Salesforce refused fails the commands that wrote it only.
+   * Write-backs of many records in as few calls as Salesforce allows: the records' current values read in one
+   * sObject Collections retrieve (one Composite call when several object types are read), then only what differs
+   * (so a repeat writes nothing, and a record Revline leaves as it is is not touched) written with the invoices,
+   * upserted by their id, in one sObject Collections call, or one Composite call when updates and upserts are mixed
+   * (allOrNone false: each record stands alone). Commands of one record (or one invoice) are merged into one write
+   * in their order, the later values winning as they would one after the other, and share its answer. Each
+   * command's outcome is its own records': a record Salesforce refused fails the commands that wrote it only.
    */
   async writeBackMany(commands: readonly CrmWriteBack[]): Promise<CrmWriteBackOutcome[]> {
+    const wanted = commands.map(wantedFields);
+    const current = await this.currentValues(commands, wanted);
+    const refused = new Map<number, unknown>();
+    const changedOf = new Map<number, string[]>();
     const updates = new Map<string, { record: SObjectRecord; plans: number[] }>();
     const upserts = new Map<string, { record: SObjectRecord; plans: number[] }>();
     const merge = (
@@ -238,14 +228,36 @@ export class SalesforceCrmAdapter extends CrmPort {
       }
     };
     commands.forEach((command, index) => {
-      const wanted = wantedFields(command);
-      if (Object.keys(wanted).length > 0)
-        merge(
-          updates,
-          command.recordId,
-          { attributes: { type: command.objectType }, Id: command.recordId, ...wanted },
+      const values = wanted[index] ?? {};
+      const fields = Object.keys(values);
+      const record = fields.length > 0 ? current.get(command.recordId) : { Id: command.recordId };
+      if (!record) {
+        refused.set(
           index,
+          new BusinessError(
+            'unknown_record',
+            `${command.objectType} ${command.recordId} does not exist in Salesforce`,
+          ),
         );
+        return;
+      }
+      const changed = fields.filter((name) => {
+        const value = values[name];
+        const existing = record[name] ?? null;
+        if (name === 'Revline_Last_Synced_At__c')
+          return isoDateTime(existing) !== (value === null ? null : new Date(value as string).toISOString());
+        return existing !== value;
+      });
+      changedOf.set(index, changed);
+      if (changed.length > 0) {
+        const update: SObjectRecord = { attributes: { type: command.objectType }, Id: command.recordId };
+        for (const name of changed) {
+          update[name] = values[name];
+          // A later command of the same record compares with what this one writes.
+          record[name] = values[name];
+        }
+        merge(updates, command.recordId, update, index);
+      }
       for (const row of invoiceRows(command)) merge(upserts, String(row[INVOICE_KEY]), row, index);
     });
 
@@ -293,16 +305,46 @@ export class SalesforceCrmAdapter extends CrmPort {
       });
     });
     return commands.map((command, index): CrmWriteBackOutcome => {
+      const before = refused.get(index);
+      if (before !== undefined) return { ok: false, error: before };
       const errors = errorsOf.get(index);
-      if (errors) return { ok: false, error: recordError(errors, command) };
+      if (errors) return { ok: false, error: recordError(errors) };
       return {
         ok: true,
-        value: {
-          changedFields: Object.keys(wantedFields(command)),
-          invoicesWritten: command.invoices?.length ?? 0,
-        },
+        value: { changedFields: changedOf.get(index) ?? [], invoicesWritten: command.invoices?.length ?? 0 },
       };
     });
+  }
+
+  /** The records' current write-back values, read in one call (see SalesforceApi.retrieveMany). */
+  private async currentValues(
+    commands: readonly CrmWriteBack[],
+    wanted: ReadonlyArray<Record<string, unknown>>,
+  ): Promise<Map<string, SObjectRecord>> {
+    const byType = new Map<string, { ids: Set<string>; fields: Set<string> }>();
+    commands.forEach((command, index) => {
+      const fields = Object.keys(wanted[index] ?? {});
+      if (fields.length === 0) return;
+      const entry = byType.get(command.objectType) ?? { ids: new Set<string>(), fields: new Set<string>() };
+      entry.ids.add(command.recordId);
+      for (const f of fields) entry.fields.add(f);
+      byType.set(command.objectType, entry);
+    });
+    const reads = [...byType].map(([type, { ids, fields }]) => ({
+      type,
+      ids: [...ids],
+      fields: ['Id', ...fields],
+    }));
+    const current = new Map<string, SObjectRecord>();
+    if (reads.length === 0) return current;
+    const answers = await this.api.retrieveMany(reads);
+    reads.forEach((read, r) => {
+      read.ids.forEach((id, i) => {
+        const record = answers[r]?.[i];
+        if (record) current.set(id, { ...record });
+      });
+    });
+    return current;
   }
 
   /**

@@ -26,8 +26,19 @@ class FakeApi extends SalesforceApi {
       writes.map((w) => this.whole?.(w) ?? { results: w.records.map((r) => this.answer(r)) }),
     );
   }
+  /** What the org holds now, by id; an id not in it is no record. */
+  readonly org = new Map<string, SObjectRecord>();
+  readonly reads: Array<Array<{ type: string; ids: string[]; fields: string[] }>> = [];
+  retrieveMany(
+    reads: Array<{ type: string; ids: string[]; fields: string[] }>,
+  ): Promise<Array<Array<SObjectRecord | null>>> {
+    this.reads.push(reads);
+    return Promise.resolve(
+      reads.map((r) => r.ids.map((id) => (id.startsWith('gone') ? null : { Id: id, ...this.org.get(id) }))),
+    );
+  }
   query(): Promise<never[]> {
-    throw new Error('no reads in a write-back');
+    throw new Error('no SOQL in a write-back');
   }
   bulkQuery(): AsyncIterable<never[]> {
     throw new Error('unused');
@@ -191,16 +202,42 @@ describe('write-backs of many records in one Salesforce call', () => {
     expect(again.map((o) => o.ok)).toEqual([false, true]);
   });
 
-  it('an id that names no record is unknown_record for its command', async () => {
-    const api = new FakeApi(() => ({
-      success: false,
-      errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }],
-    }));
-    const [outcome] = await new SalesforceCrmAdapter(api, new SalesforceConfig()).writeBackMany([
+  it('reads the records first in one call, writes only what differs, and refuses an id that names no record', async () => {
+    const api = new FakeApi();
+    api.org.set(order(1), {
+      Revline_Integration_Status__c: 'Synced',
+      Revline_Billing_Id__c: `sub_${order(1)}`,
+    });
+    api.org.set(order(2), { Revline_Integration_Status__c: 'Synced', Revline_Billing_Id__c: 'sub_old' });
+    const outcomes = await new SalesforceCrmAdapter(api, new SalesforceConfig()).writeBackMany([
       writeBack(order(1)),
+      writeBack(order(2)),
+      writeBack('gone-1'),
+      { objectType: 'Account', recordId: '0015g00000AbCdEAAZ', fields: { erpId: 'C-1' } },
     ]);
-    if (outcome.ok || !isBusinessError(outcome.error)) throw new Error('should be refused');
-    expect(outcome.error.category).toBe('unknown_record');
+    expect(api.reads).toEqual([
+      [
+        {
+          type: 'Order',
+          ids: [order(1), order(2), 'gone-1'],
+          fields: ['Id', 'Revline_Integration_Status__c', 'Revline_Billing_Id__c'],
+        },
+        { type: 'Account', ids: ['0015g00000AbCdEAAZ'], fields: ['Id', 'Revline_ERP_Id__c'] },
+      ],
+    ]);
+    // Order 1 already holds these values: a repeat writes nothing.
+    expect(api.calls[0]?.[0]?.records).toEqual([
+      { attributes: { type: 'Order' }, Id: order(2), Revline_Billing_Id__c: `sub_${order(2)}` },
+      { attributes: { type: 'Account' }, Id: '0015g00000AbCdEAAZ', Revline_ERP_Id__c: 'C-1' },
+    ]);
+    expect(outcomes[0]).toEqual({ ok: true, value: { changedFields: [], invoicesWritten: 0 } });
+    expect(outcomes[1]).toEqual({
+      ok: true,
+      value: { changedFields: ['Revline_Billing_Id__c'], invoicesWritten: 0 },
+    });
+    const gone = outcomes[2];
+    if (gone.ok || !isBusinessError(gone.error)) throw new Error('should be refused');
+    expect(gone.error.category).toBe('unknown_record');
   });
 
   it('merges commands of one record into one write, the later values winning, and both share its answer', async () => {

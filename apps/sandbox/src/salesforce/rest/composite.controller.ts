@@ -146,25 +146,7 @@ export class CompositeController {
     @Param('sobject') sobject: string,
     @Body() body: unknown,
   ): Array<Record<string, unknown> | null> {
-    const def = objectDef(sobject);
-    if (!def) throw notFound(`sObject type '${sobject}' is not supported.`);
-    const { ids, fields } = (body ?? {}) as { ids?: unknown; fields?: unknown };
-    if (
-      !Array.isArray(ids) ||
-      !Array.isArray(fields) ||
-      ![...(ids as unknown[]), ...(fields as unknown[])].every((x) => typeof x === 'string')
-    ) {
-      throw badRequest('JSON_PARSER_ERROR', 'ids and fields must be arrays of strings');
-    }
-    const selected = selectedFields(def, (fields as string[]).join(','));
-    const tx = this.store.begin(ctx);
-    return (ids as string[]).map((id) => {
-      try {
-        return recordJson(ctx.apiVersion, def, tx.require(def, id), selected);
-      } catch {
-        return null;
-      }
-    });
+    return collectionRetrieve(this.store, ctx, sobject, body);
   }
 
   /** Upsert many by external id: `PATCH /composite/sobjects/{type}/{externalIdField}`. */
@@ -177,6 +159,34 @@ export class CompositeController {
   ): SaveResult[] {
     return collectionUpsert(this.store, ctx, sobject, fieldName, body);
   }
+}
+
+function collectionRetrieve(
+  store: OrgStore,
+  ctx: RestContext,
+  sobject: string,
+  body: unknown,
+  outer?: OrgTransaction,
+): Array<Record<string, unknown> | null> {
+  const def = objectDef(sobject);
+  if (!def) throw notFound(`sObject type '${sobject}' is not supported.`);
+  const { ids, fields } = (body ?? {}) as { ids?: unknown; fields?: unknown };
+  if (
+    !Array.isArray(ids) ||
+    !Array.isArray(fields) ||
+    ![...(ids as unknown[]), ...(fields as unknown[])].every((x) => typeof x === 'string')
+  ) {
+    throw badRequest('JSON_PARSER_ERROR', 'ids and fields must be arrays of strings');
+  }
+  const selected = selectedFields(def, (fields as string[]).join(','));
+  const tx = outer ?? store.begin(ctx);
+  return (ids as string[]).map((id) => {
+    try {
+      return recordJson(ctx.apiVersion, def, tx.require(def, id), selected);
+    } catch {
+      return null;
+    }
+  });
 }
 
 function collectionCreate(
@@ -312,8 +322,8 @@ const ROLLED_BACK: SubrequestResult['body'] = [
 
 /**
  * `/services/data/vNN.N/composite`: up to 25 subrequests in one call, counted as ONE API request. The sandbox
- * answers sObject Collections subrequests (create, update, upsert by external id); any other resource answers its
- * subrequest 404. Without allOrNone each subrequest stands alone; with it, one failure rolls every subrequest back
+ * answers sObject Collections subrequests (create, retrieve, update, upsert by external id); any other resource
+ * answers its subrequest 404. Without allOrNone each subrequest stands alone; with it, one failure rolls every subrequest back
  * (the failed one keeps its error, the others answer PROCESSING_HALTED).
  */
 @SalesforceRestController('services/data/:version/composite')
@@ -372,6 +382,10 @@ export class CompositeRequestController {
         return collectionUpsert(this.store, ctx, sobject, field, sub.body, outer);
       if (!sobject && sub.method === 'PATCH') return collectionUpdate(this.store, ctx, sub.body, outer);
       if (!sobject && sub.method === 'POST') return collectionCreate(this.store, ctx, sub.body, outer);
+    }
+    const retrieve = /^\/services\/data\/v\d+\.\d\/composite\/sobjects\/([^/?]+)\/?$/.exec(sub.url);
+    if (retrieve?.[1] && sub.method === 'POST') {
+      return collectionRetrieve(this.store, ctx, retrieve[1], sub.body, outer);
     }
     throw notFound(`The sandbox does not serve ${sub.method} ${sub.url} in a Composite call`);
   }
