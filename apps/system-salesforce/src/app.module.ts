@@ -12,7 +12,7 @@ import { RecordsController } from './records/records.controller';
 import { OrgSlots } from './salesforce/org-slots';
 import { JsforceSalesforceApi, SalesforceApi } from './salesforce/salesforce-api';
 import { SalesforceCrmAdapter } from './salesforce/salesforce-crm.adapter';
-import { WriteBackHandler } from './write-back/write-back.handler';
+import { WRITE_BACK_CONCURRENCY, WriteBackHandler } from './write-back/write-back.handler';
 
 @Module({
   imports: [
@@ -20,7 +20,11 @@ import { WriteBackHandler } from './write-back/write-back.handler';
       config: [SalesforceConfig],
       database: DATABASE,
       auth: {},
-      messaging: { consumes: ['crm.commands'], forwardExceptions: 'salesforce' },
+      messaging: {
+        consumes: ['crm.commands'],
+        forwardExceptions: 'salesforce',
+        concurrency: { 'crm.commands': WRITE_BACK_CONCURRENCY },
+      },
     }),
   ],
   controllers: [RecordsController, OrderLinesExportController],

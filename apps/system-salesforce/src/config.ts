@@ -78,6 +78,21 @@ export class SalesforceConfig {
   @Max(1)
   SALESFORCE_API_BUDGET = 0.9;
 
+  /**
+   * Write-backs are batched across contracts: a batch goes out this long after its first write-back joined it (at
+   * most one second), or at once when it holds SALESFORCE_WRITE_BACK_BATCH_MAX.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(1_000)
+  SALESFORCE_WRITE_BACK_BATCH_MS = 1_000;
+
+  /** Write-backs in one batch: at most 200, sObject Collections' limit of records in one call. */
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  SALESFORCE_WRITE_BACK_BATCH_MAX = 200;
+
   @IsBoolean()
   SALESFORCE_CAPTURE_ENABLED = true;
 

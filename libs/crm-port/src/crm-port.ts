@@ -7,6 +7,7 @@ import type {
   CrmOrderLineRow,
   CrmProduct,
   CrmWriteBack,
+  CrmWriteBackOutcome,
   CrmWriteBackResult,
 } from './dto';
 
@@ -43,7 +44,13 @@ export abstract class CrmPort {
    * whatever the org's size.
    */
   abstract activatedOrderLines(since: string): AsyncIterable<CrmOrderLineRow[]>;
-  /** Writes integration fields and invoices; a repeat that changes nothing writes nothing. */
+  /** Writes integration fields and invoices; an idempotent update: a repeat leaves the record as it was. */
   abstract writeBack(command: CrmWriteBack): Promise<CrmWriteBackResult>;
+  /**
+   * Many write-backs, of any records, in as few CRM calls as it allows: one outcome per command, in order (a record
+   * the CRM refused is its own command's error). Throws when the call itself failed (transport, rate limit): then no
+   * command's outcome is known. A record appears at most once.
+   */
+  abstract writeBackMany(commands: readonly CrmWriteBack[]): Promise<CrmWriteBackOutcome[]>;
   abstract subscribe(options: SubscribeOptions): Promise<CrmSubscription>;
 }

@@ -122,10 +122,13 @@ export interface CrmWriteBack {
 }
 
 export interface CrmWriteBackResult {
-  /** Fields actually changed; empty when the record already held these values (an idempotent repeat). */
+  /** The CRM fields written (every field the command sets: the update is idempotent, not compared first). */
   changedFields: string[];
   invoicesWritten: number;
 }
+
+/** One command's outcome in a batch of write-backs: its result, or the error its own record was refused with. */
+export type CrmWriteBackOutcome = { ok: true; value: CrmWriteBackResult } | { ok: false; error: unknown };
 
 /** A position in the CRM's change stream: a change stamp and the record id that breaks ties. */
 export interface CrmCursor {

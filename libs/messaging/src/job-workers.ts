@@ -28,6 +28,11 @@ export interface MessagingOptions {
   consumes: readonly QueueName[];
   /** A system API: its exceptions are forwarded to process-q2c, whose decisions it settles. */
   forwardExceptions?: ForwardingSystem;
+  /**
+   * Jobs in hand at once for a queue, where it is not WORKER_CONCURRENCY: a handler that batches its jobs across
+   * the process needs as many in hand as one batch holds.
+   */
+  concurrency?: Partial<Record<QueueName, number>>;
 }
 
 /**
@@ -60,7 +65,7 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
       const worker = new Worker(queue, (job: Job, token?: string) => this.process(queue, job, table, token), {
         connection: this.connections.worker(),
         prefix: this.connections.prefix,
-        concurrency: this.config.WORKER_CONCURRENCY,
+        concurrency: this.options.concurrency?.[queue] ?? this.config.WORKER_CONCURRENCY,
         lockDuration: this.config.JOB_LOCK_DURATION_MS,
         stalledInterval: this.config.JOB_LOCK_DURATION_MS,
         maxStalledCount: 5,

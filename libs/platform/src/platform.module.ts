@@ -30,7 +30,13 @@ export interface PlatformOptions {
   /** API keys and the deny-by-default guard; `manageKeys` serves /v1/api-keys from this app. */
   auth?: { manageKeys?: boolean };
   /** Queues: the ones this app consumes (its workers); it may produce to any. */
-  messaging?: { consumes: QueueName[]; dashboard?: boolean; forwardExceptions?: ForwardingSystem };
+  messaging?: {
+    consumes: QueueName[];
+    dashboard?: boolean;
+    forwardExceptions?: ForwardingSystem;
+    /** Jobs in hand at once for a queue, where it is not WORKER_CONCURRENCY (a handler that batches its jobs). */
+    concurrency?: Partial<Record<QueueName, number>>;
+  };
 }
 
 @Global()
@@ -65,6 +71,7 @@ export class PlatformModule {
         MessagingModule.forApp({
           consumes: options.messaging.consumes,
           forwardExceptions: options.messaging.forwardExceptions,
+          concurrency: options.messaging.concurrency,
         }),
       );
       if (options.messaging.dashboard) providers.push(QueueDashboard);

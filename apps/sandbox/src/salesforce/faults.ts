@@ -59,6 +59,8 @@ export class FaultSwitches {
   /** REST calls being answered now, and the most at once since the last reset: what a client's limit allowed. */
   inFlight = 0;
   maxInFlight = 0;
+  /** REST calls since the last stats reset, by resource (`sobjects`, `query`, `composite`, `composite/sobjects`…). */
+  readonly requests = new Map<string, number>();
   private random = mulberry32(1);
 
   constructor(
@@ -90,8 +92,9 @@ export class FaultSwitches {
     if (calls > 0) this.callsByHour.set(this.hour(), calls);
   }
 
-  /** Counts one REST call against the allocation; answers the usage including it. */
-  countCall(): number {
+  /** Counts one REST call against the allocation (and under its resource); answers the usage including it. */
+  countCall(resource = 'other'): number {
+    this.requests.set(resource, (this.requests.get(resource) ?? 0) + 1);
     const hour = this.hour();
     this.callsByHour.set(hour, (this.callsByHour.get(hour) ?? 0) + 1);
     return this.apiUsage;
@@ -107,6 +110,7 @@ export class FaultSwitches {
     this.settings = { ...this.defaults };
     this.apiUsage = 0;
     this.maxInFlight = this.inFlight;
+    this.requests.clear();
     this.random = mulberry32(1);
   }
 

@@ -157,6 +157,163 @@ describe('Salesforce sandbox, driven by jsforce', () => {
     expect(rows.records.map((r) => r.Revline_Status__c)).toEqual(['Paid']);
   });
 
+  it('answers a Composite call of sObject Collections subrequests as ONE API request, each record standing alone', async () => {
+    const [orderId] = await createDraftOrders(conn, catalogue, 1);
+    await request(app.url)
+      .post('/sandbox/validation-rules')
+      .send({ object: 'Account', field: 'Revline_ERP_Id__c', message: 'No ERP ids on accounts.' })
+      .expect(200);
+    try {
+      await request(app.url).post('/sandbox/stats/reset').expect(200);
+      const before = (
+        (await request(app.url).get('/sandbox/faults').expect(200)).body as { apiUsage: number }
+      ).apiUsage;
+      const answer = await conn.request<{
+        compositeResponse: Array<{ referenceId: string; httpStatusCode: number; body: unknown }>;
+      }>({
+        method: 'POST',
+        url: '/composite',
+        body: JSON.stringify({
+          allOrNone: false,
+          compositeRequest: [
+            {
+              method: 'PATCH',
+              url: '/services/data/v60.0/composite/sobjects',
+              referenceId: 'updates',
+              body: {
+                allOrNone: false,
+                records: [
+                  { attributes: { type: 'Order' }, id: orderId, Revline_Billing_Id__c: 'sub_c1' },
+                  { attributes: { type: 'Account' }, id: catalogue.accountId, Revline_ERP_Id__c: 'C-1' },
+                ],
+              },
+            },
+            {
+              method: 'PATCH',
+              url: '/services/data/v60.0/composite/sobjects/Revline_Billing_Invoice__c/Revline_Invoice_Id__c',
+              referenceId: 'invoices',
+              body: {
+                allOrNone: false,
+                records: [
+                  {
+                    attributes: { type: 'Revline_Billing_Invoice__c' },
+                    Revline_Invoice_Id__c: 'in_c1',
+                    Revline_Order__c: orderId,
+                    Revline_Status__c: 'Open',
+                  },
+                ],
+              },
+            },
+            {
+              method: 'GET',
+              url: '/services/data/v60.0/limits',
+              referenceId: 'other',
+            },
+          ],
+        }),
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(answer.compositeResponse).toEqual([
+        {
+          referenceId: 'updates',
+          httpStatusCode: 200,
+          httpHeaders: {},
+          body: [
+            { id: orderId, success: true, errors: [] },
+            {
+              success: false,
+              errors: [
+                {
+                  statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+                  message: 'No ERP ids on accounts.',
+                  fields: ['Revline_ERP_Id__c'],
+                },
+              ],
+            },
+          ],
+        },
+        {
+          referenceId: 'invoices',
+          httpStatusCode: 200,
+          httpHeaders: {},
+          body: [{ id: expect.any(String), success: true, errors: [], created: true }],
+        },
+        expect.objectContaining({ referenceId: 'other', httpStatusCode: 404 }),
+      ]);
+      const stats = (await request(app.url).get('/sandbox/stats').expect(200)).body as {
+        requests: Record<string, number>;
+      };
+      expect(stats.requests).toEqual({ composite: 1 });
+      const after = ((await request(app.url).get('/sandbox/faults').expect(200)).body as { apiUsage: number })
+        .apiUsage;
+      expect(after - before).toBe(1);
+      expect(await conn.sobject('Order').retrieve(orderId)).toMatchObject({
+        Revline_Billing_Id__c: 'sub_c1',
+      });
+    } finally {
+      await request(app.url).delete('/sandbox/validation-rules').expect(200);
+    }
+  });
+
+  it('rolls every subrequest of an allOrNone Composite call back when one fails, and refuses more than 25', async () => {
+    const [orderId] = await createDraftOrders(conn, catalogue, 1);
+    const composite = (body: object) =>
+      request(app.url)
+        .post('/services/data/v60.0/composite')
+        .set('authorization', `Bearer ${conn.accessToken ?? ''}`)
+        .send(body);
+    const update = (referenceId: string, records: object[]) => ({
+      method: 'PATCH',
+      url: '/services/data/v60.0/composite/sobjects',
+      referenceId,
+      body: { allOrNone: false, records },
+    });
+    const res = await composite({
+      allOrNone: true,
+      compositeRequest: [
+        update('good', [{ attributes: { type: 'Order' }, id: orderId, Revline_Billing_Id__c: 'sub_rolled' }]),
+        {
+          method: 'PATCH',
+          url: '/services/data/v60.0/composite/sobjects',
+          referenceId: 'bad',
+          body: { records: 'x' },
+        },
+      ],
+    }).expect(200);
+    expect(res.body).toEqual({
+      compositeResponse: [
+        {
+          referenceId: 'good',
+          httpStatusCode: 400,
+          httpHeaders: {},
+          body: [{ errorCode: 'PROCESSING_HALTED', message: expect.stringContaining('rolled back') }],
+        },
+        {
+          referenceId: 'bad',
+          httpStatusCode: 400,
+          httpHeaders: {},
+          body: [expect.objectContaining({ errorCode: 'JSON_PARSER_ERROR' })],
+        },
+      ],
+    });
+    expect(await conn.sobject('Order').retrieve(orderId)).toMatchObject({
+      Revline_Billing_Id__c: null,
+    });
+
+    const many = Array.from({ length: 26 }, (_, i) => ({
+      method: 'GET',
+      url: '/services/data/v60.0/limits',
+      referenceId: `r${String(i)}`,
+    }));
+    const refused = await composite({ compositeRequest: many }).expect(400);
+    expect(refused.body[0].errorCode).toBe('LIMIT_EXCEEDED');
+    const collections = Array.from({ length: 6 }, (_, i) => update(`c${String(i)}`, []));
+    expect((await composite({ compositeRequest: collections }).expect(400)).body[0].errorCode).toBe(
+      'LIMIT_EXCEEDED',
+    );
+    await composite({ compositeRequest: 'x' }).expect(400);
+  });
+
   it('enforces order rules: no activation without products, no edits to an activated order', async () => {
     const order = (await conn.sobject('Order').create({
       AccountId: catalogue.accountId,

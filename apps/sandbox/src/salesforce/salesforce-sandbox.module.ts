@@ -12,7 +12,7 @@ import { SandboxClock } from './org/clock';
 import { OrgStore } from './org/org-store';
 import { ApiUsageInterceptor } from './rest/api-usage.interceptor';
 import { BulkQueryController } from './rest/bulk-query.controller';
-import { CompositeController } from './rest/composite.controller';
+import { CompositeController, CompositeRequestController } from './rest/composite.controller';
 import { QueryController } from './rest/query.controller';
 import { SalesforceSessionGuard } from './rest/session';
 import { SObjectsController } from './rest/sobjects.controller';
@@ -36,6 +36,7 @@ import { ValidationRulesController } from './admin/validation-rules.controller';
     VersionsController,
     SObjectsController,
     CompositeController,
+    CompositeRequestController,
     QueryController,
     BulkQueryController,
     SandboxAdminController,

@@ -19,6 +19,22 @@ export interface SaveResult {
 
 export type SObjectRecord = Record<string, unknown>;
 
+/** sObject Collections' most records in one write, and Composite's most collections subrequests in one call. */
+export const COLLECTION_MAX_RECORDS = 200;
+export const COMPOSITE_MAX_COLLECTIONS = 5;
+
+/**
+ * One sObject Collections write, allOrNone false: an update (records of any types, each with its `Id` and
+ * `attributes.type`) or an upsert of one type by an external id field.
+ */
+export type CollectionWrite =
+  | { op: 'update'; records: SObjectRecord[] }
+  | { op: 'upsert'; type: string; externalIdField: string; records: SObjectRecord[] };
+
+/** A write's per-record results, or the error Salesforce refused the whole write with (a Composite subrequest). */
+export type CollectionOutcome =
+  { results: SaveResult[] } | { error: { errorCode: string; message: string; fields?: string[] } };
+
 /** A Bayeux message as the streaming client's extensions see it. */
 export interface StreamingMessage {
   channel: string;
@@ -60,6 +76,20 @@ export abstract class SalesforceApi {
     options?: { includeDeleted?: boolean; pageSize?: number },
   ): AsyncIterable<Array<Record<string, string>>>;
   abstract update(type: string, records: SObjectRecord[]): Promise<SaveResult[]>;
+  /**
+   * Records by id, of one or more types, with the fields asked: one type alone is one sObject Collections retrieve
+   * (`POST /composite/sobjects/{type}`); several go as one Composite call per COMPOSITE_MAX_COLLECTIONS. One list per
+   * read, in the order of its ids, null where no record exists. A read Salesforce refuses throws.
+   */
+  abstract retrieveMany(
+    reads: Array<{ type: string; ids: string[]; fields: string[] }>,
+  ): Promise<Array<Array<SObjectRecord | null>>>;
+  /**
+   * Collection writes (at most COLLECTION_MAX_RECORDS records each): one alone is one sObject Collections call;
+   * several go as one Composite call per COMPOSITE_MAX_COLLECTIONS. One outcome per write, in order; a failed call
+   * (transport, 429, REQUEST_LIMIT_EXCEEDED) throws.
+   */
+  abstract saveCollections(writes: CollectionWrite[]): Promise<CollectionOutcome[]>;
   abstract upsert(type: string, records: SObjectRecord[], externalIdField: string): Promise<SaveResult[]>;
   abstract streamingClient(extensions: StreamingExtension[]): Promise<StreamingClient>;
   abstract apiUsage(): { used: number; limit: number } | undefined;
@@ -100,6 +130,21 @@ const BULK_PAGE_SIZE = 10_000;
 const BULK_POLL_FIRST_MS = 25;
 const BULK_POLL_MAX_MS = 1_000;
 const BULK_POLL_TIMEOUT_MS = 30 * 60_000;
+
+interface CompositeResponse {
+  compositeResponse: Array<{ referenceId: string; httpStatusCode: number; body: unknown }>;
+}
+
+function chunked<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, (i + 1) * size),
+  );
+}
+
+function collectionUrl(conn: Connection, write: CollectionWrite): string {
+  const base = `/services/data/v${conn.version}/composite/sobjects`;
+  return write.op === 'update' ? base : `${base}/${write.type}/${write.externalIdField}`;
+}
 
 export function isTransientSalesforceError(error: unknown): boolean {
   const code =
@@ -230,6 +275,114 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
         (await conn
           .sobject(type)
           .update(records as never[], { allOrNone: false })) as unknown as SaveResult[],
+    );
+  }
+
+  async retrieveMany(
+    reads: Array<{ type: string; ids: string[]; fields: string[] }>,
+  ): Promise<Array<Array<SObjectRecord | null>>> {
+    if (reads.length === 0) return [];
+    const body = (read: (typeof reads)[number]) => ({ ids: read.ids, fields: read.fields });
+    if (reads.length === 1) {
+      const [read] = reads as [(typeof reads)[number]];
+      return [
+        await this.call((conn) =>
+          conn.request<Array<SObjectRecord | null>>({
+            method: 'POST',
+            url: `/services/data/v${conn.version}/composite/sobjects/${read.type}`,
+            body: JSON.stringify(body(read)),
+            headers: { 'Content-Type': 'application/json' },
+          }),
+        ),
+      ];
+    }
+    const answers = await Promise.all(
+      chunked(reads, COMPOSITE_MAX_COLLECTIONS).map((chunk) =>
+        this.call((conn) =>
+          conn.request<CompositeResponse>({
+            method: 'POST',
+            url: '/composite',
+            body: JSON.stringify({
+              allOrNone: false,
+              compositeRequest: chunk.map((read, i) => ({
+                method: 'POST',
+                url: `/services/data/v${conn.version}/composite/sobjects/${read.type}`,
+                referenceId: `r${String(i)}`,
+                body: body(read),
+              })),
+            }),
+            headers: { 'Content-Type': 'application/json' },
+          }),
+        ),
+      ),
+    );
+    return answers.flatMap(
+      (answer, c) =>
+        chunked(reads, COMPOSITE_MAX_COLLECTIONS)[c]?.map((_, i) => {
+          const sub = answer.compositeResponse.find((r) => r.referenceId === `r${String(i)}`);
+          if (sub && sub.httpStatusCode < 300 && Array.isArray(sub.body))
+            return sub.body as Array<SObjectRecord | null>;
+          const error = (Array.isArray(sub?.body) ? sub.body[0] : sub?.body) as
+            { errorCode?: string; message?: string } | undefined;
+          throw Object.assign(new Error(`Salesforce: ${error?.message ?? 'the read was not answered'}`), {
+            errorCode: error?.errorCode ?? `ERROR_HTTP_${String(sub?.httpStatusCode ?? 500)}`,
+          });
+        }) ?? [],
+    );
+  }
+
+  async saveCollections(writes: CollectionWrite[]): Promise<CollectionOutcome[]> {
+    if (writes.length === 0) return [];
+    if (writes.length === 1) {
+      const [write] = writes as [CollectionWrite];
+      const results = await this.call((conn) =>
+        conn.request<SaveResult[]>({
+          method: 'PATCH',
+          url: collectionUrl(conn, write),
+          body: JSON.stringify({ allOrNone: false, records: write.records }),
+          headers: { 'Content-Type': 'application/json' },
+        }),
+      );
+      return [{ results }];
+    }
+    const calls: CollectionWrite[][] = [];
+    for (let i = 0; i < writes.length; i += COMPOSITE_MAX_COLLECTIONS)
+      calls.push(writes.slice(i, i + COMPOSITE_MAX_COLLECTIONS));
+    const answers = await Promise.all(
+      calls.map((chunk) =>
+        this.call((conn) =>
+          conn.request<CompositeResponse>({
+            method: 'POST',
+            url: '/composite',
+            body: JSON.stringify({
+              allOrNone: false,
+              compositeRequest: chunk.map((write, i) => ({
+                method: 'PATCH',
+                url: collectionUrl(conn, write),
+                referenceId: `w${String(i)}`,
+                body: { allOrNone: false, records: write.records },
+              })),
+            }),
+            headers: { 'Content-Type': 'application/json' },
+          }),
+        ),
+      ),
+    );
+    return answers.flatMap((answer, c) =>
+      (calls[c] ?? []).map((_, i): CollectionOutcome => {
+        const sub = answer.compositeResponse.find((r) => r.referenceId === `w${String(i)}`);
+        if (sub && sub.httpStatusCode < 300 && Array.isArray(sub.body))
+          return { results: sub.body as SaveResult[] };
+        const error = (Array.isArray(sub?.body) ? sub.body[0] : sub?.body) as
+          { errorCode?: string; message?: string; fields?: string[] } | undefined;
+        return {
+          error: {
+            errorCode: error?.errorCode ?? `ERROR_HTTP_${String(sub?.httpStatusCode ?? 500)}`,
+            message: error?.message ?? 'the Composite subrequest was not answered',
+            ...(error?.fields ? { fields: error.fields } : {}),
+          },
+        };
+      }),
     );
   }
 

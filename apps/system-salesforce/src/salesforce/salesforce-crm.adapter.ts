@@ -9,6 +9,7 @@ import type {
   CrmProduct,
   CrmSubscription,
   CrmWriteBack,
+  CrmWriteBackOutcome,
   CrmWriteBackResult,
   SubscribeOptions,
 } from '@revline/crm-port';
@@ -23,8 +24,14 @@ import {
   toOrderLineRow,
   toProduct,
 } from './order-mapper';
-import type { SObjectRecord, StreamingClient, StreamingMessage } from './salesforce-api';
-import { SalesforceApi } from './salesforce-api';
+import type {
+  CollectionWrite,
+  SaveResult,
+  SObjectRecord,
+  StreamingClient,
+  StreamingMessage,
+} from './salesforce-api';
+import { COLLECTION_MAX_RECORDS, SalesforceApi } from './salesforce-api';
 import { accountSoql, activatedOrderLinesSoql, changedOrdersSoql, ordersByIdSoql, productSoql } from './soql';
 
 const READ_BATCH = 150;
@@ -58,7 +65,6 @@ interface ChangeEventData {
   event: { replayId: number };
 }
 
-/** The Salesforce adapter of the CRM port, through jsforce. */
 /** Salesforce's own code and fields of a refused save (the first error's), kept for the operator. */
 function salesforceErrorDetails(
   errors: ReadonlyArray<{ statusCode?: string; errorCode?: string; fields?: string[] }>,
@@ -69,6 +75,61 @@ function salesforceErrorDetails(
     fields: errors.flatMap((e) => e.fields ?? []),
   };
 }
+
+/** Per-record codes that are the moment, not the record: the command is retried. */
+const RECORD_TRANSIENT_CODES = new Set([
+  'UNABLE_TO_LOCK_ROW',
+  'REQUEST_LIMIT_EXCEEDED',
+  'SERVER_UNAVAILABLE',
+]);
+
+/**
+ * A record's refusal as its command's error: a retryable code stays a plain coded error (retried), any other refusal
+ * is `write_back_rejected` with Salesforce's code and fields.
+ */
+function recordError(errors: SaveResult['errors']): unknown {
+  const first = errors.at(0);
+  const code = first?.statusCode ?? first?.errorCode ?? 'UNKNOWN_EXCEPTION';
+  const message = errors.map((e) => e.message).join('; ') || 'rejected';
+  if (RECORD_TRANSIENT_CODES.has(code) || /^ERROR_HTTP_(5\d\d|429)$/.test(code))
+    return Object.assign(new Error(`Salesforce: ${message}`), { errorCode: code });
+  return new BusinessError('write_back_rejected', message, salesforceErrorDetails(errors));
+}
+
+const INVOICE_OBJECT = 'Revline_Billing_Invoice__c';
+const INVOICE_KEY = 'Revline_Invoice_Id__c';
+
+/** The Salesforce fields a command sets, with their values. */
+function wantedFields(command: CrmWriteBack): Record<string, unknown> {
+  const wanted: Record<string, unknown> = {};
+  const f = command.fields;
+  if (f.status !== undefined)
+    wanted.Revline_Integration_Status__c = f.status === null ? null : STATUS_TO_SALESFORCE[f.status];
+  if (f.message !== undefined) wanted.Revline_Integration_Message__c = f.message;
+  if (f.correlationId !== undefined) wanted.Revline_Correlation_Id__c = f.correlationId;
+  if (f.billingId !== undefined) wanted.Revline_Billing_Id__c = f.billingId;
+  if (f.erpId !== undefined) wanted.Revline_ERP_Id__c = f.erpId;
+  if (f.lastSyncedAt !== undefined) wanted.Revline_Last_Synced_At__c = f.lastSyncedAt;
+  return wanted;
+}
+
+/** A command's invoices as Revline_Billing_Invoice__c rows, keyed by their Revline invoice id. */
+function invoiceRows(command: CrmWriteBack): SObjectRecord[] {
+  return (command.invoices ?? []).map((invoice) => ({
+    attributes: { type: INVOICE_OBJECT },
+    [INVOICE_KEY]: invoice.invoiceId,
+    Revline_Invoice_Number__c: invoice.number,
+    Revline_Amount__c: Number(invoice.amountMinor) / 10 ** exponent(invoice.currency),
+    CurrencyIsoCode: invoice.currency,
+    Revline_Issued_On__c: invoice.issuedOn,
+    Revline_Status__c: invoice.status.charAt(0).toUpperCase() + invoice.status.slice(1),
+    ...(command.objectType === 'Order'
+      ? { Revline_Order__c: command.recordId }
+      : { Revline_Account__c: command.recordId }),
+  }));
+}
+
+/** The Salesforce adapter of the CRM port, through jsforce. */
 
 @Injectable()
 export class SalesforceCrmAdapter extends CrmPort {
@@ -129,71 +190,161 @@ export class SalesforceCrmAdapter extends CrmPort {
       yield page.map(toOrderLineRow);
   }
 
-  /** Writes only what differs from the record (so a repeat writes nothing), then upserts invoices by their id. */
+  /** One write-back alone: a batch of one. */
   async writeBack(command: CrmWriteBack): Promise<CrmWriteBackResult> {
-    const wanted: Record<string, unknown> = {};
-    const f = command.fields;
-    if (f.status !== undefined)
-      wanted.Revline_Integration_Status__c = f.status === null ? null : STATUS_TO_SALESFORCE[f.status];
-    if (f.message !== undefined) wanted.Revline_Integration_Message__c = f.message;
-    if (f.correlationId !== undefined) wanted.Revline_Correlation_Id__c = f.correlationId;
-    if (f.billingId !== undefined) wanted.Revline_Billing_Id__c = f.billingId;
-    if (f.erpId !== undefined) wanted.Revline_ERP_Id__c = f.erpId;
-    if (f.lastSyncedAt !== undefined) wanted.Revline_Last_Synced_At__c = f.lastSyncedAt;
-    const fields = Object.keys(wanted);
-    const current = (
-      fields.length
-        ? await this.api.query<SObjectRecord>(
-            `SELECT Id, ${fields.join(', ')} FROM ${command.objectType} WHERE Id = '${command.recordId}'`,
-          )
-        : [{ Id: command.recordId }]
-    ).at(0);
-    if (!current)
-      throw new BusinessError(
-        'unknown_record',
-        `${command.objectType} ${command.recordId} does not exist in Salesforce`,
-      );
-    const changed = fields.filter((name) => {
-      const value = wanted[name];
-      const existing = current[name] ?? null;
-      if (name === 'Revline_Last_Synced_At__c')
-        return isoDateTime(existing) !== (value === null ? null : new Date(value as string).toISOString());
-      return existing !== value;
+    const outcome = (await this.writeBackMany([command])).at(0);
+    if (!outcome) throw new Error('the write-back was not answered');
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  }
+
+  /**
+   * Write-backs of many records in as few calls as Salesforce allows: the records' current values read in one
+   * sObject Collections retrieve (one Composite call when several object types are read), then only what differs
+   * (so a repeat writes nothing, and a record Revline leaves as it is is not touched) written with the invoices,
+   * upserted by their id, in one sObject Collections call, or one Composite call when updates and upserts are mixed
+   * (allOrNone false: each record stands alone). Commands of one record (or one invoice) are merged into one write
+   * in their order, the later values winning as they would one after the other, and share its answer. Each
+   * command's outcome is its own records': a record Salesforce refused fails the commands that wrote it only.
+   */
+  async writeBackMany(commands: readonly CrmWriteBack[]): Promise<CrmWriteBackOutcome[]> {
+    const wanted = commands.map(wantedFields);
+    const current = await this.currentValues(commands, wanted);
+    const refused = new Map<number, unknown>();
+    const changedOf = new Map<number, string[]>();
+    const updates = new Map<string, { record: SObjectRecord; plans: number[] }>();
+    const upserts = new Map<string, { record: SObjectRecord; plans: number[] }>();
+    const merge = (
+      into: Map<string, { record: SObjectRecord; plans: number[] }>,
+      key: string,
+      record: SObjectRecord,
+      plan: number,
+    ): void => {
+      const existing = into.get(key);
+      if (!existing) into.set(key, { record, plans: [plan] });
+      else {
+        Object.assign(existing.record, record);
+        if (!existing.plans.includes(plan)) existing.plans.push(plan);
+      }
+    };
+    commands.forEach((command, index) => {
+      const values = wanted[index] ?? {};
+      const fields = Object.keys(values);
+      const record = fields.length > 0 ? current.get(command.recordId) : { Id: command.recordId };
+      if (!record) {
+        refused.set(
+          index,
+          new BusinessError(
+            'unknown_record',
+            `${command.objectType} ${command.recordId} does not exist in Salesforce`,
+          ),
+        );
+        return;
+      }
+      const changed = fields.filter((name) => {
+        const value = values[name];
+        const existing = record[name] ?? null;
+        if (name === 'Revline_Last_Synced_At__c')
+          return isoDateTime(existing) !== (value === null ? null : new Date(value as string).toISOString());
+        return existing !== value;
+      });
+      changedOf.set(index, changed);
+      if (changed.length > 0) {
+        const update: SObjectRecord = { attributes: { type: command.objectType }, Id: command.recordId };
+        for (const name of changed) {
+          update[name] = values[name];
+          // A later command of the same record compares with what this one writes.
+          record[name] = values[name];
+        }
+        merge(updates, command.recordId, update, index);
+      }
+      for (const row of invoiceRows(command)) merge(upserts, String(row[INVOICE_KEY]), row, index);
     });
-    if (changed.length > 0) {
-      const record: SObjectRecord = { Id: command.recordId };
-      for (const name of changed) record[name] = wanted[name];
-      const result = (await this.api.update(command.objectType, [record])).at(0);
-      if (!result?.success)
-        throw new BusinessError(
-          'write_back_rejected',
-          result?.errors.map((e) => e.message).join('; ') ?? 'rejected',
-          salesforceErrorDetails(result?.errors ?? []),
-        );
-    }
-    const invoices = command.invoices ?? [];
-    if (invoices.length > 0) {
-      const rows = invoices.map((invoice) => ({
-        Revline_Invoice_Id__c: invoice.invoiceId,
-        Revline_Invoice_Number__c: invoice.number,
-        Revline_Amount__c: Number(invoice.amountMinor) / 10 ** exponent(invoice.currency),
-        CurrencyIsoCode: invoice.currency,
-        Revline_Issued_On__c: invoice.issuedOn,
-        Revline_Status__c: invoice.status.charAt(0).toUpperCase() + invoice.status.slice(1),
-        ...(command.objectType === 'Order'
-          ? { Revline_Order__c: command.recordId }
-          : { Revline_Account__c: command.recordId }),
-      }));
-      const results = await this.api.upsert('Revline_Billing_Invoice__c', rows, 'Revline_Invoice_Id__c');
-      const failed = results.filter((r) => !r.success);
-      if (failed.length > 0)
-        throw new BusinessError(
-          'write_back_rejected',
-          failed.flatMap((r) => r.errors.map((e) => e.message)).join('; '),
-          salesforceErrorDetails(failed.flatMap((r) => r.errors)),
-        );
-    }
-    return { changedFields: changed, invoicesWritten: invoices.length };
+
+    const writes: Array<{ write: CollectionWrite; owners: number[][] }> = [];
+    const chunks = <T>(items: T[]): T[][] =>
+      Array.from({ length: Math.ceil(items.length / COLLECTION_MAX_RECORDS) }, (_, i) =>
+        items.slice(i * COLLECTION_MAX_RECORDS, (i + 1) * COLLECTION_MAX_RECORDS),
+      );
+    for (const chunk of chunks([...updates.values()]))
+      writes.push({
+        write: { op: 'update', records: chunk.map((u) => u.record) },
+        owners: chunk.map((u) => u.plans),
+      });
+    for (const chunk of chunks([...upserts.values()]))
+      writes.push({
+        write: {
+          op: 'upsert',
+          type: INVOICE_OBJECT,
+          externalIdField: INVOICE_KEY,
+          records: chunk.map((u) => u.record),
+        },
+        owners: chunk.map((u) => u.plans),
+      });
+    const outcomes = await this.api.saveCollections(writes.map((w) => w.write));
+    const errorsOf = new Map<number, SaveResult['errors']>();
+    writes.forEach(({ owners }, w) => {
+      const outcome = outcomes.at(w);
+      owners.forEach((plans, i) => {
+        const errors =
+          outcome === undefined
+            ? [{ statusCode: 'UNKNOWN_EXCEPTION', message: 'the write was not answered' }]
+            : 'error' in outcome
+              ? [
+                  {
+                    statusCode: outcome.error.errorCode,
+                    message: outcome.error.message,
+                    fields: outcome.error.fields,
+                  },
+                ]
+              : outcome.results[i]?.success
+                ? []
+                : (outcome.results[i]?.errors ?? [{ statusCode: 'UNKNOWN_EXCEPTION', message: 'rejected' }]);
+        if (errors.length > 0)
+          for (const plan of plans) errorsOf.set(plan, [...(errorsOf.get(plan) ?? []), ...errors]);
+      });
+    });
+    return commands.map((command, index): CrmWriteBackOutcome => {
+      const before = refused.get(index);
+      if (before !== undefined) return { ok: false, error: before };
+      const errors = errorsOf.get(index);
+      if (errors) return { ok: false, error: recordError(errors) };
+      return {
+        ok: true,
+        value: { changedFields: changedOf.get(index) ?? [], invoicesWritten: command.invoices?.length ?? 0 },
+      };
+    });
+  }
+
+  /** The records' current write-back values, read in one call (see SalesforceApi.retrieveMany). */
+  private async currentValues(
+    commands: readonly CrmWriteBack[],
+    wanted: ReadonlyArray<Record<string, unknown>>,
+  ): Promise<Map<string, SObjectRecord>> {
+    const byType = new Map<string, { ids: Set<string>; fields: Set<string> }>();
+    commands.forEach((command, index) => {
+      const fields = Object.keys(wanted[index] ?? {});
+      if (fields.length === 0) return;
+      const entry = byType.get(command.objectType) ?? { ids: new Set<string>(), fields: new Set<string>() };
+      entry.ids.add(command.recordId);
+      for (const f of fields) entry.fields.add(f);
+      byType.set(command.objectType, entry);
+    });
+    const reads = [...byType].map(([type, { ids, fields }]) => ({
+      type,
+      ids: [...ids],
+      fields: ['Id', ...fields],
+    }));
+    const current = new Map<string, SObjectRecord>();
+    if (reads.length === 0) return current;
+    const answers = await this.api.retrieveMany(reads);
+    reads.forEach((read, r) => {
+      read.ids.forEach((id, i) => {
+        const record = answers[r]?.[i];
+        if (record) current.set(id, { ...record });
+      });
+    });
+    return current;
   }
 
   /**

@@ -1,14 +1,28 @@
 import { Injectable } from '@nestjs/common';
+import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { CrmIntegrationFields, CrmIntegrationStatus, CrmWriteBack } from '@revline/crm-port';
+import type {
+  CrmIntegrationFields,
+  CrmIntegrationStatus,
+  CrmWriteBack,
+  CrmWriteBackResult,
+} from '@revline/crm-port';
 import { CrmPort } from '@revline/crm-port';
 import type { Envelope } from '@revline/messaging';
 import { BusinessError, Inbox, JobHandler, Outbox } from '@revline/messaging';
 import { DataSource } from 'typeorm';
+import { SalesforceConfig } from '../config';
 import { SALESFORCE_ID } from '../salesforce/soql';
+import { Batcher } from './write-back-batcher';
 import { classifyWriteBackFailure, toCrmRejection } from './write-back-refusal';
 
 const CONSUMER = 'system-salesforce.write-back';
+
+/**
+ * Jobs of crm.commands in hand at once per process: a full batch's worth (SALESFORCE_WRITE_BACK_BATCH_MAX is at
+ * most 200), since each job waits in its batch until its record is written.
+ */
+export const WRITE_BACK_CONCURRENCY = 200;
 
 const STATUSES: readonly CrmIntegrationStatus[] = ['not_synced', 'pending', 'in_progress', 'synced', 'error'];
 const FIELDS: ReadonlyArray<keyof CrmIntegrationFields> = [
@@ -56,26 +70,45 @@ export function toWriteBack(envelope: Envelope<'crm.write-back'>): CrmWriteBack 
 
 /**
  * `crm.write-back`: integration status, correlation id, billing and ERP ids and invoices onto the Salesforce
- * record. Only differing values are written (a repeat writes nothing); the write goes out under Revline's client
- * name and touches only write-back fields, so change capture does not take it for a new change. Every command is
- * answered on crm.events, in the transaction of its inbox row: `crm.written-back` when Salesforce saved it,
- * `crm.rejected` with Salesforce's code and message when it refused it (a validation rule, a field it does not
- * know). A refusal is not marked applied, so the operator's retry after the fix writes it again.
+ * record. Write-backs are batched across contracts (the jobs in hand join the open batch, sent within
+ * SALESFORCE_WRITE_BACK_BATCH_MS as one sObject Collections or Composite call); each job waits for its own record's
+ * result, so none is acknowledged before its record is written, and a crash before the call leaves the job to be
+ * sent again (a write-back is an idempotent update). Only differing values are written (a repeat writes nothing);
+ * the write goes out under Revline's client name and touches only write-back fields, so change capture does not
+ * take it for a new change. Every command is answered on crm.events, in the transaction of its inbox row:
+ * `crm.written-back` when Salesforce saved it, `crm.rejected` with Salesforce's code and message when it refused
+ * its record (a validation rule, a field it does not know) — that command only. A failed call (transport, 429,
+ * REQUEST_LIMIT_EXCEEDED) fails every job of the batch as transient: they are retried. A refusal is not marked
+ * applied, so the operator's retry after the fix writes it again.
  */
 @Injectable()
-export class WriteBackHandler {
+export class WriteBackHandler implements BeforeApplicationShutdown {
+  private readonly batcher: Batcher<CrmWriteBack, CrmWriteBackResult>;
+
   constructor(
     private readonly crm: CrmPort,
     private readonly inbox: Inbox,
     private readonly outbox: Outbox,
     private readonly dataSource: DataSource,
-  ) {}
+    config: SalesforceConfig,
+  ) {
+    this.batcher = new Batcher({
+      windowMs: () => config.SALESFORCE_WRITE_BACK_BATCH_MS,
+      maxItems: () => config.SALESFORCE_WRITE_BACK_BATCH_MAX,
+      flush: (commands) => this.crm.writeBackMany(commands),
+    });
+  }
+
+  /** The open batch goes out now rather than after its window. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.batcher.drain();
+  }
 
   @JobHandler('crm.write-back')
   async writeBack(envelope: Envelope<'crm.write-back'>): Promise<unknown> {
-    let result: Awaited<ReturnType<CrmPort['writeBack']>>;
+    let result: CrmWriteBackResult;
     try {
-      result = await this.crm.writeBack(toWriteBack(envelope));
+      result = await this.batcher.submit(toWriteBack(envelope));
     } catch (error) {
       const failure = classifyWriteBackFailure(error);
       if (failure.kind === 'connection') throw failure.error;

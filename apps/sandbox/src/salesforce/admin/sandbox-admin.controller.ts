@@ -111,16 +111,24 @@ export class SandboxAdminController {
   }
 
   @Get('stats')
-  @ApiOperation({ summary: 'REST calls in flight now and the most at once since the last reset' })
-  readStats(): { inFlight: number; maxInFlight: number } {
-    return { inFlight: this.faults.inFlight, maxInFlight: this.faults.maxInFlight };
+  @ApiOperation({
+    summary:
+      'REST calls in flight now, the most at once, and the calls made by resource (composite, composite/sobjects, query…) since the last reset',
+  })
+  readStats(): { inFlight: number; maxInFlight: number; requests: Record<string, number> } {
+    return {
+      inFlight: this.faults.inFlight,
+      maxInFlight: this.faults.maxInFlight,
+      requests: Object.fromEntries(this.faults.requests),
+    };
   }
 
   @Post('stats/reset')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Start counting the most REST calls at once afresh' })
-  resetStats(): { inFlight: number; maxInFlight: number } {
+  @ApiOperation({ summary: 'Start counting the most REST calls at once, and the calls by resource, afresh' })
+  resetStats(): ReturnType<SandboxAdminController['readStats']> {
     this.faults.maxInFlight = this.faults.inFlight;
+    this.faults.requests.clear();
     return this.readStats();
   }
 

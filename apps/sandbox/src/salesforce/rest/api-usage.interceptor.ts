@@ -7,6 +7,13 @@ import type { Observable } from 'rxjs';
 import { SalesforceApiError } from '../org/errors';
 import { FaultSwitches } from '../faults';
 
+/** The resource a REST call is counted under: `composite/sobjects` for collections, else the path's first part. */
+export function resourceOf(url: string): string {
+  const path = /^\/services\/data\/v[\d.]+\/([^?]*)/.exec(url)?.[1] ?? '';
+  const [first = 'other', second] = path.split('/');
+  return first === 'composite' && second === 'sobjects' ? 'composite/sobjects' : first || 'other';
+}
+
 /**
  * Counts each REST call against the org's allocation over a rolling 24 hours and reports it in `Sforce-Limit-Info`; refuses calls over
  * the limit (403 REQUEST_LIMIT_EXCEEDED); applies the latency and error-rate fault switches; counts calls in flight.
@@ -17,8 +24,9 @@ export class ApiUsageInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const { url } = context.switchToHttp().getRequest<{ url: string }>();
     const { apiLimit, latencyMs, errorRate } = this.faults.settings;
-    const used = this.faults.countCall();
+    const used = this.faults.countCall(resourceOf(url));
     void reply.header('sforce-limit-info', `api-usage=${String(used)}/${String(apiLimit)}`);
     if (used > apiLimit) {
       throw SalesforceApiError.of(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');

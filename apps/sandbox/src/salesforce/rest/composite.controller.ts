@@ -1,4 +1,4 @@
-import { Body, Delete, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Delete, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { badRequest, notFound, SalesforceApiError } from '../org/errors';
 import { normaliseId } from '../org/ids';
 import { OrgStore } from '../org/org-store';
@@ -57,6 +57,7 @@ function typeOf(record: Record<string, unknown>): string {
 /**
  * Runs one operation per record in a single transaction. With allOrNone, the first failure rolls everything back
  * and every record reports it (the others `ALL_OR_NONE_OPERATION_ROLLED_BACK`); without, each record stands alone.
+ * Inside a Composite call with allOrNone, the call's transaction is used and committed by the call (`outer`).
  */
 function runEach<T>(
   store: OrgStore,
@@ -64,8 +65,9 @@ function runEach<T>(
   allOrNone: boolean,
   items: T[],
   op: (tx: OrgTransaction, item: T) => SaveResult,
+  outer?: OrgTransaction,
 ): SaveResult[] {
-  const tx = store.begin(ctx);
+  const tx = outer ?? store.begin(ctx);
   const results = items.map((item): SaveResult => {
     try {
       return op(tx, item);
@@ -82,6 +84,7 @@ function runEach<T>(
     }
   });
   if (allOrNone && results.some((r) => !r.success)) {
+    if (outer) throw new CollectionRolledBack();
     return results.map((r) =>
       r.success
         ? {
@@ -98,9 +101,12 @@ function runEach<T>(
         : { ...r, id: undefined },
     );
   }
-  store.commit(tx);
+  if (!outer) store.commit(tx);
   return results;
 }
+
+/** An allOrNone collection failed inside a Composite call's transaction: the whole call rolls back. */
+class CollectionRolledBack extends Error {}
 
 /** `/services/data/vNN.N/composite/sobjects`: up to 200 records per call, in one transaction. */
 @SalesforceRestController('services/data/:version/composite/sobjects')
@@ -109,24 +115,12 @@ export class CompositeController {
 
   @Post()
   sfCompositeCreate(@SfContext() ctx: RestContext, @Body() body: unknown): SaveResult[] {
-    const { allOrNone, records } = parseCollection(body);
-    return runEach(this.store, ctx, allOrNone, records, (tx, record) => ({
-      id: tx.create(typeOf(record), record),
-      success: true,
-      errors: [],
-    }));
+    return collectionCreate(this.store, ctx, body);
   }
 
   @Patch()
   sfCompositeUpdate(@SfContext() ctx: RestContext, @Body() body: unknown): SaveResult[] {
-    const { allOrNone, records } = parseCollection(body);
-    return runEach(this.store, ctx, allOrNone, records, (tx, record) => {
-      const id = record.id ?? record.Id;
-      if (typeof id !== 'string')
-        throw badRequest('MISSING_ARGUMENT', 'Id not specified in an update call', ['Id']);
-      tx.update(typeOf(record), id, record);
-      return { id: normaliseId(id) ?? id, success: true, errors: [] };
-    });
+    return collectionUpdate(this.store, ctx, body);
   }
 
   @Delete()
@@ -152,25 +146,7 @@ export class CompositeController {
     @Param('sobject') sobject: string,
     @Body() body: unknown,
   ): Array<Record<string, unknown> | null> {
-    const def = objectDef(sobject);
-    if (!def) throw notFound(`sObject type '${sobject}' is not supported.`);
-    const { ids, fields } = (body ?? {}) as { ids?: unknown; fields?: unknown };
-    if (
-      !Array.isArray(ids) ||
-      !Array.isArray(fields) ||
-      ![...(ids as unknown[]), ...(fields as unknown[])].every((x) => typeof x === 'string')
-    ) {
-      throw badRequest('JSON_PARSER_ERROR', 'ids and fields must be arrays of strings');
-    }
-    const selected = selectedFields(def, (fields as string[]).join(','));
-    const tx = this.store.begin(ctx);
-    return (ids as string[]).map((id) => {
-      try {
-        return recordJson(ctx.apiVersion, def, tx.require(def, id), selected);
-      } catch {
-        return null;
-      }
-    });
+    return collectionRetrieve(this.store, ctx, sobject, body);
   }
 
   /** Upsert many by external id: `PATCH /composite/sobjects/{type}/{externalIdField}`. */
@@ -181,14 +157,99 @@ export class CompositeController {
     @Param('field') fieldName: string,
     @Body() body: unknown,
   ): SaveResult[] {
-    const def = objectDef(sobject);
-    const field = def ? fieldDef(def, fieldName) : undefined;
-    if (!def || !field?.externalId)
-      throw notFound(`Provided external ID field does not exist or is not accessible: ${fieldName}`);
-    const { allOrNone, records } = parseCollection(body);
-    return runEach(this.store, ctx, allOrNone, records, (tx, record) => {
+    return collectionUpsert(this.store, ctx, sobject, fieldName, body);
+  }
+}
+
+function collectionRetrieve(
+  store: OrgStore,
+  ctx: RestContext,
+  sobject: string,
+  body: unknown,
+  outer?: OrgTransaction,
+): Array<Record<string, unknown> | null> {
+  const def = objectDef(sobject);
+  if (!def) throw notFound(`sObject type '${sobject}' is not supported.`);
+  const { ids, fields } = (body ?? {}) as { ids?: unknown; fields?: unknown };
+  if (
+    !Array.isArray(ids) ||
+    !Array.isArray(fields) ||
+    ![...(ids as unknown[]), ...(fields as unknown[])].every((x) => typeof x === 'string')
+  ) {
+    throw badRequest('JSON_PARSER_ERROR', 'ids and fields must be arrays of strings');
+  }
+  const selected = selectedFields(def, (fields as string[]).join(','));
+  const tx = outer ?? store.begin(ctx);
+  return (ids as string[]).map((id) => {
+    try {
+      return recordJson(ctx.apiVersion, def, tx.require(def, id), selected);
+    } catch {
+      return null;
+    }
+  });
+}
+
+function collectionCreate(
+  store: OrgStore,
+  ctx: RestContext,
+  body: unknown,
+  outer?: OrgTransaction,
+): SaveResult[] {
+  const { allOrNone, records } = parseCollection(body);
+  return runEach(
+    store,
+    ctx,
+    allOrNone,
+    records,
+    (tx, record) => ({ id: tx.create(typeOf(record), record), success: true, errors: [] }),
+    outer,
+  );
+}
+
+function collectionUpdate(
+  store: OrgStore,
+  ctx: RestContext,
+  body: unknown,
+  outer?: OrgTransaction,
+): SaveResult[] {
+  const { allOrNone, records } = parseCollection(body);
+  return runEach(
+    store,
+    ctx,
+    allOrNone,
+    records,
+    (tx, record) => {
+      const id = record.id ?? record.Id;
+      if (typeof id !== 'string')
+        throw badRequest('MISSING_ARGUMENT', 'Id not specified in an update call', ['Id']);
+      tx.update(typeOf(record), id, record);
+      return { id: normaliseId(id) ?? id, success: true, errors: [] };
+    },
+    outer,
+  );
+}
+
+function collectionUpsert(
+  store: OrgStore,
+  ctx: RestContext,
+  sobject: string,
+  fieldName: string,
+  body: unknown,
+  outer?: OrgTransaction,
+): SaveResult[] {
+  const def = objectDef(sobject);
+  const field = def ? fieldDef(def, fieldName) : undefined;
+  if (!def || !field?.externalId)
+    throw notFound(`Provided external ID field does not exist or is not accessible: ${fieldName}`);
+  const { allOrNone, records } = parseCollection(body);
+  return runEach(
+    store,
+    ctx,
+    allOrNone,
+    records,
+    (tx, record) => {
       const key = record[field.name];
-      const existing = [...this.store.idsOf(def.name)]
+      const existing = [...store.idsOf(def.name)]
         .map((id) => tx.get(id))
         .find((r) => r && !r.deleted && r.values[field.name] === key);
       if (existing) {
@@ -196,6 +257,136 @@ export class CompositeController {
         return { id: existing.values.Id as string, success: true, errors: [], created: false };
       }
       return { id: tx.create(def.name, record), success: true, errors: [], created: true };
-    });
+    },
+    outer,
+  );
+}
+
+/** Composite's most subrequests in one call, and of them the most sObject Collections ones. */
+const MAX_SUBREQUESTS = 25;
+const MAX_COLLECTION_SUBREQUESTS = 5;
+
+interface Subrequest {
+  method: string;
+  url: string;
+  referenceId: string;
+  body?: unknown;
+}
+
+interface SubrequestResult {
+  body: unknown;
+  httpHeaders: Record<string, string>;
+  httpStatusCode: number;
+  referenceId: string;
+}
+
+function parseComposite(body: unknown): { allOrNone: boolean; subrequests: Subrequest[] } {
+  const { allOrNone, compositeRequest } = (body ?? {}) as { allOrNone?: unknown; compositeRequest?: unknown };
+  if (!Array.isArray(compositeRequest) || compositeRequest.length === 0)
+    throw badRequest('JSON_PARSER_ERROR', 'compositeRequest must be a non-empty array', ['compositeRequest']);
+  if (allOrNone !== undefined && typeof allOrNone !== 'boolean')
+    throw badRequest('JSON_PARSER_ERROR', 'allOrNone must be a boolean', ['allOrNone']);
+  if (compositeRequest.length > MAX_SUBREQUESTS)
+    throw badRequest(
+      'LIMIT_EXCEEDED',
+      `Limit of ${String(MAX_SUBREQUESTS)} subrequests exceeded: ${String(compositeRequest.length)}`,
+    );
+  const subrequests = compositeRequest.map((item: unknown, i): Subrequest => {
+    const { method, url, referenceId, body: subBody } = (item ?? {}) as Record<string, unknown>;
+    if (typeof method !== 'string' || typeof url !== 'string' || typeof referenceId !== 'string')
+      throw badRequest(
+        'JSON_PARSER_ERROR',
+        `compositeRequest[${String(i)}] needs a method, a url and a referenceId`,
+        ['compositeRequest'],
+      );
+    return { method, url, referenceId, body: subBody };
+  });
+  if (new Set(subrequests.map((r) => r.referenceId)).size < subrequests.length)
+    throw badRequest('INVALID_INPUT', 'Duplicate referenceId in compositeRequest');
+  if (
+    subrequests.filter((r) => /\/composite\/sobjects(\/|$)/.test(r.url)).length > MAX_COLLECTION_SUBREQUESTS
+  )
+    throw badRequest(
+      'LIMIT_EXCEEDED',
+      `Limit of ${String(MAX_COLLECTION_SUBREQUESTS)} sObject Collections subrequests exceeded`,
+    );
+  return { allOrNone: allOrNone ?? false, subrequests };
+}
+
+const ROLLED_BACK: SubrequestResult['body'] = [
+  {
+    errorCode: 'PROCESSING_HALTED',
+    message: 'The transaction was rolled back since another operation in the same transaction failed.',
+  },
+];
+
+/**
+ * `/services/data/vNN.N/composite`: up to 25 subrequests in one call, counted as ONE API request. The sandbox
+ * answers sObject Collections subrequests (create, retrieve, update, upsert by external id); any other resource
+ * answers its subrequest 404. Without allOrNone each subrequest stands alone; with it, one failure rolls every subrequest back
+ * (the failed one keeps its error, the others answer PROCESSING_HALTED).
+ */
+@SalesforceRestController('services/data/:version/composite')
+export class CompositeRequestController {
+  constructor(private readonly store: OrgStore) {}
+
+  @Post()
+  @HttpCode(200)
+  sfComposite(
+    @SfContext() ctx: RestContext,
+    @Body() body: unknown,
+  ): { compositeResponse: SubrequestResult[] } {
+    const { allOrNone, subrequests } = parseComposite(body);
+    const shared = allOrNone ? this.store.begin(ctx) : undefined;
+    let failed = false;
+    const results: SubrequestResult[] = [];
+    for (const sub of subrequests) {
+      const answer = (httpStatusCode: number, answerBody: unknown): SubrequestResult => ({
+        body: answerBody,
+        httpHeaders: {},
+        httpStatusCode,
+        referenceId: sub.referenceId,
+      });
+      if (failed && shared) {
+        results.push(answer(400, ROLLED_BACK));
+        continue;
+      }
+      try {
+        results.push(answer(200, this.run(ctx, sub, shared)));
+      } catch (error) {
+        failed = true;
+        if (error instanceof CollectionRolledBack) results.push(answer(400, ROLLED_BACK));
+        else if (error instanceof SalesforceApiError) results.push(answer(error.status, error.errors));
+        else throw error;
+      }
+    }
+    if (!shared) return { compositeResponse: results };
+    if (!failed) {
+      this.store.commit(shared);
+      return { compositeResponse: results };
+    }
+    return {
+      compositeResponse: results.map((r) =>
+        r.httpStatusCode < 300 ? { ...r, httpStatusCode: 400, body: ROLLED_BACK } : r,
+      ),
+    };
+  }
+
+  private run(ctx: RestContext, sub: Subrequest, outer: OrgTransaction | undefined): unknown {
+    const path = /^\/services\/data\/v(\d+\.\d)\/composite\/sobjects(?:\/([^/?]+)\/([^/?]+))?\/?$/.exec(
+      sub.url,
+    );
+    if (path) {
+      const [, , sobject, field] = path;
+      if (sobject && field && sub.method === 'PATCH')
+        return collectionUpsert(this.store, ctx, sobject, field, sub.body, outer);
+      if (!sobject && sub.method === 'PATCH') return collectionUpdate(this.store, ctx, sub.body, outer);
+      if (!sobject && sub.method === 'POST') return collectionCreate(this.store, ctx, sub.body, outer);
+    }
+    const retrieve = /^\/services\/data\/v\d+\.\d\/composite\/sobjects\/([^/?]+)\/?$/.exec(sub.url);
+    if (retrieve?.[1] && sub.method === 'POST') {
+      return collectionRetrieve(this.store, ctx, retrieve[1], sub.body, outer);
+    }
+    throw notFound(`The sandbox does not serve ${sub.method} ${sub.url} in a Composite call`);
   }
 }
