@@ -213,7 +213,7 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
     expect((await call('POST', `${RECORD}/invoice`, invoice('INV-1', 'CUS-1'))).status).toBe(201);
     const balances = await suiteql(
       call,
-      "SELECT account, SUM(amount) AS balance FROM transactionaccountingline WHERE custcol_rl_contract = 'C-1' GROUP BY account ORDER BY account",
+      "SELECT account, SUM(amount) AS balance FROM transactionaccountingline tal JOIN transaction t ON t.id = tal.transaction JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline WHERE custcol_rl_contract = 'C-1' GROUP BY account ORDER BY account",
     );
     expect((balances.body as { items: unknown[] }).items).toEqual([
       { links: [], account: '2', balance: '13460.75' },
@@ -297,7 +297,7 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
     // The invoice's receivable, deferred revenue and tax are all taken back.
     const balances = await suiteql(
       call,
-      "SELECT account, SUM(amount) AS balance FROM transactionaccountingline WHERE custcol_rl_contract = 'C-1' GROUP BY account ORDER BY account",
+      "SELECT account, SUM(amount) AS balance FROM transactionaccountingline tal JOIN transaction t ON t.id = tal.transaction JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline WHERE custcol_rl_contract = 'C-1' GROUP BY account ORDER BY account",
     );
     expect((balances.body as { items: unknown[] }).items).toEqual([
       { links: [], account: '2', balance: '0.00' },
@@ -344,8 +344,10 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
       201,
     );
     expect(await count('transaction')).toBe(2);
-    const periods = await suiteql(call, "SELECT id, closed FROM accountingperiod WHERE closed = 'T'");
-    expect((periods.body as { items: unknown[] }).items).toEqual([{ links: [], id: '2026-01', closed: 'T' }]);
+    const periods = await suiteql(call, "SELECT periodname, closed FROM accountingperiod WHERE closed = 'T'");
+    expect((periods.body as { items: unknown[] }).items).toEqual([
+      { links: [], periodname: 'Jan 2026', closed: 'T' },
+    ]);
   });
 
   it('answers 429 SSS_REQUEST_LIMIT_EXCEEDED beyond the concurrency limit', async () => {
