@@ -9,6 +9,7 @@ import { DATABASE } from '../../apps/system-erp/src/database';
 import { NetSuiteClient } from '../../apps/system-erp/src/netsuite/netsuite-client';
 import type { NetSuiteErpAdapter } from '../../apps/system-erp/src/netsuite/netsuite-erp.adapter';
 import { generatedNumber } from '../../apps/sandbox/src/generation.dto';
+import { tbaClient } from '../../apps/sandbox/src/netsuite/testing/tba-client';
 import type { Sandbox } from '../support/erp-test-env';
 import { erpEnv, startSandbox } from '../support/erp-test-env';
 
@@ -58,16 +59,15 @@ describe('NetSuite exports larger than one SuiteQL query returns', () => {
   });
 
   it('the sandbox refuses to page one query past the cap', async () => {
-    await expect(sandbox.suiteql("SELECT id FROM transaction WHERE type = 'CustInvc'")).resolves.toHaveLength(
-      1000,
-    );
-    const res = await fetch(
-      `${sandbox.url}/services/rest/query/v1/suiteql?limit=1000&offset=${String(CAP)}`,
-      {
-        method: 'POST',
-      },
-    );
-    expect(res.status).toBeGreaterThanOrEqual(400);
+    const call = tbaClient(sandbox.url);
+    const page = (offset: number) =>
+      call('POST', `/services/rest/query/v1/suiteql?limit=1000&offset=${String(offset)}`, {
+        q: "SELECT id FROM transaction WHERE type = 'CustInvc'",
+      });
+    expect((await page(CAP - 1000)).status).toBe(200);
+    const refused = await page(CAP);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ 'o:errorDetails': [{ 'o:errorCode': 'INVALID_PARAMETER' }] });
   });
 
   it('exports every document of the period once, in id order, in id ranges within the cap', async () => {
