@@ -329,6 +329,45 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
     expect([second.hasMore, second.totalResults]).toEqual([false, 4]);
   });
 
+  it('names posting periods by their accounting period internal id, as NetSuite does', async () => {
+    const rows = async (q: string) =>
+      ((await suiteql(call, q)).body as { items: Array<Record<string, unknown>> }).items.map((item) => {
+        const row = { ...item };
+        delete row.links;
+        return row as Partial<Record<string, string>>;
+      });
+    const [february] = await rows(
+      "SELECT id, startdate, enddate FROM accountingperiod WHERE periodname = 'Feb 2026'",
+    );
+    expect(february).toMatchObject({ startdate: '2026-02-01', enddate: '2026-02-28' });
+    const id = february.id;
+    expect(id).toMatch(/^\d+$/);
+    expect(
+      await rows(
+        "SELECT id FROM accountingperiod WHERE startdate = TO_DATE('2026-02-01', 'YYYY-MM-DD') AND isyear = 'F' AND isquarter = 'F'",
+      ),
+    ).toEqual([{ id }]);
+    // The year and the quarter start that day too: only the base period is a posting one.
+    expect(
+      await rows(
+        "SELECT periodname FROM accountingperiod WHERE startdate = TO_DATE('2026-01-01', 'YYYY-MM-DD') ORDER BY id",
+      ),
+    ).toEqual([{ periodname: 'FY 2026' }, { periodname: 'Q1 2026' }, { periodname: 'Jan 2026' }]);
+
+    await call('POST', `${RECORD}/customer`, customer('CUS-1'));
+    const late = { ...invoice('INV-LATE', 'CUS-1', '2026-01-31'), postingPeriod: { id } };
+    expect((await call('POST', `${RECORD}/invoice`, late)).status).toBe(201);
+    expect(await rows("SELECT postingperiod FROM transaction WHERE externalid = 'INV-LATE'")).toEqual([
+      { postingperiod: id },
+    ]);
+    const byMonth = { ...invoice('INV-MONTH', 'CUS-1'), postingPeriod: { id: '2026-02' } };
+    const refused = await call('POST', `${RECORD}/invoice`, byMonth);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({
+      'o:errorDetails': [{ 'o:errorCode': 'INVALID_KEY_OR_REF', 'o:errorPath': 'postingPeriod' }],
+    });
+  });
+
   it('refuses postings, changes and deletions in a closed period', async () => {
     await call('POST', `${RECORD}/customer`, customer('CUS-1'));
     await call('POST', `${RECORD}/invoice`, invoice('INV-JAN', 'CUS-1', '2026-01-10'));
