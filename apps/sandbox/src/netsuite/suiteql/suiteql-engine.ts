@@ -170,7 +170,10 @@ export function runSuiteQl(
     const index = new Map<string, Row[]>();
     for (const row of rowsOf(source.alias, source.def)) {
       const key = joinKey(on.map((o) => row[o.mine] ?? null));
-      if (key !== null) index.set(key, [...(index.get(key) ?? []), row]);
+      if (key === null) continue;
+      const rows = index.get(key);
+      if (rows) rows.push(row);
+      else index.set(key, [row]);
     }
     joined = joined.flatMap((left) => {
       const key = joinKey(on.map((o) => valueOf(left, o.theirs)));
