@@ -185,7 +185,7 @@ export class NetSuiteErpAdapter extends ErpPort {
     const query = (after: string | null) =>
       'SELECT t.id, t.externalid, t.trandate, t.entity, t.custbody_rl_contract, t.currency, t.foreigntotal, t.taxtotal ' +
       'FROM transaction t ' +
-      `WHERE t.type = ${sqlText(TRANSACTION_TYPE[kind])} AND t.postingperiod = ${periodId} ` +
+      `WHERE t.type = ${sqlText(TRANSACTION_TYPE[kind])} AND t.postingperiod = ${idNumber(periodId)} ` +
       (after === null ? '' : `AND t.id > ${idNumber(after)} `) +
       'ORDER BY t.id';
     // Pages side by side within the account's concurrency limit (less one slot, left to the posting workers);
@@ -208,7 +208,7 @@ export class NetSuiteErpAdapter extends ErpPort {
       this.client,
       'SELECT tl.custcol_rl_contract, tl.custcol_rl_obligation, tl.class, tl.subsidiary, t.currency, SUM(tal.amount) AS amount ' +
         `${LEDGER}WHERE ${POSTED_IN_PRIMARY_BOOK} ` +
-        `AND tal.account = ${sqlText(this.config.NETSUITE_REVENUE_ACCOUNT_ID)} AND t.postingperiod = ${periodId} ` +
+        `AND tal.account = ${sqlText(this.config.NETSUITE_REVENUE_ACCOUNT_ID)} AND t.postingperiod = ${idNumber(periodId)} ` +
         'GROUP BY tl.custcol_rl_contract, tl.custcol_rl_obligation, tl.class, tl.subsidiary, t.currency ' +
         'ORDER BY tl.custcol_rl_contract, tl.custcol_rl_obligation, tl.class',
     );
