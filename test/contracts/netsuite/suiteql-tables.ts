@@ -25,7 +25,7 @@ export const SUITEQL_TABLES: Readonly<Record<string, SuiteQlTableReference>> = {
     columns: {
       account: 'the GL account (internal id)',
       accountingbook: 'the accounting book (internal id): one line per book in a Multi-Book account',
-      amount: "the line's amount in the book's base currency, debits positive",
+      amount: "the line's amount in the book's base currency (not the transaction's), debits positive",
       credit: 'Amount (Credit)',
       debit: 'Amount (Debit)',
       posting: 'T when the line posts to the general ledger',
@@ -79,6 +79,8 @@ export const SUITEQL_TABLES: Readonly<Record<string, SuiteQlTableReference>> = {
       memo: 'Memo',
       custcol_rl_contract: "Revline's custom transaction column field: the contract id",
       custcol_rl_obligation: "Revline's custom transaction column field: the performance obligation id",
+      foreignamount:
+        "Amount (Foreign Currency): the line's amount in the transaction's currency, debits positive",
     },
     absent: ['postingperiod', 'currency', 'account'],
   },

@@ -50,6 +50,15 @@ function contractBreaches(q: string): string[] {
         `${where} ${ref.qualifier ? `${ref.qualifier}.` : ''}${ref.column} (${table ?? 'no table'})`,
       );
   }
+  // transactionaccountingline.amount is in the base currency: a sum reported by transaction currency reads the
+  // transaction line's amount in that currency instead.
+  const byTransactionCurrency = query.groupBy.some(
+    (g) => tableOf(g) === 'transaction' && g.column === 'currency',
+  );
+  for (const s of query.select) {
+    if (s.kind === 'sum' && byTransactionCurrency && tableOf(s.ref) === 'transactionaccountingline')
+      breaches.push(`sum of ${s.ref.column} (base currency) by transaction currency`);
+  }
   // The general ledger: the lines of the primary book only, posting lines only, joined to their lines as NetSuite
   // keys them (a transaction line is its transaction and its id within it).
   const tal = sources.find((s) => s.table === 'transactionaccountingline');
@@ -111,6 +120,16 @@ describe('SuiteQL contract: the adapter and the sandbox against NetSuite’s doc
     await app.close();
     await sandbox.close();
     await db.drop();
+  });
+
+  it('the checker itself refuses base-currency sums reported by transaction currency', () => {
+    expect(
+      contractBreaches(
+        'SELECT t.currency, SUM(tal.amount) AS b FROM transactionaccountingline tal ' +
+          'JOIN transaction t ON t.id = tal.transaction JOIN accountingbook ab ON ab.id = tal.accountingbook ' +
+          "WHERE ab.isprimary = 'T' AND tal.posting = 'T' GROUP BY t.currency",
+      ),
+    ).toEqual(['sum of amount (base currency) by transaction currency']);
   });
 
   it('the checker itself refuses the flattened ledger Revline used to read', () => {

@@ -61,9 +61,11 @@ function checkPeriod(period: string): string {
 }
 
 /**
- * The general ledger as SuiteQL reads it: an accounting line (account, book, amounts) with its transaction's header
- * fields (`t`: posting period, currency) and its transaction line's segments and column fields (`tl`), in the
- * primary accounting book only (a multi-book account has a line per book), posting lines only.
+ * The general ledger as SuiteQL reads it: an accounting line (account, book) with its transaction's header fields
+ * (`t`: posting period, currency) and its transaction line's segments, column fields and amount (`tl`), in the
+ * primary accounting book only (a multi-book account has a line per book), posting lines only. Amounts are summed
+ * from `tl.foreignamount`, in the transaction's currency: `tal.amount` is in the subsidiary's base currency, which
+ * differs for a transaction in a foreign currency.
  */
 const LEDGER =
   'FROM transactionaccountingline tal ' +
@@ -206,7 +208,7 @@ export class NetSuiteErpAdapter extends ErpPort {
     const periodId = await this.periodId(period);
     const rows = await suiteQlRows(
       this.client,
-      'SELECT tl.custcol_rl_contract, tl.custcol_rl_obligation, tl.class, tl.subsidiary, t.currency, SUM(tal.amount) AS amount ' +
+      'SELECT tl.custcol_rl_contract, tl.custcol_rl_obligation, tl.class, tl.subsidiary, t.currency, SUM(tl.foreignamount) AS amount ' +
         `${LEDGER}WHERE ${POSTED_IN_PRIMARY_BOOK} ` +
         `AND tal.account = ${sqlText(this.config.NETSUITE_REVENUE_ACCOUNT_ID)} AND t.postingperiod = ${idNumber(periodId)} ` +
         'GROUP BY tl.custcol_rl_contract, tl.custcol_rl_obligation, tl.class, tl.subsidiary, t.currency ' +
@@ -230,7 +232,7 @@ export class NetSuiteErpAdapter extends ErpPort {
   async contractBalances(contractId: string, asOfPeriod: string): Promise<ErpContractBalances> {
     const rows = await suiteQlRows(
       this.client,
-      `SELECT tal.account, t.currency, SUM(tal.amount) AS balance ${LEDGER_WITH_PERIODS}` +
+      `SELECT tal.account, t.currency, SUM(tl.foreignamount) AS balance ${LEDGER_WITH_PERIODS}` +
         `WHERE ${POSTED_IN_PRIMARY_BOOK} AND tl.custcol_rl_contract = ${sqlText(contractId)} AND ${asOf(asOfPeriod)} ` +
         `AND tal.account IN (${[...this.balanceAccounts().keys()].map(sqlText).join(', ')}) ` +
         'GROUP BY tal.account, t.currency ORDER BY t.currency',
@@ -267,7 +269,7 @@ export class NetSuiteErpAdapter extends ErpPort {
     const bound = asOf(asOfPeriod);
     // Grouped by contract: a large account is read in contract ranges, each query within NetSuite's result cap.
     const query = (from: string | null) =>
-      `SELECT tl.custcol_rl_contract, tal.account, t.currency, SUM(tal.amount) AS balance ${LEDGER_WITH_PERIODS}` +
+      `SELECT tl.custcol_rl_contract, tal.account, t.currency, SUM(tl.foreignamount) AS balance ${LEDGER_WITH_PERIODS}` +
       `WHERE ${POSTED_IN_PRIMARY_BOOK} AND tl.custcol_rl_contract IS NOT NULL AND ${bound} ` +
       (from === null ? '' : `AND tl.custcol_rl_contract >= ${sqlText(from)} `) +
       `AND tal.account IN (${[...kinds.keys()].map(sqlText).join(', ')}) ` +

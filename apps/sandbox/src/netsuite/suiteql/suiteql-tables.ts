@@ -32,7 +32,9 @@ export const PRIMARY_BOOK = 1;
  * The tables SuiteQL reads, as views over the account's records and ledger, with NetSuite's columns only: the
  * accounting lines (`transactionaccountingline`) carry account, book and amounts; header fields are on
  * `transaction` and segments and column fields on `transactionline`, reached by joins as in NetSuite. Internal ids
- * are numbers, so they compare and sort as NetSuite's integer ids do.
+ * are numbers, so they compare and sort as NetSuite's integer ids do. An accounting line's `amount` is in the
+ * book's base currency and a transaction line's `foreignamount` in the transaction's; the sandbox keeps no exchange
+ * rates, so the two are the same figure here.
  */
 @Injectable()
 export class SuiteQlTables {
@@ -77,6 +79,7 @@ export class SuiteQlTables {
           'memo',
           'custcol_rl_contract',
           'custcol_rl_obligation',
+          'foreignamount',
         ],
         rows: () =>
           this.ledger.lines().map((l): Row => ({
@@ -89,6 +92,8 @@ export class SuiteQlTables {
             memo: l.memo,
             custcol_rl_contract: l.contract,
             custcol_rl_obligation: l.obligation,
+            // The line's amount in the transaction's currency, debits positive.
+            foreignamount: { minor: l.debitMinor - l.creditMinor, exponent: l.exponent },
           })),
       },
       accountingbook: {
