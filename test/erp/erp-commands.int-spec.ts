@@ -259,7 +259,7 @@ describe('erp.commands jobs against the NetSuite sandbox', () => {
     await publish('erp.post-revenue-journal', [journal(1, '101918')]); // a late redelivery of v1 under a new key
     await settle();
     const [revenue] = await sandbox.suiteql(
-      "SELECT SUM(credit) AS recognised, COUNT(*) AS n FROM transactionaccountingline WHERE account = '5' AND custcol_rl_contract = 'C-G1' GROUP BY custcol_rl_contract",
+      "SELECT SUM(credit) AS recognised, COUNT(*) AS n FROM transactionaccountingline tal JOIN transaction t ON t.id = tal.transaction JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline WHERE account = '5' AND custcol_rl_contract = 'C-G1' GROUP BY custcol_rl_contract",
     );
     expect(revenue).toEqual({ recognised: '1298.62', n: '2' });
     const outcomes = (await outbox('erp.posted'))

@@ -82,7 +82,7 @@ describe('erp.post-revenue: one command per schedule version', () => {
   const recognised = async (): Promise<string | undefined> =>
     (
       await sandbox.suiteql(
-        `SELECT SUM(credit) AS recognised FROM transactionaccountingline WHERE account = '5' AND custcol_rl_contract = '${CONTRACT}'`,
+        `SELECT SUM(credit) AS recognised FROM transactionaccountingline tal JOIN transaction t ON t.id = tal.transaction JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline WHERE account = '5' AND custcol_rl_contract = '${CONTRACT}'`,
       )
     )[0]?.recognised;
 

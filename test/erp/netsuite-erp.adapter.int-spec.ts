@@ -217,7 +217,7 @@ describe('NetSuite adapter against the sandbox', () => {
     expect(journal?.erpId).toMatch(/^\d+$/);
 
     const [deferred] = await sandbox.suiteql(
-      "SELECT SUM(amount) AS balance FROM transactionaccountingline WHERE account = '4' AND custcol_rl_contract = 'C-G1' AND trandate <= '2026-01-31'",
+      "SELECT SUM(amount) AS balance FROM transactionaccountingline tal JOIN transaction t ON t.id = tal.transaction JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline WHERE account = '4' AND custcol_rl_contract = 'C-G1' AND trandate <= '2026-01-31'",
     );
     expect(deferred).toEqual({ balance: '-10980.82' });
     expect(await erp.contractBalances('C-G1', '2026-01')).toEqual({
@@ -317,7 +317,7 @@ describe('NetSuite adapter against the sandbox', () => {
     // Deferred revenue (account 4, a credit balance) is never a debit at any month end.
     for (const end of ['2026-01-31', '2026-02-28', '2026-03-31', '2026-04-30']) {
       const rows = await sandbox.suiteql(
-        `SELECT SUM(amount) AS balance FROM transactionaccountingline WHERE account = '4' AND custcol_rl_contract = 'C-G1' AND trandate <= '${end}'`,
+        `SELECT SUM(amount) AS balance FROM transactionaccountingline tal JOIN transaction t ON t.id = tal.transaction JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline WHERE account = '4' AND custcol_rl_contract = 'C-G1' AND trandate <= '${end}'`,
       );
       expect(Number(rows.at(0)?.balance ?? '0')).toBeLessThanOrEqual(0);
     }

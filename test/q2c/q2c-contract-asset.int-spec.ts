@@ -56,7 +56,7 @@ describe('a back-dated booking: revenue ahead of billing is a contract asset', (
   /** A ledger account's balance for the contract on a day (debits positive, as NetSuite's amounts). */
   const balance = async (account: string, day: string): Promise<string> => {
     const rows = await env.netsuite.suiteql(
-      `SELECT SUM(amount) AS b FROM transactionaccountingline WHERE account = '${account}' AND custcol_rl_contract = '${orderId}' AND trandate <= '${day}'`,
+      `SELECT SUM(amount) AS b FROM transactionaccountingline tal JOIN transaction t ON t.id = tal.transaction JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline WHERE account = '${account}' AND custcol_rl_contract = '${orderId}' AND trandate <= '${day}'`,
     );
     return rows.at(0)?.b ?? '0';
   };

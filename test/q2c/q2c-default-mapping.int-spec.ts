@@ -69,7 +69,7 @@ describe('a first booking on the default mapping, against the seeded sandbox', (
       ['price_seat_monthly', 10],
     ]);
     const lines = await env.netsuite.suiteql(
-      `SELECT type, class, credit FROM transactionaccountingline WHERE custcol_rl_contract = '${order.id}' AND type = 'CustInvc'`,
+      `SELECT type, class, credit FROM transactionaccountingline tal JOIN transaction t ON t.id = tal.transaction JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline WHERE custcol_rl_contract = '${order.id}' AND type = 'CustInvc'`,
     );
     expect(lines.length).toBeGreaterThan(0);
   }, 90_000);

@@ -246,7 +246,7 @@ describe('ramp steps through the sandbox (Stripe test clock, delayed due job)', 
     );
     expect(postings[0]).toEqual({ n: 24, total: '3000000', versions: 1 });
     const [revenue] = await env.netsuite.suiteql(
-      `SELECT SUM(amount) AS b FROM transactionaccountingline WHERE account = '5' AND custcol_rl_contract = '${orderId}'`,
+      `SELECT SUM(amount) AS b FROM transactionaccountingline tal JOIN transaction t ON t.id = tal.transaction JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline WHERE account = '5' AND custcol_rl_contract = '${orderId}'`,
     );
     expect(revenue).toEqual({ b: '-30000.00' });
     expect(await env.netsuite.imbalance()).toEqual({ USD: '0' });

@@ -107,7 +107,7 @@ describe('period recognition through the sandbox', () => {
       { externalid: marchJournal(orderId), foreigntotal: '1019.17' },
     ]);
     const [revenue] = await env.netsuite.suiteql(
-      `SELECT SUM(amount) AS b FROM transactionaccountingline WHERE account = '5' AND custcol_rl_contract = '${orderId}'`,
+      `SELECT SUM(amount) AS b FROM transactionaccountingline tal JOIN transaction t ON t.id = tal.transaction JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline WHERE account = '5' AND custcol_rl_contract = '${orderId}'`,
     );
     expect(revenue).toEqual({ b: '-12000.00' });
     expect(await env.netsuite.imbalance()).toEqual({ USD: '0' });
@@ -158,7 +158,7 @@ describe('period recognition through the sandbox', () => {
     expect(await postings(orderId)).toEqual(after);
     expect(await journals()).toEqual(ledger);
     const [total] = await env.netsuite.suiteql(
-      `SELECT SUM(amount) AS b FROM transactionaccountingline WHERE account = '5' AND custcol_rl_contract = '${orderId}'`,
+      `SELECT SUM(amount) AS b FROM transactionaccountingline tal JOIN transaction t ON t.id = tal.transaction JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline WHERE account = '5' AND custcol_rl_contract = '${orderId}'`,
     );
     expect(total).toEqual({ b: '-12000.00' });
     const commands = await env.db.dataSource.query<Array<{ job: string; status: string }>>(

@@ -126,7 +126,7 @@ describe('replays through the sandbox', () => {
     );
     expect(postings[0]).toEqual({ n: 12, total: '1200000' });
     const [revenue] = await env.netsuite.suiteql(
-      `SELECT SUM(amount) AS b FROM transactionaccountingline WHERE account = '5' AND custcol_rl_contract = '${orderId}'`,
+      `SELECT SUM(amount) AS b FROM transactionaccountingline tal JOIN transaction t ON t.id = tal.transaction JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline WHERE account = '5' AND custcol_rl_contract = '${orderId}'`,
     );
     expect(revenue).toEqual({ b: '-12000.00' });
     // A second replay changes nothing either.

@@ -403,7 +403,7 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
     // Version 2 of March: version 1 is the booking schedule's (nothing for usage until it is billed).
     expect(await usagePostings()).toEqual([{ period: '2026-03', posted: '6000', version: 2 }]);
     const [revenue] = await env.netsuite.suiteql(
-      `SELECT SUM(amount) AS b FROM transactionaccountingline WHERE account = '5' AND custcol_rl_contract = '${orderId}'`,
+      `SELECT SUM(amount) AS b FROM transactionaccountingline tal JOIN transaction t ON t.id = tal.transaction JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline WHERE account = '5' AND custcol_rl_contract = '${orderId}'`,
     );
     expect(revenue).toEqual({ b: '-12060.00' });
     expect(await env.netsuite.imbalance()).toEqual({ USD: '0' });

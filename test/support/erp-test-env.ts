@@ -27,8 +27,9 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export async function startSandbox(): Promise<Sandbox> {
-  const app = await createTestApp(NetSuiteSandboxModule as Type, SANDBOX_SPEC);
+/** Starts the sandbox; `env` sets its configuration (e.g. a lower SuiteQL result cap). */
+export async function startSandbox(env: Record<string, string> = {}): Promise<Sandbox> {
+  const app = await createTestApp(NetSuiteSandboxModule as Type, SANDBOX_SPEC, env);
   const call = tbaClient(app.url);
   const admin = async (path: string, body?: unknown): Promise<unknown> => {
     const res = await fetch(`${app.url}/sandbox/${path}`, {

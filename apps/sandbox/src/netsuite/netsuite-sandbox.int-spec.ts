@@ -213,7 +213,7 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
     expect((await call('POST', `${RECORD}/invoice`, invoice('INV-1', 'CUS-1'))).status).toBe(201);
     const balances = await suiteql(
       call,
-      "SELECT account, SUM(amount) AS balance FROM transactionaccountingline WHERE custcol_rl_contract = 'C-1' GROUP BY account ORDER BY account",
+      "SELECT account, SUM(amount) AS balance FROM transactionaccountingline tal JOIN transaction t ON t.id = tal.transaction JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline WHERE custcol_rl_contract = 'C-1' GROUP BY account ORDER BY account",
     );
     expect((balances.body as { items: unknown[] }).items).toEqual([
       { links: [], account: '2', balance: '13460.75' },
@@ -297,7 +297,7 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
     // The invoice's receivable, deferred revenue and tax are all taken back.
     const balances = await suiteql(
       call,
-      "SELECT account, SUM(amount) AS balance FROM transactionaccountingline WHERE custcol_rl_contract = 'C-1' GROUP BY account ORDER BY account",
+      "SELECT account, SUM(amount) AS balance FROM transactionaccountingline tal JOIN transaction t ON t.id = tal.transaction JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline WHERE custcol_rl_contract = 'C-1' GROUP BY account ORDER BY account",
     );
     expect((balances.body as { items: unknown[] }).items).toEqual([
       { links: [], account: '2', balance: '0.00' },
@@ -329,6 +329,45 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
     expect([second.hasMore, second.totalResults]).toEqual([false, 4]);
   });
 
+  it('names posting periods by their accounting period internal id, as NetSuite does', async () => {
+    const rows = async (q: string) =>
+      ((await suiteql(call, q)).body as { items: Array<Record<string, unknown>> }).items.map((item) => {
+        const row = { ...item };
+        delete row.links;
+        return row as Partial<Record<string, string>>;
+      });
+    const [february] = await rows(
+      "SELECT id, startdate, enddate FROM accountingperiod WHERE periodname = 'Feb 2026'",
+    );
+    expect(february).toMatchObject({ startdate: '2026-02-01', enddate: '2026-02-28' });
+    const id = february.id;
+    expect(id).toMatch(/^\d+$/);
+    expect(
+      await rows(
+        "SELECT id FROM accountingperiod WHERE startdate = TO_DATE('2026-02-01', 'YYYY-MM-DD') AND isyear = 'F' AND isquarter = 'F'",
+      ),
+    ).toEqual([{ id }]);
+    // The year and the quarter start that day too: only the base period is a posting one.
+    expect(
+      await rows(
+        "SELECT periodname FROM accountingperiod WHERE startdate = TO_DATE('2026-01-01', 'YYYY-MM-DD') ORDER BY id",
+      ),
+    ).toEqual([{ periodname: 'FY 2026' }, { periodname: 'Q1 2026' }, { periodname: 'Jan 2026' }]);
+
+    await call('POST', `${RECORD}/customer`, customer('CUS-1'));
+    const late = { ...invoice('INV-LATE', 'CUS-1', '2026-01-31'), postingPeriod: { id } };
+    expect((await call('POST', `${RECORD}/invoice`, late)).status).toBe(201);
+    expect(await rows("SELECT postingperiod FROM transaction WHERE externalid = 'INV-LATE'")).toEqual([
+      { postingperiod: id },
+    ]);
+    const byMonth = { ...invoice('INV-MONTH', 'CUS-1'), postingPeriod: { id: '2026-02' } };
+    const refused = await call('POST', `${RECORD}/invoice`, byMonth);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({
+      'o:errorDetails': [{ 'o:errorCode': 'INVALID_KEY_OR_REF', 'o:errorPath': 'postingPeriod' }],
+    });
+  });
+
   it('refuses postings, changes and deletions in a closed period', async () => {
     await call('POST', `${RECORD}/customer`, customer('CUS-1'));
     await call('POST', `${RECORD}/invoice`, invoice('INV-JAN', 'CUS-1', '2026-01-10'));
@@ -344,8 +383,10 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
       201,
     );
     expect(await count('transaction')).toBe(2);
-    const periods = await suiteql(call, "SELECT id, closed FROM accountingperiod WHERE closed = 'T'");
-    expect((periods.body as { items: unknown[] }).items).toEqual([{ links: [], id: '2026-01', closed: 'T' }]);
+    const periods = await suiteql(call, "SELECT periodname, closed FROM accountingperiod WHERE closed = 'T'");
+    expect((periods.body as { items: unknown[] }).items).toEqual([
+      { links: [], periodname: 'Jan 2026', closed: 'T' },
+    ]);
   });
 
   it('answers 429 SSS_REQUEST_LIMIT_EXCEEDED beyond the concurrency limit', async () => {

@@ -20,6 +20,7 @@ import { RecordsService } from './records/records.service';
 import { ReferenceResolver } from './records/reference-resolver';
 import { TransformRecord } from './records/transform-record';
 import { SuiteQlController } from './suiteql/suiteql.controller';
+import { SuiteQlSandboxConfig } from './suiteql/suiteql.config';
 import { SuiteQlTables } from './suiteql/suiteql-tables';
 import { NetSuiteStateKeeper } from './netsuite-state.keeper';
 import { SandboxStateConfig } from '../persistence/sandbox-state.config';
@@ -30,7 +31,9 @@ import { SandboxStateConfig } from '../persistence/sandbox-state.config';
  */
 @Module({
   imports: [
-    PlatformModule.forApp({ config: [NetSuiteSandboxConfig, SandboxStateConfig, SandboxProfileConfig] }),
+    PlatformModule.forApp({
+      config: [NetSuiteSandboxConfig, SandboxStateConfig, SandboxProfileConfig, SuiteQlSandboxConfig],
+    }),
   ],
   controllers: [RecordsController, SuiteQlController, SandboxAdminController, NetSuiteGenerateController],
   providers: [

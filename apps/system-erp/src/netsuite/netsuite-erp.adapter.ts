@@ -31,7 +31,7 @@ import {
 } from './netsuite-records';
 import { NetSuiteReferences } from './netsuite-references';
 import type { SuiteQlRow } from './netsuite-suiteql';
-import { sqlText, suiteQlPages, suiteQlPagesConcurrently, suiteQlRows } from './netsuite-suiteql';
+import { SUITEQL_MAX_RESULTS, sqlDate, sqlText, suiteQlRows, suiteQlSlices } from './netsuite-suiteql';
 
 const RECORD_TYPE: Record<ErpRecordKind, string> = {
   customer: 'customer',
@@ -52,11 +52,34 @@ const TRANSACTION_TYPE: Record<ErpDocumentKind, string> = {
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 
+/** An internal id read back from NetSuite, as a SuiteQL number. */
+function idNumber(id: string): string {
+  if (!/^\d+$/.test(id)) throw new ErpUnavailableError(`NetSuite answered a non-numeric internal id ${id}`);
+  return id;
+}
+
 function checkPeriod(period: string): string {
   if (!PERIOD.test(period))
     throw new ErpRejectedError('validation', 'INVALID_PERIOD', `${period} is not a period YYYY-MM`, 'period');
   return period;
 }
+
+/**
+ * The general ledger as SuiteQL reads it: an accounting line (account, book) with its transaction's header fields
+ * (`t`: posting period, currency) and its transaction line's segments, column fields and amount (`tl`), in the
+ * primary accounting book only (a multi-book account has a line per book), posting lines only. Amounts are summed
+ * from `tl.foreignamount`, in the transaction's currency: `tal.amount` is in the subsidiary's base currency, which
+ * differs for a transaction in a foreign currency.
+ */
+const LEDGER =
+  'FROM transactionaccountingline tal ' +
+  'JOIN transaction t ON t.id = tal.transaction ' +
+  'JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline ' +
+  'JOIN accountingbook ab ON ab.id = tal.accountingbook ';
+const POSTED_IN_PRIMARY_BOOK = "ab.isprimary = 'T' AND tal.posting = 'T'";
+/** The ledger up to a period's end: its lines' posting periods, by their start date. */
+const LEDGER_WITH_PERIODS = `${LEDGER}JOIN accountingperiod ap ON ap.id = t.postingperiod `;
+const asOf = (period: string) => `ap.startdate <= ${sqlDate(`${checkPeriod(period)}-01`)}`;
 
 /**
  * NetSuite behind the ERP port. Every write is `PUT /services/rest/record/v1/<type>/eid:<externalId>`, an upsert:
@@ -67,12 +90,45 @@ function checkPeriod(period: string): string {
 export class NetSuiteErpAdapter extends ErpPort {
   readonly system = 'netsuite';
 
+  /** The cap on one SuiteQL query's results the reads keep within: NetSuite's (lowered only by tests). */
+  suiteQlMaxResults = SUITEQL_MAX_RESULTS;
+
   constructor(
     private readonly client: NetSuiteClient,
     private readonly refs: NetSuiteReferences,
     private readonly config: NetSuiteConfig,
   ) {
     super();
+  }
+
+  /** Accounting period internal ids by `YYYY-MM` (periods are set up once and keep their ids). */
+  private readonly periodIds = new Map<string, Promise<string>>();
+
+  /** The internal id of the base accounting period of a `YYYY-MM` month (NetSuite names periods by id). */
+  private periodId(period: string): Promise<string> {
+    checkPeriod(period);
+    let id = this.periodIds.get(period);
+    if (!id) {
+      id = suiteQlRows(
+        this.client,
+        `SELECT id FROM accountingperiod WHERE startdate = ${sqlDate(`${period}-01`)} ` +
+          "AND isyear = 'F' AND isquarter = 'F' AND isadjust = 'F'",
+      ).then((rows) => {
+        const id = rows.length === 1 ? rows.at(0)?.id : undefined;
+        if (!id) {
+          throw new ErpRejectedError(
+            'validation',
+            'UNKNOWN_PERIOD',
+            `NetSuite has ${rows.length === 0 ? 'no' : 'more than one'} accounting period starting ${period}-01`,
+            'period',
+          );
+        }
+        return id;
+      });
+      id.catch(() => this.periodIds.delete(period));
+      this.periodIds.set(period, id);
+    }
+    return id;
   }
 
   async upsertCustomer(customer: ErpCustomer): Promise<ErpPostingResult> {
@@ -144,25 +200,36 @@ export class NetSuiteErpAdapter extends ErpPort {
   }
 
   async *exportDocuments(kind: ErpDocumentKind, period: string): AsyncIterable<ErpDocumentSummary[]> {
-    const q =
-      'SELECT id, externalid, trandate, postingperiod, entity, custbody_rl_contract, currency, foreigntotal, taxtotal ' +
-      'FROM transaction ' +
-      `WHERE type = ${sqlText(TRANSACTION_TYPE[kind])} AND postingperiod = ${sqlText(checkPeriod(period))} ORDER BY id`;
-    // Pages side by side within the account's concurrency limit (less one slot, left to the posting workers).
+    const periodId = await this.periodId(period);
+    const query = (after: string | null) =>
+      'SELECT t.id, t.externalid, t.trandate, t.entity, t.custbody_rl_contract, t.currency, t.foreigntotal, t.taxtotal ' +
+      'FROM transaction t ' +
+      `WHERE t.type = ${sqlText(TRANSACTION_TYPE[kind])} AND t.postingperiod = ${idNumber(periodId)} ` +
+      (after === null ? '' : `AND t.id > ${idNumber(after)} `) +
+      'ORDER BY t.id';
+    // Pages side by side within the account's concurrency limit (less one slot, left to the posting workers);
+    // a period with more documents than one query returns is read in id ranges.
     const concurrency = Math.max(1, this.config.NETSUITE_CONCURRENCY_LIMIT - 1);
-    for await (const rows of suiteQlPagesConcurrently(this.client, q, concurrency)) {
-      yield await Promise.all(rows.map((row) => this.summary(kind, row)));
+    for await (const rows of suiteQlSlices(this.client, {
+      query,
+      key: (row) => row.id ?? '',
+      unique: true,
+      concurrency,
+      maxResults: this.suiteQlMaxResults,
+    })) {
+      yield await Promise.all(rows.map((row) => this.summary(kind, row, period)));
     }
   }
 
   async revenuePostings(period: string): Promise<ErpRevenuePosting[]> {
+    const periodId = await this.periodId(period);
     const rows = await suiteQlRows(
       this.client,
-      'SELECT custcol_rl_contract, custcol_rl_obligation, class, subsidiary, currency, SUM(amount) AS amount ' +
-        `FROM transactionaccountingline WHERE account = ${sqlText(this.config.NETSUITE_REVENUE_ACCOUNT_ID)} ` +
-        `AND postingperiod = ${sqlText(checkPeriod(period))} ` +
-        'GROUP BY custcol_rl_contract, custcol_rl_obligation, class, subsidiary, currency ' +
-        'ORDER BY custcol_rl_contract, custcol_rl_obligation, class',
+      'SELECT tl.custcol_rl_contract, tl.custcol_rl_obligation, tl.class, tl.subsidiary, t.currency, SUM(tl.foreignamount) AS amount ' +
+        `${LEDGER}WHERE ${POSTED_IN_PRIMARY_BOOK} ` +
+        `AND tal.account = ${sqlText(this.config.NETSUITE_REVENUE_ACCOUNT_ID)} AND t.postingperiod = ${idNumber(periodId)} ` +
+        'GROUP BY tl.custcol_rl_contract, tl.custcol_rl_obligation, tl.class, tl.subsidiary, t.currency ' +
+        'ORDER BY tl.custcol_rl_contract, tl.custcol_rl_obligation, tl.class',
     );
     return Promise.all(
       rows.map(async (row) => {
@@ -183,10 +250,10 @@ export class NetSuiteErpAdapter extends ErpPort {
   async contractBalances(contractId: string, asOfPeriod: string): Promise<ErpContractBalances> {
     const rows = await suiteQlRows(
       this.client,
-      'SELECT account, currency, SUM(amount) AS balance FROM transactionaccountingline ' +
-        `WHERE custcol_rl_contract = ${sqlText(contractId)} AND postingperiod <= ${sqlText(checkPeriod(asOfPeriod))} ` +
-        `AND account IN (${[...this.balanceAccounts().keys()].map(sqlText).join(', ')}) ` +
-        'GROUP BY account, currency ORDER BY currency',
+      `SELECT tal.account, t.currency, SUM(tl.foreignamount) AS balance ${LEDGER_WITH_PERIODS}` +
+        `WHERE ${POSTED_IN_PRIMARY_BOOK} AND tl.custcol_rl_contract = ${sqlText(contractId)} AND ${asOf(asOfPeriod)} ` +
+        `AND tal.account IN (${[...this.balanceAccounts().keys()].map(sqlText).join(', ')}) ` +
+        'GROUP BY tal.account, t.currency ORDER BY t.currency',
     );
     const byCurrency = new Map<string, Record<ErpContractBalanceRow['balance'], bigint>>();
     for (const row of rows) {
@@ -217,12 +284,21 @@ export class NetSuiteErpAdapter extends ErpPort {
 
   async *exportContractBalances(asOfPeriod: string): AsyncIterable<ErpContractBalanceRow[]> {
     const kinds = this.balanceAccounts();
-    const q =
-      'SELECT custcol_rl_contract, account, currency, SUM(amount) AS balance FROM transactionaccountingline ' +
-      `WHERE custcol_rl_contract IS NOT NULL AND postingperiod <= ${sqlText(checkPeriod(asOfPeriod))} ` +
-      `AND account IN (${[...kinds.keys()].map(sqlText).join(', ')}) ` +
-      'GROUP BY custcol_rl_contract, account, currency ORDER BY custcol_rl_contract, account, currency';
-    for await (const rows of suiteQlPages(this.client, q)) {
+    const bound = asOf(asOfPeriod);
+    // Grouped by contract: a large account is read in contract ranges, each query within NetSuite's result cap.
+    const query = (from: string | null) =>
+      `SELECT tl.custcol_rl_contract, tal.account, t.currency, SUM(tl.foreignamount) AS balance ${LEDGER_WITH_PERIODS}` +
+      `WHERE ${POSTED_IN_PRIMARY_BOOK} AND tl.custcol_rl_contract IS NOT NULL AND ${bound} ` +
+      (from === null ? '' : `AND tl.custcol_rl_contract >= ${sqlText(from)} `) +
+      `AND tal.account IN (${[...kinds.keys()].map(sqlText).join(', ')}) ` +
+      'GROUP BY tl.custcol_rl_contract, tal.account, t.currency ' +
+      'ORDER BY tl.custcol_rl_contract, tal.account, t.currency';
+    for await (const rows of suiteQlSlices(this.client, {
+      query,
+      key: (row) => row.custcol_rl_contract ?? '',
+      unique: false,
+      maxResults: this.suiteQlMaxResults,
+    })) {
       const page: ErpContractBalanceRow[] = [];
       for (const row of rows) {
         const balance = kinds.get(row.account ?? '');
@@ -312,14 +388,14 @@ export class NetSuiteErpAdapter extends ErpPort {
     }
   }
 
-  private async summary(kind: ErpDocumentKind, row: SuiteQlRow): Promise<ErpDocumentSummary> {
+  private async summary(kind: ErpDocumentKind, row: SuiteQlRow, period: string): Promise<ErpDocumentSummary> {
     const currency = await this.refs.currencyCode(row.currency ?? '');
     return {
       kind,
       erpId: row.id ?? '',
       externalId: row.externalid ?? null,
       tranDate: row.trandate ?? '',
-      period: row.postingperiod ?? '',
+      period,
       customerErpId: row.entity ?? null,
       contractId: row.custbody_rl_contract ?? null,
       total: { amountMinor: this.minor(row.foreigntotal, currency).toString(), currency },

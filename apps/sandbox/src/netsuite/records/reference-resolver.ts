@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { currencyExponent, parseDecimal, pow10 } from '@revline/canonical';
 import { invalidContent, NetSuiteError } from '../errors/netsuite-error';
+import { periodOfId } from '../ledger/accounting-periods';
 import type { Currency, LedgerAccount, Subsidiary } from '../ledger/reference-data';
 import { ACCOUNTS, CURRENCIES, SUBSIDIARIES } from '../ledger/reference-data';
 import type { Ref } from './record-schemas';
@@ -72,13 +73,18 @@ export class ReferenceResolver {
     return ref ? (ref.id ?? ref.externalId ?? null) : null;
   }
 
+  /** The `YYYY-MM` ledger period: the tran date's, or the base accounting period named by internal id. */
   period(tranDate: string, ref: Ref | undefined): string {
-    const period = ref ? (ref.id ?? '') : tranDate.slice(0, 7);
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) {
+    const period = ref
+      ? /^\d+$/.test(ref.id ?? '')
+        ? periodOfId(Number(ref.id))
+        : undefined
+      : tranDate.slice(0, 7);
+    if (!period || !/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) {
       throw new NetSuiteError(
         400,
         'INVALID_KEY_OR_REF',
-        `Invalid postingPeriod reference key ${period}.`,
+        `Invalid postingPeriod reference key ${ref?.id ?? period ?? ''}.`,
         'postingPeriod',
       );
     }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { currencyExponent, parseDecimal, pow10 } from '@revline/canonical';
+import { periodId, periodsOfYear, SETUP_YEARS } from '../ledger/accounting-periods';
 import { GeneralLedger } from '../ledger/general-ledger';
 import { ACCOUNT, ACCOUNTS, CURRENCIES, SUBSIDIARIES } from '../ledger/reference-data';
 import { transactionTypeOf } from '../records/prepare-record';
@@ -7,7 +8,6 @@ import type { RecordBody, RecordType } from '../records/record-schemas';
 import { RecordStore } from '../records/record-store';
 import type { Amount, Row, Table } from './suiteql-engine';
 
-const currencyId = (symbol: string): string => CURRENCIES.find((c) => c.symbol === symbol)?.id ?? '';
 const currencySymbol = (id: string | undefined): string =>
   CURRENCIES.find((c) => c.id === id)?.symbol ?? 'USD';
 
@@ -25,9 +25,16 @@ const tax = (lines: ReadonlyArray<{ account: string; debitMinor: bigint; creditM
 
 const TRANSACTION_RECORDS: RecordType[] = ['invoice', 'creditMemo', 'customerPayment', 'journalEntry'];
 
+/** The accounting book every sandbox ledger line is in (the sandbox keeps a single, primary book). */
+export const PRIMARY_BOOK = 1;
+
 /**
- * The tables SuiteQL reads, as views over the account's records and ledger. `transactionaccountingline` is the
- * general ledger with each line's transaction fields alongside (the sandbox has no joins).
+ * The tables SuiteQL reads, as views over the account's records and ledger, with NetSuite's columns only: the
+ * accounting lines (`transactionaccountingline`) carry account, book and amounts; header fields are on
+ * `transaction` and segments and column fields on `transactionline`, reached by joins as in NetSuite. Internal ids
+ * are numbers, so they compare and sort as NetSuite's integer ids do. An accounting line's `amount` is in the
+ * book's base currency and a transaction line's `foreignamount` in the transaction's; the sandbox keeps no exchange
+ * rates, so the two are the same figure here.
  */
 @Injectable()
 export class SuiteQlTables {
@@ -40,44 +47,58 @@ export class SuiteQlTables {
     return {
       transactionaccountingline: {
         columns: [
-          'transaction',
-          'type',
-          'externalid',
-          'line',
           'account',
-          'debit',
-          'credit',
+          'accountingbook',
           'amount',
-          'postingperiod',
-          'trandate',
-          'subsidiary',
-          'currency',
-          'entity',
-          'class',
-          'custcol_rl_contract',
-          'custcol_rl_obligation',
-          'memo',
+          'credit',
+          'debit',
+          'posting',
+          'transaction',
+          'transactionline',
         ],
         rows: () =>
           this.ledger.lines().map((l): Row => ({
-            transaction: l.transaction,
-            type: l.transactionType,
-            externalid: l.externalId,
-            line: String(l.line),
             account: l.account,
-            debit: l.debitMinor === 0n ? null : { minor: l.debitMinor, exponent: l.exponent },
-            credit: l.creditMinor === 0n ? null : { minor: l.creditMinor, exponent: l.exponent },
+            accountingbook: PRIMARY_BOOK,
             amount: { minor: l.debitMinor - l.creditMinor, exponent: l.exponent },
-            postingperiod: l.postingPeriod,
-            trandate: l.tranDate,
-            subsidiary: l.subsidiary,
-            currency: currencyId(l.currency),
+            credit: l.creditMinor === 0n ? null : { minor: l.creditMinor, exponent: l.exponent },
+            debit: l.debitMinor === 0n ? null : { minor: l.debitMinor, exponent: l.exponent },
+            posting: 'T',
+            transaction: Number(l.transaction),
+            transactionline: l.line,
+          })),
+      },
+      transactionline: {
+        columns: [
+          'id',
+          'transaction',
+          'linesequencenumber',
+          'entity',
+          'subsidiary',
+          'class',
+          'memo',
+          'custcol_rl_contract',
+          'custcol_rl_obligation',
+          'foreignamount',
+        ],
+        rows: () =>
+          this.ledger.lines().map((l): Row => ({
+            id: l.line,
+            transaction: Number(l.transaction),
+            linesequencenumber: l.line,
             entity: l.entity,
+            subsidiary: l.subsidiary,
             class: l.class,
+            memo: l.memo,
             custcol_rl_contract: l.contract,
             custcol_rl_obligation: l.obligation,
-            memo: l.memo,
+            // The line's amount in the transaction's currency, debits positive.
+            foreignamount: { minor: l.debitMinor - l.creditMinor, exponent: l.exponent },
           })),
+      },
+      accountingbook: {
+        columns: ['id', 'name', 'isprimary'],
+        rows: () => [{ id: PRIMARY_BOOK, name: 'Primary Accounting Book', isprimary: 'T' }],
       },
       transaction: {
         columns: [
@@ -88,7 +109,6 @@ export class SuiteQlTables {
           'trandate',
           'postingperiod',
           'entity',
-          'subsidiary',
           'currency',
           'foreigntotal',
           'taxtotal',
@@ -149,15 +169,30 @@ export class SuiteQlTables {
         rows: () => ACCOUNTS.map((a) => ({ ...a })),
       },
       accountingperiod: {
-        columns: ['id', 'periodname', 'closed'],
+        columns: [
+          'id',
+          'periodname',
+          'startdate',
+          'enddate',
+          'isyear',
+          'isquarter',
+          'isadjust',
+          'isposting',
+          'parent',
+          'closed',
+        ],
         rows: () => {
-          const periods = new Set([
-            ...this.ledger.lines().map((l) => l.postingPeriod),
-            ...this.ledger.closedPeriods(),
-          ]);
-          return [...periods]
-            .sort()
-            .map((p) => ({ id: p, periodname: p, closed: this.ledger.isClosed(p) ? 'T' : 'F' }));
+          const years = this.ledger.lines().map((l) => Number(l.postingPeriod.slice(0, 4)));
+          const first = Math.min(SETUP_YEARS.first, ...years);
+          const last = Math.max(SETUP_YEARS.last, ...years);
+          const rows: Row[] = [];
+          for (let year = first; year <= last; year++) {
+            for (const { months, ...period } of periodsOfYear(year)) {
+              const closed = months.every((m) => this.ledger.isClosed(m));
+              rows.push({ ...period, closed: closed ? 'T' : 'F' });
+            }
+          }
+          return rows;
         },
       },
     };
@@ -187,14 +222,13 @@ export class SuiteQlTables {
             ? undefined
             : b.entity.id;
       return {
-        id: r.id,
+        id: Number(r.id),
         externalid: r.externalId,
         type: transactionTypeOf(type) ?? type,
         recordtype: type,
         trandate: b.tranDate,
-        postingperiod: own[0]?.postingPeriod ?? b.tranDate.slice(0, 7),
+        postingperiod: periodId(own[0]?.postingPeriod ?? b.tranDate.slice(0, 7)),
         entity: entity ?? null,
-        subsidiary: b.subsidiary.id ?? null,
         currency: b.currency.id ?? null,
         foreigntotal: { minor: total, exponent: currencyExponent(symbol) },
         // The tax total of an invoice or credit memo (its tax payable line; 0 when untaxed), as a positive amount.

@@ -8,6 +8,7 @@ import { jsonBody } from '../errors/malformed-json';
 import { NetSuiteErrorFilter } from '../errors/netsuite-error.filter';
 import { runSuiteQl } from './suiteql-engine';
 import { parseSuiteQl, SuiteQlSyntaxError } from './suiteql-parser';
+import { SuiteQlSandboxConfig } from './suiteql.config';
 import { SuiteQlTables } from './suiteql-tables';
 
 const MAX_LIMIT = 1000;
@@ -35,6 +36,7 @@ export class SuiteQlController {
   constructor(
     private readonly tables: SuiteQlTables,
     private readonly account: AccountRunner,
+    private readonly config: SuiteQlSandboxConfig,
   ) {}
 
   /**
@@ -65,6 +67,17 @@ export class SuiteQlController {
   ): Promise<void> {
     const limit = Math.min(pageParameter(limitParam, MAX_LIMIT, 'limit'), MAX_LIMIT);
     const offset = pageParameter(offsetParam, 0, 'offset');
+    if (limit < 1)
+      throw new NetSuiteError(400, 'INVALID_PARAMETER', 'Invalid value for the limit parameter.');
+    const maxResults = this.config.SANDBOX_NETSUITE_SUITEQL_MAX_RESULTS;
+    if (offset + limit > maxResults) {
+      // NetSuite serves at most this many results of one query; larger exports narrow the query instead.
+      throw new NetSuiteError(
+        400,
+        'INVALID_PARAMETER',
+        `Invalid value for the offset and limit parameters: a query returns at most ${String(maxResults)} results (offset + limit).`,
+      );
+    }
     const q = (jsonBody(body) as { q?: unknown } | null | undefined)?.q;
     if (typeof q !== 'string' || q.trim() === '') {
       throw new NetSuiteError(
