@@ -19,15 +19,19 @@ async function main() {
   await story.expand();
   await story.reduce();
   await story.renew();
+  const close = await story.closeRevenue('2027-12');
 
   heading(`NetSuite: the general ledger of contract ${story.orders.booking}`);
   const lines = await erp.suiteql(
-    `SELECT trandate, type, externalid, account, debit, credit FROM transactionaccountingline WHERE custcol_rl_contract = '${story.orders.booking}' ORDER BY trandate, transaction, line`,
+    'SELECT t.trandate, t.type, t.externalid, tal.account, tal.debit, tal.credit FROM transactionaccountingline tal ' +
+      'JOIN transaction t ON t.id = tal.transaction ' +
+      'JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline ' +
+      `WHERE tl.custcol_rl_contract = '${story.orders.booking}' ORDER BY t.trandate, tal.transaction, tal.transactionline`,
   );
   printLedger(lines);
 
   heading('End state in Salesforce, Stripe and NetSuite');
-  const failures = await checkEndState({ ...clients, erp, story, lines });
+  const failures = await checkEndState({ ...clients, erp, story, lines, close });
   if (failures.length > 0) {
     process.stdout.write(`\ndemo: ${failures.length} check(s) failed\n`);
     process.exit(1);

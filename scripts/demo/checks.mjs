@@ -3,7 +3,7 @@ import { until } from './wait.mjs';
 
 const INTEGRATION_STATUS = 'Revline_Integration_Status__c';
 
-export async function checkEndState({ sf, stripe, experience, erp, story, lines }) {
+export async function checkEndState({ sf, stripe, experience, erp, story, lines, close }) {
   const failures = [];
   const check = (ok, what, seen) => {
     process.stdout.write(`   ${ok ? '✓' : '✗'} ${what}${ok ? '' : ` (seen: ${JSON.stringify(seen)})`}\n`);
@@ -92,6 +92,14 @@ export async function checkEndState({ sf, stripe, experience, erp, story, lines 
     receivable === 3_028_767,
     'NetSuite: the contract’s receivable is 30,287.67 (three invoices less the credit memo)',
     receivable / 100,
+  );
+  // The month-end close: the contract's revenue to date, 30,287.67, posted in the run's summarised journals.
+  const revenue = close.lines.reduce((s, l) => s + Number(l.revenue_minor), 0);
+  const unbilled = close.lines.reduce((s, l) => s + Number(l.unbilled_minor), 0);
+  check(
+    close.run.state === 'posted' && revenue === 3_028_767 && unbilled === 0,
+    'NetSuite: the close of 2027-12 posted the contract’s revenue to date, 30,287.67, in summarised journals',
+    { state: close.run.state, revenue: revenue / 100, unbilled: unbilled / 100 },
   );
   return failures;
 }

@@ -121,7 +121,8 @@ export function revline(baseUrl, key = adminKey()) {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const answer = res.status === 204 ? null : await res.json().catch(() => null);
+    const csv = (res.headers.get('content-type') ?? '').includes('text/csv');
+    const answer = res.status === 204 ? null : csv ? await res.text() : await res.json().catch(() => null);
     if (!res.ok)
       throw Object.assign(new Error(`${method} ${path}: ${res.status} ${JSON.stringify(answer)}`), {
         status: res.status,

@@ -188,4 +188,37 @@ export class Story {
     await advanceClock(this.stripe, this.clock.id, '2027-01-01T01:00:00Z');
     await this.completed(4, 'the renewal');
   }
+
+  /**
+   * Month-end close: a revenue run of `period` through the experience API. It posts, in one summarised journal per
+   * currency, every contract's revenue recognised to the period's end less what earlier runs posted; the
+   * contract-level lines stay in Revline (CSV). Answers the run and this contract's lines.
+   */
+  async closeRevenue(period) {
+    heading(`5. Month-end close: the revenue run of ${period} (revenue to date, summarised journals)`);
+    const started = await this.experience(`/v1/close/${period}/revenue-runs`, { method: 'POST', body: {} });
+    const run = await until(`revenue run ${started.sequence} of ${period} posted`, async () => {
+      const { items } = await this.experience(`/v1/close/${period}/revenue-runs`);
+      const seen = items.find((r) => r.runId === started.runId);
+      if (seen?.state === 'failed') throw new Error(`revenue run of ${period} failed: ${seen.reason}`);
+      return { done: seen?.state === 'posted', value: seen, seen: seen?.state };
+    });
+    for (const j of run.journals)
+      note(
+        `journal ${j.externalId}: ${j.lines} lines, ${(Number(j.debitMinor) / 100).toFixed(2)} ${j.currency} debited, ${j.status}`,
+      );
+    const csv = await this.experience(`/v1/close/${period}/revenue-runs/${run.runId}/lines`);
+    const [header, ...rows] = csv
+      .trim()
+      .split('\n')
+      .map((line) => line.split(','));
+    const lines = rows
+      .map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i]])))
+      .filter((l) => l.contract_id === this.orders.booking);
+    for (const l of lines)
+      note(
+        `${l.obligation_id}: revenue ${(Number(l.revenue_minor) / 100).toFixed(2)}, unbilled ${(Number(l.unbilled_minor) / 100).toFixed(2)} (recognised to date ${(Number(l.recognised_to_date_minor) / 100).toFixed(2)}, billed ${(Number(l.billed_to_date_minor) / 100).toFixed(2)})`,
+      );
+    return { run, lines };
+  }
 }

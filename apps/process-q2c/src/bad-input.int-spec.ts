@@ -192,6 +192,20 @@ const CASES: Record<string, RouteCases> = {
     { name: 'no window', query: {}, field: 'from' },
     { name: 'a day that is not a date', query: { from: '2026-02-30x', to: '2026-03-31' }, field: 'from' },
   ],
+  'POST /v1/close/{period}/revenue-runs': [
+    { name: 'a month that does not exist', params: { period: '2026-13' }, body: {}, field: 'period' },
+    { name: 'a day instead of a month', params: { period: '2026-01-31' }, body: {}, field: 'period' },
+    { name: 'requestedBy not a string', body: { requestedBy: 5 }, field: 'requestedBy' },
+    { name: 'requestedBy empty', body: { requestedBy: '' }, field: 'requestedBy' },
+    ...NOT_AN_OBJECT,
+  ],
+  'GET /v1/close/{period}/revenue-runs': [
+    { name: 'a month that does not exist', params: { period: '2026-13' }, field: 'period' },
+  ],
+  'GET /v1/close/{period}/revenue-runs/{runId}/lines': [
+    { name: 'a month that does not exist', params: { period: '2026-13' }, field: 'period' },
+    { name: 'a run id that is not a UUID', params: { runId: '7' }, field: 'runId' },
+  ],
   'GET /v1/close/{period}/readiness': [
     { name: 'a month that does not exist', params: { period: '2026-13' }, field: 'period' },
     { name: 'a day instead of a month', params: { period: '2026-01-31' }, field: 'period' },
