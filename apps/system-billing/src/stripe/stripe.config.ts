@@ -103,6 +103,15 @@ export class StripeConfig {
   @Min(1_000)
   STRIPE_SIGMA_TIMEOUT_MS = 600_000;
 
+  /**
+   * This service's public webhook URL (`https://<host>:3003/v1/webhooks/stripe`). Set, system-billing registers
+   * its Stripe webhook endpoint at start, with the API version the stripe SDK pins, when there is none for the URL,
+   * and reports one registered with another version. Unset, the endpoint is registered by hand (with that version).
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' })
+  STRIPE_WEBHOOK_URL?: string = undefined;
+
   /** `live` or `test`, as the key says. */
   stripeMode(): 'live' | 'test' {
     return /^(sk|rk)_live_/.test(this.STRIPE_SECRET_KEY) ? 'live' : 'test';
