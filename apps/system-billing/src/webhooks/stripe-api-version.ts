@@ -13,10 +13,14 @@ export const STRIPE_API_VERSION: string = Stripe.API_VERSION;
  * read in a shape Revline was not written for. Stripe (or the poller) tries it again.
  */
 export class StripeApiVersionMismatch extends DomainError {
-  constructor(event: { id: string; type: string; api_version?: unknown }, objectType: string, reason: string) {
+  constructor(
+    event: { id: string; type: string; api_version?: string | null },
+    objectType: string,
+    reason: string,
+  ) {
     super(
       409,
-      `Stripe event ${event.id} (${event.type}) is rendered in API version ${String(event.api_version ?? 'none')}, ` +
+      `Stripe event ${event.id} (${event.type}) is rendered in API version ${event.api_version ?? 'none'}, ` +
         `not ${STRIPE_API_VERSION} which Revline reads, and its ${objectType} could not be re-read: ${reason}. ` +
         `Register the webhook endpoint with api_version ${STRIPE_API_VERSION}.`,
       [{ field: 'api_version', problem: 'version_mismatch' }],

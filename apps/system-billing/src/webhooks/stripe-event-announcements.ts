@@ -169,7 +169,7 @@ function invoiceDocument(o: Obj, createdAt: string): BillingDocumentPayload {
       const parent = obj(line.parent);
       const details = obj(parent.subscription_item_details ?? parent.invoice_item_details);
       const period = obj(line.period);
-      const priceId = str(obj(obj(line.pricing).price_details).price) || str(obj(line.price).id);
+      const priceId = str(obj(obj(line.pricing).price_details).price);
       return {
         lineId: str(line.id),
         description: str(line.description),

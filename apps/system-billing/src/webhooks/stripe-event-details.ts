@@ -4,7 +4,7 @@ import { StripeGateway } from '../stripe/stripe-gateway';
 import { stripePages } from '../stripe/stripe-paging';
 
 /** How each object type an event can carry is read again through the API (at the SDK's pinned version). */
-const RETRIEVE: Readonly<Record<string, (s: Stripe, id: string) => Promise<{ id: string }>>> = {
+const RETRIEVE: Partial<Record<string, (s: Stripe, id: string) => Promise<{ id: string }>>> = {
   invoice: (s, id) => s.invoices.retrieve(id),
   credit_note: (s, id) => s.creditNotes.retrieve(id),
   subscription: (s, id) => s.subscriptions.retrieve(id),
@@ -47,9 +47,8 @@ export class StripeEventDetails {
   async reread(objectType: string, id: string): Promise<Record<string, unknown> | null> {
     const retrieve = RETRIEVE[objectType];
     if (!retrieve) return null;
-    const object = await this.gateway.call(`${objectType}.retrieve`, (s) => retrieve(s, id));
-    const { lastResponse: _response, ...plain } = object as typeof object & { lastResponse?: unknown };
-    return plain;
+    // The SDK's `lastResponse` is not enumerable: the object is stored as the JSON the API answered.
+    return await this.gateway.call(`${objectType}.retrieve`, (s) => retrieve(s, id));
   }
 
   /** The lines of a credit note after the one given (the last it showed inline), page by page. */

@@ -117,7 +117,7 @@ export class StripeEventIngest {
   private async atPinnedVersion(event: StripeEventLike): Promise<StripeEventLike> {
     if (event.api_version === STRIPE_API_VERSION) return event;
     if (await this.known(event)) return event;
-    const version = String(event.api_version ?? 'none');
+    const version = event.api_version ?? 'none';
     if (!this.otherVersions.has(version)) {
       this.otherVersions.add(version);
       this.logger.warn(

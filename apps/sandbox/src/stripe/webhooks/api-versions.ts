@@ -49,7 +49,12 @@ function invoiceBeforeBasil(invoice: Obj): Obj {
     total_tax_amounts: Array.isArray(total_taxes) ? total_taxes : [],
     ...(lines === undefined
       ? {}
-      : { lines: { ...list, data: (Array.isArray(list.data) ? (list.data as Obj[]) : []).map(lineBeforeBasil) } }),
+      : {
+          lines: {
+            ...list,
+            data: (Array.isArray(list.data) ? (list.data as Obj[]) : []).map(lineBeforeBasil),
+          },
+        }),
   };
 }
 
@@ -75,8 +80,8 @@ function creditNoteBeforeBasil(note: Obj): Obj {
 
 function subscriptionBeforeBasil(sub: Obj): Obj {
   const items = obj(sub.items);
-  const data = (Array.isArray(items.data) ? (items.data as Obj[]) : []).map(
-    ({ current_period_start: _start, current_period_end: _end, ...item }) => item,
+  const data = (Array.isArray(items.data) ? (items.data as Obj[]) : []).map((item) =>
+    Object.fromEntries(Object.entries(item).filter(([key]) => !key.startsWith('current_period_'))),
   );
   const first = obj((items.data as Obj[] | undefined)?.[0]);
   return {
@@ -115,6 +120,6 @@ export function renderEvent(event: StripeEvent, version: string = event.api_vers
   return {
     ...event,
     api_version: version,
-    data: { ...event.data, object: renderObject(event.data.object, version) as Obj },
+    data: { ...event.data, object: renderObject(event.data.object, version) },
   };
 }
