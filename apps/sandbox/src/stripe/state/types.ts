@@ -341,7 +341,7 @@ export interface WebhookEndpoint extends StripeObject {
 export interface SigmaQueryRun extends StripeObject {
   object: 'sigma.sigma_query_run';
   sql: string;
-  status: 'running' | 'succeeded' | 'failed';
+  status: 'pending' | 'running' | 'succeeded' | 'failed';
   error: { message: string } | null;
   finalized_at: number | null;
   result: { file: string } | null;
