@@ -1,13 +1,15 @@
 import { OutboxMessageEntity } from '@revline/messaging';
 import type { BillingDocumentPayload, Envelope } from '@revline/messaging';
-import { eventually } from '@revline/testing';
+import { createTestApp, eventually } from '@revline/testing';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 import Stripe from 'stripe';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { SANDBOXES } from '../../../apps/sandbox/src/app.info';
 import { StripeStore } from '../../../apps/sandbox/src/stripe/state/store';
+import { StripeSandboxModule } from '../../../apps/sandbox/src/stripe/stripe-sandbox.module';
 import { CONTRACT_KEY, LINE_KEY } from '../../../apps/system-billing/src/stripe/contract-change.plans';
 import { StripeEventEntity } from '../../../apps/system-billing/src/persistence/entities';
 import { STRIPE_API_VERSION } from '../../../apps/system-billing/src/webhooks/stripe-api-version';
@@ -197,6 +199,26 @@ describe('Stripe events against the sandbox, at the pinned version and an older 
       expect(missing(invoiceReads(await stripe.invoices.retrieve(invoice)))).toEqual([]);
     } finally {
       store.accountApiVersion = Stripe.API_VERSION;
+    }
+  });
+
+  it('takes the account version from SANDBOX_STRIPE_API_VERSION', async () => {
+    const sandbox = await createTestApp(StripeSandboxModule, SANDBOXES[1].spec, {
+      SANDBOX_STRIPE_WEBHOOK_URLS: 'none',
+      SANDBOX_STRIPE_API_VERSION: OLDER,
+    });
+    delete process.env.SANDBOX_STRIPE_API_VERSION;
+    try {
+      const client = new Stripe('sk_test_revline_sandbox', {
+        host: '127.0.0.1',
+        port: Number(new URL(sandbox.url).port),
+        protocol: 'http',
+      });
+      const customer = await client.customers.create({ name: 'Older' });
+      const [created] = (await client.events.list({ type: 'customer.created' })).data;
+      expect(created).toMatchObject({ api_version: OLDER, data: { object: { id: customer.id } } });
+    } finally {
+      await sandbox.close();
     }
   });
 
