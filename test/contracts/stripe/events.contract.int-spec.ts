@@ -195,8 +195,20 @@ describe('Stripe events against the sandbox, at the pinned version and an older 
       expect(object).toHaveProperty('total_tax_amounts');
       expect(object.lines.data[0]).toHaveProperty('proration');
       expect(object.lines.data[0]).toHaveProperty('price.id');
-      // The API still answers at the version the request names (the SDK's).
+      // The API answers in the version the request names (the SDK's pinned one), else the account's.
       expect(missing(invoiceReads(await stripe.invoices.retrieve(invoice)))).toEqual([]);
+      const older = await stripe.invoices.retrieve(invoice, {}, { apiVersion: OLDER });
+      expect(missing(invoiceReads(older))).toEqual(['subscription', 'taxes']);
+      const unversioned = await fetch(`${env.sandbox.url}/v1/invoices/${invoice}`, {
+        headers: { authorization: 'Bearer sk_test_revline_sandbox' },
+      });
+      expect(missing(invoiceReads((await unversioned.json()) as Stripe.Invoice))).toEqual([
+        'subscription',
+        'taxes',
+      ]);
+      await expect(stripe.invoices.retrieve(invoice, {}, { apiVersion: 'latest' })).rejects.toThrow(
+        'Invalid Stripe API version: latest',
+      );
     } finally {
       store.accountApiVersion = Stripe.API_VERSION;
     }

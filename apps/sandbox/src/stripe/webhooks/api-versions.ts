@@ -114,6 +114,18 @@ export function renderObject<T extends object>(object: T, version: string): T | 
   }
 }
 
+/**
+ * An API answer rendered in the request's version (its `Stripe-Version`, else the account's): the object, or each
+ * object of a list. Expanded objects inside it stay as kept.
+ */
+export function renderAnswer(body: unknown, version: string): unknown {
+  if (!before(version, BASIL) || typeof body !== 'object' || body === null) return body;
+  const o = body as Obj;
+  if (o.object === 'list' && Array.isArray(o.data))
+    return { ...o, data: (o.data as object[]).map((item) => renderObject(item, version)) };
+  return renderObject(o, version);
+}
+
 /** An event rendered in `version` (a webhook endpoint's), else in the version it was created in. */
 export function renderEvent(event: StripeEvent, version: string = event.api_version): StripeEvent {
   if (version === event.api_version && !before(version, BASIL)) return event;
