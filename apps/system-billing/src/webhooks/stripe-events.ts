@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { OutboxMessageEntity, queueOf } from '@revline/messaging';
+import { BusinessError, OutboxMessageEntity, queueOf } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 import type { Announcement, StripeEventLike } from './stripe-event-announcements';
@@ -131,7 +131,9 @@ export class StripeEventIngest {
     try {
       object = id ? await this.details.reread(objectType, id) : null;
     } catch (error) {
-      throw new StripeApiVersionMismatch(event, objectType || 'object', (error as Error).message);
+      // Stripe's refusal (the object is gone) is final; a transient failure is thrown as it is, to be retried.
+      if (!(error instanceof BusinessError)) throw error;
+      throw new StripeApiVersionMismatch(event, objectType || 'object', error.message);
     }
     if (!object) throw new StripeApiVersionMismatch(event, objectType || 'object', 'no way to read it again');
     return { ...event, api_version: STRIPE_API_VERSION, data: { ...event.data, object } };
