@@ -11,6 +11,7 @@ import { StripeEventEntity, StripeObjectEntity } from '../apps/system-billing/sr
 import { StripeGateway } from '../apps/system-billing/src/stripe/stripe-gateway';
 import type { BillingEnv } from './support/billing-env';
 import { startBillingEnv } from './support/billing-env';
+import { STRIPE_API_VERSION } from '../apps/system-billing/src/webhooks/stripe-api-version';
 
 const SECRET = 'whsec_revline_sandbox';
 const RESET_MS = 400;
@@ -107,6 +108,7 @@ describe('system-billing under sandbox faults and webhook bursts', () => {
   const subscriptionEvent = (id: string, created: number, quantity: number) => ({
     id,
     object: 'event',
+    api_version: STRIPE_API_VERSION,
     type: 'customer.subscription.updated',
     created,
     data: {
@@ -124,6 +126,7 @@ describe('system-billing under sandbox faults and webhook bursts', () => {
   const invoiceEvent = (n: number, extra: Record<string, unknown> = {}) => ({
     id: `evt_burst_in_${n}`,
     object: 'event',
+    api_version: STRIPE_API_VERSION,
     type: 'invoice.finalized',
     created: 1_800_000_000,
     data: {

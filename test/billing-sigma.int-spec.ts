@@ -18,8 +18,8 @@ const sorted = (lines: InvoiceLineView[]) =>
   [...lines].sort((a, b) => (a.lineId < b.lineId ? -1 : a.lineId > b.lineId ? 1 : 0));
 
 /**
- * The invoice-line export through Stripe Sigma (the default) against the export through the list API
- * (STRIPE_INVOICE_LINES_EXPORT=list), on the sandbox: a generated month and invoices made through the API (a
+ * The invoice-line export through Stripe Sigma (the opt-in, STRIPE_INVOICE_LINES_EXPORT=sigma) against the export
+ * through the list API (the default), on the sandbox: a generated month and invoices made through the API (a
  * proration invoice, a draft that is left out, invoices created after Sigma's snapshot).
  */
 describe('the invoice-line export through Sigma, against the list', () => {
@@ -33,14 +33,14 @@ describe('the invoice-line export through Sigma, against the list', () => {
   const made: Record<string, string> = {};
 
   beforeAll(async () => {
-    env = await startBillingEnv({ STRIPE_SIGMA_POLL_MS: '20' });
+    env = await startBillingEnv({ STRIPE_SIGMA_POLL_MS: '20', STRIPE_INVOICE_LINES_EXPORT: 'sigma' });
     ({ stripe, billing: sigmaApp } = env);
+    // The default export: the list.
+    delete process.env.STRIPE_INVOICE_LINES_EXPORT;
     listApp = await createTestApp(AppModule, APP, {
       STRIPE_PORT: new URL(env.sandbox.url).port,
       STRIPE_EVENTS_POLL_MS: '0',
-      STRIPE_INVOICE_LINES_EXPORT: 'list',
     });
-    delete process.env.STRIPE_INVOICE_LINES_EXPORT;
     viewer = await seedApiKey(env.db.dataSource, ['finance.viewer']);
 
     // A month of paid invoices, three lines each, two hours apart, all before now.
@@ -128,7 +128,11 @@ describe('the invoice-line export through Sigma, against the list', () => {
     // Sigma's snapshot time, then the period in 8 created-time slices, each its own query run.
     expect(start).toHaveBeenCalledTimes(1 + 8);
     start.mockRestore();
+    // The default reads the list alone: no query run is started.
+    const listStart = vi.spyOn(listApp.app.get(StripeSigma), 'start');
     const throughList = await exported(listApp);
+    expect(listStart).not.toHaveBeenCalled();
+    listStart.mockRestore();
 
     expect(throughSigma).toHaveLength(throughList.length);
     expect(sorted(throughSigma)).toEqual(sorted(throughList));
@@ -177,7 +181,11 @@ describe('the invoice-line export through Sigma, against the list', () => {
     const slice =
       start.mock.calls.map(([sql]) => sql).find((sql) => sql.includes('invoice_line_items')) ?? '';
     start.mockRestore();
-    expect(slice).toMatch(/^select l\.invoice_id, i\.created, l\.amount, l\.currency, i\.finalized_at from /);
+    // Sigma's schema names: `date` (created), `status_transitions_finalized_at`.
+    expect(slice).toMatch(
+      /^select l\.invoice_id, i\.date, l\.amount, l\.currency, i\.status_transitions_finalized_at from /,
+    );
+    expect(slice).toContain('where i.date >= timestamp');
     expect(header).toBe('invoiceId,amountMinor,issuedOn');
     const [, ...throughList] = await narrow(listApp);
     expect(throughSigma.sort()).toEqual(throughList.sort());

@@ -10,8 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BillingCommandsHandler } from '../apps/system-billing/src/commands/billing-commands.handler';
 import { StripeEventEntity, StripeObjectEntity } from '../apps/system-billing/src/persistence/entities';
 import { StripeEventsPoller } from '../apps/system-billing/src/webhooks/stripe-events.poller';
+import { StripeWebhookEndpoints } from '../apps/system-billing/src/webhooks/stripe-webhook-endpoints';
 import type { BillingEnv } from './support/billing-env';
 import { startBillingEnv } from './support/billing-env';
+import { STRIPE_API_VERSION } from '../apps/system-billing/src/webhooks/stripe-api-version';
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 const SECRET = 'whsec_revline_sandbox';
@@ -33,7 +35,8 @@ describe('system-billing against the Stripe sandbox', () => {
       STRIPE_WEBHOOK_SECRETS: `whsec_old_rotated,${SECRET}`,
     });
     ({ db, sandbox, billing, stripe } = env);
-    await stripe.webhookEndpoints.create({ url: `${billing.url}/v1/webhooks/stripe`, enabled_events: ['*'] });
+    // Registered as system-billing registers it: at the stripe SDK's pinned API version.
+    await billing.app.get(StripeWebhookEndpoints).ensure(`${billing.url}/v1/webhooks/stripe`, ['*']);
     handler = billing.app.get(BillingCommandsHandler);
     viewer = await seedApiKey(db.dataSource, ['finance.viewer']);
   });
@@ -163,6 +166,7 @@ describe('system-billing against the Stripe sandbox', () => {
     const body = JSON.stringify({
       id: 'evt_forged',
       object: 'event',
+      api_version: STRIPE_API_VERSION,
       type: 'invoice.finalized',
       created: 1,
       data: { object: { id: 'in_forged', object: 'invoice' } },
@@ -208,6 +212,7 @@ describe('system-billing against the Stripe sandbox', () => {
     const newer = JSON.stringify({
       id: 'evt_new',
       object: 'event',
+      api_version: STRIPE_API_VERSION,
       type: 'customer.subscription.updated',
       created: 2000,
       data: { object: sub(2000, 15) },
@@ -215,6 +220,7 @@ describe('system-billing against the Stripe sandbox', () => {
     const older = JSON.stringify({
       id: 'evt_old',
       object: 'event',
+      api_version: STRIPE_API_VERSION,
       type: 'customer.subscription.updated',
       created: 1000,
       data: { object: sub(1000, 10) },

@@ -19,6 +19,7 @@ import { StripeEventDetails } from './webhooks/stripe-event-details';
 import { StripeEventIngest } from './webhooks/stripe-events';
 import { StripeEventsPoller } from './webhooks/stripe-events.poller';
 import { StripeWebhookController } from './webhooks/stripe-webhook.controller';
+import { StripeWebhookEndpoints } from './webhooks/stripe-webhook-endpoints';
 
 /** Billing through the port, Stripe behind it: commands, webhooks, the events poller and reads. */
 @Module({
@@ -41,7 +42,8 @@ import { StripeWebhookController } from './webhooks/stripe-webhook.controller';
     StripeEventDetails,
     StripeEventIngest,
     StripeEventsPoller,
+    StripeWebhookEndpoints,
   ],
-  exports: [BillingPort, StripeEventsPoller],
+  exports: [BillingPort, StripeEventsPoller, StripeWebhookEndpoints],
 })
 export class BillingModule {}

@@ -1,4 +1,5 @@
 import { IsInt, IsString, Matches, Min } from 'class-validator';
+import { API_VERSION_PATTERN, SANDBOX_API_VERSION } from './webhooks/api-versions';
 
 /** The Stripe sandbox's settings; the defaults make `npm start` work with no configuration (DESIGN.md §10). */
 export class StripeSandboxConfig {
@@ -34,6 +35,14 @@ export class StripeSandboxConfig {
   @IsInt()
   @Min(1)
   SANDBOX_STRIPE_ENDPOINT_RATE_LIMIT_PER_SECOND = 25;
+
+  /**
+   * The account's default API version: events (webhooks without an endpoint version, and `/v1/events`) are
+   * rendered in it, as Stripe renders them in the account's version. Older than 2025-03-31.basil, objects lack
+   * the fields that version added (`parent`, `total_taxes`, a line's `pricing`) and show the ones it replaced.
+   */
+  @Matches(API_VERSION_PATTERN, { message: 'must be a Stripe API version such as 2025-03-31.basil' })
+  SANDBOX_STRIPE_API_VERSION = SANDBOX_API_VERSION;
 
   urls(): string[] {
     if (this.SANDBOX_STRIPE_WEBHOOK_URLS.trim() === 'none') return [];

@@ -455,16 +455,17 @@ describe('Stripe sandbox, driven by the official stripe SDK', () => {
         id: string;
         status: string;
       };
-      expect(created).toMatchObject({ object: 'sigma.sigma_query_run', status: 'running', result: null });
+      // Queued first, as Stripe answers a run it has not started.
+      expect(created).toMatchObject({ object: 'sigma.sigma_query_run', status: 'pending', result: null });
       let run = created as { id: string; status: string; result: { file: string } | null; error: unknown };
       await eventually(async () => {
         run = (await stripe.rawRequest('GET', `/v1/sigma/query_runs/${created.id}`)) as typeof run;
-        return run.status !== 'running';
+        return run.status !== 'pending' && run.status !== 'running';
       });
       return run;
     };
     const run = await runQuery(
-      `select l.invoice_id, i.customer_id, l.amount, l.quantity, l.proration, i.created
+      `select l.invoice_id, i.customer_id, l.amount, l.quantity, l.proration, i.date
          from invoice_line_items l join invoices i on l.invoice_id = i.id
         where i.id = '${invoiceId}' and i.status <> 'draft'`,
     );
@@ -476,7 +477,7 @@ describe('Stripe sandbox, driven by the official stripe SDK', () => {
     const csv = await download.text();
     expect(Buffer.byteLength(csv)).toBe(file.size);
     expect(csv).toBe(
-      `invoice_id,customer_id,amount,quantity,proration,created\n${invoiceId},${customer.id},${String(3 * 120_000)},3,false,2026-03-01 00:00:00.000\n`,
+      `invoice_id,customer_id,amount,quantity,proration,date\n${invoiceId},${customer.id},${String(3 * 120_000)},3,false,2026-03-01 00:00:00.000\n`,
     );
     expect((await fetch(file.url!)).status).toBe(401);
 

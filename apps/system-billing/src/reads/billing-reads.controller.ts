@@ -195,7 +195,7 @@ export class BillingReadsController {
   @ApiOperation({
     summary: 'Every invoice line of a period, streamed as NDJSON (or CSV) for reconciliation',
     description:
-      'One JSON object per line, or with format=csv a header row and one CSV row per line (the columns of INVOICE_LINE_CSV_COLUMNS, amounts in minor units, the amount tax excluded, the tax of the line in taxMinor), lines of invoices created in the period that are not drafts. Read from Stripe Sigma (a query run, its CSV result streamed) and, for invoices created since the Sigma snapshot, from the invoice list, so memory stays flat; an invoice created before the snapshot shows as it was then (Sigma lags the API by up to a few hours). With STRIPE_INVOICE_LINES_EXPORT=list, or on an account without Sigma, from the invoice list alone.',
+      'One JSON object per line, or with format=csv a header row and one CSV row per line (the columns of INVOICE_LINE_CSV_COLUMNS, amounts in minor units, the amount tax excluded, the tax of the line in taxMinor), lines of invoices created in the period that are not drafts. Read from the invoice list by default, page by page, so memory stays flat. With STRIPE_INVOICE_LINES_EXPORT=sigma (an opt-in for accounts with the Sigma Query Run API, a preview) from Stripe Sigma (a query run, its CSV result streamed) and, for invoices created since the Sigma snapshot, from the invoice list; an invoice created before the snapshot then shows as it was then (Sigma lags the API by up to a few hours); an account that refuses the query run is read through the list.',
   })
   @ApiProduces('application/x-ndjson', 'text/csv')
   @ApiOkResponse({ description: 'application/x-ndjson or text/csv: one invoice line per line' })

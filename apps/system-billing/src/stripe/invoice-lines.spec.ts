@@ -53,13 +53,13 @@ function line(fields: {
 describe('invoice lines from Sigma', () => {
   it('asks for the non-draft invoices created in [gte, lt), bounds as UTC timestamps', () => {
     const sql = invoiceLinesSql(at('2027-03-01T00:00:00'), at('2027-04-01T00:00:00'));
-    expect(sql).toContain("where i.created >= timestamp '2027-03-01 00:00:00'");
-    expect(sql).toContain("and i.created < timestamp '2027-04-01 00:00:00'");
+    expect(sql).toContain("where i.date >= timestamp '2027-03-01 00:00:00'");
+    expect(sql).toContain("and i.date < timestamp '2027-04-01 00:00:00'");
     expect(sql).toContain("and i.status <> 'draft'");
     expect(sql).toContain('from invoice_line_items l join invoices i on l.invoice_id = i.id');
     expect(sql.slice(7, sql.indexOf(' from '))).toBe(
-      'l.invoice_id, i.created, l.id, i.customer_id, l.description, l.amount, l.currency, l.tax_amount, ' +
-        'l.proration, l.price_id, l.quantity, l.period_start, l.period_end, i.finalized_at',
+      'l.invoice_id, i.date, l.id, i.customer_id, l.description, l.amount, l.currency, l.total_exclusive_tax, ' +
+        'l.proration, l.price_id, l.quantity, l.period_start, l.period_end, i.status_transitions_finalized_at',
     );
     // Fields asked for: their columns only, besides the invoice and its creation time.
     const narrow = invoiceLinesSql(at('2027-03-01T00:00:00'), at('2027-04-01T00:00:00'), [
@@ -67,7 +67,7 @@ describe('invoice lines from Sigma', () => {
       'issuedOn',
     ]);
     expect(narrow.slice(7, narrow.indexOf(' from '))).toBe(
-      'l.invoice_id, i.created, l.tax_amount, i.finalized_at',
+      'l.invoice_id, i.date, l.total_exclusive_tax, i.status_transitions_finalized_at',
     );
   });
 
@@ -107,15 +107,15 @@ describe('invoice lines from Sigma', () => {
           customer_id: 'cus_1',
           description: 'Seat, "annual"\nplan',
           amount: '120000',
-          tax_amount: '2000',
+          total_exclusive_tax: '2000',
           currency: 'eur',
           proration: 'false',
           price_id: 'price_1',
           quantity: '3',
           period_start: '2027-03-01 00:00:00.000',
           period_end: '2028-03-01 00:00:00.000',
-          finalized_at: '2027-03-02 23:59:59.000',
-          created: '2027-03-01 10:00:00.000',
+          status_transitions_finalized_at: '2027-03-02 23:59:59.000',
+          date: '2027-03-01 10:00:00.000',
         },
       ],
       [
@@ -137,15 +137,15 @@ describe('invoice lines from Sigma', () => {
           customer_id: 'cus_1',
           description: '',
           amount: '-5000',
-          tax_amount: '',
+          total_exclusive_tax: '',
           currency: 'eur',
           proration: 'true',
           price_id: '',
           quantity: '',
           period_start: '2027-03-15 12:00:00.000',
           period_end: '2027-03-31 23:00:00.000',
-          finalized_at: '',
-          created: '2027-03-01 10:00:00.000',
+          status_transitions_finalized_at: '',
+          date: '2027-03-01 10:00:00.000',
         },
       ],
       [
@@ -167,15 +167,15 @@ describe('invoice lines from Sigma', () => {
           customer_id: 'cus_1',
           description: 'One-off',
           amount: '0',
-          tax_amount: '0',
+          total_exclusive_tax: '0',
           currency: 'eur',
           proration: 'false',
           price_id: 'price_2',
           quantity: '1',
           period_start: '2027-03-01 10:00:00.000',
           period_end: '2027-03-01 10:00:00.000',
-          finalized_at: '',
-          created: '2027-03-01 10:00:00.000',
+          status_transitions_finalized_at: '',
+          date: '2027-03-01 10:00:00.000',
         },
       ],
     ];
@@ -197,9 +197,7 @@ describe('invoice lines from Sigma', () => {
   });
 
   it('refuses a result without a column it needs, and a cell that is not what its column holds', () => {
-    expect(() => sigmaLineReader(SIGMA_LINE_COLUMNS.filter((c) => c !== 'created'))).toThrow(
-      /no created column/,
-    );
+    expect(() => sigmaLineReader(SIGMA_LINE_COLUMNS.filter((c) => c !== 'date'))).toThrow(/no date column/);
     const read = sigmaLineReader(SIGMA_LINE_COLUMNS);
     const good = [
       'in_1',

@@ -34,22 +34,26 @@ export function sigmaSeconds(cell: string): number {
   return Math.floor(ms / 1000);
 }
 
-/** The columns the invoice-line query answers, in its order (a result is read by these names, not positions). */
+/**
+ * The columns the invoice-line query answers, named as Sigma's published schema names them (`invoices.date` is
+ * the invoice's creation time, `status_transitions_finalized_at` its finalisation, a line's `total_exclusive_tax`
+ * the tax added on top of it); a result is read by these names, not positions.
+ */
 export const SIGMA_LINE_COLUMNS = [
   'invoice_id',
   'id',
   'customer_id',
   'description',
   'amount',
-  'tax_amount',
+  'total_exclusive_tax',
   'currency',
   'proration',
   'price_id',
   'quantity',
   'period_start',
   'period_end',
-  'finalized_at',
-  'created',
+  'status_transitions_finalized_at',
+  'date',
 ] as const;
 
 /** The Sigma columns each field is read from. */
@@ -59,31 +63,33 @@ const SIGMA_SOURCES: Record<InvoiceLineField, readonly string[]> = {
   customerId: ['i.customer_id'],
   description: ['l.description'],
   amountMinor: ['l.amount', 'l.currency'],
-  taxMinor: ['l.tax_amount'],
+  taxMinor: ['l.total_exclusive_tax'],
   currency: ['l.currency'],
   proration: ['l.proration'],
   priceId: ['l.price_id'],
   quantity: ['l.quantity'],
   periodStart: ['l.period_start'],
   periodEnd: ['l.period_end'],
-  issuedOn: ['i.finalized_at', 'i.created'],
+  issuedOn: ['i.status_transitions_finalized_at', 'i.date'],
 };
 
 /**
  * The Sigma query of every line of the invoices created in [gte, lt) that are not drafts: the same invoices, and
- * the same figures, the list API's export reads (`tax_amount` is the sum of the line's taxes). It selects the
- * columns of the fields asked for, and always the invoice and its creation time (the export skips by them).
+ * the same figures, the list API's export reads, but for tax: Sigma's `total_exclusive_tax` is the tax added on
+ * top of a line, where the list's is the sum of every tax of the line (a tax-inclusive price's included). It
+ * selects the columns of the fields asked for, and always the invoice and its creation time (`date`; the export
+ * skips by them).
  */
 export function invoiceLinesSql(
   gte: number,
   lt: number,
   fields: readonly InvoiceLineField[] = INVOICE_LINE_FIELDS,
 ): string {
-  const columns = new Set(['l.invoice_id', 'i.created', ...fields.flatMap((field) => SIGMA_SOURCES[field])]);
+  const columns = new Set(['l.invoice_id', 'i.date', ...fields.flatMap((field) => SIGMA_SOURCES[field])]);
   return (
     `select ${[...columns].join(', ')} ` +
     'from invoice_line_items l join invoices i on l.invoice_id = i.id ' +
-    `where i.created >= timestamp '${sigmaTimestamp(gte)}' and i.created < timestamp '${sigmaTimestamp(lt)}' ` +
+    `where i.date >= timestamp '${sigmaTimestamp(gte)}' and i.date < timestamp '${sigmaTimestamp(lt)}' ` +
     "and i.status <> 'draft'"
   );
 }
@@ -114,28 +120,29 @@ export function sigmaLineReader(header: readonly string[]): (row: readonly strin
     (typeof SIGMA_LINE_COLUMNS)[number],
     number
   >;
-  for (const needed of ['invoice_id', 'created'] as const)
+  for (const needed of ['invoice_id', 'date'] as const)
     if (at[needed] === -1) throw new Error(`Sigma: the invoice-line result has no ${needed} column`);
   const has = (name: (typeof SIGMA_LINE_COLUMNS)[number]) => at[name] !== -1;
   return (row) => {
     const cell = (name: (typeof SIGMA_LINE_COLUMNS)[number]) => row[at[name]] ?? '';
     const price = cell('price_id');
     const quantity = cell('quantity');
-    const tax = cell('tax_amount');
-    const finalized = cell('finalized_at');
+    const tax = cell('total_exclusive_tax');
+    const finalized = cell('status_transitions_finalized_at');
     return {
       invoiceId: cell('invoice_id'),
       lineId: cell('id'),
       customerId: cell('customer_id'),
       description: cell('description'),
       amount: money(has('amount') ? integer(cell('amount'), 'amount') : 0, cell('currency')),
-      taxMinor: tax === '' ? '0' : String(integer(tax, 'tax_amount')),
+      taxMinor: tax === '' ? '0' : String(integer(tax, 'total_exclusive_tax')),
       proration: cell('proration') === 'true',
       priceId: price === '' ? null : price,
       quantity: quantity === '' ? null : integer(quantity, 'quantity'),
       periodStart: has('period_start') ? day(cell('period_start'), 'period_start') : '',
       periodEnd: has('period_end') ? day(cell('period_end'), 'period_end') : '',
-      issuedOn: finalized === '' ? day(cell('created'), 'created') : day(finalized, 'finalized_at'),
+      issuedOn:
+        finalized === '' ? day(cell('date'), 'date') : day(finalized, 'status_transitions_finalized_at'),
     };
   };
 }

@@ -103,7 +103,7 @@ export class StripeInvoiceLinesExport {
       for await (const { header, rows } of this.sigma.fileRows(await this.sigma.resultFile(run))) {
         if (!read) {
           read = sigmaLineReader(header);
-          created = header.indexOf('created');
+          created = header.indexOf('date');
         }
         for (const row of rows) {
           const view = read(row);

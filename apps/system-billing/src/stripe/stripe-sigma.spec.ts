@@ -36,8 +36,8 @@ function sigmaWith(
 ): { sigma: StripeSigma; calls: string[] } {
   const calls: string[] = [];
   const stripe = {
-    rawRequest: (method: string, path: string) => {
-      calls.push(`${method} ${path}`);
+    rawRequest: (method: string, path: string, _params: unknown, options?: { apiVersion?: string }) => {
+      calls.push(`${method} ${path}${options?.apiVersion ? ` (Stripe-Version ${options.apiVersion})` : ''}`);
       const next = answers.shift();
       return next ? Promise.resolve(next) : Promise.reject(new Error('no more answers'));
     },
@@ -99,9 +99,10 @@ describe('Stripe Sigma client', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it('polls a run until it succeeds (or completes) and answers its file', async () => {
+  it('polls a run, queued (pending) then running, until it succeeds (or completes) and answers its file', async () => {
     const { sigma, calls } = sigmaWith(server, [
-      runOf('running'),
+      runOf('pending'),
+      runOf('pending'),
       runOf('running'),
       runOf('succeeded', { result: { file: 'file_1' } }),
     ]);
@@ -111,6 +112,20 @@ describe('Stripe Sigma client', () => {
       'POST /v1/sigma/query_runs',
       'GET /v1/sigma/query_runs/qry_1',
       'GET /v1/sigma/query_runs/qry_1',
+      'GET /v1/sigma/query_runs/qry_1',
+    ]);
+    // The preview Stripe-Version, when one is set, on every call of the Query Run API.
+    const preview = sigmaWith(
+      server,
+      [runOf('pending'), runOf('succeeded', { result: { file: 'file_3' } })],
+      {
+        STRIPE_SIGMA_API_VERSION: '2025-03-31.preview',
+      },
+    );
+    expect(await preview.sigma.resultFile(await preview.sigma.start('select 1'))).toBe('file_3');
+    expect(preview.calls).toEqual([
+      'POST /v1/sigma/query_runs (Stripe-Version 2025-03-31.preview)',
+      'GET /v1/sigma/query_runs/qry_1 (Stripe-Version 2025-03-31.preview)',
     ]);
     const completed = sigmaWith(server, []).sigma;
     expect(await completed.resultFile(runOf('completed', { result: { file: 'file_2' } }))).toBe('file_2');

@@ -9,12 +9,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { StripeConfig } from './stripe.config';
 import { StripeGateway } from './stripe-gateway';
 
-/** A Sigma query run (`sigma.sigma_query_run`) as Stripe answers it. */
+/**
+ * A Sigma query run (`sigma.sigma_query_run`) as Stripe answers it: `pending` (queued) and `running` are not
+ * finished yet. The Query Run API is a preview (not in the SDK's pinned version), so its shape is written here.
+ */
 export interface SigmaQueryRun {
   id: string;
   object: 'sigma.sigma_query_run';
   created: number;
-  status: 'running' | 'succeeded' | 'completed' | 'failed' | 'timed_out' | 'canceled';
+  status: 'pending' | 'running' | 'succeeded' | 'completed' | 'failed' | 'timed_out' | 'canceled';
   result: { file: string } | null;
   error: { message: string } | null;
   finalized_at: number | null;
@@ -27,10 +30,16 @@ export interface SigmaBatch {
   rows: string[][];
 }
 
+/** A query run that has not finished: queued, or running. */
+const UNFINISHED: ReadonlySet<SigmaQueryRun['status']> = new Set(['pending', 'running']);
+
 /**
- * Stripe Sigma's Query Run API: a query is started (`POST /v1/sigma/query_runs`, through the gateway's retries and
- * breaker), polled every STRIPE_SIGMA_POLL_MS until it finishes, and its result file (CSV) streamed from
- * STRIPE_FILES_URL and parsed as it comes, so a result of any size is read in the memory of a few chunks.
+ * Stripe Sigma's Query Run API, used only when STRIPE_INVOICE_LINES_EXPORT=sigma (an opt-in: the endpoint is a
+ * preview that Stripe is replacing with `/v2/data/reporting/query_runs`, and is not in the SDK's pinned version):
+ * a query is started (`POST /v1/sigma/query_runs`, through the gateway's retries and breaker, with the
+ * `Stripe-Version` STRIPE_SIGMA_API_VERSION names when set), polled every STRIPE_SIGMA_POLL_MS until it finishes,
+ * and its result file (CSV) streamed from STRIPE_FILES_URL and parsed as it comes, so a result of any size is read
+ * in the memory of a few chunks.
  */
 @Injectable()
 export class StripeSigma {
@@ -47,7 +56,7 @@ export class StripeSigma {
     return queryRun(
       'sigma.queryRuns.create',
       await this.gateway.call('sigma.queryRuns.create', (s) =>
-        s.rawRequest('POST', '/v1/sigma/query_runs', { sql }),
+        s.rawRequest('POST', '/v1/sigma/query_runs', { sql }, this.requestOptions()),
       ),
     );
   }
@@ -64,7 +73,7 @@ export class StripeSigma {
         if (!run.result?.file) throw new Error(`Sigma query run ${run.id} finished without a result file`);
         return run.result.file;
       }
-      if (run.status !== 'running')
+      if (!UNFINISHED.has(run.status))
         throw new BusinessError(
           'billing_rejected',
           `Stripe Sigma query run ${run.id} ${run.status}: ${run.error?.message ?? 'no message'}`,
@@ -79,15 +88,27 @@ export class StripeSigma {
       run = queryRun(
         'sigma.queryRuns.retrieve',
         await this.gateway.call('sigma.queryRuns.retrieve', (s) =>
-          s.rawRequest('GET', `/v1/sigma/query_runs/${encodeURIComponent(id)}`).catch((error: unknown) => {
-            // A failed run carries `error`, and the SDK raises any 200 body with one as an error: it is the run.
-            if (error instanceof Stripe.errors.StripeError && error.statusCode === 200)
-              return { ...run, status: 'failed', error: { message: error.message } } satisfies SigmaQueryRun;
-            throw error;
-          }),
+          s
+            .rawRequest('GET', `/v1/sigma/query_runs/${encodeURIComponent(id)}`, {}, this.requestOptions())
+            .catch((error: unknown) => {
+              // A failed run carries `error`, and the SDK raises any 200 body with one as an error: it is the run.
+              if (error instanceof Stripe.errors.StripeError && error.statusCode === 200)
+                return {
+                  ...run,
+                  status: 'failed',
+                  error: { message: error.message },
+                } satisfies SigmaQueryRun;
+              throw error;
+            }),
         ),
       );
     }
+  }
+
+  /** The preview `Stripe-Version` the Query Run API is called with, when STRIPE_SIGMA_API_VERSION names one. */
+  private requestOptions(): { apiVersion?: string } {
+    const version = this.config.STRIPE_SIGMA_API_VERSION;
+    return version ? { apiVersion: version } : {};
   }
 
   /**

@@ -86,12 +86,23 @@ export class StripeConfig {
   STRIPE_FILES_URL?: string = undefined;
 
   /**
-   * How the invoice-line export reads Stripe: `sigma` (a Sigma query run, its CSV streamed, the invoices created
-   * since Sigma's snapshot read from the list API), or `list` (invoices.list alone). An account without Sigma is
-   * read through the list with `sigma` too.
+   * How the invoice-line export reads Stripe: `list` (the default: invoices.list, in the SDK's pinned API version),
+   * or `sigma`, an opt-in for accounts with Sigma and its Query Run API (a preview endpoint, not in the pinned SDK):
+   * a Sigma query run, its CSV streamed, the invoices created since Sigma's snapshot read from the list API. An
+   * account that refuses the query run is read through the list with `sigma` too.
    */
   @IsIn(['sigma', 'list'])
-  STRIPE_INVOICE_LINES_EXPORT: 'sigma' | 'list' = 'sigma';
+  STRIPE_INVOICE_LINES_EXPORT: 'sigma' | 'list' = 'list';
+
+  /**
+   * The `Stripe-Version` the Sigma Query Run API is called with (the preview version Stripe gives the account for
+   * it); unset, the SDK's pinned version. Only with STRIPE_INVOICE_LINES_EXPORT=sigma.
+   */
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}\.[a-z_]+$/, {
+    message: 'must be a Stripe API version such as 2025-03-31.preview',
+  })
+  STRIPE_SIGMA_API_VERSION?: string = undefined;
 
   /** How often a running Sigma query run is polled. */
   @IsInt()
@@ -102,6 +113,15 @@ export class StripeConfig {
   @IsInt()
   @Min(1_000)
   STRIPE_SIGMA_TIMEOUT_MS = 600_000;
+
+  /**
+   * This service's public webhook URL (`https://<host>:3003/v1/webhooks/stripe`). Set, system-billing registers
+   * its Stripe webhook endpoint at start, with the API version the stripe SDK pins, when there is none for the URL,
+   * and reports one registered with another version. Unset, the endpoint is registered by hand (with that version).
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' })
+  STRIPE_WEBHOOK_URL?: string = undefined;
 
   /** `live` or `test`, as the key says. */
   stripeMode(): 'live' | 'test' {

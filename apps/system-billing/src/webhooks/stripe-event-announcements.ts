@@ -8,6 +8,8 @@ export interface StripeEventLike {
   id: string;
   type: string;
   created: number;
+  /** The API version the object is rendered in (Stripe's `api_version`; null on events older than versioning). */
+  api_version?: string | null;
   data: { object: Record<string, unknown> & { id?: unknown; object?: unknown } };
 }
 
@@ -58,9 +60,11 @@ function announce<J extends JobName>(
 }
 
 /**
- * The messages an event leads to. `paymentId` is the invoice payment of an `invoice.paid` event, which Stripe
- * does not put in the event (`payments` is an includable field): the caller looks it up first. An invoice's
- * lines must all be in the event's object (an event shows the first handful; the caller reads the rest).
+ * The messages an event leads to, its object in the pinned API version (the caller re-reads one in another).
+ * `paymentId` is the invoice payment of an `invoice.paid` event, which Stripe does not put in the event
+ * (`payments` is an includable field): the caller looks it up first. An invoice's or a credit note's lines must
+ * all be in the event's object (an event shows the first handful, `has_more` telling of the rest; the caller reads
+ * them).
  */
 export function announcementsOf(event: StripeEventLike, read: { paymentId?: string } = {}): Announcement[] {
   const paymentId = read.paymentId;
@@ -165,7 +169,7 @@ function invoiceDocument(o: Obj, createdAt: string): BillingDocumentPayload {
       const parent = obj(line.parent);
       const details = obj(parent.subscription_item_details ?? parent.invoice_item_details);
       const period = obj(line.period);
-      const priceId = str(obj(obj(line.pricing).price_details).price) || str(obj(line.price).id);
+      const priceId = str(obj(obj(line.pricing).price_details).price);
       return {
         lineId: str(line.id),
         description: str(line.description),

@@ -9,7 +9,8 @@ import { StripeEventIngest } from './stripe-events';
 
 const CURSOR = 'stripe-events';
 const OVERLAP_SECONDS = 60;
-const TYPES = [
+/** The event types Revline reads: what the poller lists, and what the webhook endpoint is registered for. */
+export const STRIPE_EVENT_TYPES: readonly string[] = [
   'invoice.finalized',
   'invoice.paid',
   'invoice.voided',
@@ -87,7 +88,7 @@ export class StripeEventsPoller implements OnApplicationBootstrap, OnApplication
       const page = await this.gateway.call('events.list', (s) =>
         s.events.list({
           limit: 100,
-          types: TYPES,
+          types: [...STRIPE_EVENT_TYPES],
           created: { gte: Math.max(0, cursor - OVERLAP_SECONDS) },
           starting_after: startingAfter,
         }),

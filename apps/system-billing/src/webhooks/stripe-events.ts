@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
-import { OutboxMessageEntity, queueOf } from '@revline/messaging';
+import { Injectable, Logger } from '@nestjs/common';
+import { BusinessError, OutboxMessageEntity, queueOf } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 import type { Announcement, StripeEventLike } from './stripe-event-announcements';
 import { announcementsOf, str } from './stripe-event-announcements';
+import { STRIPE_API_VERSION, StripeApiVersionMismatch } from './stripe-api-version';
 import { StripeEventDetails } from './stripe-event-details';
 
 export type { StripeEventLike } from './stripe-event-announcements';
@@ -30,6 +31,17 @@ interface Pending {
 const hasMore = (list: unknown): boolean =>
   typeof list === 'object' && list !== null && (list as { has_more?: unknown }).has_more === true;
 
+/** The lines a list shows inline. */
+const embedded = (list: unknown): unknown[] => {
+  const data = (list as { data?: unknown } | null)?.data;
+  return Array.isArray(data) ? data : [];
+};
+
+const lastId = (list: unknown): string | undefined => {
+  const last = embedded(list).at(-1) as { id?: unknown } | undefined;
+  return typeof last?.id === 'string' ? last.id : undefined;
+};
+
 const byKey =
   <T>(key: (value: T) => string) =>
   (a: T, b: T) =>
@@ -48,6 +60,9 @@ const byKey =
  */
 @Injectable()
 export class StripeEventIngest {
+  private readonly logger = new Logger('StripeEvents');
+  /** API versions other than the pinned one that events have come in (warned about once each). */
+  private readonly otherVersions = new Set<string>();
   private queue: Pending[] = [];
   private inFlight = 0;
 
@@ -61,13 +76,26 @@ export class StripeEventIngest {
     return outcome;
   }
 
-  /** Takes several events in, in this order (the poller's oldest first). */
-  async ingestAll(events: StripeEventLike[], source: EventSource): Promise<IngestOutcome[]> {
+  /**
+   * Takes several events in, in this order (the poller's oldest first). An event in another API version than the
+   * pinned one has its object re-read first (see atPinnedVersion); one that cannot be is refused with the whole
+   * call (StripeApiVersionMismatch), before anything is written.
+   */
+  async ingestAll(received: StripeEventLike[], source: EventSource): Promise<IngestOutcome[]> {
+    const events: StripeEventLike[] = [];
     const announced: Announcement[][] = [];
-    for (let i = 0; i < events.length; i += DETAIL_READS)
-      announced.push(
-        ...(await Promise.all(events.slice(i, i + DETAIL_READS).map((e) => this.announcements(e)))),
+    for (let i = 0; i < received.length; i += DETAIL_READS) {
+      const chunk = await Promise.all(
+        received.slice(i, i + DETAIL_READS).map(async (e) => {
+          const event = await this.atPinnedVersion(e);
+          return { event, announcements: await this.announcements(event) };
+        }),
       );
+      for (const { event, announcements } of chunk) {
+        events.push(event);
+        announced.push(announcements);
+      }
+    }
     const outcomes = events.map(
       (event, i) =>
         new Promise<IngestOutcome>((resolve, reject) => {
@@ -78,22 +106,63 @@ export class StripeEventIngest {
     return Promise.all(outcomes);
   }
 
+  /**
+   * The event with its object in the pinned API version. Stripe renders an event's object in the webhook
+   * endpoint's `api_version`, else the account's default version (`/v1/events` too), which need not be the one
+   * Revline reads: an event in another version (or naming none) has its object read again through the API, whose
+   * requests name the pinned version. An object type Revline cannot re-read (or one the API no longer answers) is
+   * refused loudly, never read in a shape it was not written for. An event already taken in is left as it is: it
+   * is a duplicate, nothing is read from it.
+   */
+  private async atPinnedVersion(event: StripeEventLike): Promise<StripeEventLike> {
+    if (event.api_version === STRIPE_API_VERSION) return event;
+    if (await this.known(event)) return event;
+    const version = event.api_version ?? 'none';
+    if (!this.otherVersions.has(version)) {
+      this.otherVersions.add(version);
+      this.logger.warn(
+        `Stripe events arrive in API version ${version}, not ${STRIPE_API_VERSION}: each event's object is re-read ` +
+          `through the API. Register the webhook endpoint with api_version ${STRIPE_API_VERSION}.`,
+      );
+    }
+    const objectType = str(event.data.object.object);
+    const id = str(event.data.object.id);
+    let object: Record<string, unknown> | null;
+    try {
+      object = id ? await this.details.reread(objectType, id) : null;
+    } catch (error) {
+      // Stripe's refusal (the object is gone) is final; a transient failure is thrown as it is, to be retried.
+      if (!(error instanceof BusinessError)) throw error;
+      throw new StripeApiVersionMismatch(event, objectType || 'object', error.message);
+    }
+    if (!object) throw new StripeApiVersionMismatch(event, objectType || 'object', 'no way to read it again');
+    return { ...event, api_version: STRIPE_API_VERSION, data: { ...event.data, object } };
+  }
+
+  private async known(event: StripeEventLike): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM ${this.table('stripe_events')} WHERE "event_id" = $1`,
+      [event.id],
+    );
+    return rows.length > 0;
+  }
+
   /** What the event announces, with what the event itself leaves out read from Stripe first. */
   private async announcements(event: StripeEventLike): Promise<Announcement[]> {
     const object = event.data.object;
     const id = str(object.id);
     const needsPayment = event.type === 'invoice.paid';
-    const needsLines = event.type === 'invoice.finalized' && hasMore(object.lines);
+    const needsLines =
+      (event.type === 'invoice.finalized' || event.type === 'credit_note.created') && hasMore(object.lines);
     if (!needsPayment && !needsLines) return announcementsOf(event);
     // A delivery of an event already taken in announces nothing, so it needs no read from Stripe.
-    const known = await this.dataSource.query<unknown[]>(
-      `SELECT 1 FROM ${this.table('stripe_events')} WHERE "event_id" = $1`,
-      [event.id],
-    );
-    if (known.length > 0) return [];
+    if (await this.known(event)) return [];
     if (needsPayment)
       return announcementsOf(event, { paymentId: (await this.details.paymentOf(id)) ?? undefined });
-    const lines = await this.details.linesOf(id);
+    const lines =
+      event.type === 'credit_note.created'
+        ? [...embedded(object.lines), ...(await this.details.creditNoteLinesAfter(id, lastId(object.lines)))]
+        : await this.details.linesOf(id);
     return announcementsOf({
       ...event,
       data: { object: { ...object, lines: { ...(object.lines as object), data: lines, has_more: false } } },

@@ -1,5 +1,12 @@
 import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Public } from '@revline/auth';
 import { DomainError } from '@revline/http';
 import type { FastifyRequest } from 'fastify';
@@ -42,6 +49,10 @@ export class StripeWebhookController {
   })
   @ApiOkResponse({ type: WebhookAckDto })
   @ApiBadRequestResponse({ description: 'Bad or stale signature, or not a Stripe event; nothing is queued' })
+  @ApiConflictResponse({
+    description:
+      "An event rendered in another Stripe API version than the SDK's pinned one whose object cannot be re-read at the pinned version; nothing is queued, Stripe retries",
+  })
   async receiveStripeWebhook(
     @Req() request: FastifyRequest,
     @Headers('stripe-signature') signature: string | undefined,

@@ -4,14 +4,14 @@ import { CreditNotes } from '../billing/credit-notes';
 import { Invoicing } from '../billing/invoicing';
 import { automaticTax, automaticTaxParam, refuseUnspecifiedTaxBehavior } from '../billing/tax';
 import type { InvoiceAnswer } from '../http/includable';
-import { invoiceAnswer } from '../http/includable';
+import { creditNoteAnswer, invoiceAnswer } from '../http/includable';
 import { expand, expansions, paginate, parseRange } from '../http/list';
 import { mergeMetadata, Params } from '../http/params';
 import { StripePost, StripeQuery } from '../http/request';
 import { StripeController } from '../http/stripe-controller';
 import { StripeApiError } from '../http/stripe-error';
 import { StripeStore } from '../state/store';
-import type { CreditNote, Invoice } from '../state/types';
+import type { CreditNote, Invoice, InvoicePayment } from '../state/types';
 
 /** Invoices (draft → open → paid / void, their lines and payments) and credit notes. */
 @StripeController()
@@ -216,14 +216,32 @@ export class InvoicesController {
     };
     p.has('credit_amount');
     p.end();
-    return this.creditNotes.create(input);
+    return creditNoteAnswer(this.creditNotes.create(input));
+  }
+
+  private findCreditNote(id: string): CreditNote {
+    const note = this.store.creditNotes.get(id);
+    if (!note) throw StripeApiError.noSuch('credit_note', id);
+    return note;
   }
 
   @Get('credit_notes/:id')
   retrieveCreditNote(@Param('id') id: string): CreditNote {
-    const note = this.store.creditNotes.get(id);
-    if (!note) throw StripeApiError.noSuch('credit_note', id);
-    return note;
+    return creditNoteAnswer(this.findCreditNote(id));
+  }
+
+  /** A credit note's lines, in their order, 10 a page by default (as an invoice's lines). */
+  @Get('credit_notes/:id/lines')
+  listCreditNoteLines(@Param('id') id: string, @StripeQuery() query: unknown) {
+    const note = this.findCreditNote(id);
+    return paginate([...note.lines.data].reverse(), new Params(query), `/v1/credit_notes/${id}/lines`);
+  }
+
+  @Get('invoice_payments/:id')
+  retrieveInvoicePayment(@Param('id') id: string): InvoicePayment {
+    const payment = this.store.invoicePayments.get(id);
+    if (!payment) throw StripeApiError.noSuch('invoice_payment', id);
+    return payment;
   }
 
   @Get('credit_notes')
@@ -236,11 +254,12 @@ export class InvoicesController {
       (c) =>
         (!invoice || c.invoice === invoice) && (!customer || c.customer === customer) && created(c.created),
     );
-    return paginate(all, q, '/v1/credit_notes');
+    const page = paginate(all, q, '/v1/credit_notes');
+    return { ...page, data: page.data.map(creditNoteAnswer) };
   }
 
   @StripePost('credit_notes/:id/void')
   voidCreditNote(@Param('id') id: string): CreditNote {
-    return this.creditNotes.void(id);
+    return creditNoteAnswer(this.creditNotes.void(id));
   }
 }

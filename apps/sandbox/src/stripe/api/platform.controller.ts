@@ -5,9 +5,10 @@ import { mergeMetadata, Params } from '../http/params';
 import { StripePost, StripeQuery } from '../http/request';
 import { StripeController } from '../http/stripe-controller';
 import { StripeApiError } from '../http/stripe-error';
-import { SANDBOX_API_VERSION, StripeStore, stripeId } from '../state/store';
+import { StripeStore, stripeId } from '../state/store';
 import type { Meter, MeterEvent, StripeEvent, TestClock, WebhookEndpoint } from '../state/types';
 import { StripeSandboxConfig } from '../stripe-sandbox.config';
+import { API_VERSION_PATTERN, renderEvent } from '../webhooks/api-versions';
 
 /** How long a meter event's identifier is refused again: Stripe's rolling 24 hours. */
 const METER_EVENT_IDENTIFIER_WINDOW_S = 24 * 3600;
@@ -140,18 +141,20 @@ export class PlatformController {
     const matches = (event: StripeEvent) =>
       (!type || (type.endsWith('*') ? event.type.startsWith(type.slice(0, -1)) : event.type === type)) &&
       (!types || types.includes(event.type));
-    return paginate(
+    const page = paginate(
       this.store.events.filter((e) => matches(e) && inCreated(e, q)),
       q,
       '/v1/events',
     );
+    // Each event in the version it was created in (the account's then), whatever version the request names.
+    return { ...page, data: page.data.map((event) => renderEvent(event)) };
   }
 
   @Get('events/:id')
   retrieveEvent(@Param('id') id: string): StripeEvent {
     const event = this.store.event(id);
     if (!event) throw StripeApiError.noSuch('event', id);
-    return event;
+    return renderEvent(event);
   }
 
   @StripePost('webhook_endpoints')
@@ -166,13 +169,21 @@ export class PlatformController {
       enabled_events: p.stringArray('enabled_events') ?? this.missing('enabled_events'),
       status: 'enabled',
       secret: this.config.SANDBOX_STRIPE_WEBHOOK_SECRET,
-      api_version: p.string('api_version') ?? SANDBOX_API_VERSION,
+      // Unset, the endpoint receives events in the account's default version, as on Stripe.
+      api_version: this.apiVersion(p.string('api_version')),
       description: p.string('description') ?? null,
       metadata: p.metadata() ?? {},
     };
     p.end();
     this.store.webhookEndpoints.set(endpoint.id, endpoint);
     return endpoint;
+  }
+
+  private apiVersion(version: string | undefined): string | null {
+    if (version === undefined) return null;
+    if (!API_VERSION_PATTERN.test(version))
+      throw StripeApiError.invalid('api_version', `Invalid API version: ${version}`);
+    return version;
   }
 
   private missing(param: string): never {

@@ -102,7 +102,14 @@ export class CreditNotes {
       effective_at: at,
       voided_at: null,
       metadata: input.metadata,
-      lines: { object: 'list', data: lines, has_more: false, url: `/v1/credit_notes/${id}/lines` },
+      total_taxes: [],
+      lines: {
+        object: 'list',
+        data: lines,
+        has_more: false,
+        url: `/v1/credit_notes/${id}/lines`,
+        total_count: lines.length,
+      },
     };
     if (pre) {
       invoice.pre_payment_credit_notes_amount += total;
@@ -137,6 +144,7 @@ export class CreditNotes {
       type,
       unit_amount: unitAmount,
       livemode: false,
+      taxes: [],
     };
   }
 

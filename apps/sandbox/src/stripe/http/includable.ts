@@ -1,4 +1,4 @@
-import type { Invoice } from '../state/types';
+import type { CreditNote, Invoice } from '../state/types';
 
 /** How many lines an invoice shows inline; the rest are read from `/v1/invoices/:id/lines`, as on Stripe. */
 export const EMBEDDED_LINES = 10;
@@ -21,7 +21,27 @@ export function invoiceAnswer(invoice: Invoice, paths: readonly string[]): Invoi
   return paths.includes('payments') ? { ...rest, lines, payments } : { ...rest, lines };
 }
 
-/** An object as an event carries it: an invoice as an unexpanded answer shows it. */
+/**
+ * A credit note as Stripe shows it: its lines are a list like an invoice's, the first handful inline (with
+ * `has_more` and `total_count`), the rest read from `/v1/credit_notes/:id/lines`.
+ */
+export function creditNoteAnswer(note: CreditNote): CreditNote {
+  const all = note.lines.data;
+  if (all.length <= EMBEDDED_LINES && note.lines.total_count === all.length) return note;
+  return {
+    ...note,
+    lines: {
+      ...note.lines,
+      data: all.slice(0, EMBEDDED_LINES),
+      has_more: all.length > EMBEDDED_LINES,
+      total_count: all.length,
+    },
+  };
+}
+
+/** An object as an event carries it: an invoice or a credit note as an unexpanded answer shows it. */
 export function eventObject(object: Record<string, unknown>): object {
-  return object.object === 'invoice' ? invoiceAnswer(object as unknown as Invoice, []) : object;
+  if (object.object === 'invoice') return invoiceAnswer(object as unknown as Invoice, []);
+  if (object.object === 'credit_note') return creditNoteAnswer(object as unknown as CreditNote);
+  return object;
 }

@@ -9,6 +9,7 @@ import { StripeStore, stripeId } from '../state/store';
 import { Faults } from './faults';
 import { StripeRateLimiter } from './rate-limiter';
 import { StripeApiError } from './stripe-error';
+import { API_VERSION_PATTERN, renderAnswer } from '../webhooks/api-versions';
 
 const KEY_TTL_MS = 24 * 3600 * 1000;
 
@@ -37,7 +38,22 @@ export class StripeApiInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    return from(this.handle(context, next));
+    return from(this.answer(context, next));
+  }
+
+  /**
+   * The answer in the request's API version: its `Stripe-Version` (the stripe SDK sends the one it pins), else
+   * the account's default, as Stripe renders it. A version Stripe would not know is refused.
+   */
+  private async answer(context: ExecutionContext, next: CallHandler): Promise<unknown> {
+    const header = context.switchToHttp().getRequest<FastifyRequest>().headers['stripe-version'];
+    if (typeof header === 'string' && !API_VERSION_PATTERN.test(header))
+      throw new StripeApiError(400, {
+        type: 'invalid_request_error',
+        message: `Invalid Stripe API version: ${header}`,
+      });
+    const version = typeof header === 'string' ? header : this.store.accountApiVersion;
+    return renderAnswer(await this.handle(context, next), version);
   }
 
   private async handle(context: ExecutionContext, next: CallHandler): Promise<unknown> {

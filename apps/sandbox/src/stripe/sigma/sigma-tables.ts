@@ -29,9 +29,11 @@ const invoices: (store: StripeStore) => Table<Invoice> = (store) => ({
     status: { type: 'string', get: (i) => i.status },
     currency: { type: 'string', get: (i) => i.currency },
     number: { type: 'string', get: (i) => i.number },
-    created: { type: 'timestamp', get: (i) => i.created },
-    finalized_at: { type: 'timestamp', get: (i) => i.status_transitions.finalized_at },
-    paid_at: { type: 'timestamp', get: (i) => i.status_transitions.paid_at },
+    // Sigma names an invoice's creation time `date`, and its status transitions by their path.
+    date: { type: 'timestamp', get: (i) => i.created },
+    status_transitions_finalized_at: { type: 'timestamp', get: (i) => i.status_transitions.finalized_at },
+    status_transitions_paid_at: { type: 'timestamp', get: (i) => i.status_transitions.paid_at },
+    status_transitions_voided_at: { type: 'timestamp', get: (i) => i.status_transitions.voided_at },
     subtotal: { type: 'integer', get: (i) => i.subtotal },
     total: { type: 'integer', get: (i) => i.total },
     tax: { type: 'integer', get: (i) => i.total - i.total_excluding_tax },
@@ -62,16 +64,24 @@ const invoiceLineItems: (store: StripeStore) => Table<InvoiceLine> = (store) => 
       type: 'string',
       get: (l) => l.parent.subscription_item_details?.subscription_item ?? null,
     },
-    tax_amount: {
+    // The tax added on top of the line (a tax-inclusive price's tax is in `amount`).
+    total_exclusive_tax: {
       type: 'integer',
-      get: (l) => (l.taxes as Array<{ amount: number }>).reduce((sum, t) => sum + t.amount, 0),
+      get: (l) =>
+        (l.taxes as Array<{ amount: number; tax_behavior?: string }>)
+          .filter((t) => t.tax_behavior !== 'inclusive')
+          .reduce((sum, t) => sum + t.amount, 0),
     },
   },
   rows: () => allLines(store),
   index: { invoice_id: (id) => (typeof id === 'string' ? (store.invoices.get(id)?.lines.data ?? []) : []) },
 });
 
-/** The tables the sandbox's Sigma has, named and shaped as Sigma's schema names them. */
+/**
+ * The tables the sandbox's Sigma has, named and shaped as Sigma's published schema names them (`invoices.date`,
+ * not `created`; `status_transitions_finalized_at`, not `finalized_at`; a line's `total_exclusive_tax`): a column
+ * Sigma does not have fails the query, as on Stripe.
+ */
 export function sigmaTables(store: StripeStore): Record<string, Table<unknown>> {
   return {
     invoices: invoices(store) as unknown as Table<unknown>,

@@ -20,8 +20,9 @@ const FILE_TTL_SECONDS = 7 * 86_400;
 const FILE_BYTES = 256 * 1024 * 1024;
 
 /**
- * Sigma's Query Run API: `POST /v1/sigma/query_runs` with `sql` starts a run (answered `running`), which then
- * succeeds with a CSV result file, or fails with the reason. The sandbox's Sigma is never behind the API: its
+ * Sigma's Query Run API (a preview on Stripe): `POST /v1/sigma/query_runs` with `sql` queues a run (answered
+ * `pending`), which runs (`running`) once the runs before it are done, then succeeds with a CSV result file, or
+ * fails with the reason. The sandbox's Sigma is never behind the API: its
  * `data_load_time` is the moment the run starts (Stripe's lags by up to a few hours).
  */
 @StripeController()
@@ -53,7 +54,7 @@ export class SigmaController {
       created,
       livemode: false,
       sql,
-      status: 'running',
+      status: 'pending',
       error: null,
       finalized_at: null,
       result: null,
@@ -81,6 +82,7 @@ export class SigmaController {
     let chunks: Iterator<Buffer> | undefined;
     const step = (): void => {
       let outcome: Partial<SigmaQueryRun> | null = null;
+      run.status = 'running';
       try {
         chunks ??= sigmaResult(parseSigmaSql(run.sql), sigmaTables(this.store), run.created);
         const chunk = chunks.next();

@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { eventObject } from '../http/includable';
 import { ListIndex, VersionedMap } from '../http/list';
+import { StripeSandboxConfig } from '../stripe-sandbox.config';
+import { SANDBOX_API_VERSION } from '../webhooks/api-versions';
 import type {
   CreditNote,
   Customer,
@@ -21,7 +23,7 @@ import type {
   WebhookEndpoint,
 } from './types';
 
-export const SANDBOX_API_VERSION = '2026-10-28.endive';
+export { SANDBOX_API_VERSION } from '../webhooks/api-versions';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -113,6 +115,15 @@ export class StripeStore {
   private creditNoteSequence = 0;
   /** The Idempotency-Key of the request being handled, recorded on the events it causes. */
   currentRequest: { id: string; idempotencyKey: string | null } | null = null;
+  /**
+   * The account's default API version (SANDBOX_STRIPE_API_VERSION): events are created in it, and rendered in it
+   * unless a webhook endpoint names its own.
+   */
+  accountApiVersion: string;
+
+  constructor(@Optional() config?: StripeSandboxConfig) {
+    this.accountApiVersion = config?.SANDBOX_STRIPE_API_VERSION ?? SANDBOX_API_VERSION;
+  }
 
   snapshot(): StripeSnapshot {
     const maps = Object.fromEntries(OBJECT_MAPS.map((name) => [name, [...this[name].entries()]]));
@@ -191,7 +202,7 @@ export class StripeStore {
       id: stripeId('evt'),
       object: 'event',
       type,
-      api_version: SANDBOX_API_VERSION,
+      api_version: this.accountApiVersion,
       created,
       livemode: false,
       data: {

@@ -275,6 +275,7 @@ export interface CreditNoteLine {
   type: 'invoice_line_item' | 'custom_line_item';
   unit_amount: number | null;
   livemode: false;
+  taxes: never[];
 }
 
 export interface CreditNote extends StripeObject {
@@ -296,7 +297,9 @@ export interface CreditNote extends StripeObject {
   effective_at: number;
   voided_at: number | null;
   metadata: Metadata;
-  lines: { object: 'list'; data: CreditNoteLine[]; has_more: false; url: string };
+  total_taxes: never[];
+  /** Every line in the store; answers and events show the first handful (`EMBEDDED_LINES`) with `has_more`. */
+  lines: { object: 'list'; data: CreditNoteLine[]; has_more: boolean; url: string; total_count: number };
 }
 
 export interface Meter extends StripeObject {
@@ -353,7 +356,7 @@ export interface WebhookEndpoint extends StripeObject {
 export interface SigmaQueryRun extends StripeObject {
   object: 'sigma.sigma_query_run';
   sql: string;
-  status: 'running' | 'succeeded' | 'failed';
+  status: 'pending' | 'running' | 'succeeded' | 'failed';
   error: { message: string } | null;
   finalized_at: number | null;
   result: { file: string } | null;

@@ -5,9 +5,17 @@ import { StripeStore } from '../state/store';
 import type { StripeEvent, WebhookEndpoint } from '../state/types';
 import { signatureHeader } from './signature';
 import { StripeSandboxConfig } from '../stripe-sandbox.config';
+import { renderEvent } from './api-versions';
+
+/** Where an event goes: `apiVersion` the endpoint's own version, null for the account's. */
+interface Endpoint {
+  url: string;
+  secret: string;
+  apiVersion: string | null;
+}
 
 interface Delivery {
-  endpoint: { url: string; secret: string };
+  endpoint: Endpoint;
   event: StripeEvent;
   attempt: number;
 }
@@ -42,15 +50,22 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
     clearTimeout(this.holdTimer);
   }
 
-  /** Endpoints registered through the API, plus those named in SANDBOX_STRIPE_WEBHOOK_URLS. */
-  endpoints(event: StripeEvent): Array<{ url: string; secret: string }> {
+  /**
+   * Endpoints registered through the API (each receives events in its `api_version`, else the account's), plus
+   * those named in SANDBOX_STRIPE_WEBHOOK_URLS (the account's version).
+   */
+  endpoints(event: StripeEvent): Endpoint[] {
     const fromApi = [...this.store.webhookEndpoints.values()]
       .filter((e: WebhookEndpoint) => e.status === 'enabled')
       .filter((e) => e.enabled_events.includes('*') || e.enabled_events.includes(event.type))
-      .map((e) => ({ url: e.url, secret: e.secret ?? this.config.SANDBOX_STRIPE_WEBHOOK_SECRET }));
+      .map((e) => ({
+        url: e.url,
+        secret: e.secret ?? this.config.SANDBOX_STRIPE_WEBHOOK_SECRET,
+        apiVersion: e.api_version,
+      }));
     const fromEnv = this.config
       .urls()
-      .map((url) => ({ url, secret: this.config.SANDBOX_STRIPE_WEBHOOK_SECRET }));
+      .map((url) => ({ url, secret: this.config.SANDBOX_STRIPE_WEBHOOK_SECRET, apiVersion: null }));
     return [...fromEnv, ...fromApi];
   }
 
@@ -83,7 +98,8 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async send(delivery: Delivery): Promise<void> {
-    const payload = JSON.stringify(delivery.event, null, 2);
+    const { event, endpoint } = delivery;
+    const payload = JSON.stringify(renderEvent(event, endpoint.apiVersion ?? event.api_version), null, 2);
     const timestamp = Math.floor(Date.now() / 1000);
     this.inFlight += 1;
     let ok: boolean;
