@@ -13,9 +13,10 @@ export interface WriteResult {
   created: boolean;
 }
 
-/** Describes the first problem of a body the way NetSuite does: the field path and what is wrong. */
+/** Describes a body's problem the way NetSuite does: the field path and what is wrong. */
 function refuseBody(error: z.ZodError): NetSuiteError {
-  const issue = error.issues.at(0);
+  // A field the record does not have is named first (as NetSuite does), before what is missing or wrong.
+  const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues.at(0);
   if (!issue) return invalidContent('Invalid content in the request body.');
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
