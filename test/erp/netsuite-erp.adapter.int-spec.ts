@@ -16,6 +16,7 @@ import { APP } from '../../apps/system-erp/src/app.info';
 import { DATABASE } from '../../apps/system-erp/src/database';
 import type { Sandbox } from '../support/erp-test-env';
 import { erpEnv, startSandbox } from '../support/erp-test-env';
+import { tbaClient } from '../../apps/sandbox/src/netsuite/testing/tba-client';
 
 const G1: RevenueContract = {
   contractId: 'C-G1',
@@ -184,6 +185,57 @@ describe('NetSuite adapter against the sandbox', () => {
     };
     expect(await read('invoice')).toEqual([['INV-TAX', '1296000', '96000']]);
     expect(await read('creditMemo')).toEqual([['CM-TAX', '108000', '8000']]);
+    expect(await sandbox.imbalance()).toEqual({ USD: '0' });
+  });
+
+  it('credits an invoice by transforming it (linked and applied), and a paid one with a standalone credit memo', async () => {
+    const inv = await erp.postInvoice(invoice('INV-C1'));
+    const credit = { ...invoice('CM-C1', '300000', '2026-02-01'), appliesToExternalId: 'INV-C1' };
+    const cm = await erp.postCreditMemo(credit);
+    // Sent again (a retry after a lost answer), the credit memo made first is answered.
+    expect(await erp.postCreditMemo(credit)).toEqual(cm);
+    const call = tbaClient(sandbox.url);
+    const made = (await call('GET', `/services/rest/record/v1/creditMemo/${cm.erpId}`)).body;
+    expect(made).toMatchObject({
+      externalId: 'CM-C1',
+      tranDate: '2026-02-01',
+      createdFrom: { id: inv.erpId },
+      item: { items: [{ amount: 3000 }] },
+      apply: { items: [{ doc: { id: inv.erpId }, line: 0, apply: true, amount: 3000 }] },
+    });
+    // The payment names the invoice by internal id and line; the rest of the invoice paid, a later credit note
+    // cannot be made from it and stands alone as the customer's credit.
+    const paid = await erp.postPayment({
+      externalId: 'PAY-C1',
+      customerExternalId: 'CUS-G1',
+      subsidiary: 'US',
+      currency: 'USD',
+      tranDate: '2026-02-10',
+      amountMinor: '900000',
+      appliesTo: [{ invoiceExternalId: 'INV-C1', amountMinor: '900000' }],
+    });
+    expect((await call('GET', `/services/rest/record/v1/customerPayment/${paid.erpId}`)).body).toMatchObject({
+      apply: { items: [{ doc: { id: inv.erpId }, line: 0, apply: true, amount: 9000 }] },
+    });
+    const late = await erp.postCreditMemo({ ...credit, externalId: 'CM-C2', tranDate: '2026-03-01' });
+    const alone = (await call('GET', `/services/rest/record/v1/creditMemo/${late.erpId}`)).body;
+    expect(alone).toMatchObject({ externalId: 'CM-C2', tranDate: '2026-03-01' });
+    expect(alone).not.toHaveProperty('createdFrom');
+    // A payment or credit note for an invoice NetSuite does not hold yet waits for it.
+    await expect(
+      erp.postPayment({
+        externalId: 'PAY-C2',
+        customerExternalId: 'CUS-G1',
+        subsidiary: 'US',
+        currency: 'USD',
+        tranDate: '2026-02-10',
+        amountMinor: '100',
+        appliesTo: [{ invoiceExternalId: 'INV-LATER', amountMinor: '100' }],
+      }),
+    ).rejects.toBeInstanceOf(ErpUnavailableError);
+    await expect(
+      erp.postCreditMemo({ ...credit, externalId: 'CM-C3', appliesToExternalId: 'INV-LATER' }),
+    ).rejects.toBeInstanceOf(ErpUnavailableError);
     expect(await sandbox.imbalance()).toEqual({ USD: '0' });
   });
 
