@@ -88,7 +88,11 @@ export class NetSuiteErpAdapter extends ErpPort {
   }
 
   async postInvoice(invoice: ErpDocument): Promise<ErpPostingResult> {
-    return this.upsert('invoice', invoice.externalId, documentBody(invoice, await this.ids(invoice), this.tax()));
+    return this.upsert(
+      'invoice',
+      invoice.externalId,
+      documentBody(invoice, await this.ids(invoice), this.tax()),
+    );
   }
 
   /**
@@ -117,7 +121,8 @@ export class NetSuiteErpAdapter extends ErpPort {
         CREDIT_MEMO_REPLACED_SUBLISTS,
       );
     } catch (error) {
-      if (error instanceof ErpRejectedError && error.vendorCode === 'INVALID_INITIALIZE_REF') return standalone();
+      if (error instanceof ErpRejectedError && error.vendorCode === 'INVALID_INITIALIZE_REF')
+        return standalone();
       throw error;
     }
   }

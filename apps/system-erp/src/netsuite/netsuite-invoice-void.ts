@@ -47,7 +47,11 @@ export async function voidByCreditMemo(
  * posting queued behind this one): wait for it (retried with backoff; the job's last attempt leaves it to an
  * operator).
  */
-export async function invoiceIdOf(client: NetSuiteClient, externalId: string, field: string): Promise<string> {
+export async function invoiceIdOf(
+  client: NetSuiteClient,
+  externalId: string,
+  field: string,
+): Promise<string> {
   checkExternalId(externalId, field);
   try {
     return await idOf(client, 'invoice', externalId);

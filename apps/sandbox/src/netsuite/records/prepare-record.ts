@@ -216,7 +216,8 @@ export class PrepareRecord {
     const invoice = this.refs.invoice(a.doc, `${at}.doc`);
     if ((invoice.body as RecordBody<'invoice'>).entity.id !== customerId)
       throw userError(`Invoice ${invoice.id} belongs to another customer.`, `${at}.doc`);
-    if ((a.line ?? 0) !== 0) throw userError(`Invoice ${invoice.id} has no apply line ${a.line ?? 0}.`, `${at}.line`);
+    if ((a.line ?? 0) !== 0)
+      throw userError(`Invoice ${invoice.id} has no apply line ${a.line ?? 0}.`, `${at}.line`);
   }
 
   /** Customer payment: Dr cash, Cr receivable; what it applies to must be that customer's invoices. */

@@ -59,11 +59,12 @@ export class TransformRecord {
     const copied = invoice as unknown as Record<string, unknown>;
     const sublists: Record<string, unknown> = {};
     for (const name of ['item', 'taxDetails']) {
-      const given = (body[name] as { items?: unknown } | undefined)?.items;
+      const raw = (body[name] as { items?: unknown } | undefined)?.items;
       const own = (copied[name] as { items?: unknown[] } | undefined)?.items ?? [];
-      if (given !== undefined && !Array.isArray(given))
+      if (raw !== undefined && !Array.isArray(raw))
         throw invalidContent(`Invalid value for field ${name}.items: must be an array.`, `${name}.items`);
-      const lines = replace.includes(name) ? (given ?? []) : [...own, ...(given ?? [])];
+      const given: unknown[] = raw ?? [];
+      const lines = replace.includes(name) ? given : [...own, ...given];
       if (lines.length > 0 || name === 'item') sublists[name] = { items: lines };
     }
     // The stored body holds no externalId (the store keeps it apart): the new record has only the body's.
