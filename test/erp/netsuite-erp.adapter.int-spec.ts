@@ -17,6 +17,15 @@ import { DATABASE } from '../../apps/system-erp/src/database';
 import type { Sandbox } from '../support/erp-test-env';
 import { erpEnv, startSandbox } from '../support/erp-test-env';
 import { tbaClient } from '../../apps/sandbox/src/netsuite/testing/tba-client';
+import { NetSuiteClient } from '../../apps/system-erp/src/netsuite/netsuite-client';
+import { documentBody } from '../../apps/system-erp/src/netsuite/netsuite-records';
+
+const documentBodyOf = (doc: ErpDocument) =>
+  documentBody(
+    doc,
+    { subsidiary: '1', currency: '1' },
+    { mode: 'suitetax', taxTypeId: '1', taxCodeId: '1', taxItemExternalId: 'ITEM-SALES-TAX' },
+  );
 
 const G1: RevenueContract = {
   contractId: 'C-G1',
@@ -479,6 +488,26 @@ describe('NetSuite adapter against the sandbox', () => {
     await expect(erp.postInvoice(invoice('INV/X'))).rejects.toMatchObject({
       vendorCode: 'INVALID_EXTERNAL_ID',
     });
+  });
+
+  it('keeps every error detail of a refusal, the first naming its code and field', async () => {
+    const refusal = await app.app
+      .get(NetSuiteClient)
+      .request({
+        method: 'PUT',
+        path: '/services/rest/record/v1/invoice/eid:INV-BAD',
+        body: { ...documentBodyOf(invoice('INV-BAD')), surprise: 1, tranDate: 'soon' },
+      })
+      .catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(ErpRejectedError);
+    expect(refusal).toMatchObject({
+      category: 'validation',
+      vendorCode: 'INVALID_CONTENT',
+      field: 'surprise',
+    });
+    expect((refusal as Error).message).toMatch(
+      /INVALID_CONTENT at surprise: .*; INVALID_CONTENT at tranDate: /,
+    );
   });
 
   it('backs off and retries in place when NetSuite answers 429', async () => {

@@ -10,6 +10,8 @@ if (!spec) throw new Error('no NetSuite sandbox in app.info');
 type Call = ReturnType<typeof tbaClient>;
 const RECORD = '/services/rest/record/v1';
 const suiteql = (call: Call, q: string) => call('POST', '/services/rest/query/v1/suiteql', { q });
+const firstDetail = (body: unknown): unknown =>
+  (body as { 'o:errorDetails'?: unknown[] })['o:errorDetails']?.[0];
 const errorCode = (body: unknown): string | undefined =>
   (body as { 'o:errorDetails'?: Array<{ 'o:errorCode': string }> })['o:errorDetails']?.[0]?.['o:errorCode'];
 
@@ -224,6 +226,19 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
       surprise: 1,
     });
     expect(unknownField.body).toMatchObject({ 'o:errorDetails': [{ 'o:errorPath': 'surprise' }] });
+    // Every problem of a body is its own error detail.
+    const twoProblems = await call('POST', `${RECORD}/invoice`, {
+      ...invoice('INV-X', 'CUS-1'),
+      surprise: 1,
+      tranDate: 'soon',
+    });
+    const details = (twoProblems.body as { 'o:errorDetails': Array<Record<string, string>> })[
+      'o:errorDetails'
+    ];
+    expect(details[0]).toMatchObject({ 'o:errorCode': 'INVALID_CONTENT', 'o:errorPath': 'surprise' });
+    expect(details.slice(1)).toContainEqual(
+      expect.objectContaining({ 'o:errorCode': 'INVALID_CONTENT', 'o:errorPath': 'tranDate' }),
+    );
     expect(await count('transaction')).toBe(0);
     expect(await count('transactionaccountingline')).toBe(0);
   });
@@ -352,8 +367,9 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
       taxDetails: undefined,
       item: { items: [{ item: { externalId: 'SEAT' }, amount: 100, tax1Amt: 8 }] },
     });
-    expect(legacy.body).toMatchObject({
-      'o:errorDetails': [{ 'o:errorCode': 'INVALID_CONTENT', 'o:errorPath': 'item.items.0.tax1Amt' }],
+    expect(firstDetail(legacy.body)).toMatchObject({
+      'o:errorCode': 'INVALID_CONTENT',
+      'o:errorPath': 'item.items.0.tax1Amt',
     });
     expect(JSON.stringify(legacy.body)).toContain('legacy tax');
     const noOverride = await call('POST', `${RECORD}/invoice`, { ...base, taxDetailsOverride: false });
@@ -381,8 +397,9 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
         externalId: undefined,
         createdFrom,
       });
-      expect(linked.body).toMatchObject({
-        'o:errorDetails': [{ 'o:errorCode': 'INVALID_CONTENT', 'o:errorPath': 'createdFrom' }],
+      expect(firstDetail(linked.body)).toMatchObject({
+        'o:errorCode': 'INVALID_CONTENT',
+        'o:errorPath': 'createdFrom',
       });
     }
     const byExternalId = await call('POST', `${RECORD}/customerPayment`, {
@@ -394,8 +411,9 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
       payment: 100,
       apply: { items: [{ doc: { externalId: 'INV-1' }, apply: true, amount: 100 }] },
     });
-    expect(byExternalId.body).toMatchObject({
-      'o:errorDetails': [{ 'o:errorCode': 'INVALID_CONTENT', 'o:errorPath': 'apply.items.0.doc.externalId' }],
+    expect(firstDetail(byExternalId.body)).toMatchObject({
+      'o:errorCode': 'INVALID_CONTENT',
+      'o:errorPath': 'apply.items.0.doc.externalId',
     });
     expect(await count('transaction')).toBe(1);
   });

@@ -13,29 +13,51 @@ export interface WriteResult {
   created: boolean;
 }
 
-/** Describes a body's problem the way NetSuite does: the field path and what is wrong. */
-function refuseBody(error: z.ZodError): NetSuiteError {
-  // A field the record does not have is named first (as NetSuite does), before what is missing or wrong.
-  const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues.at(0);
-  if (!issue) return invalidContent('Invalid content in the request body.');
+/** One problem of a body the way NetSuite describes it: the field path and what is wrong. */
+function describeIssue(issue: z.core.$ZodIssue): { detail: string; path: string | undefined } {
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? '';
     const field = [path, key].filter(Boolean).join('.');
     if (path.startsWith('item.items.') && LEGACY_TAX_FIELDS.has(key))
-      return invalidContent(
-        `Invalid field ${field}: REST web services do not support legacy tax fields. Tax a line through SuiteTax: ` +
+      return {
+        detail:
+          `Invalid field ${field}: REST web services do not support legacy tax fields. Tax a line through SuiteTax: ` +
           'taxDetailsOverride with a taxDetails line naming the item line by taxDetailsReference.',
-        field,
-      );
+        path: field,
+      };
     if (/^apply\.items\.\d+\.doc$/.test(path))
-      return invalidContent(
-        `Invalid field ${field}: an apply line names its document by internal id (doc: { id }) and line.`,
-        field,
-      );
-    return invalidContent(`Invalid field ${field}: the record has no such field.`, field);
+      return {
+        detail: `Invalid field ${field}: an apply line names its document by internal id (doc: { id }) and line.`,
+        path: field,
+      };
+    return { detail: `Invalid field ${field}: the record has no such field.`, path: field };
   }
-  return invalidContent(`Invalid value for field ${path || '(body)'}: ${issue.message}.`, path || undefined);
+  return {
+    detail: `Invalid value for field ${path || '(body)'}: ${issue.message}.`,
+    path: path || undefined,
+  };
+}
+
+/**
+ * Refuses a body with every problem found, each its own error detail; a field the record does not have is named
+ * first (as NetSuite does), before what is missing or wrong.
+ */
+function refuseBody(error: z.ZodError): NetSuiteError {
+  const issues = [
+    ...error.issues.filter((i) => i.code === 'unrecognized_keys'),
+    ...error.issues.filter((i) => i.code !== 'unrecognized_keys'),
+  ].map(describeIssue);
+  const first = issues.at(0);
+  const rest = issues.slice(1);
+  if (!first) return invalidContent('Invalid content in the request body.');
+  return new NetSuiteError(
+    400,
+    'INVALID_CONTENT',
+    first.detail,
+    first.path,
+    rest.map((d) => ({ ...d, code: 'INVALID_CONTENT' })),
+  );
 }
 
 /**
