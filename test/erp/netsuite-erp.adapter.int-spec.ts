@@ -124,9 +124,10 @@ describe('NetSuite adapter against the sandbox', () => {
       subsidiary: 'US',
       currency: 'USD',
       tranDate: '2026-01-20',
-      amountMinor: '1200000',
+      // What the invoice still asks for once the credit memo made from it is applied (NetSuite refuses more).
+      amountMinor: '1048767',
       contractId: 'C-G1',
-      appliesTo: [{ invoiceExternalId: 'INV-1', amountMinor: '1200000' }],
+      appliesTo: [{ invoiceExternalId: 'INV-1', amountMinor: '1048767' }],
     });
     await erp.postPayment({
       ...{
@@ -135,7 +136,7 @@ describe('NetSuite adapter against the sandbox', () => {
         subsidiary: 'US',
         currency: 'USD',
         tranDate: '2026-01-20',
-        amountMinor: '1200000',
+        amountMinor: '1048767',
         appliesTo: [],
       },
     });
@@ -163,7 +164,7 @@ describe('NetSuite adapter against the sandbox', () => {
     const payments = [];
     for await (const page of erp.exportDocuments('payment', '2026-01')) payments.push(...page);
     expect(payments.map((p) => [p.externalId, p.total.amountMinor, p.tax])).toEqual([
-      ['PAY-1', '1200000', null],
+      ['PAY-1', '1048767', null],
     ]);
     expect(await sandbox.imbalance()).toEqual({ USD: '0' });
   });

@@ -415,6 +415,21 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
       'o:errorCode': 'INVALID_CONTENT',
       'o:errorPath': 'apply.items.0.doc.externalId',
     });
+    // No more can be applied to an invoice than it still asks for.
+    const invoiceId = ((await call('GET', `${RECORD}/invoice/eid:INV-1`)).body as { id: string }).id;
+    const tooMuch = await call('POST', `${RECORD}/customerPayment`, {
+      externalId: 'PAY-2',
+      customer: { externalId: 'CUS-1' },
+      tranDate: '2026-01-15',
+      subsidiary: { id: '1' },
+      currency: { id: '1' },
+      payment: 20000,
+      apply: { items: [{ doc: { id: invoiceId }, line: 0, apply: true, amount: 13460.76 }] },
+    });
+    expect(firstDetail(tooMuch.body)).toMatchObject({
+      'o:errorCode': 'USER_ERROR',
+      'o:errorPath': 'apply.items[0].amount',
+    });
     expect(await count('transaction')).toBe(1);
   });
 

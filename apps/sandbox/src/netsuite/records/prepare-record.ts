@@ -2,9 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { currencyExponent } from '@revline/canonical';
 import { userError } from '../errors/netsuite-error';
 import type { LedgerLineInput } from '../ledger/general-ledger';
+import { GeneralLedger } from '../ledger/general-ledger';
 import { ACCOUNT } from '../ledger/reference-data';
 import type { Currency } from '../ledger/reference-data';
 import type { AnyRecordBody, RecordBody, RecordType, Ref } from './record-schemas';
+import { amountDue } from './amount-due';
+import { RecordStore } from './record-store';
 import { ReferenceResolver } from './reference-resolver';
 
 /** A record ready to save: its body with references resolved, and the ledger lines it posts (if any). */
@@ -32,10 +35,14 @@ export function transactionTypeOf(type: RecordType): string | undefined {
  */
 @Injectable()
 export class PrepareRecord {
-  constructor(private readonly refs: ReferenceResolver) {}
+  constructor(
+    private readonly refs: ReferenceResolver,
+    private readonly store: RecordStore,
+    private readonly ledger: GeneralLedger,
+  ) {}
 
   prepare(type: RecordType, body: AnyRecordBody, id: string, externalId: string | null): PreparedRecord {
-    const lines = this.linesOf(type, body);
+    const lines = this.linesOf(type, body, id);
     const transactionType = TRANSACTION_TYPE[type] ?? type;
     return {
       body: this.withInternalIds(type, body),
@@ -43,7 +50,7 @@ export class PrepareRecord {
     };
   }
 
-  private linesOf(type: RecordType, body: AnyRecordBody): Line[] | null {
+  private linesOf(type: RecordType, body: AnyRecordBody, id: string): Line[] | null {
     switch (type) {
       case 'customer': {
         const b = body as RecordBody<'customer'>;
@@ -62,11 +69,11 @@ export class PrepareRecord {
         const b = body as RecordBody<'creditMemo'>;
         if (b.createdFrom) this.refs.invoice(b.createdFrom, 'createdFrom');
         const lines = this.documentLines(b, -1n);
-        this.checkCreditApply(b, lines);
+        this.checkCreditApply(b, lines, id);
         return lines;
       }
       case 'customerPayment':
-        return this.paymentLines(body as RecordBody<'customerPayment'>);
+        return this.paymentLines(body as RecordBody<'customerPayment'>, id);
       case 'journalEntry':
         return this.journalLines(body as RecordBody<'journalEntry'>);
     }
@@ -197,7 +204,7 @@ export class PrepareRecord {
   }
 
   /** A credit memo's apply lines: invoices of its customer, together no more than the credit memo's total. */
-  private checkCreditApply(b: RecordBody<'creditMemo'>, lines: Line[]): void {
+  private checkCreditApply(b: RecordBody<'creditMemo'>, lines: Line[], id: string): void {
     const customer = this.refs.customer(b.entity, 'entity');
     const currency = this.refs.currency(b.currency);
     const total = lines
@@ -205,30 +212,43 @@ export class PrepareRecord {
       .reduce((sum, l) => sum + l.creditMinor, 0n);
     let applied = 0n;
     (b.apply?.items ?? []).forEach((a, i) => {
-      this.applyTarget(a, customer.id, `apply.items[${i}]`);
+      this.applyTarget(a, customer.id, `apply.items[${i}]`, id);
       if (a.apply) applied += this.refs.minor(a.amount, currency, `apply.items[${i}].amount`);
     });
     if (applied > total) throw userError('The amount applied exceeds the credit memo total.', 'apply');
   }
 
-  /** The invoice an apply line names, by internal id and line (an invoice without installments has line 0). */
-  private applyTarget(a: { doc: Ref; line?: number | undefined }, customerId: string, at: string): void {
+  /**
+   * The invoice an apply line names, by internal id and line (an invoice without installments has line 0), of the
+   * same customer, applied no more than it still asks for (leaving out the record being rewritten, `self`).
+   */
+  private applyTarget(
+    a: { doc: Ref; line?: number | undefined; apply: boolean; amount: string },
+    customerId: string,
+    at: string,
+    self: string,
+  ): void {
     const invoice = this.refs.invoice(a.doc, `${at}.doc`);
-    if ((invoice.body as RecordBody<'invoice'>).entity.id !== customerId)
+    const body = invoice.body as RecordBody<'invoice'>;
+    if (body.entity.id !== customerId)
       throw userError(`Invoice ${invoice.id} belongs to another customer.`, `${at}.doc`);
     if ((a.line ?? 0) !== 0)
       throw userError(`Invoice ${invoice.id} has no apply line ${a.line ?? 0}.`, `${at}.line`);
+    if (!a.apply) return;
+    const due = amountDue(invoice.id, { store: this.store, ledger: this.ledger, refs: this.refs }, self);
+    if (this.refs.minor(a.amount, this.refs.currency(body.currency), `${at}.amount`) > due)
+      throw userError(`The amount applied exceeds the amount due on invoice ${invoice.id}.`, `${at}.amount`);
   }
 
   /** Customer payment: Dr cash, Cr receivable; what it applies to must be that customer's invoices. */
-  private paymentLines(b: RecordBody<'customerPayment'>): Line[] {
+  private paymentLines(b: RecordBody<'customerPayment'>, id: string): Line[] {
     const customer = this.refs.customer(b.customer, 'customer');
     const { currency, base } = this.header(b);
     const amount = this.refs.minor(b.payment, currency, 'payment');
     if (amount === 0n) throw userError('The payment amount must be greater than zero.', 'payment');
     let applied = 0n;
     (b.apply?.items ?? []).forEach((a, i) => {
-      this.applyTarget(a, customer.id, `apply.items[${i}]`);
+      this.applyTarget(a, customer.id, `apply.items[${i}]`, id);
       if (a.apply) applied += this.refs.minor(a.amount, currency, `apply.items[${i}].amount`);
     });
     if (applied > amount) throw userError('The amount applied exceeds the payment.', 'apply');

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { invalidContent, NetSuiteError } from '../errors/netsuite-error';
 import { GeneralLedger } from '../ledger/general-ledger';
-import { ACCOUNT } from '../ledger/reference-data';
 import type { RecordBody, RecordType } from './record-schemas';
+import { amountDue } from './amount-due';
 import { RecordStore } from './record-store';
 import type { WriteResult } from './records.service';
 import { RecordsService } from './records.service';
@@ -46,7 +46,7 @@ export class TransformRecord {
     if (raw !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw)))
       throw invalidContent('The request body must be a JSON object.');
     const invoice = source.body as RecordBody<'invoice'>;
-    if (this.openAmount(source.id, invoice) <= 0n) {
+    if (amountDue(source.id, { store: this.store, ledger: this.ledger, refs: this.refs }) <= 0n) {
       throw new NetSuiteError(
         400,
         'INVALID_INITIALIZE_REF',
@@ -77,25 +77,5 @@ export class TransformRecord {
       ...sublists,
       createdFrom: { id: source.id },
     });
-  }
-
-  /** What the invoice still asks for: its receivable, less the credit memos made from it and the payments on it. */
-  private openAmount(invoiceId: string, invoice: RecordBody<'invoice'>): bigint {
-    const receivable = (transaction: string, side: 'debitMinor' | 'creditMinor') =>
-      this.ledger
-        .linesOf(transaction)
-        .filter((l) => l.account === ACCOUNT.receivable)
-        .reduce((sum, l) => sum + l[side], 0n);
-    const credited = this.store
-      .all('creditMemo')
-      .filter((m) => (m.body as RecordBody<'creditMemo'>).createdFrom?.id === invoiceId)
-      .reduce((sum, m) => sum + receivable(m.id, 'creditMinor'), 0n);
-    const currency = this.refs.currency(invoice.currency);
-    const paid = this.store
-      .all('customerPayment')
-      .flatMap((p) => (p.body as RecordBody<'customerPayment'>).apply?.items ?? [])
-      .filter((a) => a.apply && a.doc.id === invoiceId)
-      .reduce((sum, a) => sum + this.refs.minor(a.amount, currency, 'apply.amount'), 0n);
-    return receivable(invoiceId, 'debitMinor') - credited - paid;
   }
 }
