@@ -117,7 +117,7 @@ export class NetSuiteErpAdapter extends ErpPort {
         this.client,
         invoiceExternalId,
         creditMemo.externalId,
-        (invoiceId) => creditMemoTransformBody(creditMemo, invoiceId, this.tax()),
+        () => creditMemoTransformBody(creditMemo, this.tax()),
         CREDIT_MEMO_REPLACED_SUBLISTS,
       );
     } catch (error) {

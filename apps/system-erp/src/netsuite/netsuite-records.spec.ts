@@ -120,10 +120,9 @@ describe('NetSuite record bodies', () => {
     ]);
   });
 
-  it('credits an invoice by transforming it: its own lines and tax, applied to the invoice by internal id', () => {
+  it('credits an invoice by transforming it with its own lines and tax, leaving the link and apply to the transform', () => {
     const body = creditMemoTransformBody(
       { ...taxedInvoice, externalId: 'cn_1', appliesToExternalId: 'in_1', memo: 'Seats removed' },
-      '812',
       SUITETAX,
     );
     expect(body).toMatchObject({
@@ -131,10 +130,9 @@ describe('NetSuite record bodies', () => {
       tranDate: '2026-01-01',
       memo: 'Seats removed',
       taxDetailsOverride: true,
-      apply: { items: [{ doc: { id: '812' }, line: 0, apply: true, amount: 13263.58 }] },
+      item: { items: [{ amount: 12000 }, { amount: 300 }, { amount: 3.33 }] },
     });
-    expect(body).not.toHaveProperty('createdFrom');
-    expect(body).not.toHaveProperty('entity');
+    for (const field of ['createdFrom', 'entity', 'apply']) expect(body).not.toHaveProperty(field);
   });
 
   it('applies a payment to invoices by internal id and line', () => {

@@ -142,21 +142,17 @@ export const CREDIT_MEMO_REPLACED_SUBLISTS = ['item', 'taxDetails'] as const;
 
 /**
  * The body of `POST invoice/<id>/!transform/creditMemo` for a credit note on that invoice: the credit note's own
- * lines and tax (the invoice's replaced), and the apply line crediting the invoice by internal id.
+ * lines and tax (the invoice's replaced). The transform links the credit memo to the invoice and applies it there,
+ * as much as the invoice still asks for (the rest stays the customer's unapplied credit), so no apply line is sent:
+ * one naming more than the invoice's amount due would be refused.
  */
-export function creditMemoTransformBody(
-  d: ErpDocument,
-  invoiceId: string,
-  tax: TaxSettings,
-): Record<string, unknown> {
-  const total = d.lines.reduce((sum, l) => sum + BigInt(l.amountMinor) + BigInt(l.taxMinor ?? '0'), 0n);
+export function creditMemoTransformBody(d: ErpDocument, tax: TaxSettings): Record<string, unknown> {
   return {
     externalId: d.externalId,
     tranDate: d.tranDate,
     ...(d.contractId ? { custbody_rl_contract: d.contractId } : {}),
     ...(d.memo ? { memo: d.memo } : {}),
     ...documentLines(d, tax),
-    apply: { items: [{ doc: { id: invoiceId }, line: 0, apply: true, amount: amountOf(total, d.currency) }] },
   };
 }
 

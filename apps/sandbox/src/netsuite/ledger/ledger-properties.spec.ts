@@ -122,7 +122,11 @@ describe('the sandbox ledger', () => {
       fc.property(fc.array(command, { maxLength: 40 }), (commands) => {
         const store = new RecordStore();
         const ledger = new GeneralLedger();
-        const svc = new RecordsService(store, ledger, new PrepareRecord(new ReferenceResolver(store), store, ledger));
+        const svc = new RecordsService(
+          store,
+          ledger,
+          new PrepareRecord(new ReferenceResolver(store), store, ledger),
+        );
         svc.create('customer', {
           externalId: 'CUS',
           companyName: 'Acme',

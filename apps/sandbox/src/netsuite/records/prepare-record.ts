@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { currencyExponent } from '@revline/canonical';
+import { currencyExponent, formatScaled } from '@revline/canonical';
 import { userError } from '../errors/netsuite-error';
 import type { LedgerLineInput } from '../ledger/general-ledger';
 import { GeneralLedger } from '../ledger/general-ledger';
@@ -44,8 +44,10 @@ export class PrepareRecord {
   prepare(type: RecordType, body: AnyRecordBody, id: string, externalId: string | null): PreparedRecord {
     const lines = this.linesOf(type, body, id);
     const transactionType = TRANSACTION_TYPE[type] ?? type;
+    const stored = this.withInternalIds(type, body);
+    if (type === 'creditMemo' && lines) this.applyToSource(stored as RecordBody<'creditMemo'>, lines, id);
     return {
-      body: this.withInternalIds(type, body),
+      body: stored,
       lines: lines?.map((l) => ({ ...l, transaction: id, transactionType, externalId })) ?? null,
     };
   }
@@ -216,6 +218,31 @@ export class PrepareRecord {
       if (a.apply) applied += this.refs.minor(a.amount, currency, `apply.items[${i}].amount`);
     });
     if (applied > total) throw userError('The amount applied exceeds the credit memo total.', 'apply');
+  }
+
+  /**
+   * A credit memo made from an invoice and given no apply lines is applied to that invoice, as much as the invoice
+   * still asks for; the rest stays the customer's unapplied credit.
+   */
+  private applyToSource(b: RecordBody<'creditMemo'>, lines: Line[], id: string): void {
+    if (!b.createdFrom || (b.apply?.items.length ?? 0) > 0) return;
+    const total = lines
+      .filter((l) => l.account === ACCOUNT.receivable)
+      .reduce((sum, l) => sum + l.creditMinor, 0n);
+    const due = amountDue(b.createdFrom.id, { store: this.store, ledger: this.ledger, refs: this.refs }, id);
+    const amount = total < due ? total : due;
+    if (amount <= 0n) return;
+    const symbol = this.refs.currency(b.currency).symbol;
+    b.apply = {
+      items: [
+        {
+          doc: { id: b.createdFrom.id },
+          line: 0,
+          apply: true,
+          amount: formatScaled(amount, currencyExponent(symbol)),
+        },
+      ],
+    };
   }
 
   /**
