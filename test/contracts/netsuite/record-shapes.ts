@@ -125,9 +125,11 @@ export const CREDIT_MEMO: DocumentedShape = INVOICE;
 
 /**
  * `POST /services/rest/record/v1/invoice/{id}/!transform/creditMemo`: "In the request body, you can also specify
- * data for additional fields of the record … an invoice is transformed into a credit memo. Note that you must
- * specify the doc field, which contains the internal id of the invoice" (in the apply sublist). The sublists the
- * body's lines replace are named in the `replace` query parameter.
+ * data for additional fields of the record"; the section's invoice → credit memo example gives apply lines, each
+ * naming the invoice by its internal id (`doc`) with `line`, `apply` and `amount`. The sublists the body's lines
+ * replace are named in the `replace` query parameter. Revline sends no apply line: the transform initialises the
+ * credit memo from the invoice, applied to it, as the invoice's Credit action does (to be confirmed against a real
+ * account; an apply line naming more than the invoice's amount due would be refused).
  */
 export const CREDIT_MEMO_TRANSFORM: DocumentedShape = {
   sources: [{ section: 'Transforming Records', url: `${HELP}/section_157901123882.html` }, ...TAX_SOURCES],
