@@ -77,15 +77,21 @@ describe('erp.commands jobs against the NetSuite sandbox', () => {
   it('answers every command with erp.posted carrying the NetSuite id', async () => {
     const [invoiceKey] = await publish('erp.post-invoice', [invoicePayload(1, '2026-01-01')]);
     await settle();
+    // A credit note and a payment on in_1 (100.01) that together settle it, in whichever order they post.
     const [creditKey] = await publish('erp.post-credit-memo', [
-      { ...invoicePayload(2), externalId: 'cn_1', appliesToExternalId: 'in_1' },
+      {
+        ...invoicePayload(2),
+        externalId: 'cn_1',
+        appliesToExternalId: 'in_1',
+        lines: [{ itemExternalId: 'SEAT', amountMinor: '1000', productClass: 'SEAT' }],
+      },
     ]);
     const [paymentKey] = await publish('erp.post-payment', [
       {
         ...invoicePayload(3),
         externalId: 'py_1',
         appliesToExternalId: 'in_1',
-        lines: [{ itemExternalId: 'pay', amountMinor: '10001' }],
+        lines: [{ itemExternalId: 'pay', amountMinor: '9001' }],
       },
     ]);
     const [scheduleKey] = await publish('erp.upsert-revenue-schedule', [

@@ -16,6 +16,16 @@ import { APP } from '../../apps/system-erp/src/app.info';
 import { DATABASE } from '../../apps/system-erp/src/database';
 import type { Sandbox } from '../support/erp-test-env';
 import { erpEnv, startSandbox } from '../support/erp-test-env';
+import { tbaClient } from '../../apps/sandbox/src/netsuite/testing/tba-client';
+import { NetSuiteClient } from '../../apps/system-erp/src/netsuite/netsuite-client';
+import { documentBody } from '../../apps/system-erp/src/netsuite/netsuite-records';
+
+const documentBodyOf = (doc: ErpDocument) =>
+  documentBody(
+    doc,
+    { subsidiary: '1', currency: '1' },
+    { mode: 'suitetax', taxTypeId: '1', taxCodeId: '1', taxItemExternalId: 'ITEM-SALES-TAX' },
+  );
 
 const G1: RevenueContract = {
   contractId: 'C-G1',
@@ -114,9 +124,10 @@ describe('NetSuite adapter against the sandbox', () => {
       subsidiary: 'US',
       currency: 'USD',
       tranDate: '2026-01-20',
-      amountMinor: '1200000',
+      // What the invoice still asks for once the credit memo made from it is applied (NetSuite refuses more).
+      amountMinor: '1048767',
       contractId: 'C-G1',
-      appliesTo: [{ invoiceExternalId: 'INV-1', amountMinor: '1200000' }],
+      appliesTo: [{ invoiceExternalId: 'INV-1', amountMinor: '1048767' }],
     });
     await erp.postPayment({
       ...{
@@ -125,7 +136,7 @@ describe('NetSuite adapter against the sandbox', () => {
         subsidiary: 'US',
         currency: 'USD',
         tranDate: '2026-01-20',
-        amountMinor: '1200000',
+        amountMinor: '1048767',
         appliesTo: [],
       },
     });
@@ -153,7 +164,7 @@ describe('NetSuite adapter against the sandbox', () => {
     const payments = [];
     for await (const page of erp.exportDocuments('payment', '2026-01')) payments.push(...page);
     expect(payments.map((p) => [p.externalId, p.total.amountMinor, p.tax])).toEqual([
-      ['PAY-1', '1200000', null],
+      ['PAY-1', '1048767', null],
     ]);
     expect(await sandbox.imbalance()).toEqual({ USD: '0' });
   });
@@ -184,6 +195,57 @@ describe('NetSuite adapter against the sandbox', () => {
     };
     expect(await read('invoice')).toEqual([['INV-TAX', '1296000', '96000']]);
     expect(await read('creditMemo')).toEqual([['CM-TAX', '108000', '8000']]);
+    expect(await sandbox.imbalance()).toEqual({ USD: '0' });
+  });
+
+  it('credits an invoice by transforming it (linked and applied), and a paid one with a standalone credit memo', async () => {
+    const inv = await erp.postInvoice(invoice('INV-C1'));
+    const credit = { ...invoice('CM-C1', '300000', '2026-02-01'), appliesToExternalId: 'INV-C1' };
+    const cm = await erp.postCreditMemo(credit);
+    // Sent again (a retry after a lost answer), the credit memo made first is answered.
+    expect(await erp.postCreditMemo(credit)).toEqual(cm);
+    const call = tbaClient(sandbox.url);
+    const made = (await call('GET', `/services/rest/record/v1/creditMemo/${cm.erpId}`)).body;
+    expect(made).toMatchObject({
+      externalId: 'CM-C1',
+      tranDate: '2026-02-01',
+      createdFrom: { id: inv.erpId },
+      item: { items: [{ amount: 3000 }] },
+      apply: { items: [{ doc: { id: inv.erpId }, line: 0, apply: true, amount: 3000 }] },
+    });
+    // The payment names the invoice by internal id and line; the rest of the invoice paid, a later credit note
+    // cannot be made from it and stands alone as the customer's credit.
+    const paid = await erp.postPayment({
+      externalId: 'PAY-C1',
+      customerExternalId: 'CUS-G1',
+      subsidiary: 'US',
+      currency: 'USD',
+      tranDate: '2026-02-10',
+      amountMinor: '900000',
+      appliesTo: [{ invoiceExternalId: 'INV-C1', amountMinor: '900000' }],
+    });
+    expect((await call('GET', `/services/rest/record/v1/customerPayment/${paid.erpId}`)).body).toMatchObject({
+      apply: { items: [{ doc: { id: inv.erpId }, line: 0, apply: true, amount: 9000 }] },
+    });
+    const late = await erp.postCreditMemo({ ...credit, externalId: 'CM-C2', tranDate: '2026-03-01' });
+    const alone = (await call('GET', `/services/rest/record/v1/creditMemo/${late.erpId}`)).body;
+    expect(alone).toMatchObject({ externalId: 'CM-C2', tranDate: '2026-03-01' });
+    expect(alone).not.toHaveProperty('createdFrom');
+    // A payment or credit note for an invoice NetSuite does not hold yet waits for it.
+    await expect(
+      erp.postPayment({
+        externalId: 'PAY-C2',
+        customerExternalId: 'CUS-G1',
+        subsidiary: 'US',
+        currency: 'USD',
+        tranDate: '2026-02-10',
+        amountMinor: '100',
+        appliesTo: [{ invoiceExternalId: 'INV-LATER', amountMinor: '100' }],
+      }),
+    ).rejects.toBeInstanceOf(ErpUnavailableError);
+    await expect(
+      erp.postCreditMemo({ ...credit, externalId: 'CM-C3', appliesToExternalId: 'INV-LATER' }),
+    ).rejects.toBeInstanceOf(ErpUnavailableError);
     expect(await sandbox.imbalance()).toEqual({ USD: '0' });
   });
 
@@ -427,6 +489,26 @@ describe('NetSuite adapter against the sandbox', () => {
     await expect(erp.postInvoice(invoice('INV/X'))).rejects.toMatchObject({
       vendorCode: 'INVALID_EXTERNAL_ID',
     });
+  });
+
+  it('keeps every error detail of a refusal, the first naming its code and field', async () => {
+    const refusal = await app.app
+      .get(NetSuiteClient)
+      .request({
+        method: 'PUT',
+        path: '/services/rest/record/v1/invoice/eid:INV-BAD',
+        body: { ...documentBodyOf(invoice('INV-BAD')), surprise: 1, tranDate: 'soon' },
+      })
+      .catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(ErpRejectedError);
+    expect(refusal).toMatchObject({
+      category: 'validation',
+      vendorCode: 'INVALID_CONTENT',
+      field: 'surprise',
+    });
+    expect((refusal as Error).message).toMatch(
+      /INVALID_CONTENT at surprise: .*; INVALID_CONTENT at tranDate: /,
+    );
   });
 
   it('backs off and retries in place when NetSuite answers 429', async () => {

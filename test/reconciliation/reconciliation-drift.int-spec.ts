@@ -669,14 +669,17 @@ describe('three-way reconciliation through the sandbox', () => {
     if (!sent) throw new Error('no ERP invoice command for contract B');
     expect(sent.lines.map((l) => l.taxMinor ?? '0')).toEqual(['0']);
     const usd = (await env.netsuite.suiteql("SELECT id FROM currency WHERE symbol = 'USD'")).at(0);
-    const items = (taxMinor: string) =>
-      documentBody(
+    const taxedLines = (taxMinor: string) => {
+      const { item, taxDetailsOverride, taxDetails } = documentBody(
         { ...sent, subsidiary: 'US', lines: sent.lines.map((l) => ({ ...l, taxMinor })) },
         { subsidiary: '1', currency: usd?.id ?? '' },
-        'invoice',
-      ).item;
+        { mode: 'suitetax', taxTypeId: '1', taxCodeId: '1', taxItemExternalId: 'ITEM-SALES-TAX' },
+      );
+      // A PATCH keeps a sublist it does not name: no tax is an empty tax details sublist.
+      return { item, taxDetailsOverride, taxDetails: taxDetails ?? { items: [] } };
+    };
     const path = `/services/rest/record/v1/invoice/${invoice?.erpId ?? ''}`;
-    const taxed = await netsuite()('PATCH', path, { item: items('96000') });
+    const taxed = await netsuite()('PATCH', path, taxedLines('96000'));
     expect(taxed.status, JSON.stringify(taxed.body)).toBe(204);
     const [row] = await env.netsuite.suiteql(
       `SELECT foreigntotal, taxtotal FROM transaction WHERE externalid = '${invoice?.erpExternalId ?? ''}'`,
@@ -702,7 +705,7 @@ describe('three-way reconciliation through the sandbox', () => {
     ]);
 
     // The tax taken off again by hand: the next run closes it.
-    const untaxed = await netsuite()('PATCH', path, { item: items('0') });
+    const untaxed = await netsuite()('PATCH', path, taxedLines('0'));
     expect(untaxed.status, JSON.stringify(untaxed.body)).toBe(204);
     const fixed = await recon.run({ scope: 'billing-erp', period });
     expect(open(await recon.breaks(fixed.runId))).toEqual([]);

@@ -3,6 +3,7 @@ import { Secret } from '@revline/config';
 
 /** The NetSuite sandbox account's token-based-authentication credentials (DESIGN.md §10 defaults). */
 export class NetSuiteSandboxConfig {
+  /** The account id as the OAuth realm carries it, compared exactly (`123456_SB1`, not `123456-sb1`). */
   @IsString()
   @MinLength(1)
   SANDBOX_NETSUITE_ACCOUNT = 'SANDBOX';

@@ -10,6 +10,8 @@ if (!spec) throw new Error('no NetSuite sandbox in app.info');
 type Call = ReturnType<typeof tbaClient>;
 const RECORD = '/services/rest/record/v1';
 const suiteql = (call: Call, q: string) => call('POST', '/services/rest/query/v1/suiteql', { q });
+const firstDetail = (body: unknown): unknown =>
+  (body as { 'o:errorDetails'?: unknown[] })['o:errorDetails']?.[0];
 const errorCode = (body: unknown): string | undefined =>
   (body as { 'o:errorDetails'?: Array<{ 'o:errorCode': string }> })['o:errorDetails']?.[0]?.['o:errorCode'];
 
@@ -32,8 +34,26 @@ function invoice(externalId: string, customerEid: string, tranDate = '2026-01-01
     custbody_rl_contract: 'C-1',
     item: {
       items: [
-        { item: { externalId: 'SEAT' }, amount: 12000, tax1Amt: 960.5, class: { externalId: 'SEAT' } },
+        {
+          item: { externalId: 'SEAT' },
+          amount: 12000,
+          taxDetailsReference: 'L1',
+          class: { externalId: 'SEAT' },
+        },
         { item: { externalId: 'SETUP' }, amount: '500.25', class: { externalId: 'SERVICES' } },
+      ],
+    },
+    taxDetailsOverride: true,
+    taxDetails: {
+      items: [
+        {
+          taxDetailsReference: 'L1',
+          taxType: { id: '1' },
+          taxCode: { id: '1' },
+          taxBasis: 12000,
+          taxRate: 8.0042,
+          taxAmount: 960.5,
+        },
       ],
     },
   };
@@ -69,7 +89,9 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
     const forged = tbaClient(app.url, { ...SANDBOX_CREDENTIALS, tokenSecret: 'guessed' });
     const stranger = tbaClient(app.url, { ...SANDBOX_CREDENTIALS, tokenId: 'someone-else' });
     const otherRealm = tbaClient(app.url, { ...SANDBOX_CREDENTIALS, account: 'TSTDRV1' });
-    for (const client of [forged, stranger, otherRealm]) {
+    // The realm is case-sensitive: the account id in another case is another realm.
+    const realmInOtherCase = tbaClient(app.url, { ...SANDBOX_CREDENTIALS, account: 'sandbox' });
+    for (const client of [forged, stranger, otherRealm, realmInOtherCase]) {
       const res = await client('POST', `${RECORD}/customer`, customer('C1'));
       expect(res.status).toBe(401);
       expect(res.body).toMatchObject({
@@ -204,6 +226,19 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
       surprise: 1,
     });
     expect(unknownField.body).toMatchObject({ 'o:errorDetails': [{ 'o:errorPath': 'surprise' }] });
+    // Every problem of a body is its own error detail.
+    const twoProblems = await call('POST', `${RECORD}/invoice`, {
+      ...invoice('INV-X', 'CUS-1'),
+      surprise: 1,
+      tranDate: 'soon',
+    });
+    const details = (twoProblems.body as { 'o:errorDetails': Array<Record<string, string>> })[
+      'o:errorDetails'
+    ];
+    expect(details[0]).toMatchObject({ 'o:errorCode': 'INVALID_CONTENT', 'o:errorPath': 'surprise' });
+    expect(details.slice(1)).toContainEqual(
+      expect.objectContaining({ 'o:errorCode': 'INVALID_CONTENT', 'o:errorPath': 'tranDate' }),
+    );
     expect(await count('transaction')).toBe(0);
     expect(await count('transactionaccountingline')).toBe(0);
   });
@@ -220,20 +255,30 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
       { links: [], account: '3', balance: '-960.50' },
       { links: [], account: '4', balance: '-12500.25' },
     ]);
-    await call('POST', `${RECORD}/creditMemo`, {
-      ...invoice('CM-1', 'CUS-1'),
-      createdFrom: { externalId: 'INV-1' },
-      item: { items: [{ item: { externalId: 'SETUP' }, amount: 500.25, class: { externalId: 'SERVICES' } }] },
-    });
-    await call('POST', `${RECORD}/customerPayment`, {
+    const invoiceId = ((await call('GET', `${RECORD}/invoice/eid:INV-1`)).body as { id: string }).id;
+    const memo = await call(
+      'POST',
+      `${RECORD}/invoice/${invoiceId}/!transform/creditMemo?replace=item,taxDetails`,
+      {
+        externalId: 'CM-1',
+        tranDate: '2026-01-01',
+        item: {
+          items: [{ item: { externalId: 'SETUP' }, amount: 500.25, class: { externalId: 'SERVICES' } }],
+        },
+        apply: { items: [{ doc: { id: invoiceId }, line: 0, apply: true, amount: 500.25 }] },
+      },
+    );
+    expect(memo.status, JSON.stringify(memo.body)).toBe(204);
+    const paid = await call('POST', `${RECORD}/customerPayment`, {
       externalId: 'PAY-1',
       customer: { externalId: 'CUS-1' },
       tranDate: '2026-01-15',
       subsidiary: { id: '1' },
       currency: { id: '1' },
       payment: 12960.5,
-      apply: { items: [{ doc: { externalId: 'INV-1' }, apply: true, amount: 12960.5 }] },
+      apply: { items: [{ doc: { id: invoiceId }, line: 0, apply: true, amount: 12960.5 }] },
     });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(201);
     const unbalanced = await call('POST', `${RECORD}/journalEntry`, {
       externalId: 'JE-1',
       tranDate: '2026-01-31',
@@ -292,7 +337,9 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
       memo: 'Voided in billing',
       createdFrom: { id: invoiceId },
       custbody_rl_contract: 'C-1',
-      item: { items: [{ amount: 12000, tax1Amt: 960.5 }, { amount: 500.25 }] },
+      item: { items: [{ amount: 12000, taxDetailsReference: 'L1' }, { amount: 500.25 }] },
+      taxDetailsOverride: true,
+      taxDetails: { items: [{ taxDetailsReference: 'L1', taxAmount: 960.5, taxBasis: 12000 }] },
     });
     // The invoice's receivable, deferred revenue and tax are all taken back.
     const balances = await suiteql(
@@ -309,6 +356,106 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
     const again = await transform({ externalId: 'VOID-INV-1-AGAIN' });
     expect([again.status, errorCode(again.body)]).toEqual([400, 'INVALID_INITIALIZE_REF']);
     expect(await count('transaction')).toBe(2);
+  });
+
+  it('refuses legacy tax fields, tax details the override does not cover, createdFrom in a body and apply docs by external id', async () => {
+    await call('POST', `${RECORD}/customer`, customer('CUS-1'));
+    const base = invoice('INV-1', 'CUS-1');
+    const legacy = await call('POST', `${RECORD}/invoice`, {
+      ...base,
+      taxDetailsOverride: undefined,
+      taxDetails: undefined,
+      item: { items: [{ item: { externalId: 'SEAT' }, amount: 100, tax1Amt: 8 }] },
+    });
+    expect(firstDetail(legacy.body)).toMatchObject({
+      'o:errorCode': 'INVALID_CONTENT',
+      'o:errorPath': 'item.items.0.tax1Amt',
+    });
+    expect(JSON.stringify(legacy.body)).toContain('legacy tax');
+    const noOverride = await call('POST', `${RECORD}/invoice`, { ...base, taxDetailsOverride: false });
+    expect([noOverride.status, errorCode(noOverride.body)]).toEqual([400, 'USER_ERROR']);
+    const dangling = await call('POST', `${RECORD}/invoice`, {
+      ...base,
+      taxDetails: { items: [{ ...base.taxDetails.items[0], taxDetailsReference: 'L9' }] },
+    });
+    expect(dangling.body).toMatchObject({
+      'o:errorDetails': [
+        { 'o:errorCode': 'USER_ERROR', 'o:errorPath': 'taxDetails.items[0].taxDetailsReference' },
+      ],
+    });
+    const wrongCode = await call('POST', `${RECORD}/invoice`, {
+      ...base,
+      taxDetails: { items: [{ ...base.taxDetails.items[0], taxCode: { id: '99' } }] },
+    });
+    expect(errorCode(wrongCode.body)).toBe('INVALID_KEY_OR_REF');
+    expect(await count('transaction')).toBe(0);
+
+    expect((await call('POST', `${RECORD}/invoice`, base)).status).toBe(201);
+    for (const createdFrom of [{ externalId: 'INV-1' }, { id: '1' }]) {
+      const linked = await call('PUT', `${RECORD}/creditMemo/eid:CM-1`, {
+        ...base,
+        externalId: undefined,
+        createdFrom,
+      });
+      expect(firstDetail(linked.body)).toMatchObject({
+        'o:errorCode': 'INVALID_CONTENT',
+        'o:errorPath': 'createdFrom',
+      });
+    }
+    const byExternalId = await call('POST', `${RECORD}/customerPayment`, {
+      externalId: 'PAY-1',
+      customer: { externalId: 'CUS-1' },
+      tranDate: '2026-01-15',
+      subsidiary: { id: '1' },
+      currency: { id: '1' },
+      payment: 100,
+      apply: { items: [{ doc: { externalId: 'INV-1' }, apply: true, amount: 100 }] },
+    });
+    expect(firstDetail(byExternalId.body)).toMatchObject({
+      'o:errorCode': 'INVALID_CONTENT',
+      'o:errorPath': 'apply.items.0.doc.externalId',
+    });
+    // No more can be applied to an invoice than it still asks for.
+    const invoiceId = ((await call('GET', `${RECORD}/invoice/eid:INV-1`)).body as { id: string }).id;
+    const tooMuch = await call('POST', `${RECORD}/customerPayment`, {
+      externalId: 'PAY-2',
+      customer: { externalId: 'CUS-1' },
+      tranDate: '2026-01-15',
+      subsidiary: { id: '1' },
+      currency: { id: '1' },
+      payment: 20000,
+      apply: { items: [{ doc: { id: invoiceId }, line: 0, apply: true, amount: 13460.76 }] },
+    });
+    expect(firstDetail(tooMuch.body)).toMatchObject({
+      'o:errorCode': 'USER_ERROR',
+      'o:errorPath': 'apply.items[0].amount',
+    });
+    expect(await count('transaction')).toBe(1);
+  });
+
+  it('takes tax as a line to the sales tax item in an account without SuiteTax, posting it to the tax payable', async () => {
+    await call('POST', `${RECORD}/customer`, customer('CUS-1'));
+    const res = await call('POST', `${RECORD}/invoice`, {
+      ...invoice('INV-1', 'CUS-1'),
+      taxDetailsOverride: undefined,
+      taxDetails: undefined,
+      item: {
+        items: [
+          { item: { externalId: 'SEAT' }, amount: 100 },
+          { item: { externalId: 'ITEM-SALES-TAX' }, amount: 8, description: 'Tax' },
+        ],
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const rows = await suiteql(
+      call,
+      "SELECT account, SUM(amount) AS balance FROM transactionaccountingline WHERE custcol_rl_contract = 'C-1' GROUP BY account ORDER BY account",
+    );
+    expect((rows.body as { items: unknown[] }).items).toEqual([
+      { links: [], account: '2', balance: '108.00' },
+      { links: [], account: '3', balance: '-8.00' },
+      { links: [], account: '4', balance: '-100.00' },
+    ]);
   });
 
   it('pages a SuiteQL result by offset, and answers a change made between two queries', async () => {

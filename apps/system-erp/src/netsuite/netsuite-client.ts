@@ -43,29 +43,64 @@ interface ErrorDetail {
   'o:errorPath'?: string;
 }
 
-function firstDetail(data: unknown): ErrorDetail {
-  const details = (data as { 'o:errorDetails'?: ErrorDetail[] } | null)?.['o:errorDetails'];
-  return Array.isArray(details) ? (details[0] ?? {}) : {};
+/** Every entry of a refusal's `o:errorDetails` (one response can carry several). */
+function errorDetails(data: unknown): ErrorDetail[] {
+  const details = (data as { 'o:errorDetails'?: unknown } | null)?.['o:errorDetails'];
+  return Array.isArray(details)
+    ? details.filter((d): d is ErrorDetail => typeof d === 'object' && d !== null)
+    : [];
 }
 
-/** NetSuite's refusal in Revline's categories, NetSuite's error code kept. */
+/** What every detail says, in order: `CODE at path: detail; CODE: detail`. */
+function describe(details: ErrorDetail[], status: number): string {
+  if (details.length === 0) return `NetSuite answered ${status}`;
+  return details
+    .map((d) => {
+      const where = d['o:errorPath'] ? ` at ${d['o:errorPath']}` : '';
+      return `${d['o:errorCode'] ?? `HTTP_${status}`}${where}: ${d.detail ?? 'no detail'}`;
+    })
+    .join('; ');
+}
+
+/**
+ * The account's concurrency limit: REST web services answer 429; RESTlets (and integrations behind them) answer
+ * 400 with SSS_REQUEST_LIMIT_EXCEEDED. Both mean "wait", never a business refusal.
+ */
+export function isRateLimited(status: number, data: unknown): boolean {
+  return (
+    status === 429 ||
+    (status === 400 && errorDetails(data).some((d) => d['o:errorCode'] === 'SSS_REQUEST_LIMIT_EXCEEDED'))
+  );
+}
+
+/** NetSuite's refusal in Revline's categories: the first detail's code and path, every detail in the message. */
 export function rejectionOf(status: number, data: unknown): ErpRejectedError {
-  const detail = firstDetail(data);
-  const code = detail['o:errorCode'] ?? `HTTP_${status}`;
-  const path = detail['o:errorPath'];
+  const details = errorDetails(data);
+  const first = details[0] ?? {};
+  const code = first['o:errorCode'] ?? `HTTP_${status}`;
+  const closed = details.find(
+    (d) => d['o:errorCode'] === 'USER_ERROR' && d['o:errorPath']?.toLowerCase() === 'postingperiod',
+  );
   let category: ErpRejectionCategory = 'validation';
   if (status === 401 || status === 403) category = 'authentication';
   else if (status === 404) category = 'not_found';
-  else if (code === 'DUP_RCRD') category = 'duplicate';
-  else if (code === 'USER_ERROR' && path?.toLowerCase() === 'postingperiod') category = 'closed_period';
-  return new ErpRejectedError(category, code, detail.detail ?? `NetSuite answered ${status}`, path);
+  else if (details.some((d) => d['o:errorCode'] === 'DUP_RCRD')) category = 'duplicate';
+  else if (closed) category = 'closed_period';
+  const field = closed?.['o:errorPath'] ?? first['o:errorPath'];
+  return new ErpRejectedError(category, code, describe(details, status), field);
+}
+
+/** SuiteQL is the one service that takes `Prefer: transient`; record requests are sent without it. */
+function isSuiteQl(path: string): boolean {
+  return path.startsWith('/services/rest/query/');
 }
 
 const STATE = { closed: 0, halfOpen: 1, open: 2 } as const;
 
 /**
  * The one way Revline talks to a NetSuite account: every request signed (TBA), run inside one of the account's
- * slots (shared through Redis by all workers), behind a circuit breaker, with 429 retried in place with backoff.
+ * slots (shared through Redis by all workers), behind a circuit breaker, with the concurrency refusal (429, or a
+ * RESTlet's 400 SSS_REQUEST_LIMIT_EXCEEDED) retried in place with backoff.
  * Failures come out as ErpUnavailableError (retry later) or ErpRejectedError (NetSuite said no).
  */
 @Injectable()
@@ -119,11 +154,11 @@ export class NetSuiteClient implements OnApplicationShutdown {
       } catch (error) {
         throw this.unavailable(error);
       }
-      if (response.status === 429) {
+      if (isRateLimited(response.status, response.data)) {
         if (attempt > this.config.NETSUITE_RATE_LIMIT_RETRIES) {
           throw new ErpUnavailableError(
-            `NetSuite still refused with 429 after ${attempt} attempts`,
-            firstDetail(response.data)['o:errorCode'] ?? 'SSS_REQUEST_LIMIT_EXCEEDED',
+            `NetSuite still refused for its concurrency limit (${response.status}) after ${attempt} attempts`,
+            errorDetails(response.data)[0]?.['o:errorCode'] ?? 'SSS_REQUEST_LIMIT_EXCEEDED',
           );
         }
         await sleep(backoffWithJitter(attempt, this.config.NETSUITE_RATE_LIMIT_BACKOFF_MS, 10_000));
@@ -145,17 +180,17 @@ export class NetSuiteClient implements OnApplicationShutdown {
           authorization: this.signer.authorization(request.method, url),
           'content-type': 'application/json',
           accept: 'application/json',
-          prefer: 'transient',
+          ...(isSuiteQl(request.path) ? { prefer: 'transient' } : {}),
         },
         timeout: this.config.NETSUITE_REQUEST_TIMEOUT_MS,
         validateStatus: () => true,
         transitional: { clarifyTimeoutError: true },
       });
       if (response.status >= 500) {
-        const detail = firstDetail(response.data);
+        const details = errorDetails(response.data);
         throw new TransportError(
-          `NetSuite answered ${response.status}: ${detail.detail ?? 'server error'}`,
-          detail['o:errorCode'],
+          `NetSuite answered ${response.status}: ${details.length > 0 ? describe(details, response.status) : 'server error'}`,
+          details[0]?.['o:errorCode'],
         );
       }
       const location: unknown = response.headers.location;

@@ -19,9 +19,16 @@ import type {
 import { ERP_EXTERNAL_ID, ErpPort, ErpRejectedError, ErpUnavailableError } from '@revline/erp-port';
 import { NetSuiteConfig } from './netsuite.config';
 import { NetSuiteClient } from './netsuite-client';
-import { voidByCreditMemo } from './netsuite-invoice-void';
-import type { GlAccounts } from './netsuite-records';
 import {
+  checkExternalId,
+  creditMemoFromInvoice,
+  invoiceIdOf,
+  voidByCreditMemo,
+} from './netsuite-invoice-void';
+import type { GlAccounts, TaxSettings } from './netsuite-records';
+import {
+  CREDIT_MEMO_REPLACED_SUBLISTS,
+  creditMemoTransformBody,
   customerBody,
   documentBody,
   paymentBody,
@@ -143,24 +150,57 @@ export class NetSuiteErpAdapter extends ErpPort {
     return this.upsert(
       'invoice',
       invoice.externalId,
-      documentBody(invoice, await this.ids(invoice), 'invoice'),
+      documentBody(invoice, await this.ids(invoice), this.tax()),
     );
   }
 
+  /**
+   * A credit memo for a credit note. One that applies to an invoice is made from it, as REST web services
+   * document (`POST invoice/<id>/!transform/creditMemo`, its lines and tax replaced by the credit note's), so it is
+   * linked to the invoice and applied to it. An invoice NetSuite no longer lets be credited (paid or credited in
+   * full: INVALID_INITIALIZE_REF) gets a standalone credit memo, the customer's unapplied credit.
+   */
   async postCreditMemo(creditMemo: ErpDocument): Promise<ErpPostingResult> {
-    return this.upsert(
-      'creditMemo',
-      creditMemo.externalId,
-      documentBody(creditMemo, await this.ids(creditMemo), 'creditMemo'),
-    );
+    const standalone = async () =>
+      this.upsert(
+        'creditMemo',
+        creditMemo.externalId,
+        documentBody(creditMemo, await this.ids(creditMemo), this.tax()),
+      );
+    const invoiceExternalId = creditMemo.appliesToExternalId;
+    if (!invoiceExternalId) return standalone();
+    checkExternalId(creditMemo.externalId, 'externalId');
+    await this.ids(creditMemo); // the subsidiary and currency are known before anything is sent
+    try {
+      return await creditMemoFromInvoice(
+        this.client,
+        invoiceExternalId,
+        creditMemo.externalId,
+        () => creditMemoTransformBody(creditMemo, this.tax()),
+        CREDIT_MEMO_REPLACED_SUBLISTS,
+      );
+    } catch (error) {
+      if (error instanceof ErpRejectedError && error.vendorCode === 'INVALID_INITIALIZE_REF')
+        return standalone();
+      throw error;
+    }
   }
 
   async voidInvoice(reversal: ErpInvoiceVoid): Promise<ErpPostingResult> {
     return voidByCreditMemo(this.client, reversal);
   }
 
+  /** A customer payment, applied to invoices by their internal ids (looked up by external id). */
   async postPayment(payment: ErpPayment): Promise<ErpPostingResult> {
-    return this.upsert('payment', payment.externalId, paymentBody(payment, await this.ids(payment)));
+    const ids = await this.ids(payment);
+    const invoiceIds = new Map<string, string>();
+    for (const a of payment.appliesTo)
+      if (!invoiceIds.has(a.invoiceExternalId))
+        invoiceIds.set(
+          a.invoiceExternalId,
+          await invoiceIdOf(this.client, a.invoiceExternalId, 'appliesTo.invoiceExternalId'),
+        );
+    return this.upsert('payment', payment.externalId, paymentBody(payment, ids, invoiceIds));
   }
 
   async upsertRevenueSchedule(schedule: ErpRevenueSchedule): Promise<ErpPostingResult> {
@@ -339,6 +379,16 @@ export class NetSuiteErpAdapter extends ErpPort {
   /** Ledger amounts are debits positive: the receivables are debit balances, revenue and deferral credit ones. */
   private signed(kind: ErpContractBalanceRow['balance'], amount: bigint): bigint {
     return kind === 'receivable' || kind === 'unbilled' ? amount : -amount;
+  }
+
+  private tax(): TaxSettings {
+    const c = this.config;
+    return {
+      mode: c.NETSUITE_TAX_MODE,
+      taxTypeId: c.NETSUITE_TAX_TYPE_ID,
+      taxCodeId: c.NETSUITE_TAX_CODE_ID,
+      taxItemExternalId: c.NETSUITE_TAX_ITEM_EXTERNAL_ID,
+    };
   }
 
   private async ids(doc: {

@@ -4,7 +4,7 @@ import type { NetSuiteClient } from './netsuite-client';
 
 const RECORDS = '/services/rest/record/v1';
 
-function checkExternalId(externalId: string, field: string): void {
+export function checkExternalId(externalId: string, field: string): void {
   if (!ERP_EXTERNAL_ID.test(externalId))
     throw new ErpRejectedError(
       'validation',
@@ -14,7 +14,7 @@ function checkExternalId(externalId: string, field: string): void {
     );
 }
 
-async function idOf(client: NetSuiteClient, type: string, externalId: string): Promise<string> {
+export async function idOf(client: NetSuiteClient, type: string, externalId: string): Promise<string> {
   const found = await client.request({ method: 'GET', path: `${RECORDS}/${type}/eid:${externalId}` });
   const id = (found.data as { id?: unknown } | null)?.id;
   if (typeof id !== 'string' || id === '')
@@ -34,43 +34,68 @@ export async function voidByCreditMemo(
   client: NetSuiteClient,
   reversal: ErpInvoiceVoid,
 ): Promise<ErpPostingResult> {
-  checkExternalId(reversal.invoiceExternalId, 'invoiceExternalId');
   checkExternalId(reversal.externalId, 'externalId');
-  let invoiceId: string;
+  return creditMemoFromInvoice(client, reversal.invoiceExternalId, reversal.externalId, () => ({
+    externalId: reversal.externalId,
+    tranDate: reversal.tranDate,
+    ...(reversal.memo ? { memo: reversal.memo } : {}),
+  }));
+}
+
+/**
+ * An invoice's internal id by its external id. One NetSuite does not hold yet may still be on its way (its own
+ * posting queued behind this one): wait for it (retried with backoff; the job's last attempt leaves it to an
+ * operator).
+ */
+export async function invoiceIdOf(
+  client: NetSuiteClient,
+  externalId: string,
+  field: string,
+): Promise<string> {
+  checkExternalId(externalId, field);
   try {
-    invoiceId = await idOf(client, 'invoice', reversal.invoiceExternalId);
+    return await idOf(client, 'invoice', externalId);
   } catch (error) {
-    // Voided soon after it was issued, the invoice's own posting may still be on its way: wait for it (retried
-    // with backoff; the job's last attempt leaves it to an operator).
     if (error instanceof ErpRejectedError && error.category === 'not_found')
-      throw new ErpUnavailableError(
-        `NetSuite holds no invoice ${reversal.invoiceExternalId} to reverse yet`,
-        error.vendorCode,
-      );
+      throw new ErpUnavailableError(`NetSuite holds no invoice ${externalId} yet`, error.vendorCode);
     throw error;
   }
+}
+
+/**
+ * `POST invoice/<id>/!transform/creditMemo` with the body made for the invoice's internal id (`replace` naming the sublists the body's lines
+ * replace): a credit memo linked to the invoice and applied to it. A retry whose first attempt made it (DUP_RCRD,
+ * or INVALID_INITIALIZE_REF once the invoice is credited in full) answers the credit memo made; none there, the
+ * refusal stands.
+ */
+export async function creditMemoFromInvoice(
+  client: NetSuiteClient,
+  invoiceExternalId: string,
+  externalId: string,
+  bodyFor: (invoiceId: string) => Record<string, unknown>,
+  replace: readonly string[] = [],
+): Promise<ErpPostingResult> {
+  const invoiceId = await invoiceIdOf(client, invoiceExternalId, 'invoiceExternalId');
+  const body = bodyFor(invoiceId);
+  const query = replace.length > 0 ? `?replace=${replace.join(',')}` : '';
   try {
     const made = await client.request({
       method: 'POST',
-      path: `${RECORDS}/invoice/${invoiceId}/!transform/creditMemo`,
-      body: {
-        externalId: reversal.externalId,
-        tranDate: reversal.tranDate,
-        ...(reversal.memo ? { memo: reversal.memo } : {}),
-      },
+      path: `${RECORDS}/invoice/${invoiceId}/!transform/creditMemo${query}`,
+      body,
     });
     const erpId = made.location?.split('/').pop();
     if (!erpId)
       throw new ErpUnavailableError(`NetSuite credited invoice ${invoiceId} but answered no Location`);
-    return { kind: 'creditMemo', externalId: reversal.externalId, erpId };
+    return { kind: 'creditMemo', externalId, erpId };
   } catch (error) {
     const again =
       error instanceof ErpRejectedError &&
       (error.vendorCode === 'DUP_RCRD' || error.vendorCode === 'INVALID_INITIALIZE_REF');
     if (!again) throw error;
     try {
-      const erpId = await idOf(client, 'creditMemo', reversal.externalId);
-      return { kind: 'creditMemo', externalId: reversal.externalId, erpId };
+      const erpId = await idOf(client, 'creditMemo', externalId);
+      return { kind: 'creditMemo', externalId, erpId };
     } catch (lookup) {
       if (lookup instanceof ErpRejectedError && lookup.category === 'not_found') throw error;
       throw lookup;

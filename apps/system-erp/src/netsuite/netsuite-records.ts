@@ -61,11 +61,73 @@ function addressBookEntry(a: NonNullable<ErpCustomer['address']>): Record<string
   };
 }
 
-export function documentBody(
-  d: ErpDocument,
-  ids: Ids,
-  kind: 'invoice' | 'creditMemo',
-): Record<string, unknown> {
+/** How an account takes tax (NETSUITE_TAX_MODE and the ids it needs). */
+export interface TaxSettings {
+  mode: 'suitetax' | 'tax_item';
+  taxTypeId: string;
+  taxCodeId: string;
+  taxItemExternalId: string;
+}
+
+/** A line's tax rate in percent, to four decimals, from its amount and tax in minor units. */
+function taxRate(amountMinor: bigint, taxMinor: bigint): number {
+  if (amountMinor === 0n) return 0;
+  const scaled = (taxMinor * 1_000_000n * 2n + amountMinor) / (amountMinor * 2n);
+  return Number(formatScaled(scaled, 4));
+}
+
+/**
+ * An invoice's or credit memo's lines and tax. REST web services take no legacy tax fields (`tax1Amt`): with
+ * SuiteTax, the Tax Details Override box is checked (so the tax engine does not recompute what billing charged) and
+ * each taxed line gets a tax details line naming it by `taxDetailsReference`; without SuiteTax, the tax is one
+ * more line to the other-charge item whose income account is the sales tax payable.
+ */
+function documentLines(d: ErpDocument, tax: TaxSettings): Record<string, unknown> {
+  const taxed = (l: ErpDocument['lines'][number]) => l.taxMinor !== undefined && BigInt(l.taxMinor) > 0n;
+  const reference = (i: number) => `RL-${i + 1}`;
+  const items: Array<Record<string, unknown>> = d.lines.map((l, i) => ({
+    item: { externalId: l.itemExternalId },
+    amount: amountOf(l.amountMinor, d.currency),
+    ...(tax.mode === 'suitetax' && taxed(l) ? { taxDetailsReference: reference(i) } : {}),
+    ...(l.description ? { description: l.description } : {}),
+    ...(l.productClass ? { class: { externalId: l.productClass } } : {}),
+    ...(l.obligationId ? { custcol_rl_obligation: l.obligationId } : {}),
+    ...(l.serviceStart ? { revRecStartDate: l.serviceStart } : {}),
+    ...(l.serviceEnd ? { revRecEndDate: l.serviceEnd } : {}),
+  }));
+  if (tax.mode === 'tax_item') {
+    const total = d.lines.reduce((sum, l) => sum + BigInt(l.taxMinor ?? '0'), 0n);
+    if (total > 0n)
+      items.push({
+        item: { externalId: tax.taxItemExternalId },
+        amount: amountOf(total, d.currency),
+        description: 'Tax',
+      });
+    return { item: { items } };
+  }
+  const details = d.lines.flatMap((l, i) =>
+    taxed(l)
+      ? [
+          {
+            taxDetailsReference: reference(i),
+            taxType: { id: tax.taxTypeId },
+            taxCode: { id: tax.taxCodeId },
+            taxBasis: amountOf(l.amountMinor, d.currency),
+            taxRate: taxRate(BigInt(l.amountMinor), BigInt(l.taxMinor ?? '0')),
+            taxAmount: amountOf(l.taxMinor ?? '0', d.currency),
+          },
+        ]
+      : [],
+  );
+  return {
+    item: { items },
+    taxDetailsOverride: true,
+    ...(details.length > 0 ? { taxDetails: { items: details } } : {}),
+  };
+}
+
+/** An invoice, or a credit memo that applies to no invoice (one that does is made by transforming it). */
+export function documentBody(d: ErpDocument, ids: Ids, tax: TaxSettings): Record<string, unknown> {
   return {
     entity: { externalId: d.customerExternalId },
     tranDate: d.tranDate,
@@ -73,25 +135,35 @@ export function documentBody(
     currency: { id: ids.currency },
     ...(d.contractId ? { custbody_rl_contract: d.contractId } : {}),
     ...(d.memo ? { memo: d.memo } : {}),
-    ...(kind === 'creditMemo' && d.appliesToExternalId
-      ? { createdFrom: { externalId: d.appliesToExternalId } }
-      : {}),
-    item: {
-      items: d.lines.map((l) => ({
-        item: { externalId: l.itemExternalId },
-        amount: amountOf(l.amountMinor, d.currency),
-        ...(l.taxMinor && l.taxMinor !== '0' ? { tax1Amt: amountOf(l.taxMinor, d.currency) } : {}),
-        ...(l.description ? { description: l.description } : {}),
-        ...(l.productClass ? { class: { externalId: l.productClass } } : {}),
-        ...(l.obligationId ? { custcol_rl_obligation: l.obligationId } : {}),
-        ...(l.serviceStart ? { revRecStartDate: l.serviceStart } : {}),
-        ...(l.serviceEnd ? { revRecEndDate: l.serviceEnd } : {}),
-      })),
-    },
+    ...documentLines(d, tax),
   };
 }
 
-export function paymentBody(p: ErpPayment, ids: Ids): Record<string, unknown> {
+/** The sublists a credit memo transformed from its invoice replaces with its own lines (`?replace=`). */
+export const CREDIT_MEMO_REPLACED_SUBLISTS = ['item', 'taxDetails'] as const;
+
+/**
+ * The body of `POST invoice/<id>/!transform/creditMemo` for a credit note on that invoice: the credit note's own
+ * lines and tax (the invoice's replaced). The transform links the credit memo to the invoice and applies it there,
+ * as much as the invoice still asks for (the rest stays the customer's unapplied credit), so no apply line is sent:
+ * one naming more than the invoice's amount due would be refused.
+ */
+export function creditMemoTransformBody(d: ErpDocument, tax: TaxSettings): Record<string, unknown> {
+  return {
+    externalId: d.externalId,
+    tranDate: d.tranDate,
+    ...(d.contractId ? { custbody_rl_contract: d.contractId } : {}),
+    ...(d.memo ? { memo: d.memo } : {}),
+    ...documentLines(d, tax),
+  };
+}
+
+/** A customer payment; `invoiceIds` gives each applied invoice's internal id by its external id. */
+export function paymentBody(
+  p: ErpPayment,
+  ids: Ids,
+  invoiceIds: ReadonlyMap<string, string>,
+): Record<string, unknown> {
   return {
     customer: { externalId: p.customerExternalId },
     tranDate: p.tranDate,
@@ -100,11 +172,12 @@ export function paymentBody(p: ErpPayment, ids: Ids): Record<string, unknown> {
     payment: amountOf(p.amountMinor, p.currency),
     ...(p.contractId ? { custbody_rl_contract: p.contractId } : {}),
     apply: {
-      items: p.appliesTo.map((a) => ({
-        doc: { externalId: a.invoiceExternalId },
-        apply: true,
-        amount: amountOf(a.amountMinor, p.currency),
-      })),
+      items: p.appliesTo.map((a) => {
+        const id = invoiceIds.get(a.invoiceExternalId);
+        if (!id) throw new Error(`No internal id for invoice ${a.invoiceExternalId}`);
+        // An invoice without installments has one apply line, line 0.
+        return { doc: { id }, line: 0, apply: true, amount: amountOf(a.amountMinor, p.currency) };
+      }),
     },
   };
 }

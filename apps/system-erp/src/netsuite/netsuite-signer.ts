@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import OAuth from 'oauth-1.0a';
-import { NetSuiteConfig } from './netsuite.config';
+import { NetSuiteConfig, netsuiteRealm } from './netsuite.config';
 
-/** Signs requests with NetSuite token-based authentication: OAuth 1.0a, HMAC-SHA256, realm = account id. */
+/**
+ * Signs requests with NetSuite token-based authentication: OAuth 1.0a, HMAC-SHA256, the realm the account id in
+ * its case-sensitive form (`123456_SB1`, though the URL host says `123456-sb1`).
+ */
 @Injectable()
 export class NetSuiteSigner {
   private readonly oauth: OAuth;
@@ -13,7 +16,7 @@ export class NetSuiteSigner {
     this.oauth = new OAuth({
       consumer: { key: config.NETSUITE_CONSUMER_KEY, secret: config.NETSUITE_CONSUMER_SECRET },
       signature_method: 'HMAC-SHA256',
-      realm: config.NETSUITE_ACCOUNT,
+      realm: netsuiteRealm(config.NETSUITE_ACCOUNT),
       hash_function: (base, key) => createHmac('sha256', key).update(base).digest('base64'),
     });
     this.token = { key: config.NETSUITE_TOKEN_ID, secret: config.NETSUITE_TOKEN_SECRET };

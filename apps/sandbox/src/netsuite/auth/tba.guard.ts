@@ -12,7 +12,8 @@ import {
 } from './oauth-signature';
 
 /**
- * Token-based authentication as NetSuite checks it: OAuth 1.0a with HMAC-SHA256, the realm naming the account,
+ * Token-based authentication as NetSuite checks it: OAuth 1.0a with HMAC-SHA256, the realm naming the account
+ * exactly (its id in capitals, a sandbox's suffix after an underscore: `123456_SB1`),
  * the consumer and token known, the timestamp near the clock and the nonce never seen before. Anything else is
  * 401 INVALID_LOGIN, answered before the request touches the account.
  */
@@ -38,7 +39,8 @@ export class TbaGuard implements CanActivate {
     if (
       !signature ||
       !nonce ||
-      params.get('realm')?.toUpperCase() !== c.SANDBOX_NETSUITE_ACCOUNT.toUpperCase() ||
+      // The realm is case-sensitive (`123456_SB1`, while the URL host says `123456-sb1`): compared exactly.
+      params.get('realm') !== c.SANDBOX_NETSUITE_ACCOUNT ||
       params.get('oauth_signature_method') !== 'HMAC-SHA256' ||
       (params.has('oauth_version') && params.get('oauth_version') !== '1.0') ||
       params.get('oauth_consumer_key') !== c.SANDBOX_NETSUITE_CONSUMER_KEY ||

@@ -19,13 +19,24 @@ const TYPES: Partial<Record<number, { type: string; title: string }>> = {
   503: { type: 'https://www.rfc-editor.org/rfc/rfc9110.html#section-15.6.4', title: 'Service Unavailable' },
 };
 
-/** A NetSuite error: the HTTP status, NetSuite's error code and its detail (and the field, when about one). */
+/** One more entry of a refusal's `o:errorDetails` (one response can carry several). */
+export interface FurtherDetail {
+  detail: string;
+  code: string;
+  path?: string | undefined;
+}
+
+/**
+ * A NetSuite error: the HTTP status, NetSuite's error code and its detail (and the field, when about one), and any
+ * further details found in the same request, each its own `o:errorDetails` entry.
+ */
 export class NetSuiteError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     detail: string,
     readonly path?: string,
+    readonly further: readonly FurtherDetail[] = [],
   ) {
     super(detail);
     this.name = 'NetSuiteError';
@@ -37,13 +48,13 @@ export class NetSuiteError extends Error {
       type: kind.type,
       title: kind.title,
       status: this.status,
-      'o:errorDetails': [
-        {
-          detail: this.message,
-          'o:errorCode': this.code,
-          ...(this.path ? { 'o:errorPath': this.path } : {}),
-        },
-      ],
+      'o:errorDetails': [{ detail: this.message, code: this.code, path: this.path }, ...this.further].map(
+        (d) => ({
+          detail: d.detail,
+          'o:errorCode': d.code,
+          ...(d.path ? { 'o:errorPath': d.path } : {}),
+        }),
+      ),
     };
   }
 }

@@ -57,19 +57,39 @@ function apply(svc: RecordsService, ledger: GeneralLedger, c: Command): void {
           items: c.amounts.map((a, i) => ({
             item: { id: '1' },
             amount: a,
-            ...(i === 0 ? { tax1Amt: c.tax } : {}),
+            ...(i === 0 ? { taxDetailsReference: 'L1' } : {}),
           })),
+        },
+        taxDetailsOverride: true,
+        taxDetails: {
+          items: [
+            {
+              taxDetailsReference: 'L1',
+              taxType: { id: '1' },
+              taxCode: { id: '1' },
+              taxBasis: c.amounts[0],
+              taxRate: 0,
+              taxAmount: c.tax,
+            },
+          ],
         },
       });
       return;
-    case 'payment':
+    case 'payment': {
+      let doc = 'none';
+      try {
+        doc = svc.find('invoice', `eid:invoice-${c.applyTo}`).id;
+      } catch {
+        // No such invoice: the payment is refused for it.
+      }
       svc.upsert('customerPayment', `eid:pay-${c.eid}`, {
         ...header(c.date),
         customer: { externalId: 'CUS' },
         payment: c.amount,
-        apply: { items: [{ doc: { externalId: `invoice-${c.applyTo}` }, apply: true, amount: c.amount }] },
+        apply: { items: [{ doc: { id: doc }, line: 0, apply: true, amount: c.amount }] },
       });
       return;
+    }
     case 'journal':
       svc.upsert('journalEntry', `eid:je-${c.eid}`, {
         ...header(c.date),
@@ -102,7 +122,11 @@ describe('the sandbox ledger', () => {
       fc.property(fc.array(command, { maxLength: 40 }), (commands) => {
         const store = new RecordStore();
         const ledger = new GeneralLedger();
-        const svc = new RecordsService(store, ledger, new PrepareRecord(new ReferenceResolver(store)));
+        const svc = new RecordsService(
+          store,
+          ledger,
+          new PrepareRecord(new ReferenceResolver(store), store, ledger),
+        );
         svc.create('customer', {
           externalId: 'CUS',
           companyName: 'Acme',

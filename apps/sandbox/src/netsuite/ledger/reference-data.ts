@@ -55,3 +55,27 @@ export const SUBSIDIARIES: readonly Subsidiary[] = [
   { id: '2', name: 'Revline Ltd (UK)', currency: '2' },
   { id: '3', name: 'Revline GmbH (DE)', currency: '4' },
 ];
+
+/** SuiteTax tax types: each posts its tax to a payables account (the nexus's tax account). */
+export interface TaxType {
+  id: string;
+  name: string;
+  payablesAccount: string;
+}
+
+export const TAX_TYPES: readonly TaxType[] = [
+  { id: '1', name: 'Sales tax', payablesAccount: ACCOUNT.taxPayable },
+  { id: '2', name: 'VAT', payablesAccount: ACCOUNT.taxPayable },
+];
+
+/** SuiteTax tax codes, each of one tax type. */
+export interface TaxCode {
+  id: string;
+  name: string;
+  taxType: string;
+}
+
+export const TAX_CODES: readonly TaxCode[] = [
+  { id: '1', name: 'Sales tax (standard)', taxType: '1' },
+  { id: '2', name: 'VAT standard rate', taxType: '2' },
+];

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { currencyExponent } from '@revline/canonical';
+import { currencyExponent, formatScaled } from '@revline/canonical';
 import { userError } from '../errors/netsuite-error';
 import type { LedgerLineInput } from '../ledger/general-ledger';
+import { GeneralLedger } from '../ledger/general-ledger';
 import { ACCOUNT } from '../ledger/reference-data';
 import type { Currency } from '../ledger/reference-data';
 import type { AnyRecordBody, RecordBody, RecordType, Ref } from './record-schemas';
+import { amountDue } from './amount-due';
+import { RecordStore } from './record-store';
 import { ReferenceResolver } from './reference-resolver';
 
 /** A record ready to save: its body with references resolved, and the ledger lines it posts (if any). */
@@ -32,18 +35,24 @@ export function transactionTypeOf(type: RecordType): string | undefined {
  */
 @Injectable()
 export class PrepareRecord {
-  constructor(private readonly refs: ReferenceResolver) {}
+  constructor(
+    private readonly refs: ReferenceResolver,
+    private readonly store: RecordStore,
+    private readonly ledger: GeneralLedger,
+  ) {}
 
   prepare(type: RecordType, body: AnyRecordBody, id: string, externalId: string | null): PreparedRecord {
-    const lines = this.linesOf(type, body);
+    const lines = this.linesOf(type, body, id);
     const transactionType = TRANSACTION_TYPE[type] ?? type;
+    const stored = this.withInternalIds(type, body);
+    if (type === 'creditMemo' && lines) this.applyToSource(stored as RecordBody<'creditMemo'>, lines, id);
     return {
-      body: this.withInternalIds(type, body),
+      body: stored,
       lines: lines?.map((l) => ({ ...l, transaction: id, transactionType, externalId })) ?? null,
     };
   }
 
-  private linesOf(type: RecordType, body: AnyRecordBody): Line[] | null {
+  private linesOf(type: RecordType, body: AnyRecordBody, id: string): Line[] | null {
     switch (type) {
       case 'customer': {
         const b = body as RecordBody<'customer'>;
@@ -61,10 +70,12 @@ export class PrepareRecord {
       case 'creditMemo': {
         const b = body as RecordBody<'creditMemo'>;
         if (b.createdFrom) this.refs.invoice(b.createdFrom, 'createdFrom');
-        return this.documentLines(b, -1n);
+        const lines = this.documentLines(b, -1n);
+        this.checkCreditApply(b, lines, id);
+        return lines;
       }
       case 'customerPayment':
-        return this.paymentLines(body as RecordBody<'customerPayment'>);
+        return this.paymentLines(body as RecordBody<'customerPayment'>, id);
       case 'journalEntry':
         return this.journalLines(body as RecordBody<'journalEntry'>);
     }
@@ -89,7 +100,11 @@ export class PrepareRecord {
     };
   }
 
-  /** Invoice (sign 1): Dr receivable, Cr deferred revenue by line, Cr tax payable. A credit memo mirrors it. */
+  /**
+   * Invoice (sign 1): Dr receivable, Cr deferred revenue by line, Cr tax payable. A credit memo mirrors it. Tax
+   * comes from SuiteTax's tax details (override checked), or, in an account without SuiteTax, from lines naming
+   * the sales tax other-charge item, which post to the tax payable.
+   */
   private documentLines(b: RecordBody<'invoice'>, sign: 1n | -1n): Line[] {
     const customer = this.refs.customer(b.entity, 'entity');
     const { currency, base } = this.header(b);
@@ -100,6 +115,7 @@ export class PrepareRecord {
     const lines: Line[] = [];
     let total = 0n;
     let tax = 0n;
+    const references = new Map<string, bigint>();
     b.item.items.forEach((item, i) => {
       const amount = this.refs.minor(item.amount, currency, `item.items[${i}].amount`);
       if (item.revRecStartDate && item.revRecEndDate && item.revRecEndDate < item.revRecStartDate)
@@ -107,7 +123,18 @@ export class PrepareRecord {
           'The Rev. Rec. End Date must be on or after the Rev. Rec. Start Date.',
           `item.items[${i}].revRecEndDate`,
         );
-      tax += item.tax1Amt ? this.refs.minor(item.tax1Amt, currency, `item.items[${i}].tax1Amt`) : 0n;
+      if (item.taxDetailsReference !== undefined) {
+        if (references.has(item.taxDetailsReference))
+          throw userError(
+            `The tax details reference ${item.taxDetailsReference} is on more than one line.`,
+            `item.items[${i}].taxDetailsReference`,
+          );
+        references.set(item.taxDetailsReference, amount);
+      }
+      if (this.refs.isSalesTaxItem(item.item)) {
+        tax += amount;
+        return;
+      }
       total += amount;
       lines.push({
         ...base,
@@ -119,6 +146,7 @@ export class PrepareRecord {
         memo: item.description ?? null,
       });
     });
+    tax += this.suiteTax(b, currency, references);
     if (total + tax === 0n) throw userError('The transaction total must be greater than zero.', 'item');
     if (tax > 0n) {
       lines.push({
@@ -143,19 +171,111 @@ export class PrepareRecord {
     return lines;
   }
 
+  /**
+   * The tax of the Tax Details sublist. The sandbox has no tax engine, so tax details are taken only with the
+   * Tax Details Override box checked; each tax line names an item line by its reference, on that line's amount.
+   */
+  private suiteTax(b: RecordBody<'invoice'>, currency: Currency, references: Map<string, bigint>): bigint {
+    const details = b.taxDetails?.items ?? [];
+    if (b.taxDetailsOverride !== true) {
+      if (details.length > 0)
+        throw userError(
+          'Tax details are calculated by the tax engine unless taxDetailsOverride is true.',
+          'taxDetailsOverride',
+        );
+      return 0n;
+    }
+    let tax = 0n;
+    details.forEach((d, i) => {
+      const at = `taxDetails.items[${i}]`;
+      const basis = references.get(d.taxDetailsReference);
+      if (basis === undefined)
+        throw userError(
+          `No item line has the tax details reference ${d.taxDetailsReference}.`,
+          `${at}.taxDetailsReference`,
+        );
+      const type = this.refs.taxType(d.taxType, `${at}.taxType`);
+      const code = this.refs.taxCode(d.taxCode, `${at}.taxCode`);
+      if (code.taxType !== type.id)
+        throw userError(`Tax code ${code.id} is not of tax type ${type.id}.`, `${at}.taxCode`);
+      if (this.refs.minor(d.taxBasis, currency, `${at}.taxBasis`) !== basis)
+        throw userError('The tax basis differs from the net amount of its line.', `${at}.taxBasis`);
+      tax += this.refs.minor(d.taxAmount, currency, `${at}.taxAmount`);
+    });
+    return tax;
+  }
+
+  /** A credit memo's apply lines: invoices of its customer, together no more than the credit memo's total. */
+  private checkCreditApply(b: RecordBody<'creditMemo'>, lines: Line[], id: string): void {
+    const customer = this.refs.customer(b.entity, 'entity');
+    const currency = this.refs.currency(b.currency);
+    const total = lines
+      .filter((l) => l.account === ACCOUNT.receivable)
+      .reduce((sum, l) => sum + l.creditMinor, 0n);
+    let applied = 0n;
+    (b.apply?.items ?? []).forEach((a, i) => {
+      this.applyTarget(a, customer.id, `apply.items[${i}]`, id);
+      if (a.apply) applied += this.refs.minor(a.amount, currency, `apply.items[${i}].amount`);
+    });
+    if (applied > total) throw userError('The amount applied exceeds the credit memo total.', 'apply');
+  }
+
+  /**
+   * A credit memo made from an invoice and given no apply lines is applied to that invoice, as much as the invoice
+   * still asks for; the rest stays the customer's unapplied credit.
+   */
+  private applyToSource(b: RecordBody<'creditMemo'>, lines: Line[], id: string): void {
+    if (!b.createdFrom || (b.apply?.items.length ?? 0) > 0) return;
+    const total = lines
+      .filter((l) => l.account === ACCOUNT.receivable)
+      .reduce((sum, l) => sum + l.creditMinor, 0n);
+    const due = amountDue(b.createdFrom.id, { store: this.store, ledger: this.ledger, refs: this.refs }, id);
+    const amount = total < due ? total : due;
+    if (amount <= 0n) return;
+    const symbol = this.refs.currency(b.currency).symbol;
+    b.apply = {
+      items: [
+        {
+          doc: { id: b.createdFrom.id },
+          line: 0,
+          apply: true,
+          amount: formatScaled(amount, currencyExponent(symbol)),
+        },
+      ],
+    };
+  }
+
+  /**
+   * The invoice an apply line names, by internal id and line (an invoice without installments has line 0), of the
+   * same customer, applied no more than it still asks for (leaving out the record being rewritten, `self`).
+   */
+  private applyTarget(
+    a: { doc: Ref; line?: number | undefined; apply: boolean; amount: string },
+    customerId: string,
+    at: string,
+    self: string,
+  ): void {
+    const invoice = this.refs.invoice(a.doc, `${at}.doc`);
+    const body = invoice.body as RecordBody<'invoice'>;
+    if (body.entity.id !== customerId)
+      throw userError(`Invoice ${invoice.id} belongs to another customer.`, `${at}.doc`);
+    if ((a.line ?? 0) !== 0)
+      throw userError(`Invoice ${invoice.id} has no apply line ${a.line ?? 0}.`, `${at}.line`);
+    if (!a.apply) return;
+    const due = amountDue(invoice.id, { store: this.store, ledger: this.ledger, refs: this.refs }, self);
+    if (this.refs.minor(a.amount, this.refs.currency(body.currency), `${at}.amount`) > due)
+      throw userError(`The amount applied exceeds the amount due on invoice ${invoice.id}.`, `${at}.amount`);
+  }
+
   /** Customer payment: Dr cash, Cr receivable; what it applies to must be that customer's invoices. */
-  private paymentLines(b: RecordBody<'customerPayment'>): Line[] {
+  private paymentLines(b: RecordBody<'customerPayment'>, id: string): Line[] {
     const customer = this.refs.customer(b.customer, 'customer');
     const { currency, base } = this.header(b);
     const amount = this.refs.minor(b.payment, currency, 'payment');
     if (amount === 0n) throw userError('The payment amount must be greater than zero.', 'payment');
     let applied = 0n;
     (b.apply?.items ?? []).forEach((a, i) => {
-      const invoice = this.refs.invoice(a.doc, `apply.items[${i}].doc`);
-      const invoiceBody = invoice.body as RecordBody<'invoice'>;
-      if (invoiceBody.entity.id !== customer.id) {
-        throw userError(`Invoice ${invoice.id} belongs to another customer.`, `apply.items[${i}].doc`);
-      }
+      this.applyTarget(a, customer.id, `apply.items[${i}]`, id);
       if (a.apply) applied += this.refs.minor(a.amount, currency, `apply.items[${i}].amount`);
     });
     if (applied > amount) throw userError('The amount applied exceeds the payment.', 'apply');
@@ -217,14 +337,10 @@ export class PrepareRecord {
     if (type === 'customerPayment') {
       const b = body as RecordBody<'customerPayment'>;
       out.customer = customerRef(b.customer, 'customer');
-      if (b.apply) {
-        out.apply = {
-          items: b.apply.items.map((a, i) => ({
-            ...a,
-            doc: { id: this.refs.invoice(a.doc, `apply.items[${i}].doc`).id },
-          })),
-        };
-      }
+    }
+    if (type === 'customerPayment' || type === 'creditMemo') {
+      const b = body as RecordBody<'customerPayment'>;
+      if (b.apply) out.apply = { items: b.apply.items.map((a) => ({ ...a, line: a.line ?? 0 })) };
     }
     if (type === 'journalEntry') {
       const b = body as RecordBody<'journalEntry'>;

@@ -66,10 +66,14 @@ export const CustomerSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * An item line. REST web services support no legacy tax fields (`tax1Amt`, `taxCode`, `taxRate1`…): tax goes
+ * through SuiteTax's tax details, each tax line naming the item line it taxes by `taxDetailsReference`.
+ */
 const ItemLine = z.strictObject({
   item: RefSchema,
   amount: NonNegativeAmount,
-  tax1Amt: NonNegativeAmount.optional(),
+  taxDetailsReference: z.string().min(1).max(100).optional(),
   description: Text.optional(),
   class: RefSchema.optional(),
   custcol_rl_obligation: z.string().max(255).optional(),
@@ -77,6 +81,50 @@ const ItemLine = z.strictObject({
   revRecStartDate: TranDate.optional(),
   revRecEndDate: TranDate.optional(),
 });
+
+/** Legacy tax fields of an item line, which REST web services refuse (they need SuiteTax). */
+export const LEGACY_TAX_FIELDS: ReadonlySet<string> = new Set([
+  'tax1Amt',
+  'tax2Amt',
+  'taxCode',
+  'taxRate1',
+  'taxRate2',
+  'isTaxable',
+  'taxItem',
+]);
+
+/** A percentage, kept as an exact decimal string. */
+const Rate = Amount.refine((v) => !v.startsWith('-'), 'must not be negative');
+
+/**
+ * SuiteTax's Tax Details sublist: one tax line per item line and tax type, given as-is when the transaction's
+ * Tax Details Override box (`taxDetailsOverride`) is checked; all tax information fields are mandatory.
+ */
+const TaxDetailsLine = z.strictObject({
+  taxDetailsReference: z.string().min(1).max(100),
+  taxType: RefSchema,
+  taxCode: RefSchema,
+  taxBasis: NonNegativeAmount,
+  taxRate: Rate,
+  taxAmount: NonNegativeAmount,
+});
+
+const SalesTax = {
+  taxDetailsOverride: z.boolean().optional(),
+  taxDetails: z.strictObject({ items: z.array(TaxDetailsLine).max(1000) }).optional(),
+};
+
+/**
+ * A line of a transaction's apply sublist: the document by internal id (`doc: { id }`) and its line (0 for an
+ * invoice without installments), whether it is applied and by how much.
+ */
+const ApplyLine = z.strictObject({
+  doc: z.strictObject({ id: z.string().min(1), refName: z.string().optional() }),
+  line: z.number().int().min(0).optional(),
+  apply: z.boolean(),
+  amount: NonNegativeAmount,
+});
+const ApplySublist = z.strictObject({ items: z.array(ApplyLine).max(1000) });
 
 const TransactionBody = {
   externalId: ExternalId.optional(),
@@ -90,28 +138,29 @@ const TransactionBody = {
 
 export const InvoiceSchema = z.strictObject({
   ...TransactionBody,
+  ...SalesTax,
   entity: RefSchema,
   item: z.strictObject({ items: z.array(ItemLine).min(1).max(1000) }),
 });
 
+/**
+ * A credit memo. `createdFrom` (the invoice it credits) is set by transforming the invoice
+ * (`POST invoice/<id>/!transform/creditMemo`), never by a body: the records service refuses it there.
+ */
 export const CreditMemoSchema = z.strictObject({
   ...TransactionBody,
+  ...SalesTax,
   entity: RefSchema,
-  createdFrom: RefSchema.optional(),
+  createdFrom: z.strictObject({ id: z.string().min(1), refName: z.string().optional() }).optional(),
   item: z.strictObject({ items: z.array(ItemLine).min(1).max(1000) }),
+  apply: ApplySublist.optional(),
 });
 
 export const CustomerPaymentSchema = z.strictObject({
   ...TransactionBody,
   customer: RefSchema,
   payment: NonNegativeAmount,
-  apply: z
-    .strictObject({
-      items: z
-        .array(z.strictObject({ doc: RefSchema, apply: z.boolean(), amount: NonNegativeAmount }))
-        .max(1000),
-    })
-    .optional(),
+  apply: ApplySublist.optional(),
 });
 
 const JournalLine = z.strictObject({

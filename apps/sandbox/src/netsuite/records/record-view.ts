@@ -1,6 +1,15 @@
 import type { StoredRecord } from './record-store';
 
-const AMOUNT_FIELDS = new Set(['amount', 'tax1Amt', 'debit', 'credit', 'payment', 'custrecord_rl_total']);
+const AMOUNT_FIELDS = new Set([
+  'amount',
+  'taxBasis',
+  'taxRate',
+  'taxAmount',
+  'debit',
+  'credit',
+  'payment',
+  'custrecord_rl_total',
+]);
 
 /** NetSuite answers amounts as JSON numbers; the sandbox keeps them as exact decimal strings inside. */
 function render(value: unknown, key = ''): unknown {

@@ -7,6 +7,7 @@ import {
   Patch,
   Post,
   Put,
+  Query,
   Req,
   Res,
   UseFilters,
@@ -46,6 +47,7 @@ export class RecordsController {
     @Param('type') type: string,
     @Param('key') key: string,
     @Param('toType') toType: string,
+    @Query('replace') replace: unknown,
     @Body() body: unknown,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -56,6 +58,7 @@ export class RecordsController {
         key,
         this.records.recordType(toType),
         body === undefined ? undefined : jsonBody(body),
+        typeof replace === 'string' ? replace.split(',').map((s) => s.trim()) : [],
       );
       return { status: 204, headers: { location: recordUrl(baseOf(request), result.record) } };
     });

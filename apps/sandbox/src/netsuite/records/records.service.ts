@@ -4,7 +4,7 @@ import { invalidContent, NetSuiteError } from '../errors/netsuite-error';
 import { GeneralLedger } from '../ledger/general-ledger';
 import { PrepareRecord } from './prepare-record';
 import type { AnyRecordBody, RecordType } from './record-schemas';
-import { EXTERNAL_ID_PATTERN, isRecordType, RECORD_SCHEMAS } from './record-schemas';
+import { EXTERNAL_ID_PATTERN, isRecordType, LEGACY_TAX_FIELDS, RECORD_SCHEMAS } from './record-schemas';
 import type { StoredRecord } from './record-store';
 import { RecordStore } from './record-store';
 
@@ -13,16 +13,51 @@ export interface WriteResult {
   created: boolean;
 }
 
-/** Describes the first problem of a body the way NetSuite does: the field path and what is wrong. */
-function refuseBody(error: z.ZodError): NetSuiteError {
-  const issue = error.issues.at(0);
-  if (!issue) return invalidContent('Invalid content in the request body.');
+/** One problem of a body the way NetSuite describes it: the field path and what is wrong. */
+function describeIssue(issue: z.core.$ZodIssue): { detail: string; path: string | undefined } {
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
-    const field = [path, issue.keys[0]].filter(Boolean).join('.');
-    return invalidContent(`Invalid field ${field}: the record has no such field.`, field);
+    const key = issue.keys[0] ?? '';
+    const field = [path, key].filter(Boolean).join('.');
+    if (path.startsWith('item.items.') && LEGACY_TAX_FIELDS.has(key))
+      return {
+        detail:
+          `Invalid field ${field}: REST web services do not support legacy tax fields. Tax a line through SuiteTax: ` +
+          'taxDetailsOverride with a taxDetails line naming the item line by taxDetailsReference.',
+        path: field,
+      };
+    if (/^apply\.items\.\d+\.doc$/.test(path))
+      return {
+        detail: `Invalid field ${field}: an apply line names its document by internal id (doc: { id }) and line.`,
+        path: field,
+      };
+    return { detail: `Invalid field ${field}: the record has no such field.`, path: field };
   }
-  return invalidContent(`Invalid value for field ${path || '(body)'}: ${issue.message}.`, path || undefined);
+  return {
+    detail: `Invalid value for field ${path || '(body)'}: ${issue.message}.`,
+    path: path || undefined,
+  };
+}
+
+/**
+ * Refuses a body with every problem found, each its own error detail; a field the record does not have is named
+ * first (as NetSuite does), before what is missing or wrong.
+ */
+function refuseBody(error: z.ZodError): NetSuiteError {
+  const issues = [
+    ...error.issues.filter((i) => i.code === 'unrecognized_keys'),
+    ...error.issues.filter((i) => i.code !== 'unrecognized_keys'),
+  ].map(describeIssue);
+  const first = issues.at(0);
+  const rest = issues.slice(1);
+  if (!first) return invalidContent('Invalid content in the request body.');
+  return new NetSuiteError(
+    400,
+    'INVALID_CONTENT',
+    first.detail,
+    first.path,
+    rest.map((d) => ({ ...d, code: 'INVALID_CONTENT' })),
+  );
 }
 
 /**
@@ -60,6 +95,16 @@ export class RecordsService {
   }
 
   create(type: RecordType, raw: unknown): WriteResult {
+    refuseCreatedFrom(raw);
+    return this.createRecord(type, raw);
+  }
+
+  /** A record made by a transformation: the one way a body may carry `createdFrom`. */
+  createTransformed(type: RecordType, body: Record<string, unknown>): WriteResult {
+    return this.createRecord(type, body);
+  }
+
+  private createRecord(type: RecordType, raw: unknown): WriteResult {
     const body = this.parse(type, raw);
     const externalId = body.externalId ?? null;
     if (externalId !== null && this.store.findByExternalId(type, externalId)) {
@@ -76,6 +121,7 @@ export class RecordsService {
   update(type: RecordType, key: string, raw: unknown): WriteResult {
     const existing = this.find(type, key);
     if (!isObject(raw)) throw invalidContent('The request body must be a JSON object.');
+    refuseCreatedFrom(raw);
     const merged = {
       ...(existing.body as Record<string, unknown>),
       externalId: existing.externalId ?? undefined,
@@ -108,15 +154,20 @@ export class RecordsService {
       throw invalidContent('An external ID may contain only letters, digits, _ and -.', 'externalId');
     }
     if (!isObject(raw)) throw invalidContent('The request body must be a JSON object.');
+    refuseCreatedFrom(raw);
     if (raw.externalId !== undefined && raw.externalId !== externalId) {
       throw invalidContent('The externalId in the body differs from the one in the URL.', 'externalId');
     }
     const existing = this.store.findByExternalId(type, externalId);
     // A customer's primary currency, once set, stays when an upsert leaves it out (it defaults only on creation).
-    const kept =
-      type === 'customer' && existing && raw.currency === undefined
-        ? { currency: (existing.body as { currency?: unknown }).currency }
-        : {};
+    // A credit memo made from an invoice stays linked to it when an upsert rewrites it.
+    const existingBody = existing?.body as { currency?: unknown; createdFrom?: unknown } | undefined;
+    const kept = {
+      ...(type === 'customer' && existingBody && raw.currency === undefined
+        ? { currency: existingBody.currency }
+        : {}),
+      ...(existingBody?.createdFrom ? { createdFrom: existingBody.createdFrom } : {}),
+    };
     const body = this.parse(type, { ...raw, ...kept, externalId });
     const id = existing?.id ?? this.store.allocateId();
     return { record: this.save(type, id, externalId, body, existing ?? null), created: !existing };
@@ -167,6 +218,18 @@ export class RecordsService {
     this.store.put(record);
     return record;
   }
+}
+
+/**
+ * `createdFrom` is read-only to a request body: a credit memo is linked to (and applied to) its invoice by
+ * transforming the invoice, `POST invoice/<id>/!transform/creditMemo`.
+ */
+function refuseCreatedFrom(raw: unknown): void {
+  if (isObject(raw) && raw.createdFrom !== undefined)
+    throw invalidContent(
+      'Invalid field createdFrom: it is set by transforming the source record (POST invoice/<id>/!transform/creditMemo).',
+      'createdFrom',
+    );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

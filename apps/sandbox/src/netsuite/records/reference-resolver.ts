@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { currencyExponent, parseDecimal, pow10 } from '@revline/canonical';
 import { invalidContent, NetSuiteError } from '../errors/netsuite-error';
 import { periodOfId } from '../ledger/accounting-periods';
-import type { Currency, LedgerAccount, Subsidiary } from '../ledger/reference-data';
-import { ACCOUNTS, CURRENCIES, SUBSIDIARIES } from '../ledger/reference-data';
+import type { Currency, LedgerAccount, Subsidiary, TaxCode, TaxType } from '../ledger/reference-data';
+import { ACCOUNTS, CURRENCIES, SUBSIDIARIES, TAX_CODES, TAX_TYPES } from '../ledger/reference-data';
+import { SALES_TAX_ITEM_EXTERNAL_ID } from '../seed/default-items';
 import type { Ref } from './record-schemas';
 import type { StoredRecord } from './record-store';
 import { RecordStore } from './record-store';
@@ -66,6 +67,24 @@ export class ReferenceResolver {
     );
     if (!found) throw invalidRef(field, ref);
     return found;
+  }
+
+  taxType(ref: Ref, field: string): TaxType {
+    const found = TAX_TYPES.find((t) => t.id === ref.id);
+    if (!found) throw invalidRef(field, ref);
+    return found;
+  }
+
+  taxCode(ref: Ref, field: string): TaxCode {
+    const found = TAX_CODES.find((t) => t.id === ref.id);
+    if (!found) throw invalidRef(field, ref);
+    return found;
+  }
+
+  /** Whether an item line's item is the other-charge item tax is charged through without SuiteTax. */
+  isSalesTaxItem(ref: Ref): boolean {
+    if (ref.externalId !== undefined) return ref.externalId === SALES_TAX_ITEM_EXTERNAL_ID;
+    return this.store.findByExternalId('serviceSaleItem', SALES_TAX_ITEM_EXTERNAL_ID)?.id === ref.id;
   }
 
   /** A free-form classification (class, item): its id, or its external id. */

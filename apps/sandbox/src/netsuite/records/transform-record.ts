@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { invalidContent, NetSuiteError } from '../errors/netsuite-error';
 import { GeneralLedger } from '../ledger/general-ledger';
-import { ACCOUNT } from '../ledger/reference-data';
 import type { RecordBody, RecordType } from './record-schemas';
+import { amountDue } from './amount-due';
 import { RecordStore } from './record-store';
 import type { WriteResult } from './records.service';
 import { RecordsService } from './records.service';
@@ -15,8 +15,9 @@ const TRANSFORMS: Partial<Record<RecordType, readonly RecordType[]>> = { invoice
  * `POST /record/v1/<type>/<id>/!transform/<type>`: a record made from an existing one in a single request, as
  * REST web services transform records. An invoice becomes a credit memo carrying its customer, subsidiary,
  * currency, contract and every line, applied to it (`createdFrom`); the body sets further fields (externalId,
- * tranDate, memo…). Only an invoice with an amount still open can be credited: one credited or paid in full is
- * refused as NetSuite refuses initialising from it.
+ * tranDate, memo…). A sublist named in `replace` (`?replace=item,taxDetails`) takes the body's lines instead of the
+ * invoice's; one not named keeps the invoice's lines and adds the body's. Only an invoice with an amount still open
+ * can be credited: one credited or paid in full is refused as NetSuite refuses initialising from it.
  */
 @Injectable()
 export class TransformRecord {
@@ -27,7 +28,13 @@ export class TransformRecord {
     private readonly refs: ReferenceResolver,
   ) {}
 
-  transform(fromType: RecordType, key: string, toType: RecordType, raw: unknown): WriteResult {
+  transform(
+    fromType: RecordType,
+    key: string,
+    toType: RecordType,
+    raw: unknown,
+    replace: readonly string[] = [],
+  ): WriteResult {
     const source = this.records.find(fromType, key);
     if (!TRANSFORMS[fromType]?.includes(toType)) {
       throw new NetSuiteError(
@@ -39,40 +46,36 @@ export class TransformRecord {
     if (raw !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw)))
       throw invalidContent('The request body must be a JSON object.');
     const invoice = source.body as RecordBody<'invoice'>;
-    if (this.openAmount(source.id, invoice) <= 0n) {
+    if (amountDue(source.id, { store: this.store, ledger: this.ledger, refs: this.refs }) <= 0n) {
       throw new NetSuiteError(
         400,
         'INVALID_INITIALIZE_REF',
         `You can not initialize ${toType.toLowerCase()}: invalid reference ${source.id}.`,
       );
     }
+    const body = { ...(raw as Record<string, unknown> | undefined) };
+    if (body.createdFrom !== undefined)
+      throw invalidContent('Invalid field createdFrom: the transformation sets it.', 'createdFrom');
+    const copied = invoice as unknown as Record<string, unknown>;
+    const sublists: Record<string, unknown> = {};
+    for (const name of ['item', 'taxDetails']) {
+      const raw = (body[name] as { items?: unknown } | undefined)?.items;
+      const own = (copied[name] as { items?: unknown[] } | undefined)?.items ?? [];
+      if (raw !== undefined && !Array.isArray(raw))
+        throw invalidContent(`Invalid value for field ${name}.items: must be an array.`, `${name}.items`);
+      const given: unknown[] = raw ?? [];
+      const lines = replace.includes(name) ? given : [...own, ...given];
+      if (lines.length > 0 || name === 'item') sublists[name] = { items: lines };
+    }
     // The stored body holds no externalId (the store keeps it apart): the new record has only the body's.
-    return this.records.create(toType, {
-      ...invoice,
+    return this.records.createTransformed(toType, {
+      ...copied,
       tranDate: new Date().toISOString().slice(0, 10),
       postingPeriod: undefined,
+      taxDetails: undefined,
+      ...body,
+      ...sublists,
       createdFrom: { id: source.id },
-      ...(raw as Record<string, unknown> | undefined),
     });
-  }
-
-  /** What the invoice still asks for: its receivable, less the credit memos made from it and the payments on it. */
-  private openAmount(invoiceId: string, invoice: RecordBody<'invoice'>): bigint {
-    const receivable = (transaction: string, side: 'debitMinor' | 'creditMinor') =>
-      this.ledger
-        .linesOf(transaction)
-        .filter((l) => l.account === ACCOUNT.receivable)
-        .reduce((sum, l) => sum + l[side], 0n);
-    const credited = this.store
-      .all('creditMemo')
-      .filter((m) => (m.body as RecordBody<'creditMemo'>).createdFrom?.id === invoiceId)
-      .reduce((sum, m) => sum + receivable(m.id, 'creditMinor'), 0n);
-    const currency = this.refs.currency(invoice.currency);
-    const paid = this.store
-      .all('customerPayment')
-      .flatMap((p) => (p.body as RecordBody<'customerPayment'>).apply?.items ?? [])
-      .filter((a) => a.apply && a.doc.id === invoiceId)
-      .reduce((sum, a) => sum + this.refs.minor(a.amount, currency, 'apply.amount'), 0n);
-    return receivable(invoiceId, 'debitMinor') - credited - paid;
   }
 }

@@ -13,4 +13,15 @@ export const DEFAULT_ITEMS: ReadonlyArray<RecordBody<'serviceSaleItem'> & { exte
   },
   { externalId: 'ITEM-API-CALLS', itemId: 'API calls', displayName: 'API calls above the included usage' },
   { externalId: 'ITEM-TRAINING', itemId: 'Training day', displayName: 'Training day (on site or remote)' },
+  {
+    externalId: 'ITEM-SALES-TAX',
+    itemId: 'Sales tax',
+    displayName: 'Sales tax charged on an invoice line (accounts without SuiteTax)',
+  },
 ];
+
+/**
+ * The item an account without SuiteTax charges tax through: an other-charge item whose income account is the
+ * sales tax payable, so a line naming it posts to the tax liability instead of revenue.
+ */
+export const SALES_TAX_ITEM_EXTERNAL_ID = 'ITEM-SALES-TAX';
