@@ -11,7 +11,7 @@ import { CHECKPOINTS, FOUND_TABLE, select } from './checkpoints/checkpoint';
 import { ContractRevenueCheckpoint } from './checkpoints/contract-revenue.checkpoint';
 import { LineageCheckpoint } from './checkpoints/lineage.checkpoint';
 import { SalesforceBillingCheckpoint } from './checkpoints/salesforce-billing.checkpoint';
-import { currentPeriod, PERIOD, periodBounds } from './period';
+import { currentPeriod, PERIOD, periodBounds } from '../shared/period';
 import { ReconciliationConfig } from './reconciliation.config';
 import type { CheckpointTally } from './reconciliation.entities';
 import { ReconciliationRunEntity } from './reconciliation.entities';

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@revline/http';
+import { csvCell, DomainError } from '@revline/http';
 import { ExceptionRecorder, Outbox } from '@revline/messaging';
 import type { ErpPostedPayload, ErpRejectedPayload } from '@revline/messaging';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
-import { PERIOD, periodBounds } from '../reconciliation/period';
-import { csvCell } from '../reconciliation/reconciliation-queries';
+import { PERIOD, periodBounds } from '../shared/period';
 import type { RevenueRunDto, StartRevenueRunResultDto } from '@revline/finance-api';
 import { planRun } from './revenue-run.plan';
 import { RevenueRunsConfig } from './revenue-runs.config';
