@@ -1,15 +1,14 @@
 import { RuleTester } from 'eslint';
 import { join } from 'node:path';
 import tseslint from 'typescript-eslint';
-import { afterAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import folderLayers from './folder-layers.mjs';
 
-RuleTester.afterAll = afterAll;
 RuleTester.describe = describe;
 RuleTester.it = it;
 RuleTester.itOnly = it.only;
 
-const root = join(import.meta.dirname, 'fixture-src');
+const root = join(__dirname, 'fixture-src');
 const file = (path: string) => join(root, path);
 const options = [{ root, layers: ['shared', 'sagas', 'normalisation', 'scheduled'] }];
 
@@ -57,7 +56,7 @@ tester.run('folder-layers', folderLayers.rules['folder-layers'], {
     },
     {
       name: 'a file outside the root is not checked',
-      filename: join(import.meta.dirname, 'other/a.ts'),
+      filename: join(__dirname, 'other/a.ts'),
       options,
       code: "import { x } from '../fixture-src/scheduled/x';",
     },
