@@ -64,9 +64,8 @@ export default tseslint.config(
   },
   {
     // process-q2c's folders as layers, lowest first: a folder imports only from itself and the folders before it, so
-    // no folder-level import loop can come back. Integration specs boot the whole app and sit above every layer.
+    // no folder-level import loop can come back. Files at the top of src/ (app.module.ts, main.ts) compose them all.
     files: ['apps/process-q2c/src/**/*.ts'],
-    ignores: ['**/*.int-spec.ts'],
     plugins: { revline: folderLayers },
     rules: {
       'revline/folder-layers': [

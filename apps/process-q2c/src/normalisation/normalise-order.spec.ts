@@ -17,7 +17,7 @@ import {
   orderRecord,
   SEATS_ITEM_ID,
   SF_CONTRACT_ID,
-} from './order-examples';
+} from '../shared/order-examples';
 
 const mapping = compileMapping(1, DEFAULT_MAPPING);
 
