@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
+import folderLayers from './tools/eslint/folder-layers.mjs';
 
 export default tseslint.config(
   {
@@ -60,6 +61,45 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/unbound-method': 'off',
     },
+  },
+  {
+    // process-q2c's folders as layers, lowest first: a folder imports only from itself and the folders before it, so
+    // no folder-level import loop can come back. Files at the top of src/ (app.module.ts, main.ts) compose them all.
+    files: ['apps/process-q2c/src/**/*.ts'],
+    plugins: { revline: folderLayers },
+    rules: {
+      'revline/folder-layers': [
+        'error',
+        {
+          root: `${import.meta.dirname}/apps/process-q2c/src`,
+          layers: [
+            'shared',
+            'lineage',
+            'revenue',
+            'mappings',
+            'events',
+            'revenue-runs',
+            'usage',
+            'sagas',
+            'exceptions',
+            'normalisation',
+            'validation',
+            'contracts',
+            'scheduled',
+            'reconciliation',
+            'close',
+            'replays',
+            'waterfall',
+            'sla',
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The local ESLint plugins are plain ESM, outside the TypeScript project.
+    files: ['tools/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
   },
   prettier,
 );

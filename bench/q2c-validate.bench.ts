@@ -17,7 +17,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { AppModule } from '../apps/process-q2c/src/app.module';
 import { APP } from '../apps/process-q2c/src/app.info';
 import { DATABASE } from '../apps/process-q2c/src/database';
-import { bookingRecord, expansionRecord } from '../apps/process-q2c/src/normalisation/order-examples';
+import { bookingRecord, expansionRecord } from '../apps/process-q2c/src/shared/order-examples';
 import { percentile, printFigures, runBench } from './support/bench';
 
 const RATE = Number.parseInt(process.env.BENCH_Q2C_VALIDATE_RATE ?? '1000', 10);

@@ -6,7 +6,7 @@ import type { Queue } from 'bullmq';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
-import { rampStepKey } from '../../apps/process-q2c/src/scheduled/ramp-step-schedule';
+import { rampStepKey } from '../../apps/process-q2c/src/sagas/ramp-step-schedule';
 import type { Q2cEnv, SagaRow } from './q2c-env';
 import { startQ2cEnv } from './q2c-env';
 

@@ -16,7 +16,7 @@ import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { RevenueModule } from './revenue/revenue.module';
 import { ScheduledConfig } from './scheduled/scheduled.config';
 import { ScheduledModule } from './scheduled/scheduled.module';
-import { SagasConfig } from './sagas/sagas.config';
+import { SagasConfig } from './shared/sagas.config';
 import { SagasModule } from './sagas/sagas.module';
 import { SlaModule } from './sla/sla.module';
 import { UsageModule } from './usage/usage.module';

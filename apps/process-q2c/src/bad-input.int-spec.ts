@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppModule } from './app.module';
 import { APP } from './app.info';
 import { DATABASE } from './database';
-import { bookingRecord } from './normalisation/order-examples';
+import { bookingRecord } from './shared/order-examples';
 
 /**
  * Bad input on every process-q2c route (issue 7): for each operation in the app's own OpenAPI document, read at

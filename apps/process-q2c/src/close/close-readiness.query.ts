@@ -3,7 +3,7 @@ import type { ContractAmended, ContractBooked } from '@revline/canonical';
 import { DomainError } from '@revline/http';
 import { computeSchedules } from '@revline/revenue';
 import { DataSource } from 'typeorm';
-import { PERIOD, periodBounds } from '../reconciliation/period';
+import { PERIOD, periodBounds } from '../shared/period';
 import { SystemApis } from '../reconciliation/system-apis';
 import { ClosePeriod } from '../revenue-runs/close-period.usecase';
 import { RevenueRunsConfig } from '../revenue-runs/revenue-runs.config';

@@ -5,7 +5,7 @@ import { actorOf, Roles } from '@revline/auth';
 import { ApiProblem, problemExample } from '@revline/http';
 import { ClosePeriod } from '../revenue-runs/close-period.usecase';
 import { RevenueRunListDto, StartRevenueRunBody, StartRevenueRunResultDto } from '@revline/finance-api';
-import { UuidParam } from '../validation/path-params';
+import { UuidParam } from '../shared/path-params';
 import { CloseReadinessDto } from './close-readiness.dto';
 import { CloseReadiness } from './close-readiness.query';
 

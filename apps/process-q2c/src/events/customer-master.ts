@@ -2,8 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { SystemName } from '../mappings/mapping-definition';
-import type { CustomerRecord } from '../validation/check-order';
 import { CustomerEntity } from './customer.entity';
+
+/** What Revline holds for a customer (see CustomerMaster), compared with what the order says. */
+export interface CustomerRecord {
+  readonly billingCustomerId: string | null;
+  readonly erpCustomerId: string | null;
+  readonly currency: string | null;
+  readonly recordedFrom: string;
+}
 
 export interface CustomerValues {
   billingCustomerId?: string;

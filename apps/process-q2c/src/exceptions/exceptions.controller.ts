@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import type { AuthenticatedRequest } from '@revline/auth';
 import { actorOf, Roles } from '@revline/auth';
 import { ApiAuthProblems, ApiProblem, problemExample } from '@revline/http';
-import { UuidParam } from '../validation/path-params';
+import { UuidParam } from '../shared/path-params';
 import {
   ExceptionDto,
   ExceptionPageDto,

@@ -17,7 +17,7 @@ import { APP } from '../app.info';
 import { DATABASE } from '../database';
 import { DEFAULT_MAPPING } from '../mappings/default-mapping';
 import type { MappingDefinition } from '../mappings/mapping-definition';
-import { bookingRecord, changedPayload, item } from '../normalisation/order-examples';
+import { bookingRecord, changedPayload, item } from '../shared/order-examples';
 
 interface ExceptionBody {
   id: string;

@@ -4,7 +4,7 @@ import type { AuthenticatedRequest } from '@revline/auth';
 import { actorOf, Roles } from '@revline/auth';
 import { ApiAuthProblems, ApiProblem, problemExample } from '@revline/http';
 import { CanonicalBodyPipe } from '../revenue/canonical-body.pipe';
-import { IntParam } from '../validation/path-params';
+import { IntParam } from '../shared/path-params';
 import { ApproveMappingVersion, RejectMappingVersion } from './decide-mapping.usecase';
 import { DEFAULT_MAPPING } from './default-mapping';
 import { MappingQueries } from './mapping-queries';

@@ -3,12 +3,12 @@ import { ContractAmendedSchema } from '@revline/canonical';
 import type { ContractLineState, ContractState } from '../events/contract-state';
 import { lineRevisedBy } from '../events/contract-state';
 import type { CompiledMapping } from '../mappings/mapping-definition';
-import { orderTerm } from '../validation/check-order';
-import { OrderRejected, problem } from '../validation/problems';
+import { orderTerm } from './check-order';
+import { OrderRejected, problem } from './problems';
 import { contractLines, groupSegments } from './build-lines';
 import type { EventMeta } from './event-meta';
 import { checkedEvent } from './event-meta';
-import { addDecimals, compareDecimals, upliftRate } from './line-amounts';
+import { addDecimals, compareDecimals, upliftRate } from '../shared/line-amounts';
 import type { MappedLine, MappedOrder } from './mapped-order';
 
 interface Change {

@@ -2,7 +2,7 @@ import type { ContractLine, CurrencyCode } from '@revline/canonical';
 import type { ContractLineState } from '../events/contract-state';
 import type { CatalogueEntry, CompiledMapping } from '../mappings/mapping-definition';
 import type { MappedLine } from './mapped-order';
-import { lineValue } from './line-amounts';
+import { lineValue } from '../shared/line-amounts';
 
 function entryOf(mapping: CompiledMapping, productCode: string): CatalogueEntry {
   const entry = mapping.catalogue.get(productCode);

@@ -1,8 +1,8 @@
 import type { ContractBooked } from '@revline/canonical';
 import { validate } from '@revline/canonical';
 import type { z } from 'zod';
-import type { OrderProblem } from '../validation/problems';
-import { OrderRejected, problem } from '../validation/problems';
+import type { OrderProblem } from './problems';
+import { OrderRejected, problem } from './problems';
 
 /** The envelope, source and references every canonical event carries (DESIGN.md §3, §4). */
 export interface EventMeta {

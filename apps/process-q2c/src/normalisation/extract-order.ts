@@ -9,8 +9,8 @@ import {
 } from '@revline/canonical';
 import type { CompiledMapping, LineTarget, MappingTarget, OrderTarget } from '../mappings/mapping-definition';
 import { LINE_COLLECTION } from '../mappings/mapping-definition';
-import type { OrderProblem } from '../validation/problems';
-import { OrderRejected, problem } from '../validation/problems';
+import type { OrderProblem } from './problems';
+import { OrderRejected, problem } from './problems';
 import type { MappedLine, MappedOrder, OrderType } from './mapped-order';
 import { readPath } from './record-paths';
 

@@ -24,7 +24,7 @@ import {
   item,
   orderRecord,
   SF_CONTRACT_ID,
-} from './order-examples';
+} from '../shared/order-examples';
 
 interface EventRow {
   event_type: string;

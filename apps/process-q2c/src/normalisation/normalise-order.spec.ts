@@ -3,8 +3,9 @@ import type { ContractState } from '../events/contract-state';
 import { DEFAULT_MAPPING } from '../mappings/default-mapping';
 import type { MappingDefinition } from '../mappings/mapping-definition';
 import { compileMapping } from '../mappings/mapping-definition';
-import type { CheckContext, CustomerRecord } from '../validation/check-order';
-import { OrderRejected } from '../validation/problems';
+import type { CustomerRecord } from '../events/customer-master';
+import type { CheckContext } from './check-order';
+import { OrderRejected } from './problems';
 import type { EventMeta } from './event-meta';
 import { extractOrder } from './extract-order';
 import { normaliseOrder, planOrder } from './normalise-order';
@@ -16,7 +17,7 @@ import {
   orderRecord,
   SEATS_ITEM_ID,
   SF_CONTRACT_ID,
-} from './order-examples';
+} from '../shared/order-examples';
 
 const mapping = compileMapping(1, DEFAULT_MAPPING);
 

@@ -1,8 +1,8 @@
 import type { ContractAmended, ContractBooked } from '@revline/canonical';
 import type { ContractState } from '../events/contract-state';
-import type { CheckContext } from '../validation/check-order';
-import { checkOrder } from '../validation/check-order';
-import { OrderRejected } from '../validation/problems';
+import type { CheckContext } from './check-order';
+import { checkOrder } from './check-order';
+import { OrderRejected } from './problems';
 import { buildAmendment, buildRenewal } from './build-amendment';
 import { buildBooking } from './build-booking';
 import type { EventMeta } from './event-meta';

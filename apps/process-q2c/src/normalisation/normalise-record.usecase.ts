@@ -11,7 +11,7 @@ import { LineageRecorder } from '../lineage/lineage-recorder';
 import { ActiveMapping } from '../mappings/active-mapping';
 import { StartSaga } from '../sagas/start-saga';
 import type { CompiledMapping } from '../mappings/mapping-definition';
-import { businessErrorOf, OrderRejected } from '../validation/problems';
+import { businessErrorOf, OrderRejected } from './problems';
 import type { EventMeta } from './event-meta';
 import { extractOrder } from './extract-order';
 import type { MappedOrder } from './mapped-order';

@@ -12,7 +12,7 @@ import { ContractRevenueCheckpoint } from './checkpoints/contract-revenue.checkp
 import { RevenueRunsConfig } from '../revenue-runs/revenue-runs.config';
 import { LineageCheckpoint } from './checkpoints/lineage.checkpoint';
 import { SalesforceBillingCheckpoint } from './checkpoints/salesforce-billing.checkpoint';
-import { currentPeriod, PERIOD, periodBounds } from './period';
+import { currentPeriod, PERIOD, periodBounds } from '../shared/period';
 import { ReconciliationConfig } from './reconciliation.config';
 import type { CheckpointTally } from './reconciliation.entities';
 import { ReconciliationRunEntity } from './reconciliation.entities';

@@ -16,7 +16,7 @@ import {
 } from './reconciliation.dto';
 import { CSV_HEADER, csvRow, ReconciliationQueries, toRunDto } from './reconciliation-queries';
 import { ReconciliationRunner } from './reconciliation-runner';
-import { UuidParam } from '../validation/path-params';
+import { UuidParam } from '../shared/path-params';
 
 const RUN_NOT_FOUND = ApiProblem(
   404,

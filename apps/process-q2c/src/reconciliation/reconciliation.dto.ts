@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { CHECKPOINTS, SCOPES } from './checkpoints/checkpoint';
 import type { Scope } from './checkpoints/checkpoint';
-import { PERIOD } from './period';
+import { PERIOD } from '../shared/period';
 
 const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 

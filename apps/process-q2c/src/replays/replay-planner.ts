@@ -13,9 +13,9 @@ import {
 } from '../sagas/erp-plan';
 import { revenuePlan } from '../sagas/revenue-plan';
 import type { RevenuePlan } from '../sagas/revenue-plan';
-import { ContractAssetPlanner } from '../revenue/contract-asset/contract-asset.planner';
+import { ContractAssetPlanner } from '../sagas/contract-asset/contract-asset.planner';
 import type { SagaData } from '../sagas/saga-data';
-import { SagasConfig } from '../sagas/sagas.config';
+import { SagasConfig } from '../shared/sagas.config';
 import type { CommandDifference, ReplayCommandDto } from './replay.dto';
 
 export interface ReplaySaga {

@@ -1,5 +1,5 @@
 import type { ContractAmended } from '@revline/canonical';
-import { compareDecimals } from '../normalisation/line-amounts';
+import { compareDecimals } from '../shared/line-amounts';
 import type { BillingContractChangePayload, BillingDocumentPayload } from '@revline/messaging';
 import { BusinessError } from '@revline/messaging';
 import { billingPeriodOn, computeSchedules, previewProration } from '@revline/revenue';

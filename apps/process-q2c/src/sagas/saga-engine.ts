@@ -3,8 +3,7 @@ import type { BillingDocumentPayload } from '@revline/messaging';
 import { BusinessError } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
-import { RampStepSchedule } from '../scheduled/ramp-step-schedule';
-import { ScheduledConfig } from '../scheduled/scheduled.config';
+import { RampStepSchedule } from './ramp-step-schedule';
 import {
   billingItems,
   chargedWithoutUsage,
@@ -28,10 +27,10 @@ import { SAGA_STATUS } from './saga-data';
 import type { SagaKind, SagaStep } from './saga-plan';
 import { nextStep } from './saga-plan';
 import type { SagaEntity } from './saga.entity';
-import { SagasConfig } from './sagas.config';
+import { SagasConfig } from '../shared/sagas.config';
 import { SyncLatencyMetric } from './sync-latency.metric';
 import { servicePeriodOf } from './erp-plan';
-import { ContractAssetPlanner } from '../revenue/contract-asset/contract-asset.planner';
+import { ContractAssetPlanner } from './contract-asset/contract-asset.planner';
 import { RevenueRunsRepository } from '../revenue-runs/revenue-runs.repository';
 
 type Context = SagaContext;
@@ -51,7 +50,6 @@ export class SagaEngine {
     private readonly config: SagasConfig,
     private readonly latency: SyncLatencyMetric,
     private readonly ramps: RampStepSchedule,
-    private readonly scheduled: ScheduledConfig,
     private readonly contractAsset: ContractAssetPlanner,
     private readonly revenueRuns: RevenueRunsRepository,
   ) {}
@@ -351,7 +349,7 @@ export class SagaEngine {
     if (!invoice) {
       // The platform invoices a phase when its clock reaches it (a new period's invoice about an hour later).
       const from = Math.max(Date.now(), Date.parse(`${dueOn}T00:00:00.000Z`));
-      saga.slaDeadline ??= new Date(from + this.scheduled.RAMP_INVOICE_WAIT_MS);
+      saga.slaDeadline ??= new Date(from + this.config.RAMP_INVOICE_WAIT_MS);
       return false;
     }
     await this.claim(manager, saga, invoice.documentId, 'Invoice', invoice);

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { SAGA_STATUS } from './saga-data';
 import { SagaEntity } from './saga.entity';
-import { SagasConfig } from './sagas.config';
+import { SagasConfig } from '../shared/sagas.config';
 
 const BATCH = 100;
 

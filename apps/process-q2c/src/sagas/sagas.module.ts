@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LineageModule } from '../lineage/lineage.module';
 import { MappingsModule } from '../mappings/mappings.module';
-import { RampStepSchedule } from '../scheduled/ramp-step-schedule';
+import { RampStepSchedule } from './ramp-step-schedule';
 import { RevenueRunsModule } from '../revenue-runs/revenue-runs.module';
 import { UsageModule } from '../usage/usage.module';
 import { BillingEventsHandler } from './billing-events.handler';
@@ -21,8 +21,8 @@ import { StartSaga } from './start-saga';
 import { SyncLatencyMetric } from './sync-latency.metric';
 import { VoidInvoice } from './void-invoice';
 import { VoidedInvoices } from './voided-invoices.repository';
-import { ContractAssetPlanner } from '../revenue/contract-asset/contract-asset.planner';
-import { ContractAssetRepository } from '../revenue/contract-asset/contract-asset.repository';
+import { ContractAssetPlanner } from './contract-asset/contract-asset.planner';
+import { ContractAssetRepository } from './contract-asset/contract-asset.repository';
 
 /** The quote-to-cash sagas: one per contract change, driven by the outbox and the billing, ERP and CRM events. */
 @Module({

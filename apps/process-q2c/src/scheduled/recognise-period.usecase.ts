@@ -6,7 +6,7 @@ import { LineageRecorder } from '../lineage/lineage-recorder';
 import { ContractHistoryReader } from '../sagas/contract-history';
 import { sagaContext } from '../sagas/erp-plan';
 import { revenuePlan } from '../sagas/revenue-plan';
-import { SagasConfig } from '../sagas/sagas.config';
+import { SagasConfig } from '../shared/sagas.config';
 
 interface RevenueSaga {
   saga_id: string;

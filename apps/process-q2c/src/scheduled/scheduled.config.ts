@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsString, Length, Matches, Min } from 'class-validator';
+import { IsIn, IsString, Length, Matches } from 'class-validator';
 
 /** The time-triggered work of process-q2c (the `q2c.scheduled` queue). */
 export class ScheduledConfig {
@@ -15,14 +15,6 @@ export class ScheduledConfig {
   @IsString()
   @Length(1, 64)
   RECOGNISE_PERIOD_TIMEZONE = 'UTC';
-
-  /**
-   * How long a ramp step waits, from its date, for the billing platform's invoice of the new phase before the wait
-   * becomes a confirmation_timeout (Stripe finalises a new period's invoice about an hour after the period starts).
-   */
-  @IsInt()
-  @Min(1_000)
-  RAMP_INVOICE_WAIT_MS = 24 * 3600 * 1000;
 
   /** `off` leaves the job schedulers alone (an app that only serves HTTP, or a test driving the jobs itself). */
   @IsIn(['on', 'off'])

@@ -14,7 +14,7 @@ import { ActiveMapping } from '../mappings/active-mapping';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
 import { RevenueRunsConfig } from '../revenue-runs/revenue-runs.config';
 import { RevenueRunsRepository } from '../revenue-runs/revenue-runs.repository';
-import { SagasConfig } from '../sagas/sagas.config';
+import { SagasConfig } from '../shared/sagas.config';
 
 type UsageLine = BillingDocumentPayload['lines'][number] & { entry: CatalogueEntry; periodStart: string };
 

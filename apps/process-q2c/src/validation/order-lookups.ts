@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ContractState } from '../events/contract-state';
-import type { CustomerRecord } from './check-order';
+import type { CustomerRecord } from '../events/customer-master';
 
 export interface OrderLookup {
   readonly customer: CustomerRecord | null;

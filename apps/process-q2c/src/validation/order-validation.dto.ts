@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PROBLEM_CATEGORIES } from './problems';
-import type { ProblemCategory } from './problems';
+import { PROBLEM_CATEGORIES } from '../normalisation/problems';
+import type { ProblemCategory } from '../normalisation/problems';
 
 export class OrderProblemDto {
   @ApiProperty({ enum: PROBLEM_CATEGORIES, example: 'unmapped_product' })

@@ -13,7 +13,7 @@ import {
   expansionRecord,
   item,
   SF_CONTRACT_ID,
-} from '../normalisation/order-examples';
+} from '../shared/order-examples';
 
 interface Validation {
   valid: boolean;

@@ -3,7 +3,7 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
 import { ApiAuthProblems, ApiProblem, problemExample } from '@revline/http';
 import { CanonicalBodyPipe } from '../revenue/canonical-body.pipe';
-import { bookingRecord, expansionRecord } from '../normalisation/order-examples';
+import { bookingRecord, expansionRecord } from '../shared/order-examples';
 import { OrderRecordSchema } from './order-record.schema';
 import { OrderValidationDto } from './order-validation.dto';
 import { ValidateOrder } from './validate-order.usecase';

@@ -6,8 +6,8 @@ import { extractOrder } from '../normalisation/extract-order';
 import { normaliseOrder, planOrder } from '../normalisation/normalise-order';
 import { salesforceShape } from '../normalisation/record-shape';
 import { OrderLookups } from './order-lookups';
-import type { OrderProblem } from './problems';
-import { OrderRejected } from './problems';
+import type { OrderProblem } from '../normalisation/problems';
+import { OrderRejected } from '../normalisation/problems';
 import type { OrderValidationDto } from './order-validation.dto';
 
 const PREVIEW_META = {

@@ -13,6 +13,14 @@ export class SagasConfig {
   @Max(600_000)
   SAGA_SWEEP_MS = 10_000;
 
+  /**
+   * How long a ramp step waits, from its date, for the billing platform's invoice of the new phase before the wait
+   * becomes a confirmation_timeout (Stripe finalises a new period's invoice about an hour after the period starts).
+   */
+  @IsInt()
+  @Min(1_000)
+  RAMP_INVOICE_WAIT_MS = 24 * 3600 * 1000;
+
   /** The largest difference, in minor units, between the billing platform's proration and the engine's. */
   @IsInt()
   @Min(0)

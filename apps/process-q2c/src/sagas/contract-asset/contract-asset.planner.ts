@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { ErpRevenueJournalPayload } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
-import { ContractHistoryReader } from '../../sagas/contract-history';
-import { sagaContext } from '../../sagas/erp-plan';
-import { revenuePlan } from '../../sagas/revenue-plan';
-import { SagaEntity } from '../../sagas/saga.entity';
-import { SagasConfig } from '../../sagas/sagas.config';
+import { ContractHistoryReader } from '../contract-history';
+import { sagaContext } from '../erp-plan';
+import { revenuePlan } from '../revenue-plan';
+import { SagaEntity } from '../saga.entity';
+import { SagasConfig } from '../../shared/sagas.config';
 import { RevenueRunsConfig } from '../../revenue-runs/revenue-runs.config';
 import type { ContractAssetInput } from './contract-asset-journals';
 import { contractAssetJournals, voidContractAsset } from './contract-asset-journals';

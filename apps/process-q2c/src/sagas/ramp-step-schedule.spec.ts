@@ -1,6 +1,5 @@
 import type { ContractLine } from '@revline/canonical';
 import { describe, expect, it } from 'vitest';
-import { previousPeriod } from './periods';
 import { rampStepKey, rampStepsDue } from './ramp-step-schedule';
 
 const money = (amountMinor: string) => ({ amountMinor, currency: 'USD' as const });
@@ -67,13 +66,5 @@ describe('ramp steps due', () => {
   it('keys a step by contract and date, so scheduling it again is the same job', () => {
     expect(rampStepKey('C1', '2027-01-01')).toBe(rampStepKey('C1', '2027-01-01'));
     expect(rampStepKey('C1', '2027-01-01')).not.toBe(rampStepKey('C1', '2028-01-01'));
-  });
-});
-
-describe('previous period', () => {
-  it('is the month before the run, across a year end', () => {
-    expect(previousPeriod(new Date('2026-04-01T03:00:00Z'))).toBe('2026-03');
-    expect(previousPeriod(new Date('2027-01-01T03:00:00Z'))).toBe('2026-12');
-    expect(previousPeriod(new Date('2026-03-31T23:59:59Z'))).toBe('2026-02');
   });
 });

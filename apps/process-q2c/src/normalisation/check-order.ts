@@ -1,18 +1,11 @@
 import { addDays, addMonths, wholeMonthsAndDays } from '@revline/canonical';
 import type { ContractState } from '../events/contract-state';
 import { lineRevisedBy } from '../events/contract-state';
+import type { CustomerRecord } from '../events/customer-master';
 import type { CompiledMapping, SystemName } from '../mappings/mapping-definition';
-import type { MappedOrder } from '../normalisation/mapped-order';
+import type { MappedOrder } from './mapped-order';
 import type { OrderProblem } from './problems';
 import { problem } from './problems';
-
-/** What Revline holds for a customer (see CustomerMaster), compared with what the order says. */
-export interface CustomerRecord {
-  readonly billingCustomerId: string | null;
-  readonly erpCustomerId: string | null;
-  readonly currency: string | null;
-  readonly recordedFrom: string;
-}
 
 export interface CheckContext {
   readonly mapping: CompiledMapping;

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { describe, expect, it } from 'vitest';
-import type { ContractHistoryReader } from '../../sagas/contract-history';
+import type { ContractHistoryReader } from '../contract-history';
 import { RevenueRunsConfig } from '../../revenue-runs/revenue-runs.config';
-import { SagasConfig } from '../../sagas/sagas.config';
+import { SagasConfig } from '../../shared/sagas.config';
 import { CONTRACT_ASSET } from './contract-asset-journals';
 import { ContractAssetPlanner } from './contract-asset.planner';
 import type { ContractAssetRepository } from './contract-asset.repository';
