@@ -109,18 +109,26 @@ export interface Q2cEnv {
   close(): Promise<void>;
 }
 
-export async function startQ2cEnv(extraEnv: Record<string, string> = {}): Promise<Q2cEnv> {
+/**
+ * `extraEnv` goes to the four apps; `sandboxEnv` to the three sandboxes (e.g. SANDBOX_PROFILE=realistic).
+ */
+export async function startQ2cEnv(
+  extraEnv: Record<string, string> = {},
+  sandboxEnv: Record<string, string> = {},
+): Promise<Q2cEnv> {
   const apps: TestApp[] = [];
   const db = await createTestDatabase(Q2C);
   for (const database of [SALESFORCE, BILLING, ERP])
     await runMigrations(appDataSourceOptions(database, db.url));
   const sfSandbox = await createTestApp(SalesforceSandboxModule, SANDBOXES[0].spec, {
     SANDBOX_SF_COMETD_TIMEOUT_SECONDS: '2',
+    ...sandboxEnv,
   });
   const stripeSandbox = await createTestApp(StripeSandboxModule, SANDBOXES[1].spec, {
     SANDBOX_STRIPE_WEBHOOK_URLS: 'none',
+    ...sandboxEnv,
   });
-  const netsuite = await startSandbox();
+  const netsuite = await startSandbox(sandboxEnv);
   const stripePort = new URL(stripeSandbox.url).port;
   const env = {
     ...erpEnv(netsuite.url),

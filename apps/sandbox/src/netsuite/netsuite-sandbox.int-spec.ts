@@ -449,7 +449,9 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const rows = await suiteql(
       call,
-      "SELECT account, SUM(amount) AS balance FROM transactionaccountingline WHERE custcol_rl_contract = 'C-1' GROUP BY account ORDER BY account",
+      'SELECT tal.account, SUM(tal.amount) AS balance FROM transactionaccountingline tal ' +
+        'JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline ' +
+        "WHERE tl.custcol_rl_contract = 'C-1' GROUP BY tal.account ORDER BY tal.account",
     );
     expect((rows.body as { items: unknown[] }).items).toEqual([
       { links: [], account: '2', balance: '108.00' },

@@ -16,7 +16,7 @@ export const DEFAULT_ITEMS: ReadonlyArray<RecordBody<'serviceSaleItem'> & { exte
   {
     externalId: 'ITEM-SALES-TAX',
     itemId: 'Sales tax',
-    displayName: 'Sales tax charged on an invoice line (accounts without SuiteTax)',
+    displayName: 'Sales tax (accounts without SuiteTax)',
   },
 ];
 
