@@ -401,7 +401,7 @@ describe('vendor refusals', () => {
     const closed = await eventually(async () => {
       const rows = await source();
       return rows[0]?.status === 'resolved' ? rows : undefined;
-    }, 10_000);
+    }, 30_000);
     expect(closed?.[0]?.resolution).toContain('Checked: the org was refreshed on purpose');
     expect(await exceptions(`category=crm_record_id_reused&contractId=${orderId}`)).toMatchObject([
       { id: exception.id, status: 'resolved' },
