@@ -273,6 +273,24 @@ describe('period close: revenue runs through the sandbox', () => {
     );
     expect(deferred).toEqual({ b: '0.00' });
 
+    // The waterfall shows what each month's run posted beside what the engine recognises: May carries G2's catch-up.
+    const waterfall = await request(env.q2c.url)
+      .get('/v1/revenue/waterfall')
+      .query({ from: '2026-04', to: '2026-05', contractId: orderId })
+      .set(bearer(viewer))
+      .expect(200);
+    const [april, may] =
+      (
+        waterfall.body as {
+          currencies: Array<{ months: Array<{ recognisedMinor: string; postedToErpMinor?: string }> }>;
+        }
+      ).currencies[0]?.months ?? [];
+    expect(april).toMatchObject({ postedToErpMinor: G1('2026-04').toString() });
+    expect(may).toMatchObject({
+      recognisedMinor: (G1('2026-05') + BigInt(G2_MONTHS['2026-05'] ?? '0')).toString(),
+      postedToErpMinor: (G1('2026-05') + 27945n + 49315n + 50959n).toString(),
+    });
+
     // The reconciliation finds the runs equal to the engine, contract by contract, and the ERP equal to the runs.
     const recon = await reconciliation(env);
     const december = await recon.run({ scope: 'contract-revenue', period: '2026-12' });

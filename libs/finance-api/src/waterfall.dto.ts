@@ -64,6 +64,13 @@ export class WaterfallMonthDto {
       'Unbilled receivable at the month end (contracts whose revenue ran ahead of billing), never negative',
   })
   closingUnbilledMinor: string;
+
+  @ApiPropertyOptional({
+    example: '101918',
+    description:
+      'Revenue the month’s revenue runs posted to the ERP (period close), minor units; absent before the month’s first run. It differs from `recognisedMinor` by catch-ups of changes effective in months already closed, and by changes since the latest run.',
+  })
+  postedToErpMinor?: string;
 }
 
 export class WaterfallCurrencyDto {

@@ -407,6 +407,26 @@ export class RevenueRunsRepository {
     );
   }
 
+  /**
+   * The revenue the runs of each period up to `to` posted or are posting (lines of refused journals left out), by
+   * period and currency, for one contract or all.
+   */
+  async revenueByPeriod(
+    manager: EntityManager,
+    to: string,
+    contractId?: string,
+  ): Promise<Array<{ period: string; currency: string; revenue: bigint }>> {
+    const rows = await manager.query<Array<{ period: string; currency: string; revenue: string }>>(
+      `SELECT r."period", l."currency", sum(l."revenue_minor")::text AS revenue
+         FROM "q2c"."revenue_run_lines" l JOIN "q2c"."revenue_runs" r ON r."run_id" = l."run_id"
+         LEFT JOIN "q2c"."revenue_run_journals" j ON j."external_id" = l."journal_external_id"
+        WHERE r."period" <= $1 AND j."status" IS DISTINCT FROM 'rejected' AND ($2::text IS NULL OR l."contract_id" = $2)
+        GROUP BY 1, 2`,
+      [to, contractId ?? null],
+    );
+    return rows.map((r) => ({ period: r.period, currency: r.currency, revenue: BigInt(r.revenue) }));
+  }
+
   /** The revenue the period's runs posted or are posting (lines of refused journals left out), by currency. */
   async revenueOfPeriod(manager: EntityManager, period: string): Promise<Map<string, bigint>> {
     const rows = await manager.query<Array<{ currency: string; revenue: string }>>(

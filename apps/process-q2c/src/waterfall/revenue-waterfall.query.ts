@@ -4,6 +4,7 @@ import { computeSchedules } from '@revline/revenue';
 import { DataSource } from 'typeorm';
 import type { WaterfallDto, WaterfallQuery } from '@revline/finance-api';
 import { USAGE_REVENUE } from '../usage/usage-revenue.sql';
+import { RevenueRunsRepository } from '../revenue-runs/revenue-runs.repository';
 import { monthsBetween } from './waterfall-periods';
 import type { ContractFlows } from './waterfall-roll-forward';
 import { waterfallByCurrency } from './waterfall-roll-forward';
@@ -65,7 +66,23 @@ const USAGE_RECOGNISED = `
 export class RevenueWaterfall {
   private readonly logger = new Logger(RevenueWaterfall.name);
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly runs: RevenueRunsRepository,
+  ) {}
+
+  /** Each month's revenue as the revenue runs posted it to the ERP, beside what the engine recognises. */
+  private withPosted(
+    currencies: WaterfallDto['currencies'],
+    posted: ReadonlyArray<{ period: string; currency: string; revenue: bigint }>,
+  ): WaterfallDto['currencies'] {
+    for (const c of currencies)
+      for (const m of c.months) {
+        const run = posted.find((p) => p.period === m.period && p.currency === c.currency);
+        if (run) m.postedToErpMinor = run.revenue.toString();
+      }
+    return currencies;
+  }
 
   async execute(query: WaterfallQuery): Promise<WaterfallDto> {
     const months = monthsBetween(query.from, query.to);
@@ -116,7 +133,10 @@ export class RevenueWaterfall {
       from: query.from,
       to: query.to,
       contracts,
-      currencies: waterfallByCurrency(months, flows.values()),
+      currencies: this.withPosted(
+        waterfallByCurrency(months, flows.values()),
+        await this.runs.revenueByPeriod(this.dataSource.manager, query.to, query.contractId),
+      ),
     };
   }
 }

@@ -15,9 +15,14 @@ export const WATERFALL_CSV_HEADER = [
   'period',
   ...COLUMNS,
   ...COLUMNS.map((c) => `${c}_minor`),
+  'posted_to_erp',
+  'posted_to_erp_minor',
 ].join(',');
 
-/** The waterfall as CSV: one row per currency and month, decimal amounts then minor units. */
+/**
+ * The waterfall as CSV: one row per currency and month, decimal amounts then minor units, then what the month's
+ * revenue runs posted to the ERP (empty before its first run).
+ */
 export function waterfallCsv(waterfall: WaterfallDto): string {
   const lines = [WATERFALL_CSV_HEADER];
   for (const c of waterfall.currencies) {
@@ -32,7 +37,9 @@ export function waterfallCsv(waterfall: WaterfallDto): string {
         m.closingDeferredMinor,
         m.closingUnbilledMinor,
       ];
-      lines.push([c.currency, m.period, ...minors.map(major), ...minors].join(','));
+      const posted =
+        m.postedToErpMinor === undefined ? ['', ''] : [major(m.postedToErpMinor), m.postedToErpMinor];
+      lines.push([c.currency, m.period, ...minors.map(major), ...minors, ...posted].join(','));
     }
   }
   return `${lines.join('\r\n')}\r\n`;
