@@ -88,7 +88,9 @@ export function planRun(input: RunInput): RunPlan {
   const contracts = new Map<string, ObligationToDate[]>();
   for (const o of input.obligations) {
     const key = contractKey(o.contractId, o.currency);
-    contracts.set(key, [...(contracts.get(key) ?? []), o]);
+    const list = contracts.get(key);
+    if (list) list.push(o);
+    else contracts.set(key, [o]);
   }
   for (const [key, obligations] of [...contracts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const first = obligations.at(0);
@@ -162,7 +164,9 @@ function groupBySubsidiaryCurrency(lines: readonly RunLine[]): Map<string, RunLi
   const groups = new Map<string, RunLine[]>();
   for (const line of lines) {
     const key = `${line.subsidiary}\u0000${line.currency}`;
-    groups.set(key, [...(groups.get(key) ?? []), line]);
+    const group = groups.get(key);
+    if (group) group.push(line);
+    else groups.set(key, [line]);
   }
   return groups;
 }
