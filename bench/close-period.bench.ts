@@ -63,6 +63,13 @@ async function main(): Promise<void> {
       method: 'POST',
       headers: { ...bearer(operator), 'content-type': 'application/json' },
       body: '{}',
+    }).catch((error: unknown) => {
+      throw new Error(
+        `POST revenue-runs failed; process-q2c said: ${stack.running('process-q2c')?.output() ?? ''}`,
+        {
+          cause: error,
+        },
+      );
     });
     if (!res.ok) throw new Error(`POST revenue-runs: ${String(res.status)} ${await res.text()}`);
     const run = (await res.json()) as RunView;

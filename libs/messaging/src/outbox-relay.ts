@@ -10,6 +10,7 @@ import { Queues } from './queues';
 import { RecurringTask } from './recurring-task';
 
 const BATCH = 500;
+const BATCH_BYTES = 8 * 1024 * 1024;
 
 /**
  * Moves committed outbox rows to BullMQ. Rows are claimed with SKIP LOCKED (many relays may run), published,
@@ -57,19 +58,32 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await this.loop.stop();
   }
 
-  /** Publishes one batch; returns how many rows it moved. */
+  /**
+   * Publishes one batch — at most BATCH messages and BATCH_BYTES of envelopes (at least one), so a run of large
+   * messages (a period close's detail journals) never loads hundreds of them at once; returns how many rows it moved.
+   */
   async relayOnce(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = await manager
-        .getRepository(OutboxMessageEntity)
+      const repository = manager.getRepository(OutboxMessageEntity);
+      const sized = await repository
         .createQueryBuilder('o')
+        .select('o.id', 'id')
+        .addSelect('pg_column_size(o.envelope)', 'size')
         .where('o.published_at IS NULL')
         .orderBy('o.id')
         .limit(BATCH)
         .setLock('pessimistic_write')
         .setOnLocked('skip_locked')
-        .getMany();
-      if (rows.length === 0) return 0;
+        .getRawMany<{ id: string; size: number }>();
+      if (sized.length === 0) return 0;
+      const ids: string[] = [];
+      let bytes = 0;
+      for (const row of sized) {
+        bytes += row.size;
+        if (ids.length > 0 && bytes > BATCH_BYTES) break;
+        ids.push(row.id);
+      }
+      const rows = await repository.createQueryBuilder('o').whereInIds(ids).orderBy('o.id').getMany();
       await this.queues.publish(rows.map((row) => row.envelope as Envelope));
       await this.afterPublish();
       await manager

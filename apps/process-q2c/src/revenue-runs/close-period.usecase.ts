@@ -158,8 +158,8 @@ export class ClosePeriod {
     // A refused journal of an earlier run of the period is superseded: this run posts what it did not.
     await this.repository.supersedeRefusals(manager, period, run.sequence);
     for (const journal of plan.journals)
-      await this.outbox.add(manager, 'erp.post-period-journal', journal.payload, {
-        idempotencyKey: commandKey(journal.payload.externalId),
+      await this.outbox.add(manager, 'erp.post-period-journal', journal.payload(), {
+        idempotencyKey: commandKey(journal.externalId),
         correlationId,
       });
     const total = plan.journals.reduce((s, j) => s + j.debitMinor, 0n);

@@ -40,11 +40,15 @@ export interface RunLine {
 }
 
 export interface RunJournal {
-  payload: ErpPeriodJournalPayload;
+  externalId: string;
   subsidiary: string;
   currency: string;
   chunk: number;
+  /** Journal lines (debits and credits). */
+  lines: number;
   debitMinor: bigint;
+  /** The ERP command's payload, built when asked (a detail journal's thousand lines are not kept meanwhile). */
+  payload(): ErpPeriodJournalPayload;
 }
 
 export interface RunPlan {
@@ -171,22 +175,31 @@ function groupBySubsidiaryCurrency(lines: readonly RunLine[]): Map<string, RunLi
   return groups;
 }
 
-function journal(input: RunInput, group: RunLine, chunk: number, lines: ErpPeriodJournalLine[]): RunJournal {
+const abs = (n: bigint): bigint => (n < 0n ? -n : n);
+
+function journal(
+  input: RunInput,
+  group: RunLine,
+  chunk: number,
+  counts: { lines: number; debitMinor: bigint },
+  lines: () => ErpPeriodJournalLine[],
+): RunJournal {
   const externalId = journalExternalId(input.period, group.subsidiary, group.currency, input.sequence, chunk);
   const kind = input.sequence === 1 ? 'close' : `adjustment ${String(input.sequence - 1)}`;
   return {
+    externalId,
     subsidiary: group.subsidiary,
     currency: group.currency,
     chunk,
-    debitMinor: lines.reduce((s, l) => s + BigInt(l.debitMinor ?? '0'), 0n),
-    payload: {
+    ...counts,
+    payload: () => ({
       externalId,
       period: input.period,
       subsidiary: group.subsidiary,
       currency: group.currency,
       memo: `Revline revenue ${input.period} ${group.currency} (${group.subsidiary}), ${kind}, ${input.mode}`,
-      lines,
-    },
+      lines: lines(),
+    }),
   };
 }
 
@@ -211,8 +224,9 @@ function summaryJournals(input: RunInput, lines: RunLine[]): RunJournal[] {
       ...pair(unbilled, { account: 'unbilled_receivable' }, { account: 'deferred_revenue' }),
     ];
     if (journalLines.length === 0) continue;
-    const j = journal(input, head, 1, journalLines);
-    for (const line of group) line.journalExternalId = j.payload.externalId;
+    const debitMinor = journalLines.reduce((s, l) => s + BigInt(l.debitMinor ?? '0'), 0n);
+    const j = journal(input, head, 1, { lines: journalLines.length, debitMinor }, () => journalLines);
+    for (const line of group) line.journalExternalId = j.externalId;
     out.push(j);
   }
   return out;
@@ -226,15 +240,14 @@ function detailJournals(input: RunInput, lines: RunLine[]): RunJournal[] {
       const slice = group.slice(start, start + perJournal);
       const head = slice.at(0);
       if (!head) continue;
-      const j = journal(
-        input,
-        head,
-        chunk,
+      // Every contract line moves a non-zero amount: one debit and one credit each.
+      const debitMinor = slice.reduce((s, l) => s + abs(l.revenueMinor) + abs(l.unbilledMinor), 0n);
+      const j = journal(input, head, chunk, { lines: slice.length * 2, debitMinor }, () =>
         slice.flatMap((line) =>
           linePair(line, { contractId: line.contractId, obligationId: line.obligationId }),
         ),
       );
-      for (const line of slice) line.journalExternalId = j.payload.externalId;
+      for (const line of slice) line.journalExternalId = j.externalId;
       out.push(j);
     }
   }

@@ -263,12 +263,12 @@ export class RevenueRunsRepository {
          ("external_id", "run_id", "subsidiary", "currency", "chunk", "lines", "debit_minor", "status")
        SELECT u.*, 'sent' FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::int[], $7::bigint[]) u`,
       [
-        journals.map((j) => j.payload.externalId),
+        journals.map((j) => j.externalId),
         journals.map(() => runId),
         journals.map((j) => j.subsidiary),
         journals.map((j) => j.currency),
         journals.map((j) => j.chunk),
-        journals.map((j) => j.payload.lines.length),
+        journals.map((j) => j.lines),
         journals.map((j) => j.debitMinor.toString()),
       ],
     );
