@@ -142,6 +142,15 @@ describe('the billing commands against the stripe SDK of the pinned API version'
     await apply(change('K-4', customer.id, 'cancel', '2026-03-01', []), 'k4-cxl');
     await apply(change('K-5', customer.id, 'cancel', '2027-01-01', []), 'k5-cxl');
     await apply(change('K-5', customer.id, 'renew', '2026-03-01', [['L1', price.id, 1]]), 'k5-renew');
+    // A booking for an account with no Stripe customer yet: the adapter creates it, with the account's address.
+    const newCustomer = change('K-6', '', 'create', '2026-03-01', [['L1', price.id, 1]], {
+      customer: {
+        name: 'Globex',
+        crmAccountId: '001NEW',
+        address: { line1: '1 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' },
+      },
+    });
+    await apply(newCustomer, 'k6');
     const invoice = await stripe.invoices.retrieve(booked.invoiceId ?? '');
     await handler.issueCredit(
       job(
@@ -168,6 +177,7 @@ describe('the billing commands against the stripe SDK of the pinned API version'
     expect(problems).toEqual([]);
     expect(new Set(sent.map((row) => row.operation))).toEqual(
       new Set([
+        'customers.create',
         'prices.create',
         'subscriptions.create',
         'subscriptions.update',
@@ -183,6 +193,11 @@ describe('the billing commands against the stripe SDK of the pinned API version'
       (row) => row.operation === 'subscriptionSchedules.create' && 'phases' in row.params,
     );
     expect(rampSchedule?.params).toMatchObject({ expand: ['subscription'] });
+    expect(sent.find((row) => row.operation === 'customers.create')?.params).toEqual({
+      name: 'Globex',
+      address: { line1: '1 Main St', city: 'Springfield', state: 'IL', postal_code: '62701', country: 'US' },
+      metadata: { revline_crm_account_id: '001NEW' },
+    });
     // The contract price copies the catalogue price's tax behaviour.
     const contractPrice = sent.find((row) => row.operation === 'prices.create');
     expect(contractPrice?.params).toMatchObject({ tax_behavior: 'exclusive' });
