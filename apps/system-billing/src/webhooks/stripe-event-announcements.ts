@@ -168,7 +168,8 @@ export function announcementsOf(event: StripeEventLike, read: { paymentId?: stri
   }
 }
 
-function invoiceDocument(o: Rendered<Stripe.Invoice>, createdAt: string): BillingDocumentPayload {
+/** An invoice's document: typed against the SDK's invoice, so a field Stripe does not document fails `tsc`. */
+export function invoiceDocument(o: Rendered<Stripe.Invoice>, createdAt: string): BillingDocumentPayload {
   const subscription = str(o.parent?.subscription_details?.subscription);
   return {
     documentId: str(o.id),
@@ -195,7 +196,11 @@ function invoiceDocument(o: Rendered<Stripe.Invoice>, createdAt: string): Billin
   };
 }
 
-function creditNoteDocument(o: Rendered<Stripe.CreditNote>, createdAt: string): BillingDocumentPayload {
+/** A credit note's document, typed against the SDK's credit note. */
+export function creditNoteDocument(
+  o: Rendered<Stripe.CreditNote>,
+  createdAt: string,
+): BillingDocumentPayload {
   return {
     documentId: str(o.id),
     ...(str(o.number) ? { number: str(o.number) } : {}),
