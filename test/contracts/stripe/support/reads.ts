@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type Stripe from 'stripe';
 
 /**
  * Every field Revline reads from each Stripe object, by the object's name in Stripe's fixtures (`line_item` is an
@@ -121,3 +122,46 @@ export function pinnedFixtures(): Map<string, PinnedFixture> {
     }),
   );
 }
+
+/** The SDK's type of each object, at the pinned API version. */
+interface SdkObjects {
+  event: Stripe.Event;
+  invoice: Stripe.Invoice;
+  line_item: Stripe.InvoiceLineItem;
+  invoice_payment: Stripe.InvoicePayment;
+  credit_note: Stripe.CreditNote;
+  credit_note_line_item: Stripe.CreditNoteLineItem;
+  subscription: Stripe.Subscription;
+  subscription_item: Stripe.SubscriptionItem;
+  price: Stripe.Price;
+  subscription_schedule: Stripe.SubscriptionSchedule;
+  customer: Stripe.Customer;
+  deleted_customer: Stripe.DeletedCustomer;
+  'billing.meter_event': Stripe.Billing.MeterEvent;
+}
+
+/** A path's first field: `phases` of `phases[].start_date`, `parent` of `parent.subscription_details`. */
+type Head<P extends string> = P extends `${infer H}.${string}` ? Bare<H> : Bare<P>;
+type Bare<H extends string> = H extends `${infer N}[]` ? N : H;
+
+/**
+ * Each path's first field is one the SDK's type of its object declares: a name it does not fails `tsc` here (the
+ * fixtures spec checks the rest of each path against Stripe's fixtures).
+ */
+export const FIRST_FIELDS_DECLARED: {
+  [K in StripeObjectName]: Head<(typeof READS)[K][number]> extends keyof SdkObjects[K] ? true : never;
+} = {
+  event: true,
+  invoice: true,
+  line_item: true,
+  invoice_payment: true,
+  credit_note: true,
+  credit_note_line_item: true,
+  subscription: true,
+  subscription_item: true,
+  price: true,
+  subscription_schedule: true,
+  customer: true,
+  deleted_customer: true,
+  'billing.meter_event': true,
+};
