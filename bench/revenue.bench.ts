@@ -1,5 +1,5 @@
 /**
- * Revenue engine benchmark (DESIGN.md §11): 100,000 contracts × 36 monthly periods, a mix of
+ * Revenue engine benchmark: 100,000 contracts × 36 monthly periods, a mix of
  * ratable, point-in-time and amended contracts, through the public computeSchedules API.
  * Prints one JSON line. Run after the build: node dist/bench/revenue.bench.js
  */

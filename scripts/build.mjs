@@ -1,5 +1,5 @@
 // Compiles the monorepo with tsc (type-checked), rewrites the @revline/* aliases, and gives every app the
-// entry point `dist/apps/<app>/main.js` that DESIGN.md names.
+// entry point `dist/apps/<app>/main.js` each app is started from.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APPS, ROOT, STAMP, run } from './lib.mjs';

@@ -8,7 +8,7 @@ import type { Q2cEnv, SagaRow } from './q2c-env';
 import { startQ2cEnv } from './q2c-env';
 
 /**
- * The amendment sagas end to end (DESIGN.md §2, golden examples G2 and G5): after the G1 booking, CPQ amends the
+ * The amendment sagas end to end (golden examples G2 and G5): after the G1 booking, CPQ amends the
  * contract to 15 seats from 2026-03-15, then back to 10 seats from 2026-10-01.
  */
 describe('quote-to-cash amendment sagas through the sandbox', () => {

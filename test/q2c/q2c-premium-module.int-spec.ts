@@ -9,7 +9,7 @@ import type { Q2cEnv, SagaRow } from './q2c-env';
 import { startQ2cEnv } from './q2c-env';
 
 /**
- * DESIGN.md §2 in full: the G2 expansion to 15 seats from 2026-03-15 adds the premium analytics module, a
+ * The booking scenario in full: the G2 expansion to 15 seats from 2026-03-15 adds the premium analytics module, a
  * performance obligation of its own with the catalogue's revenue treatment (monthly_prorated), billed on its own
  * Stripe price (3,000.00 a year).
  */

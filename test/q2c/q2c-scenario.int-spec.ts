@@ -6,7 +6,7 @@ import type { Q2cEnv, SagaRow } from './q2c-env';
 import { startQ2cEnv } from './q2c-env';
 
 /**
- * DESIGN.md §2 from start to end, in the billing platform's own time: the customer lives on a Stripe test clock
+ * The booking scenario from start to end, in the billing platform's own time: the customer lives on a Stripe test clock
  * frozen at 2026-01-01 and the clock is advanced to each change's date, so Stripe invoices, prorates and renews
  * when the contract says, whatever the wall clock reads.
  *
@@ -14,7 +14,7 @@ import { startQ2cEnv } from './q2c-env';
  * 2026-03-15 → G5 removal of 5 seats on 2026-10-01 → renewal for 2027 at a 5 % uplift (10 seats × 1,260.00 a year,
  * i.e. 105 USD a month), activated in October and invoiced when the clock reaches 2027-01-01.
  */
-describe('the DESIGN.md §2 scenario on a Stripe test clock, booking to renewal', () => {
+describe('the booking scenario on a Stripe test clock, booking to renewal', () => {
   let env: Q2cEnv;
   let clockId: string;
   let customerId: string;

@@ -13,7 +13,7 @@ import {
 } from 'class-validator';
 import { Secret } from '@revline/config';
 
-/** How system-salesforce reaches its org; the defaults are the sandbox's (DESIGN.md §10). */
+/** How system-salesforce reaches its org; the defaults are the sandbox's. */
 export class SalesforceConfig {
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
   SALESFORCE_LOGIN_URL = 'http://127.0.0.1:4010';

@@ -6,7 +6,7 @@ import type { JobName, JobPayloads } from './registry';
 export const ENVELOPE_SCHEMA_VERSION = '1.0';
 export const DEFAULT_TENANT = 'default';
 
-/** What every job carries around its payload (DESIGN.md §3). */
+/** What every job carries around its payload. */
 export interface Envelope<J extends JobName = JobName> {
   job: J;
   messageId: string;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isJobName, jobsOf, QUEUES, queueOf } from './registry';
 
 describe('job registry', () => {
-  it('names every queue of DESIGN.md §3', () => {
+  it('names every queue of the design', () => {
     expect(Object.keys(QUEUES).sort()).toEqual(
       [
         'billing.commands',

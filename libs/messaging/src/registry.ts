@@ -39,7 +39,7 @@ export interface JobPayloads {
 
 export type JobName = keyof JobPayloads;
 
-/** Every queue, its producer and consumer (DESIGN.md §3), and the jobs it carries. */
+/** Every queue, its producer and consumer, and the jobs it carries. */
 export const QUEUES = {
   'crm.changes': { producer: 'system-salesforce', consumer: 'process-q2c', jobs: ['crm.record-changed'] },
   'crm.commands': {

@@ -12,7 +12,7 @@ const FREQUENCIES = {
 /**
  * Mapping version 1, seeded by migration: the standard Order/OrderItem fields, the CPQ managed-package fields
  * (SBQQ__…) and Revline's own custom fields on Account, plus a starter catalogue for the products of the
- * DESIGN.md §2 scenario. Admins replace it through a proposal and an approval.
+ * booking scenario every Revline test knows. Admins replace it through a proposal and an approval.
  */
 export const DEFAULT_MAPPING: MappingDefinition = {
   fieldMappings: [

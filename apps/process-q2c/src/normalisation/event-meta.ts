@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { OrderProblem } from './problems';
 import { OrderRejected, problem } from './problems';
 
-/** The envelope, source and references every canonical event carries (DESIGN.md §3, §4). */
+/** The envelope, source and references every canonical event carries. */
 export interface EventMeta {
   readonly messageId: string;
   readonly correlationId: string;

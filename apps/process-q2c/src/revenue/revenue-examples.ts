@@ -3,7 +3,7 @@ import type { ProrationPreview, ScheduleDto, SchedulePreviewRequest } from '@rev
 import type { ProrationPreviewRequest } from './proration-preview.schema';
 
 /**
- * OpenAPI examples: the scenario every Revline test knows (DESIGN.md §2, golden example G2). A customer
+ * OpenAPI examples: the scenario every Revline test knows (golden example G2). A customer
  * on 10 seats at 100 USD/seat/month, term 2026-01-01..2026-12-31 billed annually in advance, expands to
  * 15 seats effective 2026-03-15. The response examples are computed by the engine itself, so they are
  * always the answer the route gives.

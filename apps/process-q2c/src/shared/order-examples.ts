@@ -2,7 +2,7 @@ import type { CrmRecordChangedPayload } from '@revline/messaging';
 
 /**
  * Salesforce Order records as system-salesforce reads them (Order fields, `Account` and each OrderItem's
- * `Product2` as parent relationships, `OrderItems` as a SOQL sub-query), for the DESIGN.md §2 scenario.
+ * `Product2` as parent relationships, `OrderItems` as a SOQL sub-query), for the booking scenario every Revline test knows.
  */
 export const ACCOUNT_ID = '001Dn00000Ab3dEIAR';
 export const BOOKING_ORDER_ID = '801Dn00000Booking1';

@@ -62,7 +62,7 @@ function dayBefore(date: string): string {
 /**
  * A usage invoice (`billing.invoice-issued` whose every line is a metered usage price of the catalogue, billed in
  * arrears) that no saga waits for: Revline books it in the ERP for the contracts whose usage it charges — the ERP
- * invoice on the invoice's date, and the usage revenue as a journal of the period of use (DESIGN.md §5: usage
+ * invoice on the invoice's date, and the usage revenue as a journal of the period of use (usage
  * overage is revenue of the period of use, even when invoiced after it). The contracts are those whose staged usage
  * (POST /v1/usage) fell in the line's billing period, the amount split by their quantities; the invoice's tax is
  * split over the ERP invoice lines by amount. Every command has a deterministic key and ERP external id, so a

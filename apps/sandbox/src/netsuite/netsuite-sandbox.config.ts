@@ -1,7 +1,7 @@
 import { IsInt, IsString, Min, MinLength } from 'class-validator';
 import { Secret } from '@revline/config';
 
-/** The NetSuite sandbox account's token-based-authentication credentials (DESIGN.md §10 defaults). */
+/** The NetSuite sandbox account's token-based-authentication credentials, with defaults that need no configuration. */
 export class NetSuiteSandboxConfig {
   /** The account id as the OAuth realm carries it, compared exactly (`123456_SB1`, not `123456-sb1`). */
   @IsString()

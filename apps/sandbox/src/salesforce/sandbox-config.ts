@@ -1,7 +1,7 @@
 import { IsInt, IsOptional, IsString, Min, MinLength } from 'class-validator';
 import { Secret } from '@revline/config';
 
-/** The Salesforce sandbox's own credentials and behaviour (DESIGN.md §10 defaults), overridable by environment. */
+/** The Salesforce sandbox's own credentials and behaviour (defaults that need no configuration), overridable by environment. */
 export class SalesforceSandboxConfig {
   @IsString()
   @MinLength(1)

@@ -1,7 +1,7 @@
 import { IsInt, IsString, Matches, Min } from 'class-validator';
 import { API_VERSION_PATTERN, SANDBOX_API_VERSION } from './webhooks/api-versions';
 
-/** The Stripe sandbox's settings; the defaults make `npm start` work with no configuration (DESIGN.md §10). */
+/** The Stripe sandbox's settings; the defaults make `npm start` work with no configuration. */
 export class StripeSandboxConfig {
   /** The secret webhooks are signed with (`whsec_…`), the same one system-billing verifies by default. */
   @Matches(/^whsec_/, { message: 'must start with whsec_' })

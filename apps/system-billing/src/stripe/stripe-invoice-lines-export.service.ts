@@ -33,7 +33,7 @@ export class StripeInvoiceLinesExport {
   /**
    * Every line of every invoice (not a draft) created in the period, in pages of `pageSize`.
    *
-   * With STRIPE_INVOICE_LINES_EXPORT=sigma (the default) the lines are read through Stripe Sigma: one query run
+   * With STRIPE_INVOICE_LINES_EXPORT=sigma (opt-in; `list` is the default) the lines are read through Stripe Sigma: one query run
    * answers Sigma's snapshot time T (`data_load_time`), a second every line of the period's invoices as of that
    * snapshot, its CSV streamed; then, because Sigma lags the API (on Stripe by up to about three hours), the
    * invoices created at or after T are paged from the list API, those Sigma already answered skipped, so each

@@ -1,7 +1,7 @@
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { Secret } from '@revline/config';
 
-/** How system-billing reaches Stripe; by default the local sandbox (DESIGN.md §10). */
+/** How system-billing reaches Stripe; by default the local sandbox. */
 export class StripeConfig {
   @Secret()
   @Matches(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, { message: 'must be a Stripe secret or restricted key' })

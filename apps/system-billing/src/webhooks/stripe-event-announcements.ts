@@ -1,5 +1,6 @@
 import type { BillingDocumentPayload, Envelope, JobName, JobPayloads } from '@revline/messaging';
 import { createEnvelope } from '@revline/messaging';
+import type Stripe from 'stripe';
 import { CONTRACT_KEY, LINE_KEY } from '../stripe/contract-change.plans';
 import { isoDay } from '../stripe/stripe-keys';
 
@@ -21,22 +22,28 @@ export interface Announcement {
 }
 
 type Obj = Record<string, unknown>;
+
+/**
+ * An object of the stripe SDK's types for the pinned API version as it arrives in JSON: every field may be absent,
+ * but only the fields the SDK declares can be read, so reading a field Stripe does not document fails `tsc`.
+ */
+export type Rendered<T> = T extends readonly (infer U)[]
+  ? Rendered<U>[]
+  : T extends object
+    ? { [K in keyof T]?: Rendered<T[K]> }
+    : T;
 export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
-const list = (v: unknown): Obj[] => (Array.isArray(obj(v).data) ? (obj(v).data as Obj[]) : []);
 const money = (amount: unknown, currency: unknown) => ({
   amountMinor: String(num(amount)),
   currency: str(currency).toUpperCase(),
 });
 
 /** An invoice's or credit note's tax: the sum of its `total_taxes` (none: 0). */
-const taxOf = (o: Obj) =>
+const taxOf = (o: Rendered<Stripe.Invoice> | Rendered<Stripe.CreditNote>) =>
   money(
-    (Array.isArray(o.total_taxes) ? (o.total_taxes as unknown[]) : []).reduce<number>(
-      (sum, t) => sum + num(obj(t).amount),
-      0,
-    ),
+    (o.total_taxes ?? []).reduce<number>((sum, t) => sum + num(t.amount), 0),
     o.currency,
   );
 
@@ -75,7 +82,7 @@ export function announcementsOf(event: StripeEventLike, read: { paymentId?: stri
       return [
         announce(
           'billing.invoice-issued',
-          invoiceDocument(o, createdAt),
+          invoiceDocument(o as Rendered<Stripe.Invoice>, createdAt),
           `stripe:invoice-issued:${str(o.id)}`,
         ),
       ];
@@ -83,65 +90,71 @@ export function announcementsOf(event: StripeEventLike, read: { paymentId?: stri
       return [
         announce(
           'billing.credit-note-issued',
-          creditNoteDocument(o, createdAt),
+          creditNoteDocument(o as Rendered<Stripe.CreditNote>, createdAt),
           `stripe:credit-note-issued:${str(o.id)}`,
         ),
       ];
     case 'invoice.paid': {
       // Nothing was paid (a zero invoice): there is no payment to announce.
       if (!paymentId) return [];
+      const invoice = o as Rendered<Stripe.Invoice>;
       return [
         announce(
           'billing.payment-received',
           {
             paymentId,
-            invoiceId: str(o.id),
-            customerId: str(o.customer),
-            amount: money(o.amount_paid, o.currency),
-            receivedOn: isoDay(num(obj(o.status_transitions).paid_at) || event.created),
+            invoiceId: str(invoice.id),
+            customerId: str(invoice.customer),
+            amount: money(invoice.amount_paid, invoice.currency),
+            receivedOn: isoDay(num(invoice.status_transitions?.paid_at) || event.created),
             eventCreatedAt: createdAt,
           },
-          `stripe:payment-received:${str(o.id)}`,
+          `stripe:payment-received:${str(invoice.id)}`,
         ),
       ];
     }
     case 'invoice.voided':
     case 'invoice.marked_uncollectible': {
       const status = event.type === 'invoice.voided' ? 'void' : 'uncollectible';
-      const transitions = obj(o.status_transitions);
-      const at = num(status === 'void' ? transitions.voided_at : transitions.marked_uncollectible_at);
-      const subscription = str(obj(obj(o.parent).subscription_details).subscription);
+      const invoice = o as Rendered<Stripe.Invoice>;
+      const transitions = invoice.status_transitions;
+      const at = num(status === 'void' ? transitions?.voided_at : transitions?.marked_uncollectible_at);
+      const subscription = str(invoice.parent?.subscription_details?.subscription);
       return [
         announce(
           'billing.invoice-voided',
           {
-            invoiceId: str(o.id),
-            customerId: str(o.customer),
+            invoiceId: str(invoice.id),
+            customerId: str(invoice.customer),
             ...(subscription ? { subscriptionId: subscription } : {}),
             status,
-            total: money(o.total, o.currency),
+            total: money(invoice.total, invoice.currency),
             voidedOn: isoDay(at || event.created),
             eventCreatedAt: createdAt,
           },
-          `stripe:invoice-${status}:${str(o.id)}`,
+          `stripe:invoice-${status}:${str(invoice.id)}`,
         ),
       ];
     }
     case 'customer.subscription.created':
     case 'customer.subscription.updated':
     case 'customer.subscription.deleted': {
-      const contractId = str(obj(o.metadata)[CONTRACT_KEY]);
+      const subscription = o as Rendered<Stripe.Subscription>;
+      const contractId = str(subscription.metadata?.[CONTRACT_KEY]);
       if (!contractId) return [];
       return [
         announce(
           'billing.subscription-changed',
           {
             contractId,
-            subscriptionId: str(o.id),
-            customerId: str(o.customer),
-            status: str(o.status),
+            subscriptionId: str(subscription.id),
+            customerId: str(subscription.customer),
+            status: str(subscription.status),
             itemIds: Object.fromEntries(
-              list(o.items).map((i) => [str(obj(i.metadata)[LINE_KEY]) || str(i.id), str(i.id)]),
+              (subscription.items?.data ?? []).map((i) => [
+                str(i.metadata?.[LINE_KEY]) || str(i.id),
+                str(i.id),
+              ]),
             ),
             eventCreatedAt: createdAt,
           },
@@ -155,8 +168,9 @@ export function announcementsOf(event: StripeEventLike, read: { paymentId?: stri
   }
 }
 
-function invoiceDocument(o: Obj, createdAt: string): BillingDocumentPayload {
-  const subscription = str(obj(obj(o.parent).subscription_details).subscription);
+/** An invoice's document: typed against the SDK's invoice, so a field Stripe does not document fails `tsc`. */
+export function invoiceDocument(o: Rendered<Stripe.Invoice>, createdAt: string): BillingDocumentPayload {
+  const subscription = str(o.parent?.subscription_details?.subscription);
   return {
     documentId: str(o.id),
     ...(str(o.number) ? { number: str(o.number) } : {}),
@@ -164,19 +178,17 @@ function invoiceDocument(o: Obj, createdAt: string): BillingDocumentPayload {
     ...(subscription ? { subscriptionId: subscription } : {}),
     total: money(o.total, o.currency),
     tax: taxOf(o),
-    issuedOn: isoDay(num(obj(o.status_transitions).finalized_at) || num(o.created)),
-    lines: list(o.lines).map((line) => {
-      const parent = obj(line.parent);
-      const details = obj(parent.subscription_item_details ?? parent.invoice_item_details);
-      const period = obj(line.period);
-      const priceId = str(obj(obj(line.pricing).price_details).price);
+    issuedOn: isoDay(num(o.status_transitions?.finalized_at) || num(o.created)),
+    lines: (o.lines?.data ?? []).map((line) => {
+      const details = line.parent?.subscription_item_details ?? line.parent?.invoice_item_details;
+      const priceId = str(line.pricing?.price_details?.price);
       return {
         lineId: str(line.id),
         description: str(line.description),
         amount: money(line.amount, o.currency),
-        proration: details.proration === true,
-        periodStart: isoDay(num(period.start)),
-        periodEnd: isoDay(num(period.end)),
+        proration: details?.proration === true,
+        periodStart: isoDay(num(line.period?.start)),
+        periodEnd: isoDay(num(line.period?.end)),
         ...(priceId ? { priceId } : {}),
       };
     }),
@@ -184,7 +196,11 @@ function invoiceDocument(o: Obj, createdAt: string): BillingDocumentPayload {
   };
 }
 
-function creditNoteDocument(o: Obj, createdAt: string): BillingDocumentPayload {
+/** A credit note's document, typed against the SDK's credit note. */
+export function creditNoteDocument(
+  o: Rendered<Stripe.CreditNote>,
+  createdAt: string,
+): BillingDocumentPayload {
   return {
     documentId: str(o.id),
     ...(str(o.number) ? { number: str(o.number) } : {}),
@@ -192,7 +208,7 @@ function creditNoteDocument(o: Obj, createdAt: string): BillingDocumentPayload {
     total: money(o.total, o.currency),
     tax: taxOf(o),
     issuedOn: isoDay(num(o.effective_at) || num(o.created)),
-    lines: list(o.lines).map((line) => ({
+    lines: (o.lines?.data ?? []).map((line) => ({
       lineId: str(line.id),
       description: str(line.description),
       amount: money(line.amount, o.currency),

@@ -43,7 +43,7 @@ function BelongsToAccount(): PropertyDecorator {
 
 /**
  * The NetSuite connection: the account's SuiteTalk REST URL, its token-based-authentication credentials and how
- * hard Revline may push it. The defaults point at the local sandbox (DESIGN.md §10), so `npm start` needs none.
+ * hard Revline may push it. The defaults point at the local sandbox, so `npm start` needs none.
  */
 export class NetSuiteConfig {
   @Matches(/^https?:\/\/[^\s/]+(:\d+)?$/, { message: 'must be an http(s) origin without a path' })

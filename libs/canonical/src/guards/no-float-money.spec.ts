@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * No binary floats touch money (DESIGN.md §4): the canonical model and the revenue engine must not
+ * No binary floats touch money: the canonical model and the revenue engine must not
  * parse, round or format numbers with floating-point helpers. Day counts use integer arithmetic.
  */
 const ROOTS = [join(__dirname, '..'), join(__dirname, '..', '..', '..', 'revenue', 'src')];

@@ -3,7 +3,7 @@ import { IdSchema, IsoDateSchema, MoneySchema, NonNegativeDecimalSchema } from '
 
 export const ChargeTypeSchema = z.enum(['recurring', 'one_time', 'usage']);
 
-/** How a line's revenue is recognised (DESIGN.md §5). */
+/** How a line's revenue is recognised. */
 export const RevenueTreatmentSchema = z.enum([
   'ratable_daily',
   'even_monthly',

@@ -24,7 +24,7 @@ export const ExternalRefsSchema = z
   })
   .meta({ id: 'ExternalRefs', description: 'Ids of the same business object in each system' });
 
-/** The job envelope of DESIGN.md §3 plus `source` and `externalRefs` (§4). */
+/** The job envelope plus `source` and `externalRefs`. */
 export const envelopeShape = {
   messageId: z.uuidv7().meta({ description: 'uuid v7 of this message' }),
   correlationId: IdSchema.meta({ description: 'One id from the Salesforce change to the ERP line' }),

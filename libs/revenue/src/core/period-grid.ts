@@ -1,7 +1,7 @@
 import { addMonthsToEpochDay, civilOf } from '@revline/canonical';
 import { monthEnd, monthIndexOf, monthKey } from './month-grid';
 
-/** Fiscal calendars a tenant closes its books on (DESIGN.md §5 defaults to calendar months). */
+/** Fiscal calendars a tenant closes its books on (calendar months by default). */
 export const FISCAL_CALENDARS = ['calendar', '4-4-5', '4-5-4', '5-4-4', '13-period'] as const;
 export type FiscalCalendar = (typeof FISCAL_CALENDARS)[number];
 

@@ -5,7 +5,7 @@ import { checkDate } from '../input/checks';
 import { RevenueInputError } from './errors';
 import { CALENDAR_GRID, periodGrid, type FiscalCalendar, type PeriodGrid } from './period-grid';
 
-/** Which ratable convention a tenant uses for lines marked `ratable_daily` (DESIGN.md §5). */
+/** Which ratable convention a tenant uses for lines marked `ratable_daily`. */
 export type RatableConvention = 'ratable_daily' | 'even_monthly' | 'monthly_prorated';
 
 /** Ramp deals: revenue as billed per segment, or straight-line over the whole term. */

@@ -14,7 +14,7 @@ const CITATION: Record<ModificationTreatment, TreatmentDecision['citation']> = {
   cumulative_catch_up: 'ASC 606-10-25-13(b)',
 };
 
-/** The ASC 606 decision from the facts (DESIGN.md §5). */
+/** The ASC 606 decision from the facts. */
 export function decideFromFacts(facts: ModificationFacts): TreatmentDecision {
   if (facts.distinctGoodsAdded && facts.pricedAtSsp) {
     return {

@@ -3,7 +3,7 @@ import { add, ratio, type Ratio } from '../core/ratio';
 import { cycleMonths, dayOfMonth } from './cycle-months';
 
 /**
- * Proration conventions (DESIGN.md §5):
+ * Proration conventions:
  * - actual_days: remaining days / days in the period (end inclusive).
  * - stripe_seconds: remaining seconds / seconds in the period; equal to actual_days at 00:00 UTC.
  * - thirty_360: months of 30 days: whole months + leftover days / 30.

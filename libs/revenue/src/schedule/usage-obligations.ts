@@ -10,7 +10,7 @@ import { checkBound, checkDate, checkNonNegativeDecimal } from '../input/checks'
 export type RevenueUsage = Pick<UsageReported, 'lineId' | 'quantity' | 'usageStart' | 'usageEnd'>;
 
 /**
- * Usage overage is revenue of the month of use (DESIGN.md §5): per line and month,
+ * Usage overage is revenue of the month of use: per line and month,
  * max(0, used − includedUsage) × overageRate, rounded half-up once; it is invoiced in arrears on
  * the first day of the next month. Each usage line gets an `<pobId>:overage` obligation.
  */

@@ -45,7 +45,7 @@ function idOf(result: SaveResult | SaveResult[]): string {
   return one.id;
 }
 
-/** An account, two products priced in the standard and a custom price book: the example of DESIGN.md §2. */
+/** An account, two products priced in the standard and a custom price book: the booking scenario every Revline test knows. */
 export async function seedCatalogue(conn: Connection, name = 'Acme Corp'): Promise<Catalogue> {
   const standard = (
     await conn.query<{ Id: string }>('SELECT Id FROM Pricebook2 WHERE IsStandard = true')
