@@ -101,8 +101,20 @@ describe('NetSuite exports larger than one SuiteQL query returns', () => {
     for (const r of rows) perContract.set(r.contractId, (perContract.get(r.contractId) ?? 0) + 1);
     expect(new Set(perContract.values()).size).toBe(1);
     expect(rows.length).toBeGreaterThan(CAP);
-    const slices = [...new Set(queries.filter((q) => q.includes('tl.custcol_rl_contract IS NOT NULL')))];
-    expect(slices.length).toBeGreaterThan(Math.ceil(rows.length / CAP) - 1);
-    expect(slices.slice(1).every((q) => /tl\.custcol_rl_contract >= '801slc\d{7}'/.test(q))).toBe(true);
+    // Deferred revenue by the lines' contract, the receivable by the transactions' contract: each in ranges.
+    for (const [field, balances] of [
+      ['tl.custcol_rl_contract', rows.filter((r) => r.balance !== 'receivable').length],
+      ['t.custbody_rl_contract', receivable.size],
+    ] as const) {
+      const slices = [...new Set(queries.filter((q) => q.includes(`${field} IS NOT NULL`)))];
+      expect(slices.length).toBeGreaterThan(Math.ceil(balances / CAP) - 1);
+      const from = `${field.replace('.', '\\.')} >= '801slc\\d{7}'`;
+      expect(slices.slice(1).every((q) => new RegExp(from).test(q))).toBe(true);
+    }
+    const deferred = rows.filter((r) => r.balance === 'deferred');
+    expect(deferred).toHaveLength(GENERATED);
+    expect(deferred.find((r) => r.contractId === `801slc${generatedNumber(2)}`)?.amountMinor).toBe(
+      String(generatedTotal(2)),
+    );
   });
 });

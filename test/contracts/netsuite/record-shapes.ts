@@ -55,7 +55,7 @@ const ItemLine = z.strictObject({
   revRecStartDate: IsoDate.optional(),
   revRecEndDate: IsoDate.optional(),
   taxDetailsReference: z.string().min(1).optional(),
-  ...customFields('custcol_', ['rl_obligation']),
+  ...customFields('custcol_', ['rl_contract', 'rl_obligation']),
 });
 
 /**
