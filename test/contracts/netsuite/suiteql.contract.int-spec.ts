@@ -176,22 +176,70 @@ describe('SuiteQL contract: the adapter and the sandbox against NetSuite’s doc
       productClass: 'SEAT',
       subsidiary: 'US',
     });
-    sent.length = 0;
+    await erp.postPayment({
+      externalId: 'PAY-K1',
+      customerExternalId: 'CUS-K1',
+      subsidiary: 'US',
+      currency: 'USD',
+      tranDate: '2026-01-20',
+      amountMinor: '20000',
+      contractId: 'C-K1',
+      appliesTo: [{ invoiceExternalId: 'INV-K1', amountMinor: '20000' }],
+    });
+    // A period journal in summary mode: no contract on its body or its lines.
+    await erp.postPeriodJournal({
+      externalId: 'PJ-K1',
+      period: '2026-01',
+      subsidiary: 'US',
+      currency: 'USD',
+      memo: 'Revenue 2026-01',
+      lines: [
+        { account: 'deferred_revenue', debitMinor: '3000' },
+        { account: 'revenue', creditMinor: '3000', productClass: 'SEAT' },
+      ],
+    });
+    // The lookups made while writing (the account's currencies) are checked with the reads' queries below.
+    expect(sent.some((s) => /FROM currency\b/i.test(s.q))).toBe(true);
 
     const documents = [];
     for (const kind of ['invoice', 'creditMemo', 'payment', 'revenueJournal'] as const)
       for await (const page of erp.exportDocuments(kind, '2026-01')) documents.push(...page);
     expect(documents.map((d) => [d.kind, d.externalId, d.period])).toEqual([
       ['invoice', 'INV-K1', '2026-01'],
+      ['payment', 'PAY-K1', '2026-01'],
       ['revenueJournal', revenueJournalExternalId('C-K1', 'seats', '2026-01', 1), '2026-01'],
+      ['revenueJournal', 'PJ-K1', '2026-01'],
     ]);
+    // The period journal's revenue counts, under no contract.
     const postings = await erp.revenuePostings('2026-01');
-    expect(postings.map((p) => [p.contractId, p.amount.amountMinor])).toEqual([['C-K1', '10000']]);
+    expect(postings.map((p) => [p.contractId, p.amount.amountMinor])).toEqual([
+      ['C-K1', '10000'],
+      ['', '3000'],
+    ]);
+    // Deferred and recognised by the lines' contract column (sent on the item and journal lines), the receivable
+    // by the invoice's and payment's contract body field (their receivable lines carry no column field); the
+    // period journal in no contract's balances.
     const balances = await erp.contractBalances('C-K1', '2026-01');
-    expect(balances.balances).toHaveLength(1);
+    expect(balances.balances).toEqual([
+      {
+        currency: 'USD',
+        deferredMinor: '110000',
+        recognisedMinor: '10000',
+        receivableMinor: '100000',
+        unbilledMinor: '0',
+      },
+    ]);
     const exported = [];
     for await (const page of erp.exportContractBalances('2026-01')) exported.push(...page);
-    expect(exported.length).toBeGreaterThan(0);
+    expect(
+      exported
+        .map((r) => [r.contractId, r.balance, r.amountMinor])
+        .sort((a, b) => (a.join() < b.join() ? -1 : 1)),
+    ).toEqual([
+      ['C-K1', 'deferred', '110000'],
+      ['C-K1', 'receivable', '100000'],
+      ['C-K1', 'recognised', '10000'],
+    ]);
 
     const queries = [...new Set(sent.map((s) => s.q))];
     expect(queries.some((q) => /FROM transactionaccountingline/i.test(q))).toBe(true);
