@@ -1,6 +1,7 @@
 import { ErpPort, revenueJournalExternalId } from '@revline/erp-port';
 import type { TestApp, TestDatabase } from '@revline/testing';
 import { createTestApp, createTestDatabase } from '@revline/testing';
+import { HttpService } from '@nestjs/axios';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppModule } from '../../../apps/system-erp/src/app.module';
 import { APP } from '../../../apps/system-erp/src/app.info';
@@ -12,6 +13,7 @@ import { SuiteQlTables } from '../../../apps/sandbox/src/netsuite/suiteql/suiteq
 import { tbaClient } from '../../../apps/sandbox/src/netsuite/testing/tba-client';
 import type { Sandbox } from '../../support/erp-test-env';
 import { erpEnv, startSandbox } from '../../support/erp-test-env';
+import { PREFER_TRANSIENT_ONLY_ON, PREFER_TRANSIENT_SOURCE } from './record-shapes';
 import { SUITEQL_PAGING, SUITEQL_TABLES, UNKNOWN_FIELD_ERROR } from './suiteql-tables';
 
 const documented = (table: string, column: string): boolean =>
@@ -102,12 +104,18 @@ describe('SuiteQL contract: the adapter and the sandbox against NetSuite’s doc
   let app: TestApp;
   let erp: ErpPort;
   const sent: Array<{ q: string; path: string }> = [];
+  /** Every HTTP request as it goes on the wire: its path and its Prefer header. */
+  const wire: Array<{ path: string; prefer: unknown }> = [];
 
   beforeAll(async () => {
     db = await createTestDatabase(DATABASE);
     sandbox = await startSandbox();
     app = await createTestApp(AppModule, APP, erpEnv(sandbox.url));
     erp = app.app.get(ErpPort);
+    app.app.get(HttpService).axiosRef.interceptors.request.use((config) => {
+      wire.push({ path: new URL(config.url ?? '').pathname, prefer: config.headers.get('prefer') });
+      return config;
+    });
     const client = app.app.get(NetSuiteClient);
     const request = client.request.bind(client);
     vi.spyOn(client, 'request').mockImplementation((req) => {
@@ -245,6 +253,15 @@ describe('SuiteQL contract: the adapter and the sandbox against NetSuite’s doc
     expect(queries.some((q) => /FROM transactionaccountingline/i.test(q))).toBe(true);
     expect(queries.some((q) => /FROM accountingperiod/i.test(q))).toBe(true);
     for (const q of queries) expect({ q, breaches: contractBreaches(q) }).toEqual({ q, breaches: [] });
+    // Each SuiteQL request carries Prefer: transient, each record request none.
+    const suiteQl = wire.filter((w) => w.path === PREFER_TRANSIENT_ONLY_ON);
+    expect(suiteQl.length).toBeGreaterThanOrEqual(sent.length);
+    expect(wire.some((w) => w.path.startsWith('/services/rest/record/'))).toBe(true);
+    for (const w of wire)
+      expect({ ...w, prefer: w.prefer ?? null }).toEqual({
+        ...w,
+        prefer: w.path === PREFER_TRANSIENT_ONLY_ON ? 'transient' : null,
+      });
     for (const { path } of sent) {
       const url = new URL(path, 'http://netsuite');
       const limit = Number(url.searchParams.get('limit'));
@@ -286,6 +303,22 @@ describe('SuiteQL contract: the adapter and the sandbox against NetSuite’s doc
         const match = UNKNOWN_FIELD_ERROR.detail.exec(body['o:errorDetails'][0]?.detail ?? '');
         expect([match?.[1], match?.[2]]).toEqual([column, table]);
       }
+    }
+  });
+
+  it(`the sandbox refuses a SuiteQL query without Prefer: transient ("${PREFER_TRANSIENT_SOURCE.section}")`, async () => {
+    const q = { q: 'SELECT id FROM accountingperiod' };
+    for (const prefer of [null, 'respond-async']) {
+      const res = await tbaClient(sandbox.url, undefined, { prefer })('POST', PREFER_TRANSIENT_ONLY_ON, q);
+      expect({ prefer, status: res.status }).toEqual({ prefer, status: 400 });
+      expect(res.body).toMatchObject({
+        status: 400,
+        'o:errorDetails': [{ 'o:errorCode': 'INVALID_PARAMETER' }],
+      });
+    }
+    for (const prefer of ['transient', 'respond-async, transient']) {
+      const res = await tbaClient(sandbox.url, undefined, { prefer })('POST', PREFER_TRANSIENT_ONLY_ON, q);
+      expect({ prefer, status: res.status }).toEqual({ prefer, status: 200 });
     }
   });
 
