@@ -85,6 +85,51 @@ describe('NetSuite exports larger than one SuiteQL query returns', () => {
     expect(slices.slice(1).every((q) => / AND t\.id > \d+ /.test(q))).toBe(true);
   });
 
+  it("reads a period's revenue postings in slices: contracts in contract ranges, lines with no contract by transaction id", async () => {
+    const contracts = ['801rev0000001', '801rev0000002', '801rev0000003', '801rev0000004'];
+    for (const [i, contractId] of contracts.entries())
+      await erp.postRevenueJournal({
+        externalId: `RJ-SLC-${String(i)}`,
+        contractId,
+        obligationId: 'seats',
+        period: '2026-02',
+        scheduleVersion: 1,
+        productClass: 'SEAT',
+        subsidiary: 'US',
+        amount: { amountMinor: String(100 * (i + 1)), currency: 'USD' },
+      });
+    // Summary period journals: their revenue lines carry no contract.
+    for (let i = 0; i < 3; i++)
+      await erp.postPeriodJournal({
+        externalId: `PJ-SLC-${String(i)}`,
+        period: '2026-02',
+        subsidiary: 'US',
+        currency: 'USD',
+        memo: 'Revenue 2026-02',
+        lines: [
+          { account: 'deferred_revenue', debitMinor: String(10 * (i + 1)) },
+          { account: 'revenue', creditMinor: String(10 * (i + 1)), productClass: 'SEAT' },
+        ],
+      });
+    queries.length = 0;
+    erp.suiteQlMaxResults = 2;
+    try {
+      const postings = await erp.revenuePostings('2026-02');
+      expect(postings.map((p) => [p.contractId, p.amount.amountMinor])).toEqual([
+        ...contracts.map((c, i) => [c, String(100 * (i + 1))]),
+        ['', '60'],
+      ]);
+    } finally {
+      erp.suiteQlMaxResults = CAP;
+    }
+    const byContract = queries.filter((q) => q.includes('tl.custcol_rl_contract IS NOT NULL'));
+    expect(byContract.length).toBeGreaterThan(1);
+    expect(byContract.slice(1).every((q) => /tl\.custcol_rl_contract >= '801rev\d{7}'/.test(q))).toBe(true);
+    const uncontracted = [...new Set(queries.filter((q) => q.includes('tl.custcol_rl_contract IS NULL')))];
+    expect(uncontracted.length).toBeGreaterThan(1);
+    expect(uncontracted.slice(1).every((q) => / AND t\.id >= \d+ /.test(q))).toBe(true);
+  });
+
   it("exports every contract's balances once, in contract ranges within the cap, no contract split", async () => {
     queries.length = 0;
     const rows: ErpContractBalanceRow[] = [];
@@ -101,8 +146,20 @@ describe('NetSuite exports larger than one SuiteQL query returns', () => {
     for (const r of rows) perContract.set(r.contractId, (perContract.get(r.contractId) ?? 0) + 1);
     expect(new Set(perContract.values()).size).toBe(1);
     expect(rows.length).toBeGreaterThan(CAP);
-    const slices = [...new Set(queries.filter((q) => q.includes('tl.custcol_rl_contract IS NOT NULL')))];
-    expect(slices.length).toBeGreaterThan(Math.ceil(rows.length / CAP) - 1);
-    expect(slices.slice(1).every((q) => /tl\.custcol_rl_contract >= '801slc\d{7}'/.test(q))).toBe(true);
+    // Deferred revenue by the lines' contract, the receivable by the transactions' contract: each in ranges.
+    for (const [field, balances] of [
+      ['tl.custcol_rl_contract', rows.filter((r) => r.balance !== 'receivable').length],
+      ['t.custbody_rl_contract', receivable.size],
+    ] as const) {
+      const slices = [...new Set(queries.filter((q) => q.includes(`${field} IS NOT NULL`)))];
+      expect(slices.length).toBeGreaterThan(Math.ceil(balances / CAP) - 1);
+      const from = `${field.replace('.', '\\.')} >= '801slc\\d{7}'`;
+      expect(slices.slice(1).every((q) => new RegExp(from).test(q))).toBe(true);
+    }
+    const deferred = rows.filter((r) => r.balance === 'deferred');
+    expect(deferred).toHaveLength(GENERATED);
+    expect(deferred.find((r) => r.contractId === `801slc${generatedNumber(2)}`)?.amountMinor).toBe(
+      String(generatedTotal(2)),
+    );
   });
 });

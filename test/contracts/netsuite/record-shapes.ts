@@ -55,7 +55,7 @@ const ItemLine = z.strictObject({
   revRecStartDate: IsoDate.optional(),
   revRecEndDate: IsoDate.optional(),
   taxDetailsReference: z.string().min(1).optional(),
-  ...customFields('custcol_', ['rl_obligation']),
+  ...customFields('custcol_', ['rl_contract', 'rl_obligation']),
 });
 
 /**
@@ -248,9 +248,24 @@ export const RECORD_READ_FIELDS: ReadonlySet<string> = new Set(['links', 'id', '
 
 /**
  * Headers: SuiteQL requires `Prefer: transient`; record requests do not take it. Source: "Executing SuiteQL Queries
- * Through REST Web Services".
+ * Through REST Web Services" and "Using SuiteQL with SuiteTalk REST Web Services" (its request example).
  */
 export const PREFER_TRANSIENT_ONLY_ON = '/services/rest/query/v1/suiteql';
+export const PREFER_TRANSIENT_SOURCE = {
+  section: 'Using SuiteQL with SuiteTalk REST Web Services',
+  url: `${HELP}/section_158394344595.html`,
+};
+
+/**
+ * Deletes: `DELETE /record/v1/<type>/<id>` (or `eid:<externalId>`, "Using External IDs"), no body; a success is
+ * 204 with no content. Source: "Deleting a Record Instance".
+ */
+export const RECORD_DELETE = {
+  section: 'Deleting a Record Instance',
+  url: `${HELP}/section_1545142287.html`,
+  path: /^\/services\/rest\/record\/v1\/[A-Za-z_]+\/(\d+|eid:[A-Za-z0-9_-]+)$/,
+  status: 204,
+};
 
 /** Error responses: "o:errorDetails - an array with error details. One error response can contain multiple error details." */
 export const ERROR_RESPONSE_SOURCE = {

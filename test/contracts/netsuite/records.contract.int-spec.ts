@@ -2,6 +2,7 @@ import type { ErpDocument } from '@revline/erp-port';
 import { ErpPort } from '@revline/erp-port';
 import type { TestApp, TestDatabase } from '@revline/testing';
 import { createTestApp, createTestDatabase } from '@revline/testing';
+import { HttpService } from '@nestjs/axios';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tbaClient } from '../../../apps/sandbox/src/netsuite/testing/tba-client';
 import { APP } from '../../../apps/system-erp/src/app.info';
@@ -18,8 +19,12 @@ import {
   CREDIT_MEMO_TRANSFORM,
   CUSTOMER,
   CUSTOMER_PAYMENT,
+  ERROR_RESPONSE_SOURCE,
   INVOICE,
   JOURNAL_ENTRY,
+  PREFER_TRANSIENT_ONLY_ON,
+  PREFER_TRANSIENT_SOURCE,
+  RECORD_DELETE,
   RECORD_READ_FIELDS,
   REVENUE_SCHEDULE,
 } from './record-shapes';
@@ -107,17 +112,26 @@ describe("NetSuite record contract: the adapter's requests against Oracle's docu
   let erp: ErpPort;
   const sent: NetSuiteRequest[] = [];
   const read = new Set<string>();
+  /** Every HTTP request as it goes on the wire: its URL and its Prefer header. */
+  const wire: Array<{ url: string; prefer: unknown }> = [];
+  /** The DELETEs the sandbox answered with a success. */
+  const deleted: Array<{ path: string; status: number }> = [];
 
   beforeAll(async () => {
     db = await createTestDatabase(DATABASE);
     sandbox = await startSandbox();
     app = await createTestApp(AppModule, APP, erpEnv(sandbox.url));
     erp = app.app.get(ErpPort);
+    app.app.get(HttpService).axiosRef.interceptors.request.use((config) => {
+      wire.push({ url: config.url ?? '', prefer: config.headers.get('prefer') });
+      return config;
+    });
     const client = app.app.get(NetSuiteClient);
     const original = client.request.bind(client);
     vi.spyOn(client, 'request').mockImplementation(async (request) => {
       sent.push(request);
       const response = await original(request);
+      if (request.method === 'DELETE') deleted.push({ path: request.path, status: response.status });
       const isRecordRead = request.method === 'GET' && request.path.startsWith(RECORD);
       return isRecordRead ? { ...response, data: recording(response.data, read) } : response;
     });
@@ -172,6 +186,30 @@ describe("NetSuite record contract: the adapter's requests against Oracle's docu
       subsidiary: 'US',
       amount: { amountMinor: '101918', currency: 'USD' },
     });
+    // A journal whose amount became zero is deleted (removeIfPresent); one never posted is not there to delete.
+    const journal = {
+      contractId: 'C-K1',
+      obligationId: 'seats',
+      period: '2026-01',
+      scheduleVersion: 2,
+      productClass: 'SEAT',
+      subsidiary: 'US',
+    };
+    await erp.postRevenueJournal({
+      ...journal,
+      externalId: 'RJ-K2',
+      amount: { amountMinor: '500', currency: 'USD' },
+    });
+    await erp.postRevenueJournal({
+      ...journal,
+      externalId: 'RJ-K2',
+      amount: { amountMinor: '0', currency: 'USD' },
+    });
+    await erp.postRevenueJournal({
+      ...journal,
+      externalId: 'RJ-K9',
+      amount: { amountMinor: '0', currency: 'USD' },
+    });
   });
   afterAll(async () => {
     vi.restoreAllMocks();
@@ -207,6 +245,49 @@ describe("NetSuite record contract: the adapter's requests against Oracle's docu
     expect(applyDocs.length).toBeGreaterThan(0);
     for (const a of applyDocs)
       expect(a).toMatchObject({ doc: { id: expect.stringMatching(/^\d+$/) as unknown }, line: 0 });
+  });
+
+  it(`deletes a journal entry as "${RECORD_DELETE.section}" documents: by external id, no body`, async () => {
+    const deletes = sent.filter((r) => r.method === 'DELETE');
+    expect(deletes.map((r) => r.path)).toEqual([
+      `${RECORD}/journalEntry/eid:RJ-K2`,
+      `${RECORD}/journalEntry/eid:RJ-K9`,
+    ]);
+    for (const d of deletes) {
+      expect(d.path).toMatch(RECORD_DELETE.path);
+      expect(d.body).toBeUndefined();
+    }
+    // The sandbox deleted the one that was there; the other answers not found, as it did to the DELETE.
+    const call = tbaClient(sandbox.url);
+    expect((await call('GET', `${RECORD}/journalEntry/eid:RJ-K1`)).status).toBe(200);
+    const gone = await call('GET', `${RECORD}/journalEntry/eid:RJ-K2`);
+    expect(gone.status).toBe(404);
+    expect(deleted).toEqual([{ path: `${RECORD}/journalEntry/eid:RJ-K2`, status: RECORD_DELETE.status }]);
+  });
+
+  it(`answers errors as "${ERROR_RESPONSE_SOURCE.section}" documents: every detail in o:errorDetails`, async () => {
+    const call = tbaClient(sandbox.url);
+    const res = await call('DELETE', `${RECORD}/journalEntry/eid:RJ-K9`);
+    expect(res.status).toBe(404);
+    const body = res.body as { status?: unknown; 'o:errorDetails'?: unknown };
+    expect(body.status).toBe(404);
+    expect(Array.isArray(body['o:errorDetails'])).toBe(true);
+    for (const d of body['o:errorDetails'] as unknown[])
+      expect(d).toMatchObject({
+        detail: expect.any(String) as unknown,
+        'o:errorCode': expect.any(String) as unknown,
+      });
+  });
+
+  it(`sends Prefer: transient on SuiteQL requests and on no record request ("${PREFER_TRANSIENT_SOURCE.section}")`, () => {
+    const isSuiteQl = (url: string) => new URL(url).pathname === PREFER_TRANSIENT_ONLY_ON;
+    expect(wire.some((w) => isSuiteQl(w.url))).toBe(true);
+    expect(wire.some((w) => new URL(w.url).pathname.startsWith(RECORD))).toBe(true);
+    for (const w of wire)
+      expect({ url: w.url, prefer: w.prefer ?? null }).toEqual({
+        url: w.url,
+        prefer: isSuiteQl(w.url) ? 'transient' : null,
+      });
   });
 
   it('reads only the documented fields of a record it gets back', () => {

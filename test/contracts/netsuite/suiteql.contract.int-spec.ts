@@ -1,6 +1,7 @@
 import { ErpPort, revenueJournalExternalId } from '@revline/erp-port';
 import type { TestApp, TestDatabase } from '@revline/testing';
 import { createTestApp, createTestDatabase } from '@revline/testing';
+import { HttpService } from '@nestjs/axios';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppModule } from '../../../apps/system-erp/src/app.module';
 import { APP } from '../../../apps/system-erp/src/app.info';
@@ -12,6 +13,7 @@ import { SuiteQlTables } from '../../../apps/sandbox/src/netsuite/suiteql/suiteq
 import { tbaClient } from '../../../apps/sandbox/src/netsuite/testing/tba-client';
 import type { Sandbox } from '../../support/erp-test-env';
 import { erpEnv, startSandbox } from '../../support/erp-test-env';
+import { PREFER_TRANSIENT_ONLY_ON, PREFER_TRANSIENT_SOURCE } from './record-shapes';
 import { SUITEQL_PAGING, SUITEQL_TABLES, UNKNOWN_FIELD_ERROR } from './suiteql-tables';
 
 const documented = (table: string, column: string): boolean =>
@@ -102,12 +104,18 @@ describe('SuiteQL contract: the adapter and the sandbox against NetSuite’s doc
   let app: TestApp;
   let erp: ErpPort;
   const sent: Array<{ q: string; path: string }> = [];
+  /** Every HTTP request as it goes on the wire: its path and its Prefer header. */
+  const wire: Array<{ path: string; prefer: unknown }> = [];
 
   beforeAll(async () => {
     db = await createTestDatabase(DATABASE);
     sandbox = await startSandbox();
     app = await createTestApp(AppModule, APP, erpEnv(sandbox.url));
     erp = app.app.get(ErpPort);
+    app.app.get(HttpService).axiosRef.interceptors.request.use((config) => {
+      wire.push({ path: new URL(config.url ?? '').pathname, prefer: config.headers.get('prefer') });
+      return config;
+    });
     const client = app.app.get(NetSuiteClient);
     const request = client.request.bind(client);
     vi.spyOn(client, 'request').mockImplementation((req) => {
@@ -176,27 +184,84 @@ describe('SuiteQL contract: the adapter and the sandbox against NetSuite’s doc
       productClass: 'SEAT',
       subsidiary: 'US',
     });
-    sent.length = 0;
+    await erp.postPayment({
+      externalId: 'PAY-K1',
+      customerExternalId: 'CUS-K1',
+      subsidiary: 'US',
+      currency: 'USD',
+      tranDate: '2026-01-20',
+      amountMinor: '20000',
+      contractId: 'C-K1',
+      appliesTo: [{ invoiceExternalId: 'INV-K1', amountMinor: '20000' }],
+    });
+    // A period journal in summary mode: no contract on its body or its lines.
+    await erp.postPeriodJournal({
+      externalId: 'PJ-K1',
+      period: '2026-01',
+      subsidiary: 'US',
+      currency: 'USD',
+      memo: 'Revenue 2026-01',
+      lines: [
+        { account: 'deferred_revenue', debitMinor: '3000' },
+        { account: 'revenue', creditMinor: '3000', productClass: 'SEAT' },
+      ],
+    });
+    // The lookups made while writing (the account's currencies) are checked with the reads' queries below.
+    expect(sent.some((s) => /FROM currency\b/i.test(s.q))).toBe(true);
 
     const documents = [];
     for (const kind of ['invoice', 'creditMemo', 'payment', 'revenueJournal'] as const)
       for await (const page of erp.exportDocuments(kind, '2026-01')) documents.push(...page);
     expect(documents.map((d) => [d.kind, d.externalId, d.period])).toEqual([
       ['invoice', 'INV-K1', '2026-01'],
+      ['payment', 'PAY-K1', '2026-01'],
       ['revenueJournal', revenueJournalExternalId('C-K1', 'seats', '2026-01', 1), '2026-01'],
+      ['revenueJournal', 'PJ-K1', '2026-01'],
     ]);
+    // The period journal's revenue counts, under no contract.
     const postings = await erp.revenuePostings('2026-01');
-    expect(postings.map((p) => [p.contractId, p.amount.amountMinor])).toEqual([['C-K1', '10000']]);
+    expect(postings.map((p) => [p.contractId, p.amount.amountMinor])).toEqual([
+      ['C-K1', '10000'],
+      ['', '3000'],
+    ]);
+    // Deferred and recognised by the lines' contract column (sent on the item and journal lines), the receivable
+    // by the invoice's and payment's contract body field (their receivable lines carry no column field); the
+    // period journal in no contract's balances.
     const balances = await erp.contractBalances('C-K1', '2026-01');
-    expect(balances.balances).toHaveLength(1);
+    expect(balances.balances).toEqual([
+      {
+        currency: 'USD',
+        deferredMinor: '110000',
+        recognisedMinor: '10000',
+        receivableMinor: '100000',
+        unbilledMinor: '0',
+      },
+    ]);
     const exported = [];
     for await (const page of erp.exportContractBalances('2026-01')) exported.push(...page);
-    expect(exported.length).toBeGreaterThan(0);
+    expect(
+      exported
+        .map((r) => [r.contractId, r.balance, r.amountMinor])
+        .sort((a, b) => (a.join() < b.join() ? -1 : 1)),
+    ).toEqual([
+      ['C-K1', 'deferred', '110000'],
+      ['C-K1', 'receivable', '100000'],
+      ['C-K1', 'recognised', '10000'],
+    ]);
 
     const queries = [...new Set(sent.map((s) => s.q))];
     expect(queries.some((q) => /FROM transactionaccountingline/i.test(q))).toBe(true);
     expect(queries.some((q) => /FROM accountingperiod/i.test(q))).toBe(true);
     for (const q of queries) expect({ q, breaches: contractBreaches(q) }).toEqual({ q, breaches: [] });
+    // Each SuiteQL request carries Prefer: transient, each record request none.
+    const suiteQl = wire.filter((w) => w.path === PREFER_TRANSIENT_ONLY_ON);
+    expect(suiteQl.length).toBeGreaterThanOrEqual(sent.length);
+    expect(wire.some((w) => w.path.startsWith('/services/rest/record/'))).toBe(true);
+    for (const w of wire)
+      expect({ ...w, prefer: w.prefer ?? null }).toEqual({
+        ...w,
+        prefer: w.path === PREFER_TRANSIENT_ONLY_ON ? 'transient' : null,
+      });
     for (const { path } of sent) {
       const url = new URL(path, 'http://netsuite');
       const limit = Number(url.searchParams.get('limit'));
@@ -238,6 +303,22 @@ describe('SuiteQL contract: the adapter and the sandbox against NetSuite’s doc
         const match = UNKNOWN_FIELD_ERROR.detail.exec(body['o:errorDetails'][0]?.detail ?? '');
         expect([match?.[1], match?.[2]]).toEqual([column, table]);
       }
+    }
+  });
+
+  it(`the sandbox refuses a SuiteQL query without Prefer: transient ("${PREFER_TRANSIENT_SOURCE.section}")`, async () => {
+    const q = { q: 'SELECT id FROM accountingperiod' };
+    for (const prefer of [null, 'respond-async']) {
+      const res = await tbaClient(sandbox.url, undefined, { prefer })('POST', PREFER_TRANSIENT_ONLY_ON, q);
+      expect({ prefer, status: res.status }).toEqual({ prefer, status: 400 });
+      expect(res.body).toMatchObject({
+        status: 400,
+        'o:errorDetails': [{ 'o:errorCode': 'INVALID_PARAMETER' }],
+      });
+    }
+    for (const prefer of ['transient', 'respond-async, transient']) {
+      const res = await tbaClient(sandbox.url, undefined, { prefer })('POST', PREFER_TRANSIENT_ONLY_ON, q);
+      expect({ prefer, status: res.status }).toEqual({ prefer, status: 200 });
     }
   });
 

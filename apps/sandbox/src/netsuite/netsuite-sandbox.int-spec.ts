@@ -39,6 +39,7 @@ function invoice(externalId: string, customerEid: string, tranDate = '2026-01-01
           amount: 12000,
           taxDetailsReference: 'L1',
           class: { externalId: 'SEAT' },
+          custcol_rl_contract: 'C-1',
         },
         { item: { externalId: 'SETUP' }, amount: '500.25', class: { externalId: 'SERVICES' } },
       ],
@@ -248,12 +249,23 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
     expect((await call('POST', `${RECORD}/invoice`, invoice('INV-1', 'CUS-1'))).status).toBe(201);
     const balances = await suiteql(
       call,
-      "SELECT account, SUM(amount) AS balance FROM transactionaccountingline tal JOIN transaction t ON t.id = tal.transaction JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline WHERE custcol_rl_contract = 'C-1' GROUP BY account ORDER BY account",
+      "SELECT account, SUM(amount) AS balance FROM transactionaccountingline tal JOIN transaction t ON t.id = tal.transaction JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline WHERE t.custbody_rl_contract = 'C-1' GROUP BY account ORDER BY account",
     );
     expect((balances.body as { items: unknown[] }).items).toEqual([
       { links: [], account: '2', balance: '13460.75' },
       { links: [], account: '3', balance: '-960.50' },
       { links: [], account: '4', balance: '-12500.25' },
+    ]);
+    // A line's contract column is only where it was sent (the SEAT line): NetSuite copies no body field onto the
+    // lines, and the receivable (main) line and the tax line carry none.
+    const byLine = await suiteql(
+      call,
+      'SELECT tal.account, SUM(tal.amount) AS balance FROM transactionaccountingline tal ' +
+        'JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline ' +
+        "WHERE tl.custcol_rl_contract = 'C-1' GROUP BY tal.account ORDER BY tal.account",
+    );
+    expect((byLine.body as { items: unknown[] }).items).toEqual([
+      { links: [], account: '4', balance: '-12000.00' },
     ]);
     const invoiceId = ((await call('GET', `${RECORD}/invoice/eid:INV-1`)).body as { id: string }).id;
     const memo = await call(
@@ -344,7 +356,7 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
     // The invoice's receivable, deferred revenue and tax are all taken back.
     const balances = await suiteql(
       call,
-      "SELECT account, SUM(amount) AS balance FROM transactionaccountingline tal JOIN transaction t ON t.id = tal.transaction JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline WHERE custcol_rl_contract = 'C-1' GROUP BY account ORDER BY account",
+      "SELECT account, SUM(amount) AS balance FROM transactionaccountingline tal JOIN transaction t ON t.id = tal.transaction JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline WHERE t.custbody_rl_contract = 'C-1' GROUP BY account ORDER BY account",
     );
     expect((balances.body as { items: unknown[] }).items).toEqual([
       { links: [], account: '2', balance: '0.00' },
@@ -450,8 +462,8 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
     const rows = await suiteql(
       call,
       'SELECT tal.account, SUM(tal.amount) AS balance FROM transactionaccountingline tal ' +
-        'JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline ' +
-        "WHERE tl.custcol_rl_contract = 'C-1' GROUP BY tal.account ORDER BY tal.account",
+        'JOIN transaction t ON t.id = tal.transaction ' +
+        "WHERE t.custbody_rl_contract = 'C-1' GROUP BY tal.account ORDER BY tal.account",
     );
     expect((rows.body as { items: unknown[] }).items).toEqual([
       { links: [], account: '2', balance: '108.00' },

@@ -261,43 +261,88 @@ export class NetSuiteErpAdapter extends ErpPort {
     }
   }
 
+  /**
+   * The revenue account's postings of a period, by contract, obligation, class, subsidiary and currency. Read in
+   * slices within NetSuite's result cap: the lines with a contract in contract ranges; the lines without one (a
+   * period journal's summary lines) in transaction id ranges, summed here.
+   */
   async revenuePostings(period: string): Promise<ErpRevenuePosting[]> {
-    const periodId = await this.periodId(period);
-    const rows = await suiteQlRows(
-      this.client,
+    const periodId = idNumber(await this.periodId(period));
+    const where =
+      `${LEDGER}WHERE ${POSTED_IN_PRIMARY_BOOK} ` +
+      `AND tal.account = ${sqlText(this.config.NETSUITE_REVENUE_ACCOUNT_ID)} AND t.postingperiod = ${periodId} `;
+    const withContract = (from: string | null) =>
       'SELECT tl.custcol_rl_contract, tl.custcol_rl_obligation, tl.class, tl.subsidiary, t.currency, SUM(tl.foreignamount) AS amount ' +
-        `${LEDGER}WHERE ${POSTED_IN_PRIMARY_BOOK} ` +
-        `AND tal.account = ${sqlText(this.config.NETSUITE_REVENUE_ACCOUNT_ID)} AND t.postingperiod = ${idNumber(periodId)} ` +
-        'GROUP BY tl.custcol_rl_contract, tl.custcol_rl_obligation, tl.class, tl.subsidiary, t.currency ' +
-        'ORDER BY tl.custcol_rl_contract, tl.custcol_rl_obligation, tl.class',
-    );
-    return Promise.all(
-      rows.map(async (row) => {
-        const currency = await this.refs.currencyCode(row.currency ?? '');
-        return {
-          period,
-          // A period journal's summary line carries no contract column: '' (its revenue still counts).
-          contractId: row.custcol_rl_contract ?? '',
-          obligationId: row.custcol_rl_obligation ?? '',
-          productClass: row.class ?? null,
-          subsidiary: row.subsidiary ?? '',
-          amount: { amountMinor: (-this.minor(row.amount, currency)).toString(), currency },
-        };
-      }),
-    );
+      `${where}AND tl.custcol_rl_contract IS NOT NULL ` +
+      (from === null ? '' : `AND tl.custcol_rl_contract >= ${sqlText(from)} `) +
+      'GROUP BY tl.custcol_rl_contract, tl.custcol_rl_obligation, tl.class, tl.subsidiary, t.currency ' +
+      'ORDER BY tl.custcol_rl_contract, tl.custcol_rl_obligation, tl.class, tl.subsidiary, t.currency';
+    const withoutContract = (from: string | null) =>
+      'SELECT t.id, tl.custcol_rl_obligation, tl.class, tl.subsidiary, t.currency, SUM(tl.foreignamount) AS amount ' +
+      `${where}AND tl.custcol_rl_contract IS NULL ` +
+      (from === null ? '' : `AND t.id >= ${idNumber(from)} `) +
+      'GROUP BY t.id, tl.custcol_rl_obligation, tl.class, tl.subsidiary, t.currency ' +
+      'ORDER BY t.id, tl.custcol_rl_obligation, tl.class, tl.subsidiary, t.currency';
+    const postings: ErpRevenuePosting[] = [];
+    const posting = async (row: SuiteQlRow, contractId: string): Promise<ErpRevenuePosting> => {
+      const currency = await this.refs.currencyCode(row.currency ?? '');
+      return {
+        period,
+        contractId,
+        obligationId: row.custcol_rl_obligation ?? '',
+        productClass: row.class ?? null,
+        subsidiary: row.subsidiary ?? '',
+        amount: { amountMinor: (-this.minor(row.amount, currency)).toString(), currency },
+      };
+    };
+    for await (const rows of this.slices(withContract, (row) => row.custcol_rl_contract ?? ''))
+      for (const row of rows) postings.push(await posting(row, row.custcol_rl_contract ?? ''));
+    // A period journal's summary line carries no contract column: '' (its revenue still counts), summed over the
+    // transactions by obligation, class, subsidiary and currency.
+    const uncontracted = new Map<string, ErpRevenuePosting>();
+    for await (const rows of this.slices(withoutContract, (row) => row.id ?? '')) {
+      for (const row of rows) {
+        const p = await posting(row, '');
+        const key = JSON.stringify([p.obligationId, p.productClass, p.subsidiary, p.amount.currency]);
+        const sum = uncontracted.get(key);
+        if (!sum) uncontracted.set(key, p);
+        else
+          sum.amount = {
+            ...sum.amount,
+            amountMinor: (BigInt(sum.amount.amountMinor) + BigInt(p.amount.amountMinor)).toString(),
+          };
+      }
+    }
+    postings.push(...uncontracted.values());
+    return postings;
   }
 
+  /**
+   * A contract's balances. Deferred revenue, revenue and the unbilled receivable are on lines carrying the
+   * contract's column field (item lines, revenue journal lines); the receivable is on an invoice's or credit memo's
+   * main line and a payment's lines, which carry no column field: it is read by the transaction's contract body
+   * field. Period journals name no contract on their body, and their summary lines none on the line, so they
+   * count in no contract's balances. Grouped by account and currency, a contract's rows stay far within NetSuite's
+   * result cap (one per account and currency), so each read is one query.
+   */
   async contractBalances(contractId: string, asOfPeriod: string): Promise<ErpContractBalances> {
-    const rows = await suiteQlRows(
-      this.client,
-      `SELECT tal.account, t.currency, SUM(tl.foreignamount) AS balance ${LEDGER_WITH_PERIODS}` +
-        `WHERE ${POSTED_IN_PRIMARY_BOOK} AND tl.custcol_rl_contract = ${sqlText(contractId)} AND ${asOf(asOfPeriod)} ` +
-        `AND tal.account IN (${[...this.balanceAccounts().keys()].map(sqlText).join(', ')}) ` +
-        'GROUP BY tal.account, t.currency ORDER BY t.currency',
-    );
+    const kinds = this.balanceAccounts();
+    const bound = asOf(asOfPeriod);
+    const read = (contract: string, accounts: string[]) =>
+      suiteQlRows(
+        this.client,
+        `SELECT tal.account, t.currency, SUM(tl.foreignamount) AS balance ${LEDGER_WITH_PERIODS}` +
+          `WHERE ${POSTED_IN_PRIMARY_BOOK} AND ${contract} = ${sqlText(contractId)} AND ${bound} ` +
+          `AND tal.account IN (${accounts.map(sqlText).join(', ')}) ` +
+          'GROUP BY tal.account, t.currency ORDER BY t.currency, tal.account',
+      );
+    const rows = [
+      ...(await read('tl.custcol_rl_contract', this.lineAccounts())),
+      ...(await read('t.custbody_rl_contract', [this.config.NETSUITE_RECEIVABLE_ACCOUNT_ID])),
+    ];
     const byCurrency = new Map<string, Record<ErpContractBalanceRow['balance'], bigint>>();
     for (const row of rows) {
-      const kind = this.balanceAccounts().get(row.account ?? '');
+      const kind = kinds.get(row.account ?? '');
       if (!kind) continue;
       const currency = await this.refs.currencyCode(row.currency ?? '');
       const totals = byCurrency.get(currency) ?? {
@@ -312,48 +357,65 @@ export class NetSuiteErpAdapter extends ErpPort {
     return {
       contractId,
       asOfPeriod,
-      balances: [...byCurrency].map(([currency, t]) => ({
-        currency,
-        deferredMinor: t.deferred.toString(),
-        recognisedMinor: t.recognised.toString(),
-        receivableMinor: t.receivable.toString(),
-        unbilledMinor: t.unbilled.toString(),
-      })),
+      balances: [...byCurrency]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([currency, t]) => ({
+          currency,
+          deferredMinor: t.deferred.toString(),
+          recognisedMinor: t.recognised.toString(),
+          receivableMinor: t.receivable.toString(),
+          unbilledMinor: t.unbilled.toString(),
+        })),
     };
   }
 
+  /** Every contract's balances, as `contractBalances` reads them: line accounts by line, the receivable by body. */
   async *exportContractBalances(asOfPeriod: string): AsyncIterable<ErpContractBalanceRow[]> {
     const kinds = this.balanceAccounts();
     const bound = asOf(asOfPeriod);
     // Grouped by contract: a large account is read in contract ranges, each query within NetSuite's result cap.
-    const query = (from: string | null) =>
-      `SELECT tl.custcol_rl_contract, tal.account, t.currency, SUM(tl.foreignamount) AS balance ${LEDGER_WITH_PERIODS}` +
-      `WHERE ${POSTED_IN_PRIMARY_BOOK} AND tl.custcol_rl_contract IS NOT NULL AND ${bound} ` +
-      (from === null ? '' : `AND tl.custcol_rl_contract >= ${sqlText(from)} `) +
-      `AND tal.account IN (${[...kinds.keys()].map(sqlText).join(', ')}) ` +
-      'GROUP BY tl.custcol_rl_contract, tal.account, t.currency ' +
-      'ORDER BY tl.custcol_rl_contract, tal.account, t.currency';
-    for await (const rows of suiteQlSlices(this.client, {
-      query,
-      key: (row) => row.custcol_rl_contract ?? '',
-      unique: false,
-      maxResults: this.suiteQlMaxResults,
-    })) {
-      const page: ErpContractBalanceRow[] = [];
-      for (const row of rows) {
-        const balance = kinds.get(row.account ?? '');
-        if (!balance || !row.custcol_rl_contract) continue;
-        const currency = await this.refs.currencyCode(row.currency ?? '');
-        const amount = this.minor(row.balance, currency);
-        page.push({
-          contractId: row.custcol_rl_contract,
-          currency,
-          balance,
-          amountMinor: this.signed(balance, amount).toString(),
-        });
+    const query = (contract: string, accounts: string[]) => (from: string | null) =>
+      `SELECT ${contract} AS contract, tal.account, t.currency, SUM(tl.foreignamount) AS balance ${LEDGER_WITH_PERIODS}` +
+      `WHERE ${POSTED_IN_PRIMARY_BOOK} AND ${contract} IS NOT NULL AND ${bound} ` +
+      (from === null ? '' : `AND ${contract} >= ${sqlText(from)} `) +
+      `AND tal.account IN (${accounts.map(sqlText).join(', ')}) ` +
+      `GROUP BY ${contract}, tal.account, t.currency ` +
+      `ORDER BY ${contract}, tal.account, t.currency`;
+    for (const read of [
+      query('tl.custcol_rl_contract', this.lineAccounts()),
+      query('t.custbody_rl_contract', [this.config.NETSUITE_RECEIVABLE_ACCOUNT_ID]),
+    ]) {
+      for await (const rows of this.slices(read, (row) => row.contract ?? '')) {
+        const page: ErpContractBalanceRow[] = [];
+        for (const row of rows) {
+          const balance = kinds.get(row.account ?? '');
+          if (!balance || !row.contract) continue;
+          const currency = await this.refs.currencyCode(row.currency ?? '');
+          const amount = this.minor(row.balance, currency);
+          page.push({
+            contractId: row.contract,
+            currency,
+            balance,
+            amountMinor: this.signed(balance, amount).toString(),
+          });
+        }
+        yield page;
       }
-      yield page;
     }
+  }
+
+  /** A grouped read in slices by a key shared by several rows, within the reads' result cap. */
+  private slices(
+    query: (from: string | null) => string,
+    key: (row: SuiteQlRow) => string,
+  ): AsyncGenerator<SuiteQlRow[]> {
+    return suiteQlSlices(this.client, { query, key, unique: false, maxResults: this.suiteQlMaxResults });
+  }
+
+  /** The balance accounts read by a line's contract: all but the receivable. */
+  private lineAccounts(): string[] {
+    const receivable = this.config.NETSUITE_RECEIVABLE_ACCOUNT_ID;
+    return [...this.balanceAccounts().keys()].filter((account) => account !== receivable);
   }
 
   /** The configured GL accounts revenue and period journals post to. */

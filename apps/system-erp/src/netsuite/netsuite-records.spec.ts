@@ -64,10 +64,16 @@ describe('NetSuite record bodies', () => {
             amount: 12000,
             taxDetailsReference: 'RL-1',
             class: { externalId: 'SEAT' },
+            custcol_rl_contract: 'C-1',
             custcol_rl_obligation: 'seats',
           },
-          { item: { externalId: 'SETUP' }, amount: 300 },
-          { item: { externalId: 'API' }, amount: 3.33, taxDetailsReference: 'RL-3' },
+          { item: { externalId: 'SETUP' }, amount: 300, custcol_rl_contract: 'C-1' },
+          {
+            item: { externalId: 'API' },
+            amount: 3.33,
+            taxDetailsReference: 'RL-3',
+            custcol_rl_contract: 'C-1',
+          },
         ],
       },
       taxDetailsOverride: true,
@@ -112,10 +118,12 @@ describe('NetSuite record bodies', () => {
         item: { externalId: 'SEAT' },
         amount: 12000,
         class: { externalId: 'SEAT' },
+        custcol_rl_contract: 'C-1',
         custcol_rl_obligation: 'seats',
       },
-      { item: { externalId: 'SETUP' }, amount: 300 },
-      { item: { externalId: 'API' }, amount: 3.33 },
+      { item: { externalId: 'SETUP' }, amount: 300, custcol_rl_contract: 'C-1' },
+      { item: { externalId: 'API' }, amount: 3.33, custcol_rl_contract: 'C-1' },
+      // The tax line is the tax payable's, no contract's.
       { item: { externalId: 'ITEM-SALES-TAX' }, amount: 960.25, description: 'Tax' },
     ]);
   });

@@ -91,6 +91,9 @@ function documentLines(d: ErpDocument, tax: TaxSettings): Record<string, unknown
     ...(tax.mode === 'suitetax' && taxed(l) ? { taxDetailsReference: reference(i) } : {}),
     ...(l.description ? { description: l.description } : {}),
     ...(l.productClass ? { class: { externalId: l.productClass } } : {}),
+    // The contract on each line too: the line's column field is what per-contract ledger reads group by (the
+    // header's custbody_rl_contract is not copied onto the lines).
+    ...(d.contractId ? { custcol_rl_contract: d.contractId } : {}),
     ...(l.obligationId ? { custcol_rl_obligation: l.obligationId } : {}),
     ...(l.serviceStart ? { revRecStartDate: l.serviceStart } : {}),
     ...(l.serviceEnd ? { revRecEndDate: l.serviceEnd } : {}),

@@ -66,7 +66,16 @@ export class NetSuiteGenerateController {
         subsidiary: { id: '1' },
         currency: { id: '1' },
         custbody_rl_contract: `${contractPrefix}${pad(i)}`,
-        item: { items: [{ item: { externalId: 'SEAT' }, amount: major(total) }] },
+        // As the adapter sends them: the contract on the line too (NetSuite copies no body field onto lines).
+        item: {
+          items: [
+            {
+              item: { externalId: 'SEAT' },
+              amount: major(total),
+              custcol_rl_contract: `${contractPrefix}${pad(i)}`,
+            },
+          ],
+        },
       });
     }
     return { invoices, planted, seconds: (Date.now() - started) / 1000 };

@@ -95,7 +95,9 @@ export class PrepareRecord {
         subsidiary: subsidiary.id,
         postingPeriod: this.refs.period(b.tranDate, b.postingPeriod),
         tranDate: b.tranDate,
-        contract: b.custbody_rl_contract ?? null,
+        // A line's contract is its own column field, only where it was sent: NetSuite copies no body field onto
+        // the lines, and the main (receivable) line and a payment's lines cannot carry a column field at all.
+        contract: null,
       },
     };
   }
@@ -142,6 +144,7 @@ export class PrepareRecord {
         account: ACCOUNT.deferredRevenue,
         entity: customer.id,
         class: this.refs.segment(item.class),
+        contract: item.custcol_rl_contract ?? null,
         obligation: item.custcol_rl_obligation ?? null,
         memo: item.description ?? null,
       });
@@ -303,7 +306,7 @@ export class PrepareRecord {
         creditMinor: credit,
         entity: l.entity ? this.refs.customer(l.entity, `${at}.entity`).id : null,
         class: this.refs.segment(l.class),
-        contract: l.custcol_rl_contract ?? base.contract,
+        contract: l.custcol_rl_contract ?? null,
         obligation: l.custcol_rl_obligation ?? null,
         memo: l.memo ?? null,
       };

@@ -76,6 +76,7 @@ const ItemLine = z.strictObject({
   taxDetailsReference: z.string().min(1).max(100).optional(),
   description: Text.optional(),
   class: RefSchema.optional(),
+  custcol_rl_contract: z.string().max(255).optional(),
   custcol_rl_obligation: z.string().max(255).optional(),
   /** The line's service period (NetSuite's Rev. Rec. Start Date and End Date on an item line). */
   revRecStartDate: TranDate.optional(),

@@ -27,6 +27,14 @@ function pageParameter(raw: string | undefined, fallback: number, name: string):
   return Number(raw);
 }
 
+/** Whether a `Prefer` header (one or several, each a comma-separated list of preferences) asks for `transient`. */
+function prefersTransient(header: string | string[] | undefined): boolean {
+  const values = header === undefined ? [] : Array.isArray(header) ? header : [header];
+  return values
+    .flatMap((value) => value.split(','))
+    .some((preference) => preference.split(';')[0]?.trim().toLowerCase() === 'transient');
+}
+
 /** `POST /services/rest/query/v1/suiteql?limit=&offset=` with `{"q": "SELECT …"}`, paged as NetSuite pages. */
 @ApiExcludeController()
 @Controller('services/rest/query/v1')
@@ -65,6 +73,14 @@ export class SuiteQlController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
+    if (!prefersTransient(request.headers.prefer)) {
+      // NetSuite documents SuiteQL requests with `Prefer: transient`; the sandbox refuses one without it.
+      throw new NetSuiteError(
+        400,
+        'INVALID_PARAMETER',
+        'A SuiteQL request must carry the header Prefer: transient.',
+      );
+    }
     const limit = Math.min(pageParameter(limitParam, MAX_LIMIT, 'limit'), MAX_LIMIT);
     const offset = pageParameter(offsetParam, 0, 'offset');
     if (limit < 1)

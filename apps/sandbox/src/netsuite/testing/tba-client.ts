@@ -23,8 +23,16 @@ export interface TbaResponse {
   body: unknown;
 }
 
-/** A minimal signed client for the sandbox's own tests: OAuth 1.0a, HMAC-SHA256, realm = account. */
-export function tbaClient(baseUrl: string, credentials: TbaCredentials = SANDBOX_CREDENTIALS) {
+/**
+ * A minimal signed client for the sandbox's own tests: OAuth 1.0a, HMAC-SHA256, realm = account. It sends
+ * `Prefer: transient` (which SuiteQL requires) unless `prefer` is null.
+ */
+export function tbaClient(
+  baseUrl: string,
+  credentials: TbaCredentials = SANDBOX_CREDENTIALS,
+  options: { prefer?: string | null } = {},
+) {
+  const prefer = options.prefer === undefined ? 'transient' : options.prefer;
   const oauth = new OAuth({
     consumer: { key: credentials.consumerKey, secret: credentials.consumerSecret },
     signature_method: 'HMAC-SHA256',
@@ -40,7 +48,7 @@ export function tbaClient(baseUrl: string, credentials: TbaCredentials = SANDBOX
       headers: {
         authorization,
         ...(body !== undefined || rawBody !== undefined ? { 'content-type': 'application/json' } : {}),
-        prefer: 'transient',
+        ...(prefer === null ? {} : { prefer }),
       },
       body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
