@@ -37,4 +37,10 @@ export class Outbox {
       .execute();
     return envelope;
   }
+
+  /** The envelope first written under an idempotency key (the outbox keeps it after publishing), or null. */
+  async sent(manager: EntityManager, idempotencyKey: string): Promise<Envelope | null> {
+    const row = await manager.getRepository(OutboxMessageEntity).findOne({ where: { idempotencyKey } });
+    return (row?.envelope as Envelope | undefined) ?? null;
+  }
 }

@@ -253,7 +253,7 @@ export class ClosePeriod {
   /** The ERP refused a run's journal (a closed period): the run fails, and the workbench gets an exception naming it. */
   async rejected(manager: EntityManager, answer: ErpRejectedPayload): Promise<void> {
     const externalId = externalIdOf(answer.commandIdempotencyKey);
-    const sent = await this.repository.sentEnvelope(manager, answer.commandIdempotencyKey);
+    const sent = await this.outbox.sent(manager, answer.commandIdempotencyKey);
     const period = sent?.job === 'erp.post-period-journal' ? (sent.payload as { period: string }).period : '';
     const reason =
       answer.category === 'closed_period'

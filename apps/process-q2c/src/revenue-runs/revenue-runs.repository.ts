@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { Envelope } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import type { CloseMode, ObligationToDate, PostedToDate, RunJournal, RunLine } from './revenue-run.plan';
 import { contractKey } from './revenue-run.plan';
@@ -58,19 +57,26 @@ export interface UsageRevenue {
 }
 
 /**
- * Billed to date by contract and currency, less tax: the invoices and credit notes the sagas took in (or made by a
- * contract's subscription) issued on or before the period end, credit notes negative, an invoice the billing
- * platform voided on or before it taken back.
+ * The invoices and credit notes the sagas took in, each with its contract: the contract of the saga that consumed
+ * it, or else of the saga that made its subscription (`kind`, `payload`, `contract_id`).
  */
-const BILLED_TO_DATE = `
-  WITH docs AS (
-    SELECT d."kind", d."payload",
+export const CONTRACT_BILLING_DOCUMENTS = `
+    SELECT d."kind", d."payload", d."document_id",
            COALESCE(s."contract_id", (SELECT s2."contract_id" FROM "q2c"."sagas" s2
                                        WHERE s2."data"->>'subscriptionId' = d."subscription_id" LIMIT 1)) AS contract_id
       FROM "q2c"."billing_documents" d LEFT JOIN "q2c"."sagas" s ON s."saga_id" = d."saga_id"
-     WHERE d."kind" IN ('invoice', 'credit_note') AND d."payload"->>'issuedOn' <= $1
+     WHERE d."kind" IN ('invoice', 'credit_note')`;
+
+/**
+ * Billed to date by contract and currency, less tax: the contract's invoices and credit notes issued on or before the
+ * period end, credit notes negative, an invoice the billing platform voided on or before it taken back.
+ */
+const BILLED_TO_DATE = `
+  WITH docs AS (
+    SELECT * FROM (${CONTRACT_BILLING_DOCUMENTS}) c
+     WHERE c."payload"->>'issuedOn' <= $1
        AND NOT EXISTS (SELECT 1 FROM "q2c"."voided_invoices" v
-                        WHERE d."kind" = 'invoice' AND v."invoice_id" = d."payload"->>'documentId' AND v."voided_on" <= $1::date)
+                        WHERE c."kind" = 'invoice' AND v."invoice_id" = c."payload"->>'documentId' AND v."voided_on" <= $1::date)
   )
   SELECT contract_id, upper("payload"->'total'->>'currency') AS currency,
          sum((CASE "kind" WHEN 'credit_note' THEN -1 ELSE 1 END)
@@ -347,15 +353,6 @@ export class RevenueRunsRepository {
       [runId, reason],
     );
     return failed.at(0);
-  }
-
-  /** The envelope a journal's command was sent in (the outbox keeps it), for the exception of its refusal. */
-  async sentEnvelope(manager: EntityManager, key: string): Promise<Envelope | null> {
-    const rows = await manager.query<Array<{ envelope: Envelope }>>(
-      `SELECT "envelope" FROM "q2c"."outbox" WHERE "idempotency_key" = $1 LIMIT 1`,
-      [key],
-    );
-    return rows.at(0)?.envelope ?? null;
   }
 
   /** A run's contract lines, in contract order, for the CSV export. */

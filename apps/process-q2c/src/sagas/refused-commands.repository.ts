@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { Envelope } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 
 export interface SentCommand {
@@ -37,15 +36,6 @@ export class RefusedCommands {
       key,
       status,
     ]);
-  }
-
-  /** The envelope process-q2c sent under `key` (kept in its outbox), if it is still there. */
-  async envelope(manager: EntityManager, key: string): Promise<Envelope | null> {
-    const rows = await manager.query<Array<{ envelope: Envelope }>>(
-      `SELECT "envelope" FROM "q2c"."outbox" WHERE "idempotency_key" = $1 LIMIT 1`,
-      [key],
-    );
-    return rows.at(0)?.envelope ?? null;
   }
 
   /** Closes the refusal exceptions of the command first sent under `baseKey`: a retry of it went through. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CommandRejection, Envelope } from '@revline/messaging';
-import { ExceptionRecorder } from '@revline/messaging';
+import { ExceptionRecorder, Outbox } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import type { LineageHop } from '../lineage/lineage-recorder';
 import { LineageRecorder } from '../lineage/lineage-recorder';
@@ -47,6 +47,7 @@ export class SagaRejections {
     private readonly lineage: LineageRecorder,
     private readonly exceptions: ExceptionRecorder,
     private readonly commands: RefusedCommands,
+    private readonly outbox: Outbox,
   ) {}
 
   async reject(
@@ -89,7 +90,7 @@ export class SagaRejections {
       );
     }
     // The exception carries the command as it was first sent (its retries share it, so one line per command).
-    const sent = await this.commands.envelope(manager, baseKey(key));
+    const sent = await this.outbox.sent(manager, baseKey(key));
     const contractId = saga?.contractId ?? rejection.contractId;
     await this.exceptions.record(
       sent ?? answer,

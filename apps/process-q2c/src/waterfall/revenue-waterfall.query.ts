@@ -4,7 +4,7 @@ import { computeSchedules } from '@revline/revenue';
 import { DataSource } from 'typeorm';
 import type { WaterfallDto, WaterfallQuery } from '@revline/finance-api';
 import { USAGE_REVENUE } from '../usage/usage-revenue.sql';
-import { RevenueRunsRepository } from '../revenue-runs/revenue-runs.repository';
+import { CONTRACT_BILLING_DOCUMENTS, RevenueRunsRepository } from '../revenue-runs/revenue-runs.repository';
 import { monthsBetween } from './waterfall-periods';
 import type { ContractFlows } from './waterfall-roll-forward';
 import { waterfallByCurrency } from './waterfall-roll-forward';
@@ -29,19 +29,12 @@ interface BilledRow {
 }
 
 /**
- * Billing documents by contract, currency and month, less tax, credit notes negative. A document belongs to the
- * contract of the saga that consumed it, or else of the saga that made its subscription. Its month is the month it
- * is issued: what is billed later than it is recognised (a back-dated booking, billing in arrears) is an unbilled
- * receivable until then, not billing moved back in time.
+ * Billing documents by contract, currency and month, less tax, credit notes negative (CONTRACT_BILLING_DOCUMENTS).
+ * A document's month is the month it is issued: what is billed later than it is recognised (a back-dated booking,
+ * billing in arrears) is an unbilled receivable until then, not billing moved back in time.
  */
 const BILLED = `
-  WITH docs AS (
-    SELECT d."kind", d."payload",
-           COALESCE(s."contract_id", (SELECT s2."contract_id" FROM "q2c"."sagas" s2
-                                       WHERE s2."data"->>'subscriptionId' = d."subscription_id" LIMIT 1)) AS contract_id
-      FROM "q2c"."billing_documents" d LEFT JOIN "q2c"."sagas" s ON s."saga_id" = d."saga_id"
-     WHERE d."kind" IN ('invoice', 'credit_note')
-  )
+  WITH docs AS (${CONTRACT_BILLING_DOCUMENTS})
   SELECT contract_id, "payload"->'total'->>'currency' AS currency, left("payload"->>'issuedOn', 7) AS period,
          sum((CASE "kind" WHEN 'credit_note' THEN -1 ELSE 1 END)
              * (("payload"->'total'->>'amountMinor')::numeric - COALESCE(("payload"->'tax'->>'amountMinor')::numeric, 0)))::text AS billed
