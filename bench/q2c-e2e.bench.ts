@@ -1,18 +1,18 @@
 /**
- * End-to-end quote-to-cash benchmark (issue 7). The built apps (process-q2c, system-salesforce, system-billing,
- * system-erp) and the sandbox run as child processes on a fresh database (local Postgres and Redis), as in
- * production; orders are created and activated in the Salesforce sandbox through jsforce, and each activation
- * runs the whole chain: capture → normalisation → booking saga → Stripe subscription and invoice → NetSuite
- * customer, invoice, revenue schedule and journals → Salesforce write-back. A contract change counts when its saga
- * completes (after the last ERP posting), read from process-q2c's sagas table.
+ * End-to-end quote-to-cash benchmark (issues 7 and 16). The built apps (process-q2c, system-salesforce,
+ * system-billing, system-erp) and the sandbox run as child processes on a fresh database (local Postgres and Redis),
+ * as in production, with revenue posted at period close (the default); orders are created and activated in the
+ * Salesforce sandbox through jsforce, and each activation runs the whole chain: capture → normalisation → booking
+ * saga → Stripe subscription and invoice → NetSuite customer, invoice and revenue schedule → Salesforce write-back.
+ * A contract change counts when its saga completes, read from process-q2c's sagas table.
  *
  * (a) Throughput: BENCH_Q2C_E2E_CONTRACTS bookings activated at once; contract changes per second from the first
  *     Salesforce commit to the last saga completion, and the steady rate between the 10th and 90th percentile of
- *     completions (target ≥ 500/s).
+ *     completions; per change, each process's CPU and the requests to each vendor, net of the idle background.
  * (b) Latency at half that rate: bookings activated open loop (every 200 ms, or less often at rates under 5/s) for
- *     BENCH_Q2C_E2E_SECONDS; the sync
- *     latency (Salesforce commit → saga completed) p50/p99 from the sagas table (target p99 ≤ 2 s), with the
- *     count of process-q2c's revline_q2c_sync_latency_seconds histogram as a cross-check.
+ *     BENCH_Q2C_E2E_SECONDS; the sync latency (Salesforce commit → invoice and revenue plan posted in the ERP)
+ *     p50/p99 (target p99 ≤ 2 s), and to the saga's completion (the batched write-back included), with the count of
+ *     process-q2c's revline_q2c_sync_latency_seconds histogram as a cross-check.
  * Prints JSON lines. Run after the build: node dist/bench/q2c-e2e.bench.js
  */
 import 'reflect-metadata';
@@ -35,7 +35,8 @@ const SECONDS = Number.parseInt(process.env.BENCH_Q2C_E2E_SECONDS ?? '20', 10);
 const ACCOUNTS = Number.parseInt(process.env.BENCH_Q2C_E2E_ACCOUNTS ?? String(CONTRACTS), 10);
 const IDLE_SAMPLE_MS = 10_000;
 const TIMEOUT_SECONDS = Number.parseInt(process.env.BENCH_Q2C_E2E_TIMEOUT_SECONDS ?? '240', 10);
-const TARGET_PER_SECOND = 500;
+const TARGET_PER_SECOND = 60;
+const TARGET_REVLINE_CPU_MS = 20;
 const TARGET_P99_SECONDS = 2;
 const TICK_MS = 200;
 
@@ -43,6 +44,8 @@ interface SagaTiming {
   contract_id: string;
   committed_ms: number;
   completed_ms: number | null;
+  /** When the ERP confirmed the saga's last command (the invoice and the revenue plan posted). */
+  posted_ms: number | null;
   status: string;
 }
 
@@ -50,8 +53,10 @@ async function timings(stack: Q2cStack, orderIds: readonly string[]): Promise<Sa
   return stack.query<SagaTiming[]>(
     `SELECT "contract_id", "status",
             extract(epoch FROM "committed_at") * 1000 AS committed_ms,
-            extract(epoch FROM "completed_at") * 1000 AS completed_ms
-       FROM "q2c"."sagas" WHERE "contract_id" = ANY($1)`,
+            extract(epoch FROM "completed_at") * 1000 AS completed_ms,
+            (SELECT extract(epoch FROM max(c."confirmed_at")) * 1000 FROM "q2c"."saga_commands" c
+              WHERE c."saga_id" = s."saga_id" AND c."job" LIKE 'erp.%') AS posted_ms
+       FROM "q2c"."sagas" s WHERE "contract_id" = ANY($1)`,
     [orderIds],
   );
 }
@@ -210,8 +215,11 @@ function cost(stack: Q2cStack, before: Record<string, number>, changes: number):
   const used = Object.fromEntries(APPS.map((app) => [app, ((after[app] ?? 0) - (before[app] ?? 0)) * 1000]));
   const perChange = per(used, changes);
   const total = Object.values(perChange).reduce((sum, ms) => sum + ms, 0);
+  const revline = total - (perChange.sandbox ?? 0);
   return {
     cpuMsPerChange: { ...perChange, total: Number(total.toFixed(1)) },
+    revlineCpuMs: Number(revline.toFixed(1)),
+    revlineCpuTargetMs: TARGET_REVLINE_CPU_MS,
     cpuCeilingPerSecond: Math.round((os.availableParallelism() * 1000) / total),
     peakRssMb: Object.fromEntries(
       APPS.map((app) => [app, processRssMb(stack.running(app)?.child.pid, 'VmHWM')]),
@@ -277,8 +285,13 @@ async function latency(stack: Q2cStack, accountIds: readonly string[], rate: num
   }
   const offeredSeconds = (performance.now() - t0) / 1000;
   const rows = await awaitCompleted(stack, orderIds);
-  const latencies = rows
-    .filter((r) => r.completed_ms !== null && r.status === 'completed')
+  const completed = rows.filter((r) => r.completed_ms !== null && r.status === 'completed');
+  // Sync latency as the target reads it: commit → invoice and revenue plan posted in the ERP.
+  const latencies = completed
+    .map((r) => ((r.posted_ms ?? r.completed_ms ?? 0) - r.committed_ms) / 1000)
+    .sort((a, b) => a - b);
+  // And to the saga's completion, the Salesforce write-back (batched for up to a second) included.
+  const toCompletion = completed
     .map((r) => ((r.completed_ms ?? 0) - r.committed_ms) / 1000)
     .sort((a, b) => a - b);
   const p99 = percentile(latencies, 99);
@@ -296,6 +309,8 @@ async function latency(stack: Q2cStack, accountIds: readonly string[], rate: num
     p90Seconds: Number(percentile(latencies, 90).toFixed(3)),
     p99Seconds: Number(p99.toFixed(3)),
     maxSeconds: Number((latencies.at(-1) ?? Number.NaN).toFixed(3)),
+    completedP50Seconds: Number(percentile(toCompletion, 50).toFixed(3)),
+    completedP99Seconds: Number(percentile(toCompletion, 99).toFixed(3)),
     target: { p99Seconds: TARGET_P99_SECONDS },
     pass: latencies.length === orderIds.length && p99 <= TARGET_P99_SECONDS,
   });
