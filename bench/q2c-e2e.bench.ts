@@ -215,7 +215,7 @@ function cost(stack: Q2cStack, before: Record<string, number>, changes: number):
   const used = Object.fromEntries(APPS.map((app) => [app, ((after[app] ?? 0) - (before[app] ?? 0)) * 1000]));
   const perChange = per(used, changes);
   const total = Object.values(perChange).reduce((sum, ms) => sum + ms, 0);
-  const revline = total - (perChange.sandbox ?? 0);
+  const revline = total - perChange.sandbox;
   return {
     cpuMsPerChange: { ...perChange, total: Number(total.toFixed(1)) },
     revlineCpuMs: Number(revline.toFixed(1)),
