@@ -233,6 +233,21 @@ describe("NetSuite record contract: the adapter's requests against Oracle's docu
     expect([...seen].sort()).toEqual(WRITES.map((w) => w.name).sort());
   });
 
+  it('names in `replace` every sublist an upsert carries, so a re-sent upsert never adds its lines twice', () => {
+    // "Updating a Record": an update adds the sublist lines sent to the record's own unless `replace` names the sublist.
+    const sublists = ['item', 'taxDetails', 'apply', 'line', 'addressBook'];
+    const upserts = sent.filter((r) => r.method === 'PUT' && r.path.startsWith(RECORD));
+    expect(upserts.length).toBeGreaterThan(0);
+    let withSublists = 0;
+    for (const upsert of upserts) {
+      const carried = Object.keys(upsert.body as object).filter((key) => sublists.includes(key));
+      if (carried.length > 0) withSublists += 1;
+      const replaced = new URL(upsert.path, 'http://netsuite').searchParams.get('replace')?.split(',') ?? [];
+      expect(replaced.sort(), upsert.path).toEqual(carried.sort());
+    }
+    expect(withSublists).toBeGreaterThan(0);
+  });
+
   it('sends no legacy tax field, no createdFrom and no apply line by external id', () => {
     const bodies = JSON.stringify(sent.map((r) => r.body));
     for (const field of ['tax1Amt', 'taxRate1', 'isTaxable', 'createdFrom'])

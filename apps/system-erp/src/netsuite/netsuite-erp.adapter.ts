@@ -65,6 +65,9 @@ function idNumber(id: string): string {
   return id;
 }
 
+/** The sublists of the records Revline upserts (invoice and credit memo items and tax, payment applies, lines). */
+const SUBLISTS = new Set(['item', 'taxDetails', 'apply', 'line', 'addressBook']);
+
 function checkPeriod(period: string): string {
   if (!PERIOD.test(period))
     throw new ErpRejectedError('validation', 'INVALID_PERIOD', `${period} is not a period YYYY-MM`, 'period');
@@ -229,8 +232,7 @@ export class NetSuiteErpAdapter extends ErpPort {
     checkPeriod(journal.period);
     const body = periodJournalBody(journal, await this.ids(journal), this.glAccounts());
     try {
-      // NetSuite's update appends the lines it is sent to a sublist; `replace=line` makes them the journal's lines.
-      return await this.upsert('periodJournal', journal.externalId, body, 'line');
+      return await this.upsert('periodJournal', journal.externalId, body);
     } catch (error) {
       // The refusal names the period in Revline's terms, whatever NetSuite calls it.
       if (!(error instanceof ErpRejectedError && error.category === 'closed_period')) throw error;
@@ -463,13 +465,19 @@ export class NetSuiteErpAdapter extends ErpPort {
     };
   }
 
+  /**
+   * Upserts a record by external id. NetSuite's update adds the sublist lines it is sent to the record's own unless
+   * the request names the sublist in `replace`, so a re-sent upsert names every sublist its body carries: a retry
+   * leaves the record as the body says, never with its lines twice.
+   */
   private async upsert(
     kind: ErpRecordKind,
     externalId: string,
     body: Record<string, unknown>,
-    /** Sublists whose lines the request replaces when the record exists (NetSuite's `replace`). */
-    replace?: string,
   ): Promise<ErpPostingResult> {
+    const replace = Object.keys(body)
+      .filter((key) => SUBLISTS.has(key))
+      .join(',');
     if (!ERP_EXTERNAL_ID.test(externalId)) {
       throw new ErpRejectedError(
         'validation',
