@@ -55,7 +55,8 @@ describe("Revline's clients under the realistic profile's limits", () => {
     const erpApp: TestApp = await createTestApp(
       ErpAppModule,
       ERP_APP,
-      erpEnv(sandbox.url, { NETSUITE_CONCURRENCY_LIMIT: '5' }),
+      // Backoff long enough for six requests through two slots at 100 ms each: every one gets its turn.
+      erpEnv(sandbox.url, { NETSUITE_CONCURRENCY_LIMIT: '5', NETSUITE_RATE_LIMIT_BACKOFF_MS: '50' }),
     );
     closing.push(() => erpApp.close());
     const erp = erpApp.app.get(ErpPort);

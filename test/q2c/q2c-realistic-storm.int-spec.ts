@@ -25,6 +25,7 @@ describe('a 429 storm under the realistic profile', () => {
       {
         REVENUE_POSTING: 'period_close',
         NETSUITE_CONCURRENCY_LIMIT: '5',
+        NETSUITE_RATE_LIMIT_BACKOFF_MS: '50',
         STRIPE_RATE_LIMIT_PER_SECOND: '100000',
         STRIPE_ENDPOINT_RATE_LIMIT_PER_SECOND: '100000',
       },
