@@ -87,16 +87,10 @@ describe('change capture meeting a known order id that carries another record', 
     const forwarded = await db.dataSource
       .getRepository(OutboxMessageEntity)
       .findBy({ job: 'system.exception-raised' });
-    // The change may be seen by the change event and by the catch-up poll alike: one exception, counted again.
-    const payloads = forwarded.map((r) => (r.envelope as { payload: { sourceExceptionId: string } }).payload);
-    expect(payloads.length).toBeGreaterThan(0);
-    expect(new Set(payloads.map((p) => p.sourceExceptionId)).size).toBe(1);
-    for (const payload of payloads)
-      expect(payload).toMatchObject({
-        system: 'salesforce',
-        category: RECORD_ID_REUSED,
-        details: { recordId: orderId },
-      });
+    // Once, though the change is seen by its change event and by the catch-up poll alike.
+    expect(forwarded.map((r) => (r.envelope as { payload: unknown }).payload)).toMatchObject([
+      { system: 'salesforce', category: RECORD_ID_REUSED, details: { recordId: orderId } },
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await queuedFor(orderId)).toBe(1);
   });

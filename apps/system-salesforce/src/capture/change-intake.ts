@@ -148,6 +148,16 @@ export class ChangeIntake {
     capturedBy: IntakeBatch['capturedBy'],
   ): Promise<void> {
     const identity = orderIdentity(order);
+    const key = `salesforce:Order:${order.id}:identity:${identity.slice(0, 16)}`;
+    // The same change seen again (by its change event and by the catch-up poll alike) is the exception already
+    // raised, not another occurrence: an operator's resolution of it stands. A later change of the order raises anew.
+    const seen: unknown[] = await manager.query(
+      `SELECT 1 FROM ${this.tableOf(manager, 'exceptions')}
+        WHERE "job" = 'crm.record-changed' AND "idempotency_key" = $1
+          AND "envelope"->'payload'->>'commitTimestamp' = $2`,
+      [key, order.changeStamp],
+    );
+    if (seen.length > 0) return;
     const envelope = createEnvelope(
       'crm.record-changed',
       {
@@ -158,7 +168,7 @@ export class ChangeIntake {
         capturedBy: capturedBy(order.id),
         record: order as unknown as Record<string, unknown>,
       },
-      { idempotencyKey: `salesforce:Order:${order.id}:identity:${identity.slice(0, 16)}`, causationId: null },
+      { idempotencyKey: key, causationId: null },
     );
     await this.exceptions.record(
       envelope,
