@@ -23,10 +23,10 @@ async function main() {
 
   heading(`NetSuite: the general ledger of contract ${story.orders.booking}`);
   const lines = await erp.suiteql(
+    // Every line of the contract's documents (the receivable's main line carries no column field: by the header).
     'SELECT t.trandate, t.type, t.externalid, tal.account, tal.debit, tal.credit FROM transactionaccountingline tal ' +
       'JOIN transaction t ON t.id = tal.transaction ' +
-      'JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline ' +
-      `WHERE tl.custcol_rl_contract = '${story.orders.booking}' ORDER BY t.trandate, tal.transaction, tal.transactionline`,
+      `WHERE t.custbody_rl_contract = '${story.orders.booking}' ORDER BY t.trandate, tal.transaction, tal.transactionline`,
   );
   printLedger(lines);
 
