@@ -198,8 +198,8 @@ describe('experience-finance over process-q2c', () => {
         expect(change[system].commandsConfirmed).toBe(change[system].commandsSent);
       }
       expect(change.erp.lastHop).toMatchObject({ status: 'posted' });
-      // The ERP: customer, invoice, the revenue schedule and its twelve journals (sent in one batch).
-      expect(change.erp.commandsSent).toBe(15);
+      // The ERP: customer, invoice and the revenue schedule; no journal, revenue is posted at period close.
+      expect(change.erp.commandsSent).toBe(3);
     });
 
     it('tells the lineage of the contract as a timeline', async () => {
@@ -552,6 +552,11 @@ describe('experience-finance over process-q2c', () => {
     });
 
     it('answers close readiness for a month with its reasons', async () => {
+      // January's revenue run, started by the close team through this API, posts G1's January (1,019.18).
+      const run = await request(url).post('/v1/close/2026-01/revenue-runs').set(bearer(operator)).send({});
+      expect(run.status, JSON.stringify(run.body)).toBe(200);
+      expect(run.body).toMatchObject({ period: '2026-01', sequence: 1, kind: 'close' });
+      await env.q2cEnv.settle();
       const res = await request(url).get('/v1/close/2026-01/readiness').set(bearer(viewer));
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       // January's revenue is posted as expected; the parked orders were first seen this month, so they do not
@@ -561,6 +566,7 @@ describe('experience-finance over process-q2c', () => {
         ready: false,
         openExceptions: 0,
         sagasInFlight: 0,
+        revenueRun: { runId: run.body.runId, state: 'posted' },
         revenue: [{ currency: 'USD', expectedMinor: '101918', postedMinor: '101918' }],
       });
       expect(res.body.reasons).toEqual(['no reconciliation run of 2026-01 has completed']);

@@ -1,15 +1,35 @@
 import type { Envelope } from '@revline/messaging';
 import { Queues } from '@revline/messaging';
-import { eventually } from '@revline/testing';
+import type { RevenueRunListDto, StartRevenueRunResultDto } from '@revline/finance-api';
+import { bearer, eventually, seedApiKey } from '@revline/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
 import type { Q2cEnv, SagaRow } from './q2c-env';
 import { startQ2cEnv } from './q2c-env';
+import { G1_MONTHS } from '../support/golden';
+
+/** G2's expansion (5 seats from 2026-03-15), month by month from March (golden examples). */
+const G2_MONTHS: Record<string, string> = {
+  '2026-03': '27945',
+  '2026-04': '49315',
+  '2026-05': '50959',
+  '2026-06': '49315',
+  '2026-07': '50959',
+  '2026-08': '50959',
+  '2026-09': '49315',
+  '2026-10': '50959',
+  '2026-11': '49315',
+  '2026-12': '50959',
+};
+const G1 = (period: string): bigint => BigInt(G1_MONTHS[Number(period.slice(5)) - 1] ?? '0');
+const G2 = (period: string): bigint => BigInt(G2_MONTHS[period] ?? '0');
 
 /**
  * The amendment sagas end to end (golden examples G2 and G5): after the G1 booking, CPQ amends the
- * contract to 15 seats from 2026-03-15, then back to 10 seats from 2026-10-01.
+ * contract to 15 seats from 2026-03-15, then back to 10 seats from 2026-10-01. Revenue is posted at period close (the
+ * default): an amendment posts its documents and the new revenue plan, no journal; a revenue run of the month posts
+ * the month's revenue, the amendment's included.
  */
 describe('quote-to-cash amendment sagas through the sandbox', () => {
   let env: Q2cEnv;
@@ -28,18 +48,54 @@ describe('quote-to-cash amendment sagas through the sandbox', () => {
     return amendmentOrderId;
   };
 
-  // Recognition only: G1 is booked on the day the suite runs, after its term start, so its revenue runs ahead of
-  // billing until then and the contract-asset journals (obligation `contract-asset`) depend on that day.
-  const postings = (version: number) =>
-    env.db.dataSource.query<Array<{ period: string; posted: string; obligation_id: string }>>(
-      `SELECT "period", "posted_amount_minor" AS posted, "obligation_id" FROM "erp"."revenue_postings"
-        WHERE "contract_id" = $1 AND "schedule_version" = $2 AND "outcome" = 'posted'
-          AND "obligation_id" <> 'contract-asset' ORDER BY "period"`,
-      [orderId, version],
-    );
+  let operator: string;
+  let viewer: string;
+
+  /** The contract's stored revenue plan: each month's revenue summed over its obligations. */
+  const plan = async (): Promise<Map<string, bigint>> => {
+    const rows = await env.db.dataSource.query<
+      Array<{ obligation_id: string; periods: Array<{ period: string; amountMinor: string }> }>
+    >(`SELECT "obligation_id", "periods" FROM "q2c"."revenue_schedules" WHERE "contract_id" = $1`, [orderId]);
+    const months = new Map<string, bigint>();
+    for (const row of rows)
+      for (const m of row.periods) months.set(m.period, (months.get(m.period) ?? 0n) + BigInt(m.amountMinor));
+    return months;
+  };
+  const journals = () => env.netsuite.suiteql(`SELECT externalid FROM transaction WHERE type = 'Journal'`);
+  /** Runs the period's revenue close as finance.operator and waits until the ERP has posted its journals. */
+  const close = async (period: string): Promise<StartRevenueRunResultDto> => {
+    const started = await request(env.q2c.url)
+      .post(`/v1/close/${period}/revenue-runs`)
+      .set(bearer(operator))
+      .send({})
+      .expect(200);
+    const run = started.body as StartRevenueRunResultDto;
+    await env.settle();
+    const listed = await request(env.q2c.url)
+      .get(`/v1/close/${period}/revenue-runs`)
+      .set(bearer(viewer))
+      .expect(200);
+    const done = (listed.body as RevenueRunListDto).items.find((r) => r.runId === run.runId);
+    expect(done?.state).toBe('posted');
+    return done as StartRevenueRunResultDto;
+  };
+  /** Revenue in NetSuite's revenue account, in minor units (credits are negative there). */
+  const revenue = async (): Promise<bigint> => {
+    const row = (
+      await env.netsuite.suiteql(`SELECT SUM(amount) AS b FROM transactionaccountingline WHERE account = '5'`)
+    ).at(0);
+    return -BigInt((row?.b ?? '0.00').replace('.', ''));
+  };
+  /** G1's and G2's revenue from January to the period's end (G2's October..December removed by G5 if `reduced`). */
+  const toDate = (period: string, reduced = false): bigint =>
+    G1_MONTHS.map((_, i) => `2026-${String(i + 1).padStart(2, '0')}`)
+      .filter((m) => m <= period)
+      .reduce((s, m) => s + G1(m) + (reduced && m >= '2026-10' ? 0n : G2(m)), 0n);
 
   beforeAll(async () => {
     env = await startQ2cEnv();
+    operator = await seedApiKey(env.db.dataSource, ['finance.operator']);
+    viewer = await seedApiKey(env.db.dataSource, ['finance.viewer']);
     ({ orderId, saga: booking, sfContractId, seatLineId } = await env.bookAndContractG1());
   }, 120_000);
 
@@ -68,28 +124,34 @@ describe('quote-to-cash amendment sagas through the sandbox', () => {
       expect.objectContaining({ documentId: proration?.id, erpId: expect.any(String) }),
     ]);
 
-    // NetSuite: the invoice of 4,800.00 and the new schedule version's journals, March 279.45 … total 4,800.00.
+    // NetSuite: the invoice of 4,800.00 and no revenue journal; the new schedule version stored for the close, G1's
+    // months and, from March, G2's 279.45 … 4,800.00 in all.
     const [erpInvoice] = await env.netsuite.suiteql(
       `SELECT externalid, foreigntotal FROM transaction WHERE externalid = 'INV-${proration?.id ?? ''}'`,
     );
     expect(erpInvoice).toMatchObject({ externalid: `INV-${proration?.id ?? ''}`, foreigntotal: '4800.00' });
     const version = expansion?.data.scheduleVersion ?? 0;
     expect(version).toBeGreaterThan(1);
-    const journals = await postings(version);
-    expect(journals.map((j) => [j.period, j.posted])).toEqual([
-      ['2026-03', '27945'],
-      ['2026-04', '49315'],
-      ['2026-05', '50959'],
-      ['2026-06', '49315'],
-      ['2026-07', '50959'],
-      ['2026-08', '50959'],
-      ['2026-09', '49315'],
-      ['2026-10', '50959'],
-      ['2026-11', '49315'],
-      ['2026-12', '50959'],
-    ]);
-    expect(journals.reduce((s, j) => s + BigInt(j.posted), 0n)).toBe(480_000n);
+    const stored = await env.db.dataSource.query<Array<{ v: number }>>(
+      `SELECT max("schedule_version")::int AS v FROM "q2c"."revenue_schedules" WHERE "contract_id" = $1`,
+      [orderId],
+    );
+    expect(stored).toEqual([{ v: version }]);
+    expect(await journals()).toEqual([]);
+    const months = await plan();
+    expect([...months.keys()].sort()).toEqual(
+      G1_MONTHS.map((_, i) => `2026-${String(i + 1).padStart(2, '0')}`),
+    );
+    for (const [period, amount] of months) expect(amount, period).toBe(G1(period) + G2(period));
+    expect([...months.values()].reduce((a, b) => a + b, 0n)).toBe(1_680_000n);
     expect(await env.netsuite.imbalance()).toEqual({ USD: '0' });
+
+    // March's revenue run, the first, posts the revenue to March's end in one journal: G1's January..March and
+    // G2's 279.45.
+    const march = await close('2026-03');
+    expect(march.journals).toHaveLength(1);
+    expect(await revenue()).toBe(G1('2026-01') + G1('2026-02') + G1('2026-03') + 27_945n);
+    expect(await journals()).toHaveLength(1);
 
     // Salesforce: the amendment order shows the sync and the same subscription.
     const order = await eventually(async () => {
@@ -116,18 +178,20 @@ describe('quote-to-cash amendment sagas through the sandbox', () => {
       'billing:Invoice:issued',
       'erp:invoice:posted',
       'revline:RevenueScheduleUpdated:computed',
-      'erp:revenueJournal:posted',
       'salesforce:crm.write-back:sent',
       'revline:Saga:completed',
     ]) {
       expect(story).toContain(hop);
     }
     expect(story).not.toContain('revline:ContractBooked:normalised');
+    expect(story).not.toContain('erp:revenueJournal:posted');
   }, 90_000);
 
   it('reduces to 10 seats from 2026-10-01 (G5): a credit note of 1,512.33 in Stripe and a credit memo in NetSuite', async () => {
     await amend('2026-10-01', 10);
-    const reduction = (await env.completed(orderId, 3)).at(2);
+    const sagas = await env.completed(orderId, 3);
+    const expansion = sagas.at(1);
+    const reduction = sagas.at(2);
     expect(reduction).toMatchObject({ kind: 'reduction', step: 'done', last_error: null });
 
     const subscription = await env.stripe.subscriptions.retrieve(booking.data.subscriptionId ?? '');
@@ -146,10 +210,20 @@ describe('quote-to-cash amendment sagas through the sandbox', () => {
     );
     expect(memos).toHaveLength(1);
     expect(memos[0]).toMatchObject({ externalid: `CM-${note?.id ?? ''}`, foreigntotal: '1512.33' });
-    // The removed seats' remaining schedule reversed: October..December 509.59 + 493.15 + 509.59.
+    // The removed seats' remaining plan gone: October..December 509.59 + 493.15 + 509.59 less, G1's months left.
     const version = reduction?.data.scheduleVersion ?? 0;
-    const journals = await postings(version);
-    expect(journals.reduce((s, j) => s + BigInt(j.posted), 0n)).toBe(-151_233n);
+    expect(version).toBeGreaterThan(expansion?.data.scheduleVersion ?? 0);
+    const months = await plan();
+    for (const period of ['2026-10', '2026-11', '2026-12'])
+      expect(months.get(period), period).toBe(G1(period));
+    expect([...months.values()].reduce((a, b) => a + b, 0n)).toBe(1_680_000n - 151_233n);
+    // Still no journal from the amendment itself; October's revenue run posts April..October, the removed seats'
+    // October not among them: G2's April..September and G1's months.
+    expect(await journals()).toHaveLength(1);
+    await close('2026-10');
+    expect(await revenue()).toBe(toDate('2026-10', true));
+    expect(toDate('2026-10', true)).toBe(toDate('2026-10') - 50_959n);
+    expect(await journals()).toHaveLength(2);
     expect(await env.netsuite.imbalance()).toEqual({ USD: '0' });
   }, 90_000);
 
@@ -158,13 +232,14 @@ describe('quote-to-cash amendment sagas through the sandbox', () => {
       transactions: await env.netsuite.suiteql(
         'SELECT externalid, type, foreigntotal FROM transaction ORDER BY externalid',
       ),
-      postings: await env.db.dataSource.query<unknown[]>(
-        `SELECT "external_id", "posted_amount_minor" FROM "erp"."revenue_postings" ORDER BY "external_id"`,
+      schedules: await env.db.dataSource.query<unknown[]>(
+        `SELECT "obligation_id", "schedule_version", "periods" FROM "q2c"."revenue_schedules" ORDER BY "obligation_id"`,
       ),
     });
     const before = await ledger();
     const sagasBefore = await env.sagas(orderId);
-    expect(before.transactions.length).toBeGreaterThan(20);
+    // Two invoices, the credit memo and the two revenue runs' journals.
+    expect(before.transactions.length).toBeGreaterThanOrEqual(5);
 
     // Every crm.record-changed system-salesforce queued, added again under a new job id (a redelivery BullMQ
     // cannot dedupe); the q2c inbox and the event store's source keys are the guards.
@@ -257,6 +332,7 @@ describe('quote-to-cash amendment sagas through the sandbox', () => {
     const jobs = result.commands.map((c) => c.job);
     expect(jobs.filter((j) => j === 'erp.post-invoice')).toHaveLength(2);
     expect(jobs.filter((j) => j === 'erp.post-credit-memo')).toHaveLength(1);
-    expect(jobs.filter((j) => j === 'erp.post-revenue-journal').length).toBeGreaterThan(12);
+    expect(jobs.filter((j) => j === 'erp.upsert-revenue-schedule').length).toBeGreaterThanOrEqual(3);
+    expect(jobs).not.toContain('erp.post-revenue-journal');
   });
 });

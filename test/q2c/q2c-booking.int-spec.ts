@@ -32,7 +32,7 @@ describe('quote-to-cash booking saga through the sandbox (all four apps in one p
     await env.close();
   });
 
-  it('books G1: Stripe holds the subscription and invoice, NetSuite the invoice and revenue, Salesforce the write-back', async () => {
+  it('books G1: Stripe holds the subscription and invoice, NetSuite the invoice and deferred revenue, Salesforce the write-back', async () => {
     const [orderId] = await createDraftOrders(sales, catalogue, 1);
     if (!orderId) throw new Error('no order');
     await activateOrders(sales, [orderId]);
@@ -57,22 +57,38 @@ describe('quote-to-cash booking saga through the sandbox (all four apps in one p
     const invoices = await stripe.invoices.list({ subscription: subscription.id });
     expect(invoices.data.map((i) => i.total)).toEqual([1_200_000]);
 
-    // NetSuite: the invoice (12,000.00) and the G1 revenue, month by month.
+    // NetSuite: the invoice (12,000.00) as receivable and deferred revenue, and no revenue: it is posted at period
+    // close (REVENUE_POSTING=period_close, the default). The G1 schedule is stored for the close, month by month.
     const invoiceId = invoices.data[0]?.id ?? '';
     expect(saga?.data.invoices).toEqual([
       expect.objectContaining({ documentId: invoiceId, erpId: expect.any(String) }),
     ]);
-    const [postings] = await db.dataSource.query<Array<{ n: number; total: string }>>(
-      `SELECT count(*)::int AS n, sum("posted_amount_minor"::bigint)::text AS total FROM "erp"."revenue_postings"
-        WHERE "contract_id" = $1`,
+    const [erpInvoice] = await netsuite.suiteql(
+      `SELECT externalid, foreigntotal FROM transaction WHERE externalid = 'INV-${invoiceId}'`,
+    );
+    expect(erpInvoice).toMatchObject({ externalid: `INV-${invoiceId}`, foreigntotal: '12000.00' });
+    expect(await netsuite.suiteql(`SELECT externalid FROM transaction WHERE type = 'Journal'`)).toEqual([]);
+    const balance = async (account: string): Promise<string> =>
+      (
+        await netsuite.suiteql(
+          `SELECT SUM(amount) AS b FROM transactionaccountingline WHERE account = '${account}'`,
+        )
+      ).at(0)?.b ?? '0';
+    expect(await balance('4')).toBe('-12000.00');
+    expect(await balance('5')).toBe('0');
+    const [postings] = await db.dataSource.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM "erp"."revenue_postings" WHERE "contract_id" = $1`,
       [orderId],
     );
-    expect(postings).toEqual({ n: 12, total: '1200000' });
-    const months = await db.dataSource.query<Array<{ period: string; amount: string }>>(
-      `SELECT "period", "posted_amount_minor" AS amount FROM "erp"."revenue_postings" WHERE "contract_id" = $1 ORDER BY "period"`,
-      [orderId],
+    expect(postings).toEqual({ n: 0 });
+    const schedules = await db.dataSource.query<
+      Array<{ obligation_id: string; periods: Array<{ period: string; amountMinor: string }> }>
+    >(`SELECT "obligation_id", "periods" FROM "q2c"."revenue_schedules" WHERE "contract_id" = $1`, [orderId]);
+    expect(schedules.map((r) => r.obligation_id)).toEqual(['POB-SEATS']);
+    expect(schedules[0]?.periods.map((m) => m.period)).toEqual(
+      Array.from({ length: 12 }, (_, i) => `2026-${String(i + 1).padStart(2, '0')}`),
     );
-    expect(months.map((m) => m.amount)).toEqual(G1_MONTHS);
+    expect(schedules[0]?.periods.map((m) => m.amountMinor)).toEqual(G1_MONTHS);
     expect(await netsuite.imbalance()).toEqual({ USD: '0' });
 
     // Salesforce: the order shows the sync, the subscription and the correlation id.
@@ -98,12 +114,12 @@ describe('quote-to-cash booking saga through the sandbox (all four apps in one p
       'billing:billing.apply-contract-change:sent',
       'billing:Invoice:issued',
       'erp:invoice:posted',
-      'erp:revenueJournal:posted',
       'salesforce:crm.write-back:sent',
       'revline:Saga:completed',
     ]) {
       expect(story).toContain(hop);
     }
+    expect(story).not.toContain('erp:revenueJournal:posted');
 
     // Sync latency exported as a histogram.
     const metrics = await request(q2c.url).get('/metrics').set(bearer(alice)).expect(200);

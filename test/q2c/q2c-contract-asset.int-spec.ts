@@ -36,14 +36,15 @@ interface Month {
  * 2026-04-01, its Stripe customer on a test clock frozen that day, so Stripe backdates the subscription to the
  * term start and invoices the year on 2026-04-01. January..March are recognised before anything is billed: the
  * ERP holds them as an unbilled receivable (contract asset), cleared by the April invoice; deferred revenue never
- * goes below zero, in the NetSuite ledger, in system-erp's balances or in the waterfall.
+ * goes below zero, in the NetSuite ledger, in system-erp's balances or in the waterfall. Its subject is the
+ * per-contract contract-asset journals of the legacy mode, REVENUE_POSTING=at_booking.
  */
 describe('a back-dated booking: revenue ahead of billing is a contract asset', () => {
   let env: Q2cEnv;
   let orderId: string;
 
   beforeAll(async () => {
-    env = await startQ2cEnv();
+    env = await startQ2cEnv({ REVENUE_POSTING: 'at_booking' });
     await env.customerOnTestClock('2026-04-01T00:00:00Z');
     ({ orderId } = await env.bookG1());
     await env.settle();

@@ -168,10 +168,10 @@ export async function startQ2cEnv(
     SYSTEM_BILLING_URL: billing.url,
     SYSTEM_ERP_URL: erp.url,
     SERVICE_API_KEY: `rvl_service_${randomBytes(18).toString('base64url')}`,
-    // No nightly job scheduler: its delayed job would keep settle() from ever seeing idle queues. These specs tell
-    // revenue posted at booking (per-contract journals); period close has its own spec.
+    // No nightly job scheduler: its delayed job would keep settle() from ever seeing idle queues. Revenue is posted
+    // at period close (the default); a spec whose subject is the legacy per-contract journals passes
+    // REVENUE_POSTING=at_booking in `extraEnv`.
     RECONCILIATION_CRON: 'off',
-    REVENUE_POSTING: 'at_booking',
     ...extraEnv,
   });
   apps.push(q2c);

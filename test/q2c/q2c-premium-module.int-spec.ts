@@ -1,5 +1,6 @@
 import type { ContractAmended, ContractBooked } from '@revline/canonical';
 import { computeSchedules } from '@revline/revenue';
+import type { RevenueRunListDto } from '@revline/finance-api';
 import { bearer, seedApiKey } from '@revline/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,11 +8,13 @@ import { activateOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
 import type { MappingDefinition } from '../../apps/process-q2c/src/mappings/mapping-definition';
 import type { Q2cEnv, SagaRow } from './q2c-env';
 import { startQ2cEnv } from './q2c-env';
+import { G1_MONTHS } from '../support/golden';
 
 /**
  * The booking scenario in full: the G2 expansion to 15 seats from 2026-03-15 adds the premium analytics module, a
  * performance obligation of its own with the catalogue's revenue treatment (monthly_prorated), billed on its own
- * Stripe price (3,000.00 a year).
+ * Stripe price (3,000.00 a year). Revenue is posted at period close (the default): the saga stores the module's plan
+ * beside the seats', and March's revenue run posts the three.
  */
 describe('expansion with the premium analytics module through the sandbox', () => {
   let env: Q2cEnv;
@@ -133,21 +136,35 @@ describe('expansion with the premium analytics module through the sandbox', () =
     const seatObligations = expected.obligations.filter((o) => o.productCode === 'SEAT');
     expect(seatObligations.map((o) => o.pobId)).not.toContain(moduleObligation.pobId);
 
-    // NetSuite: the module's own schedule and journals, exactly the engine's, apart from the seats'.
+    // The module's own revenue plan, exactly the engine's, apart from the seats'; no journal posted by the saga.
     const version = expansion?.data.scheduleVersion ?? 0;
-    const postings = await env.db.dataSource.query<Array<{ period: string; posted: string }>>(
-      `SELECT "period", "posted_amount_minor" AS posted FROM "erp"."revenue_postings"
-        WHERE "contract_id" = $1 AND "obligation_id" = $2 AND "outcome" = 'posted' ORDER BY "period"`,
-      [orderId, moduleObligation.pobId],
+    const stored = await env.db.dataSource.query<
+      Array<{
+        obligation_id: string;
+        version: number;
+        periods: Array<{ period: string; amountMinor: string }>;
+      }>
+    >(
+      `SELECT "obligation_id", "schedule_version" AS version, "periods" FROM "q2c"."revenue_schedules"
+        WHERE "contract_id" = $1 ORDER BY "obligation_id"`,
+      [orderId],
     );
-    expect(postings.map((p) => [p.period, p.posted])).toEqual(
+    const plan = (obligation: string | undefined) =>
+      (stored.find((r) => r.obligation_id === obligation)?.periods ?? [])
+        .filter((p) => BigInt(p.amountMinor) !== 0n)
+        .map((p) => [p.period, p.amountMinor]);
+    const postings = plan(moduleObligation.pobId);
+    expect(postings).toEqual(
       moduleObligation.periods
         .filter((p) => p.amountMinor !== 0n)
         .map((p) => [p.period, p.amountMinor.toString()]),
     );
+    expect(await env.netsuite.suiteql(`SELECT externalid FROM transaction WHERE type = 'Journal'`)).toEqual(
+      [],
+    );
     // Both lines are priced at their standalone selling price: the module keeps its own 2,400.00, the seats their
     // 4,800.00 (G2), together the 7,200.00 Stripe invoiced.
-    const moduleTotal = postings.reduce((s, p) => s + BigInt(p.posted), 0n);
+    const moduleTotal = postings.reduce((s, [, amount]) => s + BigInt(amount), 0n);
     expect(moduleTotal).toBe(moduleObligation.allocatedMinor);
     expect(moduleTotal).toBe(240_000n);
     const major = (minor: bigint): string => (Number(minor) / 100).toFixed(2);
@@ -165,12 +182,45 @@ describe('expansion with the premium analytics module through the sandbox', () =
     // The seats' expansion is a schedule of its own, not merged with the module's.
     const seatSchedules = schedules.filter((r) => r.custrecord_rl_obligation !== moduleObligation.pobId);
     expect(seatSchedules.map((r) => r.custrecord_rl_version).sort()).toEqual(['1', String(version)]);
-    const seatExpansion = await env.db.dataSource.query<Array<{ total: string }>>(
-      `SELECT sum("posted_amount_minor"::bigint)::text AS total FROM "erp"."revenue_postings"
-        WHERE "contract_id" = $1 AND "schedule_version" = $2 AND "obligation_id" <> $3 AND "outcome" = 'posted'`,
-      [orderId, version, moduleObligation.pobId],
+    const expansionSeats = stored.filter(
+      (r) => r.obligation_id !== moduleObligation.pobId && r.obligation_id !== 'POB-SEATS',
     );
-    expect(seatExpansion[0]?.total).toBe('480000');
+    expect(expansionSeats.map((r) => r.version)).toEqual([version]);
+    const seatExpansion = plan(expansionSeats[0]?.obligation_id);
+    expect(seatExpansion.reduce((s, [, amount]) => s + BigInt(amount), 0n)).toBe(480_000n);
+    expect(seatExpansion[0]).toEqual(['2026-03', '27945']);
+
+    // March's revenue run, the first, posts the revenue to March's end: G1's January..March, G2's 279.45 and the
+    // module's March; the module's own line in the run's contract detail is its March.
+    const operator = await seedApiKey(env.db.dataSource, ['finance.operator']);
+    await request(env.q2c.url)
+      .post('/v1/close/2026-03/revenue-runs')
+      .set(bearer(operator))
+      .send({})
+      .expect(200);
+    await env.settle();
+    const runs = await request(env.q2c.url)
+      .get('/v1/close/2026-03/revenue-runs')
+      .set(bearer(operator))
+      .expect(200);
+    const march = (runs.body as RevenueRunListDto).items.at(0);
+    expect(march?.state).toBe('posted');
+    const moduleMarch = BigInt(postings.find(([period]) => period === '2026-03')?.[1] ?? '0');
+    expect(moduleMarch).toBeGreaterThan(0n);
+    const lines = await request(env.q2c.url)
+      .get(`/v1/close/2026-03/revenue-runs/${march?.runId ?? ''}/lines`)
+      .set(bearer(operator))
+      .expect(200);
+    const moduleLine = lines.text
+      .split('\n')
+      .find((l) => l.startsWith(`${orderId},${moduleObligation.pobId},`));
+    expect(moduleLine?.split(',')[7]).toBe(moduleMarch.toString());
+    const revenue = (
+      await env.netsuite.suiteql(`SELECT SUM(amount) AS b FROM transactionaccountingline WHERE account = '5'`)
+    ).at(0);
+    expect(-BigInt((revenue?.b ?? '0.00').replace('.', ''))).toBe(
+      G1_MONTHS.slice(0, 3).reduce((s, m) => s + BigInt(m), 0n) + 27_945n + moduleMarch,
+    );
     expect(await env.netsuite.imbalance()).toEqual({ USD: '0' });
   }, 90_000);
 });

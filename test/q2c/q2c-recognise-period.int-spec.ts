@@ -14,7 +14,8 @@ import { startQ2cEnv } from './q2c-env';
 /**
  * q2c.recognise-period: G1 is booked while NetSuite has March 2026 closed, so March's journal is refused and the
  * saga parks. Finance reopens March; the period recognition for 2026-03 posts the missing journal (1,019.17) once,
- * with the external id the saga used, and a second run posts nothing.
+ * with the external id the saga used, and a second run posts nothing. Per-contract journals posted at booking: the
+ * legacy mode, REVENUE_POSTING=at_booking.
  */
 describe('period recognition through the sandbox', () => {
   let env: Q2cEnv;
@@ -54,7 +55,7 @@ describe('period recognition through the sandbox', () => {
   };
 
   beforeAll(async () => {
-    env = await startQ2cEnv({ RECOGNISE_PERIOD_CRON: '0 4 2 * *' });
+    env = await startQ2cEnv({ REVENUE_POSTING: 'at_booking', RECOGNISE_PERIOD_CRON: '0 4 2 * *' });
     queue = await env.q2c.app.get(Queues, { strict: false }).get('q2c.scheduled');
   }, 120_000);
 

@@ -22,7 +22,10 @@ interface ReplayResult {
   skipped: unknown[];
 }
 
-/** POST /v1/replays: a dry run beside what was posted, and a replay that restores an ERP deletion exactly once. */
+/**
+ * POST /v1/replays: a dry run beside what was posted, and a replay that restores an ERP deletion exactly once. It
+ * compares the per-contract journals one by one, so revenue is posted at booking (REVENUE_POSTING=at_booking).
+ */
 describe('replays through the sandbox', () => {
   let env: Q2cEnv;
   let orderId: string;
@@ -34,7 +37,7 @@ describe('replays through the sandbox', () => {
     env.netsuite.suiteql('SELECT externalid, type, foreigntotal FROM transaction ORDER BY externalid');
 
   beforeAll(async () => {
-    env = await startQ2cEnv();
+    env = await startQ2cEnv({ REVENUE_POSTING: 'at_booking' });
     // Billed on the term's first day, not the day the suite runs (a later day would make it a back-dated booking).
     await env.customerOnTestClock('2026-01-01T00:00:00Z');
     ({ orderId, saga } = await env.bookG1());

@@ -1,9 +1,11 @@
-import { bearer, eventually } from '@revline/testing';
+import type { RevenueRunListDto, StartRevenueRunResultDto } from '@revline/finance-api';
+import { bearer, eventually, seedApiKey } from '@revline/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateOrders, seedCatalogue } from '../../apps/sandbox/src/salesforce/testing/seed';
 import type { Q2cEnv, SagaRow } from './q2c-env';
 import { startQ2cEnv } from './q2c-env';
+import { G1_MONTHS } from '../support/golden';
 
 /**
  * The booking scenario from start to end, in the billing platform's own time: the customer lives on a Stripe test clock
@@ -12,7 +14,8 @@ import { startQ2cEnv } from './q2c-env';
  *
  * G1 booking (10 seats × 1,200.00 a year, 2026) → G2 expansion to 15 seats with the premium analytics module on
  * 2026-03-15 → G5 removal of 5 seats on 2026-10-01 → renewal for 2027 at a 5 % uplift (10 seats × 1,260.00 a year,
- * i.e. 105 USD a month), activated in October and invoiced when the clock reaches 2027-01-01.
+ * i.e. 105 USD a month), activated in October and invoiced when the clock reaches 2027-01-01. Revenue is posted at
+ * period close (the default): the sagas store each obligation's revenue plan, and a month's revenue run posts it.
  */
 describe('the booking scenario on a Stripe test clock, booking to renewal', () => {
   let env: Q2cEnv;
@@ -42,13 +45,36 @@ describe('the booking scenario on a Stripe test clock, booking to renewal', () =
       (a, b) => a.created - b.created,
     );
 
-  const postings = (version: number) =>
-    env.db.dataSource.query<Array<{ period: string; posted: string; obligation_id: string }>>(
-      `SELECT "period", "posted_amount_minor" AS posted, "obligation_id" FROM "erp"."revenue_postings"
-        WHERE "contract_id" = $1 AND "schedule_version" = $2 AND "outcome" = 'posted'
-        ORDER BY "obligation_id", "period"`,
-      [orderId, version],
+  /** The contract's stored revenue plans (each obligation's latest version), by obligation. */
+  const plans = async (): Promise<Map<string, Array<[string, string]>>> => {
+    const rows = await env.db.dataSource.query<
+      Array<{ obligation_id: string; periods: Array<{ period: string; amountMinor: string }> }>
+    >(
+      `SELECT "obligation_id", "periods" FROM "q2c"."revenue_schedules" WHERE "contract_id" = $1 ORDER BY "obligation_id"`,
+      [orderId],
     );
+    return new Map(
+      rows.map((r) => [r.obligation_id, r.periods.map((m): [string, string] => [m.period, m.amountMinor])]),
+    );
+  };
+  /** Runs the period's revenue close as finance.operator and waits until the ERP has posted its journals. */
+  const close = async (period: string): Promise<bigint> => {
+    const started = await request(env.q2c.url)
+      .post(`/v1/close/${period}/revenue-runs`)
+      .set(bearer(operator))
+      .send({})
+      .expect(200);
+    const run = started.body as StartRevenueRunResultDto;
+    await env.settle();
+    const listed = await request(env.q2c.url)
+      .get(`/v1/close/${period}/revenue-runs`)
+      .set(bearer(operator))
+      .expect(200);
+    const done = (listed.body as RevenueRunListDto).items.find((r) => r.runId === run.runId);
+    expect(done?.state).toBe('posted');
+    return (done?.journals ?? []).reduce((s, j) => s + BigInt(j.debitMinor), 0n);
+  };
+  let operator: string;
 
   const salesforceOrder = (id: string) =>
     eventually(async () => {
@@ -61,6 +87,7 @@ describe('the booking scenario on a Stripe test clock, booking to renewal', () =
 
   beforeAll(async () => {
     env = await startQ2cEnv();
+    operator = await seedApiKey(env.db.dataSource, ['finance.operator']);
     modulePriceId = await env.mapPremiumModule();
     ({ clockId, customerId } = await env.customerOnTestClock('2026-01-01T00:00:00Z'));
     ({ orderId, saga: booking, sfContractId, seatLineId } = await env.bookAndContractG1());
@@ -221,7 +248,7 @@ describe('the booking scenario on a Stripe test clock, booking to renewal', () =
     ).toEqual([['2027-01-01', '2028-01-01']]);
   }, 120_000);
 
-  it('NetSuite holds the invoices, the credit memo and every revenue schedule of the story', async () => {
+  it('NetSuite holds the invoices, the credit memo and every revenue plan of the story; a month’s close posts it', async () => {
     const invoices = await stripeInvoices();
     const note = (await env.stripe.creditNotes.list({ customer: customerId })).data.at(0);
     const transactions = await env.netsuite.suiteql(
@@ -239,26 +266,24 @@ describe('the booking scenario on a Stripe test clock, booking to renewal', () =
     expect(sagas.map((s) => s.kind)).toEqual(['booking', 'expansion', 'reduction', 'renewal']);
     expect([1, 2, 3].map(version)).toEqual([...new Set([1, 2, 3].map(version))]);
 
-    // G1: the booking's months.
-    const g1 = await postings(version(0));
-    expect(g1.map((p) => [p.period, p.posted])).toEqual([
-      ['2026-01', '101918'],
-      ['2026-02', '92055'],
-      ['2026-03', '101917'],
-      ['2026-04', '98631'],
-      ['2026-05', '101917'],
-      ['2026-06', '98630'],
-      ['2026-07', '101918'],
-      ['2026-08', '101918'],
-      ['2026-09', '98630'],
-      ['2026-10', '101918'],
-      ['2026-11', '98630'],
-      ['2026-12', '101918'],
-    ]);
-    // G2: the seats' separate contract (279.45 … = 4,800.00) and the module's own schedule (2,400.00).
-    const g2 = await postings(version(1));
-    const g2Seats = g2.filter((p) => p.obligation_id !== 'POB-ANALYTICS');
-    expect(g2Seats.map((p) => [p.period, p.posted])).toEqual([
+    // No revenue journal from the sagas: each obligation's plan is stored for the period close.
+    const journals = () => env.netsuite.suiteql(`SELECT externalid FROM transaction WHERE type = 'Journal'`);
+    expect(await journals()).toEqual([]);
+    const stored = await plans();
+    const months = (from: number, to: number): string[] =>
+      Array.from({ length: to - from + 1 }, (_, i) => `2026-${String(from + i).padStart(2, '0')}`);
+    const total = (plan: Array<[string, string]> | undefined): bigint =>
+      (plan ?? []).reduce((s, [, amount]) => s + BigInt(amount), 0n);
+    // G1: the booking's months, as booked up to G5 (from October, G5's reallocation below moves cents).
+    expect(stored.get('POB-SEATS')?.slice(0, 9)).toEqual(months(1, 9).map((m, i) => [m, G1_MONTHS[i]]));
+    // G2: the seats' separate contract (279.45 … to September; G5 removed its October..December, 1,512.33, the
+    // credit note) and the module's own plan (2,400.00). The reduction is prospective, so what remains of the seats
+    // and the module is reallocated by remaining standalone selling price: cents move between them, netting to zero.
+    const g2SeatsObligation =
+      [...stored.keys()].find((o) => !['POB-SEATS', 'POB-ANALYTICS'].includes(o) && !o.includes('2027')) ??
+      '';
+    const g2Seats = stored.get(g2SeatsObligation) ?? [];
+    expect(g2Seats.filter(([period]) => period < '2026-10')).toEqual([
       ['2026-03', '27945'],
       ['2026-04', '49315'],
       ['2026-05', '50959'],
@@ -266,26 +291,13 @@ describe('the booking scenario on a Stripe test clock, booking to renewal', () =
       ['2026-07', '50959'],
       ['2026-08', '50959'],
       ['2026-09', '49315'],
-      ['2026-10', '50959'],
-      ['2026-11', '49315'],
-      ['2026-12', '50959'],
     ]);
-    const sum = (rows: Array<{ posted: string }>): bigint => rows.reduce((s, p) => s + BigInt(p.posted), 0n);
-    expect(sum(g2.filter((p) => p.obligation_id === 'POB-ANALYTICS'))).toBe(240_000n);
-    // G5: the removed seats' (G2's separate contract) October..December reversed: 1,512.33, the credit note. The
-    // reduction is prospective, so what remains of the seats and the module is reallocated by remaining standalone
-    // selling price: cents move between the two, netting to zero.
-    const g5 = await postings(version(2));
-    const g2SeatsObligation = g2Seats[0]?.obligation_id ?? '';
-    expect(g5.filter((p) => p.obligation_id === g2SeatsObligation).map((p) => [p.period, p.posted])).toEqual([
-      ['2026-10', '-50959'],
-      ['2026-11', '-49315'],
-      ['2026-12', '-50959'],
-    ]);
-    expect(sum(g5)).toBe(-151_233n);
-    // The renewal: a schedule of its own over 2027, ratable by day, 12,600.00 in all.
-    const renewal = await postings(version(3));
-    expect(renewal.map((p) => [p.period, p.posted])).toEqual([
+    expect(total(stored.get('POB-SEATS')) + total(g2Seats) + total(stored.get('POB-ANALYTICS'))).toBe(
+      1_200_000n + 480_000n - 151_233n + 240_000n,
+    );
+    // The renewal: a plan of its own over 2027, ratable by day, 12,600.00 in all.
+    const renewal = [...stored.values()].find((plan) => plan[0]?.[0] === '2027-01');
+    expect(renewal).toEqual([
       ['2027-01', '107014'],
       ['2027-02', '96657'],
       ['2027-03', '107014'],
@@ -299,7 +311,30 @@ describe('the booking scenario on a Stripe test clock, booking to renewal', () =
       ['2027-11', '103561'],
       ['2027-12', '107014'],
     ]);
-    expect(sum(renewal)).toBe(1_260_000n);
+    // March's and October's revenue runs post the revenue to each month's end, the plans' to the cent: by March's,
+    // G1's January..March, G2's seats' 279.45 and the module's March; by October's, every month to October.
+    const toDate = (period: string): bigint =>
+      [...stored.values()].reduce(
+        (s, plan) => s + plan.filter(([m]) => m <= period).reduce((t, [, amount]) => t + BigInt(amount), 0n),
+        0n,
+      );
+    const analytics = (period: string): bigint =>
+      BigInt(stored.get('POB-ANALYTICS')?.find(([m]) => m === period)?.[1] ?? '0');
+    expect(analytics('2026-03')).toBeGreaterThan(0n);
+    expect(toDate('2026-03')).toBe(101_918n + 92_055n + 101_917n + 27_945n + analytics('2026-03'));
+    const revenue = async (): Promise<bigint> => {
+      const row = (
+        await env.netsuite.suiteql(
+          `SELECT SUM(amount) AS b FROM transactionaccountingline WHERE account = '5'`,
+        )
+      ).at(0);
+      return -BigInt((row?.b ?? '0.00').replace('.', ''));
+    };
+    await close('2026-03');
+    expect(await revenue()).toBe(toDate('2026-03'));
+    await close('2026-10');
+    expect(await revenue()).toBe(toDate('2026-10'));
+    expect(await journals()).toHaveLength(2);
     const schedules = await env.netsuite.suiteql(
       'SELECT custrecord_rl_obligation, custrecord_rl_version, custrecord_rl_total FROM customrecord_rl_revenue_schedule',
     );
@@ -359,13 +394,13 @@ describe('the booking scenario on a Stripe test clock, booking to renewal', () =
         saga.kind === 'reduction' ? 'billing:CreditNote:issued' : 'billing:Invoice:issued',
         saga.kind === 'reduction' ? 'erp:creditMemo:posted' : 'erp:invoice:posted',
         'revline:RevenueScheduleUpdated:computed',
-        'erp:revenueJournal:posted',
         'salesforce:crm.write-back:sent',
         'revline:Saga:completed',
       ];
       for (const hop of expected) expect(story, `${saga.kind}: ${story.join(', ')}`).toContain(hop);
+      expect(story).not.toContain('erp:revenueJournal:posted');
       expect(story.indexOf('revline:Saga:completed')).toBeGreaterThan(
-        story.indexOf('erp:revenueJournal:posted'),
+        story.indexOf(saga.kind === 'reduction' ? 'erp:creditMemo:posted' : 'erp:invoice:posted'),
       );
     }
   });

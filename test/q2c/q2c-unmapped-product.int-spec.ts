@@ -162,15 +162,19 @@ describe('an unmapped product parks, and completes once mapped and retried', () 
     const invoices = await stripe.invoices.list({ subscription: subscription.id });
     expect(invoices.data.map((i) => i.total)).toEqual([600_000]);
 
-    // The ERP: that invoice posted, and the year's revenue with it.
+    // The ERP: that invoice posted, and the year's revenue planned for the period close (no journal yet).
     expect(saga.data.invoices).toEqual([
       expect.objectContaining({ documentId: invoices.data[0]?.id, erpId: expect.any(String) }),
     ]);
-    const postings = await env.db.dataSource.query<Array<{ total: string }>>(
-      `SELECT sum("posted_amount_minor"::bigint)::text AS total FROM "erp"."revenue_postings" WHERE "contract_id" = $1`,
+    const planned = await env.db.dataSource.query<Array<{ total: string }>>(
+      `SELECT sum((m->>'amountMinor')::bigint)::text AS total
+         FROM "q2c"."revenue_schedules" s, jsonb_array_elements(s."periods") m WHERE s."contract_id" = $1`,
       [orderId],
     );
-    expect(postings.map((p) => p.total)).toEqual(['600000']);
+    expect(planned.map((p) => p.total)).toEqual(['600000']);
+    expect(await env.netsuite.suiteql(`SELECT externalid FROM transaction WHERE type = 'Journal'`)).toEqual(
+      [],
+    );
     expect(await env.netsuite.imbalance()).toEqual({ USD: '0' });
 
     // Salesforce: the write-back under the saga's correlation id.

@@ -1,3 +1,4 @@
+import type { RevenueRunListDto } from '@revline/finance-api';
 import type { BillingDocumentPayload } from '@revline/messaging';
 import { createEnvelope, jobIdFor, Queues } from '@revline/messaging';
 import { bearer, eventually, seedApiKey } from '@revline/testing';
@@ -181,7 +182,8 @@ interface Waterfall {
  * booking saga creates one Stripe subscription with both items — the seats billed yearly in advance, the metered
  * price monthly in arrears from its meter, without a quantity (flexible billing mode mixes the intervals). 130,000
  * calls reported through POST /v1/usage in March are invoiced by Stripe on 2026-04-01 at 60.00 USD; Revline books
- * the invoice in NetSuite on its date and the revenue in March, the month of use.
+ * the invoice in NetSuite on its date and keeps the revenue for March, the month of use, which March's revenue run
+ * posts (revenue is posted at period close, the default).
  */
 describe('G7: usage overage billed monthly in arrears, revenue in the month of use', () => {
   let env: Q2cEnv;
@@ -205,16 +207,17 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
         .set(bearer(operator))
         .expect(200)
     ).body as Waterfall;
-  /**
-   * The usage obligation's revenue postings with an amount: the booking schedules the obligation at nothing a month
-   * (usage is recognised as it is billed), so only a usage journal posts a figure.
-   */
+  /** The usage revenue kept for the period close, by month of use: only billed usage carries a figure. */
   const usagePostings = () =>
-    env.db.dataSource.query<Array<{ period: string; posted: string; version: number }>>(
-      `SELECT "period", "posted_amount_minor" AS posted, "schedule_version" AS version FROM "erp"."revenue_postings"
-        WHERE "contract_id" = $1 AND "obligation_id" = 'POB-USAGE' AND "posted_amount_minor" <> 0 ORDER BY "period"`,
+    env.db.dataSource.query<Array<{ period: string; posted: string }>>(
+      `SELECT "period", "amount_minor"::text AS posted FROM "q2c"."usage_revenue"
+        WHERE "contract_id" = $1 AND "obligation_id" = 'POB-USAGE' AND "amount_minor" <> 0 ORDER BY "period"`,
       [orderId],
     );
+  const revenueAccount = async (): Promise<string> =>
+    (
+      await env.netsuite.suiteql(`SELECT SUM(amount) AS b FROM transactionaccountingline WHERE account = '5'`)
+    ).at(0)?.b ?? '0';
   beforeAll(async () => {
     // Queues of its own: the suite above shares this process, and its last jobs may still be in Redis.
     env = await startQ2cEnv({ QUEUE_PREFIX: `test-g7-${randomBytes(4).toString('hex')}` });
@@ -359,7 +362,7 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
     expect(invoices.data.filter((i) => i.id !== invoice.id).map((i) => i.total)).toEqual([0, 0]);
   });
 
-  it('bills 130,000 March calls at 60.00 on 2026-04-01 and books the revenue in March, once', async () => {
+  it('bills 130,000 March calls at 60.00 on 2026-04-01 and keeps the revenue for March, posted once by its close', async () => {
     const rows = Array.from({ length: 13 }, (_, i) => ({
       identifier: `g7-${String(i)}`,
       contractId: orderId,
@@ -391,7 +394,8 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
       march?.lines.data.map((l) => [l.amount, l.period.start, l.period.end, l.pricing?.price_details?.price]),
     ).toEqual([[6000, at('2026-03-01T00:00:00Z'), at('2026-04-01T00:00:00Z'), meteredPriceId]]);
 
-    // NetSuite: the invoice of 60.00 on 2026-04-01, and 60.00 of revenue in March (not April), nothing else new.
+    // NetSuite: the invoice of 60.00 on 2026-04-01, nothing else new; the 60.00 of revenue kept for March (not
+    // April), posted by March's revenue run.
     const after = await ledger();
     const invoiceId = `INV-${march?.id ?? ''}`;
     const added = after.filter((t) => !before.some((b) => b.externalid === t.externalid));
@@ -399,13 +403,9 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
       foreigntotal: '60.00',
       trandate: expect.stringMatching(/^(2026-04-01|4\/1\/2026)$/),
     });
-    expect(added).toHaveLength(2);
-    // Version 2 of March: version 1 is the booking schedule's (nothing for usage until it is billed).
-    expect(await usagePostings()).toEqual([{ period: '2026-03', posted: '6000', version: 2 }]);
-    const [revenue] = await env.netsuite.suiteql(
-      `SELECT SUM(amount) AS b FROM transactionaccountingline tal JOIN transaction t ON t.id = tal.transaction JOIN transactionline tl ON tl.transaction = tal.transaction AND tl.id = tal.transactionline WHERE account = '5' AND custcol_rl_contract = '${orderId}'`,
-    );
-    expect(revenue).toEqual({ b: '-12060.00' });
+    expect(added).toHaveLength(1);
+    expect(await usagePostings()).toEqual([{ period: '2026-03', posted: '6000' }]);
+    expect(await revenueAccount()).toBe('0');
     expect(await env.netsuite.imbalance()).toEqual({ USD: '0' });
 
     // The revenue waterfall: 60.00 more recognised in March (the month of use), 60.00 billed in April (the invoice's
@@ -438,7 +438,31 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
       months.slice(0, -1).map((m) => m.closingDeferredMinor),
     );
 
-    // Reconciliation of contract ↔ revenue: the usage revenue booked in March is expected there (not an
+    // March's revenue run, the first, posts the revenue to March's end: the seats' January..March (2,958.90) and the
+    // usage's 60.00, in the month of use.
+    await request(env.q2c.url)
+      .post('/v1/close/2026-03/revenue-runs')
+      .set(bearer(operator))
+      .send({})
+      .expect(200);
+    await env.settle();
+    const runs = await request(env.q2c.url)
+      .get('/v1/close/2026-03/revenue-runs')
+      .set(bearer(operator))
+      .expect(200);
+    const run = (runs.body as RevenueRunListDto).items.at(0);
+    expect(run?.state).toBe('posted');
+    const lines = await request(env.q2c.url)
+      .get(`/v1/close/2026-03/revenue-runs/${run?.runId ?? ''}/lines`)
+      .set(bearer(operator))
+      .expect(200);
+    expect(lines.text).toContain(`${orderId},POB-USAGE,`);
+    const usageLine = lines.text.split('\n').find((l) => l.startsWith(`${orderId},POB-USAGE,`));
+    expect(usageLine?.split(',')[7]).toBe('6000');
+    expect(await revenueAccount()).toBe('-3018.90');
+    const closed = await ledger();
+
+    // Reconciliation of contract ↔ revenue: the usage revenue posted for March is expected there (not an
     // unexpected posting), and the usage invoice counts as billed in April, so neither month finds a break.
     const recon = await reconciliation(env);
     for (const period of ['2026-03', '2026-04']) {
@@ -457,16 +481,14 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
         WHERE "correlation_id" = $1 AND "contract_id" = $2`,
       [correlationId, orderId],
     );
-    const journalId = `ru:${orderId}:POB-USAGE:2026-03:${march?.id ?? ''}`;
     expect(hops.map((h) => h.hop)).toEqual(
       expect.arrayContaining([
         `billing:Invoice:issued:${march?.id ?? ''}`,
         `erp:erp.post-invoice:sent:${invoiceId}`,
         `erp:invoice:posted:${invoiceId}`,
-        `erp:erp.post-revenue-journal:sent:${journalId}`,
-        `erp:revenueJournal:posted:${journalId}`,
       ]),
     );
+    expect(hops.map((h) => h.hop).filter((h) => h.includes('revenueJournal'))).toEqual([]);
 
     // The same invoice announced again (a webhook redelivered under another event id): nothing posts twice.
     const stored = (
@@ -482,7 +504,7 @@ describe('G7: usage overage billed monthly in arrears, revenue in the month of u
     const queue = await env.q2c.app.get(Queues, { strict: false }).get('billing.events');
     await queue.add(again.job, again, { jobId: jobIdFor(again.job, again.idempotencyKey) });
     await env.settle();
-    expect(await ledger()).toEqual(after);
-    expect(await usagePostings()).toEqual([{ period: '2026-03', posted: '6000', version: 2 }]);
+    expect(await ledger()).toEqual(closed);
+    expect(await usagePostings()).toEqual([{ period: '2026-03', posted: '6000' }]);
   }, 120_000);
 });

@@ -38,7 +38,9 @@ interface ErpCreditMemo {
  * process-q2c sends erp.void-invoice, NetSuite's invoice is credited in full by a credit memo transformed from it
  * (the ledger's receivable back to zero) and Salesforce shows the invoice void. Reconciliation of 2026-01 then
  * expects nothing standing in the ERP; while the ERP step is held it reports `voided_in_billing_open_in_erp`, and
- * the break closes once the reversal posts.
+ * the break closes once the reversal posts. Its subject includes the per-contract journals of the legacy mode
+ * (REVENUE_POSTING=at_booking): January's revenue posted at booking becomes an unbilled receivable when the invoice
+ * is voided (a contract-asset journal), and the contract-revenue checkpoint compares them.
  */
 describe('a voided invoice through the sandbox', () => {
   let env: Q2cEnv;
@@ -84,7 +86,7 @@ describe('a voided invoice through the sandbox', () => {
     ).at(0);
 
   beforeAll(async () => {
-    env = await startQ2cEnv();
+    env = await startQ2cEnv({ REVENUE_POSTING: 'at_booking' });
     recon = await reconciliation(env);
     ({ customerId } = await env.customerOnTestClock('2026-01-01T00:00:00Z'));
   }, 120_000);
@@ -291,7 +293,8 @@ describe('a voided invoice through the sandbox', () => {
 /**
  * ERP_INVOICE_VOID_AS=credit: the reversing credit memo is dated the day billing voided the invoice, in the next
  * month; the invoice's month still reconciles (the reversal is found in February), and February's credit memo is
- * not unknown to billing.
+ * not unknown to billing. Per-contract journals (REVENUE_POSTING=at_booking), as above: each month's revenue is
+ * unbilled after the reversal, never a negative deferral.
  */
 describe('a voided invoice credited in a later month', () => {
   let env: Q2cEnv;
@@ -300,6 +303,7 @@ describe('a voided invoice credited in a later month', () => {
   beforeAll(async () => {
     // Queues of their own: the first suite's jobs (the same sandbox ids, so the same job ids) are still in Redis.
     env = await startQ2cEnv({
+      REVENUE_POSTING: 'at_booking',
       ERP_INVOICE_VOID_AS: 'credit',
       QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     });

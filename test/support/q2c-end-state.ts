@@ -1,6 +1,7 @@
 import type { Connection } from 'jsforce';
 import type Stripe from 'stripe';
 import { expect } from 'vitest';
+import { G1_MONTHS } from './golden';
 
 /** What the end-state checks read: the database (all schemas), Salesforce, Stripe and NetSuite's SuiteQL. */
 export interface Q2cSystems {
@@ -87,6 +88,14 @@ export async function contractEndState(systems: Q2cSystems, orderId: string, ame
           `SELECT externalid FROM transaction WHERE externalid IN (${journalIds.map((id) => `'${id}'`).join(', ')})`,
         )
       : [];
+  // The stored revenue plan (each obligation's latest version), summed by period: what a period close posts.
+  const schedules = await systems.query<Array<{ periods: Array<{ period: string; amountMinor: string }> }>>(
+    `SELECT "periods" FROM "q2c"."revenue_schedules" WHERE "contract_id" = $1`,
+    [orderId],
+  );
+  const plan = new Map<string, bigint>();
+  for (const { periods } of schedules)
+    for (const m of periods) plan.set(m.period, (plan.get(m.period) ?? 0n) + BigInt(m.amountMinor));
   const statusOf = async (id: string): Promise<unknown> =>
     ((await systems.sales.sobject('Order').retrieve(id)) as Record<string, unknown>)
       .Revline_Integration_Status__c;
@@ -102,6 +111,9 @@ export async function contractEndState(systems: Q2cSystems, orderId: string, ame
       recognition.filter((p) => p.version === v).map((p) => [p.period, p.posted]),
     ),
     journalsInErpOnce: inErp.length === journalIds.length && new Set(journalIds).size === journalIds.length,
+    planByPeriod: [...plan]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([period, amount]) => [period, amount.toString()]),
     writeBack: [await statusOf(orderId), await statusOf(amendmentOrderId)],
   };
 }
@@ -122,5 +134,29 @@ export function expectG1G2EndState(state: ContractEndState): void {
   expect(state.journalsByVersion[0]?.reduce((s, [, p]) => s + BigInt(p), 0n)).toBe(1_200_000n);
   expect(state.journalsByVersion.at(-1)).toEqual(G2_JOURNALS);
   expect(state.journalsInErpOnce).toBe(true);
+  expect(state.writeBack).toEqual(['Synced', 'Synced']);
+}
+
+/**
+ * G1 booked and expanded as G2 with revenue posted at period close (the default): the same documents, no journal
+ * posted by the sagas, and the stored plan G1's months plus, from March, G2's.
+ */
+export function expectG1G2PlanEndState(state: ContractEndState): void {
+  expect(state.sagas).toEqual([
+    ['booking', 'completed', 'done', null],
+    ['expansion', 'completed', 'done', null],
+  ]);
+  expect(state.subscriptionsOfContract).toBe(1);
+  expect(state.quantities).toEqual([15]);
+  expect(state.stripeInvoiceTotals).toEqual([480_000, 1_200_000]);
+  expect(state.erpInvoiceTotals).toEqual(['12000.00', '4800.00']);
+  expect(state.journalsByVersion).toEqual([]);
+  const g2 = new Map(G2_JOURNALS.map(([period, amount]) => [period, BigInt(amount)]));
+  expect(state.planByPeriod).toEqual(
+    G1_MONTHS.map((amount, i) => {
+      const period = `2026-${String(i + 1).padStart(2, '0')}`;
+      return [period, (BigInt(amount) + (g2.get(period) ?? 0n)).toString()];
+    }),
+  );
   expect(state.writeBack).toEqual(['Synced', 'Synced']);
 }
