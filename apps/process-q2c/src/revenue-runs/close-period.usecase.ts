@@ -205,7 +205,11 @@ export class ClosePeriod {
     return {
       ...(last ? { latest: view(last, await this.repository.journals(manager, [last.run_id])) } : {}),
       pending,
-      revenueByCurrency: await this.repository.revenueOfPeriod(manager, period),
+      revenueByCurrency: new Map(
+        (await this.repository.revenueByPeriod(manager, period))
+          .filter((p) => p.period === period)
+          .map((p) => [p.currency, p.revenue]),
+      ),
     };
   }
 

@@ -423,17 +423,4 @@ export class RevenueRunsRepository {
     );
     return rows.map((r) => ({ period: r.period, currency: r.currency, revenue: BigInt(r.revenue) }));
   }
-
-  /** The revenue the period's runs posted or are posting (lines of refused journals left out), by currency. */
-  async revenueOfPeriod(manager: EntityManager, period: string): Promise<Map<string, bigint>> {
-    const rows = await manager.query<Array<{ currency: string; revenue: string }>>(
-      `SELECT l."currency", sum(l."revenue_minor")::text AS revenue
-         FROM "q2c"."revenue_run_lines" l JOIN "q2c"."revenue_runs" r ON r."run_id" = l."run_id"
-         LEFT JOIN "q2c"."revenue_run_journals" j ON j."external_id" = l."journal_external_id"
-        WHERE r."period" = $1 AND j."status" IS DISTINCT FROM 'rejected'
-        GROUP BY 1`,
-      [period],
-    );
-    return new Map(rows.map((r) => [r.currency, BigInt(r.revenue)]));
-  }
 }
