@@ -44,6 +44,19 @@ export class StripeSubscriptions {
     }
   }
 
+  /** Sends a subscription update under its idempotency key and answers the change's result. */
+  private updates(
+    subscriptionId: string,
+    customerId: string,
+  ): (params: Stripe.SubscriptionUpdateParams, idempotencyKey: string) => Promise<ContractChangeResult> {
+    return (params, idempotencyKey) =>
+      this.gateway
+        .call('subscriptions.update', (s) =>
+          s.subscriptions.update(subscriptionId, params, { idempotencyKey }),
+        )
+        .then((sub) => this.summary(sub, customerId));
+  }
+
   private summary(sub: Stripe.Subscription, customerId: string): ContractChangeResult {
     return {
       customerId,
@@ -172,10 +185,7 @@ export class StripeSubscriptions {
           metadata: contractMetadata(change),
           ...(change.kind === 'renew' && !scheduleId ? { cancel_at_period_end: false } : {}),
         }),
-      (params, idempotencyKey) =>
-        this.gateway
-          .call('subscriptions.update', (s) => s.subscriptions.update(current.id, params, { idempotencyKey }))
-          .then((sub) => this.summary(sub, customerId)),
+      this.updates(current.id, customerId),
     );
   }
 
@@ -281,10 +291,7 @@ export class StripeSubscriptions {
             ? { cancel_at_period_end: true, proration_behavior: change.proration }
             : { cancel_at: at, proration_behavior: change.proration },
         ),
-      (params, idempotencyKey) =>
-        this.gateway
-          .call('subscriptions.update', (s) => s.subscriptions.update(current.id, params, { idempotencyKey }))
-          .then((sub) => this.summary(sub, customerId)),
+      this.updates(current.id, customerId),
     );
   }
 
