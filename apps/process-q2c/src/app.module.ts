@@ -16,6 +16,7 @@ import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { RevenueModule } from './revenue/revenue.module';
 import { ScheduledConfig } from './scheduled/scheduled.config';
 import { ScheduledModule } from './scheduled/scheduled.module';
+import { FiscalCalendarConfig } from './shared/fiscal-calendar.config';
 import { SagasConfig } from './shared/sagas.config';
 import { SagasModule } from './sagas/sagas.module';
 import { SlaModule } from './sla/sla.module';
@@ -26,7 +27,14 @@ import { WaterfallModule } from './waterfall/waterfall.module';
 @Module({
   imports: [
     PlatformModule.forApp({
-      config: [Q2cConfig, SagasConfig, ScheduledConfig, ReconciliationConfig, RevenueRunsConfig],
+      config: [
+        Q2cConfig,
+        FiscalCalendarConfig,
+        SagasConfig,
+        ScheduledConfig,
+        ReconciliationConfig,
+        RevenueRunsConfig,
+      ],
       database: DATABASE,
       auth: {},
       messaging: {

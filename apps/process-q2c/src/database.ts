@@ -18,6 +18,7 @@ import { Sagas1764400000400 } from './sagas/sagas.migration';
 import { VoidedInvoiceEntity } from './sagas/voided-invoice.entity';
 import { VoidedInvoices1764400000850 } from './sagas/voided-invoices.migration';
 import { RevenueRuns1764400000900 } from './revenue-runs/revenue-runs.migration';
+import { FiscalCalendars1764400000950 } from './revenue-runs/fiscal-calendar.migration';
 import { UsageEventEntity } from './usage/usage-event.entity';
 import { UsageEvents1764400000600 } from './usage/usage.migration';
 
@@ -52,6 +53,7 @@ export const DATABASE: AppDatabase = {
     SagaWaitIndexes1764400000710,
     VoidedInvoices1764400000850,
     RevenueRuns1764400000900,
+    FiscalCalendars1764400000950,
   ],
   messaging: true,
 };

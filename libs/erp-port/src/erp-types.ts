@@ -136,6 +136,8 @@ export interface ErpPeriodJournalLine {
 export interface ErpPeriodJournal {
   externalId: string;
   period: string;
+  /** A fiscal period's last day: the journal's date (a calendar month's journal is dated the month's last day). */
+  periodEnd?: string;
   subsidiary: string;
   currency: string;
   memo: string;

@@ -1,14 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { PERIOD, PERIOD_PROBLEM } from './periods';
+import { ACCOUNTING_PERIOD, ACCOUNTING_PERIOD_PROBLEM } from './periods';
 
 export class WaterfallQuery {
-  @ApiProperty({ example: '2026-01', description: 'First month (YYYY-MM)' })
-  @Matches(PERIOD, { message: `from ${PERIOD_PROBLEM}` })
+  @ApiProperty({
+    example: '2026-01',
+    description: 'First period: a month (YYYY-MM), or a fiscal period (FY2026-P01) on a fiscal calendar',
+  })
+  @Matches(ACCOUNTING_PERIOD, { message: `from ${ACCOUNTING_PERIOD_PROBLEM}` })
   from: string;
 
-  @ApiProperty({ example: '2026-12', description: 'Last month (YYYY-MM), at most 120 months after `from`' })
-  @Matches(PERIOD, { message: `to ${PERIOD_PROBLEM}` })
+  @ApiProperty({
+    example: '2026-12',
+    description: 'Last period, of the same calendar as `from`, at most 120 periods after it',
+  })
+  @Matches(ACCOUNTING_PERIOD, { message: `to ${ACCOUNTING_PERIOD_PROBLEM}` })
   to: string;
 
   @ApiPropertyOptional({ example: '801Dn00000Booking1', description: 'One contract only' })

@@ -388,7 +388,10 @@ export interface ErpPeriodJournalLine {
  */
 export interface ErpPeriodJournalPayload {
   externalId: string;
+  /** `YYYY-MM`, or a fiscal period (`FY2026-P03`) with its `periodEnd`. */
   period: string;
+  /** A fiscal period's last day (YYYY-MM-DD): the journal is dated it and posts in the ERP period holding it. */
+  periodEnd?: string;
   /** Revline's subsidiary code. */
   subsidiary: string;
   currency: string;

@@ -54,4 +54,12 @@ export {
   type ContractPosition,
 } from './balances/contract-asset';
 export { billingPeriodOn } from './billing/periods';
-export { FISCAL_CALENDARS, type FiscalCalendar } from './core/period-grid';
+export {
+  FISCAL_CALENDARS,
+  periodGrid,
+  periodOfDay,
+  periodOfKey,
+  type FiscalCalendar,
+  type PeriodGrid,
+  type PeriodRange,
+} from './core/period-grid';

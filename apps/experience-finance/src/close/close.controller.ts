@@ -12,7 +12,14 @@ import type { AuthenticatedRequest } from '@revline/auth';
 import { actorOf, Roles } from '@revline/auth';
 import { ApiProblem, DomainError, problemExample } from '@revline/http';
 import { ProcessQ2cClient } from '../process-q2c/process-q2c.client';
-import { PERIOD, RevenueRunDto, RevenueRunListDto, StartRevenueRunResultDto } from '@revline/finance-api';
+import {
+  ACCOUNTING_PERIOD,
+  ACCOUNTING_PERIOD_PROBLEM,
+  PERIOD,
+  RevenueRunDto,
+  RevenueRunListDto,
+  StartRevenueRunResultDto,
+} from '@revline/finance-api';
 import { OperatorAudit } from '../shared/operator-audit';
 import { ApiBadRequest, ApiCommonProblems } from '../shared/problem-docs';
 
@@ -72,7 +79,21 @@ export class CloseReadinessDto {
   checkedAt: string;
 }
 
-const PERIOD_PARAM = { name: 'period', example: '2026-03', description: 'The month, YYYY-MM' };
+const RUN_PERIOD_PARAM = {
+  name: 'period',
+  example: '2026-03',
+  description:
+    'The period of the tenant’s fiscal calendar (REVENUE_FISCAL_CALENDAR): a month as YYYY-MM, or a fiscal period as FYyyyy-Pnn (e.g. FY2027-P01) on a 4-4-5, 4-5-4, 5-4-4 or 13-period calendar',
+};
+
+/** A revenue run's period: its form only; process-q2c answers 400 for a period that is not of the tenant's calendar. */
+function checkRunPeriod(period: string): string {
+  if (!ACCOUNTING_PERIOD.test(period))
+    throw new DomainError(400, `period ${ACCOUNTING_PERIOD_PROBLEM}`, [
+      { field: 'period', problem: ACCOUNTING_PERIOD_PROBLEM },
+    ]);
+  return period;
+}
 
 function checkPeriod(period: string): string {
   if (!PERIOD.test(period))
@@ -113,7 +134,7 @@ export class CloseController {
     description:
       'Computes each contract’s revenue recognised to the month end from its stored schedules (with catch-ups of amendments effective in the month or in months already closed) and usage revenue, less what earlier runs posted, and each contract’s unbilled receivable, and posts them to the ERP in summarised journals: per subsidiary and currency, a line pair per account pair (or, in detail mode, a line pair per contract obligation in journals of at most 1,000 lines). Journal external ids are deterministic (rr:<period>:<subsidiary>:<currency>:<run>:<chunk>), so nothing posts twice. Asking while a run of the month is posting returns that run (`resumed`); a re-run posts only the difference, as an adjustment run, or nothing. A month the ERP has closed fails the run with a `period_closed` exception in the workbench. Audited. Role finance.operator.',
   })
-  @ApiParam(PERIOD_PARAM)
+  @ApiParam(RUN_PERIOD_PARAM)
   @ApiOkResponse({ type: StartRevenueRunResultDto })
   @ApiBadRequest(
     'period must be a month as YYYY-MM, e.g. 2026-03',
@@ -135,7 +156,7 @@ export class CloseController {
     @Req() request: AuthenticatedRequest,
   ): Promise<StartRevenueRunResultDto> {
     const run = await this.q2c.post<StartRevenueRunResultDto>(
-      `/v1/close/${checkPeriod(period)}/revenue-runs`,
+      `/v1/close/${checkRunPeriod(period)}/revenue-runs`,
       {
         requestedBy: actorOf(request),
       },
@@ -154,7 +175,7 @@ export class CloseController {
     summary: 'The month’s revenue runs, oldest first, with their state and journals',
     description: 'Role finance.viewer.',
   })
-  @ApiParam(PERIOD_PARAM)
+  @ApiParam(RUN_PERIOD_PARAM)
   @ApiOkResponse({ type: RevenueRunListDto })
   @ApiBadRequest(
     'period must be a month as YYYY-MM, e.g. 2026-03',
@@ -163,7 +184,7 @@ export class CloseController {
   )
   @ApiCommonProblems('finance.viewer', '/v1/close/2026-03/revenue-runs')
   listRevenueRuns(@Param('period') period: string): Promise<RevenueRunListDto> {
-    return this.q2c.get(`/v1/close/${checkPeriod(period)}/revenue-runs`);
+    return this.q2c.get(`/v1/close/${checkRunPeriod(period)}/revenue-runs`);
   }
 
   @Get(':period/revenue-runs/:runId/lines')
@@ -173,7 +194,7 @@ export class CloseController {
     description:
       'The detail behind the journals, which stays in Revline: one row per contract obligation (and per contract for its unbilled receivable, obligation `contract-asset`) with recognised and billed to date, the revenue and unbilled movement the run posted, and the journal that carries it. Role finance.viewer.',
   })
-  @ApiParam(PERIOD_PARAM)
+  @ApiParam(RUN_PERIOD_PARAM)
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'CSV with a header row', schema: { type: 'string' } })
   @ApiBadRequest(
@@ -192,7 +213,7 @@ export class CloseController {
     @Param('runId', new ParseUUIDPipe()) runId: string,
   ): Promise<string> {
     const csv = await this.q2c.stream(
-      `/v1/close/${checkPeriod(period)}/revenue-runs/${runId}/lines`,
+      `/v1/close/${checkRunPeriod(period)}/revenue-runs/${runId}/lines`,
       {},
       'text/csv',
     );

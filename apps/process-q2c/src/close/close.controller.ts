@@ -9,7 +9,12 @@ import { UuidParam } from '../shared/path-params';
 import { CloseReadinessDto } from './close-readiness.dto';
 import { CloseReadiness } from './close-readiness.query';
 
-const PERIOD_PARAM = { name: 'period', example: '2026-01', description: 'The month, YYYY-MM' };
+const PERIOD_PARAM = {
+  name: 'period',
+  example: '2026-01',
+  description:
+    'The period of the tenant’s fiscal calendar (REVENUE_FISCAL_CALENDAR): a month as YYYY-MM, or a fiscal period as FYyyyy-Pnn (e.g. FY2027-P01)',
+};
 const NOT_A_PERIOD = (path: string) =>
   ApiProblem(
     400,

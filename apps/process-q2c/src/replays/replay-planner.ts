@@ -15,6 +15,7 @@ import { revenuePlan } from '../sagas/revenue-plan';
 import type { RevenuePlan } from '../sagas/revenue-plan';
 import { ContractAssetPlanner } from '../sagas/contract-asset/contract-asset.planner';
 import type { SagaData } from '../sagas/saga-data';
+import { fiscalPolicy } from '../shared/fiscal-periods';
 import { SagasConfig } from '../shared/sagas.config';
 import type { CommandDifference, ReplayCommandDto } from './replay.dto';
 
@@ -74,7 +75,7 @@ export class ReplayPlanner {
       ...documentCommands(saga, ctx, customerExternalId, subsidiary),
       ...revenueCommands(
         saga,
-        await this.revenue(manager, saga, revenuePlan(ctx.history, ctx.catalogue, subsidiary)),
+        await this.revenue(manager, saga, revenuePlan(ctx.history, ctx.catalogue, subsidiary, fiscalPolicy(this.config))),
       ),
     ];
   }

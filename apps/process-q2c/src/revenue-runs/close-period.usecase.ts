@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { PERIOD, periodBounds } from '@revline/finance-api';
 import { csvCell, DomainError } from '@revline/http';
 import { ExceptionRecorder, Outbox } from '@revline/messaging';
 import type { ErpPostedPayload, ErpRejectedPayload } from '@revline/messaging';
@@ -7,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
+import { FiscalPeriods } from '../shared/fiscal-periods';
 import type { RevenueRunDto, StartRevenueRunResultDto } from '@revline/finance-api';
 import { planRun } from './revenue-run.plan';
 import { RevenueRunsConfig } from './revenue-runs.config';
@@ -79,10 +79,22 @@ export class ClosePeriod {
     private readonly lineage: LineageRecorder,
     private readonly exceptions: ExceptionRecorder,
     private readonly config: RevenueRunsConfig,
-  ) {}
+    private readonly fiscal: FiscalPeriods,
+  ) {
+    // At-booking journals name their period to the ERP as a month: a fiscal calendar posts through period close.
+    if (config.REVENUE_POSTING === 'at_booking' && fiscal.calendar !== 'calendar')
+      throw new Error(
+        `REVENUE_FISCAL_CALENDAR=${fiscal.calendar} needs REVENUE_POSTING=period_close: fiscal periods post at close`,
+      );
+  }
+
+  /** The period a scheduled close at `at` closes: the tenant's period (month or fiscal period) just ended. */
+  periodBefore(at: Date): string {
+    return this.fiscal.previousKey(at);
+  }
 
   async list(period: string): Promise<RevenueRunDto[]> {
-    checkPeriod(period);
+    this.fiscal.period(period);
     const runs = await this.repository.runs(this.dataSource.manager, period);
     const journals = await this.repository.journals(
       this.dataSource.manager,
@@ -96,7 +108,7 @@ export class ClosePeriod {
     requestedBy: string,
     correlationId?: string,
   ): Promise<StartRevenueRunResultDto> {
-    checkPeriod(period);
+    this.fiscal.period(period);
     if (this.config.REVENUE_POSTING !== 'period_close')
       throw new DomainError(
         409,
@@ -134,9 +146,11 @@ export class ClosePeriod {
     requestedBy: string,
     correlationId: string,
   ): Promise<RevenueRunDto> {
-    const { to } = periodBounds(period);
+    await this.refuseOtherCalendars(manager);
+    const { to } = this.fiscal.period(period);
     const plan = planRun({
       period,
+      ...(this.fiscal.calendar === 'calendar' ? {} : { periodEnd: to }),
       sequence,
       mode: this.config.REVENUE_CLOSE_MODE,
       obligations: await this.repository.recognisedToDate(manager, period),
@@ -191,13 +205,15 @@ export class ClosePeriod {
     const last = own.at(-1);
     const later = runs.some((r) => r.period > period);
     let pending = 0;
-    if (last && !later) {
+    // A period of another calendar than the setting's has no run to redo (runs are of the setting's periods).
+    const range = this.fiscal.find(period);
+    if (last && !later && range) {
       const plan = planRun({
         period,
         sequence: last.sequence + 1,
         mode: this.config.REVENUE_CLOSE_MODE,
         obligations: await this.repository.recognisedToDate(manager, period),
-        billed: await this.repository.billedToDate(manager, periodBounds(period).to),
+        billed: await this.repository.billedToDate(manager, range.to),
         posted: await this.repository.postedToDate(manager),
       });
       pending = plan.lines.length;
@@ -213,9 +229,28 @@ export class ClosePeriod {
     };
   }
 
+  /**
+   * A schedule or usage revenue stored under another fiscal calendar than the setting has periods of another kind
+   * (the setting changed after they were stored): summing them with the others would post revenue to the wrong
+   * periods, so the run is refused, naming them.
+   */
+  private async refuseOtherCalendars(manager: EntityManager): Promise<void> {
+    const other = await this.repository.otherCalendars(manager, this.fiscal.calendar);
+    const first = other.at(0);
+    if (!first) return;
+    throw new DomainError(
+      409,
+      `stored schedules are of another fiscal calendar than REVENUE_FISCAL_CALENDAR=${this.fiscal.calendar}: ` +
+        `${other.map((o) => `${o.contractId} (${o.fiscalCalendar})`).join(', ')}; period close does not mix ` +
+        'calendars: set REVENUE_FISCAL_CALENDAR back to the calendar they were stored on',
+      undefined,
+      { fiscalCalendar: this.fiscal.calendar, storedCalendar: first.fiscalCalendar },
+    );
+  }
+
   /** A run's contract-level lines as CSV: the detail behind its journals (a 404 when the period has no such run). */
   async linesCsv(period: string, runId: string): Promise<string> {
-    checkPeriod(period);
+    this.fiscal.period(period);
     const run = await this.repository.run(this.dataSource.manager, runId);
     if (run?.period !== period) throw new DomainError(404, `No revenue run ${runId} of ${period}`);
     const rows = await this.repository.lines(this.dataSource.manager, runId);
@@ -287,11 +322,4 @@ export class ClosePeriod {
       manager,
     );
   }
-}
-
-function checkPeriod(period: string): void {
-  if (!PERIOD.test(period))
-    throw new DomainError(400, 'period must be a month as YYYY-MM, e.g. 2026-03', [
-      { field: 'period', problem: 'must be a month as YYYY-MM' },
-    ]);
 }

@@ -58,6 +58,8 @@ export interface RunPlan {
 
 export interface RunInput {
   period: string;
+  /** A fiscal period's last day (ISO date): the journals are dated it. Absent for a calendar month. */
+  periodEnd?: string;
   sequence: number;
   mode: CloseMode;
   obligations: readonly ObligationToDate[];
@@ -195,6 +197,7 @@ function journal(
     payload: () => ({
       externalId,
       period: input.period,
+      ...(input.periodEnd === undefined ? {} : { periodEnd: input.periodEnd }),
       subsidiary: group.subsidiary,
       currency: group.currency,
       memo: `Revline revenue ${input.period} ${group.currency} (${group.subsidiary}), ${kind}, ${input.mode}`,

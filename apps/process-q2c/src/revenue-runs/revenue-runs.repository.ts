@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { FiscalCalendar } from '@revline/revenue';
 import type { EntityManager } from 'typeorm';
 import type { CloseMode, ObligationToDate, PostedToDate, RunJournal, RunLine } from './revenue-run.plan';
 import { contractKey } from './revenue-run.plan';
@@ -41,15 +42,19 @@ export interface StoredSchedule {
   currency: string;
   subsidiary: string;
   productClass: string;
+  /** The fiscal calendar its periods are of. */
+  fiscalCalendar: FiscalCalendar;
   periods: ReadonlyArray<{ period: string; amountMinor: string }>;
 }
 
-/** A usage invoice's revenue for one contract obligation and month of use. */
+/** A usage invoice's revenue for one contract obligation and period of use. */
 export interface UsageRevenue {
   documentId: string;
   contractId: string;
   obligationId: string;
   period: string;
+  /** The fiscal calendar `period` is of. */
+  fiscalCalendar: FiscalCalendar;
   currency: string;
   subsidiary: string;
   productClass: string;
@@ -114,12 +119,14 @@ export class RevenueRunsRepository {
     if (schedules.length === 0) return;
     await manager.query(
       `INSERT INTO "q2c"."revenue_schedules"
-         ("contract_id", "obligation_id", "schedule_version", "currency", "subsidiary", "product_class", "periods")
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::jsonb[])
+         ("contract_id", "obligation_id", "schedule_version", "currency", "subsidiary", "product_class", "periods",
+          "fiscal_calendar")
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::jsonb[],
+         $8::text[])
        ON CONFLICT ("contract_id", "obligation_id") DO UPDATE SET
          "schedule_version" = EXCLUDED."schedule_version", "currency" = EXCLUDED."currency",
          "subsidiary" = EXCLUDED."subsidiary", "product_class" = EXCLUDED."product_class",
-         "periods" = EXCLUDED."periods", "updated_at" = now()
+         "periods" = EXCLUDED."periods", "fiscal_calendar" = EXCLUDED."fiscal_calendar", "updated_at" = now()
        WHERE "revenue_schedules"."schedule_version" <= EXCLUDED."schedule_version"`,
       [
         schedules.map((s) => s.contractId),
@@ -129,6 +136,7 @@ export class RevenueRunsRepository {
         schedules.map((s) => s.subsidiary),
         schedules.map((s) => s.productClass),
         schedules.map((s) => JSON.stringify(s.periods)),
+        schedules.map((s) => s.fiscalCalendar),
       ],
     );
   }
@@ -138,8 +146,9 @@ export class RevenueRunsRepository {
     if (rows.length === 0) return;
     await manager.query(
       `INSERT INTO "q2c"."usage_revenue" ("document_id", "contract_id", "obligation_id", "period", "currency",
-         "subsidiary", "product_class", "amount_minor")
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
+         "subsidiary", "product_class", "amount_minor", "fiscal_calendar")
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+         $8::bigint[], $9::text[])
        ON CONFLICT DO NOTHING`,
       [
         rows.map((r) => r.documentId),
@@ -150,8 +159,29 @@ export class RevenueRunsRepository {
         rows.map((r) => r.subsidiary),
         rows.map((r) => r.productClass),
         rows.map((r) => r.amountMinor.toString()),
+        rows.map((r) => r.fiscalCalendar),
       ],
     );
+  }
+
+  /**
+   * The contracts whose stored schedules or usage revenue are of another fiscal calendar than `calendar` (stored
+   * before the setting changed), at most `limit` of them, with the calendar they are of.
+   */
+  async otherCalendars(
+    manager: EntityManager,
+    calendar: FiscalCalendar,
+    limit = 10,
+  ): Promise<Array<{ contractId: string; fiscalCalendar: string }>> {
+    const rows = await manager.query<Array<{ contract_id: string; fiscal_calendar: string }>>(
+      `SELECT DISTINCT "contract_id", "fiscal_calendar" FROM (
+         SELECT "contract_id", "fiscal_calendar" FROM "q2c"."revenue_schedules" WHERE "fiscal_calendar" <> $1
+         UNION ALL
+         SELECT "contract_id", "fiscal_calendar" FROM "q2c"."usage_revenue" WHERE "fiscal_calendar" <> $1) o
+       ORDER BY 1, 2 LIMIT $2`,
+      [calendar, limit],
+    );
+    return rows.map((r) => ({ contractId: r.contract_id, fiscalCalendar: r.fiscal_calendar }));
   }
 
   /** Serialises runs: one at a time, whatever the period, until the transaction ends. */

@@ -1,5 +1,5 @@
 import type { ErpRevenueJournalPayload, ErpRevenueSchedulePayload } from '@revline/messaging';
-import type { ModificationRecord, ScheduleResult } from '@revline/revenue';
+import type { ModificationRecord, RevenuePolicy, ScheduleResult } from '@revline/revenue';
 import { computeSchedules } from '@revline/revenue';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
 import type { StoredSchedule } from '../revenue-runs/revenue-runs.repository';
@@ -30,14 +30,16 @@ const keyOf = (...parts: Array<string | number>): string => parts.join(':');
  * amendments up to this one. The booking posts every period of every obligation (version 1); an amendment posts
  * the new version of the obligations it touched, and a journal for each period whose amount changed — with the
  * period's full amount in the new version, of which system-erp posts only the difference from what is posted.
+ * Periods are those of the tenant's fiscal calendar (`policy`, fiscalPolicy), recorded on every stored schedule.
  */
 export function revenuePlan(
   history: ContractHistory,
   catalogue: ReadonlyMap<string, CatalogueEntry>,
   subsidiary: string,
+  policy: RevenuePolicy,
 ): RevenuePlan {
   const { booking, amendments } = history;
-  const result: ScheduleResult = computeSchedules(booking, amendments);
+  const result: ScheduleResult = computeSchedules(booking, amendments, policy);
   const last = amendments.at(-1);
   const version = last
     ? (result.versions.find((v) => v.trigger === last.amendmentId)?.version ?? result.scheduleVersion)
@@ -92,6 +94,7 @@ export function revenuePlan(
     currency: booking.currency,
     subsidiary,
     productClass: classOf(o.productCode),
+    fiscalCalendar: result.policy.fiscalCalendar,
     periods: o.periods.map((p) => ({ period: p.period, amountMinor: p.amountMinor.toString() })),
   }));
   return {

@@ -27,6 +27,7 @@ import { SAGA_STATUS } from './saga-data';
 import type { SagaKind, SagaStep } from './saga-plan';
 import { nextStep } from './saga-plan';
 import type { SagaEntity } from './saga.entity';
+import { fiscalPolicy } from '../shared/fiscal-periods';
 import { SagasConfig } from '../shared/sagas.config';
 import { SyncLatencyMetric } from './sync-latency.metric';
 import { servicePeriodOf } from './erp-plan';
@@ -484,7 +485,7 @@ export class SagaEngine {
   }
 
   private async revenue(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<void> {
-    const recognition = revenuePlan(ctx.history, ctx.catalogue, this.config.ERP_SUBSIDIARY);
+    const recognition = revenuePlan(ctx.history, ctx.catalogue, this.config.ERP_SUBSIDIARY, fiscalPolicy(this.config));
     if (saga.kind === 'ramp_step' && recognition.schedules.length === 0) {
       // The step was in the booking's schedule: the engine finds nothing to change, so no version reaches the ERP.
       await this.lineage.record(

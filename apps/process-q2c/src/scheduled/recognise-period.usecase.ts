@@ -6,6 +6,7 @@ import { LineageRecorder } from '../lineage/lineage-recorder';
 import { ContractHistoryReader } from '../sagas/contract-history';
 import { sagaContext } from '../sagas/erp-plan';
 import { revenuePlan } from '../sagas/revenue-plan';
+import { fiscalPolicy } from '../shared/fiscal-periods';
 import { SagasConfig } from '../shared/sagas.config';
 
 interface RevenueSaga {
@@ -106,7 +107,7 @@ export class RecognisePeriod {
         contractId: saga.contract_id,
         eventId: saga.event_id,
       });
-      const plan = revenuePlan(ctx.history, ctx.catalogue, this.config.ERP_SUBSIDIARY);
+      const plan = revenuePlan(ctx.history, ctx.catalogue, this.config.ERP_SUBSIDIARY, fiscalPolicy(this.config));
       for (const journal of plan.journals.filter((j) => j.period === period))
         latest.set(journal.obligationId, { journal, saga });
     }

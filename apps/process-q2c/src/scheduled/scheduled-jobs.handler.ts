@@ -47,21 +47,24 @@ export class ScheduledJobsHandler {
   }
 
   /**
-   * The period close's revenue run of the month before the run (or the period given). Starting a run is idempotent
+   * The period close's revenue run of the period before the run (or the period given). Starting a run is idempotent
    * in effect: while a run of the period is posting it is returned, and a run after a complete one posts only the
    * difference (nothing when nothing changed).
    */
   @JobHandler('q2c.close-period')
   async closePeriod(envelope: Envelope<'q2c.close-period'>): Promise<unknown> {
-    const period = envelope.payload.period ?? previousPeriod(new Date());
-    if (!PERIOD_PATTERN.test(period))
-      throw new BusinessError('schema_violation', `period must be YYYY-MM, was "${period}"`, { period });
+    // The tenant's period just ended (REVENUE_FISCAL_CALENDAR); a period given that is not one of its is refused.
+    const period = envelope.payload.period ?? this.close.periodBefore(new Date());
     const run = await this.close
       .start(period, envelope.payload.requestedBy ?? 'scheduler', envelope.correlationId)
       .catch((error: unknown) => {
         // A run the rules refuse (a later period's run, another still posting) is for a person to see, not to retry.
         if (error instanceof DomainError)
-          throw new BusinessError('revenue_run_refused', error.message, { period });
+          throw new BusinessError(
+            error.status === 400 ? 'schema_violation' : 'revenue_run_refused',
+            error.message,
+            { period },
+          );
         throw error;
       });
     return { runId: run.runId, period, sequence: run.sequence, state: run.state, resumed: run.resumed };

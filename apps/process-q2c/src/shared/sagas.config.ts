@@ -1,7 +1,8 @@
 import { IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { FiscalCalendarConfig } from './fiscal-calendar.config';
 
-/** The sagas' settings. */
-export class SagasConfig {
+/** The sagas' settings, with the fiscal calendar their revenue plans compute schedules on. */
+export class SagasConfig extends FiscalCalendarConfig {
   /** How long a saga waits for a confirmation (billing, ERP) before the wait becomes a confirmation_timeout. */
   @IsInt()
   @Min(100)

@@ -14,6 +14,7 @@ import { ActiveMapping } from '../mappings/active-mapping';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
 import { RevenueRunsConfig } from '../revenue-runs/revenue-runs.config';
 import { RevenueRunsRepository } from '../revenue-runs/revenue-runs.repository';
+import { FiscalPeriods } from '../shared/fiscal-periods';
 import { SagasConfig } from '../shared/sagas.config';
 
 type UsageLine = BillingDocumentPayload['lines'][number] & { entry: CatalogueEntry; periodStart: string };
@@ -49,9 +50,6 @@ function scaled(quantity: string): bigint {
   return BigInt(whole) * SCALE + BigInt(fraction.padEnd(6, '0').slice(0, 6));
 }
 
-/** `YYYY-MM` of an ISO date. */
-const periodOf = (date: string): string => date.slice(0, 7);
-
 /** The day before an ISO date (a billing period's end is exclusive). */
 function dayBefore(date: string): string {
   const d = new Date(`${date}T00:00:00.000Z`);
@@ -82,6 +80,7 @@ export class BookUsageInvoice {
     private readonly config: SagasConfig,
     private readonly posting: RevenueRunsConfig,
     private readonly revenueRuns: RevenueRunsRepository,
+    private readonly fiscal: FiscalPeriods,
   ) {}
 
   /** Books the invoice when it is a usage invoice; null (nothing done) when it is not one. */
@@ -236,14 +235,15 @@ export class BookUsageInvoice {
   ): Promise<Array<{ period: string; amountMinor: string }>> {
     const cells = new Map<string, { entry: CatalogueEntry; period: string; amountMinor: bigint }>();
     for (const { line, amountMinor } of charges) {
-      const period = periodOf(line.periodStart);
+      // The period of use: the accounting period (REVENUE_FISCAL_CALENDAR) the usage's billing period starts in.
+      const period = this.fiscal.keyOf(line.periodStart);
       const key = `${line.entry.pobId}:${period}`;
       const cell = cells.get(key) ?? { entry: line.entry, period, amountMinor: 0n };
       cell.amountMinor += amountMinor;
       cells.set(key, cell);
     }
     const out: Array<{ period: string; amountMinor: string }> = [];
-    // The usage revenue of the invoice, by obligation and month of use: what period close posts.
+    // The usage revenue of the invoice, by obligation and period of use: what period close posts.
     await this.revenueRuns.storeUsageRevenue(
       manager,
       [...cells.values()].map(({ entry, period, amountMinor }) => ({
@@ -255,6 +255,7 @@ export class BookUsageInvoice {
         subsidiary: this.config.ERP_SUBSIDIARY,
         productClass: entry.productClass,
         amountMinor,
+        fiscalCalendar: this.fiscal.calendar,
       })),
     );
     for (const { entry, period, amountMinor } of cells.values()) {

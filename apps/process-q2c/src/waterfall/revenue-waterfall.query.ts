@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import type { WaterfallDto, WaterfallQuery } from '@revline/finance-api';
 import { USAGE_REVENUE } from '../usage/usage-revenue.sql';
 import { CONTRACT_BILLING_DOCUMENTS, RevenueRunsRepository } from '../revenue-runs/revenue-runs.repository';
-import { monthsBetween } from './waterfall-periods';
+import { FiscalPeriods } from '../shared/fiscal-periods';
+import { periodsBetween } from './waterfall-periods';
 import type { ContractFlows } from './waterfall-roll-forward';
 import { waterfallByCurrency } from './waterfall-roll-forward';
 
@@ -24,29 +25,33 @@ interface UsageRow {
 interface BilledRow {
   contract_id: string;
   currency: string;
-  period: string;
+  issued_on: string;
   billed: string;
 }
 
 /**
- * Billing documents by contract, currency and month, less tax, credit notes negative (CONTRACT_BILLING_DOCUMENTS).
- * A document's month is the month it is issued: what is billed later than it is recognised (a back-dated booking,
- * billing in arrears) is an unbilled receivable until then, not billing moved back in time.
+ * Billing documents by contract, currency and day of issue up to the last period's end, less tax, credit notes
+ * negative (CONTRACT_BILLING_DOCUMENTS). A document's period is the period it is issued in: what is billed later than
+ * it is recognised (a back-dated booking, billing in arrears) is an unbilled receivable until then, not billing moved
+ * back in time.
  */
 const BILLED = `
   WITH docs AS (${CONTRACT_BILLING_DOCUMENTS})
-  SELECT contract_id, "payload"->'total'->>'currency' AS currency, left("payload"->>'issuedOn', 7) AS period,
+  SELECT contract_id, "payload"->'total'->>'currency' AS currency, left("payload"->>'issuedOn', 10) AS issued_on,
          sum((CASE "kind" WHEN 'credit_note' THEN -1 ELSE 1 END)
              * (("payload"->'total'->>'amountMinor')::numeric - COALESCE(("payload"->'tax'->>'amountMinor')::numeric, 0)))::text AS billed
     FROM docs
-   WHERE contract_id IS NOT NULL AND left("payload"->>'issuedOn', 7) <= $1 AND ($2::text IS NULL OR contract_id = $2)
+   WHERE contract_id IS NOT NULL AND left("payload"->>'issuedOn', 10) <= $1 AND ($2::text IS NULL OR contract_id = $2)
    GROUP BY 1, 2, 3`;
 
-/** Usage (overage) revenue by contract, currency and month of use (see USAGE_REVENUE). */
+/**
+ * Usage (overage) revenue by contract, currency and period of use (see USAGE_REVENUE), of the tenant's calendar
+ * (period close refuses rows of another; the waterfall leaves them out).
+ */
 const USAGE_RECOGNISED = `
   SELECT contract_id, currency, period, sum(amount)::text AS recognised
     FROM (${USAGE_REVENUE}) newest
-   WHERE period <= $1 AND ($2::text IS NULL OR contract_id = $2)
+   WHERE period <= $1 AND ($2::text IS NULL OR contract_id = $2) AND fiscal_calendar = $3
    GROUP BY 1, 2, 3`;
 
 /**
@@ -62,6 +67,7 @@ export class RevenueWaterfall {
   constructor(
     private readonly dataSource: DataSource,
     private readonly runs: RevenueRunsRepository,
+    private readonly fiscal: FiscalPeriods,
   ) {}
 
   /** Each month's revenue as the revenue runs posted it to the ERP, beside what the engine recognises. */
@@ -78,7 +84,8 @@ export class RevenueWaterfall {
   }
 
   async execute(query: WaterfallQuery): Promise<WaterfallDto> {
-    const months = monthsBetween(query.from, query.to);
+    const months = periodsBetween(this.fiscal, query.from, query.to);
+    const lastDay = this.fiscal.period(query.to, 'to').to;
     const flows = new Map<string, ContractFlows>();
     const flowsOf = (contractId: string, currency: string): ContractFlows | undefined => {
       if (query.currency && currency !== query.currency) return undefined;
@@ -99,7 +106,7 @@ export class RevenueWaterfall {
       if (!booking || (query.currency && booking.currency !== query.currency)) continue;
       const amendments = history.filter((e): e is ContractAmended => e.eventType === 'ContractAmended');
       try {
-        const result = computeSchedules(booking, amendments);
+        const result = computeSchedules(booking, amendments, this.fiscal.policy);
         const contract = flowsOf(contractId, booking.currency);
         for (const obligation of result.obligations)
           for (const p of obligation.periods)
@@ -112,22 +119,23 @@ export class RevenueWaterfall {
     const usage = await this.dataSource.query<UsageRow[]>(USAGE_RECOGNISED, [
       query.to,
       query.contractId ?? null,
+      this.fiscal.calendar,
     ]);
     for (const row of usage) {
       const contract = flowsOf(row.contract_id, row.currency);
       if (contract) add(contract.recognised, row.period, BigInt(row.recognised));
     }
-    const rows = await this.dataSource.query<BilledRow[]>(BILLED, [query.to, query.contractId ?? null]);
+    const rows = await this.dataSource.query<BilledRow[]>(BILLED, [lastDay, query.contractId ?? null]);
     for (const row of rows) {
       const contract = flowsOf(row.contract_id, row.currency);
-      if (contract) add(contract.billed, row.period, BigInt(row.billed));
+      if (contract) add(contract.billed, this.fiscal.keyOf(row.issued_on), BigInt(row.billed));
     }
     return {
       from: query.from,
       to: query.to,
       contracts,
       currencies: this.withPosted(
-        waterfallByCurrency(months, flows.values()),
+        waterfallByCurrency(months, flows.values(), this.fiscal.keysBetween),
         await this.runs.revenueByPeriod(this.dataSource.manager, query.to, query.contractId),
       ),
     };

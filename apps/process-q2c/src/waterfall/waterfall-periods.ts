@@ -1,24 +1,25 @@
 import { DomainError } from '@revline/http';
+import type { FiscalPeriods } from '../shared/fiscal-periods';
 
-export const MAX_MONTHS = 120;
+export const MAX_PERIODS = 120;
 
-const index = (period: string): number => Number(period.slice(0, 4)) * 12 + Number(period.slice(5, 7)) - 1;
-const periodOf = (i: number): string =>
-  `${String(Math.floor(i / 12)).padStart(4, '0')}-${String((i % 12) + 1).padStart(2, '0')}`;
-
-/** The months from..to inclusive; 400 when `to` is before `from` or the span is too long. */
-export function monthsBetween(from: string, to: string): string[] {
-  const start = index(from);
-  const end = index(to);
-  if (end < start)
+/**
+ * The periods of the tenant's calendar from..to inclusive; 400 when either is not a period of the calendar, `to` is
+ * before `from`, or the span is too long.
+ */
+export function periodsBetween(fiscal: FiscalPeriods, from: string, to: string): string[] {
+  const first = fiscal.period(from, 'from');
+  const last = fiscal.period(to, 'to');
+  if (last.to < first.from)
     throw new DomainError(400, `to (${to}) is before from (${from})`, [
       { field: 'to', problem: 'must not be before from' },
     ]);
-  if (end - start + 1 > MAX_MONTHS)
+  const periods = fiscal.between(first, last, MAX_PERIODS + 1);
+  if (periods.length > MAX_PERIODS)
     throw new DomainError(
       400,
-      `from..to spans ${String(end - start + 1)} months; at most ${String(MAX_MONTHS)}`,
-      [{ field: 'to', problem: `must be at most ${String(MAX_MONTHS)} months after from` }],
+      `from..to spans more than ${String(MAX_PERIODS)} periods; at most ${String(MAX_PERIODS)}`,
+      [{ field: 'to', problem: `must be at most ${String(MAX_PERIODS)} periods after from` }],
     );
-  return Array.from({ length: end - start + 1 }, (_, i) => periodOf(start + i));
+  return periods;
 }

@@ -32,6 +32,7 @@ const zero = (): Position => ({ deferred: 0n, unbilled: 0n });
 export function waterfallByCurrency(
   months: readonly string[],
   contracts: Iterable<ContractFlows>,
+  periodsFrom?: (from: string, to: string) => string[],
 ): WaterfallCurrencyDto[] {
   const first = months.at(0) ?? '';
   const last = months.at(-1) ?? '';
@@ -40,7 +41,7 @@ export function waterfallByCurrency(
     const totals: Totals = byCurrency.get(c.currency) ?? new Map<string, MonthTotals>();
     byCurrency.set(c.currency, totals);
     const rolled = new Map(
-      contractRollForward(c.billed, c.recognised, last).map((m) => [m.period, m] as const),
+      contractRollForward(c.billed, c.recognised, last, periodsFrom).map((m) => [m.period, m] as const),
     );
     let before = zero();
     for (const [period, m] of rolled) {

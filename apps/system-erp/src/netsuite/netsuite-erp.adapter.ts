@@ -229,7 +229,8 @@ export class NetSuiteErpAdapter extends ErpPort {
   }
 
   async postPeriodJournal(journal: ErpPeriodJournal): Promise<ErpPostingResult> {
-    checkPeriod(journal.period);
+    // A fiscal period posts by its last day: NetSuite files the journal in the accounting period holding it.
+    if (journal.periodEnd === undefined) checkPeriod(journal.period);
     const body = periodJournalBody(journal, await this.ids(journal), this.glAccounts());
     try {
       return await this.upsert('periodJournal', journal.externalId, body);

@@ -242,9 +242,9 @@ export function revenueJournalBody(
 }
 
 /**
- * A period close's journal as NetSuite's journalEntry: dated the period's last day, its lines as given, each a
- * debit or a credit to the configured account it names; revenue lines carry their product class, detail lines
- * their contract and obligation column fields (a summary line carries none).
+ * A period close's journal as NetSuite's journalEntry: dated the period's last day (a fiscal period's `periodEnd`),
+ * its lines as given, each a debit or a credit to the configured account it names; revenue lines carry their product
+ * class, detail lines their contract and obligation column fields (a summary line carries none).
  */
 export function periodJournalBody(
   j: ErpPeriodJournal,
@@ -257,7 +257,7 @@ export function periodJournalBody(
     unbilled_receivable: accounts.unbilledReceivable,
   };
   return {
-    tranDate: periodEnd(j.period),
+    tranDate: j.periodEnd ?? periodEnd(j.period),
     subsidiary: { id: ids.subsidiary },
     currency: { id: ids.currency },
     memo: j.memo,

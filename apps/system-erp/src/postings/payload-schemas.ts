@@ -8,6 +8,10 @@ const NonNegativeMinor = z
 const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code');
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const Period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a period YYYY-MM');
+/** A period of the tenant's fiscal calendar: a month, or a fiscal period FYyyyy-Pnn (process-q2c's REVENUE_FISCAL_CALENDAR). */
+const AccountingPeriod = z
+  .string()
+  .regex(/^(\d{4}-(0[1-9]|1[0-2])|FY\d{4}-P(0[1-9]|1[0-3]))$/, 'must be a period YYYY-MM or FYyyyy-Pnn');
 const Key = z.string().min(1).max(200);
 
 export const CustomerCommand = z.object({
@@ -69,7 +73,7 @@ export const ScheduleCommand = z.object({
   obligationId: Key,
   scheduleVersion: z.number().int().min(1),
   currency: Currency,
-  periods: z.array(z.object({ period: Period, amountMinor: Minor })).min(1),
+  periods: z.array(z.object({ period: AccountingPeriod, amountMinor: Minor })).min(1),
 });
 
 export const JournalCommand = z.object({
@@ -131,11 +135,17 @@ const PeriodJournalLine = z
 export const PeriodJournalCommand = z
   .object({
     externalId: Key,
-    period: Period,
+    // A calendar month, or a fiscal period (FY2026-P03) dated its last day (periodEnd).
+    period: AccountingPeriod,
+    periodEnd: IsoDate.optional(),
     subsidiary: Key,
     currency: Currency,
     memo: z.string().min(1).max(4000),
     lines: z.array(PeriodJournalLine).min(1).max(PERIOD_JOURNAL_MAX_LINES),
+  })
+  .refine((j) => j.periodEnd !== undefined || !j.period.startsWith('FY'), {
+    error: 'a fiscal period needs its last day (periodEnd)',
+    path: ['periodEnd'],
   })
   .refine((j) => balance(j.lines) === 0n, {
     error: 'must balance: debits must equal credits',

@@ -51,12 +51,14 @@ function monthsFrom(from: string, to: string): string[] {
 /**
  * A contract's months from its first billed or recognised month to `through` (or its last), each with the
  * deferred revenue and contract asset at the month end and the month's contract-asset movement. Amounts by
- * YYYY-MM month; billed is net of credits and tax, recognised is the revenue of the month.
+ * YYYY-MM month; billed is net of credits and tax, recognised is the revenue of the month. On a fiscal calendar,
+ * `periodsFrom` lists its periods from one key to another (keys of one calendar sort in time order).
  */
 export function contractRollForward(
   billedByPeriod: ReadonlyMap<string, bigint>,
   recognisedByPeriod: ReadonlyMap<string, bigint>,
   through?: string,
+  periodsFrom: (from: string, to: string) => string[] = monthsFrom,
 ): ContractMonth[] {
   const keys = [...billedByPeriod.keys(), ...recognisedByPeriod.keys()].sort();
   const first = keys.at(0);
@@ -65,7 +67,7 @@ export function contractRollForward(
   let billedToDate = 0n;
   let recognisedToDate = 0n;
   let asset = 0n;
-  return monthsFrom(first, last).map((period) => {
+  return periodsFrom(first, last).map((period) => {
     const billed = billedByPeriod.get(period) ?? 0n;
     const recognised = recognisedByPeriod.get(period) ?? 0n;
     billedToDate += billed;

@@ -1,4 +1,4 @@
-import { addMonthsToEpochDay, civilOf } from '@revline/canonical';
+import { addMonthsToEpochDay, civilOf, epochDayOf, fromEpochDay } from '@revline/canonical';
 import { monthEnd, monthIndexOf, monthKey } from './month-grid';
 
 /** Fiscal calendars a tenant closes its books on (calendar months by default). */
@@ -109,4 +109,35 @@ export function periodGrid(calendar: FiscalCalendar, yearStart: number | undefin
   return calendar === 'calendar' || yearStart === undefined
     ? CALENDAR_GRID
     : new FiscalGrid(calendar, yearStart);
+}
+
+/** A period of a grid: its key and its first and last days (ISO dates). */
+export interface PeriodRange {
+  readonly key: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The period of a grid a day falls in. */
+export function periodOfDay(grid: PeriodGrid, day: number): PeriodRange {
+  return rangeOf(grid, grid.indexOf(day));
+}
+
+/**
+ * The period a grid names by `key` ('YYYY-MM' for calendar months, 'FY2027-P01' for fiscal periods), or undefined
+ * when the grid names no period so (a month key on a fiscal grid, P13 on a 12-period year, a malformed key).
+ */
+export function periodOfKey(grid: PeriodGrid, key: string): PeriodRange | undefined {
+  const m = /^FY(\d{4})-P\d{2}$/.exec(key) ?? /^(\d{4})-\d{2}$/.exec(key);
+  if (!m) return undefined;
+  // The period named is within a year and a month of the middle of the year it is labelled with.
+  const guess = grid.indexOf(epochDayOf(Number(m[1]), 7, 1));
+  for (let d = 0; d <= 30; d++)
+    for (const i of d === 0 ? [guess] : [guess - d, guess + d])
+      if (grid.key(i) === key) return rangeOf(grid, i);
+  return undefined;
+}
+
+function rangeOf(grid: PeriodGrid, index: number): PeriodRange {
+  return { key: grid.key(index), from: fromEpochDay(grid.end(index - 1) + 1), to: fromEpochDay(grid.end(index)) };
 }

@@ -5,6 +5,7 @@ import { ContractHistoryReader } from '../contract-history';
 import { sagaContext } from '../erp-plan';
 import { revenuePlan } from '../revenue-plan';
 import { SagaEntity } from '../saga.entity';
+import { fiscalPolicy } from '../../shared/fiscal-periods';
 import { SagasConfig } from '../../shared/sagas.config';
 import { RevenueRunsConfig } from '../../revenue-runs/revenue-runs.config';
 import type { ContractAssetInput } from './contract-asset-journals';
@@ -86,7 +87,7 @@ export class ContractAssetPlanner {
     if (!latest) return [];
     const saga = await manager.getRepository(SagaEntity).findOneByOrFail({ sagaId: latest.revenue });
     const ctx = await sagaContext(this.history, manager, saga);
-    const plan = revenuePlan(ctx.history, ctx.catalogue, this.config.ERP_SUBSIDIARY);
+    const plan = revenuePlan(ctx.history, ctx.catalogue, this.config.ERP_SUBSIDIARY, fiscalPolicy(this.config));
     const held = plus(
       await this.repository.sentByPeriod(manager, contractId),
       await this.repository.voidSentByPeriod(manager, contractId, null),
