@@ -33,12 +33,12 @@ const elapsed = (day: string): number =>
 /** Ratable by actual days with cumulative half-up rounding (design §5), computed here on its own. */
 const recognisedTo = (day: string): bigint => (1_200_000n * BigInt(elapsed(day)) * 2n + 365n) / (2n * 365n);
 /** G1's 12,000.00 by fiscal period: each period's cumulative figure less the one before. */
-const G1_FISCAL = new Map(
-  FISCAL_ENDS.map(([key, end], i) => [
-    key,
-    recognisedTo(end) - (i === 0 ? 0n : recognisedTo(FISCAL_ENDS[i - 1]?.[1] ?? '')),
-  ]),
-);
+const G1_FISCAL = new Map<string, bigint>();
+let before = 0n;
+for (const [key, end] of FISCAL_ENDS) {
+  G1_FISCAL.set(key, recognisedTo(end) - before);
+  before = recognisedTo(end);
+}
 const g1 = (key: string): bigint => G1_FISCAL.get(key) ?? 0n;
 
 /**
@@ -54,14 +54,24 @@ describe('fiscal calendars: a 4-4-5 tenant through the sandbox', () => {
   let orderId: string;
 
   const start = (period: string, expected = 200) =>
-    request(env.q2c.url).post(`/v1/close/${period}/revenue-runs`).set(bearer(operator)).send({}).expect(expected);
+    request(env.q2c.url)
+      .post(`/v1/close/${period}/revenue-runs`)
+      .set(bearer(operator))
+      .send({})
+      .expect(expected);
+  const runsOf = async (period: string): Promise<RevenueRunListDto['items']> =>
+    (
+      (await request(env.q2c.url).get(`/v1/close/${period}/revenue-runs`).set(bearer(viewer)).expect(200))
+        .body as RevenueRunListDto
+    ).items;
+  /** Starts a run of the period and waits until the ERP has posted its journals. */
   const close = async (period: string): Promise<StartRevenueRunResultDto> => {
     const run = (await start(period)).body as StartRevenueRunResultDto;
     await env.settle();
-    const listed = await request(env.q2c.url).get(`/v1/close/${period}/revenue-runs`).set(bearer(viewer)).expect(200);
-    const done = (listed.body as RevenueRunListDto).items.find((r) => r.runId === run.runId);
-    expect(done?.state).toBe('posted');
-    return Object.assign(done ?? run, { resumed: run.resumed });
+    const done = (await runsOf(period)).find((r) => r.runId === run.runId);
+    if (!done) throw new Error(`run ${run.runId} not listed`);
+    expect(done.state).toBe('posted');
+    return Object.assign(done, { resumed: run.resumed });
   };
   const revenueOf = (run: StartRevenueRunResultDto): bigint =>
     run.journals.reduce((s, j) => s + BigInt(j.debitMinor), 0n);
@@ -84,9 +94,10 @@ describe('fiscal calendars: a 4-4-5 tenant through the sandbox', () => {
   });
 
   it('stores G1’s schedule by fiscal period, on the 4-4-5 calendar, summing exactly to 12,000.00', async () => {
+    const sql = `SELECT "fiscal_calendar", "periods" FROM "q2c"."revenue_schedules" WHERE "contract_id" = $1`;
     const [stored] = await env.db.dataSource.query<
       Array<{ fiscal_calendar: string; periods: Array<{ period: string; amountMinor: string }> }>
-    >(`SELECT "fiscal_calendar", "periods" FROM "q2c"."revenue_schedules" WHERE "contract_id" = $1`, [orderId]);
+    >(sql, [orderId]);
     expect(stored?.fiscal_calendar).toBe('4-4-5');
     expect(stored?.periods).toEqual(
       FISCAL_ENDS.map(([key]) => ({ period: key, amountMinor: g1(key).toString() })),
@@ -107,8 +118,10 @@ describe('fiscal calendars: a 4-4-5 tenant through the sandbox', () => {
     expect(usd?.months.map((m) => [m.period, m.recognisedMinor])).toEqual(
       FISCAL_ENDS.map(([key]) => [key, g1(key).toString()]),
     );
-    expect(usd?.months[0]).toMatchObject({ billedMinor: '1200000', closingDeferredMinor: (1_200_000n - g1('FY2026-P01')).toString() });
-    expect(usd).toMatchObject({ billedMinor: '1200000', recognisedMinor: '1200000', closingDeferredMinor: '0' });
+    const deferredAfterP01 = (1_200_000n - g1('FY2026-P01')).toString();
+    expect(usd?.months[0]).toMatchObject({ billedMinor: '1200000', closingDeferredMinor: deferredAfterP01 });
+    expect(usd).toMatchObject({ billedMinor: '1200000', recognisedMinor: '1200000' });
+    expect(usd?.closingDeferredMinor).toBe('0');
 
     const month = await request(env.q2c.url)
       .get('/v1/revenue/waterfall')
@@ -136,7 +149,8 @@ describe('fiscal calendars: a 4-4-5 tenant through the sandbox', () => {
       `SELECT SUM(amount) AS b FROM transactionaccountingline WHERE account = '5'`,
     );
     const total = g1('FY2026-P01') + g1('FY2026-P02');
-    expect(revenue).toEqual({ b: `-${(total / 100n).toString()}.${(total % 100n).toString().padStart(2, '0')}` });
+    const cents = (total % 100n).toString().padStart(2, '0');
+    expect(revenue).toEqual({ b: `-${(total / 100n).toString()}.${cents}` });
 
     const waterfall = await request(env.q2c.url)
       .get('/v1/revenue/waterfall')
@@ -160,8 +174,7 @@ describe('fiscal calendars: a 4-4-5 tenant through the sandbox', () => {
     try {
       const mixed = await start('FY2026-P03', 409);
       expect((mixed.body as { detail: string }).detail).toContain(`${orderId} (calendar)`);
-      const runs = await request(env.q2c.url).get('/v1/close/FY2026-P03/revenue-runs').set(bearer(viewer)).expect(200);
-      expect((runs.body as RevenueRunListDto).items).toEqual([]);
+      expect(await runsOf('FY2026-P03')).toEqual([]);
     } finally {
       await env.db.dataSource.query(
         `UPDATE "q2c"."revenue_schedules" SET "fiscal_calendar" = '4-4-5' WHERE "contract_id" = $1`,

@@ -70,13 +70,11 @@ export class ReplayPlanner {
     const customerExternalId =
       saga.data.erpCustomerExternalId ??
       erpCustomerExternalId(ctx.history.booking.customer, saga.data.salesforceAccountId);
+    const plan = revenuePlan(ctx.history, ctx.catalogue, subsidiary, fiscalPolicy(this.config));
     return [
       ...(saga.kind === 'booking' && customer ? [customer] : []),
       ...documentCommands(saga, ctx, customerExternalId, subsidiary),
-      ...revenueCommands(
-        saga,
-        await this.revenue(manager, saga, revenuePlan(ctx.history, ctx.catalogue, subsidiary, fiscalPolicy(this.config))),
-      ),
+      ...revenueCommands(saga, await this.revenue(manager, saga, plan)),
     ];
   }
 

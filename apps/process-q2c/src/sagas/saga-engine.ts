@@ -485,7 +485,12 @@ export class SagaEngine {
   }
 
   private async revenue(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<void> {
-    const recognition = revenuePlan(ctx.history, ctx.catalogue, this.config.ERP_SUBSIDIARY, fiscalPolicy(this.config));
+    const recognition = revenuePlan(
+      ctx.history,
+      ctx.catalogue,
+      this.config.ERP_SUBSIDIARY,
+      fiscalPolicy(this.config),
+    );
     if (saga.kind === 'ramp_step' && recognition.schedules.length === 0) {
       // The step was in the booking's schedule: the engine finds nothing to change, so no version reaches the ERP.
       await this.lineage.record(

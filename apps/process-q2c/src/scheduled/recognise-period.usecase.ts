@@ -107,7 +107,12 @@ export class RecognisePeriod {
         contractId: saga.contract_id,
         eventId: saga.event_id,
       });
-      const plan = revenuePlan(ctx.history, ctx.catalogue, this.config.ERP_SUBSIDIARY, fiscalPolicy(this.config));
+      const plan = revenuePlan(
+        ctx.history,
+        ctx.catalogue,
+        this.config.ERP_SUBSIDIARY,
+        fiscalPolicy(this.config),
+      );
       for (const journal of plan.journals.filter((j) => j.period === period))
         latest.set(journal.obligationId, { journal, saga });
     }

@@ -139,5 +139,9 @@ export function periodOfKey(grid: PeriodGrid, key: string): PeriodRange | undefi
 }
 
 function rangeOf(grid: PeriodGrid, index: number): PeriodRange {
-  return { key: grid.key(index), from: fromEpochDay(grid.end(index - 1) + 1), to: fromEpochDay(grid.end(index)) };
+  return {
+    key: grid.key(index),
+    from: fromEpochDay(grid.end(index - 1) + 1),
+    to: fromEpochDay(grid.end(index)),
+  };
 }

@@ -87,7 +87,12 @@ export class ContractAssetPlanner {
     if (!latest) return [];
     const saga = await manager.getRepository(SagaEntity).findOneByOrFail({ sagaId: latest.revenue });
     const ctx = await sagaContext(this.history, manager, saga);
-    const plan = revenuePlan(ctx.history, ctx.catalogue, this.config.ERP_SUBSIDIARY, fiscalPolicy(this.config));
+    const plan = revenuePlan(
+      ctx.history,
+      ctx.catalogue,
+      this.config.ERP_SUBSIDIARY,
+      fiscalPolicy(this.config),
+    );
     const held = plus(
       await this.repository.sentByPeriod(manager, contractId),
       await this.repository.voidSentByPeriod(manager, contractId, null),
