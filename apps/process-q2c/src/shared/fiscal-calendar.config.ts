@@ -1,4 +1,4 @@
-import { IsIn, Matches, ValidateIf } from 'class-validator';
+import { IsIn, IsISO8601, Matches, ValidateIf } from 'class-validator';
 import { FISCAL_CALENDARS, type FiscalCalendar } from '@revline/revenue';
 
 /** The tenant's fiscal calendar: the accounting periods schedules, waterfalls, usage revenue and period close use. */
@@ -16,8 +16,9 @@ export class FiscalCalendarConfig {
    * the same weekday, the one nearest to this date's anniversary.
    */
   @ValidateIf((c: FiscalCalendarConfig) => c.REVENUE_FISCAL_CALENDAR !== 'calendar')
+  @IsISO8601({ strict: true }, { message: 'must be a calendar date' })
   @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, {
     message: 'must be the first day of one fiscal year as YYYY-MM-DD (required with a week calendar)',
   })
-  REVENUE_FISCAL_YEAR_START?: string;
+  REVENUE_FISCAL_YEAR_START?: string = undefined;
 }

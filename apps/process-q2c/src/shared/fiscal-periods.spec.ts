@@ -24,7 +24,9 @@ describe('the tenant’s fiscal calendar setting', () => {
       /REVENUE_FISCAL_CALENDAR/,
     );
     const notADay = { REVENUE_FISCAL_CALENDAR: '5-4-4', REVENUE_FISCAL_YEAR_START: '2026-02-30' };
-    expect(() => periodsOf(notADay)).toThrow(/fiscalYearStart/);
+    expect(() => loadConfig(FiscalCalendarConfig, notADay)).toThrow(
+      'REVENUE_FISCAL_YEAR_START was "2026-02-30": must be a calendar date',
+    );
   });
 
   it('names a 4-4-5 tenant’s periods FYyyyy-Pnn, each with its first and last day', () => {

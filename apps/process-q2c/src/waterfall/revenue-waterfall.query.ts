@@ -25,23 +25,24 @@ interface UsageRow {
 interface BilledRow {
   contract_id: string;
   currency: string;
-  issued_on: string;
+  /** The month of issue (calendar months) or the day (a fiscal calendar's periods are found from it). */
+  issued: string;
   billed: string;
 }
 
 /**
- * Billing documents by contract, currency and day of issue up to the last period's end, less tax, credit notes
- * negative (CONTRACT_BILLING_DOCUMENTS). A document's period is the period it is issued in: what is billed later than
- * it is recognised (a back-dated booking, billing in arrears) is an unbilled receivable until then, not billing moved
- * back in time.
+ * Billing documents by contract, currency and month of issue (`$3` = 7) or day of issue (`$3` = 10, on a fiscal
+ * calendar) up to `$1`, less tax, credit notes negative (CONTRACT_BILLING_DOCUMENTS). A document's period is the
+ * period it is issued in: what is billed later than it is recognised (a back-dated booking, billing in arrears) is an
+ * unbilled receivable until then, not billing moved back in time.
  */
 const BILLED = `
   WITH docs AS (${CONTRACT_BILLING_DOCUMENTS})
-  SELECT contract_id, "payload"->'total'->>'currency' AS currency, left("payload"->>'issuedOn', 10) AS issued_on,
+  SELECT contract_id, "payload"->'total'->>'currency' AS currency, left("payload"->>'issuedOn', $3::int) AS issued,
          sum((CASE "kind" WHEN 'credit_note' THEN -1 ELSE 1 END)
              * (("payload"->'total'->>'amountMinor')::numeric - COALESCE(("payload"->'tax'->>'amountMinor')::numeric, 0)))::text AS billed
     FROM docs
-   WHERE contract_id IS NOT NULL AND left("payload"->>'issuedOn', 10) <= $1 AND ($2::text IS NULL OR contract_id = $2)
+   WHERE contract_id IS NOT NULL AND left("payload"->>'issuedOn', $3::int) <= $1 AND ($2::text IS NULL OR contract_id = $2)
    GROUP BY 1, 2, 3`;
 
 /**
@@ -85,7 +86,8 @@ export class RevenueWaterfall {
 
   async execute(query: WaterfallQuery): Promise<WaterfallDto> {
     const months = periodsBetween(this.fiscal, query.from, query.to);
-    const lastDay = this.fiscal.period(query.to, 'to').to;
+    // Calendar months are read by month as before; a fiscal calendar's periods are found from the days.
+    const fiscal = this.fiscal.calendar !== 'calendar';
     const flows = new Map<string, ContractFlows>();
     const flowsOf = (contractId: string, currency: string): ContractFlows | undefined => {
       if (query.currency && currency !== query.currency) return undefined;
@@ -125,17 +127,22 @@ export class RevenueWaterfall {
       const contract = flowsOf(row.contract_id, row.currency);
       if (contract) add(contract.recognised, row.period, BigInt(row.recognised));
     }
-    const rows = await this.dataSource.query<BilledRow[]>(BILLED, [lastDay, query.contractId ?? null]);
+    const rows = await this.dataSource.query<BilledRow[]>(BILLED, [
+      fiscal ? this.fiscal.period(query.to, 'to').to : query.to,
+      query.contractId ?? null,
+      fiscal ? 10 : 7,
+    ]);
     for (const row of rows) {
       const contract = flowsOf(row.contract_id, row.currency);
-      if (contract) add(contract.billed, this.fiscal.keyOf(row.issued_on), BigInt(row.billed));
+      const period = fiscal ? this.fiscal.keyOf(row.issued) : row.issued;
+      if (contract) add(contract.billed, period, BigInt(row.billed));
     }
     return {
       from: query.from,
       to: query.to,
       contracts,
       currencies: this.withPosted(
-        waterfallByCurrency(months, flows.values(), this.fiscal.keysBetween),
+        waterfallByCurrency(months, flows.values(), fiscal ? this.fiscal.keysBetween : undefined),
         await this.runs.revenueByPeriod(this.dataSource.manager, query.to, query.contractId),
       ),
     };
