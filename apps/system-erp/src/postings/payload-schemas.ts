@@ -8,7 +8,7 @@ const NonNegativeMinor = z
 const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code');
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const Period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a period YYYY-MM');
-/** A period of the tenant's fiscal calendar: a month, or a fiscal period FYyyyy-Pnn (process-q2c's REVENUE_FISCAL_CALENDAR). */
+/** A period of the tenant's calendar (process-q2c's REVENUE_FISCAL_CALENDAR): a month, or a fiscal period FYyyyy-Pnn. */
 const AccountingPeriod = z
   .string()
   .regex(/^(\d{4}-(0[1-9]|1[0-2])|FY\d{4}-P(0[1-9]|1[0-3]))$/, 'must be a period YYYY-MM or FYyyyy-Pnn');
