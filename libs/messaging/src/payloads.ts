@@ -356,7 +356,10 @@ export interface RecognisePeriodPayload {
 }
 
 export interface ClosePeriodPayload {
-  /** `YYYY-MM`; absent (a job scheduler's run) means the month before the run. */
+  /**
+   * A period of the tenant's calendar (`YYYY-MM`, or `FY2026-P03` on a fiscal calendar); absent (a job scheduler's
+   * run) means the period just ended before the run.
+   */
   period?: string;
   /** Who asked: the scheduler, or a person through the experience API (their subject). */
   requestedBy?: string;

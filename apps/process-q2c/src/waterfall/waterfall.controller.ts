@@ -18,7 +18,7 @@ export class WaterfallController {
     summary:
       'Revenue waterfall: billed and recognised by month, deferred revenue and unbilled receivable rolled forward',
     description:
-      "For each currency and month from..to: deferred revenue and unbilled receivable at the start, billed (invoices less credit notes, excluding tax, in the month they are issued), recognised (from the revenue engine's schedules of every stored contract, plus usage revenue in its month of use), and both balances at the end. Each contract rolls forward on its own: billed ahead of recognised is deferred revenue, recognised ahead of billed an unbilled receivable (contract asset), never a negative deferral and never netted across contracts. Amounts in minor units. `format=csv` or `Accept: text/csv` answers CSV with decimal amounts and minor units.",
+      "For each currency and month from..to: deferred revenue and unbilled receivable at the start, billed (invoices less credit notes, excluding tax, in the month they are issued), recognised (from the revenue engine's schedules of every stored contract, plus usage revenue in its month of use), and both balances at the end. Each contract rolls forward on its own: billed ahead of recognised is deferred revenue, recognised ahead of billed an unbilled receivable (contract asset), never a negative deferral and never netted across contracts. Amounts in minor units. `format=csv` or `Accept: text/csv` answers CSV with decimal amounts and minor units. On a fiscal calendar (REVENUE_FISCAL_CALENDAR) the periods are fiscal periods, `from` and `to` named FYyyyy-Pnn (e.g. FY2026-P01), a document billed in the period it is issued in.",
   })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: WaterfallDto })
