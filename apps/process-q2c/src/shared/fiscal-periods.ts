@@ -77,7 +77,7 @@ export class FiscalPeriods {
   /** The keys of the periods from `from` to `to` inclusive (at most `limit` of them). */
   between(from: PeriodRange, to: PeriodRange, limit = Infinity): string[] {
     const out: string[] = [];
-    for (let day = toEpochDay(from.from); day <= toEpochDay(to.to) && out.length < limit; ) {
+    for (let day = toEpochDay(from.from); day <= toEpochDay(to.to) && out.length < limit;) {
       const p = periodOfDay(this.grid, day);
       out.push(p.key);
       day = toEpochDay(p.to) + 1;
