@@ -373,11 +373,12 @@ export class PrepareRecord {
       const entry = p as { period?: unknown; amount?: unknown };
       if (
         typeof entry.period !== 'string' ||
-        !/^\d{4}-\d{2}$/.test(entry.period) ||
+        // A month, or a fiscal period of a 4-4-5 / 13-period tenant (the record's field is Revline's own).
+        !/^(\d{4}-\d{2}|FY\d{4}-P\d{2})$/.test(entry.period) ||
         typeof entry.amount !== 'string'
       ) {
         throw userError(
-          `custrecord_rl_periods[${i}] needs a period YYYY-MM and an amount string.`,
+          `custrecord_rl_periods[${i}] needs a period YYYY-MM or FYyyyy-Pnn and an amount string.`,
           'custrecord_rl_periods',
         );
       }
