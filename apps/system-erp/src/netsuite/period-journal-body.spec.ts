@@ -77,4 +77,24 @@ describe('periodJournalBody', () => {
       },
     });
   });
+
+  it('dates a fiscal period’s journal its last day, whatever month it ends in', () => {
+    const body = periodJournalBody(
+      {
+        externalId: 'rr-fiscal',
+        period: 'FY2026-P03',
+        periodEnd: '2026-03-28',
+        subsidiary: 'US',
+        currency: 'USD',
+        memo: 'Revenue FY2026-P03',
+        lines: [
+          { account: 'deferred_revenue', debitMinor: '115068' },
+          { account: 'revenue', productClass: 'SEAT', creditMinor: '115068' },
+        ],
+      },
+      ids,
+      accounts,
+    );
+    expect(body).toMatchObject({ tranDate: '2026-03-28', memo: 'Revenue FY2026-P03' });
+  });
 });

@@ -63,4 +63,17 @@ describe('erp.post-period-journal payload', () => {
     const most = Array.from({ length: PERIOD_JOURNAL_MAX_LINES / 2 }, () => pair).flat();
     expect(checkPayload(PeriodJournalCommand, { ...journal, lines: most }, 'job').lines).toHaveLength(1000);
   });
+
+  it('takes a fiscal period with its last day, and refuses one without it', () => {
+    const fiscal = { ...journal, period: 'FY2027-P01', periodEnd: '2027-01-30' };
+    expect(toErpPeriodJournal(checkPayload(PeriodJournalCommand, fiscal, 'job'))).toMatchObject({
+      period: 'FY2027-P01',
+      periodEnd: '2027-01-30',
+    });
+    expect(refusal({ ...journal, period: 'FY2027-P01' })).toEqual({
+      message: expect.stringContaining('a fiscal period needs its last day') as unknown,
+      field: 'periodEnd',
+    });
+    expect(refusal({ ...fiscal, period: 'FY2027-P14' }).field).toBe('period');
+  });
 });
