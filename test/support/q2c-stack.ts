@@ -224,7 +224,9 @@ export async function startQ2cStack(extraEnv: Record<string, string> = {}): Prom
   // Profiling hook: Q2C_STACK_CPU_PROF_DIR=<dir> Q2C_STACK_CPU_PROF_APPS=process-q2c[,...] starts those apps with
   // --cpu-prof; they are stopped with SIGTERM (exiting cleanly, which writes the profile) instead of SIGKILL.
   const profileDir = process.env.Q2C_STACK_CPU_PROF_DIR;
-  const profiled = new Set((profileDir ? (process.env.Q2C_STACK_CPU_PROF_APPS ?? 'process-q2c') : '').split(','));
+  const profiled = new Set(
+    (profileDir ? (process.env.Q2C_STACK_CPU_PROF_APPS ?? 'process-q2c') : '').split(','),
+  );
   const profileArgs = (app: StackApp): string[] =>
     profileDir && profiled.has(app)
       ? [

@@ -14,7 +14,11 @@ export class ExceptionsRepository extends ExceptionResolutions {
     );
   }
 
-  async commandConfirmed(manager: EntityManager, baseKey: string, categories: readonly string[]): Promise<void> {
+  async commandConfirmed(
+    manager: EntityManager,
+    baseKey: string,
+    categories: readonly string[],
+  ): Promise<void> {
     await manager.query(
       `UPDATE "q2c"."exceptions" SET "status" = 'resolved', "resolved_at" = now(),
          "resolution" = 'Confirmed after the retry'

@@ -114,7 +114,12 @@ export class NormaliseRecordChange {
           manager,
         );
         await this.sagas.execute(manager, event, state.contractId, order.customer.salesforceAccountId);
-        await this.exceptions.jobSettled(manager, envelope.job, [envelope.idempotencyKey], 'Normalised on retry');
+        await this.exceptions.jobSettled(
+          manager,
+          envelope.job,
+          [envelope.idempotencyKey],
+          'Normalised on retry',
+        );
         // Last, just before the commit: the upsert locks the account's row until then, and the orders of one
         // account (a large customer's many contracts) would otherwise wait for each other's whole normalisation.
         await this.recordCustomer(manager, order, mapping);

@@ -49,7 +49,7 @@ export class ContractHistoryReader {
     const history = { booking, amendments };
     if (key !== undefined && reached) {
       let byKey = this.histories.get(manager);
-      if (!byKey) this.histories.set(manager, (byKey = new Map()));
+      if (!byKey) this.histories.set(manager, (byKey = new Map<string, ContractHistory>()));
       byKey.set(key, history);
     }
     return history;

@@ -109,7 +109,11 @@ export class SagaEngine {
     saga.slaDeadline ??= new Date(Date.now() + timeout);
   }
 
-  private async complete(manager: EntityManager, saga: SagaEntity, ctx: SagaContext | undefined): Promise<void> {
+  private async complete(
+    manager: EntityManager,
+    saga: SagaEntity,
+    ctx: SagaContext | undefined,
+  ): Promise<void> {
     saga.status = SAGA_STATUS.completed;
     saga.completedAt = new Date();
     saga.slaDeadline = null;

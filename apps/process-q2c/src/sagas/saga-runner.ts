@@ -52,7 +52,8 @@ export class SagaRunner {
     // A saga that moved on is no longer in error: the lineage keeps the exception it was in.
     if (wasParked && saga.status !== SAGA_STATUS.parked) saga.lastError = null;
     await this.store.save(manager, saga);
-    if (wasParked && saga.status !== SAGA_STATUS.parked) await this.exceptions.sagaMovedOn(manager, saga.sagaId);
+    if (wasParked && saga.status !== SAGA_STATUS.parked)
+      await this.exceptions.sagaMovedOn(manager, saga.sagaId);
     if (saga.status === SAGA_STATUS.completed) {
       const next = await this.engine.successorOf(manager, saga);
       if (next) await this.run(manager, next, () => undefined);

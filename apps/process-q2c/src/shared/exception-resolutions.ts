@@ -10,7 +10,11 @@ export abstract class ExceptionResolutions {
   abstract sagaMovedOn(manager: EntityManager, sagaId: string): Promise<void>;
 
   /** The refusals (in `categories`) of the command first sent under `baseKey`: a retry of it was confirmed. */
-  abstract commandConfirmed(manager: EntityManager, baseKey: string, categories: readonly string[]): Promise<void>;
+  abstract commandConfirmed(
+    manager: EntityManager,
+    baseKey: string,
+    categories: readonly string[],
+  ): Promise<void>;
 
   /** The open exceptions of `job` under any of `idempotencyKeys`, closed with `resolution`. */
   abstract jobSettled(
