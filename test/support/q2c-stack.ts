@@ -221,8 +221,23 @@ export async function startQ2cStack(extraEnv: Record<string, string> = {}): Prom
     for (const running of processes.values()) running.child.kill('SIGKILL');
   });
   const healthUrl = (app: StackApp) => (app === 'sandbox' ? urls['netsuite-sandbox'] : urls[app]);
+  // Profiling hook: Q2C_STACK_CPU_PROF_DIR=<dir> Q2C_STACK_CPU_PROF_APPS=process-q2c[,...] starts those apps with
+  // --cpu-prof; they are stopped with SIGTERM (exiting cleanly, which writes the profile) instead of SIGKILL.
+  const profileDir = process.env.Q2C_STACK_CPU_PROF_DIR;
+  const profiled = new Set(
+    (profileDir ? (process.env.Q2C_STACK_CPU_PROF_APPS ?? 'process-q2c') : '').split(','),
+  );
+  const profileArgs = (app: StackApp): string[] =>
+    profileDir && profiled.has(app)
+      ? [
+          '--cpu-prof',
+          `--cpu-prof-dir=${profileDir}`,
+          '--import',
+          'data:text/javascript,process.once("SIGTERM",()=>process.exit(0))',
+        ]
+      : [];
   const start = async (app: StackApp): Promise<void> => {
-    const running = spawnApp(root, app, env);
+    const running = spawnApp(root, app, env, profileArgs(app));
     processes.set(app, running);
     await waitForHealth(healthUrl(app), running);
     if (app === 'sandbox') {
@@ -244,7 +259,7 @@ export async function startQ2cStack(extraEnv: Record<string, string> = {}): Prom
       'system-erp',
       'sandbox',
     ] as const)
-      await kill(app, 'SIGKILL');
+      await kill(app, profileArgs(app).length > 0 ? 'SIGTERM' : 'SIGKILL');
     await db.drop();
     await dropQueues(env.QUEUE_PREFIX);
   };

@@ -5,6 +5,7 @@ import { ContractsModule } from './contracts/contracts.module';
 import { DATABASE } from './database';
 import { EventsModule } from './events/events.module';
 import { ExceptionsModule } from './exceptions/exceptions.module';
+import { ExceptionsStoreModule } from './exceptions/exceptions-store.module';
 import { LineageModule } from './lineage/lineage.module';
 import { MappingsModule } from './mappings/mappings.module';
 import { Q2cConfig } from './mappings/q2c.config';
@@ -53,6 +54,7 @@ import { WaterfallModule } from './waterfall/waterfall.module';
     MappingsModule,
     EventsModule,
     LineageModule,
+    ExceptionsStoreModule,
     ExceptionsModule,
     SagasModule,
     NormalisationModule,

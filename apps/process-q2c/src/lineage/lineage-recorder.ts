@@ -17,13 +17,31 @@ export interface LineageHop {
   occurredAt?: Date;
 }
 
+/** A hop's row, its correlation and time resolved when it was recorded. */
+type LineageRow = [
+  contractId: string | null,
+  system: string,
+  objectType: string,
+  externalId: string,
+  status: string,
+  correlationId: string,
+  causationId: string | null,
+  detail: string | null,
+  occurredAt: string,
+];
+
 /**
  * Records hops of a business object through the systems. Anyone in process-q2c may call it, in their own
  * transaction (pass the manager) so a hop is recorded if and only if its step commits. Recording the same hop
  * again (a redelivery) keeps the first row.
+ *
+ * Inside `batch(manager, work)` the hops recorded with that manager are kept and written in one statement when the
+ * work ends, instead of one statement per call: a message's transaction records a dozen hops or more.
  */
 @Injectable()
 export class LineageRecorder {
+  private readonly batches = new WeakMap<EntityManager, LineageRow[]>();
+
   constructor(private readonly dataSource: DataSource) {}
 
   async record(
@@ -33,12 +51,11 @@ export class LineageRecorder {
     const list = Array.isArray(hops) ? (hops as readonly LineageHop[]) : [hops as LineageHop];
     if (list.length === 0) return;
     const scope = currentCorrelation();
-    const values: unknown[] = [];
-    const rows = list.map((hop, i) => {
+    const rows = list.map((hop): LineageRow => {
       const correlationId = hop.correlationId ?? scope?.correlationId;
       if (!correlationId)
         throw new Error(`A lineage hop needs a correlation id (${hop.system} ${hop.objectType})`);
-      values.push(
+      return [
         hop.contractId ?? null,
         hop.system,
         hop.objectType,
@@ -48,16 +65,40 @@ export class LineageRecorder {
         hop.causationId !== undefined ? hop.causationId : (scope?.causationId ?? null),
         hop.detail ?? null,
         (hop.occurredAt ?? new Date()).toISOString(),
-      );
-      const at = i * 9;
-      return `(${Array.from({ length: 9 }, (_, k) => `$${String(at + k + 1)}`).join(', ')})`;
+      ];
     });
+    const batch = this.batches.get(manager);
+    if (batch) batch.push(...rows);
+    else await this.insert(manager, rows);
+  }
+
+  /**
+   * Runs `work`, keeping the hops it records with `manager` (a transaction's) and writing them together when it
+   * returns; nothing is written when it throws (its transaction rolls back). A batch inside a batch joins it.
+   */
+  async batch<T>(manager: EntityManager, work: () => Promise<T>): Promise<T> {
+    if (this.batches.has(manager)) return work();
+    const rows: LineageRow[] = [];
+    this.batches.set(manager, rows);
+    try {
+      const result = await work();
+      await this.insert(manager, rows);
+      return result;
+    } finally {
+      this.batches.delete(manager);
+    }
+  }
+
+  private async insert(manager: EntityManager, rows: readonly LineageRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const column = (i: number) => rows.map((r) => r[i]);
     await manager.query(
       `INSERT INTO "q2c"."lineage"
          ("contract_id", "system", "object_type", "external_id", "status", "correlation_id", "causation_id", "detail", "occurred_at")
-       VALUES ${rows.join(', ')}
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                            $8::text[], $9::timestamptz[])
        ON CONFLICT ("correlation_id", "system", "object_type", "external_id", "status") DO NOTHING`,
-      values,
+      [column(0), column(1), column(2), column(3), column(4), column(5), column(6), column(7), column(8)],
     );
   }
 }

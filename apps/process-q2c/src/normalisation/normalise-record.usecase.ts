@@ -10,6 +10,7 @@ import { EventStore } from '../events/event-store';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { ActiveMapping } from '../mappings/active-mapping';
 import { StartSaga } from '../sagas/start-saga';
+import { ExceptionResolutions } from '../shared/exception-resolutions';
 import type { CompiledMapping } from '../mappings/mapping-definition';
 import { businessErrorOf, OrderRejected } from './problems';
 import type { EventMeta } from './event-meta';
@@ -53,6 +54,7 @@ export class NormaliseRecordChange {
     private readonly lineage: LineageRecorder,
     private readonly dataSource: DataSource,
     private readonly sagas: StartSaga,
+    private readonly exceptions: ExceptionResolutions,
   ) {}
 
   async execute(envelope: Envelope<'crm.record-changed'>): Promise<NormaliseOutcome> {
@@ -112,10 +114,11 @@ export class NormaliseRecordChange {
           manager,
         );
         await this.sagas.execute(manager, event, state.contractId, order.customer.salesforceAccountId);
-        await manager.query(
-          `UPDATE "q2c"."exceptions" SET "status" = 'resolved', "resolved_at" = now(), "resolution" = 'Normalised on retry'
-            WHERE "job" = $1 AND "idempotency_key" = $2 AND "status" <> 'resolved'`,
-          [envelope.job, envelope.idempotencyKey],
+        await this.exceptions.jobSettled(
+          manager,
+          envelope.job,
+          [envelope.idempotencyKey],
+          'Normalised on retry',
         );
         // Last, just before the commit: the upsert locks the account's row until then, and the orders of one
         // account (a large customer's many contracts) would otherwise wait for each other's whole normalisation.

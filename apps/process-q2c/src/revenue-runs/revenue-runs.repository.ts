@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FiscalCalendar } from '@revline/revenue';
 import type { EntityManager } from 'typeorm';
+import { ExceptionResolutions } from '../shared/exception-resolutions';
 import type { CloseMode, ObligationToDate, PostedToDate, RunJournal, RunLine } from './revenue-run.plan';
 import { contractKey } from './revenue-run.plan';
 
@@ -114,6 +115,8 @@ const RECOGNISED_TO_DATE = `
 /** The revenue runs' tables: stored schedules and usage revenue in, runs, journals and contract lines out. */
 @Injectable()
 export class RevenueRunsRepository {
+  constructor(private readonly exceptions: ExceptionResolutions) {}
+
   /** Stores a contract's schedules as of a version: each obligation's row replaced unless a later version holds it. */
   async storeSchedules(manager: EntityManager, schedules: readonly StoredSchedule[]): Promise<void> {
     if (schedules.length === 0) return;
@@ -414,24 +417,22 @@ export class RevenueRunsRepository {
 
   /** Resolves the open exceptions of refused journals of the period's earlier runs: a later run posts their lines. */
   async supersedeRefusals(manager: EntityManager, period: string, sequence: number): Promise<void> {
-    await manager.query(
-      `UPDATE "q2c"."exceptions" e SET "status" = 'resolved', "resolved_at" = now(),
-              "resolution" = 'superseded by revenue run ' || $2 || ' of ' || $1
-         FROM "q2c"."revenue_run_journals" j JOIN "q2c"."revenue_runs" r ON r."run_id" = j."run_id"
-        WHERE r."period" = $1 AND r."sequence" < $2::int AND j."status" = 'rejected'
-          AND e."job" = 'erp.post-period-journal' AND e."idempotency_key" = 'revenue-run:' || j."external_id"
-          AND e."status" <> 'resolved'`,
+    const rows = await manager.query<Array<{ external_id: string }>>(
+      `SELECT j."external_id" FROM "q2c"."revenue_run_journals" j JOIN "q2c"."revenue_runs" r ON r."run_id" = j."run_id"
+        WHERE r."period" = $1 AND r."sequence" < $2::int AND j."status" = 'rejected'`,
       [period, String(sequence)],
+    );
+    await this.exceptions.jobSettled(
+      manager,
+      'erp.post-period-journal',
+      rows.map((r) => `revenue-run:${r.external_id}`),
+      `superseded by revenue run ${String(sequence)} of ${period}`,
     );
   }
 
   /** Resolves the exception of a run journal's refusal: its retry went through. */
   async resolveRefusal(manager: EntityManager, key: string): Promise<void> {
-    await manager.query(
-      `UPDATE "q2c"."exceptions" SET "status" = 'resolved', "resolved_at" = now(), "resolution" = 'posted on retry'
-        WHERE "job" = 'erp.post-period-journal' AND "idempotency_key" = $1 AND "status" <> 'resolved'`,
-      [key],
-    );
+    await this.exceptions.jobSettled(manager, 'erp.post-period-journal', [key], 'posted on retry');
   }
 
   /**

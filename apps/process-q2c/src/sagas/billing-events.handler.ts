@@ -5,9 +5,13 @@ import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { BookUsageInvoice } from '../usage/book-usage-invoice.usecase';
 import { billingCustomerLock } from './billing-customer-lock';
+import type { BillingDocumentKind } from './billing-documents.repository';
+import { BillingDocumentsRepository } from './billing-documents.repository';
 import { RecordPayment } from './record-payment';
 import { SagaRunner } from './saga-runner';
 import { SagaStore } from './saga-store';
+import type { WaitingSaga } from './sagas.repository';
+import { SagasRepository } from './sagas.repository';
 import { VoidInvoice } from './void-invoice';
 
 export const SAGAS_CONSUMER = 'process-q2c.sagas';
@@ -23,6 +27,8 @@ export class BillingEventsHandler {
     private readonly payments: RecordPayment,
     private readonly usage: BookUsageInvoice,
     private readonly voids: VoidInvoice,
+    private readonly documents: BillingDocumentsRepository,
+    private readonly sagas: SagasRepository,
   ) {}
 
   @JobHandler('billing.subscription-changed')
@@ -69,25 +75,18 @@ export class BillingEventsHandler {
     const periodStarts = doc.lines.flatMap((l) => (!l.proration && l.periodStart ? [l.periodStart] : []));
     return this.document(envelope, 'invoice', 'Invoice', [
       {
-        where: `("data"->>'awaitingInvoiceId' = $1
-          OR ("data"->>'awaitingRenewalFrom' = ANY($2::text[]) AND "data"->>'subscriptionId' = $3))`,
-        params: [doc.documentId, periodStarts, doc.subscriptionId ?? ''],
+        waiting: (manager) =>
+          this.sagas.awaitingInvoice(manager, doc.documentId, periodStarts, doc.subscriptionId ?? ''),
       },
       { booked: (manager) => this.usage.execute(manager, doc) },
-      {
-        where: `"step" = 'await_phase_invoice' AND "data"->>'subscriptionId' = $1`,
-        params: [doc.subscriptionId ?? ''],
-      },
+      { waiting: (manager) => this.sagas.awaitingPhaseInvoice(manager, doc.subscriptionId ?? '') },
     ]);
   }
 
   @JobHandler('billing.credit-note-issued')
   async creditNoteIssued(envelope: Envelope<'billing.credit-note-issued'>): Promise<unknown> {
     return this.document(envelope, 'credit_note', 'CreditNote', [
-      {
-        where: `"step" = 'await_credit_note' AND "data"->>'billingCustomerId' = $1`,
-        params: [envelope.payload.customerId],
-      },
+      { waiting: (manager) => this.sagas.awaitingCreditNote(manager, envelope.payload.customerId) },
     ]);
   }
 
@@ -105,41 +104,30 @@ export class BillingEventsHandler {
 
   /**
    * Keeps the document (a saga that reaches its wait later finds it there) and moves the saga waiting for it, if
-   * one is: the ways a document may be taken, tried in order — a saga waiting as `where` says, or a use case that
-   * books it (`booked` answers null when the document is not its kind).
+   * one is: the ways a document may be taken, tried in order — a saga `waiting` for it, or a use case that books it
+   * (`booked` answers null when the document is not its kind).
    */
   private async document(
     envelope: Envelope<'billing.invoice-issued' | 'billing.credit-note-issued'>,
-    kind: 'invoice' | 'credit_note',
+    kind: BillingDocumentKind,
     objectType: string,
     takers: ReadonlyArray<
-      | { where: string; params: ReadonlyArray<string | readonly string[]> }
+      | { waiting: (manager: EntityManager) => Promise<WaitingSaga | null> }
       | { booked: (manager: EntityManager) => Promise<object | null> }
     >,
   ): Promise<unknown> {
     const doc: BillingDocumentPayload = envelope.payload;
     return this.run(envelope, async (manager, touch) => {
       await billingCustomerLock(manager, doc.customerId);
-      await manager.query(
-        `INSERT INTO "q2c"."billing_documents" ("document_id", "kind", "customer_id", "subscription_id", "payload")
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT ("document_id") DO NOTHING`,
-        [doc.documentId, kind, doc.customerId, doc.subscriptionId ?? null, JSON.stringify(doc)],
-      );
-      let saga: { saga_id: string; contract_id: string; correlation_id: string } | undefined;
+      await this.documents.store(manager, kind, doc);
+      let saga: WaitingSaga | null = null;
       for (const taker of takers) {
         if ('booked' in taker) {
           const booked = await taker.booked(manager);
           if (booked) return booked;
           continue;
         }
-        const rows = await manager.query<
-          Array<{ saga_id: string; contract_id: string; correlation_id: string }>
-        >(
-          `SELECT "saga_id", "contract_id", "correlation_id" FROM "q2c"."sagas"
-            WHERE ${taker.where} AND "status" <> 'completed' ORDER BY "saga_id" LIMIT 1`,
-          [...taker.params],
-        );
-        saga = rows.at(0);
+        saga = await taker.waiting(manager);
         if (saga) break;
       }
       await this.lineage.record(
@@ -167,10 +155,13 @@ export class BillingEventsHandler {
   ): Promise<unknown> {
     let sagaId: string | undefined;
     try {
+      // The lineage hops of the message's transaction are written together, at its end.
       const outcome = await this.inbox.runOnce(SAGAS_CONSUMER, envelope, (manager) =>
-        effect(manager, (id) => {
-          sagaId = id;
-        }),
+        this.lineage.batch(manager, () =>
+          effect(manager, (id) => {
+            sagaId = id;
+          }),
+        ),
       );
       return outcome.applied ? outcome.result : { duplicate: true };
     } catch (error) {

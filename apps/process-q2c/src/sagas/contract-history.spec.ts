@@ -33,3 +33,51 @@ describe('ContractHistoryReader.catalogue', () => {
     expect(findOneBy).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('ContractHistoryReader.read', () => {
+  const booked = { eventType: 'ContractBooked', contractId: 'C-1' };
+  const amended = (n: number) => ({ eventType: 'ContractAmended', amendmentId: `A-${String(n)}` });
+  const rows = [
+    { event_id: 'e0', payload: booked },
+    { event_id: 'e1', payload: amended(1) },
+    { event_id: 'e2', payload: amended(2) },
+  ];
+
+  /** A manager over the stored events, counting the reads, in a transaction or not. */
+  function eventsManager(inTransaction: boolean) {
+    const query = vi.fn(() => Promise.resolve(rows));
+    const manager = {
+      query,
+      queryRunner: { isTransactionActive: inTransaction },
+    } as unknown as EntityManager;
+    return { manager, query };
+  }
+
+  it("reads the events up to the saga's event, once per transaction", async () => {
+    const reader = new ContractHistoryReader();
+    const { manager, query } = eventsManager(true);
+    const history = await reader.read(manager, 'C-1', 'e1');
+    expect(history.booking).toBe(booked);
+    expect(history.amendments).toEqual([amended(1)]);
+    expect(await reader.read(manager, 'C-1', 'e1')).toBe(history);
+    expect(query).toHaveBeenCalledTimes(1);
+    // Another event's history, and another transaction, are read on their own.
+    expect((await reader.read(manager, 'C-1', 'e2')).amendments).toHaveLength(2);
+    const other = eventsManager(true);
+    await reader.read(other.manager, 'C-1', 'e1');
+    expect(query).toHaveBeenCalledTimes(2);
+    expect(other.query).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads again outside a transaction, and when the event is not (yet) stored', async () => {
+    const reader = new ContractHistoryReader();
+    const outside = eventsManager(false);
+    await reader.read(outside.manager, 'C-1', 'e1');
+    await reader.read(outside.manager, 'C-1', 'e1');
+    expect(outside.query).toHaveBeenCalledTimes(2);
+    const inside = eventsManager(true);
+    expect((await reader.read(inside.manager, 'C-1', 'e9')).amendments).toHaveLength(2);
+    await reader.read(inside.manager, 'C-1', 'e9');
+    expect(inside.query).toHaveBeenCalledTimes(2);
+  });
+});

@@ -14,9 +14,21 @@ export interface ContractHistory {
 @Injectable()
 export class ContractHistoryReader {
   private readonly catalogues = new Map<number, ReadonlyMap<string, CatalogueEntry>>();
+  /** Histories read in a transaction, by contract and event: a saga's steps and completion read the same one. */
+  private readonly histories = new WeakMap<EntityManager, Map<string, ContractHistory>>();
 
-  /** The booking and the amendments stored up to and including `uptoEventId` (all of them when absent). */
+  /**
+   * The booking and the amendments stored up to and including `uptoEventId` (all of them when absent). A history up
+   * to a stored event does not change (later events come after it), so the transaction reads it once.
+   */
   async read(manager: EntityManager, contractId: string, uptoEventId?: string): Promise<ContractHistory> {
+    // Kept for a transaction's manager only (a transaction's ends with it; the data source's would grow forever).
+    const key =
+      uptoEventId === undefined || !manager.queryRunner?.isTransactionActive
+        ? undefined
+        : `${contractId}/${uptoEventId}`;
+    const kept = key === undefined ? undefined : this.histories.get(manager)?.get(key);
+    if (kept) return kept;
     const rows = await manager.query<Array<{ event_id: string; payload: ContractBooked | ContractAmended }>>(
       `SELECT "event_id", "payload" FROM "q2c"."canonical_events" WHERE "contract_id" = $1
         ORDER BY "recorded_at", "event_id"`,
@@ -24,13 +36,23 @@ export class ContractHistoryReader {
     );
     let booking: ContractBooked | undefined;
     const amendments: ContractAmended[] = [];
+    let reached = false;
     for (const row of rows) {
       if (row.payload.eventType === 'ContractBooked') booking = row.payload;
       else amendments.push(row.payload);
-      if (row.event_id === uptoEventId) break;
+      if (row.event_id === uptoEventId) {
+        reached = true;
+        break;
+      }
     }
     if (!booking) throw new Error(`Contract ${contractId} has no stored booking`);
-    return { booking, amendments };
+    const history = { booking, amendments };
+    if (key !== undefined && reached) {
+      let byKey = this.histories.get(manager);
+      if (!byKey) this.histories.set(manager, (byKey = new Map<string, ContractHistory>()));
+      byKey.set(key, history);
+    }
+    return history;
   }
 
   /**

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Envelope } from '@revline/messaging';
+import type { EntityManager } from 'typeorm';
 import { Inbox, JobHandler } from '@revline/messaging';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { ClosePeriod, isRevenueRunCommand } from '../revenue-runs/close-period.usecase';
 import { SAGAS_CONSUMER } from './billing-events.handler';
-import { confirmRevenueParts, postingHops, rejectRevenueParts } from './revenue-batch';
+import { postingHops } from './revenue-batch';
+import { SagaCommands } from './saga-commands';
 import { SagaRejections } from './saga-rejections';
 import { SagaRunner } from './saga-runner';
 import { SagaStore } from './saga-store';
@@ -22,61 +24,66 @@ export class ErpEventsHandler {
     private readonly voids: VoidInvoice,
     private readonly rejections: SagaRejections,
     private readonly revenueRuns: ClosePeriod,
+    private readonly commands: SagaCommands,
   ) {}
 
   @JobHandler('erp.posted')
   async posted(envelope: Envelope<'erp.posted'>): Promise<unknown> {
-    const p = envelope.payload;
-    const outcome = await this.inbox.runOnce(SAGAS_CONSUMER, envelope, async (manager) => {
-      if (isRevenueRunCommand(p.commandIdempotencyKey)) {
-        await this.revenueRuns.posted(manager, p);
-        return { revenueRun: p.externalId };
-      }
-      const command = await this.store.bySentCommand(manager, p.commandIdempotencyKey);
-      if (!command) return { ignored: `command ${p.commandIdempotencyKey} was not sent by a saga` };
-      await this.runner.within(manager, command.sagaId, async (saga) => {
-        // A revenue batch: each schedule and journal is confirmed on its own row (before the batch, so a saga
-        // parked by a refused journal sees that journal posted when the batch's retry is confirmed).
-        if (p.postings) await confirmRevenueParts(manager, saga, p.postings);
-        await this.runner.confirm(manager, saga, p.commandIdempotencyKey, p.erpId || null);
-        saga.data.lastErpPostedAt = new Date().toISOString();
-        const rows = await manager.query<Array<{ external_id: string | null }>>(
-          `SELECT "external_id" FROM "q2c"."saga_commands" WHERE "idempotency_key" = $1`,
-          [p.commandIdempotencyKey],
-        );
-        const sent = rows.at(0)?.external_id;
-        if (command.job === 'erp.upsert-customer') saga.data.erpCustomerId = p.erpId;
-        for (const doc of [...saga.data.invoices, ...saga.data.creditNotes]) {
-          if (doc.erpExternalId === sent) doc.erpId = p.erpId;
-        }
-        await this.lineage.record(
-          [
-            {
-              contractId: saga.contractId,
-              system: 'erp',
-              objectType: p.recordType,
-              externalId: sent ?? p.externalId,
-              status: p.outcome ?? 'posted',
-              correlationId: saga.correlationId,
-              detail: [
-                p.erpId && `ERP id ${p.erpId}`,
-                p.postedAmountMinor && `posted ${p.postedAmountMinor}`,
-                p.postings && `${String(p.postings.length)} records`,
-              ]
-                .filter(Boolean)
-                .join(', '),
-            },
-            ...postingHops(saga, p.postings ?? []),
-          ],
-          manager,
-        );
-      });
-      // An invoice its billing platform voided before a saga took it in: reversed now that it stands.
-      if (command.job === 'erp.post-invoice')
-        await this.voids.afterInvoicePosted(manager, p.externalId, envelope.correlationId);
-      return { sagaId: command.sagaId };
-    });
+    const outcome = await this.inbox.runOnce(SAGAS_CONSUMER, envelope, (manager) =>
+      this.lineage.batch(manager, () => this.applyPosted(manager, envelope)),
+    );
     return outcome.applied ? outcome.result : { duplicate: true };
+  }
+
+  private async applyPosted(manager: EntityManager, envelope: Envelope<'erp.posted'>): Promise<object> {
+    const p = envelope.payload;
+    if (isRevenueRunCommand(p.commandIdempotencyKey)) {
+      await this.revenueRuns.posted(manager, p);
+      return { revenueRun: p.externalId };
+    }
+    const command = await this.store.bySentCommand(manager, p.commandIdempotencyKey);
+    if (!command) return { ignored: `command ${p.commandIdempotencyKey} was not sent by a saga` };
+    await this.runner.within(manager, command.sagaId, async (saga) => {
+      // A revenue batch: each schedule and journal is confirmed on its own row, in the batch's statement (so a
+      // saga parked by a refused journal sees that journal posted when the batch's retry is confirmed).
+      const { externalId: sent } = await this.runner.confirmPosting(
+        manager,
+        saga,
+        p.commandIdempotencyKey,
+        p.erpId || null,
+        p.postings ?? [],
+      );
+      saga.data.lastErpPostedAt = new Date().toISOString();
+      if (command.job === 'erp.upsert-customer') saga.data.erpCustomerId = p.erpId;
+      for (const doc of [...saga.data.invoices, ...saga.data.creditNotes]) {
+        if (doc.erpExternalId === sent) doc.erpId = p.erpId;
+      }
+      await this.lineage.record(
+        [
+          {
+            contractId: saga.contractId,
+            system: 'erp',
+            objectType: p.recordType,
+            externalId: sent ?? p.externalId,
+            status: p.outcome ?? 'posted',
+            correlationId: saga.correlationId,
+            detail: [
+              p.erpId && `ERP id ${p.erpId}`,
+              p.postedAmountMinor && `posted ${p.postedAmountMinor}`,
+              p.postings && `${String(p.postings.length)} records`,
+            ]
+              .filter(Boolean)
+              .join(', '),
+          },
+          ...postingHops(saga, p.postings ?? []),
+        ],
+        manager,
+      );
+    });
+    // An invoice its billing platform voided before a saga took it in: reversed now that it stands.
+    if (command.job === 'erp.post-invoice')
+      await this.voids.afterInvoicePosted(manager, p.externalId, envelope.correlationId);
+    return { sagaId: command.sagaId };
   }
 
   /**
@@ -93,8 +100,8 @@ export class ErpEventsHandler {
       }
       const command = await this.store.bySentCommand(manager, p.commandIdempotencyKey);
       const saga = command ? await this.store.lock(manager, command.sagaId) : null;
-      if (saga && p.postings) await confirmRevenueParts(manager, saga, p.postings);
-      if (saga && p.refused) await rejectRevenueParts(manager, saga, p.refused);
+      if (saga && p.postings) await this.commands.confirmParts(manager, saga, p.postings);
+      if (saga && p.refused) await this.commands.rejectParts(manager, saga, p.refused);
       const hop = (s: SagaEntity, recordType: string, externalId: string, code: string, message: string) => ({
         contractId: s.contractId,
         system: 'erp' as const,

@@ -7,7 +7,7 @@ export interface SentCommand {
   status: string;
 }
 
-/** The SQL of refused saga commands and their exceptions: marking, finding again, superseding, closing. */
+/** The SQL of refused saga commands: marking, finding again, superseding (their exceptions are the exceptions module's). */
 @Injectable()
 export class RefusedCommands {
   /**
@@ -36,19 +36,5 @@ export class RefusedCommands {
       key,
       status,
     ]);
-  }
-
-  /** Closes the refusal exceptions of the command first sent under `baseKey`: a retry of it went through. */
-  async resolveExceptions(
-    manager: EntityManager,
-    baseKey: string,
-    categories: readonly string[],
-  ): Promise<void> {
-    await manager.query(
-      `UPDATE "q2c"."exceptions" SET "status" = 'resolved', "resolved_at" = now(),
-         "resolution" = 'Confirmed after the retry'
-        WHERE "details"->>'commandBaseKey' = $1 AND "category" = ANY($2) AND "status" <> 'resolved'`,
-      [baseKey, categories],
-    );
   }
 }

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { BusinessError } from '@revline/messaging';
+import type { BusinessError, ErpPostingOutcome } from '@revline/messaging';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { LineageHop } from '../lineage/lineage-recorder';
 import { LineageRecorder } from '../lineage/lineage-recorder';
+import { ExceptionResolutions } from '../shared/exception-resolutions';
 import { SAGA_STATUS } from './saga-data';
+import { SagaCommands } from './saga-commands';
 import { SagaEngine } from './saga-engine';
-import { RefusedCommands } from './refused-commands.repository';
 import { REJECTION_CATEGORIES } from './saga-rejections';
 import { baseKey } from './saga-retries';
 import { SagaStore } from './saga-store';
@@ -14,7 +15,8 @@ import type { SagaEntity } from './saga.entity';
 
 /**
  * Applies what a message tells a saga and moves it on, in the caller's transaction (the message's inbox row);
- * when the saga completes, the next change of the same contract, which waited for it, moves on too.
+ * when the saga completes, the next change of the same contract, which waited for it, moves on too. The lineage
+ * hops of the whole run are written together, at its end.
  */
 @Injectable()
 export class SagaRunner {
@@ -23,13 +25,22 @@ export class SagaRunner {
     private readonly engine: SagaEngine,
     private readonly lineage: LineageRecorder,
     private readonly dataSource: DataSource,
-    private readonly refused: RefusedCommands,
+    private readonly commands: SagaCommands,
+    private readonly exceptions: ExceptionResolutions,
   ) {}
 
   async within(
     manager: EntityManager,
     sagaId: string,
     apply: (saga: SagaEntity) => Promise<void> | void = () => undefined,
+  ): Promise<SagaEntity | null> {
+    return this.lineage.batch(manager, () => this.run(manager, sagaId, apply));
+  }
+
+  private async run(
+    manager: EntityManager,
+    sagaId: string,
+    apply: (saga: SagaEntity) => Promise<void> | void,
   ): Promise<SagaEntity | null> {
     const saga = await this.store.lock(manager, sagaId);
     if (!saga) return null;
@@ -41,17 +52,11 @@ export class SagaRunner {
     // A saga that moved on is no longer in error: the lineage keeps the exception it was in.
     if (wasParked && saga.status !== SAGA_STATUS.parked) saga.lastError = null;
     await this.store.save(manager, saga);
-    if (wasParked && saga.status !== SAGA_STATUS.parked) {
-      await manager.query(
-        `UPDATE "q2c"."exceptions" SET "status" = 'resolved', "resolved_at" = now(),
-           "resolution" = 'The saga moved on after the retry'
-          WHERE "category" = 'confirmation_timeout' AND "details"->>'sagaId' = $1 AND "status" <> 'resolved'`,
-        [saga.sagaId],
-      );
-    }
+    if (wasParked && saga.status !== SAGA_STATUS.parked)
+      await this.exceptions.sagaMovedOn(manager, saga.sagaId);
     if (saga.status === SAGA_STATUS.completed) {
       const next = await this.engine.successorOf(manager, saga);
-      if (next) await this.within(manager, next);
+      if (next) await this.run(manager, next, () => undefined);
     }
     return saga;
   }
@@ -63,31 +68,38 @@ export class SagaRunner {
     key: string,
     targetId: string | null,
   ): Promise<boolean> {
-    await manager.query(
-      `UPDATE "q2c"."saga_commands" SET "status" = 'confirmed', "confirmed_at" = now(), "target_id" = $2
-        WHERE "idempotency_key" = $1`,
-      [key, targetId],
-    );
+    return (await this.confirmPosting(manager, saga, key, targetId)).awaited;
+  }
+
+  /**
+   * Marks a command confirmed and no longer awaited, with (for a revenue batch) the records the ERP posted, in one
+   * statement; answers whether the saga was waiting for it, and the external id the command was sent under.
+   */
+  async confirmPosting(
+    manager: EntityManager,
+    saga: SagaEntity,
+    key: string,
+    targetId: string | null,
+    postings: readonly ErpPostingOutcome[] = [],
+  ): Promise<{ awaited: boolean; externalId: string | null | undefined }> {
+    const externalId = await this.commands.confirm(manager, saga, key, targetId, postings);
     // A command a system refused went through after its retry: its exception is closed.
-    if (saga.data.retries) await this.refused.resolveExceptions(manager, baseKey(key), REJECTION_CATEGORIES);
+    if (saga.data.retries)
+      await this.exceptions.commandConfirmed(manager, baseKey(key), REJECTION_CATEGORIES);
     const before = saga.data.pending.length;
     saga.data.pending = saga.data.pending.filter((k) => k !== key);
     const awaited = saga.data.pending.length < before;
     // A confirmation the saga did not wait for (a period recognition's catch-up journal) leaves a parked saga parked,
     // and so does one of another command while a command the ERP refused is still unconfirmed: that refusal is what
     // parked it, and only its retry moves it on.
-    if (saga.status === SAGA_STATUS.parked && awaited && !(await this.hasRefusedCommand(manager, saga))) {
+    if (
+      saga.status === SAGA_STATUS.parked &&
+      awaited &&
+      !(await this.commands.hasRejected(manager, saga.sagaId))
+    ) {
       saga.status = SAGA_STATUS.running;
     }
-    return awaited;
-  }
-
-  private async hasRefusedCommand(manager: EntityManager, saga: SagaEntity): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
-      `SELECT 1 FROM "q2c"."saga_commands" WHERE "saga_id" = $1 AND "status" = 'rejected' LIMIT 1`,
-      [saga.sagaId],
-    );
-    return rows.length > 0;
+    return { awaited, externalId };
   }
 
   /** Parks a saga after a business exception, in a transaction of its own (the message's was rolled back). */

@@ -1,30 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { SagaEntity } from './saga.entity';
+import { SagaCommandsRepository } from './saga-commands.repository';
+import type { SagaEntity } from './saga.entity';
+import { SagasRepository } from './sagas.repository';
 
 /** Sagas in Postgres, each read under a row lock for the transaction that moves it. */
 @Injectable()
 export class SagaStore {
+  constructor(
+    private readonly sagas: SagasRepository,
+    private readonly commands: SagaCommandsRepository,
+  ) {}
+
   async lock(manager: EntityManager, sagaId: string): Promise<SagaEntity | null> {
-    return manager
-      .getRepository(SagaEntity)
-      .createQueryBuilder('s')
-      .where('s.saga_id = :sagaId', { sagaId })
-      .setLock('pessimistic_write')
-      .getOne();
+    return this.sagas.lock(manager, sagaId);
   }
 
   /** The saga that sent a command, by the command's idempotency key. */
   async bySentCommand(manager: EntityManager, key: string): Promise<{ sagaId: string; job: string } | null> {
-    const rows = await manager.query<Array<{ saga_id: string; job: string }>>(
-      `SELECT "saga_id", "job" FROM "q2c"."saga_commands" WHERE "idempotency_key" = $1`,
-      [key],
-    );
-    const row = rows.at(0);
-    return row ? { sagaId: row.saga_id, job: row.job } : null;
+    return this.commands.sentBy(manager, key);
   }
 
   async save(manager: EntityManager, saga: SagaEntity): Promise<void> {
-    await manager.getRepository(SagaEntity).save(saga);
+    await this.sagas.save(manager, saga);
   }
 }

@@ -23,6 +23,20 @@ import { VoidInvoice } from './void-invoice';
 import { VoidedInvoices } from './voided-invoices.repository';
 import { ContractAssetPlanner } from './contract-asset/contract-asset.planner';
 import { ContractAssetRepository } from './contract-asset/contract-asset.repository';
+import { BillingDocumentsRepository } from './billing-documents.repository';
+import { SagaCommandsRepository } from './saga-commands.repository';
+import { SagasRepository } from './sagas.repository';
+import { AwaitCreditNoteStep } from './steps/await-credit-note.step';
+import { AwaitInvoiceStep } from './steps/await-invoice.step';
+import { AwaitPhaseInvoiceStep } from './steps/await-phase-invoice.step';
+import { BillingChangeStep } from './steps/billing-change.step';
+import { BillingCreditStep } from './steps/billing-credit.step';
+import { BillingDocumentClaims } from './steps/document-claims';
+import { ErpCustomerStep } from './steps/erp-customer.step';
+import { ErpDocumentsStep } from './steps/erp-documents.step';
+import { SagaPredecessors } from './steps/predecessors';
+import { RevenueStep } from './steps/revenue.step';
+import { WriteBackStep } from './steps/write-back.step';
 
 /** The quote-to-cash sagas: one per contract change, driven by the outbox and the billing, ERP and CRM events. */
 @Module({
@@ -48,6 +62,20 @@ import { ContractAssetRepository } from './contract-asset/contract-asset.reposit
     RampStepSchedule,
     ContractAssetRepository,
     ContractAssetPlanner,
+    SagasRepository,
+    SagaCommandsRepository,
+    BillingDocumentsRepository,
+    BillingDocumentClaims,
+    SagaPredecessors,
+    ErpCustomerStep,
+    BillingChangeStep,
+    AwaitInvoiceStep,
+    AwaitPhaseInvoiceStep,
+    BillingCreditStep,
+    AwaitCreditNoteStep,
+    ErpDocumentsStep,
+    RevenueStep,
+    WriteBackStep,
   ],
   exports: [StartSaga, ContractHistoryReader, SagaStepRetry, ContractAssetPlanner],
 })

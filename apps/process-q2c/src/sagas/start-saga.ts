@@ -55,20 +55,23 @@ export class StartSaga {
           : {}),
       },
     });
-    await this.lineage.record(
-      {
-        contractId,
-        system: 'revline',
-        objectType: 'Saga',
-        externalId: saga.sagaId,
-        status: 'started',
-        correlationId: saga.correlationId,
-        detail: kind,
-      },
-      manager,
-    );
-    await this.engine.advance(manager, saga);
-    await this.store.save(manager, saga);
+    // The hops of the start and of the first steps are written together.
+    await this.lineage.batch(manager, async () => {
+      await this.lineage.record(
+        {
+          contractId,
+          system: 'revline',
+          objectType: 'Saga',
+          externalId: saga.sagaId,
+          status: 'started',
+          correlationId: saga.correlationId,
+          detail: kind,
+        },
+        manager,
+      );
+      await this.engine.advance(manager, saga);
+      await this.store.save(manager, saga);
+    });
     return saga;
   }
 }

@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import type { BillingDocumentPayload } from '@revline/messaging';
+import type { EntityManager } from 'typeorm';
+
+export type BillingDocumentKind = 'invoice' | 'credit_note';
+
+/**
+ * The billing documents the billing platform issued, kept until a saga claims them: a document may come before the
+ * saga waiting for it reaches its wait. The lookups of an unclaimed document lock its row for the claiming saga.
+ */
+@Injectable()
+export class BillingDocumentsRepository {
+  /** Keeps a document (a redelivery keeps the first). */
+  async store(manager: EntityManager, kind: BillingDocumentKind, doc: BillingDocumentPayload): Promise<void> {
+    await manager.query(
+      `INSERT INTO "q2c"."billing_documents" ("document_id", "kind", "customer_id", "subscription_id", "payload")
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT ("document_id") DO NOTHING`,
+      [doc.documentId, kind, doc.customerId, doc.subscriptionId ?? null, JSON.stringify(doc)],
+    );
+  }
+
+  async payload(manager: EntityManager, documentId: string): Promise<BillingDocumentPayload | null> {
+    const rows = await manager.query<Array<{ payload: BillingDocumentPayload }>>(
+      `SELECT "payload" FROM "q2c"."billing_documents" WHERE "document_id" = $1`,
+      [documentId],
+    );
+    return rows.at(0)?.payload ?? null;
+  }
+
+  /**
+   * The unclaimed invoice of the subscription's period starting on `from` (a line of that period that is not a
+   * proration), other than `except`: a renewal's invoice, issued when the billing platform's clock reaches the date.
+   */
+  async unclaimedPeriodInvoice(
+    manager: EntityManager,
+    subscriptionId: string,
+    from: string,
+    except: string,
+  ): Promise<string | null> {
+    const rows = await manager.query<Array<{ document_id: string }>>(
+      `SELECT "document_id" FROM "q2c"."billing_documents"
+        WHERE "kind" = 'invoice' AND "subscription_id" = $1 AND "saga_id" IS NULL AND "document_id" <> $3
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements("payload"->'lines') AS l
+                       WHERE l->>'periodStart' = $2 AND NOT (l->>'proration')::boolean)
+        ORDER BY "received_at" LIMIT 1 FOR UPDATE`,
+      [subscriptionId, from, except],
+    );
+    return rows.at(0)?.document_id ?? null;
+  }
+
+  /**
+   * The first unclaimed invoice of the subscription issued on or after `dueOn` with a line on a price not in
+   * `meteredPriceIds` (a usage invoice, every line metered, is the usage booking's).
+   */
+  async unclaimedInvoiceFrom(
+    manager: EntityManager,
+    subscriptionId: string,
+    dueOn: string,
+    meteredPriceIds: readonly string[],
+  ): Promise<BillingDocumentPayload | null> {
+    const rows = await manager.query<Array<{ payload: BillingDocumentPayload }>>(
+      `SELECT "payload" FROM "q2c"."billing_documents"
+        WHERE "kind" = 'invoice' AND "subscription_id" = $1 AND "saga_id" IS NULL AND "payload"->>'issuedOn' >= $2
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements("payload"->'lines') l
+                       WHERE coalesce(l->>'priceId', '') <> ALL($3::text[]))
+        ORDER BY "payload"->>'issuedOn', "received_at" LIMIT 1 FOR UPDATE`,
+      [subscriptionId, dueOn, meteredPriceIds],
+    );
+    return rows.at(0)?.payload ?? null;
+  }
+
+  /** Every invoice of the subscription, claimed or not, in the order they came. */
+  async invoicesOf(manager: EntityManager, subscriptionId: string): Promise<BillingDocumentPayload[]> {
+    const rows = await manager.query<Array<{ payload: BillingDocumentPayload }>>(
+      `SELECT "payload" FROM "q2c"."billing_documents"
+        WHERE "kind" = 'invoice' AND "subscription_id" = $1 ORDER BY "received_at"`,
+      [subscriptionId],
+    );
+    return rows.map((r) => r.payload);
+  }
+
+  /** The first unclaimed credit note of the customer for exactly `amountMinor`. */
+  async unclaimedCreditNote(
+    manager: EntityManager,
+    customerId: string,
+    amountMinor: string,
+  ): Promise<BillingDocumentPayload | null> {
+    const rows = await manager.query<Array<{ payload: BillingDocumentPayload }>>(
+      `SELECT "payload" FROM "q2c"."billing_documents"
+        WHERE "kind" = 'credit_note' AND "customer_id" = $1 AND "saga_id" IS NULL
+          AND "payload"->'total'->>'amountMinor' = $2
+        ORDER BY "received_at" LIMIT 1 FOR UPDATE`,
+      [customerId, amountMinor],
+    );
+    return rows.at(0)?.payload ?? null;
+  }
+
+  /** Ties a document to the saga that takes it in. */
+  async claim(manager: EntityManager, documentId: string, sagaId: string): Promise<void> {
+    await manager.query(`UPDATE "q2c"."billing_documents" SET "saga_id" = $2 WHERE "document_id" = $1`, [
+      documentId,
+      sagaId,
+    ]);
+  }
+}

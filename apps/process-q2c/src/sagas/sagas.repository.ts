@@ -1,0 +1,170 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { SagaData } from './saga-data';
+import { SagaEntity } from './saga.entity';
+
+interface SagaRow {
+  saga_id: string;
+  event_id: string;
+  kind: string;
+  contract_id: string;
+  status: string;
+  step: string;
+  correlation_id: string;
+  committed_at: Date;
+  sla_deadline: Date | null;
+  data: SagaData;
+  last_error: string | null;
+  started_at: Date;
+  updated_at: Date;
+  completed_at: Date | null;
+}
+
+/** A saga waiting for a billing document: enough to record the document's hop and to move the saga. */
+export interface WaitingSaga {
+  saga_id: string;
+  contract_id: string;
+  correlation_id: string;
+}
+
+/** The sagas' rows: one read under lock and written back per message, and the lookups by contract and by wait. */
+@Injectable()
+export class SagasRepository {
+  /** The saga, its row locked until the transaction ends. */
+  async lock(manager: EntityManager, sagaId: string): Promise<SagaEntity | null> {
+    const rows = await manager.query<SagaRow[]>(
+      `SELECT * FROM "q2c"."sagas" WHERE "saga_id" = $1 FOR UPDATE`,
+      [sagaId],
+    );
+    const row = rows.at(0);
+    if (!row) return null;
+    return Object.assign(new SagaEntity(), {
+      sagaId: row.saga_id,
+      eventId: row.event_id,
+      kind: row.kind,
+      contractId: row.contract_id,
+      status: row.status,
+      step: row.step,
+      correlationId: row.correlation_id,
+      committedAt: row.committed_at,
+      slaDeadline: row.sla_deadline,
+      data: row.data,
+      lastError: row.last_error,
+      startedAt: row.started_at,
+      updatedAt: row.updated_at,
+      completedAt: row.completed_at,
+    });
+  }
+
+  /** Writes a saga: a new one inserted, a known one's moving parts updated (one statement, no read before). */
+  async save(manager: EntityManager, saga: SagaEntity): Promise<void> {
+    const rows = await manager.query<Array<{ started_at: Date; updated_at: Date }>>(
+      `INSERT INTO "q2c"."sagas" ("saga_id", "event_id", "kind", "contract_id", "status", "step", "correlation_id",
+                                  "committed_at", "sla_deadline", "data", "last_error", "completed_at")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT ("saga_id") DO UPDATE SET
+         "status" = EXCLUDED."status", "step" = EXCLUDED."step", "sla_deadline" = EXCLUDED."sla_deadline",
+         "data" = EXCLUDED."data", "last_error" = EXCLUDED."last_error", "completed_at" = EXCLUDED."completed_at",
+         "updated_at" = now()
+       RETURNING "started_at", "updated_at"`,
+      [
+        saga.sagaId,
+        saga.eventId,
+        saga.kind,
+        saga.contractId,
+        saga.status,
+        saga.step,
+        saga.correlationId,
+        saga.committedAt,
+        saga.slaDeadline,
+        JSON.stringify(saga.data),
+        saga.lastError,
+        saga.completedAt,
+      ],
+    );
+    const row = rows.at(0);
+    if (row) {
+      saga.startedAt = row.started_at;
+      saga.updatedAt = row.updated_at;
+    }
+  }
+
+  /** The sagas of the contract before `sagaId`, latest first. */
+  async predecessors(
+    manager: EntityManager,
+    contractId: string,
+    sagaId: string,
+  ): Promise<Array<{ status: string; data: SagaData }>> {
+    return manager.query<Array<{ status: string; data: SagaData }>>(
+      `SELECT "status", "data" FROM "q2c"."sagas" WHERE "contract_id" = $1 AND "saga_id" < $2
+        ORDER BY "saga_id" DESC`,
+      [contractId, sagaId],
+    );
+  }
+
+  /** The next saga of the contract after `sagaId` not yet completed. */
+  async successor(manager: EntityManager, contractId: string, sagaId: string): Promise<string | null> {
+    const rows = await manager.query<Array<{ saga_id: string }>>(
+      `SELECT "saga_id" FROM "q2c"."sagas" WHERE "contract_id" = $1 AND "saga_id" > $2 AND "status" <> 'completed'
+        ORDER BY "saga_id" LIMIT 1`,
+      [contractId, sagaId],
+    );
+    return rows.at(0)?.saga_id ?? null;
+  }
+
+  /** The ERP customer external id the contract's booking saga recorded, if any. */
+  async bookingErpCustomer(manager: EntityManager, contractId: string): Promise<string | null> {
+    const rows = await manager.query<Array<{ id: string | null }>>(
+      `SELECT "data"->>'erpCustomerExternalId' AS "id" FROM "q2c"."sagas"
+        WHERE "contract_id" = $1 AND "kind" = 'booking'`,
+      [contractId],
+    );
+    return rows.at(0)?.id ?? null;
+  }
+
+  /** The saga waiting for the invoice by its id, or for the invoice of its subscription's period starting on one of `periodStarts`. */
+  async awaitingInvoice(
+    manager: EntityManager,
+    documentId: string,
+    periodStarts: readonly string[],
+    subscriptionId: string,
+  ): Promise<WaitingSaga | null> {
+    return this.firstNotCompleted(
+      manager,
+      `("data"->>'awaitingInvoiceId' = $1
+          OR ("data"->>'awaitingRenewalFrom' = ANY($2::text[]) AND "data"->>'subscriptionId' = $3))`,
+      [documentId, periodStarts, subscriptionId],
+    );
+  }
+
+  /** The ramp step waiting for its subscription's next invoice. */
+  async awaitingPhaseInvoice(manager: EntityManager, subscriptionId: string): Promise<WaitingSaga | null> {
+    return this.firstNotCompleted(
+      manager,
+      `"step" = 'await_phase_invoice' AND "data"->>'subscriptionId' = $1`,
+      [subscriptionId],
+    );
+  }
+
+  /** The saga waiting for a credit note of the billing customer. */
+  async awaitingCreditNote(manager: EntityManager, customerId: string): Promise<WaitingSaga | null> {
+    return this.firstNotCompleted(
+      manager,
+      `"step" = 'await_credit_note' AND "data"->>'billingCustomerId' = $1`,
+      [customerId],
+    );
+  }
+
+  private async firstNotCompleted(
+    manager: EntityManager,
+    where: string,
+    params: ReadonlyArray<string | readonly string[]>,
+  ): Promise<WaitingSaga | null> {
+    const rows = await manager.query<WaitingSaga[]>(
+      `SELECT "saga_id", "contract_id", "correlation_id" FROM "q2c"."sagas"
+        WHERE ${where} AND "status" <> 'completed' ORDER BY "saga_id" LIMIT 1`,
+      [...params],
+    );
+    return rows.at(0) ?? null;
+  }
+}

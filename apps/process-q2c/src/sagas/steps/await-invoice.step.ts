@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import type { BillingDocumentPayload } from '@revline/messaging';
+import { BusinessError } from '@revline/messaging';
+import type { EntityManager } from 'typeorm';
+import { SagasConfig } from '../../shared/sagas.config';
+import { BillingDocumentsRepository } from '../billing-documents.repository';
+import { chargedWithoutUsage } from '../billing-plan';
+import type { SagaContext } from '../erp-plan';
+import type { SagaEntity } from '../saga.entity';
+import { BillingDocumentClaims } from './document-claims';
+import { SagaStepHandler } from './saga-step';
+
+const abs = (n: bigint): bigint => (n < 0n ? -n : n);
+
+/**
+ * The invoices a charge waits for: the one its billing change raised, and for a renewal the invoice of the period
+ * starting on the renewal date. A renewal on time has only the latter; one applied after its date has both (the
+ * period was invoiced at the old prices, the change prorates the difference), and together they bill the term.
+ * An amendment's invoices must bill what the engine expected, within the tolerance.
+ */
+@Injectable()
+export class AwaitInvoiceStep extends SagaStepHandler {
+  constructor(
+    private readonly documents: BillingDocumentsRepository,
+    private readonly claims: BillingDocumentClaims,
+    private readonly config: SagasConfig,
+  ) {
+    super();
+  }
+
+  async run(manager: EntityManager, saga: SagaEntity, ctx: SagaContext): Promise<boolean> {
+    const renewalFrom = saga.data.awaitingRenewalFrom;
+    const ids: string[] = saga.data.awaitingInvoiceId ? [saga.data.awaitingInvoiceId] : [];
+    if (renewalFrom !== undefined) {
+      // The renewal's invoice, issued when the billing platform's clock reaches the renewal date, not yet claimed.
+      const period = await this.documents.unclaimedPeriodInvoice(
+        manager,
+        saga.data.subscriptionId ?? '',
+        renewalFrom,
+        saga.data.awaitingInvoiceId ?? '',
+      );
+      if (!period) return false;
+      ids.push(period);
+    }
+    if (ids.length === 0) return true;
+    const invoices: BillingDocumentPayload[] = [];
+    for (const id of ids) {
+      const invoice = await this.documents.payload(manager, id);
+      if (!invoice) return false;
+      invoices.push(invoice);
+    }
+    if (ctx.amendment && saga.data.expectedProrationMinor !== undefined) {
+      const expected = BigInt(saga.data.expectedProrationMinor);
+      const billed = chargedWithoutUsage(invoices, ctx.catalogue);
+      saga.data.billedProrationMinor = billed.toString();
+      if (abs(billed - expected) > BigInt(this.config.PRORATION_TOLERANCE_MINOR)) {
+        const what = ctx.amendment.amendmentType === 'renewal' ? 'invoiced the renewal term of' : 'prorated';
+        throw new BusinessError(
+          'proration_mismatch',
+          `The billing platform ${what} ${ctx.amendment.amendmentType} ${ctx.amendment.amendmentId} at ${billed.toString()} ${ctx.history.booking.currency} minor units (${ids.join(', ')}); the engine expected ${expected.toString()} (tolerance ${String(this.config.PRORATION_TOLERANCE_MINOR)})`,
+          {
+            contractId: saga.contractId,
+            invoiceId: ids.join(','),
+            expectedMinor: expected.toString(),
+            billedMinor: billed.toString(),
+          },
+        );
+      }
+    }
+    for (const invoice of invoices) await this.claims.take(manager, saga, invoice, 'invoice');
+    saga.data.awaitingInvoiceId = undefined;
+    saga.data.awaitingRenewalFrom = undefined;
+    return true;
+  }
+}

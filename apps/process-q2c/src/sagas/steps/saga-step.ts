@@ -1,0 +1,11 @@
+import type { EntityManager } from 'typeorm';
+import type { SagaContext } from '../erp-plan';
+import type { SagaEntity } from '../saga.entity';
+
+/**
+ * One step of a saga, run by the engine on the saga it locked, in its transaction: sends the step's commands, or
+ * takes in what the step waits for. Answers false when the step must wait for something that has not arrived.
+ */
+export abstract class SagaStepHandler {
+  abstract run(manager: EntityManager, saga: SagaEntity, ctx: SagaContext): Promise<boolean>;
+}

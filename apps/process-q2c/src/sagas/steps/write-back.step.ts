@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { accountWriteBack } from '../customer-plan';
+import type { SagaContext } from '../erp-plan';
+import { sagaKey } from '../erp-plan';
+import { SagaCommands } from '../saga-commands';
+import { retriesOf, retryKey } from '../saga-retries';
+import type { SagaEntity } from '../saga.entity';
+import { SagaStepHandler } from './saga-step';
+
+/** The order's sync status, billing and ERP ids and invoices written back to Salesforce (and a booking's account). */
+@Injectable()
+export class WriteBackStep extends SagaStepHandler {
+  constructor(private readonly commands: SagaCommands) {
+    super();
+  }
+
+  async run(manager: EntityManager, saga: SagaEntity, ctx: SagaContext): Promise<boolean> {
+    await this.writeBackAccount(manager, saga, ctx);
+    const erpId =
+      saga.data.invoices.find((d) => d.erpId)?.erpId ?? saga.data.creditNotes.find((d) => d.erpId)?.erpId;
+    await this.commands.send(
+      manager,
+      saga,
+      'crm.write-back',
+      {
+        objectType: 'Order',
+        recordId: saga.data.salesforceOrderId,
+        fields: {
+          status: 'synced',
+          correlationId: saga.correlationId,
+          ...(saga.data.subscriptionId ? { billingId: saga.data.subscriptionId } : {}),
+          ...(erpId ? { erpId } : {}),
+          lastSyncedAt: new Date().toISOString(),
+        },
+        invoices: saga.data.invoices.map((d) => ({
+          invoiceId: d.documentId,
+          number: d.number,
+          amount: d.total,
+          issuedOn: d.issuedOn,
+          status: 'open' as const,
+        })),
+      },
+      // Awaited: the write-back is done when Salesforce confirms it (crm.written-back), failed when it refuses it.
+      {
+        key: retryKey(sagaKey(saga.eventId, 'write-back'), retriesOf(saga, 'write_back')),
+        externalId: saga.data.salesforceOrderId,
+      },
+    );
+    return true;
+  }
+
+  /** A booking writes the account's billing and ERP customer ids back to it, when the order did not carry them. */
+  private async writeBackAccount(manager: EntityManager, saga: SagaEntity, ctx: SagaContext): Promise<void> {
+    if (saga.kind !== 'booking') return;
+    const payload = accountWriteBack(saga.data, ctx.history.booking.customer);
+    if (!payload) return;
+    await this.commands.send(manager, saga, 'crm.write-back', payload, {
+      key: sagaKey(saga.eventId, 'write-back-account'),
+      externalId: payload.recordId,
+      awaited: false,
+    });
+  }
+}
