@@ -7,6 +7,7 @@ import {
   customerCommand,
   documentCommands,
   ERP_JOBS,
+  foldedCommands,
   revenueCommands,
   revenueParts,
   sagaContext,
@@ -69,13 +70,17 @@ export class ReplayPlanner {
     const customerExternalId =
       saga.data.erpCustomerExternalId ??
       erpCustomerExternalId(ctx.history.booking.customer, saga.data.salesforceAccountId);
+    const documents = documentCommands(saga, ctx, customerExternalId, subsidiary);
+    const revenue = revenueCommands(
+      saga,
+      await this.revenue(manager, saga, revenuePlan(ctx.history, ctx.catalogue, subsidiary)),
+    );
     return [
       ...(saga.kind === 'booking' && customer ? [customer] : []),
-      ...documentCommands(saga, ctx, customerExternalId, subsidiary),
-      ...revenueCommands(
-        saga,
-        await this.revenue(manager, saga, revenuePlan(ctx.history, ctx.catalogue, subsidiary)),
-      ),
+      // Under period close the saga's invoice carried its revenue plan (see foldRevenue).
+      ...(saga.data.revenueWithDocuments
+        ? foldedCommands(saga, documents, revenue)
+        : [...documents, ...revenue]),
     ];
   }
 

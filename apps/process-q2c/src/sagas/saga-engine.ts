@@ -17,7 +17,14 @@ import { ContractHistoryReader } from './contract-history';
 import { accountWriteBack, billingCustomer, erpCustomerExternalId } from './customer-plan';
 import { linesInForce } from './contract-lines';
 import type { PlannedCommand, SagaContext } from './erp-plan';
-import { customerCommand, documentCommands, revenueCommands, sagaContext, sagaKey } from './erp-plan';
+import {
+  customerCommand,
+  documentCommands,
+  foldRevenue,
+  revenueCommands,
+  sagaContext,
+  sagaKey,
+} from './erp-plan';
 import { recordRevenueParts } from './revenue-batch';
 import { retriesOf, retryKey } from './saga-retries';
 import { revenuePlan } from './revenue-plan';
@@ -32,6 +39,7 @@ import { SyncLatencyMetric } from './sync-latency.metric';
 import { servicePeriodOf } from './erp-plan';
 import { ContractAssetPlanner } from './contract-asset/contract-asset.planner';
 import { RevenueRunsRepository } from '../revenue-runs/revenue-runs.repository';
+import { RevenueRunsConfig } from '../revenue-runs/revenue-runs.config';
 
 type Context = SagaContext;
 
@@ -52,6 +60,7 @@ export class SagaEngine {
     private readonly ramps: RampStepSchedule,
     private readonly contractAsset: ContractAssetPlanner,
     private readonly revenueRuns: RevenueRunsRepository,
+    private readonly posting: RevenueRunsConfig,
   ) {}
 
   async advance(manager: EntityManager, saga: SagaEntity): Promise<void> {
@@ -129,7 +138,7 @@ export class SagaEngine {
         await this.erpDocuments(manager, saga, ctx);
         return true;
       case 'revenue':
-        await this.revenue(manager, saga, ctx);
+        if (!saga.data.revenueWithDocuments) await this.revenue(manager, saga, ctx);
         return true;
       case 'write_back':
         await this.writeBack(manager, saga, ctx);
@@ -467,6 +476,15 @@ export class SagaEngine {
       this.config.ERP_SUBSIDIARY,
       (d) => !d.erpId,
     );
+    // Under period close the revenue plan rides on the saga's invoice: computed now, sent with the documents.
+    if (
+      this.posting.REVENUE_POSTING === 'period_close' &&
+      planned.some((c) => c.job === 'erp.post-invoice')
+    ) {
+      saga.data.revenueWithDocuments = true;
+      await this.revenue(manager, saga, ctx, planned);
+      return;
+    }
     for (const command of planned) await this.sendPlanned(manager, saga, command);
   }
 
@@ -483,9 +501,16 @@ export class SagaEngine {
     return id;
   }
 
-  private async revenue(manager: EntityManager, saga: SagaEntity, ctx: Context): Promise<void> {
+  /** The saga's schedule version, sent after the `documents` (whose invoices carry it under period close). */
+  private async revenue(
+    manager: EntityManager,
+    saga: SagaEntity,
+    ctx: Context,
+    documents: PlannedCommand[] = [],
+  ): Promise<void> {
     const recognition = revenuePlan(ctx.history, ctx.catalogue, this.config.ERP_SUBSIDIARY);
     if (saga.kind === 'ramp_step' && recognition.schedules.length === 0) {
+      for (const command of documents) await this.sendPlanned(manager, saga, command);
       // The step was in the booking's schedule: the engine finds nothing to change, so no version reaches the ERP.
       await this.lineage.record(
         {
@@ -519,12 +544,15 @@ export class SagaEngine {
       },
       manager,
     );
-    // One command for the whole version; its schedules and journals are recorded one by one beside it.
-    for (const command of revenueCommands(saga, plan)) {
+    // One command for the whole version; its schedules and journals are recorded one by one beside it (those an
+    // invoice carries too, with the invoice's key).
+    const { commands, carried } = foldRevenue(documents, revenueCommands(saga, plan));
+    for (const command of commands) {
       await this.sendPlanned(manager, saga, command);
       if (command.job === 'erp.post-revenue')
         await recordRevenueParts(manager, this.lineage, saga, command.payload);
     }
+    for (const batch of carried) await recordRevenueParts(manager, this.lineage, saga, batch);
     saga.data.journalsPosted = plan.journals.length;
   }
 
