@@ -24,7 +24,8 @@ export async function netsuitePlans(netsuite: {
   const lines = await netsuite.suiteql(
     'SELECT t.externalid, tl.custcol_rl_obligation, tl.custcol_rl_schedule_version, tl.custcol_rl_schedule_total, ' +
       'tl.custcol_rl_schedule_periods FROM transactionline tl JOIN transaction t ON t.id = tl.transaction ' +
-      'WHERE tl.custcol_rl_schedule_version IS NOT NULL',
+      // An invoice's: a credit memo made from it (a void) copies its lines, column fields included.
+      "WHERE t.type = 'CustInvc' AND tl.custcol_rl_schedule_version IS NOT NULL",
   );
   return [
     ...records.map((r): NetSuitePlan => ({
