@@ -277,6 +277,7 @@ export interface FoldedRevenue {
 }
 
 type InvoiceCommand = Extract<PlannedCommand, { job: 'erp.post-invoice' }>;
+type RevenueCommand = Extract<PlannedCommand, { job: 'erp.post-revenue' }>;
 
 /**
  * Whether an invoice line of the catalogue's obligation `lineObligation` bills the engine's obligation: the same,
@@ -284,14 +285,12 @@ type InvoiceCommand = Extract<PlannedCommand, { job: 'erp.post-invoice' }>;
  */
 const bills = (lineObligation: string, obligation: string): boolean =>
   obligation === lineObligation || obligation.startsWith(`${lineObligation}@`);
-type RevenueCommand = Extract<PlannedCommand, { job: 'erp.post-revenue' }>;
 
 /**
  * Under period close, the revenue plan rides on the invoice: each schedule version of the batch goes on the first
  * invoice line billing its obligation that carries none yet (NetSuite's revenue plan columns on the item line, see
- * `bills`), and is no record of its own.
- * A schedule no invoice line of the saga bills (an obligation the invoices leave out) and the batch's journals stay
- * in the batch, under its own key, as before. Credit memos carry nothing.
+ * `bills`), and is no record of its own. A schedule no invoice line of the saga bills (an obligation the invoices
+ * leave out) and the batch's journals stay in the batch, under its own key, as before. Credit memos carry nothing.
  */
 export function foldRevenue(
   documents: readonly PlannedCommand[],
@@ -314,14 +313,15 @@ export function foldRevenue(
     const invoice = invoices.find(
       (c) => c.payload.currency === schedule.currency && c.payload.lines.some(free),
     );
-    if (!invoice) {
+    const lines = invoice?.payload.lines ?? [];
+    const i = lines.findIndex(free);
+    const line = lines[i];
+    if (!invoice || !line) {
       left.push(schedule);
       continue;
     }
-    const lines = invoice.payload.lines;
-    const i = lines.findIndex(free);
     lines.splice(i, 1, {
-      ...lines[i]!,
+      ...line,
       // The line names the engine's obligation whose plan it carries (an amendment's `<obligation>@<amendment>`).
       obligationId: schedule.obligationId,
       revenueSchedule: {
