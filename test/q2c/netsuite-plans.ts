@@ -29,19 +29,19 @@ export async function netsuitePlans(netsuite: {
   );
   return [
     ...records.map((r): NetSuitePlan => ({
-      obligation: r.custrecord_rl_obligation ?? '',
-      version: r.custrecord_rl_version ?? '',
-      total: r.custrecord_rl_total ?? '',
-      periods: r.custrecord_rl_periods ?? '[]',
-      externalId: r.externalid ?? '',
+      obligation: r.custrecord_rl_obligation,
+      version: r.custrecord_rl_version,
+      total: r.custrecord_rl_total,
+      periods: r.custrecord_rl_periods,
+      externalId: r.externalid,
       on: 'record',
     })),
     ...lines.map((l): NetSuitePlan => ({
-      obligation: l.custcol_rl_obligation ?? '',
-      version: l.custcol_rl_schedule_version ?? '',
-      total: l.custcol_rl_schedule_total ?? '',
-      periods: l.custcol_rl_schedule_periods ?? '[]',
-      externalId: l.externalid ?? '',
+      obligation: l.custcol_rl_obligation,
+      version: l.custcol_rl_schedule_version,
+      total: l.custcol_rl_schedule_total,
+      periods: l.custcol_rl_schedule_periods,
+      externalId: l.externalid,
       on: 'invoice',
     })),
   ];

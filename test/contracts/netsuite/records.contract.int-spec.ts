@@ -110,7 +110,7 @@ const plannedInvoice = (externalId: string): ErpDocument => ({
   ...taxedInvoice(externalId),
   lines: [
     {
-      ...(taxedInvoice(externalId).lines[0] as ErpDocument['lines'][number]),
+      ...taxedInvoice(externalId).lines[0],
       revenueSchedule: {
         scheduleVersion: 1,
         periods: [
@@ -576,8 +576,7 @@ describe("NetSuite record contract: the adapter's requests against Oracle's docu
       const unbalanced = await post(plan);
       expect(unbalanced.status).toBe(400);
       expect(JSON.stringify(unbalanced.body)).toContain('custcol_rl_schedule_total');
-      const { custcol_rl_schedule_periods: _periods, ...partial } = plan;
-      expect((await post(partial)).status).toBe(400);
+      expect((await post({ ...plan, custcol_rl_schedule_periods: undefined })).status).toBe(400);
     });
   });
 });

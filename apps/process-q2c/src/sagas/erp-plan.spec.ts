@@ -174,9 +174,9 @@ describe('the revenue plan folded into the invoice (period close)', () => {
     expect(folded.commands.map((c) => c.job)).toEqual(['erp.post-invoice', 'erp.post-revenue']);
     const batch = folded.commands[1];
     expect(
-      batch?.job === 'erp.post-revenue' ? batch.payload.schedules.map((x) => x.obligationId) : [],
+      batch.job === 'erp.post-revenue' ? batch.payload.schedules.map((x) => x.obligationId) : [],
     ).toEqual(['POB-SUPPORT']);
-    expect(batch?.key).toBe('saga:evt-1:rv:C-1:1');
+    expect(batch.key).toBe('saga:evt-1:rv:C-1:1');
 
     const none = foldRevenue([], revenue([schedule('POB-SEAT')]));
     expect(none.commands.map((c) => c.job)).toEqual(['erp.post-revenue']);

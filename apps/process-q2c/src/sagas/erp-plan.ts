@@ -313,15 +313,14 @@ export function foldRevenue(
     const invoice = invoices.find(
       (c) => c.payload.currency === schedule.currency && c.payload.lines.some(free),
     );
-    const lines = invoice?.payload.lines ?? [];
-    const i = lines.findIndex(free);
-    const line = lines[i];
-    if (!invoice || !line) {
+    if (!invoice) {
       left.push(schedule);
       continue;
     }
+    const lines = invoice.payload.lines;
+    const i = lines.findIndex(free);
     lines.splice(i, 1, {
-      ...line,
+      ...lines[i],
       // The line names the engine's obligation whose plan it carries (an amendment's `<obligation>@<amendment>`).
       obligationId: schedule.obligationId,
       revenueSchedule: {

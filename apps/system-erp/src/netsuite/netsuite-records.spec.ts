@@ -317,7 +317,7 @@ describe('NetSuite record bodies', () => {
       custcol_rl_schedule_total: record.custrecord_rl_total,
       custcol_rl_schedule_periods: record.custrecord_rl_periods,
     });
-    expect(Object.keys(training ?? {}).filter((k) => k.startsWith('custcol_rl_schedule'))).toEqual([]);
+    expect(Object.keys(training).filter((k) => k.startsWith('custcol_rl_schedule'))).toEqual([]);
   });
 
   it('stores a schedule with its periods as exact decimal text and their total', () => {
