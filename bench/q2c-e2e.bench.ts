@@ -3,7 +3,7 @@
  * system-billing, system-erp) and the sandbox run as child processes on a fresh database (local Postgres and Redis),
  * as in production, with revenue posted at period close (the default); orders are created and activated in the
  * Salesforce sandbox through jsforce, and each activation runs the whole chain: capture → normalisation → booking
- * saga → Stripe subscription and invoice → NetSuite customer, invoice and revenue schedule → Salesforce write-back.
+ * saga → Stripe subscription and invoice → NetSuite customer and invoice (carrying the revenue plan) → Salesforce write-back.
  * A contract change counts when its saga completes, read from process-q2c's sagas table.
  *
  * (a) Throughput: BENCH_Q2C_E2E_CONTRACTS bookings activated at once; contract changes per second from the first

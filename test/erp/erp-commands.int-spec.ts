@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppModule } from '../../apps/system-erp/src/app.module';
 import { APP } from '../../apps/system-erp/src/app.info';
 import { DATABASE } from '../../apps/system-erp/src/database';
+import { PostInvoiceHandler } from '../../apps/system-erp/src/postings/post-invoice.handler';
 import type { Sandbox } from '../support/erp-test-env';
 import { erpEnv, startSandbox } from '../support/erp-test-env';
 
@@ -132,6 +133,65 @@ describe('erp.commands jobs against the NetSuite sandbox', () => {
     const command = sent.get(invoiceKey);
     expect(trace).toEqual({ correlationId: command?.correlationId, causationId: command?.messageId });
     expect(await sandbox.imbalance()).toEqual({ USD: '0' });
+  });
+
+  it('posts an invoice carrying its revenue plan, no schedule record, reports the schedule posted with it, and a redelivery posts nothing', async () => {
+    const payload: JobPayloads['erp.post-invoice'] = {
+      ...invoicePayload(7, '2026-01-01'),
+      lines: [
+        {
+          itemExternalId: 'SEAT',
+          amountMinor: '1200000',
+          productClass: 'SEAT',
+          obligationId: 'seats',
+          serviceStart: '2026-01-01',
+          serviceEnd: '2026-12-31',
+          revenueSchedule: {
+            externalId: 'rs:C-7:seats:1',
+            scheduleVersion: 1,
+            periods: [
+              { period: '2026-01', amountMinor: '600000' },
+              { period: '2026-02', amountMinor: '600000' },
+            ],
+          },
+        },
+      ],
+    };
+    const envelope = createEnvelope('erp.post-invoice', payload, { idempotencyKey: 'cmd-planned-invoice' });
+    const handler = first.app.get(PostInvoiceHandler);
+    await handler.postInvoice(envelope);
+    const afterFirst = (await sandbox.stats()).accepted;
+    await handler.postInvoice(envelope); // redelivered: applied already, NetSuite is not called again
+    expect((await sandbox.stats()).accepted).toBe(afterFirst);
+    const invoices = await sandbox.suiteql("SELECT externalid FROM transaction WHERE type = 'CustInvc'");
+    expect(invoices).toEqual([{ externalid: 'in_7' }]);
+
+    const posted = (await outbox('erp.posted')).filter(
+      (r) => r.payload.commandIdempotencyKey === 'cmd-planned-invoice',
+    );
+    expect(posted).toHaveLength(1);
+    const erpId = posted[0]?.payload.erpId;
+    expect(erpId).toMatch(/^\d+$/);
+    expect(posted[0]?.payload).toMatchObject({
+      recordType: 'invoice',
+      externalId: 'in_7',
+      postings: [
+        {
+          recordType: 'revenueSchedule',
+          externalId: 'in_7',
+          key: 'rs:C-7:seats:1',
+          erpId,
+          outcome: 'posted',
+        },
+      ],
+    });
+    expect(await sandbox.suiteql('SELECT id FROM customrecord_rl_revenue_schedule')).toEqual([]);
+    expect(
+      await sandbox.suiteql(
+        'SELECT tl.custcol_rl_schedule_version, tl.custcol_rl_schedule_total FROM transactionline tl ' +
+          `WHERE tl.transaction = ${String(erpId)} AND tl.custcol_rl_schedule_version IS NOT NULL`,
+      ),
+    ).toEqual([{ custcol_rl_schedule_version: '1', custcol_rl_schedule_total: '12000.00' }]);
   });
 
   it('posts each of 500 invoices exactly once when 30% of responses are lost after the save', async () => {

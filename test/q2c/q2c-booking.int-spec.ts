@@ -2,6 +2,7 @@ import { bearer, eventually } from '@revline/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateOrders, createDraftOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
+import { netsuitePlans } from './netsuite-plans';
 import type { Q2cEnv, SagaRow } from './q2c-env';
 import { startQ2cEnv } from './q2c-env';
 import { G1_MONTHS } from '../support/golden';
@@ -67,6 +68,29 @@ describe('quote-to-cash booking saga through the sandbox (all four apps in one p
       `SELECT externalid, foreigntotal FROM transaction WHERE externalid = 'INV-${invoiceId}'`,
     );
     expect(erpInvoice).toMatchObject({ externalid: `INV-${invoiceId}`, foreigntotal: '12000.00' });
+    // Two NetSuite records in all: the new customer and the invoice, whose seats line carries the revenue plan
+    // (version 1, its total and months); no schedule record.
+    expect(await netsuite.suiteql('SELECT externalid FROM customer')).toHaveLength(1);
+    expect(await netsuite.suiteql("SELECT externalid FROM transaction WHERE type = 'CustInvc'")).toEqual([
+      { externalid: `INV-${invoiceId}` },
+    ]);
+    expect(await netsuite.suiteql('SELECT id FROM customrecord_rl_revenue_schedule')).toEqual([]);
+    const plans = await netsuitePlans(netsuite);
+    expect(plans.map((p) => ({ ...p, periods: undefined }))).toEqual([
+      {
+        obligation: 'POB-SEATS',
+        version: '1',
+        total: '12000.00',
+        externalId: `INV-${invoiceId}`,
+        on: 'invoice',
+        periods: undefined,
+      },
+    ]);
+    expect(
+      (JSON.parse(plans[0]?.periods ?? '[]') as Array<{ amount: string }>).map((p) =>
+        p.amount.replace('.', ''),
+      ),
+    ).toEqual(G1_MONTHS);
     expect(await netsuite.suiteql(`SELECT externalid FROM transaction WHERE type = 'Journal'`)).toEqual([]);
     const balance = async (account: string): Promise<string> =>
       (
@@ -114,6 +138,8 @@ describe('quote-to-cash booking saga through the sandbox (all four apps in one p
       'billing:billing.apply-contract-change:sent',
       'billing:Invoice:issued',
       'erp:invoice:posted',
+      'erp:erp.upsert-revenue-schedule:sent',
+      'erp:revenueSchedule:posted',
       'salesforce:crm.write-back:sent',
       'revline:Saga:completed',
     ]) {

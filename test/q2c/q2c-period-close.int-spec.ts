@@ -105,14 +105,63 @@ describe('period close: revenue runs through the sandbox', () => {
       [orderId],
     );
     expect(stored.map((s) => [s.obligation_id, s.periods.length])).toEqual([['POB-SEATS', 12]]);
-    const sent = await env.db.dataSource.query<Array<{ job: string }>>(
-      `SELECT "job" FROM "q2c"."saga_commands" WHERE "job" LIKE 'erp.%' ORDER BY "job"`,
+    // Two NetSuite records: the customer and the invoice, whose seats line carries the revenue plan (no schedule
+    // record); the schedule version is recorded beside the invoice, confirmed with the invoice's NetSuite id.
+    const sent = await env.db.dataSource.query<
+      Array<{ job: string; status: string; target_id: string | null; idempotency_key: string }>
+    >(
+      `SELECT "job", "status", "target_id", "idempotency_key" FROM "q2c"."saga_commands" WHERE "job" LIKE 'erp.%' ORDER BY "job"`,
     );
     expect(sent.map((c) => c.job)).toEqual([
       'erp.post-invoice',
-      'erp.post-revenue',
       'erp.upsert-customer',
       'erp.upsert-revenue-schedule',
+    ]);
+    const [invoice] = await env.netsuite.suiteql(
+      "SELECT id, externalid FROM transaction WHERE type = 'CustInvc'",
+    );
+    expect(await env.netsuite.suiteql("SELECT id FROM transaction WHERE type = 'CustInvc'")).toHaveLength(1);
+    expect(await env.netsuite.suiteql('SELECT id FROM customer')).toHaveLength(1);
+    expect(sent.find((c) => c.job === 'erp.post-invoice')).toMatchObject({
+      status: 'confirmed',
+      target_id: invoice.id,
+    });
+    expect(sent.find((c) => c.job === 'erp.upsert-revenue-schedule')).toMatchObject({
+      status: 'confirmed',
+      target_id: invoice.id,
+    });
+    expect(await env.netsuite.suiteql('SELECT id FROM customrecord_rl_revenue_schedule')).toEqual([]);
+    const carried = await env.netsuite.suiteql(
+      'SELECT tl.custcol_rl_contract, tl.custcol_rl_obligation, tl.custcol_rl_schedule_version, ' +
+        'tl.custcol_rl_schedule_total, tl.custcol_rl_schedule_periods FROM transactionline tl ' +
+        `WHERE tl.transaction = ${invoice.id} AND tl.custcol_rl_schedule_version IS NOT NULL`,
+    );
+    expect(carried.map((line) => ({ ...line, custcol_rl_schedule_periods: undefined }))).toEqual([
+      {
+        custcol_rl_schedule_periods: undefined,
+        custcol_rl_contract: orderId,
+        custcol_rl_obligation: 'POB-SEATS',
+        custcol_rl_schedule_version: '1',
+        custcol_rl_schedule_total: '12000.00',
+      },
+    ]);
+    const periods = JSON.parse(carried[0].custcol_rl_schedule_periods) as Array<{
+      period: string;
+      amount: string;
+    }>;
+    expect(periods.map((p) => [p.period, p.amount.replace('.', '')])).toEqual(
+      G1_MONTHS.map((amount, i) => [month(i), amount]),
+    );
+    // The lineage shows the schedule version carried by the invoice.
+    const hops = await env.db.dataSource.query<Array<{ status: string; detail: string }>>(
+      `SELECT "status", "detail" FROM "q2c"."lineage" WHERE "object_type" = 'revenueSchedule' AND "contract_id" = $1`,
+      [orderId],
+    );
+    expect(hops).toEqual([
+      expect.objectContaining({
+        status: 'posted',
+        detail: expect.stringContaining(`ERP external id ${invoice.externalid}`) as unknown,
+      }),
     ]);
   });
 

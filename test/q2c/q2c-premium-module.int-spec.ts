@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
 import type { MappingDefinition } from '../../apps/process-q2c/src/mappings/mapping-definition';
 import type { Q2cEnv, SagaRow } from './q2c-env';
+import { netsuitePlans } from './netsuite-plans';
 import { startQ2cEnv } from './q2c-env';
 import { G1_MONTHS } from '../support/golden';
 
@@ -168,20 +169,19 @@ describe('expansion with the premium analytics module through the sandbox', () =
     expect(moduleTotal).toBe(moduleObligation.allocatedMinor);
     expect(moduleTotal).toBe(240_000n);
     const major = (minor: bigint): string => (Number(minor) / 100).toFixed(2);
-    const schedules = await env.netsuite.suiteql(
-      'SELECT custrecord_rl_obligation, custrecord_rl_version, custrecord_rl_total, custrecord_rl_periods FROM customrecord_rl_revenue_schedule',
-    );
+    // Period close: each plan rides on the line of the invoice that bills it (no schedule record of its own).
+    const schedules = await netsuitePlans(env.netsuite);
+    expect(schedules.every((r) => r.on === 'invoice')).toBe(true);
     const moduleSchedule = schedules.find(
-      (r) =>
-        r.custrecord_rl_obligation === moduleObligation.pobId && r.custrecord_rl_version === String(version),
+      (r) => r.obligation === moduleObligation.pobId && r.version === String(version),
     );
-    expect(moduleSchedule?.custrecord_rl_total).toBe(major(moduleObligation.allocatedMinor));
-    expect(JSON.parse(moduleSchedule?.custrecord_rl_periods ?? '[]')).toEqual(
+    expect(moduleSchedule?.total).toBe(major(moduleObligation.allocatedMinor));
+    expect(JSON.parse(moduleSchedule?.periods ?? '[]')).toEqual(
       moduleObligation.periods.map((p) => ({ period: p.period, amount: major(p.amountMinor) })),
     );
     // The seats' expansion is a schedule of its own, not merged with the module's.
-    const seatSchedules = schedules.filter((r) => r.custrecord_rl_obligation !== moduleObligation.pobId);
-    expect(seatSchedules.map((r) => r.custrecord_rl_version).sort()).toEqual(['1', String(version)]);
+    const seatSchedules = schedules.filter((r) => r.obligation !== moduleObligation.pobId);
+    expect(seatSchedules.map((r) => r.version).sort()).toEqual(['1', String(version)]);
     const expansionSeats = stored.filter(
       (r) => r.obligation_id !== moduleObligation.pobId && r.obligation_id !== 'POB-SEATS',
     );

@@ -14,8 +14,9 @@ interface Stats {
 /**
  * A 429 storm from the sandbox's realistic profile: NetSuite answers after its latency and runs 2 requests at a
  * time while system-erp believes the account runs 5, and Stripe's rates are the test mode's while system-billing
- * paces nothing. Twenty bookings activated at once all complete, under period close (three NetSuite records a
- * booking); every 429 was waited out and retried, and none became an exception.
+ * paces nothing. Twenty bookings activated at once all complete, under period close (two NetSuite records a
+ * booking: the customer and the invoice carrying the revenue plan); every 429 was waited out and retried, and
+ * none became an exception.
  */
 describe('a 429 storm under the realistic profile', () => {
   let env: Q2cEnv;

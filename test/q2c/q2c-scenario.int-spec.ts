@@ -335,13 +335,31 @@ describe('the booking scenario on a Stripe test clock, booking to renewal', () =
     await close('2026-10');
     expect(await revenue()).toBe(toDate('2026-10'));
     expect(await journals()).toHaveLength(2);
-    const schedules = await env.netsuite.suiteql(
+    // The revenue plans: those of a saga that invoiced ride on its invoice's lines (the booking's, the expansion's,
+    // the renewal's); the reduction, which bills nothing (a credit note), posts its version as schedule records.
+    const records = await env.netsuite.suiteql(
       'SELECT custrecord_rl_obligation, custrecord_rl_version, custrecord_rl_total FROM customrecord_rl_revenue_schedule',
     );
+    const recorded = new Set(records.map((r) => r.custrecord_rl_version));
+    expect(recorded.has(String(version(2)))).toBe(true);
+    expect(recorded.has('1') || recorded.has(String(version(3)))).toBe(false);
+    const carried = await env.netsuite.suiteql(
+      'SELECT t.externalid, tl.custcol_rl_obligation, tl.custcol_rl_schedule_version, tl.custcol_rl_schedule_total ' +
+        'FROM transactionline tl JOIN transaction t ON t.id = tl.transaction ' +
+        "WHERE t.type = 'CustInvc' AND tl.custcol_rl_schedule_version IS NOT NULL",
+    );
+    const carriedBy = (i: number) =>
+      carried
+        .filter((l) => l.externalid === `INV-${invoices.at(i)?.id ?? ''}`)
+        .map((l) => l.custcol_rl_schedule_version);
+    expect(new Set(carriedBy(0))).toEqual(new Set(['1']));
+    expect(carriedBy(1).length).toBeGreaterThan(0);
+    expect(new Set(carriedBy(1))).toEqual(new Set([String(version(1))]));
+    expect(new Set(carriedBy(2))).toEqual(new Set([String(version(3))]));
     expect(
-      schedules
-        .filter((s) => s.custrecord_rl_version === String(version(3)))
-        .map((s) => s.custrecord_rl_total),
+      carried
+        .filter((l) => l.custcol_rl_schedule_version === String(version(3)))
+        .map((l) => l.custcol_rl_schedule_total),
     ).toEqual(['12600.00']);
     expect(await env.netsuite.imbalance()).toEqual({ USD: '0' });
   });

@@ -39,6 +39,17 @@ export interface ErpDocumentLine {
   /** The line's service period (inclusive ISO dates), what revenue recognition of the line runs over. */
   serviceStart?: string;
   serviceEnd?: string;
+  /**
+   * The revenue plan the line carries (an invoice line of an obligation): its schedule version and periods, posted
+   * as the line's column fields instead of a revenue schedule record.
+   */
+  revenueSchedule?: ErpLineSchedule;
+}
+
+/** One obligation's schedule version as an invoice line carries it. */
+export interface ErpLineSchedule {
+  scheduleVersion: number;
+  periods: Array<{ period: string; amountMinor: string }>;
 }
 
 /** An invoice or a credit memo. Invoiced amounts are deferred revenue until recognised. */

@@ -234,7 +234,20 @@ export interface ErpDocumentPayload {
     /** The line's service period (inclusive ISO dates). */
     serviceStart?: string;
     serviceEnd?: string;
+    /**
+     * An invoice line of an obligation whose schedule version the invoice carries (period close): the schedule
+     * (Revline's key `rs:<contract>:<obligation>:<version>`, its version and periods), posted as the line's
+     * revenue plan columns instead of a schedule record of its own.
+     */
+    revenueSchedule?: ErpCarriedSchedulePayload;
   }>;
+}
+
+/** A schedule version an invoice line carries: the obligation is the line's, the currency the invoice's. */
+export interface ErpCarriedSchedulePayload {
+  externalId: string;
+  scheduleVersion: number;
+  periods: Array<{ period: string; amountMinor: string }>;
 }
 
 export interface ErpRevenueSchedulePayload {

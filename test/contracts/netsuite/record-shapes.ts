@@ -55,7 +55,9 @@ const ItemLine = z.strictObject({
   revRecStartDate: IsoDate.optional(),
   revRecEndDate: IsoDate.optional(),
   taxDetailsReference: z.string().min(1).optional(),
-  ...customFields('custcol_', ['rl_contract', 'rl_obligation']),
+  ...customFields('custcol_', ['rl_contract', 'rl_obligation', 'rl_schedule_total', 'rl_schedule_periods']),
+  /** An Integer Number custom column field takes a JSON number (a Free-Form or Long Text one a string). */
+  custcol_rl_schedule_version: z.number().int().optional(),
 });
 
 /**

@@ -105,6 +105,24 @@ const taxedInvoice = (externalId: string, tranDate = '2026-01-01'): ErpDocument 
   ],
 });
 
+/** An invoice whose seats line carries the obligation's revenue plan (period close: no schedule record). */
+const plannedInvoice = (externalId: string): ErpDocument => ({
+  ...taxedInvoice(externalId),
+  lines: [
+    {
+      ...taxedInvoice(externalId).lines[0],
+      revenueSchedule: {
+        scheduleVersion: 1,
+        periods: [
+          { period: '2026-01', amountMinor: '101918' },
+          { period: '2026-02', amountMinor: '92055' },
+          { period: '2026-03', amountMinor: '1006027' },
+        ],
+      },
+    },
+  ],
+});
+
 describe("NetSuite record contract: the adapter's requests against Oracle's documented shapes, and the sandbox with them", () => {
   let db: TestDatabase;
   let sandbox: Sandbox;
@@ -166,6 +184,7 @@ describe("NetSuite record contract: the adapter's requests against Oracle's docu
       contractId: 'C-K1',
       appliesTo: [{ invoiceExternalId: 'INV-K1', amountMinor: '500000' }],
     });
+    await erp.postInvoice(plannedInvoice('INV-K4'));
     await erp.postInvoice(taxedInvoice('INV-K2'));
     await erp.voidInvoice({ invoiceExternalId: 'INV-K2', externalId: 'VOID-INV-K2', tranDate: '2026-01-26' });
     await erp.upsertRevenueSchedule({
@@ -310,6 +329,35 @@ describe("NetSuite record contract: the adapter's requests against Oracle's docu
     expect([...read].filter((f) => !RECORD_READ_FIELDS.has(f))).toEqual([]);
   });
 
+  it("carries an invoice line's revenue plan as custom column fields, which the sandbox stores and SuiteQL reads", async () => {
+    const put = sent.find((r) => r.method === 'PUT' && r.path.startsWith(`${RECORD}/invoice/eid:INV-K4`));
+    const items = (put?.body as { item: { items: Array<Record<string, unknown>> } } | undefined)?.item.items;
+    expect(items?.[0]).toMatchObject({
+      custcol_rl_contract: 'C-K1',
+      custcol_rl_obligation: 'seats',
+      revRecStartDate: '2026-01-01',
+      revRecEndDate: '2026-12-31',
+      custcol_rl_schedule_version: 1,
+      custcol_rl_schedule_total: '12000.00',
+      custcol_rl_schedule_periods:
+        '[{"period":"2026-01","amount":"1019.18"},{"period":"2026-02","amount":"920.55"},{"period":"2026-03","amount":"10060.27"}]',
+    });
+    expect(issues(INVOICE, put?.body)).toEqual([]);
+    const rows = await sandbox.suiteql(
+      'SELECT tl.custcol_rl_obligation, tl.custcol_rl_schedule_version, tl.custcol_rl_schedule_total, ' +
+        'tl.custcol_rl_schedule_periods FROM transactionline tl JOIN transaction t ON t.id = tl.transaction ' +
+        "WHERE t.externalid = 'INV-K4' AND tl.custcol_rl_schedule_version IS NOT NULL",
+    );
+    expect(rows).toEqual([
+      {
+        custcol_rl_obligation: 'seats',
+        custcol_rl_schedule_version: '1',
+        custcol_rl_schedule_total: '12000.00',
+        custcol_rl_schedule_periods: items?.[0]?.custcol_rl_schedule_periods,
+      },
+    ]);
+  });
+
   it('sends the tax of an account without SuiteTax as a documented item line', () => {
     const body = documentBody(
       taxedInvoice('INV-K3'),
@@ -426,6 +474,37 @@ describe("NetSuite record contract: the adapter's requests against Oracle's docu
           documented: true,
         },
         {
+          name: 'an item line carrying its revenue plan columns',
+          method: 'POST',
+          path: `${RECORD}/invoice`,
+          body: {
+            ...header,
+            entity: customer,
+            item: {
+              items: [
+                {
+                  ...line,
+                  custcol_rl_obligation: 'seats',
+                  custcol_rl_schedule_version: 2,
+                  custcol_rl_schedule_total: '100.00',
+                  custcol_rl_schedule_periods:
+                    '[{"period":"2026-01","amount":"40.00"},{"period":"2026-02","amount":"60.00"}]',
+                },
+              ],
+            },
+          },
+          shape: INVOICE,
+          documented: true,
+        },
+        {
+          name: 'an item line with a custom column field the account does not have',
+          method: 'POST',
+          path: `${RECORD}/invoice`,
+          body: { ...header, entity: customer, item: { items: [{ ...line, custcol_rl_schedule: 'x' }] } },
+          shape: INVOICE,
+          documented: false,
+        },
+        {
           name: 'a credit memo linked by createdFrom: { externalId }',
           method: 'POST',
           path: `${RECORD}/creditMemo`,
@@ -477,6 +556,27 @@ describe("NetSuite record contract: the adapter's requests against Oracle's docu
         );
         if (!c.documented) expect(res.status, c.name).toBe(400);
       }
+    });
+
+    it("refuses a line's revenue plan whose periods do not sum to its total, or given in part", async () => {
+      const call = tbaClient(sandbox.url);
+      const plan = {
+        custcol_rl_obligation: 'seats',
+        custcol_rl_schedule_version: 1,
+        custcol_rl_schedule_total: '100.00',
+        custcol_rl_schedule_periods:
+          '[{"period":"2026-01","amount":"40.00"},{"period":"2026-02","amount":"60.01"}]',
+      };
+      const post = (item: Record<string, unknown>) =>
+        call('POST', `${RECORD}/invoice`, {
+          ...header,
+          entity: customer,
+          item: { items: [{ ...line, ...item }] },
+        });
+      const unbalanced = await post(plan);
+      expect(unbalanced.status).toBe(400);
+      expect(JSON.stringify(unbalanced.body)).toContain('custcol_rl_schedule_total');
+      expect((await post({ ...plan, custcol_rl_schedule_periods: undefined })).status).toBe(400);
     });
   });
 });

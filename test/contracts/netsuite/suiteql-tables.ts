@@ -79,6 +79,12 @@ export const SUITEQL_TABLES: Readonly<Record<string, SuiteQlTableReference>> = {
       memo: 'Memo',
       custcol_rl_contract: "Revline's custom transaction column field: the contract id",
       custcol_rl_obligation: "Revline's custom transaction column field: the performance obligation id",
+      custcol_rl_schedule_version:
+        "Revline's custom transaction column field (integer): the obligation's schedule version an invoice line carries",
+      custcol_rl_schedule_total:
+        "Revline's custom transaction column field (decimal text): the carried schedule version's total",
+      custcol_rl_schedule_periods:
+        "Revline's custom transaction column field (long text): the carried schedule's periods, JSON [{period, amount}]",
       foreignamount:
         "Amount (Foreign Currency): the line's amount in the transaction's currency, debits positive",
     },

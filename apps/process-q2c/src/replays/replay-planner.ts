@@ -7,6 +7,7 @@ import {
   customerCommand,
   documentCommands,
   ERP_JOBS,
+  foldedCommands,
   revenueCommands,
   revenueParts,
   sagaContext,
@@ -70,11 +71,21 @@ export class ReplayPlanner {
     const customerExternalId =
       saga.data.erpCustomerExternalId ??
       erpCustomerExternalId(ctx.history.booking.customer, saga.data.salesforceAccountId);
-    const plan = revenuePlan(ctx.history, ctx.catalogue, subsidiary, fiscalPolicy(this.config));
+    const documents = documentCommands(saga, ctx, customerExternalId, subsidiary);
+    const revenue = revenueCommands(
+      saga,
+      await this.revenue(
+        manager,
+        saga,
+        revenuePlan(ctx.history, ctx.catalogue, subsidiary, fiscalPolicy(this.config)),
+      ),
+    );
     return [
       ...(saga.kind === 'booking' && customer ? [customer] : []),
-      ...documentCommands(saga, ctx, customerExternalId, subsidiary),
-      ...revenueCommands(saga, await this.revenue(manager, saga, plan)),
+      // Under period close the saga's invoice carried its revenue plan (see foldRevenue).
+      ...(saga.data.revenueWithDocuments
+        ? foldedCommands(saga, documents, revenue)
+        : [...documents, ...revenue]),
     ];
   }
 

@@ -1,8 +1,10 @@
 import type { ContractBooked } from '@revline/canonical';
 import { describe, expect, it } from 'vitest';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
-import type { SagaContext, SagaIdentity } from './erp-plan';
-import { documentCommands, servicePeriodOf } from './erp-plan';
+import type { ErpRevenueSchedulePayload } from '@revline/messaging';
+import type { PlannedCommand, SagaContext, SagaIdentity } from './erp-plan';
+import { documentCommands, foldedCommands, foldRevenue, revenueCommands, servicePeriodOf } from './erp-plan';
+import type { RevenuePlan } from './revenue-plan';
 import type { SagaDocument } from './saga-data';
 
 const entry = (productCode: string, erpItemId: string, pobId: string) =>
@@ -105,5 +107,88 @@ describe('the service period of an ERP invoice', () => {
       lines: Array<{ serviceStart?: string }>;
     };
     expect(without.lines.every((l) => l.serviceStart === undefined)).toBe(true);
+  });
+});
+
+describe('the revenue plan folded into the invoice (period close)', () => {
+  const schedule = (obligationId: string, version = 1): ErpRevenueSchedulePayload => ({
+    externalId: `rs:C-1:${obligationId}:${version}`,
+    contractId: 'C-1',
+    obligationId,
+    scheduleVersion: version,
+    currency: 'USD',
+    periods: [
+      { period: '2026-01', amountMinor: '600000' },
+      { period: '2026-02', amountMinor: '600000' },
+    ],
+  });
+  const revenue = (schedules: ErpRevenueSchedulePayload[], version = 1): PlannedCommand[] =>
+    revenueCommands(saga(doc('1200000')), {
+      contractId: 'C-1',
+      currency: 'USD',
+      subsidiary: 'US',
+      version,
+      schedules,
+      journals: [],
+    } as unknown as RevenuePlan);
+  const invoiceLines = (commands: PlannedCommand[]) =>
+    commands.flatMap((c) =>
+      c.job === 'erp.post-invoice'
+        ? c.payload.lines.map((l) => [l.itemExternalId, l.obligationId, l.revenueSchedule?.externalId])
+        : [],
+    );
+
+  it("puts each obligation's schedule on the invoice line billing it, and sends no revenue batch", () => {
+    const documents = documentCommands(saga(doc('1200000')), ctx, 'CUST-1', 'US');
+    const folded = foldRevenue(documents, revenue([schedule('POB-SEAT'), schedule('POB-ANALYTICS')]));
+    expect(folded.commands.map((c) => c.job)).toEqual(['erp.post-invoice']);
+    expect(invoiceLines(folded.commands)).toEqual([
+      ['ITEM-SEAT', 'POB-SEAT', 'rs:C-1:POB-SEAT:1'],
+      ['ITEM-ANALYTICS', 'POB-ANALYTICS', 'rs:C-1:POB-ANALYTICS:1'],
+    ]);
+    const seat = folded.commands[0]?.job === 'erp.post-invoice' ? folded.commands[0].payload.lines[0] : null;
+    expect(seat?.revenueSchedule).toEqual({
+      externalId: 'rs:C-1:POB-SEAT:1',
+      scheduleVersion: 1,
+      periods: schedule('POB-SEAT').periods,
+    });
+    // Recorded beside the invoice under the invoice's external id; the saga's documents are left as they were.
+    expect(folded.carried.map((b) => [b.externalId, b.schedules.map((x) => x.obligationId)])).toEqual([
+      ['INV-in_1', ['POB-SEAT', 'POB-ANALYTICS']],
+    ]);
+    expect(invoiceLines(documents).map(([, , carried]) => carried)).toEqual([undefined, undefined]);
+  });
+
+  it("carries an amendment's own obligation on the line of the obligation it was made of, naming it", () => {
+    const documents = documentCommands(saga(doc('1200000')), ctx, 'CUST-1', 'US');
+    const folded = foldRevenue(documents, revenue([schedule('POB-SEAT@am-1', 2)], 2));
+    expect(invoiceLines(folded.commands)).toEqual([
+      ['ITEM-SEAT', 'POB-SEAT@am-1', 'rs:C-1:POB-SEAT@am-1:2'],
+      ['ITEM-ANALYTICS', 'POB-ANALYTICS', undefined],
+    ]);
+  });
+
+  it('keeps in the batch a schedule no invoice line bills, and everything when the saga has no invoice', () => {
+    const documents = documentCommands(saga(doc('1200000')), ctx, 'CUST-1', 'US');
+    const folded = foldRevenue(documents, revenue([schedule('POB-SEAT'), schedule('POB-SUPPORT')]));
+    expect(folded.commands.map((c) => c.job)).toEqual(['erp.post-invoice', 'erp.post-revenue']);
+    const batch = folded.commands[1];
+    expect(
+      batch.job === 'erp.post-revenue' ? batch.payload.schedules.map((x) => x.obligationId) : [],
+    ).toEqual(['POB-SUPPORT']);
+    expect(batch.key).toBe('saga:evt-1:rv:C-1:1');
+
+    const none = foldRevenue([], revenue([schedule('POB-SEAT')]));
+    expect(none.commands.map((c) => c.job)).toEqual(['erp.post-revenue']);
+    expect(none.carried).toEqual([]);
+  });
+
+  it('is what a replay compares: the folded invoice and a record per carried schedule', () => {
+    const documents = documentCommands(saga(doc('1200000')), ctx, 'CUST-1', 'US');
+    const commands = foldedCommands(saga(doc('1200000')), documents, revenue([schedule('POB-SEAT')]));
+    expect(commands.map((c) => [c.job, c.key])).toEqual([
+      ['erp.post-invoice', 'saga:evt-1:erp-invoice:in_1'],
+      ['erp.upsert-revenue-schedule', 'saga:evt-1:rs:C-1:POB-SEAT:1'],
+    ]);
   });
 });

@@ -1,6 +1,11 @@
 import type { ContractAmended } from '@revline/canonical';
 import { fromEpochDay, toEpochDay } from '@revline/canonical';
-import type { BillingDocumentPayload, ErpDocumentPayload, JobPayloads } from '@revline/messaging';
+import type {
+  BillingDocumentPayload,
+  ErpDocumentPayload,
+  ErpRevenueSchedulePayload,
+  JobPayloads,
+} from '@revline/messaging';
 import { allocateByWeights } from '@revline/revenue';
 import type { EntityManager } from 'typeorm';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
@@ -261,4 +266,93 @@ export function revenueParts(
       payload: journal,
     })),
   ];
+}
+
+/** A saga's ERP documents with the revenue plan folded into its invoices (foldRevenue). */
+export interface FoldedRevenue {
+  /** The documents (invoices carrying their schedules), then the revenue batch of what no invoice carries. */
+  commands: PlannedCommand[];
+  /** Per invoice, the schedule versions its lines carry, as a batch the saga records part by part. */
+  carried: Array<JobPayloads['erp.post-revenue']>;
+}
+
+type InvoiceCommand = Extract<PlannedCommand, { job: 'erp.post-invoice' }>;
+type RevenueCommand = Extract<PlannedCommand, { job: 'erp.post-revenue' }>;
+
+/**
+ * Whether an invoice line of the catalogue's obligation `lineObligation` bills the engine's obligation: the same,
+ * or one an amendment made of it (`<obligation>@<amendment>`: an expansion's separate contract, a renewal's term).
+ */
+const bills = (lineObligation: string, obligation: string): boolean =>
+  obligation === lineObligation || obligation.startsWith(`${lineObligation}@`);
+
+/**
+ * Under period close, the revenue plan rides on the invoice: each schedule version of the batch goes on the first
+ * invoice line billing its obligation that carries none yet (NetSuite's revenue plan columns on the item line, see
+ * `bills`), and is no record of its own. A schedule no invoice line of the saga bills (an obligation the invoices
+ * leave out) and the batch's journals stay in the batch, under its own key, as before. Credit memos carry nothing.
+ */
+export function foldRevenue(
+  documents: readonly PlannedCommand[],
+  revenue: readonly PlannedCommand[],
+): FoldedRevenue {
+  const batch = revenue.find((c): c is RevenueCommand => c.job === 'erp.post-revenue');
+  if (!batch) return { commands: [...documents, ...revenue], carried: [] };
+  const invoices: InvoiceCommand[] = [];
+  const commands = documents.map((c): PlannedCommand => {
+    if (c.job !== 'erp.post-invoice') return c;
+    const copy: InvoiceCommand = { ...c, payload: { ...c.payload, lines: [...c.payload.lines] } };
+    invoices.push(copy);
+    return copy;
+  });
+  const left: ErpRevenueSchedulePayload[] = [];
+  const carriedBy = new Map<string, ErpRevenueSchedulePayload[]>();
+  for (const schedule of batch.payload.schedules) {
+    const free = (l: InvoiceCommand['payload']['lines'][number]): boolean =>
+      !l.revenueSchedule && l.obligationId !== undefined && bills(l.obligationId, schedule.obligationId);
+    const invoice = invoices.find(
+      (c) => c.payload.currency === schedule.currency && c.payload.lines.some(free),
+    );
+    if (!invoice) {
+      left.push(schedule);
+      continue;
+    }
+    const lines = invoice.payload.lines;
+    const i = lines.findIndex(free);
+    lines.splice(i, 1, {
+      ...lines[i],
+      // The line names the engine's obligation whose plan it carries (an amendment's `<obligation>@<amendment>`).
+      obligationId: schedule.obligationId,
+      revenueSchedule: {
+        externalId: schedule.externalId,
+        scheduleVersion: schedule.scheduleVersion,
+        periods: schedule.periods,
+      },
+    });
+    carriedBy.set(invoice.externalId, [...(carriedBy.get(invoice.externalId) ?? []), schedule]);
+  }
+  const rest: RevenueCommand = { ...batch, payload: { ...batch.payload, schedules: left } };
+  const keep = rest.payload.schedules.length + rest.payload.journals.length > 0;
+  return {
+    commands: [...commands, ...(keep ? [rest] : []), ...revenue.filter((c) => c !== batch)],
+    carried: [...carriedBy].map(([invoice, schedules]) => ({
+      ...batch.payload,
+      externalId: invoice,
+      schedules,
+      journals: [],
+    })),
+  };
+}
+
+/**
+ * What a saga whose invoice carried its revenue plan sent, record by record: the folded documents and batch, and
+ * each schedule an invoice carries under the key the saga recorded it with (beside the invoice's own row).
+ */
+export function foldedCommands(
+  saga: Pick<SagaIdentity, 'eventId'>,
+  documents: readonly PlannedCommand[],
+  revenue: readonly PlannedCommand[],
+): PlannedCommand[] {
+  const { commands, carried } = foldRevenue(documents, revenue);
+  return [...commands, ...carried.flatMap((batch) => revenueParts(saga, batch))];
 }

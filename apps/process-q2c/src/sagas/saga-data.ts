@@ -45,6 +45,8 @@ export interface SagaData {
   treatment?: string;
   treatmentReason?: string;
   scheduleVersion?: number;
+  /** Period close: the schedule version was computed and sent with the ERP documents, its invoice carrying it. */
+  revenueWithDocuments?: boolean;
   journalsPosted?: number;
   lastErpPostedAt?: string;
   /** Steps sent again after a refusal was fixed, with how many times: their commands go out under a new key. */

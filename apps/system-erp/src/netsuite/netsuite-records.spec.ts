@@ -268,6 +268,58 @@ describe('NetSuite record bodies', () => {
     });
   });
 
+  it("carries an invoice line's revenue plan in its column fields, the same text as a schedule record's", () => {
+    const periods = [
+      { period: '2026-01', amountMinor: '101918' },
+      { period: '2026-02', amountMinor: '92055' },
+    ];
+    const body = documentBody(
+      {
+        externalId: 'INV-1',
+        customerExternalId: 'CUST-1',
+        subsidiary: 'US',
+        currency: 'USD',
+        tranDate: '2026-01-01',
+        contractId: 'C-1',
+        lines: [
+          {
+            itemExternalId: 'SEAT',
+            amountMinor: '193973',
+            obligationId: 'seats',
+            serviceStart: '2026-01-01',
+            serviceEnd: '2026-02-28',
+            revenueSchedule: { scheduleVersion: 3, periods },
+          },
+          { itemExternalId: 'TRAINING', amountMinor: '50000' },
+        ],
+      },
+      ids,
+      SUITETAX,
+    );
+    const record = scheduleBody(
+      {
+        externalId: 's',
+        contractId: 'C-1',
+        obligationId: 'seats',
+        scheduleVersion: 3,
+        currency: 'USD',
+        periods,
+      },
+      '1',
+    );
+    const [seats, training] = (body.item as { items: Array<Record<string, unknown>> }).items;
+    expect(seats).toMatchObject({
+      custcol_rl_contract: 'C-1',
+      custcol_rl_obligation: 'seats',
+      revRecStartDate: '2026-01-01',
+      revRecEndDate: '2026-02-28',
+      custcol_rl_schedule_version: 3,
+      custcol_rl_schedule_total: record.custrecord_rl_total,
+      custcol_rl_schedule_periods: record.custrecord_rl_periods,
+    });
+    expect(Object.keys(training).filter((k) => k.startsWith('custcol_rl_schedule'))).toEqual([]);
+  });
+
   it('stores a schedule with its periods as exact decimal text and their total', () => {
     const body = scheduleBody(
       {

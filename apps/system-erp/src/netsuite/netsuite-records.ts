@@ -2,6 +2,7 @@ import { currencyExponent, formatScaled } from '@revline/canonical';
 import type {
   ErpCustomer,
   ErpDocument,
+  ErpLineSchedule,
   ErpPayment,
   ErpPeriodJournal,
   ErpPeriodJournalAccount,
@@ -97,6 +98,7 @@ function documentLines(d: ErpDocument, tax: TaxSettings): Record<string, unknown
     ...(l.obligationId ? { custcol_rl_obligation: l.obligationId } : {}),
     ...(l.serviceStart ? { revRecStartDate: l.serviceStart } : {}),
     ...(l.serviceEnd ? { revRecEndDate: l.serviceEnd } : {}),
+    ...(l.revenueSchedule ? lineScheduleColumns(l.revenueSchedule, d.currency) : {}),
   }));
   if (tax.mode === 'tax_item') {
     const total = d.lines.reduce((sum, l) => sum + BigInt(l.taxMinor ?? '0'), 0n);
@@ -127,6 +129,29 @@ function documentLines(d: ErpDocument, tax: TaxSettings): Record<string, unknown
     taxDetailsOverride: true,
     ...(details.length > 0 ? { taxDetails: { items: details } } : {}),
   };
+}
+
+/**
+ * The revenue plan an invoice item line carries, as Revline's custom column fields beside NetSuite's own
+ * Rev. Rec. Start and End Dates: the schedule version (an integer field), its total (decimal text, as the schedule
+ * record's `custrecord_rl_total`) and its periods (long text: the JSON of `custrecord_rl_periods`). The line's
+ * `custcol_rl_contract` and `custcol_rl_obligation` name whose schedule it is.
+ */
+export function lineScheduleColumns(s: ErpLineSchedule, currency: string): Record<string, unknown> {
+  const exponent = currencyExponent(currency);
+  const total = s.periods.reduce((sum, p) => sum + BigInt(p.amountMinor), 0n);
+  return {
+    custcol_rl_schedule_version: s.scheduleVersion,
+    custcol_rl_schedule_total: formatScaled(total, exponent),
+    custcol_rl_schedule_periods: periodsText(s.periods, exponent),
+  };
+}
+
+/** A schedule's periods as the JSON text both the schedule record and an invoice line carry. */
+function periodsText(periods: ErpLineSchedule['periods'], exponent: number): string {
+  return JSON.stringify(
+    periods.map((p) => ({ period: p.period, amount: formatScaled(BigInt(p.amountMinor), exponent) })),
+  );
 }
 
 /** An invoice, or a credit memo that applies to no invoice (one that does is made by transforming it). */
@@ -195,9 +220,7 @@ export function scheduleBody(s: ErpRevenueSchedule, currencyId: string): Record<
     custrecord_rl_version: s.scheduleVersion,
     custrecord_rl_currency: { id: currencyId },
     custrecord_rl_total: formatScaled(total, exponent),
-    custrecord_rl_periods: JSON.stringify(
-      s.periods.map((p) => ({ period: p.period, amount: formatScaled(BigInt(p.amountMinor), exponent) })),
-    ),
+    custrecord_rl_periods: periodsText(s.periods, exponent),
   };
 }
 

@@ -29,6 +29,8 @@ export interface CommandSpec {
   post: () => Promise<Posted>;
   /** Writes what else the command records, in the transaction of its inbox and outbox rows. */
   record?: (manager: EntityManager, posted: Posted) => Promise<void>;
+  /** The records the posted one carries (an invoice's revenue schedules), reported in `erp.posted`'s postings. */
+  carried?: (posted: Posted) => ErpPostingOutcome[];
 }
 
 /**
@@ -62,11 +64,13 @@ export class ErpCommandRunner {
       if (failure) throw failure;
       return undefined;
     }
+    const carried = spec.carried?.(posted);
     await this.answer(
       envelope,
       spec.recordType,
       posted,
       (manager) => spec.record?.(manager, posted) ?? Promise.resolve(),
+      carried && carried.length > 0 ? carried : undefined,
     );
     return posted;
   }

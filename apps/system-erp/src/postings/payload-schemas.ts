@@ -34,6 +34,13 @@ export const CustomerCommand = z.object({
     .optional(),
 });
 
+/** The schedule version an invoice line carries (its obligation is the line's, its currency the invoice's). */
+const CarriedSchedule = z.object({
+  externalId: Key,
+  scheduleVersion: z.number().int().min(1),
+  periods: z.array(z.object({ period: Period, amountMinor: Minor })).min(1),
+});
+
 export const DocumentCommand = z.object({
   externalId: Key,
   customerExternalId: Key,
@@ -54,6 +61,7 @@ export const DocumentCommand = z.object({
         obligationId: Key.optional(),
         serviceStart: IsoDate.optional(),
         serviceEnd: IsoDate.optional(),
+        revenueSchedule: CarriedSchedule.optional(),
       }),
     )
     .min(1),

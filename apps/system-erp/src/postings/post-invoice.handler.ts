@@ -1,11 +1,36 @@
 import { Injectable } from '@nestjs/common';
 import { ErpPort } from '@revline/erp-port';
-import type { Envelope } from '@revline/messaging';
+import type { Envelope, ErpPostingOutcome } from '@revline/messaging';
 import { JobHandler } from '@revline/messaging';
+import type { z } from 'zod';
 import { ErpConfig } from '../erp.config';
+import type { Posted } from './erp-command-runner';
 import { ErpCommandRunner } from './erp-command-runner';
 import { toErpDocument } from './erp-documents';
 import { checkPayload, DocumentCommand } from './payload-schemas';
+
+/**
+ * The schedule versions an invoice's lines carry, each reported as a revenue schedule posted with the invoice: the
+ * invoice's ERP id and external id, under the key the saga gave the schedule.
+ */
+export function carriedSchedules(
+  command: z.infer<typeof DocumentCommand>,
+  invoice: Pick<Posted, 'externalId' | 'erpId'>,
+): ErpPostingOutcome[] {
+  return command.lines.flatMap((l) =>
+    l.revenueSchedule
+      ? [
+          {
+            recordType: 'revenueSchedule',
+            externalId: invoice.externalId,
+            key: l.revenueSchedule.externalId,
+            erpId: invoice.erpId,
+            outcome: 'posted' as const,
+          },
+        ]
+      : [],
+  );
+}
 
 @Injectable()
 export class PostInvoiceHandler {
@@ -15,17 +40,17 @@ export class PostInvoiceHandler {
     private readonly config: ErpConfig,
   ) {}
 
+  /** Posts the invoice (an upsert by external id), with the revenue plan its lines carry, if any. */
   @JobHandler('erp.post-invoice')
   async postInvoice(envelope: Envelope<'erp.post-invoice'>): Promise<void> {
     await this.runner.refusing(envelope, 'invoice', async () => {
-      const invoice = toErpDocument(
-        checkPayload(DocumentCommand, envelope.payload, envelope.job),
-        this.config.ERP_DEFAULT_SUBSIDIARY,
-      );
+      const command = checkPayload(DocumentCommand, envelope.payload, envelope.job);
+      const invoice = toErpDocument(command, this.config.ERP_DEFAULT_SUBSIDIARY);
       await this.runner.run(envelope, {
         recordType: 'invoice',
         externalId: invoice.externalId,
         post: () => this.erp.postInvoice(invoice),
+        carried: (posted) => carriedSchedules(command, posted),
       });
     });
   }

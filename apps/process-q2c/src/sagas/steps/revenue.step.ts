@@ -5,8 +5,8 @@ import { RevenueRunsRepository } from '../../revenue-runs/revenue-runs.repositor
 import { fiscalPolicy } from '../../shared/fiscal-periods';
 import { SagasConfig } from '../../shared/sagas.config';
 import { ContractAssetPlanner } from '../contract-asset/contract-asset.planner';
-import type { SagaContext } from '../erp-plan';
-import { revenueCommands } from '../erp-plan';
+import type { PlannedCommand, SagaContext } from '../erp-plan';
+import { foldRevenue, revenueCommands } from '../erp-plan';
 import { revenuePlan } from '../revenue-plan';
 import { SagaCommands } from '../saga-commands';
 import type { SagaEntity } from '../saga.entity';
@@ -29,12 +29,21 @@ export class RevenueStep extends SagaStepHandler {
   }
 
   async run(manager: EntityManager, saga: SagaEntity, ctx: SagaContext): Promise<boolean> {
-    await this.send(manager, saga, ctx);
+    // Under period close the version went out with the saga's invoice (ErpDocumentsStep).
+    if (!saga.data.revenueWithDocuments) await this.send(manager, saga, ctx);
     return true;
   }
 
-  /** Computes, stores and sends the saga's schedule version. */
-  async send(manager: EntityManager, saga: SagaEntity, ctx: SagaContext): Promise<void> {
+  /**
+   * Computes, stores and sends the saga's schedule version, after the `documents` (whose invoices carry it under
+   * period close).
+   */
+  async send(
+    manager: EntityManager,
+    saga: SagaEntity,
+    ctx: SagaContext,
+    documents: PlannedCommand[] = [],
+  ): Promise<void> {
     const recognition = revenuePlan(
       ctx.history,
       ctx.catalogue,
@@ -42,6 +51,7 @@ export class RevenueStep extends SagaStepHandler {
       fiscalPolicy(this.config),
     );
     if (saga.kind === 'ramp_step' && recognition.schedules.length === 0) {
+      for (const command of documents) await this.commands.sendPlanned(manager, saga, command);
       // The step was in the booking's schedule: the engine finds nothing to change, so no version reaches the ERP.
       await this.lineage.record(
         {
@@ -75,12 +85,15 @@ export class RevenueStep extends SagaStepHandler {
       },
       manager,
     );
-    // One command for the whole version; its schedules and journals are recorded one by one beside it.
-    for (const command of revenueCommands(saga, plan)) {
+    // One command for the whole version; its schedules and journals are recorded one by one beside it (those an
+    // invoice carries too, with the invoice's key).
+    const { commands, carried } = foldRevenue(documents, revenueCommands(saga, plan));
+    for (const command of commands) {
       await this.commands.sendPlanned(manager, saga, command);
       if (command.job === 'erp.post-revenue')
         await this.commands.recordRevenueParts(manager, saga, command.payload);
     }
+    for (const batch of carried) await this.commands.recordRevenueParts(manager, saga, batch);
     saga.data.journalsPosted = plan.journals.length;
   }
 }

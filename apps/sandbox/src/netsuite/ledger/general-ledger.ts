@@ -21,6 +21,15 @@ export interface LedgerLine {
   contract: string | null;
   obligation: string | null;
   memo: string | null;
+  /** An invoice item line's revenue plan column fields (custcol_rl_schedule_*), when it carries one. */
+  schedule?: LedgerLineSchedule;
+}
+
+export interface LedgerLineSchedule {
+  version: number;
+  /** The total as sent (decimal text) and the periods' JSON text. */
+  total: string;
+  periods: string;
 }
 
 export type LedgerLineInput = Omit<LedgerLine, 'line'>;

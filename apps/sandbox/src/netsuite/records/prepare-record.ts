@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { currencyExponent, formatScaled } from '@revline/canonical';
 import { userError } from '../errors/netsuite-error';
-import type { LedgerLineInput } from '../ledger/general-ledger';
+import type { LedgerLineInput, LedgerLineSchedule } from '../ledger/general-ledger';
 import { GeneralLedger } from '../ledger/general-ledger';
 import { ACCOUNT } from '../ledger/reference-data';
 import type { Currency } from '../ledger/reference-data';
@@ -133,6 +133,7 @@ export class PrepareRecord {
           );
         references.set(item.taxDetailsReference, amount);
       }
+      const schedule = this.lineSchedule(item, currency, `item.items[${i}]`);
       if (this.refs.isSalesTaxItem(item.item)) {
         tax += amount;
         return;
@@ -147,6 +148,7 @@ export class PrepareRecord {
         contract: item.custcol_rl_contract ?? null,
         obligation: item.custcol_rl_obligation ?? null,
         memo: item.description ?? null,
+        ...(schedule ? { schedule } : {}),
       });
     });
     tax += this.suiteTax(b, currency, references);
@@ -360,14 +362,53 @@ export class PrepareRecord {
 
   private checkSchedule(b: RecordBody<'customrecord_rl_revenue_schedule'>): void {
     const currency = this.refs.currency(b.custrecord_rl_currency, 'custrecord_rl_currency');
+    this.checkPeriods(
+      currency,
+      { text: b.custrecord_rl_periods, field: 'custrecord_rl_periods' },
+      { amount: b.custrecord_rl_total, field: 'custrecord_rl_total' },
+    );
+  }
+
+  /**
+   * An item line's revenue plan column fields: all three or none, on a line naming its obligation, the periods JSON
+   * text summing to the total.
+   */
+  private lineSchedule(
+    item: RecordBody<'invoice'>['item']['items'][number],
+    currency: Currency,
+    at: string,
+  ): LedgerLineSchedule | undefined {
+    const { custcol_rl_schedule_version: version, custcol_rl_schedule_total: total } = item;
+    const periods = item.custcol_rl_schedule_periods;
+    if (version === undefined && total === undefined && periods === undefined) return undefined;
+    if (version === undefined || total === undefined || periods === undefined)
+      throw userError(
+        'custcol_rl_schedule_version, custcol_rl_schedule_total and custcol_rl_schedule_periods go together.',
+        `${at}.custcol_rl_schedule_version`,
+      );
+    if (!item.custcol_rl_obligation)
+      throw userError('A line carrying a schedule must name its obligation.', `${at}.custcol_rl_obligation`);
+    this.checkPeriods(
+      currency,
+      { text: periods, field: `${at}.custcol_rl_schedule_periods` },
+      { amount: total, field: `${at}.custcol_rl_schedule_total` },
+    );
+    return { version, total, periods };
+  }
+
+  /** A schedule's periods (JSON text of [{period, amount}]) summing to its total. */
+  private checkPeriods(
+    currency: Currency,
+    text: { text: string; field: string },
+    total: { amount: string; field: string },
+  ): void {
     let periods: unknown;
     try {
-      periods = JSON.parse(b.custrecord_rl_periods);
+      periods = JSON.parse(text.text);
     } catch {
-      throw userError('custrecord_rl_periods must be JSON text.', 'custrecord_rl_periods');
+      throw userError(`${text.field} must be JSON text.`, text.field);
     }
-    if (!Array.isArray(periods))
-      throw userError('custrecord_rl_periods must be a JSON array.', 'custrecord_rl_periods');
+    if (!Array.isArray(periods)) throw userError(`${text.field} must be a JSON array.`, text.field);
     let sum = 0n;
     for (const [i, p] of (periods as unknown[]).entries()) {
       const entry = p as { period?: unknown; amount?: unknown };
@@ -377,15 +418,12 @@ export class PrepareRecord {
         !/^(\d{4}-\d{2}|FY\d{4}-P\d{2})$/.test(entry.period) ||
         typeof entry.amount !== 'string'
       ) {
-        throw userError(
-          `custrecord_rl_periods[${i}] needs a period YYYY-MM or FYyyyy-Pnn and an amount string.`,
-          'custrecord_rl_periods',
-        );
+        throw userError(`${text.field}[${i}] needs a period YYYY-MM or FYyyyy-Pnn and an amount string.`, text.field);
       }
-      sum += this.refs.minor(entry.amount, currency, `custrecord_rl_periods[${i}].amount`);
+      sum += this.refs.minor(entry.amount, currency, `${text.field}[${i}].amount`);
     }
-    if (sum !== this.refs.minor(b.custrecord_rl_total, currency, 'custrecord_rl_total')) {
-      throw userError('The schedule periods do not sum to custrecord_rl_total.', 'custrecord_rl_total');
+    if (sum !== this.refs.minor(total.amount, currency, total.field)) {
+      throw userError(`The schedule periods do not sum to ${total.field}.`, total.field);
     }
   }
 }

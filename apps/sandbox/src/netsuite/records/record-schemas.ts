@@ -81,6 +81,13 @@ const ItemLine = z.strictObject({
   /** The line's service period (NetSuite's Rev. Rec. Start Date and End Date on an item line). */
   revRecStartDate: TranDate.optional(),
   revRecEndDate: TranDate.optional(),
+  /**
+   * Revline's revenue plan column fields (the account's custom transaction line fields): the obligation's schedule
+   * version (integer), its total (decimal text) and its periods (long text, JSON as `custrecord_rl_periods`).
+   */
+  custcol_rl_schedule_version: z.number().int().min(1).optional(),
+  custcol_rl_schedule_total: Amount.optional(),
+  custcol_rl_schedule_periods: z.string().max(100_000).optional(),
 });
 
 /** Legacy tax fields of an item line, which REST web services refuse (they need SuiteTax). */

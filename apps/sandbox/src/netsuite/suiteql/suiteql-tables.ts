@@ -79,6 +79,9 @@ export class SuiteQlTables {
           'memo',
           'custcol_rl_contract',
           'custcol_rl_obligation',
+          'custcol_rl_schedule_version',
+          'custcol_rl_schedule_total',
+          'custcol_rl_schedule_periods',
           'foreignamount',
         ],
         rows: () =>
@@ -92,6 +95,9 @@ export class SuiteQlTables {
             memo: l.memo,
             custcol_rl_contract: l.contract,
             custcol_rl_obligation: l.obligation,
+            custcol_rl_schedule_version: l.schedule ? String(l.schedule.version) : null,
+            custcol_rl_schedule_total: l.schedule ? amount(l.schedule.total, l.currency) : null,
+            custcol_rl_schedule_periods: l.schedule?.periods ?? null,
             // The line's amount in the transaction's currency, debits positive.
             foreignamount: { minor: l.debitMinor - l.creditMinor, exponent: l.exponent },
           })),
