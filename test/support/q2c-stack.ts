@@ -222,7 +222,9 @@ export async function startQ2cStack(extraEnv: Record<string, string> = {}): Prom
   });
   const healthUrl = (app: StackApp) => (app === 'sandbox' ? urls['netsuite-sandbox'] : urls[app]);
   // Extra Node flags per app for profiling runs: Q2C_STACK_NODE_ARGS='{"system-billing":["--cpu-prof"]}'.
-  const extraNodeArgs = JSON.parse(process.env.Q2C_STACK_NODE_ARGS ?? '{}') as Partial<Record<StackApp, string[]>>;
+  const extraNodeArgs = JSON.parse(process.env.Q2C_STACK_NODE_ARGS ?? '{}') as Partial<
+    Record<StackApp, string[]>
+  >;
   const start = async (app: StackApp): Promise<void> => {
     const running = spawnApp(root, app, env, extraNodeArgs[app] ?? []);
     processes.set(app, running);
