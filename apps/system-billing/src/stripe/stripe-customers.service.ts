@@ -3,8 +3,8 @@ import type { ContractChange, PostalAddress } from '@revline/billing-port';
 import { BusinessError } from '@revline/messaging';
 import { createHash } from 'node:crypto';
 import type Stripe from 'stripe';
-import { DataSource } from 'typeorm';
-import { ContractLinkEntity } from '../persistence/entities';
+import type { ContractLinkRow } from '../persistence/billing-rows.repository';
+import { BillingRowsRepository } from '../persistence/billing-rows.repository';
 import { RequestLedger } from './request-ledger';
 import { StripeGateway } from './stripe-gateway';
 import { idOf, stripeKey } from './stripe-keys';
@@ -43,11 +43,11 @@ export class StripeCustomers {
   constructor(
     private readonly gateway: StripeGateway,
     private readonly ledger: RequestLedger,
-    private readonly dataSource: DataSource,
+    private readonly rows: BillingRowsRepository,
   ) {}
 
-  async link(contractId: string): Promise<ContractLinkEntity | null> {
-    return this.dataSource.getRepository(ContractLinkEntity).findOneBy({ contractId });
+  async link(contractId: string): Promise<ContractLinkRow | null> {
+    return this.rows.link(contractId);
   }
 
   /**
