@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BillingPort } from '@revline/billing-port';
 import { BillingCommandsHandler } from './commands/billing-commands.handler';
+import { BillingRowsRepository } from './persistence/billing-rows.repository';
 import { BillingReadsController } from './reads/billing-reads.controller';
 import { RequestLedger } from './stripe/request-ledger';
 import { StripeBillingAdapter } from './stripe/stripe-billing.adapter';
@@ -29,6 +30,7 @@ import { StripeWebhookEndpoints } from './webhooks/stripe-webhook-endpoints';
     StripeRateLimiter,
     StripeGateway,
     StripeSigma,
+    BillingRowsRepository,
     RequestLedger,
     StripeCustomers,
     StripePrices,

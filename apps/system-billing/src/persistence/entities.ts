@@ -42,7 +42,7 @@ export class ContractLinkEntity {
   updatedAt: Date;
 }
 
-/** Every Stripe event taken in, once (webhook or poller): the primary key is the dedup. */
+/** Every Stripe event of a type Revline reads, taken in once (webhook or poller): the primary key is the dedup. */
 @Entity({ name: 'stripe_events' })
 export class StripeEventEntity {
   @PrimaryColumn({ name: 'event_id', type: 'text' })

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { StripeRequestEntity } from '../persistence/entities';
+import { BillingRowsRepository } from '../persistence/billing-rows.repository';
 
 /**
  * Fixes a command step's Stripe request the first time it is planned (the parameters are computed each time, but
@@ -10,34 +9,25 @@ import { StripeRequestEntity } from '../persistence/entities';
  */
 @Injectable()
 export class RequestLedger {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly rows: BillingRowsRepository) {}
 
   async plan<P extends object>(
     key: string,
     operation: string,
     compute: () => Promise<P>,
   ): Promise<{ params: P; response: object | null }> {
-    const repo = this.dataSource.getRepository(StripeRequestEntity);
     const params = await compute();
-    const inserted = await repo
-      .createQueryBuilder()
-      .insert()
-      .values({ idempotencyKey: key, operation, params })
-      .orIgnore()
-      .returning(['params'])
-      .execute();
     // The parameters as stored (jsonb orders keys its own way), so every attempt sends the very same request.
-    const planned = (inserted.raw as Array<{ params: P }>).at(0);
-    if (planned) return { params: planned.params, response: null };
+    const planned = await this.rows.insertPlan(key, operation, params);
+    if (planned) return { params: planned, response: null };
     // Planned before (a retry, a duplicate, a rerun): the first plan is the one sent.
-    const row = await repo.findOneByOrFail({ idempotencyKey: key });
+    const row = await this.rows.plan(key);
+    if (!row) throw new Error(`The Stripe request ${key} was planned but its row is gone`);
     return { params: row.params as P, response: row.response };
   }
 
   async complete(key: string, response: object): Promise<void> {
-    await this.dataSource
-      .getRepository(StripeRequestEntity)
-      .update({ idempotencyKey: key }, { response, completedAt: () => 'now()' });
+    await this.rows.complete(key, response);
   }
 
   /**
@@ -45,12 +35,7 @@ export class RequestLedger {
    * refused for its parameters: once they are fixed at the source, the same plan would only be refused again).
    */
   async forget(key: string): Promise<void> {
-    await this.dataSource
-      .getRepository(StripeRequestEntity)
-      .createQueryBuilder()
-      .delete()
-      .where('"idempotency_key" = :key AND "response" IS NULL', { key })
-      .execute();
+    await this.rows.forget(key);
   }
 
   /** Plans, sends once, keeps the answer: the whole step as one idempotent call. */

@@ -3,8 +3,8 @@ import type { ContractChange, PostalAddress } from '@revline/billing-port';
 import { BusinessError } from '@revline/messaging';
 import { createHash } from 'node:crypto';
 import type Stripe from 'stripe';
-import { DataSource } from 'typeorm';
-import { ContractLinkEntity } from '../persistence/entities';
+import type { ContractLinkRow } from '../persistence/billing-rows.repository';
+import { BillingRowsRepository } from '../persistence/billing-rows.repository';
 import { RequestLedger } from './request-ledger';
 import { StripeGateway } from './stripe-gateway';
 import { idOf, stripeKey } from './stripe-keys';
@@ -43,11 +43,11 @@ export class StripeCustomers {
   constructor(
     private readonly gateway: StripeGateway,
     private readonly ledger: RequestLedger,
-    private readonly dataSource: DataSource,
+    private readonly rows: BillingRowsRepository,
   ) {}
 
-  async link(contractId: string): Promise<ContractLinkEntity | null> {
-    return this.dataSource.getRepository(ContractLinkEntity).findOneBy({ contractId });
+  async link(contractId: string): Promise<ContractLinkRow | null> {
+    return this.rows.link(contractId);
   }
 
   /**
@@ -83,8 +83,14 @@ export class StripeCustomers {
             .call('customers.create', (s) =>
               s.customers.create(params, { idempotencyKey: `${ledgerKey}_${digest(params)}` }),
             )
-            .then((c) => ({ id: c.id })),
+            // The new customer's test clock (none, unless the params named one): its "now" needs no read.
+            .then((c): { id: string; testClock?: string | null } => ({
+              id: c.id,
+              testClock: idOf(c.test_clock),
+            })),
       );
+      // A plan answered before the clock was kept with it leaves billingNow to read the customer once.
+      if (created.testClock !== undefined) this.rememberClock(created.id, created.testClock);
       return created.id;
     } catch (error) {
       // Refused for its data (a bad address): planned again from the account's data on the retry after the fix.
@@ -105,8 +111,7 @@ export class StripeCustomers {
       if ('deleted' in customer && customer.deleted)
         throw new BusinessError('billing_rejected', `Customer ${customerId} is deleted`);
       clock = idOf((customer as Stripe.Customer).test_clock);
-      if (this.clocks.size >= CLOCK_CACHE_SIZE) this.clocks.clear();
-      this.clocks.set(customerId, clock);
+      this.rememberClock(customerId, clock);
     }
     if (!clock) return Math.floor(Date.now() / 1000);
     const id = clock;
@@ -114,5 +119,10 @@ export class StripeCustomers {
       s.testHelpers.testClocks.retrieve(id),
     );
     return found.frozen_time;
+  }
+
+  private rememberClock(customerId: string, clock: string | null): void {
+    if (this.clocks.size >= CLOCK_CACHE_SIZE) this.clocks.clear();
+    this.clocks.set(customerId, clock);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RedisConnections, TransientError } from '@revline/messaging';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StripeConfig } from './stripe.config';
 
@@ -31,6 +31,9 @@ for i = 1, 2 do
 end
 return 0
 `;
+
+/** The script's digest: each call names it (EVALSHA) rather than sending the script again. */
+const ACQUIRE_SHA = createHash('sha1').update(ACQUIRE).digest('hex');
 
 /**
  * Stripe counts requests per second as they arrive; requests admitted here travel with uneven delays, so the
@@ -75,16 +78,35 @@ export class StripeRateLimiter {
   private async tryAcquire(keys: string[], member: string): Promise<number> {
     try {
       const connection = await this.redis.producer();
-      const answer = await connection.eval(
-        ACQUIRE,
-        keys.length,
-        ...keys,
-        this.config.rateLimitPerSecond(),
-        this.config.STRIPE_ENDPOINT_RATE_LIMIT_PER_SECOND,
-        STRIPE_RATE_WINDOW_MS,
-        member,
-      );
-      return Number(answer);
+      const limit = this.config.rateLimitPerSecond();
+      const endpointLimit = this.config.STRIPE_ENDPOINT_RATE_LIMIT_PER_SECOND;
+      try {
+        return Number(
+          await connection.evalsha(
+            ACQUIRE_SHA,
+            keys.length,
+            ...keys,
+            limit,
+            endpointLimit,
+            STRIPE_RATE_WINDOW_MS,
+            member,
+          ),
+        );
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+        // Redis does not know the script (restarted, or its script cache flushed): sent in full, which loads it.
+        return Number(
+          await connection.eval(
+            ACQUIRE,
+            keys.length,
+            ...keys,
+            limit,
+            endpointLimit,
+            STRIPE_RATE_WINDOW_MS,
+            member,
+          ),
+        );
+      }
     } catch (error) {
       throw new TransientError(`Stripe rate limiter unavailable: ${(error as Error).message}`, {
         cause: error,
