@@ -10,6 +10,7 @@ import { RecurringTask } from './recurring-task';
 
 const BATCH = 500;
 const BATCH_BYTES = 8 * 1024 * 1024;
+const IDLE_POLL_MAX_MS = 1_000;
 
 /**
  * Moves committed outbox rows to BullMQ. Rows are claimed with SKIP LOCKED (many relays may run) and marked, then
@@ -22,7 +23,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly loop = new RecurringTask(
     'Outbox relay',
     () => this.config.OUTBOX_POLL_MS,
-    async () => (await this.relayOnce()) >= BATCH,
+    async () => {
+      const moved = await this.relayOnce();
+      return moved === 0 ? 'idle' : moved >= BATCH;
+    },
+    // A commit of this process wakes the relay at once, so an idle poll only looks for what no wake announced
+    // (another process's commits, a run that failed): it slows down to IDLE_POLL_MAX_MS while it finds nothing.
+    () => Math.max(this.config.OUTBOX_POLL_MS, IDLE_POLL_MAX_MS),
   );
 
   /** Test seam: runs between publishing and the commit that marks the rows published. */
@@ -35,7 +42,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly config: WorkerConfig,
     private readonly metrics: MetricsService,
   ) {
-    // Woken by every commit that wrote outbox rows in this process; the poll catches the others' commits.
+    // Woken by every commit that wrote outbox rows in this process; the poll catches the rest.
     dataSource.subscribers.push(this);
   }
 
