@@ -10,6 +10,7 @@ import {
   Outbox,
   OutboxMessageEntity,
   OutboxRelay,
+  OutboxRepository,
   Queues,
 } from '@revline/messaging';
 import { PlatformModule } from '@revline/platform';
@@ -23,6 +24,7 @@ import {
 } from '@revline/testing';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
+import { DataSource, In, IsNull } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const applyPayload = {
@@ -110,6 +112,39 @@ describe('messaging: outbox, relay, inbox, retries and parking against real Post
     expect(await effects(key, 'effect')).toBe(1);
     const jobs = await queue.getJobs(['completed', 'failed', 'waiting', 'active', 'delayed']);
     expect(jobs.filter((job) => (job.data as Envelope).idempotencyKey === key)).toHaveLength(1);
+  });
+
+  it('claims the oldest unpublished messages within a batch, at least one, and leaves them unpublished on rollback', async () => {
+    await relay.relayOnce();
+    const keys = [1, 2, 3].map((n) => `claim-${String(n)}-${randomUUID()}`);
+    await db.dataSource.transaction(async (manager) => {
+      for (const key of keys)
+        await app
+          .get(Outbox)
+          .add(manager, 'billing.apply-contract-change', applyPayload, { idempotencyKey: key });
+    });
+    // Claims in a transaction of the app's own data source, then rolls it back.
+    const claim = async (limit: number, maxBytes: number): Promise<string[]> => {
+      const runner = app.get(DataSource).createQueryRunner();
+      await runner.startTransaction();
+      try {
+        const rows = await app.get(OutboxRepository).claimBatch(runner.manager, limit, maxBytes);
+        return rows.map((row) => row.envelope.idempotencyKey);
+      } finally {
+        await runner.rollbackTransaction();
+        await runner.release();
+      }
+    };
+    // A batch of one byte still moves the oldest message; a batch of two rows, the two oldest, in order.
+    expect(await claim(500, 1)).toEqual([keys[0]]);
+    expect(await claim(2, 8 * 1024 * 1024)).toEqual(keys.slice(0, 2));
+    expect(await claim(500, 8 * 1024 * 1024)).toEqual(keys);
+    const unpublished = await db.dataSource
+      .getRepository(OutboxMessageEntity)
+      .countBy({ idempotencyKey: In(keys), publishedAt: IsNull() });
+    expect(unpublished).toBe(3);
+    expect(await relay.relayOnce()).toBe(3);
+    await waitForQueuesIdle([queue]);
   });
 
   it('applies a message delivered twice only once (the inbox)', async () => {

@@ -14,6 +14,7 @@ export * from './messaging.migration';
 export * from './messaging.module';
 export * from './outbox';
 export * from './outbox-relay';
+export * from './outbox.repository';
 export * from './payloads';
 export * from './queues';
 export * from './recurring-task';

@@ -10,6 +10,7 @@ import type { MessagingOptions } from './job-workers';
 import { JobWorkers, MESSAGING_OPTIONS } from './job-workers';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
+import { OutboxRepository } from './outbox.repository';
 import { Queues } from './queues';
 import { RedisConnections } from './redis-connections';
 
@@ -21,6 +22,7 @@ export class MessagingModule {
       RedisConnections,
       Queues,
       Outbox,
+      OutboxRepository,
       OutboxRelay,
       Inbox,
       ExceptionForwarding,

@@ -4,37 +4,45 @@ import { WorkerConfig } from '@revline/config';
 import { MetricsService } from '@revline/observability';
 import { DataSource } from 'typeorm';
 import type { EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
-import type { Envelope } from './envelope';
-import { OutboxMessageEntity } from './entities';
+import { OutboxRepository } from './outbox.repository';
 import { Queues } from './queues';
 import { RecurringTask } from './recurring-task';
 
 const BATCH = 500;
 const BATCH_BYTES = 8 * 1024 * 1024;
+const IDLE_POLL_MAX_MS = 1_000;
 
 /**
- * Moves committed outbox rows to BullMQ. Rows are claimed with SKIP LOCKED (many relays may run), published,
- * then marked, all in one transaction. A crash after publishing and before marking publishes the rows again
- * with the same job ids: BullMQ drops the repeat while the job exists, and the consumer's inbox after that.
+ * Moves committed outbox rows to BullMQ. Rows are claimed with SKIP LOCKED (many relays may run) and marked, then
+ * published, all in one transaction that commits only after publishing. A crash after publishing and before the
+ * commit publishes the rows again with the same job ids: BullMQ drops the repeat while the job exists, and the
+ * consumer's inbox after that.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown, EntitySubscriberInterface {
   private readonly loop = new RecurringTask(
     'Outbox relay',
     () => this.config.OUTBOX_POLL_MS,
-    async () => (await this.relayOnce()) >= BATCH,
+    async () => {
+      const moved = await this.relayOnce();
+      return moved === 0 ? 'idle' : moved >= BATCH;
+    },
+    // A commit of this process wakes the relay at once, so an idle poll only looks for what no wake announced
+    // (another process's commits, a run that failed): it slows down to IDLE_POLL_MAX_MS while it finds nothing.
+    () => Math.max(this.config.OUTBOX_POLL_MS, IDLE_POLL_MAX_MS),
   );
 
-  /** Test seam: runs between publishing and marking. */
+  /** Test seam: runs between publishing and the commit that marks the rows published. */
   afterPublish: () => Promise<void> = () => Promise.resolve();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly queues: Queues,
+    private readonly repository: OutboxRepository,
     private readonly config: WorkerConfig,
     private readonly metrics: MetricsService,
   ) {
-    // Woken by every commit that wrote outbox rows in this process; the poll catches the others' commits.
+    // Woken by every commit that wrote outbox rows in this process; the poll catches the rest.
     dataSource.subscribers.push(this);
   }
 
@@ -61,37 +69,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /**
    * Publishes one batch — at most BATCH messages and BATCH_BYTES of envelopes (at least one), so a run of large
    * messages (a period close's detail journals) never loads hundreds of them at once; returns how many rows it moved.
+   * One statement claims and marks the rows (not a select, a second select and an update: the relay runs after
+   * every commit that wrote messages).
    */
   async relayOnce(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const repository = manager.getRepository(OutboxMessageEntity);
-      const sized = await repository
-        .createQueryBuilder('o')
-        .select('o.id', 'id')
-        .addSelect('pg_column_size(o.envelope)', 'size')
-        .where('o.published_at IS NULL')
-        .orderBy('o.id')
-        .limit(BATCH)
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .getRawMany<{ id: string; size: number }>();
-      if (sized.length === 0) return 0;
-      const ids: string[] = [];
-      let bytes = 0;
-      for (const row of sized) {
-        bytes += row.size;
-        if (ids.length > 0 && bytes > BATCH_BYTES) break;
-        ids.push(row.id);
-      }
-      const rows = await repository.createQueryBuilder('o').whereInIds(ids).orderBy('o.id').getMany();
-      await this.queues.publish(rows.map((row) => row.envelope as Envelope));
+      const rows = await this.repository.claimBatch(manager, BATCH, BATCH_BYTES);
+      if (rows.length === 0) return 0;
+      await this.queues.publish(rows.map((row) => row.envelope));
       await this.afterPublish();
-      await manager
-        .createQueryBuilder()
-        .update(OutboxMessageEntity)
-        .set({ publishedAt: () => 'now()' })
-        .whereInIds(rows.map((row) => row.id))
-        .execute();
       for (const row of rows) this.metrics.outboxPublished.inc({ queue: row.queue });
       return rows.length;
     });

@@ -12,6 +12,9 @@ import { RedisConnections } from './redis-connections';
 
 export const BACKOFF_STRATEGY = 'revline-jitter';
 
+/** Completed jobs kept per queue (for the dashboard, and so that a job id published again is dropped). */
+const COMPLETED_JOBS_KEPT = 50_000;
+
 /** The producer side: one BullMQ Queue per registry queue, created on first use. */
 @Injectable()
 export class Queues implements OnApplicationShutdown {
@@ -44,7 +47,8 @@ export class Queues implements OnApplicationShutdown {
       ...(delay > 0 ? { delay } : {}),
       attempts: this.workerConfig.JOB_ATTEMPTS,
       backoff: { type: BACKOFF_STRATEGY },
-      removeOnComplete: { age: 24 * 3600, count: 50_000 },
+      // The last completed jobs by count alone: an age as well costs every job's completion one more Redis command.
+      removeOnComplete: { count: COMPLETED_JOBS_KEPT },
       removeOnFail: { age: 14 * 24 * 3600 },
     };
   }
