@@ -418,7 +418,10 @@ export class PrepareRecord {
         !/^(\d{4}-\d{2}|FY\d{4}-P\d{2})$/.test(entry.period) ||
         typeof entry.amount !== 'string'
       ) {
-        throw userError(`${text.field}[${i}] needs a period YYYY-MM or FYyyyy-Pnn and an amount string.`, text.field);
+        throw userError(
+          `${text.field}[${i}] needs a period YYYY-MM or FYyyyy-Pnn and an amount string.`,
+          text.field,
+        );
       }
       sum += this.refs.minor(entry.amount, currency, `${text.field}[${i}].amount`);
     }
