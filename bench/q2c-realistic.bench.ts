@@ -324,7 +324,6 @@ async function main(): Promise<void> {
       tightest: ceilings.tightest?.limit ?? null,
       tightestPerSecond: round(ceilings.tightest?.perSecond ?? null),
       share: round(share),
-      steadyShare: round(shareOfCeiling(steady, ceilings)),
       refused: {
         netsuite429: after.netsuite.refused - before.netsuite.refused,
         stripe429: sum(after.stripe.refused) - sum(before.stripe.refused),
