@@ -236,13 +236,15 @@ export async function startQ2cStack(extraEnv: Record<string, string> = {}): Prom
           'data:text/javascript,process.once("SIGTERM",()=>process.exit(0))',
         ]
       : [];
+  // How long an app may take to answer /health: longer on a machine busy with other work (a bench's setting).
+  const startTimeoutMs = Number(process.env.Q2C_STACK_START_TIMEOUT_MS ?? 60_000);
   const start = async (app: StackApp): Promise<void> => {
     const running = spawnApp(root, app, env, profileArgs(app));
     processes.set(app, running);
-    await waitForHealth(healthUrl(app), running);
+    await waitForHealth(healthUrl(app), running, startTimeoutMs);
     if (app === 'sandbox') {
-      await waitForHealth(urls['salesforce-sandbox'], running);
-      await waitForHealth(urls['stripe-sandbox'], running);
+      await waitForHealth(urls['salesforce-sandbox'], running, startTimeoutMs);
+      await waitForHealth(urls['stripe-sandbox'], running, startTimeoutMs);
     }
   };
   const kill = async (app: StackApp, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {

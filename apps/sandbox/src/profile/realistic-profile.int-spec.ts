@@ -151,13 +151,24 @@ describe('realistic profile: Stripe', () => {
     );
     const customers = await stripe.customers.list({ limit: 100 });
     expect(customers.data.map((c) => c.id).sort()).toEqual(answered.sort());
-    expect(await (await fetch(`${app.url}/sandbox/rate-limits`)).json()).toEqual({
+    const stats = (await (await fetch(`${app.url}/sandbox/rate-limits`)).json()) as {
+      admittedByEndpoint: Record<string, number>;
+    };
+    expect(stats).toEqual({
       enabled: true,
       perSecond: 8,
       perEndpointPerSecond: 5,
       admitted: 14,
+      admittedByEndpoint: {
+        'POST /v1/customers': expect.any(Number) as number,
+        'GET /v1/customers': expect.any(Number) as number,
+        'GET /v1/products': expect.any(Number) as number,
+      },
       refused: { 'global-rate': 2, 'endpoint-rate': 2 },
     });
+    // Counted by endpoint as the limiter keys them: the first burst's five creates, and every admitted call in all.
+    expect(stats.admittedByEndpoint['POST /v1/customers']).toBeGreaterThanOrEqual(5);
+    expect(Object.values(stats.admittedByEndpoint).reduce((sum, n) => sum + n, 0)).toBe(14);
   });
 
   it('admits any burst in the fast profile', async () => {
@@ -211,6 +222,9 @@ describe('realistic profile: Salesforce', () => {
     expect(await raw.json()).toEqual([
       { message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' },
     ]);
+    // Both refusals are counted for the benches that report them.
+    const stats = (await (await fetch(`${app.url}/sandbox/stats`)).json()) as { refused: number };
+    expect(stats.refused).toBe(2);
 
     // The allocation is over a rolling 24 hours: a day later on the org's clock the calls are counted afresh.
     const advanced = await fetch(`${app.url}/sandbox/clock/advance`, {

@@ -61,6 +61,8 @@ export class FaultSwitches {
   maxInFlight = 0;
   /** REST calls since the last stats reset, by resource (`sobjects`, `query`, `composite`, `composite/sobjects`…). */
   readonly requests = new Map<string, number>();
+  /** REST calls refused REQUEST_LIMIT_EXCEEDED (the allocation spent) since the last stats reset. */
+  refused = 0;
   private random = mulberry32(1);
 
   constructor(
@@ -111,6 +113,7 @@ export class FaultSwitches {
     this.apiUsage = 0;
     this.maxInFlight = this.inFlight;
     this.requests.clear();
+    this.refused = 0;
     this.random = mulberry32(1);
   }
 

@@ -38,7 +38,7 @@ export const CustomerCommand = z.object({
 const CarriedSchedule = z.object({
   externalId: Key,
   scheduleVersion: z.number().int().min(1),
-  periods: z.array(z.object({ period: Period, amountMinor: Minor })).min(1),
+  periods: z.array(z.object({ period: AccountingPeriod, amountMinor: Minor })).min(1),
 });
 
 export const DocumentCommand = z.object({

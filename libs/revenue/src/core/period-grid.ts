@@ -131,7 +131,7 @@ export function periodOfKey(grid: PeriodGrid, key: string): PeriodRange | undefi
   const m = /^FY(\d{4})-P\d{2}$/.exec(key) ?? /^(\d{4})-\d{2}$/.exec(key);
   if (!m) return undefined;
   // The period named is within a year and a month of the middle of the year it is labelled with.
-  const guess = grid.indexOf(epochDayOf(Number(m[1]), 7, 1));
+  const guess = grid.indexOf(epochDayOf(Number.parseInt(m[1], 10), 7, 1));
   for (let d = 0; d <= 30; d++)
     for (const i of d === 0 ? [guess] : [guess - d, guess + d])
       if (grid.key(i) === key) return rangeOf(grid, i);

@@ -113,13 +113,14 @@ export class SandboxAdminController {
   @Get('stats')
   @ApiOperation({
     summary:
-      'REST calls in flight now, the most at once, and the calls made by resource (composite, composite/sobjects, query…) since the last reset',
+      'REST calls in flight now, the most at once, the calls made by resource (composite, composite/sobjects, query…) and those refused past the daily allocation since the last reset',
   })
-  readStats(): { inFlight: number; maxInFlight: number; requests: Record<string, number> } {
+  readStats(): { inFlight: number; maxInFlight: number; requests: Record<string, number>; refused: number } {
     return {
       inFlight: this.faults.inFlight,
       maxInFlight: this.faults.maxInFlight,
       requests: Object.fromEntries(this.faults.requests),
+      refused: this.faults.refused,
     };
   }
 
@@ -129,6 +130,7 @@ export class SandboxAdminController {
   resetStats(): ReturnType<SandboxAdminController['readStats']> {
     this.faults.maxInFlight = this.faults.inFlight;
     this.faults.requests.clear();
+    this.faults.refused = 0;
     return this.readStats();
   }
 

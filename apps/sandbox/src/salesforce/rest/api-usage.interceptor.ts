@@ -29,6 +29,7 @@ export class ApiUsageInterceptor implements NestInterceptor {
     const used = this.faults.countCall(resourceOf(url));
     void reply.header('sforce-limit-info', `api-usage=${String(used)}/${String(apiLimit)}`);
     if (used > apiLimit) {
+      this.faults.refused += 1;
       throw SalesforceApiError.of(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
     }
     const failing = this.faults.roll(errorRate);

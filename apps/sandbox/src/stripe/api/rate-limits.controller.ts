@@ -21,6 +21,11 @@ export class RateLimitsController {
         perSecond: 100,
         perEndpointPerSecond: 25,
         admitted: 1200,
+        admittedByEndpoint: {
+          'POST /v1/customers': 400,
+          'POST /v1/subscriptions': 400,
+          'POST /v1/invoices/:id/finalize': 400,
+        },
         refused: { 'global-rate': 3, 'endpoint-rate': 41 },
       },
     },

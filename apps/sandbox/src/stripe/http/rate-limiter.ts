@@ -14,6 +14,8 @@ export interface RateLimitStats {
   perSecond: number;
   perEndpointPerSecond: number;
   admitted: number;
+  /** Requests let through by endpoint (`POST /v1/customers`): which one a workload leans on hardest. */
+  admittedByEndpoint: Record<string, number>;
   refused: Record<RateLimitedReason, number>;
 }
 
@@ -52,6 +54,7 @@ export class StripeRateLimiter {
   private readonly globalLimit: number;
   private readonly endpointLimit: number;
   private admitted = 0;
+  private readonly admittedByEndpoint = new Map<string, number>();
   private readonly refused: Record<RateLimitedReason, number> = { 'global-rate': 0, 'endpoint-rate': 0 };
 
   constructor(config: StripeSandboxConfig, profile: SandboxProfileConfig) {
@@ -67,6 +70,7 @@ export class StripeRateLimiter {
       perSecond: this.globalLimit,
       perEndpointPerSecond: this.endpointLimit,
       admitted: this.admitted,
+      admittedByEndpoint: Object.fromEntries(this.admittedByEndpoint),
       refused: { ...this.refused },
     };
   }
@@ -88,6 +92,7 @@ export class StripeRateLimiter {
     this.global.admit(now);
     window.admit(now);
     this.admitted += 1;
+    this.admittedByEndpoint.set(endpoint, (this.admittedByEndpoint.get(endpoint) ?? 0) + 1);
     return null;
   }
 }
