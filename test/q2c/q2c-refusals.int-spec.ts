@@ -264,6 +264,50 @@ describe('vendor refusals', () => {
     expect(resolved).toMatchObject({ status: 'resolved' });
   }, 90_000);
 
+  it("an Account write-back Salesforce refuses (riding in the Order's) is its own crm_rejected; the Order is written back; retried alone, it is confirmed", async () => {
+    const { sales, sfSandbox } = env.q2cEnv;
+    const account = await seedCatalogue(sales, 'Account Rule Co');
+    const rule = {
+      object: 'Account',
+      field: 'Revline_ERP_Id__c',
+      message: 'ERP ids are entered by finance.',
+    };
+    await request(sfSandbox.url).post('/sandbox/validation-rules').send(rule).expect(200);
+    try {
+      const [orderId = ''] = await createDraftOrders(sales, account, 1);
+      await activateOrders(sales, [orderId]);
+      const exception = await openException('crm_rejected', orderId);
+      expect(exception).toMatchObject({
+        job: 'crm.write-back',
+        details: expect.objectContaining({
+          objectType: 'Account',
+          recordId: account.accountId,
+          vendorMessage: rule.message,
+        }) as unknown,
+      });
+      // The Order's part of the same command was written and answered.
+      await eventually(async () => {
+        const o = await sales.sobject('Order').retrieve(orderId);
+        return (o as Record<string, unknown>).Revline_Integration_Status__c === 'Synced' ? o : undefined;
+      }, 20_000);
+      const accountHops = (await lineage(orderId)).filter(
+        (h) => h.objectType === 'crm.write-back' && h.externalId === account.accountId,
+      );
+      expect(accountHops.map((h) => h.status)).toEqual(['sent', 'rejected']);
+
+      await request(sfSandbox.url).delete('/sandbox/validation-rules').expect(200);
+      await retry(exception.id);
+      await eventually(async () => {
+        const row = (await exceptions(`category=crm_rejected&contractId=${orderId}`)).at(0);
+        return row?.status === 'resolved' ? row : undefined;
+      }, 20_000);
+      const written = (await sales.sobject('Account').retrieve(account.accountId)) as Record<string, unknown>;
+      expect(written.Revline_ERP_Id__c).toBe(`CUST-${account.accountId}`);
+    } finally {
+      await request(sfSandbox.url).delete('/sandbox/validation-rules').expect(200);
+    }
+  }, 90_000);
+
   it('a posting to a closed NetSuite period is an erp_rejected exception with NetSuite code; reopened and retried, the contract completes', async () => {
     const { sales, netsuite } = env.q2cEnv;
     const account = await seedCatalogue(sales, 'Closed Period Co');

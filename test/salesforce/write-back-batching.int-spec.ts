@@ -168,6 +168,83 @@ describe('Salesforce write-backs batched into sObject Collections and Composite 
     expect(again.totalSize).toBe(1);
   });
 
+  it("an Order's write-back carries its Account's: both in one call, one answer; a refused Account part is its own refusal", async () => {
+    const [id, other] = await orders(2);
+    if (!id || !other) throw new Error('no orders');
+    const handler = system.app.get(WriteBackHandler);
+    const withAccount = (orderId: string, key: string, erpId: string) =>
+      createEnvelope(
+        'crm.write-back',
+        {
+          objectType: 'Order',
+          recordId: orderId,
+          fields: { status: 'synced', billingId: `sub_${key}` },
+          account: {
+            commandIdempotencyKey: `${key}-account`,
+            recordId: catalogue.accountId,
+            fields: { billingId: `cus_${key}`, erpId },
+          },
+        },
+        { idempotencyKey: key },
+      );
+
+    await request(sandbox.url).post('/sandbox/stats/reset').expect(200);
+    const written = withAccount(id, `wb-both-${id}`, `CUST-${id}`);
+    expect(await handler.writeBack(written)).toEqual({
+      changedFields: expect.arrayContaining(['Revline_Integration_Status__c', 'Revline_Billing_Id__c']),
+      invoicesWritten: 0,
+    });
+    // One read (Composite, two object types) and one write for both records: the Account rode in the Order's batch.
+    expect(await stats()).toEqual({ composite: 1, 'composite/sobjects': 1 });
+    const account = (await sales.sobject('Account').retrieve(catalogue.accountId)) as {
+      Revline_ERP_Id__c?: string;
+    };
+    expect(account.Revline_ERP_Id__c).toBe(`CUST-${id}`);
+    const answer = (await answers('crm.written-back')).find(
+      (e) => e.payload.commandIdempotencyKey === written.idempotencyKey,
+    ) as Envelope<'crm.written-back'> | undefined;
+    expect(answer?.payload).toEqual({
+      commandIdempotencyKey: written.idempotencyKey,
+      objectType: 'Order',
+      recordId: id,
+      written: 1,
+      account: {
+        commandIdempotencyKey: `${written.idempotencyKey}-account`,
+        recordId: catalogue.accountId,
+        written: 1,
+      },
+    });
+
+    // Salesforce refuses the Account part: its own crm.rejected, the Order's part still written and answered.
+    await request(sandbox.url)
+      .post('/sandbox/validation-rules')
+      .send({ object: 'Account', field: 'Revline_ERP_Id__c', message: 'No ERP ids on accounts.' })
+      .expect(200);
+    const refused = withAccount(other, `wb-refused-account-${other}`, `CUST-${other}`);
+    await handler.writeBack(refused);
+    const rejections = (await answers('crm.rejected')).filter(
+      (e) => e.payload.commandIdempotencyKey === `${refused.idempotencyKey}-account`,
+    ) as Array<Envelope<'crm.rejected'>>;
+    expect(rejections.map((e) => e.payload)).toEqual([
+      expect.objectContaining({
+        command: 'crm.write-back',
+        objectType: 'Account',
+        recordId: catalogue.accountId,
+        message: expect.stringContaining('No ERP ids on accounts.'),
+      }),
+    ]);
+    const orderAnswer = (await answers('crm.written-back')).find(
+      (e) => e.payload.commandIdempotencyKey === refused.idempotencyKey,
+    ) as Envelope<'crm.written-back'> | undefined;
+    expect(orderAnswer?.payload).toMatchObject({ recordId: other, written: 1 });
+    expect(orderAnswer?.payload.account).toBeUndefined();
+    expect(
+      (await answers('crm.rejected')).some((e) => e.payload.commandIdempotencyKey === refused.idempotencyKey),
+    ).toBe(false);
+    const order = (await sales.sobject('Order').retrieve(other)) as { Revline_Billing_Id__c?: string };
+    expect(order.Revline_Billing_Id__c).toBe(`sub_${refused.idempotencyKey}`);
+  });
+
   it('jobs taken from crm.commands together join one batch: one read and one sObject Collections update for all', async () => {
     const ids = await orders(30);
     await request(sandbox.url).post('/sandbox/stats/reset').expect(200);

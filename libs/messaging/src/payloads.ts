@@ -39,6 +39,16 @@ export interface CrmWriteBackPayload {
     issuedOn: string;
     status: 'draft' | 'open' | 'paid' | 'void' | 'uncollectible';
   }>;
+  /**
+   * An Order's write-back may carry its Account's (a booking's billing and ERP customer ids), written in the same
+   * Salesforce call. The part is a command of its own: answered under `commandIdempotencyKey` (its refusal is a
+   * `crm.rejected` of that key and does not fail the Order's part), confirmed in the Order's `crm.written-back`.
+   */
+  account?: {
+    commandIdempotencyKey: string;
+    recordId: string;
+    fields: Record<string, string | number | boolean | null>;
+  };
 }
 
 /** Salesforce applied a `crm.write-back`: the record now holds the integration fields and invoices sent. */
@@ -49,6 +59,8 @@ export interface CrmWrittenBackPayload {
   recordId: string;
   /** How many records Salesforce wrote (0 when every value was already there). */
   written: number;
+  /** The command's Account part, when it carried one and Salesforce saved it. */
+  account?: { commandIdempotencyKey: string; recordId: string; written: number };
 }
 
 /**

@@ -79,6 +79,22 @@ export class CommandRefusalsHandler {
           },
           manager,
         );
+        // The Account part the Order's write-back carried, a command of its own.
+        if (p.account) {
+          await this.runner.confirm(manager, saga, p.account.commandIdempotencyKey, p.account.recordId);
+          await this.lineage.record(
+            {
+              contractId: saga.contractId,
+              system: 'salesforce',
+              objectType: command.job,
+              externalId: p.account.recordId,
+              status: 'confirmed',
+              correlationId: saga.correlationId,
+              detail: `Account ${p.account.recordId}: ${String(p.account.written)} record(s) written`,
+            },
+            manager,
+          );
+        }
       });
       return { sagaId: command.sagaId };
     });

@@ -31,6 +31,15 @@ export class RefusedCommands {
     return rows.at(0) ?? null;
   }
 
+  /** The job and payload a saga recorded for the command under `key` (one sent inside another has no envelope). */
+  async recorded(manager: EntityManager, key: string): Promise<{ job: string; payload: unknown } | null> {
+    const rows = await manager.query<Array<{ job: string; payload: unknown }>>(
+      `SELECT "job", "payload" FROM "q2c"."saga_commands" WHERE "idempotency_key" = $1`,
+      [key],
+    );
+    return rows.at(0) ?? null;
+  }
+
   async setStatus(manager: EntityManager, key: string, status: 'sent' | 'superseded'): Promise<void> {
     await manager.query(`UPDATE "q2c"."saga_commands" SET "status" = $2 WHERE "idempotency_key" = $1`, [
       key,

@@ -38,6 +38,21 @@ export class SagaCommands {
       idempotencyKey: command.key,
       correlationId: saga.correlationId,
     });
+    await this.record(manager, saga, job, payload, command);
+  }
+
+  /**
+   * Records a command the saga sends inside another one (an Account write-back riding in its Order's), as `send`
+   * does but with nothing put on the outbox: its row (with its payload, so a refusal's retry can send it alone),
+   * whether it is awaited, and its lineage hop.
+   */
+  async record<J extends JobName>(
+    manager: EntityManager,
+    saga: SagaEntity,
+    job: J,
+    payload: JobPayloads[J],
+    command: { key: string; externalId?: string; awaited?: boolean; detail?: string },
+  ): Promise<void> {
     await this.repository.insert(manager, [
       {
         key: command.key,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { CommandRejection, Envelope } from '@revline/messaging';
-import { ExceptionRecorder, Outbox } from '@revline/messaging';
+import type { CommandRejection, Envelope, JobPayloads } from '@revline/messaging';
+import { createEnvelope, ExceptionRecorder, Outbox } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import type { LineageHop } from '../lineage/lineage-recorder';
 import { LineageRecorder } from '../lineage/lineage-recorder';
@@ -90,7 +90,8 @@ export class SagaRejections {
       );
     }
     // The exception carries the command as it was first sent (its retries share it, so one line per command).
-    const sent = await this.outbox.sent(manager, baseKey(key));
+    const sent =
+      (await this.outbox.sent(manager, baseKey(key))) ?? (saga ? await this.alone(manager, saga, key) : null);
     const contractId = saga?.contractId ?? rejection.contractId;
     await this.exceptions.record(
       sent ?? answer,
@@ -114,5 +115,19 @@ export class SagaRejections {
       manager,
     );
     return { sagaId: saga?.sagaId ?? null };
+  }
+
+  /**
+   * A command sent inside another (an Account write-back riding in its Order's) as an envelope of its own, so the
+   * exception's retry sends it alone, under its key.
+   */
+  private async alone(manager: EntityManager, saga: SagaEntity, key: string): Promise<Envelope | null> {
+    const recorded = await this.commands.recorded(manager, baseKey(key));
+    // Only a write-back rides in another command; any other command without an envelope keeps its answer's.
+    if (recorded?.job !== 'crm.write-back') return null;
+    return createEnvelope('crm.write-back', recorded.payload as JobPayloads['crm.write-back'], {
+      idempotencyKey: baseKey(key),
+      correlationId: saga.correlationId,
+    });
   }
 }

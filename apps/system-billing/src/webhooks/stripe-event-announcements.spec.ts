@@ -113,24 +113,24 @@ describe('announcementsOf', () => {
     expect(older.envelope.payload).toMatchObject({ tax: { amountMinor: '0', currency: 'USD' } });
   });
 
-  it('announces a subscription state only for a Revline contract, and only if it is the newest', () => {
+  it('announces no subscription event: the state is kept, the saga reads the answer to its own command', () => {
     const sub = {
       id: 'sub_1',
       object: 'subscription',
       customer: 'cus_1',
       status: 'active',
       items: { data: [] },
+      metadata: { revline_contract_id: 'C-1' },
     };
-    expect(announcementsOf(event('customer.subscription.updated', { ...sub, metadata: {} }))).toEqual([]);
-    const [changed] = announcementsOf(
-      event('customer.subscription.updated', { ...sub, metadata: { revline_contract_id: 'C-1' } }),
-    );
-    expect(changed).toMatchObject({
-      onlyIfNewest: true,
-      envelope: {
-        job: 'billing.subscription-changed',
-        payload: { contractId: 'C-1', subscriptionId: 'sub_1' },
-      },
-    });
+    for (const type of [
+      'customer.subscription.created',
+      'customer.subscription.updated',
+      'customer.subscription.deleted',
+    ])
+      expect(announcementsOf(event(type, sub))).toEqual([]);
+    // An invoice of the same subscription is still announced.
+    expect(announcementsOf(event('invoice.finalized', invoice())).map((a) => a.envelope.job)).toEqual([
+      'billing.invoice-issued',
+    ]);
   });
 });

@@ -1,7 +1,6 @@
 import type { BillingDocumentPayload, Envelope, JobName, JobPayloads } from '@revline/messaging';
 import { createEnvelope } from '@revline/messaging';
 import type Stripe from 'stripe';
-import { CONTRACT_KEY, LINE_KEY } from '../stripe/contract-change.plans';
 import { isoDay } from '../stripe/stripe-keys';
 
 /** The part of a Stripe event Revline reads; verified before it gets here, so only its shape is checked. */
@@ -136,33 +135,13 @@ export function announcementsOf(event: StripeEventLike, read: { paymentId?: stri
         ),
       ];
     }
+    // Stored (the newest state per subscription) but announced to nobody: process-q2c hears of a subscription from
+    // the answer to its own command (billing.subscription-changed with the command's key, sent by the command
+    // handler) and has no use for the platform's own notice of the same change — one BullMQ job less per change.
     case 'customer.subscription.created':
     case 'customer.subscription.updated':
-    case 'customer.subscription.deleted': {
-      const subscription = o as Rendered<Stripe.Subscription>;
-      const contractId = str(subscription.metadata?.[CONTRACT_KEY]);
-      if (!contractId) return [];
-      return [
-        announce(
-          'billing.subscription-changed',
-          {
-            contractId,
-            subscriptionId: str(subscription.id),
-            customerId: str(subscription.customer),
-            status: str(subscription.status),
-            itemIds: Object.fromEntries(
-              (subscription.items?.data ?? []).map((i) => [
-                str(i.metadata?.[LINE_KEY]) || str(i.id),
-                str(i.id),
-              ]),
-            ),
-            eventCreatedAt: createdAt,
-          },
-          `stripe:${event.id}`,
-          true,
-        ),
-      ];
-    }
+    case 'customer.subscription.deleted':
+      return [];
     default:
       return [];
   }

@@ -8,12 +8,13 @@ import type {
   CrmWriteBackResult,
 } from '@revline/crm-port';
 import { CrmPort } from '@revline/crm-port';
-import type { Envelope } from '@revline/messaging';
+import type { CrmRejectedPayload, CrmWriteBackPayload, Envelope } from '@revline/messaging';
 import { BusinessError, Inbox, JobHandler, Outbox } from '@revline/messaging';
 import { DataSource } from 'typeorm';
 import { SalesforceConfig } from '../config';
 import { SALESFORCE_ID } from '../salesforce/soql';
 import { Batcher } from './write-back-batcher';
+import type { WriteBackFailure } from './write-back-refusal';
 import { classifyWriteBackFailure, toCrmRejection } from './write-back-refusal';
 
 const CONSUMER = 'system-salesforce.write-back';
@@ -34,14 +35,8 @@ const FIELDS: ReadonlyArray<keyof CrmIntegrationFields> = [
   'lastSyncedAt',
 ];
 
-/** Checks a write-back command before anything is written; a bad one is parked, never retried. */
-export function toWriteBack(envelope: Envelope<'crm.write-back'>): CrmWriteBack {
-  const { objectType, recordId, fields, invoices } = envelope.payload;
-  const kind: string = objectType;
-  if (kind !== 'Order' && kind !== 'Account')
-    throw new BusinessError('schema_violation', `objectType ${kind} cannot be written back`);
-  if (!SALESFORCE_ID.test(recordId))
-    throw new BusinessError('schema_violation', `recordId ${recordId} is not a Salesforce id`);
+/** Checks the fields of a write-back before anything is written; bad ones are refused, never retried. */
+function toFields(fields: CrmWriteBackPayload['fields']): Partial<CrmIntegrationFields> {
   const out: Partial<CrmIntegrationFields> = {};
   for (const [name, value] of Object.entries(fields)) {
     if (!FIELDS.includes(name as keyof CrmIntegrationFields))
@@ -53,10 +48,25 @@ export function toWriteBack(envelope: Envelope<'crm.write-back'>): CrmWriteBack 
     }
     Object.assign(out, { [name]: value });
   }
+  return out;
+}
+
+function checkRecordId(recordId: string): void {
+  if (!SALESFORCE_ID.test(recordId))
+    throw new BusinessError('schema_violation', `recordId ${recordId} is not a Salesforce id`);
+}
+
+/** Checks a write-back command before anything is written; a bad one is parked, never retried. */
+export function toWriteBack(envelope: Envelope<'crm.write-back'>): CrmWriteBack {
+  const { objectType, recordId, fields, invoices } = envelope.payload;
+  const kind: string = objectType;
+  if (kind !== 'Order' && kind !== 'Account')
+    throw new BusinessError('schema_violation', `objectType ${kind} cannot be written back`);
+  checkRecordId(recordId);
   return {
     objectType,
     recordId,
-    fields: out,
+    fields: toFields(fields),
     invoices: invoices?.map((i) => ({
       invoiceId: i.invoiceId,
       number: i.number,
@@ -68,6 +78,15 @@ export function toWriteBack(envelope: Envelope<'crm.write-back'>): CrmWriteBack 
   };
 }
 
+/** The Account part an Order's write-back carries, checked like a command of its own. */
+export function toAccountWriteBack(account: NonNullable<CrmWriteBackPayload['account']>): CrmWriteBack {
+  checkRecordId(account.recordId);
+  return { objectType: 'Account', recordId: account.recordId, fields: toFields(account.fields) };
+}
+
+type Attempt =
+  { ok: true; result: CrmWriteBackResult } | { ok: false; error: unknown; failure: WriteBackFailure };
+
 /**
  * `crm.write-back`: integration status, correlation id, billing and ERP ids and invoices onto the Salesforce
  * record. Write-backs are batched across contracts (the jobs in hand join the open batch, sent within
@@ -77,7 +96,10 @@ export function toWriteBack(envelope: Envelope<'crm.write-back'>): CrmWriteBack 
  * the write goes out under Revline's client name and touches only write-back fields, so change capture does not
  * take it for a new change. Every command is answered on crm.events, in the transaction of its inbox row:
  * `crm.written-back` when Salesforce saved it, `crm.rejected` with Salesforce's code and message when it refused
- * its record (a validation rule, a field it does not know) — that command only. A failed call (transport, 429,
+ * its record (a validation rule, a field it does not know) — that command only. An Order's command may carry its
+ * Account's write-back (`account`): both records go in the same batch, and the Account part is answered as a command
+ * of its own (its refusal is its own `crm.rejected`, the Order's part is answered regardless; its success is told in
+ * the Order's `crm.written-back`). A failed call (transport, 429,
  * REQUEST_LIMIT_EXCEEDED) fails every job of the batch as transient: they are retried. A refusal is not marked
  * applied, so the operator's retry after the fix writes it again.
  */
@@ -106,23 +128,47 @@ export class WriteBackHandler implements BeforeApplicationShutdown {
 
   @JobHandler('crm.write-back')
   async writeBack(envelope: Envelope<'crm.write-back'>): Promise<unknown> {
-    let result: CrmWriteBackResult;
-    try {
-      result = await this.batcher.submit(toWriteBack(envelope));
-    } catch (error) {
-      const failure = classifyWriteBackFailure(error);
-      if (failure.kind === 'connection') throw failure.error;
-      if (failure.kind === 'transient') throw error;
-      const rejection = toCrmRejection(envelope, failure);
-      // Each refusal is its own answer (a retry refused again reopens the exception): a key of its own.
-      await this.dataSource.transaction((manager) =>
-        this.outbox.add(manager, 'crm.rejected', rejection, {
-          idempotencyKey: `rejected:${envelope.idempotencyKey}:${randomUUID()}`,
-        }),
-      );
+    const account = envelope.payload.account;
+    // The Account part joins the same batch as the Order's: one Salesforce call, one job.
+    const [order, accountAttempt] = await Promise.all([
+      this.attempt(() => toWriteBack(envelope)),
+      account ? this.attempt(() => toAccountWriteBack(account)) : Promise.resolve(undefined),
+    ]);
+    const attempts = [order, accountAttempt].filter((a): a is Attempt => a !== undefined);
+    // A connection or a transient failure of either part retries the whole job (writing again is idempotent),
+    // before anything is answered.
+    for (const a of attempts) if (!a.ok && a.failure.kind === 'connection') throw a.failure.error;
+    for (const a of attempts) if (!a.ok && a.failure.kind === 'transient') throw a.error;
+    const answer = await this.answerOrder(envelope, order, accountAttempt);
+    // A refused Account part is the Account command's refusal only, answered after the Order's part.
+    if (account && accountAttempt && !accountAttempt.ok && accountAttempt.failure.kind === 'refused')
+      await this.reject({
+        commandIdempotencyKey: account.commandIdempotencyKey,
+        command: envelope.job,
+        objectType: 'Account',
+        recordId: account.recordId,
+        errorCode: accountAttempt.failure.errorCode,
+        message: accountAttempt.failure.message,
+        ...(accountAttempt.failure.field ? { field: accountAttempt.failure.field } : {}),
+      });
+    return answer;
+  }
+
+  /** The Order's part answered: `crm.written-back` (with its Account part's result, when written), or its refusal. */
+  private async answerOrder(
+    envelope: Envelope<'crm.write-back'>,
+    order: Attempt,
+    accountAttempt: Attempt | undefined,
+  ): Promise<unknown> {
+    if (!order.ok) {
+      if (order.failure.kind !== 'refused') throw order.error;
+      const rejection = toCrmRejection(envelope, order.failure);
+      await this.reject(rejection);
       return { rejected: rejection.errorCode, message: rejection.message };
     }
+    const result = order.result;
     const p = envelope.payload;
+    const account = p.account;
     // A redelivery writes nothing new (only differing values are written) and is answered once.
     await this.inbox.runOnce(CONSUMER, envelope, async (manager) => {
       await this.outbox.add(
@@ -132,11 +178,40 @@ export class WriteBackHandler implements BeforeApplicationShutdown {
           commandIdempotencyKey: envelope.idempotencyKey,
           objectType: p.objectType,
           recordId: p.recordId,
-          written: (result.changedFields.length > 0 ? 1 : 0) + result.invoicesWritten,
+          written: writtenBy(result),
+          ...(account && accountAttempt?.ok
+            ? {
+                account: {
+                  commandIdempotencyKey: account.commandIdempotencyKey,
+                  recordId: account.recordId,
+                  written: writtenBy(accountAttempt.result),
+                },
+              }
+            : {}),
         },
         { idempotencyKey: `written-back:${envelope.idempotencyKey}` },
       );
     });
     return result;
   }
+
+  private async attempt(build: () => CrmWriteBack): Promise<Attempt> {
+    try {
+      return { ok: true, result: await this.batcher.submit(build()) };
+    } catch (error) {
+      return { ok: false, error, failure: classifyWriteBackFailure(error) };
+    }
+  }
+
+  /** Each refusal is its own answer (a retry refused again reopens the exception): a key of its own. */
+  private async reject(rejection: CrmRejectedPayload): Promise<void> {
+    await this.dataSource.transaction((manager) =>
+      this.outbox.add(manager, 'crm.rejected', rejection, {
+        idempotencyKey: `rejected:${rejection.commandIdempotencyKey}:${randomUUID()}`,
+      }),
+    );
+  }
 }
+
+const writtenBy = (result: CrmWriteBackResult): number =>
+  (result.changedFields.length > 0 ? 1 : 0) + result.invoicesWritten;

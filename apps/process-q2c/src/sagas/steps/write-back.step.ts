@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { CrmWriteBackPayload } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import { accountWriteBack } from '../customer-plan';
 import type { SagaContext } from '../erp-plan';
@@ -16,7 +17,7 @@ export class WriteBackStep extends SagaStepHandler {
   }
 
   async run(manager: EntityManager, saga: SagaEntity, ctx: SagaContext): Promise<boolean> {
-    await this.writeBackAccount(manager, saga, ctx);
+    const account = await this.accountPart(manager, saga, ctx);
     const erpId =
       saga.data.invoices.find((d) => d.erpId)?.erpId ?? saga.data.creditNotes.find((d) => d.erpId)?.erpId;
     await this.commands.send(
@@ -40,6 +41,7 @@ export class WriteBackStep extends SagaStepHandler {
           issuedOn: d.issuedOn,
           status: 'open' as const,
         })),
+        ...(account ? { account } : {}),
       },
       // Awaited: the write-back is done when Salesforce confirms it (crm.written-back), failed when it refuses it.
       {
@@ -50,15 +52,24 @@ export class WriteBackStep extends SagaStepHandler {
     return true;
   }
 
-  /** A booking writes the account's billing and ERP customer ids back to it, when the order did not carry them. */
-  private async writeBackAccount(manager: EntityManager, saga: SagaEntity, ctx: SagaContext): Promise<void> {
-    if (saga.kind !== 'booking') return;
+  /**
+   * A booking writes the account's billing and ERP customer ids back to it, when the order did not carry them: a
+   * command of its own (not awaited; its refusal parks nothing it did not park before), riding in the Order's.
+   */
+  private async accountPart(
+    manager: EntityManager,
+    saga: SagaEntity,
+    ctx: SagaContext,
+  ): Promise<CrmWriteBackPayload['account']> {
+    if (saga.kind !== 'booking') return undefined;
     const payload = accountWriteBack(saga.data, ctx.history.booking.customer);
-    if (!payload) return;
-    await this.commands.send(manager, saga, 'crm.write-back', payload, {
-      key: sagaKey(saga.eventId, 'write-back-account'),
+    if (!payload) return undefined;
+    const key = sagaKey(saga.eventId, 'write-back-account');
+    await this.commands.record(manager, saga, 'crm.write-back', payload, {
+      key,
       externalId: payload.recordId,
       awaited: false,
     });
+    return { commandIdempotencyKey: key, recordId: payload.recordId, fields: payload.fields };
   }
 }
