@@ -1,9 +1,10 @@
-import type { RevenueRunListDto, StartRevenueRunResultDto, WaterfallDto } from '@revline/finance-api';
+import type { WaterfallDto } from '@revline/finance-api';
 import { bearer, seedApiKey } from '@revline/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Q2cEnv } from './q2c-env';
 import { startQ2cEnv } from './q2c-env';
+import { revenueRunsClient } from './revenue-runs-client';
 
 /**
  * A 4-4-5 tenant whose fiscal 2026 starts on Sunday 2025-12-28: periods of 4, 4 and 5 weeks, named FY2026-P01 …
@@ -53,28 +54,7 @@ describe('fiscal calendars: a 4-4-5 tenant through the sandbox', () => {
   let viewer: string;
   let orderId: string;
 
-  const start = (period: string, expected = 200) =>
-    request(env.q2c.url)
-      .post(`/v1/close/${period}/revenue-runs`)
-      .set(bearer(operator))
-      .send({})
-      .expect(expected);
-  const runsOf = async (period: string): Promise<RevenueRunListDto['items']> =>
-    (
-      (await request(env.q2c.url).get(`/v1/close/${period}/revenue-runs`).set(bearer(viewer)).expect(200))
-        .body as RevenueRunListDto
-    ).items;
-  /** Starts a run of the period and waits until the ERP has posted its journals. */
-  const close = async (period: string): Promise<StartRevenueRunResultDto> => {
-    const run = (await start(period)).body as StartRevenueRunResultDto;
-    await env.settle();
-    const done = (await runsOf(period)).find((r) => r.runId === run.runId);
-    if (!done) throw new Error(`run ${run.runId} not listed`);
-    expect(done.state).toBe('posted');
-    return Object.assign(done, { resumed: run.resumed });
-  };
-  const revenueOf = (run: StartRevenueRunResultDto): bigint =>
-    run.journals.reduce((s, j) => s + BigInt(j.debitMinor), 0n);
+  const { start, runsOf, close, revenueOf } = revenueRunsClient(() => ({ env, operator, viewer }));
 
   beforeAll(async () => {
     env = await startQ2cEnv({

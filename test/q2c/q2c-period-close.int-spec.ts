@@ -1,4 +1,4 @@
-import type { StartRevenueRunResultDto, RevenueRunListDto } from '@revline/finance-api';
+import type { StartRevenueRunResultDto } from '@revline/finance-api';
 import { Queues } from '@revline/messaging';
 import { bearer, seedApiKey } from '@revline/testing';
 import request from 'supertest';
@@ -10,6 +10,7 @@ import { reconciliation } from '../reconciliation/recon-env';
 import { G1_MONTHS } from '../support/golden';
 import type { Q2cEnv } from './q2c-env';
 import { startQ2cEnv } from './q2c-env';
+import { revenueRunsClient } from './revenue-runs-client';
 
 /** G2's expansion (5 seats from 2026-03-15), month by month from March (golden examples). */
 const G2_MONTHS: Record<string, string> = {
@@ -49,28 +50,7 @@ describe('period close: revenue runs through the sandbox', () => {
     return (row as { b: string | null } | undefined)?.b ?? '0';
   };
   const journals = () => env.netsuite.suiteql(`SELECT externalid FROM transaction WHERE type = 'Journal'`);
-  const start = (period: string, expected = 200) =>
-    request(env.q2c.url)
-      .post(`/v1/close/${period}/revenue-runs`)
-      .set(bearer(operator))
-      .send({})
-      .expect(expected);
-  const runsOf = async (period: string): Promise<RevenueRunListDto['items']> =>
-    (
-      (await request(env.q2c.url).get(`/v1/close/${period}/revenue-runs`).set(bearer(viewer)).expect(200))
-        .body as RevenueRunListDto
-    ).items;
-  /** Starts a run of the period and waits until the ERP has posted its journals. */
-  const close = async (period: string): Promise<StartRevenueRunResultDto> => {
-    const run = (await start(period)).body as StartRevenueRunResultDto;
-    await env.settle();
-    const done = (await runsOf(period)).find((r) => r.runId === run.runId);
-    if (!done) throw new Error(`run ${run.runId} not listed`);
-    expect(done.state).toBe('posted');
-    return Object.assign(done, { resumed: run.resumed });
-  };
-  const revenueOf = (run: StartRevenueRunResultDto): bigint =>
-    run.journals.reduce((s, j) => s + BigInt(j.debitMinor), 0n);
+  const { start, runsOf, close, revenueOf } = revenueRunsClient(() => ({ env, operator, viewer }));
 
   beforeAll(async () => {
     env = await startQ2cEnv({ REVENUE_POSTING: 'period_close', RECOGNISE_PERIOD_CRON: '0 4 2 * *' });
