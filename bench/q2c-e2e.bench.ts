@@ -27,7 +27,14 @@ import {
 } from '../apps/sandbox/src/salesforce/testing/seed';
 import type { Q2cStack, StackApp } from '../test/support/q2c-stack';
 import { startQ2cStack } from '../test/support/q2c-stack';
-import { percentile, printFigures, processCpuSeconds, processRssMb, runBench } from './support/bench';
+import {
+  awaitSagas,
+  percentile,
+  printFigures,
+  processCpuSeconds,
+  processRssMb,
+  runBench,
+} from './support/bench';
 
 const CONTRACTS = Number.parseInt(process.env.BENCH_Q2C_E2E_CONTRACTS ?? '1000', 10);
 const SECONDS = Number.parseInt(process.env.BENCH_Q2C_E2E_SECONDS ?? '20', 10);
@@ -63,20 +70,12 @@ async function timings(stack: Q2cStack, orderIds: readonly string[]): Promise<Sa
 
 /** Waits until every order's booking saga completed; returns their timings (and how many did not, at timeout). */
 async function awaitCompleted(stack: Q2cStack, orderIds: readonly string[]): Promise<SagaTiming[]> {
-  const deadline = performance.now() + TIMEOUT_SECONDS * 1000;
-  let reported = performance.now();
-  for (;;) {
-    const rows = await timings(stack, orderIds);
-    const done = rows.filter((r) => r.status === 'completed').length;
-    if (done === orderIds.length || performance.now() > deadline) return rows;
-    if (performance.now() - reported > 5000) {
-      reported = performance.now();
-      process.stderr.write(
-        `q2c-e2e: ${String(done)}/${String(orderIds.length)} completed; ${await where(stack)}\n`,
-      );
-    }
-    await sleep(500);
-  }
+  return awaitSagas(
+    orderIds.length,
+    TIMEOUT_SECONDS,
+    () => timings(stack, orderIds),
+    async (done) => `q2c-e2e: ${String(done)}/${String(orderIds.length)} completed; ${await where(stack)}`,
+  );
 }
 
 /** Where the unfinished sagas stand (progress on stderr). */

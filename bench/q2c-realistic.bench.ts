@@ -23,7 +23,7 @@ import {
 } from '../apps/sandbox/src/salesforce/testing/seed';
 import type { Q2cStack, StackApp } from '../test/support/q2c-stack';
 import { startQ2cStack } from '../test/support/q2c-stack';
-import { percentile, printFigures, processCpuSeconds, runBench } from './support/bench';
+import { awaitSagas, percentile, printFigures, processCpuSeconds, runBench } from './support/bench';
 import type { RequestsPerBooking, VendorLimits } from './support/vendor-ceilings';
 import { busiest, shareOfCeiling, vendorCeilings } from './support/vendor-ceilings';
 
@@ -126,20 +126,15 @@ async function sagas(stack: Q2cStack, orderIds: readonly string[]): Promise<Saga
 
 /** Waits until every booking's saga completed (or the timeout); progress on stderr. */
 async function awaitCompleted(stack: Q2cStack, orderIds: readonly string[]): Promise<SagaRow[]> {
-  const deadline = performance.now() + TIMEOUT_SECONDS * 1000;
-  let reported = performance.now();
-  for (;;) {
-    const rows = await sagas(stack, orderIds);
-    const done = rows.filter((r) => r.status === 'completed').length;
-    if (done === orderIds.length || performance.now() > deadline) return rows;
-    if (performance.now() - reported > 5000) {
-      reported = performance.now();
+  return awaitSagas(
+    orderIds.length,
+    TIMEOUT_SECONDS,
+    () => sagas(stack, orderIds),
+    async (done) => {
       const netsuite = await getJson<NetSuiteStats>(`${stack.urls['netsuite-sandbox']}/sandbox/stats`);
-      const progress = `${String(done)}/${String(orderIds.length)} completed`;
-      process.stderr.write(`q2c-realistic: ${progress}, NetSuite ${String(netsuite.inFlight)} in flight\n`);
-    }
-    await sleep(500);
-  }
+      return `q2c-realistic: ${String(done)}/${String(orderIds.length)} completed, NetSuite ${String(netsuite.inFlight)} in flight`;
+    },
+  );
 }
 
 const APPS: readonly StackApp[] = [

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** What every benchmark script shares: its figures as one JSON line each, percentiles, and its exit code. */
 
@@ -43,5 +45,29 @@ export function processCpuSeconds(pid: number | undefined): number {
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;
+  }
+}
+
+/**
+ * Reads the sagas' rows (`read`) every 500 ms until every one is completed or `timeoutSeconds` pass, and returns the
+ * last rows; every 5 s, `progress(done)` says how far it got (printed on stderr).
+ */
+export async function awaitSagas<Row extends { status: string }>(
+  expected: number,
+  timeoutSeconds: number,
+  read: () => Promise<Row[]>,
+  progress: (done: number) => Promise<string>,
+): Promise<Row[]> {
+  const deadline = performance.now() + timeoutSeconds * 1000;
+  let reported = performance.now();
+  for (;;) {
+    const rows = await read();
+    const done = rows.filter((r) => r.status === 'completed').length;
+    if (done === expected || performance.now() > deadline) return rows;
+    if (performance.now() - reported > 5000) {
+      reported = performance.now();
+      process.stderr.write(`${await progress(done)}\n`);
+    }
+    await sleep(500);
   }
 }
