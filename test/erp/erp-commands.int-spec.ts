@@ -263,6 +263,57 @@ describe('erp.commands jobs against the NetSuite sandbox', () => {
     expect((await outbox('erp.posted')).filter((r) => r.payload.recordType === 'invoice')).toHaveLength(200);
   });
 
+  it('posts the customer an invoice carries before the invoice, once, and names a refused customer', async () => {
+    const carrying = (n: number, currency: string): JobPayloads['erp.post-invoice'] => ({
+      ...invoicePayload(n),
+      customerExternalId: `cus_new_${currency}`,
+      customer: {
+        key: 'erp-customer',
+        externalId: `cus_new_${currency}`,
+        name: 'New Co',
+        subsidiary: 'US',
+        currency,
+      },
+    });
+    const [first, again] = await publish('erp.post-invoice', [carrying(21, 'USD'), carrying(22, 'USD')]);
+    await settle();
+    const customers = await sandbox.suiteql("SELECT id FROM customer WHERE externalid = 'cus_new_USD'");
+    expect(customers).toHaveLength(1);
+    const posted = (await outbox('erp.posted')).filter((r) =>
+      [first, again].includes(r.payload.commandIdempotencyKey as string),
+    );
+    expect(posted.map((r) => r.payload.postings)).toEqual([
+      [
+        {
+          recordType: 'customer',
+          externalId: 'cus_new_USD',
+          key: 'erp-customer',
+          erpId: customers[0]?.id,
+          outcome: 'posted',
+        },
+      ],
+      [
+        {
+          recordType: 'customer',
+          externalId: 'cus_new_USD',
+          key: 'erp-customer',
+          erpId: customers[0]?.id,
+          outcome: 'posted',
+        },
+      ],
+    ]);
+
+    const [refused] = await publish('erp.post-invoice', [carrying(23, 'ZZZ')]);
+    await settle();
+    expect(
+      (await outbox('erp.rejected'))
+        .filter((r) => r.payload.commandIdempotencyKey === refused)
+        .map((r) => r.payload),
+    ).toEqual([expect.objectContaining({ recordType: 'customer', externalId: 'cus_new_ZZZ' })]);
+    expect(await sandbox.suiteql("SELECT id FROM transaction WHERE externalid = 'in_21'")).toHaveLength(1);
+    expect(await sandbox.suiteql("SELECT id FROM transaction WHERE externalid = 'in_23'")).toEqual([]);
+  });
+
   it('answers a posting to a closed period with erp.rejected and NetSuite code, parking nothing of its own', async () => {
     await sandbox.admin('periods/2026-03/close');
     try {

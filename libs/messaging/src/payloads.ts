@@ -236,6 +236,12 @@ export interface ErpDocumentPayload {
   contractId?: string;
   appliesToExternalId?: string;
   memo?: string;
+  /**
+   * An invoice of a booking whose account the ERP does not hold yet: the customer to upsert (once per external id)
+   * before the invoice, reported back among `erp.posted`'s postings under `key` (recordType `customer`), or refused
+   * as `erp.rejected` with recordType `customer`. One command instead of a customer command the saga waits for.
+   */
+  customer?: ErpCarriedCustomerPayload;
   lines: Array<{
     itemExternalId: string;
     amountMinor: string;
@@ -253,6 +259,11 @@ export interface ErpDocumentPayload {
      */
     revenueSchedule?: ErpCarriedSchedulePayload;
   }>;
+}
+
+/** The customer an invoice carries: the customer command, under Revline's key of it. */
+export interface ErpCarriedCustomerPayload extends ErpCustomerPayload {
+  key: string;
 }
 
 /** A schedule version an invoice line carries: the obligation is the line's, the currency the invoice's. */

@@ -11,6 +11,7 @@ import {
   revenueCommands,
   revenueParts,
   sagaContext,
+  withCustomer,
 } from '../sagas/erp-plan';
 import { revenuePlan } from '../sagas/revenue-plan';
 import type { RevenuePlan } from '../sagas/revenue-plan';
@@ -71,7 +72,9 @@ export class ReplayPlanner {
     const customerExternalId =
       saga.data.erpCustomerExternalId ??
       erpCustomerExternalId(ctx.history.booking.customer, saga.data.salesforceAccountId);
-    const documents = documentCommands(saga, ctx, customerExternalId, subsidiary);
+    const plain = documentCommands(saga, ctx, customerExternalId, subsidiary);
+    // A booking's invoices carried its customer (see withCustomer); it is listed on its own too, as the saga recorded it.
+    const documents = (saga.kind === 'booking' && customer && withCustomer(plain, customer)) || plain;
     const revenue = revenueCommands(
       saga,
       await this.revenue(

@@ -54,7 +54,10 @@ export class ErpEventsHandler {
         p.postings ?? [],
       );
       saga.data.lastErpPostedAt = new Date().toISOString();
-      if (command.job === 'erp.upsert-customer') saga.data.erpCustomerId = p.erpId;
+      // A customer posted on its own, or with the invoice that carried it.
+      const customer =
+        command.job === 'erp.upsert-customer' ? p : p.postings?.find((r) => r.recordType === 'customer');
+      if (customer) saga.data.erpCustomerId = customer.erpId;
       for (const doc of [...saga.data.invoices, ...saga.data.creditNotes]) {
         if (doc.erpExternalId === sent) doc.erpId = p.erpId;
       }

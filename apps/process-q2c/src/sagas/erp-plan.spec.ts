@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
 import type { ErpRevenueSchedulePayload } from '@revline/messaging';
 import type { PlannedCommand, SagaContext, SagaIdentity } from './erp-plan';
-import { documentCommands, foldedCommands, foldRevenue, revenueCommands, servicePeriodOf } from './erp-plan';
+import {
+  customerCommand,
+  documentCommands,
+  foldedCommands,
+  foldRevenue,
+  revenueCommands,
+  servicePeriodOf,
+  withCustomer,
+} from './erp-plan';
 import type { RevenuePlan } from './revenue-plan';
 import type { SagaDocument } from './saga-data';
 
@@ -190,5 +198,48 @@ describe('the revenue plan folded into the invoice (period close)', () => {
       ['erp.post-invoice', 'saga:evt-1:erp-invoice:in_1'],
       ['erp.upsert-revenue-schedule', 'saga:evt-1:rs:C-1:POB-SEAT:1'],
     ]);
+  });
+});
+
+describe("a booking's ERP customer", () => {
+  const booking = (erpCustomerId?: string) =>
+    ({
+      ...ctx,
+      history: {
+        ...ctx.history,
+        booking: {
+          ...ctx.history.booking,
+          customer: { name: 'Acme', currency: 'USD', ...(erpCustomerId ? { erpCustomerId } : {}) },
+        },
+      },
+    }) as SagaContext;
+  const identity = (erpCustomerId?: string): SagaIdentity =>
+    ({
+      ...saga(doc('1200000')),
+      data: { salesforceAccountId: '001A', invoices: [doc('1200000')], creditNotes: [], erpCustomerId },
+    }) as unknown as SagaIdentity;
+
+  it('is upserted unless the booking names its ERP id', () => {
+    expect(customerCommand(identity(), booking(), 'US')).toMatchObject({
+      job: 'erp.upsert-customer',
+      key: 'saga:evt-1:erp-customer',
+      externalId: 'CUST-001A',
+      payload: { externalId: 'CUST-001A', name: 'Acme', subsidiary: 'US', currency: 'USD' },
+    });
+    expect(customerCommand(identity(), booking('CUST-9'), 'US')).toBeNull();
+  });
+
+  it('rides on every invoice of the step under its key, and on nothing when no invoice goes out', () => {
+    const customer = customerCommand(identity(), booking(), 'US');
+    if (!customer) throw new Error('expected a customer command');
+    const documents = documentCommands(identity(), ctx, 'CUST-001A', 'US');
+    const carrying = withCustomer(documents, customer);
+    expect(carrying?.map((c) => c.job)).toEqual(['erp.post-invoice']);
+    expect(carrying?.[0]?.payload).toMatchObject({
+      customerExternalId: 'CUST-001A',
+      customer: { key: 'erp-customer', externalId: 'CUST-001A', name: 'Acme' },
+    });
+    expect(documents[0]?.payload).not.toHaveProperty('customer');
+    expect(withCustomer([], customer)).toBeNull();
   });
 });

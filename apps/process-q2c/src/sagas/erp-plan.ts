@@ -85,20 +85,40 @@ export async function sagaContext(
   };
 }
 
+/** The key suffix of a booking's ERP customer, as a command and as a part an invoice carries. */
+const CUSTOMER_PART = 'erp-customer';
+
 /** The ERP customer a booking upserts (see erpCustomerPayload), or null when the account's is known already. */
 export function customerCommand(
   saga: SagaIdentity,
   ctx: SagaContext,
   subsidiary: string,
-): PlannedCommand | null {
+): Extract<PlannedCommand, { job: 'erp.upsert-customer' }> | null {
   const payload = erpCustomerPayload(ctx.history.booking, saga.data.salesforceAccountId, subsidiary);
   if (!payload) return null;
   return {
     job: 'erp.upsert-customer',
-    key: sagaKey(saga.eventId, 'erp-customer'),
+    key: sagaKey(saga.eventId, CUSTOMER_PART),
     externalId: payload.externalId,
     payload,
   };
+}
+
+/**
+ * A booking's customer rides on its invoices: each carries the customer command (the ERP upserts it once, before
+ * the first), so the saga sends one command and waits once. Null when no invoice goes out to carry it: the customer
+ * is then a command of its own, confirmed before the documents.
+ */
+export function withCustomer(
+  documents: readonly PlannedCommand[],
+  customer: Extract<PlannedCommand, { job: 'erp.upsert-customer' }>,
+): PlannedCommand[] | null {
+  if (!documents.some((c) => c.job === 'erp.post-invoice')) return null;
+  return documents.map((c) =>
+    c.job === 'erp.post-invoice'
+      ? { ...c, payload: { ...c.payload, customer: { ...customer.payload, key: CUSTOMER_PART } } }
+      : c,
+  );
 }
 
 /** The ERP lines of a billing document: its total split over the contract lines it charges, by item. */

@@ -114,7 +114,19 @@ export class SagaCommands {
     saga: SagaEntity,
     batch: JobPayloads['erp.post-revenue'],
   ): Promise<void> {
-    const parts = revenueParts(saga, batch);
+    await this.recordParts(manager, saga, revenueParts(saga, batch), batch.externalId);
+  }
+
+  /**
+   * Records commands another one carries (`within`: its external id), each a row that sends nothing and is not
+   * awaited, confirmed or rejected by the carrying command's answer, and a lineage hop.
+   */
+  async recordParts(
+    manager: EntityManager,
+    saga: SagaEntity,
+    parts: readonly PlannedCommand[],
+    within: string,
+  ): Promise<void> {
     if (parts.length === 0) return;
     await this.repository.insert(
       manager,
@@ -136,7 +148,7 @@ export class SagaCommands {
         externalId: p.externalId,
         status: 'sent',
         correlationId: saga.correlationId,
-        detail: `in ${batch.externalId}`,
+        detail: `in ${within}`,
       })),
       manager,
     );

@@ -14,7 +14,6 @@ import type { SyncLatencyMetric } from './sync-latency.metric';
 
 type Step = Exclude<SagaStep, 'done'>;
 const STEPS: readonly Step[] = [
-  'erp_customer',
   'billing_change',
   'await_invoice',
   'await_phase_invoice',
@@ -58,7 +57,6 @@ function engineWith(answers: Partial<Record<Step, boolean>> = {}, sendsOn?: Step
     { observe } as unknown as SyncLatencyMetric,
     { schedule } as unknown as RampStepSchedule,
     { successor: () => Promise.resolve(null) } as unknown as SagasRepository,
-    handlers.erp_customer,
     handlers.billing_change,
     handlers.await_invoice,
     handlers.await_phase_invoice,
@@ -78,7 +76,7 @@ function bookingSaga(): SagaEntity {
     kind: 'booking',
     contractId: 'C-1',
     status: 'running',
-    step: 'erp_customer',
+    step: 'billing_change',
     correlationId: 'corr-1',
     committedAt: new Date('2026-01-05T10:00:00Z'),
     slaDeadline: null,
@@ -100,14 +98,7 @@ describe('SagaEngine', () => {
     const { engine, ran, read } = engineWith({}, 'write_back');
     const saga = bookingSaga();
     await engine.advance(manager, saga);
-    expect(ran).toEqual([
-      'erp_customer',
-      'billing_change',
-      'await_invoice',
-      'erp_document',
-      'revenue',
-      'write_back',
-    ]);
+    expect(ran).toEqual(['billing_change', 'await_invoice', 'erp_document', 'revenue', 'write_back']);
     expect(read).toHaveBeenCalledTimes(1);
     expect(saga.step).toBe('done');
     expect(saga.status).toBe('waiting');
@@ -118,7 +109,7 @@ describe('SagaEngine', () => {
     const { engine, ran } = engineWith({ await_invoice: false });
     const saga = bookingSaga();
     await engine.advance(manager, saga);
-    expect(ran).toEqual(['erp_customer', 'billing_change', 'await_invoice']);
+    expect(ran).toEqual(['billing_change', 'await_invoice']);
     expect(saga.step).toBe('await_invoice');
     expect(saga.status).toBe('waiting');
   });
@@ -126,12 +117,12 @@ describe('SagaEngine', () => {
   it('runs no step while a command is awaited', async () => {
     const { engine, ran, read } = engineWith();
     const saga = bookingSaga();
-    saga.step = 'billing_change';
-    saga.data.pending.push('key:erp_customer');
+    saga.step = 'await_invoice';
+    saga.data.pending.push('key:billing_change');
     await engine.advance(manager, saga);
     expect(ran).toEqual([]);
     expect(read).not.toHaveBeenCalled();
-    expect(saga.step).toBe('billing_change');
+    expect(saga.step).toBe('await_invoice');
     expect(saga.status).toBe('waiting');
   });
 

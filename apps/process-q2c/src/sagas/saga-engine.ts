@@ -16,7 +16,6 @@ import { AwaitInvoiceStep } from './steps/await-invoice.step';
 import { AwaitPhaseInvoiceStep } from './steps/await-phase-invoice.step';
 import { BillingChangeStep } from './steps/billing-change.step';
 import { BillingCreditStep } from './steps/billing-credit.step';
-import { ErpCustomerStep } from './steps/erp-customer.step';
 import { ErpDocumentsStep } from './steps/erp-documents.step';
 import { RevenueStep } from './steps/revenue.step';
 import type { SagaStepHandler } from './steps/saga-step';
@@ -39,7 +38,6 @@ export class SagaEngine {
     private readonly latency: SyncLatencyMetric,
     private readonly ramps: RampStepSchedule,
     private readonly sagas: SagasRepository,
-    erpCustomer: ErpCustomerStep,
     billingChange: BillingChangeStep,
     awaitInvoice: AwaitInvoiceStep,
     awaitPhaseInvoice: AwaitPhaseInvoiceStep,
@@ -50,7 +48,6 @@ export class SagaEngine {
     writeBack: WriteBackStep,
   ) {
     this.steps = {
-      erp_customer: erpCustomer,
       billing_change: billingChange,
       await_invoice: awaitInvoice,
       await_phase_invoice: awaitPhaseInvoice,

@@ -2,7 +2,6 @@ import type { AmendmentType } from '@revline/canonical';
 
 /** The steps of a saga, in order. Each step emits its commands, then waits for their confirmations. */
 export type SagaStep =
-  | 'erp_customer'
   | 'billing_change'
   | 'await_invoice'
   | 'await_phase_invoice'
@@ -15,15 +14,6 @@ export type SagaStep =
 
 export type SagaKind = 'booking' | AmendmentType;
 
-const BOOKING: readonly SagaStep[] = [
-  'erp_customer',
-  'billing_change',
-  'await_invoice',
-  'erp_document',
-  'revenue',
-  'write_back',
-  'done',
-];
 const CHARGE: readonly SagaStep[] = [
   'billing_change',
   'await_invoice',
@@ -45,18 +35,17 @@ const CREDIT: readonly SagaStep[] = [
 ];
 
 /**
- * New bookings create the customer in the ERP first; charges (expansion, price change, renewal) are invoiced by the
+ * A new booking is invoiced as a charge is, its ERP customer riding on the invoice (see withCustomer); charges (expansion, price change, renewal) are invoiced by the
  * billing platform with proration; a ramp step, sent to the billing platform with the booking as a schedule phase,
  * waits for the invoice the platform raises for the phase (a proration mid-period, or the new period's); reductions and cancellations change the subscription without
  * proration and credit the remaining value as a credit note, which the ERP books as a credit memo.
  */
 export function stepsOf(kind: SagaKind): readonly SagaStep[] {
   switch (kind) {
-    case 'booking':
-      return BOOKING;
     case 'reduction':
     case 'cancellation':
       return CREDIT;
+    case 'booking':
     case 'expansion':
     case 'price_change':
     case 'renewal':

@@ -32,7 +32,6 @@ import { AwaitPhaseInvoiceStep } from './steps/await-phase-invoice.step';
 import { BillingChangeStep } from './steps/billing-change.step';
 import { BillingCreditStep } from './steps/billing-credit.step';
 import { BillingDocumentClaims } from './steps/document-claims';
-import { ErpCustomerStep } from './steps/erp-customer.step';
 import { ErpDocumentsStep } from './steps/erp-documents.step';
 import { SagaPredecessors } from './steps/predecessors';
 import { RevenueStep } from './steps/revenue.step';
@@ -67,7 +66,6 @@ import { WriteBackStep } from './steps/write-back.step';
     BillingDocumentsRepository,
     BillingDocumentClaims,
     SagaPredecessors,
-    ErpCustomerStep,
     BillingChangeStep,
     AwaitInvoiceStep,
     AwaitPhaseInvoiceStep,

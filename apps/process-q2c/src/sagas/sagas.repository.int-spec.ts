@@ -55,7 +55,7 @@ describe('SagasRepository', () => {
   });
 
   it('inserts a new saga, updates it on the next save, and reads it back as it was saved', async () => {
-    const saga = newSaga('C-1', 'booking', 'erp_customer');
+    const saga = newSaga('C-1', 'booking', 'billing_change');
     await db.dataSource.transaction(async (manager) => {
       await sagas.save(manager, saga);
     });
@@ -69,7 +69,7 @@ describe('SagasRepository', () => {
         kind: 'booking',
         contractId: 'C-1',
         status: 'running',
-        step: 'erp_customer',
+        step: 'billing_change',
         correlationId: saga.correlationId,
         slaDeadline: null,
         data: saga.data,
@@ -99,7 +99,7 @@ describe('SagasRepository', () => {
     const booking = newSaga('C-2', 'booking', 'done', { erpCustomerExternalId: 'CUST-A-2' });
     const expansion = newSaga('C-2', 'expansion', 'billing_change');
     const renewal = newSaga('C-2', 'renewal', 'billing_change');
-    const elsewhere = newSaga('C-3', 'booking', 'erp_customer');
+    const elsewhere = newSaga('C-3', 'booking', 'billing_change');
     booking.status = 'completed';
     const manager = db.dataSource.manager;
     for (const saga of [booking, expansion, renewal, elsewhere]) await sagas.save(manager, saga);

@@ -50,6 +50,7 @@ export const DocumentCommand = z.object({
   contractId: Key.optional(),
   appliesToExternalId: Key.optional(),
   memo: z.string().max(4000).optional(),
+  customer: CustomerCommand.extend({ key: Key }).optional(),
   lines: z
     .array(
       z.object({

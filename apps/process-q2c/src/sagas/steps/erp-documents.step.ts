@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { RevenueRunsConfig } from '../../revenue-runs/revenue-runs.config';
 import { SagasConfig } from '../../shared/sagas.config';
-import type { SagaContext } from '../erp-plan';
-import { documentCommands } from '../erp-plan';
+import { erpCustomerExternalId } from '../customer-plan';
+import type { PlannedCommand, SagaContext } from '../erp-plan';
+import { customerCommand, documentCommands, withCustomer } from '../erp-plan';
 import { SagaCommands } from '../saga-commands';
 import type { SagaEntity } from '../saga.entity';
 import { SagasRepository } from '../sagas.repository';
@@ -12,7 +13,8 @@ import { SagaStepHandler } from './saga-step';
 
 /**
  * The ERP invoices and credit memos of the billing documents the saga took in and the ERP does not hold yet (under
- * period close, an invoice carrying the saga's revenue plan).
+ * period close, an invoice carrying the saga's revenue plan; for a booking whose account the ERP does not hold, an
+ * invoice carrying the customer too).
  */
 @Injectable()
 export class ErpDocumentsStep extends SagaStepHandler {
@@ -27,15 +29,27 @@ export class ErpDocumentsStep extends SagaStepHandler {
   }
 
   async run(manager: EntityManager, saga: SagaEntity, ctx: SagaContext): Promise<boolean> {
+    const customer = saga.kind === 'booking' ? this.bookingCustomer(saga, ctx) : null;
     const customerExternalId = await this.erpCustomerOf(manager, saga);
-    const planned = documentCommands(
+    let planned = documentCommands(
       saga,
       ctx,
       customerExternalId,
       this.config.ERP_SUBSIDIARY,
       (d) => !d.erpId,
     );
-    // Under period close the revenue plan rides on the saga's invoice: computed now, sent with the documents.
+    if (customer) {
+      const carrying = withCustomer(planned, customer);
+      if (!carrying) {
+        // No invoice to carry it: the customer first, then (this step again) the documents.
+        await this.commands.sendPlanned(manager, saga, customer);
+        return false;
+      }
+      planned = carrying;
+      const invoice = carrying.find((c) => c.job === 'erp.post-invoice') as PlannedCommand;
+      await this.commands.recordParts(manager, saga, [customer], invoice.externalId);
+    }
+    // Under period close the revenue plan rides on the invoice: computed now, sent with the documents.
     if (
       this.posting.REVENUE_POSTING === 'period_close' &&
       planned.some((c) => c.job === 'erp.post-invoice')
@@ -46,6 +60,18 @@ export class ErpDocumentsStep extends SagaStepHandler {
     }
     for (const command of planned) await this.commands.sendPlanned(manager, saga, command);
     return true;
+  }
+
+  /**
+   * A booking's ERP customer, named in the saga, and its upsert while the ERP does not hold it (neither the booking
+   * nor this saga, which may have posted it on its own, names its ERP id).
+   */
+  private bookingCustomer(saga: SagaEntity, ctx: SagaContext): ReturnType<typeof customerCommand> {
+    saga.data.erpCustomerExternalId = erpCustomerExternalId(
+      ctx.history.booking.customer,
+      saga.data.salesforceAccountId,
+    );
+    return saga.data.erpCustomerId ? null : customerCommand(saga, ctx, this.config.ERP_SUBSIDIARY);
   }
 
   /** The ERP customer of the contract: this saga's, or the one its booking's saga created. */
