@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ACCOUNTING_PERIOD, ACCOUNTING_PERIOD_PROBLEM } from '@revline/finance-api';
 import type { Envelope } from '@revline/messaging';
 import { BusinessError, JobHandler } from '@revline/messaging';
 import type { ReconciliationScope } from './reconciliation-runner';
@@ -30,8 +31,10 @@ export class ReconcileHandler {
         { scope },
       );
     }
-    if (period !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(period))
-      throw new BusinessError('schema_violation', `period must be YYYY-MM, was "${period}"`, { period });
+    if (period !== undefined && !ACCOUNTING_PERIOD.test(period))
+      throw new BusinessError('schema_violation', `period ${ACCOUNTING_PERIOD_PROBLEM}, was "${period}"`, {
+        period,
+      });
     return this.runner.run({ scope, ...(period !== undefined ? { period } : {}), trigger: 'schedule' });
   }
 }

@@ -74,6 +74,16 @@ export class FiscalPeriods {
     return range;
   }
 
+  /**
+   * How system-erp's revenue reads (`/v1/revenue-postings`) name a period of this calendar: a month is the ERP's
+   * accounting period; a fiscal period is its days, the date its period-close journals carry being its last (the ERP
+   * files them in the month holding that day, which may hold another fiscal period's journals too).
+   */
+  erpRevenueQuery(key: string): Record<string, string> {
+    const { from, to } = this.period(key);
+    return this.calendar === 'calendar' ? { period: key } : { from, to };
+  }
+
   /** The keys of the periods from `from` to `to` inclusive (at most `limit` of them). */
   between(from: PeriodRange, to: PeriodRange, limit = Infinity): string[] {
     const out: string[] = [];

@@ -13,6 +13,7 @@ import type {
   ErpPostingResult,
   ErpRecordKind,
   ErpRevenueJournal,
+  ErpPostingWindow,
   ErpRevenuePosting,
   ErpRevenueSchedule,
 } from '@revline/erp-port';
@@ -269,11 +270,11 @@ export class NetSuiteErpAdapter extends ErpPort {
    * slices within NetSuite's result cap: the lines with a contract in contract ranges; the lines without one (a
    * period journal's summary lines) in transaction id ranges, summed here.
    */
-  async revenuePostings(period: string): Promise<ErpRevenuePosting[]> {
-    const periodId = idNumber(await this.periodId(period));
+  async revenuePostings(window: ErpPostingWindow): Promise<ErpRevenuePosting[]> {
+    const period = typeof window === 'string' ? window : `${window.from}/${window.to}`;
     const where =
       `${LEDGER}WHERE ${POSTED_IN_PRIMARY_BOOK} ` +
-      `AND tal.account = ${sqlText(this.config.NETSUITE_REVENUE_ACCOUNT_ID)} AND t.postingperiod = ${periodId} `;
+      `AND tal.account = ${sqlText(this.config.NETSUITE_REVENUE_ACCOUNT_ID)} AND ${await this.within(window)} `;
     const withContract = (from: string | null) =>
       'SELECT tl.custcol_rl_contract, tl.custcol_rl_obligation, tl.class, tl.subsidiary, t.currency, SUM(tl.foreignamount) AS amount ' +
       `${where}AND tl.custcol_rl_contract IS NOT NULL ` +
@@ -318,6 +319,12 @@ export class NetSuiteErpAdapter extends ErpPort {
     }
     postings.push(...uncontracted.values());
     return postings;
+  }
+
+  /** The SuiteQL condition on a transaction of the window: its posting period, or its date between two days. */
+  private async within(window: ErpPostingWindow): Promise<string> {
+    if (typeof window === 'string') return `t.postingperiod = ${idNumber(await this.periodId(window))}`;
+    return `t.trandate >= ${sqlDate(window.from)} AND t.trandate <= ${sqlDate(window.to)}`;
   }
 
   /**

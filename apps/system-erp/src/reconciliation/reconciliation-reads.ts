@@ -4,6 +4,7 @@ import type {
   ErpContractBalances,
   ErpDocumentKind,
   ErpDocumentSummary,
+  ErpPostingWindow,
   ErpRevenuePosting,
 } from '@revline/erp-port';
 import { ErpPort, ErpRejectedError, ErpUnavailableError } from '@revline/erp-port';
@@ -45,8 +46,8 @@ export class ReconciliationReads {
     return this.erp.exportDocuments(kind, period);
   }
 
-  revenuePostings(period: string): Promise<ErpRevenuePosting[]> {
-    return answering(() => this.erp.revenuePostings(period));
+  revenuePostings(window: ErpPostingWindow): Promise<ErpRevenuePosting[]> {
+    return answering(() => this.erp.revenuePostings(window));
   }
 
   /** Every contract's balances at a period end, page by page, for the streamed export. */

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
 import { Readable } from 'node:stream';
-import type { ErpContractBalanceRow, ErpDocumentSummary } from '@revline/erp-port';
+import type { ErpContractBalanceRow, ErpDocumentSummary, ErpPostingWindow } from '@revline/erp-port';
 import {
   BalancesExportQuery,
   BalancesQuery,
@@ -17,11 +17,11 @@ import {
   DocumentsExportQuery,
   DocumentsQuery,
   ErpDocumentListDto,
-  PeriodQuery,
+  RevenuePostingsQuery,
   RevenuePostingListDto,
 } from './reconciliation.dto';
 import { ReconciliationReads } from './reconciliation-reads';
-import { csvCell, csvRow } from '@revline/http';
+import { csvCell, csvRow, DomainError } from '@revline/http';
 
 async function* ndjson(pages: AsyncIterable<ErpDocumentSummary[]>): AsyncGenerator<string> {
   for await (const page of pages) {
@@ -90,6 +90,19 @@ async function* balanceRows(
   }
 }
 
+/** A revenue read's period, or its dates: one or the other (a 400 for both, or a day after the last). */
+function postingWindow(query: RevenuePostingsQuery): ErpPostingWindow {
+  const { period, from, to } = query;
+  if (period !== undefined && from === undefined && to === undefined) return period;
+  if (period !== undefined || from === undefined || to === undefined)
+    throw new DomainError(400, 'give period, or from and to, not both', [
+      { field: 'period', problem: 'give period, or from and to, not both' },
+    ]);
+  if (from > to)
+    throw new DomainError(400, 'from must be on or before to', [{ field: 'from', problem: 'after to' }]);
+  return { from, to };
+}
+
 /** What the ERP's books say, for the reconciliation runs: documents, revenue postings and contract balances. */
 @ApiTags('reconciliation')
 @Controller('v1')
@@ -131,8 +144,12 @@ export class ReconciliationController {
     summary: 'Revenue recognised in a period, by contract, obligation, product class and subsidiary',
   })
   @ApiOkResponse({ type: RevenuePostingListDto })
-  async listRevenuePostings(@Query() query: PeriodQuery): Promise<RevenuePostingListDto> {
-    return { period: query.period, items: await this.reads.revenuePostings(query.period) };
+  async listRevenuePostings(@Query() query: RevenuePostingsQuery): Promise<RevenuePostingListDto> {
+    const window = postingWindow(query);
+    return {
+      period: typeof window === 'string' ? window : `${window.from}/${window.to}`,
+      items: await this.reads.revenuePostings(window),
+    };
   }
 
   @Get('exports/contract-balances')
