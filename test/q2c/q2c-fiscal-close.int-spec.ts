@@ -280,6 +280,17 @@ describe('fiscal calendars: a 4-4-5 tenant through the sandbox', () => {
     ]);
     expect(p03.checkpoints[0]?.compared).toBeGreaterThan(0);
 
+    // Every checkpoint reads the ERP by the period's days: G1's invoice (2026-01-01) is P01's, billed and posted.
+    const all = await recon.run({ scope: 'all', period: 'FY2026-P01' });
+    expect(all).toMatchObject({ status: 'completed', error: null });
+    expect(all.checkpoints.map((c) => [c.checkpoint, c.opened, c.stillOpen])).toEqual([
+      ['salesforce-billing', 0, 0],
+      ['billing-erp', 0, 0],
+      ['contract-revenue', 0, 0],
+      ['lineage', 0, 0],
+    ]);
+    expect(all.checkpoints.find((c) => c.checkpoint === 'billing-erp')?.compared).toBeGreaterThan(0);
+
     // 100.00 more revenue dated 2026-01-27: in January, but in fiscal P02; P01 stays clean.
     const byHand = await revenueByHand('2026-01-27');
     const p01 = await recon.run({ scope: 'contract-revenue', period: 'FY2026-P01' });

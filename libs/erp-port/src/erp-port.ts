@@ -45,8 +45,11 @@ export abstract class ErpPort {
    */
   abstract postPeriodJournal(journal: ErpPeriodJournal): Promise<ErpPostingResult>;
 
-  /** Documents of one kind posted in a period, page by page (for reconciliation exports). */
-  abstract exportDocuments(kind: ErpDocumentKind, period: string): AsyncIterable<ErpDocumentSummary[]>;
+  /** Documents of one kind posted in a period (or dated in a window), page by page (for reconciliation exports). */
+  abstract exportDocuments(
+    kind: ErpDocumentKind,
+    window: ErpPostingWindow,
+  ): AsyncIterable<ErpDocumentSummary[]>;
   /**
    * Revenue recognised in a period (or on transactions dated in a window) by contract, obligation, product class and
    * subsidiary.

@@ -217,6 +217,10 @@ export interface ErpContractBalanceRow {
  */
 export type ErpPostingWindow = string | { from: string; to: string };
 
+/** A window as reads answer it: the period, or the dates as an ISO 8601 interval `from/to`. */
+export const windowLabel = (window: ErpPostingWindow): string =>
+  typeof window === 'string' ? window : `${window.from}/${window.to}`;
+
 export interface ErpRevenuePosting {
   /** The accounting period `YYYY-MM`, or the dates `from/to` (ISO 8601 interval) of a dated read. */
   period: string;

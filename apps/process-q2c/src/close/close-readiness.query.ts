@@ -147,7 +147,7 @@ export class CloseReadiness {
     const posted = new Map<string, bigint>();
     const postings = await this.systems.json<{
       items: Array<{ amount: { amountMinor: string; currency: string } }>;
-    }>('erp', '/v1/revenue-postings', this.fiscal.erpRevenueQuery(period));
+    }>('erp', '/v1/revenue-postings', this.fiscal.erpQuery(period));
     for (const p of postings.items)
       posted.set(p.amount.currency, (posted.get(p.amount.currency) ?? 0n) + BigInt(p.amount.amountMinor));
     return [...new Set([...expected.keys(), ...posted.keys()])].sort().map((currency) => ({

@@ -137,7 +137,7 @@ export class ReconciliationRunner implements OnApplicationShutdown {
       case 'salesforce-billing':
         return new SalesforceBillingCheckpoint();
       case 'billing-erp':
-        return new BillingErpCheckpoint();
+        return new BillingErpCheckpoint(this.fiscal);
       case 'contract-revenue':
         return new ContractRevenueCheckpoint(this.fiscal, this.posting.REVENUE_POSTING);
       case 'lineage':

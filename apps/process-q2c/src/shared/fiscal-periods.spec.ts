@@ -55,11 +55,11 @@ describe('the tenant’s fiscal calendar setting', () => {
     }
   });
 
-  it('asks the ERP for a month’s revenue by its accounting period, for a fiscal period’s by its days', () => {
-    expect(periodsOf({}).erpRevenueQuery('2026-02')).toEqual({ period: '2026-02' });
+  it('asks the ERP for a month by its accounting period, for a fiscal period by its days', () => {
+    expect(periodsOf({}).erpQuery('2026-02')).toEqual({ period: '2026-02' });
     const fiscal = periodsOf({ REVENUE_FISCAL_CALENDAR: '4-4-5', REVENUE_FISCAL_YEAR_START: '2025-12-28' });
-    expect(fiscal.erpRevenueQuery('FY2026-P01')).toEqual({ from: '2025-12-28', to: '2026-01-24' });
-    expect(() => fiscal.erpRevenueQuery('2026-01')).toThrow('period must be a 4-4-5 fiscal period');
-    expect(() => periodsOf({}).erpRevenueQuery('FY2026-P01')).toThrow('period must be a month as YYYY-MM');
+    expect(fiscal.erpQuery('FY2026-P01')).toEqual({ from: '2025-12-28', to: '2026-01-24' });
+    expect(() => fiscal.erpQuery('2026-01')).toThrow('period must be a 4-4-5 fiscal period');
+    expect(() => periodsOf({}).erpQuery('FY2026-P01')).toThrow('period must be a month as YYYY-MM');
   });
 });

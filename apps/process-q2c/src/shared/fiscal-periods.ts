@@ -75,11 +75,11 @@ export class FiscalPeriods {
   }
 
   /**
-   * How system-erp's revenue reads (`/v1/revenue-postings`) name a period of this calendar: a month is the ERP's
-   * accounting period; a fiscal period is its days, the date its period-close journals carry being its last (the ERP
-   * files them in the month holding that day, which may hold another fiscal period's journals too).
+   * How system-erp's reads of a period (`/v1/revenue-postings`, `/v1/exports/documents`) name a period of this
+   * calendar: a month is the ERP's accounting period; a fiscal period is its days (its period-close journals are dated
+   * its last, which the ERP files in the month holding it, beside another fiscal period's days).
    */
-  erpRevenueQuery(key: string): Record<string, string> {
+  erpQuery(key: string): Record<string, string> {
     const { from, to } = this.period(key);
     return this.calendar === 'calendar' ? { period: key } : { from, to };
   }

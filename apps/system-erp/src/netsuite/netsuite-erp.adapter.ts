@@ -17,7 +17,13 @@ import type {
   ErpRevenuePosting,
   ErpRevenueSchedule,
 } from '@revline/erp-port';
-import { ERP_EXTERNAL_ID, ErpPort, ErpRejectedError, ErpUnavailableError } from '@revline/erp-port';
+import {
+  ERP_EXTERNAL_ID,
+  ErpPort,
+  ErpRejectedError,
+  ErpUnavailableError,
+  windowLabel,
+} from '@revline/erp-port';
 import { NetSuiteConfig } from './netsuite.config';
 import { NetSuiteClient } from './netsuite-client';
 import {
@@ -243,12 +249,16 @@ export class NetSuiteErpAdapter extends ErpPort {
     }
   }
 
-  async *exportDocuments(kind: ErpDocumentKind, period: string): AsyncIterable<ErpDocumentSummary[]> {
-    const periodId = await this.periodId(period);
+  async *exportDocuments(
+    kind: ErpDocumentKind,
+    window: ErpPostingWindow,
+  ): AsyncIterable<ErpDocumentSummary[]> {
+    const period = windowLabel(window);
+    const within = await this.within(window);
     const query = (after: string | null) =>
       'SELECT t.id, t.externalid, t.trandate, t.entity, t.custbody_rl_contract, t.currency, t.foreigntotal, t.taxtotal ' +
       'FROM transaction t ' +
-      `WHERE t.type = ${sqlText(TRANSACTION_TYPE[kind])} AND t.postingperiod = ${idNumber(periodId)} ` +
+      `WHERE t.type = ${sqlText(TRANSACTION_TYPE[kind])} AND ${within} ` +
       (after === null ? '' : `AND t.id > ${idNumber(after)} `) +
       'ORDER BY t.id';
     // Pages side by side within the account's concurrency limit (less one slot, left to the posting workers);
@@ -271,7 +281,7 @@ export class NetSuiteErpAdapter extends ErpPort {
    * period journal's summary lines) in transaction id ranges, summed here.
    */
   async revenuePostings(window: ErpPostingWindow): Promise<ErpRevenuePosting[]> {
-    const period = typeof window === 'string' ? window : `${window.from}/${window.to}`;
+    const period = windowLabel(window);
     const where =
       `${LEDGER}WHERE ${POSTED_IN_PRIMARY_BOOK} ` +
       `AND tal.account = ${sqlText(this.config.NETSUITE_REVENUE_ACCOUNT_ID)} AND ${await this.within(window)} `;

@@ -33,17 +33,17 @@ export function toHttpError(error: unknown): unknown {
 export class ReconciliationReads {
   constructor(private readonly erp: ErpPort) {}
 
-  documents(kind: ErpDocumentKind, period: string): Promise<ErpDocumentSummary[]> {
+  documents(kind: ErpDocumentKind, window: ErpPostingWindow): Promise<ErpDocumentSummary[]> {
     return answering(async () => {
       const all: ErpDocumentSummary[] = [];
-      for await (const page of this.erp.exportDocuments(kind, period)) all.push(...page);
+      for await (const page of this.erp.exportDocuments(kind, window)) all.push(...page);
       return all;
     });
   }
 
   /** Page by page, for streaming exports; a failure mid-way ends the stream with an error. */
-  documentPages(kind: ErpDocumentKind, period: string): AsyncIterable<ErpDocumentSummary[]> {
-    return this.erp.exportDocuments(kind, period);
+  documentPages(kind: ErpDocumentKind, window: ErpPostingWindow): AsyncIterable<ErpDocumentSummary[]> {
+    return this.erp.exportDocuments(kind, window);
   }
 
   revenuePostings(window: ErpPostingWindow): Promise<ErpRevenuePosting[]> {

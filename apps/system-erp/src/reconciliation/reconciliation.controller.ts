@@ -10,6 +10,7 @@ import {
 import { Roles } from '@revline/auth';
 import { Readable } from 'node:stream';
 import type { ErpContractBalanceRow, ErpDocumentSummary, ErpPostingWindow } from '@revline/erp-port';
+import { windowLabel } from '@revline/erp-port';
 import {
   BalancesExportQuery,
   BalancesQuery,
@@ -17,7 +18,7 @@ import {
   DocumentsExportQuery,
   DocumentsQuery,
   ErpDocumentListDto,
-  RevenuePostingsQuery,
+  PeriodQuery,
   RevenuePostingListDto,
 } from './reconciliation.dto';
 import { ReconciliationReads } from './reconciliation-reads';
@@ -90,8 +91,8 @@ async function* balanceRows(
   }
 }
 
-/** A revenue read's period, or its dates: one or the other (a 400 for both, or a day after the last). */
-function postingWindow(query: RevenuePostingsQuery): ErpPostingWindow {
+/** A read's period, or its dates: one or the other (a 400 for both, or a day after the last). */
+function postingWindow(query: PeriodQuery): ErpPostingWindow {
   const { period, from, to } = query;
   if (period !== undefined && from === undefined && to === undefined) return period;
   if (period !== undefined || from === undefined || to === undefined)
@@ -116,10 +117,11 @@ export class ReconciliationController {
   @ApiOperation({ summary: 'Invoices, credit memos, payments or revenue journals posted in a period' })
   @ApiOkResponse({ type: ErpDocumentListDto })
   async listErpDocuments(@Query() query: DocumentsQuery): Promise<ErpDocumentListDto> {
+    const window = postingWindow(query);
     return {
-      period: query.period,
+      period: windowLabel(window),
       kind: query.kind,
-      items: await this.reads.documents(query.kind, query.period),
+      items: await this.reads.documents(query.kind, window),
     };
   }
 
@@ -133,7 +135,7 @@ export class ReconciliationController {
     description: 'NDJSON: one ErpDocument per line; CSV: a header row, then one row per document',
   })
   exportErpDocuments(@Query() query: DocumentsExportQuery): StreamableFile {
-    const pages = this.reads.documentPages(query.kind, query.period);
+    const pages = this.reads.documentPages(query.kind, postingWindow(query));
     if (query.format === 'csv')
       return new StreamableFile(Readable.from(csvRows(pages)), { type: 'text/csv; charset=utf-8' });
     return new StreamableFile(Readable.from(ndjson(pages)), { type: 'application/x-ndjson' });
@@ -144,12 +146,9 @@ export class ReconciliationController {
     summary: 'Revenue recognised in a period, by contract, obligation, product class and subsidiary',
   })
   @ApiOkResponse({ type: RevenuePostingListDto })
-  async listRevenuePostings(@Query() query: RevenuePostingsQuery): Promise<RevenuePostingListDto> {
+  async listRevenuePostings(@Query() query: PeriodQuery): Promise<RevenuePostingListDto> {
     const window = postingWindow(query);
-    return {
-      period: typeof window === 'string' ? window : `${window.from}/${window.to}`,
-      items: await this.reads.revenuePostings(window),
-    };
+    return { period: windowLabel(window), items: await this.reads.revenuePostings(window) };
   }
 
   @Get('exports/contract-balances')

@@ -15,30 +15,24 @@ export class MoneyDto {
   currency: string;
 }
 
-export class PeriodQuery {
-  @ApiProperty({ example: '2026-01', description: 'Accounting period YYYY-MM' })
-  @Matches(PERIOD, { message: 'period must be YYYY-MM' })
-  period: string;
-}
-
 /** A period, or (instead) the days of a fiscal period: its period-close journals are dated its last day. */
-export class RevenuePostingsQuery {
+export class PeriodQuery {
   @ApiPropertyOptional({ example: '2026-01', description: 'Accounting period YYYY-MM (or from and to)' })
-  @ValidateIf((q: RevenuePostingsQuery) => q.from === undefined && q.to === undefined)
+  @ValidateIf((q: PeriodQuery) => q.from === undefined && q.to === undefined)
   @Matches(PERIOD, { message: 'period must be YYYY-MM, or give from and to' })
   period?: string;
 
   @ApiPropertyOptional({
     example: '2025-12-28',
     description:
-      'Instead of period, with to: the revenue on the transactions dated from this day to `to` inclusive (a fiscal period)',
+      'Instead of period, with to: the transactions dated from this day to `to` inclusive (a fiscal period)',
   })
-  @ValidateIf((q: RevenuePostingsQuery) => q.period === undefined || q.from !== undefined)
+  @ValidateIf((q: PeriodQuery) => q.period === undefined || q.from !== undefined)
   @Matches(DAY, { message: 'from must be a day YYYY-MM-DD, with to, instead of period' })
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-01-24', description: 'The last day of the dates, with from' })
-  @ValidateIf((q: RevenuePostingsQuery) => q.period === undefined || q.to !== undefined)
+  @ValidateIf((q: PeriodQuery) => q.period === undefined || q.to !== undefined)
   @Matches(DAY, { message: 'to must be a day YYYY-MM-DD, with from, instead of period' })
   to?: string;
 }
@@ -100,7 +94,10 @@ export class ErpDocumentDto {
 }
 
 export class ErpDocumentListDto {
-  @ApiProperty({ example: '2026-01' })
+  @ApiProperty({
+    example: '2026-01',
+    description: 'The period asked for, or the dates as an ISO 8601 interval (2025-12-28/2026-01-24)',
+  })
   period: string;
 
   @ApiProperty({ example: 'invoice' })

@@ -89,7 +89,7 @@ export class ContractRevenueCheckpoint implements Checkpoint {
         obligationId: string | null;
         amount: { amountMinor: string; currency: string };
       }>;
-    }>('erp', '/v1/revenue-postings', this.fiscal.erpRevenueQuery(ctx.period));
+    }>('erp', '/v1/revenue-postings', this.fiscal.erpQuery(ctx.period));
     await ctx.runner.query(
       `CREATE TEMP TABLE "posted_revenue" AS
        SELECT coalesce(p."contractId", '') AS contract_id, coalesce(p."obligationId", '') AS obligation_id,
@@ -165,7 +165,7 @@ export class ContractRevenueCheckpoint implements Checkpoint {
          WHERE coalesce(p.amount, 0) <> coalesce(e.amount, 0)`);
     const postings = await ctx.systems.json<{
       items: Array<{ amount: { amountMinor: string; currency: string } }>;
-    }>('erp', '/v1/revenue-postings', this.fiscal.erpRevenueQuery(ctx.period));
+    }>('erp', '/v1/revenue-postings', this.fiscal.erpQuery(ctx.period));
     await ctx.runner.query(
       `INSERT INTO "found"
         ("checkpoint", "category", "period", "contract_id", "object_type", "object_id", "field", "expected",
