@@ -126,6 +126,20 @@ describe('reconciliation reads of the ERP books (REST)', () => {
     ]);
   });
 
+  it('lists the invoices dated in a window (a fiscal period’s days) instead of a period', async () => {
+    const dated = async (from: string, to: string) =>
+      (
+        await request(app.url)
+          .get(`/v1/documents?kind=invoice&from=${from}&to=${to}`)
+          .set(bearer(viewer))
+          .expect(200)
+      ).body as { period: string; items: Array<{ externalId: string; period: string }> };
+    const p01 = await dated('2025-12-28', '2026-01-24');
+    expect(p01.period).toBe('2025-12-28/2026-01-24');
+    expect(p01.items.map((d) => d.externalId)).toEqual(['in_1', 'in_2', 'in_3']);
+    expect((await dated('2026-01-02', '2026-01-31')).items).toEqual([]);
+  });
+
   it('answers the revenue on transactions dated in a window (a fiscal period), and refuses a period beside it', async () => {
     // The January revenue journal is dated the month's last day.
     const read = async (query: string) =>
