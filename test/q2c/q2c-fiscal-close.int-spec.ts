@@ -1,8 +1,10 @@
 import type { WaterfallDto } from '@revline/finance-api';
+import { BusinessError, createEnvelope } from '@revline/messaging';
 import { bearer, seedApiKey } from '@revline/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloseReadinessDto } from '../../apps/process-q2c/src/close/close-readiness.dto';
+import { ReconcileHandler } from '../../apps/process-q2c/src/reconciliation/reconcile.handler';
 import { tbaClient } from '../../apps/sandbox/src/netsuite/testing/tba-client';
 import { revenueJournalBody } from '../../apps/system-erp/src/netsuite/netsuite-records';
 import { NetSuiteConfig } from '../../apps/system-erp/src/netsuite/netsuite.config';
@@ -324,5 +326,29 @@ describe('fiscal calendars: a 4-4-5 tenant through the sandbox', () => {
     const fixed = await recon.run({ scope: 'contract-revenue', period: 'FY2026-P02' });
     expect(fixed.checkpoints).toEqual([expect.objectContaining({ opened: 0, stillOpen: 0, closed: 1 })]);
     expect(await readiness('FY2026-P02')).toMatchObject({ ready: true, reasons: [] });
+  });
+
+  it('runs a scheduled q2c.reconcile of a fiscal period, and refuses one of a month as a schema violation', async () => {
+    const handler = env.q2c.app.get(ReconcileHandler, { strict: false });
+    const job = (period: string) =>
+      handler.reconcile(
+        createEnvelope(
+          'q2c.reconcile',
+          { scope: 'contract-revenue', period },
+          { idempotencyKey: `test-reconcile-${period}`, causationId: null },
+        ),
+      );
+    const { runId } = await job('FY2026-P02');
+    const [run] = await env.db.dataSource.query<Array<{ period: string; status: string; trigger: string }>>(
+      `SELECT "period", "status", "trigger" FROM "q2c"."reconciliation_runs" WHERE "run_id" = $1`,
+      [runId],
+    );
+    expect(run).toEqual({ period: 'FY2026-P02', status: 'completed', trigger: 'schedule' });
+    const refused = await job('2026-02').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(BusinessError);
+    expect(refused).toMatchObject({
+      category: 'schema_violation',
+      message: 'period must be a 4-4-5 fiscal period as FYyyyy-Pnn, e.g. FY2026-P03',
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ACCOUNTING_PERIOD, ACCOUNTING_PERIOD_PROBLEM } from '@revline/finance-api';
+import { DomainError } from '@revline/http';
 import type { Envelope } from '@revline/messaging';
 import { BusinessError, JobHandler } from '@revline/messaging';
 import type { ReconciliationScope } from './reconciliation-runner';
@@ -31,10 +31,13 @@ export class ReconcileHandler {
         { scope },
       );
     }
-    if (period !== undefined && !ACCOUNTING_PERIOD.test(period))
-      throw new BusinessError('schema_violation', `period ${ACCOUNTING_PERIOD_PROBLEM}, was "${period}"`, {
-        period,
+    // A period not of the tenant's calendar (REVENUE_FISCAL_CALENDAR) is the runner's 400: refused, not retried.
+    return this.runner
+      .run({ scope, ...(period !== undefined ? { period } : {}), trigger: 'schedule' })
+      .catch((error: unknown) => {
+        if (error instanceof DomainError && error.status === 400)
+          throw new BusinessError('schema_violation', error.message, { period });
+        throw error;
       });
-    return this.runner.run({ scope, ...(period !== undefined ? { period } : {}), trigger: 'schedule' });
   }
 }
