@@ -58,6 +58,8 @@ import { ORDER_LINE_CSV_COLUMNS } from '../apps/system-salesforce/src/records/or
 import { ReconciliationConfig } from '../apps/process-q2c/src/reconciliation/reconciliation.config';
 import { ReconciliationMetrics } from '../apps/process-q2c/src/reconciliation/reconciliation-metrics';
 import { ReconciliationRunner } from '../apps/process-q2c/src/reconciliation/reconciliation-runner';
+import { FiscalCalendarConfig } from '../apps/process-q2c/src/shared/fiscal-calendar.config';
+import { FiscalPeriods } from '../apps/process-q2c/src/shared/fiscal-periods';
 import { HttpSystemApis } from '../apps/process-q2c/src/reconciliation/system-apis';
 import type { Running, StackApp } from '../test/support/q2c-stack';
 import { freePort, repositoryRoot, spawnApp, waitForHealth } from '../test/support/q2c-stack';
@@ -91,6 +93,7 @@ function runnerOf(dataSource: DataSource, settings: Partial<ReconciliationConfig
     config,
     new ReconciliationMetrics(new MetricsService(), dataSource),
     new RevenueRunsConfig(),
+    new FiscalPeriods(new FiscalCalendarConfig()),
   );
 }
 

@@ -126,6 +126,43 @@ describe('reconciliation reads of the ERP books (REST)', () => {
     ]);
   });
 
+  it('lists the invoices dated in a window (a fiscal period’s days) instead of a period', async () => {
+    const dated = async (from: string, to: string) =>
+      (
+        await request(app.url)
+          .get(`/v1/documents?kind=invoice&from=${from}&to=${to}`)
+          .set(bearer(viewer))
+          .expect(200)
+      ).body as { period: string; items: Array<{ externalId: string; period: string }> };
+    const p01 = await dated('2025-12-28', '2026-01-24');
+    expect(p01.period).toBe('2025-12-28/2026-01-24');
+    expect(p01.items.map((d) => d.externalId)).toEqual(['in_1', 'in_2', 'in_3']);
+    expect((await dated('2026-01-02', '2026-01-31')).items).toEqual([]);
+  });
+
+  it('answers the revenue on transactions dated in a window (a fiscal period), and refuses a period beside it', async () => {
+    // The January revenue journal is dated the month's last day.
+    const read = async (query: string) =>
+      (await request(app.url).get(`/v1/revenue-postings?${query}`).set(bearer(viewer)).expect(200)).body as {
+        period: string;
+        items: Array<{ contractId: string; amount: { amountMinor: string } }>;
+      };
+    const window = await read('from=2026-01-25&to=2026-02-21');
+    expect(window.period).toBe('2026-01-25/2026-02-21');
+    expect(window.items).toEqual([
+      expect.objectContaining({ contractId: 'C-G1', amount: { amountMinor: '101918', currency: 'USD' } }),
+    ]);
+    expect((await read('from=2025-12-28&to=2026-01-24')).items).toEqual([]);
+    for (const query of [
+      'period=2026-01&from=2026-01-01&to=2026-01-31',
+      'from=2026-01-01',
+      'from=2026-02-01&to=2026-01-31',
+    ]) {
+      const res = await request(app.url).get(`/v1/revenue-postings?${query}`).set(bearer(viewer)).expect(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+  });
+
   it('refuses a malformed period or kind with problem+json naming the field', async () => {
     const res = await request(app.url)
       .get('/v1/documents?kind=salesOrder&period=2026-13')

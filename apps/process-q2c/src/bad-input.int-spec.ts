@@ -173,6 +173,7 @@ const CASES: Record<string, RouteCases> = {
     ...NOT_AN_OBJECT,
     { name: 'an unknown scope', body: { scope: 'everything' }, field: 'scope' },
     { name: 'a period that is not YYYY-MM', body: { period: '2026-13' }, field: 'period' },
+    { name: 'a fiscal period on calendar months', body: { period: 'FY2026-P01' }, field: 'period' },
     { name: 'an unknown field', body: { scope: 'all', force: true }, field: 'force' },
   ],
   'GET /v1/reconciliation-runs': [
@@ -209,6 +210,7 @@ const CASES: Record<string, RouteCases> = {
   'GET /v1/close/{period}/readiness': [
     { name: 'a month that does not exist', params: { period: '2026-13' }, field: 'period' },
     { name: 'a day instead of a month', params: { period: '2026-01-31' }, field: 'period' },
+    { name: 'a fiscal period on calendar months', params: { period: 'FY2026-P01' }, field: 'period' },
   ],
   'GET /v1/contracts': [
     { name: 'an unknown status', query: { status: 'happy' }, field: 'status' },

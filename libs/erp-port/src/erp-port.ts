@@ -10,6 +10,7 @@ import type {
   ErpPeriodJournal,
   ErpPostingResult,
   ErpRevenueJournal,
+  ErpPostingWindow,
   ErpRevenuePosting,
   ErpRevenueSchedule,
 } from './erp-types';
@@ -44,10 +45,16 @@ export abstract class ErpPort {
    */
   abstract postPeriodJournal(journal: ErpPeriodJournal): Promise<ErpPostingResult>;
 
-  /** Documents of one kind posted in a period, page by page (for reconciliation exports). */
-  abstract exportDocuments(kind: ErpDocumentKind, period: string): AsyncIterable<ErpDocumentSummary[]>;
-  /** Revenue recognised in a period by contract, obligation, product class and subsidiary. */
-  abstract revenuePostings(period: string): Promise<ErpRevenuePosting[]>;
+  /** Documents of one kind posted in a period (or dated in a window), page by page (for reconciliation exports). */
+  abstract exportDocuments(
+    kind: ErpDocumentKind,
+    window: ErpPostingWindow,
+  ): AsyncIterable<ErpDocumentSummary[]>;
+  /**
+   * Revenue recognised in a period (or on transactions dated in a window) by contract, obligation, product class and
+   * subsidiary.
+   */
+  abstract revenuePostings(window: ErpPostingWindow): Promise<ErpRevenuePosting[]>;
   /** Deferred, recognised, receivable and unbilled balances of a contract at the end of a period. */
   abstract contractBalances(contractId: string, asOfPeriod: string): Promise<ErpContractBalances>;
   /** Every contract's deferred, recognised, receivable and unbilled balances at the end of a period, page by page. */

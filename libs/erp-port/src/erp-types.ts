@@ -211,7 +211,18 @@ export interface ErpContractBalanceRow {
  * Revenue recognised in a period, by contract, obligation, product class and subsidiary. Revenue a period journal
  * posted in summary (no contract on its lines) comes with contractId and obligationId ''.
  */
+/**
+ * Which revenue a read takes: an accounting period of the ERP (`YYYY-MM`), or the transactions dated from one day to
+ * another inclusive (ISO dates): a fiscal period's, whose period-close journals are dated its last day.
+ */
+export type ErpPostingWindow = string | { from: string; to: string };
+
+/** A window as reads answer it: the period, or the dates as an ISO 8601 interval `from/to`. */
+export const windowLabel = (window: ErpPostingWindow): string =>
+  typeof window === 'string' ? window : `${window.from}/${window.to}`;
+
 export interface ErpRevenuePosting {
+  /** The accounting period `YYYY-MM`, or the dates `from/to` (ISO 8601 interval) of a dated read. */
   period: string;
   contractId: string | null;
   obligationId: string | null;

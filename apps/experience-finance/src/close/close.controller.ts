@@ -15,7 +15,6 @@ import { ProcessQ2cClient } from '../process-q2c/process-q2c.client';
 import {
   ACCOUNTING_PERIOD,
   ACCOUNTING_PERIOD_PROBLEM,
-  PERIOD,
   RevenueRunDto,
   RevenueRunListDto,
   StartRevenueRunResultDto,
@@ -35,7 +34,10 @@ export class RevenueCheckDto {
 }
 
 export class CloseReadinessDto {
-  @ApiProperty({ example: '2026-03' })
+  @ApiProperty({
+    example: '2026-03',
+    description: 'The period: a month YYYY-MM, or a fiscal period FYyyyy-Pnn',
+  })
   period: string;
 
   @ApiProperty({ example: false, description: 'Yes or no: may the period be closed?' })
@@ -64,7 +66,7 @@ export class CloseReadinessDto {
   @ApiPropertyOptional({
     type: RevenueRunDto,
     description:
-      'When revenue is posted at period close: the month’s latest revenue run, with its state and journals (absent before the first)',
+      'When revenue is posted at period close: the period’s latest revenue run, with its state and journals (absent before the first)',
   })
   revenueRun?: RevenueRunDto;
 
@@ -86,19 +88,11 @@ const RUN_PERIOD_PARAM = {
     'The period of the tenant’s fiscal calendar (REVENUE_FISCAL_CALENDAR): a month as YYYY-MM, or a fiscal period as FYyyyy-Pnn (e.g. FY2027-P01) on a 4-4-5, 4-5-4, 5-4-4 or 13-period calendar',
 };
 
-/** A revenue run's period: its form only; process-q2c answers 400 for a period that is not of the tenant's calendar. */
-function checkRunPeriod(period: string): string {
+/** A close route's period: its form only; process-q2c answers 400 for a period that is not of the tenant's calendar. */
+function checkClosePeriod(period: string): string {
   if (!ACCOUNTING_PERIOD.test(period))
     throw new DomainError(400, `period ${ACCOUNTING_PERIOD_PROBLEM}`, [
       { field: 'period', problem: ACCOUNTING_PERIOD_PROBLEM },
-    ]);
-  return period;
-}
-
-function checkPeriod(period: string): string {
-  if (!PERIOD.test(period))
-    throw new DomainError(400, 'period must be a month as YYYY-MM, e.g. 2026-03', [
-      { field: 'period', problem: 'must be a month as YYYY-MM' },
     ]);
   return period;
 }
@@ -114,16 +108,16 @@ export class CloseController {
 
   @Get(':period/readiness')
   @ApiOperation({
-    summary: 'May this month be closed? Yes or no, with the reasons',
+    summary: 'May this period be closed? Yes or no, with the reasons',
     description:
-      'Checks the open exceptions and reconciliation breaks that touch the month, the contract changes still in flight, and, per currency, the revenue the ERP has posted for the month against what the schedules expect. `ready` is true only when all of them are clear; `reasons` says what stands in the way. Role finance.viewer.',
+      'Over the period’s own days (a month, or a fiscal period on a 4-4-5, 4-5-4, 5-4-4 or 13-period calendar): checks the open exceptions and reconciliation breaks that touch the period, the contract changes still in flight, and, per currency, the revenue the ERP has posted for the period against what the schedules expect. `ready` is true only when all of them are clear; `reasons` says what stands in the way. A month key on a fiscal calendar, or a fiscal key on calendar months, is a 400. Role finance.viewer.',
   })
-  @ApiParam({ name: 'period', example: '2026-03', description: 'The month, YYYY-MM' })
+  @ApiParam(RUN_PERIOD_PARAM)
   @ApiOkResponse({ type: CloseReadinessDto })
-  @ApiBadRequest('period must be a month as YYYY-MM, e.g. 2026-03', 'period', '/v1/close/2026-13/readiness')
+  @ApiBadRequest(`period ${ACCOUNTING_PERIOD_PROBLEM}`, 'period', '/v1/close/2026-13/readiness')
   @ApiCommonProblems('finance.viewer', '/v1/close/2026-03/readiness')
   getCloseReadiness(@Param('period') period: string): Promise<CloseReadinessDto> {
-    return this.q2c.get(`/v1/close/${checkPeriod(period)}/readiness`);
+    return this.q2c.get(`/v1/close/${checkClosePeriod(period)}/readiness`);
   }
 
   @Post(':period/revenue-runs')
@@ -156,7 +150,7 @@ export class CloseController {
     @Req() request: AuthenticatedRequest,
   ): Promise<StartRevenueRunResultDto> {
     const run = await this.q2c.post<StartRevenueRunResultDto>(
-      `/v1/close/${checkRunPeriod(period)}/revenue-runs`,
+      `/v1/close/${checkClosePeriod(period)}/revenue-runs`,
       {
         requestedBy: actorOf(request),
       },
@@ -184,7 +178,7 @@ export class CloseController {
   )
   @ApiCommonProblems('finance.viewer', '/v1/close/2026-03/revenue-runs')
   listRevenueRuns(@Param('period') period: string): Promise<RevenueRunListDto> {
-    return this.q2c.get(`/v1/close/${checkRunPeriod(period)}/revenue-runs`);
+    return this.q2c.get(`/v1/close/${checkClosePeriod(period)}/revenue-runs`);
   }
 
   @Get(':period/revenue-runs/:runId/lines')
@@ -213,7 +207,7 @@ export class CloseController {
     @Param('runId', new ParseUUIDPipe()) runId: string,
   ): Promise<string> {
     const csv = await this.q2c.stream(
-      `/v1/close/${checkRunPeriod(period)}/revenue-runs/${runId}/lines`,
+      `/v1/close/${checkClosePeriod(period)}/revenue-runs/${runId}/lines`,
       {},
       'text/csv',
     );

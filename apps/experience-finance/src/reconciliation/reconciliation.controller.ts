@@ -22,6 +22,7 @@ import {
 import type { AuthenticatedRequest } from '@revline/auth';
 import { Roles } from '@revline/auth';
 import { ApiProblem, problemExample } from '@revline/http';
+import { ACCOUNTING_PERIOD_PROBLEM } from '@revline/finance-api';
 import { ProcessQ2cClient, toQuery } from '../process-q2c/process-q2c.client';
 import { OperatorAudit } from '../shared/operator-audit';
 import { PageQuery } from '../shared/page.dto';
@@ -59,10 +60,10 @@ export class ReconciliationController {
   @ApiOperation({
     summary: 'Start a reconciliation run now',
     description:
-      "Compares Salesforce with billing, billing with the ERP, the contracts' expected revenue with what the ERP holds, and the lineage, for one month (default the current one). `scope` picks one comparison (default all). Answers at once with the run in status `running`; poll GET /v1/reconciliation-runs/{runId}. One run per scope at a time (409 otherwise). Audited. Role finance.operator.",
+      "Compares Salesforce with billing, billing with the ERP, the contracts' expected revenue with what the ERP holds, and the lineage, for one period of the tenant’s fiscal calendar (a month, or a fiscal period FYyyyy-Pnn; default the current one). `scope` picks one comparison (default all). Answers at once with the run in status `running`; poll GET /v1/reconciliation-runs/{runId}. One run per scope at a time (409 otherwise). Audited. Role finance.operator.",
   })
   @ApiAcceptedResponse({ type: ReconciliationRunDto })
-  @ApiBadRequest('period must be a month as YYYY-MM, e.g. 2026-03', 'period', '/v1/reconciliation-runs')
+  @ApiBadRequest(`period ${ACCOUNTING_PERIOD_PROBLEM}`, 'period', '/v1/reconciliation-runs')
   @ApiProblem(
     409,
     'A run of that scope is already running',

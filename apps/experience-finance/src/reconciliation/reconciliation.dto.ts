@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { PERIOD } from '@revline/finance-api';
+import { ACCOUNTING_PERIOD, ACCOUNTING_PERIOD_PROBLEM } from '@revline/finance-api';
 import { PageQuery } from '../shared/page.dto';
 
 export const SCOPES = ['all', 'salesforce-billing', 'billing-erp', 'contract-revenue', 'lineage'] as const;
@@ -20,10 +20,11 @@ export class StartRunDto {
 
   @ApiPropertyOptional({
     example: '2026-03',
-    description: 'Month to reconcile (YYYY-MM); default the current one',
+    description:
+      'Period to reconcile, of the tenant’s fiscal calendar: a month YYYY-MM, or a fiscal period FYyyyy-Pnn; default the current one',
   })
   @IsOptional()
-  @Matches(PERIOD, { message: 'period must be a month as YYYY-MM, e.g. 2026-03' })
+  @Matches(ACCOUNTING_PERIOD, { message: `period ${ACCOUNTING_PERIOD_PROBLEM}` })
   period?: string;
 }
 

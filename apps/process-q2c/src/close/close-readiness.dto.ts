@@ -13,7 +13,10 @@ export class RevenueTotalDto {
 }
 
 export class CloseReadinessDto {
-  @ApiProperty({ example: '2026-01' })
+  @ApiProperty({
+    example: '2026-01',
+    description: 'The period: a month YYYY-MM, or a fiscal period FYyyyy-Pnn',
+  })
   period: string;
 
   @ApiProperty({ example: false })

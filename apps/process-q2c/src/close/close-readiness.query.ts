@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { ContractAmended, ContractBooked } from '@revline/canonical';
-import { DomainError } from '@revline/http';
 import { computeSchedules } from '@revline/revenue';
 import { DataSource } from 'typeorm';
-import { PERIOD, periodBounds } from '../shared/period';
+import { FiscalPeriods } from '../shared/fiscal-periods';
 import { SystemApis } from '../reconciliation/system-apis';
 import { ClosePeriod } from '../revenue-runs/close-period.usecase';
 import { RevenueRunsConfig } from '../revenue-runs/revenue-runs.config';
@@ -21,9 +20,10 @@ function named(items: string[]): string {
 }
 
 /**
- * Whether a period can close: no open break of runs of the period, no open exception first seen by its end for a
- * contract active in it, no saga in flight whose change takes effect by its end, a completed reconciliation run of the period, and the revenue the ERP posted
- * in it equal to the engine's expected revenue, currency by currency.
+ * Whether a period of the tenant's calendar (REVENUE_FISCAL_CALENDAR: a month, or a fiscal period) can close, over
+ * its own days: no open break of runs of the period, no open exception first seen by its end for a contract active
+ * in it, no saga in flight whose change takes effect by its end, a completed reconciliation run of the period, and
+ * the revenue the ERP posted in it equal to the engine's expected revenue, currency by currency.
  */
 @Injectable()
 export class CloseReadiness {
@@ -32,14 +32,13 @@ export class CloseReadiness {
     private readonly systems: SystemApis,
     private readonly runs: ClosePeriod,
     private readonly posting: RevenueRunsConfig,
+    private readonly fiscal: FiscalPeriods,
   ) {}
 
   async check(period: string): Promise<CloseReadinessDto> {
-    if (!PERIOD.test(period))
-      throw new DomainError(400, 'period must be YYYY-MM', [{ field: 'period', problem: 'must be YYYY-MM' }]);
-    const { to } = periodBounds(period);
+    // A period of the tenant's calendar (a month, or a fiscal period FYyyyy-Pnn), as period close takes it.
+    const { from, to } = this.fiscal.period(period);
     const reasons: string[] = [];
-    const { from } = periodBounds(period);
     // Breaks of runs of the period: a period's own breaks, and present-state breaks (no period) that a run of the
     // period saw (first seen by a run of it or before, still seen by a run of it or after).
     const breaks = await this.dataSource.query<Array<{ checkpoint: string; category: string; n: number }>>(
@@ -148,7 +147,7 @@ export class CloseReadiness {
     const posted = new Map<string, bigint>();
     const postings = await this.systems.json<{
       items: Array<{ amount: { amountMinor: string; currency: string } }>;
-    }>('erp', '/v1/revenue-postings', { period });
+    }>('erp', '/v1/revenue-postings', this.fiscal.erpQuery(period));
     for (const p of postings.items)
       posted.set(p.amount.currency, (posted.get(p.amount.currency) ?? 0n) + BigInt(p.amount.amountMinor));
     return [...new Set([...expected.keys(), ...posted.keys()])].sort().map((currency) => ({
@@ -175,7 +174,7 @@ export class CloseReadiness {
       const amendments = events
         .map((e) => e.payload)
         .filter((p): p is ContractAmended => p.eventType === 'ContractAmended');
-      const result = computeSchedules(booking, amendments);
+      const result = computeSchedules(booking, amendments, this.fiscal.policy);
       for (const o of result.obligations)
         for (const p of o.periods)
           if (p.period === period)

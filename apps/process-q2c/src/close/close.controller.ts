@@ -35,15 +35,11 @@ export class CloseController {
   @ApiOperation({
     summary: 'Can the period close? Yes or no, with the reasons',
     description:
-      'Open breaks and exceptions, sagas still in flight, a completed reconciliation run of the period, and revenue posted in the ERP against the engine’s expected revenue.',
+      'Over the period’s own days (a month, or a fiscal period of the tenant’s REVENUE_FISCAL_CALENDAR): open breaks and exceptions, sagas still in flight, a completed reconciliation run of the period, and revenue posted in the ERP against the engine’s expected revenue. A period of another calendar than the tenant’s is a 400, as for period close.',
   })
-  @ApiParam({ name: 'period', example: '2026-01' })
+  @ApiParam(PERIOD_PARAM)
   @ApiOkResponse({ type: CloseReadinessDto })
-  @ApiProblem(
-    400,
-    'Not a period',
-    problemExample(400, 'period must be YYYY-MM', '/v1/close/2026-13/readiness'),
-  )
+  @NOT_A_PERIOD('/v1/close/2026-13/readiness')
   getCloseReadiness(@Param('period') period: string): Promise<CloseReadinessDto> {
     return this.readiness.check(period);
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DomainError } from '@revline/http';
 import type { Envelope } from '@revline/messaging';
 import { BusinessError, JobHandler } from '@revline/messaging';
 import type { ReconciliationScope } from './reconciliation-runner';
@@ -30,8 +31,13 @@ export class ReconcileHandler {
         { scope },
       );
     }
-    if (period !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(period))
-      throw new BusinessError('schema_violation', `period must be YYYY-MM, was "${period}"`, { period });
-    return this.runner.run({ scope, ...(period !== undefined ? { period } : {}), trigger: 'schedule' });
+    // A period not of the tenant's calendar (REVENUE_FISCAL_CALENDAR) is the runner's 400: refused, not retried.
+    return this.runner
+      .run({ scope, ...(period !== undefined ? { period } : {}), trigger: 'schedule' })
+      .catch((error: unknown) => {
+        if (error instanceof DomainError && error.status === 400)
+          throw new BusinessError('schema_violation', error.message, { period });
+        throw error;
+      });
   }
 }

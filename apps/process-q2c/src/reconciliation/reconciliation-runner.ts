@@ -12,7 +12,7 @@ import { ContractRevenueCheckpoint } from './checkpoints/contract-revenue.checkp
 import { RevenueRunsConfig } from '../revenue-runs/revenue-runs.config';
 import { LineageCheckpoint } from './checkpoints/lineage.checkpoint';
 import { SalesforceBillingCheckpoint } from './checkpoints/salesforce-billing.checkpoint';
-import { currentPeriod, PERIOD, periodBounds } from '../shared/period';
+import { FiscalPeriods } from '../shared/fiscal-periods';
 import { ReconciliationConfig } from './reconciliation.config';
 import type { CheckpointTally } from './reconciliation.entities';
 import { ReconciliationRunEntity } from './reconciliation.entities';
@@ -60,6 +60,7 @@ export class ReconciliationRunner implements OnApplicationShutdown {
     private readonly config: ReconciliationConfig,
     private readonly metrics: ReconciliationMetrics,
     private readonly posting: RevenueRunsConfig,
+    private readonly fiscal: FiscalPeriods,
   ) {}
 
   /** Runs to the end (the scheduled path). When the scope is already running, answers that run instead. */
@@ -79,9 +80,8 @@ export class ReconciliationRunner implements OnApplicationShutdown {
     request: RunRequest,
   ): Promise<{ run: ReconciliationRunEntity; runId: string; done: Promise<void> }> {
     const scope = request.scope ?? 'all';
-    const period = request.period ?? currentPeriod();
-    if (!PERIOD.test(period))
-      throw new DomainError(400, 'period must be YYYY-MM', [{ field: 'period', problem: 'must be YYYY-MM' }]);
+    // A period of the tenant's calendar (a 400 otherwise, as period close answers); by default the one today is in.
+    const period = this.fiscal.period(request.period ?? this.fiscal.keyOf(new Date().toISOString())).key;
     const runId = uuidV7();
     const repo = this.dataSource.getRepository(ReconciliationRunEntity);
     // Scopes conflict when equal, and `all` conflicts with every checkpoint scope (it runs them all): the claim is
@@ -137,9 +137,9 @@ export class ReconciliationRunner implements OnApplicationShutdown {
       case 'salesforce-billing':
         return new SalesforceBillingCheckpoint();
       case 'billing-erp':
-        return new BillingErpCheckpoint();
+        return new BillingErpCheckpoint(this.fiscal);
       case 'contract-revenue':
-        return new ContractRevenueCheckpoint(this.posting.REVENUE_POSTING);
+        return new ContractRevenueCheckpoint(this.fiscal, this.posting.REVENUE_POSTING);
       case 'lineage':
         return new LineageCheckpoint(this.config.SAGA_SLA_MINUTES, this.config.EXCEPTION_SLA_MINUTES);
     }
@@ -176,12 +176,14 @@ export class ReconciliationRunner implements OnApplicationShutdown {
     const client = (await runner.connect()) as PoolClient;
     try {
       await runner.query(FOUND_TABLE);
+      const range = this.fiscal.period(period);
       const ctx: RunContext = {
         runner,
         client,
         runId,
         period,
-        ...periodBounds(period),
+        from: range.from,
+        to: range.to,
         systems: this.systems,
       };
       const compared = await checkpoint.compare(ctx);

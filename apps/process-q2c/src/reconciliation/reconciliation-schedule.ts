@@ -27,7 +27,7 @@ export class ReconciliationSchedule implements OnApplicationBootstrap {
       await removeScheduledJob(this.queues, RECONCILIATION_SCHEDULER_KEY);
       return;
     }
-    // The period is left out so each run takes the month it runs in; the envelope's key is per scheduler, and the
+    // The period is left out so each run takes the period it runs in (a month, or the fiscal period); the envelope's key is per scheduler, and the
     // run itself (one per scope at a time) is the guard against overlap.
     await upsertScheduledJob(
       this.queues,

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '@revline/auth';
 import { actorOf, AuditLog, Roles } from '@revline/auth';
+import { ACCOUNTING_PERIOD_PROBLEM } from '@revline/finance-api';
 import { ApiProblem, problemExample } from '@revline/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -45,7 +46,7 @@ export class ReconciliationController {
   @ApiProblem(
     400,
     'A bad scope or period',
-    problemExample(400, 'period must be YYYY-MM', '/v1/reconciliation-runs'),
+    problemExample(400, `period ${ACCOUNTING_PERIOD_PROBLEM}`, '/v1/reconciliation-runs'),
   )
   @ApiProblem(
     409,

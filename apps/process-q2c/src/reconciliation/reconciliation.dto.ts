@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { CHECKPOINTS, SCOPES } from './checkpoints/checkpoint';
 import type { Scope } from './checkpoints/checkpoint';
-import { PERIOD } from '../shared/period';
+import { ACCOUNTING_PERIOD, ACCOUNTING_PERIOD_PROBLEM } from '@revline/finance-api';
 
 const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
@@ -15,10 +15,11 @@ export class StartRunDto {
 
   @ApiPropertyOptional({
     example: '2026-03',
-    description: 'Accounting period YYYY-MM (default: the current month)',
+    description:
+      'A period of the tenant’s fiscal calendar (REVENUE_FISCAL_CALENDAR): a month YYYY-MM, or a fiscal period FYyyyy-Pnn (default: the period today is in)',
   })
   @IsOptional()
-  @Matches(PERIOD, { message: 'period must be YYYY-MM' })
+  @Matches(ACCOUNTING_PERIOD, { message: `period ${ACCOUNTING_PERIOD_PROBLEM}` })
   period?: string;
 }
 

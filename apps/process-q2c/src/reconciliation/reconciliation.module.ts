@@ -1,5 +1,6 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
+import { RevenueRunsModule } from '../revenue-runs/revenue-runs.module';
 import { ReconcileHandler } from './reconcile.handler';
 import { ReconciliationController } from './reconciliation.controller';
 import { ReconciliationMetrics } from './reconciliation-metrics';
@@ -11,7 +12,7 @@ import { HttpSystemApis, SystemApis } from './system-apis';
 
 /** Reconciliation runs (scheduled and on demand), their breaks, and the reads of the system APIs they need. */
 @Module({
-  imports: [HttpModule],
+  imports: [HttpModule, RevenueRunsModule],
   controllers: [ReconciliationController],
   providers: [
     ReconciliationRunner,

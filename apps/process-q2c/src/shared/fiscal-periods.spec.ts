@@ -54,4 +54,12 @@ describe('the tenant’s fiscal calendar setting', () => {
       expect(() => fiscal.period(key, 'from')).toThrow('from must be a 13-period fiscal period');
     }
   });
+
+  it('asks the ERP for a month by its accounting period, for a fiscal period by its days', () => {
+    expect(periodsOf({}).erpQuery('2026-02')).toEqual({ period: '2026-02' });
+    const fiscal = periodsOf({ REVENUE_FISCAL_CALENDAR: '4-4-5', REVENUE_FISCAL_YEAR_START: '2025-12-28' });
+    expect(fiscal.erpQuery('FY2026-P01')).toEqual({ from: '2025-12-28', to: '2026-01-24' });
+    expect(() => fiscal.erpQuery('2026-01')).toThrow('period must be a 4-4-5 fiscal period');
+    expect(() => periodsOf({}).erpQuery('FY2026-P01')).toThrow('period must be a month as YYYY-MM');
+  });
 });

@@ -74,6 +74,16 @@ export class FiscalPeriods {
     return range;
   }
 
+  /**
+   * How system-erp's reads of a period (`/v1/revenue-postings`, `/v1/exports/documents`) name a period of this
+   * calendar: a month is the ERP's accounting period; a fiscal period is its days (its period-close journals are dated
+   * its last, which the ERP files in the month holding it, beside another fiscal period's days).
+   */
+  erpQuery(key: string): Record<string, string> {
+    const { from, to } = this.period(key);
+    return this.calendar === 'calendar' ? { period: key } : { from, to };
+  }
+
   /** The keys of the periods from `from` to `to` inclusive (at most `limit` of them). */
   between(from: PeriodRange, to: PeriodRange, limit = Infinity): string[] {
     const out: string[] = [];

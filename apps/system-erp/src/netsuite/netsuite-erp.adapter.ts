@@ -13,10 +13,17 @@ import type {
   ErpPostingResult,
   ErpRecordKind,
   ErpRevenueJournal,
+  ErpPostingWindow,
   ErpRevenuePosting,
   ErpRevenueSchedule,
 } from '@revline/erp-port';
-import { ERP_EXTERNAL_ID, ErpPort, ErpRejectedError, ErpUnavailableError } from '@revline/erp-port';
+import {
+  ERP_EXTERNAL_ID,
+  ErpPort,
+  ErpRejectedError,
+  ErpUnavailableError,
+  windowLabel,
+} from '@revline/erp-port';
 import { NetSuiteConfig } from './netsuite.config';
 import { NetSuiteClient } from './netsuite-client';
 import {
@@ -242,12 +249,16 @@ export class NetSuiteErpAdapter extends ErpPort {
     }
   }
 
-  async *exportDocuments(kind: ErpDocumentKind, period: string): AsyncIterable<ErpDocumentSummary[]> {
-    const periodId = await this.periodId(period);
+  async *exportDocuments(
+    kind: ErpDocumentKind,
+    window: ErpPostingWindow,
+  ): AsyncIterable<ErpDocumentSummary[]> {
+    const period = windowLabel(window);
+    const within = await this.within(window);
     const query = (after: string | null) =>
       'SELECT t.id, t.externalid, t.trandate, t.entity, t.custbody_rl_contract, t.currency, t.foreigntotal, t.taxtotal ' +
       'FROM transaction t ' +
-      `WHERE t.type = ${sqlText(TRANSACTION_TYPE[kind])} AND t.postingperiod = ${idNumber(periodId)} ` +
+      `WHERE t.type = ${sqlText(TRANSACTION_TYPE[kind])} AND ${within} ` +
       (after === null ? '' : `AND t.id > ${idNumber(after)} `) +
       'ORDER BY t.id';
     // Pages side by side within the account's concurrency limit (less one slot, left to the posting workers);
@@ -269,11 +280,11 @@ export class NetSuiteErpAdapter extends ErpPort {
    * slices within NetSuite's result cap: the lines with a contract in contract ranges; the lines without one (a
    * period journal's summary lines) in transaction id ranges, summed here.
    */
-  async revenuePostings(period: string): Promise<ErpRevenuePosting[]> {
-    const periodId = idNumber(await this.periodId(period));
+  async revenuePostings(window: ErpPostingWindow): Promise<ErpRevenuePosting[]> {
+    const period = windowLabel(window);
     const where =
       `${LEDGER}WHERE ${POSTED_IN_PRIMARY_BOOK} ` +
-      `AND tal.account = ${sqlText(this.config.NETSUITE_REVENUE_ACCOUNT_ID)} AND t.postingperiod = ${periodId} `;
+      `AND tal.account = ${sqlText(this.config.NETSUITE_REVENUE_ACCOUNT_ID)} AND ${await this.within(window)} `;
     const withContract = (from: string | null) =>
       'SELECT tl.custcol_rl_contract, tl.custcol_rl_obligation, tl.class, tl.subsidiary, t.currency, SUM(tl.foreignamount) AS amount ' +
       `${where}AND tl.custcol_rl_contract IS NOT NULL ` +
@@ -318,6 +329,12 @@ export class NetSuiteErpAdapter extends ErpPort {
     }
     postings.push(...uncontracted.values());
     return postings;
+  }
+
+  /** The SuiteQL condition on a transaction of the window: its posting period, or its date between two days. */
+  private async within(window: ErpPostingWindow): Promise<string> {
+    if (typeof window === 'string') return `t.postingperiod = ${idNumber(await this.periodId(window))}`;
+    return `t.trandate >= ${sqlDate(window.from)} AND t.trandate <= ${sqlDate(window.to)}`;
   }
 
   /**

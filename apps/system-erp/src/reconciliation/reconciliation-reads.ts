@@ -4,6 +4,7 @@ import type {
   ErpContractBalances,
   ErpDocumentKind,
   ErpDocumentSummary,
+  ErpPostingWindow,
   ErpRevenuePosting,
 } from '@revline/erp-port';
 import { ErpPort, ErpRejectedError, ErpUnavailableError } from '@revline/erp-port';
@@ -32,21 +33,21 @@ export function toHttpError(error: unknown): unknown {
 export class ReconciliationReads {
   constructor(private readonly erp: ErpPort) {}
 
-  documents(kind: ErpDocumentKind, period: string): Promise<ErpDocumentSummary[]> {
+  documents(kind: ErpDocumentKind, window: ErpPostingWindow): Promise<ErpDocumentSummary[]> {
     return answering(async () => {
       const all: ErpDocumentSummary[] = [];
-      for await (const page of this.erp.exportDocuments(kind, period)) all.push(...page);
+      for await (const page of this.erp.exportDocuments(kind, window)) all.push(...page);
       return all;
     });
   }
 
   /** Page by page, for streaming exports; a failure mid-way ends the stream with an error. */
-  documentPages(kind: ErpDocumentKind, period: string): AsyncIterable<ErpDocumentSummary[]> {
-    return this.erp.exportDocuments(kind, period);
+  documentPages(kind: ErpDocumentKind, window: ErpPostingWindow): AsyncIterable<ErpDocumentSummary[]> {
+    return this.erp.exportDocuments(kind, window);
   }
 
-  revenuePostings(period: string): Promise<ErpRevenuePosting[]> {
-    return answering(() => this.erp.revenuePostings(period));
+  revenuePostings(window: ErpPostingWindow): Promise<ErpRevenuePosting[]> {
+    return answering(() => this.erp.revenuePostings(window));
   }
 
   /** Every contract's balances at a period end, page by page, for the streamed export. */

@@ -9,7 +9,8 @@ import {
 } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
 import { Readable } from 'node:stream';
-import type { ErpContractBalanceRow, ErpDocumentSummary } from '@revline/erp-port';
+import type { ErpContractBalanceRow, ErpDocumentSummary, ErpPostingWindow } from '@revline/erp-port';
+import { windowLabel } from '@revline/erp-port';
 import {
   BalancesExportQuery,
   BalancesQuery,
@@ -21,7 +22,7 @@ import {
   RevenuePostingListDto,
 } from './reconciliation.dto';
 import { ReconciliationReads } from './reconciliation-reads';
-import { csvCell, csvRow } from '@revline/http';
+import { csvCell, csvRow, DomainError } from '@revline/http';
 
 async function* ndjson(pages: AsyncIterable<ErpDocumentSummary[]>): AsyncGenerator<string> {
   for await (const page of pages) {
@@ -90,6 +91,19 @@ async function* balanceRows(
   }
 }
 
+/** A read's period, or its dates: one or the other (a 400 for both, or a day after the last). */
+function postingWindow(query: PeriodQuery): ErpPostingWindow {
+  const { period, from, to } = query;
+  if (period !== undefined && from === undefined && to === undefined) return period;
+  if (period !== undefined || from === undefined || to === undefined)
+    throw new DomainError(400, 'give period, or from and to, not both', [
+      { field: 'period', problem: 'give period, or from and to, not both' },
+    ]);
+  if (from > to)
+    throw new DomainError(400, 'from must be on or before to', [{ field: 'from', problem: 'after to' }]);
+  return { from, to };
+}
+
 /** What the ERP's books say, for the reconciliation runs: documents, revenue postings and contract balances. */
 @ApiTags('reconciliation')
 @Controller('v1')
@@ -103,10 +117,11 @@ export class ReconciliationController {
   @ApiOperation({ summary: 'Invoices, credit memos, payments or revenue journals posted in a period' })
   @ApiOkResponse({ type: ErpDocumentListDto })
   async listErpDocuments(@Query() query: DocumentsQuery): Promise<ErpDocumentListDto> {
+    const window = postingWindow(query);
     return {
-      period: query.period,
+      period: windowLabel(window),
       kind: query.kind,
-      items: await this.reads.documents(query.kind, query.period),
+      items: await this.reads.documents(query.kind, window),
     };
   }
 
@@ -120,7 +135,7 @@ export class ReconciliationController {
     description: 'NDJSON: one ErpDocument per line; CSV: a header row, then one row per document',
   })
   exportErpDocuments(@Query() query: DocumentsExportQuery): StreamableFile {
-    const pages = this.reads.documentPages(query.kind, query.period);
+    const pages = this.reads.documentPages(query.kind, postingWindow(query));
     if (query.format === 'csv')
       return new StreamableFile(Readable.from(csvRows(pages)), { type: 'text/csv; charset=utf-8' });
     return new StreamableFile(Readable.from(ndjson(pages)), { type: 'application/x-ndjson' });
@@ -132,7 +147,8 @@ export class ReconciliationController {
   })
   @ApiOkResponse({ type: RevenuePostingListDto })
   async listRevenuePostings(@Query() query: PeriodQuery): Promise<RevenuePostingListDto> {
-    return { period: query.period, items: await this.reads.revenuePostings(query.period) };
+    const window = postingWindow(query);
+    return { period: windowLabel(window), items: await this.reads.revenuePostings(window) };
   }
 
   @Get('exports/contract-balances')

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, Matches } from 'class-validator';
+import { IsIn, Matches, ValidateIf } from 'class-validator';
 import type { ExportFormat } from '@revline/http';
 import { ExportFormatProperty } from '@revline/http';
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
+const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 export const DOCUMENT_KINDS = ['invoice', 'creditMemo', 'payment', 'revenueJournal'] as const;
 
 export class MoneyDto {
@@ -14,10 +15,26 @@ export class MoneyDto {
   currency: string;
 }
 
+/** A period, or (instead) the days of a fiscal period: its period-close journals are dated its last day. */
 export class PeriodQuery {
-  @ApiProperty({ example: '2026-01', description: 'Accounting period YYYY-MM' })
-  @Matches(PERIOD, { message: 'period must be YYYY-MM' })
-  period: string;
+  @ApiPropertyOptional({ example: '2026-01', description: 'Accounting period YYYY-MM (or from and to)' })
+  @ValidateIf((q: PeriodQuery) => q.from === undefined && q.to === undefined)
+  @Matches(PERIOD, { message: 'period must be YYYY-MM, or give from and to' })
+  period?: string;
+
+  @ApiPropertyOptional({
+    example: '2025-12-28',
+    description:
+      'Instead of period, with to: the transactions dated from this day to `to` inclusive (a fiscal period)',
+  })
+  @ValidateIf((q: PeriodQuery) => q.period === undefined || q.from !== undefined)
+  @Matches(DAY, { message: 'from must be a day YYYY-MM-DD, with to, instead of period' })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-01-24', description: 'The last day of the dates, with from' })
+  @ValidateIf((q: PeriodQuery) => q.period === undefined || q.to !== undefined)
+  @Matches(DAY, { message: 'to must be a day YYYY-MM-DD, with from, instead of period' })
+  to?: string;
 }
 
 export class DocumentsQuery extends PeriodQuery {
@@ -77,7 +94,10 @@ export class ErpDocumentDto {
 }
 
 export class ErpDocumentListDto {
-  @ApiProperty({ example: '2026-01' })
+  @ApiProperty({
+    example: '2026-01',
+    description: 'The period asked for, or the dates as an ISO 8601 interval (2025-12-28/2026-01-24)',
+  })
   period: string;
 
   @ApiProperty({ example: 'invoice' })
@@ -108,7 +128,10 @@ export class RevenuePostingDto {
 }
 
 export class RevenuePostingListDto {
-  @ApiProperty({ example: '2026-01' })
+  @ApiProperty({
+    example: '2026-01',
+    description: 'The period asked for, or the dates as an ISO 8601 interval (2025-12-28/2026-01-24)',
+  })
   period: string;
 
   @ApiProperty({ type: [RevenuePostingDto] })

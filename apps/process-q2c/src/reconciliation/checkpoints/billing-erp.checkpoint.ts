@@ -3,6 +3,7 @@ import type { Checkpoint, RunContext } from './checkpoint';
 import { CONTRACT_CORRELATION, select } from './checkpoint';
 import { stageVoids } from './voided-invoices';
 
+import type { FiscalPeriods } from '../../shared/fiscal-periods';
 /** The columns of system-billing's invoice-line CSV export this checkpoint asks for (it compares invoice totals). */
 const INVOICE_LINE_COLUMNS = [
   ['invoiceId', 'text'],
@@ -72,6 +73,9 @@ export class BillingErpCheckpoint implements Checkpoint {
   readonly name = 'billing-erp' as const;
   readonly periodBound = true;
 
+  /** `fiscal`: how the ERP's documents of the tenant's period are read (a month's, or a fiscal period's days). */
+  constructor(private readonly fiscal: FiscalPeriods) {}
+
   async compare(ctx: RunContext): Promise<number> {
     // Every export starts at once (the ERP's pages while billing's lines are staged); each is staged in turn.
     const billed = { from: ctx.from, to: ctx.to, pageSize: '1000' };
@@ -81,7 +85,10 @@ export class BillingErpCheckpoint implements Checkpoint {
     });
     const documents = openExport(ctx, 'billing', '/v1/exports/documents', billed);
     const erp = KINDS.map((kind) =>
-      openExport(ctx, 'erp', '/v1/exports/documents', { period: ctx.period, kind: kind.erpKind }),
+      openExport(ctx, 'erp', '/v1/exports/documents', {
+        ...this.fiscal.erpQuery(ctx.period),
+        kind: kind.erpKind,
+      }),
     );
     await withExports([lines, documents, ...erp], async () => {
       await stageCsv(ctx, 'stage_invoice_lines', INVOICE_LINE_COLUMNS, lines);

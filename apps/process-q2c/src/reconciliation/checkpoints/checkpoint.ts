@@ -12,7 +12,7 @@ export interface RunContext {
   readonly runner: QueryRunner;
   readonly client: PoolClient;
   readonly runId: string;
-  /** YYYY-MM */
+  /** A period of the tenant's calendar: a month YYYY-MM, or a fiscal period FYyyyy-Pnn (REVENUE_FISCAL_CALENDAR). */
   readonly period: string;
   /** First and last day of the period, ISO dates. */
   readonly from: string;

@@ -1,5 +1,7 @@
 import type { ContractAmended, ContractBooked } from '@revline/canonical';
 import { computeSchedules } from '@revline/revenue';
+import type { RevenuePolicy } from '@revline/revenue';
+import type { FiscalPeriods } from '../../shared/fiscal-periods';
 import { USAGE_INVOICES_BOOKED, USAGE_REVENUE } from '../../usage/usage-revenue.sql';
 import { Readable } from 'node:stream';
 import { copyFrom } from '../staging/copy-in';
@@ -24,9 +26,10 @@ const BALANCE_COLUMNS = [
 ] as const;
 
 /**
- * Contract ↔ revenue for a period: for each contract and obligation, the revenue the ERP recognised in the period
- * against the engine's expected schedule (computed from the stored booking and amendments, as the sagas do) plus
- * the usage revenue booked in its month of use; and for each contract, at the period end, the ERP's recognised
+ * Contract ↔ revenue for a period of the tenant's calendar (a month, or a fiscal period FYyyyy-Pnn, over its own
+ * days): for each contract and obligation, the revenue the ERP recognised in the period against the engine's
+ * expected schedule (computed from the stored booking and amendments on the tenant's calendar, as the sagas do) plus
+ * the usage revenue booked in its period of use; and for each contract, at the period end, the ERP's recognised
  * revenue to date against the same cumulated, and both sides of billed to date less tax (invoices less credit
  * notes the sagas took in, a usage invoice as each contract's share of it, dated on or before the period end; a
  * voided invoice taken back once its ERP reversal is dated on or before it)
@@ -42,8 +45,14 @@ export class ContractRevenueCheckpoint implements Checkpoint {
   readonly name = 'contract-revenue' as const;
   readonly periodBound = true;
 
-  /** `period_close`: revenue reaches the ERP in the revenue runs' journals (see compareRuns). */
-  constructor(private readonly posting: 'at_booking' | 'period_close' = 'at_booking') {}
+  /**
+   * `fiscal`: the tenant's periods (months or fiscal periods), the engine's schedules computed on them and the ERP's
+   * revenue read for them; `period_close`: revenue reaches the ERP in the revenue runs' journals (see compareRuns).
+   */
+  constructor(
+    private readonly fiscal: FiscalPeriods,
+    private readonly posting: 'at_booking' | 'period_close' = 'at_booking',
+  ) {}
 
   async compare(ctx: RunContext): Promise<number> {
     await ctx.runner.query(`CREATE TEMP TABLE "expected_schedule" (
@@ -59,10 +68,10 @@ export class ContractRevenueCheckpoint implements Checkpoint {
     await copyFrom(
       ctx.client,
       `COPY "expected_schedule" FROM STDIN`,
-      Readable.from(expectedRows(events, ctx.period)),
+      Readable.from(expectedRows(events, ctx.period, this.fiscal.policy)),
     );
-    // Usage revenue is not in the engine's schedules (a usage obligation is at nothing a month): it is what Revline
-    // booked in the month of use from the usage invoices.
+    // Usage revenue is not in the engine's schedules (a usage obligation is at nothing a period): it is what Revline
+    // booked in the period of use from the usage invoices.
     const period = ctx.period.replace(/'/g, '');
     await ctx.runner
       .query(`INSERT INTO "expected_schedule" ("contract_id", "obligation_id", "currency", "amount", "to_date")
@@ -80,7 +89,7 @@ export class ContractRevenueCheckpoint implements Checkpoint {
         obligationId: string | null;
         amount: { amountMinor: string; currency: string };
       }>;
-    }>('erp', '/v1/revenue-postings', { period: ctx.period });
+    }>('erp', '/v1/revenue-postings', this.fiscal.erpQuery(ctx.period));
     await ctx.runner.query(
       `CREATE TEMP TABLE "posted_revenue" AS
        SELECT coalesce(p."contractId", '') AS contract_id, coalesce(p."obligationId", '') AS obligation_id,
@@ -156,7 +165,7 @@ export class ContractRevenueCheckpoint implements Checkpoint {
          WHERE coalesce(p.amount, 0) <> coalesce(e.amount, 0)`);
     const postings = await ctx.systems.json<{
       items: Array<{ amount: { amountMinor: string; currency: string } }>;
-    }>('erp', '/v1/revenue-postings', { period: ctx.period });
+    }>('erp', '/v1/revenue-postings', this.fiscal.erpQuery(ctx.period));
     await ctx.runner.query(
       `INSERT INTO "found"
         ("checkpoint", "category", "period", "contract_id", "object_type", "object_id", "field", "expected",
@@ -247,7 +256,7 @@ export class ContractRevenueCheckpoint implements Checkpoint {
 }
 
 /** The engine's amounts for the period and to its end, one COPY row per contract and obligation. */
-function* expectedRows(rows: readonly EventRow[], period: string): Generator<string> {
+function* expectedRows(rows: readonly EventRow[], period: string, policy: RevenuePolicy): Generator<string> {
   let chunk = '';
   for (let i = 0; i < rows.length;) {
     const contractId = rows[i]?.contract_id ?? '';
@@ -258,7 +267,7 @@ function* expectedRows(rows: readonly EventRow[], period: string): Generator<str
       else amendments.push(row.payload);
     }
     if (!booking) continue;
-    const result = computeSchedules(booking, amendments);
+    const result = computeSchedules(booking, amendments, policy);
     for (const o of result.obligations) {
       const amount = o.periods.find((p) => p.period === period)?.amountMinor;
       const due = o.periods.filter((p) => p.period <= period);
