@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { WorkerConfig } from '@revline/config';
 import { MetricsService, runWithCorrelation } from '@revline/observability';
@@ -43,7 +43,7 @@ export interface MessagingOptions {
  * an exception when the attempts run out.
  */
 @Injectable()
-export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobWorkers.name);
   private readonly workers: Worker[] = [];
 
@@ -80,8 +80,11 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
     }
   }
 
-  /** Stops taking jobs and waits for the ones in hand; a job cut off by a kill is picked up again as stalled. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Stops taking jobs and waits for the ones in hand, before the shutdown closes the Redis and Postgres connections
+   * they use; a job cut off by a kill is picked up again as stalled.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.allSettled(this.workers.map((w) => w.close()));
   }
 

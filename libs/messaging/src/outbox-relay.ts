@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { WorkerConfig } from '@revline/config';
 import { MetricsService } from '@revline/observability';
 import { DataSource } from 'typeorm';
@@ -19,7 +19,9 @@ const IDLE_POLL_MAX_MS = 1_000;
  * consumer's inbox after that.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown, EntitySubscriberInterface {
+export class OutboxRelay
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, EntitySubscriberInterface
+{
   private readonly loop = new RecurringTask(
     'Outbox relay',
     () => this.config.OUTBOX_POLL_MS,
@@ -62,7 +64,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.loop.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops before the shutdown closes the connections a run in progress publishes and commits on. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.loop.stop();
   }
 
