@@ -20,7 +20,8 @@ type Kind =
   | { type: 'decimal'; signed: boolean }
   | { type: 'enum'; values: readonly string[] }
   | { type: 'currency' }
-  | { type: 'country' };
+  | { type: 'country' }
+  | { type: 'dayOfMonth' };
 
 const TEXT: Kind = { type: 'text' };
 const DATE: Kind = { type: 'date' };
@@ -34,6 +35,7 @@ const KINDS: Record<MappingTarget, Kind> = {
   termEnd: DATE,
   billingFrequency: { type: 'enum', values: BillingFrequencySchema.options },
   billingTiming: { type: 'enum', values: BillingTimingSchema.options },
+  billCycleDay: { type: 'dayOfMonth' },
   amendmentType: { type: 'enum', values: AmendmentTypeSchema.options },
   amendedContractRef: TEXT,
   renewedContractRef: TEXT,
@@ -152,6 +154,12 @@ class FieldReader {
           ),
         );
         return undefined;
+      case 'dayOfMonth':
+        if (/^([1-9]|[12]\d|3[01])$/.test(mapped)) return mapped;
+        this.problems.push(
+          problem('schema_violation', field, `${field} is "${mapped}", not a day of the month (1 to 31)`),
+        );
+        return undefined;
     }
   }
 }
@@ -198,6 +206,7 @@ export function extractOrder(record: unknown, mapping: CompiledMapping): MappedO
   });
   const optional = {
     termEnd: r.order('termEnd', record),
+    billCycleDay: dayOfMonth(r.order('billCycleDay', record)),
     amendmentType: r.order('amendmentType', record) as MappedOrder['amendmentType'],
     amendedContractRef: r.order('amendedContractRef', record),
     renewedContractRef: r.order('renewedContractRef', record),
@@ -233,6 +242,10 @@ export function extractOrder(record: unknown, mapping: CompiledMapping): MappedO
     customer: { customerId, salesforceAccountId, ...withoutUndefined(customer) },
     lines,
   };
+}
+
+function dayOfMonth(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : Number(value);
 }
 
 function withoutUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {

@@ -55,6 +55,7 @@ const ORDER_FIELDS = [
   'AccountId',
   'ContractId',
   'SBQQ__RenewedContract__c',
+  'blng__BillingDayOfMonth__c',
   'Pricebook2Id',
   'CurrencyIsoCode',
   'TotalAmount',

@@ -7,6 +7,7 @@ import { changeCharges } from '../modifications/change-charges';
 import { bookContract } from '../schedule/book-contract';
 import { g1Contract, g2Expansion } from '../testing/fixtures';
 import { billingPeriodsOver, firstCycleDate } from './periods';
+import { stubCharge } from './stub-charge';
 
 const day = (iso: string): number => toEpochDay(iso);
 const iso = (p: { start: number; end: number; basisEnd: number }): string[] => [
@@ -134,5 +135,32 @@ describe('bill-cycle day: the stub to the first cycle date, then whole periods f
     const withDay = computeSchedules(g1Contract({ billCycleDay: 1 }), [g2Expansion]);
     const without = computeSchedules(g1Contract(), [g2Expansion]);
     expect(withDay.deferredByPeriod).toEqual(without.deferredByPeriod);
+  });
+});
+
+describe('stubCharge: what the billing platform invoices first for a bill-cycle day after the term start', () => {
+  const item = {
+    currency: 'USD' as const,
+    termStart: '2026-01-01',
+    termEnd: '2026-12-31',
+    unitPricePeriod: 'month' as const,
+    quantity: '10',
+    unitPrice: '100',
+  };
+
+  it('is 14 of the 31 days of January for a monthly price on the 15th', () => {
+    expect(stubCharge({ ...item, billCycleDay: 15 })).toBe(45_161n);
+  });
+
+  it('is 14 of the 365 days of the year from the term start for a yearly price', () => {
+    // 10 × 1,200.00 × 14 / 365 = 460.27397… → 460.27
+    expect(stubCharge({ ...item, unitPricePeriod: 'year', unitPrice: '1200', billCycleDay: 15 })).toBe(
+      46_027n,
+    );
+  });
+
+  it('is nothing to expect when the term starts on its cycle date', () => {
+    expect(stubCharge(item)).toBeUndefined();
+    expect(stubCharge({ ...item, billCycleDay: 1 })).toBeUndefined();
   });
 });

@@ -90,6 +90,11 @@ export function billingPeriodsOver(
   return out;
 }
 
+/** The first cycle date on or after a term start, as an ISO date (the term start without a bill-cycle day). */
+export function firstCycleDateOn(termStart: IsoDate, billCycleDay?: number): IsoDate {
+  return fromEpochDay(firstCycleDate(toEpochDay(termStart), billCycleDay));
+}
+
 /** The billing period `day` falls in. */
 export function billingPeriodAt(
   termStart: number,

@@ -277,6 +277,11 @@ export const OBJECTS: readonly ObjectDef[] = [
         referenceTo: 'Contract',
         relationshipName: 'SBQQ__RenewedContract__r',
       }),
+      // Salesforce Billing's bill-cycle day: a picklist of the days "1" to "31".
+      f('blng__BillingDayOfMonth__c', 'picklist', {
+        label: 'Billing Day of Month',
+        picklist: Array.from({ length: 31 }, (_, i) => String(i + 1)),
+      }),
       currency(),
       ...writeBack(),
     ],
