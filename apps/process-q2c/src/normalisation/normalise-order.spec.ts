@@ -95,6 +95,26 @@ describe('normalisation: booking', () => {
     });
   });
 
+  it("carries Salesforce Billing's bill-cycle day (blng__BillingDayOfMonth__c) onto ContractBooked", () => {
+    const order = extractOrder(bookingRecord({ BillingDayOfMonth: '15' }), mapping);
+    const { event } = normaliseOrder(order, context(), meta);
+    expect(event).toMatchObject({ eventType: 'ContractBooked', billCycleDay: 15 });
+    const without = normaliseOrder(extractOrder(bookingRecord(), mapping), context(), meta).event;
+    expect('billCycleDay' in without).toBe(false);
+  });
+
+  it('schema_violation: a bill-cycle day that is not a day of the month, naming its Salesforce field', () => {
+    for (const value of ['32', '0', '15.5', 'last']) {
+      const error = rejected(() => extractOrder(bookingRecord({ BillingDayOfMonth: value }), mapping));
+      expect(error.problems).toEqual([
+        expect.objectContaining({
+          category: 'schema_violation',
+          field: 'billCycleDay (blng__BillingDayOfMonth__c)',
+        }),
+      ]);
+    }
+  });
+
   it('ignores an order that is not activated', () => {
     expect(planOrder(extractOrder(bookingRecord({ Status: 'Draft' }), mapping))).toEqual({
       kind: 'ignore',
