@@ -63,6 +63,11 @@ const KINDS: Record<MappingTarget, Kind> = {
 
 const SIGNED_DECIMAL = /^-?\d+(\.\d+)?$/;
 
+/** A text value where a number field is expected (a Number field reaches jsforce as a number or null). */
+function isNonEmptyText(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
 function rawText(value: unknown): string | undefined {
   if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
@@ -78,11 +83,14 @@ class FieldReader {
 
   order(target: OrderTarget, record: unknown, required = false): string | undefined {
     const m = this.mapping.byTarget.get(target);
-    const raw = m
-      ? readPath(record, m.source)
-          .map(rawText)
-          .find((v) => v !== undefined)
-      : undefined;
+    const values = m ? readPath(record, m.source) : [];
+    const text = KINDS[target].type === 'dayOfMonth' ? values.find(isNonEmptyText) : undefined;
+    if (text !== undefined) {
+      const field = this.fieldName(target);
+      this.problems.push(problem('schema_violation', field, `${field} is the text "${text}", not a number`));
+      return undefined;
+    }
+    const raw = values.map(rawText).find((v) => v !== undefined);
     return this.convert(target, raw, required);
   }
 
@@ -93,6 +101,13 @@ class FieldReader {
     return this.convert(target, raw, required, index);
   }
 
+  /** The target as problems name it: its line index filled in, then the mapped source field. */
+  private fieldName(target: MappingTarget, index?: number): string {
+    const m = this.mapping.byTarget.get(target);
+    const name = index === undefined ? target : target.replace('[]', `[${String(index)}]`);
+    return `${name}${m ? ` (${m.source})` : ''}`;
+  }
+
   private convert(
     target: MappingTarget,
     raw: string | undefined,
@@ -100,7 +115,7 @@ class FieldReader {
     index?: number,
   ): string | undefined {
     const m = this.mapping.byTarget.get(target);
-    const field = `${index === undefined ? target : target.replace('[]', `[${String(index)}]`)}${m ? ` (${m.source})` : ''}`;
+    const field = this.fieldName(target, index);
     const mapped = raw === undefined ? m?.default : (m?.valueMap?.[raw] ?? raw);
     if (mapped === undefined) {
       if (required) this.problems.push(problem('schema_violation', field, `${field} is empty`));
@@ -157,7 +172,7 @@ class FieldReader {
       case 'dayOfMonth':
         if (/^([1-9]|[12]\d|3[01])$/.test(mapped)) return mapped;
         this.problems.push(
-          problem('schema_violation', field, `${field} is "${mapped}", not a day of the month (1 to 31)`),
+          problem('schema_violation', field, `${field} is ${mapped}, not a whole day of the month (1 to 31)`),
         );
         return undefined;
     }

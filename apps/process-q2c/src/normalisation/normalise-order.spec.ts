@@ -95,8 +95,8 @@ describe('normalisation: booking', () => {
     });
   });
 
-  it("carries Salesforce Billing's bill-cycle day (blng__BillingDayOfMonth__c) onto ContractBooked", () => {
-    const order = extractOrder(bookingRecord({ BillingDayOfMonth: '15' }), mapping);
+  it("carries Revline's bill-cycle day (Revline_Bill_Cycle_Day__c, a number) onto ContractBooked", () => {
+    const order = extractOrder(bookingRecord({ BillCycleDay: 15 }), mapping);
     const { event } = normaliseOrder(order, context(), meta);
     expect(event).toMatchObject({ eventType: 'ContractBooked', billCycleDay: 15 });
     const without = normaliseOrder(extractOrder(bookingRecord(), mapping), context(), meta).event;
@@ -104,12 +104,13 @@ describe('normalisation: booking', () => {
   });
 
   it('schema_violation: a bill-cycle day that is not a day of the month, naming its Salesforce field', () => {
-    for (const value of ['32', '0', '15.5', 'last']) {
-      const error = rejected(() => extractOrder(bookingRecord({ BillingDayOfMonth: value }), mapping));
+    for (const value of [32, 0, 15.5, -1, '15', 'last']) {
+      const error = rejected(() => extractOrder(bookingRecord({ BillCycleDay: value }), mapping));
       expect(error.problems).toEqual([
         expect.objectContaining({
           category: 'schema_violation',
-          field: 'billCycleDay (blng__BillingDayOfMonth__c)',
+          field: 'billCycleDay (Revline_Bill_Cycle_Day__c)',
+          reason: expect.stringContaining(String(value)),
         }),
       ]);
     }

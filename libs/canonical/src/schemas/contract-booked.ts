@@ -7,7 +7,7 @@ import { CurrencyCodeSchema, IdSchema, IsoDateSchema } from './primitives';
 export const BillingFrequencySchema = z.enum(['monthly', 'quarterly', 'semiannual', 'annual', 'upfront']);
 export const BillingTimingSchema = z.enum(['advance', 'arrears']);
 /**
- * The day of the month billing periods start on (Salesforce Billing's Order.blng__BillingDayOfMonth__c); a day
+ * The day of the month billing periods start on (Revline's Order.Revline_Bill_Cycle_Day__c); a day
  * past a month's end bills on its last day. Absent: the term start's day of the month.
  */
 export const BillCycleDaySchema = z
