@@ -42,6 +42,12 @@ export interface ContractChange {
   /** Every line in force from the effective date (a removed line is one no longer listed). */
   items: ContractLineItem[];
   proration: ProrationPolicy;
+  /**
+   * A new contract whose bill-cycle day falls after its effective date: the first cycle date (ISO date), where whole
+   * billing periods start; the stub before it is prorated under `proration`. Absent: periods start on the effective
+   * date.
+   */
+  firstCycleDate?: string;
   rampSteps: Array<{ startDate: string; items: ContractLineItem[] }>;
   /** The billing subscription, when Revline already knows it. */
   subscriptionId?: string;

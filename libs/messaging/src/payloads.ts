@@ -117,6 +117,11 @@ export interface BillingContractChangePayload {
   /** The whole set of lines in force from the effective date; billing price ids come from the product catalogue. */
   items: BillingContractItem[];
   prorationBehavior: 'create_prorations' | 'always_invoice' | 'none';
+  /**
+   * A booking whose bill-cycle day falls after its effective date: the first cycle date (ISO date), where whole
+   * billing periods start. The billing platform invoices the prorated stub from the effective date to it first.
+   */
+  firstCycleDate?: string;
   /** Ramps: later steps of the contract, each the whole set of lines from its start date (schedule phases). */
   rampSteps?: Array<{
     startDate: string;

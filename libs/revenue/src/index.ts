@@ -53,7 +53,8 @@ export {
   type ContractMonth,
   type ContractPosition,
 } from './balances/contract-asset';
-export { billingPeriodOn } from './billing/periods';
+export { billingPeriodOn, firstCycleDateOn } from './billing/periods';
+export { stubCharge, type StubItem } from './billing/stub-charge';
 export {
   FISCAL_CALENDARS,
   periodGrid,

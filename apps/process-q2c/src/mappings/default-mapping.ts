@@ -11,7 +11,8 @@ const FREQUENCIES = {
 
 /**
  * Mapping version 1, seeded by migration: the standard Order/OrderItem fields, the CPQ managed-package fields
- * (SBQQ__…) and Revline's own custom fields on Account, plus a starter catalogue for the products of the
+ * (SBQQ__…) and Revline's own custom fields on Order (Revline_Billing_Timing__c, the bill-cycle day
+ * Revline_Bill_Cycle_Day__c) and Account, plus a starter catalogue for the products of the
  * booking scenario every Revline test knows. Admins replace it through a proposal and an approval.
  */
 export const DEFAULT_MAPPING: MappingDefinition = {
@@ -34,6 +35,7 @@ export const DEFAULT_MAPPING: MappingDefinition = {
       default: 'annual',
     },
     { target: 'billingTiming', source: 'Revline_Billing_Timing__c', default: 'advance' },
+    { target: 'billCycleDay', source: 'Revline_Bill_Cycle_Day__c' },
     { target: 'amendedContractRef', source: 'ContractId' },
     { target: 'renewedContractRef', source: 'SBQQ__RenewedContract__c' },
     { target: 'customer.customerId', source: 'AccountId' },

@@ -17,6 +17,7 @@ export const ORDER_TARGETS = [
   'termEnd',
   'billingFrequency',
   'billingTiming',
+  'billCycleDay',
   'amendmentType',
   'amendedContractRef',
   'renewedContractRef',

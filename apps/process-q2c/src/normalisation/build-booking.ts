@@ -38,6 +38,7 @@ export function buildBooking(
     termEnd: term.end,
     billingFrequency: order.billingFrequency,
     billingTiming: order.billingTiming,
+    ...(order.billCycleDay === undefined ? {} : { billCycleDay: order.billCycleDay }),
     lines,
   });
   const state: ContractState = {

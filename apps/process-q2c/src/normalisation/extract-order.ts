@@ -20,7 +20,8 @@ type Kind =
   | { type: 'decimal'; signed: boolean }
   | { type: 'enum'; values: readonly string[] }
   | { type: 'currency' }
-  | { type: 'country' };
+  | { type: 'country' }
+  | { type: 'dayOfMonth' };
 
 const TEXT: Kind = { type: 'text' };
 const DATE: Kind = { type: 'date' };
@@ -34,6 +35,7 @@ const KINDS: Record<MappingTarget, Kind> = {
   termEnd: DATE,
   billingFrequency: { type: 'enum', values: BillingFrequencySchema.options },
   billingTiming: { type: 'enum', values: BillingTimingSchema.options },
+  billCycleDay: { type: 'dayOfMonth' },
   amendmentType: { type: 'enum', values: AmendmentTypeSchema.options },
   amendedContractRef: TEXT,
   renewedContractRef: TEXT,
@@ -61,6 +63,11 @@ const KINDS: Record<MappingTarget, Kind> = {
 
 const SIGNED_DECIMAL = /^-?\d+(\.\d+)?$/;
 
+/** A text value where a number field is expected (a Number field reaches jsforce as a number or null). */
+function isNonEmptyText(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
 function rawText(value: unknown): string | undefined {
   if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
@@ -76,11 +83,14 @@ class FieldReader {
 
   order(target: OrderTarget, record: unknown, required = false): string | undefined {
     const m = this.mapping.byTarget.get(target);
-    const raw = m
-      ? readPath(record, m.source)
-          .map(rawText)
-          .find((v) => v !== undefined)
-      : undefined;
+    const values = m ? readPath(record, m.source) : [];
+    const text = KINDS[target].type === 'dayOfMonth' ? values.find(isNonEmptyText) : undefined;
+    if (text !== undefined) {
+      const field = this.fieldName(target);
+      this.problems.push(problem('schema_violation', field, `${field} is the text "${text}", not a number`));
+      return undefined;
+    }
+    const raw = values.map(rawText).find((v) => v !== undefined);
     return this.convert(target, raw, required);
   }
 
@@ -91,6 +101,13 @@ class FieldReader {
     return this.convert(target, raw, required, index);
   }
 
+  /** The target as problems name it: its line index filled in, then the mapped source field. */
+  private fieldName(target: MappingTarget, index?: number): string {
+    const m = this.mapping.byTarget.get(target);
+    const name = index === undefined ? target : target.replace('[]', `[${String(index)}]`);
+    return `${name}${m ? ` (${m.source})` : ''}`;
+  }
+
   private convert(
     target: MappingTarget,
     raw: string | undefined,
@@ -98,7 +115,7 @@ class FieldReader {
     index?: number,
   ): string | undefined {
     const m = this.mapping.byTarget.get(target);
-    const field = `${index === undefined ? target : target.replace('[]', `[${String(index)}]`)}${m ? ` (${m.source})` : ''}`;
+    const field = this.fieldName(target, index);
     const mapped = raw === undefined ? m?.default : (m?.valueMap?.[raw] ?? raw);
     if (mapped === undefined) {
       if (required) this.problems.push(problem('schema_violation', field, `${field} is empty`));
@@ -152,6 +169,12 @@ class FieldReader {
           ),
         );
         return undefined;
+      case 'dayOfMonth':
+        if (/^([1-9]|[12]\d|3[01])$/.test(mapped)) return mapped;
+        this.problems.push(
+          problem('schema_violation', field, `${field} is ${mapped}, not a whole day of the month (1 to 31)`),
+        );
+        return undefined;
     }
   }
 }
@@ -198,6 +221,7 @@ export function extractOrder(record: unknown, mapping: CompiledMapping): MappedO
   });
   const optional = {
     termEnd: r.order('termEnd', record),
+    billCycleDay: dayOfMonth(r.order('billCycleDay', record)),
     amendmentType: r.order('amendmentType', record) as MappedOrder['amendmentType'],
     amendedContractRef: r.order('amendedContractRef', record),
     renewedContractRef: r.order('renewedContractRef', record),
@@ -233,6 +257,10 @@ export function extractOrder(record: unknown, mapping: CompiledMapping): MappedO
     customer: { customerId, salesforceAccountId, ...withoutUndefined(customer) },
     lines,
   };
+}
+
+function dayOfMonth(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : Number(value);
 }
 
 function withoutUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {

@@ -28,6 +28,8 @@ export interface MappedOrder {
   readonly termEnd?: string;
   readonly billingFrequency: BillingFrequency;
   readonly billingTiming: BillingTiming;
+  /** The day of the month billing periods start on (Revline's Order.Revline_Bill_Cycle_Day__c). */
+  readonly billCycleDay?: number;
   readonly amendmentType?: AmendmentType;
   /** Order.ContractId: the contract an amendment amends, or the one CPQ created from this order. */
   readonly amendedContractRef?: string;

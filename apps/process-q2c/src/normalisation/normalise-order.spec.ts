@@ -95,6 +95,27 @@ describe('normalisation: booking', () => {
     });
   });
 
+  it("carries Revline's bill-cycle day (Revline_Bill_Cycle_Day__c, a number) onto ContractBooked", () => {
+    const order = extractOrder(bookingRecord({ BillCycleDay: 15 }), mapping);
+    const { event } = normaliseOrder(order, context(), meta);
+    expect(event).toMatchObject({ eventType: 'ContractBooked', billCycleDay: 15 });
+    const without = normaliseOrder(extractOrder(bookingRecord(), mapping), context(), meta).event;
+    expect('billCycleDay' in without).toBe(false);
+  });
+
+  it('schema_violation: a bill-cycle day that is not a day of the month, naming its Salesforce field', () => {
+    for (const value of [32, 0, 15.5, -1, '15', 'last']) {
+      const error = rejected(() => extractOrder(bookingRecord({ BillCycleDay: value }), mapping));
+      expect(error.problems).toEqual([
+        expect.objectContaining({
+          category: 'schema_violation',
+          field: 'billCycleDay (Revline_Bill_Cycle_Day__c)',
+          reason: expect.stringContaining(String(value)),
+        }),
+      ]);
+    }
+  });
+
   it('ignores an order that is not activated', () => {
     expect(planOrder(extractOrder(bookingRecord({ Status: 'Draft' }), mapping))).toEqual({
       kind: 'ignore',

@@ -1,4 +1,5 @@
 import {
+  BillCycleDaySchema,
   CurrencyCodeSchema,
   IsoDateSchema,
   NON_NEGATIVE_DECIMAL_PATTERN,
@@ -45,17 +46,11 @@ export const ProrationChangeSchema = z
     unitPricePeriod: UnitPricePeriodSchema.optional().meta({
       description: 'What the unit prices are per: month (default), year, or term (the whole billing period)',
     }),
-    billCycleDay: z
-      .number()
-      .int()
-      .min(1)
-      .max(31)
-      .optional()
-      .meta({
-        description:
-          'Month-based conventions (thirty_360, monthly_actual_days and the CPQ ones): the day of the month billing months start on; past the end of a month, its last day (31 is every month end). A partial month before it is prorated against it, as Zuora and Salesforce Billing do. Default: the day of periodStart',
-        examples: [15],
-      }),
+    billCycleDay: BillCycleDaySchema.optional().meta({
+      description:
+        'Month-based conventions (thirty_360, monthly_actual_days and the CPQ ones): the day of the month billing months start on; past the end of a month, its last day (31 is every month end). A partial month before it is prorated against it, as Zuora and Salesforce Billing do. For a change on a contract, pass its billCycleDay (ContractBooked). Default: the day of periodStart',
+      examples: [15],
+    }),
     description: z
       .string()
       .min(1)

@@ -2,7 +2,7 @@ import type { ContractAmended } from '@revline/canonical';
 import { compareDecimals } from '../shared/line-amounts';
 import type { BillingContractChangePayload, BillingDocumentPayload } from '@revline/messaging';
 import { BusinessError } from '@revline/messaging';
-import { billingPeriodOn, computeSchedules, previewProration } from '@revline/revenue';
+import { billingPeriodOn, computeSchedules, previewProration, stubCharge } from '@revline/revenue';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
 import type { ContractHistory } from './contract-history';
 import type { LineInForce } from './contract-lines';
@@ -117,6 +117,34 @@ export function expectedRenewalCharge(
 }
 
 /**
+ * What the billing platform's first invoice of a booking should charge when the contract's bill-cycle day falls after
+ * its term start: each recurring item's stub from the term start to the first cycle date. Undefined when the term
+ * starts on a cycle date (the first invoice is a whole period, as it always was).
+ */
+export function expectedStubCharge(
+  booking: ContractHistory['booking'],
+  catalogue: Catalogue,
+): ExpectedCharge[] | undefined {
+  if (booking.billCycleDay === undefined) return undefined;
+  const out: ExpectedCharge[] = [];
+  for (const line of booking.lines) {
+    if (line.chargeType !== 'recurring' || compareDecimals(line.quantity, '0') <= 0) continue;
+    const amountMinor = stubCharge({
+      currency: booking.currency,
+      termStart: booking.termStart,
+      termEnd: booking.termEnd,
+      billCycleDay: booking.billCycleDay,
+      unitPricePeriod: entryOf(catalogue, line.productCode).unitPricePeriod,
+      quantity: line.quantity,
+      unitPrice: line.unitPrice,
+    });
+    if (amountMinor === undefined) return undefined;
+    out.push({ lineId: line.lineId, productCode: line.productCode, amountMinor });
+  }
+  return out;
+}
+
+/**
  * The later steps of a booking's ramps, as the billing platform's schedule phases: from each later segment start,
  * every recurring line with the quantity of the segment then in force.
  */
@@ -171,6 +199,7 @@ export function expectedProration(
       booking.termEnd,
       unitPricePeriod,
       amendment.effectiveDate,
+      booking.billCycleDay,
     );
     const preview = previewProration(
       {

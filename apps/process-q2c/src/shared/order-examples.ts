@@ -52,6 +52,8 @@ export interface OrderInput {
   EndDate?: string | null;
   ContractId?: string | null;
   RenewedContract?: string | null;
+  /** Revline's Order.Revline_Bill_Cycle_Day__c, a Number(2, 0) field: jsforce reads a number or null. */
+  BillCycleDay?: unknown;
   CurrencyIsoCode?: string;
   account?: Partial<Record<string, string | null>>;
   AccountId?: string;
@@ -71,6 +73,7 @@ export function orderRecord(input: OrderInput): Record<string, unknown> {
     AccountId: accountId,
     ContractId: input.ContractId ?? null,
     SBQQ__RenewedContract__c: input.RenewedContract ?? null,
+    Revline_Bill_Cycle_Day__c: input.BillCycleDay ?? null,
     CurrencyIsoCode: input.CurrencyIsoCode ?? 'USD',
     Account: {
       attributes: { type: 'Account' },

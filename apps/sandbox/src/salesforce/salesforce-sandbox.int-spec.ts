@@ -135,6 +135,26 @@ describe('Salesforce sandbox, driven by jsforce', () => {
     await expect(conn.sobject('Account').retrieve(id)).rejects.toMatchObject({ errorCode: 'NOT_FOUND' });
   });
 
+  it("keeps a Number(2, 0) field's precision: any two-digit number, decimals as sent, 100 out of range", async () => {
+    const describe = await conn.sobject('Order').describe();
+    expect(describe.fields.find((f) => f.name === 'Revline_Bill_Cycle_Day__c')).toMatchObject({
+      type: 'double',
+      precision: 2,
+      scale: 0,
+      nillable: true,
+    });
+    const [orderId = ''] = await createDraftOrders(conn, catalogue, 1);
+    for (const day of [32, 15.5, -99, null]) {
+      await conn.sobject('Order').update({ Id: orderId, Revline_Bill_Cycle_Day__c: day });
+      expect((await conn.sobject('Order').retrieve(orderId)).Revline_Bill_Cycle_Day__c).toBe(day);
+    }
+    for (const day of [100, -100]) {
+      await expect(
+        conn.sobject('Order').update({ Id: orderId, Revline_Bill_Cycle_Day__c: day }),
+      ).rejects.toMatchObject({ errorCode: 'NUMBER_OUTSIDE_VALID_RANGE' });
+    }
+  });
+
   it('upserts a billing invoice by external id, once', async () => {
     const [orderId] = await createDraftOrders(conn, catalogue, 1);
     const first = await conn.sobject('Revline_Billing_Invoice__c').upsert(

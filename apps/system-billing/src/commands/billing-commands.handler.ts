@@ -20,6 +20,18 @@ function unitAmount(value: string, field: string): string {
   return value;
 }
 
+/** A first cycle date: an ISO date after the effective date and within a year of it. */
+function cycleDate(value: string, effectiveDate: string): string {
+  const day = Date.parse(`${value}T00:00:00Z`);
+  const from = Date.parse(`${effectiveDate}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(day) || day <= from || day - from > 366 * 86_400_000)
+    throw new BusinessError(
+      'schema_violation',
+      `firstCycleDate must be a date after effectiveDate ${effectiveDate} and within a year of it, was "${value}"`,
+    );
+  return value;
+}
+
 export function toContractChange(envelope: Envelope<'billing.apply-contract-change'>): ContractChange {
   const p = envelope.payload;
   const items = (list: typeof p.items, where: string) =>
@@ -39,6 +51,9 @@ export function toContractChange(envelope: Envelope<'billing.apply-contract-chan
     effectiveDate: p.effectiveDate,
     items: items(p.items, 'items'),
     proration: p.prorationBehavior,
+    ...(p.firstCycleDate !== undefined
+      ? { firstCycleDate: cycleDate(p.firstCycleDate, p.effectiveDate) }
+      : {}),
     rampSteps: (p.rampSteps ?? []).map((step, i) => ({
       startDate: step.startDate,
       items: items(step.items, `rampSteps[${i}].items`),

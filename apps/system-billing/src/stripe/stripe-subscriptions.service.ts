@@ -20,6 +20,19 @@ import type { PricedChange } from './stripe-prices.service';
 import { StripePrices } from './stripe-prices.service';
 
 /** Stripe subscriptions and subscription schedules: a contract's booking, amendments, renewals and cancellation. */
+/**
+ * Stripe's subscription schedule phases anchor their billing cycle on the phase start or automatically, never on a
+ * given date: a bill-cycle day cannot go through a schedule (a ramp, or a start the billing clock has not reached).
+ */
+function refuseScheduledAnchor(change: PricedChange): void {
+  if (change.firstCycleDate === undefined) return;
+  throw new BusinessError(
+    'billing_rejected',
+    `Contract ${change.contractId} has a bill-cycle day (first cycle date ${change.firstCycleDate}) and ramp steps or a future start; Stripe subscription schedules cannot anchor on a given date`,
+    { contractId: change.contractId },
+  );
+}
+
 @Injectable()
 export class StripeSubscriptions {
   constructor(
@@ -76,6 +89,7 @@ export class StripeSubscriptions {
   ): Promise<ContractChangeResult> {
     const now = await this.customers.billingNow(customerId);
     if (change.rampSteps.length > 0 || at > now) {
+      refuseScheduledAnchor(change);
       const steps = [{ startDate: change.effectiveDate, items: change.items }, ...change.rampSteps];
       const schedule = await this.ledger.once(
         stripeKey(key, 'schedule'),
@@ -119,6 +133,8 @@ export class StripeSubscriptions {
           proration_behavior: change.proration,
           metadata: contractMetadata(change),
           ...(at < now ? { backdate_start_date: at } : {}),
+          // The first full period starts on the bill-cycle day; Stripe invoices the prorated stub before it.
+          ...(change.firstCycleDate ? { billing_cycle_anchor: startOfDay(change.firstCycleDate) } : {}),
         }),
       (params, idempotencyKey) =>
         this.gateway

@@ -55,6 +55,7 @@ const ORDER_FIELDS = [
   'AccountId',
   'ContractId',
   'SBQQ__RenewedContract__c',
+  'Revline_Bill_Cycle_Day__c',
   'Pricebook2Id',
   'CurrencyIsoCode',
   'TotalAmount',

@@ -6,6 +6,19 @@ import { CurrencyCodeSchema, IdSchema, IsoDateSchema } from './primitives';
 
 export const BillingFrequencySchema = z.enum(['monthly', 'quarterly', 'semiannual', 'annual', 'upfront']);
 export const BillingTimingSchema = z.enum(['advance', 'arrears']);
+/**
+ * The day of the month billing periods start on (Revline's Order.Revline_Bill_Cycle_Day__c); a day
+ * past a month's end bills on its last day. Absent: the term start's day of the month.
+ */
+export const BillCycleDaySchema = z
+  .int()
+  .min(1)
+  .max(31)
+  .meta({
+    description:
+      "The day of the month billing periods start on (31 bills on a shorter month's last day); absent: the term start's day",
+    examples: [15],
+  });
 
 export const PostalAddressSchema = z
   .strictObject({
@@ -116,6 +129,7 @@ export const contractTermsShape = {
   termEnd: IsoDateSchema.meta({ description: 'Inclusive' }),
   billingFrequency: BillingFrequencySchema,
   billingTiming: BillingTimingSchema,
+  billCycleDay: BillCycleDaySchema.optional(),
   lines: z.array(ContractLineSchema).min(1),
 };
 

@@ -60,6 +60,8 @@ export interface EngineState {
   termEnd: number;
   readonly billingFrequency: BillingFrequency;
   readonly billingTiming: BillingTiming;
+  /** The day of the month billing periods start on, when the contract sets one (else its term start's). */
+  readonly billCycleDay?: number | undefined;
   /** The accounting periods of the tenant's fiscal calendar, which schedules are reported in. */
   readonly grid: PeriodGrid;
   readonly lines: Map<string, LineState>;

@@ -9,7 +9,7 @@ import { checkCurrency, checkDate, checkId, checkMoney, checkNonNegativeDecimal 
 export type RevenueContract = Pick<
   ContractTerms,
   'contractId' | 'currency' | 'termStart' | 'termEnd' | 'billingFrequency' | 'billingTiming' | 'lines'
-> & { readonly customer?: ContractTerms['customer'] };
+> & { readonly customer?: ContractTerms['customer']; readonly billCycleDay?: number | undefined };
 
 export interface CheckedLine {
   readonly line: ContractLine;
@@ -130,7 +130,19 @@ export interface CheckedContract {
   readonly currency: CurrencyCode;
   readonly termStart: number;
   readonly termEnd: number;
+  readonly billCycleDay?: number;
   readonly lines: CheckedLine[];
+}
+
+/** A bill-cycle day, when given: a whole day of the month. */
+export function checkBillCycleDay(value: unknown, field: string): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 31) {
+    throw new RevenueInputError(field, 'must be a whole day of the month, 1..31');
+  }
+  return value;
 }
 
 /** Checks a contract and returns its parsed dates and amounts, or throws RevenueInputError. */
@@ -154,6 +166,7 @@ export function checkContract(contract: RevenueContract, field = 'contract'): Ch
   if (!TIMINGS.has(contract.billingTiming)) {
     throw new RevenueInputError(`${field}.billingTiming`, 'must be advance or arrears');
   }
+  const billCycleDay = checkBillCycleDay(contract.billCycleDay, `${field}.billCycleDay`);
   if (!Array.isArray(contract.lines) || contract.lines.length === 0) {
     throw new RevenueInputError(`${field}.lines`, 'must list at least one line');
   }
@@ -166,5 +179,5 @@ export function checkContract(contract: RevenueContract, field = 'contract'): Ch
     seen.add(line.lineId);
     return checked;
   });
-  return { currency, termStart, termEnd, lines };
+  return { currency, termStart, termEnd, lines, ...(billCycleDay === undefined ? {} : { billCycleDay }) };
 }

@@ -78,6 +78,7 @@ export function postAmendmentBilling(state: EngineState, c: CheckedAmendment): v
         state.termStart,
         oneTime ? 'upfront' : state.billingFrequency,
         oneTime ? 'advance' : state.billingTiming,
+        state.billCycleDay,
       ),
     );
   };

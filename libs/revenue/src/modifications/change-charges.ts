@@ -31,7 +31,8 @@ function unitsOfPeriod(state: EngineState, unit: UnitPricePeriod): Ratio | undef
  * again when the line ends inside it). Each period is rounded to the minor unit on its own, as each is a line
  * of its own invoice; Stripe's conventions round the credit for the old price and the charge for the new one
  * each on its own (as Stripe itemises them), the others the prorated difference (as CPQ quotes it).
- * Months are counted from the contract's bill-cycle day, its term start's day of the month. A price per
+ * Months are counted from the contract's bill-cycle day (default: its term start's day of the month), and the
+ * stub before its first cycle date is prorated against a whole billing period from the term start. A price per
  * 'term' is a price for the line's whole term, charged for each part's share of it.
  */
 export function changeCharges(
@@ -43,9 +44,16 @@ export function changeCharges(
   convention: ProrationConvention,
 ): PeriodCharge[] {
   const unit: UnitPricePeriod = ls.line.unitPricePeriod;
-  const billCycleDay = dayOfMonth(state.termStart);
+  const billCycleDay = state.billCycleDay ?? dayOfMonth(state.termStart);
   const units = unitsOfPeriod(state, unit);
-  const periods = billingPeriodsOver(state.termStart, state.termEnd, state.billingFrequency, from, ls.end);
+  const periods = billingPeriodsOver(
+    state.termStart,
+    state.termEnd,
+    state.billingFrequency,
+    from,
+    ls.end,
+    state.billCycleDay,
+  );
   const value = (price: Ratio, part: PeriodPart): bigint =>
     toMinor(partValue(convention, unit, price, part, billCycleDay), state.exponent);
   const out: PeriodCharge[] = [];
@@ -64,13 +72,13 @@ export function changeCharges(
       continue;
     }
     let amount: bigint;
-    if (sameWhenWhole && partFrom === p.start && partTo === p.end) {
+    if (sameWhenWhole && partFrom === p.start && partTo === p.end && p.end === p.basisEnd) {
       whole ??= charge({ periodStart: p.start, periodEnd: p.end, from: partFrom, to: partTo, units });
       amount = whole;
     } else if (unit === 'term') {
       amount = charge({ periodStart: ls.start, periodEnd: ls.end, from: partFrom, to: partTo });
     } else {
-      amount = charge({ periodStart: p.start, periodEnd: p.end, from: partFrom, to: partTo, units });
+      amount = charge({ periodStart: p.start, periodEnd: p.basisEnd, from: partFrom, to: partTo, units });
     }
     out.push({ from: partFrom, to: partTo, amount });
   }

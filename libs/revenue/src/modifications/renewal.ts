@@ -86,7 +86,15 @@ export function applyRenewal(
       variable: false,
     });
     state.postings.push(
-      ...billingPostings(price, start, end, start, state.billingFrequency, state.billingTiming),
+      ...billingPostings(
+        price,
+        start,
+        end,
+        start,
+        state.billingFrequency,
+        state.billingTiming,
+        state.billCycleDay,
+      ),
     );
   }
   state.termEnd = end;

@@ -5,7 +5,7 @@ import { add, ratio, type Ratio } from '../core/ratio';
 export type MonthConvention = 'thirty_360' | 'monthly_actual_days' | 'cpq_month' | 'cpq_monthly_daily';
 
 /** The cycle date of month index (year × 12 + month − 1): the bill-cycle day, or the month's last day. */
-function cycleDate(index: number, billCycleDay: number): number {
+export function cycleDate(index: number, billCycleDay: number): number {
   const year = Math.floor(index / 12);
   const month = (index % 12) + 1;
   return epochDayOf(year, month, Math.min(billCycleDay, daysInMonth(year, month)));

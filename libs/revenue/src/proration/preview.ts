@@ -14,6 +14,7 @@ import { partValue, unitsPerPeriod, type PeriodPart } from './period-value';
 export { unitsPerPeriod } from './period-value';
 import { checkCurrency, checkDate, checkNonNegativeDecimal, checkBound } from '../input/checks';
 import { RevenueInputError } from '../core/errors';
+import { checkBillCycleDay } from '../input/contract-input';
 
 /** A quantity or price change inside one billing period, as a billing platform sees it. */
 export interface ProrationChange {
@@ -82,14 +83,8 @@ function secondOf(effectiveAt: string | undefined, effectiveDay: number): bigint
   return s;
 }
 
-function checkBillCycleDay(value: number | undefined, periodStart: number): number {
-  if (value === undefined) {
-    return dayOfMonth(periodStart);
-  }
-  if (!Number.isInteger(value) || value < 1 || value > 31) {
-    throw new RevenueInputError('billCycleDay', 'must be a whole day of the month, 1..31');
-  }
-  return value;
+function billCycleDayOf(value: number | undefined, periodStart: number): number {
+  return checkBillCycleDay(value, 'billCycleDay') ?? dayOfMonth(periodStart);
 }
 
 /**
@@ -120,7 +115,7 @@ export function previewProration(change: ProrationChange, convention: ProrationC
   const p1 = decimalRatio(checkNonNegativeDecimal(change.newUnitPrice, 'newUnitPrice'));
   const unit = change.unitPricePeriod ?? 'month';
   const units = unitsPerPeriod(unit, start, end);
-  const billCycleDay = checkBillCycleDay(change.billCycleDay, start);
+  const billCycleDay = billCycleDayOf(change.billCycleDay, start);
   const fromSecond = convention === 'stripe_seconds' ? secondOf(change.effectiveAt, eff) : undefined;
   const fraction = remainingFraction(convention, start, end, eff, fromSecond, billCycleDay);
   const part: PeriodPart = { periodStart: start, periodEnd: end, from: eff, to: end };

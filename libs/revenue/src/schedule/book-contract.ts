@@ -49,6 +49,7 @@ export function bookContract(contract: RevenueContract, policy: ResolvedPolicy):
     termEnd: checked.termEnd,
     billingFrequency: contract.billingFrequency,
     billingTiming: contract.billingTiming,
+    billCycleDay: checked.billCycleDay,
     grid: gridOf(policy),
     lines: new Map(),
     obligations: [],
@@ -82,7 +83,15 @@ export function bookContract(contract: RevenueContract, policy: ResolvedPolicy):
       const frequency = c.line.chargeType === 'one_time' ? 'upfront' : contract.billingFrequency;
       const timing = c.line.chargeType === 'one_time' ? 'advance' : contract.billingTiming;
       state.postings.push(
-        ...billingPostings(piece.netMinor, piece.start, piece.end, checked.termStart, frequency, timing),
+        ...billingPostings(
+          piece.netMinor,
+          piece.start,
+          piece.end,
+          checked.termStart,
+          frequency,
+          timing,
+          checked.billCycleDay,
+        ),
       );
     }
   });

@@ -12,11 +12,20 @@ import { SagaStepHandler } from './saga-step';
 
 const abs = (n: bigint): bigint => (n < 0n ? -n : n);
 
+/** What the checked invoice charged for: an amendment's proration or renewal term, or a booking's first stub. */
+function chargeLabel(ctx: SagaContext): string {
+  const am = ctx.amendment;
+  if (!am) return `invoiced the stub to the bill-cycle day of booking ${ctx.history.booking.contractId}`;
+  const what = am.amendmentType === 'renewal' ? 'invoiced the renewal term of' : 'prorated';
+  return `${what} ${am.amendmentType} ${am.amendmentId}`;
+}
+
 /**
  * The invoices a charge waits for: the one its billing change raised, and for a renewal the invoice of the period
  * starting on the renewal date. A renewal on time has only the latter; one applied after its date has both (the
  * period was invoiced at the old prices, the change prorates the difference), and together they bill the term.
- * An amendment's invoices must bill what the engine expected, within the tolerance.
+ * An amendment's invoices, and a booking's first invoice when its bill-cycle day makes it a stub, must bill what the
+ * engine expected, within the tolerance.
  */
 @Injectable()
 export class AwaitInvoiceStep extends SagaStepHandler {
@@ -49,15 +58,14 @@ export class AwaitInvoiceStep extends SagaStepHandler {
       if (!invoice) return false;
       invoices.push(invoice);
     }
-    if (ctx.amendment && saga.data.expectedProrationMinor !== undefined) {
+    if (saga.data.expectedProrationMinor !== undefined) {
       const expected = BigInt(saga.data.expectedProrationMinor);
       const billed = chargedWithoutUsage(invoices, ctx.catalogue);
       saga.data.billedProrationMinor = billed.toString();
       if (abs(billed - expected) > BigInt(this.config.PRORATION_TOLERANCE_MINOR)) {
-        const what = ctx.amendment.amendmentType === 'renewal' ? 'invoiced the renewal term of' : 'prorated';
         throw new BusinessError(
           'proration_mismatch',
-          `The billing platform ${what} ${ctx.amendment.amendmentType} ${ctx.amendment.amendmentId} at ${billed.toString()} ${ctx.history.booking.currency} minor units (${ids.join(', ')}); the engine expected ${expected.toString()} (tolerance ${String(this.config.PRORATION_TOLERANCE_MINOR)})`,
+          `The billing platform ${chargeLabel(ctx)} at ${billed.toString()} ${ctx.history.booking.currency} minor units (${ids.join(', ')}); the engine expected ${expected.toString()} (tolerance ${String(this.config.PRORATION_TOLERANCE_MINOR)})`,
           {
             contractId: saga.contractId,
             invoiceId: ids.join(','),

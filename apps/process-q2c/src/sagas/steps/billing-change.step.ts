@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { firstCycleDateOn } from '@revline/revenue';
 import type { EntityManager } from 'typeorm';
-import { billingItems, expectedCharge, expectedProration, rampSteps } from '../billing-plan';
+import {
+  billingItems,
+  expectedCharge,
+  expectedProration,
+  expectedStubCharge,
+  rampSteps,
+} from '../billing-plan';
 import { linesInForce } from '../contract-lines';
 import { billingCustomer } from '../customer-plan';
 import type { SagaContext } from '../erp-plan';
@@ -39,6 +46,8 @@ export class BillingChangeStep extends SagaStepHandler {
       const expected = expectedProration(ctx.history, ctx.before, am, ctx.catalogue);
       saga.data.awaitingCreditMinor = (-expected.reduce((s, l) => s + l.amountMinor, 0n)).toString();
     }
+    const stub = am ? undefined : expectedStubCharge(booking, ctx.catalogue);
+    if (stub) saga.data.expectedProrationMinor = stub.reduce((s, l) => s + l.amountMinor, 0n).toString();
     const ramps = am ? [] : rampSteps(booking, ctx.catalogue);
     const changeKind = !am
       ? 'create'
@@ -59,6 +68,7 @@ export class BillingChangeStep extends SagaStepHandler {
         effectiveDate: am?.effectiveDate ?? booking.termStart,
         items: billingItems(lines, ctx.catalogue),
         prorationBehavior: credit ? 'none' : 'always_invoice',
+        ...(stub ? { firstCycleDate: firstCycleDateOn(booking.termStart, booking.billCycleDay) } : {}),
         ...(ramps.length > 0 ? { rampSteps: ramps } : {}),
       },
       {

@@ -28,6 +28,9 @@ export interface FieldDef {
   relationshipName?: string;
   externalId?: boolean;
   length?: number;
+  /** A number field's total digits and digits after the point: Number(precision, scale). */
+  precision?: number;
+  scale?: number;
   defaultValue?: string | number | boolean;
 }
 
@@ -277,6 +280,8 @@ export const OBJECTS: readonly ObjectDef[] = [
         referenceTo: 'Contract',
         relationshipName: 'SBQQ__RenewedContract__r',
       }),
+      // Revline's bill-cycle day, a Number(2, 0): the org takes any two-digit number; Revline refuses all but 1..31.
+      f('Revline_Bill_Cycle_Day__c', 'double', { precision: 2, scale: 0 }),
       currency(),
       ...writeBack(),
     ],

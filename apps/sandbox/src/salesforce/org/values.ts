@@ -22,6 +22,17 @@ function deserialiseError(field: FieldDef, value: unknown, javaType: string): ne
   );
 }
 
+/** A Number(precision, scale) field holds precision − scale digits before the point; the API keeps extra decimals. */
+function checkRange(field: FieldDef, n: number): void {
+  if (field.precision === undefined) return;
+  if (Math.abs(n) < 10 ** (field.precision - (field.scale ?? 0))) return;
+  throw badRequest(
+    'NUMBER_OUTSIDE_VALID_RANGE',
+    `${field.label}: value outside of valid range on numeric field: ${String(n)}`,
+    [field.name],
+  );
+}
+
 /** Converts a JSON value from a request into the stored form of the field, answering Salesforce's errors. */
 export function coerceValue(field: FieldDef, value: unknown): FieldValue {
   if (value === null) return null;
@@ -64,6 +75,7 @@ export function coerceValue(field: FieldDef, value: unknown): FieldValue {
       const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
       if (typeof n !== 'number' || !Number.isFinite(n)) return deserialiseError(field, value, 'double');
       if (field.type === 'int' && !Number.isInteger(n)) return deserialiseError(field, value, 'int');
+      checkRange(field, n);
       return field.type === 'currency' ? Math.round(n * 100) / 100 : n;
     }
     case 'date':

@@ -31,6 +31,8 @@ function describeField(field: FieldDef): Record<string, unknown> {
     type: field.type,
     length: field.length ?? lengths[field.type] ?? 0,
     nillable: !field.required && field.name !== 'Id',
+    precision: field.precision ?? 0,
+    scale: field.scale ?? 0,
     createable: writable,
     updateable: writable && !field.createOnly,
     defaultedOnCreate: field.system === true || field.defaultValue !== undefined,
