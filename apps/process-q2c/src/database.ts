@@ -16,7 +16,7 @@ import { BillingDocumentEntity, SagaCommandEntity, SagaEntity } from './sagas/sa
 import { SagaWaitIndexes1764400000710 } from './sagas/saga-waits.migration';
 import { Sagas1764400000400 } from './sagas/sagas.migration';
 import { VoidedInvoiceEntity } from './sagas/voided-invoice.entity';
-import { CustomerOnInvoice1764400000970 } from './sagas/customer-on-invoice.migration';
+import { CustomerOnInvoice1764400000980 } from './sagas/customer-on-invoice.migration';
 import { VoidedInvoices1764400000850 } from './sagas/voided-invoices.migration';
 import { RevenueRuns1764400000900 } from './revenue-runs/revenue-runs.migration';
 import { FiscalCalendars1764400000950 } from './revenue-runs/fiscal-calendar.migration';
@@ -55,7 +55,7 @@ export const DATABASE: AppDatabase = {
     VoidedInvoices1764400000850,
     RevenueRuns1764400000900,
     FiscalCalendars1764400000950,
-    CustomerOnInvoice1764400000970,
+    CustomerOnInvoice1764400000980,
   ],
   messaging: true,
 };
