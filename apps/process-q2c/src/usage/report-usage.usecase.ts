@@ -138,6 +138,8 @@ export class ReportUsage {
       copy.end(batch);
       await finished(copy);
     } catch (error) {
+      // The COPY is abandoned (CopyFail): its own error is the abort's echo, the transaction rolls back.
+      copy.on('error', () => undefined);
       copy.destroy();
       throw error;
     }

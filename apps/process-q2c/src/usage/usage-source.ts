@@ -1,8 +1,8 @@
 import { DomainError, wellFormedText } from '@revline/http';
 import { parse as parseCsv } from 'csv-parse';
 import type { Info } from 'csv-parse';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { UsageReject } from './parse-usage';
 import { MAX_JSON_ROWS } from './parse-usage';
@@ -25,14 +25,18 @@ export function bodyKindOf(contentType: string | undefined): UsageBodyKind {
 const bad = (field: string, problem: string) =>
   new DomainError(400, `The usage body ${problem}`, [{ field, problem }]);
 
-/** The decoded bytes: gzip is inflated as it streams (and checked for NUL and UTF-8 then); other codings refused. */
-function decoded(body: Readable, encoding: string | undefined): Readable {
+/** Refuses a Content-Encoding other than gzip, before anything is read. */
+export function checkEncoding(encoding: string | undefined): 'gzip' | 'identity' {
   const coding = (encoding ?? 'identity').trim().toLowerCase();
-  if (coding === 'identity') return body;
-  if (coding !== 'gzip')
-    throw new DomainError(415, `Content-Encoding ${coding} is not supported: send gzip or none`, [
-      { field: 'content-encoding', problem: 'must be gzip or identity' },
-    ]);
+  if (coding === 'identity' || coding === 'gzip') return coding;
+  throw new DomainError(415, `Content-Encoding ${coding} is not supported: send gzip or none`, [
+    { field: 'content-encoding', problem: 'must be gzip or identity' },
+  ]);
+}
+
+/** The decoded bytes: gzip is inflated as it streams (and checked for NUL and UTF-8 then). */
+function decoded(body: Readable, encoding: 'gzip' | 'identity'): Readable {
+  if (encoding === 'identity') return body;
   const gunzip = createGunzip();
   const checked = wellFormedText();
   body.on('error', (error) => gunzip.destroy(error));
@@ -40,9 +44,22 @@ function decoded(body: Readable, encoding: string | undefined): Readable {
   return body.pipe(gunzip).pipe(checked);
 }
 
+/** The text lines of a byte stream, split as the bytes arrive (a stream's error ends the iteration with it). */
+async function* textLines(input: Readable): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    const parts = (rest + decoder.write(chunk)).split('\n');
+    rest = parts.pop() ?? '';
+    yield* parts;
+  }
+  rest += decoder.end();
+  if (rest !== '') yield rest;
+}
+
 async function* jsonLines(input: Readable): AsyncGenerator<UsageLine> {
   let line = 0;
-  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+  for await (const text of textLines(input)) {
     line += 1;
     if (text.trim() === '') continue;
     try {
@@ -88,6 +105,16 @@ function* jsonArray(body: unknown): Generator<UsageLine> {
   for (const [i, value] of body.entries()) yield { line: i + 1, value };
 }
 
+/** A streamed body's lines; nothing is read (or decoded) before the first line is asked for. */
+async function* streamedLines(
+  body: Readable,
+  kind: 'lines' | 'csv',
+  encoding: 'gzip' | 'identity',
+): AsyncGenerator<UsageLine> {
+  const input = decoded(body, encoding);
+  yield* kind === 'lines' ? jsonLines(input) : csvLines(input);
+}
+
 /** The lines of a body, read as they arrive for JSON lines and CSV. */
 export function usageLines(
   body: unknown,
@@ -95,6 +122,5 @@ export function usageLines(
   encoding: string | undefined,
 ): AsyncIterable<UsageLine> | Iterable<UsageLine> {
   if (kind === 'json') return jsonArray(body);
-  const input = decoded(body as Readable, encoding);
-  return kind === 'lines' ? jsonLines(input) : csvLines(input);
+  return streamedLines(body as Readable, kind, checkEncoding(encoding));
 }

@@ -26,6 +26,8 @@ import { actorOf, Roles } from '@revline/auth';
 import { ApiAuthProblems, ApiProblem, DomainError, problemExample } from '@revline/http';
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { finished } from 'node:stream/promises';
 import { UuidParam } from '../shared/path-params';
 import { MAX_JSON_ROWS, MAX_REJECTS, PERIOD_CLOSED_TYPE } from './parse-usage';
 import type { UsageOutcome } from './report-usage.usecase';
@@ -64,6 +66,30 @@ function modeOf(mode: string | undefined): IngestionMode {
   ]);
 }
 
+/**
+ * The 202 of `Prefer: respond-async`: status, headers (Location) and body are sent at once, and the response ends
+ * once the request's body has been read (or its ingestion has stopped): Node closes a connection whose response
+ * ends before its request, which would cut the upload short.
+ */
+async function answerAccepted(
+  reply: FastifyReply,
+  ingestionId: string,
+  run: Promise<unknown>,
+): Promise<void> {
+  const location = `/v1/usage/ingestions/${ingestionId}`;
+  const body: UsageAcceptedDto = { ingestionId, state: 'running', location };
+  reply.hijack();
+  reply.raw.writeHead(202, {
+    ...(reply.getHeaders() as OutgoingHttpHeaders),
+    'content-type': 'application/json; charset=utf-8',
+    location,
+    'preference-applied': 'respond-async',
+  });
+  reply.raw.write(JSON.stringify(body));
+  await Promise.race([finished(reply.request.raw).catch(() => undefined), run]);
+  reply.raw.end();
+}
+
 const respondAsync = (prefer: string | undefined): boolean =>
   (prefer ?? '').split(',').some((p) => p.trim().toLowerCase() === 'respond-async');
 
@@ -89,7 +115,8 @@ export class UsageController {
   @ApiOkResponse({ type: UsageOutcomeDto })
   @ApiAcceptedResponse({
     type: UsageAcceptedDto,
-    description: 'With Prefer: respond-async; Location names the ingestion',
+    description:
+      'With Prefer: respond-async: sent as soon as the request is accepted (Location names the ingestion); the response ends when the body has been received',
   })
   @ApiProblem(
     400,
@@ -141,7 +168,7 @@ export class UsageController {
     @Headers('prefer') prefer: string | undefined,
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<UsageOutcome | UsageAcceptedDto> {
+  ): Promise<UsageOutcome | undefined> {
     const kind = bodyKindOf(contentType);
     const upload = {
       lines: usageLines(body, kind, encoding),
@@ -151,13 +178,12 @@ export class UsageController {
     const ingestionId = randomUUID();
     await this.report.open(ingestionId, upload.mode, contentType ?? 'application/json', actorOf(request));
     if (!respondAsync(prefer)) return this.report.execute(ingestionId, upload);
-    void this.report.execute(ingestionId, upload).catch((error: unknown) => {
+    const run = this.report.execute(ingestionId, upload).catch((error: unknown) => {
       if (!(error instanceof DomainError))
         this.logger.error({ msg: 'usage ingestion failed', ingestionId, err: error });
     });
-    const location = `/v1/usage/ingestions/${ingestionId}`;
-    void reply.status(202).header('location', location).header('preference-applied', 'respond-async');
-    return { ingestionId, state: 'running', location };
+    await answerAccepted(reply, ingestionId, run);
+    return undefined;
   }
 
   @Get('ingestions/:id')
