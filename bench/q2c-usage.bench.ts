@@ -9,21 +9,20 @@
  * system-billing reports them today (one meter event request per event, from the outbox's report commands).
  *
  * process-q2c boots in this process on a fresh database (local Postgres and Redis) with the outbox relay off, so
- * the figures are ingestion's alone; the sender runs in a child process, so this process's RSS is process-q2c's
+ * the figures are ingestion's alone; the sender (support/usage-sender.ts) runs in a child process, so this process's RSS is process-q2c's
  * (sampled every 20 ms; VmHWM too). The contracts are fixtures (bench/support/usage-fixtures.ts), not timed.
  * Run after the build: node dist/bench/q2c-usage.bench.js
  */
 import 'reflect-metadata';
 import { bearer, createTestApp, createTestDatabase, seedApiKey } from '@revline/testing';
 import { fork } from 'node:child_process';
-import { Agent, request as httpRequest } from 'node:http';
-import { performance } from 'node:perf_hooks';
-import { pipeline } from 'node:stream/promises';
+import { join } from 'node:path';
 import { AppModule } from '../apps/process-q2c/src/app.module';
 import { APP } from '../apps/process-q2c/src/app.info';
 import { DATABASE } from '../apps/process-q2c/src/database';
 import { printFigures, processRssMb, runBench } from './support/bench';
-import { seedUsageContracts, usageLinesStream } from './support/usage-fixtures';
+import { seedUsageContracts } from './support/usage-fixtures';
+import type { UploadInput, UploadResult } from './support/usage-sender';
 
 const EVENTS = Number.parseInt(process.env.BENCH_Q2C_USAGE_EVENTS ?? '1000000', 10);
 const PER_REQUEST = Number.parseInt(process.env.BENCH_Q2C_USAGE_PER_REQUEST ?? '20000', 10);
@@ -31,72 +30,12 @@ const CONCURRENCY = Number.parseInt(process.env.BENCH_Q2C_USAGE_CONCURRENCY ?? '
 const CONTRACTS = Number.parseInt(process.env.BENCH_Q2C_USAGE_CONTRACTS ?? '20', 10);
 const TARGET_PER_SECOND = 50_000;
 const RSS_LIMIT_MB = 250;
-const UPLOAD_ROLE = 'q2c-usage-upload';
-
-interface UploadInput {
-  url: string;
-  authorization: string;
-  prefix: string;
-  events: number;
-  perRequest: number;
-  concurrency: number;
-  contracts: string[];
-}
-
-interface UploadResult {
-  seconds: number;
-  requestMs: number[];
-  staged: number;
-}
-
-/** One streamed request of events `first`..`first + count - 1`. */
-function postLines(input: UploadInput, agent: Agent, first: number, count: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      input.url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/x-ndjson', authorization: input.authorization },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const answer = Buffer.concat(chunks).toString('utf8');
-          if (res.statusCode !== 200) reject(new Error(`${String(res.statusCode)}: ${answer.slice(0, 500)}`));
-          else resolve((JSON.parse(answer) as { staged: number }).staged);
-        });
-      },
-    );
-    req.on('error', reject);
-    pipeline(usageLinesStream(input.prefix, first, count, input.contracts), req).catch(reject);
-  });
-}
-
-/** The sender (a child process): the requests, `concurrency` at a time, each body generated as it is sent. */
-async function upload(input: UploadInput): Promise<UploadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: input.concurrency });
-  const starts: number[] = [];
-  for (let first = 0; first < input.events; first += input.perRequest) starts.push(first);
-  const requestMs: number[] = [];
-  let staged = 0;
-  const t0 = performance.now();
-  const worker = async () => {
-    for (let first = starts.shift(); first !== undefined; first = starts.shift()) {
-      const start = performance.now();
-      staged += await postLines(input, agent, first, Math.min(input.perRequest, input.events - first));
-      requestMs.push(Math.round(performance.now() - start));
-    }
-  };
-  await Promise.all(Array.from({ length: input.concurrency }, worker));
-  agent.destroy();
-  return { seconds: (performance.now() - t0) / 1000, requestMs, staged };
-}
 
 function runUpload(input: UploadInput): Promise<UploadResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, [UPLOAD_ROLE], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(join(__dirname, 'support', 'usage-sender.js'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     child.once('message', (message: { result?: UploadResult; error?: string }) => {
       if (message.result) resolve(message.result);
       else reject(new Error(message.error ?? 'the sender failed'));
@@ -198,13 +137,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === UPLOAD_ROLE) {
-  process.once('message', (input: UploadInput) => {
-    upload(input).then(
-      (result) => process.send?.({ result }, () => process.exit(0)),
-      (error: unknown) => process.send?.({ error: String(error) }, () => process.exit(1)),
-    );
-  });
-} else {
-  runBench('q2c-usage', main);
-}
+runBench('q2c-usage', main);
