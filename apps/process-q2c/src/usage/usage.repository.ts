@@ -151,10 +151,12 @@ export class UsageRepository {
   }
 
   /**
-   * Moves the staged lines not rejected and not staged before into q2c.usage_events, once per identifier (its first
-   * line), each with the key of the billing command that reports it: per customer and meter (the product code,
-   * lower case, `-` as `_`: meterEventNameOf), `batch` events in line order, keyed by a digest of their identifiers.
-   * Returns how many were written.
+   * Moves the staged lines not rejected into q2c.usage_events, once per identifier (its first line), each with the
+   * key of the billing command that reports it: per customer and meter (the product code, lower case, `-` as `_`:
+   * meterEventNameOf), `batch` lines in line order, keyed by a digest of their identifiers. A line whose identifier
+   * is stored already is left out by ON CONFLICT (under lockApply, so nothing else inserts meanwhile): its batch's
+   * command carries the others, and the digest (over the batch's identifiers, stored or not) keys no other batch
+   * that can insert anything. Returns how many were written.
    */
   async apply(runner: QueryRunner, ingestionId: string, batch: number): Promise<number> {
     const result: QueryResult = await runner.query(
@@ -163,11 +165,10 @@ export class UsageRepository {
                 'usage:' || c."customer_id" || ':' || replace(lower(s."product_code"), '-', '_') AS "grp"
            FROM "usage_stage" s JOIN "usage_stage_contracts" c USING ("contract_id")
           WHERE NOT EXISTS (SELECT 1 FROM "usage_stage_rejects" r WHERE r."line" = s."line")
-            AND NOT EXISTS (SELECT 1 FROM "q2c"."usage_events" u WHERE u."identifier" = s."identifier")
           ORDER BY s."identifier", s."line"),
        "numbered" AS (
          SELECT f.*, (row_number() OVER (PARTITION BY "grp" ORDER BY "line") - 1) / $2 AS "batch" FROM "fresh" f),
-       "keys" AS (
+       "keys" AS MATERIALIZED (
          SELECT "grp", "batch", "grp" || ':' || left(encode(sha256(convert_to(
                   string_agg("identifier", E'\\n' ORDER BY "line"), 'UTF8')), 'hex'), 32) AS "command_key"
            FROM "numbered" GROUP BY "grp", "batch")
