@@ -145,6 +145,11 @@ describe('streamed usage ingestion', () => {
     expect(await stored('gz-bad')).toBe(0);
     const brotli = await post(lines('br', 0, 10), { ...ndjson, 'content-encoding': 'br' });
     expect(brotli.status).toBe(415);
+    const endless = await post(`${lines('long', 0, 2)}{"identifier":"${'x'.repeat(70_000)}`, ndjson);
+    expect(endless.status).toBe(400);
+    expect(endless.body.errors).toEqual([
+      { field: 'lines[3]', problem: 'has a line longer than 65536 characters' },
+    ]);
   });
 
   it('accepts CSV with a header row naming the fields, gzip-encoded too', async () => {

@@ -44,13 +44,20 @@ function decoded(body: Readable, encoding: 'gzip' | 'identity'): Readable {
   return body.pipe(gunzip).pipe(checked);
 }
 
+/** The longest line read: a longer one refuses the body (memory stays bounded whatever is sent). */
+export const MAX_LINE_CHARS = 65_536;
+
 /** The text lines of a byte stream, split as the bytes arrive (a stream's error ends the iteration with it). */
 async function* textLines(input: Readable): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
   let rest = '';
+  let read = 0;
   for await (const chunk of input as AsyncIterable<Buffer>) {
     const parts = (rest + decoder.write(chunk)).split('\n');
     rest = parts.pop() ?? '';
+    read += parts.length;
+    if (rest.length > MAX_LINE_CHARS)
+      throw bad(`lines[${String(read + 1)}]`, `has a line longer than ${String(MAX_LINE_CHARS)} characters`);
     yield* parts;
   }
   rest += decoder.end();
@@ -77,6 +84,7 @@ async function* csvLines(input: Readable): AsyncGenerator<UsageLine> {
     columns: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
+    max_record_size: MAX_LINE_CHARS,
     info: true,
     trim: true,
   });
