@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     };
     // Warm-up: one small upload of identifiers the measured runs do not use.
     await runUpload({ ...base, prefix: 'warm', events: 2_000, perRequest: 2_000, concurrency: 1 });
+    await db.dataSource.query(`DELETE FROM "q2c"."outbox" WHERE "job" = 'billing.report-usage'`);
     const rssBeforeMb = processRssMb(process.pid, 'VmRSS');
     const one = await measured({
       ...base,
