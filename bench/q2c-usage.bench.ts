@@ -1,204 +1,136 @@
 /**
- * Bulk usage ingestion benchmark (issue 7): `POST /v1/usage` with large uploads — 200,000 usage events in a few
- * JSON-lines requests of 50,000 — timed from the first byte sent to the last answer (every row checked, staged
- * once per identifier, batched into billing.report-usage outbox commands and lineage, in one transaction per
- * request). Target ≥ 50,000 events/s. Also the process RSS before and at its peak during the uploads (sampled every
- * 20 ms; the sender's bodies live in the same process, in a worker thread, and are counted too).
+ * Bulk usage ingestion benchmark (issue 18): `POST /v1/usage` streamed, JSON lines generated as they are sent.
+ *  - one request of 1,000,000 events (BENCH_Q2C_USAGE_EVENTS), timed from the first byte sent to the answer;
+ *  - the same number of events in requests of 20,000 (BENCH_Q2C_USAGE_PER_REQUEST), four at a time
+ *    (BENCH_Q2C_USAGE_CONCURRENCY): 50 requests for 1,000,000;
+ * each event read, checked, COPYed into the request's staging area, applied once per identifier with its
+ * billing.report-usage outbox commands and lineage, in one transaction per request. Target ≥ 50,000 events/s each.
+ * Also the peak resident memory of process-q2c (≤ 250 MB), and the Stripe requests the events cost as
+ * system-billing reports them today (one meter event request per event, from the outbox's report commands).
  *
- * process-q2c boots in-process on a fresh database (local Postgres and Redis) with the outbox relay off, so the
- * figure is ingestion alone (system-billing's reporting to Stripe is measured by the billing bench). The contracts
- * the rows report against are fixtures: completed booking sagas with a billing customer, written straight into
- * q2c.sagas (not timed). The request body limit is raised to fit 50,000 rows (BODY_LIMIT_BYTES, see the report).
+ * process-q2c boots in this process on a fresh database (local Postgres and Redis) with the outbox relay off, so
+ * the figures are ingestion's alone; the sender (support/usage-sender.ts) runs in a child process, so this process's RSS is process-q2c's
+ * (sampled every 20 ms; VmHWM too). The contracts are fixtures (bench/support/usage-fixtures.ts), not timed.
  * Run after the build: node dist/bench/q2c-usage.bench.js
  */
 import 'reflect-metadata';
 import { bearer, createTestApp, createTestDatabase, seedApiKey } from '@revline/testing';
-import { randomUUID } from 'node:crypto';
-import { Agent, request as httpRequest } from 'node:http';
-import { performance } from 'node:perf_hooks';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
 import { AppModule } from '../apps/process-q2c/src/app.module';
 import { APP } from '../apps/process-q2c/src/app.info';
 import { DATABASE } from '../apps/process-q2c/src/database';
-import { printFigures, runBench } from './support/bench';
+import { printFigures, processRssMb, runBench } from './support/bench';
+import { seedUsageContracts } from './support/usage-fixtures';
+import type { UploadInput, UploadResult } from './support/usage-sender';
 
-const EVENTS = Number.parseInt(process.env.BENCH_Q2C_USAGE_EVENTS ?? '200000', 10);
-const PER_REQUEST = Number.parseInt(process.env.BENCH_Q2C_USAGE_PER_REQUEST ?? '50000', 10);
+const EVENTS = Number.parseInt(process.env.BENCH_Q2C_USAGE_EVENTS ?? '1000000', 10);
+const PER_REQUEST = Number.parseInt(process.env.BENCH_Q2C_USAGE_PER_REQUEST ?? '20000', 10);
+const CONCURRENCY = Number.parseInt(process.env.BENCH_Q2C_USAGE_CONCURRENCY ?? '4', 10);
 const CONTRACTS = Number.parseInt(process.env.BENCH_Q2C_USAGE_CONTRACTS ?? '20', 10);
 const TARGET_PER_SECOND = 50_000;
-
-interface UploadInput {
-  url: string;
-  authorization: string;
-  events: number;
-  perRequest: number;
-  contracts: string[];
-}
-
-interface UploadResult {
-  seconds: number;
-  requests: Array<{ rows: number; status: number; ms: number; bytes: number; staged: number }>;
-}
-
-/** One JSON-lines body of usage events, `first`..`first + count - 1`, spread over the contracts. */
-function body(first: number, count: number, contracts: readonly string[]): string {
-  const lines: string[] = [];
-  for (let i = first; i < first + count; i += 1) {
-    lines.push(
-      JSON.stringify({
-        identifier: `bench-usage-${String(i)}`,
-        contractId: contracts[i % contracts.length],
-        productCode: 'API-CALLS',
-        quantity: String(1 + (i % 997)),
-        occurredAt: `2026-03-${String(1 + (i % 28)).padStart(2, '0')}T12:${String(i % 60).padStart(2, '0')}:00Z`,
-      }),
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/** The uploader: builds every body first (not timed), then posts them one after the other. */
-async function upload(input: UploadInput): Promise<UploadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const bodies: Array<{ rows: number; text: string }> = [];
-  for (let first = 0; first < input.events; first += input.perRequest) {
-    const rows = Math.min(input.perRequest, input.events - first);
-    bodies.push({ rows, text: body(first, rows, input.contracts) });
-  }
-  const post = (text: string) =>
-    new Promise<{ status: number; answer: string }>((resolve, reject) => {
-      const req = httpRequest(
-        input.url,
-        {
-          method: 'POST',
-          agent,
-          headers: {
-            'content-type': 'application/x-ndjson',
-            'content-length': Buffer.byteLength(text),
-            authorization: input.authorization,
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            resolve({ status: res.statusCode ?? 0, answer: Buffer.concat(chunks).toString('utf8') });
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(text);
-    });
-  const requests: UploadResult['requests'] = [];
-  const t0 = performance.now();
-  for (const { rows, text } of bodies) {
-    const start = performance.now();
-    const { status, answer } = await post(text);
-    if (status !== 200)
-      throw new Error(`upload of ${String(rows)} rows answered ${String(status)}: ${answer}`);
-    const staged = (JSON.parse(answer) as { staged: number }).staged;
-    requests.push({
-      rows,
-      status,
-      ms: Math.round(performance.now() - start),
-      bytes: Buffer.byteLength(text),
-      staged,
-    });
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  agent.destroy();
-  return { seconds, requests };
-}
+const RSS_LIMIT_MB = 250;
 
 function runUpload(input: UploadInput): Promise<UploadResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(__filename, { workerData: input });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`uploader exited ${String(code)}`));
+    const child = fork(join(__dirname, 'support', 'usage-sender.js'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    child.once('message', (message: { result?: UploadResult; error?: string }) => {
+      if (message.result) resolve(message.result);
+      else reject(new Error(message.error ?? 'the sender failed'));
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`the sender exited ${String(code)}`));
+    });
+    child.send(input);
   });
+}
+
+/** Runs one scenario, sampling this process's RSS (process-q2c's) the while. */
+async function measured(input: UploadInput): Promise<UploadResult & { rssPeakMb: number }> {
+  global.gc?.();
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  try {
+    const result = await runUpload(input);
+    return { ...result, rssPeakMb: Math.round(peak / (1024 * 1024)) };
+  } finally {
+    clearInterval(sampler);
+  }
 }
 
 async function main(): Promise<void> {
   process.env.LOG_LEVEL = 'error';
   process.env.RATE_LIMIT_PER_MINUTE = '10000000';
   const db = await createTestDatabase(DATABASE);
-  const q2c = await createTestApp(AppModule, APP, {
-    OUTBOX_RELAY: 'off',
-    BODY_LIMIT_BYTES: String(16 * 1024 * 1024),
-  });
+  const q2c = await createTestApp(AppModule, APP, { OUTBOX_RELAY: 'off' });
   try {
     const key = await seedApiKey(db.dataSource, ['finance.operator'], 'bench-usage');
-    const contracts = Array.from(
-      { length: CONTRACTS },
-      (_, i) => `801BenchUsage${String(i).padStart(5, '0')}`,
-    );
-    for (const [i, contractId] of contracts.entries()) {
-      await db.dataSource.query(
-        `INSERT INTO "q2c"."sagas" ("saga_id", "event_id", "kind", "contract_id", "status", "step", "correlation_id",
-           "committed_at", "data", "completed_at")
-         VALUES ($1, $2, 'booking', $3, 'completed', 'done', $4, now(), $5, now())`,
-        [
-          randomUUID(),
-          randomUUID(),
-          contractId,
-          `bench-usage-${String(i)}`,
-          JSON.stringify({ billingCustomerId: `cus_bench_${String(i)}`, invoices: [], creditNotes: [] }),
-        ],
-      );
-    }
-    const input = {
+    const contracts = await seedUsageContracts(db.dataSource, 'BenchUsage', CONTRACTS);
+    const base = {
       url: new URL('/v1/usage', q2c.url).toString(),
       authorization: bearer(key).authorization,
       contracts,
     };
-    // Warm-up: one small upload of identifiers the measured run does not use.
-    await runUpload({ ...input, events: 2_000, perRequest: 2_000 });
-    await db.dataSource.query(`DELETE FROM "q2c"."usage_events"`);
+    // Warm-up: one small upload of identifiers the measured runs do not use.
+    await runUpload({ ...base, prefix: 'warm', events: 2_000, perRequest: 2_000, concurrency: 1 });
     await db.dataSource.query(`DELETE FROM "q2c"."outbox" WHERE "job" = 'billing.report-usage'`);
-    global.gc?.();
-    const rssBefore = process.memoryUsage().rss;
-    let rssPeak = rssBefore;
-    const sampler = setInterval(() => {
-      rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-    }, 20);
-    const loop = performance.eventLoopUtilization();
-    const run = await runUpload({ ...input, events: EVENTS, perRequest: PER_REQUEST });
-    const busy = performance.eventLoopUtilization(loop);
-    clearInterval(sampler);
+    const rssBeforeMb = processRssMb(process.pid, 'VmRSS');
+    const one = await measured({
+      ...base,
+      prefix: 'one',
+      events: EVENTS,
+      perRequest: EVENTS,
+      concurrency: 1,
+    });
+    const split = await measured({
+      ...base,
+      prefix: 'split',
+      events: EVENTS,
+      perRequest: PER_REQUEST,
+      concurrency: CONCURRENCY,
+    });
     const [{ rows, commands, reported }] = await db.dataSource.query<
       [{ rows: number; commands: number; reported: number }]
     >(
-      `SELECT (SELECT count(*) FROM "q2c"."usage_events" WHERE "identifier" LIKE 'bench-usage-%')::int AS rows,
+      `SELECT (SELECT count(*) FROM "q2c"."usage_events" WHERE "identifier" ~ '^(one|split)-')::int AS rows,
               (SELECT count(*) FROM "q2c"."outbox" WHERE "job" = 'billing.report-usage')::int AS commands,
               (SELECT coalesce(sum(jsonb_array_length("envelope"->'payload'->'events')), 0)
                  FROM "q2c"."outbox" WHERE "job" = 'billing.report-usage')::int AS reported`,
     );
-    const staged = run.requests.reduce((sum, r) => sum + r.staged, 0);
-    if (rows !== EVENTS || staged !== EVENTS || reported !== EVENTS)
+    if (one.staged !== EVENTS || split.staged !== EVENTS || rows !== 2 * EVENTS)
       throw new Error(
-        `${String(EVENTS)} events uploaded, ${String(staged)} answered staged, ${String(rows)} stored, ${String(reported)} in report commands`,
+        `${String(2 * EVENTS)} events sent, ${String(one.staged + split.staged)} answered staged, ${String(rows)} stored`,
       );
-    const eventsPerSecond = Math.round(EVENTS / run.seconds);
-    const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
+    const perSecond = (r: UploadResult) => Math.round(EVENTS / r.seconds);
+    const rssPeakMb = Math.max(one.rssPeakMb, split.rssPeakMb, processRssMb(process.pid, 'VmHWM'));
     printFigures({
       bench: 'q2c-usage',
       events: EVENTS,
-      requests: run.requests.length,
-      perRequest: PER_REQUEST,
-      requestMs: run.requests.map((r) => r.ms),
-      requestMb: Number(((run.requests[0]?.bytes ?? 0) / (1024 * 1024)).toFixed(1)),
-      stored: rows,
+      oneRequest: { seconds: Number(one.seconds.toFixed(3)), eventsPerSecond: perSecond(one) },
+      split: {
+        requests: split.requestMs.length,
+        perRequest: PER_REQUEST,
+        concurrency: CONCURRENCY,
+        seconds: Number(split.seconds.toFixed(3)),
+        eventsPerSecond: perSecond(split),
+        requestMsMax: Math.max(...split.requestMs),
+      },
       reportCommands: commands,
-      seconds: Number(run.seconds.toFixed(3)),
-      eventsPerSecond,
-      serverLoopUtilisation: Number(busy.utilization.toFixed(3)),
-      rssBeforeMb: mb(rssBefore),
-      rssPeakMb: mb(rssPeak),
+      // system-billing sends one meter event request per event today (aggregation is billing's part of issue 18).
+      stripeRequestsPer1MEvents: Math.round((reported / (2 * EVENTS)) * 1_000_000),
+      rssBeforeMb,
+      rssPeakMb,
+      rssLimitMb: RSS_LIMIT_MB,
       target: TARGET_PER_SECOND,
-      pass: eventsPerSecond >= TARGET_PER_SECOND,
+      pass:
+        perSecond(one) >= TARGET_PER_SECOND &&
+        perSecond(split) >= TARGET_PER_SECOND &&
+        rssPeakMb <= RSS_LIMIT_MB,
     });
   } finally {
     await q2c.close();
@@ -206,8 +138,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (isMainThread) {
-  runBench('q2c-usage', main);
-} else {
-  void upload(workerData as UploadInput).then((result) => parentPort?.postMessage(result));
-}
+runBench('q2c-usage', main);

@@ -77,7 +77,7 @@ describe('bulk usage through the sandbox', () => {
       [[row('u-1', { productCode: 'SEAT' })], 'rows[0].productCode'],
       [[row('u-1', { productCode: 'GHOST' })], 'rows[0].productCode'],
       [[row('u-1'), 'oops'], 'rows[1]'],
-      [`${JSON.stringify(row('u-1'))}\n{not json\n`, 'rows[1]', 'application/x-ndjson'],
+      [`${JSON.stringify(row('u-1'))}\n{not json\n`, 'lines[2]', 'application/x-ndjson'],
     ];
     for (const [body, field, type] of cases) {
       const res = await upload(body, type).expect(400);

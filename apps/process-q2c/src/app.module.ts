@@ -21,6 +21,7 @@ import { FiscalCalendarConfig } from './shared/fiscal-calendar.config';
 import { SagasConfig } from './shared/sagas.config';
 import { SagasModule } from './sagas/sagas.module';
 import { SlaModule } from './sla/sla.module';
+import { UsageConfig } from './usage/usage.config';
 import { UsageModule } from './usage/usage.module';
 import { ValidationModule } from './validation/validation.module';
 import { WaterfallModule } from './waterfall/waterfall.module';
@@ -35,6 +36,7 @@ import { WaterfallModule } from './waterfall/waterfall.module';
         ScheduledConfig,
         ReconciliationConfig,
         RevenueRunsConfig,
+        UsageConfig,
       ],
       database: DATABASE,
       auth: {},

@@ -249,6 +249,7 @@ const CASES: Record<string, RouteCases> = {
       field: 'agedAfterHours',
     },
   ],
+  'GET /v1/usage/ingestions/{id}': [{ name: 'an id that is not a UUID', params: { id: '42' }, field: 'id' }],
   'POST /v1/usage': [
     {
       name: 'unparseable JSON',
@@ -261,7 +262,7 @@ const CASES: Record<string, RouteCases> = {
     {
       name: 'a bad JSON line',
       raw: { contentType: 'application/x-ndjson', text: '{"eventId":"e1"}\nnot json\n' },
-      field: 'rows[1]',
+      field: 'lines[2]',
     },
   ],
 };
@@ -290,11 +291,15 @@ describe('bad input on every process-q2c route: 4xx problem+json naming the fiel
   let admin: string;
   let operations: Operation[] = [];
 
-  /** Rows in every q2c table (outbox, inbox and exceptions included), the audit log and jobs in every queue. */
+  /**
+   * Rows in every q2c table (outbox, inbox and exceptions included), the audit log and jobs in every queue. A refused
+   * usage upload keeps its ingestion record (state `rejected`, with the reasons): the record of the refusal, not input.
+   */
   const footprint = async (): Promise<Record<string, number>> => {
     const tables = await db.dataSource.query<Array<{ name: string }>>(
       `SELECT format('%I.%I', table_schema, table_name) AS name FROM information_schema.tables
         WHERE table_type = 'BASE TABLE' AND (table_schema = 'q2c' OR (table_schema = 'platform' AND table_name LIKE 'audit%'))
+          AND table_name <> 'usage_ingestions'
         ORDER BY 1`,
     );
     const counts: Record<string, number> = {};

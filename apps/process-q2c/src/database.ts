@@ -21,6 +21,7 @@ import { VoidedInvoices1764400000850 } from './sagas/voided-invoices.migration';
 import { RevenueRuns1764400000900 } from './revenue-runs/revenue-runs.migration';
 import { FiscalCalendars1764400000950 } from './revenue-runs/fiscal-calendar.migration';
 import { UsageEventEntity } from './usage/usage-event.entity';
+import { UsageIngestions1764400000970 } from './usage/usage-ingestions.migration';
 import { UsageEvents1764400000600 } from './usage/usage.migration';
 
 /** The `q2c` schema: the tables only process-q2c reads and writes. */
@@ -55,6 +56,7 @@ export const DATABASE: AppDatabase = {
     VoidedInvoices1764400000850,
     RevenueRuns1764400000900,
     FiscalCalendars1764400000950,
+    UsageIngestions1764400000970,
     CustomerOnInvoice1764400000980,
   ],
   messaging: true,

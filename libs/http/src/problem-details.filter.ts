@@ -58,12 +58,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof HttpException) return fromHttpException(exception);
-    if (exception instanceof DomainError)
+    if (exception instanceof DomainError) {
+      // A problem type of its own (a `type` extension, an absolute URI) replaces the status's.
+      const type = exception.extensions?.type;
       return Object.assign(
         {},
         exception.extensions,
         problem(exception.status, exception.message, { errors: exception.errors }),
+        typeof type === 'string' ? { type } : {},
       );
+    }
     const status = (exception as { statusCode?: unknown }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return problem(status, (exception as Error).message); // Fastify's own 4xx: body too large, bad JSON, media type

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { isUtf8 } from 'node:buffer';
 import { DomainError } from './problem-details.filter';
 
@@ -107,7 +107,7 @@ function unfinishedTail(chunk: Buffer): number {
 }
 
 /** A body passed on unchanged, checked as it streams: a NUL byte or bytes that are not UTF-8 end it with a 400. */
-function checkedBody(): Transform {
+export function wellFormedText(): Transform {
   let carry: Buffer = Buffer.alloc(0);
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -141,9 +141,15 @@ const isJsonText = (request: FastifyRequest): boolean => /json/i.test(request.he
 /** Bodies sent as text; a binary body (none of the apps takes one) is left to its parser. */
 const TEXT_BODY = /^(application\/(json|[\w.+-]*\+json|x-ndjson|x-www-form-urlencoded)|text\/)/i;
 
+/**
+ * A text body sent as it is: an encoded one (`Content-Encoding: gzip`) is checked by the route that decodes it,
+ * through wellFormedText().
+ */
 const hasTextBody = (request: FastifyRequest): boolean => {
   const type = request.headers['content-type'];
-  return typeof type === 'string' && TEXT_BODY.test(type);
+  const encoding = request.headers['content-encoding'];
+  const plain = encoding === undefined || /^\s*identity\s*$/i.test(encoding);
+  return plain && typeof type === 'string' && TEXT_BODY.test(type);
 };
 
 /** The 400 a request target holding a NUL or bytes that are not UTF-8 gets, or null when it is well formed. */
@@ -166,7 +172,7 @@ export function refuseMalformedText(fastify: FastifyInstance): void {
       done(null, payload);
       return;
     }
-    const checked = checkedBody();
+    const checked = wellFormedText();
     payload.on('error', (error) => checked.destroy(error));
     done(null, payload.pipe(checked));
   });
@@ -175,7 +181,7 @@ export function refuseMalformedText(fastify: FastifyInstance): void {
     const problem =
       typeof body === 'string' && isJsonText(request)
         ? escapedNul(body)
-        : body === undefined
+        : body === undefined || body instanceof Readable
           ? null
           : malformedValue(body);
     done(problem ? refuse('body', [problem]) : undefined);

@@ -1,6 +1,5 @@
-import { DomainError } from '@revline/http';
 import { describe, expect, it } from 'vitest';
-import { parseUsage } from './parse-usage';
+import { checkUsage, rejectField } from './parse-usage';
 
 const row = (identifier: string, extra: object = {}) => ({
   identifier,
@@ -11,47 +10,33 @@ const row = (identifier: string, extra: object = {}) => ({
   ...extra,
 });
 
-const fieldsOf = (body: unknown): string[] => {
-  try {
-    parseUsage(body);
-  } catch (error) {
-    if (error instanceof DomainError) return (error.errors ?? []).map((e) => e.field);
-    throw error;
-  }
-  return [];
+const fieldsOf = (raw: unknown): string[] => {
+  const checked = checkUsage(raw);
+  return 'problems' in checked ? checked.problems.map((p) => p.field) : [];
 };
 
-describe('parseUsage', () => {
-  it('reads a JSON array and JSON lines alike, normalising quantities and instants', () => {
-    const array = parseUsage([row('a'), row('b', { quantity: '2.5' })]);
-    const lines = parseUsage(
-      `${JSON.stringify(row('a'))}\n\n${JSON.stringify(row('b', { quantity: '2.5' }))}\n`,
-    );
-    expect(lines).toEqual(array);
-    expect(array.rows.map((r) => [r.quantity, r.occurredAt])).toEqual([
-      ['10', '2026-03-10T10:00:00.000Z'],
-      ['2.5', '2026-03-10T10:00:00.000Z'],
-    ]);
-  });
-
-  it('keeps the first of repeated identifiers, and refuses a repeat with other values', () => {
-    expect(parseUsage([row('a'), row('a')])).toMatchObject({
-      rows: [row('a', { quantity: '10' })].map((r) => ({ identifier: r.identifier })),
-      repeated: 1,
+describe('checkUsage', () => {
+  it('normalises quantities and instants', () => {
+    expect(checkUsage(row('a'))).toEqual({
+      row: { ...row('a'), quantity: '10', occurredAt: '2026-03-10T10:00:00.000Z' },
     });
-    expect(fieldsOf([row('a'), row('a', { quantity: 11 })])).toEqual(['rows[1].identifier']);
+    expect(checkUsage(row('b', { quantity: '2.5' }))).toMatchObject({ row: { quantity: '2.5' } });
   });
 
-  it('names every bad row and field', () => {
-    expect(
-      fieldsOf([
-        row('a', { quantity: -1 }),
-        row('b', { occurredAt: '2026-02-30T00:00:00Z' }),
-        row('c', { extra: 1 }),
-      ]),
-    ).toEqual(['rows[0].quantity', 'rows[1].occurredAt', 'rows[2].extra']);
-    expect(fieldsOf('{"identifier":\n')).toEqual(['rows[0]']);
-    expect(fieldsOf(42)).toEqual(['body']);
-    expect(fieldsOf([])).toEqual(['rows']);
+  it('names every field at fault', () => {
+    expect(fieldsOf(row('a', { quantity: -1 }))).toEqual(['quantity']);
+    expect(fieldsOf(row('b', { occurredAt: '2026-02-30T00:00:00Z' }))).toEqual(['occurredAt']);
+    expect(fieldsOf(row('c', { extra: 1 }))).toEqual(['extra']);
+    expect(fieldsOf(row('d e', { contractId: 'C 1' }))).toEqual(['identifier', 'contractId']);
+    expect(fieldsOf(row('f', { productCode: 'A\u0000' }))).toEqual(['productCode']);
+    expect(fieldsOf('oops')).toEqual(['(line)']);
+    expect(fieldsOf([row('a')])).toEqual(['(line)']);
+  });
+
+  it('names a reject by its JSON array item or by its line', () => {
+    const reject = { line: 3, field: 'quantity', problem: 'bad' };
+    expect(rejectField(reject, true)).toBe('rows[2].quantity');
+    expect(rejectField(reject, false)).toBe('lines[3].quantity');
+    expect(rejectField({ ...reject, field: '(line)' }, false)).toBe('lines[3]');
   });
 });

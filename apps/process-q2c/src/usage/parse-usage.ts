@@ -1,4 +1,4 @@
-import { DomainError } from '@revline/http';
+import { DomainError, malformedValue } from '@revline/http';
 
 /** One usage event as POST /v1/usage receives it. */
 export interface UsageRow {
@@ -11,15 +11,17 @@ export interface UsageRow {
   occurredAt: string;
 }
 
-export interface RowProblem {
+/** A bad line: its number (1-based; a JSON array's item number), the field at fault (`(line)` for all of it), why. */
+export interface UsageReject {
+  line: number;
   field: string;
   problem: string;
 }
 
-/** The most rows one request may carry. */
-export const MAX_USAGE_ROWS = 100_000;
-/** The most problems one answer lists. */
-const MAX_PROBLEMS = 50;
+/** The most items a JSON array body may carry (JSON lines and CSV stream, without a limit). */
+export const MAX_JSON_ROWS = 100_000;
+/** The most rejects an answer (and an ingestion record) lists; the count covers all of them. */
+export const MAX_REJECTS = 100;
 
 const FIELDS = ['identifier', 'contractId', 'productCode', 'quantity', 'occurredAt'] as const;
 const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9_\-:.]{0,199}$/;
@@ -35,114 +37,91 @@ function isCalendarTime(value: string): boolean {
   return day.getUTCMonth() === m - 1 && day.getUTCDate() === d && h < 24 && min < 60 && seconds < 60;
 }
 
-/** Raises a 400 naming every row and field at fault (the first MAX_PROBLEMS of them). */
-export function refuse(problems: readonly RowProblem[]): never {
-  const shown = problems.slice(0, MAX_PROBLEMS);
-  const more = problems.length > shown.length ? ` (and ${String(problems.length - shown.length)} more)` : '';
-  throw new DomainError(
-    400,
-    `${String(problems.length)} problem(s) in the usage rows, nothing was staged: ${shown
-      .slice(0, 3)
-      .map((p) => `${p.field} ${p.problem}`)
-      .join('; ')}${more}`,
-    shown,
-  );
+type Problems = Array<Omit<UsageReject, 'line'>>;
+
+function quantityOf(raw: unknown): string | null {
+  if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0) return String(raw);
+  return typeof raw === 'string' && DECIMAL.test(raw) ? raw : null;
 }
 
-/** The rows of a JSON array or of JSON lines (one object per line; blank lines skipped). */
-export function rowsOf(body: unknown): unknown[] {
-  if (Array.isArray(body)) return body;
-  if (typeof body === 'string') {
-    const rows: unknown[] = [];
-    const problems: RowProblem[] = [];
-    body.split('\n').forEach((line, i) => {
-      if (line.trim() === '') return;
-      try {
-        rows.push(JSON.parse(line));
-      } catch {
-        problems.push({
-          field: `rows[${String(rows.length)}]`,
-          problem: `(line ${String(i + 1)}) is not JSON`,
-        });
-        rows.push(null);
-      }
-    });
-    if (problems.length > 0) refuse(problems);
-    return rows;
-  }
-  throw new DomainError(400, 'The body must be a JSON array of usage rows, or JSON lines', [
-    { field: 'body', problem: 'must be a JSON array or JSON lines' },
-  ]);
-}
-
-function checkRow(raw: unknown, index: number, problems: RowProblem[]): UsageRow | null {
-  const at = (field: string) => `rows[${String(index)}].${field}`;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    problems.push({ field: `rows[${String(index)}]`, problem: 'must be an object' });
+function instantOf(raw: unknown, problems: Problems): string | null {
+  if (typeof raw !== 'string' || !INSTANT.test(raw)) {
+    problems.push({ field: 'occurredAt', problem: 'must be an ISO 8601 date-time with a time zone' });
     return null;
   }
-  const row = raw as Record<string, unknown>;
-  const before = problems.length;
-  for (const key of Object.keys(row)) {
-    if (!(FIELDS as readonly string[]).includes(key))
-      problems.push({ field: at(key), problem: 'is not a usage field' });
+  const time = Date.parse(raw);
+  if (Number.isNaN(time) || !isCalendarTime(raw)) {
+    problems.push({ field: 'occurredAt', problem: 'is not a real date-time' });
+    return null;
   }
-  const text = (field: (typeof FIELDS)[number], pattern: RegExp, what: string): string => {
-    const value = row[field];
-    if (typeof value !== 'string' || !pattern.test(value)) problems.push({ field: at(field), problem: what });
-    return typeof value === 'string' ? value : '';
-  };
-  const identifier = text('identifier', IDENTIFIER, 'must be 1-200 letters, digits, _ - : or .');
-  const contractId = text('contractId', /^\S{1,100}$/, 'must be a contract id');
-  const productCode = text('productCode', /^\S{1,100}$/, 'must be a product code');
-  const rawQuantity = row.quantity;
-  const quantity =
-    typeof rawQuantity === 'number' && Number.isSafeInteger(rawQuantity) && rawQuantity >= 0
-      ? String(rawQuantity)
-      : typeof rawQuantity === 'string' && DECIMAL.test(rawQuantity)
-        ? rawQuantity
-        : null;
-  if (quantity === null)
-    problems.push({
-      field: at('quantity'),
-      problem: 'must be a non-negative whole number or decimal string',
-    });
-  const occurred = text('occurredAt', INSTANT, 'must be an ISO 8601 date-time with a time zone');
-  const time = Date.parse(occurred);
-  if (INSTANT.test(occurred) && (Number.isNaN(time) || !isCalendarTime(occurred)))
-    problems.push({ field: at('occurredAt'), problem: 'is not a real date-time' });
-  if (problems.length > before || quantity === null) return null;
-  return { identifier, contractId, productCode, quantity, occurredAt: new Date(time).toISOString() };
+  return new Date(time).toISOString();
 }
 
-/** Checks every row; a single bad row refuses the whole request. Repeated identifiers keep their first row. */
-export function parseUsage(body: unknown): { rows: UsageRow[]; repeated: number } {
-  const raw = rowsOf(body);
-  if (raw.length === 0) refuse([{ field: 'rows', problem: 'must hold at least one usage row' }]);
-  if (raw.length > MAX_USAGE_ROWS)
-    refuse([
-      { field: 'rows', problem: `must hold at most ${String(MAX_USAGE_ROWS)} rows; split the upload` },
-    ]);
-  const problems: RowProblem[] = [];
-  const rows: UsageRow[] = [];
-  const seen = new Map<string, UsageRow>();
-  let repeated = 0;
-  raw.forEach((r, i) => {
-    const row = checkRow(r, i, problems);
-    if (!row) return;
-    const first = seen.get(row.identifier);
-    if (!first) {
-      seen.set(row.identifier, row);
-      rows.push(row);
-      return;
-    }
-    repeated += 1;
-    if (JSON.stringify(first) !== JSON.stringify(row))
-      problems.push({
-        field: `rows[${String(i)}].identifier`,
-        problem: `repeats ${row.identifier} with other values`,
-      });
-  });
-  if (problems.length > 0) refuse(problems);
-  return { rows, repeated };
+function textOf(
+  row: Record<string, unknown>,
+  field: string,
+  pattern: RegExp,
+  what: string,
+  problems: Problems,
+) {
+  const value = row[field];
+  if (typeof value === 'string' && pattern.test(value)) return value;
+  problems.push({ field, problem: what });
+  return '';
+}
+
+/** One event checked: the row, or every field at fault (the line's first problem is what an answer names). */
+export function checkUsage(raw: unknown): { row: UsageRow } | { problems: Problems } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { problems: [{ field: '(line)', problem: 'must be an object' }] };
+  const row = raw as Record<string, unknown>;
+  const problems: Problems = [];
+  const malformed = malformedValue(row);
+  if (malformed) problems.push(malformed);
+  for (const key of Object.keys(row))
+    if (!(FIELDS as readonly string[]).includes(key))
+      problems.push({ field: key, problem: 'is not a usage field' });
+  const identifier = textOf(
+    row,
+    'identifier',
+    IDENTIFIER,
+    'must be 1-200 letters, digits, _ - : or .',
+    problems,
+  );
+  const contractId = textOf(row, 'contractId', /^\S{1,100}$/, 'must be a contract id', problems);
+  const productCode = textOf(row, 'productCode', /^\S{1,100}$/, 'must be a product code', problems);
+  const quantity = quantityOf(row.quantity);
+  if (quantity === null)
+    problems.push({ field: 'quantity', problem: 'must be a non-negative whole number or decimal string' });
+  const occurredAt = instantOf(row.occurredAt, problems);
+  if (problems.length > 0 || quantity === null || occurredAt === null) return { problems };
+  return { row: { identifier, contractId, productCode, quantity, occurredAt } };
+}
+
+/** How a reject's line is named in a problem's `errors`: a JSON array's item, or a line of the body. */
+export const rejectField = (reject: UsageReject, jsonArray: boolean): string => {
+  const at = jsonArray ? `rows[${String(reject.line - 1)}]` : `lines[${String(reject.line)}]`;
+  return reject.field === '(line)' ? at : `${at}.${reject.field}`;
+};
+
+/** The problem type of a request refused only for events of closed periods. */
+export const PERIOD_CLOSED_TYPE = 'https://docs.revline.dev/problems/usage-period-closed';
+
+/** Raises the refusal of a whole request: every reject listed (up to MAX_REJECTS), nothing written. */
+export function refuse(
+  rejects: readonly UsageReject[],
+  total: number,
+  extras: { jsonArray: boolean; ingestionId?: string; periodClosed?: boolean },
+): never {
+  const more = total > rejects.length ? ` (the first ${String(rejects.length)} listed)` : '';
+  const first = rejects.slice(0, 3).map((r) => `${rejectField(r, extras.jsonArray)} ${r.problem}`);
+  throw new DomainError(
+    extras.periodClosed ? 409 : 400,
+    `${String(total)} bad line(s) in the usage, nothing was written${more}: ${first.join('; ')}`,
+    rejects.map((r) => ({ field: rejectField(r, extras.jsonArray), problem: r.problem })),
+    {
+      ...(extras.ingestionId ? { ingestionId: extras.ingestionId } : {}),
+      ...(extras.periodClosed ? { type: PERIOD_CLOSED_TYPE } : {}),
+    },
+  );
 }

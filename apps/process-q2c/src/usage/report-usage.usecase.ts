@@ -1,227 +1,255 @@
 import { Injectable } from '@nestjs/common';
 import type { BillingReportUsagePayload } from '@revline/messaging';
 import { Outbox } from '@revline/messaging';
-import { createHash } from 'node:crypto';
+import { DomainError } from '@revline/http';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
-import type { EntityManager } from 'typeorm';
+import type { QueryRunner } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { ActiveMapping } from '../mappings/active-mapping';
-import type { RowProblem, UsageRow } from './parse-usage';
-import { refuse } from './parse-usage';
+import type { UsageReject } from './parse-usage';
+import { checkUsage, MAX_REJECTS, refuse } from './parse-usage';
+import type { UsageLine } from './usage-source';
+import type { IngestionFigures, IngestionMode } from './usage.repository';
+import { copyLine, UsageRepository } from './usage.repository';
 
 /** Events per billing.report-usage command. */
 export const USAGE_BATCH = 1_000;
-/** Rows per staging statement. */
-const STAGE_CHUNK = 10_000;
+/** Staged lines per COPY write. */
+const COPY_BATCH = 1_000;
+/** Lines between two progress updates of the ingestion record. */
+const PROGRESS_EVERY = 20_000;
+/** Commands read back per query. */
+const COMMAND_PAGE = 50;
+
+export interface UsageCommand {
+  customerId: string;
+  meterEventName: string;
+  events: number;
+  idempotencyKey: string;
+}
 
 export interface UsageOutcome {
+  ingestionId: string;
   received: number;
   staged: number;
   duplicates: number;
-  commands: Array<{ customerId: string; meterEventName: string; events: number; idempotencyKey: string }>;
+  rejected: number;
+  rejects: UsageReject[];
+  commands: UsageCommand[];
+}
+
+export interface UsageUpload {
+  lines: AsyncIterable<UsageLine> | Iterable<UsageLine>;
+  mode: IngestionMode;
+  /** A JSON array: rejects are named as its items (`rows[i]`), not as lines. */
+  jsonArray: boolean;
 }
 
 /** The billing meter a usage product reports to: its product code, lower case, `-` as `_` (API-CALLS → api_calls). */
 export const meterEventNameOf = (productCode: string): string => productCode.toLowerCase().replace(/-/g, '_');
 
-interface Contract {
-  customerId: string;
-  correlationId: string;
+interface Read {
+  received: number;
+  rejected: number;
+  rejects: UsageReject[];
 }
 
+const byLine = (a: UsageReject, b: UsageReject) => a.line - b.line;
+
 /**
- * Stages usage rows once per identifier and reports the new ones to the billing platform, batched per customer and
- * meter, in one transaction: the rows, their billing.report-usage commands (outbox) and a lineage hop per contract.
- * Staging is a multi-row INSERT … SELECT FROM unnest(…) per chunk (the `pg` driver speaks COPY only through
- * pg-copy-streams, which is not installed), each row written once with its command key, with ON CONFLICT DO
- * NOTHING as the dedup against earlier uploads.
+ * Ingests one upload in one transaction: every line checked as it arrives and COPYed into a staging area of the
+ * request's own (temporary tables), the staged lines checked against contracts, catalogue and closed periods, then
+ * the good ones moved into q2c.usage_events once per identifier with their billing.report-usage commands (outbox)
+ * and a lineage hop per contract. A bad line refuses the whole upload (rolled back, nothing written) unless the mode
+ * is `partial`, which applies the good lines and returns the bad ones. Memory holds one COPY batch and the first
+ * MAX_REJECTS rejects, whatever the upload's size.
  */
 @Injectable()
 export class ReportUsage {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly repository: UsageRepository,
     private readonly mappings: ActiveMapping,
     private readonly outbox: Outbox,
     private readonly lineage: LineageRecorder,
   ) {}
 
-  async execute(rows: readonly UsageRow[], repeated: number): Promise<UsageOutcome> {
-    return this.dataSource.transaction(async (manager) => {
-      const contracts = await this.contracts(manager, [...new Set(rows.map((r) => r.contractId))]);
-      await this.check(manager, rows, contracts);
-      const groupOf = (row: UsageRow) => this.commandKey(contracts, row);
-      const fresh = await this.stage(manager, rows, contracts, groupOf);
-      const commands: UsageOutcome['commands'] = [];
-      for (const [key, batch] of fresh.batches) {
-        const first = batch[0];
-        const customerId = (contracts.get(first.contractId) as Contract).customerId;
+  /** The ingestion record, `running`, before the body is read. */
+  async open(
+    ingestionId: string,
+    mode: IngestionMode,
+    contentType: string,
+    requestedBy: string,
+  ): Promise<void> {
+    await this.repository.createIngestion(ingestionId, mode, contentType, requestedBy);
+  }
+
+  async execute(ingestionId: string, upload: UsageUpload): Promise<UsageOutcome> {
+    const runner = this.dataSource.createQueryRunner();
+    const read: Read = { received: 0, rejected: 0, rejects: [] };
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      await this.repository.createStage(runner);
+      await this.stage(runner, ingestionId, upload.lines, read);
+      return await this.settle(runner, ingestionId, upload, read);
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await this.failed(ingestionId, error, read);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Reads every line, COPYing the well-formed ones into the staging table; counts into `read`, with the first rejects. */
+  private async stage(
+    runner: QueryRunner,
+    ingestionId: string,
+    lines: UsageUpload['lines'],
+    read: Read,
+  ): Promise<void> {
+    const copy = await this.repository.copyIntoStage(runner);
+    let batch = '';
+    let batched = 0;
+    try {
+      for await (const item of lines) {
+        read.received += 1;
+        const checked = 'reject' in item ? null : checkUsage(item.value);
+        if (checked && 'row' in checked) {
+          batch += copyLine(item.line, checked.row);
+          batched += 1;
+        } else {
+          const reject =
+            'reject' in item ? item.reject : { line: item.line, ...(checked?.problems[0] ?? ERR) };
+          read.rejected += 1;
+          if (read.rejects.length < MAX_REJECTS) read.rejects.push(reject);
+        }
+        if (batched >= COPY_BATCH) {
+          await write(copy, batch);
+          [batch, batched] = ['', 0];
+        }
+        if (read.received % PROGRESS_EVERY === 0)
+          await this.repository.progress(ingestionId, read.received, read.rejected);
+      }
+      copy.end(batch);
+      await finished(copy);
+    } catch (error) {
+      // The COPY is abandoned (CopyFail): its own error is the abort's echo, the transaction rolls back.
+      copy.on('error', () => undefined);
+      copy.destroy();
+      throw error;
+    }
+  }
+
+  /** Checks the staged lines, then refuses the upload or applies it. */
+  private async settle(
+    runner: QueryRunner,
+    ingestionId: string,
+    upload: UsageUpload,
+    read: Read,
+  ): Promise<UsageOutcome> {
+    if (read.received === 0)
+      throw new DomainError(400, 'The upload holds no usage event', [
+        { field: 'rows', problem: 'must hold at least one usage event' },
+      ]);
+    const { catalogue } = await this.mappings.current(runner.manager);
+    const metered = [...catalogue].filter(([, e]) => e.chargeType === 'usage').map(([code]) => code);
+    const staged = await this.repository.markRejects(runner, [...catalogue.keys()], metered, MAX_REJECTS);
+    const rejected = read.rejected + staged.total;
+    const rejects = [...read.rejects, ...staged.first].sort(byLine).slice(0, MAX_REJECTS);
+    if (rejected > 0 && upload.mode === 'whole') {
+      await runner.rollbackTransaction();
+      const figures = { linesRead: read.received, accepted: 0, duplicates: 0, rejected, rejects };
+      await this.repository.finishIngestion(ingestionId, 'rejected', figures);
+      refuse(rejects, rejected, {
+        jsonArray: upload.jsonArray,
+        ingestionId,
+        periodClosed: read.rejected === 0 && staged.allPeriodClosed,
+      });
+    }
+    await this.repository.lockApply(runner);
+    const accepted = await this.repository.apply(runner, ingestionId, USAGE_BATCH);
+    const duplicates = (await this.repository.stagedLines(runner)) - staged.total - accepted;
+    const commands = await this.report(runner, ingestionId);
+    await this.recordLineage(runner, ingestionId);
+    const figures: IngestionFigures = { linesRead: read.received, accepted, duplicates, rejected, rejects };
+    await this.repository.finishIngestion(ingestionId, 'applied', figures, runner.manager);
+    await runner.commitTransaction();
+    return {
+      ingestionId,
+      received: read.received,
+      staged: accepted,
+      duplicates,
+      rejected,
+      rejects,
+      commands,
+    };
+  }
+
+  /** One billing.report-usage command per command key the move gave the ingestion's events. */
+  private async report(runner: QueryRunner, ingestionId: string): Promise<UsageCommand[]> {
+    const commands: UsageCommand[] = [];
+    for (let after = ''; ;) {
+      const page = await this.repository.commands(runner, ingestionId, after, COMMAND_PAGE);
+      if (page.length === 0) return commands;
+      for (const command of page) {
         const payload: BillingReportUsagePayload = {
-          meterEventName: meterEventNameOf(first.productCode),
-          events: batch.map((r) => ({
-            identifier: r.identifier,
-            customerId,
-            value: r.quantity,
-            timestamp: r.occurredAt,
-          })),
+          meterEventName: meterEventNameOf(command.product_code),
+          events: JSON.parse(command.events) as BillingReportUsagePayload['events'],
         };
-        await this.outbox.add(manager, 'billing.report-usage', payload, {
-          idempotencyKey: key,
-          correlationId: (contracts.get(first.contractId) as Contract).correlationId,
+        await this.outbox.add(runner.manager, 'billing.report-usage', payload, {
+          idempotencyKey: command.command_key,
+          correlationId: command.correlation_id,
         });
         commands.push({
-          customerId,
+          customerId: command.customer_id,
           meterEventName: payload.meterEventName,
-          events: batch.length,
-          idempotencyKey: key,
+          events: payload.events.length,
+          idempotencyKey: command.command_key,
         });
       }
-      const perContract = new Map<string, number>();
-      for (const r of fresh.rows) perContract.set(r.contractId, (perContract.get(r.contractId) ?? 0) + 1);
-      await this.lineage.record(
-        [...perContract].map(([contractId, n]) => ({
-          contractId,
-          system: 'revline' as const,
-          objectType: 'UsageReported',
-          externalId: `${contractId}:${String(n)}:${fresh.rows.find((r) => r.contractId === contractId)?.identifier ?? ''}`,
-          status: 'staged',
-          correlationId: (contracts.get(contractId) as Contract).correlationId,
-          detail: `${String(n)} usage events`,
-        })),
-        manager,
-      );
-      return {
-        received: rows.length + repeated,
-        staged: fresh.rows.length,
-        duplicates: rows.length + repeated - fresh.rows.length,
-        commands,
-      };
-    });
+      after = page[page.length - 1].command_key;
+    }
   }
 
-  /** The contracts' billing customers, from the sagas that created them. */
-  private async contracts(manager: EntityManager, ids: string[]): Promise<Map<string, Contract>> {
-    const rows = await manager.query<
-      Array<{ contract_id: string; customer_id: string; correlation_id: string }>
-    >(
-      `SELECT DISTINCT ON ("contract_id") "contract_id", "data"->>'billingCustomerId' AS "customer_id", "correlation_id"
-         FROM "q2c"."sagas" WHERE "contract_id" = ANY($1::text[]) AND "data" ? 'billingCustomerId'
-        ORDER BY "contract_id", "saga_id"`,
-      [ids],
-    );
-    return new Map(
-      rows.map((r) => [r.contract_id, { customerId: r.customer_id, correlationId: r.correlation_id }]),
+  private async recordLineage(runner: QueryRunner, ingestionId: string): Promise<void> {
+    const contracts = await this.repository.perContract(runner, ingestionId);
+    await this.lineage.record(
+      contracts.map((c) => ({
+        contractId: c.contract_id,
+        system: 'revline' as const,
+        objectType: 'UsageReported',
+        externalId: `${c.contract_id}:${ingestionId}`,
+        status: 'staged',
+        correlationId: c.correlation_id,
+        detail: `${String(c.events)} usage events`,
+      })),
+      runner.manager,
     );
   }
 
-  private async check(
-    manager: EntityManager,
-    rows: readonly UsageRow[],
-    contracts: ReadonlyMap<string, Contract>,
-  ): Promise<void> {
-    const { catalogue } = await this.mappings.current(manager);
-    const problems: RowProblem[] = [];
-    rows.forEach((r, i) => {
-      if (!contracts.has(r.contractId))
-        problems.push({
-          field: `rows[${String(i)}].contractId`,
-          problem: `${r.contractId} is not a contract with a billing customer`,
-        });
-      const entry = catalogue.get(r.productCode);
-      if (!entry)
-        problems.push({
-          field: `rows[${String(i)}].productCode`,
-          problem: `${r.productCode} is not in the product catalogue`,
-        });
-      else if (entry.chargeType !== 'usage')
-        problems.push({
-          field: `rows[${String(i)}].productCode`,
-          problem: `${r.productCode} is not a usage product`,
-        });
+  /** Records how an ingestion ended when it did not apply: refused (a 4xx) or failed. */
+  private async failed(ingestionId: string, error: unknown, read: Read): Promise<void> {
+    const state = error instanceof DomainError && error.status < 500 ? 'rejected' : 'failed';
+    const current = await this.repository.ingestion(ingestionId);
+    if (current?.state !== 'running') return;
+    await this.repository.finishIngestion(ingestionId, state, {
+      linesRead: read.received,
+      accepted: 0,
+      duplicates: 0,
+      rejected: read.rejected,
+      rejects: read.rejects,
+      detail: error instanceof Error ? error.message : String(error),
     });
-    if (problems.length > 0) refuse(problems);
   }
+}
 
-  /** Batches are fixed by the upload: per customer and meter, USAGE_BATCH events each, keyed by their identifiers. */
-  private commandKey(contracts: ReadonlyMap<string, Contract>, row: UsageRow): string {
-    return `usage:${(contracts.get(row.contractId) as Contract).customerId}:${meterEventNameOf(row.productCode)}`;
-  }
+const ERR = { field: '(line)', problem: 'is not a usage event' };
 
-  private batches(rows: readonly UsageRow[], groupOf: (row: UsageRow) => string): Map<string, UsageRow[]> {
-    const groups = new Map<string, UsageRow[]>();
-    for (const r of rows) {
-      const group = groupOf(r);
-      const list = groups.get(group);
-      if (list) list.push(r);
-      else groups.set(group, [r]);
-    }
-    const out = new Map<string, UsageRow[]>();
-    for (const [group, list] of groups) {
-      for (let i = 0; i < list.length; i += USAGE_BATCH) {
-        const batch = list.slice(i, i + USAGE_BATCH);
-        const digest = createHash('sha256')
-          .update(batch.map((r) => r.identifier).join('\n'))
-          .digest('hex')
-          .slice(0, 32);
-        out.set(`${group}:${digest}`, batch);
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Inserts the rows not staged before, each with the key of the command that reports it, and returns them in
-   * their batches. The rows already staged are read first, so that the batches (and so every row's command key)
-   * are known before the one INSERT per chunk; when the INSERT stages fewer rows than that (an upload of the same
-   * identifiers committed in between), the batches are formed again from the rows it did insert and their keys
-   * rewritten, as without the read.
-   */
-  private async stage(
-    manager: EntityManager,
-    rows: readonly UsageRow[],
-    contracts: ReadonlyMap<string, Contract>,
-    groupOf: (row: UsageRow) => string,
-  ): Promise<{ rows: UsageRow[]; batches: Map<string, UsageRow[]> }> {
-    const known = new Set<string>();
-    for (let i = 0; i < rows.length; i += STAGE_CHUNK) {
-      const existing = await manager.query<Array<{ identifier: string }>>(
-        `SELECT "identifier" FROM "q2c"."usage_events" WHERE "identifier" = ANY($1::text[])`,
-        [rows.slice(i, i + STAGE_CHUNK).map((r) => r.identifier)],
-      );
-      for (const r of existing) known.add(r.identifier);
-    }
-    const expected = rows.filter((r) => !known.has(r.identifier));
-    const batches = this.batches(expected, groupOf);
-    const keys = new Map<string, string>();
-    for (const [key, batch] of batches) for (const r of batch) keys.set(r.identifier, key);
-    const inserted = new Set<string>();
-    for (let i = 0; i < expected.length; i += STAGE_CHUNK) {
-      const chunk = expected.slice(i, i + STAGE_CHUNK);
-      const result = await manager.query<Array<{ identifier: string }>>(
-        `INSERT INTO "q2c"."usage_events"
-           ("identifier", "contract_id", "customer_id", "product_code", "quantity", "occurred_at", "command_key")
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::timestamptz[], $7::text[])
-         ON CONFLICT ("identifier") DO NOTHING RETURNING "identifier"`,
-        [
-          chunk.map((r) => r.identifier),
-          chunk.map((r) => r.contractId),
-          chunk.map((r) => (contracts.get(r.contractId) as Contract).customerId),
-          chunk.map((r) => r.productCode),
-          chunk.map((r) => r.quantity),
-          chunk.map((r) => r.occurredAt),
-          chunk.map((r) => keys.get(r.identifier) ?? groupOf(r)),
-        ],
-      );
-      for (const r of result) inserted.add(r.identifier);
-    }
-    if (inserted.size === expected.length) return { rows: expected, batches };
-    const fresh = expected.filter((r) => inserted.has(r.identifier));
-    const regrouped = this.batches(fresh, groupOf);
-    for (const [key, batch] of regrouped) {
-      await manager.query(
-        `UPDATE "q2c"."usage_events" SET "command_key" = $1 WHERE "identifier" = ANY($2::text[])`,
-        [key, batch.map((r) => r.identifier)],
-      );
-    }
-    return { rows: fresh, batches: regrouped };
-  }
+async function write(copy: Writable, text: string): Promise<void> {
+  if (!copy.write(text)) await once(copy, 'drain');
 }

@@ -3,6 +3,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
 /** A usage event as received through POST /v1/usage, once per identifier, with the billing command that reported it. */
 @Entity({ name: 'usage_events' })
 @Index('usage_events_contract', ['contractId', 'occurredAt'])
+@Index('usage_events_ingestion', ['ingestionId', 'commandKey'])
 export class UsageEventEntity {
   /** The sender's identifier: the dedup key here and the meter event's identifier in the billing platform. */
   @PrimaryColumn({ type: 'text' })
@@ -27,6 +28,10 @@ export class UsageEventEntity {
   /** The idempotency key of the billing.report-usage command that carries it. */
   @Column({ name: 'command_key', type: 'text' })
   commandKey: string;
+
+  /** The ingestion (POST /v1/usage) that staged it. */
+  @Column({ name: 'ingestion_id', type: 'uuid', nullable: true })
+  ingestionId: string | null;
 
   @CreateDateColumn({ name: 'received_at', type: 'timestamptz' })
   receivedAt: Date;

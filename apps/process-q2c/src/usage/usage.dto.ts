@@ -1,7 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class UsageRowDto {
-  @ApiProperty({ example: 'evt-2026-03-0001', description: 'Unique per event; a repeat is ignored' })
+  @ApiProperty({ example: 'evt-2026-03-0001', description: 'Unique per event; a repeat is counted once' })
   identifier: string;
 
   @ApiProperty({ example: '801000000000001AAA' })
@@ -31,8 +31,25 @@ export class UsageCommandDto {
   idempotencyKey: string;
 }
 
+export class UsageRejectDto {
+  @ApiProperty({
+    example: 42,
+    description: 'The line of the body (1-based; a CSV header is line 1), or a JSON array item’s number',
+  })
+  line: number;
+
+  @ApiProperty({ example: 'quantity', description: 'The field at fault, `(line)` for the whole line' })
+  field: string;
+
+  @ApiProperty({ example: 'must be a non-negative whole number or decimal string' })
+  problem: string;
+}
+
 export class UsageOutcomeDto {
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ format: 'uuid', description: 'The ingestion record: GET /v1/usage/ingestions/{id}' })
+  ingestionId: string;
+
+  @ApiProperty({ example: 3, description: 'Events read (blank lines not counted)' })
   received: number;
 
   @ApiProperty({ example: 2, description: 'New events staged and reported' })
@@ -40,10 +57,72 @@ export class UsageOutcomeDto {
 
   @ApiProperty({
     example: 1,
-    description: 'Events whose identifier was seen before (in this upload or earlier)',
+    description: 'Events whose identifier was seen before (in this upload or earlier), counted once',
   })
   duplicates: number;
 
+  @ApiProperty({
+    example: 0,
+    description: 'Bad lines (only with mode=partial: otherwise the upload is refused)',
+  })
+  rejected: number;
+
+  @ApiProperty({ type: UsageRejectDto, isArray: true, description: 'The first 100 bad lines, in line order' })
+  rejects: UsageRejectDto[];
+
   @ApiProperty({ type: UsageCommandDto, isArray: true })
   commands: UsageCommandDto[];
+}
+
+export class UsageAcceptedDto {
+  @ApiProperty({ format: 'uuid' })
+  ingestionId: string;
+
+  @ApiProperty({ example: 'running' })
+  state: 'running';
+
+  @ApiProperty({ example: '/v1/usage/ingestions/5b0c…', description: 'Also in the Location header' })
+  location: string;
+}
+
+export class UsageIngestionDto {
+  @ApiProperty({ format: 'uuid' })
+  ingestionId: string;
+
+  @ApiProperty({ enum: ['whole', 'partial'] })
+  mode: string;
+
+  @ApiProperty({
+    enum: ['running', 'applied', 'rejected', 'failed'],
+    description:
+      '`running` while the body is read; `applied` (committed), `rejected` (bad lines or a bad body: nothing written), `failed` (an error of ours or a broken connection: nothing written)',
+  })
+  state: string;
+
+  @ApiProperty({ example: 'application/x-ndjson' })
+  contentType: string;
+
+  @ApiProperty({ example: 200000, description: 'Events read so far (updated every 20,000 while running)' })
+  linesRead: number;
+
+  @ApiProperty({ example: 199998 })
+  accepted: number;
+
+  @ApiProperty({ example: 0 })
+  duplicates: number;
+
+  @ApiProperty({ example: 2 })
+  rejected: number;
+
+  @ApiProperty({ type: UsageRejectDto, isArray: true, description: 'The first 100 bad lines, once finished' })
+  rejects: UsageRejectDto[];
+
+  @ApiPropertyOptional({ description: 'Why a rejected or failed ingestion stopped' })
+  detail?: string;
+
+  @ApiProperty({ format: 'date-time' })
+  startedAt: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  finishedAt?: string;
 }

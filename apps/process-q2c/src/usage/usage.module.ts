@@ -3,15 +3,16 @@ import { LineageModule } from '../lineage/lineage.module';
 import { MappingsModule } from '../mappings/mappings.module';
 import { RevenueRunsModule } from '../revenue-runs/revenue-runs.module';
 import { BookUsageInvoice } from './book-usage-invoice.usecase';
-import { JsonLinesBody } from './ndjson-body';
 import { ReportUsage } from './report-usage.usecase';
+import { StreamedUsageBody } from './usage-body';
 import { UsageController } from './usage.controller';
+import { UsageRepository } from './usage.repository';
 
-/** POST /v1/usage: bulk usage, staged once per identifier and reported to billing per customer. */
+/** POST /v1/usage: bulk usage, streamed into a staging area, applied once per identifier and reported to billing. */
 @Module({
   imports: [LineageModule, MappingsModule, RevenueRunsModule],
   controllers: [UsageController],
-  providers: [ReportUsage, JsonLinesBody, BookUsageInvoice],
+  providers: [ReportUsage, UsageRepository, StreamedUsageBody, BookUsageInvoice],
   exports: [BookUsageInvoice],
 })
 export class UsageModule {}

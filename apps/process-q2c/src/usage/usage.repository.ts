@@ -1,0 +1,279 @@
+import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Writable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import type { EntityManager, QueryResult, QueryRunner } from 'typeorm';
+import type { UsageReject, UsageRow } from './parse-usage';
+
+export type IngestionState = 'running' | 'applied' | 'rejected' | 'failed';
+export type IngestionMode = 'whole' | 'partial';
+
+export interface IngestionRow {
+  ingestion_id: string;
+  mode: IngestionMode;
+  state: IngestionState;
+  content_type: string;
+  requested_by: string;
+  lines_read: string;
+  accepted: string;
+  duplicates: string;
+  rejected: string;
+  rejects: UsageReject[];
+  detail: string | null;
+  started_at: Date;
+  finished_at: Date | null;
+}
+
+export interface IngestionFigures {
+  linesRead: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  rejects: readonly UsageReject[];
+  detail?: string;
+}
+
+export interface StagedRejects {
+  total: number;
+  /** Every reject is a late event (its period's revenue run has posted). */
+  allPeriodClosed: boolean;
+  first: UsageReject[];
+}
+
+export interface CommandRows {
+  command_key: string;
+  customer_id: string;
+  product_code: string;
+  correlation_id: string;
+  events: string;
+}
+
+/** One COPY text field: a backslash doubled (the fields hold no tab, newline or carriage return: checked before). */
+const field = (value: string): string => (value.includes('\\') ? value.replace(/\\/g, '\\\\') : value);
+
+/** A staged event as a line of COPY text. */
+export const copyLine = (line: number, row: UsageRow): string =>
+  `${String(line)}\t${row.identifier}\t${field(row.contractId)}\t${field(row.productCode)}\t${row.quantity}\t${row.occurredAt}\n`;
+
+/**
+ * Usage ingestion's SQL: the per-request staging area (temporary tables of the request's transaction, dropped at its
+ * end), the checks against contracts, catalogue and closed periods, the move into q2c.usage_events, and the
+ * ingestion records.
+ */
+@Injectable()
+export class UsageRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async createStage(runner: QueryRunner): Promise<void> {
+    await runner.query(`CREATE TEMPORARY TABLE "usage_stage" ("line" bigint NOT NULL, "identifier" text NOT NULL,
+      "contract_id" text NOT NULL, "product_code" text NOT NULL, "quantity" numeric NOT NULL,
+      "occurred_at" TIMESTAMP WITH TIME ZONE NOT NULL) ON COMMIT DROP`);
+    await runner.query(`CREATE TEMPORARY TABLE "usage_stage_rejects" ("line" bigint PRIMARY KEY, "field" text NOT NULL,
+      "problem" text NOT NULL, "period_closed" boolean NOT NULL) ON COMMIT DROP`);
+    await runner.query(`CREATE TEMPORARY TABLE "usage_stage_contracts" ("contract_id" text PRIMARY KEY,
+      "customer_id" text NOT NULL, "correlation_id" text NOT NULL) ON COMMIT DROP`);
+  }
+
+  /** A COPY into the staging table on the runner's connection (inside its transaction). */
+  async copyIntoStage(runner: QueryRunner): Promise<Writable> {
+    const client = (await runner.connect()) as PoolClient;
+    return client.query(
+      copyFrom(
+        `COPY "usage_stage" ("line", "identifier", "contract_id", "product_code", "quantity", "occurred_at") FROM STDIN`,
+      ),
+    );
+  }
+
+  /**
+   * Marks the staged lines that cannot be applied, one reason a line (the first in this order): a repeat of an
+   * earlier line's identifier with other values, a contract with no billing customer, a product not in the
+   * catalogue or not metered, a month whose revenue run has posted (calendar months, `YYYY-MM`, in UTC).
+   */
+  async markRejects(
+    runner: QueryRunner,
+    catalogue: readonly string[],
+    metered: readonly string[],
+    limit: number,
+  ): Promise<StagedRejects> {
+    await runner.query(`CREATE INDEX ON "usage_stage" ("identifier", "line")`);
+    await runner.query(`ANALYZE "usage_stage"`);
+    await runner.query(`INSERT INTO "usage_stage_contracts" ("contract_id", "customer_id", "correlation_id")
+      SELECT DISTINCT ON ("contract_id") "contract_id", "data"->>'billingCustomerId', "correlation_id"
+        FROM "q2c"."sagas" WHERE "contract_id" IN (SELECT DISTINCT "contract_id" FROM "usage_stage")
+         AND "data" ? 'billingCustomerId'
+       ORDER BY "contract_id", "saga_id"`);
+    await runner.query(
+      `WITH "firsts" AS (
+         SELECT DISTINCT ON ("identifier") * FROM "usage_stage" ORDER BY "identifier", "line"),
+       "found" AS (
+         SELECT s."line", 1 AS "rank", 'identifier' AS "field", false AS "period_closed",
+                format('repeats %s of line %s with other values', s."identifier", f."line") AS "problem"
+           FROM "usage_stage" s JOIN "firsts" f USING ("identifier")
+          WHERE s."line" <> f."line" AND (s."contract_id", s."product_code", s."quantity", s."occurred_at")
+                IS DISTINCT FROM (f."contract_id", f."product_code", f."quantity", f."occurred_at")
+         UNION ALL
+         SELECT s."line", 2, 'contractId', false, format('%s is not a contract with a billing customer', s."contract_id")
+           FROM "usage_stage" s
+          WHERE NOT EXISTS (SELECT 1 FROM "usage_stage_contracts" c WHERE c."contract_id" = s."contract_id")
+         UNION ALL
+         SELECT s."line", 3, 'productCode', false,
+                format(CASE WHEN s."product_code" = ANY($1::text[]) THEN '%s is not a usage product'
+                            ELSE '%s is not in the product catalogue' END, s."product_code")
+           FROM "usage_stage" s WHERE s."product_code" <> ALL($2::text[])
+         UNION ALL
+         SELECT s."line", 4, 'occurredAt', true,
+                format('falls in %s, a period whose revenue run has posted', r."period")
+           FROM "usage_stage" s
+           JOIN "q2c"."revenue_runs" r
+             ON r."state" = 'posted' AND r."period" = to_char(s."occurred_at" AT TIME ZONE 'UTC', 'YYYY-MM'))
+       INSERT INTO "usage_stage_rejects" ("line", "field", "problem", "period_closed")
+       SELECT DISTINCT ON ("line") "line", "field", "problem", "period_closed" FROM "found" ORDER BY "line", "rank"`,
+      [catalogue, metered],
+    );
+    const [summary] = await runner.manager.query<Array<{ total: number; closed: boolean | null }>>(
+      `SELECT count(*)::int AS "total", bool_and("period_closed") AS "closed" FROM "usage_stage_rejects"`,
+    );
+    const first = await runner.manager.query<Array<{ line: string; field: string; problem: string }>>(
+      `SELECT "line", "field", "problem" FROM "usage_stage_rejects" ORDER BY "line" LIMIT $1`,
+      [limit],
+    );
+    return {
+      total: summary.total,
+      allPeriodClosed: summary.closed === true,
+      first: first.map((r) => ({ line: Number(r.line), field: r.field, problem: r.problem })),
+    };
+  }
+
+  /** Serialises the moves of concurrent ingestions, so that "not staged before" holds until the commit. */
+  async lockApply(runner: QueryRunner): Promise<void> {
+    await runner.query(`SELECT pg_advisory_xact_lock(hashtext('q2c.usage-apply'))`);
+  }
+
+  /**
+   * Moves the staged lines not rejected into q2c.usage_events, once per identifier (its first line), each with the
+   * key of the billing command that reports it: per customer and meter (the product code, lower case, `-` as `_`:
+   * meterEventNameOf), `batch` lines in line order, keyed by a digest of their identifiers. A line whose identifier
+   * is stored already is left out by ON CONFLICT (under lockApply, so nothing else inserts meanwhile): its batch's
+   * command carries the others, and the digest (over the batch's identifiers, stored or not) keys no other batch
+   * that can insert anything. Returns how many were written.
+   */
+  async apply(runner: QueryRunner, ingestionId: string, batch: number): Promise<number> {
+    const result: QueryResult = await runner.query(
+      `WITH "fresh" AS (
+         SELECT DISTINCT ON (s."identifier") s.*, c."customer_id",
+                'usage:' || c."customer_id" || ':' || replace(lower(s."product_code"), '-', '_') AS "grp"
+           FROM "usage_stage" s JOIN "usage_stage_contracts" c USING ("contract_id")
+          WHERE NOT EXISTS (SELECT 1 FROM "usage_stage_rejects" r WHERE r."line" = s."line")
+          ORDER BY s."identifier", s."line"),
+       "numbered" AS (
+         SELECT f.*, (row_number() OVER (PARTITION BY "grp" ORDER BY "line") - 1) / $2 AS "batch" FROM "fresh" f),
+       "keys" AS MATERIALIZED (
+         SELECT "grp", "batch", "grp" || ':' || left(encode(sha256(convert_to(
+                  string_agg("identifier", E'\\n' ORDER BY "line"), 'UTF8')), 'hex'), 32) AS "command_key"
+           FROM "numbered" GROUP BY "grp", "batch")
+       INSERT INTO "q2c"."usage_events" ("identifier", "contract_id", "customer_id", "product_code", "quantity",
+         "occurred_at", "command_key", "ingestion_id")
+       SELECT n."identifier", n."contract_id", n."customer_id", n."product_code", n."quantity", n."occurred_at",
+              k."command_key", $1
+         FROM "numbered" n JOIN "keys" k USING ("grp", "batch")
+       ON CONFLICT ("identifier") DO NOTHING`,
+      [ingestionId, batch],
+      true,
+    );
+    return result.affected ?? 0;
+  }
+
+  async stagedLines(runner: QueryRunner): Promise<number> {
+    const [row] = await runner.manager.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS "n" FROM "usage_stage"`,
+    );
+    return row.n;
+  }
+
+  /** The ingestion's billing commands after `after` (by key), their events as JSON text, `limit` at a time. */
+  async commands(
+    runner: QueryRunner,
+    ingestionId: string,
+    after: string,
+    limit: number,
+  ): Promise<CommandRows[]> {
+    return runner.manager.query<CommandRows[]>(
+      `SELECT u."command_key", min(u."customer_id") AS "customer_id", min(u."product_code") AS "product_code",
+              min(c."correlation_id") AS "correlation_id",
+              json_agg(json_build_object('identifier', u."identifier", 'customerId', u."customer_id",
+                'value', u."quantity"::text,
+                'timestamp', to_char(u."occurred_at" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+                ORDER BY u."identifier")::text AS "events"
+         FROM "q2c"."usage_events" u JOIN "usage_stage_contracts" c USING ("contract_id")
+        WHERE u."ingestion_id" = $1 AND u."command_key" > $2
+        GROUP BY u."command_key" ORDER BY u."command_key" LIMIT $3`,
+      [ingestionId, after, limit],
+    );
+  }
+
+  /** Events the ingestion wrote per contract, with the contract's correlation id. */
+  async perContract(
+    runner: QueryRunner,
+    ingestionId: string,
+  ): Promise<Array<{ contract_id: string; events: number; correlation_id: string }>> {
+    return runner.manager.query(
+      `SELECT u."contract_id", count(*)::int AS "events", min(c."correlation_id") AS "correlation_id"
+         FROM "q2c"."usage_events" u JOIN "usage_stage_contracts" c USING ("contract_id")
+        WHERE u."ingestion_id" = $1 GROUP BY u."contract_id" ORDER BY u."contract_id"`,
+      [ingestionId],
+    );
+  }
+
+  async createIngestion(
+    id: string,
+    mode: IngestionMode,
+    contentType: string,
+    requestedBy: string,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO "q2c"."usage_ingestions" ("ingestion_id", "mode", "state", "content_type", "requested_by")
+       VALUES ($1, $2, 'running', $3, $4)`,
+      [id, mode, contentType, requestedBy],
+    );
+  }
+
+  /** Progress of a running ingestion, outside its transaction so that a reader sees it at once. */
+  async progress(id: string, linesRead: number, rejected: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE "q2c"."usage_ingestions" SET "lines_read" = $2, "rejected" = $3 WHERE "ingestion_id" = $1`,
+      [id, linesRead, rejected],
+    );
+  }
+
+  async finishIngestion(
+    id: string,
+    state: Exclude<IngestionState, 'running'>,
+    figures: IngestionFigures,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE "q2c"."usage_ingestions" SET "state" = $2, "lines_read" = $3, "accepted" = $4, "duplicates" = $5,
+              "rejected" = $6, "rejects" = $7::jsonb, "detail" = $8, "finished_at" = now()
+        WHERE "ingestion_id" = $1`,
+      [
+        id,
+        state,
+        figures.linesRead,
+        figures.accepted,
+        figures.duplicates,
+        figures.rejected,
+        JSON.stringify(figures.rejects),
+        figures.detail ?? null,
+      ],
+    );
+  }
+
+  async ingestion(id: string): Promise<IngestionRow | undefined> {
+    const rows = await this.dataSource.query<IngestionRow[]>(
+      `SELECT * FROM "q2c"."usage_ingestions" WHERE "ingestion_id" = $1`,
+      [id],
+    );
+    return rows.at(0);
+  }
+}
