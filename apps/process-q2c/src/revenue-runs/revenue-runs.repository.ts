@@ -192,6 +192,14 @@ export class RevenueRunsRepository {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('q2c.revenue-runs'))`);
   }
 
+  /** The periods a revenue run has posted (closed to late usage). */
+  async postedPeriods(manager: EntityManager): Promise<string[]> {
+    const rows = await manager.query<Array<{ period: string }>>(
+      `SELECT DISTINCT "period" FROM "q2c"."revenue_runs" WHERE "state" = 'posted'`,
+    );
+    return rows.map((r) => r.period);
+  }
+
   async runs(manager: EntityManager, period?: string): Promise<RunRow[]> {
     return manager.query<RunRow[]>(
       `SELECT * FROM "q2c"."revenue_runs" WHERE ($1::text IS NULL OR "period" = $1) ORDER BY "period", "sequence"`,

@@ -8,6 +8,8 @@ import { finished } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import type { QueryRunner } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
+import { RevenueRunsRepository } from '../revenue-runs/revenue-runs.repository';
+import { FiscalPeriods } from '../shared/fiscal-periods';
 import { ActiveMapping } from '../mappings/active-mapping';
 import type { UsageReject } from './parse-usage';
 import { checkUsage, MAX_REJECTS, refuse } from './parse-usage';
@@ -75,6 +77,8 @@ export class ReportUsage {
     private readonly mappings: ActiveMapping,
     private readonly outbox: Outbox,
     private readonly lineage: LineageRecorder,
+    private readonly revenueRuns: RevenueRunsRepository,
+    private readonly periods: FiscalPeriods,
   ) {}
 
   /** The ingestion record, `running`, before the body is read. */
@@ -158,7 +162,18 @@ export class ReportUsage {
       ]);
     const { catalogue } = await this.mappings.current(runner.manager);
     const metered = [...catalogue].filter(([, e]) => e.chargeType === 'usage').map(([code]) => code);
-    const staged = await this.repository.markRejects(runner, [...catalogue.keys()], metered, MAX_REJECTS);
+    // Posted periods of the tenant's calendar, each with its days (a key of another calendar names none here).
+    const closed = (await this.revenueRuns.postedPeriods(runner.manager)).flatMap((key) => {
+      const range = this.periods.find(key);
+      return range ? [range] : [];
+    });
+    const staged = await this.repository.markRejects(
+      runner,
+      closed,
+      [...catalogue.keys()],
+      metered,
+      MAX_REJECTS,
+    );
     const rejected = read.rejected + staged.total;
     const rejects = [...read.rejects, ...staged.first].sort(byLine).slice(0, MAX_REJECTS);
     if (rejected > 0 && upload.mode === 'whole') {

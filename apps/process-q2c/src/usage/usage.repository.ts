@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PeriodRange } from '@revline/revenue';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Writable } from 'node:stream';
@@ -88,10 +89,12 @@ export class UsageRepository {
   /**
    * Marks the staged lines that cannot be applied, one reason a line (the first in this order): a repeat of an
    * earlier line's identifier with other values, a contract with no billing customer, a product not in the
-   * catalogue or not metered, a month whose revenue run has posted (calendar months, `YYYY-MM`, in UTC).
+   * catalogue or not metered, a day (UTC) of a period whose revenue run has posted (`closed`: the tenant's periods,
+   * calendar months or fiscal periods, each with its first and last day).
    */
   async markRejects(
     runner: QueryRunner,
+    closed: readonly PeriodRange[],
     catalogue: readonly string[],
     metered: readonly string[],
     limit: number,
@@ -123,13 +126,13 @@ export class UsageRepository {
            FROM "usage_stage" s WHERE s."product_code" <> ALL($2::text[])
          UNION ALL
          SELECT s."line", 4, 'occurredAt', true,
-                format('falls in %s, a period whose revenue run has posted', r."period")
+                format('falls in %s, a period whose revenue run has posted', c."period")
            FROM "usage_stage" s
-           JOIN "q2c"."revenue_runs" r
-             ON r."state" = 'posted' AND r."period" = to_char(s."occurred_at" AT TIME ZONE 'UTC', 'YYYY-MM'))
+           JOIN unnest($3::text[], $4::date[], $5::date[]) AS c("period", "first_day", "last_day")
+             ON (s."occurred_at" AT TIME ZONE 'UTC')::date BETWEEN c."first_day" AND c."last_day")
        INSERT INTO "usage_stage_rejects" ("line", "field", "problem", "period_closed")
        SELECT DISTINCT ON ("line") "line", "field", "problem", "period_closed" FROM "found" ORDER BY "line", "rank"`,
-      [catalogue, metered],
+      [catalogue, metered, closed.map((p) => p.key), closed.map((p) => p.from), closed.map((p) => p.to)],
     );
     const [summary] = await runner.manager.query<Array<{ total: number; closed: boolean | null }>>(
       `SELECT count(*)::int AS "total", bool_and("period_closed") AS "closed" FROM "usage_stage_rejects"`,
