@@ -63,9 +63,9 @@ export class CommandRefusalsHandler {
   async writtenBack(envelope: Envelope<'crm.written-back'>): Promise<unknown> {
     const p = envelope.payload;
     const outcome = await this.inbox.runOnce(SAGAS_CONSUMER, envelope, async (manager) => {
-      const command = await this.store.bySentCommand(manager, p.commandIdempotencyKey);
+      const command = await this.store.lockBySentCommand(manager, p.commandIdempotencyKey);
       if (!command) return { ignored: `command ${p.commandIdempotencyKey} was not sent by a saga` };
-      await this.runner.within(manager, command.sagaId, async (saga) => {
+      await this.runner.within(manager, command.saga, async (saga) => {
         await this.runner.confirm(manager, saga, p.commandIdempotencyKey, p.recordId);
         await this.lineage.record(
           {
@@ -96,7 +96,7 @@ export class CommandRefusalsHandler {
           );
         }
       });
-      return { sagaId: command.sagaId };
+      return { sagaId: command.saga.sagaId };
     });
     return outcome.applied ? outcome.result : { duplicate: true };
   }

@@ -41,9 +41,9 @@ export class ErpEventsHandler {
       await this.revenueRuns.posted(manager, p);
       return { revenueRun: p.externalId };
     }
-    const command = await this.store.bySentCommand(manager, p.commandIdempotencyKey);
+    const command = await this.store.lockBySentCommand(manager, p.commandIdempotencyKey);
     if (!command) return { ignored: `command ${p.commandIdempotencyKey} was not sent by a saga` };
-    await this.runner.within(manager, command.sagaId, async (saga) => {
+    await this.runner.within(manager, command.saga, async (saga) => {
       // A revenue batch: each schedule and journal is confirmed on its own row, in the batch's statement (so a
       // saga parked by a refused journal sees that journal posted when the batch's retry is confirmed).
       const { externalId: sent } = await this.runner.confirmPosting(
@@ -86,7 +86,7 @@ export class ErpEventsHandler {
     // An invoice its billing platform voided before a saga took it in: reversed now that it stands.
     if (command.job === 'erp.post-invoice')
       await this.voids.afterInvoicePosted(manager, p.externalId, envelope.correlationId);
-    return { sagaId: command.sagaId };
+    return { sagaId: command.saga.sagaId };
   }
 
   /**

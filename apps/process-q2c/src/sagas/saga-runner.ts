@@ -29,20 +29,21 @@ export class SagaRunner {
     private readonly exceptions: ExceptionResolutions,
   ) {}
 
+  /** The saga by its id, or one the caller locked already in this transaction. */
   async within(
     manager: EntityManager,
-    sagaId: string,
+    saga: string | SagaEntity,
     apply: (saga: SagaEntity) => Promise<void> | void = () => undefined,
   ): Promise<SagaEntity | null> {
-    return this.lineage.batch(manager, () => this.run(manager, sagaId, apply));
+    return this.lineage.batch(manager, () => this.run(manager, saga, apply));
   }
 
   private async run(
     manager: EntityManager,
-    sagaId: string,
+    sagaOrId: string | SagaEntity,
     apply: (saga: SagaEntity) => Promise<void> | void,
   ): Promise<SagaEntity | null> {
-    const saga = await this.store.lock(manager, sagaId);
+    const saga = typeof sagaOrId === 'string' ? await this.store.lock(manager, sagaOrId) : sagaOrId;
     if (!saga) return null;
     const wasParked = saga.status === SAGA_STATUS.parked;
     await apply(saga);

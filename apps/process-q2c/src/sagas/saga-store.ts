@@ -16,6 +16,14 @@ export class SagaStore {
     return this.sagas.lock(manager, sagaId);
   }
 
+  /** The saga that sent a command, locked, and the command's job (see SagasRepository.lockBySentCommand). */
+  async lockBySentCommand(
+    manager: EntityManager,
+    key: string,
+  ): Promise<{ saga: SagaEntity; job: string } | null> {
+    return this.sagas.lockBySentCommand(manager, key);
+  }
+
   /** The saga that sent a command, by the command's idempotency key. */
   async bySentCommand(manager: EntityManager, key: string): Promise<{ sagaId: string; job: string } | null> {
     return this.commands.sentBy(manager, key);

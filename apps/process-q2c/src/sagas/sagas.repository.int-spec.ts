@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE } from '../database';
 import type { SagaData } from './saga-data';
+import { SagaCommandsRepository } from './saga-commands.repository';
 import { SagaEntity } from './saga.entity';
 import { SagasRepository } from './sagas.repository';
 
@@ -144,5 +145,36 @@ describe('SagasRepository', () => {
     expect(await sagas.awaitingPhaseInvoice(manager, 'sub_5')).toBeNull();
     expect(await sagas.awaitingCreditNote(manager, 'cus_7')).toEqual(waiting(credit));
     expect(await sagas.awaitingCreditNote(manager, 'cus_4')).toBeNull();
+  });
+
+  it('finds the saga that sent a command by its key, locked, with the command job; nothing for an unknown key', async () => {
+    const saga = newSaga('C-9', 'booking', 'erp_document', { pending: ['saga:k:erp-invoice'] });
+    await db.dataSource.transaction(async (manager) => {
+      await sagas.save(manager, saga);
+      await new SagaCommandsRepository().insert(manager, [
+        {
+          key: 'saga:k:erp-invoice',
+          sagaId: saga.sagaId,
+          step: 'erp_document',
+          job: 'erp.post-invoice',
+          status: 'sent',
+          externalId: 'INV-1',
+          payload: '{}',
+        },
+      ]);
+    });
+    await db.dataSource.transaction(async (manager) => {
+      const found = await sagas.lockBySentCommand(manager, 'saga:k:erp-invoice');
+      expect(found?.job).toBe('erp.post-invoice');
+      expect(found?.saga).toMatchObject({ sagaId: saga.sagaId, contractId: 'C-9', step: 'erp_document' });
+      expect(found?.saga.data.pending).toEqual(['saga:k:erp-invoice']);
+      // Another transaction cannot lock the saga while this one holds it.
+      const other = await db.dataSource.query<Array<{ saga_id: string }>>(
+        `SELECT "saga_id" FROM "q2c"."sagas" WHERE "saga_id" = $1 FOR UPDATE SKIP LOCKED`,
+        [saga.sagaId],
+      );
+      expect(other).toEqual([]);
+      expect(await sagas.lockBySentCommand(manager, 'saga:k:unknown')).toBeNull();
+    });
   });
 });

@@ -37,23 +37,26 @@ export class SagasRepository {
       [sagaId],
     );
     const row = rows.at(0);
-    if (!row) return null;
-    return Object.assign(new SagaEntity(), {
-      sagaId: row.saga_id,
-      eventId: row.event_id,
-      kind: row.kind,
-      contractId: row.contract_id,
-      status: row.status,
-      step: row.step,
-      correlationId: row.correlation_id,
-      committedAt: row.committed_at,
-      slaDeadline: row.sla_deadline,
-      data: row.data,
-      lastError: row.last_error,
-      startedAt: row.started_at,
-      updatedAt: row.updated_at,
-      completedAt: row.completed_at,
-    });
+    return row ? toSaga(row) : null;
+  }
+
+  /**
+   * The saga that sent a command (by the command's idempotency key), its row locked until the transaction ends, and
+   * the command's job: one statement for what a confirmation needs first.
+   */
+  async lockBySentCommand(
+    manager: EntityManager,
+    key: string,
+  ): Promise<{ saga: SagaEntity; job: string } | null> {
+    const rows = await manager.query<Array<SagaRow & { command_job: string }>>(
+      `SELECT s.*, c."job" AS "command_job" FROM "q2c"."saga_commands" c
+         JOIN "q2c"."sagas" s ON s."saga_id" = c."saga_id"
+        WHERE c."idempotency_key" = $1
+          FOR UPDATE OF s`,
+      [key],
+    );
+    const row = rows.at(0);
+    return row ? { saga: toSaga(row), job: row.command_job } : null;
   }
 
   /** Writes a saga: a new one inserted, a known one's moving parts updated (one statement, no read before). */
@@ -167,4 +170,23 @@ export class SagasRepository {
     );
     return rows.at(0) ?? null;
   }
+}
+
+function toSaga(row: SagaRow): SagaEntity {
+  return Object.assign(new SagaEntity(), {
+    sagaId: row.saga_id,
+    eventId: row.event_id,
+    kind: row.kind,
+    contractId: row.contract_id,
+    status: row.status,
+    step: row.step,
+    correlationId: row.correlation_id,
+    committedAt: row.committed_at,
+    slaDeadline: row.sla_deadline,
+    data: row.data,
+    lastError: row.last_error,
+    startedAt: row.started_at,
+    updatedAt: row.updated_at,
+    completedAt: row.completed_at,
+  });
 }
