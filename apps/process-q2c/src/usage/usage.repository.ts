@@ -174,7 +174,7 @@ export class UsageRepository {
        INSERT INTO "q2c"."usage_events" ("identifier", "contract_id", "customer_id", "product_code", "quantity",
          "occurred_at", "command_key", "ingestion_id")
        SELECT n."identifier", n."contract_id", n."customer_id", n."product_code", n."quantity", n."occurred_at",
-              n."grp" || ':' || $1 || ':' || n."chunk", $1
+              n."grp" || ':' || $1::text || ':' || n."chunk", $1::uuid
          FROM "numbered" n
        ON CONFLICT ("identifier") DO NOTHING`,
       [ingestionId, days],
