@@ -6,7 +6,8 @@
  * each event read, checked, COPYed into the request's staging area, applied once per identifier with its
  * billing.report-usage outbox commands and lineage, in one transaction per request. Target ≥ 50,000 events/s each.
  * Also the peak resident memory of process-q2c (≤ 250 MB), and the Stripe requests the events cost as
- * system-billing reports them today (one meter event request per event, from the outbox's report commands).
+ * system-billing reports them: one meter event request per entry of the outbox's report commands, an entry being
+ * one customer's usage of one meter on one UTC day, summed.
  *
  * process-q2c boots in this process on a fresh database (local Postgres and Redis) with the outbox relay off, so
  * the figures are ingestion's alone; the sender (support/usage-sender.ts) runs in a child process, so this process's RSS is process-q2c's
@@ -121,7 +122,7 @@ async function main(): Promise<void> {
         requestMsMax: Math.max(...split.requestMs),
       },
       reportCommands: commands,
-      // system-billing sends one meter event request per event today (aggregation is billing's part of issue 18).
+      // system-billing sends one meter event request per command entry: a customer, meter and UTC day of use.
       stripeRequestsPer1MEvents: Math.round((reported / (2 * EVENTS)) * 1_000_000),
       rssBeforeMb,
       rssPeakMb,

@@ -142,6 +142,8 @@ describe('the Stripe adapter, path by path, against the sandbox', () => {
         value,
         timestamp: `${day}T12:00:00Z`,
       }));
+    // Stripe takes a meter event's timestamp up to 5 minutes ahead only: January is reported at its end.
+    await advance(clock, '2026-01-31T00:00:00Z');
     const first = await handler.reportUsage(
       job(
         'billing.report-usage',

@@ -118,7 +118,7 @@ describe('streamed usage ingestion', () => {
     expect(commands.n).toBe(0);
   });
 
-  it('counts the same events sent twice once, and reports each in one billing command', async () => {
+  it('counts the same events sent twice once, and reports each in one billing command, summed per day', async () => {
     const body = lines('twice', 0, 2_500);
     const first = await post(body, ndjson);
     expect(first.status).toBe(200);
@@ -126,12 +126,24 @@ describe('streamed usage ingestion', () => {
     const again = await post(body, ndjson);
     expect(again.body).toMatchObject({ received: 2_500, staged: 0, duplicates: 2_500, commands: [] });
     expect(await stored('twice')).toBe(2_500);
-    const [check] = await db.dataSource.query<Array<{ reported: number; distinct: number }>>(
-      `SELECT count(*)::int AS reported, count(DISTINCT e->>'identifier')::int AS distinct
-         FROM "q2c"."outbox" o, jsonb_array_elements(o."envelope"->'payload'->'events') e
-        WHERE o."job" = 'billing.report-usage' AND e->>'identifier' LIKE 'twice-%'`,
+    // Each command sums its events per UTC day of use: one meter event a day, its value the day's exact sum.
+    const commands = (first.body as { commands: Array<{ events: number }> }).commands;
+    expect(commands.reduce((n, c) => n + c.events, 0)).toBe(2_500);
+    const [check] = await db.dataSource.query<Array<{ commands: number; unmatched: number }>>(
+      `WITH staged AS (
+         SELECT "command_key" AS key, to_char("occurred_at" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+                sum("quantity") AS value
+           FROM "q2c"."usage_events" WHERE "identifier" LIKE 'twice-%' GROUP BY 1, 2),
+       reported AS (
+         SELECT o."idempotency_key" AS key, left(e->>'timestamp', 10) AS day, sum((e->>'value')::numeric) AS value
+           FROM "q2c"."outbox" o, jsonb_array_elements(o."envelope"->'payload'->'events') e
+          WHERE o."job" = 'billing.report-usage' AND o."idempotency_key" IN (SELECT key FROM staged)
+          GROUP BY 1, 2 HAVING count(*) = 1)
+       SELECT (SELECT count(DISTINCT key) FROM staged)::int AS commands,
+              (SELECT count(*) FROM staged s WHERE NOT EXISTS (
+                 SELECT 1 FROM reported r WHERE (r.key, r.day, r.value) = (s.key, s.day, s.value)))::int AS unmatched`,
     );
-    expect(check).toEqual({ reported: 2_500, distinct: 2_500 });
+    expect(check).toEqual({ commands: commands.length, unmatched: 0 });
   });
 
   it('accepts a gzip-encoded body, and refuses one that is not gzip', async () => {

@@ -7,6 +7,7 @@ import Stripe from 'stripe';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
+import { StripeStore } from '../../apps/sandbox/src/stripe/state/store';
 import type { MappingDefinition } from '../../apps/process-q2c/src/mappings/mapping-definition';
 import { reconciliation } from '../reconciliation/recon-env';
 import type { Q2cEnv } from './q2c-env';
@@ -17,12 +18,17 @@ interface Problem {
   errors: Array<{ field: string; problem: string }>;
 }
 
-/** POST /v1/usage: bulk usage staged once per identifier and reported to Stripe's meter per customer. */
+/**
+ * POST /v1/usage: bulk usage staged once per identifier and reported to Stripe's meter per customer, meter and UTC
+ * day of use, the day's usage summed into one meter event. The customer lives on a test clock frozen at
+ * 2026-03-31: Stripe takes meter events of the past 35 days (from 2026-02-24) up to 5 minutes ahead.
+ */
 describe('bulk usage through the sandbox', () => {
   let env: Q2cEnv;
   let orderId: string;
   let customerId: string;
   let operator: string;
+  let meterId: string;
 
   const row = (identifier: string, extra: object = {}) => ({
     identifier,
@@ -45,18 +51,49 @@ describe('bulk usage through the sandbox', () => {
     );
     return counts.at(0) ?? { rows: -1, commands: -1 };
   };
+  /** The meter events the report commands whose key is like `key` carry (one Stripe request each). */
+  const sentEvents = (key: string) =>
+    env.db.dataSource.query<Array<{ identifier: string; value: string; timestamp: string }>>(
+      `SELECT e->>'identifier' AS identifier, e->>'value' AS value, e->>'timestamp' AS timestamp
+         FROM "q2c"."outbox" o, jsonb_array_elements(o."envelope"->'payload'->'events') e
+        WHERE o."job" = 'billing.report-usage' AND o."idempotency_key" LIKE $1 ORDER BY 3`,
+      [key],
+    );
+  /** Stripe's meter event summaries of the customer, per UTC day from `from` to `to` (exclusive), oldest first. */
+  const daySums = async (from: string, to: string): Promise<Array<[string, number]>> => {
+    const summaries = await env.stripe.billing.meters.listEventSummaries(meterId, {
+      customer: customerId,
+      start_time: at(`${from}T00:00:00Z`),
+      end_time: at(`${to}T00:00:00Z`),
+      value_grouping_window: 'day',
+    });
+    return summaries.data
+      .map((d): [string, number] => [
+        new Date(d.start_time * 1000).toISOString().slice(0, 10),
+        d.aggregated_value,
+      ])
+      .reverse();
+  };
+  /** The meter events Stripe (the sandbox) holds for the customer: one per request it took. */
+  const storedMeterEvents = () =>
+    [...env.stripeSandbox.app.get(StripeStore).meterEvents.values()].filter((e) => e.customer === customerId)
+      .length;
 
   beforeAll(async () => {
     env = await startQ2cEnv();
+    await env.customerOnTestClock('2026-03-31T00:00:00Z');
     const booked = await env.bookG1();
     orderId = booked.orderId;
     customerId = booked.saga.data.billingCustomerId ?? '';
     operator = await seedApiKey(env.db.dataSource, ['finance.operator']);
-    await env.stripe.billing.meters.create({
-      display_name: 'API calls',
-      event_name: 'api_calls',
-      default_aggregation: { formula: 'sum' },
-    });
+    // A sum meter: one meter event carrying a day's summed usage bills as that day's events would.
+    meterId = (
+      await env.stripe.billing.meters.create({
+        display_name: 'API calls',
+        event_name: 'api_calls',
+        default_aggregation: { formula: 'sum' },
+      })
+    ).id;
   }, 120_000);
 
   afterAll(async () => {
@@ -118,20 +155,26 @@ describe('bulk usage through the sandbox', () => {
     expect(await staged()).toEqual({ rows: 4, commands: 2 });
     await env.settle();
 
-    // system-billing applied both commands; Stripe holds each identifier once (a resend is refused as a duplicate).
+    // system-billing applied both commands: one meter event each (one day of use), 4,500.5 calls on 2026-03-10.
     const applied = await env.db.dataSource.query<unknown[]>(
       `SELECT 1 FROM "billing"."inbox" WHERE "idempotency_key" LIKE 'usage:%'`,
     );
     expect(applied).toHaveLength(2);
-    for (const identifier of ['u-1', 'u-2', 'u-3', 'u-4']) {
+    expect(await daySums('2026-03-10', '2026-03-11')).toEqual([['2026-03-10', 4500.5]]);
+    // Stripe holds each aggregate's identifier once: a resend of the same command is refused as a duplicate.
+    const sent = await sentEvents(`usage:${customerId}:api_calls:%`);
+    expect(sent).toHaveLength(2);
+    for (const event of sent) {
       await expect(
         env.stripe.billing.meterEvents.create({
           event_name: 'api_calls',
-          identifier,
-          payload: { stripe_customer_id: customerId, value: '1' },
+          identifier: event.identifier,
+          timestamp: at(event.timestamp),
+          payload: { stripe_customer_id: customerId, value: event.value },
         }),
       ).rejects.toThrow(/already exists/);
     }
+    expect(await daySums('2026-03-10', '2026-03-11')).toEqual([['2026-03-10', 4500.5]]);
     const exceptions = await env.db.dataSource.query<unknown[]>(`SELECT 1 FROM "billing"."exceptions"`);
     expect(exceptions).toEqual([]);
   });
@@ -143,23 +186,82 @@ describe('bulk usage through the sandbox', () => {
     const outcomes = [a.body, b.body] as Array<{ received: number; staged: number; duplicates: number }>;
     expect(outcomes.reduce((n, o) => n + o.staged, 0)).toBe(4500);
     expect(outcomes.reduce((n, o) => n + o.duplicates, 0)).toBe(1500);
+    // Each command (one per upload: one customer, one day) reports exactly the sum of the rows it was given.
     const [check] = await env.db.dataSource.query<
-      Array<{ rows: number; reported: number; twice: number; unmatched: number }>
+      Array<{ rows: number; commands: number; matching: number }>
     >(
-      `WITH reported AS (
-         SELECT o."idempotency_key" AS key, e->>'identifier' AS identifier
+      `WITH staged AS (
+         SELECT "command_key" AS key, sum("quantity") AS value FROM "q2c"."usage_events"
+          WHERE "identifier" LIKE 'c-%' GROUP BY 1),
+       reported AS (
+         SELECT o."idempotency_key" AS key, sum((e->>'value')::numeric) AS value, count(*) AS events
            FROM "q2c"."outbox" o, jsonb_array_elements(o."envelope"->'payload'->'events') e
-          WHERE o."job" = 'billing.report-usage' AND e->>'identifier' LIKE 'c-%')
+          WHERE o."job" = 'billing.report-usage' AND o."idempotency_key" IN (SELECT key FROM staged) GROUP BY 1)
        SELECT (SELECT count(*) FROM "q2c"."usage_events" WHERE "identifier" LIKE 'c-%')::int AS rows,
-              (SELECT count(*) FROM reported)::int AS reported,
-              (SELECT count(*) FROM (SELECT identifier FROM reported GROUP BY 1 HAVING count(*) > 1) t)::int AS twice,
-              (SELECT count(*) FROM "q2c"."usage_events" u WHERE u."identifier" LIKE 'c-%' AND NOT EXISTS (
-                 SELECT 1 FROM reported r WHERE r.key = u."command_key" AND r.identifier = u."identifier"))::int AS unmatched`,
+              (SELECT count(*) FROM staged)::int AS commands,
+              (SELECT count(*) FROM staged s JOIN reported r USING (key) WHERE r.value = s.value AND r.events = 1)::int
+                AS matching`,
     );
-    expect(check).toEqual({ rows: 4500, reported: 4500, twice: 0, unmatched: 0 });
+    expect(check).toEqual({ rows: 4500, commands: 2, matching: 2 });
     await env.settle();
     const exceptions = await env.db.dataSource.query<unknown[]>(`SELECT 1 FROM "billing"."exceptions"`);
     expect(exceptions).toEqual([]);
+  }, 60_000);
+
+  it('sums N events over K customer-days into K meter events, exactly, split at UTC midnight', async () => {
+    const before = storedMeterEvents();
+    const hour = (i: number) => String(i).padStart(2, '0');
+    const rows = [
+      ...Array.from({ length: 300 }, (_, i) =>
+        row(`d20-${String(i)}`, { quantity: '0.1', occurredAt: `2026-03-20T${hour(i % 24)}:00:00Z` }),
+      ),
+      row('d20-last', { quantity: '0.2', occurredAt: '2026-03-20T23:59:59Z' }),
+      row('d21-first', { quantity: '1.05', occurredAt: '2026-03-21T00:00:00Z' }),
+      ...Array.from({ length: 199 }, (_, i) =>
+        row(`d21-${String(i)}`, { quantity: '2', occurredAt: `2026-03-21T${hour(i % 12)}:30:00Z` }),
+      ),
+    ];
+    const res = await upload(rows).expect(200);
+    expect(res.body).toMatchObject({ received: 501, staged: 501, duplicates: 0 });
+    const commands = (res.body as { commands: Array<{ events: number; idempotencyKey: string }> }).commands;
+    expect(commands.map((c) => c.events)).toEqual([501]);
+    await env.settle();
+    // 501 events over 2 customer-days: 2 meter events (2 Stripe requests), each at its day's latest event.
+    const sent = await sentEvents(commands[0]?.idempotencyKey ?? '');
+    expect(sent.map((e) => [e.value, e.timestamp])).toEqual([
+      ['30.2', '2026-03-20T23:59:59.000Z'],
+      ['399.05', '2026-03-21T11:30:00.000Z'],
+    ]);
+    expect(storedMeterEvents() - before).toBe(2);
+    expect(await daySums('2026-03-19', '2026-03-23')).toEqual([
+      ['2026-03-20', 30.2],
+      ['2026-03-21', 399.05],
+    ]);
+  }, 60_000);
+
+  it('sends the days Stripe takes, and brings a day it refuses (over 35 days old) to the workbench', async () => {
+    const res = await upload([
+      row('old-1', { quantity: '7', occurredAt: '2026-02-20T10:00:00Z' }),
+      row('new-1', { quantity: '3', occurredAt: '2026-03-25T10:00:00Z' }),
+    ]).expect(200);
+    expect(res.body).toMatchObject({ received: 2, staged: 2 });
+    await env.settle();
+    expect(await daySums('2026-03-24', '2026-03-27')).toEqual([['2026-03-25', 3]]);
+    expect(await daySums('2026-02-19', '2026-02-22')).toEqual([]);
+    const refused = await env.db.dataSource.query<
+      Array<{ category: string; status: string; reason: string }>
+    >(
+      `SELECT "category", "status", "reason" FROM "q2c"."exceptions" WHERE "reason" LIKE '%billing.report-usage%'`,
+    );
+    expect(refused).toEqual([
+      {
+        category: 'billing_rejected',
+        status: 'open',
+        reason: expect.stringMatching(
+          /^Stripe refused billing\.report-usage: Stripe refused 1 of 2 meter events: 2026-02-20T10:00:00\.000Z \(value 7\): The event timestamp cannot be more than 35 days in past\./,
+        ),
+      },
+    ]);
   }, 60_000);
 });
 

@@ -141,6 +141,11 @@ export interface BillingContractItem {
   unitAmount?: string;
 }
 
+/**
+ * Usage for a meter, one billing meter event per entry. process-q2c sends one entry per customer and UTC day of use:
+ * the day's quantities summed (a decimal string), at the day's latest event, with an identifier derived from the
+ * command, customer, meter and day (a resend is a duplicate, not a second count). The meter must sum its events.
+ */
 export interface BillingReportUsagePayload {
   meterEventName: string;
   events: Array<{ identifier: string; customerId: string; value: string; timestamp: string }>;

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { BillingReportUsagePayload } from '@revline/messaging';
 import { Outbox } from '@revline/messaging';
 import { DomainError } from '@revline/http';
 import { once } from 'node:events';
@@ -13,12 +12,14 @@ import { FiscalPeriods } from '../shared/fiscal-periods';
 import { ActiveMapping } from '../mappings/active-mapping';
 import type { UsageReject } from './parse-usage';
 import { checkUsage, MAX_REJECTS, refuse } from './parse-usage';
+import type { UsageDay } from './usage-aggregates';
+import { reportPayload } from './usage-aggregates';
 import type { UsageLine } from './usage-source';
 import type { IngestionFigures, IngestionMode } from './usage.repository';
 import { copyLine, UsageRepository } from './usage.repository';
 
-/** Events per billing.report-usage command. */
-export const USAGE_BATCH = 1_000;
+/** UTC days of use per billing.report-usage command (per customer and meter): one meter event each. */
+export const USAGE_DAYS_PER_COMMAND = 100;
 /** Staged lines per COPY write. */
 const COPY_BATCH = 1_000;
 /** Lines between two progress updates of the ingestion record. */
@@ -29,6 +30,7 @@ const COMMAND_PAGE = 50;
 export interface UsageCommand {
   customerId: string;
   meterEventName: string;
+  /** Usage events the command reports (summed into one meter event per UTC day of use). */
   events: number;
   idempotencyKey: string;
 }
@@ -187,7 +189,7 @@ export class ReportUsage {
       });
     }
     await this.repository.lockApply(runner);
-    const accepted = await this.repository.apply(runner, ingestionId, USAGE_BATCH);
+    const accepted = await this.repository.apply(runner, ingestionId, USAGE_DAYS_PER_COMMAND);
     const duplicates = (await this.repository.stagedLines(runner)) - staged.total - accepted;
     const commands = await this.report(runner, ingestionId);
     await this.recordLineage(runner, ingestionId);
@@ -205,17 +207,19 @@ export class ReportUsage {
     };
   }
 
-  /** One billing.report-usage command per command key the move gave the ingestion's events. */
+  /** One billing.report-usage command per command key the move gave the ingestion's events, its usage summed per day. */
   private async report(runner: QueryRunner, ingestionId: string): Promise<UsageCommand[]> {
     const commands: UsageCommand[] = [];
     for (let after = ''; ;) {
       const page = await this.repository.commands(runner, ingestionId, after, COMMAND_PAGE);
       if (page.length === 0) return commands;
       for (const command of page) {
-        const payload: BillingReportUsagePayload = {
+        const payload = reportPayload({
+          commandKey: command.command_key,
+          customerId: command.customer_id,
           meterEventName: meterEventNameOf(command.product_code),
-          events: JSON.parse(command.events) as BillingReportUsagePayload['events'],
-        };
+          days: JSON.parse(command.days) as UsageDay[],
+        });
         await this.outbox.add(runner.manager, 'billing.report-usage', payload, {
           idempotencyKey: command.command_key,
           correlationId: command.correlation_id,
@@ -223,7 +227,7 @@ export class ReportUsage {
         commands.push({
           customerId: command.customer_id,
           meterEventName: payload.meterEventName,
-          events: payload.events.length,
+          events: command.events,
           idempotencyKey: command.command_key,
         });
       }

@@ -17,6 +17,7 @@ export class UsageRowDto {
   occurredAt: string;
 }
 
+/** A billing.report-usage command: one customer's usage of one meter, summed per UTC day of use. */
 export class UsageCommandDto {
   @ApiProperty({ example: 'cus_123' })
   customerId: string;
@@ -24,10 +25,16 @@ export class UsageCommandDto {
   @ApiProperty({ example: 'api_calls' })
   meterEventName: string;
 
-  @ApiProperty({ example: 1000 })
+  @ApiProperty({
+    example: 1000,
+    description: 'Usage events the command reports, summed into one Stripe meter event per UTC day of use',
+  })
   events: number;
 
-  @ApiProperty({ example: 'usage:cus_123:api_calls:3f2a…' })
+  @ApiProperty({
+    example: 'usage:cus_123:api_calls:6edd298d-f3b0-4202-a811-0edbe190a29d:0',
+    description: 'usage:{customer}:{meter}:{ingestion id}:{chunk of 100 days}',
+  })
   idempotencyKey: string;
 }
 

@@ -47,7 +47,10 @@ export interface CommandRows {
   customer_id: string;
   product_code: string;
   correlation_id: string;
-  events: string;
+  /** Usage events the command sums up. */
+  events: number;
+  /** JSON text: UsageDay[] in day order. */
+  days: string;
 }
 
 /** One COPY text field: a backslash doubled (the fields hold no tab, newline or carriage return: checked before). */
@@ -156,32 +159,28 @@ export class UsageRepository {
   /**
    * Moves the staged lines not rejected into q2c.usage_events, once per identifier (its first line), each with the
    * key of the billing command that reports it: per customer and meter (the product code, lower case, `-` as `_`:
-   * meterEventNameOf), `batch` lines in line order, keyed by a digest of their identifiers. A line whose identifier
-   * is stored already is left out by ON CONFLICT (under lockApply, so nothing else inserts meanwhile): its batch's
-   * command carries the others, and the digest (over the batch's identifiers, stored or not) keys no other batch
-   * that can insert anything. Returns how many were written.
+   * meterEventNameOf) and `days` UTC days of use of the ingestion, keyed by the group, the ingestion and the chunk's
+   * number (an ingestion applies once, so no other command has its key). A line whose identifier is stored already
+   * is left out by ON CONFLICT (under lockApply, so nothing else inserts meanwhile). Returns how many were written.
    */
-  async apply(runner: QueryRunner, ingestionId: string, batch: number): Promise<number> {
+  async apply(runner: QueryRunner, ingestionId: string, days: number): Promise<number> {
     const result: QueryResult = await runner.query(
       `WITH "fresh" AS (
          SELECT DISTINCT ON (s."identifier") s.*, c."customer_id",
-                'usage:' || c."customer_id" || ':' || replace(lower(s."product_code"), '-', '_') AS "grp"
+                'usage:' || c."customer_id" || ':' || replace(lower(s."product_code"), '-', '_') AS "grp",
+                to_char(s."occurred_at" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "day"
            FROM "usage_stage" s JOIN "usage_stage_contracts" c USING ("contract_id")
           WHERE NOT EXISTS (SELECT 1 FROM "usage_stage_rejects" r WHERE r."line" = s."line")
           ORDER BY s."identifier", s."line"),
        "numbered" AS (
-         SELECT f.*, (row_number() OVER (PARTITION BY "grp" ORDER BY "line") - 1) / $2 AS "batch" FROM "fresh" f),
-       "keys" AS MATERIALIZED (
-         SELECT "grp", "batch", "grp" || ':' || left(encode(sha256(convert_to(
-                  string_agg("identifier", E'\\n' ORDER BY "line"), 'UTF8')), 'hex'), 32) AS "command_key"
-           FROM "numbered" GROUP BY "grp", "batch")
+         SELECT f.*, (dense_rank() OVER (PARTITION BY "grp" ORDER BY "day") - 1) / $2 AS "chunk" FROM "fresh" f)
        INSERT INTO "q2c"."usage_events" ("identifier", "contract_id", "customer_id", "product_code", "quantity",
          "occurred_at", "command_key", "ingestion_id")
        SELECT n."identifier", n."contract_id", n."customer_id", n."product_code", n."quantity", n."occurred_at",
-              k."command_key", $1
-         FROM "numbered" n JOIN "keys" k USING ("grp", "batch")
+              n."grp" || ':' || $1::text || ':' || n."chunk", $1::uuid
+         FROM "numbered" n
        ON CONFLICT ("identifier") DO NOTHING`,
-      [ingestionId, batch],
+      [ingestionId, days],
       true,
     );
     return result.affected ?? 0;
@@ -194,7 +193,10 @@ export class UsageRepository {
     return row.n;
   }
 
-  /** The ingestion's billing commands after `after` (by key), their events as JSON text, `limit` at a time. */
+  /**
+   * The ingestion's billing commands after `after` (by key), `limit` at a time, each with its usage per UTC day of
+   * use as JSON text: the day, the summed quantity (numeric: exact) and the day's latest occurred_at.
+   */
   async commands(
     runner: QueryRunner,
     ingestionId: string,
@@ -202,15 +204,22 @@ export class UsageRepository {
     limit: number,
   ): Promise<CommandRows[]> {
     return runner.manager.query<CommandRows[]>(
-      `SELECT u."command_key", min(u."customer_id") AS "customer_id", min(u."product_code") AS "product_code",
-              min(c."correlation_id") AS "correlation_id",
-              json_agg(json_build_object('identifier', u."identifier", 'customerId', u."customer_id",
-                'value', u."quantity"::text,
-                'timestamp', to_char(u."occurred_at" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-                ORDER BY u."identifier")::text AS "events"
-         FROM "q2c"."usage_events" u JOIN "usage_stage_contracts" c USING ("contract_id")
-        WHERE u."ingestion_id" = $1 AND u."command_key" > $2
-        GROUP BY u."command_key" ORDER BY u."command_key" LIMIT $3`,
+      `WITH "keys" AS (
+         SELECT DISTINCT "command_key" FROM "q2c"."usage_events"
+          WHERE "ingestion_id" = $1 AND "command_key" > $2 ORDER BY "command_key" LIMIT $3),
+       "days" AS (
+         SELECT u."command_key", u."customer_id", u."product_code", min(c."correlation_id") AS "correlation_id",
+                to_char(u."occurred_at" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "day", count(*)::int AS "events",
+                sum(u."quantity")::text AS "quantity",
+                to_char(max(u."occurred_at") AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "latest"
+           FROM "q2c"."usage_events" u JOIN "usage_stage_contracts" c USING ("contract_id")
+          WHERE u."ingestion_id" = $1 AND u."command_key" IN (SELECT "command_key" FROM "keys")
+          GROUP BY u."command_key", u."customer_id", u."product_code", 5)
+       SELECT "command_key", min("customer_id") AS "customer_id", min("product_code") AS "product_code",
+              min("correlation_id") AS "correlation_id", sum("events")::int AS "events",
+              json_agg(json_build_object('day', "day", 'quantity', "quantity", 'latest', "latest")
+                ORDER BY "day")::text AS "days"
+         FROM "days" GROUP BY "command_key" ORDER BY "command_key"`,
       [ingestionId, after, limit],
     );
   }

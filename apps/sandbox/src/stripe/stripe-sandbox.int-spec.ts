@@ -217,6 +217,8 @@ describe('Stripe sandbox, driven by the official stripe SDK', () => {
       collection_method: 'send_invoice',
       days_until_due: 30,
     });
+    // Stripe takes a meter event's timestamp up to 5 minutes ahead only: the clock reaches the day of use first.
+    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: at('2026-03-10T00:00:00Z') });
     for (const [i, value] of [80_000, 50_000].entries()) {
       await stripe.billing.meterEvents.create({
         event_name: meter.event_name,
@@ -236,6 +238,54 @@ describe('Stripe sandbox, driven by the official stripe SDK', () => {
     const [invoice] = (await stripe.invoices.list({ subscription: sub.id, limit: 1 })).data;
     expect(invoice.lines.data.map((l) => l.amount)).toEqual([6000]);
     expect(invoice.status).toBe('open');
+  });
+
+  it("refuses meter events outside Stripe's window (35 days back, 5 minutes ahead) and sums them per day", async () => {
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: at('2026-03-31T12:00:00Z') });
+    const customer = await stripe.customers.create({ name: 'Window Co', test_clock: clock.id });
+    const meter = await stripe.billing.meters.create({
+      display_name: 'API calls',
+      event_name: `api_calls_window_${Date.now()}`,
+      default_aggregation: { formula: 'sum' },
+    });
+    const send = (identifier: string, iso: string, value: string) =>
+      stripe.billing.meterEvents.create({
+        event_name: meter.event_name,
+        identifier,
+        timestamp: at(iso),
+        payload: { stripe_customer_id: customer.id, value },
+      });
+    await expect(send('old', '2026-02-24T11:59:59Z', '1')).rejects.toMatchObject({
+      statusCode: 400,
+      param: 'timestamp',
+      message: expect.stringMatching(/cannot be more than 35 days in past/),
+    });
+    await expect(send('ahead', '2026-03-31T12:05:01Z', '1')).rejects.toMatchObject({
+      statusCode: 400,
+      param: 'timestamp',
+      message: expect.stringMatching(/cannot be more than 5 minutes in the future/),
+    });
+    await send('edge-old', '2026-02-24T12:00:00Z', '0.1');
+    await send('a', '2026-03-30T23:59:59Z', '0.2');
+    await send('b', '2026-03-31T00:00:00Z', '2.5');
+    await send('edge-ahead', '2026-03-31T12:05:00Z', '0.5');
+    const summaries = await stripe.billing.meters.listEventSummaries(meter.id, {
+      customer: customer.id,
+      start_time: at('2026-02-24T00:00:00Z'),
+      end_time: at('2026-04-01T00:00:00Z'),
+      value_grouping_window: 'day',
+    });
+    expect(summaries.data.map((s) => [s.start_time, s.end_time, s.aggregated_value])).toEqual([
+      [at('2026-03-31T00:00:00Z'), at('2026-04-01T00:00:00Z'), 3],
+      [at('2026-03-30T00:00:00Z'), at('2026-03-31T00:00:00Z'), 0.2],
+      [at('2026-02-24T00:00:00Z'), at('2026-02-25T00:00:00Z'), 0.1],
+    ]);
+    const whole = await stripe.billing.meters.listEventSummaries(meter.id, {
+      customer: customer.id,
+      start_time: at('2026-03-01T00:00:00Z'),
+      end_time: at('2026-04-01T00:00:00Z'),
+    });
+    expect(whole.data.map((s) => s.aggregated_value)).toEqual([3.2]);
   });
 
   it('takes a yearly seat price and a monthly metered price on one subscription (flexible billing mode)', async () => {
@@ -294,6 +344,7 @@ describe('Stripe sandbox, driven by the official stripe SDK', () => {
     const first = await stripe.invoices.retrieve(sub.latest_invoice as string);
     expect(first.lines.data.map((l) => l.amount)).toEqual([1_200_000]);
 
+    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: at('2026-03-10T00:00:00Z') });
     await stripe.billing.meterEvents.create({
       event_name: meter.event_name,
       identifier: 'mixed-1',

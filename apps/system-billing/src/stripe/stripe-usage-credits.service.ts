@@ -36,6 +36,36 @@ export function meterEventParams(
   };
 }
 
+type UsageEvent = UsageReport['events'][number];
+
+interface Refusal {
+  event: UsageEvent;
+  error: BusinessError;
+}
+
+/** Refused meter events named in one message (the first few): their time, value and Stripe's reason. */
+const NAMED_REFUSALS = 5;
+
+/**
+ * The refusal of a report some of whose meter events Stripe refused: the first refusal's Stripe details (code,
+ * type, status, param), its message naming each refused event by time and value.
+ */
+export function refusedUsage(refused: readonly Refusal[], sent: number): BusinessError {
+  const ordered = [...refused].sort((a, b) => a.event.timestamp.localeCompare(b.event.timestamp));
+  const named = ordered
+    .slice(0, NAMED_REFUSALS)
+    .map(({ event, error }) => {
+      const reason =
+        typeof error.details.vendorMessage === 'string' ? error.details.vendorMessage : error.message;
+      return `${event.timestamp} (value ${event.value}): ${reason}`;
+    })
+    .join('; ');
+  const more = ordered.length > NAMED_REFUSALS ? `; and ${String(ordered.length - NAMED_REFUSALS)} more` : '';
+  const message = `Stripe refused ${String(ordered.length)} of ${String(sent)} meter events: ${named}${more}`;
+  const first = ordered[0].error;
+  return new BusinessError(first.category, message, { ...first.details, vendorMessage: message });
+}
+
 /** How many meter events of one report are sent at once. */
 const USAGE_CONCURRENCY = 16;
 
@@ -47,29 +77,43 @@ export class StripeUsageAndCredits {
     private readonly ledger: RequestLedger,
   ) {}
 
+  /**
+   * One meter event per entry of the report (q2c sends one per customer, meter and UTC day of use, its usage
+   * summed), through the shared limiter. Every entry is tried: a duplicate identifier counts as taken in, and
+   * entries Stripe refuses (a timestamp over 35 days old or over 5 minutes ahead, say) are refused together once
+   * the others are in, so the command's billing.rejected names each of them.
+   */
   async reportUsage(report: UsageReport, key: string): Promise<UsageResult> {
-    let accepted = 0;
-    let duplicates = 0;
+    const tally = { accepted: 0, duplicates: 0, refused: [] as Refusal[] };
     const queue = [...report.events];
     const worker = async () => {
       for (let event = queue.shift(); event; event = queue.shift()) {
-        const identifier = event.identifier;
-        try {
-          await this.gateway.call('billing.meterEvents.create', (s) =>
-            s.billing.meterEvents.create(meterEventParams(report.meterEventName, event), {
-              idempotencyKey: stripeKey(key, `usage_${identifier}`),
-            }),
-          );
-          accepted += 1;
-        } catch (error) {
-          const details = error instanceof BusinessError ? error.details : {};
-          if (isDuplicateMeterEvent(details)) duplicates += 1;
-          else throw error;
-        }
+        await this.sendMeterEvent(report.meterEventName, event, key, tally);
       }
     };
     await Promise.all(Array.from({ length: Math.min(USAGE_CONCURRENCY, queue.length) }, () => worker()));
-    return { accepted, duplicates };
+    if (tally.refused.length > 0) throw refusedUsage(tally.refused, report.events.length);
+    return { accepted: tally.accepted, duplicates: tally.duplicates };
+  }
+
+  private async sendMeterEvent(
+    eventName: string,
+    event: UsageEvent,
+    key: string,
+    tally: { accepted: number; duplicates: number; refused: Refusal[] },
+  ): Promise<void> {
+    try {
+      await this.gateway.call('billing.meterEvents.create', (s) =>
+        s.billing.meterEvents.create(meterEventParams(eventName, event), {
+          idempotencyKey: stripeKey(key, `usage_${event.identifier}`),
+        }),
+      );
+      tally.accepted += 1;
+    } catch (error) {
+      if (!(error instanceof BusinessError)) throw error;
+      if (isDuplicateMeterEvent(error.details)) tally.duplicates += 1;
+      else tally.refused.push({ event, error });
+    }
   }
 
   async issueCredit(credit: CreditIssue, key: string): Promise<CreditResult> {

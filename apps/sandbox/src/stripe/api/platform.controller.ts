@@ -1,4 +1,5 @@
 import { Body, Delete, Get, Param } from '@nestjs/common';
+import { checkMeterEventTime, meterEventSummaries } from '../billing/meter-events';
 import { TimeMachine } from '../billing/time-machine';
 import { paginate } from '../http/list';
 import { mergeMetadata, Params } from '../http/params';
@@ -72,6 +73,19 @@ export class PlatformController {
     return meter;
   }
 
+  @Get('billing/meters/:id/event_summaries')
+  listMeterEventSummaries(@Param('id') id: string, @StripeQuery() query: unknown) {
+    const meter = this.retrieveMeter(id);
+    const q = new Params(query);
+    const summaries = meterEventSummaries(meter, this.store.meterEvents.values(), {
+      customer: q.requiredString('customer'),
+      start: q.requiredInt('start_time'),
+      end: q.requiredInt('end_time'),
+      window: q.oneOf('value_grouping_window', ['day'] as const),
+    });
+    return paginate(summaries, q, `/v1/billing/meters/${id}/event_summaries`);
+  }
+
   @StripePost('billing/meter_events')
   createMeterEvent(@Body() body: unknown): MeterEvent {
     const p = new Params(body);
@@ -120,6 +134,7 @@ export class PlatformController {
     // Past the window the identifier is free again; the event it named still counts, kept under another key.
     if (existing) this.store.meterEvents.set(`${identifier}@${String(existing.created)}`, existing);
     const now = this.store.nowFor(customer);
+    if (timestamp !== undefined) checkMeterEventTime(timestamp, now);
     const event: MeterEvent = {
       object: 'billing.meter_event',
       created: now,
