@@ -16,6 +16,14 @@ export class AppRolesRepository {
     return this.client.escapeIdentifier(name);
   }
 
+  /** Whether the connected role may create roles and hand schemas over (a superuser, or CREATEROLE on its own). */
+  async canCreateRoles(): Promise<boolean> {
+    const found = await this.client.query<{ able: boolean }>(
+      `SELECT rolsuper OR rolcreaterole AS able FROM pg_roles WHERE rolname = current_user`,
+    );
+    return found.rows[0]?.able ?? false;
+  }
+
   async isSuperuserOrSelf(role: string): Promise<boolean> {
     const found = await this.client.query<{ refused: boolean }>(
       `SELECT rolsuper OR rolname = current_user AS refused FROM pg_roles WHERE rolname = $1`,

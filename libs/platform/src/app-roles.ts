@@ -31,6 +31,24 @@ function refuseSharedRoles(grants: { schema: string; role: string }[]): void {
   }
 }
 
+async function withRepository<T>(
+  adminUrl: string,
+  work: (repo: AppRolesRepository) => Promise<T>,
+): Promise<T> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await work(new AppRolesRepository(client));
+  } finally {
+    await client.end();
+  }
+}
+
+/** Whether the role of `adminUrl` can give the apps roles of their own (`npm start` falls back to one URL). */
+export async function canGrantAppRoles(adminUrl: string): Promise<boolean> {
+  return withRepository(adminUrl, (repo) => repo.canCreateRoles());
+}
+
 /**
  * Gives each app a login role of its own (its URL's user and password) that owns its schema and nothing else, a
  * member of `revline_app` (API keys) and through it of `revline_audit_writer` (the audit log, append only). Run
@@ -39,10 +57,7 @@ function refuseSharedRoles(grants: { schema: string; role: string }[]): void {
 export async function applyAppRoles(adminUrl: string, grants: AppRoleGrant[]): Promise<string[]> {
   const roles = grants.map(({ schema, url }) => ({ schema, ...credentialsOf(url) }));
   refuseSharedRoles(roles);
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const repo = new AppRolesRepository(client);
+  return withRepository(adminUrl, async (repo) => {
     await repo.ensureRole(AUDIT_WRITER_ROLE, false);
     await repo.ensureRole(APP_GROUP_ROLE, false);
     await repo.grantPlatform(PLATFORM_SCHEMA);
@@ -57,7 +72,5 @@ export async function applyAppRoles(adminUrl: string, grants: AppRoleGrant[]): P
       await repo.giveSchema(schema, role);
     }
     return roles.map(({ schema, role }) => `${role}→${schema}`);
-  } finally {
-    await client.end();
-  }
+  });
 }
