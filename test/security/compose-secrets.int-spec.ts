@@ -24,7 +24,7 @@ async function generated(): Promise<Record<string, string>> {
 function service(name: string): string {
   const match = new RegExp(`^  ${name}:\\n((?:    .*\\n|\\s*\\n)*)`, 'm').exec(compose);
   if (!match) throw new Error(`no service ${name} in docker-compose.yml`);
-  return match[1] ?? '';
+  return match[1];
 }
 
 describe("docker compose's secrets", () => {
