@@ -45,15 +45,21 @@ export class AppRolesRepository {
     await this.client.query(`ALTER ROLE ${this.id(role)} LOGIN PASSWORD ${value}`);
   }
 
-  /** The platform schema's grants: API keys for every app, the audit log append-only through its writer role. */
+  /**
+   * The platform schema's grants: the apps read and write its tables (API keys: mint, revoke, never delete; tables
+   * later migrations add follow at the next run), except the audit log, which only its writer role reaches, to read
+   * and append.
+   */
   async grantPlatform(platformSchema: string): Promise<void> {
     const schema = this.id(platformSchema);
     const [group, writer] = [this.id(APP_GROUP_ROLE), this.id(AUDIT_WRITER_ROLE)];
     await this.client.query(`GRANT USAGE ON SCHEMA ${schema} TO ${writer}, ${group}`);
+    await this.client.query(`GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA ${schema} TO ${group}`);
+    await this.client.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${group}`);
     await this.client.query(`REVOKE ALL ON ${schema}."audit_log" FROM PUBLIC, ${group}`);
+    await this.client.query(`REVOKE ALL ON SEQUENCE ${schema}."audit_log_id_seq" FROM PUBLIC, ${group}`);
     await this.client.query(`GRANT SELECT, INSERT ON ${schema}."audit_log" TO ${writer}`);
     await this.client.query(`GRANT USAGE ON SEQUENCE ${schema}."audit_log_id_seq" TO ${writer}`);
-    await this.client.query(`GRANT SELECT, INSERT, UPDATE ON ${schema}."api_keys" TO ${group}`);
     await this.client.query(`GRANT ${writer} TO ${group}`);
   }
 
