@@ -74,7 +74,8 @@ export function readNetSuiteObjects(vendor: string): { file: string; type: strin
     .sort()
     .map((file) => {
       const { root, element } = readXml(join(dir, file));
-      if (`${element.$?.scriptid ?? ''}.xml` !== file) throw new Error(`${file}: scriptid is not its file name`);
+      if (`${element.$?.scriptid ?? ''}.xml` !== file)
+        throw new Error(`${file}: scriptid is not its file name`);
       return { file, type: root, element };
     });
 }

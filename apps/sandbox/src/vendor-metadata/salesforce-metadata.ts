@@ -56,7 +56,7 @@ const number = (element: XmlElement, name: string): number | undefined => {
 };
 
 function picklistValues(field: XmlElement): string[] | undefined {
-  const [valueSet] = children(field, 'valueSet');
+  const valueSet = children(field, 'valueSet').at(0);
   if (valueSet === undefined) return undefined;
   return children(valueSet, 'valueSetDefinition').flatMap((d) =>
     children(d, 'value').flatMap((v) => texts(v, 'fullName')),
@@ -66,7 +66,8 @@ function picklistValues(field: XmlElement): string[] | undefined {
 function readField(object: string, path: string): SalesforceCustomField {
   const field = readComponent(path, 'CustomField');
   const fullName = text(field, 'fullName') ?? '';
-  if (!path.endsWith(`/${fullName}.field-meta.xml`)) throw new Error(`${path}: fullName ${fullName} is not its name`);
+  if (!path.endsWith(`/${fullName}.field-meta.xml`))
+    throw new Error(`${path}: fullName ${fullName} is not its name`);
   return {
     object,
     fullName,
@@ -96,7 +97,7 @@ function readCustomObject(objectsDir: string, object: string): SalesforceCustomO
   const path = join(objectsDir, object, `${object}.object-meta.xml`);
   if (!existsSync(path)) return undefined;
   const element = readComponent(path, 'CustomObject');
-  const [nameField] = children(element, 'nameField');
+  const nameField = children(element, 'nameField').at(0);
   return {
     name: object,
     label: text(element, 'label') ?? object,

@@ -12,5 +12,7 @@ export function vendorDir(): string {
   for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
     if (existsSync(join(dir, 'vendor', 'salesforce', 'sfdx-project.json'))) return join(dir, 'vendor');
   }
-  throw new Error('vendor/ (the Salesforce and NetSuite metadata) not found above the sandbox; set REVLINE_VENDOR_DIR');
+  throw new Error(
+    'vendor/ (the Salesforce and NetSuite metadata) not found above the sandbox; set REVLINE_VENDOR_DIR',
+  );
 }

@@ -9,15 +9,17 @@ export interface XmlElement {
 
 /** Parses one XML document (strict: a malformed file throws, naming it); the root element's name and content. */
 export function readXml(path: string): { root: string; element: XmlElement } {
-  let parsed: unknown;
-  let failure: Error | null = null;
+  const outcome: { error: Error | null; result: unknown } = { error: null, result: null };
   // xml2js calls back synchronously unless told to be async.
-  new Parser({ explicitArray: true, strict: true }).parseString(readFileSync(path, 'utf8'), (error, result) => {
-    failure = error;
-    parsed = result;
-  });
-  if (failure) throw new Error(`${path} is not well-formed XML: ${(failure as Error).message}`);
-  const roots = Object.entries((parsed ?? {}) as Record<string, unknown>);
+  new Parser({ explicitArray: true, strict: true }).parseString(
+    readFileSync(path, 'utf8'),
+    (error, result) => {
+      outcome.error = error;
+      outcome.result = result;
+    },
+  );
+  if (outcome.error) throw new Error(`${path} is not well-formed XML: ${outcome.error.message}`);
+  const roots = Object.entries((outcome.result ?? {}) as Record<string, unknown>);
   if (roots.length !== 1) throw new Error(`${path} has no root element`);
   const [root, content] = roots[0];
   return { root, element: typeof content === 'object' && content !== null ? (content as XmlElement) : {} };
@@ -32,7 +34,7 @@ export function children(element: XmlElement, name: string): XmlElement[] {
 
 /** The text of the first child element of one name, if there is one. */
 export function text(element: XmlElement, name: string): string | undefined {
-  const [first] = children(element, name);
+  const first = children(element, name).at(0);
   if (first === undefined) return undefined;
   const value = first._;
   return typeof value === 'string' ? value : '';

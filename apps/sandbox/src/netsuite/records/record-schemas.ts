@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import type { CustomFieldReadings } from './custom-field-schemas';
-import { customFieldShape, recordTypeFields, transactionFields, withCustomFields } from './custom-field-schemas';
+import {
+  customFieldShape,
+  recordTypeFields,
+  transactionFields,
+  withCustomFields,
+} from './custom-field-schemas';
 
 /** A reference to another record: by internal id or by external id (NetSuite accepts either). */
 export const RefSchema = z

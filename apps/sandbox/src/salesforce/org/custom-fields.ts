@@ -26,7 +26,8 @@ const FIELD_TYPES: Readonly<Record<string, FieldType>> = {
 
 function toFieldDef(field: SalesforceCustomField): FieldDef {
   const type = FIELD_TYPES[field.type] as FieldType | undefined;
-  if (type === undefined) throw new Error(`${field.object}.${field.fullName}: the sandbox knows no ${field.type} field`);
+  if (type === undefined)
+    throw new Error(`${field.object}.${field.fullName}: the sandbox knows no ${field.type} field`);
   return {
     name: field.fullName,
     type,
@@ -52,5 +53,9 @@ export function customFields(object: string): FieldDef[] {
 export function customChildRelationships(object: string): ChildRelationship[] {
   return SALESFORCE_METADATA.fields
     .filter((f) => f.referenceTo === object && f.relationshipName !== undefined)
-    .map((f) => ({ relationshipName: `${f.relationshipName ?? ''}__r`, childSObject: f.object, field: f.fullName }));
+    .map((f) => ({
+      relationshipName: `${f.relationshipName ?? ''}__r`,
+      childSObject: f.object,
+      field: f.fullName,
+    }));
 }
