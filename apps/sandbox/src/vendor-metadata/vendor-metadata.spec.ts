@@ -138,6 +138,11 @@ describe('Salesforce DX source (Metadata API shapes)', () => {
     expect(objects).toEqual(
       expect.arrayContaining(['Account', 'Order', 'OrderItem', 'Revline_Billing_Invoice__c']),
     );
+    // Change Data Capture delivers an object's change events only to a user with View All Records on it.
+    const viewAll = children(set, 'objectPermissions').filter((p) => text(p, 'viewAllRecords') === 'true');
+    expect(viewAll.map((p) => `${text(p, 'object') ?? ''}ChangeEvent`).sort()).toEqual(
+      [...salesforce.changeEvents].sort(),
+    );
     const users = children(set, 'userPermissions').map((p) => [text(p, 'name'), text(p, 'enabled')]);
     expect(users).toEqual(
       expect.arrayContaining([
