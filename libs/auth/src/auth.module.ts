@@ -4,6 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeys } from './api-keys.service';
+import { AuditLogRepository } from './audit-log.repository';
 import { AuditLog } from './audit-log.service';
 
 export interface AuthModuleOptions {
@@ -18,7 +19,7 @@ export class AuthModule {
       module: AuthModule,
       global: true,
       controllers: options.manageKeys ? [ApiKeysController] : [],
-      providers: [ApiKeys, AuditLog, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+      providers: [ApiKeys, AuditLog, AuditLogRepository, { provide: APP_GUARD, useClass: ApiKeyGuard }],
       exports: [ApiKeys, AuditLog],
     };
   }
