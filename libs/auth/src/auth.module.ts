@@ -6,6 +6,7 @@ import { ApiKeysController } from './api-keys.controller';
 import { ApiKeys } from './api-keys.service';
 import { AuditLogRepository } from './audit-log.repository';
 import { AuditLog } from './audit-log.service';
+import { MakerChecker } from './maker-checker';
 
 export interface AuthModuleOptions {
   /** Serve the key-management routes (`/v1/api-keys`) from this app. */
@@ -19,8 +20,14 @@ export class AuthModule {
       module: AuthModule,
       global: true,
       controllers: options.manageKeys ? [ApiKeysController] : [],
-      providers: [ApiKeys, AuditLog, AuditLogRepository, { provide: APP_GUARD, useClass: ApiKeyGuard }],
-      exports: [ApiKeys, AuditLog],
+      providers: [
+        ApiKeys,
+        AuditLog,
+        AuditLogRepository,
+        MakerChecker,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+      ],
+      exports: [ApiKeys, AuditLog, MakerChecker],
     };
   }
 }

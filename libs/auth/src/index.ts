@@ -9,6 +9,8 @@ export * from './canonical-json';
 export * from './auth.module';
 export * from './decorators';
 export * from './entities';
+export * from './key-owners.migration';
+export * from './maker-checker';
 export * from './platform.migration';
 export * from './roles';
 export * from './service-key';
