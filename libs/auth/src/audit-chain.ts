@@ -4,6 +4,14 @@ import { canonicalJson } from './canonical-json';
 /** The previous hash of the first row. */
 export const AUDIT_GENESIS = '0'.repeat(64);
 
+/**
+ * How a row was hashed. `rfc8785-sha256`: as `auditRowHash` says. `legacy`: rows written before canonical hashing,
+ * over the JavaScript object's own member order, which jsonb does not keep: only their links can be checked, and
+ * they may only open the chain.
+ */
+export const AUDIT_HASH_SCHEMES = ['rfc8785-sha256', 'legacy'] as const;
+export type AuditHashScheme = (typeof AUDIT_HASH_SCHEMES)[number];
+
 /** What one audit row says, as Postgres stores it (jsonb members in any order, `at` to the millisecond). */
 export interface AuditRowContent {
   at: Date;
@@ -19,10 +27,12 @@ export interface ChainedAuditRow extends AuditRowContent {
   id: string;
   prevHash: string;
   hash: string;
+  hashScheme: string;
 }
 
 /**
- * Where the chain stops holding. `content`: the row's hash is not its content's (the row was changed). `link`: its
+ * Where the chain stops holding. `content`: the row's hash is not its content's (the row was changed, or marked
+ * legacy after canonical rows). `link`: its
  * `prevHash` is not the hash of `previousId` (that row was removed or rewritten with a new hash, or rows reordered).
  */
 export interface ChainBreak {
@@ -31,10 +41,11 @@ export interface ChainBreak {
   previousId: string | null;
 }
 
-/** The row a run follows on, or none at the start of the chain. */
+/** The row a run follows on (none at the start of the chain), and whether a canonical row came before. */
 export interface ChainPosition {
   id: string | null;
   hash: string;
+  canonical: boolean;
 }
 
 /** The value jsonb gives back for what was written: what was written, without undefined members or Dates. */
@@ -61,6 +72,12 @@ export function auditRowHash(prevHash: string, row: AuditRowContent): string {
   return createHash('sha256').update(canonicalJson(document), 'utf8').digest('hex');
 }
 
+/** Whether a row's content is what its hash says; a legacy row only where no canonical row came before. */
+function contentHolds(row: ChainedAuditRow, previous: ChainPosition): boolean {
+  if (row.hashScheme === 'legacy') return !previous.canonical;
+  return row.hashScheme === 'rfc8785-sha256' && auditRowHash(previous.hash, row) === row.hash;
+}
+
 /**
  * The first row of a run (oldest first, following `prevHash`) that breaks the chain: its `prevHash` is not the hash
  * before it (a row removed, inserted or reordered) or its hash is not its content's (a row changed).
@@ -69,9 +86,8 @@ export function firstBreak(rows: readonly ChainedAuditRow[], start: ChainPositio
   let previous = start;
   for (const row of rows) {
     if (row.prevHash !== previous.hash) return { id: row.id, problem: 'link', previousId: previous.id };
-    if (auditRowHash(previous.hash, row) !== row.hash)
-      return { id: row.id, problem: 'content', previousId: previous.id };
-    previous = { id: row.id, hash: row.hash };
+    if (!contentHolds(row, previous)) return { id: row.id, problem: 'content', previousId: previous.id };
+    previous = { id: row.id, hash: row.hash, canonical: previous.canonical || row.hashScheme !== 'legacy' };
   }
   return null;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
-import type { AuditRowContent } from './audit-chain';
+import type { AuditHashScheme, AuditRowContent } from './audit-chain';
 import { AuditLogEntity } from './entities';
 
 export interface AuditLogFilter {
@@ -28,7 +28,7 @@ export class AuditLogRepository {
 
   insert(
     manager: EntityManager,
-    row: AuditRowContent & { prevHash: string; hash: string },
+    row: AuditRowContent & { prevHash: string; hash: string; hashScheme: AuditHashScheme },
   ): Promise<AuditLogEntity> {
     return manager.getRepository(AuditLogEntity).save(manager.getRepository(AuditLogEntity).create(row));
   }

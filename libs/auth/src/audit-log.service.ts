@@ -20,6 +20,8 @@ export interface AuditVerification {
   intact: boolean;
   /** Rows found intact, from the first. */
   checkedRows: number;
+  /** Of those, the rows written before canonical hashing: linked, but their content cannot be checked. */
+  legacyRows: number;
   /** The last row that holds (before the break, or the last row); null when none does. */
   head: { id: string; hash: string } | null;
   firstBrokenRow: ChainBreak | null;
@@ -64,8 +66,9 @@ export class AuditLog {
 
   /** Walks the whole chain, oldest first, and stops at the first row that breaks it. */
   async verify(): Promise<AuditVerification> {
-    let position: ChainPosition = { id: null, hash: AUDIT_GENESIS };
+    let position: ChainPosition = { id: null, hash: AUDIT_GENESIS, canonical: false };
     let checkedRows = 0;
+    let legacyRows = 0;
     for (;;) {
       const chunk = await this.rows.chunkAfter(position.id, VERIFY_CHUNK);
       const broken = firstBreak(chunk, position);
@@ -76,11 +79,12 @@ export class AuditLog {
           )
         : chunk;
       checkedRows += holding.length;
+      legacyRows += holding.filter((row) => row.hashScheme === 'legacy').length;
       const last = holding.at(-1);
-      if (last) position = { id: last.id, hash: last.hash };
+      if (last) position = { id: last.id, hash: last.hash, canonical: last.hashScheme !== 'legacy' };
       if (broken || chunk.length < VERIFY_CHUNK) {
         const head = position.id === null ? null : { id: position.id, hash: position.hash };
-        return { intact: !broken, checkedRows, head, firstBrokenRow: broken };
+        return { intact: !broken, checkedRows, legacyRows, head, firstBrokenRow: broken };
       }
     }
   }
@@ -97,6 +101,11 @@ export class AuditLog {
       after: asStoredJson(entry.after),
       correlationId: currentCorrelationId() ?? null,
     };
-    return this.rows.insert(manager, { ...row, prevHash, hash: auditRowHash(prevHash, row) });
+    return this.rows.insert(manager, {
+      ...row,
+      prevHash,
+      hash: auditRowHash(prevHash, row),
+      hashScheme: 'rfc8785-sha256',
+    });
   }
 }

@@ -73,6 +73,10 @@ export class AuditLogEntity {
 
   @Column({ type: 'text', unique: true })
   hash: string;
+
+  /** How `hash` was computed (see audit-chain.ts): rows before canonical hashing are `legacy`. */
+  @Column({ name: 'hash_scheme', type: 'text', default: 'legacy' })
+  hashScheme: string;
 }
 
 export const AUTH_ENTITIES = [ApiKeyEntity, AuditLogEntity];

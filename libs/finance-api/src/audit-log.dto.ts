@@ -75,6 +75,13 @@ export class AuditLogRowDto {
       'SHA-256 (hex) of the RFC 8785 canonical JSON of {prevHash, at, actor, action, target, before, after, correlationId}',
   })
   hash: string;
+
+  @ApiProperty({
+    enum: ['rfc8785-sha256', 'legacy'],
+    description:
+      'How `hash` was computed: `legacy` rows (written before canonical hashing) can only be checked for their links',
+  })
+  hashScheme: string;
 }
 
 export class AuditLogPageDto {
@@ -112,6 +119,13 @@ export class AuditChainBreakDto {
 export class AuditVerificationDto {
   @ApiProperty({ example: true }) intact: boolean;
   @ApiProperty({ example: 128, description: 'Rows found intact, from the first' }) checkedRows: number;
+
+  @ApiProperty({
+    example: 0,
+    description:
+      'Of the intact rows, those written before canonical hashing: linked, but their content cannot be checked. The number never grows: keep it with the head hash',
+  })
+  legacyRows: number;
 
   @ApiProperty({
     type: AuditChainHeadDto,

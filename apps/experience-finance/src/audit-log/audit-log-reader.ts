@@ -24,6 +24,7 @@ function toRowDto(row: AuditLogEntity): AuditLogRowDto {
     correlationId: row.correlationId,
     prevHash: row.prevHash,
     hash: row.hash,
+    hashScheme: row.hashScheme,
   };
 }
 

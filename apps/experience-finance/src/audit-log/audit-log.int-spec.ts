@@ -72,6 +72,7 @@ describe('the audit log and its verification (experience-finance)', () => {
     expect(await verify()).toEqual({
       intact: true,
       checkedRows: 3,
+      legacyRows: 0,
       head: { id: rows[2]?.id, hash: rows[2]?.hash },
       firstBrokenRow: null,
     });
