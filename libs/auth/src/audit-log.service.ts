@@ -1,11 +1,12 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
-import { currentCorrelationId, MetricsService } from '@revline/observability';
+import { Injectable } from '@nestjs/common';
+import { currentCorrelationId } from '@revline/observability';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { ChainBreak, ChainPosition } from './audit-chain';
 import { asStoredJson, AUDIT_GENESIS, auditRowHash, firstBreak } from './audit-chain';
 import type { AuditLogFilter } from './audit-log.repository';
 import { AuditLogRepository } from './audit-log.repository';
+import { AuditHead } from './audit-head';
 import type { AuditLogEntity } from './entities';
 
 export interface AuditEntry {
@@ -32,31 +33,20 @@ const VERIFY_CHUNK = 1_000;
 /**
  * The audit log of privileged actions. Rows are chained by hash (see audit-chain.ts) under a transaction-scoped
  * advisory lock, so concurrent writers keep one chain; the database refuses updates and deletes (see the platform
- * migration). Each write logs and exports the new head hash, so it can be anchored outside the database.
+ * migration). Each committed write announces the new head (see audit-head.ts), so it can be anchored outside the
+ * database.
  */
 @Injectable()
 export class AuditLog {
-  private readonly logger = new Logger('AuditLog');
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly rows: AuditLogRepository,
-    @Optional() private readonly metrics?: MetricsService,
+    private readonly head: AuditHead,
   ) {}
 
   /** Appends in the caller's transaction when given one, so the action and its audit row commit together. */
   async append(entry: AuditEntry, manager?: EntityManager): Promise<AuditLogEntity> {
-    const saved = await (manager
-      ? this.write(entry, manager)
-      : this.dataSource.transaction((m) => this.write(entry, m)));
-    this.metrics?.auditLogHead.reset();
-    this.metrics?.auditLogHead.set({ hash: saved.hash }, Number(saved.id));
-    this.logger.log({
-      msg: 'audit log head',
-      auditLogHead: { id: saved.id, hash: saved.hash },
-      action: entry.action,
-    });
-    return saved;
+    return manager ? this.write(entry, manager) : this.dataSource.transaction((m) => this.write(entry, m));
   }
 
   /** Newest first. */
@@ -101,11 +91,13 @@ export class AuditLog {
       after: asStoredJson(entry.after),
       correlationId: currentCorrelationId() ?? null,
     };
-    return this.rows.insert(manager, {
+    const saved = await this.rows.insert(manager, {
       ...row,
       prevHash,
       hash: auditRowHash(prevHash, row),
       hashScheme: 'rfc8785-sha256',
     });
+    this.head.written({ id: saved.id, hash: saved.hash, action: saved.action }, manager);
+    return saved;
   }
 }

@@ -4,6 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeys } from './api-keys.service';
+import { AuditHead } from './audit-head';
 import { AuditLogRepository } from './audit-log.repository';
 import { AuditLog } from './audit-log.service';
 import { MakerChecker } from './maker-checker';
@@ -24,6 +25,7 @@ export class AuthModule {
         ApiKeys,
         AuditLog,
         AuditLogRepository,
+        AuditHead,
         MakerChecker,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],

@@ -4,6 +4,7 @@ export * from './api-keys.dto';
 export * from './api-keys.service';
 export * from './audit-chain';
 export * from './audit-hash-scheme.migration';
+export * from './audit-head';
 export * from './audit-log.repository';
 export * from './audit-log.service';
 export * from './canonical-json';

@@ -2,6 +2,7 @@ import { AuditLog, AuditLogEntity, auditRowHash } from '@revline/auth';
 import type { TestApp, TestDatabase } from '@revline/testing';
 import { bearer, createTestApp, createTestDatabase, seedApiKey } from '@revline/testing';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppModule } from '../app.module';
 import { APP } from '../app.info';
@@ -128,6 +129,25 @@ describe('the audit log and its verification (experience-finance)', () => {
     const metrics = await request(test.url).get('/metrics').set(bearer(ADMIN)).expect(200);
     expect(metrics.text).toContain(`revline_audit_log_head{hash="${head.hash}"} ${head.id}`);
     expect(metrics.text).not.toContain(`revline_audit_log_head{hash="${rows[2]?.hash}"}`);
+  });
+
+  it('announces no head for an action whose transaction rolled back', async () => {
+    const before = await request(test.url).get('/metrics').set(bearer(ADMIN)).expect(200);
+    const head = /revline_audit_log_head\{hash="([0-9a-f]{64})"\} (\d+)/.exec(before.text)?.[0];
+    expect(head).toBeDefined();
+    let written = '';
+    await expect(
+      test.app.get(DataSource).transaction(async (manager) => {
+        written = (
+          await test.app.get(AuditLog).append({ actor: 'x', action: 'doomed', target: 't' }, manager)
+        ).hash;
+        throw new Error('the action failed after its audit row');
+      }),
+    ).rejects.toThrow(/the action failed/);
+    expect(written).toMatch(/^[0-9a-f]{64}$/);
+    const after = await request(test.url).get('/metrics').set(bearer(ADMIN)).expect(200);
+    expect(after.text).toContain(head);
+    expect(after.text).not.toContain(written);
   });
 
   it('names the one row changed in the database, and the row after one rewritten with a fresh hash', async () => {
