@@ -5,6 +5,7 @@ import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeys } from './api-keys.service';
 import { AuditLog } from './audit-log.service';
+import { RevocationBus } from './revocation-bus';
 
 export interface AuthModuleOptions {
   /** Serve the key-management routes (`/v1/api-keys`) from this app. */
@@ -18,8 +19,8 @@ export class AuthModule {
       module: AuthModule,
       global: true,
       controllers: options.manageKeys ? [ApiKeysController] : [],
-      providers: [ApiKeys, AuditLog, { provide: APP_GUARD, useClass: ApiKeyGuard }],
-      exports: [ApiKeys, AuditLog],
+      providers: [ApiKeys, AuditLog, RevocationBus, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+      exports: [ApiKeys, AuditLog, RevocationBus],
     };
   }
 }

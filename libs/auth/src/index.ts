@@ -7,5 +7,6 @@ export * from './auth.module';
 export * from './decorators';
 export * from './entities';
 export * from './platform.migration';
+export * from './revocation-bus';
 export * from './roles';
 export * from './service-key';
