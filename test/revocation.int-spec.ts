@@ -65,7 +65,7 @@ describe('API key revocation across the apps', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([...Object.values(apps), sandbox].map((app) => app?.close()));
+    await Promise.all([...Object.values(apps), sandbox].map((app) => app.close()));
     await db.drop();
   });
 
@@ -83,13 +83,12 @@ describe('API key revocation across the apps', () => {
 
     const revokedAt = performance.now();
     await request(experience).delete(`/v1/api-keys/${apiKey.id}`).set(bearer(ADMIN)).expect(200);
-    const delays = await Promise.all(
-      Object.entries(apps).map(async ([name, app]) => [name, await refusedAfter(app.url, key, revokedAt)]),
-    );
-    for (const [name, delay] of delays)
-      expect({ name, refusedWithinASecond: delay < 1_000 }).toEqual({
+    const refused = await Promise.all(
+      Object.entries(apps).map(async ([name, app]) => ({
         name,
-        refusedWithinASecond: true,
-      });
+        withinASecond: (await refusedAfter(app.url, key, revokedAt)) < 1_000,
+      })),
+    );
+    expect(refused).toEqual(Object.keys(apps).map((name) => ({ name, withinASecond: true })));
   });
 });

@@ -63,7 +63,9 @@ export class ApiKeys implements OnModuleInit, OnApplicationBootstrap {
   ) {}
 
   onModuleInit(): void {
-    this.revocations.onRevoked((keyId) => this.forget(keyId));
+    this.revocations.onRevoked((keyId) => {
+      this.forget(keyId);
+    });
     this.revocations.onDeaf(() => {
       this.revocationsHeard += 1;
       this.cache.clear();
@@ -170,6 +172,7 @@ export class ApiKeys implements OnModuleInit, OnApplicationBootstrap {
   /** Drops a revoked key from this process's cache. */
   private forget(keyId: string): void {
     this.revocationsHeard += 1;
-    for (const [keyHash, entry] of this.cache) if (entry.principal?.keyId === keyId) this.cache.delete(keyHash);
+    for (const [keyHash, entry] of this.cache)
+      if (entry.principal?.keyId === keyId) this.cache.delete(keyHash);
   }
 }

@@ -41,10 +41,18 @@ export class RevocationBus implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    const subscriber = new Redis(this.config.REDIS_URL, { lazyConnect: true, connectTimeout: 5_000 });
+    const subscriber = new Redis(this.config.REDIS_URL, {
+      lazyConnect: true,
+      connectTimeout: 5_000,
+      connectionName: `${this.channel}:subscriber`,
+    });
     this.subscriber = subscriber;
-    subscriber.on('error', (error: Error) => this.logger.warn(`Redis revocation subscriber: ${error.message}`));
-    subscriber.on('close', () => this.deafen());
+    subscriber.on('error', (error: Error) => {
+      this.logger.warn(`Redis revocation subscriber: ${error.message}`);
+    });
+    subscriber.on('close', () => {
+      this.deafen();
+    });
     subscriber.on('message', (channel: string, keyId: string) => {
       if (channel === this.channel) for (const listener of this.revokedListeners) listener(keyId);
     });
@@ -89,7 +97,9 @@ export class RevocationBus implements OnModuleInit, OnApplicationShutdown {
 
   private newPublisher(): Redis {
     const publisher = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 5_000 });
-    publisher.on('error', (error: Error) => this.logger.warn(`Redis revocation publisher: ${error.message}`));
+    publisher.on('error', (error: Error) => {
+      this.logger.warn(`Redis revocation publisher: ${error.message}`);
+    });
     return publisher;
   }
 }

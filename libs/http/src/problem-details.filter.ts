@@ -54,7 +54,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       currentCorrelationId() ?? (request.headers['x-correlation-id'] as string | undefined);
     if (body.status >= 500) this.logger.error({ msg: 'request failed', err: exception, url: body.instance });
     if (body.status === 401) void reply.header('www-authenticate', 'Bearer');
-    if (exception instanceof TooManyRequests) void reply.header('retry-after', String(exception.retryAfterSeconds));
+    if (exception instanceof TooManyRequests)
+      void reply.header('retry-after', String(exception.retryAfterSeconds));
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
   }
 

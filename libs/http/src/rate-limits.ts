@@ -58,7 +58,9 @@ function counterConnection(url: string): Redis {
   const logger = new Logger('RateLimits');
   // Connected on first use: an app that limits nothing (a vendor stand-in) never opens it.
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5_000 });
-  redis.on('error', (error: Error) => logger.warn(`Redis rate-limit counters: ${error.message}`));
+  redis.on('error', (error: Error) => {
+    logger.warn(`Redis rate-limit counters: ${error.message}`);
+  });
   return redis;
 }
 
@@ -86,7 +88,8 @@ export async function registerRateLimits(fastify: FastifyInstance): Promise<void
   for (const [budget, max] of Object.entries(maxima(http)) as [RateBudget, number][]) {
     limiters[budget] = fastify.createRateLimit({
       max,
-      keyGenerator: (request) => `${budget}:${(request as LimitedRequest)[SUBJECT] ?? clientAddress(request)}`,
+      keyGenerator: (request) =>
+        `${budget}:${(request as LimitedRequest)[SUBJECT] ?? clientAddress(request)}`,
     });
   }
   (fastify as LimitedInstance)[LIMITERS] = limiters;
@@ -110,7 +113,11 @@ function refusal(budget: RateBudget, max: number, ttlInSeconds: number): TooMany
 }
 
 /** Counts one request of `subject` (a key id, or a client address) against a budget; throws a 429 past it. */
-export async function consumeRateLimit(request: FastifyRequest, budget: RateBudget, subject: string): Promise<void> {
+export async function consumeRateLimit(
+  request: FastifyRequest,
+  budget: RateBudget,
+  subject: string,
+): Promise<void> {
   const state = await budgetState(request, budget, subject, true);
   if (state?.isExceeded) throw refusal(budget, state.max, state.ttlInSeconds);
 }
