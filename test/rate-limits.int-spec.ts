@@ -87,8 +87,13 @@ describe('rate limits in Redis (process-q2c)', () => {
 
   it('counts one key in every instance, whatever address it comes from', async () => {
     const key = await seedApiKey(db.dataSource, ['finance.viewer']);
-    for (const app of [behindProxy, secondInstance, behindProxy, secondInstance])
-      await request(app.url).get('/metrics').set(from()).set(bearer(key)).expect(200);
+    const remaining: string[] = [];
+    for (const app of [behindProxy, secondInstance, behindProxy, secondInstance]) {
+      const res = await request(app.url).get('/metrics').set(from()).set(bearer(key)).expect(200);
+      expect(res.headers['x-ratelimit-limit']).toBe('4');
+      remaining.push(res.headers['x-ratelimit-remaining']);
+    }
+    expect(remaining).toEqual(['3', '2', '1', '0']);
     const limited = await request(behindProxy.url).get('/metrics').set(from()).set(bearer(key)).expect(429);
     expectRetryAfter(limited);
     expect(limited.body.detail).toContain('at most 4 requests per minute');

@@ -2,7 +2,7 @@ import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/c
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { clientAddress, consumeRateLimit, refuseSpentRateLimit } from '@revline/http';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from './api-keys.service';
 import { ApiKeys } from './api-keys.service';
 import type { RouteRateLimit } from './decorators';
@@ -36,13 +36,14 @@ export class ApiKeyGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     const request = context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
     const limit = this.reflector.getAllAndOverride<RouteRateLimit | 'none' | undefined>(RATE_BUDGET, targets);
     if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, targets)) {
-      if (limit !== 'none') await consumeRateLimit(request, 'key', clientAddress(request));
+      if (limit !== 'none') await consumeRateLimit(request, 'key', clientAddress(request), reply);
       return true;
     }
     const principal = await this.authenticate(request);
-    await consumeRateLimit(request, 'key', principal.keyId);
+    await consumeRateLimit(request, 'key', principal.keyId, reply);
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets) ?? [
       'integration.admin',
     ];

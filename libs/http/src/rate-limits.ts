@@ -1,7 +1,7 @@
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { HttpConfig, loadConfig, RedisConfig } from '@revline/config';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 
 /**
@@ -112,13 +112,22 @@ function refusal(budget: RateBudget, max: number, ttlInSeconds: number): TooMany
   );
 }
 
-/** Counts one request of `subject` (a key id, or a client address) against a budget; throws a 429 past it. */
+/**
+ * Counts one request of `subject` (a key id, or a client address) against a budget; throws a 429 past it. With
+ * `reply`, tells the caller where it stands: `X-RateLimit-Limit`, `X-RateLimit-Remaining`, `X-RateLimit-Reset`.
+ */
 export async function consumeRateLimit(
   request: FastifyRequest,
   budget: RateBudget,
   subject: string,
+  reply?: FastifyReply,
 ): Promise<void> {
   const state = await budgetState(request, budget, subject, true);
+  if (state && reply)
+    void reply
+      .header('x-ratelimit-limit', state.max)
+      .header('x-ratelimit-remaining', state.remaining)
+      .header('x-ratelimit-reset', state.ttlInSeconds);
   if (state?.isExceeded) throw refusal(budget, state.max, state.ttlInSeconds);
 }
 
