@@ -144,6 +144,23 @@ describe('rate limits in Redis (process-q2c)', () => {
     expect(limited.body.detail).toContain('at most 1 reconciliation runs started per minute');
   });
 
+  it('limits the queue dashboard as every route: made-up tokens there share the same budget', async () => {
+    const address = from();
+    for (let i = 0; i < 3; i++)
+      await request(behindProxy.url)
+        .get('/admin/queues')
+        .set(address)
+        .set(bearer(`rvl_guess_${i}`))
+        .expect(401);
+    const limited = await request(behindProxy.url)
+      .get('/admin/queues')
+      .set(address)
+      .set(bearer('rvl_guess_3'))
+      .expect(429);
+    expectRetryAfter(limited);
+    await request(behindProxy.url).get('/metrics').set(address).set(bearer('rvl_guess_4')).expect(429);
+  });
+
   it('never limits health checks', async () => {
     const address = from();
     for (let i = 0; i < 6; i++) await request(behindProxy.url).get('/health/live').set(address).expect(200);

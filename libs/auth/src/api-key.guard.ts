@@ -42,7 +42,7 @@ export class ApiKeyGuard implements CanActivate {
       if (limit !== 'none') await consumeRateLimit(request, 'key', clientAddress(request), reply);
       return true;
     }
-    const principal = await this.authenticate(request);
+    const principal = await authenticateRequest(this.keys, request);
     await consumeRateLimit(request, 'key', principal.keyId, reply);
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets) ?? [
       'integration.admin',
@@ -58,26 +58,27 @@ export class ApiKeyGuard implements CanActivate {
     request.principal = principal;
     return true;
   }
+}
 
-  /**
-   * The key's principal. A key not in the cache costs a database lookup, so once the address has spent its
-   * unauthenticated budget it is refused before the lookup; each request that does not authenticate counts.
-   */
-  private async authenticate(request: FastifyRequest): Promise<Principal> {
-    const address = clientAddress(request);
-    const token = bearerToken(request.headers.authorization);
-    const cached = token ? this.keys.cachedPrincipal(token) : null;
-    if (cached) return cached;
-    if (token && cached === undefined) {
-      await refuseSpentRateLimit(request, 'unauthenticated', address);
-      const principal = await this.keys.authenticate(token);
-      if (principal) return principal;
-    }
-    await consumeRateLimit(request, 'unauthenticated', address);
-    throw new UnauthorizedException(
-      token
-        ? 'The API key is unknown or has been revoked'
-        : 'An API key is required: send "Authorization: Bearer <key>"',
-    );
+/**
+ * The principal of the key a request brings, or a 401 (a 429 once its address has spent its unauthenticated
+ * budget). A key not in the cache costs a database lookup, so once that budget is spent it is refused before the
+ * lookup; each request that does not authenticate counts.
+ */
+export async function authenticateRequest(keys: ApiKeys, request: FastifyRequest): Promise<Principal> {
+  const address = clientAddress(request);
+  const token = bearerToken(request.headers.authorization);
+  const cached = token ? keys.cachedPrincipal(token) : null;
+  if (cached) return cached;
+  if (token && cached === undefined) {
+    await refuseSpentRateLimit(request, 'unauthenticated', address);
+    const principal = await keys.authenticate(token);
+    if (principal) return principal;
   }
+  await consumeRateLimit(request, 'unauthenticated', address);
+  throw new UnauthorizedException(
+    token
+      ? 'The API key is unknown or has been revoked'
+      : 'An API key is required: send "Authorization: Bearer <key>"',
+  );
 }

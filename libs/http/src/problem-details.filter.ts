@@ -22,6 +22,13 @@ export class DomainError extends Error {
   }
 }
 
+/** The headers a problem's status asks for: how to authenticate (401), when to come back (429). */
+export function setProblemHeaders(reply: FastifyReply, exception: unknown, status: number): void {
+  if (status === 401) void reply.header('www-authenticate', 'Bearer');
+  if (exception instanceof TooManyRequests)
+    void reply.header('retry-after', String(exception.retryAfterSeconds));
+}
+
 function fromHttpException(exception: HttpException): ProblemDetails {
   const status = exception.getStatus();
   const response: unknown = exception.getResponse();
@@ -53,9 +60,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     body.correlationId =
       currentCorrelationId() ?? (request.headers['x-correlation-id'] as string | undefined);
     if (body.status >= 500) this.logger.error({ msg: 'request failed', err: exception, url: body.instance });
-    if (body.status === 401) void reply.header('www-authenticate', 'Bearer');
-    if (exception instanceof TooManyRequests)
-      void reply.header('retry-after', String(exception.retryAfterSeconds));
+    setProblemHeaders(reply, exception, body.status);
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
   }
 
