@@ -22,13 +22,13 @@ const WHAT: Record<RateBudget, string> = {
 };
 
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
-type Limiters = Record<RateBudget, Limiter>;
 
-const LIMITERS = Symbol('revline.rateLimiters');
-const SUBJECT = Symbol('revline.rateLimitSubject');
+const LIMITER = Symbol('revline.rateLimiter');
+const COUNTED = Symbol('revline.rateLimitCounted');
 
-type LimitedInstance = FastifyInstance & { [LIMITERS]?: Limiters };
-type LimitedRequest = FastifyRequest & { [SUBJECT]?: string };
+type LimitedInstance = FastifyInstance & { [LIMITER]?: Limiter };
+/** What the limiter is asked to count: set just before each call, read by its key generator and its maximum. */
+type LimitedRequest = FastifyRequest & { [COUNTED]?: { budget: RateBudget; subject: string } };
 
 /** A 429 that names when to come back: the problem filter sends it as `Retry-After`. */
 export class TooManyRequests extends HttpException {
@@ -66,8 +66,8 @@ function counterConnection(url: string): Redis {
 
 /**
  * Registers @fastify/rate-limit with its Redis store, applied by hand (`createRateLimit`) where the guard knows
- * who asks: the counters live under `<QUEUE_PREFIX>:rate-limit:`. When Redis cannot be reached, requests are let
- * through (and the failure logged) rather than the API refused.
+ * who asks: the counters live under `<QUEUE_PREFIX>:rate-limit:<budget>:<key id or address>`. When Redis cannot
+ * be reached, requests are let through (and the failure logged) rather than the API refused.
  */
 export async function registerRateLimits(fastify: FastifyInstance): Promise<void> {
   const http = loadConfig(HttpConfig);
@@ -77,29 +77,29 @@ export async function registerRateLimits(fastify: FastifyInstance): Promise<void
     if (redis.status === 'ready') await redis.quit();
     else redis.disconnect();
   });
+  const max = maxima(http);
+  const counted = (request: FastifyRequest) => {
+    const what = (request as LimitedRequest)[COUNTED];
+    if (!what) throw new Error('A rate limit was checked without a budget');
+    return what;
+  };
   await fastify.register(rateLimit, {
     global: false,
     redis,
     nameSpace: `${QUEUE_PREFIX}:rate-limit:`,
     skipOnError: true,
     timeWindow: WINDOW_MS,
+    keyGenerator: (request) => `${counted(request).budget}:${counted(request).subject}`,
+    max: (request) => max[counted(request).budget],
   });
-  const limiters = {} as Limiters;
-  for (const [budget, max] of Object.entries(maxima(http)) as [RateBudget, number][]) {
-    limiters[budget] = fastify.createRateLimit({
-      max,
-      keyGenerator: (request) =>
-        `${budget}:${(request as LimitedRequest)[SUBJECT] ?? clientAddress(request)}`,
-    });
-  }
-  (fastify as LimitedInstance)[LIMITERS] = limiters;
+  (fastify as LimitedInstance)[LIMITER] = fastify.createRateLimit();
 }
 
 async function budgetState(request: FastifyRequest, budget: RateBudget, subject: string, increment: boolean) {
-  const limiter = (request.server as LimitedInstance)[LIMITERS]?.[budget];
+  const limiter = (request.server as LimitedInstance)[LIMITER];
   if (!limiter) return undefined; // built without runtime plugins (OpenAPI generation)
-  // The key generator reads the subject as the limiter is called, before it awaits anything.
-  (request as LimitedRequest)[SUBJECT] = subject;
+  // One request's checks run one after another, so the budget set here is the one this call counts.
+  (request as LimitedRequest)[COUNTED] = { budget, subject };
   const state = await limiter(request, { increment });
   return state.isAllowed ? undefined : state;
 }
