@@ -10,7 +10,7 @@
 import 'reflect-metadata';
 import { runMigrations } from '@revline/persistence';
 import { appDataSourceOptions } from '@revline/platform';
-import { bearer, createTestDatabase, seedApiKey } from '@revline/testing';
+import { bearer, createTestDatabase, seedApiKey, UNLIMITED_RATES } from '@revline/testing';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
   const env = {
     DATABASE_URL: db.url,
     LOG_LEVEL: 'error',
-    RATE_LIMIT_PER_MINUTE: '10000000',
+    ...UNLIMITED_RATES,
     QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
     RECONCILIATION_CRON: 'off',
   };

@@ -29,7 +29,7 @@ import { Logger } from '@nestjs/common';
 import { MetricsService } from '@revline/observability';
 import { runMigrations } from '@revline/persistence';
 import { appDataSourceOptions } from '@revline/platform';
-import { createTestDatabase, seedApiKey } from '@revline/testing';
+import { createTestDatabase, seedApiKey, UNLIMITED_RATES } from '@revline/testing';
 import axios from 'axios';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -296,7 +296,7 @@ async function startProcesses(dbUrl: string): Promise<{
     QUEUE_PREFIX: `bench-recon-${String(process.pid)}`,
     LOG_LEVEL: 'error',
     OUTBOX_RELAY: 'off',
-    RATE_LIMIT_PER_MINUTE: '10000000',
+    ...UNLIMITED_RATES,
     SANDBOX_SALESFORCE_PORT: port(urls.salesforce),
     SANDBOX_STRIPE_PORT: port(urls.stripe),
     SANDBOX_NETSUITE_PORT: port(urls.netsuite),

@@ -1,7 +1,7 @@
 import { runMigrations } from '@revline/persistence';
 import { appDataSourceOptions, nodeArgsFor } from '@revline/platform';
 import type { TestDatabase } from '@revline/testing';
-import { createTestDatabase, seedApiKey } from '@revline/testing';
+import { createTestDatabase, seedApiKey, UNLIMITED_RATES } from '@revline/testing';
 import { Redis } from 'ioredis';
 import type { Connection } from 'jsforce';
 import type { ChildProcess } from 'node:child_process';
@@ -176,7 +176,7 @@ export async function startQ2cStack(extraEnv: Record<string, string> = {}): Prom
     QUEUE_PREFIX: `stack-${randomBytes(4).toString('hex')}`,
     BOOTSTRAP_ADMIN_API_KEY: bootstrapKey,
     LOG_LEVEL: 'warn',
-    RATE_LIMIT_PER_MINUTE: '10000000',
+    ...UNLIMITED_RATES,
     ...Object.fromEntries(
       Object.entries(APP_PORTS).map(([app, variable]) => [
         variable,

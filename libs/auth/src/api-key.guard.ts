@@ -1,9 +1,12 @@
 import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { clientAddress, consumeRateLimit, refuseSpentRateLimit } from '@revline/http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from './api-keys.service';
 import { ApiKeys } from './api-keys.service';
-import { PUBLIC_ROUTE, REQUIRED_ROLES } from './decorators';
+import type { RouteRateLimit } from './decorators';
+import { PUBLIC_ROUTE, RATE_BUDGET, REQUIRED_ROLES } from './decorators';
 import type { Role } from './roles';
 import { effectiveRoles } from './roles';
 
@@ -20,7 +23,8 @@ export function bearerToken(header: string | string[] | undefined): string | und
 
 /**
  * Deny by default: every route needs a valid key unless marked @Public, and a route that names no roles is
- * for integration admins only.
+ * for integration admins only. Rate limits are counted here, where the caller is known: per key once it is
+ * authenticated, per client address before (a public route, no key, an unknown or revoked one).
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -31,12 +35,15 @@ export class ApiKeyGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, targets)) return true;
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const token = bearerToken(request.headers.authorization);
-    if (!token) throw new UnauthorizedException('An API key is required: send "Authorization: Bearer <key>"');
-    const principal = await this.keys.authenticate(token);
-    if (!principal) throw new UnauthorizedException('The API key is unknown or has been revoked');
+    const request = context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const limit = this.reflector.getAllAndOverride<RouteRateLimit | 'none' | undefined>(RATE_BUDGET, targets);
+    if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, targets)) {
+      if (limit !== 'none') await consumeRateLimit(request, 'key', clientAddress(request), reply);
+      return true;
+    }
+    const principal = await authenticateRequest(this.keys, request);
+    await consumeRateLimit(request, 'key', principal.keyId, reply);
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets) ?? [
       'integration.admin',
     ];
@@ -46,7 +53,32 @@ export class ApiKeyGuard implements CanActivate {
         `This action needs the role ${required.join(' or ')}; the key "${principal.name}" has ${principal.roles.join(', ')}`,
       );
     }
+    if (typeof limit === 'object' && (limit.when?.(request) ?? true))
+      await consumeRateLimit(request, limit.budget, principal.keyId);
     request.principal = principal;
     return true;
   }
+}
+
+/**
+ * The principal of the key a request brings, or a 401 (a 429 once its address has spent its unauthenticated
+ * budget). A key not in the cache costs a database lookup, so once that budget is spent it is refused before the
+ * lookup; each request that does not authenticate counts.
+ */
+export async function authenticateRequest(keys: ApiKeys, request: FastifyRequest): Promise<Principal> {
+  const address = clientAddress(request);
+  const token = bearerToken(request.headers.authorization);
+  const cached = token ? keys.cachedPrincipal(token) : null;
+  if (cached) return cached;
+  if (token && cached === undefined) {
+    await refuseSpentRateLimit(request, 'unauthenticated', address);
+    const principal = await keys.authenticate(token);
+    if (principal) return principal;
+  }
+  await consumeRateLimit(request, 'unauthenticated', address);
+  throw new UnauthorizedException(
+    token
+      ? 'The API key is unknown or has been revoked'
+      : 'An API key is required: send "Authorization: Bearer <key>"',
+  );
 }

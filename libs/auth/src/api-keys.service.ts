@@ -1,10 +1,11 @@
 import { Injectable, Logger, NotFoundException } from '@nestjs/common';
-import type { OnApplicationBootstrap } from '@nestjs/common';
+import type { OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { AuthConfig } from '@revline/config';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
 import { AuditLog } from './audit-log.service';
 import { ApiKeyEntity } from './entities';
+import { RevocationBus } from './revocation-bus';
 import type { Role } from './roles';
 import { ROLES } from './roles';
 
@@ -57,18 +58,32 @@ function toSummary(entity: ApiKeyEntity): ApiKeySummary {
 
 /**
  * API keys: random 256-bit secrets, stored as SHA-256 (a slow hash adds nothing for keys this long and would
- * cost every request). Lookups are cached for a few seconds; a revocation clears this process's cache at once.
+ * cost every request). Lookups are cached for a few seconds, and only while the app hears revocations: a
+ * revocation is published to every app (RevocationBus), each of which forgets the key at once.
  */
 @Injectable()
-export class ApiKeys implements OnApplicationBootstrap {
+export class ApiKeys implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(ApiKeys.name);
   private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+  /** Counts revocations heard, so a lookup that raced one does not cache what it read before it. */
+  private revocationsHeard = 0;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditLog,
     private readonly config: AuthConfig,
+    private readonly revocations: RevocationBus,
   ) {}
+
+  onModuleInit(): void {
+    this.revocations.onRevoked((keyId) => {
+      this.forget(keyId);
+    });
+    this.revocations.onDeaf(() => {
+      this.revocationsHeard += 1;
+      this.cache.clear();
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const key = this.config.BOOTSTRAP_ADMIN_API_KEY;
@@ -152,15 +167,27 @@ export class ApiKeys implements OnApplicationBootstrap {
       }
       return entity;
     });
-    this.cache.clear();
+    this.forget(id);
+    await this.revocations.publish(id);
     return toSummary(revoked);
+  }
+
+  /**
+   * What the cache knows of a presented key without asking the database: its principal, null when it is known to
+   * be unknown or revoked, undefined when it is not cached (or the cache cannot be trusted: revocations unheard).
+   */
+  cachedPrincipal(key: string): Principal | null | undefined {
+    if (!this.revocations.listening) return undefined;
+    const cached = this.cache.get(hashApiKey(key));
+    return cached && cached.until > Date.now() ? cached.principal : undefined;
   }
 
   /** The principal a presented key stands for, or null when the key is unknown or revoked. */
   async authenticate(key: string): Promise<Principal | null> {
+    const cached = this.cachedPrincipal(key);
+    if (cached !== undefined) return cached;
     const keyHash = hashApiKey(key);
-    const cached = this.cache.get(keyHash);
-    if (cached && cached.until > Date.now()) return cached.principal;
+    const heard = this.revocationsHeard;
     const entity = await this.dataSource
       .getRepository(ApiKeyEntity)
       .findOne({ where: { keyHash, revokedAt: IsNull() } });
@@ -174,7 +201,7 @@ export class ApiKeys implements OnApplicationBootstrap {
         }
       : null;
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(keyHash, { principal, until: Date.now() + CACHE_MS });
+    if (heard === this.revocationsHeard) this.cache.set(keyHash, { principal, until: Date.now() + CACHE_MS });
     return principal;
   }
 
@@ -182,5 +209,12 @@ export class ApiKeys implements OnApplicationBootstrap {
   async ownership(keyId: string): Promise<KeyOwnership | null> {
     const entity = await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ id: keyId });
     return entity ? { owner: entity.owner, mintedByOwners: entity.mintedByOwners } : null;
+  }
+
+  /** Drops a revoked key from this process's cache. */
+  private forget(keyId: string): void {
+    this.revocationsHeard += 1;
+    for (const [keyHash, entry] of this.cache)
+      if (entry.principal?.keyId === keyId) this.cache.delete(keyHash);
   }
 }

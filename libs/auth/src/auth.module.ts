@@ -8,6 +8,7 @@ import { AuditHead } from './audit-head';
 import { AuditLogRepository } from './audit-log.repository';
 import { AuditLog } from './audit-log.service';
 import { MakerChecker } from './maker-checker';
+import { RevocationBus } from './revocation-bus';
 
 export interface AuthModuleOptions {
   /** Serve the key-management routes (`/v1/api-keys`) from this app. */
@@ -27,9 +28,10 @@ export class AuthModule {
         AuditLogRepository,
         AuditHead,
         MakerChecker,
+        RevocationBus,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
-      exports: [ApiKeys, AuditLog, MakerChecker],
+      exports: [ApiKeys, AuditLog, MakerChecker, RevocationBus],
     };
   }
 }

@@ -14,5 +14,6 @@ export * from './entities';
 export * from './key-owners.migration';
 export * from './maker-checker';
 export * from './platform.migration';
+export * from './revocation-bus';
 export * from './roles';
 export * from './service-key';

@@ -3,6 +3,8 @@ import { Secret } from './secret.decorator';
 
 const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s]+$/;
 const REDIS_URL = /^rediss?:\/\/[^\s]+$/;
+/** IPv4 or IPv6 addresses, each with an optional /prefix, comma-separated; or nothing. */
+const TRUSTED_PROXIES = /^$|^\s*[0-9a-fA-F:.]+(\/\d{1,3})?\s*(,\s*[0-9a-fA-F:.]+(\/\d{1,3})?\s*)*$/;
 
 export class DatabaseConfig {
   @Matches(POSTGRES_URL, { message: 'must be a postgres:// URL' })
@@ -32,9 +34,40 @@ export class HttpConfig {
   @Max(50 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
+  /** Requests a minute for one API key (and for one client address on a public route), in every instance. */
   @IsInt()
   @Min(1)
-  RATE_LIMIT_PER_MINUTE = 120_000;
+  RATE_LIMIT_PER_MINUTE = 3_000;
+
+  /** Requests a minute from one client address that bring no key, or an unknown or revoked one. */
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE = 60;
+
+  /** Exports (CSV files) a minute for one API key, on top of its general budget. */
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_EXPORTS_PER_MINUTE = 20;
+
+  /** Reconciliation runs started a minute by one API key, on top of its general budget. */
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_RECONCILIATION_STARTS_PER_MINUTE = 6;
+
+  /**
+   * The proxies trusted to name the client in `X-Forwarded-For`: addresses or CIDR ranges, comma-separated
+   * (`10.0.0.0/8,127.0.0.1`). Empty (the default): none, the client is the connection's peer.
+   */
+  @Matches(TRUSTED_PROXIES, { message: 'must be IP addresses or CIDR ranges, comma-separated' })
+  TRUSTED_PROXIES = '';
+
+  /** The trusted proxies as Fastify's `trustProxy` takes them: false for none. */
+  trustedProxies(): string[] | false {
+    const list = this.TRUSTED_PROXIES.split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    return list.length > 0 ? list : false;
+  }
 }
 
 export class AuthConfig {

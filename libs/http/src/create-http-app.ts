@@ -5,7 +5,6 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import helmet from 'helmet';
-import rateLimit from '@fastify/rate-limit';
 import { HttpConfig, loadConfig } from '@revline/config';
 import {
   acceptCorrelationId,
@@ -15,11 +14,11 @@ import {
   PinoLoggerService,
   runWithCorrelation,
 } from '@revline/observability';
-import { createHash } from 'node:crypto';
 import { CorrelationInterceptor } from './correlation.interceptor';
 import type { ProblemDetails } from './problem';
-import { problem, PROBLEM_CONTENT_TYPE } from './problem';
+import { PROBLEM_CONTENT_TYPE } from './problem';
 import { ProblemDetailsFilter } from './problem-details.filter';
+import { registerRateLimits } from './rate-limits';
 import type { ApiDocSpec } from './swagger';
 import { buildOpenApiDocument, serveSwaggerUi } from './swagger';
 import { revlineValidationPipe } from './validation';
@@ -70,8 +69,8 @@ export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<Ne
   // Errors Fastify raises before a route's handler runs (a body that is not JSON, a path parameter too long)
   // never reach Nest's filters: they are answered as the same problem+json.
   const answerProblem: ProblemAnswer = (error, request, reply) => {
-    // A plugin's own problem (the rate limiter's 429) is thrown as it is built; anything else is mapped. A target
-    // the router cannot decode (not UTF-8) fails before any hook runs: it is named as the hook would have.
+    // A plugin's own problem is thrown as it is built; anything else is mapped. A target the router cannot decode
+    // (not UTF-8) fails before any hook runs: it is named as the hook would have.
     const given = error as Partial<ProblemDetails>;
     const malformed = spec.refuseMalformedText === false ? null : refusalOfTarget(request.url);
     const body =
@@ -88,7 +87,7 @@ export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<Ne
   };
   const adapter = new ProblemFastifyAdapter(answerProblem, {
     bodyLimit: http.BODY_LIMIT_BYTES,
-    trustProxy: true,
+    trustProxy: http.trustedProxies(),
     logger: false,
     frameworkErrors: answerProblem,
   });
@@ -133,31 +132,7 @@ export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<Ne
         done(error instanceof Error ? error : undefined);
       });
     });
-    await fastify.register(rateLimit, {
-      global: true,
-      max: http.RATE_LIMIT_PER_MINUTE,
-      timeWindow: '1 minute',
-      allowList: (request) => request.url.startsWith('/health'),
-      keyGenerator: (request) => {
-        const auth = request.headers.authorization;
-        return auth ? createHash('sha256').update(auth).digest('hex') : request.ip;
-      },
-      errorResponseBuilder: (request, context) => ({
-        ...problem(
-          429,
-          `Rate limit exceeded: at most ${context.max} requests per minute; retry after ${context.after}`,
-        ),
-        instance: request.url.split('?')[0],
-        correlationId: request.headers[CORRELATION_HEADER] as string,
-      }),
-    });
-    // The limiter answers by itself; its answer is a problem like every other error. Only its own 429 (the one
-    // naming a Retry-After): a vendor stand-in's 429 keeps its vendor's content type.
-    fastify.addHook('onSend', (_request, reply, payload, done) => {
-      if (reply.statusCode === 429 && reply.hasHeader('retry-after'))
-        void reply.header('content-type', PROBLEM_CONTENT_TYPE);
-      done(null, payload);
-    });
+    await registerRateLimits(fastify);
   }
 
   app.useGlobalPipes(revlineValidationPipe());

@@ -12,6 +12,12 @@ export const ExportFormatProperty = (description: string): PropertyDecorator =>
     IsIn(['ndjson', 'csv'], { message: 'format must be ndjson or csv' }),
   );
 
+/** Whether a route that answers JSON or CSV is asked for CSV: `format=csv`, or no format and `Accept: text/csv`. */
+export function asksForCsv(request: { query: unknown; headers: { accept?: string } }): boolean {
+  const format = (request.query as { format?: unknown } | undefined)?.format;
+  return format === 'csv' || (format === undefined && (request.headers.accept ?? '').includes('text/csv'));
+}
+
 /** One CSV cell (RFC 4180): empty for null, quoted when it holds a quote, a comma or a line break. */
 export function csvCell(value: string | number | boolean | null): string {
   if (value === null) return '';

@@ -8,6 +8,7 @@ export * from './problem';
 export * from './problem-details.filter';
 export * from './problem-docs';
 export * from './problem-responses';
+export * from './rate-limits';
 export * from './swagger';
 export * from './shutdown';
 export * from './validation';

@@ -4,6 +4,7 @@ import { currentCorrelationId } from '@revline/observability';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ProblemDetails } from './problem';
 import { problem, PROBLEM_CONTENT_TYPE } from './problem';
+import { TooManyRequests } from './rate-limits';
 
 /**
  * A domain error that carries its own HTTP status and, where it is about one field, that field; `extensions` are
@@ -19,6 +20,13 @@ export class DomainError extends Error {
     super(message);
     this.name = 'DomainError';
   }
+}
+
+/** The headers a problem's status asks for: how to authenticate (401), when to come back (429). */
+export function setProblemHeaders(reply: FastifyReply, exception: unknown, status: number): void {
+  if (status === 401) void reply.header('www-authenticate', 'Bearer');
+  if (exception instanceof TooManyRequests)
+    void reply.header('retry-after', String(exception.retryAfterSeconds));
 }
 
 function fromHttpException(exception: HttpException): ProblemDetails {
@@ -52,7 +60,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     body.correlationId =
       currentCorrelationId() ?? (request.headers['x-correlation-id'] as string | undefined);
     if (body.status >= 500) this.logger.error({ msg: 'request failed', err: exception, url: body.instance });
-    if (body.status === 401) void reply.header('www-authenticate', 'Bearer');
+    setProblemHeaders(reply, exception, body.status);
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
   }
 

@@ -7,13 +7,14 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import type { HealthCheckResult, HealthIndicatorFunction } from '@nestjs/terminus';
-import { Public } from '@revline/auth';
+import { NotRateLimited, Public } from '@revline/auth';
 import { ConnectionAlerts, RedisConnections } from '@revline/messaging';
 import { readEvictionPolicy } from '@revline/observability';
 import { DataSource } from 'typeorm';
 
 @ApiTags('platform')
 @Public()
+@NotRateLimited()
 @Controller('health')
 export class HealthController {
   constructor(

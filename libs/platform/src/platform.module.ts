@@ -62,11 +62,12 @@ export class PlatformModule {
       );
     }
     if (options.auth) {
-      config.push(AuthConfig);
+      config.push(AuthConfig, RedisConfig);
       imports.push(AuthModule.forRoot({ manageKeys: options.auth.manageKeys }));
     }
     if (options.messaging) {
-      config.push(RedisConfig, WorkerConfig);
+      if (!config.includes(RedisConfig)) config.push(RedisConfig);
+      config.push(WorkerConfig);
       imports.push(
         MessagingModule.forApp({
           consumes: options.messaging.consumes,

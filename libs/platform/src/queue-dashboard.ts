@@ -1,13 +1,18 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import { Injectable } from '@nestjs/common';
+import { ForbiddenException, Injectable } from '@nestjs/common';
 import type { OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ApiKeys, bearerToken, effectiveRoles } from '@revline/auth';
-import { PROBLEM_CONTENT_TYPE, problem } from '@revline/http';
+import { ApiKeys, authenticateRequest, effectiveRoles } from '@revline/auth';
+import {
+  consumeRateLimit,
+  PROBLEM_CONTENT_TYPE,
+  ProblemDetailsFilter,
+  setProblemHeaders,
+} from '@revline/http';
 import { Queues } from '@revline/messaging';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
@@ -20,6 +25,8 @@ export class QueueDashboard implements OnModuleInit {
     private readonly keys: ApiKeys,
   ) {}
 
+  private readonly problems = new ProblemDetailsFilter();
+
   async onModuleInit(): Promise<void> {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     const serverAdapter = new FastifyAdapter();
@@ -30,18 +37,25 @@ export class QueueDashboard implements OnModuleInit {
     });
     await fastify.register(async (scope) => {
       scope.addHook('onRequest', async (request, reply) => {
-        const token = bearerToken(request.headers.authorization);
-        const principal = token ? await this.keys.authenticate(token) : null;
-        if (!principal || !effectiveRoles(principal.roles).has('integration.admin')) {
-          const status = principal ? 403 : 401;
-          return reply
-            .status(status)
-            .header('content-type', PROBLEM_CONTENT_TYPE)
-            .send(problem(status, 'The queue dashboard needs an integration.admin API key'));
+        try {
+          await this.admit(request, reply);
+          return undefined;
+        } catch (error) {
+          // Answered here: bull-board's own error handler would make any refusal a 500.
+          const body = this.problems.toProblem(error);
+          setProblemHeaders(reply, error, body.status);
+          return reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
         }
-        return undefined;
       });
       await scope.register(serverAdapter.registerPlugin(), { prefix: QUEUE_DASHBOARD_PATH });
     });
+  }
+
+  /** An integration admin's key, counted in the rate limits as on every route; a 401, 403 or 429 otherwise. */
+  private async admit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const principal = await authenticateRequest(this.keys, request);
+    await consumeRateLimit(request, 'key', principal.keyId, reply);
+    if (!effectiveRoles(principal.roles).has('integration.admin'))
+      throw new ForbiddenException('The queue dashboard needs an integration.admin API key');
   }
 }

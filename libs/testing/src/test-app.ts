@@ -4,6 +4,14 @@ import type { HttpAppSpec } from '@revline/http';
 import { createHttpApp } from '@revline/http';
 import { randomBytes } from 'node:crypto';
 
+/** Rate limits no suite or bench reaches, for environments that are not about them. */
+export const UNLIMITED_RATES: Readonly<Record<string, string>> = {
+  RATE_LIMIT_PER_MINUTE: '10000000',
+  RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE: '10000000',
+  RATE_LIMIT_EXPORTS_PER_MINUTE: '10000000',
+  RATE_LIMIT_RECONCILIATION_STARTS_PER_MINUTE: '10000000',
+};
+
 export interface TestApp {
   app: NestFastifyApplication;
   /** `http://127.0.0.1:<port>`: a real listening server, for supertest or a vendor SDK. */
@@ -22,6 +30,8 @@ export async function createTestApp(
 ): Promise<TestApp> {
   process.env.QUEUE_PREFIX ??= `test-${randomBytes(4).toString('hex')}`;
   process.env.LOG_LEVEL ??= 'warn';
+  // Suites send far more than a person would: limits apply where a suite sets them (the rate-limit specs).
+  for (const [variable, value] of Object.entries(UNLIMITED_RATES)) process.env[variable] ??= value;
   Object.assign(process.env, env);
   const app = await createHttpApp(module, spec);
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '@revline/auth';
-import { actorOf, Roles } from '@revline/auth';
+import { actorOf, RateLimited, Roles } from '@revline/auth';
 import { ApiProblem, DomainError, problemExample } from '@revline/http';
 import { ProcessQ2cClient } from '../process-q2c/process-q2c.client';
 import {
@@ -182,6 +182,7 @@ export class CloseController {
   }
 
   @Get(':period/revenue-runs/:runId/lines')
+  @RateLimited('exports')
   @Header('content-type', 'text/csv; charset=utf-8')
   @ApiOperation({
     summary: 'A revenue run’s contract-level lines as CSV',

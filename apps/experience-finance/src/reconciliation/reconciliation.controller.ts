@@ -20,8 +20,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '@revline/auth';
-import { Roles } from '@revline/auth';
-import { ApiProblem, problemExample } from '@revline/http';
+import { RateLimited, Roles } from '@revline/auth';
+import { ApiProblem, asksForCsv, problemExample } from '@revline/http';
 import { ACCOUNTING_PERIOD_PROBLEM } from '@revline/finance-api';
 import { ProcessQ2cClient, toQuery } from '../process-q2c/process-q2c.client';
 import { OperatorAudit } from '../shared/operator-audit';
@@ -44,7 +44,7 @@ const NOT_FOUND = ApiProblem(
 );
 
 export const wantsCsv = (format: string | undefined, accept: string | undefined): boolean =>
-  format === 'csv' || (format === undefined && (accept ?? '').includes('text/csv'));
+  asksForCsv({ query: { format }, headers: { accept } });
 
 @ApiTags('reconciliation')
 @Controller('v1/reconciliation-runs')
@@ -57,6 +57,7 @@ export class ReconciliationController {
   @Post()
   @HttpCode(202)
   @Roles('finance.operator')
+  @RateLimited('reconciliation-starts')
   @ApiOperation({
     summary: 'Start a reconciliation run now',
     description:
@@ -118,6 +119,7 @@ export class ReconciliationController {
 
   @Get(':runId/breaks')
   @Roles('finance.viewer')
+  @RateLimited('exports', asksForCsv)
   @ApiOperation({
     summary: 'The breaks a run found: what differs, where, by how much',
     description:

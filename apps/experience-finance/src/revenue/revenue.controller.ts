@@ -1,6 +1,7 @@
 import { Controller, Get, Headers, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@revline/auth';
+import { RateLimited, Roles } from '@revline/auth';
+import { asksForCsv } from '@revline/http';
 import { ProcessQ2cClient, toQuery } from '../process-q2c/process-q2c.client';
 import { wantsCsv } from '../reconciliation/reconciliation.controller';
 import { ApiBadRequest, ApiCommonProblems } from '../shared/problem-docs';
@@ -13,6 +14,7 @@ export class RevenueController {
   constructor(private readonly q2c: ProcessQ2cClient) {}
 
   @Get('waterfall')
+  @RateLimited('exports', asksForCsv)
   @ApiOperation({
     summary:
       'Revenue waterfall: billed and recognised by month, deferred revenue and unbilled receivable rolled forward, as JSON or CSV',

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '@revline/auth';
-import { actorOf, Roles } from '@revline/auth';
+import { actorOf, RateLimited, Roles } from '@revline/auth';
 import { ApiProblem, problemExample } from '@revline/http';
 import { ClosePeriod } from '../revenue-runs/close-period.usecase';
 import { RevenueRunListDto, StartRevenueRunBody, StartRevenueRunResultDto } from '@revline/finance-api';
@@ -84,6 +84,7 @@ export class CloseController {
 
   @Get(':period/revenue-runs/:runId/lines')
   @Roles('finance.viewer')
+  @RateLimited('exports')
   @Header('content-type', 'text/csv; charset=utf-8')
   @ApiOperation({
     summary: 'A revenue run’s contract-level lines as CSV',

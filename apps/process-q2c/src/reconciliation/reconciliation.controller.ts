@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '@revline/auth';
-import { actorOf, AuditLog, Roles } from '@revline/auth';
+import { actorOf, AuditLog, RateLimited, Roles } from '@revline/auth';
 import { ACCOUNTING_PERIOD_PROBLEM } from '@revline/finance-api';
-import { ApiProblem, problemExample } from '@revline/http';
+import { ApiProblem, asksForCsv, problemExample } from '@revline/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   BreakListDto,
@@ -37,6 +37,7 @@ export class ReconciliationController {
   @Post('reconciliation-runs')
   @HttpCode(202)
   @Roles('finance.operator')
+  @RateLimited('reconciliation-starts')
   @ApiOperation({
     summary: 'Start a reconciliation run now',
     description:
@@ -93,6 +94,7 @@ export class ReconciliationController {
 
   @Get('reconciliation-runs/:runId/breaks')
   @Roles('finance.viewer')
+  @RateLimited('exports', asksForCsv)
   @ApiOperation({
     summary: 'The breaks a run saw, with both values, the difference and the correlation id',
     description: 'JSON pages, or every matching break as CSV with Accept: text/csv or format=csv.',

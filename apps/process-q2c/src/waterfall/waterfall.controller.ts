@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@revline/auth';
-import { ApiAuthProblems, ApiProblem, problemExample } from '@revline/http';
+import { RateLimited, Roles } from '@revline/auth';
+import { ApiAuthProblems, ApiProblem, asksForCsv, problemExample } from '@revline/http';
 import type { FastifyReply } from 'fastify';
 import { RevenueWaterfall } from './revenue-waterfall.query';
 import { waterfallCsv } from './waterfall-csv';
@@ -14,6 +14,7 @@ export class WaterfallController {
   constructor(private readonly waterfall: RevenueWaterfall) {}
 
   @Get('waterfall')
+  @RateLimited('exports', asksForCsv)
   @ApiOperation({
     summary:
       'Revenue waterfall: billed and recognised by month, deferred revenue and unbilled receivable rolled forward',
