@@ -4,3 +4,4 @@ export * from './metrics.controller';
 export * from './node-heap';
 export * from './platform.module';
 export * from './queue-dashboard';
+export * from './vendor-checks';

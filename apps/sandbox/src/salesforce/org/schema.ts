@@ -1,3 +1,5 @@
+import { isAbsentField } from './absent-fields';
+
 /** The sObjects this sandbox org knows, with the metadata describe returns and validation needs. */
 export type FieldType =
   | 'id'
@@ -390,6 +392,7 @@ const FIELD_INDEX = new Map(
 
 /** Field names are case-insensitive too; the answer carries the canonical spelling. */
 export function fieldDef(object: ObjectDef, name: string): FieldDef | undefined {
+  if (isAbsentField(object.name, name)) return undefined;
   return FIELD_INDEX.get(object.name)?.get(name.toLowerCase());
 }
 
