@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BusinessError } from '@revline/messaging';
-import type { MappedProduct, VendorCheck, VendorCheckDto, VendorChecksDto } from '@revline/platform';
+import type { MappedProduct, VendorCheck, VendorChecksDto } from '@revline/platform';
 import { VendorChecks, fail, pass, runVendorChecks, skip } from '@revline/platform';
 import type Stripe from 'stripe';
 import { StripeConfig } from '../stripe/stripe.config';

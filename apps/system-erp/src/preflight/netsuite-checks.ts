@@ -6,7 +6,9 @@ import { NetSuiteClient } from '../netsuite/netsuite-client';
 import { sqlText, suiteQlRows } from '../netsuite/netsuite-suiteql';
 import { REQUIRED_NETSUITE_FIELDS, REQUIRED_NETSUITE_RECORDS } from './required-metadata';
 
-type Catalogue = { components?: { schemas?: Record<string, { properties?: Record<string, unknown> }> } };
+type Catalogue = {
+  components?: { schemas?: Partial<Record<string, { properties?: Record<string, unknown> }>> };
+};
 
 const CREDENTIALS_FIX = 'Fix the netsuite.credentials check first';
 const ROLE_FIX =

@@ -9,7 +9,7 @@ import { NetSuiteErrorFilter } from '../errors/netsuite-error.filter';
 import { RECORD_SCHEMAS, isRecordType } from './record-schemas';
 import type { RecordType } from './record-schemas';
 
-type JsonSchema = { type?: string; properties?: Record<string, JsonSchema>; items?: JsonSchema };
+type JsonSchema = { type?: string; properties?: Partial<Record<string, JsonSchema>>; items?: JsonSchema };
 
 /**
  * A record's schemas as the metadata catalogue names them in OpenAPI 3.0: `<type>` with its body fields, and
@@ -19,7 +19,7 @@ function recordSchemas(type: RecordType): Record<string, JsonSchema> {
   const record = z.toJSONSchema(RECORD_SCHEMAS[type], { unrepresentable: 'any', io: 'input' }) as JsonSchema;
   const out: Record<string, JsonSchema> = { [type]: { type: 'object', properties: record.properties ?? {} } };
   for (const [name, property] of Object.entries(record.properties ?? {})) {
-    const line = property.properties?.items?.items;
+    const line = property?.properties?.items?.items;
     if (line?.properties) out[`${type}-${name}Element`] = { type: 'object', properties: line.properties };
   }
   return out;

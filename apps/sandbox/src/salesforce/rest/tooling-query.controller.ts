@@ -27,13 +27,14 @@ export class ToolingQueryController {
         'MALFORMED_QUERY',
         'The sandbox answers Tooling queries on PlatformEventChannelMember only',
       );
-    const fields = (match[1] ?? '').split(',').map((f) => f.trim());
+    const fields = match[1].split(',').map((f) => f.trim());
     const unknown = fields.find((f) => !MEMBER_FIELDS.some((m) => m.toLowerCase() === f.toLowerCase()));
     if (unknown)
       throw badRequest('INVALID_FIELD', `No such column '${unknown}' on PlatformEventChannelMember`);
-    const channel = match[2];
-    const records = OBJECTS.filter((o) => o.cdc && (channel === undefined || channel === 'ChangeEvents')).map(
-      (o, i) => this.member(ctx, fields, o.name, i),
+    // The org has the standard channel only: no WHERE, or WHERE EventChannel = 'ChangeEvents'.
+    const channel = match[2] || 'ChangeEvents';
+    const records = OBJECTS.filter((o) => o.cdc && channel === 'ChangeEvents').map((o, i) =>
+      this.member(ctx, fields, o.name, i),
     );
     return {
       size: records.length,
