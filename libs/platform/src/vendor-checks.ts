@@ -1,4 +1,4 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
 import { IsOptional, Matches } from 'class-validator';
@@ -108,7 +108,23 @@ export async function runVendorChecks(vendor: string, checks: VendorCheck[]): Pr
 
 /** The go-live checks of the vendor a system API speaks to; each system API provides its own. */
 export abstract class VendorChecks {
-  abstract run(products: MappedProduct[]): Promise<VendorChecksDto>;
+  abstract readonly vendor: string;
+
+  /** The checklist, in order: credentials first (a later check only says "fix that first" when they fail). */
+  protected abstract checks(products: MappedProduct[]): VendorCheck[];
+
+  /** Repairs the vendor's side can take through its API (`npm run preflight -- --fix`); none by default. */
+  protected fixes(): VendorCheck[] {
+    return [];
+  }
+
+  run(products: MappedProduct[]): Promise<VendorChecksDto> {
+    return runVendorChecks(this.vendor, this.checks(products));
+  }
+
+  fix(): Promise<VendorChecksDto> {
+    return runVendorChecks(this.vendor, this.fixes());
+  }
 }
 
 /**
@@ -129,5 +145,17 @@ export class VendorHealthController {
   @ApiOkResponse({ type: VendorChecksDto })
   vendorChecks(@Query() query: VendorChecksQuery): Promise<VendorChecksDto> {
     return this.checks.run(parseMappedProducts(query.products));
+  }
+
+  @Post('vendors/fixes')
+  @HttpCode(200)
+  @Roles('integration.admin')
+  @ApiOperation({
+    summary:
+      "Repairs the vendor's side through its API where it can (system-billing: creates or updates the Stripe webhook endpoint at STRIPE_WEBHOOK_URL); each repair reported as a check",
+  })
+  @ApiOkResponse({ type: VendorChecksDto })
+  vendorFixes(): Promise<VendorChecksDto> {
+    return this.checks.fix();
   }
 }

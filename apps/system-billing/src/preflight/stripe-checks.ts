@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { BusinessError } from '@revline/messaging';
-import type { MappedProduct, VendorCheck, VendorChecksDto } from '@revline/platform';
-import { VendorChecks, fail, pass, runVendorChecks, skip } from '@revline/platform';
+import type { MappedProduct, VendorCheck } from '@revline/platform';
+import { VendorChecks, fail, pass, skip } from '@revline/platform';
 import type Stripe from 'stripe';
 import { StripeConfig } from '../stripe/stripe.config';
 import { StripeGateway } from '../stripe/stripe-gateway';
 import { stripeList } from '../stripe/stripe-paging';
 import { STRIPE_API_VERSION } from '../webhooks/stripe-api-version';
 import { STRIPE_EVENT_TYPES } from '../webhooks/stripe-events.poller';
+import { StripeWebhookEndpoints } from '../webhooks/stripe-webhook-endpoints';
 
 const CREDENTIALS_FIX = 'Fix the stripe.credentials check first';
 const WEBHOOK_PATH = '/v1/webhooks/stripe';
@@ -24,12 +25,15 @@ export class StripeChecks extends VendorChecks {
   constructor(
     private readonly gateway: StripeGateway,
     private readonly config: StripeConfig,
+    private readonly webhookEndpoints: StripeWebhookEndpoints,
   ) {
     super();
   }
 
-  run(products: MappedProduct[]): Promise<VendorChecksDto> {
-    return runVendorChecks('stripe', [this.credentials(), this.webhookEndpoint(), this.catalogue(products)]);
+  readonly vendor = 'stripe';
+
+  protected checks(products: MappedProduct[]): VendorCheck[] {
+    return [this.credentials(), this.webhookEndpoint(), this.catalogue(products)];
   }
 
   private credentials(): VendorCheck {
@@ -61,12 +65,7 @@ export class StripeChecks extends VendorChecks {
       fixOnError: CREDENTIALS_FIX,
       run: async () => {
         const wanted = this.config.STRIPE_WEBHOOK_URL;
-        const endpoints: Stripe.WebhookEndpoint[] = [];
-        for await (const endpoint of stripeList(this.gateway, 'webhookEndpoints.list', (s, page) =>
-          s.webhookEndpoints.list(page),
-        ))
-          endpoints.push(endpoint);
-        const ours = endpoints.filter(
+        const ours = (await this.endpoints()).filter(
           (e) => e.status === 'enabled' && (wanted ? e.url === wanted : e.url.endsWith(WEBHOOK_PATH)),
         );
         const covering = ours.find((e) => STRIPE_EVENT_TYPES.every((t) => coversEvent(e, t)));
@@ -88,6 +87,61 @@ export class StripeChecks extends VendorChecks {
         );
       },
     };
+  }
+
+  protected override fixes(): VendorCheck[] {
+    return [this.webhookEndpointFix()];
+  }
+
+  /** Registers the endpoint at STRIPE_WEBHOOK_URL, or adds the events Revline reads to the one registered there. */
+  private webhookEndpointFix(): VendorCheck {
+    const id = 'stripe.webhook-endpoint.fix';
+    const title = "Webhook endpoint created or updated for Revline's events";
+    return {
+      id,
+      title,
+      fixOnError: CREDENTIALS_FIX,
+      run: async () => {
+        const url = this.config.STRIPE_WEBHOOK_URL;
+        if (!url)
+          return fail(
+            id,
+            title,
+            'STRIPE_WEBHOOK_URL is not set: no URL to register',
+            "Set STRIPE_WEBHOOK_URL to system-billing's public URL ending in /v1/webhooks/stripe",
+          );
+        const existing = (await this.endpoints()).find((e) => e.url === url && e.status === 'enabled');
+        if (!existing) {
+          const created = await this.webhookEndpoints.ensure(url);
+          return pass(
+            id,
+            title,
+            `registered ${created.id} at ${url}; add its signing secret ${created.secret ?? '(see the Stripe dashboard)'} to STRIPE_WEBHOOK_SECRETS`,
+          );
+        }
+        const lacking = STRIPE_EVENT_TYPES.filter((t) => !coversEvent(existing, t));
+        if (lacking.length === 0)
+          return pass(id, title, `${existing.id} at ${url} already receives every event`);
+        await this.gateway.call('webhookEndpoints.update', (s) =>
+          s.webhookEndpoints.update(existing.id, {
+            enabled_events: [
+              ...existing.enabled_events,
+              ...lacking,
+            ] as Stripe.WebhookEndpointUpdateParams.EnabledEvent[],
+          }),
+        );
+        return pass(id, title, `${existing.id} at ${url} now also receives ${lacking.join(', ')}`);
+      },
+    };
+  }
+
+  private async endpoints(): Promise<Stripe.WebhookEndpoint[]> {
+    const endpoints: Stripe.WebhookEndpoint[] = [];
+    for await (const endpoint of stripeList(this.gateway, 'webhookEndpoints.list', (s, page) =>
+      s.webhookEndpoints.list(page),
+    ))
+      endpoints.push(endpoint);
+    return endpoints;
   }
 
   /** Two items from one round of lookups: every mapped price, then the meters of the metered ones. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { MappedProduct, VendorCheck, VendorChecksDto } from '@revline/platform';
-import { VendorChecks, fail, pass, runVendorChecks, skip } from '@revline/platform';
+import type { MappedProduct, VendorCheck } from '@revline/platform';
+import { VendorChecks, fail, pass, skip } from '@revline/platform';
 import { NetSuiteConfig } from '../netsuite/netsuite.config';
 import { NetSuiteClient } from '../netsuite/netsuite-client';
 import { sqlText, suiteQlRows } from '../netsuite/netsuite-suiteql';
@@ -38,13 +38,10 @@ export class NetSuiteChecks extends VendorChecks {
     super();
   }
 
-  run(products: MappedProduct[]): Promise<VendorChecksDto> {
-    return runVendorChecks('netsuite', [
-      this.credentials(),
-      this.customFields(),
-      this.openPeriods(),
-      this.items(products),
-    ]);
+  readonly vendor = 'netsuite';
+
+  protected checks(products: MappedProduct[]): VendorCheck[] {
+    return [this.credentials(), this.customFields(), this.openPeriods(), this.items(products)];
   }
 
   private credentials(): VendorCheck {

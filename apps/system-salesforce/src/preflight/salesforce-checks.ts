@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { VendorCheck, VendorCheckDto, VendorChecksDto } from '@revline/platform';
-import { VendorChecks, fail, pass, runVendorChecks, skip } from '@revline/platform';
+import type { VendorCheck, VendorCheckDto } from '@revline/platform';
+import { VendorChecks, fail, pass, skip } from '@revline/platform';
 import { SalesforceConfig } from '../config';
 import { SalesforceApi } from '../salesforce/salesforce-api';
 import type { RequiredObject } from './required-metadata';
@@ -56,13 +56,10 @@ export class SalesforceChecks extends VendorChecks {
     super();
   }
 
-  run(): Promise<VendorChecksDto> {
-    return runVendorChecks('salesforce', [
-      this.credentials(),
-      this.metadata(),
-      this.changeDataCapture(),
-      this.apiAllocation(),
-    ]);
+  readonly vendor = 'salesforce';
+
+  protected checks(): VendorCheck[] {
+    return [this.credentials(), this.metadata(), this.changeDataCapture(), this.apiAllocation()];
   }
 
   private credentials(): VendorCheck {
