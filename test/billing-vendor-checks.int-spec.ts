@@ -40,7 +40,7 @@ describe("system-billing's vendor checks and fixes: the Stripe webhook endpoint"
   it('fails while the endpoint misses events Revline reads, and --fix adds them', async () => {
     const registered = await ours();
     expect(registered).toHaveLength(1); // by system-billing at start
-    const endpoint = registered[0] as (typeof registered)[number];
+    const endpoint = registered[0];
     await env.stripe.webhookEndpoints.update(endpoint.id, { enabled_events: ['invoice.paid'] });
 
     const before = await webhookCheck();
