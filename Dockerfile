@@ -13,5 +13,7 @@ COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/scripts ./scripts
+# The Salesforce and NetSuite metadata: the sandbox loads Revline's custom fields from it at start.
+COPY --from=build /app/vendor ./vendor
 USER node
 CMD ["node", "dist/apps/process-q2c/main.js"]

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { createConnection } from 'node:net';
 import { join, relative } from 'node:path';
 import { APPS, PORTS, ROOT, STATE, buildIsStale, importBuilt, portOf, run } from './lib.mjs';
-import { migrateAll } from './migrate.mjs';
+import { appSchemas, appUrlsFromEnv, migrateAll } from './migrate.mjs';
 
 const say = (line) => process.stdout.write(`[revline] ${line}\n`);
 const cleanups = [];
@@ -58,7 +58,7 @@ async function redis() {
   if (found.error || found.status !== 0) {
     process.stderr.write(
       `[revline] Redis: nothing answers at ${url.host} and no redis-server is installed.\n` +
-        '  Start one with `docker compose up -d redis`, or install it (`apt-get install redis-server`, `brew install redis`),\n' +
+        '  Start one (`docker run -d -p 6379:6379 redis:7 --maxmemory-policy noeviction`), or install it (`apt-get install redis-server`, `brew install redis`),\n' +
         '  or point REDIS_URL at a Redis 7 with maxmemory-policy noeviction.\n',
     );
     process.exit(1);
@@ -96,15 +96,44 @@ async function redis() {
 }
 
 /** A key from the environment, or the one kept in .revline/<file>, or a new one kept there (mode 0600). */
-function keptKey(variable, file, prefix) {
-  if (process.env[variable]) return process.env[variable];
+/** A secret made once and kept in the state directory (readable by its owner only). */
+function kept(file, make) {
   const path = join(STATE, file);
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  const key = `${prefix}${randomBytes(24).toString('base64url')}`;
+  const secret = make();
   mkdirSync(STATE, { recursive: true });
-  writeFileSync(path, `${key}\n`);
+  writeFileSync(path, `${secret}\n`);
   chmodSync(path, 0o600);
-  return key;
+  return secret;
+}
+
+function keptKey(variable, file, prefix) {
+  return process.env[variable] || kept(file, () => `${prefix}${randomBytes(24).toString('base64url')}`);
+}
+
+/**
+ * Each app's own database URL: the one given (`PROCESS_Q2C_DATABASE_URL`, …), or a role `<database>_<schema>` with a
+ * password kept in the state directory, which the migrations make the schema's owner. When the database user may not
+ * create roles, every app shares DATABASE_URL.
+ */
+async function appDatabaseUrls(adminUrl) {
+  const given = await appUrlsFromEnv();
+  const { canGrantAppRoles } = await importBuilt('libs/platform/src/index.js');
+  const maintenance = new URL(adminUrl);
+  maintenance.pathname = '/postgres';
+  if (!(await canGrantAppRoles(maintenance.toString()))) {
+    say(`Postgres: ${maintenance.username || 'this user'} may not create roles; every app uses DATABASE_URL`);
+    return given;
+  }
+  const database = decodeURIComponent(new URL(adminUrl).pathname.slice(1)).toLowerCase();
+  const urls = {};
+  for (const [app, schema] of Object.entries(await appSchemas())) {
+    const url = new URL(adminUrl);
+    url.username = `${database}_${schema}`;
+    url.password = kept(`database-password-${schema}`, () => randomBytes(24).toString('base64url'));
+    urls[app] = given[app] ?? url.toString();
+  }
+  return urls;
 }
 
 async function healthy(port, deadline) {
@@ -173,15 +202,17 @@ async function main() {
   // it (a restart never hands out an id Revline already knows), and it holds the default mapping's prices and items.
   process.env.SANDBOX_STATE_DIR ??= join(STATE, 'sandbox');
   process.env.SANDBOX_SEED_CATALOGUE ??= 'default';
-  const report = await migrateAll(process.env.DATABASE_URL);
+  const appUrls = await appDatabaseUrls(process.env.DATABASE_URL);
+  const { report, roles } = await migrateAll(process.env.DATABASE_URL, appUrls);
   say(`migrations: ${Object.values(report).flat().length} applied, the rest up to date`);
+  if (roles.length) say(`database roles, one per app: ${roles.join(', ')}`);
   await warnOfAnEmptySandbox(process.env.DATABASE_URL);
 
   let stopping = false;
   const { nodeArgsFor } = await importBuilt('libs/platform/src/node-heap.js');
   const children = APPS.map((app) => {
     const child = spawn(process.execPath, [...nodeArgsFor(app), join(ROOT, 'dist/apps', app, 'main.js')], {
-      env: process.env,
+      env: { ...process.env, DATABASE_URL: appUrls[app] ?? process.env.DATABASE_URL },
       stdio: 'inherit',
     });
     child.once('exit', (code, signal) => {

@@ -16,6 +16,7 @@ import { BillingDocumentEntity, SagaCommandEntity, SagaEntity } from './sagas/sa
 import { SagaWaitIndexes1764400000710 } from './sagas/saga-waits.migration';
 import { Sagas1764400000400 } from './sagas/sagas.migration';
 import { VoidedInvoiceEntity } from './sagas/voided-invoice.entity';
+import { ParkedUsage1764400000990 } from './usage/parked-usage.migration';
 import { CustomerOnInvoice1764400000980 } from './sagas/customer-on-invoice.migration';
 import { VoidedInvoices1764400000850 } from './sagas/voided-invoices.migration';
 import { RevenueRuns1764400000900 } from './revenue-runs/revenue-runs.migration';
@@ -58,6 +59,7 @@ export const DATABASE: AppDatabase = {
     FiscalCalendars1764400000950,
     UsageIngestions1764400000970,
     CustomerOnInvoice1764400000980,
+    ParkedUsage1764400000990,
   ],
   messaging: true,
 };

@@ -11,10 +11,11 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-import { Secret } from '@revline/config';
+import type { ProductionChecked } from '@revline/config';
+import { sandboxCredentialsAt, Secret } from '@revline/config';
 
 /** How system-salesforce reaches its org; the defaults are the sandbox's. */
-export class SalesforceConfig {
+export class SalesforceConfig implements ProductionChecked {
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
   SALESFORCE_LOGIN_URL = 'http://127.0.0.1:4010';
 
@@ -28,7 +29,7 @@ export class SalesforceConfig {
   @MinLength(1)
   SALESFORCE_CLIENT_ID = 'revline-sandbox';
 
-  @Secret()
+  @Secret({ minLength: 32 })
   @ValidateIf((c: SalesforceConfig) => c.SALESFORCE_AUTH_FLOW !== 'jwt')
   @IsString()
   @MinLength(1)
@@ -39,14 +40,14 @@ export class SalesforceConfig {
   @MinLength(1)
   SALESFORCE_USERNAME = 'admin@revline.sandbox';
 
-  @Secret()
+  @Secret({ minLength: 8 })
   @ValidateIf((c: SalesforceConfig) => c.SALESFORCE_AUTH_FLOW === 'password')
   @IsString()
   @MinLength(1)
   SALESFORCE_PASSWORD = 'sandbox';
 
   /** PEM private key (`\n` escapes allowed) signing JWT bearer assertions. */
-  @Secret()
+  @Secret({ minLength: 64 })
   @ValidateIf((c: SalesforceConfig) => c.SALESFORCE_AUTH_FLOW === 'jwt')
   @IsString()
   @MinLength(64, { message: 'must be a PEM private key' })
@@ -113,4 +114,21 @@ export class SalesforceConfig {
   @IsInt()
   @Min(0)
   SALESFORCE_POLL_OVERLAP_MS = 2_000;
+
+  /** Outside development: the sandbox's connected app and user are not sent to Salesforce itself. */
+  productionProblems(): string[] {
+    const host = new URL(this.SALESFORCE_LOGIN_URL).hostname;
+    const target = {
+      variable: 'SALESFORCE_LOGIN_URL',
+      host,
+      vendor: 'Salesforce',
+      realHost: /(^|\.)(salesforce|force)\.com$/,
+    };
+    return sandboxCredentialsAt(this, target, [
+      'SALESFORCE_CLIENT_ID',
+      'SALESFORCE_CLIENT_SECRET',
+      'SALESFORCE_USERNAME',
+      'SALESFORCE_PASSWORD',
+    ]);
+  }
 }

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import type { ValidationError } from 'class-validator';
 import { validateSync } from 'class-validator';
+import { isProductionEnv, productionProblems } from './production-guard';
 import { isSecret } from './secret.decorator';
 
 export type ConfigClass<T extends object> = new () => T;
@@ -34,7 +35,8 @@ function coerce(value: string, fallback: unknown): unknown {
 
 /**
  * Reads one config namespace from the environment. Property names are the variable names, so every message
- * names the variable; defaults are the property initialisers.
+ * names the variable; defaults are the property initialisers. Outside development (see isProductionEnv) a secret
+ * that is a documented default, or shorter than its minimum, stops the app too.
  */
 export function loadConfig<T extends object>(
   cls: ConfigClass<T>,
@@ -49,6 +51,10 @@ export function loadConfig<T extends object>(
   const instance = plainToInstance(cls, raw);
   const errors = validateSync(instance, { forbidUnknownValues: true });
   if (errors.length > 0) throw new ConfigError(cls.name, describe(errors, instance));
+  if (isProductionEnv(env)) {
+    const problems = productionProblems(instance, defaults);
+    if (problems.length > 0) throw new ConfigError(cls.name, problems);
+  }
   return instance;
 }
 

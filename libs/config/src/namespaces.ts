@@ -39,7 +39,7 @@ export class HttpConfig {
 
 export class AuthConfig {
   @IsOptional()
-  @Secret()
+  @Secret({ minLength: 32 })
   @MinLength(24, { message: 'must be at least 24 characters' })
   BOOTSTRAP_ADMIN_API_KEY?: string = undefined;
 }

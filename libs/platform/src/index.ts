@@ -4,4 +4,6 @@ export * from './metrics.controller';
 export * from './node-heap';
 export * from './platform.module';
 export * from './queue-dashboard';
+export * from './app-roles';
+export * from './app-roles.repository';
 export * from './vendor-checks';

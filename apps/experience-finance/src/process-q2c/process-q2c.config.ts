@@ -12,7 +12,7 @@ export class ProcessQ2cConfig {
    * route that needs process-q2c answers 503.
    */
   @IsOptional()
-  @Secret()
+  @Secret({ minLength: 32 })
   @MinLength(24, { message: 'must be at least 24 characters' })
   PROCESS_Q2C_API_KEY?: string = undefined;
 

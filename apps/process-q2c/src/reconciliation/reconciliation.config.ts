@@ -21,7 +21,7 @@ export class ReconciliationConfig {
    * table when it is not there yet, the way BOOTSTRAP_ADMIN_API_KEY is.
    */
   @IsOptional()
-  @Secret()
+  @Secret({ minLength: 32 })
   @MinLength(24, { message: 'must be at least 24 characters' })
   SERVICE_API_KEY?: string = undefined;
 

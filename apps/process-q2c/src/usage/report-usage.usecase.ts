@@ -17,6 +17,7 @@ import { reportPayload } from './usage-aggregates';
 import type { UsageLine } from './usage-source';
 import type { IngestionFigures, IngestionMode } from './usage.repository';
 import { copyLine, UsageRepository } from './usage.repository';
+import { UsageConfig } from './usage.config';
 
 /** UTC days of use per billing.report-usage command (per customer and meter): one meter event each. */
 export const USAGE_DAYS_PER_COMMAND = 100;
@@ -40,6 +41,8 @@ export interface UsageOutcome {
   received: number;
   staged: number;
   duplicates: number;
+  /** Events kept for their contract's booking (USAGE_UNKNOWN_CONTRACT=park). */
+  parked: number;
   rejected: number;
   rejects: UsageReject[];
   commands: UsageCommand[];
@@ -81,6 +84,7 @@ export class ReportUsage {
     private readonly lineage: LineageRecorder,
     private readonly revenueRuns: RevenueRunsRepository,
     private readonly periods: FiscalPeriods,
+    private readonly config: UsageConfig,
   ) {}
 
   /** The ingestion record, `running`, before the body is read. */
@@ -175,6 +179,7 @@ export class ReportUsage {
       [...catalogue.keys()],
       metered,
       MAX_REJECTS,
+      this.config.USAGE_UNKNOWN_CONTRACT === 'park',
     );
     const rejected = read.rejected + staged.total;
     const rejects = [...read.rejects, ...staged.first].sort(byLine).slice(0, MAX_REJECTS);
@@ -190,10 +195,21 @@ export class ReportUsage {
     }
     await this.repository.lockApply(runner);
     const accepted = await this.repository.apply(runner, ingestionId, USAGE_DAYS_PER_COMMAND);
-    const duplicates = (await this.repository.stagedLines(runner)) - staged.total - accepted;
+    const parked =
+      this.config.USAGE_UNKNOWN_CONTRACT === 'park'
+        ? await this.repository.parkUnknown(runner, ingestionId)
+        : 0;
+    const duplicates = (await this.repository.stagedLines(runner)) - staged.total - accepted - parked;
     const commands = await this.report(runner, ingestionId);
     await this.recordLineage(runner, ingestionId);
-    const figures: IngestionFigures = { linesRead: read.received, accepted, duplicates, rejected, rejects };
+    const figures: IngestionFigures = {
+      linesRead: read.received,
+      accepted,
+      duplicates,
+      rejected,
+      rejects,
+      parked,
+    };
     await this.repository.finishIngestion(ingestionId, 'applied', figures, runner.manager);
     await runner.commitTransaction();
     return {
@@ -201,6 +217,7 @@ export class ReportUsage {
       received: read.received,
       staged: accepted,
       duplicates,
+      parked,
       rejected,
       rejects,
       commands,

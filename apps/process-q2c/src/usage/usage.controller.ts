@@ -35,7 +35,13 @@ import { ReportUsage } from './report-usage.usecase';
 import { bodyKindOf, CSV_TYPE, JSON_LINES_TYPES, usageLines } from './usage-source';
 import type { IngestionMode, IngestionRow } from './usage.repository';
 import { UsageRepository } from './usage.repository';
-import { UsageAcceptedDto, UsageIngestionDto, UsageOutcomeDto, UsageRowDto } from './usage.dto';
+import {
+  ParkedUsageDto,
+  UsageAcceptedDto,
+  UsageIngestionDto,
+  UsageOutcomeDto,
+  UsageRowDto,
+} from './usage.dto';
 
 const DESCRIPTION = `Usage events as JSON lines (\`application/x-ndjson\`, \`application/jsonl\`) or CSV (\`text/csv\`, a header row naming the fields), either gzip-encoded (\`Content-Encoding: gzip\`), read line by line as they arrive and staged in batches (COPY), so a request of any size (1,000,000 events and more) keeps memory flat. A JSON array is read whole: at most ${String(MAX_JSON_ROWS)} events and the body size limit (BODY_LIMIT_BYTES).
 
@@ -51,6 +57,7 @@ const ingestionOf = (row: IngestionRow): UsageIngestionDto => ({
   linesRead: Number(row.lines_read),
   accepted: Number(row.accepted),
   duplicates: Number(row.duplicates),
+  parked: Number(row.parked),
   rejected: Number(row.rejected),
   rejects: row.rejects,
   ...(row.detail ? { detail: row.detail } : {}),
@@ -184,6 +191,26 @@ export class UsageController {
     });
     await answerAccepted(reply, ingestionId, run);
     return undefined;
+  }
+
+  @Get('parked')
+  @Roles('finance.viewer')
+  @ApiOperation({
+    summary:
+      'Usage waiting for its contract’s booking (USAGE_UNKNOWN_CONTRACT=park), per contract, oldest first',
+    description:
+      'Events of a contract Revline does not know yet are kept once per identifier and ingested as an ingestion of their own (requested by `revline:parked-usage`) once the contract’s booking completes. At most 500 contracts.',
+  })
+  @ApiOkResponse({ type: ParkedUsageDto, isArray: true })
+  @ApiAuthProblems('finance.viewer', '/v1/usage/parked')
+  async parked(): Promise<ParkedUsageDto[]> {
+    const rows = await this.repository.parkedSummary(500);
+    return rows.map((r) => ({
+      contractId: r.contract_id,
+      events: r.events,
+      firstParkedAt: r.first_parked_at.toISOString(),
+      firstOccurredAt: r.first_occurred_at.toISOString(),
+    }));
   }
 
   @Get('ingestions/:id')

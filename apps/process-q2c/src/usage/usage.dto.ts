@@ -70,6 +70,13 @@ export class UsageOutcomeDto {
 
   @ApiProperty({
     example: 0,
+    description:
+      'Events of a contract not booked yet, kept until its booking completes (USAGE_UNKNOWN_CONTRACT=park; GET /v1/usage/parked)',
+  })
+  parked: number;
+
+  @ApiProperty({
+    example: 0,
     description: 'Bad lines (only with mode=partial: otherwise the upload is refused)',
   })
   rejected: number;
@@ -118,6 +125,9 @@ export class UsageIngestionDto {
   @ApiProperty({ example: 0 })
   duplicates: number;
 
+  @ApiProperty({ example: 0, description: 'Events kept for their contract’s booking' })
+  parked: number;
+
   @ApiProperty({ example: 2 })
   rejected: number;
 
@@ -132,4 +142,18 @@ export class UsageIngestionDto {
 
   @ApiPropertyOptional({ format: 'date-time' })
   finishedAt?: string;
+}
+
+export class ParkedUsageDto {
+  @ApiProperty({ example: '801Fiscal00001' })
+  contractId: string;
+
+  @ApiProperty({ example: 1200, description: 'Events waiting for the contract’s booking' })
+  events: number;
+
+  @ApiProperty({ format: 'date-time', description: 'When the first of them was parked' })
+  firstParkedAt: string;
+
+  @ApiProperty({ format: 'date-time', description: 'The earliest time of use among them' })
+  firstOccurredAt: string;
 }

@@ -3,6 +3,7 @@ import { LineageModule } from '../lineage/lineage.module';
 import { MappingsModule } from '../mappings/mappings.module';
 import { RevenueRunsModule } from '../revenue-runs/revenue-runs.module';
 import { BookUsageInvoice } from './book-usage-invoice.usecase';
+import { ParkedUsageRelay } from './parked-usage.relay';
 import { ReportUsage } from './report-usage.usecase';
 import { StreamedUsageBody } from './usage-body';
 import { UsageController } from './usage.controller';
@@ -12,7 +13,7 @@ import { UsageRepository } from './usage.repository';
 @Module({
   imports: [LineageModule, MappingsModule, RevenueRunsModule],
   controllers: [UsageController],
-  providers: [ReportUsage, UsageRepository, StreamedUsageBody, BookUsageInvoice],
+  providers: [ReportUsage, UsageRepository, StreamedUsageBody, BookUsageInvoice, ParkedUsageRelay],
   exports: [BookUsageInvoice],
 })
 export class UsageModule {}

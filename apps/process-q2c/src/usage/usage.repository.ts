@@ -20,6 +20,7 @@ export interface IngestionRow {
   accepted: string;
   duplicates: string;
   rejected: string;
+  parked: string;
   rejects: UsageReject[];
   detail: string | null;
   started_at: Date;
@@ -31,6 +32,8 @@ export interface IngestionFigures {
   accepted: number;
   duplicates: number;
   rejected: number;
+  /** Events kept for their contract's booking (USAGE_UNKNOWN_CONTRACT=park). */
+  parked?: number;
   rejects: readonly UsageReject[];
   detail?: string;
 }
@@ -93,7 +96,8 @@ export class UsageRepository {
    * Marks the staged lines that cannot be applied, one reason a line (the first in this order): a repeat of an
    * earlier line's identifier with other values, a contract with no billing customer, a product not in the
    * catalogue or not metered, a day (UTC) of a period whose revenue run has posted (`closed`: the tenant's periods,
-   * calendar months or fiscal periods, each with its first and last day).
+   * calendar months or fiscal periods, each with its first and last day). With `parkUnknown`, a contract with no
+   * billing customer is no reason: such lines are parked instead (parkUnknown).
    */
   async markRejects(
     runner: QueryRunner,
@@ -101,6 +105,7 @@ export class UsageRepository {
     catalogue: readonly string[],
     metered: readonly string[],
     limit: number,
+    parkUnknown = false,
   ): Promise<StagedRejects> {
     await runner.query(`CREATE INDEX ON "usage_stage" ("identifier", "line")`);
     await runner.query(`ANALYZE "usage_stage"`);
@@ -121,7 +126,8 @@ export class UsageRepository {
          UNION ALL
          SELECT s."line", 2, 'contractId', false, format('%s is not a contract with a billing customer', s."contract_id")
            FROM "usage_stage" s
-          WHERE NOT EXISTS (SELECT 1 FROM "usage_stage_contracts" c WHERE c."contract_id" = s."contract_id")
+          WHERE NOT $6::boolean
+            AND NOT EXISTS (SELECT 1 FROM "usage_stage_contracts" c WHERE c."contract_id" = s."contract_id")
          UNION ALL
          SELECT s."line", 3, 'productCode', false,
                 format(CASE WHEN s."product_code" = ANY($1::text[]) THEN '%s is not a usage product'
@@ -135,7 +141,14 @@ export class UsageRepository {
              ON (s."occurred_at" AT TIME ZONE 'UTC')::date BETWEEN c."first_day" AND c."last_day")
        INSERT INTO "usage_stage_rejects" ("line", "field", "problem", "period_closed")
        SELECT DISTINCT ON ("line") "line", "field", "problem", "period_closed" FROM "found" ORDER BY "line", "rank"`,
-      [catalogue, metered, closed.map((p) => p.key), closed.map((p) => p.from), closed.map((p) => p.to)],
+      [
+        catalogue,
+        metered,
+        closed.map((p) => p.key),
+        closed.map((p) => p.from),
+        closed.map((p) => p.to),
+        parkUnknown,
+      ],
     );
     const [summary] = await runner.manager.query<Array<{ total: number; closed: boolean | null }>>(
       `SELECT count(*)::int AS "total", bool_and("period_closed") AS "closed" FROM "usage_stage_rejects"`,
@@ -184,6 +197,77 @@ export class UsageRepository {
       true,
     );
     return result.affected ?? 0;
+  }
+
+  /**
+   * Parks the staged lines not rejected whose contract has no billing customer yet, once per identifier (its first
+   * line), leaving out identifiers applied or parked before. Returns how many were parked.
+   */
+  async parkUnknown(runner: QueryRunner, ingestionId: string): Promise<number> {
+    const result: QueryResult = await runner.query(
+      `INSERT INTO "q2c"."parked_usage" ("identifier", "contract_id", "product_code", "quantity", "occurred_at",
+         "ingestion_id")
+       SELECT DISTINCT ON (s."identifier") s."identifier", s."contract_id", s."product_code", s."quantity",
+              s."occurred_at", $1::uuid
+         FROM "usage_stage" s
+        WHERE NOT EXISTS (SELECT 1 FROM "usage_stage_contracts" c WHERE c."contract_id" = s."contract_id")
+          AND NOT EXISTS (SELECT 1 FROM "usage_stage_rejects" r WHERE r."line" = s."line")
+          AND NOT EXISTS (SELECT 1 FROM "q2c"."usage_events" e WHERE e."identifier" = s."identifier")
+        ORDER BY s."identifier", s."line"
+       ON CONFLICT ("identifier") DO NOTHING`,
+      [ingestionId],
+      true,
+    );
+    return result.affected ?? 0;
+  }
+
+  /** Contracts with parked usage whose booking has completed with a billing customer: theirs can be ingested now. */
+  async bookedWithParkedUsage(limit: number): Promise<string[]> {
+    const rows = await this.dataSource.query<Array<{ contract_id: string }>>(
+      `SELECT DISTINCT p."contract_id" FROM "q2c"."parked_usage" p
+        WHERE EXISTS (SELECT 1 FROM "q2c"."sagas" s
+                       WHERE s."contract_id" = p."contract_id" AND s."kind" = 'booking'
+                         AND s."status" = 'completed' AND s."data" ? 'billingCustomerId')
+        LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.contract_id);
+  }
+
+  /** A contract's parked usage, `limit` events in identifier order. */
+  async parkedOf(contractId: string, limit: number): Promise<UsageRow[]> {
+    const rows = await this.dataSource.query<
+      Array<{ identifier: string; product_code: string; quantity: string; occurred_at: Date }>
+    >(
+      `SELECT "identifier", "product_code", "quantity"::text AS "quantity", "occurred_at" FROM "q2c"."parked_usage"
+        WHERE "contract_id" = $1 ORDER BY "identifier" LIMIT $2`,
+      [contractId, limit],
+    );
+    return rows.map((r) => ({
+      identifier: r.identifier,
+      contractId,
+      productCode: r.product_code,
+      quantity: r.quantity,
+      occurredAt: r.occurred_at.toISOString(),
+    }));
+  }
+
+  async unpark(identifiers: readonly string[]): Promise<void> {
+    await this.dataSource.query(`DELETE FROM "q2c"."parked_usage" WHERE "identifier" = ANY($1::text[])`, [
+      identifiers,
+    ]);
+  }
+
+  /** What waits for its contract's booking, per contract: events, and the oldest parked and occurred times. */
+  async parkedSummary(
+    limit: number,
+  ): Promise<Array<{ contract_id: string; events: number; first_parked_at: Date; first_occurred_at: Date }>> {
+    return this.dataSource.query(
+      `SELECT "contract_id", count(*)::int AS "events", min("parked_at") AS "first_parked_at",
+              min("occurred_at") AS "first_occurred_at"
+         FROM "q2c"."parked_usage" GROUP BY "contract_id" ORDER BY min("parked_at"), "contract_id" LIMIT $1`,
+      [limit],
+    );
   }
 
   async stagedLines(runner: QueryRunner): Promise<number> {
@@ -266,7 +350,7 @@ export class UsageRepository {
   ): Promise<void> {
     await manager.query(
       `UPDATE "q2c"."usage_ingestions" SET "state" = $2, "lines_read" = $3, "accepted" = $4, "duplicates" = $5,
-              "rejected" = $6, "rejects" = $7::jsonb, "detail" = $8, "finished_at" = now()
+              "rejected" = $6, "rejects" = $7::jsonb, "detail" = $8, "parked" = $9, "finished_at" = now()
         WHERE "ingestion_id" = $1`,
       [
         id,
@@ -277,6 +361,7 @@ export class UsageRepository {
         figures.rejected,
         JSON.stringify(figures.rejects),
         figures.detail ?? null,
+        figures.parked ?? 0,
       ],
     );
   }

@@ -12,7 +12,7 @@ export class NetSuiteSandboxConfig {
   @MinLength(1)
   SANDBOX_NETSUITE_CONSUMER_KEY = 'revline-consumer';
 
-  @Secret()
+  @Secret({ minLength: 32 })
   @IsString()
   @MinLength(1)
   SANDBOX_NETSUITE_CONSUMER_SECRET = 'revline-consumer-secret';
@@ -21,7 +21,7 @@ export class NetSuiteSandboxConfig {
   @MinLength(1)
   SANDBOX_NETSUITE_TOKEN_ID = 'revline-token';
 
-  @Secret()
+  @Secret({ minLength: 32 })
   @IsString()
   @MinLength(1)
   SANDBOX_NETSUITE_TOKEN_SECRET = 'revline-token-secret';

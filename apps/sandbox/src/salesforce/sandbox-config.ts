@@ -7,7 +7,7 @@ export class SalesforceSandboxConfig {
   @MinLength(1)
   SANDBOX_SF_CLIENT_ID = 'revline-sandbox';
 
-  @Secret()
+  @Secret({ minLength: 32 })
   @IsString()
   @MinLength(1)
   SANDBOX_SF_CLIENT_SECRET = 'revline-sandbox-secret';
@@ -16,7 +16,7 @@ export class SalesforceSandboxConfig {
   @MinLength(1)
   SANDBOX_SF_USERNAME = 'admin@revline.sandbox';
 
-  @Secret()
+  @Secret({ minLength: 8 })
   @IsString()
   @MinLength(1)
   SANDBOX_SF_PASSWORD = 'sandbox';

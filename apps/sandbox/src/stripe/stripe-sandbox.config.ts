@@ -1,9 +1,11 @@
 import { IsInt, IsString, Matches, Min } from 'class-validator';
+import { Secret } from '@revline/config';
 import { API_VERSION_PATTERN, SANDBOX_API_VERSION } from './webhooks/api-versions';
 
 /** The Stripe sandbox's settings; the defaults make `npm start` work with no configuration. */
 export class StripeSandboxConfig {
   /** The secret webhooks are signed with (`whsec_…`), the same one system-billing verifies by default. */
+  @Secret({ minLength: 32 })
   @Matches(/^whsec_/, { message: 'must start with whsec_' })
   SANDBOX_STRIPE_WEBHOOK_SECRET = 'whsec_revline_sandbox';
 

@@ -1,14 +1,15 @@
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { Secret } from '@revline/config';
+import type { ProductionChecked } from '@revline/config';
+import { sandboxCredentialsAt, Secret } from '@revline/config';
 
 /** How system-billing reaches Stripe; by default the local sandbox. */
-export class StripeConfig {
-  @Secret()
+export class StripeConfig implements ProductionChecked {
+  @Secret({ minLength: 32 })
   @Matches(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, { message: 'must be a Stripe secret or restricted key' })
   STRIPE_SECRET_KEY = 'sk_test_revline_sandbox';
 
   /** Comma-separated signing secrets; more than one while a secret is being rotated. */
-  @Secret()
+  @Secret({ minLength: 32 })
   @Matches(/^whsec_[A-Za-z0-9_]+(,whsec_[A-Za-z0-9_]+)*$/, {
     message: 'must be one or more whsec_ secrets, comma-separated',
   })
@@ -122,6 +123,17 @@ export class StripeConfig {
   @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' })
   STRIPE_WEBHOOK_URL?: string = undefined;
+
+  /** Outside development: the sandbox's key and webhook secret are not sent to Stripe itself. */
+  productionProblems(): string[] {
+    const target = {
+      variable: 'STRIPE_HOST',
+      host: this.STRIPE_HOST,
+      vendor: 'Stripe',
+      realHost: /(^|\.)stripe\.com$/,
+    };
+    return sandboxCredentialsAt(this, target, ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRETS']);
+  }
 
   /** `live` or `test`, as the key says. */
   stripeMode(): 'live' | 'test' {

@@ -1,4 +1,5 @@
-import { Secret } from '@revline/config';
+import type { ProductionChecked } from '@revline/config';
+import { sandboxCredentialsAt, Secret } from '@revline/config';
 import { IsIn, IsInt, IsString, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
 
 const ACCOUNT_ID = /^[A-Za-z0-9]+([_-][A-Za-z0-9]+)?$/;
@@ -45,7 +46,7 @@ function BelongsToAccount(): PropertyDecorator {
  * The NetSuite connection: the account's SuiteTalk REST URL, its token-based-authentication credentials and how
  * hard Revline may push it. The defaults point at the local sandbox, so `npm start` needs none.
  */
-export class NetSuiteConfig {
+export class NetSuiteConfig implements ProductionChecked {
   @Matches(/^https?:\/\/[^\s/]+(:\d+)?$/, { message: 'must be an http(s) origin without a path' })
   @BelongsToAccount()
   NETSUITE_BASE_URL = 'http://127.0.0.1:4030';
@@ -61,7 +62,7 @@ export class NetSuiteConfig {
   @MinLength(1)
   NETSUITE_CONSUMER_KEY = 'revline-consumer';
 
-  @Secret()
+  @Secret({ minLength: 32 })
   @IsString()
   @MinLength(1)
   NETSUITE_CONSUMER_SECRET = 'revline-consumer-secret';
@@ -70,7 +71,7 @@ export class NetSuiteConfig {
   @MinLength(1)
   NETSUITE_TOKEN_ID = 'revline-token';
 
-  @Secret()
+  @Secret({ minLength: 32 })
   @IsString()
   @MinLength(1)
   NETSUITE_TOKEN_SECRET = 'revline-token-secret';
@@ -158,4 +159,22 @@ export class NetSuiteConfig {
     message: 'must be CODE=id pairs separated by commas',
   })
   NETSUITE_SUBSIDIARY_IDS = 'US=1,UK=2,DE=3';
+
+  /** Outside development: the sandbox's account and token are not sent to NetSuite itself. */
+  productionProblems(): string[] {
+    const host = new URL(this.NETSUITE_BASE_URL).hostname;
+    const target = {
+      variable: 'NETSUITE_BASE_URL',
+      host,
+      vendor: 'NetSuite',
+      realHost: /(^|\.)netsuite\.com$/,
+    };
+    return sandboxCredentialsAt(this, target, [
+      'NETSUITE_ACCOUNT',
+      'NETSUITE_CONSUMER_KEY',
+      'NETSUITE_CONSUMER_SECRET',
+      'NETSUITE_TOKEN_ID',
+      'NETSUITE_TOKEN_SECRET',
+    ]);
+  }
 }

@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import type { CustomFieldReadings } from './custom-field-schemas';
+import {
+  customFieldShape,
+  recordTypeFields,
+  transactionFields,
+  withCustomFields,
+} from './custom-field-schemas';
 
 /** A reference to another record: by internal id or by external id (NetSuite accepts either). */
 export const RefSchema = z
@@ -15,6 +22,41 @@ const Amount = z
   .union([z.number(), z.string()])
   .transform((v) => (typeof v === 'number' ? String(v) : v))
   .refine((v) => /^-?\d+(\.\d+)?$/.test(v), 'must be a decimal amount');
+
+/** How the records service takes Revline's custom fields' values; the fields themselves come from vendor/netsuite. */
+const READINGS: CustomFieldReadings = {
+  select: RefSchema,
+  decimal: Amount,
+  decimalText: new Set(['custcol_rl_schedule_total', 'custrecord_rl_total']),
+};
+const custom = (appliesTo: string) => customFieldShape(transactionFields(appliesTo), READINGS);
+
+/** What the sandbox's own logic reads of Revline's custom fields (which exist, and their limits, are the metadata's). */
+interface BodyCustomFields {
+  custbody_rl_contract?: string;
+}
+interface LineCustomFields {
+  custcol_rl_contract?: string;
+  custcol_rl_obligation?: string;
+}
+/**
+ * Revline's revenue plan column fields (the account's custom transaction line fields): the obligation's schedule
+ * version (integer), its total (decimal text) and its periods (long text, JSON as `custrecord_rl_periods`).
+ */
+interface ItemLineCustomFields extends LineCustomFields {
+  custcol_rl_schedule_version?: number;
+  custcol_rl_schedule_total?: string;
+  custcol_rl_schedule_periods?: string;
+}
+interface RevenueScheduleFields {
+  custrecord_rl_contract: string;
+  custrecord_rl_obligation: string;
+  custrecord_rl_version: number;
+  custrecord_rl_currency: Ref;
+  custrecord_rl_total: string;
+  /** The schedule's periods as JSON text: [{"period":"YYYY-MM","amount":"1019.18"}, …]. */
+  custrecord_rl_periods: string;
+}
 
 const NonNegativeAmount = Amount.refine((v) => !v.startsWith('-'), 'must not be negative');
 
@@ -70,25 +112,19 @@ export const CustomerSchema = z.strictObject({
  * An item line. REST web services support no legacy tax fields (`tax1Amt`, `taxCode`, `taxRate1`…): tax goes
  * through SuiteTax's tax details, each tax line naming the item line it taxes by `taxDetailsReference`.
  */
-const ItemLine = z.strictObject({
-  item: RefSchema,
-  amount: NonNegativeAmount,
-  taxDetailsReference: z.string().min(1).max(100).optional(),
-  description: Text.optional(),
-  class: RefSchema.optional(),
-  custcol_rl_contract: z.string().max(255).optional(),
-  custcol_rl_obligation: z.string().max(255).optional(),
-  /** The line's service period (NetSuite's Rev. Rec. Start Date and End Date on an item line). */
-  revRecStartDate: TranDate.optional(),
-  revRecEndDate: TranDate.optional(),
-  /**
-   * Revline's revenue plan column fields (the account's custom transaction line fields): the obligation's schedule
-   * version (integer), its total (decimal text) and its periods (long text, JSON as `custrecord_rl_periods`).
-   */
-  custcol_rl_schedule_version: z.number().int().min(1).optional(),
-  custcol_rl_schedule_total: Amount.optional(),
-  custcol_rl_schedule_periods: z.string().max(100_000).optional(),
-});
+const ItemLine = withCustomFields<ItemLineCustomFields>()(
+  {
+    item: RefSchema,
+    amount: NonNegativeAmount,
+    taxDetailsReference: z.string().min(1).max(100).optional(),
+    description: Text.optional(),
+    class: RefSchema.optional(),
+    /** The line's service period (NetSuite's Rev. Rec. Start Date and End Date on an item line). */
+    revRecStartDate: TranDate.optional(),
+    revRecEndDate: TranDate.optional(),
+  },
+  custom('colsale'),
+);
 
 /** Legacy tax fields of an item line, which REST web services refuse (they need SuiteTax). */
 export const LEGACY_TAX_FIELDS: ReadonlySet<string> = new Set([
@@ -141,63 +177,68 @@ const TransactionBody = {
   currency: RefSchema,
   postingPeriod: RefSchema.optional(),
   memo: Text.optional(),
-  custbody_rl_contract: z.string().max(255).optional(),
 };
 
-export const InvoiceSchema = z.strictObject({
-  ...TransactionBody,
-  ...SalesTax,
-  entity: RefSchema,
-  item: z.strictObject({ items: z.array(ItemLine).min(1).max(1000) }),
-});
+export const InvoiceSchema = withCustomFields<BodyCustomFields>()(
+  {
+    ...TransactionBody,
+    ...SalesTax,
+    entity: RefSchema,
+    item: z.strictObject({ items: z.array(ItemLine).min(1).max(1000) }),
+  },
+  custom('bodysale'),
+);
 
 /**
  * A credit memo. `createdFrom` (the invoice it credits) is set by transforming the invoice
  * (`POST invoice/<id>/!transform/creditMemo`), never by a body: the records service refuses it there.
  */
-export const CreditMemoSchema = z.strictObject({
-  ...TransactionBody,
-  ...SalesTax,
-  entity: RefSchema,
-  createdFrom: z.strictObject({ id: z.string().min(1), refName: z.string().optional() }).optional(),
-  item: z.strictObject({ items: z.array(ItemLine).min(1).max(1000) }),
-  apply: ApplySublist.optional(),
-});
+export const CreditMemoSchema = withCustomFields<BodyCustomFields>()(
+  {
+    ...TransactionBody,
+    ...SalesTax,
+    entity: RefSchema,
+    createdFrom: z.strictObject({ id: z.string().min(1), refName: z.string().optional() }).optional(),
+    item: z.strictObject({ items: z.array(ItemLine).min(1).max(1000) }),
+    apply: ApplySublist.optional(),
+  },
+  custom('bodysale'),
+);
 
-export const CustomerPaymentSchema = z.strictObject({
-  ...TransactionBody,
-  customer: RefSchema,
-  payment: NonNegativeAmount,
-  apply: ApplySublist.optional(),
-});
+export const CustomerPaymentSchema = withCustomFields<BodyCustomFields>()(
+  {
+    ...TransactionBody,
+    customer: RefSchema,
+    payment: NonNegativeAmount,
+    apply: ApplySublist.optional(),
+  },
+  custom('bodycustomerpayment'),
+);
 
-const JournalLine = z.strictObject({
-  account: RefSchema,
-  debit: NonNegativeAmount.optional(),
-  credit: NonNegativeAmount.optional(),
-  memo: Text.optional(),
-  entity: RefSchema.optional(),
-  class: RefSchema.optional(),
-  custcol_rl_contract: z.string().max(255).optional(),
-  custcol_rl_obligation: z.string().max(255).optional(),
-});
+const JournalLine = withCustomFields<LineCustomFields>()(
+  {
+    account: RefSchema,
+    debit: NonNegativeAmount.optional(),
+    credit: NonNegativeAmount.optional(),
+    memo: Text.optional(),
+    entity: RefSchema.optional(),
+    class: RefSchema.optional(),
+  },
+  custom('coljournal'),
+);
 
-export const JournalEntrySchema = z.strictObject({
-  ...TransactionBody,
-  line: z.strictObject({ items: z.array(JournalLine).min(2).max(1000) }),
-});
+export const JournalEntrySchema = withCustomFields<BodyCustomFields>()(
+  {
+    ...TransactionBody,
+    line: z.strictObject({ items: z.array(JournalLine).min(2).max(1000) }),
+  },
+  custom('bodyjournal'),
+);
 
-export const RevenueScheduleSchema = z.strictObject({
-  externalId: ExternalId.optional(),
-  name: z.string().min(1).max(300),
-  custrecord_rl_contract: z.string().min(1).max(255),
-  custrecord_rl_obligation: z.string().min(1).max(255),
-  custrecord_rl_version: z.number().int().min(1),
-  custrecord_rl_currency: RefSchema,
-  custrecord_rl_total: Amount,
-  /** The schedule's periods as JSON text: [{"period":"YYYY-MM","amount":"1019.18"}, …]. */
-  custrecord_rl_periods: z.string().max(100_000),
-});
+export const RevenueScheduleSchema = withCustomFields<RevenueScheduleFields>()(
+  { externalId: ExternalId.optional(), name: z.string().min(1).max(300) },
+  customFieldShape(recordTypeFields('customrecord_rl_revenue_schedule'), READINGS),
+);
 
 /** A service the company sells (REST record id `serviceSaleItem`): what an invoice line's `item` names. */
 export const ServiceSaleItemSchema = z.strictObject({

@@ -1,6 +1,11 @@
+import type { SalesforceCustomObject } from '../../vendor-metadata/salesforce-metadata';
 import { isAbsentField } from './absent-fields';
+import { customChildRelationships, customFields, SALESFORCE_METADATA } from './custom-fields';
 
-/** The sObjects this sandbox org knows, with the metadata describe returns and validation needs. */
+/**
+ * The sObjects this sandbox org knows, with the metadata describe returns and validation needs. The standard objects
+ * are defined here; Revline's custom fields and objects come from the metadata a customer deploys (custom-fields.ts).
+ */
 export type FieldType =
   | 'id'
   | 'string'
@@ -55,7 +60,6 @@ export interface ObjectDef {
 }
 
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'KWD', 'CAD', 'AUD'] as const;
-export const INTEGRATION_STATUSES = ['Not Synced', 'Pending', 'In Progress', 'Synced', 'Error'] as const;
 
 const f = (name: string, type: FieldType, extra: Partial<FieldDef> = {}): FieldDef => ({
   name,
@@ -109,26 +113,7 @@ const systemFields = (): FieldDef[] => [
 const currency = (): FieldDef =>
   f('CurrencyIsoCode', 'picklist', { picklist: CURRENCIES, defaultValue: 'USD' });
 
-/** The write-back fields Revline keeps on Orders and Accounts. */
-export const WRITE_BACK_FIELDS = [
-  'Revline_Integration_Status__c',
-  'Revline_Integration_Message__c',
-  'Revline_Correlation_Id__c',
-  'Revline_Billing_Id__c',
-  'Revline_ERP_Id__c',
-  'Revline_Last_Synced_At__c',
-] as const;
-
-const writeBack = (): FieldDef[] => [
-  f('Revline_Integration_Status__c', 'picklist', { picklist: INTEGRATION_STATUSES }),
-  f('Revline_Integration_Message__c', 'textarea', { length: 32_768 }),
-  f('Revline_Correlation_Id__c', 'string', { length: 64 }),
-  f('Revline_Billing_Id__c', 'string', { length: 255 }),
-  f('Revline_ERP_Id__c', 'string', { length: 255 }),
-  f('Revline_Last_Synced_At__c', 'datetime'),
-];
-
-export const OBJECTS: readonly ObjectDef[] = [
+const STANDARD_OBJECTS: readonly ObjectDef[] = [
   {
     name: 'Account',
     label: 'Account',
@@ -150,7 +135,6 @@ export const OBJECTS: readonly ObjectDef[] = [
       f('BillingCountryCode', 'picklist', { picklist: COUNTRY_CODES }),
       f('Industry', 'picklist', { picklist: ['Technology', 'Finance', 'Healthcare', 'Retail', 'Other'] }),
       currency(),
-      ...writeBack(),
     ],
     childRelationships: [
       { relationshipName: 'Orders', childSObject: 'Order', field: 'AccountId' },
@@ -282,19 +266,9 @@ export const OBJECTS: readonly ObjectDef[] = [
         referenceTo: 'Contract',
         relationshipName: 'SBQQ__RenewedContract__r',
       }),
-      // Revline's bill-cycle day, a Number(2, 0): the org takes any two-digit number; Revline refuses all but 1..31.
-      f('Revline_Bill_Cycle_Day__c', 'double', { precision: 2, scale: 0 }),
       currency(),
-      ...writeBack(),
     ],
-    childRelationships: [
-      { relationshipName: 'OrderItems', childSObject: 'OrderItem', field: 'OrderId' },
-      {
-        relationshipName: 'Revline_Billing_Invoices__r',
-        childSObject: 'Revline_Billing_Invoice__c',
-        field: 'Revline_Order__c',
-      },
-    ],
+    childRelationships: [{ relationshipName: 'OrderItems', childSObject: 'OrderItem', field: 'OrderId' }],
   },
   {
     name: 'OrderItem',
@@ -344,34 +318,36 @@ export const OBJECTS: readonly ObjectDef[] = [
     ],
     childRelationships: [],
   },
-  {
-    name: 'Revline_Billing_Invoice__c',
-    label: 'Billing Invoice',
-    keyPrefix: 'a0B',
+];
+
+/** The org-assigned key prefixes of Revline's custom objects (a real org picks its own; ids are never parsed). */
+const CUSTOM_KEY_PREFIXES: Readonly<Record<string, string>> = { Revline_Billing_Invoice__c: 'a0B' };
+
+function customObject(meta: SalesforceCustomObject): ObjectDef {
+  const keyPrefix = CUSTOM_KEY_PREFIXES[meta.name] as string | undefined;
+  if (keyPrefix === undefined) throw new Error(`The sandbox org has no key prefix for ${meta.name}`);
+  return {
+    name: meta.name,
+    label: meta.label,
+    keyPrefix,
     custom: true,
     nameField: 'Name',
     cdc: true,
-    fields: [
-      ...systemFields(),
-      f('Name', 'string', { length: 80 }),
-      f('Revline_Invoice_Id__c', 'string', { required: true, externalId: true, length: 255 }),
-      f('Revline_Order__c', 'reference', {
-        referenceTo: 'Order',
-        relationshipName: 'Revline_Order__r',
-      }),
-      f('Revline_Account__c', 'reference', {
-        referenceTo: 'Account',
-        relationshipName: 'Revline_Account__r',
-      }),
-      f('Revline_Invoice_Number__c', 'string', { length: 80 }),
-      f('Revline_Amount__c', 'currency'),
-      f('Revline_Issued_On__c', 'date'),
-      f('Revline_Status__c', 'picklist', { picklist: ['Draft', 'Open', 'Paid', 'Void', 'Uncollectible'] }),
-      f('Revline_Correlation_Id__c', 'string', { length: 64 }),
-      currency(),
-    ],
-    childRelationships: [],
-  },
+    fields: [...systemFields(), f('Name', 'string', { length: 80 }), ...customFields(meta.name), currency()],
+    childRelationships: customChildRelationships(meta.name),
+  };
+}
+
+/** A standard object with the custom fields and child relationships the deployed metadata adds to it. */
+const withCustomParts = (object: ObjectDef): ObjectDef => ({
+  ...object,
+  fields: [...object.fields, ...customFields(object.name)],
+  childRelationships: [...object.childRelationships, ...customChildRelationships(object.name)],
+});
+
+export const OBJECTS: readonly ObjectDef[] = [
+  ...STANDARD_OBJECTS.map(withCustomParts),
+  ...SALESFORCE_METADATA.customObjects.map(customObject),
 ];
 
 const BY_NAME = new Map(OBJECTS.map((o) => [o.name.toLowerCase(), o]));
