@@ -1,6 +1,6 @@
 // The price book the demo bills from. The default mapping prices seats and the premium module by the month; the example
 // bills a year in advance, so an admin adds yearly prices in Stripe (the stripe SDK, found again by lookup
-// key on a later run) and maps the two products to them through a proposal another admin approves.
+// key on a later run) and maps the two products to them through a proposal another person approves.
 import { experience, processApi } from './clients.mjs';
 import { heading, note } from './report.mjs';
 
@@ -64,20 +64,27 @@ export async function mapYearlyPrices(stripe) {
         : entry;
     }),
   };
-  const proposed = await propose(q2c, active, proposal, 'Seats and premium analytics billed yearly (demo)');
-  // The checker: a second integration admin, with a key of its own for this run, revoked once it has approved.
+  // Maker and checker: two people, each with a key of their own for this run, revoked once the change is approved.
+  // Maker-checker compares owners, so the admin key cannot check a change made with a key it minted, nor the reverse.
   const admin = experience();
-  const checker = await admin('/v1/api-keys', {
-    method: 'POST',
-    body: { name: 'demo checker', roles: ['integration.admin'] },
-  });
+  const mintFor = (owner, name) =>
+    admin('/v1/api-keys', { method: 'POST', body: { name, owner, roles: ['integration.admin'] } });
+  const maker = await mintFor('demo:maker', 'demo maker');
+  const checker = await mintFor('demo:checker', 'demo checker');
+  let proposed;
   try {
+    proposed = await propose(
+      processApi(maker.key),
+      active,
+      proposal,
+      'Seats and premium analytics billed yearly (demo)',
+    );
     await processApi(checker.key)(`/v1/mappings/versions/${proposed.version}/approve`, {
       method: 'POST',
       body: { reason: 'Yearly prices checked in Stripe' },
     });
   } finally {
-    await admin(`/v1/api-keys/${checker.apiKey.id}`, { method: 'DELETE' });
+    for (const { apiKey } of [maker, checker]) await admin(`/v1/api-keys/${apiKey.id}`, { method: 'DELETE' });
   }
   note(
     `mapping version ${proposed.version} active: SEAT → ${prices.SEAT}, ANALYTICS-PREMIUM → ${prices['ANALYTICS-PREMIUM']}`,

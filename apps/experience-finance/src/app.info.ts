@@ -34,7 +34,16 @@ export const APP: HttpAppSpec = {
         description:
           'Sync latency percentiles, exceptions by category, auto-resolved breaks. Role finance.viewer.',
       },
-      { name: 'api-keys', description: 'Create, list and revoke API keys (integration.admin)' },
+      {
+        name: 'api-keys',
+        description:
+          'Create, list and revoke API keys, each owned by a person or a service (integration.admin)',
+      },
+      {
+        name: 'audit-log',
+        description:
+          'The hash-chained audit log (RFC 8785 canonical JSON, SHA-256): pages of rows and the verification of the chain (integration.admin)',
+      },
       { name: 'platform', description: 'Health and metrics' },
     ],
   },

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@revline/platform';
+import { AuditLogModule } from './audit-log/audit-log.module';
 import { CloseModule } from './close/close.module';
 import { ContractsModule } from './contracts/contracts.module';
 import { DATABASE } from './database';
@@ -26,6 +27,7 @@ import { SlaModule } from './sla/sla.module';
     CloseModule,
     RevenueModule,
     SlaModule,
+    AuditLogModule,
   ],
 })
 export class AppModule {}

@@ -17,7 +17,7 @@ export const APP: HttpAppSpec = {
       {
         name: 'mappings',
         description:
-          'Versioned field mappings (Salesforce field paths, custom fields included → canonical fields), product catalogue (product code → billing price → ERP item → revenue treatment, SSP, performance obligation, product class) and systems of record. Maker-checker: one integration admin proposes, another approves; every change audited. Role integration.admin.',
+          "Versioned field mappings (Salesforce field paths, custom fields included → canonical fields), product catalogue (product code → billing price → ERP item → revenue treatment, SSP, performance obligation, product class) and systems of record. Maker-checker between people: one integration admin proposes, another person approves (a key with the proposer's owner, or minted from it, is refused); every change audited. Role integration.admin.",
       },
       {
         name: 'orders',

@@ -8,6 +8,7 @@ import { Lineage1764400000300 } from './lineage/lineage.migration';
 import { LineageSequence1764400000500 } from './lineage/lineage-sequence.migration';
 import { MappingVersionEntity } from './mappings/mapping-version.entity';
 import { MappingVersions1764400000000 } from './mappings/mappings.migration';
+import { MappingProposerKey1764400001101 } from './mappings/proposer-key.migration';
 import { ReconciliationBreakEntity, ReconciliationRunEntity } from './reconciliation/reconciliation.entities';
 import { Reconciliation1764400000700 } from './reconciliation/reconciliation.migration';
 import { ParkedEventEntity } from './normalisation/parked-event.entity';
@@ -60,6 +61,7 @@ export const DATABASE: AppDatabase = {
     UsageIngestions1764400000970,
     CustomerOnInvoice1764400000980,
     ParkedUsage1764400000990,
+    MappingProposerKey1764400001101,
   ],
   messaging: true,
 };

@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  UnauthorizedException,
+} from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNotFoundResponse,
@@ -8,6 +19,7 @@ import {
 } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from './api-key.guard';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './api-keys.dto';
+import type { Principal } from './api-keys.service';
 import { ApiKeys } from './api-keys.service';
 import { Roles } from './decorators';
 
@@ -20,14 +32,15 @@ export class ApiKeysController {
   @Post()
   @ApiOperation({
     summary: 'Create an API key',
-    description: 'The key is returned once; only its hash is stored.',
+    description:
+      "The key is returned once; only its hash is stored. It belongs to `owner` (a person or a service); without one it is the minting key's owner's. Maker-checker compares owners, and counts the owners up the minting chain (`mintedByOwners`) as the same person: a key minted for someone else can never check what its minter made.",
   })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   async createApiKey(
     @Body() body: CreateApiKeyDto,
     @Req() request: AuthenticatedRequest,
   ): Promise<CreatedApiKeyDto> {
-    const { key, summary } = await this.keys.create(body.name, body.roles, actorOf(request));
+    const { key, summary } = await this.keys.create(body, principalOf(request), actorOf(request));
     return { key, apiKey: summary };
   }
 
@@ -49,6 +62,12 @@ export class ApiKeysController {
   ): Promise<ApiKeyDto> {
     return this.keys.revoke(id, actorOf(request));
   }
+}
+
+/** The authenticated key of a request; the guard has set it on every route that is not public. */
+export function principalOf(request: AuthenticatedRequest): Principal {
+  if (!request.principal) throw new UnauthorizedException('An API key is required');
+  return request.principal;
 }
 
 export function actorOf(request: AuthenticatedRequest): string {

@@ -1,5 +1,14 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Length, Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+} from 'class-validator';
 import type { ApiKeySummary } from './api-keys.service';
 import { ROLES } from './roles';
 import type { Role } from './roles';
@@ -17,6 +26,17 @@ export class CreateApiKeyDto {
   @ArrayUnique()
   @IsIn(ROLES, { each: true })
   roles: Role[];
+
+  @ApiPropertyOptional({
+    example: 'person:carol@example.com',
+    description:
+      "The person (their id) or service the key acts for; the minting key's owner when absent. Maker-checker compares owners.",
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @Matches(/^[\w .@:+-]+$/, { message: 'owner may hold letters, digits, spaces and . @ : + - _' })
+  owner?: string;
 }
 
 export class ApiKeyDto implements ApiKeySummary {
@@ -25,6 +45,15 @@ export class ApiKeyDto implements ApiKeySummary {
   @ApiProperty({ example: 'rvl_Ab3d', description: 'The first characters of the key' }) prefix: string;
   @ApiProperty({ enum: ROLES, isArray: true }) roles: Role[];
   @ApiProperty({ example: 'bootstrap admin' }) createdBy: string;
+  @ApiProperty({ example: 'person:carol@example.com', description: 'The person or service the key acts for' })
+  owner: string;
+  @ApiProperty({
+    type: String,
+    isArray: true,
+    example: ['bootstrap-admin'],
+    description: 'The owners of the keys that minted this one: for maker-checker they count as its owner',
+  })
+  mintedByOwners: string[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt: string | null;
 }

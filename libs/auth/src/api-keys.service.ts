@@ -8,11 +8,20 @@ import { ApiKeyEntity } from './entities';
 import type { Role } from './roles';
 import { ROLES } from './roles';
 
-export interface Principal {
+/** Who a key acts for: its owner (a person's id or a service name) and the owners of the keys that minted it. */
+export interface KeyOwnership {
+  owner: string;
+  mintedByOwners: string[];
+}
+
+export interface Principal extends KeyOwnership {
   keyId: string;
   name: string;
   roles: Role[];
 }
+
+/** The owner of the bootstrap admin key. */
+export const BOOTSTRAP_OWNER = 'bootstrap-admin';
 
 export interface ApiKeySummary {
   id: string;
@@ -20,6 +29,8 @@ export interface ApiKeySummary {
   prefix: string;
   roles: Role[];
   createdBy: string;
+  owner: string;
+  mintedByOwners: string[];
   createdAt: string;
   revokedAt: string | null;
 }
@@ -37,6 +48,8 @@ function toSummary(entity: ApiKeyEntity): ApiKeySummary {
     prefix: entity.prefix,
     roles: entity.roles,
     createdBy: entity.createdBy,
+    owner: entity.owner,
+    mintedByOwners: entity.mintedByOwners,
     createdAt: entity.createdAt.toISOString(),
     revokedAt: entity.revokedAt?.toISOString() ?? null,
   };
@@ -70,6 +83,8 @@ export class ApiKeys implements OnApplicationBootstrap {
         keyHash: hashApiKey(key),
         roles: [...ROLES],
         createdBy: 'bootstrap',
+        owner: BOOTSTRAP_OWNER,
+        mintedByOwners: [],
       })
       .orIgnore()
       .returning(['id'])
@@ -78,7 +93,18 @@ export class ApiKeys implements OnApplicationBootstrap {
       this.logger.log('Created the bootstrap admin API key from BOOTSTRAP_ADMIN_API_KEY');
   }
 
-  async create(name: string, roles: Role[], actor: string): Promise<{ key: string; summary: ApiKeySummary }> {
+  /**
+   * Mints a key. It is the minter's owner's unless `owner` names another; either way it remembers every owner up its
+   * minting chain, who each saw a key on the way and so count as the same person for maker-checker.
+   */
+  async create(
+    request: { name: string; roles: Role[]; owner?: string },
+    minter: Principal,
+    actor: string,
+  ): Promise<{ key: string; summary: ApiKeySummary }> {
+    const { name, roles } = request;
+    const owner = request.owner ?? minter.owner;
+    const mintedByOwners = [...new Set([...minter.mintedByOwners, minter.owner])].filter((o) => o !== owner);
     const key = `rvl_${randomBytes(32).toString('base64url')}`;
     const saved = await this.dataSource.transaction(async (manager) => {
       const entity = await manager.getRepository(ApiKeyEntity).save({
@@ -87,10 +113,12 @@ export class ApiKeys implements OnApplicationBootstrap {
         keyHash: hashApiKey(key),
         roles,
         createdBy: actor,
+        owner,
+        mintedByOwners,
         revokedAt: null,
       });
       await this.audit.append(
-        { actor, action: 'api-key.create', target: entity.id, after: { name, roles } },
+        { actor, action: 'api-key.create', target: entity.id, after: { name, roles, owner, mintedByOwners } },
         manager,
       );
       return entity;
@@ -136,9 +164,23 @@ export class ApiKeys implements OnApplicationBootstrap {
     const entity = await this.dataSource
       .getRepository(ApiKeyEntity)
       .findOne({ where: { keyHash, revokedAt: IsNull() } });
-    const principal = entity ? { keyId: entity.id, name: entity.name, roles: entity.roles } : null;
+    const principal = entity
+      ? {
+          keyId: entity.id,
+          name: entity.name,
+          roles: entity.roles,
+          owner: entity.owner,
+          mintedByOwners: entity.mintedByOwners,
+        }
+      : null;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(keyHash, { principal, until: Date.now() + CACHE_MS });
     return principal;
+  }
+
+  /** Who a key (revoked or not) acts for, or null when there is no such key. */
+  async ownership(keyId: string): Promise<KeyOwnership | null> {
+    const entity = await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ id: keyId });
+    return entity ? { owner: entity.owner, mintedByOwners: entity.mintedByOwners } : null;
   }
 }

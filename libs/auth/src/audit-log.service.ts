@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { currentCorrelationId } from '@revline/observability';
-import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
-import { AuditLogEntity } from './entities';
+import type { ChainBreak, ChainPosition } from './audit-chain';
+import { asStoredJson, AUDIT_GENESIS, auditRowHash, firstBreak } from './audit-chain';
+import type { AuditLogFilter } from './audit-log.repository';
+import { AuditLogRepository } from './audit-log.repository';
+import { AuditHead } from './audit-head';
+import type { AuditLogEntity } from './entities';
 
 export interface AuditEntry {
   actor: string;
@@ -13,58 +17,87 @@ export interface AuditEntry {
   after?: object | null;
 }
 
-const GENESIS = '0'.repeat(64);
-
-function hashOf(prevHash: string, row: Omit<AuditLogEntity, 'id' | 'hash' | 'prevHash'>): string {
-  const content = JSON.stringify([
-    prevHash,
-    row.at.toISOString(),
-    row.actor,
-    row.action,
-    row.target,
-    row.before,
-    row.after,
-    row.correlationId,
-  ]);
-  return createHash('sha256').update(content).digest('hex');
+export interface AuditVerification {
+  intact: boolean;
+  /** Rows found intact, from the first. */
+  checkedRows: number;
+  /** Of those, the rows written before canonical hashing: linked, but their content cannot be checked. */
+  legacyRows: number;
+  /** The last row that holds (before the break, or the last row); null when none does. */
+  head: { id: string; hash: string } | null;
+  firstBrokenRow: ChainBreak | null;
 }
 
+const VERIFY_CHUNK = 1_000;
+
 /**
- * The audit log of privileged actions. Rows are chained by hash under a transaction-scoped advisory lock, so
- * concurrent writers keep one chain; the database refuses updates and deletes (see the platform migration).
+ * The audit log of privileged actions. Rows are chained by hash (see audit-chain.ts) under a transaction-scoped
+ * advisory lock, so concurrent writers keep one chain; the database refuses updates and deletes (see the platform
+ * migration). Each committed write announces the new head (see audit-head.ts), so it can be anchored outside the
+ * database.
  */
 @Injectable()
 export class AuditLog {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly rows: AuditLogRepository,
+    private readonly head: AuditHead,
+  ) {}
 
   /** Appends in the caller's transaction when given one, so the action and its audit row commit together. */
   async append(entry: AuditEntry, manager?: EntityManager): Promise<AuditLogEntity> {
-    const write = async (m: EntityManager) => {
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext('revline-audit-log'))`);
-      const last = await m.getRepository(AuditLogEntity).find({ order: { id: 'DESC' }, take: 1 });
-      const prevHash = last[0]?.hash ?? GENESIS;
-      const row = {
-        at: new Date(),
-        actor: entry.actor,
-        action: entry.action,
-        target: entry.target,
-        before: entry.before ?? null,
-        after: entry.after ?? null,
-        correlationId: currentCorrelationId() ?? null,
-      };
-      return m.getRepository(AuditLogEntity).save({ ...row, prevHash, hash: hashOf(prevHash, row) });
-    };
-    return manager ? write(manager) : this.dataSource.transaction(write);
+    return manager ? this.write(entry, manager) : this.dataSource.transaction((m) => this.write(entry, m));
   }
 
-  /** Walks the chain; returns the id of the first row whose hash does not match, or null when intact. */
-  async verify(): Promise<string | null> {
-    const rows = await this.dataSource.getRepository(AuditLogEntity).find({ order: { id: 'ASC' } });
-    let prevHash = GENESIS;
-    for (const row of rows) {
-      if (row.prevHash !== prevHash || hashOf(prevHash, row) !== row.hash) return row.id;
-      prevHash = row.hash;
+  /** Newest first. */
+  page(filter: AuditLogFilter, beforeId: string | undefined, limit: number): Promise<AuditLogEntity[]> {
+    return this.rows.page(filter, beforeId, limit);
+  }
+
+  /** Walks the whole chain, oldest first, and stops at the first row that breaks it. */
+  async verify(): Promise<AuditVerification> {
+    let position: ChainPosition = { id: null, hash: AUDIT_GENESIS, canonical: false };
+    let checkedRows = 0;
+    let legacyRows = 0;
+    for (;;) {
+      const chunk = await this.rows.chunkAfter(position.id, VERIFY_CHUNK);
+      const broken = firstBreak(chunk, position);
+      const holding = broken
+        ? chunk.slice(
+            0,
+            chunk.findIndex((row) => row.id === broken.id),
+          )
+        : chunk;
+      checkedRows += holding.length;
+      legacyRows += holding.filter((row) => row.hashScheme === 'legacy').length;
+      const last = holding.at(-1);
+      if (last) position = { id: last.id, hash: last.hash, canonical: last.hashScheme !== 'legacy' };
+      if (broken || chunk.length < VERIFY_CHUNK) {
+        const head = position.id === null ? null : { id: position.id, hash: position.hash };
+        return { intact: !broken, checkedRows, legacyRows, head, firstBrokenRow: broken };
+      }
     }
-    return null;
+  }
+
+  private async write(entry: AuditEntry, manager: EntityManager): Promise<AuditLogEntity> {
+    const last = await this.rows.lockHead(manager);
+    const prevHash = last?.hash ?? AUDIT_GENESIS;
+    const row = {
+      at: new Date(),
+      actor: entry.actor,
+      action: entry.action,
+      target: entry.target,
+      before: asStoredJson(entry.before),
+      after: asStoredJson(entry.after),
+      correlationId: currentCorrelationId() ?? null,
+    };
+    const saved = await this.rows.insert(manager, {
+      ...row,
+      prevHash,
+      hash: auditRowHash(prevHash, row),
+      hashScheme: 'rfc8785-sha256',
+    });
+    this.head.written({ id: saved.id, hash: saved.hash, action: saved.action }, manager);
+    return saved;
   }
 }

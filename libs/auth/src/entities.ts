@@ -26,6 +26,14 @@ export class ApiKeyEntity {
   @Column({ name: 'created_by', type: 'text' })
   createdBy: string;
 
+  /** The person (their id) or service the key acts for; maker-checker compares owners. */
+  @Column({ type: 'text' })
+  owner: string;
+
+  /** The owners of the keys that minted this one, up to a root key: each could have used it. */
+  @Column({ name: 'minted_by_owners', type: 'text', array: true, default: () => "'{}'" })
+  mintedByOwners: string[];
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
@@ -65,6 +73,10 @@ export class AuditLogEntity {
 
   @Column({ type: 'text', unique: true })
   hash: string;
+
+  /** How `hash` was computed (see audit-chain.ts): rows before canonical hashing are `legacy`. */
+  @Column({ name: 'hash_scheme', type: 'text', default: 'legacy' })
+  hashScheme: string;
 }
 
 export const AUTH_ENTITIES = [ApiKeyEntity, AuditLogEntity];

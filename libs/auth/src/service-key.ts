@@ -8,6 +8,8 @@ export interface ServiceKeySpec {
   name: string;
   roles: Role[];
   createdBy: string;
+  /** The service the key acts for, e.g. `service:process-q2c`. */
+  owner: string;
 }
 
 /**
@@ -30,6 +32,8 @@ export async function registerServiceApiKey(
       keyHash: hashApiKey(key),
       roles: spec.roles,
       createdBy: spec.createdBy,
+      owner: spec.owner,
+      mintedByOwners: [],
     })
     .orIgnore()
     .returning(['id'])

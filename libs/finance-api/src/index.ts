@@ -6,3 +6,4 @@ export * from './periods';
 export * from './sla.dto';
 export * from './waterfall.dto';
 export * from './revenue-runs.dto';
+export * from './audit-log.dto';

@@ -53,6 +53,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly auditLogHead = new Gauge({
+    name: 'revline_audit_log_head',
+    help: 'The id of the last audit log row this app wrote, labelled with its hash: anchor it outside the database',
+    labelNames: ['hash'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'revline_' });
     const sources = this.depthSources;

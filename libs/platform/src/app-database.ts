@@ -1,4 +1,10 @@
-import { AUTH_ENTITIES, PLATFORM_SCHEMA, PlatformAuth1764201600001 } from '@revline/auth';
+import {
+  AUTH_ENTITIES,
+  PLATFORM_SCHEMA,
+  PlatformAuth1764201600001,
+  PlatformAuditHashScheme1764400001102,
+  PlatformKeyOwners1764400001100,
+} from '@revline/auth';
 import { DatabaseConfig, loadConfig } from '@revline/config';
 import { MESSAGING_ENTITIES, MessagingTables1764201600000 } from '@revline/messaging';
 import { dataSourceOptions } from '@revline/persistence';
@@ -16,7 +22,11 @@ export interface AppDatabase {
 export const PLATFORM_DATABASE: AppDatabase = {
   schema: PLATFORM_SCHEMA,
   entities: AUTH_ENTITIES,
-  migrations: [PlatformAuth1764201600001],
+  migrations: [
+    PlatformAuth1764201600001,
+    PlatformKeyOwners1764400001100,
+    PlatformAuditHashScheme1764400001102,
+  ],
 };
 
 export function appEntities(db: AppDatabase): Function[] {

@@ -8,11 +8,12 @@ export async function seedApiKey(
   dataSource: DataSource,
   roles: Role[],
   name = `test ${roles.join('+')}`,
+  owner = `person:test-${randomBytes(6).toString('hex')}`,
 ): Promise<string> {
   const key = `rvl_test_${randomBytes(24).toString('base64url')}`;
   await dataSource
     .getRepository(ApiKeyEntity)
-    .insert({ name, prefix: key.slice(0, 8), keyHash: hashApiKey(key), roles, createdBy: 'test' });
+    .insert({ name, prefix: key.slice(0, 8), keyHash: hashApiKey(key), roles, createdBy: 'test', owner });
   return key;
 }
 

@@ -27,6 +27,7 @@ export class ServiceKeyRegistration implements OnApplicationBootstrap {
       name: 'experience-finance (service)',
       roles: ['finance.operator'],
       createdBy: 'experience-finance',
+      owner: 'service:experience-finance',
     });
     if (inserted) this.logger.log('Registered the service key for process-q2c from PROCESS_Q2C_API_KEY');
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog } from '@revline/auth';
+import type { Principal } from '@revline/auth';
+import { AuditLog, MakerChecker } from '@revline/auth';
 import { DomainError } from '@revline/http';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
@@ -26,7 +27,8 @@ async function lockedProposal(manager: EntityManager, version: number): Promise<
 }
 
 /**
- * Maker-checker: a second admin approves a proposal, which becomes the one active version (the previous one is
+ * Maker-checker: a second person (an admin whose key is not the proposer's owner's, nor minted from theirs) approves a
+ * proposal, which becomes the one active version (the previous one is
  * superseded) in one transaction with its audit row. A proposal whose base version is no longer active is refused
  * (409 with both versions) and stays a proposal until it is rejected: it must be proposed again on the active
  * version, so an approval never silently undoes a change approved in between.
@@ -37,18 +39,23 @@ export class ApproveMappingVersion {
     private readonly dataSource: DataSource,
     private readonly audit: AuditLog,
     private readonly active: ActiveMapping,
+    private readonly makerChecker: MakerChecker,
   ) {}
 
-  async execute(version: number, actor: string, reason: string | undefined): Promise<MappingVersionDto> {
+  async execute(
+    version: number,
+    approver: Principal,
+    actor: string,
+    reason: string | undefined,
+  ): Promise<MappingVersionDto> {
     const dto = await this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('q2c-mapping-versions'))`);
       const proposal = await lockedProposal(manager, version);
-      if (proposal.proposedBy === actor) {
-        throw new DomainError(
-          403,
-          `Mapping version ${String(version)} was proposed with this key: another integration admin must approve it (maker-checker)`,
-        );
-      }
+      await this.makerChecker.assertSecondPerson(
+        proposal.proposedByKeyId,
+        approver,
+        `Mapping version ${String(version)}`,
+      );
       const repo = manager.getRepository(MappingVersionEntity);
       const current = await repo.findOneBy({ status: 'active' });
       if ((current?.version ?? null) !== proposal.basedOnVersion) {

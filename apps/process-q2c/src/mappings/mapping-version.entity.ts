@@ -28,6 +28,10 @@ export class MappingVersionEntity {
   @Column({ name: 'proposed_by', type: 'text' })
   proposedBy: string;
 
+  /** The key it was proposed with: maker-checker compares that key's owner with the approver's. */
+  @Column({ name: 'proposed_by_key_id', type: 'uuid', nullable: true })
+  proposedByKeyId: string | null;
+
   @Column({ name: 'proposed_at', type: 'timestamptz' })
   proposedAt: Date;
 

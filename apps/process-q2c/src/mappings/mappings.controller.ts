@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '@revline/auth';
-import { actorOf, Roles } from '@revline/auth';
+import { actorOf, MAKER_CHECKER_PROBLEM, principalOf, Roles } from '@revline/auth';
 import { ApiAuthProblems, ApiProblem, problemExample } from '@revline/http';
 import { CanonicalBodyPipe } from '../revenue/canonical-body.pipe';
 import { IntParam } from '../shared/path-params';
@@ -117,7 +117,7 @@ export class MappingsController {
     @Body({ schema: ProposeMappingSchema, pipes: [CanonicalBodyPipe] }) body: ProposeMapping,
     @Req() request: AuthenticatedRequest,
   ): Promise<MappingVersionDto> {
-    return this.propose.execute(body, actorOf(request));
+    return this.propose.execute(body, actorOf(request), principalOf(request));
   }
 
   @Post('versions/:version/approve')
@@ -125,7 +125,7 @@ export class MappingsController {
   @ApiOperation({
     summary: 'Approve a proposal: it becomes the active version',
     description:
-      'Maker-checker: the key that proposed the version cannot approve it (403). The previous active version is superseded in the same transaction. A proposal whose base version is no longer active (another was approved since it was proposed) is refused with 409, naming `baseVersion` and `activeVersion`, and stays proposed until someone rejects it: propose the change again on the active version. Audited.',
+      "Maker-checker between people: an approver whose key has the proposer's owner, or was minted (through any chain of keys) by the proposer's owner or minted theirs, is refused (403, problem type maker-checker). The previous active version is superseded in the same transaction. A proposal whose base version is no longer active (another was approved since it was proposed) is refused with 409, naming `baseVersion` and `activeVersion`, and stays proposed until someone rejects it: propose the change again on the active version. Audited.",
   })
   @ApiParam(VERSION_PARAM)
   @ApiBody({
@@ -135,11 +135,12 @@ export class MappingsController {
   @ApiOkResponse({ type: MappingVersionDto, description: 'The version, now active' })
   @ApiProblem(
     403,
-    'The approver proposed the version (maker-checker), or the key lacks integration.admin',
+    'The approver is the proposer, by owner or by minting (maker-checker), or the key lacks integration.admin',
     problemExample(
       403,
-      'Mapping version 2 was proposed with this key: another integration admin must approve it (maker-checker)',
+      "Mapping version 2 was made by person:alice, and this key is person:alice's or was minted from theirs: another person must check it (maker-checker)",
       `${VERSIONS}/2/approve`,
+      { type: MAKER_CHECKER_PROBLEM },
     ),
   )
   @ApiProblem(
@@ -154,7 +155,7 @@ export class MappingsController {
     @Body({ schema: ApproveSchema, pipes: [CanonicalBodyPipe] }) body: Approval,
     @Req() request: AuthenticatedRequest,
   ): Promise<MappingVersionDto> {
-    return this.approve.execute(version, actorOf(request), body?.reason);
+    return this.approve.execute(version, principalOf(request), actorOf(request), body?.reason);
   }
 
   @Post('versions/:version/reject')

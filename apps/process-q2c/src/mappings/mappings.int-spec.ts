@@ -105,9 +105,8 @@ describe('mappings as data: versions, maker-checker, audit (process-q2c)', () =>
 
     const own = await api(alice).post('/v1/mappings/versions/2/approve').expect(403);
     expect(own.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect((own.body as { detail: string }).detail).toMatch(
-      /another integration admin must approve it \(maker-checker\)/,
-    );
+    expect(own.body).toMatchObject({ type: 'https://docs.revline.dev/problems/maker-checker' });
+    expect((own.body as { detail: string }).detail).toMatch(/another person must check it \(maker-checker\)/);
 
     await api(bob).post('/v1/mappings/versions/2/approve', { reason: 'Checked the price book' }).expect(200);
     const active = await api(alice).get('/v1/mappings/active').expect(200);

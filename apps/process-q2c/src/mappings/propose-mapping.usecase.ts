@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Principal } from '@revline/auth';
 import { AuditLog } from '@revline/auth';
 import { DomainError } from '@revline/http';
 import { DataSource } from 'typeorm';
@@ -28,7 +29,7 @@ export class ProposeMappingVersion {
     private readonly audit: AuditLog,
   ) {}
 
-  async execute(body: ProposeMapping, actor: string): Promise<MappingVersionDto> {
+  async execute(body: ProposeMapping, actor: string, proposer: Principal): Promise<MappingVersionDto> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('q2c-mapping-versions'))`);
       const repo = manager.getRepository(MappingVersionEntity);
@@ -43,6 +44,7 @@ export class ProposeMappingVersion {
           definition: body.definition,
           summary: body.summary,
           proposedBy: actor,
+          proposedByKeyId: proposer.keyId,
           proposedAt: new Date(),
           decidedBy: null,
           decidedAt: null,

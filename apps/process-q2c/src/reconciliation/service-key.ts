@@ -27,6 +27,7 @@ export class ServiceApiKey implements OnApplicationBootstrap {
       name: 'process-q2c service',
       roles: ['finance.viewer'],
       createdBy: 'bootstrap',
+      owner: 'service:process-q2c',
     });
     if (inserted) this.logger.log('Registered the process-q2c service API key');
   }
