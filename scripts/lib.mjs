@@ -1,6 +1,6 @@
 // Helpers shared by the project's scripts (build, start, migrate, openapi, bench).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -66,4 +66,37 @@ export function buildIsStale() {
 export async function importBuilt(path) {
   const { createRequire } = await import('node:module');
   return createRequire(import.meta.url)(join(ROOT, 'dist', path));
+}
+
+/** The admin key npm start made (BOOTSTRAP_ADMIN_API_KEY, or the one it keeps in its state directory). */
+export function adminKey() {
+  if (process.env.BOOTSTRAP_ADMIN_API_KEY) return process.env.BOOTSTRAP_ADMIN_API_KEY;
+  const path = join(STATE, 'admin-api-key');
+  if (!existsSync(path))
+    throw new Error(
+      `no admin key: run npm start first (it keeps one in ${path}), or set BOOTSTRAP_ADMIN_API_KEY`,
+    );
+  return readFileSync(path, 'utf8').trim();
+}
+
+/** A Revline API called with a key: `call(path)` reads, `call(path, { method, body })` writes. */
+export function revline(baseUrl, key = adminKey()) {
+  return async (path, { method = 'GET', body } = {}) => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const csv = (res.headers.get('content-type') ?? '').includes('text/csv');
+    const answer = res.status === 204 ? null : csv ? await res.text() : await res.json().catch(() => null);
+    if (!res.ok)
+      throw Object.assign(new Error(`${method} ${path}: ${res.status} ${JSON.stringify(answer)}`), {
+        status: res.status,
+        body: answer,
+      });
+    return answer;
+  };
 }

@@ -1,12 +1,10 @@
 // The demo's clients: the vendors' own (jsforce for Salesforce, the stripe SDK, a NetSuite client signing OAuth 1.0a
 // as system-erp does) pointed at the sandbox, and Revline's experience API with the admin key npm start printed.
 import { createHmac } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Connection } from 'jsforce';
 import OAuth from 'oauth-1.0a';
 import Stripe from 'stripe';
-import { STATE, portOf } from '../lib.mjs';
+import { portOf, revline } from '../lib.mjs';
 
 const local = (name) => `http://127.0.0.1:${portOf(name)}`;
 
@@ -17,17 +15,6 @@ export const URLS = {
   experience: process.env.EXPERIENCE_FINANCE_URL ?? local('experience-finance'),
   process: process.env.PROCESS_Q2C_URL ?? local('process-q2c'),
 };
-
-/** The admin key npm start made (BOOTSTRAP_ADMIN_API_KEY, or the one it keeps in its state directory). */
-function adminKey() {
-  if (process.env.BOOTSTRAP_ADMIN_API_KEY) return process.env.BOOTSTRAP_ADMIN_API_KEY;
-  const path = join(STATE, 'admin-api-key');
-  if (!existsSync(path))
-    throw new Error(
-      `no admin key: run npm start first (it keeps one in ${path}), or set BOOTSTRAP_ADMIN_API_KEY`,
-    );
-  return readFileSync(path, 'utf8').trim();
-}
 
 /** jsforce logged in as the sandbox org's admin (the username-password flow a Salesforce admin would script). */
 export async function salesforce() {
@@ -107,28 +94,6 @@ export function netsuite() {
         if (!page.hasMore) return rows;
       }
     },
-  };
-}
-
-/** A Revline API called with a key: `call(path)` reads, `call(path, { method, body })` writes. */
-export function revline(baseUrl, key = adminKey()) {
-  return async (path, { method = 'GET', body } = {}) => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const csv = (res.headers.get('content-type') ?? '').includes('text/csv');
-    const answer = res.status === 204 ? null : csv ? await res.text() : await res.json().catch(() => null);
-    if (!res.ok)
-      throw Object.assign(new Error(`${method} ${path}: ${res.status} ${JSON.stringify(answer)}`), {
-        status: res.status,
-        body: answer,
-      });
-    return answer;
   };
 }
 

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { BillingPort } from '@revline/billing-port';
+import { VendorChecks, VendorHealthController } from '@revline/platform';
 import { BillingCommandsHandler } from './commands/billing-commands.handler';
+import { StripeChecks } from './preflight/stripe-checks';
 import { BillingRowsRepository } from './persistence/billing-rows.repository';
 import { BillingReadsController } from './reads/billing-reads.controller';
 import { RequestLedger } from './stripe/request-ledger';
@@ -24,7 +26,7 @@ import { StripeWebhookEndpoints } from './webhooks/stripe-webhook-endpoints';
 
 /** Billing through the port, Stripe behind it: commands, webhooks, the events poller and reads. */
 @Module({
-  controllers: [StripeWebhookController, BillingReadsController],
+  controllers: [StripeWebhookController, BillingReadsController, VendorHealthController],
   providers: [
     RawWebhookBody,
     StripeRateLimiter,
@@ -45,6 +47,7 @@ import { StripeWebhookEndpoints } from './webhooks/stripe-webhook-endpoints';
     StripeEventIngest,
     StripeEventsPoller,
     StripeWebhookEndpoints,
+    { provide: VendorChecks, useClass: StripeChecks },
   ],
   exports: [BillingPort, StripeEventsPoller, StripeWebhookEndpoints],
 })

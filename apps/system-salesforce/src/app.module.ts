@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CrmPort } from '@revline/crm-port';
-import { PlatformModule } from '@revline/platform';
+import { PlatformModule, VendorChecks, VendorHealthController } from '@revline/platform';
 import { CaptureLeader } from './capture/capture-leader';
 import { CdcCapture } from './capture/cdc-capture';
 import { ChangeIntake } from './capture/change-intake';
@@ -9,6 +9,7 @@ import { SalesforceConfig } from './config';
 import { DATABASE } from './database';
 import { OrderLinesExportController } from './records/order-lines-export.controller';
 import { RecordsController } from './records/records.controller';
+import { SalesforceChecks } from './preflight/salesforce-checks';
 import { OrgSlots } from './salesforce/org-slots';
 import { JsforceSalesforceApi, SalesforceApi } from './salesforce/salesforce-api';
 import { SalesforceCrmAdapter } from './salesforce/salesforce-crm.adapter';
@@ -27,7 +28,7 @@ import { WRITE_BACK_CONCURRENCY, WriteBackHandler } from './write-back/write-bac
       },
     }),
   ],
-  controllers: [RecordsController, OrderLinesExportController],
+  controllers: [RecordsController, OrderLinesExportController, VendorHealthController],
   providers: [
     OrgSlots,
     { provide: SalesforceApi, useClass: JsforceSalesforceApi },
@@ -37,6 +38,7 @@ import { WRITE_BACK_CONCURRENCY, WriteBackHandler } from './write-back/write-bac
     CdcCapture,
     CaptureLeader,
     WriteBackHandler,
+    { provide: VendorChecks, useClass: SalesforceChecks },
   ],
 })
 export class AppModule {}

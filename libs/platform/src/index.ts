@@ -6,3 +6,4 @@ export * from './platform.module';
 export * from './queue-dashboard';
 export * from './app-roles';
 export * from './app-roles.repository';
+export * from './vendor-checks';

@@ -109,6 +109,17 @@ export const SUITEQL_TABLES: Readonly<Record<string, SuiteQlTableReference>> = {
       closed: 'T once the period is closed',
     },
   },
+  item: {
+    source: 'Records Catalog, record Item (item): every item type in one table, told apart by itemType',
+    columns: {
+      id: 'internal id',
+      externalid: 'External ID (what a mapping names as erpItemId)',
+      itemid: 'Item Name/Number',
+      displayname: 'Display Name',
+      itemtype: 'Item Type (Service, NonInvtPart, OthCharge…)',
+      isinactive: 'T for an inactive item',
+    },
+  },
   currency: {
     source: 'Records Catalog, record Currency (currency)',
     columns: { id: 'internal id', symbol: 'ISO 4217 code', name: 'Name' },

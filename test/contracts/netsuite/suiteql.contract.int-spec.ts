@@ -2,6 +2,7 @@ import { ErpPort, revenueJournalExternalId } from '@revline/erp-port';
 import type { TestApp, TestDatabase } from '@revline/testing';
 import { createTestApp, createTestDatabase } from '@revline/testing';
 import { HttpService } from '@nestjs/axios';
+import { VendorChecks } from '@revline/platform';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppModule } from '../../../apps/system-erp/src/app.module';
 import { APP } from '../../../apps/system-erp/src/app.info';
@@ -208,6 +209,9 @@ describe('SuiteQL contract: the adapter and the sandbox against NetSuite’s doc
     });
     // The lookups made while writing (the account's currencies) are checked with the reads' queries below.
     expect(sent.some((s) => /FROM currency\b/i.test(s.q))).toBe(true);
+    // The go-live checks' reads (open accounting periods, the mapped items) are checked with them too.
+    await app.app.get(VendorChecks).run([{ productCode: 'SEAT', vendorId: 'ITEM-SEAT' }]);
+    expect(sent.filter((s) => /FROM (accountingperiod|item)\b/i.test(s.q))).toHaveLength(2);
 
     const documents = [];
     for (const kind of ['invoice', 'creditMemo', 'payment', 'revenueJournal'] as const)

@@ -15,6 +15,7 @@ import { NetSuiteSandboxConfig } from './netsuite-sandbox.config';
 import { SandboxProfileConfig } from '../profile/sandbox-profile.config';
 import { PrepareRecord } from './records/prepare-record';
 import { RecordStore } from './records/record-store';
+import { MetadataCatalogController } from './records/metadata-catalog.controller';
 import { RecordsController } from './records/records.controller';
 import { RecordsService } from './records/records.service';
 import { ReferenceResolver } from './records/reference-resolver';
@@ -35,7 +36,13 @@ import { SandboxStateConfig } from '../persistence/sandbox-state.config';
       config: [NetSuiteSandboxConfig, SandboxStateConfig, SandboxProfileConfig, SuiteQlSandboxConfig],
     }),
   ],
-  controllers: [RecordsController, SuiteQlController, SandboxAdminController, NetSuiteGenerateController],
+  controllers: [
+    RecordsController,
+    MetadataCatalogController,
+    SuiteQlController,
+    SandboxAdminController,
+    NetSuiteGenerateController,
+  ],
   providers: [
     TbaGuard,
     ConcurrencyGate,

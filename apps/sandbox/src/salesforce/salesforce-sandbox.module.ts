@@ -22,6 +22,8 @@ import { SalesforceStateKeeper } from './salesforce-state.keeper';
 import { SandboxStateConfig } from '../persistence/sandbox-state.config';
 import { SandboxProfileConfig } from '../profile/sandbox-profile.config';
 import { ValidationRulesController } from './admin/validation-rules.controller';
+import { AbsentFields } from './org/absent-fields';
+import { ToolingQueryController } from './rest/tooling-query.controller';
 
 /**
  * The Salesforce stand-in. It checks Salesforce's own credentials, not Revline API keys: OAuth 2, sObject REST,
@@ -42,6 +44,7 @@ import { ValidationRulesController } from './admin/validation-rules.controller';
     SandboxAdminController,
     SalesforceGenerateController,
     ValidationRulesController,
+    ToolingQueryController,
   ],
   providers: [
     SandboxClock,
@@ -54,6 +57,7 @@ import { ValidationRulesController } from './admin/validation-rules.controller';
     SalesforceSessionGuard,
     ApiUsageInterceptor,
     SalesforceStateKeeper,
+    AbsentFields,
   ],
 })
 export class SalesforceSandboxModule {}

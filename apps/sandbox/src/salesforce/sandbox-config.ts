@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsString, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Min, MinLength } from 'class-validator';
 import { Secret } from '@revline/config';
 
 /** The Salesforce sandbox's own credentials and behaviour (defaults that need no configuration), overridable by environment. */
@@ -44,6 +44,13 @@ export class SalesforceSandboxConfig {
   @IsInt()
   @Min(1)
   SANDBOX_SF_DAILY_API_REQUESTS = 150_000;
+
+  /**
+   * Custom fields the org starts without, as `Object.Field` names separated by commas (`Order.Revline_ERP_Id__c`):
+   * absent from describe and unknown to every call, as in an org where the field was never deployed.
+   */
+  @Matches(/^(\w+\.\w+(,\w+\.\w+)*)?$/, { message: 'must be Object.Field names separated by commas' })
+  SANDBOX_SF_ABSENT_FIELDS = '';
 
   /** The connected app's certificate (PEM, `\n` escapes allowed) that checks JWT bearer assertions; unset: no JWT flow. */
   @IsOptional()

@@ -18,6 +18,8 @@ export interface NetSuiteRequest {
   /** Path and query under the account's origin: `/services/rest/record/v1/invoice/eid:INV-1`. */
   path: string;
   body?: unknown;
+  /** The media type asked for; JSON unless said (the metadata catalogue answers OpenAPI as `application/swagger+json`). */
+  accept?: string;
 }
 
 export interface NetSuiteResponse {
@@ -179,7 +181,7 @@ export class NetSuiteClient implements OnApplicationShutdown {
         headers: {
           authorization: this.signer.authorization(request.method, url),
           'content-type': 'application/json',
-          accept: 'application/json',
+          accept: request.accept ?? 'application/json',
           ...(isSuiteQl(request.path) ? { prefer: 'transient' } : {}),
         },
         timeout: this.config.NETSUITE_REQUEST_TIMEOUT_MS,

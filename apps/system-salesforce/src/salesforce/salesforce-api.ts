@@ -93,6 +93,11 @@ export abstract class SalesforceApi {
   abstract upsert(type: string, records: SObjectRecord[], externalIdField: string): Promise<SaveResult[]>;
   abstract streamingClient(extensions: StreamingExtension[]): Promise<StreamingClient>;
   abstract apiUsage(): { used: number; limit: number } | undefined;
+  /**
+   * A REST GET: a path under `/services/data/vNN.N` (`/limits`, `/sobjects/Order/describe`), or from the instance
+   * root when it starts with `/services/` (`/services/data`, the versions the org offers).
+   */
+  abstract get<T>(path: string): Promise<T>;
 }
 
 const TRANSIENT_CODES = new Set([
@@ -412,6 +417,10 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
 
   apiUsage(): { used: number; limit: number } | undefined {
     return this.lastConnection?.limitInfo.apiUsage;
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.call((conn) => conn.request<T>(path));
   }
 
   onApplicationShutdown(): void {

@@ -49,6 +49,9 @@ class FakeApi extends SalesforceApi {
   upsert(): Promise<SaveResult[]> {
     throw new Error('write-backs go through saveCollections');
   }
+  get(): Promise<never> {
+    throw new Error('no REST reads in a write-back');
+  }
   streamingClient(): Promise<never> {
     throw new Error('unused');
   }

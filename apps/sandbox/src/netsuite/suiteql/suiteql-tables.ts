@@ -168,6 +168,21 @@ export class SuiteQlTables {
             };
           }),
       },
+      item: {
+        columns: ['id', 'externalid', 'itemid', 'displayname', 'itemtype', 'isinactive'],
+        rows: () =>
+          this.store.all('serviceSaleItem').map((r) => {
+            const b = r.body as RecordBody<'serviceSaleItem'>;
+            return {
+              id: r.id,
+              externalid: r.externalId,
+              itemid: b.itemId,
+              displayname: b.displayName ?? null,
+              itemtype: 'Service',
+              isinactive: b.isInactive === true ? 'T' : 'F',
+            };
+          }),
+      },
       currency: { columns: ['id', 'symbol', 'name'], rows: () => CURRENCIES.map((c) => ({ ...c })) },
       subsidiary: { columns: ['id', 'name', 'currency'], rows: () => SUBSIDIARIES.map((s) => ({ ...s })) },
       account: {

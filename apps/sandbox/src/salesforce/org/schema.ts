@@ -1,4 +1,5 @@
 import type { SalesforceCustomObject } from '../../vendor-metadata/salesforce-metadata';
+import { isAbsentField } from './absent-fields';
 import { customChildRelationships, customFields, SALESFORCE_METADATA } from './custom-fields';
 
 /**
@@ -367,6 +368,7 @@ const FIELD_INDEX = new Map(
 
 /** Field names are case-insensitive too; the answer carries the canonical spelling. */
 export function fieldDef(object: ObjectDef, name: string): FieldDef | undefined {
+  if (isAbsentField(object.name, name)) return undefined;
   return FIELD_INDEX.get(object.name)?.get(name.toLowerCase());
 }
 

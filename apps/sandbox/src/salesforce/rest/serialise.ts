@@ -1,4 +1,5 @@
 import { formatDateTime } from '../org/clock';
+import { isAbsentField } from '../org/absent-fields';
 import type { StoredRecord } from '../org/org-store';
 import type { FieldDef, ObjectDef } from '../org/schema';
 import { OBJECTS } from '../org/schema';
@@ -77,7 +78,7 @@ export function describeSObject(apiVersion: string, def: ObjectDef): Record<stri
     deletable: true,
     queryable: true,
     retrieveable: true,
-    fields: def.fields.map(describeField),
+    fields: def.fields.filter((field) => !isAbsentField(def.name, field.name)).map(describeField),
     childRelationships: def.childRelationships.map((c) => ({
       childSObject: c.childSObject,
       field: c.field,
