@@ -17,6 +17,7 @@ import { SagaWaitIndexes1764400000710 } from './sagas/saga-waits.migration';
 import { Sagas1764400000400 } from './sagas/sagas.migration';
 import { VoidedInvoiceEntity } from './sagas/voided-invoice.entity';
 import { ParkedUsage1764400000990 } from './usage/parked-usage.migration';
+import { BreakDetails1764400001400 } from './reconciliation/break-details.migration';
 import { CustomerOnInvoice1764400000980 } from './sagas/customer-on-invoice.migration';
 import { VoidedInvoices1764400000850 } from './sagas/voided-invoices.migration';
 import { RevenueRuns1764400000900 } from './revenue-runs/revenue-runs.migration';
@@ -60,6 +61,7 @@ export const DATABASE: AppDatabase = {
     UsageIngestions1764400000970,
     CustomerOnInvoice1764400000980,
     ParkedUsage1764400000990,
+    BreakDetails1764400001400,
   ],
   messaging: true,
 };

@@ -6,3 +6,5 @@ export * from './periods';
 export * from './sla.dto';
 export * from './waterfall.dto';
 export * from './revenue-runs.dto';
+export * from './money-view';
+export * from './breaks.dto';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { ACCOUNTING_PERIOD, ACCOUNTING_PERIOD_PROBLEM } from '@revline/finance-api';
+import { ACCOUNTING_PERIOD, ACCOUNTING_PERIOD_PROBLEM, BreakDetailsDto } from '@revline/finance-api';
 import { PageQuery } from '../shared/page.dto';
 
 export const SCOPES = ['all', 'salesforce-billing', 'billing-erp', 'contract-revenue', 'lineage'] as const;
@@ -115,7 +115,7 @@ export class ListBreaksQuery extends PageQuery {
   format?: 'json' | 'csv';
 }
 
-export class BreakDto {
+export class BreakDto extends BreakDetailsDto {
   @ApiProperty({ example: '0199a0c4-2222-7c2a-9b1d-3f4e5a6b7c8d' })
   breakId: string;
 

@@ -24,7 +24,10 @@ export async function fileBreaks(
     `WITH u AS (UPDATE "q2c"."reconciliation_breaks" b
         SET "last_run_id" = $2, "expected" = f."expected", "actual" = f."actual", "difference" = f."difference",
             "correlation_id" = coalesce(f."correlation_id", b."correlation_id"),
-            "contract_id" = coalesce(f."contract_id", b."contract_id")
+            "contract_id" = coalesce(f."contract_id", b."contract_id"),
+            "currency" = coalesce(f."currency", b."currency"), "customer_id" = coalesce(f."customer_id", b."customer_id"),
+            "unit" = coalesce(f."unit", b."unit"), "expected_source_id" = f."expected_source_id",
+            "actual_source_id" = f."actual_source_id", "changed_side" = f."changed_side"
        FROM "found" f
       WHERE f."checkpoint" = $1 AND b."status" = 'open' AND ${KEY} RETURNING 1)
      SELECT count(*)::int AS n FROM u`,
@@ -34,9 +37,12 @@ export async function fileBreaks(
     runner,
     `WITH i AS (INSERT INTO "q2c"."reconciliation_breaks"
         ("break_id", "checkpoint", "category", "period", "contract_id", "object_type", "object_id", "field",
-         "expected", "actual", "difference", "correlation_id", "first_run_id", "last_run_id", "status")
+         "expected", "actual", "difference", "correlation_id", "currency", "customer_id", "unit",
+         "expected_source_id", "actual_source_id", "changed_side", "first_run_id", "last_run_id", "status")
       SELECT gen_random_uuid(), f."checkpoint", f."category", f."period", f."contract_id", f."object_type",
-             f."object_id", f."field", f."expected", f."actual", f."difference", f."correlation_id", $2, $2, 'open'
+             f."object_id", f."field", f."expected", f."actual", f."difference", f."correlation_id", f."currency",
+             f."customer_id", coalesce(f."unit", 'money'), f."expected_source_id", f."actual_source_id",
+             f."changed_side", $2, $2, 'open'
         FROM (SELECT DISTINCT ON ("category", "object_type", "object_id", "field") * FROM "found"
                WHERE "checkpoint" = $1 ORDER BY "category", "object_type", "object_id", "field") f
        WHERE NOT EXISTS (SELECT 1 FROM "q2c"."reconciliation_breaks" b WHERE b."status" = 'open' AND ${KEY})

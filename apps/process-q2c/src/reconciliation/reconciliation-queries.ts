@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@revline/http';
+import { breakSides, breakValues } from '@revline/finance-api';
 import { DataSource } from 'typeorm';
 import { BreaksQuery } from './reconciliation.dto';
 import type {
@@ -28,6 +29,13 @@ export function toRunDto(run: ReconciliationRunEntity): ReconciliationRunDto {
 
 export function toBreakDto(b: ReconciliationBreakEntity): BreakDto {
   return {
+    ...breakValues(b.unit, b.currency, b),
+    period: b.period,
+    customerId: b.customerId,
+    currency: b.currency,
+    unit: b.unit,
+    sides: breakSides(b.checkpoint, b.expectedSourceId, b.actualSourceId),
+    changedSide: b.changedSide,
     breakId: b.breakId,
     checkpoint: b.checkpoint,
     category: b.category,
@@ -143,28 +151,34 @@ export class ReconciliationQueries {
   }
 }
 
-const CSV_FIELDS: Array<keyof BreakDto> = [
-  'breakId',
-  'checkpoint',
-  'category',
-  'contractId',
-  'objectType',
-  'objectId',
-  'field',
-  'expected',
-  'actual',
-  'difference',
-  'correlationId',
-  'firstRunId',
-  'lastRunId',
-  'status',
-  'openedAt',
-  'closedAt',
-  'closedByRunId',
+type FlatField = 'breakId' | 'checkpoint' | 'category' | 'period' | 'contractId' | 'customerId' | 'objectType';
+type RawField = 'objectId' | 'field' | 'unit' | 'currency' | 'expected' | 'actual' | 'difference';
+type TailField = 'changedSide' | 'correlationId' | 'firstRunId' | 'lastRunId' | 'status' | 'openedAt';
+
+/** The CSV's columns: every field of a break, the sides flattened, money also as display strings. */
+const CSV_COLUMNS: Array<[string, (b: BreakDto) => string | null]> = [
+  ...(['breakId', 'checkpoint', 'category', 'period', 'contractId', 'customerId', 'objectType'] as FlatField[]).map(
+    (f): [string, (b: BreakDto) => string | null] => [f, (b) => b[f]],
+  ),
+  ...(['objectId', 'field', 'unit', 'currency', 'expected', 'actual', 'difference'] as RawField[]).map(
+    (f): [string, (b: BreakDto) => string | null] => [f, (b) => b[f]],
+  ),
+  ['expectedDisplay', (b) => b.money?.expected?.display ?? null],
+  ['actualDisplay', (b) => b.money?.actual?.display ?? null],
+  ['differenceDisplay', (b) => b.money?.difference?.display ?? null],
+  ['expectedSystem', (b) => b.sides.expected.system],
+  ['expectedRecordId', (b) => b.sides.expected.recordId],
+  ['actualSystem', (b) => b.sides.actual.system],
+  ['actualRecordId', (b) => b.sides.actual.recordId],
+  ...(['changedSide', 'correlationId', 'firstRunId', 'lastRunId', 'status', 'openedAt'] as TailField[]).map(
+    (f): [string, (b: BreakDto) => string | null] => [f, (b) => b[f]],
+  ),
+  ['closedAt', (b) => b.closedAt],
+  ['closedByRunId', (b) => b.closedByRunId],
 ];
 
 const cell = (value: string | null): string =>
   value === null ? '' : /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 
-export const CSV_HEADER = `${CSV_FIELDS.join(',')}\n`;
-export const csvRow = (b: BreakDto): string => `${CSV_FIELDS.map((f) => cell(b[f])).join(',')}\n`;
+export const CSV_HEADER = `${CSV_COLUMNS.map(([name]) => name).join(',')}\n`;
+export const csvRow = (b: BreakDto): string => `${CSV_COLUMNS.map(([, read]) => cell(read(b))).join(',')}\n`;

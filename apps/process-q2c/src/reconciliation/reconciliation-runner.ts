@@ -5,6 +5,7 @@ import type { PoolClient } from 'pg';
 import { v7 as uuidV7 } from 'uuid';
 import { DataSource } from 'typeorm';
 import { fileBreaks } from './break-ledger';
+import { completeFound } from './checkpoints/break-details';
 import { BillingErpCheckpoint } from './checkpoints/billing-erp.checkpoint';
 import type { Checkpoint, CheckpointName, RunContext, Scope } from './checkpoints/checkpoint';
 import { CHECKPOINTS, FOUND_TABLE, select } from './checkpoints/checkpoint';
@@ -187,6 +188,7 @@ export class ReconciliationRunner implements OnApplicationShutdown {
         systems: this.systems,
       };
       const compared = await checkpoint.compare(ctx);
+      await completeFound(ctx);
       await runner.startTransaction();
       const tally = await fileBreaks(runner, checkpoint, runId, period, compared);
       const opened = await select<Array<{ category: string; n: number }>>(

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { CHECKPOINTS, SCOPES } from './checkpoints/checkpoint';
 import type { Scope } from './checkpoints/checkpoint';
-import { ACCOUNTING_PERIOD, ACCOUNTING_PERIOD_PROBLEM } from '@revline/finance-api';
+import { ACCOUNTING_PERIOD, ACCOUNTING_PERIOD_PROBLEM, BreakDetailsDto } from '@revline/finance-api';
 
 const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
@@ -128,7 +128,7 @@ export class BreaksQuery extends PageQuery {
   format?: 'json' | 'csv';
 }
 
-export class BreakDto {
+export class BreakDto extends BreakDetailsDto {
   @ApiProperty({ example: '5f0c1a8e-2d7b-4c39-9f51-8e0b7d6a4c21' })
   breakId: string;
 
