@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import type { CheckpointTally } from './reconciliation.entities';
-import type { Checkpoint } from './checkpoints/checkpoint';
+import type { Checkpoint, RunSubject } from './checkpoints/checkpoint';
 import { select } from './checkpoints/checkpoint';
 
 const KEY = `b."checkpoint" = f."checkpoint" AND b."category" = f."category" AND b."object_type" = f."object_type"
@@ -9,7 +9,8 @@ const KEY = `b."checkpoint" = f."checkpoint" AND b."category" = f."category" AND
 /**
  * Files what a checkpoint found against the open breaks, set-wise: a break seen again keeps its first run and takes
  * the new values; a new one opens with this run as its first; an open break of this checkpoint (and, when the
- * checkpoint is period-bound, of this period) that the run no longer found is closed by it.
+ * checkpoint is period-bound, of this period; and, for a run limited to a contract or a customer, of theirs) that
+ * the run no longer found is closed by it.
  */
 export async function fileBreaks(
   runner: QueryRunner,
@@ -17,6 +18,7 @@ export async function fileBreaks(
   runId: string,
   period: string,
   compared: number,
+  subject: RunSubject,
 ): Promise<CheckpointTally> {
   const name = checkpoint.name;
   const seen = await select<Array<{ n: number }>>(
@@ -56,9 +58,10 @@ export async function fileBreaks(
         SET "status" = 'closed', "closed_at" = now(), "closed_by_run_id" = $2
       WHERE b."checkpoint" = $1 AND b."status" = 'open' AND b."last_run_id" <> $2
         AND ($3::text IS NULL OR b."period" = $3)
+        AND ($4::text IS NULL OR b."contract_id" = $4) AND ($5::text IS NULL OR b."customer_id" = $5)
       RETURNING 1)
      SELECT count(*)::int AS n FROM c`,
-    [name, runId, checkpoint.periodBound ? period : null],
+    [name, runId, checkpoint.periodBound ? period : null, subject.contractId, subject.customerId],
   );
   return {
     checkpoint: name,

@@ -1,5 +1,6 @@
 import type { BreakUnit } from '@revline/finance-api';
 import type { RunContext } from './checkpoint';
+import { customerOf } from './checkpoint';
 
 /** The unit of each compared field; every other field of the checkpoints is money in minor units. */
 const FIELD_UNITS: Record<string, BreakUnit> = {
@@ -49,7 +50,8 @@ const rows = (entries: Array<[string, string]>): string =>
 
 /**
  * Completes what a checkpoint found: each break's unit, which side changed, and the customer (the newest saga's
- * billing customer of its contract) where the checkpoint did not know it.
+ * billing customer of its contract) where the checkpoint did not know it; then drops what falls outside the run's
+ * contract or customer.
  */
 export async function completeFound(ctx: RunContext): Promise<void> {
   const overrides = CHANGED_SIDE_OVERRIDES.map(
@@ -65,8 +67,10 @@ export async function completeFound(ctx: RunContext): Promise<void> {
             (SELECT CASE WHEN s.side <> 'sent' THEN s.side WHEN f."actual_source_id" IS NOT NULL THEN 'actual' END
                FROM (VALUES ${rows(Object.entries(CHANGED_SIDES))}) AS s(category, side)
               WHERE s.category = f."category")),
-          "customer_id" = coalesce(f."customer_id",
-            (SELECT g."data"->>'billingCustomerId' FROM "q2c"."sagas" g
-              WHERE g."contract_id" = f."contract_id" AND g."data" ? 'billingCustomerId'
-              ORDER BY g."started_at" DESC LIMIT 1))`);
+          "customer_id" = coalesce(f."customer_id", ${customerOf('f."contract_id"')})`);
+  // A run limited to a contract or a customer keeps only what is theirs.
+  await ctx.runner.query(
+    `DELETE FROM "found" WHERE NOT (($1::text IS NULL OR "contract_id" = $1) AND ($2::text IS NULL OR "customer_id" = $2))`,
+    [ctx.subject.contractId, ctx.subject.customerId],
+  );
 }

@@ -18,6 +18,13 @@ export interface RunContext {
   readonly from: string;
   readonly to: string;
   readonly systems: SystemApis;
+  /** The contract or the billing customer the run is limited to, if any. */
+  readonly subject: RunSubject;
+}
+
+export interface RunSubject {
+  readonly contractId: string | null;
+  readonly customerId: string | null;
 }
 
 /**
@@ -43,6 +50,11 @@ export const FOUND_TABLE = `CREATE TEMP TABLE "found" (
 /** The newest saga's correlation id per contract: the thread a break is filed under. */
 export const CONTRACT_CORRELATION = `(SELECT DISTINCT ON ("contract_id") "contract_id", "correlation_id"
    FROM "q2c"."sagas" ORDER BY "contract_id", "started_at" DESC)`;
+
+/** The billing customer of a contract (SQL expression): its newest saga's. */
+export const customerOf = (contractId: string): string => `(SELECT g."data"->>'billingCustomerId'
+   FROM "q2c"."sagas" g WHERE g."contract_id" = ${contractId} AND g."data" ? 'billingCustomerId'
+  ORDER BY g."started_at" DESC LIMIT 1)`;
 
 /** A typed SELECT on a query runner (TypeORM's QueryRunner.query is untyped). */
 export async function select<T extends unknown[]>(
