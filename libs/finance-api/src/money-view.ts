@@ -9,7 +9,10 @@ export class MoneyViewDto {
   @ApiProperty({ example: 'USD', description: 'ISO 4217 code' })
   currency: string;
 
-  @ApiProperty({ example: '35,416.50 USD', description: 'Major units with thousands separators and the code' })
+  @ApiProperty({
+    example: '35,416.50 USD',
+    description: 'Major units with thousands separators and the code',
+  })
   display: string;
 }
 
@@ -20,6 +23,8 @@ export class MoneyViewDto {
 export function moneyView(amountMinor: string | null, currency: string | null): MoneyViewDto | null {
   if (amountMinor === null || currency === null || !MINOR_PATTERN.test(amountMinor)) return null;
   const code = currency.toUpperCase();
-  const display = isCurrencyCode(code) ? formatMoney({ amountMinor, currency: code }) : `${amountMinor} ${code}`;
+  const display = isCurrencyCode(code)
+    ? formatMoney({ amountMinor, currency: code })
+    : `${amountMinor} ${code}`;
   return { amountMinor, currency: code, display };
 }

@@ -73,10 +73,20 @@ export class ReconciliationRunDto {
   @ApiProperty({ example: '2026-03' })
   period: string;
 
-  @ApiProperty({ example: null, nullable: true, type: String, description: 'The contract the run is limited to' })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: 'The contract the run is limited to',
+  })
   contractId: string | null;
 
-  @ApiProperty({ example: null, nullable: true, type: String, description: 'The customer the run is limited to' })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: 'The customer the run is limited to',
+  })
   customerId: string | null;
 
   @ApiProperty({ enum: ['schedule', 'on_demand'], example: 'on_demand' })

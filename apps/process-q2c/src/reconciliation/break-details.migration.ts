@@ -17,7 +17,9 @@ export class BreakDetails1764400001400 implements MigrationInterface {
       ADD COLUMN "actual_source_id" text,
       ADD COLUMN "changed_side" text`);
     // A run may be scoped to one contract or one customer: runs of different scopes no longer refuse each other.
-    await q.query(`ALTER TABLE "q2c"."reconciliation_runs" ADD COLUMN "contract_id" text, ADD COLUMN "customer_id" text`);
+    await q.query(
+      `ALTER TABLE "q2c"."reconciliation_runs" ADD COLUMN "contract_id" text, ADD COLUMN "customer_id" text`,
+    );
     await q.query(`DROP INDEX "q2c"."reconciliation_runs_one_running"`);
     await q.query(
       `CREATE UNIQUE INDEX "reconciliation_runs_one_running" ON "q2c"."reconciliation_runs" ("scope", coalesce("contract_id", ''), coalesce("customer_id", '')) WHERE "status" = 'running'`,
@@ -35,7 +37,9 @@ export class BreakDetails1764400001400 implements MigrationInterface {
     await q.query(
       `CREATE UNIQUE INDEX "reconciliation_runs_one_running" ON "q2c"."reconciliation_runs" ("scope") WHERE "status" = 'running'`,
     );
-    await q.query(`ALTER TABLE "q2c"."reconciliation_runs" DROP COLUMN "contract_id", DROP COLUMN "customer_id"`);
+    await q.query(
+      `ALTER TABLE "q2c"."reconciliation_runs" DROP COLUMN "contract_id", DROP COLUMN "customer_id"`,
+    );
     await q.query(`DROP INDEX "q2c"."reconciliation_breaks_open_customer"`);
     await q.query(`DROP INDEX "q2c"."reconciliation_breaks_open_page"`);
     await q.query(`ALTER TABLE "q2c"."reconciliation_breaks"

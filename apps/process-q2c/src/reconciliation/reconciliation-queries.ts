@@ -185,15 +185,16 @@ export class ReconciliationQueries {
   }
 }
 
-type FlatField = 'breakId' | 'checkpoint' | 'category' | 'period' | 'contractId' | 'customerId' | 'objectType';
+type FlatField =
+  'breakId' | 'checkpoint' | 'category' | 'period' | 'contractId' | 'customerId' | 'objectType';
 type RawField = 'objectId' | 'field' | 'unit' | 'currency' | 'expected' | 'actual' | 'difference';
 type TailField = 'changedSide' | 'correlationId' | 'firstRunId' | 'lastRunId' | 'status' | 'openedAt';
 
 /** The CSV's columns: every field of a break, the sides flattened, money also as display strings. */
 const CSV_COLUMNS: Array<[string, (b: BreakDto) => string | null]> = [
-  ...(['breakId', 'checkpoint', 'category', 'period', 'contractId', 'customerId', 'objectType'] as FlatField[]).map(
-    (f): [string, (b: BreakDto) => string | null] => [f, (b) => b[f]],
-  ),
+  ...(
+    ['breakId', 'checkpoint', 'category', 'period', 'contractId', 'customerId', 'objectType'] as FlatField[]
+  ).map((f): [string, (b: BreakDto) => string | null] => [f, (b) => b[f]]),
   ...(['objectId', 'field', 'unit', 'currency', 'expected', 'actual', 'difference'] as RawField[]).map(
     (f): [string, (b: BreakDto) => string | null] => [f, (b) => b[f]],
   ),

@@ -130,19 +130,25 @@ export class ReconciliationRunner implements OnApplicationShutdown {
         .getRepository(ReconciliationRunEntity)
         .createQueryBuilder()
         .insert()
-        .values({ runId, scope, period, ...subject, trigger: request.trigger, status: 'running', checkpoints: [] })
+        .values({
+          runId,
+          scope,
+          period,
+          ...subject,
+          trigger: request.trigger,
+          status: 'running',
+          checkpoints: [],
+        })
         .orIgnore()
         .returning('*')
         .execute();
       if ((inserted.raw as unknown[]).length > 0) return null;
-      const same = await manager
-        .getRepository(ReconciliationRunEntity)
-        .findOneBy({
-          scope,
-          status: 'running',
-          contractId: subject.contractId ?? IsNull(),
-          customerId: subject.customerId ?? IsNull(),
-        });
+      const same = await manager.getRepository(ReconciliationRunEntity).findOneBy({
+        scope,
+        status: 'running',
+        contractId: subject.contractId ?? IsNull(),
+        customerId: subject.customerId ?? IsNull(),
+      });
       return { runId: same?.runId ?? 'unknown', scope };
     });
     if (conflicting) throw new RunInProgressError(conflicting.scope, conflicting.runId);
