@@ -615,12 +615,13 @@ describe('three-way reconciliation through the sandbox', () => {
         .set(bearer(recon.operator))
         .send({ period, ...body });
     // The same contract, the whole book, and the contract's customer overlap it.
-    for (const body of [
+    const overlapping: Array<Record<string, string>> = [
       { contractId: a.orderId },
       { scope: 'lineage', contractId: a.orderId },
       {},
       { customerId: a.saga.data.billingCustomerId ?? '' },
-    ]) {
+    ];
+    for (const body of overlapping) {
       const res = await start(body);
       expect(res.status, JSON.stringify(body)).toBe(409);
       expect(JSON.stringify(res.body)).toContain(running);

@@ -62,7 +62,13 @@ export class ReconciliationController {
     @Body() body: StartRunDto,
     @Req() request: AuthenticatedRequest,
   ): Promise<ReconciliationRunDto> {
-    const started = await this.runner.start({ ...body, trigger: 'on_demand' });
+    const started = await this.runner.start({
+      scope: body.scope,
+      period: body.period,
+      contractId: body.contractId,
+      customerId: body.customerId,
+      trigger: 'on_demand',
+    });
     await this.audit
       .append({
         actor: actorOf(request),
