@@ -26,6 +26,13 @@ interface Readiness {
   openBreaks: number;
   sagasInFlight: number;
   revenue: Array<{ expectedMinor: string; postedMinor: string; currency: string }>;
+  breaks: Array<{
+    checkpoint: string;
+    category: string;
+    count: number;
+    contractIds: string[];
+    runIds: string[];
+  }>;
 }
 
 /**
@@ -275,6 +282,22 @@ describe('three-way reconciliation through the sandbox', () => {
     expect(verdict.openBreaks).toBe(10);
     expect(verdict.sagasInFlight).toBe(1);
     expect(verdict.reasons.join('\n')).toMatch(/10 reconciliation break\(s\) open/);
+    // Each group of breaks names its contracts and the run that saw them; money is formatted in its currency.
+    expect(verdict.reasons.join('\n')).toContain(
+      `billing-erp missing_in_erp 1 (contracts ${a.orderId}; run ${drifted.runId})`,
+    );
+    expect(verdict.reasons).toContainEqual(
+      expect.stringMatching(
+        /^revenue USD: [\d,]+\.\d{2} USD posted, [\d,]+\.\d{2} USD expected \(-?[\d,]+\.\d{2} USD difference\)$/,
+      ),
+    );
+    expect(verdict.breaks).toContainEqual({
+      checkpoint: 'salesforce-billing',
+      category: 'quantity_mismatch',
+      count: 1,
+      contractIds: [b.orderId],
+      runIds: [drifted.runId],
+    });
     expect(verdict.reasons.join('\n')).toMatch(/1 saga\(s\) still in flight/);
   }, 120_000);
 
@@ -515,20 +538,17 @@ describe('three-way reconciliation through the sandbox', () => {
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const lines = csv.text.trim().split('\n');
     expect(lines[0]).toBe(
-      'breakId,checkpoint,category,contractId,objectType,objectId,field,expected,actual,difference,correlationId,firstRunId,lastRunId,status,openedAt,closedAt,closedByRunId',
+      'breakId,checkpoint,category,period,contractId,customerId,objectType,objectId,field,unit,currency,expected,actual,difference,expectedDisplay,actualDisplay,differenceDisplay,expectedSystem,expectedRecordId,actualSystem,actualRecordId,changedSide,correlationId,firstRunId,lastRunId,status,openedAt,closedAt,closedByRunId',
     );
     expect(lines).toHaveLength(11);
     expect(csv.text).toContain(
-      `missing_in_erp,${a.orderId},Invoice,${deletedInvoice.documentId},erpDocument,1200000,,-1200000`,
+      `missing_in_erp,${period},${a.orderId},${a.saga.data.billingCustomerId ?? ''},Invoice,${deletedInvoice.documentId},erpDocument,money,USD,1200000,,-1200000,"12,000.00 USD",,"-12,000.00 USD",billing,${deletedInvoice.documentId},erp,${deletedInvoice.erpId},actual,`,
     );
 
     // The days the ten breaks opened and closed on, as the CSV says (not today's date: a run may straddle midnight).
-    const days = lines.slice(1).flatMap((line) =>
-      line
-        .split(',')
-        .slice(14, 16)
-        .map((at) => at.slice(0, 10)),
-    );
+    const days = lines
+      .slice(1)
+      .flatMap((line) => (line.match(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g) ?? []).map((at) => at.slice(0, 10)));
     const [from, to] = [days.reduce((x, y) => (x < y ? x : y)), days.reduce((x, y) => (x > y ? x : y))];
     const summary = await q2c()
       .get('/v1/reconciliation-breaks/summary')

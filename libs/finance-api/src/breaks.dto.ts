@@ -67,7 +67,11 @@ export function breakValues(
   currency: string | null,
   raw: { expected: string | null; actual: string | null; difference: string | null },
 ): BreakValues {
-  if (unit === 'quantity') return { money: null, quantity: { ...raw } };
+  if (unit === 'quantity')
+    return {
+      money: null,
+      quantity: { expected: raw.expected, actual: raw.actual, difference: raw.difference },
+    };
   if (unit !== 'money' || currency === null) return { money: null, quantity: null };
   return {
     money: {

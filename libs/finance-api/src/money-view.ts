@@ -22,6 +22,11 @@ export class MoneyViewDto {
  */
 export function moneyView(amountMinor: string | null, currency: string | null): MoneyViewDto | null {
   if (amountMinor === null || currency === null || !MINOR_PATTERN.test(amountMinor)) return null;
+  return moneyOf(amountMinor, currency);
+}
+
+/** The money view of integer minor units (a string as MINOR_PATTERN) in a currency. */
+export function moneyOf(amountMinor: string, currency: string): MoneyViewDto {
   const code = currency.toUpperCase();
   const display = isCurrencyCode(code)
     ? formatMoney({ amountMinor, currency: code })
