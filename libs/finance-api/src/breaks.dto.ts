@@ -134,3 +134,29 @@ export class BreakDetailsDto {
   @ApiPropertyOptional({ type: BreakQuantityDto, nullable: true, description: 'Set when unit is quantity' })
   quantity: BreakQuantityDto | null;
 }
+
+/** Close readiness: the open breaks of one checkpoint and category, with the contracts and runs behind them. */
+export class OpenBreakGroupDto {
+  @ApiProperty({ example: 'billing-erp' })
+  checkpoint: string;
+
+  @ApiProperty({ example: 'missing_in_erp' })
+  category: string;
+
+  @ApiProperty({ example: 1 })
+  count: number;
+
+  @ApiProperty({
+    example: ['801Dn00000Booking1'],
+    type: [String],
+    description: 'The contracts the breaks are on',
+  })
+  contractIds: string[];
+
+  @ApiProperty({
+    example: ['019ac5a0-7f4e-7c1a-9e55-1f2d3c4b5a69'],
+    type: [String],
+    description: 'The runs that last saw them',
+  })
+  runIds: string[];
+}

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { MoneyViewDto, RevenueRunDto } from '@revline/finance-api';
+import { MoneyViewDto, OpenBreakGroupDto, RevenueRunDto } from '@revline/finance-api';
 
 export class RevenueTotalDto {
   @ApiProperty({ example: '101918' })
@@ -16,31 +16,6 @@ export class RevenueTotalDto {
 
   @ApiProperty({ type: MoneyViewDto, description: 'postedMinor with its currency and display string' })
   posted: MoneyViewDto;
-}
-
-export class OpenBreakGroupDto {
-  @ApiProperty({ example: 'billing-erp' })
-  checkpoint: string;
-
-  @ApiProperty({ example: 'missing_in_erp' })
-  category: string;
-
-  @ApiProperty({ example: 1 })
-  count: number;
-
-  @ApiProperty({
-    example: ['801Dn00000Booking1'],
-    type: [String],
-    description: 'The contracts the breaks are on',
-  })
-  contractIds: string[];
-
-  @ApiProperty({
-    example: ['019ac5a0-7f4e-7c1a-9e55-1f2d3c4b5a69'],
-    type: [String],
-    description: 'The runs that last saw them',
-  })
-  runIds: string[];
 }
 
 export class CloseReadinessDto {
