@@ -472,7 +472,11 @@ describe('three-way reconciliation through the sandbox', () => {
       openExceptions: 0,
     });
     expect(verdict.revenue).toEqual([
-      { currency: 'USD', expectedMinor: verdict.revenue[0]?.postedMinor, postedMinor: expect.any(String) },
+      expect.objectContaining({
+        currency: 'USD',
+        expectedMinor: verdict.revenue[0]?.postedMinor,
+        postedMinor: expect.any(String),
+      }),
     ]);
   }, 150_000);
 
@@ -1022,4 +1026,42 @@ describe('three-way reconciliation through the sandbox', () => {
     );
     await env.db.dataSource.query(`DELETE FROM "q2c"."exceptions" WHERE "id" = $1`, [later?.id]);
   }, 30_000);
+
+  it('reports a subscription billing a customer Revline never saw, until it is cancelled', async () => {
+    const known = await env.stripe.subscriptions.retrieve(b.saga.data.subscriptionId ?? '');
+    const price = known.items.data.at(0)?.price.id ?? '';
+    const stranger = await env.stripe.customers.create({ name: 'Walk-in Ltd', email: 'ap@walk-in.example' });
+    const bySomeone = await env.stripe.subscriptions.create({
+      customer: stranger.id,
+      items: [{ price, quantity: 3 }],
+      collection_method: 'send_invoice',
+      days_until_due: 30,
+    });
+    const run = await recon.run({ scope: 'salesforce-billing', period });
+    const found = open(await recon.breaks(run.runId, { category: 'unknown_customer_in_billing' }));
+    expect(found).toEqual([
+      expect.objectContaining({
+        checkpoint: 'salesforce-billing',
+        objectType: 'Subscription',
+        objectId: bySomeone.id,
+        field: 'customer',
+        actual: stranger.id,
+        customerId: stranger.id,
+        unit: 'reference',
+        changedSide: 'actual',
+        sides: {
+          expected: { system: 'salesforce', recordId: null },
+          actual: { system: 'billing', recordId: bySomeone.id },
+        },
+      }),
+    ]);
+    expect(await recon.openNow({ customerId: stranger.id })).toEqual([
+      expect.objectContaining({ breakId: found[0]?.breakId }),
+    ]);
+    await env.stripe.subscriptions.cancel(bySomeone.id);
+    const after = await recon.run({ scope: 'salesforce-billing', period });
+    expect(
+      await recon.breaks(after.runId, { category: 'unknown_customer_in_billing', status: 'open' }),
+    ).toEqual([]);
+  }, 60_000);
 });

@@ -2,7 +2,15 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MoneyViewDto, moneyView } from './money-view';
 
 /** What a break's expected, actual and difference count. */
-export const BREAK_UNITS = ['money', 'quantity', 'count', 'date', 'currency', 'minutes'] as const;
+export const BREAK_UNITS = [
+  'money',
+  'quantity',
+  'count',
+  'date',
+  'currency',
+  'minutes',
+  'reference',
+] as const;
 export type BreakUnit = (typeof BREAK_UNITS)[number];
 
 /** The systems on each side of a checkpoint: expected is the side the other should follow. */
@@ -112,7 +120,7 @@ export class BreakDetailsDto {
     enum: BREAK_UNITS,
     example: 'money',
     description:
-      'What expected, actual and difference count: money (integer minor units of currency), quantity (seats, units), count (copies), date (difference in days), currency (codes), minutes',
+      'What expected, actual and difference count: money (integer minor units of currency), quantity (seats, units), count (copies), date (difference in days), currency (codes), minutes, reference (a record id)',
   })
   unit: string;
 

@@ -10,6 +10,7 @@ const FIELD_UNITS: Record<string, BreakUnit> = {
   startDate: 'date',
   currency: 'currency',
   openMinutes: 'minutes',
+  customer: 'reference',
 };
 
 /**
@@ -25,6 +26,7 @@ const CHANGED_SIDES: Record<string, 'expected' | 'actual' | 'sent'> = {
   currency_mismatch: 'actual',
   price_mismatch: 'actual',
   unknown_in_billing: 'actual',
+  unknown_customer_in_billing: 'actual',
   subscription_missing: 'sent',
   missing_in_erp: 'sent',
   voided_in_billing_open_in_erp: 'expected',

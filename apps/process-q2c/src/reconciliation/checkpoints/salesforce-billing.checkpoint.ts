@@ -42,6 +42,11 @@ const EXPONENTS = Object.entries(CURRENCY_EXPONENTS)
   .map(([code, exponent]) => `('${code}', ${String(exponent)})`)
   .join(', ');
 
+/** The billing customers Revline knows: mapped from a Salesforce account, or billed by one of its sagas. */
+const KNOWN_CUSTOMERS = `(SELECT "billing_customer_id" AS customer_id FROM "q2c"."customers"
+   WHERE "billing_customer_id" IS NOT NULL
+  UNION SELECT "data"->>'billingCustomerId' FROM "q2c"."sagas" WHERE "data" ? 'billingCustomerId')`;
+
 /** Months per catalogue price period and per billing interval (day, week and term do not convert). */
 const MONTHS = `(VALUES ('month', 1), ('year', 12)) AS m(unit, months)`;
 
@@ -60,7 +65,9 @@ const MONTHS = `(VALUES ('month', 1), ('year', 12)) AS m(unit, months)`;
  *   the active mapping and converted to the price's interval (month ↔ year; a `term` price period, a tiered price
  *   or a day/week interval is not compared); expected and actual in minor units per interval;
  * - `date_mismatch` (objectType `Subscription`, field `startDate`): the subscription's start date differs from the
- *   booking's effective date; difference in days.
+ *   booking's effective date; difference in days;
+ * - `unknown_customer_in_billing` (objectType `Subscription`, field `customer`, actual the customer id): a live
+ *   subscription billing a customer Revline never saw (no Salesforce account maps to it, no saga billed it).
  */
 export class SalesforceBillingCheckpoint implements Checkpoint {
   readonly name = 'salesforce-billing' as const;
@@ -179,6 +186,15 @@ export class SalesforceBillingCheckpoint implements Checkpoint {
         FROM starts s
         LEFT JOIN ${CONTRACT_CORRELATION} c ON c."contract_id" = s.contract_id
        WHERE s.actual IS DISTINCT FROM s.expected`);
+    await ctx.runner.query(`INSERT INTO "found"
+      ("checkpoint", "category", "contract_id", "object_type", "object_id", "field", "expected", "actual",
+       "difference", "customer_id", "actual_source_id")
+      SELECT 'salesforce-billing', 'unknown_customer_in_billing', max(i."contractId"), 'Subscription',
+             i."subscriptionId", 'customer', NULL, i."customerId", NULL, i."customerId", i."subscriptionId"
+        FROM "stage_billing_items" i
+       WHERE i."status" NOT IN ('canceled', 'incomplete_expired') AND i."customerId" IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM ${KNOWN_CUSTOMERS} k WHERE k.customer_id = i."customerId")
+       GROUP BY i."subscriptionId", i."customerId"`);
     const row = (
       await select<Array<{ n: number }>>(ctx.runner, `SELECT count(*)::int AS n FROM "sf_expected"`)
     ).at(0);
