@@ -161,7 +161,7 @@ export class ReconciliationBreaksController {
   @ApiOperation({
     summary: 'The breaks open now, whichever run found them',
     description:
-      "Each open break with its period, customer, currency, both sides' systems and record ids, the side that changed since they last agreed, and its values labelled by unit: money in minor units with its currency and a display string, quantities apart. Filter by checkpoint, category, contract and customer; paged with `limit` and `cursor` (oldest break first). Role finance.viewer.",
+      "Each open break with its period, customer, currency, both sides' systems and record ids, the side that changed since they last agreed, and its values labelled by unit: money in minor units with its currency and a display string, quantities apart. Filter by checkpoint, category, contract and customer; paged with `limit` and `cursor` (keyset pages in break id order). Role finance.viewer.",
   })
   @ApiOkResponse({ type: BreakPageDto })
   @ApiBadRequest(
