@@ -185,19 +185,17 @@ export class ReconciliationQueries {
   }
 }
 
-type FlatField =
-  'breakId' | 'checkpoint' | 'category' | 'period' | 'contractId' | 'customerId' | 'objectType';
-type RawField = 'objectId' | 'field' | 'unit' | 'currency' | 'expected' | 'actual' | 'difference';
-type TailField = 'changedSide' | 'correlationId' | 'firstRunId' | 'lastRunId' | 'status' | 'openedAt';
+/** The fields of a break that are a string (or null) as they stand. */
+type StringField = { [K in keyof BreakDto]: BreakDto[K] extends string | null ? K : never }[keyof BreakDto];
+type CsvColumn = [name: string, read: (b: BreakDto) => string | null];
+const as = (name: StringField): CsvColumn => [name, (b) => b[name]];
 
 /** The CSV's columns: every field of a break, the sides flattened, money also as display strings. */
-const CSV_COLUMNS: Array<[string, (b: BreakDto) => string | null]> = [
-  ...(
-    ['breakId', 'checkpoint', 'category', 'period', 'contractId', 'customerId', 'objectType'] as FlatField[]
-  ).map((f): [string, (b: BreakDto) => string | null] => [f, (b) => b[f]]),
-  ...(['objectId', 'field', 'unit', 'currency', 'expected', 'actual', 'difference'] as RawField[]).map(
-    (f): [string, (b: BreakDto) => string | null] => [f, (b) => b[f]],
+const CSV_COLUMNS: CsvColumn[] = [
+  ...(['breakId', 'checkpoint', 'category', 'period', 'contractId', 'customerId', 'objectType'] as const).map(
+    as,
   ),
+  ...(['objectId', 'field', 'unit', 'currency', 'expected', 'actual', 'difference'] as const).map(as),
   ['expectedDisplay', (b) => b.money?.expected?.display ?? null],
   ['actualDisplay', (b) => b.money?.actual?.display ?? null],
   ['differenceDisplay', (b) => b.money?.difference?.display ?? null],
@@ -205,11 +203,10 @@ const CSV_COLUMNS: Array<[string, (b: BreakDto) => string | null]> = [
   ['expectedRecordId', (b) => b.sides.expected.recordId],
   ['actualSystem', (b) => b.sides.actual.system],
   ['actualRecordId', (b) => b.sides.actual.recordId],
-  ...(['changedSide', 'correlationId', 'firstRunId', 'lastRunId', 'status', 'openedAt'] as TailField[]).map(
-    (f): [string, (b: BreakDto) => string | null] => [f, (b) => b[f]],
-  ),
-  ['closedAt', (b) => b.closedAt],
-  ['closedByRunId', (b) => b.closedByRunId],
+  ...(
+    ['changedSide', 'correlationId', 'firstRunId', 'lastRunId', 'status', 'openedAt', 'closedAt'] as const
+  ).map(as),
+  as('closedByRunId'),
 ];
 
 const cell = (value: string | null): string =>

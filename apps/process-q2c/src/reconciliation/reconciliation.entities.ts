@@ -10,6 +10,8 @@ export interface CheckpointTally {
 
 /** One reconciliation run: its scope, period, trigger, outcome and per-checkpoint tallies. */
 @Entity({ name: 'reconciliation_runs' })
+// One running run per scope, contract and customer: an expression index (migration BreakDetails1764400001400).
+@Index('reconciliation_runs_one_running', { synchronize: false })
 @Index('reconciliation_runs_started', ['startedAt'])
 export class ReconciliationRunEntity {
   @PrimaryColumn({ name: 'run_id', type: 'uuid' })
