@@ -513,7 +513,13 @@ describe('experience-finance over process-q2c', () => {
         .send({ scope: 'lineage', period: '2026-01' })
         .expect(202);
       const runId = started.body.runId as string;
-      expect(started.body).toMatchObject({ scope: 'lineage', period: '2026-01', trigger: 'on_demand' });
+      expect(started.body).toMatchObject({
+        scope: 'lineage',
+        period: '2026-01',
+        trigger: 'on_demand',
+        contractId: null,
+        customerId: null,
+      });
       const audit = await env.q2cEnv.db.dataSource.query<Array<{ action: string; target: string }>>(
         `SELECT "action", "target" FROM "platform"."audit_log" WHERE "correlation_id" = 'exp-recon-1' AND "actor" LIKE '%(close team)%'`,
       );
@@ -549,6 +555,75 @@ describe('experience-finance over process-q2c', () => {
         .get(`/v1/reconciliation-runs/${unknown}/breaks?format=csv`)
         .set(bearer(viewer))
         .expect(404);
+    });
+
+    it('lists the breaks open now by customer and contract, with money formatted, in cursor pages', async () => {
+      const runId = '01a21ba1-0000-7000-8000-0000000000e1';
+      const ids = ['01a21ba1-0000-7000-8000-0000000000b1', '01a21ba1-0000-7000-8000-0000000000b2'];
+      await env.q2cEnv.db.dataSource.query(
+        `INSERT INTO "q2c"."reconciliation_breaks" ("break_id", "checkpoint", "category", "period", "contract_id",
+           "object_type", "object_id", "field", "expected", "actual", "difference", "currency", "customer_id", "unit",
+           "expected_source_id", "actual_source_id", "changed_side", "first_run_id", "last_run_id", "status")
+         VALUES ($1, 'billing-erp', 'amount_mismatch', '2026-01', 'exp-c1', 'Invoice', 'in_exp1', 'netTotal',
+                 '3541650', '3541600', '-50', 'USD', 'cus_exp', 'money', 'in_exp1', 'erp-1', 'actual', $3, $3, 'open'),
+                ($2, 'salesforce-billing', 'quantity_mismatch', NULL, 'exp-c2', 'SubscriptionItem', 'si_exp2',
+                 'quantity', '10', '12', '2', NULL, 'cus_exp', 'quantity', 'exp-c2', 'si_exp2', 'actual', $3, $3,
+                 'open')`,
+        [...ids, runId],
+      );
+      try {
+        const first = await request(url)
+          .get('/v1/reconciliation-breaks?customerId=cus_exp&limit=1')
+          .set(bearer(viewer))
+          .expect(200);
+        expect(first.body.items).toEqual([
+          expect.objectContaining({
+            breakId: ids[0],
+            period: '2026-01',
+            customerId: 'cus_exp',
+            unit: 'money',
+            sides: {
+              expected: { system: 'billing', recordId: 'in_exp1' },
+              actual: { system: 'erp', recordId: 'erp-1' },
+            },
+            changedSide: 'actual',
+            money: {
+              expected: { amountMinor: '3541650', currency: 'USD', display: '35,416.50 USD' },
+              actual: { amountMinor: '3541600', currency: 'USD', display: '35,416.00 USD' },
+              difference: { amountMinor: '-50', currency: 'USD', display: '-0.50 USD' },
+            },
+            quantity: null,
+          }),
+        ]);
+        const second = await request(url)
+          .get(`/v1/reconciliation-breaks?customerId=cus_exp&limit=1&cursor=${String(first.body.nextCursor)}`)
+          .set(bearer(viewer))
+          .expect(200);
+        expect(second.body).toEqual({
+          items: [
+            expect.objectContaining({
+              breakId: ids[1],
+              money: null,
+              quantity: { expected: '10', actual: '12', difference: '2' },
+            }),
+          ],
+          nextCursor: null,
+        });
+        const byContract = await request(url)
+          .get(
+            '/v1/reconciliation-breaks?contractId=exp-c2&checkpoint=salesforce-billing&category=quantity_mismatch',
+          )
+          .set(bearer(viewer))
+          .expect(200);
+        expect(byContract.body.items.map((b: { breakId: string }) => b.breakId)).toEqual([ids[1]]);
+        await request(url).get('/v1/reconciliation-breaks?checkpoint=nope').set(bearer(viewer)).expect(400);
+        await request(url).get('/v1/reconciliation-breaks').expect(401);
+      } finally {
+        await env.q2cEnv.db.dataSource.query(
+          `DELETE FROM "q2c"."reconciliation_breaks" WHERE "break_id" = ANY($1)`,
+          [ids],
+        );
+      }
     });
 
     it('answers close readiness for a month with its reasons', async () => {
@@ -638,6 +713,7 @@ describe('experience-finance over process-q2c', () => {
       ['/v1/reconciliation-runs', 'get'],
       ['/v1/reconciliation-runs/{runId}', 'get'],
       ['/v1/reconciliation-runs/{runId}/breaks', 'get'],
+      ['/v1/reconciliation-breaks', 'get'],
       ['/v1/close/{period}/readiness', 'get'],
       ['/v1/revenue/waterfall', 'get'],
       ['/v1/sla', 'get'],

@@ -1,3 +1,4 @@
+import { formatMoney } from '@revline/canonical';
 import type { WaterfallDto } from '@revline/finance-api';
 import { BusinessError, createEnvelope } from '@revline/messaging';
 import { bearer, seedApiKey } from '@revline/testing';
@@ -48,6 +49,8 @@ for (const [key, end] of FISCAL_ENDS) {
   before = recognisedTo(end);
 }
 const g1 = (key: string): bigint => G1_FISCAL.get(key) ?? 0n;
+/** Minor units of USD as close readiness shows them: "12,980.62 USD". */
+const usd = (minor: bigint): string => formatMoney({ amountMinor: minor.toString(), currency: 'USD' });
 
 /**
  * Fiscal calendars end to end, through the sandbox: G1 (12,000.00 a year from 2026-01-01) booked by a 4-4-5 tenant
@@ -314,7 +317,7 @@ describe('fiscal calendars: a 4-4-5 tenant through the sandbox', () => {
     const verdict = await readiness('FY2026-P02');
     expect(verdict).toMatchObject({ ready: false, openBreaks: 1 });
     expect(verdict.reasons).toContain(
-      `revenue USD: ${posted.toString()} posted, ${g1('FY2026-P02').toString()} expected`,
+      `revenue USD: ${usd(posted)} posted, ${usd(g1('FY2026-P02'))} expected (100.00 USD difference)`,
     );
     expect(await readiness('FY2026-P01')).toMatchObject({ ready: true, openBreaks: 0 });
 

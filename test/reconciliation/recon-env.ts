@@ -8,6 +8,8 @@ export interface RunView {
   period: string;
   status: string;
   error: string | null;
+  contractId: string | null;
+  customerId: string | null;
   checkpoints: Array<{
     checkpoint: string;
     compared: number;
@@ -33,13 +35,37 @@ export interface BreakView {
   lastRunId: string;
   status: string;
   closedByRunId: string | null;
+  period: string | null;
+  customerId: string | null;
+  currency: string | null;
+  unit: string;
+  sides: { expected: BreakSide; actual: BreakSide };
+  changedSide: string | null;
+  money: { expected: MoneyView | null; actual: MoneyView | null; difference: MoneyView | null } | null;
+  quantity: { expected: string | null; actual: string | null; difference: string | null } | null;
+}
+
+export interface BreakSide {
+  system: string;
+  recordId: string | null;
+}
+
+export interface MoneyView {
+  amountMinor: string;
+  currency: string;
+  display: string;
 }
 
 /** Keys and helpers for driving reconciliation runs through process-q2c's API. */
 export async function reconciliation(env: Q2cEnv) {
   const operator = await seedApiKey(env.db.dataSource, ['finance.operator']);
   const viewer = await seedApiKey(env.db.dataSource, ['finance.viewer']);
-  const run = async (body: { scope?: string; period?: string }): Promise<RunView> => {
+  const run = async (body: {
+    scope?: string;
+    period?: string;
+    contractId?: string;
+    customerId?: string;
+  }): Promise<RunView> => {
     const started = await request(env.q2c.url)
       .post('/v1/reconciliation-runs')
       .set(bearer(operator))
@@ -65,5 +91,21 @@ export async function reconciliation(env: Q2cEnv) {
       .expect(200);
     return (res.body as { items: BreakView[] }).items;
   };
-  return { operator, viewer, run, breaks };
+  /** The breaks open now (GET /v1/reconciliation-breaks), every page of `limit`. */
+  const openNow = async (query: Record<string, string> = {}, limit = 500): Promise<BreakView[]> => {
+    const all: BreakView[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await request(env.q2c.url)
+        .get('/v1/reconciliation-breaks')
+        .query({ ...query, limit: String(limit), ...(cursor ? { cursor } : {}) })
+        .set(bearer(viewer))
+        .expect(200);
+      const page = res.body as { items: BreakView[]; nextCursor: string | null };
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return all;
+  };
+  return { operator, viewer, run, breaks, openNow };
 }

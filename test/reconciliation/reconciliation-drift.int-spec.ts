@@ -26,6 +26,13 @@ interface Readiness {
   openBreaks: number;
   sagasInFlight: number;
   revenue: Array<{ expectedMinor: string; postedMinor: string; currency: string }>;
+  breaks: Array<{
+    checkpoint: string;
+    category: string;
+    count: number;
+    contractIds: string[];
+    runIds: string[];
+  }>;
 }
 
 /**
@@ -275,6 +282,22 @@ describe('three-way reconciliation through the sandbox', () => {
     expect(verdict.openBreaks).toBe(10);
     expect(verdict.sagasInFlight).toBe(1);
     expect(verdict.reasons.join('\n')).toMatch(/10 reconciliation break\(s\) open/);
+    // Each group of breaks names its contracts and the run that saw them; money is formatted in its currency.
+    expect(verdict.reasons.join('\n')).toContain(
+      `billing-erp missing_in_erp 1 (contracts ${a.orderId}; run ${drifted.runId})`,
+    );
+    expect(verdict.reasons).toContainEqual(
+      expect.stringMatching(
+        /^revenue USD: [\d,]+\.\d{2} USD posted, [\d,]+\.\d{2} USD expected \(-?[\d,]+\.\d{2} USD difference\)$/,
+      ),
+    );
+    expect(verdict.breaks).toContainEqual({
+      checkpoint: 'salesforce-billing',
+      category: 'quantity_mismatch',
+      count: 1,
+      contractIds: [b.orderId],
+      runIds: [drifted.runId],
+    });
     expect(verdict.reasons.join('\n')).toMatch(/1 saga\(s\) still in flight/);
   }, 120_000);
 
@@ -285,6 +308,125 @@ describe('three-way reconciliation through the sandbox', () => {
     expect(found.every((x) => x.firstRunId === drifted.runId && x.lastRunId === again.runId)).toBe(true);
     expect(again.checkpoints.reduce((s, c) => s + c.stillOpen, 0)).toBe(10);
     expect(again.checkpoints.reduce((s, c) => s + c.opened, 0)).toBe(0);
+  }, 90_000);
+
+  it("describes each break: its period, customer, both sides' record ids, the side that changed, money apart from quantities", async () => {
+    const found = await recon.openNow();
+    expect(found).toHaveLength(10);
+    const one = (category: string) => found.filter((x) => x.category === category);
+    const customerA = a.saga.data.billingCustomerId;
+    const customerB = b.saga.data.billingCustomerId;
+    expect(customerA).toBeTruthy();
+    // An invoice Revline posted and NetSuite lost since: the ERP side changed; money in USD minor units, displayed.
+    expect(one('missing_in_erp')).toEqual([
+      expect.objectContaining({
+        period,
+        customerId: customerA,
+        currency: 'USD',
+        unit: 'money',
+        sides: {
+          expected: { system: 'billing', recordId: deletedInvoice.documentId },
+          actual: { system: 'erp', recordId: deletedInvoice.erpId },
+        },
+        changedSide: 'actual',
+        money: {
+          expected: { amountMinor: '1200000', currency: 'USD', display: '12,000.00 USD' },
+          actual: null,
+          difference: { amountMinor: '-1200000', currency: 'USD', display: '-12,000.00 USD' },
+        },
+        quantity: null,
+      }),
+    ]);
+    // Seats edited by hand in Stripe: a quantity, not money; billing changed.
+    const itemB = (await env.stripe.subscriptions.retrieve(b.saga.data.subscriptionId ?? '')).items.data.at(
+      0,
+    );
+    expect(one('quantity_mismatch')).toEqual([
+      expect.objectContaining({
+        period: null,
+        customerId: customerB,
+        currency: null,
+        unit: 'quantity',
+        sides: {
+          expected: { system: 'salesforce', recordId: b.orderId },
+          actual: { system: 'billing', recordId: itemB?.id },
+        },
+        changedSide: 'actual',
+        money: null,
+        quantity: { expected: '10', actual: '12', difference: '2' },
+      }),
+    ]);
+    // The amendment activated in Salesforce that billing never followed: Salesforce changed.
+    const amendment = one('amendment_not_billed').at(0);
+    expect(amendment).toMatchObject({ unit: 'quantity', changedSide: 'expected', customerId: customerA });
+    expect(amendment?.sides.expected).toEqual({ system: 'salesforce', recordId: amendment?.objectId });
+    // Revenue never posted: the two sides never agreed.
+    expect(one('revenue_not_posted')).toEqual([
+      expect.objectContaining({ unit: 'money', currency: 'USD', changedSide: null, customerId: customerA }),
+    ]);
+    expect(one('revenue_mismatch').at(0)?.money?.difference?.display).toBe('986.30 USD');
+  }, 60_000);
+
+  it('lists the breaks open now by contract, customer, category and checkpoint, in cursor pages', async () => {
+    const all = await recon.openNow();
+    const ids = all.map((x) => x.breakId);
+    expect(ids).toEqual([...ids].sort());
+    // Pages of three hold the same breaks, in the same order.
+    expect((await recon.openNow({}, 3)).map((x) => x.breakId)).toEqual(ids);
+    const ofB = await recon.openNow({ contractId: b.orderId });
+    expect(ofB.map((x) => x.breakId)).toEqual(
+      all.filter((x) => x.contractId === b.orderId).map((x) => x.breakId),
+    );
+    expect(ofB.length).toBeGreaterThan(0);
+    const customerB = b.saga.data.billingCustomerId ?? '';
+    const ofCustomer = await recon.openNow({ customerId: customerB });
+    expect(ofCustomer.length).toBeGreaterThan(0);
+    expect(ofCustomer.map((x) => x.breakId)).toEqual(
+      all.filter((x) => x.customerId === customerB).map((x) => x.breakId),
+    );
+    expect(await recon.openNow({ checkpoint: 'billing-erp', category: 'missing_in_erp' })).toEqual([
+      expect.objectContaining({ objectId: deletedInvoice.documentId }),
+    ]);
+    expect(await recon.openNow({ checkpoint: 'lineage' })).toEqual([]);
+    for (const bad of [
+      { checkpoint: 'nope' },
+      { category: 'Not A Category' },
+      { cursor: 'x' },
+      { limit: '0' },
+    ])
+      await request(env.q2c.url)
+        .get('/v1/reconciliation-breaks')
+        .query(bad)
+        .set(bearer(recon.viewer))
+        .expect(400);
+  }, 60_000);
+
+  it('runs for one contract: opens and closes only its breaks, and shows only them', async () => {
+    const before = await recon.openNow();
+    const scoped = await recon.run({ period, contractId: b.orderId });
+    expect(scoped).toMatchObject({ status: 'completed', contractId: b.orderId, customerId: null });
+    const seen = await recon.breaks(scoped.runId);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((x) => x.contractId === b.orderId)).toBe(true);
+    // Contract A's breaks are neither closed nor touched by a run that did not compare it.
+    const after = await recon.openNow();
+    expect(after.map((x) => x.breakId)).toEqual(before.map((x) => x.breakId));
+    const ofB = after.filter((x) => x.contractId === b.orderId);
+    expect(ofB.map((x) => x.breakId).sort()).toEqual(
+      seen
+        .filter((x) => x.status === 'open')
+        .map((x) => x.breakId)
+        .sort(),
+    );
+    expect(ofB.every((x) => x.lastRunId === scoped.runId)).toBe(true);
+    expect(after.filter((x) => x.contractId === a.orderId).every((x) => x.lastRunId !== scoped.runId)).toBe(
+      true,
+    );
+    await request(env.q2c.url)
+      .post('/v1/reconciliation-runs')
+      .set(bearer(recon.operator))
+      .send({ period, contractId: b.orderId, customerId: 'cus_x' })
+      .expect(400);
   }, 90_000);
 
   it('closes every break by itself once the systems are fixed, and the period may close', async () => {
@@ -330,7 +472,11 @@ describe('three-way reconciliation through the sandbox', () => {
       openExceptions: 0,
     });
     expect(verdict.revenue).toEqual([
-      { currency: 'USD', expectedMinor: verdict.revenue[0]?.postedMinor, postedMinor: expect.any(String) },
+      expect.objectContaining({
+        currency: 'USD',
+        expectedMinor: verdict.revenue[0]?.postedMinor,
+        postedMinor: expect.any(String),
+      }),
     ]);
   }, 150_000);
 
@@ -396,20 +542,17 @@ describe('three-way reconciliation through the sandbox', () => {
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const lines = csv.text.trim().split('\n');
     expect(lines[0]).toBe(
-      'breakId,checkpoint,category,contractId,objectType,objectId,field,expected,actual,difference,correlationId,firstRunId,lastRunId,status,openedAt,closedAt,closedByRunId',
+      'breakId,checkpoint,category,period,contractId,customerId,objectType,objectId,field,unit,currency,expected,actual,difference,expectedDisplay,actualDisplay,differenceDisplay,expectedSystem,expectedRecordId,actualSystem,actualRecordId,changedSide,correlationId,firstRunId,lastRunId,status,openedAt,closedAt,closedByRunId',
     );
     expect(lines).toHaveLength(11);
     expect(csv.text).toContain(
-      `missing_in_erp,${a.orderId},Invoice,${deletedInvoice.documentId},erpDocument,1200000,,-1200000`,
+      `missing_in_erp,${period},${a.orderId},${a.saga.data.billingCustomerId ?? ''},Invoice,${deletedInvoice.documentId},erpDocument,money,USD,1200000,,-1200000,"12,000.00 USD",,"-12,000.00 USD",billing,${deletedInvoice.documentId},erp,${deletedInvoice.erpId},actual,`,
     );
 
     // The days the ten breaks opened and closed on, as the CSV says (not today's date: a run may straddle midnight).
-    const days = lines.slice(1).flatMap((line) =>
-      line
-        .split(',')
-        .slice(14, 16)
-        .map((at) => at.slice(0, 10)),
-    );
+    const days = lines
+      .slice(1)
+      .flatMap((line) => (line.match(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g) ?? []).map((at) => at.slice(0, 10)));
     const [from, to] = [days.reduce((x, y) => (x < y ? x : y)), days.reduce((x, y) => (x > y ? x : y))];
     const summary = await q2c()
       .get('/v1/reconciliation-breaks/summary')
@@ -482,6 +625,46 @@ describe('three-way reconciliation through the sandbox', () => {
     );
     expect((await recon.run({ period })).status).toBe('completed');
   }, 60_000);
+
+  it('runs for other contracts or customers beside a running contract run; refuses only an overlapping one', async () => {
+    const running = '01a21ba1-0000-7000-8000-000000000004';
+    await env.db.dataSource.query(
+      `INSERT INTO "q2c"."reconciliation_runs" ("run_id", "scope", "period", "contract_id", "trigger", "status")
+       VALUES ($1, 'all', $2, $3, 'on_demand', 'running')`,
+      [running, period, a.orderId],
+    );
+    const start = (body: Record<string, string>) =>
+      request(env.q2c.url)
+        .post('/v1/reconciliation-runs')
+        .set(bearer(recon.operator))
+        .send({ period, ...body });
+    // The same contract, the whole book, and the contract's customer overlap it.
+    const overlapping: Array<Record<string, string>> = [
+      { contractId: a.orderId },
+      { scope: 'lineage', contractId: a.orderId },
+      {},
+      { customerId: a.saga.data.billingCustomerId ?? '' },
+    ];
+    for (const body of overlapping) {
+      const res = await start(body);
+      expect(res.status, JSON.stringify(body)).toBe(409);
+      expect(JSON.stringify(res.body)).toContain(running);
+    }
+    // Another contract, and another customer, run meanwhile.
+    expect(await recon.run({ period, contractId: b.orderId })).toMatchObject({
+      status: 'completed',
+      contractId: b.orderId,
+    });
+    expect(await recon.run({ period, customerId: 'cus_NeverSeenByRevline' })).toMatchObject({
+      status: 'completed',
+      customerId: 'cus_NeverSeenByRevline',
+    });
+    await env.db.dataSource.query(
+      `UPDATE "q2c"."reconciliation_runs" SET "status" = 'completed' WHERE "run_id" = $1`,
+      [running],
+    );
+    expect((await recon.run({ period, contractId: a.orderId })).status).toBe('completed');
+  }, 90_000);
 
   it('runs from a q2c.reconcile job on q2c.scheduled, as the nightly scheduler queues it', async () => {
     const queues = env.q2c.app.get(Queues, { strict: false });
@@ -843,4 +1026,42 @@ describe('three-way reconciliation through the sandbox', () => {
     );
     await env.db.dataSource.query(`DELETE FROM "q2c"."exceptions" WHERE "id" = $1`, [later?.id]);
   }, 30_000);
+
+  it('reports a subscription billing a customer Revline never saw, until it is cancelled', async () => {
+    const known = await env.stripe.subscriptions.retrieve(b.saga.data.subscriptionId ?? '');
+    const price = known.items.data.at(0)?.price.id ?? '';
+    const stranger = await env.stripe.customers.create({ name: 'Walk-in Ltd', email: 'ap@walk-in.example' });
+    const bySomeone = await env.stripe.subscriptions.create({
+      customer: stranger.id,
+      items: [{ price, quantity: 3 }],
+      collection_method: 'send_invoice',
+      days_until_due: 30,
+    });
+    const run = await recon.run({ scope: 'salesforce-billing', period });
+    const found = open(await recon.breaks(run.runId, { category: 'unknown_customer_in_billing' }));
+    expect(found).toEqual([
+      expect.objectContaining({
+        checkpoint: 'salesforce-billing',
+        objectType: 'Subscription',
+        objectId: bySomeone.id,
+        field: 'customer',
+        actual: stranger.id,
+        customerId: stranger.id,
+        unit: 'reference',
+        changedSide: 'actual',
+        sides: {
+          expected: { system: 'salesforce', recordId: null },
+          actual: { system: 'billing', recordId: bySomeone.id },
+        },
+      }),
+    ]);
+    expect(await recon.openNow({ customerId: stranger.id })).toEqual([
+      expect.objectContaining({ breakId: found[0]?.breakId }),
+    ]);
+    await env.stripe.subscriptions.cancel(bySomeone.id);
+    const after = await recon.run({ scope: 'salesforce-billing', period });
+    expect(
+      await recon.breaks(after.runId, { category: 'unknown_customer_in_billing', status: 'open' }),
+    ).toEqual([]);
+  }, 60_000);
 });

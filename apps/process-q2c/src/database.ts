@@ -18,6 +18,8 @@ import { SagaWaitIndexes1764400000710 } from './sagas/saga-waits.migration';
 import { Sagas1764400000400 } from './sagas/sagas.migration';
 import { VoidedInvoiceEntity } from './sagas/voided-invoice.entity';
 import { ParkedUsage1764400000990 } from './usage/parked-usage.migration';
+import { BreakDetails1764400001400 } from './reconciliation/break-details.migration';
+import { ContractListIndexes1764400001410 } from './contracts/contract-list.migration';
 import { CustomerOnInvoice1764400000980 } from './sagas/customer-on-invoice.migration';
 import { VoidedInvoices1764400000850 } from './sagas/voided-invoices.migration';
 import { RevenueRuns1764400000900 } from './revenue-runs/revenue-runs.migration';
@@ -62,6 +64,8 @@ export const DATABASE: AppDatabase = {
     CustomerOnInvoice1764400000980,
     ParkedUsage1764400000990,
     MappingProposerKey1764400001101,
+    BreakDetails1764400001400,
+    ContractListIndexes1764400001410,
   ],
   messaging: true,
 };

@@ -7,3 +7,5 @@ export * from './sla.dto';
 export * from './waterfall.dto';
 export * from './revenue-runs.dto';
 export * from './audit-log.dto';
+export * from './money-view';
+export * from './breaks.dto';

@@ -15,6 +15,8 @@ import { ProcessQ2cClient } from '../process-q2c/process-q2c.client';
 import {
   ACCOUNTING_PERIOD,
   ACCOUNTING_PERIOD_PROBLEM,
+  MoneyViewDto,
+  OpenBreakGroupDto,
   RevenueRunDto,
   RevenueRunListDto,
   StartRevenueRunResultDto,
@@ -31,6 +33,12 @@ export class RevenueCheckDto {
 
   @ApiProperty({ example: 'USD' })
   currency: string;
+
+  @ApiProperty({ type: MoneyViewDto, description: 'expectedMinor with its currency and display string' })
+  expected: MoneyViewDto;
+
+  @ApiProperty({ type: MoneyViewDto, description: 'postedMinor with its currency and display string' })
+  posted: MoneyViewDto;
 }
 
 export class CloseReadinessDto {
@@ -46,7 +54,10 @@ export class CloseReadinessDto {
   @ApiProperty({
     type: String,
     isArray: true,
-    example: ['2 open exceptions touch 2026-03', 'USD revenue posted 10,191.80 but 10,191.81 expected'],
+    example: [
+      '1 reconciliation break(s) open: billing-erp missing_in_erp 1 (contracts 801Dn00000Booking1; run 0199a0c4-1111-7c2a-9b1d-3f4e5a6b7c8d)',
+      'revenue USD: 10,191.80 USD posted, 10,191.81 USD expected (-0.01 USD difference)',
+    ],
     description: 'Why not (empty when ready)',
   })
   reasons: string[];
@@ -56,6 +67,13 @@ export class CloseReadinessDto {
 
   @ApiProperty({ example: 0 })
   openBreaks: number;
+
+  @ApiProperty({
+    type: OpenBreakGroupDto,
+    isArray: true,
+    description: 'The open breaks by checkpoint and category',
+  })
+  breaks: OpenBreakGroupDto[];
 
   @ApiProperty({ example: 0, description: 'Contract changes still on their way through the systems' })
   sagasInFlight: number;

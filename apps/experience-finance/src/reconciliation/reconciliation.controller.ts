@@ -30,6 +30,7 @@ import { ApiBadRequest, ApiCommonProblems } from '../shared/problem-docs';
 import {
   BreakPageDto,
   ListBreaksQuery,
+  OpenBreaksQuery,
   ReconciliationRunDto,
   ReconciliationRunPageDto,
   StartRunDto,
@@ -61,13 +62,13 @@ export class ReconciliationController {
   @ApiOperation({
     summary: 'Start a reconciliation run now',
     description:
-      "Compares Salesforce with billing, billing with the ERP, the contracts' expected revenue with what the ERP holds, and the lineage, for one period of the tenant’s fiscal calendar (a month, or a fiscal period FYyyyy-Pnn; default the current one). `scope` picks one comparison (default all). Answers at once with the run in status `running`; poll GET /v1/reconciliation-runs/{runId}. One run per scope at a time (409 otherwise). Audited. Role finance.operator.",
+      "Compares Salesforce with billing, billing with the ERP, the contracts' expected revenue with what the ERP holds, and the lineage, for one period of the tenant’s fiscal calendar (a month, or a fiscal period FYyyyy-Pnn; default the current one). `scope` picks one comparison (default all); `contractId` or `customerId` limits it to one contract or one billing customer, whose breaks alone it opens and closes. Answers at once with the run in status `running`; poll GET /v1/reconciliation-runs/{runId}. A run overlapping a running one (a common comparison, and the same contracts: the whole book, the same contract or customer, or a contract of that customer) answers 409; runs of other scopes go side by side. Audited. Role finance.operator.",
   })
   @ApiAcceptedResponse({ type: ReconciliationRunDto })
   @ApiBadRequest(`period ${ACCOUNTING_PERIOD_PROBLEM}`, 'period', '/v1/reconciliation-runs')
   @ApiProblem(
     409,
-    'A run of that scope is already running',
+    'An overlapping run is already running',
     problemExample(
       409,
       `A reconciliation run of scope all is already running: ${RUN_ID}`,
@@ -83,6 +84,8 @@ export class ReconciliationController {
     await this.audit.record(request, 'reconciliation-run.start', `reconciliation-run:${run.runId}`, {
       scope: run.scope,
       period: run.period,
+      contractId: run.contractId,
+      customerId: run.customerId,
     });
     return run;
   }
@@ -147,5 +150,29 @@ export class ReconciliationController {
       type: csv.contentType,
       disposition: csv.disposition ?? `attachment; filename="reconciliation-breaks-${runId}.csv"`,
     });
+  }
+}
+
+@ApiTags('reconciliation')
+@Controller('v1/reconciliation-breaks')
+export class ReconciliationBreaksController {
+  constructor(private readonly q2c: ProcessQ2cClient) {}
+
+  @Get()
+  @Roles('finance.viewer')
+  @ApiOperation({
+    summary: 'The breaks open now, whichever run found them',
+    description:
+      "Each open break with its period, customer, currency, both sides' systems and record ids, the side that changed since they last agreed, and its values labelled by unit: money in minor units with its currency and a display string, quantities apart. Filter by checkpoint, category, contract and customer; paged with `limit` and `cursor` (keyset pages in break id order). Role finance.viewer.",
+  })
+  @ApiOkResponse({ type: BreakPageDto })
+  @ApiBadRequest(
+    'checkpoint must be one of the following values: salesforce-billing, billing-erp, contract-revenue, lineage',
+    'checkpoint',
+    '/v1/reconciliation-breaks',
+  )
+  @ApiCommonProblems('finance.viewer', '/v1/reconciliation-breaks')
+  listOpenReconciliationBreaks(@Query() query: OpenBreaksQuery): Promise<BreakPageDto> {
+    return this.q2c.get('/v1/reconciliation-breaks', toQuery(query));
   }
 }

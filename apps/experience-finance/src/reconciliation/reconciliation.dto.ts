@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { ACCOUNTING_PERIOD, ACCOUNTING_PERIOD_PROBLEM } from '@revline/finance-api';
+import { ACCOUNTING_PERIOD, ACCOUNTING_PERIOD_PROBLEM, BreakDetailsDto } from '@revline/finance-api';
 import { PageQuery } from '../shared/page.dto';
 
 export const SCOPES = ['all', 'salesforce-billing', 'billing-erp', 'contract-revenue', 'lineage'] as const;
@@ -26,6 +26,24 @@ export class StartRunDto {
   @IsOptional()
   @Matches(ACCOUNTING_PERIOD, { message: `period ${ACCOUNTING_PERIOD_PROBLEM}` })
   period?: string;
+
+  @ApiPropertyOptional({
+    example: '801Dn00000Booking1',
+    description: 'Compare this contract only (its breaks alone are opened and closed); not with customerId',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  contractId?: string;
+
+  @ApiPropertyOptional({
+    example: 'cus_NffrFeUfNV2Hib',
+    description: "Compare this billing customer's records only; not with contractId",
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  customerId?: string;
 }
 
 export class CheckpointResultDto {
@@ -55,6 +73,22 @@ export class ReconciliationRunDto {
   @ApiProperty({ example: '2026-03' })
   period: string;
 
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: 'The contract the run is limited to',
+  })
+  contractId: string | null;
+
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: 'The customer the run is limited to',
+  })
+  customerId: string | null;
+
   @ApiProperty({ enum: ['schedule', 'on_demand'], example: 'on_demand' })
   trigger: string;
 
@@ -82,7 +116,8 @@ export class ReconciliationRunPageDto {
   nextCursor: string | null;
 }
 
-export class ListBreaksQuery extends PageQuery {
+/** The filters every break list takes. */
+export class BreakFiltersQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CHECKPOINTS, example: 'billing-erp' })
   @IsOptional()
   @IsIn(CHECKPOINTS)
@@ -94,16 +129,18 @@ export class ListBreaksQuery extends PageQuery {
   @Length(1, 100)
   category?: string;
 
-  @ApiPropertyOptional({ enum: ['open', 'closed'], example: 'open' })
-  @IsOptional()
-  @IsIn(['open', 'closed'])
-  status?: string;
-
   @ApiPropertyOptional({ example: '801Dn00000Booking1' })
   @IsOptional()
   @IsString()
   @Length(1, 255)
   contractId?: string;
+}
+
+export class ListBreaksQuery extends BreakFiltersQuery {
+  @ApiPropertyOptional({ enum: ['open', 'closed'], example: 'open' })
+  @IsOptional()
+  @IsIn(['open', 'closed'])
+  status?: string;
 
   @ApiPropertyOptional({
     enum: ['json', 'csv'],
@@ -115,7 +152,15 @@ export class ListBreaksQuery extends PageQuery {
   format?: 'json' | 'csv';
 }
 
-export class BreakDto {
+export class OpenBreaksQuery extends BreakFiltersQuery {
+  @ApiPropertyOptional({ example: 'cus_NffrFeUfNV2Hib', description: 'The billing customer' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  customerId?: string;
+}
+
+export class BreakDto extends BreakDetailsDto {
   @ApiProperty({ example: '0199a0c4-2222-7c2a-9b1d-3f4e5a6b7c8d' })
   breakId: string;
 

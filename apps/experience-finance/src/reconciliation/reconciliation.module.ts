@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ReconciliationController } from './reconciliation.controller';
+import { ReconciliationBreaksController, ReconciliationController } from './reconciliation.controller';
 
 /** Reconciliation runs and their breaks, from process-q2c. */
-@Module({ controllers: [ReconciliationController] })
+@Module({ controllers: [ReconciliationController, ReconciliationBreaksController] })
 export class ReconciliationModule {}

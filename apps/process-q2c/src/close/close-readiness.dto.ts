@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { RevenueRunDto } from '@revline/finance-api';
+import { MoneyViewDto, OpenBreakGroupDto, RevenueRunDto } from '@revline/finance-api';
 
 export class RevenueTotalDto {
   @ApiProperty({ example: '101918' })
@@ -10,6 +10,12 @@ export class RevenueTotalDto {
 
   @ApiProperty({ example: 'USD' })
   currency: string;
+
+  @ApiProperty({ type: MoneyViewDto, description: 'expectedMinor with its currency and display string' })
+  expected: MoneyViewDto;
+
+  @ApiProperty({ type: MoneyViewDto, description: 'postedMinor with its currency and display string' })
+  posted: MoneyViewDto;
 }
 
 export class CloseReadinessDto {
@@ -23,7 +29,10 @@ export class CloseReadinessDto {
   ready: boolean;
 
   @ApiProperty({
-    example: ['2 reconciliation breaks open (billing-erp missing_in_erp: 1, …)'],
+    example: [
+      '1 reconciliation break(s) open: billing-erp missing_in_erp 1 (contracts 801Dn00000Booking1; run 019ac5a0-7f4e-7c1a-9e55-1f2d3c4b5a69)',
+      'revenue USD: 35,416.50 USD posted, 35,516.50 USD expected (-100.00 USD difference)',
+    ],
     type: [String],
   })
   reasons: string[];
@@ -33,6 +42,9 @@ export class CloseReadinessDto {
 
   @ApiProperty({ example: 2 })
   openBreaks: number;
+
+  @ApiProperty({ type: [OpenBreakGroupDto], description: 'The open breaks by checkpoint and category' })
+  breaks: OpenBreakGroupDto[];
 
   @ApiProperty({ example: 0 })
   sagasInFlight: number;

@@ -6,7 +6,8 @@ import { FiscalPeriods } from '../shared/fiscal-periods';
 import { SystemApis } from '../reconciliation/system-apis';
 import { ClosePeriod } from '../revenue-runs/close-period.usecase';
 import { RevenueRunsConfig } from '../revenue-runs/revenue-runs.config';
-import type { CloseReadinessDto } from './close-readiness.dto';
+import type { CloseReadinessDto, RevenueTotalDto } from './close-readiness.dto';
+import { moneyOf } from '@revline/finance-api';
 
 interface EventRow {
   contract_id: string;
@@ -17,6 +18,26 @@ interface EventRow {
 function named(items: string[]): string {
   const shown = items.slice(0, 10).join(', ');
   return items.length > 10 ? `${shown} and ${String(items.length - 10)} more` : shown;
+}
+
+interface BreakGroupRow {
+  checkpoint: string;
+  category: string;
+  n: number;
+  contracts: string[];
+  runs: string[];
+}
+
+/** One checkpoint and category of open breaks: how many, on which contracts, seen last by which runs. */
+function breakGroupReason(b: BreakGroupRow): string {
+  const contracts = b.contracts.length > 0 ? `contracts ${named(b.contracts)}; ` : '';
+  return `${b.checkpoint} ${b.category} ${String(b.n)} (${contracts}run${b.runs.length > 1 ? 's' : ''} ${named(b.runs)})`;
+}
+
+/** A currency's posted revenue against the expected, both formatted, and the gap. */
+function revenueReason(r: RevenueTotalDto): string {
+  const gap = moneyOf((BigInt(r.postedMinor) - BigInt(r.expectedMinor)).toString(), r.currency);
+  return `revenue ${r.currency}: ${r.posted.display} posted, ${r.expected.display} expected (${gap.display} difference)`;
 }
 
 /**
@@ -41,8 +62,11 @@ export class CloseReadiness {
     const reasons: string[] = [];
     // Breaks of runs of the period: a period's own breaks, and present-state breaks (no period) that a run of the
     // period saw (first seen by a run of it or before, still seen by a run of it or after).
-    const breaks = await this.dataSource.query<Array<{ checkpoint: string; category: string; n: number }>>(
-      `SELECT b."checkpoint", b."category", count(*)::int AS n FROM "q2c"."reconciliation_breaks" b
+    const breaks = await this.dataSource.query<BreakGroupRow[]>(
+      `SELECT b."checkpoint", b."category", count(*)::int AS n,
+              coalesce(array_agg(DISTINCT b."contract_id") FILTER (WHERE b."contract_id" IS NOT NULL), '{}') AS contracts,
+              array_agg(DISTINCT b."last_run_id"::text) AS runs
+         FROM "q2c"."reconciliation_breaks" b
          JOIN "q2c"."reconciliation_runs" rf ON rf."run_id" = b."first_run_id"
          JOIN "q2c"."reconciliation_runs" rl ON rl."run_id" = b."last_run_id"
         WHERE b."status" = 'open'
@@ -53,7 +77,7 @@ export class CloseReadiness {
     const openBreaks = breaks.reduce((s, b) => s + b.n, 0);
     if (openBreaks > 0)
       reasons.push(
-        `${String(openBreaks)} reconciliation break(s) open: ${breaks.map((b) => `${b.checkpoint} ${b.category} ${String(b.n)}`).join(', ')}`,
+        `${String(openBreaks)} reconciliation break(s) open: ${breaks.map(breakGroupReason).join('; ')}`,
       );
     // Exceptions first seen by the period end, of a contract active in the period (its booked term overlaps it) or
     // of a contract Revline has no booking of (it cannot tell, so it counts them).
@@ -88,9 +112,17 @@ export class CloseReadiness {
       [to],
     );
     const counts = (
-      await this.dataSource.query<Array<{ runs: number }>>(
+      await this.dataSource.query<
+        Array<{ runs: number; latest_id: string | null; latest_status: string | null }>
+      >(
         `SELECT (SELECT count(*) FROM "q2c"."reconciliation_runs" WHERE "period" = $1 AND "status" = 'completed'
-                  AND "scope" IN ('all', 'billing-erp', 'contract-revenue'))::int AS runs`,
+                  AND "scope" IN ('all', 'billing-erp', 'contract-revenue') AND "contract_id" IS NULL
+                  AND "customer_id" IS NULL)::int AS runs, l."run_id"::text AS latest_id, l."status" AS latest_status
+           FROM (SELECT 1) one
+           LEFT JOIN LATERAL (SELECT "run_id", "status" FROM "q2c"."reconciliation_runs"
+                               WHERE "period" = $1 AND "scope" IN ('all', 'billing-erp', 'contract-revenue')
+                                 AND "contract_id" IS NULL AND "customer_id" IS NULL
+                               ORDER BY "started_at" DESC LIMIT 1) l ON true`,
         [period],
       )
     ).at(0);
@@ -104,7 +136,10 @@ export class CloseReadiness {
       reasons.push(
         `${String(sagasInFlight)} saga(s) still in flight: ${named(sagas.map((x) => `${x.saga_id} ${x.kind} (${x.contract_id})`))}`,
       );
-    if ((counts?.runs ?? 0) === 0) reasons.push(`no reconciliation run of ${period} has completed`);
+    if ((counts?.runs ?? 0) === 0)
+      reasons.push(
+        `no reconciliation run of ${period} has completed${counts?.latest_id ? ` (run ${counts.latest_id} is ${counts.latest_status ?? ''})` : ''}`,
+      );
     const atClose = this.posting.REVENUE_POSTING === 'period_close';
     const standing = atClose ? await this.runs.standing(period) : undefined;
     const run = standing?.latest;
@@ -118,9 +153,7 @@ export class CloseReadiness {
         `${String(standing.pending)} contract line(s) changed since revenue run ${String(run?.sequence ?? 0)} of ${period}: run it again to post the adjustment`,
       );
     const revenue = await this.revenue(period, standing?.revenueByCurrency);
-    for (const r of revenue)
-      if (r.expectedMinor !== r.postedMinor)
-        reasons.push(`revenue ${r.currency}: ${r.postedMinor} posted, ${r.expectedMinor} expected`);
+    for (const r of revenue) if (r.expectedMinor !== r.postedMinor) reasons.push(revenueReason(r));
     return {
       ...(run ? { revenueRun: run } : {}),
       ...(standing ? { revenueRunPending: standing.pending } : {}),
@@ -129,6 +162,13 @@ export class CloseReadiness {
       reasons,
       openExceptions,
       openBreaks,
+      breaks: breaks.map((b) => ({
+        checkpoint: b.checkpoint,
+        category: b.category,
+        count: b.n,
+        contractIds: b.contracts,
+        runIds: b.runs,
+      })),
       sagasInFlight,
       revenue,
       checkedAt: new Date().toISOString(),
@@ -150,11 +190,17 @@ export class CloseReadiness {
     }>('erp', '/v1/revenue-postings', this.fiscal.erpQuery(period));
     for (const p of postings.items)
       posted.set(p.amount.currency, (posted.get(p.amount.currency) ?? 0n) + BigInt(p.amount.amountMinor));
-    return [...new Set([...expected.keys(), ...posted.keys()])].sort().map((currency) => ({
-      currency,
-      expectedMinor: (expected.get(currency) ?? 0n).toString(),
-      postedMinor: (posted.get(currency) ?? 0n).toString(),
-    }));
+    return [...new Set([...expected.keys(), ...posted.keys()])].sort().map((currency) => {
+      const expectedMinor = (expected.get(currency) ?? 0n).toString();
+      const postedMinor = (posted.get(currency) ?? 0n).toString();
+      return {
+        currency,
+        expectedMinor,
+        postedMinor,
+        expected: moneyOf(expectedMinor, currency),
+        posted: moneyOf(postedMinor, currency),
+      };
+    });
   }
 
   /** The engine's revenue of the period by currency, every stored contract and amendment. */

@@ -68,16 +68,26 @@ export function contractSummaries(selected: string): string {
    ORDER BY c."contract_id"`;
 }
 
+/**
+ * Whether a query on contract `k` finds a row, asked per contract as the page's keyset scan reaches it: a scalar
+ * subquery the planner cannot turn into an anti or semi join, which would read every unfinished saga of the book
+ * (and its lineage) to answer a page of 50 (EXPLAIN ANALYZE at 100,000 contracts: 70–80 ms for `status=parked`,
+ * against under 10 ms asked per contract through the sagas_contract index).
+ */
+const any = (sql: string): string => `(SELECT count(*) FROM (${sql} LIMIT 1) z) > 0`;
 const sagaIn = (statuses: string): string =>
-  `EXISTS (SELECT 1 FROM "q2c"."sagas" x WHERE x."contract_id" = k."contract_id" AND x."status" IN (${statuses}))`;
-const FAILED = `EXISTS (${FAILED_CHANGES('k."contract_id"')})`;
+  any(
+    `SELECT 1 FROM "q2c"."sagas" x WHERE x."contract_id" = k."contract_id" AND x."status" IN (${statuses})`,
+  );
+const FAILED = any(FAILED_CHANGES('k."contract_id"'));
+const NOT_FAILED = `NOT ${FAILED}`;
 const REFUSED = `EXISTS (${REFUSED_CHANGES('k."contract_id"')})`;
 
 /** SQL conditions on a contract `k` for each lifecycle status, each answered from the sagas and lineage indexes. */
 export const LIFECYCLE_CONDITION: Record<LifecycleStatus, string> = {
-  failed: FAILED,
-  parked: `NOT ${FAILED} AND (${sagaIn(`'parked'`)} OR ${REFUSED})`,
-  in_flight: `NOT ${FAILED} AND NOT ${sagaIn(`'parked'`)} AND NOT ${REFUSED} AND ${sagaIn(`'running', 'waiting'`)}`,
+  failed: `EXISTS (${FAILED_CHANGES('k."contract_id"')})`,
+  parked: `${NOT_FAILED} AND (${sagaIn(`'parked'`)} OR ${REFUSED})`,
+  in_flight: `${NOT_FAILED} AND NOT ${sagaIn(`'parked'`)} AND NOT ${REFUSED} AND ${sagaIn(`'running', 'waiting'`)}`,
   in_sync: `NOT ${sagaIn(`'parked', 'running', 'waiting'`)} AND NOT ${REFUSED}`,
 };
 

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@revline/http';
+import { breakSides, breakValues } from '@revline/finance-api';
 import { DataSource } from 'typeorm';
+import type { SelectQueryBuilder } from 'typeorm';
 import { BreaksQuery } from './reconciliation.dto';
+import type { BreakFiltersQuery, OpenBreaksQuery } from './reconciliation.dto';
 import type {
   BreakDto,
   BreakListDto,
@@ -17,6 +20,8 @@ export function toRunDto(run: ReconciliationRunEntity): ReconciliationRunDto {
     runId: run.runId,
     scope: run.scope,
     period: run.period,
+    contractId: run.contractId,
+    customerId: run.customerId,
     trigger: run.trigger,
     status: run.status,
     startedAt: run.startedAt.toISOString(),
@@ -28,6 +33,13 @@ export function toRunDto(run: ReconciliationRunEntity): ReconciliationRunDto {
 
 export function toBreakDto(b: ReconciliationBreakEntity): BreakDto {
   return {
+    ...breakValues(b.unit, b.currency, b),
+    period: b.period,
+    customerId: b.customerId,
+    currency: b.currency,
+    unit: b.unit,
+    sides: breakSides(b.checkpoint, b.expectedSourceId, b.actualSourceId),
+    changedSide: b.changedSide,
     breakId: b.breakId,
     checkpoint: b.checkpoint,
     category: b.category,
@@ -45,6 +57,31 @@ export function toBreakDto(b: ReconciliationBreakEntity): BreakDto {
     openedAt: b.openedAt.toISOString(),
     closedAt: b.closedAt?.toISOString() ?? null,
     closedByRunId: b.closedByRunId,
+  };
+}
+
+/** A list's filters and its keyset cursor (break ids) on a query of breaks `b`. */
+function filtered(
+  qb: SelectQueryBuilder<ReconciliationBreakEntity>,
+  query: BreakFiltersQuery,
+): SelectQueryBuilder<ReconciliationBreakEntity> {
+  if (query.checkpoint) qb.andWhere('b.checkpoint = :checkpoint', { checkpoint: query.checkpoint });
+  if (query.category) qb.andWhere('b.category = :category', { category: query.category });
+  if (query.contractId) qb.andWhere('b.contractId = :contractId', { contractId: query.contractId });
+  if (query.cursor) qb.andWhere('b.breakId > :cursor', { cursor: query.cursor });
+  return qb;
+}
+
+/** One page of breaks: the query asks for limit + 1 rows, the extra one only says there is a next page. */
+async function breakPage(
+  qb: SelectQueryBuilder<ReconciliationBreakEntity>,
+  limit: number,
+): Promise<BreakListDto> {
+  const rows = await qb.getMany();
+  const page = rows.slice(0, limit);
+  return {
+    items: page.map(toBreakDto),
+    nextCursor: rows.length > limit ? (page.at(-1)?.breakId ?? null) : null,
   };
 }
 
@@ -75,8 +112,8 @@ export class ReconciliationQueries {
   }
 
   /**
-   * The breaks a run saw: opened by it or before it, not closed before it, of its checkpoints and (for the
-   * period-bound ones) its period. Run ids are time-ordered (uuid v7), so "before" is a comparison.
+   * The breaks a run saw: opened by it or before it, not closed before it, of its checkpoints, (for the
+   * period-bound ones) its period and its contract or customer, if it had one. Run ids are time-ordered (uuid v7), so "before" is a comparison.
    */
   async breaks(runId: string, query: BreaksQuery, limit: number): Promise<BreakListDto> {
     const run = await this.run(runId);
@@ -90,17 +127,22 @@ export class ReconciliationQueries {
       .andWhere('(b.period IS NULL OR b.period = :period)', { period: run.period })
       .orderBy('b.breakId', 'ASC')
       .take(limit + 1);
-    if (query.checkpoint) qb.andWhere('b.checkpoint = :checkpoint', { checkpoint: query.checkpoint });
-    if (query.category) qb.andWhere('b.category = :category', { category: query.category });
     if (query.status) qb.andWhere('b.status = :status', { status: query.status });
-    if (query.contractId) qb.andWhere('b.contractId = :contractId', { contractId: query.contractId });
-    if (query.cursor) qb.andWhere('b.breakId > :cursor', { cursor: query.cursor });
-    const rows = await qb.getMany();
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map(toBreakDto),
-      nextCursor: rows.length > limit ? (page.at(-1)?.breakId ?? null) : null,
-    };
+    if (run.contractId) qb.andWhere('b.contractId = :runContract', { runContract: run.contractId });
+    if (run.customerId) qb.andWhere('b.customerId = :runCustomer', { runCustomer: run.customerId });
+    return breakPage(filtered(qb, query), limit);
+  }
+
+  /** The breaks open now, whatever run found them, filtered, in keyset pages on the break id. */
+  async openBreaks(query: OpenBreaksQuery, limit: number): Promise<BreakListDto> {
+    const qb = this.dataSource
+      .getRepository(ReconciliationBreakEntity)
+      .createQueryBuilder('b')
+      .where(`b.status = 'open'`)
+      .orderBy('b.breakId', 'ASC')
+      .take(limit + 1);
+    if (query.customerId) qb.andWhere('b.customerId = :customerId', { customerId: query.customerId });
+    return breakPage(filtered(qb, query), limit);
   }
 
   /** Every matching break, a page at a time: for the CSV export. */
@@ -143,28 +185,32 @@ export class ReconciliationQueries {
   }
 }
 
-const CSV_FIELDS: Array<keyof BreakDto> = [
-  'breakId',
-  'checkpoint',
-  'category',
-  'contractId',
-  'objectType',
-  'objectId',
-  'field',
-  'expected',
-  'actual',
-  'difference',
-  'correlationId',
-  'firstRunId',
-  'lastRunId',
-  'status',
-  'openedAt',
-  'closedAt',
-  'closedByRunId',
+/** The fields of a break that are a string (or null) as they stand. */
+type StringField = { [K in keyof BreakDto]: BreakDto[K] extends string | null ? K : never }[keyof BreakDto];
+type CsvColumn = [name: string, read: (b: BreakDto) => string | null];
+const as = (name: StringField): CsvColumn => [name, (b) => b[name]];
+
+/** The CSV's columns: every field of a break, the sides flattened, money also as display strings. */
+const CSV_COLUMNS: CsvColumn[] = [
+  ...(['breakId', 'checkpoint', 'category', 'period', 'contractId', 'customerId', 'objectType'] as const).map(
+    as,
+  ),
+  ...(['objectId', 'field', 'unit', 'currency', 'expected', 'actual', 'difference'] as const).map(as),
+  ['expectedDisplay', (b) => b.money?.expected?.display ?? null],
+  ['actualDisplay', (b) => b.money?.actual?.display ?? null],
+  ['differenceDisplay', (b) => b.money?.difference?.display ?? null],
+  ['expectedSystem', (b) => b.sides.expected.system],
+  ['expectedRecordId', (b) => b.sides.expected.recordId],
+  ['actualSystem', (b) => b.sides.actual.system],
+  ['actualRecordId', (b) => b.sides.actual.recordId],
+  ...(
+    ['changedSide', 'correlationId', 'firstRunId', 'lastRunId', 'status', 'openedAt', 'closedAt'] as const
+  ).map(as),
+  as('closedByRunId'),
 ];
 
 const cell = (value: string | null): string =>
   value === null ? '' : /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 
-export const CSV_HEADER = `${CSV_FIELDS.join(',')}\n`;
-export const csvRow = (b: BreakDto): string => `${CSV_FIELDS.map((f) => cell(b[f])).join(',')}\n`;
+export const CSV_HEADER = `${CSV_COLUMNS.map(([name]) => name).join(',')}\n`;
+export const csvRow = (b: BreakDto): string => `${CSV_COLUMNS.map(([, read]) => cell(read(b))).join(',')}\n`;

@@ -3,11 +3,12 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { DomainError } from '@revline/http';
 import type { PoolClient } from 'pg';
 import { v7 as uuidV7 } from 'uuid';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { fileBreaks } from './break-ledger';
+import { completeFound } from './checkpoints/break-details';
 import { BillingErpCheckpoint } from './checkpoints/billing-erp.checkpoint';
-import type { Checkpoint, CheckpointName, RunContext, Scope } from './checkpoints/checkpoint';
-import { CHECKPOINTS, FOUND_TABLE, select } from './checkpoints/checkpoint';
+import type { Checkpoint, CheckpointName, RunContext, RunSubject, Scope } from './checkpoints/checkpoint';
+import { CHECKPOINTS, customerOf, FOUND_TABLE, select } from './checkpoints/checkpoint';
 import { ContractRevenueCheckpoint } from './checkpoints/contract-revenue.checkpoint';
 import { RevenueRunsConfig } from '../revenue-runs/revenue-runs.config';
 import { LineageCheckpoint } from './checkpoints/lineage.checkpoint';
@@ -24,12 +25,27 @@ export type ReconciliationScope = Scope;
 export interface RunRequest {
   scope?: Scope;
   period?: string;
+  /** Limit the run to one contract, or to one billing customer (not both). */
+  contractId?: string;
+  customerId?: string;
   trigger: 'schedule' | 'on_demand';
 }
 
 /**
- * A conflicting run already running: one run per scope at a time, and a run of scope `all` never beside a run of a
- * single checkpoint (nor the reverse). `scope` is the running run's.
+ * A running run overlapping the requested one (SQL over running runs `r`; $1 the scope, $2 the contract, $3 the
+ * customer): their checkpoints overlap (equal, or either is `all`) and so do their subjects — either covers
+ * everything, both name the same contract or customer, or one's contract belongs to the other's customer.
+ */
+const OVERLAPPING = `r."status" = 'running' AND (r."scope" = $1 OR r."scope" = 'all' OR $1 = 'all')
+  AND ((r."contract_id" IS NULL AND r."customer_id" IS NULL) OR ($2::text IS NULL AND $3::text IS NULL)
+    OR r."contract_id" = $2 OR r."customer_id" = $3
+    OR (r."contract_id" IS NOT NULL AND ${customerOf('r."contract_id"')} = $3)
+    OR ($2::text IS NOT NULL AND ${customerOf('$2')} = r."customer_id"))`;
+
+/**
+ * A conflicting run already running: runs overlapping in both checkpoints and contracts refuse each other (see
+ * OVERLAPPING); runs of other checkpoints, or of other contracts or customers, run side by side. `scope` is the
+ * running run's.
  */
 export class RunInProgressError extends DomainError {
   constructor(
@@ -44,7 +60,7 @@ export class RunInProgressError extends DomainError {
 const ABANDONED_AFTER = '2 hours';
 
 /**
- * Runs reconciliation: claims the scope (no running run of the same scope, nor `all` beside a checkpoint scope), then runs
+ * Runs reconciliation: claims the scope (no overlapping running run: see OVERLAPPING), then runs
  * the scope's checkpoints side by side, each on its own connection: it stages both sides with COPY, compares them
  * in SQL and files its breaks in one transaction. A failed checkpoint fails the run; its breaks stay as the last
  * good run filed them (the other checkpoints' filings stand).
@@ -83,24 +99,30 @@ export class ReconciliationRunner implements OnApplicationShutdown {
     // A period of the tenant's calendar (a 400 otherwise, as period close answers); by default the one today is in.
     const period = this.fiscal.period(request.period ?? this.fiscal.keyOf(new Date().toISOString())).key;
     const runId = uuidV7();
+    const subject: RunSubject = {
+      contractId: request.contractId ?? null,
+      customerId: request.customerId ?? null,
+    };
+    if (subject.contractId && subject.customerId)
+      throw new DomainError(400, 'A run is limited to a contract or to a customer, not both', [
+        { field: 'customerId', problem: 'given with contractId' },
+      ]);
     const repo = this.dataSource.getRepository(ReconciliationRunEntity);
-    // Scopes conflict when equal, and `all` conflicts with every checkpoint scope (it runs them all): the claim is
-    // made under a transaction-scoped advisory lock, so two instances never both see "nothing conflicting"; the
-    // partial unique index on the scope stays as the backstop for equal scopes.
+    // Runs conflict when they overlap (OVERLAPPING): the claim is made under a transaction-scoped advisory lock, so
+    // two instances never both see "nothing conflicting"; the partial unique index on the scope, contract and
+    // customer stays as the backstop for equal ones.
     const conflicting = await this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('q2c.reconciliation_runs.claim'))`);
       await manager.query(
-        `UPDATE "q2c"."reconciliation_runs"
+        `UPDATE "q2c"."reconciliation_runs" r
             SET "status" = 'failed', "error" = 'abandoned: the process running it stopped', "finished_at" = now()
-          WHERE "status" = 'running' AND ("scope" = $1 OR "scope" = 'all' OR $1 = 'all')
-            AND "started_at" < now() - interval '${ABANDONED_AFTER}'`,
-        [scope],
+          WHERE ${OVERLAPPING} AND r."started_at" < now() - interval '${ABANDONED_AFTER}'`,
+        [scope, subject.contractId, subject.customerId],
       );
       const running = await manager.query<Array<{ run_id: string; scope: string }>>(
-        `SELECT "run_id", "scope" FROM "q2c"."reconciliation_runs"
-          WHERE "status" = 'running' AND ("scope" = $1 OR "scope" = 'all' OR $1 = 'all')
-          ORDER BY "started_at" LIMIT 1`,
-        [scope],
+        `SELECT r."run_id", r."scope" FROM "q2c"."reconciliation_runs" r
+          WHERE ${OVERLAPPING} ORDER BY r."started_at" LIMIT 1`,
+        [scope, subject.contractId, subject.customerId],
       );
       const found = running.at(0);
       if (found) return { runId: found.run_id, scope: found.scope };
@@ -108,20 +130,31 @@ export class ReconciliationRunner implements OnApplicationShutdown {
         .getRepository(ReconciliationRunEntity)
         .createQueryBuilder()
         .insert()
-        .values({ runId, scope, period, trigger: request.trigger, status: 'running', checkpoints: [] })
+        .values({
+          runId,
+          scope,
+          period,
+          ...subject,
+          trigger: request.trigger,
+          status: 'running',
+          checkpoints: [],
+        })
         .orIgnore()
         .returning('*')
         .execute();
       if ((inserted.raw as unknown[]).length > 0) return null;
-      const same = await manager
-        .getRepository(ReconciliationRunEntity)
-        .findOneBy({ scope, status: 'running' });
+      const same = await manager.getRepository(ReconciliationRunEntity).findOneBy({
+        scope,
+        status: 'running',
+        contractId: subject.contractId ?? IsNull(),
+        customerId: subject.customerId ?? IsNull(),
+      });
       return { runId: same?.runId ?? 'unknown', scope };
     });
     if (conflicting) throw new RunInProgressError(conflicting.scope, conflicting.runId);
     const run = await repo.findOneByOrFail({ runId });
     const names: CheckpointName[] = scope === 'all' ? [...CHECKPOINTS] : [scope];
-    const done = this.execute(runId, period, names);
+    const done = this.execute(runId, period, names, subject);
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
     return { run, runId, done };
@@ -145,14 +178,19 @@ export class ReconciliationRunner implements OnApplicationShutdown {
     }
   }
 
-  private async execute(runId: string, period: string, names: CheckpointName[]): Promise<void> {
+  private async execute(
+    runId: string,
+    period: string,
+    names: CheckpointName[],
+    subject: RunSubject,
+  ): Promise<void> {
     const repo = this.dataSource.getRepository(ReconciliationRunEntity);
     const tallies: CheckpointTally[] = [];
     const started = Date.now();
     try {
       // Each checkpoint on its own connection, all at once: they stage and compare different tables.
       const settled = await Promise.allSettled(
-        names.map((name) => this.one(runId, period, this.checkpoint(name))),
+        names.map((name) => this.one(runId, period, this.checkpoint(name), subject)),
       );
       for (const outcome of settled) if (outcome.status === 'fulfilled') tallies.push(outcome.value);
       const failed = settled.find((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -171,7 +209,12 @@ export class ReconciliationRunner implements OnApplicationShutdown {
   }
 
   /** One checkpoint on one connection: its temp tables vanish with DISCARD TEMP before the connection goes back. */
-  private async one(runId: string, period: string, checkpoint: Checkpoint): Promise<CheckpointTally> {
+  private async one(
+    runId: string,
+    period: string,
+    checkpoint: Checkpoint,
+    subject: RunSubject,
+  ): Promise<CheckpointTally> {
     const runner = this.dataSource.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
     try {
@@ -185,10 +228,12 @@ export class ReconciliationRunner implements OnApplicationShutdown {
         from: range.from,
         to: range.to,
         systems: this.systems,
+        subject,
       };
       const compared = await checkpoint.compare(ctx);
+      await completeFound(ctx);
       await runner.startTransaction();
-      const tally = await fileBreaks(runner, checkpoint, runId, period, compared);
+      const tally = await fileBreaks(runner, checkpoint, runId, period, compared, subject);
       const opened = await select<Array<{ category: string; n: number }>>(
         runner,
         `SELECT "category", count(*)::int AS n FROM "q2c"."reconciliation_breaks"

@@ -8,6 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   BreakListDto,
   BreaksQuery,
+  OpenBreaksQuery,
   BreakSummaryDto,
   PageQuery,
   ReconciliationRunDto,
@@ -41,7 +42,7 @@ export class ReconciliationController {
   @ApiOperation({
     summary: 'Start a reconciliation run now',
     description:
-      'Checkpoints: salesforce-billing, billing-erp, contract-revenue, lineage (scope all runs every one). The run goes on in the background; poll GET /v1/reconciliation-runs/{runId}. Audited.',
+      'Checkpoints: salesforce-billing, billing-erp, contract-revenue, lineage (scope all runs every one), for the whole book or limited to one contract or one billing customer. The run goes on in the background; poll GET /v1/reconciliation-runs/{runId}. A run overlapping a running one (a common checkpoint, and the same or all contracts) answers 409; others run side by side. Audited.',
   })
   @ApiAcceptedResponse({ type: ReconciliationRunDto })
   @ApiProblem(
@@ -51,7 +52,7 @@ export class ReconciliationController {
   )
   @ApiProblem(
     409,
-    'A run of that scope, or a conflicting one (all beside a checkpoint scope), is already running',
+    'An overlapping run (a common checkpoint, and the same contracts) is already running',
     problemExample(
       409,
       'A reconciliation run of scope all is already running (019a…)',
@@ -62,14 +63,25 @@ export class ReconciliationController {
     @Body() body: StartRunDto,
     @Req() request: AuthenticatedRequest,
   ): Promise<ReconciliationRunDto> {
-    const started = await this.runner.start({ scope: body.scope, period: body.period, trigger: 'on_demand' });
+    const started = await this.runner.start({
+      scope: body.scope,
+      period: body.period,
+      contractId: body.contractId,
+      customerId: body.customerId,
+      trigger: 'on_demand',
+    });
     await this.audit
       .append({
         actor: actorOf(request),
         action: 'reconciliation.run.start',
         target: started.runId,
         before: null,
-        after: { scope: started.run.scope, period: started.run.period },
+        after: {
+          scope: started.run.scope,
+          period: started.run.period,
+          contractId: started.run.contractId,
+          customerId: started.run.customerId,
+        },
       })
       .catch(() => undefined);
     return toRunDto(started.run);
@@ -124,6 +136,17 @@ export class ReconciliationController {
         await new Promise((resolve) => reply.raw.once('drain', resolve));
     }
     reply.raw.end();
+  }
+
+  @Get('reconciliation-breaks')
+  @Roles('finance.viewer')
+  @ApiOperation({
+    summary: 'The breaks open now, whichever run found them',
+    description: 'Filter by checkpoint, category, contract and customer; cursor pages (limit, cursor).',
+  })
+  @ApiOkResponse({ type: BreakListDto })
+  listOpenReconciliationBreaks(@Query() query: OpenBreaksQuery): Promise<BreakListDto> {
+    return this.queries.openBreaks(query, query.limit ?? 100);
   }
 
   @Get('reconciliation-breaks/summary')

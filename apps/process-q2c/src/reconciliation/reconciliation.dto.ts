@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { CHECKPOINTS, SCOPES } from './checkpoints/checkpoint';
 import type { Scope } from './checkpoints/checkpoint';
-import { ACCOUNTING_PERIOD, ACCOUNTING_PERIOD_PROBLEM } from '@revline/finance-api';
+import { ACCOUNTING_PERIOD, ACCOUNTING_PERIOD_PROBLEM, BreakDetailsDto } from '@revline/finance-api';
 
 const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
@@ -21,6 +21,24 @@ export class StartRunDto {
   @IsOptional()
   @Matches(ACCOUNTING_PERIOD, { message: `period ${ACCOUNTING_PERIOD_PROBLEM}` })
   period?: string;
+
+  @ApiPropertyOptional({
+    example: '801Dn00000Booking1',
+    description: 'Compare this contract only (its breaks alone are opened and closed); not with customerId',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  contractId?: string;
+
+  @ApiPropertyOptional({
+    example: 'cus_NffrFeUfNV2Hib',
+    description: "Compare this billing customer's records only; not with contractId",
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  customerId?: string;
 }
 
 export class CheckpointTallyDto {
@@ -49,6 +67,22 @@ export class ReconciliationRunDto {
 
   @ApiProperty({ example: '2026-03' })
   period: string;
+
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: 'The contract the run is limited to',
+  })
+  contractId: string | null;
+
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: 'The customer the run is limited to',
+  })
+  customerId: string | null;
 
   @ApiProperty({ enum: ['schedule', 'on_demand'], example: 'on_demand' })
   trigger: string;
@@ -97,7 +131,8 @@ export class PageQuery {
   cursor?: string;
 }
 
-export class BreaksQuery extends PageQuery {
+/** The filters every break list takes. */
+export class BreakFiltersQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CHECKPOINTS })
   @IsOptional()
   @IsIn(CHECKPOINTS)
@@ -108,16 +143,18 @@ export class BreaksQuery extends PageQuery {
   @Matches(/^[a-z_]{1,64}$/, { message: 'category must be a break category (lower case and _)' })
   category?: string;
 
-  @ApiPropertyOptional({ enum: ['open', 'closed'] })
-  @IsOptional()
-  @IsIn(['open', 'closed'])
-  status?: 'open' | 'closed';
-
   @ApiPropertyOptional({ example: '801Dn00000Booking1' })
   @IsOptional()
   @IsString()
   @Length(1, 255)
   contractId?: string;
+}
+
+export class BreaksQuery extends BreakFiltersQuery {
+  @ApiPropertyOptional({ enum: ['open', 'closed'] })
+  @IsOptional()
+  @IsIn(['open', 'closed'])
+  status?: 'open' | 'closed';
 
   @ApiPropertyOptional({
     enum: ['json', 'csv'],
@@ -128,7 +165,15 @@ export class BreaksQuery extends PageQuery {
   format?: 'json' | 'csv';
 }
 
-export class BreakDto {
+export class OpenBreaksQuery extends BreakFiltersQuery {
+  @ApiPropertyOptional({ example: 'cus_NffrFeUfNV2Hib', description: 'The billing customer' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  customerId?: string;
+}
+
+export class BreakDto extends BreakDetailsDto {
   @ApiProperty({ example: '5f0c1a8e-2d7b-4c39-9f51-8e0b7d6a4c21' })
   breakId: string;
 

@@ -10,7 +10,8 @@ export interface CheckpointTally {
 
 /** One reconciliation run: its scope, period, trigger, outcome and per-checkpoint tallies. */
 @Entity({ name: 'reconciliation_runs' })
-@Index('reconciliation_runs_one_running', ['scope'], { unique: true, where: `"status" = 'running'` })
+// One running run per scope, contract and customer: an expression index (migration BreakDetails1764400001400).
+@Index('reconciliation_runs_one_running', { synchronize: false })
 @Index('reconciliation_runs_started', ['startedAt'])
 export class ReconciliationRunEntity {
   @PrimaryColumn({ name: 'run_id', type: 'uuid' })
@@ -21,6 +22,14 @@ export class ReconciliationRunEntity {
 
   @Column({ type: 'text' })
   period: string;
+
+  /** Set when the run compares one contract only. */
+  @Column({ name: 'contract_id', type: 'text', nullable: true })
+  contractId: string | null;
+
+  /** Set when the run compares one billing customer only. */
+  @Column({ name: 'customer_id', type: 'text', nullable: true })
+  customerId: string | null;
 
   @Column({ type: 'text' })
   trigger: string;
@@ -89,6 +98,30 @@ export class ReconciliationBreakEntity {
 
   @Column({ name: 'correlation_id', type: 'text', nullable: true })
   correlationId: string | null;
+
+  /** ISO 4217 code of money values (unit `money`). */
+  @Column({ type: 'text', nullable: true })
+  currency: string | null;
+
+  /** The billing customer the break belongs to. */
+  @Column({ name: 'customer_id', type: 'text', nullable: true })
+  customerId: string | null;
+
+  /** What expected, actual and difference count: see BREAK_UNITS. */
+  @Column({ type: 'text', default: 'text' })
+  unit: string;
+
+  /** The expected side's record id (e.g. the Salesforce order, the billing invoice). */
+  @Column({ name: 'expected_source_id', type: 'text', nullable: true })
+  expectedSourceId: string | null;
+
+  /** The actual side's record id (e.g. the billing subscription item, the ERP document). */
+  @Column({ name: 'actual_source_id', type: 'text', nullable: true })
+  actualSourceId: string | null;
+
+  /** `expected` or `actual`: the side that changed since both agreed; null when they never agreed. */
+  @Column({ name: 'changed_side', type: 'text', nullable: true })
+  changedSide: string | null;
 
   @Column({ name: 'first_run_id', type: 'uuid' })
   firstRunId: string;

@@ -9,6 +9,7 @@ import type { SagaData } from './saga-data';
 @Entity({ name: 'sagas' })
 @Index('sagas_contract', ['contractId', 'startedAt'])
 @Index('sagas_deadline', ['status', 'slaDeadline'])
+@Index('sagas_unfinished', ['contractId'], { where: `"status" <> 'completed'` })
 // Expression indexes on the saga's data (migration SagaWaitIndexes1764400000710).
 @Index('sagas_awaiting_invoice', { synchronize: false })
 @Index('sagas_awaiting_renewal', { synchronize: false })

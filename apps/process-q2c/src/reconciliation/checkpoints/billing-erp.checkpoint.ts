@@ -47,7 +47,7 @@ const KINDS = [
 ] as const;
 
 const COLUMNS = `("checkpoint", "category", "period", "contract_id", "object_type", "object_id", "field", "expected",
-  "actual", "difference", "correlation_id")`;
+  "actual", "difference", "correlation_id", "currency", "customer_id", "expected_source_id", "actual_source_id")`;
 
 /**
  * Billing ↔ ERP for a period (a break is filed under the correlation id of the saga that took the document in):
@@ -128,7 +128,8 @@ export class BillingErpCheckpoint implements Checkpoint {
              count(e.erp_id)::int AS copies, min(e.total - coalesce(e.tax, 0)) AS erp_net, min(e.tax) AS erp_tax,
              min(e.currency) AS erp_currency, min(e.tran_date) AS tran_date,
              coalesce(min(s."contract_id"), min(e.contract_id)) AS contract_id,
-             min(s."correlation_id") AS correlation_id,
+             min(s."correlation_id") AS correlation_id, coalesce(min(e.erp_id), min(sent.erp_id)) AS erp_id,
+             coalesce(min(bd."customer_id"), min(bi."customer_id")) AS customer_id,
              bool_or(v.invoice_id IS NOT NULL) AS voided, coalesce(bool_or(v.reversed), false) AS reversed
         FROM "billing_docs" b
         LEFT JOIN "erp_docs" e ON e.external_id = b.external_id
@@ -136,13 +137,17 @@ export class BillingErpCheckpoint implements Checkpoint {
         LEFT JOIN "q2c"."billing_documents" bd ON bd."document_id" = b.document_id
         LEFT JOIN "q2c"."billing_documents" bi ON bi."document_id" = b.invoice_id
         LEFT JOIN "q2c"."sagas" s ON s."saga_id" = coalesce(bd."saga_id", bi."saga_id")
+        LEFT JOIN LATERAL (SELECT d->>'erpId' AS erp_id
+                             FROM jsonb_array_elements(coalesce(s."data"->'invoices', '[]'::jsonb)) d
+                            WHERE d->>'documentId' = b.document_id LIMIT 1) sent ON true
        GROUP BY b.object_type, b.document_id, b.total, b.tax, b.currency, b.doc_date`);
     await ctx.runner.query(`ANALYZE "doc_pairs"`);
     const period = ctx.period.replace(/'/g, '');
     await ctx.runner.query(
       `INSERT INTO "found" ${COLUMNS}
       SELECT 'billing-erp', x.category, '${period}', p.contract_id, p.object_type, p.document_id, x.field,
-             x.expected, x.actual, x.difference, coalesce(p.correlation_id, c."correlation_id")
+             x.expected, x.actual, x.difference, coalesce(p.correlation_id, c."correlation_id"), p.billed_currency,
+             p.customer_id, p.document_id, p.erp_id
         FROM "doc_pairs" p
         CROSS JOIN LATERAL (VALUES
           ('missing_in_erp', 'erpDocument', p.billed::text, NULL, (-p.billed)::text, p.copies = 0 AND NOT p.voided),
@@ -167,7 +172,7 @@ export class BillingErpCheckpoint implements Checkpoint {
     await ctx.runner.query(
       `INSERT INTO "found" ${COLUMNS}
       SELECT 'billing-erp', 'unknown_in_erp', '${period}', e.contract_id, e.object_type, e.erp_id, 'billingDocument',
-             NULL, e.total::text, e.total::text, c."correlation_id"
+             NULL, e.total::text, e.total::text, c."correlation_id", e.currency, NULL, NULL, e.erp_id
         FROM "erp_docs" e
         LEFT JOIN ${CONTRACT_CORRELATION} c ON c."contract_id" = e.contract_id
        WHERE NOT EXISTS (SELECT 1 FROM "billing_docs" b WHERE b.external_id = e.external_id)

@@ -100,7 +100,7 @@ export class ContractRevenueCheckpoint implements Checkpoint {
     );
     await ctx.runner.query(`INSERT INTO "found"
       ("checkpoint", "category", "period", "contract_id", "object_type", "object_id", "field", "expected",
-       "actual", "difference", "correlation_id")
+       "actual", "difference", "correlation_id", "currency", "expected_source_id")
       SELECT 'contract-revenue',
              CASE WHEN p.contract_id IS NULL THEN 'revenue_not_posted'
                   WHEN e.contract_id IS NULL THEN 'unexpected_revenue'
@@ -108,7 +108,8 @@ export class ContractRevenueCheckpoint implements Checkpoint {
              '${period}', coalesce(e.contract_id, nullif(p.contract_id, '')), 'RevenueSchedule',
              coalesce(e.contract_id, p.contract_id) || ':' || coalesce(e.obligation_id, p.obligation_id) || ':${period}',
              'recognisedInPeriod', e.amount::text, p.amount::text,
-             (coalesce(p.amount, 0) - coalesce(e.amount, 0))::text, c."correlation_id"
+             (coalesce(p.amount, 0) - coalesce(e.amount, 0))::text, c."correlation_id",
+             coalesce(upper(e.currency), p.currency), coalesce(e.contract_id, p.contract_id)
         FROM "expected_revenue" e
         FULL JOIN "posted_revenue" p
           ON p.contract_id = e.contract_id AND p.obligation_id = e.obligation_id AND p.currency = e.currency
@@ -148,7 +149,7 @@ export class ContractRevenueCheckpoint implements Checkpoint {
     if (latest?.period === period)
       await ctx.runner.query(`INSERT INTO "found"
         ("checkpoint", "category", "period", "contract_id", "object_type", "object_id", "field", "expected",
-         "actual", "difference", "correlation_id")
+         "actual", "difference", "correlation_id", "currency", "expected_source_id")
         SELECT 'contract-revenue',
                CASE WHEN p.contract_id IS NULL THEN 'revenue_not_posted'
                     WHEN e.contract_id IS NULL THEN 'unexpected_revenue'
@@ -156,7 +157,8 @@ export class ContractRevenueCheckpoint implements Checkpoint {
                '${period}', coalesce(e.contract_id, p.contract_id), 'RevenueSchedule',
                coalesce(e.contract_id, p.contract_id) || ':' || coalesce(e.obligation_id, p.obligation_id) || ':${period}',
                'recognisedToDate', e.amount::text, p.amount::text,
-               (coalesce(p.amount, 0) - coalesce(e.amount, 0))::text, c."correlation_id"
+               (coalesce(p.amount, 0) - coalesce(e.amount, 0))::text, c."correlation_id",
+               coalesce(upper(e.currency), p.currency), coalesce(e.contract_id, p.contract_id)
           FROM (SELECT "contract_id", "obligation_id", upper("currency") AS currency, sum("to_date") AS amount
                   FROM "expected_schedule" GROUP BY 1, 2, 3) e
           FULL JOIN "posted_to_date" p
@@ -169,10 +171,11 @@ export class ContractRevenueCheckpoint implements Checkpoint {
     await ctx.runner.query(
       `INSERT INTO "found"
         ("checkpoint", "category", "period", "contract_id", "object_type", "object_id", "field", "expected",
-         "actual", "difference", "correlation_id")
+         "actual", "difference", "correlation_id", "currency", "expected_source_id")
        SELECT 'contract-revenue', 'revenue_mismatch', '${period}', NULL, 'RevenueRun',
               '${period}:' || coalesce(e.currency, p.currency), 'recognisedInPeriod', coalesce(e.amount, 0)::text,
-              coalesce(p.amount, 0)::text, (coalesce(p.amount, 0) - coalesce(e.amount, 0))::text, NULL
+              coalesce(p.amount, 0)::text, (coalesce(p.amount, 0) - coalesce(e.amount, 0))::text, NULL,
+              coalesce(e.currency, p.currency), '${period}'
          FROM (SELECT upper(l."currency") AS currency, sum(l."revenue_minor") AS amount
                  FROM "q2c"."revenue_run_lines" l JOIN "q2c"."revenue_runs" r ON r."run_id" = l."run_id"
                  JOIN "q2c"."revenue_run_journals" j ON j."external_id" = l."journal_external_id"
@@ -240,10 +243,10 @@ export class ContractRevenueCheckpoint implements Checkpoint {
         LEFT JOIN erp r ON r.contract_id = k.contract_id AND r.currency = k.currency`);
     await ctx.runner.query(`INSERT INTO "found"
       ("checkpoint", "category", "period", "contract_id", "object_type", "object_id", "field", "expected",
-       "actual", "difference", "correlation_id")
+       "actual", "difference", "correlation_id", "currency", "expected_source_id")
       SELECT 'contract-revenue', x.category, '${period}', b.contract_id, 'Contract',
              b.contract_id || ':' || b.currency, x.field, x.expected::text, x.actual::text,
-             (x.actual - x.expected)::text, c."correlation_id"
+             (x.actual - x.expected)::text, c."correlation_id", b.currency, b.contract_id
         FROM "contract_balances" b
         CROSS JOIN LATERAL (VALUES
           ('recognised_to_date_mismatch', 'recognisedToDate', b.expected_recognised, b.erp_recognised),

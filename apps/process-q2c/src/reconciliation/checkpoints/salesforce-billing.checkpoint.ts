@@ -42,6 +42,11 @@ const EXPONENTS = Object.entries(CURRENCY_EXPONENTS)
   .map(([code, exponent]) => `('${code}', ${String(exponent)})`)
   .join(', ');
 
+/** The billing customers Revline knows: mapped from a Salesforce account, or billed by one of its sagas. */
+const KNOWN_CUSTOMERS = `(SELECT "billing_customer_id" AS customer_id FROM "q2c"."customers"
+   WHERE "billing_customer_id" IS NOT NULL
+  UNION SELECT "data"->>'billingCustomerId' FROM "q2c"."sagas" WHERE "data" ? 'billingCustomerId')`;
+
 /** Months per catalogue price period and per billing interval (day, week and term do not convert). */
 const MONTHS = `(VALUES ('month', 1), ('year', 12)) AS m(unit, months)`;
 
@@ -60,7 +65,9 @@ const MONTHS = `(VALUES ('month', 1), ('year', 12)) AS m(unit, months)`;
  *   the active mapping and converted to the price's interval (month ↔ year; a `term` price period, a tiered price
  *   or a day/week interval is not compared); expected and actual in minor units per interval;
  * - `date_mismatch` (objectType `Subscription`, field `startDate`): the subscription's start date differs from the
- *   booking's effective date; difference in days.
+ *   booking's effective date; difference in days;
+ * - `unknown_customer_in_billing` (objectType `Subscription`, field `customer`, actual the customer id): a live
+ *   subscription billing a customer Revline never saw (no Salesforce account maps to it, no saga billed it).
  */
 export class SalesforceBillingCheckpoint implements Checkpoint {
   readonly name = 'salesforce-billing' as const;
@@ -94,7 +101,7 @@ export class SalesforceBillingCheckpoint implements Checkpoint {
     await ctx.runner.query(`ANALYZE "sf_expected"`);
     await ctx.runner.query(`CREATE TEMP TABLE "billing_items" AS
       SELECT "contractId" AS contract_id, "lineId" AS line_id, "itemId" AS item_id,
-             "subscriptionId" AS subscription_id, "quantity" AS qty, upper("currency") AS currency,
+             "subscriptionId" AS subscription_id, "customerId" AS customer_id, "quantity" AS qty, upper("currency") AS currency,
              "unitAmountMinor" AS unit_amount, "interval" AS price_interval, "startDate" AS start_date
         FROM "stage_billing_items"
        WHERE "status" NOT IN ('canceled', 'incomplete_expired') AND "contractId" IS NOT NULL`);
@@ -102,7 +109,7 @@ export class SalesforceBillingCheckpoint implements Checkpoint {
     await ctx.runner.query(`CREATE INDEX ON "billing_items" (contract_id, line_id)`);
     await ctx.runner.query(`INSERT INTO "found"
       ("checkpoint", "category", "contract_id", "object_type", "object_id", "field", "expected", "actual",
-       "difference", "correlation_id")
+       "difference", "correlation_id", "currency", "customer_id", "expected_source_id", "actual_source_id")
       SELECT 'salesforce-billing',
              CASE WHEN b.item_id IS NULL THEN 'subscription_missing'
                   WHEN e.currency IS DISTINCT FROM b.currency AND e.qty = b.qty THEN 'currency_mismatch'
@@ -124,16 +131,17 @@ export class SalesforceBillingCheckpoint implements Checkpoint {
              CASE WHEN b.item_id IS NULL THEN trim_scale(-e.qty)::text
                   WHEN e.qty = b.qty THEN NULL
                   ELSE trim_scale(b.qty - e.qty)::text END,
-             c."correlation_id"
+             c."correlation_id", NULL, b.customer_id, e.last_order, b.item_id
         FROM "sf_expected" e
         LEFT JOIN "billing_items" b ON b.contract_id = e.contract_id AND b.line_id = e.line_id
         LEFT JOIN ${CONTRACT_CORRELATION} c ON c."contract_id" = e.contract_id
        WHERE e.qty <> 0 AND (b.item_id IS NULL OR b.qty <> e.qty OR e.currency IS DISTINCT FROM b.currency)`);
     await ctx.runner.query(`INSERT INTO "found"
       ("checkpoint", "category", "contract_id", "object_type", "object_id", "field", "expected", "actual",
-       "difference", "correlation_id")
+       "difference", "correlation_id", "currency", "customer_id", "expected_source_id", "actual_source_id")
       SELECT 'salesforce-billing', 'unknown_in_billing', b.contract_id, 'SubscriptionItem', b.item_id, 'quantity',
-             NULL, trim_scale(b.qty)::text, trim_scale(b.qty)::text, c."correlation_id"
+             NULL, trim_scale(b.qty)::text, trim_scale(b.qty)::text, c."correlation_id", NULL, b.customer_id, NULL,
+             b.item_id
         FROM "billing_items" b
         LEFT JOIN ${CONTRACT_CORRELATION} c ON c."contract_id" = b.contract_id
        WHERE NOT EXISTS (SELECT 1 FROM "sf_expected" e WHERE e.contract_id = b.contract_id
@@ -141,13 +149,13 @@ export class SalesforceBillingCheckpoint implements Checkpoint {
          AND b.qty <> 0`);
     await ctx.runner.query(`INSERT INTO "found"
       ("checkpoint", "category", "contract_id", "object_type", "object_id", "field", "expected", "actual",
-       "difference", "correlation_id")
+       "difference", "correlation_id", "currency", "customer_id", "expected_source_id", "actual_source_id")
       WITH periods AS (
         SELECT p->>'productCode' AS product_code, p->>'unitPricePeriod' AS unit_period
           FROM "q2c"."mapping_versions" v, jsonb_array_elements(v."definition"->'productCatalogue') p
          WHERE v."status" = 'active'),
       priced AS (
-        SELECT e.contract_id, b.item_id, b.unit_amount AS actual,
+        SELECT e.contract_id, b.item_id, b.unit_amount AS actual, b.currency, b.customer_id, e.last_order,
                round(e.unit_price * mi.months / mp.months * power(10, coalesce(x.exponent, 2)))::bigint AS expected
           FROM "sf_expected" e
           JOIN "billing_items" b ON b.contract_id = e.contract_id AND b.line_id = e.line_id
@@ -157,24 +165,36 @@ export class SalesforceBillingCheckpoint implements Checkpoint {
           LEFT JOIN (VALUES ${EXPONENTS}) AS x(code, exponent) ON x.code = b.currency
          WHERE e.qty <> 0 AND b.unit_amount IS NOT NULL AND e.unit_price IS NOT NULL)
       SELECT 'salesforce-billing', 'price_mismatch', p.contract_id, 'SubscriptionItem', p.item_id,
-             'unitAmountMinor', p.expected::text, p.actual::text, (p.actual - p.expected)::text, c."correlation_id"
+             'unitAmountMinor', p.expected::text, p.actual::text, (p.actual - p.expected)::text, c."correlation_id",
+             p.currency, p.customer_id, p.last_order, p.item_id
         FROM priced p
         LEFT JOIN ${CONTRACT_CORRELATION} c ON c."contract_id" = p.contract_id
        WHERE p.actual <> p.expected`);
     await ctx.runner.query(`INSERT INTO "found"
       ("checkpoint", "category", "contract_id", "object_type", "object_id", "field", "expected", "actual",
-       "difference", "correlation_id")
+       "difference", "correlation_id", "currency", "customer_id", "expected_source_id", "actual_source_id")
       WITH starts AS (
-        SELECT b.contract_id, b.subscription_id, min(e.start_date) AS expected, min(b.start_date) AS actual
+        SELECT b.contract_id, b.subscription_id, min(b.customer_id) AS customer_id, min(e.start_date) AS expected,
+               min(b.start_date) AS actual
           FROM "sf_expected" e
           JOIN "billing_items" b ON b.contract_id = e.contract_id AND b.line_id = e.line_id
          WHERE e.start_date IS NOT NULL AND b.start_date IS NOT NULL
          GROUP BY b.contract_id, b.subscription_id)
       SELECT 'salesforce-billing', 'date_mismatch', s.contract_id, 'Subscription', s.subscription_id, 'startDate',
-             s.expected, s.actual, (s.actual::date - s.expected::date)::text || ' days', c."correlation_id"
+             s.expected, s.actual, (s.actual::date - s.expected::date)::text || ' days', c."correlation_id", NULL,
+             s.customer_id, s.contract_id, s.subscription_id
         FROM starts s
         LEFT JOIN ${CONTRACT_CORRELATION} c ON c."contract_id" = s.contract_id
        WHERE s.actual IS DISTINCT FROM s.expected`);
+    await ctx.runner.query(`INSERT INTO "found"
+      ("checkpoint", "category", "contract_id", "object_type", "object_id", "field", "expected", "actual",
+       "difference", "customer_id", "actual_source_id")
+      SELECT 'salesforce-billing', 'unknown_customer_in_billing', max(i."contractId"), 'Subscription',
+             i."subscriptionId", 'customer', NULL, i."customerId", NULL, i."customerId", i."subscriptionId"
+        FROM "stage_billing_items" i
+       WHERE i."status" NOT IN ('canceled', 'incomplete_expired') AND i."customerId" IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM ${KNOWN_CUSTOMERS} k WHERE k.customer_id = i."customerId")
+       GROUP BY i."subscriptionId", i."customerId"`);
     const row = (
       await select<Array<{ n: number }>>(ctx.runner, `SELECT count(*)::int AS n FROM "sf_expected"`)
     ).at(0);

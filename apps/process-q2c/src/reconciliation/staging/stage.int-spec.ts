@@ -78,6 +78,7 @@ describe('staging exports (COPY), opened at once and staged in turn', () => {
       period: '2027-03',
       from: '2027-03-01',
       to: '2027-03-31',
+      subject: { contractId: null, customerId: null },
       systems: new Exports(byPath),
     };
   }

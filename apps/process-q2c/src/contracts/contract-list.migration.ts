@@ -1,0 +1,20 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The unfinished sagas by contract: what the contracts list's lifecycle filters (`status=failed`, and the failed
+ * check of the others) read, without walking every completed saga of the book (EXPLAIN ANALYZE at 100,000 contracts
+ * and 200,000 sagas: 55 ms → 22 ms for `status=failed`).
+ */
+export class ContractListIndexes1764400001410 implements MigrationInterface {
+  name = 'ContractListIndexes1764400001410';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(
+      `CREATE INDEX "sagas_unfinished" ON "q2c"."sagas" ("contract_id") WHERE "status" <> 'completed'`,
+    );
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX "q2c"."sagas_unfinished"`);
+  }
+}
