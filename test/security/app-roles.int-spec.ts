@@ -109,8 +109,8 @@ describe('one database role per app', () => {
 
   it('reads, mints and revokes API keys, but cannot delete one', async () => {
     await as(q2cUrl, async (client) => {
-      const insert = `INSERT INTO platform.api_keys ("name", "prefix", "key_hash", "roles", "created_by")
-        VALUES ('probe', 'rvl_', '${'cd'.repeat(32)}', '{finance.viewer}', 'test')`;
+      const insert = `INSERT INTO platform.api_keys ("name", "prefix", "key_hash", "roles", "created_by", "owner")
+        VALUES ('probe', 'rvl_', '${'cd'.repeat(32)}', '{finance.viewer}', 'test', 'person:probe')`;
       expect(await outcome(client, insert)).toBe('ok');
       expect(
         await outcome(client, `UPDATE platform.api_keys SET "revoked_at" = now() WHERE "name" = 'probe'`),

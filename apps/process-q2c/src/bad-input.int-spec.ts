@@ -249,6 +249,7 @@ const CASES: Record<string, RouteCases> = {
       field: 'agedAfterHours',
     },
   ],
+  'GET /v1/usage/parked': { none: 'takes no input' },
   'GET /v1/usage/ingestions/{id}': [{ name: 'an id that is not a UUID', params: { id: '42' }, field: 'id' }],
   'POST /v1/usage': [
     {

@@ -3,6 +3,7 @@ import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { clientAddress, consumeRateLimit, refuseSpentRateLimit } from '@revline/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isServiceOwner } from './service-key';
 import type { Principal } from './api-keys.service';
 import { ApiKeys } from './api-keys.service';
 import type { RouteRateLimit } from './decorators';
@@ -43,7 +44,9 @@ export class ApiKeyGuard implements CanActivate {
       return true;
     }
     const principal = await authenticateRequest(this.keys, request);
-    await consumeRateLimit(request, 'key', principal.keyId, reply);
+    // A service key carries many people's requests (experience-finance's to process-q2c): they were counted, each
+    // under its own key, where they came in.
+    if (!isServiceOwner(principal.owner)) await consumeRateLimit(request, 'key', principal.keyId, reply);
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets) ?? [
       'integration.admin',
     ];

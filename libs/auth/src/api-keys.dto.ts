@@ -30,12 +30,13 @@ export class CreateApiKeyDto {
   @ApiPropertyOptional({
     example: 'person:carol@example.com',
     description:
-      "The person (their id) or service the key acts for; the minting key's owner when absent. Maker-checker compares owners.",
+      "The person (their id) or service the key acts for; the minting key's owner when absent. Maker-checker compares owners. `service:` owners belong to the apps' configured service keys and cannot be minted.",
   })
   @IsOptional()
   @IsString()
   @Length(1, 200)
   @Matches(/^[\w .@:+-]+$/, { message: 'owner may hold letters, digits, spaces and . @ : + - _' })
+  @Matches(/^(?!service:)/, { message: 'owner may not start with service: (the apps’ own service keys)' })
   owner?: string;
 }
 

@@ -3,6 +3,9 @@ import { ApiKeyEntity } from './entities';
 import { hashApiKey } from './api-keys.service';
 import type { Role } from './roles';
 
+/** Owners of the apps' configured service keys (`service:<app>`); no minted key can take one. */
+export const isServiceOwner = (owner: string | undefined): boolean => owner?.startsWith('service:') ?? false;
+
 /** How a configured service API key is recorded in the shared key table. */
 export interface ServiceKeySpec {
   name: string;
