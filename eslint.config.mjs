@@ -13,6 +13,8 @@ export default tseslint.config(
       'openapi/**',
       '.revline/**',
       'scripts/**',
+      // The vendor-side projects deployed with the vendors' own tools (sf, suitecloud), not Revline's code.
+      'vendor/**',
       '*.mjs',
     ],
   },
