@@ -18,7 +18,11 @@ export const REQUIRED_SALESFORCE_METADATA: readonly RequiredObject[] = [
   {
     name: 'Order',
     create: false,
-    fields: [...writeBack, { name: 'Revline_Bill_Cycle_Day__c', use: 'read' }],
+    fields: [
+      ...writeBack,
+      { name: 'Revline_Bill_Cycle_Day__c', use: 'read' },
+      { name: 'Revline_Billing_Timing__c', use: 'read' },
+    ],
   },
   {
     name: 'Revline_Billing_Invoice__c',
@@ -31,6 +35,7 @@ export const REQUIRED_SALESFORCE_METADATA: readonly RequiredObject[] = [
       'Revline_Status__c',
       'Revline_Order__c',
       'Revline_Account__c',
+      'Revline_Correlation_Id__c',
     ].map((name) => ({ name, use: 'write' as const })),
   },
 ];

@@ -56,6 +56,7 @@ const ORDER_FIELDS = [
   'ContractId',
   'SBQQ__RenewedContract__c',
   'Revline_Bill_Cycle_Day__c',
+  'Revline_Billing_Timing__c',
   'Pricebook2Id',
   'CurrencyIsoCode',
   'TotalAmount',
