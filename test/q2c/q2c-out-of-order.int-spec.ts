@@ -169,12 +169,12 @@ describe('quote-to-cash out of order through the sandbox', () => {
 
   it('takes an invoice announced before its subscription change is confirmed: the in-order end state', async () => {
     const { orderId, sfContractId, seatLineId } = await env.bookAndContractG1();
-    // Stripe answers late (the change takes effect at once, its answer comes a second later) and sends its
+    // Stripe answers late (the change takes effect at once, its answer comes three seconds later) and sends its
     // webhooks newest first: invoice.finalized reaches system-billing, and process-q2c, before the
     // subscription change is confirmed to the saga.
     await request(env.stripeSandbox.url)
       .post('/sandbox/faults')
-      .send({ latencyMs: 1000, webhookReorderWindowMs: 300 })
+      .send({ latencyMs: 3000, webhookReorderWindowMs: 300 })
       .expect(200);
     let amendmentOrderId: string;
     try {

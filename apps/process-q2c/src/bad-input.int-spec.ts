@@ -189,6 +189,10 @@ const CASES: Record<string, RouteCases> = {
     { name: 'an unknown status', query: { status: 'pending' }, field: 'status' },
     { name: 'an unknown format', query: { format: 'xlsx' }, field: 'format' },
   ],
+  'GET /v1/reconciliation-breaks': [
+    { name: 'an unknown checkpoint', query: { checkpoint: 'gut-feeling' }, field: 'checkpoint' },
+    { name: 'a category that is not one', query: { category: 'Missing In ERP!' }, field: 'category' },
+  ],
   'GET /v1/reconciliation-breaks/summary': [
     { name: 'no window', query: {}, field: 'from' },
     { name: 'a day that is not a date', query: { from: '2026-02-30x', to: '2026-03-31' }, field: 'from' },

@@ -60,6 +60,8 @@ export class ReconciliationRunEntity {
   where: `"status" = 'open'`,
 })
 @Index('reconciliation_breaks_contract', ['contractId'])
+@Index('reconciliation_breaks_open_page', ['breakId'], { where: `"status" = 'open'` })
+@Index('reconciliation_breaks_open_customer', ['customerId', 'breakId'], { where: `"status" = 'open'` })
 @Index('reconciliation_breaks_opened', ['openedAt'])
 export class ReconciliationBreakEntity {
   @PrimaryColumn({ name: 'break_id', type: 'uuid' })
