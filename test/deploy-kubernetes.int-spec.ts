@@ -1,4 +1,5 @@
 import { QUEUES } from '@revline/messaging';
+import { APP_NODE_ARGS } from '@revline/platform';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Job } from 'kubernetes-models/batch/v1';
@@ -92,6 +93,11 @@ describe('deploy/kubernetes manifests', () => {
     expect(() => {
       validate({ ...broken, apiVersion: 'apps/v1beta1' });
     }).toThrow(/neither a known Kubernetes kind/);
+  });
+
+  it('the ConfigMap gives the apps their heap flags, and memory limits leave room above the heap', () => {
+    expect(find('ConfigMap', 'revline-config')?.data?.NODE_OPTIONS).toBe(APP_NODE_ARGS.join(' '));
+    for (const app of APPS) expect(container(app).resources?.limits?.memory).toBe('512Mi');
   });
 
   it('kustomization.yaml lists every manifest file', () => {
