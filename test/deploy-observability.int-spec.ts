@@ -93,6 +93,13 @@ describe('Prometheus alerts and the Grafana dashboard name only metrics the apps
   let exposed: Set<string>;
   let viewer: string;
 
+  /** The HTTP server of a booted app, for supertest. */
+  const server = (name: string) => {
+    const booted = apps.get(name);
+    if (!booted) throw new Error(`${name} did not boot`);
+    return booted.app.getHttpServer();
+  };
+
   const boot = async (name: string, module: Type, spec: HttpAppSpec, env: Record<string, string> = {}) => {
     apps.set(name, await createTestApp(module, spec, env));
   };
@@ -158,14 +165,13 @@ describe('Prometheus alerts and the Grafana dashboard name only metrics the apps
 
   it('each system API reports its circuit state, closed at start', async () => {
     const scrape = async (app: string) =>
-      (await request(apps.get(app)?.app.getHttpServer()).get('/metrics').set(bearer(viewer)).expect(200))
-        .text;
+      (await request(server(app)).get('/metrics').set(bearer(viewer)).expect(200)).text;
     expect(await scrape('system-erp')).toMatch(/^revline_circuit_state\{connection="netsuite:[^"]+"\} 0$/m);
     expect(await scrape('system-billing')).toMatch(/^revline_circuit_state\{connection="stripe"\} 0$/m);
   });
 
   describe('process-q2c readiness and the backlog gauge', () => {
-    const q2c = () => apps.get('process-q2c')?.app.getHttpServer();
+    const q2c = () => server('process-q2c');
     const insertOutbox = (ageSeconds: number) =>
       db.dataSource.query(
         `INSERT INTO "q2c"."outbox" ("message_id", "queue", "job", "idempotency_key", "envelope", "created_at")

@@ -21,12 +21,13 @@ export class OutboxRepository {
   /** Reads only unpublished rows, through the partial index `outbox_unpublished`. */
   async backlog(manager: EntityManager, olderThanSeconds: number): Promise<OutboxBacklogRow> {
     const outbox = `"${manager.connection.driver.schema ?? 'public'}"."outbox"`;
-    const [row] = await manager.query<Array<{ count: number; oldest: number }>>(
+    const rows = await manager.query<Array<{ count: number; oldest: number }>>(
       `SELECT count(*) FILTER (WHERE "created_at" < now() - make_interval(secs => $1))::int AS "count",
               coalesce(extract(epoch FROM now() - min("created_at")), 0)::float8 AS "oldest"
          FROM ${outbox} WHERE "published_at" IS NULL`,
       [olderThanSeconds],
     );
+    const row = rows.at(0);
     return { count: row?.count ?? 0, oldestSeconds: Math.max(0, row?.oldest ?? 0) };
   }
 

@@ -29,7 +29,9 @@ async function snapshotsConfigured(redis: RedisInfoClient, info: string): Promis
   } catch {
     // fall through to INFO
   }
-  return (numberField(info, 'rdb_saves') ?? 0) > 0 || (numberField(info, 'rdb_last_bgsave_time_sec') ?? -1) >= 0;
+  return (
+    (numberField(info, 'rdb_saves') ?? 0) > 0 || (numberField(info, 'rdb_last_bgsave_time_sec') ?? -1) >= 0
+  );
 }
 
 /** Reads INFO persistence (and CONFIG GET save where allowed). */
