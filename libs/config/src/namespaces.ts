@@ -104,4 +104,14 @@ export class WorkerConfig {
   @IsInt()
   @Min(10)
   OUTBOX_POLL_MS = 50;
+
+  /** An unpublished outbox row older than this many seconds counts in the backlog (gauge and readiness). */
+  @IsInt()
+  @Min(1)
+  OUTBOX_BACKLOG_AGE_SECONDS = 60;
+
+  /** Readiness reports the app down (degraded) while its outbox backlog holds more rows than this. */
+  @IsInt()
+  @Min(1)
+  OUTBOX_BACKLOG_READY_MAX = 1_000;
 }

@@ -4,6 +4,7 @@ import { WorkerConfig } from '@revline/config';
 import { MetricsService } from '@revline/observability';
 import { DataSource } from 'typeorm';
 import type { EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
+import type { OutboxBacklogRow } from './outbox.repository';
 import { OutboxRepository } from './outbox.repository';
 import { Queues } from './queues';
 import { RecurringTask } from './recurring-task';
@@ -46,6 +47,12 @@ export class OutboxRelay
   ) {
     // Woken by every commit that wrote outbox rows in this process; the poll catches the rest.
     dataSource.subscribers.push(this);
+    metrics.setOutboxBacklogSource(() => this.backlog());
+  }
+
+  /** The rows waiting longer than OUTBOX_BACKLOG_AGE_SECONDS (for the gauges and readiness). */
+  backlog(): Promise<OutboxBacklogRow> {
+    return this.repository.backlog(this.dataSource.manager, this.config.OUTBOX_BACKLOG_AGE_SECONDS);
   }
 
   afterTransactionCommit(event: TransactionCommitEvent): void {

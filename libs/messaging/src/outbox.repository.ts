@@ -9,9 +9,28 @@ export interface ClaimedMessage {
   envelope: Envelope;
 }
 
+/** Unpublished rows older than the backlog age, and the age in seconds of the oldest unpublished row (0: none). */
+export interface OutboxBacklogRow {
+  count: number;
+  oldestSeconds: number;
+}
+
 /** The SQL of the outbox relay. */
 @Injectable()
 export class OutboxRepository {
+  /** Reads only unpublished rows, through the partial index `outbox_unpublished`. */
+  async backlog(manager: EntityManager, olderThanSeconds: number): Promise<OutboxBacklogRow> {
+    const outbox = `"${manager.connection.driver.schema ?? 'public'}"."outbox"`;
+    const rows = await manager.query<Array<{ count: number; oldest: number }>>(
+      `SELECT count(*) FILTER (WHERE "created_at" < now() - make_interval(secs => $1))::int AS "count",
+              coalesce(extract(epoch FROM now() - min("created_at")), 0)::float8 AS "oldest"
+         FROM ${outbox} WHERE "published_at" IS NULL`,
+      [olderThanSeconds],
+    );
+    const row = rows.at(0);
+    return { count: row?.count ?? 0, oldestSeconds: Math.max(0, row?.oldest ?? 0) };
+  }
+
   /**
    * Claims the oldest unpublished rows no other relay holds (SKIP LOCKED) — at most `limit` rows and `maxBytes` of
    * envelopes, and at least one row — and marks them published, in one statement of the caller's transaction: the

@@ -3,3 +3,4 @@ export * from './eviction-policy';
 export * from './ids';
 export * from './logger';
 export * from './metrics.service';
+export * from './redis-persistence';

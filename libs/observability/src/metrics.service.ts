@@ -3,11 +3,27 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 
 type DepthSource = () => Promise<Array<{ queue: string; state: string; count: number }>>;
 
+/** The app's outbox backlog: unpublished rows older than the backlog age, and the age of the oldest unpublished. */
+export interface OutboxBacklog {
+  count: number;
+  oldestSeconds: number;
+}
+type BacklogSource = () => Promise<OutboxBacklog>;
+
+/** `revline_circuit_state` values, by the event of an opossum breaker that enters the state. */
+const CIRCUIT_STATE = { close: 0, halfOpen: 1, open: 2 } as const;
+
+/** The part of a circuit breaker (opossum's) that reports its state changes. */
+export interface CircuitEvents {
+  on(event: keyof typeof CIRCUIT_STATE, listener: () => void): unknown;
+}
+
 /** The Prometheus registry of one app, with the metrics every layer shares. */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
   private readonly depthSources: DepthSource[] = [];
+  private backlogSource?: BacklogSource;
 
   readonly httpRequests = new Counter({
     name: 'revline_http_requests_total',
@@ -60,6 +76,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly circuitState = new Gauge({
+    name: 'revline_circuit_state',
+    help: 'Circuit breaker state per connection: 0 closed, 1 half-open, 2 open',
+    labelNames: ['connection'] as const,
+    registers: [this.registry],
+  });
+
+  readonly auditVerified = new Gauge({
+    name: 'revline_audit_verification_timestamp_seconds',
+    help: 'When this instance last verified the audit chain with each result (intact, broken), in Unix seconds',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'revline_' });
     const sources = this.depthSources;
@@ -75,6 +105,54 @@ export class MetricsService {
         }
       },
     });
+    this.registerBacklogGauges();
+  }
+
+  /** Two gauges from one query a scrape: both collect while the first read is in flight and share it. */
+  private registerBacklogGauges(): void {
+    let pending: Promise<OutboxBacklog> | undefined;
+    const sample = (): Promise<OutboxBacklog> | undefined => {
+      if (!this.backlogSource) return undefined;
+      pending ??= this.backlogSource().finally(() => {
+        pending = undefined;
+      });
+      return pending;
+    };
+    const gauge = (name: string, help: string, pick: (backlog: OutboxBacklog) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        async collect() {
+          const backlog = await sample();
+          if (backlog) this.set(pick(backlog));
+        },
+      });
+    gauge(
+      'revline_outbox_backlog',
+      'Outbox rows not yet published and older than OUTBOX_BACKLOG_AGE_SECONDS',
+      (b) => b.count,
+    );
+    gauge(
+      'revline_outbox_oldest_unpublished_seconds',
+      'Age of the oldest unpublished outbox row in seconds, 0 when none',
+      (b) => b.oldestSeconds,
+    );
+  }
+
+  /** Follows a breaker in `revline_circuit_state{connection}`: closed until it opens. */
+  trackCircuit(connection: string, breaker: CircuitEvents): void {
+    this.circuitState.set({ connection }, CIRCUIT_STATE.close);
+    for (const [event, value] of Object.entries(CIRCUIT_STATE)) {
+      breaker.on(event as keyof typeof CIRCUIT_STATE, () => {
+        this.circuitState.set({ connection }, value);
+      });
+    }
+  }
+
+  /** The outbox backlog gauges read the source at each scrape; an app with no outbox reports 0. */
+  setOutboxBacklogSource(source: BacklogSource): void {
+    this.backlogSource = source;
   }
 
   addQueueDepthSource(source: DepthSource): void {

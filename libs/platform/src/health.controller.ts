@@ -8,8 +8,9 @@ import {
 } from '@nestjs/terminus';
 import type { HealthCheckResult, HealthIndicatorFunction } from '@nestjs/terminus';
 import { NotRateLimited, Public } from '@revline/auth';
-import { ConnectionAlerts, RedisConnections } from '@revline/messaging';
-import { readEvictionPolicy } from '@revline/observability';
+import { WorkerConfig } from '@revline/config';
+import { ConnectionAlerts, OutboxRelay, RedisConnections } from '@revline/messaging';
+import { readEvictionPolicy, readPersistence } from '@revline/observability';
 import { DataSource } from 'typeorm';
 
 @ApiTags('platform')
@@ -24,13 +25,15 @@ export class HealthController {
     @Optional() private readonly dataSource?: DataSource,
     @Optional() private readonly redis?: RedisConnections,
     @Optional() private readonly connections?: ConnectionAlerts,
+    @Optional() private readonly outbox?: OutboxRelay,
+    @Optional() private readonly worker?: WorkerConfig,
   ) {}
 
   @Get()
   @HealthCheck()
   @ApiOperation({
     summary:
-      'Readiness: Postgres, and Redis with its eviction policy, where the app uses them; degraded while a vendor connection is down',
+      'Readiness: Postgres, and Redis with its eviction policy and persistence, where the app uses them; degraded while a vendor connection is down or the outbox backlog is over OUTBOX_BACKLOG_READY_MAX',
   })
   @ApiOkResponse({ description: 'Ready' })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down' })
@@ -42,6 +45,8 @@ export class HealthController {
     }
     const redis = this.redis;
     if (redis) checks.push(() => this.redisCheck(redis));
+    const { outbox, worker } = this;
+    if (outbox && worker) checks.push(() => this.outboxCheck(outbox, worker));
     const connections = this.connections;
     if (connections) checks.push(() => this.connectionsCheck(connections));
     return this.health.check(checks);
@@ -61,15 +66,34 @@ export class HealthController {
     return outages.length === 0 ? session.up() : session.down({ degraded: true, outages });
   }
 
+  /** Rows the relay has not moved to Redis for OUTBOX_BACKLOG_AGE_SECONDS: degraded beyond the threshold. */
+  private async outboxCheck(outbox: OutboxRelay, worker: WorkerConfig) {
+    const session = this.indicators.check('outbox');
+    try {
+      const { count, oldestSeconds } = await outbox.backlog();
+      const details = {
+        backlog: count,
+        backlogMax: worker.OUTBOX_BACKLOG_READY_MAX,
+        olderThanSeconds: worker.OUTBOX_BACKLOG_AGE_SECONDS,
+        oldestUnpublishedSeconds: Math.round(oldestSeconds),
+      };
+      return count > worker.OUTBOX_BACKLOG_READY_MAX
+        ? session.down({ degraded: true, ...details })
+        : session.up(details);
+    } catch (error) {
+      return session.down({ message: (error as Error).message });
+    }
+  }
+
+  /** Up with noeviction; the persistence (AOF, RDB or "not durable") is reported, never a reason to be down. */
   private async redisCheck(redis: RedisConnections) {
     const session = this.indicators.check('redis');
     try {
       const client = await redis.producer();
       await client.ping();
       const policy = await readEvictionPolicy(client);
-      return policy === 'noeviction'
-        ? session.up({ maxmemoryPolicy: policy })
-        : session.down({ maxmemoryPolicy: policy });
+      const details = { maxmemoryPolicy: policy, persistence: await readPersistence(client) };
+      return policy === 'noeviction' ? session.up(details) : session.down(details);
     } catch (error) {
       return session.down({ message: (error as Error).message });
     }

@@ -8,6 +8,7 @@ import type {
   ListAuditLogQuery,
 } from '@revline/finance-api';
 import { DomainError, decodeCursor, encodeCursor } from '@revline/http';
+import { MetricsService } from '@revline/observability';
 
 const DEFAULT_LIMIT = 100;
 const ROW_ID = (part: string): boolean => /^[1-9]\d{0,18}$/.test(part);
@@ -31,7 +32,10 @@ function toRowDto(row: AuditLogEntity): AuditLogRowDto {
 /** The audit log for admins: pages of rows, newest first, and the chain's verification. */
 @Injectable()
 export class AuditLogReader {
-  constructor(private readonly audit: AuditLog) {}
+  constructor(
+    private readonly audit: AuditLog,
+    private readonly metrics: MetricsService,
+  ) {}
 
   async page(query: ListAuditLogQuery): Promise<AuditLogPageDto> {
     if (query.from && query.to && query.from >= query.to) {
@@ -47,7 +51,10 @@ export class AuditLogReader {
     };
   }
 
-  verify(): Promise<AuditVerificationDto> {
-    return this.audit.verify();
+  /** Verifies the chain and records the outcome for the audit alerts (deploy/prometheus/alerts.yml). */
+  async verify(): Promise<AuditVerificationDto> {
+    const verification = await this.audit.verify();
+    this.metrics.auditVerified.set({ result: verification.intact ? 'intact' : 'broken' }, Date.now() / 1000);
+    return verification;
   }
 }

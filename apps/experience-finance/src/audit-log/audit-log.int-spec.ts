@@ -177,4 +177,19 @@ describe('the audit log and its verification (experience-finance)', () => {
       firstBrokenRow: { id: rows[2]?.id, problem: 'link', previousId: target.id },
     });
   });
+
+  it('records when the chain was last verified, by result, for the alert rules', async () => {
+    const verifiedAt = async (result: string) => {
+      const metrics = await request(test.url).get('/metrics').set(bearer(ADMIN)).expect(200);
+      const pattern = new RegExp(
+        `^revline_audit_verification_timestamp_seconds\\{result="${result}"\\} (\\S+)$`,
+        'm',
+      );
+      return Number(pattern.exec(metrics.text)?.[1]);
+    };
+    const before = Date.now() / 1000;
+    await verify(); // broken since the previous case
+    expect(await verifiedAt('broken')).toBeGreaterThanOrEqual(before);
+    expect(await verifiedAt('intact')).toBeLessThan(before);
+  });
 });

@@ -1,4 +1,5 @@
 import { BusinessError, ConnectionError, createEnvelope, TransientError } from '@revline/messaging';
+import { MetricsService } from '@revline/observability';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { classifyStripeError, StripeGateway } from '../stripe/stripe-gateway';
@@ -19,7 +20,7 @@ function gateway(): StripeGateway {
   const config = Object.assign(new StripeConfig(), { STRIPE_ATTEMPTS: 2, STRIPE_RETRY_BASE_MS: 1 });
   // The limiter's pacing is specified against Redis in stripe-rate-limiter.int-spec.ts; here every call has a slot.
   const unlimited = { acquire: () => Promise.resolve() } as unknown as StripeRateLimiter;
-  return new StripeGateway(config, unlimited);
+  return new StripeGateway(config, unlimited, new MetricsService());
 }
 
 describe('classifying Stripe failures', () => {

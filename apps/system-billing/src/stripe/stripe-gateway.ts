@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { BusinessError, backoffWithJitter, ConnectionError, TransientError } from '@revline/messaging';
+import { MetricsService } from '@revline/observability';
 import CircuitBreaker from 'opossum';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Stripe from 'stripe';
@@ -52,6 +53,7 @@ export class StripeGateway implements OnApplicationShutdown {
   constructor(
     private readonly config: StripeConfig,
     private readonly limiter: StripeRateLimiter,
+    metrics: MetricsService,
   ) {
     this.stripe = new Stripe(config.STRIPE_SECRET_KEY, {
       host: config.STRIPE_HOST,
@@ -80,6 +82,7 @@ export class StripeGateway implements OnApplicationShutdown {
     this.breaker.on('close', () => {
       this.logger.log('Stripe circuit closed');
     });
+    metrics.trackCircuit('stripe', this.breaker);
   }
 
   get circuitOpen(): boolean {

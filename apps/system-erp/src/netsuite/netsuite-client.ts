@@ -7,7 +7,6 @@ import { backoffWithJitter } from '@revline/messaging';
 import { MetricsService } from '@revline/observability';
 import { isAxiosError } from 'axios';
 import CircuitBreaker from 'opossum';
-import { Gauge } from 'prom-client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AccountSlots, SlotTimeoutError } from './account-slots';
 import { NetSuiteConfig } from './netsuite.config';
@@ -97,8 +96,6 @@ function isSuiteQl(path: string): boolean {
   return path.startsWith('/services/rest/query/');
 }
 
-const STATE = { closed: 0, halfOpen: 1, open: 2 } as const;
-
 /**
  * The one way Revline talks to a NetSuite account: every request signed (TBA), run inside one of the account's
  * slots (shared through Redis by all workers), behind a circuit breaker, with the concurrency refusal (429, or a
@@ -123,23 +120,7 @@ export class NetSuiteClient implements OnApplicationShutdown {
       resetTimeout: config.NETSUITE_BREAKER_RESET_MS,
       errorFilter: (error: unknown) => !(error instanceof TransportError),
     });
-    const gauge = new Gauge({
-      name: 'revline_circuit_state',
-      help: 'Circuit breaker state per connection: 0 closed, 1 half-open, 2 open',
-      labelNames: ['connection'] as const,
-      registers: [metrics.registry],
-    });
-    const connection = `netsuite:${config.NETSUITE_ACCOUNT}`;
-    gauge.set({ connection }, STATE.closed);
-    this.breaker.on('open', () => {
-      gauge.set({ connection }, STATE.open);
-    });
-    this.breaker.on('halfOpen', () => {
-      gauge.set({ connection }, STATE.halfOpen);
-    });
-    this.breaker.on('close', () => {
-      gauge.set({ connection }, STATE.closed);
-    });
+    metrics.trackCircuit(`netsuite:${config.NETSUITE_ACCOUNT}`, this.breaker);
   }
 
   /** After the workers have finished their jobs (they close on application shutdown too). */
