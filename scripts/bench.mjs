@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, buildIsStale, run } from './lib.mjs';
+import { ROOT, buildIsStale, importBuilt, run } from './lib.mjs';
 
 if (buildIsStale())
   run(process.execPath, [join(ROOT, 'scripts/build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -15,9 +15,14 @@ const scripts = existsSync(dir)
       (f) => f.endsWith('.bench.js') && (only.length === 0 || only.some((o) => f.includes(o))),
     )
   : [];
+// A bench that hosts an app in its own process (q2c-usage hosts process-q2c, whose memory it measures) runs with the
+// heap flags every app runs with.
+const { APP_NODE_ARGS } = await importBuilt('libs/platform/src/node-heap.js');
+const HOSTS_AN_APP = new Set(['q2c-usage.bench.js']);
 let failed = 0;
 for (const script of scripts.sort()) {
-  const result = spawnSync(process.execPath, ['--expose-gc', join(dir, script)], {
+  const flags = HOSTS_AN_APP.has(script) ? [...APP_NODE_ARGS] : [];
+  const result = spawnSync(process.execPath, ['--expose-gc', ...flags, join(dir, script)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 * 1024 * 1024,
