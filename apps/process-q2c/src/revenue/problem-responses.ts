@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProblem } from '@revline/http';
+import { ApiProblem, MISSING_ROLE_PROBLEM, missingRoleDetail } from '@revline/http';
 
 const example = (status: number, title: string, detail: string, instance: string): object => ({
   type: `https://docs.revline.dev/problems/${title.toLowerCase()}`,
@@ -26,7 +26,7 @@ export function ApiProblemResponses(
     ApiProblem(
       403,
       `The key lacks the role ${role} (or a role that implies it)`,
-      example(403, 'Forbidden', `This route needs the role ${role}`, instance),
+      { ...example(403, 'Forbidden', missingRoleDetail([role]), instance), type: MISSING_ROLE_PROBLEM },
     ),
   );
 }
