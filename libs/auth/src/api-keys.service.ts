@@ -21,6 +21,16 @@ export interface Principal extends KeyOwnership {
   roles: Role[];
 }
 
+function toPrincipal(entity: ApiKeyEntity): Principal {
+  return {
+    keyId: entity.id,
+    name: entity.name,
+    roles: entity.roles,
+    owner: entity.owner,
+    mintedByOwners: entity.mintedByOwners,
+  };
+}
+
 /** The owner of the bootstrap admin key. */
 export const BOOTSTRAP_OWNER = 'bootstrap-admin';
 
@@ -191,18 +201,18 @@ export class ApiKeys implements OnModuleInit, OnApplicationBootstrap {
     const entity = await this.dataSource
       .getRepository(ApiKeyEntity)
       .findOne({ where: { keyHash, revokedAt: IsNull() } });
-    const principal = entity
-      ? {
-          keyId: entity.id,
-          name: entity.name,
-          roles: entity.roles,
-          owner: entity.owner,
-          mintedByOwners: entity.mintedByOwners,
-        }
-      : null;
+    const principal = entity ? toPrincipal(entity) : null;
     if (this.cache.size > 10_000) this.cache.clear();
     if (heard === this.revocationsHeard) this.cache.set(keyHash, { principal, until: Date.now() + CACHE_MS });
     return principal;
+  }
+
+  /** The principal of a key by its id, or null when there is no such key or it has been revoked. */
+  async principalOf(keyId: string): Promise<Principal | null> {
+    const entity = await this.dataSource
+      .getRepository(ApiKeyEntity)
+      .findOne({ where: { id: keyId, revokedAt: IsNull() } });
+    return entity ? toPrincipal(entity) : null;
   }
 
   /** Who a key (revoked or not) acts for, or null when there is no such key. */

@@ -8,6 +8,7 @@ import {
   DatabaseConfig,
   HttpConfig,
   LogConfig,
+  QueueDashboardConfig,
   RedisConfig,
   RevlineConfigModule,
   WorkerConfig,
@@ -20,6 +21,7 @@ import type { AppDatabase } from './app-database';
 import { appEntities, appMigrations } from './app-database';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
+import { DashboardSessions } from './dashboard-session';
 import { QueueDashboard } from './queue-dashboard';
 
 export interface PlatformOptions {
@@ -75,7 +77,10 @@ export class PlatformModule {
           concurrency: options.messaging.concurrency,
         }),
       );
-      if (options.messaging.dashboard) providers.push(QueueDashboard);
+      if (options.messaging.dashboard) {
+        config.push(QueueDashboardConfig);
+        providers.push(DashboardSessions, QueueDashboard);
+      }
     }
     imports.unshift(RevlineConfigModule.forRoot(config));
     return { module: PlatformModule, imports, providers, controllers: [HealthController, MetricsController] };
