@@ -131,15 +131,24 @@ export class QueueDashboard implements OnModuleInit {
   private async signIn(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const apiKey = (request.body as { apiKey?: unknown } | undefined)?.apiKey;
     request.headers.authorization = typeof apiKey === 'string' ? `Bearer ${apiKey.trim()}` : undefined;
+    const refusal = await this.openSession(request, reply);
+    if (refusal === null) return reply.redirect(QUEUE_DASHBOARD_PATH, 303);
+    setProblemHeaders(reply, refusal.error, refusal.status);
+    return this.page(reply, refusal.status, refusal.detail);
+  }
+
+  /** Opens a session for the request's key when it is an integration admin's; otherwise answers why not. */
+  private async openSession(
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<{ error: unknown; status: number; detail: string } | null> {
     try {
       const principal = await this.admit(request, reply);
       await this.sessions.open(principal.keyId, request, reply, QUEUE_DASHBOARD_PATH);
-      void reply.redirect(QUEUE_DASHBOARD_PATH, 303);
-      return reply;
+      return null;
     } catch (error) {
-      const body = this.problems.toProblem(error);
-      setProblemHeaders(reply, error, body.status);
-      return this.page(reply, body.status, body.detail);
+      const { status, detail } = this.problems.toProblem(error);
+      return { error, status, detail };
     }
   }
 
