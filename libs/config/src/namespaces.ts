@@ -100,6 +100,15 @@ export class LogConfig {
   LOG_LEVEL = 'info';
 }
 
+/**
+ * The company this deployment serves. Revline runs one deployment per company (its own databases, Redis prefix and
+ * keys); every job envelope carries this tenant id, and a job of another tenant is refused before any handler sees it.
+ */
+export class TenantConfig {
+  @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'must be 1-64 lowercase letters, digits or dashes' })
+  TENANT_ID = 'default';
+}
+
 export class WorkerConfig {
   @IsInt()
   @Min(1)

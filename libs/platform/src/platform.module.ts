@@ -11,6 +11,7 @@ import {
   QueueDashboardConfig,
   RedisConfig,
   RevlineConfigModule,
+  TenantConfig,
   WorkerConfig,
 } from '@revline/config';
 import type { ForwardingSystem, QueueName } from '@revline/messaging';
@@ -69,7 +70,7 @@ export class PlatformModule {
     }
     if (options.messaging) {
       if (!config.includes(RedisConfig)) config.push(RedisConfig);
-      config.push(WorkerConfig);
+      config.push(WorkerConfig, TenantConfig);
       imports.push(
         MessagingModule.forApp({
           consumes: options.messaging.consumes,
