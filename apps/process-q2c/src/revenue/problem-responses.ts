@@ -23,10 +23,10 @@ export function ApiProblemResponses(
       'No API key, or an unknown or revoked one',
       example(401, 'Unauthorized', 'A valid API key is required', instance),
     ),
-    ApiProblem(
-      403,
-      `The key lacks the role ${role} (or a role that implies it)`,
-      { ...example(403, 'Forbidden', missingRoleDetail([role]), instance), type: MISSING_ROLE_PROBLEM },
-    ),
+    ApiProblem(403, `The key lacks the role ${role} (or a role that implies it)`, {
+      ...example(403, 'Forbidden', missingRoleDetail([role]), instance),
+      type: MISSING_ROLE_PROBLEM,
+      requiredRoles: role,
+    }),
   );
 }
