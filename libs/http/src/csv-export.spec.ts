@@ -41,7 +41,8 @@ describe('Excel-safe CSV cells (OWASP CSV injection)', () => {
 describe('CSV writers', () => {
   it('excel: a byte order mark, CRLF line ends, neutralised cells', () => {
     const csv = csvWriter('excel');
-    const text = csv.header(['period', 'note']) + csv.row(['period', 'note'], { period: '2026-03', note: '=1' });
+    const text =
+      csv.header(['period', 'note']) + csv.row(['period', 'note'], { period: '2026-03', note: '=1' });
     expect(text).toBe('\uFEFFperiod,note\r\n"=""2026-03""","\'=1"\r\n');
   });
 
