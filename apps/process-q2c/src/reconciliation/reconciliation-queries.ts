@@ -212,4 +212,5 @@ const CSV_COLUMNS: CsvColumn[] = [
 
 export const CSV_HEADER_COLUMNS = CSV_COLUMNS.map(([name]) => name);
 /** One break as a CSV row, in the dialect the request asked for. */
-export const csvRow = (csv: CsvWriter, b: BreakDto): string => csv.line(CSV_COLUMNS.map(([, read]) => read(b)));
+export const csvRow = (csv: CsvWriter, b: BreakDto): string =>
+  csv.line(CSV_COLUMNS.map(([, read]) => read(b)));
