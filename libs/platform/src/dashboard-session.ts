@@ -64,9 +64,18 @@ export class DashboardSessions {
 
   /** Whether an owner's admin key may act on the dashboard rather than only look (QUEUE_DASHBOARD_ACTORS). */
   mayAct(owner: string): boolean {
+    return this.actors().includes(owner);
+  }
+
+  /** Whether anyone may act: when no one may, the dashboard shows no action at all. */
+  anyoneMayAct(): boolean {
+    return this.actors().length > 0;
+  }
+
+  private actors(): string[] {
     return this.config.QUEUE_DASHBOARD_ACTORS.split(',')
       .map((o) => o.trim())
-      .includes(owner);
+      .filter((o) => o !== '');
   }
 
   private cookie(token: string, maxAge: number, request: FastifyRequest, path: string): string {

@@ -54,8 +54,11 @@ export class QueueDashboard implements OnModuleInit {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     const serverAdapter = new FastifyAdapter();
     serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
+    // Without QUEUE_DASHBOARD_ACTORS no one may act, and the board shows no action; with them, the gate refuses the
+    // others' actions (the board's buttons are the same for everyone).
+    const readOnlyMode = !this.sessions.anyoneMayAct();
     createBullBoard({
-      queues: (await this.queues.all()).map((queue) => new BullMQAdapter(queue, { readOnlyMode: false })),
+      queues: (await this.queues.all()).map((queue) => new BullMQAdapter(queue, { readOnlyMode })),
       serverAdapter,
     });
     await fastify.register(async (scope) => {
