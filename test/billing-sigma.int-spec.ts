@@ -176,7 +176,7 @@ describe('the invoice-line export through Sigma, against the list', () => {
           .expect(200)
       ).text
         .trim()
-        .split('\n');
+        .split('\r\n');
     const [header, ...throughSigma] = await narrow(sigmaApp);
     const slice =
       start.mock.calls.map(([sql]) => sql).find((sql) => sql.includes('invoice_line_items')) ?? '';

@@ -344,7 +344,7 @@ describe('system-billing against the Stripe sandbox', () => {
       )
       .set(bearer(viewer))
       .expect(200);
-    const [header, ...rows] = narrow.text.trim().split('\n');
+    const [header, ...rows] = narrow.text.trim().split('\r\n');
     expect(header).toBe('amountMinor,invoiceId,proration');
     expect(rows).toHaveLength(lines.length);
     expect(rows).toContain(

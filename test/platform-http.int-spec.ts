@@ -1,4 +1,5 @@
 import type { TestApp, TestDatabase } from '@revline/testing';
+import { MISSING_ROLE_PROBLEM } from '@revline/http';
 import { bearer, createTestApp, createTestDatabase, seedApiKey } from '@revline/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +28,14 @@ describe('the shared HTTP runtime (process-q2c)', () => {
     expect(res.headers['content-security-policy']).toContain(`default-src 'self'`);
   });
 
+  it('allows inline scripts on the Swagger portal only', async () => {
+    const scripts = (csp: string | undefined) => /script-src ([^;]*)/.exec(csp ?? '')?.[1];
+    for (const path of ['/health/live', '/admin/queues/sign-in', '/metrics'])
+      expect(scripts((await request(test.url).get(path)).headers['content-security-policy'])).toBe(`'self'`);
+    const docs = await request(test.url).get('/docs').redirects(1).expect(200);
+    expect(scripts(docs.headers['content-security-policy'])).toBe(`'self' 'unsafe-inline'`);
+  });
+
   it('carries a caller correlation id back, and replaces one that is not a plain token', async () => {
     const kept = await request(test.url)
       .get('/health/live')
@@ -47,6 +56,19 @@ describe('the shared HTTP runtime (process-q2c)', () => {
     expect(limited.headers['content-type']).toContain('application/problem+json');
     expect(limited.body.detail).toContain('at most 5 requests per minute');
     await request(test.url).get('/health').expect(200); // health is never limited
+  });
+
+  it("refuses a key without the role with a missing-role problem that names the role, not the key's roles", async () => {
+    const viewer = await seedApiKey(db.dataSource, ['finance.viewer']);
+    const refused = await request(test.url).get('/v1/mappings/active').set(bearer(viewer)).expect(403);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.body).toMatchObject({
+      type: MISSING_ROLE_PROBLEM,
+      status: 403,
+      requiredRoles: 'integration.admin',
+      detail: 'This action needs the role integration.admin, which this API key does not hold',
+    });
+    expect(JSON.stringify(refused.body)).not.toContain('finance.viewer');
   });
 
   it('exports queue depth among its metrics', async () => {

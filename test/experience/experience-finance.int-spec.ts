@@ -431,9 +431,9 @@ describe('experience-finance over process-q2c', () => {
       expect(res.headers['content-type']).toContain('text/csv');
       expect(res.headers['content-disposition']).toContain('revenue-waterfall-2026-01-2026-02.csv');
       expect(res.text.split('\r\n')).toEqual([
-        'currency,period,opening_deferred,opening_unbilled,billed,recognised,closing_deferred,closing_unbilled,opening_deferred_minor,opening_unbilled_minor,billed_minor,recognised_minor,closing_deferred_minor,closing_unbilled_minor,posted_to_erp,posted_to_erp_minor',
-        'USD,2026-01,0.00,0.00,12000.00,1019.18,10980.82,0.00,0,0,1200000,101918,1098082,0,,',
-        'USD,2026-02,10980.82,0.00,0.00,920.55,10060.27,0.00,1098082,0,0,92055,1006027,0,,',
+        '\uFEFFcurrency,period,opening_deferred,opening_unbilled,billed,recognised,closing_deferred,closing_unbilled,opening_deferred_minor,opening_unbilled_minor,billed_minor,recognised_minor,closing_deferred_minor,closing_unbilled_minor,posted_to_erp,posted_to_erp_minor',
+        'USD,"=""2026-01""",0.00,0.00,12000.00,1019.18,10980.82,0.00,0,0,1200000,101918,1098082,0,,',
+        'USD,"=""2026-02""",10980.82,0.00,0.00,920.55,10060.27,0.00,1098082,0,0,92055,1006027,0,,',
         '',
       ]);
       const accepted = await request(url)
@@ -441,7 +441,7 @@ describe('experience-finance over process-q2c', () => {
         .set(bearer(viewer))
         .set('accept', 'text/csv')
         .expect(200);
-      expect(accepted.text).toContain('USD,2026-01,0.00,0.00,12000.00,1019.18,10980.82,0.00');
+      expect(accepted.text).toContain('USD,"=""2026-01""",0.00,0.00,12000.00,1019.18,10980.82,0.00');
     });
 
     it('refuses bad periods with 400', async () => {

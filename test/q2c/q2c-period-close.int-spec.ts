@@ -163,7 +163,7 @@ describe('period close: revenue runs through the sandbox', () => {
       .set(bearer(viewer))
       .expect(200)
       .expect('content-type', /text\/csv/);
-    expect(csv.text.trim().split('\n')).toEqual([
+    expect(csv.text.trim().split('\r\n')).toEqual([
       'contract_id,obligation_id,subsidiary,currency,product_class,recognised_to_date_minor,billed_to_date_minor,revenue_minor,unbilled_minor,journal_external_id',
       `${orderId},POB-SEATS,US,USD,subscription,101918,1200000,101918,0,rr:2026-01:US:USD:1:1`,
     ]);

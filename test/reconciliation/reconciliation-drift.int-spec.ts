@@ -540,13 +540,13 @@ describe('three-way reconciliation through the sandbox', () => {
 
     const csv = await q2c().get(path).set(bearer(recon.viewer)).set('accept', 'text/csv').expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    const lines = csv.text.trim().split('\n');
+    const lines = csv.text.trim().split('\r\n');
     expect(lines[0]).toBe(
       'breakId,checkpoint,category,period,contractId,customerId,objectType,objectId,field,unit,currency,expected,actual,difference,expectedDisplay,actualDisplay,differenceDisplay,expectedSystem,expectedRecordId,actualSystem,actualRecordId,changedSide,correlationId,firstRunId,lastRunId,status,openedAt,closedAt,closedByRunId',
     );
     expect(lines).toHaveLength(11);
     expect(csv.text).toContain(
-      `missing_in_erp,${period},${a.orderId},${a.saga.data.billingCustomerId ?? ''},Invoice,${deletedInvoice.documentId},erpDocument,money,USD,1200000,,-1200000,"12,000.00 USD",,"-12,000.00 USD",billing,${deletedInvoice.documentId},erp,${deletedInvoice.erpId},actual,`,
+      `missing_in_erp,"=""${period}""",${a.orderId},${a.saga.data.billingCustomerId ?? ''},Invoice,${deletedInvoice.documentId},erpDocument,money,USD,1200000,,-1200000,"12,000.00 USD",,"'-12,000.00 USD",billing,${deletedInvoice.documentId},erp,${deletedInvoice.erpId},actual,`,
     );
 
     // The days the ten breaks opened and closed on, as the CSV says (not today's date: a run may straddle midnight).

@@ -182,7 +182,7 @@ describe('order-lines export through Bulk API 2.0 against the Salesforce sandbox
     expect(amendment.map((r) => r.quantity).sort()).toEqual(['1', '5']);
     expect(amendment.find((r) => r.productCode === 'ANALYTICS')?.unitPrice).toBe('3000.5');
 
-    const csv = (await exported('format=csv')).trimEnd().split('\n');
+    const csv = (await exported('format=csv')).trim().split('\r\n');
     expect(csv[0]).toBe(ORDER_LINE_CSV_COLUMNS.join(','));
     expect(csv.slice(1).sort()).toEqual(csvOf(reference));
 
@@ -200,7 +200,7 @@ describe('order-lines export through Bulk API 2.0 against the Salesforce sandbox
     // Generated orders 25..39, and every order made now through the API.
     expect(reference.filter((r) => r.orderId.startsWith('801T1'))).toHaveLength(15);
     expect(reference).toHaveLength(15 + 7);
-    const csv = (await exported(`format=csv&since=${since}`)).trimEnd().split('\n');
+    const csv = (await exported(`format=csv&since=${since}`)).trim().split('\r\n');
     expect(csv.slice(1).sort()).toEqual(csvOf(reference));
   });
 

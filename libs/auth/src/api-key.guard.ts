@@ -1,7 +1,14 @@
-import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable, UnauthorizedException } from '@nestjs/common';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { clientAddress, consumeRateLimit, refuseSpentRateLimit } from '@revline/http';
+import {
+  clientAddress,
+  consumeRateLimit,
+  DomainError,
+  MISSING_ROLE_PROBLEM,
+  missingRoleDetail,
+  refuseSpentRateLimit,
+} from '@revline/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isServiceOwner } from './service-key';
 import type { Principal } from './api-keys.service';
@@ -14,6 +21,14 @@ import { effectiveRoles } from './roles';
 export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
   principal?: Principal;
+}
+
+/** A 403 of its own problem type for a key without the route's role; it names the role, not the key's roles. */
+export function missingRole(required: readonly string[]): DomainError {
+  return new DomainError(403, missingRoleDetail(required), undefined, {
+    type: MISSING_ROLE_PROBLEM,
+    requiredRoles: required.join(' '),
+  });
 }
 
 export function bearerToken(header: string | string[] | undefined): string | undefined {
@@ -52,9 +67,7 @@ export class ApiKeyGuard implements CanActivate {
     ];
     const held = effectiveRoles(principal.roles);
     if (!required.some((role) => held.has(role))) {
-      throw new ForbiddenException(
-        `This action needs the role ${required.join(' or ')}; the key "${principal.name}" has ${principal.roles.join(', ')}`,
-      );
+      throw missingRole(required);
     }
     if (typeof limit === 'object' && (limit.when?.(request) ?? true))
       await consumeRateLimit(request, limit.budget, principal.keyId);

@@ -3,9 +3,12 @@ import type { OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { AuthConfig } from '@revline/config';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AuditLog } from './audit-log.service';
 import { ApiKeyEntity } from './entities';
+import { insertConfiguredKey, lockConfiguredKeys, staleConfiguredKeys } from './configured-keys.repository';
 import { RevocationBus } from './revocation-bus';
+import type { ConfiguredKeySpec } from './service-key';
 import type { Role } from './roles';
 import { ROLES } from './roles';
 
@@ -19,6 +22,16 @@ export interface Principal extends KeyOwnership {
   keyId: string;
   name: string;
   roles: Role[];
+}
+
+function toPrincipal(entity: ApiKeyEntity): Principal {
+  return {
+    keyId: entity.id,
+    name: entity.name,
+    roles: entity.roles,
+    owner: entity.owner,
+    mintedByOwners: entity.mintedByOwners,
+  };
 }
 
 /** The owner of the bootstrap admin key. */
@@ -88,24 +101,39 @@ export class ApiKeys implements OnModuleInit, OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const key = this.config.BOOTSTRAP_ADMIN_API_KEY;
     if (!key) return;
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(ApiKeyEntity)
-      .values({
-        name: 'bootstrap admin',
-        prefix: key.slice(0, 8),
-        keyHash: hashApiKey(key),
-        roles: [...ROLES],
-        createdBy: 'bootstrap',
-        owner: BOOTSTRAP_OWNER,
-        mintedByOwners: [],
-      })
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    if ((result.raw as unknown[]).length > 0)
-      this.logger.log('Created the bootstrap admin API key from BOOTSTRAP_ADMIN_API_KEY');
+    await this.registerConfigured(key, {
+      variable: 'BOOTSTRAP_ADMIN_API_KEY',
+      name: 'bootstrap admin',
+      roles: [...ROLES],
+      createdBy: 'bootstrap',
+      owner: BOOTSTRAP_OWNER,
+    });
+  }
+
+  /**
+   * Registers a key configured by an environment variable at start: inserted once by its hash (insert-or-ignore,
+   * never changed afterwards, so revoking it through /v1/api-keys sticks), and the keys an earlier value of the
+   * variable registered are revoked (audited, and heard by every app within a second), so changing the variable
+   * retires the old key. A configured key that was revoked stays revoked and retires nothing. Resolves whether the
+   * key was inserted now.
+   */
+  async registerConfigured(key: string, spec: ConfiguredKeySpec): Promise<boolean> {
+    const stored = { prefix: key.slice(0, 8), keyHash: hashApiKey(key) };
+    const { inserted, revoked } = await this.dataSource.transaction(async (manager) => {
+      await lockConfiguredKeys(manager);
+      const { row, inserted } = await insertConfiguredKey(manager, stored, spec);
+      if (row.revokedAt) return { inserted, revoked: [] };
+      const stale = await staleConfiguredKeys(manager, row, spec);
+      for (const old of stale) await this.revokeIn(manager, old, `config:${spec.variable}`);
+      return { inserted, revoked: stale.map((old) => old.id) };
+    });
+    if (inserted) this.logger.log(`Registered the API key of ${spec.variable}`);
+    for (const id of revoked) {
+      this.logger.log(`Revoked API key ${id}: ${spec.variable} no longer holds it`);
+      this.forget(id);
+      await this.revocations.publish(id);
+    }
+    return inserted;
   }
 
   /**
@@ -148,28 +176,32 @@ export class ApiKeys implements OnModuleInit, OnApplicationBootstrap {
 
   async revoke(id: string, actor: string): Promise<ApiKeySummary> {
     const revoked = await this.dataSource.transaction(async (manager) => {
-      const repo = manager.getRepository(ApiKeyEntity);
-      const entity = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const entity = await manager
+        .getRepository(ApiKeyEntity)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!entity) throw new NotFoundException(`No API key with id ${id}`);
-      if (!entity.revokedAt) {
-        entity.revokedAt = new Date();
-        await repo.save(entity);
-        await this.audit.append(
-          {
-            actor,
-            action: 'api-key.revoke',
-            target: id,
-            before: { revokedAt: null },
-            after: { revokedAt: entity.revokedAt },
-          },
-          manager,
-        );
-      }
+      if (!entity.revokedAt) await this.revokeIn(manager, entity, actor);
       return entity;
     });
     this.forget(id);
     await this.revocations.publish(id);
     return toSummary(revoked);
+  }
+
+  /** Revokes a live key (locked by the caller) in the caller's transaction, audited. */
+  private async revokeIn(manager: EntityManager, entity: ApiKeyEntity, actor: string): Promise<void> {
+    entity.revokedAt = new Date();
+    await manager.getRepository(ApiKeyEntity).save(entity);
+    await this.audit.append(
+      {
+        actor,
+        action: 'api-key.revoke',
+        target: entity.id,
+        before: { revokedAt: null },
+        after: { revokedAt: entity.revokedAt },
+      },
+      manager,
+    );
   }
 
   /**
@@ -191,18 +223,18 @@ export class ApiKeys implements OnModuleInit, OnApplicationBootstrap {
     const entity = await this.dataSource
       .getRepository(ApiKeyEntity)
       .findOne({ where: { keyHash, revokedAt: IsNull() } });
-    const principal = entity
-      ? {
-          keyId: entity.id,
-          name: entity.name,
-          roles: entity.roles,
-          owner: entity.owner,
-          mintedByOwners: entity.mintedByOwners,
-        }
-      : null;
+    const principal = entity ? toPrincipal(entity) : null;
     if (this.cache.size > 10_000) this.cache.clear();
     if (heard === this.revocationsHeard) this.cache.set(keyHash, { principal, until: Date.now() + CACHE_MS });
     return principal;
+  }
+
+  /** The principal of a key by its id, or null when there is no such key or it has been revoked. */
+  async principalOf(keyId: string): Promise<Principal | null> {
+    const entity = await this.dataSource
+      .getRepository(ApiKeyEntity)
+      .findOne({ where: { id: keyId, revokedAt: IsNull() } });
+    return entity ? toPrincipal(entity) : null;
   }
 
   /** Who a key (revoked or not) acts for, or null when there is no such key. */

@@ -25,6 +25,24 @@ export class RedisConfig {
   QUEUE_PREFIX = 'revline';
 }
 
+/** The queue dashboard (bull-board at /admin/queues). */
+export class QueueDashboardConfig {
+  /**
+   * Owners (comma-separated, as keys name them) whose integration.admin keys may act on the dashboard (retry,
+   * promote, clean, remove jobs), each action audited; every other admin sees it read-only. Empty: read-only for all.
+   */
+  @Matches(/^[\w .@:+,-]*$/, {
+    message: 'must be owners (letters, digits, spaces, . @ : + - _) separated by commas',
+  })
+  QUEUE_DASHBOARD_ACTORS = '';
+
+  /** How long a dashboard session lasts after sign-in, in minutes. */
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
+  QUEUE_DASHBOARD_SESSION_MINUTES = 60;
+}
+
 export class HttpConfig {
   @IsString()
   HOST = '0.0.0.0';
@@ -80,6 +98,15 @@ export class AuthConfig {
 export class LogConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
+}
+
+/**
+ * The company this deployment serves. Revline runs one deployment per company (its own databases, Redis prefix and
+ * keys); every job envelope carries this tenant id, and a job of another tenant is refused before any handler sees it.
+ */
+export class TenantConfig {
+  @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'must be 1-64 lowercase letters, digits or dashes' })
+  TENANT_ID = 'default';
 }
 
 export class WorkerConfig {

@@ -57,6 +57,29 @@ export interface HttpAppSpec {
   refuseMalformedText?: boolean;
 }
 
+/** The Swagger portal's pages (/docs and what it loads), the one place inline scripts are allowed. */
+export function isSwaggerPage(url: string): boolean {
+  const path = url.split('?')[0];
+  return path === '/docs' || path.startsWith('/docs/');
+}
+
+/**
+ * helmet with Revline's content security policy: scripts from `scriptSrc` only (no `unsafe-inline` outside the
+ * Swagger portal), inline styles allowed, images from the app, data: URIs and Swagger's validator badge.
+ */
+function securityHeaders(scriptSrc: string[]): ReturnType<typeof helmet> {
+  return helmet({
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: [`'self'`],
+        styleSrc: [`'self'`, `'unsafe-inline'`],
+        imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
+        scriptSrc,
+      },
+    },
+  });
+}
+
 /**
  * Builds one app on Fastify with the shared HTTP runtime: correlation ids, JSON logs, metrics, security headers,
  * rate limits, body size limits, validation, problem+json errors and the Swagger portal at /docs.
@@ -116,19 +139,12 @@ export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<Ne
       metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
       done();
     });
-    // helmet's middleware built once (the Fastify plugin builds it again on every request).
-    const securityHeaders = helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: [`'self'`],
-          styleSrc: [`'self'`, `'unsafe-inline'`],
-          imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
-          scriptSrc: [`'self'`, `https: 'unsafe-inline'`],
-        },
-      },
-    });
+    // helmet's middleware built once per policy (the Fastify plugin builds it again on every request).
+    const strict = securityHeaders([`'self'`]);
+    const swagger = securityHeaders([`'self'`, `'unsafe-inline'`]);
     fastify.addHook('onRequest', (request, reply, done) => {
-      securityHeaders(request.raw, reply.raw, (error?: unknown) => {
+      const headers = isSwaggerPage(request.url) ? swagger : strict;
+      headers(request.raw, reply.raw, (error?: unknown) => {
         done(error instanceof Error ? error : undefined);
       });
     });

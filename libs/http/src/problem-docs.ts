@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { problem } from './problem';
+import { MISSING_ROLE_PROBLEM, missingRoleDetail, problem } from './problem';
 import { ApiProblem } from './problem-responses';
 
 /** A problem+json example as the API answers it, for Swagger. */
@@ -23,11 +23,10 @@ export function ApiAuthProblems(role: string, instance: string): MethodDecorator
     ApiProblem(
       403,
       `The key lacks the role ${role} (or a role that implies it)`,
-      problemExample(
-        403,
-        `This action needs the role ${role}; the key "reporting" has finance.viewer`,
-        instance,
-      ),
+      problemExample(403, missingRoleDetail([role]), instance, {
+        type: MISSING_ROLE_PROBLEM,
+        requiredRoles: role,
+      }),
     ),
   );
 }

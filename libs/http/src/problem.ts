@@ -11,6 +11,14 @@ export interface ProblemDetails {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
+/** The problem type of a 403 for a key that lacks the route's role (a maker-checker refusal has its own). */
+export const MISSING_ROLE_PROBLEM = 'https://docs.revline.dev/problems/missing-role';
+
+/** The detail of a missing-role refusal: the role needed, never the roles the key holds. */
+export function missingRoleDetail(required: readonly string[]): string {
+  return `This action needs the role ${required.join(' or ')}, which this API key does not hold`;
+}
+
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',

@@ -1,3 +1,4 @@
+import { loadConfig, TenantConfig } from '@revline/config';
 import { createHash } from 'node:crypto';
 import { currentCorrelation, newCorrelationId, uuidV7 } from '@revline/observability';
 
@@ -5,6 +6,14 @@ import type { JobName, JobPayloads } from './registry';
 
 export const ENVELOPE_SCHEMA_VERSION = '1.0';
 export const DEFAULT_TENANT = 'default';
+
+let tenant: string | undefined;
+
+/** This deployment's tenant (TENANT_ID, `default` unless set): one deployment serves one company. */
+export function deploymentTenant(): string {
+  tenant ??= loadConfig(TenantConfig).TENANT_ID;
+  return tenant;
+}
 
 /** What every job carries around its payload. */
 export interface Envelope<J extends JobName = JobName> {
@@ -48,7 +57,7 @@ export function createEnvelope<J extends JobName>(
     idempotencyKey: options.idempotencyKey,
     schemaVersion: ENVELOPE_SCHEMA_VERSION,
     occurredAt: (options.occurredAt ?? new Date()).toISOString(),
-    tenantId: options.tenantId ?? scope?.tenantId ?? DEFAULT_TENANT,
+    tenantId: options.tenantId ?? scope?.tenantId ?? deploymentTenant(),
     ...(options.notBefore ? { notBefore: options.notBefore.toISOString() } : {}),
     payload,
   };
@@ -80,5 +89,7 @@ export function envelopeProblem(data: unknown): string | undefined {
       return `${field} is missing or not a string`;
   }
   if (typeof record.payload !== 'object' || record.payload === null) return 'payload is missing';
+  if (record.tenantId !== deploymentTenant())
+    return `tenantId ${String(record.tenantId)} is not this deployment's (${deploymentTenant()})`;
   return undefined;
 }

@@ -7,3 +7,4 @@ export * from './queue-dashboard';
 export * from './app-roles';
 export * from './app-roles.repository';
 export * from './vendor-checks';
+export * from './dashboard-session';

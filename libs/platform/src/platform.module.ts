@@ -8,8 +8,10 @@ import {
   DatabaseConfig,
   HttpConfig,
   LogConfig,
+  QueueDashboardConfig,
   RedisConfig,
   RevlineConfigModule,
+  TenantConfig,
   WorkerConfig,
 } from '@revline/config';
 import type { ForwardingSystem, QueueName } from '@revline/messaging';
@@ -20,6 +22,7 @@ import type { AppDatabase } from './app-database';
 import { appEntities, appMigrations } from './app-database';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
+import { DashboardSessions } from './dashboard-session';
 import { QueueDashboard } from './queue-dashboard';
 
 export interface PlatformOptions {
@@ -67,7 +70,7 @@ export class PlatformModule {
     }
     if (options.messaging) {
       if (!config.includes(RedisConfig)) config.push(RedisConfig);
-      config.push(WorkerConfig);
+      config.push(WorkerConfig, TenantConfig);
       imports.push(
         MessagingModule.forApp({
           consumes: options.messaging.consumes,
@@ -75,7 +78,10 @@ export class PlatformModule {
           concurrency: options.messaging.concurrency,
         }),
       );
-      if (options.messaging.dashboard) providers.push(QueueDashboard);
+      if (options.messaging.dashboard) {
+        config.push(QueueDashboardConfig);
+        providers.push(DashboardSessions, QueueDashboard);
+      }
     }
     imports.unshift(RevlineConfigModule.forRoot(config));
     return { module: PlatformModule, imports, providers, controllers: [HealthController, MetricsController] };

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { CsvWriter } from '@revline/http';
 import { DomainError } from '@revline/http';
 import { breakSides, breakValues } from '@revline/finance-api';
 import { DataSource } from 'typeorm';
@@ -209,8 +210,7 @@ const CSV_COLUMNS: CsvColumn[] = [
   as('closedByRunId'),
 ];
 
-const cell = (value: string | null): string =>
-  value === null ? '' : /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-
-export const CSV_HEADER = `${CSV_COLUMNS.map(([name]) => name).join(',')}\n`;
-export const csvRow = (b: BreakDto): string => `${CSV_COLUMNS.map(([, read]) => cell(read(b))).join(',')}\n`;
+export const CSV_HEADER_COLUMNS = CSV_COLUMNS.map(([name]) => name);
+/** One break as a CSV row, in the dialect the request asked for. */
+export const csvRow = (csv: CsvWriter, b: BreakDto): string =>
+  csv.line(CSV_COLUMNS.map(([, read]) => read(b)));

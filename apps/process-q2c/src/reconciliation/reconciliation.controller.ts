@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags 
 import type { AuthenticatedRequest } from '@revline/auth';
 import { actorOf, AuditLog, RateLimited, Roles } from '@revline/auth';
 import { ACCOUNTING_PERIOD_PROBLEM } from '@revline/finance-api';
-import { ApiProblem, asksForCsv, problemExample } from '@revline/http';
+import { ApiProblem, asksForCsv, csvDialectOf, csvWriter, problemExample } from '@revline/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   BreakListDto,
@@ -16,7 +16,7 @@ import {
   StartRunDto,
   SummaryQuery,
 } from './reconciliation.dto';
-import { CSV_HEADER, csvRow, ReconciliationQueries, toRunDto } from './reconciliation-queries';
+import { CSV_HEADER_COLUMNS, csvRow, ReconciliationQueries, toRunDto } from './reconciliation-queries';
 import { ReconciliationRunner } from './reconciliation-runner';
 import { UuidParam } from '../shared/path-params';
 
@@ -130,9 +130,10 @@ export class ReconciliationController {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="breaks-${runId}.csv"`,
     });
-    reply.raw.write(CSV_HEADER);
+    const writer = csvWriter(csvDialectOf(request.headers));
+    reply.raw.write(writer.header(CSV_HEADER_COLUMNS));
     for await (const page of this.queries.allBreaks(runId, query)) {
-      if (!reply.raw.write(page.map(csvRow).join('')))
+      if (!reply.raw.write(page.map((b) => csvRow(writer, b)).join('')))
         await new Promise((resolve) => reply.raw.once('drain', resolve));
     }
     reply.raw.end();

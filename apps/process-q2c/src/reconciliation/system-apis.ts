@@ -5,6 +5,7 @@ import { isAxiosError } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
+import { CSV_DIALECT_HEADER } from '@revline/http';
 import { ReconciliationConfig } from './reconciliation.config';
 
 export type SystemName = 'salesforce' | 'billing' | 'erp';
@@ -55,7 +56,8 @@ export class HttpSystemApis extends SystemApis {
     try {
       const response = await this.http.axiosRef.get<Readable>(`${this.base(system)}${path}`, {
         params: query,
-        headers: this.headers(),
+        // Staged through COPY: the values as they are, not the spreadsheet-safe dialect written for people.
+        headers: { ...this.headers(), [CSV_DIALECT_HEADER]: 'rfc4180' },
         responseType: 'stream',
         timeout: this.config.RECONCILIATION_HTTP_TIMEOUT_MS,
         ...this.agents,

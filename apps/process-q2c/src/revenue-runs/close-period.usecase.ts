@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { csvCell, DomainError } from '@revline/http';
+import { csvWriter, DomainError } from '@revline/http';
 import { ExceptionRecorder, Outbox } from '@revline/messaging';
 import type { ErpPostedPayload, ErpRejectedPayload } from '@revline/messaging';
 import { randomUUID } from 'node:crypto';
@@ -254,11 +254,8 @@ export class ClosePeriod {
     const run = await this.repository.run(this.dataSource.manager, runId);
     if (run?.period !== period) throw new DomainError(404, `No revenue run ${runId} of ${period}`);
     const rows = await this.repository.lines(this.dataSource.manager, runId);
-    return [
-      LINE_COLUMNS.join(','),
-      ...rows.map((r) => LINE_COLUMNS.map((c) => csvCell(r[c])).join(',')),
-      '',
-    ].join('\n');
+    const csv = csvWriter();
+    return csv.header(LINE_COLUMNS) + rows.map((r) => csv.row(LINE_COLUMNS, r)).join('');
   }
 
   /** The ERP posted a run's journal: the run is posted once all are. */

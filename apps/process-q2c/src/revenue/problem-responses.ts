@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProblem } from '@revline/http';
+import { ApiProblem, MISSING_ROLE_PROBLEM, missingRoleDetail } from '@revline/http';
 
 const example = (status: number, title: string, detail: string, instance: string): object => ({
   type: `https://docs.revline.dev/problems/${title.toLowerCase()}`,
@@ -23,10 +23,10 @@ export function ApiProblemResponses(
       'No API key, or an unknown or revoked one',
       example(401, 'Unauthorized', 'A valid API key is required', instance),
     ),
-    ApiProblem(
-      403,
-      `The key lacks the role ${role} (or a role that implies it)`,
-      example(403, 'Forbidden', `This route needs the role ${role}`, instance),
-    ),
+    ApiProblem(403, `The key lacks the role ${role} (or a role that implies it)`, {
+      ...example(403, 'Forbidden', missingRoleDetail([role]), instance),
+      type: MISSING_ROLE_PROBLEM,
+      requiredRoles: role,
+    }),
   );
 }

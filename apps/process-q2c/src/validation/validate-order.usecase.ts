@@ -5,6 +5,7 @@ import type { MappedOrder } from '../normalisation/mapped-order';
 import { extractOrder } from '../normalisation/extract-order';
 import { normaliseOrder, planOrder } from '../normalisation/normalise-order';
 import { salesforceShape } from '../normalisation/record-shape';
+import { DEFAULT_TENANT } from '@revline/messaging';
 import { OrderLookups } from './order-lookups';
 import type { OrderProblem } from '../normalisation/problems';
 import { OrderRejected } from '../normalisation/problems';
@@ -16,7 +17,7 @@ const PREVIEW_META = {
   causationId: null,
   idempotencyKey: 'validation',
   occurredAt: '2026-01-01T00:00:00.000Z',
-  tenantId: 'default',
+  tenantId: DEFAULT_TENANT,
   source: { system: 'salesforce' as const, objectType: 'Order', objectId: 'validation' },
   externalRefs: {},
 };

@@ -1,5 +1,6 @@
 import { currencyExponent, formatScaled, isCurrencyCode } from '@revline/canonical';
 import type { WaterfallDto } from '@revline/finance-api';
+import { csvWriter } from '@revline/http';
 
 const COLUMNS = [
   'opening_deferred',
@@ -10,21 +11,22 @@ const COLUMNS = [
   'closing_unbilled',
 ];
 
-export const WATERFALL_CSV_HEADER = [
+export const WATERFALL_CSV_COLUMNS = [
   'currency',
   'period',
   ...COLUMNS,
   ...COLUMNS.map((c) => `${c}_minor`),
   'posted_to_erp',
   'posted_to_erp_minor',
-].join(',');
+];
 
 /**
  * The waterfall as CSV: one row per currency and month, decimal amounts then minor units, then what the month's
  * revenue runs posted to the ERP (empty before its first run).
  */
 export function waterfallCsv(waterfall: WaterfallDto): string {
-  const lines = [WATERFALL_CSV_HEADER];
+  const csv = csvWriter();
+  const lines = [csv.header(WATERFALL_CSV_COLUMNS)];
   for (const c of waterfall.currencies) {
     const exponent = isCurrencyCode(c.currency) ? currencyExponent(c.currency) : 2;
     const major = (minor: string): string => formatScaled(BigInt(minor), exponent);
@@ -39,8 +41,8 @@ export function waterfallCsv(waterfall: WaterfallDto): string {
       ];
       const posted =
         m.postedToErpMinor === undefined ? ['', ''] : [major(m.postedToErpMinor), m.postedToErpMinor];
-      lines.push([c.currency, m.period, ...minors.map(major), ...minors, ...posted].join(','));
+      lines.push(csv.line([c.currency, m.period, ...minors.map(major), ...minors, ...posted]));
     }
   }
-  return `${lines.join('\r\n')}\r\n`;
+  return lines.join('');
 }

@@ -208,8 +208,8 @@ describe('revenue waterfall (process-q2c)', () => {
     expect(res.headers['content-type']).toContain('text/csv');
     // W1 billed 12,000.00 ahead of January's revenue; W2's January revenue unbilled yet.
     expect(res.text.split('\r\n')).toEqual([
-      'currency,period,opening_deferred,opening_unbilled,billed,recognised,closing_deferred,closing_unbilled,opening_deferred_minor,opening_unbilled_minor,billed_minor,recognised_minor,closing_deferred_minor,closing_unbilled_minor,posted_to_erp,posted_to_erp_minor',
-      'USD,2026-01,0.00,0.00,12000.00,2038.36,10980.82,1019.18,0,0,1200000,203836,1098082,101918,,',
+      '\uFEFFcurrency,period,opening_deferred,opening_unbilled,billed,recognised,closing_deferred,closing_unbilled,opening_deferred_minor,opening_unbilled_minor,billed_minor,recognised_minor,closing_deferred_minor,closing_unbilled_minor,posted_to_erp,posted_to_erp_minor',
+      'USD,"=""2026-01""",0.00,0.00,12000.00,2038.36,10980.82,1019.18,0,0,1200000,203836,1098082,101918,,',
       '',
     ]);
   });

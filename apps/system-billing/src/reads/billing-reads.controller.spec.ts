@@ -60,8 +60,8 @@ describe('the invoice-line export as it streams', () => {
     await controllerExporting(async function* () {
       yield await Promise.resolve([line(1)]);
       yield [line(2)];
-    }).exportInvoiceLines(query, reply);
-    expect(raw.body).toBe('invoiceId,amountMinor\nin_1,1000\nin_2,1000\n');
+    }).exportInvoiceLines(query, {}, reply);
+    expect(raw.body).toBe('\uFEFFinvoiceId,amountMinor\r\nin_1,1000\r\nin_2,1000\r\n');
     expect(raw.ended).toBe(true);
   });
 
@@ -70,7 +70,7 @@ describe('the invoice-line export as it streams', () => {
     const failing = controllerExporting(async function* () {
       yield await Promise.reject(new DomainError(502, 'Stripe refused', []));
     });
-    await expect(failing.exportInvoiceLines(query, reply)).rejects.toThrow('Stripe refused');
+    await expect(failing.exportInvoiceLines(query, {}, reply)).rejects.toThrow('Stripe refused');
     expect(raw.writeHead).not.toHaveBeenCalled();
   });
 
@@ -79,7 +79,7 @@ describe('the invoice-line export as it streams', () => {
     await controllerExporting(async function* () {
       yield await Promise.resolve([line(1)]);
       throw new Error('Sigma query run failed');
-    }).exportInvoiceLines(query, reply);
+    }).exportInvoiceLines(query, { 'csv-dialect': 'rfc4180' }, reply);
     expect(raw.body).toBe('invoiceId,amountMinor\nin_1,1000\n');
     expect(raw.ended).toBe(false);
     expect(raw.aborted?.message).toBe('Sigma query run failed');

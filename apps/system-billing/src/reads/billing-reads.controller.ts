@@ -1,4 +1,4 @@
-import { Controller, Get, Logger, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Logger, Param, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiOkResponse,
@@ -11,7 +11,7 @@ import { Roles } from '@revline/auth';
 import { BillingPort } from '@revline/billing-port';
 import type { BillingDocumentRow, InvoiceLineView, SubscriptionItemRow } from '@revline/billing-port';
 import { INVOICE_LINE_FIELDS } from '@revline/billing-port';
-import { csvCell, csvRow, DomainError } from '@revline/http';
+import { csvDialectOf, csvWriter, DomainError } from '@revline/http';
 import type { FastifyReply } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import {
@@ -133,14 +133,14 @@ function drained(socket: ServerResponse): Promise<boolean> {
 async function streamPages<T>(
   reply: FastifyReply,
   pages: AsyncIterable<readonly T[]>,
-  csv: { header: readonly string[]; row: (row: T) => string } | null,
+  csv: { header: string; row: (row: T) => string } | null,
 ): Promise<void> {
   const iterator = pages[Symbol.asyncIterator]();
   let step = await iterator.next();
   reply.raw.writeHead(200, {
     'content-type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
   });
-  if (csv) reply.raw.write(`${csv.header.join(',')}\n`);
+  if (csv) reply.raw.write(csv.header);
   try {
     for (; !step.done; step = await iterator.next()) {
       const page = step.value;
@@ -204,8 +204,10 @@ export class BillingReadsController {
   })
   async exportInvoiceLines(
     @Query() query: InvoiceLinesExportQuery,
+    @Headers() headers: Record<string, string | undefined>,
     @Res() reply: FastifyReply,
   ): Promise<void> {
+    const dialect = csvDialectOf(headers);
     checkPeriod(query.from, query.to);
     if (query.columns !== undefined && query.format !== 'csv')
       throw new DomainError(400, 'columns needs format=csv', [
@@ -219,8 +221,9 @@ export class BillingReadsController {
       pageSize: query.pageSize ?? 1000,
       ...(query.columns === undefined ? {} : { fields: columns }),
     });
-    const row = (line: InvoiceLineView) => `${cells.map((cell) => csvCell(cell(line))).join(',')}\n`;
-    await streamPages(reply, pages, query.format === 'csv' ? { header: columns, row } : null);
+    const csv = csvWriter(dialect);
+    const row = (line: InvoiceLineView) => csv.line(cells.map((cell) => cell(line)));
+    await streamPages(reply, pages, query.format === 'csv' ? { header: csv.header(columns), row } : null);
   }
 
   @Get('exports/subscription-items')
@@ -232,13 +235,18 @@ export class BillingReadsController {
   })
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'application/x-ndjson: one subscription item per line' })
-  async exportSubscriptionItems(@Query() query: ItemsExportQuery, @Res() reply: FastifyReply): Promise<void> {
+  async exportSubscriptionItems(
+    @Query() query: ItemsExportQuery,
+    @Headers() headers: Record<string, string | undefined>,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const dialect = csvDialectOf(headers);
     const pages = this.billing.exportSubscriptionItems({ pageSize: 1000 });
     const csv =
       query.format === 'csv'
         ? {
-            header: SUBSCRIPTION_ITEM_CSV_COLUMNS,
-            row: (row: SubscriptionItemRow) => csvRow(SUBSCRIPTION_ITEM_CSV_COLUMNS, row),
+            header: csvWriter(dialect).header(SUBSCRIPTION_ITEM_CSV_COLUMNS),
+            row: (row: SubscriptionItemRow) => csvWriter(dialect).row(SUBSCRIPTION_ITEM_CSV_COLUMNS, row),
           }
         : null;
     await streamPages(reply, pages, csv);
@@ -254,7 +262,12 @@ export class BillingReadsController {
   @ApiProduces('application/x-ndjson', 'text/csv')
   @ApiOkResponse({ description: 'application/x-ndjson or text/csv: one credit note or payment per line' })
   @ApiBadRequestResponse({ description: 'A malformed or inverted period, or an unknown format' })
-  async exportDocuments(@Query() query: ExportQuery, @Res() reply: FastifyReply): Promise<void> {
+  async exportDocuments(
+    @Query() query: ExportQuery,
+    @Headers() headers: Record<string, string | undefined>,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const dialect = csvDialectOf(headers);
     checkPeriod(query.from, query.to);
     const pages = this.billing.exportDocuments({
       from: query.from,
@@ -264,8 +277,8 @@ export class BillingReadsController {
     const csv =
       query.format === 'csv'
         ? {
-            header: DOCUMENT_CSV_COLUMNS,
-            row: (row: BillingDocumentRow) => csvRow(DOCUMENT_CSV_COLUMNS, row),
+            header: csvWriter(dialect).header(DOCUMENT_CSV_COLUMNS),
+            row: (row: BillingDocumentRow) => csvWriter(dialect).row(DOCUMENT_CSV_COLUMNS, row),
           }
         : null;
     await streamPages(reply, pages, csv);

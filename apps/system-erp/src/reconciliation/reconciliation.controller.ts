@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, StreamableFile } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiOkResponse,
@@ -22,7 +22,8 @@ import {
   RevenuePostingListDto,
 } from './reconciliation.dto';
 import { ReconciliationReads } from './reconciliation-reads';
-import { csvCell, csvRow, DomainError } from '@revline/http';
+import type { CsvWriter } from '@revline/http';
+import { csvDialectOf, csvWriter, DomainError } from '@revline/http';
 
 async function* ndjson(pages: AsyncIterable<ErpDocumentSummary[]>): AsyncGenerator<string> {
   for await (const page of pages) {
@@ -47,26 +48,23 @@ export const DOCUMENT_CSV_COLUMNS = [
   'currency',
 ] as const;
 
-async function* csvRows(pages: AsyncIterable<ErpDocumentSummary[]>): AsyncGenerator<string> {
-  yield `${DOCUMENT_CSV_COLUMNS.join(',')}\n`;
+async function* csvRows(pages: AsyncIterable<ErpDocumentSummary[]>, csv: CsvWriter): AsyncGenerator<string> {
+  yield csv.header(DOCUMENT_CSV_COLUMNS);
   for await (const page of pages) {
     yield page
-      .map(
-        (d) =>
-          `${[
-            d.kind,
-            d.erpId,
-            d.externalId,
-            d.tranDate,
-            d.period,
-            d.customerErpId,
-            d.contractId,
-            d.total.amountMinor,
-            d.tax?.amountMinor ?? null,
-            d.total.currency,
-          ]
-            .map(csvCell)
-            .join(',')}\n`,
+      .map((d) =>
+        csv.line([
+          d.kind,
+          d.erpId,
+          d.externalId,
+          d.tranDate,
+          d.period,
+          d.customerErpId,
+          d.contractId,
+          d.total.amountMinor,
+          d.tax?.amountMinor ?? null,
+          d.total.currency,
+        ]),
       )
       .join('');
   }
@@ -82,12 +80,12 @@ export const BALANCE_CSV_COLUMNS = [
 
 async function* balanceRows(
   pages: AsyncIterable<ErpContractBalanceRow[]>,
-  csv: boolean,
+  csv: CsvWriter | null,
 ): AsyncGenerator<string> {
-  if (csv) yield `${BALANCE_CSV_COLUMNS.join(',')}\n`;
+  if (csv) yield csv.header(BALANCE_CSV_COLUMNS);
   for await (const page of pages) {
     if (page.length === 0) continue;
-    yield page.map((row) => (csv ? csvRow(BALANCE_CSV_COLUMNS, row) : `${JSON.stringify(row)}\n`)).join('');
+    yield page.map((row) => (csv ? csv.row(BALANCE_CSV_COLUMNS, row) : `${JSON.stringify(row)}\n`)).join('');
   }
 }
 
@@ -134,10 +132,15 @@ export class ReconciliationController {
   @ApiOkResponse({
     description: 'NDJSON: one ErpDocument per line; CSV: a header row, then one row per document',
   })
-  exportErpDocuments(@Query() query: DocumentsExportQuery): StreamableFile {
+  exportErpDocuments(
+    @Query() query: DocumentsExportQuery,
+    @Headers() headers: Record<string, string | undefined>,
+  ): StreamableFile {
     const pages = this.reads.documentPages(query.kind, postingWindow(query));
     if (query.format === 'csv')
-      return new StreamableFile(Readable.from(csvRows(pages)), { type: 'text/csv; charset=utf-8' });
+      return new StreamableFile(Readable.from(csvRows(pages, csvWriter(csvDialectOf(headers)))), {
+        type: 'text/csv; charset=utf-8',
+      });
     return new StreamableFile(Readable.from(ndjson(pages)), { type: 'application/x-ndjson' });
   }
 
@@ -160,8 +163,11 @@ export class ReconciliationController {
   })
   @ApiProduces('application/x-ndjson', 'text/csv')
   @ApiOkResponse({ description: 'NDJSON: one balance per line; CSV: a header row, then one row per balance' })
-  exportContractBalances(@Query() query: BalancesExportQuery): StreamableFile {
-    const csv = query.format === 'csv';
+  exportContractBalances(
+    @Query() query: BalancesExportQuery,
+    @Headers() headers: Record<string, string | undefined>,
+  ): StreamableFile {
+    const csv = query.format === 'csv' ? csvWriter(csvDialectOf(headers)) : null;
     return new StreamableFile(Readable.from(balanceRows(this.reads.contractBalancePages(query.asOf), csv)), {
       type: csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
     });

@@ -1,4 +1,4 @@
-import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Headers, Query, StreamableFile } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
 import type { CrmOrderLineRow } from '@revline/crm-port';
@@ -6,8 +6,8 @@ import { CrmPort } from '@revline/crm-port';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { Readable } from 'node:stream';
-import type { ExportFormat } from '@revline/http';
-import { csvRow, ExportFormatProperty } from '@revline/http';
+import type { CsvWriter, ExportFormat } from '@revline/http';
+import { csvDialectOf, csvWriter, ExportFormatProperty } from '@revline/http';
 
 export class OrderLinesExportQuery {
   @ApiPropertyOptional({
@@ -57,20 +57,23 @@ export class OrderLinesExportController {
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'application/x-ndjson: one activated order line per line' })
   @ApiBadRequestResponse({ description: 'A malformed since' })
-  exportOrderLines(@Query() query: OrderLinesExportQuery): StreamableFile {
+  exportOrderLines(
+    @Query() query: OrderLinesExportQuery,
+    @Headers() headers: Record<string, string | undefined>,
+  ): StreamableFile {
     const since = query.since ? new Date(query.since).toISOString() : new Date(0).toISOString();
-    const csv = query.format === 'csv';
+    const csv = query.format === 'csv' ? csvWriter(csvDialectOf(headers)) : null;
     return new StreamableFile(Readable.from(this.lines(since, csv)), {
       type: csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
     });
   }
 
-  private async *lines(since: string, csv: boolean): AsyncGenerator<string> {
-    if (csv) yield `${ORDER_LINE_CSV_COLUMNS.join(',')}\n`;
+  private async *lines(since: string, csv: CsvWriter | null): AsyncGenerator<string> {
+    if (csv) yield csv.header(ORDER_LINE_CSV_COLUMNS);
     for await (const rows of this.crm.activatedOrderLines(since)) {
       if (rows.length === 0) continue;
       yield csv
-        ? rows.map((r) => csvRow(ORDER_LINE_CSV_COLUMNS, r)).join('')
+        ? rows.map((r) => csv.row(ORDER_LINE_CSV_COLUMNS, r)).join('')
         : `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
     }
   }

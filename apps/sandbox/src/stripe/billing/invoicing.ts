@@ -48,6 +48,55 @@ export class Invoicing {
     return item;
   }
 
+  /**
+   * An invoice item added to a draft invoice (POST /v1/invoiceitems with `invoice`): one line of the price's unit
+   * amount times the quantity, for the invoice's customer, dated now.
+   */
+  addItemToDraft(
+    invoice: Invoice,
+    item: { price: Price; quantity: number; description: string; metadata: Record<string, string> },
+    at: number,
+  ): InvoiceItem {
+    if (invoice.status !== 'draft')
+      throw StripeApiError.state(`You can only add invoice items to draft invoices.`, 'invoice');
+    const amount = (item.price.unit_amount ?? 0) * item.quantity;
+    const created: InvoiceItem = {
+      id: stripeId('ii'),
+      object: 'invoiceitem',
+      created: at,
+      livemode: false,
+      customer: invoice.customer,
+      amount,
+      currency: invoice.currency,
+      description: item.description,
+      invoice: invoice.id,
+      period: { start: at, end: at },
+      proration: false,
+      quantity: item.quantity,
+      subscription: null,
+      subscription_item: null,
+      price: item.price.id,
+      product: item.price.product,
+      metadata: item.metadata,
+      test_clock: invoice.test_clock,
+    };
+    this.store.invoiceItems.set(created.id, created);
+    const line: NewLine = {
+      amount,
+      description: item.description,
+      price: item.price,
+      quantity: item.quantity,
+      period: created.period,
+      proration: false,
+      subscriptionItem: null,
+      invoiceItem: created.id,
+    };
+    invoice.lines.data.push(this.toLine(invoice, line, null));
+    this.recompute(invoice);
+    this.store.emit('invoiceitem.created', created, at);
+    return created;
+  }
+
   pendingItems(subscriptionId: string): NewLine[] {
     const lines: NewLine[] = [];
     for (const item of this.store.invoiceItems.values()) {

@@ -1,4 +1,4 @@
-import { csvCell } from '@revline/http';
+import { rfc4180Cell } from '@revline/http';
 import type { ColumnRef, Condition, Literal, SigmaQuery, TableRef } from './sigma-sql';
 import { SigmaSqlError } from './sigma-sql';
 import type { ColumnType, Table, Value } from './sigma-tables';
@@ -50,7 +50,7 @@ function writer(type: ColumnType, read: Reader): Reader<string> {
         return value === null ? '' : String(value);
       };
     case 'string':
-      return (left, right) => csvCell(read(left, right));
+      return (left, right) => rfc4180Cell(read(left, right));
   }
 }
 
@@ -144,7 +144,7 @@ export function* sigmaResult(
 
   // Each row's cells go into one list joined per chunk: no string is built per row.
   const writers = columns.map((c) => writer(c.type, c.read));
-  let parts: string[] = [`${columns.map((c) => csvCell(c.as)).join(',')}\n`];
+  let parts: string[] = [`${columns.map((c) => rfc4180Cell(c.as)).join(',')}\n`];
   let rows = 0;
   for (const [lefts, right] of matchingRows()) {
     for (const left of lefts) {
