@@ -71,8 +71,8 @@ export function contractSummaries(selected: string): string {
 /**
  * Whether a query on contract `k` finds a row, asked per contract as the page's keyset scan reaches it: a scalar
  * subquery the planner cannot turn into an anti or semi join, which would read every unfinished saga of the book
- * (and its lineage) to answer a page of 50 (EXPLAIN ANALYZE at 100,000 contracts: 70–80 ms for `status=parked`,
- * against under 10 ms asked per contract through the sagas_contract index).
+ * (and its lineage) to answer a page of 50, where asking per contract reads the sagas_contract index (figures in the
+ * README's Benchmarks).
  */
 const any = (sql: string): string => `(SELECT count(*) FROM (${sql} LIMIT 1) z) > 0`;
 const sagaIn = (statuses: string): string =>
