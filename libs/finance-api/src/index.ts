@@ -9,3 +9,4 @@ export * from './revenue-runs.dto';
 export * from './audit-log.dto';
 export * from './money-view';
 export * from './breaks.dto';
+export * from './run-subject.dto';

@@ -1,13 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { ACCOUNTING_PERIOD, ACCOUNTING_PERIOD_PROBLEM, BreakDetailsDto } from '@revline/finance-api';
+import {
+  ACCOUNTING_PERIOD,
+  ACCOUNTING_PERIOD_PROBLEM,
+  BreakDetailsDto,
+  RunSubjectDto,
+} from '@revline/finance-api';
 import { PageQuery } from '../shared/page.dto';
 
 export const SCOPES = ['all', 'salesforce-billing', 'billing-erp', 'contract-revenue', 'lineage'] as const;
 export const CHECKPOINTS = ['salesforce-billing', 'billing-erp', 'contract-revenue', 'lineage'] as const;
 const RUN_ID = '0199a0c4-1111-7c2a-9b1d-3f4e5a6b7c8d';
 
-export class StartRunDto {
+export class StartRunDto extends RunSubjectDto {
   @ApiPropertyOptional({
     enum: SCOPES,
     default: 'all',
@@ -26,24 +31,6 @@ export class StartRunDto {
   @IsOptional()
   @Matches(ACCOUNTING_PERIOD, { message: `period ${ACCOUNTING_PERIOD_PROBLEM}` })
   period?: string;
-
-  @ApiPropertyOptional({
-    example: '801Dn00000Booking1',
-    description: 'Compare this contract only (its breaks alone are opened and closed); not with customerId',
-  })
-  @IsOptional()
-  @IsString()
-  @Length(1, 255)
-  contractId?: string;
-
-  @ApiPropertyOptional({
-    example: 'cus_NffrFeUfNV2Hib',
-    description: "Compare this billing customer's records only; not with contractId",
-  })
-  @IsOptional()
-  @IsString()
-  @Length(1, 255)
-  customerId?: string;
 }
 
 export class CheckpointResultDto {

@@ -3,11 +3,16 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { CHECKPOINTS, SCOPES } from './checkpoints/checkpoint';
 import type { Scope } from './checkpoints/checkpoint';
-import { ACCOUNTING_PERIOD, ACCOUNTING_PERIOD_PROBLEM, BreakDetailsDto } from '@revline/finance-api';
+import {
+  ACCOUNTING_PERIOD,
+  ACCOUNTING_PERIOD_PROBLEM,
+  BreakDetailsDto,
+  RunSubjectDto,
+} from '@revline/finance-api';
 
 const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
-export class StartRunDto {
+export class StartRunDto extends RunSubjectDto {
   @ApiPropertyOptional({ enum: SCOPES, example: 'all', default: 'all' })
   @IsOptional()
   @IsIn(SCOPES)
@@ -21,24 +26,6 @@ export class StartRunDto {
   @IsOptional()
   @Matches(ACCOUNTING_PERIOD, { message: `period ${ACCOUNTING_PERIOD_PROBLEM}` })
   period?: string;
-
-  @ApiPropertyOptional({
-    example: '801Dn00000Booking1',
-    description: 'Compare this contract only (its breaks alone are opened and closed); not with customerId',
-  })
-  @IsOptional()
-  @IsString()
-  @Length(1, 255)
-  contractId?: string;
-
-  @ApiPropertyOptional({
-    example: 'cus_NffrFeUfNV2Hib',
-    description: "Compare this billing customer's records only; not with contractId",
-  })
-  @IsOptional()
-  @IsString()
-  @Length(1, 255)
-  customerId?: string;
 }
 
 export class CheckpointTallyDto {
