@@ -22,6 +22,7 @@ import { StripeEventDetails } from './webhooks/stripe-event-details';
 import { StripeEventIngest } from './webhooks/stripe-events';
 import { StripeEventsPoller } from './webhooks/stripe-events.poller';
 import { StripeWebhookController } from './webhooks/stripe-webhook.controller';
+import { WebhookSignatureLog } from './webhooks/webhook-signature-log';
 import { StripeWebhookEndpoints } from './webhooks/stripe-webhook-endpoints';
 
 /** Billing through the port, Stripe behind it: commands, webhooks, the events poller and reads. */
@@ -30,6 +31,7 @@ import { StripeWebhookEndpoints } from './webhooks/stripe-webhook-endpoints';
   providers: [
     RawWebhookBody,
     StripeRateLimiter,
+    WebhookSignatureLog,
     StripeGateway,
     StripeSigma,
     BillingRowsRepository,

@@ -1,4 +1,4 @@
-import { IsInt, IsString, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Min, MinLength } from 'class-validator';
 import { Secret } from '@revline/config';
 
 /** The NetSuite sandbox account's token-based-authentication credentials, with defaults that need no configuration. */
@@ -30,6 +30,21 @@ export class NetSuiteSandboxConfig {
   @IsInt()
   @Min(1)
   SANDBOX_NETSUITE_CONCURRENCY_LIMIT = 5;
+
+  /**
+   * Threads Integration Governance allocates to Revline's integration record, at most the account's limit; 0 (the
+   * default) allocates none, and the integration shares the account's unallocated threads.
+   */
+  @IsInt()
+  @Min(0)
+  SANDBOX_NETSUITE_INTEGRATION_CONCURRENCY_LIMIT = 0;
+
+  /**
+   * Whether the integration role is an administrator: NetSuite answers `governanceLimits` only to administrators,
+   * and refuses other roles with 403 INSUFFICIENT_PERMISSION.
+   */
+  @IsBoolean()
+  SANDBOX_NETSUITE_ADMINISTRATOR_ROLE = true;
 
   /**
    * Under the realistic profile, how long each request holds its concurrency slot before it is answered (NetSuite

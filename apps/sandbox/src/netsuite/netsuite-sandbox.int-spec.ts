@@ -573,6 +573,36 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
     }
   });
 
+  it('answers governanceLimits as NetSuite documents it, and holds the integration to its allocation', async () => {
+    const limits = await call('GET', '/services/rest/system/v1/governanceLimits');
+    expect(limits.status).toBe(200);
+    expect(limits.body).toEqual({
+      accountConcurrencyLimit: 5,
+      accountUnallocatedConcurrencyLimit: 5,
+      integrationLimitType: 'accountLimit',
+    });
+    await admin('concurrency', { limit: 5, integrationLimit: 2 });
+    await admin('faults', { latencyMs: 150 });
+    try {
+      expect((await call('GET', '/services/rest/system/v1/governanceLimits')).body).toEqual({
+        accountConcurrencyLimit: 5,
+        accountUnallocatedConcurrencyLimit: 3,
+        integrationConcurrencyLimit: 2,
+        integrationLimitType: 'integrationSpecific',
+      });
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () => call('GET', `${RECORD}/customer/eid:none`)),
+      );
+      expect(results.filter((r) => r.status === 429)).toHaveLength(2);
+    } finally {
+      await admin('concurrency', { limit: 5, integrationLimit: null });
+    }
+    await admin('faults', { latencyMs: 0 });
+    expect((await call('GET', '/services/rest/system/v1/governanceLimits')).body).toMatchObject({
+      integrationLimitType: 'accountLimit',
+    });
+  });
+
   it('saves the record and then drops the connection under the timeout-after-save fault', async () => {
     await admin('faults', { timeoutAfterSaveRate: 1 });
     await expect(call('POST', `${RECORD}/customer`, customer('CUS-LOST'))).rejects.toThrow();

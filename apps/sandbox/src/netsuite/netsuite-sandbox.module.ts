@@ -16,6 +16,7 @@ import { SandboxProfileConfig } from '../profile/sandbox-profile.config';
 import { PrepareRecord } from './records/prepare-record';
 import { RecordStore } from './records/record-store';
 import { MetadataCatalogController } from './records/metadata-catalog.controller';
+import { GovernanceLimitsController } from './system/governance-limits.controller';
 import { RecordsController } from './records/records.controller';
 import { RecordsService } from './records/records.service';
 import { ReferenceResolver } from './records/reference-resolver';
@@ -39,6 +40,7 @@ import { SandboxStateConfig } from '../persistence/sandbox-state.config';
   controllers: [
     RecordsController,
     MetadataCatalogController,
+    GovernanceLimitsController,
     SuiteQlController,
     SandboxAdminController,
     NetSuiteGenerateController,

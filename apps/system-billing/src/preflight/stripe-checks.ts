@@ -9,6 +9,7 @@ import { stripeList } from '../stripe/stripe-paging';
 import { STRIPE_API_VERSION } from '../webhooks/stripe-api-version';
 import { STRIPE_EVENT_TYPES } from '../webhooks/stripe-events.poller';
 import { StripeWebhookEndpoints } from '../webhooks/stripe-webhook-endpoints';
+import { WebhookSignatureLog } from '../webhooks/webhook-signature-log';
 
 const CREDENTIALS_FIX = 'Fix the stripe.credentials check first';
 const WEBHOOK_PATH = '/v1/webhooks/stripe';
@@ -26,6 +27,7 @@ export class StripeChecks extends VendorChecks {
     private readonly gateway: StripeGateway,
     private readonly config: StripeConfig,
     private readonly webhookEndpoints: StripeWebhookEndpoints,
+    private readonly signatures: WebhookSignatureLog,
   ) {
     super();
   }
@@ -33,7 +35,7 @@ export class StripeChecks extends VendorChecks {
   readonly vendor = 'stripe';
 
   protected checks(products: MappedProduct[]): VendorCheck[] {
-    return [this.credentials(), this.webhookEndpoint(), this.catalogue(products)];
+    return [this.credentials(), this.webhookEndpoint(), this.webhookSecret(), this.catalogue(products)];
   }
 
   private credentials(): VendorCheck {
@@ -84,6 +86,44 @@ export class StripeChecks extends VendorChecks {
             : `${ours[0]?.id ?? ''} lacks ${STRIPE_EVENT_TYPES.filter((t) => !ours.some((e) => coversEvent(e, t))).join(', ')}`,
           "Set STRIPE_WEBHOOK_URL to system-billing's public URL ending in /v1/webhooks/stripe (system-billing registers " +
             'the endpoint at start), or run `npm run preflight -- --fix`; then add its signing secret to STRIPE_WEBHOOK_SECRETS',
+        );
+      },
+    };
+  }
+
+  /**
+   * Stripe never returns an endpoint's signing secret, so whether STRIPE_WEBHOOK_SECRETS holds it is read from the
+   * deliveries system-billing has verified or refused.
+   */
+  private webhookSecret(): VendorCheck {
+    const id = 'stripe.webhook-secret';
+    const title = 'Webhook deliveries signed with a secret in STRIPE_WEBHOOK_SECRETS';
+    const fix =
+      "Copy the endpoint's signing secret (Stripe Dashboard, Developers > Webhooks, the endpoint, Signing secret) " +
+      'into STRIPE_WEBHOOK_SECRETS (several, comma-separated, during a rotation); the events poller catches up on ' +
+      'the refused deliveries';
+    return {
+      id,
+      title,
+      fixOnError: fix,
+      run: async () => {
+        const record = await this.signatures.read();
+        const secrets = this.config.secrets().length;
+        if (record.refusedSinceVerified > 0)
+          return fail(
+            id,
+            title,
+            `${record.refusedSinceVerified} deliveries refused since ${record.lastVerifiedAt ? `the last verified one at ${record.lastVerifiedAt}` : 'system-billing started keeping count'}, ` +
+              `the latest at ${record.lastRefusedAt ?? '?'}: ${record.lastRefusedProblem === 'stale_timestamp' ? "its timestamp was outside the tolerance (check the host's clock)" : `no signature matched the ${secrets} secret(s) configured`}`,
+            fix,
+          );
+        if (record.lastVerifiedAt)
+          return pass(id, title, `the last delivery verified at ${record.lastVerifiedAt}`);
+        return skip(
+          id,
+          title,
+          'no delivery received yet: Stripe never returns an endpoint secret, so a match shows at the first ' +
+            'delivery; book a test order and run the preflight again',
         );
       },
     };

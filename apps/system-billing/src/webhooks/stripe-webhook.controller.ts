@@ -17,6 +17,7 @@ import { STRIPE_API_VERSION } from './stripe-api-version';
 import { isStripeEvent, StripeEventIngest } from './stripe-events';
 import { STRIPE_EVENT_TYPES } from './stripe-events.poller';
 import { verifyStripeSignature } from './webhook-signature';
+import { WebhookSignatureLog } from './webhook-signature-log';
 
 /** `ignored`: an event of a type Revline does not read, acknowledged without being kept. */
 export type WebhookOutcome = IngestOutcome | 'ignored';
@@ -45,6 +46,7 @@ export class StripeWebhookController {
   constructor(
     private readonly config: StripeConfig,
     private readonly ingest: StripeEventIngest,
+    private readonly signatures: WebhookSignatureLog,
   ) {}
 
   @Post(STRIPE_WEBHOOK_PATH)
@@ -73,7 +75,11 @@ export class StripeWebhookController {
       this.config.secrets(),
       this.config.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
     );
-    if (problem) throw new DomainError(400, PROBLEMS[problem], [{ field: 'stripe-signature', problem }]);
+    if (problem) {
+      await this.signatures.refused(problem);
+      throw new DomainError(400, PROBLEMS[problem], [{ field: 'stripe-signature', problem }]);
+    }
+    await this.signatures.verified();
     let event: unknown;
     try {
       event = JSON.parse(raw.toString('utf8'));

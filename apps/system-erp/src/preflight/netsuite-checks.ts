@@ -1,10 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type { MappedProduct, VendorCheck } from '@revline/platform';
+import { ErpRejectedError } from '@revline/erp-port';
 import { VendorChecks, fail, pass, skip } from '@revline/platform';
 import { NetSuiteConfig } from '../netsuite/netsuite.config';
 import { NetSuiteClient } from '../netsuite/netsuite-client';
 import { sqlText, suiteQlRows } from '../netsuite/netsuite-suiteql';
 import { REQUIRED_NETSUITE_FIELDS, REQUIRED_NETSUITE_RECORDS } from './required-metadata';
+
+/** `GET /services/rest/system/v1/governanceLimits`, as NetSuite documents it. */
+interface GovernanceLimits {
+  accountConcurrencyLimit: number;
+  accountUnallocatedConcurrencyLimit: number;
+  integrationConcurrencyLimit?: number;
+  integrationLimitType: 'integrationSpecific' | 'accountLimit' | 'internal';
+}
 
 type Catalogue = {
   components?: { schemas?: Partial<Record<string, { properties?: Record<string, unknown> }>> };
@@ -41,7 +50,13 @@ export class NetSuiteChecks extends VendorChecks {
   readonly vendor = 'netsuite';
 
   protected checks(products: MappedProduct[]): VendorCheck[] {
-    return [this.credentials(), this.customFields(), this.openPeriods(), this.items(products)];
+    return [
+      this.credentials(),
+      this.concurrency(),
+      this.customFields(),
+      this.openPeriods(),
+      this.items(products),
+    ];
   }
 
   private credentials(): VendorCheck {
@@ -60,6 +75,55 @@ export class NetSuiteChecks extends VendorChecks {
           title,
           `signed requests accepted; ${currencies.length} currencies; Revline keeps to ${this.config.NETSUITE_CONCURRENCY_LIMIT} concurrent requests (NETSUITE_CONCURRENCY_LIMIT)`,
         );
+      },
+    };
+  }
+
+  /**
+   * The threads the account gives this integration (its own allocation, or the account's unallocated ones) against
+   * the client-side limit Revline keeps to: set higher, every burst would meet 429s.
+   */
+  private concurrency(): VendorCheck {
+    const id = 'netsuite.concurrency';
+    const title = "Revline's concurrent requests within the account's governance limits";
+    const configured = this.config.NETSUITE_CONCURRENCY_LIMIT;
+    return {
+      id,
+      title,
+      fixOnError: CREDENTIALS_FIX,
+      run: async () => {
+        let limits: GovernanceLimits;
+        try {
+          limits = (
+            await this.client.request({ method: 'GET', path: '/services/rest/system/v1/governanceLimits' })
+          ).data as GovernanceLimits;
+        } catch (error) {
+          if (error instanceof ErpRejectedError && error.category === 'authentication')
+            return skip(
+              id,
+              title,
+              `NetSuite answers governanceLimits to administrators only (${error.message}); compare ` +
+                `NETSUITE_CONCURRENCY_LIMIT (${configured}) with Setup > Integration > Integration Management > ` +
+                'Integration Governance',
+            );
+          throw error;
+        }
+        const own = limits.integrationLimitType === 'integrationSpecific';
+        const allowed = own
+          ? (limits.integrationConcurrencyLimit ?? 0)
+          : limits.accountUnallocatedConcurrencyLimit;
+        const source = own
+          ? `the ${allowed} threads allocated to this integration`
+          : `the account's ${allowed} unallocated threads (of ${limits.accountConcurrencyLimit})`;
+        return configured <= allowed
+          ? pass(id, title, `NETSUITE_CONCURRENCY_LIMIT ${configured} within ${source}`)
+          : fail(
+              id,
+              title,
+              `NETSUITE_CONCURRENCY_LIMIT is ${configured}, above ${source}: bursts would be refused with 429`,
+              `Set NETSUITE_CONCURRENCY_LIMIT to ${allowed} or less, or allocate more threads to the integration in ` +
+                'Integration Governance (Setup > Integration > Integration Management)',
+            );
       },
     };
   }

@@ -46,9 +46,9 @@ export class SandboxAdminController {
 
   @Post('concurrency')
   @HttpCode(200)
-  @ApiOperation({ summary: "Sets the account's concurrency limit" })
+  @ApiOperation({ summary: "Sets the account's concurrency limit and the integration's allocation" })
   setConcurrencyLimit(@Body() body: ConcurrencyDto): ConcurrencyStats {
-    this.gate.setLimit(body.limit);
+    this.gate.setLimit(body.limit, body.integrationLimit);
     return this.gate.stats();
   }
 

@@ -58,4 +58,16 @@ export class ConcurrencyDto {
   @Min(1)
   @Max(1000)
   limit: number;
+
+  @ApiPropertyOptional({
+    example: 3,
+    nullable: true,
+    description:
+      "Threads allocated to Revline's integration record (Integration Governance); null gives them back",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  integrationLimit?: number | null;
 }
