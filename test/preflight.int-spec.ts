@@ -127,6 +127,7 @@ describe('npm run preflight against the sandbox', () => {
         'stripe.meters',
         'netsuite.credentials',
         'netsuite.concurrency',
+        'netsuite.permissions',
         'netsuite.custom-fields',
         'netsuite.accounting-periods',
         'netsuite.items',
@@ -196,7 +197,7 @@ describe('npm run preflight against the sandbox', () => {
   });
 });
 
-describe('npm run preflight against a sandbox org without one custom field, and a NetSuite role that is no administrator', () => {
+describe('npm run preflight against a sandbox org without one custom field, and a NetSuite role that is no administrator and lacks journals', () => {
   let env: Q2cEnv;
   beforeAll(async () => {
     env = await startQ2cEnv(
@@ -205,6 +206,7 @@ describe('npm run preflight against a sandbox org without one custom field, and 
         ...SEEDED,
         SANDBOX_SF_ABSENT_FIELDS: 'Order.Revline_ERP_Id__c',
         SANDBOX_NETSUITE_ADMINISTRATOR_ROLE: 'false',
+        SANDBOX_NETSUITE_ROLE_WITHOUT: 'TRAN_JOURNAL',
       },
     );
   }, 120_000);
@@ -218,7 +220,12 @@ describe('npm run preflight against a sandbox org without one custom field, and 
     expect(stdout).toMatch(
       /\[FAIL\] Revline custom fields .*: missing: Order\.Revline_ERP_Id__c\n\s+fix: Deploy the metadata in vendor\/salesforce/,
     );
-    expect(stdout).toMatch(/preflight: 1 check\(s\) failed: salesforce\.custom-fields\n$/);
+    expect(stdout).toMatch(
+      /\[FAIL\] The integration role reaches .*: journalEntry: INSUFFICIENT_PERMISSION.*You need the 'Transactions -> Make Journal Entry' permission/,
+    );
+    expect(stdout).toMatch(
+      /preflight: 2 check\(s\) failed: salesforce\.custom-fields, netsuite\.permissions\n$/,
+    );
     // governanceLimits answers administrators only: the check says where to compare by hand instead of failing.
     expect(stdout).toMatch(
       /\[skip\] Revline's concurrent requests .*: NetSuite answers governanceLimits to administrators only .*NETSUITE_CONCURRENCY_LIMIT \(5\) with Setup > Integration/,

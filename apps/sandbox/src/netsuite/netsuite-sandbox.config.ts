@@ -1,4 +1,4 @@
-import { IsBoolean, IsInt, IsString, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsInt, Matches, IsString, Min, MinLength } from 'class-validator';
 import { Secret } from '@revline/config';
 
 /** The NetSuite sandbox account's token-based-authentication credentials, with defaults that need no configuration. */
@@ -45,6 +45,13 @@ export class NetSuiteSandboxConfig {
    */
   @IsBoolean()
   SANDBOX_NETSUITE_ADMINISTRATOR_ROLE = true;
+
+  /**
+   * Permissions (SDF permkeys, comma-separated: `TRAN_JOURNAL`) the integration role is deployed without: the role's
+   * others come from its definition in `vendor/netsuite`.
+   */
+  @Matches(/^([\w[\]=]+(,[\w[\]=]+)*)?$/, { message: 'must be SDF permission keys separated by commas' })
+  SANDBOX_NETSUITE_ROLE_WITHOUT = '';
 
   /**
    * Under the realistic profile, how long each request holds its concurrency slot before it is answered (NetSuite

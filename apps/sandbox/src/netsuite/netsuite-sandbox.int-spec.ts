@@ -616,3 +616,40 @@ describe('NetSuite sandbox (SuiteTalk REST, TBA, ledger)', () => {
     expect(errorCode(res.body)).toBe('INVALID_PARAMETER');
   });
 });
+
+describe('NetSuite sandbox: the integration role of vendor/netsuite, deployed without a permission', () => {
+  let app: TestApp;
+  let call: Call;
+  beforeAll(async () => {
+    app = await createTestApp(spec.module, spec.spec, {
+      SANDBOX_NETSUITE_ROLE_WITHOUT: 'TRAN_JOURNAL',
+      SANDBOX_NETSUITE_ADMINISTRATOR_ROLE: 'false',
+    });
+    call = tbaClient(app.url);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it("refuses the record types the role lacks with NetSuite's 403, and serves the ones it holds", async () => {
+    const journal = await call('GET', `${RECORD}/journalEntry/eid:none`);
+    expect(journal.status).toBe(403);
+    expect(firstDetail(journal.body)).toMatchObject({
+      'o:errorCode': 'INSUFFICIENT_PERMISSION',
+      detail: expect.stringContaining(
+        "You need the 'Transactions -> Make Journal Entry' permission",
+      ) as unknown,
+    });
+    expect((await call('GET', `${RECORD}/invoice/eid:none`)).status).toBe(404);
+    // Items are View only in the role: reading one is allowed, creating one is not.
+    const item = await call('POST', `${RECORD}/serviceSaleItem`, { itemId: 'X', externalId: 'X' });
+    expect(item.status).toBe(403);
+    expect(firstDetail(item.body)).toMatchObject({
+      detail: expect.stringContaining("a higher level of the 'Lists -> Items' permission") as unknown,
+    });
+    // governanceLimits answers administrators only.
+    const governance = await call('GET', '/services/rest/system/v1/governanceLimits');
+    expect(governance.status).toBe(403);
+    expect(errorCode(governance.body)).toBe('INSUFFICIENT_PERMISSION');
+  });
+});

@@ -8,6 +8,7 @@ import { NetSuiteGenerateController } from './admin/generate.controller';
 import { ConcurrencyGate } from './account/concurrency-gate';
 import { FaultSwitches } from './account/fault-switches';
 import { SandboxAdminController } from './admin/sandbox-admin.controller';
+import { RolePermissions } from './auth/role-permissions';
 import { TbaGuard } from './auth/tba.guard';
 import { MALFORMED_JSON } from './errors/malformed-json';
 import { GeneralLedger } from './ledger/general-ledger';
@@ -47,6 +48,7 @@ import { SandboxStateConfig } from '../persistence/sandbox-state.config';
   ],
   providers: [
     TbaGuard,
+    RolePermissions,
     ConcurrencyGate,
     FaultSwitches,
     AccountRunner,

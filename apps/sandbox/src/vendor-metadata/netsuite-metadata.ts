@@ -24,10 +24,19 @@ export interface NetSuiteCustomRecordType {
   readonly fields: readonly NetSuiteCustomField[];
 }
 
+/** One permission of a role: SDF's permkey (`TRAN_CUSTINVC`, `[scriptid=customrecord_…]`) and its level. */
+export interface NetSuitePermission {
+  readonly permkey: string;
+  /** NONE, VIEW, CREATE, EDIT or FULL. */
+  readonly permlevel: string;
+}
+
 export interface NetSuiteMetadata {
   readonly bodyFields: readonly NetSuiteCustomField[];
   readonly columnFields: readonly NetSuiteCustomField[];
   readonly recordTypes: readonly NetSuiteCustomRecordType[];
+  /** The integration role's permissions (the project's one `role` object). */
+  readonly rolePermissions: readonly NetSuitePermission[];
 }
 
 /** The SDF project's folder of custom objects. */
@@ -88,5 +97,13 @@ export function loadNetSuiteMetadata(vendor: string): NetSuiteMetadata {
     bodyFields: of('transactionbodycustomfield').map(customField),
     columnFields: of('transactioncolumncustomfield').map(customField),
     recordTypes: of('customrecordtype').map(recordType),
+    rolePermissions: of('role').flatMap((role) =>
+      children(role, 'permissions').flatMap((list) =>
+        children(list, 'permission').map((p) => ({
+          permkey: text(p, 'permkey') ?? '',
+          permlevel: text(p, 'permlevel') ?? 'NONE',
+        })),
+      ),
+    ),
   };
 }

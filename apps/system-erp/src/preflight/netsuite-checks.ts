@@ -20,6 +20,16 @@ type Catalogue = {
 };
 
 const CREDENTIALS_FIX = 'Fix the netsuite.credentials check first';
+/** The record types Revline creates and updates through the REST record API. */
+const POSTED_RECORD_TYPES = [
+  'customer',
+  'invoice',
+  'creditMemo',
+  'journalEntry',
+  'customrecord_rl_revenue_schedule',
+];
+/** An external id no record has, for a read that only asks whether the role reaches a type. */
+const PROBE_ID = 'revline-preflight-probe';
 const ROLE_FIX =
   "Give the integration role the permissions in vendor/netsuite's role (REST Web Services, SuiteAnalytics Workbook, " +
   'Lists > Items, Setup > Accounting Periods, Transactions, the custom record type)';
@@ -53,6 +63,7 @@ export class NetSuiteChecks extends VendorChecks {
     return [
       this.credentials(),
       this.concurrency(),
+      this.permissions(),
       this.customFields(),
       this.openPeriods(),
       this.items(products),
@@ -124,6 +135,40 @@ export class NetSuiteChecks extends VendorChecks {
               `Set NETSUITE_CONCURRENCY_LIMIT to ${allowed} or less, or allocate more threads to the integration in ` +
                 'Integration Governance (Setup > Integration > Integration Management)',
             );
+      },
+    };
+  }
+
+  /**
+   * Each record type Revline reads and writes, probed with a read of an external id nobody uses: 404 says the role
+   * reaches the type, 403 names the permission it lacks. NetSuite has no dry run for writes, so a role that can view
+   * a type but not create on it passes here and is refused at its first write, in the workbench with NetSuite's
+   * message.
+   */
+  private permissions(): VendorCheck {
+    const id = 'netsuite.permissions';
+    const title = 'The integration role reaches every record type Revline posts';
+    return {
+      id,
+      title,
+      fixOnError: `${CREDENTIALS_FIX}; ${ROLE_FIX}`,
+      run: async () => {
+        const refused: string[] = [];
+        for (const type of POSTED_RECORD_TYPES) {
+          try {
+            await this.client.request({
+              method: 'GET',
+              path: `/services/rest/record/v1/${type}/eid:${PROBE_ID}`,
+            });
+          } catch (error) {
+            if (!(error instanceof ErpRejectedError)) throw error;
+            if (error.category === 'authentication') refused.push(`${type}: ${error.message}`);
+            else if (error.category !== 'not_found') throw error;
+          }
+        }
+        return refused.length === 0
+          ? pass(id, title, `${POSTED_RECORD_TYPES.join(', ')} reachable`)
+          : fail(id, title, refused.join('; '), ROLE_FIX);
       },
     };
   }

@@ -16,12 +16,15 @@ import {
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccountRunner } from '../account/account-runner';
+import { RolePermissions } from '../auth/role-permissions';
+import type { PermissionLevel } from '../auth/role-permissions';
 import { TbaGuard } from '../auth/tba.guard';
 import { jsonBody } from '../errors/malformed-json';
 import { NetSuiteErrorFilter } from '../errors/netsuite-error.filter';
 import { recordUrl, recordView } from './record-view';
 import { RecordsService } from './records.service';
 import type { WriteResult } from './records.service';
+import type { RecordType } from './record-schemas';
 import { TransformRecord } from './transform-record';
 
 const baseOf = (request: FastifyRequest): string => `${request.protocol}://${request.host}`;
@@ -39,7 +42,15 @@ export class RecordsController {
     private readonly records: RecordsService,
     private readonly account: AccountRunner,
     private readonly transforms: TransformRecord,
+    private readonly role: RolePermissions,
   ) {}
+
+  /** The record type named in the path, once the integration role may act on it at `level`. */
+  private permitted(type: string, level: Exclude<PermissionLevel, 'NONE'>): RecordType {
+    const recordType = this.records.recordType(type);
+    this.role.require(recordType, level);
+    return recordType;
+  }
 
   /** A record made from another (an invoice credited in full): 204 with the new record's Location. */
   @Post(':type/:key/!transform/:toType')
@@ -54,9 +65,9 @@ export class RecordsController {
   ): Promise<void> {
     await this.account.run(reply, 'write', () => {
       const result = this.transforms.transform(
-        this.records.recordType(type),
+        this.permitted(type, 'VIEW'),
         key,
-        this.records.recordType(toType),
+        this.permitted(toType, 'CREATE'),
         body === undefined ? undefined : jsonBody(body),
         typeof replace === 'string' ? replace.split(',').map((s) => s.trim()) : [],
       );
@@ -72,7 +83,7 @@ export class RecordsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.account.run(reply, 'write', () =>
-      this.written(request, this.records.create(this.records.recordType(type), jsonBody(body))),
+      this.written(request, this.records.create(this.permitted(type, 'CREATE'), jsonBody(body))),
     );
   }
 
@@ -85,7 +96,7 @@ export class RecordsController {
   ): Promise<void> {
     await this.account.run(reply, 'read', () => ({
       status: 200,
-      body: recordView(baseOf(request), this.records.find(this.records.recordType(type), key)),
+      body: recordView(baseOf(request), this.records.find(this.permitted(type, 'VIEW'), key)),
     }));
   }
 
@@ -98,7 +109,7 @@ export class RecordsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.account.run(reply, 'write', () =>
-      this.written(request, this.records.update(this.records.recordType(type), key, jsonBody(body))),
+      this.written(request, this.records.update(this.permitted(type, 'EDIT'), key, jsonBody(body))),
     );
   }
 
@@ -111,7 +122,7 @@ export class RecordsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.account.run(reply, 'write', () =>
-      this.written(request, this.records.upsert(this.records.recordType(type), key, jsonBody(body))),
+      this.written(request, this.records.upsert(this.permitted(type, 'EDIT'), key, jsonBody(body))),
     );
   }
 
@@ -122,7 +133,7 @@ export class RecordsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.account.run(reply, 'write', () => {
-      this.records.delete(this.records.recordType(type), key);
+      this.records.delete(this.permitted(type, 'FULL'), key);
       return { status: 204 };
     });
   }
