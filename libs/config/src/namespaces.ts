@@ -141,4 +141,12 @@ export class WorkerConfig {
   @IsInt()
   @Min(1)
   OUTBOX_BACKLOG_READY_MAX = 1_000;
+
+  /**
+   * A published outbox row its consumer has not confirmed within this many seconds is checked against Redis: a job
+   * Redis no longer holds is queued again under the same job id (the consumer's inbox drops a repeat).
+   */
+  @IsInt()
+  @Min(1)
+  OUTBOX_REDELIVER_AFTER_SECONDS = 120;
 }

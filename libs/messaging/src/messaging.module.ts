@@ -5,11 +5,13 @@ import { ConnectionAlerts } from './connection-alerts';
 import { ExceptionForwarding, FORWARD_EXCEPTIONS } from './exception-forwarding';
 import { ExceptionRecorder } from './exception-recorder';
 import { ExceptionSettlement, SETTLEMENT_HANDLER } from './exception-settlement';
+import { DeliveryReceipts } from './delivery-receipts';
 import { Inbox } from './inbox';
 import type { MessagingOptions } from './job-workers';
 import { JobWorkers, MESSAGING_OPTIONS } from './job-workers';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
+import { OutboxRedelivery } from './outbox-redelivery';
 import { OutboxRepository } from './outbox.repository';
 import { Queues } from './queues';
 import { RedisConnections } from './redis-connections';
@@ -24,6 +26,8 @@ export class MessagingModule {
       Outbox,
       OutboxRepository,
       OutboxRelay,
+      DeliveryReceipts,
+      OutboxRedelivery,
       Inbox,
       ExceptionForwarding,
       ExceptionRecorder,
@@ -39,7 +43,17 @@ export class MessagingModule {
       global: true,
       imports: [DiscoveryModule],
       providers: [{ provide: MESSAGING_OPTIONS, useValue: options }, ...providers, ...forwarding],
-      exports: [RedisConnections, Queues, Outbox, OutboxRelay, Inbox, ExceptionRecorder, ConnectionAlerts],
+      exports: [
+        RedisConnections,
+        Queues,
+        Outbox,
+        OutboxRelay,
+        OutboxRedelivery,
+        DeliveryReceipts,
+        Inbox,
+        ExceptionRecorder,
+        ConnectionAlerts,
+      ],
     };
   }
 }
