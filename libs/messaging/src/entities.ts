@@ -20,6 +20,7 @@ abstract class QueuedMessageColumns {
 @Index('outbox_job_idempotency_key', ['job', 'idempotencyKey'], { unique: true })
 @Index('outbox_unpublished', ['id'], { where: '"published_at" IS NULL' })
 @Index('outbox_undelivered', ['publishedAt'], { where: '"delivered_at" IS NULL' })
+@Index('outbox_delivered', ['deliveredAt'], { where: '"delivered_at" IS NOT NULL' })
 export class OutboxMessageEntity extends QueuedMessageColumns {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
@@ -40,6 +41,7 @@ export class OutboxMessageEntity extends QueuedMessageColumns {
 
 /** One row per message a consumer has applied; written in the transaction of the handler's effect. */
 @Entity({ name: 'inbox' })
+@Index('inbox_processed_at', ['processedAt'])
 export class InboxEntryEntity {
   @PrimaryColumn({ type: 'text' })
   consumer: string;

@@ -23,4 +23,8 @@ export * from './queues';
 export * from './recurring-task';
 export * from './redis-connections';
 export * from './registry';
+export * from './retention';
+export * from './retention-target';
+export * from './retention.repository';
+export * from './retention.migration';
 export * from './shared-slots';

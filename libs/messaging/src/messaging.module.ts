@@ -15,6 +15,8 @@ import { OutboxRedelivery } from './outbox-redelivery';
 import { OutboxRepository } from './outbox.repository';
 import { Queues } from './queues';
 import { RedisConnections } from './redis-connections';
+import { Retention } from './retention';
+import { RetentionRepository } from './retention.repository';
 
 /** Queues, the outbox and its relay, the inbox, exceptions and the workers of one app. */
 @Module({})
@@ -28,6 +30,8 @@ export class MessagingModule {
       OutboxRelay,
       DeliveryReceipts,
       OutboxRedelivery,
+      Retention,
+      RetentionRepository,
       Inbox,
       ExceptionForwarding,
       ExceptionRecorder,
@@ -50,6 +54,7 @@ export class MessagingModule {
         OutboxRelay,
         OutboxRedelivery,
         DeliveryReceipts,
+        Retention,
         Inbox,
         ExceptionRecorder,
         ConnectionAlerts,

@@ -8,6 +8,7 @@ import {
 import { DatabaseConfig, loadConfig } from '@revline/config';
 import {
   MESSAGING_ENTITIES,
+  MessagingRetention1764400001610,
   MessagingTables1764201600000,
   OutboxDelivery1764400001600,
 } from '@revline/messaging';
@@ -39,7 +40,9 @@ export function appEntities(db: AppDatabase): Function[] {
 
 export function appMigrations(db: AppDatabase): Function[] {
   return [
-    ...(db.messaging ? [MessagingTables1764201600000, OutboxDelivery1764400001600] : []),
+    ...(db.messaging
+      ? [MessagingTables1764201600000, OutboxDelivery1764400001600, MessagingRetention1764400001610]
+      : []),
     ...(db.migrations ?? []),
   ];
 }
