@@ -181,6 +181,29 @@ describe('outbox delivery confirmed by the consumer, against real Postgres and R
     expect(await count(key, 'effect')).toBe(1);
   });
 
+  it('a message due later waits in Redis unchecked until its date has passed by the window', async () => {
+    const key = `delivery-${randomUUID()}`;
+    await db.dataSource.transaction((manager) =>
+      app.get(Outbox).add(manager, 'billing.apply-contract-change', applyPayload, {
+        idempotencyKey: key,
+        notBefore: new Date(Date.now() + 24 * 3600 * 1000),
+      }),
+    );
+    expect(await relay.relayOnce()).toBe(1);
+    expect(await queue.getJobState(jobId(key))).toBe('delayed');
+    await overdue([key]);
+    expect(await redelivery.redriveOnce()).toBe(0);
+    // Once its date is past by the window, it is checked like any other (and found still in Redis).
+    await db.dataSource.query(
+      `UPDATE harness.outbox SET envelope = jsonb_set(envelope, '{notBefore}', to_jsonb((now() - interval '1 hour')::text))
+        WHERE idempotency_key = $1`,
+      [key],
+    );
+    expect(await redelivery.redriveOnce()).toBe(1);
+    expect((await one(key)).deliveredAt).toBeNull();
+    await (await queue.getJob(jobId(key)))?.remove();
+  });
+
   it('a message parked as an exception by its consumer counts as delivered', async () => {
     const [key = ''] = await send(
       'billing.report-usage',

@@ -71,7 +71,8 @@ export class OutboxRepository {
 
   /**
    * Claims (SKIP LOCKED, in the caller's transaction) up to `limit` rows published more than `afterSeconds` ago
-   * and still unconfirmed, the longest waiting first.
+   * and still unconfirmed, the longest waiting first. A message not to run before a later date (a ramp step due next
+   * year) waits in Redis as a delayed job: it is checked only once that date is `afterSeconds` past.
    */
   async claimUnconfirmed(
     manager: EntityManager,
@@ -81,6 +82,7 @@ export class OutboxRepository {
     return manager.query<UnconfirmedMessage[]>(
       `SELECT "id", "queue", "envelope" FROM ${this.table(manager)}
         WHERE "delivered_at" IS NULL AND "published_at" < now() - make_interval(secs => $1)
+          AND coalesce(("envelope"->>'notBefore')::timestamptz, '-infinity') < now() - make_interval(secs => $1)
         ORDER BY "published_at" LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [afterSeconds, limit],
     );
