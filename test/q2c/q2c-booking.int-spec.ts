@@ -150,5 +150,22 @@ describe('quote-to-cash booking saga through the sandbox (all four apps in one p
     // Sync latency exported as a histogram.
     const metrics = await request(q2c.url).get('/metrics').set(bearer(alice)).expect(200);
     expect(metrics.text).toMatch(/revline_q2c_sync_latency_seconds_count\{kind="booking"\} 1/);
+
+    // Every message each app sent is confirmed by the app that consumed it, across their schemas.
+    const undelivered = async () => {
+      const rows = await db.dataSource.query<Array<{ schema: string; total: number; delivered: number }>>(
+        `SELECT 'salesforce' AS schema, count(*)::int AS total, count("delivered_at")::int AS delivered FROM "salesforce"."outbox"
+         UNION ALL SELECT 'q2c', count(*)::int, count("delivered_at")::int FROM "q2c"."outbox"
+         UNION ALL SELECT 'billing', count(*)::int, count("delivered_at")::int FROM "billing"."outbox"
+         UNION ALL SELECT 'erp', count(*)::int, count("delivered_at")::int FROM "erp"."outbox"`,
+      );
+      return rows;
+    };
+    const confirmed = await eventually(async () => {
+      const rows = await undelivered();
+      return rows.every((r) => r.delivered === r.total) ? rows : undefined;
+    }, 20_000);
+    for (const schema of ['salesforce', 'q2c', 'billing', 'erp'])
+      expect(confirmed.find((r) => r.schema === schema)?.total).toBeGreaterThan(0);
   }, 90_000);
 });
