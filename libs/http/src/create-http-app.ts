@@ -13,12 +13,15 @@ import {
   MetricsService,
   PinoLoggerService,
   runWithCorrelation,
+  tracingEnabled,
+  withTracedApp,
 } from '@revline/observability';
 import { CorrelationInterceptor } from './correlation.interceptor';
 import type { ProblemDetails } from './problem';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { registerRateLimits } from './rate-limits';
+import { traceRequests } from './request-tracing';
 import type { ApiDocSpec } from './swagger';
 import { buildOpenApiDocument, serveSwaggerUi } from './swagger';
 import { revlineValidationPipe } from './validation';
@@ -55,6 +58,11 @@ export interface HttpAppSpec {
    * default). The vendor sandboxes turn it off: they answer bad input as their vendor does, in its error shape.
    */
   refuseMalformedText?: boolean;
+  /**
+   * Trace the app (the default, when tracing is configured): a span per request and its work under the app's
+   * service.name. The vendor sandboxes turn it off: they stand in for the vendors, whose side is not Revline's.
+   */
+  traced?: boolean;
 }
 
 /** The Swagger portal's pages (/docs and what it loads), the one place inline scripts are allowed. */
@@ -129,6 +137,7 @@ export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<Ne
     void reply.header(CORRELATION_HEADER, correlationId);
     runWithCorrelation({ correlationId }, done);
   });
+  if (spec.traced !== false && !spec.preview) traceRequests(fastify, spec.name);
   if (spec.refuseMalformedText !== false) refuseMalformedText(fastify);
 
   if (!spec.preview) {
@@ -155,6 +164,11 @@ export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<Ne
   app.useGlobalFilters(filter);
   app.useGlobalInterceptors(new CorrelationInterceptor());
   if (!spec.preview) serveSwaggerUi(app, buildOpenApiDocument(app, spec.docs));
+  if (spec.traced !== false && tracingEnabled()) {
+    // What the app sets going as it starts (its workers, pollers and timers) works under its service.name.
+    const init = app.init.bind(app);
+    app.init = () => withTracedApp(spec.name, init);
+  }
   return app;
 }
 

@@ -21,3 +21,4 @@ export * from './recurring-task';
 export * from './redis-connections';
 export * from './registry';
 export * from './shared-slots';
+export * from './trace-context';

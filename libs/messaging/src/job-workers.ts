@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { WorkerConfig } from '@revline/config';
-import { MetricsService, runWithCorrelation } from '@revline/observability';
+import { inSpan, MetricsService, runWithCorrelation } from '@revline/observability';
 import type { Job } from 'bullmq';
 import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
 import { backoffWithJitter } from './backoff';
@@ -20,6 +20,7 @@ import type { JobHandlerFn } from './job-handler.decorator';
 import { JOB_HANDLER } from './job-handler.decorator';
 import type { JobName, QueueName } from './registry';
 import { RedisConnections } from './redis-connections';
+import { consumerSpan } from './trace-context';
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
@@ -127,7 +128,9 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
       const stopTimer = this.metrics.jobDuration.startTimer({ queue, job: job.name });
       this.logger.log({ msg: 'job started', queue, job: job.name, jobId: job.id, attempt });
       try {
-        const result = await handler.fn(envelope, { job, attempt });
+        const result = await inSpan(`${job.name} process`, consumerSpan(queue, job, handler, envelope), () =>
+          handler.fn(envelope, { job, attempt }),
+        );
         await this.alerts.succeeded(queue);
         // Only a job put back by an operator's retry (its id says so) can settle an exception.
         if (job.id?.includes(RETRY_JOB_ID_MARK)) await this.exceptions.succeeded(envelope);
