@@ -2,7 +2,7 @@ import type { Type } from '@nestjs/common';
 import { ConfigError, HttpConfig, loadConfig } from '@revline/config';
 import { initTracing, TracingConfigError } from '@revline/observability';
 import type { HttpAppSpec } from './create-http-app';
-import { createHttpApp } from './create-http-app';
+import { createHttpApp, listenAs } from './create-http-app';
 import { closeOnSignals } from './shutdown';
 
 /** The port an app listens on: its own variable (`PROCESS_Q2C_PORT`), or its default. */
@@ -32,7 +32,7 @@ export async function bootstrapHttpApp(module: Type, spec: HttpAppSpec): Promise
     const port = resolvePort(spec);
     const app = await createHttpApp(module, spec);
     closeOnSignals(() => app.close());
-    await app.listen({ port, host: loadConfig(HttpConfig).HOST });
+    await listenAs(app, spec, port, loadConfig(HttpConfig).HOST);
     process.stdout.write(
       `${JSON.stringify({ level: 30, time: new Date().toISOString(), app: spec.name, msg: `${spec.name} listening on http://127.0.0.1:${port} (docs at /docs)` })}\n`,
     );

@@ -13,7 +13,6 @@ import {
   MetricsService,
   PinoLoggerService,
   runWithCorrelation,
-  tracingEnabled,
   withTracedApp,
 } from '@revline/observability';
 import { CorrelationInterceptor } from './correlation.interceptor';
@@ -164,12 +163,21 @@ export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<Ne
   app.useGlobalFilters(filter);
   app.useGlobalInterceptors(new CorrelationInterceptor());
   if (!spec.preview) serveSwaggerUi(app, buildOpenApiDocument(app, spec.docs));
-  if (spec.traced !== false && tracingEnabled()) {
-    // What the app sets going as it starts (its workers, pollers and timers) works under its service.name.
-    const init = app.init.bind(app);
-    app.init = () => withTracedApp(spec.name, init);
-  }
   return app;
+}
+
+/**
+ * Starts the app (its init hooks, then the server) as the work of its own service: what it sets going as it starts
+ * (workers, pollers, timers) has its service.name on its spans when apps share a process.
+ */
+export function listenAs(
+  app: NestFastifyApplication,
+  spec: HttpAppSpec,
+  port: number,
+  host: string,
+): Promise<unknown> {
+  const listen = () => app.listen({ port, host });
+  return spec.traced === false ? listen() : withTracedApp(spec.name, listen);
 }
 
 /** What an app's OpenAPI document is, for `npm run openapi`. */

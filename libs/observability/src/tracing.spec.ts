@@ -7,6 +7,7 @@ import {
   inClientSpan,
   initTracing,
   inSpan,
+  inStoredTrace,
   shutdownTracing,
   traceHeaders,
   tracingEnabled,
@@ -144,6 +145,27 @@ describe('spans and the W3C trace context', () => {
       ['erp', 'system-erp'],
       ['later', 'system-billing'],
     ]);
+  });
+
+  it("brings work that came in on another trace (a vendor's webhook) back into a saga's stored trace", async () => {
+    initTracing('process-q2c', { exporter, env: {} });
+    const stored = await inSpan('saga start', { kind: SpanKind.CONSUMER }, () =>
+      Promise.resolve(traceHeaders()),
+    );
+    await inSpan('POST /v1/webhooks/stripe', { kind: SpanKind.SERVER }, () =>
+      inStoredTrace('saga booking billing', stored, () =>
+        inStoredTrace('already in the trace: no span', stored, () => Promise.resolve()),
+      ),
+    );
+    const [start, step, webhook] = exporter.getFinishedSpans();
+    expect(exporter.getFinishedSpans()).toHaveLength(3);
+    expect(step.name).toBe('saga booking billing');
+    expect(step.spanContext().traceId).toBe(start.spanContext().traceId);
+    expect(step.parentSpanContext?.spanId).toBe(start.spanContext().spanId);
+    expect(step.links.map((l) => l.context.spanId)).toEqual([webhook.spanContext().spanId]);
+    // Nothing stored (a saga older than tracing): the work stays where it came in.
+    await expect(inStoredTrace('none', {}, () => Promise.resolve(7))).resolves.toBe(7);
+    expect(exporter.getFinishedSpans()).toHaveLength(3);
   });
 
   it('names an HTTP operation without its ids', () => {

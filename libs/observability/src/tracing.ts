@@ -63,7 +63,8 @@ export function tracingSettings(env: Env = process.env): TracingSettings | null 
 interface TracingState {
   /** The span processors every app's provider shares (one export pipeline per process). */
   processors: SpanProcessor[];
-  /** The process's own service: OTEL_SERVICE_NAME, or the app it was started as. */
+  /** The app the process was started as, and its service name: OTEL_SERVICE_NAME, or the app's name. */
+  app: string;
   service: string;
   /** One provider per app name: apps booted side by side in one process (the specs) keep their service.name. */
   providers: Map<string, NodeTracerProvider>;
@@ -105,7 +106,7 @@ export function initTracing(service: string, options: TracingOptions = {}): bool
         : new BatchSpanProcessor(new OTLPTraceExporter()),
     );
   }
-  state = { processors, service: env.OTEL_SERVICE_NAME || service, providers: new Map() };
+  state = { processors, app: service, service: env.OTEL_SERVICE_NAME || service, providers: new Map() };
   const provider = providerFor(state.service);
   // The global provider, context manager (AsyncLocalStorage) and W3C propagator: the process's own app.
   provider.register();
@@ -145,7 +146,8 @@ function providerFor(app: string): NodeTracerProvider {
 function tracer(scope: Context): Tracer {
   const current = state as TracingState;
   const app = scope.getValue(APP_KEY) ?? context.active().getValue(APP_KEY);
-  return providerFor(typeof app === 'string' ? app : current.service).getTracer('revline');
+  const service = typeof app === 'string' && app !== current.app ? app : current.service;
+  return providerFor(service).getTracer('revline');
 }
 
 /**
@@ -283,4 +285,25 @@ export function httpOperation(method: string, path: string): string {
     .map((segment) => (/\d/.test(segment) && segment.length >= 8 ? '{id}' : segment))
     .join('/');
   return `${method} ${template}`;
+}
+
+/**
+ * Runs `work` in the trace a long-lived process (a saga) started in, whose stored `traceparent` names it, when the
+ * work came in on another trace (a vendor's webhook starts one of its own): a span `name` is a child of the stored
+ * context and links the trace that woke it. Runs `work` as it is when the traces already agree, when nothing was
+ * stored, or without tracing.
+ */
+export function inStoredTrace<T>(
+  name: string,
+  stored: { traceparent?: unknown; tracestate?: unknown },
+  work: () => Promise<T>,
+): Promise<T> {
+  if (!state || typeof stored.traceparent !== 'string') return work();
+  const parent = extractTraceContext(stored) as Context;
+  const origin = trace.getSpanContext(parent);
+  const current = trace.getActiveSpan()?.spanContext();
+  if (!origin || origin.traceId === current?.traceId) return work();
+  return inSpan(name, { kind: SpanKind.INTERNAL, parent, links: current ? [{ context: current }] : [] }, () =>
+    work(),
+  );
 }
