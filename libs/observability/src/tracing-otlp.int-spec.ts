@@ -38,6 +38,7 @@ describe('the OTLP exporter switched on by OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     const { port } = server.address() as AddressInfo;
     vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', `http://127.0.0.1:${String(port)}`);
     vi.stubEnv('OTEL_SERVICE_NAME', 'revline-billing-blue');
+    vi.stubEnv('OTEL_RESOURCE_ATTRIBUTES', 'deployment.environment=spec');
   });
 
   afterAll(async () => {
@@ -58,11 +59,15 @@ describe('the OTLP exporter switched on by OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     await shutdownTracing();
 
     expect(received.map((r) => [r.path, r.contentType])).toEqual([['/v1/traces', 'application/json']]);
-    const [resourceSpans] = (received[0]).body.resourceSpans;
+    const [resourceSpans] = received[0].body.resourceSpans;
     expect(received[0].body.resourceSpans).toHaveLength(1);
     expect(resourceSpans.resource.attributes).toContainEqual({
       key: 'service.name',
       value: { stringValue: 'revline-billing-blue' },
+    });
+    expect(resourceSpans.resource.attributes).toContainEqual({
+      key: 'deployment.environment',
+      value: { stringValue: 'spec' },
     });
     const spans = resourceSpans.scopeSpans.flatMap((s) => s.spans);
     expect(spans.map((s) => s.name)).toEqual([

@@ -10,7 +10,14 @@ import {
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes, defaultResource } from '@opentelemetry/resources';
+import type { Resource } from '@opentelemetry/resources';
+import {
+  defaultResource,
+  detectResources,
+  envDetector,
+  processDetector,
+  resourceFromAttributes,
+} from '@opentelemetry/resources';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -66,6 +73,8 @@ interface TracingState {
   /** The app the process was started as, and its service name: OTEL_SERVICE_NAME, or the app's name. */
   app: string;
   service: string;
+  /** The SDK's and the process's attributes, and OTEL_RESOURCE_ATTRIBUTES. */
+  resource: Resource;
   /** One provider per app name: apps booted side by side in one process (the specs) keep their service.name. */
   providers: Map<string, NodeTracerProvider>;
 }
@@ -106,7 +115,13 @@ export function initTracing(service: string, options: TracingOptions = {}): bool
         : new BatchSpanProcessor(new OTLPTraceExporter()),
     );
   }
-  state = { processors, app: service, service: env.OTEL_SERVICE_NAME || service, providers: new Map() };
+  state = {
+    processors,
+    app: service,
+    service: env.OTEL_SERVICE_NAME || service,
+    resource: defaultResource().merge(detectResources({ detectors: [envDetector, processDetector] })),
+    providers: new Map(),
+  };
   const provider = providerFor(state.service);
   // The global provider, context manager (AsyncLocalStorage) and W3C propagator: the process's own app.
   provider.register();
@@ -134,7 +149,7 @@ function providerFor(app: string): NodeTracerProvider {
   let provider = current.providers.get(app);
   if (!provider) {
     provider = new NodeTracerProvider({
-      resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: app })),
+      resource: current.resource.merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: app })),
       spanProcessors: current.processors,
     });
     current.providers.set(app, provider);
