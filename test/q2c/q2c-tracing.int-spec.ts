@@ -54,6 +54,10 @@ describe('tracing: one booking is one trace across the apps (OpenTelemetry, in-m
 
     expect(expectOneTree(trace)).toBe(captured);
     expect(service(captured)).toBe('system-salesforce');
+    // The batch that read the order (a poll or a CDC signal) is a trace of its own, linked from the capture.
+    const batch = spans.find((s) => s.spanContext().spanId === captured.links[0]?.context.spanId);
+    expect(batch?.name).toBe('salesforce capture');
+    expect(batch?.spanContext().traceId).not.toBe(captured.spanContext().traceId);
     expect(new Set(trace.map(service))).toEqual(
       new Set(['system-salesforce', 'process-q2c', 'system-billing', 'system-erp']),
     );

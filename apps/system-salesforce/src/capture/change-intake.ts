@@ -95,9 +95,9 @@ export class ChangeIntake {
   ) {}
 
   ingest(batch: IntakeBatch): Promise<IntakeResult> {
-    // A batch is no one's business trace: each order it queues starts its own (linked to the batch's span).
-    const traced = () =>
-      inSpan('salesforce capture', { kind: SpanKind.INTERNAL, root: true }, () => this.run(batch));
+    // A batch (under the poll or the CDC signal that read it) is no one's business trace: each order it queues
+    // starts its own, linked to the batch's span.
+    const traced = () => inSpan('salesforce capture', { kind: SpanKind.INTERNAL }, () => this.run(batch));
     const run = this.chain.then(traced);
     this.chain = run.catch(() => undefined);
     return run;
