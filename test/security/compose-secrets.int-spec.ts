@@ -31,7 +31,11 @@ describe("docker compose's secrets", () => {
   it('demands every secret it uses, and npm run compose:env makes each one', async () => {
     const demanded = new Set([...compose.matchAll(/\$\{([A-Z0-9_]+):\?/g)].map((m) => m[1]));
     const used = new Set([...compose.matchAll(/\$\{([A-Z0-9_]+)[:}]/g)].map((m) => m[1]));
-    expect([...used].filter((name) => !demanded.has(name))).toEqual(['SANDBOX_PROFILE']);
+    // The optional ones: the sandbox's profile, and the OTLP endpoint that switches tracing on (empty: off).
+    expect([...used].filter((name) => !demanded.has(name)).sort()).toEqual([
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'SANDBOX_PROFILE',
+    ]);
     expect([...demanded].sort()).toEqual(Object.keys(await generated()).sort());
     expect(compose).not.toMatch(/change-me|POSTGRES_PASSWORD: postgres\b/);
   });

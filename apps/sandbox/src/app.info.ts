@@ -14,6 +14,7 @@ export const SANDBOXES: Array<{ module: Type; spec: HttpAppSpec }> = [
       name: 'sandbox-salesforce',
       port: { variable: 'SANDBOX_SALESFORCE_PORT', default: 4010 },
       refuseMalformedText: false, // each vendor answers bad input in its own error shape
+      traced: false, // a stand-in for the vendor: its side is not traced
       docs: {
         title: 'Revline sandbox: Salesforce',
         description:
@@ -28,6 +29,7 @@ export const SANDBOXES: Array<{ module: Type; spec: HttpAppSpec }> = [
       name: 'sandbox-stripe',
       port: { variable: 'SANDBOX_STRIPE_PORT', default: 4020 },
       refuseMalformedText: false, // each vendor answers bad input in its own error shape
+      traced: false, // a stand-in for the vendor: its side is not traced
       docs: {
         title: 'Revline sandbox: Stripe',
         description:
@@ -42,6 +44,7 @@ export const SANDBOXES: Array<{ module: Type; spec: HttpAppSpec }> = [
       name: 'sandbox-netsuite',
       port: { variable: 'SANDBOX_NETSUITE_PORT', default: 4030 },
       refuseMalformedText: false, // each vendor answers bad input in its own error shape
+      traced: false, // a stand-in for the vendor: its side is not traced
       docs: {
         title: 'Revline sandbox: NetSuite',
         description:

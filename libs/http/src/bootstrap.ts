@@ -1,7 +1,8 @@
 import type { Type } from '@nestjs/common';
 import { ConfigError, HttpConfig, loadConfig } from '@revline/config';
+import { initTracing, TracingConfigError } from '@revline/observability';
 import type { HttpAppSpec } from './create-http-app';
-import { createHttpApp } from './create-http-app';
+import { createHttpApp, listenAs } from './create-http-app';
 import { closeOnSignals } from './shutdown';
 
 /** The port an app listens on: its own variable (`PROCESS_Q2C_PORT`), or its default. */
@@ -26,10 +27,12 @@ export function resolvePort(
  */
 export async function bootstrapHttpApp(module: Type, spec: HttpAppSpec): Promise<void> {
   try {
+    // First of all: the spans of everything the app does as it starts have their provider.
+    if (spec.traced !== false) initTracing(spec.name);
     const port = resolvePort(spec);
     const app = await createHttpApp(module, spec);
     closeOnSignals(() => app.close());
-    await app.listen({ port, host: loadConfig(HttpConfig).HOST });
+    await listenAs(app, spec, port, loadConfig(HttpConfig).HOST);
     process.stdout.write(
       `${JSON.stringify({ level: 30, time: new Date().toISOString(), app: spec.name, msg: `${spec.name} listening on http://127.0.0.1:${port} (docs at /docs)` })}\n`,
     );
@@ -41,7 +44,11 @@ export async function bootstrapHttpApp(module: Type, spec: HttpAppSpec): Promise
 export function exitOnStartupError(name: string, error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`${name} could not start: ${message}\n`);
-  if (!(error instanceof ConfigError) && error instanceof Error && error.stack)
+  if (
+    !(error instanceof ConfigError || error instanceof TracingConfigError) &&
+    error instanceof Error &&
+    error.stack
+  )
     process.stderr.write(`${error.stack}\n`);
   process.exit(1);
 }

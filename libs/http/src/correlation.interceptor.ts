@@ -1,20 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
-import { CORRELATION_HEADER, runWithCorrelation } from '@revline/observability';
+import { CORRELATION_HEADER, runWithCorrelation, withTraceContext } from '@revline/observability';
 import { Observable } from 'rxjs';
+import { requestTraceContext } from './request-tracing';
 
 /**
- * Re-enters the request's correlation scope around the handler: Fastify's body parsing runs outside the scope
- * the onRequest hook opened, so services and logs would otherwise lose it.
+ * Re-enters the request's correlation scope and trace context around the handler: Fastify's body parsing runs
+ * outside the scope the onRequest hook opened, so services, logs and spans would otherwise lose it.
  */
 @Injectable()
 export class CorrelationInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>();
     const correlationId = request.headers[CORRELATION_HEADER];
-    if (typeof correlationId !== 'string') return next.handle();
+    const traced = requestTraceContext(request);
+    if (typeof correlationId !== 'string') {
+      if (!traced) return next.handle();
+      return new Observable((subscriber) =>
+        withTraceContext(traced, () => next.handle().subscribe(subscriber)),
+      );
+    }
     return new Observable((subscriber) =>
-      runWithCorrelation({ correlationId }, () => next.handle().subscribe(subscriber)),
+      withTraceContext(traced, () =>
+        runWithCorrelation({ correlationId }, () => next.handle().subscribe(subscriber)),
+      ),
     );
   }
 }

@@ -13,12 +13,14 @@ import {
   MetricsService,
   PinoLoggerService,
   runWithCorrelation,
+  withTracedApp,
 } from '@revline/observability';
 import { CorrelationInterceptor } from './correlation.interceptor';
 import type { ProblemDetails } from './problem';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { registerRateLimits } from './rate-limits';
+import { traceRequests } from './request-tracing';
 import type { ApiDocSpec } from './swagger';
 import { buildOpenApiDocument, serveSwaggerUi } from './swagger';
 import { revlineValidationPipe } from './validation';
@@ -55,6 +57,11 @@ export interface HttpAppSpec {
    * default). The vendor sandboxes turn it off: they answer bad input as their vendor does, in its error shape.
    */
   refuseMalformedText?: boolean;
+  /**
+   * Trace the app (the default, when tracing is configured): a span per request and its work under the app's
+   * service.name. The vendor sandboxes turn it off: they stand in for the vendors, whose side is not Revline's.
+   */
+  traced?: boolean;
 }
 
 /** The Swagger portal's pages (/docs and what it loads), the one place inline scripts are allowed. */
@@ -129,6 +136,7 @@ export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<Ne
     void reply.header(CORRELATION_HEADER, correlationId);
     runWithCorrelation({ correlationId }, done);
   });
+  if (spec.traced !== false && !spec.preview) traceRequests(fastify, spec.name);
   if (spec.refuseMalformedText !== false) refuseMalformedText(fastify);
 
   if (!spec.preview) {
@@ -156,6 +164,20 @@ export async function createHttpApp(module: Type, spec: HttpAppSpec): Promise<Ne
   app.useGlobalInterceptors(new CorrelationInterceptor());
   if (!spec.preview) serveSwaggerUi(app, buildOpenApiDocument(app, spec.docs));
   return app;
+}
+
+/**
+ * Starts the app (its init hooks, then the server) as the work of its own service: what it sets going as it starts
+ * (workers, pollers, timers) has its service.name on its spans when apps share a process.
+ */
+export function listenAs(
+  app: NestFastifyApplication,
+  spec: HttpAppSpec,
+  port: number,
+  host: string,
+): Promise<unknown> {
+  const listen = () => app.listen({ port, host });
+  return spec.traced === false ? listen() : withTracedApp(spec.name, listen);
 }
 
 /** What an app's OpenAPI document is, for `npm run openapi`. */

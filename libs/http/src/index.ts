@@ -13,3 +13,4 @@ export * from './swagger';
 export * from './shutdown';
 export * from './validation';
 export * from './well-formed-text';
+export * from './request-tracing';

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { shutdownTracing } from '@revline/observability';
 
 type Closer = () => Promise<void>;
 
@@ -18,6 +19,8 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   timer.unref();
   const results = await Promise.allSettled(closers.map((close) => close()));
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  // The spans of the last jobs and requests leave before the process does.
+  await shutdownTracing();
   for (const failure of failed) logger.error(`Close failed: ${String(failure.reason)}`);
   process.exit(failed.length > 0 ? 1 : 0);
 }

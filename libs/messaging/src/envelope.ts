@@ -1,6 +1,6 @@
 import { loadConfig, TenantConfig } from '@revline/config';
 import { createHash } from 'node:crypto';
-import { currentCorrelation, newCorrelationId, uuidV7 } from '@revline/observability';
+import { currentCorrelation, newCorrelationId, traceHeaders, uuidV7 } from '@revline/observability';
 
 import type { JobName, JobPayloads } from './registry';
 
@@ -27,6 +27,12 @@ export interface Envelope<J extends JobName = JobName> {
   tenantId: string;
   /** Not to run before this instant (ISO datetime): the relay queues it as a delayed job. */
   notBefore?: string;
+  /**
+   * The W3C trace context of the span that wrote the message (when tracing is on): the consumer's span continues
+   * that trace. Absent from messages written without tracing, or before it existed; ignored when malformed.
+   */
+  traceparent?: string;
+  tracestate?: string;
   payload: JobPayloads[J];
 }
 
@@ -41,7 +47,10 @@ export interface EnvelopeOptions {
   notBefore?: Date;
 }
 
-/** Builds an envelope; correlation and causation default to the ones in scope (the request or job being handled). */
+/**
+ * Builds an envelope; correlation and causation default to the ones in scope (the request or job being handled),
+ * and the trace context is the span's in scope.
+ */
 export function createEnvelope<J extends JobName>(
   job: J,
   payload: JobPayloads[J],
@@ -59,6 +68,7 @@ export function createEnvelope<J extends JobName>(
     occurredAt: (options.occurredAt ?? new Date()).toISOString(),
     tenantId: options.tenantId ?? scope?.tenantId ?? deploymentTenant(),
     ...(options.notBefore ? { notBefore: options.notBefore.toISOString() } : {}),
+    ...traceHeaders(),
     payload,
   };
 }

@@ -28,3 +28,4 @@ export * from './retention-target';
 export * from './retention.repository';
 export * from './retention.migration';
 export * from './shared-slots';
+export * from './trace-context';

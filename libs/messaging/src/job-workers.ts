@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { WorkerConfig } from '@revline/config';
-import { MetricsService, runWithCorrelation } from '@revline/observability';
+import { inSpan, MetricsService, runWithCorrelation } from '@revline/observability';
 import type { Job } from 'bullmq';
 import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
 import { backoffWithJitter } from './backoff';
@@ -21,6 +21,7 @@ import type { JobHandlerFn } from './job-handler.decorator';
 import { JOB_HANDLER } from './job-handler.decorator';
 import type { JobName, QueueName } from './registry';
 import { RedisConnections } from './redis-connections';
+import { consumerSpan } from './trace-context';
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
@@ -129,7 +130,9 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
       const stopTimer = this.metrics.jobDuration.startTimer({ queue, job: job.name });
       this.logger.log({ msg: 'job started', queue, job: job.name, jobId: job.id, attempt });
       try {
-        const result = await handler.fn(envelope, { job, attempt });
+        const result = await inSpan(`${job.name} process`, consumerSpan(queue, job, handler, envelope), () =>
+          handler.fn(envelope, { job, attempt }),
+        );
         // Applied (or found a duplicate by the inbox): the producer's outbox counts the message delivered.
         await this.receipts.confirm(envelope);
         await this.alerts.succeeded(queue);

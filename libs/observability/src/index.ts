@@ -4,3 +4,4 @@ export * from './ids';
 export * from './logger';
 export * from './metrics.service';
 export * from './redis-persistence';
+export * from './tracing';

@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { HttpAppSpec } from '@revline/http';
-import { createHttpApp } from '@revline/http';
+import { createHttpApp, listenAs } from '@revline/http';
 import { randomBytes } from 'node:crypto';
 
 /** Rate limits no suite or bench reaches, for environments that are not about them. */
@@ -34,7 +34,7 @@ export async function createTestApp(
   for (const [variable, value] of Object.entries(UNLIMITED_RATES)) process.env[variable] ??= value;
   Object.assign(process.env, env);
   const app = await createHttpApp(module, spec);
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await listenAs(app, spec, 0, '127.0.0.1');
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };

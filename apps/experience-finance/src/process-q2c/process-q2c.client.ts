@@ -1,7 +1,13 @@
 import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@revline/http';
-import { CORRELATION_HEADER, currentCorrelationId } from '@revline/observability';
+import {
+  CORRELATION_HEADER,
+  currentCorrelationId,
+  httpOperation,
+  inClientSpan,
+  traceHeaders,
+} from '@revline/observability';
 import type { AxiosResponse } from 'axios';
 import { isAxiosError } from 'axios';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,6 +34,13 @@ export interface ProcessStream {
 interface ProblemBody {
   detail?: unknown;
   errors?: Array<{ field: string; problem: string }>;
+}
+
+interface SendOptions {
+  params?: Query;
+  data?: unknown;
+  responseType?: 'stream';
+  headers?: Record<string, string>;
 }
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
@@ -89,10 +102,23 @@ export class ProcessQ2cClient {
     };
   }
 
-  private async send<T>(
+  /** One call under its CLIENT span, retries included; the process API's span continues its trace. */
+  private send<T>(method: 'GET' | 'POST', path: string, options: SendOptions): Promise<AxiosResponse<T>> {
+    return inClientSpan(
+      'process-q2c',
+      httpOperation(method, path),
+      () => this.exchange<T>(method, path, options),
+      {
+        'http.request.method': method,
+        'url.path': path,
+      },
+    );
+  }
+
+  private async exchange<T>(
     method: 'GET' | 'POST',
     path: string,
-    options: { params?: Query; data?: unknown; responseType?: 'stream'; headers?: Record<string, string> },
+    options: SendOptions,
   ): Promise<AxiosResponse<T>> {
     const key = this.config.PROCESS_Q2C_API_KEY;
     if (!key)
@@ -118,6 +144,7 @@ export class ProcessQ2cClient {
             ...options.headers,
             authorization: `Bearer ${key}`,
             ...(correlationId ? { [CORRELATION_HEADER]: correlationId } : {}),
+            ...traceHeaders(),
           },
         });
       } catch (error) {

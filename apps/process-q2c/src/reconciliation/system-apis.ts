@@ -1,6 +1,6 @@
 import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
-import { currentCorrelation } from '@revline/observability';
+import { currentCorrelation, httpOperation, inClientSpan, traceHeaders } from '@revline/observability';
 import { isAxiosError } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -49,10 +49,30 @@ export class HttpSystemApis extends SystemApis {
     const key = this.config.SERVICE_API_KEY;
     if (!key) throw new Error('SERVICE_API_KEY is not set: process-q2c cannot read the system APIs');
     const correlation = currentCorrelation()?.correlationId;
-    return { authorization: `Bearer ${key}`, ...(correlation ? { 'x-correlation-id': correlation } : {}) };
+    return {
+      authorization: `Bearer ${key}`,
+      ...(correlation ? { 'x-correlation-id': correlation } : {}),
+      ...traceHeaders(),
+    };
   }
 
-  async stream(system: SystemName, path: string, query: Record<string, string>): Promise<Readable> {
+  stream(system: SystemName, path: string, query: Record<string, string>): Promise<Readable> {
+    return inClientSpan(`system-${system}`, httpOperation('GET', path), () =>
+      this.openStream(system, path, query),
+    );
+  }
+
+  json<T>(system: SystemName, path: string, query: Record<string, string>): Promise<T> {
+    return inClientSpan(`system-${system}`, httpOperation('GET', path), () =>
+      this.read<T>(system, path, query),
+    );
+  }
+
+  private async openStream(
+    system: SystemName,
+    path: string,
+    query: Record<string, string>,
+  ): Promise<Readable> {
     try {
       const response = await this.http.axiosRef.get<Readable>(`${this.base(system)}${path}`, {
         params: query,
@@ -68,7 +88,7 @@ export class HttpSystemApis extends SystemApis {
     }
   }
 
-  async json<T>(system: SystemName, path: string, query: Record<string, string>): Promise<T> {
+  private async read<T>(system: SystemName, path: string, query: Record<string, string>): Promise<T> {
     try {
       const response = await this.http.axiosRef.get<T>(`${this.base(system)}${path}`, {
         params: query,

@@ -53,6 +53,12 @@ export interface SagaData {
   retries?: Record<string, number>;
   /** The mapping version whose catalogue the saga plans with since an operator retried it after a mapping fix. */
   catalogueVersion?: number;
+  /**
+   * The W3C trace context of the span that started the saga (when tracing is on): a step moved on by a message of
+   * another trace (a vendor's webhook) continues the saga's trace.
+   */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 export const SAGA_STATUS = {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { BusinessError, ErpPostingOutcome } from '@revline/messaging';
+import { inStoredTrace } from '@revline/observability';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { LineageHop } from '../lineage/lineage-recorder';
@@ -45,6 +46,14 @@ export class SagaRunner {
   ): Promise<SagaEntity | null> {
     const saga = typeof sagaOrId === 'string' ? await this.store.lock(manager, sagaOrId) : sagaOrId;
     if (!saga) return null;
+    return inStoredTrace(`saga ${saga.kind} ${saga.step}`, saga.data, () => this.move(manager, saga, apply));
+  }
+
+  private async move(
+    manager: EntityManager,
+    saga: SagaEntity,
+    apply: (saga: SagaEntity) => Promise<void> | void,
+  ): Promise<SagaEntity> {
     const wasParked = saga.status === SAGA_STATUS.parked;
     await apply(saga);
     if (saga.status !== SAGA_STATUS.parked || wasParked) {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ContractAmended, ContractBooked } from '@revline/canonical';
+import { traceHeaders } from '@revline/observability';
 import { v7 as uuidv7 } from 'uuid';
 import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
@@ -50,6 +51,7 @@ export class StartSaga {
         pending: [],
         invoices: [],
         creditNotes: [],
+        ...traceHeaders(),
         ...(event.eventType === 'ContractBooked' && event.customer.billingCustomerId
           ? { billingCustomerId: event.customer.billingCustomerId }
           : {}),

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { BusinessError, backoffWithJitter, ConnectionError, TransientError } from '@revline/messaging';
-import { MetricsService } from '@revline/observability';
+import { inClientSpan, MetricsService } from '@revline/observability';
 import CircuitBreaker from 'opossum';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Stripe from 'stripe';
@@ -89,7 +89,12 @@ export class StripeGateway implements OnApplicationShutdown {
     return this.breaker.opened;
   }
 
-  async call<T>(operation: string, fn: (stripe: Stripe) => Promise<T>): Promise<T> {
+  /** One Stripe operation under its CLIENT span (retries included). */
+  call<T>(operation: string, fn: (stripe: Stripe) => Promise<T>): Promise<T> {
+    return inClientSpan('stripe', operation, () => this.callWithRetries(operation, fn));
+  }
+
+  private async callWithRetries<T>(operation: string, fn: (stripe: Stripe) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       // An open circuit refuses at once without spending a slot.
       if (!this.breaker.opened) await this.limiter.acquire(operation);

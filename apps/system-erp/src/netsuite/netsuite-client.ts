@@ -4,7 +4,7 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import type { ErpRejectionCategory } from '@revline/erp-port';
 import { ErpRejectedError, ErpUnavailableError } from '@revline/erp-port';
 import { backoffWithJitter } from '@revline/messaging';
-import { MetricsService } from '@revline/observability';
+import { inClientSpan, MetricsService } from '@revline/observability';
 import { isAxiosError } from 'axios';
 import CircuitBreaker from 'opossum';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -91,6 +91,19 @@ export function rejectionOf(status: number, data: unknown): ErpRejectedError {
   return new ErpRejectedError(category, code, describe(details, status), field);
 }
 
+/**
+ * What a request asks, for its span: the method and the path without its query, ids and external ids
+ * (`POST /services/rest/record/v1/invoice`, `GET /services/rest/record/v1/invoice/{id}`).
+ */
+export function netSuiteOperation(request: Pick<NetSuiteRequest, 'method' | 'path'>): string {
+  const path = request.path.split('?', 1).join('');
+  const template = path
+    .split('/')
+    .map((segment) => (/^(\d+|eid:.*)$/.test(segment) ? '{id}' : segment))
+    .join('/');
+  return `${request.method} ${template}`;
+}
+
 /** SuiteQL is the one service that takes `Prefer: transient`; record requests are sent without it. */
 function isSuiteQl(path: string): boolean {
   return path.startsWith('/services/rest/query/');
@@ -128,8 +141,12 @@ export class NetSuiteClient implements OnApplicationShutdown {
     this.breaker.shutdown();
   }
 
-  /** Sends the request; answers a 2xx response, or throws. */
-  async request(request: NetSuiteRequest): Promise<NetSuiteResponse> {
+  /** Sends the request under its CLIENT span; answers a 2xx response, or throws. */
+  request(request: NetSuiteRequest): Promise<NetSuiteResponse> {
+    return inClientSpan('netsuite', netSuiteOperation(request), () => this.sendWithRateLimitRetries(request));
+  }
+
+  private async sendWithRateLimitRetries(request: NetSuiteRequest): Promise<NetSuiteResponse> {
     for (let attempt = 1; ; attempt += 1) {
       let response: NetSuiteResponse;
       try {

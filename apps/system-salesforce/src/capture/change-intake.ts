@@ -3,7 +3,8 @@ import type { CrmOrder } from '@revline/crm-port';
 import { CrmPort } from '@revline/crm-port';
 import type { CrmRecordChangedPayload } from '@revline/messaging';
 import { createEnvelope, ExceptionRecorder, OutboxMessageEntity, queueOf } from '@revline/messaging';
-import { MetricsService } from '@revline/observability';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { inSpan, MetricsService, startSpan, withTraceContext } from '@revline/observability';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { orderContentHash, orderIdentity } from './content-hash';
@@ -94,7 +95,10 @@ export class ChangeIntake {
   ) {}
 
   ingest(batch: IntakeBatch): Promise<IntakeResult> {
-    const run = this.chain.then(() => this.run(batch));
+    // A batch (under the poll or the CDC signal that read it) is no one's business trace: each order it queues
+    // starts its own, linked to the batch's span.
+    const traced = () => inSpan('salesforce capture', { kind: SpanKind.INTERNAL }, () => this.run(batch));
+    const run = this.chain.then(traced);
     this.chain = run.catch(() => undefined);
     return run;
   }
@@ -281,11 +285,37 @@ export class ChangeIntake {
         revision,
         record: order as unknown as Record<string, unknown>,
       };
-      return createEnvelope('crm.record-changed', payload, {
+      const options = {
         idempotencyKey: `salesforce:Order:${order.id}:r${String(revision)}`,
         correlationId: order.integration.correlationId ?? undefined,
         causationId: null,
+      };
+      // One trace per captured change: from here through process-q2c, billing, the ERP and the write-back.
+      const batchSpan = trace.getActiveSpan()?.spanContext();
+      const produced = startSpan('crm.record-changed publish', {
+        kind: SpanKind.PRODUCER,
+        root: true,
+        links: batchSpan ? [{ context: batchSpan }] : [],
+        attributes: {
+          'messaging.system': 'bullmq',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': queueOf('crm.record-changed'),
+          'revline.salesforce.order_id': order.id,
+          'revline.salesforce.change_type': changeType,
+        },
       });
+      try {
+        const envelope = withTraceContext(produced?.context, () =>
+          createEnvelope('crm.record-changed', payload, options),
+        );
+        produced?.span.setAttributes({
+          'messaging.message.id': envelope.messageId,
+          'revline.correlation_id': envelope.correlationId,
+        });
+        return envelope;
+      } finally {
+        produced?.span.end();
+      }
     });
     const meta = manager.connection.getMetadata(OutboxMessageEntity);
     const column = (property: string): string =>

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { CrmChangedRecord, CrmCursor } from '@revline/crm-port';
 import { CrmPort } from '@revline/crm-port';
+import { SpanKind } from '@opentelemetry/api';
+import { inSpan } from '@revline/observability';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { SalesforceConfig } from '../config';
@@ -56,7 +58,9 @@ export class OrderPoller {
 
   /** Walks one named cursor to the present; answers how many orders it queued. */
   catchUp(name: string): Promise<number> {
-    const run = this.runs.then(() => this.walk(name));
+    const run = this.runs.then(() =>
+      inSpan(`salesforce poll ${name}`, { kind: SpanKind.INTERNAL, root: true }, () => this.walk(name)),
+    );
     this.runs = run.catch(() => undefined);
     return run;
   }

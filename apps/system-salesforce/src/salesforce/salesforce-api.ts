@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { parseCsvRecords } from '@revline/http';
 import { TransientError } from '@revline/messaging';
+import { inClientSpan } from '@revline/observability';
 import { Connection } from 'jsforce';
 import { HttpApi } from 'jsforce/lib/http-api';
 import type { HttpResponse, Schema } from 'jsforce/lib/types';
@@ -177,7 +178,7 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
   }
 
   async query<T extends SObjectRecord>(soql: string, options?: { includeDeleted?: boolean }): Promise<T[]> {
-    return this.call(async (conn) => {
+    return this.call('query', async (conn) => {
       const result = await conn.query<T>(soql, {
         autoFetch: true,
         maxFetch: 100_000,
@@ -197,7 +198,7 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
     options?: { includeDeleted?: boolean; pageSize?: number },
   ): AsyncGenerator<Array<Record<string, string>>> {
     const jobs = '/jobs/query';
-    const job = await this.call((conn) =>
+    const job = await this.call('bulk query create', (conn) =>
       conn.request<BulkQueryJob>({
         method: 'POST',
         url: jobs,
@@ -218,7 +219,9 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
         if (Date.now() > deadline) throw new TransientError(`Salesforce bulk query ${job.id} still ${state}`);
         await sleep(wait);
         wait = Math.min(BULK_POLL_MAX_MS, wait * 1.5);
-        const info = await this.call((conn) => conn.request<BulkQueryJob>(`${jobs}/${job.id}`));
+        const info = await this.call('bulk query status', (conn) =>
+          conn.request<BulkQueryJob>(`${jobs}/${job.id}`),
+        );
         state = info.state;
         if (state === 'Failed' || state === 'Aborted')
           throw new Error(
@@ -227,7 +230,7 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
       }
       const pageSize = options?.pageSize ?? BULK_PAGE_SIZE;
       const fetchPage = (locator?: string) =>
-        this.call((conn) => this.resultsPage(conn, job.id, pageSize, locator));
+        this.call('bulk query results', (conn) => this.resultsPage(conn, job.id, pageSize, locator));
       // The next page is fetched while the caller takes this one.
       let next: ReturnType<typeof fetchPage> | undefined = fetchPage();
       try {
@@ -241,15 +244,15 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
         next?.catch(() => undefined);
       }
     } finally {
-      await this.call((conn) => conn.request({ method: 'DELETE', url: `${jobs}/${job.id}` })).catch(
-        (error: unknown) => {
-          this.logger.warn({
-            msg: 'Salesforce bulk query job not deleted',
-            jobId: job.id,
-            error: String(error),
-          });
-        },
-      );
+      await this.call('bulk query delete', (conn) =>
+        conn.request({ method: 'DELETE', url: `${jobs}/${job.id}` }),
+      ).catch((error: unknown) => {
+        this.logger.warn({
+          msg: 'Salesforce bulk query job not deleted',
+          jobId: job.id,
+          error: String(error),
+        });
+      });
     }
   }
 
@@ -276,6 +279,7 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
 
   update(type: string, records: SObjectRecord[]): Promise<SaveResult[]> {
     return this.call(
+      `${type} update`,
       async (conn) =>
         (await conn
           .sobject(type)
@@ -291,7 +295,7 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
     if (reads.length === 1) {
       const [read] = reads as [(typeof reads)[number]];
       return [
-        await this.call((conn) =>
+        await this.call('sobject collections retrieve', (conn) =>
           conn.request<Array<SObjectRecord | null>>({
             method: 'POST',
             url: `/services/data/v${conn.version}/composite/sobjects/${read.type}`,
@@ -303,7 +307,7 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
     }
     const answers = await Promise.all(
       chunked(reads, COMPOSITE_MAX_COLLECTIONS).map((chunk) =>
-        this.call((conn) =>
+        this.call('composite retrieve', (conn) =>
           conn.request<CompositeResponse>({
             method: 'POST',
             url: '/composite',
@@ -340,7 +344,7 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
     if (writes.length === 0) return [];
     if (writes.length === 1) {
       const [write] = writes as [CollectionWrite];
-      const results = await this.call((conn) =>
+      const results = await this.call('sobject collections save', (conn) =>
         conn.request<SaveResult[]>({
           method: 'PATCH',
           url: collectionUrl(conn, write),
@@ -355,7 +359,7 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
       calls.push(writes.slice(i, i + COMPOSITE_MAX_COLLECTIONS));
     const answers = await Promise.all(
       calls.map((chunk) =>
-        this.call((conn) =>
+        this.call('composite save', (conn) =>
           conn.request<CompositeResponse>({
             method: 'POST',
             url: '/composite',
@@ -392,7 +396,7 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
   }
 
   upsert(type: string, records: SObjectRecord[], externalIdField: string): Promise<SaveResult[]> {
-    return this.call(async (conn) => {
+    return this.call(`${type} upsert`, async (conn) => {
       const result = await conn.sobject(type).upsert(records, externalIdField);
       return Array.isArray(result) ? result : [result];
     });
@@ -401,7 +405,7 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
   /** A CometD client on the current session; a REST call first renews the token if it has expired. */
   async streamingClient(extensions: StreamingExtension[]): Promise<StreamingClient> {
     const conn = await this.conn();
-    await this.call((c) => c.request('/limits'));
+    await this.call('limits', (c) => c.request('/limits'));
     const faye = conn.streaming.createClient(extensions as never[]) as unknown as StreamingClient;
     // faye's client is itself a thenable that never settles: hand out a plain wrapper, or `await` would hang.
     const client: StreamingClient = {
@@ -420,7 +424,7 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
   }
 
   get<T>(path: string): Promise<T> {
-    return this.call((conn) => conn.request<T>(path));
+    return this.call('get', (conn) => conn.request<T>(path));
   }
 
   onApplicationShutdown(): void {
@@ -429,7 +433,12 @@ export class JsforceSalesforceApi extends SalesforceApi implements OnApplication
 
   private lastConnection?: Connection;
 
-  private async call<T>(task: (conn: Connection) => Promise<T>): Promise<T> {
+  /** One Salesforce API call under its CLIENT span: inside the org's slot and API budget, errors classified. */
+  private call<T>(operation: string, task: (conn: Connection) => Promise<T>): Promise<T> {
+    return inClientSpan('salesforce', operation, () => this.callInSlot(task));
+  }
+
+  private async callInSlot<T>(task: (conn: Connection) => Promise<T>): Promise<T> {
     const conn = await this.conn();
     const orgId = conn.userInfo?.organizationId ?? this.config.SALESFORCE_LOGIN_URL;
     return this.slots.withSlot(orgId, async () => {
