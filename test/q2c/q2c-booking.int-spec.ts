@@ -166,6 +166,6 @@ describe('quote-to-cash booking saga through the sandbox (all four apps in one p
       return rows.every((r) => r.delivered === r.total) ? rows : undefined;
     }, 20_000);
     for (const schema of ['salesforce', 'q2c', 'billing', 'erp'])
-      expect(confirmed.find((r) => r.schema === schema)?.total).toBeGreaterThan(0);
+      expect(confirmed?.find((r) => r.schema === schema)?.total).toBeGreaterThan(0);
   }, 90_000);
 });
