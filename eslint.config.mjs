@@ -93,6 +93,7 @@ export default tseslint.config(
             'replays',
             'waterfall',
             'sla',
+            'overview',
           ],
         },
       ],
