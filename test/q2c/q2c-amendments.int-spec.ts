@@ -108,6 +108,23 @@ describe('quote-to-cash amendment sagas through the sandbox', () => {
     const expansion = (await env.completed(orderId, 2)).at(1);
     expect(expansion).toMatchObject({ kind: 'expansion', step: 'done', last_error: null });
     expect(expansion?.data.treatment).toBe('separate_contract');
+    // The contracts list finds the contract by the amendment's order id as well as by the booking's.
+    for (const order of [amendmentOrderId, orderId]) {
+      const found = await request(env.q2c.url)
+        .get('/v1/contracts')
+        .query({ order })
+        .set(bearer(env.admin))
+        .expect(200);
+      expect((found.body as { items: Array<{ contractId: string }> }).items.map((c) => c.contractId)).toEqual(
+        [orderId],
+      );
+    }
+    const none = await request(env.q2c.url)
+      .get('/v1/contracts')
+      .query({ order: '801000000000NONE' })
+      .set(bearer(env.admin))
+      .expect(200);
+    expect((none.body as { items: unknown[] }).items).toEqual([]);
     expect(expansion?.data).toMatchObject({
       expectedProrationMinor: '480000',
       billedProrationMinor: '480000',

@@ -146,6 +146,19 @@ describe('quote-to-cash out of order through the sandbox', () => {
         [orderId],
       );
     expect(await stored()).toEqual([]);
+    // The contracts list finds the parked amendment by its order id, under the Salesforce contract it waits for.
+    const byOrder = await request(env.q2c.url)
+      .get('/v1/contracts')
+      .query({ order: amendmentOrderId })
+      .set(bearer(env.admin))
+      .expect(200);
+    expect((byOrder.body as { items: unknown[] }).items).toEqual([
+      expect.objectContaining({
+        contractId: sfContractId,
+        lifecycleStatus: 'parked',
+        contractStatus: 'not_booked',
+      }),
+    ]);
 
     // The booking is delivered late, as it was captured; the amendment resumes by itself.
     for (const job of held) await crm.add(job.name, job.data, { jobId: job.id });

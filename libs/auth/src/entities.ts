@@ -43,6 +43,7 @@ export class ApiKeyEntity {
 
 /** Append-only and hash-chained: each row's hash covers its content and the previous row's hash. */
 @Entity({ schema: PLATFORM_SCHEMA, name: 'audit_log' })
+@Index('IDX_audit_log_target', ['target', 'id'])
 export class AuditLogEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;

@@ -11,6 +11,7 @@ export * from './canonical-json';
 export * from './auth.module';
 export * from './decorators';
 export * from './entities';
+export * from './audit-target-index.migration';
 export * from './key-owners.migration';
 export * from './maker-checker';
 export * from './platform.migration';

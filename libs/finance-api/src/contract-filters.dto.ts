@@ -22,6 +22,16 @@ export class ContractFilterQuery {
   customer?: string;
 
   @ApiPropertyOptional({
+    example: '801Dn00000Amend01',
+    description:
+      'A Salesforce Order id: the contract that order booked, amended or renewed (a booking order id is its contract id)',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  order?: string;
+
+  @ApiPropertyOptional({
     example: '2026-03-01T00:00:00Z',
     description: 'Only contracts changed at or after this instant (ISO 8601)',
   })

@@ -111,6 +111,25 @@ export class ListExceptionsQuery {
   cursor?: string;
 }
 
+/** One operator action on an exception, from the audit log. */
+export class ExceptionHistoryEntryDto {
+  @ApiProperty({ example: '2026-03-15T10:02:11.000Z' })
+  at: string;
+
+  @ApiProperty({ example: 'api-key:3f2b7c1e-0d4a-4e51-9a7e-1c2d3e4f5a6b (close team)' })
+  actor: string;
+
+  @ApiProperty({ example: 'exception.resolve', enum: ['exception.retry', 'exception.resolve'] })
+  action: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'Order cancelled in Salesforce; nothing to sync',
+  })
+  note: string | null;
+}
+
 export class ExceptionDto {
   @ApiProperty({ example: '6a1f0e9c-3b0c-4f5e-9d38-2c6f0a7b1e11' })
   id: string;
@@ -166,6 +185,13 @@ export class ExceptionDto {
 
   @ApiProperty({ description: 'The problems found, each with its category, field and reason', example: {} })
   details: object;
+
+  @ApiProperty({
+    type: ExceptionHistoryEntryDto,
+    isArray: true,
+    description: 'Who retried or resolved it and when, oldest first (the audit log)',
+  })
+  history: ExceptionHistoryEntryDto[];
 }
 
 export class ExceptionPageDto {

@@ -3,6 +3,7 @@ import {
   PLATFORM_SCHEMA,
   PlatformAuth1764201600001,
   PlatformAuditHashScheme1764400001102,
+  PlatformAuditTargetIndex1764400001700,
   PlatformKeyOwners1764400001100,
 } from '@revline/auth';
 import { DatabaseConfig, loadConfig } from '@revline/config';
@@ -31,6 +32,7 @@ export const PLATFORM_DATABASE: AppDatabase = {
     PlatformAuth1764201600001,
     PlatformKeyOwners1764400001100,
     PlatformAuditHashScheme1764400001102,
+    PlatformAuditTargetIndex1764400001700,
   ],
 };
 

@@ -5,6 +5,7 @@ import type { ContractPageDto, ContractSummaryDto, LifecycleStatus } from '@revl
 import type { ListContractsQuery } from './contract.dto';
 import type { ContractSummaryRow } from './contract-summaries';
 import { contractSummaries, LIFECYCLE_CONDITION, toContractSummary } from './contract-summaries';
+import { sourceKeyOf } from '../normalisation/normalise-record.usecase';
 import { UnbookedChanges } from './unbooked-changes';
 
 /**
@@ -28,6 +29,12 @@ export class ListContracts {
     };
     if (query.status) where.push(LIFECYCLE_CONDITION[query.status]);
     if (query.customer) add((p) => `k."salesforce_account_id" = ${p}`, query.customer);
+    if (query.order)
+      add(
+        (p) =>
+          `k."contract_id" = (SELECT e."contract_id" FROM "q2c"."canonical_events" e WHERE e."source_key" = ${p})`,
+        sourceKeyOf(query.order),
+      );
     if (query.updatedSince)
       add(
         (p) => `(k."updated_at" >= ${p}::timestamptz OR EXISTS (SELECT 1 FROM "q2c"."sagas" x
@@ -44,6 +51,7 @@ export class ListContracts {
       this.unbooked.page({
         status: query.status,
         customer: query.customer,
+        order: query.order,
         updatedSince: query.updatedSince,
         after,
         limit: limit + 1,

@@ -48,6 +48,8 @@ const COLUMNS = `u.contract_id, u.cause, u.correlation_id, u.reason, u.seen_at,
 export interface UnbookedFilter {
   status?: LifecycleStatus;
   customer?: string;
+  /** A Salesforce Order id among the contract's unstored changes. */
+  order?: string;
   updatedSince?: string;
   after?: string;
   /** One contract id only (its lifecycle's summary). */
@@ -87,6 +89,7 @@ export class UnbookedChanges {
     if (filter.after !== undefined) add((p) => `g.contract_id > ${p}`, filter.after);
     if (filter.only !== undefined) add((p) => `g.contract_id = ${p}`, filter.only);
     if (filter.customer) add((p) => `g.account_id = ${p}`, filter.customer);
+    if (filter.order) add((p) => `${p} = ANY(g.order_ids)`, filter.order);
     if (filter.updatedSince) add((p) => `g.updated_at >= ${p}::timestamptz`, filter.updatedSince);
     params.push(filter.limit);
     const rows = await this.dataSource.query<
@@ -103,8 +106,8 @@ export class UnbookedChanges {
       `SELECT * FROM (
          SELECT u.contract_id, min(u.account_id) AS account_id, min(u.currency) AS currency,
                 min(u.term_start) AS term_start, max(u.term_end) AS term_end,
-                count(*)::int AS parked, max(u.seen_at) AS updated_at
-           FROM (SELECT ${COLUMNS} FROM (${UNSTORED}) u) u
+                count(*)::int AS parked, max(u.seen_at) AS updated_at, array_agg(u.order_id) AS order_ids
+           FROM (SELECT ${COLUMNS}, u.payload->>'recordId' AS order_id FROM (${UNSTORED}) u) u
           WHERE NOT EXISTS (SELECT 1 FROM "q2c"."contracts" c WHERE c."contract_id" = u.contract_id)
           GROUP BY u.contract_id) g
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}

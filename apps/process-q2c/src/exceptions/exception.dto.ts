@@ -1,4 +1,4 @@
-import type { ExceptionDto } from '@revline/finance-api';
+import type { ExceptionDto, ExceptionHistoryEntryDto } from '@revline/finance-api';
 import { systemOfQueue } from '@revline/finance-api';
 import type { ExceptionEntity } from '@revline/messaging';
 
@@ -8,7 +8,11 @@ export function contractIdOf(row: ExceptionEntity): string | null {
   return null;
 }
 
-export function toExceptionDto(row: ExceptionEntity, now = Date.now()): ExceptionDto {
+export function toExceptionDto(
+  row: ExceptionEntity,
+  history: ExceptionHistoryEntryDto[],
+  now = Date.now(),
+): ExceptionDto {
   return {
     id: row.id,
     category: row.category,
@@ -26,5 +30,6 @@ export function toExceptionDto(row: ExceptionEntity, now = Date.now()): Exceptio
     resolvedAt: row.resolvedAt ? row.resolvedAt.toISOString() : null,
     resolution: row.resolution,
     details: row.details,
+    history,
   };
 }

@@ -27,6 +27,7 @@ interface ExceptionBody {
   contractId: string | null;
   correlationId: string;
   ageMinutes: number;
+  history?: Array<{ at: string; actor: string; action: string; note: string | null }>;
 }
 
 const WIDGET_ORDER = '801Dn00000Widget01';
@@ -259,7 +260,18 @@ describe('exceptions workbench: an unmapped product parks, and completes after t
       .set(bearer(operator))
       .send({ reason: 'Test product, never sold' })
       .expect(200);
-    expect(resolved.body).toMatchObject({ status: 'resolved', resolution: 'Test product, never sold' });
+    expect(resolved.body).toMatchObject({
+      status: 'resolved',
+      resolution: 'Test product, never sold',
+      history: [
+        {
+          at: expect.any(String) as unknown,
+          actor: expect.stringMatching(/^api-key:[0-9a-f-]{36} /) as unknown,
+          action: 'exception.resolve',
+          note: 'Test product, never sold',
+        },
+      ],
+    });
     await request(test.url)
       .post(`/v1/exceptions/${first.id}/resolve`)
       .set(bearer(operator))
@@ -283,6 +295,14 @@ describe('exceptions workbench: an unmapped product parks, and completes after t
       [`exception:${first.id}`, `exception:${second.id}`],
     );
     expect(audit.map((a) => a.action)).toEqual(['exception.resolve', 'exception.retry']);
+    // Each exception shows who did what and when, from those audit rows: the list and one exception alike.
+    const history = (id: string, rows: ExceptionBody[]) =>
+      rows.find((e) => e.id === id)?.history?.map((h) => [h.action, h.note]);
+    const all = await list('');
+    expect(history(first.id, all)).toEqual([['exception.resolve', 'Test product, never sold']]);
+    expect(history(second.id, all)).toEqual([['exception.retry', null]]);
+    const one = await request(test.url).get(`/v1/exceptions/${second.id}`).set(bearer(operator)).expect(200);
+    expect((one.body as ExceptionBody).history?.map((h) => h.action)).toEqual(['exception.retry']);
     expect(await list('?minAgeMinutes=60')).toEqual([]);
     expect((await list('?maxAgeMinutes=60&status=resolved')).length).toBeGreaterThanOrEqual(2);
   });

@@ -3,6 +3,7 @@ import { SagasModule } from '../sagas/sagas.module';
 import { ExceptionsController } from './exceptions.controller';
 import { ForwardedExceptions } from './forwarded-exceptions.repository';
 import { JobRequeuer } from './job-requeuer';
+import { ExceptionHistory } from './exception-history';
 import { ListExceptions } from './list-exceptions.query';
 import { ResolveException } from './resolve-exception.usecase';
 import { RetryExceptions } from './retry-exceptions.usecase';
@@ -14,6 +15,7 @@ import { SystemExceptionsHandler } from './system-exceptions.handler';
   imports: [SagasModule],
   controllers: [ExceptionsController],
   providers: [
+    ExceptionHistory,
     ListExceptions,
     RetryExceptions,
     ResolveException,

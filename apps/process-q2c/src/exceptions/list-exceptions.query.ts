@@ -4,6 +4,7 @@ import { ExceptionEntity } from '@revline/messaging';
 import { DataSource } from 'typeorm';
 import type { ExceptionDto, ExceptionPageDto, ListExceptionsQuery } from '@revline/finance-api';
 import { toExceptionDto } from './exception.dto';
+import { ExceptionHistory } from './exception-history';
 
 const MICROS = /^\d{1,18}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -15,7 +16,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  */
 @Injectable()
 export class ListExceptions {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly history: ExceptionHistory,
+  ) {}
 
   async execute(query: ListExceptionsQuery): Promise<ExceptionPageDto> {
     const limit = query.limit ?? 100;
@@ -64,7 +68,9 @@ export class ListExceptions {
       .limit(limit + 1)
       .getRawAndEntities<{ cursor_micros: string }>();
     const now = Date.now();
-    const items: ExceptionDto[] = entities.slice(0, limit).map((row) => toExceptionDto(row, now));
+    const page = entities.slice(0, limit);
+    const history = await this.history.of(page.map((row) => row.id));
+    const items: ExceptionDto[] = page.map((row) => toExceptionDto(row, history.get(row.id) ?? [], now));
     const last = entities.length > limit ? raw.at(limit - 1) : undefined;
     const lastItem = items.at(-1);
     return {
@@ -76,6 +82,6 @@ export class ListExceptions {
   async one(id: string): Promise<ExceptionDto> {
     const row = await this.dataSource.getRepository(ExceptionEntity).findOneBy({ id });
     if (!row) throw new DomainError(404, `Exception ${id} does not exist`);
-    return toExceptionDto(row);
+    return toExceptionDto(row, (await this.history.of([id])).get(id) ?? []);
   }
 }

@@ -5,6 +5,7 @@ import { ExceptionEntity, Outbox, SETTLE_JOB } from '@revline/messaging';
 import { DataSource } from 'typeorm';
 import type { ExceptionDto } from '@revline/finance-api';
 import { toExceptionDto } from './exception.dto';
+import { ExceptionHistory } from './exception-history';
 import { forwardedFrom } from './forwarded-exceptions.repository';
 
 /**
@@ -17,6 +18,7 @@ export class ResolveException {
     private readonly dataSource: DataSource,
     private readonly audit: AuditLog,
     private readonly outbox: Outbox,
+    private readonly history: ExceptionHistory,
   ) {}
 
   async execute(id: string, reason: string, actor: string): Promise<ExceptionDto> {
@@ -57,7 +59,7 @@ export class ResolveException {
         },
         manager,
       );
-      return toExceptionDto(row);
+      return toExceptionDto(row, (await this.history.of([id], manager)).get(id) ?? []);
     });
   }
 }

@@ -34,7 +34,8 @@ class AwaitingContract extends Error {
   }
 }
 
-const sourceKeyOf = (orderId: string): string => `salesforce:Order:${orderId}:activated`;
+/** The source key of the canonical event an order's activation became. */
+export const sourceKeyOf = (orderId: string): string => `salesforce:Order:${orderId}:activated`;
 
 /**
  * crm.record-changed → a canonical event, stored with the inbox row in one transaction. An order is normalised
