@@ -1,0 +1,5 @@
+import type { ReactNode } from 'react';
+
+export function MappingDiff({ versions }: { versions: number[] }): ReactNode {
+  return <p>{versions.length}</p>;
+}
