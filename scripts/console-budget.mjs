@@ -1,6 +1,7 @@
 // The finance console's first-load budget: the gzipped JavaScript of the entry chunk and every chunk it imports
 // statically (what the browser must fetch before the first page renders) stays under 300 KB. Routes load lazily, so
-// their chunks are not counted. Run by `npm run build` after vite; exits 1 over budget.
+// their chunks are not counted. Run by `npm run build` after vite (`--dir <dir>` checks another build); exits 1 over
+// budget.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,7 +31,8 @@ export function firstLoad(dir = CONSOLE_DIST) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { chunks, gzipBytes } = firstLoad();
+  const at = process.argv.indexOf('--dir');
+  const { chunks, gzipBytes } = firstLoad(at > 0 ? process.argv[at + 1] : CONSOLE_DIST);
   const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
   const line = `console-budget: first load ${kb(gzipBytes)} gzipped JS in ${chunks.length} chunks (budget ${kb(FIRST_LOAD_BUDGET_BYTES)})\n`;
   if (gzipBytes > FIRST_LOAD_BUDGET_BYTES) {
