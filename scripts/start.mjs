@@ -261,6 +261,7 @@ async function main() {
         `  ${name.padEnd(22)} http://127.0.0.1:${portOf(name)}   docs: http://127.0.0.1:${portOf(name)}/docs`,
     ),
     '',
+    `  finance console        http://127.0.0.1:${portOf('experience-finance')}/   (sign in with an API key${existsSync(join(ROOT, 'dist', 'console', 'index.html')) ? '' : '; not built yet: npm run build'})`,
     `  queue dashboard        http://127.0.0.1:${portOf('process-q2c')}/admin/queues (Bearer admin key)`,
     `  sandbox profile        ${process.env.SANDBOX_PROFILE}   (SANDBOX_PROFILE=realistic: the vendors' latency and limits)`,
     `  admin API key          ${process.env.BOOTSTRAP_ADMIN_API_KEY}   (kept in ${keyFile})`,

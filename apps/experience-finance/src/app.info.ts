@@ -6,7 +6,7 @@ export const APP: HttpAppSpec = {
   docs: {
     title: 'Revline finance API',
     description:
-      'The experience API for finance and revenue-operations users: contract lifecycle, lineage, the exceptions workbench, reconciliation, close readiness and revenue reports. Every route needs an API key (`Authorization: Bearer rvl_...`) with the role it names; errors answer as `application/problem+json` with the correlation id of the request (send `x-correlation-id` to choose it; it is passed on to process-q2c). The data comes from the process API (process-q2c): when it cannot be reached the routes answer 503, when it fails 502.',
+      'The experience API for finance and revenue-operations users: contract lifecycle, lineage, the exceptions workbench, reconciliation, close readiness and revenue reports. Every route needs an API key (`Authorization: Bearer rvl_...`) with the role it names, or the finance console’s session cookie (`POST /v1/session`; writes then carry `x-csrf-token`); errors answer as `application/problem+json` with the correlation id of the request (send `x-correlation-id` to choose it; it is passed on to process-q2c). The data comes from the process API (process-q2c): when it cannot be reached the routes answer 503, when it fails 502.',
     tags: [
       {
         name: 'contracts',
@@ -43,6 +43,11 @@ export const APP: HttpAppSpec = {
         name: 'audit-log',
         description:
           'The hash-chained audit log (RFC 8785 canonical JSON, SHA-256): pages of rows and the verification of the chain (integration.admin)',
+      },
+      {
+        name: 'session',
+        description:
+          'Finance console sessions: sign in with an API key for an httpOnly cookie that authenticates every route with the key’s roles; writes made with it carry the session’s CSRF token in `x-csrf-token`.',
       },
       { name: 'platform', description: 'Health and metrics' },
     ],

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { PlatformModule } from '@revline/platform';
 import { AuditLogModule } from './audit-log/audit-log.module';
 import { CloseModule } from './close/close.module';
+import { ConsoleConfig } from './console/console.config';
+import { ConsoleModule } from './console/console.module';
 import { ContractsModule } from './contracts/contracts.module';
 import { DATABASE } from './database';
 import { ExceptionsModule } from './exceptions/exceptions.module';
@@ -15,11 +17,12 @@ import { SlaModule } from './sla/sla.module';
 @Module({
   imports: [
     PlatformModule.forApp({
-      config: [ProcessQ2cConfig],
+      config: [ProcessQ2cConfig, ConsoleConfig],
       database: DATABASE,
       auth: { manageKeys: true },
     }),
     SharedModule,
+    ConsoleModule,
     ProcessQ2cModule,
     ContractsModule,
     ExceptionsModule,

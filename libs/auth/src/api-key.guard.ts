@@ -1,4 +1,4 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable, Optional, UnauthorizedException } from '@nestjs/common';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
@@ -17,6 +17,8 @@ import type { RouteRateLimit } from './decorators';
 import { PUBLIC_ROUTE, RATE_BUDGET, REQUIRED_ROLES } from './decorators';
 import type { Role } from './roles';
 import { effectiveRoles } from './roles';
+import type { SessionAuthenticator } from './session-authenticator';
+import { SESSION_AUTHENTICATOR } from './session-authenticator';
 
 export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -38,8 +40,8 @@ export function bearerToken(header: string | string[] | undefined): string | und
 }
 
 /**
- * Deny by default: every route needs a valid key unless marked @Public, and a route that names no roles is
- * for integration admins only. Rate limits are counted here, where the caller is known: per key once it is
+ * Deny by default: every route needs a valid key (or, in an app that accepts them, a browser session) unless
+ * marked @Public, and a route that names no roles is for integration admins only. Rate limits are counted here, where the caller is known: per key once it is
  * authenticated, per client address before (a public route, no key, an unknown or revoked one).
  */
 @Injectable()
@@ -47,6 +49,9 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeys,
+    @Optional()
+    @Inject(SESSION_AUTHENTICATOR)
+    private readonly sessions: SessionAuthenticator | null = null,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -58,7 +63,7 @@ export class ApiKeyGuard implements CanActivate {
       if (limit !== 'none') await consumeRateLimit(request, 'key', clientAddress(request), reply);
       return true;
     }
-    const principal = await authenticateRequest(this.keys, request);
+    const principal = await this.authenticate(request);
     // A service key carries many people's requests (experience-finance's to process-q2c): they were counted, each
     // under its own key, where they came in.
     if (!isServiceOwner(principal.owner)) await consumeRateLimit(request, 'key', principal.keyId, reply);
@@ -73,6 +78,15 @@ export class ApiKeyGuard implements CanActivate {
       await consumeRateLimit(request, limit.budget, principal.keyId);
     request.principal = principal;
     return true;
+  }
+
+  /** The key in the Authorization header; without one, the request's session when the app accepts sessions. */
+  private async authenticate(request: FastifyRequest): Promise<Principal> {
+    if (request.headers.authorization === undefined && this.sessions) {
+      const principal = await this.sessions.principalOfSession(request);
+      if (principal) return principal;
+    }
+    return authenticateRequest(this.keys, request);
   }
 }
 

@@ -17,3 +17,4 @@ export * from './platform.migration';
 export * from './revocation-bus';
 export * from './roles';
 export * from './service-key';
+export * from './session-authenticator';

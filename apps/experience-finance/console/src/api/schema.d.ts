@@ -457,6 +457,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The console session of the request's cookie
+         * @description What the signed-in console needs: the key, its roles (granted and implied), the CSRF token and when the session expires. 401 when there is no live session.
+         */
+        get: operations["current"];
+        put?: never;
+        /**
+         * Sign in to the finance console with an API key
+         * @description Checks the key once and opens a session: the `revline_session` cookie (HttpOnly, Secure, SameSite=Strict, `Max-Age` CONSOLE_SESSION_TTL_SECONDS) then authenticates every route as the key would, with its roles. Writes made with the cookie must send the returned `csrfToken` in `x-csrf-token`. The session ends when signed out, when it expires, or when its key is revoked. A wrong or revoked key counts against the unauthenticated rate limit.
+         */
+        post: operations["signIn"];
+        /**
+         * Sign out: end the console session
+         * @description Ends the session in the database (its cookie no longer authenticates anywhere) and clears the cookie. Needs the session's CSRF token in `x-csrf-token`; without a live session it only clears the cookie.
+         */
+        delete: operations["signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sla": {
         parameters: {
             query?: never;
@@ -1347,6 +1375,33 @@ export interface components {
             items: components["schemas"]["RevenueRunDto"][];
             /** @example 2026-03 */
             period: string;
+        };
+        SessionDto: {
+            /** @description Send it in `x-csrf-token` with every write made with the session cookie */
+            csrfToken: string;
+            /** @description Every role the key holds, granted or implied: what the console may show */
+            effectiveRoles: ("finance.viewer" | "finance.operator" | "integration.admin")[];
+            /**
+             * Format: date-time
+             * @example 2026-03-31T17:00:00.000Z
+             */
+            expiresAt: string;
+            /**
+             * Format: uuid
+             * @description The id of the key the session acts with
+             */
+            keyId: string;
+            /** @example month-end close team */
+            name: string;
+            /** @description The key's roles as granted */
+            roles: ("finance.viewer" | "finance.operator" | "integration.admin")[];
+        };
+        SignInDto: {
+            /**
+             * @description The API key to sign in with; it is checked once and never stored by the session
+             * @example rvl_3q1X…
+             */
+            apiKey: string;
         };
         StartRevenueRunResultDto: {
             /**
@@ -4609,6 +4664,150 @@ export interface operations {
                      *       "status": 503,
                      *       "detail": "process-q2c cannot be reached at http://127.0.0.1:3001 (ECONNREFUSED)",
                      *       "instance": "/v1/revenue/waterfall",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description No session cookie, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The console session has ended (signed out, expired, or its API key was revoked): sign in again",
+                     *       "instance": "/v1/session",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description revline_session=… */
+                    "set-cookie"?: unknown;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description No apiKey in the body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/bad-request",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "apiKey must be a string",
+                     *       "instance": "/v1/session",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10",
+                     *       "errors": [
+                     *         {
+                     *           "field": "apiKey",
+                     *           "problem": "apiKey must be a string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The API key is unknown or has been revoked",
+                     *       "instance": "/v1/session",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The CSRF token is missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/csrf-token",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "A write with the console session must carry the session's CSRF token in the x-csrf-token header (GET /v1/session returns it)",
+                     *       "instance": "/v1/session",
                      *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
                      *     }
                      */
