@@ -125,14 +125,12 @@ describe('the finance console in a browser', () => {
       Status: 'Draft',
     })) as { id: string };
     parkedOrderId = order.id;
-    await sales
-      .sobject('OrderItem')
-      .create({
-        OrderId: parkedOrderId,
-        PricebookEntryId: globex.analyticsEntryId,
-        Quantity: 2,
-        UnitPrice: 3000,
-      });
+    await sales.sobject('OrderItem').create({
+      OrderId: parkedOrderId,
+      PricebookEntryId: globex.analyticsEntryId,
+      Quantity: 2,
+      UnitPrice: 3000,
+    });
     await activateOrders(sales, [parkedOrderId]);
     const exceptionId = await eventually(async () => {
       const res = await request(app.url)
@@ -202,6 +200,8 @@ describe('the finance console in a browser', () => {
     expect(saga).toMatchObject({ kind: 'booking', status: 'completed' });
   }, 120_000);
 
+  let contractId: string;
+
   it('finds the DESIGN.md §2 contract and reads its timeline across Salesforce, billing and the ERP', async () => {
     const q2c = env.q2cEnv;
     const { clockId } = await q2c.customerOnTestClock('2026-01-01T00:00:00Z');
@@ -218,6 +218,7 @@ describe('the finance console in a browser', () => {
       .expect(201);
     await activateOrders(q2c.sales, [(amended.body as { orderId: string }).orderId]);
     await q2c.completed(orderId, 2);
+    contractId = orderId;
 
     const page = await open(operator, '/contracts');
     await page.getByLabel('Account (customer id in any system)').fill(q2c.catalogue.accountId);
@@ -243,6 +244,15 @@ describe('the finance console in a browser', () => {
   }, 120_000);
 
   it('starts a reconciliation and downloads its breaks as CSV', async () => {
+    // A hand edit in Stripe: the §2 contract's 15 seats become 16 there, and Salesforce still says 15.
+    const [booking] = await env.q2cEnv.sagas(contractId);
+    const subscription = await env.q2cEnv.stripe.subscriptions.retrieve(booking?.data.subscriptionId ?? '');
+    const seats = subscription.items.data.find((item) => item.quantity === 15);
+    await env.q2cEnv.stripe.subscriptions.update(subscription.id, {
+      items: [{ id: seats?.id ?? '', quantity: 16 }],
+      proration_behavior: 'none',
+    });
+
     const page = await open(operator, '/reconciliation');
     await page.getByLabel('Period').fill('2026-03');
     await page.getByRole('button', { name: 'Start run' }).click();
@@ -264,6 +274,12 @@ describe('the finance console in a browser', () => {
       .expect(200);
     expect(csv[0]).toMatch(/checkpoint/);
     expect(csv.length - 1).toBe((listed.body as { items: unknown[] }).items.length);
+    expect(
+      csv.filter((line) => line.includes(contractId) && line.includes('quantity_mismatch')),
+    ).toHaveLength(1);
+    // On the page: both sides side by side, billing's the side that changed.
+    const drift = page.getByRole('row', { name: /quantity mismatch/ }).filter({ hasText: contractId });
+    await expect(drift.textContent()).resolves.toMatch(/15.*16.*actual/);
     await check(page, 'reconciliation');
     await visit(page, '/close?period=2026-03', 'Close 2026-03');
     await page.getByRole('heading', { level: 2, name: /^Checklist/ }).waitFor();
@@ -295,7 +311,8 @@ describe('the finance console in a browser', () => {
     await page.getByRole('heading', { name: /Revenue runs/ }).waitFor();
     await expect(page.getByRole('button', { name: /Start the revenue run/ }).count()).resolves.toBe(0);
     await visit(page, '/mappings', 'Mappings');
-    await page.getByRole('table').first().waitFor();
+    await page.getByRole('heading', { name: /Preview an order/ }).waitFor();
+    await expect(page.getByRole('table').count()).resolves.toBe(0);
     await expect(page.getByRole('button', { name: /Approve version/ }).count()).resolves.toBe(0);
     await expect(page.getByRole('button', { name: 'Propose' }).count()).resolves.toBe(0);
   }, 60_000);

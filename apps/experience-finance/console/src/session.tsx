@@ -12,6 +12,11 @@ export type Role = Session['effectiveRoles'][number];
 
 const SESSION_KEY = ['session'] as const;
 
+/** Another person's data must not show from the cache: drop every query but the session's own, which is observed. */
+function forgetData(queryClient: ReturnType<typeof useQueryClient>): void {
+  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
+}
+
 async function readSession(): Promise<Session | null> {
   try {
     return await call(api.GET('/v1/session'));
@@ -62,7 +67,7 @@ export function useSignIn() {
     mutationFn: (apiKey: string) => call(api.POST('/v1/session', { body: { apiKey } })),
     onSuccess: (session) => {
       setCsrfToken(session.csrfToken);
-      queryClient.clear();
+      forgetData(queryClient);
       queryClient.setQueryData(SESSION_KEY, session);
     },
   });
@@ -77,7 +82,7 @@ export function useSignOut() {
     },
     onSettled: () => {
       setCsrfToken(undefined);
-      queryClient.clear();
+      forgetData(queryClient);
       queryClient.setQueryData(SESSION_KEY, null);
     },
   });

@@ -208,17 +208,20 @@ function Preview(): ReactNode {
 
 export function MappingsPage(): ReactNode {
   const { can } = useSession();
+  // Versions, their difference and decisions are integration.admin's; anyone may preview an order.
+  const admin = can('integration.admin');
   const versions = useQuery({
     queryKey: ['mappings', 'versions'],
+    enabled: admin,
     queryFn: () => call(api.GET('/v1/mappings/versions')),
   });
-  const admin = can('integration.admin');
   const list = versions.data ?? [];
   const active = list.find((version) => version.status === 'active');
   return (
     <>
       <h1>Mappings</h1>
-      {versions.isPending && <Loading what="mapping versions" />}
+      {!admin && <p className="note">Mapping versions are shown to integration administrators.</p>}
+      {admin && versions.isPending && <Loading what="mapping versions" />}
       <ErrorMessage error={versions.error} />
       {versions.data && (
         <table>
@@ -232,7 +235,7 @@ export function MappingsPage(): ReactNode {
               <th scope="col">Fields / products</th>
               <th scope="col">Proposed</th>
               <th scope="col">Decided</th>
-              {admin && <th scope="col">Decision</th>}
+              <th scope="col">Decision</th>
             </tr>
           </thead>
           <tbody>
@@ -253,14 +256,14 @@ export function MappingsPage(): ReactNode {
                 <td>
                   {version.decidedBy ? `${version.decidedBy}, ${formatDateTime(version.decidedAt)}` : '—'}
                 </td>
-                {admin && <td>{version.status === 'proposed' && <Decide version={version.version} />}</td>}
+                <td>{version.status === 'proposed' && <Decide version={version.version} />}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
       {list.length > 1 && <MappingDiff versions={list.map((version) => version.version)} />}
-      {admin && active && <Propose baseVersion={active.version} />}
+      {active && <Propose baseVersion={active.version} />}
       <Preview />
     </>
   );

@@ -67,7 +67,7 @@ export function OverviewPage(): ReactNode {
                 <li key={run.checkpoint}>
                   {run.checkpoint}:{' '}
                   <Link to="/reconciliation" search={{ runId: run.runId, checkpoint: run.checkpoint }}>
-                    {run.breaks} breaks
+                    {run.breaks ?? '?'} breaks
                   </Link>{' '}
                   <Status value={run.status} /> {formatDateTime(run.startedAt)}
                 </li>

@@ -171,6 +171,8 @@ export function ReconciliationPage(): ReactNode {
     queryKey: ['runs', pager.cursor],
     queryFn: () =>
       call(api.GET('/v1/reconciliation-runs', { params: { query: { cursor: pager.cursor, limit: 20 } } })),
+    refetchInterval: (query) =>
+      query.state.data?.items.some((run) => run.status === 'running') ? 2000 : false,
   });
   const selected = useQuery({
     queryKey: ['run', search.runId],
@@ -209,7 +211,7 @@ export function ReconciliationPage(): ReactNode {
                   <th scope="col">Trigger</th>
                   <th scope="col">Status</th>
                   <th scope="col">Started</th>
-                  <th scope="col">Still open</th>
+                  <th scope="col">Open breaks</th>
                 </tr>
               </thead>
               <tbody>
