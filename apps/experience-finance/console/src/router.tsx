@@ -27,6 +27,10 @@ interface ExceptionsSearch {
 interface ReconciliationSearch {
   runId?: string;
   checkpoint?: 'salesforce-billing' | 'billing-erp' | 'contract-revenue' | 'lineage';
+  /** Filters of the open breaks now. */
+  contractId?: string;
+  customerId?: string;
+  category?: string;
 }
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
@@ -154,6 +158,9 @@ export const reconciliationRoute = createRoute({
   validateSearch: (search: Search): ReconciliationSearch => ({
     runId: text(search.runId),
     checkpoint: text(search.checkpoint) as ReconciliationSearch['checkpoint'],
+    contractId: text(search.contractId),
+    customerId: text(search.customerId),
+    category: text(search.category),
   }),
   component: lazyRouteComponent(() => import('./pages/reconciliation'), 'ReconciliationPage'),
 });

@@ -52,8 +52,7 @@ export function ClosePage(): ReactNode {
       {data && (
         <section aria-labelledby="checklist">
           <h2 id="checklist">
-            Checklist: {data.ready ? 'ready to close' : 'not ready'}{' '}
-            <Status value={data.ready ? 'ready' : 'not_ready'} />
+            Checklist <Status value={data.ready ? 'ready' : 'not_ready'} />
           </h2>
           <p>Checked {formatDateTime(data.checkedAt)}.</p>
           <ul className="checklist">
@@ -70,7 +69,11 @@ export function ClosePage(): ReactNode {
               </Link>
             </dd>
             <dt>Open breaks</dt>
-            <dd>{data.openBreaks}</dd>
+            <dd>
+              <Link to="/reconciliation" hash="open-breaks">
+                {data.openBreaks}
+              </Link>
+            </dd>
             <dt>Changes in flight</dt>
             <dd>
               <Link to="/contracts" search={{ status: 'in_flight' }}>

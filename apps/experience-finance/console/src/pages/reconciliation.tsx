@@ -10,6 +10,7 @@ import { BREAK_HEADERS, BreakRows } from './breaks';
 
 type Run = Schemas['ReconciliationRunDto'];
 type Scope = NonNullable<Schemas['StartRunDto']['scope']>;
+type Checkpoint = Exclude<Scope, 'all'>;
 const SCOPES: Scope[] = ['all', 'salesforce-billing', 'billing-erp', 'contract-revenue', 'lineage'];
 
 function StartRun({ onStarted }: { onStarted: (run: Run) => void }): ReactNode {
@@ -161,6 +162,94 @@ function RunBreaks({ run }: { run: Run }): ReactNode {
   );
 }
 
+function OpenBreaks(): ReactNode {
+  const search = useSearch({ from: '/reconciliation' });
+  const navigate = useNavigate({ from: '/reconciliation' });
+  const filters = {
+    checkpoint: search.checkpoint,
+    contractId: search.contractId,
+    customerId: search.customerId,
+    category: search.category,
+  };
+  const pager = usePager(JSON.stringify(filters));
+  const breaks = useQuery({
+    queryKey: ['open-breaks', filters, pager.cursor],
+    queryFn: () =>
+      call(
+        api.GET('/v1/reconciliation-breaks', {
+          params: { query: { ...filters, cursor: pager.cursor, limit: 50 } },
+        }),
+      ),
+  });
+  return (
+    <section aria-labelledby="open-breaks">
+      <h2 id="open-breaks">Open breaks now</h2>
+      <form
+        className="filters"
+        aria-label="Filter open breaks"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const data = new FormData(event.currentTarget);
+          const value = (name: string): string | undefined => {
+            const raw = data.get(name);
+            return typeof raw === 'string' && raw.trim() ? raw.trim() : undefined;
+          };
+          void navigate({
+            search: {
+              runId: search.runId,
+              checkpoint: value('checkpoint') as Checkpoint | undefined,
+              contractId: value('contractId'),
+              customerId: value('customerId'),
+              category: value('category'),
+            },
+          });
+        }}
+      >
+        <label htmlFor="open-checkpoint">Checkpoint</label>
+        <select id="open-checkpoint" name="checkpoint" defaultValue={search.checkpoint ?? ''}>
+          <option value="">any</option>
+          {SCOPES.filter((scope) => scope !== 'all').map((scope) => (
+            <option key={scope}>{scope}</option>
+          ))}
+        </select>
+        <label htmlFor="open-category">Category</label>
+        <input id="open-category" name="category" defaultValue={search.category ?? ''} />
+        <label htmlFor="open-contract">Contract</label>
+        <input id="open-contract" name="contractId" defaultValue={search.contractId ?? ''} />
+        <label htmlFor="open-customer">Billing customer</label>
+        <input id="open-customer" name="customerId" defaultValue={search.customerId ?? ''} />
+        <button type="submit">Filter</button>
+      </form>
+      {breaks.isPending && <Loading what="open breaks" />}
+      <ErrorMessage error={breaks.error} />
+      {breaks.data && (
+        <>
+          <table>
+            <thead>
+              <tr>
+                {BREAK_HEADERS.map((header) => (
+                  <th key={header} scope="col">
+                    {header}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {breaks.data.items.length === 0 && (
+                <tr>
+                  <td colSpan={BREAK_HEADERS.length}>No open break.</td>
+                </tr>
+              )}
+              <BreakRows breaks={breaks.data.items} />
+            </tbody>
+          </table>
+          <Pager pager={pager} nextCursor={breaks.data.nextCursor} label="Open breaks" />
+        </>
+      )}
+    </section>
+  );
+}
+
 export function ReconciliationPage(): ReactNode {
   const search = useSearch({ from: '/reconciliation' });
   const navigate = useNavigate({ from: '/reconciliation' });
@@ -195,6 +284,7 @@ export function ReconciliationPage(): ReactNode {
       {selected.isPending && search.runId && <Loading what="the run" />}
       <ErrorMessage error={selected.error} />
       {selected.data && <RunBreaks run={selected.data} />}
+      <OpenBreaks />
       <section aria-labelledby="runs">
         <h2 id="runs">Runs</h2>
         {runs.isPending && <Loading what="runs" />}
