@@ -283,10 +283,11 @@ describe('the finance console in a browser', () => {
     const drift = page
       .locator('section[aria-labelledby="run-detail"] tbody tr', { hasText: 'quantity mismatch' })
       .filter({ hasText: contractId });
+    await drift.waitFor();
     const cells = await drift.locator('td').allTextContents();
     expect(cells.slice(4)).toEqual([
       expect.stringMatching(/^15\s*salesforce/),
-      expect.stringMatching(/^16\s*billing sub_/),
+      expect.stringMatching(/^16\s*billing si_\w+ \(changed\)$/),
       expect.any(String),
       'actual',
       expect.any(String),

@@ -64,7 +64,8 @@ function RunBreaks({ run }: { run: Run }): ReactNode {
   const navigate = useNavigate({ from: '/reconciliation' });
   const pager = usePager(`${run.runId}-${search.checkpoint ?? ''}`);
   const breaks = useQuery({
-    queryKey: ['run-breaks', run.runId, search.checkpoint, pager.cursor],
+    // The run's status is part of the key: breaks read while it ran are read again when it finishes.
+    queryKey: ['run-breaks', run.runId, run.status, search.checkpoint, pager.cursor],
     queryFn: () =>
       call(
         api.GET('/v1/reconciliation-runs/{runId}/breaks', {
