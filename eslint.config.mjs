@@ -95,6 +95,7 @@ export default tseslint.config(
             'replays',
             'waterfall',
             'sla',
+            'overview',
           ],
         },
       ],

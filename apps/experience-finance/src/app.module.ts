@@ -7,6 +7,8 @@ import { ConsoleModule } from './console/console.module';
 import { ContractsModule } from './contracts/contracts.module';
 import { DATABASE } from './database';
 import { ExceptionsModule } from './exceptions/exceptions.module';
+import { MappingsModule } from './mappings/mappings.module';
+import { OverviewModule } from './overview/overview.module';
 import { ProcessQ2cConfig } from './process-q2c/process-q2c.config';
 import { ProcessQ2cModule } from './process-q2c/process-q2c.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
@@ -31,6 +33,8 @@ import { SlaModule } from './sla/sla.module';
     RevenueModule,
     SlaModule,
     AuditLogModule,
+    MappingsModule,
+    OverviewModule,
   ],
 })
 export class AppModule {}

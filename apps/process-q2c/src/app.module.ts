@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { PlatformModule } from '@revline/platform';
 import { CloseModule } from './close/close.module';
 import { ContractsModule } from './contracts/contracts.module';
+import { OverviewModule } from './overview/overview.module';
 import { DATABASE } from './database';
 import { EventsModule } from './events/events.module';
 import { ExceptionsModule } from './exceptions/exceptions.module';
@@ -67,6 +68,7 @@ import { WaterfallModule } from './waterfall/waterfall.module';
     ReconciliationModule,
     CloseModule,
     ContractsModule,
+    OverviewModule,
     WaterfallModule,
     SlaModule,
   ],

@@ -23,7 +23,18 @@ import { SESSION_AUTHENTICATOR } from './session-authenticator';
 export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
   principal?: Principal;
+  /** The service key that carried the request for `principal` (x-revline-acting-key), when one did. */
+  carriedBy?: Principal;
 }
+
+/**
+ * The header a service key (experience-finance's) names the key of the person it acts for with: the request is then
+ * authorised, audited and checked for maker-checker as that person's. Any other key sending it is refused.
+ */
+export const ACTING_KEY_HEADER = 'x-revline-acting-key';
+
+/** The problem type of a key that named an acting key without being a service key. */
+export const ACTING_KEY_PROBLEM = 'https://docs.revline.dev/problems/acting-key';
 
 /** A 403 of its own problem type for a key without the route's role; it names the role, not the key's roles. */
 export function missingRole(required: readonly string[]): DomainError {
@@ -63,10 +74,11 @@ export class ApiKeyGuard implements CanActivate {
       if (limit !== 'none') await consumeRateLimit(request, 'key', clientAddress(request), reply);
       return true;
     }
-    const principal = await this.authenticate(request);
+    const authenticated = await this.authenticate(request);
+    const principal = await this.actingFor(request, authenticated);
     // A service key carries many people's requests (experience-finance's to process-q2c): they were counted, each
     // under its own key, where they came in.
-    if (!isServiceOwner(principal.owner)) await consumeRateLimit(request, 'key', principal.keyId, reply);
+    if (!isServiceOwner(authenticated.owner)) await consumeRateLimit(request, 'key', principal.keyId, reply);
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets) ?? [
       'integration.admin',
     ];
@@ -77,7 +89,32 @@ export class ApiKeyGuard implements CanActivate {
     if (typeof limit === 'object' && (limit.when?.(request) ?? true))
       await consumeRateLimit(request, limit.budget, principal.keyId);
     request.principal = principal;
+    if (principal !== authenticated) request.carriedBy = authenticated;
     return true;
+  }
+
+  /**
+   * The person a service key acts for (the live key named by x-revline-acting-key), or the authenticated key itself
+   * when the header is absent. Only a service key may name one: anyone else is refused, and so is an unknown or
+   * revoked acting key.
+   */
+  private async actingFor(request: FastifyRequest, authenticated: Principal): Promise<Principal> {
+    const header = request.headers[ACTING_KEY_HEADER];
+    if (header === undefined) return authenticated;
+    if (!isServiceOwner(authenticated.owner))
+      throw new DomainError(
+        403,
+        `Only a service key may act for another key (${ACTING_KEY_HEADER})`,
+        undefined,
+        {
+          type: ACTING_KEY_PROBLEM,
+        },
+      );
+    const keyId = typeof header === 'string' ? header : '';
+    const acting = /^[0-9a-f-]{36}$/i.test(keyId) ? await this.keys.principalOf(keyId) : null;
+    if (!acting)
+      throw new UnauthorizedException(`The key named by ${ACTING_KEY_HEADER} is unknown or revoked`);
+    return acting;
   }
 
   /** The key in the Authorization header; without one, the request's session when the app accepts sessions. */

@@ -70,6 +70,10 @@ export function principalOf(request: AuthenticatedRequest): Principal {
   return request.principal;
 }
 
+/** Who acts, for the audit log: the key, and the service key that carried the request for it, if one did. */
 export function actorOf(request: AuthenticatedRequest): string {
-  return request.principal ? `api-key:${request.principal.keyId} (${request.principal.name})` : 'anonymous';
+  if (!request.principal) return 'anonymous';
+  const actor = `api-key:${request.principal.keyId} (${request.principal.name})`;
+  const carrier = request.carriedBy;
+  return carrier ? `${actor} via api-key:${carrier.keyId} (${carrier.name})` : actor;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
+import { MoneyViewDto } from './money-view';
 
 export class RevenueRunJournalDto {
   @ApiProperty({
@@ -112,4 +113,60 @@ export class StartRevenueRunBody {
   @IsString()
   @Length(1, 200)
   requestedBy?: string;
+}
+
+export class RevenueScheduleLineDto {
+  @ApiProperty({ example: 'POB-SUBSCRIPTION-801Dn00000Booking1-1' })
+  obligationId: string;
+
+  @ApiProperty({ example: 'SEAT' })
+  productCode: string;
+
+  @ApiProperty({ example: '2026-03', description: 'The accounting period (a month, or FYyyyy-Pnn)' })
+  period: string;
+
+  @ApiProperty({ type: MoneyViewDto, description: 'Revenue recognised in the period under this version' })
+  amount: MoneyViewDto;
+}
+
+export class RevenueScheduleVersionDto {
+  @ApiProperty({ example: 2 })
+  version: number;
+
+  @ApiProperty({ enum: ['booking', 'amendment'], example: 'amendment', description: 'What made the version' })
+  cause: string;
+
+  @ApiProperty({
+    example: 'prospective',
+    description: "`booking`, or the amendment's ASC 606 modification treatment",
+  })
+  treatment: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '0199a0c4-8f3e-7c2a-9b1d-3f4e5a6b7c8d',
+    description: 'The canonical event (ContractBooked or ContractAmended) behind it',
+  })
+  eventId: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: '802Dn00000Amend01' })
+  amendmentId: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '2026-03-15T09:30:00.412Z',
+    description: 'When Revline stored that event',
+  })
+  createdAt: string | null;
+
+  @ApiProperty({ example: 'USD' })
+  currency: string;
+
+  @ApiProperty({ type: MoneyViewDto, description: 'Every line of the version summed' })
+  total: MoneyViewDto;
+
+  @ApiProperty({ type: RevenueScheduleLineDto, isArray: true, description: 'Per obligation and period' })
+  lines: RevenueScheduleLineDto[];
 }

@@ -4,8 +4,11 @@ import { Roles } from '@revline/auth';
 import { ApiProblem, problemExample } from '@revline/http';
 import { ProcessQ2cClient, toQuery } from '../process-q2c/process-q2c.client';
 import { ApiBadRequest, ApiCommonProblems } from '../shared/problem-docs';
-import { ContractLifecycleDto, ContractLineageDto, ContractPageDto } from '@revline/finance-api';
-import { ListContractsQuery } from './contract.dto';
+import type { ContractLineageDto } from '@revline/finance-api';
+import { ContractLifecycleDto, ContractPageDto, RevenueScheduleVersionDto } from '@revline/finance-api';
+import { ConsoleConfig } from '../console/console.config';
+import { LinkedContractLineageDto, ListContractsQuery } from './contract.dto';
+import { vendorUrl } from './vendor-links';
 
 const CONTRACT_ID = {
   name: 'contractId',
@@ -17,7 +20,10 @@ const CONTRACT_ID = {
 @Roles('finance.viewer')
 @Controller('v1/contracts')
 export class ContractsController {
-  constructor(private readonly q2c: ProcessQ2cClient) {}
+  constructor(
+    private readonly q2c: ProcessQ2cClient,
+    private readonly console: ConsoleConfig,
+  ) {}
 
   @Get()
   @ApiOperation({
@@ -58,17 +64,51 @@ export class ContractsController {
   @ApiOperation({
     summary: 'The lineage of a contract as a timeline: every hop of every change',
     description:
-      'One entry per change (correlation id), oldest first, each with its hops in order — system (salesforce, revline, billing, erp), object type, id there, status, when it happened and what caused it — and the latest status. Role finance.viewer.',
+      "One entry per change (correlation id), oldest first, each with its hops in order — system (salesforce, revline, billing, erp), object type, id there, status, when it happened and what caused it — and the latest status. Each hop carries `vendorUrl`, the record's page in its vendor's own UI when that vendor's base URL is configured (SALESFORCE_UI_BASE_URL, STRIPE_DASHBOARD_URL, NETSUITE_UI_BASE_URL), else null. Role finance.viewer.",
   })
   @ApiParam(CONTRACT_ID)
-  @ApiOkResponse({ type: ContractLineageDto })
+  @ApiOkResponse({ type: LinkedContractLineageDto })
   @ApiProblem(
     404,
     'Nothing is recorded for that contract',
     problemExample(404, 'No lineage is recorded for contract 801XX', '/v1/contracts/801XX/lineage'),
   )
   @ApiCommonProblems('finance.viewer', '/v1/contracts/801Dn00000Booking1/lineage')
-  getContractLineage(@Param('contractId') contractId: string): Promise<ContractLineageDto> {
-    return this.q2c.get(`/v1/contracts/${encodeURIComponent(contractId)}/lineage`);
+  async getContractLineage(@Param('contractId') contractId: string): Promise<LinkedContractLineageDto> {
+    const lineage = await this.q2c.get<ContractLineageDto>(
+      `/v1/contracts/${encodeURIComponent(contractId)}/lineage`,
+    );
+    // Plain JSON from process-q2c: each hop gains its vendor link.
+    return {
+      contractId: lineage.contractId,
+      changes: lineage.changes.map((change) => ({
+        correlationId: change.correlationId,
+        lastStatus: change.lastStatus,
+        lastSystem: change.lastSystem,
+        hops: change.hops.map((hop) => Object.assign(hop, { vendorUrl: vendorUrl(hop, this.console) })),
+      })),
+    };
+  }
+
+  @Get(':contractId/revenue-schedules')
+  @ApiOperation({
+    summary: "The contract's revenue schedule versions: the booking's and one per amendment",
+    description:
+      "Oldest first: `version`, `cause` (booking or amendment) and its `treatment`, the canonical event behind it and when Revline stored it (`createdAt`), the `total` and the `lines`, each obligation's revenue per period as money (minor units, currency, display). Role finance.viewer.",
+  })
+  @ApiParam(CONTRACT_ID)
+  @ApiOkResponse({ type: RevenueScheduleVersionDto, isArray: true })
+  @ApiProblem(
+    404,
+    'Revline stored no booking for that contract',
+    problemExample(
+      404,
+      'Contract 801XX has no stored booking: it has no revenue schedule',
+      '/v1/contracts/801XX/revenue-schedules',
+    ),
+  )
+  @ApiCommonProblems('finance.viewer', '/v1/contracts/801Dn00000Booking1/revenue-schedules')
+  getRevenueSchedules(@Param('contractId') contractId: string): Promise<RevenueScheduleVersionDto[]> {
+    return this.q2c.get(`/v1/contracts/${encodeURIComponent(contractId)}/revenue-schedules`);
   }
 }

@@ -1,5 +1,6 @@
 import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
+import { ACTING_KEY_HEADER } from '@revline/auth';
 import { DomainError } from '@revline/http';
 import { CORRELATION_HEADER, currentCorrelationId } from '@revline/observability';
 import type { AxiosResponse } from 'axios';
@@ -27,15 +28,29 @@ export interface ProcessStream {
 
 interface ProblemBody {
   detail?: unknown;
+  type?: unknown;
   errors?: Array<{ field: string; problem: string }>;
+}
+
+/** A request made for a signed-in person: process-q2c authorises and audits it as their key's (x-revline-acting-key). */
+export interface ActingFor {
+  actingKeyId?: string;
 }
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
 
 /** What process-q2c answered, as the error the experience API answers its caller (problem+json). */
-export function errorFromProcess(status: number, data: unknown, path: string): DomainError {
+export function errorFromProcess(status: number, data: unknown, path: string, acting = false): DomainError {
   const body = (typeof data === 'object' && data !== null ? data : {}) as ProblemBody;
   const detail = typeof body.detail === 'string' ? body.detail : `process-q2c answered ${String(status)}`;
+  // Refused as the person it acted for (a missing role, maker-checker): their refusal, passed on as it is.
+  if (acting && status === 403)
+    return new DomainError(
+      403,
+      detail,
+      body.errors,
+      typeof body.type === 'string' ? { type: body.type } : undefined,
+    );
   if (status === 401 || status === 403)
     return new DomainError(
       502,
@@ -61,13 +76,13 @@ export class ProcessQ2cClient {
     private readonly config: ProcessQ2cConfig,
   ) {}
 
-  async get<T>(path: string, query: Query = {}): Promise<T> {
-    const response = await this.send<T>('GET', path, { params: query });
+  async get<T>(path: string, query: Query = {}, acting: ActingFor = {}): Promise<T> {
+    const response = await this.send<T>('GET', path, { params: query, ...acting });
     return response.data;
   }
 
-  async post<T>(path: string, body: unknown): Promise<T> {
-    const response = await this.send<T>('POST', path, { data: body });
+  async post<T>(path: string, body: unknown, acting: ActingFor = {}): Promise<T> {
+    const response = await this.send<T>('POST', path, { data: body, ...acting });
     return response.data;
   }
 
@@ -92,7 +107,13 @@ export class ProcessQ2cClient {
   private async send<T>(
     method: 'GET' | 'POST',
     path: string,
-    options: { params?: Query; data?: unknown; responseType?: 'stream'; headers?: Record<string, string> },
+    options: {
+      params?: Query;
+      data?: unknown;
+      responseType?: 'stream';
+      headers?: Record<string, string>;
+      actingKeyId?: string;
+    },
   ): Promise<AxiosResponse<T>> {
     const key = this.config.PROCESS_Q2C_API_KEY;
     if (!key)
@@ -117,6 +138,7 @@ export class ProcessQ2cClient {
           headers: {
             ...options.headers,
             authorization: `Bearer ${key}`,
+            ...(options.actingKeyId ? { [ACTING_KEY_HEADER]: options.actingKeyId } : {}),
             ...(correlationId ? { [CORRELATION_HEADER]: correlationId } : {}),
           },
         });
@@ -135,7 +157,7 @@ export class ProcessQ2cClient {
       }
       const data: unknown =
         options.responseType === 'stream' ? await readJson(response.data as Readable) : response.data;
-      throw errorFromProcess(response.status, data, path);
+      throw errorFromProcess(response.status, data, path, options.actingKeyId !== undefined);
     }
   }
 

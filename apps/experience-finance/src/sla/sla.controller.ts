@@ -27,26 +27,31 @@ export class SlaController {
   @ApiOkResponse({ type: FinanceSlaDto })
   @ApiBadRequest('from must be a date as YYYY-MM-DD', 'from', '/v1/sla')
   @ApiCommonProblems('finance.viewer', '/v1/sla')
-  async getSla(@Query() query: SlaQuery): Promise<FinanceSlaDto> {
-    const [figures, breaks] = await Promise.all([
-      this.q2c.get<ProcessSla>('/v1/sla', toQuery(query)),
-      this.q2c
-        .get<BreakFiguresDto>('/v1/reconciliation-breaks/summary', { from: query.from, to: query.to })
-        .then((b) => ({ breaks: b, breaksUnavailable: null }))
-        .catch((error: unknown) => {
-          if (error instanceof DomainError && error.status >= 500)
-            return { breaks: null, breaksUnavailable: error.message };
-          throw error;
-        }),
-    ]);
-    const { opened, autoClosed, open, byCategory } = breaks.breaks ?? {};
-    return {
-      ...figures,
-      breaks:
-        breaks.breaks && opened !== undefined && autoClosed !== undefined && open !== undefined && byCategory
-          ? { opened, autoClosed, open, byCategory }
-          : null,
-      breaksUnavailable: breaks.breaksUnavailable,
-    };
+  getSla(@Query() query: SlaQuery): Promise<FinanceSlaDto> {
+    return financeSla(this.q2c, query);
   }
+}
+
+/** The process API's figures with the reconciliation breaks' (null, with why, when those cannot be had). */
+export async function financeSla(q2c: ProcessQ2cClient, query: SlaQuery): Promise<FinanceSlaDto> {
+  const [figures, breaks] = await Promise.all([
+    q2c.get<ProcessSla>('/v1/sla', toQuery(query)),
+    q2c
+      .get<BreakFiguresDto>('/v1/reconciliation-breaks/summary', { from: query.from, to: query.to })
+      .then((b) => ({ breaks: b, breaksUnavailable: null }))
+      .catch((error: unknown) => {
+        if (error instanceof DomainError && error.status >= 500)
+          return { breaks: null, breaksUnavailable: error.message };
+        throw error;
+      }),
+  ]);
+  const { opened, autoClosed, open, byCategory } = breaks.breaks ?? {};
+  return {
+    ...figures,
+    breaks:
+      breaks.breaks && opened !== undefined && autoClosed !== undefined && open !== undefined && byCategory
+        ? { opened, autoClosed, open, byCategory }
+        : null,
+    breaksUnavailable: breaks.breaksUnavailable,
+  };
 }

@@ -2,10 +2,11 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
 import { ApiAuthProblems, ApiProblem, problemExample } from '@revline/http';
-import { ContractLifecycleDto, ContractPageDto } from '@revline/finance-api';
+import { ContractLifecycleDto, ContractPageDto, RevenueScheduleVersionDto } from '@revline/finance-api';
 import { ListContractsQuery } from './contract.dto';
 import { ContractLifecycle } from './contract-lifecycle.query';
 import { ListContracts } from './list-contracts.query';
+import { RevenueScheduleVersions } from './revenue-schedule-versions.query';
 
 @ApiTags('contracts')
 @Roles('finance.viewer')
@@ -14,6 +15,7 @@ export class ContractsController {
   constructor(
     private readonly list: ListContracts,
     private readonly lifecycle: ContractLifecycle,
+    private readonly schedules: RevenueScheduleVersions,
   ) {}
 
   @Get()
@@ -62,5 +64,27 @@ export class ContractsController {
   @ApiAuthProblems('finance.viewer', '/v1/contracts/801Dn00000Booking1/lifecycle')
   getContractLifecycle(@Param('contractId') contractId: string): Promise<ContractLifecycleDto> {
     return this.lifecycle.execute(contractId);
+  }
+
+  @Get(':contractId/revenue-schedules')
+  @ApiOperation({
+    summary: "A contract's revenue schedule versions: the booking's and one per amendment",
+    description:
+      "Version 1 is the booking; each amendment that changed the schedule makes the next, with its modification treatment. Each version lists the revenue of every obligation per period (the tenant's fiscal calendar) in minor units with the currency and a display string, and its total, computed by the revenue engine from the stored canonical events as the sagas did. Oldest first.",
+  })
+  @ApiParam({ name: 'contractId', example: '801Dn00000Booking1' })
+  @ApiOkResponse({ type: RevenueScheduleVersionDto, isArray: true })
+  @ApiProblem(
+    404,
+    'Revline stored no booking for that contract',
+    problemExample(
+      404,
+      'Contract 801XX has no stored booking: it has no revenue schedule',
+      '/v1/contracts/801XX/revenue-schedules',
+    ),
+  )
+  @ApiAuthProblems('finance.viewer', '/v1/contracts/801Dn00000Booking1/revenue-schedules')
+  getRevenueSchedules(@Param('contractId') contractId: string): Promise<RevenueScheduleVersionDto[]> {
+    return this.schedules.execute(contractId);
   }
 }

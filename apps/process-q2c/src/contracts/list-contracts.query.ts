@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, encodeCursor } from '@revline/http';
 import { DataSource } from 'typeorm';
-import type { ContractPageDto, ContractSummaryDto } from '@revline/finance-api';
+import type { ContractPageDto, ContractSummaryDto, LifecycleStatus } from '@revline/finance-api';
 import type { ListContractsQuery } from './contract.dto';
 import type { ContractSummaryRow } from './contract-summaries';
 import { contractSummaries, LIFECYCLE_CONDITION, toContractSummary } from './contract-summaries';
@@ -56,6 +56,23 @@ export class ListContracts {
       items: page,
       nextCursor: rows.length > limit && last ? encodeCursor(last.contractId) : null,
     };
+  }
+
+  /**
+   * How many contracts `GET /v1/contracts?status=` lists for each status asked: the same conditions, counted (not
+   * booked ones are parked).
+   */
+  async countByStatus<S extends LifecycleStatus>(statuses: readonly S[]): Promise<Record<S, number>> {
+    const counts = await Promise.all(
+      statuses.map(async (status) => {
+        const [row] = await this.dataSource.query<[{ n: number }]>(
+          `SELECT count(*)::int AS n FROM "q2c"."contracts" k WHERE ${LIFECYCLE_CONDITION[status]}`,
+        );
+        const unbooked = status === 'parked' ? await this.unbooked.count() : 0;
+        return [status, row.n + unbooked] as const;
+      }),
+    );
+    return Object.fromEntries(counts) as Record<S, number>;
   }
 
   /**

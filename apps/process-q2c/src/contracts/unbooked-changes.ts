@@ -127,4 +127,13 @@ export class UnbookedChanges {
       updatedAt: row.updated_at.toISOString(),
     }));
   }
+
+  /** How many contracts are not booked (each counts as parked in the contracts list). */
+  async count(): Promise<number> {
+    const [row] = await this.dataSource.query<[{ n: number }]>(
+      `SELECT count(DISTINCT u.contract_id)::int AS n FROM (${UNSTORED}) u
+        WHERE NOT EXISTS (SELECT 1 FROM "q2c"."contracts" c WHERE c."contract_id" = u.contract_id)`,
+    );
+    return row.n;
+  }
 }
