@@ -242,9 +242,29 @@ export interface paths {
         };
         /**
          * The lineage of a contract as a timeline: every hop of every change
-         * @description One entry per change (correlation id), oldest first, each with its hops in order — system (salesforce, revline, billing, erp), object type, id there, status, when it happened and what caused it — and the latest status. Role finance.viewer.
+         * @description One entry per change (correlation id), oldest first, each with its hops in order — system (salesforce, revline, billing, erp), object type, id there, status, when it happened and what caused it — and the latest status. Each hop carries `vendorUrl`, the record's page in its vendor's own UI when that vendor's base URL is configured (SALESFORCE_UI_BASE_URL, STRIPE_DASHBOARD_URL, NETSUITE_UI_BASE_URL), else null. Role finance.viewer.
          */
         get: operations["getContractLineage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/contracts/{contractId}/revenue-schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The contract's revenue schedule versions: the booking's and one per amendment
+         * @description Oldest first: `version`, `cause` (booking or amendment) and its `treatment`, the canonical event behind it and when Revline stored it (`createdAt`), the `total` and the `lines`, each obligation's revenue per period as money (minor units, currency, display). Role finance.viewer.
+         */
+        get: operations["getRevenueSchedules"];
         put?: never;
         post?: never;
         delete?: never;
@@ -347,6 +367,150 @@ export interface paths {
          * @description Each parked message goes back on its queue with its idempotency key (nothing is applied twice) and the exception becomes `retrying`; resolved ones are `skipped`. All or nothing: an unknown id fails the whole request with 404. Audited per exception. Role finance.operator.
          */
         post: operations["retryExceptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mappings/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed between two mapping versions, entry by entry
+         * @description Field mappings compared by canonical target, catalogue entries by product code, systems of record by domain: the entries `to` added, removed and changed against `from`, each with both sides and the fields that differ. Computed by Revline from the two definitions, not a text diff. Role integration.admin.
+         */
+        get: operations["diffMappingVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mappings/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every mapping version, newest first: proposals, the active one, superseded and rejected ones
+         * @description Role integration.admin.
+         */
+        get: operations["listMappingVersions"];
+        put?: never;
+        /**
+         * Propose a new mapping version, as the signed-in person
+         * @description `{ summary, baseVersion, definition }`, checked by process-q2c as for its own route: `baseVersion` must be the active version (409 with `activeVersion` otherwise), the definition valid (400 naming each field). The proposer is the caller's key (its owner), recorded and audited as such with the experience API as the carrier; another person must approve. Role integration.admin.
+         */
+        post: operations["proposeMappingVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mappings/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One mapping version with its whole definition
+         * @description Role integration.admin.
+         */
+        get: operations["getMappingVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mappings/versions/{version}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a proposal as the signed-in person: it becomes the active version
+         * @description Maker-checker between people: the approver's key (not the experience API's) is compared with the proposer's; the same person, by owner or by minting, is refused with 403 (problem type maker-checker). Optional body `{ reason }`. Role integration.admin.
+         */
+        post: operations["approveMappingVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mappings/versions/{version}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a proposal with a reason, as the signed-in person (the proposer may withdraw their own)
+         * @description Body `{ reason }` (3 to 1000 characters). Role integration.admin.
+         */
+        post: operations["rejectMappingVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Would this Salesforce order pass? Checked against the active mapping version
+         * @description The order record as Salesforce holds it (Order fields, `Account`, `OrderItems` with `Product2`), read through the active mapping version and checked as normalisation would; nothing is stored. Answers `{ valid, mappingVersion, orderType, contractId, problems: [{ category, field, reason }] }`. process-q2c's POST /v1/orders/validate. Role finance.viewer.
+         */
+        post: operations["validateOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The finance overview: sync health, exceptions by category and age, SLA, last runs, close readiness
+         * @description Every count is the size of a list the console links it to: `syncHealth` → GET /v1/contracts?status=in_flight|parked|failed; `exceptionsByCategory[].open` → GET /v1/exceptions?status=open&category=; its `ageBuckets` add the list's age filters (`lt1h` maxAgeMinutes=60, `lt24h` minAgeMinutes=60&maxAgeMinutes=1440, `lt7d` minAgeMinutes=1440&maxAgeMinutes=10080, `gte7d` minAgeMinutes=10080); `lastRuns[].breaks` → GET /v1/reconciliation-runs/{runId}/breaks?checkpoint=. `sla` is the GET /v1/sla body from the first of the month to `at`; `readiness` the GET /v1/close/{period}/readiness of the month of `at` and of the month before. `at` (YYYY-MM-DD, UTC) is today unless given. Role finance.viewer.
+         */
+        get: operations["getOverview"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -509,6 +673,28 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AgeBucketsDto: {
+            /**
+             * @description A week or more: `minAgeMinutes=10080`
+             * @example 0
+             */
+            gte7d: number;
+            /**
+             * @description First seen less than an hour ago: `maxAgeMinutes=60`
+             * @example 1
+             */
+            lt1h: number;
+            /**
+             * @description One day to a week: `minAgeMinutes=1440&maxAgeMinutes=10080`
+             * @example 1
+             */
+            lt7d: number;
+            /**
+             * @description One hour to a day: `minAgeMinutes=60&maxAgeMinutes=1440`
+             * @example 0
+             */
+            lt24h: number;
+        };
         ApiKeyDto: {
             /** Format: date-time */
             createdAt: string;
@@ -880,28 +1066,10 @@ export interface components {
              */
             step: string;
         };
-        ContractChangeLineageDto: {
-            /** @example c0ffee00-0000-4000-8000-000000000001 */
-            correlationId: string;
-            hops: components["schemas"]["LineageHopDto"][];
-            /**
-             * @description Status of the latest hop
-             * @example normalised
-             */
-            lastStatus: string;
-            /** @example revline */
-            lastSystem: string;
-        };
         ContractLifecycleDto: {
             /** @description Oldest first */
             changes: components["schemas"]["ContractChangeLifecycleDto"][];
             contract: components["schemas"]["ContractSummaryDto"];
-        };
-        ContractLineageDto: {
-            /** @description One entry per contract change (correlation id), oldest first, each with its hops in order */
-            changes: components["schemas"]["ContractChangeLineageDto"][];
-            /** @example 801Dn00000Booking1 */
-            contractId: string;
         };
         ContractPageDto: {
             items: components["schemas"]["ContractSummaryDto"][];
@@ -986,6 +1154,17 @@ export interface components {
              * @example rvl_…
              */
             key: string;
+        };
+        ExceptionCategoryCountDto: {
+            /** @description The open ones by age, each with the list's age filters */
+            ageBuckets: components["schemas"]["AgeBucketsDto"];
+            /** @example unmapped_product */
+            category: string;
+            /**
+             * @description GET /v1/exceptions?status=open&category= lists them
+             * @example 2
+             */
+            open: number;
         };
         ExceptionCountsDto: {
             /**
@@ -1077,6 +1256,24 @@ export interface components {
             /** @example 2026-03-31 */
             to: string;
         };
+        LastRunDto: {
+            /**
+             * @description Breaks open after the run at this checkpoint (opened + still open); GET /v1/reconciliation-runs/{runId}/breaks?checkpoint= lists them. Null while it runs.
+             * @example 3
+             */
+            breaks: number | null;
+            /** @example billing-erp */
+            checkpoint: string;
+            /** @example 0199a0c4-1111-7c2a-9b1d-3f4e5a6b7c8d */
+            runId: string;
+            /** @example 2026-04-01T02:00:00.000Z */
+            startedAt: string;
+            /**
+             * @example completed
+             * @enum {string}
+             */
+            status: "running" | "completed" | "failed";
+        };
         LatencyDto: {
             /**
              * @description Changes completed in the window
@@ -1108,7 +1305,25 @@ export interface components {
             /** @example issued */
             status: string;
         };
-        LineageHopDto: {
+        LinkedContractChangeLineageDto: {
+            /** @example c0ffee00-0000-4000-8000-000000000001 */
+            correlationId: string;
+            hops: components["schemas"]["LinkedLineageHopDto"][];
+            /**
+             * @description Status of the latest hop
+             * @example normalised
+             */
+            lastStatus: string;
+            /** @example revline */
+            lastSystem: string;
+        };
+        LinkedContractLineageDto: {
+            /** @description One entry per contract change (correlation id), oldest first, each with its hops in order */
+            changes: components["schemas"]["LinkedContractChangeLineageDto"][];
+            /** @example 801Dn00000Booking1 */
+            contractId: string;
+        };
+        LinkedLineageHopDto: {
             /** @example 0199a0c4-0000-7000-8000-000000000001 */
             causationId?: string | null;
             /** @example 801Dn00000Booking1 */
@@ -1132,6 +1347,109 @@ export interface components {
              * @enum {string}
              */
             system: "salesforce" | "revline" | "billing" | "erp";
+            /**
+             * @description The record's page in its vendor's UI: Salesforce (SALESFORCE_UI_BASE_URL), Stripe customers, subscriptions and invoices (STRIPE_DASHBOARD_URL), NetSuite transactions and customers (NETSUITE_UI_BASE_URL); null when that base URL is not configured or the hop is Revline's own, a command or a journal
+             * @example https://acme.lightning.force.com/lightning/r/Order/801Dn00000Booking1/view
+             */
+            vendorUrl?: string | null;
+        };
+        MappingDiffDto: {
+            added: components["schemas"]["MappingDiffEntryDto"][];
+            changed: components["schemas"]["MappingDiffEntryDto"][];
+            /** @example 1 */
+            from: number;
+            removed: components["schemas"]["MappingDiffEntryDto"][];
+            /** @example 2 */
+            to: number;
+        };
+        MappingDiffEntryDto: {
+            /**
+             * @description The entry in the `to` version (null: removed)
+             * @example {
+             *       "productCode": "ANALYTICS",
+             *       "billingPriceId": "price_analytics"
+             *     }
+             */
+            after: Record<string, never> | null;
+            /**
+             * @description The entry in the `from` version (null: added)
+             * @example null
+             */
+            before: Record<string, never> | null;
+            /**
+             * @description The fields that differ (every field of an added or removed entry)
+             * @example [
+             *       "ssp"
+             *     ]
+             */
+            fields: string[];
+            /**
+             * @description The entry's key: a field mapping's canonical target, a product code, a system-of-record domain
+             * @example ANALYTICS
+             */
+            key: string;
+            /**
+             * @example productCatalogue
+             * @enum {string}
+             */
+            section: "fieldMappings" | "productCatalogue" | "systemsOfRecord";
+        };
+        MappingVersionDto: {
+            activatedAt?: string | null;
+            /** @example 1 */
+            basedOnVersion?: number | null;
+            decidedAt?: string | null;
+            decidedBy?: string | null;
+            decisionReason?: string | null;
+            /** @description `fieldMappings` (target, source, valueMap?, default?), `productCatalogue` (productCode, billingPriceId, erpItemId, revenueTreatment, ssp, unitPricePeriod, pobId, productClass…) and `systemsOfRecord`: process-q2c's MappingDefinition */
+            definition: {
+                [key: string]: unknown;
+            };
+            /** @example 2026-03-01T10:00:00.000Z */
+            proposedAt: string;
+            /** @example api-key:6f1c… (alice) via api-key:0b2d… (experience-finance (service)) */
+            proposedBy: string;
+            /**
+             * @example active
+             * @enum {string}
+             */
+            status: "proposed" | "active" | "superseded" | "rejected";
+            /** @example Add the premium analytics product */
+            summary: string;
+            /** @example 2 */
+            version: number;
+        };
+        MappingVersionSummaryDto: {
+            /** @example 1 */
+            basedOnVersion?: number | null;
+            decidedAt?: string | null;
+            decidedBy?: string | null;
+            /**
+             * @description Number of field mappings
+             * @example 24
+             */
+            fieldMappings: number;
+            /**
+             * @description Number of products in the catalogue
+             * @example 4
+             */
+            products: number;
+            /** @example 2026-03-01T10:00:00.000Z */
+            proposedAt: string;
+            /**
+             * @description The key that proposed it (and the service key that carried the request, when one did)
+             * @example api-key:6f1c… (alice) via api-key:0b2d… (experience-finance (service))
+             */
+            proposedBy: string;
+            /**
+             * @example superseded
+             * @enum {string}
+             */
+            status: "proposed" | "active" | "superseded" | "rejected";
+            /** @example Add the premium analytics product */
+            summary: string;
+            /** @example 2 */
+            version: number;
         };
         MoneyViewDto: {
             /**
@@ -1171,6 +1489,24 @@ export interface components {
              *     ]
              */
             runIds: string[];
+        };
+        OverviewDto: {
+            exceptionsByCategory: components["schemas"]["ExceptionCategoryCountDto"][];
+            /** @description The latest whole-book run of each checkpoint (one that ran it: its own scope or all) */
+            lastRuns: components["schemas"]["LastRunDto"][];
+            /** @description The current month, then the previous one */
+            readiness: components["schemas"]["PeriodReadinessDto"][];
+            /** @description The GET /v1/sla body */
+            sla: components["schemas"]["FinanceSlaDto"];
+            syncHealth: components["schemas"]["SyncHealthDto"];
+        };
+        PeriodReadinessDto: {
+            /** @example 2026-03 */
+            period: string;
+            /** @example false */
+            ready: boolean;
+            /** @description Why not, as GET /v1/close/{period}/readiness says */
+            reasons: string[];
         };
         /** @description RFC 9457 problem details: every error Revline answers has this shape. */
         ProblemDetails: {
@@ -1376,6 +1712,52 @@ export interface components {
             /** @example 2026-03 */
             period: string;
         };
+        RevenueScheduleLineDto: {
+            /** @description Revenue recognised in the period under this version */
+            amount: components["schemas"]["MoneyViewDto"];
+            /** @example POB-SUBSCRIPTION-801Dn00000Booking1-1 */
+            obligationId: string;
+            /**
+             * @description The accounting period (a month, or FYyyyy-Pnn)
+             * @example 2026-03
+             */
+            period: string;
+            /** @example SEAT */
+            productCode: string;
+        };
+        RevenueScheduleVersionDto: {
+            /** @example 802Dn00000Amend01 */
+            amendmentId: string | null;
+            /**
+             * @description What made the version
+             * @example amendment
+             * @enum {string}
+             */
+            cause: "booking" | "amendment";
+            /**
+             * @description When Revline stored that event
+             * @example 2026-03-15T09:30:00.412Z
+             */
+            createdAt: string | null;
+            /** @example USD */
+            currency: string;
+            /**
+             * @description The canonical event (ContractBooked or ContractAmended) behind it
+             * @example 0199a0c4-8f3e-7c2a-9b1d-3f4e5a6b7c8d
+             */
+            eventId: string | null;
+            /** @description Per obligation and period */
+            lines: components["schemas"]["RevenueScheduleLineDto"][];
+            /** @description Every line of the version summed */
+            total: components["schemas"]["MoneyViewDto"];
+            /**
+             * @description `booking`, or the amendment's ASC 606 modification treatment
+             * @example prospective
+             */
+            treatment: string;
+            /** @example 2 */
+            version: number;
+        };
         SessionDto: {
             /** @description Send it in `x-csrf-token` with every write made with the session cookie */
             csrfToken: string;
@@ -1475,6 +1857,23 @@ export interface components {
              * @enum {string}
              */
             scope: "all" | "salesforce-billing" | "billing-erp" | "contract-revenue" | "lineage";
+        };
+        SyncHealthDto: {
+            /**
+             * @description GET /v1/contracts?status=failed lists them
+             * @example 0
+             */
+            failed: number;
+            /**
+             * @description GET /v1/contracts?status=in_flight lists them
+             * @example 3
+             */
+            inFlight: number;
+            /**
+             * @description GET /v1/contracts?status=parked lists them
+             * @example 2
+             */
+            parked: number;
         };
         SystemLifecycleDto: {
             /**
@@ -2897,7 +3296,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ContractLineageDto"];
+                    "application/json": components["schemas"]["LinkedContractLineageDto"];
                 };
             };
             /** @description No API key, or an unknown or revoked one */
@@ -2990,6 +3389,124 @@ export interface operations {
                      *       "status": 503,
                      *       "detail": "process-q2c cannot be reached at http://127.0.0.1:3001 (ECONNREFUSED)",
                      *       "instance": "/v1/contracts/801Dn00000Booking1/lineage",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getRevenueSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Revline contract id (the Salesforce id of the booking order) */
+                contractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevenueScheduleVersionDto"][];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "An API key is required: send \"Authorization: Bearer <key>\"",
+                     *       "instance": "/v1/contracts/801Dn00000Booking1/revenue-schedules",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key lacks the role finance.viewer (or a role that implies it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/missing-role",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This action needs the role finance.viewer, which this API key does not hold",
+                     *       "instance": "/v1/contracts/801Dn00000Booking1/revenue-schedules",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10",
+                     *       "requiredRoles": "finance.viewer"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Revline stored no booking for that contract */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Contract 801XX has no stored booking: it has no revenue schedule",
+                     *       "instance": "/v1/contracts/801XX/revenue-schedules",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description process-q2c failed, refused the service key, or does not offer the route */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/bad-gateway",
+                     *       "title": "Bad Gateway",
+                     *       "status": 502,
+                     *       "detail": "process-q2c failed on /v1/contracts/801Dn00000Booking1/revenue-schedules: An unexpected error occurred.",
+                     *       "instance": "/v1/contracts/801Dn00000Booking1/revenue-schedules",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description process-q2c cannot be reached or did not answer in time (reads are retried first) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/service-unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "process-q2c cannot be reached at http://127.0.0.1:3001 (ECONNREFUSED)",
+                     *       "instance": "/v1/contracts/801Dn00000Booking1/revenue-schedules",
                      *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
                      *     }
                      */
@@ -3763,6 +4280,1057 @@ export interface operations {
                      *       "status": 503,
                      *       "detail": "process-q2c cannot be reached at http://127.0.0.1:3001 (ECONNREFUSED)",
                      *       "instance": "/v1/exceptions/retry",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    diffMappingVersions: {
+        parameters: {
+            query: {
+                /** @description The version to compare from */
+                from: number;
+                /** @description The version to compare to */
+                to: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MappingDiffDto"];
+                };
+            };
+            /** @description A parameter is invalid: the errors list names each one */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/bad-request",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "from must not be less than 1",
+                     *       "instance": "/v1/mappings/diff",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10",
+                     *       "errors": [
+                     *         {
+                     *           "field": "from",
+                     *           "problem": "from must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "An API key is required: send \"Authorization: Bearer <key>\"",
+                     *       "instance": "/v1/mappings/diff",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key lacks the role integration.admin (or a role that implies it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/missing-role",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This action needs the role integration.admin, which this API key does not hold",
+                     *       "instance": "/v1/mappings/diff",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10",
+                     *       "requiredRoles": "integration.admin"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such mapping version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Mapping version 7 does not exist",
+                     *       "instance": "/v1/mappings/versions/7",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description process-q2c failed, refused the service key, or does not offer the route */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/bad-gateway",
+                     *       "title": "Bad Gateway",
+                     *       "status": 502,
+                     *       "detail": "process-q2c failed on /v1/mappings/diff: An unexpected error occurred.",
+                     *       "instance": "/v1/mappings/diff",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description process-q2c cannot be reached or did not answer in time (reads are retried first) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/service-unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "process-q2c cannot be reached at http://127.0.0.1:3001 (ECONNREFUSED)",
+                     *       "instance": "/v1/mappings/diff",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listMappingVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MappingVersionSummaryDto"][];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "An API key is required: send \"Authorization: Bearer <key>\"",
+                     *       "instance": "/v1/mappings/versions",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key lacks the role integration.admin (or a role that implies it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/missing-role",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This action needs the role integration.admin, which this API key does not hold",
+                     *       "instance": "/v1/mappings/versions",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10",
+                     *       "requiredRoles": "integration.admin"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description process-q2c failed, refused the service key, or does not offer the route */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/bad-gateway",
+                     *       "title": "Bad Gateway",
+                     *       "status": 502,
+                     *       "detail": "process-q2c failed on /v1/mappings/versions: An unexpected error occurred.",
+                     *       "instance": "/v1/mappings/versions",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description process-q2c cannot be reached or did not answer in time (reads are retried first) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/service-unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "process-q2c cannot be reached at http://127.0.0.1:3001 (ECONNREFUSED)",
+                     *       "instance": "/v1/mappings/versions",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    proposeMappingVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example 1 */
+                    baseVersion: number;
+                    definition: {
+                        [key: string]: unknown;
+                    };
+                    /** @example Add the premium analytics product */
+                    summary: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The proposal (status proposed) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MappingVersionDto"];
+                };
+            };
+            /** @description A parameter is invalid: the errors list names each one */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/bad-request",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: definition.fieldMappings: lines[].productCode must be mapped",
+                     *       "instance": "/v1/mappings/versions",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10",
+                     *       "errors": [
+                     *         {
+                     *           "field": "definition.fieldMappings",
+                     *           "problem": "Invalid request: definition.fieldMappings: lines[].productCode must be mapped"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "An API key is required: send \"Authorization: Bearer <key>\"",
+                     *       "instance": "/v1/mappings/versions",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key lacks the role integration.admin (or a role that implies it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/missing-role",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This action needs the role integration.admin, which this API key does not hold",
+                     *       "instance": "/v1/mappings/versions",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10",
+                     *       "requiredRoles": "integration.admin"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The base version is no longer the active one */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The proposal is built on mapping version 1, but version 2 is active now: read the active version, apply your change to it and propose again with baseVersion 2",
+                     *       "instance": "/v1/mappings/versions",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description process-q2c failed, refused the service key, or does not offer the route */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/bad-gateway",
+                     *       "title": "Bad Gateway",
+                     *       "status": 502,
+                     *       "detail": "process-q2c failed on /v1/mappings/versions: An unexpected error occurred.",
+                     *       "instance": "/v1/mappings/versions",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description process-q2c cannot be reached or did not answer in time (reads are retried first) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/service-unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "process-q2c cannot be reached at http://127.0.0.1:3001 (ECONNREFUSED)",
+                     *       "instance": "/v1/mappings/versions",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getMappingVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Mapping version number */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MappingVersionDto"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "An API key is required: send \"Authorization: Bearer <key>\"",
+                     *       "instance": "/v1/mappings/versions/2",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key lacks the role integration.admin (or a role that implies it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/missing-role",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This action needs the role integration.admin, which this API key does not hold",
+                     *       "instance": "/v1/mappings/versions/2",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10",
+                     *       "requiredRoles": "integration.admin"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such mapping version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Mapping version 7 does not exist",
+                     *       "instance": "/v1/mappings/versions/7",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description process-q2c failed, refused the service key, or does not offer the route */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/bad-gateway",
+                     *       "title": "Bad Gateway",
+                     *       "status": 502,
+                     *       "detail": "process-q2c failed on /v1/mappings/versions/2: An unexpected error occurred.",
+                     *       "instance": "/v1/mappings/versions/2",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description process-q2c cannot be reached or did not answer in time (reads are retried first) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/service-unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "process-q2c cannot be reached at http://127.0.0.1:3001 (ECONNREFUSED)",
+                     *       "instance": "/v1/mappings/versions/2",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    approveMappingVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Mapping version number */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @example Checked against the price book */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The version, now active */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MappingVersionDto"];
+                };
+            };
+            /** @description Invalid input: the errors list names each field and its problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "An API key is required: send \"Authorization: Bearer <key>\"",
+                     *       "instance": "/v1/mappings/versions/2/approve",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description The key lacks the role integration.admin (or a role that implies it)
+             *
+             *     The approver is the proposer (by owner or by minting), or the key lacks integration.admin
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/maker-checker",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Mapping version 2 was made by person:alice, and this key is person:alice's or was minted from theirs: another person must check it (maker-checker)",
+                     *       "instance": "/v1/mappings/versions/2/approve",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such mapping version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Mapping version 7 does not exist",
+                     *       "instance": "/v1/mappings/versions/7",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The version is not a proposal, or the active version changed since it was proposed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Mapping version 2 is active, not proposed: only a proposal can be approved or rejected",
+                     *       "instance": "/v1/mappings/versions/2/approve",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description process-q2c failed, refused the service key, or does not offer the route */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/bad-gateway",
+                     *       "title": "Bad Gateway",
+                     *       "status": 502,
+                     *       "detail": "process-q2c failed on /v1/mappings/versions/2/approve: An unexpected error occurred.",
+                     *       "instance": "/v1/mappings/versions/2/approve",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description process-q2c cannot be reached or did not answer in time (reads are retried first) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/service-unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "process-q2c cannot be reached at http://127.0.0.1:3001 (ECONNREFUSED)",
+                     *       "instance": "/v1/mappings/versions/2/approve",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rejectMappingVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Mapping version number */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example The ERP item id is wrong */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The version, now rejected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MappingVersionDto"];
+                };
+            };
+            /** @description Invalid input: the errors list names each field and its problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "An API key is required: send \"Authorization: Bearer <key>\"",
+                     *       "instance": "/v1/mappings/versions/2/reject",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key lacks the role integration.admin (or a role that implies it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/missing-role",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This action needs the role integration.admin, which this API key does not hold",
+                     *       "instance": "/v1/mappings/versions/2/reject",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10",
+                     *       "requiredRoles": "integration.admin"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such mapping version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Mapping version 7 does not exist",
+                     *       "instance": "/v1/mappings/versions/7",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The version is not a proposal, or the active version changed since it was proposed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Mapping version 2 is active, not proposed: only a proposal can be approved or rejected",
+                     *       "instance": "/v1/mappings/versions/2/approve",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description process-q2c failed, refused the service key, or does not offer the route */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/bad-gateway",
+                     *       "title": "Bad Gateway",
+                     *       "status": 502,
+                     *       "detail": "process-q2c failed on /v1/mappings/versions/2/reject: An unexpected error occurred.",
+                     *       "instance": "/v1/mappings/versions/2/reject",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description process-q2c cannot be reached or did not answer in time (reads are retried first) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/service-unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "process-q2c cannot be reached at http://127.0.0.1:3001 (ECONNREFUSED)",
+                     *       "instance": "/v1/mappings/versions/2/reject",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    validateOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        contractId?: string | null;
+                        mappingVersion?: number;
+                        orderType?: string | null;
+                        problems?: {
+                            category?: string;
+                            field?: string;
+                            reason?: string;
+                        }[];
+                        valid?: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input: the errors list names each field and its problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description No API key, or an unknown or revoked one
+             *
+             *     No API key, or an unknown or revoked one
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "An API key is required: send \"Authorization: Bearer <key>\"",
+                     *       "instance": "/v1/orders/validate",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description The key lacks the role finance.viewer (or a role that implies it)
+             *
+             *     The key lacks the role: finance.viewer
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/missing-role",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This action needs the role finance.viewer, which this API key does not hold",
+                     *       "instance": "/v1/orders/validate",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10",
+                     *       "requiredRoles": "finance.viewer"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description process-q2c failed, refused the service key, or does not offer the route */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/bad-gateway",
+                     *       "title": "Bad Gateway",
+                     *       "status": 502,
+                     *       "detail": "process-q2c failed on /v1/orders/validate: An unexpected error occurred.",
+                     *       "instance": "/v1/orders/validate",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description process-q2c cannot be reached or did not answer in time (reads are retried first) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/service-unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "process-q2c cannot be reached at http://127.0.0.1:3001 (ECONNREFUSED)",
+                     *       "instance": "/v1/orders/validate",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getOverview: {
+        parameters: {
+            query?: {
+                /** @description The day (YYYY-MM-DD, UTC) the overview is of: its month and the one before; today when absent */
+                at?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverviewDto"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "An API key is required: send \"Authorization: Bearer <key>\"",
+                     *       "instance": "/v1/overview",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key lacks the role finance.viewer (or a role that implies it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/missing-role",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This action needs the role finance.viewer, which this API key does not hold",
+                     *       "instance": "/v1/overview",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10",
+                     *       "requiredRoles": "finance.viewer"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description process-q2c failed, refused the service key, or does not offer the route */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/bad-gateway",
+                     *       "title": "Bad Gateway",
+                     *       "status": 502,
+                     *       "detail": "process-q2c failed on /v1/overview: An unexpected error occurred.",
+                     *       "instance": "/v1/overview",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description process-q2c cannot be reached or did not answer in time (reads are retried first) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/service-unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "process-q2c cannot be reached at http://127.0.0.1:3001 (ECONNREFUSED)",
+                     *       "instance": "/v1/overview",
                      *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
                      *     }
                      */

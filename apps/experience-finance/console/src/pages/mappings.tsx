@@ -190,12 +190,12 @@ function Preview(): ReactNode {
             {validate.data.orderType ? ` as a ${validate.data.orderType} order` : ''}
             {validate.data.contractId ? ` of contract ${validate.data.contractId}` : ''}.
           </p>
-          {validate.data.problems.length > 0 && (
+          {(validate.data.problems ?? []).length > 0 && (
             <ul>
-              {validate.data.problems.map((problem) => (
+              {(validate.data.problems ?? []).map((problem) => (
                 <li key={`${problem.field}-${problem.category}`}>
-                  <strong>{problem.category.replace(/_/g, ' ')}</strong> at <code>{problem.field}</code>:{' '}
-                  {problem.reason}
+                  <strong>{(problem.category ?? 'problem').replace(/_/g, ' ')}</strong> at{' '}
+                  <code>{problem.field}</code>: {problem.reason}
                 </li>
               ))}
             </ul>

@@ -2,9 +2,12 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { api, call } from '../api/client';
+import type { Schemas } from '../api/client';
 import { ErrorMessage, Loading, Status } from '../components/ui';
 import { formatDateTime } from '../format';
 import { AGE_BUCKETS } from '../age-buckets';
+
+type Checkpoint = Schemas['BreakDto']['checkpoint'];
 
 export function OverviewPage(): ReactNode {
   const query = useQuery({ queryKey: ['overview'], queryFn: () => call(api.GET('/v1/overview')) });
@@ -66,8 +69,11 @@ export function OverviewPage(): ReactNode {
               {data.lastRuns.map((run) => (
                 <li key={run.checkpoint}>
                   {run.checkpoint}:{' '}
-                  <Link to="/reconciliation" search={{ runId: run.runId, checkpoint: run.checkpoint }}>
-                    {run.breaks ?? '?'} breaks
+                  <Link
+                    to="/reconciliation"
+                    search={{ runId: run.runId, checkpoint: run.checkpoint as Checkpoint }}
+                  >
+                    {run.breaks === null ? 'breaks counted when it finishes' : `${String(run.breaks)} breaks`}
                   </Link>{' '}
                   <Status value={run.status} /> {formatDateTime(run.startedAt)}
                 </li>
