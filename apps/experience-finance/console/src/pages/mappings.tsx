@@ -96,6 +96,7 @@ function Propose({ baseVersion }: { baseVersion: number }): ReactNode {
       </p>
       <ErrorMessage error={base.error} />
       <form
+        className="stacked"
         onSubmit={(event) => {
           event.preventDefault();
           try {
@@ -152,6 +153,7 @@ function Preview(): ReactNode {
     <section aria-labelledby="preview">
       <h2 id="preview">Preview an order against the active version</h2>
       <form
+        className="stacked"
         onSubmit={(event) => {
           event.preventDefault();
           try {
