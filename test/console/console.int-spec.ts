@@ -192,6 +192,10 @@ describe('the finance console in a browser', () => {
     await checkerPage.getByLabel(`Reason`).fill('Price and ERP item checked');
     await checkerPage.getByRole('button', { name: `Approve version ${String(version)}` }).click();
     await checkerPage.getByRole('row', { name: new RegExp(`^${String(version)}\\s+active`) }).waitFor();
+    await checkerPage.getByLabel('From version').selectOption(String(current.version));
+    await checkerPage.getByLabel('To version').selectOption(String(version));
+    const added = checkerPage.locator('tr.diff-added', { hasText: 'ANALYTICS' });
+    await expect(added.textContent()).resolves.toMatch(/productCatalogue.*billingPriceId: —.*price_/);
 
     // The operator retries the exception from the workbench; the booking completes.
     await operatorPage.reload();
