@@ -248,6 +248,20 @@ describe('the finance console in a browser', () => {
     await visit(page, `/contracts?customer=${q2c.catalogue.accountId}`, 'Contracts');
     await check(page, 'contracts');
     await visit(page, '/', 'Overview');
+    await page.getByRole('heading', { name: 'Sync health' }).waitFor();
+    // Every number opens the list it counts.
+    const hrefs = await Promise.all(
+      (await page.locator('.card a').all()).map((link) => link.getAttribute('href')),
+    );
+    expect(hrefs).toEqual(
+      expect.arrayContaining([
+        '/contracts?status=in_flight',
+        '/contracts?status=parked',
+        '/contracts?status=failed',
+      ]),
+    );
+    // This month's and the last month's readiness, each opening its close page.
+    expect(hrefs.filter((href) => /^\/close\?period=\d{4}-\d{2}$/.test(href ?? ''))).toHaveLength(2);
     await check(page, 'overview');
   }, 120_000);
 

@@ -36,8 +36,8 @@ export default function WaterfallChart({
         trigger: 'axis',
         valueFormatter: (value: unknown) => (typeof value === 'number' ? money.format(value) : ''),
       },
-      legend: {},
-      grid: { left: 80, right: 24, bottom: 32, top: 48 },
+      legend: { top: 0 },
+      grid: { left: 80, right: 24, bottom: 32, top: 56 },
       xAxis: { type: 'category', data: currency.months.map((month) => month.period) },
       yAxis: { type: 'value', name: code },
       series: [
