@@ -1,9 +1,10 @@
 /**
- * Experience API list routes (issue 8): `GET /v1/contracts`, `GET /v1/exceptions` and
- * `GET /v1/reconciliation-runs` through experience-finance → process-q2c over HTTP, each at an open-loop offered
- * load of 200 requests/s for ~10 s, p50/p90/p99 per route. Both apps run built, each in its own process
- * (`dist/apps/<app>/main.js`, as deployed), on a fresh database (local Postgres and Redis) seeded with 2,000
- * contracts (4,000 sagas) and 500 open exceptions; this process only offers the load. Latency is measured from
+ * Experience API list routes (issues 8 and 20): `GET /v1/contracts`, `GET /v1/exceptions`,
+ * `GET /v1/reconciliation-breaks` and `GET /v1/reconciliation-runs` through experience-finance → process-q2c over
+ * HTTP, each at an open-loop offered load of 200 requests/s for ~10 s, p50/p90/p99 per route. Both apps run built,
+ * each in its own process (`dist/apps/<app>/main.js`, as deployed), on a fresh database (local Postgres and Redis)
+ * seeded with `BENCH_EXPERIENCE_CONTRACTS` contracts (100,000; two sagas each), 500 open exceptions and one open
+ * break per 20 contracts; this process only offers the load. Latency is measured from
  * each request's scheduled send time (no coordinated omission). A route process-q2c does not offer (502 in the
  * warm-up) is reported as skipped. Prints JSON lines. Run after the build: node dist/bench/experience-lists.bench.js
  */
@@ -26,7 +27,7 @@ import { percentile, printFigures, runBench } from './support/bench';
 const RATE = Number.parseInt(process.env.BENCH_EXPERIENCE_RATE ?? '200', 10);
 const SECONDS = Number.parseInt(process.env.BENCH_EXPERIENCE_SECONDS ?? '10', 10);
 const WARMUP_SECONDS = Number.parseInt(process.env.BENCH_EXPERIENCE_WARMUP_SECONDS ?? '2', 10);
-const CONTRACTS = 2000;
+const CONTRACTS = Number.parseInt(process.env.BENCH_EXPERIENCE_CONTRACTS ?? '100000', 10);
 const EXCEPTIONS = 500;
 
 interface LoadInput {
@@ -168,6 +169,27 @@ async function seed(dataSource: DataSource): Promise<void> {
        FROM generate_series(1, $1) i`,
     [EXCEPTIONS],
   );
+  const runId = '0199a0c4-1111-7c2a-9b1d-3f4e5a6b7c8d';
+  await dataSource.query(
+    `INSERT INTO "q2c"."reconciliation_runs" ("run_id", "scope", "period", "trigger", "status", "finished_at")
+     VALUES ($1, 'all', '2026-01', 'on_demand', 'completed', now())`,
+    [runId],
+  );
+  await dataSource.query(
+    `INSERT INTO "q2c"."reconciliation_breaks" ("break_id", "checkpoint", "category", "period", "contract_id",
+       "object_type", "object_id", "field", "expected", "actual", "difference", "currency", "customer_id", "unit",
+       "first_run_id", "last_run_id", "status")
+     SELECT gen_random_uuid(), (ARRAY['salesforce-billing', 'billing-erp'])[1 + i % 2],
+            (ARRAY['amount_mismatch', 'missing_in_erp'])[1 + i % 2], '2026-01', '801Bench' || lpad(i::text, 8, '0'),
+            'Invoice', 'in_bench_' || i, 'total', '10000', '9900', '100', 'USD', 'cus_bench_' || (i % 200), 'money',
+            $1, $1, 'open'
+       FROM generate_series(1, $2, 20) i`,
+    [runId, CONTRACTS],
+  );
+  // The planner's statistics, as a live database has them (autovacuum would analyze these tables minutes later).
+  await dataSource.query(
+    `ANALYZE "q2c"."contracts", "q2c"."sagas", "q2c"."exceptions", "q2c"."reconciliation_breaks", "q2c"."reconciliation_runs"`,
+  );
 }
 
 const ROUTES = [
@@ -175,6 +197,13 @@ const ROUTES = [
   {
     route: 'GET /v1/exceptions',
     paths: ['/v1/exceptions?limit=100', '/v1/exceptions?category=unmapped_product&status=open&limit=100'],
+  },
+  {
+    route: 'GET /v1/reconciliation-breaks',
+    paths: [
+      '/v1/reconciliation-breaks?limit=100',
+      '/v1/reconciliation-breaks?checkpoint=billing-erp&limit=100',
+    ],
   },
   { route: 'GET /v1/reconciliation-runs', paths: ['/v1/reconciliation-runs?limit=50'] },
 ];
@@ -237,7 +266,7 @@ async function main(): Promise<void> {
         p90Ms: Number(percentile(sorted, 90).toFixed(2)),
         p99Ms: Number(percentile(sorted, 99).toFixed(2)),
         maxMs: Number((sorted.at(-1) ?? Number.NaN).toFixed(2)),
-        seeded: { contracts: CONTRACTS, exceptions: EXCEPTIONS },
+        seeded: { contracts: CONTRACTS, exceptions: EXCEPTIONS, breaks: Math.ceil(CONTRACTS / 20) },
       });
     }
   } finally {

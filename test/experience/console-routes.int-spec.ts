@@ -260,6 +260,19 @@ describe('finance console routes over process-q2c', () => {
     await request(url).get('/v1/overview?at=2026-3-1').set(bearer(env.viewer)).expect(400);
   });
 
+  it('filters exceptions by the system they arose with', async () => {
+    const fromSalesforce = await all<{ category: string; queue: string; system: string }>('/v1/exceptions', {
+      status: 'open',
+      system: 'salesforce',
+    });
+    expect(fromSalesforce.filter((e) => e.category === 'unmapped_product')).toHaveLength(2);
+    for (const e of fromSalesforce)
+      expect([e.system, e.queue.startsWith('crm.')]).toEqual(['salesforce', true]);
+    const fromErp = await all<{ system: string }>('/v1/exceptions', { status: 'open', system: 'erp' });
+    expect(fromErp.every((e) => e.system === 'erp')).toBe(true);
+    await request(url).get('/v1/exceptions?system=netsuite').set(bearer(env.viewer)).expect(400);
+  });
+
   it("links lineage hops to the vendors' own UIs when their base URLs are configured", async () => {
     const plain = await request(url)
       .get(`/v1/contracts/${orderId}/lineage`)
@@ -329,5 +342,36 @@ describe('finance console routes over process-q2c', () => {
       .get('/v1/contracts/801XX0000000000/revenue-schedules')
       .set(bearer(env.viewer))
       .expect(404);
+  });
+
+  it('documents the console routes in the OpenAPI document, with their summaries and error shapes', async () => {
+    const res = await request(url).get('/docs/openapi.json').expect(200);
+    const paths = res.body.paths as Record<
+      string,
+      | Record<string, { summary?: string; description?: string; responses: Record<string, unknown> }>
+      | undefined
+    >;
+    const routes: Array<[string, string, string[]]> = [
+      ['/v1/session', 'post', ['201', '400', '401']],
+      ['/v1/session', 'get', ['200', '401']],
+      ['/v1/session', 'delete', ['204', '403']],
+      ['/v1/overview', 'get', ['200', '401', '403', '502', '503']],
+      ['/v1/contracts/{contractId}/revenue-schedules', 'get', ['200', '404', '401', '403', '502', '503']],
+      ['/v1/mappings/versions', 'get', ['200', '401', '403', '502', '503']],
+      ['/v1/mappings/versions', 'post', ['201', '400', '409', '401', '403', '502', '503']],
+      ['/v1/mappings/versions/{version}', 'get', ['200', '404', '401', '403']],
+      ['/v1/mappings/versions/{version}/approve', 'post', ['200', '403', '404', '409']],
+      ['/v1/mappings/versions/{version}/reject', 'post', ['200', '404', '409']],
+      ['/v1/mappings/diff', 'get', ['200', '400', '404']],
+      ['/v1/orders/validate', 'post', ['200', '401', '403', '502', '503']],
+    ];
+    for (const [path, method, statuses] of routes) {
+      const operation = paths[path]?.[method];
+      if (!operation) throw new Error(`${method} ${path} is not documented`);
+      expect(operation.summary, `${method} ${path}`).toBeTruthy();
+      expect(operation.description, `${method} ${path}`).toBeTruthy();
+      for (const status of statuses)
+        expect(operation.responses, `${method} ${path} ${status}`).toHaveProperty(status);
+    }
   });
 });

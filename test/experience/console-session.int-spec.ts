@@ -2,6 +2,7 @@ import { ApiKeyEntity, AuditLogEntity } from '@revline/auth';
 import { MISSING_ROLE_PROBLEM } from '@revline/http';
 import type { TestApp, TestDatabase } from '@revline/testing';
 import { bearer, createTestApp, createTestDatabase, seedApiKey } from '@revline/testing';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -201,6 +202,29 @@ describe('finance console: sessions and the served console', () => {
         .getRepository(ConsoleSessionEntity)
         .find({ where: { csrfToken: session.csrfToken } });
       expect(row.revokedAt).not.toBeNull();
+    });
+
+    it('counts wrong keys at sign-in against the unauthenticated rate limit', async () => {
+      const limits = {
+        RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE: '2',
+        QUEUE_PREFIX: `console-rl-${randomBytes(4).toString('hex')}`,
+      };
+      const saved = Object.fromEntries(Object.keys(limits).map((name) => [name, process.env[name]]));
+      const limited = await createTestApp(AppModule, APP, limits);
+      Object.assign(process.env, saved);
+      try {
+        for (let i = 0; i < 2; i += 1)
+          await request(limited.url).post('/v1/session').send({ apiKey: 'rvl_wrong' }).expect(401);
+        const refused = await request(limited.url)
+          .post('/v1/session')
+          .send({ apiKey: 'rvl_wrong' })
+          .expect(429);
+        expect(refused.headers['retry-after']).toBeDefined();
+        // Spent for this address: even the right key waits.
+        await request(limited.url).post('/v1/session').send({ apiKey: viewer }).expect(429);
+      } finally {
+        await limited.close();
+      }
     });
 
     it('ends a session when it expires and when its key is revoked', async () => {

@@ -18,12 +18,32 @@ import {
 export const EXCEPTION_STATUSES = ['open', 'retrying', 'resolved'] as const;
 export type ExceptionStatus = (typeof EXCEPTION_STATUSES)[number];
 
+/** The system an exception arose with, by its queue: crm.* Salesforce, billing.* billing, erp.* the ERP, else Revline. */
+export const EXCEPTION_SYSTEMS = ['salesforce', 'billing', 'erp', 'revline'] as const;
+export type ExceptionSystem = (typeof EXCEPTION_SYSTEMS)[number];
+
+export function systemOfQueue(queue: string): ExceptionSystem {
+  if (queue.startsWith('crm.')) return 'salesforce';
+  if (queue.startsWith('billing.')) return 'billing';
+  if (queue.startsWith('erp.')) return 'erp';
+  return 'revline';
+}
+
 export class ListExceptionsQuery {
   @ApiPropertyOptional({ example: 'unmapped_product', description: 'Exception category' })
   @IsOptional()
   @IsString()
   @Length(1, 100)
   category?: string;
+
+  @ApiPropertyOptional({
+    enum: EXCEPTION_SYSTEMS,
+    example: 'salesforce',
+    description: 'The system, by queue: crm.* salesforce, billing.* billing, erp.* erp, any other revline',
+  })
+  @IsOptional()
+  @IsIn(EXCEPTION_SYSTEMS)
+  system?: ExceptionSystem;
 
   @ApiPropertyOptional({ enum: EXCEPTION_STATUSES, example: 'open' })
   @IsOptional()
@@ -115,6 +135,13 @@ export class ExceptionDto {
 
   @ApiProperty({ example: 'crm.changes' })
   queue: string;
+
+  @ApiProperty({
+    enum: EXCEPTION_SYSTEMS,
+    example: 'salesforce',
+    description: 'The system, by queue (the `system` filter)',
+  })
+  system: ExceptionSystem;
 
   @ApiProperty({ example: 'c0ffee00-0000-4000-8000-000000000001' })
   correlationId: string;

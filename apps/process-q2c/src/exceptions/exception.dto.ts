@@ -1,4 +1,5 @@
 import type { ExceptionDto } from '@revline/finance-api';
+import { systemOfQueue } from '@revline/finance-api';
 import type { ExceptionEntity } from '@revline/messaging';
 
 export function contractIdOf(row: ExceptionEntity): string | null {
@@ -16,6 +17,7 @@ export function toExceptionDto(row: ExceptionEntity, now = Date.now()): Exceptio
     contractId: contractIdOf(row),
     job: row.job,
     queue: row.queue,
+    system: systemOfQueue(row.queue),
     correlationId: row.correlationId,
     occurrences: row.occurrences,
     firstSeenAt: row.firstSeenAt.toISOString(),

@@ -22,6 +22,12 @@ export class ListExceptions {
     const qb = this.dataSource.getRepository(ExceptionEntity).createQueryBuilder('e');
     if (query.category) qb.andWhere('e.category = :category', { category: query.category });
     if (query.status) qb.andWhere('e.status = :status', { status: query.status });
+    if (query.system) {
+      const prefix = { salesforce: 'crm.', billing: 'billing.', erp: 'erp.' } as const;
+      if (query.system === 'revline')
+        qb.andWhere(`e.queue NOT LIKE 'crm.%' AND e.queue NOT LIKE 'billing.%' AND e.queue NOT LIKE 'erp.%'`);
+      else qb.andWhere('e.queue LIKE :queuePrefix', { queuePrefix: `${prefix[query.system]}%` });
+    }
     if (query.contractId) {
       qb.andWhere(
         `(e.details->>'contractId' = :contractId OR e.envelope->'payload'->>'recordId' = :contractId OR e.envelope->'payload'->>'contractId' = :contractId)`,
