@@ -204,6 +204,17 @@ describe('the finance console in a browser', () => {
     await operatorPage.getByText('1 of 1 exceptions sent back for retry.').waitFor();
     const saga = (await env.q2cEnv.completed(parkedOrderId, 1)).at(0);
     expect(saga).toMatchObject({ kind: 'booking', status: 'completed' });
+
+    // An administrator reads who retried it, from the audit log, on the exception's row.
+    const after = await request(app.url)
+      .get(`/v1/exceptions/${exceptionId ?? ''}`)
+      .set(bearer(operator))
+      .expect(200);
+    const status = (after.body as { status: string }).status;
+    await makerPage.goto(`${app.url}/exceptions?category=unmapped_product&status=${status}`);
+    const audited = makerPage.locator('tbody tr', { hasText: 'unmapped product' });
+    await audited.waitFor();
+    await expect(audited.textContent()).resolves.toMatch(/close team.*· retry ·/);
   }, 120_000);
 
   let contractId: string;

@@ -20,7 +20,7 @@ interface ContractsSearch {
 interface ExceptionsSearch {
   category?: string;
   status?: 'open' | 'retrying' | 'resolved';
-  system?: string;
+  system?: 'salesforce' | 'billing' | 'erp' | 'revline';
   contractId?: string;
   age?: 'lt1h' | 'lt24h' | 'lt7d' | 'gte7d';
 }
@@ -145,7 +145,7 @@ export const exceptionsRoute = createRoute({
   validateSearch: (search: Search): ExceptionsSearch => ({
     category: text(search.category),
     status: text(search.status) as ExceptionsSearch['status'],
-    system: text(search.system),
+    system: text(search.system) as ExceptionsSearch['system'],
     contractId: text(search.contractId),
     age: text(search.age) as ExceptionsSearch['age'],
   }),

@@ -1228,6 +1228,12 @@ export interface components {
              * @enum {string}
              */
             status: "open" | "retrying" | "resolved";
+            /**
+             * @description The system, by queue (the `system` filter)
+             * @example salesforce
+             * @enum {string}
+             */
+            system: "salesforce" | "billing" | "erp" | "revline";
         };
         ExceptionPageDto: {
             /** @description Oldest first */
@@ -3533,6 +3539,8 @@ export interface operations {
                 /** @description Only exceptions first seen in this month (YYYY-MM, UTC) */
                 period?: string;
                 status?: "open" | "retrying" | "resolved";
+                /** @description The system, by queue: crm.* salesforce, billing.* billing, erp.* erp, any other revline */
+                system?: "salesforce" | "billing" | "erp" | "revline";
             };
             header?: never;
             path?: never;

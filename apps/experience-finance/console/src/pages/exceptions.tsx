@@ -14,14 +14,6 @@ type Exception = Schemas['ExceptionDto'];
 
 const SYSTEMS = ['salesforce', 'billing', 'erp', 'revline'] as const;
 
-/** The system an exception's message came from or was going to, by its queue (DESIGN.md §3). */
-export function systemOf(exception: Exception): (typeof SYSTEMS)[number] {
-  if (exception.queue.startsWith('crm.')) return 'salesforce';
-  if (exception.queue.startsWith('billing.')) return 'billing';
-  if (exception.queue.startsWith('erp.')) return 'erp';
-  return 'revline';
-}
-
 function Filters(): ReactNode {
   const search = useSearch({ from: '/exceptions' });
   const navigate = useNavigate({ from: '/exceptions' });
@@ -40,7 +32,7 @@ function Filters(): ReactNode {
           search: {
             category: value('category'),
             status: value('status') as Exception['status'] | undefined,
-            system: value('system'),
+            system: value('system') as Exception['system'] | undefined,
             contractId: value('contractId'),
             age: value('age') as AgeBucket | undefined,
           },
@@ -83,7 +75,43 @@ function Filters(): ReactNode {
   );
 }
 
-function History({ exception }: { exception: Exception }): ReactNode {
+type AuditRow = Schemas['AuditLogRowDto'];
+const AUDITED = ['exception.retry', 'exception.resolve'] as const;
+
+/**
+ * Who retried or resolved which exception, from the audit log's latest 500 entries of each action. The audit log is
+ * integration.admin's to read, so other roles see each exception's own status and resolution only.
+ */
+function useExceptionAudit(enabled: boolean): Map<string, AuditRow[]> | undefined {
+  const audit = useQuery({
+    queryKey: ['audit', 'exceptions'],
+    enabled,
+    queryFn: async () => {
+      const pages = await Promise.all(
+        AUDITED.map((action) =>
+          call(api.GET('/v1/audit-log', { params: { query: { action, limit: 500 } } })),
+        ),
+      );
+      const byTarget = new Map<string, AuditRow[]>();
+      for (const row of pages.flatMap((page) => page.items).sort((a, b) => a.at.localeCompare(b.at)))
+        byTarget.set(row.target, [...(byTarget.get(row.target) ?? []), row]);
+      return byTarget;
+    },
+  });
+  return audit.data;
+}
+
+function History({ exception, audit }: { exception: Exception; audit: AuditRow[] | undefined }): ReactNode {
+  if (audit && audit.length > 0)
+    return (
+      <ul className="history">
+        {audit.map((row) => (
+          <li key={row.id}>
+            {row.actor} · {row.action.replace('exception.', '')} · {formatDateTime(row.at)}
+          </li>
+        ))}
+      </ul>
+    );
   if (exception.resolution)
     return (
       <span>
@@ -114,6 +142,7 @@ export function ExceptionsPage(): ReactNode {
               category: search.category,
               status,
               contractId: search.contractId,
+              system: search.system,
               minAgeMinutes: age?.minAgeMinutes,
               maxAgeMinutes: age?.maxAgeMinutes,
               cursor: pager.cursor,
@@ -123,11 +152,13 @@ export function ExceptionsPage(): ReactNode {
         }),
       ),
   });
+  const audit = useExceptionAudit(can('integration.admin'));
   const done = (message: string) => {
     setSelected(new Set());
     setReason('');
     setNotice(message);
     void queryClient.invalidateQueries({ queryKey: ['exceptions'] });
+    void queryClient.invalidateQueries({ queryKey: ['audit'] });
   };
   const retry = useMutation({
     mutationFn: (ids: string[]) => call(api.POST('/v1/exceptions/retry', { body: { ids } })),
@@ -148,7 +179,7 @@ export function ExceptionsPage(): ReactNode {
       done(`${count} exceptions resolved.`);
     },
   });
-  const items = (query.data?.items ?? []).filter((e) => !search.system || systemOf(e) === search.system);
+  const items = query.data?.items ?? [];
   const operator = can('finance.operator');
   const toggle = (id: string, on: boolean) => {
     const next = new Set(selected);
@@ -160,7 +191,6 @@ export function ExceptionsPage(): ReactNode {
     <>
       <h1>Exceptions workbench</h1>
       <Filters />
-      {search.system && <p className="note">The system filter applies to the rows of this page.</p>}
       {operator && (
         <form
           className="actions"
@@ -243,7 +273,7 @@ export function ExceptionsPage(): ReactNode {
                     </td>
                   )}
                   <td>{exception.category.replace(/_/g, ' ')}</td>
-                  <td>{systemOf(exception)}</td>
+                  <td>{exception.system}</td>
                   <td>
                     {exception.contractId ? (
                       <Link to="/contracts/$contractId" params={{ contractId: exception.contractId }}>
@@ -262,7 +292,7 @@ export function ExceptionsPage(): ReactNode {
                     {exception.occurrences}× since {formatDateTime(exception.firstSeenAt)}
                   </td>
                   <td>
-                    <History exception={exception} />
+                    <History exception={exception} audit={audit?.get(`exception:${exception.id}`)} />
                   </td>
                 </tr>
               ))}
