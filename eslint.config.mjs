@@ -8,6 +8,8 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      // Generated from openapi/experience-finance.json by scripts/console-schema.mjs.
+      'apps/experience-finance/console/src/api/schema.d.ts',
       'node_modules/**',
       'coverage/**',
       'openapi/**',
@@ -94,6 +96,25 @@ export default tseslint.config(
             'waterfall',
             'sla',
             'overview',
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The finance console (React, in the browser), type-checked through its own tsconfig.json. It speaks only the
+    // experience API through the generated client, so it must not import server code.
+    files: ['apps/experience-finance/console/**/*.{ts,tsx,mts}'],
+    languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@revline/*', '**/src/*/**', '../../src/**'],
+              message: 'The console uses the API, not server code.',
+            },
           ],
         },
       ],

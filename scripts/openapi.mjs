@@ -1,6 +1,7 @@
 // Writes every app's OpenAPI document to openapi/<app>.json and the canonical model's JSON Schemas to
 // openapi/schemas/<Event>.json, from the built code. With --check it writes nothing and fails when the
 // committed documents differ from what the code describes.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APPS, ROOT, buildIsStale, importBuilt } from './lib.mjs';
@@ -50,6 +51,15 @@ for (const dir of ['', 'schemas']) {
     if (!expected.has(key)) drift.push(`${key} (no longer produced by the code)`);
   }
 }
+// The console's generated client types follow the experience document (scripts/console-schema.mjs).
+const schema = spawnSync(
+  process.execPath,
+  [join(ROOT, 'scripts/console-schema.mjs'), ...(check ? ['--check'] : [])],
+  {
+    stdio: 'inherit',
+  },
+);
+if (schema.status !== 0) process.exit(1);
 if (check && drift.length > 0) {
   process.stderr.write(
     `openapi: the committed documents differ from the code; run \`npm run openapi\` and commit:\n  ${drift.join('\n  ')}\n`,
