@@ -1209,6 +1209,8 @@ export interface components {
             details: Record<string, never>;
             /** @example 2026-03-15T09:30:00.000Z */
             firstSeenAt: string;
+            /** @description Who retried or resolved it and when, oldest first (the audit log) */
+            history: components["schemas"]["ExceptionHistoryEntryDto"][];
             /** @example 6a1f0e9c-3b0c-4f5e-9d38-2c6f0a7b1e11 */
             id: string;
             /** @example crm.record-changed */
@@ -1234,6 +1236,19 @@ export interface components {
              * @enum {string}
              */
             system: "salesforce" | "billing" | "erp" | "revline";
+        };
+        ExceptionHistoryEntryDto: {
+            /**
+             * @example exception.resolve
+             * @enum {string}
+             */
+            action: "exception.retry" | "exception.resolve";
+            /** @example api-key:3f2b7c1e-0d4a-4e51-9a7e-1c2d3e4f5a6b (close team) */
+            actor: string;
+            /** @example 2026-03-15T10:02:11.000Z */
+            at: string;
+            /** @example Order cancelled in Salesforce; nothing to sync */
+            note?: string | null;
         };
         ExceptionPageDto: {
             /** @description Oldest first */
@@ -3044,6 +3059,8 @@ export interface operations {
                 customer?: string;
                 /** @description Items per page */
                 limit?: number;
+                /** @description A Salesforce Order id: the contract that order booked, amended or renewed (a booking order id is its contract id) */
+                order?: string;
                 /** @description in_sync: every change completed in all three systems; in_flight: a change is still on its way; parked: a change waits for an operator (a parked saga, or a change refused as it was captured, a booking Revline never stored included) or an amendment for its booking; failed: a system (Salesforce, billing, the ERP) refused an unfinished change */
                 status?: "in_sync" | "in_flight" | "parked" | "failed";
                 /** @description Only contracts changed at or after this instant (ISO 8601) */
