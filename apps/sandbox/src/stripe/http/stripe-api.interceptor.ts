@@ -73,7 +73,7 @@ export class StripeApiInterceptor implements NestInterceptor {
     }
     const header = request.headers['idempotency-key'];
     const key = request.method === 'POST' && typeof header === 'string' && header ? header : null;
-    if (!key) return this.execute(next, requestId, null);
+    if (!key) return this.loseAnswer(request, await this.execute(next, requestId, null));
     this.expire();
     const fingerprint = createHash('sha256')
       .update(`${request.method} ${request.url.split('?')[0] ?? ''} ${canonical(request.body ?? {})}`)
@@ -110,7 +110,7 @@ export class StripeApiInterceptor implements NestInterceptor {
     this.store.idempotencyKeys.set(key, entry);
     try {
       const body = await this.execute(next, requestId, key, entry);
-      return body;
+      return this.loseAnswer(request, body);
     } catch (error) {
       // Stripe saves an answer once the endpoint began executing; a request refused up front may be retried.
       if (error instanceof StripeApiError && error.status === 402) {
@@ -142,6 +142,18 @@ export class StripeApiInterceptor implements NestInterceptor {
     }
     if (this.faults.settings.latencyMs > 0) body = structuredClone(body);
     await this.delay();
+    return body;
+  }
+
+  /**
+   * The `answerLostRate` switch: a POST has taken effect (and its idempotency key remembers the answer), and the
+   * connection is cut before the answer is sent, as when a client times out after the vendor saved.
+   */
+  private loseAnswer(request: FastifyRequest, body: unknown): unknown {
+    if (request.method === 'POST' && this.faults.answerLost()) {
+      request.raw.socket.destroy();
+      throw new StripeApiError(503, { type: 'api_error', message: 'The answer was lost (sandbox fault).' });
+    }
     return body;
   }
 
