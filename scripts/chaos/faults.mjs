@@ -22,11 +22,10 @@ export const FAULTS = [
     name: 'kill -9 of a random app, again and again',
     async inject(ctx) {
       const killed = [];
-      for (let i = 0; i < 5; i++) {
+      for (let i = 0; i < 4; i++) {
         const instance = pick(ctx, Object.values(ctx.platform.primaries));
         killed.push(instance.app);
         await ctx.platform.restart(instance, 'SIGKILL');
-        await sleep(2000);
       }
       return killed.join(', ');
     },
@@ -90,7 +89,7 @@ export const FAULTS = [
     name: 'NetSuite saves and its answer is lost (30 % of writes)',
     async inject(ctx) {
       await sandboxFaults(ctx.urls.netsuite, { timeoutAfterSaveRate: 0.3, timeoutAfterSaveMs: 0, seed: 7 });
-      await sleep(20_000);
+      await sleep(15_000);
       await sandboxFaults(ctx.urls.netsuite, { timeoutAfterSaveRate: 0 });
     },
   },
@@ -98,7 +97,7 @@ export const FAULTS = [
     name: 'Stripe creates and its answer is lost (30 % of POSTs)',
     async inject(ctx) {
       await sandboxFaults(ctx.urls.stripe, { answerLostRate: 0.3 });
-      await sleep(20_000);
+      await sleep(15_000);
       await sandboxFaults(ctx.urls.stripe, null, 'DELETE');
     },
   },
@@ -106,7 +105,7 @@ export const FAULTS = [
     name: 'Stripe webhooks delivered three times, out of order',
     async inject(ctx) {
       await sandboxFaults(ctx.urls.stripe, { webhookCopies: 3, webhookReorderWindowMs: 1500 });
-      await sleep(20_000);
+      await sleep(15_000);
       await sandboxFaults(ctx.urls.stripe, null, 'DELETE');
     },
   },

@@ -109,7 +109,7 @@ export class Load {
    * Changes at `perSecond` (a third of them amendments while there are bookings to amend), at most `inFlight` at
    * once, until the returned function is called; it resolves when the last change made is in Salesforce.
    */
-  stream(phase, { perSecond = 2, inFlight = 4 } = {}) {
+  stream(phase, { perSecond = 1.5, inFlight = 4 } = {}) {
     let running = true;
     const pending = new Set();
     let n = 0;

@@ -83,6 +83,11 @@ export async function startPlatform({ postgres, redis, database }) {
     JOB_BACKOFF_BASE_MS: '100',
   };
   const instances = new Set();
+  // Whatever ends the suite (a failed start included), the processes it started end with it.
+  const sandbox = { app: 'sandbox', name: 'sandbox', env: {} };
+  process.once('exit', () => {
+    for (const instance of [...instances, sandbox]) instance.child?.kill('SIGKILL');
+  });
 
   const spawnInstance = (instance) => {
     const env = { ...process.env, ...common, ...instance.env };
@@ -121,7 +126,6 @@ export async function startPlatform({ postgres, redis, database }) {
     return instance;
   };
 
-  const sandbox = { app: 'sandbox', name: 'sandbox', env: { DATABASE_URL: postgres.url(database) } };
   spawnInstance(sandbox);
   for (const p of Object.values(sandboxPorts)) await healthy(local(p), sandbox, 120_000);
 
