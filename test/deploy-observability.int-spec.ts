@@ -189,7 +189,7 @@ describe('Prometheus alerts and the Grafana dashboard name only metrics the apps
       expect(res.body.details.outbox).toMatchObject({ status: 'up', backlog: 0, backlogMax: 1 });
     });
 
-    it('counts only unpublished rows older than the backlog age; degraded beyond the threshold', async () => {
+    it('counts unpublished rows older than the backlog age and unconfirmed rows the re-drive is behind on; degraded beyond the threshold', async () => {
       await insertOutbox(5); // recent: not backlog
       await insertOutbox(3_600);
       const metrics = async () => (await request(q2c()).get('/metrics').set(bearer(viewer)).expect(200)).text;
@@ -214,7 +214,20 @@ describe('Prometheus alerts and the Grafana dashboard name only metrics the apps
 
       await db.dataSource.query(`UPDATE "q2c"."outbox" SET "published_at" = now()`);
       await request(q2c()).get('/health').expect(200);
-      expect(await metrics()).toMatch(/^revline_outbox_backlog 0$/m);
+      const published = await metrics();
+      expect(published).toMatch(/^revline_outbox_backlog 0$/m);
+      expect(published).toMatch(/^revline_outbox_unconfirmed 3$/m);
+
+      // Published, unconfirmed and unchecked past the re-drive window and the backlog age: the re-drive is behind.
+      await db.dataSource.query(`UPDATE "q2c"."outbox" SET "published_at" = now() - interval '1 hour'`);
+      expect(await metrics()).toMatch(/^revline_outbox_backlog 3$/m);
+      await request(q2c()).get('/health').expect(503);
+
+      await db.dataSource.query(`UPDATE "q2c"."outbox" SET "delivered_at" = now()`);
+      await request(q2c()).get('/health').expect(200);
+      const delivered = await metrics();
+      expect(delivered).toMatch(/^revline_outbox_backlog 0$/m);
+      expect(delivered).toMatch(/^revline_outbox_unconfirmed 0$/m);
     });
   });
 });

@@ -4,6 +4,7 @@ import { ContractEntity, ContractRefEntity } from './events/contract.entity';
 import { CustomerEntity } from './events/customer.entity';
 import { CanonicalEvents1764400000100 } from './events/events.migration';
 import { LineageHopEntity } from './lineage/lineage-hop.entity';
+import { LineageRetention1764400001630 } from './lineage/lineage-retention.migration';
 import { Lineage1764400000300 } from './lineage/lineage.migration';
 import { LineageSequence1764400000500 } from './lineage/lineage-sequence.migration';
 import { MappingVersionEntity } from './mappings/mapping-version.entity';
@@ -66,6 +67,7 @@ export const DATABASE: AppDatabase = {
     MappingProposerKey1764400001101,
     BreakDetails1764400001400,
     ContractListIndexes1764400001410,
+    LineageRetention1764400001630,
   ],
   messaging: true,
 };

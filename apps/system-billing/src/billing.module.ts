@@ -21,6 +21,7 @@ import { RawWebhookBody } from './webhooks/raw-webhook-body';
 import { StripeEventDetails } from './webhooks/stripe-event-details';
 import { StripeEventIngest } from './webhooks/stripe-events';
 import { StripeEventsPoller } from './webhooks/stripe-events.poller';
+import { StripeEventsRetention } from './webhooks/stripe-events.retention';
 import { StripeWebhookController } from './webhooks/stripe-webhook.controller';
 import { StripeWebhookEndpoints } from './webhooks/stripe-webhook-endpoints';
 
@@ -46,6 +47,7 @@ import { StripeWebhookEndpoints } from './webhooks/stripe-webhook-endpoints';
     StripeEventDetails,
     StripeEventIngest,
     StripeEventsPoller,
+    StripeEventsRetention,
     StripeWebhookEndpoints,
     { provide: VendorChecks, useClass: StripeChecks },
   ],

@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { Secret } from './secret.decorator';
 
 const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s]+$/;
@@ -141,4 +141,55 @@ export class WorkerConfig {
   @IsInt()
   @Min(1)
   OUTBOX_BACKLOG_READY_MAX = 1_000;
+
+  /**
+   * A published outbox row its consumer has not confirmed within this many seconds is checked against Redis: a job
+   * Redis no longer holds is queued again under the same job id (the consumer's inbox drops a repeat).
+   */
+  @IsInt()
+  @Min(1)
+  OUTBOX_REDELIVER_AFTER_SECONDS = 120;
+}
+
+/**
+ * How long rows kept only for deduplication and history live: each kind is pruned in batches once older than its
+ * window. An outbox row is pruned only once delivered; the inbox outlives the re-drive window by days at least.
+ */
+export class RetentionConfig {
+  @IsBoolean()
+  RETENTION_ENABLED = true;
+
+  /** Delivered outbox rows, by their delivery (an undelivered row is never pruned). */
+  @IsInt()
+  @Min(1)
+  RETENTION_OUTBOX_DAYS = 30;
+
+  /** Inbox rows, the consumers' record of what they applied: a re-drive older than this would apply again. */
+  @IsInt()
+  @Min(7)
+  RETENTION_INBOX_DAYS = 90;
+
+  /**
+   * Processed webhook events, their deduplication: longer than Stripe retries a webhook (three days) and lists
+   * events to the poller (30 days).
+   */
+  @IsInt()
+  @Min(31)
+  RETENTION_WEBHOOK_DAYS = 90;
+
+  /** Lineage hops, by when they were recorded. */
+  @IsInt()
+  @Min(30)
+  RETENTION_LINEAGE_DAYS = 400;
+
+  /** Rows one statement deletes. */
+  @IsInt()
+  @Min(100)
+  @Max(100_000)
+  RETENTION_BATCH_ROWS = 5_000;
+
+  /** The pause between prunes that found nothing more to delete. */
+  @IsInt()
+  @Min(1)
+  RETENTION_INTERVAL_SECONDS = 3_600;
 }

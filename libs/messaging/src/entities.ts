@@ -19,6 +19,8 @@ abstract class QueuedMessageColumns {
 @Entity({ name: 'outbox' })
 @Index('outbox_job_idempotency_key', ['job', 'idempotencyKey'], { unique: true })
 @Index('outbox_unpublished', ['id'], { where: '"published_at" IS NULL' })
+@Index('outbox_undelivered', ['publishedAt'], { where: '"delivered_at" IS NULL' })
+@Index('outbox_delivered', ['deliveredAt'], { where: '"delivered_at" IS NOT NULL' })
 export class OutboxMessageEntity extends QueuedMessageColumns {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
@@ -31,10 +33,15 @@ export class OutboxMessageEntity extends QueuedMessageColumns {
 
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt: Date | null;
+
+  /** When the consumer confirmed it applied the message (or parked it as an exception); null until then. */
+  @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
+  deliveredAt: Date | null;
 }
 
 /** One row per message a consumer has applied; written in the transaction of the handler's effect. */
 @Entity({ name: 'inbox' })
+@Index('inbox_processed_at', ['processedAt'])
 export class InboxEntryEntity {
   @PrimaryColumn({ type: 'text' })
   consumer: string;

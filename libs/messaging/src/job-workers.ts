@@ -9,6 +9,7 @@ import { backoffWithJitter } from './backoff';
 import type { Envelope } from './envelope';
 import { envelopeProblem } from './envelope';
 import { ConnectionAlerts } from './connection-alerts';
+import { DeliveryReceipts } from './delivery-receipts';
 import type { ConnectionError } from './errors';
 import { isBusinessError, isConnectionError } from './errors';
 import { ExceptionRecorder } from './exception-recorder';
@@ -57,6 +58,7 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly metrics: MetricsService,
     private readonly exceptions: ExceptionRecorder,
     private readonly alerts: ConnectionAlerts,
+    private readonly receipts: DeliveryReceipts,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -128,6 +130,8 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
       this.logger.log({ msg: 'job started', queue, job: job.name, jobId: job.id, attempt });
       try {
         const result = await handler.fn(envelope, { job, attempt });
+        // Applied (or found a duplicate by the inbox): the producer's outbox counts the message delivered.
+        await this.receipts.confirm(envelope);
         await this.alerts.succeeded(queue);
         // Only a job put back by an operator's retry (its id says so) can settle an exception.
         if (job.id?.includes(RETRY_JOB_ID_MARK)) await this.exceptions.succeeded(envelope);
@@ -222,5 +226,7 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
         error: message,
       });
     }
+    // Parked as an exception in the consumer's database: delivered, an operator's retry takes it from there.
+    if (isBusinessError(error) || attempt >= attempts) await this.receipts.confirm(envelope);
   }
 }

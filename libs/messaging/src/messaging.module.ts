@@ -5,14 +5,18 @@ import { ConnectionAlerts } from './connection-alerts';
 import { ExceptionForwarding, FORWARD_EXCEPTIONS } from './exception-forwarding';
 import { ExceptionRecorder } from './exception-recorder';
 import { ExceptionSettlement, SETTLEMENT_HANDLER } from './exception-settlement';
+import { DeliveryReceipts } from './delivery-receipts';
 import { Inbox } from './inbox';
 import type { MessagingOptions } from './job-workers';
 import { JobWorkers, MESSAGING_OPTIONS } from './job-workers';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
+import { OutboxRedelivery } from './outbox-redelivery';
 import { OutboxRepository } from './outbox.repository';
 import { Queues } from './queues';
 import { RedisConnections } from './redis-connections';
+import { Retention } from './retention';
+import { RetentionRepository } from './retention.repository';
 
 /** Queues, the outbox and its relay, the inbox, exceptions and the workers of one app. */
 @Module({})
@@ -24,6 +28,10 @@ export class MessagingModule {
       Outbox,
       OutboxRepository,
       OutboxRelay,
+      DeliveryReceipts,
+      OutboxRedelivery,
+      Retention,
+      RetentionRepository,
       Inbox,
       ExceptionForwarding,
       ExceptionRecorder,
@@ -39,7 +47,18 @@ export class MessagingModule {
       global: true,
       imports: [DiscoveryModule],
       providers: [{ provide: MESSAGING_OPTIONS, useValue: options }, ...providers, ...forwarding],
-      exports: [RedisConnections, Queues, Outbox, OutboxRelay, Inbox, ExceptionRecorder, ConnectionAlerts],
+      exports: [
+        RedisConnections,
+        Queues,
+        Outbox,
+        OutboxRelay,
+        OutboxRedelivery,
+        DeliveryReceipts,
+        Retention,
+        Inbox,
+        ExceptionRecorder,
+        ConnectionAlerts,
+      ],
     };
   }
 }

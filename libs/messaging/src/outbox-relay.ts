@@ -15,7 +15,8 @@ const IDLE_POLL_MAX_MS = 1_000;
 
 /**
  * Moves committed outbox rows to BullMQ. Rows are claimed with SKIP LOCKED (many relays may run) and marked, then
- * published, all in one transaction that commits only after publishing. A crash after publishing and before the
+ * published, all in one transaction that commits only after publishing. Published is not delivered: OutboxRedelivery
+ * marks a row delivered once its consumer confirms it, and queues it again if Redis loses it before. A crash after publishing and before the
  * commit publishes the rows again with the same job ids: BullMQ drops the repeat while the job exists, and the
  * consumer's inbox after that.
  */
@@ -50,9 +51,16 @@ export class OutboxRelay
     metrics.setOutboxBacklogSource(() => this.backlog());
   }
 
-  /** The rows waiting longer than OUTBOX_BACKLOG_AGE_SECONDS (for the gauges and readiness). */
+  /**
+   * The rows unpublished for longer than OUTBOX_BACKLOG_AGE_SECONDS, or unconfirmed and unchecked for longer than
+   * that and OUTBOX_REDELIVER_AFTER_SECONDS, and the rows unconfirmed (for the gauges and readiness).
+   */
   backlog(): Promise<OutboxBacklogRow> {
-    return this.repository.backlog(this.dataSource.manager, this.config.OUTBOX_BACKLOG_AGE_SECONDS);
+    return this.repository.backlog(
+      this.dataSource.manager,
+      this.config.OUTBOX_BACKLOG_AGE_SECONDS,
+      this.config.OUTBOX_REDELIVER_AFTER_SECONDS,
+    );
   }
 
   afterTransactionCommit(event: TransactionCommitEvent): void {

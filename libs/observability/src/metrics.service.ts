@@ -3,10 +3,14 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 
 type DepthSource = () => Promise<Array<{ queue: string; state: string; count: number }>>;
 
-/** The app's outbox backlog: unpublished rows older than the backlog age, and the age of the oldest unpublished. */
+/**
+ * The app's outbox backlog: rows overdue (unpublished past the backlog age, or unconfirmed past the re-drive window),
+ * the age of the oldest unpublished, and the rows published and not yet confirmed by their consumer.
+ */
 export interface OutboxBacklog {
   count: number;
   oldestSeconds: number;
+  unconfirmed: number;
 }
 type BacklogSource = () => Promise<OutboxBacklog>;
 
@@ -69,6 +73,27 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly outboxConfirmed = new Counter({
+    name: 'revline_outbox_confirmed_total',
+    help: 'Outbox messages marked delivered, by how: a consumer receipt, or their job found completed or failed in Redis',
+    labelNames: ['via'] as const,
+    registers: [this.registry],
+  });
+
+  readonly outboxRedriven = new Counter({
+    name: 'revline_outbox_redriven_total',
+    help: 'Outbox messages queued again because Redis no longer held their unconfirmed job',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  });
+
+  readonly retentionPruned = new Counter({
+    name: 'revline_retention_pruned_rows_total',
+    help: 'Rows deleted by retention, by table',
+    labelNames: ['table'] as const,
+    registers: [this.registry],
+  });
+
   readonly auditLogHead = new Gauge({
     name: 'revline_audit_log_head',
     help: 'The id of the last audit log row this app wrote, labelled with its hash: anchor it outside the database',
@@ -108,7 +133,7 @@ export class MetricsService {
     this.registerBacklogGauges();
   }
 
-  /** Two gauges from one query a scrape: both collect while the first read is in flight and share it. */
+  /** The backlog gauges from one query a scrape: all collect while the first read is in flight and share it. */
   private registerBacklogGauges(): void {
     let pending: Promise<OutboxBacklog> | undefined;
     const sample = (): Promise<OutboxBacklog> | undefined => {
@@ -130,8 +155,13 @@ export class MetricsService {
       });
     gauge(
       'revline_outbox_backlog',
-      'Outbox rows not yet published and older than OUTBOX_BACKLOG_AGE_SECONDS',
+      'Outbox rows unpublished for over OUTBOX_BACKLOG_AGE_SECONDS, or unconfirmed and unchecked for over that and OUTBOX_REDELIVER_AFTER_SECONDS',
       (b) => b.count,
+    );
+    gauge(
+      'revline_outbox_unconfirmed',
+      'Outbox rows published and not yet confirmed applied by their consumer',
+      (b) => b.unconfirmed,
     );
     gauge(
       'revline_outbox_oldest_unpublished_seconds',

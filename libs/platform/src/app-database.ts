@@ -6,7 +6,12 @@ import {
   PlatformKeyOwners1764400001100,
 } from '@revline/auth';
 import { DatabaseConfig, loadConfig } from '@revline/config';
-import { MESSAGING_ENTITIES, MessagingTables1764201600000 } from '@revline/messaging';
+import {
+  MESSAGING_ENTITIES,
+  MessagingRetention1764400001610,
+  MessagingTables1764201600000,
+  OutboxDelivery1764400001600,
+} from '@revline/messaging';
 import { dataSourceOptions } from '@revline/persistence';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 
@@ -34,7 +39,12 @@ export function appEntities(db: AppDatabase): Function[] {
 }
 
 export function appMigrations(db: AppDatabase): Function[] {
-  return [...(db.messaging ? [MessagingTables1764201600000] : []), ...(db.migrations ?? [])];
+  return [
+    ...(db.messaging
+      ? [MessagingTables1764201600000, OutboxDelivery1764400001600, MessagingRetention1764400001610]
+      : []),
+    ...(db.migrations ?? []),
+  ];
 }
 
 /** The DataSource options of an app, the same for Nest, the TypeORM CLI and the migrate command. */

@@ -66,16 +66,20 @@ export class HealthController {
     return outages.length === 0 ? session.up() : session.down({ degraded: true, outages });
   }
 
-  /** Rows the relay has not moved to Redis for OUTBOX_BACKLOG_AGE_SECONDS: degraded beyond the threshold. */
+  /**
+   * Rows the relay has not moved to Redis for OUTBOX_BACKLOG_AGE_SECONDS, or unconfirmed rows the re-drive has not
+   * checked for that and OUTBOX_REDELIVER_AFTER_SECONDS: degraded beyond the threshold.
+   */
   private async outboxCheck(outbox: OutboxRelay, worker: WorkerConfig) {
     const session = this.indicators.check('outbox');
     try {
-      const { count, oldestSeconds } = await outbox.backlog();
+      const { count, oldestSeconds, unconfirmed } = await outbox.backlog();
       const details = {
         backlog: count,
         backlogMax: worker.OUTBOX_BACKLOG_READY_MAX,
         olderThanSeconds: worker.OUTBOX_BACKLOG_AGE_SECONDS,
         oldestUnpublishedSeconds: Math.round(oldestSeconds),
+        unconfirmed,
       };
       return count > worker.OUTBOX_BACKLOG_READY_MAX
         ? session.down({ degraded: true, ...details })

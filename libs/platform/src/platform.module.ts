@@ -10,6 +10,7 @@ import {
   LogConfig,
   QueueDashboardConfig,
   RedisConfig,
+  RetentionConfig,
   RevlineConfigModule,
   TenantConfig,
   WorkerConfig,
@@ -70,7 +71,7 @@ export class PlatformModule {
     }
     if (options.messaging) {
       if (!config.includes(RedisConfig)) config.push(RedisConfig);
-      config.push(WorkerConfig, TenantConfig);
+      config.push(WorkerConfig, TenantConfig, RetentionConfig);
       imports.push(
         MessagingModule.forApp({
           consumes: options.messaging.consumes,

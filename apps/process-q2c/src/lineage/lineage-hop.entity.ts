@@ -7,6 +7,7 @@ import { Column, CreateDateColumn, Entity, Generated, Index, PrimaryGeneratedCol
 @Entity({ name: 'lineage' })
 @Index('lineage_hop', ['correlationId', 'system', 'objectType', 'externalId', 'status'], { unique: true })
 @Index('lineage_contract', ['contractId', 'occurredAt'])
+@Index('lineage_recorded_at', ['recordedAt'])
 export class LineageHopEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

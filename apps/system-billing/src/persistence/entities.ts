@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A Stripe write planned for a command step: its parameters are fixed on the first attempt, so every retry sends
  * the very same request under the same Idempotency-Key, and the answer is kept once it came. */
@@ -44,6 +44,7 @@ export class ContractLinkEntity {
 
 /** Every Stripe event of a type Revline reads, taken in once (webhook or poller): the primary key is the dedup. */
 @Entity({ name: 'stripe_events' })
+@Index('stripe_events_received_at', ['receivedAt'])
 export class StripeEventEntity {
   @PrimaryColumn({ name: 'event_id', type: 'text' })
   eventId: string;
