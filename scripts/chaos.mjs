@@ -203,6 +203,21 @@ async function run(dir, cleanups, started) {
     process.stdout.write(
       `(${load.errors.length} changes could not be made in Salesforce: ${load.errors[0]})\n`,
     );
+  if (failed > 0) {
+    // Where Revline stands, to start the diagnosis: open exceptions and sagas not completed.
+    const open = await query(
+      `SELECT category, left(reason, 160) AS reason, count(*)::int AS n FROM (
+         SELECT category, reason FROM q2c.exceptions WHERE status <> 'resolved' UNION ALL
+         SELECT category, reason FROM billing.exceptions WHERE status <> 'resolved' UNION ALL
+         SELECT category, reason FROM erp.exceptions WHERE status <> 'resolved' UNION ALL
+         SELECT category, reason FROM salesforce.exceptions WHERE status <> 'resolved') e GROUP BY 1, 2`,
+    ).catch((error) => [{ category: 'unreadable', reason: error.message, n: 0 }]);
+    for (const e of open) process.stdout.write(`exception ×${e.n}: ${e.category}: ${e.reason}\n`);
+    const sagas = await query(
+      `SELECT kind, status, step, count(*)::int AS n FROM q2c.sagas WHERE status <> 'completed' GROUP BY 1, 2, 3`,
+    ).catch(() => []);
+    for (const g of sagas) process.stdout.write(`saga ×${g.n}: ${g.kind} ${g.status} at ${g.step}\n`);
+  }
   if (process.env.CHAOS_MARKDOWN === '1') {
     process.stdout.write('\n| fault | changes | lost | doubled | recovery |\n|---|---:|---:|---:|---:|\n');
     for (const l of lines)

@@ -33,11 +33,10 @@ export const FAULTS = [
   {
     name: 'Redis killed (kill -9) and restarted',
     async inject(ctx) {
-      await sleep(4000);
+      await sleep(3000);
       await ctx.redis.kill();
       await sleep(3000);
       await ctx.redis.start();
-      await sleep(4000);
     },
   },
   {
@@ -50,17 +49,15 @@ export const FAULTS = [
       await ctx.redis.kill();
       ctx.redis.restoreAof();
       await ctx.redis.start();
-      await sleep(4000);
     },
   },
   {
     name: 'Postgres stopped immediately (pg_ctl -m immediate) and restarted',
     async inject(ctx) {
-      await sleep(4000);
+      await sleep(3000);
       ctx.postgres.stopImmediately();
       await sleep(5000);
       await ctx.postgres.start();
-      await sleep(4000);
     },
   },
   {

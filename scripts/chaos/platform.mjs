@@ -77,10 +77,13 @@ export async function startPlatform({ postgres, redis, database }) {
     REVENUE_POSTING: 'at_booking',
     OUTBOX_RELAY: 'on',
     OUTBOX_POLL_MS: '100',
+    // Delivery confirmed by the consumer: a message Redis forgot is queued again after this many seconds.
+    OUTBOX_REDELIVER_AFTER_SECONDS: '10',
     PARKED_SWEEP_MS: '500',
     SAGA_SWEEP_MS: '1000',
+    // A killed worker's job goes to another after 5 s; retries keep the default backoff (eight attempts over
+    // about two minutes), so a vendor failing for a few seconds never exhausts them.
     JOB_LOCK_DURATION_MS: '5000',
-    JOB_BACKOFF_BASE_MS: '100',
   };
   const instances = new Set();
   // Whatever ends the suite (a failed start included), the processes it started end with it.
@@ -129,9 +132,9 @@ export async function startPlatform({ postgres, redis, database }) {
   spawnInstance(sandbox);
   for (const p of Object.values(sandboxPorts)) await healthy(local(p), sandbox, 120_000);
 
-  const primaries = {};
-  // One at a time: each app migrates nothing (the suite did), but boots are CPU-heavy on a small machine.
-  for (const app of APPS) primaries[app] = await launch(app, port[app], app);
+  const primaries = Object.fromEntries(
+    await Promise.all(APPS.map(async (app) => [app, await launch(app, port[app], app)])),
+  );
 
   return {
     adminKey,
@@ -160,10 +163,9 @@ export async function startPlatform({ postgres, redis, database }) {
     },
     /** A second instance of every app: other ports, other proxies, the same Postgres, Redis and queue prefix. */
     async replicate(extraEnv = {}) {
-      const replicas = [];
-      for (const app of APPS)
-        replicas.push(await launch(app, await freePort(), `${app} (replica)`, extraEnv));
-      return replicas;
+      return Promise.all(
+        APPS.map(async (app) => launch(app, await freePort(), `${app} (replica)`, extraEnv)),
+      );
     },
     async stopInstance(instance) {
       if (instance.child.exitCode === null && instance.child.signalCode === null) {

@@ -108,9 +108,9 @@ export class StripeApiInterceptor implements NestInterceptor {
       at: Date.now(),
     };
     this.store.idempotencyKeys.set(key, entry);
+    let body: unknown;
     try {
-      const body = await this.execute(next, requestId, key, entry);
-      return this.loseAnswer(request, body);
+      body = await this.execute(next, requestId, key, entry);
     } catch (error) {
       // Stripe saves an answer once the endpoint began executing; a request refused up front may be retried.
       if (error instanceof StripeApiError && error.status === 402) {
@@ -120,6 +120,8 @@ export class StripeApiInterceptor implements NestInterceptor {
       } else this.store.idempotencyKeys.delete(key);
       throw error;
     }
+    // Outside the try: a lost answer leaves the key's saved answer for the client's retry to replay.
+    return this.loseAnswer(request, body);
   }
 
   private async execute(
