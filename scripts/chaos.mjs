@@ -5,7 +5,7 @@
 // line per fault (changes, lost, doubled, recovery time) and `N passed, M failed`; exits 1 on any failure.
 //
 // CHAOS_FAULTS=<substring>[,<substring>] runs only the faults whose names contain one of them;
-// CHAOS_SABOTAGE=double adds a second Stripe invoice to one booking after the load, to see the suite fail.
+// CHAOS_SABOTAGE=double adds a second Stripe subscription to one booking after the load, to see the suite fail.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,12 +153,16 @@ async function run(dir, cleanups, started) {
   }
 
   if (process.env.CHAOS_SABOTAGE === 'double') {
+    // A doubled effect planted on purpose: a second subscription for one booking's contract, made with the stripe
+    // SDK as a buggy retry would make it.
     const victim = load.changes.find((c) => c.kind === 'booking' && c.phase !== 'warm-up');
     const [subscription] = (await snapshot(clients, [victim])).subscriptions;
-    const customer = subscription.customer;
-    await clients.stripe.invoiceItems.create({ customer, amount: 1_200_000, currency: 'usd' });
-    await clients.stripe.invoices.create({ customer, subscription: subscription.id });
-    say(`sabotage: a second invoice of 12,000.00 on ${victim.orderId}'s subscription`);
+    await clients.stripe.subscriptions.create({
+      customer: subscription.customer,
+      items: [{ price: subscription.items.data[0].price.id, quantity: 10 }],
+      metadata: { revline_contract_id: victim.contractOrderId },
+    });
+    say(`sabotage: a second Stripe subscription for contract ${victim.contractOrderId}`);
   }
 
   // The verdict, from the vendors' records once everything is quiet.

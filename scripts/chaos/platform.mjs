@@ -75,6 +75,9 @@ export async function startPlatform({ postgres, redis, database }) {
     NETSUITE_BASE_URL: local(sandboxPorts.netsuite),
     // Journals at booking: more effects per change for the suite to count (each must be in NetSuite once).
     REVENUE_POSTING: 'at_booking',
+    // The monthly job (period recognition under at_booking) every 5 s, so the suite can see it run once per schedule
+    // however many replicas run.
+    RECOGNISE_PERIOD_CRON: '*/5 * * * * *',
     OUTBOX_RELAY: 'on',
     OUTBOX_POLL_MS: '100',
     // Delivery confirmed by the consumer: a message Redis forgot is queued again after this many seconds.
