@@ -143,6 +143,7 @@ async function run(dir, cleanups, started) {
     const recoveryMs = await settle(changes, healed);
     const failures = detail?.error ? [`the fault could not be injected: ${detail.error.message}`] : [];
     if (fault.check) failures.push(...(await fault.check(ctx).catch((e) => [`check: ${e.message}`])));
+    if (ctx.scheduledNote) (say(ctx.scheduledNote), (ctx.scheduledNote = undefined));
     results.push({ fault, changes, recoveryMs, failures, detail: typeof detail === 'string' ? detail : '' });
     say(
       `${fault.name}${typeof detail === 'string' ? ` (${detail})` : ''}: ${changes.length} changes, ${recoveryMs === null ? 'not all landed' : `all landed ${(recoveryMs / 1000).toFixed(1)} s after the fault ended`}`,
