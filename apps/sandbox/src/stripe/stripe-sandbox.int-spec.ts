@@ -494,6 +494,34 @@ describe('Stripe sandbox, driven by the official stripe SDK', () => {
     });
   });
 
+  it('sends every webhook webhookCopies times, and cuts the answer of a POST that took effect (its key replays it)', async () => {
+    await request(sandbox.url).post('/sandbox/faults').send({ webhookCopies: 3 }).expect(200);
+    const tripled = await stripe.customers.create({ name: 'Tripled' });
+    await eventually(() => Promise.resolve(received.filter((r) => r.body.includes(tripled.id)).length === 3));
+    await request(sandbox.url)
+      .post('/sandbox/faults')
+      .send({ webhookCopies: 1, answerLostRate: 1 })
+      .expect(200);
+    // A bare POST (the SDK would retry at once and get the replay): the customer is made, the answer never comes.
+    const lost = fetch(`${sandbox.url}/v1/customers`, {
+      method: 'POST',
+      headers: {
+        authorization: 'Bearer sk_test_revline_sandbox',
+        'content-type': 'application/x-www-form-urlencoded',
+        'idempotency-key': 'answer-lost-1',
+      },
+      body: 'name=Answer%20lost',
+    });
+    await expect(lost).rejects.toThrow();
+    await request(sandbox.url).post('/sandbox/faults').send({ answerLostRate: 0 }).expect(200);
+    const replayed = await stripe.customers.create(
+      { name: 'Answer lost' },
+      { idempotencyKey: 'answer-lost-1' },
+    );
+    const all = await stripe.customers.list({ limit: 100 });
+    expect(all.data.filter((c) => c.name === 'Answer lost').map((c) => c.id)).toEqual([replayed.id]);
+  });
+
   it('runs Sigma queries (Query Run API) into CSV result files, downloaded with the secret key', async () => {
     const { customer, price } = await seatCustomer('2026-03-01T00:00:00Z');
     const subscription = await stripe.subscriptions.create({

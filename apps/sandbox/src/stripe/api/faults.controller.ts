@@ -84,6 +84,23 @@ export class FaultSettingsDto {
   @Min(0)
   duplicateNextWebhooks?: number;
 
+  @ApiPropertyOptional({ example: 3, description: 'Send every webhook delivery this many times (1: once)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  webhookCopies?: number;
+
+  @ApiPropertyOptional({
+    example: 0.3,
+    description: 'Share of POST requests that take effect and whose answer is lost (the connection is cut)',
+  })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  answerLostRate?: number;
+
   @ApiPropertyOptional({ example: true, description: 'The account has no Sigma: query runs are refused' })
   @IsOptional()
   @IsBoolean()

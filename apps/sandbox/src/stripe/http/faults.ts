@@ -19,6 +19,10 @@ export interface FaultSettings {
   dropNextWebhooks: number;
   /** The next N webhook deliveries are sent twice. */
   duplicateNextWebhooks: number;
+  /** Every webhook delivery is sent this many times (1: once); drops and duplicates apply first. */
+  webhookCopies: number;
+  /** Share of POST requests that take effect and whose answer is lost: the connection is cut instead. */
+  answerLostRate: number;
   /** The account has no Sigma subscription: query runs are refused. */
   sigmaDisabled: boolean;
 }
@@ -33,6 +37,8 @@ export const NO_FAULTS: FaultSettings = {
   webhookReorderWindowMs: 0,
   dropNextWebhooks: 0,
   duplicateNextWebhooks: 0,
+  webhookCopies: 1,
+  answerLostRate: 0,
   sigmaDisabled: false,
 };
 
@@ -66,19 +72,25 @@ export class Faults {
     return null;
   }
 
-  /** How many times to deliver a webhook: 0 (dropped), 1, or 2 (duplicated). */
+  /** How many times to deliver a webhook: 0 (dropped), 1, 2 (duplicated), or `webhookCopies` times. */
   deliveries(): number {
     if (this.settings.dropNextWebhooks > 0) {
       this.settings.dropNextWebhooks -= 1;
       return 0;
     }
     if (this.settings.webhookDropRate > 0 && this.random() < this.settings.webhookDropRate) return 0;
+    const copies = Math.max(1, this.settings.webhookCopies);
     if (this.settings.duplicateNextWebhooks > 0) {
       this.settings.duplicateNextWebhooks -= 1;
-      return 2;
+      return Math.max(2, copies);
     }
     if (this.settings.webhookDuplicateRate > 0 && this.random() < this.settings.webhookDuplicateRate)
-      return 2;
-    return 1;
+      return Math.max(2, copies);
+    return copies;
+  }
+
+  /** True when a POST that took effect should lose its answer (the `answerLostRate` switch). */
+  answerLost(): boolean {
+    return this.settings.answerLostRate > 0 && this.random() < this.settings.answerLostRate;
   }
 }

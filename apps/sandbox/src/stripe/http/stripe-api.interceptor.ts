@@ -73,7 +73,7 @@ export class StripeApiInterceptor implements NestInterceptor {
     }
     const header = request.headers['idempotency-key'];
     const key = request.method === 'POST' && typeof header === 'string' && header ? header : null;
-    if (!key) return this.execute(next, requestId, null);
+    if (!key) return this.loseAnswer(request, await this.execute(next, requestId, null));
     this.expire();
     const fingerprint = createHash('sha256')
       .update(`${request.method} ${request.url.split('?')[0] ?? ''} ${canonical(request.body ?? {})}`)
@@ -108,9 +108,9 @@ export class StripeApiInterceptor implements NestInterceptor {
       at: Date.now(),
     };
     this.store.idempotencyKeys.set(key, entry);
+    let body: unknown;
     try {
-      const body = await this.execute(next, requestId, key, entry);
-      return body;
+      body = await this.execute(next, requestId, key, entry);
     } catch (error) {
       // Stripe saves an answer once the endpoint began executing; a request refused up front may be retried.
       if (error instanceof StripeApiError && error.status === 402) {
@@ -120,6 +120,8 @@ export class StripeApiInterceptor implements NestInterceptor {
       } else this.store.idempotencyKeys.delete(key);
       throw error;
     }
+    // Outside the try: a lost answer leaves the key's saved answer for the client's retry to replay.
+    return this.loseAnswer(request, body);
   }
 
   private async execute(
@@ -142,6 +144,18 @@ export class StripeApiInterceptor implements NestInterceptor {
     }
     if (this.faults.settings.latencyMs > 0) body = structuredClone(body);
     await this.delay();
+    return body;
+  }
+
+  /**
+   * The `answerLostRate` switch: a POST has taken effect (and its idempotency key remembers the answer), and the
+   * connection is cut before the answer is sent, as when a client times out after the vendor saved.
+   */
+  private loseAnswer(request: FastifyRequest, body: unknown): unknown {
+    if (request.method === 'POST' && this.faults.answerLost()) {
+      request.raw.socket.destroy();
+      throw new StripeApiError(503, { type: 'api_error', message: 'The answer was lost (sandbox fault).' });
+    }
     return body;
   }
 
