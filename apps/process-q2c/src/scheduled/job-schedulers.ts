@@ -13,8 +13,8 @@ export const CLOSE_PERIOD_SCHEDULER = 'q2c.close-period.monthly';
 
 /**
  * The recurring jobs of `q2c.scheduled`, as BullMQ job schedulers under stable keys: every instance of the app
- * upserts the same scheduler at start, so there is one whatever the number of instances, and a changed cron
- * replaces the old one. Each run is a job whose envelope carries no period (the month before the run). The monthly
+ * upserts the same scheduler at start, so there is one whatever the number of instances. A changed cron replaces
+ * the old one from the run after the one already scheduled: BullMQ keeps that next run where the old cron put it. Each run is a job whose envelope carries no period (the month before the run). The monthly
  * job is the period close's revenue run under REVENUE_POSTING=period_close, else the period recognition check; the
  * other one's scheduler is removed.
  */

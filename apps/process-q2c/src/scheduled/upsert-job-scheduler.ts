@@ -3,7 +3,7 @@ import { createEnvelope } from '@revline/messaging';
 
 /**
  * Upserts a BullMQ job scheduler on q2c.scheduled under a stable key: every instance upserts the same scheduler at
- * start, so there is one however many run, and a changed cron replaces the old one. Each run is a job whose
+ * start, so there is one however many run; a changed cron takes over after the run already scheduled. Each run is a job whose
  * envelope's idempotency key is per scheduler.
  */
 export async function upsertScheduledJob<J extends JobName>(
