@@ -205,16 +205,18 @@ describe('the finance console in a browser', () => {
     const saga = (await env.q2cEnv.completed(parkedOrderId, 1)).at(0);
     expect(saga).toMatchObject({ kind: 'booking', status: 'completed' });
 
-    // An administrator reads who retried it, from the audit log, on the exception's row.
+    // The operator, not only an administrator, reads on the exception's row who retried it and when.
     const after = await request(app.url)
       .get(`/v1/exceptions/${exceptionId ?? ''}`)
       .set(bearer(operator))
       .expect(200);
     const status = (after.body as { status: string }).status;
-    await makerPage.goto(`${app.url}/exceptions?category=unmapped_product&status=${status}`);
-    const audited = makerPage.locator('tbody tr', { hasText: 'unmapped product' });
+    await operatorPage.goto(`${app.url}/exceptions?category=unmapped_product&status=${status}`);
+    const audited = operatorPage.locator('tbody tr', { hasText: 'unmapped product' });
     await audited.waitFor();
-    await expect(audited.textContent()).resolves.toMatch(/close team.*· retry ·/);
+    await expect(audited.locator('ul.history li').allTextContents()).resolves.toEqual([
+      expect.stringMatching(/^\S+ \(close team\) · retry · .*\d/),
+    ]);
   }, 120_000);
 
   let contractId: string;
