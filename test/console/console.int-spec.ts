@@ -237,7 +237,8 @@ describe('the finance console in a browser', () => {
         additions: [{ pricebookEntryId: q2c.catalogue.analyticsEntryId, quantity: 1, unitPrice: 3000 }],
       })
       .expect(201);
-    await activateOrders(q2c.sales, [(amended.body as { orderId: string }).orderId]);
+    const amendmentOrderId = (amended.body as { orderId: string }).orderId;
+    await activateOrders(q2c.sales, [amendmentOrderId]);
     await q2c.completed(orderId, 2);
     contractId = orderId;
 
@@ -258,6 +259,14 @@ describe('the finance console in a browser', () => {
     }
     await expect(page.getByRole('heading', { name: 'Lineage' }).isVisible()).resolves.toBe(true);
     await check(page, 'contract');
+    // The amendment's own order id finds the contract it amended, and only that one.
+    await visit(page, '/contracts', 'Contracts');
+    await page.getByLabel('Order (booking, amendment or renewal)').fill(amendmentOrderId);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('table', { name: `Contracts, order ${amendmentOrderId}` }).waitFor();
+    await expect(page.locator('tbody tr').allTextContents()).resolves.toEqual([
+      expect.stringContaining(orderId),
+    ]);
     await visit(page, `/contracts?customer=${q2c.catalogue.accountId}`, 'Contracts');
     await check(page, 'contracts');
     await visit(page, '/', 'Overview');

@@ -16,6 +16,8 @@ type Search = Record<string, unknown>;
 interface ContractsSearch {
   status?: 'in_sync' | 'in_flight' | 'parked' | 'failed';
   customer?: string;
+  /** A Salesforce Order id: the contract that order booked, amended or renewed. */
+  order?: string;
 }
 interface ExceptionsSearch {
   category?: string;
@@ -129,6 +131,7 @@ export const contractsRoute = createRoute({
   validateSearch: (search: Search): ContractsSearch => ({
     status: text(search.status) as ContractsSearch['status'],
     customer: text(search.customer),
+    order: text(search.order),
   }),
   component: lazyRouteComponent(() => import('./pages/contracts'), 'ContractsPage'),
 });
