@@ -215,7 +215,7 @@ describe('the finance console in a browser', () => {
     const audited = operatorPage.locator('tbody tr', { hasText: 'unmapped product' });
     await audited.waitFor();
     await expect(audited.locator('ul.history li').allTextContents()).resolves.toEqual([
-      expect.stringMatching(/^\S+ \(close team\) · retry · .*\d/),
+      expect.stringMatching(/^\S+ \(close team\) via \S+ \(experience-finance \(service\)\) · retry · .*\d/),
     ]);
   }, 120_000);
 
