@@ -9,6 +9,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalogue } from '../../apps/sandbox/src/salesforce/testing/seed';
 import type { MappingDefinition } from '../../apps/process-q2c/src/mappings/mapping-definition';
+import { bookingRecord, item } from '../../apps/process-q2c/src/shared/order-examples';
 import type { ExperienceEnv } from '../experience/experience-env';
 import { startExperienceEnv } from '../experience/experience-env';
 import { activateOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
@@ -185,6 +186,31 @@ describe('the finance console in a browser', () => {
     expect(version).toBeGreaterThan(current.version);
     await makerPage.getByRole('button', { name: `Approve version ${String(version)}` }).click();
     await makerPage.getByRole('alert').waitFor();
+
+    // The maker previews an order for the module: unmapped under the active version, clean under the proposal.
+    const analyticsOrder = bookingRecord({
+      items: [
+        item({
+          Id: '802PreviewLine01',
+          code: 'ANALYTICS',
+          Quantity: 2,
+          UnitPrice: 3000,
+          ServiceDate: '2026-01-01',
+          EndDate: '2026-12-31',
+        }),
+      ],
+    });
+    await makerPage
+      .getByLabel('Salesforce order (Order with Account and OrderItems, as JSON)')
+      .fill(JSON.stringify(analyticsOrder));
+    await makerPage.getByRole('button', { name: 'Preview', exact: true }).click();
+    const verdict = makerPage.locator('section[aria-labelledby="preview"] div[role="status"]');
+    await verdict.filter({ hasText: `under mapping version ${String(current.version)}` }).waitFor();
+    await expect(verdict.textContent()).resolves.toMatch(/^Not valid.*unmapped product.*ANALYTICS/);
+    await makerPage.getByLabel('Mapping version', { exact: true }).selectOption(String(version));
+    await makerPage.getByRole('button', { name: 'Preview', exact: true }).click();
+    await verdict.filter({ hasText: `under mapping version ${String(version)}` }).waitFor();
+    await expect(verdict.textContent()).resolves.not.toMatch(/unmapped product/);
     await check(makerPage, 'mappings');
 
     // The checker, another person, approves it; the diff against the version before names the new product.
