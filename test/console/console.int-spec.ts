@@ -94,8 +94,18 @@ describe('the finance console in a browser', () => {
       if (message.type() === 'error' && /Content Security Policy/i.test(message.text()))
         blocked.push(message.text());
     });
-    await page.goto(`${app.url}/exceptions`);
+    // A signed-out visit asks for the session once and nothing else: no page's query fires (and fails with 401)
+    // before the redirect to sign in.
+    const calls: string[] = [];
+    page.on('request', (sent) => {
+      const path = new URL(sent.url()).pathname;
+      if (path.startsWith('/v1/')) calls.push(`${sent.method()} ${path}`);
+    });
+    await page.goto(`${app.url}/exceptions?category=unmapped_product`);
     await page.waitForURL(/\/sign-in/);
+    await page.getByLabel('API key').waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(calls).toEqual(['GET /v1/session']);
     await page.getByLabel('API key').fill('rvl_not_a_key');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').waitFor();
@@ -374,8 +384,17 @@ describe('the finance console in a browser', () => {
 
   it('signs out, and a viewer does not see the operator’s buttons', async () => {
     const page = await open(operator, '/exceptions');
+    await page.getByRole('table').waitFor();
+    const calls: string[] = [];
+    page.on('request', (sent) => {
+      const path = new URL(sent.url()).pathname;
+      if (path.startsWith('/v1/')) calls.push(`${sent.method()} ${path}`);
+    });
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in/);
+    await page.waitForLoadState('networkidle');
+    // Signing out asks nothing of the API but to end the session: the page's queries are not sent again to fail.
+    expect(calls).toEqual(['DELETE /v1/session']);
     expect((await page.context().cookies()).filter((c) => c.name === 'revline_session')).toEqual([]);
     await page.goto(`${app.url}/reconciliation`);
     await page.waitForURL(/\/sign-in/);

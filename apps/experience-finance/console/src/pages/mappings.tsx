@@ -6,6 +6,7 @@ import { ErrorMessage, Loading, Status } from '../components/ui';
 import { formatDateTime } from '../format';
 import { useSession } from '../session';
 import { MappingDiff } from './mapping-diff';
+import { allowed } from '../query-client';
 
 function Decide({ version }: { version: number }): ReactNode {
   const queryClient = useQueryClient();
@@ -243,7 +244,7 @@ export function MappingsPage(): ReactNode {
   const admin = can('integration.admin');
   const versions = useQuery({
     queryKey: ['mappings', 'versions'],
-    enabled: admin,
+    enabled: (query) => admin && allowed(query),
     queryFn: () => call(api.GET('/v1/mappings/versions')),
   });
   const list = versions.data ?? [];
