@@ -1,6 +1,7 @@
 // typescript-eslint strict, with type information, over the whole monorepo.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 import folderLayers from './tools/eslint/folder-layers.mjs';
 
@@ -106,7 +107,10 @@ export default tseslint.config(
     // experience API through the generated client, so it must not import server code.
     files: ['apps/experience-finance/console/**/*.{ts,tsx,mts}'],
     languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } },
+    // The rules of hooks and the React Compiler's checks (purity, refs, state set in effects or render).
+    plugins: { 'react-hooks': reactHooks },
     rules: {
+      ...reactHooks.configs.flat.recommended.rules,
       'no-restricted-imports': [
         'error',
         {

@@ -9,6 +9,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalogue } from '../../apps/sandbox/src/salesforce/testing/seed';
 import type { MappingDefinition } from '../../apps/process-q2c/src/mappings/mapping-definition';
+import { bookingRecord, item } from '../../apps/process-q2c/src/shared/order-examples';
 import type { ExperienceEnv } from '../experience/experience-env';
 import { startExperienceEnv } from '../experience/experience-env';
 import { activateOrders } from '../../apps/sandbox/src/salesforce/testing/seed';
@@ -93,8 +94,18 @@ describe('the finance console in a browser', () => {
       if (message.type() === 'error' && /Content Security Policy/i.test(message.text()))
         blocked.push(message.text());
     });
-    await page.goto(`${app.url}/exceptions`);
+    // A signed-out visit asks for the session once and nothing else: no page's query fires (and fails with 401)
+    // before the redirect to sign in.
+    const calls: string[] = [];
+    page.on('request', (sent) => {
+      const path = new URL(sent.url()).pathname;
+      if (path.startsWith('/v1/')) calls.push(`${sent.method()} ${path}`);
+    });
+    await page.goto(`${app.url}/exceptions?category=unmapped_product`);
     await page.waitForURL(/\/sign-in/);
+    await page.getByLabel('API key').waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(calls).toEqual(['GET /v1/session']);
     await page.getByLabel('API key').fill('rvl_not_a_key');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').waitFor();
@@ -185,6 +196,31 @@ describe('the finance console in a browser', () => {
     expect(version).toBeGreaterThan(current.version);
     await makerPage.getByRole('button', { name: `Approve version ${String(version)}` }).click();
     await makerPage.getByRole('alert').waitFor();
+
+    // The maker previews an order for the module: unmapped under the active version, clean under the proposal.
+    const analyticsOrder = bookingRecord({
+      items: [
+        item({
+          Id: '802PreviewLine01',
+          code: 'ANALYTICS',
+          Quantity: 2,
+          UnitPrice: 3000,
+          ServiceDate: '2026-01-01',
+          EndDate: '2026-12-31',
+        }),
+      ],
+    });
+    await makerPage
+      .getByLabel('Salesforce order (Order with Account and OrderItems, as JSON)')
+      .fill(JSON.stringify(analyticsOrder));
+    await makerPage.getByRole('button', { name: 'Preview', exact: true }).click();
+    const verdict = makerPage.locator('section[aria-labelledby="preview"] div[role="status"]');
+    await verdict.filter({ hasText: `under mapping version ${String(current.version)}` }).waitFor();
+    await expect(verdict.textContent()).resolves.toMatch(/^Not valid.*unmapped product.*ANALYTICS/);
+    await makerPage.getByLabel('Mapping version', { exact: true }).selectOption(String(version));
+    await makerPage.getByRole('button', { name: 'Preview', exact: true }).click();
+    await verdict.filter({ hasText: `under mapping version ${String(version)}` }).waitFor();
+    await expect(verdict.textContent()).resolves.not.toMatch(/unmapped product/);
     await check(makerPage, 'mappings');
 
     // The checker, another person, approves it; the diff against the version before names the new product.
@@ -205,16 +241,18 @@ describe('the finance console in a browser', () => {
     const saga = (await env.q2cEnv.completed(parkedOrderId, 1)).at(0);
     expect(saga).toMatchObject({ kind: 'booking', status: 'completed' });
 
-    // An administrator reads who retried it, from the audit log, on the exception's row.
+    // The operator, not only an administrator, reads on the exception's row who retried it and when.
     const after = await request(app.url)
       .get(`/v1/exceptions/${exceptionId ?? ''}`)
       .set(bearer(operator))
       .expect(200);
     const status = (after.body as { status: string }).status;
-    await makerPage.goto(`${app.url}/exceptions?category=unmapped_product&status=${status}`);
-    const audited = makerPage.locator('tbody tr', { hasText: 'unmapped product' });
+    await operatorPage.goto(`${app.url}/exceptions?category=unmapped_product&status=${status}`);
+    const audited = operatorPage.locator('tbody tr', { hasText: 'unmapped product' });
     await audited.waitFor();
-    await expect(audited.textContent()).resolves.toMatch(/close team.*· retry ·/);
+    await expect(audited.locator('ul.history li').allTextContents()).resolves.toEqual([
+      expect.stringMatching(/^\S+ \(close team\) via \S+ \(experience-finance \(service\)\) · retry · .*\d/),
+    ]);
   }, 120_000);
 
   let contractId: string;
@@ -235,7 +273,8 @@ describe('the finance console in a browser', () => {
         additions: [{ pricebookEntryId: q2c.catalogue.analyticsEntryId, quantity: 1, unitPrice: 3000 }],
       })
       .expect(201);
-    await activateOrders(q2c.sales, [(amended.body as { orderId: string }).orderId]);
+    const amendmentOrderId = (amended.body as { orderId: string }).orderId;
+    await activateOrders(q2c.sales, [amendmentOrderId]);
     await q2c.completed(orderId, 2);
     contractId = orderId;
 
@@ -256,6 +295,14 @@ describe('the finance console in a browser', () => {
     }
     await expect(page.getByRole('heading', { name: 'Lineage' }).isVisible()).resolves.toBe(true);
     await check(page, 'contract');
+    // The amendment's own order id finds the contract it amended, and only that one.
+    await visit(page, '/contracts', 'Contracts');
+    await page.getByLabel('Order (booking, amendment or renewal)').fill(amendmentOrderId);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('table', { name: `Contracts, order ${amendmentOrderId}` }).waitFor();
+    await expect(page.locator('tbody tr').allTextContents()).resolves.toEqual([
+      expect.stringContaining(orderId),
+    ]);
     await visit(page, `/contracts?customer=${q2c.catalogue.accountId}`, 'Contracts');
     await check(page, 'contracts');
     await visit(page, '/', 'Overview');
@@ -337,8 +384,17 @@ describe('the finance console in a browser', () => {
 
   it('signs out, and a viewer does not see the operator’s buttons', async () => {
     const page = await open(operator, '/exceptions');
+    await page.getByRole('table').waitFor();
+    const calls: string[] = [];
+    page.on('request', (sent) => {
+      const path = new URL(sent.url()).pathname;
+      if (path.startsWith('/v1/')) calls.push(`${sent.method()} ${path}`);
+    });
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in/);
+    await page.waitForLoadState('networkidle');
+    // Signing out asks nothing of the API but to end the session: the page's queries are not sent again to fail.
+    expect(calls).toEqual(['DELETE /v1/session']);
     expect((await page.context().cookies()).filter((c) => c.name === 'revline_session')).toEqual([]);
     await page.goto(`${app.url}/reconciliation`);
     await page.waitForURL(/\/sign-in/);

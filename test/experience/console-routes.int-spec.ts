@@ -201,6 +201,26 @@ describe('finance console routes over process-q2c', () => {
     const res = await request(url).post('/v1/orders/validate').set(bearer(env.viewer)).send({}).expect(200);
     expect(res.body.valid).toBe(false);
     expect(res.body.mappingVersion).toBeGreaterThanOrEqual(1);
+    // A chosen version is passed through to process-q2c and named in the answer; an unknown one is its 404 problem.
+    const chosen = await request(url)
+      .post('/v1/orders/validate')
+      .query({ mappingVersion: res.body.mappingVersion as number })
+      .set(bearer(env.viewer))
+      .send({})
+      .expect(200);
+    expect(chosen.body.mappingVersion).toBe(res.body.mappingVersion);
+    const unknown = await request(url)
+      .post('/v1/orders/validate?mappingVersion=9999')
+      .set(bearer(env.viewer))
+      .send({})
+      .expect(404);
+    expect(unknown.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(unknown.body.detail).toBe('Mapping version 9999 does not exist');
+    await request(url)
+      .post('/v1/orders/validate?mappingVersion=two')
+      .set(bearer(env.viewer))
+      .send({})
+      .expect(400);
   });
 
   it('answers an overview whose every count is the size of the list it links to', async () => {
@@ -363,7 +383,7 @@ describe('finance console routes over process-q2c', () => {
       ['/v1/mappings/versions/{version}/approve', 'post', ['200', '403', '404', '409']],
       ['/v1/mappings/versions/{version}/reject', 'post', ['200', '404', '409']],
       ['/v1/mappings/diff', 'get', ['200', '400', '404']],
-      ['/v1/orders/validate', 'post', ['200', '401', '403', '502', '503']],
+      ['/v1/orders/validate', 'post', ['200', '404', '409', '401', '403', '502', '503']],
     ];
     for (const [path, method, statuses] of routes) {
       const operation = paths[path]?.[method];

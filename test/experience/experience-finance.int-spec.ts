@@ -315,7 +315,7 @@ describe('experience-finance over process-q2c', () => {
       expect(still.body.status).toBe('open');
     });
 
-    it("resolves with a reason, audited by both APIs under the caller's correlation id; twice is 409", async () => {
+    it("resolves with a reason, audited once as the person under the caller's correlation id; twice is 409", async () => {
       const id = parkedId(0);
       await request(url)
         .post(`/v1/exceptions/${id}/resolve`)
@@ -337,9 +337,19 @@ describe('experience-finance over process-q2c', () => {
       const audit = await env.q2cEnv.db.dataSource.query<Array<{ actor: string; action: string }>>(
         `SELECT "actor", "action" FROM "platform"."audit_log" WHERE "correlation_id" = 'exp-resolve-1' ORDER BY "id"`,
       );
+      // Audited once, by process-q2c, as the person's key carried by the experience API's service key.
       expect(audit).toEqual([
-        { actor: expect.stringContaining('experience-finance (service)'), action: 'exception.resolve' },
-        { actor: expect.stringContaining('(close team)'), action: 'exception.resolve' },
+        {
+          actor: expect.stringMatching(/\(close team\) via api-key:\S+ \(experience-finance \(service\)\)$/),
+          action: 'exception.resolve',
+        },
+      ]);
+      expect((res.body as { history: unknown[] }).history).toEqual([
+        expect.objectContaining({
+          actor: audit[0]?.actor,
+          action: 'exception.resolve',
+          note: 'Analytics is sold by hand this quarter',
+        }),
       ]);
       const again = await request(url)
         .post(`/v1/exceptions/${id}/resolve`)
@@ -349,7 +359,7 @@ describe('experience-finance over process-q2c', () => {
       expect(again.body.detail).toContain('already resolved');
     });
 
-    it('retries one and in bulk, audited per exception', async () => {
+    it('retries one and in bulk, audited once per exception sent back, as the person', async () => {
       const one = await request(url)
         .post(`/v1/exceptions/${parkedId(1)}/retry`)
         .set(bearer(operator))
@@ -369,7 +379,15 @@ describe('experience-finance over process-q2c', () => {
       const audit = await env.q2cEnv.db.dataSource.query<Array<{ target: string }>>(
         `SELECT "target" FROM "platform"."audit_log" WHERE "correlation_id" = 'exp-retry-2' AND "actor" LIKE '%(close team)%' ORDER BY "id"`,
       );
-      expect(audit.map((a) => a.target)).toEqual([`exception:${parkedId(0)}`, `exception:${parkedId(1)}`]);
+      // Audited by process-q2c as the person, once per exception actually sent back (a skipped one changed nothing).
+      const retried = (bulk.body as Array<{ id: string; outcome: string }>)
+        .filter((o) => o.outcome === 'retrying')
+        .map((o) => `exception:${o.id}`);
+      expect(audit.map((a) => a.target)).toEqual(retried);
+      const once = await env.q2cEnv.db.dataSource.query<Array<{ actor: string }>>(
+        `SELECT "actor" FROM "platform"."audit_log" WHERE "correlation_id" = 'exp-retry-1' AND "action" = 'exception.retry'`,
+      );
+      expect(once).toEqual([{ actor: expect.stringMatching(/\(close team\) via api-key:/) }]);
       await request(url)
         .post('/v1/exceptions/retry')
         .set(bearer(operator))

@@ -3,19 +3,28 @@ import {
   Link,
   Navigate,
   Outlet,
-  createRootRoute,
+  createRootRouteWithContext,
   createRoute,
   createRouter,
   lazyRouteComponent,
+  redirect,
   useLocation,
 } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
+import type { Session } from './session';
 import { useSession, useSignOut } from './session';
+
+/** What every route's beforeLoad sees: the session from GET /v1/session, read once before the router renders. */
+export interface RouterContext {
+  session: Session | null;
+}
 
 type Search = Record<string, unknown>;
 interface ContractsSearch {
   status?: 'in_sync' | 'in_flight' | 'parked' | 'failed';
   customer?: string;
+  /** A Salesforce Order id: the contract that order booked, amended or renewed. */
+  order?: string;
 }
 interface ExceptionsSearch {
   category?: string;
@@ -98,7 +107,13 @@ function Shell(): ReactNode {
   );
 }
 
-const rootRoute = createRootRoute({
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  // Signed out, every page but sign-in redirects before it loads, so no page's query is sent (and refused with 401).
+  beforeLoad: ({ context, location }) => {
+    if (!context.session && location.pathname !== '/sign-in')
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- TanStack Router's redirects are thrown
+      throw redirect({ to: '/sign-in', search: { redirect: location.href }, replace: true });
+  },
   component: Shell,
   notFoundComponent: () => (
     <>
@@ -129,6 +144,7 @@ export const contractsRoute = createRoute({
   validateSearch: (search: Search): ContractsSearch => ({
     status: text(search.status) as ContractsSearch['status'],
     customer: text(search.customer),
+    order: text(search.order),
   }),
   component: lazyRouteComponent(() => import('./pages/contracts'), 'ContractsPage'),
 });
@@ -202,6 +218,7 @@ export const router = createRouter({
     mappingsRoute,
   ]),
   defaultPreload: 'intent',
+  context: { session: null },
 });
 
 declare module '@tanstack/react-router' {

@@ -6,11 +6,10 @@ import { createContext, useContext, useEffect } from 'react';
 import type { ReactNode } from 'react';
 import { api, ApiError, call, setCsrfToken, setOnUnauthorised } from './api/client';
 import type { Schemas } from './api/client';
+import { SESSION_KEY } from './query-client';
 
 export type Session = Schemas['SessionDto'];
 export type Role = Session['effectiveRoles'][number];
-
-const SESSION_KEY = ['session'] as const;
 
 /** Another person's data must not show from the cache: drop every query but the session's own, which is observed. */
 function forgetData(queryClient: ReturnType<typeof useQueryClient>): void {
@@ -82,8 +81,9 @@ export function useSignOut() {
     },
     onSettled: () => {
       setCsrfToken(undefined);
-      forgetData(queryClient);
+      // Signed out first, so the queries dropped next are not sent again (they are gated on the session).
       queryClient.setQueryData(SESSION_KEY, null);
+      forgetData(queryClient);
     },
   });
 }

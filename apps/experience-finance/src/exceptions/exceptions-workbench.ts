@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthenticatedRequest } from '@revline/auth';
+import { principalOf } from '@revline/auth';
 import { ProcessQ2cClient, toQuery } from '../process-q2c/process-q2c.client';
-import { OperatorAudit } from '../shared/operator-audit';
+import type { ActingFor } from '../process-q2c/process-q2c.client';
 import type {
   ExceptionDto,
   ExceptionPageDto,
@@ -9,13 +10,14 @@ import type {
   RetryOutcomeDto,
 } from '@revline/finance-api';
 
-/** The exceptions workbench over process-q2c: reads pass through; retries and resolutions are audited here too. */
+/**
+ * The exceptions workbench over process-q2c: reads pass through; retries and resolutions are made for the signed-in
+ * person (x-revline-acting-key), so process-q2c audits them once, as that person's key carried by the service key, and
+ * the exception's history names who did it.
+ */
 @Injectable()
 export class ExceptionsWorkbench {
-  constructor(
-    private readonly q2c: ProcessQ2cClient,
-    private readonly audit: OperatorAudit,
-  ) {}
+  constructor(private readonly q2c: ProcessQ2cClient) {}
 
   list(query: ListExceptionsQuery): Promise<ExceptionPageDto> {
     return this.q2c.get('/v1/exceptions', toQuery(query));
@@ -25,22 +27,15 @@ export class ExceptionsWorkbench {
     return this.q2c.get(`/v1/exceptions/${id}`);
   }
 
-  async retry(ids: string[], request: AuthenticatedRequest): Promise<RetryOutcomeDto[]> {
-    const outcomes = await this.q2c.post<RetryOutcomeDto[]>('/v1/exceptions/retry', { ids });
-    for (const outcome of outcomes)
-      await this.audit.record(request, 'exception.retry', `exception:${outcome.id}`, {
-        outcome: outcome.outcome,
-        note: outcome.note ?? null,
-      });
-    return outcomes;
+  retry(ids: string[], request: AuthenticatedRequest): Promise<RetryOutcomeDto[]> {
+    return this.q2c.post<RetryOutcomeDto[]>('/v1/exceptions/retry', { ids }, acting(request));
   }
 
-  async resolve(id: string, reason: string, request: AuthenticatedRequest): Promise<ExceptionDto> {
-    const resolved = await this.q2c.post<ExceptionDto>(`/v1/exceptions/${id}/resolve`, { reason });
-    await this.audit.record(request, 'exception.resolve', `exception:${id}`, {
-      status: resolved.status,
-      reason,
-    });
-    return resolved;
+  resolve(id: string, reason: string, request: AuthenticatedRequest): Promise<ExceptionDto> {
+    return this.q2c.post<ExceptionDto>(`/v1/exceptions/${id}/resolve`, { reason }, acting(request));
   }
+}
+
+function acting(request: AuthenticatedRequest): ActingFor {
+  return { actingKeyId: principalOf(request).keyId };
 }

@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '@revline/auth';
 import { MAKER_CHECKER_PROBLEM, principalOf, Roles } from '@revline/auth';
 import { ApiProblem, problemExample } from '@revline/http';
@@ -206,11 +214,18 @@ export class MappingsController {
   @Roles('finance.viewer')
   @ApiTags('orders')
   @ApiOperation({
-    summary: 'Would this Salesforce order pass? Checked against the active mapping version',
+    summary: 'Would this Salesforce order pass? Checked against the active mapping version, or a chosen one',
     description:
-      "The order record as Salesforce holds it (Order fields, `Account`, `OrderItems` with `Product2`), read through the active mapping version and checked as normalisation would; nothing is stored. Answers `{ valid, mappingVersion, orderType, contractId, problems: [{ category, field, reason }] }`. process-q2c's POST /v1/orders/validate. Role finance.viewer.",
+      "The order record as Salesforce holds it (Order fields, `Account`, `OrderItems` with `Product2`), read through the active mapping version, or the one `mappingVersion` chooses (proposed, active or superseded: preview an order against a proposal before approving it; the answer's `mappingVersion` says which was used; 404 for an unknown version, 409 for a rejected one), and checked as normalisation would; nothing is stored. Answers `{ valid, mappingVersion, orderType, contractId, problems: [{ category, field, reason }] }`. process-q2c's POST /v1/orders/validate. Role finance.viewer.",
   })
   @ApiBody({ schema: { type: 'object', additionalProperties: true } })
+  @ApiQuery({
+    name: 'mappingVersion',
+    required: false,
+    type: Number,
+    example: 2,
+    description: 'The mapping version to check against (default: the active one)',
+  })
   @ApiOkResponse({
     schema: {
       type: 'object',
@@ -233,12 +248,27 @@ export class MappingsController {
       },
     },
   })
+  @ApiProblem(
+    404,
+    'No such mapping version',
+    problemExample(404, 'Mapping version 7 does not exist', '/v1/orders/validate?mappingVersion=7'),
+  )
+  @ApiProblem(
+    409,
+    'The chosen mapping version was rejected',
+    problemExample(
+      409,
+      'Mapping version 3 was rejected: preview against a proposed, active or superseded version',
+      '/v1/orders/validate?mappingVersion=3',
+    ),
+  )
   @ApiCommonProblems('finance.viewer', '/v1/orders/validate')
   validateOrder(
     @Body() body: Record<string, unknown>,
     @Req() request: AuthenticatedRequest,
+    @Query('mappingVersion', new ParseIntPipe({ optional: true })) mappingVersion?: number,
   ): Promise<unknown> {
-    return this.q2c.post('/v1/orders/validate', body, acting(request));
+    return this.q2c.post('/v1/orders/validate', body, acting(request), { mappingVersion });
   }
 }
 

@@ -94,8 +94,8 @@ export class ProcessQ2cClient {
     return response.data;
   }
 
-  async post<T>(path: string, body: unknown, acting: ActingFor = {}): Promise<T> {
-    const response = await this.send<T>('POST', path, { data: body, ...acting });
+  async post<T>(path: string, body: unknown, acting: ActingFor = {}, query: Query = {}): Promise<T> {
+    const response = await this.send<T>('POST', path, { data: body, params: query, ...acting });
     return response.data;
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DomainError } from '@revline/http';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { CompiledMapping } from './mapping-definition';
@@ -38,6 +39,23 @@ export class ActiveMapping {
     const version = rows[0]?.version;
     if (this.compiled && this.compiled.version === version) return this.compiled;
     return this.load(manager);
+  }
+
+  /**
+   * A chosen version, compiled, for previews: the active one from the cache, any other proposed or approved one
+   * (proposed, active or superseded) read from the database. 404 for an unknown version, 409 for a rejected one.
+   */
+  async version(version: number): Promise<CompiledMapping> {
+    const active = await this.cached();
+    if (active.version === version) return active;
+    const row = await this.dataSource.getRepository(MappingVersionEntity).findOneBy({ version });
+    if (!row) throw new DomainError(404, `Mapping version ${String(version)} does not exist`);
+    if (row.status === 'rejected')
+      throw new DomainError(
+        409,
+        `Mapping version ${String(version)} was rejected: preview against a proposed, active or superseded version`,
+      );
+    return compileMapping(row.version, row.definition);
   }
 
   invalidate(): void {

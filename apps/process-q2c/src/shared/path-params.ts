@@ -25,3 +25,13 @@ export class IntParam implements PipeTransform<string, number> {
     return Number(value);
   }
 }
+
+/** An optional query parameter that must be a whole number when given; a 400 names the parameter. */
+@Injectable()
+export class OptionalIntParam implements PipeTransform<string | undefined, number | undefined> {
+  private readonly int = new IntParam();
+
+  transform(value: string | undefined, metadata: ArgumentMetadata): number | undefined {
+    return value === undefined ? undefined : this.int.transform(value, metadata);
+  }
+}

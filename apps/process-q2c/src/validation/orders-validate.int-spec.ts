@@ -51,6 +51,13 @@ describe('POST /v1/orders/validate (process-q2c)', () => {
       .set(bearer(key))
       .send(body as object);
 
+  const validateAgainst = (body: unknown, mappingVersion: number) =>
+    request(test.url)
+      .post('/v1/orders/validate')
+      .query({ mappingVersion })
+      .set(bearer(viewer))
+      .send(body as object);
+
   it('passes a valid booking, even as a draft, and stores nothing', async () => {
     const res = await validate(bookingRecord({ Status: 'Draft' })).expect(200);
     expect(res.body).toEqual({
@@ -143,10 +150,47 @@ describe('POST /v1/orders/validate (process-q2c)', () => {
       .set(bearer(alice))
       .send({ summary: 'Map NEW-THING', baseVersion: 1, definition })
       .expect(201);
-    // Proposed is not active: still unmapped.
-    expect(((await validate(record).expect(200)).body as Validation).valid).toBe(false);
+    // Proposed is not active: still unmapped against the active version, but clean against the proposal.
+    expect((await validate(record).expect(200)).body).toMatchObject({ valid: false, mappingVersion: 1 });
+    const preview = await validateAgainst(record, 2).expect(200);
+    expect(preview.body).toEqual({
+      valid: true,
+      mappingVersion: 2,
+      orderType: 'new',
+      contractId: '801Dn00000Booking1',
+      problems: [],
+    });
     await request(test.url).post('/v1/mappings/versions/2/approve').set(bearer(bob)).expect(200);
     expect((await validate(record).expect(200)).body).toMatchObject({ valid: true, mappingVersion: 2 });
+    // The superseded version 1 can still be chosen, and still lacks the product.
+    const before = (await validateAgainst(record, 1).expect(200)).body as Validation;
+    expect(before).toMatchObject({ valid: false, mappingVersion: 1 });
+    expect(before.problems[0]?.category).toBe('unmapped_product');
+  });
+
+  it('answers an unknown mapping version with a 404 problem, a rejected one with a 409, and a bad one with a 400', async () => {
+    const unknown = await validateAgainst(bookingRecord(), 99).expect(404);
+    expect(unknown.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect((unknown.body as { detail: string }).detail).toBe('Mapping version 99 does not exist');
+    const proposal = await request(test.url)
+      .post('/v1/mappings/versions')
+      .set(bearer(alice))
+      .send({ summary: 'A proposal to reject', baseVersion: 2, definition: DEFAULT_MAPPING })
+      .expect(201);
+    const rejectedVersion = (proposal.body as { version: number }).version;
+    await request(test.url)
+      .post(`/v1/mappings/versions/${String(rejectedVersion)}/reject`)
+      .set(bearer(bob))
+      .send({ reason: 'Not this one' })
+      .expect(200);
+    const rejected = await validateAgainst(bookingRecord(), rejectedVersion).expect(409);
+    expect((rejected.body as { detail: string }).detail).toMatch(/was rejected/);
+    const bad = await request(test.url)
+      .post('/v1/orders/validate?mappingVersion=two')
+      .set(bearer(viewer))
+      .send(bookingRecord())
+      .expect(400);
+    expect((bad.body as { detail: string }).detail).toMatch(/mappingVersion must be a whole number/);
   });
 
   it('answers bad input with a 400 problem, and needs a key', async () => {

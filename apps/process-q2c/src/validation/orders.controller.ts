@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
 import { ApiAuthProblems, ApiProblem, problemExample } from '@revline/http';
 import { CanonicalBodyPipe } from '../revenue/canonical-body.pipe';
+import { OptionalIntParam } from '../shared/path-params';
 import { bookingRecord, expansionRecord } from '../shared/order-examples';
 import { OrderRecordSchema } from './order-record.schema';
 import { OrderValidationDto } from './order-validation.dto';
@@ -21,7 +22,8 @@ export class OrdersController {
     description: [
       'The order record in the shape system-salesforce reads it (Order fields, `Account`, `OrderItems` with ',
       '`Product2`; or the CRM DTO with `fields`, `account`, `lines`, `products`). It is read through the active ',
-      'mapping version and checked as normalisation would: products mapped in the catalogue, customer master ',
+      'mapping version, or the one `mappingVersion` chooses (proposed, active or superseded: preview an order against ',
+      "a proposal before approving it; the answer's `mappingVersion` says which was used), and checked as normalisation would: products mapped in the catalogue, customer master ",
       'aligned, the amended or renewed contract known, dates inside the term, one currency, a valid canonical ',
       'event. Nothing is stored. A draft order is checked as if activated. Every problem is listed with its ',
       'category, field and a plain reason. Role finance.viewer, so internal tools can call it with a read-only key.',
@@ -33,6 +35,13 @@ export class OrdersController {
       booking: { summary: 'G1 booking: 10 seats', value: bookingRecord() },
       expansion: { summary: 'G2 amendment: +5 seats and the premium module', value: expansionRecord() },
     },
+  })
+  @ApiQuery({
+    name: 'mappingVersion',
+    required: false,
+    type: Number,
+    example: 2,
+    description: 'The mapping version to check against (default: the active one)',
   })
   @ApiOkResponse({
     type: OrderValidationDto,
@@ -61,10 +70,25 @@ export class OrdersController {
       '/v1/orders/validate',
     ),
   )
+  @ApiProblem(
+    404,
+    'No such mapping version',
+    problemExample(404, 'Mapping version 7 does not exist', '/v1/orders/validate?mappingVersion=7'),
+  )
+  @ApiProblem(
+    409,
+    'The chosen mapping version was rejected',
+    problemExample(
+      409,
+      'Mapping version 3 was rejected: preview against a proposed, active or superseded version',
+      '/v1/orders/validate?mappingVersion=3',
+    ),
+  )
   @ApiAuthProblems('finance.viewer', '/v1/orders/validate')
   validateOrderRecord(
     @Body({ schema: OrderRecordSchema, pipes: [CanonicalBodyPipe] }) record: Record<string, unknown>,
+    @Query('mappingVersion', OptionalIntParam) mappingVersion?: number,
   ): Promise<OrderValidationDto> {
-    return this.validateOrder.execute(record);
+    return this.validateOrder.execute(record, mappingVersion);
   }
 }

@@ -34,8 +34,12 @@ export class ValidateOrder {
     private readonly lookups: OrderLookups,
   ) {}
 
-  async execute(record: Record<string, unknown>): Promise<OrderValidationDto> {
-    const mapping = await this.mappings.cached();
+  /** Against the active mapping version, or the chosen one (`mappingVersion`) when given. */
+  async execute(record: Record<string, unknown>, mappingVersion?: number): Promise<OrderValidationDto> {
+    const mapping =
+      mappingVersion === undefined
+        ? await this.mappings.cached()
+        : await this.mappings.version(mappingVersion);
     let order: MappedOrder;
     try {
       order = { ...extractOrder(salesforceShape(record), mapping), activated: true };

@@ -487,8 +487,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Would this Salesforce order pass? Checked against the active mapping version
-         * @description The order record as Salesforce holds it (Order fields, `Account`, `OrderItems` with `Product2`), read through the active mapping version and checked as normalisation would; nothing is stored. Answers `{ valid, mappingVersion, orderType, contractId, problems: [{ category, field, reason }] }`. process-q2c's POST /v1/orders/validate. Role finance.viewer.
+         * Would this Salesforce order pass? Checked against the active mapping version, or a chosen one
+         * @description The order record as Salesforce holds it (Order fields, `Account`, `OrderItems` with `Product2`), read through the active mapping version, or the one `mappingVersion` chooses (proposed, active or superseded: preview an order against a proposal before approving it; the answer's `mappingVersion` says which was used; 404 for an unknown version, 409 for a rejected one), and checked as normalisation would; nothing is stored. Answers `{ valid, mappingVersion, orderType, contractId, problems: [{ category, field, reason }] }`. process-q2c's POST /v1/orders/validate. Role finance.viewer.
          */
         post: operations["validateOrder"];
         delete?: never;
@@ -5138,7 +5138,10 @@ export interface operations {
     };
     validateOrder: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The mapping version to check against (default: the active one) */
+                mappingVersion?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5220,6 +5223,44 @@ export interface operations {
                      *       "instance": "/v1/orders/validate",
                      *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10",
                      *       "requiredRoles": "finance.viewer"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such mapping version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Mapping version 7 does not exist",
+                     *       "instance": "/v1/orders/validate?mappingVersion=7",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The chosen mapping version was rejected */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.revline.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Mapping version 3 was rejected: preview against a proposed, active or superseded version",
+                     *       "instance": "/v1/orders/validate?mappingVersion=3",
+                     *       "correlationId": "0b6f2c1e-7d4a-4c1f-9a51-3e0f6c2d8b10"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDetails"];

@@ -23,6 +23,7 @@ export function ContractsPage(): ReactNode {
             query: {
               status: search.status,
               customer: search.customer,
+              order: search.order,
               cursor: pager.cursor,
               limit: PAGE_SIZE,
             },
@@ -61,17 +62,21 @@ export function ContractsPage(): ReactNode {
           const data = new FormData(event.currentTarget);
           const status = data.get('status');
           const customer = data.get('customer');
+          const order = data.get('order');
           void navigate({
             search: {
               status:
                 typeof status === 'string' && status ? (status as (typeof STATUSES)[number]) : undefined,
               customer: typeof customer === 'string' && customer.trim() ? customer.trim() : undefined,
+              order: typeof order === 'string' && order.trim() ? order.trim() : undefined,
             },
           });
         }}
       >
         <label htmlFor="customer">Account (customer id in any system)</label>
         <input id="customer" name="customer" defaultValue={search.customer ?? ''} />
+        <label htmlFor="order">Order (booking, amendment or renewal)</label>
+        <input id="order" name="order" defaultValue={search.order ?? ''} placeholder="801…" />
         <label htmlFor="status">Status</label>
         <select id="status" name="status" defaultValue={search.status ?? ''}>
           <option value="">any</option>
@@ -91,6 +96,7 @@ export function ContractsPage(): ReactNode {
             <caption>
               Contracts{search.status ? `, ${search.status.replace('_', ' ')}` : ''}
               {search.customer ? `, account ${search.customer}` : ''}
+              {search.order ? `, order ${search.order}` : ''}
             </caption>
             <thead>
               <tr>

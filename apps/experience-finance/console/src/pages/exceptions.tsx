@@ -75,39 +75,15 @@ function Filters(): ReactNode {
   );
 }
 
-type AuditRow = Schemas['AuditLogRowDto'];
-const AUDITED = ['exception.retry', 'exception.resolve'] as const;
-
-/**
- * Who retried or resolved which exception, from the audit log's latest 500 entries of each action. The audit log is
- * integration.admin's to read, so other roles see each exception's own status and resolution only.
- */
-function useExceptionAudit(enabled: boolean): Map<string, AuditRow[]> | undefined {
-  const audit = useQuery({
-    queryKey: ['audit', 'exceptions'],
-    enabled,
-    queryFn: async () => {
-      const pages = await Promise.all(
-        AUDITED.map((action) =>
-          call(api.GET('/v1/audit-log', { params: { query: { action, limit: 500 } } })),
-        ),
-      );
-      const byTarget = new Map<string, AuditRow[]>();
-      for (const row of pages.flatMap((page) => page.items).sort((a, b) => a.at.localeCompare(b.at)))
-        byTarget.set(row.target, [...(byTarget.get(row.target) ?? []), row]);
-      return byTarget;
-    },
-  });
-  return audit.data;
-}
-
-function History({ exception, audit }: { exception: Exception; audit: AuditRow[] | undefined }): ReactNode {
-  if (audit && audit.length > 0)
+/** Who retried or resolved the exception and when, oldest first, as the API gives it to every finance role. */
+function History({ exception }: { exception: Exception }): ReactNode {
+  if (exception.history.length > 0)
     return (
       <ul className="history">
-        {audit.map((row) => (
-          <li key={row.id}>
-            {row.actor} · {row.action.replace('exception.', '')} · {formatDateTime(row.at)}
+        {exception.history.map((entry, index) => (
+          <li key={`${entry.at}-${String(index)}`}>
+            {entry.actor} · {entry.action.replace('exception.', '')} · {formatDateTime(entry.at)}
+            {entry.note ? `: ${entry.note}` : ''}
           </li>
         ))}
       </ul>
@@ -152,13 +128,11 @@ export function ExceptionsPage(): ReactNode {
         }),
       ),
   });
-  const audit = useExceptionAudit(can('integration.admin'));
   const done = (message: string) => {
     setSelected(new Set());
     setReason('');
     setNotice(message);
     void queryClient.invalidateQueries({ queryKey: ['exceptions'] });
-    void queryClient.invalidateQueries({ queryKey: ['audit'] });
   };
   const retry = useMutation({
     mutationFn: (ids: string[]) => call(api.POST('/v1/exceptions/retry', { body: { ids } })),
@@ -292,7 +266,7 @@ export function ExceptionsPage(): ReactNode {
                     {exception.occurrences}× since {formatDateTime(exception.firstSeenAt)}
                   </td>
                   <td>
-                    <History exception={exception} audit={audit?.get(`exception:${exception.id}`)} />
+                    <History exception={exception} />
                   </td>
                 </tr>
               ))}

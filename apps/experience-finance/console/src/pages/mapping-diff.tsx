@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import { api, call } from '../api/client';
 import type { Schemas } from '../api/client';
 import { ErrorMessage, Loading } from '../components/ui';
+import { allowed } from '../query-client';
 
 type Entry = Schemas['MappingDiffEntryDto'];
 
@@ -42,7 +43,7 @@ export function MappingDiff({ versions }: { versions: number[] }): ReactNode {
   const [to, setTo] = useState(sorted.at(-1) ?? 1);
   const diff = useQuery({
     queryKey: ['mappings', 'diff', from, to],
-    enabled: from !== to,
+    enabled: (query) => from !== to && allowed(query),
     queryFn: () => call(api.GET('/v1/mappings/diff', { params: { query: { from, to } } })),
   });
   return (

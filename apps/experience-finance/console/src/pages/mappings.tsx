@@ -6,6 +6,7 @@ import { ErrorMessage, Loading, Status } from '../components/ui';
 import { formatDateTime } from '../format';
 import { useSession } from '../session';
 import { MappingDiff } from './mapping-diff';
+import { allowed } from '../query-client';
 
 function Decide({ version }: { version: number }): ReactNode {
   const queryClient = useQueryClient();
@@ -143,27 +144,56 @@ function Propose({ baseVersion }: { baseVersion: number }): ReactNode {
   );
 }
 
-function Preview(): ReactNode {
+/**
+ * Validate a Salesforce order through POST /v1/orders/validate: against the active version, or (for those who can
+ * list the versions) a chosen proposed, active or superseded one, to see what a proposal would change before approving.
+ */
+function Preview({ versions }: { versions: ReadonlyArray<{ version: number; status: string }> }): ReactNode {
   const [order, setOrder] = useState('');
+  const [chosen, setChosen] = useState('');
   const [parseError, setParseError] = useState<string | undefined>(undefined);
   const validate = useMutation({
-    mutationFn: (record: Record<string, unknown>) => call(api.POST('/v1/orders/validate', { body: record })),
+    mutationFn: ({ record, mappingVersion }: { record: Record<string, unknown>; mappingVersion?: number }) =>
+      call(api.POST('/v1/orders/validate', { params: { query: { mappingVersion } }, body: record })),
   });
+  const choices = versions.filter((version) => version.status !== 'rejected');
   return (
     <section aria-labelledby="preview">
-      <h2 id="preview">Preview an order against the active version</h2>
+      <h2 id="preview">Preview an order against a mapping version</h2>
       <form
         className="stacked"
         onSubmit={(event) => {
           event.preventDefault();
           try {
             setParseError(undefined);
-            validate.mutate(JSON.parse(order) as Record<string, unknown>);
+            validate.mutate({
+              record: JSON.parse(order) as Record<string, unknown>,
+              mappingVersion: chosen ? Number(chosen) : undefined,
+            });
           } catch (error) {
             setParseError(`The order is not valid JSON: ${(error as Error).message}`);
           }
         }}
       >
+        {choices.length > 0 && (
+          <>
+            <label htmlFor="preview-version">Mapping version</label>
+            <select
+              id="preview-version"
+              value={chosen}
+              onChange={(event) => {
+                setChosen(event.target.value);
+              }}
+            >
+              <option value="">the active version</option>
+              {choices.map((version) => (
+                <option key={version.version} value={String(version.version)}>
+                  {version.version} ({version.status})
+                </option>
+              ))}
+            </select>
+          </>
+        )}
         <label htmlFor="order">Salesforce order (Order with Account and OrderItems, as JSON)</label>
         <textarea
           id="order"
@@ -214,7 +244,7 @@ export function MappingsPage(): ReactNode {
   const admin = can('integration.admin');
   const versions = useQuery({
     queryKey: ['mappings', 'versions'],
-    enabled: admin,
+    enabled: (query) => admin && allowed(query),
     queryFn: () => call(api.GET('/v1/mappings/versions')),
   });
   const list = versions.data ?? [];
@@ -266,7 +296,7 @@ export function MappingsPage(): ReactNode {
       )}
       {list.length > 1 && <MappingDiff versions={list.map((version) => version.version)} />}
       {active && <Propose baseVersion={active.version} />}
-      <Preview />
+      <Preview versions={list} />
     </>
   );
 }

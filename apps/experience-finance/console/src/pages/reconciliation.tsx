@@ -7,6 +7,7 @@ import { ErrorMessage, Loading, Pager, Status, usePager } from '../components/ui
 import { formatDateTime } from '../format';
 import { useSession } from '../session';
 import { BREAK_HEADERS, BreakRows } from './breaks';
+import { allowed } from '../query-client';
 
 type Run = Schemas['ReconciliationRunDto'];
 type Scope = NonNullable<Schemas['StartRunDto']['scope']>;
@@ -266,7 +267,7 @@ export function ReconciliationPage(): ReactNode {
   });
   const selected = useQuery({
     queryKey: ['run', search.runId],
-    enabled: search.runId !== undefined,
+    enabled: (query) => search.runId !== undefined && allowed(query),
     queryFn: () =>
       call(api.GET('/v1/reconciliation-runs/{runId}', { params: { path: { runId: search.runId ?? '' } } })),
     refetchInterval: (query) => (query.state.data?.status === 'running' ? 1000 : false),
