@@ -234,6 +234,16 @@ const CASES: Record<string, RouteCases> = {
       detail: /max param length/,
     },
   ],
+  'GET /v1/contracts/{contractId}/revenue-schedules': [
+    {
+      name: 'a contract id longer than a path parameter may be',
+      params: { contractId: 'x'.repeat(300) },
+      status: 414,
+      field: null,
+      detail: /max param length/,
+    },
+  ],
+  'GET /v1/overview/counts': { none: 'takes no input: the counts of now' },
   'GET /v1/revenue/waterfall': [
     { name: 'no months', query: {}, field: 'from' },
     { name: 'a month that does not exist', query: { from: '2026-00', to: '2026-12' }, field: 'from' },
