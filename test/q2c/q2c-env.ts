@@ -362,10 +362,19 @@ export async function startQ2cEnv(
       return { orderId, saga, sfContractId, seatLineId };
     },
     async close() {
-      for (const app of apps.reverse()) await app.close();
-      await netsuite.close();
-      await stripeSandbox.close();
-      await sfSandbox.close();
+      // Each app and sandbox closed in turn; one that takes long is named, so a slow shutdown says whose it is.
+      const timed = async (name: string, close: () => Promise<void>) => {
+        const started = performance.now();
+        await close();
+        const ms = performance.now() - started;
+        if (ms > 5_000) process.stderr.write(`q2c-env: closing ${name} took ${Math.round(ms)} ms\n`);
+      };
+      const names = ['system-billing', 'system-erp', 'system-salesforce', 'process-q2c'];
+      for (let i = apps.length - 1; i >= 0; i -= 1)
+        await timed(names[i] ?? `app ${String(i)}`, () => apps[i].close());
+      await timed('netsuite sandbox', () => netsuite.close());
+      await timed('stripe sandbox', () => stripeSandbox.close());
+      await timed('salesforce sandbox', () => sfSandbox.close());
       await db.drop();
     },
   };

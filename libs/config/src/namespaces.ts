@@ -149,6 +149,15 @@ export class WorkerConfig {
   @IsInt()
   @Min(1)
   OUTBOX_REDELIVER_AFTER_SECONDS = 120;
+
+  /**
+   * At shutdown, how long the workers wait for the jobs in hand before the shutdown goes on without them: a job still
+   * running then is picked up again as stalled by another instance, as after a kill. Keep it under the orchestrator's
+   * grace period.
+   */
+  @IsInt()
+  @Min(0)
+  WORKER_SHUTDOWN_GRACE_MS = 20_000;
 }
 
 /**

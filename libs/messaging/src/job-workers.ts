@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
@@ -85,10 +86,31 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
 
   /**
    * Stops taking jobs and waits for the ones in hand, before the shutdown closes the Redis and Postgres connections
-   * they use; a job cut off by a kill is picked up again as stalled.
+   * they use, for WORKER_SHUTDOWN_GRACE_MS at most. A worker whose jobs still run then is left to them (BullMQ cannot
+   * turn a close under way into a forced one): the shutdown goes on, their locks lapse with the connections, and
+   * another instance takes them as stalled, as after a kill.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.allSettled(this.workers.map((w) => w.close()));
+    const grace = this.config.WORKER_SHUTDOWN_GRACE_MS;
+    await Promise.all(
+      this.workers.map(async (worker) => {
+        const timer = new AbortController();
+        const closed = worker.close().then(
+          () => true,
+          (error: unknown) => {
+            this.logger.warn(`Worker ${worker.name} closed with an error: ${(error as Error).message}`);
+            return true;
+          },
+        );
+        const late = sleep(grace, false, { signal: timer.signal }).catch(() => true);
+        const inTime = await Promise.race([closed, late]);
+        timer.abort();
+        if (!inTime)
+          this.logger.warn(
+            `Worker ${worker.name}: jobs still running after ${String(grace)} ms; shutting down without them`,
+          );
+      }),
+    );
   }
 
   private discover(): DiscoveredHandler[] {
