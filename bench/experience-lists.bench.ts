@@ -10,7 +10,7 @@
  */
 import 'reflect-metadata';
 import { runMigrations } from '@revline/persistence';
-import { appDataSourceOptions } from '@revline/platform';
+import { appDataSourceOptions, nodeArgsFor } from '@revline/platform';
 import { bearer, createTestDatabase, seedApiKey, UNLIMITED_RATES } from '@revline/testing';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
@@ -112,10 +112,16 @@ interface RunningApp {
 /** Starts a built app in its own process and waits until /health answers. */
 async function startApp(app: string, portVariable: string, env: Record<string, string>): Promise<RunningApp> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [join(__dirname, '..', 'apps', app, 'main.js')], {
-    env: { ...process.env, ...env, [portVariable]: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  // The heap flags every app runs with, and any a profiling run adds (BENCH_APP_NODE_ARGS, e.g. --cpu-prof).
+  const flags = [...nodeArgsFor(app), ...(process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...flags, join(__dirname, '..', 'apps', app, 'main.js')],
+    {
+      env: { ...process.env, ...env, [portVariable]: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const url = `http://127.0.0.1:${String(port)}`;
   const stop = (): Promise<void> =>
     new Promise((resolve) => {
