@@ -20,7 +20,10 @@ import { Sagas1764400000400 } from './sagas/sagas.migration';
 import { VoidedInvoiceEntity } from './sagas/voided-invoice.entity';
 import { ParkedUsage1764400000990 } from './usage/parked-usage.migration';
 import { BreakDetails1764400001400 } from './reconciliation/break-details.migration';
-import { ContractListIndexes1764400001410 } from './contracts/contract-list.migration';
+import {
+  ContractListIndexes1764400001410,
+  RefusedCaptureIndex1764400001800,
+} from './contracts/contract-list.migration';
 import { CustomerOnInvoice1764400000980 } from './sagas/customer-on-invoice.migration';
 import { VoidedInvoices1764400000850 } from './sagas/voided-invoices.migration';
 import { RevenueRuns1764400000900 } from './revenue-runs/revenue-runs.migration';
@@ -68,6 +71,7 @@ export const DATABASE: AppDatabase = {
     BreakDetails1764400001400,
     ContractListIndexes1764400001410,
     LineageRetention1764400001630,
+    RefusedCaptureIndex1764400001800,
   ],
   messaging: true,
 };

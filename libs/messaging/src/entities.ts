@@ -62,6 +62,8 @@ export type ExceptionStatus = 'open' | 'retrying' | 'resolved';
 @Entity({ name: 'exceptions' })
 @Index('exceptions_job_idempotency_key', ['job', 'idempotencyKey'], { unique: true })
 @Index('exceptions_open', ['category', 'firstSeenAt'], { where: `"status" <> 'resolved'` })
+// process-q2c's captures refused by contract (an expression index, made by its migration).
+@Index('exceptions_refused_capture', { synchronize: false })
 export class ExceptionEntity extends QueuedMessageColumns {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -17,3 +17,22 @@ export class ContractListIndexes1764400001410 implements MigrationInterface {
     await q.query(`DROP INDEX "q2c"."sagas_unfinished"`);
   }
 }
+
+/**
+ * The captures refused for a contract: the contracts list asks it of every contract on a page (its `parked` count and
+ * filter), by the contract id the exception's details name.
+ */
+export class RefusedCaptureIndex1764400001800 implements MigrationInterface {
+  name = 'RefusedCaptureIndex1764400001800';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(
+      `CREATE INDEX "exceptions_refused_capture" ON "q2c"."exceptions" (("details"->>'contractId'))
+        WHERE "job" = 'crm.record-changed' AND "status" <> 'resolved'`,
+    );
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX "q2c"."exceptions_refused_capture"`);
+  }
+}

@@ -92,7 +92,7 @@ export class UnbookedChanges {
     if (filter.order) add((p) => `${p} = ANY(g.order_ids)`, filter.order);
     if (filter.updatedSince) add((p) => `g.updated_at >= ${p}::timestamptz`, filter.updatedSince);
     params.push(filter.limit);
-    const rows = await this.dataSource.query<
+    const rows = await this.serial<
       Array<
         Omit<
           UnstoredChangeRow,
@@ -133,10 +133,22 @@ export class UnbookedChanges {
 
   /** How many contracts are not booked (each counts as parked in the contracts list). */
   async count(): Promise<number> {
-    const [row] = await this.dataSource.query<[{ n: number }]>(
+    const [row] = await this.serial<[{ n: number }]>(
       `SELECT count(DISTINCT u.contract_id)::int AS n FROM (${UNSTORED}) u
         WHERE NOT EXISTS (SELECT 1 FROM "q2c"."contracts" c WHERE c."contract_id" = u.contract_id)`,
     );
     return row.n;
+  }
+
+  /**
+   * A query over the unstored changes without parallel workers: it reads the open capture exceptions and parked
+   * messages (a few hundred rows), and starting workers for it costs Postgres more than the query itself, on every
+   * page of the contracts list.
+   */
+  private serial<T>(sql: string, params: unknown[] = []): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
+      return manager.query<T>(sql, params);
+    });
   }
 }

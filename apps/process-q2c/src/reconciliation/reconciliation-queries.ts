@@ -33,8 +33,12 @@ export function toRunDto(run: ReconciliationRunEntity): ReconciliationRunDto {
 }
 
 export function toBreakDto(b: ReconciliationBreakEntity): BreakDto {
+  // Named, not spread: V8 builds an object literal that starts with a spread property by property, far slower
+  // for a DTO this wide (a list page builds a hundred of them).
+  const { money, quantity } = breakValues(b.unit, b.currency, b);
   return {
-    ...breakValues(b.unit, b.currency, b),
+    money,
+    quantity,
     period: b.period,
     customerId: b.customerId,
     currency: b.currency,
