@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@revline/auth';
 import { ApiProblem, problemExample } from '@revline/http';
@@ -38,8 +38,8 @@ export class ContractsController {
     '/v1/contracts',
   )
   @ApiCommonProblems('finance.viewer', '/v1/contracts')
-  listContracts(@Query() query: ListContractsQuery): Promise<ContractPageDto> {
-    return this.q2c.get('/v1/contracts', toQuery(query));
+  listContracts(@Query() query: ListContractsQuery): Promise<StreamableFile> {
+    return this.q2c.relay('/v1/contracts', toQuery(query));
   }
 
   @Get(':contractId/lifecycle')

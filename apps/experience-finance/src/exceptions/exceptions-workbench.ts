@@ -1,14 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import type { StreamableFile } from '@nestjs/common';
 import type { AuthenticatedRequest } from '@revline/auth';
 import { principalOf } from '@revline/auth';
 import { ProcessQ2cClient, toQuery } from '../process-q2c/process-q2c.client';
 import type { ActingFor } from '../process-q2c/process-q2c.client';
-import type {
-  ExceptionDto,
-  ExceptionPageDto,
-  ListExceptionsQuery,
-  RetryOutcomeDto,
-} from '@revline/finance-api';
+import type { ExceptionDto, ListExceptionsQuery, RetryOutcomeDto } from '@revline/finance-api';
 
 /**
  * The exceptions workbench over process-q2c: reads pass through; retries and resolutions are made for the signed-in
@@ -19,8 +15,8 @@ import type {
 export class ExceptionsWorkbench {
   constructor(private readonly q2c: ProcessQ2cClient) {}
 
-  list(query: ListExceptionsQuery): Promise<ExceptionPageDto> {
-    return this.q2c.get('/v1/exceptions', toQuery(query));
+  list(query: ListExceptionsQuery): Promise<StreamableFile> {
+    return this.q2c.relay('/v1/exceptions', toQuery(query));
   }
 
   one(id: string): Promise<ExceptionDto> {

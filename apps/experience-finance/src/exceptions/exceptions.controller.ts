@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  StreamableFile,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '@revline/auth';
 import { Roles } from '@revline/auth';
@@ -37,7 +48,7 @@ export class ExceptionsController {
   @ApiOkResponse({ type: ExceptionPageDto })
   @ApiBadRequest('period must be a month as YYYY-MM, e.g. 2026-03', 'period', '/v1/exceptions')
   @ApiCommonProblems('finance.viewer', '/v1/exceptions')
-  listExceptions(@Query() query: ListExceptionsQuery): Promise<ExceptionPageDto> {
+  listExceptions(@Query() query: ListExceptionsQuery): Promise<StreamableFile> {
     return this.workbench.list(query);
   }
 

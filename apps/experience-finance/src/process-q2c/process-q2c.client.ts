@@ -1,5 +1,5 @@
 import { HttpService } from '@nestjs/axios';
-import { Injectable } from '@nestjs/common';
+import { Injectable, StreamableFile } from '@nestjs/common';
 import { ACTING_KEY_HEADER } from '@revline/auth';
 import { DomainError } from '@revline/http';
 import {
@@ -97,6 +97,15 @@ export class ProcessQ2cClient {
   async post<T>(path: string, body: unknown, acting: ActingFor = {}, query: Query = {}): Promise<T> {
     const response = await this.send<T>('POST', path, { data: body, params: query, ...acting });
     return response.data;
+  }
+
+  /**
+   * A JSON read whose answer the experience API gives as it is (a list page): passed on as bytes, not parsed and
+   * written again; errors are mapped as usual.
+   */
+  async relay(path: string, query: Query = {}): Promise<StreamableFile> {
+    const answer = await this.stream(path, query, 'application/json');
+    return new StreamableFile(answer.stream, { type: answer.contentType });
   }
 
   /** A read answered as a stream (CSV exports), passed on without buffering; errors are mapped as usual. */

@@ -100,8 +100,8 @@ export class ReconciliationController {
   @ApiOkResponse({ type: ReconciliationRunPageDto })
   @ApiBadRequest('limit must not be greater than 500', 'limit', '/v1/reconciliation-runs')
   @ApiCommonProblems('finance.viewer', '/v1/reconciliation-runs')
-  listReconciliationRuns(@Query() query: PageQuery): Promise<ReconciliationRunPageDto> {
-    return this.q2c.get('/v1/reconciliation-runs', toQuery(query));
+  listReconciliationRuns(@Query() query: PageQuery): Promise<StreamableFile> {
+    return this.q2c.relay('/v1/reconciliation-runs', toQuery(query));
   }
 
   @Get(':runId')
@@ -172,7 +172,7 @@ export class ReconciliationBreaksController {
     '/v1/reconciliation-breaks',
   )
   @ApiCommonProblems('finance.viewer', '/v1/reconciliation-breaks')
-  listOpenReconciliationBreaks(@Query() query: OpenBreaksQuery): Promise<BreakPageDto> {
-    return this.q2c.get('/v1/reconciliation-breaks', toQuery(query));
+  listOpenReconciliationBreaks(@Query() query: OpenBreaksQuery): Promise<StreamableFile> {
+    return this.q2c.relay('/v1/reconciliation-breaks', toQuery(query));
   }
 }
