@@ -257,7 +257,7 @@ describe('the finance console in a browser', () => {
 
   let contractId: string;
 
-  it('finds the DESIGN.md §2 contract and reads its timeline across Salesforce, billing and the ERP', async () => {
+  it('finds the example contract (booked, then expanded with the module) and reads its timeline across Salesforce, billing and the ERP', async () => {
     const q2c = env.q2cEnv;
     // The premium module's own mapping (its own obligation, monthly prorated), as the q2c scenario maps it.
     await q2c.mapPremiumModule();

@@ -1,7 +1,7 @@
 import { secretMinimums } from './secret.decorator';
 
 /**
- * The secrets anyone can read in Revline's documentation: the sandbox's credentials (DESIGN.md §10, README) and the
+ * The secrets anyone can read in Revline's documentation: the sandbox's credentials (the README's) and the
  * placeholder keys docker-compose once shipped. Outside development none of them is accepted for any secret.
  */
 export const DOCUMENTED_DEFAULT_SECRETS: readonly string[] = [

@@ -21,7 +21,7 @@ const IDLE_MAX_MS = 5_000;
 type Found = 'had' | 'gone' | 'in hand';
 
 /**
- * Delivery confirmed by the consumer (DESIGN.md §6): marks outbox rows delivered from the consumers' receipts, and
+ * Delivery confirmed by the consumer: marks outbox rows delivered from the consumers' receipts, and
  * checks the rows published and still unconfirmed after OUTBOX_REDELIVER_AFTER_SECONDS against Redis. A job there
  * completed or failed was had by its consumer (its receipt was lost): the row is marked delivered. A job Redis no
  * longer holds (lost with a restart, an AOF behind, a removal) is queued again under the same job id; its consumer's
