@@ -116,7 +116,7 @@ export async function startQ2cEnv(
   extraEnv: Record<string, string> = {},
   sandboxEnv: Record<string, string> = {},
 ): Promise<Q2cEnv> {
-  const apps: TestApp[] = [];
+  const apps: Array<[name: string, app: TestApp]> = [];
   const db = await createTestDatabase(Q2C);
   for (const database of [SALESFORCE, BILLING, ERP])
     await runMigrations(appDataSourceOptions(database, db.url));
@@ -149,9 +149,9 @@ export async function startQ2cEnv(
     ...extraEnv,
   };
   const billing = await createTestApp(BillingModule, BILLING_APP, env);
-  apps.push(billing);
+  apps.push(['system-billing', billing]);
   const erp = await createTestApp(ErpModule, ERP_APP, env);
-  apps.push(erp);
+  apps.push(['system-erp', erp]);
   const stripe = new Stripe('sk_test_revline_sandbox', {
     host: '127.0.0.1',
     port: Number(stripePort),
@@ -161,7 +161,7 @@ export async function startQ2cEnv(
   const sales = await loginToSandbox(sfSandbox.url);
   const catalogue = await seedCatalogue(sales);
   const salesforce = await createTestApp(SalesforceModule, SALESFORCE_APP, env);
-  apps.push(salesforce);
+  apps.push(['system-salesforce', salesforce]);
   // process-q2c last: it reads the system APIs (reconciliation) with its own service key.
   const q2c = await createTestApp(Q2cModule, Q2C_APP, {
     SYSTEM_SALESFORCE_URL: salesforce.url,
@@ -174,7 +174,7 @@ export async function startQ2cEnv(
     RECONCILIATION_CRON: 'off',
     ...extraEnv,
   });
-  apps.push(q2c);
+  apps.push(['process-q2c', q2c]);
   const admin = await seedApiKey(db.dataSource, ['integration.admin']);
   const checker = await seedApiKey(db.dataSource, ['integration.admin']);
 
@@ -369,9 +369,7 @@ export async function startQ2cEnv(
         const ms = performance.now() - started;
         if (ms > 5_000) process.stderr.write(`q2c-env: closing ${name} took ${Math.round(ms)} ms\n`);
       };
-      const names = ['system-billing', 'system-erp', 'system-salesforce', 'process-q2c'];
-      for (let i = apps.length - 1; i >= 0; i -= 1)
-        await timed(names[i] ?? `app ${String(i)}`, () => apps[i].close());
+      for (const [name, app] of [...apps].reverse()) await timed(name, () => app.close());
       await timed('netsuite sandbox', () => netsuite.close());
       await timed('stripe sandbox', () => stripeSandbox.close());
       await timed('salesforce sandbox', () => sfSandbox.close());
