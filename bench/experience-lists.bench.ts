@@ -22,7 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { DATABASE as EXPERIENCE } from '../apps/experience-finance/src/database';
 import { DATABASE as Q2C } from '../apps/process-q2c/src/database';
-import { percentile, printFigures, runBench } from './support/bench';
+import { percentile, printFigures, processCpuSeconds, runBench } from './support/bench';
 
 const RATE = Number.parseInt(process.env.BENCH_EXPERIENCE_RATE ?? '200', 10);
 const SECONDS = Number.parseInt(process.env.BENCH_EXPERIENCE_SECONDS ?? '10', 10);
@@ -106,6 +106,7 @@ function freePort(): Promise<number> {
 
 interface RunningApp {
   url: string;
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -140,7 +141,7 @@ async function startApp(app: string, portVariable: string, env: Record<string, s
       (res) => res.ok,
       () => false,
     );
-    if (healthy) return { url, stop };
+    if (healthy) return { url, pid: child.pid, stop };
     await sleep(250);
   }
   await stop();
@@ -256,7 +257,10 @@ async function main(): Promise<void> {
         throw new Error(
           `${route} warm-up answered ${JSON.stringify(warm.statuses)} with ${String(warm.errors)} errors`,
         );
+      const cpuBefore = [processCpuSeconds(experience.pid), processCpuSeconds(q2c.pid)];
       const run = await offerLoad({ ...input, seconds: SECONDS });
+      const cpuMs = (pid: number | undefined, before: number): number =>
+        Number((((processCpuSeconds(pid) - before) * 1000) / run.latencies.length).toFixed(2));
       const sorted = [...run.latencies].sort((a, b) => a - b);
       const ok = run.statuses['200'] ?? 0;
       printFigures({
@@ -273,6 +277,11 @@ async function main(): Promise<void> {
         p90Ms: Number(percentile(sorted, 90).toFixed(2)),
         p99Ms: Number(percentile(sorted, 99).toFixed(2)),
         maxMs: Number((sorted.at(-1) ?? Number.NaN).toFixed(2)),
+        // CPU per request of each app (Postgres's and this process's apart), which the machine's other load does not move.
+        cpuMsPerRequest: {
+          'experience-finance': cpuMs(experience.pid, cpuBefore[0]),
+          'process-q2c': cpuMs(q2c.pid, cpuBefore[1]),
+        },
         seeded: { contracts: CONTRACTS, exceptions: EXCEPTIONS, breaks: Math.ceil(CONTRACTS / 20) },
       });
     }

@@ -510,6 +510,12 @@ describe('three-way reconciliation through the sandbox', () => {
       .query({ from: '2026-02-30x', to: '2026-03-01' })
       .set(bearer(recon.viewer))
       .expect(400);
+    const unreal = await q2c()
+      .get('/v1/reconciliation-breaks/summary')
+      .query({ from: '2026-02-30', to: '2026-03-31' })
+      .set(bearer(recon.viewer))
+      .expect(400);
+    expect(unreal.body.detail).toBe('from (2026-02-30) is not a date of the calendar');
     await q2c()
       .get('/v1/reconciliation-breaks/summary')
       .query({ from: '2026-03-02', to: '2026-03-01' })

@@ -46,7 +46,7 @@ export interface ActingFor {
 interface SendOptions extends ActingFor {
   params?: Query;
   data?: unknown;
-  responseType?: 'stream';
+  responseType?: 'stream' | 'arraybuffer';
   headers?: Record<string, string>;
 }
 
@@ -104,8 +104,18 @@ export class ProcessQ2cClient {
    * written again; errors are mapped as usual.
    */
   async relay(path: string, query: Query = {}): Promise<StreamableFile> {
-    const answer = await this.stream(path, query, 'application/json');
-    return new StreamableFile(answer.stream, { type: answer.contentType });
+    const response = await this.send<ArrayBuffer>('GET', path, {
+      params: query,
+      responseType: 'arraybuffer',
+      headers: { accept: 'application/json' },
+    });
+    const body = Buffer.from(response.data);
+    const type: unknown = response.headers['content-type'];
+    // Its length given, the page goes out in one write rather than as chunks.
+    return new StreamableFile(body, {
+      type: typeof type === 'string' ? type : 'application/json',
+      length: body.length,
+    });
   }
 
   /** A read answered as a stream (CSV exports), passed on without buffering; errors are mapped as usual. */
@@ -164,6 +174,7 @@ export class ProcessQ2cClient {
           responseType: options.responseType ?? 'json',
           timeout: this.config.PROCESS_Q2C_TIMEOUT_MS,
           validateStatus: () => true,
+          proxy: false,
           headers: {
             ...options.headers,
             authorization: `Bearer ${key}`,
@@ -185,8 +196,7 @@ export class ProcessQ2cClient {
         await this.pause(attempt);
         continue;
       }
-      const data: unknown =
-        options.responseType === 'stream' ? await readJson(response.data as Readable) : response.data;
+      const data = await answerBody(response.data, options.responseType);
       throw errorFromProcess(response.status, data, path, options.actingKeyId !== undefined);
     }
   }
@@ -211,9 +221,14 @@ export class ProcessQ2cClient {
   }
 }
 
-async function readJson(stream: Readable): Promise<unknown> {
+/** A refusal's problem body, whichever way its answer was read (parsed, bytes or a stream); {} when it is not JSON. */
+async function answerBody(data: unknown, responseType: SendOptions['responseType']): Promise<unknown> {
+  if (responseType === undefined) return data;
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  if (responseType === 'arraybuffer') chunks.push(Buffer.from(data as ArrayBuffer));
+  else
+    for await (const chunk of data as Readable)
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
   } catch {

@@ -207,7 +207,7 @@ export class ContractLifecycle {
   }
 
   private async notBooked(contractId: string, unstored: UnstoredChangeRow[]): Promise<ContractLifecycleDto> {
-    const summary = (await this.unbooked.page({ limit: 1, only: contractId })).at(0);
+    const summary = await this.unbooked.summaryOf(contractId);
     if (!summary) throw new DomainError(404, `Contract ${contractId} is not known to Revline`); // booked meanwhile
     const hops = await this.hopsOf(unstored);
     return { contract: summary, changes: unstored.map((row) => unstoredChange(row, hops)) };

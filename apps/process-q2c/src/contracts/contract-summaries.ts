@@ -1,4 +1,4 @@
-import type { ContractSummaryDto, LifecycleStatus } from '@revline/finance-api';
+import type { ContractStatus, ContractSummaryDto, LifecycleStatus } from '@revline/finance-api';
 
 export interface ContractSummaryRow {
   contract_id: string;
@@ -6,7 +6,7 @@ export interface ContractSummaryRow {
   currency: string;
   term_start: string;
   term_end: string;
-  status: 'active' | 'cancelled';
+  status: ContractStatus;
   lifecycle: LifecycleStatus;
   changes: number;
   completed: number;
@@ -50,7 +50,7 @@ export const FAILED_CHANGES = (contract: string): string =>
 export function contractSummaries(selected: string): string {
   return `
   SELECT c."contract_id", c."salesforce_account_id", c."currency", c."term_start"::text AS term_start,
-         c."term_end"::text AS term_end, c."status", GREATEST(c."updated_at", s.last_saga_at) AS updated_at,
+         c."term_end"::text AS term_end, c."status"::text, GREATEST(c."updated_at", s.last_saga_at) AS updated_at,
          s.changes, s.completed, s.in_flight, s.parked + r.refused AS parked, f.failed,
          CASE WHEN f.failed > 0 THEN 'failed' WHEN s.parked + r.refused > 0 THEN 'parked'
               WHEN s.in_flight > 0 THEN 'in_flight' ELSE 'in_sync' END AS lifecycle

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, encodeCursor } from '@revline/http';
 import { DataSource } from 'typeorm';
-import type { ContractPageDto, ContractSummaryDto, LifecycleStatus } from '@revline/finance-api';
+import type { ContractPageDto, LifecycleStatus } from '@revline/finance-api';
 import type { ListContractsQuery } from './contract.dto';
 import type { ContractSummaryRow } from './contract-summaries';
+import { binder, literalLimit, preparedRows } from '@revline/persistence';
 import { contractSummaries, LIFECYCLE_CONDITION, toContractSummary } from './contract-summaries';
 import { sourceKeyOf } from '../normalisation/normalise-record.usecase';
-import { UnbookedChanges } from './unbooked-changes';
+import { UnbookedChanges, unbookedSummaries } from './unbooked-changes';
 
 /**
  * Contracts with their lifecycle status, by contract id, filtered and paged with a keyset cursor: those Revline
@@ -19,45 +20,42 @@ export class ListContracts {
     private readonly unbooked: UnbookedChanges,
   ) {}
 
+  /**
+   * One prepared statement per page: the booked contracts' page and, where the status filter can include them, the
+   * not-booked ones', each ordered by id after the cursor and limited to `limit + 1`, merged and cut by the database
+   * (whose collation orders the ids and compares the cursor).
+   */
   async execute(query: ListContractsQuery): Promise<ContractPageDto> {
     const limit = query.limit ?? 50;
-    const where: string[] = [];
     const params: unknown[] = [];
-    const add = (clause: (p: string) => string, value: unknown): void => {
-      params.push(value);
-      where.push(clause(`$${String(params.length)}`));
-    };
+    const bind = binder(params);
+    const where: string[] = [];
     if (query.status) where.push(LIFECYCLE_CONDITION[query.status]);
-    if (query.customer) add((p) => `k."salesforce_account_id" = ${p}`, query.customer);
+    if (query.customer) where.push(`k."salesforce_account_id" = ${bind(query.customer)}`);
     if (query.order)
-      add(
-        (p) =>
-          `k."contract_id" = (SELECT e."contract_id" FROM "q2c"."canonical_events" e WHERE e."source_key" = ${p})`,
-        sourceKeyOf(query.order),
+      where.push(
+        `k."contract_id" = (SELECT e."contract_id" FROM "q2c"."canonical_events" e WHERE e."source_key" = ${bind(sourceKeyOf(query.order))})`,
       );
-    if (query.updatedSince)
-      add(
-        (p) => `(k."updated_at" >= ${p}::timestamptz OR EXISTS (SELECT 1 FROM "q2c"."sagas" x
-                  WHERE x."contract_id" = k."contract_id" AND x."updated_at" >= ${p}::timestamptz))`,
-        query.updatedSince,
-      );
+    if (query.updatedSince) {
+      const since = bind(query.updatedSince);
+      where.push(`(k."updated_at" >= ${since}::timestamptz OR EXISTS (SELECT 1 FROM "q2c"."sagas" x
+                  WHERE x."contract_id" = k."contract_id" AND x."updated_at" >= ${since}::timestamptz))`);
+    }
     const after = query.cursor ? decodeCursor(query.cursor)[0] : undefined;
-    if (after !== undefined) add((p) => `k."contract_id" > ${p}`, after);
-    params.push(limit + 1);
-    const selected = `SELECT k.* FROM "q2c"."contracts" k ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY k."contract_id" LIMIT $${String(params.length)}`;
-    const [booked, unbooked] = await Promise.all([
-      this.dataSource.query<ContractSummaryRow[]>(contractSummaries(selected), params),
-      this.unbooked.page({
-        status: query.status,
-        customer: query.customer,
-        order: query.order,
-        updatedSince: query.updatedSince,
-        after,
-        limit: limit + 1,
-      }),
-    ]);
-    const rows = await this.merge(booked.map(toContractSummary), unbooked);
+    if (after !== undefined) where.push(`k."contract_id" > ${bind(after)}`);
+    const take = literalLimit(limit + 1);
+    const booked = contractSummaries(`SELECT k.* FROM "q2c"."contracts" k
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY k."contract_id" ${take}`);
+    const withUnbooked = query.status === undefined || query.status === 'parked';
+    const sql = withUnbooked
+      ? `(${booked}) UNION ALL (${unbookedSummaries(
+          { customer: query.customer, order: query.order, updatedSince: query.updatedSince, after },
+          bind,
+        )} ORDER BY g.contract_id ${take}) ORDER BY "contract_id" ${take}`
+      : booked;
+    const rows = (await preparedRows<ContractSummaryRow>(this.dataSource, sql, params)).map(
+      toContractSummary,
+    );
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -81,22 +79,5 @@ export class ListContracts {
       }),
     );
     return Object.fromEntries(counts) as Record<S, number>;
-  }
-
-  /**
-   * Both sources are ordered by id after the cursor, limit + 1 each, so the first `limit` of their merge are the
-   * page. Ordered by the database, whose collation ordered each source and compares the cursor.
-   */
-  private async merge(
-    booked: ContractSummaryDto[],
-    unbooked: ContractSummaryDto[],
-  ): Promise<ContractSummaryDto[]> {
-    if (unbooked.length === 0) return booked;
-    const byId = new Map([...booked, ...unbooked].map((c) => [c.contractId, c]));
-    const order = await this.dataSource.query<Array<{ id: string }>>(
-      `SELECT id FROM unnest($1::text[]) AS id ORDER BY id`,
-      [[...byId.keys()]],
-    );
-    return order.flatMap(({ id }) => byId.get(id) ?? []);
   }
 }

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { ContractSummaryDto, LifecycleStatus } from '@revline/finance-api';
+import type { ContractSummaryDto } from '@revline/finance-api';
 import { DataSource } from 'typeorm';
 import { contractWaitKey } from '../normalisation/parked-events';
+import type { Bind } from '@revline/persistence';
+import { binder } from '@revline/persistence';
+import type { ContractSummaryRow } from './contract-summaries';
+import { toContractSummary } from './contract-summaries';
 
 /** A captured order that started no saga: refused as it was captured, or an amendment awaiting its booking. */
 export interface UnstoredChangeRow {
@@ -46,7 +50,6 @@ const COLUMNS = `u.contract_id, u.cause, u.correlation_id, u.reason, u.seen_at,
   ${field('endDate', 'EndDate')} AS term_end`;
 
 export interface UnbookedFilter {
-  status?: LifecycleStatus;
   customer?: string;
   /** A Salesforce Order id among the contract's unstored changes. */
   order?: string;
@@ -54,7 +57,32 @@ export interface UnbookedFilter {
   after?: string;
   /** One contract id only (its lifecycle's summary). */
   only?: string;
-  limit: number;
+}
+
+/**
+ * The contracts not booked (no row in the contracts table) that match the filter, as rows of the contracts list
+ * (`ContractSummaryRow`'s columns, `g.contract_id` among them), each summarised from its unstored changes: parked,
+ * whether they wait for an operator (refused) or for the booking. `bind` places each value among the caller's
+ * parameters, so the list asks for booked and not-booked contracts in one statement.
+ */
+export function unbookedSummaries(filter: UnbookedFilter, bind: Bind): string {
+  const where: string[] = [];
+  if (filter.after !== undefined) where.push(`g.contract_id > ${bind(filter.after)}`);
+  if (filter.only !== undefined) where.push(`g.contract_id = ${bind(filter.only)}`);
+  if (filter.customer) where.push(`g.account_id = ${bind(filter.customer)}`);
+  if (filter.order) where.push(`${bind(filter.order)} = ANY(g.order_ids)`);
+  if (filter.updatedSince) where.push(`g.updated_at >= ${bind(filter.updatedSince)}::timestamptz`);
+  return `SELECT g.contract_id, g.account_id AS salesforce_account_id, g.currency, g.term_start, g.term_end,
+         'not_booked' AS status, g.updated_at, 0 AS changes, 0 AS completed, 0 AS in_flight, g.parked, 0 AS failed,
+         'parked' AS lifecycle
+    FROM (
+      SELECT u.contract_id, min(u.account_id) AS account_id, min(u.currency) AS currency,
+             min(u.term_start) AS term_start, max(u.term_end) AS term_end,
+             count(*)::int AS parked, max(u.seen_at) AS updated_at, array_agg(u.order_id) AS order_ids
+        FROM (SELECT ${COLUMNS}, u.payload->>'recordId' AS order_id FROM (${UNSTORED}) u) u
+       WHERE NOT EXISTS (SELECT 1 FROM "q2c"."contracts" c WHERE c."contract_id" = u.contract_id)
+       GROUP BY u.contract_id) g
+    ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
 }
 
 /**
@@ -74,61 +102,14 @@ export class UnbookedChanges {
     );
   }
 
-  /**
-   * A page of contracts not booked (no row in the contracts table), by contract id after `after`, each summarised
-   * from its unstored changes: parked, whether they wait for an operator (refused) or for the booking.
-   */
-  async page(filter: UnbookedFilter): Promise<ContractSummaryDto[]> {
-    if (filter.status !== undefined && filter.status !== 'parked') return [];
+  /** The list row of a contract not booked, from its unstored changes; undefined when it has none (or is booked). */
+  async summaryOf(contractId: string): Promise<ContractSummaryDto | undefined> {
     const params: unknown[] = [];
-    const where: string[] = [];
-    const add = (clause: (p: string) => string, value: unknown): void => {
-      params.push(value);
-      where.push(clause(`$${String(params.length)}`));
-    };
-    if (filter.after !== undefined) add((p) => `g.contract_id > ${p}`, filter.after);
-    if (filter.only !== undefined) add((p) => `g.contract_id = ${p}`, filter.only);
-    if (filter.customer) add((p) => `g.account_id = ${p}`, filter.customer);
-    if (filter.order) add((p) => `${p} = ANY(g.order_ids)`, filter.order);
-    if (filter.updatedSince) add((p) => `g.updated_at >= ${p}::timestamptz`, filter.updatedSince);
-    params.push(filter.limit);
-    const rows = await this.serial<
-      Array<
-        Omit<
-          UnstoredChangeRow,
-          'cause' | 'order_kind' | 'correlation_id' | 'reason' | 'committed_at' | 'seen_at'
-        > & {
-          parked: number;
-          updated_at: Date;
-        }
-      >
-    >(
-      `SELECT * FROM (
-         SELECT u.contract_id, min(u.account_id) AS account_id, min(u.currency) AS currency,
-                min(u.term_start) AS term_start, max(u.term_end) AS term_end,
-                count(*)::int AS parked, max(u.seen_at) AS updated_at, array_agg(u.order_id) AS order_ids
-           FROM (SELECT ${COLUMNS}, u.payload->>'recordId' AS order_id FROM (${UNSTORED}) u) u
-          WHERE NOT EXISTS (SELECT 1 FROM "q2c"."contracts" c WHERE c."contract_id" = u.contract_id)
-          GROUP BY u.contract_id) g
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY g.contract_id LIMIT $${String(params.length)}`,
+    const rows = await this.dataSource.query<ContractSummaryRow[]>(
+      unbookedSummaries({ only: contractId }, binder(params)),
       params,
     );
-    return rows.map((row) => ({
-      contractId: row.contract_id,
-      customer: row.account_id,
-      currency: row.currency,
-      termStart: row.term_start,
-      termEnd: row.term_end,
-      contractStatus: 'not_booked',
-      lifecycleStatus: 'parked',
-      changes: 0,
-      completed: 0,
-      inFlight: 0,
-      parked: row.parked,
-      failed: 0,
-      updatedAt: row.updated_at.toISOString(),
-    }));
+    return rows.map(toContractSummary).at(0);
   }
 
   /** How many contracts are not booked (each counts as parked in the contracts list). */

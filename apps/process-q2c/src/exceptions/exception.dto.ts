@@ -2,14 +2,14 @@ import type { ExceptionDto, ExceptionHistoryEntryDto } from '@revline/finance-ap
 import { systemOfQueue } from '@revline/finance-api';
 import type { ExceptionEntity } from '@revline/messaging';
 
-export function contractIdOf(row: ExceptionEntity): string | null {
+export function contractIdOf(row: Pick<ExceptionEntity, 'details'>): string | null {
   const details = row.details as { contractId?: unknown };
   if (typeof details.contractId === 'string') return details.contractId;
   return null;
 }
 
 export function toExceptionDto(
-  row: ExceptionEntity,
+  row: Omit<ExceptionEntity, 'envelope'>,
   history: ExceptionHistoryEntryDto[],
   now = Date.now(),
 ): ExceptionDto {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CsvWriter } from '@revline/http';
 import { DomainError } from '@revline/http';
 import { breakSides, breakValues } from '@revline/finance-api';
+import { entityColumns, preparedRows } from '@revline/persistence';
 import { DataSource } from 'typeorm';
 import type { SelectQueryBuilder } from 'typeorm';
 import { BreaksQuery } from './reconciliation.dto';
@@ -15,6 +16,7 @@ import type {
 } from './reconciliation.dto';
 import { ReconciliationBreakEntity, ReconciliationRunEntity } from './reconciliation.entities';
 import { CHECKPOINTS } from './checkpoints/checkpoint';
+import { refuseUnrealDays } from '../sla/sla-figures.query';
 
 export function toRunDto(run: ReconciliationRunEntity): ReconciliationRunDto {
   return {
@@ -77,12 +79,20 @@ function filtered(
   return qb;
 }
 
-/** One page of breaks: the query asks for limit + 1 rows, the extra one only says there is a next page. */
+/**
+ * One page of breaks: the query asks for limit + 1 rows, the extra one only says there is a next page. Its columns
+ * are read as the entity's properties and it runs as a prepared statement (TypeORM writes the limit into the text),
+ * without hydrating each row.
+ */
 async function breakPage(
+  dataSource: DataSource,
   qb: SelectQueryBuilder<ReconciliationBreakEntity>,
   limit: number,
 ): Promise<BreakListDto> {
-  const rows = await qb.getMany();
+  const [sql, params] = qb
+    .select(entityColumns(dataSource, ReconciliationBreakEntity, 'b'))
+    .getQueryAndParameters();
+  const rows = await preparedRows<ReconciliationBreakEntity>(dataSource, sql, params);
   const page = rows.slice(0, limit);
   return {
     items: page.map(toBreakDto),
@@ -135,7 +145,7 @@ export class ReconciliationQueries {
     if (query.status) qb.andWhere('b.status = :status', { status: query.status });
     if (run.contractId) qb.andWhere('b.contractId = :runContract', { runContract: run.contractId });
     if (run.customerId) qb.andWhere('b.customerId = :runCustomer', { runCustomer: run.customerId });
-    return breakPage(filtered(qb, query), limit);
+    return breakPage(this.dataSource, filtered(qb, query), limit);
   }
 
   /** The breaks open now, whatever run found them, filtered, in keyset pages on the break id. */
@@ -147,7 +157,7 @@ export class ReconciliationQueries {
       .orderBy('b.breakId', 'ASC')
       .take(limit + 1);
     if (query.customerId) qb.andWhere('b.customerId = :customerId', { customerId: query.customerId });
-    return breakPage(filtered(qb, query), limit);
+    return breakPage(this.dataSource, filtered(qb, query), limit);
   }
 
   /** Every matching break, a page at a time: for the CSV export. */
@@ -162,6 +172,7 @@ export class ReconciliationQueries {
   }
 
   async summary(from: string, to: string): Promise<BreakSummaryDto> {
+    refuseUnrealDays({ from, to });
     if (from > to)
       throw new DomainError(400, 'from must not be after to', [{ field: 'from', problem: 'after to' }]);
     const rows = await this.dataSource.query<

@@ -20,6 +20,17 @@ interface ExceptionRow {
 const round = (seconds: number | null | undefined): number | null =>
   seconds === null || seconds === undefined ? null : Math.round(seconds * 1000) / 1000;
 
+/** A 400 for a range whose from or to (YYYY-MM-DD by their format) is not a day of the calendar (2026-02-30). */
+export function refuseUnrealDays(range: { from: string; to: string }): void {
+  for (const field of ['from', 'to'] as const) {
+    const day = new Date(`${range[field]}T00:00:00Z`);
+    if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== range[field])
+      throw new DomainError(400, `${field} (${range[field]}) is not a date of the calendar`, [
+        { field, problem: 'must be a real date' },
+      ]);
+  }
+}
+
 /**
  * Service figures for a window of days: sync latency percentiles of the changes completed in it (Salesforce commit
  * to the last ERP posting, computed in Postgres with percentile_cont), and exceptions per category.
@@ -29,13 +40,7 @@ export class SlaFigures {
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(query: SlaQuery): Promise<SlaDto> {
-    for (const field of ['from', 'to'] as const) {
-      const day = new Date(`${query[field]}T00:00:00Z`);
-      if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== query[field])
-        throw new DomainError(400, `${field} (${query[field]}) is not a date of the calendar`, [
-          { field, problem: 'must be a real date' },
-        ]);
-    }
+    refuseUnrealDays(query);
     const days = (Date.parse(`${query.to}T00:00:00Z`) - Date.parse(`${query.from}T00:00:00Z`)) / 86_400_000;
     if (days < 0)
       throw new DomainError(400, `to (${query.to}) is before from (${query.from})`, [
