@@ -30,6 +30,8 @@ export interface ProcessStream {
   stream: Readable;
   contentType: string;
   disposition: string | undefined;
+  /** The answer's Content-Length, when process-q2c gave one (not for a streamed export). */
+  length: number | undefined;
 }
 
 interface ProblemBody {
@@ -46,7 +48,7 @@ export interface ActingFor {
 interface SendOptions extends ActingFor {
   params?: Query;
   data?: unknown;
-  responseType?: 'stream' | 'arraybuffer';
+  responseType?: 'stream';
   headers?: Record<string, string>;
 }
 
@@ -104,18 +106,9 @@ export class ProcessQ2cClient {
    * written again; errors are mapped as usual.
    */
   async relay(path: string, query: Query = {}): Promise<StreamableFile> {
-    const response = await this.send<ArrayBuffer>('GET', path, {
-      params: query,
-      responseType: 'arraybuffer',
-      headers: { accept: 'application/json' },
-    });
-    const body = Buffer.from(response.data);
-    const type: unknown = response.headers['content-type'];
-    // Its length given, the page goes out in one write rather than as chunks.
-    return new StreamableFile(body, {
-      type: typeof type === 'string' ? type : 'application/json',
-      length: body.length,
-    });
+    const answer = await this.stream(path, query, 'application/json');
+    // Its length passed on, the page goes out as it arrives without chunked framing.
+    return new StreamableFile(answer.stream, { type: answer.contentType, length: answer.length });
   }
 
   /** A read answered as a stream (CSV exports), passed on without buffering; errors are mapped as usual. */
@@ -129,10 +122,12 @@ export class ProcessQ2cClient {
       const value: unknown = response.headers[name];
       return typeof value === 'string' ? value : undefined;
     };
+    const length = Number.parseInt(header('content-length') ?? '', 10);
     return {
       stream: response.data,
       contentType: header('content-type') ?? accept,
       disposition: header('content-disposition'),
+      length: Number.isSafeInteger(length) ? length : undefined,
     };
   }
 
@@ -196,7 +191,8 @@ export class ProcessQ2cClient {
         await this.pause(attempt);
         continue;
       }
-      const data = await answerBody(response.data, options.responseType);
+      const data: unknown =
+        options.responseType === 'stream' ? await readJson(response.data as Readable) : response.data;
       throw errorFromProcess(response.status, data, path, options.actingKeyId !== undefined);
     }
   }
@@ -221,14 +217,9 @@ export class ProcessQ2cClient {
   }
 }
 
-/** A refusal's problem body, whichever way its answer was read (parsed, bytes or a stream); {} when it is not JSON. */
-async function answerBody(data: unknown, responseType: SendOptions['responseType']): Promise<unknown> {
-  if (responseType === undefined) return data;
+async function readJson(stream: Readable): Promise<unknown> {
   const chunks: Buffer[] = [];
-  if (responseType === 'arraybuffer') chunks.push(Buffer.from(data as ArrayBuffer));
-  else
-    for await (const chunk of data as Readable)
-      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
   } catch {
