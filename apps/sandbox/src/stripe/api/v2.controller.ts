@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Headers, Param, Res, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  Param,
+  Res,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { MeterEventStream, parseStreamBody } from '../billing/meter-event-stream';
@@ -113,11 +123,12 @@ export class StripeV2Controller {
       const types = query.types;
       if (
         types !== undefined &&
-        (!Array.isArray(types) ||
-          types.length > MAX_TYPES ||
-          types.some((t) => typeof t !== 'string'))
+        (!Array.isArray(types) || types.length > MAX_TYPES || types.some((t) => typeof t !== 'string'))
       )
-        throw StripeApiError.invalid('types', `types must be an array of at most ${String(MAX_TYPES)} event types.`);
+        throw StripeApiError.invalid(
+          'types',
+          `types must be an array of at most ${String(MAX_TYPES)} event types.`,
+        );
       const objectId = str(query, 'object_id');
       const created = createdRange(query);
       token = {
@@ -188,7 +199,10 @@ export class MeterEventStreamController {
     const failure = this.faults.requestFailure();
     if (failure === 429) throw StripeApiError.rateLimited('meter-event-stream-rate');
     if (failure !== null)
-      throw new StripeApiError(failure, { type: 'api_error', message: 'An unknown error occurred (sandbox fault).' });
+      throw new StripeApiError(failure, {
+        type: 'api_error',
+        message: 'An unknown error occurred (sandbox fault).',
+      });
     const events = parseStreamBody(body);
     this.stream.accept(events, { id: requestId, idempotencyKey: idempotencyKey ?? null });
     return {};

@@ -166,13 +166,15 @@ export class MeterEventStream {
     const start = this.store.now();
     const refusals = new Refusals();
     for (const event of events) this.take(event, refusals);
-    for (const { meter, codes } of refusals.byMeter.values()) this.report(meter, [...codes.values()], start, request);
+    for (const { meter, codes } of refusals.byMeter.values())
+      this.report(meter, [...codes.values()], start, request);
   }
 
   private take(event: StreamEvent, refusals: Refusals): void {
     const meter =
-      [...this.store.meters.values()].find((m) => m.event_name === event.event_name && m.status === 'active') ??
-      null;
+      [...this.store.meters.values()].find(
+        (m) => m.event_name === event.event_name && m.status === 'active',
+      ) ?? null;
     const refuse = (code: string, message: string) => {
       refusals.add(meter, event.event_name, code, message, event.identifier);
     };
@@ -191,7 +193,10 @@ export class MeterEventStream {
       return;
     }
     const value = event.payload[meter.value_settings.event_payload_key];
-    if (meter.default_aggregation.formula !== 'count' && (value === undefined || !/^-?\d+(\.\d+)?$/.test(value))) {
+    if (
+      meter.default_aggregation.formula !== 'count' &&
+      (value === undefined || !/^-?\d+(\.\d+)?$/.test(value))
+    ) {
       refuse('meter_event_invalid_value', 'The meter event value must be a number.');
       return;
     }
