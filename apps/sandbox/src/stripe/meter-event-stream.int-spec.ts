@@ -291,3 +291,41 @@ describe('Stripe sandbox: the v2 meter event stream', () => {
     expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 });
+
+describe('Stripe sandbox, realistic profile: the meter event stream under its own rate limit', () => {
+  it('refuses stream requests past its limit with 429, apart from the API limits', async () => {
+    const sandbox = await createTestApp(StripeSandboxModule, SPEC, {
+      SANDBOX_STRIPE_WEBHOOK_URLS: 'none',
+      SANDBOX_PROFILE: 'realistic',
+      SANDBOX_STRIPE_METER_EVENT_STREAM_RATE_PER_SECOND: '3',
+    });
+    try {
+      const url = new URL(sandbox.url);
+      const stripe = new Stripe('sk_test_revline_sandbox', {
+        host: url.hostname,
+        port: Number(url.port),
+        protocol: 'http',
+        maxNetworkRetries: 0,
+      });
+      const { authentication_token: token } = await stripe.v2.billing.meterEventSession.create();
+      const event = { event_name: 'anything', payload: { stripe_customer_id: 'cus_x', value: '1' } };
+      const burst = await Promise.allSettled(
+        Array.from({ length: 5 }, () =>
+          stripe.v2.billing.meterEventStream.create({ events: [event] }, { apiKey: token }),
+        ),
+      );
+      const refused = burst
+        .filter((r) => r.status === 'rejected')
+        .map((r) => (r as PromiseRejectedResult).reason as unknown);
+      expect(burst.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+      expect(refused).toHaveLength(2);
+      for (const error of refused) expect(error).toMatchObject({ statusCode: 429 });
+      // The API's own limits still have room: the stream's requests did not count against them.
+      await expect(stripe.customers.create({ name: 'After the burst' })).resolves.toMatchObject({
+        object: 'customer',
+      });
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
