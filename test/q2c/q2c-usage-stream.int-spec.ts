@@ -107,7 +107,7 @@ describe('bulk usage through the meter event stream', () => {
     expect(stripeStore().meterEventSessions.size).toBe(1);
 
     // The same command delivered again (a redelivery): the stream takes its identifiers once.
-    const [sent] = await commands(command?.idempotencyKey ?? '');
+    const sent = (await commands(command.idempotencyKey)).at(0);
     if (!sent) throw new Error('no report command');
     const again = await env.billing.app
       .get(BillingCommandsHandler)
@@ -134,7 +134,7 @@ describe('bulk usage through the meter event stream', () => {
       row('new-1', { quantity: '3', occurredAt: '2026-03-25T10:00:00Z' }),
     ]).expect(200);
     const [command] = (res.body as { commands: Array<{ idempotencyKey: string }> }).commands;
-    const [sent] = await commands(command?.idempotencyKey ?? '');
+    const sent = (await commands(command.idempotencyKey)).at(0);
     const old = sent?.envelope.payload.events.find((e) => e.timestamp.startsWith('2026-02-20'));
     if (!old) throw new Error('the old day was not reported');
     const started = Date.now();

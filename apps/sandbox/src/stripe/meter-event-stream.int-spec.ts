@@ -98,8 +98,8 @@ describe('Stripe sandbox: the v2 meter event stream', () => {
       await stripe.billing.meterEvents.create({
         event_name: eventName,
         identifier: `v1-${String(i)}`,
-        timestamp: at(time ?? ''),
-        payload: { stripe_customer_id: other.id, value: value ?? '' },
+        timestamp: at(time),
+        payload: { stripe_customer_id: other.id, value },
       });
     const expected = [
       ['2026-03-10', 100.5],
@@ -237,9 +237,9 @@ describe('Stripe sandbox: the v2 meter event stream', () => {
         },
       },
     });
-    expect(Date.parse(report?.created ?? '')).not.toBeNaN();
-    expect(Date.parse(report?.data.validation_end ?? '')).toBeGreaterThanOrEqual(
-      Date.parse(report?.data.validation_start ?? ''),
+    expect(Date.parse(report.created)).not.toBeNaN();
+    expect(Date.parse(report.data.validation_end)).toBeGreaterThanOrEqual(
+      Date.parse(report.data.validation_start),
     );
     // The good event of the same request counts; the event with no meter is reported apart.
     expect(await daySums(customer.id, '2026-03-25', '2026-03-26')).toEqual([['2026-03-25', 3]]);
@@ -252,12 +252,12 @@ describe('Stripe sandbox: the v2 meter event stream', () => {
         },
       },
     });
-    expect(await stripe.v2.core.events.retrieve(report?.id ?? '')).toMatchObject({
-      id: report?.id,
-      type: report?.type,
+    expect(await stripe.v2.core.events.retrieve(report.id)).toMatchObject({
+      id: report.id,
+      type: report.type,
     });
     const byMeter = await stripe.v2.core.events.list({ object_id: meter.id });
-    expect(byMeter.data.map((e) => e.id)).toEqual([report?.id]);
+    expect(byMeter.data.map((e) => e.id)).toEqual([report.id]);
   });
 
   it('lists v2 events newest first, a page at a time through next_page_url', async () => {
@@ -281,7 +281,8 @@ describe('Stripe sandbox: the v2 meter event stream', () => {
     });
     expect(first.data.map((e) => e.id)).toEqual(all.slice(0, 3).map((e) => e.id));
     expect(first.next_page_url).toEqual(expect.stringMatching(/^\/v2\/core\/events\?page=/));
-    const second = (await stripe.rawRequest('GET', first.next_page_url ?? '')) as {
+    if (!first.next_page_url) throw new Error('no next page');
+    const second = (await stripe.rawRequest('GET', first.next_page_url)) as {
       data: Array<{ id: string }>;
       next_page_url: string | null;
     };
@@ -315,8 +316,8 @@ describe('Stripe sandbox, realistic profile: the meter event stream under its ow
         ),
       );
       const refused = burst
-        .filter((r) => r.status === 'rejected')
-        .map((r) => (r as PromiseRejectedResult).reason as unknown);
+        .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+        .map((r) => r.reason as unknown);
       expect(burst.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
       expect(refused).toHaveLength(2);
       for (const error of refused) expect(error).toMatchObject({ statusCode: 429 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { UsageReport } from '@revline/billing-port';
-import { MeterEventSessions, SESSION_MARGIN_MS, streamBatches, streamEvent } from './stripe-meter-event-stream';
+import {
+  MeterEventSessions,
+  SESSION_MARGIN_MS,
+  streamBatches,
+  streamEvent,
+} from './stripe-meter-event-stream';
 
 const report = (count: number): UsageReport => ({
   meterEventName: 'api_calls',
@@ -39,22 +44,29 @@ describe('meter event session tokens', () => {
   const clock = { now: Date.parse('2026-03-10T12:00:00Z') };
   const sessionsWith = () => {
     const created: string[] = [];
-    const sessions = new MeterEventSessions(async (key) => {
-      await Promise.resolve();
-      const token = `tok_${key}_${String(created.length + 1)}`;
-      created.push(token);
-      return {
-        authentication_token: token,
-        expires_at: new Date(clock.now + 15 * 60_000).toISOString(),
-      };
-    }, () => clock.now);
+    const sessions = new MeterEventSessions(
+      async (key) => {
+        await Promise.resolve();
+        const token = `tok_${key}_${String(created.length + 1)}`;
+        created.push(token);
+        return {
+          authentication_token: token,
+          expires_at: new Date(clock.now + 15 * 60_000).toISOString(),
+        };
+      },
+      () => clock.now,
+    );
     return { sessions, created };
   };
 
   it('are created once for callers asking together, and reused until shortly before they expire', async () => {
     clock.now = Date.parse('2026-03-10T12:00:00Z');
     const { sessions, created } = sessionsWith();
-    const tokens = await Promise.all([sessions.token('sk_a'), sessions.token('sk_a'), sessions.token('sk_a')]);
+    const tokens = await Promise.all([
+      sessions.token('sk_a'),
+      sessions.token('sk_a'),
+      sessions.token('sk_a'),
+    ]);
     expect(tokens).toEqual(['tok_sk_a_1', 'tok_sk_a_1', 'tok_sk_a_1']);
     clock.now += 15 * 60_000 - SESSION_MARGIN_MS - 1;
     expect(await sessions.token('sk_a')).toBe('tok_sk_a_1');

@@ -100,7 +100,9 @@ export class StripeMeterEventStream {
     private readonly config: StripeConfig,
   ) {
     this.sessions = new MeterEventSessions(() =>
-      this.gateway.call('v2.billing.meterEventSession.create', (s) => s.v2.billing.meterEventSession.create()),
+      this.gateway.call('v2.billing.meterEventSession.create', (s) =>
+        s.v2.billing.meterEventSession.create(),
+      ),
     );
   }
 
@@ -132,6 +134,8 @@ export class StripeMeterEventStream {
       if (outcome === 'sent') return;
       this.sessions.expired(key, token);
     }
-    throw new TransientError('Stripe called a fresh meter event session token expired; the report is retried');
+    throw new TransientError(
+      'Stripe called a fresh meter event session token expired; the report is retried',
+    );
   }
 }

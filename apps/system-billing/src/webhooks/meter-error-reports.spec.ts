@@ -29,7 +29,10 @@ describe('a meter error report', () => {
         {
           code: 'timestamp_too_far_in_past',
           error_count: 2,
-          sample_errors: [sample('u1', 'The event timestamp cannot be more than 35 days in past.'), sample('u2', 'old')],
+          sample_errors: [
+            sample('u1', 'The event timestamp cannot be more than 35 days in past.'),
+            sample('u2', 'old'),
+          ],
         },
         { code: 'meter_event_customer_not_found', error_count: 1, sample_errors: [sample('u1', 'again')] },
       ]),
@@ -57,9 +60,11 @@ describe('a meter error report', () => {
       type: 'v1.billing.meter.no_meter_found',
       related_object: undefined,
     } as unknown as Report;
-    const [refusal] = refusalsOf(noMeter);
+    const refusal = refusalsOf(noMeter).at(0);
     expect(refusal).toMatchObject({ identifier: 'u9', meterId: null, code: 'no_meter' });
-    expect(refusalReason(refusal ?? ({} as never))).toMatch(/^Stripe refused meter event u9 \(no active meter\)/);
+    expect(refusalReason(refusal ?? ({} as never))).toMatch(
+      /^Stripe refused meter event u9 \(no active meter\)/,
+    );
   });
 
   it('without samples names nothing', () => {

@@ -21,9 +21,30 @@ export const METER_ERROR_EVENT_TYPES = [
 /** The workbench job of a refused meter event: not a job that can run again, only one to resolve. */
 export const METER_EVENT_REFUSED_JOB = 'meter-event:stripe';
 
-type MeterErrorEvent =
-  | Stripe.Events.V1BillingMeterErrorReportTriggeredEvent
-  | Stripe.Events.V1BillingMeterNoMeterFoundEvent;
+/**
+ * A meter error report as read: the fields this reads of the SDK's report types (the error report and the no-meter
+ * event of Stripe.Events), each nested part optional, since a report comes over the wire.
+ */
+interface MeterErrorEvent {
+  id: string;
+  type: string;
+  created: string;
+  related_object?: { id: string } | null;
+  data?: {
+    reason?: {
+      error_types?: Array<{
+        code: string;
+        sample_errors?: Array<{ error_message: string; request?: { identifier?: string } }>;
+      }>;
+    };
+  };
+}
+
+type Fits<T extends MeterErrorEvent> = T;
+/** The SDK's report types are read as MeterErrorEvent: this fails to compile should they stop fitting it. */
+export type SdkMeterErrorEvents = Fits<
+  Stripe.Events.V1BillingMeterErrorReportTriggeredEvent | Stripe.Events.V1BillingMeterNoMeterFoundEvent
+>;
 
 interface V2Page {
   data: unknown[];
@@ -42,7 +63,7 @@ export interface MeterEventRefusal {
 
 /** Every sample refusal an error report names, one per identifier (the first code Stripe gives it). */
 export function refusalsOf(event: MeterErrorEvent): MeterEventRefusal[] {
-  const meterId = 'related_object' in event ? (event.related_object?.id ?? null) : null;
+  const meterId = event.related_object?.id ?? null;
   const seen = new Map<string, MeterEventRefusal>();
   for (const type of event.data?.reason?.error_types ?? []) {
     for (const sample of type.sample_errors ?? []) {
@@ -91,7 +112,8 @@ export class MeterErrorReports implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.STRIPE_METER_EVENT_STREAM !== 'on' || this.config.STRIPE_METER_ERRORS_POLL_MS === 0) return;
+    if (this.config.STRIPE_METER_EVENT_STREAM !== 'on' || this.config.STRIPE_METER_ERRORS_POLL_MS === 0)
+      return;
     this.timer = setInterval(() => {
       this.pollOnce().catch((error: unknown) => {
         this.logger.warn(`Stripe meter error reports poll failed: ${(error as Error).message}`);
@@ -164,7 +186,7 @@ export class MeterErrorReports implements OnApplicationBootstrap, OnApplicationS
       [
         events.map((e) => e.id),
         events.map((e) => e.type),
-        events.map((e) => ('related_object' in e ? (e.related_object?.id ?? '') : '')),
+        events.map((e) => e.related_object?.id ?? ''),
         events.map((e) => Math.floor(Date.parse(e.created) / 1000)),
       ],
     );
@@ -199,7 +221,7 @@ export class MeterErrorReports implements OnApplicationBootstrap, OnApplicationS
         refusal.identifier,
       ],
     );
-    const row = rows[0];
+    const row = rows.at(0);
     if (!row) return false;
     await this.forwarding.raised(manager, row);
     this.metrics.exceptions.inc({ category: 'billing_rejected' });

@@ -76,7 +76,10 @@ function createdRange(query: Record<string, unknown>): Record<string, string> | 
 function inRange(event: CoreEvent, range: Record<string, string> | undefined): boolean {
   if (!range) return true;
   const at = Date.parse(event.created);
-  const bound = (op: string) => (range[op] === undefined ? undefined : Date.parse(range[op]));
+  const bound = (op: string) => {
+    const value = range[op] as string | undefined;
+    return value === undefined ? undefined : Date.parse(value);
+  };
   const [gt, gte, lt, lte] = ['gt', 'gte', 'lt', 'lte'].map(bound);
   return (
     (gt === undefined || at > gt) &&

@@ -34,7 +34,7 @@ export function parseStreamBody(body: unknown): StreamEvent[] {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw invalid('events', 'The request body must be a JSON object.');
   const { events, ...rest } = body as Record<string, unknown>;
-  const unknown = Object.keys(rest)[0];
+  const unknown = Object.keys(rest).at(0);
   if (unknown !== undefined) throw StripeApiError.unknownParam(unknown);
   if (events === undefined) throw StripeApiError.missing('events');
   if (!Array.isArray(events) || events.length === 0)
@@ -48,7 +48,7 @@ function parseStreamEvent(raw: unknown, at: string): StreamEvent {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw invalid(at, `${at} must be an object.`);
   const { event_name, identifier, payload, timestamp, ...rest } = raw as Record<string, unknown>;
-  const unknown = Object.keys(rest)[0];
+  const unknown = Object.keys(rest).at(0);
   if (unknown !== undefined) throw StripeApiError.unknownParam(`${at}.${unknown}`);
   if (event_name === undefined) throw StripeApiError.missing(`${at}.event_name`);
   if (typeof event_name !== 'string' || event_name === '' || event_name.length > MAX_NAME_LENGTH)
@@ -183,7 +183,7 @@ export class MeterEventStream {
       return;
     }
     const customerKey = meter.customer_mapping.event_payload_key;
-    const customer = event.payload[customerKey];
+    const customer = event.payload[customerKey] as string | undefined;
     if (!customer) {
       refuse('meter_event_no_customer_defined', `The payload has no ${customerKey}.`);
       return;
@@ -192,7 +192,7 @@ export class MeterEventStream {
       refuse('meter_event_customer_not_found', `No such customer: '${customer}'`);
       return;
     }
-    const value = event.payload[meter.value_settings.event_payload_key];
+    const value = event.payload[meter.value_settings.event_payload_key] as string | undefined;
     if (
       meter.default_aggregation.formula !== 'count' &&
       (value === undefined || !/^-?\d+(\.\d+)?$/.test(value))
