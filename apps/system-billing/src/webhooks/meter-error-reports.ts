@@ -10,6 +10,7 @@ import { StripeEventCursorEntity } from '../persistence/entities';
 import { StripeGateway } from '../stripe/stripe-gateway';
 import { StripeConfig } from '../stripe/stripe.config';
 
+/** Its row of the events cursor table: the newest report's `created` read so far, in epoch milliseconds. */
 const CURSOR = 'stripe-meter-errors';
 /** Events of the last minute before the cursor are read again: one created in the same second is not skipped. */
 const OVERLAP_MS = 60_000;
