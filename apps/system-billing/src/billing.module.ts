@@ -10,6 +10,7 @@ import { StripeBillingAdapter } from './stripe/stripe-billing.adapter';
 import { StripeCustomers } from './stripe/stripe-customers.service';
 import { StripeExports } from './stripe/stripe-exports.service';
 import { StripeGateway } from './stripe/stripe-gateway';
+import { StripeMeterEventStream } from './stripe/stripe-meter-event-stream';
 import { StripeRateLimiter } from './stripe/stripe-rate-limiter';
 import { StripeInvoiceLinesExport } from './stripe/stripe-invoice-lines-export.service';
 import { StripePrices } from './stripe/stripe-prices.service';
@@ -17,6 +18,7 @@ import { StripeReads } from './stripe/stripe-reads.service';
 import { StripeSigma } from './stripe/stripe-sigma';
 import { StripeSubscriptions } from './stripe/stripe-subscriptions.service';
 import { StripeUsageAndCredits } from './stripe/stripe-usage-credits.service';
+import { MeterErrorReports } from './webhooks/meter-error-reports';
 import { RawWebhookBody } from './webhooks/raw-webhook-body';
 import { StripeEventDetails } from './webhooks/stripe-event-details';
 import { StripeEventIngest } from './webhooks/stripe-events';
@@ -40,6 +42,7 @@ import { StripeWebhookEndpoints } from './webhooks/stripe-webhook-endpoints';
     StripeCustomers,
     StripePrices,
     StripeSubscriptions,
+    StripeMeterEventStream,
     StripeUsageAndCredits,
     StripeReads,
     StripeInvoiceLinesExport,
@@ -49,10 +52,11 @@ import { StripeWebhookEndpoints } from './webhooks/stripe-webhook-endpoints';
     StripeEventDetails,
     StripeEventIngest,
     StripeEventsPoller,
+    MeterErrorReports,
     StripeEventsRetention,
     StripeWebhookEndpoints,
     { provide: VendorChecks, useClass: StripeChecks },
   ],
-  exports: [BillingPort, StripeEventsPoller, StripeWebhookEndpoints],
+  exports: [BillingPort, StripeEventsPoller, MeterErrorReports, StripeWebhookEndpoints],
 })
 export class BillingModule {}

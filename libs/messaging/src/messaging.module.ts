@@ -56,6 +56,7 @@ export class MessagingModule {
         DeliveryReceipts,
         Retention,
         Inbox,
+        ExceptionForwarding,
         ExceptionRecorder,
         ConnectionAlerts,
       ],

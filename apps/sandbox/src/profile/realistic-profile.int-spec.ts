@@ -164,7 +164,7 @@ describe('realistic profile: Stripe', () => {
         'GET /v1/customers': expect.any(Number) as number,
         'GET /v1/products': expect.any(Number) as number,
       },
-      refused: { 'global-rate': 2, 'endpoint-rate': 2 },
+      refused: { 'global-rate': 2, 'endpoint-rate': 2, 'meter-event-stream-rate': 0 },
     });
     // Counted by endpoint as the limiter keys them: the first burst's five creates, and every admitted call in all.
     expect(stats.admittedByEndpoint['POST /v1/customers']).toBeGreaterThanOrEqual(5);

@@ -39,6 +39,14 @@ export class StripeSandboxConfig {
   SANDBOX_STRIPE_ENDPOINT_RATE_LIMIT_PER_SECOND = 25;
 
   /**
+   * Under the realistic profile, requests per second the v2 meter event stream accepts (each of up to 100 events).
+   * It has its own limit, apart from the API's: Stripe documents 10,000 a second.
+   */
+  @IsInt()
+  @Min(1)
+  SANDBOX_STRIPE_METER_EVENT_STREAM_RATE_PER_SECOND = 10_000;
+
+  /**
    * The account's default API version: events (webhooks without an endpoint version, and `/v1/events`) are
    * rendered in it, as Stripe renders them in the account's version. Older than 2025-03-31.basil, objects lack
    * the fields that version added (`parent`, `total_taxes`, a line's `pricing`) and show the ones it replaced.

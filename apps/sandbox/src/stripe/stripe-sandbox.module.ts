@@ -15,7 +15,9 @@ import { PlatformController } from './api/platform.controller';
 import { SchedulesController } from './api/schedules.controller';
 import { SigmaController, StripeFilesController } from './sigma/sigma.controller';
 import { SubscriptionsController } from './api/subscriptions.controller';
+import { MeterEventStreamController, StripeV2Controller } from './api/v2.controller';
 import { CreditNotes } from './billing/credit-notes';
+import { MeterEventStream } from './billing/meter-event-stream';
 import { Invoicing } from './billing/invoicing';
 import { Schedules } from './billing/schedules';
 import { Subscriptions } from './billing/subscriptions';
@@ -61,6 +63,8 @@ class FormBodies implements OnModuleInit {
     StripeGenerateController,
     SigmaController,
     StripeFilesController,
+    StripeV2Controller,
+    MeterEventStreamController,
   ],
   providers: [
     FormBodies,
@@ -72,6 +76,7 @@ class FormBodies implements OnModuleInit {
     Subscriptions,
     Schedules,
     CreditNotes,
+    MeterEventStream,
     TimeMachine,
     WebhookDispatcher,
     StripeStateKeeper,

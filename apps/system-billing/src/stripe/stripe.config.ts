@@ -79,6 +79,25 @@ export class StripeConfig implements ProductionChecked {
   STRIPE_EVENTS_POLL_MS = 60_000;
 
   /**
+   * How usage reports reach Stripe's meters. `off` (the default): one `/v1/billing/meter_events` request per
+   * event, each validated as it is sent, so a refused event refuses its report command at once (billing.rejected).
+   * `on`, for accounts with API v2's meter event stream: a meter event session's token (cached until a minute
+   * before it expires), then `/v2/billing/meter_event_stream` requests of up to 100 events each, every request
+   * (the session's too) a slot of the shared limiter. Stripe validates streamed events later: one it refuses is
+   * reported by a `v1.billing.meter.error_report_triggered` event, which system-billing reads from
+   * `/v2/core/events` (STRIPE_METER_ERRORS_POLL_MS) and raises as a `billing_rejected` exception per identifier.
+   * The stream is served from Stripe's meter events host (`meter-events.stripe.com`), which the stripe SDK picks
+   * itself when STRIPE_HOST is `api.stripe.com`; any other STRIPE_HOST (the sandbox, a proxy) serves it too.
+   */
+  @IsIn(['on', 'off'])
+  STRIPE_METER_EVENT_STREAM: 'on' | 'off' = 'off';
+
+  /** With the meter event stream on: how often `/v2/core/events` is read for meter error reports; 0 turns it off. */
+  @IsInt()
+  @Min(0)
+  STRIPE_METER_ERRORS_POLL_MS = 30_000;
+
+  /**
    * Where Stripe serves file contents (a Sigma query's result CSV): `https://files.stripe.com` on a real account.
    * Unset, the API's own protocol, host and port (the sandbox serves files there).
    */

@@ -8,18 +8,28 @@ const PAST_WINDOW_S = 35 * 24 * 3600;
 const FUTURE_WINDOW_S = 5 * 60;
 const DAY_S = 24 * 3600;
 
+/** Why a meter event timestamp lies outside Stripe's window around `now`: the v2 error report's code and message. */
+export function meterEventTimeProblem(
+  timestamp: number,
+  now: number,
+): { code: 'timestamp_too_far_in_past' | 'timestamp_in_future'; message: string } | null {
+  if (timestamp < now - PAST_WINDOW_S)
+    return {
+      code: 'timestamp_too_far_in_past',
+      message: `The event timestamp cannot be more than 35 days in past. Expected a timestamp greater than or equal to ${String(now - PAST_WINDOW_S)}.`,
+    };
+  if (timestamp > now + FUTURE_WINDOW_S)
+    return {
+      code: 'timestamp_in_future',
+      message: `The event timestamp cannot be more than 5 minutes in the future. Expected a timestamp less than or equal to ${String(now + FUTURE_WINDOW_S)}.`,
+    };
+  return null;
+}
+
 /** Refuses a meter event timestamp outside Stripe's window around `now` (the customer's clock), as Stripe does. */
 export function checkMeterEventTime(timestamp: number, now: number): void {
-  if (timestamp < now - PAST_WINDOW_S)
-    throw StripeApiError.invalid(
-      'timestamp',
-      `The event timestamp cannot be more than 35 days in past. Expected a timestamp greater than or equal to ${String(now - PAST_WINDOW_S)}.`,
-    );
-  if (timestamp > now + FUTURE_WINDOW_S)
-    throw StripeApiError.invalid(
-      'timestamp',
-      `The event timestamp cannot be more than 5 minutes in the future. Expected a timestamp less than or equal to ${String(now + FUTURE_WINDOW_S)}.`,
-    );
+  const problem = meterEventTimeProblem(timestamp, now);
+  if (problem) throw StripeApiError.invalid('timestamp', problem.message);
 }
 
 export interface MeterEventSummary {

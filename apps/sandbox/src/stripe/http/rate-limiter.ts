@@ -6,7 +6,7 @@ import { StripeSandboxConfig } from '../stripe-sandbox.config';
 const WINDOW_MS = 1_000;
 
 /** Stripe's `Stripe-Rate-Limited-Reason` for the limiter that refused a request. */
-export type RateLimitedReason = 'global-rate' | 'endpoint-rate';
+export type RateLimitedReason = 'global-rate' | 'endpoint-rate' | 'meter-event-stream-rate';
 
 /** What the limiter is set to and what it did, for benches and tests. */
 export interface RateLimitStats {
@@ -55,13 +55,20 @@ export class StripeRateLimiter {
   private readonly endpointLimit: number;
   private admitted = 0;
   private readonly admittedByEndpoint = new Map<string, number>();
-  private readonly refused: Record<RateLimitedReason, number> = { 'global-rate': 0, 'endpoint-rate': 0 };
+  private readonly refused: Record<RateLimitedReason, number> = {
+    'global-rate': 0,
+    'endpoint-rate': 0,
+    'meter-event-stream-rate': 0,
+  };
+  /** The meter event stream's own window: its requests do not count against the API's limits. */
+  private readonly stream: SlidingWindow;
 
   constructor(config: StripeSandboxConfig, profile: SandboxProfileConfig) {
     this.enabled = profile.realistic;
     this.globalLimit = config.SANDBOX_STRIPE_RATE_LIMIT_PER_SECOND;
     this.global = new SlidingWindow(this.globalLimit);
     this.endpointLimit = config.SANDBOX_STRIPE_ENDPOINT_RATE_LIMIT_PER_SECOND;
+    this.stream = new SlidingWindow(config.SANDBOX_STRIPE_METER_EVENT_STREAM_RATE_PER_SECOND);
   }
 
   stats(): RateLimitStats {
@@ -92,6 +99,21 @@ export class StripeRateLimiter {
     this.global.admit(now);
     window.admit(now);
     this.admitted += 1;
+    this.admittedByEndpoint.set(endpoint, (this.admittedByEndpoint.get(endpoint) ?? 0) + 1);
+    return null;
+  }
+
+  /** Lets a meter event stream request through, or refuses it past the stream's own limit. */
+  streamRefusal(): RateLimitedReason | null {
+    if (!this.enabled) return null;
+    const now = performance.now();
+    if (!this.stream.hasRoom(now)) {
+      this.refused['meter-event-stream-rate'] += 1;
+      return 'meter-event-stream-rate';
+    }
+    this.stream.admit(now);
+    this.admitted += 1;
+    const endpoint = 'POST /v2/billing/meter_event_stream';
     this.admittedByEndpoint.set(endpoint, (this.admittedByEndpoint.get(endpoint) ?? 0) + 1);
     return null;
   }

@@ -3,7 +3,12 @@ import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 
 export type StripeErrorType =
-  'api_error' | 'card_error' | 'idempotency_error' | 'invalid_request_error' | 'authentication_error';
+  | 'api_error'
+  | 'card_error'
+  | 'idempotency_error'
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'temporary_session_expired';
 
 export interface StripeErrorBody {
   type: StripeErrorType;

@@ -10,8 +10,10 @@ import type {
   Invoice,
   InvoiceItem,
   InvoicePayment,
+  CoreEvent,
   Meter,
   MeterEvent,
+  MeterEventSession,
   Price,
   Product,
   SigmaQueryRun,
@@ -75,6 +77,8 @@ const OBJECT_MAPS = [
   'creditNotes',
   'meters',
   'meterEvents',
+  'meterEventSessions',
+  'coreEvents',
   'testClocks',
   'webhookEndpoints',
   'sigmaQueryRuns',
@@ -101,6 +105,10 @@ export class StripeStore {
   readonly creditNotes = new Map<string, CreditNote>();
   readonly meters = new Map<string, Meter>();
   readonly meterEvents = new Map<string, MeterEvent & { meter: string; customer: string }>();
+  /** v2 meter event sessions by authentication token. */
+  readonly meterEventSessions = new Map<string, MeterEventSession>();
+  /** v2 events (`/v2/core/events`) by id, oldest first. */
+  readonly coreEvents = new Map<string, CoreEvent>();
   readonly testClocks = new Map<string, TestClock>();
   readonly webhookEndpoints = new Map<string, WebhookEndpoint>();
   readonly sigmaQueryRuns = new Map<string, SigmaQueryRun>();
@@ -157,7 +165,7 @@ export class StripeStore {
 
   /** Moves with every event and every remembered request: together they follow every change. */
   get revision(): string {
-    return `${String(this.events.length)}:${String(this.idempotencyKeys.size)}:${String(this.meterEvents.size)}:${String(this.files.size)}:${String(this.sigmaQueryRuns.size)}`;
+    return `${String(this.events.length)}:${String(this.idempotencyKeys.size)}:${String(this.meterEvents.size)}:${String(this.coreEvents.size)}:${String(this.meterEventSessions.size)}:${String(this.files.size)}:${String(this.sigmaQueryRuns.size)}`;
   }
 
   /** Real time in Unix seconds, or the frozen time of a test clock. */

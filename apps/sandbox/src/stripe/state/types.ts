@@ -324,6 +324,44 @@ export interface MeterEvent {
   timestamp: number;
 }
 
+/** A v2 meter event session: the short-lived token the meter event stream takes instead of the secret key. */
+export interface MeterEventSession {
+  id: string;
+  object: 'v2.billing.meter_event_session';
+  authentication_token: string;
+  created: string;
+  expires_at: string;
+  livemode: false;
+}
+
+/** One refusal code of a meter error report, with sample refused events (v2 thin event data). */
+export interface MeterErrorType {
+  code: string;
+  error_count: number;
+  sample_errors: Array<{ error_message: string; request: { identifier: string } }>;
+}
+
+/**
+ * A v2 event (`GET /v2/core/events`): a thin event naming its related object, with the data its type carries
+ * (`v1.billing.meter.error_report_triggered`, `v1.billing.meter.no_meter_found`).
+ */
+export interface CoreEvent {
+  id: string;
+  object: 'v2.core.event';
+  type: string;
+  created: string;
+  livemode: false;
+  context: null;
+  reason: { type: 'request'; request: { id: string; idempotency_key: string } } | null;
+  related_object?: { id: string; type: string; url: string };
+  data: {
+    developer_message_summary: string;
+    reason: { error_count: number; error_types: MeterErrorType[] };
+    validation_start: string;
+    validation_end: string;
+  };
+}
+
 export interface TestClock extends StripeObject {
   object: 'test_helpers.test_clock';
   frozen_time: number;
