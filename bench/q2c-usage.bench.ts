@@ -6,8 +6,9 @@
  * each event read, checked, COPYed into the request's staging area, applied once per identifier with its
  * billing.report-usage outbox commands and lineage, in one transaction per request. Target ≥ 50,000 events/s each.
  * Also the peak resident memory of process-q2c (≤ 250 MB), and the Stripe requests the events cost as
- * system-billing reports them: one meter event request per entry of the outbox's report commands, an entry being
- * one customer's usage of one meter on one UTC day, summed.
+ * system-billing reports them, an entry of the outbox's report commands being one customer's usage of one meter on one
+ * UTC day, summed: one `/v1/billing/meter_events` request per entry, or with STRIPE_METER_EVENT_STREAM=on one
+ * meter event stream request per 100 entries of a command (and a session per 15 minutes, left out).
  *
  * process-q2c boots in this process on a fresh database (local Postgres and Redis) with the outbox relay off, so
  * the figures are ingestion's alone; the sender (support/usage-sender.ts) runs in a child process, so this process's RSS is process-q2c's
@@ -95,13 +96,15 @@ async function main(): Promise<void> {
       perRequest: PER_REQUEST,
       concurrency: CONCURRENCY,
     });
-    const [{ rows, commands, reported }] = await db.dataSource.query<
-      [{ rows: number; commands: number; reported: number }]
+    const [{ rows, commands, reported, streamed }] = await db.dataSource.query<
+      [{ rows: number; commands: number; reported: number; streamed: number }]
     >(
       `SELECT (SELECT count(*) FROM "q2c"."usage_events" WHERE "identifier" ~ '^(one|split)-')::int AS rows,
               (SELECT count(*) FROM "q2c"."outbox" WHERE "job" = 'billing.report-usage')::int AS commands,
               (SELECT coalesce(sum(jsonb_array_length("envelope"->'payload'->'events')), 0)
-                 FROM "q2c"."outbox" WHERE "job" = 'billing.report-usage')::int AS reported`,
+                 FROM "q2c"."outbox" WHERE "job" = 'billing.report-usage')::int AS reported,
+              (SELECT coalesce(sum(ceil(jsonb_array_length("envelope"->'payload'->'events') / 100.0)), 0)
+                 FROM "q2c"."outbox" WHERE "job" = 'billing.report-usage')::int AS streamed`,
     );
     if (one.staged !== EVENTS || split.staged !== EVENTS || rows !== 2 * EVENTS)
       throw new Error(
@@ -122,8 +125,10 @@ async function main(): Promise<void> {
         requestMsMax: Math.max(...split.requestMs),
       },
       reportCommands: commands,
-      // system-billing sends one meter event request per command entry: a customer, meter and UTC day of use.
-      stripeRequestsPer1MEvents: Math.round((reported / (2 * EVENTS)) * 1_000_000),
+      stripeRequestsPer1MEvents: {
+        meterEvents: Math.round((reported / (2 * EVENTS)) * 1_000_000),
+        meterEventStream: Math.round((streamed / (2 * EVENTS)) * 1_000_000),
+      },
       rssBeforeMb,
       rssPeakMb,
       rssLimitMb: RSS_LIMIT_MB,
