@@ -189,4 +189,15 @@ describe('bulk usage through the meter event stream', () => {
     );
     expect(forwarded).toHaveLength(1);
   }, 60_000);
+
+  it("passes the preflight's stream check: the account grants a meter event session and refusals are read", async () => {
+    const answer = await request(env.billing.url).get('/health/vendors').set(bearer(env.admin)).expect(200);
+    const check = (
+      answer.body as { checks: Array<{ id: string; status: string; detail: string }> }
+    ).checks.find((c) => c.id === 'stripe.meter-event-stream');
+    expect(check?.status).toBe('pass');
+    expect(check?.detail).toMatch(
+      /^a meter event session granted until \d{4}-\d{2}-\d{2}T.*; refusals read from \/v2\/core\/events every 200 ms$/,
+    );
+  });
 });

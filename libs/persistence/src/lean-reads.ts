@@ -57,7 +57,10 @@ export function entityColumns<T extends ObjectLiteral>(
   const metadata = dataSource.getMetadata(entity);
   const key = `${alias}|${omit.join(',')}`;
   let lists = selectLists.get(metadata);
-  if (!lists) selectLists.set(metadata, (lists = new Map()));
+  if (!lists) {
+    lists = new Map<string, string>();
+    selectLists.set(metadata, lists);
+  }
   const known = lists.get(key);
   if (known !== undefined) return known;
   const list = metadata.columns

@@ -16,7 +16,7 @@ import type {
 } from './reconciliation.dto';
 import { ReconciliationBreakEntity, ReconciliationRunEntity } from './reconciliation.entities';
 import { CHECKPOINTS } from './checkpoints/checkpoint';
-import { refuseUnrealDays } from '../sla/sla-figures.query';
+import { refuseUnrealDays } from '../shared/calendar-days';
 
 export function toRunDto(run: ReconciliationRunEntity): ReconciliationRunDto {
   return {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@revline/http';
 import { DataSource } from 'typeorm';
+import { refuseUnrealDays } from '../shared/calendar-days';
 import type { ExceptionCountsDto, LatencyDto, SlaDto, SlaQuery } from '@revline/finance-api';
 
 interface LatencyRow {
@@ -19,17 +20,6 @@ interface ExceptionRow {
 
 const round = (seconds: number | null | undefined): number | null =>
   seconds === null || seconds === undefined ? null : Math.round(seconds * 1000) / 1000;
-
-/** A 400 for a range whose from or to (YYYY-MM-DD by their format) is not a day of the calendar (2026-02-30). */
-export function refuseUnrealDays(range: { from: string; to: string }): void {
-  for (const field of ['from', 'to'] as const) {
-    const day = new Date(`${range[field]}T00:00:00Z`);
-    if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== range[field])
-      throw new DomainError(400, `${field} (${range[field]}) is not a date of the calendar`, [
-        { field, problem: 'must be a real date' },
-      ]);
-  }
-}
 
 /**
  * Service figures for a window of days: sync latency percentiles of the changes completed in it (Salesforce commit

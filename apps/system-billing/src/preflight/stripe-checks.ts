@@ -35,7 +35,48 @@ export class StripeChecks extends VendorChecks {
   readonly vendor = 'stripe';
 
   protected checks(products: MappedProduct[]): VendorCheck[] {
-    return [this.credentials(), this.webhookEndpoint(), this.webhookSecret(), this.catalogue(products)];
+    return [
+      this.credentials(),
+      this.webhookEndpoint(),
+      this.webhookSecret(),
+      ...(this.config.STRIPE_METER_EVENT_STREAM === 'on' ? [this.meterEventStream()] : []),
+      this.catalogue(products),
+    ];
+  }
+
+  /**
+   * With STRIPE_METER_EVENT_STREAM=on, usage goes through API v2's meter event stream: the account must grant a
+   * meter event session, and its refusals, reported later, must be read.
+   */
+  private meterEventStream(): VendorCheck {
+    const id = 'stripe.meter-event-stream';
+    const title = "The account takes usage on API v2's meter event stream";
+    return {
+      id,
+      title,
+      fixOnError:
+        'The account does not grant meter event sessions (API v2): set STRIPE_METER_EVENT_STREAM=off, and usage ' +
+        'goes as one /v1/billing/meter_events request per customer, meter and day',
+      run: async () => {
+        const session = await this.gateway.call('v2.billing.meterEventSession.create', (s) =>
+          s.v2.billing.meterEventSession.create(),
+        );
+        if (this.config.STRIPE_METER_ERRORS_POLL_MS === 0)
+          return fail(
+            id,
+            title,
+            'STRIPE_METER_ERRORS_POLL_MS is 0: the events Stripe refuses after taking them in would never reach ' +
+              'the workbench',
+            'Set STRIPE_METER_ERRORS_POLL_MS to how often /v2/core/events is read for meter error reports (30000)',
+          );
+        return pass(
+          id,
+          title,
+          `a meter event session granted until ${session.expires_at}; refusals read from /v2/core/events every ` +
+            `${String(this.config.STRIPE_METER_ERRORS_POLL_MS)} ms`,
+        );
+      },
+    };
   }
 
   private credentials(): VendorCheck {
