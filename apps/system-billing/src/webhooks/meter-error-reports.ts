@@ -1,11 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { RecordedException } from '@revline/messaging';
 import { ExceptionForwarding, RECORDED_COLUMNS } from '@revline/messaging';
 import { MetricsService } from '@revline/observability';
 import type Stripe from 'stripe';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
+import { SingleInstancePoll } from './single-instance-poll';
 import { StripeEventCursorEntity } from '../persistence/entities';
 import { StripeGateway } from '../stripe/stripe-gateway';
 import { StripeConfig } from '../stripe/stripe.config';
@@ -99,61 +99,22 @@ export function refusalReason(r: MeterEventRefusal): string {
  * time across instances (an advisory lock).
  */
 @Injectable()
-export class MeterErrorReports implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(MeterErrorReports.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
-
+export class MeterErrorReports extends SingleInstancePoll {
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly gateway: StripeGateway,
     private readonly forwarding: ExceptionForwarding,
     private readonly metrics: MetricsService,
     private readonly config: StripeConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.config.STRIPE_METER_EVENT_STREAM !== 'on' || this.config.STRIPE_METER_ERRORS_POLL_MS === 0)
-      return;
-    this.timer = setInterval(() => {
-      this.pollOnce().catch((error: unknown) => {
-        this.logger.warn(`Stripe meter error reports poll failed: ${(error as Error).message}`);
-      });
-    }, this.config.STRIPE_METER_ERRORS_POLL_MS);
+  ) {
+    super(dataSource, 'stripe-meter-errors-poller', 'Stripe meter error reports poll');
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  protected intervalMs(): number {
+    return this.config.STRIPE_METER_EVENT_STREAM === 'on' ? this.config.STRIPE_METER_ERRORS_POLL_MS : 0;
   }
 
-  /** One pass; returns how many refused identifiers it raised. */
-  async pollOnce(): Promise<number> {
-    this.running ??= this.poll().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
-  }
-
-  private async poll(): Promise<number> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [lock] = (await runner.query(
-        `SELECT pg_try_advisory_lock(hashtext('stripe-meter-errors-poller')) AS "ok"`,
-      )) as [{ ok: boolean }];
-      if (!lock.ok) return 0;
-      try {
-        return await this.pass();
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext('stripe-meter-errors-poller'))`);
-      }
-    } finally {
-      await runner.release();
-    }
-  }
-
-  private async pass(): Promise<number> {
+  protected async pass(): Promise<number> {
     const cursors = this.dataSource.getRepository(StripeEventCursorEntity);
     const cursor = Number((await cursors.findOneBy({ name: CURSOR }))?.lastCreated ?? 0);
     const since = cursor - OVERLAP_MS;

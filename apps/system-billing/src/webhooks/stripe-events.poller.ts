@@ -1,7 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type Stripe from 'stripe';
 import { DataSource } from 'typeorm';
+import { SingleInstancePoll } from './single-instance-poll';
 import { StripeEventCursorEntity } from '../persistence/entities';
 import { StripeGateway } from '../stripe/stripe-gateway';
 import { StripeConfig } from '../stripe/stripe.config';
@@ -27,59 +27,21 @@ export const STRIPE_EVENT_TYPES: readonly string[] = [
  * the overlap harmless. One poller at a time across instances (an advisory lock).
  */
 @Injectable()
-export class StripeEventsPoller implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(StripeEventsPoller.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
-
+export class StripeEventsPoller extends SingleInstancePoll {
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly gateway: StripeGateway,
     private readonly ingest: StripeEventIngest,
     private readonly config: StripeConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.config.STRIPE_EVENTS_POLL_MS === 0) return;
-    this.timer = setInterval(() => {
-      this.pollOnce().catch((error: unknown) => {
-        this.logger.warn(`Stripe events poll failed: ${(error as Error).message}`);
-      });
-    }, this.config.STRIPE_EVENTS_POLL_MS);
+  ) {
+    super(dataSource, 'stripe-events-poller', 'Stripe events poll');
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  protected intervalMs(): number {
+    return this.config.STRIPE_EVENTS_POLL_MS;
   }
 
-  /** One pass; returns how many events it took in for the first time. */
-  async pollOnce(): Promise<number> {
-    this.running ??= this.poll().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
-  }
-
-  private async poll(): Promise<number> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [lock] = (await runner.query(
-        `SELECT pg_try_advisory_lock(hashtext('stripe-events-poller')) AS "ok"`,
-      )) as [{ ok: boolean }];
-      if (!lock.ok) return 0;
-      try {
-        return await this.pass();
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext('stripe-events-poller'))`);
-      }
-    } finally {
-      await runner.release();
-    }
-  }
-
-  private async pass(): Promise<number> {
+  protected async pass(): Promise<number> {
     const repo = this.dataSource.getRepository(StripeEventCursorEntity);
     const cursor = Number((await repo.findOneBy({ name: CURSOR }))?.lastCreated ?? 0);
     const events: Stripe.Event[] = [];
