@@ -207,7 +207,8 @@ export class UsageRepository {
          SELECT DISTINCT ON (s."identifier") s.*
            FROM "usage_stage" s
           WHERE NOT EXISTS (SELECT 1 FROM "usage_stage_rejects" r WHERE r."line" = s."line")
-            AND NOT EXISTS (SELECT 1 FROM "q2c"."usage_events" e WHERE e."identifier" = s."identifier")
+            -- OFFSET 0: a probe of the primary key per line, never a scan of every stored event.
+            AND NOT EXISTS (SELECT 1 FROM "q2c"."usage_events" e WHERE e."identifier" = s."identifier" OFFSET 0)
           ORDER BY s."identifier", s."line"),
        "moved" AS (
          INSERT INTO "q2c"."usage_events" ("identifier", "contract_id", "customer_id", "product_code", "quantity",
