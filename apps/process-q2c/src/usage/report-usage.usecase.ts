@@ -194,7 +194,12 @@ export class ReportUsage {
       });
     }
     await this.repository.lockApply(runner);
-    const accepted = await this.repository.apply(runner, ingestionId, USAGE_DAYS_PER_COMMAND);
+    const accepted = await this.repository.apply(
+      runner,
+      ingestionId,
+      USAGE_DAYS_PER_COMMAND,
+      staged.total > 0,
+    );
     const parked =
       this.config.USAGE_UNKNOWN_CONTRACT === 'park'
         ? await this.repository.parkUnknown(runner, ingestionId)

@@ -183,14 +183,17 @@ export class UsageRepository {
    * and day first (a few rows), so the move itself inserts in identifier order without sorting its rows again. A
    * line whose identifier is stored already is left out (under lockApply, so nothing else inserts meanwhile). What
    * the move wrote is kept summed per command, contract, product and day (usage_stage_applied) for the commands
-   * and the lineage. Returns how many were written.
+   * and the lineage. `rejects`: whether markRejects marked any line. Returns how many were written.
    */
-  async apply(runner: QueryRunner, ingestionId: string, days: number): Promise<number> {
+  async apply(runner: QueryRunner, ingestionId: string, days: number, rejects: boolean): Promise<number> {
+    // Without rejects (a whole upload that applies), no line needs looking up among them.
+    const kept = rejects
+      ? `NOT EXISTS (SELECT 1 FROM "usage_stage_rejects" r WHERE r."line" = s."line")`
+      : 'true';
     await runner.query(
       `WITH "used" AS (
          SELECT DISTINCT s."contract_id", s."product_code", (s."occurred_at" AT TIME ZONE 'UTC')::date AS "day"
-           FROM "usage_stage" s
-          WHERE NOT EXISTS (SELECT 1 FROM "usage_stage_rejects" r WHERE r."line" = s."line")),
+           FROM "usage_stage" s WHERE ${kept}),
        "grouped" AS (
          SELECT u.*, c."customer_id",
                 'usage:' || c."customer_id" || ':' || replace(lower(u."product_code"), '-', '_') AS "grp"
@@ -206,7 +209,7 @@ export class UsageRepository {
       `WITH "fresh" AS (
          SELECT DISTINCT ON (s."identifier") s.*
            FROM "usage_stage" s
-          WHERE NOT EXISTS (SELECT 1 FROM "usage_stage_rejects" r WHERE r."line" = s."line")
+          WHERE ${kept}
             -- OFFSET 0: a probe of the primary key per line, never a scan of every stored event.
             AND NOT EXISTS (SELECT 1 FROM "q2c"."usage_events" e WHERE e."identifier" = s."identifier" OFFSET 0)
           ORDER BY s."identifier", s."line"),
@@ -218,12 +221,15 @@ export class UsageRepository {
            FROM "fresh" f
            JOIN "usage_stage_days" d ON d."contract_id" = f."contract_id" AND d."product_code" = f."product_code"
             AND d."day" = (f."occurred_at" AT TIME ZONE 'UTC')::date
-         RETURNING "command_key", "contract_id", "product_code", "occurred_at", "quantity")
+         RETURNING "contract_id", "product_code", "occurred_at", "quantity"),
+       "summed" AS (
+         SELECT "contract_id", "product_code", ("occurred_at" AT TIME ZONE 'UTC')::date AS "day", count(*) AS "events",
+                sum("quantity") AS "quantity", max("occurred_at") AS "latest"
+           FROM "moved" GROUP BY 1, 2, 3)
        INSERT INTO "usage_stage_applied" ("command_key", "contract_id", "product_code", "day", "events", "quantity",
          "latest")
-       SELECT "command_key", "contract_id", "product_code", ("occurred_at" AT TIME ZONE 'UTC')::date, count(*),
-              sum("quantity"), max("occurred_at")
-         FROM "moved" GROUP BY 1, 2, 3, 4`,
+       SELECT d."command_key", m."contract_id", m."product_code", m."day", m."events", m."quantity", m."latest"
+         FROM "summed" m JOIN "usage_stage_days" d USING ("contract_id", "product_code", "day")`,
       [ingestionId],
     );
     const [row] = await runner.manager.query<Array<{ n: number }>>(
