@@ -30,6 +30,7 @@ import { RevenueRuns1764400000900 } from './revenue-runs/revenue-runs.migration'
 import { FiscalCalendars1764400000950 } from './revenue-runs/fiscal-calendar.migration';
 import { UsageEventEntity } from './usage/usage-event.entity';
 import { UsageIngestions1764400000970 } from './usage/usage-ingestions.migration';
+import { UsageEventsIndexes1764400001900 } from './usage/usage-events-indexes.migration';
 import { UsageEvents1764400000600 } from './usage/usage.migration';
 
 /** The `q2c` schema: the tables only process-q2c reads and writes. */
@@ -72,6 +73,7 @@ export const DATABASE: AppDatabase = {
     ContractListIndexes1764400001410,
     LineageRetention1764400001630,
     RefusedCaptureIndex1764400001800,
+    UsageEventsIndexes1764400001900,
   ],
   messaging: true,
 };

@@ -194,13 +194,18 @@ export class ReportUsage {
       });
     }
     await this.repository.lockApply(runner);
-    const accepted = await this.repository.apply(runner, ingestionId, USAGE_DAYS_PER_COMMAND);
+    const accepted = await this.repository.apply(
+      runner,
+      ingestionId,
+      USAGE_DAYS_PER_COMMAND,
+      staged.total > 0,
+    );
     const parked =
       this.config.USAGE_UNKNOWN_CONTRACT === 'park'
         ? await this.repository.parkUnknown(runner, ingestionId)
         : 0;
     const duplicates = (await this.repository.stagedLines(runner)) - staged.total - accepted - parked;
-    const commands = await this.report(runner, ingestionId);
+    const commands = await this.report(runner);
     await this.recordLineage(runner, ingestionId);
     const figures: IngestionFigures = {
       linesRead: read.received,
@@ -225,10 +230,10 @@ export class ReportUsage {
   }
 
   /** One billing.report-usage command per command key the move gave the ingestion's events, its usage summed per day. */
-  private async report(runner: QueryRunner, ingestionId: string): Promise<UsageCommand[]> {
+  private async report(runner: QueryRunner): Promise<UsageCommand[]> {
     const commands: UsageCommand[] = [];
     for (let after = ''; ;) {
-      const page = await this.repository.commands(runner, ingestionId, after, COMMAND_PAGE);
+      const page = await this.repository.commands(runner, after, COMMAND_PAGE);
       if (page.length === 0) return commands;
       for (const command of page) {
         const payload = reportPayload({
@@ -253,7 +258,7 @@ export class ReportUsage {
   }
 
   private async recordLineage(runner: QueryRunner, ingestionId: string): Promise<void> {
-    const contracts = await this.repository.perContract(runner, ingestionId);
+    const contracts = await this.repository.perContract(runner);
     await this.lineage.record(
       contracts.map((c) => ({
         contractId: c.contract_id,

@@ -1,9 +1,7 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 /** A usage event as received through POST /v1/usage, once per identifier, with the billing command that reported it. */
 @Entity({ name: 'usage_events' })
-@Index('usage_events_contract', ['contractId', 'occurredAt'])
-@Index('usage_events_ingestion', ['ingestionId', 'commandKey'])
 export class UsageEventEntity {
   /** The sender's identifier: the dedup key here and the meter event's identifier in the billing platform. */
   @PrimaryColumn({ type: 'text' })

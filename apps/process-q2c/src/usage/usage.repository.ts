@@ -80,6 +80,12 @@ export class UsageRepository {
       "problem" text NOT NULL, "period_closed" boolean NOT NULL) ON COMMIT DROP`);
     await runner.query(`CREATE TEMPORARY TABLE "usage_stage_contracts" ("contract_id" text PRIMARY KEY,
       "customer_id" text NOT NULL, "correlation_id" text NOT NULL) ON COMMIT DROP`);
+    await runner.query(`CREATE TEMPORARY TABLE "usage_stage_days" ("contract_id" text NOT NULL,
+      "product_code" text NOT NULL, "day" date NOT NULL, "customer_id" text NOT NULL, "command_key" text NOT NULL,
+      PRIMARY KEY ("contract_id", "product_code", "day")) ON COMMIT DROP`);
+    await runner.query(`CREATE TEMPORARY TABLE "usage_stage_applied" ("command_key" text NOT NULL,
+      "contract_id" text NOT NULL, "product_code" text NOT NULL, "day" date NOT NULL, "events" integer NOT NULL,
+      "quantity" numeric NOT NULL, "latest" TIMESTAMP WITH TIME ZONE NOT NULL) ON COMMIT DROP`);
   }
 
   /** A COPY into the staging table on the runner's connection (inside its transaction). */
@@ -173,30 +179,63 @@ export class UsageRepository {
    * Moves the staged lines not rejected into q2c.usage_events, once per identifier (its first line), each with the
    * key of the billing command that reports it: per customer and meter (the product code, lower case, `-` as `_`:
    * meterEventNameOf) and `days` UTC days of use of the ingestion, keyed by the group, the ingestion and the chunk's
-   * number (an ingestion applies once, so no other command has its key). A line whose identifier is stored already
-   * is left out by ON CONFLICT (under lockApply, so nothing else inserts meanwhile). Returns how many were written.
+   * number (an ingestion applies once, so no other command has its key). The keys are given per contract, product
+   * and day first (a few rows), so the move itself inserts in identifier order without sorting its rows again. A
+   * line whose identifier is stored already is left out (under lockApply, so nothing else inserts meanwhile). What
+   * the move wrote is kept summed per command, contract, product and day (usage_stage_applied) for the commands
+   * and the lineage. `rejects`: whether markRejects marked any line. Returns how many were written.
    */
-  async apply(runner: QueryRunner, ingestionId: string, days: number): Promise<number> {
-    const result: QueryResult = await runner.query(
-      `WITH "fresh" AS (
-         SELECT DISTINCT ON (s."identifier") s.*, c."customer_id",
-                'usage:' || c."customer_id" || ':' || replace(lower(s."product_code"), '-', '_') AS "grp",
-                to_char(s."occurred_at" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "day"
-           FROM "usage_stage" s JOIN "usage_stage_contracts" c USING ("contract_id")
-          WHERE NOT EXISTS (SELECT 1 FROM "usage_stage_rejects" r WHERE r."line" = s."line")
-          ORDER BY s."identifier", s."line"),
-       "numbered" AS (
-         SELECT f.*, (dense_rank() OVER (PARTITION BY "grp" ORDER BY "day") - 1) / $2 AS "chunk" FROM "fresh" f)
-       INSERT INTO "q2c"."usage_events" ("identifier", "contract_id", "customer_id", "product_code", "quantity",
-         "occurred_at", "command_key", "ingestion_id")
-       SELECT n."identifier", n."contract_id", n."customer_id", n."product_code", n."quantity", n."occurred_at",
-              n."grp" || ':' || $1::text || ':' || n."chunk", $1::uuid
-         FROM "numbered" n
-       ON CONFLICT ("identifier") DO NOTHING`,
+  async apply(runner: QueryRunner, ingestionId: string, days: number, rejects: boolean): Promise<number> {
+    // Without rejects (a whole upload that applies), no line needs looking up among them.
+    const kept = rejects
+      ? `NOT EXISTS (SELECT 1 FROM "usage_stage_rejects" r WHERE r."line" = s."line")`
+      : 'true';
+    await runner.query(
+      `WITH "used" AS (
+         SELECT DISTINCT s."contract_id", s."product_code", (s."occurred_at" AT TIME ZONE 'UTC')::date AS "day"
+           FROM "usage_stage" s WHERE ${kept}),
+       "grouped" AS (
+         SELECT u.*, c."customer_id",
+                'usage:' || c."customer_id" || ':' || replace(lower(u."product_code"), '-', '_') AS "grp"
+           FROM "used" u JOIN "usage_stage_contracts" c USING ("contract_id"))
+       INSERT INTO "usage_stage_days" ("contract_id", "product_code", "day", "customer_id", "command_key")
+       SELECT g."contract_id", g."product_code", g."day", g."customer_id",
+              g."grp" || ':' || $1::text || ':' || (dense_rank() OVER (PARTITION BY g."grp" ORDER BY g."day") - 1) / $2
+         FROM "grouped" g`,
       [ingestionId, days],
-      true,
     );
-    return result.affected ?? 0;
+    await runner.query(`ANALYZE "usage_stage_days"`);
+    await runner.query(
+      `WITH "fresh" AS (
+         SELECT DISTINCT ON (s."identifier") s.*
+           FROM "usage_stage" s
+          WHERE ${kept}
+            -- OFFSET 0: a probe of the primary key per line, never a scan of every stored event.
+            AND NOT EXISTS (SELECT 1 FROM "q2c"."usage_events" e WHERE e."identifier" = s."identifier" OFFSET 0)
+          ORDER BY s."identifier", s."line"),
+       "moved" AS (
+         INSERT INTO "q2c"."usage_events" ("identifier", "contract_id", "customer_id", "product_code", "quantity",
+           "occurred_at", "command_key", "ingestion_id")
+         SELECT f."identifier", f."contract_id", d."customer_id", f."product_code", f."quantity", f."occurred_at",
+                d."command_key", $1::uuid
+           FROM "fresh" f
+           JOIN "usage_stage_days" d ON d."contract_id" = f."contract_id" AND d."product_code" = f."product_code"
+            AND d."day" = (f."occurred_at" AT TIME ZONE 'UTC')::date
+         RETURNING "contract_id", "product_code", "occurred_at", "quantity"),
+       "summed" AS (
+         SELECT "contract_id", "product_code", ("occurred_at" AT TIME ZONE 'UTC')::date AS "day", count(*) AS "events",
+                sum("quantity") AS "quantity", max("occurred_at") AS "latest"
+           FROM "moved" GROUP BY 1, 2, 3)
+       INSERT INTO "usage_stage_applied" ("command_key", "contract_id", "product_code", "day", "events", "quantity",
+         "latest")
+       SELECT d."command_key", m."contract_id", m."product_code", m."day", m."events", m."quantity", m."latest"
+         FROM "summed" m JOIN "usage_stage_days" d USING ("contract_id", "product_code", "day")`,
+      [ingestionId],
+    );
+    const [row] = await runner.manager.query<Array<{ n: number }>>(
+      `SELECT coalesce(sum("events"), 0)::int AS "n" FROM "usage_stage_applied"`,
+    );
+    return row.n;
   }
 
   /**
@@ -279,45 +318,39 @@ export class UsageRepository {
 
   /**
    * The ingestion's billing commands after `after` (by key), `limit` at a time, each with its usage per UTC day of
-   * use as JSON text: the day, the summed quantity (numeric: exact) and the day's latest occurred_at.
+   * use as JSON text: the day, the summed quantity (numeric: exact) and the day's latest occurred_at (from what
+   * apply wrote).
    */
-  async commands(
-    runner: QueryRunner,
-    ingestionId: string,
-    after: string,
-    limit: number,
-  ): Promise<CommandRows[]> {
+  async commands(runner: QueryRunner, after: string, limit: number): Promise<CommandRows[]> {
     return runner.manager.query<CommandRows[]>(
       `WITH "keys" AS (
-         SELECT DISTINCT "command_key" FROM "q2c"."usage_events"
-          WHERE "ingestion_id" = $1 AND "command_key" > $2 ORDER BY "command_key" LIMIT $3),
+         SELECT DISTINCT "command_key" FROM "usage_stage_applied"
+          WHERE "command_key" > $1 ORDER BY "command_key" LIMIT $2),
        "days" AS (
-         SELECT u."command_key", u."customer_id", u."product_code", min(c."correlation_id") AS "correlation_id",
-                to_char(u."occurred_at" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "day", count(*)::int AS "events",
-                sum(u."quantity")::text AS "quantity",
-                to_char(max(u."occurred_at") AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "latest"
-           FROM "q2c"."usage_events" u JOIN "usage_stage_contracts" c USING ("contract_id")
-          WHERE u."ingestion_id" = $1 AND u."command_key" IN (SELECT "command_key" FROM "keys")
-          GROUP BY u."command_key", u."customer_id", u."product_code", 5)
+         SELECT a."command_key", c."customer_id", a."product_code", min(c."correlation_id") AS "correlation_id",
+                to_char(a."day", 'YYYY-MM-DD') AS "day", sum(a."events")::int AS "events",
+                sum(a."quantity")::text AS "quantity",
+                to_char(max(a."latest") AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "latest"
+           FROM "usage_stage_applied" a JOIN "usage_stage_contracts" c USING ("contract_id")
+          WHERE a."command_key" IN (SELECT "command_key" FROM "keys")
+          GROUP BY a."command_key", c."customer_id", a."product_code", a."day")
        SELECT "command_key", min("customer_id") AS "customer_id", min("product_code") AS "product_code",
               min("correlation_id") AS "correlation_id", sum("events")::int AS "events",
               json_agg(json_build_object('day', "day", 'quantity', "quantity", 'latest', "latest")
                 ORDER BY "day")::text AS "days"
          FROM "days" GROUP BY "command_key" ORDER BY "command_key"`,
-      [ingestionId, after, limit],
+      [after, limit],
     );
   }
 
   /** Events the ingestion wrote per contract, with the contract's correlation id. */
   async perContract(
     runner: QueryRunner,
-    ingestionId: string,
   ): Promise<Array<{ contract_id: string; events: number; correlation_id: string }>> {
     return runner.manager.query(
-      `SELECT u."contract_id", count(*)::int AS "events", min(c."correlation_id") AS "correlation_id"
-         FROM "q2c"."usage_events" u JOIN "usage_stage_contracts" c USING ("contract_id")
-        WHERE u."ingestion_id" = $1 GROUP BY u."contract_id" ORDER BY u."contract_id"`,
-      [ingestionId],
+      `SELECT a."contract_id", sum(a."events")::int AS "events", min(c."correlation_id") AS "correlation_id"
+         FROM "usage_stage_applied" a JOIN "usage_stage_contracts" c USING ("contract_id")
+        GROUP BY a."contract_id" ORDER BY a."contract_id"`,
     );
   }
 
