@@ -203,6 +203,14 @@ describe('bulk usage through the sandbox', () => {
                 AS matching`,
     );
     expect(check).toEqual({ rows: 4500, commands: 2, matching: 2 });
+    // The day sums usage invoices read hold each stored event once, the repeats of the other upload left out.
+    const totals = await env.db.dataSource.query<Array<{ events: number; quantity: string }>>(
+      `SELECT sum("events")::int AS events, sum("quantity")::text AS quantity FROM "q2c"."usage_days"
+       UNION ALL SELECT count(*)::int, sum("quantity")::text FROM "q2c"."usage_events"`,
+    );
+    expect(totals).toHaveLength(2);
+    expect(totals[0]).toEqual(totals[1]);
+    expect(totals[1]?.events).toBeGreaterThanOrEqual(4500);
     await env.settle();
     const exceptions = await env.db.dataSource.query<unknown[]>(`SELECT 1 FROM "billing"."exceptions"`);
     expect(exceptions).toEqual([]);

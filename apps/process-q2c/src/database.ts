@@ -28,6 +28,8 @@ import { CustomerOnInvoice1764400000980 } from './sagas/customer-on-invoice.migr
 import { VoidedInvoices1764400000850 } from './sagas/voided-invoices.migration';
 import { RevenueRuns1764400000900 } from './revenue-runs/revenue-runs.migration';
 import { FiscalCalendars1764400000950 } from './revenue-runs/fiscal-calendar.migration';
+import { UsageDayEntity } from './usage/usage-day.entity';
+import { UsageDays1764400002000 } from './usage/usage-days.migration';
 import { UsageEventEntity } from './usage/usage-event.entity';
 import { UsageIngestions1764400000970 } from './usage/usage-ingestions.migration';
 import { UsageEventsIndexes1764400001900 } from './usage/usage-events-indexes.migration';
@@ -49,6 +51,7 @@ export const DATABASE: AppDatabase = {
     BillingDocumentEntity,
     VoidedInvoiceEntity,
     UsageEventEntity,
+    UsageDayEntity,
     ReconciliationRunEntity,
     ReconciliationBreakEntity,
   ],
@@ -74,6 +77,7 @@ export const DATABASE: AppDatabase = {
     LineageRetention1764400001630,
     RefusedCaptureIndex1764400001800,
     UsageEventsIndexes1764400001900,
+    UsageDays1764400002000,
   ],
   messaging: true,
 };

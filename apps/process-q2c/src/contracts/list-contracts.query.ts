@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, encodeCursor } from '@revline/http';
-import { DataSource } from 'typeorm';
 import type { ContractPageDto, LifecycleStatus } from '@revline/finance-api';
+import { binder, literalLimit, preparedRows } from '@revline/persistence';
+import { DataSource } from 'typeorm';
 import type { ListContractsQuery } from './contract.dto';
 import type { ContractSummaryRow } from './contract-summaries';
-import { binder, literalLimit, preparedRows } from '@revline/persistence';
 import { contractSummaries, LIFECYCLE_CONDITION, toContractSummary } from './contract-summaries';
 import { sourceKeyOf } from '../normalisation/normalise-record.usecase';
 import { UnbookedChanges, unbookedSummaries } from './unbooked-changes';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ContractSummaryDto } from '@revline/finance-api';
-import { DataSource } from 'typeorm';
-import { contractWaitKey } from '../normalisation/parked-events';
 import type { Bind } from '@revline/persistence';
 import { binder } from '@revline/persistence';
+import { DataSource } from 'typeorm';
+import { contractWaitKey } from '../normalisation/parked-events';
 import type { ContractSummaryRow } from './contract-summaries';
 import { toContractSummary } from './contract-summaries';
 

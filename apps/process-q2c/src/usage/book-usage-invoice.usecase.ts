@@ -157,8 +157,8 @@ export class BookUsageInvoice {
   ): Promise<Array<{ contractId: string; amountMinor: bigint }>> {
     const end = line.periodEnd && line.periodEnd > line.periodStart ? line.periodEnd : line.periodStart;
     const rows = await manager.query<Array<{ contract_id: string; quantity: string }>>(
-      `SELECT "contract_id", sum("quantity")::text AS "quantity" FROM "q2c"."usage_events"
-        WHERE "customer_id" = $1 AND "product_code" = $2 AND "occurred_at" >= $3::date AND "occurred_at" < $4::date
+      `SELECT "contract_id", sum("quantity")::text AS "quantity" FROM "q2c"."usage_days"
+        WHERE "customer_id" = $1 AND "product_code" = $2 AND "day" >= $3::date AND "day" < $4::date
         GROUP BY "contract_id" ORDER BY "contract_id"`,
       [doc.customerId, line.entry.productCode, line.periodStart, end],
     );

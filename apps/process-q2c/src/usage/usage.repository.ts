@@ -183,7 +183,8 @@ export class UsageRepository {
    * and day first (a few rows), so the move itself inserts in identifier order without sorting its rows again. A
    * line whose identifier is stored already is left out (under lockApply, so nothing else inserts meanwhile). What
    * the move wrote is kept summed per command, contract, product and day (usage_stage_applied) for the commands
-   * and the lineage. `rejects`: whether markRejects marked any line. Returns how many were written.
+   * and the lineage, and added to the stored day sums (usage_days) the usage invoices read. `rejects`: whether
+   * markRejects marked any line. Returns how many were written.
    */
   async apply(runner: QueryRunner, ingestionId: string, days: number, rejects: boolean): Promise<number> {
     // Without rejects (a whole upload that applies), no line needs looking up among them.
@@ -232,8 +233,16 @@ export class UsageRepository {
          FROM "summed" m JOIN "usage_stage_days" d USING ("contract_id", "product_code", "day")`,
       [ingestionId],
     );
+    // The move's day sums are added to the stored ones (usage_days) as they are counted.
     const [row] = await runner.manager.query<Array<{ n: number }>>(
-      `SELECT coalesce(sum("events"), 0)::int AS "n" FROM "usage_stage_applied"`,
+      `WITH "added" AS (
+         INSERT INTO "q2c"."usage_days" ("contract_id", "customer_id", "product_code", "day", "quantity", "events")
+         SELECT a."contract_id", d."customer_id", a."product_code", a."day", a."quantity", a."events"
+           FROM "usage_stage_applied" a JOIN "usage_stage_days" d USING ("contract_id", "product_code", "day")
+         ON CONFLICT ("contract_id", "customer_id", "product_code", "day") DO UPDATE
+           SET "quantity" = "usage_days"."quantity" + excluded."quantity",
+               "events" = "usage_days"."events" + excluded."events")
+       SELECT coalesce(sum("events"), 0)::int AS "n" FROM "usage_stage_applied"`,
     );
     return row.n;
   }
