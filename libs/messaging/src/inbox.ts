@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { prepared } from '@revline/persistence';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { Envelope } from './envelope';
-import { InboxEntryEntity } from './entities';
 
 export type InboxOutcome<T> = { applied: true; result: T } | { applied: false };
 
@@ -21,15 +21,14 @@ export class Inbox {
     effect: (manager: EntityManager) => Promise<T>,
   ): Promise<InboxOutcome<T>> {
     return this.dataSource.transaction(async (manager) => {
-      const inserted = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(InboxEntryEntity)
-        .values({ consumer, idempotencyKey: envelope.idempotencyKey, messageId: envelope.messageId })
-        .orIgnore()
-        .returning(['consumer'])
-        .execute();
-      if ((inserted.raw as unknown[]).length === 0) return { applied: false };
+      const schema = manager.connection.driver.schema ?? 'public';
+      const inserted = await prepared(
+        manager,
+        `INSERT INTO "${schema}"."inbox" ("consumer", "idempotency_key", "message_id") VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING`,
+        [consumer, envelope.idempotencyKey, envelope.messageId],
+      );
+      if (inserted.rowCount === 0) return { applied: false };
       return { applied: true, result: await effect(manager) };
     });
   }

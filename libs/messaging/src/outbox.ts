@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { prepared } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
 import type { Envelope, EnvelopeOptions } from './envelope';
 import { createEnvelope } from './envelope';
@@ -22,19 +23,13 @@ export class Outbox {
     // Tells the relay of this process to publish as soon as the transaction commits (see OutboxRelay).
     if (manager.queryRunner?.isTransactionActive)
       (manager.queryRunner.data as { revlineOutbox?: boolean }).revlineOutbox = true;
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(OutboxMessageEntity)
-      .values({
-        messageId: envelope.messageId,
-        queue: queueOf(job),
-        job,
-        idempotencyKey: envelope.idempotencyKey,
-        envelope,
-      })
-      .orIgnore()
-      .execute();
+    await prepared(
+      manager,
+      `INSERT INTO "${manager.connection.driver.schema ?? 'public'}"."outbox"
+         ("message_id", "queue", "job", "idempotency_key", "envelope") VALUES ($1, $2, $3, $4, $5::jsonb)
+       ON CONFLICT DO NOTHING`,
+      [envelope.messageId, queueOf(job), job, envelope.idempotencyKey, JSON.stringify(envelope)],
+    );
     return envelope;
   }
 

@@ -1,7 +1,9 @@
-import type { Pool, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { createHash } from 'node:crypto';
+import { EntityManager } from 'typeorm';
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 
 /**
  * The rows of a read run as a named prepared statement, on a connection of the DataSource's pool. Postgres parses
@@ -15,10 +17,43 @@ export async function preparedRows<T extends QueryResultRow>(
   sql: string,
   params: readonly unknown[],
 ): Promise<T[]> {
-  const pool = (dataSource.driver as PostgresDriver).master as Pool;
-  const name = `rl_${createHash('sha1').update(sql).digest('base64url')}`;
-  const result = await pool.query<T>({ name, text: sql, values: [...params] });
-  return result.rows;
+  return (await prepared<T>(dataSource, sql, params)).rows;
+}
+
+const statementNames = new Map<string, string>();
+
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `rl_${createHash('sha1').update(sql).digest('base64url')}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
+/**
+ * A statement of fixed text (lists go in as arrays, `= ANY($1)` or `unnest`, never spliced in) run as a named
+ * prepared statement straight on node-postgres: on the transaction's connection when given an EntityManager inside
+ * one, on the pool otherwise. For the statements every message runs (inbox, outbox, saga rows): it skips TypeORM's
+ * query building and Postgres's parse and plan of each call. Errors are node-postgres's `DatabaseError` (with its
+ * `code`), not TypeORM's `QueryFailedError`.
+ */
+export async function prepared<T extends QueryResultRow = QueryResultRow>(
+  target: DataSource | EntityManager,
+  sql: string,
+  params: readonly unknown[],
+): Promise<QueryResult<T>> {
+  const config = { name: statementName(sql), text: sql, values: [...params] };
+  let dataSource: DataSource;
+  if (target instanceof EntityManager) {
+    const runner = target.queryRunner as PostgresQueryRunner | undefined;
+    if (runner && !runner.isReleased && runner.isTransactionActive) {
+      const connection = (await runner.connect()) as PoolClient;
+      return connection.query<T>(config);
+    }
+    dataSource = target.connection;
+  } else dataSource = target;
+  return ((dataSource.driver as PostgresDriver).master as Pool).query<T>(config);
 }
 
 /**
