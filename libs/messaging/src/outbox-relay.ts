@@ -12,6 +12,7 @@ import { RecurringTask } from './recurring-task';
 const BATCH = 500;
 const BATCH_BYTES = 8 * 1024 * 1024;
 const IDLE_POLL_MAX_MS = 1_000;
+const WAKE_AFTER_MS = 2;
 
 /**
  * Moves committed outbox rows to BullMQ. Rows are claimed with SKIP LOCKED (many relays may run) and marked, then
@@ -35,6 +36,8 @@ export class OutboxRelay
     // (another process's commits, a run that failed): it slows down to IDLE_POLL_MAX_MS while it finds nothing.
     () => Math.max(this.config.OUTBOX_POLL_MS, IDLE_POLL_MAX_MS),
   );
+
+  private wakeTimer?: NodeJS.Timeout;
 
   /** Test seam: runs between publishing and the commit that marks the rows published. */
   afterPublish: () => Promise<void> = () => Promise.resolve();
@@ -67,8 +70,20 @@ export class OutboxRelay
     const data = event.queryRunner.data as { revlineOutbox?: boolean };
     if (data.revlineOutbox) {
       data.revlineOutbox = false;
-      this.loop.wake();
+      this.wakeSoon();
     }
+  }
+
+  /**
+   * Wakes the relay WAKE_AFTER_MS after a commit, so that the commits of jobs finishing together share one run (one
+   * claim, one publish to Redis) instead of one run each.
+   */
+  private wakeSoon(): void {
+    if (this.wakeTimer) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.loop.wake();
+    }, WAKE_AFTER_MS);
   }
 
   onApplicationBootstrap(): void {
@@ -81,6 +96,7 @@ export class OutboxRelay
 
   /** Stops before the shutdown closes the connections a run in progress publishes and commits on. */
   async beforeApplicationShutdown(): Promise<void> {
+    clearTimeout(this.wakeTimer);
     await this.loop.stop();
   }
 
