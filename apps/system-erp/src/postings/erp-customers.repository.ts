@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { ErpPostingResult } from '@revline/erp-port';
 import { RedisConnections } from '@revline/messaging';
+import { prepared } from '@revline/persistence';
 import { createHash } from 'node:crypto';
 import { Mutex } from 'redis-semaphore';
 import { DataSource } from 'typeorm';
-import { ErpCustomerEntity } from './erp-customer.entity';
 
 /**
  * The ERP customers Revline upserted, so that one is asked of the ERP once per external id (once per CRM account):
@@ -19,9 +19,18 @@ export class ErpCustomers {
     private readonly redis: RedisConnections,
   ) {}
 
+  private get table(): string {
+    return `"${this.dataSource.driver.schema ?? 'erp'}"."customers"`;
+  }
+
   private async known(externalId: string): Promise<ErpPostingResult | null> {
-    const row = await this.dataSource.getRepository(ErpCustomerEntity).findOneBy({ externalId });
-    return row ? { kind: 'customer', externalId: row.externalId, erpId: row.erpId } : null;
+    const { rows } = await prepared<{ erp_id: string }>(
+      this.dataSource,
+      `SELECT "erp_id" FROM ${this.table} WHERE "external_id" = $1`,
+      [externalId],
+    );
+    const row = rows.at(0);
+    return row ? { kind: 'customer', externalId, erpId: row.erp_id } : null;
   }
 
   /** The customer's ERP record: the one upserted before, or the one `upsert` makes now (and remembers). */
@@ -40,13 +49,11 @@ export class ErpCustomers {
       const raced = await this.known(externalId);
       if (raced) return raced;
       const posted = await upsert();
-      await this.dataSource
-        .getRepository(ErpCustomerEntity)
-        .createQueryBuilder()
-        .insert()
-        .values({ externalId, erpId: posted.erpId })
-        .orIgnore()
-        .execute();
+      await prepared(
+        this.dataSource,
+        `INSERT INTO ${this.table} ("external_id", "erp_id") VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+        [externalId, posted.erpId],
+      );
       return posted;
     } finally {
       await mutex.release();
