@@ -56,8 +56,13 @@ export class ErpCommandRunner {
     return found.rows.length > 0;
   }
 
-  async run<J extends JobName>(envelope: Envelope<J>, spec: CommandSpec): Promise<Posted | undefined> {
-    if (await this.alreadyApplied(envelope)) return undefined;
+  /** `checked`: the caller has just read that the message is not applied (ErpCustomers.knownAndApplied). */
+  async run<J extends JobName>(
+    envelope: Envelope<J>,
+    spec: CommandSpec,
+    checked = false,
+  ): Promise<Posted | undefined> {
+    if (!checked && (await this.alreadyApplied(envelope))) return undefined;
     let posted: Posted;
     try {
       posted = await spec.post();

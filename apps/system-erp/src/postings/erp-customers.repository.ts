@@ -33,9 +33,38 @@ export class ErpCustomers {
     return row ? { kind: 'customer', externalId, erpId: row.erp_id } : null;
   }
 
-  /** The customer's ERP record: the one upserted before, or the one `upsert` makes now (and remembers). */
-  async once(externalId: string, upsert: () => Promise<ErpPostingResult>): Promise<ErpPostingResult> {
-    const before = await this.known(externalId);
+  /**
+   * The customer recorded under an external id (null if none) and whether a message is in the inbox, in one read:
+   * a command that carries a customer asks both before it calls the ERP (see ErpCommandRunner.alreadyApplied).
+   */
+  async knownAndApplied(
+    externalId: string,
+    inbox: { consumer: string; idempotencyKey: string },
+  ): Promise<{ known: ErpPostingResult | null; applied: boolean }> {
+    const { rows } = await prepared<{ applied: boolean; erp_id: string | null }>(
+      this.dataSource,
+      `SELECT EXISTS (SELECT 1 FROM "${this.dataSource.driver.schema ?? 'erp'}"."inbox"
+                       WHERE "consumer" = $1 AND "idempotency_key" = $2) AS "applied",
+              (SELECT "erp_id" FROM ${this.table} WHERE "external_id" = $3) AS "erp_id"`,
+      [inbox.consumer, inbox.idempotencyKey, externalId],
+    );
+    const row = rows.at(0);
+    return {
+      applied: row?.applied === true,
+      known: row?.erp_id != null ? { kind: 'customer', externalId, erpId: row.erp_id } : null,
+    };
+  }
+
+  /**
+   * The customer's ERP record: the one upserted before, or the one `upsert` makes now (and remembers). `known` is
+   * the record as the caller read it just before (knownAndApplied), when it did.
+   */
+  async once(
+    externalId: string,
+    upsert: () => Promise<ErpPostingResult>,
+    known?: ErpPostingResult | null,
+  ): Promise<ErpPostingResult> {
+    const before = known === undefined ? await this.known(externalId) : known;
     if (before) return before;
     const digest = createHash('sha256').update(externalId).digest('hex').slice(0, 32);
     const mutex = new Mutex(await this.redis.producer(), `${this.redis.prefix}:erp:customer:${digest}`, {
