@@ -3,7 +3,7 @@ import type { ContractChange } from '@revline/billing-port';
 import { BillingPort } from '@revline/billing-port';
 import type { Envelope, JobName } from '@revline/messaging';
 import { BusinessError, Inbox, isBusinessError, JobHandler, Outbox } from '@revline/messaging';
-import { ContractLinkEntity } from '../persistence/entities';
+import { prepared } from '@revline/persistence';
 import { toBillingRejection } from './billing-rejection';
 
 const CONSUMER = 'system-billing';
@@ -88,18 +88,16 @@ export class BillingCommandsHandler {
     }
     const outcome = await this.inbox.runOnce(CONSUMER, envelope, async (manager) => {
       if (result.subscriptionId) {
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(ContractLinkEntity)
-          .values({
-            contractId: change.contractId,
-            customerId: result.customerId,
-            subscriptionId: result.subscriptionId,
-            scheduleId: result.scheduleId ?? null,
-          })
-          .orUpdate(['customer_id', 'subscription_id', 'schedule_id', 'updated_at'], ['contract_id'])
-          .execute();
+        // A later change of the contract moves its link ("updated_at" from the new row's default, now()).
+        await prepared(
+          manager,
+          `INSERT INTO "${manager.connection.driver.schema ?? 'billing'}"."contract_links"
+             ("contract_id", "customer_id", "subscription_id", "schedule_id") VALUES ($1, $2, $3, $4)
+           ON CONFLICT ("contract_id") DO UPDATE SET "customer_id" = EXCLUDED."customer_id",
+             "subscription_id" = EXCLUDED."subscription_id", "schedule_id" = EXCLUDED."schedule_id",
+             "updated_at" = EXCLUDED."updated_at"`,
+          [change.contractId, result.customerId, result.subscriptionId, result.scheduleId ?? null],
+        );
       }
       await this.outbox.add(
         manager,

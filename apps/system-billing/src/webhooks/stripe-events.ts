@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { BusinessError, OutboxMessageEntity, queueOf } from '@revline/messaging';
+import { BusinessError, queueOf } from '@revline/messaging';
+import { prepared } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 import type { Announcement, StripeEventLike } from './stripe-event-announcements';
@@ -140,7 +141,8 @@ export class StripeEventIngest {
   }
 
   private async known(event: StripeEventLike): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(
+    const { rows } = await prepared(
+      this.dataSource,
       `SELECT 1 FROM ${this.table('stripe_events')} WHERE "event_id" = $1`,
       [event.id],
     );
@@ -202,7 +204,8 @@ export class StripeEventIngest {
     const first = new Map<string, Pending>();
     for (const pending of batch) if (!first.has(pending.event.id)) first.set(pending.event.id, pending);
     const unique = [...first.values()].sort(byKey((p) => p.event.id));
-    const inserted = await manager.query<Array<{ event_id: string }>>(
+    const { rows: inserted } = await prepared<{ event_id: string }>(
+      manager,
       `INSERT INTO ${this.table('stripe_events')} ("event_id", "type", "object_id", "created", "source", "stale")
        SELECT e, t, o, c, s, false FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS x(e, t, o, c, s)
        ON CONFLICT ("event_id") DO NOTHING RETURNING "event_id"`,
@@ -220,25 +223,34 @@ export class StripeEventIngest {
     if (taken.length === 0) return batch.map(() => 'duplicate');
 
     const objectIds = [...new Set(taken.map((p) => str(p.event.data.object.id)))].sort();
-    const stored = await manager.query<Array<{ object_id: string; event_created: string }>>(
-      `SELECT "object_id", "event_created" FROM ${this.table('stripe_objects')}
-       WHERE "object_id" = ANY($1::text[]) ORDER BY "object_id" FOR UPDATE`,
-      [objectIds],
-    );
-    const newest = new Map(stored.map((row) => [row.object_id, Number(row.event_created)]));
     const winners = new Map<string, Pending>();
     const stale = new Set<Pending>();
-    for (const pending of taken) {
-      const objectId = str(pending.event.data.object.id);
-      const known = newest.get(objectId);
-      if (known !== undefined && known > pending.event.created) stale.add(pending);
-      else {
-        newest.set(objectId, pending.event.created);
-        winners.set(objectId, pending);
+    if (objectIds.length === taken.length) {
+      // One event per object: the upsert's own WHERE decides. An event older than the state stored is not
+      // written and is stale, as the read below would have found; the read is needed only to order several
+      // events of one object.
+      for (const pending of taken) winners.set(str(pending.event.data.object.id), pending);
+    } else {
+      const { rows: stored } = await prepared<{ object_id: string; event_created: string }>(
+        manager,
+        `SELECT "object_id", "event_created" FROM ${this.table('stripe_objects')}
+         WHERE "object_id" = ANY($1::text[]) ORDER BY "object_id" FOR UPDATE`,
+        [objectIds],
+      );
+      const newest = new Map(stored.map((row) => [row.object_id, Number(row.event_created)]));
+      for (const pending of taken) {
+        const objectId = str(pending.event.data.object.id);
+        const known = newest.get(objectId);
+        if (known !== undefined && known > pending.event.created) stale.add(pending);
+        else {
+          newest.set(objectId, pending.event.created);
+          winners.set(objectId, pending);
+        }
       }
     }
     const kept = [...winners.entries()].sort(byKey(([id]) => id));
-    const written = await manager.query<Array<{ object_id: string }>>(
+    const { rows: written } = await prepared<{ object_id: string }>(
+      manager,
       `INSERT INTO ${this.table('stripe_objects')} ("object_id", "object_type", "event_id", "event_created", "data")
        SELECT i, t, e, c, d::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS x(i, t, e, c, d)
        ON CONFLICT ("object_id") DO UPDATE SET "event_id" = EXCLUDED."event_id", "event_created" = EXCLUDED."event_created",
@@ -253,13 +265,15 @@ export class StripeEventIngest {
         kept.map(([, p]) => JSON.stringify(p.event.data.object)),
       ],
     );
-    // A newer state written by another transaction since the read above: every event of ours is older.
+    // A newer state than ours stored (written by another transaction since the read above, or found by the upsert
+    // itself): every event of ours for that object is older.
     const overtaken = new Set(kept.map(([id]) => id));
     for (const row of written) overtaken.delete(row.object_id);
     for (const pending of taken) if (overtaken.has(str(pending.event.data.object.id))) stale.add(pending);
     if (stale.size > 0)
-      await manager.query(
-        `UPDATE ${this.table('stripe_events')} SET "stale" = true WHERE "event_id" = ANY($1)`,
+      await prepared(
+        manager,
+        `UPDATE ${this.table('stripe_events')} SET "stale" = true WHERE "event_id" = ANY($1::text[])`,
         [[...stale].map((p) => p.event.id)],
       );
 
@@ -268,21 +282,19 @@ export class StripeEventIngest {
       .map((a) => a.envelope)
       .sort(byKey((e) => `${e.job} ${e.idempotencyKey}`));
     if (messages.length > 0)
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(OutboxMessageEntity)
-        .values(
-          messages.map((envelope) => ({
-            messageId: envelope.messageId,
-            queue: queueOf(envelope.job),
-            job: envelope.job,
-            idempotencyKey: envelope.idempotencyKey,
-            envelope,
-          })),
-        )
-        .orIgnore()
-        .execute();
+      await prepared(
+        manager,
+        `INSERT INTO ${this.table('outbox')} ("message_id", "queue", "job", "idempotency_key", "envelope")
+         SELECT m, q, j, k, e::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(m, q, j, k, e)
+         ON CONFLICT DO NOTHING`,
+        [
+          messages.map((e) => e.messageId),
+          messages.map((e) => queueOf(e.job)),
+          messages.map((e) => e.job),
+          messages.map((e) => e.idempotencyKey),
+          messages.map((e) => JSON.stringify(e)),
+        ],
+      );
 
     const takenIn = new Set(taken);
     return batch.map((p) => (takenIn.has(p) ? (stale.has(p) ? 'stale' : 'accepted') : 'duplicate'));

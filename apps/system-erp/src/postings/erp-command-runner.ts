@@ -2,14 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { ErpPostingResult } from '@revline/erp-port';
 import { ErpRejectedError, ErpUnavailableError } from '@revline/erp-port';
 import type { Envelope, ErpPostingOutcome, JobName } from '@revline/messaging';
-import {
-  ConnectionError,
-  Inbox,
-  InboxEntryEntity,
-  isBusinessError,
-  Outbox,
-  TransientError,
-} from '@revline/messaging';
+import { ConnectionError, Inbox, isBusinessError, Outbox, TransientError } from '@revline/messaging';
+import { prepared } from '@revline/persistence';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
@@ -48,14 +42,27 @@ export class ErpCommandRunner {
     private readonly outbox: Outbox,
   ) {}
 
+  /**
+   * Whether the message's inbox row is there: read before the ERP is called, since the inbox row is written only
+   * after the call (in the transaction of the answer), and a redelivery of an applied message must not call again.
+   */
   async alreadyApplied(envelope: Envelope): Promise<boolean> {
-    return this.dataSource
-      .getRepository(InboxEntryEntity)
-      .exists({ where: { consumer: CONSUMER, idempotencyKey: envelope.idempotencyKey } });
+    const found = await prepared(
+      this.dataSource,
+      `SELECT 1 FROM "${this.dataSource.driver.schema ?? 'erp'}"."inbox"
+        WHERE "consumer" = $1 AND "idempotency_key" = $2`,
+      [CONSUMER, envelope.idempotencyKey],
+    );
+    return found.rows.length > 0;
   }
 
-  async run<J extends JobName>(envelope: Envelope<J>, spec: CommandSpec): Promise<Posted | undefined> {
-    if (await this.alreadyApplied(envelope)) return undefined;
+  /** `checked`: the caller has just read that the message is not applied (ErpCustomers.knownAndApplied). */
+  async run<J extends JobName>(
+    envelope: Envelope<J>,
+    spec: CommandSpec,
+    checked = false,
+  ): Promise<Posted | undefined> {
+    if (!checked && (await this.alreadyApplied(envelope))) return undefined;
     let posted: Posted;
     try {
       posted = await spec.post();

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { ErpPostingResult } from '@revline/erp-port';
 import { RedisConnections } from '@revline/messaging';
+import { prepared } from '@revline/persistence';
 import { createHash } from 'node:crypto';
 import { Mutex } from 'redis-semaphore';
 import { DataSource } from 'typeorm';
-import { ErpCustomerEntity } from './erp-customer.entity';
 
 /**
  * The ERP customers Revline upserted, so that one is asked of the ERP once per external id (once per CRM account):
@@ -19,14 +19,52 @@ export class ErpCustomers {
     private readonly redis: RedisConnections,
   ) {}
 
-  private async known(externalId: string): Promise<ErpPostingResult | null> {
-    const row = await this.dataSource.getRepository(ErpCustomerEntity).findOneBy({ externalId });
-    return row ? { kind: 'customer', externalId: row.externalId, erpId: row.erpId } : null;
+  private get table(): string {
+    return `"${this.dataSource.driver.schema ?? 'erp'}"."customers"`;
   }
 
-  /** The customer's ERP record: the one upserted before, or the one `upsert` makes now (and remembers). */
-  async once(externalId: string, upsert: () => Promise<ErpPostingResult>): Promise<ErpPostingResult> {
-    const before = await this.known(externalId);
+  private async known(externalId: string): Promise<ErpPostingResult | null> {
+    const { rows } = await prepared<{ erp_id: string }>(
+      this.dataSource,
+      `SELECT "erp_id" FROM ${this.table} WHERE "external_id" = $1`,
+      [externalId],
+    );
+    const row = rows.at(0);
+    return row ? { kind: 'customer', externalId, erpId: row.erp_id } : null;
+  }
+
+  /**
+   * The customer recorded under an external id (null if none) and whether a message is in the inbox, in one read:
+   * a command that carries a customer asks both before it calls the ERP (see ErpCommandRunner.alreadyApplied).
+   */
+  async knownAndApplied(
+    externalId: string,
+    inbox: { consumer: string; idempotencyKey: string },
+  ): Promise<{ known: ErpPostingResult | null; applied: boolean }> {
+    const { rows } = await prepared<{ applied: boolean; erp_id: string | null }>(
+      this.dataSource,
+      `SELECT EXISTS (SELECT 1 FROM "${this.dataSource.driver.schema ?? 'erp'}"."inbox"
+                       WHERE "consumer" = $1 AND "idempotency_key" = $2) AS "applied",
+              (SELECT "erp_id" FROM ${this.table} WHERE "external_id" = $3) AS "erp_id"`,
+      [inbox.consumer, inbox.idempotencyKey, externalId],
+    );
+    const row = rows.at(0);
+    return {
+      applied: row?.applied === true,
+      known: row?.erp_id != null ? { kind: 'customer', externalId, erpId: row.erp_id } : null,
+    };
+  }
+
+  /**
+   * The customer's ERP record: the one upserted before, or the one `upsert` makes now (and remembers). `known` is
+   * the record as the caller read it just before (knownAndApplied), when it did.
+   */
+  async once(
+    externalId: string,
+    upsert: () => Promise<ErpPostingResult>,
+    known?: ErpPostingResult | null,
+  ): Promise<ErpPostingResult> {
+    const before = known === undefined ? await this.known(externalId) : known;
     if (before) return before;
     const digest = createHash('sha256').update(externalId).digest('hex').slice(0, 32);
     const mutex = new Mutex(await this.redis.producer(), `${this.redis.prefix}:erp:customer:${digest}`, {
@@ -40,13 +78,11 @@ export class ErpCustomers {
       const raced = await this.known(externalId);
       if (raced) return raced;
       const posted = await upsert();
-      await this.dataSource
-        .getRepository(ErpCustomerEntity)
-        .createQueryBuilder()
-        .insert()
-        .values({ externalId, erpId: posted.erpId })
-        .orIgnore()
-        .execute();
+      await prepared(
+        this.dataSource,
+        `INSERT INTO ${this.table} ("external_id", "erp_id") VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+        [externalId, posted.erpId],
+      );
       return posted;
     } finally {
       await mutex.release();

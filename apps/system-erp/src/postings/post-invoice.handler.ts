@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import type { ErpPostingResult } from '@revline/erp-port';
 import { ErpPort, toErpExternalId } from '@revline/erp-port';
 import type { Envelope, ErpPostingOutcome } from '@revline/messaging';
 import { JobHandler } from '@revline/messaging';
 import type { z } from 'zod';
 import { ErpConfig } from '../erp.config';
 import type { Posted } from './erp-command-runner';
-import { ErpCommandRunner } from './erp-command-runner';
+import { CONSUMER, ErpCommandRunner } from './erp-command-runner';
 import { ErpCustomers } from './erp-customers.repository';
 import { toErpDocument } from './erp-documents';
 import { checkPayload, DocumentCommand } from './payload-schemas';
@@ -51,14 +52,34 @@ export class PostInvoiceHandler {
     await this.runner.refusing(envelope, 'invoice', async () => {
       const command = checkPayload(DocumentCommand, envelope.payload, envelope.job);
       const invoice = toErpDocument(command, this.config.ERP_DEFAULT_SUBSIDIARY);
-      const customer = command.customer && (await this.upsertCustomer(envelope, command.customer));
-      if (customer === null) return;
-      await this.runner.run(envelope, {
-        recordType: 'invoice',
-        externalId: invoice.externalId,
-        post: () => this.erp.postInvoice(invoice),
-        carried: (posted) => [...(customer ? [customer] : []), ...carriedSchedules(command, posted)],
+      const carried = command.customer;
+      if (!carried) {
+        await this.runner.run(envelope, {
+          recordType: 'invoice',
+          externalId: invoice.externalId,
+          post: () => this.erp.postInvoice(invoice),
+          carried: (posted) => carriedSchedules(command, posted),
+        });
+        return;
+      }
+      // Whether the message was applied and its customer recorded, in one read: an applied message calls nothing.
+      const { applied, known } = await this.customers.knownAndApplied(toErpExternalId(carried.externalId), {
+        consumer: CONSUMER,
+        idempotencyKey: envelope.idempotencyKey,
       });
+      if (applied) return;
+      const customer = await this.upsertCustomer(envelope, carried, known);
+      if (customer === null) return;
+      await this.runner.run(
+        envelope,
+        {
+          recordType: 'invoice',
+          externalId: invoice.externalId,
+          post: () => this.erp.postInvoice(invoice),
+          carried: (posted) => [customer, ...carriedSchedules(command, posted)],
+        },
+        true,
+      );
     });
   }
 
@@ -69,12 +90,15 @@ export class PostInvoiceHandler {
   private async upsertCustomer(
     envelope: Envelope<'erp.post-invoice'>,
     carried: NonNullable<z.infer<typeof DocumentCommand>['customer']>,
+    known: ErpPostingResult | null,
   ): Promise<ErpPostingOutcome | null> {
     const { key, ...command } = carried;
     const externalId = toErpExternalId(command.externalId);
     try {
-      const posted = await this.customers.once(externalId, () =>
-        this.erp.upsertCustomer({ ...command, externalId }),
+      const posted = await this.customers.once(
+        externalId,
+        () => this.erp.upsertCustomer({ ...command, externalId }),
+        known,
       );
       return { recordType: 'customer', externalId, key, erpId: posted.erpId, outcome: 'posted' };
     } catch (error) {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ErpPort, revenueJournalExternalId, revenueScheduleExternalId } from '@revline/erp-port';
-import { DataSource, In } from 'typeorm';
+import { prepared } from '@revline/persistence';
+import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import type { Posted } from './erp-command-runner';
@@ -37,6 +38,10 @@ export class RevenueRecords {
     private readonly lock: RevenueKeyLock,
     private readonly dataSource: DataSource,
   ) {}
+
+  private get table(): string {
+    return `"${this.dataSource.driver.schema ?? 'erp'}"."revenue_postings"`;
+  }
 
   scheduleExternalId(s: ScheduleInput): string {
     return revenueScheduleExternalId(s.contractId, s.obligationId, s.scheduleVersion);
@@ -85,14 +90,18 @@ export class RevenueRecords {
   ): Promise<Array<[JournalInput, PreparedJournal]>> {
     const run = [first, ...rest];
     // Every version recorded for each key (a handful), newest first; superseded ones never count as posted.
-    const rows = await this.dataSource.getRepository(RevenuePostingEntity).find({
-      where: {
-        contractId: first.contractId,
-        obligationId: first.obligationId,
-        period: In(run.map((c) => c.period)),
-      },
-      order: { scheduleVersion: 'DESC' },
-    });
+    const { rows } = await prepared<RevenuePostingEntity>(
+      this.dataSource,
+      `SELECT "id", "contract_id" AS "contractId", "obligation_id" AS "obligationId", "period",
+              "schedule_version" AS "scheduleVersion", "currency", "period_amount_minor" AS "periodAmountMinor",
+              "posted_amount_minor" AS "postedAmountMinor", "product_class" AS "productClass", "subsidiary",
+              "external_id" AS "externalId", "erp_id" AS "erpId", "outcome", "command_key" AS "commandKey",
+              "posted_at" AS "postedAt"
+         FROM ${this.table}
+        WHERE "contract_id" = $1 AND "obligation_id" = $2 AND "period" = ANY($3::text[])
+        ORDER BY "schedule_version" DESC`,
+      [first.contractId, first.obligationId, run.map((c) => c.period)],
+    );
     return run.map((c) => [
       c,
       this.prepared(
@@ -139,25 +148,28 @@ export class RevenueRecords {
           : nothing('nothing_to_post');
       },
       record: async (manager, posted, commandKey) => {
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(RevenuePostingEntity)
-          .values({
-            ...key,
-            scheduleVersion: c.scheduleVersion,
-            currency: c.amount.currency,
-            periodAmountMinor: c.amount.amountMinor,
-            postedAmountMinor: posted.postedAmountMinor ?? '0',
-            productClass: c.productClass,
-            subsidiary: c.subsidiary,
+        await prepared(
+          manager,
+          `INSERT INTO ${this.table} ("contract_id", "obligation_id", "period", "schedule_version", "currency",
+             "period_amount_minor", "posted_amount_minor", "product_class", "subsidiary", "external_id", "erp_id",
+             "outcome", "command_key")
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
+          [
+            key.contractId,
+            key.obligationId,
+            key.period,
+            c.scheduleVersion,
+            c.amount.currency,
+            c.amount.amountMinor,
+            posted.postedAmountMinor ?? '0',
+            c.productClass,
+            c.subsidiary,
             externalId,
-            erpId: posted.erpId || null,
-            outcome: posted.outcome ?? 'posted',
+            posted.erpId || null,
+            posted.outcome ?? 'posted',
             commandKey,
-          })
-          .orIgnore()
-          .execute();
+          ],
+        );
       },
     };
   }

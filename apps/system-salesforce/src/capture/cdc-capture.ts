@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { CrmFeedSignal, CrmSubscription } from '@revline/crm-port';
 import { CrmPort } from '@revline/crm-port';
+import { prepared } from '@revline/persistence';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { SalesforceConfig } from '../config';
@@ -70,8 +71,12 @@ export class CdcCapture {
   }
 
   private async savePosition(manager: EntityManager, replayId: string): Promise<void> {
-    await manager
-      .getRepository(CdcPositionEntity)
-      .upsert({ channel: this.config.SALESFORCE_CDC_CHANNEL, replayId, updatedAt: new Date() }, ['channel']);
+    await prepared(
+      manager,
+      `INSERT INTO "${manager.connection.driver.schema ?? 'salesforce'}"."cdc_position" ("channel", "replay_id", "updated_at")
+       VALUES ($1, $2, $3) ON CONFLICT ("channel") DO UPDATE
+         SET "replay_id" = EXCLUDED."replay_id", "updated_at" = EXCLUDED."updated_at"`,
+      [this.config.SALESFORCE_CDC_CHANNEL, replayId, new Date()],
+    );
   }
 }

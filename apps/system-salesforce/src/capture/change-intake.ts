@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { CrmOrder } from '@revline/crm-port';
 import { CrmPort } from '@revline/crm-port';
 import type { CrmRecordChangedPayload } from '@revline/messaging';
-import { createEnvelope, ExceptionRecorder, OutboxMessageEntity, queueOf } from '@revline/messaging';
+import { createEnvelope, ExceptionRecorder, queueOf } from '@revline/messaging';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { inSpan, MetricsService, startSpan, withTraceContext } from '@revline/observability';
+import { prepared } from '@revline/persistence';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { orderContentHash, orderIdentity } from './content-hash';
@@ -133,7 +134,8 @@ export class ChangeIntake {
   /** The identity Revline recorded for each of these orders it has captured before (none for older rows). */
   private async knownIdentities(manager: EntityManager, orders: CrmOrder[]): Promise<Map<string, string>> {
     if (orders.length === 0) return new Map();
-    const rows: Array<{ record_id: string; identity_hash: string }> = await manager.query(
+    const { rows } = await prepared<{ record_id: string; identity_hash: string }>(
+      manager,
       `SELECT "record_id", "identity_hash" FROM ${this.table(manager)}
         WHERE "object_type" = 'Order' AND "record_id" = ANY($1::text[]) AND "identity_hash" IS NOT NULL`,
       [orders.map((o) => o.id)],
@@ -155,13 +157,14 @@ export class ChangeIntake {
     const key = `salesforce:Order:${order.id}:identity:${identity.slice(0, 16)}`;
     // The same change seen again (by its change event and by the catch-up poll alike) is the exception already
     // raised, not another occurrence: an operator's resolution of it stands. A later change of the order raises anew.
-    const seen: unknown[] = await manager.query(
+    const seen = await prepared(
+      manager,
       `SELECT 1 FROM ${this.tableOf(manager, 'exceptions')}
         WHERE "job" = 'crm.record-changed' AND "idempotency_key" = $1
           AND "envelope"->'payload'->>'commitTimestamp' = $2`,
       [key, order.changeStamp],
     );
-    if (seen.length > 0) return;
+    if (seen.rows.length > 0) return;
     const envelope = createEnvelope(
       'crm.record-changed',
       {
@@ -205,7 +208,8 @@ export class ChangeIntake {
   /** Records each order's content; answers those whose content differs from what was last queued. */
   private async recordChanges(manager: EntityManager, orders: CrmOrder[]): Promise<Queued[]> {
     if (orders.length === 0) return [];
-    const rows: Array<{ record_id: string; revision: number }> = await manager.query(
+    const { rows } = await prepared<{ record_id: string; revision: number }>(
+      manager,
       `INSERT INTO ${this.table(manager)}
          ("object_type", "record_id", "content_hash", "identity_hash", "revision", "change_stamp")
        SELECT 'Order', r.id, r.hash, r.identity, 1, r.stamp::timestamptz
@@ -246,17 +250,15 @@ export class ChangeIntake {
    */
   private async recordDeletes(manager: EntityManager, orders: CrmOrder[]): Promise<Queued[]> {
     if (orders.length === 0) return [];
-    const rows: Array<{ record_id: string; revision: number }> = await manager.query(
-      // Wrapped in a SELECT: TypeORM answers a bare UPDATE with [rows, count] instead of the rows.
-      `WITH marked AS (
-         UPDATE ${this.table(manager)} AS c
-            SET "content_hash" = '${DELETED}', "revision" = c."revision" + 1,
-                "change_stamp" = d.stamp::timestamptz, "captured_at" = now()
-           FROM unnest($1::text[], $2::text[]) AS d(id, stamp)
-          WHERE c."object_type" = 'Order' AND c."record_id" = d.id
-            AND c."content_hash" <> '${DELETED}' AND c."change_stamp" <= d.stamp::timestamptz
-         RETURNING c."record_id", c."revision")
-       SELECT "record_id", "revision" FROM marked`,
+    const { rows } = await prepared<{ record_id: string; revision: number }>(
+      manager,
+      `UPDATE ${this.table(manager)} AS c
+          SET "content_hash" = '${DELETED}', "revision" = c."revision" + 1,
+              "change_stamp" = d.stamp::timestamptz, "captured_at" = now()
+         FROM unnest($1::text[], $2::text[]) AS d(id, stamp)
+        WHERE c."object_type" = 'Order' AND c."record_id" = d.id
+          AND c."content_hash" <> '${DELETED}' AND c."change_stamp" <= d.stamp::timestamptz
+       RETURNING c."record_id", c."revision"`,
       [orders.map((o) => o.id), orders.map((o) => o.changeStamp)],
     );
     const revision = new Map(rows.map((r) => [r.record_id, r.revision]));
@@ -317,12 +319,9 @@ export class ChangeIntake {
         produced?.span.end();
       }
     });
-    const meta = manager.connection.getMetadata(OutboxMessageEntity);
-    const column = (property: string): string =>
-      `"${meta.findColumnWithPropertyName(property)?.databaseName ?? property}"`;
-    await manager.query(
-      `INSERT INTO ${this.tableOf(manager, meta.tableName)}
-         (${['messageId', 'queue', 'job', 'idempotencyKey', 'envelope'].map(column).join(', ')})
+    await prepared(
+      manager,
+      `INSERT INTO ${this.tableOf(manager, 'outbox')} ("message_id", "queue", "job", "idempotency_key", "envelope")
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
        ON CONFLICT DO NOTHING`,
       [

@@ -3,6 +3,7 @@ import type { CrmChangedRecord, CrmCursor } from '@revline/crm-port';
 import { CrmPort } from '@revline/crm-port';
 import { SpanKind } from '@opentelemetry/api';
 import { inSpan } from '@revline/observability';
+import { prepared } from '@revline/persistence';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { SalesforceConfig } from '../config';
@@ -111,11 +112,14 @@ export class OrderPoller {
         deleted: page.changes.filter((c) => c.deleted).map((c) => ({ id: c.id, stamp: c.stamp })),
         capturedBy: () => ({ channel: 'poller', cursor: cursorLabel }),
         savePosition: async (manager) => {
-          await manager
-            .getRepository(PollCursorEntity)
-            .upsert({ name, stamp: new Date(next.stamp), recordId: next.id, updatedAt: new Date() }, [
-              'name',
-            ]);
+          await prepared(
+            manager,
+            `INSERT INTO "${manager.connection.driver.schema ?? 'salesforce'}"."poll_cursor"
+               ("name", "stamp", "record_id", "updated_at") VALUES ($1, $2, $3, $4)
+             ON CONFLICT ("name") DO UPDATE SET "stamp" = EXCLUDED."stamp", "record_id" = EXCLUDED."record_id",
+               "updated_at" = EXCLUDED."updated_at"`,
+            [name, new Date(next.stamp), next.id, new Date()],
+          );
         },
       });
       queued += result.queued;
