@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { BillingDocumentPayload } from '@revline/messaging';
+import { prepared } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
+import { billingCustomerLockKey } from './billing-customer-lock';
 
 export type BillingDocumentKind = 'invoice' | 'credit_note';
 
@@ -10,17 +12,39 @@ export type BillingDocumentKind = 'invoice' | 'credit_note';
  */
 @Injectable()
 export class BillingDocumentsRepository {
-  /** Keeps a document (a redelivery keeps the first). */
-  async store(manager: EntityManager, kind: BillingDocumentKind, doc: BillingDocumentPayload): Promise<void> {
-    await manager.query(
+  /** The documents a transaction stored, by id, as stored: a saga taking one in the same transaction reads it here. */
+  private readonly stored = new WeakMap<EntityManager, Map<string, BillingDocumentPayload>>();
+
+  /**
+   * Keeps a document (a redelivery keeps the first), in the statement that first takes the billing customer's lock
+   * (see billingCustomerLock): the lock is held before the row is written, and before anything after looks.
+   */
+  async store(
+    manager: EntityManager,
+    kind: BillingDocumentKind,
+    doc: BillingDocumentPayload,
+  ): Promise<void> {
+    const json = JSON.stringify(doc);
+    const { rowCount } = await prepared(
+      manager,
       `INSERT INTO "q2c"."billing_documents" ("document_id", "kind", "customer_id", "subscription_id", "payload")
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT ("document_id") DO NOTHING`,
-      [doc.documentId, kind, doc.customerId, doc.subscriptionId ?? null, JSON.stringify(doc)],
+       SELECT $1::text, $2::text, $3::text, $4::text, $5::jsonb
+         FROM (SELECT pg_advisory_xact_lock(hashtext($6::text))) AS "locked"
+       ON CONFLICT ("document_id") DO NOTHING`,
+      [doc.documentId, kind, doc.customerId, doc.subscriptionId ?? null, json, billingCustomerLockKey(doc.customerId)],
     );
+    if (rowCount !== 1 || !manager.queryRunner?.isTransactionActive) return;
+    let byId = this.stored.get(manager);
+    if (!byId) this.stored.set(manager, (byId = new Map()));
+    // As read back from the row (the JSON it holds), not the message's object.
+    byId.set(doc.documentId, JSON.parse(json) as BillingDocumentPayload);
   }
 
   async payload(manager: EntityManager, documentId: string): Promise<BillingDocumentPayload | null> {
-    const rows = await manager.query<Array<{ payload: BillingDocumentPayload }>>(
+    const kept = this.stored.get(manager)?.get(documentId);
+    if (kept) return kept;
+    const { rows } = await prepared<{ payload: BillingDocumentPayload }>(
+      manager,
       `SELECT "payload" FROM "q2c"."billing_documents" WHERE "document_id" = $1`,
       [documentId],
     );
@@ -97,7 +121,7 @@ export class BillingDocumentsRepository {
 
   /** Ties a document to the saga that takes it in. */
   async claim(manager: EntityManager, documentId: string, sagaId: string): Promise<void> {
-    await manager.query(`UPDATE "q2c"."billing_documents" SET "saga_id" = $2 WHERE "document_id" = $1`, [
+    await prepared(manager, `UPDATE "q2c"."billing_documents" SET "saga_id" = $2 WHERE "document_id" = $1`, [
       documentId,
       sagaId,
     ]);
