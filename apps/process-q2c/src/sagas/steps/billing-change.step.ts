@@ -16,6 +16,7 @@ import { SagaCommands } from '../saga-commands';
 import { retriesOf, retryKey } from '../saga-retries';
 import type { SagaEntity } from '../saga.entity';
 import { SagaPredecessors } from './predecessors';
+import type { LazySagaContext } from './saga-step';
 import { SagaStepHandler } from './saga-step';
 
 /**
@@ -31,7 +32,8 @@ export class BillingChangeStep extends SagaStepHandler {
     super();
   }
 
-  async run(manager: EntityManager, saga: SagaEntity, ctx: SagaContext): Promise<boolean> {
+  async run(manager: EntityManager, saga: SagaEntity, context: LazySagaContext): Promise<boolean> {
+    const ctx = await context();
     if (ctx.amendment && !(await this.predecessors.done(manager, saga))) return false;
     const { booking } = ctx.history;
     const am = ctx.amendment;

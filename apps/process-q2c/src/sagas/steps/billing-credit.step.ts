@@ -7,6 +7,7 @@ import { sagaKey } from '../erp-plan';
 import { SagaCommands } from '../saga-commands';
 import { retriesOf, retryKey } from '../saga-retries';
 import type { SagaEntity } from '../saga.entity';
+import type { LazySagaContext } from './saga-step';
 import { SagaStepHandler } from './saga-step';
 
 /**
@@ -22,7 +23,8 @@ export class BillingCreditStep extends SagaStepHandler {
     super();
   }
 
-  async run(manager: EntityManager, saga: SagaEntity, ctx: SagaContext): Promise<boolean> {
+  async run(manager: EntityManager, saga: SagaEntity, context: LazySagaContext): Promise<boolean> {
+    const ctx = await context();
     const credit = BigInt(saga.data.awaitingCreditMinor ?? '0');
     if (credit <= 0n) {
       saga.data.awaitingCreditMinor = undefined;
