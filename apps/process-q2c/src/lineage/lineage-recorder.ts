@@ -66,10 +66,20 @@ export class TransactionWrites {
   confirmations = new Map<string, string | null>();
   /** By saga id (the last save of a saga wins). */
   sagas = new Map<string, SagaWrite>();
+  /** The saga taking in each billing document, by document id. */
+  claims = new Map<string, string>();
+  /** Outbox rows (message_id, queue, job, idempotency_key, envelope JSON), in the order they were sent. */
+  outbox: Array<readonly [string, string, string, string, string]> = [];
 
   /** Whether saga rows (other than lineage hops) wait to be written. */
   get sagaRows(): boolean {
-    return this.commands.length > 0 || this.confirmations.size > 0 || this.sagas.size > 0;
+    return (
+      this.commands.length > 0 ||
+      this.confirmations.size > 0 ||
+      this.sagas.size > 0 ||
+      this.claims.size > 0 ||
+      this.outbox.length > 0
+    );
   }
 }
 
@@ -80,18 +90,28 @@ export function transactionWrites(manager: EntityManager): TransactionWrites | u
   return pending.get(manager);
 }
 
-/** Writes now what the manager's batch kept (nothing outside a batch or when it kept nothing). */
-export async function flushTransactionWrites(manager: EntityManager): Promise<void> {
+/**
+ * Writes now what the manager's batch kept (nothing outside a batch or when it kept nothing). `successorOf`: the same
+ * statement also answers the next saga of the contract after `sagaId` not yet completed (null when none; see
+ * SagasRepository.successor), otherwise null.
+ */
+export async function flushTransactionWrites(
+  manager: EntityManager,
+  successorOf?: { contractId: string; sagaId: string },
+): Promise<string | null> {
   const writes = pending.get(manager);
-  if (!writes) return;
-  const { hops, commands, confirmations, sagas } = writes;
+  if (!writes) return null;
+  const { hops, commands, confirmations, sagas, claims, outbox } = writes;
+  const sagaRows = writes.sagaRows;
   writes.hops = [];
   writes.commands = [];
   writes.confirmations = new Map();
   writes.sagas = new Map();
-  if (commands.length === 0 && confirmations.size === 0 && sagas.size === 0) {
+  writes.claims = new Map();
+  writes.outbox = [];
+  if (!successorOf && !sagaRows) {
     await insertHops(manager, hops);
-    return;
+    return null;
   }
   const hop = (i: number) => hops.map((r) => r[i]);
   const command = (f: (c: CommandWrite) => string | null) => commands.map(f);
@@ -99,7 +119,12 @@ export async function flushTransactionWrites(manager: EntityManager): Promise<vo
   const saga = (i: number) => saved.map((s) => s.values[i]);
   // Data-modifying CTEs: each runs once, whether or not the final SELECT reads it; sent and confirmed keys are
   // disjoint (SagaCommandsRepository writes a batch's rows first when they are not).
-  const { rows } = await prepared<{ saga_id: string; started_at: Date; updated_at: Date }>(
+  const { rows } = await prepared<{
+    row: 'saved' | 'successor';
+    saga_id: string;
+    started_at: Date | null;
+    updated_at: Date | null;
+  }>(
     manager,
     `WITH "sent" AS (
        INSERT INTO "q2c"."saga_commands" ("idempotency_key", "saga_id", "step", "job", "status", "external_id", "payload")
@@ -111,6 +136,17 @@ export async function flushTransactionWrites(manager: EntityManager): Promise<vo
        UPDATE "q2c"."saga_commands" c SET "status" = 'confirmed', "confirmed_at" = now(), "target_id" = u."target_id"
          FROM unnest($8::text[], $9::text[]) AS u("key", "target_id")
         WHERE c."idempotency_key" = u."key"),
+     "claimed" AS (
+       UPDATE "q2c"."billing_documents" d SET "saga_id" = u."saga_id"::uuid
+         FROM unnest($33::text[], $34::text[]) AS u("document_id", "saga_id")
+        WHERE d."document_id" = u."document_id"),
+     "queued" AS (
+       INSERT INTO "q2c"."outbox" ("message_id", "queue", "job", "idempotency_key", "envelope")
+       SELECT u."message_id"::uuid, u."queue", u."job", u."idempotency_key", u."envelope"::jsonb
+         FROM unnest($35::text[], $36::text[], $37::text[], $38::text[], $39::text[])
+           WITH ORDINALITY AS u("message_id", "queue", "job", "idempotency_key", "envelope", "n")
+        ORDER BY u."n"
+       ON CONFLICT DO NOTHING),
      "hops" AS (
        INSERT INTO "q2c"."lineage"
          ("contract_id", "system", "object_type", "external_id", "status", "correlation_id", "causation_id", "detail", "occurred_at")
@@ -131,7 +167,10 @@ export async function flushTransactionWrites(manager: EntityManager): Promise<vo
          "data" = EXCLUDED."data", "last_error" = EXCLUDED."last_error", "completed_at" = EXCLUDED."completed_at",
          "updated_at" = now()
        RETURNING "saga_id", "started_at", "updated_at")
-     SELECT "saga_id"::text AS "saga_id", "started_at", "updated_at" FROM "saved"`,
+     SELECT 'saved' AS "row", "saga_id"::text AS "saga_id", "started_at", "updated_at" FROM "saved"
+     UNION ALL
+     (SELECT 'successor', "saga_id"::text, NULL, NULL FROM "q2c"."sagas"
+       WHERE "contract_id" = $31 AND "saga_id" > $32::uuid AND "status" <> 'completed' ORDER BY "saga_id" LIMIT 1)`,
     [
       command((c) => c.key),
       command((c) => c.sagaId),
@@ -144,14 +183,29 @@ export async function flushTransactionWrites(manager: EntityManager): Promise<vo
       [...confirmations.values()],
       ...Array.from({ length: 9 }, (_, i) => hop(i)),
       ...Array.from({ length: 12 }, (_, i) => saga(i)),
+      successorOf?.contractId ?? null,
+      successorOf?.sagaId ?? null,
+      [...claims.keys()],
+      [...claims.values()],
+      ...Array.from({ length: 5 }, (_, i) => outbox.map((r) => r[i])),
     ],
   );
-  for (const row of rows) sagas.get(row.saga_id)?.saved(row.started_at, row.updated_at);
+  let successor: string | null = null;
+  for (const row of rows) {
+    if (row.row === 'successor') successor = row.saga_id;
+    else if (row.started_at && row.updated_at) sagas.get(row.saga_id)?.saved(row.started_at, row.updated_at);
+  }
+  return successor;
 }
 
 /** Writes the saga rows the manager's batch kept (and its hops with them), so a statement reading them sees them. */
 export async function flushSagaRows(manager: EntityManager): Promise<void> {
   if (pending.get(manager)?.sagaRows) await flushTransactionWrites(manager);
+}
+
+/** Writes the billing documents' claims the manager's batch kept (with the rest), so a read of them sees them. */
+export async function flushClaims(manager: EntityManager): Promise<void> {
+  if ((pending.get(manager)?.claims.size ?? 0) > 0) await flushTransactionWrites(manager);
 }
 
 async function insertHops(manager: EntityManager, rows: readonly LineageRow[]): Promise<void> {

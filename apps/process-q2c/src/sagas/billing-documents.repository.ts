@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { BillingDocumentPayload } from '@revline/messaging';
 import { prepared } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
+import { flushClaims, transactionWrites } from '../lineage/lineage-recorder';
 import { billingCustomerLockKey } from './billing-customer-lock';
 
 export type BillingDocumentKind = 'invoice' | 'credit_note';
@@ -61,6 +62,7 @@ export class BillingDocumentsRepository {
     from: string,
     except: string,
   ): Promise<string | null> {
+    await flushClaims(manager);
     const rows = await manager.query<Array<{ document_id: string }>>(
       `SELECT "document_id" FROM "q2c"."billing_documents"
         WHERE "kind" = 'invoice' AND "subscription_id" = $1 AND "saga_id" IS NULL AND "document_id" <> $3
@@ -82,6 +84,7 @@ export class BillingDocumentsRepository {
     dueOn: string,
     meteredPriceIds: readonly string[],
   ): Promise<BillingDocumentPayload | null> {
+    await flushClaims(manager);
     const rows = await manager.query<Array<{ payload: BillingDocumentPayload }>>(
       `SELECT "payload" FROM "q2c"."billing_documents"
         WHERE "kind" = 'invoice' AND "subscription_id" = $1 AND "saga_id" IS NULL AND "payload"->>'issuedOn' >= $2
@@ -95,6 +98,7 @@ export class BillingDocumentsRepository {
 
   /** Every invoice of the subscription, claimed or not, in the order they came. */
   async invoicesOf(manager: EntityManager, subscriptionId: string): Promise<BillingDocumentPayload[]> {
+    await flushClaims(manager);
     const rows = await manager.query<Array<{ payload: BillingDocumentPayload }>>(
       `SELECT "payload" FROM "q2c"."billing_documents"
         WHERE "kind" = 'invoice' AND "subscription_id" = $1 ORDER BY "received_at"`,
@@ -109,6 +113,7 @@ export class BillingDocumentsRepository {
     customerId: string,
     amountMinor: string,
   ): Promise<BillingDocumentPayload | null> {
+    await flushClaims(manager);
     const rows = await manager.query<Array<{ payload: BillingDocumentPayload }>>(
       `SELECT "payload" FROM "q2c"."billing_documents"
         WHERE "kind" = 'credit_note' AND "customer_id" = $1 AND "saga_id" IS NULL
@@ -119,8 +124,13 @@ export class BillingDocumentsRepository {
     return rows.at(0)?.payload ?? null;
   }
 
-  /** Ties a document to the saga that takes it in. */
+  /** Ties a document to the saga that takes it in (inside a lineage batch, in the batch's statement at its end). */
   async claim(manager: EntityManager, documentId: string, sagaId: string): Promise<void> {
+    const writes = transactionWrites(manager);
+    if (writes) {
+      writes.claims.set(documentId, sagaId);
+      return;
+    }
     await prepared(manager, `UPDATE "q2c"."billing_documents" SET "saga_id" = $2 WHERE "document_id" = $1`, [
       documentId,
       sagaId,

@@ -3,7 +3,7 @@ import type { ErpPostingOutcome, ErpRejectedPayload, JobName, JobPayloads } from
 import { Outbox } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import type { LineageHop } from '../lineage/lineage-recorder';
-import { LineageRecorder } from '../lineage/lineage-recorder';
+import { LineageRecorder, transactionWrites } from '../lineage/lineage-recorder';
 import type { PlannedCommand } from './erp-plan';
 import { revenueParts, sagaKey } from './erp-plan';
 import { SagaCommandsRepository } from './saga-commands.repository';
@@ -34,10 +34,11 @@ export class SagaCommands {
     payload: JobPayloads[J],
     command: { key: string; externalId?: string; awaited?: boolean; detail?: string },
   ): Promise<void> {
-    await this.outbox.add(manager, job, payload, {
-      idempotencyKey: command.key,
-      correlationId: saga.correlationId,
-    });
+    const options = { idempotencyKey: command.key, correlationId: saga.correlationId };
+    const writes = transactionWrites(manager);
+    // Inside a lineage batch the outbox row goes in the batch's statement at its end, with the command's own row.
+    if (writes) writes.outbox.push(this.outbox.entry(manager, job, payload, options).row);
+    else await this.outbox.add(manager, job, payload, options);
     await this.record(manager, saga, job, payload, command);
   }
 

@@ -156,7 +156,14 @@ export class SagasRepository {
 
   /** The next saga of the contract after `sagaId` not yet completed. */
   async successor(manager: EntityManager, contractId: string, sagaId: string): Promise<string | null> {
-    await settled(manager, (s) => s.contractId === contractId && s.sagaId > sagaId);
+    const writes = transactionWrites(manager);
+    // Asked right after a saga completed: its row, kept for the batch's statement, is written by the statement that
+    // looks (which does not see what it writes, so not when a kept row is one it must see).
+    if (writes?.sagaRows) {
+      const relevant = [...writes.sagas.values()].some((s) => s.contractId === contractId && s.sagaId > sagaId);
+      if (!relevant) return flushTransactionWrites(manager, { contractId, sagaId });
+      await flushTransactionWrites(manager);
+    }
     const { rows } = await prepared<{ saga_id: string }>(
       manager,
       `SELECT "saga_id" FROM "q2c"."sagas" WHERE "contract_id" = $1 AND "saga_id" > $2 AND "status" <> 'completed'
