@@ -20,11 +20,7 @@ export class BillingDocumentsRepository {
    * Keeps a document (a redelivery keeps the first), in the statement that first takes the billing customer's lock
    * (see billingCustomerLock): the lock is held before the row is written, and before anything after looks.
    */
-  async store(
-    manager: EntityManager,
-    kind: BillingDocumentKind,
-    doc: BillingDocumentPayload,
-  ): Promise<void> {
+  async store(manager: EntityManager, kind: BillingDocumentKind, doc: BillingDocumentPayload): Promise<void> {
     const json = JSON.stringify(doc);
     const { rowCount } = await prepared(
       manager,
@@ -32,11 +28,18 @@ export class BillingDocumentsRepository {
        SELECT $1::text, $2::text, $3::text, $4::text, $5::jsonb
          FROM (SELECT pg_advisory_xact_lock(hashtext($6::text))) AS "locked"
        ON CONFLICT ("document_id") DO NOTHING`,
-      [doc.documentId, kind, doc.customerId, doc.subscriptionId ?? null, json, billingCustomerLockKey(doc.customerId)],
+      [
+        doc.documentId,
+        kind,
+        doc.customerId,
+        doc.subscriptionId ?? null,
+        json,
+        billingCustomerLockKey(doc.customerId),
+      ],
     );
     if (rowCount !== 1 || !manager.queryRunner?.isTransactionActive) return;
     let byId = this.stored.get(manager);
-    if (!byId) this.stored.set(manager, (byId = new Map()));
+    if (!byId) this.stored.set(manager, (byId = new Map<string, BillingDocumentPayload>()));
     // As read back from the row (the JSON it holds), not the message's object.
     byId.set(doc.documentId, JSON.parse(json) as BillingDocumentPayload);
   }

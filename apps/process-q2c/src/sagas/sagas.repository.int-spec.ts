@@ -130,7 +130,7 @@ describe('SagasRepository', () => {
     completed.status = 'completed';
     for (const saga of [charge, renewal, ramp, credit, completed]) await sagas.save(manager, saga);
 
-    const waiting = (saga: SagaEntity) =>
+    const waiting = (saga: SagaEntity): unknown =>
       expect.objectContaining({
         sagaId: saga.sagaId,
         contractId: saga.contractId,

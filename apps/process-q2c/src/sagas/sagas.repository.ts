@@ -34,7 +34,6 @@ async function settled(manager: EntityManager, relevant: (saga: SagaWrite) => bo
 
 const any = (): boolean => true;
 
-
 /** The sagas' rows: one read under lock and written back per message, and the lookups by contract and by wait. */
 @Injectable()
 export class SagasRepository {
@@ -70,9 +69,7 @@ export class SagasRepository {
       [key],
     );
     const row = rows.at(0);
-    return row
-      ? { saga: toSaga(row), job: row.command_job, externalId: row.command_external_id }
-      : null;
+    return row ? { saga: toSaga(row), job: row.command_job, externalId: row.command_external_id } : null;
   }
 
   /**
@@ -160,7 +157,9 @@ export class SagasRepository {
     // Asked right after a saga completed: its row, kept for the batch's statement, is written by the statement that
     // looks (which does not see what it writes, so not when a kept row is one it must see).
     if (writes?.sagaRows) {
-      const relevant = [...writes.sagas.values()].some((s) => s.contractId === contractId && s.sagaId > sagaId);
+      const relevant = [...writes.sagas.values()].some(
+        (s) => s.contractId === contractId && s.sagaId > sagaId,
+      );
       if (!relevant) return flushTransactionWrites(manager, { contractId, sagaId });
       await flushTransactionWrites(manager);
     }

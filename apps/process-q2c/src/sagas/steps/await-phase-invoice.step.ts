@@ -4,7 +4,6 @@ import { SagasConfig } from '../../shared/sagas.config';
 import { BillingDocumentsRepository } from '../billing-documents.repository';
 import { billingCustomerLock } from '../billing-customer-lock';
 import { meteredPriceIds } from '../billing-plan';
-import type { SagaContext } from '../erp-plan';
 import type { SagaEntity } from '../saga.entity';
 import { BillingDocumentClaims } from './document-claims';
 import { SagaPredecessors } from './predecessors';

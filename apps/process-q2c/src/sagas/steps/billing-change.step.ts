@@ -10,7 +10,6 @@ import {
 } from '../billing-plan';
 import { linesInForce } from '../contract-lines';
 import { billingCustomer } from '../customer-plan';
-import type { SagaContext } from '../erp-plan';
 import { sagaKey } from '../erp-plan';
 import { SagaCommands } from '../saga-commands';
 import { retriesOf, retryKey } from '../saga-retries';

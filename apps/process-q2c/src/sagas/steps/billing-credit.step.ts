@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { BusinessError } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import { BillingDocumentsRepository } from '../billing-documents.repository';
-import type { SagaContext } from '../erp-plan';
 import { sagaKey } from '../erp-plan';
 import { SagaCommands } from '../saga-commands';
 import { retriesOf, retryKey } from '../saga-retries';
