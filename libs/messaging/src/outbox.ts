@@ -19,18 +19,35 @@ export class Outbox {
     payload: JobPayloads[J],
     options: EnvelopeOptions,
   ): Promise<Envelope<J>> {
-    const envelope = createEnvelope(job, payload, options);
-    // Tells the relay of this process to publish as soon as the transaction commits (see OutboxRelay).
-    if (manager.queryRunner?.isTransactionActive)
-      (manager.queryRunner.data as { revlineOutbox?: boolean }).revlineOutbox = true;
+    const { envelope, row } = this.entry(manager, job, payload, options);
     await prepared(
       manager,
       `INSERT INTO "${manager.connection.driver.schema ?? 'public'}"."outbox"
          ("message_id", "queue", "job", "idempotency_key", "envelope") VALUES ($1, $2, $3, $4, $5::jsonb)
        ON CONFLICT DO NOTHING`,
-      [envelope.messageId, queueOf(job), job, envelope.idempotencyKey, JSON.stringify(envelope)],
+      row,
     );
     return envelope;
+  }
+
+  /**
+   * The envelope `add` writes and its row (message_id, queue, job, idempotency_key, envelope as JSON text), for a
+   * caller that writes the row itself, in a statement of its own in the same transaction and schema.
+   */
+  entry<J extends JobName>(
+    manager: EntityManager,
+    job: J,
+    payload: JobPayloads[J],
+    options: EnvelopeOptions,
+  ): { envelope: Envelope<J>; row: [string, string, string, string, string] } {
+    const envelope = createEnvelope(job, payload, options);
+    // Tells the relay of this process to publish as soon as the transaction commits (see OutboxRelay).
+    if (manager.queryRunner?.isTransactionActive)
+      (manager.queryRunner.data as { revlineOutbox?: boolean }).revlineOutbox = true;
+    return {
+      envelope,
+      row: [envelope.messageId, queueOf(job), job, envelope.idempotencyKey, JSON.stringify(envelope)],
+    };
   }
 
   /** The envelope first written under an idempotency key (the outbox keeps it after publishing), or null. */

@@ -1,7 +1,19 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { describe, expect, it, vi } from 'vitest';
 import type { LineageHop } from './lineage-recorder';
-import { LineageRecorder } from './lineage-recorder';
+import { flushSagaRows, LineageRecorder, transactionWrites } from './lineage-recorder';
+
+type Statement = (sql: string, params: unknown[]) => Promise<{ rows: unknown[]; rowCount: number }>;
+
+/** The statements each (fake) manager was asked to run, through prepared(). */
+const statements = vi.hoisted(() => new Map<object, Statement>());
+vi.mock('@revline/persistence', () => ({
+  prepared: (target: object, sql: string, params: unknown[]) => {
+    const run = statements.get(target);
+    if (!run) throw new Error('a statement on an unknown manager');
+    return run(sql, params);
+  },
+}));
 
 const hop = (externalId: string): LineageHop => ({
   contractId: 'C-1',
@@ -15,8 +27,10 @@ const hop = (externalId: string): LineageHop => ({
 
 /** A transaction's manager that keeps the statements it is asked to run. */
 function managerKeepingStatements() {
-  const query = vi.fn<(sql: string, params: unknown[]) => Promise<unknown[]>>(() => Promise.resolve([]));
-  return { manager: { query } as unknown as EntityManager, query };
+  const query = vi.fn<Statement>(() => Promise.resolve({ rows: [], rowCount: 0 }));
+  const manager = {} as EntityManager;
+  statements.set(manager, query);
+  return { manager, query };
 }
 
 /** The external ids (the fourth column) of the hops a statement inserted. */
@@ -72,6 +86,32 @@ describe('LineageRecorder', () => {
       expect(other.query).toHaveBeenCalledTimes(1);
     });
     expect(externalIds(first.query.mock.calls[0][1])).toEqual(['a']);
+  });
+
+  it("writes a batch's saga rows in the statement of its hops, or before a read of them", async () => {
+    const { manager, query } = managerKeepingStatements();
+    const saved = vi.fn();
+    await recorder.batch(manager, async () => {
+      await recorder.record(hop('a'), manager);
+      const writes = transactionWrites(manager);
+      writes?.confirmations.set('k-1', 'T-1');
+      await flushSagaRows(manager);
+      expect(query).toHaveBeenCalledTimes(1);
+      // Only hops left: flushSagaRows writes nothing.
+      await recorder.record(hop('b'), manager);
+      await flushSagaRows(manager);
+      expect(query).toHaveBeenCalledTimes(1);
+      writes?.sagas.set('s-1', { sagaId: 's-1', contractId: 'C-1', values: ['s-1'], saved });
+    });
+    expect(query).toHaveBeenCalledTimes(2);
+    const [first, second] = query.mock.calls;
+    expect(first[1][7]).toEqual(['k-1']);
+    expect(first[1][8]).toEqual(['T-1']);
+    expect(externalIds(first[1].slice(9))).toEqual(['a']);
+    expect(second[1][7]).toEqual([]);
+    expect(externalIds(second[1].slice(9))).toEqual(['b']);
+    expect(second[1][18]).toEqual(['s-1']);
+    expect(transactionWrites(manager)).toBeUndefined();
   });
 
   it('refuses a hop without a correlation id', async () => {

@@ -1,3 +1,4 @@
+import { prepared } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -9,5 +10,10 @@ import type { EntityManager } from 'typeorm';
  * the phase).
  */
 export async function billingCustomerLock(manager: EntityManager, customerId: string): Promise<void> {
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`q2c-billing-customer:${customerId}`]);
+  await prepared(manager, `SELECT pg_advisory_xact_lock(hashtext($1))`, [billingCustomerLockKey(customerId)]);
+}
+
+/** The advisory lock's key text (hashed by Postgres's hashtext). */
+export function billingCustomerLockKey(customerId: string): string {
+  return `q2c-billing-customer:${customerId}`;
 }

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { BillingDocumentPayload } from '@revline/messaging';
+import { prepared } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
+import { flushClaims, transactionWrites } from '../lineage/lineage-recorder';
+import { billingCustomerLockKey } from './billing-customer-lock';
 
 export type BillingDocumentKind = 'invoice' | 'credit_note';
 
@@ -10,17 +13,42 @@ export type BillingDocumentKind = 'invoice' | 'credit_note';
  */
 @Injectable()
 export class BillingDocumentsRepository {
-  /** Keeps a document (a redelivery keeps the first). */
+  /** The documents a transaction stored, by id, as stored: a saga taking one in the same transaction reads it here. */
+  private readonly stored = new WeakMap<EntityManager, Map<string, BillingDocumentPayload>>();
+
+  /**
+   * Keeps a document (a redelivery keeps the first), in the statement that first takes the billing customer's lock
+   * (see billingCustomerLock): the lock is held before the row is written, and before anything after looks.
+   */
   async store(manager: EntityManager, kind: BillingDocumentKind, doc: BillingDocumentPayload): Promise<void> {
-    await manager.query(
+    const json = JSON.stringify(doc);
+    const { rowCount } = await prepared(
+      manager,
       `INSERT INTO "q2c"."billing_documents" ("document_id", "kind", "customer_id", "subscription_id", "payload")
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT ("document_id") DO NOTHING`,
-      [doc.documentId, kind, doc.customerId, doc.subscriptionId ?? null, JSON.stringify(doc)],
+       SELECT $1::text, $2::text, $3::text, $4::text, $5::jsonb
+         FROM (SELECT pg_advisory_xact_lock(hashtext($6::text))) AS "locked"
+       ON CONFLICT ("document_id") DO NOTHING`,
+      [
+        doc.documentId,
+        kind,
+        doc.customerId,
+        doc.subscriptionId ?? null,
+        json,
+        billingCustomerLockKey(doc.customerId),
+      ],
     );
+    if (rowCount !== 1 || !manager.queryRunner?.isTransactionActive) return;
+    let byId = this.stored.get(manager);
+    if (!byId) this.stored.set(manager, (byId = new Map<string, BillingDocumentPayload>()));
+    // As read back from the row (the JSON it holds), not the message's object.
+    byId.set(doc.documentId, JSON.parse(json) as BillingDocumentPayload);
   }
 
   async payload(manager: EntityManager, documentId: string): Promise<BillingDocumentPayload | null> {
-    const rows = await manager.query<Array<{ payload: BillingDocumentPayload }>>(
+    const kept = this.stored.get(manager)?.get(documentId);
+    if (kept) return kept;
+    const { rows } = await prepared<{ payload: BillingDocumentPayload }>(
+      manager,
       `SELECT "payload" FROM "q2c"."billing_documents" WHERE "document_id" = $1`,
       [documentId],
     );
@@ -37,6 +65,7 @@ export class BillingDocumentsRepository {
     from: string,
     except: string,
   ): Promise<string | null> {
+    await flushClaims(manager);
     const rows = await manager.query<Array<{ document_id: string }>>(
       `SELECT "document_id" FROM "q2c"."billing_documents"
         WHERE "kind" = 'invoice' AND "subscription_id" = $1 AND "saga_id" IS NULL AND "document_id" <> $3
@@ -58,6 +87,7 @@ export class BillingDocumentsRepository {
     dueOn: string,
     meteredPriceIds: readonly string[],
   ): Promise<BillingDocumentPayload | null> {
+    await flushClaims(manager);
     const rows = await manager.query<Array<{ payload: BillingDocumentPayload }>>(
       `SELECT "payload" FROM "q2c"."billing_documents"
         WHERE "kind" = 'invoice' AND "subscription_id" = $1 AND "saga_id" IS NULL AND "payload"->>'issuedOn' >= $2
@@ -71,6 +101,7 @@ export class BillingDocumentsRepository {
 
   /** Every invoice of the subscription, claimed or not, in the order they came. */
   async invoicesOf(manager: EntityManager, subscriptionId: string): Promise<BillingDocumentPayload[]> {
+    await flushClaims(manager);
     const rows = await manager.query<Array<{ payload: BillingDocumentPayload }>>(
       `SELECT "payload" FROM "q2c"."billing_documents"
         WHERE "kind" = 'invoice' AND "subscription_id" = $1 ORDER BY "received_at"`,
@@ -85,6 +116,7 @@ export class BillingDocumentsRepository {
     customerId: string,
     amountMinor: string,
   ): Promise<BillingDocumentPayload | null> {
+    await flushClaims(manager);
     const rows = await manager.query<Array<{ payload: BillingDocumentPayload }>>(
       `SELECT "payload" FROM "q2c"."billing_documents"
         WHERE "kind" = 'credit_note' AND "customer_id" = $1 AND "saga_id" IS NULL
@@ -95,9 +127,14 @@ export class BillingDocumentsRepository {
     return rows.at(0)?.payload ?? null;
   }
 
-  /** Ties a document to the saga that takes it in. */
+  /** Ties a document to the saga that takes it in (inside a lineage batch, in the batch's statement at its end). */
   async claim(manager: EntityManager, documentId: string, sagaId: string): Promise<void> {
-    await manager.query(`UPDATE "q2c"."billing_documents" SET "saga_id" = $2 WHERE "document_id" = $1`, [
+    const writes = transactionWrites(manager);
+    if (writes) {
+      writes.claims.set(documentId, sagaId);
+      return;
+    }
+    await prepared(manager, `UPDATE "q2c"."billing_documents" SET "saga_id" = $2 WHERE "document_id" = $1`, [
       documentId,
       sagaId,
     ]);

@@ -10,7 +10,7 @@ import { BillingDocumentsRepository } from './billing-documents.repository';
 import { RecordPayment } from './record-payment';
 import { SagaRunner } from './saga-runner';
 import { SagaStore } from './saga-store';
-import type { WaitingSaga } from './sagas.repository';
+import type { SagaEntity } from './saga.entity';
 import { SagasRepository } from './sagas.repository';
 import { VoidInvoice } from './void-invoice';
 
@@ -37,11 +37,12 @@ export class BillingEventsHandler {
     const key = p.commandIdempotencyKey;
     if (!key) return { ignored: 'a change the billing platform made on its own' };
     return this.run(envelope, async (manager, touch) => {
-      const command = await this.store.bySentCommand(manager, key);
-      if (!command) return { ignored: `command ${key} was not sent by a saga` };
-      touch(command.sagaId);
+      // The customer's lock before the saga's row, as a document's message takes them.
       await billingCustomerLock(manager, p.customerId);
-      await this.runner.within(manager, command.sagaId, async (saga) => {
+      const command = await this.store.lockBySentCommand(manager, key);
+      if (!command) return { ignored: `command ${key} was not sent by a saga` };
+      touch(command.saga.sagaId);
+      await this.runner.within(manager, command.saga, async (saga) => {
         if (!(await this.runner.confirm(manager, saga, key, p.subscriptionId))) return;
         saga.data.subscriptionId = p.subscriptionId || saga.data.subscriptionId;
         saga.data.billingCustomerId = p.customerId;
@@ -60,7 +61,7 @@ export class BillingEventsHandler {
           manager,
         );
       });
-      return { sagaId: command.sagaId };
+      return { sagaId: command.saga.sagaId };
     });
   }
 
@@ -112,15 +113,14 @@ export class BillingEventsHandler {
     kind: BillingDocumentKind,
     objectType: string,
     takers: ReadonlyArray<
-      | { waiting: (manager: EntityManager) => Promise<WaitingSaga | null> }
+      | { waiting: (manager: EntityManager) => Promise<SagaEntity | null> }
       | { booked: (manager: EntityManager) => Promise<object | null> }
     >,
   ): Promise<unknown> {
     const doc: BillingDocumentPayload = envelope.payload;
     return this.run(envelope, async (manager, touch) => {
-      await billingCustomerLock(manager, doc.customerId);
       await this.documents.store(manager, kind, doc);
-      let saga: WaitingSaga | null = null;
+      let saga: SagaEntity | null = null;
       for (const taker of takers) {
         if ('booked' in taker) {
           const booked = await taker.booked(manager);
@@ -132,20 +132,20 @@ export class BillingEventsHandler {
       }
       await this.lineage.record(
         {
-          contractId: saga?.contract_id ?? null,
+          contractId: saga?.contractId ?? null,
           system: 'billing',
           objectType,
           externalId: doc.documentId,
           status: 'issued',
-          correlationId: saga?.correlation_id ?? envelope.correlationId,
+          correlationId: saga?.correlationId ?? envelope.correlationId,
           detail: `${doc.total.amountMinor} ${doc.total.currency}`,
         },
         manager,
       );
       if (!saga) return { kept: doc.documentId };
-      touch(saga.saga_id);
-      await this.runner.within(manager, saga.saga_id);
-      return { sagaId: saga.saga_id };
+      touch(saga.sagaId);
+      await this.runner.within(manager, saga);
+      return { sagaId: saga.sagaId };
     });
   }
 

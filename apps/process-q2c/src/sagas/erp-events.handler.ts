@@ -52,6 +52,7 @@ export class ErpEventsHandler {
         p.commandIdempotencyKey,
         p.erpId || null,
         p.postings ?? [],
+        { externalId: command.externalId },
       );
       saga.data.lastErpPostedAt = new Date().toISOString();
       // A customer posted on its own, or with the invoice that carried it.

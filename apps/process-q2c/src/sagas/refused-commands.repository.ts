@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { flushSagaRows } from '../lineage/lineage-recorder';
 
 export interface SentCommand {
   step: string;
@@ -15,6 +16,7 @@ export class RefusedCommands {
    * is refused too; one truly confirmed is not.
    */
   async markRejected(manager: EntityManager, key: string): Promise<void> {
+    await flushSagaRows(manager);
     await manager.query(
       `UPDATE "q2c"."saga_commands" SET "status" = 'rejected'
         WHERE "idempotency_key" = $1 AND "status" IN ('sent', 'confirmed') AND "confirmed_at" IS NULL`,
@@ -24,6 +26,7 @@ export class RefusedCommands {
 
   /** The command a saga sent under `key`. */
   async find(manager: EntityManager, sagaId: string, key: string): Promise<SentCommand | null> {
+    await flushSagaRows(manager);
     const rows = await manager.query<SentCommand[]>(
       `SELECT "step", "job", "status" FROM "q2c"."saga_commands" WHERE "idempotency_key" = $1 AND "saga_id" = $2`,
       [key, sagaId],
@@ -33,6 +36,7 @@ export class RefusedCommands {
 
   /** The job and payload a saga recorded for the command under `key` (one sent inside another has no envelope). */
   async recorded(manager: EntityManager, key: string): Promise<{ job: string; payload: unknown } | null> {
+    await flushSagaRows(manager);
     const rows = await manager.query<Array<{ job: string; payload: unknown }>>(
       `SELECT "job", "payload" FROM "q2c"."saga_commands" WHERE "idempotency_key" = $1`,
       [key],
@@ -41,6 +45,7 @@ export class RefusedCommands {
   }
 
   async setStatus(manager: EntityManager, key: string, status: 'sent' | 'superseded'): Promise<void> {
+    await flushSagaRows(manager);
     await manager.query(`UPDATE "q2c"."saga_commands" SET "status" = $2 WHERE "idempotency_key" = $1`, [
       key,
       status,

@@ -1,25 +1,37 @@
 import { Injectable } from '@nestjs/common';
+import { prepared } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
+import type { CommandWrite } from '../lineage/lineage-recorder';
+import { flushTransactionWrites, transactionWrites } from '../lineage/lineage-recorder';
 
-/** A command row as a saga records it when sending. */
-export interface SagaCommandRow {
-  key: string;
-  sagaId: string;
-  step: string;
-  job: string;
-  status: 'sent' | 'confirmed';
-  externalId: string | null;
-  /** The payload as JSON text (serialised once, by the caller). */
-  payload: string;
+/** A command row as a saga records it when sending (the payload as JSON text, serialised once, by the caller). */
+export type SagaCommandRow = CommandWrite;
+
+/** Writes the transaction's kept command rows first, so a statement on saga_commands sees them. */
+async function settled(manager: EntityManager): Promise<void> {
+  const writes = transactionWrites(manager);
+  if (writes && (writes.commands.length > 0 || writes.confirmations.size > 0))
+    await flushTransactionWrites(manager);
 }
 
 /** The saga_commands rows: each command a saga sent, by its idempotency key, and the answer that came back. */
 @Injectable()
 export class SagaCommandsRepository {
-  /** Records sent commands, in one statement; a key recorded already keeps its row. */
+  /**
+   * Records sent commands, in one statement; a key recorded already keeps its row. Inside a lineage batch the rows
+   * are kept for the batch's statement at its end.
+   */
   async insert(manager: EntityManager, rows: readonly SagaCommandRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await manager.query(
+    const writes = transactionWrites(manager);
+    if (writes) {
+      // A key confirmed in the same batch is written in order: its confirmation first.
+      if (rows.some((r) => writes.confirmations.has(r.key))) await flushTransactionWrites(manager);
+      writes.commands.push(...rows);
+      return;
+    }
+    await prepared(
+      manager,
       `INSERT INTO "q2c"."saga_commands" ("idempotency_key", "saga_id", "step", "job", "status", "external_id", "payload")
        SELECT u."key", u."saga_id"::uuid, u."step", u."job", u."status", u."external_id", u."payload"::jsonb
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
@@ -46,8 +58,10 @@ export class SagaCommandsRepository {
     confirmations: ReadonlyArray<{ key: string; targetId: string | null }>,
   ): Promise<Map<string, string | null>> {
     if (confirmations.length === 0) return new Map();
+    await settled(manager);
     // Through a CTE: the driver answers a bare UPDATE ... RETURNING with its affected count beside the rows.
-    const rows = await manager.query<Array<{ key: string; external_id: string | null }>>(
+    const { rows } = await prepared<{ key: string; external_id: string | null }>(
+      manager,
       `WITH done AS (
          UPDATE "q2c"."saga_commands" c SET "status" = 'confirmed', "confirmed_at" = now(), "target_id" = u."target_id"
            FROM unnest($1::text[], $2::text[]) AS u("key", "target_id")
@@ -59,9 +73,30 @@ export class SagaCommandsRepository {
     return new Map(rows.map((r) => [r.key, r.external_id]));
   }
 
+  /**
+   * Marks commands confirmed as `confirm` does, when the caller needs no answer: inside a lineage batch, in the
+   * batch's statement at its end.
+   */
+  async confirmLater(
+    manager: EntityManager,
+    confirmations: ReadonlyArray<{ key: string; targetId: string | null }>,
+  ): Promise<void> {
+    if (confirmations.length === 0) return;
+    const writes = transactionWrites(manager);
+    if (!writes) {
+      await this.confirm(manager, confirmations);
+      return;
+    }
+    // A row sent in the same batch is written before it is confirmed.
+    if (writes.commands.some((c) => confirmations.some((k) => k.key === c.key)))
+      await flushTransactionWrites(manager);
+    for (const c of confirmations) writes.confirmations.set(c.key, c.targetId);
+  }
+
   /** Marks still-sent commands rejected (a confirmed one stays posted). */
   async rejectSent(manager: EntityManager, keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
+    await settled(manager);
     await manager.query(
       `UPDATE "q2c"."saga_commands" SET "status" = 'rejected'
         WHERE "idempotency_key" = ANY($1::text[]) AND "status" = 'sent'`,
@@ -71,7 +106,9 @@ export class SagaCommandsRepository {
 
   /** The saga that sent a command, and the command's job, by the command's idempotency key. */
   async sentBy(manager: EntityManager, key: string): Promise<{ sagaId: string; job: string } | null> {
-    const rows = await manager.query<Array<{ saga_id: string; job: string }>>(
+    await settled(manager);
+    const { rows } = await prepared<{ saga_id: string; job: string }>(
+      manager,
       `SELECT "saga_id", "job" FROM "q2c"."saga_commands" WHERE "idempotency_key" = $1`,
       [key],
     );
@@ -81,6 +118,7 @@ export class SagaCommandsRepository {
 
   /** Whether a command of the saga stands refused. */
   async hasRejected(manager: EntityManager, sagaId: string): Promise<boolean> {
+    await settled(manager);
     const rows = await manager.query<unknown[]>(
       `SELECT 1 FROM "q2c"."saga_commands" WHERE "saga_id" = $1 AND "status" = 'rejected' LIMIT 1`,
       [sagaId],

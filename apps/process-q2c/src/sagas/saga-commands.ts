@@ -3,7 +3,7 @@ import type { ErpPostingOutcome, ErpRejectedPayload, JobName, JobPayloads } from
 import { Outbox } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import type { LineageHop } from '../lineage/lineage-recorder';
-import { LineageRecorder } from '../lineage/lineage-recorder';
+import { LineageRecorder, transactionWrites } from '../lineage/lineage-recorder';
 import type { PlannedCommand } from './erp-plan';
 import { revenueParts, sagaKey } from './erp-plan';
 import { SagaCommandsRepository } from './saga-commands.repository';
@@ -34,10 +34,11 @@ export class SagaCommands {
     payload: JobPayloads[J],
     command: { key: string; externalId?: string; awaited?: boolean; detail?: string },
   ): Promise<void> {
-    await this.outbox.add(manager, job, payload, {
-      idempotencyKey: command.key,
-      correlationId: saga.correlationId,
-    });
+    const options = { idempotencyKey: command.key, correlationId: saga.correlationId };
+    const writes = transactionWrites(manager);
+    // Inside a lineage batch the outbox row goes in the batch's statement at its end, with the command's own row.
+    if (writes) writes.outbox.push(this.outbox.entry(manager, job, payload, options).row);
+    else await this.outbox.add(manager, job, payload, options);
     await this.record(manager, saga, job, payload, command);
   }
 
@@ -157,7 +158,8 @@ export class SagaCommands {
   /**
    * Marks a command confirmed with its target id and, for a revenue batch, each record the ERP posted (or found
    * nothing to post for) with its ERP id, in one statement; answers the external id the command was sent under
-   * (undefined when no saga sent it).
+   * (undefined when no saga sent it). A caller that knows the command's row (`sent`: read with its saga) gets its
+   * external id back at once, and the update goes in the transaction's batched statement.
    */
   async confirm(
     manager: EntityManager,
@@ -165,14 +167,19 @@ export class SagaCommands {
     key: string,
     targetId: string | null,
     postings: readonly ErpPostingOutcome[] = [],
+    sent?: { externalId: string | null },
   ): Promise<string | null | undefined> {
-    const sent = await this.repository.confirm(manager, [
+    const confirmations = [
       // The records before the batch, so a saga parked by a refused journal sees that journal posted when the
       // batch's retry is confirmed.
       ...postings.map((p) => ({ key: sagaKey(saga.eventId, p.key), targetId: p.erpId || null })),
       { key, targetId },
-    ]);
-    return sent.get(key);
+    ];
+    if (sent) {
+      await this.repository.confirmLater(manager, confirmations);
+      return sent.externalId;
+    }
+    return (await this.repository.confirm(manager, confirmations)).get(key);
   }
 
   /** Marks the records of a batch the ERP posted confirmed with their ERP ids, without the batch itself. */

@@ -37,10 +37,12 @@ function engineWith(answers: Partial<Record<Step, boolean>> = {}, sendsOn?: Step
     STEPS.map((step) => [
       step,
       {
-        run: (_m: EntityManager, saga: SagaEntity) => {
+        // As the real steps do, each asks for the saga's context (the engine reads it once).
+        run: async (_m: EntityManager, saga: SagaEntity, context: () => Promise<unknown>) => {
+          await context();
           ran.push(step);
           if (step === sendsOn) saga.data.pending.push(`key:${step}`);
-          return Promise.resolve(answers[step] ?? true);
+          return answers[step] ?? true;
         },
       } satisfies Pick<SagaStepHandler, 'run'> as never,
     ]),

@@ -61,9 +61,11 @@ export class SagaEngine {
 
   async advance(manager: EntityManager, saga: SagaEntity): Promise<void> {
     if (saga.status === SAGA_STATUS.completed) return;
-    // The contract's history is read only when a step runs: most confirmations (a journal of twelve) only tick
-    // one command off a step still waiting for others, and need neither the events nor the catalogue.
-    let ctx: SagaContext | undefined;
+    // The contract's history is read only when a step asks for it: most confirmations (a journal of twelve) only
+    // tick one command off a step still waiting for others, and a step waiting for a document that has not come
+    // needs neither the events nor the catalogue.
+    let ctx: Promise<SagaContext> | undefined;
+    const context = (): Promise<SagaContext> => (ctx ??= sagaContext(this.history, manager, saga));
     for (;;) {
       if (saga.data.pending.length > 0) {
         this.wait(saga);
@@ -74,9 +76,8 @@ export class SagaEngine {
         await this.complete(manager, saga, ctx);
         return;
       }
-      ctx ??= await sagaContext(this.history, manager, saga);
       saga.status = SAGA_STATUS.running;
-      if (!(await this.steps[step].run(manager, saga, ctx))) {
+      if (!(await this.steps[step].run(manager, saga, context))) {
         this.wait(saga);
         return;
       }
@@ -109,7 +110,7 @@ export class SagaEngine {
   private async complete(
     manager: EntityManager,
     saga: SagaEntity,
-    ctx: SagaContext | undefined,
+    ctx: Promise<SagaContext> | undefined,
   ): Promise<void> {
     saga.status = SAGA_STATUS.completed;
     saga.completedAt = new Date();
@@ -131,7 +132,9 @@ export class SagaEngine {
     );
     if (saga.kind === 'booking') {
       // The history this advance planned with, or the transaction's read of it.
-      const { booking } = ctx?.history ?? (await this.history.read(manager, saga.contractId, saga.eventId));
+      const { booking } = ctx
+        ? (await ctx).history
+        : await this.history.read(manager, saga.contractId, saga.eventId);
       await this.ramps.schedule(manager, booking, saga.contractId, saga.correlationId);
     }
   }

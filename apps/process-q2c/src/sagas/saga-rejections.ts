@@ -3,7 +3,7 @@ import type { CommandRejection, Envelope, JobPayloads } from '@revline/messaging
 import { createEnvelope, ExceptionRecorder, Outbox } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import type { LineageHop } from '../lineage/lineage-recorder';
-import { LineageRecorder } from '../lineage/lineage-recorder';
+import { flushSagaRows, LineageRecorder } from '../lineage/lineage-recorder';
 import { RefusedCommands } from './refused-commands.repository';
 import { SAGA_STATUS } from './saga-data';
 import { baseKey } from './saga-retries';
@@ -89,7 +89,9 @@ export class SagaRejections {
         manager,
       );
     }
-    // The exception carries the command as it was first sent (its retries share it, so one line per command).
+    // The exception carries the command as it was first sent (its retries share it, so one line per command); a
+    // lineage batch's outbox rows are written first.
+    await flushSagaRows(manager);
     const sent =
       (await this.outbox.sent(manager, baseKey(key))) ?? (saga ? await this.alone(manager, saga, key) : null);
     const contractId = saga?.contractId ?? rejection.contractId;

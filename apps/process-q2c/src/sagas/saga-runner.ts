@@ -71,19 +71,23 @@ export class SagaRunner {
     return saga;
   }
 
-  /** Marks a command confirmed and no longer awaited; false when the saga was not waiting for it. */
+  /**
+   * Marks a command confirmed and no longer awaited; false when the saga was not waiting for it. Nothing here needs
+   * the row's external id: the update goes in the transaction's batched statement.
+   */
   async confirm(
     manager: EntityManager,
     saga: SagaEntity,
     key: string,
     targetId: string | null,
   ): Promise<boolean> {
-    return (await this.confirmPosting(manager, saga, key, targetId)).awaited;
+    return (await this.confirmPosting(manager, saga, key, targetId, [], { externalId: null })).awaited;
   }
 
   /**
    * Marks a command confirmed and no longer awaited, with (for a revenue batch) the records the ERP posted, in one
-   * statement; answers whether the saga was waiting for it, and the external id the command was sent under.
+   * statement; answers whether the saga was waiting for it, and the external id the command was sent under (`sent`:
+   * as read with the saga, the update then going in the transaction's batched statement).
    */
   async confirmPosting(
     manager: EntityManager,
@@ -91,8 +95,9 @@ export class SagaRunner {
     key: string,
     targetId: string | null,
     postings: readonly ErpPostingOutcome[] = [],
+    sent?: { externalId: string | null },
   ): Promise<{ awaited: boolean; externalId: string | null | undefined }> {
-    const externalId = await this.commands.confirm(manager, saga, key, targetId, postings);
+    const externalId = await this.commands.confirm(manager, saga, key, targetId, postings, sent);
     // A command a system refused went through after its retry: its exception is closed.
     if (saga.data.retries)
       await this.exceptions.commandConfirmed(manager, baseKey(key), REJECTION_CATEGORIES);

@@ -16,11 +16,14 @@ export class SagaStore {
     return this.sagas.lock(manager, sagaId);
   }
 
-  /** The saga that sent a command, locked, and the command's job (see SagasRepository.lockBySentCommand). */
+  /**
+   * The saga that sent a command, locked, and the command's job and external id (see
+   * SagasRepository.lockBySentCommand).
+   */
   async lockBySentCommand(
     manager: EntityManager,
     key: string,
-  ): Promise<{ saga: SagaEntity; job: string } | null> {
+  ): Promise<{ saga: SagaEntity; job: string; externalId: string | null } | null> {
     return this.sagas.lockBySentCommand(manager, key);
   }
 

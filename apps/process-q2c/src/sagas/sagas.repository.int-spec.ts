@@ -1,8 +1,10 @@
 import type { TestDatabase } from '@revline/testing';
 import { createTestDatabase } from '@revline/testing';
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE } from '../database';
+import { LineageRecorder } from '../lineage/lineage-recorder';
 import type { SagaData } from './saga-data';
 import { SagaCommandsRepository } from './saga-commands.repository';
 import { SagaEntity } from './saga.entity';
@@ -130,11 +132,14 @@ describe('SagasRepository', () => {
     completed.status = 'completed';
     for (const saga of [charge, renewal, ramp, credit, completed]) await sagas.save(manager, saga);
 
-    const waiting = (saga: SagaEntity) => ({
-      saga_id: saga.sagaId,
-      contract_id: saga.contractId,
-      correlation_id: saga.correlationId,
-    });
+    const waiting = (saga: SagaEntity): unknown =>
+      expect.objectContaining({
+        sagaId: saga.sagaId,
+        contractId: saga.contractId,
+        correlationId: saga.correlationId,
+        step: saga.step,
+        data: saga.data,
+      });
     expect(await sagas.awaitingInvoice(manager, 'in_4', [], 'sub_x')).toEqual(waiting(charge));
     expect(await sagas.awaitingInvoice(manager, 'in_x', ['2026-12-01', '2027-01-01'], 'sub_5')).toEqual(
       waiting(renewal),
@@ -176,5 +181,59 @@ describe('SagasRepository', () => {
       expect(other).toEqual([]);
       expect(await sagas.lockBySentCommand(manager, 'saga:k:unknown')).toBeNull();
     });
+  });
+  it('inside a lineage batch, writes the saga rows at its end in one statement, or first when a read needs them', async () => {
+    const recorder = new LineageRecorder(db.dataSource);
+    const commands = new SagaCommandsRepository();
+    const first = newSaga('C-10', 'booking', 'done', { pending: ['saga:k10:write-back'] });
+    const next = newSaga('C-10', 'expansion', 'billing_change');
+    const count = async (manager: EntityManager): Promise<number> => {
+      const rows = await manager.query<Array<{ n: number }>>(
+        `SELECT count(*)::int AS "n" FROM "q2c"."sagas" WHERE "contract_id" = 'C-10'`,
+      );
+      return rows[0]?.n ?? -1;
+    };
+    await db.dataSource.transaction(async (manager) => {
+      await recorder.batch(manager, async () => {
+        await sagas.save(manager, first);
+        await sagas.save(manager, next);
+        await commands.insert(manager, [
+          {
+            key: 'saga:k10:write-back',
+            sagaId: first.sagaId,
+            step: 'write_back',
+            job: 'crm.write-back',
+            status: 'sent',
+            externalId: 'O-1',
+            payload: '{}',
+          },
+        ]);
+        // Kept for the batch's end.
+        expect(await count(manager)).toBe(0);
+        // A read that needs them writes them first.
+        const found = await sagas.lockBySentCommand(manager, 'saga:k10:write-back');
+        expect(found).toMatchObject({
+          job: 'crm.write-back',
+          externalId: 'O-1',
+          saga: { sagaId: first.sagaId },
+        });
+        expect(await count(manager)).toBe(2);
+        await commands.confirmLater(manager, [{ key: 'saga:k10:write-back', targetId: 'T-10' }]);
+        first.status = 'completed';
+        first.data.pending = [];
+        await sagas.save(manager, first);
+        // Looked for in the statement that writes the completed saga (and the confirmation).
+        expect(await sagas.successor(manager, 'C-10', first.sagaId)).toBe(next.sagaId);
+        expect(first.updatedAt).toBeInstanceOf(Date);
+      });
+    });
+    const [command] = await db.dataSource.query<Array<{ status: string; target_id: string }>>(
+      `SELECT "status", "target_id" FROM "q2c"."saga_commands" WHERE "idempotency_key" = 'saga:k10:write-back'`,
+    );
+    expect(command).toEqual({ status: 'confirmed', target_id: 'T-10' });
+    const manager = db.dataSource.manager;
+    expect(await sagas.predecessors(manager, 'C-10', next.sagaId)).toEqual([
+      { status: 'completed', data: first.data },
+    ]);
   });
 });

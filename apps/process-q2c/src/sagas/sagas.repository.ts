@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { prepared } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
+import type { SagaWrite } from '../lineage/lineage-recorder';
+import { flushTransactionWrites, transactionWrites } from '../lineage/lineage-recorder';
 import type { SagaData } from './saga-data';
 import { SagaEntity } from './saga.entity';
 
@@ -20,19 +23,25 @@ interface SagaRow {
   completed_at: Date | null;
 }
 
-/** A saga waiting for a billing document: enough to record the document's hop and to move the saga. */
-export interface WaitingSaga {
-  saga_id: string;
-  contract_id: string;
-  correlation_id: string;
+/**
+ * Writes the transaction's kept saga rows first when one of them is `relevant` to a read (SagasRepository.save keeps
+ * them for the lineage batch's statement).
+ */
+async function settled(manager: EntityManager, relevant: (saga: SagaWrite) => boolean): Promise<void> {
+  const writes = transactionWrites(manager);
+  if (writes && [...writes.sagas.values()].some(relevant)) await flushTransactionWrites(manager);
 }
+
+const any = (): boolean => true;
 
 /** The sagas' rows: one read under lock and written back per message, and the lookups by contract and by wait. */
 @Injectable()
 export class SagasRepository {
   /** The saga, its row locked until the transaction ends. */
   async lock(manager: EntityManager, sagaId: string): Promise<SagaEntity | null> {
-    const rows = await manager.query<SagaRow[]>(
+    await settled(manager, (s) => s.sagaId === sagaId);
+    const { rows } = await prepared<SagaRow>(
+      manager,
       `SELECT * FROM "q2c"."sagas" WHERE "saga_id" = $1 FOR UPDATE`,
       [sagaId],
     );
@@ -42,26 +51,60 @@ export class SagasRepository {
 
   /**
    * The saga that sent a command (by the command's idempotency key), its row locked until the transaction ends, and
-   * the command's job: one statement for what a confirmation needs first.
+   * the command's job and the external id it was sent under: one statement for what a confirmation needs first.
    */
   async lockBySentCommand(
     manager: EntityManager,
     key: string,
-  ): Promise<{ saga: SagaEntity; job: string } | null> {
-    const rows = await manager.query<Array<SagaRow & { command_job: string }>>(
-      `SELECT s.*, c."job" AS "command_job" FROM "q2c"."saga_commands" c
+  ): Promise<{ saga: SagaEntity; job: string; externalId: string | null } | null> {
+    const writes = transactionWrites(manager);
+    if (writes?.sagaRows) await flushTransactionWrites(manager);
+    const { rows } = await prepared<SagaRow & { command_job: string; command_external_id: string | null }>(
+      manager,
+      `SELECT s.*, c."job" AS "command_job", c."external_id" AS "command_external_id"
+         FROM "q2c"."saga_commands" c
          JOIN "q2c"."sagas" s ON s."saga_id" = c."saga_id"
         WHERE c."idempotency_key" = $1
           FOR UPDATE OF s`,
       [key],
     );
     const row = rows.at(0);
-    return row ? { saga: toSaga(row), job: row.command_job } : null;
+    return row ? { saga: toSaga(row), job: row.command_job, externalId: row.command_external_id } : null;
   }
 
-  /** Writes a saga: a new one inserted, a known one's moving parts updated (one statement, no read before). */
+  /**
+   * Writes a saga: a new one inserted, a known one's moving parts updated (one statement, no read before). Inside a
+   * lineage batch, the row as it is now is kept for the batch's statement at its end.
+   */
   async save(manager: EntityManager, saga: SagaEntity): Promise<void> {
-    const rows = await manager.query<Array<{ started_at: Date; updated_at: Date }>>(
+    const writes = transactionWrites(manager);
+    if (writes) {
+      writes.sagas.set(saga.sagaId, {
+        sagaId: saga.sagaId,
+        contractId: saga.contractId,
+        values: [
+          saga.sagaId,
+          saga.eventId,
+          saga.kind,
+          saga.contractId,
+          saga.status,
+          saga.step,
+          saga.correlationId,
+          saga.committedAt.toISOString(),
+          saga.slaDeadline?.toISOString() ?? null,
+          JSON.stringify(saga.data),
+          saga.lastError,
+          saga.completedAt?.toISOString() ?? null,
+        ],
+        saved: (startedAt, updatedAt) => {
+          saga.startedAt = startedAt;
+          saga.updatedAt = updatedAt;
+        },
+      });
+      return;
+    }
+    const { rows } = await prepared<{ started_at: Date; updated_at: Date }>(
+      manager,
       `INSERT INTO "q2c"."sagas" ("saga_id", "event_id", "kind", "contract_id", "status", "step", "correlation_id",
                                   "committed_at", "sla_deadline", "data", "last_error", "completed_at")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -98,16 +141,30 @@ export class SagasRepository {
     contractId: string,
     sagaId: string,
   ): Promise<Array<{ status: string; data: SagaData }>> {
-    return manager.query<Array<{ status: string; data: SagaData }>>(
+    await settled(manager, (s) => s.contractId === contractId && s.sagaId < sagaId);
+    const { rows } = await prepared<{ status: string; data: SagaData }>(
+      manager,
       `SELECT "status", "data" FROM "q2c"."sagas" WHERE "contract_id" = $1 AND "saga_id" < $2
         ORDER BY "saga_id" DESC`,
       [contractId, sagaId],
     );
+    return rows;
   }
 
   /** The next saga of the contract after `sagaId` not yet completed. */
   async successor(manager: EntityManager, contractId: string, sagaId: string): Promise<string | null> {
-    const rows = await manager.query<Array<{ saga_id: string }>>(
+    const writes = transactionWrites(manager);
+    // Asked right after a saga completed: its row, kept for the batch's statement, is written by the statement that
+    // looks (which does not see what it writes, so not when a kept row is one it must see).
+    if (writes?.sagaRows) {
+      const relevant = [...writes.sagas.values()].some(
+        (s) => s.contractId === contractId && s.sagaId > sagaId,
+      );
+      if (!relevant) return flushTransactionWrites(manager, { contractId, sagaId });
+      await flushTransactionWrites(manager);
+    }
+    const { rows } = await prepared<{ saga_id: string }>(
+      manager,
       `SELECT "saga_id" FROM "q2c"."sagas" WHERE "contract_id" = $1 AND "saga_id" > $2 AND "status" <> 'completed'
         ORDER BY "saga_id" LIMIT 1`,
       [contractId, sagaId],
@@ -117,6 +174,7 @@ export class SagasRepository {
 
   /** The ERP customer external id the contract's booking saga recorded, if any. */
   async bookingErpCustomer(manager: EntityManager, contractId: string): Promise<string | null> {
+    await settled(manager, (s) => s.contractId === contractId);
     const rows = await manager.query<Array<{ id: string | null }>>(
       `SELECT "data"->>'erpCustomerExternalId' AS "id" FROM "q2c"."sagas"
         WHERE "contract_id" = $1 AND "kind" = 'booking'`,
@@ -125,13 +183,13 @@ export class SagasRepository {
     return rows.at(0)?.id ?? null;
   }
 
-  /** The saga waiting for the invoice by its id, or for the invoice of its subscription's period starting on one of `periodStarts`. */
+  /** The saga (locked) waiting for the invoice by its id, or for the invoice of its subscription's period starting on one of `periodStarts`. */
   async awaitingInvoice(
     manager: EntityManager,
     documentId: string,
     periodStarts: readonly string[],
     subscriptionId: string,
-  ): Promise<WaitingSaga | null> {
+  ): Promise<SagaEntity | null> {
     return this.firstNotCompleted(
       manager,
       `("data"->>'awaitingInvoiceId' = $1
@@ -140,8 +198,8 @@ export class SagasRepository {
     );
   }
 
-  /** The ramp step waiting for its subscription's next invoice. */
-  async awaitingPhaseInvoice(manager: EntityManager, subscriptionId: string): Promise<WaitingSaga | null> {
+  /** The ramp step (locked) waiting for its subscription's next invoice. */
+  async awaitingPhaseInvoice(manager: EntityManager, subscriptionId: string): Promise<SagaEntity | null> {
     return this.firstNotCompleted(
       manager,
       `"step" = 'await_phase_invoice' AND "data"->>'subscriptionId' = $1`,
@@ -149,8 +207,8 @@ export class SagasRepository {
     );
   }
 
-  /** The saga waiting for a credit note of the billing customer. */
-  async awaitingCreditNote(manager: EntityManager, customerId: string): Promise<WaitingSaga | null> {
+  /** The saga (locked) waiting for a credit note of the billing customer. */
+  async awaitingCreditNote(manager: EntityManager, customerId: string): Promise<SagaEntity | null> {
     return this.firstNotCompleted(
       manager,
       `"step" = 'await_credit_note' AND "data"->>'billingCustomerId' = $1`,
@@ -158,17 +216,24 @@ export class SagasRepository {
     );
   }
 
+  /**
+   * The first saga not completed that `where` (a fixed condition of the caller's) finds, locked: a saga that another
+   * transaction moves meanwhile is read again once its lock is released, and left out if it no longer waits.
+   */
   private async firstNotCompleted(
     manager: EntityManager,
     where: string,
     params: ReadonlyArray<string | readonly string[]>,
-  ): Promise<WaitingSaga | null> {
-    const rows = await manager.query<WaitingSaga[]>(
-      `SELECT "saga_id", "contract_id", "correlation_id" FROM "q2c"."sagas"
-        WHERE ${where} AND "status" <> 'completed' ORDER BY "saga_id" LIMIT 1`,
-      [...params],
+  ): Promise<SagaEntity | null> {
+    await settled(manager, any);
+    const { rows } = await prepared<SagaRow>(
+      manager,
+      `SELECT * FROM "q2c"."sagas"
+        WHERE ${where} AND "status" <> 'completed' ORDER BY "saga_id" LIMIT 1 FOR UPDATE`,
+      params,
     );
-    return rows.at(0) ?? null;
+    const row = rows.at(0);
+    return row ? toSaga(row) : null;
   }
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { VoidedInvoiceEntity } from './voided-invoice.entity';
+import { flushSagaRows } from '../lineage/lineage-recorder';
 
 export type VoidedInvoice = Omit<VoidedInvoiceEntity, 'receivedAt'>;
 
@@ -52,6 +53,7 @@ export class VoidedInvoices {
    * usage invoice of each contract whose usage it billed (`usage-invoice:<invoice>:<contract>` commands).
    */
   async postedFor(manager: EntityManager, invoiceId: string): Promise<PostedInvoice[]> {
+    await flushSagaRows(manager);
     const sagas = await manager.query<
       Array<{ saga_id: string; doc: { erpExternalId: string; issuedOn: string } }>
     >(

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { USAGE_INVOICES_BOOKED } from '../../usage/usage-revenue.sql';
 import { CONTRACT_ASSET } from './contract-asset-journals';
+import { flushSagaRows } from '../../lineage/lineage-recorder';
 
 /** Above any schedule version: every version sent counts. */
 const EVERY_VERSION = 2_147_483_647;
@@ -21,6 +22,7 @@ export class ContractAssetRepository {
     sagaId: string,
     asOf: string | null,
   ): Promise<Map<string, bigint>> {
+    await flushSagaRows(manager);
     const rows = await manager.query<Array<{ period: string; billed: string }>>(
       `WITH me AS (SELECT "contract_id", "started_at" FROM "q2c"."sagas" WHERE "saga_id" = $1),
             usage_invoices AS (${USAGE_INVOICES_BOOKED}),
@@ -52,6 +54,7 @@ export class ContractAssetRepository {
     contractId: string,
     version: number = EVERY_VERSION,
   ): Promise<Map<string, bigint>> {
+    await flushSagaRows(manager);
     const rows = await manager.query<Array<{ period: string; amount: string }>>(
       `SELECT DISTINCT ON (c."payload"->>'period') c."payload"->>'period' AS period,
               c."payload"->'amount'->>'amountMinor' AS amount
@@ -72,6 +75,7 @@ export class ContractAssetRepository {
     contractId: string,
     asOf: string | null,
   ): Promise<Map<string, bigint>> {
+    await flushSagaRows(manager);
     const rows = await manager.query<Array<{ period: string; amount: string }>>(
       `SELECT c."payload"->>'period' AS period, sum((c."payload"->'amount'->>'amountMinor')::bigint)::text AS amount
          FROM "q2c"."saga_commands" c
@@ -87,6 +91,7 @@ export class ContractAssetRepository {
 
   /** When the saga first sent its revenue to the ERP, to the microsecond (null: not yet). */
   async revenueSentAt(manager: EntityManager, sagaId: string): Promise<string | null> {
+    await flushSagaRows(manager);
     const rows = await manager.query<Array<{ at: string | null }>>(
       `SELECT min("sent_at")::text AS at FROM "q2c"."saga_commands"
         WHERE "saga_id" = $1 AND "job" IN ('erp.post-revenue', 'erp.post-revenue-journal')
@@ -104,6 +109,7 @@ export class ContractAssetRepository {
     manager: EntityManager,
     contractId: string,
   ): Promise<{ billing: string; revenue: string } | null> {
+    await flushSagaRows(manager);
     const rows = await manager.query<Array<{ billing: string; revenue: string | null }>>(
       `SELECT (SELECT "saga_id" FROM "q2c"."sagas" WHERE "contract_id" = $1
                 ORDER BY "started_at" DESC, "saga_id" DESC LIMIT 1) AS billing,

@@ -8,6 +8,7 @@ import { chargedWithoutUsage } from '../billing-plan';
 import type { SagaContext } from '../erp-plan';
 import type { SagaEntity } from '../saga.entity';
 import { BillingDocumentClaims } from './document-claims';
+import type { LazySagaContext } from './saga-step';
 import { SagaStepHandler } from './saga-step';
 
 const abs = (n: bigint): bigint => (n < 0n ? -n : n);
@@ -37,7 +38,7 @@ export class AwaitInvoiceStep extends SagaStepHandler {
     super();
   }
 
-  async run(manager: EntityManager, saga: SagaEntity, ctx: SagaContext): Promise<boolean> {
+  async run(manager: EntityManager, saga: SagaEntity, context: LazySagaContext): Promise<boolean> {
     const renewalFrom = saga.data.awaitingRenewalFrom;
     const ids: string[] = saga.data.awaitingInvoiceId ? [saga.data.awaitingInvoiceId] : [];
     if (renewalFrom !== undefined) {
@@ -59,6 +60,8 @@ export class AwaitInvoiceStep extends SagaStepHandler {
       invoices.push(invoice);
     }
     if (saga.data.expectedProrationMinor !== undefined) {
+      // The contract's history only now: a saga still waiting for its invoice needs none.
+      const ctx = await context();
       const expected = BigInt(saga.data.expectedProrationMinor);
       const billed = chargedWithoutUsage(invoices, ctx.catalogue);
       saga.data.billedProrationMinor = billed.toString();

@@ -4,10 +4,10 @@ import { SagasConfig } from '../../shared/sagas.config';
 import { BillingDocumentsRepository } from '../billing-documents.repository';
 import { billingCustomerLock } from '../billing-customer-lock';
 import { meteredPriceIds } from '../billing-plan';
-import type { SagaContext } from '../erp-plan';
 import type { SagaEntity } from '../saga.entity';
 import { BillingDocumentClaims } from './document-claims';
 import { SagaPredecessors } from './predecessors';
+import type { LazySagaContext } from './saga-step';
 import { SagaStepHandler } from './saga-step';
 
 /**
@@ -26,7 +26,8 @@ export class AwaitPhaseInvoiceStep extends SagaStepHandler {
     super();
   }
 
-  async run(manager: EntityManager, saga: SagaEntity, ctx: SagaContext): Promise<boolean> {
+  async run(manager: EntityManager, saga: SagaEntity, context: LazySagaContext): Promise<boolean> {
+    const ctx = await context();
     if (!(await this.predecessors.done(manager, saga))) return false;
     const dueOn = ctx.amendment?.effectiveDate ?? ctx.history.booking.termStart;
     // The step is reached outside billing.events (the due job, a predecessor's completion): look under the lock

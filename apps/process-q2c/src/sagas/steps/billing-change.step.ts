@@ -10,12 +10,12 @@ import {
 } from '../billing-plan';
 import { linesInForce } from '../contract-lines';
 import { billingCustomer } from '../customer-plan';
-import type { SagaContext } from '../erp-plan';
 import { sagaKey } from '../erp-plan';
 import { SagaCommands } from '../saga-commands';
 import { retriesOf, retryKey } from '../saga-retries';
 import type { SagaEntity } from '../saga.entity';
 import { SagaPredecessors } from './predecessors';
+import type { LazySagaContext } from './saga-step';
 import { SagaStepHandler } from './saga-step';
 
 /**
@@ -31,7 +31,8 @@ export class BillingChangeStep extends SagaStepHandler {
     super();
   }
 
-  async run(manager: EntityManager, saga: SagaEntity, ctx: SagaContext): Promise<boolean> {
+  async run(manager: EntityManager, saga: SagaEntity, context: LazySagaContext): Promise<boolean> {
+    const ctx = await context();
     if (ctx.amendment && !(await this.predecessors.done(manager, saga))) return false;
     const { booking } = ctx.history;
     const am = ctx.amendment;

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { BusinessError } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import { BillingDocumentsRepository } from '../billing-documents.repository';
-import type { SagaContext } from '../erp-plan';
 import { sagaKey } from '../erp-plan';
 import { SagaCommands } from '../saga-commands';
 import { retriesOf, retryKey } from '../saga-retries';
 import type { SagaEntity } from '../saga.entity';
+import type { LazySagaContext } from './saga-step';
 import { SagaStepHandler } from './saga-step';
 
 /**
@@ -22,7 +22,8 @@ export class BillingCreditStep extends SagaStepHandler {
     super();
   }
 
-  async run(manager: EntityManager, saga: SagaEntity, ctx: SagaContext): Promise<boolean> {
+  async run(manager: EntityManager, saga: SagaEntity, context: LazySagaContext): Promise<boolean> {
+    const ctx = await context();
     const credit = BigInt(saga.data.awaitingCreditMinor ?? '0');
     if (credit <= 0n) {
       saga.data.awaitingCreditMinor = undefined;

@@ -9,6 +9,7 @@ import { SagaCommands } from '../saga-commands';
 import type { SagaEntity } from '../saga.entity';
 import { SagasRepository } from '../sagas.repository';
 import { RevenueStep } from './revenue.step';
+import type { LazySagaContext } from './saga-step';
 import { SagaStepHandler } from './saga-step';
 
 /**
@@ -28,7 +29,8 @@ export class ErpDocumentsStep extends SagaStepHandler {
     super();
   }
 
-  async run(manager: EntityManager, saga: SagaEntity, ctx: SagaContext): Promise<boolean> {
+  async run(manager: EntityManager, saga: SagaEntity, context: LazySagaContext): Promise<boolean> {
+    const ctx = await context();
     const customer = saga.kind === 'booking' ? this.bookingCustomer(saga, ctx) : null;
     const customerExternalId = await this.erpCustomerOf(manager, saga);
     let planned = documentCommands(

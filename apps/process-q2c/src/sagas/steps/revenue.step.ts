@@ -10,6 +10,7 @@ import { foldRevenue, revenueCommands } from '../erp-plan';
 import { revenuePlan } from '../revenue-plan';
 import { SagaCommands } from '../saga-commands';
 import type { SagaEntity } from '../saga.entity';
+import type { LazySagaContext } from './saga-step';
 import { SagaStepHandler } from './saga-step';
 
 /**
@@ -28,7 +29,8 @@ export class RevenueStep extends SagaStepHandler {
     super();
   }
 
-  async run(manager: EntityManager, saga: SagaEntity, ctx: SagaContext): Promise<boolean> {
+  async run(manager: EntityManager, saga: SagaEntity, context: LazySagaContext): Promise<boolean> {
+    const ctx = await context();
     // Under period close the version went out with the saga's invoice (ErpDocumentsStep).
     if (!saga.data.revenueWithDocuments) await this.send(manager, saga, ctx);
     return true;

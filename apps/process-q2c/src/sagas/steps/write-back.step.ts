@@ -7,6 +7,7 @@ import { sagaKey } from '../erp-plan';
 import { SagaCommands } from '../saga-commands';
 import { retriesOf, retryKey } from '../saga-retries';
 import type { SagaEntity } from '../saga.entity';
+import type { LazySagaContext } from './saga-step';
 import { SagaStepHandler } from './saga-step';
 
 /** The order's sync status, billing and ERP ids and invoices written back to Salesforce (and a booking's account). */
@@ -16,7 +17,8 @@ export class WriteBackStep extends SagaStepHandler {
     super();
   }
 
-  async run(manager: EntityManager, saga: SagaEntity, ctx: SagaContext): Promise<boolean> {
+  async run(manager: EntityManager, saga: SagaEntity, context: LazySagaContext): Promise<boolean> {
+    const ctx = await context();
     const account = await this.accountPart(manager, saga, ctx);
     const erpId =
       saga.data.invoices.find((d) => d.erpId)?.erpId ?? saga.data.creditNotes.find((d) => d.erpId)?.erpId;
