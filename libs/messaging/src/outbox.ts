@@ -8,6 +8,15 @@ import type { JobName, JobPayloads } from './registry';
 import { queueOf } from './registry';
 
 /**
+ * Tells the relay of this process to publish as soon as the transaction commits (see OutboxRelay): for every writer
+ * of outbox rows, `Outbox` or a statement of its own.
+ */
+export function outboxWritten(manager: EntityManager): void {
+  if (manager.queryRunner?.isTransactionActive)
+    (manager.queryRunner.data as { revlineOutbox?: boolean }).revlineOutbox = true;
+}
+
+/**
  * The transactional outbox: a message is written in the caller's transaction, so it is queued if and only
  * if that transaction commits. Writing the same (job, idempotency key) twice keeps the first.
  */
@@ -41,9 +50,7 @@ export class Outbox {
     options: EnvelopeOptions,
   ): { envelope: Envelope<J>; row: [string, string, string, string, string] } {
     const envelope = createEnvelope(job, payload, options);
-    // Tells the relay of this process to publish as soon as the transaction commits (see OutboxRelay).
-    if (manager.queryRunner?.isTransactionActive)
-      (manager.queryRunner.data as { revlineOutbox?: boolean }).revlineOutbox = true;
+    outboxWritten(manager);
     return {
       envelope,
       row: [envelope.messageId, queueOf(job), job, envelope.idempotencyKey, JSON.stringify(envelope)],

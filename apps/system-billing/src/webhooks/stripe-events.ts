@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { BusinessError, queueOf } from '@revline/messaging';
+import { BusinessError, outboxWritten, queueOf } from '@revline/messaging';
 import { prepared } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
@@ -281,6 +281,7 @@ export class StripeEventIngest {
       .flatMap((p) => p.announcements.filter((a) => !(a.onlyIfNewest && stale.has(p))))
       .map((a) => a.envelope)
       .sort(byKey((e) => `${e.job} ${e.idempotencyKey}`));
+    if (messages.length > 0) outboxWritten(manager);
     if (messages.length > 0)
       await prepared(
         manager,
