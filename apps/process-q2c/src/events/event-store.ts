@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ContractAmended, ContractBooked } from '@revline/canonical';
+import { prepared } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
 
 export type StoredEvent = ContractBooked | ContractAmended;
@@ -9,11 +10,12 @@ export type StoredEvent = ContractBooked | ContractAmended;
 export class EventStore {
   /** Appends in the caller's transaction; false when an event with that id or source key is already stored. */
   async append(manager: EntityManager, event: StoredEvent, contractId: string): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
+    const { rowCount } = await prepared(
+      manager,
       `INSERT INTO "q2c"."canonical_events"
          ("event_id", "source_key", "event_type", "schema_version", "contract_id", "mapping_version",
           "correlation_id", "causation_id", "occurred_at", "payload")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)
        ON CONFLICT DO NOTHING
        RETURNING "event_id"`,
       [
@@ -29,14 +31,15 @@ export class EventStore {
         JSON.stringify(event),
       ],
     );
-    return rows.length > 0;
+    return (rowCount ?? 0) > 0;
   }
 
   async hasSource(manager: EntityManager, sourceKey: string): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
+    const { rowCount } = await prepared(
+      manager,
       `SELECT 1 FROM "q2c"."canonical_events" WHERE "source_key" = $1`,
       [sourceKey],
     );
-    return rows.length > 0;
+    return (rowCount ?? 0) > 0;
   }
 }

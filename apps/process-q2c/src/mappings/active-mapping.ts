@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@revline/http';
+import { prepared } from '@revline/persistence';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { CompiledMapping } from './mapping-definition';
@@ -33,8 +34,10 @@ export class ActiveMapping {
   }
 
   async current(manager: EntityManager = this.dataSource.manager): Promise<CompiledMapping> {
-    const rows = await manager.query<Array<{ version: number }>>(
+    const { rows } = await prepared<{ version: number }>(
+      manager,
       `SELECT "version" FROM "q2c"."mapping_versions" WHERE "status" = 'active'`,
+      [],
     );
     const version = rows[0]?.version;
     if (this.compiled && this.compiled.version === version) return this.compiled;

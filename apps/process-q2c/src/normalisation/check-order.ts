@@ -80,6 +80,22 @@ export function checkCustomer(order: MappedOrder, context: CheckContext): OrderP
   return problems;
 }
 
+/**
+ * Whether the customer master's record of the order's account can change what checkOrder finds: only when another
+ * system than Salesforce is the master (checkCustomer), or when neither a contract nor the order's account gives the
+ * currency to check the order's against (checkCurrency). Otherwise normalisation need not read it.
+ */
+export function needsCustomerRecord(
+  order: MappedOrder,
+  mapping: CompiledMapping,
+  contract: ContractState | null,
+): boolean {
+  return (
+    mapping.definition.systemsOfRecord.customerMaster !== 'salesforce' ||
+    (!contract && order.customer.currency === undefined)
+  );
+}
+
 export function checkCurrency(order: MappedOrder, context: CheckContext): OrderProblem[] {
   const problems: OrderProblem[] = [];
   const mismatch = (field: string, what: string, theirs: string): void => {

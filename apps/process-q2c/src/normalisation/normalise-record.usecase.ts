@@ -16,6 +16,8 @@ import { businessErrorOf, OrderRejected } from './problems';
 import type { EventMeta } from './event-meta';
 import { extractOrder } from './extract-order';
 import type { MappedOrder } from './mapped-order';
+import { needsCustomerRecord } from './check-order';
+import type { Normalised } from './normalise-order';
 import { normaliseOrder, planOrder } from './normalise-order';
 import { contractWaitKey, ParkedEvents } from './parked-events';
 import { ParkedEventsRelay } from './parked-events.relay';
@@ -73,28 +75,42 @@ export class NormaliseRecordChange {
         if (plan.kind === 'ignore') return { outcome: 'ignored' as const, reason: plan.reason };
         const sourceKey = sourceKeyOf(payload.recordId);
         if (plan.kind === 'booking') seen.contractId = order.contractId;
-        if (await this.events.hasSource(manager, sourceKey)) {
+        // A repeat of a stored order (found by its source key) only links the contracts it names. The insert of the
+        // event finds it; the paths that stop before the insert (an order now refused, or waiting for a contract)
+        // check the source key first, so a repeat ends as a duplicate there too.
+        const duplicate = async () => {
           released = await this.linkContracts(manager, order, null);
           return { outcome: 'duplicate' as const, reason: `order ${payload.recordId} is already normalised` };
-        }
+        };
         let contract = null;
         if (plan.kind === 'change' && plan.salesforceContractId) {
           contract = await this.contracts.findBySalesforceContract(manager, plan.salesforceContractId);
-          if (!contract) throw new AwaitingContract(plan.salesforceContractId);
+          if (!contract) {
+            if (await this.events.hasSource(manager, sourceKey)) return duplicate();
+            throw new AwaitingContract(plan.salesforceContractId);
+          }
           seen.contractId = contract.contractId;
         }
-        const customer = await this.customers.find(order.customer.salesforceAccountId, manager);
-        const { event, state } = normaliseOrder(
-          order,
-          { mapping, customer, contract },
-          this.meta(envelope, mapping, sourceKey),
-        );
+        const customer = needsCustomerRecord(order, mapping, contract)
+          ? await this.customers.find(order.customer.salesforceAccountId, manager)
+          : null;
+        let normalised: Normalised;
+        try {
+          normalised = normaliseOrder(
+            order,
+            { mapping, customer, contract },
+            this.meta(envelope, mapping, sourceKey),
+          );
+        } catch (error) {
+          if (await this.events.hasSource(manager, sourceKey)) return duplicate();
+          throw error;
+        }
+        const { event, state } = normalised;
         if (!(await this.events.append(manager, event, state.contractId))) {
-          // Another capture of the same order stored it first (we waited on its lock). This capture may be the one
-          // that names the contract CPQ made from it (the other was taken before CPQ contracted the order): link it,
-          // as a repeat found by its source does, or an amendment of that contract would wait for it forever.
-          released = await this.linkContracts(manager, order, null);
-          return { outcome: 'duplicate' as const, reason: `order ${payload.recordId} is already normalised` };
+          // Stored already: by an earlier capture of the order, or by another capture we raced (we waited on its
+          // lock). This capture may be the one that names the contract CPQ made from it (the other was taken before
+          // CPQ contracted the order): link it, or an amendment of that contract would wait for it forever.
+          return duplicate();
         }
         await this.contracts.save(manager, state, event.messageId);
         released = await this.linkContracts(manager, order, state.contractId);
