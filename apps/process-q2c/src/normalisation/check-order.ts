@@ -81,19 +81,17 @@ export function checkCustomer(order: MappedOrder, context: CheckContext): OrderP
 }
 
 /**
- * Whether the customer master's record of the order's account can change what checkOrder finds: only when another
- * system than Salesforce is the master (checkCustomer), or when neither a contract nor the order's account gives the
- * currency to check the order's against (checkCurrency). Otherwise normalisation need not read it.
+ * Whether the customer master's record of the order's account can change what checkOrder finds: when another system
+ * than Salesforce is the master (checkCustomer), or when no contract gives the currency and the account's own
+ * currency is not already a mismatch (checkCurrency). An amendment or renewal of a known contract needs no read.
  */
 export function needsCustomerRecord(
   order: MappedOrder,
   mapping: CompiledMapping,
   contract: ContractState | null,
 ): boolean {
-  return (
-    mapping.definition.systemsOfRecord.customerMaster !== 'salesforce' ||
-    (!contract && order.customer.currency === undefined)
-  );
+  if (mapping.definition.systemsOfRecord.customerMaster !== 'salesforce') return true;
+  return !contract && (order.customer.currency === undefined || order.customer.currency === order.currency);
 }
 
 export function checkCurrency(order: MappedOrder, context: CheckContext): OrderProblem[] {
