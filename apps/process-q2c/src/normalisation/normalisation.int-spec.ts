@@ -336,6 +336,36 @@ describe('normalisation of crm.record-changed (process-q2c, real Postgres and Re
     expect(stored[0]?.mapping_version).toBe(1);
   });
 
+  it('refuses a booking in another currency than the one the customer master holds for its account', async () => {
+    const account = '001Dn00000Euro00AA';
+    await db.dataSource.query(
+      `INSERT INTO "q2c"."customers" ("salesforce_account_id", "currency", "recorded_from") VALUES ($1, 'EUR', 'billing')`,
+      [account],
+    );
+    const envelope = envelopeOf(
+      bookingRecord({ Id: '801Dn00000Euro0001', AccountId: account, ContractId: null }),
+    );
+    await send(envelope);
+    expect(await events('801Dn00000Euro0001')).toEqual([]);
+    const rows = await db.dataSource.query<Array<{ category: string; reason: string }>>(
+      `SELECT "category", "reason" FROM "q2c"."exceptions" WHERE "idempotency_key" = $1`,
+      [envelope.idempotencyKey],
+    );
+    expect(rows).toEqual([
+      {
+        category: 'currency_mismatch',
+        reason: "The order is in USD, but the customer's billing account is in EUR",
+      },
+    ]);
+    // Once the customer master holds the order's currency, the booking goes through.
+    await db.dataSource.query(
+      `UPDATE "q2c"."customers" SET "currency" = 'USD' WHERE "salesforce_account_id" = $1`,
+      [account],
+    );
+    await send(envelopeOf(bookingRecord({ Id: '801Dn00000Euro0001', AccountId: account, ContractId: null })));
+    expect(await events('801Dn00000Euro0001')).toHaveLength(1);
+  });
+
   it('ignores orders that are not activated', async () => {
     await send(envelopeOf(bookingRecord({ Id: '801Dn00000Draft001', Status: 'Draft' })));
     expect(await events('801Dn00000Draft001')).toEqual([]);

@@ -5,7 +5,7 @@ import type { MappingDefinition } from '../mappings/mapping-definition';
 import { compileMapping } from '../mappings/mapping-definition';
 import type { CustomerRecord } from '../events/customer-master';
 import type { CheckContext } from './check-order';
-import { checkOrder, needsCustomerRecord } from './check-order';
+import { checkOrder, heldCurrencyOnly, needsCustomerRecord } from './check-order';
 import { OrderRejected } from './problems';
 import type { EventMeta } from './event-meta';
 import { extractOrder } from './extract-order';
@@ -509,6 +509,24 @@ describe('validation before anything moves', () => {
       // Not needed: the record changes nothing. Needed: here it does (so the cases above test something).
       if (c.needed) expect(withHeld).not.toEqual(without);
       else expect(withHeld).toEqual(without);
+      // Where only the held currency counts, a record holding the order's currency (or none) changes nothing.
+      if (heldCurrencyOnly(c.order, c.mapping, c.contract)) {
+        for (const currency of [c.order.currency, '', null]) {
+          expect(
+            checkOrder(
+              c.order,
+              context({ mapping: c.mapping, contract: c.contract, customer: { ...held, currency } }),
+            ),
+          ).toEqual(without);
+        }
+      }
     }
+    expect(cases.map((c) => heldCurrencyOnly(c.order, c.mapping, c.contract))).toEqual([
+      true,
+      false,
+      false,
+      true,
+      false,
+    ]);
   });
 });

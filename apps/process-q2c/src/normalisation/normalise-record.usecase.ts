@@ -16,7 +16,7 @@ import { businessErrorOf, OrderRejected } from './problems';
 import type { EventMeta } from './event-meta';
 import { extractOrder } from './extract-order';
 import type { MappedOrder } from './mapped-order';
-import { needsCustomerRecord } from './check-order';
+import { heldCurrencyOnly, needsCustomerRecord } from './check-order';
 import type { Normalised } from './normalise-order';
 import { normaliseOrder, planOrder } from './normalise-order';
 import { contractWaitKey, ParkedEvents } from './parked-events';
@@ -152,24 +152,43 @@ export class NormaliseRecordChange {
       }
       run.contractId = contract.contractId;
     }
-    const customer = needsCustomerRecord(order, mapping, contract)
-      ? await this.customers.find(order.customer.salesforceAccountId, manager)
-      : null;
-    let normalised: Normalised;
-    try {
-      normalised = normaliseOrder(
-        order,
-        { mapping, customer, contract },
-        this.meta(envelope, mapping, sourceKey),
-      );
-    } catch (error) {
+    // A booking's check of the held currency is left to the statement that stores its event (heldCurrencyOnly).
+    const heldCurrency = heldCurrencyOnly(order, mapping, contract);
+    const customer =
+      !heldCurrency && needsCustomerRecord(order, mapping, contract)
+        ? await this.customers.find(order.customer.salesforceAccountId, manager)
+        : null;
+    const meta = this.meta(envelope, mapping, sourceKey);
+    const refused = async (error: unknown) => {
       if (await this.events.hasSource(manager, sourceKey)) return duplicate();
       throw error;
+    };
+    let normalised: Normalised;
+    try {
+      normalised = normaliseOrder(order, { mapping, customer, contract }, meta);
+    } catch (error) {
+      return refused(error);
     }
     const { event, state } = normalised;
-    const { stored, activeVersion } = await this.events.appendUnderMapping(manager, event, state.contractId);
+    const { stored, activeVersion, conflicting } = await this.events.appendUnderMapping(
+      manager,
+      event,
+      state.contractId,
+      heldCurrency
+        ? { salesforceAccountId: order.customer.salesforceAccountId, currency: order.currency }
+        : null,
+    );
     if (activeVersion !== mapping.version) throw new MappingChanged(mapping.version, activeVersion);
     run.mappingConfirmed = true;
+    if (conflicting) {
+      // The customer master holds another currency: nothing was stored, and the checks with its record refuse it.
+      try {
+        normaliseOrder(order, { mapping, customer: conflicting, contract }, meta);
+      } catch (error) {
+        return refused(error);
+      }
+      throw new Error('checkCurrency lets no order through whose held currency is another');
+    }
     if (!stored) {
       // Stored already: by an earlier capture of the order, or by another capture we raced (we waited on its
       // lock). This capture may be the one that names the contract CPQ made from it (the other was taken before
