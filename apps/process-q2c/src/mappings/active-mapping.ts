@@ -21,8 +21,8 @@ export class MappingChanged extends Error {
 /**
  * The active mapping version, compiled and kept in memory. `cached()` serves the synchronous validation route
  * (at most MAPPING_CACHE_TTL_MS stale on other instances; invalidated at once on this one when a version is
- * approved); `current()` checks the active version number first, so normalisation always uses the version
- * active when it runs.
+ * approved); `current()` checks the active version number first; normalisation uses `assumed()` and confirms it
+ * in its transaction, so it too always uses the version active when it runs.
  */
 @Injectable()
 export class ActiveMapping {
