@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { prepared } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
-import type { ContractState } from './contract-state';
-import { ContractEntity, ContractRefEntity } from './contract.entity';
+import type { ContractLineState, ContractState } from './contract-state';
+import { ContractEntity } from './contract.entity';
 
 function toState(row: ContractEntity): ContractState {
   return {
@@ -15,6 +16,31 @@ function toState(row: ContractEntity): ContractState {
   };
 }
 
+/** A contract row as the raw reads below select it: its dates as calendar-date text, as TypeORM reads them. */
+type ContractRow = {
+  contractId: string;
+  salesforceAccountId: string;
+  currency: string;
+  termStart: string;
+  termEnd: string;
+  status: 'active' | 'cancelled';
+  lines: ContractLineState[];
+};
+
+const STATE_COLUMNS = `"c"."contract_id" AS "contractId", "c"."salesforce_account_id" AS "salesforceAccountId",
+  "c"."currency", to_char("c"."term_start", 'YYYY-MM-DD') AS "termStart",
+  to_char("c"."term_end", 'YYYY-MM-DD') AS "termEnd", "c"."status", "c"."lines"`;
+
+const rowState = (row: ContractRow): ContractState => ({
+  contractId: row.contractId,
+  salesforceAccountId: row.salesforceAccountId,
+  currency: row.currency,
+  termStart: row.termStart,
+  termEnd: row.termEnd,
+  status: row.status,
+  lines: row.lines,
+});
+
 /** The contracts Revline has booked, as their events left them, and the Salesforce contract ids that name them. */
 @Injectable()
 export class ContractRegistry {
@@ -23,18 +49,26 @@ export class ContractRegistry {
     manager: EntityManager,
     salesforceContractId: string,
   ): Promise<ContractState | null> {
-    const ref = await manager.getRepository(ContractRefEntity).findOneBy({ salesforceContractId });
-    return ref ? this.get(manager, ref.contractId) : null;
+    // One statement for the link and the locked row: a concurrent change of the row is waited for and read after.
+    const { rows } = await prepared<ContractRow>(
+      manager,
+      `SELECT ${STATE_COLUMNS}
+         FROM "q2c"."contract_refs" "r" JOIN "q2c"."contracts" "c" ON "c"."contract_id" = "r"."contract_id"
+        WHERE "r"."salesforce_contract_id" = $1
+          FOR UPDATE OF "c"`,
+      [salesforceContractId],
+    );
+    return rows[0] ? rowState(rows[0]) : null;
   }
 
+  /** The contract, locked for the caller's transaction. */
   async get(manager: EntityManager, contractId: string): Promise<ContractState | null> {
-    const row = await manager
-      .getRepository(ContractEntity)
-      .createQueryBuilder('c')
-      .where('c.contract_id = :contractId', { contractId })
-      .setLock('pessimistic_write')
-      .getOne();
-    return row ? toState(row) : null;
+    const { rows } = await prepared<ContractRow>(
+      manager,
+      `SELECT ${STATE_COLUMNS} FROM "q2c"."contracts" "c" WHERE "c"."contract_id" = $1 FOR UPDATE`,
+      [contractId],
+    );
+    return rows[0] ? rowState(rows[0]) : null;
   }
 
   /** Without a lock, for read-only checks (the validation route). */
@@ -52,25 +86,47 @@ export class ContractRegistry {
     return row ? toState(row) : null;
   }
 
+  /** The contract as its latest event left it: inserted for a booking, overwritten (with updated_at) after. */
   async save(manager: EntityManager, state: ContractState, lastEventId: string): Promise<void> {
-    await manager.getRepository(ContractEntity).save({ ...state, lines: [...state.lines], lastEventId });
+    await prepared(
+      manager,
+      `INSERT INTO "q2c"."contracts"
+         ("contract_id", "salesforce_account_id", "currency", "term_start", "term_end", "status", "lines", "last_event_id")
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)
+       ON CONFLICT ("contract_id") DO UPDATE SET
+         "salesforce_account_id" = EXCLUDED."salesforce_account_id", "currency" = EXCLUDED."currency",
+         "term_start" = EXCLUDED."term_start", "term_end" = EXCLUDED."term_end", "status" = EXCLUDED."status",
+         "lines" = EXCLUDED."lines", "last_event_id" = EXCLUDED."last_event_id", "updated_at" = now()`,
+      [
+        state.contractId,
+        state.salesforceAccountId,
+        state.currency,
+        state.termStart,
+        state.termEnd,
+        state.status,
+        JSON.stringify(state.lines),
+        lastEventId,
+      ],
+    );
   }
 
   /** Records that a Salesforce contract id names a contract; true when the link is new. */
   async link(manager: EntityManager, salesforceContractId: string, contractId: string): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
+    const { rowCount } = await prepared(
+      manager,
       `INSERT INTO "q2c"."contract_refs" ("salesforce_contract_id", "contract_id") VALUES ($1, $2)
        ON CONFLICT DO NOTHING RETURNING "contract_id"`,
       [salesforceContractId, contractId],
     );
-    return rows.length > 0;
+    return (rowCount ?? 0) > 0;
   }
 
   async isLinked(manager: EntityManager, salesforceContractId: string): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
+    const { rowCount } = await prepared(
+      manager,
       `SELECT 1 FROM "q2c"."contract_refs" WHERE "salesforce_contract_id" = $1`,
       [salesforceContractId],
     );
-    return rows.length > 0;
+    return (rowCount ?? 0) > 0;
   }
 }

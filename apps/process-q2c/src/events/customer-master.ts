@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
+import { prepared } from '@revline/persistence';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { SystemName } from '../mappings/mapping-definition';
-import { CustomerEntity } from './customer.entity';
 
 /** What Revline holds for a customer (see CustomerMaster), compared with what the order says. */
-export interface CustomerRecord {
+export type CustomerRecord = {
   readonly billingCustomerId: string | null;
   readonly erpCustomerId: string | null;
   readonly currency: string | null;
   readonly recordedFrom: string;
-}
+};
 
 export interface CustomerValues {
   billingCustomerId?: string;
@@ -30,15 +30,14 @@ export class CustomerMaster {
     salesforceAccountId: string,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<CustomerRecord | null> {
-    const row = await manager.getRepository(CustomerEntity).findOneBy({ salesforceAccountId });
-    return row
-      ? {
-          billingCustomerId: row.billingCustomerId,
-          erpCustomerId: row.erpCustomerId,
-          currency: row.currency,
-          recordedFrom: row.recordedFrom,
-        }
-      : null;
+    const { rows } = await prepared<CustomerRecord>(
+      manager,
+      `SELECT "billing_customer_id" AS "billingCustomerId", "erp_customer_id" AS "erpCustomerId", "currency",
+              "recorded_from" AS "recordedFrom"
+         FROM "q2c"."customers" WHERE "salesforce_account_id" = $1`,
+      [salesforceAccountId],
+    );
+    return rows[0] ?? null;
   }
 
   /** Records what `from` says about a customer, given which system is the master. */
@@ -50,15 +49,18 @@ export class CustomerMaster {
     manager: EntityManager = this.dataSource.manager,
   ): Promise<void> {
     const overwrite = from === master;
-    const set = (column: string) =>
-      overwrite
-        ? `"${column}" = COALESCE(EXCLUDED."${column}", "customers"."${column}")`
-        : `"${column}" = COALESCE("customers"."${column}", EXCLUDED."${column}")`;
-    await manager.query(
+    // $6: the master's values overwrite; another system's only fill what is still unknown.
+    await prepared(
+      manager,
       `INSERT INTO "q2c"."customers" ("salesforce_account_id", "billing_customer_id", "erp_customer_id", "currency", "recorded_from")
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT ("salesforce_account_id") DO UPDATE SET
-         ${set('billing_customer_id')}, ${set('erp_customer_id')}, ${set('currency')},
+         "billing_customer_id" = CASE WHEN $6 THEN COALESCE(EXCLUDED."billing_customer_id", "customers"."billing_customer_id")
+           ELSE COALESCE("customers"."billing_customer_id", EXCLUDED."billing_customer_id") END,
+         "erp_customer_id" = CASE WHEN $6 THEN COALESCE(EXCLUDED."erp_customer_id", "customers"."erp_customer_id")
+           ELSE COALESCE("customers"."erp_customer_id", EXCLUDED."erp_customer_id") END,
+         "currency" = CASE WHEN $6 THEN COALESCE(EXCLUDED."currency", "customers"."currency")
+           ELSE COALESCE("customers"."currency", EXCLUDED."currency") END,
          "recorded_from" = CASE WHEN $6 THEN EXCLUDED."recorded_from" ELSE "customers"."recorded_from" END,
          "updated_at" = now()`,
       [

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { prepared } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
 import { ExceptionResolutions } from '../shared/exception-resolutions';
 
@@ -34,10 +35,12 @@ export class ExceptionsRepository extends ExceptionResolutions {
     resolution: string,
   ): Promise<void> {
     if (idempotencyKeys.length === 0) return;
-    await manager.query(
+    // Every normalised order runs it (nearly always matching nothing): a prepared statement, not a TypeORM query.
+    await prepared(
+      manager,
       `UPDATE "q2c"."exceptions" SET "status" = 'resolved', "resolved_at" = now(), "resolution" = $3
         WHERE "job" = $1 AND "idempotency_key" = ANY($2::text[]) AND "status" <> 'resolved'`,
-      [job, idempotencyKeys, resolution],
+      [job, [...idempotencyKeys], resolution],
     );
   }
 }

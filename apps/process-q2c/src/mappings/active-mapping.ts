@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@revline/http';
+import { prepared } from '@revline/persistence';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { CompiledMapping } from './mapping-definition';
@@ -7,11 +8,21 @@ import { compileMapping } from './mapping-definition';
 import { MappingVersionEntity } from './mapping-version.entity';
 import { Q2cConfig } from './q2c.config';
 
+/** The version normalisation assumed is no longer the active one (another instance approved one): start again. */
+export class MappingChanged extends Error {
+  constructor(
+    readonly assumed: number,
+    readonly active: number | null,
+  ) {
+    super(`Mapping version ${String(assumed)} is no longer active (${String(active)} is)`);
+  }
+}
+
 /**
  * The active mapping version, compiled and kept in memory. `cached()` serves the synchronous validation route
  * (at most MAPPING_CACHE_TTL_MS stale on other instances; invalidated at once on this one when a version is
- * approved); `current()` checks the active version number first, so normalisation always uses the version
- * active when it runs.
+ * approved); `current()` checks the active version number first; normalisation uses `assumed()` and confirms it
+ * in its transaction, so it too always uses the version active when it runs.
  */
 @Injectable()
 export class ActiveMapping {
@@ -32,9 +43,35 @@ export class ActiveMapping {
     return this.loading;
   }
 
-  async current(manager: EntityManager = this.dataSource.manager): Promise<CompiledMapping> {
-    const rows = await manager.query<Array<{ version: number }>>(
+  /**
+   * The version held in memory, read only when none is: normalisation assumes it and has the transaction confirm it
+   * (EventStore.appendUnderMapping, or `confirm`), so it reads no version first. Approval on another instance does not
+   * reach this one's memory: the confirmation finds it, and the caller invalidates and starts again.
+   */
+  async assumed(): Promise<CompiledMapping> {
+    if (this.compiled) return this.compiled;
+    this.loading ??= this.load().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  /** MappingChanged unless `mapping` is the active version, as the caller's transaction reads it. */
+  async confirm(manager: EntityManager, mapping: CompiledMapping): Promise<void> {
+    const { rows } = await prepared<{ version: number }>(
+      manager,
       `SELECT "version" FROM "q2c"."mapping_versions" WHERE "status" = 'active'`,
+      [],
+    );
+    const active = rows[0]?.version ?? null;
+    if (active !== mapping.version) throw new MappingChanged(mapping.version, active);
+  }
+
+  async current(manager: EntityManager = this.dataSource.manager): Promise<CompiledMapping> {
+    const { rows } = await prepared<{ version: number }>(
+      manager,
+      `SELECT "version" FROM "q2c"."mapping_versions" WHERE "status" = 'active'`,
+      [],
     );
     const version = rows[0]?.version;
     if (this.compiled && this.compiled.version === version) return this.compiled;

@@ -80,6 +80,37 @@ export function checkCustomer(order: MappedOrder, context: CheckContext): OrderP
   return problems;
 }
 
+/**
+ * Whether the customer master's record of the order's account can change what checkOrder finds: when another system
+ * than Salesforce is the master (checkCustomer), or when no contract gives the currency and the account's own
+ * currency is not already a mismatch (checkCurrency). An amendment or renewal of a known contract needs no read.
+ */
+export function needsCustomerRecord(
+  order: MappedOrder,
+  mapping: CompiledMapping,
+  contract: ContractState | null,
+): boolean {
+  if (mapping.definition.systemsOfRecord.customerMaster !== 'salesforce') return true;
+  return !contract && (order.customer.currency === undefined || order.customer.currency === order.currency);
+}
+
+/**
+ * Whether, of the customer master's record, the checks use only its currency, to refuse the order when one is held
+ * (not empty) and is not the order's: with Salesforce the master, no contract, and the account's own currency no
+ * mismatch already. Normalisation then reads no record first: the statement that stores the event stores it only
+ * when no such currency is held, and answers the record when one is (EventStore.appendUnderMapping).
+ */
+export function heldCurrencyOnly(
+  order: MappedOrder,
+  mapping: CompiledMapping,
+  contract: ContractState | null,
+): boolean {
+  return (
+    mapping.definition.systemsOfRecord.customerMaster === 'salesforce' &&
+    needsCustomerRecord(order, mapping, contract)
+  );
+}
+
 export function checkCurrency(order: MappedOrder, context: CheckContext): OrderProblem[] {
   const problems: OrderProblem[] = [];
   const mismatch = (field: string, what: string, theirs: string): void => {

@@ -293,6 +293,79 @@ describe('normalisation of crm.record-changed (process-q2c, real Postgres and Re
     ).toBe(0);
   });
 
+  it("normalises with the version active when it runs, when another instance approved it (not in this one's memory)", async () => {
+    // Version 2 drops SEAT from the catalogue; made active straight in the database, as another instance's approval
+    // would, so this instance still holds version 1 in memory.
+    const activate = async (version: number) => {
+      await db.dataSource.transaction(async (manager) => {
+        await manager.query(
+          `UPDATE "q2c"."mapping_versions" SET "status" = 'superseded' WHERE "status" = 'active'`,
+        );
+        await manager.query(`UPDATE "q2c"."mapping_versions" SET "status" = 'active' WHERE "version" = $1`, [
+          version,
+        ]);
+      });
+    };
+    await db.dataSource.query(
+      `INSERT INTO "q2c"."mapping_versions"
+         ("version", "status", "based_on_version", "definition", "summary", "proposed_by", "proposed_at")
+       SELECT 2, 'proposed', 1,
+              jsonb_set("definition", '{productCatalogue}', (
+                SELECT jsonb_agg(e) FROM jsonb_array_elements("definition"->'productCatalogue') e
+                 WHERE e->>'productCode' <> 'SEAT')),
+              'No SEAT', 'test', now()
+         FROM "q2c"."mapping_versions" WHERE "version" = 1`,
+    );
+    await activate(2);
+    try {
+      const refused = envelopeOf(bookingRecord({ Id: '801Dn00000MapVer01', ContractId: null }));
+      await send(refused);
+      expect(await events('801Dn00000MapVer01')).toEqual([]);
+      const rows = await db.dataSource.query<Array<{ category: string }>>(
+        `SELECT "category" FROM "q2c"."exceptions" WHERE "idempotency_key" = $1`,
+        [refused.idempotencyKey],
+      );
+      expect(rows).toEqual([{ category: 'unmapped_product' }]);
+    } finally {
+      // Back to version 1, again behind this instance's back (it now holds version 2, which would refuse SEAT).
+      await activate(1);
+    }
+    await send(envelopeOf(bookingRecord({ Id: '801Dn00000MapVer01', ContractId: null })));
+    const stored = await events('801Dn00000MapVer01');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.mapping_version).toBe(1);
+  });
+
+  it('refuses a booking in another currency than the one the customer master holds for its account', async () => {
+    const account = '001Dn00000Euro00AA';
+    await db.dataSource.query(
+      `INSERT INTO "q2c"."customers" ("salesforce_account_id", "currency", "recorded_from") VALUES ($1, 'EUR', 'billing')`,
+      [account],
+    );
+    const envelope = envelopeOf(
+      bookingRecord({ Id: '801Dn00000Euro0001', AccountId: account, ContractId: null }),
+    );
+    await send(envelope);
+    expect(await events('801Dn00000Euro0001')).toEqual([]);
+    const rows = await db.dataSource.query<Array<{ category: string; reason: string }>>(
+      `SELECT "category", "reason" FROM "q2c"."exceptions" WHERE "idempotency_key" = $1`,
+      [envelope.idempotencyKey],
+    );
+    expect(rows).toEqual([
+      {
+        category: 'currency_mismatch',
+        reason: "The order is in USD, but the customer's billing account is in EUR",
+      },
+    ]);
+    // Once the customer master holds the order's currency, the booking goes through.
+    await db.dataSource.query(
+      `UPDATE "q2c"."customers" SET "currency" = 'USD' WHERE "salesforce_account_id" = $1`,
+      [account],
+    );
+    await send(envelopeOf(bookingRecord({ Id: '801Dn00000Euro0001', AccountId: account, ContractId: null })));
+    expect(await events('801Dn00000Euro0001')).toHaveLength(1);
+  });
+
   it('ignores orders that are not activated', async () => {
     await send(envelopeOf(bookingRecord({ Id: '801Dn00000Draft001', Status: 'Draft' })));
     expect(await events('801Dn00000Draft001')).toEqual([]);

@@ -5,6 +5,7 @@ import type { MappingDefinition } from '../mappings/mapping-definition';
 import { compileMapping } from '../mappings/mapping-definition';
 import type { CustomerRecord } from '../events/customer-master';
 import type { CheckContext } from './check-order';
+import { checkOrder, heldCurrencyOnly, needsCustomerRecord } from './check-order';
 import { OrderRejected } from './problems';
 import type { EventMeta } from './event-meta';
 import { extractOrder } from './extract-order';
@@ -465,5 +466,67 @@ describe('validation before anything moves', () => {
       'lines[0].chargeType (OrderItems[].SBQQ__ChargeType__c)',
     ]);
     expect(error.problems.every((p) => p.category === 'schema_violation')).toBe(true);
+  });
+
+  it('reads the customer master only when it can change what the checks find', () => {
+    // Records that disagree with the orders below on every field the checks compare.
+    const held: CustomerRecord = {
+      billingCustomerId: 'cus_OTHER',
+      erpCustomerId: 'ERP-OTHER',
+      currency: 'EUR',
+      recordedFrom: 'billing',
+    };
+    const billingMaster = compileMapping(2, {
+      ...DEFAULT_MAPPING,
+      systemsOfRecord: { ...DEFAULT_MAPPING.systemsOfRecord, customerMaster: 'billing' },
+    });
+    const withCurrency = extractOrder(
+      bookingRecord({ account: { Revline_Billing_Id__c: 'cus_A' } }),
+      mapping,
+    );
+    const noCurrency = extractOrder(bookingRecord({ account: { CurrencyIsoCode: null } }), mapping);
+    const otherCurrency = extractOrder(bookingRecord({ account: { CurrencyIsoCode: 'GBP' } }), mapping);
+    const amendment = extractOrder(expansionRecord({ account: { CurrencyIsoCode: null } }), mapping);
+    const cases = [
+      { order: withCurrency, mapping, contract: null, needed: true },
+      { order: otherCurrency, mapping, contract: null, needed: false },
+      { order: amendment, mapping, contract: booked(), needed: false },
+      { order: noCurrency, mapping, contract: null, needed: true },
+      {
+        order: extractOrder(bookingRecord({ account: { Revline_Billing_Id__c: 'cus_A' } }), billingMaster),
+        mapping: billingMaster,
+        contract: null,
+        needed: true,
+      },
+    ];
+    for (const c of cases) {
+      expect(needsCustomerRecord(c.order, c.mapping, c.contract)).toBe(c.needed);
+      const without = checkOrder(c.order, context({ mapping: c.mapping, contract: c.contract }));
+      const withHeld = checkOrder(
+        c.order,
+        context({ mapping: c.mapping, contract: c.contract, customer: held }),
+      );
+      // Not needed: the record changes nothing. Needed: here it does (so the cases above test something).
+      if (c.needed) expect(withHeld).not.toEqual(without);
+      else expect(withHeld).toEqual(without);
+      // Where only the held currency counts, a record holding the order's currency (or none) changes nothing.
+      if (heldCurrencyOnly(c.order, c.mapping, c.contract)) {
+        for (const currency of [c.order.currency, '', null]) {
+          expect(
+            checkOrder(
+              c.order,
+              context({ mapping: c.mapping, contract: c.contract, customer: { ...held, currency } }),
+            ),
+          ).toEqual(without);
+        }
+      }
+    }
+    expect(cases.map((c) => heldCurrencyOnly(c.order, c.mapping, c.contract))).toEqual([
+      true,
+      false,
+      false,
+      true,
+      false,
+    ]);
   });
 });

@@ -8,7 +8,7 @@ import { ContractRegistry } from '../events/contract-registry';
 import { CustomerMaster } from '../events/customer-master';
 import { EventStore } from '../events/event-store';
 import { LineageRecorder } from '../lineage/lineage-recorder';
-import { ActiveMapping } from '../mappings/active-mapping';
+import { ActiveMapping, MappingChanged } from '../mappings/active-mapping';
 import { StartSaga } from '../sagas/start-saga';
 import { ExceptionResolutions } from '../shared/exception-resolutions';
 import type { CompiledMapping } from '../mappings/mapping-definition';
@@ -16,6 +16,8 @@ import { businessErrorOf, OrderRejected } from './problems';
 import type { EventMeta } from './event-meta';
 import { extractOrder } from './extract-order';
 import type { MappedOrder } from './mapped-order';
+import { heldCurrencyOnly, needsCustomerRecord } from './check-order';
+import type { Normalised } from './normalise-order';
 import { normaliseOrder, planOrder } from './normalise-order';
 import { contractWaitKey, ParkedEvents } from './parked-events';
 import { ParkedEventsRelay } from './parked-events.relay';
@@ -33,6 +35,17 @@ class AwaitingContract extends Error {
     super(`Waiting for the booking of Salesforce contract ${salesforceContractId}`);
   }
 }
+
+/** What one run of a message's normalisation learnt, for what follows its transaction. */
+interface Run {
+  contractId: string | null;
+  released: number;
+  /** The statement that stored the event (or found it stored) confirmed the mapping version is the active one. */
+  mappingConfirmed: boolean;
+}
+
+/** Runs of a message when other instances keep approving mapping versions under it (then the job retries). */
+const MAPPING_ATTEMPTS = 3;
 
 /** The source key of the canonical event an order's activation became. */
 export const sourceKeyOf = (orderId: string): string => `salesforce:Order:${orderId}:activated`;
@@ -63,88 +76,154 @@ export class NormaliseRecordChange {
     if (payload.objectType !== 'Order' || payload.changeType === 'DELETE') {
       return { outcome: 'ignored', reason: `${payload.objectType} ${payload.changeType} is not normalised` };
     }
-    const seen: { contractId: string | null } = { contractId: null };
-    let released = 0;
+    // The mapping version in memory is assumed and confirmed in the transaction; when another instance approved
+    // another one, nothing is written and normalisation starts again with the version now active.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.normalise(envelope, await this.mappings.assumed());
+      } catch (error) {
+        if (!(error instanceof MappingChanged) || attempt >= MAPPING_ATTEMPTS) throw error;
+        this.mappings.invalidate();
+      }
+    }
+  }
+
+  private async normalise(
+    envelope: Envelope<'crm.record-changed'>,
+    mapping: CompiledMapping,
+  ): Promise<NormaliseOutcome> {
+    const { payload } = envelope;
+    const run: Run = { contractId: null, released: 0, mappingConfirmed: false };
     try {
       const result = await this.inbox.runOnce(NORMALISATION_CONSUMER, envelope, async (manager) => {
-        const mapping = await this.mappings.current(manager);
-        const order = extractOrder(salesforceShape(payload.record), mapping);
-        const plan = planOrder(order);
-        if (plan.kind === 'ignore') return { outcome: 'ignored' as const, reason: plan.reason };
-        const sourceKey = sourceKeyOf(payload.recordId);
-        if (plan.kind === 'booking') seen.contractId = order.contractId;
-        if (await this.events.hasSource(manager, sourceKey)) {
-          released = await this.linkContracts(manager, order, null);
-          return { outcome: 'duplicate' as const, reason: `order ${payload.recordId} is already normalised` };
+        try {
+          const outcome = await this.apply(manager, envelope, mapping, run);
+          if (!run.mappingConfirmed) await this.mappings.confirm(manager, mapping);
+          return outcome;
+        } catch (error) {
+          // A refusal or a wait decided under the mapping holds only if it is still the active one.
+          if (!run.mappingConfirmed && (error instanceof OrderRejected || error instanceof AwaitingContract))
+            await this.mappings.confirm(manager, mapping);
+          throw error;
         }
-        let contract = null;
-        if (plan.kind === 'change' && plan.salesforceContractId) {
-          contract = await this.contracts.findBySalesforceContract(manager, plan.salesforceContractId);
-          if (!contract) throw new AwaitingContract(plan.salesforceContractId);
-          seen.contractId = contract.contractId;
-        }
-        const customer = await this.customers.find(order.customer.salesforceAccountId, manager);
-        const { event, state } = normaliseOrder(
-          order,
-          { mapping, customer, contract },
-          this.meta(envelope, mapping, sourceKey),
-        );
-        if (!(await this.events.append(manager, event, state.contractId))) {
-          // Another capture of the same order stored it first (we waited on its lock). This capture may be the one
-          // that names the contract CPQ made from it (the other was taken before CPQ contracted the order): link it,
-          // as a repeat found by its source does, or an amendment of that contract would wait for it forever.
-          released = await this.linkContracts(manager, order, null);
-          return { outcome: 'duplicate' as const, reason: `order ${payload.recordId} is already normalised` };
-        }
-        await this.contracts.save(manager, state, event.messageId);
-        released = await this.linkContracts(manager, order, state.contractId);
-        await this.lineage.record(
-          [
-            this.capturedHop(envelope, state.contractId),
-            {
-              contractId: state.contractId,
-              system: 'revline',
-              objectType: event.eventType,
-              externalId: event.messageId,
-              status: 'normalised',
-              correlationId: envelope.correlationId,
-              causationId: envelope.messageId,
-              detail: `${event.eventType === 'ContractAmended' ? `${event.amendmentType}, ` : ''}mapping version ${String(mapping.version)}`,
-            },
-          ],
-          manager,
-        );
-        await this.sagas.execute(manager, event, state.contractId, order.customer.salesforceAccountId);
-        await this.exceptions.jobSettled(
-          manager,
-          envelope.job,
-          [envelope.idempotencyKey],
-          'Normalised on retry',
-        );
-        // Last, just before the commit: the upsert locks the account's row until then, and the orders of one
-        // account (a large customer's many contracts) would otherwise wait for each other's whole normalisation.
-        await this.recordCustomer(manager, order, mapping);
-        return {
-          outcome: 'stored' as const,
-          eventType: event.eventType,
-          eventId: event.messageId,
-          contractId: state.contractId,
-        };
       });
-      if (released > 0) this.relay.kick();
+      if (run.released > 0) this.relay.kick();
       return result.applied ? result.result : { outcome: 'already-applied' };
     } catch (error) {
       if (error instanceof AwaitingContract) return this.park(envelope, error);
       if (error instanceof OrderRejected) {
         const detail = error.problems.map((p) => `${p.category}: ${p.reason}`).join('; ');
         await this.lineage.record([
-          this.capturedHop(envelope, seen.contractId),
-          this.revlineHop(envelope, seen.contractId, 'exception', detail),
+          this.capturedHop(envelope, run.contractId),
+          this.revlineHop(envelope, run.contractId, 'exception', detail),
         ]);
-        throw businessErrorOf(error.problems, { contractId: seen.contractId ?? payload.recordId });
+        throw businessErrorOf(error.problems, { contractId: run.contractId ?? payload.recordId });
       }
       throw error;
     }
+  }
+
+  /** The transaction's work: the event, the contract, its links and lineage, the saga, the customer. */
+  private async apply(
+    manager: EntityManager,
+    envelope: Envelope<'crm.record-changed'>,
+    mapping: CompiledMapping,
+    run: Run,
+  ): Promise<NormaliseOutcome> {
+    const { payload } = envelope;
+    const order = extractOrder(salesforceShape(payload.record), mapping);
+    const plan = planOrder(order);
+    if (plan.kind === 'ignore') return { outcome: 'ignored' as const, reason: plan.reason };
+    const sourceKey = sourceKeyOf(payload.recordId);
+    if (plan.kind === 'booking') run.contractId = order.contractId;
+    // A repeat of a stored order (found by its source key) only links the contracts it names. The insert of the
+    // event finds it; the paths that stop before the insert (an order now refused, or waiting for a contract)
+    // check the source key first, so a repeat ends as a duplicate there too.
+    const duplicate = async () => {
+      run.released = await this.linkContracts(manager, order, null);
+      return { outcome: 'duplicate' as const, reason: `order ${payload.recordId} is already normalised` };
+    };
+    let contract = null;
+    if (plan.kind === 'change' && plan.salesforceContractId) {
+      contract = await this.contracts.findBySalesforceContract(manager, plan.salesforceContractId);
+      if (!contract) {
+        if (await this.events.hasSource(manager, sourceKey)) return duplicate();
+        throw new AwaitingContract(plan.salesforceContractId);
+      }
+      run.contractId = contract.contractId;
+    }
+    // A booking's check of the held currency is left to the statement that stores its event (heldCurrencyOnly).
+    const heldCurrency = heldCurrencyOnly(order, mapping, contract);
+    const customer =
+      !heldCurrency && needsCustomerRecord(order, mapping, contract)
+        ? await this.customers.find(order.customer.salesforceAccountId, manager)
+        : null;
+    const meta = this.meta(envelope, mapping, sourceKey);
+    const refused = async (error: unknown) => {
+      if (await this.events.hasSource(manager, sourceKey)) return duplicate();
+      throw error;
+    };
+    let normalised: Normalised;
+    try {
+      normalised = normaliseOrder(order, { mapping, customer, contract }, meta);
+    } catch (error) {
+      return refused(error);
+    }
+    const { event, state } = normalised;
+    const { stored, activeVersion, conflicting } = await this.events.appendUnderMapping(
+      manager,
+      event,
+      state.contractId,
+      heldCurrency
+        ? { salesforceAccountId: order.customer.salesforceAccountId, currency: order.currency }
+        : null,
+    );
+    if (activeVersion !== mapping.version) throw new MappingChanged(mapping.version, activeVersion);
+    run.mappingConfirmed = true;
+    if (conflicting) {
+      // The customer master holds another currency: nothing was stored, and the checks with its record refuse it.
+      try {
+        normaliseOrder(order, { mapping, customer: conflicting, contract }, meta);
+      } catch (error) {
+        return refused(error);
+      }
+      throw new Error('checkCurrency lets no order through whose held currency is another');
+    }
+    if (!stored) {
+      // Stored already: by an earlier capture of the order, or by another capture we raced (we waited on its
+      // lock). This capture may be the one that names the contract CPQ made from it (the other was taken before
+      // CPQ contracted the order): link it, or an amendment of that contract would wait for it forever.
+      return duplicate();
+    }
+    await this.contracts.save(manager, state, event.messageId);
+    run.released = await this.linkContracts(manager, order, state.contractId);
+    await this.lineage.record(
+      [
+        this.capturedHop(envelope, state.contractId),
+        {
+          contractId: state.contractId,
+          system: 'revline',
+          objectType: event.eventType,
+          externalId: event.messageId,
+          status: 'normalised',
+          correlationId: envelope.correlationId,
+          causationId: envelope.messageId,
+          detail: `${event.eventType === 'ContractAmended' ? `${event.amendmentType}, ` : ''}mapping version ${String(mapping.version)}`,
+        },
+      ],
+      manager,
+    );
+    await this.sagas.execute(manager, event, state.contractId, order.customer.salesforceAccountId);
+    await this.exceptions.jobSettled(manager, envelope.job, [envelope.idempotencyKey], 'Normalised on retry');
+    // Last, just before the commit: the upsert locks the account's row until then, and the orders of one
+    // account (a large customer's many contracts) would otherwise wait for each other's whole normalisation.
+    await this.recordCustomer(manager, order, mapping);
+    return {
+      outcome: 'stored' as const,
+      eventType: event.eventType,
+      eventId: event.messageId,
+      contractId: state.contractId,
+    };
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Envelope } from '@revline/messaging';
+import { prepared } from '@revline/persistence';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 
@@ -39,11 +40,12 @@ export class ParkedEvents {
     manager: EntityManager = this.dataSource.manager,
   ): Promise<number> {
     if (waitKeys.length === 0) return 0;
-    const rows = await manager.query<unknown[]>(
+    const { rowCount } = await prepared(
+      manager,
       `UPDATE "q2c"."parked_events" SET "status" = 'released', "released_at" = now()
-        WHERE "wait_key" = ANY($1) AND "status" = 'parked' RETURNING "id"`,
-      [waitKeys],
+        WHERE "wait_key" = ANY($1::text[]) AND "status" = 'parked' RETURNING "id"`,
+      [[...waitKeys]],
     );
-    return rows.length;
+    return rowCount ?? 0;
   }
 }
