@@ -13,6 +13,9 @@ const shared = {
 export default defineConfig({
   ...shared,
   test: {
+    // Two spec files at a time (vitest's default leaves one core free, which on a 2-core machine runs them one by one):
+    // the integration specs spend most of their time waiting on the apps they start, not computing.
+    maxWorkers: 2,
     projects: [
       {
         ...shared,
