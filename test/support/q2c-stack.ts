@@ -17,6 +17,7 @@ import { tbaClient } from '../../apps/sandbox/src/netsuite/testing/tba-client';
 import type { Catalogue } from '../../apps/sandbox/src/salesforce/testing/seed';
 import { loginToSandbox, seedCatalogue } from '../../apps/sandbox/src/salesforce/testing/seed';
 import { DATABASE as BILLING } from '../../apps/system-billing/src/database';
+import { STRIPE_EVENT_TYPES } from '../../apps/system-billing/src/webhooks/stripe-events.poller';
 import { DATABASE as ERP } from '../../apps/system-erp/src/database';
 import { DATABASE as SALESFORCE } from '../../apps/system-salesforce/src/database';
 
@@ -188,6 +189,8 @@ export async function startQ2cStack(extraEnv: Record<string, string> = {}): Prom
     SANDBOX_STRIPE_PORT: String(ports['stripe-sandbox']),
     SANDBOX_NETSUITE_PORT: String(ports['netsuite-sandbox']),
     SANDBOX_STRIPE_WEBHOOK_URLS: `${urls['system-billing']}/v1/webhooks/stripe`,
+    // The event types system-billing registers its endpoint for on a real account (Stripe sends no others).
+    SANDBOX_STRIPE_WEBHOOK_EVENTS: STRIPE_EVENT_TYPES.join(','),
     SANDBOX_SF_COMETD_TIMEOUT_SECONDS: '2',
     // `fast` unless the run asks for the vendors' limits (SANDBOX_PROFILE=realistic, or extraEnv).
     SANDBOX_PROFILE: process.env.SANDBOX_PROFILE ?? 'fast',

@@ -9,9 +9,16 @@ export class StripeSandboxConfig {
   @Matches(/^whsec_/, { message: 'must start with whsec_' })
   SANDBOX_STRIPE_WEBHOOK_SECRET = 'whsec_revline_sandbox';
 
-  /** Comma-separated endpoints that receive every event, or `none`. */
+  /** Comma-separated endpoints that receive the events of SANDBOX_STRIPE_WEBHOOK_EVENTS, or `none`. */
   @IsString()
   SANDBOX_STRIPE_WEBHOOK_URLS = 'http://127.0.0.1:3003/v1/webhooks/stripe';
+
+  /**
+   * The event types the endpoints of SANDBOX_STRIPE_WEBHOOK_URLS receive, comma-separated, or `*` for every one: what
+   * a registered endpoint's `enabled_events` is to Stripe.
+   */
+  @IsString()
+  SANDBOX_STRIPE_WEBHOOK_EVENTS = '*';
 
   @IsInt()
   @Min(1)
@@ -53,6 +60,13 @@ export class StripeSandboxConfig {
    */
   @Matches(API_VERSION_PATTERN, { message: 'must be a Stripe API version such as 2025-03-31.basil' })
   SANDBOX_STRIPE_API_VERSION = SANDBOX_API_VERSION;
+
+  /** The event types of SANDBOX_STRIPE_WEBHOOK_EVENTS, as an endpoint's `enabled_events`. */
+  webhookEvents(): string[] {
+    return this.SANDBOX_STRIPE_WEBHOOK_EVENTS.split(',')
+      .map((type) => type.trim())
+      .filter(Boolean);
+  }
 
   urls(): string[] {
     if (this.SANDBOX_STRIPE_WEBHOOK_URLS.trim() === 'none') return [];

@@ -52,20 +52,22 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Endpoints registered through the API (each receives events in its `api_version`, else the account's), plus
-   * those named in SANDBOX_STRIPE_WEBHOOK_URLS (the account's version).
+   * those named in SANDBOX_STRIPE_WEBHOOK_URLS (the account's version); each only for the event types it is enabled for.
    */
   endpoints(event: StripeEvent): Endpoint[] {
+    const enabled = (types: readonly string[]): boolean => types.includes('*') || types.includes(event.type);
     const fromApi = [...this.store.webhookEndpoints.values()]
-      .filter((e: WebhookEndpoint) => e.status === 'enabled')
-      .filter((e) => e.enabled_events.includes('*') || e.enabled_events.includes(event.type))
+      .filter((e: WebhookEndpoint) => e.status === 'enabled' && enabled(e.enabled_events))
       .map((e) => ({
         url: e.url,
         secret: e.secret ?? this.config.SANDBOX_STRIPE_WEBHOOK_SECRET,
         apiVersion: e.api_version,
       }));
-    const fromEnv = this.config
-      .urls()
-      .map((url) => ({ url, secret: this.config.SANDBOX_STRIPE_WEBHOOK_SECRET, apiVersion: null }));
+    const fromEnv = (enabled(this.config.webhookEvents()) ? this.config.urls() : []).map((url) => ({
+      url,
+      secret: this.config.SANDBOX_STRIPE_WEBHOOK_SECRET,
+      apiVersion: null,
+    }));
     return [...fromEnv, ...fromApi];
   }
 
