@@ -14,6 +14,7 @@ import { NetSuiteSigner } from './netsuite-signer';
 interface Answer {
   status: number;
   body: unknown;
+  headers?: Record<string, string>;
 }
 
 /** A stand-in NetSuite that answers a scripted list and records each request's method, path and headers. */
@@ -59,7 +60,7 @@ describe('NetSuite client on the wire', () => {
       req.resume();
       req.on('end', () => {
         const answer = answers.shift() ?? ok;
-        res.writeHead(answer.status, { 'content-type': 'application/json' });
+        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
         res.end(JSON.stringify(answer.body));
       });
     });
@@ -107,6 +108,17 @@ describe('NetSuite client on the wire', () => {
     expect(error).toBeInstanceOf(ErpUnavailableError);
     expect(error).not.toBeInstanceOf(ErpRejectedError);
     expect(error).toMatchObject({ vendorCode: 'SSS_REQUEST_LIMIT_EXCEEDED' });
+  });
+
+  it('reports a redirect instead of following it (the request is signed for its own URL)', async () => {
+    const ns = client();
+    answers = [{ status: 302, body: {}, headers: { location: 'https://elsewhere.example/services/rest' } }];
+    const error = await ns
+      .request({ method: 'POST', path: '/services/rest/record/v1/invoice', body: { entity: { id: '1' } } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ErpUnavailableError);
+    expect((error as Error).message).toContain('a redirect to https://elsewhere.example/services/rest');
+    expect(seen).toHaveLength(1);
   });
 
   it('puts every error detail into the refusal', async () => {

@@ -184,8 +184,18 @@ export class NetSuiteClient implements OnApplicationShutdown {
         },
         timeout: this.config.NETSUITE_REQUEST_TIMEOUT_MS,
         validateStatus: () => true,
+        // A redirect is not followed: the request is signed for its URL (OAuth 1.0a), so it would fail at the next
+        // host anyway; it is reported below. (Also leaves out follow-redirects' wrapper of every request.)
+        maxRedirects: 0,
         transitional: { clarifyTimeoutError: true },
       });
+      if (response.status >= 300 && response.status < 400) {
+        const target: unknown = response.headers.location;
+        throw new TransportError(
+          `NetSuite answered ${response.status}, a redirect to ${typeof target === 'string' ? target : 'nowhere named'}: ` +
+            'set NETSUITE_BASE_URL to the account-specific REST domain (https://<account>.suitetalk.api.netsuite.com)',
+        );
+      }
       if (response.status >= 500) {
         const details = errorDetails(response.data);
         throw new TransportError(
