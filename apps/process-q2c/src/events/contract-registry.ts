@@ -87,8 +87,9 @@ export class ContractRegistry {
   }
 
   /** The contract as its latest event left it: inserted for a booking, overwritten (with updated_at) after. */
-  async save(manager: EntityManager, state: ContractState, lastEventId: string): Promise<void> {
-    await prepared(
+  /** Stores a contract's state; true when the contract is new (its row inserted, not updated). */
+  async save(manager: EntityManager, state: ContractState, lastEventId: string): Promise<boolean> {
+    const { rows } = await prepared<{ created: boolean }>(
       manager,
       `INSERT INTO "q2c"."contracts"
          ("contract_id", "salesforce_account_id", "currency", "term_start", "term_end", "status", "lines", "last_event_id")
@@ -96,7 +97,8 @@ export class ContractRegistry {
        ON CONFLICT ("contract_id") DO UPDATE SET
          "salesforce_account_id" = EXCLUDED."salesforce_account_id", "currency" = EXCLUDED."currency",
          "term_start" = EXCLUDED."term_start", "term_end" = EXCLUDED."term_end", "status" = EXCLUDED."status",
-         "lines" = EXCLUDED."lines", "last_event_id" = EXCLUDED."last_event_id", "updated_at" = now()`,
+         "lines" = EXCLUDED."lines", "last_event_id" = EXCLUDED."last_event_id", "updated_at" = now()
+       RETURNING ("xmax" = 0) AS "created"`,
       [
         state.contractId,
         state.salesforceAccountId,
@@ -108,6 +110,7 @@ export class ContractRegistry {
         lastEventId,
       ],
     );
+    return rows[0]?.created === true;
   }
 
   /** Records that a Salesforce contract id names a contract; true when the link is new. */

@@ -9,6 +9,7 @@ import { CustomerMaster } from '../events/customer-master';
 import { EventStore } from '../events/event-store';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { ActiveMapping, MappingChanged } from '../mappings/active-mapping';
+import { ContractHistoryReader } from '../sagas/contract-history';
 import { StartSaga } from '../sagas/start-saga';
 import { ExceptionResolutions } from '../shared/exception-resolutions';
 import type { CompiledMapping } from '../mappings/mapping-definition';
@@ -68,6 +69,7 @@ export class NormaliseRecordChange {
     private readonly lineage: LineageRecorder,
     private readonly dataSource: DataSource,
     private readonly sagas: StartSaga,
+    private readonly history: ContractHistoryReader,
     private readonly exceptions: ExceptionResolutions,
   ) {}
 
@@ -195,7 +197,9 @@ export class NormaliseRecordChange {
       // CPQ contracted the order): link it, or an amendment of that contract would wait for it forever.
       return duplicate();
     }
-    await this.contracts.save(manager, state, event.messageId);
+    // A booking that creates its contract is the contract's whole history so far: its saga need not read it back.
+    if ((await this.contracts.save(manager, state, event.messageId)) && event.eventType === 'ContractBooked')
+      this.history.keepFirstBooking(manager, state.contractId, event);
     run.released = await this.linkContracts(manager, order, state.contractId);
     await this.lineage.record(
       [

@@ -1,3 +1,4 @@
+import type { ContractBooked } from '@revline/canonical';
 import type { EntityManager } from 'typeorm';
 import { describe, expect, it, vi } from 'vitest';
 import { ContractHistoryReader } from './contract-history';
@@ -79,5 +80,25 @@ describe('ContractHistoryReader.read', () => {
     expect((await reader.read(inside.manager, 'C-1', 'e9')).amendments).toHaveLength(2);
     await reader.read(inside.manager, 'C-1', 'e9');
     expect(inside.query).toHaveBeenCalledTimes(2);
+  });
+
+  it("keeps a first booking's history for its transaction only, without reading the events", async () => {
+    const reader = new ContractHistoryReader();
+    const booking = {
+      eventType: 'ContractBooked',
+      contractId: 'C-2',
+      messageId: 'e5',
+    } as unknown as ContractBooked;
+    const inside = eventsManager(true);
+    reader.keepFirstBooking(inside.manager, 'C-2', booking);
+    expect(await reader.read(inside.manager, 'C-2', 'e5')).toEqual({ booking, amendments: [] });
+    expect(inside.query).not.toHaveBeenCalled();
+    const other = eventsManager(true);
+    await reader.read(other.manager, 'C-2', 'e0');
+    expect(other.query).toHaveBeenCalledTimes(1);
+    const outside = eventsManager(false);
+    reader.keepFirstBooking(outside.manager, 'C-2', booking);
+    await reader.read(outside.manager, 'C-2', 'e0');
+    expect(outside.query).toHaveBeenCalledTimes(1);
   });
 });

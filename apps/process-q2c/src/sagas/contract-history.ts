@@ -56,6 +56,17 @@ export class ContractHistoryReader {
   }
 
   /**
+   * Keeps the history of a contract whose booking this transaction stored as its first event (its contract row is
+   * new): the booking alone, which the saga it starts would otherwise read back.
+   */
+  keepFirstBooking(manager: EntityManager, contractId: string, booking: ContractBooked): void {
+    if (!manager.queryRunner?.isTransactionActive) return;
+    let byKey = this.histories.get(manager);
+    if (!byKey) this.histories.set(manager, (byKey = new Map<string, ContractHistory>()));
+    byKey.set(`${contractId}/${booking.messageId}`, { booking, amendments: [] });
+  }
+
+  /**
    * The product catalogue of a mapping version, by product code. A version's definition never changes once proposed
    * (approval and rejection change its status only), so each is read once per process and kept.
    */
