@@ -4,7 +4,8 @@ import type { EntityManager } from 'typeorm';
 import type { ContractLineState, ContractState } from './contract-state';
 import { ContractEntity } from './contract.entity';
 
-function toState(row: ContractEntity): ContractState {
+/** A contract's state from its row (an entity, or a raw read's row with its dates as text). */
+function toState(row: ContractEntity | ContractRow): ContractState {
   return {
     contractId: row.contractId,
     salesforceAccountId: row.salesforceAccountId,
@@ -31,16 +32,6 @@ const STATE_COLUMNS = `"c"."contract_id" AS "contractId", "c"."salesforce_accoun
   "c"."currency", to_char("c"."term_start", 'YYYY-MM-DD') AS "termStart",
   to_char("c"."term_end", 'YYYY-MM-DD') AS "termEnd", "c"."status", "c"."lines"`;
 
-const rowState = (row: ContractRow): ContractState => ({
-  contractId: row.contractId,
-  salesforceAccountId: row.salesforceAccountId,
-  currency: row.currency,
-  termStart: row.termStart,
-  termEnd: row.termEnd,
-  status: row.status,
-  lines: row.lines,
-});
-
 /** The contracts Revline has booked, as their events left them, and the Salesforce contract ids that name them. */
 @Injectable()
 export class ContractRegistry {
@@ -58,7 +49,7 @@ export class ContractRegistry {
           FOR UPDATE OF "c"`,
       [salesforceContractId],
     );
-    return rows[0] ? rowState(rows[0]) : null;
+    return rows[0] ? toState(rows[0]) : null;
   }
 
   /** The contract, locked for the caller's transaction. */
@@ -68,7 +59,7 @@ export class ContractRegistry {
       `SELECT ${STATE_COLUMNS} FROM "q2c"."contracts" "c" WHERE "c"."contract_id" = $1 FOR UPDATE`,
       [contractId],
     );
-    return rows[0] ? rowState(rows[0]) : null;
+    return rows[0] ? toState(rows[0]) : null;
   }
 
   /** Without a lock, for read-only checks (the validation route). */
@@ -110,7 +101,7 @@ export class ContractRegistry {
         lastEventId,
       ],
     );
-    return rows[0]?.created === true;
+    return rows[0]?.created ?? false;
   }
 
   /** Records that a Salesforce contract id names a contract; true when the link is new. */

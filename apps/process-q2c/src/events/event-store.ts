@@ -6,6 +6,22 @@ import type { CustomerRecord } from './customer-master';
 
 export type StoredEvent = ContractBooked | ContractAmended;
 
+/** An event row's insert parameters, $1 to $10 of both appends (the payload as JSON text). */
+function eventValues(event: StoredEvent, contractId: string): unknown[] {
+  return [
+    event.messageId,
+    event.idempotencyKey,
+    event.eventType,
+    event.schemaVersion,
+    contractId,
+    event.mappingVersion ?? 0,
+    event.correlationId,
+    event.causationId,
+    event.occurredAt,
+    JSON.stringify(event),
+  ];
+}
+
 /** The append-only canonical event store. */
 @Injectable()
 export class EventStore {
@@ -19,18 +35,7 @@ export class EventStore {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)
        ON CONFLICT DO NOTHING
        RETURNING "event_id"`,
-      [
-        event.messageId,
-        event.idempotencyKey,
-        event.eventType,
-        event.schemaVersion,
-        contractId,
-        event.mappingVersion ?? 0,
-        event.correlationId,
-        event.causationId,
-        event.occurredAt,
-        JSON.stringify(event),
-      ],
+      eventValues(event, contractId),
     );
     return (rowCount ?? 0) > 0;
   }
@@ -71,16 +76,7 @@ export class EventStore {
        SELECT (SELECT "version" FROM "active") AS "active", EXISTS (SELECT 1 FROM "stored") AS "stored",
               (SELECT to_jsonb("held") FROM "held") AS "conflicting"`,
       [
-        event.messageId,
-        event.idempotencyKey,
-        event.eventType,
-        event.schemaVersion,
-        contractId,
-        event.mappingVersion ?? 0,
-        event.correlationId,
-        event.causationId,
-        event.occurredAt,
-        JSON.stringify(event),
+        ...eventValues(event, contractId),
         heldCurrency?.salesforceAccountId ?? null,
         heldCurrency?.currency ?? null,
       ],

@@ -35,6 +35,27 @@ async function settled(manager: EntityManager, relevant: (saga: SagaWrite) => bo
 const any = (): boolean => true;
 
 /** The sagas' rows: one read under lock and written back per message, and the lookups by contract and by wait. */
+/**
+ * A saga row's upsert parameters in column order (saga_id, event_id, kind, contract_id, status, step, correlation_id,
+ * committed_at, sla_deadline, data, last_error, completed_at): times as ISO text, data as JSON text.
+ */
+function sagaValues(saga: SagaEntity): Array<string | null> {
+  return [
+    saga.sagaId,
+    saga.eventId,
+    saga.kind,
+    saga.contractId,
+    saga.status,
+    saga.step,
+    saga.correlationId,
+    saga.committedAt.toISOString(),
+    saga.slaDeadline?.toISOString() ?? null,
+    JSON.stringify(saga.data),
+    saga.lastError,
+    saga.completedAt?.toISOString() ?? null,
+  ];
+}
+
 @Injectable()
 export class SagasRepository {
   /** The saga, its row locked until the transaction ends. */
@@ -82,20 +103,7 @@ export class SagasRepository {
       writes.sagas.set(saga.sagaId, {
         sagaId: saga.sagaId,
         contractId: saga.contractId,
-        values: [
-          saga.sagaId,
-          saga.eventId,
-          saga.kind,
-          saga.contractId,
-          saga.status,
-          saga.step,
-          saga.correlationId,
-          saga.committedAt.toISOString(),
-          saga.slaDeadline?.toISOString() ?? null,
-          JSON.stringify(saga.data),
-          saga.lastError,
-          saga.completedAt?.toISOString() ?? null,
-        ],
+        values: sagaValues(saga),
         saved: (startedAt, updatedAt) => {
           saga.startedAt = startedAt;
           saga.updatedAt = updatedAt;
@@ -113,20 +121,7 @@ export class SagasRepository {
          "data" = EXCLUDED."data", "last_error" = EXCLUDED."last_error", "completed_at" = EXCLUDED."completed_at",
          "updated_at" = now()
        RETURNING "started_at", "updated_at"`,
-      [
-        saga.sagaId,
-        saga.eventId,
-        saga.kind,
-        saga.contractId,
-        saga.status,
-        saga.step,
-        saga.correlationId,
-        saga.committedAt,
-        saga.slaDeadline,
-        JSON.stringify(saga.data),
-        saga.lastError,
-        saga.completedAt,
-      ],
+      sagaValues(saga),
     );
     const row = rows.at(0);
     if (row) {
