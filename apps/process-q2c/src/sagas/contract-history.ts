@@ -47,11 +47,7 @@ export class ContractHistoryReader {
     }
     if (!booking) throw new Error(`Contract ${contractId} has no stored booking`);
     const history = { booking, amendments };
-    if (key !== undefined && reached) {
-      let byKey = this.histories.get(manager);
-      if (!byKey) this.histories.set(manager, (byKey = new Map<string, ContractHistory>()));
-      byKey.set(key, history);
-    }
+    if (key !== undefined && reached) this.keep(manager, key, history);
     return history;
   }
 
@@ -60,10 +56,14 @@ export class ContractHistoryReader {
    * new): the booking alone, which the saga it starts would otherwise read back.
    */
   keepFirstBooking(manager: EntityManager, contractId: string, booking: ContractBooked): void {
-    if (!manager.queryRunner?.isTransactionActive) return;
+    if (manager.queryRunner?.isTransactionActive)
+      this.keep(manager, `${contractId}/${booking.messageId}`, { booking, amendments: [] });
+  }
+
+  private keep(manager: EntityManager, key: string, history: ContractHistory): void {
     let byKey = this.histories.get(manager);
     if (!byKey) this.histories.set(manager, (byKey = new Map<string, ContractHistory>()));
-    byKey.set(`${contractId}/${booking.messageId}`, { booking, amendments: [] });
+    byKey.set(key, history);
   }
 
   /**

@@ -281,13 +281,13 @@ export class StripeEventIngest {
       .flatMap((p) => p.announcements.filter((a) => !(a.onlyIfNewest && stale.has(p))))
       .map((a) => a.envelope)
       .sort(byKey((e) => `${e.job} ${e.idempotencyKey}`));
-    if (messages.length > 0) outboxWritten(manager);
-    if (messages.length > 0)
+    if (messages.length > 0) {
+      outboxWritten(manager);
       await prepared(
         manager,
         `INSERT INTO ${this.table('outbox')} ("message_id", "queue", "job", "idempotency_key", "envelope")
-         SELECT m, q, j, k, e::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(m, q, j, k, e)
-         ON CONFLICT DO NOTHING`,
+           SELECT m, q, j, k, e::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(m, q, j, k, e)
+           ON CONFLICT DO NOTHING`,
         [
           messages.map((e) => e.messageId),
           messages.map((e) => queueOf(e.job)),
@@ -296,6 +296,7 @@ export class StripeEventIngest {
           messages.map((e) => JSON.stringify(e)),
         ],
       );
+    }
 
     const takenIn = new Set(taken);
     return batch.map((p) => (takenIn.has(p) ? (stale.has(p) ? 'stale' : 'accepted') : 'duplicate'));
