@@ -127,7 +127,8 @@ async function sagas(stack: Q2cStack, orderIds: readonly string[]): Promise<Saga
 /** Waits until every booking's saga completed (or the timeout); progress on stderr. */
 async function awaitCompleted(stack: Q2cStack, orderIds: readonly string[]): Promise<SagaRow[]> {
   return awaitSagas(
-    orderIds.length,
+    stack,
+    orderIds,
     TIMEOUT_SECONDS,
     () => sagas(stack, orderIds),
     async (done) => {

@@ -30,6 +30,7 @@ import { RevenueRuns1764400000900 } from './revenue-runs/revenue-runs.migration'
 import { FiscalCalendars1764400000950 } from './revenue-runs/fiscal-calendar.migration';
 import { UsageDayEntity } from './usage/usage-day.entity';
 import { UsageDays1764400002000 } from './usage/usage-days.migration';
+import { SagaLookupIndexes1764400002100 } from './sagas/lookup-indexes.migration';
 import { UsageEventEntity } from './usage/usage-event.entity';
 import { UsageIngestions1764400000970 } from './usage/usage-ingestions.migration';
 import { UsageEventsIndexes1764400001900 } from './usage/usage-events-indexes.migration';
@@ -78,6 +79,7 @@ export const DATABASE: AppDatabase = {
     RefusedCaptureIndex1764400001800,
     UsageEventsIndexes1764400001900,
     UsageDays1764400002000,
+    SagaLookupIndexes1764400002100,
   ],
   messaging: true,
 };

@@ -65,6 +65,8 @@ export class SagaEntity {
 /** A command a saga sent, by its idempotency key, and the confirmation that came back. */
 @Entity({ name: 'saga_commands' })
 @Index('saga_commands_saga', ['sagaId'])
+// Usage invoices by contract, an expression index (migration SagaLookupIndexes1764400002100).
+@Index('saga_commands_usage_invoice', { synchronize: false })
 export class SagaCommandEntity {
   @PrimaryColumn({ name: 'idempotency_key', type: 'text' })
   idempotencyKey: string;
@@ -101,6 +103,8 @@ export class SagaCommandEntity {
 /** Billing documents as the billing platform announced them, kept so a saga finds one that arrived early. */
 @Entity({ name: 'billing_documents' })
 @Index('billing_documents_customer', ['customerId', 'kind'])
+@Index('billing_documents_subscription', ['subscriptionId', 'kind'])
+@Index('billing_documents_saga', ['sagaId'])
 export class BillingDocumentEntity {
   @PrimaryColumn({ name: 'document_id', type: 'text' })
   documentId: string;
