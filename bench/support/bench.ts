@@ -50,6 +50,15 @@ export function processCpuSeconds(pid: number | undefined): number {
 }
 
 /**
+ * When a booking was committed in Salesforce, to the millisecond: its saga's committed_at is the order's
+ * SystemModstamp, which Salesforce keeps to the second (up to a second early), so the time the bench asked for the
+ * activation (never after the commit) is the closer bound when later.
+ */
+export function commitMs(committedMs: number, activationRequestedMs: number): number {
+  return Math.max(committedMs, activationRequestedMs);
+}
+
+/**
  * The completed sagas of these contracts: what a wait polls, one cheap indexed count rather than every row, so that
  * watching a run takes next to nothing from the machine it measures.
  */

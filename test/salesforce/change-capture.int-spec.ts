@@ -197,4 +197,25 @@ describe('Salesforce change capture against the sandbox (jsforce end to end)', (
     const rows = await queued();
     expect(rows.length).toBe(new Set(rows.map((r) => r.key)).size);
   });
+
+  it("publishes a captured change as soon as its batch commits, not at the relay's next poll", async () => {
+    await stopSystem();
+    // The relay's own poll comes every 20 s: only the capture commit's wake publishes within seconds.
+    await startSystem({ OUTBOX_RELAY: 'on', OUTBOX_POLL_MS: '20000', SALESFORCE_POLL_INTERVAL_MS: '600000' });
+    await eventually(cdcSubscribed);
+    const [orderId] = await createDraftOrders(sales, catalogue, 1);
+    await activateOrders(sales, [orderId]);
+    const row = await eventually(
+      () =>
+        db.dataSource
+          .getRepository(OutboxMessageEntity)
+          .findOneBy({ job: 'crm.record-changed', idempotencyKey: `salesforce:Order:${orderId}:r1` }),
+      5_000,
+    );
+    const published = await eventually(async () => {
+      const now = await db.dataSource.getRepository(OutboxMessageEntity).findOneBy({ id: row!.id });
+      return now?.publishedAt ?? undefined;
+    }, 5_000);
+    expect(published.getTime() - row!.createdAt.getTime()).toBeLessThan(5_000);
+  });
 });

@@ -265,7 +265,11 @@ export async function startQ2cStack(extraEnv: Record<string, string> = {}): Prom
       'sandbox',
     ] as const)
       await kill(app, profileArgs(app).length > 0 ? 'SIGTERM' : 'SIGKILL');
-    await db.drop();
+    // Inspection hook: Q2C_STACK_KEEP_DATABASE=1 leaves the run's database in place (its name on stderr).
+    if (process.env.Q2C_STACK_KEEP_DATABASE === '1') {
+      await db.dataSource.destroy();
+      process.stderr.write(`q2c-stack: kept ${db.url}\n`);
+    } else await db.drop();
     await dropQueues(env.QUEUE_PREFIX);
   };
 

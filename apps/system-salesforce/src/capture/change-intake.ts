@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CrmOrder } from '@revline/crm-port';
 import { CrmPort } from '@revline/crm-port';
 import type { CrmRecordChangedPayload } from '@revline/messaging';
-import { createEnvelope, ExceptionRecorder, queueOf } from '@revline/messaging';
+import { createEnvelope, ExceptionRecorder, outboxWritten, queueOf } from '@revline/messaging';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { inSpan, MetricsService, startSpan, withTraceContext } from '@revline/observability';
 import { prepared } from '@revline/persistence';
@@ -332,6 +332,8 @@ export class ChangeIntake {
         envelopes.map((e) => JSON.stringify(e)),
       ],
     );
+    // The relay publishes them as soon as the batch commits, not at its next idle poll (up to a second later).
+    outboxWritten(manager);
   }
 
   private table(manager: EntityManager): string {
