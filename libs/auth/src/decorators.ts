@@ -45,5 +45,5 @@ export const RateLimited = (
     }),
   );
 
-/** The route is never rate limited: health checks only. */
+/** The route is never rate limited by the guard: health checks, and the signed webhook (which counts its refusals). */
 export const NotRateLimited = (): MethodDecorator & ClassDecorator => SetMetadata(RATE_BUDGET, 'none');

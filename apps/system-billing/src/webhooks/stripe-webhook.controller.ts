@@ -6,9 +6,10 @@ import {
   ApiOperation,
   ApiProperty,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { Public } from '@revline/auth';
-import { DomainError } from '@revline/http';
+import { NotRateLimited, Public } from '@revline/auth';
+import { clientAddress, consumeRateLimit, DomainError } from '@revline/http';
 import type { FastifyRequest } from 'fastify';
 import { StripeConfig } from '../stripe/stripe.config';
 import { STRIPE_WEBHOOK_PATH } from './raw-webhook-body';
@@ -51,6 +52,9 @@ export class StripeWebhookController {
 
   @Post(STRIPE_WEBHOOK_PATH)
   @Public()
+  // A delivery Stripe signed is never throttled (a burst of them is Stripe catching up, and a 429 would make it back
+  // off for hours); only refused signatures count, against their address's unauthenticated budget.
+  @NotRateLimited()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Receives Stripe webhooks',
@@ -59,6 +63,10 @@ export class StripeWebhookController {
   })
   @ApiOkResponse({ type: WebhookAckDto })
   @ApiBadRequestResponse({ description: 'Bad or stale signature, or not a Stripe event; nothing is queued' })
+  @ApiTooManyRequestsResponse({
+    description:
+      'Too many refused signatures from this address in the minute (RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE); Retry-After says when to come back. Signed deliveries are never limited',
+  })
   @ApiConflictResponse({
     description:
       "An event rendered in another Stripe API version than the SDK's pinned one whose object cannot be re-read at the pinned version; nothing is queued, Stripe retries",
@@ -76,6 +84,7 @@ export class StripeWebhookController {
       this.config.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
     );
     if (problem) {
+      await consumeRateLimit(request, 'unauthenticated', clientAddress(request));
       await this.signatures.refused(problem);
       throw new DomainError(400, PROBLEMS[problem], [{ field: 'stripe-signature', problem }]);
     }
