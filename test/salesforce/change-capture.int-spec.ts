@@ -216,6 +216,6 @@ describe('Salesforce change capture against the sandbox (jsforce end to end)', (
       const now = await db.dataSource.getRepository(OutboxMessageEntity).findOneBy({ id: row!.id });
       return now?.publishedAt ?? undefined;
     }, 5_000);
-    expect(published.getTime() - row!.createdAt.getTime()).toBeLessThan(5_000);
+    expect(published?.getTime()).toBeLessThan(row!.createdAt.getTime() + 5_000);
   });
 });
