@@ -167,6 +167,26 @@ describe('Salesforce change capture against the sandbox (jsforce end to end)', (
     ]);
   });
 
+  it("stamps a change captured from its change event with the event's commit time, to the millisecond", async () => {
+    const [orderId] = await createDraftOrders(sales, catalogue, 1);
+    const requested = Date.now();
+    await activateOrders(sales, [orderId]);
+    const answered = Date.now();
+    const row = await eventually(() =>
+      db.dataSource
+        .getRepository(OutboxMessageEntity)
+        .findOneBy({ job: 'crm.record-changed', idempotencyKey: `salesforce:Order:${orderId}:r1` }),
+    );
+    const payload = (
+      row!.envelope as { payload: { commitTimestamp: string; capturedBy: { channel: string } } }
+    ).payload;
+    expect(payload.capturedBy.channel).toBe('cdc');
+    // SystemModstamp is kept to the second; the change event's commitTimestamp is the commit itself.
+    const committed = Date.parse(payload.commitTimestamp);
+    expect(committed).toBeGreaterThanOrEqual(requested);
+    expect(committed).toBeLessThanOrEqual(answered);
+  });
+
   it('backfills by polling when the stored replay id is past the 72-hour retention, losing nothing', async () => {
     await stopSystem();
     const ids = await createDraftOrders(sales, catalogue, 50);

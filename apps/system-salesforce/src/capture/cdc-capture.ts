@@ -57,6 +57,8 @@ export class CdcCapture {
     const changed = orders.filter((n) => n.changeType !== 'DELETE' && !isWriteBackOnly(n.changedFields));
     const deleted = orders.filter((n) => n.changeType === 'DELETE');
     const positionOf = new Map([...changed, ...deleted].map((n) => [n.recordId, n.position]));
+    // The last change event of a record is the commit its current state is from (when nothing changed it since).
+    const committedAt = new Map(changed.map((n) => [n.recordId, n.commitTimestamp]));
     await this.intake.ingest({
       changed: [...new Set(changed.map((n) => n.recordId))],
       deleted: [...new Map(deleted.map((n) => [n.recordId, n.commitTimestamp])).entries()].map(
@@ -66,6 +68,7 @@ export class CdcCapture {
         }),
       ),
       capturedBy: (recordId) => ({ channel: 'cdc', replayId: positionOf.get(recordId) ?? signal.position }),
+      committedAt: (recordId) => committedAt.get(recordId),
       savePosition: (manager) => this.savePosition(manager, signal.position),
     });
   }

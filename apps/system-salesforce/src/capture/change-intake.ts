@@ -9,6 +9,7 @@ import { prepared } from '@revline/persistence';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { orderContentHash, orderIdentity } from './content-hash';
+import { commitTime } from './commit-time';
 
 export type CapturedBy = CrmRecordChangedPayload['capturedBy'];
 
@@ -22,6 +23,11 @@ export interface IntakeBatch {
   deleted?: ReadonlyArray<{ id: string; stamp: string }>;
   /** Which path saw the record, and where. */
   capturedBy: (recordId: string) => CapturedBy;
+  /**
+   * When the change the path saw was committed, to the millisecond, where the path knows it (a change event's
+   * `commitTimestamp`); SystemModstamp, which Salesforce keeps to the second, stands otherwise.
+   */
+  committedAt?: (recordId: string) => string | undefined;
   /** Saves the caller's position (replay id or cursor) in the same transaction. */
   savePosition?: (manager: EntityManager) => Promise<void>;
 }
@@ -119,6 +125,7 @@ export class ChangeIntake {
         ...(await this.recordChanges(
           manager,
           orders.filter((o) => !reused.includes(o)),
+          batch.committedAt,
         )),
         ...(await this.recordDeletes(manager, gone)),
       ];
@@ -206,7 +213,11 @@ export class ChangeIntake {
   }
 
   /** Records each order's content; answers those whose content differs from what was last queued. */
-  private async recordChanges(manager: EntityManager, orders: CrmOrder[]): Promise<Queued[]> {
+  private async recordChanges(
+    manager: EntityManager,
+    orders: CrmOrder[],
+    committedAt: IntakeBatch['committedAt'],
+  ): Promise<Queued[]> {
     if (orders.length === 0) return [];
     const { rows } = await prepared<{ record_id: string; revision: number }>(
       manager,
@@ -238,7 +249,7 @@ export class ChangeIntake {
               order,
               revision: rev,
               changeType: rev === 1 ? 'CREATE' : 'UPDATE',
-              commitTimestamp: order.changeStamp,
+              commitTimestamp: commitTime(order.changeStamp, committedAt?.(order.id)),
             },
           ];
     });
