@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { prepared } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
 import type { Envelope } from './envelope';
 
@@ -114,7 +115,8 @@ export class OutboxRepository {
    */
   async claimBatch(manager: EntityManager, limit: number, maxBytes: number): Promise<ClaimedMessage[]> {
     const outbox = this.table(manager);
-    const [rows] = await manager.query<[ClaimedMessage[], number]>(
+    const { rows } = await prepared<ClaimedMessage>(
+      manager,
       `WITH "locked" AS (
          SELECT "id", pg_column_size("envelope") AS "size" FROM ${outbox}
           WHERE "published_at" IS NULL ORDER BY "id" LIMIT $1 FOR UPDATE SKIP LOCKED),

@@ -9,6 +9,8 @@ export interface AppDataSourceSpec {
   url: string;
   poolSize?: number;
   applicationName?: string;
+  /** Postgres's plan_cache_mode for the pool's connections, set at connect (DATABASE_PLAN_CACHE_MODE). */
+  planCacheMode?: string;
 }
 
 /**
@@ -30,5 +32,6 @@ export function dataSourceOptions(spec: AppDataSourceSpec): PostgresConnectionOp
     poolSize: spec.poolSize ?? 10,
     // bigint columns come back as strings, never as lossy numbers.
     parseInt8: false,
+    ...(spec.planCacheMode ? { extra: { options: `-c plan_cache_mode=${spec.planCacheMode}` } } : {}),
   };
 }

@@ -20,7 +20,12 @@ export class PersistenceModule {
         TypeOrmModule.forRootAsync({
           inject: [DatabaseConfig],
           useFactory: (db: DatabaseConfig) =>
-            dataSourceOptions({ ...options, url: db.DATABASE_URL, poolSize: db.DATABASE_POOL_SIZE }),
+            dataSourceOptions({
+              ...options,
+              url: db.DATABASE_URL,
+              poolSize: db.DATABASE_POOL_SIZE,
+              planCacheMode: db.DATABASE_PLAN_CACHE_MODE,
+            }),
         }),
       ],
       exports: [TypeOrmModule],

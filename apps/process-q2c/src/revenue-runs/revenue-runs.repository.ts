@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FiscalCalendar } from '@revline/revenue';
+import { prepared } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
 import { ExceptionResolutions } from '../shared/exception-resolutions';
 import type { CloseMode, ObligationToDate, PostedToDate, RunJournal, RunLine } from './revenue-run.plan';
@@ -120,7 +121,8 @@ export class RevenueRunsRepository {
   /** Stores a contract's schedules as of a version: each obligation's row replaced unless a later version holds it. */
   async storeSchedules(manager: EntityManager, schedules: readonly StoredSchedule[]): Promise<void> {
     if (schedules.length === 0) return;
-    await manager.query(
+    await prepared(
+      manager,
       `INSERT INTO "q2c"."revenue_schedules"
          ("contract_id", "obligation_id", "schedule_version", "currency", "subsidiary", "product_class", "periods",
           "fiscal_calendar")

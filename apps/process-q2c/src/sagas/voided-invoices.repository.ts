@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { prepared } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
 import { VoidedInvoiceEntity } from './voided-invoice.entity';
 import { flushSagaRows } from '../lineage/lineage-recorder';
@@ -37,7 +38,8 @@ export class VoidedInvoices {
    * `INV-<invoice>-<contract>` for a usage invoice): a void that came before any saga took the invoice in.
    */
   async unreversedFor(manager: EntityManager, erpExternalId: string): Promise<VoidedInvoice | null> {
-    const rows = await manager.query<Array<{ invoice_id: string }>>(
+    const { rows } = await prepared<{ invoice_id: string }>(
+      manager,
       `SELECT "invoice_id" FROM "q2c"."voided_invoices"
         WHERE "reversal_external_id" IS NULL
           AND ('INV-' || "invoice_id" = $1 OR starts_with($1, 'INV-' || "invoice_id" || '-'))
