@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { prepared } from '@revline/persistence';
+import { literalLimit, prepared } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
 import type { Envelope } from './envelope';
 
@@ -119,14 +119,14 @@ export class OutboxRepository {
       manager,
       `WITH "locked" AS (
          SELECT "id", pg_column_size("envelope") AS "size" FROM ${outbox}
-          WHERE "published_at" IS NULL ORDER BY "id" LIMIT $1 FOR UPDATE SKIP LOCKED),
+          WHERE "published_at" IS NULL ORDER BY "id" ${literalLimit(limit)} FOR UPDATE SKIP LOCKED),
        "batch" AS (
          SELECT "id", sum("size") OVER (ORDER BY "id") AS "bytes", min("id") OVER () AS "first" FROM "locked")
        UPDATE ${outbox} o SET "published_at" = now()
          FROM "batch" b
-        WHERE o."id" = b."id" AND (b."bytes" <= $2 OR b."id" = b."first")
+        WHERE o."id" = b."id" AND (b."bytes" <= $1 OR b."id" = b."first")
        RETURNING o."id", o."queue", o."envelope"`,
-      [limit, maxBytes],
+      [maxBytes],
     );
     return rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
   }

@@ -9,7 +9,7 @@ import { CustomerMaster } from '../events/customer-master';
 import { EventStore } from '../events/event-store';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { ActiveMapping, MappingChanged } from '../mappings/active-mapping';
-import { ContractHistoryReader } from '../sagas/contract-history';
+import { ContractHistoryReader } from '../sagas/contract-history.repository';
 import { StartSaga } from '../sagas/start-saga';
 import { ExceptionResolutions } from '../shared/exception-resolutions';
 import type { CompiledMapping } from '../mappings/mapping-definition';

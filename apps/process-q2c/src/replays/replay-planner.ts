@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ContractHistoryReader } from '../sagas/contract-history';
+import { ContractHistoryReader } from '../sagas/contract-history.repository';
 import type { PlannedCommand } from '../sagas/erp-plan';
 import { erpCustomerExternalId } from '../sagas/customer-plan';
 import {

@@ -1,9 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import type { BillingDocumentPayload } from '@revline/messaging';
+import type { BillingDocumentPayload, BillingPaymentReceivedPayload } from '@revline/messaging';
 import { prepared } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
 import { flushClaims, transactionWrites } from '../lineage/lineage-recorder';
-import { billingCustomerLockKey } from './billing-customer-lock';
+
+/**
+ * Serialises what touches one billing customer's waits for documents, until the transaction ends: a document
+ * arriving (billing.invoice-issued, billing.credit-note-issued) while a saga learns to wait for it is either seen by
+ * the saga or sees the saga waiting, never neither. Both sides take it before they look: the message handler before
+ * it stores the document and looks for a waiting saga, the saga before it looks for the document — whichever
+ * transaction moves the saga (a ramp step's due job starts its saga at the very moment the billing platform invoices
+ * the phase).
+ */
+export async function billingCustomerLock(manager: EntityManager, customerId: string): Promise<void> {
+  await prepared(manager, `SELECT pg_advisory_xact_lock(hashtext($1))`, [billingCustomerLockKey(customerId)]);
+}
+
+/** The advisory lock's key text (hashed by Postgres's hashtext). */
+export function billingCustomerLockKey(customerId: string): string {
+  return `q2c-billing-customer:${customerId}`;
+}
 
 export type BillingDocumentKind = 'invoice' | 'credit_note';
 
@@ -42,6 +58,15 @@ export class BillingDocumentsRepository {
     if (!byId) this.stored.set(manager, (byId = new Map<string, BillingDocumentPayload>()));
     // As read back from the row (the JSON it holds), not the message's object.
     byId.set(doc.documentId, JSON.parse(json) as BillingDocumentPayload);
+  }
+
+  /** Keeps a payment the billing platform received (a redelivery keeps the first). */
+  async storePayment(manager: EntityManager, p: BillingPaymentReceivedPayload): Promise<void> {
+    await manager.query(
+      `INSERT INTO "q2c"."billing_documents" ("document_id", "kind", "customer_id", "payload")
+       VALUES ($1, 'payment', $2, $3) ON CONFLICT ("document_id") DO NOTHING`,
+      [p.paymentId, p.customerId, JSON.stringify(p)],
+    );
   }
 
   async payload(manager: EntityManager, documentId: string): Promise<BillingDocumentPayload | null> {

@@ -4,7 +4,7 @@ import type { BillingDocumentPayload } from '@revline/messaging';
 import { describe, expect, it } from 'vitest';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
 import { billingItems, chargedWithoutUsage, expectedCharge, expectedRenewalCharge } from './billing-plan';
-import type { ContractHistory } from './contract-history';
+import type { ContractHistory } from './contract-history.repository';
 import { linesInForce } from './contract-lines';
 
 const envelope = (id: string) => ({

@@ -4,7 +4,7 @@ import type { BillingContractChangePayload, BillingDocumentPayload } from '@revl
 import { BusinessError } from '@revline/messaging';
 import { billingPeriodOn, computeSchedules, previewProration, stubCharge } from '@revline/revenue';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
-import type { ContractHistory } from './contract-history';
+import type { ContractHistory } from './contract-history.repository';
 import type { LineInForce } from './contract-lines';
 import { linesInForce } from './contract-lines';
 

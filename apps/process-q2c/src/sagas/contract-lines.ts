@@ -1,5 +1,5 @@
 import type { ChargeType, ContractAmended } from '@revline/canonical';
-import type { ContractHistory } from './contract-history';
+import type { ContractHistory } from './contract-history.repository';
 
 /** A line of the contract as it stands after some of its amendments. */
 export interface LineInForce {

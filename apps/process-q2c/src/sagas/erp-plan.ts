@@ -10,7 +10,7 @@ import { allocateByWeights } from '@revline/revenue';
 import type { EntityManager } from 'typeorm';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
 import { expectedCharge } from './billing-plan';
-import type { ContractHistory, ContractHistoryReader } from './contract-history';
+import type { ContractHistory, ContractHistoryReader } from './contract-history.repository';
 import { erpCustomerPayload } from './customer-plan';
 import { splitAt } from './contract-lines';
 import type { RevenuePlan } from './revenue-plan';

@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { BillingPaymentReceivedPayload } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
+import { BillingDocumentsRepository } from './billing-documents.repository';
 import { invoiceStatusWriteBack } from './invoice-status-write-back';
 import { SagaCommands } from './saga-commands';
 import type { SagaDocument } from './saga-data';
 import { SagaStore } from './saga-store';
+import { SagasRepository } from './sagas.repository';
 
 /**
  * A payment the billing platform received: the ERP books it against the invoice the saga posted, and the
@@ -17,19 +19,13 @@ export class RecordPayment {
     private readonly store: SagaStore,
     private readonly commands: SagaCommands,
     private readonly lineage: LineageRecorder,
+    private readonly documents: BillingDocumentsRepository,
+    private readonly sagas: SagasRepository,
   ) {}
 
   async execute(manager: EntityManager, p: BillingPaymentReceivedPayload): Promise<unknown> {
-    await manager.query(
-      `INSERT INTO "q2c"."billing_documents" ("document_id", "kind", "customer_id", "payload")
-       VALUES ($1, 'payment', $2, $3) ON CONFLICT ("document_id") DO NOTHING`,
-      [p.paymentId, p.customerId, JSON.stringify(p)],
-    );
-    const rows = await manager.query<Array<{ saga_id: string }>>(
-      `SELECT "saga_id" FROM "q2c"."sagas" WHERE "data"->'invoices' @> $1::jsonb ORDER BY "saga_id" LIMIT 1`,
-      [JSON.stringify([{ documentId: p.invoiceId }])],
-    );
-    const sagaId = rows.at(0)?.saga_id;
+    await this.documents.storePayment(manager, p);
+    const sagaId = await this.sagas.postedInvoice(manager, p.invoiceId);
     const saga = sagaId ? await this.store.lock(manager, sagaId) : null;
     if (!saga) return { kept: p.paymentId, reason: `no saga posted invoice ${p.invoiceId}` };
     const invoice = saga.data.invoices.find((d) => d.documentId === p.invoiceId) as SagaDocument;

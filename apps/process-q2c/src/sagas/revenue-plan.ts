@@ -3,7 +3,7 @@ import type { ModificationRecord, RevenuePolicy, ScheduleResult } from '@revline
 import { computeSchedules } from '@revline/revenue';
 import type { CatalogueEntry } from '../mappings/mapping-definition';
 import type { StoredSchedule } from '../revenue-runs/revenue-runs.repository';
-import type { ContractHistory } from './contract-history';
+import type { ContractHistory } from './contract-history.repository';
 
 export interface RevenuePlan {
   readonly contractId: string;

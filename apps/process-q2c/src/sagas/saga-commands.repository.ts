@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Envelope } from '@revline/messaging';
 import { prepared } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
 import type { CommandWrite } from '../lineage/lineage-recorder';
@@ -114,6 +115,15 @@ export class SagaCommandsRepository {
     );
     const row = rows.at(0);
     return row ? { sagaId: row.saga_id, job: row.job } : null;
+  }
+
+  /** A command's envelope as the saga sent it (its outbox row), by the command's idempotency key. */
+  async sentEnvelope(manager: EntityManager, key: string): Promise<Envelope | null> {
+    const rows = await manager.query<Array<{ envelope: Envelope }>>(
+      `SELECT "envelope" FROM "q2c"."outbox" WHERE "idempotency_key" = $1 LIMIT 1`,
+      [key],
+    );
+    return rows.at(0)?.envelope ?? null;
   }
 
   /** Whether a command of the saga stands refused. */

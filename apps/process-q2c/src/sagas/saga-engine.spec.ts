@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { describe, expect, it, vi } from 'vitest';
 import type { LineageRecorder } from '../lineage/lineage-recorder';
 import { SagasConfig } from '../shared/sagas.config';
-import type { ContractHistoryReader } from './contract-history';
+import type { ContractHistoryReader } from './contract-history.repository';
 import type { RampStepSchedule } from './ramp-step-schedule';
 import { SagaEngine } from './saga-engine';
 import type { SagaStep } from './saga-plan';

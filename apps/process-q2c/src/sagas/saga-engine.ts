@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { SagasConfig } from '../shared/sagas.config';
-import { ContractHistoryReader } from './contract-history';
+import { ContractHistoryReader } from './contract-history.repository';
 import type { SagaContext } from './erp-plan';
 import { sagaContext } from './erp-plan';
 import { RampStepSchedule } from './ramp-step-schedule';

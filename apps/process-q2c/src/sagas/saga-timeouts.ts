@@ -4,8 +4,10 @@ import type { Envelope } from '@revline/messaging';
 import { ExceptionRecorder, RecurringTask } from '@revline/messaging';
 import { DataSource } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
+import { SagaCommandsRepository } from './saga-commands.repository';
 import { SAGA_STATUS } from './saga-data';
-import { SagaEntity } from './saga.entity';
+import type { SagaEntity } from './saga.entity';
+import { SagasRepository } from './sagas.repository';
 import { SagasConfig } from '../shared/sagas.config';
 
 const BATCH = 100;
@@ -24,6 +26,8 @@ export class SagaTimeouts implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly exceptions: ExceptionRecorder,
     private readonly lineage: LineageRecorder,
     private readonly config: SagasConfig,
+    private readonly sagas: SagasRepository,
+    private readonly commands: SagaCommandsRepository,
   ) {}
 
   private readonly loop = new RecurringTask(
@@ -46,26 +50,15 @@ export class SagaTimeouts implements OnApplicationBootstrap, OnApplicationShutdo
   /** Parks the sagas past their deadline; returns how many. */
   async sweep(): Promise<number> {
     const expired = await this.dataSource.transaction(async (manager) => {
-      const sagas = await manager
-        .getRepository(SagaEntity)
-        .createQueryBuilder('s')
-        .where(`s.status = :waiting AND s.sla_deadline < now()`, { waiting: SAGA_STATUS.waiting })
-        .orderBy('s.sla_deadline')
-        .limit(BATCH)
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .getMany();
+      const sagas = await this.sagas.lockExpired(manager, BATCH);
       const out: Array<{ saga: SagaEntity; envelope: Envelope | null }> = [];
       for (const saga of sagas) {
         const key = saga.data.pending[0] ?? `saga:${saga.eventId}:billing`;
-        const rows = await manager.query<Array<{ envelope: Envelope }>>(
-          `SELECT "envelope" FROM "q2c"."outbox" WHERE "idempotency_key" = $1 LIMIT 1`,
-          [key],
-        );
+        const envelope = await this.commands.sentEnvelope(manager, key);
         const waitingFor = saga.data.pending.length > 0 ? `confirmation of ${key}` : `a billing document`;
         saga.status = SAGA_STATUS.parked;
         saga.lastError = `confirmation_timeout: step ${saga.step} waited past ${saga.slaDeadline?.toISOString() ?? '?'} for ${waitingFor}`;
-        await manager.getRepository(SagaEntity).save(saga);
+        await this.sagas.save(manager, saga);
         await this.lineage.record(
           {
             contractId: saga.contractId,
@@ -78,7 +71,7 @@ export class SagaTimeouts implements OnApplicationBootstrap, OnApplicationShutdo
           },
           manager,
         );
-        out.push({ saga, envelope: rows.at(0)?.envelope ?? null });
+        out.push({ saga, envelope });
       }
       return out;
     });

@@ -6,7 +6,7 @@ import { RevenueRunsModule } from '../revenue-runs/revenue-runs.module';
 import { UsageModule } from '../usage/usage.module';
 import { BillingEventsHandler } from './billing-events.handler';
 import { CommandRefusalsHandler } from './command-refusals.handler';
-import { ContractHistoryReader } from './contract-history';
+import { ContractHistoryReader } from './contract-history.repository';
 import { ErpEventsHandler } from './erp-events.handler';
 import { RecordPayment } from './record-payment';
 import { SagaCommands } from './saga-commands';

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { SagaWrite } from '../lineage/lineage-recorder';
 import { flushTransactionWrites, transactionWrites } from '../lineage/lineage-recorder';
 import type { SagaData } from './saga-data';
+import { SAGA_STATUS } from './saga-data';
 import { SagaEntity } from './saga.entity';
 
 interface SagaRow {
@@ -194,6 +195,28 @@ export class SagasRepository {
   }
 
   /** The ramp step (locked) waiting for its subscription's next invoice. */
+  /** Locks up to `limit` waiting sagas past their deadline, earliest first, skipping those another sweep holds. */
+  async lockExpired(manager: EntityManager, limit: number): Promise<SagaEntity[]> {
+    return manager
+      .getRepository(SagaEntity)
+      .createQueryBuilder('s')
+      .where(`s.status = :waiting AND s.sla_deadline < now()`, { waiting: SAGA_STATUS.waiting })
+      .orderBy('s.sla_deadline')
+      .limit(limit)
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getMany();
+  }
+
+  /** The saga that posted a billing invoice to the ERP (the first, by id), or null when none did. */
+  async postedInvoice(manager: EntityManager, invoiceId: string): Promise<string | null> {
+    const rows = await manager.query<Array<{ saga_id: string }>>(
+      `SELECT "saga_id" FROM "q2c"."sagas" WHERE "data"->'invoices' @> $1::jsonb ORDER BY "saga_id" LIMIT 1`,
+      [JSON.stringify([{ documentId: invoiceId }])],
+    );
+    return rows.at(0)?.saga_id ?? null;
+  }
+
   async awaitingPhaseInvoice(manager: EntityManager, subscriptionId: string): Promise<SagaEntity | null> {
     return this.firstNotCompleted(
       manager,

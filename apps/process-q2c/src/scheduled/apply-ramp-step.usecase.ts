@@ -10,7 +10,7 @@ import type { ContractLineState, ContractState } from '../events/contract-state'
 import { EventStore } from '../events/event-store';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { checkedEvent } from '../normalisation/event-meta';
-import { ContractHistoryReader } from '../sagas/contract-history';
+import { ContractHistoryReader } from '../sagas/contract-history.repository';
 import { StartSaga } from '../sagas/start-saga';
 
 export type RampStepOutcome =

@@ -3,7 +3,7 @@ import type { ErpRevenueJournalPayload } from '@revline/messaging';
 import { Outbox } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
-import { ContractHistoryReader } from '../sagas/contract-history';
+import { ContractHistoryReader } from '../sagas/contract-history.repository';
 import { sagaContext } from '../sagas/erp-plan';
 import { revenuePlan } from '../sagas/revenue-plan';
 import { fiscalPolicy } from '../shared/fiscal-periods';

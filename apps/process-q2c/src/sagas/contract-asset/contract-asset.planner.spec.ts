@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { describe, expect, it } from 'vitest';
-import type { ContractHistoryReader } from '../contract-history';
+import type { ContractHistoryReader } from '../contract-history.repository';
 import { RevenueRunsConfig } from '../../revenue-runs/revenue-runs.config';
 import { SagasConfig } from '../../shared/sagas.config';
 import { CONTRACT_ASSET } from './contract-asset-journals';

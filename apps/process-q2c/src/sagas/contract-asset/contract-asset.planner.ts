@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ErpRevenueJournalPayload } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
-import { ContractHistoryReader } from '../contract-history';
+import { ContractHistoryReader } from '../contract-history.repository';
 import { sagaContext } from '../erp-plan';
 import { revenuePlan } from '../revenue-plan';
-import { SagaEntity } from '../saga.entity';
 import { fiscalPolicy } from '../../shared/fiscal-periods';
 import { SagasConfig } from '../../shared/sagas.config';
 import { RevenueRunsConfig } from '../../revenue-runs/revenue-runs.config';
@@ -85,7 +84,7 @@ export class ContractAssetPlanner {
     if (this.posting.REVENUE_POSTING === 'period_close') return [];
     const latest = await this.repository.latestSagas(manager, contractId);
     if (!latest) return [];
-    const saga = await manager.getRepository(SagaEntity).findOneByOrFail({ sagaId: latest.revenue });
+    const saga = await this.repository.saga(manager, latest.revenue);
     const ctx = await sagaContext(this.history, manager, saga);
     const plan = revenuePlan(
       ctx.history,

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { USAGE_INVOICES_BOOKED } from '../../usage/usage-revenue.sql';
 import { CONTRACT_ASSET } from './contract-asset-journals';
 import { flushSagaRows } from '../../lineage/lineage-recorder';
+import { SagaEntity } from '../saga.entity';
 
 /** Above any schedule version: every version sent counts. */
 const EVERY_VERSION = 2_147_483_647;
@@ -99,6 +100,11 @@ export class ContractAssetRepository {
       [sagaId],
     );
     return rows.at(0)?.at ?? null;
+  }
+
+  /** A saga of the contract by id (latestSagas named it). */
+  async saga(manager: EntityManager, sagaId: string): Promise<SagaEntity> {
+    return manager.getRepository(SagaEntity).findOneByOrFail({ sagaId });
   }
 
   /**

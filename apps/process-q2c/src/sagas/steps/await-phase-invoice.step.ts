@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { SagasConfig } from '../../shared/sagas.config';
 import { BillingDocumentsRepository } from '../billing-documents.repository';
-import { billingCustomerLock } from '../billing-customer-lock';
+import { billingCustomerLock } from '../billing-documents.repository';
 import { meteredPriceIds } from '../billing-plan';
 import type { SagaEntity } from '../saga.entity';
 import { BillingDocumentClaims } from './document-claims';

@@ -1,7 +1,7 @@
 import type { ContractBooked } from '@revline/canonical';
 import type { EntityManager } from 'typeorm';
 import { describe, expect, it, vi } from 'vitest';
-import { ContractHistoryReader } from './contract-history';
+import { ContractHistoryReader } from './contract-history.repository';
 
 const SEAT = { productCode: 'SEAT' };
 
