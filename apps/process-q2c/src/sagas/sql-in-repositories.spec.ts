@@ -15,7 +15,8 @@ function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return sources(path);
-    return /\.ts$/.test(entry.name) && !/\.(spec|int-spec|e2e-spec|migration|repository)\.ts$/.test(entry.name)
+    return /\.ts$/.test(entry.name) &&
+      !/\.(spec|int-spec|e2e-spec|migration|repository)\.ts$/.test(entry.name)
       ? [path]
       : [];
   });
