@@ -37,6 +37,7 @@ import {
   printFigures,
   processCpuSeconds,
   processRssMb,
+  serverCpuSeconds,
   runBench,
 } from './support/bench';
 
@@ -206,27 +207,42 @@ const APPS: readonly StackApp[] = [
   'system-erp',
 ];
 
-/** CPU seconds each app's process has used so far (Linux /proc). */
+/** The servers the chain shares, by the command name of their processes. */
+const SERVERS = { postgres: 'postgres', redis: 'redis-server' } as const;
+
+/** CPU seconds each app's process, and each server's processes, have used so far (Linux /proc). */
 function cpuSeconds(stack: Q2cStack): Record<string, number> {
-  return Object.fromEntries(APPS.map((app) => [app, processCpuSeconds(stack.running(app)?.child.pid)]));
+  return {
+    ...Object.fromEntries(APPS.map((app) => [app, processCpuSeconds(stack.running(app)?.child.pid)])),
+    ...Object.fromEntries(Object.entries(SERVERS).map(([name, command]) => [name, serverCpuSeconds(command)])),
+  };
 }
 
 /**
  * Where the machine's time went per contract change: each process's CPU milliseconds over the phase divided by the
  * changes completed, their sum, and the rate the machine's cores could reach at that cost if the Node processes
- * had them to themselves (Postgres and Redis come on top). The peak resident memory of each process so far.
+ * had them to themselves; Postgres's and Redis's CPU per change (the whole servers', so any other work on them is
+ * in it), and the rate the cores allow with them counted. The peak resident memory of each process so far.
  */
 function cost(stack: Q2cStack, before: Record<string, number>, changes: number): Record<string, unknown> {
   const after = cpuSeconds(stack);
-  const used = Object.fromEntries(APPS.map((app) => [app, ((after[app] ?? 0) - (before[app] ?? 0)) * 1000]));
-  const perChange = per(used, changes);
-  const total = Object.values(perChange).reduce((sum, ms) => sum + ms, 0);
+  const usedBy = (names: readonly string[]) =>
+    per(Object.fromEntries(names.map((n) => [n, ((after[n] ?? 0) - (before[n] ?? 0)) * 1000])), changes);
+  const perChange = usedBy(APPS);
+  const servers = usedBy(Object.keys(SERVERS));
+  const sum = (figures: Record<string, number>) => Object.values(figures).reduce((s, ms) => s + ms, 0);
+  const total = sum(perChange);
+  const machine = total + sum(servers);
   const revline = total - perChange.sandbox;
+  const cores = os.availableParallelism();
   return {
     cpuMsPerChange: { ...perChange, total: Number(total.toFixed(1)) },
     revlineCpuMs: Number(revline.toFixed(1)),
     revlineCpuTargetMs: TARGET_REVLINE_CPU_MS,
-    cpuCeilingPerSecond: Math.round((os.availableParallelism() * 1000) / total),
+    cpuCeilingPerSecond: Math.round((cores * 1000) / total),
+    serverCpuMsPerChange: servers,
+    machineCpuMsPerChange: Number(machine.toFixed(1)),
+    machineCeilingPerSecond: Math.round((cores * 1000) / machine),
     peakRssMb: Object.fromEntries(
       APPS.map((app) => [app, processRssMb(stack.running(app)?.child.pid, 'VmHWM')]),
     ),
