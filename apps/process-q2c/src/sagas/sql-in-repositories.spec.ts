@@ -24,10 +24,10 @@ function sources(dir: string): string[] {
 
 describe('the sagas folder', () => {
   it('keeps its SQL in *.repository.ts files: planners, steps and handlers run none of their own', () => {
-    const offenders = sources(import.meta.dirname).flatMap((path) => {
+    const offenders = sources(__dirname).flatMap((path) => {
       const text = readFileSync(path, 'utf8');
       return SQL.filter((pattern) => pattern.test(text)).map(
-        (pattern) => `${relative(import.meta.dirname, path)}: ${pattern.source}`,
+        (pattern) => `${relative(__dirname, path)}: ${pattern.source}`,
       );
     });
     expect(offenders).toEqual([]);
