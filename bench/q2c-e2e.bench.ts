@@ -214,7 +214,9 @@ const SERVERS = { postgres: 'postgres', redis: 'redis-server' } as const;
 function cpuSeconds(stack: Q2cStack): Record<string, number> {
   return {
     ...Object.fromEntries(APPS.map((app) => [app, processCpuSeconds(stack.running(app)?.child.pid)])),
-    ...Object.fromEntries(Object.entries(SERVERS).map(([name, command]) => [name, serverCpuSeconds(command)])),
+    ...Object.fromEntries(
+      Object.entries(SERVERS).map(([name, command]) => [name, serverCpuSeconds(command)]),
+    ),
   };
 }
 

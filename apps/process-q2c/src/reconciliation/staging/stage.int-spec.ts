@@ -112,7 +112,7 @@ describe('staging exports (COPY), opened at once and staged in turn', () => {
         await stageCsv(ctx, 'stage_broken', COLUMNS, opened[0]);
         await stageCsv(ctx, 'stage_unread', COLUMNS, opened[1]);
       }),
-    ).rejects.toThrow('the export was cut short');
+    ).rejects.toThrow('system-billing /broken stopped mid-export: the export was cut short');
     expect(await count('stage_broken')).toBe(0);
     await new Promise((resolve) => setImmediate(resolve));
     expect((await opened[1]).destroyed).toBe(true);

@@ -26,6 +26,12 @@ export function openExport(
       readableHighWaterMark: PREFETCH_BYTES,
       writableHighWaterMark: 64 * 1024,
     });
+    // A failure once the export has begun names it, as one before does (first listener: the error staging sees).
+    body.once('error', (error) =>
+      buffered.destroy(
+        new Error(`system-${system} ${path} stopped mid-export: ${error.message}`, { cause: error }),
+      ),
+    );
     pipeline(body, buffered, () => undefined);
     return buffered;
   });

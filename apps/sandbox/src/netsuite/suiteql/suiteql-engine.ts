@@ -20,7 +20,8 @@ const isAmount = (v: Value): v is Amount => typeof v === 'object' && v !== null;
 
 function sumAmounts(values: Value[]): Amount {
   const amounts = values.filter(isAmount);
-  const exponent = Math.max(0, ...amounts.map((a) => a.exponent));
+  // reduce, not Math.max(...): a group of a million lines would overflow the call stack.
+  const exponent = amounts.reduce((max, a) => Math.max(max, a.exponent), 0);
   return { minor: amounts.reduce((s, a) => s + a.minor * pow10(exponent - a.exponent), 0n), exponent };
 }
 

@@ -50,6 +50,18 @@ describe('SuiteQL subset', () => {
     ).toEqual([{ balance: '-10980.82' }]);
   });
 
+  it('sums a group of a million lines (more values than a call takes as arguments)', () => {
+    const many: Table = {
+      columns: ['account', 'amount'],
+      rows: () => Array.from({ length: 1_000_000 }, () => ({ account: '4', amount: usd(1n) })),
+    };
+    expect(
+      runSuiteQl(parseSuiteQl('SELECT SUM(tal.amount) AS total FROM transactionaccountingline tal'), {
+        transactionaccountingline: many,
+      }),
+    ).toEqual([{ total: '10000.00' }]);
+  });
+
   it('groups, orders and filters with IN', () => {
     expect(
       run(
