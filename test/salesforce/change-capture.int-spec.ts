@@ -168,7 +168,19 @@ describe('Salesforce change capture against the sandbox (jsforce end to end)', (
   });
 
   it("stamps a change captured from its change event with the event's commit time, to the millisecond", async () => {
+    const position = async () =>
+      (
+        await db.dataSource.query<Array<{ replay_id: string }>>(
+          `SELECT "replay_id" FROM "salesforce"."cdc_position"`,
+        )
+      )
+        .map((r) => r.replay_id)
+        .join();
+    const before = await position();
     const [orderId] = await createDraftOrders(sales, catalogue, 1);
+    // The draft's creation event handled first: were it read with the activation already made (both in the same
+    // second), the capture would take the creation's commit, a few milliseconds earlier, for the activated state.
+    await eventually(async () => (await position()) !== before);
     const requested = Date.now();
     await activateOrders(sales, [orderId]);
     const answered = Date.now();
