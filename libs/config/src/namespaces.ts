@@ -17,8 +17,9 @@ export class DatabaseConfig {
 
   /**
    * Postgres's plan_cache_mode for the apps' connections (sent at connect); empty leaves the server's. It governs
-   * the named prepared statements every message runs, whose array parameters make each custom plan look cheaper
-   * than the generic one, so that Postgres would plan them again on every call.
+   * every parameterised statement; the reason for the default is the named prepared statements every message runs,
+   * whose array parameters make each custom plan look cheaper than the generic one, so that Postgres would plan
+   * them again on every call.
    */
   @IsIn(['', 'auto', 'force_generic_plan', 'force_custom_plan'])
   DATABASE_PLAN_CACHE_MODE = 'force_generic_plan';
