@@ -1,4 +1,4 @@
-import type { Envelope } from '@revline/messaging';
+import type { CrmWriteBackConfirmation, Envelope } from '@revline/messaging';
 import { createEnvelope, OutboxMessageEntity, Queues } from '@revline/messaging';
 import type { TestApp, TestDatabase } from '@revline/testing';
 import { createTestApp, createTestDatabase, eventually } from '@revline/testing';
@@ -36,12 +36,16 @@ describe('Salesforce write-backs batched into sObject Collections and Composite 
         requests: Record<string, number>;
       }
     ).requests;
-  const answers = async (
-    job: string,
-  ): Promise<Array<Envelope<'crm.written-back'> | Envelope<'crm.rejected'>>> =>
+  const answers = async (job: string): Promise<Array<Envelope<'crm.rejected'>>> =>
     (await db.dataSource.getRepository(OutboxMessageEntity).findBy({ job })).map(
-      (r) => r.envelope as unknown as Envelope<'crm.written-back'> | Envelope<'crm.rejected'>,
+      (r) => r.envelope as unknown as Envelope<'crm.rejected'>,
     );
+  /** The messages answering write-backs, and the confirmations they carry. */
+  const writtenBack = async () =>
+    (await db.dataSource.getRepository(OutboxMessageEntity).findBy({ job: 'crm.written-back' })).map(
+      (r) => (r.envelope as unknown as Envelope<'crm.written-back'>).payload.confirmations,
+    );
+  const confirmations = async (): Promise<CrmWriteBackConfirmation[]> => (await writtenBack()).flat();
   const orders = async (n: number): Promise<string[]> => {
     const ids = await createDraftOrders(sales, catalogue, n);
     await activateOrders(sales, ids);
@@ -131,8 +135,10 @@ describe('Salesforce write-backs batched into sObject Collections and Composite 
     // One Composite call reads both types' records, one more writes the batch: both types' updates, the invoices.
     expect(await stats()).toEqual({ composite: 2 });
 
-    const written = await answers('crm.written-back');
-    expect(written.map((e) => e.payload.commandIdempotencyKey).sort()).toEqual(
+    const written = await confirmations();
+    // The call's two confirmations answered as one message.
+    expect(await writtenBack()).toHaveLength(1);
+    expect(written.map((c) => c.commandIdempotencyKey).sort()).toEqual(
       [`wb-account-${catalogue.accountId}`, `wb-good-${good}`].sort(),
     );
     const rejected = await answers('crm.rejected');
@@ -162,6 +168,7 @@ describe('Salesforce write-backs batched into sObject Collections and Composite 
     await request(sandbox.url).post('/sandbox/stats/reset').expect(200);
     expect(await handler.writeBack(envelopes[0])).toEqual({ changedFields: [], invoicesWritten: 1 });
     expect(await stats()).toEqual({ 'composite/sobjects': 2 });
+    expect(await writtenBack()).toHaveLength(1);
     const again = await sales.query(
       `SELECT Id FROM Revline_Billing_Invoice__c WHERE Revline_Invoice_Id__c = 'in_good'`,
     );
@@ -200,10 +207,8 @@ describe('Salesforce write-backs batched into sObject Collections and Composite 
       Revline_ERP_Id__c?: string;
     };
     expect(account.Revline_ERP_Id__c).toBe(`CUST-${id}`);
-    const answer = (await answers('crm.written-back')).find(
-      (e) => e.payload.commandIdempotencyKey === written.idempotencyKey,
-    ) as Envelope<'crm.written-back'> | undefined;
-    expect(answer?.payload).toEqual({
+    const answer = (await confirmations()).find((c) => c.commandIdempotencyKey === written.idempotencyKey);
+    expect(answer).toEqual({
       commandIdempotencyKey: written.idempotencyKey,
       objectType: 'Order',
       recordId: id,
@@ -224,7 +229,7 @@ describe('Salesforce write-backs batched into sObject Collections and Composite 
     await handler.writeBack(refused);
     const rejections = (await answers('crm.rejected')).filter(
       (e) => e.payload.commandIdempotencyKey === `${refused.idempotencyKey}-account`,
-    ) as Array<Envelope<'crm.rejected'>>;
+    );
     expect(rejections.map((e) => e.payload)).toEqual([
       expect.objectContaining({
         command: 'crm.write-back',
@@ -233,11 +238,11 @@ describe('Salesforce write-backs batched into sObject Collections and Composite 
         message: expect.stringContaining('No ERP ids on accounts.'),
       }),
     ]);
-    const orderAnswer = (await answers('crm.written-back')).find(
-      (e) => e.payload.commandIdempotencyKey === refused.idempotencyKey,
-    ) as Envelope<'crm.written-back'> | undefined;
-    expect(orderAnswer?.payload).toMatchObject({ recordId: other, written: 1 });
-    expect(orderAnswer?.payload.account).toBeUndefined();
+    const orderAnswer = (await confirmations()).find(
+      (c) => c.commandIdempotencyKey === refused.idempotencyKey,
+    );
+    expect(orderAnswer).toMatchObject({ recordId: other, written: 1 });
+    expect(orderAnswer?.account).toBeUndefined();
     expect(
       (await answers('crm.rejected')).some((e) => e.payload.commandIdempotencyKey === refused.idempotencyKey),
     ).toBe(false);
@@ -248,7 +253,7 @@ describe('Salesforce write-backs batched into sObject Collections and Composite 
   it('jobs taken from crm.commands together join one batch: one read and one sObject Collections update for all', async () => {
     const ids = await orders(30);
     await request(sandbox.url).post('/sandbox/stats/reset').expect(200);
-    const before = (await answers('crm.written-back')).length;
+    const before = await writtenBack();
     await system.app.get(Queues).publish(
       ids.map((id) =>
         createEnvelope(
@@ -262,7 +267,11 @@ describe('Salesforce write-backs batched into sObject Collections and Composite 
         ),
       ),
     );
-    await eventually(async () => (await answers('crm.written-back')).length - before === 30, 20_000);
+    await eventually(async () => (await confirmations()).length - before.flat().length === 30, 20_000);
+    // Each call's 30 or fewer confirmations answered as one message, not one message per job.
+    const messages = (await writtenBack()).length - before.length;
+    expect(messages).toBeGreaterThanOrEqual(1);
+    expect(messages).toBeLessThanOrEqual(4);
     const requests = await stats();
     // The 30 jobs joined at most two batches (the window may close between two of them): never a call per job.
     expect(Object.keys(requests)).toEqual(['composite/sobjects']);

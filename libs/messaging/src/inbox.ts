@@ -32,4 +32,32 @@ export class Inbox {
       return { applied: true, result: await effect(manager) };
     });
   }
+
+  /**
+   * Several messages applied in one transaction (a batch answered together): their inbox rows are written in one
+   * statement, and `effect` is handed the messages not applied before (in order; a key twice in the list counts
+   * once). Answers, per message, whether this call applied it.
+   */
+  async runOnceEach<E extends Pick<Envelope, 'idempotencyKey' | 'messageId'>>(
+    consumer: string,
+    envelopes: readonly E[],
+    effect: (manager: EntityManager, fresh: readonly E[]) => Promise<void>,
+  ): Promise<boolean[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const schema = manager.connection.driver.schema ?? 'public';
+      const { rows } = await prepared<{ idempotency_key: string }>(
+        manager,
+        `INSERT INTO "${schema}"."inbox" ("consumer", "idempotency_key", "message_id")
+         SELECT $1, u."key", u."message_id"::uuid FROM unnest($2::text[], $3::text[]) AS u("key", "message_id")
+         ON CONFLICT DO NOTHING
+         RETURNING "idempotency_key"`,
+        [consumer, envelopes.map((e) => e.idempotencyKey), envelopes.map((e) => e.messageId)],
+      );
+      const inserted = new Set(rows.map((r) => r.idempotency_key));
+      const applied = envelopes.map((e) => inserted.delete(e.idempotencyKey));
+      const fresh = envelopes.filter((_, i) => applied[i]);
+      if (fresh.length > 0) await effect(manager, fresh);
+      return applied;
+    });
+  }
 }

@@ -52,7 +52,7 @@ export interface CrmWriteBackPayload {
 }
 
 /** Salesforce applied a `crm.write-back`: the record now holds the integration fields and invoices sent. */
-export interface CrmWrittenBackPayload {
+export interface CrmWriteBackConfirmation {
   /** The idempotency key of the `crm.write-back` it answers. */
   commandIdempotencyKey: string;
   objectType: 'Order' | 'Account';
@@ -61,6 +61,15 @@ export interface CrmWrittenBackPayload {
   written: number;
   /** The command's Account part, when it carried one and Salesforce saved it. */
   account?: { commandIdempotencyKey: string; recordId: string; written: number };
+}
+
+/**
+ * Salesforce applied these `crm.write-back`s: the commands of one sObject Collections or Composite call answered
+ * together, one message for the call rather than one per command (each command is still confirmed once: the
+ * system API records each in its inbox in the message's transaction).
+ */
+export interface CrmWrittenBackPayload {
+  confirmations: CrmWriteBackConfirmation[];
 }
 
 /**

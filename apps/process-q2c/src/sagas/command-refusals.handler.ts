@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { Envelope } from '@revline/messaging';
+import type { CrmWriteBackConfirmation, Envelope } from '@revline/messaging';
 import { Inbox, JobHandler } from '@revline/messaging';
+import type { EntityManager } from 'typeorm';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { SAGAS_CONSUMER } from './billing-events.handler';
 import { SagaRejections } from './saga-rejections';
 import { SagaRunner } from './saga-runner';
 import { SagaStore } from './saga-store';
+import type { SagaEntity } from './saga.entity';
 
 /**
  * The answers of the billing platform's and Salesforce's refusals, and Salesforce's confirmations of write-backs
@@ -59,45 +61,74 @@ export class CommandRefusalsHandler {
     return outcome.applied ? outcome.result : { duplicate: true };
   }
 
+  /**
+   * Salesforce's confirmations of one call's write-backs, in one transaction: the sagas that sent them locked in
+   * one statement (in saga order), each saga moved on once with its own confirmations, their rows and hops written
+   * together at the end.
+   */
   @JobHandler('crm.written-back')
   async writtenBack(envelope: Envelope<'crm.written-back'>): Promise<unknown> {
-    const p = envelope.payload;
-    const outcome = await this.inbox.runOnce(SAGAS_CONSUMER, envelope, async (manager) => {
-      const command = await this.store.lockBySentCommand(manager, p.commandIdempotencyKey);
-      if (!command) return { ignored: `command ${p.commandIdempotencyKey} was not sent by a saga` };
-      await this.runner.within(manager, command.saga, async (saga) => {
-        await this.runner.confirm(manager, saga, p.commandIdempotencyKey, p.recordId);
-        await this.lineage.record(
-          {
-            contractId: saga.contractId,
-            system: 'salesforce',
-            objectType: command.job,
-            externalId: p.recordId,
-            status: 'confirmed',
-            correlationId: saga.correlationId,
-            detail: `${p.objectType} ${p.recordId}: ${String(p.written)} record(s) written`,
-          },
-          manager,
-        );
-        // The Account part the Order's write-back carried, a command of its own.
-        if (p.account) {
-          await this.runner.confirm(manager, saga, p.account.commandIdempotencyKey, p.account.recordId);
-          await this.lineage.record(
-            {
-              contractId: saga.contractId,
-              system: 'salesforce',
-              objectType: command.job,
-              externalId: p.account.recordId,
-              status: 'confirmed',
-              correlationId: saga.correlationId,
-              detail: `Account ${p.account.recordId}: ${String(p.account.written)} record(s) written`,
-            },
-            manager,
-          );
+    const confirmations = envelope.payload.confirmations;
+    const outcome = await this.inbox.runOnce(SAGAS_CONSUMER, envelope, (manager) =>
+      this.lineage.batch(manager, async () => {
+        const byKey = new Map(confirmations.map((c) => [c.commandIdempotencyKey, c]));
+        const sent = await this.store.lockAllBySentCommands(manager, [...byKey.keys()]);
+        const groups = new Map<string, { saga: SagaEntity; commands: typeof sent }>();
+        for (const command of sent) {
+          const group = groups.get(command.saga.sagaId) ?? { saga: command.saga, commands: [] };
+          group.commands.push(command);
+          groups.set(command.saga.sagaId, group);
         }
-      });
-      return { sagaId: command.saga.sagaId };
-    });
+        const contractsMoved = new Set<string>();
+        for (const { saga: locked, commands } of groups.values()) {
+          // A saga of a contract whose earlier saga completed here may have been moved on as its successor: read
+          // again (its lock is held), not as it was locked.
+          const current = contractsMoved.has(locked.contractId) ? locked.sagaId : locked;
+          contractsMoved.add(locked.contractId);
+          await this.runner.within(manager, current, async (saga) => {
+            for (const command of commands) {
+              const c = byKey.get(command.key);
+              if (c) await this.confirmWriteBack(manager, saga, command.job, c);
+            }
+          });
+        }
+        const confirmed = new Set(sent.map((c) => c.key));
+        return {
+          sagaIds: [...groups.keys()],
+          ...(confirmed.size < byKey.size
+            ? { ignored: [...byKey.keys()].filter((k) => !confirmed.has(k)) }
+            : {}),
+        };
+      }),
+    );
     return outcome.applied ? outcome.result : { duplicate: true };
+  }
+
+  /** One write-back confirmed on its saga, with the Account part it carried (a command of its own). */
+  private async confirmWriteBack(
+    manager: EntityManager,
+    saga: SagaEntity,
+    job: string,
+    c: CrmWriteBackConfirmation,
+  ): Promise<void> {
+    const parts = [
+      { key: c.commandIdempotencyKey, objectType: c.objectType, recordId: c.recordId, written: c.written },
+      ...(c.account ? [{ key: c.account.commandIdempotencyKey, objectType: 'Account', ...c.account }] : []),
+    ];
+    for (const part of parts) {
+      await this.runner.confirm(manager, saga, part.key, part.recordId);
+      await this.lineage.record(
+        {
+          contractId: saga.contractId,
+          system: 'salesforce',
+          objectType: job,
+          externalId: part.recordId,
+          status: 'confirmed',
+          correlationId: saga.correlationId,
+          detail: `${part.objectType} ${part.recordId}: ${String(part.written)} record(s) written`,
+        },
+        manager,
+      );
+    }
   }
 }

@@ -27,6 +27,14 @@ export class SagaStore {
     return this.sagas.lockBySentCommand(manager, key);
   }
 
+  /** The sagas that sent these commands, locked in saga order (SagasRepository.lockAllBySentCommands). */
+  async lockAllBySentCommands(
+    manager: EntityManager,
+    keys: readonly string[],
+  ): Promise<Array<{ key: string; saga: SagaEntity; job: string }>> {
+    return this.sagas.lockAllBySentCommands(manager, keys);
+  }
+
   /** The saga that sent a command, by the command's idempotency key. */
   async bySentCommand(manager: EntityManager, key: string): Promise<{ sagaId: string; job: string } | null> {
     return this.commands.sentBy(manager, key);

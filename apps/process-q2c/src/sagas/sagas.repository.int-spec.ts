@@ -182,6 +182,49 @@ describe('SagasRepository', () => {
       expect(await sagas.lockBySentCommand(manager, 'saga:k:unknown')).toBeNull();
     });
   });
+  it("locks the sagas that sent a batch's commands in one statement, in saga order, one entity per saga; an unknown key is absent", async () => {
+    const first = newSaga('C-20', 'booking', 'write_back', { pending: ['wb:first', 'wb:first-account'] });
+    const second = newSaga('C-21', 'booking', 'write_back', { pending: ['wb:second'] });
+    const command = (key: string, saga: SagaEntity) => ({
+      key,
+      sagaId: saga.sagaId,
+      step: 'write_back',
+      job: 'crm.write-back',
+      status: 'sent' as const,
+      externalId: null,
+      payload: '{}',
+    });
+    await db.dataSource.transaction(async (manager) => {
+      await sagas.save(manager, first);
+      await sagas.save(manager, second);
+      await new SagaCommandsRepository().insert(manager, [
+        command('wb:second', second),
+        command('wb:first-account', first),
+        command('wb:first', first),
+      ]);
+    });
+    await db.dataSource.transaction(async (manager) => {
+      const found = await sagas.lockAllBySentCommands(manager, [
+        'wb:second',
+        'wb:unknown',
+        'wb:first',
+        'wb:first-account',
+      ]);
+      expect(found.map((f) => [f.key, f.saga.sagaId, f.job])).toEqual([
+        ['wb:first', first.sagaId, 'crm.write-back'],
+        ['wb:first-account', first.sagaId, 'crm.write-back'],
+        ['wb:second', second.sagaId, 'crm.write-back'],
+      ]);
+      expect(found[0]?.saga).toBe(found[1]?.saga);
+      expect(found[2]?.saga).toMatchObject({ contractId: 'C-21', data: { pending: ['wb:second'] } });
+      const other = await db.dataSource.query<Array<{ saga_id: string }>>(
+        `SELECT "saga_id" FROM "q2c"."sagas" WHERE "saga_id" = ANY($1) FOR UPDATE SKIP LOCKED`,
+        [[first.sagaId, second.sagaId]],
+      );
+      expect(other).toEqual([]);
+    });
+  });
+
   it('inside a lineage batch, writes the saga rows at its end in one statement, or first when a read needs them', async () => {
     const recorder = new LineageRecorder(db.dataSource);
     const commands = new SagaCommandsRepository();

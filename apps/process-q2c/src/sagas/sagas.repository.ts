@@ -95,6 +95,36 @@ export class SagasRepository {
   }
 
   /**
+   * The sagas that sent these commands (by the commands' idempotency keys), their rows locked until the transaction
+   * ends in saga order (as the sagas of one contract are taken one after another), with each command's job: one
+   * statement for a batch of confirmations. A key no saga sent is absent from the answer.
+   */
+  async lockAllBySentCommands(
+    manager: EntityManager,
+    keys: readonly string[],
+  ): Promise<Array<{ key: string; saga: SagaEntity; job: string }>> {
+    const writes = transactionWrites(manager);
+    if (writes?.sagaRows) await flushTransactionWrites(manager);
+    const { rows } = await prepared<SagaRow & { command_key: string; command_job: string }>(
+      manager,
+      `SELECT s.*, c."idempotency_key" AS "command_key", c."job" AS "command_job"
+         FROM "q2c"."saga_commands" c
+         JOIN "q2c"."sagas" s ON s."saga_id" = c."saga_id"
+        WHERE c."idempotency_key" = ANY($1::text[])
+        ORDER BY s."saga_id", c."idempotency_key"
+          FOR UPDATE OF s`,
+      [keys],
+    );
+    // One entity per saga, shared by its commands' rows.
+    const sagas = new Map<string, SagaEntity>();
+    return rows.map((row) => {
+      const saga = sagas.get(row.saga_id) ?? toSaga(row);
+      sagas.set(row.saga_id, saga);
+      return { key: row.command_key, saga, job: row.command_job };
+    });
+  }
+
+  /**
    * Writes a saga: a new one inserted, a known one's moving parts updated (one statement, no read before). Inside a
    * lineage batch, the row as it is now is kept for the batch's statement at its end.
    */

@@ -8,7 +8,12 @@ import type {
   CrmWriteBackResult,
 } from '@revline/crm-port';
 import { CrmPort } from '@revline/crm-port';
-import type { CrmRejectedPayload, CrmWriteBackPayload, Envelope } from '@revline/messaging';
+import type {
+  CrmRejectedPayload,
+  CrmWriteBackConfirmation,
+  CrmWriteBackPayload,
+  Envelope,
+} from '@revline/messaging';
 import { BusinessError, Inbox, JobHandler, Outbox } from '@revline/messaging';
 import { DataSource } from 'typeorm';
 import { SalesforceConfig } from '../config';
@@ -87,6 +92,13 @@ export function toAccountWriteBack(account: NonNullable<CrmWriteBackPayload['acc
 type Attempt =
   { ok: true; result: CrmWriteBackResult } | { ok: false; error: unknown; failure: WriteBackFailure };
 
+/** A command's confirmation waiting to be answered with the others of its batch. */
+interface Answer {
+  idempotencyKey: string;
+  messageId: string;
+  confirmation: CrmWriteBackConfirmation;
+}
+
 /**
  * `crm.write-back`: integration status, correlation id, billing and ERP ids and invoices onto the Salesforce
  * record. Write-backs are batched across contracts (the jobs in hand join the open batch, sent within
@@ -101,11 +113,15 @@ type Attempt =
  * of its own (its refusal is its own `crm.rejected`, the Order's part is answered regardless; its success is told in
  * the Order's `crm.written-back`). A failed call (transport, 429,
  * REQUEST_LIMIT_EXCEEDED) fails every job of the batch as transient: they are retried. A refusal is not marked
- * applied, so the operator's retry after the fix writes it again.
+ * applied, so the operator's retry after the fix writes it again. The confirmations of the commands answered
+ * together (a call's, as its jobs resume at once) go out as one `crm.written-back`, with every command's inbox row,
+ * in one transaction: one message and one transaction per call rather than per command.
  */
 @Injectable()
 export class WriteBackHandler implements BeforeApplicationShutdown {
   private readonly batcher: Batcher<CrmWriteBack, CrmWriteBackResult>;
+  /** Confirmations answered together: those submitted before the next turn of the event loop. */
+  private readonly answers: Batcher<Answer, boolean>;
 
   constructor(
     private readonly crm: CrmPort,
@@ -119,11 +135,30 @@ export class WriteBackHandler implements BeforeApplicationShutdown {
       maxItems: () => config.SALESFORCE_WRITE_BACK_BATCH_MAX,
       flush: (commands) => this.crm.writeBackMany(commands),
     });
+    this.answers = new Batcher({
+      windowMs: () => 0,
+      maxItems: () => config.SALESFORCE_WRITE_BACK_BATCH_MAX,
+      flush: async (answers) => {
+        const applied = await this.inbox.runOnceEach(CONSUMER, answers, async (manager, fresh) => {
+          await this.outbox.add(
+            manager,
+            'crm.written-back',
+            { confirmations: fresh.map((a) => a.confirmation) },
+            // Unique: each command is confirmed once (its inbox row), the first one's key names the message.
+            { idempotencyKey: `written-back:${fresh[0]?.idempotencyKey ?? ''}` },
+          );
+        });
+        return applied.map((value) => ({ ok: true, value }));
+      },
+    });
   }
 
   /** The open batch goes out now rather than after its window. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.batcher.drain();
+    // The jobs the last batch answered submit their confirmations on their way out.
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.answers.drain();
   }
 
   @JobHandler('crm.write-back')
@@ -170,27 +205,24 @@ export class WriteBackHandler implements BeforeApplicationShutdown {
     const p = envelope.payload;
     const account = p.account;
     // A redelivery writes nothing new (only differing values are written) and is answered once.
-    await this.inbox.runOnce(CONSUMER, envelope, async (manager) => {
-      await this.outbox.add(
-        manager,
-        'crm.written-back',
-        {
-          commandIdempotencyKey: envelope.idempotencyKey,
-          objectType: p.objectType,
-          recordId: p.recordId,
-          written: writtenBy(result),
-          ...(account && accountAttempt?.ok
-            ? {
-                account: {
-                  commandIdempotencyKey: account.commandIdempotencyKey,
-                  recordId: account.recordId,
-                  written: writtenBy(accountAttempt.result),
-                },
-              }
-            : {}),
-        },
-        { idempotencyKey: `written-back:${envelope.idempotencyKey}` },
-      );
+    await this.answers.submit({
+      idempotencyKey: envelope.idempotencyKey,
+      messageId: envelope.messageId,
+      confirmation: {
+        commandIdempotencyKey: envelope.idempotencyKey,
+        objectType: p.objectType,
+        recordId: p.recordId,
+        written: writtenBy(result),
+        ...(account && accountAttempt?.ok
+          ? {
+              account: {
+                commandIdempotencyKey: account.commandIdempotencyKey,
+                recordId: account.recordId,
+                written: writtenBy(accountAttempt.result),
+              },
+            }
+          : {}),
+      },
     });
     return result;
   }
