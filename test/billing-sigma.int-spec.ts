@@ -240,6 +240,7 @@ describe('the invoice-line export through Sigma, against the list', () => {
       days_until_due: 30,
     });
     const late = sub.latest_invoice as string;
+    await stripe.invoices.finalizeInvoice(late);
     const lines: InvoiceLineView[] = first.done ? [] : [...first.value];
     for (let page = await pages.next(); !page.done; page = await pages.next()) lines.push(...page.value);
 

@@ -48,6 +48,8 @@ describe('credit note lines, a paged list as on Stripe', () => {
       collection_method: 'send_invoice',
       days_until_due: 30,
     });
+    // Stripe leaves a send_invoice subscription's first invoice a draft for an hour; system-billing finalises it.
+    await stripe.invoices.finalizeInvoice(sub.latest_invoice as string);
     const note = await stripe.creditNotes.create({
       invoice: sub.latest_invoice as string,
       lines: Array.from({ length: LINES }, (_, i) => ({

@@ -104,6 +104,8 @@ describe('Stripe events against the sandbox, at the pinned version and an older 
       days_until_due: 30,
       metadata: { [CONTRACT_KEY]: 'C-CONTRACT' },
     });
+    // Stripe leaves a send_invoice subscription's first invoice a draft for an hour; system-billing finalises it.
+    await stripe.invoices.finalizeInvoice(sub.latest_invoice as string);
     return { customer, price, sub, invoice: sub.latest_invoice as string };
   }
 

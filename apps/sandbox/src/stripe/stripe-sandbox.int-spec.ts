@@ -114,7 +114,10 @@ describe('Stripe sandbox, driven by the official stripe SDK', () => {
       collection_method: 'send_invoice',
       days_until_due: 30,
     });
-    const first = await stripe.invoices.retrieve(sub.latest_invoice as string);
+    // A subscription that sends its invoices has its first one left a draft for an hour, as on Stripe.
+    const draft = await stripe.invoices.retrieve(sub.latest_invoice as string);
+    expect(draft).toMatchObject({ status: 'draft', automatically_finalizes_at: draft.created + 3600 });
+    const first = await stripe.invoices.finalizeInvoice(draft.id);
     expect(first).toMatchObject({ total: 1_200_000, status: 'open', billing_reason: 'subscription_create' });
     await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: at('2026-03-15T00:00:00Z') });
     const updated = await stripe.subscriptions.update(sub.id, {
@@ -401,6 +404,7 @@ describe('Stripe sandbox, driven by the official stripe SDK', () => {
       collection_method: 'send_invoice',
     });
     const invoiceId = latestInvoiceId(subscription.latest_invoice);
+    await stripe.invoices.finalizeInvoice(invoiceId);
     const written = await stripe.invoices.markUncollectible(invoiceId);
     expect(written).toMatchObject({ status: 'uncollectible', amount_remaining: 120_000 });
     expect(written.status_transitions.marked_uncollectible_at).toBe(at('2026-01-01T00:00:00Z'));

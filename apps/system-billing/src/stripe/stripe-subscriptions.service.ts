@@ -67,7 +67,27 @@ export class StripeSubscriptions {
         .call('subscriptions.update', (s) =>
           s.subscriptions.update(subscriptionId, params, { idempotencyKey }),
         )
+        .then((sub) => this.issued(sub, idempotencyKey))
         .then((sub) => this.summary(sub, customerId));
+  }
+
+  /**
+   * Finalises the invoice a change raised when Stripe left it a draft: Stripe finalises a new subscription's first
+   * invoice an hour after it raised it when the subscription sends its invoices (`send_invoice`), and a contract
+   * change is invoiced when it is made. Under its own idempotency key, derived from the change's, so a retried
+   * change (whose Stripe answer replays the draft) finalises it once. Needs `latest_invoice` expanded.
+   */
+  private async issued(sub: Stripe.Subscription, idempotencyKey: string): Promise<Stripe.Subscription> {
+    const invoice = sub.latest_invoice;
+    if (typeof invoice !== 'object' || invoice === null || invoice.status !== 'draft' || !invoice.id)
+      return sub;
+    if (invoice.billing_reason !== 'subscription_create' && invoice.billing_reason !== 'subscription_update')
+      return sub;
+    const id = invoice.id;
+    await this.gateway.call('invoices.finalizeInvoice', (s) =>
+      s.invoices.finalizeInvoice(id, {}, { idempotencyKey: `${idempotencyKey}_finalize` }),
+    );
+    return sub;
   }
 
   private summary(sub: Stripe.Subscription, customerId: string): ContractChangeResult {
@@ -100,8 +120,9 @@ export class StripeSubscriptions {
             start_date: at > now ? at : ('now' as const),
             end_behavior: 'release' as const,
             metadata: contractMetadata(change),
-            // `expand` is a request parameter: the SDK sends nothing it finds in the request options.
-            expand: ['subscription'],
+            // `expand` is a request parameter: the SDK sends nothing it finds in the request options. The
+            // subscription's first invoice comes with it, finalised here if Stripe left it a draft (see issued).
+            expand: ['subscription.latest_invoice'],
             phases: steps.map((step, i) => {
               const next = steps.at(i + 1);
               return {
@@ -117,7 +138,7 @@ export class StripeSubscriptions {
             .call('subscriptionSchedules.create', (s) =>
               s.subscriptionSchedules.create(params, { idempotencyKey }),
             )
-            .then((created) => this.scheduleSummary(created, customerId)),
+            .then((created) => this.scheduleSummary(created, customerId, idempotencyKey)),
       );
       return schedule;
     }
@@ -135,10 +156,13 @@ export class StripeSubscriptions {
           ...(at < now ? { backdate_start_date: at } : {}),
           // The first full period starts on the bill-cycle day; Stripe invoices the prorated stub before it.
           ...(change.firstCycleDate ? { billing_cycle_anchor: startOfDay(change.firstCycleDate) } : {}),
+          // The first invoice comes with the answer, finalised here if Stripe left it a draft (see issued).
+          expand: ['latest_invoice'],
         }),
       (params, idempotencyKey) =>
         this.gateway
           .call('subscriptions.create', (s) => s.subscriptions.create(params, { idempotencyKey }))
+          .then((sub) => this.issued(sub, idempotencyKey))
           .then((sub) => this.summary(sub, customerId)),
     );
   }
@@ -146,6 +170,7 @@ export class StripeSubscriptions {
   private async scheduleSummary(
     schedule: Stripe.SubscriptionSchedule,
     customerId: string,
+    idempotencyKey: string,
   ): Promise<ContractChangeResult> {
     const subId = idOf(schedule.subscription);
     if (!subId)
@@ -159,8 +184,10 @@ export class StripeSubscriptions {
     const sub =
       typeof schedule.subscription === 'object' && schedule.subscription !== null
         ? schedule.subscription
-        : await this.gateway.call('subscriptions.retrieve', (s) => s.subscriptions.retrieve(subId));
-    return { ...this.summary(sub, customerId), scheduleId: schedule.id };
+        : await this.gateway.call('subscriptions.retrieve', (s) =>
+            s.subscriptions.retrieve(subId, { expand: ['latest_invoice'] }),
+          );
+    return { ...this.summary(await this.issued(sub, idempotencyKey), customerId), scheduleId: schedule.id };
   }
 
   private async subscriptionOf(change: ContractChange): Promise<Stripe.Subscription> {
@@ -200,6 +227,8 @@ export class StripeSubscriptions {
           proration_date: Math.max(at, periodStart),
           metadata: contractMetadata(change),
           ...(change.kind === 'renew' && !scheduleId ? { cancel_at_period_end: false } : {}),
+          // The invoice of the change comes with the answer, finalised here if Stripe left it a draft (see issued).
+          expand: ['latest_invoice'],
         }),
       this.updates(current.id, customerId),
     );

@@ -2,6 +2,7 @@ import { Body, Get, Param } from '@nestjs/common';
 import type { PhaseInput } from '../billing/schedules';
 import { Schedules } from '../billing/schedules';
 import { expand, expansions, paginate } from '../http/list';
+import { invoiceAnswer } from '../http/includable';
 import { mergeMetadata, Params } from '../http/params';
 import { StripePost, StripeQuery } from '../http/request';
 import { StripeController } from '../http/stripe-controller';
@@ -57,11 +58,14 @@ export class SchedulesController {
   ) {}
 
   private out(schedule: SubscriptionSchedule, body: unknown, query: unknown): SubscriptionSchedule {
-    return expand(
-      schedule,
-      expansions(body, query),
-      (id) => this.store.subscriptions.get(id) ?? this.store.customers.get(id),
-    );
+    return expand(schedule, expansions(body, query), (id) => {
+      const invoice = this.store.invoices.get(id);
+      return (
+        (invoice ? invoiceAnswer(invoice, []) : undefined) ??
+        this.store.subscriptions.get(id) ??
+        this.store.customers.get(id)
+      );
+    });
   }
 
   @StripePost('subscription_schedules')

@@ -197,6 +197,9 @@ export class Subscriptions {
     const invoice = this.invoicing.draftForSubscription(sub, lines, 'subscription_create', now, {
       pending: false,
     });
+    // Stripe finalises a new subscription's first invoice at once when it charges automatically; one it sends
+    // (send_invoice) stays a draft and finalises an hour later (automatically_finalizes_at), unless finalised sooner.
+    if (sub.collection_method === 'send_invoice') return sub;
     this.invoicing.finalize(invoice, now);
     this.collect(sub, invoice.id, now);
     return sub;
