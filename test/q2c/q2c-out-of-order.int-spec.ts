@@ -239,17 +239,19 @@ describe('a saga whose confirmation never comes', () => {
   });
 
   it('becomes a confirmation_timeout exception instead of hanging, and completes once the invoice is delivered', async () => {
-    // Every Stripe webhook is lost (and system-billing does not poll events): the invoice is never announced.
+    // A booking's invoice travels with the answer to its subscription change; an amendment's, which Stripe issues
+    // itself (always_invoice), is announced by Stripe's notice alone.
+    const { orderId, sfContractId, seatLineId } = await env.bookAndContractG1();
+    await env.completed(orderId, 1, 60_000);
+    // Every Stripe webhook is lost from now (and system-billing does not poll events): the invoice is never announced.
     await request(env.stripeSandbox.url).post('/sandbox/faults').send({ webhookDropRate: 1 }).expect(200);
-    const [orderId] = await createDraftOrders(env.sales, env.catalogue, 1);
-    if (!orderId) throw new Error('no order');
-    await activateOrders(env.sales, [orderId]);
+    await amend(env, sfContractId, seatLineId, '2026-03-15', 15);
 
     const parked = await eventually(async () => {
-      const saga = (await env.sagas(orderId)).at(0);
+      const saga = (await env.sagas(orderId)).find((s) => s.kind === 'expansion');
       return saga?.status === 'parked' ? saga : undefined;
     }, 60_000);
-    expect(parked).toMatchObject({ kind: 'booking', step: 'await_invoice' });
+    expect(parked).toMatchObject({ kind: 'expansion', step: 'await_invoice' });
     expect(parked?.last_error).toMatch(
       /^confirmation_timeout: step await_invoice waited past .* for a billing document/,
     );
@@ -263,12 +265,14 @@ describe('a saga whose confirmation never comes', () => {
     expect(exceptions).toHaveLength(1);
     expect(exceptions[0]).toMatchObject({ status: 'open' });
     expect(exceptions[0]?.reason).toContain(
-      `Contract ${orderId}: the booking saga waited too long at step await_invoice`,
+      `Contract ${orderId}: the expansion saga waited too long at step await_invoice`,
     );
-    // Nothing went to the ERP beyond the customer: no invoice was posted without its billing document.
-    expect(await env.netsuite.suiteql("SELECT externalid FROM transaction WHERE type = 'CustInvc'")).toEqual(
-      [],
-    );
+    // Nothing went to the ERP for the amendment: no invoice was posted without its billing document.
+    expect(
+      (await env.netsuite.suiteql("SELECT foreigntotal FROM transaction WHERE type = 'CustInvc'")).map(
+        (i) => i.foreigntotal,
+      ),
+    ).toEqual(['12000.00']);
 
     // Stripe's lost events are sent again (as its dashboard's "resend" does): the saga moves on and completes,
     // and its exception is resolved.
@@ -289,8 +293,12 @@ describe('a saga whose confirmation never comes', () => {
           if (res.status >= 300) throw new Error(`webhook ${event.type}: ${String(res.status)} ${res.text}`);
         });
     }
-    const [saga] = await env.completed(orderId, 1, 60_000);
-    expect(saga).toMatchObject({ status: 'completed', step: 'done', last_error: null });
+    const sagas = await env.completed(orderId, 2, 60_000);
+    expect(sagas.find((x) => x.kind === 'expansion')).toMatchObject({
+      status: 'completed',
+      step: 'done',
+      last_error: null,
+    });
     const after = await request(env.q2c.url)
       .get(`/v1/exceptions/${exceptions[0]?.id ?? ''}`)
       .set(bearer(env.admin))
@@ -299,7 +307,7 @@ describe('a saga whose confirmation never comes', () => {
     const invoices = await env.netsuite.suiteql(
       "SELECT externalid, foreigntotal FROM transaction WHERE type = 'CustInvc'",
     );
-    expect(invoices.map((i) => i.foreigntotal)).toEqual(['12000.00']);
+    expect(invoices.map((i) => i.foreigntotal).sort()).toEqual(['12000.00', '4800.00']);
     expect(await erpDuplicates(env)).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 });

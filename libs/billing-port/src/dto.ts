@@ -1,3 +1,5 @@
+import type { BillingDocumentPayload } from '@revline/messaging';
+
 /** Revline's words for billing: money in integer minor units as strings, dates as ISO dates (UTC). */
 export interface Money {
   amountMinor: string;
@@ -61,6 +63,11 @@ export interface ContractChangeResult {
   itemIds: Record<string, string>;
   invoiceId?: string;
   scheduleId?: string;
+  /**
+   * The invoice the change raised, issued (finalised) by the change itself and complete (every line in hand), so it
+   * can be announced with the change's answer rather than after the billing platform's own notice of it.
+   */
+  invoice?: BillingDocumentPayload;
 }
 
 /**

@@ -176,6 +176,11 @@ export interface BillingSubscriptionChangedPayload {
   eventCreatedAt: string;
   /** The invoice the change raised at once (always_invoice, a new subscription), if any. */
   invoiceId?: string;
+  /**
+   * That invoice itself, when the change issued it (finalised it) and had every line: then it is announced here and
+   * not again as a `billing.invoice-issued` (unless the billing platform's notice of it was taken in first).
+   */
+  invoice?: BillingDocumentPayload;
   /** The schedule holding future-dated changes or ramp steps, if any. */
   scheduleId?: string;
   /** The command that caused the change; absent when the billing platform changed it on its own. */

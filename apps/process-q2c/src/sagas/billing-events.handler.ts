@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { BillingDocumentPayload, Envelope } from '@revline/messaging';
 import { Inbox, isBusinessError, JobHandler } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
+import type { LineageHop } from '../lineage/lineage-recorder';
 import { LineageRecorder } from '../lineage/lineage-recorder';
 import { BookUsageInvoice } from '../usage/book-usage-invoice.usecase';
 import type { BillingDocumentKind } from './billing-documents.repository';
@@ -14,6 +15,23 @@ import { SagasRepository } from './sagas.repository';
 import { VoidInvoice } from './void-invoice';
 
 export const SAGAS_CONSUMER = 'process-q2c.sagas';
+
+/** The lineage hop of a billing document issued, on the saga taking it in (or the message's correlation). */
+function issuedHop(
+  doc: BillingDocumentPayload,
+  objectType: string,
+  on: { contractId: string | null; correlationId: string },
+): LineageHop {
+  return {
+    contractId: on.contractId,
+    system: 'billing',
+    objectType,
+    externalId: doc.documentId,
+    status: 'issued',
+    correlationId: on.correlationId,
+    detail: `${doc.total.amountMinor} ${doc.total.currency}`,
+  };
+}
 
 /** The billing.events queue: confirmations of billing commands and the documents the billing platform issues. */
 @Injectable()
@@ -38,6 +56,9 @@ export class BillingEventsHandler {
     return this.run(envelope, async (manager, touch) => {
       // The customer's lock before the saga's row, as a document's message takes them.
       await billingCustomerLock(manager, p.customerId);
+      // The invoice the change issued, announced with its answer: kept as a billing.invoice-issued keeps it, for
+      // the saga's wait below (in this transaction) or for whoever looks for it.
+      if (p.invoice) await this.documents.store(manager, 'invoice', p.invoice);
       const command = await this.store.lockBySentCommand(manager, key);
       if (!command) return { ignored: `command ${key} was not sent by a saga` };
       touch(command.saga.sagaId);
@@ -59,6 +80,7 @@ export class BillingEventsHandler {
           },
           manager,
         );
+        if (p.invoice) await this.lineage.record(issuedHop(p.invoice, 'Invoice', saga), manager);
       });
       return { sagaId: command.saga.sagaId };
     });
@@ -130,15 +152,7 @@ export class BillingEventsHandler {
         if (saga) break;
       }
       await this.lineage.record(
-        {
-          contractId: saga?.contractId ?? null,
-          system: 'billing',
-          objectType,
-          externalId: doc.documentId,
-          status: 'issued',
-          correlationId: saga?.correlationId ?? envelope.correlationId,
-          detail: `${doc.total.amountMinor} ${doc.total.currency}`,
-        },
+        issuedHop(doc, objectType, saga ?? { contractId: null, correlationId: envelope.correlationId }),
         manager,
       );
       if (!saga) return { kept: doc.documentId };

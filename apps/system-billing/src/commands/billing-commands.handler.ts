@@ -4,6 +4,7 @@ import { BillingPort } from '@revline/billing-port';
 import type { Envelope, JobName } from '@revline/messaging';
 import { BusinessError, Inbox, isBusinessError, JobHandler, Outbox } from '@revline/messaging';
 import { prepared } from '@revline/persistence';
+import { ANNOUNCED_WITH_CHANGE, invoiceIssuedKey } from '../webhooks/stripe-event-announcements';
 import { toBillingRejection } from './billing-rejection';
 
 const CONSUMER = 'system-billing';
@@ -111,10 +112,19 @@ export class BillingCommandsHandler {
           eventCreatedAt: new Date().toISOString(),
           commandIdempotencyKey: envelope.idempotencyKey,
           ...(result.invoiceId ? { invoiceId: result.invoiceId } : {}),
+          ...(result.invoice ? { invoice: result.invoice } : {}),
           ...(result.scheduleId ? { scheduleId: result.scheduleId } : {}),
         },
         { idempotencyKey: `subscription-changed:${envelope.idempotencyKey}` },
       );
+      // The invoice the change issued is announced here: Stripe's notice of it, taken in later, announces nothing.
+      if (result.invoice)
+        await prepared(
+          manager,
+          `INSERT INTO "${manager.connection.driver.schema ?? 'billing'}"."inbox" ("consumer", "idempotency_key", "message_id")
+           VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+          [ANNOUNCED_WITH_CHANGE, invoiceIssuedKey(result.invoice.documentId), envelope.messageId],
+        );
       return result;
     });
     return outcome.applied ? outcome.result : { duplicate: true };

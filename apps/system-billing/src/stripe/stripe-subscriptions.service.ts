@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ContractChange, ContractChangeResult } from '@revline/billing-port';
+import type { BillingDocumentPayload } from '@revline/messaging';
 import { BusinessError } from '@revline/messaging';
 import type Stripe from 'stripe';
 import {
@@ -18,6 +19,7 @@ import { StripeGateway } from './stripe-gateway';
 import { idOf, startOfDay, stripeKey } from './stripe-keys';
 import type { PricedChange } from './stripe-prices.service';
 import { StripePrices } from './stripe-prices.service';
+import { invoiceDocument } from '../webhooks/stripe-event-announcements';
 
 /** Stripe subscriptions and subscription schedules: a contract's booking, amendments, renewals and cancellation. */
 /**
@@ -67,8 +69,7 @@ export class StripeSubscriptions {
         .call('subscriptions.update', (s) =>
           s.subscriptions.update(subscriptionId, params, { idempotencyKey }),
         )
-        .then((sub) => this.issued(sub, idempotencyKey))
-        .then((sub) => this.summary(sub, customerId));
+        .then(async (sub) => this.summary(sub, customerId, await this.issued(sub, idempotencyKey)));
   }
 
   /**
@@ -77,21 +78,33 @@ export class StripeSubscriptions {
    * change is invoiced when it is made. Under its own idempotency key, derived from the change's, so a retried
    * change (whose Stripe answer replays the draft) finalises it once. Needs `latest_invoice` expanded.
    */
-  private async issued(sub: Stripe.Subscription, idempotencyKey: string): Promise<Stripe.Subscription> {
+  private async issued(
+    sub: Stripe.Subscription,
+    idempotencyKey: string,
+  ): Promise<BillingDocumentPayload | undefined> {
     const invoice = sub.latest_invoice;
     if (typeof invoice !== 'object' || invoice === null || invoice.status !== 'draft' || !invoice.id)
-      return sub;
+      return undefined;
     if (invoice.billing_reason !== 'subscription_create' && invoice.billing_reason !== 'subscription_update')
-      return sub;
+      return undefined;
     const id = invoice.id;
-    await this.gateway.call('invoices.finalizeInvoice', (s) =>
+    const finalized = await this.gateway.call('invoices.finalizeInvoice', (s) =>
       s.invoices.finalizeInvoice(id, {}, { idempotencyKey: `${idempotencyKey}_finalize` }),
     );
-    return sub;
+    // The issued invoice goes with the change's answer when every line is in hand (an invoice shows its first
+    // lines inline); otherwise Stripe's notice of it announces it, its lines read in full.
+    if (finalized.status !== 'open' || finalized.lines.has_more) return undefined;
+    const at = finalized.status_transitions.finalized_at ?? finalized.created;
+    return invoiceDocument(finalized, new Date(at * 1000).toISOString());
   }
 
-  private summary(sub: Stripe.Subscription, customerId: string): ContractChangeResult {
+  private summary(
+    sub: Stripe.Subscription,
+    customerId: string,
+    invoice?: BillingDocumentPayload,
+  ): ContractChangeResult {
     return {
+      ...(invoice ? { invoice } : {}),
       customerId,
       subscriptionId: sub.id,
       status: sub.status,
@@ -162,8 +175,7 @@ export class StripeSubscriptions {
       (params, idempotencyKey) =>
         this.gateway
           .call('subscriptions.create', (s) => s.subscriptions.create(params, { idempotencyKey }))
-          .then((sub) => this.issued(sub, idempotencyKey))
-          .then((sub) => this.summary(sub, customerId)),
+          .then(async (sub) => this.summary(sub, customerId, await this.issued(sub, idempotencyKey))),
     );
   }
 
@@ -187,7 +199,10 @@ export class StripeSubscriptions {
         : await this.gateway.call('subscriptions.retrieve', (s) =>
             s.subscriptions.retrieve(subId, { expand: ['latest_invoice'] }),
           );
-    return { ...this.summary(await this.issued(sub, idempotencyKey), customerId), scheduleId: schedule.id };
+    return {
+      ...this.summary(sub, customerId, await this.issued(sub, idempotencyKey)),
+      scheduleId: schedule.id,
+    };
   }
 
   private async subscriptionOf(change: ContractChange): Promise<Stripe.Subscription> {

@@ -56,6 +56,15 @@ export function isStripeEvent(value: unknown): value is StripeEventLike {
   );
 }
 
+/** The idempotency key of an invoice's `billing.invoice-issued`. */
+export const invoiceIssuedKey = (invoiceId: string): string => `stripe:invoice-issued:${invoiceId}`;
+
+/**
+ * The inbox consumer under which an invoice already announced with a contract change's answer is recorded (by its
+ * `invoiceIssuedKey`): Stripe's own notice of it is then stored but not announced again.
+ */
+export const ANNOUNCED_WITH_CHANGE = 'system-billing.invoice-announced';
+
 function announce<J extends JobName>(
   job: J,
   payload: JobPayloads[J],
@@ -82,7 +91,7 @@ export function announcementsOf(event: StripeEventLike, read: { paymentId?: stri
         announce(
           'billing.invoice-issued',
           invoiceDocument(o as Rendered<Stripe.Invoice>, createdAt),
-          `stripe:invoice-issued:${str(o.id)}`,
+          invoiceIssuedKey(str(o.id)),
         ),
       ];
     case 'credit_note.created':

@@ -4,7 +4,7 @@ import { prepared } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 import type { Announcement, StripeEventLike } from './stripe-event-announcements';
-import { announcementsOf, str } from './stripe-event-announcements';
+import { ANNOUNCED_WITH_CHANGE, announcementsOf, str } from './stripe-event-announcements';
 import { STRIPE_API_VERSION, StripeApiVersionMismatch } from './stripe-api-version';
 import { StripeEventDetails } from './stripe-event-details';
 
@@ -285,8 +285,10 @@ export class StripeEventIngest {
       outboxWritten(manager);
       await prepared(
         manager,
+        // An invoice a contract change issued was announced with the change's answer (ANNOUNCED_WITH_CHANGE).
         `INSERT INTO ${this.table('outbox')} ("message_id", "queue", "job", "idempotency_key", "envelope")
            SELECT m, q, j, k, e::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(m, q, j, k, e)
+            WHERE NOT EXISTS (SELECT 1 FROM ${this.table('inbox')} i WHERE i."consumer" = $6 AND i."idempotency_key" = x.k)
            ON CONFLICT DO NOTHING`,
         [
           messages.map((e) => e.messageId),
@@ -294,6 +296,7 @@ export class StripeEventIngest {
           messages.map((e) => e.job),
           messages.map((e) => e.idempotencyKey),
           messages.map((e) => JSON.stringify(e)),
+          ANNOUNCED_WITH_CHANGE,
         ],
       );
     }
