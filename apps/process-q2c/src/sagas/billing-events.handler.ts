@@ -54,11 +54,11 @@ export class BillingEventsHandler {
     const key = p.commandIdempotencyKey;
     if (!key) return { ignored: 'a change the billing platform made on its own' };
     return this.run(envelope, async (manager, touch) => {
-      // The customer's lock before the saga's row, as a document's message takes them.
-      await billingCustomerLock(manager, p.customerId);
-      // The invoice the change issued, announced with its answer: kept as a billing.invoice-issued keeps it, for
-      // the saga's wait below (in this transaction) or for whoever looks for it.
+      // The customer's lock before the saga's row, as a document's message takes them. The invoice the change
+      // issued, announced with its answer, is kept as a billing.invoice-issued keeps it (its statement takes the
+      // lock first), for the saga's wait below (in this transaction) or for whoever looks for it.
       if (p.invoice) await this.documents.store(manager, 'invoice', p.invoice);
+      else await billingCustomerLock(manager, p.customerId);
       const command = await this.store.lockBySentCommand(manager, key);
       if (!command) return { ignored: `command ${key} was not sent by a saga` };
       touch(command.saga.sagaId);

@@ -48,6 +48,11 @@ export interface SagaData {
   /** Period close: the schedule version was computed and sent with the ERP documents, its invoice carrying it. */
   revenueWithDocuments?: boolean;
   journalsPosted?: number;
+  /**
+   * A booking: how many ramp steps it schedules when it completes (set when its billing change is planned), so a
+   * booking without any does not read its history again to find none. Absent on sagas started before it was kept.
+   */
+  rampStepsDue?: number;
   lastErpPostedAt?: string;
   /** Steps sent again after a refusal was fixed, with how many times: their commands go out under a new key. */
   retries?: Record<string, number>;

@@ -145,6 +145,24 @@ describe('SagaEngine', () => {
     expect(schedule).toHaveBeenCalledWith(manager, booking, 'C-1', 'corr-1');
   });
 
+  it('completes a booking planned with no ramp steps without reading its history again', async () => {
+    const { engine, read, schedule } = engineWith();
+    const saga = bookingSaga();
+    saga.step = 'done';
+    saga.data.rampStepsDue = 0;
+    await engine.advance(manager, saga);
+    expect(saga.status).toBe('completed');
+    expect(read).not.toHaveBeenCalled();
+    expect(schedule).not.toHaveBeenCalled();
+    // One planned with ramp steps (or started before the count was kept) reads it and schedules them.
+    const ramped = bookingSaga();
+    ramped.step = 'done';
+    ramped.data.rampStepsDue = 2;
+    await engine.advance(manager, ramped);
+    expect(read).toHaveBeenCalledTimes(1);
+    expect(schedule).toHaveBeenCalledWith(manager, booking, 'C-1', 'corr-1');
+  });
+
   it('leaves a completed saga as it is', async () => {
     const { engine, ran, record } = engineWith();
     const saga = bookingSaga();

@@ -130,7 +130,7 @@ export class SagaEngine {
       },
       manager,
     );
-    if (saga.kind === 'booking') {
+    if (saga.kind === 'booking' && saga.data.rampStepsDue !== 0) {
       // The history this advance planned with, or the transaction's read of it.
       const { booking } = ctx
         ? (await ctx).history

@@ -17,6 +17,7 @@ import type { SagaEntity } from '../saga.entity';
 import { SagaPredecessors } from './predecessors';
 import type { LazySagaContext } from './saga-step';
 import { SagaStepHandler } from './saga-step';
+import { rampStepsDue } from '../ramp-step-schedule';
 
 /**
  * The contract change on the billing platform's subscription: created by a booking, amended, renewed or cancelled
@@ -50,6 +51,7 @@ export class BillingChangeStep extends SagaStepHandler {
     const stub = am ? undefined : expectedStubCharge(booking, ctx.catalogue);
     if (stub) saga.data.expectedProrationMinor = stub.reduce((s, l) => s + l.amountMinor, 0n).toString();
     const ramps = am ? [] : rampSteps(booking, ctx.catalogue);
+    if (!am) saga.data.rampStepsDue = rampStepsDue(booking).length;
     const changeKind = !am
       ? 'create'
       : am.amendmentType === 'cancellation'

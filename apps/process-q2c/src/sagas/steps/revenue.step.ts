@@ -30,9 +30,8 @@ export class RevenueStep extends SagaStepHandler {
   }
 
   async run(manager: EntityManager, saga: SagaEntity, context: LazySagaContext): Promise<boolean> {
-    const ctx = await context();
     // Under period close the version went out with the saga's invoice (ErpDocumentsStep).
-    if (!saga.data.revenueWithDocuments) await this.send(manager, saga, ctx);
+    if (!saga.data.revenueWithDocuments) await this.send(manager, saga, await context());
     return true;
   }
 

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { CrmWriteBackPayload } from '@revline/messaging';
 import type { EntityManager } from 'typeorm';
 import { accountWriteBack } from '../customer-plan';
-import type { SagaContext } from '../erp-plan';
 import { sagaKey } from '../erp-plan';
 import { SagaCommands } from '../saga-commands';
 import { retriesOf, retryKey } from '../saga-retries';
@@ -18,8 +17,7 @@ export class WriteBackStep extends SagaStepHandler {
   }
 
   async run(manager: EntityManager, saga: SagaEntity, context: LazySagaContext): Promise<boolean> {
-    const ctx = await context();
-    const account = await this.accountPart(manager, saga, ctx);
+    const account = await this.accountPart(manager, saga, context);
     const erpId =
       saga.data.invoices.find((d) => d.erpId)?.erpId ?? saga.data.creditNotes.find((d) => d.erpId)?.erpId;
     await this.commands.send(
@@ -61,10 +59,10 @@ export class WriteBackStep extends SagaStepHandler {
   private async accountPart(
     manager: EntityManager,
     saga: SagaEntity,
-    ctx: SagaContext,
+    context: LazySagaContext,
   ): Promise<CrmWriteBackPayload['account']> {
     if (saga.kind !== 'booking') return undefined;
-    const payload = accountWriteBack(saga.data, ctx.history.booking.customer);
+    const payload = accountWriteBack(saga.data, (await context()).history.booking.customer);
     if (!payload) return undefined;
     const key = sagaKey(saga.eventId, 'write-back-account');
     await this.commands.record(manager, saga, 'crm.write-back', payload, {
