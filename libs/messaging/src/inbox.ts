@@ -21,16 +21,28 @@ export class Inbox {
     effect: (manager: EntityManager) => Promise<T>,
   ): Promise<InboxOutcome<T>> {
     return this.dataSource.transaction(async (manager) => {
-      const schema = manager.connection.driver.schema ?? 'public';
-      const inserted = await prepared(
-        manager,
-        `INSERT INTO "${schema}"."inbox" ("consumer", "idempotency_key", "message_id") VALUES ($1, $2, $3)
-         ON CONFLICT DO NOTHING`,
-        [consumer, envelope.idempotencyKey, envelope.messageId],
-      );
-      if (inserted.rowCount === 0) return { applied: false };
+      if (!(await this.record(manager, consumer, envelope))) return { applied: false };
       return { applied: true, result: await effect(manager) };
     });
+  }
+
+  /**
+   * Records a message as applied by `consumer` in the caller's transaction (for an effect the caller makes there);
+   * false when it was recorded before.
+   */
+  async record(
+    manager: EntityManager,
+    consumer: string,
+    envelope: Pick<Envelope, 'idempotencyKey' | 'messageId'>,
+  ): Promise<boolean> {
+    const schema = manager.connection.driver.schema ?? 'public';
+    const inserted = await prepared(
+      manager,
+      `INSERT INTO "${schema}"."inbox" ("consumer", "idempotency_key", "message_id") VALUES ($1, $2, $3)
+       ON CONFLICT DO NOTHING`,
+      [consumer, envelope.idempotencyKey, envelope.messageId],
+    );
+    return inserted.rowCount === 1;
   }
 
   /**

@@ -31,7 +31,7 @@ export class SagaStore {
   async lockAllBySentCommands(
     manager: EntityManager,
     keys: readonly string[],
-  ): Promise<Array<{ key: string; saga: SagaEntity; job: string }>> {
+  ): Promise<Array<{ key: string; saga: SagaEntity; job: string; externalId: string | null }>> {
     return this.sagas.lockAllBySentCommands(manager, keys);
   }
 

@@ -79,35 +79,26 @@ export class SagasRepository {
     manager: EntityManager,
     key: string,
   ): Promise<{ saga: SagaEntity; job: string; externalId: string | null } | null> {
-    const writes = transactionWrites(manager);
-    if (writes?.sagaRows) await flushTransactionWrites(manager);
-    const { rows } = await prepared<SagaRow & { command_job: string; command_external_id: string | null }>(
-      manager,
-      `SELECT s.*, c."job" AS "command_job", c."external_id" AS "command_external_id"
-         FROM "q2c"."saga_commands" c
-         JOIN "q2c"."sagas" s ON s."saga_id" = c."saga_id"
-        WHERE c."idempotency_key" = $1
-          FOR UPDATE OF s`,
-      [key],
-    );
-    const row = rows.at(0);
-    return row ? { saga: toSaga(row), job: row.command_job, externalId: row.command_external_id } : null;
+    return (await this.lockAllBySentCommands(manager, [key])).at(0) ?? null;
   }
 
   /**
    * The sagas that sent these commands (by the commands' idempotency keys), their rows locked until the transaction
-   * ends in saga order (as the sagas of one contract are taken one after another), with each command's job: one
-   * statement for a batch of confirmations. A key no saga sent is absent from the answer.
+   * ends in saga order (as the sagas of one contract are taken one after another), with each command's job and
+   * external id: one statement for a batch of confirmations. A key no saga sent is absent from the answer.
    */
   async lockAllBySentCommands(
     manager: EntityManager,
     keys: readonly string[],
-  ): Promise<Array<{ key: string; saga: SagaEntity; job: string }>> {
+  ): Promise<Array<{ key: string; saga: SagaEntity; job: string; externalId: string | null }>> {
     const writes = transactionWrites(manager);
     if (writes?.sagaRows) await flushTransactionWrites(manager);
-    const { rows } = await prepared<SagaRow & { command_key: string; command_job: string }>(
+    const { rows } = await prepared<
+      SagaRow & { command_key: string; command_job: string; command_external_id: string | null }
+    >(
       manager,
-      `SELECT s.*, c."idempotency_key" AS "command_key", c."job" AS "command_job"
+      `SELECT s.*, c."idempotency_key" AS "command_key", c."job" AS "command_job",
+              c."external_id" AS "command_external_id"
          FROM "q2c"."saga_commands" c
          JOIN "q2c"."sagas" s ON s."saga_id" = c."saga_id"
         WHERE c."idempotency_key" = ANY($1::text[])
@@ -120,7 +111,7 @@ export class SagasRepository {
     return rows.map((row) => {
       const saga = sagas.get(row.saga_id) ?? toSaga(row);
       sagas.set(row.saga_id, saga);
-      return { key: row.command_key, saga, job: row.command_job };
+      return { key: row.command_key, saga, job: row.command_job, externalId: row.command_external_id };
     });
   }
 

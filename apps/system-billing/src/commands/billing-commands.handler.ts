@@ -119,12 +119,10 @@ export class BillingCommandsHandler {
       );
       // The invoice the change issued is announced here: Stripe's notice of it, taken in later, announces nothing.
       if (result.invoice)
-        await prepared(
-          manager,
-          `INSERT INTO "${manager.connection.driver.schema ?? 'billing'}"."inbox" ("consumer", "idempotency_key", "message_id")
-           VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-          [ANNOUNCED_WITH_CHANGE, invoiceIssuedKey(result.invoice.documentId), envelope.messageId],
-        );
+        await this.inbox.record(manager, ANNOUNCED_WITH_CHANGE, {
+          idempotencyKey: invoiceIssuedKey(result.invoice.documentId),
+          messageId: envelope.messageId,
+        });
       return result;
     });
     return outcome.applied ? outcome.result : { duplicate: true };
