@@ -11,7 +11,8 @@
  *
  * (a) Throughput: BENCH_Q2C_E2E_CONTRACTS bookings activated at once; contract changes per second from the first
  *     Salesforce commit to the last saga completion, and the steady rate between the 10th and 90th percentile of
- *     completions; per change, each process's CPU and the requests to each vendor, net of the idle background.
+ *     completions; per change, each process's CPU and the requests to each vendor, net of the idle background;
+ *     `referenceCpuMs`, the machine's speed just before (see referenceCpuMs).
  * (b) Latency at half that rate: bookings activated open loop (every 200 ms, or less often at rates under 5/s) for
  *     BENCH_Q2C_E2E_SECONDS; the sync latency (Salesforce commit → invoice and revenue plan posted in the ERP)
  *     p50/p99 (target p99 ≤ 2 s), and to the saga's completion (the batched write-back included), with the count of
@@ -37,6 +38,7 @@ import {
   printFigures,
   processCpuSeconds,
   processRssMb,
+  referenceCpuMs,
   serverCpuSeconds,
   runBench,
 } from './support/bench';
@@ -296,6 +298,7 @@ async function settled(stack: Q2cStack): Promise<void> {
 async function throughput(stack: Q2cStack, redis: Redis, accountIds: readonly string[]): Promise<number> {
   const orderIds = await createDraftOrders(stack.sales, stack.catalogue, CONTRACTS, accountIds);
   const idle = await idleWork(stack, redis);
+  const referenceMs = referenceCpuMs();
   const workBefore = await sampleWork(stack, redis);
   const cpuBefore = cpuSeconds(stack);
   const started = performance.now();
@@ -328,6 +331,7 @@ async function throughput(stack: Q2cStack, redis: Redis, accountIds: readonly st
     ...cost(stack, cpuBefore, done.length),
     workPerChange: await workPerChange(stack, redis, workBefore, idle, done.length),
     idleWorkPerSecond: idle,
+    referenceCpuMs: referenceMs,
     target: { perSecond: TARGET_PER_SECOND },
     pass: done.length === CONTRACTS && perSecond >= TARGET_PER_SECOND,
   });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { prepared } from '@revline/persistence';
+import { prepared, transaction } from '@revline/persistence';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { Envelope } from './envelope';
@@ -20,7 +20,7 @@ export class Inbox {
     envelope: Pick<Envelope, 'idempotencyKey' | 'messageId'>,
     effect: (manager: EntityManager) => Promise<T>,
   ): Promise<InboxOutcome<T>> {
-    return this.dataSource.transaction(async (manager) => {
+    return transaction(this.dataSource, async (manager) => {
       if (!(await this.record(manager, consumer, envelope))) return { applied: false };
       return { applied: true, result: await effect(manager) };
     });
@@ -55,7 +55,7 @@ export class Inbox {
     envelopes: readonly E[],
     effect: (manager: EntityManager, fresh: readonly E[]) => Promise<void>,
   ): Promise<boolean[]> {
-    return this.dataSource.transaction(async (manager) => {
+    return transaction(this.dataSource, async (manager) => {
       const schema = manager.connection.driver.schema ?? 'public';
       const { rows } = await prepared<{ idempotency_key: string }>(
         manager,

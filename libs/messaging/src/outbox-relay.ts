@@ -1,3 +1,4 @@
+import { transaction } from '@revline/persistence';
 import { Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { WorkerConfig } from '@revline/config';
@@ -107,7 +108,7 @@ export class OutboxRelay
    * every commit that wrote messages).
    */
   async relayOnce(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
+    return transaction(this.dataSource, async (manager) => {
       const rows = await this.repository.claimBatch(manager, BATCH, BATCH_BYTES);
       if (rows.length === 0) return 0;
       await this.queues.publish(rows.map((row) => row.envelope));

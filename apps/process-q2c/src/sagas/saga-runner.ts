@@ -1,3 +1,4 @@
+import { transaction } from '@revline/persistence';
 import { Injectable } from '@nestjs/common';
 import type { BusinessError, ErpPostingOutcome } from '@revline/messaging';
 import { inStoredTrace } from '@revline/observability';
@@ -119,7 +120,7 @@ export class SagaRunner {
 
   /** Parks a saga after a business exception, in a transaction of its own (the message's was rolled back). */
   async park(sagaId: string, error: BusinessError, hop?: Partial<LineageHop>): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await transaction(this.dataSource, async (manager) => {
       const saga = await this.store.lock(manager, sagaId);
       if (!saga) return;
       saga.status = SAGA_STATUS.parked;

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { BusinessError, outboxWritten, queueOf } from '@revline/messaging';
-import { prepared } from '@revline/persistence';
+import { prepared, transaction } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 import type { Announcement, StripeEventLike } from './stripe-event-announcements';
@@ -187,7 +187,7 @@ export class StripeEventIngest {
 
   private async flush(batch: Pending[]): Promise<void> {
     try {
-      const outcomes = await this.dataSource.transaction((manager) => this.write(manager, batch));
+      const outcomes = await transaction(this.dataSource, (manager) => this.write(manager, batch));
       batch.forEach((pending, i) => {
         pending.resolve(outcomes[i] ?? 'duplicate');
       });

@@ -5,7 +5,7 @@ import type { CrmRecordChangedPayload } from '@revline/messaging';
 import { createEnvelope, ExceptionRecorder, outboxWritten, queueOf } from '@revline/messaging';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { inSpan, MetricsService, startSpan, withTraceContext } from '@revline/observability';
-import { prepared } from '@revline/persistence';
+import { prepared, transaction } from '@revline/persistence';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { orderContentHash, orderIdentity } from './content-hash';
@@ -118,7 +118,7 @@ export class ChangeIntake {
         : [],
       deleted.length > 0 ? this.deletedOrders(deleted) : [],
     ]);
-    const { queued, reused } = await this.dataSource.transaction(async (manager) => {
+    const { queued, reused } = await transaction(this.dataSource, async (manager) => {
       const known = await this.knownIdentities(manager, orders);
       const reused = orders.filter((o) => (known.get(o.id) ?? orderIdentity(o)) !== orderIdentity(o));
       const rows = [

@@ -1,3 +1,4 @@
+import { transaction } from '@revline/persistence';
 import { Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -237,7 +238,7 @@ export class WriteBackHandler implements BeforeApplicationShutdown {
 
   /** Each refusal is its own answer (a retry refused again reopens the exception): a key of its own. */
   private async reject(rejection: CrmRejectedPayload): Promise<void> {
-    await this.dataSource.transaction((manager) =>
+    await transaction(this.dataSource, (manager) =>
       this.outbox.add(manager, 'crm.rejected', rejection, {
         idempotencyKey: `rejected:${rejection.commandIdempotencyKey}:${randomUUID()}`,
       }),
