@@ -11,8 +11,8 @@
  *
  * (a) Throughput: BENCH_Q2C_E2E_CONTRACTS bookings activated at once; contract changes per second from the first
  *     Salesforce commit to the last saga completion, and the steady rate between the 10th and 90th percentile of
- *     completions; per change, each process's CPU and the requests to each vendor, net of the idle background;
- *     `referenceCpuMs`, the machine's speed just before (see referenceCpuMs).
+ *     completions; per change, each process's CPU and the requests to each vendor, net of the idle background (its
+ *     CPU and work a second are printed too, and `grossRevlineCpuMs`, Revline's CPU a change with it left in).
  * (b) Latency at half that rate: bookings activated open loop (every 200 ms, or less often at rates under 5/s) for
  *     BENCH_Q2C_E2E_SECONDS; the sync latency (Salesforce commit → invoice and revenue plan posted in the ERP)
  *     p50/p99 (target p99 ≤ 2 s), and to the saga's completion (the batched write-back included), with the count of
@@ -38,7 +38,6 @@ import {
   printFigures,
   processCpuSeconds,
   processRssMb,
-  referenceCpuMs,
   serverCpuSeconds,
   runBench,
 } from './support/bench';
@@ -155,12 +154,14 @@ async function workCounts(stack: Q2cStack, redis: Redis): Promise<Record<string,
 interface WorkSample {
   at: number;
   counts: Record<string, number>;
+  /** CPU seconds used so far by each process (cpuSeconds). */
+  cpu: Record<string, number>;
 }
 
 async function sampleWork(stack: Q2cStack, redis: Redis): Promise<WorkSample> {
   // Postgres publishes a backend's counters up to a second after its transactions commit.
   await sleep(1500);
-  return { at: performance.now(), counts: await workCounts(stack, redis) };
+  return { at: performance.now(), counts: await workCounts(stack, redis), cpu: cpuSeconds(stack) };
 }
 
 /** Each counter's growth from one sample to the next, and the seconds between them. */
@@ -175,15 +176,26 @@ function growth(from: WorkSample, to: WorkSample): { grown: Record<string, numbe
 const per = (counts: Record<string, number>, by: number): Record<string, number> =>
   Object.fromEntries(Object.entries(counts).map(([name, n]) => [name, Number((n / by).toFixed(1))]));
 
+interface IdleBackground {
+  /** Each counter's growth a second. */
+  work: Record<string, number>;
+  /** Each process's CPU milliseconds a second. */
+  cpuMs: Record<string, number>;
+}
+
 /**
- * The counters' growth a second while the chain is idle: the outbox relays' polls, the sweeps and the workers'
- * waits, which run whatever the load.
+ * What the chain does a second while idle: the outbox relays' polls, the sweeps, the capture's polls of Salesforce
+ * and the workers' waits, which run whatever the load, and the CPU each process spends on them.
  */
-async function idleWork(stack: Q2cStack, redis: Redis): Promise<Record<string, number>> {
+async function idleBackground(stack: Q2cStack, redis: Redis): Promise<IdleBackground> {
   const from = await sampleWork(stack, redis);
   await sleep(IDLE_SAMPLE_MS);
-  const { grown, seconds } = growth(from, await sampleWork(stack, redis));
-  return per(grown, seconds);
+  const to = await sampleWork(stack, redis);
+  const { grown, seconds } = growth(from, to);
+  const cpuMs = Object.fromEntries(
+    Object.entries(to.cpu).map(([name, s]) => [name, ((s - (from.cpu[name] ?? 0)) * 1000) / seconds]),
+  );
+  return { work: per(grown, seconds), cpuMs: per(cpuMs, 1) };
 }
 
 /** Each counter's growth since `before` less the idle background over the same time, per contract change. */
@@ -223,30 +235,44 @@ function cpuSeconds(stack: Q2cStack): Record<string, number> {
 }
 
 /**
- * Where the machine's time went per contract change: each process's CPU milliseconds over the phase divided by the
- * changes completed, their sum, and the rate the machine's cores could reach at that cost if the Node processes
- * had them to themselves; Postgres's and Redis's CPU per change (the whole servers', so any other work on them is
- * in it), and the rate the cores allow with them counted. The peak resident memory of each process so far.
+ * Where the machine's time went per contract change: each process's CPU milliseconds over the phase, less what it
+ * spends idle over as long (`idle`), divided by the changes completed; their sum, and the rate the machine's cores
+ * could reach at that cost if the Node processes had them to themselves (the idle background kept running);
+ * Postgres's and Redis's CPU per change (the whole servers', so any other work on them is in it), and the rate the
+ * cores allow with them counted. `grossRevlineCpuMs` is Revline's CPU a change with its idle background left in.
+ * The peak resident memory of each process so far.
  */
-function cost(stack: Q2cStack, before: Record<string, number>, changes: number): Record<string, unknown> {
+function cost(
+  stack: Q2cStack,
+  before: WorkSample,
+  idle: Record<string, number>,
+  changes: number,
+): Record<string, unknown> {
   const after = cpuSeconds(stack);
-  const usedBy = (names: readonly string[]) =>
-    per(Object.fromEntries(names.map((n) => [n, ((after[n] ?? 0) - (before[n] ?? 0)) * 1000])), changes);
-  const perChange = usedBy(APPS);
-  const servers = usedBy(Object.keys(SERVERS));
+  const seconds = (performance.now() - before.at) / 1000;
+  const usedMs = (n: string) => ((after[n] ?? 0) - (before.cpu[n] ?? 0)) * 1000;
+  const netBy = (names: readonly string[]) =>
+    per(Object.fromEntries(names.map((n) => [n, usedMs(n) - (idle[n] ?? 0) * seconds])), changes);
+  const perChange = netBy(APPS);
+  const servers = netBy(Object.keys(SERVERS));
   const sum = (figures: Record<string, number>) => Object.values(figures).reduce((s, ms) => s + ms, 0);
   const total = sum(perChange);
   const machine = total + sum(servers);
   const revline = total - perChange.sandbox;
+  const revlineApps = APPS.filter((app) => app !== 'sandbox');
+  const grossRevline = revlineApps.reduce((s, app) => s + usedMs(app), 0) / changes;
+  const idleApps = APPS.reduce((s, app) => s + (idle[app] ?? 0), 0);
+  const idleMachine = idleApps + Object.keys(SERVERS).reduce((s, n) => s + (idle[n] ?? 0), 0);
   const cores = os.availableParallelism();
   return {
     cpuMsPerChange: { ...perChange, total: Number(total.toFixed(1)) },
     revlineCpuMs: Number(revline.toFixed(1)),
+    grossRevlineCpuMs: Number(grossRevline.toFixed(1)),
     revlineCpuTargetMs: TARGET_REVLINE_CPU_MS,
-    cpuCeilingPerSecond: Math.round((cores * 1000) / total),
+    cpuCeilingPerSecond: Math.round((cores * 1000 - idleApps) / total),
     serverCpuMsPerChange: servers,
     machineCpuMsPerChange: Number(machine.toFixed(1)),
-    machineCeilingPerSecond: Math.round((cores * 1000) / machine),
+    machineCeilingPerSecond: Math.round((cores * 1000 - idleMachine) / machine),
     peakRssMb: Object.fromEntries(
       APPS.map((app) => [app, processRssMb(stack.running(app)?.child.pid, 'VmHWM')]),
     ),
@@ -297,10 +323,8 @@ async function settled(stack: Q2cStack): Promise<void> {
 
 async function throughput(stack: Q2cStack, redis: Redis, accountIds: readonly string[]): Promise<number> {
   const orderIds = await createDraftOrders(stack.sales, stack.catalogue, CONTRACTS, accountIds);
-  const idle = await idleWork(stack, redis);
-  const referenceMs = referenceCpuMs();
+  const idle = await idleBackground(stack, redis);
   const workBefore = await sampleWork(stack, redis);
-  const cpuBefore = cpuSeconds(stack);
   const started = performance.now();
   const requestedMs = Date.now();
   await activateOrders(stack.sales, orderIds);
@@ -328,10 +352,10 @@ async function throughput(stack: Q2cStack, redis: Redis, accountIds: readonly st
     seconds: Number(seconds.toFixed(3)),
     changesPerSecond: Number(perSecond.toFixed(2)),
     steadyChangesPerSecond: Number(steadyPerSecond.toFixed(2)),
-    ...cost(stack, cpuBefore, done.length),
-    workPerChange: await workPerChange(stack, redis, workBefore, idle, done.length),
-    idleWorkPerSecond: idle,
-    referenceCpuMs: referenceMs,
+    ...cost(stack, workBefore, idle.cpuMs, done.length),
+    workPerChange: await workPerChange(stack, redis, workBefore, idle.work, done.length),
+    idleWorkPerSecond: idle.work,
+    idleCpuMsPerSecond: idle.cpuMs,
     target: { perSecond: TARGET_PER_SECOND },
     pass: done.length === CONTRACTS && perSecond >= TARGET_PER_SECOND,
   });

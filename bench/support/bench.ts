@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -119,21 +118,4 @@ export async function awaitSagas<Row>(
     }
     await sleep(500);
   }
-}
-
-/**
- * The CPU milliseconds this process spends hashing 32 MB with SHA-256 (Node's native code, so no JIT decision of
- * the process moves it), the best of five runs: the speed of the machine's cores at that moment. A shared virtual
- * machine's speed drifts by a quarter or more within an hour, and every CPU figure with it; printed beside them, it
- * helps tell a slow moment from a costlier build.
- */
-export function referenceCpuMs(): number {
-  const block = Buffer.alloc(8 * 1024 * 1024, 7);
-  const once = (): number => {
-    const started = process.cpuUsage();
-    for (let i = 0; i < 4; i++) createHash('sha256').update(block).digest();
-    const used = process.cpuUsage(started);
-    return (used.user + used.system) / 1000;
-  };
-  return Number(Math.min(once(), once(), once(), once(), once()).toFixed(1));
 }
