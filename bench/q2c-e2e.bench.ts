@@ -1,9 +1,10 @@
 /**
  * End-to-end quote-to-cash benchmark (issues 7 and 16). The built apps (process-q2c, system-salesforce,
  * system-billing, system-erp) and the sandbox run as child processes on a fresh database (local Postgres and Redis),
- * as in production, with revenue posted at period close (the default); orders are created and activated in the
- * Salesforce sandbox through jsforce, and each activation runs the whole chain: capture → normalisation → booking
- * saga → Stripe subscription and invoice → NetSuite customer and invoice (carrying the revenue plan) → Salesforce write-back.
+ * as in production and at production's timings (PRODUCTION_TIMINGS), with revenue posted at period close (the
+ * default); orders are created and activated in the Salesforce sandbox through jsforce, and each activation runs the
+ * whole chain: capture → normalisation → booking saga → Stripe subscription and invoice → NetSuite customer and
+ * invoice (carrying the revenue plan) → Salesforce write-back.
  * A contract change counts when its saga completes, read from process-q2c's sagas table.
  *
  * Before anything is measured, BENCH_Q2C_E2E_WARMUP bookings (200) run to completion: the figures are the apps'
@@ -37,6 +38,7 @@ import {
   percentile,
   printFigures,
   processCpuSeconds,
+  PRODUCTION_TIMINGS,
   processRssMb,
   serverCpuSeconds,
   runBench,
@@ -417,7 +419,7 @@ async function latency(stack: Q2cStack, accountIds: readonly string[], rate: num
 
 async function main(): Promise<void> {
   process.env.LOG_LEVEL = 'error';
-  const stack = await startQ2cStack({ LOG_LEVEL: 'error', SALESFORCE_POLL_INTERVAL_MS: '1000' });
+  const stack = await startQ2cStack({ LOG_LEVEL: 'error', ...PRODUCTION_TIMINGS });
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   try {
     const accountIds =

@@ -23,7 +23,15 @@ import {
 } from '../apps/sandbox/src/salesforce/testing/seed';
 import type { Q2cStack, StackApp } from '../test/support/q2c-stack';
 import { startQ2cStack } from '../test/support/q2c-stack';
-import { awaitSagas, commitMs, percentile, printFigures, processCpuSeconds, runBench } from './support/bench';
+import {
+  PRODUCTION_TIMINGS,
+  awaitSagas,
+  commitMs,
+  percentile,
+  printFigures,
+  processCpuSeconds,
+  runBench,
+} from './support/bench';
 import type { RequestsPerBooking, VendorLimits } from './support/vendor-ceilings';
 import { busiest, shareOfCeiling, vendorCeilings } from './support/vendor-ceilings';
 
@@ -199,18 +207,10 @@ async function exceptions(stack: Q2cStack): Promise<Record<string, number>> {
 
 async function main(): Promise<void> {
   process.env.LOG_LEVEL = 'error';
+  // Under the vendors' pace a booking spans seconds: the test stack's background work would be charged to it.
   const stack = await startQ2cStack({
     LOG_LEVEL: 'error',
-    // Production's timings, not the test stack's (sweeps every 200–500 ms and 3-second job locks, to recover killed
-    // workers fast): under the vendors' pace a booking spans seconds, and the stack's background work would be
-    // charged to it. The SOQL poll under change data capture runs at its production interval too: every poll
-    // spends the Salesforce allocation.
-    SALESFORCE_POLL_INTERVAL_MS: '30000',
-    SANDBOX_SF_COMETD_TIMEOUT_SECONDS: '25',
-    SAGA_SWEEP_MS: '10000',
-    PARKED_SWEEP_MS: '5000',
-    JOB_LOCK_DURATION_MS: '30000',
-    JOB_BACKOFF_BASE_MS: '500',
+    ...PRODUCTION_TIMINGS,
     SANDBOX_PROFILE: 'realistic',
   });
   try {

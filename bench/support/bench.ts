@@ -119,3 +119,18 @@ export async function awaitSagas<Row>(
     await sleep(500);
   }
 }
+
+/**
+ * Production's timings for a bench's stack, not the test stack's (sweeps every 200–500 ms, 3-second job locks to
+ * recover killed workers fast, the Salesforce poll every half second): the stack's background work would be charged
+ * to the bookings measured. The SOQL poll under change data capture runs at its production interval too: every poll
+ * spends the Salesforce allocation.
+ */
+export const PRODUCTION_TIMINGS: Readonly<Record<string, string>> = {
+  SALESFORCE_POLL_INTERVAL_MS: '30000',
+  SANDBOX_SF_COMETD_TIMEOUT_SECONDS: '25',
+  SAGA_SWEEP_MS: '10000',
+  PARKED_SWEEP_MS: '5000',
+  JOB_LOCK_DURATION_MS: '30000',
+  JOB_BACKOFF_BASE_MS: '500',
+};

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import type { TransactionCommitEvent } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dataSourceOptions } from './data-source-options';
@@ -110,6 +111,25 @@ describe('transaction', () => {
     expect(await values()).toEqual([]);
     await transaction(dataSource, (manager) => manager.query(`INSERT INTO ${TABLE} ("v") VALUES (3)`));
     expect(await values()).toEqual([3]);
+  });
+
+  it("tells TypeORM's subscribers of the commit, with the runner `work` used (the outbox relay wakes on it)", async () => {
+    const seen: unknown[] = [];
+    const subscriber = {
+      afterTransactionCommit: (event: TransactionCommitEvent) => {
+        seen.push(event.queryRunner.data);
+      },
+    };
+    dataSource.subscribers.push(subscriber);
+    try {
+      await transaction(dataSource, async (manager) => {
+        await manager.query(`INSERT INTO ${TABLE} ("v") VALUES (1)`);
+        Object.assign(manager.queryRunner?.data ?? {}, { wroteOutbox: true });
+      });
+    } finally {
+      dataSource.subscribers.splice(dataSource.subscribers.indexOf(subscriber), 1);
+    }
+    expect(seen).toEqual([{ wroteOutbox: true }]);
   });
 
   it('makes a transaction opened inside `work` a savepoint, as TypeORM does', async () => {

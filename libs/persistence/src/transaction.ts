@@ -14,8 +14,9 @@ type RunnerDepth = { transactionDepth: number };
  * transaction, so the BEGIN goes out with the transaction's first statement and Postgres answers both together.
  * The statements `work` runs are awaited one after another as before; a failed BEGIN fails that first statement
  * too. COMMIT (ROLLBACK when `work` throws) is awaited before the connection goes back to the pool, in the mode it
- * left it. For the transactions every message runs; TypeORM's transaction events are not broadcast (no subscriber
- * listens to them). A transaction `work` opens on the manager becomes a savepoint, as with TypeORM's.
+ * left it. For the transactions every message runs. TypeORM's commit and rollback events are broadcast as usual (the
+ * outbox relay wakes on a commit that wrote messages); the start events are not, and no subscriber listens to them.
+ * A transaction `work` opens on the manager becomes a savepoint, as with TypeORM's.
  */
 export async function transaction<T>(
   dataSource: DataSource,
