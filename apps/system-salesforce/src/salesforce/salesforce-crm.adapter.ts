@@ -36,7 +36,7 @@ import { accountSoql, activatedOrderLinesSoql, changedOrdersSoql, ordersByIdSoql
 
 const READ_BATCH = 150;
 /** A feed batch stops at this many record ids (merged events count each id), so a backlog is taken in steps. */
-const SIGNAL_RECORDS = 1_000;
+const SIGNAL_RECORDS = 500;
 
 /** How many of the oldest pending messages make one batch: at least one, then up to SIGNAL_RECORDS ids. */
 function batchLength(pending: readonly ChangeEventData[]): number {
