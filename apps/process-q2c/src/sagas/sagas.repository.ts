@@ -258,6 +258,9 @@ export class SagasRepository {
   /**
    * The first saga not completed that `where` (a fixed condition of the caller's) finds, locked: a saga that another
    * transaction moves meanwhile is read again once its lock is released, and left out if it no longer waits.
+   * The candidates are listed by `where` alone first (through the expression indexes on the saga's data): asked only
+   * for the first by id, Postgres reads the sagas in id order and tests each until one matches, every saga when none
+   * does (an invoice announced before its saga waits for it).
    */
   private async firstNotCompleted(
     manager: EntityManager,
@@ -268,7 +271,9 @@ export class SagasRepository {
     const { rows } = await prepared<SagaRow>(
       manager,
       `SELECT * FROM "q2c"."sagas"
-        WHERE ${where} AND "status" <> 'completed' ORDER BY "saga_id" LIMIT 1 FOR UPDATE`,
+        WHERE "saga_id" = ANY(ARRAY(SELECT "saga_id" FROM "q2c"."sagas" WHERE ${where} AND "status" <> 'completed'))
+          AND ${where} AND "status" <> 'completed'
+        ORDER BY "saga_id" LIMIT 1 FOR UPDATE`,
       params,
     );
     const row = rows.at(0);

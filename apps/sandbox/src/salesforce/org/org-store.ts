@@ -61,7 +61,12 @@ export class OrgStore {
   readonly ids = new IdGenerator();
   private records = new Map<string, StoredRecord>();
   private byObject = new Map<string, Set<string>>();
-  private refIndex = new Map<string, Map<string, Set<string>>>();
+  /**
+   * Record ids by a field's value, per object and field, each built on its first lookup and kept up to date by every
+   * write after (as Salesforce indexes lookups, external ids and unique fields): a lookup by value does not scan
+   * the object's records.
+   */
+  private valueIndexes = new Map<string, Map<string, Map<unknown, Set<string>>>>();
   private autoNumbers = new Map<string, number>();
   private listeners: Array<(tx: CommittedTransaction) => void> = [];
   standardPricebookId = '';
@@ -78,7 +83,7 @@ export class OrgStore {
     this.revision += 1;
     this.records = new Map();
     this.byObject = new Map(OBJECTS.map((o) => [o.name, new Set<string>()]));
-    this.refIndex = new Map();
+    this.valueIndexes = new Map();
     this.autoNumbers = new Map();
     const now = truncateToSecond(this.clock.now()).toISOString();
     this.standardPricebookId = this.ids.next('01s');
@@ -115,7 +120,7 @@ export class OrgStore {
     this.revision += 1;
     this.records = new Map();
     this.byObject = new Map(OBJECTS.map((o) => [o.name, new Set<string>()]));
-    this.refIndex = new Map();
+    this.valueIndexes = new Map();
     for (const record of snapshot.records) this.put(record);
     this.autoNumbers = new Map(snapshot.autoNumbers);
     this.standardPricebookId = snapshot.standardPricebookId;
@@ -134,9 +139,19 @@ export class OrgStore {
     return this.byObject.get(object) ?? new Set();
   }
 
-  /** Ids of the records of `object` whose reference `field` points at `parentId`. */
-  referencing(object: string, field: string, parentId: string): ReadonlySet<string> {
-    return this.refIndex.get(`${object}.${field}`)?.get(parentId) ?? new Set();
+  /**
+   * Ids of the records of `object` (deleted ones included) whose `field` holds `value` as committed: read each
+   * through a transaction to see its own writes.
+   */
+  withValue(object: string, field: string, value: unknown): ReadonlySet<string> {
+    let byField = this.valueIndexes.get(object);
+    if (!byField) this.valueIndexes.set(object, (byField = new Map<string, Map<unknown, Set<string>>>()));
+    let index = byField.get(field);
+    if (!index) {
+      byField.set(field, (index = new Map<unknown, Set<string>>()));
+      for (const id of this.idsOf(object)) indexValue(index, this.records.get(id)?.values[field], id);
+    }
+    return index.get(value) ?? NONE;
   }
 
   nextAutoNumber(object: string, width: number): string {
@@ -175,22 +190,23 @@ export class OrgStore {
     const id = record.values.Id as string;
     const previous = this.records.get(id);
     const def = objectDef(record.object) as ObjectDef;
-    for (const field of def.fields) {
-      if (field.type !== 'reference' || field.system) continue;
-      const key = `${def.name}.${field.name}`;
-      const before = previous?.values[field.name];
-      const after = record.values[field.name];
-      if (before === after) continue;
-      let index = this.refIndex.get(key);
-      if (!index) this.refIndex.set(key, (index = new Map<string, Set<string>>()));
-      if (typeof before === 'string') index.get(before)?.delete(id);
-      if (typeof after === 'string') {
-        let set = index.get(after);
-        if (!set) index.set(after, (set = new Set()));
-        set.add(id);
-      }
+    for (const [field, index] of this.valueIndexes.get(def.name) ?? []) {
+      const before = previous?.values[field];
+      const after = record.values[field];
+      if (previous && before === after) continue;
+      if (previous) index.get(before)?.delete(id);
+      indexValue(index, after, id);
     }
     this.records.set(id, record);
     this.byObject.get(def.name)?.add(id);
   }
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+function indexValue(index: Map<unknown, Set<string>>, value: unknown, id: string): void {
+  if (value === null || value === undefined) return;
+  let ids = index.get(value);
+  if (!ids) index.set(value, (ids = new Set()));
+  ids.add(id);
 }

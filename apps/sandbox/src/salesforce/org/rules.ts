@@ -305,16 +305,15 @@ function pricebookEntryRules(
 function invoiceRules(tx: OrgTransaction, before: RecordValues | undefined, record: RecordValues): void {
   const value = record.Revline_Invoice_Id__c;
   if (before && before.Revline_Invoice_Id__c === value) return;
-  for (const id of tx.store.idsOf('Revline_Billing_Invoice__c')) {
-    const other = tx.get(id);
-    if (other && !other.deleted && id !== record.Id && other.values.Revline_Invoice_Id__c === value) {
-      throw badRequest(
-        'DUPLICATE_VALUE',
-        `duplicate value found: Revline_Invoice_Id__c duplicates value on record with id: ${id}`,
-        ['Revline_Invoice_Id__c'],
-      );
-    }
-  }
+  const other = tx
+    .withValue('Revline_Billing_Invoice__c', 'Revline_Invoice_Id__c', value)
+    .find((r) => r.values.Id !== record.Id);
+  if (other)
+    throw badRequest(
+      'DUPLICATE_VALUE',
+      `duplicate value found: Revline_Invoice_Id__c duplicates value on record with id: ${String(other.values.Id)}`,
+      ['Revline_Invoice_Id__c'],
+    );
   record.Name ??=
     typeof record.Revline_Invoice_Number__c === 'string' ? record.Revline_Invoice_Number__c : String(value);
 }

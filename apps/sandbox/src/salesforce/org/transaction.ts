@@ -44,15 +44,20 @@ export class OrgTransaction {
     return record;
   }
 
-  /** Live children of `parentId` through `object.field`, including ones staged in this transaction. */
-  children(object: string, field: string, parentId: string): StoredRecord[] {
-    const ids = new Set(this.store.referencing(object, field, parentId));
+  /** Live records of `object` whose `field` holds `value`, including ones staged in this transaction. */
+  withValue(object: string, field: string, value: unknown): StoredRecord[] {
+    const ids = new Set(this.store.withValue(object, field, value));
     for (const [id, record] of this.staged) {
-      if (record.object === object && record.values[field] === parentId) ids.add(id);
+      if (record.object === object && record.values[field] === value) ids.add(id);
     }
     return [...ids]
       .map((id) => this.get(id))
-      .filter((r): r is StoredRecord => !!r && !r.deleted && r.values[field] === parentId);
+      .filter((r): r is StoredRecord => !!r && !r.deleted && r.values[field] === value);
+  }
+
+  /** Live children of `parentId` through `object.field`, including ones staged in this transaction. */
+  children(object: string, field: string, parentId: string): StoredRecord[] {
+    return this.withValue(object, field, parentId);
   }
 
   create(objectName: string, input: unknown): string {

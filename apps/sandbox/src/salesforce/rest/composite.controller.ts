@@ -249,9 +249,7 @@ function collectionUpsert(
     records,
     (tx, record) => {
       const key = record[field.name];
-      const existing = [...store.idsOf(def.name)]
-        .map((id) => tx.get(id))
-        .find((r) => r && !r.deleted && r.values[field.name] === key);
+      const existing = tx.withValue(def.name, field.name, key).at(0);
       if (existing) {
         tx.update(def.name, existing.values.Id as string, record);
         return { id: existing.values.Id as string, success: true, errors: [], created: false };

@@ -106,9 +106,7 @@ export class SObjectsController {
     }
     const key = coerceValue(field, value);
     const tx = this.store.begin(ctx);
-    const existing = [...this.store.idsOf(def.name)]
-      .map((id) => this.store.get(id))
-      .find((r) => r && !r.deleted && r.values[field.name] === key);
+    const existing = tx.withValue(def.name, field.name, key).at(0);
     const input = { ...(body as Record<string, unknown>), [field.name]: key };
     let id: string;
     if (existing) {

@@ -218,7 +218,7 @@ function shape(
       if (!rel)
         throw malformed(`Didn't understand relationship '${item.query.from}' in FROM part of query call.`);
       const child = objectDef(rel.childSObject) as ObjectDef;
-      const ids = ctx.store.referencing(child.name, rel.field, id);
+      const ids = ctx.store.withValue(child.name, rel.field, id);
       const result = select(ctx, child, item.query, ids);
       out[rel.relationshipName] =
         result.records.length === 0
