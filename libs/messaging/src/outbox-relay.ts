@@ -1,8 +1,8 @@
-import { transaction } from '@revline/persistence';
 import { Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { WorkerConfig } from '@revline/config';
 import { MetricsService } from '@revline/observability';
+import { transaction } from '@revline/persistence';
 import { DataSource } from 'typeorm';
 import type { EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
 import type { OutboxBacklogRow } from './outbox.repository';

@@ -1,7 +1,7 @@
-import { transaction } from '@revline/persistence';
 import { Injectable } from '@nestjs/common';
 import type { BusinessError, ErpPostingOutcome } from '@revline/messaging';
 import { inStoredTrace } from '@revline/observability';
+import { transaction } from '@revline/persistence';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { LineageHop } from '../lineage/lineage-recorder';

@@ -1,4 +1,3 @@
-import { transaction } from '@revline/persistence';
 import { Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -16,6 +15,7 @@ import type {
   Envelope,
 } from '@revline/messaging';
 import { BusinessError, Inbox, JobHandler, Outbox } from '@revline/messaging';
+import { transaction } from '@revline/persistence';
 import { DataSource } from 'typeorm';
 import { SalesforceConfig } from '../config';
 import { SALESFORCE_ID } from '../salesforce/soql';
