@@ -18,6 +18,8 @@
  *     BENCH_Q2C_E2E_SECONDS; the sync latency (Salesforce commit → invoice and revenue plan posted in the ERP)
  *     p50/p99 (target p99 ≤ 2 s), and to the saga's completion (the batched write-back included), with the count of
  *     process-q2c's revline_q2c_sync_latency_seconds histogram as a cross-check.
+ * (c) The machine: its CPU model and cores and what a Postgres round trip costs on it (machineFigures), to tell
+ *     apart runs of the same build on machines that differ.
  * Prints JSON lines. Run after the build: node dist/bench/q2c-e2e.bench.js
  */
 import 'reflect-metadata';
@@ -35,6 +37,7 @@ import { startQ2cStack } from '../test/support/q2c-stack';
 import {
   awaitSagas,
   commitMs,
+  machineFigures,
   percentile,
   printFigures,
   processCpuSeconds,
@@ -444,6 +447,9 @@ async function main(): Promise<void> {
     await stack.query('VACUUM ANALYZE');
     const rate = await throughput(stack, redis, accountIds, idle);
     await latency(stack, accountIds, Math.max(0.05, rate / 2));
+    // Last: its round trips would be counted in the idle background's transactions (a backend reports its counters
+    // up to ten seconds after it goes idle).
+    printFigures({ bench: 'q2c-e2e', phase: 'machine', ...(await machineFigures(stack)) });
   } finally {
     redis.disconnect();
     await stack.close();

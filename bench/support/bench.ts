@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Q2cStack } from '../../test/support/q2c-stack';
@@ -73,6 +74,33 @@ export function serverCpuSeconds(command: string): number {
     }
   }
   return ticks / 100;
+}
+
+/** Postgres round trips `machineFigures` times. */
+const ROUND_TRIPS = 5000;
+
+/**
+ * The machine a run measured: its CPU model and cores, and what one Postgres round trip costs on it (one `SELECT`
+ * after another on an open connection, the bench's and the server's CPU and the kernel's between them), the unit
+ * a message-passing chain spends most of: the same build measures differently on machines whose cores or system
+ * calls differ, and these tell such runs apart.
+ */
+export async function machineFigures(stack: Q2cStack): Promise<Record<string, unknown>> {
+  await stack.query('SELECT 1');
+  const ownBefore = process.cpuUsage();
+  const serverBefore = serverCpuSeconds('postgres');
+  const started = performance.now();
+  for (let i = 0; i < ROUND_TRIPS; i += 1) await stack.query('SELECT $1::int AS n', [i]);
+  const wallUs = ((performance.now() - started) * 1000) / ROUND_TRIPS;
+  const own = process.cpuUsage(ownBefore);
+  const cpuUs =
+    (own.user + own.system + (serverCpuSeconds('postgres') - serverBefore) * 1_000_000) / ROUND_TRIPS;
+  return {
+    cpu: os.cpus().at(0)?.model ?? 'unknown',
+    cores: os.availableParallelism(),
+    postgresRoundTripUs: Math.round(wallUs),
+    postgresRoundTripCpuUs: Math.round(cpuUs),
+  };
 }
 
 /**
