@@ -81,8 +81,8 @@ const ROUND_TRIPS = 5000;
 
 /**
  * The machine a run measured: its CPU model and cores, and what one Postgres round trip costs on it (one `SELECT`
- * after another on an open connection, the bench's and the server's CPU and the kernel's between them), the unit
- * a message-passing chain spends most of: the same build measures differently on machines whose cores or system
+ * after another on an open connection, the bench's and the server's CPU and the kernel's between them), a unit of
+ * the work a message-passing chain repeats: the same build measures differently on machines whose cores or system
  * calls differ, and these tell such runs apart.
  */
 export async function machineFigures(stack: Q2cStack): Promise<Record<string, unknown>> {
