@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { Envelope } from '@revline/messaging';
+import { outboxWritten } from '@revline/messaging';
 import { currentCorrelation } from '@revline/observability';
 import { prepared } from '@revline/persistence';
 import { DataSource } from 'typeorm';
@@ -68,8 +70,8 @@ export class TransactionWrites {
   sagas = new Map<string, SagaWrite>();
   /** The saga taking in each billing document, by document id. */
   claims = new Map<string, string>();
-  /** Outbox rows (message_id, queue, job, idempotency_key, envelope JSON), in the order they were sent. */
-  outbox: Array<readonly [string, string, string, string, string]> = [];
+  /** Messages, with their outbox rows (message_id, queue, job, idempotency_key, envelope JSON), in the order sent. */
+  outbox: Array<{ envelope: Envelope; row: readonly [string, string, string, string, string] }> = [];
 
   /** Whether saga rows (other than lineage hops) wait to be written. */
   get sagaRows(): boolean {
@@ -120,7 +122,7 @@ export async function flushTransactionWrites(
   // Data-modifying CTEs: each runs once, whether or not the final SELECT reads it; sent and confirmed keys are
   // disjoint (SagaCommandsRepository writes a batch's rows first when they are not).
   const { rows } = await prepared<{
-    row: 'saved' | 'successor';
+    row: 'saved' | 'successor' | 'queued';
     saga_id: string;
     started_at: Date | null;
     updated_at: Date | null;
@@ -146,7 +148,8 @@ export async function flushTransactionWrites(
          FROM unnest($35::text[], $36::text[], $37::text[], $38::text[], $39::text[])
            WITH ORDINALITY AS u("message_id", "queue", "job", "idempotency_key", "envelope", "n")
         ORDER BY u."n"
-       ON CONFLICT DO NOTHING),
+       ON CONFLICT DO NOTHING
+       RETURNING "message_id"),
      "hops" AS (
        INSERT INTO "q2c"."lineage"
          ("contract_id", "system", "object_type", "external_id", "status", "correlation_id", "causation_id", "detail", "occurred_at")
@@ -169,6 +172,8 @@ export async function flushTransactionWrites(
        RETURNING "saga_id", "started_at", "updated_at")
      SELECT 'saved' AS "row", "saga_id"::text AS "saga_id", "started_at", "updated_at" FROM "saved"
      UNION ALL
+     SELECT 'queued', "message_id"::text, NULL, NULL FROM "queued"
+     UNION ALL
      (SELECT 'successor', "saga_id"::text, NULL, NULL FROM "q2c"."sagas"
        WHERE "contract_id" = $31 AND "saga_id" > $32::uuid AND "status" <> 'completed' ORDER BY "saga_id" LIMIT 1)`,
     [
@@ -187,14 +192,21 @@ export async function flushTransactionWrites(
       successorOf?.sagaId ?? null,
       [...claims.keys()],
       [...claims.values()],
-      ...Array.from({ length: 5 }, (_, i) => outbox.map((r) => r[i])),
+      ...Array.from({ length: 5 }, (_, i) => outbox.map((r) => r.row[i])),
     ],
   );
   let successor: string | null = null;
+  const queued: string[] = [];
   for (const row of rows) {
     if (row.row === 'successor') successor = row.saga_id;
+    else if (row.row === 'queued') queued.push(row.saga_id);
     else if (row.started_at && row.updated_at) sagas.get(row.saga_id)?.saved(row.started_at, row.updated_at);
   }
+  outboxWritten(
+    manager,
+    outbox.map((r) => r.envelope),
+    queued,
+  );
   return successor;
 }
 

@@ -330,11 +330,12 @@ export class ChangeIntake {
         produced?.span.end();
       }
     });
-    await prepared(
+    const { rows: queued } = await prepared<{ message_id: string }>(
       manager,
       `INSERT INTO ${this.tableOf(manager, 'outbox')} ("message_id", "queue", "job", "idempotency_key", "envelope")
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING
+       RETURNING "message_id"`,
       [
         envelopes.map((e) => e.messageId),
         envelopes.map(() => queueOf('crm.record-changed')),
@@ -343,8 +344,12 @@ export class ChangeIntake {
         envelopes.map((e) => JSON.stringify(e)),
       ],
     );
-    // The relay publishes them as soon as the batch commits, not at its next idle poll (up to a second later).
-    outboxWritten(manager);
+    // The relay publishes them as soon as the batch commits.
+    outboxWritten(
+      manager,
+      envelopes,
+      queued.map((r) => r.message_id),
+    );
   }
 
   private table(manager: EntityManager): string {
