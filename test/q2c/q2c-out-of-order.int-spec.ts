@@ -117,18 +117,12 @@ describe('quote-to-cash out of order through the sandbox', () => {
         const linked = mine(orderId).some((j) => j.data.payload.record.contractId === sfContractId);
         return linked && mine(amendmentOrderId).length > 0 ? jobs : undefined;
       }, 30_000);
-      held.push(
-        ...(queued ?? [])
-          .filter((j) => j.data.payload.recordId === orderId)
-          .sort((a, b) => a.timestamp - b.timestamp),
-      );
-      // Their rows first as the relay's poll leaves a message unconfirmed past the grace: published, so that only
-      // the re-drive, minutes later, would queue them again once they are off the queue.
-      await env.db.dataSource.query(
-        `UPDATE "salesforce"."outbox" SET "published_at" = now() WHERE "message_id" = ANY($1::uuid[])`,
-        [held.map((job) => job.data.messageId)],
-      );
-      for (const job of held) await job.remove();
+      for (const job of (queued ?? [])
+        .filter((j) => j.data.payload.recordId === orderId)
+        .sort((a, b) => a.timestamp - b.timestamp)) {
+        held.push(job);
+        await job.remove();
+      }
     } finally {
       await crm.resume();
     }
