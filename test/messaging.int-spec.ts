@@ -124,11 +124,11 @@ describe('messaging: outbox, relay, inbox, retries and parking against real Post
           .add(manager, 'billing.apply-contract-change', applyPayload, { idempotencyKey: key });
     });
     // Claims in a transaction of the app's own data source, then rolls it back.
-    const claim = async (limit: number, maxBytes: number, grace = 0): Promise<string[]> => {
+    const claim = async (limit: number, maxBytes: number): Promise<string[]> => {
       const runner = app.get(DataSource).createQueryRunner();
       await runner.startTransaction();
       try {
-        const rows = await app.get(OutboxRepository).claimBatch(runner.manager, limit, maxBytes, grace);
+        const rows = await app.get(OutboxRepository).claimBatch(runner.manager, limit, maxBytes);
         return rows.map((row) => row.envelope.idempotencyKey);
       } finally {
         await runner.rollbackTransaction();
@@ -139,8 +139,6 @@ describe('messaging: outbox, relay, inbox, retries and parking against real Post
     expect(await claim(500, 1)).toEqual([keys[0]]);
     expect(await claim(2, 8 * 1024 * 1024)).toEqual(keys.slice(0, 2));
     expect(await claim(500, 8 * 1024 * 1024)).toEqual(keys);
-    // Rows younger than the grace are left to the process that committed them (it publishes on commit).
-    expect(await claim(500, 8 * 1024 * 1024, 3600)).toEqual([]);
     const unpublished = await db.dataSource
       .getRepository(OutboxMessageEntity)
       .countBy({ idempotencyKey: In(keys), publishedAt: IsNull() });

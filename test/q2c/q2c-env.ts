@@ -1,7 +1,7 @@
 import { runMigrations } from '@revline/persistence';
 import { appDataSourceOptions } from '@revline/platform';
 import type { TestApp, TestDatabase } from '@revline/testing';
-import { OutboxRedelivery, Queues } from '@revline/messaging';
+import { Queues } from '@revline/messaging';
 import {
   bearer,
   createTestApp,
@@ -102,7 +102,7 @@ export interface Q2cEnv {
   customerOnTestClock(frozenAt: string, accountId?: string): Promise<{ customerId: string; clockId: string }>;
   /** Advances a Stripe test clock to `to` (ISO date-time) and waits until what it set off has settled. */
   advanceClock(clockId: string, to: string): Promise<void>;
-  /** Waits until every outbox message is in Redis and every queue is idle, twice in a row: the system is at rest. */
+  /** Waits until every outbox is published and every queue is idle, twice in a row: the system is at rest. */
   settle(): Promise<void>;
   /** Waits until the contract has `count` sagas, all completed; describes them when they do not. */
   completed(contractId: string, count: number, timeoutMs?: number): Promise<SagaRow[]>;
@@ -134,8 +134,6 @@ export async function startQ2cEnv(
     ...erpEnv(netsuite.url),
     OUTBOX_RELAY: 'on',
     OUTBOX_POLL_MS: '50',
-    // A message scheduled for later (a ramp step) stays unconfirmed: the poll marks it published after this.
-    OUTBOX_PUBLISH_GRACE_SECONDS: '1',
     LOG_LEVEL: 'warn',
     STRIPE_PORT: stripePort,
     STRIPE_TIMEOUT_MS: '2000',
@@ -233,19 +231,12 @@ export async function startQ2cEnv(
     return done ?? [];
   };
   const queues = q2c.app.get(Queues, { strict: false });
-  /**
-   * Outbox rows not known to be in Redis: a message goes out as its transaction commits and its row stays unpublished
-   * until its consumer's receipt (drained here, not at the loops' next run) or the relay's poll after the grace marks
-   * it.
-   */
   const unpublished = async (): Promise<number> => {
-    await Promise.all(
-      apps.map(([, app]) => app.app.get(OutboxRedelivery, { strict: false }).drainReceipts()),
-    );
-    const open = (schema: string) =>
-      `(SELECT count(*) FROM "${schema}"."outbox" WHERE "published_at" IS NULL AND "delivered_at" IS NULL)`;
     const rows = await db.dataSource.query<Array<{ n: number }>>(
-      `SELECT (${['q2c', 'billing', 'erp', 'salesforce'].map(open).join(' + ')})::int AS n`,
+      `SELECT ((SELECT count(*) FROM "q2c"."outbox" WHERE "published_at" IS NULL)
+        + (SELECT count(*) FROM "billing"."outbox" WHERE "published_at" IS NULL)
+        + (SELECT count(*) FROM "erp"."outbox" WHERE "published_at" IS NULL)
+        + (SELECT count(*) FROM "salesforce"."outbox" WHERE "published_at" IS NULL))::int AS n`,
     );
     return rows.at(0)?.n ?? 0;
   };

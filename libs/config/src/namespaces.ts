@@ -141,14 +141,6 @@ export class WorkerConfig {
   @Min(10)
   OUTBOX_POLL_MS = 50;
 
-  /**
-   * A message is published as its transaction commits; the relay's poll publishes an outbox row still unpublished
-   * after this many seconds (its process died before publishing, or the publish failed).
-   */
-  @IsInt()
-  @Min(1)
-  OUTBOX_PUBLISH_GRACE_SECONDS = 10;
-
   /** An unpublished outbox row older than this many seconds counts in the backlog (gauge and readiness). */
   @IsInt()
   @Min(1)

@@ -14,8 +14,7 @@ export interface ClaimedMessage {
  * The outbox's backlog: rows unpublished for longer than the backlog age, or unconfirmed and not checked against
  * Redis for longer than the re-drive window and the backlog age (the re-drive is behind: a consumer merely slow
  * does not count, its rows are checked and found waiting), the age in seconds of the oldest unpublished row (0:
- * none), and the rows not yet confirmed by their consumer (published, or published as their transaction committed:
- * such a row is marked published by its receipt, or by the relay's poll once the grace is past).
+ * none), and the rows published and not yet confirmed by their consumer.
  */
 export interface OutboxBacklogRow {
   count: number;
@@ -45,7 +44,7 @@ export class OutboxRepository {
                 ELSE "published_at" < now() - make_interval(secs => $1::float8 + $2::float8) END)::int AS "count",
               coalesce(extract(epoch FROM now() - min("created_at") FILTER (WHERE "published_at" IS NULL)), 0)::float8
                 AS "oldest",
-              count(*)::int AS "unconfirmed"
+              count(*) FILTER (WHERE "published_at" IS NOT NULL)::int AS "unconfirmed"
          FROM ${this.table(manager)} WHERE "delivered_at" IS NULL`,
       [unpublishedAfterSeconds, unconfirmedAfterSeconds],
     );
@@ -109,32 +108,25 @@ export class OutboxRepository {
   }
 
   /**
-   * Claims the oldest rows unpublished for longer than `graceSeconds` that no other relay holds (SKIP LOCKED) — at
-   * most `limit` rows and `maxBytes` of envelopes, and at least one row — and marks them published, in one statement
-   * of the caller's transaction: the
+   * Claims the oldest unpublished rows no other relay holds (SKIP LOCKED) — at most `limit` rows and `maxBytes` of
+   * envelopes, and at least one row — and marks them published, in one statement of the caller's transaction: the
    * mark holds only if that transaction commits (after the rows were published), and a rollback leaves them
    * unpublished for the next run. Returned in outbox order.
    */
-  async claimBatch(
-    manager: EntityManager,
-    limit: number,
-    maxBytes: number,
-    graceSeconds: number,
-  ): Promise<ClaimedMessage[]> {
+  async claimBatch(manager: EntityManager, limit: number, maxBytes: number): Promise<ClaimedMessage[]> {
     const outbox = this.table(manager);
     const { rows } = await prepared<ClaimedMessage>(
       manager,
       `WITH "locked" AS (
          SELECT "id", pg_column_size("envelope") AS "size" FROM ${outbox}
-          WHERE "published_at" IS NULL AND "created_at" <= now() - make_interval(secs => $2::float8)
-          ORDER BY "id" ${literalLimit(limit)} FOR UPDATE SKIP LOCKED),
+          WHERE "published_at" IS NULL ORDER BY "id" ${literalLimit(limit)} FOR UPDATE SKIP LOCKED),
        "batch" AS (
          SELECT "id", sum("size") OVER (ORDER BY "id") AS "bytes", min("id") OVER () AS "first" FROM "locked")
        UPDATE ${outbox} o SET "published_at" = now()
          FROM "batch" b
         WHERE o."id" = b."id" AND (b."bytes" <= $1 OR b."id" = b."first")
        RETURNING o."id", o."queue", o."envelope"`,
-      [maxBytes, graceSeconds],
+      [maxBytes],
     );
     return rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
   }

@@ -160,7 +160,7 @@ export class MetricsService {
     );
     gauge(
       'revline_outbox_unconfirmed',
-      'Outbox rows not yet confirmed applied by their consumer (published, or going out as they commit)',
+      'Outbox rows published and not yet confirmed applied by their consumer',
       (b) => b.unconfirmed,
     );
     gauge(

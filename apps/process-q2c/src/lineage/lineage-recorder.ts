@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { Envelope } from '@revline/messaging';
-import { outboxWritten } from '@revline/messaging';
 import { currentCorrelation } from '@revline/observability';
 import { prepared } from '@revline/persistence';
 import { DataSource } from 'typeorm';
@@ -70,8 +68,8 @@ export class TransactionWrites {
   sagas = new Map<string, SagaWrite>();
   /** The saga taking in each billing document, by document id. */
   claims = new Map<string, string>();
-  /** Messages, with their outbox rows (message_id, queue, job, idempotency_key, envelope JSON), in the order sent. */
-  outbox: Array<{ envelope: Envelope; row: readonly [string, string, string, string, string] }> = [];
+  /** Outbox rows (message_id, queue, job, idempotency_key, envelope JSON), in the order they were sent. */
+  outbox: Array<readonly [string, string, string, string, string]> = [];
 
   /** Whether saga rows (other than lineage hops) wait to be written. */
   get sagaRows(): boolean {
@@ -122,7 +120,7 @@ export async function flushTransactionWrites(
   // Data-modifying CTEs: each runs once, whether or not the final SELECT reads it; sent and confirmed keys are
   // disjoint (SagaCommandsRepository writes a batch's rows first when they are not).
   const { rows } = await prepared<{
-    row: 'saved' | 'successor' | 'queued';
+    row: 'saved' | 'successor';
     saga_id: string;
     started_at: Date | null;
     updated_at: Date | null;
@@ -148,8 +146,7 @@ export async function flushTransactionWrites(
          FROM unnest($35::text[], $36::text[], $37::text[], $38::text[], $39::text[])
            WITH ORDINALITY AS u("message_id", "queue", "job", "idempotency_key", "envelope", "n")
         ORDER BY u."n"
-       ON CONFLICT DO NOTHING
-       RETURNING "message_id"),
+       ON CONFLICT DO NOTHING),
      "hops" AS (
        INSERT INTO "q2c"."lineage"
          ("contract_id", "system", "object_type", "external_id", "status", "correlation_id", "causation_id", "detail", "occurred_at")
@@ -172,8 +169,6 @@ export async function flushTransactionWrites(
        RETURNING "saga_id", "started_at", "updated_at")
      SELECT 'saved' AS "row", "saga_id"::text AS "saga_id", "started_at", "updated_at" FROM "saved"
      UNION ALL
-     SELECT 'queued', "message_id"::text, NULL, NULL FROM "queued"
-     UNION ALL
      (SELECT 'successor', "saga_id"::text, NULL, NULL FROM "q2c"."sagas"
        WHERE "contract_id" = $31 AND "saga_id" > $32::uuid AND "status" <> 'completed' ORDER BY "saga_id" LIMIT 1)`,
     [
@@ -192,21 +187,14 @@ export async function flushTransactionWrites(
       successorOf?.sagaId ?? null,
       [...claims.keys()],
       [...claims.values()],
-      ...Array.from({ length: 5 }, (_, i) => outbox.map((r) => r.row[i])),
+      ...Array.from({ length: 5 }, (_, i) => outbox.map((r) => r[i])),
     ],
   );
   let successor: string | null = null;
-  const queued: string[] = [];
   for (const row of rows) {
     if (row.row === 'successor') successor = row.saga_id;
-    else if (row.row === 'queued') queued.push(row.saga_id);
     else if (row.started_at && row.updated_at) sagas.get(row.saga_id)?.saved(row.started_at, row.updated_at);
   }
-  outboxWritten(
-    manager,
-    outbox.map((r) => r.envelope),
-    queued,
-  );
   return successor;
 }
 

@@ -37,7 +37,7 @@ export class SagaCommands {
     const options = { idempotencyKey: command.key, correlationId: saga.correlationId };
     const writes = transactionWrites(manager);
     // Inside a lineage batch the outbox row goes in the batch's statement at its end, with the command's own row.
-    if (writes) writes.outbox.push(this.outbox.entry(job, payload, options));
+    if (writes) writes.outbox.push(this.outbox.entry(manager, job, payload, options).row);
     else await this.outbox.add(manager, job, payload, options);
     await this.record(manager, saga, job, payload, command);
   }

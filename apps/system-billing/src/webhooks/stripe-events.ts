@@ -282,14 +282,14 @@ export class StripeEventIngest {
       .map((a) => a.envelope)
       .sort(byKey((e) => `${e.job} ${e.idempotencyKey}`));
     if (messages.length > 0) {
-      const { rows: queued } = await prepared<{ message_id: string }>(
+      outboxWritten(manager);
+      await prepared(
         manager,
         // An invoice a contract change issued was announced with the change's answer (ANNOUNCED_WITH_CHANGE).
         `INSERT INTO ${this.table('outbox')} ("message_id", "queue", "job", "idempotency_key", "envelope")
            SELECT m, q, j, k, e::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(m, q, j, k, e)
             WHERE NOT EXISTS (SELECT 1 FROM ${this.table('inbox')} i WHERE i."consumer" = $6 AND i."idempotency_key" = x.k)
-           ON CONFLICT DO NOTHING
-           RETURNING "message_id"`,
+           ON CONFLICT DO NOTHING`,
         [
           messages.map((e) => e.messageId),
           messages.map((e) => queueOf(e.job)),
@@ -298,11 +298,6 @@ export class StripeEventIngest {
           messages.map((e) => JSON.stringify(e)),
           ANNOUNCED_WITH_CHANGE,
         ],
-      );
-      outboxWritten(
-        manager,
-        messages,
-        queued.map((r) => r.message_id),
       );
     }
 
