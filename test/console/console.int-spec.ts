@@ -186,8 +186,12 @@ describe('the finance console in a browser', () => {
       ],
     };
     const makerPage = await open(maker, '/mappings');
+    // The definition field shows the base version once it has loaded: filled before, the loaded text would land
+    // around what was typed.
+    const definitionField = makerPage.getByLabel('Definition (JSON)');
+    await eventually(async () => (await definitionField.inputValue()) !== '');
     await makerPage.getByLabel('Summary').fill('Map the premium analytics module');
-    await makerPage.getByLabel('Definition (JSON)').fill(JSON.stringify(definition, null, 2));
+    await definitionField.fill(JSON.stringify(definition, null, 2));
     await makerPage.getByRole('button', { name: 'Propose' }).click();
     const outcome = makerPage.getByText(/Version \d+ proposed/).or(makerPage.getByRole('alert'));
     const proposed = await outcome.first().textContent();
