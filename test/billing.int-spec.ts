@@ -1,12 +1,12 @@
 import { OutboxMessageEntity } from '@revline/messaging';
 import type { Envelope } from '@revline/messaging';
-import { createEnvelope, Queues } from '@revline/messaging';
+import { createEnvelope, Inbox, Queues } from '@revline/messaging';
 import type { TestApp, TestDatabase } from '@revline/testing';
 import { bearer, eventually, seedApiKey, waitForQueuesIdle } from '@revline/testing';
 import { createHmac } from 'node:crypto';
 import type Stripe from 'stripe';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BillingCommandsHandler } from '../apps/system-billing/src/commands/billing-commands.handler';
 import { StripeEventEntity, StripeObjectEntity } from '../apps/system-billing/src/persistence/entities';
 import type { StripeEventLike } from '../apps/system-billing/src/webhooks/stripe-events';
@@ -354,6 +354,41 @@ describe('system-billing against the Stripe sandbox', () => {
     expect(
       await billing.app.get(StripeEventIngest).ingest(finalized as unknown as StripeEventLike, 'poller'),
     ).toBe('accepted');
+    expect(
+      (await outbox('billing.invoice-issued')).filter(
+        (row) => row.idempotencyKey === `stripe:invoice-issued:${r.invoiceId}`,
+      ),
+    ).toHaveLength(0);
+  });
+
+  it("holds Stripe's notice of a booking's invoice while the change's transaction is open: one announcement", async () => {
+    const { customer, price } = await seats('2026-01-01T00:00:00Z');
+    // The change's transaction starts a second late, so Stripe's webhook (sent as the invoice is finalised)
+    // arrives while the change is still under way.
+    const inbox = billing.app.get(Inbox);
+    const runOnce = inbox.runOnce.bind(inbox);
+    const spy = vi.spyOn(inbox, 'runOnce').mockImplementation(async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      return runOnce(...args);
+    });
+    let r: { invoiceId: string };
+    try {
+      r = (await handler.applyContractChange(
+        command('C-HELD', customer.id, 'create', '2026-01-01', [['L1', price.id, 3]], 'cmd-held'),
+      )) as { invoiceId: string };
+    } finally {
+      spy.mockRestore();
+    }
+    const answer = (await outbox('billing.subscription-changed'))
+      .map((row) => row.envelope as Envelope<'billing.subscription-changed'>)
+      .find((e) => e.payload.commandIdempotencyKey === 'cmd-held');
+    expect(answer?.payload.invoice?.documentId).toBe(r.invoiceId);
+    await eventually(
+      async () =>
+        (await db.dataSource
+          .getRepository(StripeEventEntity)
+          .countBy({ objectId: r.invoiceId, type: 'invoice.finalized' })) === 1,
+    );
     expect(
       (await outbox('billing.invoice-issued')).filter(
         (row) => row.idempotencyKey === `stripe:invoice-issued:${r.invoiceId}`,

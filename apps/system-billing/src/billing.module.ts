@@ -5,6 +5,7 @@ import { BillingCommandsHandler } from './commands/billing-commands.handler';
 import { StripeChecks } from './preflight/stripe-checks';
 import { BillingRowsRepository } from './persistence/billing-rows.repository';
 import { BillingReadsController } from './reads/billing-reads.controller';
+import { IssuingInvoices } from './stripe/issuing-invoices';
 import { RequestLedger } from './stripe/request-ledger';
 import { StripeBillingAdapter } from './stripe/stripe-billing.adapter';
 import { StripeCustomers } from './stripe/stripe-customers.service';
@@ -39,6 +40,7 @@ import { StripeWebhookEndpoints } from './webhooks/stripe-webhook-endpoints';
     StripeSigma,
     BillingRowsRepository,
     RequestLedger,
+    IssuingInvoices,
     StripeCustomers,
     StripePrices,
     StripeSubscriptions,

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { ContractChange } from '@revline/billing-port';
+import type { ContractChange, ContractChangeResult } from '@revline/billing-port';
 import { BillingPort } from '@revline/billing-port';
 import type { Envelope, JobName } from '@revline/messaging';
 import { BusinessError, Inbox, isBusinessError, JobHandler, Outbox } from '@revline/messaging';
 import { prepared } from '@revline/persistence';
+import type { EntityManager } from 'typeorm';
+import { IssuingInvoices } from '../stripe/issuing-invoices';
 import { ANNOUNCED_WITH_CHANGE, invoiceIssuedKey } from '../webhooks/stripe-event-announcements';
 import { toBillingRejection } from './billing-rejection';
 
@@ -75,6 +77,7 @@ export class BillingCommandsHandler {
     private readonly billing: BillingPort,
     private readonly inbox: Inbox,
     private readonly outbox: Outbox,
+    private readonly issuing: IssuingInvoices,
   ) {}
 
   @JobHandler('billing.apply-contract-change')
@@ -87,45 +90,58 @@ export class BillingCommandsHandler {
     } catch (error) {
       return this.refused(envelope, error);
     }
-    const outcome = await this.inbox.runOnce(CONSUMER, envelope, async (manager) => {
-      if (result.subscriptionId) {
-        // A later change of the contract moves its link ("updated_at" from the new row's default, now()).
-        await prepared(
-          manager,
-          `INSERT INTO "${manager.connection.driver.schema ?? 'billing'}"."contract_links"
-             ("contract_id", "customer_id", "subscription_id", "schedule_id") VALUES ($1, $2, $3, $4)
-           ON CONFLICT ("contract_id") DO UPDATE SET "customer_id" = EXCLUDED."customer_id",
-             "subscription_id" = EXCLUDED."subscription_id", "schedule_id" = EXCLUDED."schedule_id",
-             "updated_at" = EXCLUDED."updated_at"`,
-          [change.contractId, result.customerId, result.subscriptionId, result.scheduleId ?? null],
-        );
-      }
-      await this.outbox.add(
-        manager,
-        'billing.subscription-changed',
-        {
-          contractId: change.contractId,
-          subscriptionId: result.subscriptionId,
-          customerId: result.customerId,
-          status: result.status,
-          itemIds: result.itemIds,
-          eventCreatedAt: new Date().toISOString(),
-          commandIdempotencyKey: envelope.idempotencyKey,
-          ...(result.invoiceId ? { invoiceId: result.invoiceId } : {}),
-          ...(result.invoice ? { invoice: result.invoice } : {}),
-          ...(result.scheduleId ? { scheduleId: result.scheduleId } : {}),
-        },
-        { idempotencyKey: `subscription-changed:${envelope.idempotencyKey}` },
-      );
-      // The invoice the change issued is announced here: Stripe's notice of it, taken in later, announces nothing.
-      if (result.invoice)
-        await this.inbox.record(manager, ANNOUNCED_WITH_CHANGE, {
-          idempotencyKey: invoiceIssuedKey(result.invoice.documentId),
-          messageId: envelope.messageId,
-        });
-      return result;
-    });
+    const outcome = await this.inbox
+      .runOnce(CONSUMER, envelope, (manager) => this.answerChange(manager, envelope, change, result))
+      // Stripe's notice of the invoice, if it came in meanwhile, waited for this transaction (IssuingInvoices).
+      .finally(() => {
+        this.issuing.settle([result.invoiceId, result.invoice?.documentId]);
+      });
     return outcome.applied ? outcome.result : { duplicate: true };
+  }
+
+  /** The change's answer, in the transaction of its inbox row: the contract's link and the announcement. */
+  private async answerChange(
+    manager: EntityManager,
+    envelope: Envelope<'billing.apply-contract-change'>,
+    change: ContractChange,
+    result: ContractChangeResult,
+  ): Promise<ContractChangeResult> {
+    if (result.subscriptionId) {
+      // A later change of the contract moves its link ("updated_at" from the new row's default, now()).
+      await prepared(
+        manager,
+        `INSERT INTO "${manager.connection.driver.schema ?? 'billing'}"."contract_links"
+         ("contract_id", "customer_id", "subscription_id", "schedule_id") VALUES ($1, $2, $3, $4)
+       ON CONFLICT ("contract_id") DO UPDATE SET "customer_id" = EXCLUDED."customer_id",
+         "subscription_id" = EXCLUDED."subscription_id", "schedule_id" = EXCLUDED."schedule_id",
+         "updated_at" = EXCLUDED."updated_at"`,
+        [change.contractId, result.customerId, result.subscriptionId, result.scheduleId ?? null],
+      );
+    }
+    await this.outbox.add(
+      manager,
+      'billing.subscription-changed',
+      {
+        contractId: change.contractId,
+        subscriptionId: result.subscriptionId,
+        customerId: result.customerId,
+        status: result.status,
+        itemIds: result.itemIds,
+        eventCreatedAt: new Date().toISOString(),
+        commandIdempotencyKey: envelope.idempotencyKey,
+        ...(result.invoiceId ? { invoiceId: result.invoiceId } : {}),
+        ...(result.invoice ? { invoice: result.invoice } : {}),
+        ...(result.scheduleId ? { scheduleId: result.scheduleId } : {}),
+      },
+      { idempotencyKey: `subscription-changed:${envelope.idempotencyKey}` },
+    );
+    // The invoice the change issued is announced here: Stripe's notice of it, taken in later, announces nothing.
+    if (result.invoice)
+      await this.inbox.record(manager, ANNOUNCED_WITH_CHANGE, {
+        idempotencyKey: invoiceIssuedKey(result.invoice.documentId),
+        messageId: envelope.messageId,
+      });
+    return result;
   }
 
   @JobHandler('billing.report-usage')

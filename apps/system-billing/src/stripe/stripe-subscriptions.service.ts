@@ -13,6 +13,7 @@ import {
   phaseItems,
   phasesEndingAt,
 } from './contract-change.plans';
+import { IssuingInvoices } from './issuing-invoices';
 import { RequestLedger } from './request-ledger';
 import { StripeCustomers } from './stripe-customers.service';
 import { StripeGateway } from './stripe-gateway';
@@ -42,6 +43,7 @@ export class StripeSubscriptions {
     private readonly ledger: RequestLedger,
     private readonly customers: StripeCustomers,
     private readonly prices: StripePrices,
+    private readonly issuing: IssuingInvoices,
   ) {}
 
   async applyContractChange(requested: ContractChange, key: string): Promise<ContractChangeResult> {
@@ -88,6 +90,7 @@ export class StripeSubscriptions {
     if (invoice.billing_reason !== 'subscription_create' && invoice.billing_reason !== 'subscription_update')
       return undefined;
     const id = invoice.id;
+    this.issuing.begin(id);
     const finalized = await this.gateway.call('invoices.finalizeInvoice', (s) =>
       s.invoices.finalizeInvoice(id, {}, { idempotencyKey: `${idempotencyKey}_finalize` }),
     );

@@ -9,14 +9,18 @@ import { StripeEventIngest } from './stripe-events';
 
 const CURSOR = 'stripe-events';
 const OVERLAP_SECONDS = 60;
-/** The event types Revline reads: what the poller lists, and what the webhook endpoint is registered for. */
+/**
+ * The event types Revline reads: what the poller lists, and what the webhook endpoint is registered for. Not
+ * `customer.subscription.created`: every subscription Revline bills is created by its own command, whose answer
+ * carries it, and a subscription created outside Revline is reconciliation's to find; its notice would cost a
+ * webhook a booking and tell nothing.
+ */
 export const STRIPE_EVENT_TYPES: readonly string[] = [
   'invoice.finalized',
   'invoice.paid',
   'invoice.voided',
   'invoice.marked_uncollectible',
   'credit_note.created',
-  'customer.subscription.created',
   'customer.subscription.updated',
   'customer.subscription.deleted',
 ];

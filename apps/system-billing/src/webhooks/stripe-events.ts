@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import type { Announcement, StripeEventLike } from './stripe-event-announcements';
 import { ANNOUNCED_WITH_CHANGE, announcementsOf, str } from './stripe-event-announcements';
 import { STRIPE_API_VERSION, StripeApiVersionMismatch } from './stripe-api-version';
+import { IssuingInvoices } from '../stripe/issuing-invoices';
 import { StripeEventDetails } from './stripe-event-details';
 
 export type { StripeEventLike } from './stripe-event-announcements';
@@ -70,6 +71,7 @@ export class StripeEventIngest {
   constructor(
     private readonly dataSource: DataSource,
     private readonly details: StripeEventDetails,
+    private readonly issuing: IssuingInvoices,
   ) {}
 
   async ingest(event: StripeEventLike, source: EventSource): Promise<IngestOutcome> {
@@ -97,6 +99,10 @@ export class StripeEventIngest {
         announced.push(announcements);
       }
     }
+    // An invoice a change of this process is issuing is announced with the change's answer: wait for it.
+    await this.issuing.settled(
+      events.filter((e) => e.type === 'invoice.finalized').map((e) => str(e.data.object.id)),
+    );
     const outcomes = events.map(
       (event, i) =>
         new Promise<IngestOutcome>((resolve, reject) => {
