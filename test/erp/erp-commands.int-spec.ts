@@ -44,11 +44,22 @@ describe('erp.commands jobs against the NetSuite sandbox', () => {
   };
   const settle = async (timeoutMs = 30_000) =>
     waitForQueuesIdle([await first.app.get(Queues).get('erp.commands')], timeoutMs);
-  const outbox = async (job: 'erp.posted' | 'erp.rejected'): Promise<OutboxRow[]> =>
-    db.dataSource.query(
-      `SELECT job, idempotency_key, envelope->'payload' AS payload FROM erp.outbox WHERE job = $1`,
-      [job],
+  /** The answers of that job: `erp.posted-many` rows count as the `erp.posted` of each command they confirm. */
+  const outbox = async (job: 'erp.posted' | 'erp.rejected'): Promise<OutboxRow[]> => {
+    const rows = await db.dataSource.query<OutboxRow[]>(
+      `SELECT job, idempotency_key, envelope->'payload' AS payload FROM erp.outbox WHERE job = $1 OR job = $2`,
+      [job, `${job}-many`],
     );
+    return rows.flatMap((row) =>
+      row.job === job
+        ? [row]
+        : (row.payload.confirmations as Array<Record<string, unknown>>).map((payload) => ({
+            ...row,
+            job,
+            payload,
+          })),
+    );
+  };
 
   beforeAll(async () => {
     db = await createTestDatabase(DATABASE);
@@ -124,14 +135,23 @@ describe('erp.commands jobs against the NetSuite sandbox', () => {
       });
     }
     expect(posted.some((r) => r.payload.recordType === 'customer')).toBe(true);
-    // Traceable: each event carries its command's correlation id and names the command as its cause.
-    const [trace] = await db.dataSource.query(
-      `SELECT envelope->>'correlationId' AS "correlationId", envelope->>'causationId' AS "causationId"
-         FROM erp.outbox WHERE idempotency_key = $1`,
-      [`${invoiceKey}:posted`],
+    // Traceable: each answer carries its command's correlation id and names the command as its cause; answers
+    // written together carry the first one's.
+    const traces = await db.dataSource.query<
+      Array<{ correlationId: string; causationId: string; first: string }>
+    >(
+      `SELECT envelope->>'correlationId' AS "correlationId", envelope->>'causationId' AS "causationId",
+              coalesce(envelope->'payload'->'confirmations'->0->>'commandIdempotencyKey',
+                       envelope->'payload'->>'commandIdempotencyKey') AS "first"
+         FROM erp.outbox
+        WHERE idempotency_key = $1 OR envelope->'payload'->'confirmations' @> $2::jsonb`,
+      [`${invoiceKey}:posted`, JSON.stringify([{ commandIdempotencyKey: invoiceKey }])],
     );
-    const command = sent.get(invoiceKey);
-    expect(trace).toEqual({ correlationId: command?.correlationId, causationId: command?.messageId });
+    expect(traces).toHaveLength(1);
+    const trace = traces.at(0);
+    const command = sent.get(trace?.first ?? '');
+    expect(command).toBeDefined();
+    expect(trace).toMatchObject({ correlationId: command?.correlationId, causationId: command?.messageId });
     expect(await sandbox.imbalance()).toEqual({ USD: '0' });
   });
 

@@ -1,4 +1,5 @@
 export * from './backoff';
+export * from './batcher';
 export * from './connection-alerts';
 export * from './entities';
 export * from './envelope';

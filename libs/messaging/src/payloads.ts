@@ -376,6 +376,14 @@ export interface ErpPostedPayload {
   postings?: ErpPostingOutcome[];
 }
 
+/**
+ * The answers of commands system-erp posted together (ERP_ANSWER_BATCH_MS), each as its own `erp.posted` would
+ * carry it: one message and one transaction for the batch.
+ */
+export interface ErpPostedManyPayload {
+  confirmations: ErpPostedPayload[];
+}
+
 export interface ErpRejectedPayload {
   commandIdempotencyKey: string;
   recordType: string;

@@ -25,6 +25,7 @@ export interface JobPayloads {
   'erp.post-revenue': P.ErpRevenueBatchPayload;
   'erp.post-period-journal': P.ErpPeriodJournalPayload;
   'erp.posted': P.ErpPostedPayload;
+  'erp.posted-many': P.ErpPostedManyPayload;
   'erp.rejected': P.ErpRejectedPayload;
   'q2c.reconcile': P.ReconcilePayload;
   'q2c.ramp-step-due': P.RampStepDuePayload;
@@ -90,7 +91,11 @@ export const QUEUES = {
       'erp.settle-exception',
     ],
   },
-  'erp.events': { producer: 'system-erp', consumer: 'process-q2c', jobs: ['erp.posted', 'erp.rejected'] },
+  'erp.events': {
+    producer: 'system-erp',
+    consumer: 'process-q2c',
+    jobs: ['erp.posted', 'erp.posted-many', 'erp.rejected'],
+  },
   'system.exceptions': {
     producer: 'system-billing, system-erp, system-salesforce',
     consumer: 'process-q2c',

@@ -72,29 +72,15 @@ export class CommandRefusalsHandler {
     const outcome = await this.inbox.runOnce(SAGAS_CONSUMER, envelope, (manager) =>
       this.lineage.batch(manager, async () => {
         const byKey = new Map(confirmations.map((c) => [c.commandIdempotencyKey, c]));
-        const sent = await this.store.lockAllBySentCommands(manager, [...byKey.keys()]);
-        const groups = new Map<string, { saga: SagaEntity; commands: typeof sent }>();
-        for (const command of sent) {
-          const group = groups.get(command.saga.sagaId) ?? { saga: command.saga, commands: [] };
-          group.commands.push(command);
-          groups.set(command.saga.sagaId, group);
-        }
-        const contractsMoved = new Set<string>();
-        for (const { saga: locked, commands } of groups.values()) {
-          // A saga of a contract whose earlier saga completed here may have been moved on as its successor: read
-          // again (its lock is held), not as it was locked.
-          const current = contractsMoved.has(locked.contractId) ? locked.sagaId : locked;
-          contractsMoved.add(locked.contractId);
-          await this.runner.within(manager, current, async (saga) => {
-            for (const command of commands) {
-              const c = byKey.get(command.key);
-              if (c) await this.confirmWriteBack(manager, saga, command.job, c);
-            }
-          });
-        }
+        const sent = await this.runner.withSendersOf(manager, [...byKey.keys()], async (saga, commands) => {
+          for (const command of commands) {
+            const c = byKey.get(command.key);
+            if (c) await this.confirmWriteBack(manager, saga, command.job, c);
+          }
+        });
         const confirmed = new Set(sent.map((c) => c.key));
         return {
-          sagaIds: [...groups.keys()],
+          sagaIds: [...new Set(sent.map((c) => c.saga.sagaId))],
           ...(confirmed.size < byKey.size
             ? { ignored: [...byKey.keys()].filter((k) => !confirmed.has(k)) }
             : {}),

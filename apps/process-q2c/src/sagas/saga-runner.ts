@@ -15,6 +15,9 @@ import { baseKey } from './saga-retries';
 import { SagaStore } from './saga-store';
 import type { SagaEntity } from './saga.entity';
 
+/** A command a saga sent, found by its key, with the saga locked. */
+export type SentCommand = Awaited<ReturnType<SagaStore['lockAllBySentCommands']>>[number];
+
 /**
  * Applies what a message tells a saga and moves it on, in the caller's transaction (the message's inbox row);
  * when the saga completes, the next change of the same contract, which waited for it, moves on too. The lineage
@@ -30,6 +33,34 @@ export class SagaRunner {
     private readonly commands: SagaCommands,
     private readonly exceptions: ExceptionResolutions,
   ) {}
+
+  /**
+   * The sagas that sent these commands, locked in one statement (in saga order, so two batches of confirmations
+   * never wait on each other), each moved on once with its own commands; answers the commands found (a key no
+   * saga sent is absent). A saga of a contract whose earlier saga completed in this run may have been moved on as
+   * its successor: it is read again (its lock is held), not taken as it was locked.
+   */
+  async withSendersOf(
+    manager: EntityManager,
+    keys: readonly string[],
+    apply: (saga: SagaEntity, commands: readonly SentCommand[]) => Promise<void>,
+  ): Promise<SentCommand[]> {
+    if (keys.length === 0) return [];
+    const sent = await this.store.lockAllBySentCommands(manager, keys);
+    const groups = new Map<string, { saga: SagaEntity; commands: SentCommand[] }>();
+    for (const command of sent) {
+      const group = groups.get(command.saga.sagaId) ?? { saga: command.saga, commands: [] };
+      group.commands.push(command);
+      groups.set(command.saga.sagaId, group);
+    }
+    const contractsMoved = new Set<string>();
+    for (const { saga: locked, commands } of groups.values()) {
+      const current = contractsMoved.has(locked.contractId) ? locked.sagaId : locked;
+      contractsMoved.add(locked.contractId);
+      await this.within(manager, current, (saga) => apply(saga, commands));
+    }
+    return sent;
+  }
 
   /** The saga by its id, or one the caller locked already in this transaction. */
   async within(

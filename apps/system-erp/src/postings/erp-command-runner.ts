@@ -1,14 +1,26 @@
 import { Injectable } from '@nestjs/common';
+import type { BeforeApplicationShutdown } from '@nestjs/common';
 import type { ErpPostingResult } from '@revline/erp-port';
 import { ErpRejectedError, ErpUnavailableError } from '@revline/erp-port';
-import type { Envelope, ErpPostingOutcome, JobName } from '@revline/messaging';
-import { ConnectionError, Inbox, isBusinessError, Outbox, TransientError } from '@revline/messaging';
+import type { Envelope, ErpPostedPayload, ErpPostingOutcome, ItemOutcome, JobName } from '@revline/messaging';
+import { Batcher, ConnectionError, Inbox, isBusinessError, Outbox, TransientError } from '@revline/messaging';
 import { prepared } from '@revline/persistence';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
+import { ErpConfig } from '../erp.config';
 
 export const CONSUMER = 'system-erp';
+
+/** Answers in one transaction and one `erp.posted-many` at most. */
+const ANSWERS_MAX = 200;
+
+/** A command's answer waiting for its batch: its `erp.posted` and what else it records. */
+interface Answer {
+  envelope: Envelope;
+  confirmation: ErpPostedPayload;
+  record?: (manager: EntityManager) => Promise<void>;
+}
 
 /** What a command did in the ERP, reported back as `erp.posted`. */
 export interface Posted extends ErpPostingResult {
@@ -35,12 +47,22 @@ export interface CommandSpec {
  * login is the connection's failure, not the command's; an unreachable ERP is a transient error, retried with backoff.
  */
 @Injectable()
-export class ErpCommandRunner {
+export class ErpCommandRunner implements BeforeApplicationShutdown {
+  /** Answers written together: those of commands ending within ERP_ANSWER_BATCH_MS of the first. */
+  private readonly answers: Batcher<Answer, boolean>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly inbox: Inbox,
     private readonly outbox: Outbox,
-  ) {}
+    config: ErpConfig,
+  ) {
+    this.answers = new Batcher({
+      windowMs: () => config.ERP_ANSWER_BATCH_MS,
+      maxItems: () => ANSWERS_MAX,
+      flush: (answers) => this.answerAll(answers),
+    });
+  }
 
   /**
    * Whether the message's inbox row is there: read before the ERP is called, since the inbox row is written only
@@ -116,7 +138,9 @@ export class ErpCommandRunner {
 
   /**
    * Records the inbox row and the `erp.posted` event (with the records of a batch, if any) in one transaction,
-   * after `record` writes what else the command records. False when the message was applied already.
+   * after `record` writes what else the command records. False when the message was applied already. The answers
+   * of commands ending within ERP_ANSWER_BATCH_MS of each other share that transaction and one message
+   * (`erp.posted-many`, each confirmation as its `erp.posted` would carry it); a lone answer goes as `erp.posted`.
    */
   async answer<J extends JobName>(
     envelope: Envelope<J>,
@@ -125,24 +149,71 @@ export class ErpCommandRunner {
     record?: (manager: EntityManager) => Promise<void>,
     postings?: ErpPostingOutcome[],
   ): Promise<boolean> {
-    const outcome = await this.inbox.runOnce(CONSUMER, envelope, async (manager) => {
-      await record?.(manager);
-      await this.outbox.add(
-        manager,
-        'erp.posted',
-        {
-          commandIdempotencyKey: envelope.idempotencyKey,
-          recordType,
-          externalId: posted.externalId,
-          erpId: posted.erpId,
-          outcome: posted.outcome ?? 'posted',
-          ...(posted.postedAmountMinor === undefined ? {} : { postedAmountMinor: posted.postedAmountMinor }),
-          ...(postings ? { postings } : {}),
-        },
-        { idempotencyKey: `${envelope.idempotencyKey}:posted` },
-      );
+    return this.answers.submit({
+      envelope,
+      record,
+      confirmation: {
+        commandIdempotencyKey: envelope.idempotencyKey,
+        recordType,
+        externalId: posted.externalId,
+        erpId: posted.erpId,
+        outcome: posted.outcome ?? 'posted',
+        ...(posted.postedAmountMinor === undefined ? {} : { postedAmountMinor: posted.postedAmountMinor }),
+        ...(postings ? { postings } : {}),
+      },
     });
-    return outcome.applied;
+  }
+
+  /** The batch's answers go out now, without waiting for its window (at shutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.answers.drain();
+  }
+
+  /**
+   * A batch of answers in one transaction. A batch of several that fails is written again one answer at a time, so
+   * that one command's failure fails only its own job.
+   */
+  private async answerAll(answers: readonly Answer[]): Promise<Array<ItemOutcome<boolean>>> {
+    try {
+      return (await this.write(answers)).map((value) => ({ ok: true, value }));
+    } catch (error) {
+      if (answers.length === 1) throw error;
+      return Promise.all(
+        answers.map(async (answer): Promise<ItemOutcome<boolean>> => {
+          try {
+            const [value = false] = await this.write([answer]);
+            return { ok: true, value };
+          } catch (failure) {
+            return { ok: false, error: failure };
+          }
+        }),
+      );
+    }
+  }
+
+  private async write(answers: readonly Answer[]): Promise<boolean[]> {
+    return this.inbox.runOnceEach(
+      CONSUMER,
+      answers.map((a) => a.envelope),
+      async (manager, fresh) => {
+        const applying = answers.filter((a) => fresh.includes(a.envelope));
+        for (const a of applying) await a.record?.(manager);
+        const first = applying.at(0);
+        if (!first) return;
+        if (applying.length === 1)
+          await this.outbox.add(manager, 'erp.posted', first.confirmation, {
+            idempotencyKey: `${first.envelope.idempotencyKey}:posted`,
+          });
+        else
+          await this.outbox.add(
+            manager,
+            'erp.posted-many',
+            { confirmations: applying.map((a) => a.confirmation) },
+            // Unique: each command is answered once (its inbox row), the first one's key names the message.
+            { idempotencyKey: `posted-many:${first.envelope.idempotencyKey}` },
+          );
+      },
+    );
   }
 
   /**

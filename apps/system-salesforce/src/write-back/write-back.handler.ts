@@ -14,12 +14,11 @@ import type {
   CrmWriteBackPayload,
   Envelope,
 } from '@revline/messaging';
-import { BusinessError, Inbox, JobHandler, Outbox } from '@revline/messaging';
+import { Batcher, BusinessError, Inbox, JobHandler, Outbox } from '@revline/messaging';
 import { transaction } from '@revline/persistence';
 import { DataSource } from 'typeorm';
 import { SalesforceConfig } from '../config';
 import { SALESFORCE_ID } from '../salesforce/soql';
-import { Batcher } from './write-back-batcher';
 import type { WriteBackFailure } from './write-back-refusal';
 import { classifyWriteBackFailure, toCrmRejection } from './write-back-refusal';
 

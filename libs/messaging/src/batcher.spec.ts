@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ItemOutcome } from './write-back-batcher';
-import { Batcher } from './write-back-batcher';
+import type { ItemOutcome } from './batcher';
+import { Batcher } from './batcher';
 
 interface Item {
   id: string;
