@@ -24,12 +24,31 @@ export class BillingRowsRepository {
   }
 
   /** Records a planned request unless its key has one: answers the parameters as stored, or null if it had. */
-  async insertPlan<P extends object>(key: string, operation: string, params: P): Promise<P | null> {
+  /**
+   * Writes a request's plan unless one is there (null then), and in the same statement the answers `completions`
+   * holds (idempotency key, response) of requests planned before.
+   */
+  async insertPlan<P extends object>(
+    key: string,
+    operation: string,
+    params: P,
+    completions: ReadonlyArray<readonly [string, object]> = [],
+  ): Promise<P | null> {
+    const table = this.table('stripe_requests');
     const { rows } = await prepared<{ params: P }>(
       this.dataSource,
-      `INSERT INTO ${this.table('stripe_requests')} ("idempotency_key", "operation", "params")
+      `WITH "answered" AS (
+         UPDATE ${table} r SET "response" = c."response"::jsonb, "completed_at" = now()
+           FROM unnest($4::text[], $5::text[]) AS c("key", "response") WHERE r."idempotency_key" = c."key")
+       INSERT INTO ${table} ("idempotency_key", "operation", "params")
        VALUES ($1, $2, $3::jsonb) ON CONFLICT DO NOTHING RETURNING "params"`,
-      [key, operation, JSON.stringify(params)],
+      [
+        key,
+        operation,
+        JSON.stringify(params),
+        completions.map(([k]) => k),
+        completions.map(([, response]) => JSON.stringify(response)),
+      ],
     );
     return rows.at(0)?.params ?? null;
   }
@@ -43,12 +62,13 @@ export class BillingRowsRepository {
     return rows.at(0) ?? null;
   }
 
-  async complete(key: string, response: object): Promise<void> {
+  /** Keeps the answers (idempotency key, response) of requests planned before. */
+  async complete(completions: ReadonlyArray<readonly [string, object]>): Promise<void> {
     await prepared(
       this.dataSource,
-      `UPDATE ${this.table('stripe_requests')} SET "response" = $2::jsonb, "completed_at" = now()
-       WHERE "idempotency_key" = $1`,
-      [key, JSON.stringify(response)],
+      `UPDATE ${this.table('stripe_requests')} r SET "response" = c."response"::jsonb, "completed_at" = now()
+         FROM unnest($1::text[], $2::text[]) AS c("key", "response") WHERE r."idempotency_key" = c."key"`,
+      [completions.map(([k]) => k), completions.map(([, response]) => JSON.stringify(response))],
     );
   }
 

@@ -1,14 +1,27 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { BillingRowsRepository } from '../persistence/billing-rows.repository';
+
+/** How long a kept answer may wait for the next plan to carry it before it is written on its own. */
+const ANSWER_WINDOW_MS = 20;
 
 /**
  * Fixes a command step's Stripe request the first time it is planned (the parameters are computed each time, but
  * only the first plan written is ever sent). A retry, a concurrent duplicate or a rerun
  * after a timeout reads the same parameters back, so Stripe sees one request under one Idempotency-Key and
  * replays its first answer; once an answer is kept, Stripe is not asked again at all.
+ *
+ * An answer is written with the next plan this process writes (a command's next request, or another command's),
+ * or on its own after ANSWER_WINDOW_MS: one statement fewer a request. An answer lost with the process in that
+ * window costs a request sent again under the same Idempotency-Key, which Stripe answers from its own record.
  */
 @Injectable()
-export class RequestLedger {
+export class RequestLedger implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(RequestLedger.name);
+  /** Answers to keep, by idempotency key, not yet written. */
+  private readonly answers = new Map<string, object>();
+  private timer?: NodeJS.Timeout;
+
   constructor(private readonly rows: BillingRowsRepository) {}
 
   async plan<P extends object>(
@@ -18,7 +31,14 @@ export class RequestLedger {
   ): Promise<{ params: P; response: object | null }> {
     const params = await compute();
     // The parameters as stored (jsonb orders keys its own way), so every attempt sends the very same request.
-    const planned = await this.rows.insertPlan(key, operation, params);
+    const answers = this.takeAnswers();
+    let planned: P | null;
+    try {
+      planned = await this.rows.insertPlan(key, operation, params, answers);
+    } catch (error) {
+      for (const [k, response] of answers) this.keep(k, response);
+      throw error;
+    }
     if (planned) return { params: planned, response: null };
     // Planned before (a retry, a duplicate, a rerun): the first plan is the one sent.
     const row = await this.rows.plan(key);
@@ -26,8 +46,40 @@ export class RequestLedger {
     return { params: row.params as P, response: row.response };
   }
 
-  async complete(key: string, response: object): Promise<void> {
-    await this.rows.complete(key, response);
+  /** Keeps a request's answer: written with the next plan, or within ANSWER_WINDOW_MS. */
+  complete(key: string, response: object): void {
+    this.keep(key, response);
+  }
+
+  /** The answers not yet written go out now (at shutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.writeAnswers();
+  }
+
+  private keep(key: string, response: object): void {
+    if (!this.answers.has(key)) this.answers.set(key, response);
+    this.timer ??= setTimeout(() => void this.writeAnswers(), ANSWER_WINDOW_MS);
+  }
+
+  private takeAnswers(): Array<[string, object]> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const answers = [...this.answers];
+    this.answers.clear();
+    return answers;
+  }
+
+  private async writeAnswers(): Promise<void> {
+    const answers = this.takeAnswers();
+    if (answers.length === 0) return;
+    try {
+      await this.rows.complete(answers);
+    } catch (error) {
+      // Not kept: a rerun of those requests sends them again under their keys, and Stripe replays its answers.
+      this.logger.warn(
+        `Answers of ${answers.map(([k]) => k).join(', ')} not kept: ${(error as Error).message}`,
+      );
+    }
   }
 
   /**
@@ -48,7 +100,7 @@ export class RequestLedger {
     const { params, response } = await this.plan(key, operation, compute);
     if (response) return response as R;
     const answer = await send(params, key);
-    await this.complete(key, answer);
+    this.complete(key, answer);
     return answer;
   }
 }
