@@ -41,7 +41,7 @@ export interface CommandSpec {
 
 /**
  * Runs one `erp.commands` job: calls the ERP, then records the inbox row and the `erp.posted` event in one
- * transaction. A message already applied is acknowledged without calling the ERP again. A refusal by the ERP is
+ * transaction (shared with the answers of commands ending at about the same time: see `answer`). A message already applied is acknowledged without calling the ERP again. A refusal by the ERP is
  * answered by `erp.rejected` with the ERP's code and message, and the job ends there: process-q2c holds the
  * exception, and the command is not marked applied, so the operator's retry after the fix runs it again. A refused
  * login is the connection's failure, not the command's; an unreachable ERP is a transient error, retried with backoff.
@@ -170,8 +170,8 @@ export class ErpCommandRunner implements BeforeApplicationShutdown {
   }
 
   /**
-   * A batch of answers in one transaction. A batch of several that fails is written again one answer at a time, so
-   * that one command's failure fails only its own job.
+   * A batch of answers in one transaction. A batch of several that fails is written again one answer to a
+   * transaction, so that one command's failure fails only its own job.
    */
   private async answerAll(answers: readonly Answer[]): Promise<Array<ItemOutcome<boolean>>> {
     try {
