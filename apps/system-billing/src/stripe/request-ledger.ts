@@ -36,7 +36,7 @@ export class RequestLedger implements BeforeApplicationShutdown {
     try {
       planned = await this.rows.insertPlan(key, operation, params, answers);
     } catch (error) {
-      for (const [k, response] of answers) this.keep(k, response);
+      for (const [k, response] of answers) this.complete(k, response);
       throw error;
     }
     if (planned) return { params: planned, response: null };
@@ -48,17 +48,13 @@ export class RequestLedger implements BeforeApplicationShutdown {
 
   /** Keeps a request's answer: written with the next plan, or within ANSWER_WINDOW_MS. */
   complete(key: string, response: object): void {
-    this.keep(key, response);
+    if (!this.answers.has(key)) this.answers.set(key, response);
+    this.timer ??= setTimeout(() => void this.writeAnswers(), ANSWER_WINDOW_MS);
   }
 
   /** The answers not yet written go out now (at shutdown). */
   async beforeApplicationShutdown(): Promise<void> {
     await this.writeAnswers();
-  }
-
-  private keep(key: string, response: object): void {
-    if (!this.answers.has(key)) this.answers.set(key, response);
-    this.timer ??= setTimeout(() => void this.writeAnswers(), ANSWER_WINDOW_MS);
   }
 
   private takeAnswers(): Array<[string, object]> {

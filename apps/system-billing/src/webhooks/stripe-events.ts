@@ -3,10 +3,10 @@ import { BusinessError, outboxWritten, queueOf } from '@revline/messaging';
 import { prepared, transaction } from '@revline/persistence';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
+import { IssuingInvoices } from '../stripe/issuing-invoices';
 import type { Announcement, StripeEventLike } from './stripe-event-announcements';
 import { ANNOUNCED_WITH_CHANGE, announcementsOf, str } from './stripe-event-announcements';
 import { STRIPE_API_VERSION, StripeApiVersionMismatch } from './stripe-api-version';
-import { IssuingInvoices } from '../stripe/issuing-invoices';
 import { StripeEventDetails } from './stripe-event-details';
 
 export type { StripeEventLike } from './stripe-event-announcements';
