@@ -6,6 +6,7 @@ import { CanonicalEvents1764400000100 } from './events/events.migration';
 import { LineageHopEntity } from './lineage/lineage-hop.entity';
 import { LineageRetention1764400001630 } from './lineage/lineage-retention.migration';
 import { Lineage1764400000300 } from './lineage/lineage.migration';
+import { LineageSequenceKey1764400002200 } from './lineage/lineage-sequence-key.migration';
 import { LineageSequence1764400000500 } from './lineage/lineage-sequence.migration';
 import { MappingVersionEntity } from './mappings/mapping-version.entity';
 import { MappingVersions1764400000000 } from './mappings/mappings.migration';
@@ -80,6 +81,7 @@ export const DATABASE: AppDatabase = {
     UsageEventsIndexes1764400001900,
     UsageDays1764400002000,
     SagaLookupIndexes1764400002100,
+    LineageSequenceKey1764400002200,
   ],
   messaging: true,
 };

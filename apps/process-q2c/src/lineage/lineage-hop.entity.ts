@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Generated, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * One hop of a business object through the systems: which system, which object, its id there, what state it
@@ -9,9 +9,6 @@ import { Column, CreateDateColumn, Entity, Generated, Index, PrimaryGeneratedCol
 @Index('lineage_contract', ['contractId', 'occurredAt'])
 @Index('lineage_recorded_at', ['recordedAt'])
 export class LineageHopEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
   @Column({ name: 'contract_id', type: 'text', nullable: true })
   contractId: string | null;
 
@@ -42,8 +39,7 @@ export class LineageHopEntity {
   @CreateDateColumn({ name: 'recorded_at', type: 'timestamptz' })
   recordedAt: Date;
 
-  /** The order hops were recorded in, which breaks ties between hops of one transaction. */
-  @Column({ type: 'bigint', select: false, insert: false, update: false })
-  @Generated('increment')
+  /** The order hops were recorded in, which breaks ties between hops of one transaction; the row's key. */
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   seq: string;
 }

@@ -201,23 +201,26 @@ export class NormaliseRecordChange {
     if ((await this.contracts.save(manager, state, event.messageId)) && event.eventType === 'ContractBooked')
       this.history.keepFirstBooking(manager, state.contractId, event);
     run.released = await this.linkContracts(manager, order, state.contractId);
-    await this.lineage.record(
-      [
-        this.capturedHop(envelope, state.contractId),
-        {
-          contractId: state.contractId,
-          system: 'revline',
-          objectType: event.eventType,
-          externalId: event.messageId,
-          status: 'normalised',
-          correlationId: envelope.correlationId,
-          causationId: envelope.messageId,
-          detail: `${event.eventType === 'ContractAmended' ? `${event.amendmentType}, ` : ''}mapping version ${String(mapping.version)}`,
-        },
-      ],
-      manager,
-    );
-    await this.sagas.execute(manager, event, state.contractId, order.customer.salesforceAccountId);
+    // The capture's hops are written with the saga's first rows, in one statement.
+    await this.lineage.batch(manager, async () => {
+      await this.lineage.record(
+        [
+          this.capturedHop(envelope, state.contractId),
+          {
+            contractId: state.contractId,
+            system: 'revline',
+            objectType: event.eventType,
+            externalId: event.messageId,
+            status: 'normalised',
+            correlationId: envelope.correlationId,
+            causationId: envelope.messageId,
+            detail: `${event.eventType === 'ContractAmended' ? `${event.amendmentType}, ` : ''}mapping version ${String(mapping.version)}`,
+          },
+        ],
+        manager,
+      );
+      await this.sagas.execute(manager, event, state.contractId, order.customer.salesforceAccountId);
+    });
     await this.exceptions.jobSettled(manager, envelope.job, [envelope.idempotencyKey], 'Normalised on retry');
     // Last, just before the commit: the upsert locks the account's row until then, and the orders of one
     // account (a large customer's many contracts) would otherwise wait for each other's whole normalisation.
