@@ -111,10 +111,10 @@ export class BillingCommandsHandler {
       await prepared(
         manager,
         `INSERT INTO "${manager.connection.driver.schema ?? 'billing'}"."contract_links"
-         ("contract_id", "customer_id", "subscription_id", "schedule_id") VALUES ($1, $2, $3, $4)
-       ON CONFLICT ("contract_id") DO UPDATE SET "customer_id" = EXCLUDED."customer_id",
-         "subscription_id" = EXCLUDED."subscription_id", "schedule_id" = EXCLUDED."schedule_id",
-         "updated_at" = EXCLUDED."updated_at"`,
+           ("contract_id", "customer_id", "subscription_id", "schedule_id") VALUES ($1, $2, $3, $4)
+         ON CONFLICT ("contract_id") DO UPDATE SET "customer_id" = EXCLUDED."customer_id",
+           "subscription_id" = EXCLUDED."subscription_id", "schedule_id" = EXCLUDED."schedule_id",
+           "updated_at" = EXCLUDED."updated_at"`,
         [change.contractId, result.customerId, result.subscriptionId, result.scheduleId ?? null],
       );
     }

@@ -10,6 +10,11 @@ export interface ContractLinkRow {
   scheduleId: string | null;
 }
 
+/** Answers (idempotency key, response) as the two text arrays the answers' UPDATE unnests. */
+function answerColumns(completions: ReadonlyArray<readonly [string, object]>): [string[], string[]] {
+  return [completions.map(([k]) => k), completions.map(([, response]) => JSON.stringify(response))];
+}
+
 /**
  * The statements a billing command runs on every booking, written out: the request ledger's rows and the contract
  * link read. Each is one short statement whose query builder would cost more CPU than the statement itself, run as
@@ -23,7 +28,13 @@ export class BillingRowsRepository {
     return `"${this.dataSource.driver.schema ?? 'billing'}"."${name}"`;
   }
 
-  /** Records a planned request unless its key has one: answers the parameters as stored, or null if it had. */
+  /** The statement keeping answers, their keys and responses in parameters `$k` and `$k+1`. */
+  private answersUpdate(k: number): string {
+    return `UPDATE ${this.table('stripe_requests')} r SET "response" = c."response"::jsonb, "completed_at" = now()
+         FROM unnest($${String(k)}::text[], $${String(k + 1)}::text[]) AS c("key", "response")
+        WHERE r."idempotency_key" = c."key"`;
+  }
+
   /**
    * Writes a request's plan unless one is there (null then), and in the same statement the answers `completions`
    * holds (idempotency key, response) of requests planned before.
@@ -34,21 +45,12 @@ export class BillingRowsRepository {
     params: P,
     completions: ReadonlyArray<readonly [string, object]> = [],
   ): Promise<P | null> {
-    const table = this.table('stripe_requests');
     const { rows } = await prepared<{ params: P }>(
       this.dataSource,
-      `WITH "answered" AS (
-         UPDATE ${table} r SET "response" = c."response"::jsonb, "completed_at" = now()
-           FROM unnest($4::text[], $5::text[]) AS c("key", "response") WHERE r."idempotency_key" = c."key")
-       INSERT INTO ${table} ("idempotency_key", "operation", "params")
+      `WITH "answered" AS (${this.answersUpdate(4)})
+       INSERT INTO ${this.table('stripe_requests')} ("idempotency_key", "operation", "params")
        VALUES ($1, $2, $3::jsonb) ON CONFLICT DO NOTHING RETURNING "params"`,
-      [
-        key,
-        operation,
-        JSON.stringify(params),
-        completions.map(([k]) => k),
-        completions.map(([, response]) => JSON.stringify(response)),
-      ],
+      [key, operation, JSON.stringify(params), ...answerColumns(completions)],
     );
     return rows.at(0)?.params ?? null;
   }
@@ -64,12 +66,7 @@ export class BillingRowsRepository {
 
   /** Keeps the answers (idempotency key, response) of requests planned before. */
   async complete(completions: ReadonlyArray<readonly [string, object]>): Promise<void> {
-    await prepared(
-      this.dataSource,
-      `UPDATE ${this.table('stripe_requests')} r SET "response" = c."response"::jsonb, "completed_at" = now()
-         FROM unnest($1::text[], $2::text[]) AS c("key", "response") WHERE r."idempotency_key" = c."key"`,
-      [completions.map(([k]) => k), completions.map(([, response]) => JSON.stringify(response))],
-    );
+    await prepared(this.dataSource, this.answersUpdate(1), answerColumns(completions));
   }
 
   /** Drops a plan that was never answered. */
